@@ -1,0 +1,401 @@
+"""Defaulting: the values the API server fills in before it validates and stores an object.
+
+``apply_defaults(obj)`` changes ``obj`` in place, dispatching on ``kind``, with the values of
+the upstream ``SetDefaults_*`` functions: a Deployment gets ``replicas: 1`` and a 25%/25%
+rolling update, every container gets ``imagePullPolicy``, ``terminationMessagePath``...
+Quantities are rewritten in canonical form, as the API server's serializer does.
+
+>>> d = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+...      "spec": {"template": {"spec": {"containers": [{"name": "nginx", "image": "nginx"}]}}}}
+>>> apply_defaults(d)
+>>> d["spec"]["replicas"], d["spec"]["strategy"]["rollingUpdate"]
+(1, {'maxUnavailable': '25%', 'maxSurge': '25%'})
+>>> d["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"]
+'Always'
+
+Also here, because the API server applies them on create and they need no other object:
+the ServiceAccount and Priority admission defaults for a Pod (``serviceAccountName: default``,
+``priority: 0``) and the registry strategies' ``generate_job_selector`` and ``pod_qos_class``.
+
+Simplifies: no volume-source defaults beyond the common ones; no feature-gated fields other
+than those on by default in v1.32.
+
+Upstream: pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go, pkg/apis/batch/v1/defaults.go,
+pkg/apis/scheduling/v1/defaults.go, plugin/pkg/admission/serviceaccount, plugin/pkg/admission/priority,
+pkg/registry/batch/job/strategy.go, pkg/apis/core/helper/qos/qos.go
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from k8slearn.api.quantity import parse_quantity
+
+
+def apply_defaults(obj: dict) -> None:
+    """Fill in ``obj``'s defaults in place (unknown kinds are left alone)."""
+    fn = _BY_KIND.get(obj.get("kind", ""))
+    if fn is not None:
+        fn(obj)
+
+
+def _spec(obj: dict) -> dict:
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        spec = obj["spec"] = {}
+    return spec
+
+
+_REFERENCE = re.compile(
+    r"(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+    r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
+    r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?"
+)
+
+
+def image_pull_policy(image: str) -> str:
+    """Always for ``:latest`` or no tag (and no digest), IfNotPresent otherwise or if unparseable."""
+    if not _REFERENCE.fullmatch(image):
+        return "IfNotPresent"
+    name = image.split("@", 1)[0]
+    if "@" in image and ":" not in name.rsplit("/", 1)[-1]:
+        return "IfNotPresent"
+    last = name.rsplit("/", 1)[-1]
+    tag = last.rsplit(":", 1)[1] if ":" in last else "latest"
+    return "Always" if tag == "latest" else "IfNotPresent"
+
+
+def default_container(c: dict) -> None:
+    """SetDefaults_Container plus the declarative defaults of its fields."""
+    if not c.get("imagePullPolicy"):
+        c["imagePullPolicy"] = image_pull_policy(c.get("image") or "")
+    c.setdefault("terminationMessagePath", "/dev/termination-log")
+    c.setdefault("terminationMessagePolicy", "File")
+    resources = c.get("resources")
+    if not isinstance(resources, dict):
+        resources = c["resources"] = {}
+    for key in ("limits", "requests"):
+        if isinstance(resources.get(key), dict):
+            resources[key] = canonical_quantities(resources[key])
+    for port in c.get("ports") or []:
+        if isinstance(port, dict):
+            port.setdefault("protocol", "TCP")
+    for probe_name in ("livenessProbe", "readinessProbe", "startupProbe"):
+        probe = c.get(probe_name)
+        if isinstance(probe, dict):
+            _default_probe(probe)
+
+
+def _default_probe(probe: dict) -> None:
+    probe.setdefault("timeoutSeconds", 1)
+    probe.setdefault("periodSeconds", 10)
+    probe.setdefault("successThreshold", 1)
+    probe.setdefault("failureThreshold", 3)
+    http = probe.get("httpGet")
+    if isinstance(http, dict):
+        http.setdefault("path", "/")
+        http.setdefault("scheme", "HTTP")
+
+
+def canonical_quantities(resources: dict) -> dict:
+    """Rewrite each parseable quantity in canonical form (``1024Mi`` -> ``1Gi``, ``0.5`` -> ``500m``)."""
+    out = {}
+    for name, value in resources.items():
+        try:
+            out[name] = str(parse_quantity(value))
+        except ValueError:
+            out[name] = value
+    return out
+
+
+def default_pod_spec(spec: dict) -> None:
+    """SetDefaults_PodSpec (pod templates too) and the containers' and volumes' defaults."""
+    spec.setdefault("dnsPolicy", "ClusterFirst")
+    spec.setdefault("restartPolicy", "Always")
+    if not isinstance(spec.get("securityContext"), dict):
+        spec["securityContext"] = {}
+    spec.setdefault("terminationGracePeriodSeconds", 30)
+    spec.setdefault("schedulerName", "default-scheduler")
+    for key in ("containers", "initContainers"):
+        for c in spec.get(key) or []:
+            if isinstance(c, dict):
+                default_container(c)
+    for vol in spec.get("volumes") or []:
+        if isinstance(vol, dict):
+            _default_volume(vol)
+    if isinstance(spec.get("overhead"), dict):
+        spec["overhead"] = canonical_quantities(spec["overhead"])
+
+
+def _default_volume(vol: dict) -> None:
+    sources = [k for k in vol if k != "name"]
+    if not sources:
+        vol["emptyDir"] = {}
+    for key in ("secret", "configMap", "downwardAPI", "projected"):
+        if isinstance(vol.get(key), dict):
+            vol[key].setdefault("defaultMode", 420)
+    if isinstance(vol.get("hostPath"), dict):
+        vol["hostPath"].setdefault("type", "")
+
+
+def default_pod(pod: dict) -> None:
+    """SetDefaults_Pod, SetDefaults_PodSpec, and the ServiceAccount and Priority admission defaults."""
+    spec = _spec(pod)
+    for key in ("containers", "initContainers"):
+        for c in spec.get(key) or []:
+            res = c.get("resources") if isinstance(c, dict) else None
+            if isinstance(res, dict) and isinstance(res.get("limits"), dict):
+                requests = res.setdefault("requests", {})
+                for name, value in res["limits"].items():
+                    requests.setdefault(name, value)
+    spec.setdefault("enableServiceLinks", True)
+    if spec.get("hostNetwork"):
+        for key in ("containers", "initContainers"):
+            for c in spec.get(key) or []:
+                for port in c.get("ports") or []:
+                    if not port.get("hostPort"):
+                        port["hostPort"] = port.get("containerPort", 0)
+    default_pod_spec(spec)
+    if not spec.get("serviceAccountName"):
+        spec["serviceAccountName"] = spec.get("serviceAccount") or "default"
+    spec.setdefault("serviceAccount", spec["serviceAccountName"])
+    if not spec.get("priorityClassName"):
+        spec.setdefault("priority", 0)
+        spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
+
+
+def _default_template(spec: dict) -> None:
+    template = spec.get("template")
+    if not isinstance(template, dict):
+        template = spec["template"] = {}
+    tspec = template.get("spec")
+    if not isinstance(tspec, dict):
+        tspec = template["spec"] = {}
+    default_pod_spec(tspec)
+
+
+def default_deployment(obj: dict) -> None:
+    spec = _spec(obj)
+    spec.setdefault("replicas", 1)
+    strategy = spec.get("strategy")
+    if not isinstance(strategy, dict):
+        strategy = spec["strategy"] = {}
+    strategy.setdefault("type", "RollingUpdate")
+    if strategy["type"] == "RollingUpdate":
+        rolling = strategy.get("rollingUpdate")
+        if not isinstance(rolling, dict):
+            rolling = strategy["rollingUpdate"] = {}
+        rolling.setdefault("maxUnavailable", "25%")
+        rolling.setdefault("maxSurge", "25%")
+    spec.setdefault("revisionHistoryLimit", 10)
+    spec.setdefault("progressDeadlineSeconds", 600)
+    _default_template(spec)
+
+
+def default_replica_set(obj: dict) -> None:
+    spec = _spec(obj)
+    spec.setdefault("replicas", 1)
+    _default_template(spec)
+
+
+def default_daemon_set(obj: dict) -> None:
+    spec = _spec(obj)
+    strategy = spec.get("updateStrategy")
+    if not isinstance(strategy, dict):
+        strategy = spec["updateStrategy"] = {}
+    strategy.setdefault("type", "RollingUpdate")
+    if strategy["type"] == "RollingUpdate":
+        rolling = strategy.get("rollingUpdate")
+        if not isinstance(rolling, dict):
+            rolling = strategy["rollingUpdate"] = {}
+        rolling.setdefault("maxUnavailable", 1)
+        rolling.setdefault("maxSurge", 0)
+    spec.setdefault("revisionHistoryLimit", 10)
+    _default_template(spec)
+
+
+def default_stateful_set(obj: dict) -> None:
+    spec = _spec(obj)
+    spec.setdefault("podManagementPolicy", "OrderedReady")
+    strategy = spec.get("updateStrategy")
+    if not isinstance(strategy, dict):
+        strategy = spec["updateStrategy"] = {}
+    if not strategy.get("type"):
+        strategy["type"] = "RollingUpdate"
+        strategy.setdefault("rollingUpdate", {})
+    if strategy["type"] == "RollingUpdate" and isinstance(strategy.get("rollingUpdate"), dict):
+        strategy["rollingUpdate"].setdefault("partition", 0)
+    retention = spec.get("persistentVolumeClaimRetentionPolicy")
+    if not isinstance(retention, dict):
+        retention = spec["persistentVolumeClaimRetentionPolicy"] = {}
+    retention.setdefault("whenDeleted", "Retain")
+    retention.setdefault("whenScaled", "Retain")
+    spec.setdefault("replicas", 1)
+    spec.setdefault("revisionHistoryLimit", 10)
+    _default_template(spec)
+
+
+def default_job(obj: dict) -> None:
+    spec = _spec(obj)
+    if "completions" not in spec and "parallelism" not in spec:
+        spec["completions"] = 1
+    spec.setdefault("parallelism", 1)
+    spec.setdefault("backoffLimit", 2147483647 if "backoffLimitPerIndex" in spec else 6)
+    labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels")
+    meta = obj.setdefault("metadata", {})
+    if labels and not meta.get("labels"):
+        meta["labels"] = dict(labels)
+    spec.setdefault("completionMode", "NonIndexed")
+    spec.setdefault("suspend", False)
+    spec.setdefault("podReplacementPolicy", "Failed" if spec.get("podFailurePolicy") else "TerminatingOrFailed")
+    _default_template(spec)
+
+
+def default_cron_job(obj: dict) -> None:
+    spec = _spec(obj)
+    spec.setdefault("concurrencyPolicy", "Allow")
+    spec.setdefault("suspend", False)
+    spec.setdefault("successfulJobsHistoryLimit", 3)
+    spec.setdefault("failedJobsHistoryLimit", 1)
+    job_spec = (spec.get("jobTemplate") or {}).get("spec")
+    if isinstance(job_spec, dict):
+        _default_template(job_spec)
+
+
+def default_service(obj: dict) -> None:
+    spec = _spec(obj)
+    spec.setdefault("sessionAffinity", "None")
+    if spec["sessionAffinity"] == "None":
+        spec.pop("sessionAffinityConfig", None)
+    elif spec["sessionAffinity"] == "ClientIP":
+        client_ip = ((spec.get("sessionAffinityConfig") or {}).get("clientIP") or {})
+        if client_ip.get("timeoutSeconds") is None:
+            spec["sessionAffinityConfig"] = {"clientIP": {"timeoutSeconds": 10800}}
+    spec.setdefault("type", "ClusterIP")
+    for port in spec.get("ports") or []:
+        if isinstance(port, dict):
+            port.setdefault("protocol", "TCP")
+            if port.get("targetPort") in (None, 0, ""):
+                port["targetPort"] = port.get("port", 0)
+    if spec["type"] in ("NodePort", "LoadBalancer") and not spec.get("externalTrafficPolicy"):
+        spec["externalTrafficPolicy"] = "Cluster"
+    if spec["type"] in ("ClusterIP", "NodePort", "LoadBalancer"):
+        spec.setdefault("internalTrafficPolicy", "Cluster")
+    if spec["type"] == "LoadBalancer":
+        spec.setdefault("allocateLoadBalancerNodePorts", True)
+
+
+def default_namespace(obj: dict) -> None:
+    """SetDefaults_Namespace (name label), NamespaceStatus, and the strategy's ``kubernetes`` finalizer."""
+    meta = obj.setdefault("metadata", {})
+    if meta.get("name"):
+        labels = meta.get("labels")
+        if not isinstance(labels, dict):
+            labels = meta["labels"] = {}
+        labels["kubernetes.io/metadata.name"] = meta["name"]
+    spec = _spec(obj)
+    finalizers = spec.get("finalizers")
+    if not isinstance(finalizers, list):
+        finalizers = spec["finalizers"] = []
+    if "kubernetes" not in finalizers:
+        finalizers.append("kubernetes")
+    status = obj.get("status")
+    if not isinstance(status, dict):
+        status = obj["status"] = {}
+    status.setdefault("phase", "Active")
+
+
+def default_node(obj: dict) -> None:
+    status = obj.get("status")
+    if isinstance(status, dict):
+        for key in ("capacity", "allocatable"):
+            if isinstance(status.get(key), dict):
+                status[key] = canonical_quantities(status[key])
+        if isinstance(status.get("capacity"), dict) and "allocatable" not in status:
+            status["allocatable"] = dict(status["capacity"])
+
+
+def default_secret(obj: dict) -> None:
+    obj.setdefault("type", "Opaque")
+
+
+def default_priority_class(obj: dict) -> None:
+    obj.setdefault("preemptionPolicy", "PreemptLowerPriority")
+
+
+def default_endpoints(obj: dict) -> None:
+    for subset in obj.get("subsets") or []:
+        for port in subset.get("ports") or []:
+            port.setdefault("protocol", "TCP")
+
+
+def default_endpoint_slice(obj: dict) -> None:
+    for port in obj.get("ports") or []:
+        port.setdefault("name", "")
+        port.setdefault("protocol", "TCP")
+
+
+_BY_KIND: dict[str, Callable[[dict], None]] = {
+    "Pod": default_pod,
+    "Deployment": default_deployment,
+    "ReplicaSet": default_replica_set,
+    "DaemonSet": default_daemon_set,
+    "StatefulSet": default_stateful_set,
+    "Job": default_job,
+    "CronJob": default_cron_job,
+    "Service": default_service,
+    "Namespace": default_namespace,
+    "Node": default_node,
+    "Secret": default_secret,
+    "PriorityClass": default_priority_class,
+    "Endpoints": default_endpoints,
+    "EndpointSlice": default_endpoint_slice,
+}
+
+
+def generate_job_selector(job: dict) -> None:
+    """The Job strategy's PrepareForCreate: label the template and select on the Job's uid.
+
+    Needs ``metadata.uid`` and ``metadata.name``; skipped when ``spec.manualSelector`` is true.
+    """
+    spec = _spec(job)
+    if spec.get("manualSelector"):
+        return
+    meta = job["metadata"]
+    uid, name = meta.get("uid", ""), meta.get("name", "")
+    template = spec.setdefault("template", {})
+    tmeta = template.setdefault("metadata", {})
+    labels = tmeta.get("labels")
+    if not isinstance(labels, dict):
+        labels = tmeta["labels"] = {}
+    labels.setdefault("batch.kubernetes.io/controller-uid", uid)
+    labels.setdefault("batch.kubernetes.io/job-name", name)
+    labels.setdefault("controller-uid", uid)
+    labels.setdefault("job-name", name)
+    if spec.get("selector") is None:
+        spec["selector"] = {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}
+
+
+def pod_qos_class(pod: dict) -> str:
+    """ComputePodQOS: Guaranteed, Burstable or BestEffort, from the summed cpu/memory requests and limits."""
+    spec = pod.get("spec") or {}
+    requests: dict = {}
+    limits: dict = {}
+    guaranteed = True
+    for c in list(spec.get("containers") or []) + list(spec.get("initContainers") or []):
+        res = c.get("resources") or {}
+        for total, values in ((requests, res.get("requests")), (limits, res.get("limits"))):
+            for name, value in (values or {}).items():
+                q = parse_quantity(value)
+                if name in ("cpu", "memory") and q.amount > 0:
+                    total[name] = total.get(name, 0) + q.amount
+        found = {n for n, v in (res.get("limits") or {}).items()
+                 if n in ("cpu", "memory") and parse_quantity(v).amount > 0}
+        if found != {"cpu", "memory"}:
+            guaranteed = False
+    if not requests and not limits:
+        return "BestEffort"
+    if guaranteed and all(limits.get(n) == v for n, v in requests.items()) and len(requests) == len(limits):
+        return "Guaranteed"
+    return "Burstable"

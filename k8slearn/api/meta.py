@@ -1,0 +1,171 @@
+"""Object metadata helpers: simulated timestamps, UIDs, generated names, owner references, and
+read-only (frozen) objects for caches.
+
+Simulated time 0 is ``EPOCH`` (2026-01-05T09:00:00Z); a timestamp is EPOCH plus the clock's
+seconds. Objects handed out by a cache are frozen: reading works as with any dict, changing
+raises ``TypeError`` telling the reader to ``thaw`` (copy) first.
+
+>>> timestamp(30.7), micro_timestamp(1.5)
+('2026-01-05T09:00:30Z', '2026-01-05T09:00:01.500000Z')
+>>> import random
+>>> generate_name("web-7c4b4cb947-", random.Random(0))
+'web-7c4b4cb947-5g28v'
+>>> pod = freeze({"metadata": {"labels": {"app": "web"}}})
+>>> pod["metadata"]["labels"]["app"] = "db"
+Traceback (most recent call last):
+...
+TypeError: this object is read-only (it comes from a cache); copy it with k8slearn.api.meta.thaw(obj) before changing it
+>>> thaw(pod)["metadata"]["labels"]["app"] = "db"
+
+Simplifies: UIDs are uuid4-shaped but drawn from the simulation's seeded RNG.
+
+Upstream: staging/src/k8s.io/apiserver/pkg/storage/names/generate.go,
+staging/src/k8s.io/apimachinery/pkg/util/rand/rand.go, staging/src/k8s.io/client-go/tools/cache (key func)
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import yaml
+
+EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=timezone.utc)
+ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
+MAX_NAME_LENGTH = 63
+RANDOM_LENGTH = 5
+MAX_GENERATED_NAME_LENGTH = MAX_NAME_LENGTH - RANDOM_LENGTH
+
+READ_ONLY_MSG = (
+    "this object is read-only (it comes from a cache); "
+    "copy it with k8slearn.api.meta.thaw(obj) before changing it"
+)
+
+
+def timestamp(seconds: float) -> str:
+    """RFC 3339 at whole seconds (metav1.Time): ``2026-01-05T09:00:30Z``."""
+    moment = EPOCH + timedelta(seconds=int(seconds // 1))
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def micro_timestamp(seconds: float) -> str:
+    """RFC 3339 with microseconds (metav1.MicroTime, for Events and Leases)."""
+    moment = EPOCH + timedelta(microseconds=round(seconds * 1_000_000))
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_timestamp(s: str) -> float:
+    """Seconds since EPOCH for a timestamp written by ``timestamp`` or ``micro_timestamp``."""
+    text = s[:-1] + "+00:00" if s.endswith("Z") else s
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return (moment - EPOCH).total_seconds()
+
+
+def new_uid(rng: random.Random) -> str:
+    """A random (version 4) UUID string built from the simulation's RNG."""
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def random_suffix(rng: random.Random, n: int = RANDOM_LENGTH) -> str:
+    """utilrand.String: n characters from the vowel-free alphabet."""
+    return "".join(rng.choice(ALPHANUMS) for _ in range(n))
+
+
+def generate_name(base: str, rng: random.Random) -> str:
+    """SimpleNameGenerator: ``base`` cut to 58 characters, plus 5 random characters."""
+    return base[:MAX_GENERATED_NAME_LENGTH] + random_suffix(rng)
+
+
+def owner_reference(obj: dict, controller: bool = True, block_owner_deletion: bool = True) -> dict:
+    """An ownerReferences entry pointing at ``obj`` (metav1.NewControllerRef)."""
+    meta = obj["metadata"]
+    return {
+        "apiVersion": obj["apiVersion"],
+        "kind": obj["kind"],
+        "name": meta["name"],
+        "uid": meta["uid"],
+        "controller": controller,
+        "blockOwnerDeletion": block_owner_deletion,
+    }
+
+
+def namespaced_name(obj: dict) -> str:
+    """The cache key (MetaNamespaceKeyFunc): ``namespace/name``, or ``name`` if cluster-scoped."""
+    meta = obj["metadata"]
+    ns = meta.get("namespace")
+    return f"{ns}/{meta['name']}" if ns else meta["name"]
+
+
+def _read_only(self, *args, **kwargs):
+    raise TypeError(READ_ONLY_MSG)
+
+
+class FrozenDict(dict):
+    """A dict that refuses every change."""
+
+    __slots__ = ()
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    clear = pop = popitem = setdefault = update = _read_only
+
+    def __copy__(self) -> "FrozenDict":
+        return self
+
+    def __deepcopy__(self, memo: dict) -> "FrozenDict":
+        return self
+
+    def __reduce__(self):
+        return (_rebuild_dict, (dict(self),))
+
+
+class FrozenList(list):
+    """A list that refuses every change."""
+
+    __slots__ = ()
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _read_only
+    append = extend = insert = pop = remove = clear = sort = reverse = _read_only
+
+    def __copy__(self) -> "FrozenList":
+        return self
+
+    def __deepcopy__(self, memo: dict) -> "FrozenList":
+        return self
+
+    def __reduce__(self):
+        return (_rebuild_list, (list(self),))
+
+
+def _rebuild_dict(items: dict) -> FrozenDict:
+    return FrozenDict(items)
+
+
+def _rebuild_list(items: list) -> FrozenList:
+    return FrozenList(items)
+
+
+def freeze(obj: Any) -> Any:
+    """A deep read-only copy of a JSON-like value (frozen parts are reused as they are)."""
+    if isinstance(obj, (FrozenDict, FrozenList)):
+        return obj
+    if isinstance(obj, dict):
+        return FrozenDict({k: freeze(v) for k, v in obj.items()})
+    if isinstance(obj, list):
+        return FrozenList([freeze(v) for v in obj])
+    return obj
+
+
+def thaw(obj: Any) -> Any:
+    """A deep mutable copy of a JSON-like value (plain dicts and lists, frozen or not)."""
+    if isinstance(obj, dict):
+        return {k: thaw(v) if isinstance(v, (dict, list)) else v for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [thaw(v) if isinstance(v, (dict, list)) else v for v in obj]
+    return obj
+
+
+# yaml.safe_dump looks representers up by exact type: teach it the frozen types.
+yaml.SafeDumper.add_representer(FrozenDict, yaml.SafeDumper.represent_dict)
+yaml.SafeDumper.add_representer(FrozenList, yaml.SafeDumper.represent_list)

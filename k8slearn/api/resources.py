@@ -1,0 +1,149 @@
+"""The resource table: every kind the simulated API server serves, and where etcd keeps it.
+
+The API server, kubectl and the controllers all find a resource here, by whatever name a user
+types: plural (``deployments``), singular, short name (``deploy``), kind (``Deployment``) or
+``plural.group`` (``deployments.apps``).
+
+>>> info = lookup("deploy")
+>>> info.kind, info.api_version, info.group_resource
+('Deployment', 'apps/v1', 'deployments.apps')
+>>> info.key("default", "web")
+'/registry/deployments/default/web'
+>>> lookup("no").key(None, "node-1")
+'/registry/minions/node-1'
+>>> by_kind("v1", "Service").etcd_prefix
+'/registry/services/specs'
+
+Simplifies: a fixed table instead of API discovery; no CRDs, no subresources, one version per group.
+
+Upstream: staging/src/k8s.io/apimachinery/pkg/api/meta/restmapper.go (lookups, errors),
+pkg/kubeapiserver/default_storage_factory_builder.go (etcd key layout)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ETCD_ROOT = "/registry"
+
+
+class UnknownResourceError(LookupError):
+    """The name matches no resource; str() is kubectl's message."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+    def __str__(self) -> str:
+        return f'the server doesn\'t have a resource type "{self.name}"'
+
+
+class NoKindMatchError(LookupError):
+    """No resource has this kind in this apiVersion; str() is the RESTMapper's message."""
+
+    def __init__(self, kind: str, api_version: str) -> None:
+        super().__init__(kind, api_version)
+        self.kind = kind
+        self.api_version = api_version
+
+    def __str__(self) -> str:
+        return f'no matches for kind "{self.kind}" in version "{self.api_version}"'
+
+
+@dataclass(frozen=True)
+class ResourceInfo:
+    """One served resource: its names, its API group/version, its scope and its etcd prefix."""
+
+    plural: str
+    singular: str
+    kind: str
+    group: str
+    version: str
+    namespaced: bool
+    short_names: tuple[str, ...]
+    etcd_prefix: str
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def group_resource(self) -> str:
+        """schema.GroupResource.String(): ``pods``, ``deployments.apps``."""
+        return f"{self.plural}.{self.group}" if self.group else self.plural
+
+    @property
+    def group_kind(self) -> str:
+        """schema.GroupKind.String(): ``Pod``, ``Deployment.apps``."""
+        return f"{self.kind}.{self.group}" if self.group else self.kind
+
+    def key(self, namespace: str | None, name: str) -> str:
+        """The etcd key: ``<prefix>/<namespace>/<name>``, or ``<prefix>/<name>`` if cluster-scoped."""
+        if self.namespaced:
+            return f"{self.etcd_prefix}/{namespace}/{name}"
+        return f"{self.etcd_prefix}/{name}"
+
+    def list_prefix(self, namespace: str | None = None) -> str:
+        """The etcd prefix to range over: all objects, or one namespace's (trailing '/')."""
+        if self.namespaced and namespace:
+            return f"{self.etcd_prefix}/{namespace}/"
+        return f"{self.etcd_prefix}/"
+
+
+def _r(plural, singular, kind, group, version, namespaced, short=(), prefix=None) -> ResourceInfo:
+    return ResourceInfo(plural, singular, kind, group, version, namespaced, tuple(short),
+                        f"{ETCD_ROOT}/{prefix or plural}")
+
+
+RESOURCES: dict[str, ResourceInfo] = {
+    r.plural: r
+    for r in (
+        _r("namespaces", "namespace", "Namespace", "", "v1", False, ("ns",)),
+        _r("nodes", "node", "Node", "", "v1", False, ("no",), "minions"),
+        _r("pods", "pod", "Pod", "", "v1", True, ("po",)),
+        _r("services", "service", "Service", "", "v1", True, ("svc",), "services/specs"),
+        _r("endpoints", "endpoints", "Endpoints", "", "v1", True, ("ep",), "services/endpoints"),
+        _r("events", "event", "Event", "", "v1", True, ("ev",)),
+        _r("configmaps", "configmap", "ConfigMap", "", "v1", True, ("cm",)),
+        _r("serviceaccounts", "serviceaccount", "ServiceAccount", "", "v1", True, ("sa",)),
+        _r("secrets", "secret", "Secret", "", "v1", True),
+        _r("leases", "lease", "Lease", "coordination.k8s.io", "v1", True),
+        _r("deployments", "deployment", "Deployment", "apps", "v1", True, ("deploy",)),
+        _r("replicasets", "replicaset", "ReplicaSet", "apps", "v1", True, ("rs",)),
+        _r("daemonsets", "daemonset", "DaemonSet", "apps", "v1", True, ("ds",)),
+        _r("statefulsets", "statefulset", "StatefulSet", "apps", "v1", True, ("sts",)),
+        _r("controllerrevisions", "controllerrevision", "ControllerRevision", "apps", "v1", True),
+        _r("jobs", "job", "Job", "batch", "v1", True),
+        _r("cronjobs", "cronjob", "CronJob", "batch", "v1", True, ("cj",)),
+        _r("priorityclasses", "priorityclass", "PriorityClass", "scheduling.k8s.io", "v1", False, ("pc",)),
+        _r("endpointslices", "endpointslice", "EndpointSlice", "discovery.k8s.io", "v1", True),
+    )
+}
+
+_BY_NAME: dict[str, ResourceInfo] = {}
+for _info in RESOURCES.values():
+    for _alias in (_info.plural, _info.singular, _info.kind.lower(), *_info.short_names):
+        _BY_NAME.setdefault(_alias, _info)
+_BY_KIND: dict[tuple[str, str], ResourceInfo] = {(i.api_version, i.kind): i for i in RESOURCES.values()}
+
+
+def lookup(name: str) -> ResourceInfo:
+    """Find a resource by plural, singular, short name, kind, ``name.group`` or ``name.version.group``."""
+    lowered = name.lower()
+    info = _BY_NAME.get(lowered)
+    if info is not None:
+        return info
+    if "." in lowered:
+        alias, _, rest = lowered.partition(".")
+        info = _BY_NAME.get(alias)
+        if info is not None and info.group and rest in (info.group, f"{info.version}.{info.group}"):
+            return info
+    raise UnknownResourceError(name)
+
+
+def by_kind(api_version: str, kind: str) -> ResourceInfo:
+    """The resource for a manifest's ``apiVersion`` and ``kind`` (both exact, as the server reads them)."""
+    info = _BY_KIND.get((api_version, kind))
+    if info is None:
+        raise NoKindMatchError(kind, api_version)
+    return info

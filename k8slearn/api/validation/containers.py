@@ -1,0 +1,297 @@
+"""Container validation: names, images, ports, env, mounts, probes and resource requests/limits.
+
+>>> errs = validate_containers([{"name": "web", "terminationMessagePolicy": "File",
+...                               "imagePullPolicy": "Always"}], {}, Path("spec.containers"))
+>>> [e.error() for e in errs]
+['spec.containers[0].image: Required value']
+
+Simplifies: no volumeDevices, envFrom details, securityContext, lifecycle hooks or resize policy checks.
+
+Upstream: pkg/apis/core/validation/validation.go (validateContainers, validateContainerCommon,
+validateContainerPorts, ValidateEnv, ValidateVolumeMounts, validateProbe, ValidateResourceRequirements)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from k8slearn.api import field
+from k8slearn.api.field import FieldError, GoValue, Path
+from k8slearn.api.names import (
+    is_dns1123_label, is_qualified_name, is_valid_port_name, is_valid_port_num,
+    regex_error,
+)
+from k8slearn.api.quantity import parse_quantity
+from k8slearn.api.validation.common import IS_NEGATIVE, as_dict, as_list, nonnegative
+
+PROTOCOLS = ["SCTP", "TCP", "UDP"]
+PULL_POLICIES = ["Always", "IfNotPresent", "Never"]
+MESSAGE_POLICIES = ["File", "FallbackToLogsOnError"]
+ENV_VAR_NAME_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*"
+ENV_VAR_NAME_ERR = ("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', "
+                    "or '.', and must not start with a digit")
+_ENV_VAR_NAME = re.compile(ENV_VAR_NAME_FMT)
+STANDARD_CONTAINER_RESOURCES = {"cpu", "memory", "ephemeral-storage"}
+STANDARD_RESOURCES = STANDARD_CONTAINER_RESOURCES | {
+    "pods", "services", "replicationcontrollers", "resourcequotas", "secrets", "configmaps",
+    "persistentvolumeclaims", "storage", "requests.cpu", "requests.memory", "requests.storage",
+    "requests.ephemeral-storage", "limits.cpu", "limits.memory", "limits.ephemeral-storage"}
+
+
+def validate_containers(containers: Any, volumes: dict, path: Path, restart_policy: str = "Always") -> list[FieldError]:
+    """validateContainers: at least one; each valid, names unique, probes, no restartPolicy."""
+    containers = as_list(containers)
+    if not containers:
+        return [field.required(path)]
+    errs, names = [], set()
+    for i, c in enumerate(containers):
+        c, p = as_dict(c), path.index(i)
+        errs += validate_container_common(c, volumes, p)
+        if c.get("name") in names:
+            errs.append(field.duplicate(p.child("name"), c.get("name")))
+        else:
+            names.add(c.get("name"))
+        errs += _probes(c, p, allowed=True)
+        if c.get("restartPolicy") is not None:
+            errs.append(field.forbidden(p.child("restartPolicy"), "may not be set for non-init containers"))
+    return errs + host_port_conflicts(containers, path)
+
+
+def validate_init_containers(inits: Any, regular: Any, volumes: dict, path: Path) -> list[FieldError]:
+    errs = []
+    names = {as_dict(c).get("name") for c in as_list(regular)}
+    for i, c in enumerate(as_list(inits)):
+        c, p = as_dict(c), path.index(i)
+        errs += validate_container_common(c, volumes, p)
+        policy = c.get("restartPolicy")
+        if policy is not None and policy != "Always":
+            errs.append(field.not_supported(p.child("restartPolicy"), policy, ["Always"]))
+        name = c.get("name")
+        if name in names:
+            errs.append(field.duplicate(p.child("name"), name))
+        elif name:
+            names.add(name)
+        errs += host_port_conflicts([c], path)
+        errs += _probes(c, p, allowed=policy == "Always")
+    return errs
+
+
+def validate_container_common(c: dict, volumes: dict, path: Path) -> list[FieldError]:
+    """validateContainerCommon: what every container (regular or init) must satisfy."""
+    errs = []
+    name = c.get("name") or ""
+    if not name:
+        errs.append(field.required(path.child("name")))
+    else:
+        errs += [field.invalid(path.child("name"), name, m) for m in is_dns1123_label(name)]
+    if not c.get("image"):
+        errs.append(field.required(path.child("image")))
+    policy = c.get("terminationMessagePolicy") or ""
+    if not policy:
+        errs.append(field.required(path.child("terminationMessagePolicy")))
+    elif policy not in MESSAGE_POLICIES:
+        errs.append(field.not_supported(path.child("terminationMessagePolicy"), policy, MESSAGE_POLICIES))
+    errs += validate_container_ports(c.get("ports"), path.child("ports"))
+    errs += validate_env(c.get("env"), path.child("env"))
+    errs += _volume_mounts(c.get("volumeMounts"), volumes, path.child("volumeMounts"))
+    pull = c.get("imagePullPolicy") or ""
+    if not pull:
+        errs.append(field.required(path.child("imagePullPolicy")))
+    elif pull not in PULL_POLICIES:
+        errs.append(field.not_supported(path.child("imagePullPolicy"), pull, PULL_POLICIES))
+    return errs + validate_resource_requirements(c.get("resources"), path.child("resources"))
+
+
+def validate_container_ports(ports: Any, path: Path) -> list[FieldError]:
+    errs, names = [], set()
+    for i, port in enumerate(as_list(ports)):
+        port, p = as_dict(port), path.index(i)
+        name = port.get("name") or ""
+        if name:
+            msgs = is_valid_port_name(name)
+            if msgs:
+                errs += [field.invalid(p.child("name"), name, m) for m in msgs]
+            elif name in names:
+                errs.append(field.duplicate(p.child("name"), name))
+            else:
+                names.add(name)
+        cport = port.get("containerPort") or 0
+        if not cport:
+            errs.append(field.required(p.child("containerPort")))
+        else:
+            errs += [field.invalid(p.child("containerPort"), cport, m) for m in is_valid_port_num(cport)]
+        if port.get("hostPort"):
+            errs += [field.invalid(p.child("hostPort"), port["hostPort"], m) for m in is_valid_port_num(port["hostPort"])]
+        protocol = port.get("protocol") or ""
+        if not protocol:
+            errs.append(field.required(p.child("protocol")))
+        elif protocol not in PROTOCOLS:
+            errs.append(field.not_supported(p.child("protocol"), protocol, PROTOCOLS))
+    return errs
+
+
+def host_port_conflicts(containers: list, path: Path) -> list[FieldError]:
+    """AccumulateUniqueHostPorts: one protocol/hostIP/hostPort per pod."""
+    errs, seen = [], set()
+    for ci, c in enumerate(containers):
+        for pi, port in enumerate(as_list(as_dict(c).get("ports"))):
+            port = as_dict(port)
+            if not port.get("hostPort"):
+                continue
+            key = f"{port.get('protocol', '')}/{port.get('hostIP', '')}/{port['hostPort']}"
+            if key in seen:
+                errs.append(field.duplicate(path.index(ci).child("ports").index(pi).child("hostPort"), key))
+            seen.add(key)
+    return errs
+
+
+def validate_env(env: Any, path: Path) -> list[FieldError]:
+    errs = []
+    for i, var in enumerate(as_list(env)):
+        var, p = as_dict(var), path.index(i)
+        name = var.get("name") or ""
+        if not name:
+            errs.append(field.required(p.child("name")))
+        else:
+            msgs = [] if _ENV_VAR_NAME.fullmatch(name) else [
+                regex_error(ENV_VAR_NAME_ERR, ENV_VAR_NAME_FMT, "my.env-name", "MY_ENV.NAME", "MyEnvName1")]
+            if name == ".":
+                msgs.append("must not be '.'")
+            elif name == "..":
+                msgs.append("must not be '..'")
+            elif name.startswith(".."):
+                msgs.append("must not start with '..'")
+            errs += [field.invalid(p.child("name"), name, m) for m in msgs]
+        source = var.get("valueFrom")
+        if source is not None:
+            kinds = [k for k in ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef") if as_dict(source).get(k)]
+            vp = p.child("valueFrom")
+            if not kinds:
+                errs.append(field.invalid(vp, "", "must specify one of: `fieldRef`, `resourceFieldRef`, "
+                                                  "`configMapKeyRef` or `secretKeyRef`"))
+            elif var.get("value"):
+                errs.append(field.invalid(vp, "", "may not be specified when `value` is not empty"))
+            elif len(kinds) > 1:
+                errs.append(field.invalid(vp, "", "may not have more than one field specified at a time"))
+    return errs
+
+
+def _volume_mounts(mounts: Any, volumes: dict, path: Path) -> list[FieldError]:
+    errs, points = [], set()
+    for i, m in enumerate(as_list(mounts)):
+        m, p = as_dict(m), path.index(i)
+        if not m.get("name"):
+            errs.append(field.required(p.child("name")))
+        if m.get("name") not in volumes:
+            errs.append(field.not_found(p.child("name"), m.get("name", "")))
+        if not m.get("mountPath"):
+            errs.append(field.required(p.child("mountPath")))
+        if m.get("mountPath") in points:
+            errs.append(field.invalid(p.child("mountPath"), m.get("mountPath"), "must be unique"))
+        points.add(m.get("mountPath"))
+    return errs
+
+
+def _probes(c: dict, path: Path, allowed: bool) -> list[FieldError]:
+    errs = []
+    for name in ("livenessProbe", "readinessProbe", "startupProbe"):
+        probe = c.get(name)
+        if probe is None:
+            continue
+        if not allowed:
+            errs.append(field.forbidden(path.child(name), "may not be set for init containers without restartPolicy=Always"))
+            continue
+        probe, p = as_dict(probe), path.child(name)
+        handlers = [h for h in ("exec", "httpGet", "tcpSocket", "grpc") if probe.get(h) is not None]
+        for extra in handlers[1:]:
+            errs.append(field.forbidden(p.child(extra), "may not specify more than 1 handler type"))
+        if not handlers:
+            errs.append(field.required(p, "must specify a handler type"))
+        for handler in handlers[:1]:
+            if handler in ("httpGet", "tcpSocket"):
+                errs += port_num_or_name(as_dict(probe[handler]).get("port"), p.child(handler, "port"))
+        for key in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"):
+            errs += nonnegative(probe.get(key, 0), p.child(key))
+        if name != "readinessProbe" and probe.get("successThreshold", 1) != 1:
+            errs.append(field.invalid(p.child("successThreshold"), probe.get("successThreshold"), "must be 1"))
+    return errs
+
+
+def port_num_or_name(port: Any, path: Path) -> list[FieldError]:
+    """ValidatePortNumOrName: a number in 1..65535 or an IANA service name."""
+    if isinstance(port, str):
+        return [field.invalid(path, port, m) for m in is_valid_port_name(port)]
+    port = port if isinstance(port, int) else 0
+    return [field.invalid(path, port, m) for m in is_valid_port_num(port)]
+
+
+def _is_native(name: str) -> bool:
+    return "/" not in name or "kubernetes.io/" in name
+
+
+def _is_hugepages(name: str) -> bool:
+    return name.startswith("hugepages-")
+
+
+def _overcommit_allowed(name: str) -> bool:
+    return _is_native(name) and not _is_hugepages(name)
+
+
+def _resource_name_errors(name: str, path: Path) -> list[FieldError]:
+    """validateContainerResourceName: a qualified name, standard for containers or extended."""
+    errs = [field.invalid(path, name, m) for m in is_qualified_name(name)]
+    if errs:
+        return errs
+    if "/" not in name:
+        if name not in STANDARD_RESOURCES and not _is_hugepages(name):
+            errs.append(field.invalid(path, name, "must be a standard resource type or fully qualified"))
+        if name not in STANDARD_CONTAINER_RESOURCES and not _is_hugepages(name):
+            errs.append(field.invalid(path, name, "must be a standard resource for containers"))
+    elif not _is_native(name) and (name.startswith("requests.") or is_qualified_name("requests." + name)):
+        errs.append(field.invalid(path, name, "doesn't follow extended resource name standard"))
+    return errs
+
+
+def _quantity_errors(name: str, q, path: Path) -> list[FieldError]:
+    errs = []
+    if q.amount < 0:
+        errs.append(field.invalid(path, str(q), IS_NEGATIVE))
+    if not _is_native(name) and q.milli_value() % 1000:
+        errs.append(field.invalid(path, GoValue(str(q)), "must be an integer"))
+    return errs
+
+
+def validate_resource_requirements(resources: Any, path: Path) -> list[FieldError]:
+    """ValidateResourceRequirements: names, non-negative quantities, requests <= limits."""
+    resources = as_dict(resources)
+    lim_path, req_path = path.child("limits"), path.child("requests")
+    limits, requests = _quantities(resources.get("limits")), _quantities(resources.get("requests"))
+    errs = []
+    for name, q in limits.items():
+        errs += _resource_name_errors(name, lim_path.key(name)) + _quantity_errors(name, q, lim_path.key(name))
+    for name, q in requests.items():
+        errs += _resource_name_errors(name, req_path.key(name)) + _quantity_errors(name, q, req_path.key(name))
+        limit = limits.get(name)
+        if limit is not None:
+            if q != limit and not _overcommit_allowed(name):
+                errs.append(field.invalid(req_path, str(q), f"must be equal to {name} limit of {limit}"))
+            elif q > limit:
+                errs.append(field.invalid(req_path, str(q), f"must be less than or equal to {name} limit of {limit}"))
+        elif not _overcommit_allowed(name):
+            errs.append(field.required(lim_path, "Limit must be set for non overcommitable resources"))
+    names = set(limits) | set(requests)
+    if any(_is_hugepages(n) for n in names) and not names & {"cpu", "memory"}:
+        errs.append(field.forbidden(path, "HugePages require cpu or memory"))
+    return errs
+
+
+def _quantities(values: Any) -> dict:
+    """Parseable quantities by resource name, sorted (unparseable ones never reach validation upstream)."""
+    out = {}
+    for name, value in sorted(as_dict(values).items()):
+        try:
+            out[name] = parse_quantity(value)
+        except ValueError:
+            continue
+    return out

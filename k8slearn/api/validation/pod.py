@@ -1,0 +1,416 @@
+"""Pod validation: the pod spec (also inside every template), create, and the strict update rules.
+
+A running pod can change only a few fields; anything else fails with the API server's
+``spec: Forbidden: pod updates may not change fields other than ...`` and a diff.
+
+>>> pod = {"kind": "Pod", "metadata": {"name": "web"}, "spec": {"containers": []}}
+>>> [e.error() for e in validate_pod(pod)]
+['spec.containers: Required value']
+
+Simplifies: volume sources are checked for count and their one required field only; no
+securityContext, sysctl, DNS config, OS or AppArmor/seccomp checks; the diff after a forbidden
+update lists changed top-level fields as JSON instead of go-cmp's struct dump.
+
+Upstream: pkg/apis/core/validation/validation.go (ValidatePodSpec, ValidatePodCreate,
+ValidatePodUpdate, ValidatePodTemplateSpec, ValidateTolerations, validateAffinity)
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from k8slearn.api import field
+from k8slearn.api.field import FieldError, Path
+from k8slearn.api.names import (
+    inclusive_range_error, is_dns1123_label, is_qualified_name, is_valid_label_value, name_is_dns_subdomain,
+)
+from k8slearn.api.validation.common import (
+    as_dict, as_list, validate_annotations, validate_label_selector, validate_labels, validate_object_meta,
+    validate_object_meta_update,
+)
+from k8slearn.api.validation.containers import (
+    validate_containers, validate_init_containers, validate_resource_requirements,
+)
+
+SPEC = Path("spec")
+MAX_INT32 = 2147483647
+RESTART_POLICIES = ["Always", "OnFailure", "Never"]
+DNS_POLICIES = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"]
+TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
+UPDATABLE_POD_SPEC_FIELDS = [
+    "`spec.containers[*].image`",
+    "`spec.initContainers[*].image`",
+    "`spec.activeDeadlineSeconds`",
+    "`spec.tolerations` (only additions to existing tolerations)",
+    "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+]
+VOLUME_SOURCES = {
+    "emptyDir": None, "hostPath": "path", "secret": "secretName", "configMap": "name",
+    "persistentVolumeClaim": "claimName", "projected": None, "downwardAPI": None, "nfs": "server",
+    "csi": "driver", "ephemeral": None, "image": None,
+}
+
+
+def validate_pod_spec(spec: Any, path: Path) -> list[FieldError]:
+    """ValidatePodSpec, in upstream order."""
+    spec = as_dict(spec)
+    errs = []
+    if spec.get("terminationGracePeriodSeconds") is None:
+        errs.append(field.required(path.child("terminationGracePeriodSeconds")))
+    volumes, verrs = _volumes(spec.get("volumes"), path.child("volumes"))
+    errs += verrs
+    errs += validate_containers(spec.get("containers"), volumes, path.child("containers"))
+    errs += validate_init_containers(spec.get("initContainers"), spec.get("containers"), volumes,
+                                     path.child("initContainers"))
+    errs += _host_network_ports(spec, path)
+    errs += _one_of(spec.get("restartPolicy") or "", RESTART_POLICIES, path.child("restartPolicy"))
+    errs += _one_of(spec.get("dnsPolicy") or "", DNS_POLICIES, path.child("dnsPolicy"))
+    errs += validate_labels(spec.get("nodeSelector"), path.child("nodeSelector"))
+    errs += _affinity(spec.get("affinity"), path.child("affinity"))
+    errs += _scheduling_gates(spec.get("schedulingGates"), path.child("schedulingGates"))
+    errs += _topology_spread(spec.get("topologySpreadConstraints"), path.child("topologySpreadConstraints"))
+    for key in ("serviceAccountName", "nodeName"):
+        if spec.get(key):
+            errs += [field.invalid(path.child(key), spec[key], m) for m in name_is_dns_subdomain(spec[key])]
+    deadline = spec.get("activeDeadlineSeconds")
+    if deadline is not None and not 1 <= deadline <= MAX_INT32:
+        errs.append(field.invalid(path.child("activeDeadlineSeconds"), deadline, inclusive_range_error(1, MAX_INT32)))
+    for key in ("hostname", "subdomain"):
+        if spec.get(key):
+            errs += [field.invalid(path.child(key), spec[key], m) for m in is_dns1123_label(spec[key])]
+    errs += validate_tolerations(spec.get("tolerations"), path.child("tolerations"))
+    if spec.get("priorityClassName"):
+        name = spec["priorityClassName"]
+        errs += [field.invalid(path.child("priorityClassName"), name, m) for m in name_is_dns_subdomain(name)]
+    if spec.get("preemptionPolicy") is not None:
+        errs += _one_of(spec["preemptionPolicy"], ["PreemptLowerPriority", "Never"], path.child("preemptionPolicy"))
+    if spec.get("overhead") is not None:
+        errs += validate_resource_requirements({"limits": spec["overhead"]}, path.child("overhead"))
+    return errs
+
+
+def _one_of(value: str, allowed: list[str], path: Path) -> list[FieldError]:
+    if not value:
+        return [field.required(path)]
+    return [] if value in allowed else [field.not_supported(path, value, allowed)]
+
+
+def _volumes(volumes: Any, path: Path) -> tuple[dict, list[FieldError]]:
+    found, errs = {}, []
+    for i, vol in enumerate(as_list(volumes)):
+        vol, p = as_dict(vol), path.index(i)
+        el, count = [], 0
+        for source, required_key in VOLUME_SOURCES.items():
+            if vol.get(source) is None:
+                continue
+            if count:
+                el.append(field.forbidden(p.child(source), "may not specify more than 1 volume type"))
+                continue
+            count += 1
+            if required_key and not as_dict(vol[source]).get(required_key):
+                el.append(field.required(p.child(source, required_key)))
+        if not count:
+            el.append(field.required(p, "must specify a volume type"))
+        name = vol.get("name") or ""
+        if not name:
+            el.append(field.required(p.child("name")))
+        else:
+            el += [field.invalid(p.child("name"), name, m) for m in is_dns1123_label(name)]
+        if name in found:
+            el.append(field.duplicate(p.child("name"), name))
+        if el:
+            errs += el
+        else:
+            found[name] = vol
+    return found, errs
+
+
+def _host_network_ports(spec: dict, path: Path) -> list[FieldError]:
+    if not spec.get("hostNetwork"):
+        return []
+    errs = []
+    for i, c in enumerate(as_list(spec.get("containers"))):
+        for j, port in enumerate(as_list(as_dict(c).get("ports"))):
+            port = as_dict(port)
+            host, cport = port.get("hostPort", 0), port.get("containerPort", 0)
+            if host and host != cport:
+                errs.append(field.invalid(path.child("containers").index(i).child("ports").index(j).child("hostPort"),
+                                          host, "must match `containerPort` when `hostNetwork` is true"))
+    return errs
+
+
+def validate_tolerations(tolerations: Any, path: Path) -> list[FieldError]:
+    errs = []
+    for i, t in enumerate(as_list(tolerations)):
+        t, p = as_dict(t), path.index(i)
+        key, op, value, effect = t.get("key", ""), t.get("operator", ""), t.get("value", ""), t.get("effect", "")
+        if key:
+            errs += [field.invalid(p.child("key"), key, m) for m in is_qualified_name(key)]
+        if not key and op != "Exists":
+            errs.append(field.invalid(p.child("operator"), op,
+                                      'operator must be Exists when `key` is empty, which means "match all values and all keys"'))
+        if t.get("tolerationSeconds") is not None and effect != "NoExecute":
+            errs.append(field.invalid(p.child("effect"), effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"))
+        if op in ("Equal", ""):
+            msgs = is_valid_label_value(str(value))
+            if msgs:
+                errs.append(field.invalid(p.child("operator"), value, ";".join(msgs)))
+        elif op == "Exists":
+            if value:
+                errs.append(field.invalid(p.child("operator"), value, "value must be empty when `operator` is 'Exists'"))
+        else:
+            errs.append(field.not_supported(p.child("operator"), op, ["Equal", "Exists"]))
+        if effect and effect not in TAINT_EFFECTS:
+            errs.append(field.not_supported(p.child("effect"), effect, TAINT_EFFECTS))
+    return errs
+
+
+def _affinity(affinity: Any, path: Path) -> list[FieldError]:
+    affinity = as_dict(affinity)
+    errs = []
+    node = affinity.get("nodeAffinity")
+    if node is not None:
+        node, np_ = as_dict(node), path.child("nodeAffinity")
+        required = node.get("requiredDuringSchedulingIgnoredDuringExecution")
+        if required is not None:
+            terms_path = np_.child("requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")
+            terms = as_list(as_dict(required).get("nodeSelectorTerms"))
+            if not terms:
+                errs.append(field.required(terms_path, "must have at least one node selector term"))
+            for i, term in enumerate(terms):
+                errs += _node_selector_term(term, terms_path.index(i))
+        for i, pref in enumerate(as_list(node.get("preferredDuringSchedulingIgnoredDuringExecution"))):
+            pp = np_.child("preferredDuringSchedulingIgnoredDuringExecution").index(i)
+            weight = as_dict(pref).get("weight", 0)
+            if not 1 <= weight <= 100:
+                errs.append(field.invalid(pp.child("weight"), weight, "must be in the range 1-100"))
+            errs += _node_selector_term(as_dict(pref).get("preference"), pp.child("preference"))
+    for kind in ("podAffinity", "podAntiAffinity"):
+        pod = affinity.get(kind)
+        if pod is None:
+            continue
+        pod, kp = as_dict(pod), path.child(kind)
+        for i, term in enumerate(as_list(pod.get("requiredDuringSchedulingIgnoredDuringExecution"))):
+            errs += _pod_affinity_term(term, kp.child("requiredDuringSchedulingIgnoredDuringExecution").index(i))
+        for i, w in enumerate(as_list(pod.get("preferredDuringSchedulingIgnoredDuringExecution"))):
+            wp = kp.child("preferredDuringSchedulingIgnoredDuringExecution").index(i)
+            weight = as_dict(w).get("weight", 0)
+            if not 1 <= weight <= 100:
+                errs.append(field.invalid(wp.child("weight"), weight, "must be in the range 1-100"))
+            errs += _pod_affinity_term(as_dict(w).get("podAffinityTerm"), wp.child("podAffinityTerm"))
+    return errs
+
+
+def _node_selector_term(term: Any, path: Path) -> list[FieldError]:
+    errs = []
+    for j, req in enumerate(as_list(as_dict(term).get("matchExpressions"))):
+        req, p = as_dict(req), path.child("matchExpressions").index(j)
+        op, values = req.get("operator", ""), as_list(req.get("values"))
+        if op in ("In", "NotIn"):
+            if not values:
+                errs.append(field.required(p.child("values"), "must be specified when `operator` is 'In' or 'NotIn'"))
+        elif op in ("Exists", "DoesNotExist"):
+            if values:
+                errs.append(field.forbidden(p.child("values"),
+                                            "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"))
+        elif op in ("Gt", "Lt"):
+            if len(values) != 1:
+                errs.append(field.required(p.child("values"), "must be specified single value when `operator` is 'Lt' or 'Gt'"))
+        else:
+            errs.append(field.invalid(p.child("operator"), op, "not a valid selector operator"))
+        errs += [field.invalid(p.child("key"), req.get("key", ""), m) for m in is_qualified_name(req.get("key", ""))]
+    for j, req in enumerate(as_list(as_dict(term).get("matchFields"))):
+        req, p = as_dict(req), path.child("matchFields").index(j)
+        if req.get("operator") in ("In", "NotIn"):
+            if len(as_list(req.get("values"))) != 1:
+                errs.append(field.required(p.child("values"),
+                                           "must be only one value when `operator` is 'In' or 'NotIn' for node field selector"))
+        else:
+            errs.append(field.invalid(p.child("operator"), req.get("operator", ""), "not a valid selector operator"))
+        if req.get("key") != "metadata.name":
+            errs.append(field.invalid(p.child("key"), req.get("key", ""), "not a valid field selector key"))
+        else:
+            for i, v in enumerate(as_list(req.get("values"))):
+                errs += [field.invalid(p.child("values").index(i), v, m) for m in name_is_dns_subdomain(str(v))]
+    return errs
+
+
+def _pod_affinity_term(term: Any, path: Path) -> list[FieldError]:
+    term = as_dict(term)
+    errs = validate_label_selector(term.get("labelSelector"), path.child("labelSelector"))
+    errs += validate_label_selector(term.get("namespaceSelector"), path.child("namespaceSelector"))
+    for ns in as_list(term.get("namespaces")):
+        errs += [field.invalid(path.child("namespace"), ns, m) for m in is_dns1123_label(str(ns))]
+    key = term.get("topologyKey", "")
+    if not key:
+        errs.append(field.required(path.child("topologyKey"), "can not be empty"))
+    return errs + [field.invalid(path.child("topologyKey"), key, m) for m in is_qualified_name(key)]
+
+
+def _scheduling_gates(gates: Any, path: Path) -> list[FieldError]:
+    errs, seen = [], set()
+    for i, gate in enumerate(as_list(gates)):
+        name = as_dict(gate).get("name", "")
+        errs += [field.invalid(path.index(i), name, m) for m in is_qualified_name(name)]
+        if name in seen:
+            errs.append(field.duplicate(path.index(i), name))
+        seen.add(name)
+    return errs
+
+
+def _topology_spread(constraints: Any, path: Path) -> list[FieldError]:
+    constraints = [as_dict(c) for c in as_list(constraints)]
+    errs = []
+    for i, c in enumerate(constraints):
+        p = path.index(i)
+        if c.get("maxSkew", 0) <= 0:
+            errs.append(field.invalid(p.child("maxSkew"), c.get("maxSkew", 0), "must be greater than zero"))
+        if not c.get("topologyKey"):
+            errs.append(field.required(p.child("topologyKey"), "can not be empty"))
+        action = c.get("whenUnsatisfiable", "")
+        if action not in ("DoNotSchedule", "ScheduleAnyway"):
+            errs.append(field.not_supported(p.child("whenUnsatisfiable"), action, ["DoNotSchedule", "ScheduleAnyway"]))
+        for later in constraints[i + 1:]:
+            if (later.get("topologyKey"), later.get("whenUnsatisfiable")) == (c.get("topologyKey"), action):
+                errs.append(field.duplicate(p.child("{topologyKey, whenUnsatisfiable}"),
+                                            f"{{{c.get('topologyKey', '')}, {action}}}"))
+                break
+    return errs
+
+
+def validate_pod_template_spec(template: Any, path: Path) -> list[FieldError]:
+    """ValidatePodTemplateSpec: labels (at ``<path>.labels``), annotations and the pod spec."""
+    template = as_dict(template)
+    meta = as_dict(template.get("metadata"))
+    errs = validate_labels(meta.get("labels"), path.child("labels"))
+    errs += validate_annotations(meta.get("annotations"), path.child("annotations"))
+    errs += validate_pod_spec(template.get("spec"), path.child("spec"))
+    if as_list(as_dict(template.get("spec")).get("ephemeralContainers")):
+        errs.append(field.forbidden(path.child("spec", "ephemeralContainers"), "ephemeral containers not allowed in pod template"))
+    return errs
+
+
+def _metadata_and_spec(pod: dict) -> list[FieldError]:
+    spec = as_dict(pod.get("spec"))
+    errs = validate_object_meta(pod.get("metadata"), name_is_dns_subdomain)
+    errs += validate_pod_spec(spec, SPEC)
+    for key in ("containers", "initContainers"):
+        for i, c in enumerate(as_list(spec.get(key))):
+            image = as_dict(c).get("image") or ""
+            if image != image.strip():
+                errs.append(field.invalid(SPEC.child(key).index(i).child("image"), image,
+                                          "must not have leading or trailing whitespace"))
+    return errs
+
+
+def validate_pod(pod: dict) -> list[FieldError]:
+    """ValidatePodCreate."""
+    spec = as_dict(pod.get("spec"))
+    errs = _metadata_and_spec(pod)
+    if as_list(spec.get("ephemeralContainers")):
+        errs.append(field.forbidden(SPEC.child("ephemeralContainers"), "cannot be set on create"))
+    if spec.get("nodeName") and as_list(spec.get("schedulingGates")):
+        errs.append(field.forbidden(SPEC.child("nodeName"), "cannot be set until all schedulingGates have been cleared"))
+    return errs
+
+
+def validate_pod_update(new: dict, old: dict) -> list[FieldError]:
+    """ValidatePodUpdate: only images, activeDeadlineSeconds, added tolerations and removed gates may change."""
+    errs = validate_object_meta_update(new.get("metadata"), old.get("metadata"))
+    errs += _metadata_and_spec(new)
+    ns, os_ = as_dict(new.get("spec")), as_dict(old.get("spec"))
+    for key in ("containers", "initContainers"):
+        new_c, old_c = as_list(ns.get(key)), as_list(os_.get(key))
+        if len(new_c) != len(old_c):
+            return errs + [field.forbidden(SPEC.child(key), "pod updates may not add or remove containers")]
+        for i, c in enumerate(new_c):
+            if not as_dict(c).get("image"):
+                errs.append(field.required(SPEC.child(key).index(i).child("image")))
+    new_deadline, old_deadline = ns.get("activeDeadlineSeconds"), os_.get("activeDeadlineSeconds")
+    if new_deadline is not None:
+        if not 0 <= new_deadline <= MAX_INT32:
+            return errs + [field.invalid(SPEC.child("activeDeadlineSeconds"), new_deadline, inclusive_range_error(0, MAX_INT32))]
+        if old_deadline is not None and old_deadline < new_deadline:
+            return errs + [field.invalid(SPEC.child("activeDeadlineSeconds"), new_deadline,
+                                         "must be less than or equal to previous value")]
+    elif old_deadline is not None:
+        errs.append(field.invalid(SPEC.child("activeDeadlineSeconds"), None, "must not update from a positive integer to nil value"))
+    errs += _only_added_tolerations(as_list(ns.get("tolerations")), as_list(os_.get("tolerations")))
+    errs += _only_deleted_gates(as_list(ns.get("schedulingGates")), as_list(os_.get("schedulingGates")))
+    if ns == os_:
+        return errs
+    munged = _munge(ns, os_)
+    if munged != os_:
+        diff = _spec_diff(os_, munged)
+        errs.append(field.forbidden(SPEC, "pod updates may not change fields other than "
+                                    + ",".join(UPDATABLE_POD_SPEC_FIELDS) + "\n" + diff))
+    return errs
+
+
+def _only_added_tolerations(new: list, old: list) -> list[FieldError]:
+    """validateOnlyAddedTolerations: every old toleration still present (tolerationSeconds may change)."""
+    path = SPEC.child("tolerations")
+    new_norm = [_toleration_key(t) for t in new]
+    for o in old:
+        if _toleration_key(o) not in new_norm:
+            return [field.forbidden(path, "existing toleration can not be modified except its tolerationSeconds")]
+    return validate_tolerations(new, path)
+
+
+def _toleration_key(t: Any) -> dict:
+    return {k: v for k, v in as_dict(t).items() if k != "tolerationSeconds" and v not in (None, "")}
+
+
+def _only_deleted_gates(new: list, old: list) -> list[FieldError]:
+    old_names = {as_dict(g).get("name") for g in old}
+    errs = []
+    for i, g in enumerate(new):
+        name = as_dict(g).get("name")
+        if name not in old_names:
+            errs.append(field.forbidden(SPEC.child("schedulingGates").index(i).child("name"),
+                                        f"only deletion is allowed, but found new scheduling gate '{name}'"))
+    return errs
+
+
+def _munge(new: dict, old: dict) -> dict:
+    """The new spec with every updatable field set back to its old value."""
+    munged = json.loads(json.dumps(new))
+    for key in ("containers", "initContainers"):
+        for c, o in zip(as_list(munged.get(key)), as_list(old.get(key))):
+            if isinstance(c, dict) and isinstance(o, dict):
+                if "image" in o:
+                    c["image"] = o["image"]
+                else:
+                    c.pop("image", None)
+    for key in ("activeDeadlineSeconds", "schedulingGates", "tolerations"):
+        if key in old:
+            munged[key] = old[key]
+        else:
+            munged.pop(key, None)
+    old_grace, new_grace = old.get("terminationGracePeriodSeconds"), munged.get("terminationGracePeriodSeconds")
+    if old_grace is not None and old_grace < 0 and new_grace == 1:
+        munged["terminationGracePeriodSeconds"] = old_grace
+    return munged
+
+
+def _go_field(key: str) -> str:
+    special = {"dnsPolicy": "DNSPolicy", "dnsConfig": "DNSConfig", "os": "OS", "hostIPC": "HostIPC",
+               "hostPID": "HostPID"}
+    return special.get(key, key[:1].upper() + key[1:])
+
+
+def _spec_diff(old: dict, new: dict) -> str:
+    """A short go-cmp-style diff of the changed top-level fields (values as JSON)."""
+    keys = [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+    lines = ["  core.PodSpec{"]
+    same = len(set(old) | set(new)) - len(keys)
+    if same:
+        lines.append(f"  \t... // {same} identical fields")
+    for k in keys:
+        if k in old:
+            lines.append(f"- \t{_go_field(k)}: {json.dumps(old[k], sort_keys=True)},")
+        if k in new:
+            lines.append(f"+ \t{_go_field(k)}: {json.dumps(new[k], sort_keys=True)},")
+    lines.append("  }")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,201 @@
+"""Admission plugins: checks and changes the API server applies to a request before it is stored.
+
+After a request is decoded and defaulted, and before the registry validates and stores it, each
+plugin of the admission chain sees it, in a fixed order, and may change the object (mutating) or
+reject the request. The chain here is the part of kube-apiserver's default plugin list that the
+simulated cluster needs, in upstream order:
+
+1. ``NamespaceLifecycle``: no new objects in a namespace that does not exist (404) or is being
+   terminated (403); the ``default``, ``kube-system`` and ``kube-public`` namespaces cannot be deleted.
+2. ``ServiceAccount``: a pod without ``serviceAccountName`` runs as ``default``.
+3. ``Priority``: a pod's ``priorityClassName`` becomes ``spec.priority`` (from the PriorityClass).
+4. ``DefaultTolerationSeconds``: every pod tolerates ``not-ready`` and ``unreachable`` nodes for 300 s,
+   so its node may be unreachable for five minutes before the pod is evicted.
+
+>>> pod = {"metadata": {"name": "web"}, "spec": {"containers": []}}
+>>> default_toleration_seconds(Attributes("CREATE", "pods", "default", pod), Lister())
+>>> [(t["key"], t["tolerationSeconds"]) for t in pod["spec"]["tolerations"]]
+[('node.kubernetes.io/not-ready', 300), ('node.kubernetes.io/unreachable', 300)]
+
+Simplified: no webhooks, no LimitRanger/ResourceQuota, no ServiceAccount token volume; the
+ServiceAccount plugin does not require the account to exist.
+
+Upstream: plugin/pkg/admission/namespace/lifecycle/admission.go, serviceaccount/admission.go,
+priority/admission.go, defaulttolerationseconds/admission.go, pkg/kubeapiserver/options/plugins.go
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from k8slearn.api.errors import forbidden, not_found
+from k8slearn.api.resources import lookup
+
+CREATE, UPDATE, DELETE = "CREATE", "UPDATE", "DELETE"
+
+
+
+class Lister:
+    """Read access to the API server's cache, as admission plugins use it (informer listers).
+
+    This one serves a fixed set of objects (for tests); the API server passes its watch cache.
+    """
+
+    def __init__(self, objects: dict[str, list[dict]] | None = None) -> None:
+        self.objects = objects or {}
+
+    def get(self, resource: str, namespace: str | None, name: str) -> dict | None:
+        for obj in self.objects.get(resource, ()):
+            meta = obj["metadata"]
+            if meta.get("name") == name and meta.get("namespace") == namespace:
+                return obj
+        return None
+
+    def list(self, resource: str) -> list[dict]:
+        return list(self.objects.get(resource, ()))
+
+IMMORTAL_NAMESPACES = ("default", "kube-system", "kube-public")
+NAMESPACE_TERMINATING_MSG = "unable to create new content in namespace {} because it is being terminated"
+NAMESPACE_UNDELETABLE_MSG = "this namespace may not be deleted"
+NO_PRIORITY_CLASS_MSG = "no PriorityClass with name {} was found"
+PRIORITY_MISMATCH_MSG = ("the integer value of priority ({}) must not be provided in pod spec; "
+                         "priority admission controller computed {} from the given PriorityClass name")
+
+# Built into every API server (it creates them as objects at startup).
+SYSTEM_PRIORITY_CLASSES = {"system-node-critical": 2000001000, "system-cluster-critical": 2000000000}
+DEFAULT_TOLERATION_SECONDS = 300
+NOT_READY_TAINT = "node.kubernetes.io/not-ready"
+UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
+
+
+class Attributes:
+    """What a plugin knows about a request (admission.Attributes)."""
+
+    __slots__ = ("operation", "resource", "namespace", "obj", "old", "subresource", "name", "user_priority")
+
+    def __init__(self, operation: str, resource: str, namespace: str | None, obj: dict | None,
+                 old: dict | None = None, subresource: str = "", name: str = "") -> None:
+        self.operation = operation
+        self.resource = resource
+        self.namespace = namespace
+        self.obj = obj
+        self.old = old
+        self.subresource = subresource
+        meta = (obj or old or {}).get("metadata") or {}
+        # Admission runs before name generation: errors name the generateName prefix.
+        self.name = name or meta.get("name") or meta.get("generateName") or ""
+        self.user_priority: Any = None  # spec.priority as the client sent it (before defaulting)
+
+    def forbid(self, message: str):
+        return forbidden(lookup(self.resource), self.name, message)
+
+
+def namespace_lifecycle(attrs: Attributes, lister: Lister) -> None:
+    """NamespaceLifecycle: protect system namespaces; refuse content for missing or terminating ones."""
+    if attrs.operation == DELETE:
+        if attrs.resource == "namespaces" and attrs.name in IMMORTAL_NAMESPACES:
+            raise attrs.forbid(NAMESPACE_UNDELETABLE_MSG)
+        return
+    if attrs.operation != CREATE or not attrs.namespace or attrs.resource == "namespaces":
+        return
+    ns = lister.get("namespaces", None, attrs.namespace)
+    if ns is None:
+        raise not_found(lookup("namespaces"), attrs.namespace)
+    if (ns.get("status") or {}).get("phase") == "Terminating":
+        err = attrs.forbid(NAMESPACE_TERMINATING_MSG.format(attrs.namespace))
+        err.status["details"]["causes"] = [{"reason": "NamespaceTerminating",
+                                            "message": f"namespace {attrs.namespace} is being terminated",
+                                            "field": "metadata.namespace"}]
+        raise err
+
+
+def service_account(attrs: Attributes, lister: Lister) -> None:
+    """ServiceAccount: pods run as ``default`` unless they name an account."""
+    if attrs.resource != "pods" or attrs.subresource or attrs.operation != CREATE:
+        return
+    spec = attrs.obj.setdefault("spec", {})
+    if not spec.get("serviceAccountName"):
+        spec["serviceAccountName"] = spec.get("serviceAccount") or "default"
+    spec["serviceAccount"] = spec["serviceAccountName"]  # the deprecated v1 field mirrors it
+
+
+def priority_of(class_name: str, lister: Lister) -> tuple[int, str] | None:
+    """(value, preemptionPolicy) of a PriorityClass, the built-in system classes included."""
+    pc = lister.get("priorityclasses", None, class_name)
+    if pc is not None:
+        return pc.get("value", 0), pc.get("preemptionPolicy") or "PreemptLowerPriority"
+    if class_name in SYSTEM_PRIORITY_CLASSES:
+        return SYSTEM_PRIORITY_CLASSES[class_name], "PreemptLowerPriority"
+    return None
+
+
+def _global_default(lister: Lister) -> tuple[str, int, str]:
+    for pc in lister.list("priorityclasses"):
+        if pc.get("globalDefault"):
+            return pc["metadata"]["name"], pc.get("value", 0), pc.get("preemptionPolicy") or "PreemptLowerPriority"
+    return "", 0, "PreemptLowerPriority"
+
+
+def priority(attrs: Attributes, lister: Lister) -> None:
+    """Priority: resolve ``priorityClassName`` to ``spec.priority`` and ``spec.preemptionPolicy``."""
+    if attrs.resource != "pods" or attrs.subresource:
+        return
+    spec = attrs.obj.setdefault("spec", {})
+    if attrs.operation == UPDATE:
+        old_spec = (attrs.old or {}).get("spec") or {}
+        for key in ("priority", "preemptionPolicy"):
+            if spec.get(key) is None and old_spec.get(key) is not None:
+                spec[key] = old_spec[key]
+        return
+    if attrs.operation != CREATE:
+        return
+    name = spec.get("priorityClassName") or ""
+    if not name:
+        name, value, policy = _global_default(lister)
+        if name:
+            spec["priorityClassName"] = name
+    else:
+        found = priority_of(name, lister)
+        if found is None:
+            raise attrs.forbid(NO_PRIORITY_CLASS_MSG.format(name))
+        value, policy = found
+    given = attrs.user_priority
+    if given is not None and given != value:
+        raise attrs.forbid(PRIORITY_MISMATCH_MSG.format(given, value))
+    spec["priority"] = value
+    spec["preemptionPolicy"] = policy
+
+
+def _tolerates(tolerations: list, key: str) -> bool:
+    return any((t.get("key", "") in (key, "")) and t.get("effect", "") in ("NoExecute", "")
+               for t in tolerations if isinstance(t, dict))
+
+
+def default_toleration_seconds(attrs: Attributes, lister: Lister) -> None:
+    """DefaultTolerationSeconds: tolerate not-ready/unreachable nodes for 300 s unless already tolerated."""
+    if attrs.resource != "pods" or attrs.subresource or attrs.operation not in (CREATE, UPDATE):
+        return
+    spec = attrs.obj.setdefault("spec", {})
+    tolerations = spec.get("tolerations")
+    if not isinstance(tolerations, list):
+        tolerations = []
+    added = [{"key": key, "operator": "Exists", "effect": "NoExecute",
+              "tolerationSeconds": DEFAULT_TOLERATION_SECONDS}
+             for key in (NOT_READY_TAINT, UNREACHABLE_TAINT) if not _tolerates(tolerations, key)]
+    if added:
+        spec["tolerations"] = tolerations + added
+
+
+# The chain, in kube-apiserver's order (AllOrderedPlugins).
+PLUGINS: list[tuple[str, Callable[[Attributes, Lister], None]]] = [
+    ("NamespaceLifecycle", namespace_lifecycle),
+    ("ServiceAccount", service_account),
+    ("Priority", priority),
+    ("DefaultTolerationSeconds", default_toleration_seconds),
+]
+
+
+def admit(attrs: Attributes, lister: Lister) -> None:
+    """Run every plugin in order; the first to refuse raises its ApiError."""
+    for _, plugin in PLUGINS:
+        plugin(attrs, lister)

@@ -1,0 +1,232 @@
+"""Per-resource rules: what the API server resets, keeps or counts for each kind.
+
+Each kind's registry has a *strategy* (``rest.RESTCreateStrategy`` and friends). It decides:
+
+* on create, which fields a client may not set (a new Pod's ``status`` is always
+  ``{phase: Pending, qosClass: ...}``; a new Deployment's ``metadata.generation`` is 1);
+* on update of the main resource, which fields are ignored (``status``, for kinds that have a
+  ``/status`` subresource) and whether ``metadata.generation`` goes up (when ``spec`` changed);
+* on update of ``/status``, that only ``status`` is kept;
+* on delete, whether the object is deleted *gracefully* (a Pod on a node gets a
+  ``deletionTimestamp`` and stays until its kubelet has stopped it) and which garbage-collection
+  policy applies when the client names none.
+
+>>> s = strategy_for("deployments")
+>>> d = {"metadata": {"name": "web"}, "spec": {"replicas": 1}, "status": {"replicas": 9}}
+>>> s.prepare_for_create(d); d["metadata"]["generation"], d["status"]
+(1, {})
+>>> new = {"metadata": {"name": "web", "generation": 1}, "spec": {"replicas": 3}, "status": {"replicas": 7}}
+>>> s.prepare_for_update(new, d); new["metadata"]["generation"], new["status"]
+(2, {})
+>>> strategy_for("pods").grace_period({"spec": {"nodeName": ""}}, None)  # unscheduled: delete now
+0
+
+Simplified: only the fields the simulation uses are reset; no managedFields, no feature gates.
+
+Upstream: pkg/registry/core/pod/strategy.go, pkg/registry/apps/deployment/strategy.go (and the
+other pkg/registry/*/*/strategy.go), staging/src/k8s.io/apiserver/pkg/registry/rest/create.go,
+update.go, delete.go
+"""
+
+from __future__ import annotations
+
+import copy
+
+from k8slearn.api.defaults import generate_job_selector, pod_qos_class
+
+BACKGROUND, ORPHAN, UNSUPPORTED = "Background", "Orphan", "Unsupported"
+SCHEDULING_GATED_MSG = "Scheduling is blocked due to non-empty scheduling gates"
+
+
+class Strategy:
+    """The default strategy: no status subresource, no generation, immediate deletion."""
+
+    has_status = False  # a /status subresource exists, so the main resource ignores status
+    tracks_generation = False  # metadata.generation starts at 1 and counts spec changes
+    gc_policy = BACKGROUND  # what an unspecified propagationPolicy means (DefaultGarbageCollectionPolicy)
+    initial_status: dict | None = None  # the status a new object always starts with (Go zero value)
+
+    def prepare_for_create(self, obj: dict) -> None:
+        """Clear what a client may not set on create (PrepareForCreate)."""
+        if self.has_status and self.initial_status is not None:
+            obj["status"] = copy.deepcopy(self.initial_status)
+        if self.tracks_generation:
+            obj["metadata"]["generation"] = 1
+
+    def spec_changed(self, new: dict, old: dict) -> bool:
+        return new.get("spec") != old.get("spec")
+
+    def prepare_for_update(self, new: dict, old: dict) -> None:
+        """Keep what an update of the main resource may not change (PrepareForUpdate)."""
+        if self.has_status:
+            if "status" in old:
+                new["status"] = copy.deepcopy(old["status"])
+            else:
+                new.pop("status", None)
+        if self.tracks_generation and self.spec_changed(new, old):
+            new["metadata"]["generation"] = old["metadata"].get("generation", 0) + 1
+
+    def prepare_for_status_update(self, new: dict, old: dict) -> dict:
+        """The /status subresource: the stored object with only ``status`` taken from ``new``."""
+        result = copy.deepcopy(old)
+        if "status" in new:
+            result["status"] = copy.deepcopy(new["status"])
+        else:
+            result.pop("status", None)
+        result["metadata"]["resourceVersion"] = new["metadata"].get("resourceVersion", "")
+        return result
+
+    def grace_period(self, obj: dict, requested: int | None) -> int | None:
+        """The grace period of a graceful delete, or None if this kind is deleted at once."""
+        return None
+
+
+class PodStrategy(Strategy):
+    """Pods: status starts Pending; bound pods are deleted gracefully."""
+
+    has_status = True
+
+    def prepare_for_create(self, obj: dict) -> None:
+        spec = obj.get("spec") or {}
+        status = {"phase": "Pending", "qosClass": pod_qos_class(obj)}
+        if spec.get("schedulingGates"):
+            status["conditions"] = [{"type": "PodScheduled", "status": "False", "lastProbeTime": None,
+                                     "lastTransitionTime": None, "reason": "SchedulingGated",
+                                     "message": SCHEDULING_GATED_MSG}]
+        obj["status"] = status
+
+    def prepare_for_status_update(self, new: dict, old: dict) -> dict:
+        result = super().prepare_for_status_update(new, old)
+        if not (result.get("status") or {}).get("qosClass") and (old.get("status") or {}).get("qosClass"):
+            result.setdefault("status", {})["qosClass"] = old["status"]["qosClass"]
+        return result
+
+    def grace_period(self, obj: dict, requested: int | None) -> int | None:
+        """CheckGracefulDelete: the requested period, else the pod's; 0 if unscheduled or finished."""
+        spec, status = obj.get("spec") or {}, obj.get("status") or {}
+        if requested is not None:
+            period = requested
+        else:
+            period = spec.get("terminationGracePeriodSeconds") or 0
+        if not spec.get("nodeName"):
+            period = 0
+        if status.get("phase") in ("Failed", "Succeeded"):
+            period = 0
+        return 1 if period < 0 else period
+
+
+class NodeStrategy(Strategy):
+    """Nodes register with their status (the kubelet sends it); later, status goes through /status."""
+
+    has_status = True
+
+
+class NamespaceStrategy(Strategy):
+    """Namespaces start Active with the ``kubernetes`` finalizer; spec.finalizers change only via /finalize."""
+
+    has_status = True
+
+    def prepare_for_create(self, obj: dict) -> None:
+        obj["status"] = {"phase": "Active"}
+        spec = obj.setdefault("spec", {})
+        finalizers = spec.get("finalizers") or []
+        if "kubernetes" not in finalizers:
+            spec["finalizers"] = list(finalizers) + ["kubernetes"]
+
+    def prepare_for_update(self, new: dict, old: dict) -> None:
+        super().prepare_for_update(new, old)
+        old_finalizers = (old.get("spec") or {}).get("finalizers")
+        if old_finalizers is None:
+            (new.get("spec") or {}).pop("finalizers", None)
+        else:
+            new.setdefault("spec", {})["finalizers"] = list(old_finalizers)
+
+
+class ServiceStrategy(Strategy):
+    has_status = True
+    initial_status = {"loadBalancer": {}}
+
+
+class DeploymentStrategy(Strategy):
+    has_status = True
+    tracks_generation = True
+    initial_status: dict = {}
+
+    def spec_changed(self, new: dict, old: dict) -> bool:
+        # Annotations bump the generation too: the controller copies them to the ReplicaSets.
+        return new.get("spec") != old.get("spec") or (
+            new["metadata"].get("annotations") or {}) != (old["metadata"].get("annotations") or {})
+
+
+class ReplicaSetStrategy(Strategy):
+    has_status = True
+    tracks_generation = True
+    initial_status = {"replicas": 0}
+
+
+class DaemonSetStrategy(Strategy):
+    has_status = True
+    tracks_generation = True
+    initial_status = {"currentNumberScheduled": 0, "numberMisscheduled": 0,
+                      "desiredNumberScheduled": 0, "numberReady": 0}
+
+
+class StatefulSetStrategy(Strategy):
+    has_status = True
+    tracks_generation = True
+    initial_status = {"replicas": 0, "availableReplicas": 0}
+
+
+class JobStrategy(Strategy):
+    """Jobs select their pods by the Job's uid; batch/v1 orphans pods by default (kept for compatibility)."""
+
+    has_status = True
+    tracks_generation = True
+    initial_status: dict = {}
+    gc_policy = ORPHAN
+
+    def prepare_for_create(self, obj: dict) -> None:
+        super().prepare_for_create(obj)
+        generate_job_selector(obj)
+
+
+class CronJobStrategy(Strategy):
+    has_status = True
+    tracks_generation = True
+    initial_status: dict = {}
+
+
+class GenerationStrategy(Strategy):
+    """Kinds without status whose metadata.generation still counts spec changes (EndpointSlice)."""
+
+    tracks_generation = True
+
+    def spec_changed(self, new: dict, old: dict) -> bool:
+        body = ("endpoints", "ports", "addressType")
+        return any(new.get(k) != old.get(k) for k in body)
+
+
+class EventStrategy(Strategy):
+    gc_policy = UNSUPPORTED
+
+
+STRATEGIES: dict[str, Strategy] = {
+    "pods": PodStrategy(),
+    "nodes": NodeStrategy(),
+    "namespaces": NamespaceStrategy(),
+    "services": ServiceStrategy(),
+    "deployments": DeploymentStrategy(),
+    "replicasets": ReplicaSetStrategy(),
+    "daemonsets": DaemonSetStrategy(),
+    "statefulsets": StatefulSetStrategy(),
+    "jobs": JobStrategy(),
+    "cronjobs": CronJobStrategy(),
+    "endpointslices": GenerationStrategy(),
+    "events": EventStrategy(),
+}
+_DEFAULT = Strategy()
+
+
+def strategy_for(resource: str) -> Strategy:
+    """The strategy of a resource (plural name); the default one for plain kinds (ConfigMap...)."""
+    return STRATEGIES.get(resource, _DEFAULT)

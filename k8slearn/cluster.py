@@ -1,0 +1,209 @@
+"""A whole simulated cluster: one etcd, one API server, a control-plane node and worker nodes.
+
+This is the only module that wires components together. Each component gets its own API client
+and from then on talks only to the API server, as in a kubeadm cluster:
+
+>>> cluster = Cluster(workers=2, seed=0)
+>>> cluster.node_names()
+['control-plane', 'node-1', 'node-2']
+>>> print(cluster.kubectl("get nodes").stdout.splitlines()[1])  # doctest: +NORMALIZE_WHITESPACE
+control-plane   Ready    control-plane   2s    v1.32.0
+
+Time is simulated: nothing moves until you call :meth:`step`, :meth:`run` or :meth:`settle`.
+
+Simplified: no kube-proxy or CoreDNS yet, and the scheduler, kubelet pod workers and controllers
+arrive with later chapters; the control-plane pods you see are the kubelet's mirror pods.
+
+Upstream: kubeadm init / kubeadm join (cmd/kubeadm), which bootstrap a real cluster like this.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k8slearn.apiserver import APIServer
+from k8slearn.controllers.manager import ControllerManager
+from k8slearn.etcd import MVCCStore
+from k8slearn.kubectl import Kubectl, Result
+from k8slearn.kubelet import Kubelet, node_status
+from k8slearn.kubelet.crictl import crictl as run_crictl
+from k8slearn.kubelet.static_pods import CONTROL_PLANE_COMPONENTS
+from k8slearn.sim import Loop, Step
+
+CONTROL_PLANE = "control-plane"
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+KUBERNETES_SERVICE_IP = "10.96.0.1"
+NODE_SUBNET = "172.18.0."
+
+_current: "Cluster | None" = None
+
+
+def current() -> "Cluster":
+    """The cluster ``%kubectl`` acts on: the last one created, or the one passed to :func:`use`."""
+    if _current is None:
+        raise RuntimeError("no cluster yet: create one with k8slearn.Cluster()")
+    return _current
+
+
+def use(cluster: "Cluster") -> "Cluster":
+    """Make ``cluster`` the one ``%kubectl`` talks to."""
+    global _current
+    _current = cluster
+    return cluster
+
+
+class Cluster:
+    """A deterministic Kubernetes v1.32 cluster. Same seed, same calls: same cluster, step for step."""
+
+    def __init__(self, workers: int = 3, seed: int = 0, *, cpu: str = "2", memory: str = "4Gi",
+                 control_plane: bool = True, trace: bool = True, _store: MVCCStore | None = None) -> None:
+        self.seed = seed
+        self.loop = Loop(seed=seed, trace=trace)
+        self.etcd = _store if _store is not None else MVCCStore()
+        self.apiserver = APIServer(self.etcd, self.loop)
+        self.api = self.apiserver.client("kubectl")
+        self._kubectl = Kubectl(self.apiserver.client("kubectl"), lambda: self.loop.now, cluster=self)
+        self.kubelets: dict[str, Kubelet] = {}
+        self._defaults = {"cpu": cpu, "memory": memory}
+        if _store is None:
+            self._bootstrap_api_objects()
+        self.controller_manager = ControllerManager(self.loop, self.apiserver.client("kube-controller-manager"))
+        self.controller_manager.start()
+        if _store is None:
+            if control_plane:
+                self._join(CONTROL_PLANE, cpu=cpu, memory=memory, control_plane=True)
+            for i in range(1, workers + 1):
+                self._join(f"node-{i}", cpu=cpu, memory=memory)
+        else:
+            for node in self.api.list("nodes"):
+                self._rejoin(node)
+        self.settle()
+        use(self)
+
+    # -- bootstrap ----------------------------------------------------------------------------
+    def _bootstrap_api_objects(self) -> None:
+        """What kube-apiserver creates for itself on first start (its bootstrap controllers)."""
+        system = self.apiserver.client("kube-apiserver")
+        for name in SYSTEM_NAMESPACES:
+            system.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+        system.create({
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "kubernetes", "namespace": "default",
+                         "labels": {"component": "apiserver", "provider": "kubernetes"}},
+            "spec": {"clusterIP": KUBERNETES_SERVICE_IP,
+                     "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]},
+        })
+        system.create({
+            "apiVersion": "v1", "kind": "Endpoints",
+            "metadata": {"name": "kubernetes", "namespace": "default",
+                         "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
+            "subsets": [{"addresses": [{"ip": f"{NODE_SUBNET}2"}],
+                         "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}],
+        })
+
+    def _next_ip(self) -> str:
+        return f"{NODE_SUBNET}{len(self.kubelets) + 2}"
+
+    def _join(self, name: str, cpu: str, memory: str, labels: dict | None = None,
+              taints: list | None = None, control_plane: bool = False) -> Kubelet:
+        node = node_status.new_node(name, self._next_ip(), cpu=cpu, memory=memory, now=self.loop.now,
+                                    labels=labels, taints=taints, control_plane=control_plane)
+        static = CONTROL_PLANE_COMPONENTS if control_plane else ()
+        kubelet = Kubelet(self.loop, self.apiserver.client(f"kubelet/{name}"), node, static_pods=static)
+        self.kubelets[name] = kubelet
+        kubelet.start()
+        return kubelet
+
+    def _rejoin(self, node: dict) -> None:
+        """After a restore: start a kubelet for a node that is already registered."""
+        name = node["metadata"]["name"]
+        static = CONTROL_PLANE_COMPONENTS if name == CONTROL_PLANE else ()
+        kubelet = Kubelet(self.loop, self.apiserver.client(f"kubelet/{name}"), node, static_pods=static)
+        self.kubelets[name] = kubelet
+        kubelet.start()
+
+    # -- time ---------------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        """Simulated time in seconds since the cluster was created."""
+        return self.loop.now
+
+    @property
+    def trace(self) -> list[Step]:
+        """Every visible hop so far: Step(time, component, action, object, detail)."""
+        return self.loop.trace
+
+    def step(self) -> Step | None:
+        """Process exactly one event and return the step it made."""
+        return self.loop.step()
+
+    def run(self, seconds: float) -> None:
+        """Advance simulated time by ``seconds`` (heartbeats and all)."""
+        self.loop.run(seconds)
+
+    def settle(self, max_seconds: float = 3600.0) -> float:
+        """Run until nothing but periodic heartbeats is pending; return the seconds advanced."""
+        return self.loop.settle(max_seconds)
+
+    # -- kubectl ------------------------------------------------------------------------------
+    def kubectl(self, command: str | list[str], stdin: str = "") -> Result:
+        """Run a kubectl command against this cluster; returns Result(stdout, stderr, code)."""
+        return self._kubectl.run(command, stdin=stdin)
+
+    # -- nodes --------------------------------------------------------------------------------
+    def node_names(self) -> list[str]:
+        """Names of the nodes that have a kubelet, control plane first."""
+        return list(self.kubelets)
+
+    def add_node(self, name: str | None = None, cpu: str | None = None, memory: str | None = None,
+                 labels: dict | None = None, taints: list | None = None) -> str:
+        """A new machine joins (``kubeadm join``); returns its name. Time does not advance."""
+        if name is None:
+            i = 1
+            while f"node-{i}" in self.kubelets:
+                i += 1
+            name = f"node-{i}"
+        if name in self.kubelets:
+            raise ValueError(f"node {name!r} already exists")
+        self._join(name, cpu or self._defaults["cpu"], memory or self._defaults["memory"],
+                   labels=labels, taints=taints)
+        return name
+
+    def stop_node(self, name: str) -> None:
+        """Power the machine off: its kubelet stops posting status and renewing its Lease."""
+        self._kubelet(name).stop()
+
+    def start_node(self, name: str) -> None:
+        """Power the machine back on: the kubelet starts and re-registers."""
+        self._kubelet(name).start()
+
+    def _kubelet(self, name: str) -> Kubelet:
+        try:
+            return self.kubelets[name]
+        except KeyError:
+            raise KeyError(f"no node named {name!r}; nodes are {', '.join(self.kubelets)}") from None
+
+    def crictl(self, node: str, command: str = "ps") -> str:
+        """Run ``crictl <command>`` on a node: what its container runtime really holds."""
+        return run_crictl(self._kubelet(node).runtime, self.loop.now, command)
+
+    def logs(self, namespace: str, pod: str, container: str | None = None, previous: bool = False) -> str:
+        """What a pod's container printed (served by the kubelet of the pod's node)."""
+        node = self.api.get("pods", pod, namespace)["spec"].get("nodeName")
+        if not node or node not in self.kubelets:
+            raise ValueError(f'pod "{pod}" is not scheduled to a node yet')
+        return self.kubelets[node].logs(namespace, pod, container, previous)
+
+    # -- etcd backup --------------------------------------------------------------------------
+    def snapshot(self, path: str) -> None:
+        """``etcdctl snapshot save``: write the whole store to ``path``."""
+        self.etcd.snapshot(path)
+
+    @classmethod
+    def restore(cls, path: str, seed: int = 0, **kwargs: Any) -> "Cluster":
+        """A new cluster whose etcd is restored from a snapshot (same revision, same objects)."""
+        return cls(seed=seed, _store=MVCCStore.restore(path), **kwargs)
+
+    def __repr__(self) -> str:
+        return (f"<Cluster seed={self.seed} nodes={len(self.kubelets)} t={self.loop.now:.1f}s "
+                f"revision={self.etcd.revision}>")

@@ -1,0 +1,4 @@
+"""kube-controller-manager: the reconcile loops that nudge the cluster toward what was declared.
+
+Upstream: cmd/kube-controller-manager, pkg/controller
+"""

@@ -1,0 +1,68 @@
+"""The shape every controller shares: informers → handlers enqueue keys → workers call ``sync``.
+
+A handler never does work; it only puts ``namespace/name`` into the workqueue. A worker process
+takes one key at a time and calls ``sync(key)``, which reads the current state from listers and
+writes through the API server. ``sync`` is level-triggered and idempotent: it looks at how the
+world *is* now, not at what event woke it, so running it twice changes nothing the second time.
+If ``sync`` fails, the key is requeued with a growing delay; on success the delay is forgotten.
+
+Upstream: k8s.io/sample-controller/controller.go (runWorker, processNextWorkItem)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k8slearn.api.errors import ApiError
+from k8slearn.client.informer import SharedInformerFactory
+from k8slearn.client.record import EventRecorder
+from k8slearn.client.workqueue import WorkQueue
+from k8slearn.sim import Loop, Process
+
+
+class Controller:
+    """Base class: subclasses set ``name``, register handlers in ``__init__`` and define ``sync``."""
+
+    name = "controller"
+
+    def __init__(self, loop: Loop, client: Any, informers: SharedInformerFactory | None = None,
+                 workers: int = 1) -> None:
+        self.loop = loop
+        self.client = client
+        self.informers = informers or SharedInformerFactory(client)
+        self.queue = WorkQueue(loop, self.name)
+        self.recorder = EventRecorder(client, self.name, clock=lambda: loop.now)
+        self.workers = workers
+        self._processes: list[Process] = []
+
+    def enqueue(self, obj: dict) -> None:
+        """The only thing handlers do: remember which object needs a sync."""
+        meta = obj["metadata"]
+        self.queue.add(f"{meta['namespace']}/{meta['name']}" if meta.get("namespace") else meta["name"])
+
+    def run(self) -> None:
+        """Start the informers (if not yet) and the worker processes."""
+        self.informers.start()
+        for i in range(self.workers):
+            self._processes.append(self.loop.spawn(self._worker(), f"{self.name}-worker-{i}"))
+
+    def stop(self) -> None:
+        for process in self._processes:
+            process.stop()
+        self._processes.clear()
+
+    def _worker(self):
+        while True:
+            key = yield self.queue.get()
+            try:
+                self.sync(key)
+            except ApiError as err:
+                self.loop.record(self.name, "requeue", key, f"sync failed: {err}")
+                self.queue.add_rate_limited(key)
+            else:
+                self.queue.forget(key)
+            finally:
+                self.queue.done(key)
+
+    def sync(self, key: str) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError

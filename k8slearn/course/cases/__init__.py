@@ -1,0 +1,39 @@
+"""The course's case tables, one module per topic, looked up by name.
+
+``TABLES`` maps a table's name to its :class:`CaseTable`; notebooks write
+``check(my_fn, "labels.selector_matches")`` and the unit tests run the same table against the
+package's implementation. To add a table, write it in a topic module and add it to ``_ALL``.
+
+>>> sorted(TABLES)[:2]
+['age.human_duration', 'etcd.key_for']
+>>> len(get_table("labels.selector_matches")) >= 10
+True
+
+Upstream: none (course machinery)
+"""
+
+from __future__ import annotations
+
+from k8slearn.course.cases.age import HUMAN_DURATION
+from k8slearn.course.cases.etcd import KEY_FOR
+from k8slearn.course.cases.labels import SELECTOR_MATCHES
+from k8slearn.course.cases.pod_status import DISPLAY_STATUS
+from k8slearn.course.cases.table import Case, CaseTable, call_with_args, same, show_value
+from k8slearn.course.cases.yaml_json import YAML_TO_JSON
+
+__all__ = ["Case", "CaseTable", "TABLES", "call_with_args", "get_table", "same", "show_value"]
+
+_ALL = [SELECTOR_MATCHES, YAML_TO_JSON, KEY_FOR, DISPLAY_STATUS, HUMAN_DURATION]
+
+TABLES: dict[str, CaseTable] = {table.name: table for table in _ALL}
+
+
+def get_table(table: str | CaseTable) -> CaseTable:
+    """The table itself, or the table of that name (a KeyError lists the known names)."""
+    if isinstance(table, CaseTable):
+        return table
+    try:
+        return TABLES[table]
+    except KeyError:
+        known = ", ".join(sorted(TABLES))
+        raise KeyError(f"no case table named {table!r}; the tables are: {known}") from None

@@ -1,0 +1,293 @@
+"""Exercise checks: run a student's answer over a case table, a manifest or a cluster and say,
+case by case, what passed and what did not.
+
+Every check returns a :class:`CheckResult` whose text and HTML forms are deterministic (no
+memory addresses, no timings, exceptions shown as ``raised KeyError: 'status'``, never
+raised), so a notebook that shows one passes strict nbval.
+
+>>> def bad_double(n):
+...     return n + 2
+>>> from k8slearn.course.cases import Case, CaseTable
+>>> table = CaseTable("double", "Twice the number.", [Case("two doubled is four", (2,), 4),
+...                                                   Case("three doubled is six", (3,), 6)])
+>>> print(check(bad_double, table))
+✔ 1/2 cases pass · ✘ 1 fails (double)
+✘ three doubled is six
+    expected: 6
+    got:      5
+>>> print(check_manifest("apiVersion: apps/v1\\nkind: Deployment\\nspec:\\n  replicas: '3'\\n",
+...                      {"kind": "Deployment", "spec.replicas": 3}))
+✔ 1/2 checks pass · ✘ 1 fails (Deployment)
+✘ spec.replicas is 3
+    expected: 3
+    got:      '3'
+
+Upstream: none (course machinery)
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from k8slearn.course.cases import CaseTable, get_table, same, show_value
+
+__all__ = ["CheckResult", "Outcome", "check", "check_cluster", "check_manifest"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One case's result: ``got`` is what the student's code gave, ``error`` what it raised."""
+
+    id: str
+    passed: bool
+    expected: Any
+    got: Any = None
+    error: str | None = None
+    note: str = ""
+
+
+class CheckResult:
+    """The outcomes of one check; true when every case passed."""
+
+    def __init__(self, title: str, outcomes: list[Outcome], noun: str = "cases") -> None:
+        self.title = title
+        self.outcomes = list(outcomes)
+        self.noun = noun
+
+    @property
+    def total(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def passed(self) -> int:
+        return sum(o.passed for o in self.outcomes)
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.passed]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def summary(self) -> str:
+        text = f"✔ {self.passed}/{self.total} {self.noun} pass"
+        failed = len(self.failures)
+        if failed:
+            text += f" · ✘ {failed} fail" + ("s" if failed == 1 else "")
+        return f"{text} ({self.title})"
+
+    def __repr__(self) -> str:
+        lines = [self.summary()]
+        for o in self.failures:
+            lines.append(f"✘ {o.id}")
+            lines.append(_indent("expected: ", show_value(o.expected)))
+            lines.append(_indent("got:      ", _got_text(o)))
+            if o.note:
+                lines.append(f"    {o.note}")
+        return "\n".join(lines)
+
+    __str__ = __repr__
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(repr(self))
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        colour = "#1a7f37" if self.ok else "#b35900"
+        head = f"<div style='font-weight:bold;color:{colour}'>{esc(self.summary())}</div>"
+        if self.ok:
+            return f"<div>{head}</div>"
+        cell = "style='text-align:left;vertical-align:top'"
+        rows = "".join(
+            f"<tr><td {cell}>✘ {esc(o.id)}</td><td {cell}><pre>{esc(show_value(o.expected))}</pre></td>"
+            f"<td {cell}><pre>{esc(_got_text(o))}</pre>{esc(o.note)}</td></tr>"
+            for o in self.failures
+        )
+        return (
+            f"<div>{head}<table><thead><tr><th {cell}>failing case</th><th {cell}>expected</th>"
+            f"<th {cell}>got</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        )
+
+
+def _indent(label: str, text: str) -> str:
+    pad = "\n" + " " * (4 + len(label))
+    return "    " + label + pad.join(text.splitlines() or [""])
+
+
+def _got_text(o: Outcome) -> str:
+    return o.error if o.error is not None else show_value(o.got)
+
+
+def _raised(exc: BaseException) -> str:
+    """``raised KeyError: 'status'``, without memory addresses."""
+    return re.sub(r" at 0x[0-9a-fA-F]+|0x[0-9a-fA-F]{6,}", "", f"raised {type(exc).__name__}: {exc}")
+
+
+def first_difference(expected: Any, got: Any, path: str = "") -> str:
+    """Where two JSON-like values first differ, as a sentence; "" when they are the same.
+
+    >>> first_difference({"spec": {"replicas": 3}}, {"spec": {"replicas": "3"}})
+    "first difference at spec.replicas: expected 3, got '3'"
+    """
+    where = path or "the top level"
+    if isinstance(expected, dict) and isinstance(got, dict):
+        for key in expected:
+            sub = f"{path}.{key}" if path else str(key)
+            if key not in got:
+                return f"first difference: {sub} is missing"
+            found = first_difference(expected[key], got[key], sub)
+            if found:
+                return found
+        extra = [k for k in got if k not in expected]
+        return f"first difference: {where} has an unexpected key {extra[0]!r}" if extra else ""
+    if isinstance(expected, (list, tuple)) and isinstance(got, (list, tuple)):
+        for i, (a, b) in enumerate(zip(expected, got)):
+            found = first_difference(a, b, f"{path}[{i}]")
+            if found:
+                return found
+        if len(expected) != len(got):
+            return f"first difference: {where} has {len(got)} items, expected {len(expected)}"
+        return ""
+    if same(expected, got):
+        return ""
+    return f"first difference at {where}: expected {show_value(expected, 80)}, got {show_value(got, 80)}"
+
+
+def check(student_fn_or_value: Any, table: str | CaseTable) -> CheckResult:
+    """Run a student's function over a named case table; nothing the student's code raises
+    escapes. A non-callable answer is compared with every case's expected value; a dict keyed
+    by case ids gives one answer per case."""
+    table = get_table(table)
+    outcomes = [_run_case(student_fn_or_value, table, case) for case in table.cases]
+    return CheckResult(table.name, outcomes)
+
+
+def _run_case(answer: Any, table: CaseTable, case) -> Outcome:
+    if callable(answer):
+        per_case = copy.deepcopy(case)  # a student's function may modify its arguments
+        try:
+            got = table.call(answer, per_case)
+        except Exception as exc:  # noqa: BLE001 - shown to the student, never raised
+            return Outcome(case.id, False, case.expected, error=_raised(exc))
+    elif isinstance(answer, dict) and answer and set(answer) <= set(table.ids()):
+        if case.id not in answer:
+            return Outcome(case.id, False, case.expected, error="(no answer given for this case)")
+        got = answer[case.id]
+    else:
+        got = answer
+    if same(case.expected, got):
+        return Outcome(case.id, True, case.expected, got)
+    note = first_difference(case.expected, got) if isinstance(case.expected, (dict, list)) else ""
+    return Outcome(case.id, False, case.expected, got, note=note)
+
+
+# -- manifests ---------------------------------------------------------------------------------
+
+_PATH_TOKEN = re.compile(r"""\[(\d+)\]|\[(["'])(.*?)\2\]|([^.\[\]]+)""")
+
+
+def parse_path(path: str) -> list[str | int]:
+    """Split a dotted path into keys and list indexes.
+
+    >>> parse_path('spec.template.spec.containers[0].image')
+    ['spec', 'template', 'spec', 'containers', 0, 'image']
+    >>> parse_path('metadata.labels["app.kubernetes.io/name"]')
+    ['metadata', 'labels', 'app.kubernetes.io/name']
+    """
+    parts: list[str | int] = []
+    for index, _, quoted, key in _PATH_TOKEN.findall(path):
+        parts.append(int(index) if index else quoted if quoted else key)
+    return parts
+
+
+_MISSING = object()
+
+
+def lookup(obj: Any, path: str) -> tuple[Any, str]:
+    """The value at ``path`` and "" — or ``_MISSING`` and a sentence saying what is missing."""
+    here = ""
+    for part in parse_path(path):
+        if isinstance(part, int):
+            if not isinstance(obj, list) or part >= len(obj):
+                size = len(obj) if isinstance(obj, list) else 0
+                return _MISSING, f"(no such item: {here or 'the object'} has {size} items)"
+            obj, here = obj[part], f"{here}[{part}]"
+        else:
+            if not isinstance(obj, dict) or part not in obj:
+                return _MISSING, f"(no such field: {here or 'the object'} has no {part!r})"
+            obj, here = obj[part], f"{here}.{part}" if here else part
+    return obj, ""
+
+
+def _load_documents(yaml_text: str) -> list:
+    try:
+        from k8slearn.kubectl.manifests import load_manifests
+    except ImportError:
+        import yaml
+
+        return [doc for doc in yaml.safe_load_all(yaml_text) if doc is not None]
+    return list(load_manifests(yaml_text))
+
+
+def check_manifest(yaml_text: str, expect: dict, *, kind: str | None = None) -> CheckResult:
+    """Check a manifest a student wrote: each key of ``expect`` is a dotted path
+    (``spec.template.spec.containers[0].image``) and its value the value it must have.
+
+    The document checked is the first one of ``kind`` (or of ``expect["kind"]``), else the
+    first document. A YAML error is reported as a failing check, never raised."""
+    kind = kind or expect.get("kind")
+    try:
+        docs = _load_documents(yaml_text)
+    except Exception as exc:  # noqa: BLE001 - a YAML error is the student's result
+        error = f"error: {exc}" if type(exc).__name__ == "ManifestError" else _raised(exc)
+        outcome = Outcome("kubectl can read the manifest", False, "a manifest", error=error)
+        return CheckResult("manifest", [outcome], noun="checks")
+    found = [d for d in docs if isinstance(d, dict) and (kind is None or d.get("kind") == kind)]
+    if not found:
+        kinds = [d.get("kind") if isinstance(d, dict) else d for d in docs]
+        wanted = f"a {kind}" if kind else "an object"
+        outcome = Outcome(f"the YAML contains {wanted}", False, wanted, got=f"documents of kinds {kinds}")
+        return CheckResult(kind or "manifest", [outcome], noun="checks")
+    doc = found[0]
+    outcomes = []
+    for path, wanted in expect.items():
+        got, missing = lookup(doc, path)
+        label = f"{path} is {show_value(wanted, 80, pretty=False)}"
+        if missing:
+            outcomes.append(Outcome(label, False, wanted, error=missing))
+        else:
+            outcomes.append(Outcome(label, same(wanted, got), wanted, got))
+    return CheckResult(kind or str(doc.get("kind", "manifest")), outcomes, noun="checks")
+
+
+# -- clusters ----------------------------------------------------------------------------------
+
+
+def check_cluster(
+    cluster: Any, predicate_description: str, fn: Callable[[Any], Any], expected: Any = True
+) -> CheckResult:
+    """Verify the state of a cluster after an exercise: ``fn(cluster)`` must return a true
+    value (or ``expected`` when one is given). An ApiError or any other exception is shown.
+
+    >>> print(check_cluster(None, "two plus two is four", lambda c: 2 + 2, expected=5))
+    ✔ 0/1 checks pass · ✘ 1 fails (cluster)
+    ✘ two plus two is four
+        expected: 5
+        got:      4
+    """
+    try:
+        got = fn(cluster)
+    except Exception as exc:  # noqa: BLE001 - shown to the student, never raised
+        outcome = Outcome(predicate_description, False, expected, error=_raised(exc))
+    else:
+        passed = bool(got) if expected is True else same(expected, got)
+        outcome = Outcome(predicate_description, passed, expected, got)
+    return CheckResult("cluster", [outcome], noun="checks")

@@ -1,0 +1,361 @@
+"""The multi-version key-value store: every write makes a new revision, and old revisions stay readable.
+
+etcd never overwrites a value in place. A put of ``/registry/pods/default/web`` appends a new version
+under the next store revision; a delete appends a *tombstone*. A read names a revision ("the key as of
+revision 7") or takes the newest. Three structures make that fast here, as in etcd:
+
+* the **backend** — every stored version in revision order (etcd: a bbolt bucket keyed by revision);
+  compaction and watch replay scan it;
+* the **index** — per key, a ``KeyIndex`` of generations (see ``key_index``), plus the sorted list of
+  keys so that a prefix range is two binary searches (etcd: a B-tree of keyIndex);
+* the **current view** — a dict from key to its newest ``KeyValue``, so reading the present is one
+  dictionary lookup (etcd reads the present through the index too; this is the simulation's shortcut).
+
+Rules, as etcd v3: a fresh store is at revision 1 and the first write makes revision 2; a delete of a
+missing key changes nothing (no new revision); ``version`` counts puts since the key was (re)created and
+a delete resets it; ``create_revision`` is the revision of the latest creation. ``compact(R)`` forgets
+every version superseded at or before R: reading at R still works, reading before R raises
+``CompactedError``, reading after the current revision raises ``FutureRevisionError``.
+
+>>> s = KVStore()
+>>> s.revision, s.put("/registry/pods/default/web", "v1"), s.put("/registry/pods/default/web", "v2")
+(1, 2, 3)
+>>> s.get("/registry/pods/default/web")
+KeyValue(key='/registry/pods/default/web', value=b'v2', create_revision=2, mod_revision=3, version=2, lease=0)
+>>> s.delete("/registry/pods/default/web"), s.delete("/registry/pods/default/web")
+(4, None)
+>>> s.put("/registry/pods/default/web", "v3")
+5
+>>> [(kv.value, kv.create_revision, kv.version) for kv in (s.get("/registry/pods/default/web", r)
+...                                                      for r in (2, 3, 5))]
+[(b'v1', 2, 1), (b'v2', 2, 2), (b'v3', 5, 1)]
+>>> print(s.get("/registry/pods/default/web", revision=4))
+None
+>>> s.compact(3); s.get("/registry/pods/default/web", revision=3).value
+b'v2'
+>>> s.get("/registry/pods/default/web", revision=2)
+Traceback (most recent call last):
+...
+k8slearn.etcd.revision.CompactedError: mvcc: required revision has been compacted
+
+Simplified: no leases expire (the lease id is only recorded), no quota, no bbolt file: the backend is an
+in-memory list and compaction finishes at once.
+
+Upstream: etcd server/storage/mvcc/kvstore.go, kvstore_txn.go, index.go
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from typing import Iterable, Iterator, Sequence, Union
+
+from k8slearn.etcd.key_index import KeyIndex, mod_revision_of, tombstone_kv
+from k8slearn.etcd.revision import CompactedError, EtcdError, FutureRevisionError, KeyValue, Revision
+from k8slearn.etcd.txn import (
+    ERR_TOO_MANY_OPS,
+    MAX_TXN_OPS,
+    Compare,
+    Delete,
+    Get,
+    Op,
+    Put,
+    TxnResult,
+    apply_compare,
+    check_compare,
+    check_key,
+    check_ops,
+    to_bytes,
+)
+
+Change = tuple  # (kv, prev_kv): what one write did; kv is a tombstone (version 0) for a delete
+
+
+def prefix_end(prefix: str) -> str:
+    """The first string after every string that starts with ``prefix`` (etcd's GetPrefixRangeEnd).
+
+    >>> prefix_end("/registry/pods/")
+    '/registry/pods0'
+    """
+    while prefix:
+        last = ord(prefix[-1])
+        if last < 0x10FFFF:
+            return prefix[:-1] + chr(last + 1)
+        prefix = prefix[:-1]
+    return ""  # every key
+
+
+class KVStore:
+    """An MVCC key-value store with etcd v3 semantics (no watch; see ``watchable_store.MVCCStore``)."""
+
+    def __init__(self) -> None:
+        self._rev = 1
+        self._compact_rev = 0
+        self._current: dict[str, KeyValue] = {}
+        self._index: dict[str, KeyIndex] = {}
+        self._sorted_keys: list[str] = []  # every key in _index, sorted ...
+        self._new_keys: list[str] = []  # ... except these, merged in at the next range
+        self._backend: list[KeyValue] = []  # every stored version, in revision order
+        self._backend_sub: list[int] = []  # the sub revision of each
+        self._db_size = 0
+        self._watchers: tuple = ()  # filled by MVCCStore; checked before building events
+
+    # ---- the present -------------------------------------------------------------------------------
+
+    @property
+    def revision(self) -> int:
+        """The revision of the last completed write (1 for a fresh store)."""
+        return self._rev
+
+    @property
+    def compact_revision(self) -> int:
+        """The revision of the last compaction (0 before the first)."""
+        return self._compact_rev
+
+    @property
+    def db_size(self) -> int:
+        """Approximate bytes of the live values."""
+        return self._db_size
+
+    def get(self, key: str, revision: Union[int, None] = None) -> Union[KeyValue, None]:
+        """The key as of ``revision`` (default: now), or None if it did not exist then."""
+        if revision is None:
+            return self._current.get(key)
+        rev = self._read_rev(revision)
+        if rev == self._rev:
+            return self._current.get(key)
+        ki = self._index.get(key)
+        return None if ki is None else ki.get(rev)
+
+    def range(
+        self, key_or_prefix: str, revision: Union[int, None] = None, prefix: bool = True, limit: int = 0
+    ) -> list[KeyValue]:
+        """Keys under ``key_or_prefix`` (exactly it if not ``prefix``) as of ``revision``, sorted by key."""
+        rev = None if revision is None else self._read_rev(revision)
+        return self._read(key_or_prefix, None if rev == self._rev else rev, prefix, limit)
+
+    def count(self, prefix: str, revision: Union[int, None] = None) -> int:
+        """How many keys exist under ``prefix`` (as of ``revision``)."""
+        if revision is None or self._read_rev(revision) == self._rev:
+            return len(list(filter(self._current.__contains__, self._keys(prefix))))
+        return len(self.range(prefix, revision))
+
+    # ---- writes ------------------------------------------------------------------------------------
+
+    def put(self, key: str, value: Union[bytes, str], lease: int = 0) -> int:
+        """Write ``value`` under ``key``; returns the new revision."""
+        if key.__class__ is not str or not key:
+            check_key(key)
+        if value.__class__ is not bytes:
+            value = to_bytes(value)
+        rev = self._rev + 1
+        change = self._put_at(key, value, lease, rev, 0)
+        self._rev = rev
+        if self._watchers:
+            self._notify((change,))
+        return rev
+
+    def delete(self, key: str) -> Union[int, None]:
+        """Delete ``key``: the delete's revision, or None (and no new revision) if it did not exist."""
+        if key not in self._current:
+            check_key(key)
+            return None
+        rev = self._rev + 1
+        change = self._delete_at(key, rev, 0)
+        self._rev = rev
+        if self._watchers:
+            self._notify((change,))
+        return rev
+
+    def delete_prefix(self, prefix: str) -> Union[int, None]:
+        """Delete every key under ``prefix`` in one revision; None if there was none."""
+        keys = [k for k in self._keys(prefix) if k in self._current]
+        if not keys:
+            return None
+        rev = self._rev + 1
+        changes = [self._delete_at(k, rev, sub) for sub, k in enumerate(keys)]
+        self._rev = rev
+        if self._watchers:
+            self._notify(changes)
+        return rev
+
+    def txn(
+        self, compares: Sequence[Compare], success: Sequence[Op], failure: Sequence[Op] = ()
+    ) -> TxnResult:
+        """If every compare holds run ``success``, else ``failure``; all writes share one new revision."""
+        compares, success, failure = list(compares), list(success), list(failure)
+        if len(compares) > MAX_TXN_OPS:
+            raise EtcdError(ERR_TOO_MANY_OPS)
+        for c in compares:
+            check_compare(c)
+        for ops in (success, failure):
+            check_ops(ops)
+            for op in ops:
+                if isinstance(op, Get) and op.revision:
+                    self._read_rev(op.revision)
+        succeeded = all(apply_compare(c, self._current.get(c.key)) for c in compares)
+        rev = self._rev + 1
+        changes: list[Change] = []
+        results: list = []
+        for op in success if succeeded else failure:
+            if isinstance(op, Put):
+                changes.append(self._put_at(op.key, to_bytes(op.value), op.lease, rev, len(changes)))
+                results.append(rev)
+            elif isinstance(op, Delete):
+                keys = [k for k in self._keys(op.key, op.prefix) if k in self._current]
+                changes.extend(self._delete_at(k, rev, len(changes) + i) for i, k in enumerate(keys))
+                results.append(len(keys))
+            else:
+                at = op.revision if op.revision and op.revision > 0 else None
+                results.append(self._read(op.key, at, op.prefix, op.limit))
+        if changes:
+            self._rev = rev
+            if self._watchers:
+                self._notify(changes)
+        return TxnResult(succeeded, self._rev, results)
+
+    def compact(self, revision: int) -> None:
+        """Forget every version superseded at or before ``revision``."""
+        if revision <= self._compact_rev:
+            raise CompactedError(self._compact_rev)
+        if revision > self._rev:
+            raise FutureRevisionError()
+        self._compact_rev = revision
+        keep: set[int] = set()
+        emptied = []
+        for key, ki in self._index.items():
+            ki.compact(revision, keep)
+            if ki.is_empty():
+                emptied.append(key)
+        if emptied:
+            gone = set(emptied)
+            for key in emptied:
+                del self._index[key]
+            self._sorted_keys = [k for k in self._all_keys() if k not in gone]
+        cut = bisect_right(self._backend, revision, key=mod_revision_of)
+        kept = [i for i in range(cut) if id(self._backend[i]) in keep]
+        self._backend = [self._backend[i] for i in kept] + self._backend[cut:]
+        self._backend_sub = [self._backend_sub[i] for i in kept] + self._backend_sub[cut:]
+
+    # ---- internals ---------------------------------------------------------------------------------
+
+    def _read_rev(self, revision: int) -> int:
+        """The revision a read at ``revision`` sees (0 or less = now), or the error etcd returns."""
+        if revision <= 0:
+            return self._rev
+        if revision > self._rev:
+            raise FutureRevisionError()
+        if revision < self._compact_rev:
+            raise CompactedError(self._compact_rev)
+        return revision
+
+    def _all_keys(self) -> list[str]:
+        new, keys = self._new_keys, self._sorted_keys
+        if new:
+            if len(new) <= 16:
+                for k in new:
+                    insort(keys, k)
+            else:
+                keys.extend(new)
+                keys.sort()  # timsort: one long sorted run plus a tail
+            self._new_keys = []
+        return self._sorted_keys
+
+    def _keys(self, key: str, prefix: bool = True) -> list[str]:
+        """Keys in the index (alive or not) under ``key``, or just ``key``."""
+        if not prefix:
+            return [key] if key in self._index else []
+        keys = self._all_keys()
+        if not key:
+            return keys[:]
+        lo = bisect_left(keys, key)
+        end = prefix_end(key)
+        return keys[lo : bisect_left(keys, end, lo) if end else len(keys)]
+
+    def _read(self, key: str, rev: Union[int, None], prefix: bool, limit: int) -> list[KeyValue]:
+        """Range read; ``rev`` None means the current view (including the writes of a running txn)."""
+        keys = self._keys(key, prefix)
+        if rev is None:
+            kvs = list(filter(None, map(self._current.get, keys)))
+        else:
+            index = self._index
+            kvs = [kv for kv in (index[k].get(rev) for k in keys) if kv is not None]
+        return kvs[:limit] if limit > 0 else kvs
+
+    def _put_at(self, key: str, value: bytes, lease: int, rev: int, sub: int) -> Change:
+        prev = self._current.get(key)
+        if prev is None:
+            ki = self._index.get(key)
+            if ki is None:
+                ki = self._index[key] = KeyIndex(key)
+                self._new_keys.append(key)
+            kv = KeyValue(ki.key, value, rev, rev, 1, lease)
+            self._db_size += len(value)
+        else:
+            kv = KeyValue(prev.key, value, prev.create_revision, rev, prev.version + 1, lease)
+            ki = self._index[key]
+            self._db_size += len(value) - len(prev.value)
+        ki.put(kv)
+        self._current[key] = kv
+        self._backend.append(kv)
+        self._backend_sub.append(sub)
+        return kv, prev
+
+    def _delete_at(self, key: str, rev: int, sub: int) -> Change:
+        prev = self._current.pop(key)
+        tomb = tombstone_kv(prev.key, rev)
+        self._index[key].tombstone(tomb)
+        self._backend.append(tomb)
+        self._backend_sub.append(sub)
+        self._db_size -= len(prev.value)
+        return tomb, prev
+
+    def _notify(self, changes: Sequence[Change]) -> None:
+        """Called after each committed write when watchers exist; ``MVCCStore`` delivers the events."""
+
+    # ---- the backend, for watch replay and snapshots -----------------------------------------------
+
+    def _backend_since(self, rev: int) -> list[KeyValue]:
+        """Every stored version with ``mod_revision >= rev``, in revision order."""
+        return self._backend[bisect_left(self._backend, rev, key=mod_revision_of) :]
+
+    def _prev_kv(self, kv: KeyValue) -> Union[KeyValue, None]:
+        """The version ``kv`` replaced, if it is still readable (etcd reads it at ``mod_revision - 1``)."""
+        if kv.version == 1 or kv.mod_revision - 1 < self._compact_rev:
+            return None
+        return self._index[kv.key].get(kv.mod_revision - 1)
+
+    def _entries(self) -> Iterator[tuple[Revision, KeyValue]]:
+        """The backend as etcd's key bucket holds it: (revision, version) in revision order."""
+        for kv, sub in zip(self._backend, self._backend_sub):
+            yield Revision(kv.mod_revision, sub), kv
+
+    def _load(
+        self, revision: int, compact_revision: int, entries: Iterable[tuple[Revision, KeyValue]]
+    ) -> None:
+        """Rebuild an empty store from ``_entries()`` of another (snapshot restore)."""
+        if self._backend or self._rev != 1:
+            raise EtcdError("restore needs an empty store")
+        for rev, kv in entries:
+            ki = self._index.get(kv.key)
+            if ki is None:
+                ki = self._index[kv.key] = KeyIndex(kv.key)
+                if kv.version == 0:
+                    ki.restore_tombstone(kv)
+                else:
+                    ki.put(kv)
+            elif kv.version == 0:
+                ki.tombstone(kv)
+            else:
+                ki.put(kv)
+            self._backend.append(kv)
+            self._backend_sub.append(rev.sub)
+        for key, ki in self._index.items():
+            if ki.generations[-1]:
+                kv = self._current[key] = ki.generations[-1][-1]
+                self._db_size += len(kv.value)
+        self._sorted_keys = sorted(self._index)
+        self._rev = max(revision, compact_revision, 1)
+        self._compact_rev = compact_revision
+
+
+__all__ = ["KVStore", "Compare", "Put", "Delete", "Get", "TxnResult", "prefix_end"]

@@ -1,0 +1,284 @@
+"""The ``kubectl`` command line: find the command, parse its flags, run it, print like a terminal.
+
+``Kubectl(client, now).run("get pods -o wide")`` returns a :class:`Result` holding what the real
+kubectl v1.32 would write to stdout and stderr and its exit code. Like cobra, the first words
+that are not flags pick the command (``create deployment``), every other word is an argument,
+and an unknown command gets cobra's "Did you mean this?" list. Nothing raises out of ``run``.
+
+>>> k = Kubectl(client=None, now=lambda: 0.0)
+>>> print(k.run("gett pods"), end="")
+error: unknown command "gett" for "kubectl"
+<BLANKLINE>
+Did you mean this?
+	set
+	get
+>>> r = k.run(["kubectl", "get", "pods", "--foo"])
+>>> r.code, r.stderr
+(1, "error: unknown flag: --foo\\nSee 'kubectl get --help' for usage.\\n")
+
+Simplified: no kubeconfig (one cluster, context ``kubernetes-admin@kubernetes``, namespace
+``default`` unless ``-n``), no plugins, no ``--watch``; commands that need a real container
+runtime or network (``exec``, ``port-forward``...) say so instead of pretending.
+
+Upstream: staging/src/k8s.io/kubectl/pkg/cmd/cmd.go (NewKubectlCommand), github.com/spf13/cobra
+(command.go Find, SuggestionsFor; args.go legacyArgs)
+"""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any, Callable
+
+from k8slearn.kubectl import flagspec
+from k8slearn.kubectl.errors import Aggregate, ExitSilently, KubectlError, render
+from k8slearn.kubectl.flags import FlagError, FlagSet, Parsed
+
+__all__ = ["Kubectl", "Result", "Context", "command", "HANDLERS"]
+
+CONTEXT_NAME = "kubernetes-admin@kubernetes"
+
+# command path ("kubectl get") -> handler(ctx, args); filled in by the command modules.
+HANDLERS: dict[str, Callable[["Context", list[str]], Any]] = {}
+# required flags per command path (cobra MarkFlagRequired)
+REQUIRED: dict[str, list[str]] = {}
+
+
+def command(path: str, required: tuple[str, ...] = ()) -> Callable:
+    """Register ``fn(ctx, args)`` as the handler of ``kubectl <path>``."""
+    def register(fn: Callable) -> Callable:
+        HANDLERS["kubectl " + path] = fn
+        if required:
+            REQUIRED["kubectl " + path] = list(required)
+        return fn
+    return register
+
+
+class Result:
+    """What a terminal shows after one kubectl command: stdout, then stderr, and the exit code."""
+
+    def __init__(self, stdout: str = "", stderr: str = "", code: int = 0) -> None:
+        self.stdout, self.stderr, self.code = stdout, stderr, code
+
+    def __str__(self) -> str:
+        return self.stdout + self.stderr
+
+    def __repr__(self) -> str:
+        return str(self) if str(self) else f"<kubectl exit code {self.code}>"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self).rstrip("\n") if str(self) else repr(self))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Result):
+            return (self.stdout, self.stderr, self.code) == (other.stdout, other.stderr, other.code)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Context:
+    """Everything one command run needs: the API client, the clock, flags, and the two streams."""
+
+    def __init__(self, kubectl: "Kubectl", stdin: str) -> None:
+        self.kubectl = kubectl
+        self.client = kubectl.client
+        self.cluster = kubectl.cluster
+        self.stdin = stdin
+        self.out: list[str] = []
+        self.err: list[str] = []
+        self.path = "kubectl"
+        self.flags: dict[str, Any] = {}
+        self.changed: set[str] = set()
+        self.args_at_dash = -1
+
+    def now(self) -> float:
+        return self.kubectl.now()
+
+    def print(self, text: str = "", end: str = "\n") -> None:
+        self.out.append(text + end)
+
+    def eprint(self, text: str = "", end: str = "\n") -> None:
+        self.err.append(text + end)
+
+    @property
+    def namespace(self) -> str:
+        return self.flags.get("namespace") or "default"
+
+    @property
+    def explicit_namespace(self) -> bool:
+        return bool(self.flags.get("namespace"))
+
+
+class Kubectl:
+    """A kubectl bound to one API server client and one simulated clock."""
+
+    def __init__(self, client: Any, now: Callable[[], float], cluster: Any = None) -> None:
+        self.client = client
+        self.now = now
+        self.cluster = cluster
+
+    def run(self, command: str | list[str], stdin: str = "") -> Result:
+        """Run one command line (a string split like a shell, or a list of words)."""
+        _load_commands()
+        if isinstance(command, str):
+            try:
+                argv = shlex.split(command)
+            except ValueError as exc:
+                return Result("", f"error: cannot parse the command line: {exc}\n", 1)
+        else:
+            argv = [str(a) for a in command]
+        if argv and argv[0] == "kubectl":
+            argv = argv[1:]
+        ctx = Context(self, stdin)
+        code = 0
+        try:
+            code = dispatch(ctx, argv) or 0
+        except ExitSilently as exc:
+            code = exc.code
+        except (KubectlError, Aggregate) as exc:
+            ctx.err.append(render(exc))
+            code = getattr(exc, "code", 1)
+        except Exception as exc:  # an ApiError, or a bug: still a terminal-like answer
+            if hasattr(exc, "status"):
+                ctx.err.append(render(exc))
+            else:
+                ctx.err.append(f"error: {type(exc).__name__}: {exc}\n")
+            code = 1
+        return Result("".join(ctx.out), "".join(ctx.err), code)
+
+
+# --- the command tree ---------------------------------------------------------------------------
+
+_GLOBAL = flagspec.GLOBAL_FLAGS
+_FLAGSETS: dict[str, FlagSet] = {}
+
+
+def _flagset(path: str) -> FlagSet:
+    if path not in _FLAGSETS:
+        _FLAGSETS[path] = FlagSet(list(flagspec.COMMAND_FLAGS.get(path, [])) + list(_GLOBAL))
+    return _FLAGSETS[path]
+
+
+def _children(path: str) -> list[str]:
+    """Subcommand names of ``path`` in cobra's order."""
+    if path == "kubectl":
+        return list(flagspec.ROOT_COMMANDS)
+    depth = path.count(" ") + 1
+    return [p.split(" ")[depth] for p in flagspec.COMMAND_FLAGS
+            if p.startswith(path + " ") and p.count(" ") == depth]
+
+
+def _first_word(argv: list[str], flags: FlagSet) -> tuple[int, str | None]:
+    """cobra stripFlags: the index of the first argument that is not a flag or a flag's value."""
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--":
+            return -1, None
+        if word.startswith("--") and "=" not in word:
+            flag = flags.flags.get(word[2:])
+            if flag is not None and flag.kind != "bool" and flag.no_opt is None:
+                i += 1
+        elif word.startswith("-") and len(word) == 2:
+            flag = flags.shorthands.get(word[1])
+            if flag is not None and flag.kind != "bool" and flag.no_opt is None:
+                i += 1
+        elif not word.startswith("-"):
+            return i, word
+        i += 1
+    return -1, None
+
+
+def dispatch(ctx: Context, argv: list[str]) -> int:
+    path, rest = "kubectl", list(argv)
+    while True:
+        children = _children(path)
+        index, word = _first_word(rest, _flagset(path))
+        if word is None or word not in children:
+            break
+        path = f"{path} {word}"
+        rest = rest[:index] + rest[index + 1:]
+    ctx.path = path
+    flags = _flagset(path)
+    try:
+        parsed = flags.parse(rest)
+    except FlagError as exc:
+        raise KubectlError(f"{exc}\nSee '{path} --help' for usage.") from None
+    if path == "kubectl":
+        return _root(ctx, parsed)
+    ctx.flags, ctx.changed, ctx.args_at_dash = parsed.values, parsed.changed, parsed.args_at_dash
+    if parsed.help:
+        from k8slearn.kubectl.helptext import help_for
+
+        ctx.print(help_for(path), end="")
+        return 0
+    handler = HANDLERS.get(path)
+    if handler is None:
+        if _children(path):
+            return _group(ctx, parsed.args)
+        raise KubectlError(f"{path[len('kubectl '):]} is not available in this simulated cluster")
+    missing = [f'"{name}"' for name in REQUIRED.get(path, []) if name not in parsed.changed]
+    if missing:
+        raise KubectlError(f"required flag(s) {', '.join(missing)} not set")
+    return handler(ctx, parsed.args) or 0
+
+
+def _root(ctx: Context, parsed: Parsed) -> int:
+    if parsed.args:
+        word = parsed.args[0]
+        suggestions = suggestions_for(word)
+        text = f'unknown command "{word}" for "kubectl"'
+        if suggestions:
+            text += "\n\nDid you mean this?\n\t" + "\n\t".join(suggestions) + "\n"
+        raise KubectlError(text)
+    from k8slearn.kubectl.helptext import help_for
+
+    ctx.print(help_for("kubectl"), end="")
+    return 0
+
+
+def _group(ctx: Context, args: list[str]) -> int:
+    """cmdutil.DefaultSubCommandRun: a group command run without a known subcommand."""
+    if args:
+        raise KubectlError(f'unknown command "{" ".join(args)}"\nSee \'{ctx.path} -h\' for help and examples')
+    from k8slearn.kubectl.helptext import help_for
+
+    ctx.eprint(help_for(ctx.path), end="")
+    raise ExitSilently(1)
+
+
+_SUGGEST_FOR = {"get": ("list", "ps")}
+_HIDDEN = {"options"}  # available, but cobra lists it; kept for fidelity below
+
+
+def suggestions_for(typed: str) -> list[str]:
+    """cobra SuggestionsFor: Levenshtein distance <= 2 (ignoring case) or a prefix match."""
+    out = []
+    for name in flagspec.ROOT_COMMANDS:
+        if _levenshtein(typed.lower(), name.lower()) <= 2 or name.lower().startswith(typed.lower()):
+            out.append(name)
+        elif any(typed.lower() == s for s in _SUGGEST_FOR.get(name, ())):
+            out.append(name)
+    return out
+
+
+def _levenshtein(s: str, t: str) -> int:
+    d = list(range(len(t) + 1))
+    for i, cs in enumerate(s, 1):
+        prev, d[0] = d[0], i
+        for j, ct in enumerate(t, 1):
+            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (cs != ct))
+    return d[len(t)]
+
+
+_LOADED = False
+
+
+def _load_commands() -> None:
+    """Import the command modules (each registers its handlers with @command)."""
+    global _LOADED
+    if _LOADED:
+        return
+    from k8slearn.kubectl import apply, delete, describe, edit, get, misc, rollout  # noqa: F401
+
+    _LOADED = True

@@ -1,0 +1,120 @@
+"""``crictl``: look inside a node's container runtime, below the API server.
+
+``kubectl`` shows what the API server knows; ``crictl`` (run on the node) asks containerd over
+the CRI socket what is really running, including the *pause* containers that hold each pod's
+network namespace (``crictl pods`` lists those sandboxes).
+
+>>> human_duration(0.4), human_duration(75), human_duration(3 * 3600)
+('Less than a second', 'About a minute', '3 hours')
+
+Simplified: ``ps``, ``ps -a``, ``pods``, ``images`` and ``logs`` only; times are simulated.
+
+Upstream: kubernetes-sigs/cri-tools cmd/crictl (container.go, sandbox.go, image.go),
+github.com/docker/go-units (HumanDuration)
+"""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+CONTAINER_STATES = {"CONTAINER_CREATED": "Created", "CONTAINER_RUNNING": "Running",
+                    "CONTAINER_EXITED": "Exited", "CONTAINER_UNKNOWN": "Unknown"}
+SANDBOX_STATES = {"SANDBOX_READY": "Ready", "SANDBOX_NOTREADY": "NotReady"}
+
+
+def human_duration(seconds: float) -> str:
+    """docker/go-units HumanDuration (what crictl prints in CREATED, before " ago")."""
+    s = int(seconds)
+    if s < 1:
+        return "Less than a second"
+    if s == 1:
+        return "1 second"
+    if s < 60:
+        return f"{s} seconds"
+    minutes = s // 60
+    if minutes == 1:
+        return "About a minute"
+    if minutes < 60:
+        return f"{minutes} minutes"
+    hours = round(seconds / 3600)
+    if hours == 1:
+        return "About an hour"
+    if hours < 48:
+        return f"{hours} hours"
+    if hours < 24 * 7 * 2:
+        return f"{hours // 24} days"
+    if hours < 24 * 30 * 2:
+        return f"{hours // 24 // 7} weeks"
+    if hours < 24 * 365 * 2:
+        return f"{hours // 24 // 30} months"
+    return f"{int(seconds // 3600) // 24 // 365} years"
+
+
+def table(rows: list[list[str]]) -> str:
+    """crictl's tabwriter: minimum cell width 20, padding 3, left-aligned."""
+    widths = [max(20, max(len(r[i]) for r in rows) + 3) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [cell.ljust(widths[i]) if i < len(row) - 1 else cell for i, cell in enumerate(row)]
+        lines.append("".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _truncate(identifier: str) -> str:
+    return identifier.split(":", 1)[-1][:13]
+
+
+def ps(runtime: Any, now: float, all_states: bool = False) -> str:
+    rows = [["CONTAINER", "IMAGE", "CREATED", "STATE", "NAME", "ATTEMPT", "POD ID", "POD", "NAMESPACE"]]
+    for c in runtime.list_containers(all_states=all_states):
+        rows.append([_truncate(c.id), _truncate(c.image_id), human_duration(now - c.created_at) + " ago",
+                     CONTAINER_STATES[c.state], c.name, str(c.attempt), _truncate(c.sandbox_id), c.pod_name,
+                     c.pod_namespace])
+    return table(rows)
+
+
+def pods(runtime: Any, now: float) -> str:
+    rows = [["POD ID", "CREATED", "STATE", "NAME", "NAMESPACE", "ATTEMPT", "RUNTIME"]]
+    for s in runtime.list_pod_sandbox():
+        rows.append([_truncate(s.id), human_duration(now - s.created_at) + " ago", SANDBOX_STATES[s.state],
+                     s.name, s.namespace, str(s.attempt), "(default)"])
+    return table(rows)
+
+
+def images(runtime: Any) -> str:
+    rows = [["IMAGE", "TAG", "IMAGE ID", "SIZE"]]
+    for image in sorted(runtime.images.values(), key=lambda i: i.ref):
+        repo, tag = image.ref.rsplit(":", 1)
+        rows.append([repo, tag, _truncate(image.image_id), _size(image.size)])
+    return table(rows)
+
+
+def _size(size: int) -> str:
+    """go-units HumanSizeWithPrecision(size, 3): decimal units."""
+    value, unit = float(size), "B"
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if value < 1000:
+            break
+        value /= 1000
+    return f"{value:.3g}{unit}"
+
+
+def crictl(runtime: Any, now: float, command: str) -> str:
+    """Run ``crictl <command>`` against one node's runtime and return what it prints."""
+    args = shlex.split(command)
+    if not args:
+        return "NAME:\n   crictl - client for CRI\n"
+    verb, rest = args[0], args[1:]
+    if verb == "ps":
+        return ps(runtime, now, all_states="-a" in rest or "--all" in rest)
+    if verb == "pods":
+        return pods(runtime, now)
+    if verb == "images":
+        return images(runtime)
+    if verb == "logs" and rest:
+        matches = [c for c in runtime.containers.values() if c.id.startswith(rest[-1])]
+        if len(matches) != 1:
+            return f'E0000 00:00:00.000000 logs.go:000] "Failed to get container status" containerID="{rest[-1]}"\n'
+        return runtime.logs(matches[0].id)
+    return f'No help topic for \'{verb}\'\n'

@@ -1,0 +1,113 @@
+"""Image references and the simulated registry: which images exist and how big they are.
+
+An image name in a pod spec is a *reference*. Short names are normalised the way containerd and
+Docker do it: ``nginx`` → ``docker.io/library/nginx:latest``.
+
+>>> normalize("nginx"), normalize("nginx:1.27"), normalize("registry.k8s.io/pause:3.10")
+('docker.io/library/nginx:latest', 'docker.io/library/nginx:1.27', 'registry.k8s.io/pause:3.10')
+>>> invalid_reason("NGINX")
+'invalid reference format: repository name (library/NGINX) must be lowercase'
+>>> find("nginxx") is None, find("nginx:1.27").size
+(True, 72404038)
+
+Simplified: the "registry" is this table; any tag of a known repository exists, with the same
+size; digests are derived from the reference so they are stable.
+
+Upstream: github.com/distribution/reference (normalize.go, regexp.go);
+pkg/kubelet/images/image_manager.go (applyDefaultImageTag)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+# repository -> compressed size in bytes (close to the real images on Docker Hub / registry.k8s.io)
+REGISTRY = {
+    "docker.io/library/nginx": 72_404_038,
+    "docker.io/library/busybox": 2_155_000,
+    "docker.io/library/alpine": 3_653_068,
+    "docker.io/library/redis": 45_938_219,
+    "docker.io/library/httpd": 58_286_409,
+    "docker.io/library/python": 51_002_117,
+    "docker.io/library/ubuntu": 29_754_422,
+    "docker.io/library/debian": 48_481_890,
+    "docker.io/library/postgres": 158_123_456,
+    "docker.io/library/node": 398_470_001,
+    "registry.k8s.io/pause": 320_368,
+    "registry.k8s.io/e2e-test-images/agnhost": 51_105_200,
+    "registry.k8s.io/kube-proxy": 30_908_310,
+    "registry.k8s.io/coredns/coredns": 18_562_039,
+    "ghcr.io/flannel-io/flannel": 32_201_734,
+    "docker.io/fluent/fluentd": 48_720_100,
+    "docker.io/prom/node-exporter": 12_230_500,
+}
+
+_COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Image:
+    ref: str        # docker.io/library/nginx:latest
+    size: int       # bytes
+    image_id: str   # sha256:<64 hex> (the image config digest)
+    repo_digest: str  # docker.io/library/nginx@sha256:<64 hex>
+
+
+def _split(image: str) -> tuple[str, str, str]:
+    """(domain, path, tag) with Docker Hub defaults applied."""
+    name, tag = image, "latest"
+    if "@" in name:
+        name = name.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    if ":" in last:
+        name, tag = name.rsplit(":", 1)
+    first, _, rest = name.partition("/")
+    if rest and ("." in first or ":" in first or first == "localhost"):
+        domain, path = first, rest
+    else:
+        domain, path = "docker.io", name
+    if domain == "docker.io" and "/" not in path:
+        path = f"library/{path}"
+    return domain, path, tag
+
+
+def normalize(image: str) -> str:
+    """The fully qualified reference containerd pulls."""
+    domain, path, tag = _split(image)
+    return f"{domain}/{path}:{tag}"
+
+
+def invalid_reason(image: str) -> str | None:
+    """Why a reference cannot be parsed (the kubelet's InvalidImageName), or None."""
+    if not image or image != image.strip():
+        return "invalid reference format"
+    domain, path, tag = _split(image)
+    if path.lower() != path:
+        return f"invalid reference format: repository name ({path}) must be lowercase"
+    if not all(_COMPONENT.match(part) for part in path.split("/")) or not re.match(r"^[\w][\w.-]{0,127}$", tag):
+        return "invalid reference format"
+    return None
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def find(image: str) -> Image | None:
+    """The image in the simulated registry, or None if no such repository exists."""
+    ref = normalize(image)
+    repo = ref.rsplit(":", 1)[0]
+    size = REGISTRY.get(repo)
+    if size is None:
+        return None
+    return Image(ref, size, f"sha256:{_digest('config/' + ref)}", f"{repo}@sha256:{_digest('manifest/' + ref)}")
+
+
+def lookup(image: str) -> Image:
+    """Like :func:`find` but the image must exist."""
+    found = find(image)
+    if found is None:
+        raise KeyError(image)
+    return found

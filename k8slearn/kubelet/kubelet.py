@@ -1,0 +1,190 @@
+"""The kubelet: the agent on every node that registers it, runs its pods and reports back.
+
+On start the kubelet POSTs its Node (or re-asserts the status of an existing one), writes the
+"Starting kubelet." and node-condition events, and creates its Lease in ``kube-node-lease``. It
+then watches two things through the API server: its own Node (to learn ``spec.podCIDR``, which
+it hands to the container runtime so CNI can give pods IPs) and the pods bound to it
+(``fieldSelector=spec.nodeName=<node>``), each driven by a pod worker
+(:mod:`k8slearn.kubelet.pod_workers`). The node turns Ready once the runtime's network is
+ready. From then on the kubelet renews its Lease every 10 s and re-posts node status every
+5 minutes. On the control-plane node it also publishes mirror pods for the static control-plane
+pods. ``stop()`` is a power cut: the kubelet goes silent and its containers die with the machine.
+
+Everything goes through the API server client; the kubelet never touches another component.
+
+Simplified: static pods are reported Running at once (their containers are the control plane we
+already simulate); no cAdvisor, eviction manager, probes or volumes.
+
+Upstream: pkg/kubelet/kubelet.go, pkg/kubelet/kubelet_node_status.go,
+pkg/kubelet/nodelease/ (component-helpers/apimachinery/lease), pkg/kubelet/config/ (static pods),
+pkg/kubelet/pod/mirror_client.go
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k8slearn.api.errors import ApiError
+from k8slearn.api.meta import micro_timestamp, thaw, timestamp
+from k8slearn.client.informer import SharedInformerFactory
+from k8slearn.client.record import EventRecorder
+from k8slearn.kubelet import node_status
+from k8slearn.kubelet.pod_workers import PodWorkers
+from k8slearn.kubelet.runtime import ContainerRuntime
+from k8slearn.kubelet.static_pods import mirror_pod, running_status
+from k8slearn.sim import Loop, Process, Timer
+
+
+class Kubelet:
+    """One node's kubelet. Create it, then ``start()``; ``stop()`` powers the node off."""
+
+    def __init__(self, loop: Loop, client: Any, node: dict, static_pods: tuple[str, ...] = ()) -> None:
+        self.loop = loop
+        self.client = client
+        self.node_name = node["metadata"]["name"]
+        self.node_template = node
+        self.static_pods = static_pods
+        self.component = f"kubelet/{self.node_name}"
+        self.events = EventRecorder(client, "kubelet", host=self.node_name, clock=lambda: loop.now)
+        self.runtime = ContainerRuntime(loop, self.node_name)
+        self.workers = PodWorkers(self)
+        self.runtime.on_container_exit = self.workers.container_exited
+        self.running = False
+        self.ready = False
+        self.lease: dict | None = None
+        self.informers: SharedInformerFactory | None = None
+        self.pods: Any = None
+        self._node_informer: Any = None
+        self._process: Process | None = None
+        self._timers: list[Timer] = []
+
+    @property
+    def ip(self) -> str:
+        return self.node_template["status"]["addresses"][0]["address"]
+
+    def node(self) -> dict | None:
+        """This node as the kubelet's informer last saw it."""
+        return self._node_informer.lister.get(self.node_name) if self._node_informer else None
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Power on: register (or re-register) the node, then start watching and heartbeating."""
+        if self.running:
+            return
+        self.running = True
+        self._timers.append(self.loop.call_later(0.0, self._register))
+
+    def stop(self) -> None:
+        """Power off: no status, no Lease renewals, and every container on the machine dies."""
+        self.running = False
+        self.ready = False
+        for timer in self._timers:
+            timer.cancel()
+        self._timers.clear()
+        if self._process is not None:
+            self._process.stop()
+            self._process = None
+        if self.informers is not None:
+            self.informers.stop()
+        self.workers.stop()
+        self.runtime.power_off()
+        self.loop.record(self.component, "stop", f"node/{self.node_name}", "kubelet stopped (node powered off)")
+
+    # -- registration -------------------------------------------------------------------------
+    def _register(self) -> None:
+        node = self._register_node()
+        self.events.event(node, "Normal", "Starting", "Starting kubelet.")
+        self.events.event(node, "Normal", "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods")
+        for reason in ("NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID"):
+            self.events.event(node, "Normal", reason, f"Node {self.node_name} status is now: {reason}")
+        self._renew_lease()
+        for component in self.static_pods:
+            self._publish_mirror_pod(node, component)
+        self.informers = SharedInformerFactory(self.client)
+        self._node_informer = self.informers.informer("nodes", field_selector=f"metadata.name={self.node_name}")
+        self._node_informer.add_event_handler(on_add=self._on_node, on_update=lambda old, new: self._on_node(new))
+        self.pods = self.informers.informer("pods", field_selector=f"spec.nodeName={self.node_name}")
+        self.pods.add_event_handler(on_add=self.workers.update_pod,
+                                    on_update=lambda old, new: self.workers.update_pod(new),
+                                    on_delete=lambda pod: self.workers.signal(pod["metadata"]["uid"]))
+        self.informers.start()
+        self.workers.start()
+        self._process = self.loop.spawn(self._heartbeat(), self.component, periodic=True)
+
+    def _register_node(self) -> dict:
+        template = thaw(self.node_template)
+        template["status"]["conditions"] = node_status.conditions(
+            self.loop.now, ready=False, not_ready_message=node_status.NETWORK_NOT_READY)
+        try:
+            return self.client.create(template)
+        except ApiError as err:
+            if err.code != 409:
+                raise
+        # Already registered (a restart): keep the object, re-assert our status.
+        node = self.client.get("nodes", self.node_name)
+        return self._post_status(node)
+
+    def _on_node(self, node: dict) -> None:
+        """Our Node changed: a new podCIDR lets the runtime configure CNI, and the node become Ready."""
+        cidr = node["spec"].get("podCIDR")
+        if cidr and self.runtime.cni_config is None:
+            self.runtime.update_runtime_config(cidr)
+        if self.runtime.network_ready() and not self.ready and self.running:
+            self.ready = True
+            fresh = self._post_status(self.client.get("nodes", self.node_name))
+            self.events.event(fresh, "Normal", "NodeReady", f"Node {self.node_name} status is now: NodeReady")
+            self.workers.signal_all()
+
+    def _post_status(self, node: dict) -> dict:
+        node["status"]["conditions"] = node_status.conditions(
+            self.loop.now, ready=self.ready, previous=node["status"].get("conditions"),
+            not_ready_message=node_status.NETWORK_NOT_READY)
+        return self.client.update_status(node)
+
+    # -- heartbeats ---------------------------------------------------------------------------
+    def _heartbeat(self):
+        """Renew the Lease every 10 s; re-post node status every 5 minutes."""
+        since_status = 0.0
+        while True:
+            yield node_status.LEASE_RENEW_INTERVAL
+            self._renew_lease()
+            since_status += node_status.LEASE_RENEW_INTERVAL
+            if since_status >= node_status.NODE_STATUS_REPORT_FREQUENCY:
+                since_status = 0.0
+                self._post_status(self.client.get("nodes", self.node_name))
+
+    def _renew_lease(self) -> None:
+        if self.lease is not None:
+            self.lease["spec"]["renewTime"] = micro_timestamp(self.loop.now)
+            try:
+                self.lease = self.client.update(self.lease)
+                return
+            except ApiError:
+                self.lease = None  # changed or deleted behind our back: start over
+        try:
+            self.lease = self.client.get("leases", self.node_name, node_status.LEASE_NAMESPACE)
+            self.lease["spec"]["renewTime"] = micro_timestamp(self.loop.now)
+            self.lease["spec"]["holderIdentity"] = self.node_name
+            self.lease = self.client.update(self.lease)
+        except ApiError as err:
+            if err.code != 404:
+                raise
+            node = self.client.get("nodes", self.node_name)
+            self.lease = self.client.create(node_status.new_lease(node, self.loop.now))
+
+    # -- static pods --------------------------------------------------------------------------
+    def _publish_mirror_pod(self, node: dict, component: str) -> None:
+        pod = mirror_pod(component, node)
+        try:
+            stored = self.client.create(pod)
+        except ApiError as err:
+            if err.code != 409:
+                raise
+            stored = self.client.get("pods", pod["metadata"]["name"], "kube-system")
+        stored["status"] = running_status(stored, self.ip, timestamp(self.loop.now), self.loop.rng)
+        self.client.update_status(stored)
+
+    # -- node-local tools ---------------------------------------------------------------------
+    def logs(self, namespace: str, pod: str, container: str | None = None, previous: bool = False) -> str:
+        """What a container printed (the kubelet serves ``kubectl logs`` from the runtime's log files)."""
+        return self.workers.logs(namespace, pod, container, previous)

@@ -1,0 +1,547 @@
+"""Pod workers: one small process per pod that drives the runtime toward the pod's spec.
+
+Every pod bound to this node gets a worker. Each time something changes (the pod object, a
+container exiting, a back-off expiring) the worker runs ``sync_pod`` once more. ``sync_pod``
+looks at the pod and at what the runtime holds and does the next thing needed:
+
+1. admit the pod (does it fit on this node?);
+2. create the sandbox: ``RunPodSandbox`` (pause container + CNI ADD → the pod IP);
+3. for each container: pull the image (``Pulling``/``Pulled``), ``CreateContainer`` (``Created``),
+   ``StartContainer`` (``Started``);
+4. restart exited containers as ``restartPolicy`` says, with a back-off of 10 s doubling to
+   300 s (``CrashLoopBackOff``);
+5. write ``pod.status`` whenever it changed.
+
+When the pod is deleted gracefully (``deletionTimestamp`` set), the worker stops the containers
+(``Killing``: SIGTERM, then SIGKILL after the grace period), tears the sandbox down (CNI DEL),
+and deletes the pod object for good with grace period 0. A pod that vanished from the API server
+(force delete) is cleaned up the same way, so no sandbox or IP is left behind.
+
+Simplified: no probes, volumes, secrets, resource limits enforcement, or eviction; each CRI call
+takes a small fixed time (sandbox 0.4 s, create 0.05 s, start 0.1 s).
+
+Upstream: pkg/kubelet/pod_workers.go, pkg/kubelet/kubelet.go (SyncPod, SyncTerminatingPod),
+pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions, SyncPod, doBackOff),
+pkg/kubelet/images/image_manager.go, pkg/kubelet/lifecycle/predicate.go (admission)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from k8slearn.api.errors import ApiError
+from k8slearn.api.meta import thaw, timestamp
+from k8slearn.api.quantity import cpu_millis, memory_bytes
+from k8slearn.kubelet import images as image_catalog
+from k8slearn.kubelet import status as pod_status
+from k8slearn.kubelet.runtime import RuntimeError_
+from k8slearn.sim import Queue
+
+SANDBOX_SECONDS = 0.4
+CREATE_SECONDS = 0.05
+START_SECONDS = 0.1
+BACKOFF_INITIAL = 10.0   # backOffPeriod
+BACKOFF_MAX = 300.0      # MaxContainerBackOff
+
+
+class Backoff:
+    """Per-key exponential back-off, as client-go's flowcontrol.Backoff (used by the kubelet)."""
+
+    def __init__(self, initial: float = BACKOFF_INITIAL, maximum: float = BACKOFF_MAX) -> None:
+        self.initial, self.maximum = initial, maximum
+        self.entries: dict[str, tuple[float, float]] = {}  # key -> (backoff, lastUpdate)
+
+    def _expired(self, key: str, now: float) -> bool:
+        _, last = self.entries[key]
+        return now - last > 2 * self.maximum
+
+    def in_backoff_since(self, key: str, event_time: float, now: float) -> float:
+        """Seconds still to wait (0 if not in back-off) for an event at ``event_time``."""
+        if key not in self.entries or self._expired(key, event_time):
+            return 0.0
+        backoff, _ = self.entries[key]
+        return max(0.0, event_time + backoff - now)
+
+    def next(self, key: str, now: float) -> None:
+        if key not in self.entries or self._expired(key, now):
+            self.entries[key] = (self.initial, now)
+        else:
+            backoff, _ = self.entries[key]
+            self.entries[key] = (min(backoff * 2, self.maximum), now)
+
+
+@dataclass
+class PodState:
+    """What the kubelet remembers about one pod between syncs."""
+
+    uid: str
+    namespace: str
+    name: str
+    queue: Queue = field(default_factory=Queue)
+    signalled: bool = False
+    admitted: bool = False
+    rejected: str = ""
+    sandbox_id: str = ""
+    attempts: dict = field(default_factory=dict)   # container name -> [runtime container ids]
+    waiting: dict = field(default_factory=dict)    # container name -> (reason, message)
+    start_time: float | None = None
+    done: bool = False
+    last_status: dict | None = None
+    process: Any = None
+
+
+class PodWorkers:
+    """All pod workers of one kubelet."""
+
+    def __init__(self, kubelet: Any) -> None:
+        self.k = kubelet
+        self.loop = kubelet.loop
+        self.runtime = kubelet.runtime
+        self.states: dict[str, PodState] = {}
+        self.crash_backoff = Backoff()
+        self.image_backoff = Backoff()
+
+    # -- entry points -------------------------------------------------------------------------
+    def update_pod(self, pod: dict) -> None:
+        """A pod for this node was added or changed: make sure its worker syncs."""
+        uid = pod["metadata"]["uid"]
+        state = self.states.get(uid)
+        if state is None:
+            if pod["metadata"].get("annotations", {}).get("kubernetes.io/config.mirror"):
+                return  # a static pod's mirror: the kubelet runs the static pod itself
+            state = PodState(uid, pod["metadata"]["namespace"], pod["metadata"]["name"])
+            self.states[uid] = state
+            self._spawn(state)
+        self.signal(uid)
+
+    def _spawn(self, state: PodState) -> None:
+        state.queue = Queue()
+        state.signalled = False
+        state.process = self.loop.spawn(self._worker(state), f"{self.k.component}/pod-worker")
+
+    def start(self) -> None:
+        """After a reboot: a fresh worker for every pod we knew, each told to sync."""
+        for state in self.states.values():
+            if state.process is None:
+                self._spawn(state)
+                self.signal(state.uid)
+
+    def stop(self) -> None:
+        """Power off: every worker dies wherever it was."""
+        for state in self.states.values():
+            if state.process is not None:
+                state.process.stop()
+                state.process = None
+
+    def logs(self, namespace: str, name: str, container: str | None = None, previous: bool = False) -> str:
+        """The log of a container's current (or previous) run; ValueError with kubectl's text if none."""
+        state = next((s for s in self.states.values() if (s.namespace, s.name) == (namespace, name)), None)
+        if state is None:
+            raise ValueError(f'pods "{name}" not found')
+        names = list(state.attempts)
+        pod = self._current(state)
+        if pod is not None:
+            names = [c["name"] for c in pod["spec"]["containers"]]
+        if container is None:
+            if len(names) != 1:
+                raise ValueError(f"a container name must be specified for pod {name}, "
+                                 f"choose one of: [{' '.join(names)}]")
+            container = names[0]
+        if container not in names:
+            raise ValueError(f"container {container} is not valid for pod {name}")
+        ids = state.attempts.get(container, [])
+        wanted = ids[-2] if previous and len(ids) > 1 else (ids[-1] if ids and not previous else None)
+        if wanted is None or wanted not in self.runtime.containers:
+            if previous:
+                raise ValueError(f'previous terminated container "{container}" in pod "{name}" not found')
+            raise ValueError(f'container "{container}" in pod "{name}" is waiting to start: ContainerCreating')
+        return self.runtime.logs(wanted)
+
+    def signal(self, uid: str) -> None:
+        state = self.states.get(uid)
+        if state is not None and not state.done and not state.signalled:
+            state.signalled = True
+            state.queue.put(True)
+
+    def signal_all(self) -> None:
+        for uid in list(self.states):
+            self.signal(uid)
+
+    def container_exited(self, container: Any) -> None:
+        """PLEG: the runtime reported a container exit."""
+        for state in self.states.values():
+            if container.id in state.attempts.get(container.name, ()):
+                self.loop.record(self.k.component, "PLEG", f"pod/{state.namespace}/{state.name}",
+                                 f"container {container.name} died (exit code {container.exit_code})")
+                self.signal(state.uid)
+
+    def _worker(self, state: PodState):
+        while not state.done:
+            yield state.queue.get()
+            state.signalled = False
+            yield from self.sync_pod(state)
+
+    # -- the sync -----------------------------------------------------------------------------
+    def _current(self, state: PodState) -> dict | None:
+        pod = self.k.pods.lister.get(state.name, state.namespace)
+        return pod if pod is not None and pod["metadata"]["uid"] == state.uid else None
+
+    def sync_pod(self, state: PodState):
+        pod = self._current(state)
+        if pod is None:
+            yield from self._kill(state, grace=0.0, pod=None)
+            return
+        if pod["metadata"].get("deletionTimestamp"):
+            grace = float(pod["metadata"].get("deletionGracePeriodSeconds", 30))
+            yield from self._kill(state, grace, pod)
+            return
+        if state.rejected or pod["status"].get("phase") in ("Succeeded", "Failed") and not state.sandbox_id:
+            return
+        if state.start_time is None:
+            state.start_time = self.loop.now
+        if not state.admitted and not self._admit(state, pod):
+            return
+        sandbox = self.runtime.sandboxes.get(state.sandbox_id)
+        if state.sandbox_id and (sandbox is None or sandbox.state != "SANDBOX_READY") and not self._terminal(state, pod):
+            self.k.events.event(pod, "Normal", "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.")
+            self.runtime.remove_pod_sandbox(state.sandbox_id)
+            state.sandbox_id = ""
+        if not state.sandbox_id:
+            if not (yield from self._create_sandbox(state, pod)):
+                return
+        for container in pod["spec"].get("initContainers", []):
+            if not self._init_done(state, pod, container):
+                if self._needs_start(state, pod, container):
+                    yield from self._start(state, container, "initContainers")
+                self.write_status(state)
+                return
+        for container in pod["spec"]["containers"]:
+            if self._needs_start(state, pod, container):
+                yield from self._start(state, container, "containers")
+                if self._current(state) is None:
+                    return
+        self.write_status(state)
+        if self._terminal(state, pod):
+            self.runtime.stop_pod_sandbox(state.sandbox_id)
+            self.write_status(state)
+
+    # -- admission ----------------------------------------------------------------------------
+    def _admit(self, state: PodState, pod: dict) -> bool:
+        """The kubelet's own fit check (the scheduler may have raced with other pods)."""
+        node = self.k.node()
+        alloc = node["status"]["allocatable"] if node else {}
+        used_cpu = used_mem = 0
+        for other in self.states.values():
+            if other.admitted and not other.done and other.uid != state.uid:
+                p = self._current(other)
+                if p is not None:
+                    used_cpu += _requests(p, "cpu")
+                    used_mem += _requests(p, "memory")
+        for resource, used, capacity in (
+                ("cpu", used_cpu, cpu_millis(alloc.get("cpu", "0"))),
+                ("memory", used_mem, memory_bytes(alloc.get("memory", "0")))):
+            requested = _requests(pod, resource)
+            if requested and requested + used > capacity:
+                reason = f"OutOf{resource}"
+                message = (f"Pod was rejected: Node didn't have enough resource: {resource}, requested: "
+                           f"{requested}, used: {used}, capacity: {capacity}")
+                state.rejected = reason
+                self.k.events.event(pod, "Warning", reason, message)
+                self._write(state, pod, {**pod["status"], "phase": "Failed", "reason": reason,
+                                         "message": message, "startTime": timestamp(self.loop.now)})
+                return False
+        state.admitted = True
+        return True
+
+    # -- sandbox ------------------------------------------------------------------------------
+    def _create_sandbox(self, state: PodState, pod: dict):
+        obj = f"pod/{state.namespace}/{state.name}"
+        if not pod["spec"].get("hostNetwork") and not self.runtime.network_ready():
+            self.k.events.event(pod, "Warning", "NetworkNotReady",
+                                "network is not ready: container runtime network not ready: "
+                                "NetworkReady=false reason:NetworkPluginNotReady message:Network plugin "
+                                "returns error: cni plugin not initialized")
+            self.write_status(state)
+            return False  # signalled again when the node gets its podCIDR
+        self.loop.record(self.k.component, "SyncPod", obj, "no sandbox yet: RunPodSandbox")
+        self.write_status(state)
+        yield SANDBOX_SECONDS
+        if self._current(state) is None:
+            return False
+        try:
+            sandbox = self.runtime.run_pod_sandbox(pod)
+        except RuntimeError_ as err:
+            self.k.events.event(pod, "Warning", "FailedCreatePodSandBox", f"Failed to create pod sandbox: {err}")
+            self.loop.call_later(BACKOFF_INITIAL, self.signal, state.uid, periodic=True)
+            return False
+        state.sandbox_id = sandbox.id
+        self.write_status(state)
+        return True
+
+    # -- containers ---------------------------------------------------------------------------
+    def _last(self, state: PodState, name: str):
+        ids = state.attempts.get(name, [])
+        return self.runtime.containers.get(ids[-1]) if ids else None
+
+    def _init_done(self, state: PodState, pod: dict, container: dict) -> bool:
+        last = self._last(state, container["name"])
+        return last is not None and last.state == "CONTAINER_EXITED" and last.exit_code == 0
+
+    def _needs_start(self, state: PodState, pod: dict, container: dict) -> bool:
+        last = self._last(state, container["name"])
+        if last is None:
+            return True
+        if last.state != "CONTAINER_EXITED":
+            return False
+        policy = pod["spec"].get("restartPolicy", "Always")
+        if policy == "Never" or (policy == "OnFailure" and last.exit_code == 0):
+            return False
+        key = f"{container['name']}_{state.name}_{state.namespace}_{state.uid}"
+        wait = self.crash_backoff.in_backoff_since(key, last.finished_at, self.loop.now)
+        if wait > 0:
+            state.waiting[container["name"]] = (
+                "CrashLoopBackOff",
+                f"back-off {pod_status.go_duration(self.crash_backoff.entries[key][0])} restarting failed "
+                f"container={container['name']} pod={state.name}_{state.namespace}({state.uid})")
+            self.k.events.event(pod, "Warning", "BackOff",
+                                f"Back-off restarting failed container {container['name']} in pod "
+                                f"{state.name}_{state.namespace}({state.uid})",
+                                field_path=f"spec.containers{{{container['name']}}}")
+            self.loop.call_later(wait, self.signal, state.uid, periodic=True)
+            return False
+        self.crash_backoff.next(key, self.loop.now)
+        return True
+
+    def _start(self, state: PodState, container: dict, kind: str):
+        pod = self._current(state)
+        name = container["name"]
+        field_path = f"spec.{kind}{{{name}}}"
+        if not (yield from self._ensure_image(state, pod, container, field_path)):
+            return
+        yield CREATE_SECONDS
+        pod = self._current(state)
+        if pod is None or pod["metadata"].get("deletionTimestamp"):
+            return
+        attempt = len(state.attempts.get(name, []))
+        record = self.runtime.create_container(state.sandbox_id, container, attempt)
+        state.attempts.setdefault(name, []).append(record.id)
+        state.waiting.pop(name, None)
+        self.k.events.event(pod, "Normal", "Created", f"Created container {name}", field_path=field_path)
+        yield START_SECONDS
+        try:
+            self.runtime.start_container(record.id)
+        except RuntimeError_ as err:
+            self.k.events.event(pod, "Warning", "Failed", f"Error: {err}", field_path=field_path)
+            self.signal(state.uid)
+            return
+        self.k.events.event(pod, "Normal", "Started", f"Started container {name}", field_path=field_path)
+        self.write_status(state)
+
+    def _ensure_image(self, state: PodState, pod: dict, container: dict, field_path: str):
+        image = container["image"]
+        name = container["name"]
+        invalid = image_catalog.invalid_reason(image)
+        if invalid:
+            state.waiting[name] = ("InvalidImageName",
+                                   f"Failed to apply default image tag \"{image}\": couldn't parse image "
+                                   f"name \"{image}\": {invalid}")
+            self.k.events.event(pod, "Warning", "InspectFailed", state.waiting[name][1], field_path=field_path)
+            self.k.events.event(pod, "Warning", "Failed", "Error: InvalidImageName", field_path=field_path)
+            self.write_status(state)
+            return False
+        policy = container.get("imagePullPolicy", "IfNotPresent")
+        present = self.runtime.image_status(image) is not None
+        if present and policy != "Always":
+            self.k.events.event(pod, "Normal", "Pulled", f"Container image \"{image}\" already present on machine",
+                                field_path=field_path)
+            return True
+        if policy == "Never":
+            message = f"Container image \"{image}\" is not present with pull policy of Never"
+            state.waiting[name] = ("ErrImageNeverPull", message)
+            self.k.events.event(pod, "Warning", "ErrImageNeverPull", message, field_path=field_path)
+            self.write_status(state)
+            return False
+        key = f"{state.uid}_{image}"
+        last_failure = self.image_backoff.entries.get(key, (0.0, None))[1]
+        if last_failure is not None and self.image_backoff.in_backoff_since(key, last_failure, self.loop.now) > 0:
+            wait = self.image_backoff.in_backoff_since(key, last_failure, self.loop.now)
+            state.waiting[name] = ("ImagePullBackOff", f"Back-off pulling image \"{image}\"")
+            self.k.events.event(pod, "Normal", "BackOff", f"Back-off pulling image \"{image}\"", field_path=field_path)
+            self.k.events.event(pod, "Warning", "Failed", "Error: ImagePullBackOff", field_path=field_path)
+            self.write_status(state)
+            self.loop.call_later(wait, self.signal, state.uid, periodic=True)
+            return False
+        self.k.events.event(pod, "Normal", "Pulling", f"Pulling image \"{image}\"", field_path=field_path)
+        state.waiting[name] = ("ContainerCreating", "")
+        self.write_status(state)
+        result = yield self.runtime.pull_image(image)
+        pod = self._current(state) or pod
+        if isinstance(result, RuntimeError_):
+            self.image_backoff.next(key, self.loop.now)
+            state.waiting[name] = ("ErrImagePull", str(result))
+            self.k.events.event(pod, "Warning", "Failed", f"Failed to pull image \"{image}\": {result}",
+                                field_path=field_path)
+            self.k.events.event(pod, "Warning", "Failed", "Error: ErrImagePull", field_path=field_path)
+            self.write_status(state)
+            self.loop.call_later(0.0, self.signal, state.uid, periodic=True)
+            return False
+        self.image_backoff.entries.pop(key, None)
+        entry, pull_seconds, total_seconds = result
+        self.k.events.event(pod, "Normal", "Pulled",
+                            f"Successfully pulled image \"{image}\" in {pod_status.go_duration(pull_seconds)} "
+                            f"({pod_status.go_duration(total_seconds)} including waiting). "
+                            f"Image size: {entry.size} bytes.", field_path=field_path)
+        return True
+
+    # -- termination --------------------------------------------------------------------------
+    def _kill(self, state: PodState, grace: float, pod: dict | None):
+        """Stop every container (SIGTERM, SIGKILL after ``grace``), tear down the sandbox, finish."""
+        if state.done:
+            return
+        obj = f"pod/{state.namespace}/{state.name}"
+        waits = []
+        for name, ids in state.attempts.items():
+            record = self.runtime.containers.get(ids[-1])
+            if record is not None and record.state == "CONTAINER_RUNNING":
+                if pod is not None:
+                    kind = "initContainers" if any(c["name"] == name for c in pod["spec"].get("initContainers", [])) \
+                        else "containers"
+                    self.k.events.event(pod, "Normal", "Killing", f"Stopping container {name}",
+                                        field_path=f"spec.{kind}{{{name}}}")
+                waits.append(self.runtime.stop_container(record.id, grace))
+        if waits:
+            self.loop.record(self.k.component, "KillPod", obj, f"stopping {len(waits)} container(s), grace {grace:g}s")
+        for wait in waits:
+            yield wait
+        if state.sandbox_id:
+            self.runtime.remove_pod_sandbox(state.sandbox_id)
+        state.done = True
+        del self.states[state.uid]
+        if pod is not None:
+            try:
+                self.k.client.delete("pods", state.name, state.namespace, grace_period_seconds=0)
+            except ApiError as err:
+                if err.code != 404:
+                    raise
+
+    def _terminal(self, state: PodState, pod: dict) -> bool:
+        return (state.last_status or {}).get("phase") in ("Succeeded", "Failed")
+
+    # -- status -------------------------------------------------------------------------------
+    def write_status(self, state: PodState) -> None:
+        pod = self._current(state)
+        if pod is None or state.rejected:
+            return
+        self._write(state, pod, self.compute_status(state, pod))
+
+    def _write(self, state: PodState, pod: dict, status: dict) -> None:
+        if status == state.last_status:
+            return
+        state.last_status = status
+        update = thaw(pod)
+        update["status"] = status
+        try:
+            self.k.client.update_status(update)
+        except ApiError as err:
+            if err.code == 409:
+                fresh = self.k.client.get("pods", state.name, state.namespace)
+                fresh["status"] = status
+                self.k.client.update_status(fresh)
+            elif err.code != 404:
+                raise
+
+    def compute_status(self, state: PodState, pod: dict) -> dict:
+        spec = pod["spec"]
+        now = self.loop.now
+        old = pod.get("status", {})
+        old_conditions = old.get("conditions", [])
+        sandbox = self.runtime.sandboxes.get(state.sandbox_id)
+        init_names = [c["name"] for c in spec.get("initContainers", [])]
+        init_pending = [n for n in init_names if not self._init_done(state, pod, {"name": n})]
+        counts = {"running": 0, "waiting": 0, "stopped": 0, "succeeded": 0}
+        statuses = []
+        for container in sorted(spec["containers"], key=lambda c: c["name"]):
+            entry, kind = self._container_status(state, container, bool(init_pending))
+            counts[kind] += 1
+            if kind == "stopped" and _exit_code(entry) == 0:
+                counts["succeeded"] += 1
+            statuses.append(entry)
+        phase = pod_status.get_phase(spec.get("restartPolicy", "Always"), pending_initialization=bool(init_pending),
+                                     **counts)
+        unready = [s["name"] for s in statuses if not s["ready"]]
+        terminal = phase in ("Succeeded", "Failed")
+        ready_reason = "PodCompleted" if terminal else "ContainersNotReady"
+        ready_message = "" if terminal else f"containers with unready status: [{' '.join(unready)}]"
+        sandbox_ready = sandbox is not None and sandbox.state == "SANDBOX_READY"
+        conditions = [
+            pod_status.condition("PodReadyToStartContainers", sandbox_ready, old_conditions, now),
+            pod_status.condition("Initialized", not init_pending, old_conditions, now, "ContainersNotInitialized",
+                                 f"containers with incomplete status: [{' '.join(init_pending)}]"),
+            pod_status.condition("Ready", not unready and not terminal, old_conditions, now, ready_reason,
+                                 ready_message),
+            pod_status.condition("ContainersReady", not unready and not terminal, old_conditions, now,
+                                 ready_reason, ready_message),
+        ]
+        conditions += [c for c in old_conditions if c.get("type") == "PodScheduled"]
+        status: dict = {"conditions": conditions, "containerStatuses": statuses}
+        host_ip = self.k.ip
+        status.update(hostIP=host_ip, hostIPs=[{"ip": host_ip}], phase=phase)
+        if init_names:
+            status["initContainerStatuses"] = [
+                self._container_status(state, c, False)[0] for c in spec["initContainers"]]
+        ip = host_ip if spec.get("hostNetwork") else (sandbox.ip if sandbox else "")
+        if ip:
+            status.update(podIP=ip, podIPs=[{"ip": ip}])
+        status["qosClass"] = old.get("qosClass") or pod_status.qos_class(pod)
+        status["startTime"] = timestamp(state.start_time if state.start_time is not None else now)
+        return status
+
+    def _container_status(self, state: PodState, container: dict, init_pending: bool) -> tuple[dict, str]:
+        name = container["name"]
+        ids = [i for i in state.attempts.get(name, []) if i in self.runtime.containers]
+        records = [self.runtime.containers[i] for i in ids]
+        last = records[-1] if records else None
+        previous = records[-2] if len(records) > 1 else None
+        entry: dict = {"image": container["image"], "imageID": "", "lastState": {}, "name": name,
+                       "ready": False, "restartCount": max(0, len(state.attempts.get(name, [])) - 1),
+                       "started": False}
+        waiting = state.waiting.get(name)
+        if last is not None:
+            entry["containerID"] = f"containerd://{last.id}"
+            image = self.runtime.image_status(container["image"])
+            if image is not None:
+                entry["image"], entry["imageID"] = image.ref, image.repo_digest
+        if last is not None and last.state == "CONTAINER_EXITED" and waiting:
+            entry["state"] = {"waiting": {"reason": waiting[0], "message": waiting[1]}}
+            entry["lastState"] = pod_status.container_state(last, "")
+            kind = "stopped"
+        elif last is not None:
+            entry["state"] = pod_status.container_state(last, "")
+            running = last.state == "CONTAINER_RUNNING"
+            entry["ready"] = entry["started"] = running
+            if previous is not None:
+                entry["lastState"] = pod_status.container_state(previous, "")
+            kind = "running" if running else "stopped"
+        else:
+            reason, message = waiting or (("PodInitializing", "") if init_pending else ("ContainerCreating", ""))
+            entry["state"] = {"waiting": {"reason": reason, **({"message": message} if message else {})}}
+            kind = "waiting"
+        return entry, kind
+
+
+def _exit_code(entry: dict) -> int | None:
+    """The exit code of a stopped container's last run (current state, or lastState while waiting)."""
+    terminated = entry["state"].get("terminated") or entry["lastState"].get("terminated") or {}
+    return terminated.get("exitCode")
+
+
+def _requests(pod: dict, resource: str) -> int:
+    """Sum of container requests for one resource (cpu in millicores, memory in bytes)."""
+    convert = cpu_millis if resource == "cpu" else memory_bytes
+    total = 0
+    for container in pod["spec"].get("containers", []):
+        value = (container.get("resources") or {}).get("requests", {}).get(resource)
+        if value is not None:
+            total += convert(value)
+    return total

@@ -1,0 +1,325 @@
+"""The container runtime (containerd) as the kubelet sees it: the CRI calls.
+
+The kubelet never runs containers itself. It asks the runtime, over the Container Runtime
+Interface (CRI), to:
+
+1. ``RunPodSandbox``: start the pod's *pause* container (``registry.k8s.io/pause:3.10``), whose
+   only job is to hold the pod's network namespace, and run the CNI plugin to give that
+   namespace an IP. Every container of the pod joins this namespace: one IP, and ``localhost``
+   between containers.
+2. ``PullImage`` for each container image (layers are cached per node).
+3. ``CreateContainer`` then ``StartContainer`` inside the sandbox.
+
+``StopContainer`` sends SIGTERM and, after the grace period, SIGKILL; ``StopPodSandbox`` tears
+the network down (CNI DEL) and ``RemovePodSandbox`` forgets it. ``crictl ps`` / ``crictl pods``
+on a node list what the runtime holds, pause sandboxes included.
+
+Simplified: no images on disk, no cgroups or namespaces; image pull time is size / bandwidth
+plus a fixed registry round trip; containers are the tiny process model of
+:mod:`k8slearn.kubelet.process`. Docker (dockershim) was removed from the kubelet in v1.24.
+
+Upstream: k8s.io/cri-api/pkg/apis/runtime/v1/api.proto, containerd internal/cri/server/
+(sandbox_run.go, container_start.go, image_pull.go), kubernetes-sigs/cri-tools cmd/crictl
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+from k8slearn.kubelet import images as image_catalog
+from k8slearn.kubelet.process import Program, parse_program
+from k8slearn.network.cni import CNIError, Host, invoke, node_network_config
+from k8slearn.network.cni.spec import CONFIG_PATH, config_text
+from k8slearn.sim import Loop, Timer, Waitable
+
+PAUSE_IMAGE = "registry.k8s.io/pause:3.10"
+RUNTIME_VERSION = "1.7.24"
+SIGKILL_EXIT = 137
+
+
+class RuntimeError_(Exception):
+    """A CRI call failed; ``str()`` is the gRPC error text the kubelet puts in events."""
+
+
+@dataclass
+class Sandbox:
+    id: str
+    name: str
+    namespace: str
+    uid: str
+    attempt: int
+    created_at: float
+    netns: str
+    ip: str = ""
+    state: str = "SANDBOX_READY"
+    labels: dict = field(default_factory=dict)
+    stopped: bool = False  # StopPodSandbox ran (network torn down)
+
+
+@dataclass
+class Container:
+    id: str
+    sandbox_id: str
+    name: str
+    image: str          # the image reference as the pod spec wrote it
+    image_id: str       # sha256:... of the pulled image
+    attempt: int
+    created_at: float
+    pod_name: str
+    pod_namespace: str
+    program: Program
+    state: str = "CONTAINER_CREATED"
+    started_at: float = 0.0
+    finished_at: float = 0.0
+    exit_code: int = 0
+    reason: str = ""
+    message: str = ""
+    logs: list = field(default_factory=list)  # (time, line)
+    _timer: Timer | None = None
+
+
+class ContainerRuntime:
+    """containerd on one node: sandboxes, containers, an image cache and the node's CNI setup."""
+
+    def __init__(self, loop: Loop, node_name: str, bandwidth_bytes_per_s: float = 100e6,
+                 registry_latency: float = 0.3) -> None:
+        self.loop = loop
+        self.node_name = node_name
+        self.component = f"containerd/{node_name}"
+        self.host = Host(node_name)
+        self.bandwidth = bandwidth_bytes_per_s
+        self.registry_latency = registry_latency
+        self.images: dict[str, image_catalog.Image] = {}
+        self.sandboxes: dict[str, Sandbox] = {}
+        self.containers: dict[str, Container] = {}
+        self.cni_config: dict | None = None
+        self.on_container_exit: Callable[[Container], None] | None = None
+        self._pull_busy_until = 0.0  # the kubelet pulls one image at a time (serializeImagePulls)
+        self._netns_counter = 0
+        self._cache(PAUSE_IMAGE)  # kubeadm pre-pulls the sandbox image
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _new_id(self) -> str:
+        return f"{self.loop.rng.getrandbits(256):064x}"
+
+    def _cache(self, image: str) -> image_catalog.Image:
+        entry = image_catalog.lookup(image)
+        self.images[entry.ref] = entry
+        return entry
+
+    def _trace(self, action: str, obj: str, detail: str) -> None:
+        self.loop.record(self.component, action, obj, detail)
+
+    # -- runtime config and status --------------------------------------------------------
+    def update_runtime_config(self, pod_cidr: str) -> None:
+        """UpdateRuntimeConfig: the kubelet passes the node's podCIDR; containerd writes its CNI config."""
+        self.cni_config = node_network_config(pod_cidr)
+        self.host.write_file(CONFIG_PATH, config_text(self.cni_config))
+        self._trace("UpdateRuntimeConfig", f"node/{self.node_name}", f"podCIDR {pod_cidr}; CNI config written")
+
+    def network_ready(self) -> bool:
+        return self.cni_config is not None
+
+    # -- sandboxes ----------------------------------------------------------------------------
+    def run_pod_sandbox(self, pod: dict, attempt: int = 0) -> Sandbox:
+        """Start the pause container and set up its network namespace through CNI."""
+        meta = pod["metadata"]
+        obj = f"pod/{meta['namespace']}/{meta['name']}"
+        sandbox_id = self._new_id()
+        self._netns_counter += 1
+        netns = f"/var/run/netns/cni-{self._uuid(sandbox_id)}"
+        if pod["spec"].get("hostNetwork"):
+            netns = ""
+        elif self.cni_config is None:
+            raise RuntimeError_(
+                "rpc error: code = Unknown desc = failed to setup network for sandbox "
+                f"\"{sandbox_id}\": cni plugin not initialized")
+        sandbox = Sandbox(sandbox_id, meta["name"], meta["namespace"], meta.get("uid", ""), attempt,
+                          self.loop.now, netns, labels=dict(meta.get("labels") or {}))
+        self._trace("RunPodSandbox", obj, f"pause container {PAUSE_IMAGE} holds netns {netns or 'host'}")
+        if netns:
+            try:
+                result = invoke(self.host, self.cni_config, "ADD", sandbox_id, netns)
+            except CNIError as err:
+                raise RuntimeError_(
+                    f"rpc error: code = Unknown desc = failed to setup network for sandbox \"{sandbox_id}\": "
+                    f"plugin type=\"bridge\" name=\"containerd-net\" failed (add): {err}") from None
+            sandbox.ip = result["ips"][0]["address"].split("/")[0]
+            self.loop.record(f"cni/{self.node_name}", "ADD", obj,
+                             f"bridge cni0 + host-local: eth0 {result['ips'][0]['address']} "
+                             f"gw {result['ips'][0]['gateway']}")
+        self.sandboxes[sandbox_id] = sandbox
+        return sandbox
+
+    @staticmethod
+    def _uuid(hex_id: str) -> str:
+        h = hashlib.sha256(hex_id.encode()).hexdigest()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+    def stop_pod_sandbox(self, sandbox_id: str) -> None:
+        """Kill whatever still runs in the sandbox, tear its network down (CNI DEL), stop pause."""
+        sandbox = self.sandboxes.get(sandbox_id)
+        if sandbox is None or sandbox.stopped:
+            return
+        for container in self.list_containers(sandbox_id=sandbox_id):
+            if container.state == "CONTAINER_RUNNING":
+                self._exit(container, SIGKILL_EXIT, "Error", notify=False)
+        obj = f"pod/{sandbox.namespace}/{sandbox.name}"
+        if sandbox.netns and self.cni_config is not None:
+            invoke(self.host, self.cni_config, "DEL", sandbox_id, sandbox.netns)
+            self.loop.record(f"cni/{self.node_name}", "DEL", obj, f"released {sandbox.ip}")
+        sandbox.state = "SANDBOX_NOTREADY"
+        sandbox.stopped = True
+        self._trace("StopPodSandbox", obj, "pause container stopped, network torn down")
+
+    def remove_pod_sandbox(self, sandbox_id: str) -> None:
+        sandbox = self.sandboxes.get(sandbox_id)
+        if sandbox is None:
+            return
+        self.stop_pod_sandbox(sandbox_id)
+        for container in self.list_containers(sandbox_id=sandbox_id):
+            del self.containers[container.id]
+        del self.sandboxes[sandbox_id]
+        self._trace("RemovePodSandbox", f"pod/{sandbox.namespace}/{sandbox.name}", "sandbox removed")
+
+    def list_pod_sandbox(self) -> list[Sandbox]:
+        return sorted(self.sandboxes.values(), key=lambda s: -s.created_at)
+
+    # -- images -------------------------------------------------------------------------------
+    def image_status(self, image: str) -> image_catalog.Image | None:
+        return self.images.get(image_catalog.normalize(image))
+
+    def pull_image(self, image: str) -> Waitable:
+        """PullImage: returns a Waitable that fires with ``(Image, pull_seconds, total_seconds)``
+        or with a ``RuntimeError_`` when the pull fails. Pulls on one node are serialized."""
+        done = Waitable()
+        requested = self.loop.now
+        start = max(self.loop.now, self._pull_busy_until)
+        entry = image_catalog.find(image)
+        pull_seconds = self.registry_latency + (entry.size / self.bandwidth if entry else 0.0)
+        self._pull_busy_until = start + pull_seconds
+
+        def finish() -> None:
+            if entry is None:
+                ref = image_catalog.normalize(image)
+                done.trigger(RuntimeError_(
+                    f"rpc error: code = NotFound desc = failed to pull and unpack image \"{ref}\": "
+                    f"failed to resolve reference \"{ref}\": {ref}: not found"))
+                return
+            self.images[entry.ref] = entry
+            self._trace("PullImage", entry.ref, f"{entry.size} bytes in {pull_seconds:.3f}s")
+            done.trigger((entry, pull_seconds, self.loop.now - requested))
+
+        self.loop.call_at(start + pull_seconds, finish)
+        return done
+
+    # -- containers ---------------------------------------------------------------------------
+    def create_container(self, sandbox_id: str, spec: dict, attempt: int = 0) -> Container:
+        sandbox = self.sandboxes[sandbox_id]
+        image = self.image_status(spec["image"])
+        program = parse_program(spec.get("command") or [], spec["image"], spec.get("args"))
+        container = Container(self._new_id(), sandbox_id, spec["name"], spec["image"],
+                              image.image_id if image else "", attempt, self.loop.now,
+                              sandbox.name, sandbox.namespace, program)
+        self.containers[container.id] = container
+        self._trace("CreateContainer", f"pod/{sandbox.namespace}/{sandbox.name}",
+                    f"container {spec['name']} ({container.id[:13]}) in sandbox {sandbox_id[:13]}")
+        return container
+
+    def start_container(self, container_id: str) -> None:
+        container = self.containers[container_id]
+        obj = f"pod/{container.pod_namespace}/{container.pod_name}"
+        if container.program.start_error:
+            container.state, container.exit_code, container.reason = "CONTAINER_EXITED", 128, "StartError"
+            container.finished_at = self.loop.now
+            container.message = ("failed to create containerd task: failed to create shim task: OCI runtime "
+                                 "create failed: runc create failed: unable to start container process: "
+                                 f"{container.program.start_error}: unknown")
+            self._trace("StartContainer", obj, f"{container.name} failed: {container.program.start_error}")
+            raise RuntimeError_(f"rpc error: code = Unknown desc = {container.message}")
+        container.state, container.started_at = "CONTAINER_RUNNING", self.loop.now
+        self._trace("StartContainer", obj, f"{container.name} running")
+        self._advance(container, list(container.program.steps))
+
+    def _advance(self, container: Container, steps: list) -> None:
+        """Run the program's steps from now until it sleeps, exits or runs forever."""
+        while steps:
+            kind, value = steps.pop(0)
+            if kind == "print":
+                container.logs.append((self.loop.now, value))
+            elif kind == "sleep":
+                if value == float("inf"):
+                    return
+                # The workload's own time: periodic, so settle() does not wait for it.
+                container._timer = self.loop.call_later(value, self._advance, container, steps, periodic=True)
+                return
+            elif kind == "exit":
+                self._exit(container, value, "Completed" if value == 0 else "Error")
+                return
+        if container.program.loop_body and container.state == "CONTAINER_RUNNING":
+            body = list(container.program.loop_body)
+            if not any(k == "sleep" for k, _ in body):
+                return  # a busy loop with no sleep: we only keep what it printed once
+            container._timer = self.loop.call_later(0.0, self._advance, container, body, periodic=True)
+
+    def _exit(self, container: Container, code: int, reason: str, notify: bool = True) -> None:
+        if container.state != "CONTAINER_RUNNING":
+            return
+        if container._timer is not None:
+            container._timer.cancel()
+            container._timer = None
+        container.state, container.exit_code, container.reason = "CONTAINER_EXITED", code, reason
+        container.finished_at = self.loop.now
+        self._trace("TaskExit", f"pod/{container.pod_namespace}/{container.pod_name}",
+                    f"{container.name} exited with code {code}")
+        if notify and self.on_container_exit is not None:
+            self.on_container_exit(container)
+
+    def stop_container(self, container_id: str, timeout: float) -> Waitable:
+        """SIGTERM now; SIGKILL after ``timeout`` seconds if it is still running."""
+        container = self.containers[container_id]
+        done = Waitable()
+        if container.state != "CONTAINER_RUNNING":
+            done.trigger(container)
+            return done
+        obj = f"pod/{container.pod_namespace}/{container.pod_name}"
+        self._trace("StopContainer", obj, f"SIGTERM to {container.name}, {timeout:g}s grace")
+        if container.program.ignores_sigterm:
+            def kill() -> None:
+                self._exit(container, SIGKILL_EXIT, "Error", notify=False)
+                done.trigger(container)
+            self.loop.call_later(timeout, kill)
+        else:
+            def terminated() -> None:
+                self._exit(container, 0, "Completed", notify=False)
+                done.trigger(container)
+            self.loop.call_later(min(0.1, timeout), terminated)
+        return done
+
+    def power_off(self) -> None:
+        """The machine lost power: every process dies, sandboxes are gone, state on disk stays."""
+        for container in self.containers.values():
+            if container.state == "CONTAINER_RUNNING":
+                if container._timer is not None:
+                    container._timer.cancel()
+                    container._timer = None
+                container.state, container.exit_code, container.reason = "CONTAINER_EXITED", 255, "Unknown"
+                container.finished_at = self.loop.now
+        for sandbox in self.sandboxes.values():
+            sandbox.state = "SANDBOX_NOTREADY"
+        self._pull_busy_until = self.loop.now
+
+    def remove_container(self, container_id: str) -> None:
+        self.containers.pop(container_id, None)
+
+    def list_containers(self, sandbox_id: str | None = None, all_states: bool = True) -> list[Container]:
+        found = [c for c in self.containers.values()
+                 if (sandbox_id is None or c.sandbox_id == sandbox_id)
+                 and (all_states or c.state == "CONTAINER_RUNNING")]
+        return sorted(found, key=lambda c: -c.created_at)
+
+    def logs(self, container_id: str) -> str:
+        container = self.containers[container_id]
+        return "".join(f"{line}\n" for _, line in container.logs)

@@ -1,0 +1,197 @@
+"""What a pod asks for and what a node offers, as the scheduler counts them.
+
+A pod's request is the sum of its containers' requests, raised to the largest init container
+(init containers run one at a time, before the app containers), plus the pod's ``overhead``.
+Restartable init containers (sidecars) keep running, so they add up like app containers.
+
+>>> pod = {"spec": {
+...     "containers": [{"resources": {"requests": {"cpu": "250m", "memory": "64Mi"}}},
+...                    {"resources": {"requests": {"cpu": "250m"}}}],
+...     "initContainers": [{"resources": {"requests": {"cpu": "1"}}}]}}
+>>> r = pod_requests(pod)
+>>> r.milli_cpu, r.memory // 2**20
+(1000, 64)
+>>> info = PodInfo(pod)
+>>> info.non0_cpu, info.non0_mem // 2**20    # the second container's missing memory counts as 200Mi
+(1000, 264)
+
+For scoring only, a container that names no cpu or memory request counts as ``100m`` / ``200Mi``
+(``DefaultMilliCPURequest``, ``DefaultMemoryRequest``), so that many "free" pods do not pile onto
+one node. Filtering always uses the real requests.
+
+Simplified: no pod-level resources (alpha in v1.32), no in-place resize status.
+
+Upstream: pkg/scheduler/framework/types.go (Resource, PodInfo, calculateResource),
+staging/src/k8s.io/component-helpers/resource/helpers.go (PodRequests), pkg/scheduler/util/pod_resources.go
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Mapping
+
+from k8slearn.api.quantity import parse_quantity
+
+DEFAULT_MILLI_CPU_REQUEST = 100  # 0.1 core
+DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024  # 200 MB
+NON_MISSING_CONTAINER_REQUESTS = {"cpu": "100m", "memory": "200Mi"}
+
+CPU, MEMORY, EPHEMERAL_STORAGE, PODS = "cpu", "memory", "ephemeral-storage", "pods"
+
+
+@functools.lru_cache(maxsize=4096)
+def milli_value(q: str) -> int:
+    """``500m`` -> 500 (cached: the same few strings come back millions of times)."""
+    return parse_quantity(q).milli_value()
+
+
+@functools.lru_cache(maxsize=4096)
+def value(q: str) -> int:
+    """``64Mi`` -> 67108864."""
+    return parse_quantity(q).value()
+
+
+def is_scalar_resource_name(name: str) -> bool:
+    """Extended resources (``nvidia.com/gpu``), hugepages and attachable volumes: counted, not named."""
+    if name.startswith(("hugepages-", "attachable-volumes-")):
+        return True
+    return "/" in name and not name.startswith("requests.")
+
+
+class Resource:
+    """A bundle of amounts: millicores, bytes, a pod count and any scalar (extended) resources."""
+
+    __slots__ = ("milli_cpu", "memory", "ephemeral_storage", "allowed_pod_number", "scalar_resources")
+
+    def __init__(self, milli_cpu: int = 0, memory: int = 0, ephemeral_storage: int = 0,
+                 allowed_pod_number: int = 0, scalar_resources: dict | None = None) -> None:
+        self.milli_cpu = milli_cpu
+        self.memory = memory
+        self.ephemeral_storage = ephemeral_storage
+        self.allowed_pod_number = allowed_pod_number
+        self.scalar_resources = scalar_resources if scalar_resources is not None else {}
+
+    @classmethod
+    def from_list(cls, resource_list: Mapping | None) -> "Resource":
+        """A Resource from a ResourceList such as ``status.allocatable`` (NewResource)."""
+        r = cls()
+        for name, q in (resource_list or {}).items():
+            q = str(q)
+            if name == CPU:
+                r.milli_cpu += milli_value(q)
+            elif name == MEMORY:
+                r.memory += value(q)
+            elif name == PODS:
+                r.allowed_pod_number += value(q)
+            elif name == EPHEMERAL_STORAGE:
+                r.ephemeral_storage += value(q)
+            elif is_scalar_resource_name(name):
+                r.scalar_resources[name] = r.scalar_resources.get(name, 0) + value(q)
+        return r
+
+    def add(self, other: "Resource", sign: int = 1) -> None:
+        self.milli_cpu += sign * other.milli_cpu
+        self.memory += sign * other.memory
+        self.ephemeral_storage += sign * other.ephemeral_storage
+        self.allowed_pod_number += sign * other.allowed_pod_number
+        for name, amount in other.scalar_resources.items():
+            self.scalar_resources[name] = self.scalar_resources.get(name, 0) + sign * amount
+
+    def clone(self) -> "Resource":
+        return Resource(self.milli_cpu, self.memory, self.ephemeral_storage, self.allowed_pod_number,
+                        dict(self.scalar_resources))
+
+    def is_zero(self) -> bool:
+        return not (self.milli_cpu or self.memory or self.ephemeral_storage or self.scalar_resources)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Resource) and all(
+            getattr(self, f) == getattr(other, f) for f in Resource.__slots__)
+
+    def __repr__(self) -> str:
+        extra = f", scalar_resources={self.scalar_resources}" if self.scalar_resources else ""
+        return (f"Resource(milli_cpu={self.milli_cpu}, memory={self.memory}, "
+                f"ephemeral_storage={self.ephemeral_storage}, allowed_pod_number={self.allowed_pod_number}{extra})")
+
+
+def _amounts(requests: Mapping | None, non_missing: Mapping | None) -> dict[str, int]:
+    """One container's requests as integers (cpu in millicores), with defaults for missing names."""
+    if non_missing:
+        requests = {**non_missing, **(requests or {})}
+    out = {}
+    for name, q in (requests or {}).items():
+        out[name] = milli_value(str(q)) if name == CPU else value(str(q))
+    return out
+
+
+def _add_into(total: dict, amounts: dict) -> None:
+    for name, amount in amounts.items():
+        total[name] = total.get(name, 0) + amount
+
+
+def _max_into(total: dict, amounts: dict) -> None:
+    for name, amount in amounts.items():
+        if amount > total.get(name, 0):
+            total[name] = amount
+
+
+def pod_request_amounts(pod: Mapping, non_missing: Mapping | None = None) -> dict[str, int]:
+    """PodRequests: name -> amount (cpu in millicores), sidecar-aware, overhead included."""
+    spec = pod.get("spec") or {}
+    reqs: dict[str, int] = {}
+    for c in spec.get("containers") or ():
+        _add_into(reqs, _amounts((c.get("resources") or {}).get("requests"), non_missing))
+    sidecars: dict[str, int] = {}
+    init_reqs: dict[str, int] = {}
+    for c in spec.get("initContainers") or ():
+        amounts = _amounts((c.get("resources") or {}).get("requests"), non_missing)
+        if c.get("restartPolicy") == "Always":  # a sidecar keeps running beside the app containers
+            _add_into(reqs, amounts)
+            _add_into(sidecars, amounts)
+            amounts = dict(sidecars)
+        else:
+            amounts = {**amounts}
+            _add_into(amounts, sidecars)
+        _max_into(init_reqs, amounts)
+    _max_into(reqs, init_reqs)
+    overhead = spec.get("overhead")
+    if overhead:
+        _add_into(reqs, _amounts(overhead, None))
+    return reqs
+
+
+def pod_requests(pod: Mapping, non_missing: Mapping | None = None) -> Resource:
+    """The pod's request as a :class:`Resource` (what NodeResourcesFit compares with free space)."""
+    r = Resource()
+    for name, amount in pod_request_amounts(pod, non_missing).items():
+        if name == CPU:
+            r.milli_cpu = amount
+        elif name == MEMORY:
+            r.memory = amount
+        elif name == EPHEMERAL_STORAGE:
+            r.ephemeral_storage = amount
+        elif is_scalar_resource_name(name):
+            r.scalar_resources[name] = amount
+    return r
+
+
+class PodInfo:
+    """A pod plus what the scheduler precomputes about it once: key, requests, non-zero requests."""
+
+    __slots__ = ("pod", "key", "requests", "non0_cpu", "non0_mem")
+
+    def __init__(self, pod: Mapping) -> None:
+        self.pod = pod
+        meta = pod.get("metadata") or {}
+        self.key = f"{meta.get('namespace', '')}/{meta.get('name', '')}"
+        self.requests = pod_requests(pod)
+        non0 = pod_request_amounts(pod, NON_MISSING_CONTAINER_REQUESTS)
+        self.non0_cpu = non0.get(CPU, 0)
+        self.non0_mem = non0.get(MEMORY, 0)
+
+    @property
+    def node_name(self) -> str:
+        return (self.pod.get("spec") or {}).get("nodeName") or ""
+
+    def __repr__(self) -> str:
+        return f"PodInfo({self.key})"

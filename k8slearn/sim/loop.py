@@ -1,0 +1,286 @@
+"""The deterministic event loop every component of the simulated cluster runs on.
+
+There are no threads and no wall clock. The loop keeps a heap of pending events ordered by
+``(time, priority, sequence)``: the earliest time runs first, a lower priority number wins a tie,
+and the sequence number (a counter) makes any remaining tie first-in-first-out. So the same seed
+and the same calls always produce the same run, step for step.
+
+Components are written as generator *processes* that read like the Go loops they model::
+
+    def heartbeat(loop):
+        while True:
+            loop.record("kubelet", "renew", "lease/node-1")
+            yield 10.0                      # sleep 10 simulated seconds
+
+A process may ``yield`` a number (sleep that many seconds) or a :class:`Waitable` such as
+``queue.get()`` (resume when a value arrives; the value is sent back into the generator).
+
+>>> loop = Loop(seed=0)
+>>> _ = loop.call_later(2.0, loop.record, "etcd", "put", "/registry/pods/default/web")
+>>> _ = loop.call_later(1.0, loop.record, "kube-apiserver", "create", "pod/default/web")
+>>> loop.settle()
+2.0
+>>> [(s.time, s.component) for s in loop.trace]
+[(1.0, 'kube-apiserver'), (2.0, 'etcd')]
+
+Simplified: one event runs to completion before the next (no preemption, no parallelism); the
+time an action takes is whatever delay the component schedules.
+
+Upstream: the SimPy event loop (environment.py) is the model; it stands in for Go's goroutines,
+channels and timers in every Kubernetes binary.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import random
+from collections import deque
+from typing import Any, Callable, Generator, NamedTuple
+
+__all__ = ["Loop", "Step", "Timer", "Process", "Waitable", "Queue", "SettleTimeout"]
+
+
+class Step(NamedTuple):
+    """One visible hop: at ``time``, ``component`` did ``action`` to ``object`` (``detail`` says more)."""
+
+    time: float
+    component: str
+    action: str
+    object: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.time:10.3f}  {self.component:<24} {self.action:<10} {self.object}"
+        return f"{text}  {self.detail}" if self.detail else text
+
+
+class SettleTimeout(RuntimeError):
+    """settle() ran for its whole budget and work was still pending (a loop that never calms down)."""
+
+
+class Timer:
+    """A handle on one scheduled event; ``cancel()`` stops it from running."""
+
+    __slots__ = ("_entry", "_loop")
+
+    def __init__(self, loop: "Loop", entry: list) -> None:
+        self._loop = loop
+        self._entry = entry
+
+    @property
+    def when(self) -> float:
+        return self._entry[0]
+
+    @property
+    def cancelled(self) -> bool:
+        return self._entry[3] is None
+
+    def cancel(self) -> None:
+        entry = self._entry
+        if entry[3] is not None:
+            entry[3] = None
+            if not entry[5]:
+                self._loop._busy -= 1
+
+
+class Waitable:
+    """Something a process can ``yield`` to wait on; ``trigger(value)`` wakes every waiter."""
+
+    __slots__ = ("_waiters", "triggered", "value")
+
+    def __init__(self) -> None:
+        self._waiters: list[Callable[[Any], None]] = []
+        self.triggered = False
+        self.value: Any = None
+
+    def add_waiter(self, callback: Callable[[Any], None]) -> None:
+        if self.triggered:
+            callback(self.value)
+        else:
+            self._waiters.append(callback)
+
+    def trigger(self, value: Any = None) -> None:
+        if self.triggered:
+            return
+        self.triggered, self.value = True, value
+        waiters, self._waiters = self._waiters, []
+        for callback in waiters:
+            callback(value)
+
+
+class Queue:
+    """A FIFO a process can block on: ``item = yield queue.get()``."""
+
+    def __init__(self) -> None:
+        self.items: deque = deque()
+        self._getters: deque[Waitable] = deque()
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def put(self, item: Any) -> None:
+        if self._getters:
+            self._getters.popleft().trigger(item)
+        else:
+            self.items.append(item)
+
+    def get(self) -> Waitable:
+        waitable = Waitable()
+        if self.items:
+            waitable.trigger(self.items.popleft())
+        else:
+            self._getters.append(waitable)
+        return waitable
+
+
+ProcessGenerator = Generator[Any, Any, Any]
+
+
+class Process:
+    """A generator driven by the loop. ``periodic`` processes (heartbeats) do not keep settle() busy."""
+
+    def __init__(self, loop: "Loop", gen: ProcessGenerator, name: str, periodic: bool) -> None:
+        self.loop, self.gen, self.name, self.periodic = loop, gen, name, periodic
+        self.alive = True
+        self._timer: Timer | None = None
+
+    def _resume(self, value: Any = None) -> None:
+        if not self.alive:
+            return
+        self._timer = None
+        try:
+            target = self.gen.send(value)
+        except StopIteration:
+            self.alive = False
+            return
+        if isinstance(target, Waitable):
+            target.add_waiter(self._wake)
+        else:
+            delay = 0.0 if target is None else float(target)
+            self._timer = self.loop.call_later(delay, self._resume, periodic=self.periodic)
+
+    def _wake(self, value: Any) -> None:
+        # Resume through the heap, so a wake-up is an ordinary, ordered event.
+        self._timer = self.loop.call_later(0.0, self._resume, value, periodic=self.periodic)
+
+    def stop(self) -> None:
+        """Kill the process (a component powered off); pending wake-ups are cancelled."""
+        self.alive = False
+        if self._timer is not None:
+            self._timer.cancel()
+        self.gen.close()
+
+
+class Loop:
+    """Simulated clock + event heap + the cluster's one seeded RNG + the trace of every step."""
+
+    def __init__(self, seed: int = 0, trace: bool = True) -> None:
+        self.now: float = 0.0
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.trace: list[Step] = []
+        self.tracing = trace
+        self._heap: list[list] = []
+        self._seq = itertools.count()
+        self._busy = 0  # pending events that are not periodic heartbeats
+        self.events_run = 0
+
+    # -- scheduling ---------------------------------------------------------------------------
+    def call_at(self, when: float, fn: Callable, *args: Any, priority: int = 0,
+                periodic: bool = False) -> Timer:
+        """Run ``fn(*args)`` at simulated time ``when`` (never earlier than now)."""
+        entry = [max(when, self.now), priority, next(self._seq), fn, args, periodic]
+        heapq.heappush(self._heap, entry)
+        if not periodic:
+            self._busy += 1
+        return Timer(self, entry)
+
+    def call_later(self, delay: float, fn: Callable, *args: Any, priority: int = 0,
+                   periodic: bool = False) -> Timer:
+        """Run ``fn(*args)`` ``delay`` simulated seconds from now."""
+        return self.call_at(self.now + delay, fn, *args, priority=priority, periodic=periodic)
+
+    def spawn(self, gen: ProcessGenerator, name: str = "", periodic: bool = False) -> Process:
+        """Start a generator process at the current time."""
+        process = Process(self, gen, name, periodic)
+        process._timer = self.call_later(0.0, process._resume, periodic=periodic)
+        return process
+
+    def record(self, component: str, action: str, obj: str = "", detail: str = "") -> Step:
+        """Append one visible hop to the trace (and return it)."""
+        step = Step(self.now, component, action, obj, detail)
+        if self.tracing:
+            self.trace.append(step)
+        return step
+
+    # -- running ------------------------------------------------------------------------------
+    @property
+    def pending(self) -> int:
+        """Events waiting that are not periodic heartbeats."""
+        return self._busy
+
+    def _pop(self) -> list | None:
+        heap = self._heap
+        while heap:
+            entry = heapq.heappop(heap)
+            if entry[3] is not None:
+                return entry
+        return None
+
+    def _run_entry(self, entry: list) -> None:
+        self.now = entry[0]
+        fn, args = entry[3], entry[4]
+        entry[3] = None
+        if not entry[5]:
+            self._busy -= 1
+        self.events_run += 1
+        fn(*args)
+
+    def step(self) -> Step | None:
+        """Run exactly one event; return the first step it recorded (None if the heap is empty)."""
+        entry = self._pop()
+        if entry is None:
+            return None
+        mark = len(self.trace)
+        self._run_entry(entry)
+        if len(self.trace) > mark:
+            return self.trace[mark]
+        return Step(self.now, "sim", "tick", "", "a timer fired; nothing visible changed")
+
+    def run_until(self, when: float) -> None:
+        """Run every event up to and including time ``when``; the clock ends at ``when``."""
+        heap = self._heap
+        while heap and heap[0][0] <= when:
+            entry = heapq.heappop(heap)
+            if entry[3] is not None:
+                self._run_entry(entry)
+        self.now = max(self.now, when)
+
+    def run(self, seconds: float) -> None:
+        """Advance simulated time by ``seconds``."""
+        self.run_until(self.now + seconds)
+
+    def settle(self, max_seconds: float = 3600.0) -> float:
+        """Run until only periodic heartbeats are pending; return the simulated seconds advanced.
+
+        Raises :class:`SettleTimeout` if work is still pending after ``max_seconds``.
+        """
+        start = self.now
+        deadline = start + max_seconds
+        while self._busy > 0:
+            entry = self._pop()
+            if entry is None:  # only cancelled entries were left
+                self._busy = 0
+                break
+            if entry[0] > deadline:
+                heapq.heappush(self._heap, entry)
+                self.now = deadline
+                raise SettleTimeout(
+                    f"still busy after {max_seconds:g} simulated seconds ({self._busy} events pending)")
+            self._run_entry(entry)
+        return self.now - start
+
+    def trace_text(self) -> str:
+        """The whole trace as text, one step per line (byte-identical for the same seed)."""
+        return "\n".join(map(str, self.trace))

@@ -1,0 +1,524 @@
+"""Draw the cluster picture with matplotlib (Agg, no pyplot), and say in words what it shows.
+
+``draw_cluster(cluster)`` returns a ``matplotlib.figure.Figure``; ``render_png`` returns PNG bytes;
+``summary(snap)`` is the picture's alt text. ``ClusterFigure`` keeps one figure and its artists
+alive: a redraw only moves dots and changes colours and texts, and the figure is rebuilt only when
+the set of nodes, owners or services (or the columns' height) changes. matplotlib is imported
+inside functions, so importing this module stays light.
+
+>>> from k8slearn.viz.snapshot import Snapshot
+>>> snap = Snapshot.from_objects([
+...     {"kind": "Node", "metadata": {"name": "node-1"},
+...      "status": {"conditions": [{"type": "Ready", "status": "True"}]}},
+...     {"kind": "Pod", "metadata": {"name": "web"}, "spec": {"nodeName": "node-1"},
+...      "status": {"phase": "Running"}},
+...     {"kind": "Pod", "metadata": {"name": "db"}},
+... ])
+>>> summary(snap)
+'1 worker node, Ready; 2 pods: 1 Running on node-1, 1 Pending.'
+
+Simplified: one fixed visual grammar; pod names are shortened to fit their column, and hidden
+when the columns are too narrow to read them.
+
+Upstream: none (a picture); its words follow ``kubectl get nodes`` and ``kubectl get pods``.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import networkx as nx
+
+from k8slearn.viz import style
+from k8slearn.viz.graph import APISERVER, CONTROLLER_MANAGER, ETCD, SCHEDULER, build_graph
+from k8slearn.viz.layout import (COMPONENT_Y, ETCD_Y, HEADER_Y, PENDING, POD_DX, SLOT_HEIGHT, Layout,
+                                 natural_key)
+from k8slearn.viz.snapshot import Snapshot, snapshot
+
+__all__ = ["ClusterFigure", "draw_cluster", "render_png", "summary", "as_snapshot"]
+
+BOX_HALF = 0.46                 # half the width of a node column's box
+BOX_TOP = HEADER_Y + 0.42
+BUS_DX, LABEL_DX = -0.10, 0.09      # from a pod's dot: the runs-on line, the start of its name
+INCH_PER_UNIT_Y = 0.62
+MIN_WIDTH_IN, MAX_WIDTH_IN, INCH_PER_COLUMN = 7.5, 12.0, 1.5
+TITLE_IN, LEGEND_IN = 0.45, 0.75
+LABEL_LIMIT = 60                # above this many pods in view, pods are dots without names
+PNG_COMPRESS_LEVEL = 1          # zlib level: fast; the picture is flat colours and compresses well
+PNG_COLOURS = 256               # a palette PNG: a quarter of the bytes, no visible change
+
+
+def as_snapshot(source: Any) -> Snapshot:
+    """A Snapshot as is, or a fresh snapshot of a cluster."""
+    return source if isinstance(source, Snapshot) else snapshot(source)
+
+
+def _category_style(category: str) -> tuple:
+    """(face RGBA, edge RGBA) of a pod dot: solid when settled, pale with a rim in transition."""
+    from matplotlib.colors import to_rgba
+
+    colour = style.POD_COLORS[category]
+    return to_rgba(colour, style.PALE_ALPHA if category in style.TRANSITIONAL else 1.0), to_rgba(colour)
+
+
+def _shorten(name: str, limit: int) -> str:
+    if len(name) <= limit:
+        return name
+    head = (limit - 1) // 2
+    return name[:head] + "…" + name[len(name) - (limit - 1 - head):]
+
+
+def _node_header(data: dict) -> str:
+    face, edge, label = style.node_style(data["ready"])
+    status = label + (",SchedulingDisabled" if data["unschedulable"] else "")
+    roles = [r for r in data["roles"] if r != data["name"]]
+    role = f"\n({', '.join(roles)})" if roles else ""
+    return f"{data['name']}\n{status}{role}"
+
+
+def _counts_text(statuses: dict) -> str:
+    return ", ".join(f"{n} {s}" for s, n in sorted(statuses.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+class ClusterFigure:
+    """One cluster picture kept alive between redraws (``update`` then ``png``).
+
+    The static part (control plane, node boxes, legend) is rendered once into a background
+    that ``png()`` restores; only dots, lines and counts are drawn again on each redraw.
+    """
+
+    def __init__(self, ax: Any = None, dpi: int = style.DPI) -> None:
+        self.ax, self.dpi = ax, dpi
+        self.figure = ax.figure if ax is not None else None
+        self._external = ax is not None
+        self.layout = Layout()
+        self.graph = None
+        self.rebuilds = 0                       # how many times the figure was built from scratch
+        self._key = self._static = self._background = None
+        self._labels: list = []
+        self._dynamic: list = []
+
+    def update(self, source: Any, namespace: str | None = None, selector: Any = None,
+               collapse_owners: bool = False, highlight: Any = None) -> Any:
+        """Redraw from a cluster or Snapshot; returns the Figure."""
+        snap = as_snapshot(source)
+        g = build_graph(snap, namespace=namespace, selector=selector, collapse_owners=collapse_owners)
+        self.graph = g
+        self.layout.update(g)
+        key = (tuple(c.id for c in self.layout.columns), self.layout.rows,
+               tuple(sorted(n for n, k in g.nodes(data="kind") if k in ("owner", "service"))))
+        if key != self._key:
+            self._build(g)
+            self._key = key
+        marked = _resolve(g, highlight)
+        self._refresh_static(g, marked)
+        self._refresh_dynamic(g, marked, _title(snap, namespace, selector))
+        return self.figure
+
+    def png(self) -> bytes:
+        """The picture as PNG bytes: restore the static background, draw what changes, encode."""
+        from PIL import Image
+
+        canvas = self.figure.canvas
+        if self._background is None:
+            for artist in self._dynamic:
+                artist.set_animated(True)
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+            for artist in self._dynamic:
+                artist.set_animated(False)
+        else:
+            canvas.restore_region(self._background)
+        renderer = canvas.get_renderer()
+        for artist in self._dynamic:
+            if artist.get_visible():
+                artist.draw(renderer)
+        width, height = canvas.get_width_height(physical=True)
+        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buf = io.BytesIO()
+        image = image.convert("RGB").quantize(PNG_COLOURS, method=Image.Quantize.FASTOCTREE)
+        image.save(buf, format="png", compress_level=PNG_COMPRESS_LEVEL)
+        return buf.getvalue()
+
+    # -- building: everything that only changes with the set of columns, owners and services --
+    def _build(self, g: Any) -> None:
+        from matplotlib.collections import LineCollection
+
+        self.rebuilds += 1
+        self._background = self._static = None
+        ax = self._fresh_axes()
+        pos = self.layout.positions
+        self._build_control_plane(ax, g)
+        self._columns = {}
+        for col in self.layout.columns:
+            self._columns[col.id] = self._build_column(ax, col)
+        self._edges = {}
+        for relation in ("runs on", "selects", "owns"):
+            spec = style.EDGE_STYLES[relation]
+            self._edges[relation] = ax.add_collection(LineCollection(
+                [], colors=spec["color"], linestyles=spec["linestyle"], linewidths=spec["linewidth"],
+                alpha=spec["alpha"], zorder=2))
+        self._pods = ax.scatter([], [], s=style.POD_MARKER_SIZE, linewidths=1.4, zorder=4)
+        self._halo = ax.scatter([], [], s=style.POD_MARKER_SIZE * 3.2, facecolors="none",
+                                edgecolors=style.HIGHLIGHT, linewidths=2.2, zorder=6)
+        self._boxes = {}
+        for n, kind in g.nodes(data="kind"):
+            if kind in ("owner", "service"):
+                colours = style.OWNER if kind == "owner" else style.SERVICE
+                self._boxes[n] = ax.text(*pos[n], "", ha="center", va="center", fontsize=style.FONT_SIZE,
+                                         color=colours["text"], zorder=4, linespacing=1.2,
+                                         bbox={"boxstyle": "round,pad=0.4", "fc": colours["face"],
+                                               "ec": colours["edge"], "lw": 1.0})
+        self._title = ax.set_title("", fontsize=style.FONT_SIZE + 2, loc="left", color=style.TEXT, pad=4)
+        self._labels = []
+        self._label_chars = self._label_room()
+        self._legend(ax, g)
+        self._dynamic = ([*self._edges.values(), self._pods, self._halo]
+                         + [badge for _, _, badge, _ in self._columns.values()]
+                         + list(self._boxes.values()) + [self._title])
+
+    def _build_control_plane(self, ax: Any, g: Any) -> None:
+        from matplotlib.patches import FancyBboxPatch
+
+        xmin, xmax = self.layout.extent[:2]
+        ax.add_patch(FancyBboxPatch((xmin + 0.05, COMPONENT_Y - 0.38), xmax - xmin - 0.1,
+                                    ETCD_Y - COMPONENT_Y + 0.7, boxstyle="round,pad=0,rounding_size=0.08",
+                                    fc="#f3f6fa", ec="#c5d3e3", lw=0.8, zorder=0))
+        ax.text(xmin + 0.12, ETCD_Y + 0.2, "control plane", fontsize=style.FONT_SIZE, color=style.MUTED,
+                style="italic", va="center")
+        self._component_boxes = {}
+        for cid in (ETCD, APISERVER, SCHEDULER, CONTROLLER_MANAGER):
+            colours = style.ETCD if cid == ETCD else style.COMPONENT
+            self._component_boxes[cid] = ax.text(
+                *self.layout.positions[cid], g.nodes[cid]["name"], ha="center", va="center",
+                fontsize=style.FONT_SIZE + 0.5, color=colours["text"], fontweight="bold", zorder=4,
+                bbox={"boxstyle": "round,pad=0.45", "fc": colours["face"], "ec": colours["edge"]})
+        for a, b, relation in ((SCHEDULER, APISERVER, "watches"), (CONTROLLER_MANAGER, APISERVER, "watches"),
+                               (APISERVER, ETCD, "stores in")):
+            self._arrow(ax, self._component_boxes[a], self._component_boxes[b], relation)
+
+    def _build_column(self, ax: Any, col: Any) -> tuple:
+        """A node's box, its header, its count badge and its kubelet's arrow to the API server."""
+        from matplotlib.patches import FancyBboxPatch
+
+        bottom = self.layout.box_bottom
+        box = ax.add_patch(FancyBboxPatch((col.x - BOX_HALF, bottom), 2 * BOX_HALF, BOX_TOP - bottom,
+                                          boxstyle="round,pad=0,rounding_size=0.05", lw=1.4, zorder=1))
+        header = ax.text(col.x, BOX_TOP - 0.06, "", ha="center", va="top", fontsize=style.FONT_SIZE,
+                         color=style.TEXT, zorder=3, linespacing=1.15)
+        badge = ax.text(col.x, HEADER_Y - SLOT_HEIGHT * 2.2, "", ha="center", va="center",
+                        fontsize=style.FONT_SIZE - 0.5, color=style.TEXT, zorder=5, visible=False,
+                        bbox={"boxstyle": "round,pad=0.35", "fc": "white", "ec": style.MUTED, "lw": 0.8})
+        arrow = None
+        if col.id != PENDING:
+            arrow = self._arrow(ax, (col.x, BOX_TOP), self._component_boxes[APISERVER], "watches")
+        return box, header, badge, arrow
+
+    def _fresh_axes(self) -> Any:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        xmin, xmax, ymin, ymax = self.layout.extent
+        if self._external:
+            self.ax.clear()
+        else:
+            width = min(MAX_WIDTH_IN, max(MIN_WIDTH_IN, INCH_PER_COLUMN * (xmax - xmin)))
+            plot_h = (ymax - ymin) * INCH_PER_UNIT_Y
+            height = plot_h + TITLE_IN + LEGEND_IN
+            if self.figure is None:
+                self.figure = Figure(figsize=(width, height), dpi=self.dpi, facecolor="white")
+                FigureCanvasAgg(self.figure)
+            else:
+                self.figure.clear()
+                self.figure.set_size_inches(width, height)
+            self.ax = self.figure.add_axes((0.01, LEGEND_IN / height, 0.98, plot_h / height))
+        self.ax.set_axis_off()
+        self.ax.set_xlim(xmin, xmax)
+        self.ax.set_ylim(ymin, ymax)
+        return self.ax
+
+    @staticmethod
+    def _arrow(ax: Any, start: Any, end: Any, relation: str) -> Any:
+        """An arrow from a point or a boxed text to a boxed text, clipped at the boxes' edges."""
+        from matplotlib.patches import FancyArrowPatch
+
+        spec = style.EDGE_STYLES[relation]
+        from_point = isinstance(start, tuple)
+        return ax.add_patch(FancyArrowPatch(
+            start if from_point else start.get_position(), end.get_position(),
+            patchA=None if from_point else start.get_bbox_patch(), patchB=end.get_bbox_patch(),
+            arrowstyle="-|>", mutation_scale=9, color=spec["color"], lw=spec["linewidth"],
+            linestyle=spec["linestyle"], alpha=spec["alpha"], zorder=5, shrinkA=0, shrinkB=2))
+
+    def _label_room(self) -> int:
+        """How many characters of a pod name fit beside its dot (0: no names)."""
+        xmin, xmax = self.layout.extent[:2]
+        axes_in = self.figure.get_size_inches()[0] * self.ax.get_position().width
+        room_pt = (BOX_HALF - POD_DX - LABEL_DX - 0.03) * axes_in / (xmax - xmin) * 72
+        chars = int(room_pt / ((style.FONT_SIZE - 1) * 0.64))
+        return chars if chars >= 8 else 0
+
+    def _legend(self, ax: Any, g: Any) -> None:
+        """Three small legends under the picture: pods, nodes, edges."""
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+
+        pods = [Line2D([], [], ls="", marker="o", ms=8, mfc=face, mec=edge, mew=1.4, label=style.POD_LABELS[c])
+                for c in style.POD_CATEGORIES for face, edge in [_category_style(c)]]
+        nodes = [Patch(fc=face, ec=edge, lw=1.4, label=label)
+                 for face, edge, label in (style.node_style(r) for r in ("True", "False", "Unknown"))]
+        nodes.append(Patch(fc="white", ec=style.MUTED, hatch=style.CORDON_HATCH, label="cordoned"))
+        relations = ["watches", "stores in", "runs on", "selects"]
+        if any(k == "owner" for _, k in g.nodes(data="kind")):
+            relations.append("owns")
+        edges = [Line2D([], [], color=spec["color"], ls=spec["linestyle"], lw=spec["linewidth"] + 0.3,
+                        label=style.EDGE_LABELS[r]) for r in relations for spec in [style.EDGE_STYLES[r]]]
+        for x, title, handles in ((0.0, "Pods", pods), (0.42, "Nodes", nodes), (0.68, "Edges", edges)):
+            legend = ax.legend(handles=handles, title=title, loc="upper left", bbox_to_anchor=(x, 0.0),
+                               ncol=2, frameon=False, fontsize=style.FONT_SIZE - 0.5,
+                               title_fontsize=style.FONT_SIZE, alignment="left", handlelength=1.8,
+                               columnspacing=1.0, borderaxespad=0.1, labelspacing=0.35)
+            ax.add_artist(legend)
+
+    # -- refreshing --
+    def _refresh_static(self, g: Any, marked: set) -> None:
+        """Node boxes, headers, kubelet arrows, highlighted components: redrawn only when they change."""
+        state = tuple((col.id, g.nodes[col.id]["ready"], g.nodes[col.id]["unschedulable"], col.id in marked)
+                      for col in self.layout.columns if col.id != PENDING)
+        state += tuple(cid in marked for cid in self._component_boxes)
+        if state == self._static:
+            return
+        self._static, self._background = state, None
+        for col in self.layout.columns:
+            box, header, _, arrow = self._columns[col.id]
+            if col.id == PENDING:
+                box.set(fc=style.PENDING_LANE["face"], ec=style.PENDING_LANE["edge"], linestyle=(0, (4, 2)))
+                header.set_text("Pending\n(no node yet)")
+                continue
+            data = g.nodes[col.id]
+            face, edge, _ = style.node_style(data["ready"])
+            if data["control_plane"] and data["ready"] == "True":
+                face = style.CONTROL_PLANE_NODE_FACE
+            box.set(fc=face, ec=edge, hatch=style.CORDON_HATCH if data["unschedulable"] else None,
+                    lw=2.6 if col.id in marked else 1.4)
+            header.set(text=_node_header(data), fontweight="bold" if col.id in marked else "normal")
+            arrow.set_alpha(style.EDGE_STYLES["watches"]["alpha"] if data["ready"] == "True" else 0.2)
+        for cid, text in self._component_boxes.items():
+            colours = style.ETCD if cid == ETCD else style.COMPONENT
+            text.get_bbox_patch().set(lw=2.6 if cid in marked else 1.0,
+                                      ec=style.HIGHLIGHT if cid in marked else colours["edge"])
+
+    def _refresh_dynamic(self, g: Any, marked: set, title: str) -> None:
+        """Pods, their names, count badges, edges, owner and service boxes, the title."""
+        import numpy as np
+
+        pos, lay = self.layout.positions, self.layout
+        for col in lay.columns:
+            badge = self._columns[col.id][2]
+            badge.set_visible(col.id in lay.summarised)
+            if col.id in lay.summarised:
+                statuses: dict = {}
+                for pid in lay.slots.get(col.id, ()):
+                    if pid is not None:
+                        statuses[g.nodes[pid]["status"]] = statuses.get(g.nodes[pid]["status"], 0) + 1
+                badge.set_text(f"{lay.summarised[col.id]} pods:\n" + _counts_text(statuses).replace(", ", "\n"))
+        shown = sorted((n for n, k in g.nodes(data="kind") if k == "pod" and not self._summarised(g, n)),
+                       key=lambda n: pos[n])
+        looks = {c: _category_style(c) for c in style.POD_CATEGORIES}
+        faces_edges = [looks[style.pod_category(g.nodes[n]["status"])] for n in shown]
+        self._pods.set_offsets(np.array([pos[n] for n in shown], dtype=float).reshape(-1, 2))
+        self._pods.set_facecolors([f for f, _ in faces_edges])
+        self._pods.set_edgecolors([e for _, e in faces_edges])
+        self._halo.set_offsets(np.array([pos[n] for n in shown if n in marked], dtype=float).reshape(-1, 2))
+        self._set_labels(g, shown if len(shown) <= LABEL_LIMIT else [])
+        self._set_edges(g)
+        for n, text in self._boxes.items():
+            text.set_text(_box_text(g.nodes[n]))
+            text.get_bbox_patch().set_linewidth(2.4 if n in marked else 1.0)
+        self._title.set_text(title)
+
+    def _set_edges(self, g: Any) -> None:
+        from matplotlib.colors import to_rgba
+
+        pos, bottom = self.layout.positions, self.layout.box_bottom
+        runs_on, selects, select_colours, owns = [], [], [], []
+        ready_colour = to_rgba(style.EDGE_STYLES["selects"]["color"], style.EDGE_STYLES["selects"]["alpha"])
+        waiting_colour = to_rgba(style.EDGE_STYLES["selects"]["color"], 0.3)
+        for u, v, data in g.edges(data=True):
+            relation = data["relation"]
+            if relation == "runs on" and g.nodes[u]["kind"] == "pod":
+                if not self._summarised(g, u):
+                    (x, y), top = pos[u], HEADER_Y - 0.3
+                    runs_on.append([(x + BUS_DX, top), (x + BUS_DX, y), (x, y)])
+            elif relation == "runs on":
+                runs_on.append([pos[u], (pos[v][0], bottom)])
+            elif relation == "selects":
+                selects.append([pos[u], pos[v]])
+                select_colours.append(ready_colour if data.get("ready") else waiting_colour)
+            elif relation == "owns":
+                owns.append([pos[u], pos[v]])
+        self._edges["runs on"].set_segments(runs_on)
+        self._edges["selects"].set_segments(selects)
+        self._edges["selects"].set_color(select_colours)
+        self._edges["owns"].set_segments(owns)
+
+    def _summarised(self, g: Any, pid: str) -> bool:
+        column = f"node/{g.nodes[pid]['node']}"
+        return (column if column in g else PENDING) in self.layout.summarised
+
+    def _set_labels(self, g: Any, shown: list) -> None:
+        """Pod names beside their dots, from a pool of Text artists that only grows."""
+        chars = self._label_chars
+        names = [(n, _shorten(g.nodes[n]["name"], chars)) for n in shown] if chars else []
+        while len(self._labels) < len(names):
+            text = self.ax.text(0, 0, "", fontsize=style.FONT_SIZE - 1, va="center", color=style.TEXT, zorder=5)
+            self._labels.append(text)
+            self._dynamic.append(text)
+        pos = self.layout.positions
+        for i, text in enumerate(self._labels):
+            if i < len(names):
+                n, name = names[i]
+                x, y = pos[n]
+                text.set(text=name, x=x + LABEL_DX, y=y, visible=True)
+            else:
+                text.set_visible(False)
+
+
+def _box_text(data: dict) -> str:
+    if data["kind"] == "service":
+        return f"svc {data['name']}\n{data['type']} · selects {data['pods']} pod{'s' * (data['pods'] != 1)}"
+    return f"{data['owner_kind']} {data['name']}\n{data['pods']} pod{'s' * (data['pods'] != 1)}: " \
+           + _counts_text(data["statuses"])
+
+
+def _title(snap: Snapshot, namespace: Any, selector: Any) -> str:
+    parts = [f"Cluster at t = {snap.now:.1f} s"]
+    if namespace:
+        parts.append(f"namespace {namespace}")
+    if selector:
+        parts.append(f"pods {selector if isinstance(selector, str) else selector}")
+    return "   ·   ".join(parts)
+
+
+def _resolve(g: Any, highlight: Any) -> set:
+    """Graph ids to emphasise: ids as given, or bare names of nodes, pods, components."""
+    if not highlight:
+        return set()
+    wanted = {highlight} if isinstance(highlight, str) else set(highlight)
+    found = set()
+    for item in wanted:
+        if item in g:
+            found.add(item)
+            continue
+        for candidate in (f"node/{item}", f"pod/default/{item}", f"component/{item}", f"svc/default/{item}"):
+            if candidate in g:
+                found.add(candidate)
+    return found
+
+
+def draw_cluster(source: Any, ax: Any = None, namespace: str | None = None, selector: Any = None,
+                 collapse_owners: bool = False, highlight: Any = None) -> Any:
+    """Draw a cluster (or Snapshot) once; returns the matplotlib Figure (into ``ax`` when given)."""
+    picture = ClusterFigure(ax=ax)
+    return picture.update(source, namespace=namespace, selector=selector, collapse_owners=collapse_owners,
+                          highlight=highlight)
+
+
+def render_png(source: Any, namespace: str | None = None, selector: Any = None, collapse_owners: bool = False,
+               highlight: Any = None, dpi: int = style.DPI) -> bytes:
+    """The cluster picture as PNG bytes (deterministic for the same cluster state)."""
+    picture = ClusterFigure(dpi=dpi)
+    picture.update(source, namespace=namespace, selector=selector, collapse_owners=collapse_owners,
+                   highlight=highlight)
+    return picture.png()
+
+
+# -- the picture in words --
+def summary(source: Any, namespace: str | None = None, selector: Any = None) -> str:
+    """A short alt text for the picture: nodes and readiness, pods by status and where, services.
+
+    ``source`` is a cluster, a Snapshot, or a graph already built from one (without collapsed owners).
+    """
+    if isinstance(source, nx.DiGraph):
+        g = source
+    else:
+        g = build_graph(as_snapshot(source), namespace=namespace, selector=selector)
+    return " ".join(filter(None, [_nodes_sentence(g), _pods_sentence(g, namespace, selector),
+                                  _services_sentence(g)]))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _nodes_sentence(g: Any) -> str:
+    nodes = [d for _, d in sorted(g.nodes(data=True), key=lambda nd: natural_key(nd[0])) if d["kind"] == "node"]
+    if not nodes:
+        return "No nodes;"
+    workers = sum(not d["control_plane"] for d in nodes)
+    parts = []
+    if workers:
+        parts.append(_plural(workers, "worker node"))
+    if len(nodes) - workers:
+        parts.append(_plural(len(nodes) - workers, "control-plane node"))
+    text = " and ".join(parts)
+    unready = [f"{d['name']} {style.node_style(d['ready'])[2]}" for d in nodes if d["ready"] != "True"]
+    if not unready:
+        text += ", all Ready" if len(nodes) > 1 else ", Ready"
+    else:
+        ready = len(nodes) - len(unready)
+        text += ", " + ", ".join(([f"{ready} Ready"] if ready else []) + unready)
+    cordoned = [d["name"] for d in nodes if d["unschedulable"]]
+    if cordoned:
+        text += f" ({_name_list(cordoned)} cordoned)"
+    return text + ";"
+
+
+def _pods_sentence(g: Any, namespace: Any, selector: Any) -> str:
+    pods = [d for _, d in g.nodes(data=True) if d["kind"] == "pod"]
+    where = (f" in namespace {namespace}" if namespace else "") + (f" matching {selector}" if selector else "")
+    if not pods:
+        return f"no pods{where}."
+    groups: dict[str, list] = {}
+    for d in pods:
+        groups.setdefault(d["status"], []).append(d)
+    order = {c: i for i, c in enumerate(style.POD_CATEGORIES)}
+    parts = []
+    for status, members in sorted(groups.items(), key=lambda kv: (order[style.pod_category(kv[0])],
+                                                                   -len(kv[1]), kv[0])):
+        nodes = sorted({d["node"] for d in members if d["node"]}, key=natural_key)
+        parts.append(f"{len(members)} {status}" + (f" on {_name_list(nodes)}" if nodes else ""))
+    return f"{_plural(len(pods), 'pod')}{where}: " + ", ".join(parts) + "."
+
+
+def _services_sentence(g: Any) -> str:
+    services = sorted((d for _, d in g.nodes(data=True) if d["kind"] == "service"),
+                      key=lambda d: (d["namespace"], natural_key(d["name"])))
+    if not services:
+        return ""
+    return "Services: " + ", ".join(f"{d['name']} selects {_plural(d['pods'], 'pod')}" for d in services) + "."
+
+
+def _name_list(names: list, limit: int = 4) -> str:
+    """"node-1..3" for runs of numbered names, otherwise a comma list of at most ``limit`` items."""
+    items: list = []
+    for name in sorted(names, key=natural_key):
+        stem, _, number = name.rpartition("-")
+        last = items[-1] if items else None
+        if number.isdigit() and last and last[0] == stem and last[2] == int(number) - 1:
+            last[2] = int(number)
+        else:
+            items.append([stem, name, int(number) if number.isdigit() else None])
+    texts = []
+    for stem, first, end in items:
+        start = first.rpartition("-")[2]
+        if end is not None and start.isdigit() and end - int(start) >= 2:
+            texts.append(f"{first}..{end}")
+        elif end is not None and start.isdigit() and end != int(start):
+            texts.extend([first, f"{stem}-{end}"])
+        else:
+            texts.append(first)
+    if len(texts) > limit:
+        return ", ".join(texts[:limit - 1]) + f" and {len(texts) - limit + 1} more"
+    return ", ".join(texts)

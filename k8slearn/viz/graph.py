@@ -1,0 +1,172 @@
+"""The cluster as a graph: who watches whom, what runs where, what selects and owns what.
+
+Nodes of the graph (ids are strings):
+
+- ``component/<name>``: kube-apiserver, etcd, kube-scheduler, kube-controller-manager (always);
+- ``node/<name>``: cluster nodes, with ``ready`` ("True"/"False"/"Unknown"), ``unschedulable``,
+  ``taints`` and ``roles``;
+- ``pod/<namespace>/<name>``: pods, with ``phase``, ``status`` (kubectl's STATUS), ``node``, ``owner``;
+- ``svc/<namespace>/<name>``: services;
+- with ``collapse_owners=True``: ``deployment/…``, ``replicaset/…``, ``daemonset/…`` owners that
+  stand for their pods, with ``pods`` (how many), ``statuses`` and ``nodes`` (counts).
+
+Edges carry ``relation``: "watches" (scheduler, controller-manager and each node's kubelet →
+kube-apiserver), "stores in" (kube-apiserver → etcd), "runs on" (pod → node; for a collapsed
+owner, owner → node with ``pods``), "selects" (service → pod, or → owner with ``pods``) and
+"owns" (owner → ReplicaSet, following ownerReferences).
+
+>>> from k8slearn.viz.snapshot import Snapshot
+>>> snap = Snapshot.from_objects([
+...     {"kind": "Node", "metadata": {"name": "node-1"}},
+...     {"kind": "Pod", "metadata": {"name": "web", "labels": {"app": "web"}},
+...      "spec": {"nodeName": "node-1"}, "status": {"phase": "Running"}},
+...     {"kind": "Pod", "metadata": {"name": "db"}},
+...     {"kind": "Service", "metadata": {"name": "web"}, "spec": {"selector": {"app": "web"}}},
+... ])
+>>> g = build_graph(snap)
+>>> sorted(n for n, kind in g.nodes(data="kind") if kind != "component")
+['node/node-1', 'pod/default/db', 'pod/default/web', 'svc/default/web']
+>>> sorted((u, v) for u, v, r in g.edges(data="relation") if r in ("runs on", "selects"))
+[('pod/default/web', 'node/node-1'), ('svc/default/web', 'pod/default/web')]
+
+Simplified: a Service's selector is matched against pod labels directly (the endpoints
+controller does this in a real cluster); only Deployment, ReplicaSet and DaemonSet owners collapse.
+
+Upstream: none as code (a picture of the architecture); ownerReferences follow
+staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/types.go and selectors pkg/labels.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import networkx as nx
+
+from k8slearn.api.labels import parse_selector, selector_from_set
+from k8slearn.viz.snapshot import Snapshot
+
+__all__ = ["COMPONENTS", "OWNER_KINDS", "build_graph", "pod_id", "selector_matcher"]
+
+APISERVER, ETCD = "component/kube-apiserver", "component/etcd"
+SCHEDULER, CONTROLLER_MANAGER = "component/kube-scheduler", "component/kube-controller-manager"
+COMPONENTS = (ETCD, APISERVER, SCHEDULER, CONTROLLER_MANAGER)
+OWNER_KINDS = {"Deployment": "deployment", "ReplicaSet": "replicaset", "DaemonSet": "daemonset"}
+
+
+def pod_id(namespace: str, name: str) -> str:
+    return f"pod/{namespace}/{name}"
+
+
+def selector_matcher(selector: Any) -> Callable[[dict], bool]:
+    """A predicate over a label dict: ``None`` matches all, a string is a label selector
+    (``"app=web,tier!=db"``, parsed by ``k8slearn.api.labels.parse_selector``), a dict is matchLabels."""
+    if selector is None:
+        return lambda labels: True
+    if isinstance(selector, dict):
+        return selector_from_set(selector).matches
+    return parse_selector(selector).matches
+
+
+def build_graph(snap: Snapshot, namespace: str | None = None, selector: Any = None,
+                collapse_owners: bool = False) -> nx.DiGraph:
+    """The graph of ``snap``; ``namespace`` limits pods, services and owners, ``selector`` limits pods."""
+    g = nx.DiGraph(now=snap.now)
+    for cid in COMPONENTS:
+        g.add_node(cid, kind="component", name=cid.split("/", 1)[1])
+    g.add_edge(APISERVER, ETCD, relation="stores in")
+    g.add_edge(SCHEDULER, APISERVER, relation="watches")
+    g.add_edge(CONTROLLER_MANAGER, APISERVER, relation="watches")
+    for node in snap.nodes:
+        nid = f"node/{node.name}"
+        g.add_node(nid, kind="node", name=node.name, ready=node.ready, unschedulable=node.unschedulable,
+                   taints=node.taints, roles=node.roles, control_plane=node.control_plane)
+        g.add_edge(nid, APISERVER, relation="watches", via="kubelet")
+
+    matches = selector_matcher(selector)
+    pods = [p for p in snap.pods
+            if (namespace is None or p.namespace == namespace) and matches(dict(p.labels))]
+    services = [s for s in snap.services if namespace is None or s.namespace == namespace]
+    owner_of = _owner_chain(snap) if collapse_owners else {}
+
+    members: dict[str, list] = {}           # graph id of a pod or collapsed owner -> its pods
+    for pod in pods:
+        controller = (pod.namespace, *pod.owner) if pod.owner else None
+        if controller in owner_of:
+            members.setdefault(_add_owner(g, controller, owner_of), []).append(pod)
+            continue
+        pid = pod_id(pod.namespace, pod.name)
+        g.add_node(pid, kind="pod", name=pod.name, namespace=pod.namespace, phase=pod.phase,
+                   status=pod.status, node=pod.node, labels=dict(pod.labels),
+                   owner="/".join(pod.owner))
+        members[pid] = [pod]
+        if f"node/{pod.node}" in g:
+            g.add_edge(pid, f"node/{pod.node}", relation="runs on")
+
+    for oid, owned in members.items():
+        if g.nodes[oid]["kind"] == "owner":
+            _count_owned(g, oid, owned)
+    _add_services(g, services, snap, members)
+    return g
+
+
+def _owner_chain(snap: Snapshot) -> dict:
+    """(namespace, kind, name) -> (namespace, kind, name) of its own controller, or None."""
+    chain = {}
+    for owner in snap.owners:
+        if owner.kind in OWNER_KINDS:
+            parent = (owner.namespace, *owner.owner) if owner.owner and owner.owner[0] in OWNER_KINDS else None
+            chain[(owner.namespace, owner.kind, owner.name)] = parent
+    return chain
+
+
+def _add_owner(g: nx.DiGraph, key: tuple, owner_of: dict) -> str:
+    """Add the owner ``key`` and, up its chain, its own owners joined by "owns" edges; return its id."""
+    namespace, kind, name = key
+    oid = f"{OWNER_KINDS[kind]}/{namespace}/{name}"
+    if oid not in g:
+        g.add_node(oid, kind="owner", owner_kind=kind, name=name, namespace=namespace,
+                   pods=0, statuses={}, nodes={})
+        parent = owner_of.get(key)
+        if parent in owner_of:
+            g.add_edge(_add_owner(g, parent, owner_of), oid, relation="owns")
+    return oid
+
+
+def _count_owned(g: nx.DiGraph, oid: str, pods: list) -> None:
+    """Give ``oid`` (and the owners above it) the counts of ``pods``; add its "runs on" edges."""
+    per_node: dict[str, int] = {}
+    for pod in pods:
+        if pod.node:
+            per_node[pod.node] = per_node.get(pod.node, 0) + 1
+    for node, count in sorted(per_node.items()):
+        if f"node/{node}" in g:
+            g.add_edge(oid, f"node/{node}", relation="runs on", pods=count)
+    current = oid
+    while current is not None:
+        data = g.nodes[current]
+        data["pods"] += len(pods)
+        for pod in pods:
+            data["statuses"][pod.status] = data["statuses"].get(pod.status, 0) + 1
+        for node, count in per_node.items():
+            data["nodes"][node] = data["nodes"].get(node, 0) + count
+        parents = [u for u, _, r in g.in_edges(current, data="relation") if r == "owns"]
+        current = parents[0] if parents else None
+
+
+def _add_services(g: nx.DiGraph, services: list, snap: Snapshot, members: dict) -> None:
+    endpoints = {(e.namespace, e.name): e for e in snap.endpoints}
+    for svc in services:
+        sid = f"svc/{svc.namespace}/{svc.name}"
+        ep = endpoints.get((svc.namespace, svc.name))
+        g.add_node(sid, kind="service", name=svc.name, namespace=svc.namespace, type=svc.type,
+                   selector=dict(svc.selector), pods=0)
+        if not svc.selector:
+            continue
+        matches = selector_from_set(dict(svc.selector)).matches
+        for target, pods in members.items():
+            chosen = [p for p in pods if p.namespace == svc.namespace and matches(dict(p.labels))]
+            if not chosen:
+                continue
+            g.nodes[sid]["pods"] += len(chosen)
+            ready = ep is not None and all(p.name in ep.ready for p in chosen)
+            g.add_edge(sid, target, relation="selects", pods=len(chosen), ready=ready)

@@ -1,0 +1,172 @@
+"""Where everything goes in the cluster picture: pure numbers, no drawing.
+
+The control plane sits on top (etcd above kube-apiserver, the scheduler and the
+controller-manager beside it). Each cluster node is a column, control-plane node first, then the
+others by name (``node-2`` before ``node-10``). Pods stack inside their node's column in *slots*:
+a pod keeps its slot while it exists, a new pod takes the first free slot and a deleted pod frees
+its own, so the picture does not jump when pods come and go. Pods without a node wait in a
+"Pending" lane on the right. Collapsed owners and services sit in rows below the nodes.
+
+>>> import networkx as nx
+>>> g = nx.DiGraph()
+>>> g.add_node("node/node-1", kind="node")
+>>> for name in ("a", "b", "c"):
+...     g.add_node(f"pod/default/{name}", kind="pod", node="node-1")
+>>> lay = Layout()
+>>> pos = lay.update(g)
+>>> lay.slots["node/node-1"]
+['pod/default/a', 'pod/default/b', 'pod/default/c']
+>>> g.remove_node("pod/default/b"); g.add_node("pod/default/d", kind="pod", node="node-1")
+>>> new = lay.update(g)
+>>> lay.slots["node/node-1"]
+['pod/default/a', 'pod/default/d', 'pod/default/c']
+>>> new["pod/default/c"] == pos["pod/default/c"]
+True
+
+Simplified: one fixed grid; a column with more than ``SLOT_LIMIT`` pods is summarised, so all its
+pods share the position of one count badge.
+
+Upstream: none (the layout of a picture); the column-per-node view follows the Kubernetes
+Dashboard's node list.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["Layout", "PENDING", "POD_DX", "SLOT_LIMIT", "layout", "natural_key"]
+
+PENDING = "lane/pending"      # the column of pods that have no node (yet)
+SLOT_LIMIT = 12               # above this many pods, a column shows one count badge
+ROW_STEP = 3                  # columns grow by this many slots at a time
+COLUMN_WIDTH = 1.0
+SLOT_HEIGHT = 0.42
+ETCD_Y, COMPONENT_Y = 0.0, -0.95
+HEADER_Y = -2.25              # node name and status, at the top of each column
+POD_DX = -0.3                 # pods sit left of their column's centre; their names run to the right
+ROW_GAP = 0.95                # between the node boxes and each row of owners or services
+MIN_WIDTH = 6.0               # the control-plane row needs about this much
+ROW_SPACING = 1.3             # between two owners or two services in a row
+CONTROL_PLANE_SPREAD = 2.2    # scheduler and controller-manager sit this far from the API server
+
+
+class Column(NamedTuple):
+    id: str
+    x: float
+
+
+def natural_key(text: str) -> tuple:
+    """Sort key that puts "node-2" before "node-10"."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+
+
+class Layout:
+    """Remembers columns and pod slots between pictures; ``update(graph)`` returns positions."""
+
+    def __init__(self) -> None:
+        self.slots: dict[str, list] = {}            # column id -> pod ids (None = free slot)
+        self.columns: list[Column] = []
+        self.summarised: dict[str, int] = {}        # column id -> number of pods it holds
+        self.rows = ROW_STEP                        # pod rows the columns are tall
+        self.positions: dict[str, tuple] = {}
+        self.extent = (0.0, 1.0, 0.0, 1.0)          # xmin, xmax, ymin, ymax
+        self.box_bottom = HEADER_Y
+
+    def update(self, graph: nx.DiGraph) -> dict:
+        kinds = dict(graph.nodes(data="kind"))
+        nodes = sorted((n for n, k in kinds.items() if k == "node"),
+                       key=lambda n: (not graph.nodes[n].get("control_plane"), natural_key(n)))
+        placed = self._assign_slots(graph, kinds, set(nodes))
+        column_ids = nodes + ([PENDING] if placed.get(PENDING) else [])
+        self.columns = [Column(c, i * COLUMN_WIDTH) for i, c in enumerate(column_ids)]
+        self.summarised = {c: len(placed[c]) for c in column_ids if len(placed.get(c, ())) > SLOT_LIMIT}
+        needed = max([1] + [2 if c in self.summarised else len(self.slots.get(c, ())) for c in column_ids])
+        self.rows = -(-needed // ROW_STEP) * ROW_STEP   # in steps, so the picture rarely changes height
+        self.box_bottom = HEADER_Y - SLOT_HEIGHT * (self.rows + 0.9)
+
+        pos: dict[str, tuple] = {}
+        width = max(MIN_WIDTH, len(self.columns) * COLUMN_WIDTH)
+        left = (len(self.columns) - 1) * COLUMN_WIDTH / 2 - width / 2
+        centre = left + width / 2
+        self._place_control_plane(pos, kinds, centre)
+        for col in self.columns:
+            if col.id != PENDING:
+                pos[col.id] = (col.x, HEADER_Y)
+            for slot, pid in enumerate(self.slots.get(col.id, ())):
+                if pid is None:
+                    continue
+                if col.id in self.summarised:
+                    pos[pid] = (col.x, HEADER_Y - SLOT_HEIGHT * 1.5)
+                else:
+                    pos[pid] = (col.x + POD_DX, HEADER_Y - SLOT_HEIGHT * (slot + 1.1))
+        y = self.box_bottom
+        for kind in ("owner", "service"):
+            members = sorted((n for n, k in kinds.items() if k == kind), key=lambda n: _row_key(graph, n))
+            y = self._place_row(pos, members, left, width, y)
+        self.positions = pos
+        self.extent = (left - 0.1, left + width + 0.1, y - ROW_GAP * 0.5, ETCD_Y + 0.45)
+        return pos
+
+    def _assign_slots(self, graph: nx.DiGraph, kinds: dict, nodes: set) -> dict:
+        placed: dict[str, list] = {}
+        for n, k in kinds.items():
+            if k == "pod":
+                column = f"node/{graph.nodes[n].get('node')}"
+                placed.setdefault(column if column in nodes else PENDING, []).append(n)
+        for column in list(self.slots):
+            if column not in placed:
+                del self.slots[column]
+        for column, pods in placed.items():
+            here = set(pods)
+            slots = [p if p in here else None for p in self.slots.get(column, [])]
+            have = set(slots)
+            for pid in sorted(p for p in pods if p not in have):
+                if None in slots:
+                    slots[slots.index(None)] = pid
+                else:
+                    slots.append(pid)
+            while slots and slots[-1] is None:
+                slots.pop()
+            if len(slots) > SLOT_LIMIT >= len(pods):      # back from a summary: close the gaps
+                slots = [p for p in slots if p is not None]
+            self.slots[column] = slots
+        return placed
+
+    @staticmethod
+    def _place_control_plane(pos: dict, kinds: dict, centre: float) -> None:
+        spots = {"component/etcd": (centre, ETCD_Y), "component/kube-apiserver": (centre, COMPONENT_Y),
+                 "component/kube-scheduler": (centre - CONTROL_PLANE_SPREAD, COMPONENT_Y),
+                 "component/kube-controller-manager": (centre + CONTROL_PLANE_SPREAD, COMPONENT_Y)}
+        for n, k in kinds.items():
+            if k == "component":
+                pos[n] = spots.get(n, (centre, ETCD_Y))
+
+    @staticmethod
+    def _place_row(pos: dict, members: list, left: float, width: float, y: float) -> float:
+        """Spread ``members`` evenly in rows below ``y``; return the y of the last row."""
+        per_row = max(1, int(width // ROW_SPACING))
+        for start in range(0, len(members), per_row):
+            y -= ROW_GAP
+            row = members[start:start + per_row]
+            step = width / len(row)
+            for i, n in enumerate(row):
+                pos[n] = (left + step * (i + 0.5), y)
+        return y
+
+
+def _row_key(graph: nx.DiGraph, n: str) -> tuple:
+    """Owners in a row: each Deployment followed by its ReplicaSets, then DaemonSets; services by name."""
+    data = graph.nodes[n]
+    parents = [u for u, _, r in graph.in_edges(n, data="relation") if r == "owns"]
+    top = parents[0] if parents else n
+    return (0 if top.startswith("deployment/") else 1, natural_key(top), bool(parents), natural_key(n),
+            data.get("kind", ""))
+
+
+def layout(graph: nx.DiGraph, previous: Layout | None = None) -> dict:
+    """Positions ``{id: (x, y)}`` for ``graph``; pass the ``Layout`` of the last picture to keep slots."""
+    return (previous if previous is not None else Layout()).update(graph)

@@ -1,0 +1,176 @@
+"""The main cluster panel: the picture, buttons that drive the simulation, and what just happened.
+
+``ClusterView(cluster)`` is an ``ipywidgets.VBox`` (its ``.widget``): the cluster picture as an
+``Image`` (PNG from an Agg figure, so it survives static HTML export and strict nbval), its alt
+text, buttons "Step", "Run 10 s", "Settle", "Add node", "Stop node", "Start node" and
+"Apply YAML", a node chooser, a YAML box, the kubectl output, and the last steps of
+``cluster.trace``. Every click redraws the same figure. A cell that ends with
+``ClusterView(cluster)`` shows the panel.
+
+Simplified: actions run synchronously in the kernel (no background thread); "Settling…" is shown
+while ``settle()`` runs. Nothing is ever printed: all text goes into HTML widgets, because output
+printed during a cell breaks strict nbval (see reference/jupyter-recipes.md §1).
+
+Upstream: none (a teaching panel); its buttons stand for ``kubectl apply -f -`` and for
+powering nodes off and on.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any, Callable
+
+from k8slearn.viz.draw import ClusterFigure, summary
+from k8slearn.viz.snapshot import snapshot
+
+__all__ = ["BUTTONS", "ClusterView", "format_step"]
+
+BUTTONS = ("Step", "Run 10 s", "Settle", "Add node", "Stop node", "Start node", "Apply YAML")
+LOG_LINES = 12
+YAML_PLACEHOLDER = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n"
+                    "  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n"
+                    "        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx")
+
+
+def format_step(step: Any) -> str:
+    """One trace line: ``time  component → action → object``."""
+    return f"{step.time:9.3f}  {step.component} → {step.action} → {step.object}"
+
+
+def _pre(text: str, colour: str = "#212121") -> str:
+    return (f"<pre style='margin:0;font-size:12px;line-height:1.35;color:{colour};"
+            f"white-space:pre-wrap'>{html.escape(text)}</pre>")
+
+
+class ClusterView:
+    """The cluster panel for one cluster; ``.widget`` is the VBox, ``refresh()`` redraws it."""
+
+    def __init__(self, cluster: Any, namespace: str | None = None, selector: Any = None,
+                 collapse_owners: bool = False) -> None:
+        import ipywidgets as w
+
+        self.cluster, self.namespace, self.selector = cluster, namespace, selector
+        self.collapse_owners = collapse_owners
+        self.picture = ClusterFigure()
+        self.image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
+        self.alt = w.HTML()
+        self.status = w.HTML()
+        self.log = w.HTML()
+        self.result = w.HTML()
+        self.nodes = w.Dropdown(description="Node", options=[], layout=w.Layout(width="190px"))
+        self.yaml = w.Textarea(placeholder=YAML_PLACEHOLDER, layout=w.Layout(width="100%", height="150px"))
+        actions: dict[str, Callable[[], str]] = {
+            "Step": self._step, "Run 10 s": self._run, "Settle": self._settle, "Add node": self._add_node,
+            "Stop node": self._stop_node, "Start node": self._start_node, "Apply YAML": self._apply}
+        self.buttons = {}
+        for name in BUTTONS:
+            button = w.Button(description=name, layout=w.Layout(width="auto"))
+            button.on_click(self._handler(name, actions[name]))
+            self.buttons[name] = button
+        b = self.buttons
+        self.widget = w.VBox([
+            w.HBox([b["Step"], b["Run 10 s"], b["Settle"], self.status]),
+            w.HBox([b["Add node"], self.nodes, b["Stop node"], b["Start node"]]),
+            self.image, self.alt,
+            w.HBox([w.VBox([w.HTML("<b>Last steps</b> (time  component → action → object)"), self.log],
+                           layout=w.Layout(width="55%")),
+                    w.VBox([self.yaml, b["Apply YAML"], self.result], layout=w.Layout(width="45%"))]),
+        ])
+        self.refresh()
+
+    # -- showing --
+    def refresh(self) -> None:
+        """Redraw the picture (reusing the figure), the alt text, the node chooser and the log."""
+        snap = snapshot(self.cluster)
+        self.picture.update(snap, namespace=self.namespace, selector=self.selector,
+                            collapse_owners=self.collapse_owners)
+        self.image.value = self.picture.png()
+        words = summary(snap if self.collapse_owners else self.picture.graph,
+                        namespace=self.namespace, selector=self.selector)
+        self.alt.value = f"<span style='font-size:12px;color:#424242'>{html.escape(words)}</span>"
+        names = list(self.cluster.node_names())
+        if list(self.nodes.options) != names:
+            keep = self.nodes.value if self.nodes.value in names else None
+            workers = [n.name for n in snap.nodes if not n.control_plane and n.name in names]
+            self.nodes.options = names
+            self.nodes.value = keep or (workers[0] if workers else (names[0] if names else None))
+        steps = list(self.cluster.trace[-LOG_LINES:])
+        self.log.value = _pre("\n".join(format_step(s) for s in steps) or "(no steps yet)")
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # -- clicking: each action returns the message to show --
+    def _handler(self, name: str, action: Callable[[], str]) -> Callable[[Any], None]:
+        def on_click(_button: Any = None) -> None:
+            self._perform(name, action)
+        return on_click
+
+    def _perform(self, name: str, action: Callable[[], str]) -> None:
+        """Run one action and redraw; never let an exception reach the frontend."""
+        for button in self.buttons.values():
+            button.disabled = True
+        colour = "#1b5e20"
+        try:
+            message = action()
+        except Exception as exc:  # shown in the panel instead of a traceback in the browser console
+            message, colour = f"{name} failed: {type(exc).__name__}: {exc}", "#b71c1c"
+        try:
+            self.refresh()
+        except Exception as exc:
+            message, colour = f"{message}; redraw failed: {type(exc).__name__}: {exc}", "#b71c1c"
+        finally:
+            for button in self.buttons.values():
+                button.disabled = False
+        self._say(message, colour)
+
+    def _say(self, message: str, colour: str = "#1b5e20") -> None:
+        self.status.value = f"<span style='color:{colour};font-size:13px'>{html.escape(message)}</span>"
+
+    def _step(self) -> str:
+        step = self.cluster.step()
+        return "Nothing left to do." if step is None else "Step: " + format_step(step).strip()
+
+    def _run(self) -> str:
+        self.cluster.run(seconds=10)
+        return f"Ran 10 simulated seconds: t = {self.cluster.now:.1f} s."
+
+    def _settle(self) -> str:
+        self._say("Settling…", "#e65100")
+        advanced = self.cluster.settle()
+        return f"Settled after {advanced:.1f} simulated seconds: t = {self.cluster.now:.1f} s."
+
+    def _add_node(self) -> str:
+        name = self.cluster.add_node()
+        self.nodes.options = list(self.cluster.node_names())
+        self.nodes.value = name
+        return f"Added node {name}; its kubelet registers it with the API server."
+
+    def _chosen_node(self) -> str:
+        if not self.nodes.value:
+            raise ValueError("choose a node first")
+        return self.nodes.value
+
+    def _stop_node(self) -> str:
+        name = self._chosen_node()
+        self.cluster.stop_node(name)
+        return f"Stopped {name}: its kubelet no longer reports. Run or Settle to see the control plane react."
+
+    def _start_node(self) -> str:
+        name = self._chosen_node()
+        self.cluster.start_node(name)
+        return f"Started {name}: its kubelet reports again."
+
+    def _apply(self) -> str:
+        text = self.yaml.value
+        if not text.strip():
+            raise ValueError("the YAML box is empty")
+        result = self.cluster.kubectl("apply -f -", stdin=text)
+        output = (result.stdout or "") + (result.stderr or "")
+        self.result.value = _pre(output or "(no output)", "#212121" if result.code == 0 else "#b71c1c")
+        return f"kubectl apply -f -: exit code {result.code}."

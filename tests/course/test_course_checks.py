@@ -1,0 +1,258 @@
+"""check / check_manifest / check_cluster: exactly the failing cases, shown deterministically."""
+
+import pytest
+
+from k8slearn.course import check, check_cluster, check_manifest
+from k8slearn.course.cases import TABLES
+from k8slearn.course.checks import first_difference, lookup, parse_path
+
+
+def equality_only(selector, labels):
+    """A student's first try: only understands key=value pairs."""
+    return all(labels.get(k) == v for k, v in (part.split("=") for part in selector.split(",")))
+
+
+def only_waiting_reason(pod):
+    """A student's first try at STATUS: the waiting reason of the first container."""
+    return pod["status"]["containerStatuses"][0]["state"]["waiting"]["reason"]
+
+
+def test_check_reports_exactly_the_cases_a_wrong_selector_function_fails():
+    result = check(equality_only, "labels.selector_matches")
+    passing = {
+        "an equality selector matches a pod with that label",
+        "an equality selector does not match a different value",
+        "every comma-separated requirement must hold",
+        "a not-equals selector rejects the excluded value",
+    }
+    assert {o.id for o in result.outcomes if o.passed} == passing
+    assert {o.id for o in result.failures} == set(TABLES["labels.selector_matches"].ids()) - passing
+    assert result.passed == 4 and result.total == 13 and not result.ok and not result
+
+
+def test_check_catches_the_students_exceptions_and_shows_them():
+    result = check(only_waiting_reason, "pod_status.display_status")
+    assert {o.id for o in result.outcomes if o.passed} == {
+        "a pod whose container is being created shows ContainerCreating",
+        "a container that keeps crashing shows CrashLoopBackOff although the phase is Running",
+        "an image that cannot be pulled shows ImagePullBackOff",
+    }
+    pending = next(o for o in result.failures if o.id == "a pod no node has taken yet shows its phase Pending")
+    assert pending.error == "raised KeyError: 'containerStatuses'"
+    running = next(o for o in result.failures if o.id == "a pod whose container runs shows Running")
+    assert running.error == "raised KeyError: 'waiting'"
+
+
+def test_the_text_form_lists_each_failing_case_with_expected_and_got():
+    result = check(lambda seconds: f"{int(seconds)}s", "age.human_duration")
+    lines = repr(result).splitlines()
+    assert lines[0] == "✔ 4/22 cases pass · ✘ 18 fail (age.human_duration)"
+    assert lines[1:4] == ["✘ two minutes exactly is 2m", "    expected: '2m'", "    got:      '120s'"]
+    assert str(result) == repr(result)
+
+
+def test_the_summary_reads_nine_of_ten_when_one_case_fails():
+    table = TABLES["etcd.key_for"]
+    answers = {case.id: case.expected for case in table}
+    answers["a node is stored under its historical name minions"] = "/registry/nodes/node-1"
+    result = check(answers, table)
+    assert result.summary() == "✔ 9/10 cases pass · ✘ 1 fails (etcd.key_for)"
+    assert "✔ 9/10 cases pass" in result._repr_html_()
+    assert "✘ a node is stored under its historical name minions" in result._repr_html_()
+
+
+def test_the_html_form_escapes_values_and_has_no_memory_address():
+    result = check(lambda pod: object(), "pod_status.display_status")
+    text, html = repr(result), result._repr_html_()
+    assert "0x" not in text and "0x" not in html
+    assert "got:      <object object>" in text
+    assert "&lt;object object&gt;" in html
+
+
+def test_check_runs_a_function_on_copies_so_the_table_stays_intact():
+    def destructive(pod):
+        pod.clear()
+        return "Running"
+
+    before = repr(TABLES["pod_status.display_status"].cases)
+    check(destructive, "pod_status.display_status")
+    assert repr(TABLES["pod_status.display_status"].cases) == before
+
+
+def test_a_plain_value_is_compared_with_every_case():
+    result = check("/registry/pods/default/web", "etcd.key_for")
+    assert [o.id for o in result.outcomes if o.passed] == ["a pod is stored under its namespace and name"]
+
+
+def test_a_missing_answer_in_a_dict_of_answers_is_reported():
+    result = check({"a brand-new object is 0s old": "0s"}, "age.human_duration")
+    assert result.passed == 1
+    assert result.failures[0].error == "(no answer given for this case)"
+
+
+def test_a_bool_is_not_accepted_where_a_count_would_equal_it():
+    result = check(lambda selector, labels: 1, "labels.selector_matches")
+    assert result.passed == 0
+
+
+def test_a_json_string_answer_to_yaml_to_json_is_parsed():
+    import json
+
+    import yaml
+
+    assert check(lambda text: json.dumps(yaml.safe_load(text)), "yaml_to_json").ok
+
+
+def test_a_wrong_nested_value_names_its_path():
+    result = check(lambda text: {"spec": {"replicas": "3"}}, "yaml_to_json")
+    assert result.failures[0].note == "first difference: apiVersion is missing"
+    assert first_difference({"spec": {"replicas": 3}}, {"spec": {"replicas": "3"}}) == (
+        "first difference at spec.replicas: expected 3, got '3'")
+    assert first_difference([1, 2], [1]) == "first difference: the top level has 1 items, expected 2"
+
+
+# -- check_manifest -----------------------------------------------------------------------------
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app: web
+    app.kubernetes.io/name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+"""
+
+EXPECT = {
+    "kind": "Deployment",
+    "spec.replicas": 3,
+    "spec.template.spec.containers[0].image": "nginx:1.27",
+    "spec.template.metadata.labels.app": "web",
+}
+
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 80
+---
+"""
+
+MANIFEST_CASES = [
+    ("the exercise's Deployment passes every expectation", DEPLOYMENT, EXPECT, 4, []),
+    ("a replica count written as a string fails", DEPLOYMENT.replace("replicas: 3", 'replicas: "3"'), EXPECT, 3,
+     ["spec.replicas is 3"]),
+    ("a wrong image tag fails that expectation only", DEPLOYMENT.replace("nginx:1.27", "nginx:latest"), EXPECT, 3,
+     ["spec.template.spec.containers[0].image is 'nginx:1.27'"]),
+    ("a Service before the Deployment is skipped to find the Deployment", SERVICE + DEPLOYMENT, EXPECT, 4, []),
+    ("a label key with dots is reached with a quoted path", DEPLOYMENT,
+     {'metadata.labels["app.kubernetes.io/name"]': "web"}, 1, []),
+]
+
+
+@pytest.mark.parametrize("name, text, expect, passed, failing", MANIFEST_CASES, ids=[c[0] for c in MANIFEST_CASES])
+def test_check_manifest(name, text, expect, passed, failing):
+    result = check_manifest(text, expect)
+    assert result.passed == passed
+    assert [o.id for o in result.failures] == failing
+
+
+def test_a_missing_field_says_which_object_lacks_it():
+    result = check_manifest(DEPLOYMENT, {"spec.strategy.type": "RollingUpdate"})
+    assert result.failures[0].error == "(no such field: spec has no 'strategy')"
+    result = check_manifest(DEPLOYMENT, {"spec.template.spec.containers[1].name": "sidecar"})
+    assert result.failures[0].error == "(no such item: spec.template.spec.containers has 1 items)"
+
+
+def test_broken_yaml_is_reported_with_kubectls_message_not_raised():
+    result = check_manifest("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: a: b\n", {"kind": "Pod"})
+    assert [o.id for o in result.failures] == ["kubectl can read the manifest"]
+    assert "yaml: line 5: mapping values are not allowed in this context" in result.failures[0].error
+
+
+def test_a_manifest_without_the_wanted_kind_says_what_it_found():
+    result = check_manifest(SERVICE, EXPECT)
+    assert result.failures[0].id == "the YAML contains a Deployment"
+    assert result.failures[0].got == "documents of kinds ['Service']"
+
+
+def test_manifest_check_reads_as_checks():
+    assert repr(check_manifest(DEPLOYMENT, EXPECT)) == "✔ 4/4 checks pass (Deployment)"
+
+
+def test_dotted_paths_split_into_keys_and_indexes():
+    assert parse_path("a.b[2].c") == ["a", "b", 2, "c"]
+    assert lookup({"a": [{"b": 1}]}, "a[0].b") == (1, "")
+
+
+# -- check_cluster ------------------------------------------------------------------------------
+
+
+class FakeApi:
+    def __init__(self, pods):
+        self.pods = pods
+
+    def get(self, resource, name, namespace="default"):
+        if name not in self.pods:
+            raise LookupError(f'pods "{name}" not found')
+        return self.pods[name]
+
+
+class FakeCluster:
+    def __init__(self, pods):
+        self.api = FakeApi(pods)
+
+
+def where_is_web(cluster):
+    pod = cluster.api.get("pods", "web")
+    return pod["status"]["phase"], pod["spec"]["nodeName"]
+
+
+CLUSTER_CASES = [
+    ("a pod running where it should passes", {"web": {"status": {"phase": "Running"}, "spec": {"nodeName": "node-2"}}},
+     True, None),
+    ("a pod on the wrong node fails and shows where it is",
+     {"web": {"status": {"phase": "Running"}, "spec": {"nodeName": "node-1"}}}, False, None),
+    ("a missing pod fails with the API's message", {}, False, "raised LookupError: pods \"web\" not found"),
+]
+
+
+@pytest.mark.parametrize("name, pods, ok, error", CLUSTER_CASES, ids=[c[0] for c in CLUSTER_CASES])
+def test_check_cluster(name, pods, ok, error):
+    result = check_cluster(FakeCluster(pods), "pod web is Running on node-2", where_is_web, ("Running", "node-2"))
+    assert result.ok is ok
+    assert result.outcomes[0].error == error
+
+
+def test_check_cluster_accepts_any_true_value_by_default():
+    assert check_cluster(None, "a non-empty list is true", lambda c: [1]).ok
+    assert not check_cluster(None, "None is not true", lambda c: None).ok
+
+
+def test_check_cluster_on_a_real_cluster():
+    k8slearn = pytest.importorskip("k8slearn", reason="k8slearn.Cluster is not importable yet")
+    cluster = k8slearn.Cluster(workers=1, seed=0)
+    found = check_cluster(cluster, "namespace kube-system is Active",
+                          lambda c: c.api.get("namespaces", "kube-system")["status"]["phase"], "Active")
+    assert found.ok, repr(found)
+    missing = check_cluster(cluster, "pod nope exists", lambda c: c.api.get("pods", "nope"))
+    assert not missing.ok
+    assert 'pods "nope" not found' in missing.outcomes[0].error

@@ -1,0 +1,66 @@
+"""The container process model and image references."""
+
+import pytest
+
+from k8slearn.kubelet.images import find, invalid_reason, normalize
+from k8slearn.kubelet.process import parse_program
+
+
+@pytest.mark.parametrize(
+    "command, args, image, steps, forever, start_error",
+    [
+        ([], None, "nginx", None, True, ""),
+        ([], None, "busybox", [("exit", 0)], False, ""),
+        (["sleep", "10"], None, "busybox", [("sleep", 10.0), ("exit", 0)], False, ""),
+        (["sh", "-c"], ["echo hi; exit 2"], "busybox", [("print", "hi"), ("exit", 2)], False, ""),
+        (["sh", "-c", "echo start && sleep 3 && false"], None, "busybox",
+         [("print", "start"), ("sleep", 3.0), ("exit", 1)], False, ""),
+        (["sh", "-c", "while true; do echo tick; sleep 5; done"], None, "busybox", [], True, ""),
+        (["sleep", "infinity"], None, "busybox", [], True, ""),
+        (["nginxx"], None, "nginx", [], False, 'exec: "nginxx": executable file not found in $PATH'),
+    ],
+    ids=[
+        "nginx with no command runs its server forever",
+        "busybox with no command runs sh, which exits at once",
+        "sleep 10 exits 0 after ten seconds",
+        "a shell script prints then exits with its code",
+        "&& chains run in order and false fails with 1",
+        "a while-true loop runs forever",
+        "sleep infinity never exits",
+        "an unknown executable cannot start",
+    ],
+)
+def test_parse_program(command, args, image, steps, forever, start_error):
+    program = parse_program(command, image, args)
+    if steps is not None:
+        assert program.steps == steps or (forever and program.forever)
+    assert program.forever == forever
+    assert program.start_error == start_error
+
+
+@pytest.mark.parametrize(
+    "image, normalized",
+    [
+        ("nginx", "docker.io/library/nginx:latest"),
+        ("nginx:1.27", "docker.io/library/nginx:1.27"),
+        ("bitnami/redis:7", "docker.io/bitnami/redis:7"),
+        ("registry.k8s.io/pause:3.10", "registry.k8s.io/pause:3.10"),
+        ("localhost:5000/app", "localhost:5000/app:latest"),
+    ],
+    ids=[
+        "a short name gets docker.io/library and :latest",
+        "a tag is kept",
+        "a user repository gets docker.io only",
+        "a registry host is kept",
+        "a host with a port is a registry",
+    ],
+)
+def test_normalize(image, normalized):
+    assert normalize(image) == normalized
+
+
+def test_uppercase_is_an_invalid_reference_and_unknown_repositories_do_not_exist():
+    assert invalid_reason("Nginx") == "invalid reference format: repository name (library/Nginx) must be lowercase"
+    assert invalid_reason("nginx:1.27") is None
+    assert find("nosuchimage") is None
+    assert find("nginx").size == find("nginx:1.25").size
