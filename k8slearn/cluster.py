@@ -28,6 +28,7 @@ from k8slearn.kubectl import Kubectl, Result
 from k8slearn.kubelet import Kubelet, node_status
 from k8slearn.kubelet.crictl import crictl as run_crictl
 from k8slearn.kubelet.static_pods import CONTROL_PLANE_COMPONENTS
+from k8slearn.scheduler import Scheduler
 from k8slearn.sim import Loop, Step
 
 CONTROL_PLANE = "control-plane"
@@ -69,6 +70,8 @@ class Cluster:
             self._bootstrap_api_objects()
         self.controller_manager = ControllerManager(self.loop, self.apiserver.client("kube-controller-manager"))
         self.controller_manager.start()
+        self.scheduler = Scheduler(self.loop, self.apiserver.client("kube-scheduler"))
+        self.scheduler.start()
         if _store is None:
             if control_plane:
                 self._join(CONTROL_PLANE, cpu=cpu, memory=memory, control_plane=True)

@@ -62,7 +62,7 @@ PACKAGES = {
 # npm spec -> list of (regex over paths inside the tarball's package/, destination prefix in vendor/)
 _FONT = r"[^/]+\.(?:woff2?|ttf|eot|svg)"
 LAYOUT = {
-    "reveal.js@5.2.1": [(r"dist/(reveal\.js|reveal\.css|theme/.*)", "reveal.js/"),
+    "reveal.js@5.2.1": [(r"(dist/(?:reveal\.js|reveal\.css|theme/.*))", "reveal.js/"),
                         (r"(plugin/notes/notes\.js)", "reveal.js/")],
     "requirejs@2.3.8": [(r"(require\.js)", "")],
     "jquery@3.7.1": [(r"dist/(jquery\.min\.js)", "")],

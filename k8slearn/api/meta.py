@@ -9,7 +9,7 @@ raises ``TypeError`` telling the reader to ``thaw`` (copy) first.
 ('2026-01-05T09:00:30Z', '2026-01-05T09:00:01.500000Z')
 >>> import random
 >>> generate_name("web-7c4b4cb947-", random.Random(0))
-'web-7c4b4cb947-5g28v'
+'web-7c4b4cb947-q7rcl'
 >>> pod = freeze({"metadata": {"labels": {"app": "web"}}})
 >>> pod["metadata"]["labels"]["app"] = "db"
 Traceback (most recent call last):

@@ -138,7 +138,7 @@ def _global_default(lister: Lister) -> tuple[str, int, str]:
 
 def priority(attrs: Attributes, lister: Lister) -> None:
     """Priority: resolve ``priorityClassName`` to ``spec.priority`` and ``spec.preemptionPolicy``."""
-    if attrs.resource != "pods" or attrs.subresource:
+    if attrs.resource != "pods" or attrs.subresource or attrs.operation not in (CREATE, UPDATE):
         return
     spec = attrs.obj.setdefault("spec", {})
     if attrs.operation == UPDATE:
@@ -146,8 +146,6 @@ def priority(attrs: Attributes, lister: Lister) -> None:
         for key in ("priority", "preemptionPolicy"):
             if spec.get(key) is None and old_spec.get(key) is not None:
                 spec[key] = old_spec[key]
-        return
-    if attrs.operation != CREATE:
         return
     name = spec.get("priorityClassName") or ""
     if not name:

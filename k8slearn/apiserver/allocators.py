@@ -22,9 +22,9 @@ False
 >>> 30086 <= ports.allocate_next() <= 32767
 True
 
-Simplified: the bitmap lives in memory (the real one is a RangeAllocation object stored in etcd
-under /registry/ranges/serviceips, kept honest by a repair controller); this one is rebuilt from
-the Services in the watch cache; single stack IPv4 only.
+Simplified: the bitmaps live in memory (the real ones are RangeAllocation objects stored in etcd
+under /registry/ranges/serviceips and servicenodeports, kept honest by a repair controller); these
+are rebuilt from the Services in the watch cache. Single-stack IPv4 only; no health-check NodePorts.
 
 Upstream: pkg/registry/core/service/ipallocator/bitmap.go, portallocator/allocator.go,
 pkg/registry/core/service/allocator/bitmap.go (randomScanStrategyWithOffset)
@@ -32,8 +32,17 @@ pkg/registry/core/service/allocator/bitmap.go (randomScanStrategyWithOffset)
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import random
+from typing import TYPE_CHECKING, Callable
+
+from k8slearn.api import field
+from k8slearn.api.errors import internal_error, invalid
+from k8slearn.api.resources import lookup
+
+if TYPE_CHECKING:
+    from k8slearn.api.resources import ResourceInfo
 
 ERR_IP_ALLOCATED = "provided IP is already allocated"
 ERR_PORT_ALLOCATED = "provided port is already allocated"
@@ -159,3 +168,147 @@ class NodePortAllocator:
 
     def used(self) -> int:
         return len(self._bits.taken)
+
+
+# ---- the Service registry's use of the allocators ----------------------------------------------------
+
+NEEDS_NODE_PORTS = ("NodePort", "LoadBalancer")
+
+
+def held(svc: dict | None) -> tuple[list[str], list[int]]:
+    """The ClusterIPs and NodePorts a stored Service holds."""
+    if svc is None:
+        return [], []
+    spec = svc.get("spec") or {}
+    ips = list(spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else []))
+    ports = [p["nodePort"] for p in spec.get("ports") or [] if isinstance(p, dict) and p.get("nodePort")]
+    return [ip for ip in ips if ip and ip != "None"], ports
+
+
+class ServiceAllocation:
+    """Allocates a Service's ClusterIP and NodePorts on create/update; releases them when it goes away.
+
+    ``begin_create``/``begin_update`` run before validation (the registry's BeginCreate/BeginUpdate)
+    and return a function that undoes the allocation if the request then fails. Releases happen
+    when the watch cache sees a Service deleted or changed (``sync``), so a Service deleted straight
+    from etcd frees its address too.
+    """
+
+    def __init__(self, ips: ClusterIPAllocator, ports: NodePortAllocator) -> None:
+        self.ips = ips
+        self.ports = ports
+
+    def begin_create(self, svc: dict, old: dict | None = None) -> Callable[[], None]:
+        taken_ips: list[str] = []
+        taken_ports: list[int] = []
+
+        def revert() -> None:
+            for ip in taken_ips:
+                self.ips.release(ip)
+            for port in taken_ports:
+                self.ports.release(port)
+
+        try:
+            self._cluster_ip(svc, old, taken_ips)
+            self._node_ports(svc, old, taken_ports)
+        except BaseException:
+            revert()
+            raise
+        return revert
+
+    begin_update = begin_create
+
+    def _cluster_ip(self, svc: dict, old: dict | None, taken: list[str]) -> None:
+        spec = svc.setdefault("spec", {})
+        kind = spec.get("type") or "ClusterIP"
+        if kind == "ExternalName":
+            return
+        old_spec = (old or {}).get("spec") or {}
+        if old is not None and (old_spec.get("type") or "ClusterIP") != "ExternalName":
+            if not spec.get("clusterIP") and not spec.get("clusterIPs"):  # patchAllocatedValues
+                for key in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
+                    if key in old_spec:
+                        spec[key] = copy.deepcopy(old_spec[key])
+            return  # an existing Service keeps its address (validation refuses a change)
+        ips = list(spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else []))
+        if ips[:1] == ["None"]:
+            spec["clusterIP"], spec["clusterIPs"] = "None", ["None"]
+            if spec.get("selector"):
+                spec.setdefault("ipFamilyPolicy", "SingleStack")
+                spec.setdefault("ipFamilies", ["IPv4"])
+            else:  # headless and selectorless: dual stack where the cluster has it
+                spec.setdefault("ipFamilyPolicy", "RequireDualStack")
+                spec.setdefault("ipFamilies", ["IPv4", "IPv6"])
+            return
+        if ips and ips[0]:
+            try:
+                self.ips.allocate(ips[0])
+            except AllocationError as e:
+                detail = f"failed to allocate IP {ips[0]}: {e}"
+                raise invalid(lookup("services"), svc["metadata"].get("name", ""),
+                              [field.invalid("spec.clusterIPs", ips, detail)]) from None
+            ip = ips[0]
+        else:
+            try:
+                ip = self.ips.allocate_next()
+            except AllocationError as e:
+                raise internal_error(f"failed to allocate a serviceIP: {e}") from None
+        taken.append(ip)
+        spec["clusterIP"], spec["clusterIPs"] = ip, [ip]
+        spec.setdefault("ipFamilies", ["IPv4"])
+        spec.setdefault("ipFamilyPolicy", "SingleStack")
+
+    def _node_ports(self, svc: dict, old: dict | None, taken: list[int]) -> None:
+        spec = svc.get("spec") or {}
+        if (spec.get("type") or "ClusterIP") not in NEEDS_NODE_PORTS:
+            return
+        old_spec = (old or {}).get("spec") or {}
+        _, old_ports = held(old)
+        if (old_spec.get("type") or "ClusterIP") in NEEDS_NODE_PORTS:  # patchAllocatedValues, by port name
+            by_name = {p.get("name", ""): p.get("nodePort") for p in old_spec.get("ports") or []}
+            used = {p.get("nodePort") for p in spec.get("ports") or []}
+            for port in spec.get("ports") or []:
+                if not port.get("nodePort") and by_name.get(port.get("name", "")) not in used:
+                    port["nodePort"] = by_name.get(port.get("name", ""))
+        for i, port in enumerate(spec.get("ports") or []):
+            if not isinstance(port, dict):
+                continue
+            wanted = port.get("nodePort")
+            if wanted and (wanted in old_ports or wanted in taken):
+                continue
+            try:
+                if wanted:
+                    self.ports.allocate(wanted)
+                else:
+                    port["nodePort"] = wanted = self.ports.allocate_next()
+            except AllocationError as e:
+                if not wanted:
+                    raise internal_error(f"failed to allocate a nodePort: {e}") from None
+                raise invalid(lookup("services"), svc["metadata"].get("name", ""),
+                              [field.invalid(f"spec.ports[{i}].nodePort", wanted, str(e))]) from None
+            taken.append(wanted)
+
+    def sync(self, info: "ResourceInfo", obj: dict | None, old: dict | None) -> None:
+        """Watch-cache listener: hold what a Service now holds, release what it dropped."""
+        if info.plural != "services":
+            return
+        new_ips, new_ports = held(obj)
+        old_ips, old_ports = held(old)
+        for ip in old_ips:
+            if ip not in new_ips:
+                self.ips.release(ip)
+        for port in old_ports:
+            if port not in new_ports:
+                self.ports.release(port)
+        for ip in new_ips:
+            if not self.ips.has(ip):
+                try:
+                    self.ips.allocate(ip)
+                except AllocationError:
+                    pass  # outside the range: the repair controller would report it
+        for port in new_ports:
+            if not self.ports.has(port):
+                try:
+                    self.ports.allocate(port)
+                except AllocationError:
+                    pass

@@ -31,7 +31,7 @@ import json
 from bisect import bisect_left
 from typing import Callable, Iterable
 
-from k8slearn.api.meta import freeze
+from k8slearn.api.meta import FrozenDict, FrozenList
 from k8slearn.api.resources import ETCD_ROOT, RESOURCES, ResourceInfo
 from k8slearn.apiserver.watch import Selection, Watch
 from k8slearn.etcd import DELETE, Event, MVCCStore
@@ -40,14 +40,27 @@ from k8slearn.etcd.kvstore import prefix_end
 Listener = Callable[[ResourceInfo, "dict | None", "dict | None"], None]
 
 
+def _frozen_list(items: list) -> FrozenList:
+    return FrozenList([_frozen_list(x) if x.__class__ is list else x for x in items])
+
+
+def _frozen_object(pairs: list) -> FrozenDict:
+    return FrozenDict([(k, _frozen_list(v) if v.__class__ is list else v) for k, v in pairs])
+
+
 def decode(value: bytes, mod_revision: int) -> dict:
-    """A stored object as a read-only dict, with ``metadata.resourceVersion`` = the etcd mod_revision."""
-    obj = json.loads(value)
+    """A stored object as a read-only dict, with ``metadata.resourceVersion`` = the etcd mod_revision.
+
+    The JSON decoder builds the frozen dicts and lists directly (no second copy); the new
+    resourceVersion is written into the fresh metadata before anyone else can see it.
+    """
+    obj = json.loads(value, object_pairs_hook=_frozen_object)
     meta = obj.get("metadata")
-    if not isinstance(meta, dict):
-        meta = obj["metadata"] = {}
-    meta["resourceVersion"] = str(mod_revision)
-    return freeze(obj)
+    if meta.__class__ is not FrozenDict:
+        meta = FrozenDict()
+        dict.__setitem__(obj, "metadata", meta)
+    dict.__setitem__(meta, "resourceVersion", str(mod_revision))
+    return obj
 
 
 def node_name_of(obj: dict | None) -> str | None:

@@ -189,6 +189,13 @@ class PodInfo:
         self.non0_cpu = non0.get(CPU, 0)
         self.non0_mem = non0.get(MEMORY, 0)
 
+    def with_pod(self, pod: Mapping) -> "PodInfo":
+        """The same pod, another version of its object (requests are not recomputed)."""
+        clone = PodInfo.__new__(PodInfo)
+        clone.pod, clone.key, clone.requests = pod, self.key, self.requests
+        clone.non0_cpu, clone.non0_mem = self.non0_cpu, self.non0_mem
+        return clone
+
     @property
     def node_name(self) -> str:
         return (self.pod.get("spec") or {}).get("nodeName") or ""

@@ -1,21 +1,16 @@
-"""Draw the cluster picture with matplotlib (Agg, no pyplot), and say in words what it shows.
+"""Draw the cluster picture with matplotlib (Agg, no pyplot).
 
 ``draw_cluster(cluster)`` returns a ``matplotlib.figure.Figure``; ``render_png`` returns PNG bytes;
-``summary(snap)`` is the picture's alt text. ``ClusterFigure`` keeps one figure and its artists
+``summary(snap)`` (from graph.py) is the picture's alt text. ``ClusterFigure`` keeps one figure and its artists
 alive: a redraw only moves dots and changes colours and texts, and the figure is rebuilt only when
 the set of nodes, owners or services (or the columns' height) changes. matplotlib is imported
 inside functions, so importing this module stays light.
 
 >>> from k8slearn.viz.snapshot import Snapshot
->>> snap = Snapshot.from_objects([
-...     {"kind": "Node", "metadata": {"name": "node-1"},
-...      "status": {"conditions": [{"type": "Ready", "status": "True"}]}},
-...     {"kind": "Pod", "metadata": {"name": "web"}, "spec": {"nodeName": "node-1"},
-...      "status": {"phase": "Running"}},
-...     {"kind": "Pod", "metadata": {"name": "db"}},
-... ])
->>> summary(snap)
-'1 worker node, Ready; 2 pods: 1 Running on node-1, 1 Pending.'
+>>> picture = ClusterFigure()
+>>> fig = picture.update(Snapshot.from_objects([{"kind": "Node", "metadata": {"name": "node-1"}}]))
+>>> [c.id for c in picture.layout.columns], picture.png()[:4]
+(['node/node-1'], b'\x89PNG')
 
 Simplified: one fixed visual grammar; pod names are shortened to fit their column, and hidden
 when the columns are too narrow to read them.
@@ -25,18 +20,17 @@ Upstream: none (a picture); its words follow ``kubectl get nodes`` and ``kubectl
 
 from __future__ import annotations
 
+import functools
 import io
 from typing import Any
 
-import networkx as nx
-
 from k8slearn.viz import style
-from k8slearn.viz.graph import APISERVER, CONTROLLER_MANAGER, ETCD, SCHEDULER, build_graph
-from k8slearn.viz.layout import (COMPONENT_Y, ETCD_Y, HEADER_Y, PENDING, POD_DX, SLOT_HEIGHT, Layout,
-                                 natural_key)
-from k8slearn.viz.snapshot import Snapshot, snapshot
+from k8slearn.viz.graph import (APISERVER, CONTROLLER_MANAGER, ETCD, SCHEDULER, build_graph, plural,
+                                selector_text, summary)
+from k8slearn.viz.layout import COMPONENT_Y, ETCD_Y, FIRST_SLOT, HEADER_Y, PENDING, POD_DX, SLOT_HEIGHT, Layout
+from k8slearn.viz.snapshot import Snapshot, as_snapshot
 
-__all__ = ["ClusterFigure", "draw_cluster", "render_png", "summary", "as_snapshot"]
+__all__ = ["ClusterFigure", "draw_cluster", "render_png", "summary"]
 
 BOX_HALF = 0.46                 # half the width of a node column's box
 BOX_TOP = HEADER_Y + 0.42
@@ -47,11 +41,6 @@ TITLE_IN, LEGEND_IN = 0.45, 0.75
 LABEL_LIMIT = 60                # above this many pods in view, pods are dots without names
 PNG_COMPRESS_LEVEL = 1          # zlib level: fast; the picture is flat colours and compresses well
 PNG_COLOURS = 256               # a palette PNG: a quarter of the bytes, no visible change
-
-
-def as_snapshot(source: Any) -> Snapshot:
-    """A Snapshot as is, or a fresh snapshot of a cluster."""
-    return source if isinstance(source, Snapshot) else snapshot(source)
 
 
 def _category_style(category: str) -> tuple:
@@ -69,16 +58,52 @@ def _shorten(name: str, limit: int) -> str:
     return name[:head] + "…" + name[len(name) - (limit - 1 - head):]
 
 
-def _node_header(data: dict) -> str:
-    face, edge, label = style.node_style(data["ready"])
-    status = label + (",SchedulingDisabled" if data["unschedulable"] else "")
-    roles = [r for r in data["roles"] if r != data["name"]]
+def _fit(name: str, chars: int) -> str:
+    """``name`` on one line if it fits in ``chars``, else broken after a hyphen, else shortened."""
+    if len(name) <= chars:
+        return name
+    cut = name.rfind("-", 0, chars + 1)
+    if cut > 0 and len(name) - cut - 1 <= chars:
+        return name[:cut + 1] + "\n" + name[cut + 1:]
+    return _shorten(name, chars)
+
+
+def _node_header(data: dict, chars: int) -> str:
+    """Name, then kubectl's STATUS ("Ready", "NotReady,SchedulingDisabled"), then roles the name lacks."""
+    status = data["status"].replace(",", ",\n")
+    roles = [r for r in data["roles"] if r not in data["name"]]
     role = f"\n({', '.join(roles)})" if roles else ""
-    return f"{data['name']}\n{status}{role}"
+    return f"{_fit(data['name'], chars)}\n{status}{role}"
+
+
+@functools.lru_cache(maxsize=None)
+def _figure_class() -> type:
+    """matplotlib's Figure plus ``_repr_png_``: a notebook cell ending in a picture shows it even
+    without pyplot (the inline backend registers its Figure formatter only when pyplot is imported)."""
+    from matplotlib.figure import Figure
+
+    def _repr_png_(figure: Any) -> bytes:
+        buf = io.BytesIO()
+        figure.savefig(buf, format="png", metadata={"Software": None})
+        return buf.getvalue()
+
+    return type("ClusterPictureFigure", (Figure,), {"_repr_png_": _repr_png_, "__module__": __name__})
+
+
+def _light_hatch(patch: Any) -> Any:
+    """Hatch lines lighter than the border, so text on a cordoned node stays readable (matplotlib >= 3.10)."""
+    if hasattr(patch, "set_hatchcolor"):
+        patch.set_hatchcolor(style.CORDON_HATCH_COLOR)
+    return patch
+
+
+def _by_count(statuses: dict) -> list:
+    """(status, count) pairs, most common first."""
+    return sorted(statuses.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _counts_text(statuses: dict) -> str:
-    return ", ".join(f"{n} {s}" for s, n in sorted(statuses.items(), key=lambda kv: (-kv[1], kv[0])))
+    return ", ".join(f"{n} {s}" for s, n in _by_count(statuses))
 
 
 class ClusterFigure:
@@ -138,17 +163,24 @@ class ClusterFigure:
         image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buf = io.BytesIO()
         image = image.convert("RGB").quantize(PNG_COLOURS, method=Image.Quantize.FASTOCTREE)
+        palette = image.getpalette()              # the fast quantizer turns white into (252, 252, 253)
+        image.putpalette([255 if min(palette[i - i % 3:i - i % 3 + 3]) >= 248 else v
+                          for i, v in enumerate(palette)])
         image.save(buf, format="png", compress_level=PNG_COMPRESS_LEVEL)
         return buf.getvalue()
 
     # -- building: everything that only changes with the set of columns, owners and services --
     def _build(self, g: Any) -> None:
-        from matplotlib.collections import LineCollection
+        from matplotlib.collections import LineCollection, PolyCollection
 
         self.rebuilds += 1
         self._background = self._static = None
         ax = self._fresh_axes()
         pos = self.layout.positions
+        xmin, xmax = self.layout.extent[:2]
+        axes_in = self.figure.get_size_inches()[0] * ax.get_position().width
+        self._column_pt = 2 * BOX_HALF * axes_in / (xmax - xmin) * 72
+        self._header_size = style.FONT_SIZE if self._column_pt >= 80 else style.FONT_SIZE - 1
         self._build_control_plane(ax, g)
         self._columns = {}
         for col in self.layout.columns:
@@ -159,6 +191,7 @@ class ClusterFigure:
             self._edges[relation] = ax.add_collection(LineCollection(
                 [], colors=spec["color"], linestyles=spec["linestyle"], linewidths=spec["linewidth"],
                 alpha=spec["alpha"], zorder=2))
+        self._bars = ax.add_collection(PolyCollection([], linewidths=0, zorder=4))
         self._pods = ax.scatter([], [], s=style.POD_MARKER_SIZE, linewidths=1.4, zorder=4)
         self._halo = ax.scatter([], [], s=style.POD_MARKER_SIZE * 3.2, facecolors="none",
                                 edgecolors=style.HIGHLIGHT, linewidths=2.2, zorder=6)
@@ -174,7 +207,7 @@ class ClusterFigure:
         self._labels = []
         self._label_chars = self._label_room()
         self._legend(ax, g)
-        self._dynamic = ([*self._edges.values(), self._pods, self._halo]
+        self._dynamic = ([*self._edges.values(), self._bars, self._pods, self._halo]
                          + [badge for _, _, badge, _ in self._columns.values()]
                          + list(self._boxes.values()) + [self._title])
 
@@ -205,11 +238,11 @@ class ClusterFigure:
         bottom = self.layout.box_bottom
         box = ax.add_patch(FancyBboxPatch((col.x - BOX_HALF, bottom), 2 * BOX_HALF, BOX_TOP - bottom,
                                           boxstyle="round,pad=0,rounding_size=0.05", lw=1.4, zorder=1))
-        header = ax.text(col.x, BOX_TOP - 0.06, "", ha="center", va="top", fontsize=style.FONT_SIZE,
+        header = ax.text(col.x, BOX_TOP - 0.06, "", ha="center", va="top", fontsize=self._header_size,
                          color=style.TEXT, zorder=3, linespacing=1.15)
-        badge = ax.text(col.x, HEADER_Y - SLOT_HEIGHT * 2.2, "", ha="center", va="center",
-                        fontsize=style.FONT_SIZE - 0.5, color=style.TEXT, zorder=5, visible=False,
-                        bbox={"boxstyle": "round,pad=0.35", "fc": "white", "ec": style.MUTED, "lw": 0.8})
+        badge = ax.text(col.x, HEADER_Y - SLOT_HEIGHT * FIRST_SLOT, "", ha="center", va="top",
+                        fontsize=self._header_size - 0.5, color=style.TEXT, zorder=5, visible=False,
+                        linespacing=1.2)
         arrow = None
         if col.id != PENDING:
             arrow = self._arrow(ax, (col.x, BOX_TOP), self._component_boxes[APISERVER], "watches")
@@ -217,7 +250,6 @@ class ClusterFigure:
 
     def _fresh_axes(self) -> Any:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
 
         xmin, xmax, ymin, ymax = self.layout.extent
         if self._external:
@@ -227,7 +259,7 @@ class ClusterFigure:
             plot_h = (ymax - ymin) * INCH_PER_UNIT_Y
             height = plot_h + TITLE_IN + LEGEND_IN
             if self.figure is None:
-                self.figure = Figure(figsize=(width, height), dpi=self.dpi, facecolor="white")
+                self.figure = _figure_class()(figsize=(width, height), dpi=self.dpi, facecolor="white")
                 FigureCanvasAgg(self.figure)
             else:
                 self.figure.clear()
@@ -268,13 +300,13 @@ class ClusterFigure:
                 for c in style.POD_CATEGORIES for face, edge in [_category_style(c)]]
         nodes = [Patch(fc=face, ec=edge, lw=1.4, label=label)
                  for face, edge, label in (style.node_style(r) for r in ("True", "False", "Unknown"))]
-        nodes.append(Patch(fc="white", ec=style.MUTED, hatch=style.CORDON_HATCH, label="cordoned"))
+        nodes.append(_light_hatch(Patch(fc="white", ec=style.MUTED, hatch=style.CORDON_HATCH, label="cordoned")))
         relations = ["watches", "stores in", "runs on", "selects"]
         if any(k == "owner" for _, k in g.nodes(data="kind")):
             relations.append("owns")
         edges = [Line2D([], [], color=spec["color"], ls=spec["linestyle"], lw=spec["linewidth"] + 0.3,
                         label=style.EDGE_LABELS[r]) for r in relations for spec in [style.EDGE_STYLES[r]]]
-        for x, title, handles in ((0.0, "Pods", pods), (0.42, "Nodes", nodes), (0.68, "Edges", edges)):
+        for x, title, handles in ((0.0, "Pods", pods), (0.33, "Nodes", nodes), (0.69, "Edges", edges)):
             legend = ax.legend(handles=handles, title=title, loc="upper left", bbox_to_anchor=(x, 0.0),
                                ncol=2, frameon=False, fontsize=style.FONT_SIZE - 0.5,
                                title_fontsize=style.FONT_SIZE, alignment="left", handlelength=1.8,
@@ -302,7 +334,9 @@ class ClusterFigure:
                 face = style.CONTROL_PLANE_NODE_FACE
             box.set(fc=face, ec=edge, hatch=style.CORDON_HATCH if data["unschedulable"] else None,
                     lw=2.6 if col.id in marked else 1.4)
-            header.set(text=_node_header(data), fontweight="bold" if col.id in marked else "normal")
+            _light_hatch(box)
+            header.set(text=_node_header(data, self._chars(self._header_size)),
+                       fontweight="bold" if col.id in marked else "normal")
             arrow.set_alpha(style.EDGE_STYLES["watches"]["alpha"] if data["ready"] == "True" else 0.2)
         for cid, text in self._component_boxes.items():
             colours = style.ETCD if cid == ETCD else style.COMPONENT
@@ -313,16 +347,8 @@ class ClusterFigure:
         """Pods, their names, count badges, edges, owner and service boxes, the title."""
         import numpy as np
 
-        pos, lay = self.layout.positions, self.layout
-        for col in lay.columns:
-            badge = self._columns[col.id][2]
-            badge.set_visible(col.id in lay.summarised)
-            if col.id in lay.summarised:
-                statuses: dict = {}
-                for pid in lay.slots.get(col.id, ()):
-                    if pid is not None:
-                        statuses[g.nodes[pid]["status"]] = statuses.get(g.nodes[pid]["status"], 0) + 1
-                badge.set_text(f"{lay.summarised[col.id]} pods:\n" + _counts_text(statuses).replace(", ", "\n"))
+        pos = self.layout.positions
+        self._set_badges(g)
         shown = sorted((n for n, k in g.nodes(data="kind") if k == "pod" and not self._summarised(g, n)),
                        key=lambda n: pos[n])
         looks = {c: _category_style(c) for c in style.POD_CATEGORIES}
@@ -338,13 +364,45 @@ class ClusterFigure:
             text.get_bbox_patch().set_linewidth(2.4 if n in marked else 1.0)
         self._title.set_text(title)
 
+    def _chars(self, size: float) -> int:
+        """How many characters of text at ``size`` points fit across a node's column."""
+        return max(4, int((self._column_pt - 6) / (size * 0.62)))
+
+    def _set_badges(self, g: Any) -> None:
+        """A summarised column: "37 pods:" and counts by STATUS (if they fit), over a bar of colours."""
+        lay, bars, colours = self.layout, [], []
+        chars = self._chars(self._header_size - 0.5)
+        for col in lay.columns:
+            badge = self._columns[col.id][2]
+            badge.set_visible(col.id in lay.summarised)
+            if col.id not in lay.summarised:
+                continue
+            statuses: dict = {}
+            for pid in lay.slots.get(col.id, ()):
+                if pid is not None:
+                    statuses[g.nodes[pid]["status"]] = statuses.get(g.nodes[pid]["status"], 0) + 1
+            lines = [f"{n} {status}" for status, n in _by_count(statuses)]
+            shown = lines[:3] if all(len(line) <= chars for line in lines[:3]) else []
+            badge.set_text("\n".join([f"{lay.summarised[col.id]} pods" + (":" if shown else "")] + shown))
+            total, left = lay.summarised[col.id], col.x - BOX_HALF + 0.08
+            width, top = 2 * (BOX_HALF - 0.08), lay.box_bottom + 0.32
+            for status, n in _by_count(statuses):
+                right = left + width * n / total
+                bars.append([(left, top), (right, top), (right, top - 0.16), (left, top - 0.16)])
+                colours.append(style.POD_COLORS[style.pod_category(status)])
+                left = right
+        self._bars.set_verts(bars)
+        self._bars.set_facecolor(colours)
+
     def _set_edges(self, g: Any) -> None:
         from matplotlib.colors import to_rgba
 
-        pos, bottom = self.layout.positions, self.layout.box_bottom
+        pos, bottom, column_x = self.layout.positions, self.layout.box_bottom, dict(self.layout.columns)
         runs_on, selects, select_colours, owns = [], [], [], []
         ready_colour = to_rgba(style.EDGE_STYLES["selects"]["color"], style.EDGE_STYLES["selects"]["alpha"])
         waiting_colour = to_rgba(style.EDGE_STYLES["selects"]["color"], 0.3)
+        crowded = sum(k == "pod" for _, k in g.nodes(data="kind")) > LABEL_LIMIT   # one line per column
+        seen: set = set()
         for u, v, data in g.edges(data=True):
             relation = data["relation"]
             if relation == "runs on" and g.nodes[u]["kind"] == "pod":
@@ -354,7 +412,15 @@ class ClusterFigure:
             elif relation == "runs on":
                 runs_on.append([pos[u], (pos[v][0], bottom)])
             elif relation == "selects":
-                selects.append([pos[u], pos[v]])
+                if g.nodes[v]["kind"] == "pod" and (crowded or self._summarised(g, v)):
+                    column = self._column_of(g, v)
+                    if (u, column) in seen:
+                        continue
+                    seen.add((u, column))
+                    end = (column_x[column], bottom)
+                else:
+                    end = pos[v]
+                selects.append([pos[u], end])
                 select_colours.append(ready_colour if data.get("ready") else waiting_colour)
             elif relation == "owns":
                 owns.append([pos[u], pos[v]])
@@ -363,9 +429,13 @@ class ClusterFigure:
         self._edges["selects"].set_color(select_colours)
         self._edges["owns"].set_segments(owns)
 
-    def _summarised(self, g: Any, pid: str) -> bool:
+    @staticmethod
+    def _column_of(g: Any, pid: str) -> str:
         column = f"node/{g.nodes[pid]['node']}"
-        return (column if column in g else PENDING) in self.layout.summarised
+        return column if column in g else PENDING
+
+    def _summarised(self, g: Any, pid: str) -> bool:
+        return self._column_of(g, pid) in self.layout.summarised
 
     def _set_labels(self, g: Any, shown: list) -> None:
         """Pod names beside their dots, from a pool of Text artists that only grows."""
@@ -387,9 +457,8 @@ class ClusterFigure:
 
 def _box_text(data: dict) -> str:
     if data["kind"] == "service":
-        return f"svc {data['name']}\n{data['type']} · selects {data['pods']} pod{'s' * (data['pods'] != 1)}"
-    return f"{data['owner_kind']} {data['name']}\n{data['pods']} pod{'s' * (data['pods'] != 1)}: " \
-           + _counts_text(data["statuses"])
+        return f"svc {data['name']}\n{data['type']} · selects {plural(data['pods'], 'pod')}"
+    return f"{data['owner_kind']} {data['name']}\n{plural(data['pods'], 'pod')}: {_counts_text(data['statuses'])}"
 
 
 def _title(snap: Snapshot, namespace: Any, selector: Any) -> str:
@@ -397,7 +466,7 @@ def _title(snap: Snapshot, namespace: Any, selector: Any) -> str:
     if namespace:
         parts.append(f"namespace {namespace}")
     if selector:
-        parts.append(f"pods {selector if isinstance(selector, str) else selector}")
+        parts.append(f"pods {selector_text(selector)}")
     return "   ·   ".join(parts)
 
 
@@ -432,93 +501,3 @@ def render_png(source: Any, namespace: str | None = None, selector: Any = None, 
     picture.update(source, namespace=namespace, selector=selector, collapse_owners=collapse_owners,
                    highlight=highlight)
     return picture.png()
-
-
-# -- the picture in words --
-def summary(source: Any, namespace: str | None = None, selector: Any = None) -> str:
-    """A short alt text for the picture: nodes and readiness, pods by status and where, services.
-
-    ``source`` is a cluster, a Snapshot, or a graph already built from one (without collapsed owners).
-    """
-    if isinstance(source, nx.DiGraph):
-        g = source
-    else:
-        g = build_graph(as_snapshot(source), namespace=namespace, selector=selector)
-    return " ".join(filter(None, [_nodes_sentence(g), _pods_sentence(g, namespace, selector),
-                                  _services_sentence(g)]))
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
-
-
-def _nodes_sentence(g: Any) -> str:
-    nodes = [d for _, d in sorted(g.nodes(data=True), key=lambda nd: natural_key(nd[0])) if d["kind"] == "node"]
-    if not nodes:
-        return "No nodes;"
-    workers = sum(not d["control_plane"] for d in nodes)
-    parts = []
-    if workers:
-        parts.append(_plural(workers, "worker node"))
-    if len(nodes) - workers:
-        parts.append(_plural(len(nodes) - workers, "control-plane node"))
-    text = " and ".join(parts)
-    unready = [f"{d['name']} {style.node_style(d['ready'])[2]}" for d in nodes if d["ready"] != "True"]
-    if not unready:
-        text += ", all Ready" if len(nodes) > 1 else ", Ready"
-    else:
-        ready = len(nodes) - len(unready)
-        text += ", " + ", ".join(([f"{ready} Ready"] if ready else []) + unready)
-    cordoned = [d["name"] for d in nodes if d["unschedulable"]]
-    if cordoned:
-        text += f" ({_name_list(cordoned)} cordoned)"
-    return text + ";"
-
-
-def _pods_sentence(g: Any, namespace: Any, selector: Any) -> str:
-    pods = [d for _, d in g.nodes(data=True) if d["kind"] == "pod"]
-    where = (f" in namespace {namespace}" if namespace else "") + (f" matching {selector}" if selector else "")
-    if not pods:
-        return f"no pods{where}."
-    groups: dict[str, list] = {}
-    for d in pods:
-        groups.setdefault(d["status"], []).append(d)
-    order = {c: i for i, c in enumerate(style.POD_CATEGORIES)}
-    parts = []
-    for status, members in sorted(groups.items(), key=lambda kv: (order[style.pod_category(kv[0])],
-                                                                   -len(kv[1]), kv[0])):
-        nodes = sorted({d["node"] for d in members if d["node"]}, key=natural_key)
-        parts.append(f"{len(members)} {status}" + (f" on {_name_list(nodes)}" if nodes else ""))
-    return f"{_plural(len(pods), 'pod')}{where}: " + ", ".join(parts) + "."
-
-
-def _services_sentence(g: Any) -> str:
-    services = sorted((d for _, d in g.nodes(data=True) if d["kind"] == "service"),
-                      key=lambda d: (d["namespace"], natural_key(d["name"])))
-    if not services:
-        return ""
-    return "Services: " + ", ".join(f"{d['name']} selects {_plural(d['pods'], 'pod')}" for d in services) + "."
-
-
-def _name_list(names: list, limit: int = 4) -> str:
-    """"node-1..3" for runs of numbered names, otherwise a comma list of at most ``limit`` items."""
-    items: list = []
-    for name in sorted(names, key=natural_key):
-        stem, _, number = name.rpartition("-")
-        last = items[-1] if items else None
-        if number.isdigit() and last and last[0] == stem and last[2] == int(number) - 1:
-            last[2] = int(number)
-        else:
-            items.append([stem, name, int(number) if number.isdigit() else None])
-    texts = []
-    for stem, first, end in items:
-        start = first.rpartition("-")[2]
-        if end is not None and start.isdigit() and end - int(start) >= 2:
-            texts.append(f"{first}..{end}")
-        elif end is not None and start.isdigit() and end != int(start):
-            texts.extend([first, f"{stem}-{end}"])
-        else:
-            texts.append(first)
-    if len(texts) > limit:
-        return ", ".join(texts[:limit - 1]) + f" and {len(texts) - limit + 1} more"
-    return ", ".join(texts)

@@ -1,10 +1,10 @@
-"""The cluster as a graph: who watches whom, what runs where, what selects and owns what.
+"""The cluster as a graph: who watches whom, what runs where, what selects and owns what; and in words.
 
 Nodes of the graph (ids are strings):
 
 - ``component/<name>``: kube-apiserver, etcd, kube-scheduler, kube-controller-manager (always);
-- ``node/<name>``: cluster nodes, with ``ready`` ("True"/"False"/"Unknown"), ``unschedulable``,
-  ``taints`` and ``roles``;
+- ``node/<name>``: cluster nodes, with ``ready`` ("True"/"False"/"Unknown"), ``status`` (kubectl's
+  STATUS), ``unschedulable``, ``taints`` and ``roles``;
 - ``pod/<namespace>/<name>``: pods, with ``phase``, ``status`` (kubectl's STATUS), ``node``, ``owner``;
 - ``svc/<namespace>/<name>``: services;
 - with ``collapse_owners=True``: ``deployment/…``, ``replicaset/…``, ``daemonset/…`` owners that
@@ -29,6 +29,11 @@ owner, owner → node with ``pods``), "selects" (service → pod, or → owner w
 >>> sorted((u, v) for u, v, r in g.edges(data="relation") if r in ("runs on", "selects"))
 [('pod/default/web', 'node/node-1'), ('svc/default/web', 'pod/default/web')]
 
+``summary`` says the same in one or two sentences, the alt text of the picture:
+
+>>> summary(g)
+'1 worker node, node-1 Unknown; 2 pods: 1 Running on node-1, 1 Pending. Services: web selects 1 pod.'
+
 Simplified: a Service's selector is matched against pod labels directly (the endpoints
 controller does this in a real cluster); only Deployment, ReplicaSet and DaemonSet owners collapse.
 
@@ -43,9 +48,12 @@ from typing import Any, Callable
 import networkx as nx
 
 from k8slearn.api.labels import parse_selector, selector_from_set
-from k8slearn.viz.snapshot import Snapshot
+from k8slearn.viz import style
+from k8slearn.viz.layout import natural_key
+from k8slearn.viz.snapshot import Snapshot, as_snapshot
 
-__all__ = ["COMPONENTS", "OWNER_KINDS", "build_graph", "pod_id", "selector_matcher"]
+__all__ = ["COMPONENTS", "OWNER_KINDS", "build_graph", "plural", "pod_id", "selector_matcher", "selector_text",
+           "summary"]
 
 APISERVER, ETCD = "component/kube-apiserver", "component/etcd"
 SCHEDULER, CONTROLLER_MANAGER = "component/kube-scheduler", "component/kube-controller-manager"
@@ -55,6 +63,13 @@ OWNER_KINDS = {"Deployment": "deployment", "ReplicaSet": "replicaset", "DaemonSe
 
 def pod_id(namespace: str, name: str) -> str:
     return f"pod/{namespace}/{name}"
+
+
+def selector_text(selector: Any) -> str:
+    """A selector as ``kubectl -l`` takes it: strings as given, matchLabels dicts as ``k=v,k=v``."""
+    if isinstance(selector, dict):
+        return ",".join(f"{k}={v}" for k, v in sorted(selector.items()))
+    return str(selector)
 
 
 def selector_matcher(selector: Any) -> Callable[[dict], bool]:
@@ -78,7 +93,8 @@ def build_graph(snap: Snapshot, namespace: str | None = None, selector: Any = No
     g.add_edge(CONTROLLER_MANAGER, APISERVER, relation="watches")
     for node in snap.nodes:
         nid = f"node/{node.name}"
-        g.add_node(nid, kind="node", name=node.name, ready=node.ready, unschedulable=node.unschedulable,
+        g.add_node(nid, kind="node", name=node.name, ready=node.ready, status=node.status,
+                   unschedulable=node.unschedulable,
                    taints=node.taints, roles=node.roles, control_plane=node.control_plane)
         g.add_edge(nid, APISERVER, relation="watches", via="kubelet")
 
@@ -170,3 +186,99 @@ def _add_services(g: nx.DiGraph, services: list, snap: Snapshot, members: dict) 
             g.nodes[sid]["pods"] += len(chosen)
             ready = ep is not None and all(p.name in ep.ready for p in chosen)
             g.add_edge(sid, target, relation="selects", pods=len(chosen), ready=ready)
+
+
+# -- the picture in words --
+def summary(source: Any, namespace: str | None = None, selector: Any = None) -> str:
+    """A short alt text for the picture: nodes and readiness, pods by status and where, services.
+
+    ``source`` is a cluster, a Snapshot, or a graph already built from one (without collapsed owners).
+    """
+    if isinstance(source, nx.DiGraph):
+        g = source
+    else:
+        g = build_graph(as_snapshot(source), namespace=namespace, selector=selector)
+    return " ".join(filter(None, [_nodes_sentence(g), _pods_sentence(g, namespace, selector),
+                                  _services_sentence(g)]))
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _nodes_sentence(g: Any) -> str:
+    nodes = [d for _, d in sorted(g.nodes(data=True), key=lambda nd: natural_key(nd[0])) if d["kind"] == "node"]
+    if not nodes:
+        return "No nodes;"
+    workers = sum(not d["control_plane"] for d in nodes)
+    parts = []
+    if workers:
+        parts.append(plural(workers, "worker node"))
+    if len(nodes) - workers:
+        parts.append(plural(len(nodes) - workers, "control-plane node"))
+    text = " and ".join(parts)
+    unready = []
+    for d in nodes:
+        if d["ready"] != "True":
+            status = d["status"].split(",")[0]          # kubectl's word; cordons are listed below
+            silent = d["ready"] == "Unknown" and status == "NotReady"   # the node controller's verdict
+            unready.append(f"{d['name']} {status}" + (" (no heartbeat)" if silent else ""))
+    if not unready:
+        text += ", all Ready" if len(nodes) > 1 else ", Ready"
+    else:
+        ready = len(nodes) - len(unready)
+        text += ", " + ", ".join(([f"{ready} Ready"] if ready else []) + unready)
+    cordoned = [d["name"] for d in nodes if d["unschedulable"]]
+    if cordoned:
+        text += f" ({_name_list(cordoned)} cordoned)"
+    return text + ";"
+
+
+def _pods_sentence(g: Any, namespace: Any, selector: Any) -> str:
+    pods = [d for _, d in g.nodes(data=True) if d["kind"] == "pod"]
+    where = (f" in namespace {namespace}" if namespace else "")
+    where += f" matching {selector_text(selector)}" if selector else ""
+    if not pods:
+        return f"no pods{where}."
+    groups: dict[str, list] = {}
+    for d in pods:
+        groups.setdefault(d["status"], []).append(d)
+    order = {c: i for i, c in enumerate(style.POD_CATEGORIES)}
+    parts = []
+    for status, members in sorted(groups.items(), key=lambda kv: (order[style.pod_category(kv[0])],
+                                                                   -len(kv[1]), kv[0])):
+        nodes = sorted({d["node"] for d in members if d["node"]}, key=natural_key)
+        parts.append(f"{len(members)} {status}" + (f" on {_name_list(nodes)}" if nodes else ""))
+    return f"{plural(len(pods), 'pod')}{where}: " + ", ".join(parts) + "."
+
+
+def _services_sentence(g: Any) -> str:
+    services = sorted((d for _, d in g.nodes(data=True) if d["kind"] == "service"),
+                      key=lambda d: (d["namespace"], natural_key(d["name"])))
+    if not services:
+        return ""
+    return "Services: " + ", ".join(f"{d['name']} selects {plural(d['pods'], 'pod')}" for d in services) + "."
+
+
+def _name_list(names: list, limit: int = 4) -> str:
+    """"node-1..3" for runs of numbered names, otherwise a comma list of at most ``limit`` items."""
+    items: list = []
+    for name in sorted(names, key=natural_key):
+        stem, _, number = name.rpartition("-")
+        last = items[-1] if items else None
+        if number.isdigit() and last and last[0] == stem and last[2] == int(number) - 1:
+            last[2] = int(number)
+        else:
+            items.append([stem, name, int(number) if number.isdigit() else None])
+    texts = []
+    for stem, first, end in items:
+        start = first.rpartition("-")[2]
+        if end is not None and start.isdigit() and end - int(start) >= 2:
+            texts.append(f"{first}..{end}")
+        elif end is not None and start.isdigit() and end != int(start):
+            texts.extend([first, f"{stem}-{end}"])
+        else:
+            texts.append(first)
+    if len(texts) > limit:
+        return ", ".join(texts[:limit - 1]) + f" and {len(texts) - limit + 1} more"
+    return ", ".join(texts)

@@ -5,7 +5,9 @@ controller-manager beside it). Each cluster node is a column, control-plane node
 others by name (``node-2`` before ``node-10``). Pods stack inside their node's column in *slots*:
 a pod keeps its slot while it exists, a new pod takes the first free slot and a deleted pod frees
 its own, so the picture does not jump when pods come and go. Pods without a node wait in a
-"Pending" lane on the right. Collapsed owners and services sit in rows below the nodes.
+"Pending" lane on the right. Collapsed owners and services sit in rows below the nodes. For the
+same reason the columns grow in steps of ``ROW_STEP`` slots and never shrink, and the Pending lane
+stays once it has appeared.
 
 >>> import networkx as nx
 >>> g = nx.DiGraph()
@@ -47,11 +49,13 @@ COLUMN_WIDTH = 1.0
 SLOT_HEIGHT = 0.42
 ETCD_Y, COMPONENT_Y = 0.0, -0.95
 HEADER_Y = -2.25              # node name and status, at the top of each column
+FIRST_SLOT = 1.4              # the first pod sits this many slot heights below the header line
 POD_DX = -0.3                 # pods sit left of their column's centre; their names run to the right
 ROW_GAP = 0.95                # between the node boxes and each row of owners or services
 MIN_WIDTH = 6.0               # the control-plane row needs about this much
 ROW_SPACING = 1.3             # between two owners or two services in a row
-CONTROL_PLANE_SPREAD = 2.2    # scheduler and controller-manager sit this far from the API server
+CONTROL_PLANE_SPREAD = 2.2    # scheduler and controller-manager sit at least this far from the API server,
+SPREAD_FRACTION = 0.3         # or this fraction of the picture's width, whichever is more
 
 
 class Column(NamedTuple):
@@ -72,6 +76,7 @@ class Layout:
         self.columns: list[Column] = []
         self.summarised: dict[str, int] = {}        # column id -> number of pods it holds
         self.rows = ROW_STEP                        # pod rows the columns are tall
+        self.pending_lane = False                   # the Pending lane, once needed, stays
         self.positions: dict[str, tuple] = {}
         self.extent = (0.0, 1.0, 0.0, 1.0)          # xmin, xmax, ymin, ymax
         self.box_bottom = HEADER_Y
@@ -81,18 +86,19 @@ class Layout:
         nodes = sorted((n for n, k in kinds.items() if k == "node"),
                        key=lambda n: (not graph.nodes[n].get("control_plane"), natural_key(n)))
         placed = self._assign_slots(graph, kinds, set(nodes))
-        column_ids = nodes + ([PENDING] if placed.get(PENDING) else [])
+        self.pending_lane = self.pending_lane or bool(placed.get(PENDING))   # once shown, it stays
+        column_ids = nodes + ([PENDING] if self.pending_lane else [])
         self.columns = [Column(c, i * COLUMN_WIDTH) for i, c in enumerate(column_ids)]
         self.summarised = {c: len(placed[c]) for c in column_ids if len(placed.get(c, ())) > SLOT_LIMIT}
         needed = max([1] + [2 if c in self.summarised else len(self.slots.get(c, ())) for c in column_ids])
-        self.rows = -(-needed // ROW_STEP) * ROW_STEP   # in steps, so the picture rarely changes height
-        self.box_bottom = HEADER_Y - SLOT_HEIGHT * (self.rows + 0.9)
+        self.rows = max(self.rows, -(-needed // ROW_STEP) * ROW_STEP)   # grows in steps, never shrinks
+        self.box_bottom = HEADER_Y - SLOT_HEIGHT * (self.rows + FIRST_SLOT - 0.2)
 
         pos: dict[str, tuple] = {}
         width = max(MIN_WIDTH, len(self.columns) * COLUMN_WIDTH)
         left = (len(self.columns) - 1) * COLUMN_WIDTH / 2 - width / 2
         centre = left + width / 2
-        self._place_control_plane(pos, kinds, centre)
+        self._place_control_plane(pos, kinds, centre, max(CONTROL_PLANE_SPREAD, SPREAD_FRACTION * width))
         for col in self.columns:
             if col.id != PENDING:
                 pos[col.id] = (col.x, HEADER_Y)
@@ -102,7 +108,7 @@ class Layout:
                 if col.id in self.summarised:
                     pos[pid] = (col.x, HEADER_Y - SLOT_HEIGHT * 1.5)
                 else:
-                    pos[pid] = (col.x + POD_DX, HEADER_Y - SLOT_HEIGHT * (slot + 1.1))
+                    pos[pid] = (col.x + POD_DX, HEADER_Y - SLOT_HEIGHT * (slot + FIRST_SLOT))
         y = self.box_bottom
         for kind in ("owner", "service"):
             members = sorted((n for n, k in kinds.items() if k == kind), key=lambda n: _row_key(graph, n))
@@ -137,10 +143,10 @@ class Layout:
         return placed
 
     @staticmethod
-    def _place_control_plane(pos: dict, kinds: dict, centre: float) -> None:
+    def _place_control_plane(pos: dict, kinds: dict, centre: float, spread: float) -> None:
         spots = {"component/etcd": (centre, ETCD_Y), "component/kube-apiserver": (centre, COMPONENT_Y),
-                 "component/kube-scheduler": (centre - CONTROL_PLANE_SPREAD, COMPONENT_Y),
-                 "component/kube-controller-manager": (centre + CONTROL_PLANE_SPREAD, COMPONENT_Y)}
+                 "component/kube-scheduler": (centre - spread, COMPONENT_Y),
+                 "component/kube-controller-manager": (centre + spread, COMPONENT_Y)}
         for n, k in kinds.items():
             if k == "component":
                 pos[n] = spots.get(n, (centre, ETCD_Y))

@@ -19,8 +19,8 @@ STATUS column ``kubectl get pods`` would print, owners, services and their endpo
 ('default', 'Pending', 'ContainerCreating', 'node-1', (('app', 'web'),))
 
 Simplified: only the fields the picture uses are kept; labels are tuples of pairs so the record
-cannot be changed by accident; the STATUS rules follow ``printPod`` without restart counts and
-scheduling gates.
+cannot be changed by accident. STATUS strings come from ``k8slearn.kubectl.printers`` (the same
+``printPod``/``printNode`` rules ``kubectl get`` uses).
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/get (what ``kubectl get`` lists) and
 pkg/printers/internalversion/printers.go (``printPod``, ``printNode``).
@@ -30,22 +30,20 @@ from __future__ import annotations
 
 from typing import Any, Iterable, NamedTuple
 
-__all__ = [
-    "EndpointsInfo", "NodeInfo", "OwnerInfo", "PodInfo", "ServiceInfo", "Snapshot",
-    "pod_display_status", "snapshot",
-]
+from k8slearn.kubectl.printers import node_roles, node_row, pod_status
 
-CONTROL_PLANE_ROLE_LABEL = "node-role.kubernetes.io/control-plane"
-ROLE_LABEL_PREFIX = "node-role.kubernetes.io/"
-NODE_UNREACHABLE_POD_REASON = "NodeLost"  # pkg/util/node: NodeUnreachablePodReason
+__all__ = ["EndpointsInfo", "NodeInfo", "OwnerInfo", "PodInfo", "ServiceInfo", "Snapshot", "as_snapshot",
+           "snapshot"]
+
 Labels = tuple  # tuple of (key, value) pairs, sorted by key
 
 
 class NodeInfo(NamedTuple):
-    """A Node as the picture sees it; ``ready`` is the Ready condition's status string."""
+    """A Node as the picture sees it: its Ready condition and the STATUS ``kubectl get nodes`` prints."""
 
     name: str
-    ready: str                      # "True" / "False" / "Unknown"
+    ready: str                      # the Ready condition's status: "True" / "False" / "Unknown"
+    status: str                     # "Ready", "NotReady", "NotReady,SchedulingDisabled", ...
     unschedulable: bool             # cordoned: spec.unschedulable
     taints: tuple                   # ("key=value:Effect", ...)
     roles: tuple                    # from node-role.kubernetes.io/<role> labels
@@ -133,6 +131,11 @@ def snapshot(cluster: Any) -> Snapshot:
     return Snapshot.from_objects(objects, now=cluster.now)
 
 
+def as_snapshot(source: Any) -> Snapshot:
+    """A Snapshot as is, or a fresh snapshot of a cluster."""
+    return source if isinstance(source, Snapshot) else snapshot(source)
+
+
 def _labels(meta: dict) -> Labels:
     return tuple(sorted((meta.get("labels") or {}).items()))
 
@@ -155,17 +158,15 @@ def node_info(obj: dict) -> NodeInfo:
     for t in spec.get("taints") or []:
         value = f"={t['value']}" if t.get("value") else ""
         taints.append(f"{t.get('key', '')}{value}:{t.get('effect', '')}")
-    labels = meta.get("labels") or {}
-    roles = sorted(k[len(ROLE_LABEL_PREFIX):] for k in labels
-                   if k.startswith(ROLE_LABEL_PREFIX) and len(k) > len(ROLE_LABEL_PREFIX))
-    return NodeInfo(meta.get("name", ""), ready, bool(spec.get("unschedulable")), tuple(taints),
-                    tuple(roles), _labels(meta))
+    kubectl_status = node_row(obj, 0.0)[1]          # the STATUS cell of `kubectl get nodes`
+    return NodeInfo(meta.get("name", ""), ready, kubectl_status, bool(spec.get("unschedulable")),
+                    tuple(taints), tuple(node_roles(obj)), _labels(meta))
 
 
 def pod_info(obj: dict) -> PodInfo:
     meta, spec, status = obj.get("metadata", {}), obj.get("spec") or {}, obj.get("status") or {}
     return PodInfo(meta.get("namespace") or "default", meta.get("name", ""),
-                   status.get("phase") or "Pending", pod_display_status(obj),
+                   status.get("phase") or "Pending", pod_status(obj) or "Pending",
                    spec.get("nodeName") or "", _labels(meta), _controller_ref(meta))
 
 
@@ -196,62 +197,3 @@ def owner_info(obj: dict) -> OwnerInfo:
         desired = spec.get("replicas", 1)
     return OwnerInfo(obj.get("kind", ""), meta.get("namespace") or "default", meta.get("name", ""),
                      _controller_ref(meta), int(desired or 0))
-
-
-def _terminated_reason(state: dict) -> str:
-    if state.get("reason"):
-        return state["reason"]
-    if state.get("signal"):
-        return f"Signal:{state['signal']}"
-    return f"ExitCode:{state.get('exitCode', 0)}"
-
-
-def pod_display_status(pod: dict) -> str:
-    """The STATUS column of ``kubectl get pods`` (``printPod``), without the RESTARTS part.
-
-    >>> pod_display_status({"status": {"phase": "Running", "containerStatuses": [
-    ...     {"ready": False, "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}})
-    'CrashLoopBackOff'
-    >>> pod_display_status({"metadata": {"deletionTimestamp": "2024-01-01T00:00:00Z"},
-    ...                     "status": {"phase": "Running"}})
-    'Terminating'
-    """
-    meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
-    phase = status.get("phase") or "Pending"
-    reason = status.get("reason") or phase
-    initializing = False
-    init_specs = spec.get("initContainers") or []
-    for i, cs in enumerate(status.get("initContainerStatuses") or []):
-        state = cs.get("state") or {}
-        terminated, waiting = state.get("terminated"), state.get("waiting")
-        if terminated is not None and terminated.get("exitCode", 0) == 0:
-            continue
-        if terminated is not None:
-            reason = "Init:" + _terminated_reason(terminated)
-        elif waiting and waiting.get("reason") and waiting["reason"] != "PodInitializing":
-            reason = "Init:" + waiting["reason"]
-        else:
-            reason = f"Init:{i}/{len(init_specs)}"
-        initializing = True
-        break
-    if not initializing:
-        has_running = False
-        for cs in reversed(status.get("containerStatuses") or []):
-            state = cs.get("state") or {}
-            waiting, terminated = state.get("waiting"), state.get("terminated")
-            if waiting and waiting.get("reason"):
-                reason = waiting["reason"]
-            elif terminated is not None:
-                reason = _terminated_reason(terminated)
-            elif cs.get("ready") and state.get("running") is not None:
-                has_running = True
-        if reason == "Completed" and has_running:
-            ready = any(c.get("type") == "Ready" and c.get("status") == "True"
-                        for c in status.get("conditions") or [])
-            reason = "Running" if ready else "NotReady"
-    if meta.get("deletionTimestamp"):
-        if status.get("reason") == NODE_UNREACHABLE_POD_REASON:
-            reason = "Unknown"
-        elif phase not in ("Succeeded", "Failed"):
-            reason = "Terminating"
-    return reason

@@ -59,13 +59,14 @@ def pod_category(status: str) -> str:
     return "pending"
 
 
-# Node boxes: (face, edge, label) by the Ready condition's status.
+# Node boxes: (face, edge, legend label) by the Ready condition's status ("True"/"False"/"Unknown").
 NODE_STYLES = {
     "True": ("#eef7ee", "#2e7d32", "Ready"),
     "False": ("#fdecea", "#c62828", "NotReady"),
-    "Unknown": ("#ececec", "#616161", "Unknown"),
+    "Unknown": ("#ececec", "#616161", "Unknown: no heartbeat"),
 }
-CORDON_HATCH = "////"
+CORDON_HATCH = "///"
+CORDON_HATCH_COLOR = "#bdbdbd"
 CONTROL_PLANE_NODE_FACE = "#eef3fa"
 
 

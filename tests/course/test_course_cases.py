@@ -128,7 +128,7 @@ REAL = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(REAL), ids=[f"check passes every case of {n} for the real code" for n in sorted(REAL)])
+@pytest.mark.parametrize("name", sorted(REAL), ids=[f"check passes all of {n} for the real code" for n in sorted(REAL)])
 def test_check_passes_every_case_for_the_real_implementation(name):
     result = check(REAL[name], name)
     assert result.ok, repr(result)
@@ -145,12 +145,12 @@ MINIMUM = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(MINIMUM), ids=[f"the {n} table has enough cases" for n in sorted(MINIMUM)])
+@pytest.mark.parametrize("name", sorted(MINIMUM), ids=[f"the {n} table has enough cases" for n in MINIMUM])
 def test_the_first_chapters_tables_exist_with_enough_cases(name):
     assert len(TABLES[name]) >= MINIMUM[name]
 
 
-@pytest.mark.parametrize("name", sorted(TABLES), ids=[f"every id of {n} is a sentence" for n in sorted(TABLES)])
+@pytest.mark.parametrize("name", sorted(TABLES), ids=[f"every id of {n} is a sentence" for n in TABLES])
 def test_every_case_id_is_a_lowercase_sentence_without_a_full_stop(name):
     for case in TABLES[name]:
         assert case.id[0].islower(), case.id
@@ -170,7 +170,10 @@ def test_an_unknown_table_name_lists_the_known_ones():
 def test_a_table_shows_its_cases_as_calls_with_expected_values():
     text = str(TABLES["etcd.key_for"])
     assert text.splitlines()[0] == "key_for(kind: str, namespace: str | None, name: str) -> str: 10 cases"
-    line = "  a node is stored under its historical name minions: key_for('Node', None, 'node-1') == '/registry/minions/node-1'"
+    line = (
+        "  a node is stored under its historical name minions:"
+        " key_for('Node', None, 'node-1') == '/registry/minions/node-1'"
+    )
     assert line in text
     html = TABLES["etcd.key_for"]._repr_html_()
     assert "<code>key_for(&#x27;Node&#x27;, None, &#x27;node-1&#x27;)</code>" in html

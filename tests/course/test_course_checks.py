@@ -37,10 +37,9 @@ def test_check_catches_the_students_exceptions_and_shows_them():
         "a container that keeps crashing shows CrashLoopBackOff although the phase is Running",
         "an image that cannot be pulled shows ImagePullBackOff",
     }
-    pending = next(o for o in result.failures if o.id == "a pod no node has taken yet shows its phase Pending")
-    assert pending.error == "raised KeyError: 'containerStatuses'"
-    running = next(o for o in result.failures if o.id == "a pod whose container runs shows Running")
-    assert running.error == "raised KeyError: 'waiting'"
+    errors = {o.id: o.error for o in result.failures}
+    assert errors["a pod no node has taken yet shows its phase Pending"] == "raised KeyError: 'containerStatuses'"
+    assert errors["a pod whose container runs shows Running"] == "raised KeyError: 'waiting'"
 
 
 def test_the_text_form_lists_each_failing_case_with_expected_and_got():
@@ -156,15 +155,17 @@ spec:
 ---
 """
 
+STRING_REPLICAS = DEPLOYMENT.replace("replicas: 3", 'replicas: "3"')
+LATEST = DEPLOYMENT.replace("nginx:1.27", "nginx:latest")
+DOTTED = {'metadata.labels["app.kubernetes.io/name"]': "web"}
+
 MANIFEST_CASES = [
     ("the exercise's Deployment passes every expectation", DEPLOYMENT, EXPECT, 4, []),
-    ("a replica count written as a string fails", DEPLOYMENT.replace("replicas: 3", 'replicas: "3"'), EXPECT, 3,
-     ["spec.replicas is 3"]),
-    ("a wrong image tag fails that expectation only", DEPLOYMENT.replace("nginx:1.27", "nginx:latest"), EXPECT, 3,
+    ("a replica count written as a string fails", STRING_REPLICAS, EXPECT, 3, ["spec.replicas is 3"]),
+    ("a wrong image tag fails that expectation only", LATEST, EXPECT, 3,
      ["spec.template.spec.containers[0].image is 'nginx:1.27'"]),
-    ("a Service before the Deployment is skipped to find the Deployment", SERVICE + DEPLOYMENT, EXPECT, 4, []),
-    ("a label key with dots is reached with a quoted path", DEPLOYMENT,
-     {'metadata.labels["app.kubernetes.io/name"]': "web"}, 1, []),
+    ("a Service before the Deployment is skipped", SERVICE + DEPLOYMENT, EXPECT, 4, []),
+    ("a label key with dots is reached with a quoted path", DEPLOYMENT, DOTTED, 1, []),
 ]
 
 
@@ -183,7 +184,8 @@ def test_a_missing_field_says_which_object_lacks_it():
 
 
 def test_broken_yaml_is_reported_with_kubectls_message_not_raised():
-    result = check_manifest("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: a: b\n", {"kind": "Pod"})
+    broken = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: a: b\n"
+    result = check_manifest(broken, {"kind": "Pod"})
     assert [o.id for o in result.failures] == ["kubectl can read the manifest"]
     assert "yaml: line 5: mapping values are not allowed in this context" in result.failures[0].error
 
@@ -226,18 +228,21 @@ def where_is_web(cluster):
     return pod["status"]["phase"], pod["spec"]["nodeName"]
 
 
+def web_on(node):
+    return {"web": {"status": {"phase": "Running"}, "spec": {"nodeName": node}}}
+
+
 CLUSTER_CASES = [
-    ("a pod running where it should passes", {"web": {"status": {"phase": "Running"}, "spec": {"nodeName": "node-2"}}},
-     True, None),
-    ("a pod on the wrong node fails and shows where it is",
-     {"web": {"status": {"phase": "Running"}, "spec": {"nodeName": "node-1"}}}, False, None),
-    ("a missing pod fails with the API's message", {}, False, "raised LookupError: pods \"web\" not found"),
+    ("a pod running where it should passes", web_on("node-2"), True, None),
+    ("a pod on the wrong node fails and shows where it is", web_on("node-1"), False, None),
+    ("a missing pod fails with the API's message", {}, False, 'raised LookupError: pods "web" not found'),
 ]
 
 
 @pytest.mark.parametrize("name, pods, ok, error", CLUSTER_CASES, ids=[c[0] for c in CLUSTER_CASES])
 def test_check_cluster(name, pods, ok, error):
-    result = check_cluster(FakeCluster(pods), "pod web is Running on node-2", where_is_web, ("Running", "node-2"))
+    cluster = FakeCluster(pods)
+    result = check_cluster(cluster, "pod web is Running on node-2", where_is_web, ("Running", "node-2"))
     assert result.ok is ok
     assert result.outcomes[0].error == error
 

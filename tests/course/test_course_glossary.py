@@ -81,7 +81,7 @@ SEED_TERMS = [
 ]
 
 
-@pytest.mark.parametrize("phrase, term", SEED_TERMS, ids=[f"the notes' {p!r} is explained as {t}" for p, t in SEED_TERMS])
+@pytest.mark.parametrize("phrase, term", SEED_TERMS, ids=[f"the notes' {p!r} is the entry {t}" for p, t in SEED_TERMS])
 def test_every_concept_of_the_notes_has_a_glossary_entry(phrase, term):
     korean, definition = GLOSSARY[term]
     assert korean and definition
@@ -91,11 +91,11 @@ def test_every_concept_of_the_notes_has_a_glossary_entry(phrase, term):
 
 
 KOREAN = [
-    ("orchestration", "오케스트레이션"), ("controller", "컨트롤러"), ("DaemonSet", "데몬셋"), ("label", "레이블"),
-    ("annotation", "어노테이션"), ("scheduling", "스케줄링"), ("filtering", "필터링"), ("scoring", "스코어링"),
-    ("compaction", "컴팩션"), ("leader", "리더"), ("follower", "팔로워"), ("worker node", "워커 노드"),
-    ("kubelet", "큐블릿"), ("container runtime", "컨테이너 런타임"), ("pod", "파드"), ("CI", "지속적 통합"),
-    ("CD", "지속적 전달/배포"),
+    ("orchestration", "오케스트레이션"), ("controller", "컨트롤러"), ("DaemonSet", "데몬셋"),
+    ("label", "레이블"), ("annotation", "어노테이션"), ("scheduling", "스케줄링"),
+    ("filtering", "필터링"), ("scoring", "스코어링"), ("compaction", "컴팩션"), ("leader", "리더"),
+    ("follower", "팔로워"), ("worker node", "워커 노드"), ("kubelet", "큐블릿"),
+    ("container runtime", "컨테이너 런타임"), ("pod", "파드"), ("CI", "지속적 통합"), ("CD", "지속적 전달/배포"),
 ]
 
 
@@ -105,10 +105,10 @@ def test_the_korean_terms_are_the_courses(term, korean):
 
 
 CORRECTIONS = [
-    ("a DaemonSet runs a pod on every eligible node, not on one chosen node", "DaemonSet", ["every eligible node"]),
+    ("a DaemonSet runs a pod on every eligible node, not on one", "DaemonSet", ["every eligible node"]),
     ("filtering picks candidate nodes, not pods", "filtering", ["candidate nodes"]),
     ("scoring ranks nodes", "scoring", ["candidate nodes"]),
-    ("compaction discards old revisions and is not an LRU queue", "compaction", ["revisions", "not an LRU queue"]),
+    ("compaction discards old revisions, unlike an LRU queue", "compaction", ["revisions", "not an LRU queue"]),
     ("the kubelet talks to containerd or CRI-O through the CRI", "kubelet", ["CRI (containerd or CRI-O)"]),
     ("orchestration has no conductor", "orchestration", ["no conductor"]),
 ]

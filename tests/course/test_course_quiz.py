@@ -25,8 +25,10 @@ def feedback_widgets(box):
 
 
 MC_CASES = [
-    ("the right option gets a tick and the explanation", "a node", True, ["✔ Right.", "<code>nodes</code>"]),
-    ("a wrong option is named back to the student", "a container", False, ["✘ Not quite", "“a container”"]),
+    ("the right option gets a tick and the explanation", "a node", True,
+     ["✔ Right.", "<code>nodes</code>"]),
+    ("a wrong option is named back to the student", "a container", False,
+     ["✘ Not quite", "“a container”"]),
 ]
 
 
@@ -61,7 +63,8 @@ def test_a_question_needs_two_different_options():
 
 PREDICT_CASES = [
     ("a right prediction is confirmed after Run", "3", lambda: 3, True, "✔ Your prediction was right."),
-    ("a wrong prediction is told what really happened", "1", lambda: 3, False, "✘ You predicted “1”; it was “3”."),
+    ("a wrong prediction is told what really happened", "1", lambda: 3, False,
+     "✘ You predicted “1”; it was “3”."),
 ]
 
 

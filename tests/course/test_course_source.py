@@ -11,11 +11,13 @@ from k8slearn.course.source import relative_path
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
+TABLE_PY = "k8slearn/course/cases/table.py"
+
 TARGETS = [
-    ("a function shows its module's path inside the package", call_with_args, {}, "k8slearn/course/cases/table.py"),
-    ("a class shows its module's path", CaseTable, {}, "k8slearn/course/cases/table.py"),
+    ("a function shows its module's path inside the package", call_with_args, {}, TABLE_PY),
+    ("a class shows its module's path", CaseTable, {}, TABLE_PY),
     ("a dotted name is imported and shown", "k8slearn.course.checks.check", {}, "k8slearn/course/checks.py"),
-    ("a member of a class is found by name", CaseTable, {"member": "ids"}, "k8slearn/course/cases/table.py"),
+    ("a member of a class is found by name", CaseTable, {"member": "ids"}, TABLE_PY),
     ("a whole module starts at line 1", "k8slearn.course.glossary", {}, "k8slearn/course/glossary.py"),
 ]
 
@@ -70,7 +72,7 @@ def test_a_module_outside_the_package_is_shown_from_its_own_top_package():
 
 
 RELATIVE = [
-    ("code typed in a notebook cell has no file path", "/tmp/ipykernel_4242/1234.py", "__main__", "<notebook cell>"),
+    ("code typed in a notebook cell has no file path", "/tmp/ipykernel_42/1.py", "__main__", "<notebook cell>"),
     ("an unimported package's file is cut at the folder named after it",
      "/opt/somewhere/pkgx/sim/loop.py", "pkgx.sim.loop", "pkgx/sim/loop.py"),
     ("a file in no package folder shows only its name", "/opt/somewhere/tool.py", "pkgx.tool", "tool.py"),

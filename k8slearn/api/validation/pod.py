@@ -3,7 +3,9 @@
 A running pod can change only a few fields; anything else fails with the API server's
 ``spec: Forbidden: pod updates may not change fields other than ...`` and a diff.
 
+>>> from k8slearn.api.defaults import apply_defaults
 >>> pod = {"kind": "Pod", "metadata": {"name": "web"}, "spec": {"containers": []}}
+>>> apply_defaults(pod)
 >>> [e.error() for e in validate_pod(pod)]
 ['spec.containers: Required value']
 

@@ -1,0 +1,141 @@
+"""Validation: what the API server checks before it stores an object (after defaulting).
+
+``validate(obj)`` checks a create, ``validate(obj, old)`` an update; both return the list of
+``FieldError`` the real API server would report, in its order, with its words. An empty list
+means the object is valid. Wrap a non-empty list with ``errors.invalid`` to get the 422 Status.
+
+>>> pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "My_Pod"},
+...        "spec": {"containers": [{"name": "web", "image": "nginx"}]}}
+>>> from k8slearn.api.defaults import apply_defaults
+>>> apply_defaults(pod)
+>>> [e.error()[:60] for e in validate(pod)]
+['metadata.name: Invalid value: "My_Pod": a lowercase RFC 1123']
+
+Order of work in the API server, for readers wiring this up: decode (``decode_check``),
+default (``defaults.apply_defaults``), run the registry strategy (name generation, the Job
+selector), admission, then ``validate``.
+
+Upstream: pkg/apis/core/validation, pkg/apis/apps/validation, pkg/apis/batch/validation,
+pkg/registry/*/strategy.go (Validate, ValidateUpdate)
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from k8slearn.api.field import FieldError
+from k8slearn.api.names import name_is_dns_subdomain
+from k8slearn.api.quantity import parse_quantity
+from k8slearn.api.validation import apps, batch, core, misc, pod
+from k8slearn.api.validation.common import validate_object_meta, validate_object_meta_update
+
+_CREATE: dict[str, Callable[[dict], list[FieldError]]] = {
+    "Pod": pod.validate_pod,
+    "Service": core.validate_service,
+    "Node": core.validate_node,
+    "Namespace": core.validate_namespace,
+    "ConfigMap": core.validate_config_map,
+    "Secret": core.validate_secret,
+    "ServiceAccount": core.validate_service_account,
+    "Endpoints": core.validate_endpoints,
+    "Event": core.validate_event,
+    "Deployment": apps.validate_deployment,
+    "ReplicaSet": apps.validate_replica_set,
+    "DaemonSet": apps.validate_daemon_set,
+    "StatefulSet": apps.validate_stateful_set,
+    "Job": batch.validate_job,
+    "CronJob": batch.validate_cron_job,
+    "Lease": misc.validate_lease,
+    "PriorityClass": misc.validate_priority_class,
+    "EndpointSlice": misc.validate_endpoint_slice,
+}
+
+
+def _meta_update_then(create: Callable[[dict], list[FieldError]]) -> Callable[[dict, dict], list[FieldError]]:
+    def update(new: dict, old: dict) -> list[FieldError]:
+        return validate_object_meta_update(new.get("metadata"), old.get("metadata")) + create(new)
+    return update
+
+
+def _namespace_update(new: dict, old: dict) -> list[FieldError]:
+    return validate_object_meta_update(new.get("metadata"), old.get("metadata"))
+
+
+_UPDATE: dict[str, Callable[[dict, dict], list[FieldError]]] = {
+    "Pod": pod.validate_pod_update,
+    "Service": core.validate_service_update,
+    "Node": core.validate_node_update,
+    "Namespace": _namespace_update,
+    "ConfigMap": core.validate_config_map_update,
+    "Secret": core.validate_secret_update,
+    "ServiceAccount": _meta_update_then(core.validate_service_account),
+    "Endpoints": _meta_update_then(core.validate_endpoints),
+    "Event": lambda new, old: core.validate_event(new),
+    "Deployment": apps.validate_deployment_update,
+    "ReplicaSet": apps.validate_replica_set_update,
+    "DaemonSet": apps.validate_daemon_set_update,
+    "StatefulSet": apps.validate_stateful_set_update,
+    "Job": batch.validate_job_update,
+    "CronJob": batch.validate_cron_job_update,
+    "Lease": misc.validate_lease_update,
+    "PriorityClass": misc.validate_priority_class_update,
+    "EndpointSlice": misc.validate_endpoint_slice_update,
+}
+
+
+def validate(obj: dict, old: dict | None = None) -> list[FieldError]:
+    """The field errors for creating ``obj`` (``old`` None) or updating ``old`` to ``obj``."""
+    kind = obj.get("kind", "")
+    if old is None:
+        fn = _CREATE.get(kind)
+        return fn(obj) if fn else validate_object_meta(obj.get("metadata"), name_is_dns_subdomain)
+    update = _UPDATE.get(kind)
+    if update:
+        return update(obj, old)
+    return validate_object_meta_update(obj.get("metadata"), old.get("metadata"))
+
+
+_QUANTITY_MAPS = {"limits", "requests", "overhead", "capacity", "allocatable", "hard", "used"}
+
+
+def decode_check(obj: dict) -> str | None:
+    """The decoder's error for a malformed quantity (a 400 BadRequest upstream), or None.
+
+    >>> decode_check({"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [
+    ...     {"resources": {"limits": {"cpu": "lots"}}}]}})[:56]
+    'Pod in version "v1" cannot be handled as a Pod: quantiti'
+    """
+    problem = _first_bad_quantity(obj)
+    if problem is None:
+        return None
+    kind = obj.get("kind", "")
+    version = str(obj.get("apiVersion", "")).rpartition("/")[2]
+    return f'{kind} in version "{version}" cannot be handled as a {kind}: {problem}'
+
+
+def _first_bad_quantity(value: Any, key: str = "") -> str | None:
+    if isinstance(value, dict):
+        if key in _QUANTITY_MAPS:
+            for q in value.values():
+                try:
+                    parse_quantity(q)
+                except ValueError as err:
+                    return str(err)
+        if key == "emptyDir" and value.get("sizeLimit") is not None:
+            try:
+                parse_quantity(value["sizeLimit"])
+            except ValueError as err:
+                return str(err)
+        for k, v in value.items():
+            found = _first_bad_quantity(v, k)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for v in value:
+            found = _first_bad_quantity(v, key)
+            if found:
+                return found
+    return None
+
+
+__all__ = ["validate", "decode_check"]

@@ -1,0 +1,539 @@
+"""``kubectl describe`` for nodes, workloads, services and namespaces, and the command itself.
+
+``describe TYPE NAME`` describes one object; ``describe TYPE`` (or ``-l``) describes every
+match, separated by a blank line; ``describe TYPE PREFIX`` describes every object whose name
+starts with PREFIX (kubectl's name-prefix search) when no exact match exists.
+
+>>> w = PrefixWriter()
+>>> describe_replica_counts(w, {"status": {"replicas": 3}, "spec": {"replicas": 3}})
+>>> print(w.text(), end="")
+Replicas:  3 current / 3 desired
+
+Simplified: no describers for kinds k8slearn does not serve; a Service's endpoints come from its
+EndpointSlices, or its Endpoints object when the cluster keeps no slices.
+
+Upstream: staging/src/k8s.io/kubectl/pkg/describe/describe.go (describeNode, describeNodeResource,
+describeDeployment, describeReplicaSet, describeDaemonSet, describeService, describeNamespace),
+staging/src/k8s.io/kubectl/pkg/cmd/describe/describe.go
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k8slearn.kubectl.cli import Context, command
+from k8slearn.kubectl.describe import (
+    PrefixWriter, controlled_by, describe_events, describe_pod, describe_pod_template, print_annotations_multiline,
+    print_labels_multiline, search_events, since, taint_text, time_text,
+)
+from k8slearn.kubectl.errors import Aggregate, KubectlError
+from k8slearn.kubectl.printers import _selector, format_labels, node_roles
+
+__all__ = ["run_describe", "describe_object"]
+
+
+def _quantity(value: Any) -> Any:
+    from k8slearn.api.quantity import parse_quantity
+
+    return parse_quantity(value)
+
+
+def _sum(values: list) -> Any:
+    """Quantity sums keep the format of the first non-zero term (resource.Quantity.Add)."""
+    from k8slearn.api.quantity import Quantity
+
+    total = None
+    for v in values:
+        q = _quantity(v)
+        total = q if total is None or total.is_zero() else total + q
+    return total if total is not None else Quantity(0)
+
+
+# --- nodes -----------------------------------------------------------------------------------
+
+def pod_requests_and_limits(pod: dict) -> tuple[dict, dict]:
+    """PodRequestsAndLimits: containers summed, then the max with each init container."""
+    reqs: dict[str, list] = {}
+    limits: dict[str, list] = {}
+    for c in pod.get("spec", {}).get("containers") or []:
+        res = c.get("resources") or {}
+        for name, value in (res.get("requests") or {}).items():
+            reqs.setdefault(name, []).append(value)
+        for name, value in (res.get("limits") or {}).items():
+            limits.setdefault(name, []).append(value)
+    total_req = {k: _sum(v) for k, v in reqs.items()}
+    total_lim = {k: _sum(v) for k, v in limits.items()}
+    for c in pod.get("spec", {}).get("initContainers") or []:
+        res = c.get("resources") or {}
+        for target, source in ((total_req, res.get("requests")), (total_lim, res.get("limits"))):
+            for name, value in (source or {}).items():
+                q = _quantity(value)
+                if name not in target or q > target[name]:
+                    target[name] = q
+    return total_req, total_lim
+
+
+def _percent(part: Any, whole: int, milli: bool) -> int:
+    value = part.milli_value() if milli else part.value()
+    if not whole:
+        return 0
+    return int(value / whole * 100)
+
+
+def describe_node(node: dict, pods: list[dict], events: list[dict] | None, lease: dict | None, now: float) -> str:
+    meta, spec, status = node.get("metadata", {}), node.get("spec", {}), node.get("status", {})
+    w = PrefixWriter()
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Roles:\t{','.join(node_roles(node)) or '<none>'}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"CreationTimestamp:\t{time_text(meta.get('creationTimestamp'))}\n")
+    taints = spec.get("taints") or []
+    w.write(0, "Taints:\t")
+    if not taints:
+        w.write_line("<none>")
+    for i, taint in enumerate(sorted(taints, key=lambda t: f"{t.get('effect', '')},{t.get('key', '')}")):
+        w.write(0, ("\t" if i else "") + taint_text(taint) + "\n")
+    w.write(0, f"Unschedulable:\t{'true' if spec.get('unschedulable') else 'false'}\n")
+    if lease is not None:
+        lspec = lease.get("spec", {})
+        w.write(0, "Lease:\n")
+        w.write(1, f"HolderIdentity:\t{lspec.get('holderIdentity') or '<unset>'}\n")
+        w.write(1, f"AcquireTime:\t{time_text(lspec['acquireTime']) if lspec.get('acquireTime') else '<unset>'}\n")
+        w.write(1, f"RenewTime:\t{time_text(lspec['renewTime']) if lspec.get('renewTime') else '<unset>'}\n")
+    if status.get("conditions"):
+        w.write(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n")
+        w.write(1, "----\t------\t-----------------\t------------------\t------\t-------\n")
+        for c in status["conditions"]:
+            w.write(1, f"{c.get('type', '')} \t{c.get('status', '')} \t{time_text(c.get('lastHeartbeatTime'))} \t"
+                       f"{time_text(c.get('lastTransitionTime'))} \t{c.get('reason', '')} \t{c.get('message', '')}\n")
+    w.write(0, "Addresses:\n")
+    for address in status.get("addresses") or []:
+        w.write(1, f"{address.get('type', '')}:\t{address.get('address', '')}\n")
+    for title, field in (("Capacity", "capacity"), ("Allocatable", "allocatable")):
+        values = status.get(field) or {}
+        if values:
+            w.write(0, f"{title}:\n")
+            for name in _sorted_resource_names(values):
+                w.write(0, f"  {name}:\t{_quantity(values[name])}\n")
+    info = status.get("nodeInfo") or {}
+    w.write(0, "System Info:\n")
+    for label, key in (("Machine ID", "machineID"), ("System UUID", "systemUUID"), ("Boot ID", "bootID"),
+                       ("Kernel Version", "kernelVersion"), ("OS Image", "osImage"),
+                       ("Operating System", "operatingSystem"), ("Architecture", "architecture"),
+                       ("Container Runtime Version", "containerRuntimeVersion"),
+                       ("Kubelet Version", "kubeletVersion"), ("Kube-Proxy Version", "kubeProxyVersion")):
+        w.write(0, f"  {label}:\t{info.get(key, '')}\n")
+    if spec.get("podCIDR"):
+        w.write(0, f"PodCIDR:\t{spec['podCIDR']}\n")
+    if spec.get("podCIDRs"):
+        w.write(0, f"PodCIDRs:\t{','.join(spec['podCIDRs'])}\n")
+    if spec.get("providerID"):
+        w.write(0, f"ProviderID:\t{spec['providerID']}\n")
+    _describe_node_resource(pods, node, w, now)
+    if events is not None:
+        describe_events(events, w, now)
+    return w.text()
+
+
+_STANDARD_ORDER = ("cpu", "memory", "ephemeral-storage")
+
+
+def _sorted_resource_names(values: dict) -> list[str]:
+    """SortableResourceNames: plain string order."""
+    return sorted(values)
+
+
+def _describe_node_resource(pods: list[dict], node: dict, w: PrefixWriter, now: float) -> None:
+    status = node.get("status", {})
+    allocatable = status.get("allocatable") or status.get("capacity") or {}
+    cpu_total = _quantity(allocatable.get("cpu", "0")).milli_value()
+    mem_total = _quantity(allocatable.get("memory", "0")).value()
+    w.write(0, f"Non-terminated Pods:\t({len(pods)} in total)\n")
+    w.write(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n")
+    w.write(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n")
+    zero = _sum([])
+    totals_req: dict[str, list] = {}
+    totals_lim: dict[str, list] = {}
+    for pod in pods:
+        req, lim = pod_requests_and_limits(pod)
+        for name, q in req.items():
+            totals_req.setdefault(name, []).append(q)
+        for name, q in lim.items():
+            totals_lim.setdefault(name, []).append(q)
+        cpu_r, cpu_l = req.get("cpu", zero), lim.get("cpu", zero)
+        mem_r, mem_l = req.get("memory", zero), lim.get("memory", zero)
+        meta = pod.get("metadata", {})
+        w.write(1, f"{meta.get('namespace', '')}\t{meta.get('name', '')}\t\t"
+                   f"{cpu_r} ({_percent(cpu_r, cpu_total, True)}%)\t{cpu_l} ({_percent(cpu_l, cpu_total, True)}%)\t"
+                   f"{mem_r} ({_percent(mem_r, mem_total, False)}%)\t{mem_l} ({_percent(mem_l, mem_total, False)}%)\t"
+                   f"{since(meta.get('creationTimestamp'), now)}\n")
+    w.write(0, "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n")
+    w.write(1, "Resource\tRequests\tLimits\n")
+    w.write(1, "--------\t--------\t------\n")
+    eph_total = _quantity(allocatable.get("ephemeral-storage", "0")).value()
+    for name, total, milli in (("cpu", cpu_total, True), ("memory", mem_total, False),
+                               ("ephemeral-storage", eph_total, False)):
+        r, l = _sum(totals_req.get(name, [])), _sum(totals_lim.get(name, []))
+        w.write(1, f"{name}\t{r} ({_percent(r, total, milli)}%)\t{l} ({_percent(l, total, milli)}%)\n")
+    for name in sorted(allocatable):
+        if name.startswith("hugepages-"):
+            r, l = _sum(totals_req.get(name, [])), _sum(totals_lim.get(name, []))
+            total = _quantity(allocatable[name]).value()
+            w.write(1, f"{name}\t{r} ({_percent(r, total, False)}%)\t{l} ({_percent(l, total, False)}%)\n")
+    for name in sorted(allocatable):
+        if "/" in name and not name.startswith(("requests.", "limits.")):
+            w.write(1, f"{name}\t{_sum(totals_req.get(name, []))}\t{_sum(totals_lim.get(name, []))}\n")
+
+
+# --- workloads ---------------------------------------------------------------------------------
+
+def describe_replica_counts(w: PrefixWriter, rs: dict) -> None:
+    w.write(0, f"Replicas:\t{rs.get('status', {}).get('replicas', 0)} current / {rs.get('spec', {}).get('replicas', 0)} desired\n")
+
+
+def _pod_phase_counts(ctx: Context, obj: dict) -> tuple[int, int, int, int]:
+    """getPodStatusForController: pods the object controls, by phase."""
+    meta = obj.get("metadata", {})
+    selector = _selector(obj.get("spec", {}).get("selector"))
+    pods = ctx.client.list("pods", namespace=meta.get("namespace"),
+                           label_selector=None if selector == "<none>" else selector)
+    counts = {"Running": 0, "Pending": 0, "Succeeded": 0, "Failed": 0}
+    for pod in pods:
+        refs = pod.get("metadata", {}).get("ownerReferences") or []
+        if not any(r.get("controller") and r.get("uid") == meta.get("uid") for r in refs):
+            continue
+        phase = pod.get("status", {}).get("phase", "")
+        if phase in counts:
+            counts[phase] += 1
+    return counts["Running"], counts["Pending"], counts["Succeeded"], counts["Failed"]
+
+
+def _conditions(w: PrefixWriter, conditions: list | None) -> None:
+    if conditions:
+        w.write(0, "Conditions:\n  Type\tStatus\tReason\n")
+        w.write(1, "----\t------\t------\n")
+        for c in conditions:
+            w.write(1, f"{c.get('type', '')} \t{c.get('status', '')}\t{c.get('reason', '')}\n")
+
+
+def describe_replicaset(ctx: Context, rs: dict, events: list | None) -> str:
+    meta = rs.get("metadata", {})
+    w = PrefixWriter()
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    w.write(0, f"Selector:\t{_selector(rs.get('spec', {}).get('selector'))}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    if controlled_by(rs):
+        w.write(0, f"Controlled By:\t{controlled_by(rs)}\n")
+    describe_replica_counts(w, rs)
+    running, waiting, succeeded, failed = _pod_phase_counts(ctx, rs)
+    w.write(0, f"Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed\n")
+    describe_pod_template(rs.get("spec", {}).get("template"), w)
+    _conditions(w, rs.get("status", {}).get("conditions"))
+    if events is not None:
+        describe_events(events, w, ctx.now())
+    return w.text()
+
+
+def _int_or_string(value: Any, default: str) -> str:
+    return default if value is None else str(value)
+
+
+def _template_equal(a: dict, b: dict) -> bool:
+    """EqualIgnoreHash: pod templates equal once the pod-template-hash label is dropped."""
+    import copy
+
+    a, b = copy.deepcopy(a), copy.deepcopy(b)
+    for t in (a, b):
+        (t.get("metadata") or {}).get("labels", {}).pop("pod-template-hash", None)
+    return a == b
+
+
+def describe_deployment(ctx: Context, d: dict, events: list | None) -> str:
+    meta, spec, status = d.get("metadata", {}), d.get("spec", {}), d.get("status", {})
+    w = PrefixWriter()
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    w.write(0, f"CreationTimestamp:\t{time_text(meta.get('creationTimestamp'))}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"Selector:\t{_selector(spec.get('selector'))}\n")
+    w.write(0, f"Replicas:\t{spec.get('replicas', 0)} desired | {status.get('updatedReplicas', 0)} updated | "
+               f"{status.get('replicas', 0)} total | {status.get('availableReplicas', 0)} available | "
+               f"{status.get('unavailableReplicas', 0)} unavailable\n")
+    strategy = spec.get("strategy") or {}
+    w.write(0, f"StrategyType:\t{strategy.get('type', '')}\n")
+    w.write(0, f"MinReadySeconds:\t{spec.get('minReadySeconds', 0)}\n")
+    if strategy.get("rollingUpdate") is not None:
+        ru = strategy["rollingUpdate"]
+        w.write(0, f"RollingUpdateStrategy:\t{_int_or_string(ru.get('maxUnavailable'), '0')} max unavailable, "
+                   f"{_int_or_string(ru.get('maxSurge'), '0')} max surge\n")
+    describe_pod_template(spec.get("template"), w)
+    _conditions(w, status.get("conditions"))
+    owned = [rs for rs in ctx.client.list("replicasets", namespace=meta.get("namespace"))
+             if any(r.get("controller") and r.get("uid") == meta.get("uid")
+                    for r in rs.get("metadata", {}).get("ownerReferences") or [])]
+    new = next((rs for rs in sorted(owned, key=lambda r: r["metadata"].get("creationTimestamp", ""))
+                if _template_equal(rs.get("spec", {}).get("template") or {}, spec.get("template") or {})), None)
+    old = [rs for rs in owned if rs is not new and rs.get("spec", {}).get("replicas", 0) != 0]
+    if owned:
+        w.write(0, f"OldReplicaSets:\t{_rs_list(old)}\n")
+        w.write(0, f"NewReplicaSet:\t{_rs_list([new] if new else [])}\n")
+    if events is not None:
+        describe_events(events, w, ctx.now())
+    return w.text()
+
+
+def _rs_list(sets: list[dict]) -> str:
+    text = ", ".join(f"{rs['metadata']['name']} ({rs.get('status', {}).get('replicas', 0)}/"
+                     f"{rs.get('spec', {}).get('replicas', 0)} replicas created)" for rs in sets)
+    return text or "<none>"
+
+
+def describe_daemonset(ctx: Context, ds: dict, events: list | None) -> str:
+    meta, spec, status = ds.get("metadata", {}), ds.get("spec", {}), ds.get("status", {})
+    w = PrefixWriter()
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Selector:\t{_selector(spec.get('selector'))}\n")
+    node_selector = (spec.get("template") or {}).get("spec", {}).get("nodeSelector")
+    w.write(0, f"Node-Selector:\t{format_labels(node_selector)}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"Desired Number of Nodes Scheduled: {status.get('desiredNumberScheduled', 0)}\n")
+    w.write(0, f"Current Number of Nodes Scheduled: {status.get('currentNumberScheduled', 0)}\n")
+    w.write(0, f"Number of Nodes Scheduled with Up-to-date Pods: {status.get('updatedNumberScheduled', 0)}\n")
+    w.write(0, f"Number of Nodes Scheduled with Available Pods: {status.get('numberAvailable', 0)}\n")
+    w.write(0, f"Number of Nodes Misscheduled: {status.get('numberMisscheduled', 0)}\n")
+    running, waiting, succeeded, failed = _pod_phase_counts(ctx, ds)
+    w.write(0, f"Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed\n")
+    describe_pod_template(spec.get("template"), w)
+    if events is not None:
+        describe_events(events, w, ctx.now())
+    return w.text()
+
+
+# --- services and namespaces ----------------------------------------------------------------
+
+def _service_endpoints(ctx: Context, svc: dict, port_name: str) -> str:
+    meta = svc.get("metadata", {})
+    slices = ctx.client.list("endpointslices", namespace=meta.get("namespace"),
+                             label_selector=f"kubernetes.io/service-name={meta.get('name', '')}")
+    entries: list[str] = []
+    if slices:
+        for s in slices:
+            ports = s.get("ports") or []
+            for ep in s.get("endpoints") or []:
+                if (ep.get("conditions") or {}).get("ready") is False or not ep.get("addresses"):
+                    continue
+                addr = ep["addresses"][0]
+                if not ports:
+                    entries.append(addr)
+                for p in ports:
+                    if (p.get("name") or "") == port_name:
+                        host = f"[{addr}]" if ":" in addr else addr
+                        entries.append(f"{host}:{p.get('port')}")
+    else:
+        from k8slearn.api.errors import ApiError
+
+        try:
+            ep_obj = ctx.client.get("endpoints", meta.get("name", ""), meta.get("namespace", "default"))
+        except ApiError:
+            return "<none>"
+        for subset in ep_obj.get("subsets") or []:
+            for p in subset.get("ports") or []:
+                if (p.get("name") or "") == port_name:
+                    entries += [f"{a.get('ip', '')}:{p.get('port')}" for a in subset.get("addresses") or []]
+        if not ep_obj.get("subsets"):
+            return "<none>"
+    text = ",".join(entries[:3])
+    return f"{text} + {len(entries) - 3} more..." if len(entries) > 3 else text
+
+
+def describe_service(ctx: Context, svc: dict, events: list | None) -> str:
+    meta, spec, status = svc.get("metadata", {}), svc.get("spec", {}), svc.get("status", {})
+    w = PrefixWriter()
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"Selector:\t{format_labels(spec.get('selector'))}\n")
+    w.write(0, f"Type:\t{spec.get('type', '')}\n")
+    if spec.get("ipFamilyPolicy"):
+        w.write(0, f"IP Family Policy:\t{spec['ipFamilyPolicy']}\n")
+    w.write(0, f"IP Families:\t{','.join(spec.get('ipFamilies') or []) or '<none>'}\n")
+    w.write(0, f"IP:\t{spec.get('clusterIP', '')}\n")
+    w.write(0, f"IPs:\t{','.join(spec.get('clusterIPs') or []) or '<none>'}\n")
+    if spec.get("externalIPs"):
+        w.write(0, f"External IPs:\t{','.join(spec['externalIPs'])}\n")
+    if spec.get("loadBalancerIP"):
+        w.write(0, f"IP:\t{spec['loadBalancerIP']}\n")
+    ingress = (status.get("loadBalancer") or {}).get("ingress") or []
+    if ingress:
+        w.write(0, f"LoadBalancer Ingress:\t{', '.join(i.get('ip') or i.get('hostname', '') for i in ingress)}\n")
+    for port in spec.get("ports") or []:
+        name = port.get("name") or "<unset>"
+        protocol = port.get("protocol", "TCP")
+        w.write(0, f"Port:\t{name}\t{port.get('port', 0)}/{protocol}\n")
+        target = port.get("targetPort", port.get("port", 0))
+        w.write(0, f"TargetPort:\t{target}/{protocol}\n")
+        if port.get("nodePort"):
+            w.write(0, f"NodePort:\t{name}\t{port['nodePort']}/{protocol}\n")
+        w.write(0, f"Endpoints:\t{_service_endpoints(ctx, svc, port.get('name') or '')}\n")
+    w.write(0, f"Session Affinity:\t{spec.get('sessionAffinity', '')}\n")
+    if spec.get("externalTrafficPolicy"):
+        w.write(0, f"External Traffic Policy:\t{spec['externalTrafficPolicy']}\n")
+    if spec.get("internalTrafficPolicy"):
+        w.write(0, f"Internal Traffic Policy:\t{spec['internalTrafficPolicy']}\n")
+    if spec.get("healthCheckNodePort"):
+        w.write(0, f"HealthCheck NodePort:\t{spec['healthCheckNodePort']}\n")
+    if events is not None:
+        describe_events(events, w, ctx.now())
+    return w.text()
+
+
+def describe_namespace(ns: dict) -> str:
+    meta = ns.get("metadata", {})
+    w = PrefixWriter()
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"Status:\t{ns.get('status', {}).get('phase', '')}\n")
+    w.write(0, "\nNo resource quota.\n")
+    w.write(0, "\nNo LimitRange resource.\n")
+    return w.text()
+
+
+def describe_generic(obj: dict, events: list | None, now: float) -> str:
+    """genericDescriber: Name, Namespace, Labels, Annotations, then every other field."""
+    meta = obj.get("metadata", {})
+    w = PrefixWriter()
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    _unstructured(w, 0, obj, "", {".metadata.name", ".metadata.namespace", ".metadata.labels",
+                                  ".metadata.annotations"})
+    if events is not None:
+        describe_events(events, w, now)
+    return w.text()
+
+
+def _smart_label(field: str) -> str:
+    import re
+
+    if any(not (ch.isalpha() or ch == "-") for ch in field):
+        return field
+    parts = re.findall(r"[A-Z]+(?=[A-Z][a-z]|$)|[A-Z]?[a-z]+|[A-Z]+|-", field)
+    out = []
+    for part in parts:
+        out.append(part.upper() if part.upper() in ("API", "URL", "UID", "OSB", "GUID") else part[:1].upper() + part[1:])
+    return " ".join(out)
+
+
+def _unstructured(w: PrefixWriter, level: int, content: dict, prefix: str, skip: set) -> None:
+    for field in sorted(content):
+        value, path = content[field], f"{prefix}.{field}"
+        if path in skip:
+            continue
+        if isinstance(value, dict):
+            w.write(level, f"{_smart_label(field)}:\n")
+            _unstructured(w, level + 1, value, path, skip)
+        elif isinstance(value, list):
+            w.write(level, f"{_smart_label(field)}:\n")
+            for child in value:
+                if isinstance(child, dict):
+                    _unstructured(w, level + 1, child, path, skip)
+                else:
+                    w.write(level + 1, f"{child}\n")
+        else:
+            text = "true" if value is True else "false" if value is False else "<nil>" if value is None else value
+            w.write(level, f"{_smart_label(field)}:\t{text}\n")
+
+
+# --- the command ----------------------------------------------------------------------------
+
+def describe_object(ctx: Context, resource: Any, obj: dict, show_events: bool = True) -> str:
+    """The describe text of one fetched object."""
+    from k8slearn.api.errors import ApiError
+
+    now = ctx.now()
+    kind = resource.kind
+    events = None
+    if kind == "Pod":
+        if show_events:
+            events = search_events(ctx.client, obj, with_kind=False)
+        return describe_pod(obj, events, now)
+    if kind == "Node":
+        name = obj["metadata"]["name"]
+        pods = ctx.client.list("pods", field_selector=f"spec.nodeName={name},status.phase!=Succeeded,"
+                                                      "status.phase!=Failed")
+        if show_events:
+            events = _node_events(ctx, obj)
+        try:
+            lease = ctx.client.get("leases", name, "kube-node-lease")
+        except ApiError:
+            lease = None
+        return describe_node(obj, pods, events, lease, now)
+    if kind == "Namespace":
+        return describe_namespace(obj)
+    if show_events:
+        events = search_events(ctx.client, obj)
+    if kind == "Deployment":
+        return describe_deployment(ctx, obj, events)
+    if kind == "ReplicaSet":
+        return describe_replicaset(ctx, obj, events)
+    if kind == "DaemonSet":
+        return describe_daemonset(ctx, obj, events)
+    if kind == "Service":
+        return describe_service(ctx, obj, events)
+    return describe_generic(obj, events, now)
+
+
+def _node_events(ctx: Context, node: dict) -> list[dict]:
+    meta = node.get("metadata", {})
+    found: list[dict] = []
+    for uid in (meta.get("uid", ""), meta.get("name", "")):
+        selector = (f"involvedObject.name={meta.get('name', '')},involvedObject.namespace=,"
+                    f"involvedObject.kind=Node,involvedObject.uid={uid}")
+        for e in ctx.client.list("events", field_selector=selector):
+            if e not in found:
+                found.append(e)
+    return found
+
+
+@command("describe")
+def run_describe(ctx: Context, args: list[str]) -> int:
+    from k8slearn.api.errors import ApiError
+    from k8slearn.kubectl.builder import parse_args
+    from k8slearn.kubectl.get import fetch
+
+    if not args and not ctx.flags["filename"]:
+        raise KubectlError('You must specify the type of resource to describe. Use "kubectl api-resources" for a '
+                           "complete list of supported resources.")
+    targets = parse_args(args)
+    if ctx.flags["selector"] and any(t.name is not None for t in targets):
+        raise KubectlError("name cannot be provided when a selector is specified")
+    groups, errors = fetch(ctx, targets, all_namespaces=ctx.flags["all-namespaces"], selector=ctx.flags["selector"])
+    if (len(args) == 2 and len(targets) == 1 and len(errors) == 1 and isinstance(errors[0], ApiError)
+            and errors[0].code == 404):
+        matches = _by_prefix(ctx, targets[0])
+        if matches:
+            groups, errors = [(targets[0], matches)], []
+    texts = [describe_object(ctx, t.resource, obj, ctx.flags["show-events"]) for t, objs in groups for obj in objs]
+    ctx.print("\n\n".join(texts), end="")
+    if not texts and not errors:
+        from k8slearn.kubectl.get import no_resources_message
+
+        ctx.eprint(no_resources_message(targets, ctx.namespace, ctx.flags["all-namespaces"]))
+    if errors:
+        raise Aggregate(errors)
+    return 0
+
+
+def _by_prefix(ctx: Context, target: Any) -> list[dict]:
+    """kubectl describe falls back to every object whose name starts with the given name."""
+    res = target.resource
+    objects = ctx.client.list(res.plural, namespace=ctx.namespace if res.namespaced else None)
+    return [o for o in objects if o.get("metadata", {}).get("name", "").startswith(target.name)]

@@ -1,0 +1,233 @@
+"""``kubectl get``: list or fetch objects and print them as a table, YAML, JSON or names.
+
+For tables each resource type is one group (one header); several groups are separated by a
+blank line and, when more than one kind is shown, names read ``kind/name``. Objects that are
+missing are reported after the ones found, as ``Error from server (NotFound): ...``; when
+nothing at all is printed kubectl says ``No resources found in <ns> namespace.`` on stderr.
+
+>>> from k8slearn.kubectl.builder import Target
+>>> from k8slearn.api.resources import lookup
+>>> no_resources_message([Target(lookup("pods"))], "default", all_namespaces=False)
+'No resources found in default namespace.'
+>>> no_resources_message([Target(lookup("nodes"))], "default", all_namespaces=False)
+'No resources found'
+
+Simplified: ``--watch`` prints the current list and stops, as when the server ends the watch;
+``--chunk-size`` and ``--raw`` are accepted and ignored; go-template output is not available.
+
+Upstream: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go (Run, printGeneric), humanreadable_flags.go
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k8slearn.kubectl.builder import Info, Target, mapping_for, parse_args, read_files
+from k8slearn.kubectl.cli import Context, command
+from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
+from k8slearn.kubectl.jsonpath import JSONPathError, custom_columns, jsonpath, sort_key
+from k8slearn.kubectl.manifests import ManifestError
+from k8slearn.kubectl.output import to_json, to_yaml
+from k8slearn.kubectl.printers import print_table
+from k8slearn.kubectl.table import kind_prefix, render_table
+
+__all__ = ["run_get", "fetch", "no_resources_message", "with_type_meta", "name_of"]
+
+_FORMATS = ("custom-columns", "custom-columns-file", "go-template", "go-template-file", "json", "jsonpath",
+            "jsonpath-as-json", "jsonpath-file", "name", "template", "templatefile", "wide", "yaml")
+
+
+def no_resources_message(targets: list[Target], namespace: str, all_namespaces: bool) -> str:
+    if not all_namespaces and all(t.resource.namespaced for t in targets):
+        return f"No resources found in {namespace} namespace."
+    return "No resources found"
+
+
+def with_type_meta(obj: dict, resource: Any) -> dict:
+    """Items of a list carry no kind/apiVersion on the wire; kubectl fills them in."""
+    if obj.get("kind") and obj.get("apiVersion"):
+        return obj
+    return {"apiVersion": resource.api_version, "kind": resource.kind, **obj}
+
+
+def name_of(obj: dict, resource: Any) -> str:
+    """The ``-o name`` form: ``pod/web``, ``deployment.apps/web``."""
+    return f"{kind_prefix(resource)}/{obj.get('metadata', {}).get('name', '')}"
+
+
+def fetch(ctx: Context, targets: list[Target], *, all_namespaces: bool = False, selector: str = "",
+          field_selector: str = "") -> tuple[list[tuple[Target, list[dict]]], list[Exception]]:
+    """Fetch each target: (target, objects) groups in order, plus per-object errors."""
+    from k8slearn.api.errors import ApiError
+
+    groups: list[tuple[Target, list[dict]]] = []
+    errors: list[Exception] = []
+    for target in targets:
+        res = target.resource
+        namespace = ctx.namespace if res.namespaced else None
+        if target.name is not None:
+            try:
+                obj = ctx.client.get(res.plural, target.name, namespace or "default")
+            except ApiError as exc:
+                errors.append(exc)
+                continue
+            objects = [obj]
+        else:
+            objects = ctx.client.list(res.plural, namespace=None if all_namespaces else namespace,
+                                      label_selector=selector or None, field_selector=field_selector or None)
+        objects = [with_type_meta(o, res) for o in objects]
+        if groups and groups[-1][0].resource == res and target.name is not None and groups[-1][0].name is not None:
+            groups[-1][1].extend(objects)
+        else:
+            groups.append((target, objects))
+    return groups, errors
+
+
+def _check_output(ctx: Context, output: str) -> str:
+    kind = output.split("=", 1)[0]
+    if output and kind not in _FORMATS:
+        raise KubectlError(f'unable to match a printer suitable for the output format "{output}", '
+                           f"allowed formats are: {','.join(_FORMATS)}")
+    if kind in ("go-template", "go-template-file", "template", "templatefile"):
+        raise KubectlError(f"the output format {kind} is not available in this simulated cluster")
+    return kind
+
+
+def _targets_from_files(ctx: Context) -> tuple[list[Target], list[Exception]]:
+    targets, errors = [], []
+    for item in read_files(ctx.flags["filename"], ctx.stdin, ctx.flags.get("recursive", False), validate=False):
+        if isinstance(item, ManifestError):
+            errors.append(KubectlError(str(item)))
+            if item.stops:
+                break
+            continue
+        source, obj = item
+        try:
+            res = mapping_for(obj, source)
+        except KubectlError as exc:
+            errors.append(exc)
+            continue
+        targets.append(Target(res, obj.get("metadata", {}).get("name", "")))
+    return targets, errors
+
+
+@command("get")
+def run_get(ctx: Context, args: list[str]) -> int:
+    flags = ctx.flags
+    output = flags["output"]
+    kind = _check_output(ctx, output)
+    if flags["show-labels"] and output not in ("", "wide"):
+        raise KubectlError(f"--show-labels option cannot be used with {output} printer")
+    if not args and not flags["filename"]:
+        ctx.eprint('You must specify the type of resource to get. Use "kubectl api-resources" for a complete '
+                   "list of supported resources.\n")
+        raise usage_error(ctx.path, 'Required resource not specified.\nUse "kubectl explain <resource>" for a '
+                          "detailed description of that resource (e.g. kubectl explain pods).")
+    errors: list[Exception] = []
+    if flags["filename"]:
+        targets, errors = _targets_from_files(ctx)
+    else:
+        targets = parse_args(args)
+    if flags["selector"] and any(t.name is not None for t in targets):
+        raise KubectlError("name cannot be provided when a selector is specified")
+    all_ns = flags["all-namespaces"]
+    groups, fetch_errors = fetch(ctx, targets, all_namespaces=all_ns, selector=flags["selector"],
+                                 field_selector=flags["field-selector"])
+    errors += fetch_errors
+    if flags["ignore-not-found"]:
+        errors = [e for e in errors if getattr(e, "code", 0) != 404]
+    if kind in ("", "wide"):
+        _print_tables(ctx, targets, groups, errors, all_ns, wide=(kind == "wide"))
+    else:
+        _print_generic(ctx, kind, output, args, groups)
+    if errors:
+        raise Aggregate(errors)
+    return 0
+
+
+def _print_tables(ctx: Context, targets: list[Target], groups: list, errors: list, all_ns: bool,
+                  wide: bool) -> None:
+    flags = ctx.flags
+    multiple_kinds = len({id(t.resource) for t, _ in groups}) > 1 or flags["show-kind"]
+    rendered = []
+    for target, objects in groups:
+        if flags["sort-by"]:
+            objects = _sorted(objects, flags["sort-by"])
+        table = print_table(target.resource.plural, objects, ctx.now())
+        with_ns = all_ns and target.resource.namespaced
+        prefix = kind_prefix(target.resource) if multiple_kinds else ""
+        rendered.append((table, objects, prefix, with_ns))
+    text = render_table(rendered, wide=wide, label_columns=flags["label-columns"],
+                        show_labels=flags["show-labels"], no_headers=flags["no-headers"])
+    ctx.print(text, end="")
+    if not text and not errors and not flags["ignore-not-found"]:
+        ctx.eprint(no_resources_message([t for t, _ in groups] or targets, ctx.namespace, all_ns))
+
+
+def _sorted(objects: list[dict], expression: str) -> list[dict]:
+    try:
+        return sorted(objects, key=lambda o: sort_key(o, expression))
+    except JSONPathError as exc:
+        raise KubectlError(str(exc)) from None
+
+
+def _print_generic(ctx: Context, kind: str, output: str, args: list[str], groups: list) -> None:
+    items = [obj for _, objects in groups for obj in objects]
+    if ctx.flags["sort-by"]:
+        items = _sorted(items, ctx.flags["sort-by"])
+    if not ctx.flags["show-managed-fields"]:
+        items = [_without_managed_fields(o) for o in items]
+    if kind == "name":
+        for target, objects in groups:
+            for obj in objects:
+                ctx.print(name_of(obj, target.resource))
+        return
+    single = (len(groups) == 1 and groups[0][0].name is not None and len(items) == 1
+              and not (len(args) == 1 and "," in args[0]))
+    document: dict = items[0] if single else {"apiVersion": "v1", "items": items, "kind": "List",
+                                             "metadata": {"resourceVersion": ""}}
+    if kind == "yaml":
+        ctx.print(to_yaml(document), end="")
+    elif kind == "json":
+        ctx.print(to_json(document), end="")
+    elif kind in ("jsonpath", "jsonpath-as-json"):
+        template = output.split("=", 1)[1] if "=" in output else ""
+        if not template:
+            raise KubectlError("template format specified but no template given")
+        try:
+            ctx.print(jsonpath(template, document, as_json=(kind == "jsonpath-as-json")), end="")
+        except JSONPathError as exc:
+            raise KubectlError(str(exc)) from None
+    elif kind == "custom-columns":
+        spec = output.split("=", 1)[1] if "=" in output else ""
+        try:
+            ctx.print(custom_columns(spec, items, no_headers=ctx.flags["no-headers"]), end="")
+        except JSONPathError as exc:
+            raise KubectlError(str(exc)) from None
+    else:
+        raise KubectlError(f"the output format {kind} is not available in this simulated cluster")
+
+
+def _without_managed_fields(obj: dict) -> dict:
+    meta = obj.get("metadata")
+    if not meta or "managedFields" not in meta:
+        return obj
+    return {**obj, "metadata": {k: v for k, v in meta.items() if k != "managedFields"}}
+
+
+def infos_for(ctx: Context, args: list[str], *, allow_all: bool = False) -> tuple[list[Info], list[Exception]]:
+    """Objects named by ``args``/``-f``/``-l``/``--all`` for the verbs that change things."""
+    flags = ctx.flags
+    errors: list[Exception] = []
+    if flags.get("filename"):
+        targets, errors = _targets_from_files(ctx)
+    else:
+        targets = parse_args(args)
+    selector = flags.get("selector") or ""
+    if selector and any(t.name is not None for t in targets):
+        raise KubectlError("name cannot be provided when a selector is specified")
+    groups, fetch_errors = fetch(ctx, targets, all_namespaces=bool(flags.get("all-namespaces")),
+                                 selector=selector, field_selector=flags.get("field-selector") or "")
+    infos = [Info(t.resource, o.get("metadata", {}).get("namespace", ""), o["metadata"]["name"], o)
+             for t, objects in groups for o in objects]
+    return infos, errors + fetch_errors

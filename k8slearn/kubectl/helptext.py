@@ -1,0 +1,3 @@
+"""placeholder"""
+def help_for(path):
+    return f"{path} help\n"

@@ -1,0 +1,185 @@
+"""Why did my pod land on node-2? Why is it Pending? The scheduler's last attempt, explained.
+
+Every scheduling attempt leaves an :class:`Attempt`: the filter verdict for each node it looked at
+(the first plugin that rejected it, with the upstream reason), the raw, normalised and weighted
+score of each score plugin for each feasible node, and the choice. Recording costs almost
+nothing: the attempt keeps references to lists the cycle built anyway. ``scheduler.explain(name)``
+wraps it in an :class:`Explanation`, which prints as prose, renders as an HTML table in Jupyter,
+and gives ``as_rows()`` for widgets.
+
+>>> a = Attempt("default/web", time=2.0, number=1, profile="default-scheduler", num_all_nodes=2,
+...             filter_plugins=["TaintToleration", "NodeResourcesFit"])
+>>> a.node_to_status = {"node-2": Status(Code.UnschedulableAndUnresolvable,
+...                                      "node(s) had untolerated taint {dedicated: gpu}", "TaintToleration")}
+>>> a.feasible, a.host = ["node-1"], "node-1"
+>>> print(Explanation(a))
+Pod default/web (attempt 1 at 2.000 s, profile default-scheduler): scheduled to node-1.
+Filter: 2 of 2 nodes evaluated, 1 feasible.
+  node-2 was filtered out by TaintToleration: node(s) had untolerated taint {dedicated: gpu}
+  node-1 passed every filter (TaintToleration, NodeResourcesFit)
+Score: node-1 was the only feasible node, so it was picked without scoring.
+
+Upstream: none (kube-scheduler logs this at -v=10, and `kubectl describe pod` shows only the message);
+the numbers are those of pkg/scheduler/schedule_one.go (prioritizeNodes, selectHost).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from k8slearn.scheduler.framework import Code, Status  # noqa: F401  (Status is used in the doctest)
+
+MAX_SCORE_LINES = 20  # prose lists at most this many scored nodes (the rest are counted)
+
+
+class Attempt:
+    """The record of one scheduling attempt for one pod (the last one is kept per pod)."""
+
+    __slots__ = ("pod_key", "time", "number", "profile", "num_all_nodes", "filter_plugins",
+                 "skipped_filter_plugins", "pre_filter_message", "node_to_status", "feasible", "scores",
+                 "totals", "host", "ties", "message", "reason", "num_to_find")
+
+    def __init__(self, pod_key: str, time: float, number: int, profile: str, num_all_nodes: int = 0,
+                 filter_plugins: list | None = None) -> None:
+        self.pod_key, self.time, self.number, self.profile = pod_key, time, number, profile
+        self.num_all_nodes = num_all_nodes
+        self.filter_plugins: list[str] = filter_plugins or []
+        self.skipped_filter_plugins: list[str] = []
+        self.pre_filter_message = ""
+        self.node_to_status: dict = {}  # node name -> Status (rejected nodes only)
+        self.feasible: list = []  # node names, or NodeInfos (anything with .name)
+        self.scores: list = []  # [PluginScores], aligned with feasible
+        self.totals: list = []
+        self.host = ""
+        self.ties = 1
+        self.message = ""  # the FailedScheduling message (or error) if the attempt failed
+        self.reason = ""  # Unschedulable / SchedulerError
+        self.num_to_find = 0
+
+
+def _name(node: Any) -> str:
+    return node if isinstance(node, str) else node.name
+
+
+class Explanation:
+    """Prose (``str``), an HTML table (``_repr_html_``) and rows (``as_rows``) for one attempt."""
+
+    def __init__(self, attempt: Attempt | None, pod_key: str = "", note: str = "") -> None:
+        self.attempt = attempt
+        self.pod_key = attempt.pod_key if attempt else pod_key
+        self.note = note
+
+    # -- data --------------------------------------------------------------------------------
+    @property
+    def picked(self) -> str:
+        return self.attempt.host if self.attempt else ""
+
+    @property
+    def message(self) -> str:
+        return self.attempt.message if self.attempt else self.note
+
+    def as_rows(self) -> list[dict]:
+        """One row per evaluated node: outcome, filtering plugin and reason, scores, total."""
+        a = self.attempt
+        if a is None:
+            return []
+        rows = []
+        for name, status in a.node_to_status.items():
+            rows.append({"node": name, "outcome": "filtered", "plugin": status.plugin,
+                         "code": status.code.name, "reason": status.message(), "scores": {}, "total": None})
+        for i, node in enumerate(a.feasible):
+            name = _name(node)
+            scores = {s.name: {"raw": s.raw[i], "normalized": s.normalized[i], "weight": s.weight,
+                               "weighted": s.normalized[i] * s.weight} for s in a.scores}
+            rows.append({"node": name, "outcome": "picked" if name == a.host else "feasible",
+                         "plugin": "", "code": "Success", "reason": "", "scores": scores,
+                         "total": a.totals[i] if a.totals else None})
+        return rows
+
+    # -- prose -------------------------------------------------------------------------------
+    def __str__(self) -> str:
+        a = self.attempt
+        if a is None:
+            return self.note or f"The scheduler has not tried to schedule pod {self.pod_key} (yet)."
+        head = f"Pod {a.pod_key} (attempt {a.number} at {a.time:.3f} s, profile {a.profile}): "
+        lines = [head + (f"scheduled to {a.host}." if a.host else f"not scheduled ({a.reason}).")]
+        if a.pre_filter_message:
+            lines.append(f"PreFilter rejected the pod before any node was tried: {a.pre_filter_message}")
+        elif a.num_all_nodes:
+            lines.extend(self._filter_lines(a))
+        if a.host:
+            lines.extend(self._score_lines(a))
+        if a.message:
+            lines.append(f"Message: {a.message}")
+        if self.note:
+            lines.append(self.note)
+        return "\n".join(lines)
+
+    def _filter_lines(self, a: Attempt) -> list[str]:
+        evaluated = len(a.node_to_status) + len(a.feasible)
+        lines = [f"Filter: {evaluated} of {a.num_all_nodes} nodes evaluated, {len(a.feasible)} feasible."]
+        for name, status in a.node_to_status.items():
+            lines.append(f"  {name} was filtered out by {status.plugin}: {status.message()}")
+        plugins = ", ".join(a.filter_plugins) or "no Filter plugins"
+        for node in a.feasible[:MAX_SCORE_LINES]:
+            lines.append(f"  {_name(node)} passed every filter ({plugins})")
+        if len(a.feasible) > MAX_SCORE_LINES:
+            lines.append(f"  ... and {len(a.feasible) - MAX_SCORE_LINES} more feasible nodes")
+        if evaluated < a.num_all_nodes:
+            lines.append(f"  {a.num_all_nodes - evaluated} nodes were not evaluated: the search stops once "
+                         f"{a.num_to_find} feasible nodes are found (percentageOfNodesToScore).")
+        return lines
+
+    def _score_lines(self, a: Attempt) -> list[str]:
+        if len(a.feasible) == 1:
+            return [f"Score: {a.host} was the only feasible node, so it was picked without scoring."]
+        if not a.scores:
+            return [f"Score: no score plugins; every feasible node scored {a.totals[0] if a.totals else 1}, "
+                    f"{a.host} was picked at random."]
+        weights = ", ".join(f"{s.name} ×{s.weight}" for s in a.scores)
+        lines = [f"Score (weights: {weights}; each plugin gives 0..100 after normalising):"]
+        order = sorted(range(len(a.feasible)), key=lambda i: (-a.totals[i], _name(a.feasible[i])))
+        best = a.totals[order[0]]
+        for i in order[:MAX_SCORE_LINES]:
+            name = _name(a.feasible[i])
+            parts = []
+            for s in a.scores:
+                raw = "" if s.raw[i] == s.normalized[i] else f" (raw {s.raw[i]})"
+                parts.append(f"{s.name} {s.normalized[i]}{raw}×{s.weight}")
+            line = f"  {name} scored {a.totals[i]} ({' + '.join(parts)})"
+            if name == a.host:
+                tie = f", tied with {a.ties - 1} other node(s): chosen at random" if a.ties > 1 else ""
+                line += f", the highest{tie}: picked"
+            elif a.totals[i] == best:
+                line += ", also the highest"
+            lines.append(line)
+        if len(order) > MAX_SCORE_LINES:
+            lines.append(f"  ... and {len(order) - MAX_SCORE_LINES} more scored nodes")
+        return lines
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    # -- HTML --------------------------------------------------------------------------------
+    def _repr_html_(self) -> str:
+        a = self.attempt
+        esc = html.escape
+        if a is None:
+            return f"<p>{esc(str(self))}</p>"
+        plugins = [s.name for s in a.scores]
+        head = "".join(f"<th>{esc(p)}</th>" for p in plugins)
+        rows = []
+        for row in self.as_rows():
+            cells = "".join(
+                f"<td>{row['scores'][p]['normalized']}×{row['scores'][p]['weight']}</td>" if p in row["scores"]
+                else "<td></td>" for p in plugins)
+            total = "" if row["total"] is None else row["total"]
+            style = ' style="font-weight:bold"' if row["outcome"] == "picked" else ""
+            rows.append(f"<tr{style}><td>{esc(row['node'])}</td><td>{esc(row['outcome'])}</td>"
+                        f"<td>{esc(row['plugin'])}</td><td>{esc(row['reason'])}</td>{cells}<td>{total}</td></tr>")
+        summary = esc(str(self).splitlines()[0])
+        message = f"<p>{esc(a.message)}</p>" if a.message else ""
+        return (f"<div><p>{summary}</p>{message}<table><thead><tr><th>node</th><th>outcome</th>"
+                f"<th>filtered by</th><th>reason</th>{head}<th>total</th></tr></thead>"
+                f"<tbody>{''.join(rows)}</tbody></table></div>")

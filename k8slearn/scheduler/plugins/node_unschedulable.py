@@ -1,0 +1,59 @@
+"""NodeUnschedulable: a cordoned node (``spec.unschedulable: true``) takes no new pods...
+
+...unless the pod tolerates the ``node.kubernetes.io/unschedulable:NoSchedule`` taint (DaemonSet
+pods do).
+
+>>> cordoned = {"spec": {"unschedulable": True}}
+>>> is_schedulable({"spec": {}}, cordoned)
+False
+>>> is_schedulable({"spec": {"tolerations": [
+...     {"key": "node.kubernetes.io/unschedulable", "operator": "Exists", "effect": "NoSchedule"}]}}, cordoned)
+True
+
+Upstream: pkg/scheduler/framework/plugins/nodeunschedulable/node_unschedulable.go
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k8slearn.scheduler.events import NODE, ActionType, ClusterEvent, QueueingHint
+from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, Status
+from k8slearn.scheduler.plugins.taint_toleration import tolerations, tolerations_tolerate_taint
+
+NAME = "NodeUnschedulable"
+ERR_REASON_UNKNOWN_CONDITION = "node(s) had unknown conditions"
+ERR_REASON_UNSCHEDULABLE = "node(s) were unschedulable"
+TAINT_NODE_UNSCHEDULABLE = {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}
+
+
+def is_schedulable(pod: dict, node: dict) -> bool:
+    """The predicate: the node is not cordoned, or the pod tolerates the cordon."""
+    if not (node.get("spec") or {}).get("unschedulable"):
+        return True
+    return tolerations_tolerate_taint(tolerations(pod), TAINT_NODE_UNSCHEDULABLE)
+
+
+class NodeUnschedulable:
+    """Filter."""
+
+    name = NAME
+
+    def __init__(self, handle: Any = None) -> None:
+        self.handle = handle
+
+    def filter(self, state: CycleState, pod: dict, node_info: Any) -> Status:
+        node = node_info.node
+        if node is None:
+            return Status(Code.UnschedulableAndUnresolvable, ERR_REASON_UNKNOWN_CONDITION)
+        if is_schedulable(pod, node):
+            return SUCCESS
+        return Status(Code.UnschedulableAndUnresolvable, ERR_REASON_UNSCHEDULABLE)
+
+    def events_to_register(self) -> list:
+        return [(ClusterEvent(NODE, ActionType.Add | ActionType.UpdateNodeTaint),
+                 self.is_schedulable_after_node_change)]
+
+    def is_schedulable_after_node_change(self, pod: dict, old: dict | None, new: dict) -> QueueingHint:
+        was_blocked = old is None or not is_schedulable(pod, old)
+        return QueueingHint.Queue if was_blocked and is_schedulable(pod, new) else QueueingHint.QueueSkip

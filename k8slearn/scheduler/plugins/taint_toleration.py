@@ -1,0 +1,129 @@
+"""TaintToleration: a node's taints keep away every pod that does not tolerate them.
+
+Filter looks only at ``NoSchedule`` and ``NoExecute`` taints; Score counts the
+``PreferNoSchedule`` taints the pod does not tolerate (fewer is better).
+
+>>> taint = {"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}
+>>> tolerates_taint({"key": "dedicated", "operator": "Equal", "value": "gpu"}, taint)
+True
+>>> tolerates_taint({"operator": "Exists"}, taint)          # empty key + Exists tolerates everything
+True
+>>> tolerates_taint({"key": "dedicated", "value": "gpu", "effect": "NoExecute"}, taint)
+False
+>>> untolerated_taint({"spec": {}}, {"spec": {"taints": [taint]}})
+{'key': 'dedicated', 'value': 'gpu', 'effect': 'NoSchedule'}
+
+Upstream: pkg/scheduler/framework/plugins/tainttoleration/taint_toleration.go,
+staging/src/k8s.io/api/core/v1/toleration.go (ToleratesTaint), pkg/apis/core/v1/helper/helpers.go
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from k8slearn.scheduler.events import NODE, POD, ActionType, ClusterEvent, QueueingHint
+from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, Status
+from k8slearn.scheduler.plugins.helper import default_normalize_score
+
+NAME = "TaintToleration"
+PRE_SCORE_STATE_KEY = "PreScore" + NAME
+ERR_REASON_UNTOLERATED = "node(s) had untolerated taint {%s: %s}"
+NO_SCHEDULE, NO_EXECUTE, PREFER_NO_SCHEDULE = "NoSchedule", "NoExecute", "PreferNoSchedule"
+
+
+def tolerates_taint(toleration: dict, taint: dict) -> bool:
+    """One toleration against one taint: effect and key must match (empty matches all), then
+    ``Exists`` matches any value and ``Equal`` (the default operator) needs the same value."""
+    effect = toleration.get("effect") or ""
+    if effect and effect != taint.get("effect"):
+        return False
+    key = toleration.get("key") or ""
+    if key and key != taint.get("key"):
+        return False
+    operator = toleration.get("operator") or "Equal"
+    if operator == "Equal":
+        return (toleration.get("value") or "") == (taint.get("value") or "")
+    return operator == "Exists"
+
+
+def tolerations_tolerate_taint(tolerations: Iterable[dict], taint: dict) -> bool:
+    return any(tolerates_taint(t, taint) for t in tolerations)
+
+
+def do_not_schedule(taint: dict) -> bool:
+    """The taints Filter cares about."""
+    return taint.get("effect") in (NO_SCHEDULE, NO_EXECUTE)
+
+
+def find_matching_untolerated_taint(taints: Iterable[dict], tolerations: Iterable[dict],
+                                    inclusion: Callable[[dict], bool] = do_not_schedule) -> dict | None:
+    """The first taint (in the node's order) that ``inclusion`` selects and no toleration tolerates."""
+    tolerations = list(tolerations)
+    for taint in taints:
+        if inclusion(taint) and not tolerations_tolerate_taint(tolerations, taint):
+            return taint
+    return None
+
+
+def tolerations(pod: dict) -> list:
+    return (pod.get("spec") or {}).get("tolerations") or []
+
+
+def untolerated_taint(pod: dict, node: dict) -> dict | None:
+    """The predicate: the NoSchedule/NoExecute taint that keeps ``pod`` off ``node``, or None."""
+    return find_matching_untolerated_taint((node.get("spec") or {}).get("taints") or (), tolerations(pod))
+
+
+def fits(pod: dict, node: dict) -> bool:
+    return untolerated_taint(pod, node) is None
+
+
+def count_intolerable_taints_prefer_no_schedule(taints: Iterable[dict], tolerations: Iterable[dict]) -> int:
+    tolerations = list(tolerations)
+    return sum(1 for t in taints
+               if t.get("effect") == PREFER_NO_SCHEDULE and not tolerations_tolerate_taint(tolerations, t))
+
+
+class TaintToleration:
+    """Filter, PreScore, Score, NormalizeScore (score weight 3 in the default profile)."""
+
+    name = NAME
+
+    def __init__(self, handle: Any = None) -> None:
+        self.handle = handle
+
+    def filter(self, state: CycleState, pod: dict, node_info: Any) -> Status:
+        if not node_info.taints:  # most nodes have no taints at all
+            return SUCCESS
+        taint = find_matching_untolerated_taint(node_info.taints, tolerations(pod))
+        if taint is None:
+            return SUCCESS
+        return Status(Code.UnschedulableAndUnresolvable,
+                      ERR_REASON_UNTOLERATED % (taint.get("key", ""), taint.get("value") or ""))
+
+    def pre_score(self, state: CycleState, pod: dict, nodes: list) -> Status:
+        # Only tolerations that can match a PreferNoSchedule taint matter for scoring.
+        state[PRE_SCORE_STATE_KEY] = [t for t in tolerations(pod)
+                                      if (t.get("effect") or "") in ("", PREFER_NO_SCHEDULE)]
+        return SUCCESS
+
+    def score(self, state: CycleState, pod: dict, node_info: Any) -> int:
+        if not node_info.taints:
+            return 0
+        return count_intolerable_taints_prefer_no_schedule(node_info.taints, state[PRE_SCORE_STATE_KEY])
+
+    def normalize_score(self, state: CycleState, pod: dict, scores: dict) -> Status:
+        default_normalize_score(100, True, scores)  # more untolerated taints = lower score
+        return SUCCESS
+
+    # -- requeueing --------------------------------------------------------------------------
+    def events_to_register(self) -> list:
+        return [(ClusterEvent(NODE, ActionType.Add | ActionType.Update), self.is_schedulable_after_node_change),
+                (ClusterEvent(POD, ActionType.UpdatePodTolerations), None)]
+
+    def is_schedulable_after_node_change(self, pod: dict, old: dict | None, new: dict) -> QueueingHint:
+        """Queue the pod only if the node went from untolerated to tolerated."""
+        was_untolerated = old is None or untolerated_taint(pod, old) is not None
+        if was_untolerated and untolerated_taint(pod, new) is None:
+            return QueueingHint.Queue
+        return QueueingHint.QueueSkip

@@ -1,0 +1,244 @@
+"""kube-scheduler: watches pods and nodes, and gives every pending pod a node.
+
+The scheduler sees the cluster only through two informers (nodes, pods). Their handlers sort
+what arrives:
+
+* a pod with no ``spec.nodeName``, for one of this scheduler's profiles -> the scheduling queue;
+* a pod with a node (bound by us, by another scheduler, or created with nodeName) -> the cache,
+  which counts its requests on that node (and confirms it if we had assumed it);
+* a node -> the cache; a new node, a removed taint, more allocatable... may also move waiting
+  pods back to the active queue.
+
+One process pops pods and runs :func:`~k8slearn.scheduler.schedule_one.schedule_one` on each::
+
+    while True:
+        pod = yield queue.pop()
+        schedule_one(scheduler, pod)
+
+Simplified: no leader election, no metrics, no KubeSchedulerConfiguration file; scheduling takes
+no simulated time (only the API server's watch delays do).
+
+Upstream: pkg/scheduler/scheduler.go, pkg/scheduler/eventhandlers.go, cmd/kube-scheduler
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, Callable, Iterable
+
+from k8slearn.client.informer import SharedInformerFactory
+from k8slearn.client.record import EventRecorder
+from k8slearn.scheduler.cache import Cache, Snapshot
+from k8slearn.scheduler.events import ASSIGNED_POD_DELETE, NODE_ADD, node_scheduling_properties_change
+from k8slearn.scheduler.explain import Attempt, Explanation
+from k8slearn.scheduler.framework import SUCCESS, Framework, Handle, Status
+from k8slearn.scheduler.profile import DEFAULT_SCHEDULER_NAME, Profile
+from k8slearn.scheduler.queue import SchedulingQueue
+from k8slearn.scheduler.schedule_one import COMPONENT, schedule_one
+from k8slearn.sim import Loop
+
+EXPLAIN_DETAIL_LIMIT = 1000  # attempts kept with per-node details; older ones keep only the outcome
+
+
+def assigned_pod(pod: dict) -> bool:
+    return bool((pod.get("spec") or {}).get("nodeName"))
+
+
+def terminated(pod: dict) -> bool:
+    # The real informer filters these out with a field selector (status.phase!=Succeeded,...).
+    return (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
+
+
+def filtering(accept: Callable[[dict], bool], on_add: Callable, on_update: Callable,
+              on_delete: Callable) -> tuple[Callable, Callable, Callable]:
+    """FilteringResourceEventHandler: an object that starts/stops matching is an add/delete."""
+    def add(obj: dict) -> None:
+        if accept(obj):
+            on_add(obj)
+
+    def update(old: dict, new: dict) -> None:
+        was, now = accept(old), accept(new)
+        if was and now:
+            on_update(old, new)
+        elif now:
+            on_add(new)
+        elif was:
+            on_delete(old)
+
+    def delete(obj: dict) -> None:
+        if accept(obj):
+            on_delete(obj)
+    return add, update, delete
+
+
+class Scheduler:
+    """The kube-scheduler component: ``Scheduler(loop, client).start()``."""
+
+    def __init__(self, loop: Loop, client: Any, recorder: EventRecorder | None = None,
+                 profiles: Iterable[Profile] | None = None, percentage_of_nodes_to_score: int = 0) -> None:
+        self.loop = loop
+        self.client = client
+        self.rng = loop.rng
+        self.percentage_of_nodes_to_score = percentage_of_nodes_to_score
+        self.cache = Cache()
+        self.snapshot = Snapshot()
+        self.handle = Handle(client, self.snapshot, loop.rng)
+        self._recorder = recorder
+        self.next_start_node_index = 0
+        self.attempts: OrderedDict[str, Attempt] = OrderedDict()
+        self._summaries: dict[str, Attempt] = {}
+        self.profiles: dict[str, Framework] = {}
+        self.set_profiles(profiles or [Profile()])
+        self.queue = SchedulingQueue(loop, self._less, self._hints(), self._pre_enqueue, self._profile_of)
+        self.informers = SharedInformerFactory(client)
+        self.node_informer = self.informers.informer("nodes")
+        self.pod_informer = self.informers.informer("pods")
+        self.pod_lister = self.pod_informer.lister
+        self._processes: list = []
+        self.running = False
+
+    # -- profiles ----------------------------------------------------------------------------
+    def set_profiles(self, profiles: Iterable[Profile]) -> None:
+        """Use these profiles from now on (like restarting kube-scheduler with a new config)."""
+        frameworks = {}
+        for profile in profiles:
+            if profile.scheduler_name in frameworks:
+                raise ValueError(f"duplicate profile with scheduler name {profile.scheduler_name!r}")
+            frameworks[profile.scheduler_name] = Framework(profile, self.handle)
+        sorts = {type(f.queue_sort) for f in frameworks.values()}
+        if len(sorts) > 1:
+            raise ValueError("all profiles must use the same queue sort plugin")
+        self.profiles = frameworks
+        self._recorders = {name: (self._recorder if self._recorder and name == DEFAULT_SCHEDULER_NAME
+                                  else EventRecorder(self.client, name, clock=lambda: self.loop.now))
+                           for name in frameworks}
+        if hasattr(self, "queue"):
+            self.queue.less, self.queue.hints = self._less, self._hints()
+
+    def _less(self, a: Any, b: Any) -> bool:
+        return next(iter(self.profiles.values())).less(a, b)
+
+    def _hints(self) -> dict:
+        return {name: fwk.events_to_register() for name, fwk in self.profiles.items()}
+
+    def _profile_of(self, pod: dict) -> str:
+        return (pod.get("spec") or {}).get("schedulerName") or DEFAULT_SCHEDULER_NAME
+
+    def _pre_enqueue(self, pod: dict) -> Status:
+        fwk = self.framework_for_pod(pod)
+        return fwk.run_pre_enqueue_plugins(pod) if fwk else SUCCESS
+
+    def framework_for_pod(self, pod: dict) -> Framework | None:
+        return self.profiles.get(self._profile_of(pod))
+
+    def responsible_for_pod(self, pod: dict) -> bool:
+        return self._profile_of(pod) in self.profiles
+
+    def recorder_for(self, fwk: Framework) -> EventRecorder:
+        return self._recorders[fwk.profile_name]
+
+    # -- running -----------------------------------------------------------------------------
+    def start(self) -> "Scheduler":
+        """Register the handlers, list+watch nodes and pods, and start scheduling."""
+        if self.running:
+            return self
+        self.running = True
+        self.node_informer.add_event_handler(self.add_node_to_cache, self.update_node_in_cache, self.delete_node_from_cache)
+        self.pod_informer.add_event_handler(*filtering(
+            lambda p: assigned_pod(p) and not terminated(p),
+            self.add_pod_to_cache, self.update_pod_in_cache, self.delete_pod_from_cache))
+        self.pod_informer.add_event_handler(*filtering(
+            lambda p: not assigned_pod(p) and not terminated(p) and self.responsible_for_pod(p),
+            self.add_pod_to_scheduling_queue, self.update_pod_in_scheduling_queue, self.delete_pod_from_scheduling_queue))
+        self.queue.closed = False
+        self.informers.start()
+        self._processes = [self.loop.spawn(self._run(), COMPONENT),
+                           self.loop.spawn(self.queue.run_periodic_flush(), f"{COMPONENT}/flush", periodic=True)]
+        return self
+
+    def stop(self) -> None:
+        """Halt: no more watching, no more scheduling (pods in the queue stay pending)."""
+        self.running = False
+        self.informers.stop()
+        self.queue.close()
+        for process in self._processes:
+            process.stop()
+        self._processes = []
+
+    def _run(self):
+        while self.running:
+            pinfo = yield self.queue.pop()
+            if pinfo is not None and self.running:
+                schedule_one(self, pinfo)
+
+    # -- informer handlers (eventhandlers.go) ------------------------------------------------
+    def add_node_to_cache(self, node: dict) -> None:
+        self.cache.add_node(node)
+        self.queue.move_all_to_active_or_backoff_queue(NODE_ADD, None, node)
+
+    def update_node_in_cache(self, old: dict, new: dict) -> None:
+        self.cache.update_node(old, new)
+        for event in node_scheduling_properties_change(new, old):
+            self.queue.move_all_to_active_or_backoff_queue(event, old, new)
+
+    def delete_node_from_cache(self, node: dict) -> None:
+        self.cache.remove_node(node)
+
+    def add_pod_to_cache(self, pod: dict) -> None:
+        self.cache.add_pod(pod)
+        self.queue.assigned_pod_added(pod)
+
+    def update_pod_in_cache(self, old: dict, new: dict) -> None:
+        self.cache.update_pod(old, new)
+        self.queue.assigned_pod_updated(old, new)
+
+    def delete_pod_from_cache(self, pod: dict) -> None:
+        self.cache.remove_pod(pod)
+        self.queue.move_all_to_active_or_backoff_queue(ASSIGNED_POD_DELETE, pod, None)
+
+    def add_pod_to_scheduling_queue(self, pod: dict) -> None:
+        self.queue.add(pod)
+
+    def update_pod_in_scheduling_queue(self, old: dict, new: dict) -> None:
+        if old["metadata"].get("resourceVersion") == new["metadata"].get("resourceVersion"):
+            return
+        if self.cache.is_assumed_pod(new):  # we already placed it; the bound version is on its way
+            return
+        self.queue.update(old, new)
+
+    def delete_pod_from_scheduling_queue(self, pod: dict) -> None:
+        self.queue.delete(pod)
+
+    # -- explain -----------------------------------------------------------------------------
+    def record_attempt(self, attempt: Attempt) -> None:
+        """Keep the latest attempt per pod; only the newest EXPLAIN_DETAIL_LIMIT keep node details."""
+        attempts = self.attempts
+        attempts.pop(attempt.pod_key, None)
+        attempts[attempt.pod_key] = attempt
+        if len(attempts) > EXPLAIN_DETAIL_LIMIT:
+            oldest = attempts.popitem(last=False)[1]
+            oldest.node_to_status, oldest.feasible, oldest.scores, oldest.totals = {}, [], [], []
+            self._summaries[oldest.pod_key] = oldest
+
+    def explain(self, name: str, namespace: str = "default") -> Explanation:
+        """The last scheduling attempt for pod ``namespace/name``: filters, scores, and the choice."""
+        key = f"{namespace}/{name}"
+        attempt = self.attempts.get(key)
+        if attempt is not None:
+            return Explanation(attempt)
+        summary = self._summaries.get(key)
+        if summary is not None:
+            return Explanation(summary, note="(Per-node details were dropped: only the newest "
+                               f"{EXPLAIN_DETAIL_LIMIT} attempts keep them.)")
+        pod = self.pod_lister.get(name, namespace)
+        if pod is not None and assigned_pod(pod):
+            return Explanation(None, key, f"Pod {key} was not placed by this scheduler: it was created with "
+                               f"spec.nodeName {pod['spec']['nodeName']!r} (or bound by another scheduler).")
+        if pod is not None and not self.responsible_for_pod(pod):
+            return Explanation(None, key, f"Pod {key} asks for scheduler {self._profile_of(pod)!r}, which this "
+                               "scheduler does not run: it stays Pending.")
+        return Explanation(None, key)
+
+    def pending(self) -> dict[str, list[str]]:
+        """Pod keys waiting in activeQ, backoffQ and unschedulablePods."""
+        return self.queue.pending_pods()

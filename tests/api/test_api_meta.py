@@ -1,0 +1,120 @@
+"""Metadata helpers: simulated time, UIDs, generated names, owner references and frozen objects."""
+
+import copy
+import json
+import pickle
+import random
+import re
+
+import pytest
+import yaml
+
+from k8slearn.api.meta import (
+    ALPHANUMS, READ_ONLY_MSG, FrozenDict, FrozenList, freeze, generate_name, micro_timestamp, namespaced_name,
+    new_uid, owner_reference, parse_timestamp, thaw, timestamp,
+)
+
+TIMES = [
+    (0, "2026-01-05T09:00:00Z", "time zero is the epoch"),
+    (30.9, "2026-01-05T09:00:30Z", "timestamps keep whole seconds"),
+    (86400, "2026-01-06T09:00:00Z", "a day later is the next date"),
+]
+
+
+@pytest.mark.parametrize("seconds,text", [t[:2] for t in TIMES], ids=[t[2] for t in TIMES])
+def test_timestamp_is_rfc3339_from_the_epoch(seconds, text):
+    assert timestamp(seconds) == text
+
+
+def test_micro_timestamps_keep_microseconds_and_parse_back():
+    assert micro_timestamp(1.25) == "2026-01-05T09:00:01.250000Z"
+    assert parse_timestamp(micro_timestamp(1.25)) == 1.25 and parse_timestamp(timestamp(90)) == 90
+
+
+def test_uids_are_uuid4_shaped_and_reproducible():
+    uid = new_uid(random.Random(7))
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", uid)
+    assert uid == new_uid(random.Random(7)) != new_uid(random.Random(8))
+
+
+def test_generate_name_adds_five_characters_from_the_vowel_free_alphabet():
+    name = generate_name("web-", random.Random(3))
+    assert name.startswith("web-") and len(name) == 9 and set(name[4:]) <= set(ALPHANUMS)
+    assert name == generate_name("web-", random.Random(3))
+
+
+def test_generate_name_cuts_the_base_to_58_characters():
+    assert len(generate_name("x" * 80, random.Random(0))) == 63
+
+
+def test_the_alphabet_has_no_vowels_and_no_confusable_digits():
+    assert ALPHANUMS == "bcdfghjklmnpqrstvwxz2456789"
+
+
+def test_owner_reference_points_at_the_controller():
+    rs = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "web-1", "uid": "u-1"}}
+    assert owner_reference(rs) == {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-1", "uid": "u-1",
+                                   "controller": True, "blockOwnerDeletion": True}
+
+
+KEYS = [
+    ({"metadata": {"name": "web", "namespace": "default"}}, "default/web", "a namespaced object keys as ns/name"),
+    ({"metadata": {"name": "node-1"}}, "node-1", "a cluster-scoped object keys as its name"),
+]
+
+
+@pytest.mark.parametrize("obj,key", [k[:2] for k in KEYS], ids=[k[2] for k in KEYS])
+def test_namespaced_name(obj, key):
+    assert namespaced_name(obj) == key
+
+
+POD = {"metadata": {"name": "web", "labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "ports": [1]}]}}
+MUTATIONS = [
+    (lambda o: o.__setitem__("x", 1), "setting a key"),
+    (lambda o: o["metadata"]["labels"].update(app="db"), "updating a nested dict"),
+    (lambda o: o["metadata"].pop("name"), "popping a key"),
+    (lambda o: o.setdefault("status", {}), "setdefault"),
+    (lambda o: o.clear(), "clearing"),
+    (lambda o: o["spec"]["containers"].append({}), "appending to a list"),
+    (lambda o: o["spec"]["containers"][0]["ports"].__setitem__(0, 2), "assigning into a nested list"),
+    (lambda o: o["spec"]["containers"].sort(), "sorting a list"),
+    (lambda o: o["metadata"].__delitem__("name"), "deleting a key"),
+]
+
+
+@pytest.mark.parametrize("mutate", [m[0] for m in MUTATIONS], ids=[f"{m[1]} on a frozen object raises" for m in MUTATIONS])
+def test_a_frozen_object_refuses_every_change(mutate):
+    frozen = freeze(POD)
+    with pytest.raises(TypeError) as err:
+        mutate(frozen)
+    assert str(err.value) == READ_ONLY_MSG
+
+
+def test_augmented_assignment_on_a_frozen_list_raises():
+    frozen = freeze(POD)
+    with pytest.raises(TypeError):
+        containers = frozen["spec"]["containers"]
+        containers += [{}]
+
+
+def test_a_frozen_object_reads_compares_and_serializes_like_the_original():
+    frozen = freeze(POD)
+    assert frozen == POD and isinstance(frozen["spec"]["containers"], FrozenList)
+    assert json.loads(json.dumps(frozen)) == POD
+    assert yaml.safe_load(yaml.safe_dump(frozen)) == POD
+    assert pickle.loads(pickle.dumps(frozen)) == POD
+
+
+def test_thaw_gives_a_deep_mutable_copy():
+    frozen = freeze(POD)
+    copy_ = thaw(frozen)
+    copy_["metadata"]["labels"]["app"] = "db"
+    copy_["spec"]["containers"].append({"name": "d"})
+    assert type(copy_) is dict and type(copy_["spec"]["containers"]) is list
+    assert frozen["metadata"]["labels"]["app"] == "web" and len(frozen["spec"]["containers"]) == 1
+
+
+def test_freezing_a_frozen_object_reuses_it_and_deepcopy_is_free():
+    frozen = freeze(POD)
+    assert freeze(frozen) is frozen and copy.deepcopy(frozen) is frozen
+    assert isinstance(freeze({"a": 1}), FrozenDict)

@@ -1,0 +1,196 @@
+"""Pod validation on create and update, with the API server's exact messages."""
+
+import copy
+
+import pytest
+
+from k8slearn.api import errors
+from k8slearn.api.resources import lookup
+from k8slearn.api.validation import validate
+
+from apikit import prepared
+
+SUBDOMAIN = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must "
+             "start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
+             "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
+
+
+def pod(name="web", containers=None, **spec) -> dict:
+    obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+           "spec": {"containers": containers if containers is not None else [{"name": "web", "image": "nginx"}], **spec}}
+    return prepared(obj)
+
+
+def errors_of(obj, old=None) -> list[str]:
+    return [e.error() for e in validate(obj, old)]
+
+
+CREATE = [
+    (pod(), [], "a pod with one named container and an image is valid"),
+    (pod(containers=[{"name": "web"}]), ["spec.containers[0].image: Required value"], "a container without an image"),
+    (pod(containers=[]), ["spec.containers: Required value"], "a pod without containers"),
+    (pod(containers=[{"image": "nginx"}]), ["spec.containers[0].name: Required value"], "a container without a name"),
+    (pod(containers=[{"name": "a", "image": "x"}, {"name": "a", "image": "y"}]),
+     ['spec.containers[1].name: Duplicate value: "a"'], "two containers with the same name"),
+    (pod(containers=[{"name": "a", "image": "x", "ports": [{"containerPort": 70000}]}]),
+     ["spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive"],
+     "a container port above 65535"),
+    (pod(containers=[{"name": "a", "image": "x", "ports": [{"containerPort": 80, "protocol": "HTTP"}]}]),
+     ['spec.containers[0].ports[0].protocol: Unsupported value: "HTTP": supported values: "SCTP", "TCP", "UDP"'],
+     "an unknown port protocol"),
+    (pod(restartPolicy="Sometimes"),
+     ['spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"'],
+     "an unknown restart policy"),
+    (pod(dnsPolicy="Google"),
+     ['spec.dnsPolicy: Unsupported value: "Google": supported values: "ClusterFirstWithHostNet", "ClusterFirst", '
+      '"Default", "None"'], "an unknown DNS policy"),
+    (pod(containers=[{"name": "a", "image": "x", "resources": {"requests": {"cpu": "2"}, "limits": {"cpu": "1"}}}]),
+     ['spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1'],
+     "a cpu request above its limit"),
+    (pod(containers=[{"name": "a", "image": "x", "resources": {"requests": {"memory": "-1Gi"}}}]),
+     ['spec.containers[0].resources.requests[memory]: Invalid value: "-1Gi": must be greater than or equal to 0'],
+     "a negative memory request"),
+    (pod(containers=[{"name": "a", "image": "x", "resources": {"requests": {"gpu": "1"}}}]),
+     ['spec.containers[0].resources.requests[gpu]: Invalid value: "gpu": must be a standard resource type or fully qualified',
+      'spec.containers[0].resources.requests[gpu]: Invalid value: "gpu": must be a standard resource for containers'],
+     "an unqualified non-standard resource name"),
+    (pod(containers=[{"name": "Web", "image": "x"}]),
+     ['spec.containers[0].name: Invalid value: "Web": a lowercase RFC 1123 label must consist of lower case '
+      "alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or "
+      "'123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"], "an uppercase container name"),
+    (pod(containers=[{"name": "a", "image": " nginx"}]),
+     ['spec.containers[0].image: Invalid value: " nginx": must not have leading or trailing whitespace'],
+     "an image with a leading space"),
+    (pod(tolerations=[{"key": "a", "operator": "Exists", "value": "x"}]),
+     ["spec.tolerations[0].operator: Invalid value: \"x\": value must be empty when `operator` is 'Exists'"],
+     "an Exists toleration with a value"),
+    (pod(tolerations=[{"operator": "Equal", "value": "x"}]),
+     ['spec.tolerations[0].operator: Invalid value: "Equal": operator must be Exists when `key` is empty, which means '
+      '"match all values and all keys"'], "a keyless toleration that is not Exists"),
+    (pod(nodeSelector={"disk": "fast ssd"}),
+     ['spec.nodeSelector: Invalid value: "fast ssd": a valid label must be an empty string or consist of alphanumeric '
+      "characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or "
+      "'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"],
+     "a node selector value with a space"),
+    (pod(affinity={"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": []}}}),
+     ["spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: Required value: "
+      "must have at least one node selector term"], "required node affinity without terms"),
+    (pod(affinity={"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+        {"weight": 0, "podAffinityTerm": {"topologyKey": "kubernetes.io/hostname"}}]}}),
+     ["spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 0: "
+      "must be in the range 1-100"], "a preferred anti-affinity term with weight zero"),
+    (pod(containers=[{"name": "a", "image": "x", "volumeMounts": [{"name": "data", "mountPath": "/data"}]}]),
+     ['spec.containers[0].volumeMounts[0].name: Not found: "data"'], "a mount of a volume that does not exist"),
+    (pod(activeDeadlineSeconds=0),
+     ["spec.activeDeadlineSeconds: Invalid value: 0: must be between 1 and 2147483647, inclusive"],
+     "a zero active deadline"),
+]
+
+
+@pytest.mark.parametrize("obj,expected", [c[:2] for c in CREATE], ids=[c[2] for c in CREATE])
+def test_pod_create_validation(obj, expected):
+    assert errors_of(obj) == expected
+
+
+def test_a_pod_missing_its_image_gets_the_full_invalid_status():
+    err = errors.invalid(lookup("pods"), "web", validate(pod(containers=[{"name": "web"}])))
+    assert str(err) == 'Pod "web" is invalid: spec.containers[0].image: Required value'
+    assert err.status["details"]["causes"] == [
+        {"reason": "FieldValueRequired", "message": "Required value", "field": "spec.containers[0].image"}]
+
+
+def test_a_pod_named_my_pod_gets_the_rfc_1123_subdomain_message():
+    err = errors.invalid(lookup("pods"), "My_Pod", validate(pod(name="My_Pod")))
+    assert str(err) == f'Pod "My_Pod" is invalid: metadata.name: Invalid value: "My_Pod": {SUBDOMAIN}'
+
+
+METADATA = [
+    ({}, ["metadata.name: Required value: name or generateName is required"], "a pod without a name"),
+    ({"generateName": "Web-"}, ['metadata.generateName: Invalid value: "Web-": ' + SUBDOMAIN,
+                                "metadata.name: Required value: name or generateName is required"],
+     "a bad generateName is checked with its trailing dash masked"),
+    ({"name": "web", "labels": {"app": "a b"}},
+     ['metadata.labels: Invalid value: "a b": a valid label must be an empty string or consist of alphanumeric '
+      "characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or "
+      "'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"],
+     "a label value with a space"),
+    ({"name": "web", "annotations": {"bad key!": "x"}},
+     ['metadata.annotations: Invalid value: "bad key!": name part must consist of alphanumeric characters, '
+      "'-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or "
+      "'123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"],
+     "an annotation key with a space"),
+    ({"name": "web", "finalizers": ["custom"]},
+     ['metadata.finalizers[0]: Invalid value: "custom": name is neither a standard finalizer name nor is it fully '
+      "qualified"], "an unqualified custom finalizer"),
+    ({"name": "web", "namespace": "Dev"},
+     ['metadata.namespace: Invalid value: "Dev": a lowercase RFC 1123 label must consist of lower case alphanumeric '
+      "characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', "
+      "regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"], "an uppercase namespace"),
+]
+
+
+@pytest.mark.parametrize("meta,expected", [m[:2] for m in METADATA], ids=[m[2] for m in METADATA])
+def test_object_meta_validation(meta, expected):
+    obj = pod()
+    obj["metadata"] = meta
+    assert errors_of(obj) == expected
+
+
+FORBIDDEN_PREFIX = ("spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,"
+                    "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to "
+                    "existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was "
+                    "previously negative)\n")
+
+
+def _updated(change) -> tuple[dict, dict]:
+    old = pod(tolerations=[{"key": "a", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 30}])
+    old["metadata"]["resourceVersion"] = "5"
+    new = copy.deepcopy(old)
+    change(new)
+    return prepared(new), old
+
+
+UPDATES = [
+    (lambda p: p["spec"]["containers"][0].update(image="nginx:1.27"), [], "changing a container image is allowed"),
+    (lambda p: p["spec"].update(activeDeadlineSeconds=60), [], "setting an active deadline is allowed"),
+    (lambda p: p["spec"]["tolerations"].append({"key": "b", "operator": "Exists"}), [], "adding a toleration is allowed"),
+    (lambda p: p["spec"]["tolerations"][0].update(tolerationSeconds=60), [],
+     "changing only tolerationSeconds is allowed"),
+    (lambda p: p["metadata"].update(labels={"app": "web"}), [], "changing labels is allowed"),
+    (lambda p: p["spec"]["tolerations"][0].update(key="c"),
+     ["spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds"],
+     "changing a toleration's key is forbidden"),
+    (lambda p: p["spec"]["containers"].append({"name": "side", "image": "busybox"}),
+     ["spec.containers: Forbidden: pod updates may not add or remove containers"], "adding a container is forbidden"),
+    (lambda p: p["metadata"].update(name="web2"),
+     ['metadata.name: Invalid value: "web2": field is immutable'], "renaming is forbidden"),
+    (lambda p: p["metadata"].update(uid="other"),
+     ['metadata.uid: Invalid value: "other": field is immutable'], "changing the uid is forbidden"),
+]
+
+
+@pytest.mark.parametrize("change,expected", [u[:2] for u in UPDATES], ids=[u[2] for u in UPDATES])
+def test_pod_update_validation(change, expected):
+    new, old = _updated(change)
+    assert errors_of(new, old) == expected
+
+
+def test_changing_any_other_field_of_a_pod_gets_the_forbidden_message_and_a_diff():
+    new, old = _updated(lambda p: p["spec"]["containers"][0].update(ports=[{"containerPort": 80, "protocol": "TCP"}]))
+    [message] = errors_of(new, old)
+    assert message.startswith(FORBIDDEN_PREFIX + "  core.PodSpec{\n")
+    assert '- \tContainers: [{"image": "nginx"' in message and "+ \tContainers: " in message
+
+
+def test_changing_the_node_name_is_a_forbidden_pod_update():
+    new, old = _updated(lambda p: p["spec"].update(nodeName="node-2"))
+    [message] = errors_of(new, old)
+    assert message.startswith(FORBIDDEN_PREFIX) and '+ \tNodeName: "node-2",' in message
+
+
+def test_raising_an_active_deadline_is_rejected():
+    new, old = _updated(lambda p: p["spec"].update(activeDeadlineSeconds=60))
+    newer = copy.deepcopy(new)
+    newer["spec"]["activeDeadlineSeconds"] = 120
+    assert errors_of(newer, new) == [
+        "spec.activeDeadlineSeconds: Invalid value: 120: must be less than or equal to previous value"]

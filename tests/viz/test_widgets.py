@@ -1,0 +1,126 @@
+"""ClusterView: the panel builds, and each button changes what it should (callbacks called directly)."""
+
+import pytest
+from vizkit import FakeCluster
+
+pytest.importorskip("ipywidgets")
+
+from k8slearn.viz.widgets import BUTTONS, ClusterView  # noqa: E402
+
+
+@pytest.fixture
+def view():
+    return ClusterView(FakeCluster())
+
+
+def test_the_panel_has_exactly_the_buttons_the_browser_test_clicks(view):
+    import ipywidgets
+
+    assert isinstance(view.widget, ipywidgets.VBox)
+    assert list(view.buttons) == list(BUTTONS) == [
+        "Step", "Run 10 s", "Settle", "Add node", "Stop node", "Start node", "Apply YAML"]
+    assert all(b.description == name for name, b in view.buttons.items())
+    assert view.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "3 worker nodes and 1 control-plane node" in view.alt.value
+
+
+def test_the_node_chooser_lists_the_nodes_and_starts_on_a_worker(view):
+    assert list(view.nodes.options) == ["control-plane", "node-1", "node-2", "node-3"]
+    assert view.nodes.value == "node-1"
+
+
+def test_step_advances_the_cluster_and_shows_the_step(view):
+    view.buttons["Step"].click()
+    assert view.cluster.now == 0.5
+    assert "kube-scheduler → bind → pod/default/big-job" in view.status.value
+    assert "kube-scheduler → bind → pod/default/big-job" in view.log.value
+
+
+def test_run_10_s_advances_simulated_time_by_ten_seconds(view):
+    view.buttons["Run 10 s"].click()
+    assert view.cluster.now == 10.0
+    assert "t = 10.0 s" in view.status.value
+
+
+def test_settle_reports_the_time_it_advanced_and_redraws(view):
+    before = view.image.value
+    view.buttons["Settle"].click()
+    assert "Settled after 3.0 simulated seconds" in view.status.value
+    assert "7 pods: 6 Running on node-1..3, 1 Terminating on node-3." in view.alt.value
+    assert view.image.value != before
+
+
+def test_add_node_adds_a_column_and_changes_the_picture(view):
+    before = view.image.value
+    view.buttons["Add node"].click()
+    assert view.cluster.node_names()[-1] == "node-4"
+    assert view.nodes.value == "node-4" and "node-4" in view.nodes.options
+    assert "4 worker nodes" in view.alt.value
+    assert view.image.value != before
+    assert view.picture.rebuilds == 2
+
+
+@pytest.mark.parametrize("button, ready", [("Stop node", "Unknown"), ("Start node", "True")],
+                         ids=["stop node powers the chosen node off", "start node powers it on again"])
+def test_stop_and_start_act_on_the_chosen_node(view, button, ready):
+    view.nodes.value = "node-2"
+    view.buttons["Stop node"].click()
+    if button == "Start node":
+        view.buttons["Start node"].click()
+    node = next(n for n in view.cluster.store["nodes"] if n["metadata"]["name"] == "node-2")
+    assert node["status"]["conditions"][0]["status"] == ready
+    assert ("node-2 NotReady" in view.alt.value) == (ready != "True")
+
+
+def test_apply_yaml_creates_objects_and_shows_kubectl_output(view):
+    view.yaml.value = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: hello\nspec:\n  containers:\n  - name: c\n" \
+                      "    image: nginx\n"
+    view.buttons["Apply YAML"].click()
+    assert "pod/hello created" in view.result.value
+    assert "exit code 0" in view.status.value
+    assert "8 pods" in view.alt.value
+
+
+def test_bad_yaml_shows_the_error_in_the_panel(view):
+    view.yaml.value = "kind: [unclosed"
+    view.buttons["Apply YAML"].click()
+    assert "error: error parsing STDIN" in view.result.value
+    assert "exit code 1" in view.status.value
+
+
+@pytest.mark.parametrize("setup, button, message", [
+    (lambda v: setattr(v.yaml, "value", "  "), "Apply YAML", "Apply YAML failed: ValueError: the YAML box is empty"),
+    (lambda v: setattr(v.nodes, "value", None), "Stop node", "Stop node failed: ValueError: choose a node first"),
+    (lambda v: v.cluster.store["nodes"].pop(), "Stop node", "Stop node failed: KeyError"),
+], ids=[
+    "applying an empty box explains itself instead of raising",
+    "stopping without a chosen node explains itself instead of raising",
+    "an exception from the cluster is shown, not raised",
+])
+def test_callbacks_never_raise_into_the_frontend(view, setup, button, message):
+    view.nodes.value = "node-3"
+    setup(view)
+    view.buttons[button].click()
+    assert message in view.status.value
+    assert not any(b.disabled for b in view.buttons.values())
+
+
+def test_the_log_shows_only_the_last_twelve_steps(view):
+    for _ in range(15):
+        view.buttons["Step"].click()
+    lines = view.log.value.split("<pre")[1].split(">", 1)[1].split("</pre>")[0].splitlines()
+    assert len(lines) == 12
+    assert lines[-1].strip().startswith("7.500  kube-scheduler → bind")
+
+
+def test_a_cell_ending_with_the_view_shows_the_panel(view):
+    bundle = view._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == view.widget.model_id
+
+
+def test_redraws_reuse_the_figure(view):
+    figure = view.picture.figure
+    for name in ("Step", "Run 10 s", "Settle"):
+        view.buttons[name].click()
+    assert view.picture.figure is figure and view.picture.rebuilds == 1

@@ -1,0 +1,74 @@
+"""The picture and the panel on a real k8slearn.Cluster (read through its API only)."""
+
+import pytest
+
+from k8slearn import Cluster
+from k8slearn.viz import ClusterView, render_png, snapshot, summary
+
+pytest.importorskip("ipywidgets")
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx
+"""
+
+
+@pytest.fixture(scope="module")
+def settled():
+    cluster = Cluster(workers=3, seed=0)
+    cluster.settle()
+    return cluster
+
+
+def test_the_snapshot_of_a_new_cluster_has_its_nodes_control_plane_first(settled):
+    snap = snapshot(settled)
+    assert [n.name for n in snap.nodes][:1] == ["control-plane"]
+    assert sorted(n.name for n in snap.nodes if not n.control_plane) == ["node-1", "node-2", "node-3"]
+    assert all(n.ready == "True" for n in snap.nodes)
+    assert snap.now == settled.now
+
+
+def test_the_alt_text_of_a_new_cluster(settled):
+    assert summary(settled).startswith("3 worker nodes and 1 control-plane node, all Ready;")
+
+
+def test_the_same_seed_draws_the_same_picture():
+    first, second = Cluster(workers=2, seed=3), Cluster(workers=2, seed=3)
+    first.settle()
+    second.settle()
+    assert render_png(first) == render_png(second)
+
+
+def test_apply_settle_add_stop_through_the_panel():
+    view = ClusterView(Cluster(workers=3, seed=0), selector="app=web")
+    view.yaml.value = DEPLOYMENT
+    view.buttons["Apply YAML"].click()
+    assert "deployment.apps/web created" in view.result.value
+    view.buttons["Settle"].click()
+    assert "3 pods matching app=web: 3 Running" in view.alt.value, view.status.value
+    before = view.image.value
+    view.buttons["Add node"].click()
+    assert view.nodes.value == "node-4" and "4 worker nodes" in view.alt.value
+    assert view.image.value != before
+    view.nodes.value = "node-4"
+    view.buttons["Stop node"].click()
+    for _ in range(6):
+        view.buttons["Run 10 s"].click()
+    assert "node-4 NotReady" in view.alt.value, view.alt.value
+    view.buttons["Step"].click()
+    assert "failed" not in view.status.value
+    assert "→" in view.log.value
