@@ -7,7 +7,7 @@ and from then on talks only to the API server, as in a kubeadm cluster:
 >>> cluster.node_names()
 ['control-plane', 'node-1', 'node-2']
 >>> print(cluster.kubectl("get nodes").stdout.splitlines()[1])  # doctest: +NORMALIZE_WHITESPACE
-control-plane   Ready    control-plane   2s    v1.32.0
+control-plane   Ready    control-plane   0s    v1.32.0
 
 Time is simulated: nothing moves until you call :meth:`step`, :meth:`run` or :meth:`settle`.
 

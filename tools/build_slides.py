@@ -162,6 +162,7 @@ def _exporter():
     for key, value in URLS.items():
         setattr(config.SlidesExporter, key, value)
     config.SlidesExporter.reveal_number = "c/t"
+    config.SlidesExporter.reveal_scroll = True  # tall slides (code + figure) scroll instead of overflowing
     config.TemplateExporter.extra_template_basedirs = [str(TEMPLATES)]
     return SlidesExporter(config=config, template_name=TEMPLATE)
 

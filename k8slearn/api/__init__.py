@@ -25,13 +25,18 @@ from k8slearn.api.meta import (
     EPOCH, FrozenDict, FrozenList, freeze, generate_name, micro_timestamp, namespaced_name, new_uid,
     owner_reference, parse_timestamp, thaw, timestamp,
 )
-from k8slearn.api.quantity import Quantity, cpu_millis, format_cpu, format_memory, memory_bytes, parse_quantity
-from k8slearn.api.resources import RESOURCES, NoKindMatchError, ResourceInfo, UnknownResourceError, by_kind, lookup
+from k8slearn.api.quantity import (
+    Quantity, cpu_millis, format_cpu, format_memory, memory_bytes, parse_quantity,
+)
+from k8slearn.api.resources import (
+    RESOURCES, NoKindMatchError, ResourceInfo, UnknownResourceError, by_kind, lookup,
+)
 from k8slearn.api.validation import decode_check, validate
 
 __all__ = [
     "ApiError", "EPOCH", "FieldError", "FieldSelector", "FrozenDict", "FrozenList", "NoKindMatchError",
-    "OPTIMISTIC_LOCK_MSG", "Path", "Quantity", "RESOURCES", "ResourceInfo", "Selector", "UnknownResourceError",
+    "OPTIMISTIC_LOCK_MSG", "Path", "Quantity", "RESOURCES", "ResourceInfo", "Selector",
+           "UnknownResourceError",
     "already_exists", "apply_defaults", "bad_request", "by_kind", "conflict", "cpu_millis", "decode_check",
     "expired", "forbidden", "format_cpu", "format_memory", "freeze", "generate_job_selector", "generate_name",
     "internal_error", "invalid", "lookup", "memory_bytes", "method_not_allowed", "micro_timestamp",

@@ -26,7 +26,8 @@ from typing import Iterable
 from k8slearn.api.field import FieldError, aggregate
 from k8slearn.api.resources import ResourceInfo
 
-OPTIMISTIC_LOCK_MSG = "the object has been modified; please apply your changes to the latest version and try again"
+OPTIMISTIC_LOCK_MSG = ("the object has been modified; please apply your changes to the latest version "
+                       "and try again")
 
 
 class ApiError(Exception):
@@ -97,7 +98,8 @@ def already_exists(info: ResourceInfo, name: str) -> ApiError:
 
 
 def conflict(info: ResourceInfo, name: str, detail: str = OPTIMISTIC_LOCK_MSG) -> ApiError:
-    return status_error(409, "Conflict", f'Operation cannot be fulfilled on {info.group_resource} "{name}": {detail}',
+    return status_error(409, "Conflict",
+                        f'Operation cannot be fulfilled on {info.group_resource} "{name}": {detail}',
                         _details(name, info.group, info.plural))
 
 

@@ -78,7 +78,8 @@ class FieldSelector:
             raise FieldSelectorError(FIELD_LABEL_NOT_SUPPORTED.format(bad[0]))
 
     def __str__(self) -> str:
-        return ",".join(f"{f}{'!=' if op == '!=' else '='}{escape_value(v)}" for f, op, v in self.requirements)
+        return ",".join(f"{f}{'!=' if op == '!=' else '='}{escape_value(v)}" for f, op,
+                        v in self.requirements)
 
     def __repr__(self) -> str:
         return f"FieldSelector({str(self)!r})"

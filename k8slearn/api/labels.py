@@ -109,10 +109,12 @@ def new_requirement(key: str, operator: str, values: Iterable[str] = ()) -> Requ
         errs.append(field.invalid(vpath, values, "values set must be empty for exists and does not exist"))
     elif operator in (GREATER_THAN, LESS_THAN):
         if len(values) != 1:
-            errs.append(field.invalid(vpath, values, "for 'Gt', 'Lt' operators, exactly one value is required"))
+            errs.append(field.invalid(vpath, values,
+                                      "for 'Gt', 'Lt' operators, exactly one value is required"))
         for i, v in enumerate(values):
             if not _is_int(v):
-                errs.append(field.invalid(vpath.index(i), v, "for 'Gt', 'Lt' operators, the value must be an integer"))
+                errs.append(field.invalid(vpath.index(i), v,
+                                          "for 'Gt', 'Lt' operators, the value must be an integer"))
     elif operator not in (IN, NOT_IN, EQUALS, DOUBLE_EQUALS, NOT_EQUALS, EXISTS, DOES_NOT_EXIST):
         errs.append(field.not_supported("operator", operator, BINARY_OPERATORS + [EXISTS, DOES_NOT_EXIST]))
     for i, v in enumerate(values):
@@ -190,7 +192,8 @@ def selector_from_label_selector(ls: dict | None) -> Selector:
     for expr in expressions:
         operator = expr.get("operator", "")
         if operator not in ops:
-            raise SelectorParseError(f"{field.go_quote(str(operator))} is not a valid label selector operator")
+            quoted = field.go_quote(str(operator))
+            raise SelectorParseError(f"{quoted} is not a valid label selector operator")
         reqs.append(new_requirement(expr.get("key", ""), ops[operator], list(expr.get("values") or [])))
     return Selector(reqs)
 

@@ -11,10 +11,10 @@ raises ``TypeError`` telling the reader to ``thaw`` (copy) first.
 >>> generate_name("web-7c4b4cb947-", random.Random(0))
 'web-7c4b4cb947-q7rcl'
 >>> pod = freeze({"metadata": {"labels": {"app": "web"}}})
->>> pod["metadata"]["labels"]["app"] = "db"
+>>> pod["metadata"]["labels"]["app"] = "db"  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-TypeError: this object is read-only (it comes from a cache); copy it with k8slearn.api.meta.thaw(obj) before changing it
+TypeError: this object is read-only (it comes from a cache); copy it with ... before changing it
 >>> thaw(pod)["metadata"]["labels"]["app"] = "db"
 
 Simplifies: UIDs are uuid4-shaped but drawn from the simulation's seeded RNG.

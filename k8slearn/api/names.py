@@ -83,7 +83,8 @@ def regex_error(msg: str, fmt: str, *examples: str) -> str:
     """RegexError: the message, the examples (each "'ex', ", joined by " or "), then the regex."""
     if not examples:
         return f"{msg} (regex used for validation is '{fmt}')"
-    return msg + " (e.g. " + " or ".join(f"'{e}', " for e in examples) + f"regex used for validation is '{fmt}')"
+    shown = " or ".join(f"'{e}', " for e in examples)
+    return f"{msg} (e.g. {shown}regex used for validation is '{fmt}')"
 
 
 def max_len_error(length: int) -> str:
@@ -151,7 +152,8 @@ def is_qualified_name(value: str) -> list[str]:
     elif _len(name) > QUALIFIED_NAME_MAX:
         errs.append("name part " + max_len_error(QUALIFIED_NAME_MAX))
     if not _full(_QUALIFIED_NAME, name):
-        errs.append("name part " + regex_error(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"))
+        errs.append("name part " + regex_error(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, "MyName", "my.name",
+                                               "123-abc"))
     return errs
 
 

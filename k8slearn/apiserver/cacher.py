@@ -55,6 +55,8 @@ def decode(value: bytes, mod_revision: int) -> dict:
     resourceVersion is written into the fresh metadata before anyone else can see it.
     """
     obj = json.loads(value, object_pairs_hook=_frozen_object)
+    if obj.__class__ is not FrozenDict:
+        raise ValueError("not a JSON object")
     meta = obj.get("metadata")
     if meta.__class__ is not FrozenDict:
         meta = FrozenDict()
@@ -194,7 +196,10 @@ class Cacher:
         self.listeners: list[Listener] = []
         self.revision = store.revision
         for kv in store.range(root):
-            self._apply(kv.key, decode(kv.value, kv.mod_revision), kv.mod_revision, notify=False)
+            try:
+                self._apply(kv.key, decode(kv.value, kv.mod_revision), kv.mod_revision, notify=False)
+            except ValueError:
+                continue
         self.events = 0
         self._watcher = store.watch(root, callback=self._on_event)
 
@@ -216,7 +221,10 @@ class Cacher:
         rev = kv.mod_revision
         self.revision = max(self.revision, rev)
         self.events += 1
-        obj = None if event.type == DELETE else decode(kv.value, rev)
+        try:
+            obj = None if event.type == DELETE else decode(kv.value, rev)
+        except ValueError:
+            return  # not JSON (someone wrote it with etcdctl): the cache keeps what it had
         self._apply(kv.key, obj, rev, notify=True)
 
     def _apply(self, key: str, obj: dict | None, rev: int, notify: bool) -> None:

@@ -32,7 +32,7 @@ import json
 from typing import Any, Callable
 
 from k8slearn.api import field
-from k8slearn.api.errors import ApiError, already_exists, conflict, invalid, not_found, status_error
+from k8slearn.api.errors import ApiError, already_exists, conflict, internal_error, invalid, not_found, status_error
 from k8slearn.api.meta import generate_name, new_uid, parse_timestamp, timestamp
 from k8slearn.api.resources import ResourceInfo
 from k8slearn.api.validation import validate
@@ -60,7 +60,11 @@ def encode(obj: dict) -> bytes:
 def decode(value: bytes, mod_revision: int) -> dict:
     """A stored object as a mutable dict, its resourceVersion set from the etcd ``mod_revision``."""
     obj = json.loads(value)
-    obj.setdefault("metadata", {})["resourceVersion"] = str(mod_revision)
+    if not isinstance(obj, dict):
+        raise ValueError("not a JSON object")
+    if not isinstance(obj.get("metadata"), dict):
+        obj["metadata"] = {}
+    obj["metadata"]["resourceVersion"] = str(mod_revision)
     return obj
 
 
@@ -108,7 +112,10 @@ class Registry:
         kv = self.store.get(info.key(namespace, name))
         if kv is None:
             raise not_found(info, name)
-        return decode(kv.value, kv.mod_revision), kv.mod_revision
+        try:
+            return decode(kv.value, kv.mod_revision), kv.mod_revision
+        except ValueError as e:
+            raise internal_error(f"unable to decode {kv.key}: {e}") from None
 
     def _put(self, key: str, obj: dict, expect_rev: int) -> int:
         result = self.store.txn([Compare(key, "mod_revision", "=", expect_rev)], [Put(key, encode(obj))])

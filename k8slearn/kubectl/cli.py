@@ -138,6 +138,9 @@ class Kubectl:
         except (KubectlError, Aggregate) as exc:
             ctx.err.append(render(exc))
             code = getattr(exc, "code", 1)
+        except LookupError as exc:  # UnknownResourceError / NoKindMatchError from the resource table
+            ctx.err.append(render(KubectlError(str(exc))))
+            code = 1
         except Exception as exc:  # an ApiError, or a bug: still a terminal-like answer
             if hasattr(exc, "status"):
                 ctx.err.append(render(exc))

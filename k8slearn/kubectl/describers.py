@@ -488,6 +488,15 @@ def describe_object(ctx: Context, resource: Any, obj: dict, show_events: bool = 
         return describe_daemonset(ctx, obj, events)
     if kind == "Service":
         return describe_service(ctx, obj, events)
+    from k8slearn.kubectl import describe_more
+
+    if kind == "Secret":
+        return describe_more.describe_secret(obj)
+    simple = {"Job": describe_more.describe_job, "ConfigMap": describe_more.describe_configmap,
+              "ServiceAccount": describe_more.describe_service_account,
+              "Endpoints": describe_more.describe_endpoints, "PriorityClass": describe_more.describe_priority_class}
+    if kind in simple:
+        return simple[kind](obj, events, now)
     return describe_generic(obj, events, now)
 
 
@@ -520,7 +529,10 @@ def run_describe(ctx: Context, args: list[str]) -> int:
             and errors[0].code == 404):
         matches = _by_prefix(ctx, targets[0])
         if matches:
-            groups, errors = [(targets[0], matches)], []
+            # DescribeMatchingResources: each description followed by a newline
+            for obj in matches:
+                ctx.print(describe_object(ctx, targets[0].resource, obj, ctx.flags["show-events"]))
+            return 0
     texts = [describe_object(ctx, t.resource, obj, ctx.flags["show-events"]) for t, objs in groups for obj in objs]
     ctx.print("\n\n".join(texts), end="")
     if not texts and not errors:

@@ -150,11 +150,13 @@ def _print_tables(ctx: Context, targets: list[Target], groups: list, errors: lis
     flags = ctx.flags
     multiple_kinds = len({id(t.resource) for t, _ in groups}) > 1 or flags["show-kind"]
     rendered = []
+    sticky_namespace = False  # kubectl's shared print flags keep NAMESPACE once a namespaced kind printed
     for target, objects in groups:
         if flags["sort-by"]:
             objects = _sorted(objects, flags["sort-by"])
         table = print_table(target.resource.plural, objects, ctx.now())
-        with_ns = all_ns and target.resource.namespaced
+        with_ns = all_ns and (target.resource.namespaced or sticky_namespace)
+        sticky_namespace = with_ns
         prefix = kind_prefix(target.resource) if multiple_kinds else ""
         rendered.append((table, objects, prefix, with_ns))
     text = render_table(rendered, wide=wide, label_columns=flags["label-columns"],

@@ -375,7 +375,7 @@ class PodWorkers:
         self.k.events.event(pod, "Normal", "Pulling", f"Pulling image \"{image}\"", field_path=field_path)
         state.waiting[name] = ("ContainerCreating", "")
         self.write_status(state)
-        result = yield self.runtime.pull_image(image)
+        result = yield self.runtime.pull_image(image, for_pod=f"pod/{state.namespace}/{state.name}")
         pod = self._current(state) or pod
         if isinstance(result, RuntimeError_):
             self.image_backoff.next(key, self.loop.now)

@@ -191,10 +191,12 @@ class ContainerRuntime:
     def image_status(self, image: str) -> image_catalog.Image | None:
         return self.images.get(image_catalog.normalize(image))
 
-    def pull_image(self, image: str) -> Waitable:
+    def pull_image(self, image: str, for_pod: str = "") -> Waitable:
         """PullImage: returns a Waitable that fires with ``(Image, pull_seconds, total_seconds)``
-        or with a ``RuntimeError_`` when the pull fails. Pulls on one node are serialized."""
+        or with a ``RuntimeError_`` when the pull fails. Pulls on one node are serialized.
+        ``for_pod`` ("pod/ns/name", from the sandbox config) only labels the trace."""
         done = Waitable()
+        self._trace("PullImage", for_pod or image, f"pulling {image_catalog.normalize(image)}")
         requested = self.loop.now
         start = max(self.loop.now, self._pull_busy_until)
         entry = image_catalog.find(image)
@@ -209,7 +211,7 @@ class ContainerRuntime:
                     f"failed to resolve reference \"{ref}\": {ref}: not found"))
                 return
             self.images[entry.ref] = entry
-            self._trace("PullImage", entry.ref, f"{entry.size} bytes in {pull_seconds:.3f}s")
+            self._trace("ImagePulled", for_pod or entry.ref, f"{entry.ref}: {entry.size} bytes in {pull_seconds:.3f}s")
             done.trigger((entry, pull_seconds, self.loop.now - requested))
 
         self.loop.call_at(start + pull_seconds, finish)

@@ -45,13 +45,14 @@ REGION_LABELS = ("topology.kubernetes.io/region", "failure-domain.beta.kubernete
 class NodeInfo:
     """A node plus the pods on it and their summed requests (real, and non-zero for scoring)."""
 
-    __slots__ = ("node", "name", "taints", "pods", "allocatable", "requested", "non_zero_requested",
+    __slots__ = ("node", "name", "taints", "unschedulable", "pods", "allocatable", "requested", "non_zero_requested",
                  "free_milli_cpu", "free_memory", "free_pods", "generation")
 
     def __init__(self, node: dict | None = None, pods: Iterable[PodInfo] = ()) -> None:
         self.node: dict | None = None
         self.name = ""
         self.taints: tuple = ()
+        self.unschedulable = False
         self.pods: dict[str, PodInfo] = {}
         self.allocatable = Resource()
         self.requested = Resource()
@@ -66,7 +67,9 @@ class NodeInfo:
     def set_node(self, node: dict) -> None:
         self.node = node
         self.name = node["metadata"]["name"]
-        self.taints = tuple((node.get("spec") or {}).get("taints") or ())
+        spec = node.get("spec") or {}
+        self.taints = tuple(spec.get("taints") or ())  # read on every Filter call: keep them at hand
+        self.unschedulable = bool(spec.get("unschedulable"))
         self.allocatable = Resource.from_list((node.get("status") or {}).get("allocatable"))
         self._update_free()
         self.generation = next(_generation)
@@ -98,7 +101,8 @@ class NodeInfo:
     def snapshot(self) -> "NodeInfo":
         """A copy for the scheduling cycle (pods are shared, sums are copied)."""
         clone = NodeInfo.__new__(NodeInfo)
-        clone.node, clone.name, clone.taints = self.node, self.name, self.taints
+        clone.node, clone.name, clone.taints, clone.unschedulable = (
+            self.node, self.name, self.taints, self.unschedulable)
         clone.pods = dict(self.pods)
         clone.allocatable = self.allocatable.clone()
         clone.requested = self.requested.clone()

@@ -17,7 +17,8 @@ def load(name: str) -> dict:
     return obj
 
 
-DEFAULT_CONTAINER = {"imagePullPolicy": "Always", "resources": {}, "terminationMessagePath": "/dev/termination-log",
+DEFAULT_CONTAINER = {"imagePullPolicy": "Always", "resources": {},
+                     "terminationMessagePath": "/dev/termination-log",
                      "terminationMessagePolicy": "File"}
 TEMPLATE_SPEC = {"dnsPolicy": "ClusterFirst", "restartPolicy": "Always", "schedulerName": "default-scheduler",
                  "securityContext": {}, "terminationGracePeriodSeconds": 30}
@@ -32,7 +33,8 @@ def test_kubectl_create_deployment_gets_the_upstream_defaults():
         "strategy": {"rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}, "type": "RollingUpdate"},
         "template": {
             "metadata": {"creationTimestamp": None, "labels": {"app": "web"}},
-            "spec": {"containers": [{"image": "nginx", "name": "nginx", **DEFAULT_CONTAINER}], **TEMPLATE_SPEC},
+            "spec": {"containers": [{"image": "nginx", "name": "nginx", **DEFAULT_CONTAINER}],
+                     **TEMPLATE_SPEC},
         },
     }
 
@@ -56,8 +58,8 @@ def test_kubectl_create_job_gets_job_defaults():
 
 def test_kubectl_create_service_gets_service_defaults():
     spec = load("service-s.yaml")["spec"]
-    assert spec == {"internalTrafficPolicy": "Cluster", "ports": [{"name": "80-8080", "port": 80, "protocol": "TCP",
-                                                                   "targetPort": 8080}],
+    assert spec == {"internalTrafficPolicy": "Cluster",
+                    "ports": [{"name": "80-8080", "port": 80, "protocol": "TCP", "targetPort": 8080}],
                     "selector": {"app": "s"}, "sessionAffinity": "None", "type": "ClusterIP"}
 
 
@@ -80,7 +82,8 @@ def test_kubectl_create_cronjob_gets_cronjob_defaults():
 
 def test_a_daemonset_gets_one_unavailable_and_no_surge():
     spec = load("daemonset-flannel.yaml")["spec"]
-    assert spec["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}
+    assert spec["updateStrategy"] == {"type": "RollingUpdate",
+                                      "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}
     assert spec["revisionHistoryLimit"] == 10
     assert spec["template"]["spec"]["volumes"][0]["hostPath"] == {"path": "/run/flannel", "type": ""}
 
@@ -90,10 +93,12 @@ def test_a_secret_defaults_to_opaque():
 
 
 def test_a_statefulset_gets_ordered_ready_rolling_updates_and_retention():
-    sts = {"kind": "StatefulSet", "metadata": {"name": "db"}, "spec": {"template": {"spec": {"containers": []}}}}
+    sts = {"kind": "StatefulSet", "metadata": {"name": "db"},
+           "spec": {"template": {"spec": {"containers": []}}}}
     apply_defaults(sts)
     spec = sts["spec"]
-    assert (spec["podManagementPolicy"], spec["updateStrategy"], spec["replicas"], spec["revisionHistoryLimit"]) == (
+    assert (spec["podManagementPolicy"], spec["updateStrategy"], spec["replicas"],
+            spec["revisionHistoryLimit"]) == (
         "OrderedReady", {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}, 1, 10)
     assert spec["persistentVolumeClaimRetentionPolicy"] == {"whenDeleted": "Retain", "whenScaled": "Retain"}
 
@@ -126,13 +131,15 @@ def test_limits_without_requests_become_requests_and_quantities_become_canonical
     assert container["resources"] == {"limits": {"cpu": "500m", "memory": "1Gi"},
                                       "requests": {"cpu": "500m", "memory": "1Gi"}}
     assert container["ports"] == [{"containerPort": 80, "protocol": "TCP"}]
-    assert container["readinessProbe"] == {"httpGet": {"port": 80, "path": "/", "scheme": "HTTP"}, "timeoutSeconds": 1,
+    assert container["readinessProbe"] == {"httpGet": {"port": 80, "path": "/", "scheme": "HTTP"},
+                                           "timeoutSeconds": 1,
                                            "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3}
 
 
 def test_templates_do_not_copy_limits_into_requests():
     d = {"kind": "Deployment", "metadata": {"name": "d"},
-         "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "x", "resources": {"limits": {"cpu": "1"}}}]}}}}
+         "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "x",
+                                                        "resources": {"limits": {"cpu": "1"}}}]}}}}
     apply_defaults(d)
     assert d["spec"]["template"]["spec"]["containers"][0]["resources"] == {"limits": {"cpu": "1"}}
 

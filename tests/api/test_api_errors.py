@@ -7,19 +7,25 @@ from k8slearn.api.field import GoValue, Path
 from k8slearn.api.resources import lookup
 
 BODIES = [
-    (field.required("spec.containers[0].image"), "spec.containers[0].image: Required value", "required has no value"),
+    (field.required("spec.containers[0].image"), "spec.containers[0].image: Required value",
+     "required has no value"),
     (field.required("metadata.name", "name or generateName is required"),
      "metadata.name: Required value: name or generateName is required", "required appends its detail"),
     (field.invalid("spec.replicas", -1, "must be greater than or equal to 0"),
      "spec.replicas: Invalid value: -1: must be greater than or equal to 0", "numbers are printed bare"),
-    (field.invalid("metadata.name", "My_Pod", "bad"), 'metadata.name: Invalid value: "My_Pod": bad', "strings are quoted"),
+    (field.invalid("metadata.name", "My_Pod", "bad"), 'metadata.name: Invalid value: "My_Pod": bad',
+     "strings are quoted"),
     (field.invalid("x", True, "bad"), "x: Invalid value: true: bad", "booleans print as Go booleans"),
     (field.invalid("x", 1.5, "bad"), "x: Invalid value: 1.5: bad", "floats print bare"),
-    (field.invalid("x", None, "bad"), 'x: Invalid value: "null": bad', "a missing value prints as a quoted null"),
-    (field.invalid("x", 'say "hi"\n', "bad"), 'x: Invalid value: "say \\"hi\\"\\n": bad', "strings are Go-escaped"),
-    (field.invalid("x", {"b": "2", "a": "1"}, "bad"), 'x: Invalid value: map[string]string{"a":"1", "b":"2"}: bad',
+    (field.invalid("x", None, "bad"), 'x: Invalid value: "null": bad',
+     "a missing value prints as a quoted null"),
+    (field.invalid("x", 'say "hi"\n', "bad"), 'x: Invalid value: "say \\"hi\\"\\n": bad',
+     "strings are Go-escaped"),
+    (field.invalid("x", {"b": "2", "a": "1"}, "bad"),
+     'x: Invalid value: map[string]string{"a":"1", "b":"2"}: bad',
      "string maps print as sorted Go maps"),
-    (field.invalid("x", ["a", "b"], "bad"), 'x: Invalid value: []string{"a", "b"}: bad', "string lists print as Go slices"),
+    (field.invalid("x", ["a", "b"], "bad"), 'x: Invalid value: []string{"a", "b"}: bad',
+     "string lists print as Go slices"),
     (field.invalid("x", GoValue("25%"), "bad"), "x: Invalid value: 25%: bad", "a GoValue prints verbatim"),
     (field.not_supported("spec.restartPolicy", "Sometimes", ["Always", "OnFailure", "Never"]),
      'spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"',
@@ -27,9 +33,11 @@ BODIES = [
     (field.duplicate("spec.containers[1].name", "web"), 'spec.containers[1].name: Duplicate value: "web"',
      "duplicate shows the value"),
     (field.forbidden("spec", "not allowed"), "spec: Forbidden: not allowed", "forbidden has no value"),
-    (field.too_long("metadata.annotations", "", 262144), "metadata.annotations: Too long: may not be more than 262144 bytes",
+    (field.too_long("metadata.annotations", "", 262144),
+     "metadata.annotations: Too long: may not be more than 262144 bytes",
      "too long states the byte limit"),
-    (field.too_many("spec.rules", 25, 20), "spec.rules: Too many: 25: must have at most 20 items", "too many shows the count"),
+    (field.too_many("spec.rules", 25, 20), "spec.rules: Too many: 25: must have at most 20 items",
+     "too many shows the count"),
     (field.not_found("spec.volumeMounts[0].name", "data"), 'spec.volumeMounts[0].name: Not found: "data"',
      "not found shows the value"),
 ]
@@ -52,7 +60,8 @@ def test_a_path_builds_children_indexes_and_keys():
 
 AGGREGATES = [
     ([field.required("a")], "a: Required value", "one error has no brackets"),
-    ([field.required("a"), field.required("b")], "[a: Required value, b: Required value]", "two errors are bracketed"),
+    ([field.required("a"), field.required("b")], "[a: Required value, b: Required value]",
+     "two errors are bracketed"),
     ([field.required("a"), field.required("a")], "a: Required value", "duplicate messages are dropped"),
 ]
 
@@ -72,18 +81,21 @@ STATUSES = [
     (errors.conflict(lookup("pods"), "web"), 409, "Conflict",
      'Operation cannot be fulfilled on pods "web": the object has been modified; please apply your changes to the '
      "latest version and try again", {"name": "web", "kind": "pods"}, "a stale update is 409 Conflict"),
-    (errors.forbidden(lookup("pods"), "web", "unable to create new content in namespace dev because it is being terminated"),
+    (errors.forbidden(lookup("pods"), "web",
+                      "unable to create new content in namespace dev because it is being terminated"),
      403, "Forbidden",
      'pods "web" is forbidden: unable to create new content in namespace dev because it is being terminated',
      {"name": "web", "kind": "pods"}, "forbidden names the resource"),
     (errors.method_not_allowed(lookup("events"), "watch"), 405, "MethodNotAllowed",
-     'watch is not supported on resources of kind "events"', {"kind": "events"}, "an unsupported verb is 405"),
+     'watch is not supported on resources of kind "events"', {"kind": "events"},
+     "an unsupported verb is 405"),
     (errors.internal_error("boom"), 500, "InternalError", "Internal error occurred: boom",
      {"causes": [{"message": "boom"}]}, "an internal error carries its cause"),
 ]
 
 
-@pytest.mark.parametrize("err,code,reason,message,details", [s[:5] for s in STATUSES], ids=[s[5] for s in STATUSES])
+@pytest.mark.parametrize("err,code,reason,message,details", [s[:5] for s in STATUSES],
+                         ids=[s[5] for s in STATUSES])
 def test_a_status_error_has_the_upstream_shape(err, code, reason, message, details):
     assert err.status == {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                           "message": message, "reason": reason, "details": details, "code": code}
@@ -91,9 +103,11 @@ def test_a_status_error_has_the_upstream_shape(err, code, reason, message, detai
 
 
 def test_bad_request_and_expired_have_no_details():
-    assert errors.bad_request("nope").status == {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+    assert errors.bad_request("nope").status == {"kind": "Status", "apiVersion": "v1", "metadata": {},
+                                                 "status": "Failure",
                                                  "message": "nope", "reason": "BadRequest", "code": 400}
-    assert (errors.expired("too old resource version: 5 (120)").code, errors.expired("x").reason) == (410, "Expired")
+    expired = errors.expired("too old resource version: 5 (120)")
+    assert (expired.code, expired.reason, str(expired)) == (410, "Expired", "too old resource version: 5 (120)")
 
 
 def test_invalid_lists_every_cause_and_aggregates_the_message():

@@ -35,7 +35,8 @@ def test_a_field_selector_matches_object_fields(text, obj, expected):
 
 PARSING = [
     ("a=b", [("a", "=", "b")], "a=b", "one equality term"),
-    ("z==1,a!=2", [("a", "!=", "2"), ("z", "==", "1")], "a!=2,z=1", "terms are sorted and double equals prints as equals"),
+    ("z==1,a!=2", [("a", "!=", "2"), ("z", "==", "1")], "a!=2,z=1",
+     "terms are sorted and double equals prints as equals"),
     ("a=b\\,c", [("a", "=", "b,c")], "a=b\\,c", "an escaped comma stays in the value"),
 ]
 
@@ -48,7 +49,8 @@ def test_a_field_selector_parses_into_requirements(text, reqs, canonical):
 
 ERRORS = [
     ("a", "invalid selector: 'a'; can't understand 'a'", "a term without an operator is not understood"),
-    ("a=b=c", "invalid field selector: unescaped character in value: 61", "an unescaped equals sign is rejected"),
+    ("a=b=c", "invalid field selector: unescaped character in value: 61",
+     "an unescaped equals sign is rejected"),
     ("a=b\\x", "invalid field selector: invalid escape sequence: b\\x", "an unknown escape is rejected"),
 ]
 
@@ -61,7 +63,8 @@ def test_a_malformed_field_selector_gets_apimachinerys_message(text, message):
 
 
 SUPPORTED = [
-    ("pods", {"metadata.name", "metadata.namespace", "spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
+    ("pods",
+     {"metadata.name", "metadata.namespace", "spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
               "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP",
               "status.nominatedNodeName"}, "pods support node, phase and IP fields"),
     ("nodes", {"metadata.name", "spec.unschedulable"}, "nodes support name and unschedulable"),
@@ -75,7 +78,8 @@ def test_supported_field_labels_per_resource(plural, fields):
 
 
 def test_events_support_involved_object_and_source_fields():
-    assert {"involvedObject.name", "involvedObject.kind", "reason", "reportingComponent", "source", "type"} <= (
+    assert {"involvedObject.name", "involvedObject.kind", "reason", "reportingComponent", "source",
+            "type"} <= (
         supported_field_labels("events"))
 
 

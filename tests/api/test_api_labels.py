@@ -36,8 +36,10 @@ def test_matching_none_labels_is_matching_no_labels():
 
 
 CANONICAL = [
-    ("tier in (db,cache), app=web, !canary", "app=web,!canary,tier in (cache,db)", "requirements sort by key and values sort"),
-    ("x in (foo,,baz),y,z notin ()", "x in (,baz,foo),y,z notin ()", "empty values survive in set requirements"),
+    ("tier in (db,cache), app=web, !canary", "app=web,!canary,tier in (cache,db)",
+     "requirements sort by key and values sort"),
+    ("x in (foo,,baz),y,z notin ()", "x in (,baz,foo),y,z notin ()",
+     "empty values survive in set requirements"),
     ("a==b", "a==b", "double equals is kept"),
     ("in in (in)", "in in (in)", "in is an ordinary word in key and value positions"),
     ("a>3", "a>3", "gt prints as a greater-than sign"),
@@ -58,7 +60,8 @@ ERRORS = [
     ("a b", "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt",
      "two words without an operator expect an operator"),
     ("a=b=c", "found '=', expected: ',' or 'end of string'", "a second equals sign is unexpected"),
-    ("a in b", "unable to parse requirement: found 'b' expected: '('", "a set without parentheses is rejected"),
+    ("a in b", "unable to parse requirement: found 'b' expected: '('",
+     "a set without parentheses is rejected"),
     ("a in (b", "unable to parse requirement: found '', expected: ',' or ')'", "an unclosed set is rejected"),
     ("a,", "found '', expected: identifier after ','", "a trailing comma is rejected"),
     ("=a", "found '=', expected: !, identifier, or 'end of string'", "a leading operator is rejected"),
@@ -85,13 +88,16 @@ LABEL_SELECTORS = [
     ({}, {"app": "web"}, True, "an empty selector selects everything"),
     ({"matchLabels": {"app": "web"}}, {"app": "web", "x": "y"}, True, "matchLabels matches a superset"),
     ({"matchExpressions": [{"key": "tier", "operator": "In", "values": ["db"]}]}, WEB, True, "In matches"),
-    ({"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["db"]}]}, WEB, False, "NotIn rejects"),
-    ({"matchExpressions": [{"key": "canary", "operator": "DoesNotExist"}]}, WEB, True, "DoesNotExist matches absence"),
+    ({"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["db"]}]}, WEB, False,
+     "NotIn rejects"),
+    ({"matchExpressions": [{"key": "canary", "operator": "DoesNotExist"}]}, WEB, True,
+     "DoesNotExist matches absence"),
     ({"matchExpressions": [{"key": "app", "operator": "Exists"}]}, WEB, True, "Exists matches presence"),
 ]
 
 
-@pytest.mark.parametrize("ls,labels,expected", [c[:3] for c in LABEL_SELECTORS], ids=[c[3] for c in LABEL_SELECTORS])
+@pytest.mark.parametrize("ls,labels,expected", [c[:3] for c in LABEL_SELECTORS],
+                         ids=[c[3] for c in LABEL_SELECTORS])
 def test_a_label_selector_dict_becomes_a_selector(ls, labels, expected):
     assert selector_from_label_selector(ls).matches(labels) is expected
 
@@ -103,7 +109,8 @@ def test_an_unknown_operator_is_not_a_valid_label_selector_operator():
 
 
 def test_a_label_selector_prints_sorted_requirements():
-    ls = {"matchLabels": {"tier": "db", "app": "web"}, "matchExpressions": [{"key": "env", "operator": "In", "values": ["b", "a"]}]}
+    ls = {"matchLabels": {"tier": "db", "app": "web"},
+          "matchExpressions": [{"key": "env", "operator": "In", "values": ["b", "a"]}]}
     assert str(selector_from_label_selector(ls)) == "app=web,env in (a,b),tier=db"
 
 

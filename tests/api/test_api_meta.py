@@ -53,12 +53,14 @@ def test_the_alphabet_has_no_vowels_and_no_confusable_digits():
 
 def test_owner_reference_points_at_the_controller():
     rs = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "web-1", "uid": "u-1"}}
-    assert owner_reference(rs) == {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-1", "uid": "u-1",
+    assert owner_reference(rs) == {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-1",
+                                   "uid": "u-1",
                                    "controller": True, "blockOwnerDeletion": True}
 
 
 KEYS = [
-    ({"metadata": {"name": "web", "namespace": "default"}}, "default/web", "a namespaced object keys as ns/name"),
+    ({"metadata": {"name": "web", "namespace": "default"}}, "default/web",
+     "a namespaced object keys as ns/name"),
     ({"metadata": {"name": "node-1"}}, "node-1", "a cluster-scoped object keys as its name"),
 ]
 
@@ -68,7 +70,8 @@ def test_namespaced_name(obj, key):
     assert namespaced_name(obj) == key
 
 
-POD = {"metadata": {"name": "web", "labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "ports": [1]}]}}
+POD = {"metadata": {"name": "web", "labels": {"app": "web"}},
+       "spec": {"containers": [{"name": "c", "ports": [1]}]}}
 MUTATIONS = [
     (lambda o: o.__setitem__("x", 1), "setting a key"),
     (lambda o: o["metadata"]["labels"].update(app="db"), "updating a nested dict"),
@@ -82,7 +85,8 @@ MUTATIONS = [
 ]
 
 
-@pytest.mark.parametrize("mutate", [m[0] for m in MUTATIONS], ids=[f"{m[1]} on a frozen object raises" for m in MUTATIONS])
+@pytest.mark.parametrize("mutate", [m[0] for m in MUTATIONS],
+                         ids=[f"{m[1]} on a frozen object raises" for m in MUTATIONS])
 def test_a_frozen_object_refuses_every_change(mutate):
     frozen = freeze(POD)
     with pytest.raises(TypeError) as err:

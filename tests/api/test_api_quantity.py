@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from k8slearn.api.quantity import (
-    ERR_FORMAT_WRONG, ERR_SUFFIX, Quantity, cpu_millis, format_cpu, format_memory, memory_bytes, parse_quantity,
+    ERR_FORMAT_WRONG, ERR_SUFFIX, Quantity, cpu_millis, format_cpu, format_memory, memory_bytes,
+                                   parse_quantity,
 )
 
 CANONICAL = [
@@ -116,7 +117,8 @@ def test_cpu_and_memory_helpers(fn, arg, expected):
     assert fn(arg) == expected
 
 
-@given(st.integers(min_value=-10**12, max_value=10**12), st.sampled_from(["DecimalSI", "BinarySI", "DecimalExponent"]))
+@given(st.integers(min_value=-10**12, max_value=10**12),
+       st.sampled_from(["DecimalSI", "BinarySI", "DecimalExponent"]))
 def test_the_canonical_string_parses_back_to_the_same_amount(millis, fmt):
     q = Quantity(Fraction(millis, 1000), fmt)
     assert parse_quantity(str(q)) == q

@@ -7,12 +7,17 @@ from k8slearn.api.resources import RESOURCES, NoKindMatchError, UnknownResourceE
 KEYS = [
     ("pods", "default", "web", "/registry/pods/default/web", "a pod lives under its namespace"),
     ("nodes", None, "node-1", "/registry/minions/node-1", "nodes keep the historical minions prefix"),
-    ("services", "default", "web", "/registry/services/specs/default/web", "services live under services/specs"),
-    ("endpoints", "default", "web", "/registry/services/endpoints/default/web", "endpoints live under services/endpoints"),
-    ("deployments", "default", "web", "/registry/deployments/default/web", "built-in groups add no group segment"),
-    ("leases", "kube-node-lease", "node-1", "/registry/leases/kube-node-lease/node-1", "node leases live in kube-node-lease"),
+    ("services", "default", "web", "/registry/services/specs/default/web",
+     "services live under services/specs"),
+    ("endpoints", "default", "web", "/registry/services/endpoints/default/web",
+     "endpoints live under services/endpoints"),
+    ("deployments", "default", "web", "/registry/deployments/default/web",
+     "built-in groups add no group segment"),
+    ("leases", "kube-node-lease", "node-1", "/registry/leases/kube-node-lease/node-1",
+     "node leases live in kube-node-lease"),
     ("namespaces", None, "default", "/registry/namespaces/default", "namespaces are cluster-scoped"),
-    ("priorityclasses", None, "high", "/registry/priorityclasses/high", "priority classes are cluster-scoped"),
+    ("priorityclasses", None, "high", "/registry/priorityclasses/high",
+     "priority classes are cluster-scoped"),
 ]
 
 
@@ -45,7 +50,8 @@ def test_lookup_accepts_every_name_kubectl_accepts(name, plural):
 
 
 @pytest.mark.parametrize("name", ["foo", "pods.apps", "deployments.batch"],
-                         ids=["an unknown word", "a core resource with a group", "a resource in the wrong group"])
+                         ids=["an unknown word", "a core resource with a group",
+                              "a resource in the wrong group"])
 def test_an_unknown_resource_gets_kubectls_message(name):
     with pytest.raises(UnknownResourceError) as err:
         lookup(name)
@@ -54,11 +60,13 @@ def test_an_unknown_resource_gets_kubectls_message(name):
 
 NAMES = [
     ("pods", "v1", "pods", "Pod", "a core resource has version v1 and no group"),
-    ("deployments", "apps/v1", "deployments.apps", "Deployment.apps", "an apps resource is qualified by apps"),
+    ("deployments", "apps/v1", "deployments.apps", "Deployment.apps",
+     "an apps resource is qualified by apps"),
     ("leases", "coordination.k8s.io/v1", "leases.coordination.k8s.io", "Lease.coordination.k8s.io",
      "leases are in coordination.k8s.io"),
     ("jobs", "batch/v1", "jobs.batch", "Job.batch", "jobs are in batch"),
-    ("endpointslices", "discovery.k8s.io/v1", "endpointslices.discovery.k8s.io", "EndpointSlice.discovery.k8s.io",
+    ("endpointslices", "discovery.k8s.io/v1", "endpointslices.discovery.k8s.io",
+     "EndpointSlice.discovery.k8s.io",
      "endpoint slices are in discovery.k8s.io"),
 ]
 
@@ -92,11 +100,13 @@ KIND_ERRORS = [
     ("v1", "Foo", 'no matches for kind "Foo" in version "v1"', "an unknown kind"),
     ("extensions/v1beta1", "Deployment", 'no matches for kind "Deployment" in version "extensions/v1beta1"',
      "a known kind in a removed version"),
-    ("v1", "Deployment", 'no matches for kind "Deployment" in version "v1"', "a known kind in the wrong group"),
+    ("v1", "Deployment", 'no matches for kind "Deployment" in version "v1"',
+     "a known kind in the wrong group"),
 ]
 
 
-@pytest.mark.parametrize("api_version,kind,message", [k[:3] for k in KIND_ERRORS], ids=[k[3] for k in KIND_ERRORS])
+@pytest.mark.parametrize("api_version,kind,message", [k[:3] for k in KIND_ERRORS],
+                         ids=[k[3] for k in KIND_ERRORS])
 def test_by_kind_reports_no_kind_match(api_version, kind, message):
     with pytest.raises(NoKindMatchError) as err:
         by_kind(api_version, kind)

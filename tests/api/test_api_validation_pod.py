@@ -16,8 +16,10 @@ SUBDOMAIN = ("a lowercase RFC 1123 subdomain must consist of lower case alphanum
 
 
 def pod(name="web", containers=None, **spec) -> dict:
+    if containers is None:
+        containers = [{"name": "web", "image": "nginx"}]
     obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
-           "spec": {"containers": containers if containers is not None else [{"name": "web", "image": "nginx"}], **spec}}
+           "spec": {"containers": containers, **spec}}
     return prepared(obj)
 
 
@@ -27,9 +29,11 @@ def errors_of(obj, old=None) -> list[str]:
 
 CREATE = [
     (pod(), [], "a pod with one named container and an image is valid"),
-    (pod(containers=[{"name": "web"}]), ["spec.containers[0].image: Required value"], "a container without an image"),
+    (pod(containers=[{"name": "web"}]), ["spec.containers[0].image: Required value"],
+     "a container without an image"),
     (pod(containers=[]), ["spec.containers: Required value"], "a pod without containers"),
-    (pod(containers=[{"image": "nginx"}]), ["spec.containers[0].name: Required value"], "a container without a name"),
+    (pod(containers=[{"image": "nginx"}]), ["spec.containers[0].name: Required value"],
+     "a container without a name"),
     (pod(containers=[{"name": "a", "image": "x"}, {"name": "a", "image": "y"}]),
      ['spec.containers[1].name: Duplicate value: "a"'], "two containers with the same name"),
     (pod(containers=[{"name": "a", "image": "x", "ports": [{"containerPort": 70000}]}]),
@@ -44,7 +48,8 @@ CREATE = [
     (pod(dnsPolicy="Google"),
      ['spec.dnsPolicy: Unsupported value: "Google": supported values: "ClusterFirstWithHostNet", "ClusterFirst", '
       '"Default", "None"'], "an unknown DNS policy"),
-    (pod(containers=[{"name": "a", "image": "x", "resources": {"requests": {"cpu": "2"}, "limits": {"cpu": "1"}}}]),
+    (pod(containers=[{"name": "a", "image": "x",
+                      "resources": {"requests": {"cpu": "2"}, "limits": {"cpu": "1"}}}]),
      ['spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1'],
      "a cpu request above its limit"),
     (pod(containers=[{"name": "a", "image": "x", "resources": {"requests": {"memory": "-1Gi"}}}]),
@@ -57,7 +62,8 @@ CREATE = [
     (pod(containers=[{"name": "Web", "image": "x"}]),
      ['spec.containers[0].name: Invalid value: "Web": a lowercase RFC 1123 label must consist of lower case '
       "alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or "
-      "'123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"], "an uppercase container name"),
+      "'123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"],
+     "an uppercase container name"),
     (pod(containers=[{"name": "a", "image": " nginx"}]),
      ['spec.containers[0].image: Invalid value: " nginx": must not have leading or trailing whitespace'],
      "an image with a leading space"),
@@ -80,7 +86,8 @@ CREATE = [
      ["spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 0: "
       "must be in the range 1-100"], "a preferred anti-affinity term with weight zero"),
     (pod(containers=[{"name": "a", "image": "x", "volumeMounts": [{"name": "data", "mountPath": "/data"}]}]),
-     ['spec.containers[0].volumeMounts[0].name: Not found: "data"'], "a mount of a volume that does not exist"),
+     ['spec.containers[0].volumeMounts[0].name: Not found: "data"'],
+     "a mount of a volume that does not exist"),
     (pod(activeDeadlineSeconds=0),
      ["spec.activeDeadlineSeconds: Invalid value: 0: must be between 1 and 2147483647, inclusive"],
      "a zero active deadline"),
@@ -143,7 +150,8 @@ FORBIDDEN_PREFIX = ("spec: Forbidden: pod updates may not change fields other th
 
 
 def _updated(change) -> tuple[dict, dict]:
-    old = pod(tolerations=[{"key": "a", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 30}])
+    old = pod(tolerations=[{"key": "a", "operator": "Exists", "effect": "NoExecute",
+                            "tolerationSeconds": 30}])
     old["metadata"]["resourceVersion"] = "5"
     new = copy.deepcopy(old)
     change(new)
@@ -151,9 +159,11 @@ def _updated(change) -> tuple[dict, dict]:
 
 
 UPDATES = [
-    (lambda p: p["spec"]["containers"][0].update(image="nginx:1.27"), [], "changing a container image is allowed"),
+    (lambda p: p["spec"]["containers"][0].update(image="nginx:1.27"), [],
+     "changing a container image is allowed"),
     (lambda p: p["spec"].update(activeDeadlineSeconds=60), [], "setting an active deadline is allowed"),
-    (lambda p: p["spec"]["tolerations"].append({"key": "b", "operator": "Exists"}), [], "adding a toleration is allowed"),
+    (lambda p: p["spec"]["tolerations"].append({"key": "b", "operator": "Exists"}), [],
+     "adding a toleration is allowed"),
     (lambda p: p["spec"]["tolerations"][0].update(tolerationSeconds=60), [],
      "changing only tolerationSeconds is allowed"),
     (lambda p: p["metadata"].update(labels={"app": "web"}), [], "changing labels is allowed"),
@@ -161,7 +171,8 @@ UPDATES = [
      ["spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds"],
      "changing a toleration's key is forbidden"),
     (lambda p: p["spec"]["containers"].append({"name": "side", "image": "busybox"}),
-     ["spec.containers: Forbidden: pod updates may not add or remove containers"], "adding a container is forbidden"),
+     ["spec.containers: Forbidden: pod updates may not add or remove containers"],
+     "adding a container is forbidden"),
     (lambda p: p["metadata"].update(name="web2"),
      ['metadata.name: Invalid value: "web2": field is immutable'], "renaming is forbidden"),
     (lambda p: p["metadata"].update(uid="other"),
@@ -176,7 +187,8 @@ def test_pod_update_validation(change, expected):
 
 
 def test_changing_any_other_field_of_a_pod_gets_the_forbidden_message_and_a_diff():
-    new, old = _updated(lambda p: p["spec"]["containers"][0].update(ports=[{"containerPort": 80, "protocol": "TCP"}]))
+    ports = [{"containerPort": 80, "protocol": "TCP"}]
+    new, old = _updated(lambda p: p["spec"]["containers"][0].update(ports=ports))
     [message] = errors_of(new, old)
     assert message.startswith(FORBIDDEN_PREFIX + "  core.PodSpec{\n")
     assert '- \tContainers: [{"image": "nginx"' in message and "+ \tContainers: " in message

@@ -128,7 +128,8 @@ REAL = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(REAL), ids=[f"check passes all of {n} for the real code" for n in sorted(REAL)])
+@pytest.mark.parametrize("name", list(REAL),
+                         ids=[f"check passes all of {n} for the real code" for n in REAL])
 def test_check_passes_every_case_for_the_real_implementation(name):
     result = check(REAL[name], name)
     assert result.ok, repr(result)
@@ -145,12 +146,12 @@ MINIMUM = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(MINIMUM), ids=[f"the {n} table has enough cases" for n in MINIMUM])
+@pytest.mark.parametrize("name", list(MINIMUM), ids=[f"the {n} table has enough cases" for n in MINIMUM])
 def test_the_first_chapters_tables_exist_with_enough_cases(name):
     assert len(TABLES[name]) >= MINIMUM[name]
 
 
-@pytest.mark.parametrize("name", sorted(TABLES), ids=[f"every id of {n} is a sentence" for n in TABLES])
+@pytest.mark.parametrize("name", list(TABLES), ids=[f"every id of {n} is a sentence" for n in TABLES])
 def test_every_case_id_is_a_lowercase_sentence_without_a_full_stop(name):
     for case in TABLES[name]:
         assert case.id[0].islower(), case.id

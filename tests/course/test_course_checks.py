@@ -38,7 +38,8 @@ def test_check_catches_the_students_exceptions_and_shows_them():
         "an image that cannot be pulled shows ImagePullBackOff",
     }
     errors = {o.id: o.error for o in result.failures}
-    assert errors["a pod no node has taken yet shows its phase Pending"] == "raised KeyError: 'containerStatuses'"
+    pending = "a pod no node has taken yet shows its phase Pending"
+    assert errors[pending] == "raised KeyError: 'containerStatuses'"
     assert errors["a pod whose container runs shows Running"] == "raised KeyError: 'waiting'"
 
 
@@ -169,7 +170,8 @@ MANIFEST_CASES = [
 ]
 
 
-@pytest.mark.parametrize("name, text, expect, passed, failing", MANIFEST_CASES, ids=[c[0] for c in MANIFEST_CASES])
+@pytest.mark.parametrize("name, text, expect, passed, failing", MANIFEST_CASES,
+                         ids=[c[0] for c in MANIFEST_CASES])
 def test_check_manifest(name, text, expect, passed, failing):
     result = check_manifest(text, expect)
     assert result.passed == passed

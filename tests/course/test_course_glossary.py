@@ -81,7 +81,8 @@ SEED_TERMS = [
 ]
 
 
-@pytest.mark.parametrize("phrase, term", SEED_TERMS, ids=[f"the notes' {p!r} is the entry {t}" for p, t in SEED_TERMS])
+@pytest.mark.parametrize("phrase, term", SEED_TERMS,
+                         ids=[f"the notes' {p!r} is the entry {t}" for p, t in SEED_TERMS])
 def test_every_concept_of_the_notes_has_a_glossary_entry(phrase, term):
     korean, definition = GLOSSARY[term]
     assert korean and definition
@@ -108,7 +109,8 @@ CORRECTIONS = [
     ("a DaemonSet runs a pod on every eligible node, not on one", "DaemonSet", ["every eligible node"]),
     ("filtering picks candidate nodes, not pods", "filtering", ["candidate nodes"]),
     ("scoring ranks nodes", "scoring", ["candidate nodes"]),
-    ("compaction discards old revisions, unlike an LRU queue", "compaction", ["revisions", "not an LRU queue"]),
+    ("compaction discards old revisions, unlike an LRU queue", "compaction",
+     ["revisions", "not an LRU queue"]),
     ("the kubelet talks to containerd or CRI-O through the CRI", "kubelet", ["CRI (containerd or CRI-O)"]),
     ("orchestration has no conductor", "orchestration", ["no conductor"]),
 ]

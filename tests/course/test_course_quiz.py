@@ -68,7 +68,8 @@ PREDICT_CASES = [
 ]
 
 
-@pytest.mark.parametrize("name, prediction, run, correct, verdict", PREDICT_CASES, ids=[c[0] for c in PREDICT_CASES])
+@pytest.mark.parametrize("name, prediction, run, correct, verdict", PREDICT_CASES,
+                         ids=[c[0] for c in PREDICT_CASES])
 def test_predict_then_run(name, prediction, run, correct, verdict):
     quiz = make_quiz(run)
     assert "Now click Run." in quiz.choose(1, prediction)

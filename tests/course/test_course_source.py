@@ -72,7 +72,8 @@ def test_a_module_outside_the_package_is_shown_from_its_own_top_package():
 
 
 RELATIVE = [
-    ("code typed in a notebook cell has no file path", "/tmp/ipykernel_42/1.py", "__main__", "<notebook cell>"),
+    ("code typed in a notebook cell has no file path", "/tmp/ipykernel_42/1.py", "__main__",
+     "<notebook cell>"),
     ("an unimported package's file is cut at the folder named after it",
      "/opt/somewhere/pkgx/sim/loop.py", "pkgx.sim.loop", "pkgx/sim/loop.py"),
     ("a file in no package folder shows only its name", "/opt/somewhere/tool.py", "pkgx.tool", "tool.py"),

@@ -31,6 +31,7 @@ from k8slearn.api.validation.common import validate_object_meta, validate_object
 
 _CREATE: dict[str, Callable[[dict], list[FieldError]]] = {
     "Pod": pod.validate_pod,
+    "Binding": pod.validate_pod_binding,
     "Service": core.validate_service,
     "Node": core.validate_node,
     "Namespace": core.validate_namespace,
@@ -96,21 +97,63 @@ def validate(obj: dict, old: dict | None = None) -> list[FieldError]:
 
 
 _QUANTITY_MAPS = {"limits", "requests", "overhead", "capacity", "allocatable", "hard", "used"}
+_SPEC_STRUCT = {"Deployment": "DeploymentSpec", "ReplicaSet": "ReplicaSetSpec", "StatefulSet": "StatefulSetSpec"}
 
 
 def decode_check(obj: dict) -> str | None:
-    """The decoder's error for a malformed quantity (a 400 BadRequest upstream), or None.
+    """The decoder's error for a value of the wrong JSON type or a malformed quantity, or None.
 
-    >>> decode_check({"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [
-    ...     {"resources": {"limits": {"cpu": "lots"}}}]}})[:56]
-    'Pod in version "v1" cannot be handled as a Pod: quantiti'
+    The API server rejects these with 400 BadRequest before defaulting or validation.
+
+    >>> decode_check({"apiVersion": "v1", "kind": "Pod", "metadata": {"labels": {"version": 1}}})
+    'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string'
     """
-    problem = _first_bad_quantity(obj)
+    problem = _first_type_error(obj) or _first_bad_quantity(obj)
     if problem is None:
         return None
     kind = obj.get("kind", "")
     version = str(obj.get("apiVersion", "")).rpartition("/")[2]
     return f'{kind} in version "{version}" cannot be handled as a {kind}: {problem}'
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {str: "string", list: "array", dict: "object"}.get(type(value), "value")
+
+
+def _unmarshal(value: Any, struct: str, path: str, go_type: str) -> str:
+    return f"json: cannot unmarshal {_json_kind(value)} into Go struct field {struct}.{path} of type {go_type}"
+
+
+def _first_type_error(obj: Any, path: str = "") -> str | None:
+    """Strings where Go wants strings (labels, annotations, env values), integers where it wants int32."""
+    if isinstance(obj, list):
+        return next(filter(None, (_first_type_error(v, path) for v in obj)), None)
+    if not isinstance(obj, dict):
+        return None
+    for key, value in obj.items():
+        here = f"{path}.{key}" if path else key
+        if key in ("labels", "annotations") and path.endswith("metadata") and isinstance(value, dict):
+            bad = next((v for v in value.values() if v is not None and not isinstance(v, str)), None)
+            if bad is not None:
+                return _unmarshal(bad, "ObjectMeta", here, "string")
+        elif key == "env" and isinstance(value, list):
+            for var in value:
+                v = var.get("value") if isinstance(var, dict) else None
+                if v is not None and not isinstance(v, str):
+                    return _unmarshal(v, "EnvVar", f"{here}.value", "string")
+        elif key == "containerPort" and not (isinstance(value, int) and not isinstance(value, bool)):
+            return _unmarshal(value, "ContainerPort", here, "int32")
+        elif here == "spec.replicas" and value is not None and not (
+                isinstance(value, int) and not isinstance(value, bool)):
+            return _unmarshal(value, _SPEC_STRUCT.get(obj.get("kind", ""), "Spec"), here, "int32")
+        found = _first_type_error(value, here)
+        if found:
+            return found
+    return None
 
 
 def _first_bad_quantity(value: Any, key: str = "") -> str | None:

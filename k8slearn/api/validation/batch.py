@@ -3,7 +3,8 @@
 A Job's pods must not restart ``Always`` (they are meant to finish), its selector is generated
 from its uid, and after creation its template and selector are frozen.
 
->>> job = {"kind": "Job", "metadata": {"name": "j"}, "spec": {"template": {"spec": {"restartPolicy": "Always"}}}}
+>>> job = {"kind": "Job", "metadata": {"name": "j"},
+...        "spec": {"template": {"spec": {"restartPolicy": "Always"}}}}
 >>> [e.error() for e in validate_job(job) if "restartPolicy" in e.field]
 ['spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"']
 
@@ -51,12 +52,14 @@ def _generated_selector(job: dict) -> list[FieldError]:
     if not uid:
         errs.append(field.required(Path("metadata.uid")))
     template = as_dict(spec.get("template"))
-    for key, expected in ((UID_LABELS[0], uid), (NAME_LABELS[0], name), (UID_LABELS[1], uid), (NAME_LABELS[1], name)):
+    for key, expected in ((UID_LABELS[0], uid), (NAME_LABELS[0], name), (UID_LABELS[1], uid),
+                          (NAME_LABELS[1], name)):
         errs += _has_label(template, key, expected)
     expected_labels = {UID_LABELS[0]: uid, NAME_LABELS[0]: name, UID_LABELS[1]: uid, NAME_LABELS[1]: name}
     try:
         if not selector_from_label_selector(spec["selector"]).matches(expected_labels):
-            errs.append(field.invalid(SPEC.child("selector"), go_label_selector(spec["selector"]), "`selector` not auto-generated"))
+            errs.append(field.invalid(SPEC.child("selector"), go_label_selector(spec["selector"]),
+                                      "`selector` not auto-generated"))
     except ValueError:
         pass
     return errs
@@ -65,7 +68,8 @@ def _generated_selector(job: dict) -> list[FieldError]:
 def _job_spec_core(spec: dict, path: Path) -> list[FieldError]:
     """validateJobSpec: counts, completion mode, replacement policy, template and restart policy."""
     errs = []
-    for key in ("parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished"):
+    for key in ("parallelism", "completions", "activeDeadlineSeconds", "backoffLimit",
+                "ttlSecondsAfterFinished"):
         if spec.get(key) is not None:
             errs += nonnegative(spec[key], path.child(key))
     mode = spec.get("completionMode")
@@ -80,7 +84,8 @@ def _job_spec_core(spec: dict, path: Path) -> list[FieldError]:
             if replacement != "Failed":
                 errs.append(field.not_supported(path.child("podReplacementPolicy"), replacement, ["Failed"]))
         elif replacement not in ("Failed", "TerminatingOrFailed"):
-            errs.append(field.not_supported(path.child("podReplacementPolicy"), replacement, ["Failed", "TerminatingOrFailed"]))
+            errs.append(field.not_supported(path.child("podReplacementPolicy"), replacement,
+                                            ["Failed", "TerminatingOrFailed"]))
     template = as_dict(spec.get("template"))
     errs += validate_pod_template_spec(template, path.child("template"))
     policy = as_dict(template.get("spec")).get("restartPolicy") or ""
@@ -134,9 +139,11 @@ def validate_job_update(new: dict, old: dict) -> list[FieldError]:
     ns, os_ = as_dict(new.get("spec")), as_dict(old.get("spec"))
     errs += _job_spec(ns)
     errs += validate_immutable(ns.get("completions"), os_.get("completions"), SPEC.child("completions"))
-    errs += validate_immutable(ns.get("selector"), os_.get("selector"), SPEC.child("selector"), go_label_selector)
+    errs += validate_immutable(ns.get("selector"), os_.get("selector"), SPEC.child("selector"),
+                               go_label_selector)
     if ns.get("template") != os_.get("template"):
-        errs.append(field.invalid(SPEC.child("template"), GoValue("core.PodTemplateSpec{...}"), FIELD_IMMUTABLE))
+        errs.append(field.invalid(SPEC.child("template"), GoValue("core.PodTemplateSpec{...}"),
+                                  FIELD_IMMUTABLE))
     for key in ("completionMode", "podFailurePolicy", "backoffLimitPerIndex", "managedBy", "successPolicy",
                 "podReplacementPolicy"):
         errs += validate_immutable(ns.get(key), os_.get(key), SPEC.child(key))
@@ -146,7 +153,8 @@ def validate_job_update(new: dict, old: dict) -> list[FieldError]:
 # --- CronJob -----------------------------------------------------------------------------
 
 _CRON_FIELDS = [(0, 59, {}), (0, 23, {}), (1, 31, {}),
-                (1, 12, {m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())}),
+                (1, 12,
+                 {m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())}),
                 (0, 6, {d: i for i, d in enumerate("sun mon tue wed thu fri sat".split())})]
 _DESCRIPTORS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
 
@@ -232,7 +240,8 @@ def _cron_spec(spec: dict, old_spec: dict | None) -> list[FieldError]:
     if not policy:
         errs.append(field.required(SPEC.child("concurrencyPolicy")))
     elif policy not in ("Allow", "Forbid", "Replace"):
-        errs.append(field.not_supported(SPEC.child("concurrencyPolicy"), policy, ["Allow", "Forbid", "Replace"]))
+        errs.append(field.not_supported(SPEC.child("concurrencyPolicy"), policy,
+                                        ["Allow", "Forbid", "Replace"]))
     jt_path = SPEC.child("jobTemplate")
     job_spec = as_dict(as_dict(spec.get("jobTemplate")).get("spec"))
     errs += _job_spec_core(job_spec, jt_path.child("spec"))

@@ -21,10 +21,8 @@ from typing import Any, Callable
 from k8slearn.api import field
 from k8slearn.api.field import FieldError, GoValue, Path, go_quote, go_string_map, go_string_slice
 from k8slearn.api.meta import EPOCH, parse_timestamp
-from k8slearn.api.names import (
-    is_dns1123_label, is_qualified_name, is_valid_label_value, name_is_dns1035_label,  # noqa: F401
-    name_is_dns_label, name_is_dns_subdomain,
-)
+from k8slearn.api.names import is_qualified_name, is_valid_label_value, name_is_dns_label
+from k8slearn.api.names import name_is_dns_subdomain  # noqa: F401 (used by the docstring example)
 
 NameFn = Callable[[str, bool], list]
 FIELD_IMMUTABLE = "field is immutable"
@@ -32,6 +30,7 @@ IS_NEGATIVE = "must be greater than or equal to 0"
 TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024
 STANDARD_FINALIZERS = {"kubernetes", "orphan", "foregroundDeletion"}
 META = Path("metadata")
+NO_VALUES_FOR_EXISTS = "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"
 
 
 def as_dict(value: Any) -> dict:
@@ -105,7 +104,8 @@ def _validate_finalizers(finalizers: Any, path: Path) -> list[FieldError]:
                                   "finalizer orphan and foregroundDeletion cannot be both set"))
     for i, f in enumerate(finalizers):
         if "/" not in f and f not in STANDARD_FINALIZERS:
-            errs.append(field.invalid(path.index(i), f, "name is neither a standard finalizer name nor is it fully qualified"))
+            errs.append(field.invalid(path.index(i), f,
+                                      "name is neither a standard finalizer name nor is it fully qualified"))
     return errs
 
 
@@ -159,7 +159,8 @@ def validate_object_meta_update(new: Any, old: Any) -> list[FieldError]:
                                         "no new finalizers can be added if the object is being deleted, "
                                         f"found new finalizers {go_string_slice(added).text}"))
     if (new.get("generation") or 0) < (old.get("generation") or 0):
-        errs.append(field.invalid(META.child("generation"), new.get("generation") or 0, "must not be decremented"))
+        errs.append(field.invalid(META.child("generation"), new.get("generation") or 0,
+                                  "must not be decremented"))
     for key in ("name", "namespace", "uid"):
         if new.get(key) and new.get(key) != old.get(key):
             errs.append(field.invalid(META.child(key), new.get(key), FIELD_IMMUTABLE))
@@ -173,7 +174,8 @@ def validate_object_meta_update(new: Any, old: Any) -> list[FieldError]:
     return errs
 
 
-def validate_immutable(new: Any, old: Any, path: Path, render: Callable[[Any], Any] = lambda v: v) -> list[FieldError]:
+def validate_immutable(new: Any, old: Any, path: Path,
+                       render: Callable[[Any], Any] = lambda v: v) -> list[FieldError]:
     """ValidateImmutableField: ``<path>: Invalid value: <new>: field is immutable``."""
     if new != old:
         return [field.invalid(path, render(new), FIELD_IMMUTABLE)]
@@ -209,14 +211,15 @@ def validate_label_selector(ls: Any, path: Path) -> list[FieldError]:
         op, values = expr.get("operator", ""), as_list(expr.get("values"))
         if op in ("In", "NotIn"):
             if not values:
-                errs.append(field.required(p.child("values"), "must be specified when `operator` is 'In' or 'NotIn'"))
+                errs.append(field.required(p.child("values"),
+                                           "must be specified when `operator` is 'In' or 'NotIn'"))
         elif op in ("Exists", "DoesNotExist"):
             if values:
-                errs.append(field.forbidden(p.child("values"),
-                                            "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"))
+                errs.append(field.forbidden(p.child("values"), NO_VALUES_FOR_EXISTS))
         else:
             errs.append(field.invalid(p.child("operator"), op, "not a valid selector operator"))
-        errs += [field.invalid(p.child("key"), expr.get("key", ""), m) for m in is_qualified_name(expr.get("key", ""))]
+        errs += [field.invalid(p.child("key"), expr.get("key", ""),
+                               m) for m in is_qualified_name(expr.get("key", ""))]
         for j, v in enumerate(values):
             errs += [field.invalid(p.child("values").index(j), v, m) for m in is_valid_label_value(str(v))]
     return errs

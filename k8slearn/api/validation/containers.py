@@ -29,8 +29,8 @@ PROTOCOLS = ["SCTP", "TCP", "UDP"]
 PULL_POLICIES = ["Always", "IfNotPresent", "Never"]
 MESSAGE_POLICIES = ["File", "FallbackToLogsOnError"]
 ENV_VAR_NAME_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*"
-ENV_VAR_NAME_ERR = ("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', "
-                    "or '.', and must not start with a digit")
+ENV_VAR_NAME_ERR = ("a valid environment variable name must consist of alphabetic characters, digits, "
+                    "'_', '-', or '.', and must not start with a digit")
 _ENV_VAR_NAME = re.compile(ENV_VAR_NAME_FMT)
 STANDARD_CONTAINER_RESOURCES = {"cpu", "memory", "ephemeral-storage"}
 STANDARD_RESOURCES = STANDARD_CONTAINER_RESOURCES | {
@@ -39,7 +39,7 @@ STANDARD_RESOURCES = STANDARD_CONTAINER_RESOURCES | {
     "requests.ephemeral-storage", "limits.cpu", "limits.memory", "limits.ephemeral-storage"}
 
 
-def validate_containers(containers: Any, volumes: dict, path: Path, restart_policy: str = "Always") -> list[FieldError]:
+def validate_containers(containers: Any, volumes: dict, path: Path) -> list[FieldError]:
     """validateContainers: at least one; each valid, names unique, probes, no restartPolicy."""
     containers = as_list(containers)
     if not containers:
@@ -122,7 +122,8 @@ def validate_container_ports(ports: Any, path: Path) -> list[FieldError]:
         else:
             errs += [field.invalid(p.child("containerPort"), cport, m) for m in is_valid_port_num(cport)]
         if port.get("hostPort"):
-            errs += [field.invalid(p.child("hostPort"), port["hostPort"], m) for m in is_valid_port_num(port["hostPort"])]
+            errs += [field.invalid(p.child("hostPort"), port["hostPort"],
+                                   m) for m in is_valid_port_num(port["hostPort"])]
         protocol = port.get("protocol") or ""
         if not protocol:
             errs.append(field.required(p.child("protocol")))
@@ -165,7 +166,8 @@ def validate_env(env: Any, path: Path) -> list[FieldError]:
             errs += [field.invalid(p.child("name"), name, m) for m in msgs]
         source = var.get("valueFrom")
         if source is not None:
-            kinds = [k for k in ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef") if as_dict(source).get(k)]
+            kinds = [k for k in ("fieldRef", "resourceFieldRef", "configMapKeyRef",
+                                 "secretKeyRef") if as_dict(source).get(k)]
             vp = p.child("valueFrom")
             if not kinds:
                 errs.append(field.invalid(vp, "", "must specify one of: `fieldRef`, `resourceFieldRef`, "
@@ -200,7 +202,8 @@ def _probes(c: dict, path: Path, allowed: bool) -> list[FieldError]:
         if probe is None:
             continue
         if not allowed:
-            errs.append(field.forbidden(path.child(name), "may not be set for init containers without restartPolicy=Always"))
+            errs.append(field.forbidden(path.child(name),
+                                        "may not be set for init containers without restartPolicy=Always"))
             continue
         probe, p = as_dict(probe), path.child(name)
         handlers = [h for h in ("exec", "httpGet", "tcpSocket", "grpc") if probe.get(h) is not None]
@@ -211,10 +214,12 @@ def _probes(c: dict, path: Path, allowed: bool) -> list[FieldError]:
         for handler in handlers[:1]:
             if handler in ("httpGet", "tcpSocket"):
                 errs += port_num_or_name(as_dict(probe[handler]).get("port"), p.child(handler, "port"))
-        for key in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"):
+        for key in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold",
+                    "failureThreshold"):
             errs += nonnegative(probe.get(key, 0), p.child(key))
         if name != "readinessProbe" and probe.get("successThreshold", 1) != 1:
-            errs.append(field.invalid(p.child("successThreshold"), probe.get("successThreshold"), "must be 1"))
+            errs.append(field.invalid(p.child("successThreshold"), probe.get("successThreshold"),
+                                      "must be 1"))
     return errs
 
 
@@ -269,15 +274,18 @@ def validate_resource_requirements(resources: Any, path: Path) -> list[FieldErro
     limits, requests = _quantities(resources.get("limits")), _quantities(resources.get("requests"))
     errs = []
     for name, q in limits.items():
-        errs += _resource_name_errors(name, lim_path.key(name)) + _quantity_errors(name, q, lim_path.key(name))
+        errs += _resource_name_errors(name, lim_path.key(name))
+        errs += _quantity_errors(name, q, lim_path.key(name))
     for name, q in requests.items():
-        errs += _resource_name_errors(name, req_path.key(name)) + _quantity_errors(name, q, req_path.key(name))
+        errs += _resource_name_errors(name, req_path.key(name))
+        errs += _quantity_errors(name, q, req_path.key(name))
         limit = limits.get(name)
         if limit is not None:
             if q != limit and not _overcommit_allowed(name):
                 errs.append(field.invalid(req_path, str(q), f"must be equal to {name} limit of {limit}"))
             elif q > limit:
-                errs.append(field.invalid(req_path, str(q), f"must be less than or equal to {name} limit of {limit}"))
+                errs.append(field.invalid(req_path, str(q),
+                                          f"must be less than or equal to {name} limit of {limit}"))
         elif not _overcommit_allowed(name):
             errs.append(field.required(lim_path, "Limit must be set for non overcommitable resources"))
     names = set(limits) | set(requests)

@@ -56,7 +56,8 @@ def cluster_ips(spec: dict) -> list:
 
 
 def _go_service_port(port: dict) -> GoValue:
-    return GoValue(f"core.ServicePort{{Name:{go_quote(port.get('name', ''))}, Protocol:{go_quote(port.get('protocol', ''))}, "
+    name, protocol = go_quote(port.get("name", "")), go_quote(port.get("protocol", ""))
+    return GoValue(f"core.ServicePort{{Name:{name}, Protocol:{protocol}, "
                    f"AppProtocol:(*string)(nil), Port:{port.get('port', 0)}, "
                    "TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}")
 
@@ -70,13 +71,15 @@ def validate_service(svc: dict) -> list[FieldError]:
     if not ports and not headless and kind != "ExternalName":
         errs.append(field.required(SPEC.child("ports")))
     if kind in ("LoadBalancer", "NodePort") and headless:
-        errs.append(field.invalid(SPEC.child("clusterIPs").index(0), "None", f"may not be set to 'None' for {kind} services"))
+        errs.append(field.invalid(SPEC.child("clusterIPs").index(0), "None",
+                                  f"may not be set to 'None' for {kind} services"))
     elif kind == "ExternalName":
         if ips:
             errs.append(field.forbidden(SPEC.child("clusterIPs"), "may not be set for ExternalName services"))
         cname = (spec.get("externalName") or "").removesuffix(".")
         if cname:
-            errs += [field.invalid(SPEC.child("externalName"), cname, m) for m in name_is_dns_subdomain(cname)]
+            errs += [field.invalid(SPEC.child("externalName"), cname,
+                                   m) for m in name_is_dns_subdomain(cname)]
         else:
             errs.append(field.required(SPEC.child("externalName")))
     names: set = set()
@@ -90,11 +93,13 @@ def validate_service(svc: dict) -> list[FieldError]:
     elif affinity not in ("ClientIP", "None"):
         errs.append(field.not_supported(SPEC.child("sessionAffinity"), affinity, ["ClientIP", "None"]))
     if affinity == "None" and spec.get("sessionAffinityConfig") is not None:
-        errs.append(field.forbidden(SPEC.child("sessionAffinityConfig"), "must not be set when session affinity is None"))
+        errs.append(field.forbidden(SPEC.child("sessionAffinityConfig"),
+                                    "must not be set when session affinity is None"))
     for i, ip in enumerate(ips):
         if i == 0 and ip == "None":
             if len(ips) > 1:
-                errs.append(field.invalid(SPEC.child("clusterIPs"), ips, "'None' must be the first and only value"))
+                errs.append(field.invalid(SPEC.child("clusterIPs"), ips,
+                                          "'None' must be the first and only value"))
         elif not _is_ip(str(ip)):
             errs.append(field.invalid(SPEC.child("clusterIPs").index(i), ip, VALID_IP))
     if not kind:
@@ -104,7 +109,8 @@ def validate_service(svc: dict) -> list[FieldError]:
     if kind == "ClusterIP":
         for i, port in enumerate(ports):
             if as_dict(port).get("nodePort"):
-                errs.append(field.forbidden(SPEC.child("ports").index(i).child("nodePort"), "may not be used when `type` is 'ClusterIP'"))
+                errs.append(field.forbidden(SPEC.child("ports").index(i).child("nodePort"),
+                                            "may not be used when `type` is 'ClusterIP'"))
     seen_node, seen_port = set(), set()
     for i, port in enumerate(map(as_dict, ports)):
         node_port = port.get("nodePort")
@@ -118,7 +124,8 @@ def validate_service(svc: dict) -> list[FieldError]:
             errs.append(field.duplicate(SPEC.child("ports").index(i), _go_service_port(port)))
         seen_port.add(key)
     if spec.get("allocateLoadBalancerNodePorts") is not None and kind != "LoadBalancer":
-        errs.append(field.forbidden(SPEC.child("allocateLoadBalancerNodePorts"), "may only be used when `type` is 'LoadBalancer'"))
+        errs.append(field.forbidden(SPEC.child("allocateLoadBalancerNodePorts"),
+                                    "may only be used when `type` is 'LoadBalancer'"))
     if kind == "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts") is None:
         errs.append(field.required(Path("allocateLoadBalancerNodePorts")))
     return errs + _traffic_policies(spec, kind)
@@ -151,7 +158,8 @@ def _service_port(port: dict, require_name: bool, names: set, path: Path) -> lis
 def _traffic_policies(spec: dict, kind: str) -> list[FieldError]:
     errs = []
     external = spec.get("externalTrafficPolicy") or ""
-    accessible = kind in ("NodePort", "LoadBalancer") or (kind == "ClusterIP" and as_list(spec.get("externalIPs")))
+    accessible = kind in ("NodePort",
+                          "LoadBalancer") or (kind == "ClusterIP" and as_list(spec.get("externalIPs")))
     if not accessible:
         if external:
             errs.append(field.invalid(SPEC.child("externalTrafficPolicy"), external,
@@ -177,7 +185,8 @@ def validate_service_update(new: dict, old: dict) -> list[FieldError]:
         if not (old_ips[:1] == ["None"] and new_ips[:1] == ["None"]):
             path = SPEC.child("clusterIPs").index(0)
             if len(old_ips) == len(new_ips):
-                errs += [field.invalid(path, new_ips, "may not change once set") for a, b in zip(old_ips, new_ips) if a != b]
+                changed = any(a != b for a, b in zip(old_ips, new_ips))
+                errs += [field.invalid(path, new_ips, "may not change once set")] if changed else []
             elif old_ips and (not new_ips or old_ips[0] != new_ips[0]):
                 errs.append(field.invalid(path, new_ips, "may not change once set"))
     return errs + validate_service(new)
@@ -199,7 +208,8 @@ def _node_taints(taints: Any, path: Path) -> list[FieldError]:
         if (effect, key) in seen:
             go = GoValue(f"core.Taint{{Key:{go_quote(key)}, Value:{go_quote(str(value))}, "
                          f"Effect:{go_quote(effect)}, TimeAdded:<nil>}}")
-            errs.append(field.FieldError(field.DUPLICATE, str(p), go, "taints must be unique by key and effect pair"))
+            errs.append(field.FieldError(field.DUPLICATE, str(p), go,
+                                         "taints must be unique by key and effect pair"))
             continue
         seen.add((effect, key))
     return errs
@@ -234,10 +244,12 @@ def validate_node_update(new: dict, old: dict) -> list[FieldError]:
         if len(old_cidrs) != len(new_cidrs):
             errs.append(field.forbidden(SPEC.child("podCIDRs"), msg))
         else:
-            errs += [field.forbidden(SPEC.child("podCIDRs"), msg) for a, b in zip(old_cidrs, new_cidrs) if a != b]
+            errs += [field.forbidden(SPEC.child("podCIDRs"), msg)
+                     for a, b in zip(old_cidrs, new_cidrs) if a != b]
     old_id = as_dict(old.get("spec")).get("providerID")
     if old_id and as_dict(new.get("spec")).get("providerID") != old_id:
-        errs.append(field.forbidden(SPEC.child("providerID"), 'node updates may not change providerID except from "" to valid'))
+        errs.append(field.forbidden(SPEC.child("providerID"),
+                                    'node updates may not change providerID except from "" to valid'))
     return errs
 
 
@@ -247,7 +259,8 @@ def validate_namespace(ns: dict) -> list[FieldError]:
     for f in map(str, as_list(as_dict(ns.get("spec")).get("finalizers"))):
         errs += [field.invalid(path, f, m) for m in is_qualified_name(f)]
         if "/" not in f and f not in ("kubernetes", "orphan", "foregroundDeletion"):
-            errs.append(field.invalid(path, f, "name is neither a standard finalizer name nor is it fully qualified"))
+            errs.append(field.invalid(path, f,
+                                      "name is neither a standard finalizer name nor is it fully qualified"))
     return errs
 
 
@@ -322,7 +335,8 @@ def validate_endpoints(ep: dict) -> list[FieldError]:
                     errs.append(field.invalid(sp.child(kind).index(j).child("ip"), ip, VALID_IP))
         for j, port in enumerate(as_list(as_dict(subset).get("ports"))):
             port, pp = as_dict(port), sp.child("ports").index(j)
-            errs += [field.invalid(pp.child("port"), port.get("port", 0), m) for m in is_valid_port_num(port.get("port", 0))]
+            errs += [field.invalid(pp.child("port"), port.get("port", 0),
+                                   m) for m in is_valid_port_num(port.get("port", 0))]
             if port.get("protocol") not in PROTOCOLS:
                 errs.append(field.not_supported(pp.child("protocol"), port.get("protocol", ""), PROTOCOLS))
     return errs
@@ -343,7 +357,8 @@ def validate_event(event: dict) -> list[FieldError]:
         controller = event.get("reportingComponent") or ""
         if not controller:
             errs.append(field.required(Path("reportingComponent")))
-        errs += [field.invalid(Path("reportingComponent"), controller, m) for m in is_qualified_name(controller)]
+        errs += [field.invalid(Path("reportingComponent"), controller,
+                               m) for m in is_qualified_name(controller)]
         for key, limit in (("reportingInstance", 128), ("action", 128), ("reason", 128)):
             if not event.get(key):
                 errs.append(field.required(Path(key)))

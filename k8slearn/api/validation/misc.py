@@ -35,7 +35,8 @@ def validate_lease(lease: dict) -> list[FieldError]:
         errs.append(field.invalid(path.child("leaseDurationSeconds"), duration, "must be greater than 0"))
     transitions = spec.get("leaseTransitions")
     if transitions is not None and transitions < 0:
-        errs.append(field.invalid(path.child("leaseTransitions"), transitions, "must be greater than or equal to 0"))
+        errs.append(field.invalid(path.child("leaseTransitions"), transitions,
+                                  "must be greater than or equal to 0"))
     return errs
 
 
@@ -56,11 +57,13 @@ def validate_priority_class(pc: dict) -> list[FieldError]:
         elif pc.get("globalDefault"):
             problem = f"globalDefault of {name} PriorityClass must be false"
         if problem:
-            errs.append(field.forbidden(Path("metadata.name"), "priority class names with 'system-' prefix are "
-                                                               f"reserved for system use only. error: {problem}"))
+            errs.append(field.forbidden(Path("metadata.name"),
+                                        "priority class names with 'system-' prefix are "
+                                        f"reserved for system use only. error: {problem}"))
     elif value > HIGHEST_USER_DEFINABLE_PRIORITY:
+        limit = HIGHEST_USER_DEFINABLE_PRIORITY
         errs.append(field.forbidden(Path("value"),
-                                    f"maximum allowed value of a user defined priority is {HIGHEST_USER_DEFINABLE_PRIORITY}"))
+                                    f"maximum allowed value of a user defined priority is {limit}"))
     policy = pc.get("preemptionPolicy")
     if policy is not None and policy not in ("PreemptLowerPriority", "Never"):
         errs.append(field.not_supported(Path("preemptionPolicy"), policy, ["PreemptLowerPriority", "Never"]))
@@ -72,7 +75,8 @@ def validate_priority_class_update(new: dict, old: dict) -> list[FieldError]:
     errs = validate_object_meta_update(new.get("metadata"), old.get("metadata"))
     if new.get("value") != old.get("value"):
         errs.append(field.forbidden(Path("value"), "may not be changed in an update."))
-    errs += validate_immutable(new.get("preemptionPolicy"), old.get("preemptionPolicy"), Path("preemptionPolicy"))
+    errs += validate_immutable(new.get("preemptionPolicy"), old.get("preemptionPolicy"),
+                               Path("preemptionPolicy"))
     return errs
 
 
@@ -93,5 +97,6 @@ def validate_endpoint_slice(slice_: dict) -> list[FieldError]:
 
 
 def validate_endpoint_slice_update(new: dict, old: dict) -> list[FieldError]:
-    errs = validate_object_meta_update(new.get("metadata"), old.get("metadata")) + validate_endpoint_slice(new)
+    errs = validate_object_meta_update(new.get("metadata"),
+                                       old.get("metadata")) + validate_endpoint_slice(new)
     return errs + validate_immutable(new.get("addressType"), old.get("addressType"), Path("addressType"))

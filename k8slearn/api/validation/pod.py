@@ -28,8 +28,8 @@ from k8slearn.api.names import (
     inclusive_range_error, is_dns1123_label, is_qualified_name, is_valid_label_value, name_is_dns_subdomain,
 )
 from k8slearn.api.validation.common import (
-    as_dict, as_list, validate_annotations, validate_label_selector, validate_labels, validate_object_meta,
-    validate_object_meta_update,
+    NO_VALUES_FOR_EXISTS, as_dict, as_list, validate_annotations, validate_label_selector, validate_labels,
+    validate_object_meta, validate_object_meta_update,
 )
 from k8slearn.api.validation.containers import (
     validate_containers, validate_init_containers, validate_resource_requirements,
@@ -47,10 +47,14 @@ UPDATABLE_POD_SPEC_FIELDS = [
     "`spec.tolerations` (only additions to existing tolerations)",
     "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
 ]
-VOLUME_SOURCES = {
-    "emptyDir": None, "hostPath": "path", "secret": "secretName", "configMap": "name",
-    "persistentVolumeClaim": "claimName", "projected": None, "downwardAPI": None, "nfs": "server",
-    "csi": "driver", "ephemeral": None, "image": None,
+VOLUME_SOURCES = {  # in upstream's order, with the one field each must set (if checked here)
+    "emptyDir": None, "hostPath": "path", "gitRepo": "repository", "gcePersistentDisk": "pdName",
+    "awsElasticBlockStore": "volumeID", "secret": "secretName", "nfs": "server", "iscsi": "targetPortal",
+    "glusterfs": "endpoints", "flocker": None, "persistentVolumeClaim": "claimName", "rbd": None, "cinder": None,
+    "cephfs": None, "quobyte": None, "downwardAPI": None, "fc": None, "flexVolume": None, "configMap": "name",
+    "azureFile": None, "vsphereVolume": None, "photonPersistentDisk": None, "portworxVolume": None,
+    "azureDisk": None, "storageos": None, "projected": None, "scaleIO": None, "csi": "driver", "ephemeral": None,
+    "image": None,
 }
 
 
@@ -77,7 +81,8 @@ def validate_pod_spec(spec: Any, path: Path) -> list[FieldError]:
             errs += [field.invalid(path.child(key), spec[key], m) for m in name_is_dns_subdomain(spec[key])]
     deadline = spec.get("activeDeadlineSeconds")
     if deadline is not None and not 1 <= deadline <= MAX_INT32:
-        errs.append(field.invalid(path.child("activeDeadlineSeconds"), deadline, inclusive_range_error(1, MAX_INT32)))
+        errs.append(field.invalid(path.child("activeDeadlineSeconds"), deadline,
+                                  inclusive_range_error(1, MAX_INT32)))
     for key in ("hostname", "subdomain"):
         if spec.get(key):
             errs += [field.invalid(path.child(key), spec[key], m) for m in is_dns1123_label(spec[key])]
@@ -86,7 +91,8 @@ def validate_pod_spec(spec: Any, path: Path) -> list[FieldError]:
         name = spec["priorityClassName"]
         errs += [field.invalid(path.child("priorityClassName"), name, m) for m in name_is_dns_subdomain(name)]
     if spec.get("preemptionPolicy") is not None:
-        errs += _one_of(spec["preemptionPolicy"], ["PreemptLowerPriority", "Never"], path.child("preemptionPolicy"))
+        errs += _one_of(spec["preemptionPolicy"], ["PreemptLowerPriority", "Never"],
+                        path.child("preemptionPolicy"))
     if spec.get("overhead") is not None:
         errs += validate_resource_requirements({"limits": spec["overhead"]}, path.child("overhead"))
     return errs
@@ -137,8 +143,8 @@ def _host_network_ports(spec: dict, path: Path) -> list[FieldError]:
             port = as_dict(port)
             host, cport = port.get("hostPort", 0), port.get("containerPort", 0)
             if host and host != cport:
-                errs.append(field.invalid(path.child("containers").index(i).child("ports").index(j).child("hostPort"),
-                                          host, "must match `containerPort` when `hostNetwork` is true"))
+                hp = path.child("containers").index(i).child("ports").index(j).child("hostPort")
+                errs.append(field.invalid(hp, host, "must match `containerPort` when `hostNetwork` is true"))
     return errs
 
 
@@ -146,21 +152,25 @@ def validate_tolerations(tolerations: Any, path: Path) -> list[FieldError]:
     errs = []
     for i, t in enumerate(as_list(tolerations)):
         t, p = as_dict(t), path.index(i)
-        key, op, value, effect = t.get("key", ""), t.get("operator", ""), t.get("value", ""), t.get("effect", "")
+        key, op = t.get("key", ""), t.get("operator", "")
+        value, effect = t.get("value", ""), t.get("effect", "")
         if key:
             errs += [field.invalid(p.child("key"), key, m) for m in is_qualified_name(key)]
         if not key and op != "Exists":
             errs.append(field.invalid(p.child("operator"), op,
-                                      'operator must be Exists when `key` is empty, which means "match all values and all keys"'))
+                                      'operator must be Exists when `key` is empty, which means '
+                                      '"match all values and all keys"'))
         if t.get("tolerationSeconds") is not None and effect != "NoExecute":
-            errs.append(field.invalid(p.child("effect"), effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"))
+            errs.append(field.invalid(p.child("effect"), effect,
+                                      "effect must be 'NoExecute' when `tolerationSeconds` is set"))
         if op in ("Equal", ""):
             msgs = is_valid_label_value(str(value))
             if msgs:
                 errs.append(field.invalid(p.child("operator"), value, ";".join(msgs)))
         elif op == "Exists":
             if value:
-                errs.append(field.invalid(p.child("operator"), value, "value must be empty when `operator` is 'Exists'"))
+                errs.append(field.invalid(p.child("operator"), value,
+                                          "value must be empty when `operator` is 'Exists'"))
         else:
             errs.append(field.not_supported(p.child("operator"), op, ["Equal", "Exists"]))
         if effect and effect not in TAINT_EFFECTS:
@@ -194,7 +204,8 @@ def _affinity(affinity: Any, path: Path) -> list[FieldError]:
             continue
         pod, kp = as_dict(pod), path.child(kind)
         for i, term in enumerate(as_list(pod.get("requiredDuringSchedulingIgnoredDuringExecution"))):
-            errs += _pod_affinity_term(term, kp.child("requiredDuringSchedulingIgnoredDuringExecution").index(i))
+            errs += _pod_affinity_term(term,
+                                       kp.child("requiredDuringSchedulingIgnoredDuringExecution").index(i))
         for i, w in enumerate(as_list(pod.get("preferredDuringSchedulingIgnoredDuringExecution"))):
             wp = kp.child("preferredDuringSchedulingIgnoredDuringExecution").index(i)
             weight = as_dict(w).get("weight", 0)
@@ -211,30 +222,34 @@ def _node_selector_term(term: Any, path: Path) -> list[FieldError]:
         op, values = req.get("operator", ""), as_list(req.get("values"))
         if op in ("In", "NotIn"):
             if not values:
-                errs.append(field.required(p.child("values"), "must be specified when `operator` is 'In' or 'NotIn'"))
+                errs.append(field.required(p.child("values"),
+                                           "must be specified when `operator` is 'In' or 'NotIn'"))
         elif op in ("Exists", "DoesNotExist"):
             if values:
-                errs.append(field.forbidden(p.child("values"),
-                                            "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"))
+                errs.append(field.forbidden(p.child("values"), NO_VALUES_FOR_EXISTS))
         elif op in ("Gt", "Lt"):
             if len(values) != 1:
-                errs.append(field.required(p.child("values"), "must be specified single value when `operator` is 'Lt' or 'Gt'"))
+                errs.append(field.required(p.child("values"),
+                                           "must be specified single value when `operator` is 'Lt' or 'Gt'"))
         else:
             errs.append(field.invalid(p.child("operator"), op, "not a valid selector operator"))
-        errs += [field.invalid(p.child("key"), req.get("key", ""), m) for m in is_qualified_name(req.get("key", ""))]
+        errs += [field.invalid(p.child("key"), req.get("key", ""),
+                               m) for m in is_qualified_name(req.get("key", ""))]
     for j, req in enumerate(as_list(as_dict(term).get("matchFields"))):
         req, p = as_dict(req), path.child("matchFields").index(j)
         if req.get("operator") in ("In", "NotIn"):
             if len(as_list(req.get("values"))) != 1:
-                errs.append(field.required(p.child("values"),
-                                           "must be only one value when `operator` is 'In' or 'NotIn' for node field selector"))
+                errs.append(field.required(p.child("values"), "must be only one value when `operator` is "
+                                                              "'In' or 'NotIn' for node field selector"))
         else:
-            errs.append(field.invalid(p.child("operator"), req.get("operator", ""), "not a valid selector operator"))
+            errs.append(field.invalid(p.child("operator"), req.get("operator", ""),
+                                      "not a valid selector operator"))
         if req.get("key") != "metadata.name":
             errs.append(field.invalid(p.child("key"), req.get("key", ""), "not a valid field selector key"))
         else:
             for i, v in enumerate(as_list(req.get("values"))):
-                errs += [field.invalid(p.child("values").index(i), v, m) for m in name_is_dns_subdomain(str(v))]
+                errs += [field.invalid(p.child("values").index(i), v,
+                                       m) for m in name_is_dns_subdomain(str(v))]
     return errs
 
 
@@ -272,7 +287,8 @@ def _topology_spread(constraints: Any, path: Path) -> list[FieldError]:
             errs.append(field.required(p.child("topologyKey"), "can not be empty"))
         action = c.get("whenUnsatisfiable", "")
         if action not in ("DoNotSchedule", "ScheduleAnyway"):
-            errs.append(field.not_supported(p.child("whenUnsatisfiable"), action, ["DoNotSchedule", "ScheduleAnyway"]))
+            errs.append(field.not_supported(p.child("whenUnsatisfiable"), action,
+                                            ["DoNotSchedule", "ScheduleAnyway"]))
         for later in constraints[i + 1:]:
             if (later.get("topologyKey"), later.get("whenUnsatisfiable")) == (c.get("topologyKey"), action):
                 errs.append(field.duplicate(p.child("{topologyKey, whenUnsatisfiable}"),
@@ -289,7 +305,8 @@ def validate_pod_template_spec(template: Any, path: Path) -> list[FieldError]:
     errs += validate_annotations(meta.get("annotations"), path.child("annotations"))
     errs += validate_pod_spec(template.get("spec"), path.child("spec"))
     if as_list(as_dict(template.get("spec")).get("ephemeralContainers")):
-        errs.append(field.forbidden(path.child("spec", "ephemeralContainers"), "ephemeral containers not allowed in pod template"))
+        errs.append(field.forbidden(path.child("spec", "ephemeralContainers"),
+                                    "ephemeral containers not allowed in pod template"))
     return errs
 
 
@@ -313,12 +330,13 @@ def validate_pod(pod: dict) -> list[FieldError]:
     if as_list(spec.get("ephemeralContainers")):
         errs.append(field.forbidden(SPEC.child("ephemeralContainers"), "cannot be set on create"))
     if spec.get("nodeName") and as_list(spec.get("schedulingGates")):
-        errs.append(field.forbidden(SPEC.child("nodeName"), "cannot be set until all schedulingGates have been cleared"))
+        errs.append(field.forbidden(SPEC.child("nodeName"),
+                                    "cannot be set until all schedulingGates have been cleared"))
     return errs
 
 
 def validate_pod_update(new: dict, old: dict) -> list[FieldError]:
-    """ValidatePodUpdate: only images, activeDeadlineSeconds, added tolerations and removed gates may change."""
+    """ValidatePodUpdate: only images, the deadline, added tolerations and removed gates may change."""
     errs = validate_object_meta_update(new.get("metadata"), old.get("metadata"))
     errs += _metadata_and_spec(new)
     ns, os_ = as_dict(new.get("spec")), as_dict(old.get("spec"))
@@ -332,12 +350,14 @@ def validate_pod_update(new: dict, old: dict) -> list[FieldError]:
     new_deadline, old_deadline = ns.get("activeDeadlineSeconds"), os_.get("activeDeadlineSeconds")
     if new_deadline is not None:
         if not 0 <= new_deadline <= MAX_INT32:
-            return errs + [field.invalid(SPEC.child("activeDeadlineSeconds"), new_deadline, inclusive_range_error(0, MAX_INT32))]
+            return errs + [field.invalid(SPEC.child("activeDeadlineSeconds"), new_deadline,
+                                         inclusive_range_error(0, MAX_INT32))]
         if old_deadline is not None and old_deadline < new_deadline:
             return errs + [field.invalid(SPEC.child("activeDeadlineSeconds"), new_deadline,
                                          "must be less than or equal to previous value")]
     elif old_deadline is not None:
-        errs.append(field.invalid(SPEC.child("activeDeadlineSeconds"), None, "must not update from a positive integer to nil value"))
+        errs.append(field.invalid(SPEC.child("activeDeadlineSeconds"), None,
+                                  "must not update from a positive integer to nil value"))
     errs += _only_added_tolerations(as_list(ns.get("tolerations")), as_list(os_.get("tolerations")))
     errs += _only_deleted_gates(as_list(ns.get("schedulingGates")), as_list(os_.get("schedulingGates")))
     if ns == os_:
@@ -356,7 +376,8 @@ def _only_added_tolerations(new: list, old: list) -> list[FieldError]:
     new_norm = [_toleration_key(t) for t in new]
     for o in old:
         if _toleration_key(o) not in new_norm:
-            return [field.forbidden(path, "existing toleration can not be modified except its tolerationSeconds")]
+            return [field.forbidden(path,
+                                    "existing toleration can not be modified except its tolerationSeconds")]
     return validate_tolerations(new, path)
 
 
@@ -390,7 +411,8 @@ def _munge(new: dict, old: dict) -> dict:
             munged[key] = old[key]
         else:
             munged.pop(key, None)
-    old_grace, new_grace = old.get("terminationGracePeriodSeconds"), munged.get("terminationGracePeriodSeconds")
+    old_grace = old.get("terminationGracePeriodSeconds")
+    new_grace = munged.get("terminationGracePeriodSeconds")
     if old_grace is not None and old_grace < 0 and new_grace == 1:
         munged["terminationGracePeriodSeconds"] = old_grace
     return munged
@@ -416,3 +438,14 @@ def _spec_diff(old: dict, new: dict) -> str:
             lines.append(f"+ \t{_go_field(k)}: {json.dumps(new[k], sort_keys=True)},")
     lines.append("  }")
     return "\n".join(lines) + "\n"
+
+
+def validate_pod_binding(binding: dict) -> list[FieldError]:
+    """ValidatePodBinding: the pods/binding subresource only checks its target (not the pod update rules)."""
+    target = as_dict(binding.get("target"))
+    errs = []
+    if target.get("kind") and target["kind"] != "Node":
+        errs.append(field.not_supported(Path("target.kind"), target["kind"], ["Node", "<empty>"]))
+    if not target.get("name"):
+        errs.append(field.required(Path("target.name")))
+    return errs

@@ -25,7 +25,7 @@ ERR_REASON = "node(s) didn't match the requested node name"
 
 def fits(pod: dict, node: dict) -> bool:
     """The predicate: no node requested, or this is the one."""
-    wanted = (pod.get("spec") or {}).get("nodeName")
+    wanted = pod["spec"].get("nodeName")
     return not wanted or wanted == node["metadata"]["name"]
 
 

@@ -42,8 +42,8 @@ def fits_request(request: Resource, node_info: NodeInfo) -> list[str]:
     reasons = []
     if node_info.free_pods < 1:  # len(pods) + 1 > allocatable pods
         reasons.append(ERR_REASON_TOO_MANY_PODS)
-    if request.is_zero():  # a pod that asks for nothing only needs a pod slot
-        return reasons
+    if not (request.milli_cpu or request.memory or request.ephemeral_storage or request.scalar_resources):
+        return reasons  # a pod that asks for nothing only needs a pod slot
     if request.milli_cpu > 0 and request.milli_cpu > node_info.free_milli_cpu:
         reasons.append(ERR_REASON_INSUFFICIENT % CPU)
     if request.memory > 0 and request.memory > node_info.free_memory:
@@ -51,7 +51,7 @@ def fits_request(request: Resource, node_info: NodeInfo) -> list[str]:
     free_ephemeral = node_info.allocatable.ephemeral_storage - node_info.requested.ephemeral_storage
     if request.ephemeral_storage > 0 and request.ephemeral_storage > free_ephemeral:
         reasons.append(ERR_REASON_INSUFFICIENT % EPHEMERAL_STORAGE)
-    for name in sorted(request.scalar_resources):
+    for name in sorted(request.scalar_resources) if request.scalar_resources else ():
         amount = request.scalar_resources[name]
         if amount and amount > (node_info.allocatable.scalar_resources.get(name, 0)
                                 - node_info.requested.scalar_resources.get(name, 0)):
@@ -120,10 +120,10 @@ class NodeResourcesFit:
             return SUCCESS
         return Status(Code.Unschedulable, reasons)
 
-    def pod_resource_requests(self, pod: dict) -> list[int]:
-        """The pod's request for each scored resource, with the non-zero defaults."""
+    def pod_resource_requests(self, pod: dict) -> list[tuple[str, int, int]]:
+        """(resource, weight, the pod's request with the non-zero defaults) for each scored resource."""
         amounts = pod_request_amounts(pod, NON_MISSING_CONTAINER_REQUESTS)
-        return [amounts.get(resource, 0) for resource, _ in self.resources]
+        return [(resource, weight, amounts.get(resource, 0)) for resource, weight in self.resources]
 
     def pre_score(self, state: CycleState, pod: dict, nodes: list) -> Status:
         state[PRE_SCORE_STATE_KEY] = self.pod_resource_requests(pod)
@@ -132,8 +132,15 @@ class NodeResourcesFit:
     def score(self, state: CycleState, pod: dict, node_info: NodeInfo) -> int:
         requests = state.get(PRE_SCORE_STATE_KEY) or self.pod_resource_requests(pod)
         node_score = weight_sum = 0
-        for (resource, weight), pod_request in zip(self.resources, requests):
-            allocatable, requested = resource_allocatable_request(node_info, resource, pod_request)
+        for resource, weight, pod_request in requests:
+            if resource == CPU:  # the two default resources, inlined from resource_allocatable_request
+                allocatable = node_info.allocatable.milli_cpu
+                requested = node_info.non_zero_requested.milli_cpu + pod_request
+            elif resource == MEMORY:
+                allocatable = node_info.allocatable.memory
+                requested = node_info.non_zero_requested.memory + pod_request
+            else:
+                allocatable, requested = resource_allocatable_request(node_info, resource, pod_request)
             if allocatable:
                 node_score += self.scorer(requested, allocatable) * weight
                 weight_sum += weight

@@ -43,10 +43,11 @@ class NodeUnschedulable:
         self.handle = handle
 
     def filter(self, state: CycleState, pod: dict, node_info: Any) -> Status:
-        node = node_info.node
-        if node is None:
+        if not node_info.unschedulable and node_info.node is not None:  # the common case, quickly
+            return SUCCESS
+        if node_info.node is None:
             return Status(Code.UnschedulableAndUnresolvable, ERR_REASON_UNKNOWN_CONDITION)
-        if is_schedulable(pod, node):
+        if is_schedulable(pod, node_info.node):
             return SUCCESS
         return Status(Code.UnschedulableAndUnresolvable, ERR_REASON_UNSCHEDULABLE)
 

@@ -1,0 +1,186 @@
+"""``kubectl describe`` for Jobs, ConfigMaps, Secrets, ServiceAccounts, Endpoints, PriorityClasses.
+
+>>> print(describe_priority_class({"metadata": {"name": "high"}, "value": 1000,
+...       "preemptionPolicy": "PreemptLowerPriority"}, [], 0.0), end="")
+Name:              high
+Value:             1000
+GlobalDefault:     false
+PreemptionPolicy:  PreemptLowerPriority
+Description:       
+Annotations:       <none>
+Events:            <none>
+
+Simplified: a ConfigMap's keys print sorted (kubectl walks a Go map, in random order).
+
+Upstream: staging/src/k8s.io/kubectl/pkg/describe/describe.go (describeJob, ConfigMapDescriber,
+describeSecret, describeServiceAccount, describeEndpoints, describePriorityClass)
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from k8slearn.kubectl.describe import (
+    PrefixWriter, controlled_by, describe_events, describe_pod_template, print_annotations_multiline,
+    print_labels_multiline, time_text,
+)
+from k8slearn.kubectl.humanize import human_duration
+from k8slearn.kubectl.printers import _selector, format_labels
+
+__all__ = ["describe_job", "describe_configmap", "describe_secret", "describe_service_account",
+           "describe_endpoints", "describe_priority_class"]
+
+
+def _header(w: PrefixWriter, obj: dict) -> None:
+    meta = obj.get("metadata", {})
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+
+
+def describe_job(job: dict, events: list | None, now: float) -> str:
+    from k8slearn.api.meta import parse_timestamp
+
+    meta, spec, status = job.get("metadata", {}), job.get("spec", {}), job.get("status", {})
+    w = PrefixWriter()
+    _header(w, job)
+    w.write(0, f"Selector:\t{_selector(spec.get('selector'))}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    if controlled_by(job):
+        w.write(0, f"Controlled By:\t{controlled_by(job)}\n")
+    if spec.get("parallelism") is not None:
+        w.write(0, f"Parallelism:\t{spec['parallelism']}\n")
+    w.write(0, f"Completions:\t{spec['completions'] if spec.get('completions') is not None else '<unset>'}\n")
+    if spec.get("completionMode") and spec.get("completionMode") != "NonIndexed":
+        w.write(0, f"Completion Mode:\t{spec['completionMode']}\n")
+    if spec.get("suspend") is not None:
+        w.write(0, f"Suspend:\t{'true' if spec['suspend'] else 'false'}\n")
+    if spec.get("backoffLimit") is not None:
+        w.write(0, f"Backoff Limit:\t{spec['backoffLimit']}\n")
+    if spec.get("ttlSecondsAfterFinished") is not None:
+        w.write(0, f"TTL Seconds After Finished:\t{spec['ttlSecondsAfterFinished']}\n")
+    if status.get("startTime"):
+        w.write(0, f"Start Time:\t{time_text(status['startTime'])}\n")
+    if status.get("completionTime"):
+        w.write(0, f"Completed At:\t{time_text(status['completionTime'])}\n")
+    if status.get("startTime") and status.get("completionTime"):
+        elapsed = parse_timestamp(status["completionTime"]) - parse_timestamp(status["startTime"])
+        w.write(0, f"Duration:\t{human_duration(elapsed)}\n")
+    if spec.get("activeDeadlineSeconds") is not None:
+        w.write(0, f"Active Deadline Seconds:\t{spec['activeDeadlineSeconds']}s\n")
+    active, succeeded, failed = status.get("active", 0), status.get("succeeded", 0), status.get("failed", 0)
+    if status.get("ready") is None:
+        w.write(0, f"Pods Statuses:\t{active} Active / {succeeded} Succeeded / {failed} Failed\n")
+    else:
+        w.write(0, f"Pods Statuses:\t{active} Active ({status['ready']} Ready) / {succeeded} Succeeded / "
+                   f"{failed} Failed\n")
+    describe_pod_template(spec.get("template"), w)
+    if events is not None:
+        describe_events(events, w, now)
+    return w.text()
+
+
+def describe_configmap(cm: dict, events: list | None, now: float) -> str:
+    meta = cm.get("metadata", {})
+    w = PrefixWriter()
+    _header(w, cm)
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, "\nData\n====\n")
+    for key in sorted(cm.get("data") or {}):
+        w.write(0, f"{key}:\n----\n")
+        w.write(0, f"{cm['data'][key]}\n")
+        w.write(0, "\n")
+    w.write(0, "\nBinaryData\n====\n")
+    for key in sorted(cm.get("binaryData") or {}):
+        w.write(0, f"{key}: {len(_decoded(cm['binaryData'][key]))} bytes\n")
+    w.write(0, "\n")
+    if events is not None:
+        describe_events(events, w, now)
+    return w.text()
+
+
+def _decoded(value: Any) -> bytes:
+    try:
+        return base64.b64decode(value or "")
+    except (ValueError, TypeError):
+        return str(value).encode()
+
+
+def describe_secret(secret: dict) -> str:
+    meta = secret.get("metadata", {})
+    w = PrefixWriter()
+    _header(w, secret)
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"\nType:\t{secret.get('type', '')}\n")
+    w.write(0, "\nData\n====\n")
+    data = secret.get("data") or {}
+    for key in sorted(data):
+        raw = _decoded(data[key])
+        if key == "token" and secret.get("type") == "kubernetes.io/service-account-token":
+            w.write(0, f"{key}:\t{raw.decode('utf-8', 'replace')}\n")
+        else:
+            w.write(0, f"{key}:\t{len(raw)} bytes\n")
+    return w.text()
+
+
+def describe_service_account(sa: dict, events: list | None, now: float) -> str:
+    meta = sa.get("metadata", {})
+    w = PrefixWriter()
+    _header(w, sa)
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    groups = {
+        "Image pull secrets:": [s.get("name", "") for s in sa.get("imagePullSecrets") or []],
+        "Mountable secrets: ": [s.get("name", "") for s in sa.get("secrets") or []],
+        "Tokens:            ": [],
+    }
+    for header in sorted(groups):
+        names = groups[header]
+        if not names:
+            w.write(0, f"{header}\t<none>\n")
+        for i, name in enumerate(names):
+            w.write(0, f"{header if i == 0 else ' ' * 19}\t{name}\n")
+    if events is not None:
+        describe_events(events, w, now)
+    return w.text()
+
+
+def describe_endpoints(ep: dict, events: list | None, now: float) -> str:
+    meta = ep.get("metadata", {})
+    w = PrefixWriter()
+    _header(w, ep)
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, "Subsets:\n")
+    for subset in ep.get("subsets") or []:
+        ready = ",".join(a.get("ip", "") for a in subset.get("addresses") or []) or "<none>"
+        not_ready = ",".join(a.get("ip", "") for a in subset.get("notReadyAddresses") or []) or "<none>"
+        w.write(1, f"Addresses:\t{ready}\n")
+        w.write(1, f"NotReadyAddresses:\t{not_ready}\n")
+        if subset.get("ports"):
+            w.write(1, "Ports:\n")
+            w.write(2, "Name\tPort\tProtocol\n")
+            w.write(2, "----\t----\t--------\n")
+            for port in subset["ports"]:
+                w.write(2, f"{port.get('name') or '<unset>'}\t{port.get('port', 0)}\t{port.get('protocol', 'TCP')}\n")
+        w.write(0, "\n")
+    if events is not None:
+        describe_events(events, w, now)
+    return w.text()
+
+
+def describe_priority_class(pc: dict, events: list | None, now: float) -> str:
+    meta = pc.get("metadata", {})
+    w = PrefixWriter()
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Value:\t{pc.get('value', 0)}\n")
+    w.write(0, f"GlobalDefault:\t{'true' if pc.get('globalDefault') else 'false'}\n")
+    w.write(0, f"PreemptionPolicy:\t{pc.get('preemptionPolicy', '')}\n")
+    w.write(0, f"Description:\t{pc.get('description', '')}\n")
+    w.write(0, f"Annotations:\t{format_labels(meta.get('annotations'))}\n")
+    if events is not None:
+        describe_events(events, w, now)
+    return w.text()

@@ -1,0 +1,188 @@
+"""A pod's life on a node, end to end: scheduler → kubelet → containerd → CNI → status."""
+
+import ipaddress
+
+import pytest
+
+from k8slearn import Cluster
+
+
+def make_pod(cluster, name, image="nginx", command=None, restart="Always", cpu=None, grace=None):
+    container = {"name": name, "image": image}
+    if command:
+        container["command"] = command
+    if cpu:
+        container["resources"] = {"requests": {"cpu": cpu}}
+    spec = {"restartPolicy": restart, "containers": [container]}
+    if grace is not None:
+        spec["terminationGracePeriodSeconds"] = grace
+    return cluster.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": spec})
+
+
+def status_of(cluster, name):
+    return cluster.api.get("pods", name)["status"]
+
+
+@pytest.fixture(scope="module")
+def web():
+    cluster = Cluster(workers=3, seed=0)
+    start = len(cluster.trace)
+    result = cluster.kubectl("run web --image=nginx")
+    assert result.code == 0, str(result)
+    cluster.settle()
+    return cluster, cluster.trace[start:]
+
+
+def test_kubectl_run_gives_a_running_pod_with_an_ip_in_its_nodes_pod_cidr(web):
+    cluster, _ = web
+    pod = cluster.api.get("pods", "web")
+    node = cluster.api.get("nodes", pod["spec"]["nodeName"])
+    assert pod["status"]["phase"] == "Running"
+    assert ipaddress.ip_address(pod["status"]["podIP"]) in ipaddress.ip_network(node["spec"]["podCIDR"])
+    assert pod["status"]["hostIP"] == node["status"]["addresses"][0]["address"]
+    assert [c["type"] for c in pod["status"]["conditions"] if c["status"] == "True"] == [
+        "PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"]
+
+
+def test_events_are_scheduled_pulling_pulled_created_started_in_order(web):
+    cluster, _ = web
+    node = cluster.api.get("pods", "web")["spec"]["nodeName"]
+    events = [e for e in cluster.api.list("events", namespace="default")
+              if e["involvedObject"].get("name") == "web"]
+    assert [e["reason"] for e in events] == ["Scheduled", "Pulling", "Pulled", "Created", "Started"]
+    messages = [e["message"] for e in events]
+    assert messages[0] == f"Successfully assigned default/web to {node}"
+    assert messages[1] == 'Pulling image "nginx"'
+    assert messages[2] == ('Successfully pulled image "nginx" in 1.024s (1.024s including waiting). '
+                           "Image size: 72404038 bytes.")
+    assert messages[3:] == ["Created container web", "Started container web"]
+
+
+def test_crictl_on_the_node_shows_the_pause_sandbox_and_the_nginx_container(web):
+    cluster, _ = web
+    node = cluster.api.get("pods", "web")["spec"]["nodeName"]
+    pods = cluster.crictl(node, "pods").splitlines()
+    ps = cluster.crictl(node, "ps").splitlines()
+    assert pods[0].split() == ["POD", "ID", "CREATED", "STATE", "NAME", "NAMESPACE", "ATTEMPT", "RUNTIME"]
+    assert pods[1].split()[-5:] == ["web", "default", "0", "(default)"][-5:] or "Ready" in pods[1]
+    assert len(ps) == 2 and " Running " in ps[1] and " web " in ps[1]
+    images = cluster.crictl(node, "images")
+    assert "registry.k8s.io/pause" in images and "docker.io/library/nginx" in images
+
+
+def test_the_trace_goes_apiserver_etcd_scheduler_apiserver_kubelet_runtime_cni_apiserver(web):
+    _, steps = web
+    wanted = [("kubectl", "create"), ("etcd", "put"), ("kube-scheduler", "bind"), ("etcd", "put"),
+              ("kubelet", "watch"), ("containerd", "RunPodSandbox"), ("cni", "ADD"), ("kubelet", "update")]
+    it = iter((s.component.split("/")[0], s.action) for s in steps if "web" in s.object)
+    assert all(any(item == want for item in it) for want in wanted)
+
+
+@pytest.mark.parametrize(
+    "name, image, command, restart, after, status, reason",
+    [
+        ("done", "busybox", ["sh", "-c", "echo hi"], "Never", 5, "Succeeded", "Completed"),
+        ("fails", "busybox", ["sh", "-c", "exit 3"], "Never", 5, "Failed", "Error"),
+        ("crash", "busybox", ["sh", "-c", "sleep 1; exit 1"], "Always", 60, "Running", "CrashLoopBackOff"),
+        ("typo", "nginxx", None, "Always", 60, "Pending", "ImagePullBackOff"),
+        ("shout", "NGINX", None, "Always", 5, "Pending", "InvalidImageName"),
+        ("nocmd", "nginx", ["nginxx"], "Never", 5, "Failed", "StartError"),
+    ],
+    ids=[
+        "a command that finishes with restartPolicy Never completes",
+        "a command that exits non-zero with restartPolicy Never fails",
+        "a crashing container with restartPolicy Always goes into CrashLoopBackOff",
+        "an unknown image ends in ImagePullBackOff",
+        "an uppercase image name is an InvalidImageName",
+        "a missing executable is a StartError",
+    ],
+)
+def test_container_outcomes(name, image, command, restart, after, status, reason):
+    cluster = Cluster(workers=1, seed=1)
+    make_pod(cluster, name, image, command, restart)
+    cluster.settle()
+    cluster.run(after)
+    pod_status = status_of(cluster, name)
+    assert pod_status["phase"] == status
+    state = pod_status["containerStatuses"][0]["state"]
+    got = (state.get("waiting") or state.get("terminated") or {}).get("reason")
+    assert got == reason
+
+
+def test_crash_loop_back_off_restarts_at_once_then_waits_10_20_40_seconds():
+    cluster = Cluster(workers=1, seed=0)
+    make_pod(cluster, "crash", "busybox", ["sh", "-c", "exit 1"])
+    cluster.settle()
+    cluster.run(80)
+    starts = [s.time for s in cluster.trace
+              if s.object == "pod/default/crash" and s.action == "StartContainer"]
+    # each restart also re-pulls busybox:latest (imagePullPolicy Always) and creates the container
+    gaps = [int(b - a) for a, b in zip(starts, starts[1:])]
+    assert gaps == [0, 10, 20, 40]
+    assert status_of(cluster, "crash")["containerStatuses"][0]["state"]["waiting"]["message"] == (
+        "back-off 1m20s restarting failed container=crash pod=crash_default("
+        + cluster.api.get("pods", "crash")["metadata"]["uid"] + ")")
+
+
+def test_a_pod_that_never_fits_stays_pending_without_a_busy_loop():
+    cluster = Cluster(workers=2, seed=0)
+    make_pod(cluster, "huge", cpu="64")
+    advanced = cluster.settle()
+    assert advanced < 1
+    assert status_of(cluster, "huge")["phase"] == "Pending"
+    events = cluster.kubectl("get events --field-selector reason=FailedScheduling -o name")
+    assert events.code == 0
+    conditions = status_of(cluster, "huge")["conditions"]
+    assert conditions[0]["reason"] == "Unschedulable"
+    assert conditions[0]["message"] == ("0/3 nodes are available: 1 node(s) had untolerated taint "
+                                        "{node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu.")
+
+
+@pytest.mark.parametrize("moment", [0.01, 0.5, 1.0, 5.0],
+                         ids=["deleted right after binding", "deleted while the sandbox starts",
+                              "deleted while the image is pulled", "deleted while running"])
+def test_deleting_a_pod_mid_flight_leaves_no_sandbox_and_no_ip(moment):
+    cluster = Cluster(workers=1, seed=0)
+    make_pod(cluster, "web", grace=0)
+    cluster.run(moment)
+    cluster.api.delete("pods", "web")
+    cluster.settle()
+    cluster.run(2)
+    runtime = cluster.kubelets["node-1"].runtime
+    assert runtime.sandboxes == {}
+    assert not [c for c in runtime.containers.values() if c.state == "CONTAINER_RUNNING"]
+    assert [f for f in runtime.host.files if f.split("/")[-1].startswith("10.244.")] == []
+    assert cluster.api.list("pods", namespace="default") == []
+
+
+def test_graceful_deletion_waits_for_a_process_that_ignores_sigterm():
+    cluster = Cluster(workers=1, seed=0)
+    make_pod(cluster, "sleeper", "busybox", ["sleep", "3600"], grace=30)
+    cluster.settle()
+    cluster.api.delete("pods", "sleeper")
+    cluster.run(29)
+    assert cluster.api.get("pods", "sleeper")["metadata"]["deletionTimestamp"]
+    cluster.run(2)
+    assert cluster.api.list("pods", namespace="default") == []
+
+
+def test_logs_show_what_the_container_printed():
+    cluster = Cluster(workers=1, seed=0)
+    make_pod(cluster, "hello", "busybox", ["sh", "-c", "echo hello; echo world"], restart="Never")
+    cluster.settle()
+    assert cluster.logs("default", "hello") == "hello\nworld\n"
+
+
+def test_a_node_that_reboots_recreates_its_pod_sandboxes():
+    cluster = Cluster(workers=1, seed=0)
+    make_pod(cluster, "web")
+    cluster.settle()
+    cluster.stop_node("node-1")
+    cluster.run(20)
+    cluster.start_node("node-1")
+    cluster.settle()
+    status = status_of(cluster, "web")
+    assert status["phase"] == "Running" and status["containerStatuses"][0]["restartCount"] == 1
+    reasons = [e["reason"] for e in cluster.api.list("events", namespace="default")
+               if e["involvedObject"].get("name") == "web"]
+    assert "SandboxChanged" in reasons
