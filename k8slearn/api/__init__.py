@@ -31,13 +31,13 @@ from k8slearn.api.quantity import (
 from k8slearn.api.resources import (
     RESOURCES, NoKindMatchError, ResourceInfo, UnknownResourceError, by_kind, lookup,
 )
-from k8slearn.api.validation import decode_check, validate
+from k8slearn.api.validation import decode_check, decode_error, validate
 
 __all__ = [
     "ApiError", "EPOCH", "FieldError", "FieldSelector", "FrozenDict", "FrozenList", "NoKindMatchError",
     "OPTIMISTIC_LOCK_MSG", "Path", "Quantity", "RESOURCES", "ResourceInfo", "Selector",
            "UnknownResourceError",
-    "already_exists", "apply_defaults", "bad_request", "by_kind", "conflict", "cpu_millis", "decode_check",
+    "already_exists", "apply_defaults", "bad_request", "by_kind", "conflict", "cpu_millis", "decode_check", "decode_error",
     "expired", "forbidden", "format_cpu", "format_memory", "freeze", "generate_job_selector", "generate_name",
     "internal_error", "invalid", "lookup", "memory_bytes", "method_not_allowed", "micro_timestamp",
     "namespaced_name", "new_uid", "not_found", "owner_reference", "parse_field_selector", "parse_quantity",

@@ -97,6 +97,7 @@ class ContainerRuntime:
         self.cni_config: dict | None = None
         self.on_container_exit: Callable[[Container], None] | None = None
         self._pull_busy_until = 0.0  # the kubelet pulls one image at a time (serializeImagePulls)
+        self._layers_coming: set[str] = set()
         self._netns_counter = 0
         self._cache(PAUSE_IMAGE)  # kubeadm pre-pulls the sandbox image
 
@@ -200,8 +201,11 @@ class ContainerRuntime:
         requested = self.loop.now
         start = max(self.loop.now, self._pull_busy_until)
         entry = image_catalog.find(image)
-        pull_seconds = self.registry_latency + (entry.size / self.bandwidth if entry else 0.0)
+        layers_here = entry is not None and (entry.ref in self.images or entry.ref in self._layers_coming)
+        pull_seconds = self.registry_latency + (entry.size / self.bandwidth if entry and not layers_here else 0.0)
         self._pull_busy_until = start + pull_seconds
+        if entry is not None:
+            self._layers_coming.add(entry.ref)  # a second pull of the same image finds the layers
 
         def finish() -> None:
             if entry is None:

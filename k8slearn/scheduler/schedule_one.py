@@ -118,7 +118,7 @@ def scheduling_cycle(sched: Any, fwk: Framework, state: CycleState, pinfo: Any,
             _, status = fwk.run_post_filter_plugins(state, pod, err.diagnosis.node_to_status)
             err.diagnosis.post_filter_msg = status.message()
         return None, err
-    except (NoNodesAvailable, SchedulingError, PluginError) as err:
+    except (NoNodesAvailable, SchedulingError, PluginError) as err:  # FilterError is a PluginError
         return None, err
     _trace_decision(sched, attempt, result)
     return result, None
@@ -184,22 +184,23 @@ def find_nodes_that_pass_filters(sched: Any, fwk: Framework, state: CycleState, 
     start = sched.next_start_node_index
     if not state.filters:
         return [nodes[(start + i) % num_all] for i in range(min(num_to_find, num_all))]
-    feasible = []
-    statuses = diagnosis.node_to_status.statuses
-    run_filter_plugins = fwk.run_filter_plugins
-    for i in range(num_all):
-        node_info = nodes[(start + i) % num_all]
-        status = run_filter_plugins(state, pod, node_info)
-        if status is SUCCESS:
-            feasible.append(node_info)
-            if len(feasible) >= num_to_find:
-                break
-        elif status.code is Code.Error:
-            raise SchedulingError(status.message())
-        else:
-            statuses[node_info.name] = status
-            diagnosis.add_plugin_status(status)
+    # Upstream checks nodes one by one (16 at a time) from ``start`` on and stops at the
+    # num_to_find-th feasible one. Taking, each round, exactly as many next nodes as feasible
+    # ones are still missing evaluates the very same nodes, a whole batch per plugin call site.
+    feasible: list = []
+    position = 0
+    while position < num_all and len(feasible) < num_to_find:
+        chunk = _next_nodes(nodes, (start + position) % num_all,
+                            min(num_to_find - len(feasible), num_all - position))
+        position += len(chunk)
+        feasible += fwk.run_filter_plugins_on_nodes(state, pod, chunk, diagnosis)
     return feasible
+
+
+def _next_nodes(nodes: list, first: int, count: int) -> list:
+    """``count`` nodes from index ``first`` on, wrapping around the end of the list."""
+    end = first + count
+    return nodes[first:end] if end <= len(nodes) else nodes[first:] + nodes[:end - len(nodes)]
 
 
 def prioritize_nodes(fwk: Framework, state: CycleState, pod: dict, nodes: list) -> tuple[list, list]:

@@ -28,7 +28,8 @@ pkg/printers/internalversion/printers.go (``printPod``, ``printNode``).
 
 from __future__ import annotations
 
-from typing import Any, Iterable, NamedTuple
+import contextlib
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from k8slearn.kubectl.printers import node_roles, node_row, pod_status
 
@@ -123,12 +124,31 @@ RESOURCES = {"nodes": "Node", "pods": "Pod", "services": "Service", "endpoints":
 
 
 def snapshot(cluster: Any) -> Snapshot:
-    """List what the picture needs from ``cluster.api`` (never from components) at ``cluster.now``."""
+    """List what the picture needs from ``cluster.api`` (never from components) at ``cluster.now``.
+
+    The picture is an onlooker: its own list requests are kept out of ``cluster.trace``, so the
+    trace (and the panel's log of it) tells only the cluster's story.
+    """
     objects = []
-    for resource, kind in RESOURCES.items():
-        for obj in cluster.api.list(resource):
-            objects.append(obj if obj.get("kind") else {**obj, "kind": kind})
+    with _unobserved(cluster):
+        for resource, kind in RESOURCES.items():
+            for obj in cluster.api.list(resource):
+                objects.append(obj if obj.get("kind") else {**obj, "kind": kind})
     return Snapshot.from_objects(objects, now=cluster.now)
+
+
+@contextlib.contextmanager
+def _unobserved(cluster: Any) -> Iterator[None]:
+    """Switch the cluster's trace off while the picture reads (a no-op for cluster-like fakes)."""
+    loop = getattr(cluster, "loop", None)
+    if loop is None or not hasattr(loop, "tracing"):
+        yield
+        return
+    tracing, loop.tracing = loop.tracing, False
+    try:
+        yield
+    finally:
+        loop.tracing = tracing
 
 
 def as_snapshot(source: Any) -> Snapshot:

@@ -5,7 +5,7 @@ import copy
 
 import pytest
 
-from k8slearn.api.validation import decode_check, validate
+from k8slearn.api.validation import decode_check, decode_error, validate
 
 from apikit import MANIFESTS, manifest, prepared
 
@@ -169,3 +169,27 @@ DECODE = [
 @pytest.mark.parametrize("obj,message", [d[:2] for d in DECODE], ids=[d[2] for d in DECODE])
 def test_decode_check_reports_malformed_quantities(obj, message):
     assert decode_check(obj) == message
+
+
+TYPE_ERRORS = [
+    ({"apiVersion": "v1", "kind": "Pod", "metadata": {"labels": {"version": 1}}},
+     "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string",
+     "an unquoted number as a label value"),
+    ({"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"template": {"metadata": {"annotations": {"a": True}}}}},
+     "json: cannot unmarshal bool into Go struct field ObjectMeta.spec.template.metadata.annotations of type string",
+     "an unquoted boolean as a template annotation"),
+    ({"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"env": [{"name": "PORT", "value": 8080}]}]}},
+     "json: cannot unmarshal number into Go struct field EnvVar.spec.containers.env.value of type string",
+     "an unquoted number as an environment value"),
+    ({"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"replicas": "3"}},
+     "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32",
+     "quoted replicas"),
+    ({"apiVersion": "v1", "kind": "ConfigMap", "data": {"port": 80}},
+     "json: cannot unmarshal number into Go struct field ConfigMap.data of type string",
+     "an unquoted number in config map data"),
+]
+
+
+@pytest.mark.parametrize("obj,problem", [t[:2] for t in TYPE_ERRORS], ids=[t[2] for t in TYPE_ERRORS])
+def test_decode_error_reports_values_of_the_wrong_json_type(obj, problem):
+    assert decode_error(obj) == problem

@@ -42,6 +42,12 @@ def test_the_snapshot_of_a_new_cluster_has_its_nodes_control_plane_first(settled
     assert snap.now == settled.now
 
 
+def test_reading_for_the_picture_leaves_the_trace_alone(settled):
+    before = list(settled.trace)
+    snapshot(settled)
+    assert settled.trace == before
+
+
 def test_the_alt_text_of_a_new_cluster(settled):
     assert summary(settled).startswith("3 worker nodes and 1 control-plane node, all Ready;")
 

@@ -106,14 +106,25 @@ def decode_check(obj: dict) -> str | None:
     The API server rejects these with 400 BadRequest before defaulting or validation.
 
     >>> decode_check({"apiVersion": "v1", "kind": "Pod", "metadata": {"labels": {"version": 1}}})
-    'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string'
+    ... # doctest: +ELLIPSIS
+    'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal number into Go struct ...'
     """
-    problem = _first_type_error(obj) or _first_bad_quantity(obj)
+    problem = decode_error(obj)
     if problem is None:
         return None
     kind = obj.get("kind", "")
     version = str(obj.get("apiVersion", "")).rpartition("/")[2]
     return f'{kind} in version "{version}" cannot be handled as a {kind}: {problem}'
+
+
+def decode_error(obj: dict) -> str | None:
+    """The bare decoding problem (kubectl prints it as ``error: unable to decode "f.yaml": <problem>``)."""
+    kind = obj.get("kind", "")
+    if kind == "ConfigMap" and isinstance(obj.get("data"), dict):
+        bad = next((v for v in obj["data"].values() if v is not None and not isinstance(v, str)), None)
+        if bad is not None:
+            return _unmarshal(bad, "ConfigMap", "data", "string")
+    return _first_type_error(obj, "", _SPEC_STRUCT.get(kind, "")) or _first_bad_quantity(obj)
 
 
 def _json_kind(value: Any) -> str:
@@ -128,10 +139,10 @@ def _unmarshal(value: Any, struct: str, path: str, go_type: str) -> str:
     return f"json: cannot unmarshal {_json_kind(value)} into Go struct field {struct}.{path} of type {go_type}"
 
 
-def _first_type_error(obj: Any, path: str = "") -> str | None:
+def _first_type_error(obj: Any, path: str, spec_struct: str) -> str | None:
     """Strings where Go wants strings (labels, annotations, env values), integers where it wants int32."""
     if isinstance(obj, list):
-        return next(filter(None, (_first_type_error(v, path) for v in obj)), None)
+        return next(filter(None, (_first_type_error(v, path, spec_struct) for v in obj)), None)
     if not isinstance(obj, dict):
         return None
     for key, value in obj.items():
@@ -147,10 +158,10 @@ def _first_type_error(obj: Any, path: str = "") -> str | None:
                     return _unmarshal(v, "EnvVar", f"{here}.value", "string")
         elif key == "containerPort" and not (isinstance(value, int) and not isinstance(value, bool)):
             return _unmarshal(value, "ContainerPort", here, "int32")
-        elif here == "spec.replicas" and value is not None and not (
+        elif here == "spec.replicas" and spec_struct and value is not None and not (
                 isinstance(value, int) and not isinstance(value, bool)):
-            return _unmarshal(value, _SPEC_STRUCT.get(obj.get("kind", ""), "Spec"), here, "int32")
-        found = _first_type_error(value, here)
+            return _unmarshal(value, spec_struct, here, "int32")
+        found = _first_type_error(value, here, spec_struct)
         if found:
             return found
     return None
@@ -181,4 +192,4 @@ def _first_bad_quantity(value: Any, key: str = "") -> str | None:
     return None
 
 
-__all__ = ["validate", "decode_check"]
+__all__ = ["validate", "decode_check", "decode_error"]

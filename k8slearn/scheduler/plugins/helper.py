@@ -19,8 +19,7 @@ def default_normalize_score(max_priority: int, reverse: bool, scores: dict) -> N
     max_count = max(scores.values(), default=0)
     if max_count == 0:
         if reverse:
-            for name in scores:
-                scores[name] = max_priority
+            scores.update(dict.fromkeys(scores, max_priority))
         return
     for name, score in scores.items():
         score = max_priority * score // max_count

@@ -1,0 +1,131 @@
+"""Admission plugins: NamespaceLifecycle, ServiceAccount, Priority, DefaultTolerationSeconds."""
+
+import pytest
+from apiserver_builders import expect_error, pod
+
+from k8slearn.apiserver.admission import (
+    CREATE,
+    PLUGINS,
+    UPDATE,
+    Attributes,
+    Lister,
+    default_toleration_seconds,
+    priority,
+)
+
+
+def test_the_chain_runs_in_kube_apiserver_order():
+    assert [name for name, _ in PLUGINS] == [
+        "NamespaceLifecycle", "ServiceAccount", "Priority", "DefaultTolerationSeconds"]
+
+
+NOT_READY = {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute",
+             "tolerationSeconds": 300}
+UNREACHABLE = {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute",
+               "tolerationSeconds": 300}
+
+
+@pytest.mark.parametrize(
+    "tolerations, expected",
+    [
+        (None, [NOT_READY, UNREACHABLE]),
+        ([{"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute",
+           "tolerationSeconds": 10}],
+         [{"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute",
+           "tolerationSeconds": 10}, UNREACHABLE]),
+        ([{"operator": "Exists"}], [{"operator": "Exists"}]),
+        ([{"key": "node.kubernetes.io/unreachable", "operator": "Exists"}],
+         [{"key": "node.kubernetes.io/unreachable", "operator": "Exists"}, NOT_READY]),
+        ([{"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoSchedule"}],
+         [{"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoSchedule"},
+          NOT_READY, UNREACHABLE]),
+    ],
+    ids=[
+        "a pod without tolerations tolerates not-ready and unreachable nodes for 300 s",
+        "a pod's own not-ready toleration is kept and only unreachable is added",
+        "a toleration of every taint needs nothing more",
+        "a toleration without effect covers NoExecute",
+        "a NoSchedule toleration does not cover NoExecute",
+    ],
+)
+def test_default_toleration_seconds(tolerations, expected):
+    body = pod("web") if tolerations is None else pod("web", tolerations=tolerations)
+    default_toleration_seconds(Attributes(CREATE, "pods", "default", body), Lister())
+    assert body["spec"]["tolerations"] == expected
+
+
+def test_created_pods_carry_the_default_tolerations(api):
+    assert api.create(pod("web"))["spec"]["tolerations"] == [NOT_READY, UNREACHABLE]
+
+
+@pytest.mark.parametrize(
+    "class_name, objects, expected",
+    [
+        ("", {}, ("", 0, "PreemptLowerPriority")),
+        ("system-node-critical", {}, ("system-node-critical", 2000001000, "PreemptLowerPriority")),
+        ("system-cluster-critical", {}, ("system-cluster-critical", 2000000000, "PreemptLowerPriority")),
+        ("high", {"priorityclasses": [{"metadata": {"name": "high"}, "value": 1000,
+                                       "preemptionPolicy": "Never"}]}, ("high", 1000, "Never")),
+        ("", {"priorityclasses": [{"metadata": {"name": "base"}, "value": 7, "globalDefault": True}]},
+         ("base", 7, "PreemptLowerPriority")),
+    ],
+    ids=[
+        "without a class a pod gets priority 0",
+        "system-node-critical is built in at 2000001000",
+        "system-cluster-critical is built in at 2000000000",
+        "a PriorityClass object gives its value and preemption policy",
+        "the globalDefault class applies to pods that name none",
+    ],
+)
+def test_priority_resolves_the_class(class_name, objects, expected):
+    body = pod("web", priorityClassName=class_name) if class_name else pod("web")
+    priority(Attributes(CREATE, "pods", "default", body), Lister(objects))
+    spec = body["spec"]
+    assert (spec.get("priorityClassName", ""), spec["priority"], spec["preemptionPolicy"]) == expected
+
+
+def test_a_pod_may_not_bring_its_own_priority_integer(server, api):
+    expect_error(server, lambda: api.create(pod("web", priorityClassName="system-node-critical", priority=5)),
+                 403, "Forbidden",
+                 'pods "web" is forbidden: the integer value of priority (5) must not be provided in pod spec; '
+                 "priority admission controller computed 2000001000 from the given PriorityClass name")
+
+
+def test_a_priority_class_object_is_used_through_the_api(api):
+    api.create({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "high"},
+                "value": 1000})
+    created = api.create(pod("web", priorityClassName="high"))
+    assert created["spec"]["priority"] == 1000
+
+
+def test_priority_is_kept_on_update_when_the_client_leaves_it_out():
+    old = pod("web")
+    old["spec"].update(priority=10, preemptionPolicy="Never")
+    new = pod("web")
+    priority(Attributes(UPDATE, "pods", "default", new, old), Lister())
+    assert (new["spec"]["priority"], new["spec"]["preemptionPolicy"]) == (10, "Never")
+
+
+def test_pods_run_as_the_default_service_account(api):
+    spec = api.create(pod("web"))["spec"]
+    assert (spec["serviceAccountName"], spec["serviceAccount"]) == ("default", "default")
+
+
+def test_a_forbidden_create_names_the_generate_name_prefix(server, api):
+    expect_error(server, lambda: api.create(pod("", generateName="web-", priorityClassName="gold")),
+                 403, "Forbidden", 'pods "web-" is forbidden: no PriorityClass with name gold was found')
+
+
+def test_a_terminating_namespace_refusal_carries_its_cause(server, api):
+    api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "old"}})
+    api.delete("namespaces", "old")
+    err = expect_error(server, lambda: api.create(pod("web", namespace="old")), 403, "Forbidden")
+    assert err.details["causes"] == [{"reason": "NamespaceTerminating",
+                                      "message": "namespace old is being terminated",
+                                      "field": "metadata.namespace"}]
+
+
+def test_cluster_scoped_objects_need_no_namespace(server):
+    bare = server.__class__(server.store.__class__(), server.loop)
+    created = bare.client("kubelet").create({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"}})
+    assert created["metadata"]["name"] == "n1"

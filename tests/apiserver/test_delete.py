@@ -1,0 +1,198 @@
+"""delete: immediate, graceful (bound pods), finalizers, propagation policies, namespaces."""
+
+import pytest
+from apiserver_builders import configmap, deployment, expect_error, pod
+
+
+def _events(watch):
+    return [(t, o["metadata"].get("deletionTimestamp"), o["metadata"]["resourceVersion"]) for t, o in watch]
+
+
+def test_an_object_without_finalizers_is_deleted_at_once_and_returned_in_its_last_state(server, api):
+    api.create(configmap("cfg"))
+    watch = api.watch("configmaps", resource_version=server.resource_version)
+    deleted = api.delete("configmaps", "cfg")
+    assert server.store.get("/registry/configmaps/default/cfg") is None
+    assert deleted["data"] == {"k": "v"}
+    assert deleted["metadata"]["resourceVersion"] == server.resource_version  # the delete's revision
+    assert _events(watch) == [("DELETED", None, server.resource_version)]
+
+
+def test_an_unscheduled_pod_goes_at_once(server, api):
+    api.create(pod("web"))
+    watch = api.watch("pods", resource_version=server.resource_version)
+    api.delete("pods", "web")
+    assert server.store.get("/registry/pods/default/web") is None
+    # Upstream first writes deletionTimestamp with a zero grace period, then deletes.
+    assert [t for t, _ in watch] == ["MODIFIED", "DELETED"]
+
+
+def test_a_pod_on_a_node_is_deleted_gracefully_with_its_termination_grace_period(server, api):
+    api.create(pod("web", nodeName="node-1", terminationGracePeriodSeconds=45))
+    server.loop.run(10)
+    watch = api.watch("pods", resource_version=server.resource_version)
+    marked = api.delete("pods", "web")
+    meta = marked["metadata"]
+    assert meta["deletionTimestamp"] == "2026-01-05T09:00:55Z"
+    assert meta["deletionGracePeriodSeconds"] == 45
+    assert server.store.get("/registry/pods/default/web") is not None
+    assert _events(watch) == [("MODIFIED", "2026-01-05T09:00:55Z", server.resource_version)]
+    assert server.loop.trace[-2].detail == "graceful, 45s"
+
+
+def test_the_kubelets_final_delete_with_grace_zero_removes_the_pod(server, api):
+    api.create(pod("web", nodeName="node-1"))
+    api.delete("pods", "web")
+    kubelet = server.client("kubelet/node-1")
+    kubelet.delete("pods", "web", grace_period_seconds=0)
+    assert server.store.get("/registry/pods/default/web") is None
+    assert [(s.component, s.action, s.detail[:8]) for s in server.loop.trace[-3:]] == [
+        ("kubelet/node-1", "delete", "deleted"), ("etcd", "put", "revision"), ("etcd", "delete", "revision")]
+
+
+@pytest.mark.parametrize(
+    "first, second, expected_grace, exists",
+    [
+        (None, None, 30, True),
+        (None, 60, 30, True),
+        (None, 10, 10, True),
+        (5, 0, 0, False),
+    ],
+    ids=[
+        "deleting a terminating pod again changes nothing",
+        "a second delete cannot lengthen the grace period",
+        "a second delete may shorten the grace period",
+        "grace zero ends a graceful deletion",
+    ],
+)
+def test_repeated_deletes_of_a_terminating_pod(server, api, first, second, expected_grace, exists):
+    api.create(pod("web", nodeName="node-1"))
+    api.delete("pods", "web", grace_period_seconds=first)
+    before = server.store.revision
+    result = api.delete("pods", "web", grace_period_seconds=second)
+    stored = server.store.get("/registry/pods/default/web")
+    assert (stored is not None) == exists
+    assert result["metadata"]["deletionGracePeriodSeconds"] == expected_grace
+    if second is None or (second is not None and second >= (first or 30)):
+        assert server.store.revision == before
+
+
+def test_a_shortened_grace_period_moves_the_deletion_timestamp_earlier(api):
+    api.create(pod("web", nodeName="node-1"))
+    api.delete("pods", "web")
+    shorter = api.delete("pods", "web", grace_period_seconds=10)
+    assert shorter["metadata"]["deletionTimestamp"] == "2026-01-05T09:00:10Z"
+
+
+def test_a_finished_pod_is_deleted_at_once_even_on_a_node(server, api):
+    api.create(pod("web", nodeName="node-1"))
+    done = api.get("pods", "web")
+    done["status"]["phase"] = "Succeeded"
+    api.update_status(done)
+    api.delete("pods", "web")
+    assert server.store.get("/registry/pods/default/web") is None
+
+
+def test_an_object_with_finalizers_waits_until_an_update_empties_them(server, api):
+    api.create(configmap("cfg", finalizers=["example.com/backup"]))
+    marked = api.delete("configmaps", "cfg")
+    assert marked["metadata"]["deletionTimestamp"] == "2026-01-05T09:00:00Z"
+    assert marked["metadata"]["deletionGracePeriodSeconds"] == 0
+    assert server.store.get("/registry/configmaps/default/cfg") is not None
+    watch = api.watch("configmaps", resource_version=server.resource_version)
+    current = api.get("configmaps", "cfg")
+    current["metadata"]["finalizers"] = []
+    api.update(current)
+    assert server.store.get("/registry/configmaps/default/cfg") is None
+    assert [t for t, _ in watch] == ["DELETED"]
+
+
+@pytest.mark.parametrize(
+    "resource, make, policy, finalizers",
+    [
+        ("deployments", deployment, "Foreground", ["foregroundDeletion"]),
+        ("deployments", deployment, "Orphan", ["orphan"]),
+        ("deployments", deployment, "Background", None),
+        ("jobs", None, None, ["orphan"]),
+        ("jobs", None, "Background", None),
+    ],
+    ids=[
+        "Foreground adds the foregroundDeletion finalizer for the garbage collector",
+        "Orphan adds the orphan finalizer",
+        "Background deletes at once and leaves the dependents to the garbage collector",
+        "a batch/v1 Job orphans its pods when no policy is given (kept for compatibility)",
+        "a Job deleted with Background goes at once",
+    ],
+)
+def test_propagation_policy(server, api, resource, make, policy, finalizers):
+    if make is None:
+        api.create({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "web"},
+                    "spec": {"template": {"spec": {"restartPolicy": "Never",
+                                                   "containers": [{"name": "a", "image": "perl"}]}}}})
+    else:
+        api.create(make("web"))
+    result = api.delete(resource, "web", propagation_policy=policy)
+    if finalizers is None:
+        assert api.list(resource) == []
+    else:
+        assert result["metadata"]["finalizers"] == finalizers
+        assert result["metadata"]["deletionTimestamp"] and result["metadata"]["generation"] == 2
+
+
+def test_a_foreground_deletion_finishes_when_the_garbage_collector_removes_its_finalizer(server, api):
+    api.create(deployment("web"))
+    api.delete("deployments", "web", propagation_policy="Foreground")
+    gc = server.client("kube-controller-manager")
+    current = gc.get("deployments", "web")
+    current["metadata"]["finalizers"] = []
+    gc.update(current)
+    assert gc.list("deployments") == []
+
+
+def test_dry_run_delete_writes_nothing(server, api):
+    api.create(configmap("cfg"))
+    before = server.store.revision
+    api.delete("configmaps", "cfg", dry_run=True)
+    assert server.store.revision == before
+
+
+NS_PURGE = ('Operation cannot be fulfilled on namespaces "dev": The system is ensuring all content is removed '
+            "from this namespace.  Upon completion, this namespace will automatically be purged by the system.")
+
+
+def test_a_namespace_terminates_then_goes_when_finalized(server, api):
+    api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev"}})
+    terminating = api.delete("namespaces", "dev")
+    assert terminating["status"]["phase"] == "Terminating" and terminating["spec"]["finalizers"] == ["kubernetes"]
+    expect_error(server, lambda: api.delete("namespaces", "dev"), 409, "Conflict", NS_PURGE)
+    server.client("kube-controller-manager").finalize_namespace("dev", [])
+    assert server.store.get("/registry/namespaces/dev") is None
+
+
+DELETE_FAILURES = [
+    ("configmaps", "ghost", None, {}, 404, "NotFound", 'configmaps "ghost" not found'),
+    ("namespaces", "default", None, {}, 403, "Forbidden",
+     'namespaces "default" is forbidden: this namespace may not be deleted'),
+    ("namespaces", "kube-system", None, {}, 403, "Forbidden",
+     'namespaces "kube-system" is forbidden: this namespace may not be deleted'),
+    ("configmaps", "cfg", None, {"propagation_policy": "Sometimes"}, 422, "Invalid",
+     'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sometimes": '
+     'supported values: "Foreground", "Background", "Orphan", "nil"'),
+    ("gizmos", "g", None, {}, 404, "NotFound", "the server could not find the requested resource"),
+]
+
+
+@pytest.mark.parametrize(
+    "resource, name, namespace, options, code, reason, message",
+    DELETE_FAILURES,
+    ids=[
+        "deleting a missing object is not found",
+        "the default namespace may not be deleted",
+        "kube-system may not be deleted",
+        "an unknown propagation policy is invalid",
+        "an unknown resource is not found",
+    ],
+)
+def test_refused_deletes_write_nothing(server, api, resource, name, namespace, options, code, reason, message):
+    api.create(configmap("cfg"))
+    expect_error(server, lambda: api.delete(resource, name, namespace or "default", **options), code, reason, message)
