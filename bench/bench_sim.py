@@ -51,8 +51,10 @@ def callbacks_per_second(n: int = 500_000) -> float:
 
 def import_seconds(repeats: int = 5) -> tuple[float, list[str]]:
     """Cold `import k8slearn` in a fresh interpreter, and which heavy modules it pulled in."""
-    code = ("import time, sys; t = time.perf_counter(); import k8slearn; d = time.perf_counter() - t; "
-            "print(d); print(','.join(m for m in ('matplotlib', 'ipywidgets', 'numpy') if m in sys.modules))")
+    code = (
+        "import time, sys; t = time.perf_counter(); import k8slearn; d = time.perf_counter() - t; "
+        "print(d); print(','.join(m for m in ('matplotlib', 'ipywidgets', 'numpy') if m in sys.modules))"
+    )
     times, heavy = [], []
     for _ in range(repeats):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -68,8 +70,10 @@ def main() -> dict:
     imp, heavy = import_seconds()
     print(f"event loop, generator processes: {eps:,.0f} events/s (goal >= {GOAL_EVENTS_PER_S:,})")
     print(f"event loop, plain timers: {cps:,.0f} events/s")
-    print(f"import k8slearn: {imp:.3f} s median of 5 cold starts (goal <= {GOAL_IMPORT_S} s); "
-          f"heavy modules imported: {heavy or 'none'}")
+    print(
+        f"import k8slearn: {imp:.3f} s median of 5 cold starts (goal <= {GOAL_IMPORT_S} s); "
+        f"heavy modules imported: {heavy or 'none'}"
+    )
     return {"events_per_s": eps, "timer_events_per_s": cps, "import_s": imp, "import_heavy": heavy}
 
 

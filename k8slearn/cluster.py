@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.apiserver import APIServer
+from k8slearn.apiserver.compact import Compactor
 from k8slearn.controllers.manager import ControllerManager
 from k8slearn.etcd import MVCCStore
 from k8slearn.kubectl import Kubectl, Result
@@ -56,19 +57,31 @@ def use(cluster: "Cluster") -> "Cluster":
 class Cluster:
     """A deterministic Kubernetes v1.32 cluster. Same seed, same calls: same cluster, step for step."""
 
-    def __init__(self, workers: int = 3, seed: int = 0, *, cpu: str = "2", memory: str = "4Gi",
-                 control_plane: bool = True, trace: bool = True, _store: MVCCStore | None = None) -> None:
+    def __init__(
+        self,
+        workers: int = 3,
+        seed: int = 0,
+        *,
+        cpu: str = "2",
+        memory: str = "4Gi",
+        control_plane: bool = True,
+        trace: bool = True,
+        _store: MVCCStore | None = None,
+    ) -> None:
         self.seed = seed
         self.loop = Loop(seed=seed, trace=trace)
         self.etcd = _store if _store is not None else MVCCStore()
         self.apiserver = APIServer(self.etcd, self.loop)
         self.api = self.apiserver.client("kubectl")
+        self.compactor = Compactor(self.loop, self.etcd).start()
         self._kubectl = Kubectl(self.apiserver.client("kubectl"), lambda: self.loop.now, cluster=self)
         self.kubelets: dict[str, Kubelet] = {}
         self._defaults = {"cpu": cpu, "memory": memory}
         if _store is None:
             self._bootstrap_api_objects()
-        self.controller_manager = ControllerManager(self.loop, self.apiserver.client("kube-controller-manager"))
+        self.controller_manager = ControllerManager(
+            self.loop, self.apiserver.client("kube-controller-manager")
+        )
         self.controller_manager.start()
         self.scheduler = Scheduler(self.loop, self.apiserver.client("kube-scheduler"))
         self.scheduler.start()
@@ -89,28 +102,61 @@ class Cluster:
         system = self.apiserver.client("kube-apiserver")
         for name in SYSTEM_NAMESPACES:
             system.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
-        system.create({
-            "apiVersion": "v1", "kind": "Service",
-            "metadata": {"name": "kubernetes", "namespace": "default",
-                         "labels": {"component": "apiserver", "provider": "kubernetes"}},
-            "spec": {"clusterIP": KUBERNETES_SERVICE_IP,
-                     "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]},
-        })
-        system.create({
-            "apiVersion": "v1", "kind": "Endpoints",
-            "metadata": {"name": "kubernetes", "namespace": "default",
-                         "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
-            "subsets": [{"addresses": [{"ip": f"{NODE_SUBNET}2"}],
-                         "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}],
-        })
+        system.create(
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {
+                    "name": "kubernetes",
+                    "namespace": "default",
+                    "labels": {"component": "apiserver", "provider": "kubernetes"},
+                },
+                "spec": {
+                    "clusterIP": KUBERNETES_SERVICE_IP,
+                    "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}],
+                },
+            }
+        )
+        system.create(
+            {
+                "apiVersion": "v1",
+                "kind": "Endpoints",
+                "metadata": {
+                    "name": "kubernetes",
+                    "namespace": "default",
+                    "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"},
+                },
+                "subsets": [
+                    {
+                        "addresses": [{"ip": f"{NODE_SUBNET}2"}],
+                        "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}],
+                    }
+                ],
+            }
+        )
 
     def _next_ip(self) -> str:
         return f"{NODE_SUBNET}{len(self.kubelets) + 2}"
 
-    def _join(self, name: str, cpu: str, memory: str, labels: dict | None = None,
-              taints: list | None = None, control_plane: bool = False) -> Kubelet:
-        node = node_status.new_node(name, self._next_ip(), cpu=cpu, memory=memory, now=self.loop.now,
-                                    labels=labels, taints=taints, control_plane=control_plane)
+    def _join(
+        self,
+        name: str,
+        cpu: str,
+        memory: str,
+        labels: dict | None = None,
+        taints: list | None = None,
+        control_plane: bool = False,
+    ) -> Kubelet:
+        node = node_status.new_node(
+            name,
+            self._next_ip(),
+            cpu=cpu,
+            memory=memory,
+            now=self.loop.now,
+            labels=labels,
+            taints=taints,
+            control_plane=control_plane,
+        )
         static = CONTROL_PLANE_COMPONENTS if control_plane else ()
         kubelet = Kubelet(self.loop, self.apiserver.client(f"kubelet/{name}"), node, static_pods=static)
         self.kubelets[name] = kubelet
@@ -158,8 +204,14 @@ class Cluster:
         """Names of the nodes that have a kubelet, control plane first."""
         return list(self.kubelets)
 
-    def add_node(self, name: str | None = None, cpu: str | None = None, memory: str | None = None,
-                 labels: dict | None = None, taints: list | None = None) -> str:
+    def add_node(
+        self,
+        name: str | None = None,
+        cpu: str | None = None,
+        memory: str | None = None,
+        labels: dict | None = None,
+        taints: list | None = None,
+    ) -> str:
         """A new machine joins (``kubeadm join``); returns its name. Time does not advance."""
         if name is None:
             i = 1
@@ -168,8 +220,13 @@ class Cluster:
             name = f"node-{i}"
         if name in self.kubelets:
             raise ValueError(f"node {name!r} already exists")
-        self._join(name, cpu or self._defaults["cpu"], memory or self._defaults["memory"],
-                   labels=labels, taints=taints)
+        self._join(
+            name,
+            cpu or self._defaults["cpu"],
+            memory or self._defaults["memory"],
+            labels=labels,
+            taints=taints,
+        )
         return name
 
     def stop_node(self, name: str) -> None:
@@ -208,5 +265,7 @@ class Cluster:
         return cls(seed=seed, _store=MVCCStore.restore(path), **kwargs)
 
     def __repr__(self) -> str:
-        return (f"<Cluster seed={self.seed} nodes={len(self.kubelets)} t={self.loop.now:.1f}s "
-                f"revision={self.etcd.revision}>")
+        return (
+            f"<Cluster seed={self.seed} nodes={len(self.kubelets)} t={self.loop.now:.1f}s "
+            f"revision={self.etcd.revision}>"
+        )

@@ -62,7 +62,9 @@ def test_the_model_never_imports_the_view():
 
 
 def test_import_k8slearn_loads_neither_matplotlib_nor_ipywidgets():
-    code = ("import sys, k8slearn; heavy = [m for m in ('matplotlib', 'ipywidgets', 'numpy') "
-            "if m in sys.modules]; print(heavy)")
+    code = (
+        "import sys, k8slearn; heavy = [m for m in ('matplotlib', 'ipywidgets', 'numpy') "
+        "if m in sys.modules]; print(heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

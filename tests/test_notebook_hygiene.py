@@ -51,7 +51,9 @@ def unrun_code_cells(nb) -> list[str]:
 def out_of_order_runs(nb) -> list[str]:
     counts = [c.execution_count for c in nb.cells if c.cell_type == "code" and c.execution_count is not None]
     expected = list(range(1, len(counts) + 1))
-    return [] if counts == expected else [f"execution counts {counts}, expected {expected} (restart and run all)"]
+    if counts == expected:
+        return []
+    return [f"execution counts {counts}, expected {expected} (restart and run all)"]
 
 
 def empty_code_cells(nb) -> list[str]:
@@ -72,7 +74,8 @@ def wrong_kernelspec(nb) -> list[str]:
 
 def cells_without_slide_type(nb) -> list[str]:
     return [f"cell {i} ({c.cell_type}: {c.source[:40]!r}) has no metadata.slideshow.slide_type"
-            for i, c in enumerate(nb.cells) if not c.get("metadata", {}).get("slideshow", {}).get("slide_type")]
+            for i, c in enumerate(nb.cells)
+            if not c.get("metadata", {}).get("slideshow", {}).get("slide_type")]
 
 
 def machine_paths_in_outputs(nb, path: Path) -> list[str]:
@@ -91,7 +94,9 @@ def stale_navigation(nb, path: Path) -> list[str]:
         changed = make_nav.apply_nav(regenerated, path.stem, path.parent)
     except KeyError as err:
         return [err.args[0]]
-    return ["navigation cells differ from what tools/make_nav.py generates (run `make notebooks`)"] if changed else []
+    if not changed:
+        return []
+    return ["navigation cells differ from what tools/make_nav.py generates (run `make notebooks`)"]
 
 
 def invalid_nbformat(nb) -> list[str]:
@@ -125,7 +130,8 @@ else:
 @pytest.mark.parametrize(("path", "check"), CASES)
 def test_committed_notebook(path, check):
     nb = nbformat.read(path, as_version=4)
-    assert check(nb, path) == []
+    problems = check(nb, path)
+    assert not problems, f"{path.name}:\n" + "\n".join(problems)
 
 
 # ---------------------------------------------------------------- the machinery behind them
@@ -165,7 +171,8 @@ def _nav(path: Path) -> tuple[str, str]:
     pytest.param("03_architecture", "[Course map](00_welcome.ipynb) · [← Welcome](00_welcome.ipynb)"
                  " · [Scheduling →](06_scheduling.ipynb)", "**Next:** [Scheduling](06_scheduling.ipynb)",
                  id="a middle chapter links to the nearest written chapters, skipping planned ones"),
-    pytest.param("06_scheduling", "[Course map](00_welcome.ipynb) · [← Architecture](03_architecture.ipynb)",
+    pytest.param("06_scheduling",
+                 "[Course map](00_welcome.ipynb) · [← Architecture](03_architecture.ipynb)",
                  "**Next:** this is the last chapter so far; back to the [course map](00_welcome.ipynb)",
                  id="the last written chapter sends the reader back to the course map"),
 ])
@@ -197,7 +204,8 @@ def test_existing_navigation_cells_are_replaced_in_place(course):
                                              _md("old next", ["nav-next"]), _md("after")])
     make_nav.main([str(course)])
     nb = nbformat.read(path, as_version=4)
-    assert [c.source[:12] for c in nb.cells] == ["# Architectu", "[Course map]", "body", "**Next:** [S", "after"]
+    assert [c.source[:12] for c in nb.cells] == [
+        "# Architectu", "[Course map]", "body", "**Next:** [S", "after"]
 
 
 def test_a_new_chapter_makes_the_check_fail_until_make_nav_runs(course):
@@ -205,7 +213,8 @@ def test_a_new_chapter_makes_the_check_fail_until_make_nav_runs(course):
     _write(course, "04_pod_creation_flow", [_md("# Flow")])
     assert make_nav.main([str(course), "--check"]) == 1
     assert make_nav.main([str(course)]) == 0
-    assert _nav(course / "03_architecture.ipynb")[1] == "**Next:** [Pod creation flow](04_pod_creation_flow.ipynb)"
+    next_link = "**Next:** [Pod creation flow](04_pod_creation_flow.ipynb)"
+    assert _nav(course / "03_architecture.ipynb")[1] == next_link
 
 
 def test_a_notebook_that_is_not_a_chapter_is_refused(course):
@@ -218,8 +227,8 @@ def test_the_course_map_cell_lists_every_chapter_and_links_the_written_ones(cour
     make_nav.main([str(course)])
     table = nbformat.read(course / "00_welcome.ipynb", as_version=4).cells[2].source.splitlines()
     assert len(table) == 2 + len(load_chapters().CHAPTERS)
-    assert table[5] == ("| 03 | [Architecture](03_architecture.ipynb) | Microservices talking JSON over an API;"
-                        " YAML to JSON; control plane and workers | ready |")
+    assert table[5] == ("| 03 | [Architecture](03_architecture.ipynb) | Microservices talking JSON"
+                        " over an API; YAML to JSON; control plane and workers | ready |")
     assert table[6].startswith("| 04 | Pod creation flow |") and table[6].endswith("| planned |")
 
 
@@ -234,14 +243,15 @@ def test_chapters_follow_the_roadmap(stem, position):
 
 def test_a_chapter_is_ready_exactly_when_its_notebook_exists(course):
     status = {c.stem: c.status for c in load_chapters().chapters(course)}
-    assert [s for s, v in status.items() if v == "ready"] == ["00_welcome", "03_architecture", "06_scheduling"]
+    ready = [stem for stem, value in status.items() if value == "ready"]
+    assert ready == ["00_welcome", "03_architecture", "06_scheduling"]
 
 
 def test_widget_model_ids_are_renamed_the_same_way_every_time():
     def executed(model_id):
+        view = {"application/vnd.jupyter.widget-view+json": {"model_id": model_id}}
         nb = new_notebook(cells=[new_code_cell("w", id="cell-1", execution_count=1, outputs=[
-            nbformat.v4.new_output("execute_result", execution_count=1,
-                                   data={"application/vnd.jupyter.widget-view+json": {"model_id": model_id}})])])
+            nbformat.v4.new_output("execute_result", execution_count=1, data=view)])])
         nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {
             model_id: {"state": {"layout": f"IPY_MODEL_{model_id}"}}}}}
         return execute_notebooks.stable_widget_ids(nb, "03_architecture")
@@ -258,7 +268,8 @@ def test_widget_model_ids_are_renamed_the_same_way_every_time():
                  [(True, "cell 0: absolute path of this machine: '/root/'")],
                  id="a home directory path in an output is fatal"),
     pytest.param(nbformat.v4.new_output("stream", name="stderr", text="/tmp/ipykernel_42/1.py:2: Warning\n"),
-                 [(False, "cell 0: ipykernel temp path (a warning printed to stderr?): '/tmp/ipykernel_42/'")],
+                 [(False, "cell 0: ipykernel temp path (a warning printed to stderr?): "
+                          "'/tmp/ipykernel_42/'")],
                  id="a warning's ipykernel path is reported but not fatal"),
     pytest.param(nbformat.v4.new_output("stream", name="stdout", text="3 nodes\n"), [],
                  id="plain deterministic output is fine"),

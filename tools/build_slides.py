@@ -120,7 +120,8 @@ def install_vendor(out: Path, cache: Path = NPM_CACHE) -> Path:
     """Fill ``out/vendor`` from the cached tarballs (skipped when it already holds these pins)."""
     vendor = out / "vendor"
     stamp = vendor / ".pins.json"
-    pins = json.dumps({spec: integrity for spec, (_, integrity) in PACKAGES.items()}, indent=1, sort_keys=True)
+    pins = json.dumps({spec: integrity for spec, (_, integrity) in PACKAGES.items()},
+                      indent=1, sort_keys=True)
     if stamp.is_file() and stamp.read_text() == pins:
         return vendor
     tarballs = fetch_tarballs(cache)
@@ -175,7 +176,8 @@ def export(notebook: Path, out: Path, exporter=None) -> Path:
     nb.metadata.setdefault("title", titles.get(notebook.stem, notebook.stem))
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = _NB_LINK.sub(lambda m: f"]({m.group(1)}.slides.html{m.group(2) or ''})", cell.source)
+            cell.source = _NB_LINK.sub(lambda m: f"]({m.group(1)}.slides.html{m.group(2) or ''})",
+                                       cell.source)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook.stem,
                                                                        "path": str(notebook.parent)}})
     target = out / f"{notebook.stem}.slides.html"
@@ -184,7 +186,11 @@ def export(notebook: Path, out: Path, exporter=None) -> Path:
 
 
 def build(notebooks: list[Path] | None = None, out: Path | None = None, verbose: bool = True) -> list[Path]:
-    """Vendor the assets and export every notebook; returns the deck paths."""
+    """Vendor the assets and export the notebooks (default: all); returns the deck paths.
+
+    When building all notebooks, decks whose notebook no longer exists are removed.
+    """
+    prune = notebooks is None
     notebooks = notebook_paths() if notebooks is None else notebooks
     out = slides_dir() if out is None else out
     out.mkdir(parents=True, exist_ok=True)
@@ -199,6 +205,10 @@ def build(notebooks: list[Path] | None = None, out: Path | None = None, verbose:
         decks.append(export(notebook, out, exporter))
         if verbose:
             print(f"slides: {decks[-1].relative_to(out.parent)} ({time.perf_counter() - started:.1f} s)")
+    for stale in sorted(set(out.glob("*.slides.html")) - set(decks)) if prune else []:
+        stale.unlink()
+        if verbose:
+            print(f"slides: removed {stale.name} (its notebook is gone)")
     return decks
 
 
@@ -207,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--out", type=Path, default=None, help="output directory (default: slides/)")
     args = parser.parse_args(argv)
-    notebooks = [p.resolve() for p in args.notebooks] or notebook_paths()
-    if not notebooks:
+    notebooks = [p.resolve() for p in args.notebooks] or None
+    if not (notebooks or notebook_paths()):
         print("slides: no notebooks to export")
         return 0
     try:

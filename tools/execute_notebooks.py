@@ -79,7 +79,8 @@ def problems(nb) -> list[tuple[bool, str]]:
         tags = cell.get("metadata", {}).get("tags", [])
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error" and "raises-exception" not in tags:
-                found.append((True, f"cell {index}: error output {output.get('ename')}: {output.get('evalue')}"))
+                found.append((True, f"cell {index}: error output {output.get('ename')}: "
+                                    f"{output.get('evalue')}"))
             text = json.dumps({k: v for k, v in output.items() if k != "traceback"})
             text = re.sub(r'"image/(png|jpeg)": "[^"]*"', "", text)
             for pattern, what, fatal in _LEAKS:

@@ -8,6 +8,8 @@ validation, each with the upstream wording.
 >>> lookup("po").kind, str(parse_quantity("0.5")), parse_selector("app=web").matches({"app": "web"})
 ('Pod', '500m', True)
 
+Simplifies: see each module; objects are plain dicts, never typed classes.
+
 Upstream: staging/src/k8s.io/apimachinery, pkg/apis (validation, defaults)
 """
 
@@ -36,11 +38,11 @@ from k8slearn.api.validation import decode_check, decode_error, validate
 __all__ = [
     "ApiError", "EPOCH", "FieldError", "FieldSelector", "FrozenDict", "FrozenList", "NoKindMatchError",
     "OPTIMISTIC_LOCK_MSG", "Path", "Quantity", "RESOURCES", "ResourceInfo", "Selector",
-           "UnknownResourceError",
-    "already_exists", "apply_defaults", "bad_request", "by_kind", "conflict", "cpu_millis", "decode_check", "decode_error",
-    "expired", "forbidden", "format_cpu", "format_memory", "freeze", "generate_job_selector", "generate_name",
-    "internal_error", "invalid", "lookup", "memory_bytes", "method_not_allowed", "micro_timestamp",
-    "namespaced_name", "new_uid", "not_found", "owner_reference", "parse_field_selector", "parse_quantity",
-    "parse_selector", "parse_timestamp", "pod_qos_class", "selector_from_label_selector", "status_error",
-    "supported_field_labels", "thaw", "timestamp", "validate", "validate_label_key", "validate_label_value",
+    "UnknownResourceError", "already_exists", "apply_defaults", "bad_request", "by_kind", "conflict",
+    "cpu_millis", "decode_check", "decode_error", "expired", "forbidden", "format_cpu", "format_memory",
+    "freeze", "generate_job_selector", "generate_name", "internal_error", "invalid", "lookup",
+    "memory_bytes", "method_not_allowed", "micro_timestamp", "namespaced_name", "new_uid", "not_found",
+    "owner_reference", "parse_field_selector", "parse_quantity", "parse_selector", "parse_timestamp",
+    "pod_qos_class", "selector_from_label_selector", "status_error", "supported_field_labels", "thaw",
+    "timestamp", "validate", "validate_label_key", "validate_label_value",
 ]

@@ -132,7 +132,8 @@ def priority_of(class_name: str, lister: Lister) -> tuple[int, str] | None:
 def _global_default(lister: Lister) -> tuple[str, int, str]:
     for pc in lister.list("priorityclasses"):
         if pc.get("globalDefault"):
-            return pc["metadata"]["name"], pc.get("value", 0), pc.get("preemptionPolicy") or "PreemptLowerPriority"
+            policy = pc.get("preemptionPolicy") or "PreemptLowerPriority"
+            return pc["metadata"]["name"], pc.get("value", 0), policy
     return "", 0, "PreemptLowerPriority"
 
 

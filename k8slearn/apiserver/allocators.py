@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Callable
 from k8slearn.api import field
 from k8slearn.api.errors import internal_error, invalid
 from k8slearn.api.resources import lookup
+from k8slearn.api.validation.core import VALID_IP
 
 if TYPE_CHECKING:
     from k8slearn.api.resources import ResourceInfo
@@ -141,8 +142,8 @@ class NodePortAllocator:
 
     def _bit(self, port: int) -> int:
         if not isinstance(port, int) or not self.first <= port <= self.last:
-            raise AllocationError(
-                f"provided port is not in the valid range. The range of valid ports is {self.first}-{self.last}")
+            raise AllocationError("provided port is not in the valid range. "
+                                  f"The range of valid ports is {self.first}-{self.last}")
         return port - self.first
 
     def allocate(self, port: int) -> None:
@@ -241,6 +242,11 @@ class ServiceAllocation:
                 spec.setdefault("ipFamilies", ["IPv4", "IPv6"])
             return
         if ips and ips[0]:
+            try:
+                ipaddress.ip_address(ips[0])
+            except ValueError:  # ValidateServiceClusterIPsRelatedFields runs before allocation
+                raise invalid(lookup("services"), svc["metadata"].get("name", ""),
+                              [field.invalid("spec.clusterIPs[0]", ips[0], VALID_IP)]) from None
             try:
                 self.ips.allocate(ips[0])
             except AllocationError as e:

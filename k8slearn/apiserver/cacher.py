@@ -11,7 +11,8 @@ Pods are indexed by ``spec.nodeName``: a kubelet watches ``spec.nodeName=<its no
 >>> from k8slearn.etcd import MVCCStore
 >>> store = MVCCStore()
 >>> cacher = Cacher(store)
->>> _ = store.put("/registry/pods/default/web", '{"kind":"Pod","metadata":{"name":"web","namespace":"default"}}')
+>>> web = '{"kind":"Pod","metadata":{"name":"web","namespace":"default"}}'
+>>> _ = store.put("/registry/pods/default/web", web)
 >>> [(p["metadata"]["name"], p["metadata"]["resourceVersion"]) for p in cacher.cache("pods").list()]
 [('web', '2')]
 

@@ -12,7 +12,8 @@ A patch is applied to the stored object, and the result goes down the ordinary u
   say what plain JSON cannot.
 * **JSON patch** (RFC 6902, ``--type=json``): a list of operations on JSON pointers.
 
->>> pod = {"spec": {"containers": [{"name": "web", "image": "nginx:1.25"}, {"name": "log", "image": "busybox"}]}}
+>>> pod = {"spec": {"containers": [{"name": "web", "image": "nginx:1.25"},
+...                                 {"name": "log", "image": "busybox"}]}}
 >>> strategic_merge_patch(pod, {"spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}}, "Pod")
 {'spec': {'containers': [{'name': 'web', 'image': 'nginx:1.27'}, {'name': 'log', 'image': 'busybox'}]}}
 >>> json_merge_patch(pod, {"spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}})
@@ -131,7 +132,8 @@ def _merge_map(original: dict, patch: dict, path: tuple, kind: str) -> Any:
             else:
                 result[key] = merged
         elif isinstance(value, list):
-            result[key] = _merge_list(current if isinstance(current, list) else [], value, path + (key,), kind)
+            current = current if isinstance(current, list) else []
+            result[key] = _merge_list(current, value, path + (key,), kind)
         else:
             result[key] = value
     if retain is not None:
@@ -154,7 +156,8 @@ def _merge_list(original: list, patch: list, path: tuple, kind: str) -> list:
     for element in patch:
         if not isinstance(element, dict) or key not in element:
             raise bad_request(f"map: {element} does not contain declared merge key: {key}")
-        at = next((i for i, x in enumerate(merged) if isinstance(x, dict) and x.get(key) == element[key]), None)
+        same = [i for i, x in enumerate(merged) if isinstance(x, dict) and x.get(key) == element[key]]
+        at = same[0] if same else None
         if element.get("$patch") == "delete":
             merged = [x for x in merged if not (isinstance(x, dict) and x.get(key) == element[key])]
         elif at is None:

@@ -22,7 +22,8 @@ Simplified: one storage version (v1 JSON, no protobuf, no conversion), no TTLs, 
 managedFields; dry-run and preconditions are supported for the simple cases.
 
 Upstream: staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go,
-staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go, staging/src/k8s.io/apiserver/pkg/storage/etcd3/store.go
+staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go,
+staging/src/k8s.io/apiserver/pkg/storage/etcd3/store.go
 """
 
 from __future__ import annotations
@@ -32,7 +33,15 @@ import json
 from typing import Any, Callable
 
 from k8slearn.api import field
-from k8slearn.api.errors import ApiError, already_exists, conflict, internal_error, invalid, not_found, status_error
+from k8slearn.api.errors import (
+    ApiError,
+    already_exists,
+    conflict,
+    internal_error,
+    invalid,
+    not_found,
+    status_error,
+)
 from k8slearn.api.meta import generate_name, new_uid, parse_timestamp, timestamp
 from k8slearn.api.resources import ResourceInfo
 from k8slearn.api.validation import validate
@@ -186,7 +195,8 @@ class Registry:
             err.status["message"] = f"object is being deleted: {err.status['message']}"
         return err
 
-    def _begin(self, hooks: dict[str, Hook], info: ResourceInfo, obj: dict, old: dict | None) -> Callable[[], None]:
+    def _begin(self, hooks: dict[str, Hook], info: ResourceInfo, obj: dict,
+               old: dict | None) -> Callable[[], None]:
         hook = hooks.get(info.plural)
         return hook(obj, old) if hook is not None else _nothing
 
@@ -242,7 +252,7 @@ class Registry:
         new.setdefault("metadata", {})["resourceVersion"] = existing["metadata"]["resourceVersion"]
 
     def _before_update(self, info: ResourceInfo, new: dict, old: dict, subresource: str) -> dict:
-        """rest.BeforeUpdate: the strategy's rules, then the metadata no update may change (validation follows)."""
+        """rest.BeforeUpdate: the strategy's rules, then the metadata no update may change."""
         strategy = strategy_for(info.plural)
         meta, old_meta = new["metadata"], old["metadata"]
         if "generation" in old_meta:
@@ -263,8 +273,9 @@ class Registry:
                 meta[key] = old_meta[key]
             else:
                 meta.pop(key, None)
-        if old_meta.get("deletionGracePeriodSeconds") is not None and meta.get("deletionGracePeriodSeconds") is None:
-            meta["deletionGracePeriodSeconds"] = old_meta["deletionGracePeriodSeconds"]
+        grace = "deletionGracePeriodSeconds"
+        if old_meta.get(grace) is not None and meta.get(grace) is None:
+            meta[grace] = old_meta[grace]
         return new
 
     @staticmethod

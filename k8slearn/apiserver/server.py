@@ -45,7 +45,14 @@ from k8slearn.api.field import go_quote
 from k8slearn.api.fields import FieldSelector, FieldSelectorError, parse_field_selector
 from k8slearn.api.labels import Selector, parse_selector
 from k8slearn.api.meta import thaw, timestamp
-from k8slearn.api.resources import RESOURCES, NoKindMatchError, ResourceInfo, UnknownResourceError, by_kind, lookup
+from k8slearn.api.resources import (
+    RESOURCES,
+    NoKindMatchError,
+    ResourceInfo,
+    UnknownResourceError,
+    by_kind,
+    lookup,
+)
 from k8slearn.apiserver import admission
 from k8slearn.apiserver.admission import CREATE, DELETE, UPDATE, Attributes
 from k8slearn.apiserver.allocators import ClusterIPAllocator, NodePortAllocator, ServiceAllocation
@@ -53,12 +60,15 @@ from k8slearn.apiserver.cacher import Cacher
 from k8slearn.apiserver.cacher import decode as decode_frozen
 from k8slearn.apiserver.patch import apply_patch
 from k8slearn.apiserver.registry import DeleteOptions, Registry
-from k8slearn.apiserver.watch import ADDED, Handler, Selection, Watch, object_ref
+from k8slearn.apiserver.strategy import strategy_for
+from k8slearn.apiserver.watch import ADDED, Handler, Selection, Watch
 from k8slearn.etcd import DELETE as ETCD_DELETE
 from k8slearn.etcd import CompactedError, MVCCStore
 
 WIPED_ON_CREATE = ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink")
 NOT_FOUND_RESOURCE = "the server could not find the requested resource"
+BEING_DELETED_MSG = "pod {} is being deleted, cannot be assigned to a host"
+ALREADY_ASSIGNED_MSG = "pod {} is already assigned to node {}"
 
 
 class CacheLister(admission.Lister):
@@ -160,6 +170,25 @@ class APIServer:
         except NoKindMatchError as e:
             raise status_error(404, "NotFound", str(e), {}) from None
 
+    def _decode(self, obj: Any, resource: str | None) -> tuple[dict, ResourceInfo, dict]:
+        """A mutable copy of a request body, its resource, and its metadata."""
+        if not isinstance(obj, dict):
+            raise bad_request("the body of the request was in an unknown format")
+        obj = thaw(obj)
+        info = self._kind_info(obj, resource)
+        meta = obj.get("metadata")
+        if not isinstance(meta, dict):
+            meta = obj["metadata"] = {}
+        return obj, info, meta
+
+    @staticmethod
+    def _check_subresource(info: ResourceInfo, subresource: str) -> None:
+        """Only kinds with a status subresource have /status; only namespaces have /finalize."""
+        served = {"": True, "status": strategy_for(info.plural).has_status,
+                  "finalize": info.plural == "namespaces"}
+        if not served.get(subresource, False):
+            raise status_error(404, "NotFound", NOT_FOUND_RESOURCE, {})
+
     @staticmethod
     def _namespace(info: ResourceInfo, namespace: str | None) -> str | None:
         return (namespace or "default") if info.namespaced else None
@@ -190,26 +219,21 @@ class APIServer:
     # -- verbs ---------------------------------------------------------------------------------
     def create(self, actor: str, obj: dict, namespace: str | None = None, dry_run: bool = False,
                resource: str | None = None) -> dict:
-        if not isinstance(obj, dict):
-            raise bad_request("the body of the request was in an unknown format")
-        obj = thaw(obj)
-        info = self._kind_info(obj, resource)
-        meta = obj.get("metadata")
-        if not isinstance(meta, dict):
-            meta = obj["metadata"] = {}
-        if info.namespaced:
-            if namespace and meta.get("namespace") and meta["namespace"] != namespace:
-                raise bad_request("the namespace of the provided object does not match the namespace "
-                                  "sent on the request")
-            meta["namespace"] = namespace or meta.get("namespace") or "default"
-        else:
-            meta.pop("namespace", None)
-        ns = meta.get("namespace")
-        for key in WIPED_ON_CREATE:
-            meta.pop(key, None)
-        request = _Request(self, actor, "create", self._ref(info, ns, meta.get("name") or meta.get("generateName") or ""),
-                           "dry run" if dry_run else "")
+        detail = "dry run" if dry_run else ""
+        request = _Request(self, actor, "create", _rough_ref(obj, resource, namespace), detail)
         with request:
+            obj, info, meta = self._decode(obj, resource)
+            if info.namespaced:
+                if namespace and meta.get("namespace") and meta["namespace"] != namespace:
+                    raise bad_request("the namespace of the provided object does not match the namespace "
+                                      "sent on the request")
+                meta["namespace"] = namespace or meta.get("namespace") or "default"
+            else:
+                meta.pop("namespace", None)
+            ns = meta.get("namespace")
+            for key in WIPED_ON_CREATE:
+                meta.pop(key, None)
+            request.ref = self._ref(info, ns, meta.get("name") or meta.get("generateName") or "")
             user_priority = (obj.get("spec") or {}).get("priority") if info.plural == "pods" else None
             apply_defaults(obj)
             attrs = Attributes(CREATE, info.plural, ns, obj)
@@ -241,26 +265,27 @@ class APIServer:
         return self.list_with_version(actor, resource, namespace, label_selector, field_selector)[0]
 
     def update(self, actor: str, obj: dict, subresource: str = "", dry_run: bool = False) -> dict:
-        if not isinstance(obj, dict):
-            raise bad_request("the body of the request was in an unknown format")
-        obj = thaw(obj)
-        info = self._kind_info(obj, None)
-        meta = obj.get("metadata")
-        if not isinstance(meta, dict) or not meta.get("name"):
-            raise bad_request("resource name may not be empty")
-        ns = self._namespace(info, meta.get("namespace"))
-        if ns is not None:
-            meta["namespace"] = ns
-        else:
-            meta.pop("namespace", None)
-        with _Request(self, actor, "update", self._ref(info, ns, meta["name"]), subresource):
+        request = _Request(self, actor, "update", _rough_ref(obj, None, None), subresource)
+        with request:
+            obj, info, meta = self._decode(obj, None)
+            if not meta.get("name"):
+                raise bad_request("resource name may not be empty")
+            self._check_subresource(info, subresource)
+            ns = self._namespace(info, meta.get("namespace"))
+            if ns is not None:
+                meta["namespace"] = ns
+            else:
+                meta.pop("namespace", None)
+            request.ref = self._ref(info, ns, meta["name"])
             apply_defaults(obj)
             return self.registry.update(info, ns, meta["name"], lambda existing: obj, subresource, dry_run,
                                         self._admit_update(info, ns, subresource))
 
-    def _admit_update(self, info: ResourceInfo, namespace: str | None, subresource: str) -> Callable[[dict, dict], None]:
+    def _admit_update(self, info: ResourceInfo, namespace: str | None,
+                      subresource: str) -> Callable[[dict, dict], None]:
         def admit(new: dict, existing: dict) -> None:
-            admission.admit(Attributes(UPDATE, info.plural, namespace, new, existing, subresource), self.lister)
+            attrs = Attributes(UPDATE, info.plural, namespace, new, existing, subresource)
+            admission.admit(attrs, self.lister)
         return admit
 
     def patch(self, actor: str, resource: str, name: str, patch: Any, namespace: str | None = "default",
@@ -279,6 +304,7 @@ class APIServer:
 
         detail = patch_type if not subresource else f"{patch_type}, {subresource}"
         with _Request(self, actor, "patch", self._ref(info, ns, name), detail):
+            self._check_subresource(info, subresource)
             return self.registry.update(info, ns, name, updated, subresource, dry_run,
                                         self._admit_update(info, ns, subresource))
 
@@ -296,7 +322,7 @@ class APIServer:
         return result
 
     def finalize_namespace(self, actor: str, name: str, finalizers: Iterable[str] = ()) -> dict:
-        """The namespaces/finalize subresource: set ``spec.finalizers`` (the namespace controller's last step)."""
+        """namespaces/finalize: set ``spec.finalizers`` (what the namespace controller does last)."""
         info = RESOURCES["namespaces"]
         body = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name},
                 "spec": {"finalizers": list(finalizers)}}
@@ -311,10 +337,10 @@ class APIServer:
         def assign(existing: dict) -> dict:
             spec = existing.get("spec") or {}
             if existing["metadata"].get("deletionTimestamp"):
-                raise _binding_conflict(pod_name, f"pod {pod_name} is being deleted, cannot be assigned to a host")
+                raise _binding_conflict(pod_name, BEING_DELETED_MSG.format(pod_name))
             if spec.get("nodeName"):
-                raise _binding_conflict(pod_name,
-                                        f"pod {pod_name} is already assigned to node {go_quote(spec['nodeName'])}")
+                node = go_quote(spec["nodeName"])
+                raise _binding_conflict(pod_name, ALREADY_ASSIGNED_MSG.format(pod_name, node))
             pod = copy.deepcopy(existing)
             pod.setdefault("spec", {})["nodeName"] = node_name
             _set_pod_scheduled(pod, timestamp(self.loop.now))
@@ -326,8 +352,9 @@ class APIServer:
             self.registry.update_raw(info, ns, pod_name, assign)
 
     # -- watch ---------------------------------------------------------------------------------
-    def watch(self, actor: str, resource: str, namespace: str | None = None, resource_version: str | None = None,
-              label_selector: Any = None, field_selector: Any = None, handler: Handler | None = None) -> Watch:
+    def watch(self, actor: str, resource: str, namespace: str | None = None,
+              resource_version: str | None = None, label_selector: Any = None, field_selector: Any = None,
+              handler: Handler | None = None) -> Watch:
         info = self._info(resource)
         request = _Request(self, actor, "watch", info.plural)
         with request:
@@ -347,9 +374,9 @@ class APIServer:
         """Send a watch every change after ``rv``, from etcd's history (410 Expired if compacted)."""
         current = self.store.revision
         if rv > current:
+            cause = {"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}
             raise status_error(504, "Timeout", f"Too large resource version: {rv}, current: {current}",
-                               {"causes": [{"reason": "ResourceVersionTooLarge",
-                                            "message": "Too large resource version"}], "retryAfterSeconds": 1})
+                               {"causes": [cause], "retryAfterSeconds": 1})
         if rv == current:
             return
         events: list = []
@@ -369,13 +396,24 @@ class APIServer:
                 w.notify(decode_frozen(kv.value, kv.mod_revision), old, kv.mod_revision)
 
 
+def _rough_ref(obj: Any, resource: str | None, namespace: str | None) -> str:
+    """How the trace names a request body before it is decoded (``pod/default/web`` at best)."""
+    if not isinstance(obj, dict):
+        return resource or "?"
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    kind = str(obj.get("kind") or resource or "?").lower()
+    ns = meta.get("namespace") or namespace
+    name = meta.get("name") or meta.get("generateName") or ""
+    return f"{kind}/{ns}/{name}" if ns else f"{kind}/{name}"
+
+
 def _binding_conflict(name: str, message: str) -> ApiError:
     return status_error(409, "Conflict", f'Operation cannot be fulfilled on pods/binding "{name}": {message}',
                         {"name": name, "kind": "pods/binding"})
 
 
 def _set_pod_scheduled(pod: dict, now: str) -> None:
-    """podutil.UpdatePodCondition(PodScheduled=True): replace the condition, keep the transition time if unchanged."""
+    """podutil.UpdatePodCondition(PodScheduled=True): replace it; keep the transition time if unchanged."""
     status = pod.setdefault("status", {})
     conditions = status.setdefault("conditions", [])
     condition = {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": now}
@@ -469,7 +507,8 @@ class Client:
     def patch(self, resource: str, name: str, patch: Any, namespace: str | None = "default",
               patch_type: str = "strategic", subresource: str = "", dry_run: bool = False) -> dict:
         """PATCH with a strategic merge (default), JSON merge ("merge") or JSON ("json") patch."""
-        return self.server.patch(self.actor, resource, name, patch, namespace, patch_type, subresource, dry_run)
+        return self.server.patch(self.actor, resource, name, patch, namespace, patch_type, subresource,
+                                 dry_run)
 
     def delete(self, resource: str, name: str, namespace: str | None = "default",
                grace_period_seconds: int | None = None, propagation_policy: str | None = None,
@@ -487,7 +526,8 @@ class Client:
         return self.server.finalize_namespace(self.actor, name, finalizers)
 
     def watch(self, resource: str, namespace: str | None = None, resource_version: str | None = None,
-              label_selector: Any = None, field_selector: Any = None, handler: Handler | None = None) -> Watch:
+              label_selector: Any = None, field_selector: Any = None,
+              handler: Handler | None = None) -> Watch:
         """Watch a resource; see ``Watch``."""
         return self.server.watch(self.actor, resource, namespace, resource_version, label_selector,
                                  field_selector, handler)

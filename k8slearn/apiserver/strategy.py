@@ -122,7 +122,7 @@ class NodeStrategy(Strategy):
 
 
 class NamespaceStrategy(Strategy):
-    """Namespaces start Active with the ``kubernetes`` finalizer; spec.finalizers change only via /finalize."""
+    """Namespaces start Active with the ``kubernetes`` finalizer; only /finalize changes spec.finalizers."""
 
     has_status = True
 
@@ -145,6 +145,44 @@ class NamespaceStrategy(Strategy):
 class ServiceStrategy(Strategy):
     has_status = True
     initial_status = {"loadBalancer": {}}
+
+    def prepare_for_update(self, new: dict, old: dict) -> None:
+        super().prepare_for_update(new, old)
+        drop_type_dependent_fields(new, old)
+
+
+def _needs_node_ports(spec: dict) -> bool:
+    kind = spec.get("type") or "ClusterIP"
+    if kind == "LoadBalancer":
+        return spec.get("allocateLoadBalancerNodePorts") is not False
+    return kind == "NodePort"
+
+
+def _externally_accessible(spec: dict) -> bool:
+    kind = spec.get("type") or "ClusterIP"
+    return kind in ("NodePort", "LoadBalancer") or (kind == "ClusterIP" and bool(spec.get("externalIPs")))
+
+
+def drop_type_dependent_fields(new: dict, old: dict) -> None:
+    """When a Service changes type, clear what the old type allocated and the client left unchanged."""
+    spec, old_spec = new.setdefault("spec", {}), old.get("spec") or {}
+    if (old_spec.get("type") or "ClusterIP") != "ExternalName" and spec.get("type") == "ExternalName":
+        for key in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
+            if spec.get(key) == old_spec.get(key):
+                spec.pop(key, None)
+    old_ports = [p.get("nodePort") for p in old_spec.get("ports") or []]
+    new_ports = [p.get("nodePort") for p in spec.get("ports") or []]
+    if _needs_node_ports(old_spec) and not _needs_node_ports(spec) and old_ports == new_ports:
+        for port in spec.get("ports") or []:
+            port.pop("nodePort", None)
+    if old_spec.get("type") == "LoadBalancer" and spec.get("type") != "LoadBalancer":
+        if spec.get("allocateLoadBalancerNodePorts") == old_spec.get("allocateLoadBalancerNodePorts"):
+            spec.pop("allocateLoadBalancerNodePorts", None)
+    if _externally_accessible(old_spec) and not _externally_accessible(spec):
+        if spec.get("externalTrafficPolicy") == old_spec.get("externalTrafficPolicy"):
+            spec.pop("externalTrafficPolicy", None)
+    if spec.get("type") != "LoadBalancer":
+        new["status"] = {"loadBalancer": {}}
 
 
 class DeploymentStrategy(Strategy):

@@ -25,9 +25,15 @@ Handler = Callable[..., None]
 class SharedInformer:
     """Watches one resource through the API server and keeps :attr:`lister` up to date."""
 
-    def __init__(self, client: Any, resource: str, namespace: str | None = None,
-                 label_selector: str | None = None, field_selector: str | None = None,
-                 indexers: dict[str, IndexFunc] | None = None) -> None:
+    def __init__(
+        self,
+        client: Any,
+        resource: str,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        indexers: dict[str, IndexFunc] | None = None,
+    ) -> None:
         self.client = client
         self.resource = resource
         self.namespace = namespace
@@ -45,8 +51,12 @@ class SharedInformer:
             self.indexer.indices[name] = {}
         self.indexer.replace(self.indexer.list())
 
-    def add_event_handler(self, on_add: Handler | None = None, on_update: Handler | None = None,
-                          on_delete: Handler | None = None) -> None:
+    def add_event_handler(
+        self,
+        on_add: Handler | None = None,
+        on_update: Handler | None = None,
+        on_delete: Handler | None = None,
+    ) -> None:
         """Register handlers; if already synced, ``on_add`` is replayed for cached objects."""
         self.handlers.append((on_add, on_update, on_delete))
         if self.has_synced and on_add:
@@ -58,8 +68,11 @@ class SharedInformer:
         if self.has_synced:
             return
         items, version = self.client.list_with_version(
-            self.resource, namespace=self.namespace, label_selector=self.label_selector,
-            field_selector=self.field_selector)
+            self.resource,
+            namespace=self.namespace,
+            label_selector=self.label_selector,
+            field_selector=self.field_selector,
+        )
         self.indexer.replace(items)
         self.has_synced = True
         for obj in items:
@@ -67,9 +80,13 @@ class SharedInformer:
                 if on_add:
                     on_add(obj)
         self.watch = self.client.watch(
-            self.resource, namespace=self.namespace, resource_version=version,
-            label_selector=self.label_selector, field_selector=self.field_selector,
-            handler=self._on_event)
+            self.resource,
+            namespace=self.namespace,
+            resource_version=version,
+            label_selector=self.label_selector,
+            field_selector=self.field_selector,
+            handler=self._on_event,
+        )
 
     def stop(self) -> None:
         if self.watch is not None:
@@ -106,12 +123,18 @@ class SharedInformerFactory:
         self.client = client
         self.informers: dict[tuple, SharedInformer] = {}
 
-    def informer(self, resource: str, namespace: str | None = None, label_selector: str | None = None,
-                 field_selector: str | None = None) -> SharedInformer:
+    def informer(
+        self,
+        resource: str,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> SharedInformer:
         key = (resource, namespace, label_selector, field_selector)
         if key not in self.informers:
-            self.informers[key] = SharedInformer(self.client, resource, namespace, label_selector,
-                                                 field_selector)
+            self.informers[key] = SharedInformer(
+                self.client, resource, namespace, label_selector, field_selector
+            )
         return self.informers[key]
 
     def start(self) -> None:

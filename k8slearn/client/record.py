@@ -54,8 +54,9 @@ class EventRecorder:
     def _now(self) -> float:
         return self.clock() if self.clock else 0.0
 
-    def event(self, obj: dict, type_: str, reason: str, message: str, field_path: str = "",
-              action: str = "") -> dict | None:
+    def event(
+        self, obj: dict, type_: str, reason: str, message: str, field_path: str = "", action: str = ""
+    ) -> dict | None:
         """Record one event about ``obj``; returns the Event as stored (None if the write failed)."""
         ref = object_reference(obj, field_path)
         namespace = ref.get("namespace", "default")

@@ -25,8 +25,9 @@ class Controller:
 
     name = "controller"
 
-    def __init__(self, loop: Loop, client: Any, informers: SharedInformerFactory | None = None,
-                 workers: int = 1) -> None:
+    def __init__(
+        self, loop: Loop, client: Any, informers: SharedInformerFactory | None = None, workers: int = 1
+    ) -> None:
         self.loop = loop
         self.client = client
         self.informers = informers or SharedInformerFactory(client)

@@ -1,45 +1,106 @@
 """kube-controller-manager: one binary running many controllers over shared informers.
 
 Each controller registers the informers it needs on one SharedInformerFactory, so the binary
-watches each resource once however many controllers care about it. ``start()`` starts the
-informers (list + watch) and every controller's workers.
+watches each resource once however many controllers care about it. ``start()`` first runs
+leader election on the Lease ``kube-system/kube-controller-manager``; only the leader starts the
+informers (list + watch) and every controller's workers. A second instance waits, and takes over
+about 15 s after the leader stops renewing::
 
-Simplified: no leader election yet (one instance), and only the controllers built so far.
+    cm1 = ControllerManager(loop, client1, hostname="control-plane")    # becomes leader
+    cm2 = ControllerManager(loop, client2, hostname="control-plane-2")  # waits
+    cm1.stop()                                                          # ... cm2 leads ~15-20 s later
 
-Upstream: cmd/kube-controller-manager/app/controllermanager.go
+Options (the defaults are kube-controller-manager's): ``controllers=`` the names to run (default
+all), ``leader_elect=False`` to start at once, ``node_lifecycle={...}`` keyword arguments for the
+node lifecycle controller (``node_monitor_grace_period=``, ``node_monitor_period=``,
+``eviction_limiter_qps=``) for demos that should not wait 50 s.
+
+Simplified: one worker per controller; a manager that loses its Lease stops its controllers
+(the real binary exits and is restarted by the kubelet).
+
+Upstream: cmd/kube-controller-manager/app/controllermanager.go, cmd/kube-controller-manager/names
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from k8slearn.client.informer import SharedInformerFactory
+from k8slearn.client.leaderelection import LeaderElector, new_identity
+from k8slearn.controllers.daemonset import DaemonSetsController
+from k8slearn.controllers.deployment import DeploymentController
+from k8slearn.controllers.endpoints import EndpointsController
+from k8slearn.controllers.endpointslice import EndpointSliceController
+from k8slearn.controllers.garbage_collector import GarbageCollector, PodGCController
 from k8slearn.controllers.node_ipam import NodeIpamController
+from k8slearn.controllers.node_lifecycle import NodeLifecycleController
+from k8slearn.controllers.replicaset import ReplicaSetController
+from k8slearn.controllers.taint_eviction import TaintEvictionController
 from k8slearn.sim import Loop
 
 NAME = "kube-controller-manager"
 
+# Upstream controller names (kube-controller-manager --controllers) -> class.
+CONTROLLERS: dict[str, Any] = {
+    "node-ipam-controller": NodeIpamController,
+    "node-lifecycle-controller": NodeLifecycleController,
+    "taint-eviction-controller": TaintEvictionController,
+    "replicaset-controller": ReplicaSetController,
+    "deployment-controller": DeploymentController,
+    "daemonset-controller": DaemonSetsController,
+    "endpoints-controller": EndpointsController,
+    "endpointslice-controller": EndpointSliceController,
+    "garbage-collector-controller": GarbageCollector,
+    "pod-garbage-collector-controller": PodGCController,
+}
+
 
 class ControllerManager:
-    """Runs the controllers; ``controllers`` maps upstream controller names to instances."""
+    """Runs the controllers while it holds the leader Lease; ``controllers`` maps names to instances."""
 
-    def __init__(self, loop: Loop, client: Any) -> None:
+    def __init__(self, loop: Loop, client: Any, *, hostname: str = "control-plane", identity: str | None = None,
+                 leader_elect: bool = True, controllers: Iterable[str] | None = None,
+                 node_lifecycle: dict | None = None) -> None:
         self.loop = loop
         self.client = client
         self.informers = SharedInformerFactory(client)
-        self.controllers = {
-            "node-ipam-controller": NodeIpamController(loop, client, self.informers),
-        }
+        options = {"node-lifecycle-controller": dict(node_lifecycle or {})}
+        names = list(CONTROLLERS) if controllers is None else list(controllers)
+        self.controllers = {name: CONTROLLERS[name](loop, client, self.informers, **options.get(name, {}))
+                            for name in names}
+        self.identity = identity or new_identity(hostname, loop.rng)
+        self.elector = LeaderElector(loop, client, NAME, self.identity, self._start_controllers,
+                                     self._stop_controllers, component=NAME) if leader_elect else None
         self.running = False
 
+    @property
+    def leading(self) -> bool:
+        return self.running
+
     def start(self) -> None:
+        """Start leader election (or, without it, the controllers at once)."""
+        if self.elector is not None:
+            self.elector.run()
+        else:
+            self._start_controllers()
+
+    def stop(self) -> None:
+        """Power off this instance: no more Lease renewals, no more controllers."""
+        if self.elector is not None:
+            self.elector.stop()
+        self._stop_controllers()
+
+    def _start_controllers(self) -> None:
         if self.running:
             return
         self.running = True
+        self.loop.record(NAME, "leading", f"lease/kube-system/{NAME}", f"{self.identity} runs the controllers")
         for controller in self.controllers.values():
             controller.run()
 
-    def stop(self) -> None:
+    def _stop_controllers(self) -> None:
+        if not self.running:
+            return
         self.running = False
         for controller in self.controllers.values():
             controller.stop()

@@ -42,7 +42,9 @@ class CIDRSet:
             if index not in self.used:
                 self.used.add(index)
                 return str(self.subnets[index])
-        raise ValueError("CIDR allocation failed; there are no remaining CIDRs left to allocate in the accepted range")
+        raise ValueError(
+            "CIDR allocation failed; there are no remaining CIDRs left to allocate in the accepted range"
+        )
 
     def occupy(self, cidr: str) -> None:
         subnet = ipaddress.ip_network(cidr)
@@ -62,8 +64,9 @@ class NodeIpamController(Controller):
         super().__init__(loop, client, informers)
         self.cidrs = CIDRSet(cluster_cidr)
         self.nodes = self.informers.informer("nodes")
-        self.nodes.add_event_handler(on_add=self._on_add, on_update=lambda old, new: self.enqueue(new),
-                                     on_delete=self._on_delete)
+        self.nodes.add_event_handler(
+            on_add=self._on_add, on_update=lambda old, new: self.enqueue(new), on_delete=self._on_delete
+        )
 
     def _on_add(self, node: dict) -> None:
         if node["spec"].get("podCIDR"):
@@ -73,8 +76,12 @@ class NodeIpamController(Controller):
     def _on_delete(self, node: dict) -> None:
         if node["spec"].get("podCIDR"):
             self.cidrs.release(node["spec"]["podCIDR"])
-            self.loop.record(self.name, "release", f"node/{node['metadata']['name']}",
-                             f"podCIDR {node['spec']['podCIDR']} is free again")
+            self.loop.record(
+                self.name,
+                "release",
+                f"node/{node['metadata']['name']}",
+                f"podCIDR {node['spec']['podCIDR']} is free again",
+            )
 
     def sync(self, key: str) -> None:
         node = self.nodes.lister.get(key)

@@ -1,1 +1,272 @@
-"""placeholder"""
+"""``kubectl apply``, ``create -f`` and ``replace -f``: sending manifests to the API server.
+
+Client-side apply keeps the configuration you applied in the annotation
+``kubectl.kubernetes.io/last-applied-configuration`` (compact JSON, keys sorted, with
+``"annotations":{}`` and the namespace filled in). A missing object is created; an existing one
+gets the three-way patch of :mod:`k8slearn.kubectl.threeway`: ``unchanged`` when the patch is
+``{}``, else ``configured``. Each document succeeds or fails on its own; all errors are reported
+at the end and the exit code is 1.
+
+>>> last_applied({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev"}})
+'{"apiVersion":"v1","kind":"Namespace","metadata":{"annotations":{},"name":"dev"}}\\n'
+
+Simplified: no ``--prune``, ``--server-side`` is treated as client-side apply, no openapi
+validation beyond ``apiVersion``/``kind`` (the API server validates the rest).
+
+Upstream: staging/src/k8s.io/kubectl/pkg/cmd/apply/apply.go (applyOneObject), patcher.go,
+staging/src/k8s.io/kubectl/pkg/util/apply.go (GetModifiedConfiguration), cmd/create/create.go,
+cmd/replace/replace.go
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from k8slearn.kubectl.builder import Info, mapping_for, read_files
+from k8slearn.kubectl.cli import Context, command
+from k8slearn.kubectl.errors import Aggregate, KubectlError, add_source
+from k8slearn.kubectl.manifests import ManifestError, go_json
+from k8slearn.kubectl.output import to_json, to_yaml
+from k8slearn.kubectl.table import kind_prefix
+from k8slearn.kubectl.threeway import three_way_merge_patch
+
+__all__ = ["run_apply", "run_create_files", "run_replace", "last_applied", "LAST_APPLIED", "print_result",
+           "dry_run_mode", "file_infos"]
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+_NO_ANNOTATION_WARNING = ("Warning: resource {name} is missing the kubectl.kubernetes.io/last-applied-configuration "
+                          "annotation which is required by kubectl apply. kubectl apply should only be used on "
+                          "resources created declaratively by either kubectl create --save-config or kubectl apply. "
+                          "The missing annotation will be patched automatically.")
+
+
+def last_applied(obj: dict) -> str:
+    """GetModifiedConfiguration: the object without the annotation, as compact JSON + newline."""
+    clone = copy.deepcopy(obj)
+    meta = clone.setdefault("metadata", {})
+    annotations = dict(meta.get("annotations") or {})
+    annotations.pop(LAST_APPLIED, None)
+    meta["annotations"] = annotations
+    return go_json(clone) + "\n"
+
+
+def with_last_applied(obj: dict) -> dict:
+    clone = copy.deepcopy(obj)
+    meta = clone.setdefault("metadata", {})
+    meta["annotations"] = {**(meta.get("annotations") or {}), LAST_APPLIED: last_applied(obj)}
+    return clone
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
+def dry_run_mode(ctx: Context) -> str:
+    """``--dry-run``: none, client (also ``unchanged``, the bare flag) or server."""
+    value = ctx.flags.get("dry-run", "none")
+    if value in ("unchanged", "client"):
+        return "client"
+    if value in ("none", "server"):
+        return value
+    raise KubectlError(f'Invalid dry-run value ({value}). Must be "none", "server", or "client".')
+
+
+def _suffix(mode: str) -> str:
+    return {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")
+
+
+def print_result(ctx: Context, resource: Any, obj: dict, operation: str) -> None:
+    """The ``<kind>/<name> <operation>`` line, or the object for ``-o yaml|json|name``."""
+    output = ctx.flags.get("output") or ""
+    if output == "yaml":
+        ctx.print(to_yaml(obj), end="")
+    elif output == "json":
+        ctx.print(to_json(obj), end="")
+    elif output == "name":
+        ctx.print(f"{kind_prefix(resource)}/{obj.get('metadata', {}).get('name', '')}")
+    elif output:
+        raise KubectlError(f'unable to match a printer suitable for the output format "{output}", allowed formats '
+                           "are: json,name,yaml")
+    else:
+        ctx.print(f"{kind_prefix(resource)}/{obj.get('metadata', {}).get('name', '')} {operation}"
+                  f"{_suffix(dry_run_mode(ctx))}")
+
+
+def file_infos(ctx: Context, validate: bool = True) -> tuple[list[Info], list[Exception]]:
+    """Read ``-f`` (and stdin for ``-f -``) into Infos with their namespace resolved."""
+    infos: list[Info] = []
+    errors: list[Exception] = []
+    validate = validate and ctx.flags.get("validate", "strict") not in ("false", "ignore")
+    for item in read_files(ctx.flags["filename"], ctx.stdin, ctx.flags.get("recursive", False), validate):
+        if isinstance(item, ManifestError):
+            errors.append(KubectlError(str(item)))
+            if item.stops:
+                break
+            continue
+        source, obj = item
+        try:
+            res = mapping_for(obj, source)
+        except KubectlError as exc:
+            errors.append(exc)
+            continue
+        obj = copy.deepcopy(obj)
+        meta = obj.setdefault("metadata", {})
+        if res.namespaced:
+            given = meta.get("namespace")
+            if given and ctx.explicit_namespace and given != ctx.namespace:
+                raise KubectlError(f'the namespace from the provided object "{given}" does not match the namespace '
+                                   f'"{ctx.namespace}". You must pass \'--namespace={given}\' to perform this operation.')
+            meta["namespace"] = given or ctx.namespace
+        else:
+            meta.pop("namespace", None)
+        infos.append(Info(res, meta.get("namespace", ""), meta.get("name", ""), obj, source))
+    return infos, errors
+
+
+def _info_string(info: Info) -> str:
+    r = info.resource
+    gv = r.api_version if "/" in r.api_version else f"/{r.api_version}"
+    return (f'Resource: "{gv}, Resource={r.plural}", GroupVersionKind: "{gv}, Kind={r.kind}"\n'
+            f'Name: "{info.name}", Namespace: "{info.namespace}"')
+
+
+@command("apply")
+def run_apply(ctx: Context, args: list[str]) -> int:
+    if args:
+        raise KubectlError(f"Unexpected args: {_go_list(args)}\nSee '{ctx.path} -h' for help and examples")
+    if not ctx.flags["filename"]:
+        raise KubectlError("must specify one of -f and -k")
+    mode = dry_run_mode(ctx)
+    infos, errors = file_infos(ctx)
+    if not infos and not errors:
+        raise KubectlError("no objects passed to apply")
+    for info in infos:
+        try:
+            _apply_one(ctx, info, mode)
+        except Exception as exc:  # noqa: BLE001 - each document fails on its own
+            if not hasattr(exc, "status") and not isinstance(exc, KubectlError):
+                raise
+            errors.append(exc)
+    if errors:
+        raise Aggregate(errors)
+    return 0
+
+
+def _apply_one(ctx: Context, info: Info, mode: str) -> None:
+    from k8slearn.api.errors import ApiError
+
+    res, obj = info.resource, info.obj
+    if not info.name and obj.get("metadata", {}).get("generateName"):
+        raise KubectlError(f"from {obj['metadata']['generateName']}: cannot use generate name with apply")
+    if not info.name:
+        raise KubectlError(f'error when retrieving current configuration of:\n{_info_string(info)}\n'
+                           f'from server for: "{info.source}": resource name may not be empty')
+    modified = with_last_applied(obj)
+    try:
+        current = ctx.client.get(res.plural, info.name, info.namespace or None)
+    except ApiError as exc:
+        if exc.code != 404:
+            raise add_source(f"retrieving current configuration of:\n{_info_string(info)}\nfrom server for:",
+                             info.source, exc) from None
+        created = modified
+        if mode != "client":
+            try:
+                created = ctx.client.create(_without_nulls(modified), namespace=info.namespace or None,
+                                            dry_run=(mode == "server"))
+            except ApiError as err:
+                raise add_source("creating", info.source, err) from None
+        print_result(ctx, res, created, "created")
+        return
+    if mode == "client":
+        print_result(ctx, res, modified, "configured")
+        return
+    if LAST_APPLIED not in (current.get("metadata", {}).get("annotations") or {}):
+        ctx.eprint(_NO_ANNOTATION_WARNING.format(name=f"{res.plural}/{info.name}"))
+    original_text = (current.get("metadata", {}).get("annotations") or {}).get(LAST_APPLIED)
+    original = _parse_json(original_text)
+    patch = three_way_merge_patch(original, _json_roundtrip(modified), _json_roundtrip(current), res.kind)
+    if not patch:
+        print_result(ctx, res, current, "unchanged")
+        return
+    try:
+        patched = ctx.client.patch(res.plural, info.name, patch, namespace=info.namespace or None,
+                                   patch_type="strategic", dry_run=(mode == "server"))
+    except ApiError as err:
+        raise add_source(f"applying patch:\n{go_json(patch)}\nto:\n{_info_string(info)}\nfor:", info.source,
+                         err) from None
+    print_result(ctx, res, patched, "configured")
+
+
+def _json_roundtrip(obj: Any) -> Any:
+    import json
+
+    return json.loads(json.dumps(obj))
+
+
+def _parse_json(text: str | None) -> dict | None:
+    import json
+
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _go_list(items: list[str]) -> str:
+    return "[" + " ".join(items) + "]"
+
+
+def run_create_files(ctx: Context) -> int:
+    """``kubectl create -f``: POST each object; ``AlreadyExists`` errors name the source."""
+    from k8slearn.api.errors import ApiError
+
+    mode = dry_run_mode(ctx)
+    infos, errors = file_infos(ctx)
+    if not infos and not errors:
+        raise KubectlError("no objects passed to create")
+    for info in infos:
+        obj = with_last_applied(info.obj) if ctx.flags.get("save-config") else info.obj
+        try:
+            created = obj if mode == "client" else ctx.client.create(
+                _without_nulls(obj), namespace=info.namespace or None, dry_run=(mode == "server"))
+        except ApiError as err:
+            errors.append(add_source("creating", info.source, err))
+            continue
+        print_result(ctx, info.resource, created, "created")
+    if errors:
+        raise Aggregate(errors)
+    return 0
+
+
+@command("replace")
+def run_replace(ctx: Context, args: list[str]) -> int:
+    """``kubectl replace -f``: PUT the whole object (keeping the live resourceVersion)."""
+    from k8slearn.api.errors import ApiError
+
+    if not ctx.flags["filename"]:
+        raise KubectlError("must specify --filename to replace")
+    mode = dry_run_mode(ctx)
+    infos, errors = file_infos(ctx)
+    for info in infos:
+        try:
+            live = ctx.client.get(info.resource.plural, info.name, info.namespace or None)
+            obj = copy.deepcopy(info.obj)
+            obj["metadata"]["resourceVersion"] = live["metadata"].get("resourceVersion")
+            if ctx.flags.get("save-config"):
+                obj = with_last_applied(obj)
+            replaced = obj if mode == "client" else ctx.client.update(_without_nulls(obj), dry_run=(mode == "server"))
+        except ApiError as err:
+            errors.append(add_source("replacing", info.source, err))
+            continue
+        print_result(ctx, info.resource, replaced, "replaced")
+    if errors:
+        raise Aggregate(errors)
+    return 0

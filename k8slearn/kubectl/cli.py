@@ -6,12 +6,8 @@ that are not flags pick the command (``create deployment``), every other word is
 and an unknown command gets cobra's "Did you mean this?" list. Nothing raises out of ``run``.
 
 >>> k = Kubectl(client=None, now=lambda: 0.0)
->>> print(k.run("gett pods"), end="")
-error: unknown command "gett" for "kubectl"
-<BLANKLINE>
-Did you mean this?
-	set
-	get
+>>> [line.strip() for line in k.run("gett pods").stderr.splitlines()]
+['error: unknown command "gett" for "kubectl"', '', 'Did you mean this?', 'set', 'get']
 >>> r = k.run(["kubectl", "get", "pods", "--foo"])
 >>> r.code, r.stderr
 (1, "error: unknown flag: --foo\\nSee 'kubectl get --help' for usage.\\n")
@@ -192,11 +188,21 @@ def _first_word(argv: list[str], flags: FlagSet) -> tuple[int, str | None]:
     return -1, None
 
 
+# cobra Aliases of subcommands
+ALIASES = {
+    "kubectl create": {"ns": "namespace", "cm": "configmap", "deploy": "deployment", "sa": "serviceaccount",
+                       "svc": "service", "pc": "priorityclass", "cj": "cronjob", "resourcequota": "quota",
+                       "pdb": "poddisruptionbudget", "ing": "ingress"},
+    "kubectl top": {"pods": "pod", "po": "pod", "nodes": "node", "no": "node"},
+}
+
+
 def dispatch(ctx: Context, argv: list[str]) -> int:
     path, rest = "kubectl", list(argv)
     while True:
         children = _children(path)
         index, word = _first_word(rest, _flagset(path))
+        word = ALIASES.get(path, {}).get(word, word) if word else word
         if word is None or word not in children:
             break
         path = f"{path} {word}"
@@ -250,8 +256,7 @@ def _group(ctx: Context, args: list[str]) -> int:
     raise ExitSilently(1)
 
 
-_SUGGEST_FOR = {"get": ("list", "ps")}
-_HIDDEN = {"options"}  # available, but cobra lists it; kept for fidelity below
+_SUGGEST_FOR = {"get": ("list", "ps"), "wait": ("list", "ps")}  # cobra SuggestFor of these commands
 
 
 def suggestions_for(typed: str) -> list[str]:
@@ -282,6 +287,6 @@ def _load_commands() -> None:
     global _LOADED
     if _LOADED:
         return
-    from k8slearn.kubectl import apply, delete, describers, edit, get, misc, rollout  # noqa: F401
+    from k8slearn.kubectl import apply, delete, describers, edit, generators, get, misc, rollout  # noqa: F401
 
     _LOADED = True

@@ -1,1 +1,125 @@
-"""placeholder"""
+"""``kubectl delete``: remove objects named by type and name, ``-f``, ``-l`` or ``--all``.
+
+Each deletion prints ``<resource> "<name>" deleted`` (``pod "web" deleted``,
+``deployment.apps "web" deleted``). Like kubectl, it then waits until the objects are really
+gone: with a cluster attached, simulated time runs (a second at a time) until the API server
+no longer has them, which for a pod means until its kubelet has stopped it.
+
+>>> deleted_line("deployments.apps", "web", "deleted")
+'deployment.apps "web" deleted'
+
+Simplified: waiting is bounded by ``--timeout`` (default 60 simulated seconds, kubectl waits a
+week); ``--interactive`` is not supported.
+
+Upstream: staging/src/k8s.io/kubectl/pkg/cmd/delete/delete.go (DeleteResult, PrintObj),
+staging/src/k8s.io/kubectl/pkg/cmd/delete/delete_flags.go
+"""
+
+from __future__ import annotations
+
+from k8slearn.kubectl.apply import dry_run_mode
+from k8slearn.kubectl.cli import Context, command
+from k8slearn.kubectl.errors import Aggregate, KubectlError
+from k8slearn.kubectl.get import infos_for
+
+__all__ = ["run_delete", "deleted_line"]
+
+_FORCE_WARNING = ("Warning: Immediate deletion does not wait for confirmation that the running resource has been "
+                  "terminated. The resource may continue to run on the cluster indefinitely.")
+
+
+def deleted_line(group_resource: str, name: str, suffix: str) -> str:
+    """``pod "web" deleted``: the kind (lower case, with group) and the quoted name."""
+    plural, _, group = group_resource.partition(".")
+    from k8slearn.api.resources import lookup
+
+    kind = lookup(plural).kind.lower()
+    return f'{kind}{"." + group if group else ""} "{name}" {suffix}'
+
+
+@command("delete")
+def run_delete(ctx: Context, args: list[str]) -> int:
+    from k8slearn.api.errors import ApiError
+
+    flags = ctx.flags
+    if not args and not flags["filename"]:
+        raise KubectlError("You must provide one or more resources by argument or filename.\nExample resource "
+                           "specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
+                           "   '<resource> <name>'\n   '<resource>'")
+    if len(args) == 1 and "/" not in args[0] and not flags["all"] and not flags["selector"] \
+            and not flags["field-selector"] and not flags["filename"]:
+        raise KubectlError("resource(s) were provided, but no name was specified")
+    cascade = flags["cascade"]
+    policies = {"background": "Background", "foreground": "Foreground", "orphan": "Orphan",
+                "true": "Background", "false": "Orphan"}
+    if cascade not in policies:
+        raise KubectlError(f'invalid cascade value ({cascade}). Must be "background", "foreground", or "orphan".')
+    grace = flags["grace-period"]
+    if flags["now"]:
+        if grace >= 0:
+            raise KubectlError("--now and --grace-period cannot be specified together")
+        grace = 1
+    force = flags["force"]
+    if force and grace < 0:
+        grace = 0
+    if grace == 0 and not force:
+        grace = 1  # kubectl turns --grace-period=0 without --force into 1
+    if force:
+        ctx.eprint(_FORCE_WARNING)
+    infos, errors = infos_for(ctx, args)
+    if flags["ignore-not-found"]:
+        errors = [e for e in errors if getattr(e, "code", 0) != 404]
+    mode = dry_run_mode(ctx)
+    deleted = []
+    for info in infos:
+        try:
+            if mode != "client":
+                ctx.client.delete(info.resource.plural, info.name, namespace=info.namespace or None,
+                                  grace_period_seconds=grace if grace >= 0 else None,
+                                  propagation_policy=policies[cascade], dry_run=(mode == "server"))
+        except ApiError as exc:
+            if not (exc.code == 404 and flags["ignore-not-found"]):
+                errors.append(exc)
+            continue
+        suffix = "force deleted" if force else "deleted"
+        suffix += {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")
+        if flags["output"] == "name":
+            from k8slearn.kubectl.table import kind_prefix
+
+            ctx.print(f"{kind_prefix(info.resource)}/{info.name}")
+        else:
+            ctx.print(deleted_line(info.resource.group_resource, info.name, suffix))
+        deleted.append(info)
+    if not infos and not errors and not flags["ignore-not-found"]:
+        from k8slearn.kubectl.get import no_resources_message
+        from k8slearn.kubectl.builder import parse_args
+
+        ctx.eprint(no_resources_message(parse_args(args) if args else [], ctx.namespace, flags["all-namespaces"]))
+    if mode == "none" and flags["wait"] and deleted:
+        _wait_until_gone(ctx, deleted)
+    if errors:
+        raise Aggregate(errors)
+    return 0
+
+
+def _wait_until_gone(ctx: Context, infos: list) -> None:
+    from k8slearn.api.errors import ApiError
+
+    cluster = ctx.cluster
+    if cluster is None or not hasattr(cluster, "run"):
+        return
+    budget = ctx.flags["timeout"] or 60.0
+    waited = 0.0
+    while waited < budget:
+        remaining = []
+        for info in infos:
+            try:
+                ctx.client.get(info.resource.plural, info.name, info.namespace or None)
+                remaining.append(info)
+            except ApiError:
+                pass
+        if not remaining:
+            return
+        infos = remaining
+        cluster.run(seconds=1)
+        waited += 1

@@ -1,1 +1,372 @@
-"""placeholder"""
+"""Commands that change one field: label, annotate, scale, cordon/uncordon, taint, patch, set image.
+
+Each fetches the object, changes it on the client, and sends a patch (a JSON merge patch for
+label/annotate/scale/taint/cordon, a strategic merge patch for ``set image``, whichever
+``--type`` says for ``patch``). Each prints ``<kind>/<name> <verb>``: ``pod/web labeled``,
+``deployment.apps/web scaled``, ``node/node-1 cordoned``, ``node/node-1 already uncordoned``.
+
+>>> parse_label_args(["app=web", "tier-"], "label")
+({'app': 'web'}, ['tier'])
+>>> parse_taint("dedicated=db:NoSchedule")
+({'key': 'dedicated', 'value': 'db', 'effect': 'NoSchedule'}, False)
+
+Simplified: ``--local`` and ``--list`` are not supported; ``--resource-version`` is ignored.
+
+Upstream: staging/src/k8s.io/kubectl/pkg/cmd/label/label.go, annotate/annotate.go, scale/scale.go,
+drain/cordon.go (via pkg/drain/cordon.go), taint/taint.go, taint/utils.go, patch/patch.go,
+set/set_image.go
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from k8slearn.kubectl.apply import dry_run_mode, print_result
+from k8slearn.kubectl.cli import Context, command
+from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
+from k8slearn.kubectl.get import infos_for
+
+__all__ = ["parse_label_args", "parse_taint"]
+
+
+def parse_label_args(args: list[str], word: str) -> tuple[dict, list[str]]:
+    """``key=value`` sets, ``key-`` removes (label.parseLabels / annotate.parseAnnotations)."""
+    sets: dict = {}
+    removes: list[str] = []
+    for arg in args:
+        if "=" in arg:
+            key, _, value = arg.partition("=")
+            if key in sets:
+                raise KubectlError(f"can not both modify and remove a {word} in the same command")
+            sets[key] = value
+        elif arg.endswith("-"):
+            removes.append(arg[:-1])
+        else:
+            raise KubectlError(f"invalid {word} format: {arg}")
+    for key in removes:
+        if key in sets:
+            raise KubectlError(f"can not both modify and remove a {word} in the same command")
+    return sets, removes
+
+
+def _split_updates(args: list[str]) -> tuple[list[str], list[str]]:
+    """Resource arguments first; ``k=v`` and ``k-`` are updates."""
+    resources, updates = [], []
+    for arg in args:
+        if "=" in arg or (arg.endswith("-") and len(arg) > 1):
+            updates.append(arg)
+        else:
+            resources.append(arg)
+    return resources, updates
+
+
+def _json_merge_diff(old: Any, new: Any) -> Any:
+    """jsonpatch.CreateMergePatch(old, new)."""
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return new
+    patch: dict = {}
+    for key in old:
+        if key not in new:
+            patch[key] = None
+    for key, value in new.items():
+        if key not in old:
+            patch[key] = value
+        elif old[key] != value:
+            patch[key] = _json_merge_diff(old[key], value) if isinstance(value, dict) else value
+    return patch
+
+
+def _no_resources_given(ctx: Context) -> KubectlError:
+    return KubectlError("You must provide one or more resources by argument or filename.\nExample resource "
+                        "specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n"
+                        "   '<resource>'")
+
+
+def _targets(ctx: Context, resources: list[str]) -> tuple[list, list]:
+    if not resources and not ctx.flags.get("filename"):
+        raise _no_resources_given(ctx)
+    if ctx.flags.get("all") and not ctx.flags.get("selector"):
+        return infos_for(ctx, resources)
+    if len(resources) == 1 and "/" not in resources[0] and not ctx.flags.get("selector") and not ctx.flags.get("all"):
+        raise KubectlError("resource(s) were provided, but no name was specified")
+    return infos_for(ctx, resources)
+
+
+def _metadata_command(ctx: Context, args: list[str], field: str, word: str) -> int:
+    from k8slearn.api.labels import validate_label_key, validate_label_value
+
+    resources, updates = _split_updates(args)
+    if not updates:
+        raise KubectlError(f"at least one {word} update is required")
+    sets, removes = parse_label_args(updates, word)
+    if field == "labels":
+        for key, value in sets.items():
+            if validate_label_key(key):
+                raise KubectlError(f"invalid label spec: {key}={value}")
+            problems = validate_label_value(value)
+            if problems:
+                raise KubectlError(f'invalid label value: "{key}={value}": {"; ".join(problems)}')
+    infos, errors = _targets(ctx, resources)
+    mode = dry_run_mode(ctx)
+    for info in infos:
+        obj = info.obj
+        current = dict(obj.get("metadata", {}).get(field) or {})
+        if not ctx.flags["overwrite"]:
+            for key, value in sets.items():
+                if key in current and current[key] != value:
+                    raise KubectlError(f"'{key}' already has a value ({current[key]}), and --overwrite is false")
+        updated = dict(current)
+        for key in removes:
+            if key not in updated and field == "labels":
+                ctx.print(f'label "{key}" not found.')
+            updated.pop(key, None)
+        updated.update(sets)
+        if field == "labels":
+            message = "not labeled"
+            if updated != current:
+                message = "labeled"
+                if not ctx.flags["overwrite"] and len(json.dumps(updated)) < len(json.dumps(current)):
+                    message = "unlabeled"
+        else:
+            message = "annotated"
+        result = obj
+        if mode != "client":
+            patch = {"metadata": {field: _json_merge_diff(current, updated) if current else updated}}
+            if updated != current:
+                result = ctx.client.patch(info.resource.plural, info.name, patch, namespace=info.namespace or None,
+                                          patch_type="merge", dry_run=(mode == "server"))
+        print_result(ctx, info.resource, result, message)
+    if errors:
+        raise Aggregate(errors)
+    return 0
+
+
+@command("label")
+def run_label(ctx: Context, args: list[str]) -> int:
+    return _metadata_command(ctx, args, "labels", "label")
+
+
+@command("annotate")
+def run_annotate(ctx: Context, args: list[str]) -> int:
+    return _metadata_command(ctx, args, "annotations", "annotation")
+
+
+@command("scale", required=("replicas",))
+def run_scale(ctx: Context, args: list[str]) -> int:
+    replicas = ctx.flags["replicas"]
+    if replicas < 0:
+        raise KubectlError("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
+    if not args and not ctx.flags["filename"]:
+        raise _no_resources_given(ctx)
+    infos, errors = infos_for(ctx, args)
+    mode = dry_run_mode(ctx)
+    for info in infos:
+        if info.resource.kind not in ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"):
+            raise KubectlError(f'no scaler has been implemented for {{"{info.resource.group}" "{info.resource.kind}"}}')
+        expected = ctx.flags["current-replicas"]
+        actual = info.obj.get("spec", {}).get("replicas", 0)
+        if expected >= 0 and expected != actual:
+            raise KubectlError(f"Expected replicas to be {expected}, was {actual}")
+        result = info.obj
+        if mode != "client":
+            result = ctx.client.patch(info.resource.plural, info.name, {"spec": {"replicas": replicas}},
+                                      namespace=info.namespace or None, patch_type="merge",
+                                      dry_run=(mode == "server"))
+        print_result(ctx, info.resource, result, "scaled")
+    if errors:
+        raise Aggregate(errors)
+    return 0
+
+
+def _cordon(ctx: Context, args: list[str], desired: bool) -> int:
+    verb = "cordon" if desired else "uncordon"
+    if not args and not ctx.flags["selector"]:
+        raise usage_error(ctx.path, f"USAGE: {verb} NODE [flags]")
+    if ctx.flags["selector"]:
+        objects = ctx.client.list("nodes", label_selector=ctx.flags["selector"])
+    else:
+        if len(args) > 1:
+            raise usage_error(ctx.path, f"USAGE: {verb} NODE [flags]")
+        objects = [ctx.client.get("nodes", args[0], None)]
+    mode = dry_run_mode(ctx)
+    for node in objects:
+        name = node["metadata"]["name"]
+        if bool(node.get("spec", {}).get("unschedulable")) == desired:
+            ctx.print(f"node/{name} already {verb}ed")
+            continue
+        if mode != "client":
+            ctx.client.patch("nodes", name, {"spec": {"unschedulable": True if desired else None}}, namespace=None,
+                             patch_type="merge", dry_run=(mode == "server"))
+        suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")
+        ctx.print(f"node/{name} {verb}ed{suffix}")
+    return 0
+
+
+@command("cordon")
+def run_cordon(ctx: Context, args: list[str]) -> int:
+    return _cordon(ctx, args, True)
+
+
+@command("uncordon")
+def run_uncordon(ctx: Context, args: list[str]) -> int:
+    return _cordon(ctx, args, False)
+
+
+_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+
+
+def parse_taint(spec: str) -> tuple[dict, bool]:
+    """``key[=value]:Effect`` to add, ``key[:Effect]-`` to remove (taint.parseTaints)."""
+    remove = spec.endswith("-")
+    text = spec[:-1] if remove else spec
+    key_value, sep, effect = text.rpartition(":") if ":" in text else (text, "", "")
+    key, _, value = key_value.partition("=")
+    if not remove and not sep:
+        raise KubectlError(f"invalid taint spec: {spec}, unknown taint effect")
+    if effect and effect not in _EFFECTS:
+        raise KubectlError(f'invalid taint effect: {effect}, unsupported taint effect')
+    taint = {"key": key}
+    if value:
+        taint["value"] = value
+    if effect:
+        taint["effect"] = effect
+    return taint, remove
+
+
+@command("taint")
+def run_taint(ctx: Context, args: list[str]) -> int:
+    from k8slearn.kubectl.describe import taint_text
+
+    resources = [a for a in args if not (":" in a or a.endswith("-"))]
+    specs = [a for a in args if a not in resources]
+    if not specs:
+        raise KubectlError("at least one taint update is required")
+    if len(resources) < 2 and not ctx.flags["all"] and not ctx.flags["selector"]:
+        raise usage_error(ctx.path, "at least one resource name must be specified since 'all' parameter is not "
+                          "set" if resources else "at least one taint update is required")
+    if resources and resources[0] not in ("node", "nodes", "no"):
+        raise KubectlError(f'invalid resource type {resources[0]}, only node types are supported')
+    adds, removes = [], []
+    for spec in specs:
+        taint, remove = parse_taint(spec)
+        (removes if remove else adds).append(taint)
+    infos, errors = infos_for(ctx, resources if len(resources) > 1 else ["nodes"])
+    mode = dry_run_mode(ctx)
+    for info in infos:
+        updated = list(info.obj.get("spec", {}).get("taints") or [])
+        for taint in adds:
+            same = [t for t in updated if t.get("key") == taint["key"] and t.get("effect") == taint.get("effect")]
+            if same and not ctx.flags["overwrite"]:
+                raise KubectlError(f"node {info.name} already has {taint['key']} taint(s) with same effect(s) "
+                                   "and --overwrite is false")
+            updated = [t for t in updated if t not in same] + [taint]
+        removed_any = False
+        for taint in removes:
+            keep = [t for t in updated if not (t.get("key") == taint["key"]
+                                               and (not taint.get("effect") or t.get("effect") == taint["effect"]))]
+            if len(keep) == len(updated):
+                raise KubectlError(f'taint "{taint_text(taint)}" not found')
+            removed_any, updated = True, keep
+        operation = "untainted" if removed_any and not adds else "tainted"
+        if mode != "client":
+            ctx.client.patch("nodes", info.name, {"spec": {"taints": updated or None}}, namespace=None,
+                             patch_type="merge", dry_run=(mode == "server"))
+        print_result(ctx, info.resource, info.obj, operation)
+    if errors:
+        raise Aggregate(errors)
+    return 0
+
+
+@command("patch")
+def run_patch(ctx: Context, args: list[str]) -> int:
+    from k8slearn.kubectl.manifests import ManifestError, load_manifests
+
+    text = ctx.flags["patch"]
+    if ctx.flags["patch-file"]:
+        with open(ctx.flags["patch-file"], encoding="utf-8") as handle:
+            text = handle.read()
+    if not text:
+        raise KubectlError("must specify --patch or --patch-file containing the contents of the patch")
+    patch_type = ctx.flags["type"]
+    if patch_type not in ("json", "merge", "strategic"):
+        raise KubectlError(f'--type must be one of [json merge strategic], not "{patch_type}"')
+    try:
+        patch = json.loads(text)
+    except ValueError:
+        try:
+            patch = load_manifests(text, validate=False)[0] if text.strip() else None
+        except (ManifestError, IndexError):
+            patch = None
+        if patch is None:
+            import yaml
+
+            try:
+                patch = yaml.safe_load(text)
+            except yaml.YAMLError as exc:
+                raise KubectlError(f"unable to parse \"{text}\": yaml: {exc}") from None
+    if not args and not ctx.flags["filename"]:
+        raise _no_resources_given(ctx)
+    infos, errors = infos_for(ctx, args)
+    mode = dry_run_mode(ctx)
+    for info in infos:
+        result = ctx.client.patch(info.resource.plural, info.name, patch, namespace=info.namespace or None,
+                                  patch_type=patch_type, dry_run=(mode != "none"))
+        unchanged = _same_apart_from_version(info.obj, result)
+        print_result(ctx, info.resource, result, "patched (no change)" if unchanged else "patched")
+    if errors:
+        raise Aggregate(errors)
+    return 0
+
+
+def _same_apart_from_version(old: dict, new: dict) -> bool:
+    a, b = copy.deepcopy(old), copy.deepcopy(new)
+    for obj in (a, b):
+        obj.get("metadata", {}).pop("resourceVersion", None)
+        obj.get("metadata", {}).pop("generation", None)
+        obj.get("metadata", {}).pop("managedFields", None)
+    return a == b
+
+
+@command("set image")
+def run_set_image(ctx: Context, args: list[str]) -> int:
+    resources = [a for a in args if "=" not in a]
+    pairs = [a for a in args if "=" in a]
+    if not resources and not ctx.flags["filename"]:
+        raise _no_resources_given(ctx)
+    if not pairs:
+        raise usage_error(ctx.path, "at least one image update is required")
+    images = dict(p.split("=", 1) for p in pairs)
+    infos, errors = infos_for(ctx, resources)
+    mode = dry_run_mode(ctx)
+    for info in infos:
+        obj = info.obj
+        spec = obj.get("spec", {})
+        pod_spec = spec if info.resource.kind == "Pod" else (
+            spec.get("jobTemplate", {}).get("spec", {}).get("template", {}).get("spec", {})
+            if info.resource.kind == "CronJob" else spec.get("template", {}).get("spec", {}))
+        containers = {c["name"]: c for c in (pod_spec.get("initContainers") or []) + (pod_spec.get("containers") or [])}
+        patch_containers: dict[str, list] = {}
+        for name, image in images.items():
+            targets = list(containers) if name == "*" else [name]
+            if name != "*" and name not in containers:
+                raise KubectlError(f'unable to find container named "{name}"')
+            for target in targets:
+                field = "initContainers" if any(c["name"] == target for c in pod_spec.get("initContainers") or []) \
+                    else "containers"
+                patch_containers.setdefault(field, []).append({"image": image, "name": target})
+        body: dict = dict(patch_containers)
+        for field in list(body):
+            body[f"$setElementOrder/{field}"] = [{"name": c["name"]} for c in pod_spec.get(field) or []]
+        patch = {"spec": body} if info.resource.kind == "Pod" else (
+            {"spec": {"jobTemplate": {"spec": {"template": {"spec": body}}}}} if info.resource.kind == "CronJob"
+            else {"spec": {"template": {"spec": body}}})
+        result = obj
+        if mode != "client":
+            result = ctx.client.patch(info.resource.plural, info.name, patch, namespace=info.namespace or None,
+                                      patch_type="strategic", dry_run=(mode == "server"))
+        print_result(ctx, info.resource, result, "image updated")
+    if errors:
+        raise Aggregate(errors)
+    return 0

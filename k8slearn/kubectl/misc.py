@@ -1,1 +1,171 @@
-"""placeholder"""
+"""Small commands: version, api-resources, cluster-info, logs, config current-context, top, explain.
+
+>>> print(version_text(client_only=False), end="")
+Client Version: v1.32.5
+Kustomize Version: v5.5.0
+Server Version: v1.32.0
+
+Simplified: ``logs`` asks the cluster for text (``cluster.logs(namespace, pod, container)``) since
+there are no real containers; ``top`` answers as a cluster without metrics-server does;
+``explain`` is not available.
+
+Upstream: staging/src/k8s.io/kubectl/pkg/cmd/version/version.go, apiresources/apiresources.go,
+clusterinfo/clusterinfo.go, logs/logs.go, config/current_context.go, top/top.go
+"""
+
+from __future__ import annotations
+
+import json
+
+from k8slearn.kubectl import tabwriter
+from k8slearn.kubectl.cli import CONTEXT_NAME, Context, command
+from k8slearn.kubectl.errors import KubectlError, usage_error
+from k8slearn.kubectl.output import to_yaml
+
+__all__ = ["version_text", "SERVER_URL"]
+
+SERVER_URL = "https://control-plane:6443"
+CLIENT_VERSION = {"major": "1", "minor": "32", "gitVersion": "v1.32.5",
+                  "gitCommit": "9894294ef13a5b32803e3ca2c0d620a088cc84d1", "gitTreeState": "clean",
+                  "buildDate": "2025-05-15T09:12:10Z", "goVersion": "go1.23.8", "compiler": "gc",
+                  "platform": "linux/amd64"}
+SERVER_VERSION = {"major": "1", "minor": "32", "gitVersion": "v1.32.0",
+                  "gitCommit": "70d3cc986aa8221cd1dfb1121852688902d3bf53", "gitTreeState": "clean",
+                  "buildDate": "2024-12-11T17:59:15Z", "goVersion": "go1.23.3", "compiler": "gc",
+                  "platform": "linux/amd64"}
+KUSTOMIZE_VERSION = "v5.5.0"
+
+
+def version_text(client_only: bool) -> str:
+    text = f"Client Version: {CLIENT_VERSION['gitVersion']}\nKustomize Version: {KUSTOMIZE_VERSION}\n"
+    if not client_only:
+        text += f"Server Version: {SERVER_VERSION['gitVersion']}\n"
+    return text
+
+
+@command("version")
+def run_version(ctx: Context, args: list[str]) -> int:
+    output = ctx.flags["output"]
+    if output not in ("", "yaml", "json"):
+        raise KubectlError("--output must be 'yaml' or 'json'")
+    if not output:
+        ctx.print(version_text(ctx.flags["client"]), end="")
+        return 0
+    doc: dict = {"clientVersion": CLIENT_VERSION, "kustomizeVersion": KUSTOMIZE_VERSION}
+    if not ctx.flags["client"]:
+        doc["serverVersion"] = SERVER_VERSION
+    if output == "yaml":
+        ctx.print(to_yaml(doc))
+    else:
+        ctx.print(json.dumps(doc, indent=2))
+    return 0
+
+
+@command("api-resources")
+def run_api_resources(ctx: Context, args: list[str]) -> int:
+    from k8slearn.api.resources import RESOURCES
+
+    rows = sorted(RESOURCES.values(), key=lambda r: (r.group, r.plural))
+    if "namespaced" in ctx.changed:
+        rows = [r for r in rows if r.namespaced == ctx.flags["namespaced"]]
+    if ctx.flags["api-group"]:
+        rows = [r for r in rows if r.group == ctx.flags["api-group"]]
+    if ctx.flags["sort-by"] in ("name", "kind"):
+        rows = sorted(rows, key=lambda r: r.plural if ctx.flags["sort-by"] == "name" else r.kind)
+    output = ctx.flags["output"]
+    if output == "name":
+        for r in rows:
+            ctx.print(r.group_resource)
+        return 0
+    lines = [] if ctx.flags["no-headers"] else ["NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND" +
+                                                ("\tVERBS\tCATEGORIES" if output == "wide" else "")]
+    for r in rows:
+        line = f"{r.plural}\t{','.join(r.short_names)}\t{r.api_version}\t{'true' if r.namespaced else 'false'}\t{r.kind}"
+        if output == "wide":
+            line += "\t[create delete deletecollection get list patch update watch]\t"
+            line += "all" if r.plural in ("pods", "services", "deployments", "replicasets", "daemonsets",
+                                          "statefulsets", "jobs", "cronjobs") else ""
+        lines.append(line)
+    ctx.print(tabwriter.render("\n".join(lines) + "\n", **tabwriter.TABLE), end="")
+    return 0
+
+
+@command("cluster-info")
+def run_cluster_info(ctx: Context, args: list[str]) -> int:
+    if args:
+        raise usage_error(ctx.path, f"Unexpected args: [{' '.join(args)}]")
+    ctx.print(f"Kubernetes control plane is running at {SERVER_URL}")
+    services = ctx.client.list("services", namespace="kube-system",
+                               label_selector="kubernetes.io/cluster-service=true")
+    for svc in services:
+        meta = svc.get("metadata", {})
+        name = (meta.get("labels") or {}).get("kubernetes.io/name") or meta.get("name", "")
+        ports = svc.get("spec", {}).get("ports") or []
+        link = meta.get("name", "") + (f":{ports[0]['name']}" if ports and ports[0].get("name") else "")
+        ctx.print(f"{name} is running at {SERVER_URL}/api/v1/namespaces/kube-system/services/{link}/proxy")
+    ctx.print("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.")
+    return 0
+
+
+@command("config current-context")
+def run_current_context(ctx: Context, args: list[str]) -> int:
+    ctx.print(CONTEXT_NAME)
+    return 0
+
+
+@command("top node")
+def run_top_node(ctx: Context, args: list[str]) -> int:
+    raise KubectlError("Metrics API not available")
+
+
+@command("top pod")
+def run_top_pod(ctx: Context, args: list[str]) -> int:
+    raise KubectlError("Metrics API not available")
+
+
+@command("logs")
+def run_logs(ctx: Context, args: list[str]) -> int:
+    from k8slearn.api.errors import ApiError
+
+    if not args:
+        raise usage_error(ctx.path, "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n"
+                          "POD or TYPE/NAME is a required argument for the logs command")
+    name = args[0].split("/", 1)[1] if args[0].startswith(("pod/", "pods/", "po/")) else args[0]
+    container = ctx.flags["container"] or (args[1] if len(args) > 1 else "")
+    try:
+        pod = ctx.client.get("pods", name, ctx.namespace)
+    except ApiError as exc:
+        if exc.code == 404:
+            raise KubectlError(f'error from server (NotFound): pods "{name}" not found in namespace '
+                               f'"{ctx.namespace}"') from None
+        raise
+    containers = [c["name"] for c in pod.get("spec", {}).get("containers") or []]
+    if not container:
+        container = containers[0] if containers else ""
+        if len(containers) > 1:
+            ctx.eprint(f'Defaulted container "{container}" out of: {", ".join(containers)}')
+    elif container not in containers + [c["name"] for c in pod.get("spec", {}).get("initContainers") or []]:
+        raise KubectlError(f'error from server (BadRequest): container {container} is not valid for pod {name}')
+    statuses = {s.get("name"): s for s in pod.get("status", {}).get("containerStatuses") or []}
+    state = (statuses.get(container) or {}).get("state") or {}
+    if "waiting" in state or not statuses.get(container):
+        reason = (state.get("waiting") or {}).get("reason") or "ContainerCreating"
+        from k8slearn.api.errors import ApiError as Err
+
+        raise Err({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "code": 400,
+                   "reason": "BadRequest",
+                   "message": f'container "{container}" in pod "{name}" is waiting to start: {reason}'})
+    cluster = ctx.cluster
+    if cluster is not None and hasattr(cluster, "logs"):
+        text = cluster.logs(ctx.namespace, name, container)
+        tail = ctx.flags["tail"]
+        lines = text.splitlines(keepends=True)
+        if tail >= 0:
+            lines = lines[len(lines) - tail:] if tail else []
+        ctx.print("".join(lines), end="")
+    return 0
+
+
+@command("explain")
+def run_explain(ctx: Context, args: list[str]) -> int:
+    raise KubectlError("explain is not available in this simulated cluster (it needs the OpenAPI schema)")

@@ -19,8 +19,8 @@ Lists with a merge key (``containers`` by ``name``...) are diffed element by ele
 >>> three_way_merge_patch(modified, modified, {"spec": {"replicas": 3, "x": 1}}, "Deployment")
 {}
 
-Simplified: merge keys come from the API server's built-in table (no OpenAPI schema);
-``$retainKeys`` is not generated.
+Simplified: merge keys come from a small table of the built-in types' patchMergeKey tags (kubectl
+compiles the same k8s.io/api types in), not from the OpenAPI schema; ``$retainKeys`` is not generated.
 
 Upstream: staging/src/k8s.io/apimachinery/pkg/util/strategicpatch/patch.go (CreateThreeWayMergePatch,
 diffMaps, diffLists, diffListsOfMaps), staging/src/k8s.io/kubectl/pkg/cmd/apply/patcher.go
@@ -40,15 +40,30 @@ def three_way_merge_patch(original: dict | None, modified: dict, current: dict, 
     return _merge(deletions, delta)
 
 
-def _merge_key(path: tuple, kind: str) -> str | None:
-    from k8slearn.apiserver.patch import _merge_key as server_merge_key
+# patchMergeKey struct tags of k8s.io/api: lists merged element by element by this key.
+MERGE_KEYS = {
+    "containers": "name", "initContainers": "name", "ephemeralContainers": "name", "env": "name",
+    "volumes": "name", "volumeMounts": "mountPath", "volumeDevices": "devicePath", "imagePullSecrets": "name",
+    "hostAliases": "ip", "conditions": "type", "ownerReferences": "uid", "topologySpreadConstraints": "topologyKey",
+    "schedulingGates": "name", "resourceClaims": "name",
+}
+# Lists of scalars with patchStrategy "merge".
+MERGE_PRIMITIVE_LISTS = ("finalizers", "podCIDRs")
 
-    return server_merge_key(path, kind)
+
+def _merge_key(path: tuple, kind: str) -> str | None:
+    """The merge key of the list at ``path`` (field names only), or None when the list is replaced."""
+    name = path[-1]
+    if name == "ports":
+        if len(path) >= 2 and path[-2] in ("containers", "initContainers", "ephemeralContainers"):
+            return "containerPort"
+        return "port" if kind == "Service" and path == ("spec", "ports") else None
+    if name == "addresses":
+        return "type" if kind == "Node" and path == ("status", "addresses") else None
+    return MERGE_KEYS.get(name)
 
 
 def _primitive_merge(path: tuple) -> bool:
-    from k8slearn.apiserver.patch import MERGE_PRIMITIVE_LISTS
-
     return bool(path) and path[-1] in MERGE_PRIMITIVE_LISTS
 
 

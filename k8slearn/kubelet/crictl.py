@@ -18,8 +18,12 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-CONTAINER_STATES = {"CONTAINER_CREATED": "Created", "CONTAINER_RUNNING": "Running",
-                    "CONTAINER_EXITED": "Exited", "CONTAINER_UNKNOWN": "Unknown"}
+CONTAINER_STATES = {
+    "CONTAINER_CREATED": "Created",
+    "CONTAINER_RUNNING": "Running",
+    "CONTAINER_EXITED": "Exited",
+    "CONTAINER_UNKNOWN": "Unknown",
+}
 SANDBOX_STATES = {"SANDBOX_READY": "Ready", "SANDBOX_NOTREADY": "NotReady"}
 
 
@@ -68,17 +72,36 @@ def _truncate(identifier: str) -> str:
 def ps(runtime: Any, now: float, all_states: bool = False) -> str:
     rows = [["CONTAINER", "IMAGE", "CREATED", "STATE", "NAME", "ATTEMPT", "POD ID", "POD", "NAMESPACE"]]
     for c in runtime.list_containers(all_states=all_states):
-        rows.append([_truncate(c.id), _truncate(c.image_id), human_duration(now - c.created_at) + " ago",
-                     CONTAINER_STATES[c.state], c.name, str(c.attempt), _truncate(c.sandbox_id), c.pod_name,
-                     c.pod_namespace])
+        rows.append(
+            [
+                _truncate(c.id),
+                _truncate(c.image_id),
+                human_duration(now - c.created_at) + " ago",
+                CONTAINER_STATES[c.state],
+                c.name,
+                str(c.attempt),
+                _truncate(c.sandbox_id),
+                c.pod_name,
+                c.pod_namespace,
+            ]
+        )
     return table(rows)
 
 
 def pods(runtime: Any, now: float) -> str:
     rows = [["POD ID", "CREATED", "STATE", "NAME", "NAMESPACE", "ATTEMPT", "RUNTIME"]]
     for s in runtime.list_pod_sandbox():
-        rows.append([_truncate(s.id), human_duration(now - s.created_at) + " ago", SANDBOX_STATES[s.state],
-                     s.name, s.namespace, str(s.attempt), "(default)"])
+        rows.append(
+            [
+                _truncate(s.id),
+                human_duration(now - s.created_at) + " ago",
+                SANDBOX_STATES[s.state],
+                s.name,
+                s.namespace,
+                str(s.attempt),
+                "(default)",
+            ]
+        )
     return table(rows)
 
 
@@ -117,4 +140,4 @@ def crictl(runtime: Any, now: float, command: str) -> str:
         if len(matches) != 1:
             return f'E0000 00:00:00.000000 logs.go:000] "Failed to get container status" containerID="{rest[-1]}"\n'
         return runtime.logs(matches[0].id)
-    return f'No help topic for \'{verb}\'\n'
+    return f"No help topic for '{verb}'\n"

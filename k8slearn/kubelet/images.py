@@ -49,9 +49,9 @@ _COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
 
 @dataclass(frozen=True)
 class Image:
-    ref: str        # docker.io/library/nginx:latest
-    size: int       # bytes
-    image_id: str   # sha256:<64 hex> (the image config digest)
+    ref: str  # docker.io/library/nginx:latest
+    size: int  # bytes
+    image_id: str  # sha256:<64 hex> (the image config digest)
     repo_digest: str  # docker.io/library/nginx@sha256:<64 hex>
 
 
@@ -86,7 +86,9 @@ def invalid_reason(image: str) -> str | None:
     domain, path, tag = _split(image)
     if path.lower() != path:
         return f"invalid reference format: repository name ({path}) must be lowercase"
-    if not all(_COMPONENT.match(part) for part in path.split("/")) or not re.match(r"^[\w][\w.-]{0,127}$", tag):
+    if not all(_COMPONENT.match(part) for part in path.split("/")) or not re.match(
+        r"^[\w][\w.-]{0,127}$", tag
+    ):
         return "invalid reference format"
     return None
 
@@ -102,7 +104,9 @@ def find(image: str) -> Image | None:
     size = REGISTRY.get(repo)
     if size is None:
         return None
-    return Image(ref, size, f"sha256:{_digest('config/' + ref)}", f"{repo}@sha256:{_digest('manifest/' + ref)}")
+    return Image(
+        ref, size, f"sha256:{_digest('config/' + ref)}", f"{repo}@sha256:{_digest('manifest/' + ref)}"
+    )
 
 
 def lookup(image: str) -> Image:

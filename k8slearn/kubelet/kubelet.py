@@ -88,25 +88,35 @@ class Kubelet:
             self.informers.stop()
         self.workers.stop()
         self.runtime.power_off()
-        self.loop.record(self.component, "stop", f"node/{self.node_name}", "kubelet stopped (node powered off)")
+        self.loop.record(
+            self.component, "stop", f"node/{self.node_name}", "kubelet stopped (node powered off)"
+        )
 
     # -- registration -------------------------------------------------------------------------
     def _register(self) -> None:
         node = self._register_node()
         self.events.event(node, "Normal", "Starting", "Starting kubelet.")
-        self.events.event(node, "Normal", "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods")
+        self.events.event(
+            node, "Normal", "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods"
+        )
         for reason in ("NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID"):
             self.events.event(node, "Normal", reason, f"Node {self.node_name} status is now: {reason}")
         self._renew_lease()
         for component in self.static_pods:
             self._publish_mirror_pod(node, component)
         self.informers = SharedInformerFactory(self.client)
-        self._node_informer = self.informers.informer("nodes", field_selector=f"metadata.name={self.node_name}")
-        self._node_informer.add_event_handler(on_add=self._on_node, on_update=lambda old, new: self._on_node(new))
+        self._node_informer = self.informers.informer(
+            "nodes", field_selector=f"metadata.name={self.node_name}"
+        )
+        self._node_informer.add_event_handler(
+            on_add=self._on_node, on_update=lambda old, new: self._on_node(new)
+        )
         self.pods = self.informers.informer("pods", field_selector=f"spec.nodeName={self.node_name}")
-        self.pods.add_event_handler(on_add=self.workers.update_pod,
-                                    on_update=lambda old, new: self.workers.update_pod(new),
-                                    on_delete=lambda pod: self.workers.signal(pod["metadata"]["uid"]))
+        self.pods.add_event_handler(
+            on_add=self.workers.update_pod,
+            on_update=lambda old, new: self.workers.update_pod(new),
+            on_delete=lambda pod: self.workers.signal(pod["metadata"]["uid"]),
+        )
         self.informers.start()
         self.workers.start()
         self._process = self.loop.spawn(self._heartbeat(), self.component, periodic=True)
@@ -114,7 +124,8 @@ class Kubelet:
     def _register_node(self) -> dict:
         template = thaw(self.node_template)
         template["status"]["conditions"] = node_status.conditions(
-            self.loop.now, ready=False, not_ready_message=node_status.NETWORK_NOT_READY)
+            self.loop.now, ready=False, not_ready_message=node_status.NETWORK_NOT_READY
+        )
         try:
             return self.client.create(template)
         except ApiError as err:
@@ -137,8 +148,11 @@ class Kubelet:
 
     def _post_status(self, node: dict) -> dict:
         node["status"]["conditions"] = node_status.conditions(
-            self.loop.now, ready=self.ready, previous=node["status"].get("conditions"),
-            not_ready_message=node_status.NETWORK_NOT_READY)
+            self.loop.now,
+            ready=self.ready,
+            previous=node["status"].get("conditions"),
+            not_ready_message=node_status.NETWORK_NOT_READY,
+        )
         return self.client.update_status(node)
 
     # -- heartbeats ---------------------------------------------------------------------------

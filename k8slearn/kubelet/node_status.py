@@ -86,16 +86,21 @@ def capacity(cpu: str, memory: str, pods: int = 110) -> dict:
 def allocatable(cap: dict) -> dict:
     """capacity minus the default hard-eviction reserves (no system/kube reserved)."""
     memory_ki = int(cap["memory"][:-2]) - EVICTION_HARD_MEMORY // 1024
-    return {**cap, "memory": f"{memory_ki}Ki",
-            "ephemeral-storage": str(EPHEMERAL_STORAGE * 9 // 10)}
+    return {**cap, "memory": f"{memory_ki}Ki", "ephemeral-storage": str(EPHEMERAL_STORAGE * 9 // 10)}
 
 
-NETWORK_NOT_READY = ("container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady "
-                     "message:Network plugin returns error: cni plugin not initialized")
+NETWORK_NOT_READY = (
+    "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady "
+    "message:Network plugin returns error: cni plugin not initialized"
+)
 
 
-def conditions(now: float, ready: bool, previous: list | None = None,
-               not_ready_message: str = "container runtime status check may not have completed yet") -> list[dict]:
+def conditions(
+    now: float,
+    ready: bool,
+    previous: list | None = None,
+    not_ready_message: str = "container runtime status check may not have completed yet",
+) -> list[dict]:
     """The four kubelet-owned conditions; lastTransitionTime only moves when the status flips."""
     before = {c["type"]: c for c in previous or []}
     stamp = timestamp(now)
@@ -108,8 +113,16 @@ def conditions(now: float, ready: bool, previous: list | None = None,
     for ctype, status, reason, message in rows:
         old = before.get(ctype)
         transition = old["lastTransitionTime"] if old and old["status"] == status else stamp
-        result.append({"type": ctype, "status": status, "lastHeartbeatTime": stamp,
-                       "lastTransitionTime": transition, "reason": reason, "message": message})
+        result.append(
+            {
+                "type": ctype,
+                "status": status,
+                "lastHeartbeatTime": stamp,
+                "lastTransitionTime": transition,
+                "reason": reason,
+                "message": message,
+            }
+        )
     return result
 
 
@@ -129,9 +142,17 @@ def node_info(name: str) -> dict:
     }
 
 
-def new_node(name: str, ip: str, cpu: str = "2", memory: str = "4Gi", now: float = 0.0,
-             labels: dict | None = None, taints: list | None = None,
-             control_plane: bool = False, pods: int = 110) -> dict:
+def new_node(
+    name: str,
+    ip: str,
+    cpu: str = "2",
+    memory: str = "4Gi",
+    now: float = 0.0,
+    labels: dict | None = None,
+    taints: list | None = None,
+    control_plane: bool = False,
+    pods: int = 110,
+) -> dict:
     """The Node object a kubelet POSTs when it registers (kubeadm adds the control-plane taint)."""
     cap = capacity(cpu, memory, pods)
     annotations = {
@@ -148,8 +169,11 @@ def new_node(name: str, ip: str, cpu: str = "2", memory: str = "4Gi", now: float
     return {
         "apiVersion": "v1",
         "kind": "Node",
-        "metadata": {"name": name, "labels": node_labels(name, labels, control_plane),
-                     "annotations": annotations},
+        "metadata": {
+            "name": name,
+            "labels": node_labels(name, labels, control_plane),
+            "annotations": annotations,
+        },
         "spec": spec,
         "status": {
             "addresses": [{"address": ip, "type": "InternalIP"}, {"address": name, "type": "Hostname"}],
@@ -171,9 +195,13 @@ def new_lease(node: dict, now: float) -> dict:
         "metadata": {
             "name": name,
             "namespace": LEASE_NAMESPACE,
-            "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": name,
-                                 "uid": node["metadata"]["uid"]}],
+            "ownerReferences": [
+                {"apiVersion": "v1", "kind": "Node", "name": name, "uid": node["metadata"]["uid"]}
+            ],
         },
-        "spec": {"holderIdentity": name, "leaseDurationSeconds": LEASE_DURATION_SECONDS,
-                 "renewTime": micro_timestamp(now)},
+        "spec": {
+            "holderIdentity": name,
+            "leaseDurationSeconds": LEASE_DURATION_SECONDS,
+            "renewTime": micro_timestamp(now),
+        },
     }

@@ -33,42 +33,15 @@ from typing import Any
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import thaw, timestamp
 from k8slearn.api.quantity import cpu_millis, memory_bytes
-from k8slearn.kubelet import images as image_catalog
 from k8slearn.kubelet import status as pod_status
+from k8slearn.kubelet.backoff import BACKOFF_INITIAL, Backoff
+from k8slearn.kubelet.image_manager import ImageManager
 from k8slearn.kubelet.runtime import RuntimeError_
 from k8slearn.sim import Queue
 
 SANDBOX_SECONDS = 0.4
 CREATE_SECONDS = 0.05
 START_SECONDS = 0.1
-BACKOFF_INITIAL = 10.0   # backOffPeriod
-BACKOFF_MAX = 300.0      # MaxContainerBackOff
-
-
-class Backoff:
-    """Per-key exponential back-off, as client-go's flowcontrol.Backoff (used by the kubelet)."""
-
-    def __init__(self, initial: float = BACKOFF_INITIAL, maximum: float = BACKOFF_MAX) -> None:
-        self.initial, self.maximum = initial, maximum
-        self.entries: dict[str, tuple[float, float]] = {}  # key -> (backoff, lastUpdate)
-
-    def _expired(self, key: str, now: float) -> bool:
-        _, last = self.entries[key]
-        return now - last > 2 * self.maximum
-
-    def in_backoff_since(self, key: str, event_time: float, now: float) -> float:
-        """Seconds still to wait (0 if not in back-off) for an event at ``event_time``."""
-        if key not in self.entries or self._expired(key, event_time):
-            return 0.0
-        backoff, _ = self.entries[key]
-        return max(0.0, event_time + backoff - now)
-
-    def next(self, key: str, now: float) -> None:
-        if key not in self.entries or self._expired(key, now):
-            self.entries[key] = (self.initial, now)
-        else:
-            backoff, _ = self.entries[key]
-            self.entries[key] = (min(backoff * 2, self.maximum), now)
 
 
 @dataclass
@@ -83,8 +56,8 @@ class PodState:
     admitted: bool = False
     rejected: str = ""
     sandbox_id: str = ""
-    attempts: dict = field(default_factory=dict)   # container name -> [runtime container ids]
-    waiting: dict = field(default_factory=dict)    # container name -> (reason, message)
+    attempts: dict = field(default_factory=dict)  # container name -> [runtime container ids]
+    waiting: dict = field(default_factory=dict)  # container name -> (reason, message)
     start_time: float | None = None
     done: bool = False
     last_status: dict | None = None
@@ -100,7 +73,7 @@ class PodWorkers:
         self.runtime = kubelet.runtime
         self.states: dict[str, PodState] = {}
         self.crash_backoff = Backoff()
-        self.image_backoff = Backoff()
+        self.images = ImageManager(self.loop, self.runtime, kubelet.events)
 
     # -- entry points -------------------------------------------------------------------------
     def update_pod(self, pod: dict) -> None:
@@ -145,8 +118,9 @@ class PodWorkers:
             names = [c["name"] for c in pod["spec"]["containers"]]
         if container is None:
             if len(names) != 1:
-                raise ValueError(f"a container name must be specified for pod {name}, "
-                                 f"choose one of: [{' '.join(names)}]")
+                raise ValueError(
+                    f"a container name must be specified for pod {name}, choose one of: [{' '.join(names)}]"
+                )
             container = names[0]
         if container not in names:
             raise ValueError(f"container {container} is not valid for pod {name}")
@@ -155,7 +129,9 @@ class PodWorkers:
         if wanted is None or wanted not in self.runtime.containers:
             if previous:
                 raise ValueError(f'previous terminated container "{container}" in pod "{name}" not found')
-            raise ValueError(f'container "{container}" in pod "{name}" is waiting to start: ContainerCreating')
+            raise ValueError(
+                f'container "{container}" in pod "{name}" is waiting to start: ContainerCreating'
+            )
         return self.runtime.logs(wanted)
 
     def signal(self, uid: str) -> None:
@@ -172,8 +148,12 @@ class PodWorkers:
         """PLEG: the runtime reported a container exit."""
         for state in self.states.values():
             if container.id in state.attempts.get(container.name, ()):
-                self.loop.record(self.k.component, "PLEG", f"pod/{state.namespace}/{state.name}",
-                                 f"container {container.name} died (exit code {container.exit_code})")
+                self.loop.record(
+                    self.k.component,
+                    "PLEG",
+                    f"pod/{state.namespace}/{state.name}",
+                    f"container {container.name} died (exit code {container.exit_code})",
+                )
                 self.signal(state.uid)
 
     def _worker(self, state: PodState):
@@ -203,15 +183,21 @@ class PodWorkers:
         if not state.admitted and not self._admit(state, pod):
             return
         sandbox = self.runtime.sandboxes.get(state.sandbox_id)
-        if state.sandbox_id and (sandbox is None or sandbox.state != "SANDBOX_READY") and not self._terminal(state, pod):
-            self.k.events.event(pod, "Normal", "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.")
+        if (
+            state.sandbox_id
+            and (sandbox is None or sandbox.state != "SANDBOX_READY")
+            and not self._terminal(state, pod)
+        ):
+            self.k.events.event(
+                pod, "Normal", "SandboxChanged", "Pod sandbox changed, it will be killed and re-created."
+            )
             self.runtime.remove_pod_sandbox(state.sandbox_id)
             state.sandbox_id = ""
         if not state.sandbox_id:
             if not (yield from self._create_sandbox(state, pod)):
                 return
         for container in pod["spec"].get("initContainers", []):
-            if not self._init_done(state, pod, container):
+            if not pod_status.init_done(state, self.runtime, container["name"]):
                 if self._needs_start(state, pod, container):
                     yield from self._start(state, container, "initContainers")
                 self.write_status(state)
@@ -239,17 +225,29 @@ class PodWorkers:
                     used_cpu += _requests(p, "cpu")
                     used_mem += _requests(p, "memory")
         for resource, used, capacity in (
-                ("cpu", used_cpu, cpu_millis(alloc.get("cpu", "0"))),
-                ("memory", used_mem, memory_bytes(alloc.get("memory", "0")))):
+            ("cpu", used_cpu, cpu_millis(alloc.get("cpu", "0"))),
+            ("memory", used_mem, memory_bytes(alloc.get("memory", "0"))),
+        ):
             requested = _requests(pod, resource)
             if requested and requested + used > capacity:
                 reason = f"OutOf{resource}"
-                message = (f"Pod was rejected: Node didn't have enough resource: {resource}, requested: "
-                           f"{requested}, used: {used}, capacity: {capacity}")
+                message = (
+                    f"Pod was rejected: Node didn't have enough resource: {resource}, requested: "
+                    f"{requested}, used: {used}, capacity: {capacity}"
+                )
                 state.rejected = reason
                 self.k.events.event(pod, "Warning", reason, message)
-                self._write(state, pod, {**pod["status"], "phase": "Failed", "reason": reason,
-                                         "message": message, "startTime": timestamp(self.loop.now)})
+                self._write(
+                    state,
+                    pod,
+                    {
+                        **pod["status"],
+                        "phase": "Failed",
+                        "reason": reason,
+                        "message": message,
+                        "startTime": timestamp(self.loop.now),
+                    },
+                )
                 return False
         state.admitted = True
         return True
@@ -258,10 +256,14 @@ class PodWorkers:
     def _create_sandbox(self, state: PodState, pod: dict):
         obj = f"pod/{state.namespace}/{state.name}"
         if not pod["spec"].get("hostNetwork") and not self.runtime.network_ready():
-            self.k.events.event(pod, "Warning", "NetworkNotReady",
-                                "network is not ready: container runtime network not ready: "
-                                "NetworkReady=false reason:NetworkPluginNotReady message:Network plugin "
-                                "returns error: cni plugin not initialized")
+            self.k.events.event(
+                pod,
+                "Warning",
+                "NetworkNotReady",
+                "network is not ready: container runtime network not ready: "
+                "NetworkReady=false reason:NetworkPluginNotReady message:Network plugin "
+                "returns error: cni plugin not initialized",
+            )
             self.write_status(state)
             return False  # signalled again when the node gets its podCIDR
         self.loop.record(self.k.component, "SyncPod", obj, "no sandbox yet: RunPodSandbox")
@@ -272,7 +274,9 @@ class PodWorkers:
         try:
             sandbox = self.runtime.run_pod_sandbox(pod)
         except RuntimeError_ as err:
-            self.k.events.event(pod, "Warning", "FailedCreatePodSandBox", f"Failed to create pod sandbox: {err}")
+            self.k.events.event(
+                pod, "Warning", "FailedCreatePodSandBox", f"Failed to create pod sandbox: {err}"
+            )
             self.loop.call_later(BACKOFF_INITIAL, self.signal, state.uid, periodic=True)
             return False
         state.sandbox_id = sandbox.id
@@ -280,16 +284,8 @@ class PodWorkers:
         return True
 
     # -- containers ---------------------------------------------------------------------------
-    def _last(self, state: PodState, name: str):
-        ids = state.attempts.get(name, [])
-        return self.runtime.containers.get(ids[-1]) if ids else None
-
-    def _init_done(self, state: PodState, pod: dict, container: dict) -> bool:
-        last = self._last(state, container["name"])
-        return last is not None and last.state == "CONTAINER_EXITED" and last.exit_code == 0
-
     def _needs_start(self, state: PodState, pod: dict, container: dict) -> bool:
-        last = self._last(state, container["name"])
+        last = pod_status.last_container(state, self.runtime, container["name"])
         if last is None:
             return True
         if last.state != "CONTAINER_EXITED":
@@ -303,11 +299,16 @@ class PodWorkers:
             state.waiting[container["name"]] = (
                 "CrashLoopBackOff",
                 f"back-off {pod_status.go_duration(self.crash_backoff.entries[key][0])} restarting failed "
-                f"container={container['name']} pod={state.name}_{state.namespace}({state.uid})")
-            self.k.events.event(pod, "Warning", "BackOff",
-                                f"Back-off restarting failed container {container['name']} in pod "
-                                f"{state.name}_{state.namespace}({state.uid})",
-                                field_path=f"spec.containers{{{container['name']}}}")
+                f"container={container['name']} pod={state.name}_{state.namespace}({state.uid})",
+            )
+            self.k.events.event(
+                pod,
+                "Warning",
+                "BackOff",
+                f"Back-off restarting failed container {container['name']} in pod "
+                f"{state.name}_{state.namespace}({state.uid})",
+                field_path=f"spec.containers{{{container['name']}}}",
+            )
             self.loop.call_later(wait, self.signal, state.uid, periodic=True)
             return False
         self.crash_backoff.next(key, self.loop.now)
@@ -317,7 +318,17 @@ class PodWorkers:
         pod = self._current(state)
         name = container["name"]
         field_path = f"spec.{kind}{{{name}}}"
-        if not (yield from self._ensure_image(state, pod, container, field_path)):
+
+        def pulling() -> None:
+            state.waiting[name] = ("ContainerCreating", "")
+            self.write_status(state)
+
+        waiting = yield from self.images.ensure_image_exists(pod, container, field_path, pulling)
+        if waiting is not None:
+            state.waiting[name] = waiting
+            self.write_status(state)
+            if waiting[0] in ("ErrImagePull", "ImagePullBackOff"):
+                self.loop.call_later(self.images.retry_in, self.signal, state.uid, periodic=True)
             return
         yield CREATE_SECONDS
         pod = self._current(state)
@@ -338,62 +349,6 @@ class PodWorkers:
         self.k.events.event(pod, "Normal", "Started", f"Started container {name}", field_path=field_path)
         self.write_status(state)
 
-    def _ensure_image(self, state: PodState, pod: dict, container: dict, field_path: str):
-        image = container["image"]
-        name = container["name"]
-        invalid = image_catalog.invalid_reason(image)
-        if invalid:
-            state.waiting[name] = ("InvalidImageName",
-                                   f"Failed to apply default image tag \"{image}\": couldn't parse image "
-                                   f"name \"{image}\": {invalid}")
-            self.k.events.event(pod, "Warning", "InspectFailed", state.waiting[name][1], field_path=field_path)
-            self.k.events.event(pod, "Warning", "Failed", "Error: InvalidImageName", field_path=field_path)
-            self.write_status(state)
-            return False
-        policy = container.get("imagePullPolicy", "IfNotPresent")
-        present = self.runtime.image_status(image) is not None
-        if present and policy != "Always":
-            self.k.events.event(pod, "Normal", "Pulled", f"Container image \"{image}\" already present on machine",
-                                field_path=field_path)
-            return True
-        if policy == "Never":
-            message = f"Container image \"{image}\" is not present with pull policy of Never"
-            state.waiting[name] = ("ErrImageNeverPull", message)
-            self.k.events.event(pod, "Warning", "ErrImageNeverPull", message, field_path=field_path)
-            self.write_status(state)
-            return False
-        key = f"{state.uid}_{image}"
-        last_failure = self.image_backoff.entries.get(key, (0.0, None))[1]
-        if last_failure is not None and self.image_backoff.in_backoff_since(key, last_failure, self.loop.now) > 0:
-            wait = self.image_backoff.in_backoff_since(key, last_failure, self.loop.now)
-            state.waiting[name] = ("ImagePullBackOff", f"Back-off pulling image \"{image}\"")
-            self.k.events.event(pod, "Normal", "BackOff", f"Back-off pulling image \"{image}\"", field_path=field_path)
-            self.k.events.event(pod, "Warning", "Failed", "Error: ImagePullBackOff", field_path=field_path)
-            self.write_status(state)
-            self.loop.call_later(wait, self.signal, state.uid, periodic=True)
-            return False
-        self.k.events.event(pod, "Normal", "Pulling", f"Pulling image \"{image}\"", field_path=field_path)
-        state.waiting[name] = ("ContainerCreating", "")
-        self.write_status(state)
-        result = yield self.runtime.pull_image(image, for_pod=f"pod/{state.namespace}/{state.name}")
-        pod = self._current(state) or pod
-        if isinstance(result, RuntimeError_):
-            self.image_backoff.next(key, self.loop.now)
-            state.waiting[name] = ("ErrImagePull", str(result))
-            self.k.events.event(pod, "Warning", "Failed", f"Failed to pull image \"{image}\": {result}",
-                                field_path=field_path)
-            self.k.events.event(pod, "Warning", "Failed", "Error: ErrImagePull", field_path=field_path)
-            self.write_status(state)
-            self.loop.call_later(0.0, self.signal, state.uid, periodic=True)
-            return False
-        self.image_backoff.entries.pop(key, None)
-        entry, pull_seconds, total_seconds = result
-        self.k.events.event(pod, "Normal", "Pulled",
-                            f"Successfully pulled image \"{image}\" in {pod_status.go_duration(pull_seconds)} "
-                            f"({pod_status.go_duration(total_seconds)} including waiting). "
-                            f"Image size: {entry.size} bytes.", field_path=field_path)
-        return True
-
     # -- termination --------------------------------------------------------------------------
     def _kill(self, state: PodState, grace: float, pod: dict | None):
         """Stop every container (SIGTERM, SIGKILL after ``grace``), tear down the sandbox, finish."""
@@ -405,13 +360,23 @@ class PodWorkers:
             record = self.runtime.containers.get(ids[-1])
             if record is not None and record.state == "CONTAINER_RUNNING":
                 if pod is not None:
-                    kind = "initContainers" if any(c["name"] == name for c in pod["spec"].get("initContainers", [])) \
+                    kind = (
+                        "initContainers"
+                        if any(c["name"] == name for c in pod["spec"].get("initContainers", []))
                         else "containers"
-                    self.k.events.event(pod, "Normal", "Killing", f"Stopping container {name}",
-                                        field_path=f"spec.{kind}{{{name}}}")
+                    )
+                    self.k.events.event(
+                        pod,
+                        "Normal",
+                        "Killing",
+                        f"Stopping container {name}",
+                        field_path=f"spec.{kind}{{{name}}}",
+                    )
                 waits.append(self.runtime.stop_container(record.id, grace))
         if waits:
-            self.loop.record(self.k.component, "KillPod", obj, f"stopping {len(waits)} container(s), grace {grace:g}s")
+            self.loop.record(
+                self.k.component, "KillPod", obj, f"stopping {len(waits)} container(s), grace {grace:g}s"
+            )
         for wait in waits:
             yield wait
         if state.sandbox_id:
@@ -433,7 +398,9 @@ class PodWorkers:
         pod = self._current(state)
         if pod is None or state.rejected:
             return
-        self._write(state, pod, self.compute_status(state, pod))
+        self._write(
+            state, pod, pod_status.generate_api_pod_status(pod, state, self.runtime, self.k.ip, self.loop.now)
+        )
 
     def _write(self, state: PodState, pod: dict, status: dict) -> None:
         if status == state.last_status:
@@ -450,90 +417,6 @@ class PodWorkers:
                 self.k.client.update_status(fresh)
             elif err.code != 404:
                 raise
-
-    def compute_status(self, state: PodState, pod: dict) -> dict:
-        spec = pod["spec"]
-        now = self.loop.now
-        old = pod.get("status", {})
-        old_conditions = old.get("conditions", [])
-        sandbox = self.runtime.sandboxes.get(state.sandbox_id)
-        init_names = [c["name"] for c in spec.get("initContainers", [])]
-        init_pending = [n for n in init_names if not self._init_done(state, pod, {"name": n})]
-        counts = {"running": 0, "waiting": 0, "stopped": 0, "succeeded": 0}
-        statuses = []
-        for container in sorted(spec["containers"], key=lambda c: c["name"]):
-            entry, kind = self._container_status(state, container, bool(init_pending))
-            counts[kind] += 1
-            if kind == "stopped" and _exit_code(entry) == 0:
-                counts["succeeded"] += 1
-            statuses.append(entry)
-        phase = pod_status.get_phase(spec.get("restartPolicy", "Always"), pending_initialization=bool(init_pending),
-                                     **counts)
-        unready = [s["name"] for s in statuses if not s["ready"]]
-        terminal = phase in ("Succeeded", "Failed")
-        ready_reason = "PodCompleted" if terminal else "ContainersNotReady"
-        ready_message = "" if terminal else f"containers with unready status: [{' '.join(unready)}]"
-        sandbox_ready = sandbox is not None and sandbox.state == "SANDBOX_READY"
-        conditions = [
-            pod_status.condition("PodReadyToStartContainers", sandbox_ready, old_conditions, now),
-            pod_status.condition("Initialized", not init_pending, old_conditions, now, "ContainersNotInitialized",
-                                 f"containers with incomplete status: [{' '.join(init_pending)}]"),
-            pod_status.condition("Ready", not unready and not terminal, old_conditions, now, ready_reason,
-                                 ready_message),
-            pod_status.condition("ContainersReady", not unready and not terminal, old_conditions, now,
-                                 ready_reason, ready_message),
-        ]
-        conditions += [c for c in old_conditions if c.get("type") == "PodScheduled"]
-        status: dict = {"conditions": conditions, "containerStatuses": statuses}
-        host_ip = self.k.ip
-        status.update(hostIP=host_ip, hostIPs=[{"ip": host_ip}], phase=phase)
-        if init_names:
-            status["initContainerStatuses"] = [
-                self._container_status(state, c, False)[0] for c in spec["initContainers"]]
-        ip = host_ip if spec.get("hostNetwork") else (sandbox.ip if sandbox else "")
-        if ip:
-            status.update(podIP=ip, podIPs=[{"ip": ip}])
-        status["qosClass"] = old.get("qosClass") or pod_status.qos_class(pod)
-        status["startTime"] = timestamp(state.start_time if state.start_time is not None else now)
-        return status
-
-    def _container_status(self, state: PodState, container: dict, init_pending: bool) -> tuple[dict, str]:
-        name = container["name"]
-        ids = [i for i in state.attempts.get(name, []) if i in self.runtime.containers]
-        records = [self.runtime.containers[i] for i in ids]
-        last = records[-1] if records else None
-        previous = records[-2] if len(records) > 1 else None
-        entry: dict = {"image": container["image"], "imageID": "", "lastState": {}, "name": name,
-                       "ready": False, "restartCount": max(0, len(state.attempts.get(name, [])) - 1),
-                       "started": False}
-        waiting = state.waiting.get(name)
-        if last is not None:
-            entry["containerID"] = f"containerd://{last.id}"
-            image = self.runtime.image_status(container["image"])
-            if image is not None:
-                entry["image"], entry["imageID"] = image.ref, image.repo_digest
-        if last is not None and last.state == "CONTAINER_EXITED" and waiting:
-            entry["state"] = {"waiting": {"reason": waiting[0], "message": waiting[1]}}
-            entry["lastState"] = pod_status.container_state(last, "")
-            kind = "stopped"
-        elif last is not None:
-            entry["state"] = pod_status.container_state(last, "")
-            running = last.state == "CONTAINER_RUNNING"
-            entry["ready"] = entry["started"] = running
-            if previous is not None:
-                entry["lastState"] = pod_status.container_state(previous, "")
-            kind = "running" if running else "stopped"
-        else:
-            reason, message = waiting or (("PodInitializing", "") if init_pending else ("ContainerCreating", ""))
-            entry["state"] = {"waiting": {"reason": reason, **({"message": message} if message else {})}}
-            kind = "waiting"
-        return entry, kind
-
-
-def _exit_code(entry: dict) -> int | None:
-    """The exit code of a stopped container's last run (current state, or lastState while waiting)."""
-    terminated = entry["state"].get("terminated") or entry["lastState"].get("terminated") or {}
-    return terminated.get("exitCode")
 
 
 def _requests(pod: dict, resource: str) -> int:

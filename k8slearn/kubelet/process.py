@@ -32,10 +32,31 @@ from dataclasses import dataclass, field
 
 SHELLS = {"sh", "/bin/sh", "bash", "/bin/bash", "ash"}
 BUILTINS = {"echo", "printf", "sleep", "exit", "true", "false", "while", "/bin/echo", "/bin/sleep"}
-DAEMONS = {"nginx", "redis-server", "httpd-foreground", "httpd", "postgres", "mysqld", "/pause", "pause",
-           "etcd", "kube-apiserver", "kube-scheduler", "kube-controller-manager", "kube-proxy",
-           "/coredns", "/opt/bin/flanneld", "fluentd", "tail", "python", "python3", "node",
-           "/agnhost", "agnhost", "cat"}
+DAEMONS = {
+    "nginx",
+    "redis-server",
+    "httpd-foreground",
+    "httpd",
+    "postgres",
+    "mysqld",
+    "/pause",
+    "pause",
+    "etcd",
+    "kube-apiserver",
+    "kube-scheduler",
+    "kube-controller-manager",
+    "kube-proxy",
+    "/coredns",
+    "/opt/bin/flanneld",
+    "fluentd",
+    "tail",
+    "python",
+    "python3",
+    "node",
+    "/agnhost",
+    "agnhost",
+    "cat",
+}
 
 
 @dataclass
@@ -60,8 +81,13 @@ NGINX_BANNER = [
 IMAGE_DEFAULTS = {
     "nginx": ImageDefaults(True, NGINX_BANNER),
     "redis": ImageDefaults(True, ["1:M * Ready to accept connections tcp"]),
-    "httpd": ImageDefaults(True, ["AH00558: httpd: Could not reliably determine the server's fully "
-                                  "qualified domain name", "[mpm_event:notice] resuming normal operations"]),
+    "httpd": ImageDefaults(
+        True,
+        [
+            "AH00558: httpd: Could not reliably determine the server's fully qualified domain name",
+            "[mpm_event:notice] resuming normal operations",
+        ],
+    ),
     "busybox": ImageDefaults(False),  # runs `sh`, which exits at once with no terminal
     "alpine": ImageDefaults(False),
     "ubuntu": ImageDefaults(False),

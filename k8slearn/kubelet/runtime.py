@@ -63,8 +63,8 @@ class Container:
     id: str
     sandbox_id: str
     name: str
-    image: str          # the image reference as the pod spec wrote it
-    image_id: str       # sha256:... of the pulled image
+    image: str  # the image reference as the pod spec wrote it
+    image_id: str  # sha256:... of the pulled image
     attempt: int
     created_at: float
     pod_name: str
@@ -83,8 +83,9 @@ class Container:
 class ContainerRuntime:
     """containerd on one node: sandboxes, containers, an image cache and the node's CNI setup."""
 
-    def __init__(self, loop: Loop, node_name: str, bandwidth_bytes_per_s: float = 100e6,
-                 registry_latency: float = 0.3) -> None:
+    def __init__(
+        self, loop: Loop, node_name: str, bandwidth_bytes_per_s: float = 100e6, registry_latency: float = 0.3
+    ) -> None:
         self.loop = loop
         self.node_name = node_name
         self.component = f"containerd/{node_name}"
@@ -118,7 +119,9 @@ class ContainerRuntime:
         """UpdateRuntimeConfig: the kubelet passes the node's podCIDR; containerd writes its CNI config."""
         self.cni_config = node_network_config(pod_cidr)
         self.host.write_file(CONFIG_PATH, config_text(self.cni_config))
-        self._trace("UpdateRuntimeConfig", f"node/{self.node_name}", f"podCIDR {pod_cidr}; CNI config written")
+        self._trace(
+            "UpdateRuntimeConfig", f"node/{self.node_name}", f"podCIDR {pod_cidr}; CNI config written"
+        )
 
     def network_ready(self) -> bool:
         return self.cni_config is not None
@@ -136,21 +139,35 @@ class ContainerRuntime:
         elif self.cni_config is None:
             raise RuntimeError_(
                 "rpc error: code = Unknown desc = failed to setup network for sandbox "
-                f"\"{sandbox_id}\": cni plugin not initialized")
-        sandbox = Sandbox(sandbox_id, meta["name"], meta["namespace"], meta.get("uid", ""), attempt,
-                          self.loop.now, netns, labels=dict(meta.get("labels") or {}))
+                f'"{sandbox_id}": cni plugin not initialized'
+            )
+        sandbox = Sandbox(
+            sandbox_id,
+            meta["name"],
+            meta["namespace"],
+            meta.get("uid", ""),
+            attempt,
+            self.loop.now,
+            netns,
+            labels=dict(meta.get("labels") or {}),
+        )
         self._trace("RunPodSandbox", obj, f"pause container {PAUSE_IMAGE} holds netns {netns or 'host'}")
         if netns:
             try:
                 result = invoke(self.host, self.cni_config, "ADD", sandbox_id, netns)
             except CNIError as err:
                 raise RuntimeError_(
-                    f"rpc error: code = Unknown desc = failed to setup network for sandbox \"{sandbox_id}\": "
-                    f"plugin type=\"bridge\" name=\"containerd-net\" failed (add): {err}") from None
+                    f'rpc error: code = Unknown desc = failed to setup network for sandbox "{sandbox_id}": '
+                    f'plugin type="bridge" name="containerd-net" failed (add): {err}'
+                ) from None
             sandbox.ip = result["ips"][0]["address"].split("/")[0]
-            self.loop.record(f"cni/{self.node_name}", "ADD", obj,
-                             f"bridge cni0 + host-local: eth0 {result['ips'][0]['address']} "
-                             f"gw {result['ips'][0]['gateway']}")
+            self.loop.record(
+                f"cni/{self.node_name}",
+                "ADD",
+                obj,
+                f"bridge cni0 + host-local: eth0 {result['ips'][0]['address']} "
+                f"gw {result['ips'][0]['gateway']}",
+            )
         self.sandboxes[sandbox_id] = sandbox
         return sandbox
 
@@ -202,7 +219,9 @@ class ContainerRuntime:
         start = max(self.loop.now, self._pull_busy_until)
         entry = image_catalog.find(image)
         layers_here = entry is not None and (entry.ref in self.images or entry.ref in self._layers_coming)
-        pull_seconds = self.registry_latency + (entry.size / self.bandwidth if entry and not layers_here else 0.0)
+        pull_seconds = self.registry_latency + (
+            entry.size / self.bandwidth if entry and not layers_here else 0.0
+        )
         self._pull_busy_until = start + pull_seconds
         if entry is not None:
             self._layers_coming.add(entry.ref)  # a second pull of the same image finds the layers
@@ -210,12 +229,17 @@ class ContainerRuntime:
         def finish() -> None:
             if entry is None:
                 ref = image_catalog.normalize(image)
-                done.trigger(RuntimeError_(
-                    f"rpc error: code = NotFound desc = failed to pull and unpack image \"{ref}\": "
-                    f"failed to resolve reference \"{ref}\": {ref}: not found"))
+                done.trigger(
+                    RuntimeError_(
+                        f'rpc error: code = NotFound desc = failed to pull and unpack image "{ref}": '
+                        f'failed to resolve reference "{ref}": {ref}: not found'
+                    )
+                )
                 return
             self.images[entry.ref] = entry
-            self._trace("ImagePulled", for_pod or entry.ref, f"{entry.ref}: {entry.size} bytes in {pull_seconds:.3f}s")
+            self._trace(
+                "ImagePulled", for_pod or entry.ref, f"{entry.ref}: {entry.size} bytes in {pull_seconds:.3f}s"
+            )
             done.trigger((entry, pull_seconds, self.loop.now - requested))
 
         self.loop.call_at(start + pull_seconds, finish)
@@ -226,12 +250,24 @@ class ContainerRuntime:
         sandbox = self.sandboxes[sandbox_id]
         image = self.image_status(spec["image"])
         program = parse_program(spec.get("command") or [], spec["image"], spec.get("args"))
-        container = Container(self._new_id(), sandbox_id, spec["name"], spec["image"],
-                              image.image_id if image else "", attempt, self.loop.now,
-                              sandbox.name, sandbox.namespace, program)
+        container = Container(
+            self._new_id(),
+            sandbox_id,
+            spec["name"],
+            spec["image"],
+            image.image_id if image else "",
+            attempt,
+            self.loop.now,
+            sandbox.name,
+            sandbox.namespace,
+            program,
+        )
         self.containers[container.id] = container
-        self._trace("CreateContainer", f"pod/{sandbox.namespace}/{sandbox.name}",
-                    f"container {spec['name']} ({container.id[:13]}) in sandbox {sandbox_id[:13]}")
+        self._trace(
+            "CreateContainer",
+            f"pod/{sandbox.namespace}/{sandbox.name}",
+            f"container {spec['name']} ({container.id[:13]}) in sandbox {sandbox_id[:13]}",
+        )
         return container
 
     def start_container(self, container_id: str) -> None:
@@ -240,9 +276,11 @@ class ContainerRuntime:
         if container.program.start_error:
             container.state, container.exit_code, container.reason = "CONTAINER_EXITED", 128, "StartError"
             container.finished_at = self.loop.now
-            container.message = ("failed to create containerd task: failed to create shim task: OCI runtime "
-                                 "create failed: runc create failed: unable to start container process: "
-                                 f"{container.program.start_error}: unknown")
+            container.message = (
+                "failed to create containerd task: failed to create shim task: OCI runtime "
+                "create failed: runc create failed: unable to start container process: "
+                f"{container.program.start_error}: unknown"
+            )
             self._trace("StartContainer", obj, f"{container.name} failed: {container.program.start_error}")
             raise RuntimeError_(f"rpc error: code = Unknown desc = {container.message}")
         container.state, container.started_at = "CONTAINER_RUNNING", self.loop.now
@@ -278,8 +316,11 @@ class ContainerRuntime:
             container._timer = None
         container.state, container.exit_code, container.reason = "CONTAINER_EXITED", code, reason
         container.finished_at = self.loop.now
-        self._trace("TaskExit", f"pod/{container.pod_namespace}/{container.pod_name}",
-                    f"{container.name} exited with code {code}")
+        self._trace(
+            "TaskExit",
+            f"pod/{container.pod_namespace}/{container.pod_name}",
+            f"{container.name} exited with code {code}",
+        )
         if notify and self.on_container_exit is not None:
             self.on_container_exit(container)
 
@@ -293,14 +334,18 @@ class ContainerRuntime:
         obj = f"pod/{container.pod_namespace}/{container.pod_name}"
         self._trace("StopContainer", obj, f"SIGTERM to {container.name}, {timeout:g}s grace")
         if container.program.ignores_sigterm:
+
             def kill() -> None:
                 self._exit(container, SIGKILL_EXIT, "Error", notify=False)
                 done.trigger(container)
+
             self.loop.call_later(timeout, kill)
         else:
+
             def terminated() -> None:
                 self._exit(container, 0, "Completed", notify=False)
                 done.trigger(container)
+
             self.loop.call_later(min(0.1, timeout), terminated)
         return done
 
@@ -321,9 +366,12 @@ class ContainerRuntime:
         self.containers.pop(container_id, None)
 
     def list_containers(self, sandbox_id: str | None = None, all_states: bool = True) -> list[Container]:
-        found = [c for c in self.containers.values()
-                 if (sandbox_id is None or c.sandbox_id == sandbox_id)
-                 and (all_states or c.state == "CONTAINER_RUNNING")]
+        found = [
+            c
+            for c in self.containers.values()
+            if (sandbox_id is None or c.sandbox_id == sandbox_id)
+            and (all_states or c.state == "CONTAINER_RUNNING")
+        ]
         return sorted(found, key=lambda c: -c.created_at)
 
     def logs(self, container_id: str) -> str:

@@ -27,12 +27,26 @@ ETCD_IMAGE = "registry.k8s.io/etcd:3.5.16-0"
 CONTROL_PLANE_COMPONENTS = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler")
 
 _COMMANDS = {
-    "etcd": ["etcd", "--advertise-client-urls=https://{ip}:2379", "--data-dir=/var/lib/etcd",
-             "--listen-client-urls=https://127.0.0.1:2379,https://{ip}:2379", "--name={node}"],
-    "kube-apiserver": ["kube-apiserver", "--advertise-address={ip}", "--etcd-servers=https://127.0.0.1:2379",
-                       "--secure-port=6443", "--service-cluster-ip-range=10.96.0.0/12"],
-    "kube-controller-manager": ["kube-controller-manager", "--allocate-node-cidrs=true",
-                                "--cluster-cidr=10.244.0.0/16", "--leader-elect=true"],
+    "etcd": [
+        "etcd",
+        "--advertise-client-urls=https://{ip}:2379",
+        "--data-dir=/var/lib/etcd",
+        "--listen-client-urls=https://127.0.0.1:2379,https://{ip}:2379",
+        "--name={node}",
+    ],
+    "kube-apiserver": [
+        "kube-apiserver",
+        "--advertise-address={ip}",
+        "--etcd-servers=https://127.0.0.1:2379",
+        "--secure-port=6443",
+        "--service-cluster-ip-range=10.96.0.0/12",
+    ],
+    "kube-controller-manager": [
+        "kube-controller-manager",
+        "--allocate-node-cidrs=true",
+        "--cluster-cidr=10.244.0.0/16",
+        "--leader-elect=true",
+    ],
     "kube-scheduler": ["kube-scheduler", "--leader-elect=true"],
 }
 
@@ -51,8 +65,9 @@ def _image(component: str) -> str:
 def mirror_pod(component: str, node: dict) -> dict:
     """The mirror pod of one static control-plane pod on ``node``."""
     node_name = node["metadata"]["name"]
-    ip = next((a["address"] for a in node.get("status", {}).get("addresses", [])
-               if a["type"] == "InternalIP"), "")
+    ip = next(
+        (a["address"] for a in node.get("status", {}).get("addresses", []) if a["type"] == "InternalIP"), ""
+    )
     config_hash = hashlib.md5(f"{component}/{node_name}".encode()).hexdigest()
     command = [part.format(ip=ip, node=node_name) for part in _COMMANDS[component]]
     return {
@@ -67,12 +82,25 @@ def mirror_pod(component: str, node: dict) -> dict:
                 "kubernetes.io/config.mirror": config_hash,
                 "kubernetes.io/config.source": "file",
             },
-            "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": node_name,
-                                 "uid": node["metadata"].get("uid", ""), "controller": True}],
+            "ownerReferences": [
+                {
+                    "apiVersion": "v1",
+                    "kind": "Node",
+                    "name": node_name,
+                    "uid": node["metadata"].get("uid", ""),
+                    "controller": True,
+                }
+            ],
         },
         "spec": {
-            "containers": [{"name": component, "image": _image(component), "command": command,
-                            "resources": {"requests": dict(_REQUESTS[component])}}],
+            "containers": [
+                {
+                    "name": component,
+                    "image": _image(component),
+                    "command": command,
+                    "resources": {"requests": dict(_REQUESTS[component])},
+                }
+            ],
             "hostNetwork": True,
             "nodeName": node_name,
             "priorityClassName": "system-node-critical",
@@ -88,24 +116,27 @@ def container_id(rng: random.Random) -> str:
 
 def running_status(pod: dict, host_ip: str, started: str, rng: random.Random) -> dict:
     """The status a kubelet reports for a host-network pod whose containers are all running."""
-    conditions = [{"type": t, "status": "True", "lastProbeTime": None, "lastTransitionTime": started}
-                  for t in ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady",
-                            "PodScheduled")]
+    conditions = [
+        {"type": t, "status": "True", "lastProbeTime": None, "lastTransitionTime": started}
+        for t in ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")
+    ]
     statuses = []
     for container in pod["spec"]["containers"]:
         image = container["image"]
         digest = hashlib.sha256(image.encode()).hexdigest()
-        statuses.append({
-            "containerID": container_id(rng),
-            "image": image,
-            "imageID": f"{image.rsplit(':', 1)[0]}@sha256:{digest}",
-            "lastState": {},
-            "name": container["name"],
-            "ready": True,
-            "restartCount": 0,
-            "started": True,
-            "state": {"running": {"startedAt": started}},
-        })
+        statuses.append(
+            {
+                "containerID": container_id(rng),
+                "image": image,
+                "imageID": f"{image.rsplit(':', 1)[0]}@sha256:{digest}",
+                "lastState": {},
+                "name": container["name"],
+                "ready": True,
+                "restartCount": 0,
+                "started": True,
+                "state": {"running": {"startedAt": started}},
+            }
+        )
     return {
         "conditions": conditions,
         "containerStatuses": statuses,

@@ -37,8 +37,14 @@ def go_duration(seconds: float) -> str:
     return f"{minutes}m{secs}s" if minutes else f"{secs}s"
 
 
-def get_phase(restart_policy: str, running: int, waiting: int, stopped: int, succeeded: int,
-              pending_initialization: bool = False) -> str:
+def get_phase(
+    restart_policy: str,
+    running: int,
+    waiting: int,
+    stopped: int,
+    succeeded: int,
+    pending_initialization: bool = False,
+) -> str:
     """The pod phase from container counts (upstream getPhase)."""
     if pending_initialization or waiting > 0:
         return "Pending"
@@ -77,9 +83,13 @@ def container_state(record: Any, now_stamp: str) -> dict:
     if record.state == "CONTAINER_RUNNING":
         return {"running": {"startedAt": timestamp(record.started_at)}}
     if record.state == "CONTAINER_EXITED":
-        term = {"containerID": f"containerd://{record.id}", "exitCode": record.exit_code,
-                "finishedAt": timestamp(record.finished_at), "reason": record.reason,
-                "startedAt": timestamp(record.started_at or record.finished_at)}
+        term = {
+            "containerID": f"containerd://{record.id}",
+            "exitCode": record.exit_code,
+            "finishedAt": timestamp(record.finished_at),
+            "reason": record.reason,
+            "startedAt": timestamp(record.started_at or record.finished_at),
+        }
         if record.message:
             term["message"] = record.message
         return {"terminated": term}
@@ -90,8 +100,126 @@ def condition(ctype: str, ok: bool, old: list, now: float, reason: str = "", mes
     """A pod condition; lastTransitionTime only moves when the status flips."""
     status = "True" if ok else "False"
     previous = next((c for c in old if c.get("type") == ctype), None)
-    since = previous["lastTransitionTime"] if previous and previous.get("status") == status else timestamp(now)
+    since = (
+        previous["lastTransitionTime"] if previous and previous.get("status") == status else timestamp(now)
+    )
     cond = {"type": ctype, "status": status, "lastProbeTime": None, "lastTransitionTime": since}
     if not ok and reason:
         cond.update(reason=reason, message=message)
     return cond
+
+
+# -- the pod status the kubelet writes ---------------------------------------------------------
+def last_container(state: Any, runtime: Any, name: str) -> Any:
+    """The runtime record of a container's latest attempt (None before the first)."""
+    ids = state.attempts.get(name, [])
+    return runtime.containers.get(ids[-1]) if ids else None
+
+
+def init_done(state: Any, runtime: Any, name: str) -> bool:
+    last = last_container(state, runtime, name)
+    return last is not None and last.state == "CONTAINER_EXITED" and last.exit_code == 0
+
+
+def generate_api_pod_status(pod: dict, state: Any, runtime: Any, host_ip: str, now: float) -> dict:
+    """pod.status from the pod worker's memory (``state``) and what the runtime holds."""
+    spec = pod["spec"]
+    old = pod.get("status", {})
+    old_conditions = old.get("conditions", [])
+    sandbox = runtime.sandboxes.get(state.sandbox_id)
+    init_names = [c["name"] for c in spec.get("initContainers", [])]
+    init_pending = [n for n in init_names if not init_done(state, runtime, n)]
+    counts = {"running": 0, "waiting": 0, "stopped": 0, "succeeded": 0}
+    statuses = []
+    for container in sorted(spec["containers"], key=lambda c: c["name"]):
+        entry, kind = container_status(state, runtime, container, bool(init_pending))
+        counts[kind] += 1
+        if kind == "stopped" and _exit_code(entry) == 0:
+            counts["succeeded"] += 1
+        statuses.append(entry)
+    phase = get_phase(
+        spec.get("restartPolicy", "Always"), pending_initialization=bool(init_pending), **counts
+    )
+    unready = [s["name"] for s in statuses if not s["ready"]]
+    terminal = phase in ("Succeeded", "Failed")
+    ready_reason = "PodCompleted" if terminal else "ContainersNotReady"
+    ready_message = "" if terminal else f"containers with unready status: [{' '.join(unready)}]"
+    ready = not unready and not terminal
+    conditions = [
+        condition(
+            "PodReadyToStartContainers",
+            sandbox is not None and sandbox.state == "SANDBOX_READY",
+            old_conditions,
+            now,
+        ),
+        condition(
+            "Initialized",
+            not init_pending,
+            old_conditions,
+            now,
+            "ContainersNotInitialized",
+            f"containers with incomplete status: [{' '.join(init_pending)}]",
+        ),
+        condition("Ready", ready, old_conditions, now, ready_reason, ready_message),
+        condition("ContainersReady", ready, old_conditions, now, ready_reason, ready_message),
+    ] + [c for c in old_conditions if c.get("type") == "PodScheduled"]
+    status: dict = {
+        "conditions": conditions,
+        "containerStatuses": statuses,
+        "hostIP": host_ip,
+        "hostIPs": [{"ip": host_ip}],
+        "phase": phase,
+    }
+    if init_names:
+        status["initContainerStatuses"] = [
+            container_status(state, runtime, c, False)[0] for c in spec["initContainers"]
+        ]
+    ip = host_ip if spec.get("hostNetwork") else (sandbox.ip if sandbox else "")
+    if ip:
+        status.update(podIP=ip, podIPs=[{"ip": ip}])
+    status["qosClass"] = old.get("qosClass") or qos_class(pod)
+    status["startTime"] = timestamp(state.start_time if state.start_time is not None else now)
+    return status
+
+
+def container_status(state: Any, runtime: Any, container: dict, init_pending: bool) -> tuple[dict, str]:
+    """One containerStatuses entry, and how getPhase counts it: running, waiting or stopped."""
+    name = container["name"]
+    records = [runtime.containers[i] for i in state.attempts.get(name, []) if i in runtime.containers]
+    last = records[-1] if records else None
+    previous = records[-2] if len(records) > 1 else None
+    entry: dict = {
+        "image": container["image"],
+        "imageID": "",
+        "lastState": {},
+        "name": name,
+        "ready": False,
+        "restartCount": max(0, len(state.attempts.get(name, [])) - 1),
+        "started": False,
+    }
+    waiting = state.waiting.get(name)
+    if last is not None:
+        entry["containerID"] = f"containerd://{last.id}"
+        image = runtime.image_status(container["image"])
+        if image is not None:
+            entry["image"], entry["imageID"] = image.ref, image.repo_digest
+    if last is not None and last.state == "CONTAINER_EXITED" and waiting:
+        entry["state"] = {"waiting": {"reason": waiting[0], "message": waiting[1]}}
+        entry["lastState"] = container_state(last, "")
+        return entry, "stopped"
+    if last is not None:
+        entry["state"] = container_state(last, "")
+        running = last.state == "CONTAINER_RUNNING"
+        entry["ready"] = entry["started"] = running
+        if previous is not None:
+            entry["lastState"] = container_state(previous, "")
+        return entry, "running" if running else "stopped"
+    reason, message = waiting or (("PodInitializing", "") if init_pending else ("ContainerCreating", ""))
+    entry["state"] = {"waiting": {"reason": reason, **({"message": message} if message else {})}}
+    return entry, "waiting"
+
+
+def _exit_code(entry: dict) -> int | None:
+    """The exit code of a stopped container's last run (current state, or lastState while waiting)."""
+    terminated = entry["state"].get("terminated") or entry["lastState"].get("terminated") or {}
+    return terminated.get("exitCode")

@@ -25,8 +25,8 @@ cycle; only the NodeInfos that changed since the last cycle are copied.
 Simplified: assumed pods never expire (upstream's default since v1.28); image states, used host ports
 and pods-with-affinity lists arrive with the plugins that need them.
 
-Upstream: pkg/scheduler/framework/types.go (NodeInfo), pkg/scheduler/internal/cache/cache.go,
-snapshot.go, node_tree.go
+Upstream: pkg/scheduler/framework/types.go (NodeInfo), pkg/scheduler/backend/cache/cache.go,
+snapshot.go, node_tree.go (pkg/scheduler/internal/cache before v1.32)
 """
 
 from __future__ import annotations
@@ -98,15 +98,18 @@ class NodeInfo:
             self.generation = next(_generation)
         return pod_info
 
-    def snapshot(self) -> "NodeInfo":
-        """A copy for the scheduling cycle (pods are shared, sums are copied)."""
-        clone = NodeInfo.__new__(NodeInfo)
+    def snapshot(self, into: "NodeInfo | None" = None) -> "NodeInfo":
+        """A copy for the scheduling cycle (the pods are shared, the sums copied). Like upstream's
+        ``*existing = *clone``, it can overwrite an existing snapshot entry in place."""
+        clone = into if into is not None else NodeInfo.__new__(NodeInfo)
         clone.node, clone.name, clone.taints, clone.unschedulable = (
             self.node, self.name, self.taints, self.unschedulable)
         clone.pods = dict(self.pods)
-        clone.allocatable = self.allocatable.clone()
-        clone.requested = self.requested.clone()
-        clone.non_zero_requested = self.non_zero_requested.clone()
+        for field in ("allocatable", "requested", "non_zero_requested"):
+            if into is None:
+                setattr(clone, field, getattr(self, field).clone())
+            else:
+                getattr(clone, field).copy_from(getattr(self, field))
         clone.free_milli_cpu, clone.free_memory, clone.free_pods = (
             self.free_milli_cpu, self.free_memory, self.free_pods)
         clone.generation = self.generation
@@ -130,16 +133,19 @@ class NodeTree:
 
     def __init__(self) -> None:
         self.tree: dict[str, list[str]] = {}
+        self.zone_of: dict[str, str] = {}
 
     def add(self, node: dict) -> None:
-        names = self.tree.setdefault(zone_key(node), [])
-        if node["metadata"]["name"] not in names:
-            names.append(node["metadata"]["name"])
+        name = node["metadata"]["name"]
+        if name not in self.zone_of:
+            self.zone_of[name] = zone = zone_key(node)
+            self.tree.setdefault(zone, []).append(name)
 
     def remove(self, node: dict) -> None:
-        zone, name = zone_key(node), node["metadata"]["name"]
-        names = self.tree.get(zone, [])
-        if name in names:
+        name = node["metadata"]["name"]
+        zone = self.zone_of.pop(name, None)
+        if zone is not None:
+            names = self.tree[zone]
             names.remove(name)
             if not names:
                 del self.tree[zone]
@@ -163,7 +169,6 @@ class Snapshot:
     def __init__(self, node_infos: Iterable[NodeInfo] = ()) -> None:
         self.node_info_list: list[NodeInfo] = list(node_infos)
         self.node_info_map: dict[str, NodeInfo] = {n.name: n for n in self.node_info_list}
-        self._index: dict[str, int] = {n.name: i for i, n in enumerate(self.node_info_list)}
 
     def num_nodes(self) -> int:
         return len(self.node_info_list)
@@ -291,16 +296,13 @@ class Cache:
             info = self.nodes.get(name)
             if info is None or info.node is None:
                 snapshot.node_info_map.pop(name, None)
+            elif name in snapshot.node_info_map:  # overwrite in place: the list keeps its objects
+                info.snapshot(into=snapshot.node_info_map[name])
             else:
-                clone = info.snapshot()
-                snapshot.node_info_map[name] = clone
-                index = snapshot._index.get(name)
-                if index is not None and not self._nodes_changed:
-                    snapshot.node_info_list[index] = clone
+                snapshot.node_info_map[name] = info.snapshot()
         if self._nodes_changed:
             self._nodes_changed = False
             snapshot.node_info_list = [snapshot.node_info_map[n] for n in self.node_tree.list()]
-            snapshot._index = {n.name: i for i, n in enumerate(snapshot.node_info_list)}
 
     def dump(self) -> dict[str, list[str]]:
         """Node name -> pod keys (assumed ones marked), for debugging and notebooks."""

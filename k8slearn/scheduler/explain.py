@@ -28,9 +28,10 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from k8slearn.scheduler.framework import Code, Status  # noqa: F401  (Status is used in the doctest)
+from k8slearn.scheduler.framework import Code, Status  # noqa: F401  (both are used by the doctest above)
 
 MAX_SCORE_LINES = 20  # prose lists at most this many scored nodes (the rest are counted)
+MAX_HTML_ROWS = 100
 
 
 class Attempt:
@@ -38,7 +39,7 @@ class Attempt:
 
     __slots__ = ("pod_key", "time", "number", "profile", "num_all_nodes", "filter_plugins",
                  "skipped_filter_plugins", "pre_filter_message", "node_to_status", "feasible", "scores",
-                 "totals", "host", "ties", "message", "reason", "num_to_find")
+                 "totals", "host", "ties", "message", "reason", "num_to_find", "left_out")
 
     def __init__(self, pod_key: str, time: float, number: int, profile: str, num_all_nodes: int = 0,
                  filter_plugins: list | None = None) -> None:
@@ -56,6 +57,7 @@ class Attempt:
         self.message = ""  # the FailedScheduling message (or error) if the attempt failed
         self.reason = ""  # Unschedulable / SchedulerError
         self.num_to_find = 0
+        self.left_out = ""  # why nodes outside a PreFilterResult were not tried
 
 
 def _name(node: Any) -> str:
@@ -126,7 +128,9 @@ class Explanation:
             lines.append(f"  {_name(node)} passed every filter ({plugins})")
         if len(a.feasible) > MAX_SCORE_LINES:
             lines.append(f"  ... and {len(a.feasible) - MAX_SCORE_LINES} more feasible nodes")
-        if evaluated < a.num_all_nodes:
+        if evaluated < a.num_all_nodes and a.left_out:
+            lines.append(f"  {a.num_all_nodes - evaluated} other nodes were left out by PreFilter: {a.left_out}")
+        elif evaluated < a.num_all_nodes:
             lines.append(f"  {a.num_all_nodes - evaluated} nodes were not evaluated: the search stops once "
                          f"{a.num_to_find} feasible nodes are found (percentageOfNodesToScore).")
         return lines
@@ -139,24 +143,32 @@ class Explanation:
                     f"{a.host} was picked at random."]
         weights = ", ".join(f"{s.name} ×{s.weight}" for s in a.scores)
         lines = [f"Score (weights: {weights}; each plugin gives 0..100 after normalising):"]
-        order = sorted(range(len(a.feasible)), key=lambda i: (-a.totals[i], _name(a.feasible[i])))
+        order = sorted(range(len(a.feasible)),
+                       key=lambda i: (-a.totals[i], _name(a.feasible[i]) != a.host, _name(a.feasible[i])))
         best = a.totals[order[0]]
         for i in order[:MAX_SCORE_LINES]:
             name = _name(a.feasible[i])
             parts = []
             for s in a.scores:
                 raw = "" if s.raw[i] == s.normalized[i] else f" (raw {s.raw[i]})"
-                parts.append(f"{s.name} {s.normalized[i]}{raw}×{s.weight}")
+                parts.append(f"{s.name} {s.normalized[i]}×{s.weight}{raw}")
             line = f"  {name} scored {a.totals[i]} ({' + '.join(parts)})"
             if name == a.host:
-                tie = f", tied with {a.ties - 1} other node(s): chosen at random" if a.ties > 1 else ""
-                line += f", the highest{tie}: picked"
+                line += f", the highest{self._tie_note(a, order, best)}: picked"
             elif a.totals[i] == best:
-                line += ", also the highest"
+                line += ", tied for the highest"
             lines.append(line)
         if len(order) > MAX_SCORE_LINES:
             lines.append(f"  ... and {len(order) - MAX_SCORE_LINES} more scored nodes")
         return lines
+
+    @staticmethod
+    def _tie_note(a: Attempt, order: list, best: int) -> str:
+        others = [_name(a.feasible[i]) for i in order if a.totals[i] == best and _name(a.feasible[i]) != a.host]
+        if not others:
+            return ""
+        who = ", ".join(others) if len(others) <= 3 else f"{len(others)} other nodes"
+        return f" (tied with {who}; the tie was broken at random)"
 
     def __repr__(self) -> str:
         return str(self)
@@ -170,7 +182,8 @@ class Explanation:
         plugins = [s.name for s in a.scores]
         head = "".join(f"<th>{esc(p)}</th>" for p in plugins)
         rows = []
-        for row in self.as_rows():
+        all_rows = self.as_rows()
+        for row in all_rows[:MAX_HTML_ROWS]:
             cells = "".join(
                 f"<td>{row['scores'][p]['normalized']}×{row['scores'][p]['weight']}</td>" if p in row["scores"]
                 else "<td></td>" for p in plugins)
@@ -178,6 +191,9 @@ class Explanation:
             style = ' style="font-weight:bold"' if row["outcome"] == "picked" else ""
             rows.append(f"<tr{style}><td>{esc(row['node'])}</td><td>{esc(row['outcome'])}</td>"
                         f"<td>{esc(row['plugin'])}</td><td>{esc(row['reason'])}</td>{cells}<td>{total}</td></tr>")
+        if len(all_rows) > MAX_HTML_ROWS:
+            rows.append(f"<tr><td colspan=\"{5 + len(plugins)}\">... and {len(all_rows) - MAX_HTML_ROWS} more "
+                        "nodes (see as_rows())</td></tr>")
         summary = esc(str(self).splitlines()[0])
         message = f"<p>{esc(a.message)}</p>" if a.message else ""
         return (f"<div><p>{summary}</p>{message}<table><thead><tr><th>node</th><th>outcome</th>"

@@ -13,10 +13,12 @@ Three places a pending pod can be:
 >>> calculate_backoff_duration(attempts=1), calculate_backoff_duration(3), calculate_backoff_duration(9)
 (1.0, 4.0, 10.0)
 
-Simplified: backoffQ is flushed at each pod's exact expiry (upstream ticks every second); no nominated
-pods (they arrive with preemption); scheduling is atomic, so no "in-flight events" bookkeeping.
+Simplified: backoffQ is flushed at each pod's exact expiry (upstream ticks every second); a pod that
+keeps failing with *errors* is retried every 10 s in the background (its timer does not keep
+``settle()`` busy); no nominated pods (they arrive with preemption); scheduling is atomic, so no
+"in-flight events" bookkeeping.
 
-Upstream: pkg/scheduler/internal/queue/scheduling_queue.go, pkg/scheduler/backend/queue (v1.32 layout)
+Upstream: pkg/scheduler/backend/queue/scheduling_queue.go (pkg/scheduler/internal/queue before v1.32)
 """
 
 from __future__ import annotations
@@ -118,7 +120,7 @@ class SchedulingQueue:
         self.unschedulable_pods: dict[str, QueuedPodInfo] = {}
         self._seq = itertools.count()
         self._waiters: deque[Waitable] = deque()
-        self._backoff_timer: Any = None
+        self._timers: dict[str, Any] = {}  # backoffQ pod key -> its loop timer
         self.closed = False
 
     # -- activeQ -----------------------------------------------------------------------------
@@ -174,16 +176,16 @@ class SchedulingQueue:
         expiry = self.backoff_expiry(pinfo)
         self._backoff[pinfo.key] = pinfo
         heapq.heappush(self.backoff_q, (expiry, next(self._seq), pinfo.key))
-        timer = self._backoff_timer
-        if timer is None or timer.cancelled or timer.when > expiry:
-            if timer is not None:
-                timer.cancel()
-            self._backoff_timer = self.loop.call_at(expiry, self.flush_backoff_q_completed)
+        # A pod that keeps hitting errors (no plugin rejected it; something broke) is retried
+        # every 10 s for ever, as upstream does; past the cap those retries run in the
+        # background, like heartbeats, so that settle() does not wait for them.
+        erroring = not (pinfo.unschedulable_plugins or pinfo.pending_plugins)
+        background = erroring and calculate_backoff_duration(pinfo.attempts) >= POD_MAX_BACKOFF_DURATION
+        self._timers[pinfo.key] = self.loop.call_at(expiry, self.flush_backoff_q_completed, periodic=background)
         return BACKOFF_Q
 
     def flush_backoff_q_completed(self) -> None:
         """Move every pod whose backoff has expired to activeQ."""
-        self._backoff_timer = None
         while self.backoff_q:
             expiry, _, key = self.backoff_q[0]
             pinfo = self._backoff.get(key)
@@ -191,16 +193,19 @@ class SchedulingQueue:
                 heapq.heappop(self.backoff_q)
                 continue
             if expiry > self.loop.now:
-                self._backoff_timer = self.loop.call_at(expiry, self.flush_backoff_q_completed)
                 return
             heapq.heappop(self.backoff_q)
             del self._backoff[key]
+            self._timers.pop(key).cancel()
             self._add_to_active_q(pinfo)
 
     # -- entering the queue ------------------------------------------------------------------
     def add(self, pod: dict) -> str:
         """A new pending pod (from the informer): straight to activeQ, unless gated."""
-        pinfo = QueuedPodInfo(PodInfo(pod), self.loop.now)
+        pod_info = PodInfo(pod)
+        if self.where(pod_info.key):  # already queued (e.g. an informer relisted): just refresh it
+            return self._refresh(pod_info)
+        pinfo = QueuedPodInfo(pod_info, self.loop.now)
         return self._add_to_active_q(pinfo)
 
     def add_unschedulable_if_not_present(self, pinfo: QueuedPodInfo,
@@ -216,19 +221,27 @@ class SchedulingQueue:
         self.unschedulable_pods[key] = pinfo
         return UNSCHEDULABLE_PODS
 
+    def _refresh(self, pod_info: PodInfo) -> str:
+        """Swap in the newer object of a pod in activeQ or backoffQ (its place does not change)."""
+        where = self.where(pod_info.key)
+        if where == ACTIVE_Q:
+            self._active[pod_info.key].pinfo.pod_info = pod_info
+        elif where == BACKOFF_Q:
+            self._backoff[pod_info.key].pod_info = pod_info
+        elif where == UNSCHEDULABLE_PODS:
+            self.unschedulable_pods[pod_info.key].pod_info = pod_info
+        return where
+
     def update(self, old: dict, new: dict) -> str:
         """The pending pod changed: refresh it; move it on if the change may help it."""
-        key = PodInfo(new).key
-        for where, table in ((ACTIVE_Q, self._active), (BACKOFF_Q, self._backoff)):
-            item = table.get(key)
-            if item is not None:
-                pinfo = item.pinfo if where == ACTIVE_Q else item
-                pinfo.pod_info = PodInfo(new)
-                return where
+        pod_info = PodInfo(new)
+        key = pod_info.key
+        if key in self._active or key in self._backoff:
+            return self._refresh(pod_info)
         pinfo = self.unschedulable_pods.get(key)
         if pinfo is None:
             return self.add(new)
-        pinfo.pod_info = PodInfo(new)
+        pinfo.pod_info = pod_info
         for event in pod_scheduling_properties_change(new, old):
             hint = self.is_pod_worth_requeuing(pinfo, event, old, new)
             if hint != QUEUE_SKIP:
@@ -242,7 +255,8 @@ class SchedulingQueue:
         entry = self._active.pop(key, None)
         if entry is not None:
             entry.removed = True
-        self._backoff.pop(key, None)
+        if self._backoff.pop(key, None) is not None:
+            self._timers.pop(key).cancel()
         self.unschedulable_pods.pop(key, None)
 
     # -- cluster events ----------------------------------------------------------------------
@@ -334,9 +348,10 @@ class SchedulingQueue:
     def close(self) -> None:
         self.closed = True
         self._waiters.clear()
-        if self._backoff_timer is not None:
-            self._backoff_timer.cancel()
-            self._backoff_timer = None
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
+        self._backoff.clear()
 
     def __len__(self) -> int:
         return len(self._active) + len(self._backoff) + len(self.unschedulable_pods)

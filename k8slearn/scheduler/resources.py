@@ -97,6 +97,11 @@ class Resource:
         for name, amount in other.scalar_resources.items():
             self.scalar_resources[name] = self.scalar_resources.get(name, 0) + sign * amount
 
+    def copy_from(self, other: "Resource") -> None:
+        self.milli_cpu, self.memory = other.milli_cpu, other.memory
+        self.ephemeral_storage, self.allowed_pod_number = other.ephemeral_storage, other.allowed_pod_number
+        self.scalar_resources = dict(other.scalar_resources) if other.scalar_resources else {}
+
     def clone(self) -> "Resource":
         return Resource(self.milli_cpu, self.memory, self.ephemeral_storage, self.allowed_pod_number,
                         dict(self.scalar_resources))

@@ -32,7 +32,7 @@ from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import thaw, timestamp
 from k8slearn.scheduler.events import ASSIGNED_POD_DELETE
 from k8slearn.scheduler.explain import Attempt
-from k8slearn.scheduler.framework import (SUCCESS, Code, CycleState, Diagnosis, FitError, Framework,
+from k8slearn.scheduler.framework import (Code, CycleState, Diagnosis, FitError, Framework,
                                           NoNodesAvailable, PluginError, Status)
 from k8slearn.scheduler.resources import PodInfo
 
@@ -120,6 +120,8 @@ def scheduling_cycle(sched: Any, fwk: Framework, state: CycleState, pinfo: Any,
         return None, err
     except (NoNodesAvailable, SchedulingError, PluginError) as err:  # FilterError is a PluginError
         return None, err
+    except Exception as err:  # a plugin raised: report it like upstream reports an Error status
+        return None, SchedulingError(f"{type(err).__name__}: {err}")
     _trace_decision(sched, attempt, result)
     return result, None
 
@@ -151,7 +153,7 @@ def find_nodes_that_fit_pod(sched: Any, fwk: Framework, state: CycleState, pod: 
     all_nodes = sched.snapshot.node_info_list
     diagnosis = Diagnosis()
     attempt.node_to_status = diagnosis.node_to_status.statuses
-    pre_result, status = fwk.run_pre_filter_plugins(state, pod)
+    pre_result, status, narrowing = fwk.run_pre_filter_plugins(state, pod)
     attempt.filter_plugins = [name for name, _ in state.filters]
     attempt.skipped_filter_plugins = sorted(state.skip_filter_plugins)
     if not status.is_success():
@@ -160,12 +162,14 @@ def find_nodes_that_fit_pod(sched: Any, fwk: Framework, state: CycleState, pod: 
         diagnosis.node_to_status.absent_status = status  # every node gets the PreFilter's verdict
         diagnosis.pre_filter_msg = attempt.pre_filter_message = status.message()
         diagnosis.add_plugin_status(status)
+        for name in narrowing:  # PreFilterResults that left no node in common
+            diagnosis.unschedulable_plugins[name] = None
         return [], diagnosis
     nodes = all_nodes
     if pre_result is not None and not pre_result.all_nodes():
         nodes = [sched.snapshot.get(n) for n in sorted(pre_result.node_names) if sched.snapshot.get(n)]
-        diagnosis.node_to_status.absent_status = Status(
-            Code.UnschedulableAndUnresolvable, "node(s) didn't satisfy plugin(s) PreFilterResult")
+        attempt.left_out = f"node(s) didn't satisfy plugin(s) [{' '.join(narrowing)}]"
+        diagnosis.node_to_status.absent_status = Status(Code.UnschedulableAndUnresolvable, attempt.left_out)
     feasible = find_nodes_that_pass_filters(sched, fwk, state, pod, diagnosis, nodes, attempt)
     processed = len(feasible) + len(diagnosis.node_to_status)
     sched.next_start_node_index = (sched.next_start_node_index + processed) % len(all_nodes)
@@ -238,7 +242,10 @@ def _ref(key: str) -> str:
 # -- the binding cycle ----------------------------------------------------------------------------
 def binding_cycle(sched: Any, fwk: Framework, state: CycleState, assumed: PodInfo) -> Status:
     host = assumed.node_name
-    status = fwk.run_bind_plugins(state, assumed.pod, host)
+    try:
+        status = fwk.run_bind_plugins(state, assumed.pod, host)
+    except Exception as err:  # a Bind plugin raised
+        status = Status(Code.Error, f"running Bind plugins: {type(err).__name__}: {err}")
     sched.cache.finish_binding(assumed)
     if status.is_success():  # (the API server traces the request: kube-scheduler bind pod/... node)
         namespace, name = assumed.key.split("/", 1)

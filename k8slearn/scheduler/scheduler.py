@@ -88,6 +88,7 @@ class Scheduler:
         self.attempts: OrderedDict[str, Attempt] = OrderedDict()
         self._summaries: dict[str, Attempt] = {}
         self.profiles: dict[str, Framework] = {}
+        self.queue: SchedulingQueue | None = None
         self.set_profiles(profiles or [Profile()])
         self.queue = SchedulingQueue(loop, self._less, self._hints(), self._pre_enqueue, self._profile_of)
         self.informers = SharedInformerFactory(client)
@@ -96,6 +97,19 @@ class Scheduler:
         self.pod_lister = self.pod_informer.lister
         self._processes: list = []
         self.running = False
+        self.add_all_event_handlers()
+
+    def add_all_event_handlers(self) -> None:
+        """Sort what the informers deliver: assigned pods to the cache, pending ones to the queue."""
+        self.node_informer.add_event_handler(self.add_node_to_cache, self.update_node_in_cache,
+                                             self.delete_node_from_cache)
+        self.pod_informer.add_event_handler(*filtering(
+            lambda p: assigned_pod(p) and not terminated(p),
+            self.add_pod_to_cache, self.update_pod_in_cache, self.delete_pod_from_cache))
+        self.pod_informer.add_event_handler(*filtering(
+            lambda p: not assigned_pod(p) and not terminated(p) and self.responsible_for_pod(p),
+            self.add_pod_to_scheduling_queue, self.update_pod_in_scheduling_queue,
+            self.delete_pod_from_scheduling_queue))
 
     # -- profiles ----------------------------------------------------------------------------
     def set_profiles(self, profiles: Iterable[Profile]) -> None:
@@ -109,14 +123,15 @@ class Scheduler:
         if len(sorts) > 1:
             raise ValueError("all profiles must use the same queue sort plugin")
         self.profiles = frameworks
+        self._queue_sort = next(iter(frameworks.values())).less  # one queue, one order for all profiles
         self._recorders = {name: (self._recorder if self._recorder and name == DEFAULT_SCHEDULER_NAME
                                   else EventRecorder(self.client, name, clock=lambda: self.loop.now))
                            for name in frameworks}
-        if hasattr(self, "queue"):
-            self.queue.less, self.queue.hints = self._less, self._hints()
+        if self.queue is not None:
+            self.queue.hints = self._hints()
 
     def _less(self, a: Any, b: Any) -> bool:
-        return next(iter(self.profiles.values())).less(a, b)
+        return self._queue_sort(a, b)
 
     def _hints(self) -> dict:
         return {name: fwk.events_to_register() for name, fwk in self.profiles.items()}
@@ -139,17 +154,10 @@ class Scheduler:
 
     # -- running -----------------------------------------------------------------------------
     def start(self) -> "Scheduler":
-        """Register the handlers, list+watch nodes and pods, and start scheduling."""
+        """List+watch nodes and pods (filling cache and queue), and start scheduling."""
         if self.running:
             return self
         self.running = True
-        self.node_informer.add_event_handler(self.add_node_to_cache, self.update_node_in_cache, self.delete_node_from_cache)
-        self.pod_informer.add_event_handler(*filtering(
-            lambda p: assigned_pod(p) and not terminated(p),
-            self.add_pod_to_cache, self.update_pod_in_cache, self.delete_pod_from_cache))
-        self.pod_informer.add_event_handler(*filtering(
-            lambda p: not assigned_pod(p) and not terminated(p) and self.responsible_for_pod(p),
-            self.add_pod_to_scheduling_queue, self.update_pod_in_scheduling_queue, self.delete_pod_from_scheduling_queue))
         self.queue.closed = False
         self.informers.start()
         self._processes = [self.loop.spawn(self._run(), COMPONENT),

@@ -187,8 +187,9 @@ class Loop:
         self.events_run = 0
 
     # -- scheduling ---------------------------------------------------------------------------
-    def call_at(self, when: float, fn: Callable, *args: Any, priority: int = 0,
-                periodic: bool = False) -> Timer:
+    def call_at(
+        self, when: float, fn: Callable, *args: Any, priority: int = 0, periodic: bool = False
+    ) -> Timer:
         """Run ``fn(*args)`` at simulated time ``when`` (never earlier than now)."""
         entry = [max(when, self.now), priority, next(self._seq), fn, args, periodic]
         heapq.heappush(self._heap, entry)
@@ -196,8 +197,9 @@ class Loop:
             self._busy += 1
         return Timer(self, entry)
 
-    def call_later(self, delay: float, fn: Callable, *args: Any, priority: int = 0,
-                   periodic: bool = False) -> Timer:
+    def call_later(
+        self, delay: float, fn: Callable, *args: Any, priority: int = 0, periodic: bool = False
+    ) -> Timer:
         """Run ``fn(*args)`` ``delay`` simulated seconds from now."""
         return self.call_at(self.now + delay, fn, *args, priority=priority, periodic=periodic)
 
@@ -277,7 +279,8 @@ class Loop:
                 heapq.heappush(self._heap, entry)
                 self.now = deadline
                 raise SettleTimeout(
-                    f"still busy after {max_seconds:g} simulated seconds ({self._busy} events pending)")
+                    f"still busy after {max_seconds:g} simulated seconds ({self._busy} events pending)"
+                )
             self._run_entry(entry)
         return self.now - start
 

@@ -51,9 +51,14 @@ def _category_style(category: str) -> tuple:
     return to_rgba(colour, style.PALE_ALPHA if category in style.TRANSITIONAL else 1.0), to_rgba(colour)
 
 
-def _shorten(name: str, limit: int) -> str:
+def _shorten(name: str, limit: int, node: str = "") -> str:
+    """``name`` in at most ``limit`` characters. A static pod's name ends with its node's name,
+    which the column already shows, so that end goes first ("kube-controller-…"); other names
+    keep both ends ("web-7c4b…7-x2x9z"), because the end tells a Deployment's pods apart."""
     if len(name) <= limit:
         return name
+    if node and name.endswith("-" + node):
+        return name[:limit - 1] + "…"
     head = (limit - 1) // 2
     return name[:head] + "…" + name[len(name) - (limit - 1 - head):]
 
@@ -143,9 +148,12 @@ class ClusterFigure:
 
     def png(self) -> bytes:
         """The picture as PNG bytes: restore the static background, draw what changes, encode."""
-        from PIL import Image
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         canvas = self.figure.canvas
+        if not isinstance(canvas, FigureCanvasAgg):       # a figure the caller made without a canvas
+            canvas = FigureCanvasAgg(self.figure)
+            self._background = None
         if self._background is None:
             for artist in self._dynamic:
                 artist.set_animated(True)
@@ -159,32 +167,28 @@ class ClusterFigure:
         for artist in self._dynamic:
             if artist.get_visible():
                 artist.draw(renderer)
-        width, height = canvas.get_width_height(physical=True)
-        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buf = io.BytesIO()
-        image = image.convert("RGB").quantize(PNG_COLOURS, method=Image.Quantize.FASTOCTREE)
-        palette = image.getpalette()              # the fast quantizer turns white into (252, 252, 253)
-        image.putpalette([255 if min(palette[i - i % 3:i - i % 3 + 3]) >= 248 else v
-                          for i, v in enumerate(palette)])
-        image.save(buf, format="png", compress_level=PNG_COMPRESS_LEVEL)
-        return buf.getvalue()
+        return _encode_png(canvas)
 
     # -- building: everything that only changes with the set of columns, owners and services --
     def _build(self, g: Any) -> None:
-        from matplotlib.collections import LineCollection, PolyCollection
-
         self.rebuilds += 1
         self._background = self._static = None
         ax = self._fresh_axes()
-        pos = self.layout.positions
         xmin, xmax = self.layout.extent[:2]
         axes_in = self.figure.get_size_inches()[0] * ax.get_position().width
         self._column_pt = 2 * BOX_HALF * axes_in / (xmax - xmin) * 72
         self._header_size = style.FONT_SIZE if self._column_pt >= 80 else style.FONT_SIZE - 1
         self._build_control_plane(ax, g)
-        self._columns = {}
-        for col in self.layout.columns:
-            self._columns[col.id] = self._build_column(ax, col)
+        self._columns = {col.id: self._build_column(ax, col) for col in self.layout.columns}
+        self._build_dynamic(ax, g)
+        self._label_chars = self._label_room()
+        self._legend(ax, g)
+
+    def _build_dynamic(self, ax: Any, g: Any) -> None:
+        """The artists a redraw changes: edges, pods, rings, count bars, boxes, title, names."""
+        from matplotlib.collections import LineCollection, PolyCollection
+
+        pos = self.layout.positions
         self._edges = {}
         for relation in ("runs on", "selects", "owns"):
             spec = style.EDGE_STYLES[relation]
@@ -205,8 +209,6 @@ class ClusterFigure:
                                                "ec": colours["edge"], "lw": 1.0})
         self._title = ax.set_title("", fontsize=style.FONT_SIZE + 2, loc="left", color=style.TEXT, pad=4)
         self._labels = []
-        self._label_chars = self._label_room()
-        self._legend(ax, g)
         self._dynamic = ([*self._edges.values(), self._bars, self._pods, self._halo]
                          + [badge for _, _, badge, _ in self._columns.values()]
                          + list(self._boxes.values()) + [self._title])
@@ -288,7 +290,7 @@ class ClusterFigure:
         xmin, xmax = self.layout.extent[:2]
         axes_in = self.figure.get_size_inches()[0] * self.ax.get_position().width
         room_pt = (BOX_HALF - POD_DX - LABEL_DX - 0.03) * axes_in / (xmax - xmin) * 72
-        chars = int(room_pt / ((style.FONT_SIZE - 1) * 0.64))
+        chars = int(room_pt / ((style.FONT_SIZE - 1) * 0.62))
         return chars if chars >= 8 else 0
 
     def _legend(self, ax: Any, g: Any) -> None:
@@ -360,7 +362,7 @@ class ClusterFigure:
         self._set_labels(g, shown if len(shown) <= LABEL_LIMIT else [])
         self._set_edges(g)
         for n, text in self._boxes.items():
-            text.set_text(_box_text(g.nodes[n]))
+            text.set(text=_box_text(g.nodes[n]), position=pos[n])
             text.get_bbox_patch().set_linewidth(2.4 if n in marked else 1.0)
         self._title.set_text(title)
 
@@ -440,7 +442,7 @@ class ClusterFigure:
     def _set_labels(self, g: Any, shown: list) -> None:
         """Pod names beside their dots, from a pool of Text artists that only grows."""
         chars = self._label_chars
-        names = [(n, _shorten(g.nodes[n]["name"], chars)) for n in shown] if chars else []
+        names = [(n, _shorten(g.nodes[n]["name"], chars, g.nodes[n]["node"])) for n in shown] if chars else []
         while len(self._labels) < len(names):
             text = self.ax.text(0, 0, "", fontsize=style.FONT_SIZE - 1, va="center", color=style.TEXT, zorder=5)
             self._labels.append(text)
@@ -455,9 +457,24 @@ class ClusterFigure:
                 text.set_visible(False)
 
 
+def _encode_png(canvas: Any) -> bytes:
+    """The canvas as a palette PNG: flat colours need no more than 256, and it is 4x smaller."""
+    from PIL import Image
+
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    image = image.convert("RGB").quantize(PNG_COLOURS, method=Image.Quantize.FASTOCTREE)
+    palette = image.getpalette()              # the fast quantizer turns white into (252, 252, 253)
+    image.putpalette([255 if min(palette[i - i % 3:i - i % 3 + 3]) >= 248 else v for i, v in enumerate(palette)])
+    buf = io.BytesIO()
+    image.save(buf, format="png", compress_level=PNG_COMPRESS_LEVEL)
+    return buf.getvalue()
+
+
 def _box_text(data: dict) -> str:
     if data["kind"] == "service":
-        return f"svc {data['name']}\n{data['type']} · selects {plural(data['pods'], 'pod')}"
+        selects = f"selects {plural(data['pods'], 'pod')}" if data["selector"] else "no selector"
+        return f"svc {data['name']}\n{data['type']} · {selects}"
     return f"{data['owner_kind']} {data['name']}\n{plural(data['pods'], 'pod')}: {_counts_text(data['statuses'])}"
 
 

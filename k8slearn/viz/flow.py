@@ -25,8 +25,15 @@ from typing import Any, Iterable
 
 LANES = ["kubectl", "kube-apiserver", "etcd", "kube-scheduler", "kubelet", "container runtime", "CNI"]
 API_VERBS = {"create", "update", "patch", "delete", "bind", "get", "list", "evict"}
-_RUNTIME_TO_KUBELET = {"RunPodSandbox", "PullImage", "CreateContainer", "StartContainer", "StopContainer",
-                       "StopPodSandbox", "RemovePodSandbox"}
+_RUNTIME_TO_KUBELET = {
+    "RunPodSandbox",
+    "PullImage",
+    "CreateContainer",
+    "StartContainer",
+    "StopContainer",
+    "StopPodSandbox",
+    "RemovePodSandbox",
+}
 
 
 @dataclass(frozen=True)
@@ -58,15 +65,23 @@ def _node(component: str) -> str:
 
 def _sentence_for_request(lane: str, verb: str, detail: str, kind: str, name: str, node: str) -> str:
     if lane == "kubectl" and verb == "create":
-        return (f"kubectl sends the {kind} to the API server as JSON (POST /api/v1/namespaces/.../pods); "
-                "the API server defaults, admits and validates it.")
+        return (
+            f"kubectl sends the {kind} to the API server as JSON (POST /api/v1/namespaces/.../pods); "
+            "the API server defaults, admits and validates it."
+        )
     if lane == "kube-scheduler" and verb == "bind":
-        return (f"The scheduler creates a Binding: the API server sets spec.nodeName={detail or '?'} "
-                "on the Pod. That is all scheduling writes.")
+        return (
+            f"The scheduler creates a Binding: the API server sets spec.nodeName={detail or '?'} "
+            "on the Pod. That is all scheduling writes."
+        )
     if lane == "kubelet" and detail == "status":
-        return f"The kubelet on {node} reports what it did: it updates the Pod's status through the API server."
+        return (
+            f"The kubelet on {node} reports what it did: it updates the Pod's status through the API server."
+        )
     if lane == "kubelet" and verb == "delete":
-        return f"The kubelet on {node} has stopped everything, so it deletes the Pod object for good (grace 0)."
+        return (
+            f"The kubelet on {node} has stopped everything, so it deletes the Pod object for good (grace 0)."
+        )
     if verb == "delete":
         return f"{lane} asks the API server to delete the {kind}; a pod on a node first gets a deletionTimestamp."
     return f"{lane} sends a {verb} request for {name} to the API server."
@@ -82,8 +97,12 @@ def _hop_for(step: Any, pod_ref: str, key: str, include_all: bool) -> tuple | No
             return None
         rev = detail.split()[-1] if detail else "?"
         verb = "deletes" if action == "delete" else "writes"
-        return ("kube-apiserver", "etcd", f"{action} rev {rev}",
-                f"The API server {verb} the Pod as JSON in etcd at {key} (etcd revision {rev}).")
+        return (
+            "kube-apiserver",
+            "etcd",
+            f"{action} rev {rev}",
+            f"The API server {verb} the Pod as JSON in etcd at {key} (etcd revision {rev}).",
+        )
     if step.object != pod_ref:
         return None
     if action == "watch":
@@ -96,14 +115,19 @@ def _hop_for(step: Any, pod_ref: str, key: str, include_all: bool) -> tuple | No
             why = f"The kubelet watches pods with spec.nodeName={node}: once bound, the Pod appears there."
         else:
             why = f"The watch delivers the change ({event})."
-        return ("kube-apiserver", lane, f"watch {event}", f"{step.component}'s watch on pods fires: {event}. {why}")
+        return (
+            "kube-apiserver",
+            lane,
+            f"watch {event}",
+            f"{step.component}'s watch on pods fires: {event}. {why}",
+        )
     if action == "schedule":
         return (lane, lane, "filter + score", f"The scheduler filters and scores the nodes: {detail}.")
     if lane == "container runtime":
         if action in _RUNTIME_TO_KUBELET:
             sentences = {
                 "RunPodSandbox": "The kubelet asks containerd over the CRI for a sandbox: the pause container "
-                                 "that holds the pod's network namespace.",
+                "that holds the pod's network namespace.",
                 "PullImage": f"The kubelet asks containerd over the CRI to pull the image ({detail}).",
                 "CreateContainer": f"CRI CreateContainer: {detail}, joining the sandbox's network namespace.",
                 "StartContainer": f"CRI StartContainer: {detail}.",
@@ -115,8 +139,12 @@ def _hop_for(step: Any, pod_ref: str, key: str, include_all: bool) -> tuple | No
         return (lane, lane, action, f"containerd: {detail}.")
     if lane == "CNI":
         what = "gives the pod its IP" if action == "ADD" else "releases the pod's IP"
-        return ("container runtime", lane, action,
-                f"containerd runs the CNI plugin with CNI_COMMAND={action}: it {what} ({detail}).")
+        return (
+            "container runtime",
+            lane,
+            action,
+            f"containerd runs the CNI plugin with CNI_COMMAND={action}: it {what} ({detail}).",
+        )
     if action in API_VERBS:
         if action in ("get", "list") and not include_all:
             return None
@@ -126,8 +154,9 @@ def _hop_for(step: Any, pod_ref: str, key: str, include_all: bool) -> tuple | No
     return (lane, lane, action, f"{step.component}: {action} — {detail}.")
 
 
-def pod_journey(trace: Iterable[Any], name: str, namespace: str = "default",
-                include_all: bool = False) -> list[Hop]:
+def pod_journey(
+    trace: Iterable[Any], name: str, namespace: str = "default", include_all: bool = False
+) -> list[Hop]:
     """The hops of one pod's journey, in trace order."""
     pod_ref, key = f"pod/{namespace}/{name}", f"/registry/pods/{namespace}/{name}"
     hops: list[Hop] = []

@@ -19,19 +19,20 @@ from typing import Any
 from k8slearn.viz import style
 from k8slearn.viz.flow import Hop, graph_ids, lanes_for, pod_journey
 
-ROW = 0.42        # inches per hop row
-WINDOW = 16       # hops visible at once around the current one
+ROW = 0.42  # inches per hop row
+WINDOW = 16  # hops visible at once around the current one
 
 
 def _visible(hops: list[Hop], current: int | None, window: int) -> list[Hop]:
     if len(hops) <= window or current is None:
         return hops[:window] if current is None else hops
     start = min(max(0, current - window // 2), len(hops) - window)
-    return hops[start:start + window]
+    return hops[start : start + window]
 
 
-def draw_sequence(hops: list[Hop], current: int | None = None, window: int = WINDOW,
-                  title: str = "", dpi: int = style.DPI) -> Any:
+def draw_sequence(
+    hops: list[Hop], current: int | None = None, window: int = WINDOW, title: str = "", dpi: int = style.DPI
+) -> Any:
     """A matplotlib Figure of the hops as a sequence diagram (Agg canvas; no pyplot)."""
     from matplotlib.figure import Figure
     from matplotlib.patches import FancyBboxPatch
@@ -46,11 +47,27 @@ def draw_sequence(hops: list[Hop], current: int | None = None, window: int = WIN
     ax.axis("off")
     x = {lane: i for i, lane in enumerate(lanes)}
     for lane, i in x.items():
-        ax.add_patch(FancyBboxPatch((i - 0.45, 0.75), 0.9, 0.5, boxstyle="round,pad=0.02",
-                                    facecolor=style.ETCD["face"] if lane == "etcd" else style.COMPONENT["face"],
-                                    edgecolor="none"))
-        ax.text(i, 1.0, lane.replace(" ", "\n") if len(lane) > 14 else lane, ha="center", va="center",
-                color="white", fontsize=8, fontweight="bold", linespacing=0.9)
+        ax.add_patch(
+            FancyBboxPatch(
+                (i - 0.45, 0.75),
+                0.9,
+                0.5,
+                boxstyle="round,pad=0.02",
+                facecolor=style.ETCD["face"] if lane == "etcd" else style.COMPONENT["face"],
+                edgecolor="none",
+            )
+        )
+        ax.text(
+            i,
+            1.0,
+            lane.replace(" ", "\n") if len(lane) > 14 else lane,
+            ha="center",
+            va="center",
+            color="white",
+            fontsize=8,
+            fontweight="bold",
+            linespacing=0.9,
+        )
         ax.plot([i, i], [0.7, -len(shown) - 0.2], color="#b0bec5", linewidth=1, zorder=0)
     if title:
         ax.text(-1.55, 1.5, title, ha="left", va="center", fontsize=10, color=style.TEXT)
@@ -59,22 +76,58 @@ def draw_sequence(hops: list[Hop], current: int | None = None, window: int = WIN
         hot = hop.index == current
         colour = style.HIGHLIGHT if hot else "#37474f"
         weight = "bold" if hot else "normal"
-        ax.text(-1.55, y, f"{hop.index + 1:>2}  t={hop.time:.3f}s", ha="left", va="center", fontsize=7.5,
-                color=colour, fontweight=weight, family="monospace")
+        ax.text(
+            -1.55,
+            y,
+            f"{hop.index + 1:>2}  t={hop.time:.3f}s",
+            ha="left",
+            va="center",
+            fontsize=7.5,
+            color=colour,
+            fontweight=weight,
+            family="monospace",
+        )
         a, b = x[hop.source], x[hop.target]
         if a == b:
-            ax.add_patch(FancyBboxPatch((a - 0.42, y - 0.15), 0.84, 0.3, boxstyle="round,pad=0.02",
-                                        facecolor="#fff3e0" if hot else "#f5f5f5", edgecolor=colour,
-                                        linewidth=2 if hot else 0.8))
+            ax.add_patch(
+                FancyBboxPatch(
+                    (a - 0.42, y - 0.15),
+                    0.84,
+                    0.3,
+                    boxstyle="round,pad=0.02",
+                    facecolor="#fff3e0" if hot else "#f5f5f5",
+                    edgecolor=colour,
+                    linewidth=2 if hot else 0.8,
+                )
+            )
             ax.text(a, y, hop.label, ha="center", va="center", fontsize=7.5, color=colour, fontweight=weight)
             continue
-        ax.annotate("", xy=(b, y), xytext=(a, y),
-                    arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 2.2 if hot else 1.1})
-        ax.text((a + b) / 2, y + 0.12, hop.label, ha="center", va="bottom", fontsize=7.5, color=colour,
-                fontweight=weight)
+        ax.annotate(
+            "",
+            xy=(b, y),
+            xytext=(a, y),
+            arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 2.2 if hot else 1.1},
+        )
+        ax.text(
+            (a + b) / 2,
+            y + 0.12,
+            hop.label,
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+            color=colour,
+            fontweight=weight,
+        )
     if len(shown) < len(hops):
-        ax.text(len(lanes) - 0.45, -len(shown) - 0.15, f"hops {shown[0].index + 1}–{shown[-1].index + 1} "
-                f"of {len(hops)}", ha="right", va="center", fontsize=7, color=style.MUTED)
+        ax.text(
+            len(lanes) - 0.45,
+            -len(shown) - 0.15,
+            f"hops {shown[0].index + 1}–{shown[-1].index + 1} of {len(hops)}",
+            ha="right",
+            va="center",
+            fontsize=7,
+            color=style.MUTED,
+        )
     return fig
 
 
@@ -90,7 +143,9 @@ def figure_png(fig: Any) -> bytes:
 class FlowPlayer:
     """Step through one pod's journey: ``FlowPlayer(cluster, "web")`` (display it in a notebook)."""
 
-    def __init__(self, cluster: Any, name: str, namespace: str = "default", include_all: bool = False) -> None:
+    def __init__(
+        self, cluster: Any, name: str, namespace: str = "default", include_all: bool = False
+    ) -> None:
         self.cluster = cluster
         self.name, self.namespace = name, namespace
         self.pod_ref = f"pod/{namespace}/{name}"
@@ -115,8 +170,9 @@ class FlowPlayer:
 
     def figure(self, current: int | None = None) -> Any:
         """The whole journey as one figure (for slides and static pages)."""
-        return draw_sequence(self.hops, current, window=max(len(self.hops), 1),
-                             title=f"The journey of {self.pod_ref}")
+        return draw_sequence(
+            self.hops, current, window=max(len(self.hops), 1), title=f"The journey of {self.pod_ref}"
+        )
 
     def _repr_png_(self) -> bytes:
         return figure_png(self.figure())
@@ -126,8 +182,9 @@ class FlowPlayer:
         from k8slearn.viz.draw import render_png
 
         hop = self.hops[self.current] if self.hops else None
-        diagram = figure_png(draw_sequence(self.hops, self.current if hop else None,
-                                           title=f"The journey of {self.pod_ref}"))
+        diagram = figure_png(
+            draw_sequence(self.hops, self.current if hop else None, title=f"The journey of {self.pod_ref}")
+        )
         highlight = graph_ids(hop, self.pod_ref) if hop else [self.pod_ref]
         return diagram, render_png(self.cluster, highlight=highlight)
 
@@ -138,12 +195,22 @@ class FlowPlayer:
         import ipywidgets as w
 
         last = max(len(self.hops) - 1, 0)
-        self._slider = w.IntSlider(value=0, min=0, max=last, description="hop", continuous_update=True,
-                                   layout=w.Layout(width="420px"))
+        self._slider = w.IntSlider(
+            value=0,
+            min=0,
+            max=last,
+            description="hop",
+            continuous_update=True,
+            layout=w.Layout(width="420px"),
+        )
         self._play = w.Play(value=0, min=0, max=last, interval=1000, description="Play")
         w.jslink((self._play, "value"), (self._slider, "value"))
-        self._speed = w.Dropdown(options=[("0.5×", 2000), ("1×", 1000), ("2×", 500), ("4×", 250)], value=1000,
-                                 description="speed", layout=w.Layout(width="160px"))
+        self._speed = w.Dropdown(
+            options=[("0.5×", 2000), ("1×", 1000), ("2×", 500), ("4×", 250)],
+            value=1000,
+            description="speed",
+            layout=w.Layout(width="160px"),
+        )
         w.link((self._speed, "value"), (self._play, "interval"))
         back, step = w.Button(description="◀ Back"), w.Button(description="Next ▶")
         back.on_click(lambda _: self._move(-1))

@@ -240,15 +240,15 @@ def _pods_sentence(g: Any, namespace: Any, selector: Any) -> str:
     where += f" matching {selector_text(selector)}" if selector else ""
     if not pods:
         return f"no pods{where}."
-    groups: dict[str, list] = {}
+    groups: dict[tuple, list] = {}                  # (STATUS, has a node) -> pods
     for d in pods:
-        groups.setdefault(d["status"], []).append(d)
+        groups.setdefault((d["status"], bool(d["node"])), []).append(d)
     order = {c: i for i, c in enumerate(style.POD_CATEGORIES)}
     parts = []
-    for status, members in sorted(groups.items(), key=lambda kv: (order[style.pod_category(kv[0])],
-                                                                   -len(kv[1]), kv[0])):
-        nodes = sorted({d["node"] for d in members if d["node"]}, key=natural_key)
-        parts.append(f"{len(members)} {status}" + (f" on {_name_list(nodes)}" if nodes else ""))
+    for (status, bound), members in sorted(groups.items(), key=lambda kv: (
+            order[style.pod_category(kv[0][0])], -len(kv[1]), kv[0][0], not kv[0][1])):
+        nodes = sorted({d["node"] for d in members}, key=natural_key)
+        parts.append(f"{len(members)} {status}" + (f" on {_name_list(nodes)}" if bound else ""))
     return f"{plural(len(pods), 'pod')}{where}: " + ", ".join(parts) + "."
 
 
@@ -257,7 +257,8 @@ def _services_sentence(g: Any) -> str:
                       key=lambda d: (d["namespace"], natural_key(d["name"])))
     if not services:
         return ""
-    return "Services: " + ", ".join(f"{d['name']} selects {plural(d['pods'], 'pod')}" for d in services) + "."
+    return "Services: " + ", ".join(f"{d['name']} selects {plural(d['pods'], 'pod')}" if d["selector"]
+                                    else f"{d['name']} has no selector" for d in services) + "."
 
 
 def _name_list(names: list, limit: int = 4) -> str:

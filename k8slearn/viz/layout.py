@@ -5,7 +5,8 @@ controller-manager beside it). Each cluster node is a column, control-plane node
 others by name (``node-2`` before ``node-10``). Pods stack inside their node's column in *slots*:
 a pod keeps its slot while it exists, a new pod takes the first free slot and a deleted pod frees
 its own, so the picture does not jump when pods come and go. Pods without a node wait in a
-"Pending" lane on the right. Collapsed owners and services sit in rows below the nodes. For the
+"Pending" lane on the right. Collapsed owners and services sit in rows below the nodes, each
+service under the middle of the pods it selects. For the
 same reason the columns grow in steps of ``ROW_STEP`` slots and never shrink, and the Pending lane
 stays once it has appeared.
 
@@ -40,7 +41,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Layout", "PENDING", "POD_DX", "SLOT_LIMIT", "layout", "natural_key"]
+__all__ = ["Layout", "PENDING", "POD_DX", "SLOT_LIMIT", "layout", "natural_key", "spread"]
 
 PENDING = "lane/pending"      # the column of pods that have no node (yet)
 SLOT_LIMIT = 12               # above this many pods, a column shows one count badge
@@ -99,20 +100,14 @@ class Layout:
         left = (len(self.columns) - 1) * COLUMN_WIDTH / 2 - width / 2
         centre = left + width / 2
         self._place_control_plane(pos, kinds, centre, max(CONTROL_PLANE_SPREAD, SPREAD_FRACTION * width))
-        for col in self.columns:
-            if col.id != PENDING:
-                pos[col.id] = (col.x, HEADER_Y)
-            for slot, pid in enumerate(self.slots.get(col.id, ())):
-                if pid is None:
-                    continue
-                if col.id in self.summarised:
-                    pos[pid] = (col.x, HEADER_Y - SLOT_HEIGHT * 1.5)
-                else:
-                    pos[pid] = (col.x + POD_DX, HEADER_Y - SLOT_HEIGHT * (slot + FIRST_SLOT))
+        self._place_columns(pos)
         y = self.box_bottom
         for kind in ("owner", "service"):
             members = sorted((n for n, k in kinds.items() if k == kind), key=lambda n: _row_key(graph, n))
-            y = self._place_row(pos, members, left, width, y)
+            if kind == "service" and 0 < len(members) * ROW_SPACING <= width:
+                y = self._place_under_targets(pos, graph, members, left, width, y)
+            else:
+                y = self._place_row(pos, members, left, width, y)
         self.positions = pos
         self.extent = (left - 0.1, left + width + 0.1, y - ROW_GAP * 0.5, ETCD_Y + 0.45)
         return pos
@@ -142,6 +137,19 @@ class Layout:
             self.slots[column] = slots
         return placed
 
+    def _place_columns(self, pos: dict) -> None:
+        """Each node at the top of its column, each pod in its slot (or at its column's badge)."""
+        for col in self.columns:
+            if col.id != PENDING:
+                pos[col.id] = (col.x, HEADER_Y)
+            for slot, pid in enumerate(self.slots.get(col.id, ())):
+                if pid is None:
+                    continue
+                if col.id in self.summarised:
+                    pos[pid] = (col.x, HEADER_Y - SLOT_HEIGHT * 1.5)
+                else:
+                    pos[pid] = (col.x + POD_DX, HEADER_Y - SLOT_HEIGHT * (slot + FIRST_SLOT))
+
     @staticmethod
     def _place_control_plane(pos: dict, kinds: dict, centre: float, spread: float) -> None:
         spots = {"component/etcd": (centre, ETCD_Y), "component/kube-apiserver": (centre, COMPONENT_Y),
@@ -162,6 +170,43 @@ class Layout:
             for i, n in enumerate(row):
                 pos[n] = (left + step * (i + 0.5), y)
         return y
+
+
+    def _place_under_targets(self, pos: dict, graph: nx.DiGraph, members: list, left: float, width: float,
+                             y: float) -> float:
+        """One row of services, each as near as it can be to the middle of what it selects."""
+        y -= ROW_GAP
+        column_x = dict(self.columns)
+        step = width / len(members)
+        wanted = []
+        for i, n in enumerate(members):
+            xs = []
+            for target in graph.successors(n):
+                node = f"node/{graph.nodes[target].get('node')}"
+                if graph.nodes[target].get("kind") == "pod":
+                    xs.append(column_x.get(node, column_x.get(PENDING, 0.0)))
+                elif target in pos:
+                    xs.append(pos[target][0])
+            wanted.append((sum(xs) / len(xs) if xs else left + step * (i + 0.5), i, n))
+        wanted.sort()
+        for (_, _, n), x in zip(wanted, spread([w for w, _, _ in wanted], left + ROW_SPACING / 2,
+                                              left + width - ROW_SPACING / 2, ROW_SPACING)):
+            pos[n] = (x, y)
+        return y
+
+
+def spread(wanted: list, low: float, high: float, gap: float) -> list:
+    """Points as near to ``wanted`` (ascending) as they can be, ``gap`` apart, within [low, high].
+
+    >>> spread([1.0, 1.0, 5.0], 0.0, 4.0, 1.5)
+    [1.0, 2.5, 4.0]
+    """
+    xs: list = []
+    for w in wanted:
+        xs.append(max(w, low, xs[-1] + gap if xs else low))
+    for i in range(len(xs) - 1, -1, -1):
+        xs[i] = min(xs[i], high if i == len(xs) - 1 else xs[i + 1] - gap)
+    return xs
 
 
 def _row_key(graph: nx.DiGraph, n: str) -> tuple:

@@ -34,7 +34,7 @@ from typing import Any, Iterable, Iterator, NamedTuple
 from k8slearn.kubectl.printers import node_roles, node_row, pod_status
 
 __all__ = ["EndpointsInfo", "NodeInfo", "OwnerInfo", "PodInfo", "ServiceInfo", "Snapshot", "as_snapshot",
-           "snapshot"]
+           "snapshot", "unobserved"]
 
 Labels = tuple  # tuple of (key, value) pairs, sorted by key
 
@@ -130,7 +130,7 @@ def snapshot(cluster: Any) -> Snapshot:
     trace (and the panel's log of it) tells only the cluster's story.
     """
     objects = []
-    with _unobserved(cluster):
+    with unobserved(cluster):
         for resource, kind in RESOURCES.items():
             for obj in cluster.api.list(resource):
                 objects.append(obj if obj.get("kind") else {**obj, "kind": kind})
@@ -138,7 +138,7 @@ def snapshot(cluster: Any) -> Snapshot:
 
 
 @contextlib.contextmanager
-def _unobserved(cluster: Any) -> Iterator[None]:
+def unobserved(cluster: Any) -> Iterator[None]:
     """Switch the cluster's trace off while the picture reads (a no-op for cluster-like fakes)."""
     loop = getattr(cluster, "loop", None)
     if loop is None or not hasattr(loop, "tracing"):

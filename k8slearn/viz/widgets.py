@@ -21,25 +21,33 @@ import html
 from typing import Any, Callable
 
 from k8slearn.viz.draw import ClusterFigure, summary
-from k8slearn.viz.snapshot import snapshot
+from k8slearn.viz.snapshot import snapshot, unobserved
 
 __all__ = ["BUTTONS", "ClusterView", "format_step"]
 
 BUTTONS = ("Step", "Run 10 s", "Settle", "Add node", "Stop node", "Start node", "Apply YAML")
 LOG_LINES = 12
+JOIN_STEPS = 200              # "Add node" steps the cluster at most this often, until the Node is registered
 YAML_PLACEHOLDER = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n"
                     "  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n"
                     "        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx")
 
 
 def format_step(step: Any) -> str:
-    """One trace line: ``time  component → action → object``."""
-    return f"{step.time:9.3f}  {step.component} → {step.action} → {step.object}"
+    """One trace line: ``time  component → action → object`` (no arrow to an empty object).
+
+    >>> from k8slearn.sim import Step
+    >>> format_step(Step(1.5, "kube-scheduler", "bind", "pod/default/web", "node-2"))
+    '    1.500  kube-scheduler → bind → pod/default/web'
+    """
+    line = f"{step.time:9.3f}  {step.component} → {step.action}"
+    return f"{line} → {step.object}" if step.object else line
 
 
-def _pre(text: str, colour: str = "#212121") -> str:
+def _pre(text: str, colour: str = "#212121", wrap: bool = True) -> str:
+    space = "pre-wrap" if wrap else "pre;overflow-x:auto"
     return (f"<pre style='margin:0;font-size:12px;line-height:1.35;color:{colour};"
-            f"white-space:pre-wrap'>{html.escape(text)}</pre>")
+            f"white-space:{space}'>{html.escape(text)}</pre>")
 
 
 class ClusterView:
@@ -95,7 +103,7 @@ class ClusterView:
             self.nodes.options = names
             self.nodes.value = keep or (workers[0] if workers else (names[0] if names else None))
         steps = list(self.cluster.trace[-LOG_LINES:])
-        self.log.value = _pre("\n".join(format_step(s) for s in steps) or "(no steps yet)")
+        self.log.value = _pre("\n".join(format_step(s) for s in steps) or "(no steps yet)", wrap=False)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
@@ -134,7 +142,9 @@ class ClusterView:
 
     def _step(self) -> str:
         step = self.cluster.step()
-        return "Nothing left to do." if step is None else "Step: " + format_step(step).strip()
+        if step is None:
+            return "Nothing left to do."
+        return "Step: " + format_step(step).strip() + (f" ({step.detail})" if step.detail else "")
 
     def _run(self) -> str:
         self.cluster.run(seconds=10)
@@ -146,10 +156,20 @@ class ClusterView:
         return f"Settled after {advanced:.1f} simulated seconds: t = {self.cluster.now:.1f} s."
 
     def _add_node(self) -> str:
+        """A new machine joins; step until its kubelet has registered the Node, so it shows at once."""
         name = self.cluster.add_node()
+        for _ in range(JOIN_STEPS):
+            if self._registered(name) or self.cluster.step() is None:
+                break
         self.nodes.options = list(self.cluster.node_names())
         self.nodes.value = name
-        return f"Added node {name}; its kubelet registers it with the API server."
+        if not self._registered(name):
+            return f"Added {name}; its kubelet has not registered the Node yet: press Step or Settle."
+        return f"Added {name}: its kubelet registered the Node with the API server."
+
+    def _registered(self, name: str) -> bool:
+        with unobserved(self.cluster):
+            return any(n["metadata"]["name"] == name for n in self.cluster.api.list("nodes"))
 
     def _chosen_node(self) -> str:
         if not self.nodes.value:

@@ -193,3 +193,43 @@ TYPE_ERRORS = [
 @pytest.mark.parametrize("obj,problem", [t[:2] for t in TYPE_ERRORS], ids=[t[2] for t in TYPE_ERRORS])
 def test_decode_error_reports_values_of_the_wrong_json_type(obj, problem):
     assert decode_error(obj) == problem
+
+
+MORE_TYPE_ERRORS = [
+    ({"apiVersion": "v1", "kind": "Service", "spec": {"ports": [{"port": "80"}]}},
+     "json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32",
+     "a quoted service port"),
+    ({"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"ports": [{"containerPort": "80"}]}]}},
+     "json: cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32",
+     "a quoted container port"),
+    ({"apiVersion": "batch/v1", "kind": "Job", "spec": {"backoffLimit": "6"}},
+     "json: cannot unmarshal string into Go struct field JobSpec.spec.backoffLimit of type int32",
+     "a quoted backoff limit"),
+]
+
+
+@pytest.mark.parametrize("obj,problem", [t[:2] for t in MORE_TYPE_ERRORS], ids=[t[2] for t in MORE_TYPE_ERRORS])
+def test_decode_error_reports_quoted_integers(obj, problem):
+    assert decode_error(obj) == problem
+
+
+def test_a_value_of_the_wrong_type_that_slips_past_decoding_is_one_internal_error_not_a_crash():
+    obj = prepared({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {
+        "containers": [{"name": "c", "image": "x"}],
+        "affinity": {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": "5"}]}}}})
+    [err] = validate(obj)
+    assert err.type == "InternalError" and err.error().startswith(": Internal error: unable to validate the object")
+
+
+BINDINGS = [
+    ({"target": {"kind": "Node", "name": "node-1"}}, [], "a binding to a node is valid"),
+    ({"target": {"name": "node-1"}}, [], "a binding with no target kind is valid"),
+    ({"target": {"kind": "Pod"}}, ['target.kind: Unsupported value: "Pod": supported values: "Node", "<empty>"',
+                                   "target.name: Required value"], "a binding to a pod without a name"),
+]
+
+
+@pytest.mark.parametrize("body,expected", [b[:2] for b in BINDINGS], ids=[b[2] for b in BINDINGS])
+def test_pod_binding_validation(body, expected):
+    binding = {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "web"}, **body}
+    assert messages(binding) == expected

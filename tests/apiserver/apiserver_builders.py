@@ -31,7 +31,8 @@ def pod(name: str = "web", image: str = "nginx:1.27", namespace: str | None = No
 
 def service(name: str = "web", type_: str = "ClusterIP", cluster_ip: str | None = None,
             ports: list | None = None, **spec) -> dict:
-    body = {"type": type_, "selector": {"app": name}, "ports": ports or [{"port": 80, "targetPort": 8080}], **spec}
+    ports = ports or [{"port": 80, "targetPort": 8080}]
+    body = {"type": type_, "selector": {"app": name}, "ports": ports, **spec}
     if cluster_ip is not None:
         body["clusterIP"] = cluster_ip
     return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name}, "spec": body}

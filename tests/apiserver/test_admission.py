@@ -87,8 +87,8 @@ def test_priority_resolves_the_class(class_name, objects, expected):
 def test_a_pod_may_not_bring_its_own_priority_integer(server, api):
     expect_error(server, lambda: api.create(pod("web", priorityClassName="system-node-critical", priority=5)),
                  403, "Forbidden",
-                 'pods "web" is forbidden: the integer value of priority (5) must not be provided in pod spec; '
-                 "priority admission controller computed 2000001000 from the given PriorityClass name")
+                 'pods "web" is forbidden: the integer value of priority (5) must not be provided in pod '
+                 "spec; priority admission controller computed 2000001000 from the given PriorityClass name")
 
 
 def test_a_priority_class_object_is_used_through_the_api(api):

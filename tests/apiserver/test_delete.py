@@ -156,14 +156,16 @@ def test_dry_run_delete_writes_nothing(server, api):
     assert server.store.revision == before
 
 
-NS_PURGE = ('Operation cannot be fulfilled on namespaces "dev": The system is ensuring all content is removed '
-            "from this namespace.  Upon completion, this namespace will automatically be purged by the system.")
+NS_PURGE = ('Operation cannot be fulfilled on namespaces "dev": The system is ensuring all content is '
+            "removed from this namespace.  Upon completion, this namespace will automatically be purged "
+            "by the system.")
 
 
 def test_a_namespace_terminates_then_goes_when_finalized(server, api):
     api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev"}})
     terminating = api.delete("namespaces", "dev")
-    assert terminating["status"]["phase"] == "Terminating" and terminating["spec"]["finalizers"] == ["kubernetes"]
+    assert terminating["status"]["phase"] == "Terminating"
+    assert terminating["spec"]["finalizers"] == ["kubernetes"]
     expect_error(server, lambda: api.delete("namespaces", "dev"), 409, "Conflict", NS_PURGE)
     server.client("kube-controller-manager").finalize_namespace("dev", [])
     assert server.store.get("/registry/namespaces/dev") is None
@@ -193,6 +195,8 @@ DELETE_FAILURES = [
         "an unknown resource is not found",
     ],
 )
-def test_refused_deletes_write_nothing(server, api, resource, name, namespace, options, code, reason, message):
+def test_refused_deletes_write_nothing(server, api, resource, name, namespace, options, code, reason,
+                                      message):
     api.create(configmap("cfg"))
-    expect_error(server, lambda: api.delete(resource, name, namespace or "default", **options), code, reason, message)
+    expect_error(server, lambda: api.delete(resource, name, namespace or "default", **options),
+                 code, reason, message)

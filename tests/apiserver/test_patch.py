@@ -22,14 +22,17 @@ SMP_CASES = [
     (_pod_spec(WEB, LOG), {"spec": {"containers": [{"name": "log", "$patch": "delete"}]}}, "Pod",
      _pod_spec(WEB)),
     (_pod_spec({**WEB, "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]}),
-     {"spec": {"containers": [{"name": "web", "env": [{"name": "B", "value": "20"}, {"name": "C", "value": "3"}]}]}},
+     {"spec": {"containers": [{"name": "web", "env": [{"name": "B", "value": "20"},
+                                                      {"name": "C", "value": "3"}]}]}},
      "Pod",
-     _pod_spec({**WEB, "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "20"}, {"name": "C", "value": "3"}]})),
+     _pod_spec({**WEB, "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "20"},
+                               {"name": "C", "value": "3"}]})),
     (_pod_spec({**WEB, "ports": [{"containerPort": 80, "name": "http"}]}),
      {"spec": {"containers": [{"name": "web", "ports": [{"containerPort": 80, "protocol": "TCP"},
                                                          {"containerPort": 443}]}]}},
      "Pod",
-     _pod_spec({**WEB, "ports": [{"containerPort": 80, "name": "http", "protocol": "TCP"}, {"containerPort": 443}]})),
+     _pod_spec({**WEB, "ports": [{"containerPort": 80, "name": "http", "protocol": "TCP"},
+                                 {"containerPort": 443}]})),
     ({"metadata": {"labels": {"app": "web", "tier": "front"}}},
      {"metadata": {"labels": {"tier": None, "track": "canary"}}}, "Pod",
      {"metadata": {"labels": {"app": "web", "track": "canary"}}}),
@@ -38,7 +41,8 @@ SMP_CASES = [
      {"spec": {"tolerations": [{"key": "b", "operator": "Exists"}]}}),
     ({"metadata": {"finalizers": ["a"]}}, {"metadata": {"finalizers": ["b", "a"]}}, "Pod",
      {"metadata": {"finalizers": ["a", "b"]}}),
-    ({"metadata": {"finalizers": ["a", "b"]}}, {"metadata": {"$deleteFromPrimitiveList/finalizers": ["a"]}}, "Pod",
+    ({"metadata": {"finalizers": ["a", "b"]}},
+     {"metadata": {"$deleteFromPrimitiveList/finalizers": ["a"]}}, "Pod",
      {"metadata": {"finalizers": ["b"]}}),
     ({"spec": {"selector": {"app": "web", "tier": "db"}}},
      {"spec": {"selector": {"$patch": "replace", "app": "api"}}}, "Service",
@@ -49,7 +53,8 @@ SMP_CASES = [
     ({"spec": {"strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%"}}}},
      {"spec": {"strategy": {"$retainKeys": ["type"], "type": "Recreate"}}}, "Deployment",
      {"spec": {"strategy": {"type": "Recreate"}}}),
-    (_pod_spec({**WEB, "args": ["-a", "-b"]}), {"spec": {"containers": [{"name": "web", "args": ["-c"]}]}}, "Pod",
+    (_pod_spec({**WEB, "args": ["-a", "-b"]}),
+     {"spec": {"containers": [{"name": "web", "args": ["-c"]}]}}, "Pod",
      _pod_spec({**WEB, "args": ["-c"]})),
 ]
 
@@ -111,10 +116,12 @@ def test_a_merge_patch_replaces_a_list_that_a_strategic_patch_would_merge():
 
 JSON_PATCH_CASES = [
     ({"foo": "bar"}, [{"op": "add", "path": "/baz", "value": "qux"}], {"foo": "bar", "baz": "qux"}),
-    ({"foo": ["bar", "baz"]}, [{"op": "add", "path": "/foo/1", "value": "qux"}], {"foo": ["bar", "qux", "baz"]}),
+    ({"foo": ["bar", "baz"]}, [{"op": "add", "path": "/foo/1", "value": "qux"}],
+     {"foo": ["bar", "qux", "baz"]}),
     ({"baz": "qux", "foo": "bar"}, [{"op": "remove", "path": "/baz"}], {"foo": "bar"}),
     ({"foo": ["bar", "qux", "baz"]}, [{"op": "remove", "path": "/foo/1"}], {"foo": ["bar", "baz"]}),
-    ({"baz": "qux", "foo": "bar"}, [{"op": "replace", "path": "/baz", "value": "boo"}], {"baz": "boo", "foo": "bar"}),
+    ({"baz": "qux", "foo": "bar"}, [{"op": "replace", "path": "/baz", "value": "boo"}],
+     {"baz": "boo", "foo": "bar"}),
     ({"foo": {"bar": "baz", "waldo": "fred"}, "qux": {"corge": "grault"}},
      [{"op": "move", "from": "/foo/waldo", "path": "/qux/thud"}],
      {"foo": {"bar": "baz"}, "qux": {"corge": "grault", "thud": "fred"}}),
@@ -125,7 +132,8 @@ JSON_PATCH_CASES = [
      {"baz": "qux", "foo": ["a", 2, "c"]}),
     ({"foo": "bar"}, [{"op": "add", "path": "/child", "value": {"grandchild": {}}}],
      {"foo": "bar", "child": {"grandchild": {}}}),
-    ({"foo": ["bar"]}, [{"op": "add", "path": "/foo/-", "value": ["abc", "def"]}], {"foo": ["bar", ["abc", "def"]]}),
+    ({"foo": ["bar"]}, [{"op": "add", "path": "/foo/-", "value": ["abc", "def"]}],
+     {"foo": ["bar", ["abc", "def"]]}),
     ({"/": 9, "~1": 10}, [{"op": "test", "path": "/~01", "value": 10}], {"/": 9, "~1": 10}),
     ({"a": {"b": 1}}, [{"op": "copy", "from": "/a", "path": "/c"}], {"a": {"b": 1}, "c": {"b": 1}}),
 ]
@@ -182,7 +190,8 @@ def test_kubectl_set_image_is_a_strategic_patch_that_bumps_generation(api):
 
 def test_a_label_patch_is_traced_with_its_type(server, api):
     api.create(pod("web", labels={"app": "web"}))
-    patched = api.patch("pods", "web", {"metadata": {"labels": {"app": None, "tier": "db"}}}, patch_type="merge")
+    patch = {"metadata": {"labels": {"app": None, "tier": "db"}}}
+    patched = api.patch("pods", "web", patch, patch_type="merge")
     assert patched["metadata"]["labels"] == {"tier": "db"}
     request = server.loop.trace[-2]
     assert (request.action, request.object, request.detail) == ("patch", "pod/default/web", "merge")

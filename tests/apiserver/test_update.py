@@ -133,6 +133,16 @@ def test_system_metadata_survives_an_update_that_omits_it(api):
         assert updated["metadata"][key] == created["metadata"][key]
 
 
+def _with_restart_policy(obj, policy):
+    obj["spec"]["restartPolicy"] = policy
+    return obj
+
+
+def _with_finalizers(obj, finalizers):
+    obj["metadata"]["finalizers"] = finalizers
+    return obj
+
+
 UPDATE_FAILURES = [
     (lambda s, a: configmap("ghost"), 404, "NotFound", 'configmaps "ghost" not found'),
     (lambda s, a: (a.create(configmap("cfg")),
@@ -141,16 +151,14 @@ UPDATE_FAILURES = [
     (lambda s, a: (a.create(configmap("cfg")),
                    {**configmap("cfg"), "metadata": {"name": "cfg", "uid": "other"}})[1],
      422, "Invalid", 'ConfigMap "cfg" is invalid: metadata.uid: Invalid value: "other": field is immutable'),
-    (lambda s, a: (a.create(pod("web")), {**a.get("pods", "web"),
-                                          "spec": {**a.get("pods", "web")["spec"], "restartPolicy": "Never"}})[1],
+    (lambda s, a: (a.create(pod("web")), _with_restart_policy(a.get("pods", "web"), "Never"))[1],
      422, "Invalid", None),
     (lambda s, a: (a.create(configmap("cfg")), {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {}})[1],
      400, "BadRequest", "resource name may not be empty"),
     (lambda s, a: (a.create(pod("web", finalizers=["example.com/a"])), a.delete("pods", "web"),
-                   {**a.get("pods", "web"), "metadata": {**a.get("pods", "web")["metadata"],
-                                                         "finalizers": ["example.com/a", "example.com/b"]}})[2],
-     422, "Invalid", 'Pod "web" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the '
-                     'object is being deleted, found new finalizers []string{"example.com/b"}'),
+                   _with_finalizers(a.get("pods", "web"), ["example.com/a", "example.com/b"]))[2],
+     422, "Invalid", 'Pod "web" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added '
+                     'if the object is being deleted, found new finalizers []string{"example.com/b"}'),
 ]
 
 
@@ -173,3 +181,29 @@ def test_refused_updates_write_nothing(server, api, make, code, reason, message)
 
 def test_update_status_of_a_missing_object_is_not_found(server, api):
     expect_error(server, lambda: api.update_status(pod("ghost")), 404, "NotFound", 'pods "ghost" not found')
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda api: api.update_status(configmap("cfg")),
+        lambda api: api.patch("configmaps", "cfg", {"status": {"a": "b"}}, subresource="status"),
+        lambda api: api.patch("pods", "web", {"metadata": {"labels": {"a": "b"}}}, subresource="scale"),
+    ],
+    ids=[
+        "a ConfigMap has no status subresource to update",
+        "a ConfigMap has no status subresource to patch",
+        "an unknown subresource is not found",
+    ],
+)
+def test_subresources_that_do_not_exist(server, api, call):
+    api.create(configmap("cfg"))
+    api.create(pod("web"))
+    expect_error(server, lambda: call(api), 404, "NotFound", "the server could not find the requested resource")
+
+
+def test_a_body_that_cannot_be_decoded_is_refused_and_traced(server, api):
+    expect_error(server, lambda: api.update(["not", "an", "object"]), 400, "BadRequest",
+                 "the body of the request was in an unknown format")
+    step = server.loop.trace[-1]
+    assert (step.action, step.detail) == ("update", "400 BadRequest: the body of the request was in an unknown format")

@@ -128,8 +128,9 @@ def test_the_notebook_runs_in_jupyterlab_and_its_widgets_respond(lab, browser, n
         allowed = sum(1 for c in cells if "raises-exception" in c["tags"]
                       for o in c["outputs"] if o.get("output_type") == "error")
         shown = page.evaluate(TRACEBACKS_SHOWN)
-        assert len(shown) == allowed, f"{notebook.name}: error outputs shown in the page:\n" + "\n".join(shown)
-        unrun = [i for i, c in enumerate(cells) if c["type"] == "code" and c["source"].strip() and c["count"] is None]
+        assert len(shown) == allowed, f"{notebook.name}: errors shown in the page:\n" + "\n".join(shown)
+        unrun = [i for i, c in enumerate(cells)
+                 if c["type"] == "code" and c["source"].strip() and c["count"] is None]
         assert not unrun, f"{notebook.name}: cells {unrun} did not run"
 
         live_widgets = sum(WIDGET_MIME in o.get("data", {}) for c in cells for o in c["outputs"])

@@ -103,9 +103,13 @@ class Harness:
         self.settle()
         return self
 
-    def settle(self) -> None:
-        """Deliver pending watch events (informer caches catch up; handlers enqueue keys)."""
-        self.loop.settle()
+    def settle(self, seconds: float = 0.05) -> None:
+        """Deliver pending watch events (informer caches catch up; handlers enqueue keys).
+
+        Runs the loop for a moment only: timers a controller set for later (a progress deadline,
+        a toleration running out) stay pending until the test runs the loop that far.
+        """
+        self.loop.run(seconds)
 
     def sync(self, key: str) -> list[tuple]:
         """Run one sync; return the writes it made (events are in ``self.events``)."""

@@ -1,6 +1,7 @@
 """Regenerate k8slearn/kubectl/flagspec.py from the real kubectl v1.32 binary (run by hand).
 
     .venv/bin/python tests/kubectl/gen_cli_data.py /usr/lib/google-cloud-sdk/bin/kubectl.1.32
+    .venv/bin/python tests/kubectl/gen_cli_data.py /usr/lib/google-cloud-sdk/bin/kubectl.1.32 --help-texts
 
 Reads every command's ``--help`` (the Options section: shorthand, name, default) and
 ``kubectl options`` (global flags), and the command list with its order (which is also the
@@ -71,5 +72,36 @@ def main():
         out.write("COMMAND_FLAGS = " + pprint.pformat(table, width=100) + "\n")
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and not (len(sys.argv) > 2 and sys.argv[2] == "--help-texts"):
     main()
+
+
+def write_help(paths):
+    """Regenerate k8slearn/kubectl/helptext.py: ``--help`` of the commands k8slearn implements."""
+    texts = {}
+    for path in paths:
+        words = path.split()[1:]
+        texts[path] = subprocess.run([KUBECTL, *words, "--help"], capture_output=True, text=True).stdout
+    with open("k8slearn/kubectl/helptext.py", "w") as out:
+        out.write('"""``kubectl <command> --help``: the help texts of kubectl v1.32 for the commands k8slearn runs.\n\n')
+        out.write("Generated from the real binary by tests/kubectl/gen_cli_data.py; do not edit by hand.\n\n")
+        out.write("Upstream: the Long, Example and flag usage strings of staging/src/k8s.io/kubectl/pkg/cmd (v1.32)\n")
+        out.write('"""\n\n')
+        out.write("HELP = {\n")
+        for path, text in texts.items():
+            out.write(f"    {path!r}: {text!r},\n")
+        out.write("}\n\n\n")
+        out.write("def help_for(path: str) -> str:\n")
+        out.write('    """The help text of ``path`` (``"kubectl get"``), or a one-line pointer for the others."""\n')
+        out.write("    if path in HELP:\n        return HELP[path]\n")
+        out.write("    return f\"{path}: see the Kubernetes documentation (help text not included in k8slearn)\\n\"\n")
+
+
+if __name__ == "__main__" and len(sys.argv) > 2 and sys.argv[2] == "--help-texts":
+    sys.path.insert(0, ".")
+    from k8slearn.kubectl.cli import HANDLERS, _load_commands  # noqa: E402
+
+    _load_commands()
+    groups = ["kubectl", "kubectl create", "kubectl create secret", "kubectl create service", "kubectl rollout",
+              "kubectl set", "kubectl config", "kubectl top", "kubectl apply"]
+    write_help(sorted(set(HANDLERS) | set(groups)))

@@ -41,20 +41,27 @@ def test_kubectl_run_gives_a_running_pod_with_an_ip_in_its_nodes_pod_cidr(web):
     assert ipaddress.ip_address(pod["status"]["podIP"]) in ipaddress.ip_network(node["spec"]["podCIDR"])
     assert pod["status"]["hostIP"] == node["status"]["addresses"][0]["address"]
     assert [c["type"] for c in pod["status"]["conditions"] if c["status"] == "True"] == [
-        "PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"]
+        "PodReadyToStartContainers",
+        "Initialized",
+        "Ready",
+        "ContainersReady",
+        "PodScheduled",
+    ]
 
 
 def test_events_are_scheduled_pulling_pulled_created_started_in_order(web):
     cluster, _ = web
     node = cluster.api.get("pods", "web")["spec"]["nodeName"]
-    events = [e for e in cluster.api.list("events", namespace="default")
-              if e["involvedObject"].get("name") == "web"]
+    events = [
+        e for e in cluster.api.list("events", namespace="default") if e["involvedObject"].get("name") == "web"
+    ]
     assert [e["reason"] for e in events] == ["Scheduled", "Pulling", "Pulled", "Created", "Started"]
     messages = [e["message"] for e in events]
     assert messages[0] == f"Successfully assigned default/web to {node}"
     assert messages[1] == 'Pulling image "nginx"'
-    assert messages[2] == ('Successfully pulled image "nginx" in 1.024s (1.024s including waiting). '
-                           "Image size: 72404038 bytes.")
+    assert messages[2] == (
+        'Successfully pulled image "nginx" in 1.024s (1.024s including waiting). Image size: 72404038 bytes.'
+    )
     assert messages[3:] == ["Created container web", "Started container web"]
 
 
@@ -72,8 +79,16 @@ def test_crictl_on_the_node_shows_the_pause_sandbox_and_the_nginx_container(web)
 
 def test_the_trace_goes_apiserver_etcd_scheduler_apiserver_kubelet_runtime_cni_apiserver(web):
     _, steps = web
-    wanted = [("kubectl", "create"), ("etcd", "put"), ("kube-scheduler", "bind"), ("etcd", "put"),
-              ("kubelet", "watch"), ("containerd", "RunPodSandbox"), ("cni", "ADD"), ("kubelet", "update")]
+    wanted = [
+        ("kubectl", "create"),
+        ("etcd", "put"),
+        ("kube-scheduler", "bind"),
+        ("etcd", "put"),
+        ("kubelet", "watch"),
+        ("containerd", "RunPodSandbox"),
+        ("cni", "ADD"),
+        ("kubelet", "update"),
+    ]
     it = iter((s.component.split("/")[0], s.action) for s in steps if "web" in s.object)
     assert all(any(item == want for item in it) for want in wanted)
 
@@ -114,14 +129,17 @@ def test_crash_loop_back_off_restarts_at_once_then_waits_10_20_40_seconds():
     make_pod(cluster, "crash", "busybox", ["sh", "-c", "exit 1"])
     cluster.settle()
     cluster.run(80)
-    starts = [s.time for s in cluster.trace
-              if s.object == "pod/default/crash" and s.action == "StartContainer"]
+    starts = [
+        s.time for s in cluster.trace if s.object == "pod/default/crash" and s.action == "StartContainer"
+    ]
     # each restart also re-pulls busybox:latest (imagePullPolicy Always) and creates the container
-    gaps = [int(b - a) for a, b in zip(starts, starts[1:])]
+    gaps = [int(b - a) for a, b in zip(starts, starts[1:], strict=False)]
     assert gaps == [0, 10, 20, 40]
     assert status_of(cluster, "crash")["containerStatuses"][0]["state"]["waiting"]["message"] == (
         "back-off 1m20s restarting failed container=crash pod=crash_default("
-        + cluster.api.get("pods", "crash")["metadata"]["uid"] + ")")
+        + cluster.api.get("pods", "crash")["metadata"]["uid"]
+        + ")"
+    )
 
 
 def test_a_pod_that_never_fits_stays_pending_without_a_busy_loop():
@@ -134,13 +152,22 @@ def test_a_pod_that_never_fits_stays_pending_without_a_busy_loop():
     assert events.code == 0
     conditions = status_of(cluster, "huge")["conditions"]
     assert conditions[0]["reason"] == "Unschedulable"
-    assert conditions[0]["message"] == ("0/3 nodes are available: 1 node(s) had untolerated taint "
-                                        "{node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu.")
+    assert conditions[0]["message"] == (
+        "0/3 nodes are available: 1 node(s) had untolerated taint "
+        "{node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu."
+    )
 
 
-@pytest.mark.parametrize("moment", [0.01, 0.5, 1.0, 5.0],
-                         ids=["deleted right after binding", "deleted while the sandbox starts",
-                              "deleted while the image is pulled", "deleted while running"])
+@pytest.mark.parametrize(
+    "moment",
+    [0.01, 0.5, 1.0, 5.0],
+    ids=[
+        "deleted right after binding",
+        "deleted while the sandbox starts",
+        "deleted while the image is pulled",
+        "deleted while running",
+    ],
+)
 def test_deleting_a_pod_mid_flight_leaves_no_sandbox_and_no_ip(moment):
     cluster = Cluster(workers=1, seed=0)
     make_pod(cluster, "web", grace=0)
@@ -183,6 +210,9 @@ def test_a_node_that_reboots_recreates_its_pod_sandboxes():
     cluster.settle()
     status = status_of(cluster, "web")
     assert status["phase"] == "Running" and status["containerStatuses"][0]["restartCount"] == 1
-    reasons = [e["reason"] for e in cluster.api.list("events", namespace="default")
-               if e["involvedObject"].get("name") == "web"]
+    reasons = [
+        e["reason"]
+        for e in cluster.api.list("events", namespace="default")
+        if e["involvedObject"].get("name") == "web"
+    ]
     assert "SandboxChanged" in reasons

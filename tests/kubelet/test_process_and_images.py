@@ -13,8 +13,14 @@ from k8slearn.kubelet.process import parse_program
         ([], None, "busybox", [("exit", 0)], False, ""),
         (["sleep", "10"], None, "busybox", [("sleep", 10.0), ("exit", 0)], False, ""),
         (["sh", "-c"], ["echo hi; exit 2"], "busybox", [("print", "hi"), ("exit", 2)], False, ""),
-        (["sh", "-c", "echo start && sleep 3 && false"], None, "busybox",
-         [("print", "start"), ("sleep", 3.0), ("exit", 1)], False, ""),
+        (
+            ["sh", "-c", "echo start && sleep 3 && false"],
+            None,
+            "busybox",
+            [("print", "start"), ("sleep", 3.0), ("exit", 1)],
+            False,
+            "",
+        ),
         (["sh", "-c", "while true; do echo tick; sleep 5; done"], None, "busybox", [], True, ""),
         (["sleep", "infinity"], None, "busybox", [], True, ""),
         (["nginxx"], None, "nginx", [], False, 'exec: "nginxx": executable file not found in $PATH'),
@@ -60,7 +66,10 @@ def test_normalize(image, normalized):
 
 
 def test_uppercase_is_an_invalid_reference_and_unknown_repositories_do_not_exist():
-    assert invalid_reason("Nginx") == "invalid reference format: repository name (library/Nginx) must be lowercase"
+    assert (
+        invalid_reason("Nginx")
+        == "invalid reference format: repository name (library/Nginx) must be lowercase"
+    )
     assert invalid_reason("nginx:1.27") is None
     assert find("nosuchimage") is None
     assert find("nginx").size == find("nginx:1.25").size

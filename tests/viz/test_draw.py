@@ -27,6 +27,8 @@ WORKERS = [node("control-plane", control_plane=True), node("node-1"), node("node
     ([node("node-1"), node("node-2", ready="False"), node("node-3", ready="Unknown", unschedulable=True)], {},
      "3 worker nodes, 1 Ready, node-2 NotReady, node-3 NotReady (no heartbeat) (node-3 cordoned); no pods."),
     ([node("node-1")], {}, "1 worker node, Ready; no pods."),
+    ([node("node-1"), pod("a", "node-1", "Pending"), pod("b", "", "Pending"), pod("c", "node-1", "Pending")], {},
+     "1 worker node, Ready; 3 pods: 2 Pending on node-1, 1 Pending."),
     ([], {}, "No nodes; no pods."),
     (sample_objects(), {"selector": "app=web"},
      "3 worker nodes and 1 control-plane node, all Ready; 3 pods matching app=web: 2 Running on node-1, node-2, "
@@ -40,6 +42,7 @@ WORKERS = [node("control-plane", control_plane=True), node("node-1"), node("node
     "three or more consecutive nodes are written as a range",
     "unready and cordoned nodes are named",
     "a single node is simply Ready",
+    "pending pods already bound to a node are told apart from those still waiting for one",
     "an empty cluster says so",
     "a selector is mentioned and limits the pods counted",
     "a namespace is mentioned and limits pods and services",
@@ -135,7 +138,7 @@ def test_a_crowded_node_gets_a_count_badge_instead_of_dots():
     picture = ClusterFigure()
     picture.update(snap_of(objects))
     badge = picture._columns["node/node-1"][2]
-    assert badge.get_visible() and badge.get_text() == "37 pods:\n35 Running\n2 ContainerCreating"
+    assert badge.get_visible() and badge.get_text() == "37 pods:\n35 Running\n2 Pending"
     assert len(picture._pods.get_offsets()) == 0
 
 

@@ -17,10 +17,20 @@ def journey():
 
 @pytest.mark.parametrize(
     "component, lane",
-    [("kubelet/node-1", "kubelet"), ("containerd/node-2", "container runtime"), ("cni/node-1", "CNI"),
-     ("kube-scheduler", "kube-scheduler"), ("etcd", "etcd")],
-    ids=["a kubelet's steps go to the kubelet lane", "containerd is the container runtime lane",
-         "CNI plugin runs have their own lane", "the scheduler is its own lane", "etcd is its own lane"],
+    [
+        ("kubelet/node-1", "kubelet"),
+        ("containerd/node-2", "container runtime"),
+        ("cni/node-1", "CNI"),
+        ("kube-scheduler", "kube-scheduler"),
+        ("etcd", "etcd"),
+    ],
+    ids=[
+        "a kubelet's steps go to the kubelet lane",
+        "containerd is the container runtime lane",
+        "CNI plugin runs have their own lane",
+        "the scheduler is its own lane",
+        "etcd is its own lane",
+    ],
 )
 def test_lane_of(component, lane):
     assert lane_of(component) == lane
@@ -33,8 +43,17 @@ def test_the_journey_visits_the_components_in_the_order_of_the_pod_creation_flow
         for lane in (hop.source, hop.target):
             if not order or order[-1] != lane:
                 order.append(lane)
-    wanted = ["kubectl", "kube-apiserver", "etcd", "kube-scheduler", "kube-apiserver", "kubelet",
-              "container runtime", "CNI", "kube-apiserver"]
+    wanted = [
+        "kubectl",
+        "kube-apiserver",
+        "etcd",
+        "kube-scheduler",
+        "kube-apiserver",
+        "kubelet",
+        "container runtime",
+        "CNI",
+        "kube-apiserver",
+    ]
     it = iter(order)
     assert all(lane in it for lane in wanted), order
 
@@ -50,8 +69,11 @@ def test_the_binding_hop_names_the_chosen_node(journey):
     node = cluster.api.get("pods", "web")["spec"]["nodeName"]
     bind = next(h for h in hops if h.label == "bind")
     assert f"spec.nodeName={node}" in bind.sentence
-    assert graph_ids(bind, "pod/default/web") == ["component/kube-apiserver", "component/kube-scheduler",
-                                                  "pod/default/web"]
+    assert graph_ids(bind, "pod/default/web") == [
+        "component/kube-apiserver",
+        "component/kube-scheduler",
+        "pod/default/web",
+    ]
 
 
 def test_the_player_steps_and_redraws(journey):

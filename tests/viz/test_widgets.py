@@ -50,10 +50,12 @@ def test_settle_reports_the_time_it_advanced_and_redraws(view):
     assert view.image.value != before
 
 
-def test_add_node_adds_a_column_and_changes_the_picture(view):
+def test_add_node_steps_until_the_new_node_is_registered_and_draws_it(view):
     before = view.image.value
     view.buttons["Add node"].click()
     assert view.cluster.node_names()[-1] == "node-4"
+    assert view.cluster.now == 0.5, "one step: the kubelet's registration"
+    assert "node-4: its kubelet registered the Node" in view.status.value
     assert view.nodes.value == "node-4" and "node-4" in view.nodes.options
     assert "4 worker nodes" in view.alt.value
     assert view.image.value != before

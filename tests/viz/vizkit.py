@@ -46,7 +46,7 @@ def pod(name: str, node_name: str = "", status: str = "Running", labels: dict | 
         container = {"name": "c", "ready": False, "state": {"terminated": {"exitCode": 0 if status == "Succeeded"
                                                                            else 1}}}
     status_obj: dict = {"phase": phase}
-    if node_name or status != "Pending":
+    if status != "Pending":                         # a Pending pod's kubelet has not reported yet
         status_obj["containerStatuses"] = [container]
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta,
             "spec": {"nodeName": node_name, "containers": [{"name": "c", "image": "nginx"}]} if node_name
@@ -118,17 +118,19 @@ class FakeCluster:
         self.api = FakeApi(self.store)
         self.now = 0.0
         self.trace: list = []
+        self.joining: list = []
 
     def _record(self, component: str, action: str, obj: str, detail: str = "") -> Step:
         step = Step(self.now, component, action, obj, detail)
         self.trace.append(step)
         return step
 
-    def node_names(self) -> list:
-        return [n["metadata"]["name"] for n in self.store.get("nodes", [])]
-
     def step(self) -> Step:
         self.now += 0.5
+        if self.joining:
+            name = self.joining.pop(0)
+            self.store["nodes"].append(node(name))
+            return self._record(f"kubelet/{name}", "create", f"node/{name}")
         return self._record("kube-scheduler", "bind", "pod/default/big-job", "node-1")
 
     def run(self, seconds: float = 10) -> None:
@@ -145,10 +147,13 @@ class FakeCluster:
         return 3.0
 
     def add_node(self, name: str | None = None) -> str:
+        """Like the real one: the kubelet starts now and registers its Node on the next step."""
         name = name or f"node-{len(self.node_names())}"
-        self.store["nodes"].append(node(name))
-        self._record("kubelet", "register", f"node/{name}")
+        self.joining.append(name)
         return name
+
+    def node_names(self) -> list:
+        return [n["metadata"]["name"] for n in self.store.get("nodes", [])] + self.joining
 
     def _set_ready(self, name: str, status: str) -> None:
         for n in self.store["nodes"]:

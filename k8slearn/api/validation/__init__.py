@@ -15,18 +15,21 @@ Order of work in the API server, for readers wiring this up: decode (``decode_ch
 default (``defaults.apply_defaults``), run the registry strategy (name generation, the Job
 selector), admission, then ``validate``.
 
+Simplifies: the checks each module lists; decoding covers the common wrong-type mistakes only.
+
 Upstream: pkg/apis/core/validation, pkg/apis/apps/validation, pkg/apis/batch/validation,
 pkg/registry/*/strategy.go (Validate, ValidateUpdate)
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
-from k8slearn.api.field import FieldError
+from k8slearn.api import field
+from k8slearn.api.field import FieldError, Path
 from k8slearn.api.names import name_is_dns_subdomain
-from k8slearn.api.quantity import parse_quantity
 from k8slearn.api.validation import apps, batch, core, misc, pod
+from k8slearn.api.validation.decode import decode_check, decode_error
 from k8slearn.api.validation.common import validate_object_meta, validate_object_meta_update
 
 _CREATE: dict[str, Callable[[dict], list[FieldError]]] = {
@@ -85,7 +88,18 @@ _UPDATE: dict[str, Callable[[dict, dict], list[FieldError]]] = {
 
 
 def validate(obj: dict, old: dict | None = None) -> list[FieldError]:
-    """The field errors for creating ``obj`` (``old`` None) or updating ``old`` to ``obj``."""
+    """The field errors for creating ``obj`` (``old`` None) or updating ``old`` to ``obj``.
+
+    Values of the wrong type should have been refused by ``decode_check``; any that slip
+    through are reported as one internal error instead of raising.
+    """
+    try:
+        return _validate(obj, old)
+    except (TypeError, AttributeError, ValueError, KeyError) as exc:
+        return [field.internal_error(Path(""), f"unable to validate the object: {exc}")]
+
+
+def _validate(obj: dict, old: dict | None) -> list[FieldError]:
     kind = obj.get("kind", "")
     if old is None:
         fn = _CREATE.get(kind)
@@ -94,102 +108,6 @@ def validate(obj: dict, old: dict | None = None) -> list[FieldError]:
     if update:
         return update(obj, old)
     return validate_object_meta_update(obj.get("metadata"), old.get("metadata"))
-
-
-_QUANTITY_MAPS = {"limits", "requests", "overhead", "capacity", "allocatable", "hard", "used"}
-_SPEC_STRUCT = {"Deployment": "DeploymentSpec", "ReplicaSet": "ReplicaSetSpec", "StatefulSet": "StatefulSetSpec"}
-
-
-def decode_check(obj: dict) -> str | None:
-    """The decoder's error for a value of the wrong JSON type or a malformed quantity, or None.
-
-    The API server rejects these with 400 BadRequest before defaulting or validation.
-
-    >>> decode_check({"apiVersion": "v1", "kind": "Pod", "metadata": {"labels": {"version": 1}}})
-    ... # doctest: +ELLIPSIS
-    'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal number into Go struct ...'
-    """
-    problem = decode_error(obj)
-    if problem is None:
-        return None
-    kind = obj.get("kind", "")
-    version = str(obj.get("apiVersion", "")).rpartition("/")[2]
-    return f'{kind} in version "{version}" cannot be handled as a {kind}: {problem}'
-
-
-def decode_error(obj: dict) -> str | None:
-    """The bare decoding problem (kubectl prints it as ``error: unable to decode "f.yaml": <problem>``)."""
-    kind = obj.get("kind", "")
-    if kind == "ConfigMap" and isinstance(obj.get("data"), dict):
-        bad = next((v for v in obj["data"].values() if v is not None and not isinstance(v, str)), None)
-        if bad is not None:
-            return _unmarshal(bad, "ConfigMap", "data", "string")
-    return _first_type_error(obj, "", _SPEC_STRUCT.get(kind, "")) or _first_bad_quantity(obj)
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, (int, float)):
-        return "number"
-    return {str: "string", list: "array", dict: "object"}.get(type(value), "value")
-
-
-def _unmarshal(value: Any, struct: str, path: str, go_type: str) -> str:
-    return f"json: cannot unmarshal {_json_kind(value)} into Go struct field {struct}.{path} of type {go_type}"
-
-
-def _first_type_error(obj: Any, path: str, spec_struct: str) -> str | None:
-    """Strings where Go wants strings (labels, annotations, env values), integers where it wants int32."""
-    if isinstance(obj, list):
-        return next(filter(None, (_first_type_error(v, path, spec_struct) for v in obj)), None)
-    if not isinstance(obj, dict):
-        return None
-    for key, value in obj.items():
-        here = f"{path}.{key}" if path else key
-        if key in ("labels", "annotations") and path.endswith("metadata") and isinstance(value, dict):
-            bad = next((v for v in value.values() if v is not None and not isinstance(v, str)), None)
-            if bad is not None:
-                return _unmarshal(bad, "ObjectMeta", here, "string")
-        elif key == "env" and isinstance(value, list):
-            for var in value:
-                v = var.get("value") if isinstance(var, dict) else None
-                if v is not None and not isinstance(v, str):
-                    return _unmarshal(v, "EnvVar", f"{here}.value", "string")
-        elif key == "containerPort" and not (isinstance(value, int) and not isinstance(value, bool)):
-            return _unmarshal(value, "ContainerPort", here, "int32")
-        elif here == "spec.replicas" and spec_struct and value is not None and not (
-                isinstance(value, int) and not isinstance(value, bool)):
-            return _unmarshal(value, spec_struct, here, "int32")
-        found = _first_type_error(value, here, spec_struct)
-        if found:
-            return found
-    return None
-
-
-def _first_bad_quantity(value: Any, key: str = "") -> str | None:
-    if isinstance(value, dict):
-        if key in _QUANTITY_MAPS:
-            for q in value.values():
-                try:
-                    parse_quantity(q)
-                except ValueError as err:
-                    return str(err)
-        if key == "emptyDir" and value.get("sizeLimit") is not None:
-            try:
-                parse_quantity(value["sizeLimit"])
-            except ValueError as err:
-                return str(err)
-        for k, v in value.items():
-            found = _first_bad_quantity(v, k)
-            if found:
-                return found
-    elif isinstance(value, list):
-        for v in value:
-            found = _first_bad_quantity(v, key)
-            if found:
-                return found
-    return None
 
 
 __all__ = ["validate", "decode_check", "decode_error"]

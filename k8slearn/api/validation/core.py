@@ -30,7 +30,7 @@ from k8slearn.api.validation.common import (
     validate_object_meta_update,
 )
 from k8slearn.api.validation.containers import PROTOCOLS, port_num_or_name
-from k8slearn.api.validation.pod import TAINT_EFFECTS
+from k8slearn.api.validation.scheduling import TAINT_EFFECTS
 
 SPEC = Path("spec")
 MAX_SECRET_SIZE = 1024 * 1024

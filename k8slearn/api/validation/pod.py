@@ -14,7 +14,7 @@ securityContext, sysctl, DNS config, OS or AppArmor/seccomp checks; the diff aft
 update lists changed top-level fields as JSON instead of go-cmp's struct dump.
 
 Upstream: pkg/apis/core/validation/validation.go (ValidatePodSpec, ValidatePodCreate,
-ValidatePodUpdate, ValidatePodTemplateSpec, ValidateTolerations, validateAffinity)
+ValidatePodUpdate, ValidatePodTemplateSpec, ValidatePodBinding)
 """
 
 from __future__ import annotations
@@ -24,22 +24,22 @@ from typing import Any
 
 from k8slearn.api import field
 from k8slearn.api.field import FieldError, Path
-from k8slearn.api.names import (
-    inclusive_range_error, is_dns1123_label, is_qualified_name, is_valid_label_value, name_is_dns_subdomain,
-)
+from k8slearn.api.names import inclusive_range_error, is_dns1123_label, name_is_dns_subdomain
 from k8slearn.api.validation.common import (
-    NO_VALUES_FOR_EXISTS, as_dict, as_list, validate_annotations, validate_label_selector, validate_labels,
-    validate_object_meta, validate_object_meta_update,
+    as_dict, as_list, validate_annotations, validate_labels, validate_object_meta,
+    validate_object_meta_update,
 )
 from k8slearn.api.validation.containers import (
     validate_containers, validate_init_containers, validate_resource_requirements,
+)
+from k8slearn.api.validation.scheduling import (
+    affinity_errors, scheduling_gate_errors, topology_spread_errors, validate_tolerations,
 )
 
 SPEC = Path("spec")
 MAX_INT32 = 2147483647
 RESTART_POLICIES = ["Always", "OnFailure", "Never"]
 DNS_POLICIES = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"]
-TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
 UPDATABLE_POD_SPEC_FIELDS = [
     "`spec.containers[*].image`",
     "`spec.initContainers[*].image`",
@@ -50,11 +50,11 @@ UPDATABLE_POD_SPEC_FIELDS = [
 VOLUME_SOURCES = {  # in upstream's order, with the one field each must set (if checked here)
     "emptyDir": None, "hostPath": "path", "gitRepo": "repository", "gcePersistentDisk": "pdName",
     "awsElasticBlockStore": "volumeID", "secret": "secretName", "nfs": "server", "iscsi": "targetPortal",
-    "glusterfs": "endpoints", "flocker": None, "persistentVolumeClaim": "claimName", "rbd": None, "cinder": None,
-    "cephfs": None, "quobyte": None, "downwardAPI": None, "fc": None, "flexVolume": None, "configMap": "name",
-    "azureFile": None, "vsphereVolume": None, "photonPersistentDisk": None, "portworxVolume": None,
-    "azureDisk": None, "storageos": None, "projected": None, "scaleIO": None, "csi": "driver", "ephemeral": None,
-    "image": None,
+    "glusterfs": "endpoints", "flocker": None, "persistentVolumeClaim": "claimName", "rbd": None,
+    "cinder": None, "cephfs": None, "quobyte": None, "downwardAPI": None, "fc": None, "flexVolume": None,
+    "configMap": "name", "azureFile": None, "vsphereVolume": None, "photonPersistentDisk": None,
+    "portworxVolume": None, "azureDisk": None, "storageos": None, "projected": None, "scaleIO": None,
+    "csi": "driver", "ephemeral": None, "image": None,
 }
 
 
@@ -73,9 +73,10 @@ def validate_pod_spec(spec: Any, path: Path) -> list[FieldError]:
     errs += _one_of(spec.get("restartPolicy") or "", RESTART_POLICIES, path.child("restartPolicy"))
     errs += _one_of(spec.get("dnsPolicy") or "", DNS_POLICIES, path.child("dnsPolicy"))
     errs += validate_labels(spec.get("nodeSelector"), path.child("nodeSelector"))
-    errs += _affinity(spec.get("affinity"), path.child("affinity"))
-    errs += _scheduling_gates(spec.get("schedulingGates"), path.child("schedulingGates"))
-    errs += _topology_spread(spec.get("topologySpreadConstraints"), path.child("topologySpreadConstraints"))
+    errs += affinity_errors(spec.get("affinity"), path.child("affinity"))
+    errs += scheduling_gate_errors(spec.get("schedulingGates"), path.child("schedulingGates"))
+    errs += topology_spread_errors(spec.get("topologySpreadConstraints"),
+                                   path.child("topologySpreadConstraints"))
     for key in ("serviceAccountName", "nodeName"):
         if spec.get(key):
             errs += [field.invalid(path.child(key), spec[key], m) for m in name_is_dns_subdomain(spec[key])]
@@ -145,155 +146,6 @@ def _host_network_ports(spec: dict, path: Path) -> list[FieldError]:
             if host and host != cport:
                 hp = path.child("containers").index(i).child("ports").index(j).child("hostPort")
                 errs.append(field.invalid(hp, host, "must match `containerPort` when `hostNetwork` is true"))
-    return errs
-
-
-def validate_tolerations(tolerations: Any, path: Path) -> list[FieldError]:
-    errs = []
-    for i, t in enumerate(as_list(tolerations)):
-        t, p = as_dict(t), path.index(i)
-        key, op = t.get("key", ""), t.get("operator", "")
-        value, effect = t.get("value", ""), t.get("effect", "")
-        if key:
-            errs += [field.invalid(p.child("key"), key, m) for m in is_qualified_name(key)]
-        if not key and op != "Exists":
-            errs.append(field.invalid(p.child("operator"), op,
-                                      'operator must be Exists when `key` is empty, which means '
-                                      '"match all values and all keys"'))
-        if t.get("tolerationSeconds") is not None and effect != "NoExecute":
-            errs.append(field.invalid(p.child("effect"), effect,
-                                      "effect must be 'NoExecute' when `tolerationSeconds` is set"))
-        if op in ("Equal", ""):
-            msgs = is_valid_label_value(str(value))
-            if msgs:
-                errs.append(field.invalid(p.child("operator"), value, ";".join(msgs)))
-        elif op == "Exists":
-            if value:
-                errs.append(field.invalid(p.child("operator"), value,
-                                          "value must be empty when `operator` is 'Exists'"))
-        else:
-            errs.append(field.not_supported(p.child("operator"), op, ["Equal", "Exists"]))
-        if effect and effect not in TAINT_EFFECTS:
-            errs.append(field.not_supported(p.child("effect"), effect, TAINT_EFFECTS))
-    return errs
-
-
-def _affinity(affinity: Any, path: Path) -> list[FieldError]:
-    affinity = as_dict(affinity)
-    errs = []
-    node = affinity.get("nodeAffinity")
-    if node is not None:
-        node, np_ = as_dict(node), path.child("nodeAffinity")
-        required = node.get("requiredDuringSchedulingIgnoredDuringExecution")
-        if required is not None:
-            terms_path = np_.child("requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")
-            terms = as_list(as_dict(required).get("nodeSelectorTerms"))
-            if not terms:
-                errs.append(field.required(terms_path, "must have at least one node selector term"))
-            for i, term in enumerate(terms):
-                errs += _node_selector_term(term, terms_path.index(i))
-        for i, pref in enumerate(as_list(node.get("preferredDuringSchedulingIgnoredDuringExecution"))):
-            pp = np_.child("preferredDuringSchedulingIgnoredDuringExecution").index(i)
-            weight = as_dict(pref).get("weight", 0)
-            if not 1 <= weight <= 100:
-                errs.append(field.invalid(pp.child("weight"), weight, "must be in the range 1-100"))
-            errs += _node_selector_term(as_dict(pref).get("preference"), pp.child("preference"))
-    for kind in ("podAffinity", "podAntiAffinity"):
-        pod = affinity.get(kind)
-        if pod is None:
-            continue
-        pod, kp = as_dict(pod), path.child(kind)
-        for i, term in enumerate(as_list(pod.get("requiredDuringSchedulingIgnoredDuringExecution"))):
-            errs += _pod_affinity_term(term,
-                                       kp.child("requiredDuringSchedulingIgnoredDuringExecution").index(i))
-        for i, w in enumerate(as_list(pod.get("preferredDuringSchedulingIgnoredDuringExecution"))):
-            wp = kp.child("preferredDuringSchedulingIgnoredDuringExecution").index(i)
-            weight = as_dict(w).get("weight", 0)
-            if not 1 <= weight <= 100:
-                errs.append(field.invalid(wp.child("weight"), weight, "must be in the range 1-100"))
-            errs += _pod_affinity_term(as_dict(w).get("podAffinityTerm"), wp.child("podAffinityTerm"))
-    return errs
-
-
-def _node_selector_term(term: Any, path: Path) -> list[FieldError]:
-    errs = []
-    for j, req in enumerate(as_list(as_dict(term).get("matchExpressions"))):
-        req, p = as_dict(req), path.child("matchExpressions").index(j)
-        op, values = req.get("operator", ""), as_list(req.get("values"))
-        if op in ("In", "NotIn"):
-            if not values:
-                errs.append(field.required(p.child("values"),
-                                           "must be specified when `operator` is 'In' or 'NotIn'"))
-        elif op in ("Exists", "DoesNotExist"):
-            if values:
-                errs.append(field.forbidden(p.child("values"), NO_VALUES_FOR_EXISTS))
-        elif op in ("Gt", "Lt"):
-            if len(values) != 1:
-                errs.append(field.required(p.child("values"),
-                                           "must be specified single value when `operator` is 'Lt' or 'Gt'"))
-        else:
-            errs.append(field.invalid(p.child("operator"), op, "not a valid selector operator"))
-        errs += [field.invalid(p.child("key"), req.get("key", ""),
-                               m) for m in is_qualified_name(req.get("key", ""))]
-    for j, req in enumerate(as_list(as_dict(term).get("matchFields"))):
-        req, p = as_dict(req), path.child("matchFields").index(j)
-        if req.get("operator") in ("In", "NotIn"):
-            if len(as_list(req.get("values"))) != 1:
-                errs.append(field.required(p.child("values"), "must be only one value when `operator` is "
-                                                              "'In' or 'NotIn' for node field selector"))
-        else:
-            errs.append(field.invalid(p.child("operator"), req.get("operator", ""),
-                                      "not a valid selector operator"))
-        if req.get("key") != "metadata.name":
-            errs.append(field.invalid(p.child("key"), req.get("key", ""), "not a valid field selector key"))
-        else:
-            for i, v in enumerate(as_list(req.get("values"))):
-                errs += [field.invalid(p.child("values").index(i), v,
-                                       m) for m in name_is_dns_subdomain(str(v))]
-    return errs
-
-
-def _pod_affinity_term(term: Any, path: Path) -> list[FieldError]:
-    term = as_dict(term)
-    errs = validate_label_selector(term.get("labelSelector"), path.child("labelSelector"))
-    errs += validate_label_selector(term.get("namespaceSelector"), path.child("namespaceSelector"))
-    for ns in as_list(term.get("namespaces")):
-        errs += [field.invalid(path.child("namespace"), ns, m) for m in is_dns1123_label(str(ns))]
-    key = term.get("topologyKey", "")
-    if not key:
-        errs.append(field.required(path.child("topologyKey"), "can not be empty"))
-    return errs + [field.invalid(path.child("topologyKey"), key, m) for m in is_qualified_name(key)]
-
-
-def _scheduling_gates(gates: Any, path: Path) -> list[FieldError]:
-    errs, seen = [], set()
-    for i, gate in enumerate(as_list(gates)):
-        name = as_dict(gate).get("name", "")
-        errs += [field.invalid(path.index(i), name, m) for m in is_qualified_name(name)]
-        if name in seen:
-            errs.append(field.duplicate(path.index(i), name))
-        seen.add(name)
-    return errs
-
-
-def _topology_spread(constraints: Any, path: Path) -> list[FieldError]:
-    constraints = [as_dict(c) for c in as_list(constraints)]
-    errs = []
-    for i, c in enumerate(constraints):
-        p = path.index(i)
-        if c.get("maxSkew", 0) <= 0:
-            errs.append(field.invalid(p.child("maxSkew"), c.get("maxSkew", 0), "must be greater than zero"))
-        if not c.get("topologyKey"):
-            errs.append(field.required(p.child("topologyKey"), "can not be empty"))
-        action = c.get("whenUnsatisfiable", "")
-        if action not in ("DoNotSchedule", "ScheduleAnyway"):
-            errs.append(field.not_supported(p.child("whenUnsatisfiable"), action,
-                                            ["DoNotSchedule", "ScheduleAnyway"]))
-        for later in constraints[i + 1:]:
-            if (later.get("topologyKey"), later.get("whenUnsatisfiable")) == (c.get("topologyKey"), action):
-                errs.append(field.duplicate(p.child("{topologyKey, whenUnsatisfiable}"),
-                                            f"{{{c.get('topologyKey', '')}, {action}}}"))
-                break
     return errs
 
 

@@ -54,14 +54,19 @@ def host_local(host: Host, config: dict, command: str, container_id: str, ifname
             host.write_file(f"{folder}/{ip}", owner)
             host.write_file(f"{folder}/last_reserved_ip.0", ip)
             return _ipam_result(ip, subnet, gateway)
-    raise CNIError(INTERNAL, "failed to allocate for range 0",
-                   f"no IP addresses available in range set: {candidates[0]}-{candidates[-1]}")
+    raise CNIError(
+        INTERNAL,
+        "failed to allocate for range 0",
+        f"no IP addresses available in range set: {candidates[0]}-{candidates[-1]}",
+    )
 
 
 def _ipam_result(ip: str, subnet, gateway) -> dict:
-    return {"cniVersion": CNI_VERSION,
-            "ips": [{"address": f"{ip}/{subnet.prefixlen}", "gateway": str(gateway)}],
-            "routes": [{"dst": "0.0.0.0/0"}]}
+    return {
+        "cniVersion": CNI_VERSION,
+        "ips": [{"address": f"{ip}/{subnet.prefixlen}", "gateway": str(gateway)}],
+        "routes": [{"dst": "0.0.0.0/0"}],
+    }
 
 
 # -- bridge -------------------------------------------------------------------------------------
@@ -82,16 +87,29 @@ def bridge(host: Host, config: dict, command: str, container_id: str, netns: str
     gateway = ipam["ips"][0]["gateway"]
     prefix = ipam["ips"][0]["address"].split("/")[1]
     if name not in host.interfaces:
-        host.interfaces[name] = {"mac": host.mac(name), "addresses": [f"{gateway}/{prefix}"], "type": "bridge"}
-    host.interfaces[veth] = {"mac": host.mac(veth), "master": name, "type": "veth", "peer": f"{netns}:{ifname}"}
+        host.interfaces[name] = {
+            "mac": host.mac(name),
+            "addresses": [f"{gateway}/{prefix}"],
+            "type": "bridge",
+        }
+    host.interfaces[veth] = {
+        "mac": host.mac(veth),
+        "master": name,
+        "type": "veth",
+        "peer": f"{netns}:{ifname}",
+    }
     pod_if = {"mac": host.mac(container_id), "addresses": [ipam["ips"][0]["address"]], "type": "veth"}
-    host.netns[netns] = {"interfaces": {"lo": {"addresses": ["127.0.0.1/8"]}, ifname: pod_if},
-                         "routes": [{"dst": "0.0.0.0/0", "gw": gateway}]}
+    host.netns[netns] = {
+        "interfaces": {"lo": {"addresses": ["127.0.0.1/8"]}, ifname: pod_if},
+        "routes": [{"dst": "0.0.0.0/0", "gw": gateway}],
+    }
     return {
         "cniVersion": CNI_VERSION,
-        "interfaces": [{"name": name, "mac": host.interfaces[name]["mac"]},
-                       {"name": veth, "mac": host.interfaces[veth]["mac"]},
-                       {"name": ifname, "mac": pod_if["mac"], "sandbox": netns}],
+        "interfaces": [
+            {"name": name, "mac": host.interfaces[name]["mac"]},
+            {"name": veth, "mac": host.interfaces[veth]["mac"]},
+            {"name": ifname, "mac": pod_if["mac"], "sandbox": netns},
+        ],
         "ips": [{**ipam["ips"][0], "interface": 2}],
         "routes": [{"dst": "0.0.0.0/0", "gw": gateway}],
         "dns": {},

@@ -52,9 +52,9 @@ class Host:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.interfaces: dict[str, dict] = {}   # name -> {"mac", "addresses", "netns", "master"}
-        self.files: dict[str, str] = {}          # path -> content (host-local IPAM state lives here)
-        self.netns: dict[str, dict] = {}         # netns path -> {"interfaces": {...}, "routes": [...]}
+        self.interfaces: dict[str, dict] = {}  # name -> {"mac", "addresses", "netns", "master"}
+        self.files: dict[str, str] = {}  # path -> content (host-local IPAM state lives here)
+        self.netns: dict[str, dict] = {}  # netns path -> {"interfaces": {...}, "routes": [...]}
 
     def write_file(self, path: str, content: str) -> None:
         self.files[path] = content
@@ -68,9 +68,9 @@ class Host:
 
 def hash_text(text: str) -> int:
     """A deterministic hash (Python's str hash is salted per process)."""
-    value = 0xcbf29ce484222325
+    value = 0xCBF29CE484222325
     for byte in text.encode():
-        value = ((value ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
     return value
 
 
@@ -80,17 +80,26 @@ def node_network_config(pod_cidr: str) -> dict:
         "cniVersion": "1.0.0",
         "name": "containerd-net",
         "plugins": [
-            {"type": "bridge", "bridge": "cni0", "isGateway": True, "ipMasq": True,
-             "promiscMode": True,
-             "ipam": {"type": "host-local", "ranges": [[{"subnet": pod_cidr}]],
-                      "routes": [{"dst": "0.0.0.0/0"}]}},
+            {
+                "type": "bridge",
+                "bridge": "cni0",
+                "isGateway": True,
+                "ipMasq": True,
+                "promiscMode": True,
+                "ipam": {
+                    "type": "host-local",
+                    "ranges": [[{"subnet": pod_cidr}]],
+                    "routes": [{"dst": "0.0.0.0/0"}],
+                },
+            },
             {"type": "portmap", "capabilities": {"portMappings": True}},
         ],
     }
 
 
-def invoke(host: Host, conflist: dict, command: str, container_id: str, netns: str,
-           ifname: str = "eth0") -> dict:
+def invoke(
+    host: Host, conflist: dict, command: str, container_id: str, netns: str, ifname: str = "eth0"
+) -> dict:
     """Run every plugin of the conflist for ``command`` (DEL runs them in reverse), as libcni does."""
     from k8slearn.network.cni import plugins
 
@@ -103,8 +112,11 @@ def invoke(host: Host, conflist: dict, command: str, container_id: str, netns: s
     for plugin in chain:
         run = plugins.PLUGINS.get(plugin["type"])
         if run is None:
-            raise CNIError(INVALID_CONFIG, "Invalid Configuration",
-                           f"failed to find plugin {plugin['type']!r} in path [/opt/cni/bin]")
+            raise CNIError(
+                INVALID_CONFIG,
+                "Invalid Configuration",
+                f"failed to find plugin {plugin['type']!r} in path [/opt/cni/bin]",
+            )
         config = {"cniVersion": conflist["cniVersion"], "name": conflist["name"], **plugin}
         if previous:
             config["prevResult"] = previous

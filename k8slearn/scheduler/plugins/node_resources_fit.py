@@ -99,20 +99,16 @@ def resource_allocatable_request(node_info: NodeInfo, resource: str, pod_request
 
 
 def least_allocated_cpu_memory(node_info: NodeInfo, requests: list) -> int:
-    """The default score (LeastAllocated over cpu and memory), spelled out: it runs for every
+    """The default score (LeastAllocated over cpu and memory) spelled out, because it runs for every
     feasible node of every pod. Same result as the general loop in ``NodeResourcesFit.score``."""
     (_, cpu_weight, cpu_request), (_, memory_weight, memory_request) = requests
-    allocatable = node_info.allocatable
+    allocatable, requested = node_info.allocatable, node_info.non_zero_requested
     node_score = weight_sum = 0
-    capacity = allocatable.milli_cpu
-    if capacity:
-        requested = node_info.non_zero_requested.milli_cpu + cpu_request
-        node_score += (capacity - requested) * MAX_NODE_SCORE // capacity * cpu_weight if requested <= capacity else 0
+    if allocatable.milli_cpu:
+        node_score += least_requested_score(requested.milli_cpu + cpu_request, allocatable.milli_cpu) * cpu_weight
         weight_sum += cpu_weight
-    capacity = allocatable.memory
-    if capacity:
-        requested = node_info.non_zero_requested.memory + memory_request
-        node_score += (capacity - requested) * MAX_NODE_SCORE // capacity * memory_weight if requested <= capacity else 0
+    if allocatable.memory:
+        node_score += least_requested_score(requested.memory + memory_request, allocatable.memory) * memory_weight
         weight_sum += memory_weight
     return node_score // weight_sum if weight_sum else 0
 
@@ -128,6 +124,7 @@ class NodeResourcesFit:
         self.resources = tuple(resources)
         self.scorer = {LEAST_ALLOCATED: least_requested_score, MOST_ALLOCATED: most_requested_score}[
             scoring_strategy]
+        self.default_scoring = scoring_strategy == LEAST_ALLOCATED and [r for r, _ in resources] == [CPU, MEMORY]
 
     def pre_filter(self, state: CycleState, pod: dict) -> Status:
         state[PRE_FILTER_STATE_KEY] = pod_requests(pod)
@@ -149,9 +146,11 @@ class NodeResourcesFit:
         return SUCCESS
 
     def score(self, state: CycleState, pod: dict, node_info: NodeInfo) -> int:
-        requests = state.get(PRE_SCORE_STATE_KEY) or self.pod_resource_requests(pod)
-        if self.scorer is least_requested_score and len(requests) == 2 and \
-                requests[0][0] == CPU and requests[1][0] == MEMORY:
+        try:
+            requests = state[PRE_SCORE_STATE_KEY]
+        except KeyError:  # called without PreScore (a notebook, a test): compute it here
+            requests = self.pod_resource_requests(pod)
+        if self.default_scoring:
             return least_allocated_cpu_memory(node_info, requests)  # the default, for every node
         node_score = weight_sum = 0
         for resource, weight, pod_request in requests:

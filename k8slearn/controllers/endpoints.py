@@ -1,0 +1,244 @@
+"""The Endpoints controller: for each Service with a selector, the list of pod IPs behind it.
+
+The Endpoints object has the Service's name. Its ``subsets`` group addresses by the ports they
+serve; a ready pod goes in ``addresses``, a running but not-ready one in ``notReadyAddresses``
+(kube-proxy sends traffic only to the first). A named ``targetPort`` ("http") is looked up in
+each pod's container ports, so pods may even use different numbers for it:
+
+>>> pod = {"spec": {"containers": [{"ports": [{"name": "http", "containerPort": 8080}]}]}}
+>>> find_port(pod, {"port": 80, "targetPort": "http", "protocol": "TCP"}), find_port(pod, {"port": 80, "targetPort": 9090})
+(8080, 9090)
+
+A Service without a selector (such as ``kubernetes``) is left alone: whoever created it manages
+its Endpoints.
+
+Simplified: IPv4 only; no 1000-address truncation; ``last-change-trigger-time`` is the latest
+change among the Service and its pods (upstream: the oldest change since the last sync); subsets
+are ordered by address instead of by hash.
+
+Upstream: pkg/controller/endpoint/endpoints_controller.go, pkg/api/v1/endpoints/util.go (RepackSubsets),
+staging/src/k8s.io/endpointslice/util/controller_utils.go (ShouldPodBeInEndpoints)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k8slearn.api.errors import ApiError
+from k8slearn.api.labels import selector_from_set
+from k8slearn.api.meta import parse_timestamp, thaw, timestamp
+from k8slearn.client.cache import split_key
+from k8slearn.controllers.base import Controller
+from k8slearn.controllers.controller_utils import get_pod_condition, is_pod_ready
+
+LAST_CHANGE_TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
+HEADLESS_LABEL = "service.kubernetes.io/headless"
+
+
+def find_port(pod: dict, service_port: dict) -> int | None:
+    """FindPort: the container port a Service port's targetPort names (or the number itself)."""
+    target = service_port.get("targetPort", service_port.get("port"))
+    if isinstance(target, int):
+        return target
+    if isinstance(target, str) and target.isdigit():
+        return int(target)
+    protocol = service_port.get("protocol") or "TCP"
+    for container in pod["spec"].get("containers") or ():
+        for port in container.get("ports") or ():
+            if port.get("name") == target and (port.get("protocol") or "TCP") == protocol:
+                return port["containerPort"]
+    return None
+
+
+def should_pod_be_in_endpoints(pod: dict, include_terminating: bool) -> bool:
+    """Not finished, has an IP, and (unless asked) not being deleted."""
+    status = pod.get("status") or {}
+    if status.get("phase") in ("Succeeded", "Failed"):
+        return False
+    if not status.get("podIP") and not status.get("podIPs"):
+        return False
+    return include_terminating or not pod["metadata"].get("deletionTimestamp")
+
+
+def has_selector(service: dict) -> bool:
+    spec = service.get("spec") or {}
+    return spec.get("type") != "ExternalName" and spec.get("selector") is not None
+
+
+def service_pods(pod_informer: Any, service: dict) -> list[dict]:
+    selector = selector_from_set(service["spec"]["selector"])
+    return [p for p in pod_informer.lister.list(service["metadata"]["namespace"])
+            if selector.matches(p["metadata"].get("labels"))]
+
+
+def pod_change_time(pod: dict) -> float:
+    ready = get_pod_condition(pod, "Ready")
+    stamp = (ready or {}).get("lastTransitionTime") or pod["metadata"].get("creationTimestamp")
+    return parse_timestamp(stamp) if stamp else 0.0
+
+
+def trigger_time(service: dict, pods: list[dict]) -> str:
+    times = [parse_timestamp(service["metadata"]["creationTimestamp"])] if service["metadata"].get(
+        "creationTimestamp") else []
+    times += [pod_change_time(p) for p in pods]
+    return timestamp(max(times)) if times else ""
+
+
+def pod_address(pod: dict) -> dict:
+    address = {"ip": pod["status"].get("podIP") or pod["status"]["podIPs"][0]["ip"]}
+    if pod["spec"].get("nodeName"):
+        address["nodeName"] = pod["spec"]["nodeName"]
+    address["targetRef"] = {"kind": "Pod", "namespace": pod["metadata"]["namespace"],
+                            "name": pod["metadata"]["name"], "uid": pod["metadata"]["uid"]}
+    return address
+
+
+def endpoint_port(service_port: dict, number: int) -> dict:
+    port = {"port": number, "protocol": service_port.get("protocol") or "TCP"}
+    if service_port.get("name"):
+        port = {"name": service_port["name"], **port}
+    if service_port.get("appProtocol"):
+        port["appProtocol"] = service_port["appProtocol"]
+    return port
+
+
+def _addr_key(address: dict) -> tuple:
+    return (tuple(int(x) for x in address["ip"].split(".")) if address["ip"].count(".") == 3 else (address["ip"],),
+            (address.get("targetRef") or {}).get("uid", ""))
+
+
+def repack_subsets(entries: list[tuple[dict, dict | None, bool]]) -> list[dict]:
+    """RepackSubsets: one subset per distinct set of addresses, holding every port they share.
+
+    ``entries`` are (address, port or None, ready); not ready wins over ready for the same pair.
+    """
+    addresses: dict[tuple, dict] = {}
+    by_port: dict[tuple, dict[tuple, bool]] = {}
+    for address, port, ready in entries:
+        key = _addr_key(address)
+        addresses.setdefault(key, address)
+        port_key = tuple(sorted(port.items())) if port else (("port", -1),)
+        ready_map = by_port.setdefault(port_key, {})
+        if ready_map.get(key, True):
+            ready_map[key] = ready
+    groups: dict[tuple, list[tuple]] = {}
+    for port_key, ready_map in by_port.items():
+        groups.setdefault(tuple(sorted(ready_map.items())), []).append(port_key)
+    subsets = []
+    for members, port_keys in groups.items():
+        subset: dict = {}
+        ready = [addresses[k] for k, r in members if r]
+        not_ready = [addresses[k] for k, r in members if not r]
+        if ready:
+            subset["addresses"] = ready
+        if not_ready:
+            subset["notReadyAddresses"] = not_ready
+        ports = sorted((dict(p) for p in port_keys if p != (("port", -1),)),
+                       key=lambda p: (p.get("name", ""), p["port"], p["protocol"]))
+        if ports:
+            subset["ports"] = ports
+        subsets.append(subset)
+    subsets.sort(key=lambda s: [_addr_key(a) for a in s.get("addresses", []) + s.get("notReadyAddresses", [])])
+    return subsets
+
+
+class ServicePodsMixin:
+    """Handlers shared by the Endpoints and EndpointSlice controllers: pods map to their Services."""
+
+    service_informer: Any
+    pod_informer: Any
+
+    def _register(self: Any) -> None:
+        self.service_informer.add_event_handler(on_add=self.enqueue, on_update=lambda o, c: self.enqueue(c),
+                                                on_delete=self.enqueue)
+        self.pod_informer.add_event_handler(on_add=self._pod_changed, on_update=self._pod_updated,
+                                            on_delete=self._pod_changed)
+
+    def services_for(self, pod: dict) -> list[dict]:
+        labels = pod["metadata"].get("labels") or {}
+        return [s for s in self.service_informer.lister.list(pod["metadata"]["namespace"])
+                if has_selector(s) and selector_from_set(s["spec"]["selector"]).matches(labels)]
+
+    def _pod_changed(self: Any, pod: dict) -> None:
+        for service in self.services_for(pod):
+            self.enqueue(service)
+
+    def _pod_updated(self: Any, old: dict, cur: dict) -> None:
+        if _endpoint_view(old) == _endpoint_view(cur):
+            return
+        seen = set()
+        for service in self.services_for(cur) + self.services_for(old):
+            if service["metadata"]["name"] not in seen:
+                seen.add(service["metadata"]["name"])
+                self.enqueue(service)
+
+
+def _endpoint_view(pod: dict) -> tuple:
+    """What of a pod matters to endpoints (podEndpointsChanged)."""
+    status = pod.get("status") or {}
+    return (pod["metadata"].get("labels"), pod["metadata"].get("deletionTimestamp"), status.get("podIP"),
+            status.get("phase"), is_pod_ready(pod), pod["spec"].get("nodeName"), pod["spec"].get("hostname"))
+
+
+class EndpointsController(ServicePodsMixin, Controller):
+    """Keeps an Endpoints object per selector Service in step with its pods."""
+
+    name = "endpoint-controller"
+
+    def __init__(self, loop: Any, client: Any, informers: Any = None) -> None:
+        super().__init__(loop, client, informers)
+        self.service_informer = self.informers.informer("services")
+        self.pod_informer = self.informers.informer("pods")
+        self.endpoints_informer = self.informers.informer("endpoints")
+        self._register()
+        self.endpoints_informer.add_event_handler(on_delete=self.enqueue)
+
+    def sync(self, key: str) -> None:
+        """syncService: compute the subsets; create, update or delete the Endpoints object."""
+        namespace, name = split_key(key)
+        service = self.service_informer.lister.get(name, namespace)
+        if service is None:
+            try:
+                self.client.delete("endpoints", name, namespace)
+            except ApiError as err:
+                if err.code != 404:
+                    raise
+            return
+        if not has_selector(service):
+            return
+        publish = bool(service["spec"].get("publishNotReadyAddresses"))
+        pods = [p for p in service_pods(self.pod_informer, service) if should_pod_be_in_endpoints(p, publish)]
+        entries = []
+        for pod in pods:
+            address = pod_address(pod)
+            ready = publish or is_pod_ready(pod)
+            if not service["spec"].get("ports"):
+                if service["spec"].get("clusterIP") == "None":
+                    entries.append((address, None, ready))
+                continue
+            for service_port in service["spec"]["ports"]:
+                number = find_port(pod, service_port)
+                if number is not None:
+                    entries.append((address, endpoint_port(service_port, number), ready))
+        subsets = repack_subsets(entries)
+        current = self.endpoints_informer.lister.get(name, namespace)
+        labels = dict(service["metadata"].get("labels") or {})
+        if service["spec"].get("clusterIP") == "None":
+            labels[HEADLESS_LABEL] = ""
+        if current is not None and thaw(current.get("subsets") or []) == subsets and \
+                dict(current["metadata"].get("labels") or {}) == labels:
+            return
+        endpoints = thaw(current) if current is not None else {
+            "apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": name, "namespace": namespace}}
+        endpoints["subsets"] = subsets
+        if not subsets:
+            endpoints.pop("subsets")
+        endpoints["metadata"]["labels"] = labels
+        if not labels:
+            endpoints["metadata"].pop("labels")
+        annotations = endpoints["metadata"].setdefault("annotations", {})
+        annotations[LAST_CHANGE_TRIGGER_TIME] = trigger_time(service, pods)
+        if current is None:
+            self.client.create(endpoints)
+        else:
+            self.client.update(endpoints)

@@ -1,0 +1,164 @@
+"""The pods-and-labels chapter's helpers: what the containers of one pod share on its node, and
+small pieces for the selector exercises.
+
+A pod is one sandbox plus its containers. containerd starts the sandbox's *pause* container
+first; CNI puts ``eth0`` with the pod IP into the sandbox's network namespace, and every app
+container of the pod is created *inside* that namespace. :func:`pod_network` shows this as
+``crictl inspectp`` / ``crictl inspect`` would (which sandbox, which namespace, which IP), and
+:func:`ip_addr` lists the interfaces of that namespace the way ``ip -brief address`` does.
+
+>>> split_requirements("app=web, env in (prod, staging),!canary")
+['app=web', 'env in (prod, staging)', '!canary']
+>>> split_requirements("")
+[]
+
+Simplified: IPv4 only; ``eth0`` is shown without its ``@ifN`` peer index; the pause container
+only holds the network namespace here (real pods also share IPC and UTS namespaces, and the PID
+namespace with ``shareProcessNamespace: true``).
+
+Upstream: k8s.io/cri-api/pkg/apis/runtime/v1/api.proto (PodSandboxStatus, ContainerStatus),
+kubernetes-sigs/cri-tools cmd/crictl (inspect, inspectp), kubernetes/build/pause/linux/pause.c,
+staging/src/k8s.io/apimachinery/pkg/labels/selector.go (the selector grammar)
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from k8slearn.course.checks import CheckResult, Outcome
+from k8slearn.kubelet.runtime import PAUSE_IMAGE
+from k8slearn.viz.snapshot import unobserved
+
+__all__ = ["NetworkRow", "NetworkView", "ip_addr", "pod_network", "selected", "split_requirements", "verify"]
+
+
+def split_requirements(selector: str) -> list[str]:
+    """Split a selector at the commas that separate requirements (not those inside ``( )``)."""
+    parts, depth, current = [], 0, ""
+    for char in selector:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    return [part for part in parts if part]
+
+
+def selected(cluster: Any, selector: str, namespace: str = "default") -> list[str]:
+    """The names of the pods ``kubectl get pods -l <selector>`` lists, sorted."""
+    with unobserved(cluster):
+        pods = cluster.api.list("pods", namespace=namespace, label_selector=selector)
+    return sorted(pod["metadata"]["name"] for pod in pods)
+
+
+# -- one pod on its node ------------------------------------------------------------------------------
+
+class NetworkRow(NamedTuple):
+    """The sandbox or one container: its id, the sandbox it lives in, its network namespace, its IP."""
+
+    kind: str
+    name: str
+    id: str
+    sandbox: str
+    netns: str
+    ip: str
+
+
+class NetworkView(NamedTuple):
+    """What the node's runtime says about one pod's sandbox and containers."""
+
+    pod: str
+    node: str
+    rows: tuple
+
+    def __str__(self) -> str:
+        head = NetworkRow("KIND", "NAME", "ID", "POD SANDBOX", "NETWORK NAMESPACE", "IP")
+        rows = [head] + list(self.rows)
+        widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+        lines = [f"pod {self.pod} on {self.node}"]
+        lines += ["   ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+    @property
+    def ips(self) -> list[str]:
+        """The IP each container sees (one per container, in container order)."""
+        return [row.ip for row in self.rows if row.kind == "container"]
+
+
+def _locate(cluster: Any, name: str, namespace: str) -> tuple[dict, Any, Any]:
+    """(the pod, its node's runtime, its Ready sandbox or None)."""
+    with unobserved(cluster):
+        pod = cluster.api.get("pods", name, namespace)
+    node = pod["spec"].get("nodeName")
+    if not node:
+        raise ValueError(f'pod "{name}" is not scheduled to a node yet')
+    runtime = cluster.kubelets[node].runtime
+    sandbox = next((s for s in runtime.list_pod_sandbox()
+                    if (s.namespace, s.name, s.uid) == (namespace, name, pod["metadata"]["uid"])
+                    and s.state == "SANDBOX_READY"), None)
+    return pod, runtime, sandbox
+
+
+def _eth0(runtime: Any, netns: str) -> str:
+    interfaces = runtime.host.netns.get(netns, {}).get("interfaces", {})
+    addresses = interfaces.get("eth0", {}).get("addresses", [])
+    return addresses[0].split("/")[0] if addresses else ""
+
+
+def pod_network(cluster: Any, name: str, namespace: str = "default") -> NetworkView:
+    """The pod's sandbox and each container with its sandbox, network namespace and IP."""
+    pod, runtime, sandbox = _locate(cluster, name, namespace)
+    node = pod["spec"]["nodeName"]
+    if sandbox is None:
+        return NetworkView(f"{namespace}/{name}", node, ())
+    ip = _eth0(runtime, sandbox.netns)
+    rows = [NetworkRow("sandbox", f"pause ({PAUSE_IMAGE})", sandbox.id[:13], sandbox.id[:13], sandbox.netns, ip)]
+    for container in sorted(runtime.list_containers(sandbox_id=sandbox.id), key=lambda c: (c.created_at, c.name)):
+        if container.state == "CONTAINER_RUNNING":
+            # A container's OCI spec points its network namespace at the sandbox's.
+            netns = runtime.sandboxes[container.sandbox_id].netns
+            rows.append(NetworkRow("container", container.name, container.id[:13], container.sandbox_id[:13],
+                                   netns, _eth0(runtime, netns)))
+    return NetworkView(f"{namespace}/{name}", node, tuple(rows))
+
+
+def ip_addr(cluster: Any, name: str, namespace: str = "default") -> str:
+    """``ip -brief address`` run inside the pod's network namespace (what every container sees)."""
+    _, runtime, sandbox = _locate(cluster, name, namespace)
+    if sandbox is None:
+        return ""
+    lines = []
+    for ifname, interface in runtime.host.netns.get(sandbox.netns, {}).get("interfaces", {}).items():
+        state = "UNKNOWN" if ifname == "lo" else "UP"
+        lines.append(f"{ifname:<16} {state:<14} {' '.join(interface.get('addresses', []))}")
+    return "\n".join(lines)
+
+
+def verify(cluster: Any, name: str, namespace: str = "default") -> CheckResult:
+    """A multi-container pod's end state: Running, one sandbox, every container inside it, one eth0."""
+    pod, runtime, sandbox = _locate(cluster, name, namespace)
+    node = pod["spec"]["nodeName"]
+    wanted = [c["name"] for c in pod["spec"]["containers"]]
+    ready = [s["name"] for s in pod.get("status", {}).get("containerStatuses", []) if s.get("ready")]
+    sandboxes = [s for s in runtime.list_pod_sandbox() if (s.namespace, s.name) == (namespace, name)]
+    inside = sorted(c.name for c in runtime.list_containers(sandbox_id=sandbox.id)
+                    if c.state == "CONTAINER_RUNNING") if sandbox else []
+    interfaces = sorted(runtime.host.netns.get(sandbox.netns, {}).get("interfaces", {})) if sandbox else []
+    pod_ip = pod.get("status", {}).get("podIP", "")
+    outcomes = [
+        Outcome(f"pod {name} is Running with {len(wanted)}/{len(wanted)} containers ready",
+                pod.get("status", {}).get("phase") == "Running" and sorted(ready) == sorted(wanted),
+                f"{len(wanted)}/{len(wanted)}", f"{len(ready)}/{len(wanted)}"),
+        Outcome(f"crictl pods on {node} shows exactly one sandbox for it", len(sandboxes) == 1, 1, len(sandboxes)),
+        Outcome(f"every container ({', '.join(sorted(wanted))}) runs in that sandbox", inside == sorted(wanted),
+                sorted(wanted), inside),
+        Outcome(f"the sandbox's network namespace has lo and one eth0 with the pod IP {pod_ip}",
+                interfaces == ["eth0", "lo"] and bool(sandbox) and _eth0(runtime, sandbox.netns) == pod_ip,
+                ["eth0", "lo"], interfaces),
+    ]
+    return CheckResult(f"pod {name}", outcomes, noun="checks")

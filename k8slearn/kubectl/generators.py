@@ -1,0 +1,377 @@
+"""``kubectl create <kind>``, ``run`` and ``expose``: objects built from flags, then created.
+
+Each generator builds the same object the real kubectl sends, so ``--dry-run=client -o yaml``
+prints the familiar manifest (``creationTimestamp: null``, ``resources: {}``, ``status: {}``).
+
+>>> to_yaml_text = __import__("k8slearn.kubectl.output", fromlist=["to_yaml"]).to_yaml
+>>> print(to_yaml_text(deployment("web", ["nginx"], 1, None, [])), end="")
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  creationTimestamp: null
+  labels:
+    app: web
+  name: web
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: web
+  strategy: {}
+  template:
+    metadata:
+      creationTimestamp: null
+      labels:
+        app: web
+    spec:
+      containers:
+      - image: nginx
+        name: nginx
+        resources: {}
+status: {}
+
+Simplified: ``--from-file`` reads local files only; ``run`` never attaches (no ``-i``/``-t``).
+
+Upstream: staging/src/k8s.io/kubectl/pkg/cmd/create/create_deployment.go, create_namespace.go,
+create_configmap.go, create_secret.go, create_service.go, create_job.go, create_cronjob.go,
+create_serviceaccount.go, create_priorityclass.go, cmd/run/run.go, cmd/expose/expose.go
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from typing import Any
+
+from k8slearn.kubectl.apply import _without_nulls, dry_run_mode, print_result, run_create_files
+from k8slearn.kubectl.cli import Context, command
+from k8slearn.kubectl.errors import KubectlError, usage_error
+
+__all__ = ["deployment", "run_pod", "service_for"]
+
+
+def _meta(name: str, labels: dict | None = None) -> dict:
+    meta: dict = {"creationTimestamp": None}
+    if labels:
+        meta["labels"] = labels
+    meta["name"] = name
+    return meta
+
+
+def _image_name(image: str) -> str:
+    """create deployment: the container name is the image's last path part without tag/digest."""
+    base = image.split("@")[0].rsplit("/", 1)[-1]
+    return base.split(":")[0]
+
+
+def deployment(name: str, images: list[str], replicas: int, port: int | None, command_: list[str]) -> dict:
+    containers = []
+    for image in images:
+        c: dict = {"image": image, "name": _image_name(image)}
+        if command_:
+            c["command"] = list(command_)
+        if port is not None and port >= 0 and len(images) == 1:
+            c["ports"] = [{"containerPort": port}]
+        c["resources"] = {}
+        containers.append(c)
+    labels = {"app": name}
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": _meta(name, labels),
+            "spec": {"replicas": replicas, "selector": {"matchLabels": dict(labels)}, "strategy": {},
+                     "template": {"metadata": _meta_no_name(labels), "spec": {"containers": containers}}},
+            "status": {}}
+
+
+def _meta_no_name(labels: dict | None = None) -> dict:
+    meta: dict = {"creationTimestamp": None}
+    if labels:
+        meta["labels"] = dict(labels)
+    return meta
+
+
+def _one_name(ctx: Context, args: list[str]) -> str:
+    if len(args) != 1:
+        raise usage_error(ctx.path, f"exactly one NAME is required, got {len(args)}")
+    return args[0]
+
+
+def _create(ctx: Context, obj: dict, operation: str = "created") -> int:
+    from k8slearn.api.resources import by_kind
+
+    resource = by_kind(obj["apiVersion"], obj["kind"])
+    mode = dry_run_mode(ctx)
+    if resource.namespaced and mode != "client":
+        obj["metadata"]["namespace"] = ctx.namespace
+    created = obj if mode == "client" else ctx.client.create(
+        _without_nulls(obj), namespace=ctx.namespace if resource.namespaced else None, dry_run=(mode == "server"))
+    print_result(ctx, resource, created, operation)
+    return 0
+
+
+@command("create")
+def run_create(ctx: Context, args: list[str]) -> int:
+    if args:
+        raise usage_error(ctx.path, f"Unexpected args: [{' '.join(args)}]")
+    if not ctx.flags["filename"]:
+        raise KubectlError("must specify one of -f and -k")
+    return run_create_files(ctx)
+
+
+@command("create deployment", required=("image",))
+def create_deployment(ctx: Context, args: list[str]) -> int:
+    name = _one_name(ctx, args[:ctx.args_at_dash] if ctx.args_at_dash >= 0 else args)
+    command_ = args[ctx.args_at_dash:] if ctx.args_at_dash >= 0 else []
+    images = ctx.flags["image"]
+    if len(images) > 1 and command_:
+        raise KubectlError("cannot specify multiple --image options and command")
+    port = ctx.flags["port"]
+    return _create(ctx, deployment(name, images, ctx.flags["replicas"], port if port >= 0 else None, command_))
+
+
+@command("create namespace")
+def create_namespace(ctx: Context, args: list[str]) -> int:
+    name = _one_name(ctx, args)
+    return _create(ctx, {"apiVersion": "v1", "kind": "Namespace", "metadata": _meta(name), "spec": {}, "status": {}})
+
+
+def _literals(ctx: Context) -> dict[str, str]:
+    data: dict[str, str] = {}
+    for item in ctx.flags.get("from-literal") or []:
+        key, eq, value = item.partition("=")
+        if not eq or not key:
+            raise KubectlError(f"invalid literal source {item}, expected key=value")
+        if key in data:
+            raise KubectlError(f'cannot add key "{key}", another key by that name already exists in Data for '
+                               f"ConfigMap {value!r}")
+        data[key] = value
+    for path in ctx.flags.get("from-file") or []:
+        key, eq, file_path = path.partition("=")
+        file_path = file_path if eq else key
+        key = key if eq else os.path.basename(file_path)
+        if not os.path.isfile(file_path):
+            raise KubectlError(f"error reading {file_path}: no such file or directory")
+        with open(file_path, encoding="utf-8") as handle:
+            data[key] = handle.read()
+    return data
+
+
+@command("create configmap")
+def create_configmap(ctx: Context, args: list[str]) -> int:
+    name = _one_name(ctx, args)
+    obj: dict = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": _meta(name)}
+    data = _literals(ctx)
+    if data:
+        obj["data"] = data
+    return _create(ctx, obj)
+
+
+@command("create secret generic")
+def create_secret_generic(ctx: Context, args: list[str]) -> int:
+    name = _one_name(ctx, args)
+    obj: dict = {"apiVersion": "v1", "kind": "Secret", "metadata": _meta(name)}
+    data = {k: base64.b64encode(v.encode()).decode() for k, v in _literals(ctx).items()}
+    if data:
+        obj["data"] = data
+    if ctx.flags.get("type"):
+        obj["type"] = ctx.flags["type"]
+    return _create(ctx, obj)
+
+
+def _service(ctx: Context, args: list[str], kind: str) -> int:
+    name = _one_name(ctx, args)
+    spec: dict = {}
+    ports = []
+    for item in ctx.flags.get("tcp") or []:
+        port, _, target = item.partition(":")
+        try:
+            port_number = int(port)
+        except ValueError:
+            raise KubectlError(f"invalid port number {port}") from None
+        entry: dict = {"name": f"{port}-{target or port}", "port": port_number, "protocol": "TCP"}
+        target_value: Any = target or port
+        entry["targetPort"] = int(target_value) if str(target_value).isdigit() else target_value
+        if kind == "NodePort" and ctx.flags.get("node-port"):
+            entry["nodePort"] = ctx.flags["node-port"]
+        ports.append(dict(sorted(entry.items())))
+    if kind == "ClusterIP" and ctx.flags.get("clusterip") == "None":
+        spec["clusterIP"] = "None"
+    elif not ports and kind != "ExternalName":
+        raise KubectlError("at least one tcp port specifier must be provided")
+    elif ctx.flags.get("clusterip"):
+        spec["clusterIP"] = ctx.flags["clusterip"]
+    if ports:
+        spec["ports"] = ports
+    spec["selector"] = {"app": name}
+    spec["type"] = kind
+    obj = {"apiVersion": "v1", "kind": "Service", "metadata": _meta(name, {"app": name}), "spec": spec,
+           "status": {"loadBalancer": {}}}
+    return _create(ctx, obj)
+
+
+@command("create service clusterip")
+def create_service_clusterip(ctx: Context, args: list[str]) -> int:
+    return _service(ctx, args, "ClusterIP")
+
+
+@command("create service nodeport")
+def create_service_nodeport(ctx: Context, args: list[str]) -> int:
+    return _service(ctx, args, "NodePort")
+
+
+@command("create service loadbalancer")
+def create_service_loadbalancer(ctx: Context, args: list[str]) -> int:
+    return _service(ctx, args, "LoadBalancer")
+
+
+@command("create serviceaccount")
+def create_serviceaccount(ctx: Context, args: list[str]) -> int:
+    name = _one_name(ctx, args)
+    return _create(ctx, {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": _meta(name)})
+
+
+@command("create priorityclass")
+def create_priorityclass(ctx: Context, args: list[str]) -> int:
+    name = _one_name(ctx, args)
+    obj: dict = {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": _meta(name),
+                 "value": ctx.flags["value"], "preemptionPolicy": ctx.flags["preemption-policy"]}
+    if ctx.flags.get("description"):
+        obj["description"] = ctx.flags["description"]
+    if ctx.flags.get("global-default"):
+        obj["globalDefault"] = True
+    return _create(ctx, obj)
+
+
+def _job_spec(name: str, image: str, command_: list[str], restart: str) -> dict:
+    container: dict = {}
+    if command_:
+        container["command"] = list(command_)
+    container.update({"image": image, "name": name, "resources": {}})
+    return {"template": {"metadata": _meta_no_name(), "spec": {"containers": [container], "restartPolicy": restart}}}
+
+
+@command("create job")
+def create_job(ctx: Context, args: list[str]) -> int:
+    head = args[:ctx.args_at_dash] if ctx.args_at_dash >= 0 else args
+    command_ = args[ctx.args_at_dash:] if ctx.args_at_dash >= 0 else []
+    name = _one_name(ctx, head)
+    if not ctx.flags.get("image") and not ctx.flags.get("from"):
+        raise KubectlError("either --image or --from must be specified")
+    obj = {"apiVersion": "batch/v1", "kind": "Job", "metadata": _meta(name),
+           "spec": _job_spec(name, ctx.flags["image"], command_, "Never"), "status": {}}
+    return _create(ctx, obj)
+
+
+@command("create cronjob", required=("image", "schedule"))
+def create_cronjob(ctx: Context, args: list[str]) -> int:
+    head = args[:ctx.args_at_dash] if ctx.args_at_dash >= 0 else args
+    command_ = args[ctx.args_at_dash:] if ctx.args_at_dash >= 0 else []
+    name = _one_name(ctx, head)
+    job_template = {"metadata": {"creationTimestamp": None, "name": name},
+                    "spec": _job_spec(name, ctx.flags["image"], command_, ctx.flags.get("restart") or "OnFailure")}
+    obj = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": _meta(name),
+           "spec": {"jobTemplate": job_template, "schedule": ctx.flags["schedule"]}, "status": {}}
+    return _create(ctx, obj)
+
+
+# --- run and expose ------------------------------------------------------------------------------
+
+def _parse_labels(text: str) -> dict[str, str]:
+    labels = {}
+    for part in text.split(","):
+        key, eq, value = part.partition("=")
+        if not eq:
+            raise KubectlError(f"invalid label spec: {part}")
+        labels[key] = value
+    return labels
+
+
+def run_pod(name: str, image: str, *, labels: dict, port: int, restart: str, env: list[str],
+            command_flag: bool, extra: list[str]) -> dict:
+    container: dict = {}
+    if extra:
+        container["command" if command_flag else "args"] = list(extra)
+    if env:
+        container["env"] = [{"name": e.partition("=")[0], "value": e.partition("=")[2]} for e in env]
+    container["image"] = image
+    container["name"] = name
+    if port >= 0:
+        container["ports"] = [{"containerPort": port}]
+    container["resources"] = {}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": _meta(name, labels),
+            "spec": {"containers": [container], "dnsPolicy": "ClusterFirst", "restartPolicy": restart},
+            "status": {}}
+
+
+@command("run", required=("image",))
+def run_run(ctx: Context, args: list[str]) -> int:
+    if not args or (ctx.args_at_dash == 0):
+        raise usage_error(ctx.path, "NAME is required for run")
+    name, extra = args[0], args[1:]
+    restart = ctx.flags["restart"] or "Always"
+    if restart not in ("Always", "OnFailure", "Never"):
+        raise KubectlError(f"invalid restart policy: {restart}")
+    labels = _parse_labels(ctx.flags["labels"]) if ctx.flags["labels"] else {"run": name}
+    try:
+        port = int(ctx.flags["port"]) if ctx.flags["port"] else -1
+    except ValueError:
+        raise KubectlError(f'strconv.Atoi: parsing "{ctx.flags["port"]}": invalid syntax') from None
+    pod = run_pod(name, ctx.flags["image"], labels=labels, port=port, restart=restart,
+                  env=ctx.flags.get("env") or [], command_flag=ctx.flags["command"], extra=extra)
+    return _create(ctx, pod)
+
+
+def service_for(obj: dict, name: str, port: int | None, target: str, protocol: str, kind: str) -> dict:
+    """ServiceGeneratorV2 over the object's selector and labels."""
+    spec = obj.get("spec", {})
+    if obj.get("kind") == "Pod":
+        selector = dict(obj.get("metadata", {}).get("labels") or {})
+    elif obj.get("kind") == "Service":
+        selector = dict(spec.get("selector") or {})
+    else:
+        selector = dict((spec.get("selector") or {}).get("matchLabels") or {})
+    labels = dict(obj.get("metadata", {}).get("labels") or {})
+    ports = []
+    if port is None:
+        template = spec.get("template", {}).get("spec", {}) if obj.get("kind") != "Pod" else spec
+        ports = [p.get("containerPort") for c in template.get("containers") or [] for p in c.get("ports") or []]
+    else:
+        ports = [port]
+    entries = []
+    for i, p in enumerate(ports):
+        entry: dict = {}
+        if len(ports) > 1:
+            entry["name"] = f"port-{i + 1}"
+        entry["port"] = p
+        entry["protocol"] = protocol
+        t: Any = target or p
+        entry["targetPort"] = int(t) if str(t).isdigit() else t
+        entries.append(entry)
+    svc_spec: dict = {"ports": entries, "selector": selector}
+    if kind:
+        svc_spec["type"] = kind
+    meta = _meta(name, labels or None)
+    return {"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": svc_spec,
+            "status": {"loadBalancer": {}}}
+
+
+@command("expose")
+def run_expose(ctx: Context, args: list[str]) -> int:
+    from k8slearn.kubectl.builder import parse_args
+
+    if not args and not ctx.flags["filename"]:
+        raise KubectlError("You must provide one or more resources by argument or filename.\n"
+                           "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
+                           "   '<resource> <name>'\n   '<resource>'")
+    targets = parse_args(args)
+    for target in targets:
+        if target.resource.kind not in ("Pod", "Service", "Deployment", "ReplicaSet", "ReplicationController"):
+            raise KubectlError(f"cannot expose a {target.resource.kind}.{target.resource.group or ''}".rstrip("."))
+        obj = ctx.client.get(target.resource.plural, target.name, ctx.namespace)
+        port_flag = ctx.flags["port"]
+        port = int(port_flag) if port_flag else None
+        svc = service_for(obj, ctx.flags["name"] or target.name or "", port, ctx.flags["target-port"],
+                          ctx.flags["protocol"] or "TCP", ctx.flags["type"])
+        if port is None and not svc["spec"]["ports"]:
+            raise KubectlError("couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for "
+                               "help and examples")
+        _create(ctx, svc, "exposed")
+    return 0

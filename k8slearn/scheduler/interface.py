@@ -1,0 +1,256 @@
+"""The framework's vocabulary: status codes, Status, CycleState, and what a failed cycle reports.
+
+The scheduler itself knows nothing about taints or CPUs. It runs *plugins* at fixed points of a
+scheduling cycle, in the order the profile lists them:
+
+=================  =====================================================  =========================
+extension point    plugin method                                          returns
+=================  =====================================================  =========================
+QueueSort          ``less(a, b)`` (two queued pods)                       bool: a goes first
+PreFilter          ``pre_filter(state, pod)``                             Status or (PreFilterResult, Status)
+Filter             ``filter(state, pod, node_info)``                      Status (None = Success)
+PostFilter         ``post_filter(state, pod, node_to_status)``            (PostFilterResult, Status)
+PreScore           ``pre_score(state, pod, nodes)``                       Status (Skip = don't score)
+Score              ``score(state, pod, node_info)``                       int, 0..100 after normalising
+NormalizeScore     ``normalize_score(state, pod, scores)`` (name -> int)   Status; edits scores in place
+Bind               ``bind(state, pod, node_name)``                        Status (Skip = next binder)
+=================  =====================================================  =========================
+
+A plugin is any object with a ``name`` and one or more of these methods. This one is complete:
+
+>>> class NoNode2:
+...     name = "NoNode2"
+...     def filter(self, state, pod, node_info):
+...         if node_info.name == "node-2":
+...             return Status(Code.UnschedulableAndUnresolvable, "node-2 is reserved")
+...         return SUCCESS
+>>> status = Status(Code.Unschedulable, ["Insufficient cpu", "Insufficient memory"])
+>>> status.message(), status.is_rejected(), SUCCESS.is_success()
+('Insufficient cpu, Insufficient memory', True, True)
+
+When no node fits, the cycle's :class:`Diagnosis` becomes the FailedScheduling message:
+
+>>> d = Diagnosis()
+>>> d.node_to_status.statuses = {"node-1": Status(Code.Unschedulable, "Insufficient cpu"),
+...                              "node-2": Status(Code.Unschedulable, "Insufficient cpu")}
+>>> fit_error_message(2, d)
+'0/2 nodes are available: 2 Insufficient cpu.'
+
+Simplified: no Reserve/Permit/PreBind/PostBind points (no default plugin in this course needs them).
+
+Upstream: pkg/scheduler/framework/interface.go, cycle_state.go, types.go (Diagnosis, FitError)
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, Callable, Iterable, NamedTuple
+
+MAX_NODE_SCORE = 100
+MIN_NODE_SCORE = 0
+NO_NODE_AVAILABLE_MSG = "0/%d nodes are available"
+ERR_NO_NODES_AVAILABLE = "no nodes available to schedule pods"
+
+
+class Code(enum.IntEnum):
+    """The outcome of one plugin call (framework.Code)."""
+
+    Success = 0
+    Error = 1  # something went wrong inside the scheduler: retry after a backoff
+    Unschedulable = 2  # not this node now; preemption might help
+    UnschedulableAndUnresolvable = 3  # not this node, and evicting pods would not change that
+    Wait = 4  # Permit: wait
+    Skip = 5  # PreFilter/PreScore: this plugin has nothing to do for this pod; Bind: not mine
+    Pending = 6  # waiting for something outside the scheduler
+
+
+_REJECTED = (Code.Unschedulable, Code.UnschedulableAndUnresolvable, Code.Pending)
+
+
+class Status:
+    """A code, the human-readable reasons, and the plugin that returned it."""
+
+    __slots__ = ("code", "reasons", "plugin")
+
+    def __init__(self, code: Code = Code.Success, reasons: Iterable[str] | str = (), plugin: str = "") -> None:
+        self.code = Code(code)
+        self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
+        self.plugin = plugin
+
+    def message(self) -> str:
+        return ", ".join(self.reasons)
+
+    def is_success(self) -> bool:
+        return self.code is Code.Success
+
+    def is_skip(self) -> bool:
+        return self.code is Code.Skip
+
+    def is_rejected(self) -> bool:
+        """Unschedulable, UnschedulableAndUnresolvable or Pending: the pod can't go here (yet)."""
+        return self.code in _REJECTED
+
+    def with_plugin(self, plugin: str) -> "Status":
+        self.plugin = plugin
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Status) and self.code == other.code and self.reasons == other.reasons
+                and self.plugin == other.plugin)
+
+    def __repr__(self) -> str:
+        plugin = f", plugin={self.plugin!r}" if self.plugin else ""
+        return f"Status({self.code.name}, {self.reasons!r}{plugin})"
+
+
+SUCCESS = Status()  # shared: plugins return it instead of allocating a new Status per node
+
+
+def as_status(status: Status | None) -> Status:
+    """Plugins may return None for success; the framework reads it as SUCCESS."""
+    return SUCCESS if status is None else status
+
+
+class CycleState(dict):
+    """Scratch space for one scheduling cycle: PreFilter writes what Filter and Score read."""
+
+    __slots__ = ("skip_filter_plugins", "skip_score_plugins", "filters")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skip_filter_plugins: set[str] = set()
+        self.skip_score_plugins: set[str] = set()
+        self.filters: list[tuple[str, Callable]] = []
+
+    def read(self, key: str) -> Any:
+        return self[key]
+
+    def write(self, key: str, value: Any) -> None:
+        self[key] = value
+
+
+class PreFilterResult(NamedTuple):
+    """A PreFilter plugin may narrow the search to these nodes (None means: all nodes)."""
+
+    node_names: frozenset | None = None
+
+    def all_nodes(self) -> bool:
+        return self.node_names is None
+
+    def merge(self, other: "PreFilterResult | None") -> "PreFilterResult":
+        if other is None or other.all_nodes():
+            return self
+        if self.all_nodes():
+            return other
+        return PreFilterResult(self.node_names & other.node_names)
+
+
+class NodeToStatus:
+    """Why each rejected node was rejected; nodes never tried share ``absent_status``."""
+
+    __slots__ = ("statuses", "absent_status")
+
+    def __init__(self, absent_status: Status | None = None) -> None:
+        self.statuses: dict[str, Status] = {}
+        self.absent_status = absent_status or Status(Code.UnschedulableAndUnresolvable)
+
+    def __len__(self) -> int:
+        return len(self.statuses)
+
+    def get(self, name: str) -> Status | None:
+        return self.statuses.get(name)
+
+
+class Diagnosis:
+    """What went wrong in one cycle: per-node statuses and which plugins rejected the pod."""
+
+    __slots__ = ("node_to_status", "unschedulable_plugins", "pending_plugins", "pre_filter_msg",
+                 "post_filter_msg")
+
+    def __init__(self) -> None:
+        self.node_to_status = NodeToStatus()
+        self.unschedulable_plugins: dict[str, None] = {}  # an ordered set
+        self.pending_plugins: dict[str, None] = {}
+        self.pre_filter_msg = ""
+        self.post_filter_msg = ""
+
+    def add_plugin_status(self, status: Status) -> None:
+        if not status.plugin:
+            return
+        if status.is_rejected():
+            self.unschedulable_plugins[status.plugin] = None
+        if status.code is Code.Pending:
+            self.pending_plugins[status.plugin] = None
+
+
+class FitError(Exception):
+    """No node fits the pod; ``str()`` is the FailedScheduling message."""
+
+    def __init__(self, pod: dict, num_all_nodes: int, diagnosis: Diagnosis) -> None:
+        super().__init__()
+        self.pod = pod
+        self.num_all_nodes = num_all_nodes
+        self.diagnosis = diagnosis
+
+    def __str__(self) -> str:
+        return fit_error_message(self.num_all_nodes, self.diagnosis)
+
+
+def fit_error_message(num_all_nodes: int, diagnosis: Diagnosis) -> str:
+    """``0/3 nodes are available: 1 node(s) had untolerated taint {...}, 2 Insufficient cpu.``"""
+    msg = NO_NODE_AVAILABLE_MSG % num_all_nodes + ":"
+    if diagnosis.pre_filter_msg:
+        msg += f" {diagnosis.pre_filter_msg}."
+    else:
+        counts: dict[str, int] = {}
+        node_to_status = diagnosis.node_to_status
+        for status in node_to_status.statuses.values():
+            for reason in status.reasons:
+                counts[reason] = counts.get(reason, 0) + 1
+        absent = num_all_nodes - len(node_to_status)
+        if absent > 0:
+            for reason in node_to_status.absent_status.reasons:
+                counts[reason] = counts.get(reason, 0) + absent
+        histogram = sorted(f"{count} {reason}" for reason, count in counts.items())
+        if histogram:
+            msg += f" {', '.join(histogram)}."
+    if diagnosis.post_filter_msg:
+        msg += f" {diagnosis.post_filter_msg}"
+    return msg
+
+
+class NoNodesAvailable(Exception):
+    """The snapshot has no nodes at all (ErrNoNodesAvailable)."""
+
+    def __str__(self) -> str:
+        return ERR_NO_NODES_AVAILABLE
+
+
+class PluginScores(NamedTuple):
+    """One score plugin's numbers for the feasible nodes, in the same order as the nodes."""
+
+    name: str
+    weight: int
+    raw: list
+    normalized: list
+
+
+class Handle:
+    """What plugins may use besides their arguments: the API client, the snapshot, the RNG."""
+
+    def __init__(self, client: Any = None, snapshot: Any = None, rng: Any = None) -> None:
+        self.client = client
+        self.snapshot = snapshot
+        self.rng = rng
+
+
+class PluginError(Exception):
+    """A plugin broke a framework rule (e.g. a score outside 0..100): the cycle ends with an Error."""
+
+
+class FilterError(PluginError):
+    """A Filter plugin returned Code.Error for a node."""
+
+    def __init__(self, status: Status) -> None:
+        super().__init__(status.message())
+        self.status = status

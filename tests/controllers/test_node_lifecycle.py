@@ -1,0 +1,205 @@
+"""Node lifecycle and taint eviction: Unknown after the grace period, taints, evictions at tolerationSeconds."""
+
+import pytest
+from ctlkit import Harness, node, pod
+
+from k8slearn.api.meta import micro_timestamp, thaw
+from k8slearn.controllers.node_lifecycle import (
+    FULL, NORMAL, PARTIAL, NodeLifecycleController, RateLimitedTimedQueue, compute_zone_state)
+from k8slearn.controllers.taint_eviction import TaintEvictionController, get_min_toleration_time
+
+
+def lease(name, t):
+    return {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+            "metadata": {"name": name, "namespace": "kube-node-lease"},
+            "spec": {"holderIdentity": name, "leaseDurationSeconds": 40, "renewTime": micro_timestamp(t)}}
+
+
+def ready(c):
+    return {"type": "Ready", "status": c}
+
+
+@pytest.mark.parametrize("conditions, expected", [
+    ([ready("True")] * 4, NORMAL),
+    ([ready("True")] * 3 + [ready("Unknown")], NORMAL),
+    ([ready("True")] * 2 + [ready("Unknown")] * 3, PARTIAL),
+    ([ready("Unknown")] * 2 + [ready("True")], NORMAL),
+    ([ready("Unknown"), ready("False"), None], FULL),
+], ids=["all ready is normal",
+        "one dead node of four is normal",
+        "three of five dead (more than 2 and 55%) is a partial disruption",
+        "two dead of three is still normal (needs more than 2)",
+        "no ready node is a full disruption"])
+def test_compute_zone_state(conditions, expected):
+    assert compute_zone_state(conditions) == expected
+
+
+def test_the_taint_queue_hands_out_one_node_per_ten_seconds_at_the_default_rate():
+    q = RateLimitedTimedQueue(0.1, now=0.0)
+    for name in ("a", "b", "c"):
+        q.add(name, 0.0)
+    done = []
+    for t in (0.0, 1.0, 10.0, 15.0, 20.0):
+        q.try_(lambda name: (done.append((t, name)) or True, 0.0), t)
+    assert done == [(0.0, "a"), (10.0, "b"), (20.0, "c")]
+
+
+def setup_node(**options):
+    h = Harness(NodeLifecycleController, node_monitor_grace_period=options.pop("grace", 50.0), **options)
+    for name in ("node-1", "node-2"):
+        h.create(node(name))
+        h.create(lease(name, 0.0))
+    h.create(*pod("web-1", node="node-1", phase="Running", ready=True))
+    h.start()
+    h.controller.monitor_node_health()
+    h.client.actions.clear()
+    h.client.events.clear()
+    return h
+
+
+def test_a_node_that_stops_renewing_goes_unknown_only_after_the_grace_period():
+    h = setup_node()
+    h.loop.run(45)
+    h.controller.monitor_node_health()
+    assert h.client.actions == []
+    h.loop.run(10)
+    h.controller.monitor_node_health()
+    n = h.get("nodes", "node-1", None)
+    conditions = {c["type"]: c for c in n["status"]["conditions"]}
+    assert (conditions["Ready"]["status"], conditions["Ready"]["reason"], conditions["Ready"]["message"]) == \
+        ("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
+    assert {c["status"] for c in conditions.values()} == {"Unknown"} and len(conditions) == 4
+    assert ("Normal", "NodeNotReady", "Node node-1 status is now: NodeNotReady") in h.events
+    assert ("Warning", "NodeNotReady", "Node is not ready") in h.events
+    pod_ready = {c["type"]: c for c in h.get("pods", "web-1")["status"]["conditions"]}["Ready"]
+    assert pod_ready["status"] == "False"
+
+
+def test_renewed_leases_keep_the_nodes_healthy():
+    h = setup_node()
+    for t in (10, 20, 30, 40, 50, 60):
+        h.loop.run_until(t)
+        for name in ("node-1", "node-2"):
+            fresh = h.get("leases", name, "kube-node-lease")
+            fresh["spec"]["renewTime"] = micro_timestamp(t)
+            h.api.update(fresh)
+        h.settle()
+        h.controller.monitor_node_health()
+    assert [a for a in h.client.actions if a[1] == "nodes"] == []
+
+
+def test_unknown_brings_unreachable_taints_and_the_node_coming_back_removes_them():
+    h = setup_node(grace=10.0)
+    h.loop.run(15)
+    healthy = h.get("leases", "node-2", "kube-node-lease")
+    healthy["spec"]["renewTime"] = micro_timestamp(15)
+    h.api.update(healthy)  # node-2 stays healthy: not every node is down (that would stop all tainting)
+    h.settle()
+    h.controller.monitor_node_health()  # Ready -> Unknown
+    h.settle()
+    h.controller.sync("node-1")  # NoSchedule taint mirrors the condition
+    h.settle()
+    h.controller.monitor_node_health()  # observed Unknown: queue for the NoExecute taint
+    h.controller.do_no_execute_tainting_pass()
+    h.settle()
+    taints = {(t["key"], t["effect"]) for t in h.get("nodes", "node-1", None)["spec"]["taints"]}
+    assert taints == {("node.kubernetes.io/unreachable", "NoSchedule"), ("node.kubernetes.io/unreachable", "NoExecute")}
+    n = h.get("nodes", "node-1", None)  # the kubelet is back
+    n["status"]["conditions"] = [{"type": "Ready", "status": "True", "reason": "KubeletReady",
+                                  "lastHeartbeatTime": "2026-01-05T09:00:16Z", "lastTransitionTime": "2026-01-05T09:00:16Z"}]
+    h.api.update_status(n)
+    h.settle()
+    h.controller.monitor_node_health()
+    h.settle()
+    h.controller.sync("node-1")
+    assert h.get("nodes", "node-1", None)["spec"].get("taints") in (None, [])
+
+
+def test_a_new_node_is_registered_once():
+    h = setup_node()
+    h.create(node("node-3"))
+    h.controller.monitor_node_health()
+    h.controller.monitor_node_health()
+    assert h.events.count(("Normal", "RegisteredNode", "Registered Node node-3 in Controller")) == 1
+
+
+def test_when_every_node_is_down_the_controller_does_not_taint_them():
+    h = setup_node(grace=10.0)
+    h.loop.run(15)
+    for _ in range(3):
+        h.controller.monitor_node_health()
+        h.settle()
+        h.controller.do_no_execute_tainting_pass()
+        h.settle()
+    for name in ("node-1", "node-2"):
+        taints = h.get("nodes", name, None)["spec"].get("taints") or []
+        assert not [t for t in taints if t["effect"] == "NoExecute"]
+    assert set(h.controller.zone_states.values()) == {FULL}
+
+
+# ---- taint eviction ----------------------------------------------------------------------------
+
+UNREACHABLE_300 = {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute",
+                   "tolerationSeconds": 300}
+
+
+@pytest.mark.parametrize("tolerations, expected", [
+    ([UNREACHABLE_300], 300),
+    ([{**UNREACHABLE_300, "tolerationSeconds": 30}, UNREACHABLE_300], 30),
+    ([{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute"}], -1),
+    ([], 0),
+], ids=["the default toleration gives five minutes",
+        "the shortest toleration wins",
+        "a toleration without seconds tolerates forever",
+        "no matching toleration means now"])
+def test_get_min_toleration_time(tolerations, expected):
+    assert get_min_toleration_time(tolerations) == expected
+
+
+def setup_eviction(tolerations, taint_key="node.kubernetes.io/unreachable"):
+    h = Harness(TaintEvictionController)
+    h.create(node("node-1", taints=[{"key": taint_key, "effect": "NoExecute"}]))
+    obj, status = pod("web-1", node="node-1", phase="Running", ready=True)
+    if tolerations is not None:
+        obj["spec"]["tolerations"] = tolerations
+    h.create(obj, status)
+    h.start()
+    h.controller.sync("node:node-1")
+    return h
+
+
+@pytest.mark.parametrize("tolerations, taint_key, deleted_after", [
+    (None, "node.kubernetes.io/unreachable", 300),
+    ([{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 30}],
+     "node.kubernetes.io/unreachable", 30),
+    (None, "maintenance", 0),
+    ([{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute"}],
+     "node.kubernetes.io/unreachable", None),
+], ids=["a pod with the admission default is evicted after 300 s",
+        "a pod tolerating 30 s is evicted after 30 s",
+        "a pod without a toleration for the taint is evicted at once",
+        "a pod tolerating forever stays"])
+def test_taint_eviction_timing(tolerations, taint_key, deleted_after):
+    h = setup_eviction(tolerations, taint_key)
+    for t in (0.5, 29, 31, 299, 301):
+        h.loop.run_until(t)
+        gone = bool(h.get("pods", "web-1")["metadata"].get("deletionTimestamp")) or \
+            ("delete", "pods", "default/web-1") in h.client.actions
+        assert gone == (deleted_after is not None and t > deleted_after), t
+    if deleted_after is not None:
+        assert ("Normal", "TaintManagerEviction", "Marking for deletion Pod default/web-1") in h.events
+        cond = {c["type"]: c for c in h.client.client.get("pods", "web-1")["status"]["conditions"]}
+        assert cond["DisruptionTarget"]["reason"] == "DeletionByTaintManager"
+
+
+def test_removing_the_taint_cancels_the_eviction():
+    h = setup_eviction(None)
+    h.loop.run_until(100)
+    n = thaw(h.get("nodes", "node-1", None))
+    n["spec"]["taints"] = []
+    h.api.update(n)
+    h.settle()
+    h.controller.sync("node:node-1")
+    h.loop.run_until(400)
+    assert not h.get("pods", "web-1")["metadata"].get("deletionTimestamp")
+    assert h.events == [("Normal", "TaintManagerEviction", "Cancelling deletion of Pod default/web-1")]

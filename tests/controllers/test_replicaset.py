@@ -1,0 +1,141 @@
+"""ReplicaSet controller: sync(key) against real informer caches, asserting the API writes it makes."""
+
+import pytest
+from ctlkit import Harness, pod, replicaset
+
+from k8slearn.api.errors import ApiError
+from k8slearn.controllers.replicaset import ReplicaSetController
+
+
+def setup(replicas=3, running=0, **kwargs):
+    h = Harness(ReplicaSetController, **kwargs)
+    rs = h.create(replicaset(replicas=replicas))
+    for i in range(running):
+        h.create(*pod(f"web-{i}", owner=rs, node=f"node-{i % 3 + 1}", phase="Running", ready=True, ip=f"10.244.0.{i + 2}"))
+    h.start()
+    return h, rs
+
+
+def verbs(actions):
+    return [(verb, resource) for verb, resource, _ in actions]
+
+
+@pytest.mark.parametrize("replicas, running, expected", [
+    (3, 0, [("create", "pods")] * 3 + [("update_status", "replicasets")]),
+    (3, 1, [("create", "pods")] * 2 + [("update_status", "replicasets")]),
+    (1, 3, [("delete", "pods")] * 2 + [("update_status", "replicasets")]),
+    (2, 2, [("update_status", "replicasets")]),
+], ids=["an empty ReplicaSet creates all its pods",
+        "a ReplicaSet with one pod creates the missing two",
+        "a ReplicaSet with too many pods deletes the surplus",
+        "a ReplicaSet at its size only writes its status"])
+def test_sync_makes_the_pod_count_match(replicas, running, expected):
+    h, _ = setup(replicas, running)
+    assert verbs(h.sync("default/web")) == expected
+
+
+def test_created_pods_carry_the_template_labels_and_a_controller_reference():
+    h, rs = setup(2)
+    h.sync("default/web")
+    pods = h.pods()
+    assert [p["metadata"]["generateName"] for p in pods] == ["web-", "web-"]
+    assert all(p["metadata"]["name"].startswith("web-") and len(p["metadata"]["name"]) == 9 for p in pods)
+    ref = pods[0]["metadata"]["ownerReferences"][0]
+    assert (ref["kind"], ref["name"], ref["uid"], ref["controller"], ref["blockOwnerDeletion"]) == \
+        ("ReplicaSet", "web", rs["metadata"]["uid"], True, True)
+    assert h.events == [("Normal", "SuccessfulCreate", f"Created pod: {p['metadata']['name']}") for p in
+                        sorted(pods, key=lambda p: p["metadata"]["creationTimestamp"] + p["metadata"]["resourceVersion"].zfill(9))]
+
+
+def test_expectations_stop_a_second_sync_from_creating_again_before_the_cache_catches_up():
+    h, _ = setup(3)
+    h.sync("default/web")
+    assert ("create", "pods") not in verbs(h.sync("default/web"))
+    h.settle()
+    assert ("create", "pods") not in verbs(h.sync("default/web"))
+    assert len(h.pods()) == 3
+
+
+def test_sync_is_idempotent_once_the_cache_has_caught_up():
+    h, _ = setup(3)
+    h.sync("default/web")
+    h.settle()
+    h.sync("default/web")
+    h.settle()
+    assert h.sync("default/web") == []
+
+
+def test_scale_down_deletes_the_unready_and_unscheduled_pods_first():
+    h = Harness(ReplicaSetController)
+    rs = h.create(replicaset(replicas=2))
+    h.create(*pod("ready-1", owner=rs, node="node-1", phase="Running", ready=True))
+    h.create(*pod("ready-2", owner=rs, node="node-2", phase="Running", ready=True))
+    h.create(*pod("unready", owner=rs, node="node-3", phase="Running", ready=False))
+    h.create(*pod("unscheduled", owner=rs))
+    h.start()
+    actions = h.sync("default/web")
+    assert sorted(a[2] for a in actions if a[0] == "delete") == ["default/unready", "default/unscheduled"]
+    assert ("Normal", "SuccessfulDelete", "Deleted pod: unscheduled") in h.events
+
+
+def test_an_orphan_with_matching_labels_is_adopted_and_counted():
+    h = Harness(ReplicaSetController)
+    rs = h.create(replicaset(replicas=1))
+    h.create(*pod("stray", phase="Running", ready=True, node="node-1"))
+    h.start()
+    assert verbs(h.sync("default/web")) == [("patch", "pods"), ("update_status", "replicasets")]
+    ref = h.get("pods", "stray")["metadata"]["ownerReferences"][0]
+    assert (ref["uid"], ref["controller"]) == (rs["metadata"]["uid"], True)
+
+
+def test_a_pod_whose_labels_no_longer_match_is_released_and_replaced():
+    h = Harness(ReplicaSetController)
+    rs = h.create(replicaset(replicas=1))
+    h.create(*pod("debug-me", labels={"app": "debug"}, owner=rs, node="node-1", phase="Running", ready=True))
+    h.start()
+    assert verbs(h.sync("default/web")) == [("patch", "pods"), ("create", "pods"), ("update_status", "replicasets")]
+    assert h.get("pods", "debug-me")["metadata"].get("ownerReferences") in (None, [])
+
+
+def test_pods_controlled_by_another_owner_are_left_alone():
+    h = Harness(ReplicaSetController)
+    h.create(replicaset(replicas=1))
+    other = h.create(replicaset(name="other", replicas=1, labels={"app": "other"}))
+    h.create(*pod("theirs", labels={"app": "web"}, owner=other, node="node-1", phase="Running", ready=True))
+    h.start()
+    assert verbs(h.sync("default/web")) == [("create", "pods"), ("update_status", "replicasets")]
+
+
+def test_status_counts_ready_available_and_fully_labeled_pods():
+    h = Harness(ReplicaSetController)
+    rs = h.create(replicaset(replicas=3))
+    h.create(*pod("a", owner=rs, node="n1", phase="Running", ready=True))
+    h.create(*pod("b", owner=rs, node="n2", phase="Running", ready=False))
+    h.create(*pod("c", labels={"app": "web"}, owner=rs, phase="Pending"))
+    h.start()
+    h.sync("default/web")
+    status = h.get("replicasets", "web")["status"]
+    assert status == {"replicas": 3, "fullyLabeledReplicas": 3, "readyReplicas": 1, "availableReplicas": 1,
+                      "observedGeneration": 1}
+
+
+def test_one_sync_creates_at_most_burst_replicas_pods():
+    h, _ = setup(10, burst_replicas=4)
+    assert verbs(h.sync("default/web")).count(("create", "pods")) == 4
+
+
+def test_a_failed_creation_stops_the_slow_start_and_records_FailedCreate():
+    h, _ = setup(10)
+    h.client.fail[("create", "pods")] = ApiError({"code": 403, "reason": "Forbidden", "message": "exceeded quota"})
+    with pytest.raises(ApiError):
+        h.sync("default/web")
+    assert h.client.actions.count(("create", "pods", "error")) == 1
+    assert h.events == [("Warning", "FailedCreate", "Error creating: exceeded quota")]
+    assert h.controller.expectations.satisfied_expectations("default/web") is True
+
+
+def test_a_deleted_replica_set_is_forgotten_without_writes():
+    h, _ = setup(3)
+    h.api.delete("replicasets", "web")
+    h.settle()
+    assert h.sync("default/web") == []

@@ -1,0 +1,166 @@
+"""Record golden outputs from the real kubectl v1.32 (run by hand when the binary is present).
+
+    .venv/bin/python tests/kubectl/kubectl_capture.py
+
+For every case below it builds the fixture world at a fresh whole second ``T``, serves it to the
+real kubectl through kubectl_realserver.py, and writes what kubectl printed, with ``T``, to
+tests/fixtures/kubectl/golden.json. test_kubectl_golden.py replays each case against
+k8slearn.kubectl at the same instant and demands byte-identical stdout, stderr and exit code.
+"""
+
+import json
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "fixtures", "kubectl", "golden.json")
+
+# (sentence id, world, args)
+CASES = [
+    ("describe pod shows containers, conditions, volumes, tolerations and events", "pod",
+     "describe pod web-7c4b4cb947-5g28v"),
+    ("describe by name prefix describes every match followed by a blank line", "pod", "describe pod web"),
+    ("describe of a missing pod is a NotFound error", "pod", "describe pod nope"),
+    ("get pods prints the five default columns", "pod", "get pods"),
+    ("get pods -o wide adds IP, NODE, NOMINATED NODE and READINESS GATES", "pod", "get pods -o wide"),
+    ("a found and a missing pod print the row then the NotFound error", "pod",
+     "get pod web-7c4b4cb947-5g28v nope"),
+    ("get pods -A adds the NAMESPACE column", "pod", "get pods -A"),
+    ("--show-labels and -L add label columns", "pod", "get po --show-labels -L app"),
+    ("two kinds print two tables with kind/name and a blank line between", "pod", "get pods,events"),
+    ("get events lists LAST SEEN, TYPE, REASON, OBJECT and MESSAGE", "pod", "get events"),
+    ("get events -o wide adds subobject, source, first seen, count and name", "pod", "get events -o wide"),
+    ("an empty namespaced list says No resources found in the namespace", "pod", "get pods -l app=nope"),
+    ("an empty cluster-scoped list says No resources found", "pod", "get nodes"),
+    ("a namespace without pods says so", "pod", "get pods -n kube-system"),
+    ("--no-headers drops the header line", "pod", "get pods --no-headers"),
+    ("-o name prints kind/name", "pod", "get pods -o name"),
+    ("TYPE/NAME arguments keep their order", "pod", "get pod/x pod/web-7c4b4cb947-5g28v"),
+    ("an unknown resource type fails before anything prints", "pod", "get foo"),
+    ("one unknown type in a list fails the whole command", "pod", "get pods,foo"),
+    ("a name with a selector is refused", "pod", "get pods web -l app=web"),
+    ("describe of a crash-looping pod shows the last state, probes, env and mounts", "cluster", "describe pod crash"),
+    ("describe of a pod still initializing shows its init container", "cluster", "describe pod initwait"),
+    ("describe of an unschedulable pod shows the FailedScheduling event", "cluster",
+     "describe pod web-7c4b4cb947-fghij"),
+    ("describe node shows lease, conditions, capacity, pods and allocated resources", "cluster",
+     "describe node node-1"),
+    ("describe of the control plane node shows its taint and role", "cluster", "describe node control-plane"),
+    ("describe of a cordoned, unreachable node shows SchedulingDisabled taints", "cluster", "describe node node-2"),
+    ("describe deployment shows replicas, strategy, template, conditions and replica sets", "cluster",
+     "describe deploy web"),
+    ("describe replicaset shows pod status counts", "cluster", "describe rs"),
+    ("describe daemonset shows scheduling counts", "cluster", "describe ds -n kube-system"),
+    ("describe service shows ports and ready endpoints from its slices", "cluster", "describe svc web"),
+    ("describe namespace ends with quota and limit range lines", "cluster", "describe ns default"),
+    ("describe job shows completions and duration", "cluster", "describe job pi"),
+    ("describe configmap prints each data key", "cluster", "describe cm cfg"),
+    ("describe priorityclass prints value and policy", "cluster", "describe pc"),
+    ("describe endpoints prints addresses and a port table", "cluster", "describe ep web"),
+    ("describe serviceaccount prints its secret lines", "cluster", "describe sa default"),
+    ("describe of a kind without a describer prints its fields", "cluster", "describe lease node-1 -n kube-node-lease"),
+    ("describe of every pod separates them by a blank line", "cluster", "describe pods"),
+    ("get all shows each workload kind with kind/name", "cluster", "get all"),
+    ("get nodes -o wide shows addresses, OS, kernel and runtime", "cluster", "get nodes -o wide"),
+    ("several workload kinds across namespaces in wide form", "cluster", "get deploy,rs,ds -A -o wide"),
+    ("services and endpoints", "cluster", "get svc,ep"),
+    ("events across namespaces", "cluster", "get events -A"),
+    ("namespaces", "cluster", "get ns"),
+    ("the NAMESPACE column stays once a namespaced kind printed", "cluster", "get pods,ns -A"),
+    ("a cluster-scoped kind alone has no NAMESPACE column", "cluster", "get pc -A"),
+    ("jobs show status, completions and duration", "cluster", "get jobs"),
+    ("-o yaml of a list is a kind List", "cluster", "get pods -o yaml"),
+    ("-o json of one object is the object", "cluster", "get pod crash -o json"),
+    ("-o yaml of a namespace", "cluster", "get ns default -o yaml"),
+    ("-o name across kinds", "cluster", "get pods,svc -o name"),
+    ("-L shows a label value column", "cluster", "get no -L kubernetes.io/hostname"),
+    ("--sort-by orders rows", "cluster", "get pods --sort-by=.metadata.creationTimestamp"),
+    ("-o jsonpath joins values with spaces", "cluster", "get pods -o jsonpath={.items[*].metadata.name}"),
+    ("-o custom-columns prints chosen fields", "cluster",
+     "get pods -o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName"),
+    ("endpoint slices", "cluster", "get es"),
+    ("a missing flag value is a pflag error", "pod", "get pods -o"),
+    ("an unknown shorthand is a pflag error", "pod", "get pods -z"),
+    ("a misspelled command suggests close ones", "pod", "gett pods"),
+    ("get without a type explains what to do", "pod", "get"),
+    ("describe without a type explains what to do", "pod", "describe"),
+    ("a bad boolean value is rejected", "pod", "get pods --all-namespaces=maybe"),
+    ("scale requires --replicas", "pod", "scale deploy web"),
+    ("scale rejects a non-number", "pod", "scale deploy web --replicas=x"),
+    ("logs needs a pod", "pod", "logs"),
+    ("create needs -f or a subcommand", "pod", "create"),
+    ("create deployment needs --image", "pod", "create deployment web"),
+    ("expose needs a resource", "pod", "expose"),
+    ("label needs an update", "pod", "label pod x"),
+    ("version accepts only yaml or json", "pod", "version --client -o foo"),
+    ("apply needs -f", "pod", "apply"),
+    ("delete needs resources", "pod", "delete"),
+    ("rollout status needs a resource", "pod", "rollout status"),
+    ("cordon needs a node", "pod", "cordon"),
+    ("taint needs an update", "pod", "taint nodes n1"),
+    ("patch needs --patch", "pod", "patch pod x"),
+    ("set image needs resources", "pod", "set image"),
+    ("create with an unknown subcommand", "pod", "create foo"),
+    ("rollout with an unknown subcommand", "pod", "rollout foo"),
+    ("get --help prints the help text", "pod", "get --help"),
+    ("version prints client, kustomize and server versions", "pod", "version"),
+    ("config current-context names the context", "pod", "config current-context"),
+    ("top without metrics-server", "pod", "top pods"),
+    ("logs of a missing pod", "pod", "logs nope"),
+    ("an unknown output format lists the allowed ones", "pod", "get pods -o foo"),
+    ("delete with only a type asks for a name", "cluster", "delete pod"),
+    ("delete of a missing pod", "cluster", "delete pod nope"),
+    ("delete --all in dry run lists what would go", "cluster", "delete pods --all --dry-run=client"),
+    ("label --all in dry run", "cluster", "label pods --all x=y --dry-run=client"),
+    ("a label that exists is not overwritten without --overwrite", "cluster", "label pod crash app=other"),
+    ("scale in dry run", "cluster", "scale deploy web --replicas=3 --dry-run=client"),
+    ("cordon in dry run", "cluster", "cordon node-1 --dry-run=client"),
+    ("cordon of a cordoned node", "cluster", "cordon node-2"),
+    ("uncordon of a schedulable node", "cluster", "uncordon node-1"),
+    ("create configmap in dry run with yaml", "pod", "create cm x --from-literal=a=1 --dry-run=client -o yaml"),
+    ("run in dry run prints the pod manifest", "pod", "run web --image=nginx --dry-run=client -o yaml"),
+    ("create deployment in dry run", "pod", "create deployment web --image=nginx --replicas=3 --port=80 "
+                                            "--dry-run=client -o yaml"),
+    ("create service nodeport in dry run", "pod",
+     "create service nodeport web --tcp=80:8080 --node-port=30080 --dry-run=client -o yaml"),
+    ("create job in dry run keeps the command", "pod",
+     "create job pi --image=perl:5.34 --dry-run=client -o yaml -- perl -wle print"),
+]
+
+
+def capture():
+    sys.path.insert(0, HERE)
+    sys.path.insert(0, os.path.join(HERE, "..", ".."))
+    import kubectl_realserver as server
+    import kubectl_worlds
+
+    from k8slearn.api.meta import parse_timestamp
+
+    results = []
+    for sentence, world, command in CASES:
+        args = command.split(" ") if "custom-columns" in command or "jsonpath" in command else _split(command)
+        while time.time() % 1 > 0.2:
+            time.sleep(0.01)
+        T = int(time.time())
+        store = server.Store()
+        store.load(kubectl_worlds.WORLDS[world](T))
+        server.NOW[0] = parse_timestamp(kubectl_worlds.ts(T, 0))
+        srv, cfg, d, _ = server.start(store)
+        out, err, rc = server.kubectl(cfg, d, args)
+        srv.shutdown()
+        results.append({"id": sentence, "world": world, "args": args, "T": T, "stdout": out, "stderr": err,
+                        "code": rc})
+    with open(OUT, "w") as handle:
+        json.dump(results, handle, indent=1, ensure_ascii=False)
+        handle.write("\n")
+
+
+def _split(command):
+    import shlex
+
+    return shlex.split(command)
+
+
+if __name__ == "__main__":
+    capture()

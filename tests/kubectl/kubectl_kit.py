@@ -1,0 +1,74 @@
+"""Helpers for the kubectl tests: a dict-backed API client and a fresh simulated API server.
+
+``FakeClient`` serves fixed objects (read-only, as the golden tests need: exact statuses that
+no controller would change). ``new_server()`` builds the real k8slearn API server with the
+``default`` namespace, for end-to-end command tests.
+"""
+
+import copy
+
+from k8slearn.api.errors import ApiError
+from k8slearn.api.fields import parse_field_selector
+from k8slearn.api.labels import parse_selector
+from k8slearn.api.meta import parse_timestamp
+from k8slearn.api.resources import by_kind, lookup
+from k8slearn.kubectl import Kubectl
+
+
+class FakeClient:
+    """get/list over a fixed set of objects, with field and label selectors."""
+
+    def __init__(self, objects):
+        self.objects = [copy.deepcopy(o) for o in objects]
+
+    def _match(self, info, obj, namespace):
+        if by_kind(obj["apiVersion"], obj["kind"]) != info:
+            return False
+        return not (info.namespaced and namespace and obj["metadata"].get("namespace") != namespace)
+
+    def get(self, resource, name, namespace="default"):
+        info = lookup(resource)
+        for obj in self.objects:
+            if self._match(info, obj, namespace or "default") and obj["metadata"]["name"] == name:
+                return copy.deepcopy(obj)
+        details = {"name": name, "group": info.group, "kind": info.plural} if info.group else {"name": name,
+                                                                                             "kind": info.plural}
+        raise ApiError({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                        "message": f'{info.group_resource} "{name}" not found', "reason": "NotFound",
+                        "details": details, "code": 404})
+
+    def list(self, resource, namespace=None, label_selector=None, field_selector=None):
+        info = lookup(resource)
+        labels = parse_selector(label_selector) if label_selector else None
+        fields = parse_field_selector(field_selector) if field_selector else None
+        found = []
+        for obj in self.objects:
+            if not self._match(info, obj, namespace):
+                continue
+            if labels is not None and not labels.matches(obj["metadata"].get("labels") or {}):
+                continue
+            if fields is not None and not fields.matches(obj):
+                continue
+            found.append(copy.deepcopy(obj))
+        key = (lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
+        return sorted(found, key=key)
+
+
+def kubectl_at(objects, rfc3339_now):
+    """A Kubectl over FakeClient(objects) whose clock reads the given instant."""
+    now = parse_timestamp(rfc3339_now)
+    return Kubectl(FakeClient(objects), lambda: now)
+
+
+def new_server():
+    """(store, client, Kubectl) over a fresh k8slearn API server with the default namespace."""
+    from k8slearn.apiserver import APIServer
+    from k8slearn.etcd import MVCCStore
+    from k8slearn.sim import Loop
+
+    loop = Loop(0)
+    store = MVCCStore()
+    server = APIServer(store, loop)
+    client = server.client("kubectl")
+    client.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "default"}})
+    return store, client, Kubectl(client, lambda: loop.now)

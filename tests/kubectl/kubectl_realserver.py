@@ -1,0 +1,250 @@
+"""A tiny HTTP kube-apiserver that serves fixture objects to the REAL kubectl v1.32 binary.
+
+Used only by kubectl_capture.py to record golden outputs (describe, get tables, errors) that the
+tests then compare k8slearn.kubectl against. It answers legacy discovery, GET/LIST (field and label
+selectors), server-side Tables (cells from k8slearn's printers, so only kubectl's layout is under
+test there), a minimal OpenAPI v3 for apply, and POST/PATCH/PUT/DELETE on an in-memory store.
+Shape of the protocol: /work/shared/reference/kubectl-wire.md.
+"""
+import json, re, sys, threading, urllib.parse, copy, os, subprocess, tempfile
+from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
+
+RES = [  # plural, singular, kind, group, version, namespaced, short, categories
+ ("namespaces","namespace","Namespace","","v1",False,["ns"],[]),
+ ("nodes","node","Node","","v1",False,["no"],[]),
+ ("pods","pod","Pod","","v1",True,["po"],["all"]),
+ ("services","service","Service","","v1",True,["svc"],["all"]),
+ ("endpoints","endpoints","Endpoints","","v1",True,["ep"],[]),
+ ("events","event","Event","","v1",True,["ev"],[]),
+ ("configmaps","configmap","ConfigMap","","v1",True,["cm"],[]),
+ ("serviceaccounts","serviceaccount","ServiceAccount","","v1",True,["sa"],[]),
+ ("secrets","secret","Secret","","v1",True,[],[]),
+ ("limitranges","limitrange","LimitRange","","v1",True,["limits"],[]),
+ ("resourcequotas","resourcequota","ResourceQuota","","v1",True,["quota"],[]),
+ ("leases","lease","Lease","coordination.k8s.io","v1",True,[],[]),
+ ("deployments","deployment","Deployment","apps","v1",True,["deploy"],["all"]),
+ ("replicasets","replicaset","ReplicaSet","apps","v1",True,["rs"],["all"]),
+ ("daemonsets","daemonset","DaemonSet","apps","v1",True,["ds"],["all"]),
+ ("statefulsets","statefulset","StatefulSet","apps","v1",True,["sts"],["all"]),
+ ("controllerrevisions","controllerrevision","ControllerRevision","apps","v1",True,[],[]),
+ ("jobs","job","Job","batch","v1",True,[],["all"]),
+ ("cronjobs","cronjob","CronJob","batch","v1",True,["cj"],["all"]),
+ ("priorityclasses","priorityclass","PriorityClass","scheduling.k8s.io","v1",False,["pc"],[]),
+ ("endpointslices","endpointslice","EndpointSlice","discovery.k8s.io","v1",True,[],[]),
+]
+GROUPS = ["apps","batch","coordination.k8s.io","discovery.k8s.io","scheduling.k8s.io"]
+
+class Store:
+    def __init__(self): self.objs = {}  # (plural, ns, name) -> obj
+    def load(self, objs):
+        for o in objs:
+            r = by_kind(o["kind"]); ns = o["metadata"].get("namespace","") if r[5] else ""
+            self.objs[(r[0], ns, o["metadata"]["name"])] = o
+    def get(self, plural, ns, name): return self.objs.get((plural, ns, name))
+    def list(self, plural, ns):
+        return [o for (p, n, _), o in sorted(self.objs.items()) if p == plural and (ns is None or n == ns)]
+
+def by_kind(kind):
+    return next(r for r in RES if r[2] == kind)
+
+def fget(obj, path):
+    cur = obj
+    for p in path.split("."):
+        if not isinstance(cur, dict) or p not in cur: return ""
+        cur = cur[p]
+    return "" if cur is None else str(cur)
+
+def match_fields(obj, sel):
+    if not sel: return True
+    for term in sel.split(","):
+        m = re.match(r"(.+?)(!=|==|=)(.*)", term)
+        k, op, v = m.groups()
+        val = fget(obj, k)
+        if k == "involvedObject.uid" and val == "" : val = ""
+        if op == "!=" and val == v: return False
+        if op in ("=", "==") and val != v: return False
+    return True
+
+def match_labels(obj, sel):
+    if not sel: return True
+    labels = obj.get("metadata", {}).get("labels") or {}
+    for term in sel.split(","):
+        if "!=" in term:
+            k, v = term.split("!="); 
+            if labels.get(k) == v: return False
+        elif "=" in term:
+            k, v = term.split("=", 1); v = v.lstrip("=")
+            if labels.get(k) != v: return False
+        elif term.startswith("!"):
+            if term[1:] in labels: return False
+        else:
+            if term not in labels: return False
+    return True
+
+def uid_for(name):
+    import hashlib
+    h = hashlib.md5(name.encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+def make_handler(store, log):
+    class H(BaseHTTPRequestHandler):
+        def body(self):
+            n = int(self.headers.get("Content-Length") or 0)
+            return json.loads(self.rfile.read(n) or b"null")
+        def route(self):
+            u = urllib.parse.urlparse(self.path); p = u.path.rstrip("/")
+            m = re.match(r"^/(?:api/v1|apis/([^/]+)/v1)(?:/namespaces/([^/]+))?/([^/]+)(?:/([^/]+))?(?:/(scale|status))?$", p)
+            if not m: return None
+            group, ns, plural, name, sub = m.groups()
+            r = next((r for r in RES if r[0]==plural), None)
+            return r, ns or "", name, sub, dict(urllib.parse.parse_qsl(u.query))
+        def do_POST(self):
+            body = self.body(); log.append(("POST", self.path, body))
+            r, ns, name, sub, q = self.route()
+            name = body["metadata"].get("name")
+            key_ns = ns if r[5] else ""
+            if store.get(r[0], key_ns, name) is not None:
+                gr = r[0] + ("." + r[3] if r[3] else "")
+                return self.status(409, "AlreadyExists", f'{gr} "{name}" already exists', {"name":name,"group":r[3],"kind":r[0]} if r[3] else {"name":name,"kind":r[0]})
+            o = copy.deepcopy(body)
+            md = o["metadata"]
+            if r[5]: md["namespace"] = ns
+            md.setdefault("uid", uid_for(r[0]+ns+name)); md["resourceVersion"] = str(len(log)+1000); md["creationTimestamp"] = "2026-01-05T09:00:00Z"
+            if q.get("dryRun") != "All": store.objs[(r[0], key_ns, name)] = o
+            return self.send(201, o)
+        def do_PATCH(self):
+            body = self.body(); log.append(("PATCH", self.path, self.headers.get("Content-Type"), body))
+            r, ns, name, sub, q = self.route()
+            key_ns = ns if r[5] else ""
+            cur = store.get(r[0], key_ns, name)
+            if cur is None:
+                return self.status(404, "NotFound", f'{r[0]} "{name}" not found', {"name":name,"kind":r[0]})
+            from k8slearn.apiserver import patch as P
+            ct = self.headers.get("Content-Type")
+            if "strategic" in ct: new = P.strategic_merge_patch(copy.deepcopy(cur), body, r[2])
+            elif "merge-patch" in ct: new = P.json_merge_patch(copy.deepcopy(cur), body)
+            else: new = P.json_patch(copy.deepcopy(cur), body)
+            if sub == "scale":
+                new = copy.deepcopy(cur); new["spec"]["replicas"] = body["spec"]["replicas"]
+                store.objs[(r[0], key_ns, name)] = new
+                return self.send(200, {"kind":"Scale","apiVersion":"autoscaling/v1","metadata":{"name":name,"namespace":ns},"spec":{"replicas":new["spec"]["replicas"]},"status":{"replicas":0}})
+            new["metadata"]["resourceVersion"] = str(len(log)+1000)
+            if q.get("dryRun") != "All": store.objs[(r[0], key_ns, name)] = new
+            return self.send(200, new)
+        def do_PUT(self):
+            body = self.body(); log.append(("PUT", self.path, body))
+            r, ns, name, sub, q = self.route()
+            store.objs[(r[0], ns if r[5] else "", name)] = body
+            return self.send(200, body)
+        def do_DELETE(self):
+            body = self.body(); log.append(("DELETE", self.path, body))
+            r, ns, name, sub, q = self.route()
+            key_ns = ns if r[5] else ""
+            cur = store.objs.pop((r[0], key_ns, name), None)
+            if cur is None:
+                gr = r[0] + ("." + r[3] if r[3] else "")
+                return self.status(404, "NotFound", f'{gr} "{name}" not found', {"name":name,"group":r[3],"kind":r[0]} if r[3] else {"name":name,"kind":r[0]})
+            return self.send(200, cur)
+        protocol_version = "HTTP/1.1"
+        def log_message(self, *a): pass
+        def send(self, code, body, ctype="application/json"):
+            data = json.dumps(body).encode()
+            self.send_response(code); self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data))); self.end_headers(); self.wfile.write(data)
+        def status(self, code, reason, msg, details=None):
+            self.send(code, {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":msg,"reason":reason,"details":details or {},"code":code})
+        def do_GET(self):
+            u = urllib.parse.urlparse(self.path); q = dict(urllib.parse.parse_qsl(u.query)); p = u.path.rstrip("/")
+            log.append(("GET", self.path, self.headers.get("Accept")))
+            if p == "/openapi/v3":
+                paths = {"api/v1": {"serverRelativeURL": "/openapi/v3/api/v1?hash=A"}}
+                for g in GROUPS: paths[f"apis/{g}/v1"] = {"serverRelativeURL": f"/openapi/v3/apis/{g}/v1?hash=A"}
+                return self.send(200, {"paths": paths})
+            if p.startswith("/openapi/v3/"):
+                gv = p[len("/openapi/v3/"):]
+                group = "" if gv == "api/v1" else gv.split("/")[1]
+                out = {}
+                for r in RES:
+                    if r[3] != group: continue
+                    base = "/api/v1" if not group else f"/apis/{group}/v1"
+                    path = f"{base}/namespaces/{{namespace}}/{r[0]}/{{name}}" if r[5] else f"{base}/{r[0]}/{{name}}"
+                    out[path] = {"patch": {"x-kubernetes-group-version-kind": {"group": group, "version": "v1", "kind": r[2]}, "parameters": [{"name": "fieldValidation", "in": "query"}]}}
+                return self.send(200, {"paths": out})
+            if p == "/openapi/v2":
+                return self.status(404, "NotFound", "not found")
+            if p == "/version":
+                return self.send(200, {"major":"1","minor":"32","gitVersion":"v1.32.0","gitCommit":"70d3cc986aa8221cd1dfb1121852688902d3bf53","gitTreeState":"clean","buildDate":"2024-12-11T17:59:15Z","goVersion":"go1.23.3","compiler":"gc","platform":"linux/amd64"})
+            if p == "/api":
+                return self.send(200, {"kind":"APIVersions","versions":["v1"],"serverAddressByClientCIDRs":[{"clientCIDR":"0.0.0.0/0","serverAddress":"127.0.0.1"}]})
+            if p == "/apis":
+                return self.send(200, {"kind":"APIGroupList","apiVersion":"v1","groups":[{"name":g,"versions":[{"groupVersion":g+"/v1","version":"v1"}],"preferredVersion":{"groupVersion":g+"/v1","version":"v1"}} for g in GROUPS]})
+            if p == "/api/v1" or (p.startswith("/apis/") and p.count("/") == 3):
+                gv = "v1" if p == "/api/v1" else p[len("/apis/"):]
+                group = "" if gv == "v1" else gv.split("/")[0]
+                rs = [{"name":r[0],"singularName":r[1],"namespaced":r[5],"kind":r[2],"verbs":["create","delete","deletecollection","get","list","patch","update","watch"],"shortNames":r[6],"categories":r[7]} for r in RES if r[3]==group]
+                return self.send(200, {"kind":"APIResourceList","apiVersion":"v1","groupVersion":gv,"resources":rs})
+            m = re.match(r"^/(?:api/v1|apis/([^/]+)/v1)(?:/namespaces/([^/]+))?/([^/]+)(?:/([^/]+))?$", p)
+            if m:
+                group, ns, plural, name = m.groups()
+                r = next((r for r in RES if r[0]==plural), None)
+                if plural == "namespaces" and ns and not name and not r: pass
+                if r is None: return self.status(404, "NotFound", "the server could not find the requested resource")
+                if not r[5] and ns: # e.g. /api/v1/namespaces/default  (namespace object)
+                    pass
+                table = "as=Table" in (self.headers.get("Accept") or "")
+                if name:
+                    o = store.get(plural, ns or "", name) if r[5] else store.get(plural, "", name)
+                    if o is None:
+                        gr = plural + ("." + r[3] if r[3] else "")
+                        return self.status(404, "NotFound", f'{gr} "{name}" not found', {"name":name,"group":r[3],"kind":plural} if r[3] else {"name":name,"kind":plural})
+                    o = copy.deepcopy(o); o.setdefault("apiVersion", (r[3]+"/v1") if r[3] else "v1"); o.setdefault("kind", r[2])
+                    if table: return self.send(200, make_table(plural, [o]))
+                    return self.send(200, o)
+                items = [copy.deepcopy(o) for o in store.list(plural, ns if r[5] else None) if match_fields(o, q.get("fieldSelector")) and match_labels(o, q.get("labelSelector"))]
+                if table: return self.send(200, make_table(plural, items))
+                return self.send(200, {"kind":r[2]+"List","apiVersion":(r[3]+"/v1") if r[3] else "v1","metadata":{"resourceVersion":"100"},"items":items})
+            m = re.match(r"^/api/v1/namespaces/([^/]+)$", p)
+            if m:
+                o = store.get("namespaces","",m.group(1))
+                if o is None: return self.status(404,"NotFound",f'namespaces "{m.group(1)}" not found',{"name":m.group(1),"kind":"namespaces"})
+                return self.send(200, o)
+            return self.status(404, "NotFound", "the server could not find the requested resource")
+    return H
+
+NOW = [0.0]
+def make_table(plural, items):
+    from k8slearn.kubectl.printers import print_table
+    t = print_table(plural, items, NOW[0])
+    cols = [{"name": c.name, "type": "string", "format": "name" if c.name == "Name" else "", "description": "", "priority": c.priority} for c in t.columns]
+    rows = [{"cells": row, "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": o.get("metadata", {})}} for row, o in zip(t.rows, items)]
+    return {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": {"resourceVersion": "100"}, "columnDefinitions": cols, "rows": rows}
+
+def start(store):
+    log = []
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(store, log)); srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    port = srv.server_address[1]
+    d = tempfile.mkdtemp()
+    cfg = os.path.join(d, "config")
+    open(cfg, "w").write(f"""apiVersion: v1
+kind: Config
+clusters:
+- cluster: {{server: "http://127.0.0.1:{port}"}}
+  name: kubernetes
+contexts:
+- context: {{cluster: kubernetes, user: kubernetes-admin}}
+  name: kubernetes-admin@kubernetes
+current-context: kubernetes-admin@kubernetes
+users:
+- name: kubernetes-admin
+  user: {{}}
+""")
+    return srv, cfg, d, log
+
+KUBECTL = "/usr/lib/google-cloud-sdk/bin/kubectl.1.32"
+
+
+def kubectl(cfg, d, args, stdin=""):
+    env = {"KUBECONFIG": cfg, "HOME": d, "KUBECACHEDIR": os.path.join(d, "cache"), "PATH": "/usr/bin:/bin"}
+    p = subprocess.run([KUBECTL, *args], input=stdin.encode(), capture_output=True, env=env)
+    return p.stdout.decode(), p.stderr.decode(), p.returncode

@@ -1,0 +1,148 @@
+"""The verbs that change objects, and the small commands, against the simulated API server."""
+
+import pytest
+
+from kubectl_kit import new_server
+
+DEPLOY = ("create deployment web --image=nginx --replicas=2",)
+
+
+def run_all(k, commands, stdin=""):
+    return [str(k.run(c, stdin=stdin)) for c in commands]
+
+
+SEQUENCES = [
+    ("label adds, refuses to overwrite, overwrites and removes",
+     ["run web --image=nginx", "label pod web tier=fe", "label pod web tier=be", "label pod web tier=be --overwrite",
+      "label pod web tier-", "label pod web nope-"],
+     ["pod/web created\n", "pod/web labeled\n",
+      "error: 'tier' already has a value (fe), and --overwrite is false\n", "pod/web labeled\n",
+      "pod/web unlabeled\n", 'label "nope" not found.\npod/web not labeled\n']),
+    ("annotate always says annotated",
+     ["run web --image=nginx", "annotate pod web note=hi", "annotate pod web note-"],
+     ["pod/web created\n", "pod/web annotated\n", "pod/web annotated\n"]),
+    ("scale sets the replicas of a deployment",
+     [*DEPLOY, "scale deployment/web --replicas=5", "get deploy web -o jsonpath={.spec.replicas}"],
+     ["deployment.apps/web created\n", "deployment.apps/web scaled\n", "5"]),
+    ("set image updates the named container",
+     [*DEPLOY, "set image deployment/web nginx=nginx:1.27", "get deploy web -o jsonpath={..image}",
+      "set image deployment/web foo=x"],
+     ["deployment.apps/web created\n", "deployment.apps/web image updated\n", "nginx:1.27",
+      'error: unable to find container named "foo"\n']),
+    ("delete prints the kind and the quoted name",
+     [*DEPLOY, "delete deployment web", "delete deployment web"],
+     ["deployment.apps/web created\n", 'deployment.apps "web" deleted\n',
+      'Error from server (NotFound): deployments.apps "web" not found\n']),
+    ("expose creates a service from the deployment's selector",
+     [*DEPLOY, "expose deployment web --port=80 --target-port=8080", "get svc web -o jsonpath={.spec.ports[0]}"],
+     ["deployment.apps/web created\n", "service/web exposed\n",
+      '{"port":80,"protocol":"TCP","targetPort":8080}']),
+    ("patch applies a merge patch and reports no-op patches",
+     [*DEPLOY, ["patch", "deploy", "web", "--type=merge", "-p", '{"spec":{"replicas":3}}'],
+      ["patch", "deploy", "web", "--type=merge", "-p", '{"spec":{"replicas":3}}']],
+     ["deployment.apps/web created\n", "deployment.apps/web patched\n", "deployment.apps/web patched (no change)\n"]),
+    ("create namespace, configmap and service print created",
+     ["create namespace dev", "create configmap cfg --from-literal=a=1", "create service clusterip db --tcp=5432:5432",
+      "get cm cfg -o jsonpath={.data.a}"],
+     ["namespace/dev created\n", "configmap/cfg created\n", "service/db created\n", "1"]),
+    ("rollout status reports the deployment's state from its status",
+     [*DEPLOY, "rollout status deployment/web"],
+     ["deployment.apps/web created\n", "Waiting for deployment spec update to be observed...\n"]),
+]
+
+
+@pytest.mark.parametrize("commands,expected", [c[1:] for c in SEQUENCES], ids=[c[0] for c in SEQUENCES])
+def test_command_sequences(commands, expected):
+    _, _, k = new_server()
+    assert run_all(k, commands) == expected
+
+
+def node(client, name="node-1", taints=None):
+    client.create({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name},
+                   "spec": {"taints": taints} if taints else {}})
+
+
+NODE_SEQUENCES = [
+    ("cordon and uncordon say already when nothing changes",
+     ["cordon node-1", "cordon node-1", "uncordon node-1", "uncordon node-1"],
+     ["node/node-1 cordoned\n", "node/node-1 already cordoned\n", "node/node-1 uncordoned\n",
+      "node/node-1 already uncordoned\n"]),
+    ("taint adds, refuses a duplicate and removes",
+     ["taint nodes node-1 dedicated=db:NoSchedule", "taint nodes node-1 dedicated=web:NoSchedule",
+      "taint nodes node-1 dedicated:NoSchedule-", "taint nodes node-1 dedicated:NoSchedule-"],
+     ["node/node-1 tainted\n",
+      "error: node node-1 already has dedicated taint(s) with same effect(s) and --overwrite is false\n",
+      "node/node-1 untainted\n", 'error: taint "dedicated:NoSchedule" not found\n']),
+]
+
+
+@pytest.mark.parametrize("commands,expected", [c[1:] for c in NODE_SEQUENCES], ids=[c[0] for c in NODE_SEQUENCES])
+def test_node_commands(commands, expected):
+    _, client, k = new_server()
+    node(client)
+    assert run_all(k, commands) == expected
+
+
+def test_cordon_sets_unschedulable():
+    _, client, k = new_server()
+    node(client)
+    k.run("cordon node-1")
+    assert client.get("nodes", "node-1", None)["spec"]["unschedulable"] is True
+
+
+def test_version_and_current_context():
+    _, _, k = new_server()
+    assert run_all(k, ["version", "config current-context"]) == [
+        "Client Version: v1.32.5\nKustomize Version: v5.5.0\nServer Version: v1.32.0\n",
+        "kubernetes-admin@kubernetes\n"]
+
+
+def test_api_resources_lists_the_served_resources_by_group():
+    _, _, k = new_server()
+    lines = k.run("api-resources").stdout.splitlines()
+    assert lines[0].split() == ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+    assert "deployments           deploy       apps/v1                  true         Deployment" in lines
+
+
+def test_cluster_info_names_the_control_plane():
+    _, _, k = new_server()
+    assert str(k.run("cluster-info")) == (
+        "Kubernetes control plane is running at https://control-plane:6443\n\n"
+        "To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n")
+
+
+class LogsCluster:
+    def __init__(self):
+        self.calls = []
+
+    def logs(self, namespace, pod, container):
+        self.calls.append((namespace, pod, container))
+        return "line 1\nline 2\n"
+
+
+def _running_pod(client):
+    client.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+                   "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}})
+    pod = client.get("pods", "web")
+    pod["status"] = {"phase": "Running", "containerStatuses": [
+        {"name": "nginx", "ready": True, "restartCount": 0, "image": "nginx", "imageID": "",
+         "state": {"running": {"startedAt": "2026-01-05T09:00:00Z"}}}]}
+    client.update_status(pod)
+
+
+def test_logs_asks_the_cluster_hook():
+    from k8slearn.kubectl import Kubectl
+
+    _, client, _ = new_server()
+    _running_pod(client)
+    cluster = LogsCluster()
+    k = Kubectl(client, lambda: 0.0, cluster=cluster)
+    assert (str(k.run("logs web --tail=1")), cluster.calls) == ("line 2\n", [("default", "web", "nginx")])
+
+
+def test_logs_of_a_waiting_container_is_a_bad_request():
+    _, client, k = new_server()
+    client.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+                   "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}})
+    assert str(k.run("logs web")) == ('Error from server (BadRequest): container "nginx" in pod "web" is waiting to '
+                                      "start: ContainerCreating\n")

@@ -1,0 +1,134 @@
+"""Tiny builders for scheduler tests: ``node(...)``, ``pod(...)``, ``taint(...)``, ``toleration(...)``,
+plus ``cluster(...)`` which wires a real API server, nodes and a started Scheduler."""
+
+from __future__ import annotations
+
+from k8slearn.apiserver import APIServer
+from k8slearn.etcd import MVCCStore
+from k8slearn.kubelet.node_status import conditions, new_node
+from k8slearn.scheduler import Scheduler
+from k8slearn.scheduler.cache import NodeInfo
+from k8slearn.scheduler.resources import PodInfo
+from k8slearn.sim import Loop
+
+
+def taint(key: str, value: str = "", effect: str = "NoSchedule") -> dict:
+    t = {"key": key, "effect": effect}
+    if value:
+        t["value"] = value
+    return t
+
+
+def toleration(key: str = "", operator: str = "", value: str = "", effect: str = "") -> dict:
+    t = {}
+    for field, v in (("key", key), ("operator", operator), ("value", value), ("effect", effect)):
+        if v:
+            t[field] = v
+    return t
+
+
+def node(name: str = "node-1", cpu: str = "2", memory: str = "4Gi", pods: int = 110, taints=(),
+         unschedulable: bool = False, labels: dict | None = None, extra: dict | None = None) -> dict:
+    allocatable = {"cpu": cpu, "memory": memory, "pods": str(pods), "ephemeral-storage": "100Gi", **(extra or {})}
+    spec: dict = {}
+    if taints:
+        spec["taints"] = list(taints)
+    if unschedulable:
+        spec["unschedulable"] = True
+    return {"apiVersion": "v1", "kind": "Node",
+            "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name, **(labels or {})}},
+            "spec": spec, "status": {"allocatable": allocatable, "capacity": dict(allocatable)}}
+
+
+def container(cpu: str | None = None, memory: str | None = None, name: str = "app",
+              extra: dict | None = None, restart_policy: str = "") -> dict:
+    requests = {k: v for k, v in (("cpu", cpu), ("memory", memory)) if v is not None}
+    requests.update(extra or {})
+    c: dict = {"name": name, "image": "nginx"}
+    if requests:
+        c["resources"] = {"requests": requests}
+    if restart_policy:
+        c["restartPolicy"] = restart_policy
+    return c
+
+
+def pod(name: str = "web", cpu: str | None = None, memory: str | None = None, tolerations=(),
+        node_name: str = "", priority: int | None = None, namespace: str = "default",
+        containers: list | None = None, init_containers: list | None = None, overhead: dict | None = None,
+        scheduler_name: str | None = None, labels: dict | None = None) -> dict:
+    spec: dict = {"containers": containers if containers is not None else [container(cpu, memory)]}
+    if init_containers:
+        spec["initContainers"] = init_containers
+    if tolerations:
+        spec["tolerations"] = list(tolerations)
+    if node_name:
+        spec["nodeName"] = node_name
+    if priority is not None:
+        spec["priority"] = priority
+    if overhead:
+        spec["overhead"] = overhead
+    if scheduler_name:
+        spec["schedulerName"] = scheduler_name
+    meta: dict = {"name": name, "namespace": namespace}
+    if labels:
+        meta["labels"] = labels
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
+
+
+def node_info(n: dict, *pods: dict) -> NodeInfo:
+    """A NodeInfo for node ``n`` with ``pods`` already running on it."""
+    infos = []
+    for p in pods:
+        p = {**p, "spec": {**p["spec"], "nodeName": n["metadata"]["name"]}}
+        infos.append(PodInfo(p))
+    return NodeInfo(n, infos)
+
+
+class MiniCluster:
+    """A real API server with namespace ``default``, ready nodes, and a started Scheduler."""
+
+    def __init__(self, nodes=(), seed: int = 0, control_plane: bool = False, workers: int = 0,
+                 cpu: str = "2", memory: str = "4Gi", profiles=None, start: bool = True) -> None:
+        self.loop = Loop(seed)
+        self.server = APIServer(MVCCStore(), self.loop)
+        self.api = self.server.client("kubectl")
+        self.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "default"}})
+        self._ip = 2
+        if control_plane:
+            self.add_real_node("control-plane", cpu, memory, control_plane=True)
+        for i in range(1, workers + 1):
+            self.add_real_node(f"node-{i}", cpu, memory)
+        for n in nodes:
+            self.api.create(n)
+        self.scheduler = Scheduler(self.loop, self.server.client("kube-scheduler"), profiles=profiles)
+        if start:
+            self.scheduler.start()
+
+    def add_real_node(self, name: str, cpu: str = "2", memory: str = "4Gi", control_plane: bool = False,
+                      taints=None) -> dict:
+        """A Node as a kubelet registers it (kubelet.node_status.new_node), marked Ready."""
+        n = new_node(name, f"172.18.0.{self._ip}", cpu=cpu, memory=memory, control_plane=control_plane,
+                     taints=taints, now=self.loop.now)
+        self._ip += 1
+        n["status"]["conditions"] = conditions(self.loop.now, ready=True)
+        return self.api.create(n)
+
+    def create(self, obj: dict) -> dict:
+        return self.api.create(obj)
+
+    def settle(self) -> float:
+        return self.loop.settle()
+
+    def node_of(self, name: str, namespace: str = "default") -> str:
+        return self.api.get("pods", name, namespace)["spec"].get("nodeName", "")
+
+    def condition(self, name: str, ctype: str = "PodScheduled") -> dict | None:
+        pod = self.api.get("pods", name)
+        return next((c for c in pod.get("status", {}).get("conditions", []) if c["type"] == ctype), None)
+
+    def events(self, name: str | None = None) -> list[tuple[str, str, str]]:
+        return [(e["type"], e["reason"], e["message"]) for e in self.api.list("events")
+                if name is None or e["involvedObject"]["name"] == name]
+
+    def scheduler_steps(self, action: str) -> list:
+        return [s for s in self.loop.trace if s.component == "kube-scheduler" and s.action == action]
