@@ -58,7 +58,7 @@ lab: setup
 	@mkdir -p $(NOTEBOOKS)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 $(ALLOW_ROOT) --ServerApp.root_dir=$(NOTEBOOKS) \
 	  --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
-	  $(LAB_ARGS) $(if $(wildcard $(NOTEBOOKS)/00_welcome.ipynb),$(NOTEBOOKS)/00_welcome.ipynb)
+	  $(if $(wildcard $(NOTEBOOKS)/00_welcome.ipynb),--LabApp.default_url=/lab/tree/00_welcome.ipynb) $(LAB_ARGS)
 
 notebooks: setup
 	$(PY) tools/make_nav.py $(NOTEBOOKS)

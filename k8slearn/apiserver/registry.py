@@ -111,7 +111,6 @@ class Registry:
         self.begin_update: dict[str, Hook] = {}
         self.pending: list[tuple[str, str, str]] = []  # etcd steps of the current request, traced after it
 
-
     # -- etcd, traced --------------------------------------------------------------------------
     def _trace(self, action: str, key: str, detail: str) -> None:
         self.pending.append((action, key, detail))
@@ -191,7 +190,11 @@ class Registry:
 
     def _exists(self, info: ResourceInfo, name: str, stored: bytes) -> ApiError:
         err = already_exists(info, name)
-        if (json.loads(stored).get("metadata") or {}).get("deletionTimestamp"):
+        try:
+            deleting = (json.loads(stored).get("metadata") or {}).get("deletionTimestamp")
+        except (ValueError, AttributeError):
+            deleting = None
+        if deleting:
             err.status["message"] = f"object is being deleted: {err.status['message']}"
         return err
 

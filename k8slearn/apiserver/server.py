@@ -37,6 +37,7 @@ delete.go, get.go, watch.go), pkg/registry/core/pod/storage/storage.go (BindingR
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any, Callable, Iterable
 
 from k8slearn.api.defaults import apply_defaults
@@ -158,7 +159,7 @@ class APIServer:
             return info
         kind = obj.get("kind")
         if not kind:
-            raise bad_request("Object 'Kind' is missing in the request body")
+            raise bad_request(f"Object 'Kind' is missing in '{json.dumps(obj, separators=(',', ':'))}'")
         if not obj.get("apiVersion"):
             try:
                 info = lookup(kind)

@@ -100,11 +100,11 @@ class LeaderElector:
             acquired = self.try_acquire_or_renew()
             if acquired:
                 self._became_leader()
-        while True:  # renew every retry period until the renew deadline passes without success
+        while True:  # renew every retry period; a round of retries that lasts renew_deadline gives up
             yield self.retry_period
             if self.try_acquire_or_renew():
                 self.last_renew = self.loop.now
-            elif self.loop.now - self.last_renew >= self.renew_deadline:
+            elif self.loop.now - (self.last_renew + self.retry_period) >= self.renew_deadline:
                 self.leading = False
                 self._event("stopped leading")
                 self._process = None

@@ -104,7 +104,7 @@ def file_infos(ctx: Context, validate: bool = True) -> tuple[list[Info], list[Ex
     validate = validate and ctx.flags.get("validate", "strict") not in ("false", "ignore")
     for item in read_files(ctx.flags["filename"], ctx.stdin, ctx.flags.get("recursive", False), validate):
         if isinstance(item, ManifestError):
-            errors.append(KubectlError(str(item)))
+            errors.append(KubectlError(item.message))
             if item.stops:
                 break
             continue

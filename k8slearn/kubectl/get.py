@@ -97,7 +97,7 @@ def _targets_from_files(ctx: Context) -> tuple[list[Target], list[Exception]]:
     targets, errors = [], []
     for item in read_files(ctx.flags["filename"], ctx.stdin, ctx.flags.get("recursive", False), validate=False):
         if isinstance(item, ManifestError):
-            errors.append(KubectlError(str(item)))
+            errors.append(KubectlError(item.message))
             if item.stops:
                 break
             continue

@@ -5,7 +5,8 @@ YAMLReader), converts each document from YAML to JSON, skips empty ones, checks 
 ``apiVersion`` and ``kind``, and flattens ``kind: List``. A syntax error stops the stream and is
 reported in go-yaml's words, with go-yaml's line number (counted from the start of that
 document, and for parser errors one less, a quirk of yaml.v2 kept here on purpose).
-The true position is on the exception as ``line`` and ``column`` (1-based, whole text).
+The true position is on the exception as ``line`` and ``column`` (1-based, whole text), and
+``str()`` of the exception names both.
 
 >>> docs = load_manifests("apiVersion: v1\\nkind: Namespace\\nmetadata:\\n  name: dev\\n---\\n")
 >>> [d["metadata"]["name"] for d in docs]
@@ -14,7 +15,7 @@ The true position is on the exception as ``line`` and ``column`` (1-based, whole
 ...     load_manifests("apiVersion: v1\\nkind: Pod\\nmetadata:\\n  name: x\\n  labels: a: b\\n")
 ... except ManifestError as err:
 ...     print(err); print(err.line, err.column)
-error parsing STDIN: error converting YAML to JSON: yaml: line 5: mapping values are not allowed in this context
+error parsing STDIN: error converting YAML to JSON: yaml: line 5: mapping values are not allowed in this context (line 5, column 12)
 5 12
 
 Simplified: YAML is read by PyYAML (safe_load) and its messages are translated to go-yaml's;
@@ -41,7 +42,10 @@ _VALIDATE_HINT = "; if you choose to ignore these errors, turn validation off wi
 
 
 class ManifestError(ValueError):
-    """A manifest kubectl cannot read; ``str()`` is kubectl's message (without ``error: ``).
+    """A manifest kubectl cannot read; ``.message`` is kubectl's message (without ``error: ``).
+
+    ``str()`` adds where the problem is, line and column, for people reading a traceback in a
+    notebook (kubectl itself names only the line).
 
     ``stops`` is True for errors that end the stream (syntax and validation errors); decode
     errors only skip their document, as kubectl's ContinueOnError visitor does.
@@ -55,6 +59,12 @@ class ManifestError(ValueError):
         self.column = column
         self.document = document
         self.stops = stops
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        where = f"line {self.line}" + (f", column {self.column}" if self.column is not None else "")
+        return f"{self.message} ({where})"
 
 
 def load_manifests(text: str, source: str = "STDIN", validate: bool = True) -> list[dict]:

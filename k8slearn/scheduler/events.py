@@ -24,6 +24,8 @@ from __future__ import annotations
 import enum
 from typing import Any, Callable, NamedTuple
 
+from k8slearn.scheduler.resources import pod_request_amounts
+
 
 class ActionType(enum.IntFlag):
     """What happened to an object; the Update kinds say which part changed."""
@@ -116,8 +118,10 @@ def node_scheduling_properties_change(new: dict, old: dict) -> list[ClusterEvent
     return events
 
 
-def _requests(pod: dict) -> list:
-    return [((c.get("resources") or {}).get("requests") or {}) for c in _spec(pod).get("containers") or ()]
+def _scaled_down(new: dict, old: dict) -> bool:
+    """Does the pod now request less of some resource than before?"""
+    before, after = pod_request_amounts(old), pod_request_amounts(new)
+    return any(after.get(name, 0) < amount for name, amount in before.items())
 
 
 def pod_scheduling_properties_change(new: dict, old: dict) -> list[ClusterEvent]:
@@ -125,7 +129,7 @@ def pod_scheduling_properties_change(new: dict, old: dict) -> list[ClusterEvent]
     events = []
     if (_meta(new).get("labels") or {}) != (_meta(old).get("labels") or {}):
         events.append(ClusterEvent(POD, ActionType.UpdatePodLabel, "PodLabelChange"))
-    if _requests(new) != _requests(old):
+    if _scaled_down(new, old):
         events.append(ClusterEvent(POD, ActionType.UpdatePodScaleDown, "PodRequestScaledDown"))
     if _spec(old).get("schedulingGates") and not _spec(new).get("schedulingGates"):
         events.append(ClusterEvent(POD, ActionType.UpdatePodSchedulingGatesEliminated,

@@ -1,8 +1,8 @@
 """Draw the cluster picture with matplotlib (Agg, no pyplot).
 
 ``draw_cluster(cluster)`` returns a ``matplotlib.figure.Figure``; ``render_png`` returns PNG bytes;
-``summary(snap)`` (from graph.py) is the picture's alt text. ``ClusterFigure`` keeps one figure and its artists
-alive: a redraw only moves dots and changes colours and texts, and the figure is rebuilt only when
+``summary(snap)`` (from graph.py) is the picture's alt text. ``ClusterFigure`` keeps one figure
+and its artists alive: a redraw only moves dots and changes colours and texts, and the figure is rebuilt only when
 the set of nodes, owners or services (or the columns' height) changes. matplotlib is imported
 inside functions, so importing this module stays light.
 
@@ -27,7 +27,8 @@ from typing import Any
 from k8slearn.viz import style
 from k8slearn.viz.graph import (APISERVER, CONTROLLER_MANAGER, ETCD, SCHEDULER, build_graph, plural,
                                 selector_text, summary)
-from k8slearn.viz.layout import COMPONENT_Y, ETCD_Y, FIRST_SLOT, HEADER_Y, PENDING, POD_DX, SLOT_HEIGHT, Layout
+from k8slearn.viz.layout import (COMPONENT_Y, ETCD_Y, FIRST_SLOT, HEADER_Y, PENDING, POD_DX, SLOT_HEIGHT,
+                                 Layout)
 from k8slearn.viz.snapshot import Snapshot, as_snapshot
 
 __all__ = ["ClusterFigure", "draw_cluster", "render_png", "summary"]
@@ -298,11 +299,13 @@ class ClusterFigure:
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
-        pods = [Line2D([], [], ls="", marker="o", ms=8, mfc=face, mec=edge, mew=1.4, label=style.POD_LABELS[c])
+        pods = [Line2D([], [], ls="", marker="o", ms=8, mfc=face, mec=edge, mew=1.4,
+                       label=style.POD_LABELS[c])
                 for c in style.POD_CATEGORIES for face, edge in [_category_style(c)]]
         nodes = [Patch(fc=face, ec=edge, lw=1.4, label=label)
                  for face, edge, label in (style.node_style(r) for r in ("True", "False", "Unknown"))]
-        nodes.append(_light_hatch(Patch(fc="white", ec=style.MUTED, hatch=style.CORDON_HATCH, label="cordoned")))
+        cordoned = Patch(fc="white", ec=style.MUTED, hatch=style.CORDON_HATCH, label="cordoned")
+        nodes.append(_light_hatch(cordoned))
         relations = ["watches", "stores in", "runs on", "selects"]
         if any(k == "owner" for _, k in g.nodes(data="kind")):
             relations.append("owns")
@@ -444,7 +447,8 @@ class ClusterFigure:
         chars = self._label_chars
         names = [(n, _shorten(g.nodes[n]["name"], chars, g.nodes[n]["node"])) for n in shown] if chars else []
         while len(self._labels) < len(names):
-            text = self.ax.text(0, 0, "", fontsize=style.FONT_SIZE - 1, va="center", color=style.TEXT, zorder=5)
+            text = self.ax.text(0, 0, "", fontsize=style.FONT_SIZE - 1, va="center", color=style.TEXT,
+                                zorder=5)
             self._labels.append(text)
             self._dynamic.append(text)
         pos = self.layout.positions
@@ -465,7 +469,8 @@ def _encode_png(canvas: Any) -> bytes:
     image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     image = image.convert("RGB").quantize(PNG_COLOURS, method=Image.Quantize.FASTOCTREE)
     palette = image.getpalette()              # the fast quantizer turns white into (252, 252, 253)
-    image.putpalette([255 if min(palette[i - i % 3:i - i % 3 + 3]) >= 248 else v for i, v in enumerate(palette)])
+    image.putpalette([255 if min(palette[i - i % 3:i - i % 3 + 3]) >= 248 else v
+                      for i, v in enumerate(palette)])
     buf = io.BytesIO()
     image.save(buf, format="png", compress_level=PNG_COMPRESS_LEVEL)
     return buf.getvalue()
@@ -475,7 +480,8 @@ def _box_text(data: dict) -> str:
     if data["kind"] == "service":
         selects = f"selects {plural(data['pods'], 'pod')}" if data["selector"] else "no selector"
         return f"svc {data['name']}\n{data['type']} · {selects}"
-    return f"{data['owner_kind']} {data['name']}\n{plural(data['pods'], 'pod')}: {_counts_text(data['statuses'])}"
+    counts = _counts_text(data["statuses"])
+    return f"{data['owner_kind']} {data['name']}\n{plural(data['pods'], 'pod')}: {counts}"
 
 
 def _title(snap: Snapshot, namespace: Any, selector: Any) -> str:

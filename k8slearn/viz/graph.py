@@ -52,8 +52,8 @@ from k8slearn.viz import style
 from k8slearn.viz.layout import natural_key
 from k8slearn.viz.snapshot import Snapshot, as_snapshot
 
-__all__ = ["COMPONENTS", "OWNER_KINDS", "build_graph", "plural", "pod_id", "selector_matcher", "selector_text",
-           "summary"]
+__all__ = ["COMPONENTS", "OWNER_KINDS", "build_graph", "plural", "pod_id", "selector_matcher",
+           "selector_text", "summary"]
 
 APISERVER, ETCD = "component/kube-apiserver", "component/etcd"
 SCHEDULER, CONTROLLER_MANAGER = "component/kube-scheduler", "component/kube-controller-manager"
@@ -130,8 +130,8 @@ def _owner_chain(snap: Snapshot) -> dict:
     chain = {}
     for owner in snap.owners:
         if owner.kind in OWNER_KINDS:
-            parent = (owner.namespace, *owner.owner) if owner.owner and owner.owner[0] in OWNER_KINDS else None
-            chain[(owner.namespace, owner.kind, owner.name)] = parent
+            controlled = owner.owner and owner.owner[0] in OWNER_KINDS
+            chain[(owner.namespace, owner.kind, owner.name)] = (owner.namespace, *owner.owner) if controlled else None
     return chain
 
 
@@ -207,7 +207,7 @@ def plural(n: int, word: str) -> str:
 
 
 def _nodes_sentence(g: Any) -> str:
-    nodes = [d for _, d in sorted(g.nodes(data=True), key=lambda nd: natural_key(nd[0])) if d["kind"] == "node"]
+    nodes = [d for n, d in sorted(g.nodes(data=True), key=lambda nd: natural_key(nd[0])) if d["kind"] == "node"]
     if not nodes:
         return "No nodes;"
     workers = sum(not d["control_plane"] for d in nodes)

@@ -28,9 +28,23 @@ __all__ = ["BUTTONS", "ClusterView", "format_step"]
 BUTTONS = ("Step", "Run 10 s", "Settle", "Add node", "Stop node", "Start node", "Apply YAML")
 LOG_LINES = 12
 JOIN_STEPS = 200              # "Add node" steps the cluster at most this often, until the Node is registered
-YAML_PLACEHOLDER = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n"
-                    "  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n"
-                    "        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx")
+YAML_PLACEHOLDER = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx"""
 
 
 def format_step(step: Any) -> str:

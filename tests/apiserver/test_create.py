@@ -198,7 +198,7 @@ CREATE_FAILURES = [
     ("wrong version", lambda s, a: {**deployment("web"), "apiVersion": "apps/v1beta1"}, None,
      404, "NotFound", 'no matches for kind "Deployment" in version "apps/v1beta1"'),
     ("missing kind", lambda s, a: {"apiVersion": "v1", "metadata": {"name": "x"}}, None,
-     400, "BadRequest", None),
+     400, "BadRequest", """Object 'Kind' is missing in '{"apiVersion":"v1","metadata":{"name":"x"}}'"""),
     ("no priority class", lambda s, a: pod("web", priorityClassName="gold"), None,
      403, "Forbidden", 'pods "web" is forbidden: no PriorityClass with name gold was found'),
     ("being deleted", lambda s, a: (a.create(pod("web", finalizers=["example.com/keep"])),

@@ -200,3 +200,13 @@ def test_refused_deletes_write_nothing(server, api, resource, name, namespace, o
     api.create(configmap("cfg"))
     expect_error(server, lambda: api.delete(resource, name, namespace or "default", **options),
                  code, reason, message)
+
+
+def test_only_the_finalize_subresource_changes_a_namespaces_finalizers(server, api):
+    api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev"}})
+    current = api.get("namespaces", "dev")
+    current["spec"]["finalizers"] = []
+    assert api.update(current)["spec"]["finalizers"] == ["kubernetes"]
+    finalized = api.finalize_namespace("dev", [])
+    assert "finalizers" not in finalized["spec"]
+    assert server.store.get("/registry/namespaces/dev") is not None  # not terminating: it stays

@@ -216,3 +216,21 @@ def test_a_pending_pod_is_retried_after_5_minutes_and_the_event_count_goes_up():
     event = [e for e in c.api.list("events") if e["involvedObject"]["name"] == "web"]
     assert len(event) == 1 and event[0]["count"] == 2
     assert c.scheduler.pending()[UNSCHEDULABLE_PODS] == ["default/web"]
+
+
+@pytest.mark.parametrize("old, new, labels", [
+    (pod(cpu="1"), pod(cpu="1"), []),
+    (pod(cpu="1"), pod(cpu="500m"), ["PodRequestScaledDown"]),
+    (pod(cpu="1"), pod(cpu="2"), ["PodUpdate"]),
+    (pod(), pod(labels={"app": "web"}), ["PodLabelChange"]),
+    (pod(), pod(tolerations=[toleration(operator="Exists")]), ["PodTolerationChange"]),
+], ids=[
+    "an identical spec produces no event",
+    "a smaller request is a scale-down",
+    "a larger request is only a generic pod update",
+    "new labels are a label change",
+    "new tolerations are a toleration change",
+])
+def test_pod_scheduling_properties_change(old, new, labels):
+    from k8slearn.scheduler.events import pod_scheduling_properties_change
+    assert [e.label for e in pod_scheduling_properties_change(new, old)] == labels

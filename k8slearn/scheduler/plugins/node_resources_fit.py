@@ -34,7 +34,7 @@ PRE_SCORE_STATE_KEY = "PreScore" + NAME
 ERR_REASON_TOO_MANY_PODS = "Too many pods"
 ERR_REASON_INSUFFICIENT = "Insufficient %s"
 LEAST_ALLOCATED, MOST_ALLOCATED = "LeastAllocated", "MostAllocated"
-DEFAULT_RESOURCES = (("cpu", 1), ("memory", 1))
+DEFAULT_RESOURCES = ((CPU, 1), (MEMORY, 1))  # resource, weight
 
 
 def fits_request(request: Resource, node_info: NodeInfo) -> list[str]:
