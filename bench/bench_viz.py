@@ -31,7 +31,8 @@ class DictCluster:
     Deployment spread round-robin, and a Service selecting them."""
 
     def __init__(self, workers: int, pods: int) -> None:
-        nodes = [_node("control-plane", control_plane=True)] + [_node(f"node-{i}") for i in range(1, workers + 1)]
+        nodes = [_node("control-plane", control_plane=True)]
+        nodes += [_node(f"node-{i}") for i in range(1, workers + 1)]
         owner = [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-7c4b4cb947", "uid": "u1",
                   "controller": True}]
         pod_objs = [{"apiVersion": "v1", "kind": "Pod",
@@ -69,7 +70,8 @@ def make_cluster(workers: int, pods: int):
 
         cluster = Cluster(workers=workers, seed=0)
         cluster.api.create({
-            "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "default"},
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "namespace": "default"},
             "spec": {"replicas": pods, "selector": {"matchLabels": {"app": "web"}},
                      "template": {"metadata": {"labels": {"app": "web"}},
                                   "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}}}})
@@ -98,7 +100,8 @@ def time_redraws(workers: int, pods: int) -> dict:
         view.refresh()
         rebuilds.append((time.perf_counter() - start) * 1000)
     return {"workers": workers, "pods": pods, "cluster": kind, "median_ms": statistics.median(samples),
-            "max_ms": max(samples), "rebuild_ms": statistics.median(rebuilds), "png_bytes": len(view.image.value)}
+            "max_ms": max(samples), "rebuild_ms": statistics.median(rebuilds),
+            "png_bytes": len(view.image.value)}
 
 
 def main() -> dict:
@@ -106,8 +109,8 @@ def main() -> dict:
     for label, r in results.items():
         goal = f" (goal <= {GOAL_MS:.0f} ms)" if label.startswith("10 ") else ""
         print(f"ClusterView redraw, {label}: median {r['median_ms']:.0f} ms{goal}"
-              f"  [max {r['max_ms']:.0f} ms; full rebuild {r['rebuild_ms']:.0f} ms; PNG {r['png_bytes'] // 1024} KB;"
-              f" {r['cluster']}]")
+              f"  [max {r['max_ms']:.0f} ms; full rebuild {r['rebuild_ms']:.0f} ms;"
+              f" PNG {r['png_bytes'] // 1024} KB; {r['cluster']}]")
     return results
 
 

@@ -36,6 +36,7 @@ from functools import cmp_to_key
 from typing import Any, Callable, Iterable
 
 from k8slearn.api.errors import ApiError
+from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.meta import ALPHANUMS, parse_timestamp, thaw
 
 BURST_REPLICAS = 500  # the most pods one sync creates or deletes
@@ -68,6 +69,25 @@ def compute_hash(template: dict, collision_count: int | None = None) -> str:
     if collision_count is not None:
         h = fnv32a((collision_count & 0xFFFFFFFF).to_bytes(4, "little") + bytes(4), h)
     return safe_encode_string(str(h))
+
+
+# ---- label matching (a fast path for the common matchLabels-only selector) -----------------------
+
+def label_selector_matcher(label_selector: dict | None) -> Callable[[dict | None], bool]:
+    """``labels -> bool`` for a ``{matchLabels, matchExpressions}`` selector (None matches nothing)."""
+    if label_selector is not None and not label_selector.get("matchExpressions"):
+        return set_matcher(label_selector.get("matchLabels") or {})
+    return selector_from_label_selector(label_selector).matches
+
+
+def set_matcher(required: dict | None) -> Callable[[dict | None], bool]:
+    """``labels -> bool``: every ``key: value`` of ``required`` is present (SelectorFromSet)."""
+    items = tuple((required or {}).items())
+
+    def matches(labels: dict | None) -> bool:
+        labels = labels or {}
+        return all(labels.get(k) == v for k, v in items)
+    return matches
 
 
 # ---- pods --------------------------------------------------------------------------------------
@@ -171,45 +191,56 @@ def _log_rank(t: float, now: float) -> int:
     return int(math.log2(d)) if d > 0 else -1
 
 
-def _newer_first(p1: dict, p2: dict, t1: float | None, t2: float | None, now: float | None) -> bool:
-    """LogarithmicScaleDown: times in the same power-of-two age bucket tie; UID breaks the tie."""
+class _Ranked:
+    """What ActivePodsWithRanks.Less looks at, read once per pod."""
+
+    __slots__ = ("pod", "rank", "unassigned", "phase", "ready", "cost", "ready_time", "restarts", "created", "uid")
+
+    def __init__(self, pod: dict, rank: int) -> None:
+        self.pod, self.rank = pod, rank
+        self.unassigned = not pod["spec"].get("nodeName")
+        self.phase = _PHASE_ORDINAL.get((pod.get("status") or {}).get("phase"), 0)
+        self.ready = is_pod_ready(pod)
+        self.cost = _deletion_cost(pod)
+        self.ready_time = pod_ready_time(pod) if self.ready else None
+        self.restarts = max_container_restarts(pod)
+        self.created = _time(pod["metadata"].get("creationTimestamp"))
+        self.uid = pod["metadata"].get("uid", "")
+
+
+def _newer_first(a: _Ranked, b: _Ranked, t1: float | None, t2: float | None, now: float | None) -> bool:
+    """LogarithmicScaleDown: times in the same power-of-two age bucket tie; the UID breaks the tie."""
     if not now or t1 is None or t2 is None:
         return _after_or_zero(t1, t2)
     diff = _log_rank(t1, now) - _log_rank(t2, now)
     if diff == 0:
-        return p1["metadata"].get("uid", "") < p2["metadata"].get("uid", "")
+        return a.uid < b.uid
     return diff < 0
+
+
+def _less(a: _Ranked, b: _Ranked, now: float | None) -> bool:
+    if a.unassigned != b.unassigned and a.pod["spec"].get("nodeName") != b.pod["spec"].get("nodeName"):
+        return a.unassigned  # 1. unassigned < assigned
+    if a.phase != b.phase:  # 2. Pending < Unknown < Running
+        return a.phase < b.phase
+    if a.ready != b.ready:  # 3. not ready < ready
+        return not a.ready
+    if a.cost != b.cost:  # 4. lower pod-deletion-cost first
+        return a.cost < b.cost
+    if a.rank != b.rank:  # 5. doubled up (more related pods on its node) first
+        return a.rank > b.rank
+    if a.ready and b.ready and a.ready_time != b.ready_time:  # 6. ready for less time first
+        return _newer_first(a, b, a.ready_time, b.ready_time, now)
+    if a.restarts != b.restarts:  # 7. more restarts first
+        return a.restarts > b.restarts
+    if a.created != b.created:  # 8. newer first
+        return _newer_first(a, b, a.created, b.created, now)
+    return False
 
 
 def deletion_less(a: tuple[dict, int], b: tuple[dict, int], now: float | None = None) -> bool:
     """ActivePodsWithRanks.Less: should pod ``a`` (with its rank) be deleted before ``b``?"""
-    (p1, r1), (p2, r2) = a, b
-    n1, n2 = p1["spec"].get("nodeName") or "", p2["spec"].get("nodeName") or ""
-    if n1 != n2 and (not n1 or not n2):  # 1. unassigned < assigned
-        return not n1
-    o1 = _PHASE_ORDINAL.get((p1.get("status") or {}).get("phase"), 0)
-    o2 = _PHASE_ORDINAL.get((p2.get("status") or {}).get("phase"), 0)
-    if o1 != o2:  # 2. Pending < Unknown < Running
-        return o1 < o2
-    ready1, ready2 = is_pod_ready(p1), is_pod_ready(p2)
-    if ready1 != ready2:  # 3. not ready < ready
-        return not ready1
-    c1, c2 = _deletion_cost(p1), _deletion_cost(p2)
-    if c1 != c2:  # 4. lower pod-deletion-cost first
-        return c1 < c2
-    if r1 != r2:  # 5. doubled up (more related pods on its node) first
-        return r1 > r2
-    if ready1 and ready2:  # 6. ready for less time first
-        t1, t2 = pod_ready_time(p1), pod_ready_time(p2)
-        if t1 != t2:
-            return _newer_first(p1, p2, t1, t2, now)
-    m1, m2 = max_container_restarts(p1), max_container_restarts(p2)
-    if m1 != m2:  # 7. more restarts first
-        return m1 > m2
-    t1, t2 = _time(p1["metadata"].get("creationTimestamp")), _time(p2["metadata"].get("creationTimestamp"))
-    if t1 != t2:  # 8. newer first
-        return _newer_first(p1, p2, t1, t2, now)
-    return False
+    return _less(_Ranked(*a), _Ranked(*b), now)
 
 
 def rank_pods_by_related_pods_on_same_node(pods: list[dict], related: Iterable[dict]) -> list[int]:
@@ -226,13 +257,13 @@ def get_pods_to_delete(pods: list[dict], related: Iterable[dict], diff: int, now
     """The ``diff`` pods a scale-down deletes: the first ones in ActivePodsWithRanks order."""
     if diff >= len(pods):
         return list(pods)
-    ranked = list(zip(pods, rank_pods_by_related_pods_on_same_node(pods, related)))
+    ranked = [_Ranked(p, r) for p, r in zip(pods, rank_pods_by_related_pods_on_same_node(pods, related))]
 
-    def cmp(a, b) -> int:
-        return -1 if deletion_less(a, b, now) else (1 if deletion_less(b, a, now) else 0)
+    def cmp(a: _Ranked, b: _Ranked) -> int:
+        return -1 if _less(a, b, now) else (1 if _less(b, a, now) else 0)
 
     ranked.sort(key=cmp_to_key(cmp))
-    return [p for p, _ in ranked[:diff]]
+    return [r.pod for r in ranked[:diff]]
 
 
 # ---- expectations ------------------------------------------------------------------------------

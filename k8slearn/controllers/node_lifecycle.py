@@ -88,7 +88,11 @@ class TokenBucket:
 
 
 class RateLimitedTimedQueue:
-    """Nodes waiting for their NoExecute taint, handed out no faster than the zone's limiter allows."""
+    """Nodes waiting for their NoExecute taint, handed out no faster than the zone's limiter allows.
+
+    A node stays in the set after it was processed, so it is not queued again until removed
+    (when it becomes reachable, or its taint disappears).
+    """
 
     def __init__(self, qps: float, now: float) -> None:
         self.limiter = TokenBucket(qps, 1, now)
@@ -105,6 +109,12 @@ class RateLimitedTimedQueue:
 
     def remove(self, name: str) -> None:
         self.members.discard(name)
+        self.heap = [e for e in self.heap if e[2] != name]
+        heapq.heapify(self.heap)
+
+    def next_due(self) -> float | None:
+        """When the head of the queue is due (None if nothing is queued)."""
+        return self.heap[0][0] if self.heap else None
 
     def swap_limiter(self, qps: float, now: float) -> None:
         if self.limiter.qps != qps:
@@ -114,16 +124,11 @@ class RateLimitedTimedQueue:
         """Process due entries while the limiter accepts; ``fn(name) -> (done, retry_after)``."""
         while self.heap:
             entry = self.heap[0]
-            if entry[2] not in self.members:
-                heapq.heappop(self.heap)
-                continue
             if entry[0] > now or not self.limiter.try_accept(now):
                 break
             done, wait = fn(entry[2])
             heapq.heappop(self.heap)
-            if done:
-                self.members.discard(entry[2])
-            else:
+            if not done:
                 heapq.heappush(self.heap, [now + wait, next(self.seq), entry[2]])
 
 
@@ -416,8 +421,11 @@ class NodeLifecycleController(Controller):
     def _schedule_tainting_pass(self) -> None:
         if self._tainting_timer is not None and not self._tainting_timer.cancelled:
             return
-        waits = [q.limiter.wait() for q in self.zone_tainter.values() if q.members]
-        waits = [w for w in waits if w is not None]
+        waits = []
+        for q in self.zone_tainter.values():
+            due, token = q.next_due(), q.limiter.wait()
+            if due is not None and token is not None:
+                waits.append(max(due - self.loop.now, token))
         if waits:
             delay = max(NODE_EVICTION_PERIOD, min(waits))
             self._tainting_timer = self.loop.call_later(delay, self.do_no_execute_tainting_pass)

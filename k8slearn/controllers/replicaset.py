@@ -26,14 +26,15 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api.errors import ApiError
-from k8slearn.api.labels import selector_from_label_selector, selector_from_set
+from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.meta import owner_reference, thaw
 from k8slearn.client.cache import split_key
 from k8slearn.controllers.base import Controller
 from k8slearn.controllers.controller_utils import (
     BURST_REPLICAS, SLOW_START_INITIAL_BATCH_SIZE, PodControl, UIDTrackingControllerExpectations,
     add_pod_controller_uid_indexer, claim_objects, filter_active_pods, filter_pods_by_owner, get_controller_of,
-    get_pods_to_delete, is_pod_available, is_pod_ready, recheck_deletion_timestamp, slow_start_batch)
+    get_pods_to_delete, is_pod_available, is_pod_ready, label_selector_matcher, recheck_deletion_timestamp,
+    set_matcher, slow_start_batch)
 
 STATUS_UPDATE_RETRIES = 1
 
@@ -44,9 +45,9 @@ def pod_key(pod: dict) -> str:
 
 def calculate_status(rs: dict, pods: list[dict], now: float) -> dict:
     """The status a ReplicaSet with these (claimed, active) pods should have."""
-    template_labels = selector_from_set((rs["spec"].get("template") or {}).get("metadata", {}).get("labels"))
+    template_labels = set_matcher((rs["spec"].get("template") or {}).get("metadata", {}).get("labels"))
     min_ready = rs["spec"].get("minReadySeconds") or 0
-    fully_labeled = sum(1 for p in pods if template_labels.matches(p["metadata"].get("labels")))
+    fully_labeled = sum(1 for p in pods if template_labels(p["metadata"].get("labels")))
     ready = [p for p in pods if is_pod_ready(p)]
     available = sum(1 for p in ready if is_pod_available(p, min_ready, now))
     status = {"replicas": len(pods)}
@@ -168,9 +169,9 @@ class ReplicaSetController(Controller):
             self.expectations.delete_expectations(key)
             return
         needs_sync = self.expectations.satisfied_expectations(key)
-        selector = selector_from_label_selector(rs["spec"].get("selector"))
+        matches = label_selector_matcher(rs["spec"].get("selector"))
         pods = filter_active_pods(filter_pods_by_owner(self.pod_informer, rs))
-        pods = self.claim_pods(rs, selector, pods)
+        pods = self.claim_pods(rs, matches, pods)
         error = None
         if needs_sync and not rs["metadata"].get("deletionTimestamp"):
             error = self.manage_replicas(pods, rs, key)
@@ -184,10 +185,9 @@ class ReplicaSetController(Controller):
         if error is not None:
             raise error
 
-    def claim_pods(self, rs: dict, selector: Any, pods: list[dict]) -> list[dict]:
+    def claim_pods(self, rs: dict, matches: Any, pods: list[dict]) -> list[dict]:
         can_adopt = recheck_deletion_timestamp(lambda: self._fresh(rs), rs["metadata"]["uid"])
-        return claim_objects(self.client, "pods", rs, lambda p: selector.matches(p["metadata"].get("labels")),
-                             pods, can_adopt)
+        return claim_objects(self.client, "pods", rs, lambda p: matches(p["metadata"].get("labels")), pods, can_adopt)
 
     def _fresh(self, rs: dict) -> dict | None:
         try:

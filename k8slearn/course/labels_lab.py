@@ -29,7 +29,8 @@ from k8slearn.course.checks import CheckResult, Outcome
 from k8slearn.kubelet.runtime import PAUSE_IMAGE
 from k8slearn.viz.snapshot import unobserved
 
-__all__ = ["NetworkRow", "NetworkView", "ip_addr", "pod_network", "selected", "split_requirements", "verify"]
+__all__ = ["NetworkRow", "NetworkView", "check_selectors", "ip_addr", "pod_network", "selected", "split_requirements",
+           "verify"]
 
 
 def split_requirements(selector: str) -> list[str]:
@@ -51,6 +52,26 @@ def selected(cluster: Any, selector: str, namespace: str = "default") -> list[st
     with unobserved(cluster):
         pods = cluster.api.list("pods", namespace=namespace, label_selector=selector)
     return sorted(pod["metadata"]["name"] for pod in pods)
+
+
+def check_selectors(cluster: Any, selectors: dict[str, str], wanted: dict[str, list[str]],
+                    namespace: str = "default") -> CheckResult:
+    """Run each of a student's selectors against the pods of ``namespace``: the selector for each
+    request in ``wanted`` must list exactly the pods named there."""
+    outcomes = []
+    for request, names in wanted.items():
+        selector = selectors.get(request)
+        if selector is None:
+            outcomes.append(Outcome(request, False, sorted(names), error="(no selector given for this request)"))
+            continue
+        label = f"{request}: -l '{selector}'"
+        try:
+            got = selected(cluster, selector, namespace)
+        except Exception as err:  # noqa: BLE001 - the API server's refusal is the student's result
+            outcomes.append(Outcome(label, False, sorted(names), error=f"the API server refused it: {err}"))
+            continue
+        outcomes.append(Outcome(label, got == sorted(names), sorted(names), got))
+    return CheckResult("selectors", outcomes, noun="checks")
 
 
 # -- one pod on its node ------------------------------------------------------------------------------

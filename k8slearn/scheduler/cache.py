@@ -45,8 +45,8 @@ REGION_LABELS = ("topology.kubernetes.io/region", "failure-domain.beta.kubernete
 class NodeInfo:
     """A node plus the pods on it and their summed requests (real, and non-zero for scoring)."""
 
-    __slots__ = ("node", "name", "taints", "unschedulable", "pods", "allocatable", "requested", "non_zero_requested",
-                 "free_milli_cpu", "free_memory", "free_pods", "generation")
+    __slots__ = ("node", "name", "taints", "unschedulable", "pods", "allocatable", "requested",
+                 "non_zero_requested", "free_milli_cpu", "free_memory", "free_pods", "generation")
 
     def __init__(self, node: dict | None = None, pods: Iterable[PodInfo] = ()) -> None:
         self.node: dict | None = None

@@ -136,6 +136,7 @@ def pod_scheduling_properties_change(new: dict, old: dict) -> list[ClusterEvent]
                                    "PodSchedulingGateEliminatedChange"))
     if (_spec(new).get("tolerations") or []) != (_spec(old).get("tolerations") or []):
         events.append(ClusterEvent(POD, ActionType.UpdatePodTolerations, "PodTolerationChange"))
-    if not events and (_spec(new) != _spec(old) or _meta(new).get("annotations") != _meta(old).get("annotations")):
+    other = _spec(new) != _spec(old) or _meta(new).get("annotations") != _meta(old).get("annotations")
+    if not events and other:
         events.append(ClusterEvent(POD, ActionType.UpdatePodOther, "PodUpdate"))
     return events

@@ -129,7 +129,8 @@ class Explanation:
         if len(a.feasible) > MAX_SCORE_LINES:
             lines.append(f"  ... and {len(a.feasible) - MAX_SCORE_LINES} more feasible nodes")
         if evaluated < a.num_all_nodes and a.left_out:
-            lines.append(f"  {a.num_all_nodes - evaluated} other nodes were left out by PreFilter: {a.left_out}")
+            lines.append(f"  {a.num_all_nodes - evaluated} other nodes were left out by PreFilter: "
+                         f"{a.left_out}")
         elif evaluated < a.num_all_nodes:
             lines.append(f"  {a.num_all_nodes - evaluated} nodes were not evaluated: the search stops once "
                          f"{a.num_to_find} feasible nodes are found (percentageOfNodesToScore).")
@@ -164,7 +165,8 @@ class Explanation:
 
     @staticmethod
     def _tie_note(a: Attempt, order: list, best: int) -> str:
-        others = [_name(a.feasible[i]) for i in order if a.totals[i] == best and _name(a.feasible[i]) != a.host]
+        others = [_name(a.feasible[i]) for i in order if a.totals[i] == best]
+        others = [name for name in others if name != a.host]
         if not others:
             return ""
         who = ", ".join(others) if len(others) <= 3 else f"{len(others)} other nodes"
@@ -184,16 +186,18 @@ class Explanation:
         rows = []
         all_rows = self.as_rows()
         for row in all_rows[:MAX_HTML_ROWS]:
-            cells = "".join(
-                f"<td>{row['scores'][p]['normalized']}×{row['scores'][p]['weight']}</td>" if p in row["scores"]
-                else "<td></td>" for p in plugins)
+            scores = row["scores"]
+            cells = "".join(f"<td>{scores[p]['normalized']}×{scores[p]['weight']}</td>" if p in scores
+                            else "<td></td>" for p in plugins)
             total = "" if row["total"] is None else row["total"]
             style = ' style="font-weight:bold"' if row["outcome"] == "picked" else ""
             rows.append(f"<tr{style}><td>{esc(row['node'])}</td><td>{esc(row['outcome'])}</td>"
-                        f"<td>{esc(row['plugin'])}</td><td>{esc(row['reason'])}</td>{cells}<td>{total}</td></tr>")
+                        f"<td>{esc(row['plugin'])}</td><td>{esc(row['reason'])}</td>{cells}"
+                        f"<td>{total}</td></tr>")
         if len(all_rows) > MAX_HTML_ROWS:
-            rows.append(f"<tr><td colspan=\"{5 + len(plugins)}\">... and {len(all_rows) - MAX_HTML_ROWS} more "
-                        "nodes (see as_rows())</td></tr>")
+            more = len(all_rows) - MAX_HTML_ROWS
+            rows.append(f"<tr><td colspan=\"{5 + len(plugins)}\">... and {more} more nodes "
+                        "(see as_rows())</td></tr>")
         summary = esc(str(self).splitlines()[0])
         message = f"<p>{esc(a.message)}</p>" if a.message else ""
         return (f"<div><p>{summary}</p>{message}<table><thead><tr><th>node</th><th>outcome</th>"

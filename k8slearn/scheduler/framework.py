@@ -31,9 +31,9 @@ from k8slearn.scheduler.interface import (ERR_NO_NODES_AVAILABLE, MAX_NODE_SCORE
                                           fit_error_message)
 
 __all__ = ["ERR_NO_NODES_AVAILABLE", "MAX_NODE_SCORE", "MIN_NODE_SCORE", "NO_NODE_AVAILABLE_MSG", "SUCCESS",
-           "Code", "CycleState", "Diagnosis", "FilterError", "FitError", "Framework", "Handle", "NodeToStatus",
-           "NoNodesAvailable", "PluginError", "PluginScores", "PreFilterResult", "Status", "as_status",
-           "fit_error_message"]
+           "Code", "CycleState", "Diagnosis", "FilterError", "FitError", "Framework", "Handle",
+           "NodeToStatus", "NoNodesAvailable", "PluginError", "PluginScores", "PreFilterResult", "Status",
+           "as_status", "fit_error_message"]
 
 
 def _has(plugin: Any, method: str) -> bool:
@@ -170,7 +170,8 @@ class Framework:
                 if status is SUCCESS or status is None or _checked(name, status).code is Code.Success:
                     survivors.append(node_info)
                 elif status.code is Code.Error:
-                    raise FilterError(Status(Code.Error, f"running {name!r} filter plugin: {status.message()}", name))
+                    message = f"running {name!r} filter plugin: {status.message()}"
+                    raise FilterError(Status(Code.Error, message, name))
                 else:
                     status.plugin = name
                     statuses[node_info.name] = status

@@ -72,7 +72,8 @@ class Status:
 
     __slots__ = ("code", "reasons", "plugin")
 
-    def __init__(self, code: Code = Code.Success, reasons: Iterable[str] | str = (), plugin: str = "") -> None:
+    def __init__(self, code: Code = Code.Success, reasons: Iterable[str] | str = (),
+                 plugin: str = "") -> None:
         self.code = Code(code)
         self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
         self.plugin = plugin

@@ -181,7 +181,8 @@ class SchedulingQueue:
         # background, like heartbeats, so that settle() does not wait for them.
         erroring = not (pinfo.unschedulable_plugins or pinfo.pending_plugins)
         background = erroring and calculate_backoff_duration(pinfo.attempts) >= POD_MAX_BACKOFF_DURATION
-        self._timers[pinfo.key] = self.loop.call_at(expiry, self.flush_backoff_q_completed, periodic=background)
+        self._timers[pinfo.key] = self.loop.call_at(expiry, self.flush_backoff_q_completed,
+                                                    periodic=background)
         return BACKOFF_Q
 
     def flush_backoff_q_completed(self) -> None:
@@ -312,8 +313,9 @@ class SchedulingQueue:
 
     def _with_cross_topology_term(self, pod: dict) -> list[QueuedPodInfo]:
         """Only pods with (anti-)affinity to other pods can be helped by another pod's arrival."""
+        inter_pod = {"podAffinity", "podAntiAffinity"}
         return [p for p in self.unschedulable_pods.values()
-                if ((p.pod.get("spec") or {}).get("affinity") or {}).keys() & {"podAffinity", "podAntiAffinity"}]
+                if ((p.pod.get("spec") or {}).get("affinity") or {}).keys() & inter_pod]
 
     def flush_unschedulable_pods_leftover(self) -> int:
         """Retry pods that have waited in unschedulablePods longer than 5 minutes."""

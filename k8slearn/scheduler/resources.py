@@ -116,7 +116,8 @@ class Resource:
     def __repr__(self) -> str:
         extra = f", scalar_resources={self.scalar_resources}" if self.scalar_resources else ""
         return (f"Resource(milli_cpu={self.milli_cpu}, memory={self.memory}, "
-                f"ephemeral_storage={self.ephemeral_storage}, allowed_pod_number={self.allowed_pod_number}{extra})")
+                f"ephemeral_storage={self.ephemeral_storage}, "
+                f"allowed_pod_number={self.allowed_pod_number}{extra})")
 
 
 def _amounts(requests: Mapping | None, non_missing: Mapping | None) -> dict[str, int]:

@@ -12,8 +12,8 @@
 
 The functions take the scheduler as their first argument, like the Go methods they mirror.
 
->>> num_feasible_nodes_to_find(0, 50), num_feasible_nodes_to_find(0, 1000), num_feasible_nodes_to_find(0, 5000)
-(50, 420, 500)
+>>> [num_feasible_nodes_to_find(0, nodes) for nodes in (50, 1000, 5000)]
+[50, 420, 500]
 >>> select_host([30, 90, 90, 10], random.Random(0))    # (index, how many nodes tied for the best)
 (2, 2)
 
@@ -126,7 +126,8 @@ def scheduling_cycle(sched: Any, fwk: Framework, state: CycleState, pinfo: Any,
     return result, None
 
 
-def schedule_pod(sched: Any, fwk: Framework, state: CycleState, pod: dict, attempt: Attempt) -> ScheduleResult:
+def schedule_pod(sched: Any, fwk: Framework, state: CycleState, pod: dict,
+                 attempt: Attempt) -> ScheduleResult:
     """Snapshot, filter, score, select: the algorithm, without side effects on the cluster."""
     sched.cache.update_snapshot(sched.snapshot)
     num_nodes = sched.snapshot.num_nodes()
@@ -143,7 +144,8 @@ def schedule_pod(sched: Any, fwk: Framework, state: CycleState, pod: dict, attem
         return ScheduleResult(attempt.host, evaluated, 1)
     totals, per_plugin = prioritize_nodes(fwk, state, pod, feasible)
     index, ties = select_host(totals, sched.rng)
-    attempt.scores, attempt.totals, attempt.host, attempt.ties = per_plugin, totals, feasible[index].name, ties
+    attempt.scores, attempt.totals, attempt.ties = per_plugin, totals, ties
+    attempt.host = feasible[index].name
     return ScheduleResult(attempt.host, evaluated, len(feasible))
 
 
@@ -231,8 +233,10 @@ def _trace_decision(sched: Any, attempt: Attempt, result: ScheduleResult) -> Non
     detail = f"filtered {result.evaluated_nodes} nodes: {result.feasible_nodes} feasible; "
     if attempt.totals:
         order = sorted(range(len(attempt.totals)), key=lambda i: -attempt.totals[i])[:TOP_SCORES_IN_TRACE]
-        detail += "scored " + ", ".join(f"{attempt.feasible[i].name}={attempt.totals[i]}" for i in order) + ", "
-    sched.loop.record(COMPONENT, "schedule", _ref(attempt.pod_key), detail + f"picked {result.suggested_host}")
+        detail += "scored " + ", ".join(f"{attempt.feasible[i].name}={attempt.totals[i]}" for i in order)
+        detail += ", "
+    detail += f"picked {result.suggested_host}"
+    sched.loop.record(COMPONENT, "schedule", _ref(attempt.pod_key), detail)
 
 
 def _ref(key: str) -> str:
@@ -264,7 +268,8 @@ def handle_binding_cycle_error(sched: Any, fwk: Framework, pinfo: Any, assumed: 
     handle_scheduling_failure(sched, fwk, pinfo, SchedulingError(status.message()), attempt)
 
 
-def handle_scheduling_failure(sched: Any, fwk: Framework, pinfo: Any, err: Exception, attempt: Attempt) -> None:
+def handle_scheduling_failure(sched: Any, fwk: Framework, pinfo: Any, err: Exception,
+                              attempt: Attempt) -> None:
     """Park the pod in the queue, record FailedScheduling, set PodScheduled=False on the pod."""
     unschedulable = isinstance(err, (FitError, NoNodesAvailable))
     reason = POD_REASON_UNSCHEDULABLE if unschedulable else POD_REASON_SCHEDULER_ERROR
@@ -277,7 +282,9 @@ def handle_scheduling_failure(sched: Any, fwk: Framework, pinfo: Any, err: Excep
         pinfo.unschedulable_plugins, pinfo.pending_plugins = {}, {}
     if sched.loop.tracing:
         evaluated = len(attempt.node_to_status) + len(attempt.feasible)
-        detail = f"filtered {evaluated} nodes: 0 feasible; " if unschedulable and attempt.num_all_nodes else ""
+        detail = ""
+        if unschedulable and attempt.num_all_nodes:
+            detail = f"filtered {evaluated} nodes: 0 feasible; "
         sched.loop.record(COMPONENT, "schedule", _ref(pinfo.key), detail + message)
     namespace, name = pinfo.key.split("/", 1)
     cached = sched.pod_lister.get(name, namespace)

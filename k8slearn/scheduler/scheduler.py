@@ -160,8 +160,9 @@ class Scheduler:
         self.running = True
         self.queue.closed = False
         self.informers.start()
-        self._processes = [self.loop.spawn(self._run(), COMPONENT),
-                           self.loop.spawn(self.queue.run_periodic_flush(), f"{COMPONENT}/flush", periodic=True)]
+        self._processes = [
+            self.loop.spawn(self._run(), COMPONENT),
+            self.loop.spawn(self.queue.run_periodic_flush(), f"{COMPONENT}/flush", periodic=True)]
         return self
 
     def stop(self) -> None:
@@ -243,8 +244,8 @@ class Scheduler:
             return Explanation(None, key, f"Pod {key} was not placed by this scheduler: it was created with "
                                f"spec.nodeName {pod['spec']['nodeName']!r} (or bound by another scheduler).")
         if pod is not None and not self.responsible_for_pod(pod):
-            return Explanation(None, key, f"Pod {key} asks for scheduler {self._profile_of(pod)!r}, which this "
-                               "scheduler does not run: it stays Pending.")
+            return Explanation(None, key, f"Pod {key} asks for scheduler {self._profile_of(pod)!r}, which "
+                               "this scheduler does not run: it stays Pending.")
         return Explanation(None, key)
 
     def pending(self) -> dict[str, list[str]]:

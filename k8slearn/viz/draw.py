@@ -2,9 +2,10 @@
 
 ``draw_cluster(cluster)`` returns a ``matplotlib.figure.Figure``; ``render_png`` returns PNG bytes;
 ``summary(snap)`` (from graph.py) is the picture's alt text. ``ClusterFigure`` keeps one figure
-and its artists alive: a redraw only moves dots and changes colours and texts, and the figure is rebuilt only when
-the set of nodes, owners or services (or the columns' height) changes. matplotlib is imported
-inside functions, so importing this module stays light.
+and its artists alive: the static part (control plane, node boxes, legend) is rendered once and
+restored as a background; a redraw only moves dots and changes colours and texts. The figure is
+rebuilt only when the set of nodes, owners or services (or the columns' height) changes.
+matplotlib is imported inside functions, so importing this module stays light.
 
 >>> from k8slearn.viz.snapshot import Snapshot
 >>> picture = ClusterFigure()

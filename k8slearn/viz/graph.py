@@ -130,8 +130,9 @@ def _owner_chain(snap: Snapshot) -> dict:
     chain = {}
     for owner in snap.owners:
         if owner.kind in OWNER_KINDS:
-            controlled = owner.owner and owner.owner[0] in OWNER_KINDS
-            chain[(owner.namespace, owner.kind, owner.name)] = (owner.namespace, *owner.owner) if controlled else None
+            controlled = bool(owner.owner) and owner.owner[0] in OWNER_KINDS
+            parent = (owner.namespace, *owner.owner) if controlled else None
+            chain[(owner.namespace, owner.kind, owner.name)] = parent
     return chain
 
 
@@ -207,7 +208,8 @@ def plural(n: int, word: str) -> str:
 
 
 def _nodes_sentence(g: Any) -> str:
-    nodes = [d for n, d in sorted(g.nodes(data=True), key=lambda nd: natural_key(nd[0])) if d["kind"] == "node"]
+    nodes = [d for _, d in sorted(g.nodes(data=True), key=lambda nd: natural_key(nd[0]))
+             if d["kind"] == "node"]
     if not nodes:
         return "No nodes;"
     workers = sum(not d["control_plane"] for d in nodes)

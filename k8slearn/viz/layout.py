@@ -54,7 +54,8 @@ FIRST_SLOT = 1.4              # the first pod sits this many slot heights below 
 POD_DX = -0.3                 # pods sit left of their column's centre; their names run to the right
 ROW_GAP = 0.95                # between the node boxes and each row of owners or services
 MIN_WIDTH = 6.0               # the control-plane row needs about this much
-ROW_SPACING = 1.3             # between two owners or two services in a row
+ROW_SPACING = 1.3             # between two owners or two services in a row, at least
+OWNER_SPACING = 2.4           # and at most, in a row of owners
 CONTROL_PLANE_SPREAD = 2.2    # scheduler and controller-manager sit at least this far from the API server,
 SPREAD_FRACTION = 0.3         # or this fraction of the picture's width, whichever is more
 
@@ -161,14 +162,16 @@ class Layout:
 
     @staticmethod
     def _place_row(pos: dict, members: list, left: float, width: float, y: float) -> float:
-        """Spread ``members`` evenly in rows below ``y``; return the y of the last row."""
+        """Rows of ``members`` below ``y``, centred, at most ``OWNER_SPACING`` apart (so a
+        Deployment sits close to its ReplicaSets); return the y of the last row."""
         per_row = max(1, int(width // ROW_SPACING))
         for start in range(0, len(members), per_row):
             y -= ROW_GAP
             row = members[start:start + per_row]
-            step = width / len(row)
+            step = min(width / len(row), OWNER_SPACING)
+            first = left + width / 2 - step * (len(row) - 1) / 2
             for i, n in enumerate(row):
-                pos[n] = (left + step * (i + 0.5), y)
+                pos[n] = (first + step * i, y)
         return y
 
 

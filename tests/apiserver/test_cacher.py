@@ -50,14 +50,14 @@ def test_list_with_version_gives_the_revision_to_watch_from(server, api):
         ({"field_selector": "spec.nodeName=node-1", "label_selector": "tier=cache"}, [("kube-system", "c")]),
     ],
     ids=[
-        "everything",
-        "one namespace",
-        "a set-based label selector",
-        "a does-not-exist label selector",
-        "the spec.nodeName index",
-        "the index and a namespace",
-        "field selectors with !=",
-        "a field and a label selector together",
+        "a list without selectors returns every pod",
+        "a namespaced list returns one namespace",
+        "a set-based label selector matches either value",
+        "a does-not-exist label selector matches pods without the label",
+        "a spec.nodeName field selector is served from the node index",
+        "the node index combines with a namespace",
+        "field selectors with != exclude",
+        "a field and a label selector apply together",
     ],
 )
 def test_list_selection(api, kwargs, expected):

@@ -233,3 +233,24 @@ def test_refused_creates_write_nothing(server, api, make, namespace, code, reaso
 def test_a_kind_that_is_not_the_resource_asked_for_is_a_bad_request(server, api):
     expect_error(server, lambda: api.create(pod("web"), resource="services"), 400, "BadRequest",
                  "the object provided is unrecognized (must be of type Service)")
+
+
+def _names(monkeypatch, *names):
+    queue = list(names)
+    monkeypatch.setattr("k8slearn.apiserver.registry.generate_name", lambda base, rng: base + queue.pop(0))
+
+
+def test_a_generated_name_that_collides_is_drawn_again(server, api, monkeypatch):
+    api.create(pod("web-aaaaa"))
+    _names(monkeypatch, "aaaaa", "bbbbb")
+    created = api.create(pod("", generateName="web-"))
+    assert created["metadata"]["name"] == "web-bbbbb"
+    assert [(s.action, s.detail) for s in server.loop.trace[-3:] if s.component == "etcd"] == [
+        ("txn", "compare failed: the key exists"), ("put", f"revision {server.store.revision}")]
+
+
+def test_eight_collisions_in_a_row_give_up_with_a_server_timeout(server, api, monkeypatch):
+    api.create(pod("web-aaaaa"))
+    _names(monkeypatch, *["aaaaa"] * 8)
+    expect_error(server, lambda: api.create(pod("", generateName="web-")), 500, "ServerTimeout",
+                 "The POST operation against Pod could not be completed at this time, please try again.")

@@ -103,7 +103,8 @@ MERGE_CASES = [
 
 
 @pytest.mark.parametrize("original, patch, expected", MERGE_CASES,
-                         ids=[f"RFC 7386 example {i + 1}" for i in range(len(MERGE_CASES))])
+                         ids=[f"RFC 7386 example {i + 1} gives the RFC's result"
+                              for i in range(len(MERGE_CASES))])
 def test_json_merge_patch_follows_rfc_7386(original, patch, expected):
     assert json_merge_patch(original, patch) == expected
 

@@ -82,7 +82,12 @@ def test_a_client_cannot_set_the_generation(api):
         (lambda: service("web"), "services", "web"),
         (lambda: deployment("web"), "deployments", "web"),
     ],
-    ids=["pods", "nodes", "services", "deployments"],
+    ids=[
+        "a pod's status is set only through pods/status",
+        "a node's status is set only through nodes/status",
+        "a service's status is set only through services/status",
+        "a deployment's status is set only through deployments/status",
+    ],
 )
 def test_the_main_resource_ignores_status_and_the_status_subresource_keeps_only_status(
         api, make, resource, name):
@@ -199,11 +204,13 @@ def test_update_status_of_a_missing_object_is_not_found(server, api):
 def test_subresources_that_do_not_exist(server, api, call):
     api.create(configmap("cfg"))
     api.create(pod("web"))
-    expect_error(server, lambda: call(api), 404, "NotFound", "the server could not find the requested resource")
+    expect_error(server, lambda: call(api), 404, "NotFound",
+                 "the server could not find the requested resource")
 
 
 def test_a_body_that_cannot_be_decoded_is_refused_and_traced(server, api):
     expect_error(server, lambda: api.update(["not", "an", "object"]), 400, "BadRequest",
                  "the body of the request was in an unknown format")
     step = server.loop.trace[-1]
-    assert (step.action, step.detail) == ("update", "400 BadRequest: the body of the request was in an unknown format")
+    assert (step.action, step.detail) == (
+        "update", "400 BadRequest: the body of the request was in an unknown format")

@@ -42,6 +42,9 @@ def test_the_taint_queue_hands_out_one_node_per_ten_seconds_at_the_default_rate(
     for t in (0.0, 1.0, 10.0, 15.0, 20.0):
         q.try_(lambda name: (done.append((t, name)) or True, 0.0), t)
     assert done == [(0.0, "a"), (10.0, "b"), (20.0, "c")]
+    assert q.add("a", 30.0) is False  # processed nodes stay known until removed
+    q.remove("a")
+    assert q.add("a", 30.0) is True
 
 
 def setup_node(**options):

@@ -29,7 +29,8 @@ def toleration(key: str = "", operator: str = "", value: str = "", effect: str =
 
 def node(name: str = "node-1", cpu: str = "2", memory: str = "4Gi", pods: int = 110, taints=(),
          unschedulable: bool = False, labels: dict | None = None, extra: dict | None = None) -> dict:
-    allocatable = {"cpu": cpu, "memory": memory, "pods": str(pods), "ephemeral-storage": "100Gi", **(extra or {})}
+    allocatable = {"cpu": cpu, "memory": memory, "pods": str(pods), "ephemeral-storage": "100Gi",
+                   **(extra or {})}
     spec: dict = {}
     if taints:
         spec["taints"] = list(taints)

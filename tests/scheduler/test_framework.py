@@ -3,7 +3,8 @@
 import pytest
 from scheduler_builders import MiniCluster, node, node_info, pod, taint
 
-from k8slearn.scheduler import DEFAULT_PLUGINS, REGISTRY, SUCCESS, Code, CycleState, Framework, Profile, Status
+from k8slearn.scheduler import (DEFAULT_PLUGINS, REGISTRY, SUCCESS, Code, CycleState, Framework, Profile,
+                                Status)
 from k8slearn.scheduler.framework import Diagnosis, PluginError, PreFilterResult
 
 
@@ -67,7 +68,8 @@ def test_filtering_many_nodes_gives_each_node_the_same_verdict_as_one_by_one():
     feasible = fwk.run_filter_plugins_on_nodes(state, p, nodes, diagnosis)
     assert [n.name for n in feasible] == ["a"]
     assert diagnosis.node_to_status.statuses == {k: v for k, v in one_by_one.items() if v is not SUCCESS}
-    assert list(diagnosis.unschedulable_plugins) == ["NodeUnschedulable", "TaintToleration", "NodeResourcesFit"]
+    assert list(diagnosis.unschedulable_plugins) == ["NodeUnschedulable", "TaintToleration",
+                                                     "NodeResourcesFit"]
 
 
 @pytest.mark.parametrize("weights, scores, expected_totals", [
@@ -83,7 +85,8 @@ def test_scores_are_weighted_and_summed(weights, scores, expected_totals):
     log = []
     fwk = framework((Recorder("A", log, score=scores[0]), weights[0]), (Recorder("B", log, score=scores[1]),
                                                                          weights[1]))
-    totals, per_plugin = fwk.run_score_plugins(CycleState(), pod(), [node_info(node("x")), node_info(node("y"))])
+    nodes = [node_info(node("x")), node_info(node("y"))]
+    totals, per_plugin = fwk.run_score_plugins(CycleState(), pod(), nodes)
     assert totals == expected_totals
     assert [(s.name, s.weight) for s in per_plugin] == [("A", weights[0] or 1), ("B", weights[1])]
 
@@ -98,7 +101,8 @@ def test_a_score_outside_0_to_100_after_normalising_is_an_error():
 @pytest.mark.parametrize("plugins, message", [
     ([("NodeName", 0), ("DefaultBinder", 0)], "no queue sort plugin is enabled"),
     ([("PrioritySort", 0), ("NodeName", 0)], "at least one bind plugin is needed"),
-    ([("PrioritySort", 0), ("Nope", 0), ("DefaultBinder", 0)], "plugin 'Nope' does not exist in the registry"),
+    ([("PrioritySort", 0), ("Nope", 0), ("DefaultBinder", 0)],
+     "plugin 'Nope' does not exist in the registry"),
 ], ids=[
     "a profile needs a queue sort plugin",
     "a profile needs a bind plugin",
@@ -111,7 +115,8 @@ def test_invalid_profiles_are_refused(plugins, message):
 
 def test_a_pre_filter_skip_means_the_plugin_is_not_asked_to_filter():
     log = []
-    fwk = framework((Recorder("Lazy", log, pre_filter_status=Status(Code.Skip)), 0), (Recorder("Busy", log), 0))
+    lazy = Recorder("Lazy", log, pre_filter_status=Status(Code.Skip))
+    fwk = framework((lazy, 0), (Recorder("Busy", log), 0))
     state = CycleState()
     fwk.run_pre_filter_plugins(state, pod())
     fwk.run_filter_plugins(state, pod(), node_info(node("n1")))
@@ -213,7 +218,8 @@ def test_adding_a_plugin_does_not_change_the_registry_or_the_original_profile():
     "a filter that returns a bool is reported, not crashed on",
     "a filter that raises is reported as a scheduler error",
 ])
-def test_a_broken_student_plugin_gives_a_scheduler_error_and_the_scheduler_keeps_running(plugin_filter, message):
+def test_a_broken_student_plugin_gives_a_scheduler_error_and_the_scheduler_keeps_running(
+        plugin_filter, message):
     Broken = type("Broken", (), {"name": "Broken", "filter": plugin_filter})
     c = MiniCluster(workers=1, profiles=[Profile().add(Broken)])
     c.create(pod("web"))

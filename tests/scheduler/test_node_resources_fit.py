@@ -47,7 +47,8 @@ FULL = [pod(f"p{i}", cpu="500m") for i in range(3)]
     (node(cpu="2"), [], pod(cpu="1"), []),
     (node(cpu="2"), FULL, pod(cpu="600m"), ["Insufficient cpu"]),
     (node(cpu="2"), FULL, pod(cpu="500m"), []),
-    (node(cpu="1", memory="1Gi"), [], pod(cpu="2", memory="2Gi"), ["Insufficient cpu", "Insufficient memory"]),
+    (node(cpu="1", memory="1Gi"), [], pod(cpu="2", memory="2Gi"),
+     ["Insufficient cpu", "Insufficient memory"]),
     (node(pods=3), FULL, pod(), ["Too many pods"]),
     (node(pods=3, cpu="1"), FULL, pod(cpu="1"), ["Too many pods", "Insufficient cpu"]),
     (node(cpu="2"), FULL, pod(), []),
@@ -78,7 +79,8 @@ def test_filter_reasons(n, running, p, reasons):
 def test_filter_wraps_reasons_in_an_unschedulable_status():
     plugin, state, p = NodeResourcesFit(), CycleState(), pod(cpu="3")
     plugin.pre_filter(state, p)
-    assert plugin.filter(state, p, node_info(node(cpu="2"))) == Status(Code.Unschedulable, ["Insufficient cpu"])
+    expected = Status(Code.Unschedulable, ["Insufficient cpu"])
+    assert plugin.filter(state, p, node_info(node(cpu="2"))) == expected
     assert plugin.filter(state, pod(cpu="1"), node_info(node(cpu="4"))) is SUCCESS
 
 

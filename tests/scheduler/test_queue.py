@@ -13,7 +13,8 @@ from k8slearn.sim import Loop
 
 def new_queue(hints=None):
     loop = Loop(0)
-    return loop, SchedulingQueue(loop, PrioritySort().less, hints or {}, profile_of=lambda p: "default-scheduler")
+    queue = SchedulingQueue(loop, PrioritySort().less, hints or {}, profile_of=lambda p: "default-scheduler")
+    return loop, queue
 
 
 def pop_all(q):
@@ -89,7 +90,8 @@ def test_an_unschedulable_pod_waits_until_an_event_its_rejecting_plugin_register
 def test_an_event_no_rejecting_plugin_registered_for_leaves_the_pod_waiting():
     loop, q = new_queue({"default-scheduler": [("NodeResourcesFit", ClusterEvent("Pod", 2), None)]})
     rejected(q, "web", "TaintToleration")
-    assert q.move_all_to_active_or_backoff_queue(ClusterEvent("Pod", 2, "AssignedPodDelete"), pod("x"), None) == 0
+    event = ClusterEvent("Pod", 2, "AssignedPodDelete")
+    assert q.move_all_to_active_or_backoff_queue(event, pod("x"), None) == 0
 
 
 def test_a_pod_moved_while_still_backing_off_goes_to_backoff_q_first():
@@ -204,7 +206,8 @@ def test_a_node_heartbeat_does_not_retry_pending_pods():
             condition["lastHeartbeatTime"] = "2026-01-05T09:05:00Z"
     update_node(c, "node-1", heartbeat, status=True)
     update_node(c, "node-2", lambda n: n["metadata"].setdefault("labels", {}).__setitem__("team", "a"))
-    seen = [s.object for s in c.loop.trace if s.component == "kube-scheduler" and s.detail.startswith("MODIFIED")]
+    seen = [s.object for s in c.loop.trace
+            if s.component == "kube-scheduler" and s.detail.startswith("MODIFIED")]
     assert seen[-2:] == ["node/node-1", "node/node-2"]
     assert attempts(c) == 1
 

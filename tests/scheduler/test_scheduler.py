@@ -36,7 +36,8 @@ def test_the_scheduler_keeps_other_conditions_when_it_marks_a_pod_unschedulable(
     created = c.create(pod("web", cpu="9"))
     c.settle()
     types = [cond["type"] for cond in c.api.get("pods", "web")["status"]["conditions"]]
-    assert types == [cond["type"] for cond in created.get("status", {}).get("conditions", [])] + ["PodScheduled"]
+    before = [cond["type"] for cond in created.get("status", {}).get("conditions", [])]
+    assert types == before + ["PodScheduled"]
 
 
 def test_later_pods_see_the_resources_of_earlier_ones_before_any_binding_comes_back():
@@ -134,7 +135,8 @@ def test_explain_reads_as_prose_for_a_scheduled_pod():
                                    "scheduled to node-2."
     assert ("control-plane was filtered out by TaintToleration: node(s) had untolerated taint "
             "{node-role.kubernetes.io/control-plane: }") in text
-    assert "node-2 scored 384 (TaintToleration 100×3 (raw 0) + NodeResourcesFit 84×1), the highest: picked" in text
+    assert ("node-2 scored 384 (TaintToleration 100×3 (raw 0) + NodeResourcesFit 84×1), "
+            "the highest: picked") in text
     assert "node-1 scored 357 (TaintToleration 100×3 (raw 0) + NodeResourcesFit 57×1)" in text
 
 
@@ -153,7 +155,8 @@ def test_explain_for_a_pending_pod_names_each_node_s_reason_and_the_message():
         "Filter: 2 of 2 nodes evaluated, 0 feasible.",
         "  node-1 was filtered out by TaintToleration: node(s) had untolerated taint {dedicated: gpu}",
         "  node-2 was filtered out by NodeResourcesFit: Insufficient cpu",
-        "Message: 0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {dedicated: gpu}.",
+        "Message: 0/2 nodes are available: 1 Insufficient cpu, "
+        "1 node(s) had untolerated taint {dedicated: gpu}.",
     ]
     rows = explanation.as_rows()
     assert [(r["node"], r["outcome"], r["plugin"]) for r in rows] == [
@@ -174,7 +177,8 @@ def test_explain_rows_carry_raw_normalized_and_weighted_scores():
 
 def test_explain_for_an_unknown_pod_says_so():
     c = MiniCluster(workers=1)
-    assert str(c.scheduler.explain("ghost")) == "The scheduler has not tried to schedule pod default/ghost (yet)."
+    assert str(c.scheduler.explain("ghost")) == \
+        "The scheduler has not tried to schedule pod default/ghost (yet)."
 
 
 def test_explain_says_when_a_tie_was_broken_at_random():

@@ -45,7 +45,8 @@ def test_tolerates_taint(tol, t, expected):
                                        "node(s) had untolerated taint {dedicated: gpu}")),
     (node(taints=[GPU]), pod(tolerations=[toleration("dedicated", "Equal", "gpu", "NoSchedule")]), SUCCESS),
     (node(taints=[CONTROL_PLANE]), pod(), Status(
-        Code.UnschedulableAndUnresolvable, "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }")),
+        Code.UnschedulableAndUnresolvable,
+        "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }")),
     (node(taints=[taint("slow", "yes", "PreferNoSchedule")]), pod(), SUCCESS),
     (node(taints=[taint("gone", "", "NoExecute")]), pod(), Status(
         Code.UnschedulableAndUnresolvable, "node(s) had untolerated taint {gone: }")),
@@ -75,7 +76,8 @@ def prefer(key):
     ([node("a"), node("b")], pod(), [0, 0], [100, 100]),
     ([node("a"), node("b", taints=[prefer("x")]), node("c", taints=[prefer("x"), prefer("y")])], pod(),
      [0, 1, 2], [100, 50, 0]),
-    ([node("a", taints=[prefer("x")]), node("b")], pod(tolerations=[toleration("x", "Exists")]), [0, 0], [100, 100]),
+    ([node("a", taints=[prefer("x")]), node("b")], pod(tolerations=[toleration("x", "Exists")]),
+     [0, 0], [100, 100]),
     ([node("a", taints=[prefer("x")]), node("b")],
      pod(tolerations=[toleration("x", "Exists", effect="NoSchedule")]), [1, 0], [0, 100]),
     ([node("a", taints=[GPU]), node("b")], pod(), [0, 0], [100, 100]),

@@ -27,12 +27,13 @@ WORKERS = [node("control-plane", control_plane=True), node("node-1"), node("node
     ([node("node-1"), node("node-2", ready="False"), node("node-3", ready="Unknown", unschedulable=True)], {},
      "3 worker nodes, 1 Ready, node-2 NotReady, node-3 NotReady (no heartbeat) (node-3 cordoned); no pods."),
     ([node("node-1")], {}, "1 worker node, Ready; no pods."),
-    ([node("node-1"), pod("a", "node-1", "Pending"), pod("b", "", "Pending"), pod("c", "node-1", "Pending")], {},
+    ([node("node-1"), pod("a", "node-1", "Pending"), pod("b", "", "Pending"), pod("c", "node-1", "Pending")],
+     {},
      "1 worker node, Ready; 3 pods: 2 Pending on node-1, 1 Pending."),
     ([], {}, "No nodes; no pods."),
     (sample_objects(), {"selector": "app=web"},
-     "3 worker nodes and 1 control-plane node, all Ready; 3 pods matching app=web: 2 Running on node-1, node-2, "
-     "1 ContainerCreating on node-3. Services: web selects 3 pods."),
+     "3 worker nodes and 1 control-plane node, all Ready; 3 pods matching app=web: "
+     "2 Running on node-1, node-2, 1 ContainerCreating on node-3. Services: web selects 3 pods."),
     (sample_objects(), {"namespace": "dev"},
      "3 worker nodes and 1 control-plane node, all Ready; no pods in namespace dev."),
     ([node("node-1"), pod("a", "node-1", labels={"app": "db"})], {"selector": {"app": "db"}},
@@ -54,7 +55,8 @@ def test_summary(objects, kwargs, expected):
 
 COLOUR_GROUPS = [
     ("Running", "running"), ("Pending", "pending"), ("ContainerCreating", "pending"), ("Init:0/1", "pending"),
-    ("Succeeded", "succeeded"), ("Completed", "succeeded"), ("Failed", "failed"), ("CrashLoopBackOff", "failed"),
+    ("Succeeded", "succeeded"), ("Completed", "succeeded"), ("Failed", "failed"),
+    ("CrashLoopBackOff", "failed"),
     ("ImagePullBackOff", "failed"), ("Init:Error", "failed"), ("ExitCode:137", "failed"),
     ("Terminating", "terminating"), ("Unknown", "unknown"),
 ]

@@ -82,14 +82,16 @@ def test_a_pod_without_a_node_has_no_runs_on_edge():
     "a matchLabels dict and a namespace combine",
 ])
 def test_namespace_and_selector_filter_pods(kwargs, pods):
-    g = graph_of([node("node-1"), pod("a", "node-1", labels={"app": "web"}), pod("b", "node-1", labels={"app": "db"}),
+    g = graph_of([node("node-1"), pod("a", "node-1", labels={"app": "web"}),
+                  pod("b", "node-1", labels={"app": "db"}),
                   pod("c", "node-1", labels={"app": "web"}, namespace="dev")], **kwargs)
     assert ids(g, "pod") == pods
     assert ids(g, "node") == ["node/node-1"]
 
 
 def test_a_namespace_filter_hides_services_of_other_namespaces():
-    g = graph_of([service("web", {"app": "web"}), service("api", {"app": "api"}, namespace="dev")], namespace="dev")
+    g = graph_of([service("web", {"app": "web"}), service("api", {"app": "api"}, namespace="dev")],
+                 namespace="dev")
     assert ids(g, "service") == ["svc/dev/api"]
 
 

@@ -14,7 +14,8 @@ print(json.dumps(sorted(m for m in ("matplotlib", "ipywidgets") if m in sys.modu
 """
 
 
-@pytest.mark.parametrize("probe", [PROBE], ids=["import k8slearn.viz leaves matplotlib and ipywidgets unloaded"])
+@pytest.mark.parametrize("probe", [PROBE],
+                         ids=["import k8slearn.viz leaves matplotlib and ipywidgets unloaded"])
 def test_import_is_light(probe):
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []

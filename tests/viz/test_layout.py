@@ -13,7 +13,8 @@ def graph_of(objects):
 
 
 def cluster(pods, nodes=("node-1", "node-2")):
-    return [node(n) for n in nodes] + [pod(name, where, "Running" if where else "Pending") for name, where in pods]
+    return [node(n) for n in nodes] + [pod(name, where, "Running" if where else "Pending")
+                                       for name, where in pods]
 
 
 PODS = [("a", "node-1"), ("b", "node-1"), ("c", "node-1"), ("d", "node-2")]

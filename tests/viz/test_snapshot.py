@@ -11,7 +11,8 @@ from k8slearn.viz.snapshot import Snapshot, snapshot
     (node("node-2", ready="False"), ("node-2", "False", "NotReady", False, ())),
     (node("node-3", ready="Unknown", unschedulable=True),
      ("node-3", "Unknown", "NotReady,SchedulingDisabled", True, ())),
-    (node("control-plane", control_plane=True), ("control-plane", "True", "Ready", False, ("control-plane",))),
+    (node("control-plane", control_plane=True),
+     ("control-plane", "True", "Ready", False, ("control-plane",))),
     ({"kind": "Node", "metadata": {"name": "bare"}}, ("bare", "Unknown", "Unknown", False, ())),
 ], ids=[
     "a node whose Ready condition is True is Ready",
@@ -58,7 +59,8 @@ def test_pod_owner_is_its_controller_reference():
 
 
 def test_labels_and_selectors_are_sorted_pairs():
-    snap = Snapshot.from_objects([pod("p", labels={"b": "2", "a": "1"}), service("s", {"z": "9", "app": "x"})])
+    snap = Snapshot.from_objects([pod("p", labels={"b": "2", "a": "1"}),
+                                  service("s", {"z": "9", "app": "x"})])
     assert snap.pods[0].labels == (("a", "1"), ("b", "2"))
     assert snap.services[0].selector == (("app", "x"), ("z", "9"))
 
@@ -76,7 +78,8 @@ def test_endpoints_keep_ready_and_not_ready_pod_names():
     ep = {"kind": "Endpoints", "metadata": {"name": "web", "namespace": "default"},
           "subsets": [{"addresses": [{"ip": "10.244.1.2", "targetRef": {"kind": "Pod", "name": "web-2"}},
                                      {"ip": "10.244.2.2", "targetRef": {"kind": "Pod", "name": "web-1"}}],
-                       "notReadyAddresses": [{"ip": "10.244.3.2", "targetRef": {"kind": "Pod", "name": "web-3"}}]}]}
+                       "notReadyAddresses": [{"ip": "10.244.3.2",
+                                              "targetRef": {"kind": "Pod", "name": "web-3"}}]}]}
     info = Snapshot.from_objects([ep]).endpoints[0]
     assert (info.ready, info.not_ready) == (("web-1", "web-2"), ("web-3",))
 

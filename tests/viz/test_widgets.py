@@ -75,8 +75,8 @@ def test_stop_and_start_act_on_the_chosen_node(view, button, ready):
 
 
 def test_apply_yaml_creates_objects_and_shows_kubectl_output(view):
-    view.yaml.value = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: hello\nspec:\n  containers:\n  - name: c\n" \
-                      "    image: nginx\n"
+    view.yaml.value = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: hello\nspec:\n  containers:\n"
+                       "  - name: c\n    image: nginx\n")
     view.buttons["Apply YAML"].click()
     assert "pod/hello created" in view.result.value
     assert "exit code 0" in view.status.value
@@ -91,8 +91,10 @@ def test_bad_yaml_shows_the_error_in_the_panel(view):
 
 
 @pytest.mark.parametrize("setup, button, message", [
-    (lambda v: setattr(v.yaml, "value", "  "), "Apply YAML", "Apply YAML failed: ValueError: the YAML box is empty"),
-    (lambda v: setattr(v.nodes, "value", None), "Stop node", "Stop node failed: ValueError: choose a node first"),
+    (lambda v: setattr(v.yaml, "value", "  "), "Apply YAML",
+     "Apply YAML failed: ValueError: the YAML box is empty"),
+    (lambda v: setattr(v.nodes, "value", None), "Stop node",
+     "Stop node failed: ValueError: choose a node first"),
     (lambda v: v.cluster.store["nodes"].pop(), "Stop node", "Stop node failed: KeyError"),
 ], ids=[
     "applying an empty box explains itself instead of raising",

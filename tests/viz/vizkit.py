@@ -43,8 +43,8 @@ def pod(name: str, node_name: str = "", status: str = "Running", labels: dict | 
         meta["deletionTimestamp"] = "2024-01-01T00:00:30Z"
     elif status in ("Succeeded", "Failed"):
         phase = status
-        container = {"name": "c", "ready": False, "state": {"terminated": {"exitCode": 0 if status == "Succeeded"
-                                                                           else 1}}}
+        exit_code = 0 if status == "Succeeded" else 1
+        container = {"name": "c", "ready": False, "state": {"terminated": {"exitCode": exit_code}}}
     status_obj: dict = {"phase": phase}
     if status != "Pending":                         # a Pending pod's kubelet has not reported yet
         status_obj["containerStatuses"] = [container]

@@ -9,7 +9,7 @@ whose labels match, releasing ones that no longer match) and then does exactly o
 * otherwise roll out with the strategy: ``RollingUpdate`` (:mod:`.rolling`) or ``Recreate``
   (:mod:`.recreate`), then write status and conditions (:mod:`.progress`).
 
-Simplified: the deprecated ``deprecated.deployment.rollback.to`` annotation is ignored (kubectl
+Simplified: the pods are only looked up for Recreate (the only strategy that reads them); the deprecated ``deprecated.deployment.rollback.to`` annotation is ignored (kubectl
 rolls back by copying the old template, see :mod:`.history`); after a status write the
 controller goes on with the new resourceVersion instead of hitting a conflict and retrying.
 
@@ -26,7 +26,7 @@ from k8slearn.api.meta import thaw
 from k8slearn.client.cache import split_key
 from k8slearn.controllers.base import Controller
 from k8slearn.controllers.controller_utils import (
-    add_pod_controller_uid_indexer, claim_objects, get_controller_of, recheck_deletion_timestamp)
+    add_pod_controller_uid_indexer, claim_objects, get_controller_of, label_selector_matcher, recheck_deletion_timestamp)
 from k8slearn.controllers.deployment.progress import ProgressMixin
 from k8slearn.controllers.deployment.recreate import RecreateMixin
 from k8slearn.controllers.deployment.rolling import RollingMixin
@@ -141,7 +141,6 @@ class DeploymentController(SyncMixin, RollingMixin, RecreateMixin, ProgressMixin
                 self.client.update_status(d)
             return
         rs_list = self.get_replica_sets_for_deployment(d)
-        pod_map = self.get_pod_map_for_deployment(d, rs_list)
         if d["metadata"].get("deletionTimestamp"):
             self.sync_status_only(d, rs_list)
             return
@@ -153,7 +152,7 @@ class DeploymentController(SyncMixin, RollingMixin, RecreateMixin, ProgressMixin
             self.sync_scale_or_pause(d, rs_list)
             return
         if (d["spec"].get("strategy") or {}).get("type") == "Recreate":
-            self.rollout_recreate(d, rs_list, pod_map)
+            self.rollout_recreate(d, rs_list, self.get_pod_map_for_deployment(d, rs_list))
         else:
             self.rollout_rolling(d, rs_list)
 
@@ -164,11 +163,11 @@ class DeploymentController(SyncMixin, RollingMixin, RecreateMixin, ProgressMixin
 
     def get_replica_sets_for_deployment(self, d: dict) -> list[dict]:
         """ClaimReplicaSets: ours that match, plus matching orphans (adopted); others released."""
-        selector = selector_from_label_selector(d["spec"]["selector"])
+        matches = label_selector_matcher(d["spec"]["selector"])
         can_adopt = recheck_deletion_timestamp(lambda: self._fresh(d), d["metadata"]["uid"])
         candidates = self.rs_informer.lister.list(d["metadata"]["namespace"])
-        return claim_objects(self.client, "replicasets", d,
-                             lambda rs: selector.matches(rs["metadata"].get("labels")), candidates, can_adopt)
+        return claim_objects(self.client, "replicasets", d, lambda rs: matches(rs["metadata"].get("labels")),
+                             candidates, can_adopt)
 
     def _fresh(self, d: dict) -> dict | None:
         try:
@@ -180,10 +179,10 @@ class DeploymentController(SyncMixin, RollingMixin, RecreateMixin, ProgressMixin
 
     def get_pod_map_for_deployment(self, d: dict, rs_list: list[dict]) -> dict[str, list[dict]]:
         """Pods matching the Deployment's selector, grouped by the UID of the ReplicaSet controlling them."""
-        selector = selector_from_label_selector(d["spec"]["selector"])
+        matches = label_selector_matcher(d["spec"]["selector"])
         pods: dict[str, list[dict]] = {}
         for rs in rs_list:
             uid = rs["metadata"]["uid"]
             pods[uid] = [p for p in self.pod_informer.lister.by_index("podControllerUID", uid)
-                         if selector.matches(p["metadata"].get("labels"))]
+                         if matches(p["metadata"].get("labels"))]
         return pods

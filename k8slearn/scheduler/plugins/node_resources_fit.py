@@ -6,7 +6,8 @@ the node that would have the most left over, with 100m CPU / 200Mi memory counte
 containers that request nothing.
 
 >>> from k8slearn.scheduler.cache import NodeInfo
->>> node = {"metadata": {"name": "node-1"}, "status": {"allocatable": {"cpu": "2", "memory": "4Gi", "pods": "110"}}}
+>>> node = {"metadata": {"name": "node-1"},
+...         "status": {"allocatable": {"cpu": "2", "memory": "4Gi", "pods": "110"}}}
 >>> big = {"spec": {"containers": [{"resources": {"requests": {"cpu": "3", "memory": "8Gi"}}}]}}
 >>> insufficient_resources(big, NodeInfo(node))
 ['Insufficient cpu', 'Insufficient memory']
@@ -105,10 +106,12 @@ def least_allocated_cpu_memory(node_info: NodeInfo, requests: list) -> int:
     allocatable, requested = node_info.allocatable, node_info.non_zero_requested
     node_score = weight_sum = 0
     if allocatable.milli_cpu:
-        node_score += least_requested_score(requested.milli_cpu + cpu_request, allocatable.milli_cpu) * cpu_weight
+        cpu = least_requested_score(requested.milli_cpu + cpu_request, allocatable.milli_cpu)
+        node_score += cpu * cpu_weight
         weight_sum += cpu_weight
     if allocatable.memory:
-        node_score += least_requested_score(requested.memory + memory_request, allocatable.memory) * memory_weight
+        memory = least_requested_score(requested.memory + memory_request, allocatable.memory)
+        node_score += memory * memory_weight
         weight_sum += memory_weight
     return node_score // weight_sum if weight_sum else 0
 
@@ -124,7 +127,8 @@ class NodeResourcesFit:
         self.resources = tuple(resources)
         self.scorer = {LEAST_ALLOCATED: least_requested_score, MOST_ALLOCATED: most_requested_score}[
             scoring_strategy]
-        self.default_scoring = scoring_strategy == LEAST_ALLOCATED and [r for r, _ in resources] == [CPU, MEMORY]
+        names = [resource for resource, _ in self.resources]
+        self.default_scoring = scoring_strategy == LEAST_ALLOCATED and names == [CPU, MEMORY]
 
     def pre_filter(self, state: CycleState, pod: dict) -> Status:
         state[PRE_FILTER_STATE_KEY] = pod_requests(pod)

@@ -6,8 +6,8 @@ pods do).
 >>> cordoned = {"spec": {"unschedulable": True}}
 >>> is_schedulable({"spec": {}}, cordoned)
 False
->>> is_schedulable({"spec": {"tolerations": [
-...     {"key": "node.kubernetes.io/unschedulable", "operator": "Exists", "effect": "NoSchedule"}]}}, cordoned)
+>>> tolerate = {"key": "node.kubernetes.io/unschedulable", "operator": "Exists", "effect": "NoSchedule"}
+>>> is_schedulable({"spec": {"tolerations": [tolerate]}}, cordoned)
 True
 
 Upstream: pkg/scheduler/framework/plugins/nodeunschedulable/node_unschedulable.go

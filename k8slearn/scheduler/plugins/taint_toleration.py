@@ -118,7 +118,8 @@ class TaintToleration:
 
     # -- requeueing --------------------------------------------------------------------------
     def events_to_register(self) -> list:
-        return [(ClusterEvent(NODE, ActionType.Add | ActionType.Update), self.is_schedulable_after_node_change),
+        return [(ClusterEvent(NODE, ActionType.Add | ActionType.Update),
+                 self.is_schedulable_after_node_change),
                 (ClusterEvent(POD, ActionType.UpdatePodTolerations), None)]
 
     def is_schedulable_after_node_change(self, pod: dict, old: dict | None, new: dict) -> QueueingHint:

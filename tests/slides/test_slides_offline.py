@@ -1,0 +1,110 @@
+"""Every notebook's slide deck opens from disk, offline, as a working reveal.js presentation.
+
+The deck is opened in headless chromium with every request that is not ``file:``, ``data:``
+or ``blob:`` aborted. A screenshot of each deck (its first slide with a figure) is saved
+under build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+from course_files import notebook_paths, screenshots_dir
+from headless import LOCAL_SCHEMES
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOKS = notebook_paths()
+HIDDEN = {"skip", "notes"}
+
+# Reveal is an AMD module under require.js; fetch it and keep it on window for the checks.
+GET_REVEAL = """() => new Promise((ok, fail) => require(['vendor/reveal.js/dist/reveal.js'],
+    R => { window.Reveal = R; ok(); }, fail))"""
+# For each slide: its indices and how many images on it have loaded and take up space.
+SLIDE_IMAGES = """() => {
+  Reveal.configure({transition: 'none', backgroundTransition: 'none'});
+  return Reveal.getSlides().map(s => {
+    const i = Reveal.getIndices(s);
+    return {h: i.h, v: i.v || 0, images: s.querySelectorAll('img').length};
+  });
+}"""
+VISIBLE_IMAGES = """() => Array.from(Reveal.getCurrentSlide().querySelectorAll('img')).filter(img => {
+  const r = img.getBoundingClientRect();
+  return img.complete && img.naturalWidth > 0 && r.width > 4 && r.height > 4;
+}).length"""
+WIDGETS = """() => ({
+  views: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length,
+  rendered: document.querySelectorAll('.widget-subarea').length,
+})"""
+
+
+def figures_in(nb) -> int:
+    """Images the deck should show: image outputs of shown cells, plus Image widgets."""
+    count = 0
+    for cell in nb.cells:
+        if cell.get("metadata", {}).get("slideshow", {}).get("slide_type") in HIDDEN:
+            continue
+        for output in cell.get("outputs", []):
+            count += any(k.startswith("image/") for k in output.get("data", {}))
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    count += sum(m.get("model_name") == "ImageModel" for m in state.get("state", {}).values())
+    return count
+
+
+def widget_views_in(nb) -> int:
+    return sum("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+               for c in nb.cells for o in c.get("outputs", []))
+
+
+def open_offline(browser, deck):
+    """Open ``deck`` with non-local requests aborted; returns (page, problems)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.set_default_timeout(30_000)
+    problems = {"blocked": [], "console errors": [], "page errors": [], "failed requests": []}
+
+    def route(r):
+        if r.request.url.startswith(LOCAL_SCHEMES):
+            r.continue_()
+        else:
+            problems["blocked"].append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and problems["console errors"].append(m.text))
+    page.on("pageerror", lambda e: problems["page errors"].append(str(e)))
+    page.on("requestfailed", lambda r: r.url.startswith(LOCAL_SCHEMES)
+            and problems["failed requests"].append(f"{r.url} {r.failure}"))
+    page.goto(deck.as_uri())
+    page.wait_for_function("() => window.require !== undefined")
+    page.evaluate(GET_REVEAL)
+    page.wait_for_function("() => Reveal.isReady()")
+    return page, problems
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_the_deck_works_offline_with_its_figures_and_widgets(decks, browser, notebook):
+    nb = nbformat.read(notebook, as_version=4)
+    page, problems = open_offline(browser, decks[notebook.stem])
+    try:
+        slides = page.evaluate(SLIDE_IMAGES)
+        assert len(slides) > 1, f"{notebook.name}: the deck has {len(slides)} slide(s); set slide types"
+        expected_views = widget_views_in(nb)
+        if expected_views:
+            page.wait_for_function(f"() => ({WIDGETS})().rendered >= {expected_views}", timeout=20_000)
+        shot, shown = slides[0], 0
+        if figures_in(nb):
+            for slide in (s for s in slides if s["images"]):
+                page.evaluate("s => { Reveal.slide(s.h, s.v); while (Reveal.nextFragment()) {} }", slide)
+                page.wait_for_function(f"() => ({VISIBLE_IMAGES})() >= 1", timeout=5_000)
+                shown = page.evaluate(VISIBLE_IMAGES)
+                shot = slide
+                break
+            assert shown >= 1, f"{notebook.name} has figures but no slide shows an image"
+        page.evaluate("s => { Reveal.slide(s.h, s.v); while (Reveal.nextFragment()) {} }", shot)
+        page.screenshot(path=str(screenshots_dir() / f"slides-{notebook.stem}.png"))
+        assert problems == {"blocked": [], "console errors": [], "page errors": [], "failed requests": []}, \
+            json.dumps(problems, indent=1)
+    finally:
+        page.close()
