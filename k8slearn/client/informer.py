@@ -8,7 +8,8 @@ key (see :mod:`k8slearn.client.workqueue`); the real work happens in the control
 One informer per resource (and selector) is shared by every handler in a component, exactly like
 client-go's SharedInformerFactory, so a component watches each resource once.
 
-Simplified: no resync period and no relist on watch expiry (the simulated watch never breaks).
+Simplified: no resync period and no relist on watch expiry (the simulated watch never breaks);
+a restarted informer (``stop()`` then ``run()``) relists and reconciles its cache like Replace().
 
 Upstream: k8s.io/client-go/tools/cache/reflector.go, shared_informer.go, informers/factory.go
 """
@@ -73,12 +74,20 @@ class SharedInformer:
             label_selector=self.label_selector,
             field_selector=self.field_selector,
         )
+        before = dict(self.indexer.items)  # what we knew before a restart (empty the first time)
         self.indexer.replace(items)
         self.has_synced = True
-        for obj in items:
-            for on_add, _, _ in self.handlers:
-                if on_add:
+        for obj in items:  # Replace(): new objects are adds, known ones updates...
+            old = before.pop(_key(obj), None)
+            for on_add, on_update, _ in self.handlers:
+                if old is None and on_add:
                     on_add(obj)
+                elif old is not None and on_update:
+                    on_update(old, obj)
+        for gone in before.values():  # ...and objects deleted while we were not watching, deletes
+            for _, _, on_delete in self.handlers:
+                if on_delete:
+                    on_delete(gone)
         self.watch = self.client.watch(
             self.resource,
             namespace=self.namespace,

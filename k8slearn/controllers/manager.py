@@ -13,7 +13,8 @@ about 15 s after the leader stops renewing::
 Options (the defaults are kube-controller-manager's): ``controllers=`` the names to run (default
 all), ``leader_elect=False`` to start at once, ``node_lifecycle={...}`` keyword arguments for the
 node lifecycle controller (``node_monitor_grace_period=``, ``node_monitor_period=``,
-``eviction_limiter_qps=``) for demos that should not wait 50 s.
+``eviction_limiter_qps=``) for demos that should not wait 50 s; ``controller_options={name: {...}}``
+for any controller (``{"node-ipam-controller": {"cluster_cidr": "10.0.0.0/8"}}`` for big clusters).
 
 Simplified: one worker per controller; a manager that loses its Lease stops its controllers
 (the real binary exits and is restarted by the kubelet).
@@ -60,11 +61,12 @@ class ControllerManager:
 
     def __init__(self, loop: Loop, client: Any, *, hostname: str = "control-plane", identity: str | None = None,
                  leader_elect: bool = True, controllers: Iterable[str] | None = None,
-                 node_lifecycle: dict | None = None) -> None:
+                 node_lifecycle: dict | None = None, controller_options: dict[str, dict] | None = None) -> None:
         self.loop = loop
         self.client = client
         self.informers = SharedInformerFactory(client)
-        options = {"node-lifecycle-controller": dict(node_lifecycle or {})}
+        options = {name: dict(opts) for name, opts in (controller_options or {}).items()}
+        options.setdefault("node-lifecycle-controller", {}).update(node_lifecycle or {})
         names = list(CONTROLLERS) if controllers is None else list(controllers)
         self.controllers = {name: CONTROLLERS[name](loop, client, self.informers, **options.get(name, {}))
                             for name in names}

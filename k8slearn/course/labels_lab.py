@@ -29,8 +29,16 @@ from k8slearn.course.checks import CheckResult, Outcome
 from k8slearn.kubelet.runtime import PAUSE_IMAGE
 from k8slearn.viz.snapshot import unobserved
 
-__all__ = ["NetworkRow", "NetworkView", "check_selectors", "ip_addr", "pod_network", "selected", "split_requirements",
-           "verify"]
+__all__ = [
+    "NetworkRow",
+    "NetworkView",
+    "check_selectors",
+    "ip_addr",
+    "pod_network",
+    "selected",
+    "split_requirements",
+    "verify",
+]
 
 
 def split_requirements(selector: str) -> list[str]:
@@ -54,15 +62,18 @@ def selected(cluster: Any, selector: str, namespace: str = "default") -> list[st
     return sorted(pod["metadata"]["name"] for pod in pods)
 
 
-def check_selectors(cluster: Any, selectors: dict[str, str], wanted: dict[str, list[str]],
-                    namespace: str = "default") -> CheckResult:
+def check_selectors(
+    cluster: Any, selectors: dict[str, str], wanted: dict[str, list[str]], namespace: str = "default"
+) -> CheckResult:
     """Run each of a student's selectors against the pods of ``namespace``: the selector for each
     request in ``wanted`` must list exactly the pods named there."""
     outcomes = []
     for request, names in wanted.items():
         selector = selectors.get(request)
         if selector is None:
-            outcomes.append(Outcome(request, False, sorted(names), error="(no selector given for this request)"))
+            outcomes.append(
+                Outcome(request, False, sorted(names), error="(no selector given for this request)")
+            )
             continue
         label = f"{request}: -l '{selector}'"
         try:
@@ -75,6 +86,7 @@ def check_selectors(cluster: Any, selectors: dict[str, str], wanted: dict[str, l
 
 
 # -- one pod on its node ------------------------------------------------------------------------------
+
 
 class NetworkRow(NamedTuple):
     """The sandbox or one container: its id, the sandbox it lives in, its network namespace, its IP."""
@@ -119,9 +131,15 @@ def _locate(cluster: Any, name: str, namespace: str) -> tuple[dict, Any, Any]:
     if not node:
         raise ValueError(f'pod "{name}" is not scheduled to a node yet')
     runtime = cluster.kubelets[node].runtime
-    sandbox = next((s for s in runtime.list_pod_sandbox()
-                    if (s.namespace, s.name, s.uid) == (namespace, name, pod["metadata"]["uid"])
-                    and s.state == "SANDBOX_READY"), None)
+    sandbox = next(
+        (
+            s
+            for s in runtime.list_pod_sandbox()
+            if (s.namespace, s.name, s.uid) == (namespace, name, pod["metadata"]["uid"])
+            and s.state == "SANDBOX_READY"
+        ),
+        None,
+    )
     return pod, runtime, sandbox
 
 
@@ -138,13 +156,25 @@ def pod_network(cluster: Any, name: str, namespace: str = "default") -> NetworkV
     if sandbox is None:
         return NetworkView(f"{namespace}/{name}", node, ())
     ip = _eth0(runtime, sandbox.netns)
-    rows = [NetworkRow("sandbox", f"pause ({PAUSE_IMAGE})", sandbox.id[:13], sandbox.id[:13], sandbox.netns, ip)]
-    for container in sorted(runtime.list_containers(sandbox_id=sandbox.id), key=lambda c: (c.created_at, c.name)):
+    rows = [
+        NetworkRow("sandbox", f"pause ({PAUSE_IMAGE})", sandbox.id[:13], sandbox.id[:13], sandbox.netns, ip)
+    ]
+    for container in sorted(
+        runtime.list_containers(sandbox_id=sandbox.id), key=lambda c: (c.created_at, c.name)
+    ):
         if container.state == "CONTAINER_RUNNING":
             # A container's OCI spec points its network namespace at the sandbox's.
             netns = runtime.sandboxes[container.sandbox_id].netns
-            rows.append(NetworkRow("container", container.name, container.id[:13], container.sandbox_id[:13],
-                                   netns, _eth0(runtime, netns)))
+            rows.append(
+                NetworkRow(
+                    "container",
+                    container.name,
+                    container.id[:13],
+                    container.sandbox_id[:13],
+                    netns,
+                    _eth0(runtime, netns),
+                )
+            )
     return NetworkView(f"{namespace}/{name}", node, tuple(rows))
 
 
@@ -167,19 +197,36 @@ def verify(cluster: Any, name: str, namespace: str = "default") -> CheckResult:
     wanted = [c["name"] for c in pod["spec"]["containers"]]
     ready = [s["name"] for s in pod.get("status", {}).get("containerStatuses", []) if s.get("ready")]
     sandboxes = [s for s in runtime.list_pod_sandbox() if (s.namespace, s.name) == (namespace, name)]
-    inside = sorted(c.name for c in runtime.list_containers(sandbox_id=sandbox.id)
-                    if c.state == "CONTAINER_RUNNING") if sandbox else []
+    inside = (
+        sorted(
+            c.name for c in runtime.list_containers(sandbox_id=sandbox.id) if c.state == "CONTAINER_RUNNING"
+        )
+        if sandbox
+        else []
+    )
     interfaces = sorted(runtime.host.netns.get(sandbox.netns, {}).get("interfaces", {})) if sandbox else []
     pod_ip = pod.get("status", {}).get("podIP", "")
     outcomes = [
-        Outcome(f"pod {name} is Running with {len(wanted)}/{len(wanted)} containers ready",
-                pod.get("status", {}).get("phase") == "Running" and sorted(ready) == sorted(wanted),
-                f"{len(wanted)}/{len(wanted)}", f"{len(ready)}/{len(wanted)}"),
-        Outcome(f"crictl pods on {node} shows exactly one sandbox for it", len(sandboxes) == 1, 1, len(sandboxes)),
-        Outcome(f"every container ({', '.join(sorted(wanted))}) runs in that sandbox", inside == sorted(wanted),
-                sorted(wanted), inside),
-        Outcome(f"the sandbox's network namespace has lo and one eth0 with the pod IP {pod_ip}",
-                interfaces == ["eth0", "lo"] and bool(sandbox) and _eth0(runtime, sandbox.netns) == pod_ip,
-                ["eth0", "lo"], interfaces),
+        Outcome(
+            f"pod {name} is Running with {len(wanted)}/{len(wanted)} containers ready",
+            pod.get("status", {}).get("phase") == "Running" and sorted(ready) == sorted(wanted),
+            f"{len(wanted)}/{len(wanted)}",
+            f"{len(ready)}/{len(wanted)}",
+        ),
+        Outcome(
+            f"crictl pods on {node} shows exactly one sandbox for it", len(sandboxes) == 1, 1, len(sandboxes)
+        ),
+        Outcome(
+            f"every container ({', '.join(sorted(wanted))}) runs in that sandbox",
+            inside == sorted(wanted),
+            sorted(wanted),
+            inside,
+        ),
+        Outcome(
+            f"the sandbox's network namespace has lo and one eth0 with the pod IP {pod_ip}",
+            interfaces == ["eth0", "lo"] and bool(sandbox) and _eth0(runtime, sandbox.netns) == pod_ip,
+            ["eth0", "lo"],
+            interfaces,
+        ),
     ]
     return CheckResult(f"pod {name}", outcomes, noun="checks")

@@ -27,15 +27,32 @@ pkg/scheduler/schedule_one.go, pkg/kubelet/pod_workers.go, k8s.io/cri-api and th
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import json
-from typing import Any, Callable, Iterable, NamedTuple
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 from k8slearn.course.cases.pod_flow import COMPONENTS, WHO_DOES
 from k8slearn.course.checks import CheckResult, Outcome
 from k8slearn.viz.snapshot import unobserved
 
-__all__ = ["COMPONENTS", "STAGES", "TASKS", "Placement", "Revision", "Revisions", "StepLog", "check_order",
-           "node_for_ip", "pod_revisions", "stage_order", "step_pod", "verify", "where_is", "who_did"]
+__all__ = [
+    "COMPONENTS",
+    "STAGES",
+    "TASKS",
+    "Placement",
+    "Revision",
+    "Revisions",
+    "StepLog",
+    "check_order",
+    "node_for_ip",
+    "pod_revisions",
+    "stage_order",
+    "step_pod",
+    "verify",
+    "where_is",
+    "who_did",
+]
 
 TASKS = [case.args[0] for case in WHO_DOES]
 """The jobs of the ``pod_flow.who_does`` table, in table order."""
@@ -64,21 +81,46 @@ Matcher = Callable[[Any, str, str], bool]
 # task -> (which trace line proves it, who gets the credit: None = the line's own component).
 # Only kube-apiserver holds an etcd client, so the "etcd put" lines are its writes.
 _EVIDENCE: dict[str, tuple[Matcher, str | None]] = {
-    TASKS[0]: (lambda s, ref, key: s.component == "kubectl" and s.action == "create" and s.object == ref, None),
-    TASKS[1]: (lambda s, ref, key: s.component == "etcd" and s.action == "put" and s.object == key,
-               "kube-apiserver"),
+    TASKS[0]: (
+        lambda s, ref, key: s.component == "kubectl" and s.action == "create" and s.object == ref,
+        None,
+    ),
+    TASKS[1]: (
+        lambda s, ref, key: s.component == "etcd" and s.action == "put" and s.object == key,
+        "kube-apiserver",
+    ),
     TASKS[2]: (lambda s, ref, key: s.component == "etcd" and s.action == "put" and s.object == key, None),
     TASKS[3]: (lambda s, ref, key: s.action == "schedule" and s.object == ref, None),
     TASKS[4]: (lambda s, ref, key: s.action == "bind" and s.object == ref, None),
-    TASKS[5]: (lambda s, ref, key: s.component == "kube-scheduler" and s.action == "create"
-               and s.object.startswith("event/" + ref.split("/", 1)[1] + "."), None),
-    TASKS[6]: (lambda s, ref, key: s.component.startswith("kubelet/") and s.action == "watch"
-               and s.object == ref and s.detail.startswith("ADDED"), None),
+    TASKS[5]: (
+        lambda s, ref, key: (
+            s.component == "kube-scheduler"
+            and s.action == "create"
+            and s.object.startswith("event/" + ref.split("/", 1)[1] + ".")
+        ),
+        None,
+    ),
+    TASKS[6]: (
+        lambda s, ref, key: (
+            s.component.startswith("kubelet/")
+            and s.action == "watch"
+            and s.object == ref
+            and s.detail.startswith("ADDED")
+        ),
+        None,
+    ),
     TASKS[7]: (lambda s, ref, key: s.action == "RunPodSandbox" and s.object == ref, None),
     TASKS[8]: (lambda s, ref, key: s.action == "ADD" and s.object == ref, None),
     TASKS[9]: (lambda s, ref, key: s.action == "PullImage" and s.object == ref, None),
-    TASKS[10]: (lambda s, ref, key: s.component.startswith("kubelet/") and s.action == "update"
-                and s.object == ref and s.detail == "status", None),
+    TASKS[10]: (
+        lambda s, ref, key: (
+            s.component.startswith("kubelet/")
+            and s.action == "update"
+            and s.object == ref
+            and s.detail == "status"
+        ),
+        None,
+    ),
     TASKS[11]: (lambda s, ref, key: s.action == "allocate" and s.object.startswith("node/"), None),
 }
 
@@ -95,6 +137,7 @@ def who_did(trace: Iterable[Any], task: str, name: str = "web", namespace: str =
 
 
 # -- stepping one event at a time -----------------------------------------------------------------
+
 
 class StepLog(list):
     """The trace lines one event wrote, and a note about what was stepped over on the way."""
@@ -152,6 +195,7 @@ def _echo_note(components: list[str]) -> str:
 
 # -- the pod's revisions in etcd -------------------------------------------------------------------
 
+
 class Revision(NamedTuple):
     """One write of the pod's key: the etcd revision, the key's version, who wrote it, what changed."""
 
@@ -167,10 +211,14 @@ class Revisions(list):
 
     def __str__(self) -> str:
         head = ("REVISION", "VERSION", "TIME", "WRITTEN BY", "WHAT CHANGED")
-        rows = [head] + [(str(r.revision), str(r.version), f"{r.time:.3f}s", r.writer, r.changes) for r in self]
+        rows = [head] + [
+            (str(r.revision), str(r.version), f"{r.time:.3f}s", r.writer, r.changes) for r in self
+        ]
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        return "\n".join("   ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "   " + row[4]
-                         for row in rows)
+        return "\n".join(
+            "   ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "   " + row[4]
+            for row in rows
+        )
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))
@@ -212,11 +260,18 @@ def changes(before: dict | None, after: dict) -> str:
         if status.get(field) != old_status.get(field):
             parts.append(f"{field}={status.get(field)}")
     old_conditions = _conditions(before)
-    parts += [f"{kind}={value}" for kind, value in _conditions(after).items()
-              if old_conditions.get(kind) != value and value == "True"]
+    parts += [
+        f"{kind}={value}"
+        for kind, value in _conditions(after).items()
+        if old_conditions.get(kind) != value and value == "True"
+    ]
     old_containers = _containers(before)
-    parts += [f"{name} {state}" for name, state in _containers(after).items() if old_containers.get(name) != state]
-    if after.get("metadata", {}).get("deletionTimestamp") and not before.get("metadata", {}).get("deletionTimestamp"):
+    parts += [
+        f"{name} {state}" for name, state in _containers(after).items() if old_containers.get(name) != state
+    ]
+    if after.get("metadata", {}).get("deletionTimestamp") and not before.get("metadata", {}).get(
+        "deletionTimestamp"
+    ):
         parts.append("deletionTimestamp set")
     return ", ".join(parts) or "(metadata only)"
 
@@ -258,7 +313,9 @@ STAGES: dict[str, Matcher] = {
     "containerd creates the sandbox and CNI gives it an IP": _EVIDENCE[TASKS[7]][0],
     "containerd pulls the image": _EVIDENCE[TASKS[9]][0],
     "containerd starts the container": lambda s, ref, key: s.action == "StartContainer" and s.object == ref,
-    "the kubelet reports the pod Running": lambda s, ref, key: False,  # the last status write; see stage_order
+    "the kubelet reports the pod Running": lambda s, ref, key: (
+        False
+    ),  # the last status write; see stage_order
 }
 """The nine stages of a pod's journey, each matched by its first trace line."""
 
@@ -284,18 +341,25 @@ def check_order(answer: list[str], trace: list, name: str = "web", namespace: st
     unknown = [stage for stage in answer if stage not in STAGES]
     if unknown or sorted(answer) != sorted(STAGES):
         missing = [stage for stage in STAGES if stage not in answer]
-        outcome = Outcome("the list holds each of the nine stages once", False, sorted(STAGES),
-                          got=answer, note=f"unknown: {unknown}; missing: {missing}")
+        outcome = Outcome(
+            "the list holds each of the nine stages once",
+            False,
+            sorted(STAGES),
+            got=answer,
+            note=f"unknown: {unknown}; missing: {missing}",
+        )
         return CheckResult(title, [outcome], noun="checks")
     outcomes = []
-    for first, second in zip(answer, answer[1:]):
+    for first, second in itertools.pairwise(answer):
         right = truth[first] < truth[second]
-        note = "" if right else f"in cluster.trace it is the other way round (line {truth[second]} before line {truth[first]})"
+        where = f"line {truth[second]} before line {truth[first]}"
+        note = "" if right else f"in cluster.trace it is the other way round ({where})"
         outcomes.append(Outcome(f"“{first}” comes before “{second}”", right, True, right, note=note))
     return CheckResult(title, outcomes, noun="checks")
 
 
 # -- pod IPs and node ranges ---------------------------------------------------------------------------
+
 
 def node_for_ip(ip: str, pod_cidrs: dict[str, str]) -> str | None:
     """The node whose pod CIDR contains ``ip`` (compared as addresses, not as text), or None."""
@@ -306,8 +370,8 @@ def node_for_ip(ip: str, pod_cidrs: dict[str, str]) -> str | None:
     return None
 
 
-
 # -- where the pod is, and the chapter's verification --------------------------------------------------
+
 
 class Placement(NamedTuple):
     """Where a pod runs: phase, node, pod IP, and the node's podCIDR."""
@@ -319,8 +383,10 @@ class Placement(NamedTuple):
     pod_cidr: str
 
     def __str__(self) -> str:
-        return (f"You should see pod {self.name} {self.phase} on {self.node} with IP {self.ip}, "
-                f"inside {self.node}'s podCIDR {self.pod_cidr}.")
+        return (
+            f"You should see pod {self.name} {self.phase} on {self.node} with IP {self.ip}, "
+            f"inside {self.node}'s podCIDR {self.pod_cidr}."
+        )
 
 
 def where_is(cluster: Any, name: str, namespace: str = "default") -> Placement:
@@ -343,13 +409,25 @@ def verify(cluster: Any, name: str, namespace: str = "default") -> CheckResult:
     owner = node_for_ip(where.ip, {where.node: where.pod_cidr}) if where.ip and where.pod_cidr else None
     outcomes = [
         Outcome(f"pod {name} is Running", where.phase == "Running", "Running", where.phase),
-        Outcome("it is bound to a worker node", bool(where.node) and where.node != "control-plane",
-                "a worker node", where.node or None),
-        Outcome(f"its IP {where.ip} is inside {where.node}'s podCIDR {where.pod_cidr}",
-                bool(owner) and owner == where.node, where.node, owner),
+        Outcome(
+            "it is bound to a worker node",
+            bool(where.node) and where.node != "control-plane",
+            "a worker node",
+            where.node or None,
+        ),
+        Outcome(
+            f"its IP {where.ip} is inside {where.node}'s podCIDR {where.pod_cidr}",
+            bool(owner) and owner == where.node,
+            where.node,
+            owner,
+        ),
         Outcome(f"crictl pods on {where.node} shows one Ready sandbox for it", ready == 1, 1, ready),
-        Outcome(f"crictl ps on {where.node} shows its {wanted} container(s) running in that sandbox",
-                running == wanted, wanted, running),
+        Outcome(
+            f"crictl ps on {where.node} shows its {wanted} container(s) running in that sandbox",
+            running == wanted,
+            wanted,
+            running,
+        ),
     ]
     return CheckResult(f"pod {name}", outcomes, noun="checks")
 
@@ -360,8 +438,11 @@ def _on_node(cluster: Any, node: str, name: str, namespace: str) -> tuple[int, i
     if kubelet is None:
         return 0, 0
     runtime = kubelet.runtime
-    ready = [s for s in runtime.list_pod_sandbox()
-             if (s.namespace, s.name) == (namespace, name) and s.state == "SANDBOX_READY"]
+    ready = [
+        s
+        for s in runtime.list_pod_sandbox()
+        if (s.namespace, s.name) == (namespace, name) and s.state == "SANDBOX_READY"
+    ]
     if not ready:
         return 0, 0
     running = [c for c in runtime.list_containers(sandbox_id=ready[0].id) if c.state == "CONTAINER_RUNNING"]

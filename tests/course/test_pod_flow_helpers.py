@@ -55,6 +55,7 @@ def cases_of(name):
 
 # -- the case tables agree with the package ------------------------------------------------------------
 
+
 @cases_of("pod_flow.who_does")
 def test_the_trace_shows_the_component_the_table_names(journey, case):
     assert pod_flow.who_did(journey.trace, *case.args) == case.expected
@@ -71,10 +72,17 @@ def test_label_value_case_agrees_with_apimachinerys_validation(case):
     assert (not is_valid_label_value(value)) is case.expected
 
 
-@pytest.mark.parametrize("name, answer", [
-    ("pod_flow.node_for_ip", pod_flow.node_for_ip),
-    ("metadata.is_valid_label_value", lambda value: not is_valid_label_value(value)),
-], ids=["check passes every node_for_ip case for the package", "check passes every label value case for the package"])
+@pytest.mark.parametrize(
+    "name, answer",
+    [
+        ("pod_flow.node_for_ip", pod_flow.node_for_ip),
+        ("metadata.is_valid_label_value", lambda value: not is_valid_label_value(value)),
+    ],
+    ids=[
+        "check passes every node_for_ip case for the package",
+        "check passes every label value case for the package",
+    ],
+)
 def test_check_passes_every_case_for_the_package(name, answer):
     result = check(answer, name)
     assert repr(result) == f"✔ {len(TABLES[name])}/{len(TABLES[name])} cases pass ({name})"
@@ -90,8 +98,10 @@ def text_prefix_node_for_ip(ip, pod_cidrs):
 
 def test_the_notebooks_first_try_fails_exactly_the_trap_cases():
     failed = [o.id for o in check(text_prefix_node_for_ip, "pod_flow.node_for_ip").failures]
-    assert failed == ["10.244.10.7 is not in 10.244.1.0/24 although the text starts alike",
-                      "a /25 range holds only half of the /24"]
+    assert failed == [
+        "an ip in 10.244.10.0/24 is not in 10.244.1.0/24 although the text starts alike",
+        "a /25 range holds only half of the /24",
+    ]
 
 
 def test_the_notes_answers_fail_where_the_notes_were_wrong():
@@ -110,6 +120,7 @@ def test_every_who_does_answer_is_one_of_the_component_names():
 
 # -- stepping the journey -------------------------------------------------------------------------------
 
+
 def test_step_pod_walks_the_journey_in_order_and_stops_before_the_heartbeats():
     cluster = Cluster(workers=3, seed=0)
     cluster.kubectl("run web --image=nginx")
@@ -120,10 +131,18 @@ def test_step_pod_walks_the_journey_in_order_and_stops_before_the_heartbeats():
         if not log:
             break
     actions = [(s.component.split("/")[0], s.action) for log in logs for s in log]
-    wanted = [("kube-scheduler", "schedule"), ("kube-scheduler", "bind"), ("kubelet", "watch"),
-              ("kubelet", "SyncPod"), ("containerd", "RunPodSandbox"), ("cni", "ADD"),
-              ("containerd", "PullImage"), ("containerd", "ImagePulled"), ("containerd", "CreateContainer"),
-              ("containerd", "StartContainer")]
+    wanted = [
+        ("kube-scheduler", "schedule"),
+        ("kube-scheduler", "bind"),
+        ("kubelet", "watch"),
+        ("kubelet", "SyncPod"),
+        ("containerd", "RunPodSandbox"),
+        ("cni", "ADD"),
+        ("containerd", "PullImage"),
+        ("containerd", "ImagePulled"),
+        ("containerd", "CreateContainer"),
+        ("containerd", "StartContainer"),
+    ]
     positions = [actions.index(w) for w in wanted]
     assert positions == sorted(positions)
     assert logs[-1] == [] and "nothing more happens to pod/default/web" in logs[-1].note
@@ -138,16 +157,21 @@ def test_step_pod_never_returns_an_event_that_only_delivered_modified_watches():
         if not log:
             break
         about = [s for s in log if s.object == "pod/default/web" or s.object.startswith("event/default/web.")]
-        assert about and not all(s.action == "watch" and s.detail.startswith("MODIFIED") for s in about), str(log)
+        assert about and not all(s.action == "watch" and s.detail.startswith("MODIFIED") for s in about), str(
+            log
+        )
 
 
 def test_step_pod_says_when_it_stepped_over_watch_deliveries(journey):
     note = pod_flow._echo_note(["kube-scheduler", "kubelet/node-1"])
     assert note == "(also run: 2 MODIFIED watch deliveries, to kube-scheduler, kubelet/node-1)"
-    assert pod_flow._echo_note(["kube-scheduler"]) == "(also run: 1 MODIFIED watch delivery, to kube-scheduler)"
+    assert (
+        pod_flow._echo_note(["kube-scheduler"]) == "(also run: 1 MODIFIED watch delivery, to kube-scheduler)"
+    )
 
 
 # -- revisions in etcd ----------------------------------------------------------------------------------
+
 
 def test_pod_revisions_name_the_writer_of_every_version(journey):
     rows = pod_flow.pod_revisions(journey, "web")
@@ -161,25 +185,54 @@ def test_pod_revisions_name_the_writer_of_every_version(journey):
     assert rows[-1].revision == journey.etcd.get("/registry/pods/default/web").mod_revision
 
 
-@pytest.mark.parametrize("before, after, expected", [
-    (None, {"spec": {}, "status": {"phase": "Pending"}}, "created: phase Pending, no spec.nodeName yet"),
-    ({"spec": {}, "status": {}}, {"spec": {"nodeName": "node-2"}, "status": {}}, "spec.nodeName=node-2"),
-    ({"spec": {}, "status": {"phase": "Pending"}},
-     {"spec": {}, "status": {"phase": "Running", "podIP": "10.244.1.2"}}, "phase Pending → Running, podIP=10.244.1.2"),
-    ({"spec": {}, "status": {"conditions": [{"type": "Ready", "status": "False"}]}},
-     {"spec": {}, "status": {"conditions": [{"type": "Ready", "status": "True"}]}}, "Ready=True"),
-    ({"spec": {}, "status": {}}, {"spec": {}, "status": {"containerStatuses": [
-        {"name": "web", "state": {"waiting": {"reason": "ContainerCreating"}}}]}}, "web waiting (ContainerCreating)"),
-    ({"metadata": {}, "spec": {}, "status": {}}, {"metadata": {"labels": {"a": "b"}}, "spec": {}, "status": {}},
-     "(metadata only)"),
-], ids=["a new pod has no node yet", "the binding sets spec.nodeName", "a phase change and a new IP are both listed",
-        "a condition that turns true is listed", "a waiting container shows its reason",
-        "a label change is a metadata-only write"])
+@pytest.mark.parametrize(
+    "before, after, expected",
+    [
+        (None, {"spec": {}, "status": {"phase": "Pending"}}, "created: phase Pending, no spec.nodeName yet"),
+        ({"spec": {}, "status": {}}, {"spec": {"nodeName": "node-2"}, "status": {}}, "spec.nodeName=node-2"),
+        (
+            {"spec": {}, "status": {"phase": "Pending"}},
+            {"spec": {}, "status": {"phase": "Running", "podIP": "10.244.1.2"}},
+            "phase Pending → Running, podIP=10.244.1.2",
+        ),
+        (
+            {"spec": {}, "status": {"conditions": [{"type": "Ready", "status": "False"}]}},
+            {"spec": {}, "status": {"conditions": [{"type": "Ready", "status": "True"}]}},
+            "Ready=True",
+        ),
+        (
+            {"spec": {}, "status": {}},
+            {
+                "spec": {},
+                "status": {
+                    "containerStatuses": [
+                        {"name": "web", "state": {"waiting": {"reason": "ContainerCreating"}}}
+                    ]
+                },
+            },
+            "web waiting (ContainerCreating)",
+        ),
+        (
+            {"metadata": {}, "spec": {}, "status": {}},
+            {"metadata": {"labels": {"a": "b"}}, "spec": {}, "status": {}},
+            "(metadata only)",
+        ),
+    ],
+    ids=[
+        "a new pod has no node yet",
+        "the binding sets spec.nodeName",
+        "a phase change and a new IP are both listed",
+        "a condition that turns true is listed",
+        "a waiting container shows its reason",
+        "a label change is a metadata-only write",
+    ],
+)
 def test_changes_describes_a_write_in_a_few_words(before, after, expected):
     assert pod_flow.changes(before, after) == expected
 
 
 # -- the stages, in order -------------------------------------------------------------------------------
+
 
 def test_the_stages_are_listed_in_the_order_the_trace_shows(journey):
     order = pod_flow.stage_order(journey.trace)
@@ -192,8 +245,9 @@ def test_check_order_passes_the_true_order_and_blames_the_swapped_pair(journey):
     assert pod_flow.check_order(right, journey.trace).ok
     swapped = right[:3] + [right[4], right[3]] + right[5:]
     failures = pod_flow.check_order(swapped, journey.trace).failures
-    assert [o.id for o in failures] == ["“the kubelet on the chosen node sees the pod” comes before "
-                                        "“the scheduler writes the Binding”"]
+    assert [o.id for o in failures] == [
+        "“the kubelet on the chosen node sees the pod” comes before “the scheduler writes the Binding”"
+    ]
 
 
 def test_check_order_refuses_a_list_that_misses_a_stage(journey):
@@ -204,13 +258,16 @@ def test_check_order_refuses_a_list_that_misses_a_stage(journey):
 
 # -- where the pod is -----------------------------------------------------------------------------------
 
+
 def test_where_is_reads_node_ip_and_range_and_leaves_the_trace_alone(journey):
     before = len(journey.trace)
     where = pod_flow.where_is(journey, "web")
     assert len(journey.trace) == before
     assert pod_flow.node_for_ip(where.ip, {where.node: where.pod_cidr}) == where.node
-    assert str(where) == (f"You should see pod web Running on {where.node} with IP {where.ip}, "
-                          f"inside {where.node}'s podCIDR {where.pod_cidr}.")
+    assert str(where) == (
+        f"You should see pod web Running on {where.node} with IP {where.ip}, "
+        f"inside {where.node}'s podCIDR {where.pod_cidr}."
+    )
 
 
 def test_verify_passes_for_a_running_pod(journey):
@@ -225,25 +282,45 @@ def test_verify_fails_for_a_pod_that_is_not_scheduled_yet():
     assert ["pod", "web", "is"] in failed and len(failed) == 5
 
 
-@pytest.mark.parametrize("component, name", [
-    ("kubelet/node-1", "kubelet"), ("containerd/node-2", "containerd"), ("cni/node-3", "CNI plugin"),
-    ("node-ipam-controller", "kube-controller-manager"), ("kube-scheduler", "kube-scheduler"),
-], ids=["a kubelet is named without its node", "containerd is named without its node",
-        "the cni lines belong to the CNI plugin", "node IPAM runs inside the controller manager",
-        "the scheduler keeps its name"])
+@pytest.mark.parametrize(
+    "component, name",
+    [
+        ("kubelet/node-1", "kubelet"),
+        ("containerd/node-2", "containerd"),
+        ("cni/node-3", "CNI plugin"),
+        ("node-ipam-controller", "kube-controller-manager"),
+        ("kube-scheduler", "kube-scheduler"),
+    ],
+    ids=[
+        "a kubelet is named without its node",
+        "containerd is named without its node",
+        "the cni lines belong to the CNI plugin",
+        "node IPAM runs inside the controller manager",
+        "the scheduler keeps its name",
+    ],
+)
 def test_component_names(component, name):
     assert pod_flow.component_name(component) == name
 
 
 # -- chapter 05: one pod on its node ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("selector, parts", [
-    ("app=web", ["app=web"]),
-    ("app=web, env in (prod, staging),!canary", ["app=web", "env in (prod, staging)", "!canary"]),
-    ("", []),
-    ("env notin (a,b,c)", ["env notin (a,b,c)"]),
-], ids=["one requirement stays whole", "commas inside parentheses do not split",
-        "the empty selector has no requirements", "a set of three values stays one requirement"])
+
+@pytest.mark.parametrize(
+    "selector, parts",
+    [
+        ("app=web", ["app=web"]),
+        ("app=web, env in (prod, staging),!canary", ["app=web", "env in (prod, staging)", "!canary"]),
+        ("", []),
+        ("env notin (a,b,c)", ["env notin (a,b,c)"]),
+    ],
+    ids=[
+        "one requirement stays whole",
+        "commas inside parentheses do not split",
+        "the empty selector has no requirements",
+        "a set of three values stays one requirement",
+    ],
+)
 def test_split_requirements(selector, parts):
     assert labels_lab.split_requirements(selector) == parts
 
@@ -260,37 +337,57 @@ def test_every_container_of_a_pod_sees_the_sandboxs_namespace_and_ip(pods):
 def test_ip_addr_lists_loopback_and_one_eth0(pods):
     pod_ip = pods.api.get("pods", "duo")["status"]["podIP"]
     lines = labels_lab.ip_addr(pods, "duo").splitlines()
-    assert [line.split() for line in lines] == [["lo", "UNKNOWN", "127.0.0.1/8"], ["eth0", "UP", f"{pod_ip}/24"]]
+    assert [line.split() for line in lines] == [
+        ["lo", "UNKNOWN", "127.0.0.1/8"],
+        ["eth0", "UP", f"{pod_ip}/24"],
+    ]
 
 
 def test_labels_lab_verify_passes_for_the_two_container_pod(pods):
     assert labels_lab.verify(pods, "duo").ok
 
 
-@pytest.mark.parametrize("selector, names", [
-    ("app=web", ["canary", "duo"]),
-    ("env!=prod", ["api", "toolbox"]),
-    ("env in (prod,staging),!canary", ["api", "duo"]),
-    ("description", []),
-], ids=["an equality selector", "not-equals also selects pods without the key",
-        "a set-based selector with a does-not-exist requirement", "a key nobody has as a label selects nothing"])
+@pytest.mark.parametrize(
+    "selector, names",
+    [
+        ("app=web", ["canary", "duo"]),
+        ("env!=prod", ["api", "toolbox"]),
+        ("env in (prod,staging),!canary", ["api", "duo"]),
+        ("description", []),
+    ],
+    ids=[
+        "an equality selector",
+        "not-equals also selects pods without the key",
+        "a set-based selector with a does-not-exist requirement",
+        "a key nobody has as a label selects nothing",
+    ],
+)
 def test_selected_lists_what_kubectl_get_l_lists(pods, selector, names):
     assert labels_lab.selected(pods, selector) == names
 
 
 def test_check_selectors_reports_wrong_refused_and_missing_selectors(pods):
     result = labels_lab.check_selectors(
-        pods, {"web": "app=web", "prod": "env in (prod", "api": "app=api"},
-        {"web": ["duo"], "prod": ["canary", "duo"], "api": ["api"], "none": []})
+        pods,
+        {"web": "app=web", "prod": "env in (prod", "api": "app=api"},
+        {"web": ["duo"], "prod": ["canary", "duo"], "api": ["api"], "none": []},
+    )
     assert [(o.id, o.passed) for o in result.outcomes] == [
-        ("web: -l 'app=web'", False), ("prod: -l 'env in (prod'", False), ("api: -l 'app=api'", True),
-        ("none", False)]
+        ("web: -l 'app=web'", False),
+        ("prod: -l 'env in (prod'", False),
+        ("api: -l 'app=api'", True),
+        ("none", False),
+    ]
     assert result.outcomes[1].error.startswith("the API server refused it: unable to parse requirement")
 
 
 def test_the_chapter_helpers_import_nothing_heavy():
-    code = ("import sys, k8slearn.course.pod_flow, k8slearn.course.labels_lab\n"
-            "print(','.join(m for m in ('ipywidgets', 'matplotlib', 'IPython', 'pygments') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    code = (
+        "import sys, k8slearn.course.pod_flow, k8slearn.course.labels_lab\n"
+        "print(','.join(m for m in ('ipywidgets', 'matplotlib', 'IPython', 'pygments') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
