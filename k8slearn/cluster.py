@@ -19,7 +19,8 @@ Upstream: kubeadm init / kubeadm join (cmd/kubeadm), which bootstrap a real clus
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from typing import Any, Iterator
 
 from k8slearn.apiserver import APIServer
 from k8slearn.apiserver.compact import Compactor
@@ -181,6 +182,18 @@ class Cluster:
     def trace(self) -> list[Step]:
         """Every visible hop so far: Step(time, component, action, object, detail)."""
         return self.loop.trace
+
+    @contextlib.contextmanager
+    def untraced(self) -> Iterator["Cluster"]:
+        """Look without leaving footprints: API reads inside this block add no trace steps.
+
+        Pictures and widgets read the cluster this way, so redrawing never changes the story.
+        """
+        tracing, self.loop.tracing = self.loop.tracing, False
+        try:
+            yield self
+        finally:
+            self.loop.tracing = tracing
 
     def step(self) -> Step | None:
         """Process exactly one event and return the step it made."""

@@ -46,6 +46,7 @@ from k8slearn.api.field import go_quote
 from k8slearn.api.fields import FieldSelector, FieldSelectorError, parse_field_selector
 from k8slearn.api.labels import Selector, parse_selector
 from k8slearn.api.meta import thaw, timestamp
+from k8slearn.api.validation.decode import decode_check
 from k8slearn.api.resources import (
     RESOURCES,
     NoKindMatchError,
@@ -177,6 +178,9 @@ class APIServer:
             raise bad_request("the body of the request was in an unknown format")
         obj = thaw(obj)
         info = self._kind_info(obj, resource)
+        problem = decode_check(obj)  # a value of the wrong JSON type never reaches defaulting
+        if problem:
+            raise bad_request(problem)
         meta = obj.get("metadata")
         if not isinstance(meta, dict):
             meta = obj["metadata"] = {}

@@ -78,7 +78,8 @@ class CheckResult:
         return self.ok
 
     def summary(self) -> str:
-        text = f"✔ {self.passed}/{self.total} {self.noun} pass"
+        mark = "✔" if self.passed == self.total else "✘"
+        text = f"{mark} {self.passed}/{self.total} {self.noun} pass"
         failed = len(self.failures)
         if failed:
             text += f" · ✘ {failed} fail" + ("s" if failed == 1 else "")

@@ -17,8 +17,9 @@ runs events the cluster had queued anyway. A worked example on a trace written b
 >>> node_for_ip("10.244.10.7", {"node-1": "10.244.1.0/24", "node-10": "10.244.10.0/24"})
 'node-10'
 
-Simplified: a stage is the first trace line of its kind; watch deliveries of MODIFIED events,
-which every watcher gets for every change, are stepped over quietly by :func:`step_pod`.
+Simplified: a stage is the first trace line of its kind (the last one for the final status
+write); watch deliveries of MODIFIED events, which every watcher gets for every change, are
+stepped over quietly by :func:`step_pod`.
 
 Upstream: none as code (a reading of the trace); the hops are those of
 pkg/scheduler/schedule_one.go, pkg/kubelet/pod_workers.go, k8s.io/cri-api and the CNI SPEC.md
@@ -29,39 +30,21 @@ from __future__ import annotations
 import ipaddress
 import itertools
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from k8slearn.course.cases.pod_flow import COMPONENTS, WHO_DOES
 from k8slearn.course.checks import CheckResult, Outcome
 from k8slearn.viz.snapshot import unobserved
 
-__all__ = [
-    "COMPONENTS",
-    "STAGES",
-    "TASKS",
-    "Placement",
-    "Revision",
-    "Revisions",
-    "StepLog",
-    "check_order",
-    "node_for_ip",
-    "pod_revisions",
-    "stage_order",
-    "step_pod",
-    "verify",
-    "where_is",
-    "who_did",
-]
+__all__ = ["COMPONENTS", "STAGES", "TASKS", "Pattern", "Placement", "Revision", "Revisions", "StepLog",
+           "changes", "check_order", "component_name", "node_for_ip", "pod_revisions", "stage_order",
+           "step_pod", "verify", "where_is", "who_did"]  # fmt: skip
 
 TASKS = [case.args[0] for case in WHO_DOES]
 """The jobs of the ``pod_flow.who_does`` table, in table order."""
 
 WRITES = {"create", "update", "patch", "bind", "delete"}
-
-
-def _refs(name: str, namespace: str) -> tuple[str, str]:
-    return f"pod/{namespace}/{name}", f"/registry/pods/{namespace}/{name}"
 
 
 def component_name(component: str) -> str:
@@ -74,64 +57,62 @@ def component_name(component: str) -> str:
     return {"cni": "CNI plugin", "node-ipam-controller": "kube-controller-manager"}.get(head, head)
 
 
+class Pattern(NamedTuple):
+    """A trace line to look for: its ``action``, what it is ``about`` ("pod", "key" for the pod's
+    etcd key, "event" for an Event about the pod, "node" for any node), and optionally prefixes
+    of its writer and of its detail.
+
+    >>> from k8slearn.sim import Step
+    >>> Pattern("watch", writer="kubelet/", detail="ADDED").matches(
+    ...     Step(0.0, "kubelet/node-1", "watch", "pod/default/web", "ADDED rv=57"), "web", "default")
+    True
+    """
+
+    action: str
+    about: str = "pod"
+    writer: str = ""
+    detail: str = ""
+
+    def matches(self, step: Any, name: str, namespace: str) -> bool:
+        objects = {
+            "pod": step.object == f"pod/{namespace}/{name}",
+            "key": step.object == f"/registry/pods/{namespace}/{name}",
+            "event": step.object.startswith(f"event/{namespace}/{name}."),
+            "node": step.object.startswith("node/"),
+        }
+        return (step.action == self.action and objects[self.about] and step.component.startswith(self.writer)
+                and step.detail.startswith(self.detail))  # fmt: skip
+
+
 # -- who did what ---------------------------------------------------------------------------------
 
-Matcher = Callable[[Any, str, str], bool]
+STORE = Pattern("put", about="key", writer="etcd")
+STATUS = Pattern("update", writer="kubelet/", detail="status")
 
-# task -> (which trace line proves it, who gets the credit: None = the line's own component).
-# Only kube-apiserver holds an etcd client, so the "etcd put" lines are its writes.
-_EVIDENCE: dict[str, tuple[Matcher, str | None]] = {
-    TASKS[0]: (
-        lambda s, ref, key: s.component == "kubectl" and s.action == "create" and s.object == ref,
-        None,
-    ),
-    TASKS[1]: (
-        lambda s, ref, key: s.component == "etcd" and s.action == "put" and s.object == key,
-        "kube-apiserver",
-    ),
-    TASKS[2]: (lambda s, ref, key: s.component == "etcd" and s.action == "put" and s.object == key, None),
-    TASKS[3]: (lambda s, ref, key: s.action == "schedule" and s.object == ref, None),
-    TASKS[4]: (lambda s, ref, key: s.action == "bind" and s.object == ref, None),
-    TASKS[5]: (
-        lambda s, ref, key: (
-            s.component == "kube-scheduler"
-            and s.action == "create"
-            and s.object.startswith("event/" + ref.split("/", 1)[1] + ".")
-        ),
-        None,
-    ),
-    TASKS[6]: (
-        lambda s, ref, key: (
-            s.component.startswith("kubelet/")
-            and s.action == "watch"
-            and s.object == ref
-            and s.detail.startswith("ADDED")
-        ),
-        None,
-    ),
-    TASKS[7]: (lambda s, ref, key: s.action == "RunPodSandbox" and s.object == ref, None),
-    TASKS[8]: (lambda s, ref, key: s.action == "ADD" and s.object == ref, None),
-    TASKS[9]: (lambda s, ref, key: s.action == "PullImage" and s.object == ref, None),
-    TASKS[10]: (
-        lambda s, ref, key: (
-            s.component.startswith("kubelet/")
-            and s.action == "update"
-            and s.object == ref
-            and s.detail == "status"
-        ),
-        None,
-    ),
-    TASKS[11]: (lambda s, ref, key: s.action == "allocate" and s.object.startswith("node/"), None),
-}
+# job -> (the trace line that proves it, who gets the credit; None: the line's own writer).
+# Only kube-apiserver holds an etcd client, so etcd's "put" lines are the API server's writes.
+_EVIDENCE: dict[str, tuple[Pattern, str | None]] = dict(zip(TASKS, [
+    (Pattern("create", writer="kubectl"), None),
+    (STORE, "kube-apiserver"),
+    (STORE, None),
+    (Pattern("schedule"), None),
+    (Pattern("bind"), None),
+    (Pattern("create", about="event", writer="kube-scheduler"), None),
+    (Pattern("watch", writer="kubelet/", detail="ADDED"), None),
+    (Pattern("RunPodSandbox"), None),
+    (Pattern("ADD"), None),
+    (Pattern("PullImage"), None),
+    (STATUS, None),
+    (Pattern("allocate", about="node"), None),
+], strict=True))  # fmt: skip
 
 
 def who_did(trace: Iterable[Any], task: str, name: str = "web", namespace: str = "default") -> str | None:
     """The component that did ``task`` (one of ``TASKS``) for pod ``name``, read from the trace;
     None when the trace shows nobody doing it."""
-    matches, credit = _EVIDENCE[task]
-    ref, key = _refs(name, namespace)
+    pattern, credit = _EVIDENCE[task]
     for step in trace:
-        if matches(step, ref, key):
+        if pattern.matches(step, name, namespace):
             return credit or component_name(step.component)
     return None
 
@@ -153,9 +134,10 @@ class StepLog(list):
         printer.text(str(self))
 
 
-def _about(step: Any, ref: str, key: str) -> bool:
-    events = "event/" + ref.split("/", 1)[1] + "."
-    return step.object in (ref, key) or step.object.startswith(events)
+def _about(step: Any, name: str, namespace: str) -> bool:
+    return any(
+        Pattern(step.action, about).matches(step, name, namespace) for about in ("pod", "key", "event")
+    )
 
 
 def _echo(step: Any) -> bool:
@@ -163,11 +145,18 @@ def _echo(step: Any) -> bool:
     return step.action == "watch" and step.detail.startswith("MODIFIED")
 
 
+def _echo_note(components: list[str]) -> str:
+    if not components:
+        return ""
+    noun = "delivery" if len(components) == 1 else "deliveries"
+    return f"(also run: {len(components)} MODIFIED watch {noun}, to {', '.join(components)})"
+
+
 def step_pod(cluster: Any, name: str, namespace: str = "default", limit: int = 500) -> StepLog:
     """Run the cluster one event at a time until an event does something about the pod; return
     every trace line that event wrote. Events about other objects, timer ticks and MODIFIED
-    watch deliveries are run too, and the note says how many of those deliveries it passed."""
-    ref, key = _refs(name, namespace)
+    watch deliveries are run too, and the note says how many deliveries it passed. It stops when
+    only heartbeats are left, so it never moves the clock on to the next lease renewal."""
     echoes: list[str] = []
     for _ in range(limit):
         if cluster.loop.pending == 0:
@@ -175,22 +164,15 @@ def step_pod(cluster: Any, name: str, namespace: str = "default", limit: int = 5
         start = len(cluster.trace)
         cluster.step()
         written = cluster.trace[start:]
-        about = [s for s in written if _about(s, ref, key)]
-        if not about:
-            continue
-        if all(_echo(s) for s in about):
-            echoes += [s.component for s in about]
-            continue
-        return StepLog(written, _echo_note(echoes))
-    note = f"(nothing more happens to {ref}: only heartbeats are left, t = {cluster.now:.3f} s)"
+        about = [step for step in written if _about(step, name, namespace)]
+        if about and all(_echo(step) for step in about):
+            echoes += [step.component for step in about]
+        elif about:
+            return StepLog(written, _echo_note(echoes))
+    note = (
+        f"(nothing more happens to pod/{namespace}/{name}: only heartbeats are left, t = {cluster.now:.3f} s)"
+    )
     return StepLog([], "\n".join(filter(None, [_echo_note(echoes), note])))
-
-
-def _echo_note(components: list[str]) -> str:
-    if not components:
-        return ""
-    noun = "delivery" if len(components) == 1 else "deliveries"
-    return f"(also run: {len(components)} MODIFIED watch {noun}, to {', '.join(components)})"
 
 
 # -- the pod's revisions in etcd -------------------------------------------------------------------
@@ -207,7 +189,7 @@ class Revision(NamedTuple):
 
 
 class Revisions(list):
-    """The revisions of one key as a table."""
+    """The revisions of one key, shown as a table."""
 
     def __str__(self) -> str:
         head = ("REVISION", "VERSION", "TIME", "WRITTEN BY", "WHAT CHANGED")
@@ -216,8 +198,7 @@ class Revisions(list):
         ]
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
         return "\n".join(
-            "   ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "   " + row[4]
-            for row in rows
+            "   ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[4]]) for row in rows
         )
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
@@ -256,81 +237,69 @@ def changes(before: dict | None, after: dict) -> str:
         parts.append(f"spec.nodeName={spec.get('nodeName')}")
     if status.get("phase") != old_status.get("phase"):
         parts.append(f"phase {old_status.get('phase')} → {status.get('phase')}")
-    for field in ("hostIP", "podIP"):
-        if status.get(field) != old_status.get(field):
-            parts.append(f"{field}={status.get(field)}")
-    old_conditions = _conditions(before)
+    parts += [f"{f}={status.get(f)}" for f in ("hostIP", "podIP") if status.get(f) != old_status.get(f)]
+    old = _conditions(before)
     parts += [
-        f"{kind}={value}"
-        for kind, value in _conditions(after).items()
-        if old_conditions.get(kind) != value and value == "True"
+        f"{kind}=True" for kind, value in _conditions(after).items() if value == "True" != old.get(kind)
     ]
-    old_containers = _containers(before)
-    parts += [
-        f"{name} {state}" for name, state in _containers(after).items() if old_containers.get(name) != state
-    ]
-    if after.get("metadata", {}).get("deletionTimestamp") and not before.get("metadata", {}).get(
-        "deletionTimestamp"
-    ):
+    old = _containers(before)
+    parts += [f"{name} {state}" for name, state in _containers(after).items() if old.get(name) != state]
+    deleting = [pod.get("metadata", {}).get("deletionTimestamp") for pod in (before, after)]
+    if deleting[1] and not deleting[0]:
         parts.append("deletionTimestamp set")
     return ", ".join(parts) or "(metadata only)"
 
 
 def pod_revisions(cluster: Any, name: str, namespace: str = "default") -> Revisions:
-    """Every write of the pod's etcd key so far: revision, version, writer and what changed."""
-    ref, key = _refs(name, namespace)
-    rows, writer, before, version = Revisions(), "?", None, 0
+    """Every write of the pod's etcd key so far: revision, version, writer and what changed.
+    The writer is the API request that came just before the write in the trace."""
+    key = f"/registry/pods/{namespace}/{name}"
+    rows, writer, before = Revisions(), "?", None
     for step in cluster.trace:
-        if step.object == ref and step.action in WRITES:
-            writer = f"{step.component} {step.action}" + (f" {step.detail}" if step.detail else "")
+        if step.object == f"pod/{namespace}/{name}" and step.action in WRITES:
+            writer = " ".join(filter(None, [step.component, step.action, step.detail]))
         elif step.component == "etcd" and step.object == key:
             revision = int(step.detail.split()[-1])
             if step.action == "delete":
                 rows.append(Revision(revision, 0, step.time, writer, "deleted"))
-                before, version = None, 0
+                before = None
                 continue
             try:
                 kv = cluster.etcd.get(key, revision=revision)
             except Exception as err:  # noqa: BLE001 - compacted history: say so in the table
-                rows.append(Revision(revision, version + 1, step.time, writer, f"(cannot read: {err})"))
-                version += 1
+                rows.append(Revision(revision, 0, step.time, writer, f"(cannot read it any more: {err})"))
                 continue
             after = json.loads(kv.value)
-            version = kv.version
-            rows.append(Revision(revision, version, step.time, writer, changes(before, after)))
+            rows.append(Revision(revision, kv.version, step.time, writer, changes(before, after)))
             before = after
     return rows
 
 
 # -- the stages, in order ----------------------------------------------------------------------------
 
-STAGES: dict[str, Matcher] = {
+STAGES: dict[str, Pattern] = {
     "kubectl sends the pod to the API server": _EVIDENCE[TASKS[0]][0],
-    "the API server stores the pod in etcd": _EVIDENCE[TASKS[1]][0],
-    "the scheduler filters and scores the nodes": _EVIDENCE[TASKS[3]][0],
-    "the scheduler writes the Binding": _EVIDENCE[TASKS[4]][0],
+    "the API server stores the pod in etcd": STORE,
+    "the scheduler filters and scores the nodes": Pattern("schedule"),
+    "the scheduler writes the Binding": Pattern("bind"),
     "the kubelet on the chosen node sees the pod": _EVIDENCE[TASKS[6]][0],
-    "containerd creates the sandbox and CNI gives it an IP": _EVIDENCE[TASKS[7]][0],
-    "containerd pulls the image": _EVIDENCE[TASKS[9]][0],
-    "containerd starts the container": lambda s, ref, key: s.action == "StartContainer" and s.object == ref,
-    "the kubelet reports the pod Running": lambda s, ref, key: (
-        False
-    ),  # the last status write; see stage_order
+    "containerd creates the sandbox and CNI gives it an IP": Pattern("RunPodSandbox"),
+    "containerd pulls the image": Pattern("PullImage"),
+    "containerd starts the container": Pattern("StartContainer"),
+    "the kubelet reports the pod Running": STATUS,
 }
-"""The nine stages of a pod's journey, each matched by its first trace line."""
+"""The nine stages of a pod's journey, each found by its first trace line (the last status write
+for the final one)."""
+LAST = {"the kubelet reports the pod Running"}
 
 
 def stage_order(trace: list, name: str = "web", namespace: str = "default") -> dict[str, int]:
-    """For each of ``STAGES``, the index of its trace line (the last kubelet status write for
-    "reports the pod Running"); stages missing from the trace are left out."""
-    ref, key = _refs(name, namespace)
+    """For each of ``STAGES``, the index of its line in the trace; missing stages are left out."""
     found: dict[str, int] = {}
     for index, step in enumerate(trace):
-        for stage, matches in STAGES.items():
-            if stage not in found and matches(step, ref, key):
+        for stage, pattern in STAGES.items():
+            if (stage not in found or stage in LAST) and pattern.matches(step, name, namespace):
                 found[stage] = index
-        if _EVIDENCE[TASKS[10]][0](step, ref, key):
-            found["the kubelet reports the pod Running"] = index
     return {stage: found[stage] for stage in STAGES if stage in found}
 
 
@@ -338,23 +307,21 @@ def check_order(answer: list[str], trace: list, name: str = "web", namespace: st
     """Check a student's ordering of ``STAGES`` against the trace, one neighbouring pair at a time."""
     truth = stage_order(trace, name, namespace)
     title = f"the journey of {name}"
-    unknown = [stage for stage in answer if stage not in STAGES]
-    if unknown or sorted(answer) != sorted(STAGES):
+    if sorted(answer) != sorted(STAGES):
+        unknown = [stage for stage in answer if stage not in STAGES]
         missing = [stage for stage in STAGES if stage not in answer]
+        note = f"unknown: {unknown}; missing: {missing}"
         outcome = Outcome(
-            "the list holds each of the nine stages once",
-            False,
-            sorted(STAGES),
-            got=answer,
-            note=f"unknown: {unknown}; missing: {missing}",
+            "the list holds each of the nine stages once", False, list(STAGES), answer, note=note
         )
         return CheckResult(title, [outcome], noun="checks")
     outcomes = []
     for first, second in itertools.pairwise(answer):
         right = truth[first] < truth[second]
-        where = f"line {truth[second]} before line {truth[first]}"
-        note = "" if right else f"in cluster.trace it is the other way round ({where})"
-        outcomes.append(Outcome(f"“{first}” comes before “{second}”", right, True, right, note=note))
+        note = f"in cluster.trace it is the other way round (line {truth[second]} before line {truth[first]})"
+        outcomes.append(
+            Outcome(f"“{first}” comes before “{second}”", right, True, right, note="" if right else note)
+        )
     return CheckResult(title, outcomes, noun="checks")
 
 
@@ -383,10 +350,8 @@ class Placement(NamedTuple):
     pod_cidr: str
 
     def __str__(self) -> str:
-        return (
-            f"You should see pod {self.name} {self.phase} on {self.node} with IP {self.ip}, "
-            f"inside {self.node}'s podCIDR {self.pod_cidr}."
-        )
+        return (f"You should see pod {self.name} {self.phase} on {self.node} with IP {self.ip}, "
+                f"inside {self.node}'s podCIDR {self.pod_cidr}.")  # fmt: skip
 
 
 def where_is(cluster: Any, name: str, namespace: str = "default") -> Placement:
@@ -399,6 +364,20 @@ def where_is(cluster: Any, name: str, namespace: str = "default") -> Placement:
     return Placement(name, status.get("phase", ""), node, status.get("podIP", ""), cidr)
 
 
+def _on_node(cluster: Any, node: str, name: str, namespace: str) -> tuple[int, int]:
+    """(Ready sandboxes of the pod, running containers in the first one) in the node's runtime."""
+    kubelet = cluster.kubelets.get(node)
+    if kubelet is None:
+        return 0, 0
+    runtime = kubelet.runtime
+    ready = [s for s in runtime.list_pod_sandbox()
+             if (s.namespace, s.name) == (namespace, name) and s.state == "SANDBOX_READY"]  # fmt: skip
+    if not ready:
+        return 0, 0
+    running = [c for c in runtime.list_containers(sandbox_id=ready[0].id) if c.state == "CONTAINER_RUNNING"]
+    return len(ready), len(running)
+
+
 def verify(cluster: Any, name: str, namespace: str = "default") -> CheckResult:
     """The chapter's end state: the pod Running on a worker, its IP in that node's range, and
     its sandbox and containers in the node's container runtime."""
@@ -407,43 +386,14 @@ def verify(cluster: Any, name: str, namespace: str = "default") -> CheckResult:
         wanted = len(cluster.api.get("pods", name, namespace)["spec"]["containers"])
     ready, running = _on_node(cluster, where.node, name, namespace)
     owner = node_for_ip(where.ip, {where.node: where.pod_cidr}) if where.ip and where.pod_cidr else None
+    worker = bool(where.node) and where.node != "control-plane"
     outcomes = [
         Outcome(f"pod {name} is Running", where.phase == "Running", "Running", where.phase),
-        Outcome(
-            "it is bound to a worker node",
-            bool(where.node) and where.node != "control-plane",
-            "a worker node",
-            where.node or None,
-        ),
-        Outcome(
-            f"its IP {where.ip} is inside {where.node}'s podCIDR {where.pod_cidr}",
-            bool(owner) and owner == where.node,
-            where.node,
-            owner,
-        ),
+        Outcome("it is bound to a worker node", worker, "a worker node", where.node or None),
+        Outcome(f"its IP {where.ip} is inside {where.node}'s podCIDR {where.pod_cidr}",
+                bool(owner) and owner == where.node, where.node, owner),
         Outcome(f"crictl pods on {where.node} shows one Ready sandbox for it", ready == 1, 1, ready),
-        Outcome(
-            f"crictl ps on {where.node} shows its {wanted} container(s) running in that sandbox",
-            running == wanted,
-            wanted,
-            running,
-        ),
-    ]
+        Outcome(f"crictl ps on {where.node} shows its {wanted} container(s) running in that sandbox",
+                running == wanted, wanted, running),
+    ]  # fmt: skip
     return CheckResult(f"pod {name}", outcomes, noun="checks")
-
-
-def _on_node(cluster: Any, node: str, name: str, namespace: str) -> tuple[int, int]:
-    """(Ready sandboxes of the pod, running containers in the first one) in the node's runtime."""
-    kubelet = cluster.kubelets.get(node)
-    if kubelet is None:
-        return 0, 0
-    runtime = kubelet.runtime
-    ready = [
-        s
-        for s in runtime.list_pod_sandbox()
-        if (s.namespace, s.name) == (namespace, name) and s.state == "SANDBOX_READY"
-    ]
-    if not ready:
-        return 0, 0
-    running = [c for c in runtime.list_containers(sandbox_id=ready[0].id) if c.state == "CONTAINER_RUNNING"]
-    return len(ready), len(running)

@@ -51,7 +51,7 @@ class Step(NamedTuple):
     detail: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.time:10.3f}  {self.component:<24} {self.action:<10} {self.object}"
+        text = f"{self.time:10.3f}  {self.component:<24} {self.action:<19} {self.object}"
         return f"{text}  {self.detail}" if self.detail else text
 
 

@@ -140,15 +140,12 @@ def snapshot(cluster: Any) -> Snapshot:
 @contextlib.contextmanager
 def unobserved(cluster: Any) -> Iterator[None]:
     """Switch the cluster's trace off while the picture reads (a no-op for cluster-like fakes)."""
-    loop = getattr(cluster, "loop", None)
-    if loop is None or not hasattr(loop, "tracing"):
+    untraced = getattr(cluster, "untraced", None)
+    if untraced is None:
         yield
         return
-    tracing, loop.tracing = loop.tracing, False
-    try:
+    with untraced():
         yield
-    finally:
-        loop.tracing = tracing
 
 
 def as_snapshot(source: Any) -> Snapshot:

@@ -41,7 +41,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, NamedTuple
 
-__all__ = ["LANE_ORDER", "ReplicaSetCount", "Row", "RolloutSample", "controller_rows", "lanes",
+__all__ = ["LANE_ORDER", "DaemonNode", "ReplicaSetCount", "Row", "RolloutSample", "controller_rows", "daemon_nodes",
+           "lanes",
            "rollout_complete", "rollout_history_rows", "sample_deployment", "summary_text"]
 
 # Lanes in the order a reader meets them; event sources keep their upstream names
@@ -140,21 +141,19 @@ def controller_rows(steps: Iterable[Any], events: Iterable[dict] = (), since: fl
     The whole history is replayed (so counts are right) but only rows in the window are kept.
     """
     by_key = {(e["metadata"].get("namespace", ""), e["metadata"]["name"]): e for e in events}
-    state, rows, group = _State(), [], None
+    state, groups = _State(), []
     for step in steps:
         if until is not None and step.time > until:
             break
         item = _row_for_step(step, by_key, state, scheduler, kubelets, writes)
         if item is None:
             continue
-        if group is not None and _extends(group, item):
-            group["members"].append(item)
-            continue
-        if group is not None:
-            rows.append(_finish(group, state))
-        group = {"members": [item]}
-    if group is not None:
-        rows.append(_finish(group, state))
+        if groups and _extends(groups[-1], item):
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    # Rows are written last: a DaemonSet pod's node is known only once the scheduler has bound it.
+    rows = [_finish(group, state) for group in groups]
     return [r for r in rows if r.time >= since]
 
 
@@ -277,15 +276,14 @@ def _describe(reason: str, message: str, inv: dict) -> dict:
     return {}
 
 
-def _extends(group: dict, item: dict) -> bool:
-    first = group["members"][0]
+def _extends(group: list, item: dict) -> bool:
+    first = group[0]
     return (item["lane"] == first["lane"] and item.get("reason") == first.get("reason")
-            and item["object"] == first["object"] and item["time"] - group["members"][-1]["time"] <= GROUP_WINDOW
+            and item["object"] == first["object"] and item["time"] - group[-1]["time"] <= GROUP_WINDOW
             and "owner" in first)
 
 
-def _finish(group: dict, state: _State) -> Row:
-    members = group["members"]
+def _finish(members: list, state: _State) -> Row:
     first = members[0]
     if "owner" not in first:
         return Row(first["time"], first["lane"], first["action"], first["object"], first["why"], first["kind"])
@@ -331,6 +329,55 @@ def summary_text(rows: list[Row]) -> str:
     noun = "action" if len(rows) == 1 else "actions"
     return (f"{len(rows)} controller {noun} from t = {rows[0].time:.1f} s to t = {rows[-1].time:.1f} s: "
             f"{who}.")
+
+
+# ---- DaemonSets ----------------------------------------------------------------------------------
+
+
+class DaemonNode(NamedTuple):
+    """Should ``node`` run a pod of the DaemonSet, why (not), and which daemon pods it has now."""
+
+    node: str
+    should_run: bool
+    reason: str
+    pods: tuple             # (name, STATUS) of the DaemonSet's pods bound to this node
+
+
+def _taint_text(taint: dict) -> str:
+    value = f"={taint['value']}" if taint.get("value") else ""
+    return f"{taint.get('key', '')}{value}:{taint.get('effect', '')}"
+
+
+def daemon_nodes(nodes: Iterable[dict], ds: dict, pods: Iterable[dict] = ()) -> list[DaemonNode]:
+    """For each node, the DaemonSet controller's own answer (``node_should_run_daemon_pod``) and a reason.
+
+    ``pods`` are the DaemonSet's pods; a pod that is being deleted is left out.
+    """
+    from k8slearn.controllers.controller_utils import find_matching_untolerated_taint
+    from k8slearn.controllers.daemonset.util import matches_required_node_affinity, new_pod_spec, \
+        node_should_run_daemon_pod
+    from k8slearn.kubectl.printers import pod_status
+
+    on_node: dict[str, list] = {}
+    for pod in pods:
+        if not pod["metadata"].get("deletionTimestamp") and pod["spec"].get("nodeName"):
+            on_node.setdefault(pod["spec"]["nodeName"], []).append((pod["metadata"]["name"], pod_status(pod)))
+    out = []
+    for node in nodes:
+        name = node["metadata"]["name"]
+        should_run, _ = node_should_run_daemon_pod(node, ds)
+        spec = new_pod_spec(ds, name)
+        if should_run:
+            reason = "eligible: selector matches, every NoSchedule/NoExecute taint tolerated"
+        elif not matches_required_node_affinity(spec, node):
+            reason = "the pod's nodeSelector / node affinity does not match its labels"
+        else:
+            taint = find_matching_untolerated_taint((node.get("spec") or {}).get("taints") or [],
+                                                    spec.get("tolerations") or [],
+                                                    lambda t: t.get("effect") in ("NoSchedule", "NoExecute"))
+            reason = f"taint {_taint_text(taint)} is not tolerated" if taint else "not eligible"
+        out.append(DaemonNode(name, should_run, reason, tuple(sorted(on_node.get(name, ())))))
+    return out
 
 
 # ---- rollouts ----------------------------------------------------------------------------------
