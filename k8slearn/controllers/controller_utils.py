@@ -140,8 +140,11 @@ def get_pod_condition(pod: dict, type_: str) -> dict | None:
 
 
 def is_pod_ready(pod: dict) -> bool:
-    c = get_pod_condition(pod, "Ready")
-    return c is not None and c.get("status") == "True"
+    status = pod.get("status")
+    for c in (status.get("conditions") or ()) if status else ():
+        if c.get("type") == "Ready":
+            return c.get("status") == "True"
+    return False
 
 
 def _time(value: str | None) -> float | None:

@@ -47,11 +47,14 @@ def calculate_status(rs: dict, pods: list[dict], now: float) -> dict:
     """The status a ReplicaSet with these (claimed, active) pods should have."""
     template_labels = set_matcher((rs["spec"].get("template") or {}).get("metadata", {}).get("labels"))
     min_ready = rs["spec"].get("minReadySeconds") or 0
-    fully_labeled = sum(1 for p in pods if template_labels(p["metadata"].get("labels")))
-    ready = [p for p in pods if is_pod_ready(p)]
-    available = sum(1 for p in ready if is_pod_available(p, min_ready, now))
+    fully_labeled = ready = available = 0
+    for pod in pods:
+        fully_labeled += template_labels(pod["metadata"].get("labels"))
+        if is_pod_ready(pod):
+            ready += 1
+            available += not min_ready or is_pod_available(pod, min_ready, now)
     status = {"replicas": len(pods)}
-    for key, value in (("fullyLabeledReplicas", fully_labeled), ("readyReplicas", len(ready)),
+    for key, value in (("fullyLabeledReplicas", fully_labeled), ("readyReplicas", ready),
                        ("availableReplicas", available)):
         if value:
             status[key] = value

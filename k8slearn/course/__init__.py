@@ -3,7 +3,7 @@
 
 >>> from k8slearn.course import check
 >>> print(check(lambda seconds: f"{int(seconds)}s", "age.human_duration").summary())
-✔ 4/22 cases pass · ✘ 18 fail (age.human_duration)
+✘ 4/22 cases pass · 18 fail (age.human_duration)
 
 Importing this package stays light: ipywidgets loads only when a quiz is shown, pygments only
 when source is rendered as HTML.

@@ -11,13 +11,13 @@ raised), so a notebook that shows one passes strict nbval.
 >>> table = CaseTable("double", "Twice the number.", [Case("two doubled is four", (2,), 4),
 ...                                                   Case("three doubled is six", (3,), 6)])
 >>> print(check(bad_double, table))
-✔ 1/2 cases pass · ✘ 1 fails (double)
+✘ 1/2 cases pass · 1 fails (double)
 ✘ three doubled is six
     expected: 6
     got:      5
 >>> print(check_manifest("apiVersion: apps/v1\\nkind: Deployment\\nspec:\\n  replicas: '3'\\n",
 ...                      {"kind": "Deployment", "spec.replicas": 3}))
-✔ 1/2 checks pass · ✘ 1 fails (Deployment)
+✘ 1/2 checks pass · 1 fails (Deployment)
 ✘ spec.replicas is 3
     expected: 3
     got:      '3'
@@ -78,11 +78,10 @@ class CheckResult:
         return self.ok
 
     def summary(self) -> str:
-        mark = "✔" if self.passed == self.total else "✘"
-        text = f"{mark} {self.passed}/{self.total} {self.noun} pass"
         failed = len(self.failures)
+        text = f"{'✘' if failed else '✔'} {self.passed}/{self.total} {self.noun} pass"
         if failed:
-            text += f" · ✘ {failed} fail" + ("s" if failed == 1 else "")
+            text += f" · {failed} fail" + ("s" if failed == 1 else "")
         return f"{text} ({self.title})"
 
     def __repr__(self) -> str:
@@ -279,7 +278,7 @@ def check_cluster(
     value (or ``expected`` when one is given). An ApiError or any other exception is shown.
 
     >>> print(check_cluster(None, "two plus two is four", lambda c: 2 + 2, expected=5))
-    ✔ 0/1 checks pass · ✘ 1 fails (cluster)
+    ✘ 0/1 checks pass · 1 fails (cluster)
     ✘ two plus two is four
         expected: 5
         got:      4

@@ -13,7 +13,8 @@ matplotlib and ipywidgets load only when a graph, a picture or a panel is made. 
 - ``build_graph(snap, namespace=None, selector=None, collapse_owners=False)``: networkx graph (graph.py);
 - ``layout(graph, previous=None)``: stable positions, pods keep their slots (layout.py);
 - ``draw_cluster(...)``, ``render_png(...)``, ``summary(...)``, ``ClusterFigure`` (draw.py);
-- ``ClusterView(cluster)``: the ipywidgets panel (widgets.py); colours live in style.py.
+- ``ClusterView(cluster)``: the ipywidgets panel (widgets.py); colours live in style.py;
+- ``FlowPlayer(cluster, "web")``: one pod's journey as a sequence diagram, hop by hop (flow.py, flow_view.py).
 
 Upstream: none (the course's pictures); see each module for the component it shows.
 """
@@ -27,11 +28,11 @@ from typing import Any
 from k8slearn.viz.layout import Layout, layout
 from k8slearn.viz.snapshot import Snapshot, snapshot
 
-__all__ = ["ClusterFigure", "ClusterView", "Layout", "Snapshot", "build_graph", "draw_cluster", "layout",
-           "render_png", "snapshot", "summary"]
+__all__ = ["ClusterFigure", "ClusterView", "FlowPlayer", "Layout", "Snapshot", "build_graph", "draw_cluster",
+           "layout", "pod_journey", "render_png", "snapshot", "summary"]
 
 _LAZY = {"build_graph": "graph", "draw_cluster": "draw", "render_png": "draw", "summary": "draw",
-         "ClusterFigure": "draw", "ClusterView": "widgets"}
+         "ClusterFigure": "draw", "ClusterView": "widgets", "FlowPlayer": "flow_view", "pod_journey": "flow"}
 
 
 def __getattr__(name: str) -> Any:

@@ -107,15 +107,20 @@ def slot_positions(times: list[float], gap: float = GAP_SECONDS) -> tuple[list[f
 
 
 def _time_ticks(times: list[float], xs: list[float], min_slots: float = 4.0) -> list[tuple]:
-    """(x, label) for the first row of each new moment, thinned so labels do not collide."""
-    ticks, last_x, last_t = [], None, None
-    for t, x in zip(times, xs):
+    """(x, label) for the first row of each new moment, thinned so labels do not collide; the first
+    row after a break is always labelled (and may push out the label just before it)."""
+    ticks: list[tuple] = []
+    last_t = None
+    for i, (t, x) in enumerate(zip(times, xs)):
         if last_t is not None and round(t, 1) == round(last_t, 1):
             continue
-        if last_x is None or x - last_x >= min_slots:
-            ticks.append((x, f"{t:.1f}"))
-            last_x = x
         last_t = t
+        after_break = i > 0 and x - xs[i - 1] > 1.0
+        if after_break:
+            while ticks and x - ticks[-1][0] < min_slots and len(ticks) > 1 and ticks[-1][0] > xs[0]:
+                ticks.pop()
+        if not ticks or after_break or x - ticks[-1][0] >= min_slots:
+            ticks.append((x, f"{t:.1f}"))
     return ticks
 
 
@@ -150,25 +155,27 @@ def draw_timeline(rows: list, title: str = "", figure: Any = None) -> Any:
     numbered = len(rows) <= NUMBER_LIMIT
     for i, (row, x) in enumerate(zip(rows, xs)):
         marker, colour, _ = MARKERS.get(row.kind, MARKERS["other"])
-        ax.scatter([x], [y[row.controller]], marker=marker, s=46, color=colour, zorder=3,
-                   linewidths=1.4 if marker == "x" else 0.5, edgecolors=colour if marker == "x" else "white")
+        edge = {"linewidths": 1.6} if marker == "x" else {"linewidths": 0.5, "edgecolors": "white"}
+        ax.scatter([x], [y[row.controller]], marker=marker, s=46, color=colour, zorder=3, **edge)
         if numbered:
             ax.text(x, y[row.controller] + 0.2, str(i + 1), ha="center", va="bottom",
                     fontsize=style.FONT_SIZE - 2, color=style.TEXT)
     _marker_legend(ax, sorted({r.kind for r in rows}, key=list(MARKERS).index))
-    ax.set_title(title or summary_text(rows), fontsize=style.FONT_SIZE + 1, loc="left", color=style.TEXT)
+    if not title and rows:
+        title = f"{len(rows)} controller actions, t = {rows[0].time:.1f}–{rows[-1].time:.1f} s"
+    ax.set_title(title or "No controller actions", fontsize=style.FONT_SIZE + 1, loc="left", color=style.TEXT)
     return fig
 
 
 def _marker_legend(ax: Any, kinds: list) -> None:
+    """One row of marker meanings along the bottom edge of the figure."""
     from matplotlib.lines import Line2D
 
     handles = [Line2D([], [], ls="", marker=MARKERS[k][0], ms=6, color=MARKERS[k][1], label=MARKERS[k][2])
                for k in kinds]
     if handles:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.42 / ax.figure.get_size_inches()[1]
-                                                                     * 3.2), ncol=min(len(handles), 5),
-                  frameon=False, fontsize=style.FONT_SIZE - 0.5, handletextpad=0.3, columnspacing=1.2)
+        ax.figure.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.0), ncol=len(handles),
+                         frameon=False, fontsize=style.FONT_SIZE - 0.5, handletextpad=0.2, columnspacing=1.0)
 
 
 class ControllerTimeline:
@@ -457,43 +464,59 @@ def record_rollout(cluster: Any, name: str, image: str | None = None, step: floa
 
 
 def draw_rollout(samples: list[RolloutSample], title: str = "", figure: Any = None) -> Any:
-    """Step lines per ReplicaSet, total and available pods, and the corridor the strategy allows."""
-    fig = _figure(figure, 9.0, 4.2)
-    ax = fig.add_axes((0.07, 0.22, 0.62, 0.68))
+    """Top: each ReplicaSet's spec.replicas as a step line. Bottom: all pods and available pods
+    inside the corridor the strategy allows (desired − maxUnavailable … desired + maxSurge)."""
+    fig = _figure(figure, 9.0, 5.4)
     if not samples:
-        ax.set_axis_off()
-        ax.text(0.5, 0.5, "no samples", ha="center", transform=ax.transAxes)
+        fig.text(0.5, 0.5, "no samples", ha="center")
         return fig
+    top_ax = fig.add_axes((0.08, 0.56, 0.6, 0.36))
+    low_ax = fig.add_axes((0.08, 0.11, 0.6, 0.36), sharex=top_ax)
     t0 = samples[0].time
     ts = [s.time - t0 for s in samples]
-    desired, surge, unavailable = samples[-1].desired, samples[-1].max_surge, samples[-1].max_unavailable
-    top, bottom = desired + surge, desired - unavailable
-    ax.axhspan(bottom, top, color=style.HIGHLIGHT, alpha=0.08, lw=0)
-    ax.axhline(top, color=style.HIGHLIGHT, lw=1, ls="--")
-    ax.axhline(bottom, color=style.HIGHLIGHT, lw=1, ls="--")
-    names = sorted({c.name for s in samples for c in s.replica_sets},
-                   key=lambda n: next(c.revision for s in samples for c in s.replica_sets if c.name == n))
+    last = samples[-1]
+    names = sorted({c.name: c.revision for s in samples for c in s.replica_sets}.items(), key=lambda kv: kv[1])
     palette = [style.MUTED, style.OWNER["edge"], style.POD_COLORS["pending"]]
-    for i, rs in enumerate(names):
+    for i, (rs, revision) in enumerate(names):
         colour = style.POD_COLORS["running"] if i == len(names) - 1 else palette[i % len(palette)]
         counts = [next((c.replicas for c in s.replica_sets if c.name == rs), 0) for s in samples]
-        revision = next(c.revision for s in samples for c in s.replica_sets if c.name == rs)
-        ax.step(ts, counts, where="post", color=colour, lw=2.2, label=f"{rs} (rev {revision}) spec.replicas")
-    ax.step(ts, [s.pods for s in samples], where="post", color=style.COMPONENT["face"], lw=1.2, ls=":",
-            label="pods (terminating too)")
-    ax.step(ts, [s.available for s in samples], where="post", color=style.SERVICE["edge"], lw=1.4, ls="-.",
-            label="available pods")
-    ax.text(ts[-1], top, f" desired + maxSurge = {top}", va="bottom", ha="right", fontsize=style.FONT_SIZE,
-            color=style.HIGHLIGHT)
-    ax.text(ts[-1], bottom, f" desired − maxUnavailable = {bottom}", va="top", ha="right",
-            fontsize=style.FONT_SIZE, color=style.HIGHLIGHT)
-    ax.set_ylim(-0.3, max([top] + [s.pods for s in samples]) + 0.8)
-    ax.set_xlabel("seconds since the rollout started", fontsize=style.FONT_SIZE + 1)
-    ax.set_ylabel("replicas / pods", fontsize=style.FONT_SIZE + 1)
-    ax.tick_params(labelsize=style.FONT_SIZE)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=style.FONT_SIZE, frameon=False)
-    ax.set_title(title or f"Rolling update of deployment {samples[0].deployment}: maxSurge {surge}, "
-                 f"maxUnavailable {unavailable}", fontsize=style.FONT_SIZE + 2, loc="left")
+        top_ax.step(ts, counts, where="post", color=colour, lw=2.2, label=f"{rs} (revision {revision})")
+    top_ax.set_ylabel("spec.replicas", fontsize=style.FONT_SIZE + 1)
+    top_ax.set_ylim(-0.3, last.desired + last.max_surge + 0.6)
+    top_ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=style.FONT_SIZE, frameon=False,
+                  title="ReplicaSets", title_fontsize=style.FONT_SIZE)
+    high, low = last.desired + last.max_surge, last.desired - last.max_unavailable
+    ceiling = max([high] + [s.pods for s in samples]) + 1.0
+    low_ax.axhspan(high, ceiling, color=style.POD_COLORS["failed"], alpha=0.1, lw=0)
+    low_ax.axhspan(-0.5, low, color=style.POD_COLORS["failed"], alpha=0.1, lw=0)
+    low_ax.text(0.01, (high + ceiling) / 2, "more pods than maxSurge allows", transform=low_ax.get_yaxis_transform(),
+                va="center", fontsize=style.FONT_SIZE - 1, color=style.POD_COLORS["failed"])
+    low_ax.text(0.01, (low - 0.5) / 2, "fewer available than maxUnavailable allows",
+                transform=low_ax.get_yaxis_transform(), va="center", fontsize=style.FONT_SIZE - 1,
+                color=style.POD_COLORS["failed"])
+    low_ax.axhline(high, color=style.HIGHLIGHT, lw=1, ls="--", label=f"desired + maxSurge = {high}")
+    low_ax.axhline(low, color=style.HIGHLIGHT, lw=1, ls=(0, (1, 1.5)), label=f"desired − maxUnavailable = {low}")
+    low_ax.step(ts, [s.pods for s in samples], where="post", color=style.MUTED, lw=1.0, ls=":",
+                label="all pods, terminating ones too")
+    low_ax.step(ts, [sum(c.current for c in s.replica_sets) for s in samples], where="post",
+                color=style.COMPONENT["face"], lw=1.8, label="pods the controller counts")
+    low_ax.step(ts, [s.available for s in samples], where="post", color=style.SERVICE["edge"], lw=1.8,
+                ls="-.", label="available pods")
+    low_ax.set_ylim(-0.5, ceiling)
+    low_ax.set_ylabel("pods", fontsize=style.FONT_SIZE + 1)
+    low_ax.set_xlabel("seconds since the rollout started (sampled every "
+                      f"{(ts[1] - ts[0]) if len(ts) > 1 else 0:g} s)", fontsize=style.FONT_SIZE + 1)
+    low_ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=style.FONT_SIZE, frameon=False,
+                  title="Pods", title_fontsize=style.FONT_SIZE)
+    for ax in (top_ax, low_ax):
+        ax.tick_params(labelsize=style.FONT_SIZE)
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        for spine in ("top", "right"):
+            ax.spines[spine].set_visible(False)
+    top_ax.tick_params(labelbottom=False)
+    fig.suptitle(title or f"Rolling update of deployment {last.deployment}: {last.desired} replicas, "
+                 f"maxSurge {last.max_surge}, maxUnavailable {last.max_unavailable}",
+                 x=0.08, ha="left", fontsize=style.FONT_SIZE + 2)
     return fig
 
 

@@ -416,7 +416,7 @@ def _revision(rs: dict) -> int:
 
 def sample_deployment(cluster: Any, name: str, namespace: str = "default") -> RolloutSample:
     """Read a Deployment, its ReplicaSets and pods through the API (outside the trace)."""
-    from k8slearn.controllers.deployment.util import resolve_fenceposts
+    from k8slearn.controllers.deployment.util import max_surge, max_unavailable
     from k8slearn.viz.snapshot import unobserved
 
     with unobserved(cluster):
@@ -428,9 +428,7 @@ def sample_deployment(cluster: Any, name: str, namespace: str = "default") -> Ro
         pods = [p for p in cluster.api.list("pods", namespace=namespace)
                 if any(ref.get("name") in names for ref in p["metadata"].get("ownerReferences") or ())]
     desired = d["spec"].get("replicas", 1)
-    rolling = (d["spec"].get("strategy") or {}).get("rollingUpdate") or {}
-    surge, unavailable = resolve_fenceposts(rolling.get("maxSurge", "25%"), rolling.get("maxUnavailable", "25%"),
-                                            desired)
+    surge, unavailable = max_surge(d), max_unavailable(d)
     counts = sorted((ReplicaSetCount(rs["metadata"]["name"], _revision(rs), rs["spec"].get("replicas", 0),
                                      (rs.get("status") or {}).get("replicas", 0),
                                      (rs.get("status") or {}).get("availableReplicas", 0)) for rs in owned),

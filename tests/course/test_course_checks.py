@@ -46,7 +46,7 @@ def test_check_catches_the_students_exceptions_and_shows_them():
 def test_the_text_form_lists_each_failing_case_with_expected_and_got():
     result = check(lambda seconds: f"{int(seconds)}s", "age.human_duration")
     lines = repr(result).splitlines()
-    assert lines[0] == "✔ 4/22 cases pass · ✘ 18 fail (age.human_duration)"
+    assert lines[0] == "✘ 4/22 cases pass · 18 fail (age.human_duration)"
     assert lines[1:4] == ["✘ two minutes exactly is 2m", "    expected: '2m'", "    got:      '120s'"]
     assert str(result) == repr(result)
 
@@ -56,8 +56,8 @@ def test_the_summary_reads_nine_of_ten_when_one_case_fails():
     answers = {case.id: case.expected for case in table}
     answers["a node is stored under its historical name minions"] = "/registry/nodes/node-1"
     result = check(answers, table)
-    assert result.summary() == "✔ 9/10 cases pass · ✘ 1 fails (etcd.key_for)"
-    assert "✔ 9/10 cases pass" in result._repr_html_()
+    assert result.summary() == "✘ 9/10 cases pass · 1 fails (etcd.key_for)"
+    assert "✘ 9/10 cases pass" in result._repr_html_()
     assert "✘ a node is stored under its historical name minions" in result._repr_html_()
 
 

@@ -15,6 +15,8 @@ Upstream: none (course machinery)
 from __future__ import annotations
 
 from k8slearn.course.cases.age import HUMAN_DURATION
+from k8slearn.course.cases.controllers import REPLICA_DIFF, ROLLOUT_BOUNDS
+from k8slearn.course.cases.daemonset import DAEMON_POD_COUNT
 from k8slearn.course.cases.etcd import KEY_FOR
 from k8slearn.course.cases.labels import SELECTOR_MATCHES
 from k8slearn.course.cases.metadata import IS_VALID_LABEL_VALUE
@@ -27,6 +29,7 @@ __all__ = ["Case", "CaseTable", "TABLES", "call_with_args", "get_table", "same",
 
 _ALL = [SELECTOR_MATCHES, YAML_TO_JSON, KEY_FOR, DISPLAY_STATUS, HUMAN_DURATION]
 _ALL += [WHO_DOES, NODE_FOR_IP, IS_VALID_LABEL_VALUE]  # chapters 04 and 05
+_ALL += [REPLICA_DIFF, ROLLOUT_BOUNDS, DAEMON_POD_COUNT]  # chapters 01 and 07
 
 TABLES: dict[str, CaseTable] = {table.name: table for table in _ALL}
 
