@@ -33,6 +33,7 @@ from k8slearn.controllers.deployment import DeploymentController
 from k8slearn.controllers.endpoints import EndpointsController
 from k8slearn.controllers.endpointslice import EndpointSliceController
 from k8slearn.controllers.garbage_collector import GarbageCollector, PodGCController
+from k8slearn.controllers.namespace import NamespaceController
 from k8slearn.controllers.node_ipam import NodeIpamController
 from k8slearn.controllers.node_lifecycle import NodeLifecycleController
 from k8slearn.controllers.replicaset import ReplicaSetController
@@ -53,6 +54,7 @@ CONTROLLERS: dict[str, Any] = {
     "endpointslice-controller": EndpointSliceController,
     "garbage-collector-controller": GarbageCollector,
     "pod-garbage-collector-controller": PodGCController,
+    "namespace-controller": NamespaceController,
 }
 
 

@@ -107,10 +107,16 @@ class NetworkView(NamedTuple):
     rows: tuple
 
     def __str__(self) -> str:
-        head = NetworkRow("KIND", "NAME", "ID", "POD SANDBOX", "NETWORK NAMESPACE", "IP")
-        rows = [head] + list(self.rows)
+        """A line about the sandbox, then one row per process: the pause container and each app
+        container, with the sandbox it lives in, its network namespace and its IP."""
+        head = ("NAME", "ID", "POD SANDBOX", "NETWORK NAMESPACE", "IP")
+        rows = [head] + [tuple(row[1:]) for row in self.rows]
         widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-        lines = [f"pod {self.pod} on {self.node}"]
+        sandbox = next((row.id for row in self.rows if row.kind == "sandbox"), "")
+        lines = [
+            f"pod {self.pod} on {self.node}: "
+            + (f"sandbox {sandbox}, held by the pause container {PAUSE_IMAGE}" if sandbox else "no sandbox")
+        ]
         lines += ["   ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
         return "\n".join(lines)
 
@@ -156,9 +162,7 @@ def pod_network(cluster: Any, name: str, namespace: str = "default") -> NetworkV
     if sandbox is None:
         return NetworkView(f"{namespace}/{name}", node, ())
     ip = _eth0(runtime, sandbox.netns)
-    rows = [
-        NetworkRow("sandbox", f"pause ({PAUSE_IMAGE})", sandbox.id[:13], sandbox.id[:13], sandbox.netns, ip)
-    ]
+    rows = [NetworkRow("sandbox", "pause", sandbox.id[:13], sandbox.id[:13], sandbox.netns, ip)]
     for container in sorted(
         runtime.list_containers(sandbox_id=sandbox.id), key=lambda c: (c.created_at, c.name)
     ):

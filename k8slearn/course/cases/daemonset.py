@@ -1,12 +1,15 @@
 """Cases for DaemonSets: given the nodes and a DaemonSet's pod spec, how many daemon pods run?
 
-A DaemonSet runs one pod on **every** eligible node, not on one chosen node. A node is eligible
-when its labels satisfy the pod's ``nodeSelector`` (and required node affinity) and each of its
-``NoSchedule`` and ``NoExecute`` taints is tolerated. Besides the tolerations you write, every
-daemon pod tolerates a fixed set, so that cordoning a node or losing its heartbeat does not take
-its agent away: ``node.kubernetes.io/not-ready`` and ``/unreachable`` (NoExecute), and
-``/unschedulable``, ``/disk-pressure``, ``/memory-pressure``, ``/pid-pressure`` (NoSchedule). A
-``PreferNoSchedule`` taint never keeps a daemon pod off.
+A DaemonSet runs one pod on **every** eligible node, not on one chosen node; the number of
+eligible nodes is its ``desiredNumberScheduled``. A node is eligible when its labels satisfy the
+pod's ``nodeSelector`` (and required node affinity) and each of its ``NoSchedule`` and
+``NoExecute`` taints is tolerated. Besides the tolerations you write, every daemon pod tolerates a
+fixed set, so that cordoning a node or a node losing its heartbeat does not *evict* its agent:
+``node.kubernetes.io/not-ready`` and ``/unreachable`` (NoExecute), and ``/unschedulable``,
+``/disk-pressure``, ``/memory-pressure``, ``/pid-pressure`` (NoSchedule). A node that stopped
+reporting also gets ``unreachable:NoSchedule``, which is not in that set: it stops being eligible
+(no new daemon pod), while a daemon pod already there keeps running. A ``PreferNoSchedule`` taint
+never keeps a daemon pod off.
 
 >>> print(show_nodes([node("node-1", labels={"disktype": "ssd"}, taints=["dedicated=infra:NoExecute"])]))
 [node-1 {disktype=ssd} taints dedicated=infra:NoExecute]
@@ -93,7 +96,7 @@ UNREACHABLE = ["node.kubernetes.io/unreachable:NoExecute", "node.kubernetes.io/u
 DAEMON_POD_COUNT = DaemonCaseTable(
     name="daemonset.daemon_pod_count",
     signature="daemon_pod_count(nodes: list[dict], pod_spec: dict) -> int",
-    description="How many pods a DaemonSet with this pod spec runs on these nodes (one per eligible node).",
+    description="How many of these nodes should run a pod of the DaemonSet: its desiredNumberScheduled.",
     cases=[
         Case("a DaemonSet without tolerations runs on every worker but not on the control plane",
              (cluster(), {}), 3),
@@ -110,8 +113,8 @@ DAEMON_POD_COUNT = DaemonCaseTable(
         Case("a cordoned node keeps its daemon pod: unschedulable is tolerated",
              (cluster(node_2={"taints": ["node.kubernetes.io/unschedulable:NoSchedule"], "unschedulable": True}),
               {}), 3),
-        Case("a node that stopped reporting keeps its daemon pod: unreachable is tolerated",
-             (cluster(node_2={"taints": UNREACHABLE}), {}), 3),
+        Case("a node that stopped reporting is not eligible: unreachable:NoSchedule is not tolerated",
+             (cluster(node_2={"taints": UNREACHABLE}), {}), 2),
         Case("memory pressure does not keep a daemon pod away",
              (cluster(node_2={"taints": ["node.kubernetes.io/memory-pressure:NoSchedule"]}), {}), 3),
         Case("a NoExecute taint without a toleration takes the node out",

@@ -1,0 +1,91 @@
+"""The namespace controller: empties a namespace that is being deleted, then lets it go.
+
+``kubectl delete namespace dev`` does not delete anything inside ``dev`` by itself. The API
+server only marks the namespace: ``deletionTimestamp`` set, ``status.phase: Terminating``, and the
+``kubernetes`` finalizer still in ``spec.finalizers`` keeps the object alive. This controller
+sees that, deletes every namespaced object in it (pods gracefully, so the kubelets stop their
+containers), reports what remains in the namespace's conditions, and once nothing is left it
+calls the ``namespaces/finalize`` subresource with an empty finalizer list: only then does the
+API server remove the namespace.
+
+Simplified: no discovery (it walks the built-in resource table), no DeleteCollection (it deletes
+one object at a time), and the remaining-content estimate is a fixed 2 s recheck.
+
+Upstream: pkg/controller/namespace/namespace_controller.go,
+pkg/controller/namespace/deletion/namespaced_resources_deleter.go
+"""
+
+from __future__ import annotations
+
+from k8slearn.api.errors import ApiError
+from k8slearn.api.meta import thaw, timestamp
+from k8slearn.api.resources import RESOURCES
+from k8slearn.controllers.base import Controller
+
+RECHECK_SECONDS = 2.0
+
+
+def remaining_message(counts: dict[str, int]) -> str:
+    """The NamespaceContentRemaining message: ``Some resources are remaining: pods. has 2 resource instances``."""
+    parts = [f"{plural}. has {n} resource instances" for plural, n in sorted(counts.items()) if n]
+    return "Some resources are remaining: " + ", ".join(parts)
+
+
+class NamespaceController(Controller):
+    """Deletes what is left in a Terminating namespace, then finalizes it."""
+
+    name = "namespace-controller"
+
+    def __init__(self, loop, client, informers=None) -> None:
+        super().__init__(loop, client, informers)
+        self.namespaces = self.informers.informer("namespaces")
+        self.namespaces.add_event_handler(on_add=self._maybe, on_update=lambda old, new: self._maybe(new))
+
+    def _maybe(self, namespace: dict) -> None:
+        if namespace["metadata"].get("deletionTimestamp"):
+            self.enqueue(namespace)
+
+    def sync(self, key: str) -> None:
+        namespace = self.namespaces.lister.get(key)
+        if namespace is None or not namespace["metadata"].get("deletionTimestamp"):
+            return
+        counts: dict[str, int] = {}
+        for info in RESOURCES.values():
+            if not info.namespaced:
+                continue
+            items = self.client.list(info.plural, namespace=key)
+            for item in items:
+                if not item["metadata"].get("deletionTimestamp"):
+                    try:
+                        self.client.delete(info.plural, item["metadata"]["name"], key,
+                                           propagation_policy="Background")
+                    except ApiError as err:
+                        if err.code != 404:
+                            raise
+            left = len(self.client.list(info.plural, namespace=key))
+            if left:
+                counts[info.plural] = left
+        if counts:
+            self._report(namespace, counts)
+            self.loop.record(self.name, "wait", f"namespace/{key}", remaining_message(counts))
+            self.queue.add_after(key, RECHECK_SECONDS)
+            return
+        self.client.finalize_namespace(key, [])
+        self.loop.record(self.name, "finalize", f"namespace/{key}", "empty: finalizer kubernetes removed")
+
+    def _report(self, namespace: dict, counts: dict[str, int]) -> None:
+        """Set the NamespaceContentRemaining condition (once per change)."""
+        message = remaining_message(counts)
+        conditions = namespace.get("status", {}).get("conditions", [])
+        if any(c.get("type") == "NamespaceContentRemaining" and c.get("message") == message for c in conditions):
+            return
+        update = thaw(namespace)
+        update["status"]["conditions"] = [
+            c for c in update["status"].get("conditions", []) if c.get("type") != "NamespaceContentRemaining"
+        ] + [{"type": "NamespaceContentRemaining", "status": "True", "reason": "SomeResourcesRemain",
+              "message": message, "lastTransitionTime": timestamp(self.loop.now)}]
+        try:
+            self.client.update_status(update)
+        except ApiError as err:
+            if err.code not in (404, 409):
+                raise
