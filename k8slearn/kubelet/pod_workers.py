@@ -266,7 +266,7 @@ class PodWorkers:
             )
             self.write_status(state)
             return False  # signalled again when the node gets its podCIDR
-        self.loop.record(self.k.component, "SyncPod", obj, "no sandbox yet: RunPodSandbox")
+        self.loop.record(self.k.component, "SyncPod", obj, "no sandbox yet, so it asks for one")
         self.write_status(state)
         yield SANDBOX_SECONDS
         if self._current(state) is None:

@@ -47,6 +47,7 @@ class Hop:
     label: str
     sentence: str
     component: str  # the trace's component, e.g. "kubelet/node-1"
+    revision: int = 0  # etcd's revision right after this hop: the cluster as it was then
 
     def __str__(self) -> str:
         arrow = self.source if self.source == self.target else f"{self.source} → {self.target}"
@@ -107,7 +108,7 @@ def _hop_for(step: Any, pod_ref: str, key: str, include_all: bool) -> tuple | No
         return None
     if action == "watch":
         event = detail.split()[0] if detail else ""
-        if event not in ("ADDED", "DELETED") and not include_all:
+        if not include_all and (event not in ("ADDED", "DELETED") or lane not in ("kube-scheduler", "kubelet")):
             return None
         if lane == "kube-scheduler" and event == "ADDED":
             why = "It has no spec.nodeName yet, so it goes into the scheduling queue."
@@ -151,7 +152,17 @@ def _hop_for(step: Any, pod_ref: str, key: str, include_all: bool) -> tuple | No
         label = f"{action} status" if detail == "status" else action
         name = pod_ref.rsplit("/", 1)[-1]
         return (lane, "kube-apiserver", label, _sentence_for_request(lane, action, detail, "Pod", name, node))
+    if lane == "kubelet":
+        return (lane, lane, action, _KUBELET_NOTES.get(action, "The kubelet on {node}: {detail}.").format(
+            node=node, detail=detail))
     return (lane, lane, action, f"{step.component}: {action} — {detail}.")
+
+
+_KUBELET_NOTES = {
+    "SyncPod": "The kubelet on {node} syncs the pod against the runtime: {detail}.",
+    "PLEG": "The kubelet's pod lifecycle event generator notices a change in the runtime: {detail}.",
+    "KillPod": "The kubelet on {node} stops the pod: {detail}.",
+}
 
 
 def pod_journey(
@@ -160,11 +171,14 @@ def pod_journey(
     """The hops of one pod's journey, in trace order."""
     pod_ref, key = f"pod/{namespace}/{name}", f"/registry/pods/{namespace}/{name}"
     hops: list[Hop] = []
+    revision = 0
     for step in trace:
+        if step.component == "etcd" and step.detail.startswith("revision "):
+            revision = int(step.detail.split()[1])
         found = _hop_for(step, pod_ref, key, include_all)
         if found is not None:
             source, target, label, sentence = found
-            hops.append(Hop(len(hops), step.time, source, target, label, sentence, step.component))
+            hops.append(Hop(len(hops), step.time, source, target, label, sentence, step.component, revision))
     return hops
 
 

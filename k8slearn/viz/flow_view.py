@@ -42,7 +42,7 @@ def draw_sequence(
     height = 1.1 + ROW * max(len(shown), 1)
     fig = Figure(figsize=(11, height), dpi=dpi)
     ax = fig.add_axes([0.0, 0.0, 1.0, 1.0])
-    ax.set_xlim(-1.6, len(lanes) - 0.4)
+    ax.set_xlim(-1.6, len(lanes) - 0.35)
     ax.set_ylim(-len(shown) - 0.3, 1.75)
     ax.axis("off")
     x = {lane: i for i, lane in enumerate(lanes)}
@@ -60,7 +60,7 @@ def draw_sequence(
         ax.text(
             i,
             1.0,
-            lane.replace(" ", "\n") if len(lane) > 14 else lane,
+            _lane_title(lane),
             ha="center",
             va="center",
             color="white",
@@ -131,6 +131,37 @@ def draw_sequence(
     return fig
 
 
+def snapshot_at(cluster: Any, revision: int, now: float) -> Any:
+    """The cluster as etcd held it at ``revision`` (None if that history was compacted away)."""
+    import json
+
+    from k8slearn.api.resources import RESOURCES
+    from k8slearn.viz.snapshot import Snapshot
+
+    if revision <= 0:
+        return None
+    objects = []
+    try:
+        for plural in ("nodes", "pods", "services", "endpoints", "deployments", "replicasets", "daemonsets"):
+            info = RESOURCES[plural]
+            for kv in cluster.etcd.range(info.etcd_prefix + "/", revision=revision):
+                obj = json.loads(kv.value)
+                objects.append({**obj, "kind": obj.get("kind") or info.kind})
+    except Exception:  # compacted, or a future revision: show the cluster as it is now
+        return None
+    return Snapshot.from_objects(objects, now=now)
+
+
+def _lane_title(lane: str) -> str:
+    """Wrap long lane names on two lines: at a space, else after the last hyphen that fits."""
+    if len(lane) <= 14:
+        return lane
+    if " " in lane:
+        return lane.replace(" ", "\n", 1)
+    cut = lane.rfind("-", 0, 15) + 1
+    return f"{lane[:cut]}\n{lane[cut:]}" if cut else lane
+
+
 def figure_png(fig: Any) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -186,7 +217,8 @@ class FlowPlayer:
             draw_sequence(self.hops, self.current if hop else None, title=f"The journey of {self.pod_ref}")
         )
         highlight = graph_ids(hop, self.pod_ref) if hop else [self.pod_ref]
-        return diagram, render_png(self.cluster, highlight=highlight)
+        then = snapshot_at(self.cluster, hop.revision, hop.time) if hop else None
+        return diagram, render_png(then if then is not None else self.cluster, highlight=highlight)
 
     def widget(self) -> Any:
         """The ipywidgets panel (built once)."""
@@ -194,16 +226,16 @@ class FlowPlayer:
             return self._widget
         import ipywidgets as w
 
-        last = max(len(self.hops) - 1, 0)
+        last = max(len(self.hops), 1)  # the slider counts hops from 1, like the sentences
         self._slider = w.IntSlider(
-            value=0,
-            min=0,
+            value=1,
+            min=1,
             max=last,
             description="hop",
             continuous_update=True,
             layout=w.Layout(width="420px"),
         )
-        self._play = w.Play(value=0, min=0, max=last, interval=1000, description="Play")
+        self._play = w.Play(value=1, min=1, max=last, interval=1000, description="Play")
         w.jslink((self._play, "value"), (self._slider, "value"))
         self._speed = w.Dropdown(
             options=[("0.5×", 2000), ("1×", 1000), ("2×", 500), ("4×", 250)],
@@ -217,7 +249,7 @@ class FlowPlayer:
         step.on_click(lambda _: self._move(+1))
         self._text = w.HTML()
         self._diagram, self._cluster_img = w.Image(format="png"), w.Image(format="png", width="720px")
-        self._slider.observe(lambda change: self._show(change["new"]), names="value")
+        self._slider.observe(lambda change: self._show(change["new"] - 1), names="value")
         controls = w.HBox([back, step, self._play, self._slider, self._speed])
         self._widget = w.VBox([controls, self._text, self._diagram, self._cluster_img])
         self._show(0)
@@ -225,7 +257,7 @@ class FlowPlayer:
 
     def _move(self, delta: int) -> None:
         if self.hops:
-            self._slider.value = min(max(self.current + delta, 0), len(self.hops) - 1)
+            self._slider.value = min(max(self.current + delta, 0), len(self.hops) - 1) + 1
 
     def _show(self, index: int) -> None:
         import html
