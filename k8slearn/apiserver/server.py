@@ -24,8 +24,8 @@ followed by ``Step("etcd", "put", "/registry/pods/default/web", "revision 12")``
 >>> pod["metadata"]["resourceVersion"], pod["status"]["phase"]
 ('3', 'Pending')
 >>> print(loop.trace[-2]); print(loop.trace[-1])
-     0.000  kubectl                  create     pod/default/web
-     0.000  etcd                     put        /registry/pods/default/web  revision 3
+     0.000  kubectl                  create              pod/default/web
+     0.000  etcd                     put                 /registry/pods/default/web  revision 3
 
 Simplified: one API version per group, no authentication/authorization, no server-side apply,
 no managedFields, no API priority and fairness.

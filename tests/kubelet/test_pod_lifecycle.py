@@ -153,8 +153,9 @@ def test_a_pod_that_never_fits_stays_pending_without_a_busy_loop():
     conditions = status_of(cluster, "huge")["conditions"]
     assert conditions[0]["reason"] == "Unschedulable"
     assert conditions[0]["message"] == (
-        "0/3 nodes are available: 1 node(s) had untolerated taint "
-        "{node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu."
+        "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, "
+        "2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
+        "2 No preemption victims found for incoming pod."
     )
 
 
