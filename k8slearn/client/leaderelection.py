@@ -25,7 +25,8 @@ resourcelock/leaselock.go
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import micro_timestamp, new_uid, parse_timestamp

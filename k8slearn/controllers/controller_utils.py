@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Iterable
 from functools import cmp_to_key
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.labels import selector_from_label_selector
@@ -197,7 +198,7 @@ def _log_rank(t: float, now: float) -> int:
 class _Ranked:
     """What ActivePodsWithRanks.Less looks at, read once per pod."""
 
-    __slots__ = ("pod", "rank", "unassigned", "phase", "ready", "cost", "ready_time", "restarts", "created", "uid")
+    __slots__ = ("cost", "created", "phase", "pod", "rank", "ready", "ready_time", "restarts", "uid", "unassigned")
 
     def __init__(self, pod: dict, rank: int) -> None:
         self.pod, self.rank = pod, rank

@@ -31,8 +31,16 @@ from k8slearn.client.cache import split_key
 from k8slearn.controllers.base import Controller
 from k8slearn.controllers.controller_utils import is_pod_ready
 from k8slearn.controllers.endpoints import (
-    HEADLESS_LABEL, LAST_CHANGE_TRIGGER_TIME, ServicePodsMixin, find_port, has_selector, pod_address,
-    service_pods, should_pod_be_in_endpoints, trigger_time)
+    HEADLESS_LABEL,
+    LAST_CHANGE_TRIGGER_TIME,
+    ServicePodsMixin,
+    find_port,
+    has_selector,
+    pod_address,
+    service_pods,
+    should_pod_be_in_endpoints,
+    trigger_time,
+)
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"

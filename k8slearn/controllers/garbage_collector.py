@@ -48,8 +48,19 @@ IGNORED_RESOURCES = ("events",)
 class Node:
     """One object in the graph: its identity, its owners, the UIDs of its dependents."""
 
-    __slots__ = ("uid", "api_version", "kind", "namespace", "name", "owners", "dependents", "being_deleted",
-                 "deleting_dependents", "virtual", "observed")
+    __slots__ = (
+        "api_version",
+        "being_deleted",
+        "deleting_dependents",
+        "dependents",
+        "kind",
+        "name",
+        "namespace",
+        "observed",
+        "owners",
+        "uid",
+        "virtual",
+    )
 
     def __init__(self, uid: str, api_version: str, kind: str, namespace: str, name: str, owners: list,
                  virtual: bool = False) -> None:

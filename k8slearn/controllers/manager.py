@@ -24,7 +24,8 @@ Upstream: cmd/kube-controller-manager/app/controllermanager.go, cmd/kube-control
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from k8slearn.client.informer import SharedInformerFactory
 from k8slearn.client.leaderelection import LeaderElector, new_identity

@@ -193,7 +193,7 @@ class NodeLifecycleController(Controller):
         self.nodes_to_retry: set[str] = set()
         self._tainting_timer: Any = None
         self.node_informer = self.informers.informer("nodes")
-        self.lease_informer = self.informers.informer("leases", namespace="kube-node-lease")
+        self.lease_informer = self.informers.informer("leases")  # read in kube-node-lease, shared with the GC
         self.pod_informer = self.informers.informer("pods")
         if "spec.nodeName" not in self.pod_informer.indexer.indexers:
             self.pod_informer.add_indexers({"spec.nodeName": lambda p: [p["spec"].get("nodeName") or ""]})
@@ -286,7 +286,7 @@ class NodeLifecycleController(Controller):
         zone_conditions: dict[str, list[dict | None]] = {}
         for node in nodes:
             try:
-                node, observed, current = self.try_update_node_health(thaw(node))
+                node, observed, current = self.try_update_node_health(node)
             except ApiError:
                 self.enqueue(node)
                 continue
@@ -335,6 +335,7 @@ class NodeLifecycleController(Controller):
             health.probe_timestamp = now
         self.node_health[name] = health
         if now > health.probe_timestamp + grace:
+            node = thaw(node)
             self._mark_unknown(node, now)
             current = get_condition(node, "Ready")
             if current != observed:

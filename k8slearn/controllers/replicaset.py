@@ -27,14 +27,27 @@ from typing import Any
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.labels import selector_from_label_selector
-from k8slearn.api.meta import owner_reference, thaw
+from k8slearn.api.meta import owner_reference, thaw, timestamp
 from k8slearn.client.cache import split_key
 from k8slearn.controllers.base import Controller
 from k8slearn.controllers.controller_utils import (
-    BURST_REPLICAS, SLOW_START_INITIAL_BATCH_SIZE, PodControl, UIDTrackingControllerExpectations,
-    add_pod_controller_uid_indexer, claim_objects, filter_active_pods, filter_pods_by_owner, get_controller_of,
-    get_pods_to_delete, is_pod_available, is_pod_ready, label_selector_matcher, recheck_deletion_timestamp,
-    set_matcher, slow_start_batch)
+    BURST_REPLICAS,
+    SLOW_START_INITIAL_BATCH_SIZE,
+    PodControl,
+    UIDTrackingControllerExpectations,
+    add_pod_controller_uid_indexer,
+    claim_objects,
+    filter_active_pods,
+    filter_pods_by_owner,
+    get_controller_of,
+    get_pods_to_delete,
+    is_pod_available,
+    is_pod_ready,
+    label_selector_matcher,
+    recheck_deletion_timestamp,
+    set_matcher,
+    slow_start_batch,
+)
 
 STATUS_UPDATE_RETRIES = 1
 
@@ -43,8 +56,12 @@ def pod_key(pod: dict) -> str:
     return f"{pod['metadata'].get('namespace')}/{pod['metadata']['name']}"
 
 
-def calculate_status(rs: dict, pods: list[dict], now: float) -> dict:
-    """The status a ReplicaSet with these (claimed, active) pods should have."""
+def calculate_status(rs: dict, pods: list[dict], now: float, error: ApiError | None = None) -> dict:
+    """The status a ReplicaSet with these (claimed, active) pods should have.
+
+    A failed create or delete adds the condition ReplicaFailure (reason FailedCreate/FailedDelete);
+    the next clean sync removes it.
+    """
     template_labels = set_matcher((rs["spec"].get("template") or {}).get("metadata", {}).get("labels"))
     min_ready = rs["spec"].get("minReadySeconds") or 0
     fully_labeled = ready = available = 0
@@ -58,6 +75,17 @@ def calculate_status(rs: dict, pods: list[dict], now: float) -> dict:
                        ("availableReplicas", available)):
         if value:
             status[key] = value
+    conditions = [c for c in (rs.get("status") or {}).get("conditions") or ()]
+    failure = next((c for c in conditions if c.get("type") == "ReplicaFailure"), None)
+    if error is not None and failure is None:
+        diff = len(pods) - rs["spec"].get("replicas", 1)
+        reason = "FailedCreate" if diff < 0 else "FailedDelete" if diff > 0 else ""
+        conditions.append({"type": "ReplicaFailure", "status": "True", "lastTransitionTime": timestamp(now),
+                           "reason": reason, "message": str(error)})
+    elif error is None and failure is not None:
+        conditions.remove(failure)
+    if conditions:
+        status["conditions"] = thaw(conditions)
     return status
 
 
@@ -178,7 +206,7 @@ class ReplicaSetController(Controller):
         error = None
         if needs_sync and not rs["metadata"].get("deletionTimestamp"):
             error = self.manage_replicas(pods, rs, key)
-        updated = self.update_status(rs, calculate_status(rs, pods, self.loop.now))
+        updated = self.update_status(rs, calculate_status(rs, pods, self.loop.now, error))
         min_ready = updated["spec"].get("minReadySeconds") or 0
         replicas = updated["spec"].get("replicas", 1)
         st = updated.get("status") or {}
@@ -246,13 +274,14 @@ class ReplicaSetController(Controller):
         generation = rs["metadata"].get("generation", 0)
         if all(old.get(k, 0) == status.get(k, 0) for k in
                ("replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas")) \
-                and old.get("observedGeneration", 0) == generation:
+                and old.get("observedGeneration", 0) == generation and old.get("conditions") == status.get("conditions"):
             return rs
         current = thaw(rs)
         for attempt in range(STATUS_UPDATE_RETRIES + 1):
-            new_status = {**status, "observedGeneration": generation}
-            if (current.get("status") or {}).get("conditions"):
-                new_status["conditions"] = current["status"]["conditions"]
+            new_status = dict(status)
+            new_status["observedGeneration"] = generation
+            if "conditions" in new_status:  # keep Go's field order: conditions last
+                new_status["conditions"] = new_status.pop("conditions")
             current["status"] = new_status
             try:
                 return self.client.update_status(current)

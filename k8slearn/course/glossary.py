@@ -308,6 +308,34 @@ GLOSSARY: dict[str, Term] = {
         "플란넬",
         "A simple CNI network plugin that gives each node a pod subnet and links nodes with a VXLAN overlay; runs as a DaemonSet.",
     ),
+    "Deployment": T(
+        "디플로이먼트",
+        "A workload that keeps a number of identical pods running through ReplicaSets and replaces them gradually (a rolling update) when its pod template changes.",
+    ),
+    "ReplicaSet": T(
+        "레플리카셋",
+        "The controller object that creates or deletes pods until the number matching its selector equals spec.replicas.",
+    ),
+    "rolling update": T(
+        "롤링 업데이트",
+        "Replacing old pods with new ones a few at a time, bounded by maxSurge (extra pods allowed) and maxUnavailable (pods that may be missing).",
+    ),
+    "taint": T(
+        "테인트",
+        "A mark on a node (key=value:effect) that repels pods unless they tolerate it; NoSchedule keeps new pods off, NoExecute also evicts running ones.",
+    ),
+    "toleration": T(
+        "톨러레이션",
+        "A pod's permission to land on (or stay on) a node with a matching taint; it allows, it does not attract.",
+    ),
+    "informer": T(
+        "인포머",
+        "A client-side cache that lists a resource once, then watches it, and calls handlers on every change; every controller sees the cluster this way.",
+    ),
+    "workqueue": T(
+        "워크큐",
+        "The queue of object keys a controller still has to sync; a key is never processed twice at once, and failures come back after a growing delay.",
+    ),
 }
 
 

@@ -1,13 +1,14 @@
 """kube-scheduler: the scheduling framework, its queue and cache, and the in-tree plugins.
 
 >>> from k8slearn.scheduler import Profile
->>> [name for name, _ in Profile().plugin_weights()]
-['PrioritySort', 'NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeResourcesFit', 'DefaultBinder']
+>>> [name for name, _ in Profile().plugin_weights()][:6]
+['SchedulingGates', 'PrioritySort', 'NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity']
 
 Upstream: pkg/scheduler (kubernetes/kubernetes)
 """
 
 from k8slearn.scheduler.cache import Cache, NodeInfo, Snapshot
+from k8slearn.scheduler.config import ConfigError, load_config
 from k8slearn.scheduler.explain import Attempt, Explanation
 from k8slearn.scheduler.framework import (MAX_NODE_SCORE, SUCCESS, Code, CycleState, FitError, Framework,
                                           Handle, PreFilterResult, Status)
@@ -17,7 +18,7 @@ from k8slearn.scheduler.queue import SchedulingQueue
 from k8slearn.scheduler.resources import PodInfo, Resource
 from k8slearn.scheduler.scheduler import Scheduler
 
-__all__ = ["Attempt", "Cache", "Code", "CycleState", "DEFAULT_PLUGINS", "DEFAULT_SCHEDULER_NAME",
+__all__ = ["Attempt", "Cache", "Code", "ConfigError", "CycleState", "DEFAULT_PLUGINS", "DEFAULT_SCHEDULER_NAME",
            "Explanation", "FitError", "Framework", "Handle", "MAX_NODE_SCORE", "NodeInfo", "PodInfo",
            "PreFilterResult", "Profile", "REGISTRY", "Resource", "SUCCESS", "Scheduler", "SchedulingQueue",
-           "Snapshot", "Status"]
+           "Snapshot", "Status", "load_config"]

@@ -22,8 +22,12 @@ at once, so the next pod already sees that CPU as taken. The bound pod arriving 
 Each scheduling cycle reads a :class:`Snapshot`, refreshed from the cache at the start of the
 cycle; only the NodeInfos that changed since the last cycle are copied.
 
-Simplified: assumed pods never expire (upstream's default since v1.28); image states, used host ports
-and pods-with-affinity lists arrive with the plugins that need them.
+A NodeInfo also keeps what the plugins look up on every node: the host ports in use (NodePorts),
+the images the node reported with how many nodes have each (ImageLocality), and the pods with
+pod (anti-)affinity (InterPodAffinity). The snapshot lists the nodes that have such pods, so
+InterPodAffinity need not visit the others.
+
+Simplified: assumed pods never expire (upstream's default since v1.28); no PVC reference counts.
 
 Upstream: pkg/scheduler/framework/types.go (NodeInfo), pkg/scheduler/backend/cache/cache.go,
 snapshot.go, node_tree.go (pkg/scheduler/internal/cache before v1.32)
@@ -42,21 +46,47 @@ ZONE_LABELS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io
 REGION_LABELS = ("topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region")
 
 
+class ImageState:
+    """ImageStateSummary: an image's size and the nodes that have it (shared by their NodeInfos)."""
+
+    __slots__ = ("size", "nodes")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.nodes: set = set()
+
+    @property
+    def num_nodes(self) -> int:
+        return len(self.nodes)
+
+    def __repr__(self) -> str:
+        return f"ImageState(size={self.size}, num_nodes={len(self.nodes)})"
+
+
 class NodeInfo:
     """A node plus the pods on it and their summed requests (real, and non-zero for scoring)."""
 
-    __slots__ = ("node", "name", "taints", "unschedulable", "pods", "allocatable", "requested",
-                 "non_zero_requested", "free_milli_cpu", "free_memory", "free_pods", "generation")
+    __slots__ = ("node", "name", "labels", "taints", "unschedulable", "pods", "allocatable", "requested",
+                 "non_zero_requested", "free_milli_cpu", "free_memory", "free_pods", "generation",
+                 "used_ports", "image_states", "pods_with_affinity", "pods_with_required_anti_affinity",
+                 "alloc_milli_cpu", "alloc_memory", "req_milli_cpu", "req_memory", "nz_milli_cpu",
+                 "nz_memory", "score_memo")
 
     def __init__(self, node: dict | None = None, pods: Iterable[PodInfo] = ()) -> None:
         self.node: dict | None = None
         self.name = ""
+        self.labels: dict = {}
         self.taints: tuple = ()
         self.unschedulable = False
         self.pods: dict[str, PodInfo] = {}
         self.allocatable = Resource()
         self.requested = Resource()
         self.non_zero_requested = Resource()
+        self.used_ports: dict[str, set] = {}  # hostIP -> {(protocol, port)}
+        self.image_states: dict[str, ImageState] = {}
+        self.pods_with_affinity: dict[str, PodInfo] = {}
+        self.pods_with_required_anti_affinity: dict[str, PodInfo] = {}
+        self.score_memo: tuple | None = None  # see k8slearn.scheduler.score_cache
         self.generation = next(_generation)
         if node is not None:
             self.set_node(node)
@@ -66,7 +96,9 @@ class NodeInfo:
 
     def set_node(self, node: dict) -> None:
         self.node = node
-        self.name = node["metadata"]["name"]
+        meta = node["metadata"]
+        self.name = meta["name"]
+        self.labels = meta.get("labels") or {}
         spec = node.get("spec") or {}
         self.taints = tuple(spec.get("taints") or ())  # read on every Filter call: keep them at hand
         self.unschedulable = bool(spec.get("unschedulable"))
@@ -75,16 +107,27 @@ class NodeInfo:
         self.generation = next(_generation)
 
     def _update_free(self) -> None:
-        # Precomputed for the Filter hot path: what is left for the next pod.
-        self.free_milli_cpu = self.allocatable.milli_cpu - self.requested.milli_cpu
-        self.free_memory = self.allocatable.memory - self.requested.memory
-        self.free_pods = self.allocatable.allowed_pod_number - len(self.pods)
+        # Flat numbers for the Filter and Score hot paths: what is there, and what is left.
+        allocatable, requested, non_zero = self.allocatable, self.requested, self.non_zero_requested
+        self.alloc_milli_cpu, self.alloc_memory = allocatable.milli_cpu, allocatable.memory
+        self.req_milli_cpu, self.req_memory = requested.milli_cpu, requested.memory
+        self.nz_milli_cpu, self.nz_memory = non_zero.milli_cpu, non_zero.memory
+        self.free_milli_cpu = allocatable.milli_cpu - requested.milli_cpu
+        self.free_memory = allocatable.memory - requested.memory
+        self.free_pods = allocatable.allowed_pod_number - len(self.pods)
 
     def add_pod_info(self, pod_info: PodInfo) -> None:
-        self.pods[pod_info.key] = pod_info
+        key = pod_info.key
+        self.pods[key] = pod_info
         self.requested.add(pod_info.requests)
         self.non_zero_requested.milli_cpu += pod_info.non0_cpu
         self.non_zero_requested.memory += pod_info.non0_mem
+        if pod_info.has_affinity:
+            self.pods_with_affinity[key] = pod_info
+            if pod_info.has_required_anti_affinity:
+                self.pods_with_required_anti_affinity[key] = pod_info
+        for ip, protocol, port in pod_info.host_ports:
+            self.used_ports.setdefault(ip, set()).add((protocol, port))
         self._update_free()
         self.generation = next(_generation)
 
@@ -94,6 +137,14 @@ class NodeInfo:
             self.requested.add(pod_info.requests, sign=-1)
             self.non_zero_requested.milli_cpu -= pod_info.non0_cpu
             self.non_zero_requested.memory -= pod_info.non0_mem
+            self.pods_with_affinity.pop(key, None)
+            self.pods_with_required_anti_affinity.pop(key, None)
+            for ip, protocol, port in pod_info.host_ports:
+                ports = self.used_ports.get(ip)
+                if ports is not None:
+                    ports.discard((protocol, port))
+                    if not ports:
+                        del self.used_ports[ip]
             self._update_free()
             self.generation = next(_generation)
         return pod_info
@@ -102,22 +153,31 @@ class NodeInfo:
         """A copy for the scheduling cycle (the pods are shared, the sums copied). Like upstream's
         ``*existing = *clone``, it can overwrite an existing snapshot entry in place."""
         clone = into if into is not None else NodeInfo.__new__(NodeInfo)
-        clone.node, clone.name, clone.taints, clone.unschedulable = (
-            self.node, self.name, self.taints, self.unschedulable)
+        if into is None:
+            clone.score_memo = None
+        for field in _SHARED_FIELDS:
+            setattr(clone, field, getattr(self, field))
         clone.pods = dict(self.pods)
+        clone.pods_with_affinity = dict(self.pods_with_affinity) if self.pods_with_affinity else {}
+        clone.pods_with_required_anti_affinity = (dict(self.pods_with_required_anti_affinity)
+                                                  if self.pods_with_required_anti_affinity else {})
+        clone.used_ports = {ip: set(ports) for ip, ports in self.used_ports.items()}
         for field in ("allocatable", "requested", "non_zero_requested"):
             if into is None:
                 setattr(clone, field, getattr(self, field).clone())
             else:
                 getattr(clone, field).copy_from(getattr(self, field))
-        clone.free_milli_cpu, clone.free_memory, clone.free_pods = (
-            self.free_milli_cpu, self.free_memory, self.free_pods)
-        clone.generation = self.generation
         return clone
 
     def __repr__(self) -> str:
         return (f"NodeInfo({self.name or '<no node>'}: {len(self.pods)} pods, "
                 f"requested cpu={self.requested.milli_cpu}m memory={self.requested.memory})")
+
+
+# Fields a snapshot shares with the cache's NodeInfo (immutable values, or replaced, never mutated).
+_SHARED_FIELDS = ("node", "name", "labels", "taints", "unschedulable", "image_states", "free_milli_cpu",
+                  "free_memory", "free_pods", "generation", "alloc_milli_cpu", "alloc_memory",
+                  "req_milli_cpu", "req_memory", "nz_milli_cpu", "nz_memory")
 
 
 def zone_key(node: dict) -> str:
@@ -164,11 +224,28 @@ class NodeTree:
 
 
 class Snapshot:
-    """The NodeInfos one scheduling cycle reads, in node-tree order."""
+    """The NodeInfos one scheduling cycle reads, in node-tree order, plus the two short lists
+    InterPodAffinity walks: nodes with pods that have (anti-)affinity, and with required
+    anti-affinity."""
 
     def __init__(self, node_infos: Iterable[NodeInfo] = ()) -> None:
         self.node_info_list: list[NodeInfo] = list(node_infos)
         self.node_info_map: dict[str, NodeInfo] = {n.name: n for n in self.node_info_list}
+        self.image_states: dict[str, ImageState] = {}  # every image some node has (the cache's dict)
+        for info in self.node_info_list:
+            self.image_states.update(info.image_states)
+        self.refresh_affinity_lists()
+        self.refresh_node_counts()
+
+    def refresh_node_counts(self) -> None:
+        """How many nodes are tainted or cordoned: plugins skip their per-node check when none is."""
+        self.num_tainted = sum(1 for n in self.node_info_list if n.taints)
+        self.num_unschedulable = sum(1 for n in self.node_info_list if n.unschedulable or n.node is None)
+
+    def refresh_affinity_lists(self) -> None:
+        self.have_pods_with_affinity_list = [n for n in self.node_info_list if n.pods_with_affinity]
+        self.have_pods_with_required_anti_affinity_list = [
+            n for n in self.have_pods_with_affinity_list if n.pods_with_required_anti_affinity]
 
     def num_nodes(self) -> int:
         return len(self.node_info_list)
@@ -190,6 +267,9 @@ class Cache:
         self.node_tree = NodeTree()
         self._dirty: dict[str, None] = {}  # nodes changed since the last snapshot (ordered set)
         self._nodes_changed = True
+        self._affinity_changed = True  # a pod with (anti-)affinity came or went
+        self._node_objects_changed = True  # a Node object (taints, cordon) came, changed or went
+        self.image_states: dict[str, ImageState] = {}  # image name -> size and nodes
 
     # -- pods --------------------------------------------------------------------------------
     def _node_info(self, name: str) -> NodeInfo:
@@ -203,9 +283,13 @@ class Cache:
         self._node_info(pod_info.node_name).add_pod_info(pod_info)
         self.pod_states[pod_info.key] = pod_info
         self._dirty[pod_info.node_name] = None
+        if pod_info.has_affinity:
+            self._affinity_changed = True
 
     def _remove_pod(self, pod_info: PodInfo) -> None:
         info = self.nodes.get(pod_info.node_name)
+        if pod_info.has_affinity:
+            self._affinity_changed = True
         if info is not None:
             info.remove_pod(pod_info.key)
             self._dirty[pod_info.node_name] = None
@@ -256,18 +340,38 @@ class Cache:
         self.assumed_pods.pop(key, None)
 
     # -- nodes -------------------------------------------------------------------------------
+    def _set_node_images(self, info: NodeInfo, node: dict | None) -> None:
+        """addNodeImageStates / removeNodeImageStates: which images this node has, shared summaries."""
+        for name, state in info.image_states.items():
+            state.nodes.discard(info.name)
+            if not state.nodes:
+                del self.image_states[name]
+        info.image_states = {}
+        for image in ((node or {}).get("status") or {}).get("images") or ():
+            for name in image.get("names") or ():
+                state = self.image_states.get(name)
+                if state is None:
+                    state = self.image_states[name] = ImageState(image.get("sizeBytes") or 0)
+                state.nodes.add(info.name)
+                info.image_states.setdefault(name, state)
+
     def add_node(self, node: dict) -> NodeInfo:
+        self._node_objects_changed = True
         info = self._node_info(node["metadata"]["name"])
         info.set_node(node)
+        self._set_node_images(info, node)
         self.node_tree.add(node)
         self._dirty[info.name] = None
         self._nodes_changed = True
         return info
 
     def update_node(self, old: dict, new: dict) -> NodeInfo:
+        self._node_objects_changed = True
         info = self._node_info(new["metadata"]["name"])
         was_listed = info.node is not None
         info.set_node(new)
+        if (old.get("status") or {}).get("images") != (new.get("status") or {}).get("images") or not was_listed:
+            self._set_node_images(info, new)
         if was_listed:
             self.node_tree.update(old, new)
         else:
@@ -277,11 +381,13 @@ class Cache:
         return info
 
     def remove_node(self, node: dict) -> None:
+        self._node_objects_changed = True
         name = node["metadata"]["name"]
         info = self.nodes.get(name)
         if info is None:
             return
         self.node_tree.remove(info.node or node)
+        self._set_node_images(info, None)
         info.node = None  # pods still on it stay counted until they are deleted
         if not info.pods:
             del self.nodes[name]
@@ -292,6 +398,7 @@ class Cache:
     def update_snapshot(self, snapshot: Snapshot) -> None:
         """Copy what changed since the last cycle into ``snapshot`` (UpdateSnapshot)."""
         dirty, self._dirty = self._dirty, {}
+        snapshot.image_states = self.image_states
         for name in dirty:
             info = self.nodes.get(name)
             if info is None or info.node is None:
@@ -302,7 +409,14 @@ class Cache:
                 snapshot.node_info_map[name] = info.snapshot()
         if self._nodes_changed:
             self._nodes_changed = False
+            self._affinity_changed = True
             snapshot.node_info_list = [snapshot.node_info_map[n] for n in self.node_tree.list()]
+        if self._affinity_changed:
+            self._affinity_changed = False
+            snapshot.refresh_affinity_lists()
+        if self._node_objects_changed:
+            self._node_objects_changed = False
+            snapshot.refresh_node_counts()
 
     def dump(self) -> dict[str, list[str]]:
         """Node name -> pod keys (assumed ones marked), for debugging and notebooks."""

@@ -39,7 +39,8 @@ class Attempt:
 
     __slots__ = ("pod_key", "time", "number", "profile", "num_all_nodes", "filter_plugins",
                  "skipped_filter_plugins", "pre_filter_message", "node_to_status", "feasible", "scores",
-                 "totals", "host", "ties", "message", "reason", "num_to_find", "left_out")
+                 "totals", "host", "ties", "message", "reason", "num_to_find", "left_out", "nominating",
+                 "victims", "what_if", "filter_matrix")
 
     def __init__(self, pod_key: str, time: float, number: int, profile: str, num_all_nodes: int = 0,
                  filter_plugins: list | None = None) -> None:
@@ -58,6 +59,10 @@ class Attempt:
         self.reason = ""  # Unschedulable / SchedulerError
         self.num_to_find = 0
         self.left_out = ""  # why nodes outside a PreFilterResult were not tried
+        self.nominating: str | None = None  # PostFilter's nomination: None keeps, "" clears, a node sets
+        self.victims: list[str] = []  # pods preemption evicted (or, in a what-if, would evict)
+        self.what_if = ""  # for a what-if: the changes tried, in words
+        self.filter_matrix: dict = {}  # what-if only: node -> {filter plugin -> Status, or None if skipped}
 
 
 def _name(node: Any) -> str:
@@ -104,16 +109,28 @@ class Explanation:
         a = self.attempt
         if a is None:
             return self.note or f"The scheduler has not tried to schedule pod {self.pod_key} (yet)."
-        head = f"Pod {a.pod_key} (attempt {a.number} at {a.time:.3f} s, profile {a.profile}): "
-        lines = [head + (f"scheduled to {a.host}." if a.host else f"not scheduled ({a.reason}).")]
+        if a.what_if:
+            head = f"What if pod {a.pod_key} ({a.what_if}; profile {a.profile}): "
+            lines = [head + (f"it would be scheduled to {a.host}." if a.host
+                             else f"it would not be scheduled ({a.reason}).")]
+        else:
+            head = f"Pod {a.pod_key} (attempt {a.number} at {a.time:.3f} s, profile {a.profile}): "
+            lines = [head + (f"scheduled to {a.host}." if a.host else f"not scheduled ({a.reason}).")]
         if a.pre_filter_message:
             lines.append(f"PreFilter rejected the pod before any node was tried: {a.pre_filter_message}")
         elif a.num_all_nodes:
             lines.extend(self._filter_lines(a))
         if a.host:
             lines.extend(self._score_lines(a))
+        if a.nominating:
+            verb = "would evict" if a.what_if else "evicted"
+            victims = ", ".join(a.victims) or "no pods"
+            lines.append(f"Preemption {verb} {victims} on {a.nominating} and nominated that node "
+                         f"(status.nominatedNodeName); the pod is tried again once they are gone.")
         if a.message:
             lines.append(f"Message: {a.message}")
+        if a.what_if:
+            lines.append("(A what-if: nothing was bound, no event was written, the cluster is unchanged.)")
         if self.note:
             lines.append(self.note)
         return "\n".join(lines)
@@ -128,9 +145,11 @@ class Explanation:
             lines.append(f"  {_name(node)} passed every filter ({plugins})")
         if len(a.feasible) > MAX_SCORE_LINES:
             lines.append(f"  ... and {len(a.feasible) - MAX_SCORE_LINES} more feasible nodes")
-        if evaluated < a.num_all_nodes and a.left_out:
+        if evaluated < a.num_all_nodes and a.left_out.startswith("node(s)"):
             lines.append(f"  {a.num_all_nodes - evaluated} other nodes were left out by PreFilter: "
                          f"{a.left_out}")
+        elif evaluated < a.num_all_nodes and a.left_out:
+            lines.append(f"  {a.num_all_nodes - evaluated} other nodes were not tried: {a.left_out}")
         elif evaluated < a.num_all_nodes:
             lines.append(f"  {a.num_all_nodes - evaluated} nodes were not evaluated: the search stops once "
                          f"{a.num_to_find} feasible nodes are found (percentageOfNodesToScore).")
@@ -177,29 +196,57 @@ class Explanation:
 
     # -- HTML --------------------------------------------------------------------------------
     def _repr_html_(self) -> str:
+        """A nodes × plugins table: filter verdicts (red: rejected), scores (greener: higher), total."""
         a = self.attempt
         esc = html.escape
         if a is None:
             return f"<p>{esc(str(self))}</p>"
-        plugins = [s.name for s in a.scores]
-        head = "".join(f"<th>{esc(p)}</th>" for p in plugins)
-        rows = []
+        score_plugins = [s.name for s in a.scores]
+        filter_plugins = list(a.filter_matrix.get(next(iter(a.filter_matrix), ""), {})) if a.filter_matrix else []
+        head = "".join(f"<th>{esc(p)}</th>" for p in filter_plugins) or "<th>filtered by</th><th>reason</th>"
+        head += "".join(f"<th>{esc(p)}<br><small>×{s.weight}</small></th>" for p, s in zip(score_plugins, a.scores))
         all_rows = self.as_rows()
-        for row in all_rows[:MAX_HTML_ROWS]:
-            scores = row["scores"]
-            cells = "".join(f"<td>{scores[p]['normalized']}×{scores[p]['weight']}</td>" if p in scores
-                            else "<td></td>" for p in plugins)
-            total = "" if row["total"] is None else row["total"]
-            style = ' style="font-weight:bold"' if row["outcome"] == "picked" else ""
-            rows.append(f"<tr{style}><td>{esc(row['node'])}</td><td>{esc(row['outcome'])}</td>"
-                        f"<td>{esc(row['plugin'])}</td><td>{esc(row['reason'])}</td>{cells}"
-                        f"<td>{total}</td></tr>")
+        body = [self._html_row(a, row, filter_plugins, score_plugins) for row in all_rows[:MAX_HTML_ROWS]]
         if len(all_rows) > MAX_HTML_ROWS:
-            more = len(all_rows) - MAX_HTML_ROWS
-            rows.append(f"<tr><td colspan=\"{5 + len(plugins)}\">... and {more} more nodes "
+            span = 3 + max(len(filter_plugins), 2) + len(score_plugins)
+            body.append(f'<tr><td colspan="{span}">... and {len(all_rows) - MAX_HTML_ROWS} more nodes '
                         "(see as_rows())</td></tr>")
         summary = esc(str(self).splitlines()[0])
-        message = f"<p>{esc(a.message)}</p>" if a.message else ""
-        return (f"<div><p>{summary}</p>{message}<table><thead><tr><th>node</th><th>outcome</th>"
-                f"<th>filtered by</th><th>reason</th>{head}<th>total</th></tr></thead>"
-                f"<tbody>{''.join(rows)}</tbody></table></div>")
+        message = f"<p><code>{esc(a.message)}</code></p>" if a.message else ""
+        return (f'<div class="k8slearn-explain"><p>{summary}</p>{message}'
+                '<table style="border-collapse:collapse;font-size:12px"><thead><tr><th>node</th>'
+                f"<th>outcome</th>{head}<th>total</th></tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+
+    @staticmethod
+    def _html_row(a: Attempt, row: dict, filter_plugins: list, score_plugins: list) -> str:
+        esc = html.escape
+        cells = []
+        if filter_plugins:
+            verdicts = a.filter_matrix.get(row["node"], {})
+            for plugin in filter_plugins:
+                status = verdicts.get(plugin)
+                if status is None:
+                    cells.append(f'<td style="{_CELL};color:#888">skipped</td>')
+                elif status.is_success():
+                    cells.append(f'<td style="{_CELL};background:#e8f5e9">✔</td>')
+                else:
+                    cells.append(f'<td style="{_CELL};background:#ffcdd2" title="{esc(status.message())}">'
+                                 f"✘ {esc(status.message())}</td>")
+        else:
+            cells.append(f'<td style="{_CELL}">{esc(row["plugin"])}</td><td style="{_CELL}">{esc(row["reason"])}</td>')
+        for plugin in score_plugins:
+            s = row["scores"].get(plugin)
+            if s is None:
+                cells.append(f'<td style="{_CELL}"></td>')
+            else:
+                green = 255 - int(s["normalized"] * 0.9)
+                cells.append(f'<td style="{_CELL};background:rgb({green},255,{green})" '
+                             f'title="raw {s["raw"]}">{s["normalized"]}×{s["weight"]}={s["weighted"]}</td>')
+        total = "" if row["total"] is None else row["total"]
+        colour = {"picked": "#c8e6c9", "filtered": "#fff3f3"}.get(row["outcome"], "#ffffff")
+        weight = "bold" if row["outcome"] == "picked" else "normal"
+        return (f'<tr style="background:{colour};font-weight:{weight}"><td style="{_CELL}">{esc(row["node"])}</td>'
+                f'<td style="{_CELL}">{esc(row["outcome"])}</td>{"".join(cells)}<td style="{_CELL}">{total}</td></tr>')
+
+
+_CELL = "border:1px solid #ddd;padding:2px 6px;text-align:left"

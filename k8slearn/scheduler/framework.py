@@ -1,38 +1,51 @@
 """The framework runtime: one profile's plugins, sorted by extension point, and the code that calls them.
 
-``Framework(profile)`` instantiates the profile's plugins (through the registry) and files each
-under every extension point it implements, in profile order. The scheduling cycle then calls
-``run_pre_filter_plugins``, ``run_filter_plugins`` (per node), ``run_score_plugins`` and so on.
+``Framework(profile)`` instantiates the profile's plugins (through the registry, with their
+arguments) and files each under every extension point it implements: first the plugins the
+profile enables at that point, then the ``multiPoint`` ones, in profile order. The scheduling
+cycle then calls ``run_pre_filter_plugins``, ``run_filter_plugins`` (per node),
+``run_score_plugins`` and so on.
 
 >>> from k8slearn.scheduler.profile import Profile
 >>> fwk = Framework(Profile())
->>> [p.name for p in fwk.filter_plugins]
-['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeResourcesFit']
->>> [(p.name, weight) for p, weight in fwk.score_plugins]
-[('TaintToleration', 3), ('NodeResourcesFit', 1)]
+>>> [p.name for p in fwk.filter_plugins]   # doctest: +NORMALIZE_WHITESPACE
+['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit',
+ 'PodTopologySpread', 'InterPodAffinity']
+>>> [(p.name, weight) for p, weight in fwk.score_plugins][:3]
+[('TaintToleration', 3), ('NodeAffinity', 2), ('NodeResourcesFit', 1)]
+>>> Framework(Profile().add("Nope"))
+Traceback (most recent call last):
+...
+ValueError: PreFilterPlugin "Nope" does not exist
+
+A node with pods *nominated* to it (by preemption) is filtered as if those pods of equal or
+higher priority were already there (``run_filter_plugins_with_nominated_pods``).
 
 The statuses, the cycle state and the diagnosis live in :mod:`k8slearn.scheduler.interface` and
 are re-exported here.
 
-Simplified: no plugin metrics, no parallelism (Go runs Filter and Score over 16 goroutines).
+Simplified: no plugin metrics, no parallelism (Go runs Filter and Score over 16 goroutines); plugins
+may add ``filter_nodes``/``score_nodes`` methods that do a whole list of nodes at once (same
+verdicts and numbers, less Python overhead).
 
 Upstream: pkg/scheduler/framework/runtime/framework.go
 """
 
 from __future__ import annotations
 
-from operator import add
 from typing import Any, Callable
 
 from k8slearn.scheduler.interface import (ERR_NO_NODES_AVAILABLE, MAX_NODE_SCORE, MIN_NODE_SCORE,
                                           NO_NODE_AVAILABLE_MSG, SUCCESS, Code, CycleState, Diagnosis,
-                                          FilterError, FitError, Handle, NodeToStatus, NoNodesAvailable,
-                                          PluginError, PluginScores, PreFilterResult, Status, as_status,
-                                          fit_error_message)
+                                          EXTENSION_POINTS, FilterError, FitError, Handle, NodeToStatus, NoNodesAvailable,
+                                          PluginError, PluginScores, PostFilterResult, PreFilterResult,
+                                          Status, as_status, fit_error_message)
+from k8slearn.scheduler.score_cache import ScoreCache, plugin_scores
 
 __all__ = ["ERR_NO_NODES_AVAILABLE", "MAX_NODE_SCORE", "MIN_NODE_SCORE", "NO_NODE_AVAILABLE_MSG", "SUCCESS",
            "Code", "CycleState", "Diagnosis", "FilterError", "FitError", "Framework", "Handle",
-           "NodeToStatus", "NoNodesAvailable", "PluginError", "PluginScores", "PreFilterResult", "Status",
+           "NodeToStatus", "NoNodesAvailable", "PluginError", "PluginScores", "PostFilterResult", "PreFilterResult",
+           "Status",
            "as_status", "fit_error_message"]
 
 
@@ -48,42 +61,106 @@ def _checked(plugin: str, status: Any) -> Status:
     return status
 
 
+# The order in which the framework fills its extension points (getExtensionPoints).
+_FRAMEWORK_ORDER = ("preFilter", "filter", "postFilter", "reserve", "preScore", "score", "preBind", "bind",
+                    "postBind", "permit", "preEnqueue", "queueSort")
+
+
+def _instantiate(name: str, factory: Callable, handle: Any, args: Any) -> Any:
+    try:
+        return factory(handle) if args is None else factory(handle, args)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"initializing plugin {name!r}: {err}".replace(f"{name!r}", f'"{name}"', 1)) from None
+
+
 class Framework:
-    """One profile's plugins, instantiated and sorted by extension point."""
+    """One profile's plugins, instantiated and sorted by extension point (NewFramework)."""
 
     def __init__(self, profile: Any, handle: Handle | None = None) -> None:
         self.profile = profile
         self.profile_name = profile.scheduler_name
-        self.handle = handle or Handle()
+        self.handle = (handle or Handle()).for_framework(self)
         self.percentage_of_nodes_to_score = profile.percentage_of_nodes_to_score
         registry = profile.registry()
-        self.plugins: list = []
+        points = getattr(profile, "points", {})
+        multi_point = profile.plugin_weights()
+        config = getattr(profile, "plugin_config", {})
+        needed = list(dict.fromkeys([n for n, _ in multi_point]
+                                    + [n for s in points.values() for n, _ in s.enabled]))
+        self.plugins_by_name: dict[str, Any] = {}
+        for name in needed:
+            if name in registry:
+                self.plugins_by_name[name] = _instantiate(name, registry[name], self.handle, config.get(name))
+        lists = self._fill_extension_points(points, multi_point)
+        name = self.profile_name
+        if len(lists["queueSort"]) != 1:
+            raise ValueError(f"only one queue sort plugin required for profile with scheduler name \"{name}\", "
+                             f"but got {len(lists['queueSort'])}")
+        if not lists["bind"]:
+            raise ValueError(f"at least one bind plugin is needed for profile with scheduler name \"{name}\"")
+        self.plugins = list(self.plugins_by_name.values())
         self.weights: dict[str, int] = {}
-        for name, weight in profile.plugin_weights():
-            if name not in registry:
-                raise ValueError(f"plugin {name!r} does not exist in the registry")
-            plugin = registry[name](self.handle)
-            self.plugins.append(plugin)
-            self.weights[plugin.name] = weight or 1  # a score plugin's weight 0 means 1
-        by_point = {point: [p for p in self.plugins if _has(p, point)] for point in (
-            "less", "pre_enqueue", "pre_filter", "filter", "post_filter", "pre_score", "score", "bind")}
-        if not by_point["less"]:
-            raise ValueError("no queue sort plugin is enabled")
-        if len(by_point["less"]) > 1:
-            raise ValueError("only one queue sort plugin can be enabled")
-        if not by_point["bind"]:
-            raise ValueError("at least one bind plugin is needed")
-        self.queue_sort = by_point["less"][0]
-        self.pre_enqueue_plugins = by_point["pre_enqueue"]
-        self.pre_filter_plugins = by_point["pre_filter"]
-        self.filter_plugins = by_point["filter"]
-        self.post_filter_plugins = by_point["post_filter"]
-        self.pre_score_plugins = by_point["pre_score"]
-        self.score_plugins = [(p, self.weights[p.name]) for p in by_point["score"]]
-        self.bind_plugins = by_point["bind"]
+        score_names = {p.name for p in lists["score"]}
+        explicit = points["score"].enabled if "score" in points else []
+        for plugin_name, weight in [*explicit, *multi_point]:
+            plugin = self.plugins_by_name.get(plugin_name)
+            if plugin is not None and plugin.name in score_names and plugin.name not in self.weights:
+                self.weights[plugin.name] = weight or 1  # a score plugin's weight 0 means 1
+        self.queue_sort = lists["queueSort"][0]
+        self.pre_enqueue_plugins = lists["preEnqueue"]
+        self.pre_filter_plugins = lists["preFilter"]
+        self.filter_plugins = lists["filter"]
+        self.post_filter_plugins = lists["postFilter"]
+        self.pre_score_plugins = lists["preScore"]
+        self.score_plugins = [(p, self.weights.get(p.name, 1)) for p in lists["score"]]
+        self.bind_plugins = lists["bind"]
+        self.pre_filter_extensions = [p for p in self.pre_filter_plugins if _has(p, "add_pod")]
+        self.score_cache = ScoreCache()
+
+    def _fill_extension_points(self, points: dict, multi_point: list) -> dict[str, list]:
+        """Explicitly enabled plugins per point, then the multiPoint ones (expandMultiPointPlugins)."""
+        lists: dict[str, list] = {}
+        for point in _FRAMEWORK_ORDER:
+            method, kind = EXTENSION_POINTS[point]
+            plugin_set = points.get(point)
+            explicit = [n for n, _ in plugin_set.enabled] if plugin_set else []
+            for i, name in enumerate(explicit):
+                if name not in self.plugins_by_name:
+                    raise ValueError(f'{kind} "{name}" does not exist')
+                if not _has(self.plugins_by_name[name], method):
+                    raise ValueError(f'plugin "{name}" does not extend {kind} plugin')
+                if name in explicit[:i]:
+                    raise ValueError(f'plugin "{name}" already registered as "{kind}"')
+            names = explicit
+            disabled = set(plugin_set.disabled) if plugin_set else set()
+            if multi_point and "*" not in disabled:
+                expanded: list[str] = []
+                overrides: list[str] = []
+                for name, _ in multi_point:
+                    plugin = self.plugins_by_name.get(name)
+                    if plugin is None:
+                        raise ValueError(f'{kind} "{name}" does not exist')
+                    if not _has(plugin, method) or name in disabled:
+                        continue
+                    if name in explicit:
+                        overrides.append(name)
+                    elif name in expanded:
+                        raise ValueError(f'plugin "{name}" already registered as "{kind}"')
+                    else:
+                        expanded.append(name)
+                names = ([n for n in explicit if n in overrides] + expanded
+                         + [n for n in explicit if n not in overrides])
+            lists[point] = [self.plugins_by_name[n] for n in names]
+        return lists
 
     def less(self, a: Any, b: Any) -> bool:
         return self.queue_sort.less(a, b)
+
+    def has_filter_plugins(self) -> bool:
+        return bool(self.filter_plugins)
+
+    def has_score_plugins(self) -> bool:
+        return bool(self.score_plugins)
 
     def events_to_register(self) -> list[tuple[str, Any, Callable | None]]:
         """(plugin name, ClusterEvent, hint) for every plugin that says which events may help it."""
@@ -135,14 +212,37 @@ class Framework:
                     msg = (f"node(s) didn't satisfy plugin {names[0]}" if len(names) == 1 else
                            f"node(s) didn't satisfy plugin(s) [{' '.join(names)}] simultaneously")
                     return result, Status(Code.UnschedulableAndUnresolvable, msg), names
-        state.filters = [(p.name, p.filter) for p in self.filter_plugins
+        state.filters = [(p.name, p.filter, getattr(p, "filter_nodes", None)) for p in self.filter_plugins
                          if p.name not in state.skip_filter_plugins]
         return result, returned, sorted(narrowing)
+
+    def run_pre_filter_extension_add_pod(self, state: CycleState, pod: dict, pod_info_to_add: Any,
+                                         node_info: Any) -> Status:
+        """Tell the PreFilter plugins that keep per-cycle counts that a pod joined ``node_info``."""
+        for plugin in self.pre_filter_extensions:
+            if plugin.name in state.skip_filter_plugins:
+                continue
+            status = as_status(plugin.add_pod(state, pod, pod_info_to_add, node_info))
+            if not status.is_success():
+                return Status(Code.Error, f"running AddPod on PreFilter plugin {plugin.name!r}: "
+                              f"{status.message()}", plugin.name)
+        return SUCCESS
+
+    def run_pre_filter_extension_remove_pod(self, state: CycleState, pod: dict, pod_info_to_remove: Any,
+                                            node_info: Any) -> Status:
+        for plugin in self.pre_filter_extensions:
+            if plugin.name in state.skip_filter_plugins:
+                continue
+            status = as_status(plugin.remove_pod(state, pod, pod_info_to_remove, node_info))
+            if not status.is_success():
+                return Status(Code.Error, f"running RemovePod on PreFilter plugin {plugin.name!r}: "
+                              f"{status.message()}", plugin.name)
+        return SUCCESS
 
     # -- Filter / PostFilter --------------------------------------------------------------------
     def run_filter_plugins(self, state: CycleState, pod: dict, node_info: Any) -> Status:
         """The first plugin that rejects the node decides; later plugins are not asked."""
-        for name, filter_fn in state.filters:
+        for name, filter_fn, _ in state.filters:
             status = filter_fn(state, pod, node_info)
             if status is SUCCESS or status is None or _checked(name, status).code is Code.Success:
                 continue
@@ -152,19 +252,67 @@ class Framework:
             return status
         return SUCCESS
 
+    def run_filter_plugins_with_nominated_pods(self, state: CycleState, pod: dict, node_info: Any) -> Status:
+        """Filter as if the pods nominated to this node (priority >= ours) were already there; if
+        that passes, filter again without them (inter-pod affinity may need them absent)."""
+        status = SUCCESS
+        for attempt in range(2):
+            state_to_use, info_to_use = state, node_info
+            if attempt == 0:
+                added, state_to_use, info_to_use = self._add_nominated_pods(state, pod, node_info)
+            elif not added or not status.is_success():
+                break
+            status = self.run_filter_plugins(state_to_use, pod, info_to_use)
+            if not status.is_success() and not status.is_rejected():
+                return status
+        return status
+
+    def _add_nominated_pods(self, state: CycleState, pod: dict, node_info: Any) -> tuple[bool, Any, Any]:
+        """addGENominatedPods: a copy of the node and state with the higher-or-equal nominated pods added."""
+        nominated = self.handle.nominated_pods_for_node(node_info.name)
+        if not nominated:
+            return False, state, node_info
+        priority = (pod.get("spec") or {}).get("priority") or 0
+        meta = pod.get("metadata") or {}
+        key = f"{meta.get('namespace', '')}/{meta.get('name', '')}"
+        info_out, state_out, added = node_info.snapshot(), state.clone(), False
+        for pod_info in nominated:
+            if pod_info.priority >= priority and pod_info.key != key:
+                info_out.add_pod_info(pod_info)
+                status = self.run_pre_filter_extension_add_pod(state_out, pod, pod_info, info_out)
+                if not status.is_success():
+                    raise PluginError(status.message())
+                added = True
+        return added, state_out, info_out
+
     def run_filter_plugins_on_nodes(self, state: CycleState, pod: dict, nodes: list,
                                     diagnosis: Diagnosis) -> list:
         """Filter many nodes: plugin by plugin, each over the nodes the previous ones let through.
 
-        Every node gets the same verdict as :meth:`run_filter_plugins` would give it (the first
-        plugin that rejects it decides); running one plugin over a whole list is just faster.
-        Returns the feasible nodes; rejected ones go into ``diagnosis``.
+        Every node gets the same verdict as :meth:`run_filter_plugins_with_nominated_pods` would
+        give it (the first plugin that rejects it decides); running one plugin over a whole list is
+        just faster, and plugins with a ``filter_nodes`` method do the whole list in one call.
+        Nodes with nominated pods are filtered one by one. Returns the feasible nodes; rejected ones
+        go into ``diagnosis``.
         """
+        nominator = self.handle.nominator
+        if nominator is not None and nominator.has_nominated_pods():
+            with_nominated = {n.name for n in nodes if nominator.nominated_pods_for_node(n.name)}
+            if with_nominated:
+                return self._filter_with_some_nominated(state, pod, nodes, diagnosis, with_nominated)
+        return self._filter_batch(state, pod, nodes, diagnosis)
+
+    def _filter_batch(self, state: CycleState, pod: dict, nodes: list, diagnosis: Diagnosis) -> list:
         statuses = diagnosis.node_to_status.statuses
-        for name, filter_fn in state.filters:
-            results = [filter_fn(state, pod, node_info) for node_info in nodes]
-            if results.count(SUCCESS) == len(results):  # identity: the shared SUCCESS object
-                continue
+        for name, filter_fn, filter_nodes in state.filters:
+            if filter_nodes is not None:
+                results = filter_nodes(state, pod, nodes)
+                if results is None:  # every node passed
+                    continue
+            else:
+                results = [filter_fn(state, pod, node_info) for node_info in nodes]
+                if results.count(SUCCESS) == len(results):  # identity: the shared SUCCESS object
+                    continue
             survivors = []
             for node_info, status in zip(nodes, results):
                 if status is SUCCESS or status is None or _checked(name, status).code is Code.Success:
@@ -178,6 +326,22 @@ class Framework:
                     diagnosis.add_plugin_status(status)
             nodes = survivors
         return nodes
+
+    def _filter_with_some_nominated(self, state: CycleState, pod: dict, nodes: list, diagnosis: Diagnosis,
+                                    with_nominated: set) -> list:
+        others = [n for n in nodes if n.name not in with_nominated]
+        passed = {id(n) for n in self._filter_batch(state, pod, others, diagnosis)}
+        for node_info in nodes:
+            if node_info.name in with_nominated:
+                status = self.run_filter_plugins_with_nominated_pods(state, pod, node_info)
+                if status.is_success():
+                    passed.add(id(node_info))
+                elif status.code is Code.Error:
+                    raise FilterError(status)
+                else:
+                    diagnosis.node_to_status.statuses[node_info.name] = status
+                    diagnosis.add_plugin_status(status)
+        return [n for n in nodes if id(n) in passed]
 
     def run_post_filter_plugins(self, state: CycleState, pod: dict,
                                 node_to_status: NodeToStatus) -> tuple[Any, Status]:
@@ -207,17 +371,28 @@ class Framework:
         return SUCCESS
 
     def run_score_plugins(self, state: CycleState, pod: dict, nodes: list) -> tuple[list, list]:
-        """Score, normalise and weigh; returns (total per node, [PluginScores]) in node order."""
-        totals = [0] * len(nodes)
+        """Score, normalise and weigh; returns (total per node, [PluginScores]) in node order.
+
+        Raw scores come from each plugin's ``score_nodes`` (the whole list in one call) or ``score``
+        (node by node); plugins with a ``score_key`` may have them remembered per node (see
+        :mod:`k8slearn.scheduler.score_cache`). A plugin that gives every node the same score only
+        shifts the totals, so it is added once instead of node by node."""
+        active = [(p, w) for p, w in self.score_plugins if p.name not in state.skip_score_plugins]
+        memo = [p for p, _ in active if getattr(p, "score_key", None) is not None
+                and p.score_key(state, pod) is not None]
+        raws = dict(zip((p.name for p in memo), self.score_cache.raw_scores(memo, state, pod, nodes))) \
+            if memo else {}
         per_plugin: list[PluginScores] = []
+        varying: list[list] = []
+        offset = 0
         names = None
-        for plugin, weight in self.score_plugins:
-            if plugin.name in state.skip_score_plugins:
-                continue
-            score = plugin.score
-            raw = [score(state, pod, node_info) for node_info in nodes]
+        for plugin, weight in active:
+            raw = raws[plugin.name] if plugin.name in raws else plugin_scores(plugin, state, pod, nodes)
             normalized = raw
-            if _has(plugin, "normalize_score"):
+            normalize_scores = getattr(plugin, "normalize_scores", None)
+            if normalize_scores is not None:  # the list form of normalize_score (same numbers)
+                normalized = normalize_scores(state, pod, raw)
+            elif _has(plugin, "normalize_score"):
                 names = names or [node_info.name for node_info in nodes]
                 scores = dict(zip(names, raw))
                 status = as_status(plugin.normalize_score(state, pod, scores))
@@ -229,8 +404,17 @@ class Framework:
                 bad = next(s for s in normalized if not MIN_NODE_SCORE <= s <= MAX_NODE_SCORE)
                 raise PluginError(f"plugin {plugin.name!r} returns an invalid score {bad}, it should in "
                                   f"the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing")
-            totals = list(map(add, totals, [s * weight for s in normalized]))
+            if normalized and normalized.count(normalized[0]) == len(normalized):
+                offset += normalized[0] * weight
+            else:
+                varying.append(normalized if weight == 1 else [s * weight for s in normalized])
             per_plugin.append(PluginScores(plugin.name, weight, raw, normalized))
+        if not varying:
+            totals = [offset] * len(nodes)
+        elif len(varying) == 1:
+            totals = [s + offset for s in varying[0]] if offset else list(varying[0])
+        else:
+            totals = [sum(t) + offset for t in zip(*varying)]
         return totals, per_plugin
 
     # -- Bind -----------------------------------------------------------------------------------

@@ -64,6 +64,24 @@ class Code(enum.IntEnum):
     Pending = 6  # waiting for something outside the scheduler
 
 
+# Extension points as the configuration names them, the method a plugin implements for each, and
+# the Go interface name that error messages use.
+EXTENSION_POINTS: dict[str, tuple[str, str]] = {
+    "preEnqueue": ("pre_enqueue", "PreEnqueuePlugin"),
+    "queueSort": ("less", "QueueSortPlugin"),
+    "preFilter": ("pre_filter", "PreFilterPlugin"),
+    "filter": ("filter", "FilterPlugin"),
+    "postFilter": ("post_filter", "PostFilterPlugin"),
+    "preScore": ("pre_score", "PreScorePlugin"),
+    "score": ("score", "ScorePlugin"),
+    "reserve": ("reserve", "ReservePlugin"),
+    "permit": ("permit", "PermitPlugin"),
+    "preBind": ("pre_bind", "PreBindPlugin"),
+    "bind": ("bind", "BindPlugin"),
+    "postBind": ("post_bind", "PostBindPlugin"),
+}
+
+
 _REJECTED = (Code.Unschedulable, Code.UnschedulableAndUnresolvable, Code.Pending)
 
 
@@ -113,21 +131,37 @@ def as_status(status: Status | None) -> Status:
 
 
 class CycleState(dict):
-    """Scratch space for one scheduling cycle: PreFilter writes what Filter and Score read."""
+    """Scratch space for one scheduling cycle: PreFilter writes what Filter and Score read.
 
-    __slots__ = ("skip_filter_plugins", "skip_score_plugins", "filters")
+    ``clone()`` copies it for a what-if on one node (nominated pods, preemption): values that have
+    a ``clone()`` method are cloned, the others (read-only data) are shared."""
 
-    def __init__(self) -> None:
+    __slots__ = ("skip_filter_plugins", "skip_score_plugins", "filters", "dry_run", "pod_info")
+
+    def __init__(self, pod_info: Any = None) -> None:
         super().__init__()
+        self.pod_info = pod_info  # the PodInfo of the pod being scheduled (its requests, computed once)
         self.skip_filter_plugins: set[str] = set()
         self.skip_score_plugins: set[str] = set()
-        self.filters: list[tuple[str, Callable]] = []
+        self.filters: list[tuple[str, Callable, Callable | None]] = []
+        self.dry_run = False  # what-if: PostFilter must not change the cluster
 
     def read(self, key: str) -> Any:
         return self[key]
 
     def write(self, key: str, value: Any) -> None:
         self[key] = value
+
+    def clone(self) -> "CycleState":
+        copy = CycleState(self.pod_info)
+        for key, value in self.items():
+            clone = getattr(value, "clone", None)
+            copy[key] = clone() if callable(clone) else value
+        copy.skip_filter_plugins = set(self.skip_filter_plugins)
+        copy.skip_score_plugins = set(self.skip_score_plugins)
+        copy.filters = self.filters
+        copy.dry_run = self.dry_run
+        return copy
 
 
 class PreFilterResult(NamedTuple):
@@ -160,6 +194,33 @@ class NodeToStatus:
 
     def get(self, name: str) -> Status | None:
         return self.statuses.get(name)
+
+    def status_of(self, name: str) -> Status:
+        """The node's status; a node that was never tried gets ``absent_status``."""
+        return self.statuses.get(name) or self.absent_status
+
+    def set(self, name: str, status: Status) -> None:
+        self.statuses[name] = status
+
+    def nodes_for_status_code(self, node_infos: list, code: Code) -> list:
+        """NodesForStatusCode: the NodeInfos (in snapshot order) whose status has this code."""
+        out = []
+        for info in node_infos:
+            status = self.statuses.get(info.name)
+            if status is None:
+                status = self.absent_status
+            if status.code is code:
+                out.append(info)
+        return out
+
+
+class PostFilterResult(NamedTuple):
+    """What PostFilter (preemption) decided: nominate this node (``""`` clears a nomination).
+
+    ``victims`` lists the pods preemption deleted (or, in a what-if, would delete)."""
+
+    nominated_node_name: str = ""
+    victims: tuple = ()
 
 
 class Diagnosis:
@@ -237,12 +298,33 @@ class PluginScores(NamedTuple):
 
 
 class Handle:
-    """What plugins may use besides their arguments: the API client, the snapshot, the RNG."""
+    """What plugins may use besides their arguments (framework.Handle): the API client, the snapshot
+    of this cycle, the RNG, listers of what the scheduler watches, the nominated pods, the event
+    recorder, and the framework itself (preemption re-runs its filters)."""
 
-    def __init__(self, client: Any = None, snapshot: Any = None, rng: Any = None) -> None:
+    def __init__(self, client: Any = None, snapshot: Any = None, rng: Any = None, listers: Any = None,
+                 nominator: Any = None, recorder: Any = None, clock: Any = None) -> None:
         self.client = client
         self.snapshot = snapshot
         self.rng = rng
+        self.listers: dict = listers if listers is not None else {}
+        self.nominator = nominator
+        self.recorder = recorder
+        self.clock = clock  # () -> simulated seconds
+        self.framework: Any = None
+
+    def for_framework(self, framework: Any) -> "Handle":
+        """A copy of this handle for one framework (profile)."""
+        clone = Handle(self.client, self.snapshot, self.rng, self.listers, self.nominator, self.recorder,
+                       self.clock)
+        clone.framework = framework
+        return clone
+
+    def lister(self, resource: str) -> Any:
+        return self.listers.get(resource)
+
+    def nominated_pods_for_node(self, node_name: str) -> list:
+        return self.nominator.nominated_pods_for_node(node_name) if self.nominator is not None else []
 
 
 class PluginError(Exception):

@@ -15,8 +15,8 @@ Three places a pending pod can be:
 
 Simplified: backoffQ is flushed at each pod's exact expiry (upstream ticks every second); a pod that
 keeps failing with *errors* is retried every 10 s in the background (its timer does not keep
-``settle()`` busy); no nominated pods (they arrive with preemption); scheduling is atomic, so no
-"in-flight events" bookkeeping.
+``settle()`` busy); scheduling is atomic, so no "in-flight events" bookkeeping. Nominated pods
+(preemption) are kept by :class:`~k8slearn.scheduler.nominator.Nominator`.
 
 Upstream: pkg/scheduler/backend/queue/scheduling_queue.go (pkg/scheduler/internal/queue before v1.32)
 """
@@ -31,6 +31,7 @@ from typing import Any, Callable
 from k8slearn.scheduler.events import (ASSIGNED_POD_ADD, ASSIGNED_POD_UPDATE, UNSCHEDULABLE_TIMEOUT,
                                        ClusterEvent, QueueingHint, pod_scheduling_properties_change)
 from k8slearn.scheduler.framework import SUCCESS, Status
+from k8slearn.scheduler.nominator import Nominator
 from k8slearn.scheduler.resources import PodInfo
 from k8slearn.sim import Loop, Waitable
 
@@ -85,14 +86,19 @@ class QueuedPodInfo:
 
 
 class _Entry:
-    """A heap entry: QueueSort's ``less`` decides; ties go first-in-first-out."""
+    """A heap entry: QueueSort's ``less`` decides; ties go first-in-first-out. If the QueueSort
+    plugin also offers a ``sort_key`` (same order as ``less``), the key is computed once per push
+    and compared directly, which is cheaper than calling ``less`` at every comparison."""
 
-    __slots__ = ("pinfo", "less", "removed")
+    __slots__ = ("pinfo", "less", "removed", "key")
 
-    def __init__(self, pinfo: QueuedPodInfo, less: Callable) -> None:
+    def __init__(self, pinfo: QueuedPodInfo, less: Callable, sort_key: Callable | None = None) -> None:
         self.pinfo, self.less, self.removed = pinfo, less, False
+        self.key = (*sort_key(pinfo), pinfo.seq) if sort_key is not None else None
 
     def __lt__(self, other: "_Entry") -> bool:
+        if self.key is not None and other.key is not None:
+            return self.key < other.key
         a, b = self.pinfo, other.pinfo
         if self.less(a, b):
             return True
@@ -107,7 +113,8 @@ class SchedulingQueue:
 
     def __init__(self, loop: Loop, less: Callable, hints: Hints | None = None,
                  pre_enqueue: Callable[[dict], Status] | None = None,
-                 profile_of: Callable[[dict], str] | None = None) -> None:
+                 profile_of: Callable[[dict], str] | None = None, nominator: Nominator | None = None,
+                 sort_key: Callable | None = None) -> None:
         self.loop = loop
         self.less = less
         self.hints: Hints = hints or {}
@@ -122,6 +129,8 @@ class SchedulingQueue:
         self._waiters: deque[Waitable] = deque()
         self._timers: dict[str, Any] = {}  # backoffQ pod key -> its loop timer
         self.closed = False
+        self.nominator = nominator if nominator is not None else Nominator()
+        self.sort_key = sort_key  # () -> the QueueSort plugin's sort_key, or None
 
     # -- activeQ -----------------------------------------------------------------------------
     def _add_to_active_q(self, pinfo: QueuedPodInfo) -> str:
@@ -133,7 +142,7 @@ class SchedulingQueue:
             return UNSCHEDULABLE_PODS
         pinfo.gated = False
         pinfo.seq = next(self._seq)
-        entry = _Entry(pinfo, self.less)
+        entry = _Entry(pinfo, self.less, self.sort_key() if self.sort_key is not None else None)
         self._active[pinfo.key] = entry
         heapq.heappush(self.active_q, entry)
         self._wake()
@@ -207,6 +216,7 @@ class SchedulingQueue:
         if self.where(pod_info.key):  # already queued (e.g. an informer relisted): just refresh it
             return self._refresh(pod_info)
         pinfo = QueuedPodInfo(pod_info, self.loop.now)
+        self.nominator.add_nominated_pod(pod_info)
         return self._add_to_active_q(pinfo)
 
     def add_unschedulable_if_not_present(self, pinfo: QueuedPodInfo,
@@ -237,6 +247,7 @@ class SchedulingQueue:
         """The pending pod changed: refresh it; move it on if the change may help it."""
         pod_info = PodInfo(new)
         key = pod_info.key
+        self.nominator.update_nominated_pod(old, pod_info)
         if key in self._active or key in self._backoff:
             return self._refresh(pod_info)
         pinfo = self.unschedulable_pods.get(key)
@@ -251,6 +262,7 @@ class SchedulingQueue:
         return UNSCHEDULABLE_PODS
 
     def delete(self, pod: dict) -> None:
+        self.nominator.delete_nominated_pod_if_exists(pod)
         meta = pod["metadata"]
         key = f"{meta.get('namespace', '')}/{meta['name']}"
         entry = self._active.pop(key, None)

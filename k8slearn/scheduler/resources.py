@@ -182,9 +182,11 @@ def pod_requests(pod: Mapping, non_missing: Mapping | None = None) -> Resource:
 
 
 class PodInfo:
-    """A pod plus what the scheduler precomputes about it once: key, requests, non-zero requests."""
+    """A pod plus what the scheduler precomputes about it once: key, requests, non-zero requests,
+    host ports, and whether it has pod (anti-)affinity (the parsed terms are built on first use)."""
 
-    __slots__ = ("pod", "key", "requests", "non0_cpu", "non0_mem")
+    __slots__ = ("pod", "key", "requests", "non0_cpu", "non0_mem", "host_ports", "has_affinity",
+                 "has_required_anti_affinity", "_terms")
 
     def __init__(self, pod: Mapping) -> None:
         self.pod = pod
@@ -194,17 +196,51 @@ class PodInfo:
         non0 = pod_request_amounts(pod, NON_MISSING_CONTAINER_REQUESTS)
         self.non0_cpu = non0.get(CPU, 0)
         self.non0_mem = non0.get(MEMORY, 0)
+        spec = pod.get("spec") or {}
+        self.host_ports = host_ports(spec)
+        affinity = spec.get("affinity") or {}
+        anti = affinity.get("podAntiAffinity") or {}
+        self.has_affinity = bool(affinity.get("podAffinity") or anti)
+        self.has_required_anti_affinity = bool(anti.get("requiredDuringSchedulingIgnoredDuringExecution"))
+        self._terms = None
+
+    @property
+    def terms(self):
+        """The pod's (anti-)affinity terms, parsed (see :mod:`k8slearn.scheduler.affinity_terms`)."""
+        if self._terms is None:
+            from k8slearn.scheduler.affinity_terms import pod_affinity_terms
+
+            self._terms = pod_affinity_terms(self.pod)
+        return self._terms
 
     def with_pod(self, pod: Mapping) -> "PodInfo":
         """The same pod, another version of its object (requests are not recomputed)."""
         clone = PodInfo.__new__(PodInfo)
-        clone.pod, clone.key, clone.requests = pod, self.key, self.requests
-        clone.non0_cpu, clone.non0_mem = self.non0_cpu, self.non0_mem
+        for name in PodInfo.__slots__:
+            setattr(clone, name, getattr(self, name))
+        clone.pod = pod
         return clone
 
     @property
     def node_name(self) -> str:
         return (self.pod.get("spec") or {}).get("nodeName") or ""
 
+    @property
+    def priority(self) -> int:
+        return (self.pod.get("spec") or {}).get("priority") or 0
+
     def __repr__(self) -> str:
         return f"PodInfo({self.key})"
+
+
+def host_ports(spec: Mapping) -> tuple:
+    """GetHostPorts: (hostIP, protocol, hostPort) of every container port that asks for a host port,
+    sidecars included; an empty hostIP means 0.0.0.0 and an empty protocol TCP."""
+    out = []
+    sidecars = [c for c in spec.get("initContainers") or () if c.get("restartPolicy") == "Always"]
+    for c in [*sidecars, *(spec.get("containers") or ())]:
+        for p in c.get("ports") or ():
+            port = p.get("hostPort") or 0
+            if port > 0:
+                out.append((p.get("hostIP") or "0.0.0.0", p.get("protocol") or "TCP", port))
+    return tuple(out)

@@ -4,8 +4,9 @@
 
 1. **filters** the nodes (PreFilter, then Filter on each node, starting where the last pod
    stopped and stopping once enough feasible nodes are found: percentageOfNodesToScore);
-2. if none is feasible, runs **PostFilter** (preemption, in a later chapter) and reports the
-   FitError: ``0/3 nodes are available: 1 node(s) had untolerated taint {...}, 2 Insufficient cpu.``;
+2. if none is feasible, runs **PostFilter** (preemption: evict lower-priority pods and nominate a
+   node for next time) and reports the FitError: ``0/3 nodes are available: 1 node(s) had
+   untolerated taint {...}, 2 Insufficient cpu. preemption: 0/3 nodes are available: ...``;
 3. otherwise **scores** the feasible nodes (PreScore, Score, NormalizeScore, × weight), picks the
    highest (ties at random), and **assumes** the pod onto that node in the cache;
 4. **binds** it through the API server (Bind) and records ``Scheduled``.
@@ -17,8 +18,10 @@ The functions take the scheduler as their first argument, like the Go methods th
 >>> select_host([30, 90, 90, 10], random.Random(0))    # (index, how many nodes tied for the best)
 (2, 2)
 
+A pod with ``status.nominatedNodeName`` (set by an earlier preemption) tries that node first.
+
 Simplified: the binding cycle runs right after the scheduling cycle (upstream: in a goroutine);
-no nominated nodes, no Reserve/Permit/PreBind; Filter and Score run on one thread.
+no Reserve/Permit/PreBind; Filter and Score run on one thread.
 
 Upstream: pkg/scheduler/schedule_one.go
 """
@@ -71,9 +74,9 @@ def select_host(totals: list[int], rng: random.Random) -> tuple[int, int]:
     sampling); drawing once among the k tied nodes gives every one of them the same 1/k chance.
     """
     best = max(totals)
+    if totals.count(best) == 1:
+        return totals.index(best), 1
     tied = [i for i, total in enumerate(totals) if total == best]
-    if len(tied) == 1:
-        return tied[0], 1
     return tied[rng.randrange(len(tied))], len(tied)
 
 
@@ -84,7 +87,7 @@ def schedule_one(sched: Any, pinfo: Any) -> None:
     fwk = sched.framework_for_pod(pod)
     if fwk is None or skip_pod_schedule(sched, fwk, pod):
         return
-    state = CycleState()
+    state = CycleState(pinfo.pod_info)
     attempt = Attempt(pinfo.key, sched.loop.now, pinfo.attempts, fwk.profile_name)
     sched.record_attempt(attempt)
     result, err = scheduling_cycle(sched, fwk, state, pinfo, attempt)
@@ -110,20 +113,35 @@ def skip_pod_schedule(sched: Any, fwk: Framework, pod: dict) -> bool:
 
 def scheduling_cycle(sched: Any, fwk: Framework, state: CycleState, pinfo: Any,
                      attempt: Attempt) -> tuple[ScheduleResult | None, Exception | None]:
+    """Returns (result, None) or (None, error); ``attempt.nominating`` says what to do with the pod's
+    nominated node: None keeps it, a name sets it, "" clears it."""
     pod = pinfo.pod
     try:
         result = schedule_pod(sched, fwk, state, pod, attempt)
     except FitError as err:
         if fwk.post_filter_plugins:  # DefaultPreemption: may evict lower-priority pods for next time
-            _, status = fwk.run_post_filter_plugins(state, pod, err.diagnosis.node_to_status)
+            post_result, status = fwk.run_post_filter_plugins(state, pod, err.diagnosis.node_to_status)
             err.diagnosis.post_filter_msg = status.message()
+            if post_result is not None:
+                attempt.nominating = post_result.nominated_node_name
+                attempt.victims = [_pod_key(v) for v in post_result.victims]
         return None, err
-    except (NoNodesAvailable, SchedulingError, PluginError) as err:  # FilterError is a PluginError
+    except NoNodesAvailable as err:
+        attempt.nominating = ""
+        return None, err
+    except (SchedulingError, PluginError) as err:  # FilterError is a PluginError
+        attempt.nominating = ""
         return None, err
     except Exception as err:  # a plugin raised: report it like upstream reports an Error status
+        attempt.nominating = ""
         return None, SchedulingError(f"{type(err).__name__}: {err}")
     _trace_decision(sched, attempt, result)
     return result, None
+
+
+def _pod_key(pod: dict) -> str:
+    meta = pod.get("metadata") or {}
+    return f"{meta.get('namespace', '')}/{meta.get('name', '')}"
 
 
 def schedule_pod(sched: Any, fwk: Framework, state: CycleState, pod: dict,
@@ -156,7 +174,7 @@ def find_nodes_that_fit_pod(sched: Any, fwk: Framework, state: CycleState, pod: 
     diagnosis = Diagnosis()
     attempt.node_to_status = diagnosis.node_to_status.statuses
     pre_result, status, narrowing = fwk.run_pre_filter_plugins(state, pod)
-    attempt.filter_plugins = [name for name, _ in state.filters]
+    attempt.filter_plugins = [f[0] for f in state.filters]
     attempt.skipped_filter_plugins = sorted(state.skip_filter_plugins)
     if not status.is_success():
         if not status.is_rejected():
@@ -167,6 +185,14 @@ def find_nodes_that_fit_pod(sched: Any, fwk: Framework, state: CycleState, pod: 
         for name in narrowing:  # PreFilterResults that left no node in common
             diagnosis.unschedulable_plugins[name] = None
         return [], diagnosis
+    nominated = (pod.get("status") or {}).get("nominatedNodeName")
+    if nominated and sched.snapshot.get(nominated) is not None:  # the node preemption freed: try it first
+        feasible = fwk.run_filter_plugins_on_nodes(state, pod, [sched.snapshot.get(nominated)], diagnosis)
+        if feasible:
+            attempt.num_to_find = 1
+            attempt.left_out = (f"the pod's nominated node {nominated} (status.nominatedNodeName, set by "
+                                "preemption) passed every filter, so no other node was tried")
+            return feasible, diagnosis
     nodes = all_nodes
     if pre_result is not None and not pre_result.all_nodes():
         nodes = [sched.snapshot.get(n) for n in sorted(pre_result.node_names) if sched.snapshot.get(n)]
@@ -182,7 +208,9 @@ def find_nodes_that_pass_filters(sched: Any, fwk: Framework, state: CycleState, 
                                  diagnosis: Diagnosis, nodes: list, attempt: Attempt) -> list:
     """Run Filter on nodes from ``next_start_node_index`` on, until enough feasible nodes are found."""
     num_all = len(nodes)
-    percentage = fwk.percentage_of_nodes_to_score or sched.percentage_of_nodes_to_score
+    percentage = fwk.percentage_of_nodes_to_score  # the profile's setting wins, even an explicit 0
+    if percentage is None:
+        percentage = sched.percentage_of_nodes_to_score
     num_to_find = num_feasible_nodes_to_find(percentage, num_all)
     if not fwk.score_plugins:
         num_to_find = 1  # nothing to compare: the first feasible node will do
@@ -224,6 +252,7 @@ def assume(sched: Any, pinfo: Any, host: str) -> PodInfo:
     pod = pinfo.pod
     assumed = pinfo.pod_info.with_pod({**pod, "spec": {**pod["spec"], "nodeName": host}})
     sched.cache.assume_pod(assumed)
+    sched.queue.nominator.delete_nominated_pod_if_exists(pod)
     return assumed
 
 
@@ -292,12 +321,14 @@ def handle_scheduling_failure(sched: Any, fwk: Framework, pinfo: Any, err: Excep
         pinfo.pod_info = PodInfo(cached)
         sched.queue.add_unschedulable_if_not_present(
             pinfo, backoff_without_rejector=not isinstance(err, NoNodesAvailable))
+    # Remember the nomination now: the next cycles must not wait for the pod update to come back.
+    sched.queue.nominator.add_nominated_pod(pinfo.pod_info, attempt.nominating)
     pod = cached if cached is not None else pinfo.pod
     sched.recorder_for(fwk).event(pod, "Warning", "FailedScheduling", truncate_message(message),
                                   action="Scheduling")
     condition = {"type": "PodScheduled", "status": "False", "lastProbeTime": None,
                  "lastTransitionTime": timestamp(sched.loop.now), "reason": reason, "message": message}
-    update_pod_status(sched, pod, condition)
+    update_pod_status(sched, pod, condition, attempt.nominating)
 
 
 def truncate_message(message: str) -> str:
@@ -322,11 +353,20 @@ def update_pod_condition(status: dict, condition: dict) -> bool:
     return True
 
 
-def update_pod_status(sched: Any, pod: dict, condition: dict) -> None:
-    """Write the condition through the API (only if it changed); re-read once on a conflict."""
+def update_pod_status(sched: Any, pod: dict, condition: dict, nominating: str | None = None) -> None:
+    """Write the condition (and a new nominatedNodeName, if any) through the API, only if something
+    changed; re-read once on a conflict."""
     for _ in range(2):
         fresh = thaw(pod)
-        if not update_pod_condition(fresh.setdefault("status", {}), dict(condition)):
+        status = fresh.setdefault("status", {})
+        changed = update_pod_condition(status, dict(condition))
+        if nominating is not None and (status.get("nominatedNodeName") or "") != nominating:
+            if nominating:
+                status["nominatedNodeName"] = nominating
+            else:
+                status.pop("nominatedNodeName", None)
+            changed = True
+        if not changed:
             return
         try:
             sched.client.update_status(fresh)

@@ -1,7 +1,8 @@
 """kube-scheduler: watches pods and nodes, and gives every pending pod a node.
 
-The scheduler sees the cluster only through two informers (nodes, pods). Their handlers sort
-what arrives:
+The scheduler sees the cluster only through informers: nodes and pods, plus the Services,
+ReplicaSets and StatefulSets (which pods belong together, for default spreading) and Namespaces
+(pod affinity's namespaceSelector). The node and pod handlers sort what arrives:
 
 * a pod with no ``spec.nodeName``, for one of this scheduler's profiles -> the scheduling queue;
 * a pod with a node (bound by us, by another scheduler, or created with nodeName) -> the cache,
@@ -15,8 +16,13 @@ One process pops pods and runs :func:`~k8slearn.scheduler.schedule_one.schedule_
         pod = yield queue.pop()
         schedule_one(scheduler, pod)
 
-Simplified: no leader election, no metrics, no KubeSchedulerConfiguration file; scheduling takes
-no simulated time (only the API server's watch delays do).
+A KubeSchedulerConfiguration can be loaded with :meth:`Scheduler.load_config` (see
+:mod:`k8slearn.scheduler.config`); :meth:`Scheduler.what_if` asks "where would this pod go if..."
+without changing anything (see :mod:`k8slearn.scheduler.what_if`).
+
+Simplified: no leader election, no metrics; scheduling takes no simulated time (only the API
+server's watch delays do); no PersistentVolume, ReplicationController or PodDisruptionBudget
+informers (the simulation has none of those objects).
 
 Upstream: pkg/scheduler/scheduler.go, pkg/scheduler/eventhandlers.go, cmd/kube-scheduler
 """
@@ -29,15 +35,18 @@ from typing import Any, Callable, Iterable
 from k8slearn.client.informer import SharedInformerFactory
 from k8slearn.client.record import EventRecorder
 from k8slearn.scheduler.cache import Cache, Snapshot
+from k8slearn.scheduler.config import ConfigError, SchedulerConfig, load_config
 from k8slearn.scheduler.events import ASSIGNED_POD_DELETE, NODE_ADD, node_scheduling_properties_change
 from k8slearn.scheduler.explain import Attempt, Explanation
 from k8slearn.scheduler.framework import SUCCESS, Framework, Handle, Status
+from k8slearn.scheduler.nominator import Nominator
 from k8slearn.scheduler.profile import DEFAULT_SCHEDULER_NAME, Profile
 from k8slearn.scheduler.queue import SchedulingQueue
 from k8slearn.scheduler.schedule_one import COMPONENT, schedule_one
 from k8slearn.sim import Loop
 
 EXPLAIN_DETAIL_LIMIT = 1000  # attempts kept with per-node details; older ones keep only the outcome
+LISTED_RESOURCES = ("services", "replicasets", "statefulsets", "namespaces")  # watched for the plugins
 
 
 def assigned_pod(pod: dict) -> bool:
@@ -82,7 +91,15 @@ class Scheduler:
         self.percentage_of_nodes_to_score = percentage_of_nodes_to_score
         self.cache = Cache()
         self.snapshot = Snapshot()
-        self.handle = Handle(client, self.snapshot, loop.rng)
+        self.informers = SharedInformerFactory(client)
+        self.node_informer = self.informers.informer("nodes")
+        self.pod_informer = self.informers.informer("pods")
+        self.pod_lister = self.pod_informer.lister
+        listers = {"pods": self.pod_lister, "nodes": self.node_informer.lister}
+        for resource in LISTED_RESOURCES:
+            listers[resource] = self.informers.informer(resource).lister
+        self.nominator = Nominator(self.pod_lister.get)
+        self.handle = Handle(client, self.snapshot, loop.rng, listers, self.nominator, clock=lambda: loop.now)
         self._recorder = recorder
         self.next_start_node_index = 0
         self.attempts: OrderedDict[str, Attempt] = OrderedDict()
@@ -90,11 +107,8 @@ class Scheduler:
         self.profiles: dict[str, Framework] = {}
         self.queue: SchedulingQueue | None = None
         self.set_profiles(profiles or [Profile()])
-        self.queue = SchedulingQueue(loop, self._less, self._hints(), self._pre_enqueue, self._profile_of)
-        self.informers = SharedInformerFactory(client)
-        self.node_informer = self.informers.informer("nodes")
-        self.pod_informer = self.informers.informer("pods")
-        self.pod_lister = self.pod_informer.lister
+        self.queue = SchedulingQueue(loop, self._less, self._hints(), self._pre_enqueue, self._profile_of,
+                                     self.nominator, sort_key=self._sort_key)
         self._processes: list = []
         self.running = False
         self.add_all_event_handlers()
@@ -113,25 +127,52 @@ class Scheduler:
 
     # -- profiles ----------------------------------------------------------------------------
     def set_profiles(self, profiles: Iterable[Profile]) -> None:
-        """Use these profiles from now on (like restarting kube-scheduler with a new config)."""
-        frameworks = {}
+        """Use these profiles from now on (like restarting kube-scheduler with a new config). A profile
+        that cannot be built is refused with kube-scheduler's message, and nothing changes."""
+        frameworks: dict[str, Framework] = {}
+        first_sort = ""
         for profile in profiles:
-            if profile.scheduler_name in frameworks:
-                raise ValueError(f"duplicate profile with scheduler name {profile.scheduler_name!r}")
-            frameworks[profile.scheduler_name] = Framework(profile, self.handle)
-        sorts = {type(f.queue_sort) for f in frameworks.values()}
-        if len(sorts) > 1:
-            raise ValueError("all profiles must use the same queue sort plugin")
+            name = profile.scheduler_name
+            try:
+                fwk = Framework(profile, self.handle)
+            except ValueError as err:
+                raise ConfigError(f"initializing profiles: creating profile for scheduler name {name}: {err}") \
+                    from None
+            if name in frameworks:
+                raise ConfigError(f'initializing profiles: duplicate profile with scheduler name "{name}"')
+            sort = fwk.queue_sort.name
+            if first_sort and sort != first_sort:
+                raise ConfigError(f'initializing profiles: different queue sort plugins for profile "{name}": '
+                                  f'"{sort}", first: "{first_sort}"')
+            first_sort = first_sort or sort
+            frameworks[name] = fwk
+        if not frameworks:
+            raise ConfigError("initializing profiles: at least one profile is required")
         self.profiles = frameworks
         self._queue_sort = next(iter(frameworks.values())).less  # one queue, one order for all profiles
         self._recorders = {name: (self._recorder if self._recorder and name == DEFAULT_SCHEDULER_NAME
                                   else EventRecorder(self.client, name, clock=lambda: self.loop.now))
                            for name in frameworks}
+        for name, fwk in frameworks.items():
+            fwk.handle.recorder = self._recorders[name]
         if self.queue is not None:
             self.queue.hints = self._hints()
 
+    def load_config(self, source: str | dict, registry: dict | None = None) -> SchedulerConfig:
+        """Apply a KubeSchedulerConfiguration (YAML text or dict): its profiles and its
+        percentageOfNodesToScore. ``registry`` adds your own plugins by name. Invalid input raises
+        ConfigError and changes nothing."""
+        config = load_config(source, registry)
+        self.set_profiles(config.profiles)
+        self.percentage_of_nodes_to_score = config.percentage_of_nodes_to_score or 0
+        return config
+
     def _less(self, a: Any, b: Any) -> bool:
         return self._queue_sort(a, b)
+
+    def _sort_key(self) -> Callable | None:
+        """The QueueSort plugin's ``sort_key`` (same order as its ``less``), if it has one."""
+        return getattr(next(iter(self.profiles.values())).queue_sort, "sort_key", None)
 
     def _hints(self) -> dict:
         return {name: fwk.events_to_register() for name, fwk in self.profiles.items()}
@@ -247,6 +288,13 @@ class Scheduler:
             return Explanation(None, key, f"Pod {key} asks for scheduler {self._profile_of(pod)!r}, which "
                                "this scheduler does not run: it stays Pending.")
         return Explanation(None, key)
+
+    def what_if(self, pod: dict | str, namespace: str = "default", **changes: Any) -> Explanation:
+        """Where would this pod go, with these changes? Runs one cycle on a private copy: nothing is
+        bound, written or queued. See :mod:`k8slearn.scheduler.what_if` for the changes."""
+        from k8slearn.scheduler.what_if import what_if
+
+        return what_if(self, pod, namespace, **changes)
 
     def pending(self) -> dict[str, list[str]]:
         """Pod keys waiting in activeQ, backoffQ and unschedulablePods."""

@@ -14,7 +14,8 @@ matplotlib and ipywidgets load only when a graph, a picture or a panel is made. 
 - ``layout(graph, previous=None)``: stable positions, pods keep their slots (layout.py);
 - ``draw_cluster(...)``, ``render_png(...)``, ``summary(...)``, ``ClusterFigure`` (draw.py);
 - ``ClusterView(cluster)``: the ipywidgets panel (widgets.py); colours live in style.py;
-- ``FlowPlayer(cluster, "web")``: one pod's journey as a sequence diagram, hop by hop (flow.py, flow_view.py).
+- ``FlowPlayer(cluster, "web")``: one pod's journey as a sequence diagram, hop by hop (flow.py, flow_view.py);
+- ``ControllerTimeline``, ``DaemonSetPanel``, ``RolloutChart``: what controllers did (controllers_view.py).
 
 Upstream: none (the course's pictures); see each module for the component it shows.
 """
@@ -28,11 +29,14 @@ from typing import Any
 from k8slearn.viz.layout import Layout, layout
 from k8slearn.viz.snapshot import Snapshot, snapshot
 
-__all__ = ["ClusterFigure", "ClusterView", "FlowPlayer", "Layout", "Snapshot", "build_graph", "draw_cluster",
-           "layout", "pod_journey", "render_png", "snapshot", "summary"]
+__all__ = ["ClusterFigure", "ClusterView", "ControllerTimeline", "DaemonSetPanel", "FlowPlayer", "Layout",
+           "RolloutChart", "Snapshot", "build_graph", "draw_cluster", "layout", "pod_journey", "record_rollout",
+           "render_png", "snapshot", "summary"]
 
 _LAZY = {"build_graph": "graph", "draw_cluster": "draw", "render_png": "draw", "summary": "draw",
-         "ClusterFigure": "draw", "ClusterView": "widgets", "FlowPlayer": "flow_view", "pod_journey": "flow"}
+         "ClusterFigure": "draw", "ClusterView": "widgets", "FlowPlayer": "flow_view", "pod_journey": "flow",
+         "ControllerTimeline": "controllers_view", "DaemonSetPanel": "controllers_view",
+         "RolloutChart": "controllers_view", "record_rollout": "controllers_view"}
 
 
 def __getattr__(name: str) -> Any:

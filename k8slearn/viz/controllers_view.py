@@ -28,12 +28,20 @@ from __future__ import annotations
 import base64
 import html
 import io
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from k8slearn.viz import style
 from k8slearn.viz.snapshot import unobserved
-from k8slearn.viz.timeline import (DaemonNode, RolloutSample, controller_rows, daemon_nodes, lanes,
-                                   sample_deployment, summary_text)
+from k8slearn.viz.timeline import (
+    DaemonNode,
+    RolloutSample,
+    controller_rows,
+    daemon_nodes,
+    lanes,
+    sample_deployment,
+    summary_text,
+)
 
 __all__ = ["ControllerTimeline", "DaemonSetPanel", "RolloutChart", "daemonset_line", "draw_rollout",
            "draw_timeline", "record_rollout", "slot_positions"]
@@ -56,13 +64,17 @@ DAEMON_TAINT = ("dedicated", "infra")
 
 
 def _png(figure: Any) -> bytes:
-    """A figure as PNG bytes (Agg canvas, no software tag: the same picture gives the same bytes)."""
+    """A figure as PNG bytes: drawn on an Agg canvas, encoded by PIL with fast compression (the
+    pictures are flat colours). The same picture gives the same bytes."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
 
-    if not isinstance(figure.canvas, FigureCanvasAgg):
-        FigureCanvasAgg(figure)
+    canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    canvas.draw()
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     buf = io.BytesIO()
-    figure.savefig(buf, format="png", metadata={"Software": None})
+    image.save(buf, format="png", compress_level=1)
     return buf.getvalue()
 
 
@@ -138,7 +150,7 @@ def draw_timeline(rows: list, title: str = "", figure: Any = None) -> Any:
     y = {lane: len(names) - i for i, lane in enumerate(names)}
     ax.set_xlim(-0.8, span - 0.2)
     ax.set_ylim(0.4, len(names) + 0.6)
-    for lane, ly in y.items():
+    for ly in y.values():
         ax.axhline(ly, color="#e0e0e0", lw=0.8, zorder=0)
     ax.set_yticks(list(y.values()), list(y.keys()), fontsize=style.FONT_SIZE)
     for spine in ("top", "right", "left"):
@@ -152,17 +164,19 @@ def draw_timeline(rows: list, title: str = "", figure: Any = None) -> Any:
         ax.axvline(bx, color=style.MUTED, lw=0.8, ls=(0, (1, 2)))
         ax.text(bx, len(names) + 0.45, f"⋯ {skipped:g} s", ha="center", va="top",
                 fontsize=style.FONT_SIZE - 1, color=style.MUTED)
-    numbered = len(rows) <= NUMBER_LIMIT
-    for i, (row, x) in enumerate(zip(rows, xs)):
-        marker, colour, _ = MARKERS.get(row.kind, MARKERS["other"])
-        edge = {"linewidths": 1.6} if marker == "x" else {"linewidths": 0.5, "edgecolors": "white"}
-        ax.scatter([x], [y[row.controller]], marker=marker, s=46, color=colour, zorder=3, **edge)
-        if numbered:
+    for kind, (marker, colour, _) in MARKERS.items():       # one collection per kind of action
+        points = [(x, y[r.controller]) for r, x in zip(rows, xs) if (r.kind if r.kind in MARKERS else "other") == kind]
+        if points:
+            edge = {"linewidths": 1.6} if marker == "x" else {"linewidths": 0.5, "edgecolors": "white"}
+            ax.scatter(*zip(*points), marker=marker, s=46, color=colour, zorder=3, **edge)
+    if len(rows) <= NUMBER_LIMIT:
+        for i, (row, x) in enumerate(zip(rows, xs)):
             ax.text(x, y[row.controller] + 0.2, str(i + 1), ha="center", va="bottom",
                     fontsize=style.FONT_SIZE - 2, color=style.TEXT)
     _marker_legend(ax, sorted({r.kind for r in rows}, key=list(MARKERS).index))
     if not title and rows:
-        title = f"{len(rows)} controller actions, t = {rows[0].time:.1f}–{rows[-1].time:.1f} s"
+        span_text = f"{rows[0].time:.1f}" + (f"–{rows[-1].time:.1f}" if rows[-1].time - rows[0].time >= 0.05 else "")
+        title = f"{len(rows)} controller action{'s' * (len(rows) != 1)}, t = {span_text} s"
     ax.set_title(title or "No controller actions", fontsize=style.FONT_SIZE + 1, loc="left", color=style.TEXT)
     return fig
 
@@ -197,7 +211,7 @@ class ControllerTimeline:
         self.rows: list = []
         self.refresh()
 
-    def refresh(self) -> "ControllerTimeline":
+    def refresh(self) -> ControllerTimeline:
         with unobserved(self.cluster):
             events = self.cluster.api.list("events")
         rows = controller_rows(self.cluster.trace, events, since=self.since, until=self.until, **self.options)
@@ -271,11 +285,11 @@ class _Panel:
         self._say(f"{name}…", "#e65100")
         try:
             message = action()
-        except Exception as exc:  # shown in the panel, not as a traceback in the browser console
+        except Exception as exc:  # noqa: BLE001 - shown in the panel, not as a traceback in the browser
             message, colour = f"{name} failed: {type(exc).__name__}: {exc}", "#b71c1c"
         try:
             self.refresh()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - same: the panel says what went wrong
             message, colour = f"{message}; redraw failed: {type(exc).__name__}: {exc}", "#b71c1c"
         finally:
             for button in self.buttons.values():
@@ -352,9 +366,10 @@ class DaemonSetPanel(_Panel):
     def text(self) -> str:
         ds, nodes = self.state()
         lines = [f"DaemonSet {self.namespace}/{self.name}: {daemonset_line(nodes, ds)}"]
+        pods = {n.node: ", ".join(f"{p} ({s})" for p, s in n.pods) or "no daemon pod" for n in nodes}
+        width = max((len(text) for text in pods.values()), default=0)
         for n in nodes:
-            pods = ", ".join(f"{p} ({s})" for p, s in n.pods) or "no daemon pod"
-            lines.append(f"  {n.node:<14} {'yes' if n.should_run else 'no ':<4} {pods:<40} {n.reason}")
+            lines.append(f"  {n.node:<14} {'yes' if n.should_run else 'no':<4} {pods[n.node]:<{width}}  {n.reason}")
         return "\n".join(lines)
 
     __str__ = text
@@ -542,9 +557,10 @@ class RolloutChart(_Panel):
         if not self.samples:
             return f"No samples of deployment {self.name}."
         s0 = self.samples[0]
-        lines = [f"Rollout of deployment {self.name}: desired {s0.desired}, maxSurge {s0.max_surge}, "
-                 f"maxUnavailable {s0.max_unavailable}; {len(self.samples)} samples over "
-                 f"{self.samples[-1].time - s0.time:.1f} s"]
+        head = (f"Rollout of deployment {self.name}: desired {s0.desired}, maxSurge {s0.max_surge}, "
+                f"maxUnavailable {s0.max_unavailable}; {len(self.samples)} samples over "
+                f"{self.samples[-1].time - s0.time:.1f} s")
+        lines = [head]
         for s in self.samples:
             sets = ", ".join(f"{c.name}={c.replicas}" for c in s.replica_sets)
             lines.append(f"  t={s.time - s0.time:5.2f}s  {sets}  pods {s.pods}, available {s.available}"
@@ -568,7 +584,7 @@ class RolloutChart(_Panel):
 
         self.image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
         self.status = w.HTML()
-        self.target = w.Text(description="Image", value="nginx:1.27", layout=w.Layout(width="220px"))
+        self.target = w.Text(description="Image", value="nginx:1.28", layout=w.Layout(width="220px"))
         self.surge = w.Dropdown(description="maxSurge", options=["25%", "0", "1", "50%", "100%"],
                                 layout=w.Layout(width="170px"))
         self.unavailable = w.Dropdown(description="maxUnavailable", options=["25%", "0", "1", "50%", "100%"],

@@ -39,11 +39,23 @@ Events (k8s.io/client-go/tools/record) and what the simulated API server traces.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
-__all__ = ["LANE_ORDER", "DaemonNode", "ReplicaSetCount", "Row", "RolloutSample", "controller_rows", "daemon_nodes",
-           "lanes",
-           "rollout_complete", "rollout_history_rows", "sample_deployment", "summary_text"]
+__all__ = [
+    "LANE_ORDER",
+    "DaemonNode",
+    "ReplicaSetCount",
+    "RolloutSample",
+    "Row",
+    "controller_rows",
+    "daemon_nodes",
+    "lanes",
+    "rollout_complete",
+    "rollout_history_rows",
+    "sample_deployment",
+    "summary_text",
+]
 
 # Lanes in the order a reader meets them; event sources keep their upstream names
 # (the node lifecycle controller reports as "node-controller", the scheduler as "default-scheduler").
@@ -63,8 +75,8 @@ WRITES = {
                                 "an old revision beyond revisionHistoryLimit"),
     ("controllerrevision/", "create"): ("daemonset-controller", "create ControllerRevision",
                                         "a new pod template: a new revision to roll out"),
-    ("node/", "patch"): ("node-controller", "update taints", "the node's Ready condition changed: "
-                         "its not-ready / unreachable taints follow it"),
+    ("node/", "patch"): ("node-controller", "update taints",
+                         "the node's Ready condition changed: its not-ready / unreachable taints follow it"),
     ("endpoints/", "create"): ("endpoint-controller", "create Endpoints", "a new Service with a selector"),
     ("endpoints/", "update"): ("endpoint-controller", "update Endpoints", "the Service's ready pods changed"),
     ("endpointslice/", "create"): ("endpoint-slice-controller", "create EndpointSlice",
@@ -76,6 +88,7 @@ _SCALED = re.compile(r"Scaled (up|down) replica set (\S+) from (\d+) to (\d+)")
 _CREATED = re.compile(r"(?:Created|Deleted) pod: (\S+)")
 _FILTERED = re.compile(r"filtered (\d+) nodes?: (\d+) feasible")
 _PICKED = re.compile(r"picked (\S+)")
+_UNAVAILABLE = re.compile(r"\d+/\d+ nodes are available: (.*?)\.(?: preemption|$)")
 
 
 class Row(NamedTuple):
@@ -101,6 +114,8 @@ class _State:
         self.owner: dict[tuple, tuple] = {}     # (namespace, pod) -> (kind, namespace, owner)
         self.desired: dict[tuple, int] = {}     # (namespace, replicaset) -> replicas
         self.node: dict[tuple, str] = {}        # (namespace, pod) -> node it was bound to
+        self.created: dict[tuple, float] = {}   # (namespace, pod) -> when its owner created it
+        self.revised: dict[tuple, float] = {}   # (namespace, daemonset) -> its newest ControllerRevision
         self.deleted: set = set()
 
     def pod_gone(self, namespace: str, pod: str) -> None:
@@ -172,6 +187,8 @@ def _row_for_step(step: Any, by_key: dict, state: _State, scheduler: bool, kubel
     if kind == "event" and step.action in ("create", "update"):
         event = by_key.get((namespace, name))
         return _event_item(step, event, state, scheduler, kubelets) if event else None
+    if kind == "controllerrevision" and step.action == "create":
+        state.revised[(namespace, name.rsplit("-", 1)[0])] = step.time
     if step.component == "kube-controller-manager" and step.action in API_VERBS:
         return _write_item(step, kind) if writes else None
     if step.action in API_VERBS:
@@ -197,8 +214,11 @@ def _own_item(step: Any, lane: str) -> dict:
     if lane == "kube-scheduler" and step.action == "schedule":
         kind = "schedule"
         filtered, picked = _FILTERED.search(why or ""), _PICKED.search(why or "")
+        reasons = _UNAVAILABLE.search(why or "")
         if filtered and picked:
             why = f"{filtered.group(2)} of {filtered.group(1)} nodes feasible → {picked.group(1)}"
+        elif reasons:
+            kind, why = "retry", f"no feasible node ({reasons.group(1)}) → back to the queue"
     elif step.action == "requeue":
         kind = "retry"
         if "the object has been modified" in why:
@@ -223,7 +243,7 @@ def _event_item(step: Any, event: dict, state: _State, scheduler: bool, kubelets
         host = (event.get("source") or {}).get("host", "")
         return {"time": step.time, "lane": lane, "action": reason, "object": obj,
                 "why": f"{message} ({host})" if host else message, "kind": "other", "reason": reason}
-    if lane == "kube-scheduler" and (not scheduler or reason == "Scheduled"):
+    if lane == "kube-scheduler" and (not scheduler or reason in ("Scheduled", "FailedScheduling")):
         return None    # the scheduler's own "schedule" step says more
     item = {"time": step.time, "lane": lane, "object": obj, "reason": reason, "message": message,
             "inv": inv, "kind": "other", "action": reason, "why": message}
@@ -251,9 +271,12 @@ def _replay_pod_event(item: dict, state: _State) -> None:
     item["before"] = len(pods) + (0 if creating else 1)   # a deleted pod left the set at its delete step
     if creating:
         state.owner[(owner[1], pod)] = owner
+        state.created[(owner[1], pod)] = item["time"]
         if (owner[1], pod) not in state.deleted:
             pods.add(pod)
     item["desired"] = state.desired.get((owner[1], owner[2])) if owner[0] == "ReplicaSet" else None
+    item["busy"] = {state.node.get((owner[1], p)) for p in pods}   # nodes that still have a pod of the owner
+    item["revised"] = state.revised.get((owner[1], owner[2]), -1.0)  # the owner's newest template, so far
 
 
 def _describe(reason: str, message: str, inv: dict) -> dict:
@@ -292,20 +315,25 @@ def _finish(members: list, state: _State) -> Row:
     creating = first["reason"] == "SuccessfulCreate"
     verb = "create" if creating else "delete"
     action = f"{verb} {k} pods" if k > 1 else f"{verb} pod"
-    why = _pod_why(owner, first["before"], first["desired"], k, creating, pods, state)
+    why = _pod_why(owner, first, k, creating, pods, state)
     return Row(first["time"], first["lane"], action, first["object"], why, first["kind"], k)
 
 
-def _pod_why(owner: tuple, before: int, desired: int | None, k: int, creating: bool, pods: list,
-             state: _State) -> str:
+def _pod_why(owner: tuple, first: dict, k: int, creating: bool, pods: list, state: _State) -> str:
+    """What the controller saw, as of its first event of the group (``first``)."""
     kind, namespace, name = owner
+    before, desired, busy, revised = first["before"], first["desired"], first["busy"], first["revised"]
     verb = "create" if creating else "delete"
     if kind == "DaemonSet":
         nodes = sorted({state.node.get((namespace, p), "") for p in pods} - {""})
-        where = ", ".join(nodes)
+        where = ", ".join(nodes) or "a node"
         if creating:
-            return f"DaemonSet {name}: {where or 'a node'} had no daemon pod → create {k}"
-        return f"DaemonSet {name}: {where or 'a node'} should not run it (or runs two) → delete {k}"
+            return f"DaemonSet {name}: {where} had no daemon pod → create {k}"
+        if nodes and set(nodes) <= busy:
+            return f"DaemonSet {name}: {where} ran two daemon pods → delete {k}"
+        if all(state.created.get((namespace, p), revised) < revised for p in pods):
+            return f"DaemonSet {name}: {where} ran the old pod template (rolling update) → delete {k}"
+        return f"DaemonSet {name}: {where} should not run it → delete {k}"
     after = before + k if creating else before - k
     if kind == "ReplicaSet" and desired is not None and after == desired:
         have = f"{before} of {desired} pods" if creating else f"{before} pods, {desired} wanted"
@@ -354,8 +382,11 @@ def daemon_nodes(nodes: Iterable[dict], ds: dict, pods: Iterable[dict] = ()) -> 
     ``pods`` are the DaemonSet's pods; a pod that is being deleted is left out.
     """
     from k8slearn.controllers.controller_utils import find_matching_untolerated_taint
-    from k8slearn.controllers.daemonset.util import matches_required_node_affinity, new_pod_spec, \
-        node_should_run_daemon_pod
+    from k8slearn.controllers.daemonset.util import (
+        matches_required_node_affinity,
+        new_pod_spec,
+        node_should_run_daemon_pod,
+    )
     from k8slearn.kubectl.printers import pod_status
 
     on_node: dict[str, list] = {}
@@ -368,14 +399,15 @@ def daemon_nodes(nodes: Iterable[dict], ds: dict, pods: Iterable[dict] = ()) -> 
         should_run, _ = node_should_run_daemon_pod(node, ds)
         spec = new_pod_spec(ds, name)
         if should_run:
-            reason = "eligible: selector matches, every NoSchedule/NoExecute taint tolerated"
+            reason = "eligible: labels match, taints tolerated"
         elif not matches_required_node_affinity(spec, node):
-            reason = "the pod's nodeSelector / node affinity does not match its labels"
+            reason = "its labels do not match the nodeSelector / node affinity"
         else:
-            taint = find_matching_untolerated_taint((node.get("spec") or {}).get("taints") or [],
-                                                    spec.get("tolerations") or [],
-                                                    lambda t: t.get("effect") in ("NoSchedule", "NoExecute"))
-            reason = f"taint {_taint_text(taint)} is not tolerated" if taint else "not eligible"
+            tolerations = spec.get("tolerations") or []
+            blocking = [_taint_text(t) for t in (node.get("spec") or {}).get("taints") or []
+                        if t.get("effect") in ("NoSchedule", "NoExecute")
+                        and find_matching_untolerated_taint([t], tolerations) is not None]
+            reason = f"not tolerated: {', '.join(blocking)}" if blocking else "not eligible"
         out.append(DaemonNode(name, should_run, reason, tuple(sorted(on_node.get(name, ())))))
     return out
 

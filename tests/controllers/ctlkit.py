@@ -96,7 +96,7 @@ class Harness:
         self.controller = controller_cls(self.loop, self.client, **kwargs)
         self.started = False
 
-    def start(self) -> "Harness":
+    def start(self) -> Harness:
         """Start the informers (list, then watch) and drop what that start-up wrote."""
         self.controller.informers.start()
         self.started = True

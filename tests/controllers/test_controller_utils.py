@@ -4,8 +4,16 @@ import pytest
 
 from k8slearn.api.errors import ApiError
 from k8slearn.controllers.controller_utils import (
-    ControllerExpectations, UIDTrackingControllerExpectations, compute_hash, deletion_less, find_matching_untolerated_taint,
-    get_pods_to_delete, safe_encode_string, slow_start_batch, tolerates_taint)
+    ControllerExpectations,
+    UIDTrackingControllerExpectations,
+    compute_hash,
+    deletion_less,
+    find_matching_untolerated_taint,
+    get_pods_to_delete,
+    safe_encode_string,
+    slow_start_batch,
+    tolerates_taint,
+)
 
 
 def pod(name, node="node-1", phase="Running", ready=True, ready_at="2026-01-05T09:00:00Z", created="2026-01-05T09:00:00Z",
@@ -81,7 +89,7 @@ def test_get_pods_to_delete_picks_the_worst_pods_and_counts_neighbours_on_the_sa
     pods = [pod("good-1", node="n1"), pod("good-2", node="n2"), pod("pending", phase="Pending", ready=None, node="n3"),
             pod("crowded", node="n1")]
     victims = get_pods_to_delete(pods, pods, 2, now=3600.0)
-    assert [p["metadata"]["name"] for p in victims][0] == "pending"
+    assert victims[0]["metadata"]["name"] == "pending"
     assert victims[1]["spec"]["nodeName"] == "n1"
 
 

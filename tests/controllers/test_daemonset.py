@@ -131,7 +131,7 @@ def test_a_template_change_rolls_one_node_at_a_time():
     h.settle()
     actions = h.sync("kube-system/agent")
     assert [a[:2] for a in actions].count(("delete", "pods")) == 1  # maxUnavailable 1
-    assert [a[:2] for a in actions][0] == ("create", "controllerrevisions")
+    assert actions[0][:2] == ("create", "controllerrevisions")
     h.settle()
     actions = h.sync("kube-system/agent")
     assert [a[:2] for a in actions].count(("create", "pods")) == 1  # the replacement on that node

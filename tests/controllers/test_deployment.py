@@ -7,7 +7,13 @@ from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import thaw
 from k8slearn.apiserver import strategy
 from k8slearn.controllers.controller_utils import compute_hash
-from k8slearn.controllers.deployment import DeploymentController, rollout_history, rollout_undo
+from k8slearn.controllers.deployment import (
+    DeploymentController,
+    rollout_history,
+    rollout_pause,
+    rollout_resume,
+    rollout_undo,
+)
 from k8slearn.controllers.deployment.history import RolloutError
 
 
@@ -239,8 +245,8 @@ def test_a_deployment_selecting_everything_gets_a_warning():
     h.start()
     h.controller.d_informer.indexer.add({**d, "metadata": {**d["metadata"], "uid": "u", "generation": 1},
                                          "spec": {**d["spec"], "selector": {}}})
-    with pytest.raises(Exception):
-        h.sync("default/web")  # the write fails: the object exists only in the cache
+    with pytest.raises(ApiError):
+        h.sync("default/web")  # the status write fails: this object exists only in the cache
     assert h.events == [("Warning", "SelectingAll",
                          "This deployment is selecting all pods. A non-empty selector is required.")]
 
@@ -264,3 +270,18 @@ def test_rollout_history_and_undo_go_back_to_the_previous_template():
     with pytest.raises(RolloutError, match="unable to find specified revision 7 in history"):
         rollout_undo(h.api, "default", "web", to_revision=7)
     assert rollout_undo(h.api, "default", "web", to_revision=3).startswith("skipped rollback")
+
+
+def test_rollout_pause_and_resume_flip_spec_paused_once():
+    h = new_harness(deployment(replicas=1))
+    rollout_pause(h.api, "default", "web")
+    assert h.get("deployments", "web")["spec"]["paused"] is True
+    with pytest.raises(RolloutError, match="is already paused"):
+        rollout_pause(h.api, "default", "web")
+    with pytest.raises(RolloutError, match="you cannot rollback a paused deployment"):
+        settle_sync(h, rounds=2)
+        rollout_undo(h.api, "default", "web", to_revision=1)
+    rollout_resume(h.api, "default", "web")
+    assert "paused" not in h.get("deployments", "web")["spec"]
+    with pytest.raises(RolloutError, match="is not paused"):
+        rollout_resume(h.api, "default", "web")

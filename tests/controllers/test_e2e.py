@@ -220,3 +220,68 @@ def test_a_second_controller_manager_takes_over_when_the_leader_stops(cluster):
     c.api.create(deployment(name="after", replicas=2))
     c.settle()
     assert_converged(c, name="after", replicas=2)
+
+
+def test_a_recreate_rollout_never_runs_old_and_new_pods_together():
+    c = Cluster(workers=3, seed=2)
+    c.api.create(deployment(replicas=4, strategy={"type": "Recreate"}))
+    c.settle()
+    set_image(c, "nginx:1.28")
+    while c.loop.pending:
+        c.step()
+        images = {p["spec"]["containers"][0]["image"] for p in c.api.list("pods", "default")}
+        assert len(images) <= 1
+    assert_converged(c, replicas=4, image="nginx:1.28")
+
+
+def test_a_daemon_set_rolls_its_new_template_one_node_at_a_time():
+    c = Cluster(workers=3, seed=0)
+    c.api.create({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent", "namespace": "kube-system"},
+                  "spec": {"selector": {"matchLabels": {"app": "agent"}},
+                           "template": {"metadata": {"labels": {"app": "agent"}},
+                                        "spec": {"containers": [{"name": "agent", "image": "nginx:1.27"}]}}}})
+    c.settle()
+    ds = c.api.get("daemonsets", "agent", "kube-system")
+    ds["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1.28"
+    c.api.update(ds)
+    while c.loop.pending:
+        c.step()
+        ready = [p for p in live_pods(c, "kube-system") if p["metadata"]["labels"].get("app") == "agent" and is_ready(p)]
+        assert len(ready) >= 3 - 1  # maxUnavailable 1
+    pods = [p for p in live_pods(c, "kube-system") if p["metadata"]["labels"].get("app") == "agent"]
+    assert sorted(p["spec"]["nodeName"] for p in pods) == ["node-1", "node-2", "node-3"]
+    assert {p["spec"]["containers"][0]["image"] for p in pods} == {"nginx:1.28"}
+    status = c.api.get("daemonsets", "agent", "kube-system")["status"]
+    assert (status["updatedNumberScheduled"], status["numberAvailable"], status["observedGeneration"]) == (3, 3, 2)
+
+
+def test_a_service_gets_endpoints_and_a_slice_for_its_ready_pods(cluster):
+    c = cluster
+    c.api.create({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "default"},
+                  "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 80}]}})
+    c.settle()
+    ips = sorted(p["status"]["podIP"] for p in live_pods(c))
+    ep = c.api.get("endpoints", "web")
+    assert sorted(a["ip"] for a in ep["subsets"][0]["addresses"]) == ips
+    slices = c.api.list("endpointslices", "default", label_selector="kubernetes.io/service-name=web")
+    assert sorted(e["addresses"][0] for e in slices[0]["endpoints"]) == ips
+    set_replicas(c, 1)
+    c.settle()
+    assert len(c.api.get("endpoints", "web")["subsets"][0]["addresses"]) == 1
+    c.api.delete("services", "web")
+    c.settle()
+    assert c.api.list("endpointslices", "default", label_selector="kubernetes.io/service-name=web") == []
+
+
+def test_the_same_seed_gives_the_same_trace_through_rollouts_and_failures():
+    def run() -> str:
+        c = Cluster(workers=3, seed=7)
+        c.api.create(deployment(replicas=4))
+        c.settle()
+        set_image(c, "nginx:1.28")
+        c.settle()
+        c.stop_node("node-1")
+        c.run(400)
+        return c.loop.trace_text()
+
+    assert run() == run()

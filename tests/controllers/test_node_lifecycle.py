@@ -5,7 +5,13 @@ from ctlkit import Harness, node, pod
 
 from k8slearn.api.meta import micro_timestamp, thaw
 from k8slearn.controllers.node_lifecycle import (
-    FULL, NORMAL, PARTIAL, NodeLifecycleController, RateLimitedTimedQueue, compute_zone_state)
+    FULL,
+    NORMAL,
+    PARTIAL,
+    NodeLifecycleController,
+    RateLimitedTimedQueue,
+    compute_zone_state,
+)
 from k8slearn.controllers.taint_eviction import TaintEvictionController, get_min_toleration_time
 
 
@@ -40,7 +46,7 @@ def test_the_taint_queue_hands_out_one_node_per_ten_seconds_at_the_default_rate(
         q.add(name, 0.0)
     done = []
     for t in (0.0, 1.0, 10.0, 15.0, 20.0):
-        q.try_(lambda name: (done.append((t, name)) or True, 0.0), t)
+        q.try_(lambda name, t=t: (done.append((t, name)) or True, 0.0), t)
     assert done == [(0.0, "a"), (10.0, "b"), (20.0, "c")]
     assert q.add("a", 30.0) is False  # processed nodes stay known until removed
     q.remove("a")

@@ -139,3 +139,17 @@ def test_a_deleted_replica_set_is_forgotten_without_writes():
     h.api.delete("replicasets", "web")
     h.settle()
     assert h.sync("default/web") == []
+
+
+def test_a_failed_creation_sets_replica_failure_and_a_clean_sync_clears_it():
+    h, _ = setup(2)
+    h.client.fail[("create", "pods")] = ApiError({"code": 403, "reason": "Forbidden", "message": "exceeded quota"})
+    with pytest.raises(ApiError):
+        h.sync("default/web")
+    cond = h.get("replicasets", "web")["status"]["conditions"]
+    assert [(c["type"], c["status"], c["reason"], c["message"]) for c in cond] == \
+        [("ReplicaFailure", "True", "FailedCreate", "exceeded quota")]
+    del h.client.fail[("create", "pods")]
+    h.settle()
+    h.sync("default/web")
+    assert "conditions" not in h.get("replicasets", "web")["status"]

@@ -162,7 +162,7 @@ def test_step_pod_never_returns_an_event_that_only_delivered_modified_watches():
         )
 
 
-def test_step_pod_says_when_it_stepped_over_watch_deliveries(journey):
+def test_step_pod_says_when_it_stepped_over_watch_deliveries():
     note = pod_flow._echo_note(["kube-scheduler", "kubelet/node-1"])
     assert note == "(also run: 2 MODIFIED watch deliveries, to kube-scheduler, kubelet/node-1)"
     assert (

@@ -56,7 +56,9 @@ def container(cpu: str | None = None, memory: str | None = None, name: str = "ap
 def pod(name: str = "web", cpu: str | None = None, memory: str | None = None, tolerations=(),
         node_name: str = "", priority: int | None = None, namespace: str = "default",
         containers: list | None = None, init_containers: list | None = None, overhead: dict | None = None,
-        scheduler_name: str | None = None, labels: dict | None = None) -> dict:
+        scheduler_name: str | None = None, labels: dict | None = None, node_selector: dict | None = None,
+        affinity: dict | None = None, spread: list | None = None, host_port: int = 0,
+        preemption_policy: str = "", image: str = "") -> dict:
     spec: dict = {"containers": containers if containers is not None else [container(cpu, memory)]}
     if init_containers:
         spec["initContainers"] = init_containers
@@ -70,10 +72,56 @@ def pod(name: str = "web", cpu: str | None = None, memory: str | None = None, to
         spec["overhead"] = overhead
     if scheduler_name:
         spec["schedulerName"] = scheduler_name
+    if node_selector:
+        spec["nodeSelector"] = node_selector
+    if affinity:
+        spec["affinity"] = affinity
+    if spread:
+        spec["topologySpreadConstraints"] = spread
+    if host_port:
+        spec["containers"][0]["ports"] = [{"containerPort": host_port, "hostPort": host_port}]
+    if preemption_policy:
+        spec["preemptionPolicy"] = preemption_policy
+    if image:
+        spec["containers"][0]["image"] = image
     meta: dict = {"name": name, "namespace": namespace}
     if labels:
         meta["labels"] = labels
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
+
+
+def expr(key: str, operator: str, *values: str) -> dict:
+    """A node selector requirement: ``expr("disk", "In", "ssd")``."""
+    e: dict = {"key": key, "operator": operator}
+    if values:
+        e["values"] = list(values)
+    return e
+
+
+def required_node_affinity(*terms: list) -> dict:
+    """``affinity`` with required node affinity; each argument is one term's matchExpressions."""
+    return {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+        "nodeSelectorTerms": [{"matchExpressions": list(t)} for t in terms]}}}
+
+
+def pod_term(labels: dict, topology_key: str = "kubernetes.io/hostname") -> dict:
+    return {"labelSelector": {"matchLabels": labels}, "topologyKey": topology_key}
+
+
+def spread_constraint(max_skew: int = 1, key: str = "topology.kubernetes.io/zone", labels: dict | None = None,
+                      when: str = "DoNotSchedule", min_domains: int | None = None) -> dict:
+    c = {"maxSkew": max_skew, "topologyKey": key, "whenUnsatisfiable": when,
+         "labelSelector": {"matchLabels": labels or {"app": "web"}}}
+    if min_domains is not None:
+        c["minDomains"] = min_domains
+    return c
+
+
+def snapshot_of(*infos: NodeInfo):
+    """A Handle whose snapshot holds these NodeInfos (for calling plugins directly)."""
+    from k8slearn.scheduler.cache import Snapshot
+    from k8slearn.scheduler.framework import Handle
+    return Handle(snapshot=Snapshot(infos))
 
 
 def node_info(n: dict, *pods: dict) -> NodeInfo:

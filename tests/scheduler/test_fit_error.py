@@ -36,22 +36,28 @@ def busy(node_name, cpu="2"):
     ([node("control-plane", taints=[CP]), node("node-1"), node("node-2")], [busy("node-1"), busy("node-2")],
      pod(cpu="500m"),
      "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, "
-     "2 Insufficient cpu."),
+     "2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
+     "2 No preemption victims found for incoming pod."),
     ([], [], pod(), "no nodes available to schedule pods"),
     ([node(f"n{i:02}", cpu="1") for i in range(10)]
      + [node("t1", taints=[taint("a")]), node("t2", taints=[taint("a")])],
      [], pod(cpu="2"),
-     "0/12 nodes are available: 10 Insufficient cpu, 2 node(s) had untolerated taint {a: }."),
+     "0/12 nodes are available: 10 Insufficient cpu, 2 node(s) had untolerated taint {a: }. preemption: "
+     "0/12 nodes are available: 10 No preemption victims found for incoming pod, "
+     "2 Preemption is not helpful for scheduling."),
     ([node("n1", cpu="1", memory="1Gi")], [], pod(cpu="2", memory="2Gi"),
-     "0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory."),
+     "0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory. preemption: 0/1 nodes are "
+     "available: 1 No preemption victims found for incoming pod."),
     ([node("n1", pods=1)], [busy("n1", cpu="100m")], pod(),
-     "0/1 nodes are available: 1 Too many pods."),
+     "0/1 nodes are available: 1 Too many pods. preemption: 0/1 nodes are available: "
+     "1 No preemption victims found for incoming pod."),
     ([node("n1", unschedulable=True), node("n2", taints=[taint("gpu", "yes")]), node("n3")],
      [], pod(cpu="8", node_name=""),
      "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {gpu: yes}, "
-     "1 node(s) were unschedulable."),
+     "1 node(s) were unschedulable. preemption: 0/3 nodes are available: "
+     "1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."),
 ], ids=[
-    "two full workers and a tainted control plane give the classic message without a preemption suffix",
+    "two full workers and a tainted control plane give the classic message with the preemption suffix",
     "a cluster without nodes says so",
     "counts are sorted as strings, so 10 comes before 2",
     "a node short of two resources counts once for each",
@@ -69,8 +75,9 @@ def test_a_pre_filter_rejection_replaces_the_per_node_histogram():
         def pre_filter(self, state, p):
             return Status(Code.UnschedulableAndUnresolvable, "pod is waiting for its gate")
 
-    assert message([node("n1"), node("n2")], profile=Profile().add(Gate)) == \
-        "0/2 nodes are available: pod is waiting for its gate."
+    assert message([node("n1"), node("n2")], profile=Profile().add(Gate)) == (
+        "0/2 nodes are available: pod is waiting for its gate. preemption: 0/2 nodes are available: "
+        "2 Preemption is not helpful for scheduling.")
 
 
 def test_nodes_left_out_by_a_pre_filter_result_are_counted_under_the_narrowing_plugin():
@@ -84,7 +91,9 @@ def test_nodes_left_out_by_a_pre_filter_result_are_counted_under_the_narrowing_p
 
     assert message([node("n1", cpu="1"), node("n2"), node("n3")], p=pod(cpu="2"),
                    profile=Profile().add(OnlyN1)) == (
-        "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) [OnlyN1].")
+        "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) [OnlyN1]. preemption: "
+        "0/3 nodes are available: 1 No preemption victims found for incoming pod, "
+        "2 Preemption is not helpful for scheduling.")
 
 
 def test_a_post_filter_message_is_appended_after_a_space():
@@ -96,7 +105,8 @@ def test_a_post_filter_message_is_appended_after_a_space():
             return None, Status(Code.Unschedulable, f"preemption: 0/{n} nodes are available: "
                                 f"{n} No preemption victims found for incoming pod.")
 
-    assert message([node("n1", cpu="1")], p=pod(cpu="2"), profile=Profile().add(FakePreemption)) == (
+    profile = Profile().without("DefaultPreemption").add(FakePreemption)
+    assert message([node("n1", cpu="1")], p=pod(cpu="2"), profile=profile) == (
         "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: "
         "1 No preemption victims found for incoming pod.")
 
@@ -114,7 +124,8 @@ def test_the_failed_scheduling_event_and_condition_carry_the_message():
     c.create(pod("web", cpu="500m"))
     c.settle()
     text = ("0/3 nodes are available: 1 node(s) had untolerated taint "
-            "{node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu.")
+            "{node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: "
+            "1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.")
     assert c.events("web") == [("Warning", "FailedScheduling", text)]
     event = c.api.list("events")[0]
     assert (event["source"], event["action"], event["reportingComponent"]) == (

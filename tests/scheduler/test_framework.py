@@ -34,13 +34,25 @@ def framework(*plugins_with_weights):
 
 
 def test_the_default_profile_lists_the_plugins_in_upstream_order_with_upstream_weights():
-    assert DEFAULT_PLUGINS == (("PrioritySort", 0), ("NodeUnschedulable", 0), ("NodeName", 0),
-                               ("TaintToleration", 3), ("NodeResourcesFit", 1), ("DefaultBinder", 0))
+    assert DEFAULT_PLUGINS == (
+        ("SchedulingGates", 0), ("PrioritySort", 0), ("NodeUnschedulable", 0), ("NodeName", 0),
+        ("TaintToleration", 3), ("NodeAffinity", 2), ("NodePorts", 0), ("NodeResourcesFit", 1),
+        ("PodTopologySpread", 2), ("InterPodAffinity", 2), ("DefaultPreemption", 0),
+        ("NodeResourcesBalancedAllocation", 1), ("ImageLocality", 1), ("DefaultBinder", 0))
     fwk = Framework(Profile())
     assert [p.name for p in fwk.filter_plugins] == ["NodeUnschedulable", "NodeName", "TaintToleration",
-                                                    "NodeResourcesFit"]
-    assert [(p.name, w) for p, w in fwk.score_plugins] == [("TaintToleration", 3), ("NodeResourcesFit", 1)]
-    assert [p.name for p in fwk.pre_filter_plugins] == ["NodeResourcesFit"]
+                                                    "NodeAffinity", "NodePorts", "NodeResourcesFit",
+                                                    "PodTopologySpread", "InterPodAffinity"]
+    assert [(p.name, w) for p, w in fwk.score_plugins] == [
+        ("TaintToleration", 3), ("NodeAffinity", 2), ("NodeResourcesFit", 1), ("PodTopologySpread", 2),
+        ("InterPodAffinity", 2), ("NodeResourcesBalancedAllocation", 1), ("ImageLocality", 1)]
+    assert [p.name for p in fwk.pre_filter_plugins] == ["NodeAffinity", "NodePorts", "NodeResourcesFit",
+                                                        "PodTopologySpread", "InterPodAffinity"]
+    assert [p.name for p in fwk.pre_score_plugins] == ["TaintToleration", "NodeAffinity", "NodeResourcesFit",
+                                                       "PodTopologySpread", "InterPodAffinity",
+                                                       "NodeResourcesBalancedAllocation"]
+    assert [p.name for p in fwk.post_filter_plugins] == ["DefaultPreemption"]
+    assert [p.name for p in fwk.pre_enqueue_plugins] == ["SchedulingGates"]
     assert fwk.queue_sort.name == "PrioritySort" and [p.name for p in fwk.bind_plugins] == ["DefaultBinder"]
 
 
@@ -99,10 +111,11 @@ def test_a_score_outside_0_to_100_after_normalising_is_an_error():
 
 
 @pytest.mark.parametrize("plugins, message", [
-    ([("NodeName", 0), ("DefaultBinder", 0)], "no queue sort plugin is enabled"),
-    ([("PrioritySort", 0), ("NodeName", 0)], "at least one bind plugin is needed"),
-    ([("PrioritySort", 0), ("Nope", 0), ("DefaultBinder", 0)],
-     "plugin 'Nope' does not exist in the registry"),
+    ([("NodeName", 0), ("DefaultBinder", 0)],
+     'only one queue sort plugin required for profile with scheduler name "default-scheduler", but got 0'),
+    ([("PrioritySort", 0), ("NodeName", 0)],
+     'at least one bind plugin is needed for profile with scheduler name "default-scheduler"'),
+    ([("PrioritySort", 0), ("Nope", 0), ("DefaultBinder", 0)], 'PreFilterPlugin "Nope" does not exist'),
 ], ids=[
     "a profile needs a queue sort plugin",
     "a profile needs a bind plugin",
@@ -190,7 +203,8 @@ def test_a_student_filter_reason_appears_in_the_failed_scheduling_message():
     c.create(pod("web"))
     c.settle()
     assert c.events("web") == [("Warning", "FailedScheduling",
-                                "0/2 nodes are available: 2 closed for maintenance.")]
+                                "0/2 nodes are available: 2 closed for maintenance. preemption: 0/2 nodes are "
+                                "available: 2 No preemption victims found for incoming pod.")]
 
 
 def test_a_plugin_without_a_name_is_refused_with_a_hint():

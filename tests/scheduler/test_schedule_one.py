@@ -94,7 +94,8 @@ def test_at_5000_nodes_the_search_stops_after_500_feasible_nodes():
 
 
 def test_without_score_plugins_the_first_feasible_node_is_taken():
-    profile = Profile().without("TaintToleration", "NodeResourcesFit")
+    profile = Profile().without("TaintToleration", "NodeAffinity", "NodeResourcesFit", "PodTopologySpread",
+                                "InterPodAffinity", "NodeResourcesBalancedAllocation", "ImageLocality")
     sched = scheduler_with_nodes(10, profile)
     attempt = schedule(sched, pod("a"))
     assert [n.name for n in attempt.feasible] == ["n0000"] and attempt.host == "n0000"

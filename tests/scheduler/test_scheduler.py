@@ -135,9 +135,10 @@ def test_explain_reads_as_prose_for_a_scheduled_pod():
                                    "scheduled to node-2."
     assert ("control-plane was filtered out by TaintToleration: node(s) had untolerated taint "
             "{node-role.kubernetes.io/control-plane: }") in text
-    assert ("node-2 scored 384 (TaintToleration 100×3 (raw 0) + NodeResourcesFit 84×1), "
-            "the highest: picked") in text
-    assert "node-1 scored 357 (TaintToleration 100×3 (raw 0) + NodeResourcesFit 57×1)" in text
+    assert ("node-2 scored 471 (TaintToleration 100×3 (raw 0) + NodeResourcesFit 84×1 + "
+            "NodeResourcesBalancedAllocation 87×1 + ImageLocality 0×1), the highest: picked") in text
+    assert ("node-1 scored 419 (TaintToleration 100×3 (raw 0) + NodeResourcesFit 57×1 + "
+            "NodeResourcesBalancedAllocation 62×1 + ImageLocality 0×1)") in text
 
 
 def test_explain_for_a_pending_pod_names_each_node_s_reason_and_the_message():
@@ -156,12 +157,13 @@ def test_explain_for_a_pending_pod_names_each_node_s_reason_and_the_message():
         "  node-1 was filtered out by TaintToleration: node(s) had untolerated taint {dedicated: gpu}",
         "  node-2 was filtered out by NodeResourcesFit: Insufficient cpu",
         "Message: 0/2 nodes are available: 1 Insufficient cpu, "
-        "1 node(s) had untolerated taint {dedicated: gpu}.",
+        "1 node(s) had untolerated taint {dedicated: gpu}. preemption: 0/2 nodes are available: "
+        "1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.",
     ]
     rows = explanation.as_rows()
     assert [(r["node"], r["outcome"], r["plugin"]) for r in rows] == [
         ("node-1", "filtered", "TaintToleration"), ("node-2", "filtered", "NodeResourcesFit")]
-    assert "<table>" in explanation._repr_html_() and "{dedicated: gpu}" in explanation._repr_html_()
+    assert "<table" in explanation._repr_html_() and "{dedicated: gpu}" in explanation._repr_html_()
 
 
 def test_explain_rows_carry_raw_normalized_and_weighted_scores():
@@ -172,7 +174,8 @@ def test_explain_rows_carry_raw_normalized_and_weighted_scores():
     row = rows[c.node_of("web")]
     assert row["outcome"] == "picked"
     assert row["scores"]["TaintToleration"] == {"raw": 0, "normalized": 100, "weight": 3, "weighted": 300}
-    assert row["total"] == 300 + row["scores"]["NodeResourcesFit"]["weighted"]
+    assert row["total"] == sum(s["weighted"] for s in row["scores"].values())
+    assert row["scores"]["NodeResourcesFit"]["weighted"] == row["scores"]["NodeResourcesFit"]["normalized"]
 
 
 def test_explain_for_an_unknown_pod_says_so():

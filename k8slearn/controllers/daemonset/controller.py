@@ -29,13 +29,29 @@ from k8slearn.api.meta import owner_reference, thaw
 from k8slearn.client.cache import split_key
 from k8slearn.controllers.base import Controller
 from k8slearn.controllers.controller_utils import (
-    BURST_REPLICAS, SLOW_START_INITIAL_BATCH_SIZE, ControllerExpectations, PodControl,
-    add_pod_controller_uid_indexer, claim_objects, filter_pods_by_owner, get_controller_of, get_pod_from_template,
-    is_pod_available, is_pod_ready, recheck_deletion_timestamp)
+    BURST_REPLICAS,
+    SLOW_START_INITIAL_BATCH_SIZE,
+    ControllerExpectations,
+    PodControl,
+    add_pod_controller_uid_indexer,
+    claim_objects,
+    filter_pods_by_owner,
+    get_controller_of,
+    get_pod_from_template,
+    is_pod_available,
+    is_pod_ready,
+    recheck_deletion_timestamp,
+)
 from k8slearn.controllers.daemonset.update import UpdateMixin
 from k8slearn.controllers.daemonset.util import (
-    create_pod_template, get_target_node_name, get_template_generation, is_pod_updated, node_should_run_daemon_pod,
-    replace_daemon_set_pod_node_name_node_affinity, surge_count)
+    create_pod_template,
+    get_target_node_name,
+    get_template_generation,
+    is_pod_updated,
+    node_should_run_daemon_pod,
+    replace_daemon_set_pod_node_name_node_affinity,
+    surge_count,
+)
 
 SELECTING_ALL_MSG = "This daemon set is selecting all pods. A non-empty selector is required."
 FAILED_POD_MSG = "Found failed daemon pod {}/{} on node {}, will try to kill it"
@@ -339,7 +355,7 @@ class DaemonSetsController(UpdateMixin, Controller):
             if not pods:
                 continue
             current += 1
-            pod = sorted(pods, key=_oldest_first)[0]
+            pod = min(pods, key=_oldest_first)
             if is_pod_ready(pod):
                 ready += 1
                 available += is_pod_available(pod, min_ready, self.loop.now)

@@ -21,10 +21,20 @@ from typing import Any
 from k8slearn.api.errors import ApiError
 from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.meta import owner_reference, thaw
-from k8slearn.controllers.controller_utils import claim_objects, compute_hash, is_pod_available, recheck_deletion_timestamp
+from k8slearn.controllers.controller_utils import (
+    claim_objects,
+    compute_hash,
+    is_pod_available,
+    recheck_deletion_timestamp,
+)
 from k8slearn.controllers.daemonset.util import (
-    CONTROLLER_REVISION_HASH, get_template_generation, is_pod_updated, node_should_run_daemon_pod, surge_count,
-    unavailable_count)
+    CONTROLLER_REVISION_HASH,
+    get_template_generation,
+    is_pod_updated,
+    node_should_run_daemon_pod,
+    surge_count,
+    unavailable_count,
+)
 
 
 def get_patch(ds: dict) -> dict:

@@ -9,6 +9,11 @@ Upstream: pkg/controller/deployment/
 """
 
 from k8slearn.controllers.deployment.controller import DeploymentController
-from k8slearn.controllers.deployment.history import rollout_history, rollout_pause, rollout_resume, rollout_undo
+from k8slearn.controllers.deployment.history import (
+    rollout_history,
+    rollout_pause,
+    rollout_resume,
+    rollout_undo,
+)
 
 __all__ = ["DeploymentController", "rollout_history", "rollout_pause", "rollout_resume", "rollout_undo"]

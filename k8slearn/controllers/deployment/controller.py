@@ -26,7 +26,12 @@ from k8slearn.api.meta import thaw
 from k8slearn.client.cache import split_key
 from k8slearn.controllers.base import Controller
 from k8slearn.controllers.controller_utils import (
-    add_pod_controller_uid_indexer, claim_objects, get_controller_of, label_selector_matcher, recheck_deletion_timestamp)
+    add_pod_controller_uid_indexer,
+    claim_objects,
+    get_controller_of,
+    label_selector_matcher,
+    recheck_deletion_timestamp,
+)
 from k8slearn.controllers.deployment.progress import ProgressMixin
 from k8slearn.controllers.deployment.recreate import RecreateMixin
 from k8slearn.controllers.deployment.rolling import RollingMixin

@@ -22,6 +22,16 @@ from k8slearn.controllers.deployment import util
 from k8slearn.controllers.deployment.sync import calculate_status
 
 
+def get_replica_failures(all_rss: list[dict | None], new_rs: dict | None) -> list[dict]:
+    """ReplicaFailure conditions of the new ReplicaSet (or else of the old ones), as Deployment conditions."""
+    def failures(rss: list[dict | None]) -> list[dict]:
+        return [{"type": c["type"], "status": c["status"], "lastUpdateTime": c.get("lastTransitionTime"),
+                 "lastTransitionTime": c.get("lastTransitionTime"), "reason": c.get("reason"), "message": c.get("message")}
+                for rs in rss if rs is not None
+                for c in (rs.get("status") or {}).get("conditions") or () if c.get("type") == "ReplicaFailure"]
+    return failures([new_rs]) or failures(all_rss)
+
+
 class ProgressMixin:
     """syncRolloutStatus and requeueStuckDeployment (methods of DeploymentController)."""
 
@@ -48,6 +58,11 @@ class ProgressMixin:
             elif util.deployment_timed_out(d, status, now):
                 util.set_condition(status, util.new_condition(
                     "Progressing", "False", util.TIMED_OUT, f"{what} has timed out progressing.", now))
+        failures = get_replica_failures(all_rss, new_rs)
+        if failures:
+            util.set_condition(status, failures[0])
+        else:
+            util.remove_condition(status, "ReplicaFailure")
         if (d.get("status") or {}) == status:
             self.requeue_stuck_deployment(d, status)
             return

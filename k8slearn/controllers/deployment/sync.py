@@ -132,6 +132,8 @@ class SyncMixin:
             min_ready = d["spec"].get("minReadySeconds") or 0
             if annotations_updated or (rs["spec"].get("minReadySeconds") or 0) != min_ready:
                 rs["spec"]["minReadySeconds"] = min_ready
+                if not min_ready:
+                    del rs["spec"]["minReadySeconds"]  # omitempty, as the Go client sends it
                 return self.client.update(rs)
             needs_update = util.set_deployment_revision(d, rs["metadata"]["annotations"].get(util.REVISION_ANNOTATION, ""))
             if util.has_progress_deadline(d) and util.get_condition(status, "Progressing") is None:
@@ -155,8 +157,9 @@ class SyncMixin:
         rs = {"apiVersion": "apps/v1", "kind": "ReplicaSet",
               "metadata": {"name": f"{d['metadata']['name']}-{pod_hash}", "namespace": d["metadata"]["namespace"],
                            "ownerReferences": [owner_reference(d)], "labels": dict(template["metadata"]["labels"])},
-              "spec": {"replicas": 0, "minReadySeconds": d["spec"].get("minReadySeconds") or 0,
-                       "selector": selector, "template": template}}
+              "spec": {"replicas": 0, "selector": selector, "template": template}}
+        if d["spec"].get("minReadySeconds"):
+            rs["spec"]["minReadySeconds"] = d["spec"]["minReadySeconds"]
         rs["spec"]["replicas"] = self.new_rs_new_replicas(d, old_rss + [rs], rs)
         util.set_new_replica_set_annotations(d, rs, new_revision, False)
         return rs

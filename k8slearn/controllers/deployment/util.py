@@ -19,7 +19,7 @@ staging/src/k8s.io/apimachinery/pkg/util/intstr/intstr.go (GetScaledValueFromInt
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from collections.abc import Iterable
 
 from k8slearn.api.meta import parse_timestamp, timestamp
 

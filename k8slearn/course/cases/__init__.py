@@ -5,7 +5,7 @@
 package's implementation. To add a table, write it in a topic module and add it to ``_ALL``.
 
 >>> sorted(TABLES)[:2]
-['age.human_duration', 'etcd.key_for']
+['age.human_duration', 'daemonset.daemon_pod_count']
 >>> len(get_table("labels.selector_matches")) >= 10
 True
 

@@ -42,6 +42,12 @@ class NodeName:
             return SUCCESS
         return Status(Code.UnschedulableAndUnresolvable, ERR_REASON)
 
+    def filter_nodes(self, state: CycleState, pod: dict, nodes: list) -> list | None:
+        """Filter for a whole list at once (None: every node passes): a pod without nodeName fits all."""
+        if not (pod.get("spec") or {}).get("nodeName"):
+            return None
+        return [self.filter(state, pod, n) for n in nodes]
+
     def events_to_register(self) -> list:
         return [(ClusterEvent(NODE, ActionType.Add), self.is_schedulable_after_node_add)]
 

@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable
 
 from k8slearn.scheduler.events import NODE, POD, ActionType, ClusterEvent, QueueingHint
 from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, Status
-from k8slearn.scheduler.plugins.helper import default_normalize_score
+from k8slearn.scheduler.plugins.helper import default_normalize_score, default_normalize_scores
 
 NAME = "TaintToleration"
 PRE_SCORE_STATE_KEY = "PreScore" + NAME
@@ -101,6 +101,24 @@ class TaintToleration:
         return Status(Code.UnschedulableAndUnresolvable,
                       ERR_REASON_UNTOLERATED % (taint.get("key", ""), taint.get("value") or ""))
 
+    def filter_nodes(self, state: CycleState, pod: dict, nodes: list) -> list | None:
+        """Filter for a whole list at once (None: every node passes); same verdicts as ``filter``."""
+        if self._untainted(nodes):
+            return None
+        tainted = [i for i, n in enumerate(nodes) if n.taints]
+        if not tainted:
+            return None
+        results = [SUCCESS] * len(nodes)
+        for i in tainted:
+            results[i] = self.filter(state, pod, nodes[i])
+        return results
+
+    def _untainted(self, nodes: list) -> bool:
+        """True when these nodes come from the cycle's snapshot and no node in it has a taint."""
+        snapshot = getattr(self.handle, "snapshot", None)
+        return (snapshot is not None and snapshot.num_tainted == 0 and bool(nodes)
+                and nodes[0] is snapshot.get(nodes[0].name))
+
     def pre_score(self, state: CycleState, pod: dict, nodes: list) -> Status:
         # Only tolerations that can match a PreferNoSchedule taint matter for scoring.
         state[PRE_SCORE_STATE_KEY] = [t for t in tolerations(pod)
@@ -110,7 +128,22 @@ class TaintToleration:
     def score(self, state: CycleState, pod: dict, node_info: Any) -> int:
         if not node_info.taints:
             return 0
-        return count_intolerable_taints_prefer_no_schedule(node_info.taints, state[PRE_SCORE_STATE_KEY])
+        tolerations_ = state[PRE_SCORE_STATE_KEY] if PRE_SCORE_STATE_KEY in state else tolerations(pod)
+        return count_intolerable_taints_prefer_no_schedule(node_info.taints, tolerations_)
+
+    def score_nodes(self, state: CycleState, pod: dict, nodes: list) -> list[int]:
+        """Score for a whole list at once; same numbers as ``score``."""
+        scores = [0] * len(nodes)
+        if self._untainted(nodes):
+            return scores
+        for i, n in enumerate(nodes):
+            if n.taints:
+                scores[i] = self.score(state, pod, n)
+        return scores
+
+    def normalize_scores(self, state: CycleState, pod: dict, scores: list) -> list:
+        """NormalizeScore on a list (what the framework calls; same numbers as ``normalize_score``)."""
+        return default_normalize_scores(100, True, scores)
 
     def normalize_score(self, state: CycleState, pod: dict, scores: dict) -> Status:
         default_normalize_score(100, True, scores)  # more untolerated taints = lower score

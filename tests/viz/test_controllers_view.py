@@ -1,0 +1,345 @@
+"""Controller pictures: timeline rows from the trace and Events, the DaemonSet panel, rollout samples.
+
+The row-building functions are tested on hand-made traces; the views on small real clusters
+(module-scoped, so each is built once). Buttons are exercised by calling the panel's actions.
+"""
+
+import subprocess
+import sys
+
+import pytest
+
+from k8slearn.sim import Step
+from k8slearn.viz.timeline import controller_rows, daemon_nodes, lanes, rollout_history_rows, summary_text
+
+PNG = b"\x89PNG\r\n\x1a\n"
+KCM = "kube-controller-manager"
+
+
+def event(name, reason, message, kind, obj, source, namespace="default", host=""):
+    return {"metadata": {"namespace": namespace, "name": name}, "reason": reason, "message": message,
+            "involvedObject": {"kind": kind, "namespace": namespace, "name": obj},
+            "source": {"component": source, **({"host": host} if host else {})}}
+
+
+def scaled(name, rs, old, new):
+    direction = "up" if new > old else "down"
+    return event(name, "ScalingReplicaSet", f"Scaled {direction} replica set {rs} from {old} to {new}",
+                 "Deployment", "web", "deployment-controller")
+
+
+def pod_event(name, verb, pod, owner="web-7c4b", kind="ReplicaSet", source="replicaset-controller"):
+    reason = "SuccessfulCreate" if verb == "Created" else "SuccessfulDelete"
+    return event(name, reason, f"{verb} pod: {pod}", kind, owner, source)
+
+
+def ev_step(t, name, component=KCM, action="create"):
+    return Step(t, component, action, f"event/default/{name}")
+
+
+# A Deployment scaled to 3, its ReplicaSet creating 3 pods, then scaled to 1: 2 deletions.
+SCALE_EVENTS = [scaled("e1", "web-7c4b", 0, 3), *(pod_event(f"c{i}", "Created", f"web-7c4b-{i}") for i in range(3)),
+                scaled("e2", "web-7c4b", 3, 1), pod_event("d0", "Deleted", "web-7c4b-0"),
+                pod_event("d1", "Deleted", "web-7c4b-1")]
+SCALE_STEPS = [ev_step(1.0, "e1"), *(ev_step(1.1, f"c{i}") for i in range(3)), ev_step(9.0, "e2"),
+               Step(9.1, KCM, "delete", "pod/default/web-7c4b-0", "graceful, 30s"), ev_step(9.1, "d0"),
+               Step(9.1, KCM, "delete", "pod/default/web-7c4b-1", "graceful, 30s"), ev_step(9.1, "d1")]
+
+
+def whys(steps, events, **kwargs):
+    return [(r.controller, r.action, r.why) for r in controller_rows(steps, events, **kwargs)]
+
+
+@pytest.mark.parametrize("steps, events, expected", [
+    pytest.param(SCALE_STEPS, SCALE_EVENTS, [
+        ("deployment-controller", "scale up", "replica set web-7c4b: 0 → 3 replicas"),
+        ("replicaset-controller", "create 3 pods", "ReplicaSet web-7c4b: 0 of 3 pods → create 3"),
+        ("deployment-controller", "scale down", "replica set web-7c4b: 3 → 1 replicas"),
+        ("replicaset-controller", "delete 2 pods", "ReplicaSet web-7c4b: 3 pods, 1 wanted → delete 2")],
+        id="one sync's creations or deletions become one row saying what the ReplicaSet had and wanted"),
+    pytest.param(SCALE_STEPS[1:4], SCALE_EVENTS[1:4], [
+        ("replicaset-controller", "create 3 pods", "ReplicaSet web-7c4b: too few pods → create 3")],
+        id="without the Deployment's scaling event the row gives no counts"),
+    pytest.param([ev_step(1.0, "c0"), Step(1.0, "kube-scheduler", "bind", "pod/default/agent-x", "node-4")],
+                 [pod_event("c0", "Created", "agent-x", owner="agent", kind="DaemonSet",
+                            source="daemonset-controller")],
+                 [("daemonset-controller", "create pod", "DaemonSet agent: node-4 had no daemon pod → create 1")],
+                 id="a DaemonSet's creation names the node its pod was bound to"),
+    pytest.param([ev_step(1.0, "c0"), Step(1.0, "kube-scheduler", "bind", "pod/default/agent-x", "node-1"),
+                  ev_step(2.0, "c1"), Step(2.0, "kube-scheduler", "bind", "pod/default/agent-y", "node-1"),
+                  Step(3.0, KCM, "delete", "pod/default/agent-y", "graceful, 30s"), ev_step(3.0, "d0")],
+                 [pod_event("c0", "Created", "agent-x", owner="agent", kind="DaemonSet", source="daemonset-controller"),
+                  pod_event("c1", "Created", "agent-y", owner="agent", kind="DaemonSet", source="daemonset-controller"),
+                  pod_event("d0", "Deleted", "agent-y", owner="agent", kind="DaemonSet", source="daemonset-controller")],
+                 [("daemonset-controller", "create pod", "DaemonSet agent: node-1 had no daemon pod → create 1"),
+                  ("daemonset-controller", "create pod", "DaemonSet agent: node-1 had no daemon pod → create 1"),
+                  ("daemonset-controller", "delete pod", "DaemonSet agent: node-1 ran two daemon pods → delete 1")],
+                 id="a DaemonSet deleting a second pod on a node says the node ran two"),
+    pytest.param([ev_step(0.1, "c0"), Step(0.1, "kube-scheduler", "bind", "pod/default/agent-x", "node-1"),
+                  Step(1.0, KCM, "create", "controllerrevision/default/agent-7756c5cc6d"),
+                  Step(1.1, KCM, "delete", "pod/default/agent-x", "graceful, 30s"), ev_step(1.1, "d0")],
+                 [pod_event("c0", "Created", "agent-x", owner="agent", kind="DaemonSet", source="daemonset-controller"),
+                  pod_event("d0", "Deleted", "agent-x", owner="agent", kind="DaemonSet", source="daemonset-controller")],
+                 [("daemonset-controller", "create pod", "DaemonSet agent: node-1 had no daemon pod → create 1"),
+                  ("daemonset-controller", "create ControllerRevision", "a new pod template: a new revision to roll out"),
+                  ("daemonset-controller", "delete pod",
+                   "DaemonSet agent: node-1 ran the old pod template (rolling update) → delete 1")],
+                 id="a DaemonSet deleting a pod older than its newest template is rolling out"),
+    pytest.param([Step(2.5, "kube-scheduler", "schedule", "pod/default/agent-x",
+                       "filtered 1 nodes: 0 feasible; 0/5 nodes are available: 1 node(s) had untolerated taint "
+                       "{node.kubernetes.io/not-ready: }. preemption: 0/5 nodes are available: 5 Preemption is not "
+                       "helpful for scheduling.")], [],
+                 [("kube-scheduler", "schedule", ("no feasible node (1 node(s) had untolerated taint "
+                                                  "{node.kubernetes.io/not-ready: }) → back to the queue"))],
+                 id="a pod that fits nowhere goes back to the scheduling queue"),
+    pytest.param([Step(2.0, KCM, "update", "endpoints/default/web"),
+                  Step(2.0, KCM, "update", "replicaset/default/web-7c4b", "status"),
+                  Step(2.0, KCM, "patch", "node/node-2", "409 Conflict: Operation cannot be fulfilled")],
+                 [], [("endpoint-controller", "update Endpoints", "the Service's ready pods changed")],
+                 id="writes are attributed by resource; status writes and failed writes are left out"),
+    pytest.param([Step(3.0, "kube-scheduler", "schedule", "pod/default/web-1",
+                       "filtered 4 nodes: 3 feasible; scored node-1=394, node-2=389, picked node-1")], [],
+                 [("kube-scheduler", "schedule", "3 of 4 nodes feasible → node-1")],
+                 id="the scheduler's decision reads as feasible nodes and the pick"),
+    pytest.param([Step(4.0, "deployment-controller", "requeue", "default/web",
+                       "sync failed: Operation cannot be fulfilled on deployments.apps \"web\": the object has "
+                       "been modified; please apply your changes to the latest version and try again")], [],
+                 [("deployment-controller", "requeue",
+                   "conflict: the object changed after it was read → the workqueue retries the key")],
+                 id="a conflict on write is a retry of the key, not a failure"),
+    pytest.param([ev_step(5.0, "k1", component="kubelet/node-1")],
+                 [event("k1", "Pulling", 'Pulling image "nginx"', "Pod", "web-1", "kubelet", host="node-1")], [],
+                 id="kubelet events are left out unless asked for"),
+])
+def test_rows_say_which_controller_did_what_and_why(steps, events, expected):
+    assert whys(steps, events) == expected
+
+
+def test_kubelet_rows_name_their_node_when_asked_for():
+    steps = [ev_step(5.0, "k1", component="kubelet/node-1")]
+    events = [event("k1", "Pulling", 'Pulling image "nginx"', "Pod", "web-1", "kubelet", host="node-1")]
+    assert whys(steps, events, kubelets=True) == [("kubelet", "Pulling", 'Pulling image "nginx" (node-1)')]
+
+
+def test_rows_before_since_are_dropped_but_still_replayed():
+    rows = controller_rows(SCALE_STEPS, SCALE_EVENTS, since=5.0)
+    assert [r.why for r in rows][-1] == "ReplicaSet web-7c4b: 3 pods, 1 wanted → delete 2"
+    assert min(r.time for r in rows) == 9.0
+
+
+def test_lanes_follow_the_reading_order_and_the_summary_counts_them():
+    rows = controller_rows(SCALE_STEPS, SCALE_EVENTS)
+    assert lanes(rows) == ["deployment-controller", "replicaset-controller"]
+    assert summary_text(rows) == ("4 controller actions from t = 1.0 s to t = 9.1 s: "
+                                  "deployment-controller 2, replicaset-controller 2.")
+    assert summary_text([]) == "No controller actions in this time window."
+
+
+def test_rollout_rows_from_events_know_only_the_scaling_decisions():
+    assert rollout_history_rows((SCALE_STEPS, SCALE_EVENTS)) == [(1.0, "web-7c4b", 3, None, None),
+                                                                  (9.0, "web-7c4b", 1, None, None)]
+
+
+# -- DaemonSet eligibility ------------------------------------------------------------------------
+
+def _node(name, labels=None, taints=()):
+    from k8slearn.course.cases.daemonset import node
+
+    return node(name, labels=labels, taints=taints)
+
+
+def _ds(**pod_spec):
+    return {"metadata": {"name": "agent"}, "spec": {"template": {"spec": {"containers": [], **pod_spec}}}}
+
+
+@pytest.mark.parametrize("node, ds, should_run, reason", [
+    pytest.param(_node("n", taints=["node-role.kubernetes.io/control-plane:NoSchedule"]), _ds(), False,
+                 "not tolerated: node-role.kubernetes.io/control-plane:NoSchedule",
+                 id="the control plane's taint keeps a plain DaemonSet off"),
+    pytest.param(_node("n"), _ds(nodeSelector={"disktype": "ssd"}), False,
+                 "its labels do not match the nodeSelector / node affinity",
+                 id="a node without the selected label is not eligible"),
+    pytest.param(_node("n", taints=["node.kubernetes.io/unschedulable:NoSchedule"]), _ds(), True,
+                 "eligible: labels match, taints tolerated",
+                 id="a cordoned node is eligible"),
+])
+def test_daemon_nodes_give_the_controllers_answer_and_a_reason(node, ds, should_run, reason):
+    (found,) = daemon_nodes([node], ds)
+    assert (found.should_run, found.reason) == (should_run, reason)
+
+
+# -- the views, on real clusters -------------------------------------------------------------------
+
+DS_YAML = """
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: monitoring
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: node-exporter
+  namespace: monitoring
+spec:
+  selector:
+    matchLabels:
+      app: node-exporter
+  template:
+    metadata:
+      labels:
+        app: node-exporter
+    spec:
+      containers:
+      - name: node-exporter
+        image: prom/node-exporter:v1.8.2
+"""
+
+
+def web_cluster(seed=0):
+    from k8slearn import Cluster
+
+    cluster = Cluster(workers=3, seed=seed)
+    cluster.kubectl("create deployment web --image=nginx:1.26 --replicas=4")
+    cluster.settle()
+    return cluster
+
+
+@pytest.fixture(scope="module")
+def timeline_cluster():
+    return web_cluster()
+
+
+def test_the_timeline_of_a_new_deployment_shows_the_chain_of_controllers(timeline_cluster):
+    from k8slearn.viz.controllers_view import ControllerTimeline
+
+    timeline = ControllerTimeline(timeline_cluster, controllers=["deployment-controller", "replicaset-controller"])
+    assert [(r.controller, r.action) for r in timeline.rows] == [
+        ("deployment-controller", "create ReplicaSet"), ("deployment-controller", "scale up"),
+        ("replicaset-controller", "create 4 pods")]
+    assert timeline.rows[-1].why.endswith(": 0 of 4 pods → create 4")
+    assert timeline.png()[:8] == PNG
+    assert "<td style" in timeline.html() and "create 4 pods" in timeline.html()
+
+
+def test_the_timeline_is_the_same_text_and_picture_for_the_same_seed(timeline_cluster):
+    from k8slearn.viz.controllers_view import ControllerTimeline
+
+    first, second = ControllerTimeline(timeline_cluster), ControllerTimeline(web_cluster())
+    assert first.text() == second.text()
+    assert first.png() == second.png()
+
+
+def test_the_timeline_reuses_its_figure_when_redrawn(timeline_cluster):
+    from k8slearn.viz.controllers_view import ControllerTimeline
+
+    timeline = ControllerTimeline(timeline_cluster)
+    figure = timeline.figure()
+    assert timeline.refresh().figure() is figure
+
+
+def test_the_timeline_shows_a_picture_then_a_table(timeline_cluster, monkeypatch):
+    from k8slearn.viz import controllers_view
+
+    shown = []
+    monkeypatch.setattr(controllers_view, "_display", shown.extend)
+    timeline = controllers_view.ControllerTimeline(timeline_cluster)
+    timeline._ipython_display_()
+    assert [sorted(b) for b in shown] == [["image/png", "text/plain"], ["text/html", "text/plain"]]
+    assert shown[0]["text/plain"] == timeline.summary()
+    assert sorted(timeline._repr_mimebundle_()) == ["text/html", "text/plain"]
+
+
+@pytest.fixture(scope="module")
+def panel():
+    pytest.importorskip("ipywidgets")
+    from k8slearn.viz.controllers_view import DaemonSetPanel
+
+    cluster = web_cluster()
+    cluster.kubectl("apply -f -", stdin=DS_YAML)
+    cluster.settle()
+    return DaemonSetPanel(cluster, "node-exporter", namespace="monitoring")
+
+
+def line(panel):
+    return panel.text().splitlines()[0]
+
+
+def test_the_panel_starts_with_one_daemon_pod_per_worker(panel):
+    assert line(panel) == ("DaemonSet monitoring/node-exporter: 3 eligible nodes → 3 daemon pods "
+                           "(desired 3, current 3, ready 3)")
+    assert panel.image.value[:8] == PNG
+    assert "Daemon pods are ringed" in panel.alt.value
+    assert list(panel.buttons) == ["Add node", "Remove node", "Taint node", "Untaint node"]
+
+
+def test_the_panel_follows_nodes_joining_tainted_and_leaving(panel):
+    panel.perform("Add node", panel.add_node)
+    assert line(panel).endswith("4 eligible nodes → 4 daemon pods (desired 4, current 4, ready 4)")
+    panel.perform("Taint node", lambda: panel.taint_node("node-4", "NoExecute"))
+    assert line(panel).endswith("3 eligible nodes → 3 daemon pods (desired 3, current 3, ready 3)")
+    assert "node-4         no   no daemon pod" in panel.text()
+    assert panel.text().endswith("not tolerated: dedicated=infra:NoExecute")
+    panel.perform("Untaint node", lambda: panel.untaint_node("node-4"))
+    assert line(panel).endswith("4 eligible nodes → 4 daemon pods (desired 4, current 4, ready 4)")
+    panel.perform("Taint node", lambda: panel.taint_node("node-4", "NoSchedule"))
+    assert line(panel).endswith("3 eligible nodes → 4 daemon pods (desired 3, current 3, ready 3)")
+    panel.perform("Untaint node", lambda: panel.untaint_node("node-4"))
+    panel.perform("Remove node", lambda: panel.remove_node("node-4"))
+    assert line(panel).endswith("3 eligible nodes → 3 daemon pods (desired 3, current 3, ready 3)")
+    assert "node-4" not in panel.nodes.options
+
+
+def test_a_failing_button_says_so_in_the_panel_and_raises_nothing(panel):
+    message = panel.perform("Remove node", lambda: panel.remove_node("nope"))
+    assert message == 'Remove node failed: ValueError: Error from server (NotFound): nodes "nope" not found'
+    assert "#b71c1c" in panel.status.value
+    assert not any(b.disabled for b in panel.buttons.values())
+
+
+@pytest.mark.parametrize("surge, unavailable", [
+    pytest.param("25%", "25%", id="with the default strategy the rollout stays inside its bounds"),
+    pytest.param(0, 1, id="with maxSurge 0 the rollout never runs an extra pod"),
+    pytest.param(2, 0, id="with maxUnavailable 0 the rollout never drops below four available pods"),
+])
+def test_a_recorded_rollout_stays_within_max_surge_and_max_unavailable(surge, unavailable):
+    from k8slearn.viz.controllers_view import record_rollout
+
+    cluster = web_cluster()
+    cluster.api.patch("deployments", "web", {"spec": {"strategy": {"rollingUpdate": {
+        "maxSurge": surge, "maxUnavailable": unavailable}}}})
+    samples = record_rollout(cluster, "web", image="nginx:1.27", step=0.25)
+    assert samples[-1].done and len({s.replica_sets[-1].name for s in samples[1:]}) == 1
+    for s in samples:
+        assert sum(c.replicas for c in s.replica_sets) <= s.desired + s.max_surge
+        assert sum(c.current for c in s.replica_sets) <= s.desired + s.max_surge
+        assert s.available >= s.desired - s.max_unavailable
+    assert [c.replicas for c in samples[-1].replica_sets] == [0, 4]
+
+
+def test_the_rollout_chart_draws_and_tells_the_samples():
+    from k8slearn.viz.controllers_view import RolloutChart, record_rollout
+
+    cluster = web_cluster()
+    samples = record_rollout(cluster, "web", image="nginx:1.27", step=0.5)
+    chart = RolloutChart(cluster, "web", samples)
+    assert chart.png()[:8] == PNG
+    assert chart.text().splitlines()[0].startswith("Rollout of deployment web: desired 4, maxSurge 1, "
+                                                   "maxUnavailable 1;")
+    assert rollout_history_rows(samples)[0][1:] == (samples[0].replica_sets[0].name, 4, 4, 4)
+
+
+def test_recording_a_rollout_of_a_missing_deployment_gives_kubectls_error():
+    from k8slearn import ApiError, Cluster
+    from k8slearn.viz.controllers_view import record_rollout
+
+    with pytest.raises(ApiError) as info:
+        record_rollout(Cluster(workers=1, seed=0), "nope", image="nginx:1.27")
+    assert str(info.value) == 'deployments.apps "nope" not found'
+
+
+def test_importing_the_view_loads_neither_matplotlib_nor_ipywidgets():
+    code = ("import sys, k8slearn.viz.controllers_view, k8slearn.viz.timeline; "
+            "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
