@@ -2,7 +2,7 @@
 
 Run: ``python bench/bench_controllers.py`` (prints the numbers) or call ``main()`` for the dict.
 Options: ``--rollout-replicas N`` (default 1000), ``--pods N --nodes M`` for the mass-creation run
-(default 10,000 pods on 500 nodes; ``--full`` tries the Kubernetes envelope, 150,000 pods on
+(default 5,000 pods on 500 nodes; ``--full`` tries the Kubernetes envelope, 150,000 pods on
 5,000 nodes, which takes far longer than 10 minutes today), ``--budget S`` wall seconds.
 
 Measures, each scenario in a fresh process so peak memory is its own:
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", choices=["rollout", "mass"])
     parser.add_argument("--rollout-replicas", type=int, default=1000)
-    parser.add_argument("--pods", type=int, default=10_000)
+    parser.add_argument("--pods", type=int, default=5_000)
     parser.add_argument("--nodes", type=int, default=500)
     parser.add_argument("--budget", type=float, default=540.0)
     parser.add_argument("--full", action="store_true")

@@ -22,8 +22,10 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Iterator
 
+from k8slearn.api.meta import thaw
 from k8slearn.apiserver import APIServer
 from k8slearn.apiserver.compact import Compactor
+from k8slearn.client.leaderelection import LeaderElected
 from k8slearn.controllers.manager import ControllerManager
 from k8slearn.etcd import MVCCStore
 from k8slearn.kubectl import Kubectl, Result
@@ -39,6 +41,11 @@ KUBERNETES_SERVICE_IP = "10.96.0.1"
 NODE_SUBNET = "172.18.0."
 
 _current: "Cluster | None" = None
+
+
+def _hostname(replica: int) -> str:
+    """The control-plane host a replica of kube-scheduler/kube-controller-manager runs on."""
+    return CONTROL_PLANE if replica == 0 else f"{CONTROL_PLANE}-{replica + 1}"
 
 
 def current() -> "Cluster":
@@ -66,9 +73,19 @@ class Cluster:
         cpu: str = "2",
         memory: str = "4Gi",
         control_plane: bool = True,
+        control_plane_replicas: int = 1,
+        node_monitor_grace_period: float = 50.0,
         trace: bool = True,
+        current: bool = True,
         _store: MVCCStore | None = None,
     ) -> None:
+        """``workers`` nodes plus a tainted control-plane node, all Ready when this returns.
+
+        ``control_plane_replicas=2`` runs a second kube-controller-manager and kube-scheduler that
+        wait on their leader-election Leases; ``node_monitor_grace_period`` is
+        kube-controller-manager's ``--node-monitor-grace-period`` (upstream 50 s; shorter for
+        demos); ``current=False`` leaves ``%kubectl`` talking to the previous cluster.
+        """
         self.seed = seed
         self.loop = Loop(seed=seed, trace=trace)
         self.etcd = _store if _store is not None else MVCCStore()
@@ -80,12 +97,28 @@ class Cluster:
         self._defaults = {"cpu": cpu, "memory": memory}
         if _store is None:
             self._bootstrap_api_objects()
-        self.controller_manager = ControllerManager(
-            self.loop, self.apiserver.client("kube-controller-manager")
-        )
-        self.controller_manager.start()
-        self.scheduler = Scheduler(self.loop, self.apiserver.client("kube-scheduler"))
-        self.scheduler.start()
+        big = workers > 250  # more nodes than /24s in 10.244.0.0/16
+        self.controller_managers = [
+            ControllerManager(
+                self.loop,
+                self.apiserver.client("kube-controller-manager"),
+                hostname=_hostname(i),
+                node_lifecycle={"node_monitor_grace_period": node_monitor_grace_period},
+                controller_options={"node-ipam-controller": {"cluster_cidr": "10.0.0.0/8"}} if big else None,
+            )
+            for i in range(control_plane_replicas)
+        ]
+        self.schedulers = [
+            Scheduler(self.loop, self.apiserver.client("kube-scheduler")) for _ in range(control_plane_replicas)
+        ]
+        self.scheduler_electors = [
+            LeaderElected(self.loop, self.apiserver.client("kube-scheduler"), "kube-scheduler", scheduler,
+                          hostname=_hostname(i))
+            for i, scheduler in enumerate(self.schedulers)
+        ]
+        for manager, elector in zip(self.controller_managers, self.scheduler_electors):
+            manager.start()
+            elector.start()
         if _store is None:
             if control_plane:
                 self._join(CONTROL_PLANE, cpu=cpu, memory=memory, control_plane=True)
@@ -95,7 +128,19 @@ class Cluster:
             for node in self.api.list("nodes"):
                 self._rejoin(node)
         self.settle()
-        use(self)
+        if current:
+            use(self)
+
+    @property
+    def controller_manager(self) -> ControllerManager:
+        """The kube-controller-manager that holds the leader Lease (else the first one)."""
+        return next((m for m in self.controller_managers if m.leading), self.controller_managers[0])
+
+    @property
+    def scheduler(self) -> Scheduler:
+        """The kube-scheduler that holds the leader Lease (else the first one)."""
+        leading = [s for s, e in zip(self.schedulers, self.scheduler_electors) if e.leading]
+        return leading[0] if leading else self.schedulers[0]
 
     # -- bootstrap ----------------------------------------------------------------------------
     def _bootstrap_api_objects(self) -> None:
@@ -167,6 +212,8 @@ class Cluster:
     def _rejoin(self, node: dict) -> None:
         """After a restore: start a kubelet for a node that is already registered."""
         name = node["metadata"]["name"]
+        node = thaw(node)  # the kubelet's own idea of its node: no server-set metadata
+        node["metadata"] = {k: v for k, v in node["metadata"].items() if k in ("name", "labels", "annotations")}
         static = CONTROL_PLANE_COMPONENTS if name == CONTROL_PLANE else ()
         kubelet = Kubelet(self.loop, self.apiserver.client(f"kubelet/{name}"), node, static_pods=static)
         self.kubelets[name] = kubelet

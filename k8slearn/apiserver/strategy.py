@@ -67,12 +67,21 @@ class Strategy:
             new["metadata"]["generation"] = old["metadata"].get("generation", 0) + 1
 
     def prepare_for_status_update(self, new: dict, old: dict) -> dict:
-        """The /status subresource: the stored object with only ``status`` taken from ``new``."""
+        """The /status subresource: the stored object with ``status`` (and annotations) from ``new``.
+
+        Upstream's status strategies copy the old spec (and labels) onto the new object, so
+        annotations written through /status stick, e.g. ``deployment.kubernetes.io/revision``.
+        """
         result = copy.deepcopy(old)
         if "status" in new:
             result["status"] = copy.deepcopy(new["status"])
         else:
             result.pop("status", None)
+        annotations = (new.get("metadata") or {}).get("annotations")
+        if annotations is not None:
+            result["metadata"]["annotations"] = copy.deepcopy(annotations)
+            if not annotations:
+                del result["metadata"]["annotations"]
         result["metadata"]["resourceVersion"] = new["metadata"].get("resourceVersion", "")
         return result
 

@@ -31,6 +31,9 @@ from typing import Hashable
 from k8slearn.sim import Loop, Waitable
 
 
+QUICK_RETRIES = 5  # retries that settle() still waits for (5 ms ... 80 ms)
+
+
 class ItemExponentialFailureRateLimiter:
     """Delay = base * 2^(failures so far), capped at max_delay."""
 
@@ -103,14 +106,18 @@ class WorkQueue:
         if item in self.dirty:
             self._push(item)
 
-    def add_after(self, item: Hashable, delay: float) -> None:
+    def add_after(self, item: Hashable, delay: float, background: bool = False) -> None:
+        """Add ``item`` after ``delay``; a ``background`` wait does not keep ``settle()`` busy."""
         if delay <= 0:
             self.add(item)
         else:
-            self.loop.call_later(delay, self.add, item)
+            self.loop.call_later(delay, self.add, item, periodic=background)
 
     def add_rate_limited(self, item: Hashable) -> None:
-        self.add_after(item, self.rate_limiter.when(item))
+        """Retry ``item`` after its back-off. After a few quick retries a key that keeps failing
+        waits in the background: settle() does not wait on a controller that cannot progress."""
+        delay = self.rate_limiter.when(item)
+        self.add_after(item, delay, background=self.rate_limiter.num_requeues(item) > QUICK_RETRIES)
 
     def forget(self, item: Hashable) -> None:
         self.rate_limiter.forget(item)

@@ -20,6 +20,10 @@ from k8slearn.client.workqueue import WorkQueue
 from k8slearn.sim import Loop, Process
 
 
+class Requeue(Exception):
+    """Raised by ``sync`` when the world is not ready yet: try the key again later, backing off."""
+
+
 class Controller:
     """Base class: subclasses set ``name``, register handlers in ``__init__`` and define ``sync``."""
 
@@ -57,7 +61,7 @@ class Controller:
             key = yield self.queue.get()
             try:
                 self.sync(key)
-            except ApiError as err:
+            except (ApiError, Requeue) as err:
                 self.loop.record(self.name, "requeue", key, f"sync failed: {err}")
                 self.queue.add_rate_limited(key)
             else:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import ipaddress
 
 from k8slearn.api.meta import thaw
-from k8slearn.controllers.base import Controller
+from k8slearn.controllers.base import Controller, Requeue
 
 CLUSTER_CIDR = "10.244.0.0/16"
 NODE_CIDR_MASK_SIZE = 24
@@ -87,7 +87,11 @@ class NodeIpamController(Controller):
         node = self.nodes.lister.get(key)
         if node is None or node["spec"].get("podCIDR"):
             return
-        cidr = self.cidrs.allocate_next()
+        try:
+            cidr = self.cidrs.allocate_next()
+        except ValueError as err:  # the cluster CIDR is full: say so on the node, try again later
+            self.recorder.event(node, "Normal", "CIDRNotAvailable", f"Node {key} status is now: CIDRNotAvailable")
+            raise Requeue(str(err)) from None
         update = thaw(node)
         update["spec"]["podCIDR"] = cidr
         update["spec"]["podCIDRs"] = [cidr]

@@ -22,7 +22,8 @@ from __future__ import annotations
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError
 
-__all__ = ["deployment_status", "daemonset_status", "run_rollout_status"]
+__all__ = ["deployment_status", "daemonset_status", "run_rollout_status", "run_rollout_history", "run_rollout_undo",
+           "run_rollout_pause", "run_rollout_resume"]
 
 
 def deployment_status(d: dict) -> tuple[str, bool]:
@@ -119,3 +120,91 @@ def run_rollout_restart(ctx: Context, args: list[str]) -> int:
 
         raise Aggregate(errors)
     return 0
+
+
+def _deployment_target(ctx: Context, args: list[str], verb: str):
+    """The single Deployment a history/undo/pause/resume command names."""
+    from k8slearn.kubectl.builder import parse_args
+
+    if not args and not ctx.flags.get("filename"):
+        raise KubectlError("required resource not specified")
+    targets = parse_args(args)
+    if len(targets) != 1 or targets[0].name is None:
+        raise KubectlError("you must provide one or more resources by argument or filename")
+    target = targets[0]
+    if target.resource.kind != "Deployment":
+        what = {"history": "no history viewer", "undo": "no rollbacker"}.get(verb)
+        if what:
+            raise KubectlError(f"{what} has been implemented for {target.resource.kind!r}")
+        raise KubectlError(f'{target.resource.group_resource} "{target.name}" {verb}ing is not supported')
+    ctx.client.get("deployments", target.name, ctx.namespace)  # NotFound as the server says it
+    return target
+
+
+@command("rollout history")
+def run_rollout_history(ctx: Context, args: list[str]) -> int:
+    from k8slearn.kubectl.rollout_history import RolloutError, revision_template, rollout_history
+    from k8slearn.kubectl.tabwriter import render
+
+    target = _deployment_target(ctx, args, "history")
+    try:
+        revision = int(ctx.flags.get("revision") or 0)
+        if revision:
+            template = revision_template(ctx.client, ctx.namespace, target.name, revision)
+            ctx.print(f"deployment.apps/{target.name} with revision #{revision}")
+            ctx.print(_template_text(template))
+            return 0
+        rows = rollout_history(ctx.client, ctx.namespace, target.name)
+    except RolloutError as err:
+        raise KubectlError(str(err)) from None
+    table = "REVISION\tCHANGE-CAUSE\n" + "".join(f"{rev}\t{cause}\n" for rev, cause in rows)
+    ctx.print(f"deployment.apps/{target.name} ")
+    ctx.print(render(table, 0, 2), end="")
+    ctx.print("")
+    return 0
+
+
+def _template_text(template: dict) -> str:
+    """``Pod Template:`` as kubectl describes one revision (labels and containers)."""
+    labels = (template.get("metadata") or {}).get("labels") or {}
+    label_lines = [f"{k}={v}" for k, v in sorted(labels.items())] or ["<none>"]
+    lines = ["Pod Template:", f"  Labels:\t{label_lines[0]}"] + [f"\t{x}" for x in label_lines[1:]]
+    lines.append("  Containers:")
+    for container in template.get("spec", {}).get("containers", []):
+        lines += [f"   {container['name']}:", f"    Image:\t{container.get('image', '')}"]
+    return "\n".join(lines) + "\n"
+
+
+@command("rollout undo")
+def run_rollout_undo(ctx: Context, args: list[str]) -> int:
+    from k8slearn.kubectl.rollout_history import RolloutError, rollout_undo
+
+    target = _deployment_target(ctx, args, "undo")
+    try:
+        outcome = rollout_undo(ctx.client, ctx.namespace, target.name, int(ctx.flags.get("to-revision") or 0))
+    except RolloutError as err:
+        raise KubectlError(str(err)) from None
+    ctx.print(f"deployment.apps/{target.name} {outcome}")
+    return 0
+
+
+def _pause_or_resume(ctx: Context, args: list[str], verb: str) -> int:
+    from k8slearn.kubectl.rollout_history import RolloutError, rollout_pause, rollout_resume
+
+    target = _deployment_target(ctx, args, verb)
+    try:
+        (rollout_pause if verb == "pause" else rollout_resume)(ctx.client, ctx.namespace, target.name)
+    except RolloutError as err:
+        raise KubectlError(f'deployments.apps "{target.name}" {err}') from None
+    ctx.print(f"deployment.apps/{target.name} {verb}d")
+    return 0
+
+
+@command("rollout pause")
+def run_rollout_pause(ctx: Context, args: list[str]) -> int:
+    return _pause_or_resume(ctx, args, "pause")
+
+
+@command("rollout resume")
+def run_rollout_resume(ctx: Context, args: list[str]) -> int:
+    return _pause_or_resume(ctx, args, "resume")

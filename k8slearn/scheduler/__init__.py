@@ -10,15 +10,46 @@ Upstream: pkg/scheduler (kubernetes/kubernetes)
 from k8slearn.scheduler.cache import Cache, NodeInfo, Snapshot
 from k8slearn.scheduler.config import ConfigError, load_config
 from k8slearn.scheduler.explain import Attempt, Explanation
-from k8slearn.scheduler.framework import (MAX_NODE_SCORE, SUCCESS, Code, CycleState, FitError, Framework,
-                                          Handle, PreFilterResult, Status)
+from k8slearn.scheduler.framework import (
+    MAX_NODE_SCORE,
+    SUCCESS,
+    Code,
+    CycleState,
+    FitError,
+    Framework,
+    Handle,
+    PreFilterResult,
+    Status,
+)
 from k8slearn.scheduler.plugins import REGISTRY
 from k8slearn.scheduler.profile import DEFAULT_PLUGINS, DEFAULT_SCHEDULER_NAME, Profile
 from k8slearn.scheduler.queue import SchedulingQueue
 from k8slearn.scheduler.resources import PodInfo, Resource
 from k8slearn.scheduler.scheduler import Scheduler
 
-__all__ = ["Attempt", "Cache", "Code", "ConfigError", "CycleState", "DEFAULT_PLUGINS", "DEFAULT_SCHEDULER_NAME",
-           "Explanation", "FitError", "Framework", "Handle", "MAX_NODE_SCORE", "NodeInfo", "PodInfo",
-           "PreFilterResult", "Profile", "REGISTRY", "Resource", "SUCCESS", "Scheduler", "SchedulingQueue",
-           "Snapshot", "Status", "load_config"]
+__all__ = [
+    "DEFAULT_PLUGINS",
+    "DEFAULT_SCHEDULER_NAME",
+    "MAX_NODE_SCORE",
+    "REGISTRY",
+    "SUCCESS",
+    "Attempt",
+    "Cache",
+    "Code",
+    "ConfigError",
+    "CycleState",
+    "Explanation",
+    "FitError",
+    "Framework",
+    "Handle",
+    "NodeInfo",
+    "PodInfo",
+    "PreFilterResult",
+    "Profile",
+    "Resource",
+    "Scheduler",
+    "SchedulingQueue",
+    "Snapshot",
+    "Status",
+    "load_config",
+]

@@ -21,7 +21,8 @@ getAffinityTerms, getWeightedAffinityTerms, getNamespacesFromPodAffinityTerm)
 
 from __future__ import annotations
 
-from typing import Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import NamedTuple
 
 from k8slearn.api.labels import SelectorParseError, selector_from_label_selector
 
@@ -29,7 +30,7 @@ from k8slearn.api.labels import SelectorParseError, selector_from_label_selector
 class AffinityTerm:
     """One parsed term: namespaces, a label selector, a namespace selector, a topology key."""
 
-    __slots__ = ("namespaces", "selector", "topology_key", "namespace_selector")
+    __slots__ = ("namespace_selector", "namespaces", "selector", "topology_key")
 
     def __init__(self, namespaces: frozenset, selector, topology_key: str, namespace_selector) -> None:
         self.namespaces = namespaces
@@ -45,8 +46,10 @@ class AffinityTerm:
         return False
 
     def __repr__(self) -> str:
-        return (f"AffinityTerm(namespaces={sorted(self.namespaces)}, selector={str(self.selector)!r}, "
-                f"topology_key={self.topology_key!r})")
+        return (
+            f"AffinityTerm(namespaces={sorted(self.namespaces)}, selector={str(self.selector)!r}, "
+            f"topology_key={self.topology_key!r})"
+        )
 
 
 class WeightedAffinityTerm(NamedTuple):
@@ -77,19 +80,25 @@ def new_affinity_term(pod: Mapping, term: Mapping) -> AffinityTerm:
 
 def pod_affinity_terms(pod: Mapping) -> PodAffinityTerms:
     """All of a pod's terms, parsed; on an invalid selector the lists are empty and ``error`` says why."""
-    affinity = ((pod.get("spec") or {}).get("affinity") or {})
+    affinity = (pod.get("spec") or {}).get("affinity") or {}
     near, away = affinity.get("podAffinity") or {}, affinity.get("podAntiAffinity") or {}
-    required, preferred = "requiredDuringSchedulingIgnoredDuringExecution", \
-        "preferredDuringSchedulingIgnoredDuringExecution"
+    required, preferred = (
+        "requiredDuringSchedulingIgnoredDuringExecution",
+        "preferredDuringSchedulingIgnoredDuringExecution",
+    )
     try:
         return PodAffinityTerms(
             [new_affinity_term(pod, t) for t in near.get(required) or ()],
             [new_affinity_term(pod, t) for t in away.get(required) or ()],
-            _weighted(pod, near.get(preferred)), _weighted(pod, away.get(preferred)))
+            _weighted(pod, near.get(preferred)),
+            _weighted(pod, away.get(preferred)),
+        )
     except SelectorParseError as err:
         return PodAffinityTerms([], [], [], [], str(err))
 
 
 def _weighted(pod: Mapping, terms) -> list:
-    return [WeightedAffinityTerm(new_affinity_term(pod, t.get("podAffinityTerm") or {}), t.get("weight", 0))
-            for t in terms or ()]
+    return [
+        WeightedAffinityTerm(new_affinity_term(pod, t.get("podAffinityTerm") or {}), t.get("weight", 0))
+        for t in terms or ()
+    ]

@@ -36,7 +36,7 @@ snapshot.go, node_tree.go (pkg/scheduler/internal/cache before v1.32)
 from __future__ import annotations
 
 import itertools
-from typing import Iterable
+from collections.abc import Iterable
 
 from k8slearn.scheduler.resources import PodInfo, Resource
 
@@ -49,7 +49,7 @@ REGION_LABELS = ("topology.kubernetes.io/region", "failure-domain.beta.kubernete
 class ImageState:
     """ImageStateSummary: an image's size and the nodes that have it (shared by their NodeInfos)."""
 
-    __slots__ = ("size", "nodes")
+    __slots__ = ("nodes", "size")
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -66,11 +66,32 @@ class ImageState:
 class NodeInfo:
     """A node plus the pods on it and their summed requests (real, and non-zero for scoring)."""
 
-    __slots__ = ("node", "name", "labels", "taints", "unschedulable", "pods", "allocatable", "requested",
-                 "non_zero_requested", "free_milli_cpu", "free_memory", "free_pods", "generation",
-                 "used_ports", "image_states", "pods_with_affinity", "pods_with_required_anti_affinity",
-                 "alloc_milli_cpu", "alloc_memory", "req_milli_cpu", "req_memory", "nz_milli_cpu",
-                 "nz_memory", "score_memo")
+    __slots__ = (
+        "alloc_memory",
+        "alloc_milli_cpu",
+        "allocatable",
+        "free_memory",
+        "free_milli_cpu",
+        "free_pods",
+        "generation",
+        "image_states",
+        "labels",
+        "name",
+        "node",
+        "non_zero_requested",
+        "nz_memory",
+        "nz_milli_cpu",
+        "pods",
+        "pods_with_affinity",
+        "pods_with_required_anti_affinity",
+        "req_memory",
+        "req_milli_cpu",
+        "requested",
+        "score_memo",
+        "taints",
+        "unschedulable",
+        "used_ports",
+    )
 
     def __init__(self, node: dict | None = None, pods: Iterable[PodInfo] = ()) -> None:
         self.node: dict | None = None
@@ -149,7 +170,7 @@ class NodeInfo:
             self.generation = next(_generation)
         return pod_info
 
-    def snapshot(self, into: "NodeInfo | None" = None) -> "NodeInfo":
+    def snapshot(self, into: NodeInfo | None = None) -> NodeInfo:
         """A copy for the scheduling cycle (the pods are shared, the sums copied). Like upstream's
         ``*existing = *clone``, it can overwrite an existing snapshot entry in place."""
         clone = into if into is not None else NodeInfo.__new__(NodeInfo)
@@ -159,8 +180,9 @@ class NodeInfo:
             setattr(clone, field, getattr(self, field))
         clone.pods = dict(self.pods)
         clone.pods_with_affinity = dict(self.pods_with_affinity) if self.pods_with_affinity else {}
-        clone.pods_with_required_anti_affinity = (dict(self.pods_with_required_anti_affinity)
-                                                  if self.pods_with_required_anti_affinity else {})
+        clone.pods_with_required_anti_affinity = (
+            dict(self.pods_with_required_anti_affinity) if self.pods_with_required_anti_affinity else {}
+        )
         clone.used_ports = {ip: set(ports) for ip, ports in self.used_ports.items()}
         for field in ("allocatable", "requested", "non_zero_requested"):
             if into is None:
@@ -170,14 +192,31 @@ class NodeInfo:
         return clone
 
     def __repr__(self) -> str:
-        return (f"NodeInfo({self.name or '<no node>'}: {len(self.pods)} pods, "
-                f"requested cpu={self.requested.milli_cpu}m memory={self.requested.memory})")
+        return (
+            f"NodeInfo({self.name or '<no node>'}: {len(self.pods)} pods, "
+            f"requested cpu={self.requested.milli_cpu}m memory={self.requested.memory})"
+        )
 
 
 # Fields a snapshot shares with the cache's NodeInfo (immutable values, or replaced, never mutated).
-_SHARED_FIELDS = ("node", "name", "labels", "taints", "unschedulable", "image_states", "free_milli_cpu",
-                  "free_memory", "free_pods", "generation", "alloc_milli_cpu", "alloc_memory",
-                  "req_milli_cpu", "req_memory", "nz_milli_cpu", "nz_memory")
+_SHARED_FIELDS = (
+    "node",
+    "name",
+    "labels",
+    "taints",
+    "unschedulable",
+    "image_states",
+    "free_milli_cpu",
+    "free_memory",
+    "free_pods",
+    "generation",
+    "alloc_milli_cpu",
+    "alloc_memory",
+    "req_milli_cpu",
+    "req_memory",
+    "nz_milli_cpu",
+    "nz_memory",
+)
 
 
 def zone_key(node: dict) -> str:
@@ -245,7 +284,8 @@ class Snapshot:
     def refresh_affinity_lists(self) -> None:
         self.have_pods_with_affinity_list = [n for n in self.node_info_list if n.pods_with_affinity]
         self.have_pods_with_required_anti_affinity_list = [
-            n for n in self.have_pods_with_affinity_list if n.pods_with_required_anti_affinity]
+            n for n in self.have_pods_with_affinity_list if n.pods_with_required_anti_affinity
+        ]
 
     def num_nodes(self) -> int:
         return len(self.node_info_list)
@@ -370,7 +410,9 @@ class Cache:
         info = self._node_info(new["metadata"]["name"])
         was_listed = info.node is not None
         info.set_node(new)
-        if (old.get("status") or {}).get("images") != (new.get("status") or {}).get("images") or not was_listed:
+        if (old.get("status") or {}).get("images") != (new.get("status") or {}).get(
+            "images"
+        ) or not was_listed:
             self._set_node_images(info, new)
         if was_listed:
             self.node_tree.update(old, new)
@@ -420,5 +462,7 @@ class Cache:
 
     def dump(self) -> dict[str, list[str]]:
         """Node name -> pod keys (assumed ones marked), for debugging and notebooks."""
-        return {name: [k + (" (assumed)" if k in self.assumed_pods else "") for k in sorted(info.pods)]
-                for name, info in sorted(self.nodes.items())}
+        return {
+            name: [k + (" (assumed)" if k in self.assumed_pods else "") for k in sorted(info.pods)]
+            for name, info in sorted(self.nodes.items())
+        }

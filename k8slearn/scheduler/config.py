@@ -51,10 +51,23 @@ from k8slearn.scheduler.profile import DEFAULT_PLUGINS, DEFAULT_SCHEDULER_NAME, 
 API_VERSION = "kubescheduler.config.k8s.io/v1"
 KIND = "KubeSchedulerConfiguration"
 REMOVED_PLUGINS = ("AzureDiskLimits", "CinderLimits", "EBSLimits", "GCEPDLimits")
-TOP_FIELDS = {"apiVersion", "kind", "parallelism", "leaderElection", "clientConnection", "healthzBindAddress",
-              "metricsBindAddress", "enableProfiling", "enableContentionProfiling", "percentageOfNodesToScore",
-              "podInitialBackoffSeconds", "podMaxBackoffSeconds", "profiles", "extenders",
-              "delayCacheUntilActive"}
+TOP_FIELDS = {
+    "apiVersion",
+    "kind",
+    "parallelism",
+    "leaderElection",
+    "clientConnection",
+    "healthzBindAddress",
+    "metricsBindAddress",
+    "enableProfiling",
+    "enableContentionProfiling",
+    "percentageOfNodesToScore",
+    "podInitialBackoffSeconds",
+    "podMaxBackoffSeconds",
+    "profiles",
+    "extenders",
+    "delayCacheUntilActive",
+}
 PROFILE_FIELDS = {"schedulerName", "percentageOfNodesToScore", "plugins", "pluginConfig"}
 PLUGIN_SET_FIELDS = {"enabled", "disabled"}
 PLUGIN_FIELDS = {"name", "weight"}
@@ -139,15 +152,21 @@ def merge_plugin_set(default: PluginSet, custom: dict | None) -> PluginSet:
 
 def _default_args() -> dict:
     """The arguments the defaulting gives each default plugin when the config names none."""
-    return {"DefaultPreemption": {"minCandidateNodesPercentage": 10, "minCandidateNodesAbsolute": 100},
-            "InterPodAffinity": {"hardPodAffinityWeight": 1},
-            "NodeAffinity": {},
-            "NodeResourcesBalancedAllocation": {"resources": [{"name": "cpu", "weight": 1},
-                                                              {"name": "memory", "weight": 1}]},
-            "NodeResourcesFit": {"scoringStrategy": {"type": "LeastAllocated",
-                                                     "resources": [{"name": "cpu", "weight": 1},
-                                                                   {"name": "memory", "weight": 1}]}},
-            "PodTopologySpread": {"defaultingType": "System"}}
+    return {
+        "DefaultPreemption": {"minCandidateNodesPercentage": 10, "minCandidateNodesAbsolute": 100},
+        "InterPodAffinity": {"hardPodAffinityWeight": 1},
+        "NodeAffinity": {},
+        "NodeResourcesBalancedAllocation": {
+            "resources": [{"name": "cpu", "weight": 1}, {"name": "memory", "weight": 1}]
+        },
+        "NodeResourcesFit": {
+            "scoringStrategy": {
+                "type": "LeastAllocated",
+                "resources": [{"name": "cpu", "weight": 1}, {"name": "memory", "weight": 1}],
+            }
+        },
+        "PodTopologySpread": {"defaultingType": "System"},
+    }
 
 
 def to_profile(prof: dict, registry: dict) -> Profile:
@@ -171,19 +190,30 @@ def _prefixed(errs: list, prefix: field.Path) -> list:
 
 
 def _args_validators() -> dict:
-    from k8slearn.scheduler.plugins import (default_preemption, inter_pod_affinity, node_resources_balanced_allocation,
-                                            pod_topology_spread)
-    return {"DefaultPreemption": default_preemption.validate_args,
-            "InterPodAffinity": inter_pod_affinity.validate_args,
-            "NodeResourcesBalancedAllocation": node_resources_balanced_allocation.validate_args,
-            "PodTopologySpread": pod_topology_spread.validate_args}
+    from k8slearn.scheduler.plugins import (
+        default_preemption,
+        inter_pod_affinity,
+        node_resources_balanced_allocation,
+        pod_topology_spread,
+    )
+
+    return {
+        "DefaultPreemption": default_preemption.validate_args,
+        "InterPodAffinity": inter_pod_affinity.validate_args,
+        "NodeResourcesBalancedAllocation": node_resources_balanced_allocation.validate_args,
+        "PodTopologySpread": pod_topology_spread.validate_args,
+    }
 
 
 def validate(cfg: dict) -> list:
     """ValidateKubeSchedulerConfiguration (plus: weights must not be negative)."""
     errs = []
     if cfg.get("parallelism", 16) <= 0:
-        errs.append(field.invalid("parallelism", cfg.get("parallelism"), "should be an integer value greater than zero"))
+        errs.append(
+            field.invalid(
+                "parallelism", cfg.get("parallelism"), "should be an integer value greater than zero"
+            )
+        )
     errs += _percentage(field.Path("percentageOfNodesToScore"), cfg.get("percentageOfNodesToScore"))
     seen: dict = {}
     validators = _args_validators()
@@ -197,11 +227,20 @@ def validate(cfg: dict) -> list:
             for j, entry in enumerate((plugin_set or {}).get("enabled") or []):
                 entry_path = path.child("plugins", point, "enabled").index(j)
                 if entry.get("name") in REMOVED_PLUGINS:
-                    errs.append(field.invalid(entry_path, entry["name"], f'was invalid in version "{API_VERSION}" '
-                                              f'(KubeSchedulerConfiguration is version "{API_VERSION}")'))
+                    errs.append(
+                        field.invalid(
+                            entry_path,
+                            entry["name"],
+                            f'was invalid in version "{API_VERSION}" '
+                            f'(KubeSchedulerConfiguration is version "{API_VERSION}")',
+                        )
+                    )
                 if (entry.get("weight") or 0) < 0:
-                    errs.append(field.invalid(entry_path.child("weight"), entry["weight"],
-                                              "must be greater than or equal to 0"))
+                    errs.append(
+                        field.invalid(
+                            entry_path.child("weight"), entry["weight"], "must be greater than or equal to 0"
+                        )
+                    )
         configured: set = set()
         for j, pc in enumerate(prof.get("pluginConfig") or []):
             pc_path = path.child("pluginConfig").index(j)
@@ -211,14 +250,27 @@ def validate(cfg: dict) -> list:
             if pc.get("name") in validators:
                 errs += _prefixed(validators[pc["name"]](pc.get("args") or {}), pc_path.child("args"))
         if name in seen:
-            errs.append(field.duplicate(path.child("schedulerName"),
-                                        field.GoValue(str(field.Path("profiles").index(seen[name]).child("schedulerName")))))
+            errs.append(
+                field.duplicate(
+                    path.child("schedulerName"),
+                    field.GoValue(str(field.Path("profiles").index(seen[name]).child("schedulerName"))),
+                )
+            )
         seen.setdefault(name, i)
     if cfg.get("podInitialBackoffSeconds", 1) <= 0:
-        errs.append(field.invalid("podInitialBackoffSeconds", cfg["podInitialBackoffSeconds"], "must be greater than 0"))
+        errs.append(
+            field.invalid(
+                "podInitialBackoffSeconds", cfg["podInitialBackoffSeconds"], "must be greater than 0"
+            )
+        )
     if cfg.get("podMaxBackoffSeconds", 10) < cfg.get("podInitialBackoffSeconds", 1):
-        errs.append(field.invalid("podMaxBackoffSeconds", cfg["podMaxBackoffSeconds"],
-                                  "must be greater than or equal to PodInitialBackoffSeconds"))
+        errs.append(
+            field.invalid(
+                "podMaxBackoffSeconds",
+                cfg["podMaxBackoffSeconds"],
+                "must be greater than or equal to PodInitialBackoffSeconds",
+            )
+        )
     return errs
 
 
@@ -238,5 +290,9 @@ def load_config(source: str | dict, registry: dict | None = None) -> SchedulerCo
     errs = validate(cfg)
     if errs:
         raise ConfigError(field.aggregate(errs))
-    return SchedulerConfig([to_profile(p, registry or {}) for p in profiles], cfg.get("percentageOfNodesToScore"),
-                           cfg.get("podInitialBackoffSeconds", 1), cfg.get("podMaxBackoffSeconds", 10))
+    return SchedulerConfig(
+        [to_profile(p, registry or {}) for p in profiles],
+        cfg.get("percentageOfNodesToScore"),
+        cfg.get("podInitialBackoffSeconds", 1),
+        cfg.get("podMaxBackoffSeconds", 10),
+    )

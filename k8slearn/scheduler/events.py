@@ -22,7 +22,8 @@ pkg/scheduler/framework/interface.go (QueueingHint)
 from __future__ import annotations
 
 import enum
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from k8slearn.scheduler.resources import pod_request_amounts
 
@@ -59,10 +60,11 @@ class ClusterEvent(NamedTuple):
     def is_wildcard(self) -> bool:
         return self.resource == WILDCARD and self.action_type == ActionType.All
 
-    def match(self, event: "ClusterEvent") -> bool:
+    def match(self, event: ClusterEvent) -> bool:
         """True if this registered event covers the incoming ``event``."""
         return self.is_wildcard() or (
-            self.resource in (WILDCARD, event.resource) and bool(self.action_type & event.action_type))
+            self.resource in (WILDCARD, event.resource) and bool(self.action_type & event.action_type)
+        )
 
 
 class QueueingHint(enum.IntEnum):
@@ -102,8 +104,9 @@ def _conditions(node: dict) -> dict:
 def node_scheduling_properties_change(new: dict, old: dict) -> list[ClusterEvent]:
     """The events a node update produces (none for a heartbeat that changed nothing else)."""
     events = []
-    if bool(_spec(new).get("unschedulable")) != bool(_spec(old).get("unschedulable")) and \
-            not _spec(new).get("unschedulable"):
+    if bool(_spec(new).get("unschedulable")) != bool(_spec(old).get("unschedulable")) and not _spec(new).get(
+        "unschedulable"
+    ):
         events.append(NODE_SPEC_UNSCHEDULABLE_CHANGE)
     if (new.get("status") or {}).get("allocatable") != (old.get("status") or {}).get("allocatable"):
         events.append(NODE_ALLOCATABLE_CHANGE)
@@ -132,8 +135,11 @@ def pod_scheduling_properties_change(new: dict, old: dict) -> list[ClusterEvent]
     if _scaled_down(new, old):
         events.append(ClusterEvent(POD, ActionType.UpdatePodScaleDown, "PodRequestScaledDown"))
     if _spec(old).get("schedulingGates") and not _spec(new).get("schedulingGates"):
-        events.append(ClusterEvent(POD, ActionType.UpdatePodSchedulingGatesEliminated,
-                                   "PodSchedulingGateEliminatedChange"))
+        events.append(
+            ClusterEvent(
+                POD, ActionType.UpdatePodSchedulingGatesEliminated, "PodSchedulingGateEliminatedChange"
+            )
+        )
     if (_spec(new).get("tolerations") or []) != (_spec(old).get("tolerations") or []):
         events.append(ClusterEvent(POD, ActionType.UpdatePodTolerations, "PodTolerationChange"))
     other = _spec(new) != _spec(old) or _meta(new).get("annotations") != _meta(old).get("annotations")

@@ -37,13 +37,40 @@ MAX_HTML_ROWS = 100
 class Attempt:
     """The record of one scheduling attempt for one pod (the last one is kept per pod)."""
 
-    __slots__ = ("pod_key", "time", "number", "profile", "num_all_nodes", "filter_plugins",
-                 "skipped_filter_plugins", "pre_filter_message", "node_to_status", "feasible", "scores",
-                 "totals", "host", "ties", "message", "reason", "num_to_find", "left_out", "nominating",
-                 "victims", "what_if", "filter_matrix")
+    __slots__ = (
+        "feasible",
+        "filter_matrix",
+        "filter_plugins",
+        "host",
+        "left_out",
+        "message",
+        "node_to_status",
+        "nominating",
+        "num_all_nodes",
+        "num_to_find",
+        "number",
+        "pod_key",
+        "pre_filter_message",
+        "profile",
+        "reason",
+        "scores",
+        "skipped_filter_plugins",
+        "ties",
+        "time",
+        "totals",
+        "victims",
+        "what_if",
+    )
 
-    def __init__(self, pod_key: str, time: float, number: int, profile: str, num_all_nodes: int = 0,
-                 filter_plugins: list | None = None) -> None:
+    def __init__(
+        self,
+        pod_key: str,
+        time: float,
+        number: int,
+        profile: str,
+        num_all_nodes: int = 0,
+        filter_plugins: list | None = None,
+    ) -> None:
         self.pod_key, self.time, self.number, self.profile = pod_key, time, number, profile
         self.num_all_nodes = num_all_nodes
         self.filter_plugins: list[str] = filter_plugins or []
@@ -93,15 +120,39 @@ class Explanation:
             return []
         rows = []
         for name, status in a.node_to_status.items():
-            rows.append({"node": name, "outcome": "filtered", "plugin": status.plugin,
-                         "code": status.code.name, "reason": status.message(), "scores": {}, "total": None})
+            rows.append(
+                {
+                    "node": name,
+                    "outcome": "filtered",
+                    "plugin": status.plugin,
+                    "code": status.code.name,
+                    "reason": status.message(),
+                    "scores": {},
+                    "total": None,
+                }
+            )
         for i, node in enumerate(a.feasible):
             name = _name(node)
-            scores = {s.name: {"raw": s.raw[i], "normalized": s.normalized[i], "weight": s.weight,
-                               "weighted": s.normalized[i] * s.weight} for s in a.scores}
-            rows.append({"node": name, "outcome": "picked" if name == a.host else "feasible",
-                         "plugin": "", "code": "Success", "reason": "", "scores": scores,
-                         "total": a.totals[i] if a.totals else None})
+            scores = {
+                s.name: {
+                    "raw": s.raw[i],
+                    "normalized": s.normalized[i],
+                    "weight": s.weight,
+                    "weighted": s.normalized[i] * s.weight,
+                }
+                for s in a.scores
+            }
+            rows.append(
+                {
+                    "node": name,
+                    "outcome": "picked" if name == a.host else "feasible",
+                    "plugin": "",
+                    "code": "Success",
+                    "reason": "",
+                    "scores": scores,
+                    "total": a.totals[i] if a.totals else None,
+                }
+            )
         return rows
 
     # -- prose -------------------------------------------------------------------------------
@@ -111,8 +162,14 @@ class Explanation:
             return self.note or f"The scheduler has not tried to schedule pod {self.pod_key} (yet)."
         if a.what_if:
             head = f"What if pod {a.pod_key} ({a.what_if}; profile {a.profile}): "
-            lines = [head + (f"it would be scheduled to {a.host}." if a.host
-                             else f"it would not be scheduled ({a.reason}).")]
+            lines = [
+                head
+                + (
+                    f"it would be scheduled to {a.host}."
+                    if a.host
+                    else f"it would not be scheduled ({a.reason})."
+                )
+            ]
         else:
             head = f"Pod {a.pod_key} (attempt {a.number} at {a.time:.3f} s, profile {a.profile}): "
             lines = [head + (f"scheduled to {a.host}." if a.host else f"not scheduled ({a.reason}).")]
@@ -125,8 +182,10 @@ class Explanation:
         if a.nominating:
             verb = "would evict" if a.what_if else "evicted"
             victims = ", ".join(a.victims) or "no pods"
-            lines.append(f"Preemption {verb} {victims} on {a.nominating} and nominated that node "
-                         f"(status.nominatedNodeName); the pod is tried again once they are gone.")
+            lines.append(
+                f"Preemption {verb} {victims} on {a.nominating} and nominated that node "
+                f"(status.nominatedNodeName); the pod is tried again once they are gone."
+            )
         if a.message:
             lines.append(f"Message: {a.message}")
         if a.what_if:
@@ -146,25 +205,34 @@ class Explanation:
         if len(a.feasible) > MAX_SCORE_LINES:
             lines.append(f"  ... and {len(a.feasible) - MAX_SCORE_LINES} more feasible nodes")
         if evaluated < a.num_all_nodes and a.left_out.startswith("node(s)"):
-            lines.append(f"  {a.num_all_nodes - evaluated} other nodes were left out by PreFilter: "
-                         f"{a.left_out}")
+            lines.append(
+                f"  {a.num_all_nodes - evaluated} other nodes were left out by PreFilter: {a.left_out}"
+            )
         elif evaluated < a.num_all_nodes and a.left_out:
             lines.append(f"  {a.num_all_nodes - evaluated} other nodes were not tried: {a.left_out}")
         elif evaluated < a.num_all_nodes:
-            lines.append(f"  {a.num_all_nodes - evaluated} nodes were not evaluated: the search stops once "
-                         f"{a.num_to_find} feasible nodes are found (percentageOfNodesToScore).")
+            lines.append(
+                f"  {a.num_all_nodes - evaluated} nodes were not evaluated: the search stops once "
+                f"{a.num_to_find} feasible nodes are found (percentageOfNodesToScore)."
+            )
         return lines
 
     def _score_lines(self, a: Attempt) -> list[str]:
         if len(a.feasible) == 1:
             return [f"Score: {a.host} was the only feasible node, so it was picked without scoring."]
         if not a.scores:
-            return [f"Score: no score plugins; every feasible node scored {a.totals[0] if a.totals else 1}, "
-                    f"{a.host} was picked at random."]
+            return [
+                (
+                    f"Score: no score plugins; every feasible node scored {a.totals[0] if a.totals else 1}, "
+                    f"{a.host} was picked at random."
+                )
+            ]
         weights = ", ".join(f"{s.name} ×{s.weight}" for s in a.scores)
         lines = [f"Score (weights: {weights}; each plugin gives 0..100 after normalising):"]
-        order = sorted(range(len(a.feasible)),
-                       key=lambda i: (-a.totals[i], _name(a.feasible[i]) != a.host, _name(a.feasible[i])))
+        order = sorted(
+            range(len(a.feasible)),
+            key=lambda i: (-a.totals[i], _name(a.feasible[i]) != a.host, _name(a.feasible[i])),
+        )
         best = a.totals[order[0]]
         for i in order[:MAX_SCORE_LINES]:
             name = _name(a.feasible[i])
@@ -202,20 +270,28 @@ class Explanation:
         if a is None:
             return f"<p>{esc(str(self))}</p>"
         score_plugins = [s.name for s in a.scores]
-        filter_plugins = list(a.filter_matrix.get(next(iter(a.filter_matrix), ""), {})) if a.filter_matrix else []
+        filter_plugins = (
+            list(a.filter_matrix.get(next(iter(a.filter_matrix), ""), {})) if a.filter_matrix else []
+        )
         head = "".join(f"<th>{esc(p)}</th>" for p in filter_plugins) or "<th>filtered by</th><th>reason</th>"
-        head += "".join(f"<th>{esc(p)}<br><small>×{s.weight}</small></th>" for p, s in zip(score_plugins, a.scores))
+        head += "".join(
+            f"<th>{esc(p)}<br><small>×{s.weight}</small></th>" for p, s in zip(score_plugins, a.scores)
+        )
         all_rows = self.as_rows()
         body = [self._html_row(a, row, filter_plugins, score_plugins) for row in all_rows[:MAX_HTML_ROWS]]
         if len(all_rows) > MAX_HTML_ROWS:
             span = 3 + max(len(filter_plugins), 2) + len(score_plugins)
-            body.append(f'<tr><td colspan="{span}">... and {len(all_rows) - MAX_HTML_ROWS} more nodes '
-                        "(see as_rows())</td></tr>")
+            body.append(
+                f'<tr><td colspan="{span}">... and {len(all_rows) - MAX_HTML_ROWS} more nodes '
+                "(see as_rows())</td></tr>"
+            )
         summary = esc(str(self).splitlines()[0])
         message = f"<p><code>{esc(a.message)}</code></p>" if a.message else ""
-        return (f'<div class="k8slearn-explain"><p>{summary}</p>{message}'
-                '<table style="border-collapse:collapse;font-size:12px"><thead><tr><th>node</th>'
-                f"<th>outcome</th>{head}<th>total</th></tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+        return (
+            f'<div class="k8slearn-explain"><p>{summary}</p>{message}'
+            '<table style="border-collapse:collapse;font-size:12px"><thead><tr><th>node</th>'
+            f"<th>outcome</th>{head}<th>total</th></tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        )
 
     @staticmethod
     def _html_row(a: Attempt, row: dict, filter_plugins: list, score_plugins: list) -> str:
@@ -230,23 +306,31 @@ class Explanation:
                 elif status.is_success():
                     cells.append(f'<td style="{_CELL};background:#e8f5e9">✔</td>')
                 else:
-                    cells.append(f'<td style="{_CELL};background:#ffcdd2" title="{esc(status.message())}">'
-                                 f"✘ {esc(status.message())}</td>")
+                    cells.append(
+                        f'<td style="{_CELL};background:#ffcdd2" title="{esc(status.message())}">'
+                        f"✘ {esc(status.message())}</td>"
+                    )
         else:
-            cells.append(f'<td style="{_CELL}">{esc(row["plugin"])}</td><td style="{_CELL}">{esc(row["reason"])}</td>')
+            cells.append(
+                f'<td style="{_CELL}">{esc(row["plugin"])}</td><td style="{_CELL}">{esc(row["reason"])}</td>'
+            )
         for plugin in score_plugins:
             s = row["scores"].get(plugin)
             if s is None:
                 cells.append(f'<td style="{_CELL}"></td>')
             else:
                 green = 255 - int(s["normalized"] * 0.9)
-                cells.append(f'<td style="{_CELL};background:rgb({green},255,{green})" '
-                             f'title="raw {s["raw"]}">{s["normalized"]}×{s["weight"]}={s["weighted"]}</td>')
+                cells.append(
+                    f'<td style="{_CELL};background:rgb({green},255,{green})" '
+                    f'title="raw {s["raw"]}">{s["normalized"]}×{s["weight"]}={s["weighted"]}</td>'
+                )
         total = "" if row["total"] is None else row["total"]
         colour = {"picked": "#c8e6c9", "filtered": "#fff3f3"}.get(row["outcome"], "#ffffff")
         weight = "bold" if row["outcome"] == "picked" else "normal"
-        return (f'<tr style="background:{colour};font-weight:{weight}"><td style="{_CELL}">{esc(row["node"])}</td>'
-                f'<td style="{_CELL}">{esc(row["outcome"])}</td>{"".join(cells)}<td style="{_CELL}">{total}</td></tr>')
+        return (
+            f'<tr style="background:{colour};font-weight:{weight}"><td style="{_CELL}">{esc(row["node"])}</td>'
+            f'<td style="{_CELL}">{esc(row["outcome"])}</td>{"".join(cells)}<td style="{_CELL}">{total}</td></tr>'
+        )
 
 
 _CELL = "border:1px solid #ddd;padding:2px 6px;text-align:left"

@@ -33,20 +33,57 @@ Upstream: pkg/scheduler/framework/runtime/framework.go
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from k8slearn.scheduler.interface import (ERR_NO_NODES_AVAILABLE, MAX_NODE_SCORE, MIN_NODE_SCORE,
-                                          NO_NODE_AVAILABLE_MSG, SUCCESS, Code, CycleState, Diagnosis,
-                                          EXTENSION_POINTS, FilterError, FitError, Handle, NodeToStatus, NoNodesAvailable,
-                                          PluginError, PluginScores, PostFilterResult, PreFilterResult,
-                                          Status, as_status, fit_error_message)
+from k8slearn.scheduler.interface import (
+    ERR_NO_NODES_AVAILABLE,
+    EXTENSION_POINTS,
+    MAX_NODE_SCORE,
+    MIN_NODE_SCORE,
+    NO_NODE_AVAILABLE_MSG,
+    SUCCESS,
+    Code,
+    CycleState,
+    Diagnosis,
+    FilterError,
+    FitError,
+    Handle,
+    NodeToStatus,
+    NoNodesAvailable,
+    PluginError,
+    PluginScores,
+    PostFilterResult,
+    PreFilterResult,
+    Status,
+    as_status,
+    fit_error_message,
+)
 from k8slearn.scheduler.score_cache import ScoreCache, plugin_scores
 
-__all__ = ["ERR_NO_NODES_AVAILABLE", "MAX_NODE_SCORE", "MIN_NODE_SCORE", "NO_NODE_AVAILABLE_MSG", "SUCCESS",
-           "Code", "CycleState", "Diagnosis", "FilterError", "FitError", "Framework", "Handle",
-           "NodeToStatus", "NoNodesAvailable", "PluginError", "PluginScores", "PostFilterResult", "PreFilterResult",
-           "Status",
-           "as_status", "fit_error_message"]
+__all__ = [
+    "ERR_NO_NODES_AVAILABLE",
+    "MAX_NODE_SCORE",
+    "MIN_NODE_SCORE",
+    "NO_NODE_AVAILABLE_MSG",
+    "SUCCESS",
+    "Code",
+    "CycleState",
+    "Diagnosis",
+    "FilterError",
+    "FitError",
+    "Framework",
+    "Handle",
+    "NoNodesAvailable",
+    "NodeToStatus",
+    "PluginError",
+    "PluginScores",
+    "PostFilterResult",
+    "PreFilterResult",
+    "Status",
+    "as_status",
+    "fit_error_message",
+]
 
 
 def _has(plugin: Any, method: str) -> bool:
@@ -56,21 +93,37 @@ def _has(plugin: Any, method: str) -> bool:
 def _checked(plugin: str, status: Any) -> Status:
     """A friendly error for a plugin that returns something else than a Status (or None)."""
     if not isinstance(status, Status):
-        raise PluginError(f"plugin {plugin!r} returned {status!r}; a Filter must return a Status "
-                          "(SUCCESS, or Status(Code.Unschedulable, \"reason\"))")
+        raise PluginError(
+            f"plugin {plugin!r} returned {status!r}; a Filter must return a Status "
+            '(SUCCESS, or Status(Code.Unschedulable, "reason"))'
+        )
     return status
 
 
 # The order in which the framework fills its extension points (getExtensionPoints).
-_FRAMEWORK_ORDER = ("preFilter", "filter", "postFilter", "reserve", "preScore", "score", "preBind", "bind",
-                    "postBind", "permit", "preEnqueue", "queueSort")
+_FRAMEWORK_ORDER = (
+    "preFilter",
+    "filter",
+    "postFilter",
+    "reserve",
+    "preScore",
+    "score",
+    "preBind",
+    "bind",
+    "postBind",
+    "permit",
+    "preEnqueue",
+    "queueSort",
+)
 
 
 def _instantiate(name: str, factory: Callable, handle: Any, args: Any) -> Any:
     try:
         return factory(handle) if args is None else factory(handle, args)
     except (ValueError, TypeError) as err:
-        raise ValueError(f"initializing plugin {name!r}: {err}".replace(f"{name!r}", f'"{name}"', 1)) from None
+        raise ValueError(
+            f"initializing plugin {name!r}: {err}".replace(f"{name!r}", f'"{name}"', 1)
+        ) from None
 
 
 class Framework:
@@ -85,8 +138,9 @@ class Framework:
         points = getattr(profile, "points", {})
         multi_point = profile.plugin_weights()
         config = getattr(profile, "plugin_config", {})
-        needed = list(dict.fromkeys([n for n, _ in multi_point]
-                                    + [n for s in points.values() for n, _ in s.enabled]))
+        needed = list(
+            dict.fromkeys([n for n, _ in multi_point] + [n for s in points.values() for n, _ in s.enabled])
+        )
         self.plugins_by_name: dict[str, Any] = {}
         for name in needed:
             if name in registry:
@@ -94,10 +148,12 @@ class Framework:
         lists = self._fill_extension_points(points, multi_point)
         name = self.profile_name
         if len(lists["queueSort"]) != 1:
-            raise ValueError(f"only one queue sort plugin required for profile with scheduler name \"{name}\", "
-                             f"but got {len(lists['queueSort'])}")
+            raise ValueError(
+                f'only one queue sort plugin required for profile with scheduler name "{name}", '
+                f"but got {len(lists['queueSort'])}"
+            )
         if not lists["bind"]:
-            raise ValueError(f"at least one bind plugin is needed for profile with scheduler name \"{name}\"")
+            raise ValueError(f'at least one bind plugin is needed for profile with scheduler name "{name}"')
         self.plugins = list(self.plugins_by_name.values())
         self.weights: dict[str, int] = {}
         score_names = {p.name for p in lists["score"]}
@@ -148,8 +204,11 @@ class Framework:
                         raise ValueError(f'plugin "{name}" already registered as "{kind}"')
                     else:
                         expanded.append(name)
-                names = ([n for n in explicit if n in overrides] + expanded
-                         + [n for n in explicit if n not in overrides])
+                names = (
+                    [n for n in explicit if n in overrides]
+                    + expanded
+                    + [n for n in explicit if n not in overrides]
+                )
             lists[point] = [self.plugins_by_name[n] for n in names]
         return lists
 
@@ -179,8 +238,9 @@ class Framework:
                 return status.with_plugin(plugin.name)
         return SUCCESS
 
-    def run_pre_filter_plugins(self, state: CycleState,
-                               pod: dict) -> tuple[PreFilterResult | None, Status, list[str]]:
+    def run_pre_filter_plugins(
+        self, state: CycleState, pod: dict
+    ) -> tuple[PreFilterResult | None, Status, list[str]]:
         """Run PreFilter in order; remember which plugins skip Filter; stop on a hard rejection.
 
         Returns the merged PreFilterResult (None: every node), the status, and the sorted names of
@@ -202,41 +262,62 @@ class Framework:
                 if status.code is Code.Unschedulable:
                     returned = status  # keep going: PostFilter (preemption) needs every PreFilter state
                     continue
-                return None, Status(Code.Error, f"running PreFilter plugin {plugin.name!r}: "
-                                    f"{status.message()}", plugin.name), []
+                return (
+                    None,
+                    Status(
+                        Code.Error,
+                        f"running PreFilter plugin {plugin.name!r}: {status.message()}",
+                        plugin.name,
+                    ),
+                    [],
+                )
             if r is not None and not r.all_nodes():
                 narrowing.append(plugin.name)
                 result = r if result is None else result.merge(r)
                 if not result.node_names:
                     names = sorted(narrowing)
-                    msg = (f"node(s) didn't satisfy plugin {names[0]}" if len(names) == 1 else
-                           f"node(s) didn't satisfy plugin(s) [{' '.join(names)}] simultaneously")
+                    msg = (
+                        f"node(s) didn't satisfy plugin {names[0]}"
+                        if len(names) == 1
+                        else f"node(s) didn't satisfy plugin(s) [{' '.join(names)}] simultaneously"
+                    )
                     return result, Status(Code.UnschedulableAndUnresolvable, msg), names
-        state.filters = [(p.name, p.filter, getattr(p, "filter_nodes", None)) for p in self.filter_plugins
-                         if p.name not in state.skip_filter_plugins]
+        state.filters = [
+            (p.name, p.filter, getattr(p, "filter_nodes", None))
+            for p in self.filter_plugins
+            if p.name not in state.skip_filter_plugins
+        ]
         return result, returned, sorted(narrowing)
 
-    def run_pre_filter_extension_add_pod(self, state: CycleState, pod: dict, pod_info_to_add: Any,
-                                         node_info: Any) -> Status:
+    def run_pre_filter_extension_add_pod(
+        self, state: CycleState, pod: dict, pod_info_to_add: Any, node_info: Any
+    ) -> Status:
         """Tell the PreFilter plugins that keep per-cycle counts that a pod joined ``node_info``."""
         for plugin in self.pre_filter_extensions:
             if plugin.name in state.skip_filter_plugins:
                 continue
             status = as_status(plugin.add_pod(state, pod, pod_info_to_add, node_info))
             if not status.is_success():
-                return Status(Code.Error, f"running AddPod on PreFilter plugin {plugin.name!r}: "
-                              f"{status.message()}", plugin.name)
+                return Status(
+                    Code.Error,
+                    f"running AddPod on PreFilter plugin {plugin.name!r}: {status.message()}",
+                    plugin.name,
+                )
         return SUCCESS
 
-    def run_pre_filter_extension_remove_pod(self, state: CycleState, pod: dict, pod_info_to_remove: Any,
-                                            node_info: Any) -> Status:
+    def run_pre_filter_extension_remove_pod(
+        self, state: CycleState, pod: dict, pod_info_to_remove: Any, node_info: Any
+    ) -> Status:
         for plugin in self.pre_filter_extensions:
             if plugin.name in state.skip_filter_plugins:
                 continue
             status = as_status(plugin.remove_pod(state, pod, pod_info_to_remove, node_info))
             if not status.is_success():
-                return Status(Code.Error, f"running RemovePod on PreFilter plugin {plugin.name!r}: "
-                              f"{status.message()}", plugin.name)
+                return Status(
+                    Code.Error,
+                    f"running RemovePod on PreFilter plugin {plugin.name!r}: {status.message()}",
+                    plugin.name,
+                )
         return SUCCESS
 
     # -- Filter / PostFilter --------------------------------------------------------------------
@@ -285,8 +366,9 @@ class Framework:
                 added = True
         return added, state_out, info_out
 
-    def run_filter_plugins_on_nodes(self, state: CycleState, pod: dict, nodes: list,
-                                    diagnosis: Diagnosis) -> list:
+    def run_filter_plugins_on_nodes(
+        self, state: CycleState, pod: dict, nodes: list, diagnosis: Diagnosis
+    ) -> list:
         """Filter many nodes: plugin by plugin, each over the nodes the previous ones let through.
 
         Every node gets the same verdict as :meth:`run_filter_plugins_with_nominated_pods` would
@@ -327,8 +409,9 @@ class Framework:
             nodes = survivors
         return nodes
 
-    def _filter_with_some_nominated(self, state: CycleState, pod: dict, nodes: list, diagnosis: Diagnosis,
-                                    with_nominated: set) -> list:
+    def _filter_with_some_nominated(
+        self, state: CycleState, pod: dict, nodes: list, diagnosis: Diagnosis, with_nominated: set
+    ) -> list:
         others = [n for n in nodes if n.name not in with_nominated]
         passed = {id(n) for n in self._filter_batch(state, pod, others, diagnosis)}
         for node_info in nodes:
@@ -343,8 +426,9 @@ class Framework:
                     diagnosis.add_plugin_status(status)
         return [n for n in nodes if id(n) in passed]
 
-    def run_post_filter_plugins(self, state: CycleState, pod: dict,
-                                node_to_status: NodeToStatus) -> tuple[Any, Status]:
+    def run_post_filter_plugins(
+        self, state: CycleState, pod: dict, node_to_status: NodeToStatus
+    ) -> tuple[Any, Status]:
         reasons: list[str] = []
         result, rejector = None, ""
         for plugin in self.post_filter_plugins:
@@ -353,8 +437,9 @@ class Framework:
             if status.is_success() or status.code is Code.UnschedulableAndUnresolvable:
                 return r, status.with_plugin(plugin.name)
             if not status.is_rejected():
-                return None, Status(Code.Error, f"running PostFilter plugin {plugin.name!r}: "
-                                    f"{status.message()}", plugin.name)
+                return None, Status(
+                    Code.Error, f"running PostFilter plugin {plugin.name!r}: {status.message()}", plugin.name
+                )
             reasons.extend(status.reasons)
             result, rejector = (r if r is not None else result), rejector or plugin.name
         return result, Status(Code.Unschedulable, reasons, rejector)
@@ -366,8 +451,9 @@ class Framework:
             if status.is_skip():
                 state.skip_score_plugins.add(plugin.name)
             elif not status.is_success():
-                return Status(Code.Error, f"running PreScore plugin {plugin.name!r}: {status.message()}",
-                              plugin.name)
+                return Status(
+                    Code.Error, f"running PreScore plugin {plugin.name!r}: {status.message()}", plugin.name
+                )
         return SUCCESS
 
     def run_score_plugins(self, state: CycleState, pod: dict, nodes: list) -> tuple[list, list]:
@@ -378,10 +464,16 @@ class Framework:
         :mod:`k8slearn.scheduler.score_cache`). A plugin that gives every node the same score only
         shifts the totals, so it is added once instead of node by node."""
         active = [(p, w) for p, w in self.score_plugins if p.name not in state.skip_score_plugins]
-        memo = [p for p, _ in active if getattr(p, "score_key", None) is not None
-                and p.score_key(state, pod) is not None]
-        raws = dict(zip((p.name for p in memo), self.score_cache.raw_scores(memo, state, pod, nodes))) \
-            if memo else {}
+        memo = [
+            p
+            for p, _ in active
+            if getattr(p, "score_key", None) is not None and p.score_key(state, pod) is not None
+        ]
+        raws = (
+            dict(zip((p.name for p in memo), self.score_cache.raw_scores(memo, state, pod, nodes)))
+            if memo
+            else {}
+        )
         per_plugin: list[PluginScores] = []
         varying: list[list] = []
         offset = 0
@@ -397,13 +489,17 @@ class Framework:
                 scores = dict(zip(names, raw))
                 status = as_status(plugin.normalize_score(state, pod, scores))
                 if not status.is_success():
-                    raise PluginError(f"running Normalize on Score plugins: plugin {plugin.name!r} "
-                                      f"failed with: {status.message()}")
+                    raise PluginError(
+                        f"running Normalize on Score plugins: plugin {plugin.name!r} "
+                        f"failed with: {status.message()}"
+                    )
                 normalized = [scores[name] for name in names]
             if normalized and (min(normalized) < MIN_NODE_SCORE or max(normalized) > MAX_NODE_SCORE):
                 bad = next(s for s in normalized if not MIN_NODE_SCORE <= s <= MAX_NODE_SCORE)
-                raise PluginError(f"plugin {plugin.name!r} returns an invalid score {bad}, it should in "
-                                  f"the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing")
+                raise PluginError(
+                    f"plugin {plugin.name!r} returns an invalid score {bad}, it should in "
+                    f"the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing"
+                )
             if normalized and normalized.count(normalized[0]) == len(normalized):
                 offset += normalized[0] * weight
             else:
@@ -427,7 +523,8 @@ class Framework:
             if status.is_rejected():
                 return status.with_plugin(plugin.name)
             if not status.is_success():
-                return Status(Code.Error, f"running Bind plugin {plugin.name!r}: {status.message()}",
-                              plugin.name)
+                return Status(
+                    Code.Error, f"running Bind plugin {plugin.name!r}: {status.message()}", plugin.name
+                )
             return status
         return status

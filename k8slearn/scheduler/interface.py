@@ -44,7 +44,8 @@ Upstream: pkg/scheduler/framework/interface.go, cycle_state.go, types.go (Diagno
 from __future__ import annotations
 
 import enum
-from typing import Any, Callable, Iterable, NamedTuple
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 MAX_NODE_SCORE = 100
 MIN_NODE_SCORE = 0
@@ -88,10 +89,11 @@ _REJECTED = (Code.Unschedulable, Code.UnschedulableAndUnresolvable, Code.Pending
 class Status:
     """A code, the human-readable reasons, and the plugin that returned it."""
 
-    __slots__ = ("code", "reasons", "plugin")
+    __slots__ = ("code", "plugin", "reasons")
 
-    def __init__(self, code: Code = Code.Success, reasons: Iterable[str] | str = (),
-                 plugin: str = "") -> None:
+    def __init__(
+        self, code: Code = Code.Success, reasons: Iterable[str] | str = (), plugin: str = ""
+    ) -> None:
         self.code = Code(code)
         self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
         self.plugin = plugin
@@ -109,13 +111,17 @@ class Status:
         """Unschedulable, UnschedulableAndUnresolvable or Pending: the pod can't go here (yet)."""
         return self.code in _REJECTED
 
-    def with_plugin(self, plugin: str) -> "Status":
+    def with_plugin(self, plugin: str) -> Status:
         self.plugin = plugin
         return self
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, Status) and self.code == other.code and self.reasons == other.reasons
-                and self.plugin == other.plugin)
+        return (
+            isinstance(other, Status)
+            and self.code == other.code
+            and self.reasons == other.reasons
+            and self.plugin == other.plugin
+        )
 
     def __repr__(self) -> str:
         plugin = f", plugin={self.plugin!r}" if self.plugin else ""
@@ -136,7 +142,7 @@ class CycleState(dict):
     ``clone()`` copies it for a what-if on one node (nominated pods, preemption): values that have
     a ``clone()`` method are cloned, the others (read-only data) are shared."""
 
-    __slots__ = ("skip_filter_plugins", "skip_score_plugins", "filters", "dry_run", "pod_info")
+    __slots__ = ("dry_run", "filters", "pod_info", "skip_filter_plugins", "skip_score_plugins")
 
     def __init__(self, pod_info: Any = None) -> None:
         super().__init__()
@@ -152,7 +158,7 @@ class CycleState(dict):
     def write(self, key: str, value: Any) -> None:
         self[key] = value
 
-    def clone(self) -> "CycleState":
+    def clone(self) -> CycleState:
         copy = CycleState(self.pod_info)
         for key, value in self.items():
             clone = getattr(value, "clone", None)
@@ -172,7 +178,7 @@ class PreFilterResult(NamedTuple):
     def all_nodes(self) -> bool:
         return self.node_names is None
 
-    def merge(self, other: "PreFilterResult | None") -> "PreFilterResult":
+    def merge(self, other: PreFilterResult | None) -> PreFilterResult:
         if other is None or other.all_nodes():
             return self
         if self.all_nodes():
@@ -183,7 +189,7 @@ class PreFilterResult(NamedTuple):
 class NodeToStatus:
     """Why each rejected node was rejected; nodes never tried share ``absent_status``."""
 
-    __slots__ = ("statuses", "absent_status")
+    __slots__ = ("absent_status", "statuses")
 
     def __init__(self, absent_status: Status | None = None) -> None:
         self.statuses: dict[str, Status] = {}
@@ -226,8 +232,13 @@ class PostFilterResult(NamedTuple):
 class Diagnosis:
     """What went wrong in one cycle: per-node statuses and which plugins rejected the pod."""
 
-    __slots__ = ("node_to_status", "unschedulable_plugins", "pending_plugins", "pre_filter_msg",
-                 "post_filter_msg")
+    __slots__ = (
+        "node_to_status",
+        "pending_plugins",
+        "post_filter_msg",
+        "pre_filter_msg",
+        "unschedulable_plugins",
+    )
 
     def __init__(self) -> None:
         self.node_to_status = NodeToStatus()
@@ -302,8 +313,16 @@ class Handle:
     of this cycle, the RNG, listers of what the scheduler watches, the nominated pods, the event
     recorder, and the framework itself (preemption re-runs its filters)."""
 
-    def __init__(self, client: Any = None, snapshot: Any = None, rng: Any = None, listers: Any = None,
-                 nominator: Any = None, recorder: Any = None, clock: Any = None) -> None:
+    def __init__(
+        self,
+        client: Any = None,
+        snapshot: Any = None,
+        rng: Any = None,
+        listers: Any = None,
+        nominator: Any = None,
+        recorder: Any = None,
+        clock: Any = None,
+    ) -> None:
         self.client = client
         self.snapshot = snapshot
         self.rng = rng
@@ -313,10 +332,11 @@ class Handle:
         self.clock = clock  # () -> simulated seconds
         self.framework: Any = None
 
-    def for_framework(self, framework: Any) -> "Handle":
+    def for_framework(self, framework: Any) -> Handle:
         """A copy of this handle for one framework (profile)."""
-        clone = Handle(self.client, self.snapshot, self.rng, self.listers, self.nominator, self.recorder,
-                       self.clock)
+        clone = Handle(
+            self.client, self.snapshot, self.rng, self.listers, self.nominator, self.recorder, self.clock
+        )
         clone.framework = framework
         return clone
 

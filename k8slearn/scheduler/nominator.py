@@ -19,7 +19,8 @@ Upstream: pkg/scheduler/backend/queue/nominator.go (pkg/scheduler/internal/queue
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 NOOP = None  # "use the pod's own status.nominatedNodeName"
 

@@ -33,8 +33,14 @@ from typing import Any, NamedTuple
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import parse_timestamp, timestamp
-from k8slearn.scheduler.interface import (Code, Diagnosis, NodeToStatus, PostFilterResult, Status,
-                                          fit_error_message)
+from k8slearn.scheduler.interface import (
+    Code,
+    Diagnosis,
+    NodeToStatus,
+    PostFilterResult,
+    Status,
+    fit_error_message,
+)
 
 ERR_NOT_HELPFUL = "Preemption is not helpful for scheduling"
 ERR_NO_CANDIDATE = "no candidate node for preemption"
@@ -103,8 +109,9 @@ class Evaluator:
         if not state.dry_run and pods is not None:  # the latest version (a what-if keeps its own pod)
             pod = pods.get(meta.get("name", ""), meta.get("namespace")) or pod
         nominated = (pod.get("status") or {}).get("nominatedNodeName") or ""
-        ok, message = self.plugin.pod_eligible_to_preempt_others(pod, node_to_status.status_of(nominated)
-                                                                 if nominated else None)
+        ok, message = self.plugin.pod_eligible_to_preempt_others(
+            pod, node_to_status.status_of(nominated) if nominated else None
+        )
         if not ok:
             return None, Status(Code.Unschedulable, message)
         all_nodes = self.handle.snapshot.node_info_list
@@ -113,7 +120,9 @@ class Evaluator:
             diagnosis = Diagnosis()
             diagnosis.node_to_status = statuses
             statuses.absent_status = Status(Code.UnschedulableAndUnresolvable, ERR_NOT_HELPFUL)
-            return PostFilterResult(""), Status(Code.Unschedulable, fit_error_message(len(all_nodes), diagnosis))
+            return PostFilterResult(""), Status(
+                Code.Unschedulable, fit_error_message(len(all_nodes), diagnosis)
+            )
         best = self.select_candidate(candidates)
         if best is None or not best.name:
             return None, Status(Code.Unschedulable, ERR_NO_CANDIDATE)
@@ -123,8 +132,9 @@ class Evaluator:
                 return None, status
         return PostFilterResult(best.name, tuple(best.victims)), Status(Code.Success)
 
-    def find_candidates(self, state: Any, all_nodes: list, pod: dict,
-                        node_to_status: NodeToStatus) -> tuple[list[Candidate], NodeToStatus]:
+    def find_candidates(
+        self, state: Any, all_nodes: list, pod: dict, node_to_status: NodeToStatus
+    ) -> tuple[list[Candidate], NodeToStatus]:
         potential = node_to_status.nodes_for_status_code(all_nodes, Code.Unschedulable)
         if not potential:
             if not state.dry_run:
@@ -133,8 +143,9 @@ class Evaluator:
         offset, count = self.plugin.get_offset_and_num_candidates(len(potential))
         return self.dry_run_preemption(state, pod, potential, offset, count)
 
-    def dry_run_preemption(self, state: Any, pod: dict, potential: list, offset: int,
-                           count: int) -> tuple[list[Candidate], NodeToStatus]:
+    def dry_run_preemption(
+        self, state: Any, pod: dict, potential: list, offset: int, count: int
+    ) -> tuple[list[Candidate], NodeToStatus]:
         """Try each potential node in turn (from ``offset``) until ``count`` candidates are found."""
         candidates: list[Candidate] = []
         statuses = NodeToStatus()
@@ -168,19 +179,34 @@ class Evaluator:
         now = self.handle.clock() if self.handle.clock is not None else 0.0
         for victim in candidate.victims:
             meta = victim["metadata"]
-            condition = {"type": "DisruptionTarget", "status": "True", "lastProbeTime": None,
-                         "lastTransitionTime": timestamp(now), "reason": "PreemptionByScheduler",
-                         "message": f"{scheduler_name}: preempting to accommodate a higher priority pod"}
+            condition = {
+                "type": "DisruptionTarget",
+                "status": "True",
+                "lastProbeTime": None,
+                "lastTransitionTime": timestamp(now),
+                "reason": "PreemptionByScheduler",
+                "message": f"{scheduler_name}: preempting to accommodate a higher priority pod",
+            }
             try:
-                client.patch("pods", meta["name"], {"status": {"conditions": [condition]}},
-                             meta.get("namespace", "default"), subresource="status")
+                client.patch(
+                    "pods",
+                    meta["name"],
+                    {"status": {"conditions": [condition]}},
+                    meta.get("namespace", "default"),
+                    subresource="status",
+                )
                 client.delete("pods", meta["name"], meta.get("namespace", "default"))
             except ApiError as err:
                 if err.code != 404:
                     return Status(Code.Error, str(err))
             if recorder is not None:
-                recorder.event(victim, "Normal", "Preempted", f"Preempted by pod {uid} on node {candidate.name}",
-                               action="Preempting")
+                recorder.event(
+                    victim,
+                    "Normal",
+                    "Preempted",
+                    f"Preempted by pod {uid} on node {candidate.name}",
+                    action="Preempting",
+                )
         priority = pod_priority(pod)
         for info in self.handle.nominated_pods_for_node(candidate.name):
             if info.priority < priority:
@@ -194,7 +220,13 @@ def clear_nominated_node_name(client: Any, pod: dict) -> None:
         return
     meta = pod["metadata"]
     try:
-        client.patch("pods", meta["name"], {"status": {"nominatedNodeName": None}}, meta.get("namespace", "default"),
-                     patch_type="merge", subresource="status")
+        client.patch(
+            "pods",
+            meta["name"],
+            {"status": {"nominatedNodeName": None}},
+            meta.get("namespace", "default"),
+            patch_type="merge",
+            subresource="status",
+        )
     except ApiError:
         pass

@@ -28,7 +28,8 @@ Upstream: pkg/scheduler/apis/config/v1/default_plugins.go, pkg/scheduler/apis/co
 from __future__ import annotations
 
 import inspect
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from k8slearn.scheduler.interface import EXTENSION_POINTS
 from k8slearn.scheduler.plugins import REGISTRY, Factory
@@ -53,10 +54,11 @@ DEFAULT_PLUGINS: tuple[tuple[str, int], ...] = (
     ("DefaultBinder", 0),
 )
 
+
 class PluginSet:
     """One extension point's explicit ``enabled`` [(name, weight)] and ``disabled`` [name] lists."""
 
-    __slots__ = ("enabled", "disabled")
+    __slots__ = ("disabled", "enabled")
 
     def __init__(self, enabled: Iterable[tuple[str, int]] = (), disabled: Iterable[str] = ()) -> None:
         self.enabled = list(enabled)
@@ -77,6 +79,7 @@ def _factory(plugin: Any) -> Factory:
             if takes_args and args is not None:
                 return plugin(handle, args=args)
             return plugin(handle) if takes_handle else plugin()
+
         return make
     return lambda handle, args=None: plugin
 
@@ -89,8 +92,12 @@ class Profile:
     None means "use the scheduler's setting"; 0 means adaptive.
     """
 
-    def __init__(self, scheduler_name: str = DEFAULT_SCHEDULER_NAME, plugins: Iterable[Any] | None = None,
-                 percentage_of_nodes_to_score: int | None = None) -> None:
+    def __init__(
+        self,
+        scheduler_name: str = DEFAULT_SCHEDULER_NAME,
+        plugins: Iterable[Any] | None = None,
+        percentage_of_nodes_to_score: int | None = None,
+    ) -> None:
         self.scheduler_name = scheduler_name
         self.percentage_of_nodes_to_score = percentage_of_nodes_to_score
         self.plugins: list[tuple[str, int]] = []
@@ -113,11 +120,11 @@ class Profile:
             return plugin
         name = getattr(plugin, "name", None)
         if not isinstance(name, str) or not name:
-            raise ValueError(f"plugin {plugin!r} needs a name: set the class attribute name = \"...\"")
+            raise ValueError(f'plugin {plugin!r} needs a name: set the class attribute name = "..."')
         self.extra_registry[name] = _factory(plugin)
         return name
 
-    def copy(self) -> "Profile":
+    def copy(self) -> Profile:
         clone = Profile(self.scheduler_name, [], self.percentage_of_nodes_to_score)
         clone.plugins = list(self.plugins)
         clone.points = {p: PluginSet(s.enabled, s.disabled) for p, s in self.points.items()}
@@ -127,13 +134,13 @@ class Profile:
 
     _copy = copy
 
-    def add(self, plugin: Any, weight: int = 0) -> "Profile":
+    def add(self, plugin: Any, weight: int = 0) -> Profile:
         """A copy of this profile with ``plugin`` (name, class or object) appended to multiPoint."""
         clone = self.copy()
         clone._append((plugin, weight))
         return clone
 
-    def without(self, *names: str) -> "Profile":
+    def without(self, *names: str) -> Profile:
         """A copy of this profile without the named plugins (at every extension point)."""
         clone = self.copy()
         clone.plugins = [(n, w) for n, w in clone.plugins if n not in names]
@@ -141,7 +148,7 @@ class Profile:
             plugin_set.enabled = [(n, w) for n, w in plugin_set.enabled if n not in names]
         return clone
 
-    def with_weights(self, weights: dict[str, int]) -> "Profile":
+    def with_weights(self, weights: dict[str, int]) -> Profile:
         """A copy with these score weights (where the plugin is listed: multiPoint and/or score)."""
         clone = self.copy()
         for name, weight in weights.items():
@@ -151,7 +158,7 @@ class Profile:
             score.enabled = [(n, weight if n == name else w) for n, w in score.enabled]
         return clone
 
-    def with_args(self, name: str, args: dict) -> "Profile":
+    def with_args(self, name: str, args: dict) -> Profile:
         """A copy in which plugin ``name`` gets these arguments (a pluginConfig entry)."""
         clone = self.copy()
         clone.plugin_config[name] = dict(args)
@@ -179,5 +186,7 @@ class Profile:
 def _weight(name: str, weight: Any) -> int:
     weight = int(weight or 0)
     if weight < 0:
-        raise ValueError(f"plugin {name!r}: weight: Invalid value: {weight}: must be greater than or equal to 0")
+        raise ValueError(
+            f"plugin {name!r}: weight: Invalid value: {weight}: must be greater than or equal to 0"
+        )
     return weight

@@ -26,10 +26,17 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import deque
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from k8slearn.scheduler.events import (ASSIGNED_POD_ADD, ASSIGNED_POD_UPDATE, UNSCHEDULABLE_TIMEOUT,
-                                       ClusterEvent, QueueingHint, pod_scheduling_properties_change)
+from k8slearn.scheduler.events import (
+    ASSIGNED_POD_ADD,
+    ASSIGNED_POD_UPDATE,
+    UNSCHEDULABLE_TIMEOUT,
+    ClusterEvent,
+    QueueingHint,
+    pod_scheduling_properties_change,
+)
 from k8slearn.scheduler.framework import SUCCESS, Status
 from k8slearn.scheduler.nominator import Nominator
 from k8slearn.scheduler.resources import PodInfo
@@ -44,8 +51,9 @@ ACTIVE_Q, BACKOFF_Q, UNSCHEDULABLE_PODS = "activeQ", "backoffQ", "unschedulableP
 QUEUE_SKIP, QUEUE_AFTER_BACKOFF, QUEUE_IMMEDIATELY = "skip", "after backoff", "immediately"
 
 
-def calculate_backoff_duration(attempts: int, initial: float = POD_INITIAL_BACKOFF_DURATION,
-                               maximum: float = POD_MAX_BACKOFF_DURATION) -> float:
+def calculate_backoff_duration(
+    attempts: int, initial: float = POD_INITIAL_BACKOFF_DURATION, maximum: float = POD_MAX_BACKOFF_DURATION
+) -> float:
     """initial * 2^(attempts-1), capped at ``maximum``; no penalty before the first attempt."""
     if attempts == 0:
         return 0.0
@@ -60,8 +68,16 @@ def calculate_backoff_duration(attempts: int, initial: float = POD_INITIAL_BACKO
 class QueuedPodInfo:
     """A pending pod plus its queue bookkeeping: when it (re)entered, how often it was tried."""
 
-    __slots__ = ("pod_info", "timestamp", "attempts", "initial_attempt_timestamp",
-                 "unschedulable_plugins", "pending_plugins", "gated", "seq")
+    __slots__ = (
+        "attempts",
+        "gated",
+        "initial_attempt_timestamp",
+        "pending_plugins",
+        "pod_info",
+        "seq",
+        "timestamp",
+        "unschedulable_plugins",
+    )
 
     def __init__(self, pod_info: PodInfo, timestamp: float) -> None:
         self.pod_info = pod_info
@@ -90,13 +106,13 @@ class _Entry:
     plugin also offers a ``sort_key`` (same order as ``less``), the key is computed once per push
     and compared directly, which is cheaper than calling ``less`` at every comparison."""
 
-    __slots__ = ("pinfo", "less", "removed", "key")
+    __slots__ = ("key", "less", "pinfo", "removed")
 
     def __init__(self, pinfo: QueuedPodInfo, less: Callable, sort_key: Callable | None = None) -> None:
         self.pinfo, self.less, self.removed = pinfo, less, False
         self.key = (*sort_key(pinfo), pinfo.seq) if sort_key is not None else None
 
-    def __lt__(self, other: "_Entry") -> bool:
+    def __lt__(self, other: _Entry) -> bool:
         if self.key is not None and other.key is not None:
             return self.key < other.key
         a, b = self.pinfo, other.pinfo
@@ -111,10 +127,16 @@ Hints = dict  # profile name -> [(plugin name, registered ClusterEvent, hint fn 
 class SchedulingQueue:
     """activeQ + backoffQ + unschedulablePods, driven by the loop's clock (PriorityQueue)."""
 
-    def __init__(self, loop: Loop, less: Callable, hints: Hints | None = None,
-                 pre_enqueue: Callable[[dict], Status] | None = None,
-                 profile_of: Callable[[dict], str] | None = None, nominator: Nominator | None = None,
-                 sort_key: Callable | None = None) -> None:
+    def __init__(
+        self,
+        loop: Loop,
+        less: Callable,
+        hints: Hints | None = None,
+        pre_enqueue: Callable[[dict], Status] | None = None,
+        profile_of: Callable[[dict], str] | None = None,
+        nominator: Nominator | None = None,
+        sort_key: Callable | None = None,
+    ) -> None:
         self.loop = loop
         self.less = less
         self.hints: Hints = hints or {}
@@ -190,8 +212,9 @@ class SchedulingQueue:
         # background, like heartbeats, so that settle() does not wait for them.
         erroring = not (pinfo.unschedulable_plugins or pinfo.pending_plugins)
         background = erroring and calculate_backoff_duration(pinfo.attempts) >= POD_MAX_BACKOFF_DURATION
-        self._timers[pinfo.key] = self.loop.call_at(expiry, self.flush_backoff_q_completed,
-                                                    periodic=background)
+        self._timers[pinfo.key] = self.loop.call_at(
+            expiry, self.flush_backoff_q_completed, periodic=background
+        )
         return BACKOFF_Q
 
     def flush_backoff_q_completed(self) -> None:
@@ -219,8 +242,9 @@ class SchedulingQueue:
         self.nominator.add_nominated_pod(pod_info)
         return self._add_to_active_q(pinfo)
 
-    def add_unschedulable_if_not_present(self, pinfo: QueuedPodInfo,
-                                         backoff_without_rejector: bool = True) -> str:
+    def add_unschedulable_if_not_present(
+        self, pinfo: QueuedPodInfo, backoff_without_rejector: bool = True
+    ) -> str:
         """A pod that just failed: park it in unschedulablePods (or backoffQ after an error)."""
         key = pinfo.key
         if key in self._active or key in self._backoff or key in self.unschedulable_pods:
@@ -284,7 +308,7 @@ class SchedulingQueue:
                 continue
             try:
                 hint = QueueingHint.Queue if hint_fn is None else hint_fn(pinfo.pod, old, new)
-            except Exception:  # a broken hint must not strand the pod
+            except Exception:  # noqa: BLE001 - a broken hint must not strand the pod
                 hint = QueueingHint.Queue
             if hint == QueueingHint.QueueSkip:
                 continue
@@ -298,8 +322,13 @@ class SchedulingQueue:
             return self._add_to_backoff_q(pinfo)
         return self._add_to_active_q(pinfo)
 
-    def move_all_to_active_or_backoff_queue(self, event: ClusterEvent, old: Any = None, new: Any = None,
-                                            pre_check: Callable[[dict], bool] | None = None) -> int:
+    def move_all_to_active_or_backoff_queue(
+        self,
+        event: ClusterEvent,
+        old: Any = None,
+        new: Any = None,
+        pre_check: Callable[[dict], bool] | None = None,
+    ) -> int:
         """A cluster event: retry every unschedulable pod it may help; returns how many moved."""
         pods = [p for p in self.unschedulable_pods.values() if pre_check is None or pre_check(p.pod)]
         return self._move(pods, event, old, new)
@@ -326,14 +355,20 @@ class SchedulingQueue:
     def _with_cross_topology_term(self, pod: dict) -> list[QueuedPodInfo]:
         """Only pods with (anti-)affinity to other pods can be helped by another pod's arrival."""
         inter_pod = {"podAffinity", "podAntiAffinity"}
-        return [p for p in self.unschedulable_pods.values()
-                if ((p.pod.get("spec") or {}).get("affinity") or {}).keys() & inter_pod]
+        return [
+            p
+            for p in self.unschedulable_pods.values()
+            if ((p.pod.get("spec") or {}).get("affinity") or {}).keys() & inter_pod
+        ]
 
     def flush_unschedulable_pods_leftover(self) -> int:
         """Retry pods that have waited in unschedulablePods longer than 5 minutes."""
         now = self.loop.now
-        stale = [p for p in self.unschedulable_pods.values()
-                 if now - p.timestamp > POD_MAX_IN_UNSCHEDULABLE_PODS_DURATION]
+        stale = [
+            p
+            for p in self.unschedulable_pods.values()
+            if now - p.timestamp > POD_MAX_IN_UNSCHEDULABLE_PODS_DURATION
+        ]
         return self._move(stale, UNSCHEDULABLE_TIMEOUT, None, None)
 
     def run_periodic_flush(self):
@@ -347,8 +382,11 @@ class SchedulingQueue:
         """Pod keys in each queue (activeQ in pop order)."""
         active = [e.pinfo.key for e in sorted(e for e in self.active_q if not e.removed)]
         backoff = [k for _, _, k in sorted(self.backoff_q) if k in self._backoff]
-        return {ACTIVE_Q: active, BACKOFF_Q: list(dict.fromkeys(backoff)),
-                UNSCHEDULABLE_PODS: list(self.unschedulable_pods)}
+        return {
+            ACTIVE_Q: active,
+            BACKOFF_Q: list(dict.fromkeys(backoff)),
+            UNSCHEDULABLE_PODS: list(self.unschedulable_pods),
+        }
 
     def where(self, key: str) -> str:
         if key in self._active:

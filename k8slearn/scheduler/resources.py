@@ -28,7 +28,7 @@ staging/src/k8s.io/component-helpers/resource/helpers.go (PodRequests), pkg/sche
 from __future__ import annotations
 
 import functools
-from typing import Mapping
+from collections.abc import Mapping
 
 from k8slearn.api.quantity import parse_quantity
 
@@ -61,10 +61,16 @@ def is_scalar_resource_name(name: str) -> bool:
 class Resource:
     """A bundle of amounts: millicores, bytes, a pod count and any scalar (extended) resources."""
 
-    __slots__ = ("milli_cpu", "memory", "ephemeral_storage", "allowed_pod_number", "scalar_resources")
+    __slots__ = ("allowed_pod_number", "ephemeral_storage", "memory", "milli_cpu", "scalar_resources")
 
-    def __init__(self, milli_cpu: int = 0, memory: int = 0, ephemeral_storage: int = 0,
-                 allowed_pod_number: int = 0, scalar_resources: dict | None = None) -> None:
+    def __init__(
+        self,
+        milli_cpu: int = 0,
+        memory: int = 0,
+        ephemeral_storage: int = 0,
+        allowed_pod_number: int = 0,
+        scalar_resources: dict | None = None,
+    ) -> None:
         self.milli_cpu = milli_cpu
         self.memory = memory
         self.ephemeral_storage = ephemeral_storage
@@ -72,7 +78,7 @@ class Resource:
         self.scalar_resources = scalar_resources if scalar_resources is not None else {}
 
     @classmethod
-    def from_list(cls, resource_list: Mapping | None) -> "Resource":
+    def from_list(cls, resource_list: Mapping | None) -> Resource:
         """A Resource from a ResourceList such as ``status.allocatable`` (NewResource)."""
         r = cls()
         for name, q in (resource_list or {}).items():
@@ -89,7 +95,7 @@ class Resource:
                 r.scalar_resources[name] = r.scalar_resources.get(name, 0) + value(q)
         return r
 
-    def add(self, other: "Resource", sign: int = 1) -> None:
+    def add(self, other: Resource, sign: int = 1) -> None:
         self.milli_cpu += sign * other.milli_cpu
         self.memory += sign * other.memory
         self.ephemeral_storage += sign * other.ephemeral_storage
@@ -97,27 +103,35 @@ class Resource:
         for name, amount in other.scalar_resources.items():
             self.scalar_resources[name] = self.scalar_resources.get(name, 0) + sign * amount
 
-    def copy_from(self, other: "Resource") -> None:
+    def copy_from(self, other: Resource) -> None:
         self.milli_cpu, self.memory = other.milli_cpu, other.memory
         self.ephemeral_storage, self.allowed_pod_number = other.ephemeral_storage, other.allowed_pod_number
         self.scalar_resources = dict(other.scalar_resources) if other.scalar_resources else {}
 
-    def clone(self) -> "Resource":
-        return Resource(self.milli_cpu, self.memory, self.ephemeral_storage, self.allowed_pod_number,
-                        dict(self.scalar_resources))
+    def clone(self) -> Resource:
+        return Resource(
+            self.milli_cpu,
+            self.memory,
+            self.ephemeral_storage,
+            self.allowed_pod_number,
+            dict(self.scalar_resources),
+        )
 
     def is_zero(self) -> bool:
         return not (self.milli_cpu or self.memory or self.ephemeral_storage or self.scalar_resources)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Resource) and all(
-            getattr(self, f) == getattr(other, f) for f in Resource.__slots__)
+            getattr(self, f) == getattr(other, f) for f in Resource.__slots__
+        )
 
     def __repr__(self) -> str:
         extra = f", scalar_resources={self.scalar_resources}" if self.scalar_resources else ""
-        return (f"Resource(milli_cpu={self.milli_cpu}, memory={self.memory}, "
-                f"ephemeral_storage={self.ephemeral_storage}, "
-                f"allowed_pod_number={self.allowed_pod_number}{extra})")
+        return (
+            f"Resource(milli_cpu={self.milli_cpu}, memory={self.memory}, "
+            f"ephemeral_storage={self.ephemeral_storage}, "
+            f"allowed_pod_number={self.allowed_pod_number}{extra})"
+        )
 
 
 def _amounts(requests: Mapping | None, non_missing: Mapping | None) -> dict[str, int]:
@@ -185,8 +199,17 @@ class PodInfo:
     """A pod plus what the scheduler precomputes about it once: key, requests, non-zero requests,
     host ports, and whether it has pod (anti-)affinity (the parsed terms are built on first use)."""
 
-    __slots__ = ("pod", "key", "requests", "non0_cpu", "non0_mem", "host_ports", "has_affinity",
-                 "has_required_anti_affinity", "_terms")
+    __slots__ = (
+        "_terms",
+        "has_affinity",
+        "has_required_anti_affinity",
+        "host_ports",
+        "key",
+        "non0_cpu",
+        "non0_mem",
+        "pod",
+        "requests",
+    )
 
     def __init__(self, pod: Mapping) -> None:
         self.pod = pod
@@ -213,7 +236,7 @@ class PodInfo:
             self._terms = pod_affinity_terms(self.pod)
         return self._terms
 
-    def with_pod(self, pod: Mapping) -> "PodInfo":
+    def with_pod(self, pod: Mapping) -> PodInfo:
         """The same pod, another version of its object (requests are not recomputed)."""
         clone = PodInfo.__new__(PodInfo)
         for name in PodInfo.__slots__:

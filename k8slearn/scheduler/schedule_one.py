@@ -35,8 +35,16 @@ from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import thaw, timestamp
 from k8slearn.scheduler.events import ASSIGNED_POD_DELETE
 from k8slearn.scheduler.explain import Attempt
-from k8slearn.scheduler.framework import (Code, CycleState, Diagnosis, FitError, Framework,
-                                          NoNodesAvailable, PluginError, Status)
+from k8slearn.scheduler.framework import (
+    Code,
+    CycleState,
+    Diagnosis,
+    FitError,
+    Framework,
+    NoNodesAvailable,
+    PluginError,
+    Status,
+)
 from k8slearn.scheduler.resources import PodInfo
 
 COMPONENT = "kube-scheduler"
@@ -104,15 +112,20 @@ def skip_pod_schedule(sched: Any, fwk: Framework, pod: dict) -> bool:
     """A pod being deleted, or one already assumed, is not scheduled again."""
     meta = pod["metadata"]
     if meta.get("deletionTimestamp"):
-        sched.recorder_for(fwk).event(pod, "Warning", "FailedScheduling",
-                                      f"skip schedule deleting pod: {meta.get('namespace')}/{meta['name']}",
-                                      action="Scheduling")
+        sched.recorder_for(fwk).event(
+            pod,
+            "Warning",
+            "FailedScheduling",
+            f"skip schedule deleting pod: {meta.get('namespace')}/{meta['name']}",
+            action="Scheduling",
+        )
         return True
     return sched.cache.is_assumed_pod(pod)
 
 
-def scheduling_cycle(sched: Any, fwk: Framework, state: CycleState, pinfo: Any,
-                     attempt: Attempt) -> tuple[ScheduleResult | None, Exception | None]:
+def scheduling_cycle(
+    sched: Any, fwk: Framework, state: CycleState, pinfo: Any, attempt: Attempt
+) -> tuple[ScheduleResult | None, Exception | None]:
     """Returns (result, None) or (None, error); ``attempt.nominating`` says what to do with the pod's
     nominated node: None keeps it, a name sets it, "" clears it."""
     pod = pinfo.pod
@@ -132,7 +145,7 @@ def scheduling_cycle(sched: Any, fwk: Framework, state: CycleState, pinfo: Any,
     except (SchedulingError, PluginError) as err:  # FilterError is a PluginError
         attempt.nominating = ""
         return None, err
-    except Exception as err:  # a plugin raised: report it like upstream reports an Error status
+    except Exception as err:  # noqa: BLE001 - a plugin raised: report it like an upstream Error status
         attempt.nominating = ""
         return None, SchedulingError(f"{type(err).__name__}: {err}")
     _trace_decision(sched, attempt, result)
@@ -144,8 +157,9 @@ def _pod_key(pod: dict) -> str:
     return f"{meta.get('namespace', '')}/{meta.get('name', '')}"
 
 
-def schedule_pod(sched: Any, fwk: Framework, state: CycleState, pod: dict,
-                 attempt: Attempt) -> ScheduleResult:
+def schedule_pod(
+    sched: Any, fwk: Framework, state: CycleState, pod: dict, attempt: Attempt
+) -> ScheduleResult:
     """Snapshot, filter, score, select: the algorithm, without side effects on the cluster."""
     sched.cache.update_snapshot(sched.snapshot)
     num_nodes = sched.snapshot.num_nodes()
@@ -167,8 +181,9 @@ def schedule_pod(sched: Any, fwk: Framework, state: CycleState, pod: dict,
     return ScheduleResult(attempt.host, evaluated, len(feasible))
 
 
-def find_nodes_that_fit_pod(sched: Any, fwk: Framework, state: CycleState, pod: dict,
-                            attempt: Attempt) -> tuple[list, Diagnosis]:
+def find_nodes_that_fit_pod(
+    sched: Any, fwk: Framework, state: CycleState, pod: dict, attempt: Attempt
+) -> tuple[list, Diagnosis]:
     """PreFilter once, then Filter over the nodes; returns the feasible NodeInfos and the diagnosis."""
     all_nodes = sched.snapshot.node_info_list
     diagnosis = Diagnosis()
@@ -190,8 +205,10 @@ def find_nodes_that_fit_pod(sched: Any, fwk: Framework, state: CycleState, pod: 
         feasible = fwk.run_filter_plugins_on_nodes(state, pod, [sched.snapshot.get(nominated)], diagnosis)
         if feasible:
             attempt.num_to_find = 1
-            attempt.left_out = (f"the pod's nominated node {nominated} (status.nominatedNodeName, set by "
-                                "preemption) passed every filter, so no other node was tried")
+            attempt.left_out = (
+                f"the pod's nominated node {nominated} (status.nominatedNodeName, set by "
+                "preemption) passed every filter, so no other node was tried"
+            )
             return feasible, diagnosis
     nodes = all_nodes
     if pre_result is not None and not pre_result.all_nodes():
@@ -204,8 +221,15 @@ def find_nodes_that_fit_pod(sched: Any, fwk: Framework, state: CycleState, pod: 
     return feasible, diagnosis
 
 
-def find_nodes_that_pass_filters(sched: Any, fwk: Framework, state: CycleState, pod: dict,
-                                 diagnosis: Diagnosis, nodes: list, attempt: Attempt) -> list:
+def find_nodes_that_pass_filters(
+    sched: Any,
+    fwk: Framework,
+    state: CycleState,
+    pod: dict,
+    diagnosis: Diagnosis,
+    nodes: list,
+    attempt: Attempt,
+) -> list:
     """Run Filter on nodes from ``next_start_node_index`` on, until enough feasible nodes are found."""
     num_all = len(nodes)
     percentage = fwk.percentage_of_nodes_to_score  # the profile's setting wins, even an explicit 0
@@ -224,8 +248,9 @@ def find_nodes_that_pass_filters(sched: Any, fwk: Framework, state: CycleState, 
     feasible: list = []
     position = 0
     while position < num_all and len(feasible) < num_to_find:
-        chunk = _next_nodes(nodes, (start + position) % num_all,
-                            min(num_to_find - len(feasible), num_all - position))
+        chunk = _next_nodes(
+            nodes, (start + position) % num_all, min(num_to_find - len(feasible), num_all - position)
+        )
         position += len(chunk)
         feasible += fwk.run_filter_plugins_on_nodes(state, pod, chunk, diagnosis)
     return feasible
@@ -234,7 +259,7 @@ def find_nodes_that_pass_filters(sched: Any, fwk: Framework, state: CycleState, 
 def _next_nodes(nodes: list, first: int, count: int) -> list:
     """``count`` nodes from index ``first`` on, wrapping around the end of the list."""
     end = first + count
-    return nodes[first:end] if end <= len(nodes) else nodes[first:] + nodes[:end - len(nodes)]
+    return nodes[first:end] if end <= len(nodes) else nodes[first:] + nodes[: end - len(nodes)]
 
 
 def prioritize_nodes(fwk: Framework, state: CycleState, pod: dict, nodes: list) -> tuple[list, list]:
@@ -277,28 +302,36 @@ def binding_cycle(sched: Any, fwk: Framework, state: CycleState, assumed: PodInf
     host = assumed.node_name
     try:
         status = fwk.run_bind_plugins(state, assumed.pod, host)
-    except Exception as err:  # a Bind plugin raised
+    except Exception as err:  # noqa: BLE001 - a Bind plugin raised
         status = Status(Code.Error, f"running Bind plugins: {type(err).__name__}: {err}")
     sched.cache.finish_binding(assumed)
     if status.is_success():  # (the API server traces the request: kube-scheduler bind pod/... node)
         namespace, name = assumed.key.split("/", 1)
-        sched.recorder_for(fwk).event(assumed.pod, "Normal", "Scheduled",
-                                      f"Successfully assigned {namespace}/{name} to {host}", action="Binding")
+        sched.recorder_for(fwk).event(
+            assumed.pod,
+            "Normal",
+            "Scheduled",
+            f"Successfully assigned {namespace}/{name} to {host}",
+            action="Binding",
+        )
     return status
 
 
-def handle_binding_cycle_error(sched: Any, fwk: Framework, pinfo: Any, assumed: PodInfo, status: Status,
-                               attempt: Attempt) -> None:
+def handle_binding_cycle_error(
+    sched: Any, fwk: Framework, pinfo: Any, assumed: PodInfo, status: Status, attempt: Attempt
+) -> None:
     """The binding failed: give the resources back, tell other pods, and retry this one."""
     sched.cache.forget_pod(assumed)
     sched.queue.move_all_to_active_or_backoff_queue(
-        ASSIGNED_POD_DELETE, assumed.pod, None, pre_check=lambda p: PodInfo(p).key != assumed.key)
+        ASSIGNED_POD_DELETE, assumed.pod, None, pre_check=lambda p: PodInfo(p).key != assumed.key
+    )
     attempt.host = ""
     handle_scheduling_failure(sched, fwk, pinfo, SchedulingError(status.message()), attempt)
 
 
-def handle_scheduling_failure(sched: Any, fwk: Framework, pinfo: Any, err: Exception,
-                              attempt: Attempt) -> None:
+def handle_scheduling_failure(
+    sched: Any, fwk: Framework, pinfo: Any, err: Exception, attempt: Attempt
+) -> None:
     """Park the pod in the queue, record FailedScheduling, set PodScheduled=False on the pod."""
     unschedulable = isinstance(err, (FitError, NoNodesAvailable))
     reason = POD_REASON_UNSCHEDULABLE if unschedulable else POD_REASON_SCHEDULER_ERROR
@@ -320,14 +353,22 @@ def handle_scheduling_failure(sched: Any, fwk: Framework, pinfo: Any, err: Excep
     if cached is not None and not (cached.get("spec") or {}).get("nodeName"):
         pinfo.pod_info = PodInfo(cached)
         sched.queue.add_unschedulable_if_not_present(
-            pinfo, backoff_without_rejector=not isinstance(err, NoNodesAvailable))
+            pinfo, backoff_without_rejector=not isinstance(err, NoNodesAvailable)
+        )
     # Remember the nomination now: the next cycles must not wait for the pod update to come back.
     sched.queue.nominator.add_nominated_pod(pinfo.pod_info, attempt.nominating)
     pod = cached if cached is not None else pinfo.pod
-    sched.recorder_for(fwk).event(pod, "Warning", "FailedScheduling", truncate_message(message),
-                                  action="Scheduling")
-    condition = {"type": "PodScheduled", "status": "False", "lastProbeTime": None,
-                 "lastTransitionTime": timestamp(sched.loop.now), "reason": reason, "message": message}
+    sched.recorder_for(fwk).event(
+        pod, "Warning", "FailedScheduling", truncate_message(message), action="Scheduling"
+    )
+    condition = {
+        "type": "PodScheduled",
+        "status": "False",
+        "lastProbeTime": None,
+        "lastTransitionTime": timestamp(sched.loop.now),
+        "reason": reason,
+        "message": message,
+    }
     update_pod_status(sched, pod, condition, attempt.nominating)
 
 
@@ -336,7 +377,7 @@ def truncate_message(message: str) -> str:
     if len(message) <= NOTE_LENGTH_LIMIT:
         return message
     suffix = " ..."
-    return message[:NOTE_LENGTH_LIMIT - len(suffix)] + suffix
+    return message[: NOTE_LENGTH_LIMIT - len(suffix)] + suffix
 
 
 def update_pod_condition(status: dict, condition: dict) -> bool:

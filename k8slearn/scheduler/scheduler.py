@@ -30,7 +30,8 @@ Upstream: pkg/scheduler/scheduler.go, pkg/scheduler/eventhandlers.go, cmd/kube-s
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from k8slearn.client.informer import SharedInformerFactory
 from k8slearn.client.record import EventRecorder
@@ -58,9 +59,11 @@ def terminated(pod: dict) -> bool:
     return (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
 
 
-def filtering(accept: Callable[[dict], bool], on_add: Callable, on_update: Callable,
-              on_delete: Callable) -> tuple[Callable, Callable, Callable]:
+def filtering(
+    accept: Callable[[dict], bool], on_add: Callable, on_update: Callable, on_delete: Callable
+) -> tuple[Callable, Callable, Callable]:
     """FilteringResourceEventHandler: an object that starts/stops matching is an add/delete."""
+
     def add(obj: dict) -> None:
         if accept(obj):
             on_add(obj)
@@ -77,14 +80,21 @@ def filtering(accept: Callable[[dict], bool], on_add: Callable, on_update: Calla
     def delete(obj: dict) -> None:
         if accept(obj):
             on_delete(obj)
+
     return add, update, delete
 
 
 class Scheduler:
     """The kube-scheduler component: ``Scheduler(loop, client).start()``."""
 
-    def __init__(self, loop: Loop, client: Any, recorder: EventRecorder | None = None,
-                 profiles: Iterable[Profile] | None = None, percentage_of_nodes_to_score: int = 0) -> None:
+    def __init__(
+        self,
+        loop: Loop,
+        client: Any,
+        recorder: EventRecorder | None = None,
+        profiles: Iterable[Profile] | None = None,
+        percentage_of_nodes_to_score: int = 0,
+    ) -> None:
         self.loop = loop
         self.client = client
         self.rng = loop.rng
@@ -107,23 +117,40 @@ class Scheduler:
         self.profiles: dict[str, Framework] = {}
         self.queue: SchedulingQueue | None = None
         self.set_profiles(profiles or [Profile()])
-        self.queue = SchedulingQueue(loop, self._less, self._hints(), self._pre_enqueue, self._profile_of,
-                                     self.nominator, sort_key=self._sort_key)
+        self.queue = SchedulingQueue(
+            loop,
+            self._less,
+            self._hints(),
+            self._pre_enqueue,
+            self._profile_of,
+            self.nominator,
+            sort_key=self._sort_key,
+        )
         self._processes: list = []
         self.running = False
         self.add_all_event_handlers()
 
     def add_all_event_handlers(self) -> None:
         """Sort what the informers deliver: assigned pods to the cache, pending ones to the queue."""
-        self.node_informer.add_event_handler(self.add_node_to_cache, self.update_node_in_cache,
-                                             self.delete_node_from_cache)
-        self.pod_informer.add_event_handler(*filtering(
-            lambda p: assigned_pod(p) and not terminated(p),
-            self.add_pod_to_cache, self.update_pod_in_cache, self.delete_pod_from_cache))
-        self.pod_informer.add_event_handler(*filtering(
-            lambda p: not assigned_pod(p) and not terminated(p) and self.responsible_for_pod(p),
-            self.add_pod_to_scheduling_queue, self.update_pod_in_scheduling_queue,
-            self.delete_pod_from_scheduling_queue))
+        self.node_informer.add_event_handler(
+            self.add_node_to_cache, self.update_node_in_cache, self.delete_node_from_cache
+        )
+        self.pod_informer.add_event_handler(
+            *filtering(
+                lambda p: assigned_pod(p) and not terminated(p),
+                self.add_pod_to_cache,
+                self.update_pod_in_cache,
+                self.delete_pod_from_cache,
+            )
+        )
+        self.pod_informer.add_event_handler(
+            *filtering(
+                lambda p: not assigned_pod(p) and not terminated(p) and self.responsible_for_pod(p),
+                self.add_pod_to_scheduling_queue,
+                self.update_pod_in_scheduling_queue,
+                self.delete_pod_from_scheduling_queue,
+            )
+        )
 
     # -- profiles ----------------------------------------------------------------------------
     def set_profiles(self, profiles: Iterable[Profile]) -> None:
@@ -136,23 +163,31 @@ class Scheduler:
             try:
                 fwk = Framework(profile, self.handle)
             except ValueError as err:
-                raise ConfigError(f"initializing profiles: creating profile for scheduler name {name}: {err}") \
-                    from None
+                raise ConfigError(
+                    f"initializing profiles: creating profile for scheduler name {name}: {err}"
+                ) from None
             if name in frameworks:
                 raise ConfigError(f'initializing profiles: duplicate profile with scheduler name "{name}"')
             sort = fwk.queue_sort.name
             if first_sort and sort != first_sort:
-                raise ConfigError(f'initializing profiles: different queue sort plugins for profile "{name}": '
-                                  f'"{sort}", first: "{first_sort}"')
+                raise ConfigError(
+                    f'initializing profiles: different queue sort plugins for profile "{name}": '
+                    f'"{sort}", first: "{first_sort}"'
+                )
             first_sort = first_sort or sort
             frameworks[name] = fwk
         if not frameworks:
             raise ConfigError("initializing profiles: at least one profile is required")
         self.profiles = frameworks
         self._queue_sort = next(iter(frameworks.values())).less  # one queue, one order for all profiles
-        self._recorders = {name: (self._recorder if self._recorder and name == DEFAULT_SCHEDULER_NAME
-                                  else EventRecorder(self.client, name, clock=lambda: self.loop.now))
-                           for name in frameworks}
+        self._recorders = {
+            name: (
+                self._recorder
+                if self._recorder and name == DEFAULT_SCHEDULER_NAME
+                else EventRecorder(self.client, name, clock=lambda: self.loop.now)
+            )
+            for name in frameworks
+        }
         for name, fwk in frameworks.items():
             fwk.handle.recorder = self._recorders[name]
         if self.queue is not None:
@@ -194,7 +229,7 @@ class Scheduler:
         return self._recorders[fwk.profile_name]
 
     # -- running -----------------------------------------------------------------------------
-    def start(self) -> "Scheduler":
+    def start(self) -> Scheduler:
         """List+watch nodes and pods (filling cache and queue), and start scheduling."""
         if self.running:
             return self
@@ -203,7 +238,8 @@ class Scheduler:
         self.informers.start()
         self._processes = [
             self.loop.spawn(self._run(), COMPONENT),
-            self.loop.spawn(self.queue.run_periodic_flush(), f"{COMPONENT}/flush", periodic=True)]
+            self.loop.spawn(self.queue.run_periodic_flush(), f"{COMPONENT}/flush", periodic=True),
+        ]
         return self
 
     def stop(self) -> None:
@@ -278,15 +314,26 @@ class Scheduler:
             return Explanation(attempt)
         summary = self._summaries.get(key)
         if summary is not None:
-            return Explanation(summary, note="(Per-node details were dropped: only the newest "
-                               f"{EXPLAIN_DETAIL_LIMIT} attempts keep them.)")
+            return Explanation(
+                summary,
+                note="(Per-node details were dropped: only the newest "
+                f"{EXPLAIN_DETAIL_LIMIT} attempts keep them.)",
+            )
         pod = self.pod_lister.get(name, namespace)
         if pod is not None and assigned_pod(pod):
-            return Explanation(None, key, f"Pod {key} was not placed by this scheduler: it was created with "
-                               f"spec.nodeName {pod['spec']['nodeName']!r} (or bound by another scheduler).")
+            return Explanation(
+                None,
+                key,
+                f"Pod {key} was not placed by this scheduler: it was created with "
+                f"spec.nodeName {pod['spec']['nodeName']!r} (or bound by another scheduler).",
+            )
         if pod is not None and not self.responsible_for_pod(pod):
-            return Explanation(None, key, f"Pod {key} asks for scheduler {self._profile_of(pod)!r}, which "
-                               "this scheduler does not run: it stays Pending.")
+            return Explanation(
+                None,
+                key,
+                f"Pod {key} asks for scheduler {self._profile_of(pod)!r}, which "
+                "this scheduler does not run: it stays Pending.",
+            )
         return Explanation(None, key)
 
     def what_if(self, pod: dict | str, namespace: str = "default", **changes: Any) -> Explanation:

@@ -61,8 +61,12 @@ class ScoreCache:
     def raw_scores(self, plugins: list, state: Any, pod: dict, nodes: list) -> list[list]:
         """Each plugin's raw scores for ``nodes`` (same order), reusing what nodes remember."""
         sid = self.signature_id(tuple(p.score_key(state, pod) for p in plugins))
-        rows = [memo[2] if (memo := n.score_memo) is not None and memo[1] == sid and memo[0] == n.generation
-                else None for n in nodes]
+        rows = [
+            memo[2]
+            if (memo := n.score_memo) is not None and memo[1] == sid and memo[0] == n.generation
+            else None
+            for n in nodes
+        ]
         if None in rows:
             stale = [i for i, row in enumerate(rows) if row is None]
             stale_nodes = [nodes[i] for i in stale]

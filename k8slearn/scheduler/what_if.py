@@ -42,16 +42,40 @@ from k8slearn.api.resources import RESOURCES
 from k8slearn.api.validation.pod import validate_pod
 from k8slearn.scheduler.cache import Snapshot
 from k8slearn.scheduler.explain import Attempt, Explanation
-from k8slearn.scheduler.framework import (SUCCESS, Code, CycleState, FitError, Framework, Handle,
-                                          NoNodesAvailable, PluginError)
+from k8slearn.scheduler.framework import (
+    SUCCESS,
+    Code,
+    CycleState,
+    FitError,
+    Framework,
+    Handle,
+    NoNodesAvailable,
+    PluginError,
+)
 from k8slearn.scheduler.resources import PodInfo
 
-POD_CHANGES = ("cpu", "memory", "requests", "tolerations", "add_tolerations", "node_selector", "affinity",
-               "labels", "priority", "topology_spread_constraints", "scheduler_name")
+POD_CHANGES = (
+    "cpu",
+    "memory",
+    "requests",
+    "tolerations",
+    "add_tolerations",
+    "node_selector",
+    "affinity",
+    "labels",
+    "priority",
+    "topology_spread_constraints",
+    "scheduler_name",
+)
 CLUSTER_CHANGES = ("node_labels", "node_taints", "weights", "profile")
-_SPEC_FIELDS = {"tolerations": "tolerations", "node_selector": "nodeSelector", "affinity": "affinity",
-                "priority": "priority", "topology_spread_constraints": "topologySpreadConstraints",
-                "scheduler_name": "schedulerName"}
+_SPEC_FIELDS = {
+    "tolerations": "tolerations",
+    "node_selector": "nodeSelector",
+    "affinity": "affinity",
+    "priority": "priority",
+    "topology_spread_constraints": "topologySpreadConstraints",
+    "scheduler_name": "schedulerName",
+}
 
 
 def changed_pod(pod: dict, changes: dict) -> dict:
@@ -76,14 +100,15 @@ def changed_pod(pod: dict, changes: dict) -> dict:
         resources = spec["containers"][0].setdefault("resources", {})
         resources["requests"] = {**(resources.get("requests") or {}), **requests}
         limits = resources.get("limits") or {}
-        for name in requests:  # a limit below the new request would make the pod invalid: drop it
-            if name in limits and _quantity(limits[name]) < _quantity(requests[name]):
+        for name, amount in requests.items():  # a limit below the new request would be invalid: drop it
+            if name in limits and _quantity(limits[name]) < _quantity(amount):
                 del limits[name]
     return pod
 
 
 def _quantity(q: Any) -> int:
     from k8slearn.api.quantity import parse_quantity
+
     return parse_quantity(str(q)).milli_value()
 
 
@@ -122,8 +147,10 @@ def what_if(sched: Any, pod: dict | str, namespace: str = "default", **changes: 
     """Where would ``pod`` go, with these changes? An :class:`Explanation`; the cluster is untouched."""
     unknown = sorted(set(changes) - set(POD_CHANGES) - set(CLUSTER_CHANGES))
     if unknown:
-        raise TypeError(f"what_if() got unknown change(s) {', '.join(unknown)}; known: "
-                        f"{', '.join(POD_CHANGES + CLUSTER_CHANGES)}")
+        raise TypeError(
+            f"what_if() got unknown change(s) {', '.join(unknown)}; known: "
+            f"{', '.join(POD_CHANGES + CLUSTER_CHANGES)}"
+        )
     if isinstance(pod, str):
         found = sched.pod_lister.get(pod, namespace)
         if found is None:
@@ -143,14 +170,23 @@ def what_if(sched: Any, pod: dict | str, namespace: str = "default", **changes: 
         raise KeyError(f"no profile named {fwk_name!r}; profiles: {', '.join(sched.profiles)}")
     if changes.get("weights"):
         profile = profile.with_weights(changes["weights"])
-    snapshot = snapshot_copy(sched, pinfo.key, changes.get("node_labels") or {}, changes.get("node_taints") or {})
+    snapshot = snapshot_copy(
+        sched, pinfo.key, changes.get("node_labels") or {}, changes.get("node_taints") or {}
+    )
     rng = random.Random()
     rng.setstate(sched.rng.getstate())
-    handle = Handle(sched.client, snapshot, rng, sched.handle.listers, sched.nominator, None, sched.handle.clock)
+    handle = Handle(
+        sched.client, snapshot, rng, sched.handle.listers, sched.nominator, None, sched.handle.clock
+    )
     fwk = Framework(profile, handle)
-    fake = SimpleNamespace(cache=SimpleNamespace(update_snapshot=lambda snap: None), snapshot=snapshot, rng=rng,
-                           next_start_node_index=sched.next_start_node_index,
-                           percentage_of_nodes_to_score=sched.percentage_of_nodes_to_score, loop=sched.loop)
+    fake = SimpleNamespace(
+        cache=SimpleNamespace(update_snapshot=lambda snap: None),
+        snapshot=snapshot,
+        rng=rng,
+        next_start_node_index=sched.next_start_node_index,
+        percentage_of_nodes_to_score=sched.percentage_of_nodes_to_score,
+        loop=sched.loop,
+    )
     attempt = Attempt(pinfo.key, sched.loop.now, 0, fwk.profile_name)
     attempt.what_if = _describe(changes) or "no changes"
     run_cycle(fake, fwk, pod, attempt)
@@ -171,8 +207,9 @@ def run_cycle(sched: Any, fwk: Framework, pod: dict, attempt: Attempt) -> None:
             err.diagnosis.post_filter_msg = status.message()
             if result is not None:
                 attempt.nominating = result.nominated_node_name
-                attempt.victims = [f"{v['metadata'].get('namespace', '')}/{v['metadata']['name']}"
-                                   for v in result.victims]
+                attempt.victims = [
+                    f"{v['metadata'].get('namespace', '')}/{v['metadata']['name']}" for v in result.victims
+                ]
         attempt.message, attempt.reason = str(err), "Unschedulable"
     except NoNodesAvailable as err:
         attempt.message, attempt.reason = str(err), "Unschedulable"

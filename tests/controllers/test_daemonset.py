@@ -23,19 +23,15 @@ def daemonset(name="agent", tolerations=None, node_selector=None, strategy=None,
     return ds
 
 
-def frozen_ds(**kw):
-    return daemonset(**kw)
-
-
 @pytest.mark.parametrize("n, ds, expected", [
-    (node("node-1"), frozen_ds(), (True, True)),
-    (node("cp", taints=[CONTROL_PLANE_TAINT]), frozen_ds(), (False, True)),
-    (node("cp", taints=[CONTROL_PLANE_TAINT]), frozen_ds(tolerations=[{"key": CONTROL_PLANE_TAINT["key"],
+    (node("node-1"), daemonset(), (True, True)),
+    (node("cp", taints=[CONTROL_PLANE_TAINT]), daemonset(), (False, True)),
+    (node("cp", taints=[CONTROL_PLANE_TAINT]), daemonset(tolerations=[{"key": CONTROL_PLANE_TAINT["key"],
                                                                         "operator": "Exists"}]), (True, True)),
-    (node("n", taints=[{"key": "dedicated", "value": "db", "effect": "NoExecute"}]), frozen_ds(), (False, False)),
-    (node("n", taints=[{"key": "node.kubernetes.io/unreachable", "effect": "NoExecute"}]), frozen_ds(), (True, True)),
-    (node("n", labels={"disk": "ssd"}), frozen_ds(node_selector={"disk": "ssd"}), (True, True)),
-    (node("n", labels={"disk": "hdd"}), frozen_ds(node_selector={"disk": "ssd"}), (False, False)),
+    (node("n", taints=[{"key": "dedicated", "value": "db", "effect": "NoExecute"}]), daemonset(), (False, False)),
+    (node("n", taints=[{"key": "node.kubernetes.io/unreachable", "effect": "NoExecute"}]), daemonset(), (True, True)),
+    (node("n", labels={"disk": "ssd"}), daemonset(node_selector={"disk": "ssd"}), (True, True)),
+    (node("n", labels={"disk": "hdd"}), daemonset(node_selector={"disk": "ssd"}), (False, False)),
 ], ids=["an untainted worker runs the daemon",
         "the control plane's NoSchedule taint keeps a new daemon off but lets a running one stay",
         "a toleration for the control-plane taint puts a daemon there too",

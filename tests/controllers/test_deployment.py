@@ -5,31 +5,15 @@ from ctlkit import Harness, deployment
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import thaw
-from k8slearn.apiserver import strategy
 from k8slearn.controllers.controller_utils import compute_hash
-from k8slearn.controllers.deployment import (
-    DeploymentController,
+from k8slearn.controllers.deployment import DeploymentController
+from k8slearn.kubectl.rollout_history import (
+    RolloutError,
     rollout_history,
     rollout_pause,
     rollout_resume,
     rollout_undo,
 )
-from k8slearn.controllers.deployment.history import RolloutError
-
-
-@pytest.fixture(autouse=True)
-def upstream_deployment_status_strategy(monkeypatch):
-    """Upstream's /status strategy for Deployments keeps metadata.annotations (see the xfail test below)."""
-    deployments = strategy.strategy_for("deployments")
-    plain = type(deployments).prepare_for_status_update
-
-    def prepare_for_status_update(new, old):
-        result = plain(deployments, new, old)
-        if (new.get("metadata") or {}).get("annotations") is not None:
-            result["metadata"]["annotations"] = new["metadata"]["annotations"]
-        return result
-
-    monkeypatch.setattr(deployments, "prepare_for_status_update", prepare_for_status_update)
 
 
 def new_harness(d):
@@ -118,10 +102,7 @@ def test_conditions_follow_the_rollout_from_created_to_available():
     assert h.sync("default/web") == []
 
 
-@pytest.mark.xfail(strict=True, reason="needs the API server's Deployment /status strategy to keep metadata "
-                                       "annotations, as upstream deploymentStatusStrategy does (see report)")
-def test_the_deployment_gets_the_revision_annotation_through_its_status(monkeypatch):
-    monkeypatch.undo()  # the API server as it is
+def test_the_deployment_gets_the_revision_annotation_through_its_status():
     h = new_harness(deployment(replicas=1))
     h.sync("default/web")
     assert h.get("deployments", "web")["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "1"

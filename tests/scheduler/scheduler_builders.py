@@ -27,22 +27,44 @@ def toleration(key: str = "", operator: str = "", value: str = "", effect: str =
     return t
 
 
-def node(name: str = "node-1", cpu: str = "2", memory: str = "4Gi", pods: int = 110, taints=(),
-         unschedulable: bool = False, labels: dict | None = None, extra: dict | None = None) -> dict:
-    allocatable = {"cpu": cpu, "memory": memory, "pods": str(pods), "ephemeral-storage": "100Gi",
-                   **(extra or {})}
+def node(
+    name: str = "node-1",
+    cpu: str = "2",
+    memory: str = "4Gi",
+    pods: int = 110,
+    taints=(),
+    unschedulable: bool = False,
+    labels: dict | None = None,
+    extra: dict | None = None,
+) -> dict:
+    allocatable = {
+        "cpu": cpu,
+        "memory": memory,
+        "pods": str(pods),
+        "ephemeral-storage": "100Gi",
+        **(extra or {}),
+    }
     spec: dict = {}
     if taints:
         spec["taints"] = list(taints)
     if unschedulable:
         spec["unschedulable"] = True
-    return {"apiVersion": "v1", "kind": "Node",
-            "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name, **(labels or {})}},
-            "spec": spec, "status": {"allocatable": allocatable, "capacity": dict(allocatable)}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name, **(labels or {})}},
+        "spec": spec,
+        "status": {"allocatable": allocatable, "capacity": dict(allocatable)},
+    }
 
 
-def container(cpu: str | None = None, memory: str | None = None, name: str = "app",
-              extra: dict | None = None, restart_policy: str = "") -> dict:
+def container(
+    cpu: str | None = None,
+    memory: str | None = None,
+    name: str = "app",
+    extra: dict | None = None,
+    restart_policy: str = "",
+) -> dict:
     requests = {k: v for k, v in (("cpu", cpu), ("memory", memory)) if v is not None}
     requests.update(extra or {})
     c: dict = {"name": name, "image": "nginx"}
@@ -53,12 +75,26 @@ def container(cpu: str | None = None, memory: str | None = None, name: str = "ap
     return c
 
 
-def pod(name: str = "web", cpu: str | None = None, memory: str | None = None, tolerations=(),
-        node_name: str = "", priority: int | None = None, namespace: str = "default",
-        containers: list | None = None, init_containers: list | None = None, overhead: dict | None = None,
-        scheduler_name: str | None = None, labels: dict | None = None, node_selector: dict | None = None,
-        affinity: dict | None = None, spread: list | None = None, host_port: int = 0,
-        preemption_policy: str = "", image: str = "") -> dict:
+def pod(
+    name: str = "web",
+    cpu: str | None = None,
+    memory: str | None = None,
+    tolerations=(),
+    node_name: str = "",
+    priority: int | None = None,
+    namespace: str = "default",
+    containers: list | None = None,
+    init_containers: list | None = None,
+    overhead: dict | None = None,
+    scheduler_name: str | None = None,
+    labels: dict | None = None,
+    node_selector: dict | None = None,
+    affinity: dict | None = None,
+    spread: list | None = None,
+    host_port: int = 0,
+    preemption_policy: str = "",
+    image: str = "",
+) -> dict:
     spec: dict = {"containers": containers if containers is not None else [container(cpu, memory)]}
     if init_containers:
         spec["initContainers"] = init_containers
@@ -100,18 +136,32 @@ def expr(key: str, operator: str, *values: str) -> dict:
 
 def required_node_affinity(*terms: list) -> dict:
     """``affinity`` with required node affinity; each argument is one term's matchExpressions."""
-    return {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
-        "nodeSelectorTerms": [{"matchExpressions": list(t)} for t in terms]}}}
+    return {
+        "nodeAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {
+                "nodeSelectorTerms": [{"matchExpressions": list(t)} for t in terms]
+            }
+        }
+    }
 
 
 def pod_term(labels: dict, topology_key: str = "kubernetes.io/hostname") -> dict:
     return {"labelSelector": {"matchLabels": labels}, "topologyKey": topology_key}
 
 
-def spread_constraint(max_skew: int = 1, key: str = "topology.kubernetes.io/zone", labels: dict | None = None,
-                      when: str = "DoNotSchedule", min_domains: int | None = None) -> dict:
-    c = {"maxSkew": max_skew, "topologyKey": key, "whenUnsatisfiable": when,
-         "labelSelector": {"matchLabels": labels or {"app": "web"}}}
+def spread_constraint(
+    max_skew: int = 1,
+    key: str = "topology.kubernetes.io/zone",
+    labels: dict | None = None,
+    when: str = "DoNotSchedule",
+    min_domains: int | None = None,
+) -> dict:
+    c = {
+        "maxSkew": max_skew,
+        "topologyKey": key,
+        "whenUnsatisfiable": when,
+        "labelSelector": {"matchLabels": labels or {"app": "web"}},
+    }
     if min_domains is not None:
         c["minDomains"] = min_domains
     return c
@@ -121,6 +171,7 @@ def snapshot_of(*infos: NodeInfo):
     """A Handle whose snapshot holds these NodeInfos (for calling plugins directly)."""
     from k8slearn.scheduler.cache import Snapshot
     from k8slearn.scheduler.framework import Handle
+
     return Handle(snapshot=Snapshot(infos))
 
 
@@ -136,8 +187,17 @@ def node_info(n: dict, *pods: dict) -> NodeInfo:
 class MiniCluster:
     """A real API server with namespace ``default``, ready nodes, and a started Scheduler."""
 
-    def __init__(self, nodes=(), seed: int = 0, control_plane: bool = False, workers: int = 0,
-                 cpu: str = "2", memory: str = "4Gi", profiles=None, start: bool = True) -> None:
+    def __init__(
+        self,
+        nodes=(),
+        seed: int = 0,
+        control_plane: bool = False,
+        workers: int = 0,
+        cpu: str = "2",
+        memory: str = "4Gi",
+        profiles=None,
+        start: bool = True,
+    ) -> None:
         self.loop = Loop(seed)
         self.server = APIServer(MVCCStore(), self.loop)
         self.api = self.server.client("kubectl")
@@ -153,11 +213,19 @@ class MiniCluster:
         if start:
             self.scheduler.start()
 
-    def add_real_node(self, name: str, cpu: str = "2", memory: str = "4Gi", control_plane: bool = False,
-                      taints=None) -> dict:
+    def add_real_node(
+        self, name: str, cpu: str = "2", memory: str = "4Gi", control_plane: bool = False, taints=None
+    ) -> dict:
         """A Node as a kubelet registers it (kubelet.node_status.new_node), marked Ready."""
-        n = new_node(name, f"172.18.0.{self._ip}", cpu=cpu, memory=memory, control_plane=control_plane,
-                     taints=taints, now=self.loop.now)
+        n = new_node(
+            name,
+            f"172.18.0.{self._ip}",
+            cpu=cpu,
+            memory=memory,
+            control_plane=control_plane,
+            taints=taints,
+            now=self.loop.now,
+        )
         self._ip += 1
         n["status"]["conditions"] = conditions(self.loop.now, ready=True)
         return self.api.create(n)
@@ -176,8 +244,11 @@ class MiniCluster:
         return next((c for c in pod.get("status", {}).get("conditions", []) if c["type"] == ctype), None)
 
     def events(self, name: str | None = None) -> list[tuple[str, str, str]]:
-        return [(e["type"], e["reason"], e["message"]) for e in self.api.list("events")
-                if name is None or e["involvedObject"]["name"] == name]
+        return [
+            (e["type"], e["reason"], e["message"])
+            for e in self.api.list("events")
+            if name is None or e["involvedObject"]["name"] == name
+        ]
 
     def scheduler_steps(self, action: str) -> list:
         return [s for s in self.loop.trace if s.component == "kube-scheduler" and s.action == action]

@@ -24,26 +24,34 @@ def test_a_node_info_sums_real_and_non_zero_requests_and_counts_pods():
     assert (info.free_milli_cpu, info.free_pods, len(info.pods)) == (1500, 1, 2)
 
 
-@pytest.mark.parametrize("steps, pods_on_node, assumed", [
-    (["assume"], ["default/web"], ["default/web"]),
-    (["assume", "confirm"], ["default/web"], []),
-    (["assume", "forget"], [], []),
-    (["assume", "confirm", "delete"], [], []),
-    (["confirm"], ["default/web"], []),
-], ids=[
-    "an assumed pod counts on its node at once",
-    "the bound pod arriving through the watch confirms the assumption",
-    "a failed binding forgets the pod and frees the node",
-    "deleting a confirmed pod frees the node",
-    "a pod bound by someone else is simply added",
-])
+@pytest.mark.parametrize(
+    "steps, pods_on_node, assumed",
+    [
+        (["assume"], ["default/web"], ["default/web"]),
+        (["assume", "confirm"], ["default/web"], []),
+        (["assume", "forget"], [], []),
+        (["assume", "confirm", "delete"], [], []),
+        (["confirm"], ["default/web"], []),
+    ],
+    ids=[
+        "an assumed pod counts on its node at once",
+        "the bound pod arriving through the watch confirms the assumption",
+        "a failed binding forgets the pod and frees the node",
+        "deleting a confirmed pod frees the node",
+        "a pod bound by someone else is simply added",
+    ],
+)
 def test_assumed_pods(steps, pods_on_node, assumed):
     cache = Cache()
     cache.add_node(node("node-1"))
     web = bound(pod("web", cpu="1"), "node-1")
     for step in steps:
-        {"assume": lambda: cache.assume_pod(PodInfo(web)), "confirm": lambda: cache.add_pod(web),
-         "forget": lambda: cache.forget_pod(PodInfo(web)), "delete": lambda: cache.remove_pod(web)}[step]()
+        {
+            "assume": lambda: cache.assume_pod(PodInfo(web)),
+            "confirm": lambda: cache.add_pod(web),
+            "forget": lambda: cache.forget_pod(PodInfo(web)),
+            "delete": lambda: cache.remove_pod(web),
+        }[step]()
     info = cache.nodes["node-1"]
     assert sorted(info.pods) == pods_on_node and list(cache.assumed_pods) == assumed
     assert info.requested.milli_cpu == 1000 * len(pods_on_node)

@@ -23,8 +23,13 @@ def message(nodes, running=(), p=None, profile=None):
         sched.add_pod_to_cache(r)
     p = p or pod(cpu="1")
     fwk = sched.framework_for_pod(p)
-    result, err = scheduling_cycle(sched, fwk, CycleState(), QueuedPodInfo(PodInfo(p), 0.0),
-                                   Attempt("default/web", 0.0, 1, "default-scheduler"))
+    result, err = scheduling_cycle(
+        sched,
+        fwk,
+        CycleState(),
+        QueuedPodInfo(PodInfo(p), 0.0),
+        Attempt("default/web", 0.0, 1, "default-scheduler"),
+    )
     return str(err) if err else result.suggested_host
 
 
@@ -32,38 +37,69 @@ def busy(node_name, cpu="2"):
     return pod(f"busy-{node_name}", cpu=cpu, node_name=node_name)
 
 
-@pytest.mark.parametrize("nodes, running, p, expected", [
-    ([node("control-plane", taints=[CP]), node("node-1"), node("node-2")], [busy("node-1"), busy("node-2")],
-     pod(cpu="500m"),
-     "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, "
-     "2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
-     "2 No preemption victims found for incoming pod."),
-    ([], [], pod(), "no nodes available to schedule pods"),
-    ([node(f"n{i:02}", cpu="1") for i in range(10)]
-     + [node("t1", taints=[taint("a")]), node("t2", taints=[taint("a")])],
-     [], pod(cpu="2"),
-     "0/12 nodes are available: 10 Insufficient cpu, 2 node(s) had untolerated taint {a: }. preemption: "
-     "0/12 nodes are available: 10 No preemption victims found for incoming pod, "
-     "2 Preemption is not helpful for scheduling."),
-    ([node("n1", cpu="1", memory="1Gi")], [], pod(cpu="2", memory="2Gi"),
-     "0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory. preemption: 0/1 nodes are "
-     "available: 1 No preemption victims found for incoming pod."),
-    ([node("n1", pods=1)], [busy("n1", cpu="100m")], pod(),
-     "0/1 nodes are available: 1 Too many pods. preemption: 0/1 nodes are available: "
-     "1 No preemption victims found for incoming pod."),
-    ([node("n1", unschedulable=True), node("n2", taints=[taint("gpu", "yes")]), node("n3")],
-     [], pod(cpu="8", node_name=""),
-     "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {gpu: yes}, "
-     "1 node(s) were unschedulable. preemption: 0/3 nodes are available: "
-     "1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."),
-], ids=[
-    "two full workers and a tainted control plane give the classic message with the preemption suffix",
-    "a cluster without nodes says so",
-    "counts are sorted as strings, so 10 comes before 2",
-    "a node short of two resources counts once for each",
-    "a node with all its pod slots used reports Too many pods",
-    "each node counts under the first plugin that rejected it",
-])
+@pytest.mark.parametrize(
+    "nodes, running, p, expected",
+    [
+        (
+            [node("control-plane", taints=[CP]), node("node-1"), node("node-2")],
+            [busy("node-1"), busy("node-2")],
+            pod(cpu="500m"),
+            (
+                "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, "
+                "2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
+                "2 No preemption victims found for incoming pod."
+            ),
+        ),
+        ([], [], pod(), "no nodes available to schedule pods"),
+        (
+            [node(f"n{i:02}", cpu="1") for i in range(10)]
+            + [node("t1", taints=[taint("a")]), node("t2", taints=[taint("a")])],
+            [],
+            pod(cpu="2"),
+            (
+                "0/12 nodes are available: 10 Insufficient cpu, 2 node(s) had untolerated taint {a: }. preemption: "
+                "0/12 nodes are available: 10 No preemption victims found for incoming pod, "
+                "2 Preemption is not helpful for scheduling."
+            ),
+        ),
+        (
+            [node("n1", cpu="1", memory="1Gi")],
+            [],
+            pod(cpu="2", memory="2Gi"),
+            (
+                "0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory. preemption: 0/1 nodes are "
+                "available: 1 No preemption victims found for incoming pod."
+            ),
+        ),
+        (
+            [node("n1", pods=1)],
+            [busy("n1", cpu="100m")],
+            pod(),
+            (
+                "0/1 nodes are available: 1 Too many pods. preemption: 0/1 nodes are available: "
+                "1 No preemption victims found for incoming pod."
+            ),
+        ),
+        (
+            [node("n1", unschedulable=True), node("n2", taints=[taint("gpu", "yes")]), node("n3")],
+            [],
+            pod(cpu="8", node_name=""),
+            (
+                "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {gpu: yes}, "
+                "1 node(s) were unschedulable. preemption: 0/3 nodes are available: "
+                "1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."
+            ),
+        ),
+    ],
+    ids=[
+        "two full workers and a tainted control plane give the classic message with the preemption suffix",
+        "a cluster without nodes says so",
+        "counts are sorted as strings, so 10 comes before 2",
+        "a node short of two resources counts once for each",
+        "a node with all its pod slots used reports Too many pods",
+        "each node counts under the first plugin that rejected it",
+    ],
+)
 def test_fit_error_messages(nodes, running, p, expected):
     assert message(nodes, running, p) == expected
 
@@ -77,7 +113,8 @@ def test_a_pre_filter_rejection_replaces_the_per_node_histogram():
 
     assert message([node("n1"), node("n2")], profile=Profile().add(Gate)) == (
         "0/2 nodes are available: pod is waiting for its gate. preemption: 0/2 nodes are available: "
-        "2 Preemption is not helpful for scheduling.")
+        "2 Preemption is not helpful for scheduling."
+    )
 
 
 def test_nodes_left_out_by_a_pre_filter_result_are_counted_under_the_narrowing_plugin():
@@ -89,11 +126,13 @@ def test_nodes_left_out_by_a_pre_filter_result_are_counted_under_the_narrowing_p
         def pre_filter(self, state, p):
             return PreFilterResult(frozenset({"n1"})), SUCCESS
 
-    assert message([node("n1", cpu="1"), node("n2"), node("n3")], p=pod(cpu="2"),
-                   profile=Profile().add(OnlyN1)) == (
+    assert message(
+        [node("n1", cpu="1"), node("n2"), node("n3")], p=pod(cpu="2"), profile=Profile().add(OnlyN1)
+    ) == (
         "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) [OnlyN1]. preemption: "
         "0/3 nodes are available: 1 No preemption victims found for incoming pod, "
-        "2 Preemption is not helpful for scheduling.")
+        "2 Preemption is not helpful for scheduling."
+    )
 
 
 def test_a_post_filter_message_is_appended_after_a_space():
@@ -102,13 +141,16 @@ def test_a_post_filter_message_is_appended_after_a_space():
 
         def post_filter(self, state, p, node_to_status):
             n = len(node_to_status)
-            return None, Status(Code.Unschedulable, f"preemption: 0/{n} nodes are available: "
-                                f"{n} No preemption victims found for incoming pod.")
+            return None, Status(
+                Code.Unschedulable,
+                f"preemption: 0/{n} nodes are available: {n} No preemption victims found for incoming pod.",
+            )
 
     profile = Profile().without("DefaultPreemption").add(FakePreemption)
     assert message([node("n1", cpu="1")], p=pod(cpu="2"), profile=profile) == (
         "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: "
-        "1 No preemption victims found for incoming pod.")
+        "1 No preemption victims found for incoming pod."
+    )
 
 
 def test_an_event_message_is_cut_at_1024_characters():
@@ -123,16 +165,26 @@ def test_the_failed_scheduling_event_and_condition_carry_the_message():
         c.create(pod(f"hog-{i}", cpu="1900m", node_name=f"node-{i}"))
     c.create(pod("web", cpu="500m"))
     c.settle()
-    text = ("0/3 nodes are available: 1 node(s) had untolerated taint "
-            "{node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: "
-            "1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.")
+    text = (
+        "0/3 nodes are available: 1 node(s) had untolerated taint "
+        "{node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: "
+        "1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
+    )
     assert c.events("web") == [("Warning", "FailedScheduling", text)]
     event = c.api.list("events")[0]
     assert (event["source"], event["action"], event["reportingComponent"]) == (
-        {"component": "default-scheduler"}, "Scheduling", "default-scheduler")
-    assert c.condition("web") == {"type": "PodScheduled", "status": "False", "lastProbeTime": None,
-                                  "lastTransitionTime": "2026-01-05T09:00:00Z", "reason": "Unschedulable",
-                                  "message": text}
+        {"component": "default-scheduler"},
+        "Scheduling",
+        "default-scheduler",
+    )
+    assert c.condition("web") == {
+        "type": "PodScheduled",
+        "status": "False",
+        "lastProbeTime": None,
+        "lastTransitionTime": "2026-01-05T09:00:00Z",
+        "reason": "Unschedulable",
+        "message": text,
+    }
 
 
 def test_plugins_returning_success_objects_or_none_are_both_accepted():

@@ -3,8 +3,16 @@
 import pytest
 from scheduler_builders import MiniCluster, node, node_info, pod, taint
 
-from k8slearn.scheduler import (DEFAULT_PLUGINS, REGISTRY, SUCCESS, Code, CycleState, Framework, Profile,
-                                Status)
+from k8slearn.scheduler import (
+    DEFAULT_PLUGINS,
+    REGISTRY,
+    SUCCESS,
+    Code,
+    CycleState,
+    Framework,
+    Profile,
+    Status,
+)
 from k8slearn.scheduler.framework import Diagnosis, PluginError, PreFilterResult
 
 
@@ -35,22 +43,56 @@ def framework(*plugins_with_weights):
 
 def test_the_default_profile_lists_the_plugins_in_upstream_order_with_upstream_weights():
     assert DEFAULT_PLUGINS == (
-        ("SchedulingGates", 0), ("PrioritySort", 0), ("NodeUnschedulable", 0), ("NodeName", 0),
-        ("TaintToleration", 3), ("NodeAffinity", 2), ("NodePorts", 0), ("NodeResourcesFit", 1),
-        ("PodTopologySpread", 2), ("InterPodAffinity", 2), ("DefaultPreemption", 0),
-        ("NodeResourcesBalancedAllocation", 1), ("ImageLocality", 1), ("DefaultBinder", 0))
+        ("SchedulingGates", 0),
+        ("PrioritySort", 0),
+        ("NodeUnschedulable", 0),
+        ("NodeName", 0),
+        ("TaintToleration", 3),
+        ("NodeAffinity", 2),
+        ("NodePorts", 0),
+        ("NodeResourcesFit", 1),
+        ("PodTopologySpread", 2),
+        ("InterPodAffinity", 2),
+        ("DefaultPreemption", 0),
+        ("NodeResourcesBalancedAllocation", 1),
+        ("ImageLocality", 1),
+        ("DefaultBinder", 0),
+    )
     fwk = Framework(Profile())
-    assert [p.name for p in fwk.filter_plugins] == ["NodeUnschedulable", "NodeName", "TaintToleration",
-                                                    "NodeAffinity", "NodePorts", "NodeResourcesFit",
-                                                    "PodTopologySpread", "InterPodAffinity"]
+    assert [p.name for p in fwk.filter_plugins] == [
+        "NodeUnschedulable",
+        "NodeName",
+        "TaintToleration",
+        "NodeAffinity",
+        "NodePorts",
+        "NodeResourcesFit",
+        "PodTopologySpread",
+        "InterPodAffinity",
+    ]
     assert [(p.name, w) for p, w in fwk.score_plugins] == [
-        ("TaintToleration", 3), ("NodeAffinity", 2), ("NodeResourcesFit", 1), ("PodTopologySpread", 2),
-        ("InterPodAffinity", 2), ("NodeResourcesBalancedAllocation", 1), ("ImageLocality", 1)]
-    assert [p.name for p in fwk.pre_filter_plugins] == ["NodeAffinity", "NodePorts", "NodeResourcesFit",
-                                                        "PodTopologySpread", "InterPodAffinity"]
-    assert [p.name for p in fwk.pre_score_plugins] == ["TaintToleration", "NodeAffinity", "NodeResourcesFit",
-                                                       "PodTopologySpread", "InterPodAffinity",
-                                                       "NodeResourcesBalancedAllocation"]
+        ("TaintToleration", 3),
+        ("NodeAffinity", 2),
+        ("NodeResourcesFit", 1),
+        ("PodTopologySpread", 2),
+        ("InterPodAffinity", 2),
+        ("NodeResourcesBalancedAllocation", 1),
+        ("ImageLocality", 1),
+    ]
+    assert [p.name for p in fwk.pre_filter_plugins] == [
+        "NodeAffinity",
+        "NodePorts",
+        "NodeResourcesFit",
+        "PodTopologySpread",
+        "InterPodAffinity",
+    ]
+    assert [p.name for p in fwk.pre_score_plugins] == [
+        "TaintToleration",
+        "NodeAffinity",
+        "NodeResourcesFit",
+        "PodTopologySpread",
+        "InterPodAffinity",
+        "NodeResourcesBalancedAllocation",
+    ]
     assert [p.name for p in fwk.post_filter_plugins] == ["DefaultPreemption"]
     assert [p.name for p in fwk.pre_enqueue_plugins] == ["SchedulingGates"]
     assert fwk.queue_sort.name == "PrioritySort" and [p.name for p in fwk.bind_plugins] == ["DefaultBinder"]
@@ -59,8 +101,9 @@ def test_the_default_profile_lists_the_plugins_in_upstream_order_with_upstream_w
 def test_filter_plugins_run_in_profile_order_and_the_first_rejection_decides():
     log = []
     reject = Status(Code.Unschedulable, "no room")
-    fwk = framework((Recorder("A", log), 0), (Recorder("B", log, filter_status=reject), 0),
-                    (Recorder("C", log), 0))
+    fwk = framework(
+        (Recorder("A", log), 0), (Recorder("B", log, filter_status=reject), 0), (Recorder("C", log), 0)
+    )
     state = CycleState()
     fwk.run_pre_filter_plugins(state, pod())
     status = fwk.run_filter_plugins(state, pod(), node_info(node("n1")))
@@ -70,8 +113,12 @@ def test_filter_plugins_run_in_profile_order_and_the_first_rejection_decides():
 
 def test_filtering_many_nodes_gives_each_node_the_same_verdict_as_one_by_one():
     fwk = Framework(Profile())
-    nodes = [node_info(node("a")), node_info(node("b", taints=[taint("x")])),
-             node_info(node("c", cpu="100m")), node_info(node("d", unschedulable=True, cpu="100m"))]
+    nodes = [
+        node_info(node("a")),
+        node_info(node("b", taints=[taint("x")])),
+        node_info(node("c", cpu="100m")),
+        node_info(node("d", unschedulable=True, cpu="100m")),
+    ]
     p = pod(cpu="500m")
     state = CycleState()
     fwk.run_pre_filter_plugins(state, p)
@@ -80,23 +127,31 @@ def test_filtering_many_nodes_gives_each_node_the_same_verdict_as_one_by_one():
     feasible = fwk.run_filter_plugins_on_nodes(state, p, nodes, diagnosis)
     assert [n.name for n in feasible] == ["a"]
     assert diagnosis.node_to_status.statuses == {k: v for k, v in one_by_one.items() if v is not SUCCESS}
-    assert list(diagnosis.unschedulable_plugins) == ["NodeUnschedulable", "TaintToleration",
-                                                     "NodeResourcesFit"]
+    assert list(diagnosis.unschedulable_plugins) == [
+        "NodeUnschedulable",
+        "TaintToleration",
+        "NodeResourcesFit",
+    ]
 
 
-@pytest.mark.parametrize("weights, scores, expected_totals", [
-    ((1, 1), (10, 20), [30, 30]),
-    ((3, 1), (10, 20), [50, 50]),
-    ((0, 2), (10, 20), [50, 50]),
-], ids=[
-    "the total is the sum of the plugins' scores",
-    "each score is multiplied by its plugin's weight",
-    "a score plugin listed with weight 0 counts with weight 1",
-])
+@pytest.mark.parametrize(
+    "weights, scores, expected_totals",
+    [
+        ((1, 1), (10, 20), [30, 30]),
+        ((3, 1), (10, 20), [50, 50]),
+        ((0, 2), (10, 20), [50, 50]),
+    ],
+    ids=[
+        "the total is the sum of the plugins' scores",
+        "each score is multiplied by its plugin's weight",
+        "a score plugin listed with weight 0 counts with weight 1",
+    ],
+)
 def test_scores_are_weighted_and_summed(weights, scores, expected_totals):
     log = []
-    fwk = framework((Recorder("A", log, score=scores[0]), weights[0]), (Recorder("B", log, score=scores[1]),
-                                                                         weights[1]))
+    fwk = framework(
+        (Recorder("A", log, score=scores[0]), weights[0]), (Recorder("B", log, score=scores[1]), weights[1])
+    )
     nodes = [node_info(node("x")), node_info(node("y"))]
     totals, per_plugin = fwk.run_score_plugins(CycleState(), pod(), nodes)
     assert totals == expected_totals
@@ -105,22 +160,33 @@ def test_scores_are_weighted_and_summed(weights, scores, expected_totals):
 
 def test_a_score_outside_0_to_100_after_normalising_is_an_error():
     fwk = framework((Recorder("Greedy", [], score=150), 1))
-    with pytest.raises(PluginError, match="plugin 'Greedy' returns an invalid score 150, it should in the "
-                                          r"range of \[0, 100\] after normalizing"):
+    with pytest.raises(
+        PluginError,
+        match="plugin 'Greedy' returns an invalid score 150, it should in the "
+        r"range of \[0, 100\] after normalizing",
+    ):
         fwk.run_score_plugins(CycleState(), pod(), [node_info(node())])
 
 
-@pytest.mark.parametrize("plugins, message", [
-    ([("NodeName", 0), ("DefaultBinder", 0)],
-     'only one queue sort plugin required for profile with scheduler name "default-scheduler", but got 0'),
-    ([("PrioritySort", 0), ("NodeName", 0)],
-     'at least one bind plugin is needed for profile with scheduler name "default-scheduler"'),
-    ([("PrioritySort", 0), ("Nope", 0), ("DefaultBinder", 0)], 'PreFilterPlugin "Nope" does not exist'),
-], ids=[
-    "a profile needs a queue sort plugin",
-    "a profile needs a bind plugin",
-    "a profile may only name registered plugins",
-])
+@pytest.mark.parametrize(
+    "plugins, message",
+    [
+        (
+            [("NodeName", 0), ("DefaultBinder", 0)],
+            'only one queue sort plugin required for profile with scheduler name "default-scheduler", but got 0',
+        ),
+        (
+            [("PrioritySort", 0), ("NodeName", 0)],
+            'at least one bind plugin is needed for profile with scheduler name "default-scheduler"',
+        ),
+        ([("PrioritySort", 0), ("Nope", 0), ("DefaultBinder", 0)], 'PreFilterPlugin "Nope" does not exist'),
+    ],
+    ids=[
+        "a profile needs a queue sort plugin",
+        "a profile needs a bind plugin",
+        "a profile may only name registered plugins",
+    ],
+)
 def test_invalid_profiles_are_refused(plugins, message):
     with pytest.raises(ValueError, match=message):
         Framework(Profile(plugins=plugins))
@@ -157,6 +223,7 @@ def test_pre_filter_results_narrow_the_nodes_and_an_empty_intersection_rejects()
 # -- the student exercise: write a plugin, add one line ---------------------------------------------
 class AvoidNode2:
     """Filter: keep pods off node-2."""
+
     name = "AvoidNode2"
 
     def filter(self, state, p, node_info):
@@ -167,23 +234,28 @@ class AvoidNode2:
 
 class PreferNode3:
     """Score: 100 for node-3, 0 elsewhere."""
+
     name = "PreferNode3"
 
     def score(self, state, p, node_info):
         return 100 if node_info.name == "node-3" else 0
 
 
-@pytest.mark.parametrize("profile, expected_nodes", [
-    (Profile(), {"node-1", "node-2", "node-3"}),
-    (Profile().add(AvoidNode2), {"node-1", "node-3"}),
-    (Profile().add(PreferNode3, weight=5), {"node-3"}),
-    (Profile(plugins=[*DEFAULT_PLUGINS, (PreferNode3(), 5)]), {"node-3"}),
-], ids=[
-    "without a student plugin six small pods spread over the three nodes",
-    "a student Filter plugin added with one line keeps pods off node-2",
-    "a student Score plugin added with one line and a weight wins every choice",
-    "a plugin object can also be listed directly in the profile's plugins",
-])
+@pytest.mark.parametrize(
+    "profile, expected_nodes",
+    [
+        (Profile(), {"node-1", "node-2", "node-3"}),
+        (Profile().add(AvoidNode2), {"node-1", "node-3"}),
+        (Profile().add(PreferNode3, weight=5), {"node-3"}),
+        (Profile(plugins=[*DEFAULT_PLUGINS, (PreferNode3(), 5)]), {"node-3"}),
+    ],
+    ids=[
+        "without a student plugin six small pods spread over the three nodes",
+        "a student Filter plugin added with one line keeps pods off node-2",
+        "a student Score plugin added with one line and a weight wins every choice",
+        "a plugin object can also be listed directly in the profile's plugins",
+    ],
+)
 def test_a_student_plugin_added_with_one_line_changes_the_decision(profile, expected_nodes):
     c = MiniCluster(workers=3, profiles=[profile])
     for i in range(6):
@@ -202,9 +274,16 @@ def test_a_student_filter_reason_appears_in_the_failed_scheduling_message():
     c = MiniCluster(workers=2, profiles=[Profile().add(NoNodes)])
     c.create(pod("web"))
     c.settle()
-    assert c.events("web") == [("Warning", "FailedScheduling",
-                                "0/2 nodes are available: 2 closed for maintenance. preemption: 0/2 nodes are "
-                                "available: 2 No preemption victims found for incoming pod.")]
+    assert c.events("web") == [
+        (
+            "Warning",
+            "FailedScheduling",
+            (
+                "0/2 nodes are available: 2 closed for maintenance. preemption: 0/2 nodes are "
+                "available: 2 No preemption victims found for incoming pod."
+            ),
+        )
+    ]
 
 
 def test_a_plugin_without_a_name_is_refused_with_a_hint():
@@ -223,17 +302,26 @@ def test_adding_a_plugin_does_not_change_the_registry_or_the_original_profile():
     assert dict(extended.plugin_weights())["AvoidNode2"] == 0
 
 
-@pytest.mark.parametrize("plugin_filter, message", [
-    (lambda self, state, p, info: True,
-     "plugin 'Broken' returned True; a Filter must return a Status (SUCCESS, or "
-     'Status(Code.Unschedulable, "reason"))'),
-    (lambda self, state, p, info: 1 / 0, "ZeroDivisionError: division by zero"),
-], ids=[
-    "a filter that returns a bool is reported, not crashed on",
-    "a filter that raises is reported as a scheduler error",
-])
+@pytest.mark.parametrize(
+    "plugin_filter, message",
+    [
+        (
+            lambda self, state, p, info: True,
+            (
+                "plugin 'Broken' returned True; a Filter must return a Status (SUCCESS, or "
+                'Status(Code.Unschedulable, "reason"))'
+            ),
+        ),
+        (lambda self, state, p, info: 1 / 0, "ZeroDivisionError: division by zero"),
+    ],
+    ids=[
+        "a filter that returns a bool is reported, not crashed on",
+        "a filter that raises is reported as a scheduler error",
+    ],
+)
 def test_a_broken_student_plugin_gives_a_scheduler_error_and_the_scheduler_keeps_running(
-        plugin_filter, message):
+    plugin_filter, message
+):
     Broken = type("Broken", (), {"name": "Broken", "filter": plugin_filter})
     c = MiniCluster(workers=1, profiles=[Profile().add(Broken)])
     c.create(pod("web"))

@@ -8,8 +8,10 @@ from k8slearn.scheduler.plugins.pod_topology_spread import PodTopologySpread
 
 ZONE = "topology.kubernetes.io/zone"
 TOO_SKEWED = Status(Code.Unschedulable, "node(s) didn't match pod topology spread constraints")
-NO_LABEL = Status(Code.UnschedulableAndUnresolvable,
-                  "node(s) didn't match pod topology spread constraints (missing required label)")
+NO_LABEL = Status(
+    Code.UnschedulableAndUnresolvable,
+    "node(s) didn't match pod topology spread constraints (missing required label)",
+)
 
 
 def web(name, node_name="", namespace="default", labels=None, deleting=False):
@@ -44,26 +46,42 @@ def verdicts(constraint, counts, incoming=None, extra=(), extra_nodes=()):
     return {info.name: plugin.filter(state, p, info) for info in infos}
 
 
-@pytest.mark.parametrize("constraint, counts, incoming, expected", [
-    (spread_constraint(1), {"a1": 1}, None, {"a1": TOO_SKEWED, "a2": TOO_SKEWED, "b1": SUCCESS}),
-    (spread_constraint(2), {"a1": 1}, None, {"a1": SUCCESS, "a2": SUCCESS, "b1": SUCCESS}),
-    (spread_constraint(1), {"a1": 1}, web("new", labels={"app": "other"}), {"a1": SUCCESS, "a2": SUCCESS,
-                                                                            "b1": SUCCESS}),
-    (spread_constraint(1), {"a1": 1, "b1": 1}, None, {"a1": SUCCESS, "a2": SUCCESS, "b1": SUCCESS}),
-    (spread_constraint(1, min_domains=3), {"a1": 1, "b1": 1}, None,
-     {"a1": TOO_SKEWED, "a2": TOO_SKEWED, "b1": TOO_SKEWED}),
-    (spread_constraint(1, key="kubernetes.io/hostname"), {"a1": 1}, None,
-     {"a1": TOO_SKEWED, "a2": SUCCESS, "b1": SUCCESS}),
-    (spread_constraint(1), {"a1": 2, "b1": 1}, None, {"a1": TOO_SKEWED, "a2": TOO_SKEWED, "b1": SUCCESS}),
-], ids=[
-    "one web pod in zone a: a second one there would make the skew 2, zone b is fine",
-    "with maxSkew 2 the same placement is allowed",
-    "a pod that its own selector does not match adds nothing to the skew",
-    "with one pod in each zone either zone is fine",
-    "with fewer domains than minDomains the global minimum counts as 0",
-    "with the hostname key each node is its own domain",
-    "two pods in zone a and one in zone b: only zone b is allowed",
-])
+@pytest.mark.parametrize(
+    "constraint, counts, incoming, expected",
+    [
+        (spread_constraint(1), {"a1": 1}, None, {"a1": TOO_SKEWED, "a2": TOO_SKEWED, "b1": SUCCESS}),
+        (spread_constraint(2), {"a1": 1}, None, {"a1": SUCCESS, "a2": SUCCESS, "b1": SUCCESS}),
+        (
+            spread_constraint(1),
+            {"a1": 1},
+            web("new", labels={"app": "other"}),
+            {"a1": SUCCESS, "a2": SUCCESS, "b1": SUCCESS},
+        ),
+        (spread_constraint(1), {"a1": 1, "b1": 1}, None, {"a1": SUCCESS, "a2": SUCCESS, "b1": SUCCESS}),
+        (
+            spread_constraint(1, min_domains=3),
+            {"a1": 1, "b1": 1},
+            None,
+            {"a1": TOO_SKEWED, "a2": TOO_SKEWED, "b1": TOO_SKEWED},
+        ),
+        (
+            spread_constraint(1, key="kubernetes.io/hostname"),
+            {"a1": 1},
+            None,
+            {"a1": TOO_SKEWED, "a2": SUCCESS, "b1": SUCCESS},
+        ),
+        (spread_constraint(1), {"a1": 2, "b1": 1}, None, {"a1": TOO_SKEWED, "a2": TOO_SKEWED, "b1": SUCCESS}),
+    ],
+    ids=[
+        "one web pod in zone a: a second one there would make the skew 2, zone b is fine",
+        "with maxSkew 2 the same placement is allowed",
+        "a pod that its own selector does not match adds nothing to the skew",
+        "with one pod in each zone either zone is fine",
+        "with fewer domains than minDomains the global minimum counts as 0",
+        "with the hostname key each node is its own domain",
+        "two pods in zone a and one in zone b: only zone b is allowed",
+    ],
+)
 def test_filter(constraint, counts, incoming, expected):
     assert verdicts(constraint, counts, incoming) == expected
 
@@ -100,17 +118,26 @@ def test_a_bare_pod_gets_no_default_spreading():
     assert plugin.pre_score(CycleState(), web("new"), cluster({})) == Status(Code.Skip)
 
 
-REPLICA_SET = {"apiVersion": "apps/v1", "kind": "ReplicaSet",
-               "metadata": {"name": "web-1", "namespace": "default", "uid": "rs-uid"},
-               "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
-                        "template": {"metadata": {"labels": {"app": "web"}},
-                                     "spec": {"containers": [{"name": "app", "image": "nginx"}]}}}}
+REPLICA_SET = {
+    "apiVersion": "apps/v1",
+    "kind": "ReplicaSet",
+    "metadata": {"name": "web-1", "namespace": "default", "uid": "rs-uid"},
+    "spec": {
+        "replicas": 3,
+        "selector": {"matchLabels": {"app": "web"}},
+        "template": {
+            "metadata": {"labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "app", "image": "nginx"}]},
+        },
+    },
+}
 
 
 def owned(name):
     p = web(name)
-    p["metadata"]["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-1",
-                                         "uid": "rs-uid", "controller": True}]
+    p["metadata"]["ownerReferences"] = [
+        {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-1", "uid": "rs-uid", "controller": True}
+    ]
     return p
 
 
@@ -127,8 +154,11 @@ def test_the_system_default_spreads_the_pods_of_one_replica_set_over_nodes():
 
 
 def test_a_topology_spread_that_cannot_be_satisfied_gives_the_exact_failed_scheduling_message():
-    zoned = [node("node-1", labels={ZONE: "a"}), node("node-2", labels={ZONE: "a"}),
-             node("node-3", labels={ZONE: "b"}, taints=[taint("maintenance", "true")])]
+    zoned = [
+        node("node-1", labels={ZONE: "a"}),
+        node("node-2", labels={ZONE: "a"}),
+        node("node-3", labels={ZONE: "b"}, taints=[taint("maintenance", "true")]),
+    ]
     c = MiniCluster(nodes=zoned, control_plane=True)
     c.create(web("web-1", node_name="node-1"))
     c.create(web("web-2", node_name="node-2"))
@@ -136,28 +166,55 @@ def test_a_topology_spread_that_cannot_be_satisfied_gives_the_exact_failed_sched
     spread["spec"]["topologySpreadConstraints"] = [spread_constraint(1)]
     c.create(spread)
     c.settle()
-    assert c.events("web-3") == [("Warning", "FailedScheduling", (
-        "0/4 nodes are available: 1 node(s) had untolerated taint {maintenance: true}, "
-        "1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, "
-        "2 node(s) didn't match pod topology spread constraints. preemption: 0/4 nodes are available: "
-        "2 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."))]
+    assert c.events("web-3") == [
+        (
+            "Warning",
+            "FailedScheduling",
+            (
+                "0/4 nodes are available: 1 node(s) had untolerated taint {maintenance: true}, "
+                "1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, "
+                "2 node(s) didn't match pod topology spread constraints. preemption: 0/4 nodes are available: "
+                "2 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."
+            ),
+        )
+    ]
 
 
-@pytest.mark.parametrize("args, message", [
-    ({"defaultingType": "System", "defaultConstraints": [{"maxSkew": 1, "topologyKey": ZONE,
-                                                          "whenUnsatisfiable": "ScheduleAnyway"}]},
-     'defaultingType: Invalid value: "System": when .defaultConstraints are not empty'),
-    ({"defaultingType": "List", "defaultConstraints": [{"maxSkew": 0, "topologyKey": ZONE,
-                                                        "whenUnsatisfiable": "ScheduleAnyway"}]},
-     "defaultConstraints[0].maxSkew: Invalid value: 0: not in valid range (0, inf)"),
-    ({"defaultingType": "List", "defaultConstraints": [spread_constraint(1, when="ScheduleAnyway")]},
-     "defaultConstraints[0].labelSelector: Forbidden: constraint must not define a selector, as they deduced "
-     "for each pod"),
-], ids=[
-    "System defaulting cannot come with constraints",
-    "a default constraint needs a positive maxSkew",
-    "a default constraint may not have a selector: it is deduced for each pod",
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            {
+                "defaultingType": "System",
+                "defaultConstraints": [
+                    {"maxSkew": 1, "topologyKey": ZONE, "whenUnsatisfiable": "ScheduleAnyway"}
+                ],
+            },
+            'defaultingType: Invalid value: "System": when .defaultConstraints are not empty',
+        ),
+        (
+            {
+                "defaultingType": "List",
+                "defaultConstraints": [
+                    {"maxSkew": 0, "topologyKey": ZONE, "whenUnsatisfiable": "ScheduleAnyway"}
+                ],
+            },
+            "defaultConstraints[0].maxSkew: Invalid value: 0: not in valid range (0, inf)",
+        ),
+        (
+            {"defaultingType": "List", "defaultConstraints": [spread_constraint(1, when="ScheduleAnyway")]},
+            (
+                "defaultConstraints[0].labelSelector: Forbidden: constraint must not define a selector, as they deduced "
+                "for each pod"
+            ),
+        ),
+    ],
+    ids=[
+        "System defaulting cannot come with constraints",
+        "a default constraint needs a positive maxSkew",
+        "a default constraint may not have a selector: it is deduced for each pod",
+    ],
+)
 def test_plugin_arguments_are_validated(args, message):
     with pytest.raises(ValueError) as err:
         PodTopologySpread(args=args)

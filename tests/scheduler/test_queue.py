@@ -6,8 +6,13 @@ from scheduler_builders import MiniCluster, pod, taint, toleration
 from k8slearn.api.meta import thaw
 from k8slearn.scheduler.events import NODE_ADD, ClusterEvent, QueueingHint
 from k8slearn.scheduler.plugins.priority_sort import PrioritySort
-from k8slearn.scheduler.queue import (ACTIVE_Q, BACKOFF_Q, UNSCHEDULABLE_PODS, SchedulingQueue,
-                                      calculate_backoff_duration)
+from k8slearn.scheduler.queue import (
+    ACTIVE_Q,
+    BACKOFF_Q,
+    UNSCHEDULABLE_PODS,
+    SchedulingQueue,
+    calculate_backoff_duration,
+)
 from k8slearn.sim import Loop
 
 
@@ -25,7 +30,7 @@ def pop_all(q):
 
 
 def test_higher_priority_pods_are_popped_first_and_equal_ones_first_in_first_out():
-    loop, q = new_queue()
+    _loop, q = new_queue()
     for name, priority in [("low-1", 0), ("high", 1000), ("mid", 500), ("low-2", None), ("low-3", 0)]:
         q.add(pod(name, priority=priority))
     assert pop_all(q) == ["high", "mid", "low-1", "low-2", "low-3"]
@@ -39,15 +44,24 @@ def test_with_equal_priority_the_earlier_timestamp_goes_first():
     assert early == ACTIVE_Q
     q._active["default/early"].pinfo.timestamp = 1.0
     import heapq
+
     heapq.heapify(q.active_q)
     assert pop_all(q) == ["early", "late"]
 
 
-@pytest.mark.parametrize("attempts, seconds", [(0, 0.0), (1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (5, 10.0),
-                                               (12, 10.0)],
-                         ids=["no attempt yet means no backoff", "the first failure waits 1 s",
-                              "the second waits 2 s", "the third waits 4 s", "the fourth waits 8 s",
-                              "the fifth is capped at 10 s", "later ones stay at 10 s"])
+@pytest.mark.parametrize(
+    "attempts, seconds",
+    [(0, 0.0), (1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (5, 10.0), (12, 10.0)],
+    ids=[
+        "no attempt yet means no backoff",
+        "the first failure waits 1 s",
+        "the second waits 2 s",
+        "the third waits 4 s",
+        "the fourth waits 8 s",
+        "the fifth is capped at 10 s",
+        "later ones stay at 10 s",
+    ],
+)
 def test_backoff_doubles_from_1s_up_to_10s(attempts, seconds):
     assert calculate_backoff_duration(attempts) == seconds
 
@@ -88,7 +102,7 @@ def test_an_unschedulable_pod_waits_until_an_event_its_rejecting_plugin_register
 
 
 def test_an_event_no_rejecting_plugin_registered_for_leaves_the_pod_waiting():
-    loop, q = new_queue({"default-scheduler": [("NodeResourcesFit", ClusterEvent("Pod", 2), None)]})
+    _loop, q = new_queue({"default-scheduler": [("NodeResourcesFit", ClusterEvent("Pod", 2), None)]})
     rejected(q, "web", "TaintToleration")
     event = ClusterEvent("Pod", 2, "AssignedPodDelete")
     assert q.move_all_to_active_or_backoff_queue(event, pod("x"), None) == 0
@@ -125,7 +139,7 @@ def test_a_status_only_update_leaves_the_pod_waiting_but_new_tolerations_retry_i
 
 
 def test_deleting_a_pod_removes_it_from_every_queue():
-    loop, q = new_queue()
+    _loop, q = new_queue()
     q.add(pod("a"))
     rejected(q, "b", "TaintToleration")
     for name in ("a", "b"):
@@ -204,10 +218,12 @@ def test_a_node_heartbeat_does_not_retry_pending_pods():
     def heartbeat(n):
         for condition in n["status"]["conditions"]:
             condition["lastHeartbeatTime"] = "2026-01-05T09:05:00Z"
+
     update_node(c, "node-1", heartbeat, status=True)
     update_node(c, "node-2", lambda n: n["metadata"].setdefault("labels", {}).__setitem__("team", "a"))
-    seen = [s.object for s in c.loop.trace
-            if s.component == "kube-scheduler" and s.detail.startswith("MODIFIED")]
+    seen = [
+        s.object for s in c.loop.trace if s.component == "kube-scheduler" and s.detail.startswith("MODIFIED")
+    ]
     assert seen[-2:] == ["node/node-1", "node/node-2"]
     assert attempts(c) == 1
 
@@ -221,19 +237,24 @@ def test_a_pending_pod_is_retried_after_5_minutes_and_the_event_count_goes_up():
     assert c.scheduler.pending()[UNSCHEDULABLE_PODS] == ["default/web"]
 
 
-@pytest.mark.parametrize("old, new, labels", [
-    (pod(cpu="1"), pod(cpu="1"), []),
-    (pod(cpu="1"), pod(cpu="500m"), ["PodRequestScaledDown"]),
-    (pod(cpu="1"), pod(cpu="2"), ["PodUpdate"]),
-    (pod(), pod(labels={"app": "web"}), ["PodLabelChange"]),
-    (pod(), pod(tolerations=[toleration(operator="Exists")]), ["PodTolerationChange"]),
-], ids=[
-    "an identical spec produces no event",
-    "a smaller request is a scale-down",
-    "a larger request is only a generic pod update",
-    "new labels are a label change",
-    "new tolerations are a toleration change",
-])
+@pytest.mark.parametrize(
+    "old, new, labels",
+    [
+        (pod(cpu="1"), pod(cpu="1"), []),
+        (pod(cpu="1"), pod(cpu="500m"), ["PodRequestScaledDown"]),
+        (pod(cpu="1"), pod(cpu="2"), ["PodUpdate"]),
+        (pod(), pod(labels={"app": "web"}), ["PodLabelChange"]),
+        (pod(), pod(tolerations=[toleration(operator="Exists")]), ["PodTolerationChange"]),
+    ],
+    ids=[
+        "an identical spec produces no event",
+        "a smaller request is a scale-down",
+        "a larger request is only a generic pod update",
+        "new labels are a label change",
+        "new tolerations are a toleration change",
+    ],
+)
 def test_pod_scheduling_properties_change(old, new, labels):
     from k8slearn.scheduler.events import pod_scheduling_properties_change
+
     assert [e.label for e in pod_scheduling_properties_change(new, old)] == labels

@@ -11,38 +11,43 @@ from k8slearn.scheduler.schedule_one import num_feasible_nodes_to_find, schedule
 from k8slearn.sim import Loop
 
 
-@pytest.mark.parametrize("percentage, nodes, expected", [
-    (0, 50, 50),
-    (0, 99, 99),
-    (0, 100, 100),
-    (0, 1000, 420),
-    (0, 5000, 500),
-    (0, 5625, 281),
-    (0, 6000, 300),
-    (0, 15000, 750),
-    (30, 1000, 300),
-    (1, 1000, 100),
-    (100, 5000, 5000),
-], ids=[
-    "below 100 nodes every node is searched",
-    "99 nodes are all searched",
-    "at 100 nodes half would be 50, but at least 100 are searched",
-    "at 1,000 nodes the adaptive share is 42%",
-    "at 5,000 nodes the adaptive share is 10%",
-    "at 5,625 nodes the adaptive share reaches its 5% floor",
-    "above that the share stays at 5%",
-    "at 15,000 nodes 5% is 750 nodes",
-    "an explicit percentage is used as given",
-    "an explicit percentage still searches at least 100 nodes",
-    "100% searches every node",
-])
+@pytest.mark.parametrize(
+    "percentage, nodes, expected",
+    [
+        (0, 50, 50),
+        (0, 99, 99),
+        (0, 100, 100),
+        (0, 1000, 420),
+        (0, 5000, 500),
+        (0, 5625, 281),
+        (0, 6000, 300),
+        (0, 15000, 750),
+        (30, 1000, 300),
+        (1, 1000, 100),
+        (100, 5000, 5000),
+    ],
+    ids=[
+        "below 100 nodes every node is searched",
+        "99 nodes are all searched",
+        "at 100 nodes half would be 50, but at least 100 are searched",
+        "at 1,000 nodes the adaptive share is 42%",
+        "at 5,000 nodes the adaptive share is 10%",
+        "at 5,625 nodes the adaptive share reaches its 5% floor",
+        "above that the share stays at 5%",
+        "at 15,000 nodes 5% is 750 nodes",
+        "an explicit percentage is used as given",
+        "an explicit percentage still searches at least 100 nodes",
+        "100% searches every node",
+    ],
+)
 def test_num_feasible_nodes_to_find(percentage, nodes, expected):
     assert num_feasible_nodes_to_find(percentage, nodes) == expected
 
 
 def scheduler_with_nodes(count, profile=None, percentage=0, seed=0):
-    sched = Scheduler(Loop(seed), client=_Binder(), profiles=[profile or Profile()],
-                      percentage_of_nodes_to_score=percentage)
+    sched = Scheduler(
+        Loop(seed), client=_Binder(), profiles=[profile or Profile()], percentage_of_nodes_to_score=percentage
+    )
     sched.recorder_for = lambda fwk: _Quiet()
     for i in range(count):
         sched.add_node_to_cache(node(f"n{i:04}", cpu="4", memory="16Gi"))
@@ -94,8 +99,15 @@ def test_at_5000_nodes_the_search_stops_after_500_feasible_nodes():
 
 
 def test_without_score_plugins_the_first_feasible_node_is_taken():
-    profile = Profile().without("TaintToleration", "NodeAffinity", "NodeResourcesFit", "PodTopologySpread",
-                                "InterPodAffinity", "NodeResourcesBalancedAllocation", "ImageLocality")
+    profile = Profile().without(
+        "TaintToleration",
+        "NodeAffinity",
+        "NodeResourcesFit",
+        "PodTopologySpread",
+        "InterPodAffinity",
+        "NodeResourcesBalancedAllocation",
+        "ImageLocality",
+    )
     sched = scheduler_with_nodes(10, profile)
     attempt = schedule(sched, pod("a"))
     assert [n.name for n in attempt.feasible] == ["n0000"] and attempt.host == "n0000"
@@ -108,8 +120,9 @@ def test_select_host_picks_the_highest_total():
 def test_ties_are_broken_uniformly_and_reproducibly_with_the_seed():
     picks = Counter(select_host([5, 9, 9, 9], random.Random(seed))[0] for seed in range(3000))
     assert set(picks) == {1, 2, 3} and all(900 < count < 1100 for count in picks.values())
-    assert [select_host([9, 9, 9], random.Random(7))[0] for _ in range(3)] == \
-        [select_host([9, 9, 9], random.Random(7))[0] for _ in range(3)]
+    assert [select_host([9, 9, 9], random.Random(7))[0] for _ in range(3)] == [
+        select_host([9, 9, 9], random.Random(7))[0] for _ in range(3)
+    ]
 
 
 def placements(seed):

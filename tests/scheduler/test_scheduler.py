@@ -54,7 +54,8 @@ def test_pods_for_another_scheduler_are_left_alone_and_explained():
     c.settle()
     assert c.node_of("custom") == "" and c.events("custom") == []
     assert "asks for scheduler 'my-scheduler', which this scheduler does not run" in str(
-        c.scheduler.explain("custom"))
+        c.scheduler.explain("custom")
+    )
 
 
 def test_a_second_profile_schedules_its_own_pods_and_reports_under_its_own_name():
@@ -93,8 +94,10 @@ def test_a_failed_binding_forgets_the_pod_and_retries_after_a_backoff():
         calls.append(c.loop.now)
         if len(calls) == 1:
             from k8slearn.api.errors import internal_error
+
             raise internal_error("etcd is having a bad day")
         real_bind(name, namespace, node_name)
+
     c.scheduler.client.bind = flaky_bind
     c.create(pod("web", cpu="1"))
     c.settle()
@@ -131,19 +134,28 @@ def test_explain_reads_as_prose_for_a_scheduled_pod():
     c.create(pod("web", cpu="500m"))
     c.settle()
     text = str(c.scheduler.explain("web"))
-    assert text.splitlines()[0] == "Pod default/web (attempt 1 at 0.001 s, profile default-scheduler): " \
-                                   "scheduled to node-2."
-    assert ("control-plane was filtered out by TaintToleration: node(s) had untolerated taint "
-            "{node-role.kubernetes.io/control-plane: }") in text
-    assert ("node-2 scored 471 (TaintToleration 100×3 (raw 0) + NodeResourcesFit 84×1 + "
-            "NodeResourcesBalancedAllocation 87×1 + ImageLocality 0×1), the highest: picked") in text
-    assert ("node-1 scored 419 (TaintToleration 100×3 (raw 0) + NodeResourcesFit 57×1 + "
-            "NodeResourcesBalancedAllocation 62×1 + ImageLocality 0×1)") in text
+    assert (
+        text.splitlines()[0] == "Pod default/web (attempt 1 at 0.001 s, profile default-scheduler): "
+        "scheduled to node-2."
+    )
+    assert (
+        "control-plane was filtered out by TaintToleration: node(s) had untolerated taint "
+        "{node-role.kubernetes.io/control-plane: }"
+    ) in text
+    assert (
+        "node-2 scored 471 (TaintToleration 100×3 (raw 0) + NodeResourcesFit 84×1 + "
+        "NodeResourcesBalancedAllocation 87×1 + ImageLocality 0×1), the highest: picked"
+    ) in text
+    assert (
+        "node-1 scored 419 (TaintToleration 100×3 (raw 0) + NodeResourcesFit 57×1 + "
+        "NodeResourcesBalancedAllocation 62×1 + ImageLocality 0×1)"
+    ) in text
 
 
 def test_explain_for_a_pending_pod_names_each_node_s_reason_and_the_message():
     c = MiniCluster(workers=1)
     from k8slearn.api.meta import thaw
+
     n = thaw(c.api.get("nodes", "node-1"))
     n["spec"]["taints"] = [taint("dedicated", "gpu")]
     c.api.update(n)
@@ -156,13 +168,17 @@ def test_explain_for_a_pending_pod_names_each_node_s_reason_and_the_message():
         "Filter: 2 of 2 nodes evaluated, 0 feasible.",
         "  node-1 was filtered out by TaintToleration: node(s) had untolerated taint {dedicated: gpu}",
         "  node-2 was filtered out by NodeResourcesFit: Insufficient cpu",
-        "Message: 0/2 nodes are available: 1 Insufficient cpu, "
-        "1 node(s) had untolerated taint {dedicated: gpu}. preemption: 0/2 nodes are available: "
-        "1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.",
+        (
+            "Message: 0/2 nodes are available: 1 Insufficient cpu, "
+            "1 node(s) had untolerated taint {dedicated: gpu}. preemption: 0/2 nodes are available: "
+            "1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling."
+        ),
     ]
     rows = explanation.as_rows()
     assert [(r["node"], r["outcome"], r["plugin"]) for r in rows] == [
-        ("node-1", "filtered", "TaintToleration"), ("node-2", "filtered", "NodeResourcesFit")]
+        ("node-1", "filtered", "TaintToleration"),
+        ("node-2", "filtered", "NodeResourcesFit"),
+    ]
     assert "<table" in explanation._repr_html_() and "{dedicated: gpu}" in explanation._repr_html_()
 
 
@@ -180,8 +196,10 @@ def test_explain_rows_carry_raw_normalized_and_weighted_scores():
 
 def test_explain_for_an_unknown_pod_says_so():
     c = MiniCluster(workers=1)
-    assert str(c.scheduler.explain("ghost")) == \
-        "The scheduler has not tried to schedule pod default/ghost (yet)."
+    assert (
+        str(c.scheduler.explain("ghost"))
+        == "The scheduler has not tried to schedule pod default/ghost (yet)."
+    )
 
 
 def test_explain_says_when_a_tie_was_broken_at_random():

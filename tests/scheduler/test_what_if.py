@@ -16,9 +16,15 @@ def c():
 
 
 def fingerprint(c):
-    return (c.server.store.revision, len(c.loop.trace), c.scheduler.rng.getstate(),
-            c.scheduler.next_start_node_index, c.scheduler.queue.pending_pods(), c.scheduler.cache.dump(),
-            str(c.scheduler.explain("web")))
+    return (
+        c.server.store.revision,
+        len(c.loop.trace),
+        c.scheduler.rng.getstate(),
+        c.scheduler.next_start_node_index,
+        c.scheduler.queue.pending_pods(),
+        c.scheduler.cache.dump(),
+        str(c.scheduler.explain("web")),
+    )
 
 
 def test_asking_changes_nothing_and_asking_twice_gives_the_same_answer(c):
@@ -29,25 +35,42 @@ def test_asking_changes_nothing_and_asking_twice_gives_the_same_answer(c):
     assert fingerprint(c) == before
 
 
-@pytest.mark.parametrize("changes, picked, needle", [
-    ({}, "node-2", "scored"),
-    ({"cpu": "1"}, "node-2", "node-1 was filtered out by NodeResourcesFit: Insufficient cpu"),
-    ({"cpu": "3"}, "", "0/3 nodes are available: 1 node(s) had untolerated taint "
-                       "{node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu."),
-    ({"tolerations": [{"operator": "Exists"}], "cpu": "1"}, "node-2", "control-plane passed every filter"),
-    ({"node_selector": {"disk": "ssd"}, "node_labels": {"node-1": {"disk": "ssd"}}}, "node-1", "node-1"),
-    ({"node_taints": {"node-2": [taint("dedicated", "gpu")]}}, "node-1",
-     "node-2 was filtered out by TaintToleration: node(s) had untolerated taint {dedicated: gpu}"),
-    ({"weights": {"NodeResourcesFit": 0}}, "node-2", "NodeResourcesFit ×1"),
-], ids=[
-    "without changes the pod goes where the scheduler would put it now",
-    "a bigger request rules out the busy node",
-    "a request no node can meet gives the FailedScheduling message",
-    "a toleration for everything opens the control plane",
-    "a node label added in the what-if satisfies a nodeSelector",
-    "a taint added in the what-if filters that node out",
-    "a weight of 0 counts as 1, as in a real profile",
-])
+@pytest.mark.parametrize(
+    "changes, picked, needle",
+    [
+        ({}, "node-2", "scored"),
+        ({"cpu": "1"}, "node-2", "node-1 was filtered out by NodeResourcesFit: Insufficient cpu"),
+        (
+            {"cpu": "3"},
+            "",
+            (
+                "0/3 nodes are available: 1 node(s) had untolerated taint "
+                "{node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu."
+            ),
+        ),
+        (
+            {"tolerations": [{"operator": "Exists"}], "cpu": "1"},
+            "node-2",
+            "control-plane passed every filter",
+        ),
+        ({"node_selector": {"disk": "ssd"}, "node_labels": {"node-1": {"disk": "ssd"}}}, "node-1", "node-1"),
+        (
+            {"node_taints": {"node-2": [taint("dedicated", "gpu")]}},
+            "node-1",
+            "node-2 was filtered out by TaintToleration: node(s) had untolerated taint {dedicated: gpu}",
+        ),
+        ({"weights": {"NodeResourcesFit": 0}}, "node-2", "NodeResourcesFit ×1"),
+    ],
+    ids=[
+        "without changes the pod goes where the scheduler would put it now",
+        "a bigger request rules out the busy node",
+        "a request no node can meet gives the FailedScheduling message",
+        "a toleration for everything opens the control plane",
+        "a node label added in the what-if satisfies a nodeSelector",
+        "a taint added in the what-if filters that node out",
+        "a weight of 0 counts as 1, as in a real profile",
+    ],
+)
 def test_changes(c, changes, picked, needle):
     e = c.scheduler.what_if("web", **changes)
     assert e.picked == picked
@@ -64,7 +87,8 @@ def test_every_filter_plugin_s_verdict_is_shown_for_every_node(c):
     e = c.scheduler.what_if("web", cpu="1")
     matrix = e.attempt.filter_matrix
     assert matrix["control-plane"]["TaintToleration"].message() == (
-        "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }")
+        "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }"
+    )
     assert matrix["node-1"]["NodeResourcesFit"].message() == "Insufficient cpu"
     assert matrix["node-2"]["NodeResourcesFit"].is_success()
     assert matrix["node-2"]["NodeAffinity"] is None  # skipped at PreFilter: the pod has no node affinity
@@ -87,18 +111,37 @@ def test_preemption_is_a_dry_run_that_names_its_victims(c):
     assert all(p["metadata"].get("deletionTimestamp") is None for p in c.api.list("pods", "default"))
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
-        "nodeSelectorTerms": [{"matchExpressions": [{"key": "disk", "operator": "Like"}]}]}}}},
-     'Pod "web" is invalid: spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.'
-     'nodeSelectorTerms[0].matchExpressions[0].operator: Invalid value: "Like": not a valid selector operator'),
-    ({"tolerations": [{"key": "a", "operator": "Sometimes"}]},
-     'Pod "web" is invalid: spec.tolerations[0].operator: Unsupported value: "Sometimes": supported values: '
-     '"Equal", "Exists"'),
-], ids=[
-    "an unknown node affinity operator gets the API server's error",
-    "an unknown toleration operator gets the API server's error",
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        (
+            {
+                "affinity": {
+                    "nodeAffinity": {
+                        "requiredDuringSchedulingIgnoredDuringExecution": {
+                            "nodeSelectorTerms": [{"matchExpressions": [{"key": "disk", "operator": "Like"}]}]
+                        }
+                    }
+                }
+            },
+            (
+                'Pod "web" is invalid: spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.'
+                'nodeSelectorTerms[0].matchExpressions[0].operator: Invalid value: "Like": not a valid selector operator'
+            ),
+        ),
+        (
+            {"tolerations": [{"key": "a", "operator": "Sometimes"}]},
+            (
+                'Pod "web" is invalid: spec.tolerations[0].operator: Unsupported value: "Sometimes": supported values: '
+                '"Equal", "Exists"'
+            ),
+        ),
+    ],
+    ids=[
+        "an unknown node affinity operator gets the API server's error",
+        "an unknown toleration operator gets the API server's error",
+    ],
+)
 def test_an_invalid_change_is_refused_like_the_api_server_would(c, changes, message):
     with pytest.raises(ApiError) as err:
         c.scheduler.what_if("web", **changes)

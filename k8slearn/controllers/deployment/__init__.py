@@ -2,18 +2,12 @@
 
 A Deployment never makes pods itself. It owns ReplicaSets, one per version of its pod template,
 named ``<deployment>-<pod-template-hash>``, and moves replicas from the old ones to the new one
-(RollingUpdate) or stops the old ones first (Recreate). ``history`` holds what ``kubectl rollout
-history|undo|pause|resume`` do with an API client.
+(RollingUpdate) or stops the old ones first (Recreate). ``kubectl rollout history|undo|pause|
+resume`` read and write that history through the API (``k8slearn.kubectl.rollout_history``).
 
 Upstream: pkg/controller/deployment/
 """
 
 from k8slearn.controllers.deployment.controller import DeploymentController
-from k8slearn.controllers.deployment.history import (
-    rollout_history,
-    rollout_pause,
-    rollout_resume,
-    rollout_undo,
-)
 
-__all__ = ["DeploymentController", "rollout_history", "rollout_pause", "rollout_resume", "rollout_undo"]
+__all__ = ["DeploymentController"]

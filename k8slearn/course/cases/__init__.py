@@ -22,6 +22,7 @@ from k8slearn.course.cases.labels import SELECTOR_MATCHES
 from k8slearn.course.cases.metadata import IS_VALID_LABEL_VALUE
 from k8slearn.course.cases.pod_flow import NODE_FOR_IP, WHO_DOES
 from k8slearn.course.cases.pod_status import DISPLAY_STATUS
+from k8slearn.course.cases.scheduling import SCHEDULING_TABLES
 from k8slearn.course.cases.table import Case, CaseTable, call_with_args, same, show_value
 from k8slearn.course.cases.yaml_json import YAML_TO_JSON
 
@@ -30,6 +31,7 @@ __all__ = ["Case", "CaseTable", "TABLES", "call_with_args", "get_table", "same",
 _ALL = [SELECTOR_MATCHES, YAML_TO_JSON, KEY_FOR, DISPLAY_STATUS, HUMAN_DURATION]
 _ALL += [WHO_DOES, NODE_FOR_IP, IS_VALID_LABEL_VALUE]  # chapters 04 and 05
 _ALL += [REPLICA_DIFF, ROLLOUT_BOUNDS, DAEMON_POD_COUNT]  # chapters 01 and 07
+_ALL += SCHEDULING_TABLES  # chapter 06
 
 TABLES: dict[str, CaseTable] = {table.name: table for table in _ALL}
 

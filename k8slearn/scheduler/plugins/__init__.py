@@ -12,7 +12,8 @@ Upstream: pkg/scheduler/framework/plugins/registry.go (NewInTreeRegistry)
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from k8slearn.scheduler.plugins.default_binder import DefaultBinder
 from k8slearn.scheduler.plugins.default_preemption import DefaultPreemption
@@ -48,6 +49,21 @@ REGISTRY: dict[str, Factory] = {
     "DefaultBinder": DefaultBinder,
 }
 
-__all__ = ["REGISTRY", "Factory", "DefaultBinder", "DefaultPreemption", "ImageLocality", "InterPodAffinity",
-           "NodeAffinity", "NodeName", "NodePorts", "NodeResourcesBalancedAllocation", "NodeResourcesFit",
-           "NodeUnschedulable", "PodTopologySpread", "PrioritySort", "SchedulingGates", "TaintToleration"]
+__all__ = [
+    "REGISTRY",
+    "DefaultBinder",
+    "DefaultPreemption",
+    "Factory",
+    "ImageLocality",
+    "InterPodAffinity",
+    "NodeAffinity",
+    "NodeName",
+    "NodePorts",
+    "NodeResourcesBalancedAllocation",
+    "NodeResourcesFit",
+    "NodeUnschedulable",
+    "PodTopologySpread",
+    "PrioritySort",
+    "SchedulingGates",
+    "TaintToleration",
+]

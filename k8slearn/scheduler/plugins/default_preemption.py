@@ -38,10 +38,20 @@ def validate_args(args: dict) -> list:
     if absolute < 0:
         errs.append(field.invalid("minCandidateNodesAbsolute", absolute, "not in valid range [0, inf)"))
     if pct == 0 and absolute == 0:
-        errs.append(field.invalid("minCandidateNodesPercentage", pct,
-                                  "cannot be zero at the same time as minCandidateNodesAbsolute"))
-        errs.append(field.invalid("minCandidateNodesAbsolute", absolute,
-                                  "cannot be zero at the same time as minCandidateNodesPercentage"))
+        errs.append(
+            field.invalid(
+                "minCandidateNodesPercentage",
+                pct,
+                "cannot be zero at the same time as minCandidateNodesAbsolute",
+            )
+        )
+        errs.append(
+            field.invalid(
+                "minCandidateNodesAbsolute",
+                absolute,
+                "cannot be zero at the same time as minCandidateNodesPercentage",
+            )
+        )
     return errs
 
 
@@ -66,9 +76,12 @@ class DefaultPreemption:
         errs = validate_args(args)
         if errs:
             raise ValueError(field.aggregate(errs))
-        self.min_candidate_nodes_percentage = args.get("minCandidateNodesPercentage",
-                                                       DEFAULT_MIN_CANDIDATE_NODES_PERCENTAGE)
-        self.min_candidate_nodes_absolute = args.get("minCandidateNodesAbsolute", DEFAULT_MIN_CANDIDATE_NODES_ABSOLUTE)
+        self.min_candidate_nodes_percentage = args.get(
+            "minCandidateNodesPercentage", DEFAULT_MIN_CANDIDATE_NODES_PERCENTAGE
+        )
+        self.min_candidate_nodes_absolute = args.get(
+            "minCandidateNodesAbsolute", DEFAULT_MIN_CANDIDATE_NODES_ABSOLUTE
+        )
         self.evaluator = Evaluator(NAME, handle, self)
 
     def post_filter(self, state: CycleState, pod: dict, node_to_status: NodeToStatus) -> tuple[Any, Status]:
@@ -78,12 +91,17 @@ class DefaultPreemption:
         return result, status
 
     # -- the policy --------------------------------------------------------------------------
-    def pod_eligible_to_preempt_others(self, pod: dict, nominated_node_status: Status | None) -> tuple[bool, str]:
+    def pod_eligible_to_preempt_others(
+        self, pod: dict, nominated_node_status: Status | None
+    ) -> tuple[bool, str]:
         if (pod.get("spec") or {}).get("preemptionPolicy") == "Never":
             return False, ERR_PREEMPTION_POLICY_NEVER
         nominated = (pod.get("status") or {}).get("nominatedNodeName")
         if nominated:
-            if nominated_node_status is not None and nominated_node_status.code is Code.UnschedulableAndUnresolvable:
+            if (
+                nominated_node_status is not None
+                and nominated_node_status.code is Code.UnschedulableAndUnresolvable
+            ):
                 return True, ""  # the nominated node cannot take it any more: preempt elsewhere
             snapshot = getattr(self.handle, "snapshot", None)
             node_info = snapshot.get(nominated) if snapshot is not None else None
@@ -103,7 +121,9 @@ class DefaultPreemption:
         offset = rng.randrange(num_nodes) if rng is not None else 0
         return offset, self.calculate_num_candidates(num_nodes)
 
-    def select_victims_on_node(self, state: CycleState, pod: dict, node_info: Any) -> tuple[list, int, Status]:
+    def select_victims_on_node(
+        self, state: CycleState, pod: dict, node_info: Any
+    ) -> tuple[list, int, Status]:
         """Remove every lower-priority pod; if the pod then fits, put back as many as possible, most
         important first. Works on copies (``node_info``, ``state``); returns (victims, PDB violations,
         status)."""
@@ -140,7 +160,7 @@ class _Importance:
     def __init__(self, pod: dict) -> None:
         self.pod = pod
 
-    def __lt__(self, other: "_Importance") -> bool:
+    def __lt__(self, other: _Importance) -> bool:
         return more_important_pod(self.pod, other.pod)
 
 

@@ -56,7 +56,12 @@ def default_selector(pod: dict, listers: dict):
     >>> str(default_selector(pod, {}))
     ''
     """
-    from k8slearn.api.labels import Selector, SelectorParseError, selector_from_label_selector, selector_from_set
+    from k8slearn.api.labels import (
+        Selector,
+        SelectorParseError,
+        selector_from_label_selector,
+        selector_from_set,
+    )
 
     meta = pod.get("metadata") or {}
     namespace, labels = meta.get("namespace", ""), meta.get("labels") or {}
@@ -71,7 +76,8 @@ def default_selector(pod: dict, listers: dict):
     if owner is None:
         return selector
     resource = {("apps/v1", "ReplicaSet"): "replicasets", ("apps/v1", "StatefulSet"): "statefulsets"}.get(
-        (owner.get("apiVersion"), owner.get("kind")))
+        (owner.get("apiVersion"), owner.get("kind"))
+    )
     lister = listers.get(resource) if resource else None
     controller = lister.get(owner.get("name", ""), namespace) if lister is not None else None
     if controller is not None:

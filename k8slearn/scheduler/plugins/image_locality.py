@@ -46,8 +46,10 @@ def scaled_image_score(state: Any, total_num_nodes: int) -> int:
 
 def pod_images(pod: dict) -> list[str]:
     spec = pod.get("spec") or {}
-    return [normalized_image_name(c.get("image", "")) for c in
-            [*(spec.get("initContainers") or ()), *(spec.get("containers") or ())]]
+    return [
+        normalized_image_name(c.get("image", ""))
+        for c in [*(spec.get("initContainers") or ()), *(spec.get("containers") or ())]
+    ]
 
 
 def sum_image_scores(node_info: Any, images: list[str], total_num_nodes: int) -> int:

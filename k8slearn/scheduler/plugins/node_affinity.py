@@ -29,8 +29,18 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api import field
-from k8slearn.api.labels import (DOES_NOT_EXIST, EXISTS, GREATER_THAN, IN, LESS_THAN, NOT_IN, Requirement,
-                                 Selector, validate_label_key, validate_label_value)
+from k8slearn.api.labels import (
+    DOES_NOT_EXIST,
+    EXISTS,
+    GREATER_THAN,
+    IN,
+    LESS_THAN,
+    NOT_IN,
+    Requirement,
+    Selector,
+    validate_label_key,
+    validate_label_value,
+)
 from k8slearn.scheduler.events import NODE, ActionType, ClusterEvent, QueueingHint
 from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, PreFilterResult, Status
 from k8slearn.scheduler.plugins.helper import default_normalize_score, default_normalize_scores
@@ -43,9 +53,16 @@ ERR_REASON_ENFORCED = "node(s) didn't match scheduler-enforced node affinity"
 ERR_REASON_CONFLICT = "pod affinity terms conflict"
 
 OBJECT_NAME_FIELD = "metadata.name"
-SELECTOR_OPERATORS = {"In": IN, "NotIn": NOT_IN, "Exists": EXISTS, "DoesNotExist": DOES_NOT_EXIST,
-                      "Gt": GREATER_THAN, "Lt": LESS_THAN}
+SELECTOR_OPERATORS = {
+    "In": IN,
+    "NotIn": NOT_IN,
+    "Exists": EXISTS,
+    "DoesNotExist": DOES_NOT_EXIST,
+    "Gt": GREATER_THAN,
+    "Lt": LESS_THAN,
+}
 FIELD_OPERATORS = ("In", "NotIn")
+ROOT = field.Path()  # error paths of a pod's own terms start here
 REQUIRED = "requiredDuringSchedulingIgnoredDuringExecution"
 PREFERRED = "preferredDuringSchedulingIgnoredDuringExecution"
 
@@ -59,19 +76,37 @@ def _requirement(expr: dict, path: field.Path) -> tuple[Requirement | None, list
     errs = [field.invalid(path.child("key"), key, m) for m in validate_label_key(key)]
     values_path = path.child("values")
     if op in ("In", "NotIn") and not values:
-        errs.append(field.invalid(values_path, field.go_string_slice(values),
-                                  "for 'in', 'notin' operators, values set can't be empty"))
+        errs.append(
+            field.invalid(
+                values_path,
+                field.go_string_slice(values),
+                "for 'in', 'notin' operators, values set can't be empty",
+            )
+        )
     elif op in ("Exists", "DoesNotExist") and values:
-        errs.append(field.invalid(values_path, field.go_string_slice(values),
-                                  "values set must be empty for exists and does not exist"))
+        errs.append(
+            field.invalid(
+                values_path,
+                field.go_string_slice(values),
+                "values set must be empty for exists and does not exist",
+            )
+        )
     elif op in ("Gt", "Lt"):
         if len(values) != 1:
-            errs.append(field.invalid(values_path, field.go_string_slice(values),
-                                      "for 'Gt', 'Lt' operators, exactly one value is required"))
+            errs.append(
+                field.invalid(
+                    values_path,
+                    field.go_string_slice(values),
+                    "for 'Gt', 'Lt' operators, exactly one value is required",
+                )
+            )
         for i, v in enumerate(values):
             if not _is_int(v):
-                errs.append(field.invalid(values_path.index(i), v,
-                                          "for 'Gt', 'Lt' operators, the value must be an integer"))
+                errs.append(
+                    field.invalid(
+                        values_path.index(i), v, "for 'Gt', 'Lt' operators, the value must be an integer"
+                    )
+                )
     if op not in ("Gt", "Lt"):
         for i, v in enumerate(values):
             errs += [field.invalid(values_path.index(i), v, m) for m in validate_label_value(str(v))]
@@ -89,7 +124,7 @@ def _is_int(value: Any) -> bool:
 class NodeSelectorTerm:
     """A parsed term: label requirements (ANDed) and metadata.name requirements (ANDed)."""
 
-    __slots__ = ("labels", "fields", "errors")
+    __slots__ = ("errors", "fields", "labels")
 
     def __init__(self, term: dict, path: field.Path) -> None:
         self.labels: Selector | None = None
@@ -111,8 +146,11 @@ class NodeSelectorTerm:
                 if op not in FIELD_OPERATORS:
                     self.errors.append(field.not_supported(p.child("operator"), op, list(FIELD_OPERATORS)))
                 elif len(values) != 1:
-                    self.errors.append(field.invalid(p.child("values"), field.go_string_slice(values),
-                                                     "must have one element"))
+                    self.errors.append(
+                        field.invalid(
+                            p.child("values"), field.go_string_slice(values), "must have one element"
+                        )
+                    )
                 else:
                     self.fields.append((expr.get("key", ""), op, values[0]))
 
@@ -136,10 +174,13 @@ def _empty(term: dict) -> bool:
 class NodeSelector:
     """The required terms, ORed; an empty term matches nothing; parse errors only make a term fail."""
 
-    def __init__(self, node_selector: dict, path: field.Path = field.Path()) -> None:
+    def __init__(self, node_selector: dict, path: field.Path = ROOT) -> None:
         terms_path = path.child("nodeSelectorTerms")
-        self.terms = [NodeSelectorTerm(t, terms_path.index(i))
-                      for i, t in enumerate(node_selector.get("nodeSelectorTerms") or ()) if not _empty(t)]
+        self.terms = [
+            NodeSelectorTerm(t, terms_path.index(i))
+            for i, t in enumerate(node_selector.get("nodeSelectorTerms") or ())
+            if not _empty(t)
+        ]
 
     def errors(self) -> list:
         return [e for t in self.terms for e in t.errors]
@@ -153,7 +194,7 @@ class NodeSelector:
 class RequiredNodeAffinity:
     """A pod's ``nodeSelector`` and required node affinity together (GetRequiredNodeAffinity)."""
 
-    __slots__ = ("node_selector", "affinity")
+    __slots__ = ("affinity", "node_selector")
 
     def __init__(self, pod: dict) -> None:
         spec = pod.get("spec") or {}
@@ -173,7 +214,7 @@ class RequiredNodeAffinity:
 class PreferredSchedulingTerms:
     """Weighted preferred terms; a node scores the sum of the weights of the terms it matches."""
 
-    def __init__(self, terms: list, path: field.Path = field.Path()) -> None:
+    def __init__(self, terms: list, path: field.Path = ROOT) -> None:
         self.terms: list[tuple[NodeSelectorTerm, int]] = []
         self.errors: list = []
         for i, t in enumerate(terms or ()):
@@ -228,12 +269,17 @@ class NodeAffinity:
         self.handle = handle
         added = (args or {}).get("addedAffinity") or {}
         path = field.Path("addedAffinity")
-        self.added_node_selector = NodeSelector(added[REQUIRED], path.child(REQUIRED)) if added.get(REQUIRED) \
+        self.added_node_selector = (
+            NodeSelector(added[REQUIRED], path.child(REQUIRED)) if added.get(REQUIRED) else None
+        )
+        self.added_pref_terms = (
+            PreferredSchedulingTerms(added.get(PREFERRED) or [], path.child(PREFERRED))
+            if added.get(PREFERRED)
             else None
-        self.added_pref_terms = PreferredSchedulingTerms(added.get(PREFERRED) or [], path.child(PREFERRED)) \
-            if added.get(PREFERRED) else None
-        errs = (self.added_node_selector.errors() if self.added_node_selector else []) + \
-            (self.added_pref_terms.errors if self.added_pref_terms else [])
+        )
+        errs = (self.added_node_selector.errors() if self.added_node_selector else []) + (
+            self.added_pref_terms.errors if self.added_pref_terms else []
+        )
         if errs:
             raise ValueError(field.aggregate(errs))
 
@@ -285,7 +331,12 @@ class NodeAffinity:
 
     # -- requeueing --------------------------------------------------------------------------
     def events_to_register(self) -> list:
-        return [(ClusterEvent(NODE, ActionType.Add | ActionType.UpdateNodeLabel), self.is_schedulable_after_node_change)]
+        return [
+            (
+                ClusterEvent(NODE, ActionType.Add | ActionType.UpdateNodeLabel),
+                self.is_schedulable_after_node_change,
+            )
+        ]
 
     def is_schedulable_after_node_change(self, pod: dict, old: dict | None, new: dict) -> QueueingHint:
         if self.added_node_selector is not None and not self.added_node_selector.matches(new):

@@ -68,8 +68,10 @@ class NodePorts:
 
     # -- requeueing --------------------------------------------------------------------------
     def events_to_register(self) -> list:
-        return [(ClusterEvent(POD, ActionType.Delete), self.is_schedulable_after_pod_deleted),
-                (ClusterEvent(NODE, ActionType.Add | ActionType.Update), None)]
+        return [
+            (ClusterEvent(POD, ActionType.Delete), self.is_schedulable_after_pod_deleted),
+            (ClusterEvent(NODE, ActionType.Add | ActionType.Update), None),
+        ]
 
     def is_schedulable_after_pod_deleted(self, pod: dict, old: dict | None, new: Any) -> QueueingHint:
         """Only an assigned pod that held one of the wanted host ports frees something."""

@@ -20,8 +20,11 @@ from typing import Any
 
 from k8slearn.api import field
 from k8slearn.scheduler.framework import SUCCESS, CycleState, Status
-from k8slearn.scheduler.plugins.resource_allocation import (DEFAULT_RESOURCES, ResourceAllocationScorer,
-                                                            balanced_resource_scorer)
+from k8slearn.scheduler.plugins.resource_allocation import (
+    DEFAULT_RESOURCES,
+    ResourceAllocationScorer,
+    balanced_resource_scorer,
+)
 from k8slearn.scheduler.resources import CPU, MEMORY
 
 NAME = "NodeResourcesBalancedAllocation"
@@ -58,8 +61,9 @@ class NodeResourcesBalancedAllocation:
         errs = validate_args(args)
         if errs:
             raise ValueError(field.aggregate(errs))
-        self.resources = tuple((r["name"], r.get("weight", 1)) for r in args.get("resources") or ()) \
-            or DEFAULT_RESOURCES
+        self.resources = (
+            tuple((r["name"], r.get("weight", 1)) for r in args.get("resources") or ()) or DEFAULT_RESOURCES
+        )
         self.scorer = ResourceAllocationScorer(self.resources, balanced_resource_scorer, use_requested=True)
         self.cpu_memory = [name for name, _ in self.resources] == [CPU, MEMORY]
 
@@ -72,7 +76,9 @@ class NodeResourcesBalancedAllocation:
         return SUCCESS
 
     def score(self, state: CycleState, pod: dict, node_info: Any) -> int:
-        requests = state[PRE_SCORE_STATE_KEY] if PRE_SCORE_STATE_KEY in state else self.scorer.pod_requests(pod)
+        requests = (
+            state[PRE_SCORE_STATE_KEY] if PRE_SCORE_STATE_KEY in state else self.scorer.pod_requests(pod)
+        )
         return self.scorer.score(node_info, requests)
 
     def score_key(self, state: CycleState, pod: dict) -> tuple | None:
@@ -82,7 +88,9 @@ class NodeResourcesBalancedAllocation:
 
     def score_nodes(self, state: CycleState, pod: dict, nodes: list) -> list[int]:
         """Score for a whole list at once; same numbers as ``score``."""
-        requests = state[PRE_SCORE_STATE_KEY] if PRE_SCORE_STATE_KEY in state else self.scorer.pod_requests(pod)
+        requests = (
+            state[PRE_SCORE_STATE_KEY] if PRE_SCORE_STATE_KEY in state else self.scorer.pod_requests(pod)
+        )
         if not self.cpu_memory:
             return [self.scorer.score(n, requests) for n in nodes]
         cpu, memory = requests

@@ -31,16 +31,30 @@ from k8slearn.api.labels import validate_label_key
 from k8slearn.scheduler.cache import NodeInfo
 from k8slearn.scheduler.events import NODE, POD, ActionType, ClusterEvent, QueueingHint
 from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, Status
-from k8slearn.scheduler.plugins.resource_allocation import (DEFAULT_RESOURCES, LEAST_ALLOCATED, MOST_ALLOCATED,
-                                                            REQUESTED_TO_CAPACITY_RATIO, SCORING_STRATEGIES,
-                                                            ResourceAllocationScorer, least_requested_score,
-                                                            least_resource_scorer, most_requested_score,
-                                                            most_resource_scorer,
-                                                            requested_to_capacity_ratio_scorer)
-from k8slearn.scheduler.resources import (CPU, EPHEMERAL_STORAGE, MEMORY, PodInfo, Resource, pod_requests)
+from k8slearn.scheduler.plugins.resource_allocation import (
+    DEFAULT_RESOURCES,
+    LEAST_ALLOCATED,
+    MOST_ALLOCATED,
+    REQUESTED_TO_CAPACITY_RATIO,
+    SCORING_STRATEGIES,
+    ResourceAllocationScorer,
+    least_requested_score,
+    least_resource_scorer,
+    most_requested_score,
+    most_resource_scorer,
+    requested_to_capacity_ratio_scorer,
+)
+from k8slearn.scheduler.resources import CPU, EPHEMERAL_STORAGE, MEMORY, PodInfo, Resource, pod_requests
 
-__all__ = ["NodeResourcesFit", "fits", "fits_request", "insufficient_resources", "least_requested_score",
-           "most_requested_score", "validate_args"]
+__all__ = [
+    "NodeResourcesFit",
+    "fits",
+    "fits_request",
+    "insufficient_resources",
+    "least_requested_score",
+    "most_requested_score",
+    "validate_args",
+]
 
 NAME = "NodeResourcesFit"
 PRE_FILTER_STATE_KEY = "PreFilter" + NAME
@@ -49,8 +63,12 @@ ERR_REASON_TOO_MANY_PODS = "Too many pods"
 ERR_REASON_INSUFFICIENT = "Insufficient %s"
 
 
-def fits_request(request: Resource, node_info: NodeInfo, ignored: frozenset = frozenset(),
-                 ignored_groups: frozenset = frozenset()) -> list[str]:
+def fits_request(
+    request: Resource,
+    node_info: NodeInfo,
+    ignored: frozenset = frozenset(),
+    ignored_groups: frozenset = frozenset(),
+) -> list[str]:
     """Every reason the request does not fit (empty list: it fits). Extended resources named in
     ``ignored`` (or whose prefix is in ``ignored_groups``) are not checked."""
     reasons = []
@@ -69,8 +87,10 @@ def fits_request(request: Resource, node_info: NodeInfo, ignored: frozenset = fr
         amount = request.scalar_resources[name]
         if "/" in name and (name in ignored or name.split("/", 1)[0] in ignored_groups):
             continue
-        if amount and amount > (node_info.allocatable.scalar_resources.get(name, 0)
-                                - node_info.requested.scalar_resources.get(name, 0)):
+        if amount and amount > (
+            node_info.allocatable.scalar_resources.get(name, 0)
+            - node_info.requested.scalar_resources.get(name, 0)
+        ):
             reasons.append(ERR_REASON_INSUFFICIENT % name)
     return reasons
 
@@ -84,7 +104,9 @@ def fits(pod: dict, node_info: NodeInfo) -> bool:
     return not insufficient_resources(pod, node_info)
 
 
-def least_allocated_cpu_memory(node_info: NodeInfo, requests: list, resources: tuple = DEFAULT_RESOURCES) -> int:
+def least_allocated_cpu_memory(
+    node_info: NodeInfo, requests: list, resources: tuple = DEFAULT_RESOURCES
+) -> int:
     """The default score (LeastAllocated over cpu and memory) spelled out, because it runs for every
     feasible node of every pod. Same result as the general ResourceAllocationScorer."""
     (_, cpu_weight), (_, memory_weight) = resources
@@ -105,7 +127,9 @@ def validate_args(args: dict) -> list:
     """ValidateNodeResourcesFitArgs (paths relative to the args, as upstream's plugin reports them)."""
     errs = []
     for i, res in enumerate(args.get("ignoredResources") or ()):
-        errs += [field.invalid(field.Path("ignoredResources").index(i), res, m) for m in validate_label_key(res)]
+        errs += [
+            field.invalid(field.Path("ignoredResources").index(i), res, m) for m in validate_label_key(res)
+        ]
     for i, group in enumerate(args.get("ignoredResourceGroups") or ()):
         path = field.Path("ignoredResourceGroups").index(i)
         if "/" in group:
@@ -121,18 +145,31 @@ def validate_args(args: dict) -> list:
     for i, r in enumerate(strategy.get("resources") or ()):
         weight = r.get("weight", 0)
         if not isinstance(weight, int) or weight <= 0 or weight > 100:
-            errs.append(field.invalid(path.child("resources").index(i).child("weight"), weight,
-                                      f"resource weight of {r.get('name', '')} not in valid range (0, 100]"))
+            errs.append(
+                field.invalid(
+                    path.child("resources").index(i).child("weight"),
+                    weight,
+                    f"resource weight of {r.get('name', '')} not in valid range (0, 100]",
+                )
+            )
     ratio = strategy.get("requestedToCapacityRatio")
     if kind == REQUESTED_TO_CAPACITY_RATIO:
         if ratio is None:
-            errs.append(field.required(path.child("requestedToCapacityRatio"),
-                                       "must be specified when type is RequestedToCapacityRatio"))
+            errs.append(
+                field.required(
+                    path.child("requestedToCapacityRatio"),
+                    "must be specified when type is RequestedToCapacityRatio",
+                )
+            )
         else:
             errs += validate_shape(ratio.get("shape") or [], path.child("requestedToCapacityRatio", "shape"))
     elif ratio is not None:
-        errs.append(field.forbidden(path.child("requestedToCapacityRatio"),
-                                    "must be nil when type is not RequestedToCapacityRatio"))
+        errs.append(
+            field.forbidden(
+                path.child("requestedToCapacityRatio"),
+                "must be nil when type is not RequestedToCapacityRatio",
+            )
+        )
     return errs
 
 
@@ -143,16 +180,29 @@ def validate_shape(shape: list, path: field.Path) -> list:
     errs = []
     for i in range(1, len(shape)):
         if shape[i - 1].get("utilization", 0) >= shape[i].get("utilization", 0):
-            errs.append(field.invalid(path.index(i).child("utilization"), shape[i].get("utilization", 0),
-                                      "values must be sorted in increasing order"))
+            errs.append(
+                field.invalid(
+                    path.index(i).child("utilization"),
+                    shape[i].get("utilization", 0),
+                    "values must be sorted in increasing order",
+                )
+            )
             break
     for i, point in enumerate(shape):
         if not 0 <= point.get("utilization", 0) <= 100:
-            errs.append(field.invalid(path.index(i).child("utilization"), point.get("utilization", 0),
-                                      "not in valid range [0, 100]"))
+            errs.append(
+                field.invalid(
+                    path.index(i).child("utilization"),
+                    point.get("utilization", 0),
+                    "not in valid range [0, 100]",
+                )
+            )
         if not 0 <= point.get("score", 0) <= 10:
-            errs.append(field.invalid(path.index(i).child("score"), point.get("score", 0),
-                                      "not in valid range [0, 10]"))
+            errs.append(
+                field.invalid(
+                    path.index(i).child("score"), point.get("score", 0), "not in valid range [0, 10]"
+                )
+            )
     return errs
 
 
@@ -160,8 +210,9 @@ def default_args(args: dict | None) -> dict:
     """SetDefaults_NodeResourcesFitArgs: LeastAllocated over cpu and memory, weight 1 each."""
     args = dict(args or {})
     strategy = dict(args.get("scoringStrategy") or {"type": LEAST_ALLOCATED})
-    resources = [dict(r) for r in strategy.get("resources") or ()] or \
-        [{"name": name, "weight": weight} for name, weight in DEFAULT_RESOURCES]
+    resources = [dict(r) for r in strategy.get("resources") or ()] or [
+        {"name": name, "weight": weight} for name, weight in DEFAULT_RESOURCES
+    ]
     for r in resources:
         r["weight"] = r.get("weight") or 1
     strategy["resources"] = resources
@@ -178,12 +229,17 @@ class NodeResourcesFit:
 
     name = NAME
 
-    def __init__(self, handle: Any = None, args: dict | None = None, scoring_strategy: str = "",
-                 resources: tuple = ()) -> None:
+    def __init__(
+        self, handle: Any = None, args: dict | None = None, scoring_strategy: str = "", resources: tuple = ()
+    ) -> None:
         self.handle = handle
         if scoring_strategy or resources:  # the keyword shortcut (tests, notebooks)
-            args = {"scoringStrategy": {"type": scoring_strategy or LEAST_ALLOCATED,
-                                        "resources": [{"name": n, "weight": w} for n, w in resources]}}
+            args = {
+                "scoringStrategy": {
+                    "type": scoring_strategy or LEAST_ALLOCATED,
+                    "resources": [{"name": n, "weight": w} for n, w in resources],
+                }
+            }
         args = default_args(args)
         errs = validate_args(args)
         if errs:
@@ -193,8 +249,10 @@ class NodeResourcesFit:
         self.resources = tuple((r["name"], r["weight"]) for r in strategy["resources"])
         weights = [w for _, w in self.resources]
         if self.strategy == REQUESTED_TO_CAPACITY_RATIO:
-            shape = [(p.get("utilization", 0), p.get("score", 0))
-                     for p in strategy["requestedToCapacityRatio"]["shape"]]
+            shape = [
+                (p.get("utilization", 0), p.get("score", 0))
+                for p in strategy["requestedToCapacityRatio"]["shape"]
+            ]
             scorer = requested_to_capacity_ratio_scorer(shape, weights)
         elif self.strategy == MOST_ALLOCATED:
             scorer = most_resource_scorer(weights)
@@ -209,7 +267,9 @@ class NodeResourcesFit:
 
     def pre_filter(self, state: CycleState, pod: dict) -> Status:
         info = state.pod_info
-        state[PRE_FILTER_STATE_KEY] = info.requests if info is not None and info.pod is pod else pod_requests(pod)
+        state[PRE_FILTER_STATE_KEY] = (
+            info.requests if info is not None and info.pod is pod else pod_requests(pod)
+        )
         return SUCCESS
 
     def filter(self, state: CycleState, pod: dict, node_info: NodeInfo) -> Status:
@@ -226,8 +286,11 @@ class NodeResourcesFit:
             return [self.filter(state, pod, n) for n in nodes]
         never = -(1 << 62)  # a zero request is not checked: compare with a number nothing is below
         cpu, memory = request.milli_cpu or never, request.memory or never
-        short = [i for i, n in enumerate(nodes)
-                 if n.free_pods < 1 or cpu > n.free_milli_cpu or memory > n.free_memory]
+        short = [
+            i
+            for i, n in enumerate(nodes)
+            if n.free_pods < 1 or cpu > n.free_milli_cpu or memory > n.free_memory
+        ]
         if not short:
             return None
         results = [SUCCESS] * len(nodes)
@@ -244,7 +307,9 @@ class NodeResourcesFit:
         return SUCCESS
 
     def score(self, state: CycleState, pod: dict, node_info: NodeInfo) -> int:
-        requests = state[PRE_SCORE_STATE_KEY] if PRE_SCORE_STATE_KEY in state else self.scorer.pod_requests(pod)
+        requests = (
+            state[PRE_SCORE_STATE_KEY] if PRE_SCORE_STATE_KEY in state else self.scorer.pod_requests(pod)
+        )
         if self.default_scoring:
             return least_allocated_cpu_memory(node_info, requests, self.resources)
         return self.scorer.score(node_info, requests)
@@ -256,7 +321,9 @@ class NodeResourcesFit:
 
     def score_nodes(self, state: CycleState, pod: dict, nodes: list) -> list[int]:
         """Score for a whole list at once; same numbers as ``score``."""
-        requests = state[PRE_SCORE_STATE_KEY] if PRE_SCORE_STATE_KEY in state else self.scorer.pod_requests(pod)
+        requests = (
+            state[PRE_SCORE_STATE_KEY] if PRE_SCORE_STATE_KEY in state else self.scorer.pod_requests(pod)
+        )
         if not self.default_scoring:
             return [self.score(state, pod, n) for n in nodes]
         (_, cpu_weight), (_, memory_weight) = self.resources
@@ -268,17 +335,25 @@ class NodeResourcesFit:
             ac, am = n.alloc_milli_cpu, n.alloc_memory
             rc, rm = n.nz_milli_cpu + cpu, n.nz_memory + memory
             if ac and am and rc <= ac and rm <= am:  # the common case, spelled out
-                append(((ac - rc) * 100 // ac * cpu_weight + (am - rm) * 100 // am * memory_weight) // weight_sum)
+                append(
+                    ((ac - rc) * 100 // ac * cpu_weight + (am - rm) * 100 // am * memory_weight) // weight_sum
+                )
             else:
                 append(least_allocated_cpu_memory(n, requests, self.resources))
         return out
 
     # -- requeueing --------------------------------------------------------------------------
     def events_to_register(self) -> list:
-        return [(ClusterEvent(POD, ActionType.Delete | ActionType.UpdatePodScaleDown),
-                 self.is_schedulable_after_pod_event),
-                (ClusterEvent(NODE, ActionType.Add | ActionType.UpdateNodeAllocatable),
-                 self.is_schedulable_after_node_change)]
+        return [
+            (
+                ClusterEvent(POD, ActionType.Delete | ActionType.UpdatePodScaleDown),
+                self.is_schedulable_after_pod_event,
+            ),
+            (
+                ClusterEvent(NODE, ActionType.Add | ActionType.UpdateNodeAllocatable),
+                self.is_schedulable_after_node_change,
+            ),
+        ]
 
     def is_schedulable_after_pod_event(self, pod: dict, old: dict | None, new: dict | None) -> QueueingHint:
         if new is None:  # a pod was deleted: only an assigned one frees resources
@@ -294,10 +369,14 @@ class NodeResourcesFit:
             return QueueingHint.Queue
         before, after = NodeInfo(old).allocatable, NodeInfo(new).allocatable
         request = pod_requests(pod)
-        grew = (after.allowed_pod_number > before.allowed_pod_number
-                or (request.milli_cpu and after.milli_cpu > before.milli_cpu)
-                or (request.memory and after.memory > before.memory)
-                or (request.ephemeral_storage and after.ephemeral_storage > before.ephemeral_storage)
-                or any(after.scalar_resources.get(n, 0) > before.scalar_resources.get(n, 0)
-                       for n in request.scalar_resources))
+        grew = (
+            after.allowed_pod_number > before.allowed_pod_number
+            or (request.milli_cpu and after.milli_cpu > before.milli_cpu)
+            or (request.memory and after.memory > before.memory)
+            or (request.ephemeral_storage and after.ephemeral_storage > before.ephemeral_storage)
+            or any(
+                after.scalar_resources.get(n, 0) > before.scalar_resources.get(n, 0)
+                for n in request.scalar_resources
+            )
+        )
         return QueueingHint.Queue if grew else QueueingHint.QueueSkip

@@ -54,7 +54,12 @@ class NodeUnschedulable:
     def filter_nodes(self, state: CycleState, pod: dict, nodes: list) -> list | None:
         """Filter for a whole list at once (None: every node passes); same verdicts as ``filter``."""
         snapshot = getattr(self.handle, "snapshot", None)
-        if snapshot is not None and snapshot.num_unschedulable == 0 and nodes and nodes[0] is snapshot.get(nodes[0].name):
+        if (
+            snapshot is not None
+            and snapshot.num_unschedulable == 0
+            and nodes
+            and nodes[0] is snapshot.get(nodes[0].name)
+        ):
             return None  # no node of the cycle's snapshot is cordoned
         odd = [i for i, n in enumerate(nodes) if n.unschedulable or n.node is None]
         if not odd:
@@ -65,8 +70,12 @@ class NodeUnschedulable:
         return results
 
     def events_to_register(self) -> list:
-        return [(ClusterEvent(NODE, ActionType.Add | ActionType.UpdateNodeTaint),
-                 self.is_schedulable_after_node_change)]
+        return [
+            (
+                ClusterEvent(NODE, ActionType.Add | ActionType.UpdateNodeTaint),
+                self.is_schedulable_after_node_change,
+            )
+        ]
 
     def is_schedulable_after_node_change(self, pod: dict, old: dict | None, new: dict) -> QueueingHint:
         was_blocked = old is None or not is_schedulable(pod, old)

@@ -25,14 +25,23 @@ pkg/scheduler/framework/plugins/helper/shape_score.go
 from __future__ import annotations
 
 import math
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from k8slearn.scheduler.framework import MAX_NODE_SCORE
-from k8slearn.scheduler.resources import (CPU, EPHEMERAL_STORAGE, MEMORY, NON_MISSING_CONTAINER_REQUESTS,
-                                          is_scalar_resource_name, pod_request_amounts)
+from k8slearn.scheduler.resources import (
+    CPU,
+    EPHEMERAL_STORAGE,
+    MEMORY,
+    NON_MISSING_CONTAINER_REQUESTS,
+    is_scalar_resource_name,
+    pod_request_amounts,
+)
 
 LEAST_ALLOCATED, MOST_ALLOCATED, REQUESTED_TO_CAPACITY_RATIO = (
-    "LeastAllocated", "MostAllocated", "RequestedToCapacityRatio")
+    "LeastAllocated",
+    "MostAllocated",
+    "RequestedToCapacityRatio",
+)
 SCORING_STRATEGIES = (LEAST_ALLOCATED, MOST_ALLOCATED, REQUESTED_TO_CAPACITY_RATIO)
 DEFAULT_RESOURCES = ((CPU, 1), (MEMORY, 1))  # resource, weight
 MAX_UTILIZATION = 100
@@ -67,6 +76,7 @@ def _weighted_average(resource_score: Callable[[int, int], int], weights: list[i
                 node_score += resource_score(requested[i], capacity) * weights[i]
                 weight_sum += weights[i]
         return node_score // weight_sum if weight_sum else 0
+
     return scorer
 
 
@@ -80,6 +90,7 @@ def most_resource_scorer(weights: list[int]) -> Callable:
 
 def broken_linear_function(shape: list[tuple[int, int]]) -> Callable[[int], int]:
     """BuildBrokenLinearFunction: straight lines between the (utilization, score) points."""
+
     def f(p: int) -> int:
         for i, (utilization, score) in enumerate(shape):
             if p <= utilization:
@@ -88,6 +99,7 @@ def broken_linear_function(shape: list[tuple[int, int]]) -> Callable[[int], int]
                 u0, s0 = shape[i - 1]
                 return s0 + go_div((score - s0) * (p - u0), utilization - u0)
         return shape[-1][1]
+
     return f
 
 
@@ -110,6 +122,7 @@ def requested_to_capacity_ratio_scorer(shape: Iterable[tuple[int, int]], weights
                     node_score += score * weights[i]
                     weight_sum += weights[i]
         return math.floor(node_score / weight_sum + 0.5) if weight_sum else 0  # Go's math.Round
+
     return scorer
 
 
@@ -149,7 +162,10 @@ class ResourceAllocationScorer:
         if resource == MEMORY:
             return node_info.allocatable.memory, requested.memory + pod_request
         if resource == EPHEMERAL_STORAGE:
-            return node_info.allocatable.ephemeral_storage, node_info.requested.ephemeral_storage + pod_request
+            return (
+                node_info.allocatable.ephemeral_storage,
+                node_info.requested.ephemeral_storage + pod_request,
+            )
         allocatable = node_info.allocatable.scalar_resources
         if resource in allocatable:
             return allocatable[resource], node_info.requested.scalar_resources.get(resource, 0) + pod_request

@@ -38,7 +38,12 @@ class SchedulingGates:
         return Status(Code.UnschedulableAndUnresolvable, message) if message else SUCCESS
 
     def events_to_register(self) -> list:
-        return [(ClusterEvent(POD, ActionType.UpdatePodSchedulingGatesEliminated), self.is_schedulable_after_update)]
+        return [
+            (
+                ClusterEvent(POD, ActionType.UpdatePodSchedulingGatesEliminated),
+                self.is_schedulable_after_update,
+            )
+        ]
 
     def is_schedulable_after_update(self, pod: dict, old: Any, new: Any) -> QueueingHint:
         same = new is not None and (new.get("metadata") or {}).get("name") == pod["metadata"].get("name")

@@ -19,7 +19,8 @@ staging/src/k8s.io/api/core/v1/toleration.go (ToleratesTaint), pkg/apis/core/v1/
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from k8slearn.scheduler.events import NODE, POD, ActionType, ClusterEvent, QueueingHint
 from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, Status
@@ -55,8 +56,9 @@ def do_not_schedule(taint: dict) -> bool:
     return taint.get("effect") in (NO_SCHEDULE, NO_EXECUTE)
 
 
-def find_matching_untolerated_taint(taints: Iterable[dict], tolerations: Iterable[dict],
-                                    inclusion: Callable[[dict], bool] = do_not_schedule) -> dict | None:
+def find_matching_untolerated_taint(
+    taints: Iterable[dict], tolerations: Iterable[dict], inclusion: Callable[[dict], bool] = do_not_schedule
+) -> dict | None:
     """The first taint (in the node's order) that ``inclusion`` selects and no toleration tolerates."""
     tolerations = list(tolerations)
     for taint in taints:
@@ -80,8 +82,11 @@ def fits(pod: dict, node: dict) -> bool:
 
 def count_intolerable_taints_prefer_no_schedule(taints: Iterable[dict], tolerations: Iterable[dict]) -> int:
     tolerations = list(tolerations)
-    return sum(1 for t in taints
-               if t.get("effect") == PREFER_NO_SCHEDULE and not tolerations_tolerate_taint(tolerations, t))
+    return sum(
+        1
+        for t in taints
+        if t.get("effect") == PREFER_NO_SCHEDULE and not tolerations_tolerate_taint(tolerations, t)
+    )
 
 
 class TaintToleration:
@@ -98,8 +103,10 @@ class TaintToleration:
         taint = find_matching_untolerated_taint(node_info.taints, tolerations(pod))
         if taint is None:
             return SUCCESS
-        return Status(Code.UnschedulableAndUnresolvable,
-                      ERR_REASON_UNTOLERATED % (taint.get("key", ""), taint.get("value") or ""))
+        return Status(
+            Code.UnschedulableAndUnresolvable,
+            ERR_REASON_UNTOLERATED % (taint.get("key", ""), taint.get("value") or ""),
+        )
 
     def filter_nodes(self, state: CycleState, pod: dict, nodes: list) -> list | None:
         """Filter for a whole list at once (None: every node passes); same verdicts as ``filter``."""
@@ -116,13 +123,18 @@ class TaintToleration:
     def _untainted(self, nodes: list) -> bool:
         """True when these nodes come from the cycle's snapshot and no node in it has a taint."""
         snapshot = getattr(self.handle, "snapshot", None)
-        return (snapshot is not None and snapshot.num_tainted == 0 and bool(nodes)
-                and nodes[0] is snapshot.get(nodes[0].name))
+        return (
+            snapshot is not None
+            and snapshot.num_tainted == 0
+            and bool(nodes)
+            and nodes[0] is snapshot.get(nodes[0].name)
+        )
 
     def pre_score(self, state: CycleState, pod: dict, nodes: list) -> Status:
         # Only tolerations that can match a PreferNoSchedule taint matter for scoring.
-        state[PRE_SCORE_STATE_KEY] = [t for t in tolerations(pod)
-                                      if (t.get("effect") or "") in ("", PREFER_NO_SCHEDULE)]
+        state[PRE_SCORE_STATE_KEY] = [
+            t for t in tolerations(pod) if (t.get("effect") or "") in ("", PREFER_NO_SCHEDULE)
+        ]
         return SUCCESS
 
     def score(self, state: CycleState, pod: dict, node_info: Any) -> int:
@@ -151,9 +163,10 @@ class TaintToleration:
 
     # -- requeueing --------------------------------------------------------------------------
     def events_to_register(self) -> list:
-        return [(ClusterEvent(NODE, ActionType.Add | ActionType.Update),
-                 self.is_schedulable_after_node_change),
-                (ClusterEvent(POD, ActionType.UpdatePodTolerations), None)]
+        return [
+            (ClusterEvent(NODE, ActionType.Add | ActionType.Update), self.is_schedulable_after_node_change),
+            (ClusterEvent(POD, ActionType.UpdatePodTolerations), None),
+        ]
 
     def is_schedulable_after_node_change(self, pod: dict, old: dict | None, new: dict) -> QueueingHint:
         """Queue the pod only if the node went from untolerated to tolerated."""

@@ -35,11 +35,19 @@ PRE_FILTER_STATE_KEY = "PreFilter" + NAME
 PRE_SCORE_STATE_KEY = "PreScore" + NAME
 ERR_REASON_AFFINITY_RULES_NOT_MATCH = filtering.ERR_REASON_AFFINITY_RULES_NOT_MATCH
 ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH = filtering.ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH
-ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH = filtering.ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH
+ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH = (
+    filtering.ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH
+)
 DEFAULT_HARD_POD_AFFINITY_WEIGHT = 1
 
-__all__ = ["ERR_REASON_AFFINITY_RULES_NOT_MATCH", "ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH",
-           "ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH", "InterPodAffinity", "NAME", "validate_args"]
+__all__ = [
+    "ERR_REASON_AFFINITY_RULES_NOT_MATCH",
+    "ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH",
+    "ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH",
+    "NAME",
+    "InterPodAffinity",
+    "validate_args",
+]
 
 
 def validate_args(args: dict) -> list:
@@ -82,18 +90,27 @@ class InterPodAffinity:
         if term.namespace_selector.empty():
             return term
         lister = self._namespaces()
-        chosen = [ns["metadata"]["name"] for ns in (lister.list() if lister is not None else ())
-                  if term.namespace_selector.matches((ns.get("metadata") or {}).get("labels") or {})]
+        chosen = [
+            ns["metadata"]["name"]
+            for ns in (lister.list() if lister is not None else ())
+            if term.namespace_selector.matches((ns.get("metadata") or {}).get("labels") or {})
+        ]
         from k8slearn.api.labels import Selector
-        return AffinityTerm(term.namespaces | frozenset(chosen), term.selector, term.topology_key, Selector.nothing())
+
+        return AffinityTerm(
+            term.namespaces | frozenset(chosen), term.selector, term.topology_key, Selector.nothing()
+        )
 
     def incoming_terms(self, pod: dict) -> PodAffinityTerms:
         terms = PodInfo(pod).terms
         merge = self._merge_namespaces
         return PodAffinityTerms(
-            [merge(t) for t in terms.required_affinity], [merge(t) for t in terms.required_anti_affinity],
+            [merge(t) for t in terms.required_affinity],
+            [merge(t) for t in terms.required_anti_affinity],
             [WeightedAffinityTerm(merge(t.term), t.weight) for t in terms.preferred_affinity],
-            [WeightedAffinityTerm(merge(t.term), t.weight) for t in terms.preferred_anti_affinity], terms.error)
+            [WeightedAffinityTerm(merge(t.term), t.weight) for t in terms.preferred_anti_affinity],
+            terms.error,
+        )
 
     # -- PreFilter / Filter ------------------------------------------------------------------
     def pre_filter(self, state: CycleState, pod: dict) -> Status:
@@ -117,8 +134,11 @@ class InterPodAffinity:
         s = filtering.PreFilterState(pod, terms, ns_labels)
         s.existing_anti_affinity_counts = filtering.existing_anti_affinity_counts(pod, ns_labels, with_anti)
         s.affinity_counts, s.anti_affinity_counts = filtering.incoming_counts(terms, all_nodes)
-        if not s.existing_anti_affinity_counts and not terms.required_affinity and \
-                not terms.required_anti_affinity:
+        if (
+            not s.existing_anti_affinity_counts
+            and not terms.required_affinity
+            and not terms.required_anti_affinity
+        ):
             return None, Status(Code.Skip)
         return s, SUCCESS
 
@@ -136,8 +156,12 @@ class InterPodAffinity:
         s = state.get(PRE_FILTER_STATE_KEY)
         if s is None:  # called without PreFilter (a notebook, a test): count here
             snapshot = self._snapshot()
-            nodes = snapshot.node_info_list if snapshot is not None and snapshot.node_info_list else [node_info]
-            s, status = self.pre_filter_state(pod, nodes, [n for n in nodes if n.pods_with_required_anti_affinity])
+            nodes = (
+                snapshot.node_info_list if snapshot is not None and snapshot.node_info_list else [node_info]
+            )
+            s, status = self.pre_filter_state(
+                pod, nodes, [n for n in nodes if n.pods_with_required_anti_affinity]
+            )
             if s is None:
                 return SUCCESS if status.is_skip() else status
         reason = filtering.unsatisfied(s, node_info)
@@ -153,14 +177,20 @@ class InterPodAffinity:
         if not nodes or snapshot is None:
             return Status(Code.Skip)
         affinity = (pod.get("spec") or {}).get("affinity") or {}
-        has_constraints = bool(((affinity.get("podAffinity") or {}).get(
-            "preferredDuringSchedulingIgnoredDuringExecution")) or ((affinity.get("podAntiAffinity") or {}).get(
-                "preferredDuringSchedulingIgnoredDuringExecution")))
-        if not has_constraints and (self.ignore_preferred_terms_of_existing_pods
-                                    or not snapshot.have_pods_with_affinity_list):
+        has_constraints = bool(
+            ((affinity.get("podAffinity") or {}).get("preferredDuringSchedulingIgnoredDuringExecution"))
+            or (
+                (affinity.get("podAntiAffinity") or {}).get("preferredDuringSchedulingIgnoredDuringExecution")
+            )
+        )
+        if not has_constraints and (
+            self.ignore_preferred_terms_of_existing_pods or not snapshot.have_pods_with_affinity_list
+        ):
             return Status(Code.Skip)  # (without existing pods with affinity, no score could be made)
         s = scoring.PreScoreState(pod, self.incoming_terms(pod), self.namespace_labels(pod))
-        for node_info in snapshot.node_info_list if has_constraints else snapshot.have_pods_with_affinity_list:
+        for node_info in (
+            snapshot.node_info_list if has_constraints else snapshot.have_pods_with_affinity_list
+        ):
             existing = node_info.pods if has_constraints else node_info.pods_with_affinity
             for pod_info in existing.values():
                 scoring.process_existing_pod(s, pod_info, node_info.node, self.hard_pod_affinity_weight)
@@ -179,9 +209,13 @@ class InterPodAffinity:
 
     # -- requeueing --------------------------------------------------------------------------
     def events_to_register(self) -> list:
-        return [(ClusterEvent(POD, ActionType.Add | ActionType.UpdatePodLabel | ActionType.Delete),
-                 self.is_schedulable_after_pod_change),
-                (ClusterEvent(NODE, ActionType.Add | ActionType.UpdateNodeLabel), None)]
+        return [
+            (
+                ClusterEvent(POD, ActionType.Add | ActionType.UpdatePodLabel | ActionType.Delete),
+                self.is_schedulable_after_pod_change,
+            ),
+            (ClusterEvent(NODE, ActionType.Add | ActionType.UpdateNodeLabel), None),
+        ]
 
     def is_schedulable_after_pod_change(self, pod: dict, old: dict | None, new: dict | None) -> QueueingHint:
         """A pod that one of our terms selects, or one with anti-affinity that may have blocked us."""

@@ -44,8 +44,9 @@ class TopologyCounts(dict):
             for t in terms:
                 self.add(node, t.topology_key, value)
 
-    def update_with_anti_affinity_terms(self, terms: list, pod: dict, ns_labels: Any, node: dict,
-                                        value: int) -> None:
+    def update_with_anti_affinity_terms(
+        self, terms: list, pod: dict, ns_labels: Any, node: dict, value: int
+    ) -> None:
         """+value for the pair of each term that ``pod`` matches."""
         for t in terms:
             if t.matches(pod, ns_labels):
@@ -59,8 +60,14 @@ def pod_matches_all_affinity_terms(terms: list, pod: dict) -> bool:
 class PreFilterState:
     """The three counts plus the pod's (namespace-merged) terms and its namespace's labels."""
 
-    __slots__ = ("existing_anti_affinity_counts", "affinity_counts", "anti_affinity_counts", "pod", "terms",
-                 "namespace_labels")
+    __slots__ = (
+        "affinity_counts",
+        "anti_affinity_counts",
+        "existing_anti_affinity_counts",
+        "namespace_labels",
+        "pod",
+        "terms",
+    )
 
     def __init__(self, pod: dict, terms: Any, namespace_labels: Any) -> None:
         self.pod, self.terms, self.namespace_labels = pod, terms, namespace_labels
@@ -68,7 +75,7 @@ class PreFilterState:
         self.affinity_counts = TopologyCounts()
         self.anti_affinity_counts = TopologyCounts()
 
-    def clone(self) -> "PreFilterState":
+    def clone(self) -> PreFilterState:
         copy = PreFilterState(self.pod, self.terms, self.namespace_labels)
         copy.existing_anti_affinity_counts = TopologyCounts(self.existing_anti_affinity_counts)
         copy.affinity_counts = TopologyCounts(self.affinity_counts)
@@ -80,10 +87,14 @@ class PreFilterState:
         if node is None:
             return
         self.existing_anti_affinity_counts.update_with_anti_affinity_terms(
-            pod_info.terms.required_anti_affinity, self.pod, self.namespace_labels, node, multiplier)
-        self.affinity_counts.update_with_affinity_terms(self.terms.required_affinity, pod_info.pod, node, multiplier)
+            pod_info.terms.required_anti_affinity, self.pod, self.namespace_labels, node, multiplier
+        )
+        self.affinity_counts.update_with_affinity_terms(
+            self.terms.required_affinity, pod_info.pod, node, multiplier
+        )
         self.anti_affinity_counts.update_with_anti_affinity_terms(
-            self.terms.required_anti_affinity, pod_info.pod, None, node, multiplier)
+            self.terms.required_anti_affinity, pod_info.pod, None, node, multiplier
+        )
 
 
 def existing_anti_affinity_counts(pod: dict, ns_labels: Any, nodes: list) -> TopologyCounts:
@@ -91,8 +102,9 @@ def existing_anti_affinity_counts(pod: dict, ns_labels: Any, nodes: list) -> Top
     result = TopologyCounts()
     for node_info in nodes:
         for existing in node_info.pods_with_required_anti_affinity.values():
-            result.update_with_anti_affinity_terms(existing.terms.required_anti_affinity, pod, ns_labels,
-                                                   node_info.node, 1)
+            result.update_with_anti_affinity_terms(
+                existing.terms.required_anti_affinity, pod, ns_labels, node_info.node, 1
+            )
     return result
 
 
@@ -104,8 +116,9 @@ def incoming_counts(terms: Any, all_nodes: list) -> tuple[TopologyCounts, Topolo
     for node_info in all_nodes:
         for existing in node_info.pods.values():
             affinity.update_with_affinity_terms(terms.required_affinity, existing.pod, node_info.node, 1)
-            anti_affinity.update_with_anti_affinity_terms(terms.required_anti_affinity, existing.pod, None,
-                                                          node_info.node, 1)
+            anti_affinity.update_with_anti_affinity_terms(
+                terms.required_anti_affinity, existing.pod, None, node_info.node, 1
+            )
     return affinity, anti_affinity
 
 
@@ -118,7 +131,10 @@ def satisfy_pod_anti_affinity(state: PreFilterState, labels: dict) -> bool:
     counts = state.anti_affinity_counts
     if counts:
         for term in state.terms.required_anti_affinity:
-            if term.topology_key in labels and counts.get((term.topology_key, labels[term.topology_key]), 0) > 0:
+            if (
+                term.topology_key in labels
+                and counts.get((term.topology_key, labels[term.topology_key]), 0) > 0
+            ):
                 return False
     return True
 
@@ -134,7 +150,9 @@ def satisfy_pod_affinity(state: PreFilterState, labels: dict) -> bool:
         return True
     # The first pod of a group with affinity to itself: no pod matches anywhere yet, but it matches
     # its own terms, so it may go to any node that has the topology labels.
-    return not state.affinity_counts and pod_matches_all_affinity_terms(state.terms.required_affinity, state.pod)
+    return not state.affinity_counts and pod_matches_all_affinity_terms(
+        state.terms.required_affinity, state.pod
+    )
 
 
 def unsatisfied(state: PreFilterState, node_info: Any) -> str:

@@ -24,7 +24,9 @@ from k8slearn.scheduler.framework import MAX_NODE_SCORE
 class ScoreMap(dict):
     """topology key -> {topology value -> summed weight}."""
 
-    def process_term(self, term: Any, weight: int, pod: dict, ns_labels: Any, node: dict, multiplier: int) -> None:
+    def process_term(
+        self, term: Any, weight: int, pod: dict, ns_labels: Any, node: dict, multiplier: int
+    ) -> None:
         if term.matches(pod, ns_labels):
             labels = (node.get("metadata") or {}).get("labels") or {}
             if term.topology_key in labels:
@@ -38,14 +40,16 @@ class ScoreMap(dict):
 
 
 class PreScoreState:
-    __slots__ = ("topology_score", "pod", "terms", "namespace_labels")
+    __slots__ = ("namespace_labels", "pod", "terms", "topology_score")
 
     def __init__(self, pod: dict, terms: Any, namespace_labels: Any) -> None:
         self.topology_score = ScoreMap()
         self.pod, self.terms, self.namespace_labels = pod, terms, namespace_labels
 
 
-def process_existing_pod(state: PreScoreState, existing: Any, node: dict, hard_pod_affinity_weight: int) -> None:
+def process_existing_pod(
+    state: PreScoreState, existing: Any, node: dict, hard_pod_affinity_weight: int
+) -> None:
     """processExistingPod: the five contributions of one existing pod to the domains of its node."""
     if not (node.get("metadata") or {}).get("labels"):
         return

@@ -26,8 +26,12 @@ from k8slearn.scheduler.events import NODE, POD, ActionType, ClusterEvent, Queue
 from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, Status
 from k8slearn.scheduler.plugins.helper import default_selector
 from k8slearn.scheduler.plugins.pod_topology_spread import filtering, scoring
-from k8slearn.scheduler.plugins.pod_topology_spread.common import (DO_NOT_SCHEDULE, SCHEDULE_ANYWAY,
-                                                                   SYSTEM_DEFAULT_CONSTRAINTS, filter_constraints)
+from k8slearn.scheduler.plugins.pod_topology_spread.common import (
+    DO_NOT_SCHEDULE,
+    SCHEDULE_ANYWAY,
+    SYSTEM_DEFAULT_CONSTRAINTS,
+    filter_constraints,
+)
 
 NAME = "PodTopologySpread"
 PRE_FILTER_STATE_KEY = "PreFilter" + NAME
@@ -36,8 +40,15 @@ ERR_REASON_CONSTRAINTS_NOT_MATCH = filtering.ERR_REASON_CONSTRAINTS_NOT_MATCH
 ERR_REASON_NODE_LABEL_NOT_MATCH = filtering.ERR_REASON_NODE_LABEL_NOT_MATCH
 SYSTEM_DEFAULTING, LIST_DEFAULTING = "System", "List"
 
-__all__ = ["DO_NOT_SCHEDULE", "ERR_REASON_CONSTRAINTS_NOT_MATCH", "ERR_REASON_NODE_LABEL_NOT_MATCH", "NAME",
-           "PodTopologySpread", "SCHEDULE_ANYWAY", "validate_args"]
+__all__ = [
+    "DO_NOT_SCHEDULE",
+    "ERR_REASON_CONSTRAINTS_NOT_MATCH",
+    "ERR_REASON_NODE_LABEL_NOT_MATCH",
+    "NAME",
+    "SCHEDULE_ANYWAY",
+    "PodTopologySpread",
+    "validate_args",
+]
 
 
 def validate_args(args: dict) -> list:
@@ -54,19 +65,30 @@ def validate_args(args: dict) -> list:
         if c.get("maxSkew", 0) <= 0:
             errs.append(field.invalid(p.child("maxSkew"), c.get("maxSkew", 0), "not in valid range (0, inf)"))
         key = c.get("topologyKey", "")
-        errs += [field.required(p.child("topologyKey"), "can not be empty")] if not key else \
-            [field.invalid(p.child("topologyKey"), key, m) for m in validate_label_key(key)]
+        errs += (
+            [field.required(p.child("topologyKey"), "can not be empty")]
+            if not key
+            else [field.invalid(p.child("topologyKey"), key, m) for m in validate_label_key(key)]
+        )
         action = c.get("whenUnsatisfiable", "")
         if not action:
             errs.append(field.required(p.child("whenUnsatisfiable"), "can not be empty"))
         elif action not in (DO_NOT_SCHEDULE, SCHEDULE_ANYWAY):
-            errs.append(field.not_supported(p.child("whenUnsatisfiable"), action, [DO_NOT_SCHEDULE, SCHEDULE_ANYWAY]))
+            errs.append(
+                field.not_supported(p.child("whenUnsatisfiable"), action, [DO_NOT_SCHEDULE, SCHEDULE_ANYWAY])
+            )
         if c.get("labelSelector") is not None:
-            errs.append(field.forbidden(p.child("labelSelector"),
-                                        "constraint must not define a selector, as they deduced for each pod"))
+            errs.append(
+                field.forbidden(
+                    p.child("labelSelector"),
+                    "constraint must not define a selector, as they deduced for each pod",
+                )
+            )
         for other in constraints[:i]:
             if (other.get("topologyKey"), other.get("whenUnsatisfiable")) == (key, action):
-                errs.append(field.duplicate(field.Path("defaultConstraints").index(i), f"{{{key}, {action}}}"))
+                errs.append(
+                    field.duplicate(field.Path("defaultConstraints").index(i), f"{{{key}, {action}}}")
+                )
                 break
     return errs
 
@@ -83,8 +105,11 @@ class PodTopologySpread:
         if errs:
             raise ValueError(field.aggregate(errs))
         self.system_defaulted = args.get("defaultingType", SYSTEM_DEFAULTING) == SYSTEM_DEFAULTING
-        self.default_constraints = list(SYSTEM_DEFAULT_CONSTRAINTS) if self.system_defaulted \
+        self.default_constraints = (
+            list(SYSTEM_DEFAULT_CONSTRAINTS)
+            if self.system_defaulted
             else list(args.get("defaultConstraints") or [])
+        )
 
     # -- constraints -------------------------------------------------------------------------
     def constraints(self, pod: dict, action: str) -> list:
@@ -139,7 +164,11 @@ class PodTopologySpread:
         reason = filtering.fits(s, pod, node_info)
         if not reason:
             return SUCCESS
-        code = Code.UnschedulableAndUnresolvable if reason == ERR_REASON_NODE_LABEL_NOT_MATCH else Code.Unschedulable
+        code = (
+            Code.UnschedulableAndUnresolvable
+            if reason == ERR_REASON_NODE_LABEL_NOT_MATCH
+            else Code.Unschedulable
+        )
         return Status(code, reason)
 
     # -- PreScore / Score --------------------------------------------------------------------
@@ -151,11 +180,15 @@ class PodTopologySpread:
         try:
             s.constraints = self.constraints(pod, SCHEDULE_ANYWAY)
         except SelectorParseError as err:
-            return Status(Code.Error, f"calculating preScoreState: obtaining pod's soft topology spread "
-                                      f"constraints: {err}")
+            return Status(
+                Code.Error,
+                f"calculating preScoreState: obtaining pod's soft topology spread constraints: {err}",
+            )
         if not s.constraints:
             return Status(Code.Skip)
-        require_all = bool((pod.get("spec") or {}).get("topologySpreadConstraints")) or not self.system_defaulted
+        require_all = (
+            bool((pod.get("spec") or {}).get("topologySpreadConstraints")) or not self.system_defaulted
+        )
         scoring.init_pre_score_state(s, nodes, require_all)
         scoring.count_all_nodes(s, pod, all_nodes, require_all)
         state[PRE_SCORE_STATE_KEY] = s
@@ -172,10 +205,16 @@ class PodTopologySpread:
 
     # -- requeueing --------------------------------------------------------------------------
     def events_to_register(self) -> list:
-        pod_actions = ActionType.Add | ActionType.UpdatePodLabel | ActionType.UpdatePodTolerations | ActionType.Delete
-        node_actions = ActionType.Add | ActionType.Delete | ActionType.UpdateNodeLabel | ActionType.UpdateNodeTaint
-        return [(ClusterEvent(POD, pod_actions), self.is_schedulable_after_pod_change),
-                (ClusterEvent(NODE, node_actions), self.is_schedulable_after_node_change)]
+        pod_actions = (
+            ActionType.Add | ActionType.UpdatePodLabel | ActionType.UpdatePodTolerations | ActionType.Delete
+        )
+        node_actions = (
+            ActionType.Add | ActionType.Delete | ActionType.UpdateNodeLabel | ActionType.UpdateNodeTaint
+        )
+        return [
+            (ClusterEvent(POD, pod_actions), self.is_schedulable_after_pod_change),
+            (ClusterEvent(NODE, node_actions), self.is_schedulable_after_node_change),
+        ]
 
     def is_schedulable_after_pod_change(self, pod: dict, old: dict | None, new: dict | None) -> QueueingHint:
         """Only a pod in the same namespace that one of the constraints counts can change a skew."""

@@ -22,7 +22,8 @@ Upstream: pkg/scheduler/framework/plugins/podtopologyspread/common.go, plugin.go
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from k8slearn.api.labels import EQUALS, Requirement, Selector, selector_from_label_selector
 from k8slearn.scheduler.plugins.taint_toleration import find_matching_untolerated_taint, tolerations
@@ -40,11 +41,24 @@ SYSTEM_DEFAULT_CONSTRAINTS = (
 class TopologySpreadConstraint:
     """One constraint, parsed: the selector is built, the optional fields defaulted."""
 
-    __slots__ = ("max_skew", "topology_key", "selector", "min_domains", "node_affinity_policy",
-                 "node_taints_policy")
+    __slots__ = (
+        "max_skew",
+        "min_domains",
+        "node_affinity_policy",
+        "node_taints_policy",
+        "selector",
+        "topology_key",
+    )
 
-    def __init__(self, max_skew: int, topology_key: str, selector: Selector, min_domains: int = 1,
-                 node_affinity_policy: str = HONOR, node_taints_policy: str = IGNORE) -> None:
+    def __init__(
+        self,
+        max_skew: int,
+        topology_key: str,
+        selector: Selector,
+        min_domains: int = 1,
+        node_affinity_policy: str = HONOR,
+        node_taints_policy: str = IGNORE,
+    ) -> None:
         self.max_skew = max_skew
         self.topology_key = topology_key
         self.selector = selector
@@ -80,10 +94,16 @@ def filter_constraints(constraints: Iterable[dict], pod_labels: dict, action: st
         if keys and not selector_is_nothing(selector):
             extra = [Requirement(k, EQUALS, [pod_labels[k]]) for k in keys]
             selector = Selector([*extra, *selector.requirements])
-        result.append(TopologySpreadConstraint(
-            c.get("maxSkew", 1), c.get("topologyKey", ""), selector,
-            c.get("minDomains") if c.get("minDomains") is not None else 1,
-            c.get("nodeAffinityPolicy") or HONOR, c.get("nodeTaintsPolicy") or IGNORE))
+        result.append(
+            TopologySpreadConstraint(
+                c.get("maxSkew", 1),
+                c.get("topologyKey", ""),
+                selector,
+                c.get("minDomains") if c.get("minDomains") is not None else 1,
+                c.get("nodeAffinityPolicy") or HONOR,
+                c.get("nodeTaintsPolicy") or IGNORE,
+            )
+        )
     return result
 
 

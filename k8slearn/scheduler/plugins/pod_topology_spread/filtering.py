@@ -21,8 +21,11 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.scheduler.plugins.node_affinity import RequiredNodeAffinity
-from k8slearn.scheduler.plugins.pod_topology_spread.common import (count_pods_match_selector,
-                                                                   node_labels_match_constraints, pods_of)
+from k8slearn.scheduler.plugins.pod_topology_spread.common import (
+    count_pods_match_selector,
+    node_labels_match_constraints,
+    pods_of,
+)
 
 ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints"
 ERR_REASON_NODE_LABEL_NOT_MATCH = ERR_REASON_CONSTRAINTS_NOT_MATCH + " (missing required label)"
@@ -38,7 +41,7 @@ class PreFilterState:
         self.constraints = constraints
         self.tp_value_to_match_num = tp_value_to_match_num
 
-    def clone(self) -> "PreFilterState":
+    def clone(self) -> PreFilterState:
         """A copy whose counts can change (preemption, nominated pods) without touching this one."""
         return PreFilterState(self.constraints, [dict(m) for m in self.tp_value_to_match_num])
 
@@ -60,7 +63,9 @@ class PreFilterState:
         required = RequiredNodeAffinity(preemptor)
         pod_labels = meta.get("labels") or {}
         for i, c in enumerate(self.constraints):
-            if not c.selector.matches(pod_labels) or not c.match_node_inclusion_policies(preemptor, node, required):
+            if not c.selector.matches(pod_labels) or not c.match_node_inclusion_policies(
+                preemptor, node, required
+            ):
                 continue
             value = labels[c.topology_key]
             counts = self.tp_value_to_match_num[i]

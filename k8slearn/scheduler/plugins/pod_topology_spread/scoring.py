@@ -21,8 +21,12 @@ from typing import Any
 
 from k8slearn.scheduler.framework import MAX_NODE_SCORE
 from k8slearn.scheduler.plugins.node_affinity import RequiredNodeAffinity
-from k8slearn.scheduler.plugins.pod_topology_spread.common import (LABEL_HOSTNAME, count_pods_match_selector,
-                                                                   node_labels_match_constraints, pods_of)
+from k8slearn.scheduler.plugins.pod_topology_spread.common import (
+    LABEL_HOSTNAME,
+    count_pods_match_selector,
+    node_labels_match_constraints,
+    pods_of,
+)
 
 INVALID_SCORE = -1
 
@@ -30,7 +34,12 @@ INVALID_SCORE = -1
 class PreScoreState:
     """The soft constraints, nodes to ignore, matching pods per domain, and each constraint's weight."""
 
-    __slots__ = ("constraints", "ignored_nodes", "topology_value_to_pod_counts", "topology_normalizing_weight")
+    __slots__ = (
+        "constraints",
+        "ignored_nodes",
+        "topology_normalizing_weight",
+        "topology_value_to_pod_counts",
+    )
 
     def __init__(self) -> None:
         self.constraints: list = []
@@ -63,7 +72,9 @@ def init_pre_score_state(state: PreScoreState, filtered_nodes: list, require_all
                 state.topology_value_to_pod_counts[i][value] = 0
                 sizes[i] += 1
     for i, c in enumerate(state.constraints):
-        size = len(filtered_nodes) - len(state.ignored_nodes) if c.topology_key == LABEL_HOSTNAME else sizes[i]
+        size = (
+            len(filtered_nodes) - len(state.ignored_nodes) if c.topology_key == LABEL_HOSTNAME else sizes[i]
+        )
         state.topology_normalizing_weight.append(topology_normalizing_weight(size))
 
 

@@ -10,8 +10,8 @@ ReplicaSet the next revision number, and scales it back up::
     revision 1: nginx:1.26 (web-5d4f7c6b9)   revision 2: nginx:1.27 (web-7c4b4cb947)
     rollout_undo(...)  -> template = nginx:1.26 -> web-5d4f7c6b9 becomes revision 3
 
-This module uses only the API client (kubectl's own helpers, as upstream, where kubectl keeps a
-copy of the deployment utilities): it can move to ``k8slearn.kubectl`` unchanged.
+Like upstream kubectl, which keeps its own copy of the deployment utilities, this module works
+only through the API client: kubectl is a client, it never calls the controller.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/polymorphichelpers/history.go, rollback.go,
 objectpauser.go, objectresumer.go; staging/src/k8s.io/kubectl/pkg/util/deployment/deployment.go

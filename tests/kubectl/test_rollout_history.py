@@ -1,0 +1,71 @@
+"""kubectl rollout history | undo | pause | resume against a live Deployment."""
+
+import pytest
+
+from k8slearn import Cluster
+
+
+@pytest.fixture
+def rolled():
+    cluster = Cluster(workers=2, seed=0)
+    cluster.kubectl("create deployment web --image=nginx:1.26 --replicas=2")
+    cluster.kubectl("rollout status deployment/web")
+    cluster.kubectl("set image deployment/web nginx=nginx:1.27")
+    cluster.kubectl("rollout status deployment/web")
+    return cluster
+
+
+def image(cluster):
+    return cluster.api.get("deployments", "web")["spec"]["template"]["spec"]["containers"][0]["image"]
+
+
+def test_history_lists_one_revision_per_template(rolled):
+    assert rolled.kubectl("rollout history deployment/web").stdout == (
+        "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n")
+
+
+def test_history_of_one_revision_shows_its_pod_template(rolled):
+    out = rolled.kubectl("rollout history deployment/web --revision=1").stdout
+    assert out.startswith("deployment.apps/web with revision #1\nPod Template:\n")
+    assert "    Image:\tnginx:1.26\n" in out
+
+
+def test_undo_goes_back_to_the_previous_template_which_becomes_the_newest_revision(rolled):
+    assert rolled.kubectl("rollout undo deployment/web").stdout == "deployment.apps/web rolled back\n"
+    rolled.kubectl("rollout status deployment/web")
+    assert image(rolled) == "nginx:1.26"
+    assert rolled.kubectl("rollout history deployment/web").stdout.splitlines()[2:4] == [
+        "2         <none>", "3         <none>"]
+
+
+@pytest.mark.parametrize(
+    "commands, stdout, stderr",
+    [
+        (["rollout pause deployment/web"], "deployment.apps/web paused\n", ""),
+        (["rollout pause deployment/web", "rollout pause deployment/web"], "",
+         'error: deployments.apps "web" is already paused\n'),
+        (["rollout resume deployment/web"], "", 'error: deployments.apps "web" is not paused\n'),
+        (["rollout undo deployment/web --to-revision=9"], "",
+         "error: unable to find specified revision 9 in history\n"),
+        (["rollout history deployment/nope"], "", 'Error from server (NotFound): deployments.apps "nope" not found\n'),
+    ],
+    ids=["pausing a deployment says paused", "pausing twice is an error", "resuming a running one is an error",
+         "undo to a revision that never existed is an error", "a missing deployment is NotFound"],
+)
+def test_pause_resume_and_errors(rolled, commands, stdout, stderr):
+    for command in commands[:-1]:
+        rolled.kubectl(command)
+    result = rolled.kubectl(commands[-1])
+    assert (result.stdout, result.stderr) == (stdout, stderr)
+
+
+def test_a_paused_deployment_does_not_roll_out_until_resumed(rolled):
+    rolled.kubectl("rollout pause deployment/web")
+    rolled.kubectl("set image deployment/web nginx=nginx:1.28")
+    rolled.settle()
+    assert {rs["spec"]["template"]["spec"]["containers"][0]["image"] for rs in rolled.api.list("replicasets")
+            if rs["spec"]["replicas"]} == {"nginx:1.27"}
+    rolled.kubectl("rollout resume deployment/web")
+    rolled.kubectl("rollout status deployment/web")
+    assert {rs["spec"]["template"]["spec"]["containers"][0]["image"] for rs in rolled.api.list("replicasets")
+            if rs["spec"]["replicas"]} == {"nginx:1.28"}

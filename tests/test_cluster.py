@@ -1,0 +1,99 @@
+"""The Cluster: bootstrap like kubeadm, nodes joining and failing, leader election, restore."""
+
+import pytest
+
+from k8slearn import Cluster
+from k8slearn.controllers.node_ipam import CIDRSet, NodeIpamController
+
+
+def test_a_fresh_cluster_looks_like_kubeadm():
+    cluster = Cluster(workers=2, seed=0)
+    namespaces = [n["metadata"]["name"] for n in cluster.api.list("namespaces")]
+    assert namespaces == ["default", "kube-node-lease", "kube-public", "kube-system"]
+    service = cluster.api.get("services", "kubernetes")
+    assert service["spec"]["clusterIP"] == "10.96.0.1" and service["spec"]["ports"][0]["targetPort"] == 6443
+    assert [p["metadata"]["name"] for p in cluster.api.list("pods", namespace="kube-system")] == [
+        "etcd-control-plane", "kube-apiserver-control-plane", "kube-controller-manager-control-plane",
+        "kube-scheduler-control-plane"]
+    nodes = cluster.kubectl("get nodes").stdout.splitlines()
+    assert [line.split()[:3] for line in nodes[1:]] == [
+        ["control-plane", "Ready", "control-plane"], ["node-1", "Ready", "<none>"], ["node-2", "Ready", "<none>"]]
+    assert [n["spec"]["podCIDR"] for n in cluster.api.list("nodes")] == [
+        "10.244.0.0/24", "10.244.1.0/24", "10.244.2.0/24"]
+    assert cluster.api.get("nodes", "control-plane")["spec"]["taints"] == [
+        {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]
+
+
+def test_nodes_renew_their_lease_every_10_seconds():
+    cluster = Cluster(workers=1, seed=0)
+    before = cluster.api.get("leases", "node-1", "kube-node-lease")["spec"]["renewTime"]
+    cluster.run(10)
+    after = cluster.api.get("leases", "node-1", "kube-node-lease")["spec"]["renewTime"]
+    assert before != after and after.endswith("Z")
+
+
+def test_a_new_node_joins_gets_a_pod_cidr_and_becomes_ready():
+    cluster = Cluster(workers=1, seed=0)
+    name = cluster.add_node(cpu="8", memory="16Gi", labels={"size": "big"})
+    cluster.settle()
+    node = cluster.api.get("nodes", name)
+    assert name == "node-2" and node["spec"]["podCIDR"] == "10.244.2.0/24"
+    assert node["status"]["capacity"]["cpu"] == "8" and node["metadata"]["labels"]["size"] == "big"
+    assert cluster.kubectl(f"get node {name}").stdout.splitlines()[1].split()[1] == "Ready"
+
+
+@pytest.mark.parametrize("grace, unknown_by", [(50.0, 61.0), (20.0, 31.0)],
+                         ids=["the upstream 50 s grace period", "a shorter grace period for demos"])
+def test_a_stopped_node_goes_unknown_after_the_grace_period(grace, unknown_by):
+    cluster = Cluster(workers=2, seed=0, node_monitor_grace_period=grace)
+    cluster.stop_node("node-1")
+    cluster.run(grace - 11)
+    assert cluster.kubectl("get node node-1").stdout.split()[6] == "Ready"
+    cluster.run(unknown_by - (grace - 11))
+    assert cluster.kubectl("get node node-1").stdout.split()[6] == "NotReady"
+    ready = next(c for c in cluster.api.get("nodes", "node-1")["status"]["conditions"] if c["type"] == "Ready")
+    assert (ready["status"], ready["message"]) == ("Unknown", "Kubelet stopped posting node status.")
+
+
+def test_a_stopped_leader_is_replaced_by_the_standby_for_both_leases():
+    cluster = Cluster(workers=1, seed=0, control_plane_replicas=2)
+    holders = lambda: {  # noqa: E731
+        n: cluster.api.get("leases", n, "kube-system")["spec"]["holderIdentity"].split("_")[0]
+        for n in ("kube-scheduler", "kube-controller-manager")}
+    assert holders() == {"kube-scheduler": "control-plane", "kube-controller-manager": "control-plane"}
+    cluster.scheduler_electors[0].stop()
+    cluster.controller_managers[0].stop()
+    cluster.run(30)
+    assert holders() == {"kube-scheduler": "control-plane-2", "kube-controller-manager": "control-plane-2"}
+    cluster.kubectl("create deployment web --image=nginx --replicas=2")
+    cluster.settle()
+    assert [p["status"]["phase"] for p in cluster.api.list("pods", namespace="default")] == ["Running", "Running"]
+
+
+def test_snapshot_and_restore_bring_back_the_same_objects(tmp_path):
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl("create deployment web --image=nginx --replicas=2")
+    cluster.settle()
+    cluster.snapshot(str(tmp_path / "snap.db"))
+    restored = Cluster.restore(str(tmp_path / "snap.db"), seed=1, current=False)
+    names = lambda c: [p["metadata"]["name"] for p in c.api.list("pods", namespace="default")]  # noqa: E731
+    assert names(restored) == names(cluster)
+    assert restored.etcd.revision >= cluster.etcd.revision
+
+
+def test_a_full_cluster_cidr_is_an_event_not_a_crash():
+    cidrs = CIDRSet("10.244.0.0/23", 24)
+    assert [cidrs.allocate_next(), cidrs.allocate_next()] == ["10.244.0.0/24", "10.244.1.0/24"]
+    with pytest.raises(ValueError):
+        cidrs.allocate_next()
+    cluster = Cluster(workers=0, seed=0)
+    ipam = cluster.controller_manager.controllers["node-ipam-controller"]
+    assert isinstance(ipam, NodeIpamController)
+    ipam.cidrs = CIDRSet("10.244.0.0/24", 24)
+    ipam.cidrs.occupy("10.244.0.0/24")
+    cluster.add_node("late")
+    cluster.settle()
+    assert "podCIDR" not in cluster.api.get("nodes", "late")["spec"]
+    reasons = [e["reason"] for e in cluster.api.list("events", namespace="default")
+               if e["involvedObject"]["name"] == "late"]
+    assert "CIDRNotAvailable" in reasons
