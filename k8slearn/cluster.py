@@ -75,6 +75,8 @@ class Cluster:
         control_plane: bool = True,
         control_plane_replicas: int = 1,
         node_monitor_grace_period: float = 50.0,
+        scheduler_config: str | dict | None = None,
+        scheduler_plugins: dict | None = None,
         trace: bool = True,
         current: bool = True,
         _store: MVCCStore | None = None,
@@ -84,7 +86,9 @@ class Cluster:
         ``control_plane_replicas=2`` runs a second kube-controller-manager and kube-scheduler that
         wait on their leader-election Leases; ``node_monitor_grace_period`` is
         kube-controller-manager's ``--node-monitor-grace-period`` (upstream 50 s; shorter for
-        demos); ``current=False`` leaves ``%kubectl`` talking to the previous cluster.
+        demos); ``scheduler_config`` is a KubeSchedulerConfiguration (YAML text or dict) whose
+        profiles replace the default one, with ``scheduler_plugins`` naming your own plugin classes;
+        ``current=False`` leaves ``%kubectl`` talking to the previous cluster.
         """
         self.seed = seed
         self.loop = Loop(seed=seed, trace=trace)
@@ -111,6 +115,9 @@ class Cluster:
         self.schedulers = [
             Scheduler(self.loop, self.apiserver.client("kube-scheduler")) for _ in range(control_plane_replicas)
         ]
+        if scheduler_config is not None:
+            for scheduler in self.schedulers:
+                scheduler.load_config(scheduler_config, registry=scheduler_plugins)
         self.scheduler_electors = [
             LeaderElected(self.loop, self.apiserver.client("kube-scheduler"), "kube-scheduler", scheduler,
                           hostname=_hostname(i))

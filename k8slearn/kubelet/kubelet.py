@@ -52,6 +52,7 @@ class Kubelet:
         self.running = False
         self.ready = False
         self.lease: dict | None = None
+        self._reported_images: list[dict] = []
         self.informers: SharedInformerFactory | None = None
         self.pods: Any = None
         self._node_informer: Any = None
@@ -147,6 +148,8 @@ class Kubelet:
             self.workers.signal_all()
 
     def _post_status(self, node: dict) -> dict:
+        node["status"]["images"] = self._images()
+        self._reported_images = node["status"]["images"]
         node["status"]["conditions"] = node_status.conditions(
             self.loop.now,
             ready=self.ready,
@@ -155,15 +158,20 @@ class Kubelet:
         )
         return self.client.update_status(node)
 
+    def _images(self) -> list[dict]:
+        """status.images: what the runtime has cached, biggest first (the scheduler's ImageLocality reads it)."""
+        cached = sorted(self.runtime.images.values(), key=lambda i: (-i.size, i.ref))
+        return [{"names": [i.repo_digest, i.ref], "sizeBytes": i.size} for i in cached[:50]]
+
     # -- heartbeats ---------------------------------------------------------------------------
     def _heartbeat(self):
-        """Renew the Lease every 10 s; re-post node status every 5 minutes."""
+        """Renew the Lease every 10 s; re-post node status when it changed, else every 5 minutes."""
         since_status = 0.0
         while True:
             yield node_status.LEASE_RENEW_INTERVAL
             self._renew_lease()
             since_status += node_status.LEASE_RENEW_INTERVAL
-            if since_status >= node_status.NODE_STATUS_REPORT_FREQUENCY:
+            if since_status >= node_status.NODE_STATUS_REPORT_FREQUENCY or self._images() != self._reported_images:
                 since_status = 0.0
                 self._post_status(self.client.get("nodes", self.node_name))
 
