@@ -185,6 +185,22 @@ def export(notebook: Path, out: Path, exporter=None) -> Path:
     return target
 
 
+# Where html-manager's stylesheet looks for its icon fonts (Font Awesome, used by e.g. the Play
+# widget): webpack paths relative to the page, not to embed-amd.js.
+WIDGET_FONT_DIRS = ("@jupyter-widgets", "@jupyter-widgets/html-manager/dist")
+
+
+def install_widget_fonts(vendor: Path, out: Path) -> None:
+    """Copy the widget icon fonts to the page-relative paths the widget CSS asks for."""
+    fonts = [f for f in (vendor / "html-manager").iterdir() if re.fullmatch(_FONT, f.name)]
+    for folder in WIDGET_FONT_DIRS:
+        target = out / folder
+        target.mkdir(parents=True, exist_ok=True)
+        for font in fonts:
+            if not (target / font.name).exists():
+                shutil.copy2(font, target / font.name)
+
+
 def build(notebooks: list[Path] | None = None, out: Path | None = None, verbose: bool = True) -> list[Path]:
     """Vendor the assets and export the notebooks (default: all); returns the deck paths.
 
@@ -195,7 +211,8 @@ def build(notebooks: list[Path] | None = None, out: Path | None = None, verbose:
     out = slides_dir() if out is None else out
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    install_vendor(out)
+    vendor = install_vendor(out)
+    install_widget_fonts(vendor, out)
     if verbose:
         print(f"slides: vendor/ ready in {out} ({time.perf_counter() - started:.1f} s)")
     exporter = _exporter()
