@@ -74,7 +74,8 @@ FIND_CLUSTER_VIEWS = """() => {
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
   const views = [];
   for (const button of panel.querySelectorAll('button.widget-button')) {
-    if (button.textContent.trim() !== 'Add node') continue;
+    // "Apply YAML" is the ClusterView's own button (other panels also have "Add node")
+    if (button.textContent.trim() !== 'Apply YAML') continue;
     let box = button.parentElement;
     while (box && !(box.classList.contains('widget-vbox') && box.querySelector('img.widget-image')))
       box = box.parentElement;
