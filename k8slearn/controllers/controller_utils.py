@@ -481,31 +481,5 @@ def recheck_deletion_timestamp(get_fresh: Callable[[], dict | None], uid: str) -
     return can_adopt
 
 
-# ---- taints and tolerations (v1helper, shared by DaemonSet and taint eviction) -----------------
-
-def tolerates_taint(toleration: dict, taint: dict) -> bool:
-    """Toleration.ToleratesTaint: same effect (or any), same key (or any with Exists), value matches."""
-    effect = toleration.get("effect") or ""
-    if effect and effect != taint.get("effect"):
-        return False
-    key = toleration.get("key") or ""
-    if key and key != taint.get("key"):
-        return False
-    operator = toleration.get("operator") or "Equal"
-    if operator == "Exists":
-        return True
-    if operator == "Equal":
-        return (toleration.get("value") or "") == (taint.get("value") or "")
-    return False
-
-
-def find_matching_untolerated_taint(taints: Iterable[dict], tolerations: Iterable[dict],
-                                    keep: Callable[[dict], bool] | None = None) -> dict | None:
-    """The first taint (passing ``keep``) that no toleration tolerates."""
-    tolerations = list(tolerations)
-    for taint in taints:
-        if keep is not None and not keep(taint):
-            continue
-        if not any(tolerates_taint(t, taint) for t in tolerations):
-            return taint
-    return None
+# ---- taints and tolerations: shared with the scheduler (k8slearn.api.taints, upstream v1helper) ---
+from k8slearn.api.taints import find_matching_untolerated_taint, tolerates_taint  # noqa: E402,F401

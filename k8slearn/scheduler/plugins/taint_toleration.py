@@ -19,9 +19,18 @@ staging/src/k8s.io/api/core/v1/toleration.go (ToleratesTaint), pkg/apis/core/v1/
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
+from k8slearn.api.taints import (  # noqa: F401 -- the predicates, shared with the controllers
+    NO_EXECUTE,
+    NO_SCHEDULE,
+    PREFER_NO_SCHEDULE,
+    do_not_schedule,
+    find_matching_untolerated_taint,
+    tolerates_taint,
+    tolerations_tolerate_taint,
+)
 from k8slearn.scheduler.events import NODE, POD, ActionType, ClusterEvent, QueueingHint
 from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, Status
 from k8slearn.scheduler.plugins.helper import default_normalize_score, default_normalize_scores
@@ -29,42 +38,6 @@ from k8slearn.scheduler.plugins.helper import default_normalize_score, default_n
 NAME = "TaintToleration"
 PRE_SCORE_STATE_KEY = "PreScore" + NAME
 ERR_REASON_UNTOLERATED = "node(s) had untolerated taint {%s: %s}"
-NO_SCHEDULE, NO_EXECUTE, PREFER_NO_SCHEDULE = "NoSchedule", "NoExecute", "PreferNoSchedule"
-
-
-def tolerates_taint(toleration: dict, taint: dict) -> bool:
-    """One toleration against one taint: effect and key must match (empty matches all), then
-    ``Exists`` matches any value and ``Equal`` (the default operator) needs the same value."""
-    effect = toleration.get("effect") or ""
-    if effect and effect != taint.get("effect"):
-        return False
-    key = toleration.get("key") or ""
-    if key and key != taint.get("key"):
-        return False
-    operator = toleration.get("operator") or "Equal"
-    if operator == "Equal":
-        return (toleration.get("value") or "") == (taint.get("value") or "")
-    return operator == "Exists"
-
-
-def tolerations_tolerate_taint(tolerations: Iterable[dict], taint: dict) -> bool:
-    return any(tolerates_taint(t, taint) for t in tolerations)
-
-
-def do_not_schedule(taint: dict) -> bool:
-    """The taints Filter cares about."""
-    return taint.get("effect") in (NO_SCHEDULE, NO_EXECUTE)
-
-
-def find_matching_untolerated_taint(
-    taints: Iterable[dict], tolerations: Iterable[dict], inclusion: Callable[[dict], bool] = do_not_schedule
-) -> dict | None:
-    """The first taint (in the node's order) that ``inclusion`` selects and no toleration tolerates."""
-    tolerations = list(tolerations)
-    for taint in taints:
-        if inclusion(taint) and not tolerations_tolerate_taint(tolerations, taint):
-            return taint
-    return None
 
 
 def tolerations(pod: dict) -> list:
