@@ -34,43 +34,12 @@ import copy
 from typing import Any
 
 from k8slearn.api.errors import bad_request, status_error
+from k8slearn.api.patch_meta import MERGE_PRIMITIVE_LISTS
+from k8slearn.api.patch_meta import merge_key as _merge_key
 
 # The generic 422 the API server answers when a JSON patch does not apply.
 JSON_PATCH_FAILED = "the server rejected our request due to an error in our request"
 
-# Lists merged element by element, with their merge key (the patchMergeKey struct tags of k8s.io/api).
-MERGE_KEYS = {
-    "containers": "name",
-    "initContainers": "name",
-    "ephemeralContainers": "name",
-    "env": "name",
-    "volumes": "name",
-    "volumeMounts": "mountPath",
-    "volumeDevices": "devicePath",
-    "imagePullSecrets": "name",
-    "hostAliases": "ip",
-    "conditions": "type",
-    "ownerReferences": "uid",
-    "topologySpreadConstraints": "topologyKey",
-    "schedulingGates": "name",
-    "resourceClaims": "name",
-}
-# Lists of scalars with patchStrategy "merge": a patch adds to the set.
-MERGE_PRIMITIVE_LISTS = ("finalizers", "podCIDRs")
-
-
-def _merge_key(path: tuple, kind: str) -> str | None:
-    """The merge key of the list at ``path`` (field names only), or None to replace the list."""
-    name = path[-1]
-    if name == "ports":
-        if len(path) >= 2 and path[-2] in ("containers", "initContainers", "ephemeralContainers"):
-            return "containerPort"
-        if kind == "Service" and path == ("spec", "ports"):
-            return "port"
-        return None
-    if name == "addresses":
-        return "type" if kind == "Node" and path == ("status", "addresses") else None
-    return MERGE_KEYS.get(name)
 
 
 # ---- JSON merge patch (RFC 7386) ---------------------------------------------------------------------

@@ -30,6 +30,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from k8slearn.api.patch_meta import MERGE_PRIMITIVE_LISTS
+from k8slearn.api.patch_meta import merge_key as _merge_key
+
 __all__ = ["three_way_merge_patch"]
 
 
@@ -40,27 +43,6 @@ def three_way_merge_patch(original: dict | None, modified: dict, current: dict, 
     return _merge(deletions, delta)
 
 
-# patchMergeKey struct tags of k8s.io/api: lists merged element by element by this key.
-MERGE_KEYS = {
-    "containers": "name", "initContainers": "name", "ephemeralContainers": "name", "env": "name",
-    "volumes": "name", "volumeMounts": "mountPath", "volumeDevices": "devicePath", "imagePullSecrets": "name",
-    "hostAliases": "ip", "conditions": "type", "ownerReferences": "uid", "topologySpreadConstraints": "topologyKey",
-    "schedulingGates": "name", "resourceClaims": "name",
-}
-# Lists of scalars with patchStrategy "merge".
-MERGE_PRIMITIVE_LISTS = ("finalizers", "podCIDRs")
-
-
-def _merge_key(path: tuple, kind: str) -> str | None:
-    """The merge key of the list at ``path`` (field names only), or None when the list is replaced."""
-    name = path[-1]
-    if name == "ports":
-        if len(path) >= 2 and path[-2] in ("containers", "initContainers", "ephemeralContainers"):
-            return "containerPort"
-        return "port" if kind == "Service" and path == ("spec", "ports") else None
-    if name == "addresses":
-        return "type" if kind == "Node" and path == ("status", "addresses") else None
-    return MERGE_KEYS.get(name)
 
 
 def _primitive_merge(path: tuple) -> bool:
