@@ -210,21 +210,23 @@ class Cluster:
             taints=taints,
             control_plane=control_plane,
         )
-        static = CONTROL_PLANE_COMPONENTS if control_plane else ()
-        kubelet = Kubelet(self.loop, self.apiserver.client(f"kubelet/{name}"), node, static_pods=static)
-        self.kubelets[name] = kubelet
-        kubelet.start()
-        return kubelet
+        return self._start_kubelet(node, control_plane)
 
     def _rejoin(self, node: dict) -> None:
         """After a restore: start a kubelet for a node that is already registered."""
         name = node["metadata"]["name"]
         node = thaw(node)  # the kubelet's own idea of its node: no server-set metadata
         node["metadata"] = {k: v for k, v in node["metadata"].items() if k in ("name", "labels", "annotations")}
-        static = CONTROL_PLANE_COMPONENTS if name == CONTROL_PLANE else ()
+        self._start_kubelet(node, control_plane=name == CONTROL_PLANE)
+
+    def _start_kubelet(self, node: dict, control_plane: bool) -> Kubelet:
+        """A kubelet (with its own API client) for ``node``, started; control planes run static pods."""
+        name = node["metadata"]["name"]
+        static = CONTROL_PLANE_COMPONENTS if control_plane else ()
         kubelet = Kubelet(self.loop, self.apiserver.client(f"kubelet/{name}"), node, static_pods=static)
         self.kubelets[name] = kubelet
         kubelet.start()
+        return kubelet
 
     # -- time ---------------------------------------------------------------------------------
     @property

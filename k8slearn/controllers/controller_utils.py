@@ -39,6 +39,7 @@ from typing import Any
 from k8slearn.api.errors import ApiError
 from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.meta import ALPHANUMS, parse_timestamp, thaw
+from k8slearn.api.taints import find_matching_untolerated_taint, tolerates_taint  # noqa: F401 (re-exported)
 
 BURST_REPLICAS = 500  # the most pods one sync creates or deletes
 SLOW_START_INITIAL_BATCH_SIZE = 1
@@ -481,5 +482,3 @@ def recheck_deletion_timestamp(get_fresh: Callable[[], dict | None], uid: str) -
     return can_adopt
 
 
-# ---- taints and tolerations: shared with the scheduler (k8slearn.api.taints, upstream v1helper) ---
-from k8slearn.api.taints import find_matching_untolerated_taint, tolerates_taint  # noqa: E402,F401

@@ -186,7 +186,7 @@ class PodWorkers:
         if (
             state.sandbox_id
             and (sandbox is None or sandbox.state != "SANDBOX_READY")
-            and not self._terminal(state, pod)
+            and not self._terminal(state)
         ):
             self.k.events.event(
                 pod, "Normal", "SandboxChanged", "Pod sandbox changed, it will be killed and re-created."
@@ -208,7 +208,7 @@ class PodWorkers:
                 if self._current(state) is None:
                     return
         self.write_status(state)
-        if self._terminal(state, pod):
+        if self._terminal(state):
             self.runtime.stop_pod_sandbox(state.sandbox_id)
             self.write_status(state)
 
@@ -390,7 +390,7 @@ class PodWorkers:
                 if err.code != 404:
                     raise
 
-    def _terminal(self, state: PodState, pod: dict) -> bool:
+    def _terminal(self, state: PodState) -> bool:
         return (state.last_status or {}).get("phase") in ("Succeeded", "Failed")
 
     # -- status -------------------------------------------------------------------------------

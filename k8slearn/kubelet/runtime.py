@@ -99,7 +99,6 @@ class ContainerRuntime:
         self.on_container_exit: Callable[[Container], None] | None = None
         self._pull_busy_until = 0.0  # the kubelet pulls one image at a time (serializeImagePulls)
         self._layers_coming: set[str] = set()
-        self._netns_counter = 0
         self._cache(PAUSE_IMAGE)  # kubeadm pre-pulls the sandbox image
 
     # -- helpers ------------------------------------------------------------------------------
@@ -132,7 +131,6 @@ class ContainerRuntime:
         meta = pod["metadata"]
         obj = f"pod/{meta['namespace']}/{meta['name']}"
         sandbox_id = self._new_id()
-        self._netns_counter += 1
         netns = f"/var/run/netns/cni-{self._uuid(sandbox_id)}"
         if pod["spec"].get("hostNetwork"):
             netns = ""

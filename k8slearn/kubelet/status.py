@@ -78,7 +78,7 @@ def qos_class(pod: dict) -> str:
     return "Guaranteed" if guaranteed else "Burstable"
 
 
-def container_state(record: Any, now_stamp: str) -> dict:
+def container_state(record: Any) -> dict:
     """The API ``state`` of one runtime container record (see runtime.Container)."""
     if record.state == "CONTAINER_RUNNING":
         return {"running": {"startedAt": timestamp(record.started_at)}}
@@ -205,14 +205,14 @@ def container_status(state: Any, runtime: Any, container: dict, init_pending: bo
             entry["image"], entry["imageID"] = image.ref, image.repo_digest
     if last is not None and last.state == "CONTAINER_EXITED" and waiting:
         entry["state"] = {"waiting": {"reason": waiting[0], "message": waiting[1]}}
-        entry["lastState"] = container_state(last, "")
+        entry["lastState"] = container_state(last)
         return entry, "stopped"
     if last is not None:
-        entry["state"] = container_state(last, "")
+        entry["state"] = container_state(last)
         running = last.state == "CONTAINER_RUNNING"
         entry["ready"] = entry["started"] = running
         if previous is not None:
-            entry["lastState"] = container_state(previous, "")
+            entry["lastState"] = container_state(previous)
         return entry, "running" if running else "stopped"
     reason, message = waiting or (("PodInitializing", "") if init_pending else ("ContainerCreating", ""))
     entry["state"] = {"waiting": {"reason": reason, **({"message": message} if message else {})}}

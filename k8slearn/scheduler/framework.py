@@ -293,29 +293,27 @@ class Framework:
         self, state: CycleState, pod: dict, pod_info_to_add: Any, node_info: Any
     ) -> Status:
         """Tell the PreFilter plugins that keep per-cycle counts that a pod joined ``node_info``."""
-        for plugin in self.pre_filter_extensions:
-            if plugin.name in state.skip_filter_plugins:
-                continue
-            status = as_status(plugin.add_pod(state, pod, pod_info_to_add, node_info))
-            if not status.is_success():
-                return Status(
-                    Code.Error,
-                    f"running AddPod on PreFilter plugin {plugin.name!r}: {status.message()}",
-                    plugin.name,
-                )
-        return SUCCESS
+        return self._run_pre_filter_extension("add_pod", "AddPod", state, pod, pod_info_to_add, node_info)
 
     def run_pre_filter_extension_remove_pod(
         self, state: CycleState, pod: dict, pod_info_to_remove: Any, node_info: Any
     ) -> Status:
+        """... and that a pod left it (preemption tries removing victims this way)."""
+        return self._run_pre_filter_extension(
+            "remove_pod", "RemovePod", state, pod, pod_info_to_remove, node_info
+        )
+
+    def _run_pre_filter_extension(
+        self, method: str, upstream_name: str, state: CycleState, pod: dict, pod_info: Any, node_info: Any
+    ) -> Status:
         for plugin in self.pre_filter_extensions:
             if plugin.name in state.skip_filter_plugins:
                 continue
-            status = as_status(plugin.remove_pod(state, pod, pod_info_to_remove, node_info))
+            status = as_status(getattr(plugin, method)(state, pod, pod_info, node_info))
             if not status.is_success():
                 return Status(
                     Code.Error,
-                    f"running RemovePod on PreFilter plugin {plugin.name!r}: {status.message()}",
+                    f"running {upstream_name} on PreFilter plugin {plugin.name!r}: {status.message()}",
                     plugin.name,
                 )
         return SUCCESS

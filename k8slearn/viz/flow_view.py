@@ -136,6 +136,7 @@ def snapshot_at(cluster: Any, revision: int, now: float) -> Any:
     import json
 
     from k8slearn.api.resources import RESOURCES
+    from k8slearn.etcd import EtcdError
     from k8slearn.viz.snapshot import Snapshot
 
     if revision <= 0:
@@ -147,7 +148,7 @@ def snapshot_at(cluster: Any, revision: int, now: float) -> Any:
             for kv in cluster.etcd.range(info.etcd_prefix + "/", revision=revision):
                 obj = json.loads(kv.value)
                 objects.append({**obj, "kind": obj.get("kind") or info.kind})
-    except Exception:  # compacted, or a future revision: show the cluster as it is now
+    except EtcdError:  # compacted, or a future revision: show the cluster as it is now
         return None
     return Snapshot.from_objects(objects, now=now)
 
