@@ -10,6 +10,13 @@ InterPodAffinity, DefaultPreemption, NodeResourcesBalancedAllocation, ImageLocal
 adaptive percentageOfNodesToScore = 10% at 5,000 nodes). Then the Kubernetes envelope: 150,000 pods
 placed on 5,000 nodes, scheduling only.
 
+Those pods belong to nobody, so PodTopologySpread has nothing to spread. The *owned* scenario is
+what Deployments create (bench_controllers.py's mass run): pods owned by ReplicaSets of 1,000
+replicas each, so the system default spreading (hostname maxSkew 3, zone maxSkew 5; no node has
+a zone label) counts, for every pod, the matching pods of the whole cluster. It schedules
+10,000 such pods at 5,000 nodes after 1,000 warm-up ones, and reports CPU milliseconds per pod;
+``envelope_owned`` places 150,000 of them.
+
 What is measured, first: scheduling only. The nodes are fed to the scheduler's informer handlers directly
 (no API server, no watch), pods are added to the scheduling queue directly, and the Bind plugin's
 client and the event recorder are no-ops. Each measured pod goes through the whole scheduling
@@ -40,6 +47,7 @@ MEASURED_PODS = 10_000
 UPSTREAM_BAR = 680  # pods/s: scheduler_perf CI threshold for SchedulingBasic/5000Nodes_10000Pods
 GOAL = 2_000  # pods/s wanted on this 2-core machine
 ENVELOPE_PODS = 150_000  # the Kubernetes envelope: 150,000 pods on 5,000 nodes
+PER_REPLICA_SET = 1_000  # replicas per Deployment in the owned scenario
 
 
 class _NoopClient:
@@ -91,10 +99,53 @@ def pod(i: int) -> dict:
     }
 
 
-def _schedule(sched: Scheduler, first: int, count: int) -> tuple[float, float]:
+def replica_set(j: int) -> dict:
+    name = f"app-{j}-5d8f7c9b6"
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {"name": name, "namespace": "default", "uid": f"rs-{j}"},
+        "spec": {
+            "replicas": PER_REPLICA_SET,
+            "selector": {"matchLabels": {"app": f"app-{j}", "pod-template-hash": "5d8f7c9b6"}},
+        },
+    }
+
+
+def owned_pod(i: int) -> dict:
+    """Pod ``i`` as ReplicaSet ``i // 1000`` creates it: its labels and a controller ownerReference."""
+    j = i // PER_REPLICA_SET
+    body = pod(i)
+    body["metadata"]["labels"] = {"app": f"app-{j}", "pod-template-hash": "5d8f7c9b6"}
+    body["metadata"]["ownerReferences"] = [
+        {
+            "apiVersion": "apps/v1",
+            "kind": "ReplicaSet",
+            "name": f"app-{j}-5d8f7c9b6",
+            "uid": f"rs-{j}",
+            "controller": True,
+            "blockOwnerDeletion": True,
+        }
+    ]
+    return body
+
+
+def _scheduler(nodes: int, seed: int, owned_pods: int = 0) -> Scheduler:
+    """A scheduler whose cache holds ``nodes`` nodes (and, for owned pods, their ReplicaSets)."""
+    sched = Scheduler(Loop(seed=seed, trace=False), _NoopClient(), recorder=_NoopRecorder())
+    for i in range(nodes):
+        sched.add_node_to_cache(node(i))
+    replica_sets = sched.informers.informer("replicasets").indexer
+    for j in range(-(-owned_pods // PER_REPLICA_SET)):
+        replica_sets.add(replica_set(j))
+    return sched
+
+
+def _schedule(sched: Scheduler, first: int, count: int, make=None) -> tuple[float, float]:
     """Queue ``count`` pods, then schedule them all; returns (wall seconds, CPU seconds)."""
+    make = make or pod
     for i in range(first, first + count):
-        sched.add_pod_to_scheduling_queue(pod(i))
+        sched.add_pod_to_scheduling_queue(make(i))
     wall, cpu = time.perf_counter(), time.process_time()
     while True:
         pinfo = sched.queue._pop_now()
@@ -129,19 +180,26 @@ def api_path(nodes: int = API_NODES, pods: int = API_PODS) -> tuple[float, float
     return pods / wall, pods / cpu
 
 
-def envelope(nodes: int = NODES, pods: int = ENVELOPE_PODS) -> tuple[float, float]:
-    """Place ``pods`` pods on ``nodes`` nodes, scheduling only; returns (wall s, CPU s)."""
-    loop = Loop(seed=1, trace=False)
-    sched = Scheduler(loop, _NoopClient(), recorder=_NoopRecorder())
-    for i in range(nodes):
-        sched.add_node_to_cache(node(i))
+def envelope(nodes: int = NODES, pods: int = ENVELOPE_PODS, owned: bool = False) -> tuple[float, float]:
+    """Place ``pods`` pods (owned by ReplicaSets, or by nobody) on ``nodes`` nodes, scheduling only;
+    returns (wall s, CPU s)."""
+    sched = _scheduler(nodes, 1, pods if owned else 0)
     wall = cpu = 0.0
     for first in range(0, pods, 10_000):  # queue them in batches (the queue is a heap of pending pods)
-        w, c = _schedule(sched, first, min(10_000, pods - first))
+        w, c = _schedule(sched, first, min(10_000, pods - first), owned_pod if owned else pod)
         wall, cpu = wall + w, cpu + c
     placed = sum(len(info.pods) for info in sched.cache.nodes.values())
     assert placed == pods, f"only {placed} of {pods} pods were placed"
     return wall, cpu
+
+
+def owned(
+    nodes: int = NODES, initial: int = INITIAL_PODS, measured: int = MEASURED_PODS
+) -> tuple[float, float]:
+    """ReplicaSet-owned pods at ``nodes`` nodes: (wall s, CPU s) for the ``measured`` pods."""
+    sched = _scheduler(nodes, 2, initial + measured)
+    _schedule(sched, 0, initial, owned_pod)
+    return _schedule(sched, initial, measured, owned_pod)
 
 
 def main(
@@ -151,6 +209,7 @@ def main(
     api_nodes: int = API_NODES,
     api_pods: int = API_PODS,
     envelope_pods: int = ENVELOPE_PODS,
+    owned_pods: int = MEASURED_PODS,
 ) -> dict:
     loop = Loop(seed=0, trace=False)
     sched = Scheduler(loop, _NoopClient(), recorder=_NoopRecorder())
@@ -163,6 +222,10 @@ def main(
     placed = sum(len(info.pods) for info in sched.cache.nodes.values())
     api_wall, api_cpu = api_path(api_nodes, api_pods) if api_pods else (0.0, 0.0)
     env_wall, env_cpu = envelope(nodes, envelope_pods) if envelope_pods else (0.0, 0.0)
+    owned_wall, owned_cpu = owned(nodes, initial, owned_pods) if owned_pods else (0.0, 0.0)
+    env_owned_wall, env_owned_cpu = (
+        envelope(nodes, envelope_pods, owned=True) if envelope_pods else (0.0, 0.0)
+    )
     return {
         "nodes": nodes,
         "initial_pods": initial,
@@ -184,6 +247,11 @@ def main(
         "envelope_wall_s": round(env_wall, 1),
         "envelope_cpu_s": round(env_cpu, 1),
         "envelope_pods_per_cpu_s": round(envelope_pods / env_cpu, 1) if env_cpu else 0.0,
+        "owned_pods": owned_pods,
+        "owned_pods_per_s": round(owned_pods / owned_wall, 1) if owned_wall else 0.0,
+        "owned_cpu_ms_per_pod": round(1000 * owned_cpu / owned_pods, 3) if owned_pods else 0.0,
+        "envelope_owned_wall_s": round(env_owned_wall, 1),
+        "envelope_owned_cpu_s": round(env_owned_cpu, 1),
         "load_average_1min": round(os.getloadavg()[0], 2),
     }
 
@@ -204,4 +272,9 @@ if __name__ == "__main__":
     print(
         f"150,000 pods on {result['nodes']:,} nodes: {result['envelope_wall_s']:,.0f} s wall, "
         f"{result['envelope_cpu_s']:,.0f} CPU-s"
+    )
+    print(
+        f"pods owned by ReplicaSets of {PER_REPLICA_SET:,}: {result['owned_cpu_ms_per_pod']} CPU-ms per pod "
+        f"at {result['nodes']:,} nodes; 150,000 of them: {result['envelope_owned_wall_s']:,.0f} s wall, "
+        f"{result['envelope_owned_cpu_s']:,.0f} CPU-s"
     )

@@ -98,14 +98,24 @@ def _default_probe(probe: dict) -> None:
         http.setdefault("scheme", "HTTP")
 
 
+_CANONICAL: dict[str, str] = {}  # quantity string -> its canonical form (a pure function, remembered)
+_MAX_REMEMBERED = 4096
+
+
 def canonical_quantities(resources: dict) -> dict:
     """Rewrite each parseable quantity in canonical form (``1024Mi`` -> ``1Gi``, ``0.5`` -> ``500m``)."""
     out = {}
     for name, value in resources.items():
+        if value.__class__ is str and value in _CANONICAL:
+            out[name] = _CANONICAL[value]
+            continue
         try:
             out[name] = str(parse_quantity(value))
         except ValueError:
             out[name] = value
+            continue
+        if value.__class__ is str and len(_CANONICAL) < _MAX_REMEMBERED:
+            _CANONICAL[value] = out[name]
     return out
 
 

@@ -6,7 +6,12 @@ updates the per-resource cache, and is fanned out to the API watches of that res
 served from the cache, in etcd key order (namespace, then name), without copying.
 
 Pods are indexed by ``spec.nodeName``: a kubelet watches ``spec.nodeName=<its node>``, and with
-5,000 kubelets each pod event must reach one or two of them, not all 5,000.
+5,000 kubelets each pod event must reach one or two of them, not all 5,000. Watches pinned to one
+object by ``metadata.name`` (each kubelet watches its own Node) are indexed by that name, and a
+list by ``metadata.name`` looks its key up instead of scanning. Upstream indexes the same two
+fields (the pod's ``NodeNameTriggerFunc``, the cacher's ``metadata.name`` selector); here the
+index is also a simulation speed-up with identical results: a watch hears exactly the changes,
+in exactly the order, that offering every change to every watch would give it.
 
 >>> from k8slearn.etcd import MVCCStore
 >>> store = MVCCStore()
@@ -19,6 +24,11 @@ Pods are indexed by ``spec.nodeName``: a kubelet watches ``spec.nodeName=<its no
 A write straight into etcd under ``/registry/`` shows up here too: that is how the real API server
 sees what someone wrote with ``etcdctl``.
 
+Events are not cached, as in kube-apiserver (its default ``--watch-cache-sizes`` gives events a
+size of 0): for them the cache keeps only a reference to the bytes etcd stored, and a list or a
+watch decodes them when it is served. A cluster of 150,000 pods writes some 600,000 events that
+nobody lists; decoding and keeping each of them would cost more than the pods themselves.
+
 Simplified: no sliding event window (a watch from an old resourceVersion replays etcd history
 instead), no bookmarks, no consistent-read progress requests: delivery is synchronous.
 
@@ -30,15 +40,35 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
+from itertools import count
+from operator import attrgetter
 from typing import Callable, Iterable
 
+from k8slearn.api.fields import field_value
 from k8slearn.api.meta import FrozenDict, FrozenList
 from k8slearn.api.resources import ETCD_ROOT, RESOURCES, ResourceInfo
-from k8slearn.apiserver.watch import Selection, Watch
+from k8slearn.apiserver.watch import Selection, Watch, with_resource_version
 from k8slearn.etcd import DELETE, Event, MVCCStore
 from k8slearn.etcd.kvstore import prefix_end
 
 Listener = Callable[[ResourceInfo, "dict | None", "dict | None"], None]
+_by_seq = attrgetter("seq")
+UNCACHED = frozenset({"events"})  # kube-apiserver's DefaultWatchCacheSizes: events -> 0
+
+
+class Stored:
+    """What an uncached resource keeps per key: etcd's stored bytes (shared, not copied) and revision."""
+
+    __slots__ = ("value", "mod_revision")
+
+    def __init__(self, value: bytes, mod_revision: int) -> None:
+        self.value, self.mod_revision = value, mod_revision
+
+    def decode(self) -> dict | None:
+        try:
+            return decode(self.value, self.mod_revision)
+        except ValueError:
+            return None  # not JSON (written with etcdctl): served as if absent
 
 
 def _frozen_list(items: list) -> FrozenList:
@@ -46,7 +76,14 @@ def _frozen_list(items: list) -> FrozenList:
 
 
 def _frozen_object(pairs: list) -> FrozenDict:
-    return FrozenDict([(k, _frozen_list(v) if v.__class__ is list else v) for k, v in pairs])
+    """The JSON decoder's hook for each object: a FrozenDict, its list values made FrozenLists."""
+    for _, v in pairs:
+        if v.__class__ is list:
+            return FrozenDict([(k, _frozen_list(v) if v.__class__ is list else v) for k, v in pairs])
+    return FrozenDict(pairs)
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_frozen_object)  # one decoder for every event
 
 
 def decode(value: bytes, mod_revision: int) -> dict:
@@ -55,7 +92,10 @@ def decode(value: bytes, mod_revision: int) -> dict:
     The JSON decoder builds the frozen dicts and lists directly (no second copy); the new
     resourceVersion is written into the fresh metadata before anyone else can see it.
     """
-    obj = json.loads(value, object_pairs_hook=_frozen_object)
+    if value.__class__ is bytes:  # what json.loads does with bytes, without a new decoder per call
+        obj = _DECODER.decode(value.decode(json.detect_encoding(value), "surrogatepass"))
+    else:
+        obj = json.loads(value, object_pairs_hook=_frozen_object)
     if obj.__class__ is not FrozenDict:
         raise ValueError("not a JSON object")
     meta = obj.get("metadata")
@@ -73,6 +113,12 @@ def node_name_of(obj: dict | None) -> str | None:
     return (spec.get("nodeName") or "") if isinstance(spec, dict) else ""
 
 
+def name_of(obj: dict) -> str:
+    """What the field selector ``metadata.name`` compares with (``fields.field_value``)."""
+    name = obj["metadata"].get("name")
+    return name if name.__class__ is str else field_value(obj, "metadata.name")
+
+
 class ResourceCache:
     """The cached objects of one resource, by etcd key, with the watches on that resource."""
 
@@ -82,8 +128,12 @@ class ResourceCache:
         self._keys: list[str] = []  # sorted etcd keys, except the ones in _added
         self._added: list[str] = []
         self._removed = False
+        self._odd_names: set[str] = set()  # keys an object's metadata.name would not give (etcdctl writes)
         self.watches: list[Watch] = []  # watches that see every event of the resource
+        self.name_watches: dict[str, list[Watch]] = {}  # watches pinned to one metadata.name
+        self._watch_seq = count(1)
         self.indexed = info.plural == "pods"
+        self.uncached = info.plural in UNCACHED  # objects holds Stored bytes, decoded when served
         self.by_node: dict[str, dict[str, dict]] = {}  # pods only: spec.nodeName -> key -> pod
         self.node_watches: dict[str, list[Watch]] = {}  # pods only: watches pinned to one node name
 
@@ -113,6 +163,7 @@ class ResourceCache:
             if old is not None:
                 del objects[key]
                 self._removed = True
+            self._odd_names.discard(key)
         else:
             if old is None:
                 keys = self._keys
@@ -120,9 +171,22 @@ class ResourceCache:
                 if i == len(keys) or keys[i] != key:  # not still there from before a lazy removal
                     self._added.append(key)
             objects[key] = obj
+            if self.uncached:
+                pass  # no name index: lists decode and filter
+            elif self._name_key(key, name_of(obj)) != key:
+                self._odd_names.add(key)
+            elif self._odd_names:
+                self._odd_names.discard(key)
         if self.indexed:
             self._reindex(key, old, obj)
         return old
+
+    def _name_key(self, key: str, name: str) -> str:
+        """The key a lookup by ``name`` tries: ``key`` itself unless the object's name disagrees with it."""
+        prefix = self.info.etcd_prefix
+        if self.info.namespaced:
+            return f"{prefix}/{key[len(prefix) + 1:].partition('/')[0]}/{name}"
+        return f"{prefix}/{name}"
 
     def _reindex(self, key: str, old: dict | None, obj: dict | None) -> None:
         before, after = node_name_of(old), node_name_of(obj)
@@ -139,12 +203,17 @@ class ResourceCache:
     def list(self, selection: Selection | None = None) -> list[dict]:
         """The objects that match ``selection``, in etcd key order (read-only, not copied)."""
         objects = self.objects
+        if self.uncached:
+            return self._list_stored(selection)
         if selection is None:
             return [objects[k] for k in self.keys()]
         node = selection.exact_field("spec.nodeName") if self.indexed else None
+        name = selection.exact_field("metadata.name") if node is None else None
         if node is not None:
             bucket = self.by_node.get(node, {})
             candidates = [bucket[k] for k in sorted(bucket)]
+        elif name is not None and self._by_name_serves(name, selection.namespace):
+            candidates = self._named(name, selection.namespace)
         elif selection.namespace is not None and self.info.namespaced:
             keys = self.keys()
             prefix = self.info.list_prefix(selection.namespace)
@@ -157,31 +226,95 @@ class ResourceCache:
             return candidates
         return [o for o in candidates if selection.matches(o)]
 
+    def _list_stored(self, selection: Selection | None) -> list[dict]:
+        """An uncached resource's list: decode what etcd holds under the prefix, then filter."""
+        keys = self.keys()
+        if selection is not None and selection.namespace is not None and self.info.namespaced:
+            prefix = self.info.list_prefix(selection.namespace)
+            lo = bisect_left(keys, prefix)
+            keys = keys[lo:bisect_left(keys, prefix_end(prefix), lo)]
+        decoded = (self.objects[k].decode() for k in keys)
+        return [o for o in decoded if o is not None and (selection is None or selection.matches(o))]
+
+    def _by_name_serves(self, name: str, namespace: str | None) -> bool:
+        """Whether a key lookup finds every object a scan for this name would (no '/' to confuse keys)."""
+        if "/" in name:
+            return False
+        return not self.info.namespaced or (namespace is not None and "/" not in namespace)
+
+    def _named(self, name: str, namespace: str | None) -> list[dict]:
+        """The objects a scan would meet whose metadata.name may be ``name``, in key order."""
+        objects = self.objects
+        key = self.info.key(namespace, name)
+        keys = {key} if key in objects else set()
+        if self._odd_names:
+            if self.info.namespaced:
+                prefix = self.info.list_prefix(namespace)
+                keys.update(k for k in self._odd_names if k.startswith(prefix))
+            else:
+                keys.update(self._odd_names)
+        return [objects[k] for k in sorted(keys)]
+
     def get(self, key: str) -> dict | None:
-        return self.objects.get(key)
+        obj = self.objects.get(key)
+        return obj.decode() if self.uncached and obj is not None else obj
 
     # -- watches -------------------------------------------------------------------------------
     def add_watch(self, watch: Watch) -> None:
+        """Register a watch: pinned to a node name (pods), to an object name, or hearing every change."""
+        watch.seq = next(self._watch_seq)
         node = watch.node_name if self.indexed else None
-        group = self.watches if node is None else self.node_watches.setdefault(node, [])
+        if node is not None:
+            index, value = self.node_watches, node
+        elif watch.object_name is not None:
+            index, value = self.name_watches, watch.object_name
+        else:
+            index, value = None, None
+        group = self.watches if index is None else index.setdefault(value, [])
         group.append(watch)
 
         def remove() -> None:
             if watch in group:
                 group.remove(watch)
+                if index is not None and not group and index.get(value) is group:
+                    del index[value]
 
         watch._on_stop.append(remove)
 
     def dispatch(self, obj: dict | None, old: dict | None, rev: int) -> None:
-        """Tell every interested watch about one change (``obj`` None: deleted; ``old`` None: new)."""
-        for watch in tuple(self.watches):
-            watch.notify(obj, old, rev)
+        """Tell every interested watch about one change (``obj`` None: deleted; ``old`` None: new).
+
+        Watches that hear every change and those pinned to the object's name hear it in the order
+        they were registered; then pods' node-pinned watches, for the node before and after.
+        """
+        if self.uncached:
+            if not (self.watches or self.name_watches):
+                return  # nobody listening: nothing to decode
+            obj = None if obj is None else obj.decode()
+            old = None if old is None else old.decode()
+            if obj is None and old is None:
+                return
+        watches = self.watches
+        if self.name_watches:
+            pinned = self._pinned(self.name_watches, None if old is None else name_of(old),
+                                  None if obj is None else name_of(obj))
+            if pinned:
+                watches = sorted([*watches, *pinned], key=_by_seq)
+        gone = with_resource_version(old, rev) if obj is None and old is not None else None
+        for watch in tuple(watches):
+            watch.notify(obj, old, rev, gone)
         if self.node_watches:
-            before, after = node_name_of(old), node_name_of(obj)
-            for node in (before, after) if before != after else (after,):
-                if node is not None:
-                    for watch in tuple(self.node_watches.get(node, ())):
-                        watch.notify(obj, old, rev)
+            for watch in self._pinned(self.node_watches, node_name_of(old), node_name_of(obj)):
+                watch.notify(obj, old, rev, gone)
+
+    @staticmethod
+    def _pinned(index: dict[str, list[Watch]], before: str | None, after: str | None) -> list[Watch]:
+        """The watches pinned to the value before the change, then those pinned to the value after."""
+        found: list[Watch] = []
+        for value in (before, after) if before != after else (after,):
+            if value is not None:
+                found.extend(index.get(value, ()))
+        return found
 
 
 class Cacher:
@@ -194,13 +327,16 @@ class Cacher:
         root = ETCD_ROOT + "/"
         self._routes: dict[str, ResourceCache] = {
             c.info.etcd_prefix[len(root):]: c for c in self.caches.values()}
-        self.listeners: list[Listener] = []
+        self.listeners: list[Listener] = []  # hear every change of a cached resource
         self.revision = store.revision
         for kv in store.range(root):
+            cache = self.route(kv.key)
             try:
-                self._apply(kv.key, decode(kv.value, kv.mod_revision), kv.mod_revision, notify=False)
+                obj = Stored(kv.value, kv.mod_revision) if cache is not None and cache.uncached \
+                    else decode(kv.value, kv.mod_revision)
             except ValueError:
                 continue
+            self._apply(kv.key, obj, kv.mod_revision, notify=False)
         self.events = 0
         self._watcher = store.watch(root, callback=self._on_event)
 
@@ -222,6 +358,13 @@ class Cacher:
         rev = kv.mod_revision
         self.revision = max(self.revision, rev)
         self.events += 1
+        cache = self.route(kv.key)
+        if cache is None:
+            return
+        if cache.uncached:
+            old = cache.put(kv.key, None if event.type == DELETE else Stored(kv.value, rev))
+            cache.dispatch(None if event.type == DELETE else cache.objects[kv.key], old, rev)
+            return
         try:
             obj = None if event.type == DELETE else decode(kv.value, rev)
         except ValueError:
@@ -237,6 +380,8 @@ class Cacher:
             return
         if notify:
             cache.dispatch(obj, old, rev)
+        if cache.uncached:
+            return
         for listener in self.listeners:
             listener(cache.info, obj, old)
 

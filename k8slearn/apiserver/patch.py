@@ -34,6 +34,7 @@ import copy
 from typing import Any
 
 from k8slearn.api.errors import bad_request, status_error
+from k8slearn.api.meta import thaw
 from k8slearn.api.patch_meta import MERGE_PRIMITIVE_LISTS
 from k8slearn.api.patch_meta import merge_key as _merge_key
 
@@ -255,9 +256,9 @@ def apply_patch(original: dict, patch: Any, patch_type: str, kind: str = "") -> 
     elif patch_type == "merge":
         if not isinstance(patch, dict):
             raise bad_request("Invalid JSON Patch")
-        result = json_merge_patch(copy.deepcopy(original), patch)
+        result = json_merge_patch(thaw(original), patch)
     elif patch_type == "strategic":
-        result = strategic_merge_patch(copy.deepcopy(original), patch, kind)
+        result = strategic_merge_patch(thaw(original), patch, kind)
     else:
         raise status_error(415, "UnsupportedMediaType",
                            f"the server does not support the patch type {patch_type!r}", {})

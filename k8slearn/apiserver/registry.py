@@ -28,7 +28,6 @@ staging/src/k8s.io/apiserver/pkg/storage/etcd3/store.go
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any, Callable
 
@@ -42,7 +41,7 @@ from k8slearn.api.errors import (
     not_found,
     status_error,
 )
-from k8slearn.api.meta import generate_name, new_uid, parse_timestamp, timestamp
+from k8slearn.api.meta import generate_name, new_uid, parse_timestamp, thaw, timestamp
 from k8slearn.api.resources import ResourceInfo
 from k8slearn.api.validation import validate
 from k8slearn.apiserver.strategy import BACKGROUND, ORPHAN, UNSUPPORTED, Strategy, strategy_for
@@ -58,12 +57,15 @@ NAMESPACE_PURGE_MSG = ("The system is ensuring all content is removed from this 
 Hook = Callable[[dict, "dict | None"], Callable[[], None]]  # begin_create/begin_update: returns a revert
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"))  # json.dumps(obj, separators=...) without a new encoder
+
+
 def encode(obj: dict) -> bytes:
     """The bytes etcd stores: compact JSON without ``metadata.resourceVersion``."""
     meta = obj.get("metadata") or {}
     if "resourceVersion" in meta:
         obj = {**obj, "metadata": {k: v for k, v in meta.items() if k != "resourceVersion"}}
-    return json.dumps(obj, separators=(",", ":")).encode()
+    return _ENCODER.encode(obj).encode()
 
 
 def decode(value: bytes, mod_revision: int) -> dict:
@@ -210,7 +212,8 @@ class Registry:
         """GuaranteedUpdate: ``updated(existing)`` gives the new object; the strategy and validation decide.
 
         ``existing`` must not be changed by ``updated``; ``admit(new, existing)`` is the mutating
-        admission chain, run before the resourceVersion check, as upstream.
+        admission chain, run before the resourceVersion check, as upstream. ``existing`` is decoded
+        for this request alone, so the strategies let the new object share its parts (no copies).
         """
         existing, mod_rev = self.read(info, namespace, name)
         new = updated(existing)
@@ -318,7 +321,7 @@ class Registry:
                              options: DeleteOptions) -> dict:
         """updateForGracefulDeletionAndFinalizers: write deletionTimestamp (and GC finalizers), or delete."""
         existing, mod_rev = self.read(info, namespace, name)
-        new = copy.deepcopy(existing)
+        new = thaw(existing)
         graceful, pending = self._before_delete(strategy, new, options)
         if pending:
             return existing
@@ -412,7 +415,7 @@ class Registry:
         existing, mod_rev = self.read(info, None, name)
         meta = existing["metadata"]
         if not meta.get("deletionTimestamp"):
-            new = copy.deepcopy(existing)
+            new = thaw(existing)
             new["metadata"]["deletionTimestamp"] = timestamp(self.loop.now)
             new.setdefault("status", {})["phase"] = "Terminating"
             if options.dry_run:
@@ -429,7 +432,7 @@ class Registry:
 
 def finalize_update(new: dict, old: dict) -> dict:
     """The namespaces/finalize subresource: only ``spec.finalizers`` changes."""
-    result = copy.deepcopy(old)
+    result = thaw(old)
     finalizers = (new.get("spec") or {}).get("finalizers")
     if finalizers:
         result.setdefault("spec", {})["finalizers"] = list(finalizers)

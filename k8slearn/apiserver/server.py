@@ -36,7 +36,6 @@ delete.go, get.go, watch.go), pkg/registry/core/pod/storage/storage.go (BindingR
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any, Callable, Iterable
 
@@ -46,7 +45,7 @@ from k8slearn.api.field import go_quote
 from k8slearn.api.fields import FieldSelector, FieldSelectorError, parse_field_selector
 from k8slearn.api.labels import Selector, parse_selector
 from k8slearn.api.meta import thaw, timestamp
-from k8slearn.api.validation.decode import decode_check
+from k8slearn.api.validation.decode import decode_body
 from k8slearn.api.resources import (
     RESOURCES,
     NoKindMatchError,
@@ -99,12 +98,15 @@ class _Request:
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         registry = self.server.registry
+        loop = self.server.loop
+        if not loop.tracing:  # nothing is kept: no need to word the steps
+            registry.pending = []
+            return
         detail = self.detail
         if isinstance(exc, ApiError):
             detail = f"{exc.code} {exc.reason}: {exc.message}" if exc.reason else f"{exc.code}: {exc.message}"
             if len(detail) > 120:
                 detail = detail[:117] + "..."
-        loop = self.server.loop
         loop.record(self.actor, self.verb, self.ref, detail)
         for action, key, text in registry.pending:
             loop.record("etcd", action, key, text)
@@ -176,11 +178,11 @@ class APIServer:
         """A mutable copy of a request body, its resource, and its metadata."""
         if not isinstance(obj, dict):
             raise bad_request("the body of the request was in an unknown format")
-        obj = thaw(obj)
+        obj = dict(obj)  # the top of the server's own copy: apiVersion and kind may be filled in
         info = self._kind_info(obj, resource)
-        problem = decode_check(obj)  # a value of the wrong JSON type never reaches defaulting
+        obj, problem = decode_body(obj)  # the rest of the copy, made while checking the JSON types
         if problem:
-            raise bad_request(problem)
+            raise bad_request(problem)  # a value of the wrong JSON type never reaches defaulting
         meta = obj.get("metadata")
         if not isinstance(meta, dict):
             meta = obj["metadata"] = {}
@@ -346,7 +348,7 @@ class APIServer:
             if spec.get("nodeName"):
                 node = go_quote(spec["nodeName"])
                 raise _binding_conflict(pod_name, ALREADY_ASSIGNED_MSG.format(pod_name, node))
-            pod = copy.deepcopy(existing)
+            pod = thaw(existing)
             pod.setdefault("spec", {})["nodeName"] = node_name
             _set_pod_scheduled(pod, timestamp(self.loop.now))
             return pod

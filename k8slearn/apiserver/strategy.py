@@ -57,10 +57,14 @@ class Strategy:
         return new.get("spec") != old.get("spec")
 
     def prepare_for_update(self, new: dict, old: dict) -> None:
-        """Keep what an update of the main resource may not change (PrepareForUpdate)."""
+        """Keep what an update of the main resource may not change (PrepareForUpdate).
+
+        ``new`` and ``old`` are the request's own decoded copies and are only read afterwards,
+        so ``new`` takes the old status itself rather than a copy (as for the status update).
+        """
         if self.has_status:
             if "status" in old:
-                new["status"] = copy.deepcopy(old["status"])
+                new["status"] = old["status"]
             else:
                 new.pop("status", None)
         if self.tracks_generation and self.spec_changed(new, old):
@@ -71,18 +75,22 @@ class Strategy:
 
         Upstream's status strategies copy the old spec (and labels) onto the new object, so
         annotations written through /status stick, e.g. ``deployment.kubernetes.io/revision``.
+        The result has its own top level and metadata and shares the rest with ``new`` (status,
+        annotations) and ``old`` (spec...): both are the request's own decoded copies, only read
+        after this, so nothing needs copying.
         """
-        result = copy.deepcopy(old)
+        result = dict(old)
+        result["metadata"] = meta = dict(old["metadata"])
         if "status" in new:
-            result["status"] = copy.deepcopy(new["status"])
+            result["status"] = new["status"]
         else:
             result.pop("status", None)
         annotations = (new.get("metadata") or {}).get("annotations")
         if annotations is not None:
-            result["metadata"]["annotations"] = copy.deepcopy(annotations)
+            meta["annotations"] = annotations
             if not annotations:
-                del result["metadata"]["annotations"]
-        result["metadata"]["resourceVersion"] = new["metadata"].get("resourceVersion", "")
+                del meta["annotations"]
+        meta["resourceVersion"] = new["metadata"].get("resourceVersion", "")
         return result
 
     def grace_period(self, obj: dict, requested: int | None) -> int | None:
@@ -107,7 +115,10 @@ class PodStrategy(Strategy):
     def prepare_for_status_update(self, new: dict, old: dict) -> dict:
         result = super().prepare_for_status_update(new, old)
         if not (result.get("status") or {}).get("qosClass") and (old.get("status") or {}).get("qosClass"):
-            result.setdefault("status", {})["qosClass"] = old["status"]["qosClass"]
+            status = result.setdefault("status", {})
+            if status.__class__ is dict:  # a new dict: the request's status is left as it came
+                result["status"] = status = dict(status)
+            status["qosClass"] = old["status"]["qosClass"]
         return result
 
     def grace_period(self, obj: dict, requested: int | None) -> int | None:

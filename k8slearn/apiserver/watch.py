@@ -105,14 +105,22 @@ class Watch:
         self._on_stop: list[Callable[[], None]] = []
         index_value = selection.exact_field("spec.nodeName") if resource == "pods" else None
         self.node_name = index_value  # the pod watch cache indexes watchers by this value
+        self.object_name = selection.exact_field("metadata.name")  # ... and any watch by this one
+        self.seq = 0  # the watch cache's registration number: watches hear a change in this order
 
     # -- fed by the watch cache ----------------------------------------------------------------
-    def notify(self, obj: dict | None, old: dict | None, rev: int) -> None:
-        """One change of the resource: ``obj`` after (None if deleted), ``old`` before (None if new)."""
+    def notify(self, obj: dict | None, old: dict | None, rev: int, gone: dict | None = None) -> None:
+        """One change of the resource: ``obj`` after (None if deleted), ``old`` before (None if new).
+
+        ``gone`` is ``old`` at resourceVersion ``rev`` if the caller has it already (the watch cache
+        makes it once per deletion for all its watches, as upstream's event carries one object).
+        """
         kind = convert_event(self.selection, obj, old)
         if kind is None:
             return
-        self.send(kind, with_resource_version(old, rev) if kind == DELETED else obj)
+        if kind == DELETED:
+            obj = gone if gone is not None else with_resource_version(old, rev)
+        self.send(kind, obj)
 
     def send(self, kind: str, obj: dict) -> None:
         if self.stopped:
@@ -127,8 +135,10 @@ class Watch:
         if self.stopped:
             return
         self.delivered += 1
-        rv = obj["metadata"].get("resourceVersion", "")
-        self.server.loop.record(self.actor, "watch", object_ref(self.singular, obj), f"{kind} rv={rv}")
+        loop = self.server.loop
+        if loop.tracing:  # (the step is only built to be kept)
+            rv = obj["metadata"].get("resourceVersion", "")
+            loop.record(self.actor, "watch", object_ref(self.singular, obj), f"{kind} rv={rv}")
         self.handler(kind, obj)
 
     # -- the client's side ---------------------------------------------------------------------

@@ -1,13 +1,15 @@
 """The event recorder: how a component tells the world what it did (``kubectl get events``).
 
 ``recorder.event(obj, "Normal", "Scheduled", "Successfully assigned default/web to node-1")``
-creates a core/v1 Event about ``obj``. Like client-go's EventCorrelator, a repeat of the same
-event (same object, type, reason, message and source) does not create a new object: it bumps
-``count`` and ``lastTimestamp`` on the first one, which is why ``kubectl describe`` can say
-``Back-off restarting failed container (x4 over 2m)``.
+creates a core/v1 Event about ``obj``. Through client-go's EventCorrelator
+(k8slearn.client.events_cache), a repeat of the same event (same object, type, reason, message
+and source) does not create a new object: it bumps ``count`` and ``lastTimestamp`` on the first
+one, which is why ``kubectl describe`` can say ``Back-off restarting failed container (x4 over
+2m)``; similar events are aggregated and a chatty source is throttled.
 
-Simplified: events are written synchronously (no broadcaster goroutine, no rate limiting, no
-spam filter), and old events are never expired (the real API server gives them a 1 h TTL).
+Simplified: events are written synchronously (no broadcaster goroutine), a repeat is written with
+get + update rather than a strategic-merge patch, and old events are never expired (the real API
+server gives them a 1 h TTL).
 
 Upstream: k8s.io/client-go/tools/record/event.go, events_cache.go
 """
@@ -18,6 +20,7 @@ from typing import Any
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import timestamp
+from k8slearn.client.events_cache import CorrelateResult, EventCorrelator
 
 _NANOS_BASE = 1_767_603_600 * 10**9  # the simulated epoch as Unix nanoseconds (2026-01-05T09:00:00Z)
 
@@ -41,14 +44,20 @@ def object_reference(obj: dict, field_path: str = "") -> dict:
 
 
 class EventRecorder:
-    """Writes Events for one component (``source.component``), optionally on one host."""
+    """Writes Events for one component (``source.component``), optionally on one host.
 
-    def __init__(self, client: Any, component: str, host: str = "", clock: Any = None) -> None:
+    Each recorder has its own EventCorrelator, as each client-go EventBroadcaster does: repeats
+    are counted, similar events aggregated, and a source + object pair throttled past 25 events.
+    ``correlate=False`` keeps only the counting of exact repeats.
+    """
+
+    def __init__(self, client: Any, component: str, host: str = "", clock: Any = None,
+                 correlate: bool = True) -> None:
         self.client = client
         self.component = component
         self.host = host
         self.clock = clock
-        self._seen: dict[tuple, str] = {}
+        self.correlator = EventCorrelator() if correlate else EventCorrelator(burst=10**9, max_events=10**9)
         self._counter = 0
 
     def _now(self) -> float:
@@ -57,41 +66,52 @@ class EventRecorder:
     def event(
         self, obj: dict, type_: str, reason: str, message: str, field_path: str = "", action: str = ""
     ) -> dict | None:
-        """Record one event about ``obj``; returns the Event as stored (None if the write failed)."""
+        """Record one event about ``obj``; returns the Event as stored (None if dropped or the write failed)."""
         ref = object_reference(obj, field_path)
         namespace = ref.get("namespace", "default")
-        key = (ref["kind"], namespace, ref["name"], ref.get("uid"), field_path, type_, reason, message)
         now = self._now()
-        try:
-            if key in self._seen:
-                existing = self.client.get("events", self._seen[key], namespace)
-                existing["count"] = existing.get("count", 1) + 1
-                existing["lastTimestamp"] = timestamp(now)
-                return self.client.update(existing)
-            self._counter += 1
-            nanos = _NANOS_BASE + int(now * 1e9) + self._counter
-            name = f"{ref['name']}.{nanos:x}"
-            event = {
-                "apiVersion": "v1",
-                "kind": "Event",
-                "metadata": {"name": name, "namespace": namespace},
-                "involvedObject": ref,
-                "reason": reason,
-                "message": message,
-                "source": {"component": self.component, **({"host": self.host} if self.host else {})},
-                "firstTimestamp": timestamp(now),
-                "lastTimestamp": timestamp(now),
-                "count": 1,
-                "type": type_,
-                "eventTime": None,
-                "reportingComponent": self.component,
-                "reportingInstance": self.host,
-            }
-            if action:
-                event["action"] = action
-            stored = self.client.create(event)
-            self._seen[key] = name
-            return stored
-        except ApiError:
-            self._seen.pop(key, None)
+        self._counter += 1
+        nanos = _NANOS_BASE + int(now * 1e9) + self._counter
+        event = {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"name": f"{ref['name']}.{nanos:x}", "namespace": namespace},
+            "involvedObject": ref,
+            "reason": reason,
+            "message": message,
+            "source": {"component": self.component, **({"host": self.host} if self.host else {})},
+            "firstTimestamp": timestamp(now),
+            "lastTimestamp": timestamp(now),
+            "count": 1,
+            "type": type_,
+            "eventTime": None,
+            "reportingComponent": self.component,
+            "reportingInstance": self.host,
+        }
+        if action:
+            event["action"] = action
+        result = self.correlator.correlate(event, now)
+        if result.action == "skip":
             return None
+        try:
+            stored = self._write(result)
+        except ApiError:
+            return None
+        self.correlator.update_state(stored)
+        return stored
+
+    def _write(self, result: CorrelateResult) -> dict:
+        """recordEvent: bump the existing event (count, lastTimestamp, message), or create it."""
+        event = result.event
+        if result.action == "update":
+            try:
+                existing = self.client.get("events", event["metadata"]["name"], event["metadata"]["namespace"])
+            except ApiError as err:
+                if err.code != 404:
+                    raise
+            else:
+                existing["count"] = event["count"]
+                existing["lastTimestamp"] = event["lastTimestamp"]
+                existing["message"] = event["message"]
+                return self.client.update(existing)
+        return self.client.create(event)

@@ -19,6 +19,7 @@ pkg/kubelet/images/image_manager.go (applyDefaultImageTag)
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -73,14 +74,16 @@ def _split(image: str) -> tuple[str, str, str]:
     return domain, path, tag
 
 
+@functools.lru_cache(maxsize=1024)
 def normalize(image: str) -> str:
-    """The fully qualified reference containerd pulls."""
+    """The fully qualified reference containerd pulls (remembered per name: a pure function)."""
     domain, path, tag = _split(image)
     return f"{domain}/{path}:{tag}"
 
 
+@functools.lru_cache(maxsize=1024)
 def invalid_reason(image: str) -> str | None:
-    """Why a reference cannot be parsed (the kubelet's InvalidImageName), or None."""
+    """Why a reference cannot be parsed (the kubelet's InvalidImageName), or None (remembered per name)."""
     if not image or image != image.strip():
         return "invalid reference format"
     domain, path, tag = _split(image)
@@ -97,8 +100,13 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@functools.lru_cache(maxsize=1024)
 def find(image: str) -> Image | None:
-    """The image in the simulated registry, or None if no such repository exists."""
+    """The image in the simulated registry, or None if no such repository exists.
+
+    Remembered per name (the registry table is fixed and :class:`Image` is immutable), so
+    the digests of an image are hashed once, not once per node that caches it.
+    """
     ref = normalize(image)
     repo = ref.rsplit(":", 1)[0]
     size = REGISTRY.get(repo)

@@ -26,6 +26,7 @@ exit events (reasons Completed / Error / StartError).
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -143,13 +144,20 @@ def _parse_script(script: str) -> tuple[list[tuple], list[tuple], bool]:
     return steps, loop_body, True
 
 
+@functools.lru_cache(maxsize=256)
+def _banner_steps(name: str) -> tuple[tuple, ...]:
+    """The ``print`` steps of an image's start-up banner, built once per image (steps are tuples)."""
+    return tuple(("print", line) for line in IMAGE_DEFAULTS.get(name, ImageDefaults(True)).banner)
+
+
 def parse_program(command: list[str], image: str, args: list[str] | None = None) -> Program:
     """Turn a container's command + args (or the image default) into a :class:`Program`."""
     argv = list(command or []) + list(args or [])
-    defaults = IMAGE_DEFAULTS.get(image_name(image), ImageDefaults(True))
+    name = image_name(image)
+    defaults = IMAGE_DEFAULTS.get(name, ImageDefaults(True))
     if not argv:
         if defaults.forever:
-            return Program(steps=[("print", line) for line in defaults.banner], forever=True)
+            return Program(steps=list(_banner_steps(name)), forever=True)
         return Program(steps=[("exit", 0)])
     exe = argv[0]
     if exe in SHELLS:

@@ -22,6 +22,7 @@ convertToAPIContainerStatuses), pkg/kubelet/status/generate.go
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from k8slearn.api.meta import timestamp
@@ -81,14 +82,14 @@ def qos_class(pod: dict) -> str:
 def container_state(record: Any) -> dict:
     """The API ``state`` of one runtime container record (see runtime.Container)."""
     if record.state == "CONTAINER_RUNNING":
-        return {"running": {"startedAt": timestamp(record.started_at)}}
+        return {"running": {"startedAt": _timestamp(record.started_at)}}
     if record.state == "CONTAINER_EXITED":
         term = {
             "containerID": f"containerd://{record.id}",
             "exitCode": record.exit_code,
-            "finishedAt": timestamp(record.finished_at),
+            "finishedAt": _timestamp(record.finished_at),
             "reason": record.reason,
-            "startedAt": timestamp(record.started_at or record.finished_at),
+            "startedAt": _timestamp(record.started_at or record.finished_at),
         }
         if record.message:
             term["message"] = record.message
@@ -96,17 +97,34 @@ def container_state(record: Any) -> dict:
     return {"waiting": {"reason": "ContainerCreating"}}
 
 
-def condition(ctype: str, ok: bool, old: list, now: float, reason: str = "", message: str = "") -> dict:
-    """A pod condition; lastTransitionTime only moves when the status flips."""
+def condition(
+    ctype: str, ok: bool, previous: dict | None, now: float, reason: str = "", message: str = ""
+) -> dict:
+    """A pod condition; lastTransitionTime only moves when the status flips (``previous``: the old one)."""
     status = "True" if ok else "False"
-    previous = next((c for c in old if c.get("type") == ctype), None)
     since = (
-        previous["lastTransitionTime"] if previous and previous.get("status") == status else timestamp(now)
+        previous["lastTransitionTime"]
+        if previous is not None and previous.get("status") == status
+        else _timestamp(now)
     )
     cond = {"type": ctype, "status": status, "lastProbeTime": None, "lastTransitionTime": since}
     if not ok and reason:
         cond.update(reason=reason, message=message)
     return cond
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole_second_timestamp(second: int) -> str:
+    return timestamp(second)
+
+
+def _timestamp(seconds: float) -> str:
+    """``timestamp(seconds)``, remembered per whole second.
+
+    A simulation speed-up with identical results: every status write formats the same few
+    instants (startTime, startedAt, transition times) again; the text is formatted once.
+    """
+    return _whole_second_timestamp(int(seconds // 1))
 
 
 # -- the pod status the kubelet writes ---------------------------------------------------------
@@ -126,12 +144,18 @@ def generate_api_pod_status(pod: dict, state: Any, runtime: Any, host_ip: str, n
     spec = pod["spec"]
     old = pod.get("status", {})
     old_conditions = old.get("conditions", [])
+    previous: dict = {}  # the old condition of each type (the first one, if a type repeats)
+    for cond in old_conditions:
+        previous.setdefault(cond.get("type"), cond)
     sandbox = runtime.sandboxes.get(state.sandbox_id)
-    init_names = [c["name"] for c in spec.get("initContainers", [])]
-    init_pending = [n for n in init_names if not init_done(state, runtime, n)]
+    init_containers = spec.get("initContainers", [])
+    init_pending = [c["name"] for c in init_containers if not init_done(state, runtime, c["name"])]
     counts = {"running": 0, "waiting": 0, "stopped": 0, "succeeded": 0}
     statuses = []
-    for container in sorted(spec["containers"], key=lambda c: c["name"]):
+    containers = spec["containers"]
+    if len(containers) > 1:
+        containers = sorted(containers, key=lambda c: c["name"])
+    for container in containers:
         entry, kind = container_status(state, runtime, container, bool(init_pending))
         counts[kind] += 1
         if kind == "stopped" and _exit_code(entry) == 0:
@@ -149,19 +173,21 @@ def generate_api_pod_status(pod: dict, state: Any, runtime: Any, host_ip: str, n
         condition(
             "PodReadyToStartContainers",
             sandbox is not None and sandbox.state == "SANDBOX_READY",
-            old_conditions,
+            previous.get("PodReadyToStartContainers"),
             now,
         ),
         condition(
             "Initialized",
             not init_pending,
-            old_conditions,
+            previous.get("Initialized"),
             now,
             "ContainersNotInitialized",
-            f"containers with incomplete status: [{' '.join(init_pending)}]",
+            f"containers with incomplete status: [{' '.join(init_pending)}]" if init_pending else "",
         ),
-        condition("Ready", ready, old_conditions, now, ready_reason, ready_message),
-        condition("ContainersReady", ready, old_conditions, now, ready_reason, ready_message),
+        condition("Ready", ready, previous.get("Ready"), now, ready_reason, ready_message),
+        condition(
+            "ContainersReady", ready, previous.get("ContainersReady"), now, ready_reason, ready_message
+        ),
     ] + [c for c in old_conditions if c.get("type") == "PodScheduled"]
     status: dict = {
         "conditions": conditions,
@@ -170,22 +196,24 @@ def generate_api_pod_status(pod: dict, state: Any, runtime: Any, host_ip: str, n
         "hostIPs": [{"ip": host_ip}],
         "phase": phase,
     }
-    if init_names:
+    if init_containers:
         status["initContainerStatuses"] = [
-            container_status(state, runtime, c, False)[0] for c in spec["initContainers"]
+            container_status(state, runtime, c, False)[0] for c in init_containers
         ]
     ip = host_ip if spec.get("hostNetwork") else (sandbox.ip if sandbox else "")
     if ip:
         status.update(podIP=ip, podIPs=[{"ip": ip}])
     status["qosClass"] = old.get("qosClass") or qos_class(pod)
-    status["startTime"] = timestamp(state.start_time if state.start_time is not None else now)
+    status["startTime"] = _timestamp(state.start_time if state.start_time is not None else now)
     return status
 
 
 def container_status(state: Any, runtime: Any, container: dict, init_pending: bool) -> tuple[dict, str]:
     """One containerStatuses entry, and how getPhase counts it: running, waiting or stopped."""
     name = container["name"]
-    records = [runtime.containers[i] for i in state.attempts.get(name, []) if i in runtime.containers]
+    ids = state.attempts.get(name, ())
+    known = runtime.containers
+    records = [known[i] for i in ids if i in known] if ids else []
     last = records[-1] if records else None
     previous = records[-2] if len(records) > 1 else None
     entry: dict = {
@@ -194,7 +222,7 @@ def container_status(state: Any, runtime: Any, container: dict, init_pending: bo
         "lastState": {},
         "name": name,
         "ready": False,
-        "restartCount": max(0, len(state.attempts.get(name, [])) - 1),
+        "restartCount": max(0, len(ids) - 1),
         "started": False,
     }
     waiting = state.waiting.get(name)

@@ -25,7 +25,9 @@ cycle; only the NodeInfos that changed since the last cycle are copied.
 A NodeInfo also keeps what the plugins look up on every node: the host ports in use (NodePorts),
 the images the node reported with how many nodes have each (ImageLocality), and the pods with
 pod (anti-)affinity (InterPodAffinity). The snapshot lists the nodes that have such pods, so
-InterPodAffinity need not visit the others.
+InterPodAffinity need not visit the others. For PodTopologySpread, a NodeInfo counts its pods by
+namespace and label set (``label_counts``), and the snapshot sums those counts by topology domain
+(``domain_counts``); see :mod:`k8slearn.scheduler.pod_counts`.
 
 Simplified: assumed pods never expire (upstream's default since v1.28); no PVC reference counts.
 
@@ -38,6 +40,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
+from k8slearn.scheduler.pod_counts import DomainCounts, add_count, copy_counts
 from k8slearn.scheduler.resources import PodInfo, Resource
 
 _generation = itertools.count(1)
@@ -75,6 +78,7 @@ class NodeInfo:
         "free_pods",
         "generation",
         "image_states",
+        "label_counts",
         "labels",
         "name",
         "node",
@@ -100,6 +104,7 @@ class NodeInfo:
         self.taints: tuple = ()
         self.unschedulable = False
         self.pods: dict[str, PodInfo] = {}
+        self.label_counts: dict[str, dict] = {}  # namespace -> label set -> pods (see pod_counts)
         self.allocatable = Resource()
         self.requested = Resource()
         self.non_zero_requested = Resource()
@@ -139,7 +144,11 @@ class NodeInfo:
 
     def add_pod_info(self, pod_info: PodInfo) -> None:
         key = pod_info.key
+        replaced = self.pods.get(key)
+        if replaced is not None:
+            add_count(self.label_counts, replaced.count_key, -1)
         self.pods[key] = pod_info
+        add_count(self.label_counts, pod_info.count_key, 1)
         self.requested.add(pod_info.requests)
         self.non_zero_requested.milli_cpu += pod_info.non0_cpu
         self.non_zero_requested.memory += pod_info.non0_mem
@@ -155,6 +164,7 @@ class NodeInfo:
     def remove_pod(self, key: str) -> PodInfo | None:
         pod_info = self.pods.pop(key, None)
         if pod_info is not None:
+            add_count(self.label_counts, pod_info.count_key, -1)
             self.requested.add(pod_info.requests, sign=-1)
             self.non_zero_requested.milli_cpu -= pod_info.non0_cpu
             self.non_zero_requested.memory -= pod_info.non0_mem
@@ -179,6 +189,7 @@ class NodeInfo:
         for field in _SHARED_FIELDS:
             setattr(clone, field, getattr(self, field))
         clone.pods = dict(self.pods)
+        clone.label_counts = copy_counts(self.label_counts)
         clone.pods_with_affinity = dict(self.pods_with_affinity) if self.pods_with_affinity else {}
         clone.pods_with_required_anti_affinity = (
             dict(self.pods_with_required_anti_affinity) if self.pods_with_required_anti_affinity else {}
@@ -273,6 +284,8 @@ class Snapshot:
         self.image_states: dict[str, ImageState] = {}  # every image some node has (the cache's dict)
         for info in self.node_info_list:
             self.image_states.update(info.image_states)
+        # Pods summed by topology domain (PodTopologySpread): see k8slearn.scheduler.pod_counts.
+        self.domain_counts = DomainCounts(self.node_info_map.values())
         self.refresh_affinity_lists()
         self.refresh_node_counts()
 
@@ -361,11 +374,17 @@ class Cache:
 
     def add_pod(self, pod: dict) -> None:
         """An assigned pod arrived through the watch (this confirms an assumed pod)."""
-        pod_info = PodInfo(pod)
-        current = self.pod_states.get(pod_info.key)
+        meta = pod["metadata"]
+        key = f"{meta.get('namespace', '')}/{meta.get('name', '')}"
+        current = self.pod_states.get(key)
         if current is not None:
             self._remove_pod(current)  # replace the assumed (or stale) copy with the real one
-        self.assumed_pods.pop(pod_info.key, None)
+            # Most updates change only the status: what PodInfo computed from the spec still holds.
+            same_spec = current.pod.get("spec") == pod.get("spec")
+            pod_info = current.with_pod(pod) if same_spec else PodInfo(pod)
+        else:
+            pod_info = PodInfo(pod)
+        self.assumed_pods.pop(key, None)
         self._add_pod(pod_info)
 
     def update_pod(self, old: dict, new: dict) -> None:
@@ -441,14 +460,18 @@ class Cache:
         """Copy what changed since the last cycle into ``snapshot`` (UpdateSnapshot)."""
         dirty, self._dirty = self._dirty, {}
         snapshot.image_states = self.image_states
+        domains = snapshot.domain_counts
         for name in dirty:
             info = self.nodes.get(name)
             if info is None or info.node is None:
                 snapshot.node_info_map.pop(name, None)
-            elif name in snapshot.node_info_map:  # overwrite in place: the list keeps its objects
-                info.snapshot(into=snapshot.node_info_map[name])
+                domains.remove_node(name)
+                continue
+            if name in snapshot.node_info_map:  # overwrite in place: the list keeps its objects
+                clone = info.snapshot(into=snapshot.node_info_map[name])
             else:
-                snapshot.node_info_map[name] = info.snapshot()
+                clone = snapshot.node_info_map[name] = info.snapshot()
+            domains.set_node(name, clone.labels, clone.label_counts)
         if self._nodes_changed:
             self._nodes_changed = False
             self._affinity_changed = True

@@ -33,6 +33,7 @@ Upstream: pkg/scheduler/framework/runtime/framework.go
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -504,12 +505,13 @@ class Framework:
                 varying.append(normalized if weight == 1 else [s * weight for s in normalized])
             per_plugin.append(PluginScores(plugin.name, weight, raw, normalized))
         if not varying:
-            totals = [offset] * len(nodes)
-        elif len(varying) == 1:
-            totals = [s + offset for s in varying[0]] if offset else list(varying[0])
-        else:
-            totals = [sum(t) + offset for t in zip(*varying)]
-        return totals, per_plugin
+            return [offset] * len(nodes), per_plugin
+        totals = varying[0]
+        for scores in varying[1:]:  # element-wise sums, one plugin at a time
+            totals = list(map(operator.add, totals, scores))
+        if offset:
+            totals = [s + offset for s in totals]
+        return list(totals) if totals is varying[0] else totals, per_plugin
 
     # -- Bind -----------------------------------------------------------------------------------
     def run_bind_plugins(self, state: CycleState, pod: dict, node_name: str) -> Status:

@@ -31,6 +31,7 @@ import functools
 from collections.abc import Mapping
 
 from k8slearn.api.quantity import parse_quantity
+from k8slearn.scheduler.pod_counts import count_key
 
 DEFAULT_MILLI_CPU_REQUEST = 100  # 0.1 core
 DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024  # 200 MB
@@ -197,10 +198,12 @@ def pod_requests(pod: Mapping, non_missing: Mapping | None = None) -> Resource:
 
 class PodInfo:
     """A pod plus what the scheduler precomputes about it once: key, requests, non-zero requests,
-    host ports, and whether it has pod (anti-)affinity (the parsed terms are built on first use)."""
+    host ports, whether it has pod (anti-)affinity (the parsed terms are built on first use), and
+    the group it is counted in by label set (see :mod:`k8slearn.scheduler.pod_counts`)."""
 
     __slots__ = (
         "_terms",
+        "count_key",
         "has_affinity",
         "has_required_anti_affinity",
         "host_ports",
@@ -215,6 +218,7 @@ class PodInfo:
         self.pod = pod
         meta = pod.get("metadata") or {}
         self.key = f"{meta.get('namespace', '')}/{meta.get('name', '')}"
+        self.count_key = count_key(meta)
         self.requests = pod_requests(pod)
         non0 = pod_request_amounts(pod, NON_MISSING_CONTAINER_REQUESTS)
         self.non0_cpu = non0.get(CPU, 0)
@@ -242,6 +246,7 @@ class PodInfo:
         for name in PodInfo.__slots__:
             setattr(clone, name, getattr(self, name))
         clone.pod = pod
+        clone.count_key = count_key(pod.get("metadata") or {})
         return clone
 
     @property

@@ -184,7 +184,8 @@ class Scheduler:
             name: (
                 self._recorder
                 if self._recorder and name == DEFAULT_SCHEDULER_NAME
-                else EventRecorder(self.client, name, clock=lambda: self.loop.now)
+                # kube-scheduler records through events.k8s.io (EventSeries), which has no spam filter
+                else EventRecorder(self.client, name, clock=lambda: self.loop.now, correlate=False)
             )
             for name in frameworks
         }

@@ -100,3 +100,42 @@ def test_nodes_are_listed_zone_by_zone_in_turn():
     assert tree.list() == ["a1", "b1", "c1", "a2", "c2", "a3"]
     tree.remove(node("b1", labels={"topology.kubernetes.io/zone": "b"}))
     assert tree.list() == ["a1", "c1", "a2", "c2", "a3"]
+
+
+def _with(p, status=None, cpu=None, labels=None):
+    p = {**p, "metadata": dict(p["metadata"]), "spec": dict(p["spec"])}
+    if status is not None:
+        p["status"] = status
+    if cpu is not None:
+        p["spec"]["containers"] = [{**p["spec"]["containers"][0], "resources": {"requests": {"cpu": cpu}}}]
+    if labels is not None:
+        p["metadata"]["labels"] = labels
+    return p
+
+
+@pytest.mark.parametrize(
+    "change, reused, cpu, labels",
+    [
+        ({"status": {"phase": "Running"}}, True, 1000, {"app": "web"}),
+        ({"labels": {"app": "db"}}, True, 1000, {"app": "db"}),
+        ({"cpu": "2"}, False, 2000, {"app": "web"}),
+    ],
+    ids=[
+        "a status update keeps what was computed from the spec",
+        "a relabelled pod keeps its requests and is counted under its new labels",
+        "a changed request is computed again",
+    ],
+)
+def test_an_updated_pod_gets_a_pod_info_that_matches_its_new_object(change, reused, cpu, labels):
+    cache = Cache()
+    cache.add_node(node("node-1"))
+    web = bound(pod("web", cpu="1", labels={"app": "web"}), "node-1")
+    cache.add_pod(web)
+    before = cache.pod_states["default/web"]
+    new = _with(web, **change)
+    cache.update_pod(web, new)
+    after = cache.pod_states["default/web"]
+    assert after.pod is new and (after.requests is before.requests) is reused
+    assert after.requests == PodInfo(new).requests and after.requests.milli_cpu == cpu
+    assert cache.nodes["node-1"].requested.milli_cpu == cpu
+    assert cache.nodes["node-1"].label_counts == {"default": {frozenset(labels.items()): 1}}

@@ -15,6 +15,9 @@ staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation/validation.go
 
 from __future__ import annotations
 
+import functools
+import marshal
+from collections import OrderedDict
 from datetime import timedelta
 from typing import Any, Callable
 
@@ -33,6 +36,41 @@ META = Path("metadata")
 NO_VALUES_FOR_EXISTS = "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"
 
 
+Validator = Callable[[Any, Path], "list[FieldError]"]
+REMEMBERED_VALID = 8192  # per validator: how many values found valid are remembered
+
+
+def remember_valid(fn: Validator) -> Validator:
+    """Remember the values a pure validator ``fn(value, path)`` found valid, and do not check them again.
+
+    The API server validates the same values over and over: every pod of a ReplicaSet has the
+    same spec, and a pod's spec is checked again on each of its status updates. A value is known
+    by its ``marshal`` bytes, which keep exact types (``1``, ``1.0`` and ``True`` differ, so do
+    lists and tuples) and refuse subclasses and other types: such a value is simply validated.
+    Only "valid" is remembered (an error holds the bad value and the path), and validity never
+    depends on the path, so the answer is always the one ``fn`` gives. A simulation speed-up.
+    """
+    valid: OrderedDict[bytes, None] = OrderedDict()
+
+    @functools.wraps(fn)
+    def check(value: Any, path: Path) -> list[FieldError]:
+        try:
+            key = marshal.dumps(value)
+        except ValueError:  # a type marshal cannot write exactly
+            return fn(value, path)
+        if key in valid:
+            return []
+        errs = fn(value, path)
+        if not errs:
+            valid[key] = None
+            if len(valid) > REMEMBERED_VALID:
+                valid.popitem(last=False)
+        return errs
+
+    check.remembered = valid  # type: ignore[attr-defined]
+    return check
+
+
 def as_dict(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
@@ -47,6 +85,7 @@ def nonnegative(value: Any, path: Path) -> list[FieldError]:
     return []
 
 
+@remember_valid
 def validate_labels(labels: Any, path: Path) -> list[FieldError]:
     """ValidateLabels: every key a qualified name, every value a label value (keys sorted)."""
     errs = []
@@ -56,6 +95,7 @@ def validate_labels(labels: Any, path: Path) -> list[FieldError]:
     return errs
 
 
+@remember_valid
 def validate_annotations(annotations: Any, path: Path) -> list[FieldError]:
     annotations = as_dict(annotations)
     errs = []
@@ -148,6 +188,11 @@ def go_time(value: Any) -> Any:
     return GoValue((EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%d %H:%M:%S +0000 UTC"))
 
 
+def _same_str(a: Any, b: Any) -> bool:
+    """Two equal strings (``go_time`` gives equal strings equal renderings: no need to parse them)."""
+    return a.__class__ is str and b.__class__ is str and a == b
+
+
 def validate_object_meta_update(new: Any, old: Any) -> list[FieldError]:
     """ValidateObjectMetaUpdate: identity fields are immutable, no new finalizers while deleting."""
     new, old = as_dict(new), as_dict(old)
@@ -165,7 +210,8 @@ def validate_object_meta_update(new: Any, old: Any) -> list[FieldError]:
         if new.get(key) and new.get(key) != old.get(key):
             errs.append(field.invalid(META.child(key), new.get(key), FIELD_IMMUTABLE))
     for key in ("creationTimestamp", "deletionTimestamp"):
-        if new.get(key) and old.get(key) and go_time(new[key]) != go_time(old[key]):
+        if new.get(key) and old.get(key) and not _same_str(new[key], old[key]) \
+                and go_time(new[key]) != go_time(old[key]):
             errs.append(field.invalid(META.child(key), go_time(new[key]), FIELD_IMMUTABLE))
     errs += validate_labels(new.get("labels"), META.child("labels"))
     errs += validate_annotations(new.get("annotations"), META.child("annotations"))

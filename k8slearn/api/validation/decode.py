@@ -6,6 +6,23 @@ API server refuse a request with 400 BadRequest before it defaults or validates 
 >>> decode_check({"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"replicas": "3"}})
 ... # doctest: +ELLIPSIS
 'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into ...'
+>>> decode_body({"kind": "Pod", "metadata": {"name": "web"}})  # the server's own copy, and no problem
+({'kind': 'Pod', 'metadata': {'name': 'web'}}, None)
+
+The rules, for every ``key: value`` met anywhere in the object, depth first, in order (the field's
+path is the dotted keys that lead to it; list elements keep their list's path):
+
+* ``labels``/``annotations`` under a path ending in ``metadata``: every value is a string;
+* ``env`` (a list): every ``value`` is a string;
+* a path ending in one of ``INT_FIELDS`` (``spec.replicas``...): an integer;
+* after all that, every quantity map (``limits``, ``requests``, ``capacity``...) and
+  ``emptyDir.sizeLimit`` parses as a quantity.
+
+Every request runs this over the whole object, so the walk is written to be cheap: one pass for
+both kinds of check that also makes the server's own copy of the body (``decode_body``), string
+leaves (most of an object) cost one class test, and the integer rules are looked at only for keys
+that end like one of them. ``tests/api/decode_reference.py`` keeps the plain two-walk version; a
+property test checks both give the same answer, and the same copy as ``thaw``, for any object.
 
 Simplifies: only the common mistakes are checked: string-valued maps (labels, annotations, config
 map data), environment values, the usual integer fields, and quantities.
@@ -38,27 +55,51 @@ INT_FIELDS = {
     "spec.activeDeadlineSeconds": ("PodSpec", "int64"),
 }
 SERVICE_INT_FIELDS = {"spec.ports.port": ("ServicePort", "int32"), "spec.ports.nodePort": ("ServicePort", "int32")}
+_SERVICE_RULES = {**INT_FIELDS, **SERVICE_INT_FIELDS}
+
+# A path ends with "a.b.port" only if its last key ends with "port": the last segment of every
+# rule, to test a key against all rules in one call before building its path.
+_RULE_TAILS = tuple(sorted({suffix.rpartition(".")[2] for suffix in _SERVICE_RULES}))
+_LEAVES = frozenset({str, int, float, bool, type(None)})  # JSON scalars: nothing below them to check
+_QUANTITY_ERRORS: dict[str, str | None] = {}  # quantity string -> its parse error (None: valid)
+_MAX_REMEMBERED = 4096
 
 
 def decode_check(obj: dict) -> str | None:
     """The API server's 400 message for a request body it cannot decode, or None."""
-    problem = decode_error(obj)
+    return decode_body(obj)[1]
+
+
+def decode_body(obj: dict) -> tuple[dict, str | None]:
+    """A fresh mutable copy of a request body (as ``meta.thaw`` makes) and its 400 message, or None.
+
+    The copy is made by the same walk that checks the types, as decoding JSON into Go structs
+    builds the object and finds the type errors at once. The copy is complete only without a problem.
+    """
+    copy, problem = _decode(obj)
     if problem is None:
-        return None
+        return copy, None
     kind = obj.get("kind", "")
     version = str(obj.get("apiVersion", "")).rpartition("/")[2]
-    return f'{kind} in version "{version}" cannot be handled as a {kind}: {problem}'
+    return copy, f'{kind} in version "{version}" cannot be handled as a {kind}: {problem}'
 
 
 def decode_error(obj: dict) -> str | None:
     """The bare problem (kubectl prints it as ``error: unable to decode "f.yaml": <problem>``)."""
+    return _decode(obj)[1]
+
+
+def _decode(obj: dict) -> tuple[dict, str | None]:
     kind = obj.get("kind", "")
+    copy: dict = {}
     if kind == "ConfigMap" and isinstance(obj.get("data"), dict):
         bad = next((v for v in obj["data"].values() if v is not None and not isinstance(v, str)), None)
         if bad is not None:
-            return _unmarshal(bad, "ConfigMap", "data", "string")
-    fields = {**INT_FIELDS, **(SERVICE_INT_FIELDS if kind == "Service" else {})}
-    return _first_type_error(obj, "", WORKLOAD_SPECS.get(kind, ""), fields) or _first_bad_quantity(obj)
+            return copy, _unmarshal(bad, "ConfigMap", "data", "string")
+    rules = _SERVICE_RULES if kind == "Service" else INT_FIELDS
+    quantities: list = []
+    problem = _walk(obj, copy, "", "", WORKLOAD_SPECS.get(kind, ""), rules, quantities)
+    return copy, problem or _first_bad_quantity(quantities)
 
 
 def _json_kind(value: Any) -> str:
@@ -78,12 +119,36 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _first_type_error(obj: Any, path: str, spec_struct: str, int_fields: dict) -> str | None:
-    if isinstance(obj, list):
-        return next(filter(None, (_first_type_error(v, path, spec_struct, int_fields) for v in obj)), None)
-    if not isinstance(obj, dict):
-        return None
+def _int_rule_error(value: Any, here: str, spec_struct: str, rules: dict) -> str | None:
+    """The error if ``here`` names an integer field (``value`` is known not to be an integer)."""
+    rule = next((r for suffix, r in rules.items() if here.endswith(suffix)), None)
+    if rule is not None:
+        struct = spec_struct if rule[0] == "<spec>" else rule[0]
+        if struct:
+            return _unmarshal(value, struct, here, rule[1])
+    return None
+
+
+def _walk(obj: dict, out: dict, path: str, key_in: Any, spec_struct: str, rules: dict,
+          quantities: list) -> str | None:
+    """Copy ``obj`` (reached at ``path`` by key ``key_in``) into ``out``; the first type error in it.
+
+    Quantity maps met on the way are noted in ``quantities``, to be parsed once the walk found no
+    type error (a type error is reported first, wherever it is).
+    """
+    if key_in in QUANTITY_MAPS:
+        quantities.append(obj.values())
+    elif key_in == "emptyDir" and obj.get("sizeLimit") is not None:
+        quantities.append((obj["sizeLimit"],))
     for key, value in obj.items():
+        if value.__class__ in _LEAVES and key.__class__ is str:  # a scalar: only the integer rules apply
+            out[key] = value
+            if value is None or value.__class__ is int or not key.endswith(_RULE_TAILS):
+                continue
+            found = _int_rule_error(value, f"{path}.{key}" if path else key, spec_struct, rules)
+            if found:
+                return found
+            continue
         here = f"{path}.{key}" if path else key
         if key in ("labels", "annotations") and path.endswith("metadata") and isinstance(value, dict):
             bad = next((v for v in value.values() if v is not None and not isinstance(v, str)), None)
@@ -94,38 +159,65 @@ def _first_type_error(obj: Any, path: str, spec_struct: str, int_fields: dict) -
                 v = var.get("value") if isinstance(var, dict) else None
                 if v is not None and not isinstance(v, str):
                     return _unmarshal(v, "EnvVar", f"{here}.value", "string")
-        if value is not None and not _is_int(value):
-            rule = next((r for suffix, r in int_fields.items() if here.endswith(suffix)), None)
-            if rule is not None:
-                struct = spec_struct if rule[0] == "<spec>" else rule[0]
-                if struct:
-                    return _unmarshal(value, struct, here, rule[1])
-        found = _first_type_error(value, here, spec_struct, int_fields)
+        may_be_int_field = key.__class__ is not str or key.endswith(_RULE_TAILS)
+        if value is not None and not _is_int(value) and may_be_int_field:
+            found = _int_rule_error(value, here, spec_struct, rules)
+            if found:
+                return found
+        if isinstance(value, dict):
+            out[key] = child = {}
+            found = _walk(value, child, here, key, spec_struct, rules, quantities)
+        elif isinstance(value, list):
+            out[key] = items = []
+            found = _walk_list(value, items, here, key, spec_struct, rules, quantities)
+        else:
+            out[key] = value
+            continue
         if found:
             return found
     return None
 
 
-def _first_bad_quantity(value: Any, key: str = "") -> str | None:
-    if isinstance(value, dict):
-        if key in QUANTITY_MAPS:
-            for q in value.values():
-                try:
-                    parse_quantity(q)
-                except ValueError as err:
-                    return str(err)
-        if key == "emptyDir" and value.get("sizeLimit") is not None:
-            try:
-                parse_quantity(value["sizeLimit"])
-            except ValueError as err:
-                return str(err)
-        for k, v in value.items():
-            found = _first_bad_quantity(v, k)
-            if found:
-                return found
-    elif isinstance(value, list):
-        for v in value:
-            found = _first_bad_quantity(v, key)
+def _walk_list(items: list, out: list, path: str, key_in: Any, spec_struct: str, rules: dict,
+               quantities: list) -> str | None:
+    """List elements keep the list's path (and, for quantity maps, its key)."""
+    for v in items:
+        if isinstance(v, dict):
+            child: Any = {}
+            out.append(child)
+            found = _walk(v, child, path, key_in, spec_struct, rules, quantities)
+        elif isinstance(v, list):
+            child = []
+            out.append(child)
+            found = _walk_list(v, child, path, key_in, spec_struct, rules, quantities)
+        else:
+            out.append(v)
+            continue
+        if found:
+            return found
+    return None
+
+
+def _first_bad_quantity(quantities: list) -> str | None:
+    """The parse error of the first malformed quantity, in the order the walk met them."""
+    for values in quantities:
+        for q in values:
+            found = _quantity_error(q)
             if found:
                 return found
     return None
+
+
+def _quantity_error(q: Any) -> str | None:
+    """ParseQuantity's message for ``q``, or None; answers for strings are remembered (a pure function)."""
+    if q.__class__ is str:
+        if q in _QUANTITY_ERRORS:
+            return _QUANTITY_ERRORS[q]
+    try:
+        parse_quantity(q)
+        found = None
+    except ValueError as err:
+        found = str(err)
+    if q.__class__ is str and len(_QUANTITY_ERRORS) < _MAX_REMEMBERED:
+        _QUANTITY_ERRORS[q] = found
+    return found

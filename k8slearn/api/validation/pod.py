@@ -26,7 +26,7 @@ from k8slearn.api import field
 from k8slearn.api.field import FieldError, Path
 from k8slearn.api.names import inclusive_range_error, is_dns1123_label, name_is_dns_subdomain
 from k8slearn.api.validation.common import (
-    as_dict, as_list, validate_annotations, validate_labels, validate_object_meta,
+    as_dict, as_list, remember_valid, validate_annotations, validate_labels, validate_object_meta,
     validate_object_meta_update,
 )
 from k8slearn.api.validation.containers import (
@@ -58,8 +58,9 @@ VOLUME_SOURCES = {  # in upstream's order, with the one field each must set (if 
 }
 
 
+@remember_valid
 def validate_pod_spec(spec: Any, path: Path) -> list[FieldError]:
-    """ValidatePodSpec, in upstream order."""
+    """ValidatePodSpec, in upstream order (a spec found valid before is not checked again)."""
     spec = as_dict(spec)
     errs = []
     if spec.get("terminationGracePeriodSeconds") is None:

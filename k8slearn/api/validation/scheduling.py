@@ -20,11 +20,14 @@ from k8slearn.api.field import FieldError, Path
 from k8slearn.api.names import (
     is_dns1123_label, is_qualified_name, is_valid_label_value, name_is_dns_subdomain,
 )
-from k8slearn.api.validation.common import NO_VALUES_FOR_EXISTS, as_dict, as_list, validate_label_selector
+from k8slearn.api.validation.common import (
+    NO_VALUES_FOR_EXISTS, as_dict, as_list, remember_valid, validate_label_selector,
+)
 
 TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
 
 
+@remember_valid
 def validate_tolerations(tolerations: Any, path: Path) -> list[FieldError]:
     errs = []
     for i, t in enumerate(as_list(tolerations)):

@@ -30,6 +30,7 @@ from k8slearn.scheduler.plugins.pod_topology_spread.common import (
     DO_NOT_SCHEDULE,
     SCHEDULE_ANYWAY,
     SYSTEM_DEFAULT_CONSTRAINTS,
+    every_node_counts,
     filter_constraints,
 )
 
@@ -134,6 +135,22 @@ class PodTopologySpread:
         snapshot = getattr(self.handle, "snapshot", None)
         return snapshot.node_info_list if snapshot is not None else []
 
+    def _domain_counts(self, pod: dict, constraints: list) -> Any:
+        """The snapshot's pods summed by domain, if every node counts for these constraints (else
+        None: count node by node)."""
+        snapshot = getattr(self.handle, "snapshot", None)
+        domains = getattr(snapshot, "domain_counts", None)
+        return domains if domains is not None and every_node_counts(pod, constraints, snapshot) else None
+
+    def _domain_counts_of(self, nodes: list) -> Any:
+        """The snapshot's pods summed by domain, if ``nodes`` are the snapshot's NodeInfos (as the
+        framework passes them) and not copies."""
+        snapshot = getattr(self.handle, "snapshot", None)
+        domains = getattr(snapshot, "domain_counts", None)
+        if domains is None or (nodes and snapshot.get(nodes[0].name) is not nodes[0]):
+            return None
+        return domains
+
     # -- PreFilter / Filter ------------------------------------------------------------------
     def pre_filter(self, state: CycleState, pod: dict) -> Status:
         try:
@@ -142,7 +159,9 @@ class PodTopologySpread:
             return Status(Code.Error, f"obtaining pod's hard topology spread constraints: {err}")
         if not constraints:
             return Status(Code.Skip)
-        state[PRE_FILTER_STATE_KEY] = filtering.cal_pre_filter_state(pod, constraints, self._all_nodes())
+        state[PRE_FILTER_STATE_KEY] = filtering.cal_pre_filter_state(
+            pod, constraints, self._all_nodes(), self._domain_counts(pod, constraints)
+        )
         return SUCCESS
 
     def add_pod(self, state: CycleState, pod: dict, pod_info_to_add: Any, node_info: Any) -> Status:
@@ -189,19 +208,28 @@ class PodTopologySpread:
         require_all = (
             bool((pod.get("spec") or {}).get("topologySpreadConstraints")) or not self.system_defaulted
         )
-        scoring.init_pre_score_state(s, nodes, require_all)
-        scoring.count_all_nodes(s, pod, all_nodes, require_all)
+        scoring.init_pre_score_state(s, nodes, require_all, self._domain_counts_of(nodes))
+        scoring.count_all_nodes(s, pod, all_nodes, require_all, self._domain_counts(pod, s.constraints))
         state[PRE_SCORE_STATE_KEY] = s
         return SUCCESS
 
     def score(self, state: CycleState, pod: dict, node_info: Any) -> int:
         return scoring.node_score(state[PRE_SCORE_STATE_KEY], pod, node_info)
 
+    def score_nodes(self, state: CycleState, pod: dict, nodes: list) -> list[int]:
+        """Score for the nodes PreScore saw, in one pass (the same numbers as ``score``)."""
+        return scoring.node_scores(state[PRE_SCORE_STATE_KEY], pod, nodes, self._domain_counts_of(nodes))
+
     def normalize_score(self, state: CycleState, pod: dict, scores: dict) -> Status:
         s = state.get(PRE_SCORE_STATE_KEY)
         if s is not None:
             scoring.normalize(scores, s.ignored_nodes)
         return SUCCESS
+
+    def normalize_scores(self, state: CycleState, pod: dict, raw: list) -> list:
+        """NormalizeScore on the raw scores of the nodes PreScore saw, in their order."""
+        s = state.get(PRE_SCORE_STATE_KEY)
+        return scoring.normalize_list(s, raw) if s is not None else list(raw)
 
     # -- requeueing --------------------------------------------------------------------------
     def events_to_register(self) -> list:

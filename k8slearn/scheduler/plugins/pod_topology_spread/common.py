@@ -16,6 +16,11 @@ both ScheduleAnyway), selecting the pods of the same Service, ReplicaSet or Stat
 ...                           filter_constraints([c], {}, "DoNotSchedule")[0].selector, "default")
 1
 
+Counting pod by pod over every node, for every pod scheduled, is what upstream does (in parallel).
+The simulation counts the same numbers from the scheduler's indexes instead
+(:mod:`k8slearn.scheduler.pod_counts`): per node by label set (``count_on_node``), and, when every
+node counts (:func:`every_node_counts`), per topology domain from the snapshot's ``domain_counts``.
+
 Upstream: pkg/scheduler/framework/plugins/podtopologyspread/common.go, plugin.go
 (systemDefaultConstraints, buildDefaultConstraints)
 """
@@ -26,7 +31,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from k8slearn.api.labels import EQUALS, Requirement, Selector, selector_from_label_selector
+from k8slearn.scheduler.plugins.node_affinity import RequiredNodeAffinity
 from k8slearn.scheduler.plugins.taint_toleration import find_matching_untolerated_taint, tolerations
+from k8slearn.scheduler.pod_counts import count_matching
 
 DO_NOT_SCHEDULE, SCHEDULE_ANYWAY = "DoNotSchedule", "ScheduleAnyway"
 HONOR, IGNORE = "Honor", "Ignore"
@@ -133,3 +140,24 @@ def count_pods_match_selector(pods: Iterable[dict], selector: Selector, namespac
 
 def pods_of(node_info: Any) -> list[dict]:
     return [p.pod for p in node_info.pods.values()]
+
+
+def count_on_node(node_info: Any, selector: Selector, namespace: str, memo: dict | None = None) -> int:
+    """``count_pods_match_selector(pods_of(node_info), ...)``, from the node's pods grouped by label
+    set: the same number, one selector match per distinct label set instead of per pod."""
+    return count_matching(node_info.label_counts.get(namespace), selector, memo)
+
+
+def every_node_counts(pod: dict, constraints: list, snapshot: Any) -> bool:
+    """Does ``match_node_inclusion_policies`` let every node of the snapshot count, for every
+    constraint? (The pod has no nodeSelector or required node affinity, or the policy ignores
+    them; the policy ignores taints, or no node has any.) Then domains can be counted whole."""
+    required = None
+    for c in constraints:
+        if c.node_affinity_policy == HONOR:
+            required = required or RequiredNodeAffinity(pod)
+            if required.node_selector or required.affinity is not None:
+                return False
+        if c.node_taints_policy == HONOR and getattr(snapshot, "num_tainted", 1):
+            return False
+    return True

@@ -22,10 +22,10 @@ from typing import Any
 
 from k8slearn.scheduler.plugins.node_affinity import RequiredNodeAffinity
 from k8slearn.scheduler.plugins.pod_topology_spread.common import (
-    count_pods_match_selector,
+    count_on_node,
     node_labels_match_constraints,
-    pods_of,
 )
+from k8slearn.scheduler.pod_counts import DomainCounts, count_matching, verdicts
 
 ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints"
 ERR_REASON_NODE_LABEL_NOT_MATCH = ERR_REASON_CONSTRAINTS_NOT_MATCH + " (missing required label)"
@@ -78,13 +78,31 @@ def skew(state: PreFilterState, i: int, value: str, self_match: int) -> int:
     return state.tp_value_to_match_num[i].get(value, 0) + self_match - state.min_match_num(i, min_domains)
 
 
-def cal_pre_filter_state(pod: dict, constraints: list, all_nodes: list) -> PreFilterState:
-    """Count matching pods per domain over every node that counts (has the keys, passes the policies)."""
+def cal_pre_filter_state(
+    pod: dict, constraints: list, all_nodes: list, domains: DomainCounts | None = None
+) -> PreFilterState:
+    """Count matching pods per domain over every node that counts (has the keys, passes the policies).
+
+    With ``domains`` (every node passes the policies: see ``every_node_counts``), the same sums
+    come from the snapshot's per-domain counts instead of node by node."""
     state = PreFilterState(constraints, [{} for _ in constraints])
     if not constraints:
         return state
-    required = RequiredNodeAffinity(pod)
     namespace = (pod.get("metadata") or {}).get("namespace", "")
+    memos = [verdicts(c.selector) for c in constraints]
+    if domains is not None:
+        spec = tuple((key, True) for key in dict.fromkeys(c.topology_key for c in constraints))
+        position = [spec.index((c.topology_key, True)) for c in constraints]
+        for sig, (_, groups) in domains.table(spec).items():
+            if None in sig:
+                continue  # a node without one of the keys belongs to no domain
+            pods = groups.get(namespace)
+            for i, c in enumerate(constraints):
+                counts = state.tp_value_to_match_num[i]
+                value = sig[position[i]]
+                counts[value] = counts.get(value, 0) + count_matching(pods, c.selector, memos[i])
+        return state
+    required = RequiredNodeAffinity(pod)
     for node_info in all_nodes:
         node = node_info.node
         if node is None or not node_labels_match_constraints(node_info.labels, constraints):
@@ -93,7 +111,7 @@ def cal_pre_filter_state(pod: dict, constraints: list, all_nodes: list) -> PreFi
             if not c.match_node_inclusion_policies(pod, node, required):
                 continue
             value = node_info.labels[c.topology_key]
-            count = count_pods_match_selector(pods_of(node_info), c.selector, namespace)
+            count = count_on_node(node_info, c.selector, namespace, memos[i])
             counts = state.tp_value_to_match_num[i]
             counts[value] = counts.get(value, 0) + count
     return state

@@ -23,10 +23,10 @@ from k8slearn.scheduler.framework import MAX_NODE_SCORE
 from k8slearn.scheduler.plugins.node_affinity import RequiredNodeAffinity
 from k8slearn.scheduler.plugins.pod_topology_spread.common import (
     LABEL_HOSTNAME,
-    count_pods_match_selector,
+    count_on_node,
     node_labels_match_constraints,
-    pods_of,
 )
+from k8slearn.scheduler.pod_counts import DomainCounts, count_matching, verdicts
 
 INVALID_SCORE = -1
 
@@ -37,6 +37,8 @@ class PreScoreState:
     __slots__ = (
         "constraints",
         "ignored_nodes",
+        "memos",
+        "scored_names",
         "topology_normalizing_weight",
         "topology_value_to_pod_counts",
     )
@@ -46,6 +48,8 @@ class PreScoreState:
         self.ignored_nodes: set[str] = set()
         self.topology_value_to_pod_counts: list[dict] = []
         self.topology_normalizing_weight: list[float] = []
+        self.memos: list[dict] = []  # each constraint's remembered selector verdicts (pod_counts)
+        self.scored_names: list[str] = []  # the nodes PreScore saw, in order (kept if some are ignored)
 
 
 def topology_normalizing_weight(size: int) -> float:
@@ -56,30 +60,54 @@ def score_for_count(count: int, max_skew: int, tp_weight: float) -> float:
     return count * tp_weight + (max_skew - 1)
 
 
-def init_pre_score_state(state: PreScoreState, filtered_nodes: list, require_all_topologies: bool) -> None:
-    """Which nodes are scored, which domains they form, and each constraint's normalizing weight."""
-    state.topology_value_to_pod_counts = [{} for _ in state.constraints]
-    sizes = [0] * len(state.constraints)
-    for node_info in filtered_nodes:
-        if require_all_topologies and not node_labels_match_constraints(node_info.labels, state.constraints):
-            state.ignored_nodes.add(node_info.name)  # missing a topology key: not scored
-            continue
-        for i, c in enumerate(state.constraints):
-            if c.topology_key == LABEL_HOSTNAME:
-                continue  # per-node counts are taken in Score
-            value = node_info.labels.get(c.topology_key, "")
-            if value not in state.topology_value_to_pod_counts[i]:
-                state.topology_value_to_pod_counts[i][value] = 0
-                sizes[i] += 1
-    for i, c in enumerate(state.constraints):
-        size = (
-            len(filtered_nodes) - len(state.ignored_nodes) if c.topology_key == LABEL_HOSTNAME else sizes[i]
-        )
+def init_pre_score_state(
+    state: PreScoreState,
+    filtered_nodes: list,
+    require_all_topologies: bool,
+    domains: DomainCounts | None = None,
+) -> None:
+    """Which nodes are scored, which domains they form, and each constraint's normalizing weight.
+    (``domains``, the snapshot's, tells which keys no node has: their only domain is "".)"""
+    scored = filtered_nodes
+    if require_all_topologies:
+        scored = []
+        for node_info in filtered_nodes:
+            if node_labels_match_constraints(node_info.labels, state.constraints):
+                scored.append(node_info)
+            else:
+                state.ignored_nodes.add(node_info.name)  # missing a topology key: not scored
+        if state.ignored_nodes:
+            state.scored_names = [node_info.name for node_info in filtered_nodes]
+    # Each constraint's domains, in the order the nodes show them, every count 0 for now.
+    # (Per-node hostname counts are taken in Score.)
+    for c in state.constraints:
+        key = c.topology_key
+        if key == LABEL_HOSTNAME:
+            values = {}
+        elif domains is not None and _no_node_has(domains, key):
+            values = {"": 0} if scored else {}
+        else:
+            values = dict.fromkeys([node_info.labels.get(key, "") for node_info in scored], 0)
+        state.topology_value_to_pod_counts.append(values)
+        size = len(scored) if key == LABEL_HOSTNAME else len(values)
         state.topology_normalizing_weight.append(topology_normalizing_weight(size))
 
 
-def count_all_nodes(state: PreScoreState, pod: dict, all_nodes: list, require_all_topologies: bool) -> None:
-    """Add up, over every node of the cluster, the matching pods of each domain being scored."""
+def count_all_nodes(
+    state: PreScoreState,
+    pod: dict,
+    all_nodes: list,
+    require_all_topologies: bool,
+    domains: DomainCounts | None = None,
+) -> None:
+    """Add up, over every node of the cluster, the matching pods of each domain being scored.
+
+    With ``domains`` (every node counts: see ``every_node_counts``), the same sums come from the
+    snapshot's per-domain counts instead of node by node."""
+    state.memos = [verdicts(c.selector) for c in state.constraints]
+    if domains is not None:
+        count_domains(state, pod, domains, require_all_topologies)
+        return
     required = RequiredNodeAffinity(pod)
     namespace = (pod.get("metadata") or {}).get("namespace", "")
     for node_info in all_nodes:
@@ -95,7 +123,39 @@ def count_all_nodes(state: PreScoreState, pod: dict, all_nodes: list, require_al
             counts = state.topology_value_to_pod_counts[i]
             if value not in counts:
                 continue  # not a domain of any feasible node (hostname counts are taken in Score)
-            counts[value] += count_pods_match_selector(pods_of(node_info), c.selector, namespace)
+            counts[value] += count_on_node(node_info, c.selector, namespace, state.memos[i])
+
+
+def count_domains(state: PreScoreState, pod: dict, domains: DomainCounts, require_all: bool) -> None:
+    """count_all_nodes when every node counts: the nodes of one topology signature at once.
+
+    A node's domain is its value of the key, or "" without it; with ``require_all`` a node that
+    lacks any of the keys is left out (hence the hostname key is read for presence only)."""
+    keys = [c.topology_key for c in state.constraints if c.topology_key != LABEL_HOSTNAME]
+    if not keys:
+        return  # hostname counts are taken in Score
+    if require_all:
+        keys += [c.topology_key for c in state.constraints if c.topology_key == LABEL_HOSTNAME]
+    spec = tuple((key, key != LABEL_HOSTNAME) for key in dict.fromkeys(keys))
+    position = {key: j for j, (key, _) in enumerate(spec)}
+    namespace = (pod.get("metadata") or {}).get("namespace", "")
+    scored = [
+        (c, state.topology_value_to_pod_counts[i], position[c.topology_key], state.memos[i])
+        for i, c in enumerate(state.constraints)
+        if c.topology_key != LABEL_HOSTNAME
+    ]
+    for sig, (_, groups) in domains.table(spec).items():
+        if require_all and (None in sig or False in sig):
+            continue
+        pods = groups.get(namespace)
+        if not pods:
+            continue
+        for c, counts, j, memo in scored:
+            value = sig[j]
+            if value is None:
+                value = ""
+            if value in counts:
+                counts[value] += count_matching(pods, c.selector, memo)
 
 
 def node_score(state: PreScoreState, pod: dict, node_info: Any) -> int:
@@ -109,11 +169,66 @@ def node_score(state: PreScoreState, pod: dict, node_info: Any) -> int:
         if value is None:
             continue
         if c.topology_key == LABEL_HOSTNAME:
-            count = count_pods_match_selector(pods_of(node_info), c.selector, namespace)
+            count = count_on_node(node_info, c.selector, namespace, state.memos[i] if state.memos else None)
         else:
             count = state.topology_value_to_pod_counts[i].get(value, 0)
         score += score_for_count(count, c.max_skew, state.topology_normalizing_weight[i])
     return math.floor(score + 0.5)  # Go's math.Round
+
+
+def node_scores(
+    state: PreScoreState, pod: dict, nodes: list, domains: DomainCounts | None = None
+) -> list[int]:
+    """``node_score`` for each of ``nodes``: the same numbers, in one pass. With ``domains`` (the
+    snapshot's, whose NodeInfos ``nodes`` are), each node's own matching pods (the hostname
+    count) are looked up by node name instead of counted node by node."""
+    namespace = (pod.get("metadata") or {}).get("namespace", "")
+    terms = []  # per constraint: key, counts, look counts up by node name?, weight, maxSkew - 1
+    for i, c in enumerate(state.constraints):
+        memo = state.memos[i] if state.memos else verdicts(c.selector)
+        if c.topology_key != LABEL_HOSTNAME:
+            if domains is not None and _no_node_has(domains, c.topology_key):
+                continue  # it would add nothing to any node's score
+            counts, by_name = state.topology_value_to_pod_counts[i], False
+        elif domains is not None:
+            counts, by_name = domains.node_counts(namespace, c.selector, memo), True
+        else:
+            counts = {n.name: count_on_node(n, c.selector, namespace, memo) for n in nodes}
+            by_name = True
+        terms.append((c.topology_key, counts, by_name, state.topology_normalizing_weight[i], c.max_skew - 1))
+    ignored, floor = state.ignored_nodes, math.floor
+    out = []
+    for node_info in nodes:
+        if ignored and node_info.name in ignored:
+            out.append(0)
+            continue
+        labels = node_info.labels
+        score = 0.0
+        for key, counts, by_name, weight, extra in terms:
+            value = labels.get(key)
+            if value is None:
+                continue
+            count = counts.get(node_info.name if by_name else value, 0)
+            score += count * weight + extra  # score_for_count
+        out.append(floor(score + 0.5))
+    return out
+
+
+def _no_node_has(domains: DomainCounts, key: str) -> bool:
+    table = domains.table(((key, True),))
+    return len(table) == 1 and (None,) in table
+
+
+def normalize_list(state: PreScoreState, raw: list) -> list:
+    """``normalize`` for the scores of the nodes PreScore saw, in that order (a new list)."""
+    if state.ignored_nodes:
+        scores = dict(zip(state.scored_names, raw))
+        normalize(scores, state.ignored_nodes)
+        return list(scores.values())
+    min_score, max_score = min(raw, default=0), max(raw, default=0)
+    if max_score == 0:
+        return [MAX_NODE_SCORE] * len(raw)
+    return [MAX_NODE_SCORE * (max_score + min_score - s) // max_score for s in raw]
 
 
 def normalize(scores: dict, ignored: set) -> None:

@@ -1,0 +1,188 @@
+"""client-go's EventCorrelator: count repeats, aggregate look-alikes, throttle a chatty source.
+
+Every event a kube-controller-manager controller or a kubelet records goes through three steps
+before it reaches the API server:
+
+1. **Aggregate.** Events that differ only in their message (same source, object, type and reason)
+   are *similar*. From the 10th distinct message within 10 minutes on, they are folded into one
+   event whose message starts with ``(combined from similar events): ``.
+2. **Count.** An event identical to one already written (same source, object, field path, type,
+   reason and message — or the same aggregate) is not created again: the first one's ``count``
+   goes up and its ``lastTimestamp`` moves. That is the ``(x4 over 2m)`` in ``kubectl describe``.
+3. **Throttle.** Each source + object pair has a token bucket of 25 events, refilled at one every
+   5 minutes. Past the burst, events are dropped.
+
+So a ReplicaSet that creates 1,000 pods at once shows 9 ``Created pod: ...`` events and one
+``(combined from similar events): Created pod: ...`` with a count of 16: 25 writes, not 1,000.
+
+>>> c = EventCorrelator()
+>>> ev = lambda i: {"metadata": {"name": f"web.{i}"}, "count": 1,
+...     "source": {"component": "replicaset-controller"}, "type": "Normal",
+...     "reason": "SuccessfulCreate", "message": f"Created pod: web-{i}",
+...     "involvedObject": {"kind": "ReplicaSet", "namespace": "default", "name": "web", "uid": "u1"}}
+>>> [c.correlate(ev(i), now=0.0).action for i in range(9)] == ["create"] * 9
+True
+>>> r = c.correlate(ev(9), now=0.0); r.action, r.event["message"]
+('create', '(combined from similar events): Created pod: web-9')
+>>> r = c.correlate(ev(10), now=0.0); r.action, r.count, r.event["metadata"]["name"]
+('update', 2, 'web.9')
+>>> sum(c.correlate(ev(i), now=1.0).action != "skip" for i in range(11, 100))
+14
+
+Simplified: the three caches are LRU caches of 4,096 entries as upstream, but when the set of
+similar messages is full, the oldest message is forgotten (Go's ``PopAny`` picks one at random).
+
+Upstream: k8s.io/client-go/tools/record/events_cache.go
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+MAX_LRU_CACHE_ENTRIES = 4096
+DEFAULT_AGGREGATE_MAX_EVENTS = 10
+DEFAULT_AGGREGATE_INTERVAL_SECONDS = 600
+DEFAULT_SPAM_BURST = 25
+DEFAULT_SPAM_QPS = 1.0 / 300.0
+AGGREGATE_PREFIX = "(combined from similar events): "
+
+
+class LRUCache:
+    """groupcache/lru: a bounded map that forgets the least recently used key."""
+
+    def __init__(self, max_entries: int = MAX_LRU_CACHE_ENTRIES) -> None:
+        self.max_entries = max_entries
+        self._data: OrderedDict = OrderedDict()
+
+    def get(self, key: Any) -> Any:
+        value = self._data.get(key)
+        if value is not None:
+            self._data.move_to_end(key)
+        return value
+
+    def add(self, key: Any, value: Any) -> None:
+        self._data[key] = value
+        self._data.move_to_end(key)
+        if len(self._data) > self.max_entries:
+            self._data.popitem(last=False)
+
+
+class TokenBucket:
+    """golang.org/x/time/rate as flowcontrol.NewTokenBucketRateLimiter uses it: starts full."""
+
+    __slots__ = ("burst", "qps", "tokens", "last")
+
+    def __init__(self, qps: float, burst: int, now: float) -> None:
+        self.qps, self.burst, self.tokens, self.last = qps, burst, float(burst), now
+
+    def try_accept(self, now: float) -> bool:
+        self.tokens = min(float(self.burst), self.tokens + max(0.0, now - self.last) * self.qps)
+        self.last = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False
+
+
+def _object_key(event: dict) -> tuple:
+    obj = event.get("involvedObject") or {}
+    source = event.get("source") or {}
+    return (source.get("component", ""), source.get("host", ""), obj.get("kind", ""), obj.get("namespace", ""),
+            obj.get("name", ""), obj.get("uid", ""), obj.get("apiVersion", ""))
+
+
+def get_event_key(event: dict) -> tuple:
+    """Source, involved object (with field path), type, reason and message: what makes a repeat."""
+    return (*_object_key(event), (event.get("involvedObject") or {}).get("fieldPath", ""),
+            event.get("type", ""), event.get("reason", ""), event.get("message", ""))
+
+
+def get_spam_key(event: dict) -> tuple:
+    """Source and involved object: what the token bucket is per."""
+    return _object_key(event)
+
+
+def aggregate_key(event: dict) -> tuple:
+    """EventAggregatorByReasonFunc: source, object, type, reason, reporting controller/instance."""
+    return (*_object_key(event), event.get("type", ""), event.get("reason", ""),
+            event.get("reportingComponent", ""), event.get("reportingInstance", ""))
+
+
+@dataclass
+class CorrelateResult:
+    """What to do with an event: ``create`` it, ``update`` the stored one of the same name, or ``skip``.
+
+    ``event`` is the event to write: for an update it carries the first occurrence's name and
+    firstTimestamp and the new count.
+    """
+
+    action: str
+    event: dict
+
+    @property
+    def count(self) -> int:
+        return self.event.get("count", 1)
+
+
+class EventCorrelator:
+    """Aggregation, counting and spam filtering, with upstream's defaults."""
+
+    def __init__(self, burst: int = DEFAULT_SPAM_BURST, qps: float = DEFAULT_SPAM_QPS,
+                 max_events: int = DEFAULT_AGGREGATE_MAX_EVENTS,
+                 max_interval: float = DEFAULT_AGGREGATE_INTERVAL_SECONDS) -> None:
+        self.burst, self.qps, self.max_events, self.max_interval = burst, qps, max_events, max_interval
+        self._spam = LRUCache()
+        self._aggregate = LRUCache()
+        self._observed = LRUCache()
+
+    def correlate(self, event: dict, now: float) -> CorrelateResult:
+        """EventCorrelate: aggregate, then observe (count), then filter. ``event`` is not changed.
+
+        As upstream, a throttled repeat is still counted, so the next one that gets through
+        carries the full count.
+        """
+        event, key = self._aggregate_event(event, now)
+        event = self._observe(event, key)
+        if self._filter(event, now):
+            return CorrelateResult("skip", event)
+        return CorrelateResult("update" if event.get("count", 1) > 1 else "create", event)
+
+    def update_state(self, stored: dict) -> None:
+        """Remember an event as the API server stored it (after a successful write)."""
+        self._observed.add(get_event_key(stored),
+                           (stored["metadata"]["name"], stored.get("count", 1), stored.get("firstTimestamp")))
+
+    def _aggregate_event(self, event: dict, now: float) -> tuple[dict, tuple]:
+        akey = aggregate_key(event)
+        record = self._aggregate.get(akey)
+        if record is None or now - record[1] > self.max_interval:
+            record = [{}, now]  # the similar messages seen (a dict keeps insertion order), last seen
+        record[0][event.get("message", "")] = None
+        record[1] = now
+        self._aggregate.add(akey, record)
+        if len(record[0]) < self.max_events:
+            return event, get_event_key(event)
+        del record[0][next(iter(record[0]))]  # keep the set below max_events: forget the oldest
+        combined = {k: v for k, v in event.items() if k not in ("reportingComponent", "reportingInstance", "action")}
+        combined["message"] = AGGREGATE_PREFIX + event.get("message", "")
+        return combined, akey
+
+    def _observe(self, event: dict, key: tuple) -> dict:
+        last = self._observed.get(key)
+        if last is not None:
+            name, count, first = last
+            event = {**event, "metadata": {**event["metadata"], "name": name},
+                     "count": count + 1, "firstTimestamp": first}
+        self._observed.add(key, (event["metadata"]["name"], event.get("count", 1), event.get("firstTimestamp")))
+        return event
+
+    def _filter(self, event: dict, now: float) -> bool:
+        skey = get_spam_key(event)
+        bucket = self._spam.get(skey)
+        if bucket is None:
+            bucket = TokenBucket(self.qps, self.burst, now)
+        accepted = bucket.try_accept(now)
+        self._spam.add(skey, bucket)
+        return not accepted

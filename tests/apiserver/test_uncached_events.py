@@ -1,0 +1,60 @@
+"""Events are not watch-cached (kube-apiserver's default): lists and watches decode etcd's bytes."""
+
+import pytest
+from apiserver_builders import new_server, pod
+
+from k8slearn.apiserver.cacher import Stored
+
+
+def event(name, obj_name, reason="Started", namespace="default"):
+    return {"apiVersion": "v1", "kind": "Event", "metadata": {"name": name, "namespace": namespace},
+            "involvedObject": {"kind": "Pod", "name": obj_name, "namespace": namespace},
+            "reason": reason, "message": f"{reason} {obj_name}", "type": "Normal", "count": 1}
+
+
+@pytest.fixture
+def server():
+    server = new_server()
+    api = server.client("kubectl")
+    api.create(pod("a"))
+    for i, (obj, reason) in enumerate([("a", "Scheduled"), ("a", "Started"), ("b", "Started")]):
+        api.create(event(f"e{i}", obj, reason))
+    return server
+
+
+def test_the_cache_holds_etcd_bytes_not_decoded_events(server):
+    cache = server.cacher.cache("events")
+    assert cache.objects and all(isinstance(v, Stored) for v in cache.objects.values())
+    assert not any(isinstance(v, Stored) for v in server.cacher.cache("pods").objects.values())
+
+
+@pytest.mark.parametrize("field_selector, namespace, expected", [
+    (None, None, ["e0", "e1", "e2"]),
+    ("involvedObject.name=a", "default", ["e0", "e1"]),
+    ("reason=Started", None, ["e1", "e2"]),
+    ("involvedObject.name=a", "kube-system", []),
+], ids=[
+    "a list of every event decodes all of them in key order",
+    "a field selector on the involved object picks that pod's events",
+    "a field selector on the reason works across namespaces",
+    "another namespace has none",
+])
+def test_lists_of_events_decode_and_filter(server, field_selector, namespace, expected):
+    items = server.client("kubectl").list("events", namespace=namespace, field_selector=field_selector)
+    assert [e["metadata"]["name"] for e in items] == expected
+    assert all(e["metadata"]["resourceVersion"] for e in items)
+
+
+def test_a_watch_on_events_hears_adds_updates_and_deletes(server):
+    api = server.client("kubectl")
+    heard = []
+    api.watch("events", namespace="default",
+              handler=lambda kind, obj: heard.append((kind, obj["metadata"]["name"], obj.get("count"))))
+    api.create(event("e3", "a", "Killing"))
+    e3 = api.get("events", "e3", "default")
+    e3["count"] = 2
+    api.update(e3)
+    api.delete("events", "e3", "default")
+    server.loop.run(1)
+    assert heard == [("ADDED", "e0", 1), ("ADDED", "e1", 1), ("ADDED", "e2", 1),
+                     ("ADDED", "e3", 1), ("MODIFIED", "e3", 2), ("DELETED", "e3", 2)]

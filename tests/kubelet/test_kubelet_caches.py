@@ -1,0 +1,133 @@
+"""The kubelet's simulation speed-ups give the answers the plain computation gives.
+
+Each cache (remembered timestamps, parsed quantities, image names, the requests a pod worker
+keeps from admission) is checked against the uncached function over a table of cases.
+"""
+
+import pytest
+
+from k8slearn import Cluster
+from k8slearn.api.meta import timestamp
+from k8slearn.api.quantity import cpu_millis, memory_bytes
+from k8slearn.kubelet import images
+from k8slearn.kubelet.pod_workers import _amount
+from k8slearn.kubelet.status import _timestamp
+
+
+@pytest.mark.parametrize(
+    "seconds",
+    [
+        pytest.param(0.0, id="time zero formats as the simulated epoch"),
+        pytest.param(0.999999, id="a fraction of a second is cut to the whole second"),
+        pytest.param(1.0, id="a whole second formats as itself"),
+        pytest.param(59.99, id="just under a minute stays in the minute"),
+        pytest.param(3600.5, id="an hour and a half second"),
+        pytest.param(3 * 86400 + 0.25, id="three days later changes the date"),
+    ],
+)
+def test_the_remembered_timestamp_equals_the_formatted_one(seconds):
+    assert _timestamp(seconds) == timestamp(seconds)
+    assert _timestamp(seconds) == timestamp(seconds)  # the second call comes from the cache
+
+
+@pytest.mark.parametrize(
+    "resource, value",
+    [
+        pytest.param("cpu", "500m", id="millicores as text"),
+        pytest.param("cpu", "1.5", id="fractional cores as text"),
+        pytest.param("cpu", 2, id="cores as a JSON integer are not cached but converted"),
+        pytest.param("cpu", 0.25, id="cores as a JSON float"),
+        pytest.param("memory", "1Gi", id="binary suffix memory"),
+        pytest.param("memory", "129e6", id="exponent memory"),
+        pytest.param("memory", "128974848", id="plain bytes as text"),
+        pytest.param("memory", 1000, id="bytes as a JSON integer"),
+    ],
+)
+def test_a_parsed_quantity_equals_the_quantity_conversion(resource, value):
+    convert = cpu_millis if resource == "cpu" else memory_bytes
+    assert _amount(resource, value) == convert(value)
+    assert _amount(resource, value) == convert(value)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("nginx", id="a short name"),
+        pytest.param("nginx:1.27", id="a short name with a tag"),
+        pytest.param("registry.k8s.io/pause:3.10", id="a name with a registry"),
+        pytest.param("localhost:5000/app", id="a local registry with a port"),
+        pytest.param("NGINX", id="an uppercase name, which is invalid"),
+        pytest.param("nginxx", id="a repository the registry does not have"),
+    ],
+)
+def test_remembered_image_lookups_equal_a_fresh_parse(name):
+    for cached in (images.normalize, images.invalid_reason, images.find):
+        assert cached(name) == cached.__wrapped__(name)
+        assert cached(name) == cached.__wrapped__(name)
+
+
+def _pod(name, cpu=None, memory=None):
+    requests = {k: v for k, v in (("cpu", cpu), ("memory", memory)) if v}
+    container = {"name": "app", "image": "nginx", "resources": {"requests": requests}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"nodeName": "node-1", "terminationGracePeriodSeconds": 0, "containers": [container]},
+    }
+
+
+OUT_OF_CPU = (
+    "Pod was rejected: Node didn't have enough resource: cpu, requested: 1000, used: 1500, capacity: 2000"
+)
+OUT_OF_MEMORY = (
+    "Pod was rejected: Node didn't have enough resource: memory, requested: 1073741824, used: "
+    "3221225472, capacity: 4190109696"
+)
+
+
+@pytest.mark.parametrize(
+    "steps, phase, reason, message",
+    [
+        pytest.param([("a", "1", None), ("b", "500m", None)], "Running", None, None,
+                     id="a pod that fits next to an admitted one is admitted"),
+        pytest.param([("a", "1500m", None), ("b", "1", None)], "Failed", "OutOfcpu", OUT_OF_CPU,
+                     id="a pod over the rest of the node's cpu is rejected with the used amount"),
+        pytest.param([("a", "1500m", None), ("-a", None, None), ("b", "1", None)], "Running", None, None,
+                     id="the requests of a deleted pod no longer count"),
+        pytest.param([("a", None, "3Gi"), ("b", None, "1Gi")], "Failed", "OutOfmemory", OUT_OF_MEMORY,
+                     id="a pod over the rest of the node's memory is rejected"),
+        pytest.param([("a", "1500m", None), ("x", "1", None), ("b", "500m", None)], "Running", None, None,
+                     id="a rejected pod's requests are not counted as used"),
+    ],
+)
+def test_admission_counts_the_requests_of_the_admitted_pods(steps, phase, reason, message):
+    cluster = Cluster(workers=1, seed=0)  # node-1: 2 cpu, 4Gi
+    for name, cpu, memory in steps:
+        if name.startswith("-"):
+            cluster.api.delete("pods", name[1:], grace_period_seconds=0)
+        else:
+            cluster.api.create(_pod(name, cpu, memory))
+        cluster.settle()
+    status = cluster.api.get("pods", steps[-1][0])["status"]
+    assert (status["phase"], status.get("reason"), status.get("message")) == (phase, reason, message)
+
+
+@pytest.mark.parametrize(
+    "image, lines",
+    [
+        pytest.param("nginx:1.27", 6, id="nginx prints its entrypoint banner"),
+        pytest.param("redis", 1, id="redis prints one ready line"),
+        pytest.param("registry.k8s.io/e2e-test-images/agnhost:2.52", 0,
+                     id="an image without a banner prints nothing"),
+    ],
+)
+def test_each_container_gets_its_own_copy_of_the_shared_banner_steps(image, lines):
+    from k8slearn.kubelet.process import IMAGE_DEFAULTS, image_name, parse_program
+
+    first, second = parse_program([], image), parse_program([], image)
+    defaults = IMAGE_DEFAULTS.get(image_name(image))
+    expected = [("print", line) for line in (defaults.banner if defaults else [])]
+    assert first.steps == second.steps == expected and len(expected) == lines
+    first.steps.clear()
+    assert second.steps == expected
