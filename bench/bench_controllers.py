@@ -1,9 +1,10 @@
 """Benchmark of the controllers in a whole simulated cluster (API server, etcd, scheduler, kubelets).
 
-Run: ``python bench/bench_controllers.py`` (prints the numbers) or call ``main()`` for the dict.
-Options: ``--rollout-replicas N`` (default 1000), ``--pods N --nodes M`` for the mass-creation run
-(default 5,000 pods on 500 nodes; ``--full`` tries the Kubernetes envelope, 150,000 pods on
-5,000 nodes, which takes far longer than 10 minutes today), ``--budget S`` wall seconds.
+Run: ``python bench/bench_controllers.py`` (prints the numbers) or call ``main()`` for the dict
+(``make bench`` does). Options: ``--rollout-replicas N`` (default 1000), ``--pods N --nodes M``
+for the mass-creation run (default: the Kubernetes envelope, 150,000 pods on 5,000 nodes, which
+takes about 12 minutes and 11 GB here; ``--pods 10000 --nodes 500`` for a quick look),
+``--budget S`` wall seconds.
 
 Measures, each scenario in a fresh process so peak memory is its own:
 
@@ -129,10 +130,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", choices=["rollout", "mass"])
     parser.add_argument("--rollout-replicas", type=int, default=1000)
-    parser.add_argument("--pods", type=int, default=5_000)
-    parser.add_argument("--nodes", type=int, default=500)
-    parser.add_argument("--budget", type=float, default=540.0)
-    parser.add_argument("--full", action="store_true")
+    parser.add_argument("--pods", type=int, default=ENVELOPE_PODS)
+    parser.add_argument("--nodes", type=int, default=ENVELOPE_NODES)
+    parser.add_argument("--budget", type=float, default=3600.0)
+    parser.add_argument("--full", action="store_true", help="the envelope (the default)")
     ns = parser.parse_args(argv or [])
     if ns.full:
         ns.pods, ns.nodes = ENVELOPE_PODS, ENVELOPE_NODES
@@ -147,6 +148,7 @@ def main(argv: list[str] | None = None) -> dict:
         "rollout_1000": rollout,
         "mass": mass,
         "goal_150k_pods_60s": "met" if full and mass["create_to_running_wall_s"] <= GOALS["mass_150k_s"] else
+        f"UNMET: {mass['create_to_running_wall_s']} s" if full else
         f"UNMET: measured {mass['pods']} pods on {mass['nodes']} nodes at {mass['pods_per_wall_s']} pods/s; "
         f"150,000 pods would take >= {mass['envelope_estimate_s']} s",
         "goal_peak_1_5GB": "met" if full and mass["peak_mb"] <= GOALS["mass_peak_mb"] else

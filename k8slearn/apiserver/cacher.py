@@ -59,7 +59,7 @@ UNCACHED = frozenset({"events"})  # kube-apiserver's DefaultWatchCacheSizes: eve
 class Stored:
     """What an uncached resource keeps per key: etcd's stored bytes (shared, not copied) and revision."""
 
-    __slots__ = ("value", "mod_revision")
+    __slots__ = ("mod_revision", "value")
 
     def __init__(self, value: bytes, mod_revision: int) -> None:
         self.value, self.mod_revision = value, mod_revision

@@ -72,7 +72,7 @@ class LRUCache:
 class TokenBucket:
     """golang.org/x/time/rate as flowcontrol.NewTokenBucketRateLimiter uses it: starts full."""
 
-    __slots__ = ("burst", "qps", "tokens", "last")
+    __slots__ = ("burst", "last", "qps", "tokens")
 
     def __init__(self, qps: float, burst: int, now: float) -> None:
         self.qps, self.burst, self.tokens, self.last = qps, burst, float(burst), now
