@@ -146,6 +146,9 @@ _ZERO = {"spec.hostNetwork": "false", "spec.unschedulable": "false", "status.rep
          "status.successful": "0"}
 
 
+_PATH_PARTS: dict[str, list[str]] = {}  # a field path -> its dotted parts
+
+
 def field_value(obj: dict, path: str) -> str:
     """The string a registry's ToSelectableFields gives for ``path`` ("" when absent)."""
     kind = obj.get("kind")
@@ -157,8 +160,13 @@ def field_value(obj: dict, path: str) -> str:
         status = obj.get("status") or {}
         ips = status.get("podIPs") or []
         return ips[0].get("ip", "") if ips else status.get("podIP", "")
+    parts = _PATH_PARTS.get(path)
+    if parts is None:
+        parts = path.split(".")
+        if len(_PATH_PARTS) < 1024:  # selectable field paths are few: each is split once
+            _PATH_PARTS[path] = parts
     value: object = obj
-    for part in path.split("."):
+    for part in parts:
         if not isinstance(value, dict):
             value = None
             break

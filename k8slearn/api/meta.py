@@ -26,7 +26,6 @@ staging/src/k8s.io/apimachinery/pkg/util/rand/rand.go, staging/src/k8s.io/client
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -44,10 +43,17 @@ READ_ONLY_MSG = (
 )
 
 
+_LAST_TIMESTAMP: list = [None, ""]  # [whole second, its text]: the clock stays on one second for many writes
+
+
 def timestamp(seconds: float) -> str:
     """RFC 3339 at whole seconds (metav1.Time): ``2026-01-05T09:00:30Z``."""
-    moment = EPOCH + timedelta(seconds=int(seconds // 1))
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    whole = int(seconds // 1)
+    last = _LAST_TIMESTAMP
+    if whole != last[0]:  # the last answer is remembered: a simulation speed-up, same text
+        last[1] = (EPOCH + timedelta(seconds=whole)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        last[0] = whole
+    return last[1]
 
 
 def micro_timestamp(seconds: float) -> str:
@@ -67,7 +73,24 @@ def parse_timestamp(s: str) -> float:
 
 def new_uid(rng: random.Random) -> str:
     """A random (version 4) UUID string built from the simulation's RNG."""
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    return uuid4_text(rng.getrandbits(128))
+
+
+def uuid4_text(bits: int) -> str:
+    """``str(uuid.UUID(int=bits, version=4))`` without building the UUID object (same text).
+
+    >>> import uuid
+    >>> uuid4_text(0) == str(uuid.UUID(int=0, version=4))
+    True
+    """
+    bits = (bits & _UUID4_KEEP) | _UUID4_SET
+    h = "%032x" % bits
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+# RFC 4122 variant (bits 62-63 = 10) and version 4 (bits 76-79), as uuid.UUID(version=4) sets them
+_UUID4_KEEP = ~((0xC000 << 48) | (0xF000 << 64)) & ((1 << 128) - 1)
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
 
 
 def random_suffix(rng: random.Random, n: int = RANDOM_LENGTH) -> str:

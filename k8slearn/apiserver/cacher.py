@@ -24,6 +24,17 @@ in exactly the order, that offering every change to every watch would give it.
 A write straight into etcd under ``/registry/`` shows up here too: that is how the real API server
 sees what someone wrote with ``etcdctl``.
 
+Decoded objects share what they have in common: every key, short strings, and equal read-only
+parts (the containers of one pod template, an owner reference, the default tolerations) are one
+object in memory, found through bounded tables (see ``_Objects``). A Go API server does not do
+this; here it is a memory saving that nobody can see, since cached objects are read-only. Each
+object's metadata stays its own (it carries the object's resourceVersion):
+
+>>> a = decode(b'{"metadata":{"name":"a"},"spec":{"tolerations":[{"key":"k"}]}}', 7)
+>>> b = decode(b'{"metadata":{"name":"b"},"spec":{"tolerations":[{"key":"k"}]}}', 8)
+>>> a["spec"] is b["spec"], a["metadata"] is b["metadata"], b["metadata"]["resourceVersion"]
+(True, False, '8')
+
 Events are not cached, as in kube-apiserver (its default ``--watch-cache-sizes`` gives events a
 size of 0): for them the cache keeps only a reference to the bytes etcd stored, and a list or a
 watch decodes them when it is served. A cluster of 150,000 pods writes some 600,000 events that
@@ -71,16 +82,139 @@ class Stored:
             return None  # not JSON (written with etcdctl): served as if absent
 
 
+class _Strings(dict):
+    """A bounded table of canonical strings: ``table[s]`` is the first string equal to ``s`` seen.
+
+    When it holds ``limit`` entries it starts over (strings already handed out stay shared).
+    """
+
+    __slots__ = ("limit",)
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __missing__(self, value: str) -> str:
+        if len(self) >= self.limit:
+            self.clear()
+        self[value] = value
+        return value
+
+
+class _Objects:
+    """A bounded hash-consing table of read-only values: one FrozenDict/FrozenList per content.
+
+    ``key`` spells a value out as nested tuples: an object as its (key, value) pairs in order, a
+    list as ``"["`` then its items; a shared child stands for itself by its own key, and booleans
+    by ``_TRUE``/``_FALSE`` (in Python ``true == 1 == 1.0``, in JSON they differ). A value holding
+    a float, a string longer than _SHORT, or a child that is not shared has no key and is never
+    shared. ``keys`` maps the id of each shared value to its key: the table keeps the value alive,
+    so the id stays its own. When full, the table starts over (values already handed out stay
+    shared); its size is bounded, whatever the number of objects.
+    """
+
+    __slots__ = ("keys", "limit", "values")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.values: dict[tuple, object] = {}
+        self.keys: dict[int, tuple] = {}
+
+    def share(self, key: tuple, value):
+        """The shared value for ``key``, ``value`` itself if it is the first one."""
+        found = self.values.get(key)
+        if found is not None:
+            return found
+        if len(self.values) >= self.limit:
+            self.values.clear()
+            self.keys.clear()
+        self.values[key] = value
+        self.keys[id(value)] = key
+        return value
+
+
+# Memory sharing between decodes, a simulation saving with identical results: each decode would
+# otherwise build its own copy of every key, of the values every pod repeats ("True", "Ready",
+# image names, timestamps, node names) and of whole parts (a pod template's containers, its
+# owner reference, the default tolerations, conditions). A Go API server's objects do not share
+# like this; here they are read-only, so sharing is invisible. Strings: every key, and string
+# values of at most _SHORT characters. Objects and lists: see _Objects.
+_SHORT = 64
+_STRINGS = _Strings(1 << 16)
+_OBJECTS = _Objects(1 << 15)
+_TRUE, _FALSE = ("true",), ("false",)  # a boolean's stand-in in a key (no JSON value is a tuple)
+_UNSHARED = ("unshared",)  # a value with no key: its parent is not shared either
+# Objects never shared: an API object (``metadata``, which decode() replaces) and its metadata
+# (``creationTimestamp``): each is one object's own, a table entry for it would only be kept alive.
+_OWN = frozenset({"metadata", "creationTimestamp"})
+
+
 def _frozen_list(items: list) -> FrozenList:
-    return FrozenList([_frozen_list(x) if x.__class__ is list else x for x in items])
+    """A FrozenList of the JSON decoder's items, shared when every item is shareable."""
+    strings, keys = _STRINGS, _OBJECTS.keys
+    key: list | None = ["["]
+    out = []
+    for v in items:
+        c = v.__class__
+        if c is str:
+            if len(v) <= _SHORT:
+                k = v = strings[v]
+            else:
+                k = _UNSHARED
+        elif c is FrozenDict:
+            k = keys.get(id(v), _UNSHARED)
+        elif c is list:
+            v = _frozen_list(v)
+            k = keys.get(id(v), _UNSHARED)
+        elif c is int or v is None:
+            k = v
+        elif c is bool:
+            k = _TRUE if v else _FALSE
+        else:
+            k = _UNSHARED
+        out.append(v)
+        if key is not None:
+            if k is _UNSHARED:
+                key = None
+            else:
+                key.append(k)
+    value = FrozenList(out)
+    return value if key is None else _OBJECTS.share(tuple(key), value)
 
 
 def _frozen_object(pairs: list) -> FrozenDict:
-    """The JSON decoder's hook for each object: a FrozenDict, its list values made FrozenLists."""
-    for _, v in pairs:
-        if v.__class__ is list:
-            return FrozenDict([(k, _frozen_list(v) if v.__class__ is list else v) for k, v in pairs])
-    return FrozenDict(pairs)
+    """The JSON decoder's hook for each object: a FrozenDict, its list values made FrozenLists;
+    keys and short strings shared, and the whole object shared when all its values are."""
+    strings, keys = _STRINGS, _OBJECTS.keys
+    key: list | None = []
+    items = []
+    for name, v in pairs:
+        name = strings[name]
+        c = v.__class__
+        if c is str:
+            if len(v) <= _SHORT:
+                k = v = strings[v]
+            else:
+                k = _UNSHARED
+        elif c is FrozenDict:
+            k = keys.get(id(v), _UNSHARED)
+        elif c is list:
+            v = _frozen_list(v)
+            k = keys.get(id(v), _UNSHARED)
+        elif c is int or v is None:
+            k = v
+        elif c is bool:
+            k = _TRUE if v else _FALSE
+        else:
+            k = _UNSHARED
+        items.append((name, v))
+        if key is not None:
+            if k is _UNSHARED or name in _OWN:
+                key = None
+            else:
+                key.append((name, k))
+    value = FrozenDict(items)
+    return value if key is None else _OBJECTS.share(tuple(key), value)
 
 
 _DECODER = json.JSONDecoder(object_pairs_hook=_frozen_object)  # one decoder for every event
@@ -90,7 +224,7 @@ def decode(value: bytes, mod_revision: int) -> dict:
     """A stored object as a read-only dict, with ``metadata.resourceVersion`` = the etcd mod_revision.
 
     The JSON decoder builds the frozen dicts and lists directly (no second copy); the new
-    resourceVersion is written into the fresh metadata before anyone else can see it.
+    resourceVersion is written into a fresh metadata before anyone else can see it.
     """
     if value.__class__ is bytes:  # what json.loads does with bytes, without a new decoder per call
         obj = _DECODER.decode(value.decode(json.detect_encoding(value), "surrogatepass"))
@@ -100,8 +234,10 @@ def decode(value: bytes, mod_revision: int) -> dict:
         raise ValueError("not a JSON object")
     meta = obj.get("metadata")
     if meta.__class__ is not FrozenDict:
-        meta = FrozenDict()
-        dict.__setitem__(obj, "metadata", meta)
+        obj = FrozenDict(obj)  # may be shared (it has no metadata object): a copy of its own
+    # The metadata is always a fresh copy: a decoded one may be shared with other objects.
+    meta = FrozenDict(meta if meta.__class__ is FrozenDict else ())
+    dict.__setitem__(obj, "metadata", meta)
     dict.__setitem__(meta, "resourceVersion", str(mod_revision))
     return obj
 

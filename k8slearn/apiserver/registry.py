@@ -223,7 +223,7 @@ class Registry:
         revert = _nothing if subresource else self._begin(self.begin_update, info, new, existing)
         try:
             new = self._before_update(info, new, existing, subresource)
-            errors = validate(new, existing)
+            errors = validate(new, existing, subresource)
             if errors:
                 raise invalid(info, name, errors)
             if self._should_delete_during_update(info, new, existing):

@@ -348,7 +348,7 @@ class APIServer:
             if spec.get("nodeName"):
                 node = go_quote(spec["nodeName"])
                 raise _binding_conflict(pod_name, ALREADY_ASSIGNED_MSG.format(pod_name, node))
-            pod = thaw(existing)
+            pod = _copy_for_binding(existing)
             pod.setdefault("spec", {})["nodeName"] = node_name
             _set_pod_scheduled(pod, timestamp(self.loop.now))
             return pod
@@ -417,6 +417,23 @@ def _rough_ref(obj: Any, resource: str | None, namespace: str | None) -> str:
 def _binding_conflict(name: str, message: str) -> ApiError:
     return status_error(409, "Conflict", f'Operation cannot be fulfilled on pods/binding "{name}": {message}',
                         {"name": name, "kind": "pods/binding"})
+
+
+def _copy_for_binding(existing: dict) -> dict:
+    """A copy of ``existing`` that binding may change: its own top level, spec, status and conditions list.
+
+    ``existing`` is the request's own decoded object and binding only sets ``spec.nodeName`` and
+    replaces or appends the PodScheduled condition, so the rest is shared rather than deep-copied.
+    """
+    pod = dict(existing)
+    if isinstance(pod.get("spec"), dict):
+        pod["spec"] = dict(pod["spec"])
+    status = pod.get("status")
+    if isinstance(status, dict):
+        pod["status"] = status = dict(status)
+        if isinstance(status.get("conditions"), list):
+            status["conditions"] = list(status["conditions"])
+    return pod
 
 
 def _set_pod_scheduled(pod: dict, now: str) -> None:

@@ -37,7 +37,6 @@ Upstream: k8s.io/client-go/tools/record/events_cache.go
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,23 +49,30 @@ AGGREGATE_PREFIX = "(combined from similar events): "
 
 
 class LRUCache:
-    """groupcache/lru: a bounded map that forgets the least recently used key."""
+    """groupcache/lru: a bounded map that forgets the least recently used key.
+
+    A plain dict (insertion-ordered; a use moves the key to the end) rather than an OrderedDict,
+    which costs twice the memory per entry: every kubelet keeps three of these.
+    """
+
+    __slots__ = ("_data", "max_entries")
 
     def __init__(self, max_entries: int = MAX_LRU_CACHE_ENTRIES) -> None:
         self.max_entries = max_entries
-        self._data: OrderedDict = OrderedDict()
+        self._data: dict = {}
 
     def get(self, key: Any) -> Any:
-        value = self._data.get(key)
+        value = self._data.pop(key, None)
         if value is not None:
-            self._data.move_to_end(key)
+            self._data[key] = value
         return value
 
     def add(self, key: Any, value: Any) -> None:
-        self._data[key] = value
-        self._data.move_to_end(key)
-        if len(self._data) > self.max_entries:
-            self._data.popitem(last=False)
+        data = self._data
+        data.pop(key, None)
+        data[key] = value
+        if len(data) > self.max_entries:
+            del data[next(iter(data))]
 
 
 class TokenBucket:
@@ -156,17 +162,26 @@ class EventCorrelator:
 
     def _aggregate_event(self, event: dict, now: float) -> tuple[dict, tuple]:
         akey = aggregate_key(event)
+        message = event.get("message", "")
         record = self._aggregate.get(akey)
         if record is None or now - record[1] > self.max_interval:
-            record = [{}, now]  # the similar messages seen (a dict keeps insertion order), last seen
-        record[0][event.get("message", "")] = None
+            record = [message, now]  # the similar messages seen (one string until there are two), last seen
+        elif record[0].__class__ is str:
+            if record[0] != message:
+                record[0] = {record[0]: None, message: None}  # a dict keeps insertion order
+        else:
+            record[0][message] = None
         record[1] = now
         self._aggregate.add(akey, record)
-        if len(record[0]) < self.max_events:
+        seen = 1 if record[0].__class__ is str else len(record[0])
+        if seen < self.max_events:
             return event, get_event_key(event)
-        del record[0][next(iter(record[0]))]  # keep the set below max_events: forget the oldest
+        if record[0].__class__ is str:
+            record[0] = {}  # max_events of 1: the one message is forgotten at once
+        else:
+            del record[0][next(iter(record[0]))]  # keep the set below max_events: forget the oldest
         combined = {k: v for k, v in event.items() if k not in ("reportingComponent", "reportingInstance", "action")}
-        combined["message"] = AGGREGATE_PREFIX + event.get("message", "")
+        combined["message"] = AGGREGATE_PREFIX + message
         return combined, akey
 
     def _observe(self, event: dict, key: tuple) -> dict:

@@ -183,6 +183,10 @@ class KVStore:
     ) -> TxnResult:
         """If every compare holds run ``success``, else ``failure``; all writes share one new revision."""
         compares, success, failure = list(compares), list(success), list(failure)
+        if len(compares) == 1 and len(success) == 1 and not failure:
+            done = self._put_if_mod_revision(compares[0], success[0])
+            if done is not None:
+                return done
         if len(compares) > MAX_TXN_OPS:
             raise EtcdError(ERR_TOO_MANY_OPS)
         for c in compares:
@@ -212,6 +216,28 @@ class KVStore:
             if self._watchers:
                 self._notify(changes)
         return TxnResult(succeeded, self._rev, results)
+
+    def _put_if_mod_revision(self, c: Compare, op: Op) -> Union[TxnResult, None]:
+        """The API server's write, ``if mod_revision(key) == rev then put(key)``, without the general loop.
+
+        None when the transaction is not exactly that (``txn`` then runs it the general way);
+        otherwise the same checks, result and change as the general path. A simulation speed-up.
+        """
+        if c.__class__ is not Compare or op.__class__ is not Put:
+            return None
+        key = c.key
+        if c.target != "mod_revision" or c.op != "=" or key.__class__ is not str or not key or op.key != key:
+            return None
+        value = to_bytes(op.value)
+        kv = self._current.get(key)
+        if (0 if kv is None else kv.mod_revision) != c.value:
+            return TxnResult(False, self._rev, [])
+        rev = self._rev + 1
+        change = self._put_at(key, value, op.lease, rev, 0)
+        self._rev = rev
+        if self._watchers:
+            self._notify([change])
+        return TxnResult(True, rev, [rev])
 
     def compact(self, revision: int) -> None:
         """Forget every version superseded at or before ``revision``."""

@@ -45,7 +45,7 @@ CREATE_SECONDS = 0.05
 START_SECONDS = 0.1
 
 
-@dataclass
+@dataclass(slots=True)
 class PodState:
     """What the kubelet remembers about one pod between syncs."""
 

@@ -24,10 +24,12 @@ Upstream: k8s.io/cri-api/pkg/apis/runtime/v1/api.proto, containerd internal/cri/
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import Callable
 
+from k8slearn.api.meta import FrozenDict
 from k8slearn.kubelet import images as image_catalog
 from k8slearn.kubelet.process import Program, parse_program
 from k8slearn.network.cni import CNIError, Host, invoke, node_network_config
@@ -43,7 +45,7 @@ class RuntimeError_(Exception):
     """A CRI call failed; ``str()`` is the gRPC error text the kubelet puts in events."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Sandbox:
     id: str
     name: str
@@ -58,7 +60,7 @@ class Sandbox:
     stopped: bool = False  # StopPodSandbox ran (network torn down)
 
 
-@dataclass
+@dataclass(slots=True)
 class Container:
     id: str
     sandbox_id: str
@@ -76,8 +78,28 @@ class Container:
     exit_code: int = 0
     reason: str = ""
     message: str = ""
-    logs: list = field(default_factory=list)  # (time, line)
+    logs: list = field(default_factory=list)  # (time, lines printed at that time)
     _timer: Timer | None = None
+
+
+def _labels(labels: dict | None) -> dict:
+    """The sandbox's labels: the pod's own read-only dict as it is (the informer's pods are
+    frozen and the runtime never changes them), a copy of anything else."""
+    return labels if labels.__class__ is FrozenDict else dict(labels or {})
+
+
+@functools.lru_cache(maxsize=1024)
+def _program(command: tuple, image: str, args: tuple) -> Program:
+    """``parse_program``, once per (command, image, args): a Program is never changed after it is
+    parsed, so the containers of one pod template share it (a simulation saving, same result)."""
+    return parse_program(list(command), image, list(args) or None)
+
+
+@functools.lru_cache(maxsize=256)
+def _lines(lines: tuple) -> tuple:
+    """One tuple for the same lines printed at once (an image's banner is printed by every one of
+    its containers): a simulation saving, the log reads the same."""
+    return lines
 
 
 class ContainerRuntime:
@@ -147,7 +169,7 @@ class ContainerRuntime:
             attempt,
             self.loop.now,
             netns,
-            labels=dict(meta.get("labels") or {}),
+            labels=_labels(meta.get("labels")),
         )
         self._trace("RunPodSandbox", obj, f"pause container {PAUSE_IMAGE} holds netns {netns or 'host'}")
         if netns:
@@ -247,7 +269,11 @@ class ContainerRuntime:
     def create_container(self, sandbox_id: str, spec: dict, attempt: int = 0) -> Container:
         sandbox = self.sandboxes[sandbox_id]
         image = self.image_status(spec["image"])
-        program = parse_program(spec.get("command") or [], spec["image"], spec.get("args"))
+        command, args = spec.get("command") or [], spec.get("args")
+        try:
+            program = _program(tuple(command), spec["image"], tuple(args or ()))
+        except TypeError:  # something unhashable in the command: parsed as it is, not remembered
+            program = parse_program(command, spec["image"], args)
         container = Container(
             self._new_id(),
             sandbox_id,
@@ -290,7 +316,10 @@ class ContainerRuntime:
         while steps:
             kind, value = steps.pop(0)
             if kind == "print":
-                container.logs.append((self.loop.now, value))
+                lines = [value]
+                while steps and steps[0][0] == "print":
+                    lines.append(steps.pop(0)[1])
+                container.logs.append((self.loop.now, _lines(tuple(lines))))
             elif kind == "sleep":
                 if value == float("inf"):
                     return
@@ -374,4 +403,4 @@ class ContainerRuntime:
 
     def logs(self, container_id: str) -> str:
         container = self.containers[container_id]
-        return "".join(f"{line}\n" for _, line in container.logs)
+        return "".join(f"{line}\n" for _, lines in container.logs for line in lines)

@@ -44,6 +44,7 @@ from k8slearn.scheduler.pod_counts import DomainCounts, add_count, copy_counts
 from k8slearn.scheduler.resources import PodInfo, Resource
 
 _generation = itertools.count(1)
+_layouts = itertools.count(1)
 
 ZONE_LABELS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
 REGION_LABELS = ("topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region")
@@ -91,7 +92,6 @@ class NodeInfo:
         "req_memory",
         "req_milli_cpu",
         "requested",
-        "score_memo",
         "taints",
         "unschedulable",
         "used_ports",
@@ -112,7 +112,6 @@ class NodeInfo:
         self.image_states: dict[str, ImageState] = {}
         self.pods_with_affinity: dict[str, PodInfo] = {}
         self.pods_with_required_anti_affinity: dict[str, PodInfo] = {}
-        self.score_memo: tuple | None = None  # see k8slearn.scheduler.score_cache
         self.generation = next(_generation)
         if node is not None:
             self.set_node(node)
@@ -184,8 +183,6 @@ class NodeInfo:
         """A copy for the scheduling cycle (the pods are shared, the sums copied). Like upstream's
         ``*existing = *clone``, it can overwrite an existing snapshot entry in place."""
         clone = into if into is not None else NodeInfo.__new__(NodeInfo)
-        if into is None:
-            clone.score_memo = None
         for field in _SHARED_FIELDS:
             setattr(clone, field, getattr(self, field))
         clone.pods = dict(self.pods)
@@ -288,6 +285,48 @@ class Snapshot:
         self.domain_counts = DomainCounts(self.node_info_map.values())
         self.refresh_affinity_lists()
         self.refresh_node_counts()
+        self.refresh_fit_floor()
+        self.positions: dict[str, int] = {}
+        self.generations: list[int] = []
+        self.layout: int | None = None  # None until a Cache keeps this snapshot (update_snapshot)
+
+    def refresh_positions(self) -> None:
+        """``positions`` (node name -> index in ``node_info_list``) and ``generations`` (each listed
+        NodeInfo's generation, in list order); ``layout`` changes whenever the list does. Only a
+        snapshot a Cache keeps up to date has them (its NodeInfos change only through
+        ``Cache.update_snapshot``, which updates ``generations`` too); the score cache reads them
+        instead of the NodeInfos (see k8slearn.scheduler.score_cache).
+        Upstream: none; a simulation speed-up."""
+        nodes = self.node_info_list
+        self.positions = {n.name: i for i, n in enumerate(nodes)}
+        self.generations = [n.generation for n in nodes]
+        self.layout = next(_layouts)
+
+    def refresh_fit_floor(self) -> None:
+        """``fit_floor``: (free pod slots, free milli-CPU, free memory) no node of the snapshot is
+        below. A pod that asks for no more than that fits every node, so NodeResourcesFit need not
+        check them one by one. The cache lowers it as it refreshes nodes (so it may become lower
+        than the true least, never higher) and recomputes it when the node list changes.
+        Upstream: none (upstream checks every node); a simulation speed-up, identical verdicts."""
+        nodes = self.node_info_list
+        self.fit_floor = (
+            (
+                min(n.free_pods for n in nodes),
+                min(n.free_milli_cpu for n in nodes),
+                min(n.free_memory for n in nodes),
+            )
+            if nodes
+            else (0, 0, 0)
+        )
+
+    def lower_fit_floor(self, info: NodeInfo) -> None:
+        pods, cpu, memory = self.fit_floor
+        if info.free_pods < pods or info.free_milli_cpu < cpu or info.free_memory < memory:
+            self.fit_floor = (
+                min(pods, info.free_pods),
+                min(cpu, info.free_milli_cpu),
+                min(memory, info.free_memory),
+            )
 
     def refresh_node_counts(self) -> None:
         """How many nodes are tainted or cordoned: plugins skip their per-node check when none is."""
@@ -472,10 +511,18 @@ class Cache:
             else:
                 clone = snapshot.node_info_map[name] = info.snapshot()
             domains.set_node(name, clone.labels, clone.label_counts)
+            snapshot.lower_fit_floor(clone)
+            position = snapshot.positions.get(name)
+            if position is not None and snapshot.node_info_list[position] is clone:
+                snapshot.generations[position] = clone.generation
         if self._nodes_changed:
             self._nodes_changed = False
             self._affinity_changed = True
             snapshot.node_info_list = [snapshot.node_info_map[n] for n in self.node_tree.list()]
+            snapshot.refresh_fit_floor()
+            snapshot.refresh_positions()
+        elif snapshot.layout is None:  # a snapshot this cache has not kept before
+            snapshot.refresh_positions()
         if self._affinity_changed:
             self._affinity_changed = False
             snapshot.refresh_affinity_lists()

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
+from itertools import repeat
 from typing import Any
 
 from k8slearn.scheduler.interface import (
@@ -468,11 +469,11 @@ class Framework:
             for p, _ in active
             if getattr(p, "score_key", None) is not None and p.score_key(state, pod) is not None
         ]
-        raws = (
-            dict(zip((p.name for p in memo), self.score_cache.raw_scores(memo, state, pod, nodes)))
-            if memo
-            else {}
-        )
+        snapshot = getattr(self.handle, "snapshot", None)
+        raws: dict = {}
+        if memo:
+            columns = self.score_cache.raw_scores(memo, state, pod, nodes, snapshot)
+            raws = dict(zip((p.name for p in memo), columns))
         per_plugin: list[PluginScores] = []
         varying: list[list] = []
         offset = 0
@@ -493,16 +494,23 @@ class Framework:
                         f"failed with: {status.message()}"
                     )
                 normalized = [scores[name] for name in names]
-            if normalized and (min(normalized) < MIN_NODE_SCORE or max(normalized) > MAX_NODE_SCORE):
+            # One quick pass finds a list of equal scores (common, and usually the very same int
+            # object, so counting compares identities); only a varying list needs min and max.
+            constant = bool(normalized) and normalized.count(normalized[0]) == len(normalized)
+            lowest = normalized[0] if constant else min(normalized, default=0)
+            highest = normalized[0] if constant else max(normalized, default=0)
+            if lowest < MIN_NODE_SCORE or highest > MAX_NODE_SCORE:
                 bad = next(s for s in normalized if not MIN_NODE_SCORE <= s <= MAX_NODE_SCORE)
                 raise PluginError(
                     f"plugin {plugin.name!r} returns an invalid score {bad}, it should in "
                     f"the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing"
                 )
-            if normalized and normalized.count(normalized[0]) == len(normalized):
+            if constant:
                 offset += normalized[0] * weight
             else:
-                varying.append(normalized if weight == 1 else [s * weight for s in normalized])
+                varying.append(
+                    normalized if weight == 1 else list(map(operator.mul, normalized, repeat(weight)))
+                )
             per_plugin.append(PluginScores(plugin.name, weight, raw, normalized))
         if not varying:
             return [offset] * len(nodes), per_plugin
@@ -510,7 +518,7 @@ class Framework:
         for scores in varying[1:]:  # element-wise sums, one plugin at a time
             totals = list(map(operator.add, totals, scores))
         if offset:
-            totals = [s + offset for s in totals]
+            totals = list(map(operator.add, totals, repeat(offset)))
         return list(totals) if totals is varying[0] else totals, per_plugin
 
     # -- Bind -----------------------------------------------------------------------------------

@@ -28,7 +28,9 @@ Upstream: pkg/scheduler/schedule_one.go
 
 from __future__ import annotations
 
+import operator
 import random
+from itertools import compress, repeat
 from typing import Any, NamedTuple
 
 from k8slearn.api.errors import ApiError
@@ -84,7 +86,7 @@ def select_host(totals: list[int], rng: random.Random) -> tuple[int, int]:
     best = max(totals)
     if totals.count(best) == 1:
         return totals.index(best), 1
-    tied = [i for i, total in enumerate(totals) if total == best]
+    tied = list(compress(range(len(totals)), map(operator.eq, totals, repeat(best))))
     return tied[rng.randrange(len(tied))], len(tied)
 
 

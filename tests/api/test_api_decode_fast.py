@@ -124,3 +124,78 @@ def test_a_remembered_quantity_answer_is_the_parse_answer():
     assert first == "unable to parse quantity's suffix" == decode._quantity_error("1K")
     assert decode._QUANTITY_ERRORS == {"1K": "unable to parse quantity's suffix"}
     assert decode._quantity_error("1Ki") is None and decode._QUANTITY_ERRORS["1Ki"] is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(KINDS, st.dictionaries(TOP_KEYS, TREES, max_size=5))
+def test_a_second_decode_of_the_same_object_from_remembered_parts_agrees_with_the_reference(kind, body):
+    # each generated part is padded into a part large enough to be remembered, at one and two levels
+    obj = {"kind": kind, **{k: big(**{str(k): v, "deeper": big(x=v)}) for k, v in body.items()}}
+    first = both(obj)
+    second = both(obj)
+    assert first[0] == first[1] == second[0] == second[1]
+    check_copy(obj)
+
+
+def distinct_containers(copy):
+    found = containers(copy)
+    return len({id(c) for c in found}) == len(found)
+
+
+def big(**extra):
+    """A part large enough to be remembered (more than 4 keys, more than _SMALL_PART marshal bytes)."""
+    return {f"field{i}": "x" * 40 for i in range(5)} | extra
+
+
+SHARED = {"name": "app", "image": "registry.example.com/" + "x" * 200}
+WELL_TYPED_PARTS = [
+    ({"kind": "Pod", "spec": big(containers=[SHARED, SHARED])}, None,
+     "a part holding the same dict twice is copied into two separate dicts"),
+    ({"kind": "Pod", "spec": big(ports=[{"port": "80"}])},
+     None, "a pod spec with a string port is well typed for a pod"),
+    ({"kind": "Service", "spec": big(ports=[{"port": "80"}])},
+     "json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32",
+     "the same spec remembered for a pod is still refused for a Service"),
+    ({"kind": "Pod", "spec": big(replicas="3")}, None, "spec.replicas is no integer field of a pod"),
+    ({"kind": "Deployment", "spec": big(replicas="3")},
+     "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32",
+     "the same spec remembered for a pod is still refused for a Deployment"),
+    ({"kind": "Pod", "spec": big(overhead={"cpu": "lots"})},
+     ("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"),
+     "a part with a bad quantity is refused every time"),
+    ({"kind": "Pod", "status": big(spec=big(replicas="3"))}, None,
+     "a part remembered at one path says nothing about another path"),
+    ({"kind": "Deployment", "status": big(spec=big(replicas="3"))},
+     "json: cannot unmarshal string into Go struct field DeploymentSpec.status.spec.replicas of type int32",
+     "a part two levels down is checked with its own path"),
+]
+
+
+@pytest.mark.parametrize("obj, expected", [c[:2] for c in WELL_TYPED_PARTS],
+                         ids=[c[2] for c in WELL_TYPED_PARTS])
+def test_remembered_well_typed_parts_give_the_walks_answer_and_copy(obj, expected):
+    for _ in range(3):
+        copy, problem = decode.decode_body(obj)
+        assert decode.decode_error(obj) == expected == reference.decode_error(obj)
+        if expected is None:
+            assert problem is None and copy == thaw(obj) and distinct_containers(copy)
+            assert {id(c) for c in containers(copy)}.isdisjoint(id(c) for c in containers(obj))
+
+
+def test_only_large_well_typed_parts_are_remembered_and_the_memory_is_bounded(monkeypatch):
+    monkeypatch.setattr(decode, "_WELL_TYPED", decode.OrderedDict())
+    monkeypatch.setattr(decode, "_MAX_REMEMBERED", 3)
+    decode.decode_body({"kind": "Pod", "metadata": big(labels=big()), "spec": big(nodeName="n1"),
+                        "status": {"phase": "Pending"}, "data": ["a"]})
+    assert [m[0] for m in decode._WELL_TYPED] == ["metadata.labels", "spec"]  # not metadata, nor small parts
+    decode.decode_body({"kind": "Event", "involvedObject": big(), "source": big()})
+    assert [m[0] for m in decode._WELL_TYPED][-1] == "source"  # an Event's involvedObject names one object
+    decode._WELL_TYPED.popitem()
+    decode.decode_body({"kind": "Pod", "spec": big(overhead={"cpu": "lots"})})
+    decode.decode_body({"kind": "Deployment", "spec": big(replicas="3")})
+    assert len(decode._WELL_TYPED) == 2
+    decode.decode_body({"kind": "Pod", "spec": big(nodeName="n1")})  # a hit: now the most recently used
+    decode.decode_body({"kind": "Pod", "spec": big(nodeName="n2"), "status": big()})
+    assert [m[0] for m in decode._WELL_TYPED] == ["spec", "spec", "status"]
+    remembered = [m[3] for m in decode._WELL_TYPED][:2]
+    assert remembered == [decode.marshal.dumps(big(nodeName=n), 2) for n in ("n1", "n2")]

@@ -122,3 +122,23 @@ def test_freezing_a_frozen_object_reuses_it_and_deepcopy_is_free():
     frozen = freeze(POD)
     assert freeze(frozen) is frozen and copy.deepcopy(frozen) is frozen
     assert isinstance(freeze({"a": 1}), FrozenDict)
+
+
+@pytest.mark.parametrize("bits", [0, 1, (1 << 128) - 1, 0x0123456789ABCDEF0123456789ABCDEF, 1 << 76,
+                                  0xC000 << 48],
+                         ids=["all zero bits", "one low bit", "all one bits", "a mixed pattern",
+                              "only the version nibble's low bit", "only the variant bits"])
+def test_the_uuid_text_is_the_one_uuid_module_gives(bits):
+    import uuid
+
+    from k8slearn.api.meta import uuid4_text
+    assert uuid4_text(bits) == str(uuid.UUID(int=bits, version=4))
+
+
+def test_the_remembered_timestamp_is_the_formatted_one_whatever_the_order_of_calls():
+    from datetime import timedelta
+
+    from k8slearn.api.meta import EPOCH, timestamp
+    moments = [0, 0.5, 0.99, 1, 30.2, 1, 1, 86_400 * 400 + 0.1, 0.2, -1.5]
+    expected = [(EPOCH + timedelta(seconds=int(s // 1))).strftime("%Y-%m-%dT%H:%M:%SZ") for s in moments]
+    assert [timestamp(s) for s in moments] == expected

@@ -206,3 +206,49 @@ def test_raising_an_active_deadline_is_rejected():
     newer["spec"]["activeDeadlineSeconds"] = 120
     assert errors_of(newer, new) == [
         "spec.activeDeadlineSeconds: Invalid value: 120: must be less than or equal to previous value"]
+
+
+def stored(**meta):
+    obj = pod()
+    obj["metadata"].update({"namespace": "default", "uid": "u-1", "resourceVersion": "5",
+                            "creationTimestamp": "2026-01-05T09:00:00Z", **meta})
+    obj["status"] = {"phase": "Pending", "qosClass": "BestEffort"}
+    return obj
+
+
+def status_update(old, **meta):
+    """What the status strategy makes of a kubelet's write: the stored object, its status and annotations."""
+    new = copy.deepcopy(old)
+    new["metadata"].update(meta)
+    new["status"] = {"phase": "Running", "qosClass": "BestEffort", "podIP": "10.244.0.5"}
+    return new
+
+
+STATUS_UPDATES = [
+    (status_update(stored()), [], "a kubelet's status write is valid"),
+    (status_update(stored(), uid="u-2"), ['metadata.uid: Invalid value: "u-2": field is immutable'],
+     "a status write may not change the uid"),
+    (status_update(stored(), annotations={"bad key!": "x"}),
+     ['metadata.annotations: Invalid value: "bad key!": name part must consist of alphanumeric characters, '
+      "'-', '_' or '.', and must start and end with an alphanumeric character "
+      "(e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
+      "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"] * 2,
+     "a bad annotation written through /status is reported by both metadata checks"),
+    (status_update(stored(generation=3), generation=2),
+     ["metadata.generation: Invalid value: 2: must not be decremented"], "the generation may not go down"),
+]
+
+
+@pytest.mark.parametrize("new", [c[0] for c in STATUS_UPDATES], ids=[c[2] for c in STATUS_UPDATES])
+def test_a_status_update_gets_the_errors_of_a_plain_update_when_the_spec_is_unchanged(new):
+    old = stored(generation=3) if new["metadata"].get("generation") else stored()
+    got = [e.error() for e in validate(new, old, "status")]
+    assert got == errors_of(new, old) == [c[1] for c in STATUS_UPDATES if c[0] is new][0]
+
+
+def test_a_status_update_does_not_validate_the_stored_spec_again_as_upstream():
+    old = stored()
+    old["spec"]["nodeName"] = "Bad_Node"  # bound through pods/binding, which does not check the name
+    new = status_update(old)
+    assert errors_of(new, old)  # a plain update checks the whole spec
+    assert validate(new, old, "status") == []  # ValidatePodStatusUpdate looks at metadata and status

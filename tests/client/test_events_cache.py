@@ -90,3 +90,21 @@ def test_without_correlation_only_exact_repeats_are_counted(world):
     for i in range(40):
         recorder.event(rs, "Normal", "Test", f"message {i % 20}")
     assert summary(client) == [(f"message {i}", 2) for i in range(20)]
+
+
+@pytest.mark.parametrize("ops, expected_keys", [
+    ([("add", "a"), ("add", "b"), ("add", "c"), ("add", "d")], ["b", "c", "d"]),
+    ([("add", "a"), ("add", "b"), ("add", "c"), ("get", "a"), ("add", "d")], ["c", "a", "d"]),
+    ([("add", "a"), ("add", "b"), ("add", "a"), ("add", "c"), ("add", "d")], ["a", "c", "d"]),
+], ids=[
+    "the least recently added key is forgotten past the limit",
+    "a lookup makes a key recent again",
+    "adding a key again makes it recent again",
+])
+def test_the_lru_cache_forgets_the_least_recently_used_key(ops, expected_keys):
+    from k8slearn.client.events_cache import LRUCache
+    cache = LRUCache(max_entries=3)
+    for op, key in ops:
+        cache.add(key, key.upper()) if op == "add" else cache.get(key)
+    assert list(cache._data) == expected_keys
+    assert [cache.get(k) for k in expected_keys] == [k.upper() for k in expected_keys]

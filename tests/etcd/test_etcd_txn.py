@@ -175,3 +175,50 @@ def test_optimistic_update_as_the_api_server_does_it():
     assert first.succeeded and first.results == [5]
     assert not stale.succeeded and stale.results == [[KeyValue("a", b"3", 2, 5, 3)]]
     assert s.get("a").value == b"3" and s.revision == 5
+
+
+def general_path_only(store):
+    """A store whose ``txn`` never takes the single compare-and-put fast path."""
+    store._put_if_mod_revision = lambda c, op: None
+    return store
+
+
+def txn_outcome(store, compare, put):
+    w = store.watch("", prefix=True)
+    try:
+        result = store.txn([compare], [put])
+    except Exception as e:  # noqa: BLE001 - both paths must fail the same way
+        result = (type(e).__name__, str(e))
+    events = [(e.type, e.kv, e.prev_kv) for e in w]
+    return result, store.revision, store.range(""), list(store._entries()), events, store.db_size
+
+
+@pytest.mark.parametrize(
+    "compare, put",
+    [
+        (Compare("a", "mod_revision", "=", 3), Put("a", "3")),
+        (Compare("a", "mod_revision", "=", 2), Put("a", "3")),
+        (Compare("c", "mod_revision", "=", 0), Put("c", b"new", lease=7)),
+        (Compare("a", "mod_revision", "=", 0), Put("a", "again")),
+        (Compare("a", "mod_revision", "=", 3), Put("a", 5)),
+        (Compare("", "mod_revision", "=", 0), Put("", "1")),
+        (Compare("a", "mod_revision", "=", 3), Put("b", "other key")),
+        (Compare("a", "version", "=", 2), Put("a", "3")),
+        (Compare("a", "mod_revision", ">", 1), Put("a", "3")),
+        (Compare("a", "mod_revision", "=", 3), Delete("a")),
+    ],
+    ids=[
+        "an update whose mod_revision still holds is written",
+        "an update against an old mod_revision is not written",
+        "a create of a missing key with a lease is written",
+        "a create of a key that exists is not written",
+        "a value that is not bytes or str is a TypeError",
+        "an empty key is refused",
+        "a compare on one key and a put of another runs the general way",
+        "a compare of another target runs the general way",
+        "a compare with another operator runs the general way",
+        "a compare and a delete runs the general way",
+    ],
+)
+def test_the_compare_and_put_fast_path_does_what_the_general_transaction_does(compare, put):
+    assert txn_outcome(base(), compare, put) == txn_outcome(general_path_only(base()), compare, put)

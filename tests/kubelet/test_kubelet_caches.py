@@ -11,6 +11,7 @@ from k8slearn.api.meta import timestamp
 from k8slearn.api.quantity import cpu_millis, memory_bytes
 from k8slearn.kubelet import images
 from k8slearn.kubelet.pod_workers import _amount
+from k8slearn.kubelet.process import NGINX_BANNER
 from k8slearn.kubelet.status import _timestamp
 
 
@@ -131,3 +132,79 @@ def test_each_container_gets_its_own_copy_of_the_shared_banner_steps(image, line
     assert first.steps == second.steps == expected and len(expected) == lines
     first.steps.clear()
     assert second.steps == expected
+
+
+@pytest.mark.parametrize(
+    "command, image, args",
+    [
+        pytest.param([], "nginx:1.27", None, id="an image's default process"),
+        pytest.param(["sh", "-c", "echo hello; sleep 5; exit 3"], "busybox", None, id="a shell script"),
+        pytest.param(["sleep"], "busybox", ["3600"], id="a command with its arguments in args"),
+        pytest.param([], "busybox", ["echo", "hi"], id="arguments with no command"),
+        pytest.param(["sh", "-c", "while true; do echo tick; sleep 1; done"], "busybox", None, id="a loop"),
+        pytest.param(["nginxx"], "nginx", None, id="an executable the image does not have"),
+    ],
+)
+def test_a_remembered_program_equals_a_fresh_parse(command, image, args):
+    from k8slearn.kubelet.process import parse_program
+    from k8slearn.kubelet.runtime import _program
+
+    remembered = _program(tuple(command), image, tuple(args or ()))
+    assert remembered == parse_program(command, image, args)
+    assert _program(tuple(command), image, tuple(args or ())) is remembered
+
+
+def test_containers_of_one_template_share_their_program_and_keep_their_own_logs():
+    cluster = Cluster(workers=1, seed=0)
+    for name in ("a", "b"):
+        pod = _pod(name)
+        pod["spec"]["containers"][0].update(image="busybox", command=["sh", "-c", "echo hello; sleep 3600"])
+        cluster.api.create(pod)
+    cluster.settle()
+    runtime = cluster.kubelets["node-1"].runtime
+    records = sorted(runtime.containers.values(), key=lambda c: c.pod_name)
+    assert [r.pod_name for r in records] == ["a", "b"] and records[0].program is records[1].program
+    assert [runtime.logs(r.id) for r in records] == ["hello\n", "hello\n"]
+    assert [r.state for r in records] == ["CONTAINER_RUNNING", "CONTAINER_RUNNING"]
+
+
+@pytest.mark.parametrize(
+    "frozen, shared",
+    [
+        pytest.param(True, True, id="a pod's read-only labels are kept as they are, not copied"),
+        pytest.param(False, False, id="labels that someone could change are copied"),
+    ],
+)
+def test_a_sandbox_keeps_the_pods_labels(frozen, shared):
+    from k8slearn.api.meta import freeze
+    from k8slearn.kubelet.runtime import _labels
+
+    labels = freeze({"app": "web"}) if frozen else {"app": "web"}
+    kept = _labels(labels)
+    assert kept == {"app": "web"} and (kept is labels) is shared
+    assert _labels(None) == {}
+
+
+@pytest.mark.parametrize(
+    "command, expected",
+    [
+        pytest.param(None, "".join(f"{line}\n" for line in NGINX_BANNER), id="nginx prints its banner at once"),
+        pytest.param(["sh", "-c", "echo a; echo b; sleep 1; echo c; sleep 3600"], "a\nb\nc\n",
+                     id="lines printed at two instants read in order"),
+        pytest.param(["sh", "-c", "echo only; sleep 3600"], "only\n", id="a single line"),
+    ],
+)
+def test_two_containers_printing_the_same_lines_read_the_same_log(command, expected):
+    cluster = Cluster(workers=1, seed=0)
+    for name in ("a", "b"):
+        pod = _pod(name)
+        if command:
+            pod["spec"]["containers"][0].update(image="busybox", command=command)
+        cluster.api.create(pod)
+    cluster.settle()
+    cluster.run(2.0)
+    runtime = cluster.kubelets["node-1"].runtime
+    records = sorted(runtime.containers.values(), key=lambda c: c.pod_name)
+    assert [runtime.logs(r.id) for r in records] == [expected, expected]
+    assert records[0].logs[0][1] is records[1].logs[0][1]  # the lines are one shared tuple
+

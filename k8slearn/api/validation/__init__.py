@@ -87,24 +87,32 @@ _UPDATE: dict[str, Callable[[dict, dict], list[FieldError]]] = {
 }
 
 
-def validate(obj: dict, old: dict | None = None) -> list[FieldError]:
+_STATUS_UPDATE: dict[str, Callable[[dict, dict], list[FieldError]]] = {
+    "Pod": pod.validate_pod_status_update,
+}
+
+
+def validate(obj: dict, old: dict | None = None, subresource: str = "") -> list[FieldError]:
     """The field errors for creating ``obj`` (``old`` None) or updating ``old`` to ``obj``.
+
+    ``subresource="status"`` is an update through ``/status``: kinds with their own status rules
+    (``_STATUS_UPDATE``) use them, the others the rules of a plain update.
 
     Values of the wrong type should have been refused by ``decode_check``; any that slip
     through are reported as one internal error instead of raising.
     """
     try:
-        return _validate(obj, old)
+        return _validate(obj, old, subresource)
     except (TypeError, AttributeError, ValueError, KeyError) as exc:
         return [field.internal_error(Path(""), f"unable to validate the object: {exc}")]
 
 
-def _validate(obj: dict, old: dict | None) -> list[FieldError]:
+def _validate(obj: dict, old: dict | None, subresource: str) -> list[FieldError]:
     kind = obj.get("kind", "")
     if old is None:
         fn = _CREATE.get(kind)
         return fn(obj) if fn else validate_object_meta(obj.get("metadata"), name_is_dns_subdomain)
-    update = _UPDATE.get(kind)
+    update = (subresource == "status" and _STATUS_UPDATE.get(kind)) or _UPDATE.get(kind)
     if update:
         return update(obj, old)
     return validate_object_meta_update(obj.get("metadata"), old.get("metadata"))

@@ -107,7 +107,9 @@ def validate_annotations(annotations: Any, path: Path) -> list[FieldError]:
     return errs
 
 
+@remember_valid
 def _validate_owner_references(refs: Any, path: Path) -> list[FieldError]:
+    """ValidateOwnerReferences: each reference complete, not an Event, at most one controller."""
     errs, first_controller = [], ""
     for ref in as_list(refs):
         ref = as_dict(ref)

@@ -33,6 +33,8 @@ Upstream: encoding/json (UnmarshalTypeError), staging/src/k8s.io/apiserver/pkg/e
 
 from __future__ import annotations
 
+import marshal
+from collections import OrderedDict
 from typing import Any
 
 from k8slearn.api.quantity import parse_quantity
@@ -63,6 +65,11 @@ _RULE_TAILS = tuple(sorted({suffix.rpartition(".")[2] for suffix in _SERVICE_RUL
 _LEAVES = frozenset({str, int, float, bool, type(None)})  # JSON scalars: nothing below them to check
 _QUANTITY_ERRORS: dict[str, str | None] = {}  # quantity string -> its parse error (None: valid)
 _MAX_REMEMBERED = 4096
+# (path, spec struct, service rules?, marshal bytes) of the parts found well typed, least recently used first
+_WELL_TYPED: OrderedDict[tuple, None] = OrderedDict()
+_MARSHAL_VERSION = 2  # no shared references: every dict and list of a copy is its own
+_SMALL_PART = 160  # marshal bytes below which a part is walked, not remembered
+_ONE_OBJECT = frozenset({"metadata", "involvedObject"})  # parts naming one object (uid...): never seen twice
 
 
 def decode_check(obj: dict) -> str | None:
@@ -164,7 +171,10 @@ def _walk(obj: dict, out: dict, path: str, key_in: Any, spec_struct: str, rules:
             found = _int_rule_error(value, here, spec_struct, rules)
             if found:
                 return found
-        if isinstance(value, dict):
+        if (value.__class__ is list or value.__class__ is dict and len(value) > 4) and "." not in path \
+                and here not in _ONE_OBJECT:  # a part worth remembering (see _walk_part)
+            found = _walk_part(value, out, key, here, spec_struct, rules, quantities)
+        elif isinstance(value, dict):
             out[key] = child = {}
             found = _walk(value, child, here, key, spec_struct, rules, quantities)
         elif isinstance(value, list):
@@ -176,6 +186,44 @@ def _walk(obj: dict, out: dict, path: str, key_in: Any, spec_struct: str, rules:
         if found:
             return found
     return None
+
+
+def _walk_part(value: dict | list, out: dict, key: Any, here: str, spec_struct: str, rules: dict,
+               quantities: list) -> str | None:
+    """``_walk`` for a part one or two levels down (``spec``, ``status.conditions``...), remembered.
+
+    The same parts come again and again (every pod of a ReplicaSet has the same spec, a pod's
+    spec comes back with each of its status updates, its labels and owner with each write): a
+    part known well typed (no type error, every quantity parses) at the same path, for the same
+    kind's rules, is copied with ``marshal`` instead of walked. The check depends on nothing
+    else, so the answer and the copy are the ones the walk gives. ``metadata`` (and an Event's
+    ``involvedObject``) differs for every object and is not remembered (its labels and owner
+    references are); neither are small parts (a dict of up to 4 keys, or under ``_SMALL_PART``
+    bytes), cheaper to walk than to look up. A simulation speed-up.
+    """
+    try:
+        data = marshal.dumps(value, _MARSHAL_VERSION)
+        if len(data) < _SMALL_PART:
+            data = None  # cheaper to walk than to look up
+    except ValueError:  # not plain JSON types: walk it
+        data = None
+    memo = (here, spec_struct, rules is _SERVICE_RULES, data)
+    if data is not None and memo in _WELL_TYPED:
+        _WELL_TYPED.move_to_end(memo)
+        out[key] = marshal.loads(data)
+        return None
+    mark = len(quantities)
+    if value.__class__ is dict:
+        out[key] = child = {}
+        found = _walk(value, child, here, key, spec_struct, rules, quantities)
+    else:
+        out[key] = items = []
+        found = _walk_list(value, items, here, key, spec_struct, rules, quantities)
+    if found is None and data is not None and _first_bad_quantity(quantities[mark:]) is None:
+        _WELL_TYPED[memo] = None
+        if len(_WELL_TYPED) > _MAX_REMEMBERED:
+            _WELL_TYPED.popitem(last=False)  # the least recently used
+    return found
 
 
 def _walk_list(items: list, out: list, path: str, key_in: Any, spec_struct: str, rules: dict,

@@ -223,6 +223,17 @@ def validate_pod_update(new: dict, old: dict) -> list[FieldError]:
     return errs
 
 
+def validate_pod_status_update(new: dict, old: dict) -> list[FieldError]:
+    """ValidatePodStatusUpdate: the metadata rules of an update; the spec is not checked again.
+
+    The status strategy has already put the stored spec on ``new``, and upstream's status
+    validation looks at metadata and status only (the simulation does not validate status);
+    the errors are those of ``validate_pod_update`` for an unchanged, valid spec.
+    """
+    errs = validate_object_meta_update(new.get("metadata"), old.get("metadata"))
+    return errs + validate_object_meta(new.get("metadata"), name_is_dns_subdomain)
+
+
 def _only_added_tolerations(new: list, old: list) -> list[FieldError]:
     """validateOnlyAddedTolerations: every old toleration still present (tolerationSeconds may change)."""
     path = SPEC.child("tolerations")

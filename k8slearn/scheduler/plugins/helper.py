@@ -20,7 +20,7 @@ def default_normalize_scores(max_priority: int, reverse: bool, scores: list) -> 
     >>> default_normalize_scores(100, False, [0, 5, 10])
     [0, 50, 100]
     """
-    max_count = max(scores, default=0)
+    max_count = max(scores, default=0) if any(scores) else 0  # (all zero, the usual case: no max)
     if max_count == 0:
         return [max_priority] * len(scores) if reverse else list(scores)
     if reverse:

@@ -286,6 +286,12 @@ class NodeResourcesFit:
             return [self.filter(state, pod, n) for n in nodes]
         never = -(1 << 62)  # a zero request is not checked: compare with a number nothing is below
         cpu, memory = request.milli_cpu or never, request.memory or never
+        snapshot = getattr(self.handle, "snapshot", None)
+        floor = getattr(snapshot, "fit_floor", None)
+        if floor is not None and nodes and nodes[0] is snapshot.get(nodes[0].name):
+            pods_floor, cpu_floor, memory_floor = floor
+            if pods_floor >= 1 and cpu <= cpu_floor and memory <= memory_floor:
+                return None  # the snapshot's nodes all have this much free (see Snapshot.fit_floor)
         short = [
             i
             for i, n in enumerate(nodes)

@@ -17,6 +17,7 @@ Upstream: pkg/scheduler/framework/plugins/podtopologyspread/scoring.go
 from __future__ import annotations
 
 import math
+from operator import attrgetter
 from typing import Any
 
 from k8slearn.scheduler.framework import MAX_NODE_SCORE
@@ -197,6 +198,9 @@ def node_scores(
             by_name = True
         terms.append((c.topology_key, counts, by_name, state.topology_normalizing_weight[i], c.max_skew - 1))
     ignored, floor = state.ignored_nodes, math.floor
+    if len(terms) == 1 and terms[0][2] and not ignored and domains is not None:
+        if _every_node_has(domains, terms[0][0]):
+            return _by_name_scores(terms[0], nodes)
     out = []
     for node_info in nodes:
         if ignored and node_info.name in ignored:
@@ -214,6 +218,37 @@ def node_scores(
     return out
 
 
+def _by_name_scores(term: tuple, nodes: list) -> list[int]:
+    """``node_scores`` when the only term is counted by node name and every node has its key (the
+    system default's hostname constraint): one dictionary look-up per node. A node's score depends
+    on its count alone, so each count's score is worked out once (the same expression, so the
+    same number)."""
+    _, counts, _, weight, extra = term
+    by_count = _ScoreByCount(weight, extra)
+    by_count[None] = by_count[0]  # a node with no matching pod
+    return list(map(by_count.__getitem__, map(counts.get, map(_name, nodes))))
+
+
+class _ScoreByCount(dict):
+    """count -> ``floor(0.0 + score_for_count(count) + 0.5)``, each worked out when first asked."""
+
+    def __init__(self, weight: float, extra: int) -> None:
+        super().__init__()
+        self.weight, self.extra = weight, extra
+
+    def __missing__(self, count: int) -> int:
+        score = self[count] = math.floor(0.0 + (count * self.weight + self.extra) + 0.5)
+        return score
+
+
+_name = attrgetter("name")
+
+
+def _every_node_has(domains: DomainCounts, key: str) -> bool:
+    table = domains.table(((key, False),))
+    return len(table) == 1 and (True,) in table
+
+
 def _no_node_has(domains: DomainCounts, key: str) -> bool:
     table = domains.table(((key, True),))
     return len(table) == 1 and (None,) in table
@@ -228,7 +263,9 @@ def normalize_list(state: PreScoreState, raw: list) -> list:
     min_score, max_score = min(raw, default=0), max(raw, default=0)
     if max_score == 0:
         return [MAX_NODE_SCORE] * len(raw)
-    return [MAX_NODE_SCORE * (max_score + min_score - s) // max_score for s in raw]
+    # Few distinct raw scores (often two or three): work each out once, then map.
+    by_score = {s: MAX_NODE_SCORE * (max_score + min_score - s) // max_score for s in set(raw)}
+    return list(map(by_score.__getitem__, raw))
 
 
 def normalize(scores: dict, ignored: set) -> None:
