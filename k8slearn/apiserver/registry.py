@@ -58,6 +58,9 @@ Hook = Callable[[dict, "dict | None"], Callable[[], None]]  # begin_create/begin
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"))  # json.dumps(obj, separators=...) without a new encoder
+# The same bytes without the cycle check (a speed-up): an object containing itself makes it
+# recurse until RecursionError, and is then encoded again by _ENCODER for its own ValueError.
+_FAST_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
 
 
 def encode(obj: dict) -> bytes:
@@ -65,7 +68,11 @@ def encode(obj: dict) -> bytes:
     meta = obj.get("metadata") or {}
     if "resourceVersion" in meta:
         obj = {**obj, "metadata": {k: v for k, v in meta.items() if k != "resourceVersion"}}
-    return _ENCODER.encode(obj).encode()
+    try:
+        text = _FAST_ENCODER.encode(obj)
+    except RecursionError:
+        text = _ENCODER.encode(obj)  # "Circular reference detected", or too deep for either
+    return text.encode()
 
 
 def decode(value: bytes, mod_revision: int) -> dict:

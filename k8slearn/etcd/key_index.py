@@ -14,7 +14,8 @@ Simplified: etcd stores ``Revision`` pairs in a generation and fetches values fr
 generation is simply the list of the ``KeyValue`` versions themselves (a tombstone is a ``KeyValue``
 with ``version == 0``), so a generation's created revision is ``gen[0].create_revision`` and its
 version count is the ``version`` of its last put. Only main revisions are compared: one transaction
-never writes one key twice.
+never writes one key twice. A superseded version may be stored packed (``packed.PackedKeyValue``,
+its value compressed); ``get`` always answers with the plain ``KeyValue``.
 
 Worked example (the one in etcd's key_index.go): put at 1 and 2, delete at 3, put at 4, delete at 5.
 
@@ -49,6 +50,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from operator import attrgetter
 
+from k8slearn.etcd.packed import unpack
 from k8slearn.etcd.revision import KeyValue
 
 ERR_REVISION_NOT_FOUND = "mvcc: revision not found"
@@ -96,7 +98,7 @@ class KeyIndex:
             if i != last and g[-1].mod_revision <= at_rev:
                 return None  # deleted at or before at_rev, and not yet re-created
             if g[0].mod_revision <= at_rev:
-                return g[bisect_right(g, at_rev, key=mod_revision_of) - 1]
+                return unpack(g[bisect_right(g, at_rev, key=mod_revision_of) - 1])
         return None
 
     def compact(self, at_rev: int, keep: set[int]) -> None:

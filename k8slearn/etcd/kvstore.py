@@ -11,6 +11,10 @@ revision 7") or takes the newest. Three structures make that fast here, as in et
 * the **current view** — a dict from key to its newest ``KeyValue``, so reading the present is one
   dictionary lookup (etcd reads the present through the index too; this is the simulation's shortcut).
 
+A version that a newer put or a delete replaces is stored compressed from then on (``packed``; etcd
+keeps history on disk, this simulation in memory): every read of history unpacks it, so readers see
+exactly the bytes that were written, and sizes are counted uncompressed.
+
 Rules, as etcd v3: a fresh store is at revision 1 and the first write makes revision 2; a delete of a
 missing key changes nothing (no new revision); ``version`` counts puts since the key was (re)created and
 a delete resets it; ``create_revision`` is the revision of the latest creation. ``compact(R)`` forgets
@@ -50,6 +54,7 @@ from bisect import bisect_left, bisect_right, insort
 from typing import Iterable, Iterator, Sequence, Union
 
 from k8slearn.etcd.key_index import KeyIndex, mod_revision_of, tombstone_kv
+from k8slearn.etcd.packed import KEYFRAME_EVERY, PackedKeyValue, Stored, pack, unpack
 from k8slearn.etcd.revision import CompactedError, EtcdError, FutureRevisionError, KeyValue, Revision
 from k8slearn.etcd.txn import (
     ERR_TOO_MANY_OPS,
@@ -94,7 +99,7 @@ class KVStore:
         self._index: dict[str, KeyIndex] = {}
         self._sorted_keys: list[str] = []  # every key in _index, sorted ...
         self._new_keys: list[str] = []  # ... except these, merged in at the next range
-        self._backend: list[KeyValue] = []  # every stored version, in revision order
+        self._backend: list[Stored] = []  # every stored version, in revision order (history packed)
         self._backend_sub: list[int] = []  # the sub revision of each
         self._db_size = 0
         self._watchers: tuple = ()  # filled by MVCCStore; checked before building events
@@ -320,6 +325,7 @@ class KVStore:
             kv = KeyValue(prev.key, value, prev.create_revision, rev, prev.version + 1, lease)
             ki = self._index[key]
             self._db_size += len(value) - len(prev.value)
+            self._pack_superseded(ki, prev, kv)
         ki.put(kv)
         self._current[key] = kv
         self._backend.append(kv)
@@ -329,19 +335,44 @@ class KVStore:
     def _delete_at(self, key: str, rev: int, sub: int) -> Change:
         prev = self._current.pop(key)
         tomb = tombstone_kv(prev.key, rev)
-        self._index[key].tombstone(tomb)
+        ki = self._index[key]
+        self._pack_superseded(ki, prev, None)
+        ki.tombstone(tomb)
         self._backend.append(tomb)
         self._backend_sub.append(sub)
         self._db_size -= len(prev.value)
         return tomb, prev
+
+    def _pack_superseded(self, ki: KeyIndex, prev: KeyValue, newer: Union[KeyValue, None]) -> None:
+        """Store ``prev`` compressed: it was the newest version of its key and ``newer`` (None for a
+        delete) replaced it; ``prev`` is packed against ``newer`` unless it is a keyframe.
+
+        The change the write returns still carries ``prev`` itself, so watch events get their
+        ``prev_kv`` without decompressing. A simulation memory saving (see ``packed``).
+        """
+        g = ki.generations[-1]
+        if not g or g[-1] is not prev:
+            return
+        packed = pack(prev, newer if len(g) % KEYFRAME_EVERY else None)
+        if packed is prev:
+            return
+        if len(g) > 1:
+            older = g[-2]
+            if older.__class__ is PackedKeyValue and older.base is prev:
+                older.base = packed  # the chain now goes through the packed form
+        backend = self._backend
+        i = bisect_left(backend, prev.mod_revision, key=mod_revision_of)
+        while backend[i] is not prev:
+            i += 1
+        g[-1] = backend[i] = packed
 
     def _notify(self, changes: Sequence[Change]) -> None:
         """Called after each committed write when watchers exist; ``MVCCStore`` delivers the events."""
 
     # ---- the backend, for watch replay and snapshots -----------------------------------------------
 
-    def _backend_since(self, rev: int) -> list[KeyValue]:
-        """Every stored version with ``mod_revision >= rev``, in revision order."""
+    def _backend_since(self, rev: int) -> list[Stored]:
+        """Every stored version with ``mod_revision >= rev``, in revision order (``unpack`` each to read)."""
         return self._backend[bisect_left(self._backend, rev, key=mod_revision_of) :]
 
     def _prev_kv(self, kv: KeyValue) -> Union[KeyValue, None]:
@@ -353,7 +384,7 @@ class KVStore:
     def _entries(self) -> Iterator[tuple[Revision, KeyValue]]:
         """The backend as etcd's key bucket holds it: (revision, version) in revision order."""
         for kv, sub in zip(self._backend, self._backend_sub):
-            yield Revision(kv.mod_revision, sub), kv
+            yield Revision(kv.mod_revision, sub), unpack(kv)
 
     def _load(
         self, revision: int, compact_revision: int, entries: Iterable[tuple[Revision, KeyValue]]
@@ -379,9 +410,34 @@ class KVStore:
             if ki.generations[-1]:
                 kv = self._current[key] = ki.generations[-1][-1]
                 self._db_size += len(kv.value)
+        self._pack_history()
         self._sorted_keys = sorted(self._index)
         self._rev = max(revision, compact_revision, 1)
         self._compact_rev = compact_revision
+
+    def _pack_history(self) -> None:
+        """Pack every stored version that is not the newest of its key (after a restore), newest
+        first in each generation, each against the next one as ``_pack_superseded`` would."""
+        packed_by_id: dict[int, Stored] = {}
+        originals = []  # kept alive until the backend is rewritten, so that their ids stay theirs
+        current = self._current
+        for ki in self._index.values():
+            now = current.get(ki.key)
+            for g in ki.generations:
+                nxt = stored_next = None  # the plain version after g[i], and how it is stored
+                for i in range(len(g) - 1, -1, -1):
+                    kv = g[i]
+                    if kv.version and kv is not now:
+                        if nxt is None or not nxt.version:  # ended by a delete: no base
+                            p = pack(kv)
+                        else:
+                            p = pack(kv, stored_next if (i + 1) % KEYFRAME_EVERY else None, nxt.value)
+                        if p is not kv:
+                            originals.append(kv)
+                            packed_by_id[id(kv)] = g[i] = p
+                    nxt, stored_next = kv, g[i]
+        if packed_by_id:
+            self._backend = [packed_by_id.get(id(kv), kv) for kv in self._backend]
 
 
 __all__ = ["KVStore", "Compare", "Put", "Delete", "Get", "TxnResult", "prefix_end"]

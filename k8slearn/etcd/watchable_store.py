@@ -52,6 +52,7 @@ from typing import Callable, Iterator, NamedTuple, Sequence, Union
 
 from k8slearn.etcd import snapshot as _snapshot
 from k8slearn.etcd.kvstore import Change, KVStore
+from k8slearn.etcd.packed import unpack
 from k8slearn.etcd.snapshot import PathLike
 from k8slearn.etcd.revision import CompactedError, KeyValue
 from k8slearn.etcd.txn import check_key
@@ -153,7 +154,7 @@ class MVCCStore(KVStore):
         while next_rev <= self._rev and not w.canceled:  # unsynced: replay from the backend
             upto = self._rev
             backlog = [kv for kv in self._backend_since(next_rev) if kv.mod_revision <= upto]
-            w._deliver([event_of(kv, self._prev_kv(kv)) for kv in backlog if w.matches(kv.key)])
+            w._deliver([event_of(unpack(kv), self._prev_kv(kv)) for kv in backlog if w.matches(kv.key)])
             next_rev = upto + 1  # callbacks may have written more: loop until caught up
         w._min_rev = next_rev
         if not w.canceled:

@@ -23,7 +23,7 @@ from k8slearn.etcd import (
 
 KEYS = ["a", "ab", "b", "ba", "c"]
 PREFIXES = ["", "a", "b", "ab", "d"]
-VALUES = ["x", "y", "zz"]
+VALUES = ["x", "y", "zz", "{\"spec\":" + "\"w\"" * 30 + "}"]  # the long one is stored packed once superseded
 
 keys, values = st.sampled_from(KEYS), st.sampled_from(VALUES)
 branch = st.lists(
