@@ -149,6 +149,10 @@ _UNSHARED = ("unshared",)  # a value with no key: its parent is not shared eithe
 _OWN = frozenset({"metadata", "creationTimestamp"})
 
 
+# _frozen_list and _frozen_object classify each value with the same inline branch (share a short
+# string, look up a shared child, key a scalar): a helper called per value would add a function
+# call to each of a pod's ~150 values on every decode. Change one, change both (the tests in
+# tests/apiserver/test_cacher_memory.py compare decoded objects with and without sharing).
 def _frozen_list(items: list) -> FrozenList:
     """A FrozenList of the JSON decoder's items, shared when every item is shareable."""
     strings, keys = _STRINGS, _OBJECTS.keys
