@@ -38,7 +38,8 @@ Upstream: k8s.io/client-go/tools/record/events_cache.go
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from k8slearn.api.lru import LRUCache
 
 MAX_LRU_CACHE_ENTRIES = 4096
 DEFAULT_AGGREGATE_MAX_EVENTS = 10
@@ -46,33 +47,6 @@ DEFAULT_AGGREGATE_INTERVAL_SECONDS = 600
 DEFAULT_SPAM_BURST = 25
 DEFAULT_SPAM_QPS = 1.0 / 300.0
 AGGREGATE_PREFIX = "(combined from similar events): "
-
-
-class LRUCache:
-    """groupcache/lru: a bounded map that forgets the least recently used key.
-
-    A plain dict (insertion-ordered; a use moves the key to the end) rather than an OrderedDict,
-    which costs twice the memory per entry: every kubelet keeps three of these.
-    """
-
-    __slots__ = ("_data", "max_entries")
-
-    def __init__(self, max_entries: int = MAX_LRU_CACHE_ENTRIES) -> None:
-        self.max_entries = max_entries
-        self._data: dict = {}
-
-    def get(self, key: Any) -> Any:
-        value = self._data.pop(key, None)
-        if value is not None:
-            self._data[key] = value
-        return value
-
-    def add(self, key: Any, value: Any) -> None:
-        data = self._data
-        data.pop(key, None)
-        data[key] = value
-        if len(data) > self.max_entries:
-            del data[next(iter(data))]
 
 
 class TokenBucket:
@@ -139,9 +113,9 @@ class EventCorrelator:
                  max_events: int = DEFAULT_AGGREGATE_MAX_EVENTS,
                  max_interval: float = DEFAULT_AGGREGATE_INTERVAL_SECONDS) -> None:
         self.burst, self.qps, self.max_events, self.max_interval = burst, qps, max_events, max_interval
-        self._spam = LRUCache()
-        self._aggregate = LRUCache()
-        self._observed = LRUCache()
+        self._spam = LRUCache(MAX_LRU_CACHE_ENTRIES)
+        self._aggregate = LRUCache(MAX_LRU_CACHE_ENTRIES)
+        self._observed = LRUCache(MAX_LRU_CACHE_ENTRIES)
 
     def correlate(self, event: dict, now: float) -> CorrelateResult:
         """EventCorrelate: aggregate, then observe (count), then filter. ``event`` is not changed.

@@ -183,14 +183,13 @@ def test_remembered_well_typed_parts_give_the_walks_answer_and_copy(obj, expecte
 
 
 def test_only_large_well_typed_parts_are_remembered_and_the_memory_is_bounded(monkeypatch):
-    monkeypatch.setattr(decode, "_WELL_TYPED", decode.OrderedDict())
-    monkeypatch.setattr(decode, "_MAX_REMEMBERED", 3)
+    monkeypatch.setattr(decode, "_WELL_TYPED", decode.LRUCache(3))
     decode.decode_body({"kind": "Pod", "metadata": big(labels=big()), "spec": big(nodeName="n1"),
                         "status": {"phase": "Pending"}, "data": ["a"]})
     assert [m[0] for m in decode._WELL_TYPED] == ["metadata.labels", "spec"]  # not metadata, nor small parts
     decode.decode_body({"kind": "Event", "involvedObject": big(), "source": big()})
     assert [m[0] for m in decode._WELL_TYPED][-1] == "source"  # an Event's involvedObject names one object
-    decode._WELL_TYPED.popitem()
+    decode._WELL_TYPED.discard(list(decode._WELL_TYPED)[-1])
     decode.decode_body({"kind": "Pod", "spec": big(overhead={"cpu": "lots"})})
     decode.decode_body({"kind": "Deployment", "spec": big(replicas="3")})
     assert len(decode._WELL_TYPED) == 2

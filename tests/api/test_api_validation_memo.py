@@ -72,8 +72,8 @@ def test_values_equal_in_python_but_of_other_types_are_kept_apart():
 
 
 def test_only_valid_values_are_remembered_and_the_memory_is_bounded(monkeypatch):
-    monkeypatch.setattr(common, "REMEMBERED_VALID", 3)
     remembered = common.validate_labels.remembered
+    monkeypatch.setattr(remembered, "max_entries", 3)
     remembered.clear()
     common.validate_labels({"app": "-bad"}, Path("metadata.labels"))
     assert len(remembered) == 0

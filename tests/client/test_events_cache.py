@@ -102,7 +102,7 @@ def test_without_correlation_only_exact_repeats_are_counted(world):
     "adding a key again makes it recent again",
 ])
 def test_the_lru_cache_forgets_the_least_recently_used_key(ops, expected_keys):
-    from k8slearn.client.events_cache import LRUCache
+    from k8slearn.api.lru import LRUCache
     cache = LRUCache(max_entries=3)
     for op, key in ops:
         cache.add(key, key.upper()) if op == "add" else cache.get(key)

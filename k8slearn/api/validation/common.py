@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import functools
 import marshal
-from collections import OrderedDict
 from datetime import timedelta
 from typing import Any, Callable
 
 from k8slearn.api import field
 from k8slearn.api.field import FieldError, GoValue, Path, go_quote, go_string_map, go_string_slice
+from k8slearn.api.lru import LRUCache
 from k8slearn.api.meta import EPOCH, parse_timestamp
 from k8slearn.api.names import is_qualified_name, is_valid_label_value, name_is_dns_label
 from k8slearn.api.names import name_is_dns_subdomain  # noqa: F401 (used by the docstring example)
@@ -50,7 +50,7 @@ def remember_valid(fn: Validator) -> Validator:
     Only "valid" is remembered (an error holds the bad value and the path), and validity never
     depends on the path, so the answer is always the one ``fn`` gives. A simulation speed-up.
     """
-    valid: OrderedDict[bytes, None] = OrderedDict()
+    valid = LRUCache(REMEMBERED_VALID)
 
     @functools.wraps(fn)
     def check(value: Any, path: Path) -> list[FieldError]:
@@ -62,9 +62,7 @@ def remember_valid(fn: Validator) -> Validator:
             return []
         errs = fn(value, path)
         if not errs:
-            valid[key] = None
-            if len(valid) > REMEMBERED_VALID:
-                valid.popitem(last=False)
+            valid.add(key)
         return errs
 
     check.remembered = valid  # type: ignore[attr-defined]

@@ -34,9 +34,9 @@ Upstream: encoding/json (UnmarshalTypeError), staging/src/k8s.io/apiserver/pkg/e
 from __future__ import annotations
 
 import marshal
-from collections import OrderedDict
 from typing import Any
 
+from k8slearn.api.lru import LRUCache
 from k8slearn.api.quantity import parse_quantity
 
 QUANTITY_MAPS = {"limits", "requests", "overhead", "capacity", "allocatable", "hard", "used"}
@@ -66,7 +66,7 @@ _LEAVES = frozenset({str, int, float, bool, type(None)})  # JSON scalars: nothin
 _QUANTITY_ERRORS: dict[str, str | None] = {}  # quantity string -> its parse error (None: valid)
 _MAX_REMEMBERED = 4096
 # (path, spec struct, service rules?, marshal bytes) of the parts found well typed, least recently used first
-_WELL_TYPED: OrderedDict[tuple, None] = OrderedDict()
+_WELL_TYPED = LRUCache(_MAX_REMEMBERED)
 _MARSHAL_VERSION = 2  # no shared references: every dict and list of a copy is its own
 _SMALL_PART = 160  # marshal bytes below which a part is walked, not remembered
 _ONE_OBJECT = frozenset({"metadata", "involvedObject"})  # parts naming one object (uid...): never seen twice
@@ -208,8 +208,7 @@ def _walk_part(value: dict | list, out: dict, key: Any, here: str, spec_struct: 
     except ValueError:  # not plain JSON types: walk it
         data = None
     memo = (here, spec_struct, rules is _SERVICE_RULES, data)
-    if data is not None and memo in _WELL_TYPED:
-        _WELL_TYPED.move_to_end(memo)
+    if data is not None and memo in _WELL_TYPED:  # (``in`` makes it the most recent)
         out[key] = marshal.loads(data)
         return None
     mark = len(quantities)
@@ -220,9 +219,7 @@ def _walk_part(value: dict | list, out: dict, key: Any, here: str, spec_struct: 
         out[key] = items = []
         found = _walk_list(value, items, here, key, spec_struct, rules, quantities)
     if found is None and data is not None and _first_bad_quantity(quantities[mark:]) is None:
-        _WELL_TYPED[memo] = None
-        if len(_WELL_TYPED) > _MAX_REMEMBERED:
-            _WELL_TYPED.popitem(last=False)  # the least recently used
+        _WELL_TYPED.add(memo)
     return found
 
 
