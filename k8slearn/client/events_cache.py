@@ -117,6 +117,11 @@ class EventCorrelator:
         self._aggregate = LRUCache(MAX_LRU_CACHE_ENTRIES)
         self._observed = LRUCache(MAX_LRU_CACHE_ENTRIES)
 
+    @classmethod
+    def counting_only(cls) -> "EventCorrelator":
+        """Exact repeats counted, nothing aggregated or dropped (what an events.k8s.io EventSeries does)."""
+        return cls(burst=10**9, max_events=10**9)
+
     def correlate(self, event: dict, now: float) -> CorrelateResult:
         """EventCorrelate: aggregate, then observe (count), then filter. ``event`` is not changed.
 

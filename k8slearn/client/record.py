@@ -57,7 +57,7 @@ class EventRecorder:
         self.component = component
         self.host = host
         self.clock = clock
-        self.correlator = EventCorrelator() if correlate else EventCorrelator(burst=10**9, max_events=10**9)
+        self.correlator = EventCorrelator() if correlate else EventCorrelator.counting_only()
         self._counter = 0
 
     def _now(self) -> float:
