@@ -66,7 +66,7 @@ def _first_type_error(obj: Any, path: str, spec_struct: str, int_fields: dict) -
                 v = var.get("value") if isinstance(var, dict) else None
                 if v is not None and not isinstance(v, str):
                     return _unmarshal(v, "EnvVar", f"{here}.value", "string")
-        if value is not None and not _is_int(value):
+        if value is not None and not _is_int(value) and not (isinstance(key, str) and "." in key):
             rule = next((r for suffix, r in int_fields.items() if here.endswith(suffix)), None)
             if rule is not None:
                 struct = spec_struct if rule[0] == "<spec>" else rule[0]

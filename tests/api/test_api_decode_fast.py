@@ -80,9 +80,12 @@ def test_the_fast_walk_agrees_with_the_reference_on_frozen_objects(kind, body):
 
 
 CASES = [
-    ({"kind": "Deployment", "metadata": {"labels": {"spec.replicas": "x"}}},
-     "json: cannot unmarshal string into Go struct field DeploymentSpec.metadata.labels.spec.replicas of type "
-     "int32", "a label key that ends like an integer field is taken for one (kept from the first version)"),
+    ({"kind": "Deployment", "metadata": {"labels": {"spec.replicas": "x"}}}, None,
+     "a label named like an integer field is a label (a key with a dot is never a struct field)"),
+    ({"kind": "Deployment", "spec": {"template": {"metadata": {"annotations": {"spec.replicas": "3"}}}}}, None,
+     "an annotation named like an integer field is an annotation"),
+    ({"kind": "Service", "spec": {"selector": {"ports.port": "http"}}}, None,
+     "a selector key named like a port field is a selector key"),
     ({"kind": "Pod", "spec": {"containers": [{"resources": {"limits": {"cpu": "1"}}, "ports": [
         {"containerPort": "80"}]}]}},
      "json: cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort of "

@@ -254,3 +254,13 @@ def test_eight_collisions_in_a_row_give_up_with_a_server_timeout(server, api, mo
     _names(monkeypatch, *["aaaaa"] * 8)
     expect_error(server, lambda: api.create(pod("", generateName="web-")), 500, "ServerTimeout",
                  "The POST operation against Pod could not be completed at this time, please try again.")
+
+
+def test_a_label_named_like_an_integer_field_is_accepted_as_a_label(api):
+    """Label keys may contain dots; ``spec.replicas`` as a label is a string-valued map key, not the field."""
+    obj = deployment("web")
+    obj["metadata"]["labels"] = {"spec.replicas": "x"}
+    obj["spec"]["template"]["metadata"].setdefault("annotations", {})["spec.replicas"] = "3"
+    created = api.create(obj)
+    assert created["metadata"]["labels"] == {"spec.replicas": "x"}
+    assert created["spec"]["replicas"] == obj["spec"]["replicas"]

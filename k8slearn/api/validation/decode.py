@@ -14,7 +14,9 @@ path is the dotted keys that lead to it; list elements keep their list's path):
 
 * ``labels``/``annotations`` under a path ending in ``metadata``: every value is a string;
 * ``env`` (a list): every ``value`` is a string;
-* a path ending in one of ``INT_FIELDS`` (``spec.replicas``...): an integer;
+* a path ending in one of ``INT_FIELDS`` (``spec.replicas``...): an integer. The path is matched key
+  by key: a key with a dot in it (a label named ``spec.replicas``) is a map key, never a Go struct
+  field, so it is never taken for one;
 * after all that, every quantity map (``limits``, ``requests``, ``capacity``...) and
   ``emptyDir.sizeLimit`` parses as a quantity.
 
@@ -150,7 +152,7 @@ def _walk(obj: dict, out: dict, path: str, key_in: Any, spec_struct: str, rules:
     for key, value in obj.items():
         if value.__class__ in _LEAVES and key.__class__ is str:  # a scalar: only the integer rules apply
             out[key] = value
-            if value is None or value.__class__ is int or not key.endswith(_RULE_TAILS):
+            if value is None or value.__class__ is int or not key.endswith(_RULE_TAILS) or "." in key:
                 continue
             found = _int_rule_error(value, f"{path}.{key}" if path else key, spec_struct, rules)
             if found:
@@ -166,7 +168,7 @@ def _walk(obj: dict, out: dict, path: str, key_in: Any, spec_struct: str, rules:
                 v = var.get("value") if isinstance(var, dict) else None
                 if v is not None and not isinstance(v, str):
                     return _unmarshal(v, "EnvVar", f"{here}.value", "string")
-        may_be_int_field = key.__class__ is not str or key.endswith(_RULE_TAILS)
+        may_be_int_field = key.__class__ is not str or key.endswith(_RULE_TAILS) and "." not in key
         if value is not None and not _is_int(value) and may_be_int_field:
             found = _int_rule_error(value, here, spec_struct, rules)
             if found:
