@@ -28,6 +28,7 @@ from k8slearn.apiserver.compact import Compactor
 from k8slearn.client.leaderelection import LeaderElected
 from k8slearn.controllers.manager import ControllerManager
 from k8slearn.etcd import MVCCStore
+from k8slearn.etcd.lease import LeaseExpiry
 from k8slearn.kubectl import Kubectl, Result
 from k8slearn.kubelet import Kubelet, node_status
 from k8slearn.kubelet.crictl import crictl as run_crictl
@@ -93,6 +94,9 @@ class Cluster:
         self.seed = seed
         self.loop = Loop(seed=seed, trace=trace)
         self.etcd = _store if _store is not None else MVCCStore()
+        # etcd's lessor runs on the simulated clock (a restored store's leases restarted their TTL at 0)
+        self.etcd.clock = lambda: self.loop.now
+        self.lease_expiry = LeaseExpiry(self.loop, self.etcd).start()
         self.apiserver = APIServer(self.etcd, self.loop)
         self.api = self.apiserver.client("kubectl")
         self.compactor = Compactor(self.loop, self.etcd).start()

@@ -10,6 +10,8 @@ memory of an OrderedDict per entry.
 1
 >>> list(c), "b" in c, len(c)
 (['a', 'c'], False, 2)
+>>> c.peek("a"), list(c)   # peek does not count as a use
+(1, ['a', 'c'])
 
 Upstream: github.com/golang/groupcache/lru/lru.go, k8s.io/utils/lru
 """
@@ -35,6 +37,10 @@ class LRUCache:
             return default
         value = data[key] = data.pop(key)
         return value
+
+    def peek(self, key: Any, default: Any = None) -> Any:
+        """The value for ``key`` without making it the most recent (the order stays as it was)."""
+        return self._data.get(key, default)
 
     def add(self, key: Any, value: Any = None) -> None:
         data = self._data

@@ -36,9 +36,10 @@ object's metadata stays its own (it carries the object's resourceVersion):
 (True, False, '8')
 
 Events are not cached, as in kube-apiserver (its default ``--watch-cache-sizes`` gives events a
-size of 0): for them the cache keeps only a reference to the bytes etcd stored, and a list or a
-watch decodes them when it is served. A cluster of 150,000 pods writes some 600,000 events that
-nobody lists; decoding and keeping each of them would cost more than the pods themselves.
+size of 0): for them the cache keeps only the revision of each key, a list or a get reads the
+values back from etcd and decodes them, and a watch decodes the change etcd reports. A cluster of
+150,000 pods writes some 600,000 events that nobody lists; decoding and keeping each of them
+would cost more than the pods themselves. (etcd keeps their values compressed: ``pack_newest``.)
 
 Simplified: no sliding event window (a watch from an old resourceVersion replays etcd history
 instead), no bookmarks, no consistent-read progress requests: delivery is synchronous.
@@ -67,19 +68,13 @@ _by_seq = attrgetter("seq")
 UNCACHED = frozenset({"events"})  # kube-apiserver's DefaultWatchCacheSizes: events -> 0
 
 
-class Stored:
-    """What an uncached resource keeps per key: etcd's stored bytes (shared, not copied) and revision."""
-
-    __slots__ = ("mod_revision", "value")
-
-    def __init__(self, value: bytes, mod_revision: int) -> None:
-        self.value, self.mod_revision = value, mod_revision
-
-    def decode(self) -> dict | None:
-        try:
-            return decode(self.value, self.mod_revision)
-        except ValueError:
-            return None  # not JSON (written with etcdctl): served as if absent
+def decode_or_none(value: bytes | None, mod_revision: int) -> dict | None:
+    """``decode``, or None for a value that is not a JSON object (written with etcdctl): an uncached
+    resource serves it as if absent."""
+    try:
+        return None if value is None else decode(value, mod_revision)
+    except ValueError:
+        return None
 
 
 class _Strings(dict):
@@ -104,8 +99,9 @@ class _Strings(dict):
 class _Objects:
     """A bounded hash-consing table of read-only values: one FrozenDict/FrozenList per content.
 
-    ``key`` spells a value out as nested tuples: an object as its (key, value) pairs in order, a
-    list as ``"["`` then its items; a shared child stands for itself by its own key, and booleans
+    ``key`` spells a value out as nested tuples: an object as ``"{"`` then its keys and values in
+    turn (flat: no tuple per pair, a third of the table's memory), a list as ``"["`` then its
+    items; a shared child stands for itself by its own key, and booleans
     by ``_TRUE``/``_FALSE`` (in Python ``true == 1 == 1.0``, in JSON they differ). A value holding
     a float, a string longer than _SHORT, or a child that is not shared has no key and is never
     shared. ``keys`` maps the id of each shared value to its key: the table keeps the value alive,
@@ -153,6 +149,8 @@ _OWN = frozenset({"metadata", "creationTimestamp"})
 # string, look up a shared child, key a scalar): a helper called per value would add a function
 # call to each of a pod's ~150 values on every decode. Change one, change both (the tests in
 # tests/apiserver/test_cacher_memory.py compare decoded objects with and without sharing).
+# Both look their key up before building the value: most shareable values (19 of 20 in a pod)
+# are in the table already, and then the new FrozenDict/FrozenList would only be thrown away.
 def _frozen_list(items: list) -> FrozenList:
     """A FrozenList of the JSON decoder's items, shared when every item is shareable."""
     strings, keys = _STRINGS, _OBJECTS.keys
@@ -182,15 +180,18 @@ def _frozen_list(items: list) -> FrozenList:
                 key = None
             else:
                 key.append(k)
-    value = FrozenList(out)
-    return value if key is None else _OBJECTS.share(tuple(key), value)
+    if key is None:
+        return FrozenList(out)
+    key = tuple(key)
+    found = _OBJECTS.values.get(key)
+    return _OBJECTS.share(key, FrozenList(out)) if found is None else found
 
 
 def _frozen_object(pairs: list) -> FrozenDict:
     """The JSON decoder's hook for each object: a FrozenDict, its list values made FrozenLists;
     keys and short strings shared, and the whole object shared when all its values are."""
     strings, keys = _STRINGS, _OBJECTS.keys
-    key: list | None = []
+    key: list | None = ["{"]
     items = []
     for name, v in pairs:
         name = strings[name]
@@ -216,9 +217,12 @@ def _frozen_object(pairs: list) -> FrozenDict:
             if k is _UNSHARED or name in _OWN:
                 key = None
             else:
-                key.append((name, k))
-    value = FrozenDict(items)
-    return value if key is None else _OBJECTS.share(tuple(key), value)
+                key += name, k
+    if key is None:
+        return FrozenDict(items)
+    key = tuple(key)
+    found = _OBJECTS.values.get(key)
+    return _OBJECTS.share(key, FrozenDict(items)) if found is None else found
 
 
 _DECODER = json.JSONDecoder(object_pairs_hook=_frozen_object)  # one decoder for every event
@@ -231,7 +235,9 @@ def decode(value: bytes, mod_revision: int) -> dict:
     resourceVersion is written into a fresh metadata before anyone else can see it.
     """
     if value.__class__ is bytes:  # what json.loads does with bytes, without a new decoder per call
-        obj = _DECODER.decode(value.decode(json.detect_encoding(value), "surrogatepass"))
+        # (utf-8 is json.detect_encoding's answer for what the registry writes, '{"...', found quicker)
+        encoding = "utf-8" if value[:2] == b'{"' else json.detect_encoding(value)
+        obj = _DECODER.decode(value.decode(encoding, "surrogatepass"))
     else:
         obj = json.loads(value, object_pairs_hook=_frozen_object)
     if obj.__class__ is not FrozenDict:
@@ -262,8 +268,9 @@ def name_of(obj: dict) -> str:
 class ResourceCache:
     """The cached objects of one resource, by etcd key, with the watches on that resource."""
 
-    def __init__(self, info: ResourceInfo) -> None:
+    def __init__(self, info: ResourceInfo, store: MVCCStore | None = None) -> None:
         self.info = info
+        self.store = store  # where an uncached resource's values are read back from
         self.objects: dict[str, dict] = {}
         self._keys: list[str] = []  # sorted etcd keys, except the ones in _added
         self._added: list[str] = []
@@ -273,7 +280,9 @@ class ResourceCache:
         self.name_watches: dict[str, list[Watch]] = {}  # watches pinned to one metadata.name
         self._watch_seq = count(1)
         self.indexed = info.plural == "pods"
-        self.uncached = info.plural in UNCACHED  # objects holds Stored bytes, decoded when served
+        # An uncached resource's objects are, per key, only the etcd mod_revision (an int) of the
+        # version seen: the value is read back from etcd when it is served (_read_stored).
+        self.uncached = info.plural in UNCACHED
         self.by_node: dict[str, dict[str, dict]] = {}  # pods only: spec.nodeName -> key -> pod
         self.node_watches: dict[str, list[Watch]] = {}  # pods only: watches pinned to one node name
 
@@ -373,7 +382,7 @@ class ResourceCache:
             prefix = self.info.list_prefix(selection.namespace)
             lo = bisect_left(keys, prefix)
             keys = keys[lo:bisect_left(keys, prefix_end(prefix), lo)]
-        decoded = (self.objects[k].decode() for k in keys)
+        decoded = (self._read_stored(k, self.objects[k]) for k in keys)
         return [o for o in decoded if o is not None and (selection is None or selection.matches(o))]
 
     def _by_name_serves(self, name: str, namespace: str | None) -> bool:
@@ -397,7 +406,11 @@ class ResourceCache:
 
     def get(self, key: str) -> dict | None:
         obj = self.objects.get(key)
-        return obj.decode() if self.uncached and obj is not None else obj
+        return self._read_stored(key, obj) if self.uncached and obj is not None else obj
+
+    def _read_stored(self, key: str, mod_revision: int) -> dict | None:
+        """An uncached object: its value read back from etcd at the revision this cache has seen."""
+        return decode_or_none(self.store.value_at(key, mod_revision), mod_revision)
 
     # -- watches -------------------------------------------------------------------------------
     def add_watch(self, watch: Watch) -> None:
@@ -427,13 +440,6 @@ class ResourceCache:
         Watches that hear every change and those pinned to the object's name hear it in the order
         they were registered; then pods' node-pinned watches, for the node before and after.
         """
-        if self.uncached:
-            if not (self.watches or self.name_watches):
-                return  # nobody listening: nothing to decode
-            obj = None if obj is None else obj.decode()
-            old = None if old is None else old.decode()
-            if obj is None and old is None:
-                return
         watches = self.watches
         if self.name_watches:
             pinned = self._pinned(self.name_watches, None if old is None else name_of(old),
@@ -463,7 +469,10 @@ class Cacher:
     def __init__(self, store: MVCCStore, resources: Iterable[ResourceInfo] | None = None) -> None:
         self.store = store
         infos = list(RESOURCES.values() if resources is None else resources)
-        self.caches: dict[str, ResourceCache] = {i.plural: ResourceCache(i) for i in infos}
+        self.caches: dict[str, ResourceCache] = {i.plural: ResourceCache(i, store) for i in infos}
+        for c in self.caches.values():
+            if c.uncached:  # read back only when asked for: etcd may keep them compressed
+                store.pack_newest(c.info.etcd_prefix + "/")
         root = ETCD_ROOT + "/"
         self._routes: dict[str, ResourceCache] = {
             c.info.etcd_prefix[len(root):]: c for c in self.caches.values()}
@@ -472,7 +481,7 @@ class Cacher:
         for kv in store.range(root):
             cache = self.route(kv.key)
             try:
-                obj = Stored(kv.value, kv.mod_revision) if cache is not None and cache.uncached \
+                obj = kv.mod_revision if cache is not None and cache.uncached \
                     else decode(kv.value, kv.mod_revision)
             except ValueError:
                 continue
@@ -502,19 +511,31 @@ class Cacher:
         if cache is None:
             return
         if cache.uncached:
-            old = cache.put(kv.key, None if event.type == DELETE else Stored(kv.value, rev))
-            cache.dispatch(None if event.type == DELETE else cache.objects[kv.key], old, rev)
+            old = cache.put(kv.key, None if event.type == DELETE else rev)
+            if not (cache.watches or cache.name_watches):
+                return  # nobody listening: nothing to decode
+            # the change as etcd reports it: the new value, and the one replaced (the version seen)
+            obj = None if event.type == DELETE else decode_or_none(kv.value, rev)
+            if old is not None:
+                prev = event.prev_kv
+                old = decode_or_none(prev.value, old) if prev is not None and prev.mod_revision == old \
+                    else cache._read_stored(kv.key, old)
+            if obj is not None or old is not None:
+                cache.dispatch(obj, old, rev)
             return
         try:
             obj = None if event.type == DELETE else decode(kv.value, rev)
         except ValueError:
             return  # not JSON (someone wrote it with etcdctl): the cache keeps what it had
-        self._apply(kv.key, obj, rev, notify=True)
+        self._apply(kv.key, obj, rev, True, cache)
 
-    def _apply(self, key: str, obj: dict | None, rev: int, notify: bool) -> None:
-        cache = self.route(key)
+    def _apply(self, key: str, obj: dict | None, rev: int, notify: bool,
+               cache: ResourceCache | None = None) -> None:
+        """Store a change in its resource's cache (``route(key)``, unless the caller passes it)."""
         if cache is None:
-            return
+            cache = self.route(key)
+            if cache is None:
+                return
         old = cache.put(key, obj)
         if obj is None and old is None:
             return

@@ -18,7 +18,10 @@ in on every read. Concurrency is etcd's compare-and-swap:
 >>> encode(obj)
 b'{"kind":"Pod","metadata":{"name":"web"},"spec":{}}'
 
-Simplified: one storage version (v1 JSON, no protobuf, no conversion), no TTLs, no
+Events are written with an etcd lease (``lease_manager``), so etcd deletes them an hour after
+their last write, as kube-apiserver's ``--event-ttl`` does.
+
+Simplified: one storage version (v1 JSON, no protobuf, no conversion), no
 managedFields; dry-run and preconditions are supported for the simple cases.
 
 Upstream: staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go,
@@ -44,6 +47,7 @@ from k8slearn.api.errors import (
 from k8slearn.api.meta import generate_name, new_uid, parse_timestamp, thaw, timestamp
 from k8slearn.api.resources import ResourceInfo
 from k8slearn.api.validation import validate
+from k8slearn.apiserver.lease_manager import EVENT_TTL, LeaseManager
 from k8slearn.apiserver.strategy import BACKGROUND, ORPHAN, UNSUPPORTED, Strategy, strategy_for
 from k8slearn.etcd import Compare, Delete, MVCCStore, Put
 
@@ -67,7 +71,12 @@ def encode(obj: dict) -> bytes:
     """The bytes etcd stores: compact JSON without ``metadata.resourceVersion``."""
     meta = obj.get("metadata") or {}
     if "resourceVersion" in meta:
-        obj = {**obj, "metadata": {k: v for k, v in meta.items() if k != "resourceVersion"}}
+        if isinstance(meta, dict):  # a copy without it, others in order (cheaper than a comprehension)
+            meta = dict(meta)
+            del meta["resourceVersion"]
+        else:
+            meta = {k: v for k, v in meta.items() if k != "resourceVersion"}
+        obj = {**obj, "metadata": meta}
     try:
         text = _FAST_ENCODER.encode(obj)
     except RecursionError:
@@ -75,9 +84,16 @@ def encode(obj: dict) -> bytes:
     return text.encode()
 
 
+_DECODER = json.JSONDecoder()  # json.loads' own default decoder
+
+
 def decode(value: bytes, mod_revision: int) -> dict:
     """A stored object as a mutable dict, its resourceVersion set from the etcd ``mod_revision``."""
-    obj = json.loads(value)
+    if value.__class__ is bytes and value[:1] == b"{" and value[1:2] != b"\x00":
+        # what json.loads does with these bytes (json.detect_encoding says UTF-8), without its checks
+        obj = _DECODER.decode(value.decode("utf-8", "surrogatepass"))
+    else:
+        obj = json.loads(value)
     if not isinstance(obj, dict):
         raise ValueError("not a JSON object")
     if not isinstance(obj.get("metadata"), dict):
@@ -116,6 +132,10 @@ class Registry:
     def __init__(self, store: MVCCStore, loop: Any) -> None:
         self.store = store
         self.loop = loop
+        # Resources that live a while (the registry Store's TTLFunc): every write of one is put with
+        # an etcd lease, so etcd deletes it that long after its last write (Events: --event-ttl).
+        self.ttl: dict[str, int] = {"events": EVENT_TTL}
+        self.leases = LeaseManager(store, lambda: loop.now)
         self.begin_create: dict[str, Hook] = {}  # per resource: allocate (e.g. Service ClusterIPs)
         self.begin_update: dict[str, Hook] = {}
         self.pending: list[tuple[str, str, str]] = []  # etcd steps of the current request, traced after it
@@ -134,8 +154,14 @@ class Registry:
         except ValueError as e:
             raise internal_error(f"unable to decode {kv.key}: {e}") from None
 
-    def _put(self, key: str, obj: dict, expect_rev: int) -> int:
-        result = self.store.txn([Compare(key, "mod_revision", "=", expect_rev)], [Put(key, encode(obj))])
+    def _lease(self, info: ResourceInfo) -> int:
+        """The etcd lease for a write of ``info``'s objects (0: they live until deleted)."""
+        ttl = self.ttl.get(info.plural)
+        return self.leases.get_lease(ttl) if ttl else 0
+
+    def _put(self, info: ResourceInfo, key: str, obj: dict, expect_rev: int) -> int:
+        put = Put(key, encode(obj), lease=self._lease(info))
+        result = self.store.txn([Compare(key, "mod_revision", "=", expect_rev)], [put])
         if not result.succeeded:  # cannot happen in one thread; kept for honesty
             raise status_error(409, "Conflict", f"etcd compare failed for {key}")
         self._trace("put", key, f"revision {result.revision}")
@@ -186,7 +212,8 @@ class Registry:
                     raise self._exists(info, meta["name"], kv.value)
                 revert()
                 return obj
-            result = self.store.txn([Compare(key, "mod_revision", "=", 0)], [Put(key, encode(obj))])
+            put = Put(key, encode(obj), lease=self._lease(info))
+            result = self.store.txn([Compare(key, "mod_revision", "=", 0)], [put])
             if not result.succeeded:
                 self._trace("txn", key, "compare failed: the key exists")
                 raise self._exists(info, meta["name"], self.store.get(key).value)
@@ -240,7 +267,7 @@ class Registry:
             elif _same(new, existing) or dry_run:  # an update that changes nothing writes nothing
                 revert()
             else:
-                mod_rev = self._put(info.key(namespace, name), new, mod_rev)
+                mod_rev = self._put(info, info.key(namespace, name), new, mod_rev)
         except BaseException:
             revert()
             raise
@@ -253,7 +280,7 @@ class Registry:
         existing, mod_rev = self.read(info, namespace, name)
         new = updated(existing)
         if not _same(new, existing):
-            mod_rev = self._put(info.key(namespace, name), new, mod_rev)
+            mod_rev = self._put(info, info.key(namespace, name), new, mod_rev)
         new["metadata"]["resourceVersion"] = str(mod_rev)
         return new
 
@@ -345,7 +372,7 @@ class Registry:
         if _same(new, existing) or options.dry_run:
             written = mod_rev
         else:
-            written = self._put(key, new, mod_rev)
+            written = self._put(info, key, new, mod_rev)
         meta["resourceVersion"] = str(written)
         if pending_finalizers or not graceful or options.grace_period_seconds:
             return new
@@ -427,7 +454,7 @@ class Registry:
             new.setdefault("status", {})["phase"] = "Terminating"
             if options.dry_run:
                 return new
-            new["metadata"]["resourceVersion"] = str(self._put(info.key(None, name), new, mod_rev))
+            new["metadata"]["resourceVersion"] = str(self._put(info, info.key(None, name), new, mod_rev))
             return new
         if (existing.get("spec") or {}).get("finalizers"):
             raise conflict(info, name, NAMESPACE_PURGE_MSG)

@@ -86,9 +86,15 @@ class CacheLister(admission.Lister):
 
 
 class _Request:
-    """Traces one request: ``Step(actor, verb, object, detail)``, then the etcd steps it caused."""
+    """Traces one request: ``Step(actor, verb, object, detail)``, then the etcd steps it caused.
 
-    def __init__(self, server: "APIServer", actor: str, verb: str, ref: str, detail: str = "") -> None:
+    ``ref`` names the object: a string, or ``(function, *arguments)`` that gives it. The string is
+    only made when the step is recorded, so a cluster that does not trace makes none (a simulation
+    speed-up). The arguments are the strings of the moment (or the request body, which the server
+    never changes), so the text is the one an eager call would give.
+    """
+
+    def __init__(self, server: "APIServer", actor: str, verb: str, ref: Any, detail: str = "") -> None:
         self.server, self.actor, self.verb, self.ref, self.detail = server, actor, verb, ref, detail
 
     def __enter__(self) -> "_Request":
@@ -107,7 +113,10 @@ class _Request:
             detail = f"{exc.code} {exc.reason}: {exc.message}" if exc.reason else f"{exc.code}: {exc.message}"
             if len(detail) > 120:
                 detail = detail[:117] + "..."
-        loop.record(self.actor, self.verb, self.ref, detail)
+        ref = self.ref
+        if ref.__class__ is tuple:
+            ref = ref[0](*ref[1:])
+        loop.record(self.actor, self.verb, ref, detail)
         for action, key, text in registry.pending:
             loop.record("etcd", action, key, text)
         registry.pending = []
@@ -227,7 +236,7 @@ class APIServer:
     def create(self, actor: str, obj: dict, namespace: str | None = None, dry_run: bool = False,
                resource: str | None = None) -> dict:
         detail = "dry run" if dry_run else ""
-        request = _Request(self, actor, "create", _rough_ref(obj, resource, namespace), detail)
+        request = _Request(self, actor, "create", (_rough_ref, obj, resource, namespace), detail)
         with request:
             obj, info, meta = self._decode(obj, resource)
             if info.namespaced:
@@ -240,20 +249,20 @@ class APIServer:
             ns = meta.get("namespace")
             for key in WIPED_ON_CREATE:
                 meta.pop(key, None)
-            request.ref = self._ref(info, ns, meta.get("name") or meta.get("generateName") or "")
+            request.ref = (self._ref, info, ns, meta.get("name") or meta.get("generateName") or "")
             user_priority = (obj.get("spec") or {}).get("priority") if info.plural == "pods" else None
             apply_defaults(obj)
             attrs = Attributes(CREATE, info.plural, ns, obj)
             attrs.user_priority = user_priority
             admission.admit(attrs, self.lister)
             created = self.registry.create(info, obj, dry_run=dry_run)
-            request.ref = self._ref(info, ns, created["metadata"]["name"])
+            request.ref = (self._ref, info, ns, created["metadata"]["name"])
         return created
 
     def get(self, actor: str, resource: str, name: str, namespace: str | None = "default") -> dict:
         info = self._info(resource)
         ns = self._namespace(info, namespace)
-        with _Request(self, actor, "get", self._ref(info, ns, name)):
+        with _Request(self, actor, "get", (self._ref, info, ns, name)):
             obj, _ = self.registry.read(info, ns, name)
         return obj
 
@@ -272,7 +281,7 @@ class APIServer:
         return self.list_with_version(actor, resource, namespace, label_selector, field_selector)[0]
 
     def update(self, actor: str, obj: dict, subresource: str = "", dry_run: bool = False) -> dict:
-        request = _Request(self, actor, "update", _rough_ref(obj, None, None), subresource)
+        request = _Request(self, actor, "update", (_rough_ref, obj, None, None), subresource)
         with request:
             obj, info, meta = self._decode(obj, None)
             if not meta.get("name"):
@@ -283,7 +292,7 @@ class APIServer:
                 meta["namespace"] = ns
             else:
                 meta.pop("namespace", None)
-            request.ref = self._ref(info, ns, meta["name"])
+            request.ref = (self._ref, info, ns, meta["name"])
             apply_defaults(obj)
             return self.registry.update(info, ns, meta["name"], lambda existing: obj, subresource, dry_run,
                                         self._admit_update(info, ns, subresource))
@@ -353,7 +362,7 @@ class APIServer:
             _set_pod_scheduled(pod, timestamp(self.loop.now))
             return pod
 
-        with _Request(self, actor, "bind", self._ref(info, ns, pod_name), node_name):
+        with _Request(self, actor, "bind", (self._ref, info, ns, pod_name), node_name):
             if not node_name:
                 raise status_error(500, "", "target.name: Required value", None)
             self.registry.update_raw(info, ns, pod_name, assign)

@@ -44,23 +44,35 @@ class Indexer:
     def _index(self, key: str, obj: dict | None, old: dict | None) -> None:
         for name, fn in self.indexers.items():
             index = self.indices[name]
-            if old is not None:
-                for value in fn(old):
-                    bucket = index.get(value)
-                    if bucket is not None:
-                        bucket.discard(key)
-                        if not bucket:
-                            del index[value]
-            if obj is not None:
-                for value in fn(obj):
-                    index.setdefault(value, set()).add(key)
+            before = () if old is None else fn(old)
+            after = () if obj is None else fn(obj)
+            if before.__class__ is list and before == after:
+                continue  # same values (most updates): taking the key out and back in changes nothing
+            for value in before:
+                bucket = index.get(value)
+                if bucket is not None:
+                    bucket.discard(key)
+                    if not bucket:
+                        del index[value]
+            for value in after:
+                bucket = index.get(value)
+                if bucket is None:
+                    index[value] = {key}
+                else:
+                    bucket.add(key)
 
-    def add(self, obj: dict) -> None:
-        key = meta_key(obj)
-        old = self.items.get(key)
-        self.items[key] = obj
+    def put(self, key: str, obj: dict) -> dict | None:
+        """Store ``obj`` under ``key`` (its :func:`meta_key`, which the caller has at hand); returns the
+        object it replaced, or None."""
+        items = self.items
+        old = items.get(key)
+        items[key] = obj
         if self.indexers:
             self._index(key, obj, old)
+        return old
+
+    def add(self, obj: dict) -> None:
+        self.put(meta_key(obj), obj)
 
     update = add
 

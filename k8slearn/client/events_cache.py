@@ -37,7 +37,7 @@ Upstream: k8s.io/client-go/tools/record/events_cache.go
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from k8slearn.api.lru import LRUCache
 
@@ -66,6 +66,21 @@ class TokenBucket:
         return False
 
 
+class _SpamBucket(TokenBucket):
+    """The spam filter's bucket for one source + object, and that pair's key as first built.
+
+    Memory saving, same results: the correlator looks the key up here first and builds every
+    other key of the object's events from this one tuple, so a pod's keys in the three caches
+    share one object key instead of holding one copy per event.
+    """
+
+    __slots__ = ("key",)
+
+    def __init__(self, qps: float, burst: int, now: float, key: tuple) -> None:
+        super().__init__(qps, burst, now)
+        self.key = key
+
+
 def _object_key(event: dict) -> tuple:
     obj = event.get("involvedObject") or {}
     source = event.get("source") or {}
@@ -73,10 +88,23 @@ def _object_key(event: dict) -> tuple:
             obj.get("name", ""), obj.get("uid", ""), obj.get("apiVersion", ""))
 
 
+# The keys below nest the object key (source and involved object) instead of repeating its seven
+# strings: two keys are equal exactly when the flat tuples would be, and one object key tuple can
+# be shared by every key of the same object (see _SpamBucket).
+
+def _event_key(object_key: tuple, event: dict) -> tuple:
+    return (object_key, (event.get("involvedObject") or {}).get("fieldPath", ""),
+            event.get("type", ""), event.get("reason", ""), event.get("message", ""))
+
+
+def _aggregate_key(object_key: tuple, event: dict) -> tuple:
+    return (object_key, event.get("type", ""), event.get("reason", ""),
+            event.get("reportingComponent", ""), event.get("reportingInstance", ""))
+
+
 def get_event_key(event: dict) -> tuple:
     """Source, involved object (with field path), type, reason and message: what makes a repeat."""
-    return (*_object_key(event), (event.get("involvedObject") or {}).get("fieldPath", ""),
-            event.get("type", ""), event.get("reason", ""), event.get("message", ""))
+    return _event_key(_object_key(event), event)
 
 
 def get_spam_key(event: dict) -> tuple:
@@ -86,8 +114,7 @@ def get_spam_key(event: dict) -> tuple:
 
 def aggregate_key(event: dict) -> tuple:
     """EventAggregatorByReasonFunc: source, object, type, reason, reporting controller/instance."""
-    return (*_object_key(event), event.get("type", ""), event.get("reason", ""),
-            event.get("reportingComponent", ""), event.get("reportingInstance", ""))
+    return _aggregate_key(_object_key(event), event)
 
 
 @dataclass
@@ -95,11 +122,15 @@ class CorrelateResult:
     """What to do with an event: ``create`` it, ``update`` the stored one of the same name, or ``skip``.
 
     ``event`` is the event to write: for an update it carries the first occurrence's name and
-    firstTimestamp and the new count.
+    firstTimestamp and the new count. ``event_key`` and ``observed`` (the event's key and its
+    (name, count, firstTimestamp) as the correlator holds them) let ``update_state`` keep those
+    objects rather than copies built from the stored event (a memory saving; not compared).
     """
 
     action: str
     event: dict
+    event_key: tuple | None = field(default=None, repr=False, compare=False)
+    observed: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def count(self) -> int:
@@ -128,55 +159,84 @@ class EventCorrelator:
         As upstream, a throttled repeat is still counted, so the next one that gets through
         carries the full count.
         """
-        event, key = self._aggregate_event(event, now)
-        event = self._observe(event, key)
-        if self._filter(event, now):
+        object_key = _object_key(event)
+        bucket = self._spam.peek(object_key)  # peek: the spam filter's own get comes last, as before
+        if bucket is not None:
+            object_key = bucket.key  # the equal tuple already held (a memory saving, see _SpamBucket)
+        event, key, aggregated = self._aggregate_event(event, object_key, now)
+        event, observed = self._observe(event, key)
+        if self._filter(object_key, now):
             return CorrelateResult("skip", event)
-        return CorrelateResult("update" if event.get("count", 1) > 1 else "create", event)
+        event_key = _event_key(object_key, event) if aggregated else key
+        action = "update" if event.get("count", 1) > 1 else "create"
+        return CorrelateResult(action, event, event_key, observed)
 
-    def update_state(self, stored: dict) -> None:
-        """Remember an event as the API server stored it (after a successful write)."""
-        self._observed.add(get_event_key(stored),
-                           (stored["metadata"]["name"], stored.get("count", 1), stored.get("firstTimestamp")))
+    def update_state(self, stored: dict, result: CorrelateResult | None = None) -> None:
+        """Remember an event as the API server stored it (after a successful write).
 
-    def _aggregate_event(self, event: dict, now: float) -> tuple[dict, tuple]:
-        akey = aggregate_key(event)
+        ``result``, the correlation that led to the write, is optional: when its key and
+        (name, count, firstTimestamp) equal the stored event's, those objects are kept instead of
+        the copies (the stored event's strings are its own): same contents, less memory.
+        """
+        key = get_event_key(stored)
+        value = (stored["metadata"]["name"], stored.get("count", 1), stored.get("firstTimestamp"))
+        if result is not None:
+            if result.event_key is not None and result.event_key == key:
+                key = result.event_key
+            if result.observed is not None and result.observed == value:
+                value = result.observed
+        self._observed.add(key, value)
+
+    def _aggregate_event(self, event: dict, object_key: tuple, now: float) -> tuple[dict, tuple, bool]:
+        """EventAggregate: the event to go on with, its key for counting, and whether it was combined.
+
+        A record is (the similar messages seen: one string until there are two, then a dict
+        used as an ordered set; when last seen). The get makes the key the most recent, so
+        putting the new record back with ``add`` keeps the upstream LRU order.
+        """
+        akey = _aggregate_key(object_key, event)
         message = event.get("message", "")
         record = self._aggregate.get(akey)
         if record is None or now - record[1] > self.max_interval:
-            record = [message, now]  # the similar messages seen (one string until there are two), last seen
-        elif record[0].__class__ is str:
-            if record[0] != message:
-                record[0] = {record[0]: None, message: None}  # a dict keeps insertion order
+            messages = message
         else:
-            record[0][message] = None
-        record[1] = now
-        self._aggregate.add(akey, record)
-        seen = 1 if record[0].__class__ is str else len(record[0])
+            messages = record[0]
+            if messages.__class__ is str:
+                if messages != message:
+                    messages = {messages: None, message: None}  # a dict keeps insertion order
+            else:
+                messages[message] = None
+        seen = 1 if messages.__class__ is str else len(messages)
+        if seen >= self.max_events:
+            if messages.__class__ is str:
+                messages = {}  # max_events of 1: the one message is forgotten at once
+            else:
+                del messages[next(iter(messages))]  # keep the set below max_events: forget the oldest
+        self._aggregate.add(akey, (messages, now))
         if seen < self.max_events:
-            return event, get_event_key(event)
-        if record[0].__class__ is str:
-            record[0] = {}  # max_events of 1: the one message is forgotten at once
-        else:
-            del record[0][next(iter(record[0]))]  # keep the set below max_events: forget the oldest
+            return event, _event_key(object_key, event), False
         combined = {k: v for k, v in event.items() if k not in ("reportingComponent", "reportingInstance", "action")}
         combined["message"] = AGGREGATE_PREFIX + message
-        return combined, akey
+        return combined, akey, True
 
-    def _observe(self, event: dict, key: tuple) -> dict:
+    def _observe(self, event: dict, key: tuple) -> tuple[dict, tuple]:
+        """eventObserve: a repeat takes the first one's name and firstTimestamp, and count + 1."""
         last = self._observed.get(key)
         if last is not None:
             name, count, first = last
             event = {**event, "metadata": {**event["metadata"], "name": name},
                      "count": count + 1, "firstTimestamp": first}
-        self._observed.add(key, (event["metadata"]["name"], event.get("count", 1), event.get("firstTimestamp")))
-        return event
+            value = (name, count + 1, first)
+        else:
+            value = (event["metadata"]["name"], event.get("count", 1), event.get("firstTimestamp"))
+        self._observed.add(key, value)
+        return event, value
 
-    def _filter(self, event: dict, now: float) -> bool:
-        skey = get_spam_key(event)
-        bucket = self._spam.get(skey)
+    def _filter(self, object_key: tuple, now: float) -> bool:
+        """The spam filter: False if the source + object still has a token. A found bucket is
+        changed in place (the get made it the most recent, as adding it again would)."""
+        bucket = self._spam.get(object_key)
         if bucket is None:
-            bucket = TokenBucket(self.qps, self.burst, now)
-        accepted = bucket.try_accept(now)
-        self._spam.add(skey, bucket)
-        return not accepted
+            bucket = _SpamBucket(self.qps, self.burst, now, object_key)
+            self._spam.add(object_key, bucket)
+        return not bucket.try_accept(now)

@@ -28,16 +28,21 @@ _NANOS_BASE = 1_767_603_600 * 10**9  # the simulated epoch as Unix nanoseconds (
 def object_reference(obj: dict, field_path: str = "") -> dict:
     """The involvedObject of an event: kind, namespace, name, uid, apiVersion, resourceVersion."""
     meta = obj.get("metadata", {})
-    ref = {"apiVersion": obj.get("apiVersion", "v1"), "kind": obj.get("kind", "")}
-    if obj.get("kind") == "Node":
+    kind = obj.get("kind", "")
+    ref = {"apiVersion": obj.get("apiVersion", "v1"), "kind": kind}
+    name = meta.get("name", "")
+    if kind == "Node":
         # The kubelet refers to its node by name, with the node name as UID (upstream quirk).
-        ref.update(name=meta.get("name", ""), uid=meta.get("name", ""))
+        ref["name"] = ref["uid"] = name
         return ref
-    if meta.get("namespace"):
-        ref["namespace"] = meta["namespace"]
-    ref.update(name=meta.get("name", ""), uid=meta.get("uid", ""))
-    if meta.get("resourceVersion"):
-        ref["resourceVersion"] = meta["resourceVersion"]
+    namespace = meta.get("namespace")
+    if namespace:
+        ref["namespace"] = namespace
+    ref["name"] = name
+    ref["uid"] = meta.get("uid", "")
+    resource_version = meta.get("resourceVersion")
+    if resource_version:
+        ref["resourceVersion"] = resource_version
     if field_path:
         ref["fieldPath"] = field_path
     return ref
@@ -79,7 +84,8 @@ class EventRecorder:
             "involvedObject": ref,
             "reason": reason,
             "message": message,
-            "source": {"component": self.component, **({"host": self.host} if self.host else {})},
+            "source": ({"component": self.component, "host": self.host} if self.host
+                       else {"component": self.component}),
             "firstTimestamp": timestamp(now),
             "lastTimestamp": timestamp(now),
             "count": 1,
@@ -97,7 +103,7 @@ class EventRecorder:
             stored = self._write(result)
         except ApiError:
             return None
-        self.correlator.update_state(stored)
+        self.correlator.update_state(stored, result)
         return stored
 
     def _write(self, result: CorrelateResult) -> dict:

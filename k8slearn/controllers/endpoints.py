@@ -166,8 +166,11 @@ class ServicePodsMixin:
     def _pod_updated(self: Any, old: dict, cur: dict) -> None:
         if _endpoint_view(old) == _endpoint_view(cur):
             return
+        services = self.services_for(cur)
+        if cur["metadata"].get("labels") != old["metadata"].get("labels"):  # else the same services again
+            services += self.services_for(old)
         seen = set()
-        for service in self.services_for(cur) + self.services_for(old):
+        for service in services:
             if service["metadata"]["name"] not in seen:
                 seen.add(service["metadata"]["name"])
                 self.enqueue(service)

@@ -35,6 +35,7 @@ from collections import OrderedDict
 from typing import Any
 
 from k8slearn.api.errors import ApiError
+from k8slearn.api.meta import FrozenDict, FrozenList
 from k8slearn.api.resources import RESOURCES, NoKindMatchError, by_kind
 from k8slearn.client.workqueue import WorkQueue
 from k8slearn.controllers.base import Controller
@@ -43,6 +44,9 @@ from k8slearn.sim import Queue
 FOREGROUND, ORPHAN = "foregroundDeletion", "orphan"
 ABSENT_OWNER_CACHE_SIZE = 500
 IGNORED_RESOURCES = ("events",)
+# Most nodes (every pod) never get a dependent: they share this empty set instead of owning an
+# empty set() each (a memory saving; a node's first dependent gives it a set of its own).
+_NO_DEPENDENTS: frozenset = frozenset()
 
 
 class Node:
@@ -66,12 +70,24 @@ class Node:
                  virtual: bool = False) -> None:
         self.uid, self.api_version, self.kind, self.namespace, self.name = uid, api_version, kind, namespace, name
         self.owners = owners
-        self.dependents: set[str] = set()
+        self.dependents: set[str] | frozenset[str] = _NO_DEPENDENTS
         self.being_deleted = self.deleting_dependents = False
         self.virtual, self.observed = virtual, not virtual
 
     def identity(self) -> tuple:
         return (self.api_version, self.kind, self.namespace, self.name, self.uid)
+
+
+def _owner_list(refs: list | None) -> list:
+    """The node's own copy of ``ownerReferences``.
+
+    An informer's object is read-only (FrozenList of FrozenDicts, shared by the API server's watch
+    cache among the pods of one ReplicaSet), so it is kept as it is instead of copied: a memory
+    saving with identical contents. A plain (mutable) list is copied, as before.
+    """
+    if refs.__class__ is FrozenList and all(r.__class__ is FrozenDict for r in refs):
+        return refs
+    return [dict(r) for r in refs or ()]
 
 
 def _being_deleted(obj: dict) -> bool:
@@ -112,18 +128,20 @@ class Graph:
                              ref.get("name", ""), [], virtual=True)
                 self.nodes[owner.uid] = owner
                 self.attempt_to_delete.append(owner.uid)  # does it exist? the collector will ask
+            if owner.dependents is _NO_DEPENDENTS:
+                owner.dependents = set()
             owner.dependents.add(node.uid)
 
     def _remove_dependent_from_owners(self, node: Node, owners: list) -> None:
         for ref in owners:
             owner = self.nodes.get(ref["uid"])
-            if owner is not None:
+            if owner is not None and owner.dependents:
                 owner.dependents.discard(node.uid)
 
     def observe(self, obj: dict, old: dict | None = None) -> None:
         """An add or update from an informer."""
         meta = obj["metadata"]
-        owners = [dict(r) for r in meta.get("ownerReferences") or ()]
+        owners = _owner_list(meta.get("ownerReferences"))
         node = self.nodes.get(meta["uid"])
         if node is not None and not node.observed:
             node.api_version, node.kind, node.namespace, node.name = \
@@ -137,21 +155,24 @@ class Graph:
             self.nodes[node.uid] = node
             self._add_dependent_to_owners(node, owners)
         else:
-            old_by_uid = {r["uid"]: r for r in node.owners}
-            new_by_uid = {r["uid"]: r for r in owners}
-            added = [r for u, r in new_by_uid.items() if u not in old_by_uid]
-            removed = [r for u, r in old_by_uid.items() if u not in new_by_uid]
-            changed = [(old_by_uid[u], r) for u, r in new_by_uid.items() if u in old_by_uid and old_by_uid[u] != r]
-            if added or removed or changed:
-                unblocked = [r for r in removed if r.get("blockOwnerDeletion")]
-                unblocked += [o for o, n in changed if o.get("blockOwnerDeletion") and not n.get("blockOwnerDeletion")]
-                for ref in unblocked:
-                    owner = self.nodes.get(ref["uid"])
-                    if owner is not None and owner.deleting_dependents:
-                        self.attempt_to_delete.append(owner.uid)
-                node.owners = owners
-                self._add_dependent_to_owners(node, added)
-                self._remove_dependent_from_owners(node, removed)
+            if node.owners is not owners and node.owners != owners:  # equal lists: nothing added or removed
+                old_by_uid = {r["uid"]: r for r in node.owners}
+                new_by_uid = {r["uid"]: r for r in owners}
+                added = [r for u, r in new_by_uid.items() if u not in old_by_uid]
+                removed = [r for u, r in old_by_uid.items() if u not in new_by_uid]
+                changed = [(old_by_uid[u], r) for u, r in new_by_uid.items()
+                           if u in old_by_uid and old_by_uid[u] != r]
+                if added or removed or changed:
+                    unblocked = [r for r in removed if r.get("blockOwnerDeletion")]
+                    unblocked += [o for o, n in changed
+                                  if o.get("blockOwnerDeletion") and not n.get("blockOwnerDeletion")]
+                    for ref in unblocked:
+                        owner = self.nodes.get(ref["uid"])
+                        if owner is not None and owner.deleting_dependents:
+                            self.attempt_to_delete.append(owner.uid)
+                    node.owners = owners
+                    self._add_dependent_to_owners(node, added)
+                    self._remove_dependent_from_owners(node, removed)
             if _being_deleted(obj):
                 node.being_deleted = True
         if _starts_waiting(old, obj, ORPHAN):

@@ -10,12 +10,14 @@ Compaction at revision R drops, in every generation, the versions older than the
 before R (that one must stay: it is the key's value *at* R). Generations that ended before R vanish
 entirely, and a key left with nothing but an empty generation leaves the index.
 
-Simplified: etcd stores ``Revision`` pairs in a generation and fetches values from the backend; here a
-generation is simply the list of the ``KeyValue`` versions themselves (a tombstone is a ``KeyValue``
-with ``version == 0``), so a generation's created revision is ``gen[0].create_revision`` and its
-version count is the ``version`` of its last put. Only main revisions are compared: one transaction
-never writes one key twice. A superseded version may be stored packed (``packed.PackedKeyValue``,
-its value compressed); ``get`` always answers with the plain ``KeyValue``.
+Simplified: etcd stores ``Revision`` pairs in a list of generations and fetches values from the
+backend; here a ``KeyIndex`` is one flat list of the ``KeyValue`` versions themselves, oldest first
+(a memory saving: one list per key, not a list of lists). A tombstone (a ``KeyValue`` with
+``version == 0``) ends a generation, so the generations are the runs that end with a tombstone,
+then the current one after the last tombstone (empty if the key is deleted); ``generations`` spells
+them out. Only main revisions are compared: one transaction never writes one key twice. A
+superseded version may be stored packed (``packed.PackedKeyValue``, its value compressed); ``get``
+always answers with the plain ``KeyValue``.
 
 Worked example (the one in etcd's key_index.go): put at 1 and 2, delete at 3, put at 4, delete at 5.
 
@@ -29,6 +31,8 @@ Worked example (the one in etcd's key_index.go): put at 1 and 2, delete at 3, pu
 >>> put(ki, 4); ki.tombstone(tombstone_kv("foo", 5))
 >>> print(ki)
 foo: [1 2 3(t)] [4 5(t)] []
+>>> len(ki), len(ki.generations)
+(5, 3)
 >>> ki.get(2).value, ki.get(3), ki.get(4).value, ki.get(4).create_revision, ki.get(6)
 (b'v2', None, b'v4', 4, None)
 >>> keep = set()
@@ -49,8 +53,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from operator import attrgetter
+from typing import Iterable, Union
 
-from k8slearn.etcd.packed import unpack
+from k8slearn.etcd.packed import Stored, unpack
 from k8slearn.etcd.revision import KeyValue
 
 ERR_REVISION_NOT_FOUND = "mvcc: revision not found"
@@ -63,67 +68,69 @@ def tombstone_kv(key: str, rev: int) -> KeyValue:
     return KeyValue(key, b"", 0, rev, 0, 0)
 
 
-class KeyIndex:
-    """All uncompacted versions of one key, oldest generation first."""
+class KeyIndex(list):
+    """All uncompacted versions of one key, oldest first; a tombstone ends a generation.
 
-    __slots__ = ("key", "generations")
+    The list holds the stored versions (``KeyValue`` or ``PackedKeyValue``) in revision order.
+    """
 
-    def __init__(self, key: str) -> None:
+    __slots__ = ("key",)
+
+    def __init__(self, key: str, versions: Iterable[Stored] = ()) -> None:
+        super().__init__(versions)  # a new key's first version: a list of exactly one item
         self.key = key
-        self.generations: list[list[KeyValue]] = [[]]
 
-    def put(self, kv: KeyValue) -> None:
-        """Record a new version at the end of the current generation (creating the key if it is empty)."""
-        self.generations[-1].append(kv)
+    # A put records a new version at the end of the current generation (creating the key if it is
+    # empty): list.append itself, without a Python call around it (one per write to etcd).
+    put = list.append
 
     def tombstone(self, kv: KeyValue) -> None:
-        """Record a delete: it ends the current generation and opens an empty one."""
-        if not self.generations[-1]:
+        """Record a delete: it ends the current generation (the next put opens a new one)."""
+        if not self or self[-1].version == 0:
             raise ValueError(ERR_REVISION_NOT_FOUND)
-        self.generations[-1].append(kv)
-        self.generations.append([])
+        self.append(kv)
 
     def restore_tombstone(self, kv: KeyValue) -> None:
         """Restore a key whose only surviving version is a tombstone (kept by compaction)."""
-        self.generations = [[kv], []]
+        self[:] = [kv]
 
     def get(self, at_rev: int) -> KeyValue | None:
         """The version alive at ``at_rev``, or None if the key did not exist then."""
-        gens = self.generations
-        last = len(gens) - 1
-        for i in range(last, -1, -1):
-            g = gens[i]
-            if not g:
-                continue
-            if i != last and g[-1].mod_revision <= at_rev:
-                return None  # deleted at or before at_rev, and not yet re-created
-            if g[0].mod_revision <= at_rev:
-                return unpack(g[bisect_right(g, at_rev, key=mod_revision_of) - 1])
-        return None
+        i = bisect_right(self, at_rev, key=mod_revision_of) - 1  # the last version at or before at_rev
+        if i < 0:
+            return None
+        kv = self[i]
+        return None if kv.version == 0 else unpack(kv)  # a tombstone: deleted, not yet re-created
 
     def compact(self, at_rev: int, keep: set[int]) -> None:
         """Drop the versions superseded at ``at_rev``.
 
         The ``id()`` of each version kept at or below ``at_rev`` goes into ``keep``: the backend keeps those.
         """
-        gens = self.generations
-        gi = 0
-        # the first generation that is still alive at at_rev, or created after it
-        while gi < len(gens) - 1 and gens[gi][-1].mod_revision < at_rev:
-            gi += 1
-        g = gens[gi]
-        if g:
-            ri = bisect_right(g, at_rev, key=mod_revision_of) - 1
-            if ri >= 0:
-                keep.add(id(g[ri]))
-                if ri:
-                    del g[:ri]
-        if gi:
-            del gens[:gi]
+        i = bisect_right(self, at_rev, key=mod_revision_of) - 1  # the last version at or before at_rev
+        if i < 0:
+            return
+        kv = self[i]
+        if kv.version == 0 and kv.mod_revision < at_rev:
+            del self[: i + 1]  # every generation up to this delete ended before at_rev: all vanish
+        else:
+            keep.add(id(kv))  # the key's value (or tombstone) at at_rev stays; older ones go
+            del self[:i]
 
     def is_empty(self) -> bool:
         """True when nothing is left: the key can leave the index."""
-        return len(self.generations) == 1 and not self.generations[0]
+        return not self
+
+    @property
+    def generations(self) -> list[list[Stored]]:
+        """The versions grouped as etcd's generations (a new list, for reading): the last is the current
+        one, empty when the key is deleted."""
+        gens: list[list[Stored]] = [[]]
+        for kv in self:
+            gens[-1].append(kv)
+            if kv.version == 0:
+                gens.append([])
+        return gens
 
     def __str__(self) -> str:
         def rev(kv: KeyValue) -> str:
@@ -133,3 +140,20 @@ class KeyIndex:
 
     def __repr__(self) -> str:
         return f"<KeyIndex {self}>"
+
+
+Entry = Union[KeyIndex, Stored]  # what the store's index holds for a key (see version_at)
+
+
+def version_at(entry: Entry, at_rev: int) -> KeyValue | None:
+    """``KeyIndex.get`` for an entry of the store's index: a ``KeyIndex``, or, for a key written once
+    and never deleted (most keys: events), its only version itself, without a KeyIndex around it
+    (a memory saving: the store makes the KeyIndex at the key's second write or its delete).
+
+    >>> only = KeyValue("/registry/events/default/e1", b"{}", 4, 4, 1)
+    >>> version_at(only, 3), version_at(only, 4) is only, version_at(KeyIndex("k", [only]), 9) is only
+    (None, True, True)
+    """
+    if entry.__class__ is KeyIndex:
+        return entry.get(at_rev)
+    return unpack(entry) if entry.mod_revision <= at_rev else None

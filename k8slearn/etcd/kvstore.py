@@ -6,14 +6,16 @@ revision 7") or takes the newest. Three structures make that fast here, as in et
 
 * the **backend** — every stored version in revision order (etcd: a bbolt bucket keyed by revision);
   compaction and watch replay scan it;
-* the **index** — per key, a ``KeyIndex`` of generations (see ``key_index``), plus the sorted list of
+* the **index** — per key, a ``KeyIndex`` of generations (see ``key_index``; a key written once
+  and never deleted has just that version, ``key_index.version_at``), plus the sorted list of
   keys so that a prefix range is two binary searches (etcd: a B-tree of keyIndex);
 * the **current view** — a dict from key to its newest ``KeyValue``, so reading the present is one
   dictionary lookup (etcd reads the present through the index too; this is the simulation's shortcut).
 
 A version that a newer put or a delete replaces is stored compressed from then on (``packed``; etcd
 keeps history on disk, this simulation in memory): every read of history unpacks it, so readers see
-exactly the bytes that were written, and sizes are counted uncompressed.
+exactly the bytes that were written, and sizes are counted uncompressed. Under a prefix named to
+``pack_newest`` (the API server's events: written once, seldom read) the newest version is packed too.
 
 Rules, as etcd v3: a fresh store is at revision 1 and the first write makes revision 2; a delete of a
 missing key changes nothing (no new revision); ``version`` counts puts since the key was (re)created and
@@ -42,7 +44,10 @@ Traceback (most recent call last):
 ...
 k8slearn.etcd.revision.CompactedError: mvcc: required revision has been compacted
 
-Simplified: no leases expire (the lease id is only recorded), no quota, no bbolt file: the backend is an
+A put may attach its key to a lease (see ``lease``): the lease must exist, and the key moves off
+the lease it had. Revoking the lease deletes its keys (``MVCCStore.lease_revoke``).
+
+Simplified: no quota, no bbolt file: the backend is an
 in-memory list and compaction finishes at once.
 
 Upstream: etcd server/storage/mvcc/kvstore.go, kvstore_txn.go, index.go
@@ -51,10 +56,11 @@ Upstream: etcd server/storage/mvcc/kvstore.go, kvstore_txn.go, index.go
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from typing import Iterable, Iterator, Sequence, Union
+from typing import Callable, Iterable, Iterator, Sequence, Union
 
-from k8slearn.etcd.key_index import KeyIndex, mod_revision_of, tombstone_kv
-from k8slearn.etcd.packed import KEYFRAME_EVERY, PackedKeyValue, Stored, pack, unpack
+from k8slearn.etcd.key_index import Entry, KeyIndex, mod_revision_of, tombstone_kv, version_at
+from k8slearn.etcd.lease import NO_LEASE, LeaseNotFoundError, Lessor
+from k8slearn.etcd.packed import KEYFRAME_EVERY, NewestPacking, PackedKeyValue, Stored, pack, unpack
 from k8slearn.etcd.revision import CompactedError, EtcdError, FutureRevisionError, KeyValue, Revision
 from k8slearn.etcd.txn import (
     ERR_TOO_MANY_OPS,
@@ -75,6 +81,10 @@ from k8slearn.etcd.txn import (
 Change = tuple  # (kv, prev_kv): what one write did; kv is a tombstone (version 0) for a delete
 
 
+def _no_clock() -> float:
+    return 0.0
+
+
 def prefix_end(prefix: str) -> str:
     """The first string after every string that starts with ``prefix`` (etcd's GetPrefixRangeEnd).
 
@@ -92,11 +102,14 @@ def prefix_end(prefix: str) -> str:
 class KVStore:
     """An MVCC key-value store with etcd v3 semantics (no watch; see ``watchable_store.MVCCStore``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Union[Callable[[], float], None] = None) -> None:
+        self.clock = clock or _no_clock  # simulated seconds, for lease expiry
+        self.lessor = Lessor(start=self.clock())
         self._rev = 1
         self._compact_rev = 0
-        self._current: dict[str, KeyValue] = {}
-        self._index: dict[str, KeyIndex] = {}
+        self._current: dict[str, Stored] = {}  # packed only under a pack_newest prefix
+        self._newest = NewestPacking()
+        self._index: dict[str, Entry] = {}
         self._sorted_keys: list[str] = []  # every key in _index, sorted ...
         self._new_keys: list[str] = []  # ... except these, merged in at the next range
         self._backend: list[Stored] = []  # every stored version, in revision order (history packed)
@@ -123,13 +136,34 @@ class KVStore:
 
     def get(self, key: str, revision: Union[int, None] = None) -> Union[KeyValue, None]:
         """The key as of ``revision`` (default: now), or None if it did not exist then."""
-        if revision is None:
-            return self._current.get(key)
-        rev = self._read_rev(revision)
-        if rev == self._rev:
-            return self._current.get(key)
+        if revision is None or self._read_rev(revision) == self._rev:
+            kv = self._current.get(key)
+            return kv if kv.__class__ is not PackedKeyValue else kv.unpack()
         ki = self._index.get(key)
-        return None if ki is None else ki.get(rev)
+        return None if ki is None else version_at(ki, revision)
+
+    def value_at(self, key: str, mod_revision: int) -> Union[bytes, None]:
+        """The value of the version of ``key`` written at ``mod_revision``, while the store has it
+        (a compaction keeps the newest version of every key), else None.
+
+        For a reader that keeps only the revision of what it has seen (the API server's uncached
+        resources) and reads the value back when it is asked for it.
+        """
+        kv = self._current.get(key)
+        if kv is None or kv.mod_revision != mod_revision:
+            ki = self._index.get(key)
+            kv = None if ki is None else version_at(ki, mod_revision)
+            if kv is None or kv.mod_revision != mod_revision:
+                return None
+        return kv.value
+
+    def pack_newest(self, prefix: str) -> None:
+        """From the next write on, keep the newest value of each key under ``prefix`` packed too.
+
+        For values written once and seldom read (see ``packed.NewestPacking``): every read
+        unpacks them, so readers see the same bytes. A simulation memory saving.
+        """
+        self._newest.add(prefix)
 
     def range(
         self, key_or_prefix: str, revision: Union[int, None] = None, prefix: bool = True, limit: int = 0
@@ -152,6 +186,8 @@ class KVStore:
             check_key(key)
         if value.__class__ is not bytes:
             value = to_bytes(value)
+        if lease:
+            self._check_lease(lease)
         rev = self._rev + 1
         change = self._put_at(key, value, lease, rev, 0)
         self._rev = rev
@@ -201,7 +237,9 @@ class KVStore:
             for op in ops:
                 if isinstance(op, Get) and op.revision:
                     self._read_rev(op.revision)
-        succeeded = all(apply_compare(c, self._current.get(c.key)) for c in compares)
+                elif isinstance(op, Put) and op.lease:
+                    self._check_lease(op.lease)
+        succeeded = all(apply_compare(c, self.get(c.key)) for c in compares)
         rev = self._rev + 1
         changes: list[Change] = []
         results: list = []
@@ -234,6 +272,8 @@ class KVStore:
         if c.target != "mod_revision" or c.op != "=" or key.__class__ is not str or not key or op.key != key:
             return None
         value = to_bytes(op.value)
+        if op.lease:
+            self._check_lease(op.lease)
         kv = self._current.get(key)
         if (0 if kv is None else kv.mod_revision) != c.value:
             return TxnResult(False, self._rev, [])
@@ -254,6 +294,10 @@ class KVStore:
         keep: set[int] = set()
         emptied = []
         for key, ki in self._index.items():
+            if ki.__class__ is not KeyIndex:  # a key's only version: it stays (read at revision if older)
+                if ki.mod_revision <= revision:
+                    keep.add(id(ki))
+                continue
             ki.compact(revision, keep)
             if ki.is_empty():
                 emptied.append(key)
@@ -268,6 +312,19 @@ class KVStore:
         self._backend_sub = [self._backend_sub[i] for i in kept] + self._backend_sub[cut:]
 
     # ---- internals ---------------------------------------------------------------------------------
+
+    def _check_lease(self, lease: int) -> None:
+        """etcd refuses a put with a lease it does not have, before writing anything."""
+        if self.lessor.lookup(lease) is None:
+            raise LeaseNotFoundError()
+
+    def _move_lease(self, key: str, old: int, new: int) -> None:
+        """The key leaves the lease its previous version had and joins ``new`` (lessor.Attach/Detach)."""
+        if old != new:
+            if old:
+                self.lessor.detach(old, key)
+            if new:
+                self.lessor.attach(new, key)
 
     def _read_rev(self, revision: int) -> int:
         """The revision a read at ``revision`` sees (0 or less = now), or the error etcd returns."""
@@ -307,64 +364,89 @@ class KVStore:
         keys = self._keys(key, prefix)
         if rev is None:
             kvs = list(filter(None, map(self._current.get, keys)))
+            if self._newest.prefixes:
+                kvs = list(map(unpack, kvs))
         else:
             index = self._index
-            kvs = [kv for kv in (index[k].get(rev) for k in keys) if kv is not None]
+            kvs = [kv for kv in (version_at(index[k], rev) for k in keys) if kv is not None]
         return kvs[:limit] if limit > 0 else kvs
 
     def _put_at(self, key: str, value: bytes, lease: int, rev: int, sub: int) -> Change:
-        prev = self._current.get(key)
+        """Store a new version; the change carries it and the one it replaced, both plain."""
+        newest = self._newest.prefixes
+        stored_prev = prev = self._current.get(key)
         if prev is None:
             ki = self._index.get(key)
-            if ki is None:
-                ki = self._index[key] = KeyIndex(key)
+            kv = KeyValue(key if ki is None else ki.key, value, rev, rev, 1, lease)
+            stored = self._newest.stored(kv) if newest and key.startswith(newest) else kv
+            if ki is None:  # a new key: its only version is its index entry (key_index.version_at)
+                self._index[key] = stored
                 self._new_keys.append(key)
-            kv = KeyValue(ki.key, value, rev, rev, 1, lease)
+            else:  # re-created after a delete
+                ki.put(stored)
             self._db_size += len(value)
+            if lease:
+                self._move_lease(key, NO_LEASE, lease)
         else:
+            if prev.__class__ is PackedKeyValue:  # (only under a pack_newest prefix)
+                prev = prev.unpack()
             kv = KeyValue(prev.key, value, prev.create_revision, rev, prev.version + 1, lease)
-            ki = self._index[key]
+            stored = self._newest.stored(kv) if newest and key.startswith(newest) else kv
+            ki = self._key_index(key)
             self._db_size += len(value) - len(prev.value)
-            self._pack_superseded(ki, prev, kv)
-        ki.put(kv)
-        self._current[key] = kv
-        self._backend.append(kv)
+            if lease or prev.lease:
+                self._move_lease(key, prev.lease, lease)
+            self._pack_superseded(ki, stored_prev, stored)
+            ki.put(stored)
+        self._current[key] = stored
+        self._backend.append(stored)
         self._backend_sub.append(sub)
         return kv, prev
 
     def _delete_at(self, key: str, rev: int, sub: int) -> Change:
-        prev = self._current.pop(key)
+        stored_prev = self._current.pop(key)
+        prev = unpack(stored_prev)
         tomb = tombstone_kv(prev.key, rev)
-        ki = self._index[key]
-        self._pack_superseded(ki, prev, None)
+        ki = self._key_index(key)
+        self._pack_superseded(ki, stored_prev, None)
         ki.tombstone(tomb)
         self._backend.append(tomb)
         self._backend_sub.append(sub)
         self._db_size -= len(prev.value)
+        if prev.lease:
+            self._move_lease(key, prev.lease, NO_LEASE)
         return tomb, prev
 
-    def _pack_superseded(self, ki: KeyIndex, prev: KeyValue, newer: Union[KeyValue, None]) -> None:
+    def _key_index(self, key: str) -> KeyIndex:
+        """The key's ``KeyIndex``, made around its only version if it has none yet (its second write
+        or its delete is coming)."""
+        ki = self._index[key]
+        if ki.__class__ is not KeyIndex:
+            ki = self._index[key] = KeyIndex(key, (ki,))
+        return ki
+
+    def _pack_superseded(self, ki: KeyIndex, prev: Stored, newer: Union[Stored, None]) -> None:
         """Store ``prev`` compressed: it was the newest version of its key and ``newer`` (None for a
-        delete) replaced it; ``prev`` is packed against ``newer`` unless it is a keyframe.
+        delete) replaced it; ``prev`` is packed against ``newer`` unless it is a keyframe. (Both are
+        as stored: under a ``pack_newest`` prefix, already packed.)
 
         The change the write returns still carries ``prev`` itself, so watch events get their
         ``prev_kv`` without decompressing. A simulation memory saving (see ``packed``).
         """
-        g = ki.generations[-1]
-        if not g or g[-1] is not prev:
+        if not ki or ki[-1] is not prev:
             return
-        packed = pack(prev, newer if len(g) % KEYFRAME_EVERY else None)
+        packed = pack(prev, newer if prev.version % KEYFRAME_EVERY else None)
         if packed is prev:
             return
-        if len(g) > 1:
-            older = g[-2]
+        if len(ki) > 1:
+            older = ki[-2]
             if older.__class__ is PackedKeyValue and older.base is prev:
                 older.base = packed  # the chain now goes through the packed form
         backend = self._backend
         i = bisect_left(backend, prev.mod_revision, key=mod_revision_of)
         while backend[i] is not prev:
             i += 1
-        g[-1] = backend[i] = packed
+        ki[-1] = backend[i] = packed
 
     def _notify(self, changes: Sequence[Change]) -> None:
         """Called after each committed write when watchers exist; ``MVCCStore`` delivers the events."""
@@ -379,7 +461,7 @@ class KVStore:
         """The version ``kv`` replaced, if it is still readable (etcd reads it at ``mod_revision - 1``)."""
         if kv.version == 1 or kv.mod_revision - 1 < self._compact_rev:
             return None
-        return self._index[kv.key].get(kv.mod_revision - 1)
+        return version_at(self._index[kv.key], kv.mod_revision - 1)
 
     def _entries(self) -> Iterator[tuple[Revision, KeyValue]]:
         """The backend as etcd's key bucket holds it: (revision, version) in revision order."""
@@ -407,8 +489,8 @@ class KVStore:
             self._backend.append(kv)
             self._backend_sub.append(rev.sub)
         for key, ki in self._index.items():
-            if ki.generations[-1]:
-                kv = self._current[key] = ki.generations[-1][-1]
+            if ki[-1].version:  # the newest version is a put: the key exists
+                kv = self._current[key] = ki[-1]
                 self._db_size += len(kv.value)
         self._pack_history()
         self._sorted_keys = sorted(self._index)
@@ -423,19 +505,18 @@ class KVStore:
         current = self._current
         for ki in self._index.values():
             now = current.get(ki.key)
-            for g in ki.generations:
-                nxt = stored_next = None  # the plain version after g[i], and how it is stored
-                for i in range(len(g) - 1, -1, -1):
-                    kv = g[i]
-                    if kv.version and kv is not now:
-                        if nxt is None or not nxt.version:  # ended by a delete: no base
-                            p = pack(kv)
-                        else:
-                            p = pack(kv, stored_next if (i + 1) % KEYFRAME_EVERY else None, nxt.value)
-                        if p is not kv:
-                            originals.append(kv)
-                            packed_by_id[id(kv)] = g[i] = p
-                    nxt, stored_next = kv, g[i]
+            nxt = stored_next = None  # the plain version after ki[i], and how it is stored
+            for i in range(len(ki) - 1, -1, -1):
+                kv = ki[i]
+                if kv.version and kv is not now:
+                    if nxt is None or not nxt.version:  # ended by a delete: no base
+                        p = pack(kv)
+                    else:
+                        p = pack(kv, stored_next if kv.version % KEYFRAME_EVERY else None, nxt.value)
+                    if p is not kv:
+                        originals.append(kv)
+                        packed_by_id[id(kv)] = ki[i] = p
+                nxt, stored_next = kv, ki[i]
         if packed_by_id:
             self._backend = [packed_by_id.get(id(kv), kv) for kv in self._backend]
 

@@ -7,6 +7,9 @@ revision, number of stored keys and size, e.g. ``cf1550fb, 3, 3, 25 kB``.
 
 The file here is JSON lines: a header line, then one line per stored version in revision order,
 fields as the header's ``fields`` names them (``value`` in base64; ``version`` 0 marks a tombstone).
+The header also lists the leases, ``[id, ttl]`` each (etcd's lease bucket), when there are any; a
+restored lease lives its whole TTL again from the restore, as etcd's lessor does when a member
+becomes leader.
 
 >>> import os, tempfile
 >>> from k8slearn.etcd import MVCCStore
@@ -71,10 +74,14 @@ def humanize_bytes(n: int) -> str:
 
 
 def save(
-    revision: int, compact_revision: int, entries: Iterable[tuple[Revision, KeyValue]], path: PathLike
+    revision: int, compact_revision: int, entries: Iterable[tuple[Revision, KeyValue]], path: PathLike,
+    leases: Iterable[tuple[int, int]] = (),
 ) -> None:
-    """Write a snapshot: the header, then one line per stored version."""
+    """Write a snapshot: the header (with the leases' ids and TTLs), then one line per stored version."""
     header = {"format": FORMAT, "revision": revision, "compact_revision": compact_revision, "fields": FIELDS}
+    leases = [list(lease) for lease in leases]
+    if leases:
+        header["leases"] = leases
     dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(dumps(header) + "\n")
@@ -84,8 +91,8 @@ def save(
             f.write(dumps(row + [value]) + "\n")
 
 
-def load(path: PathLike) -> tuple[int, int, list[tuple[Revision, KeyValue]]]:
-    """Read a snapshot back: (revision, compact_revision, entries)."""
+def load(path: PathLike) -> tuple[int, int, list[tuple[Revision, KeyValue]], list[tuple[int, int]]]:
+    """Read a snapshot back: (revision, compact_revision, entries, leases as (id, ttl))."""
     with open(path, encoding="utf-8") as f:
         try:
             header = json.loads(f.readline())
@@ -98,7 +105,8 @@ def load(path: PathLike) -> tuple[int, int, list[tuple[Revision, KeyValue]]]:
             main, sub, key, create, mod, version, lease, value = json.loads(line)
             kv = KeyValue(key, base64.b64decode(value), create, mod, version, lease)
             entries.append((Revision(main, sub), kv))
-    return header["revision"], header["compact_revision"], entries
+    leases = [(int(lease_id), int(ttl)) for lease_id, ttl in header.get("leases", [])]
+    return header["revision"], header["compact_revision"], entries, leases
 
 
 def snapshot_status(path: PathLike) -> SnapshotStatus:

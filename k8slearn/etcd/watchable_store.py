@@ -52,6 +52,7 @@ from typing import Callable, Iterator, NamedTuple, Sequence, Union
 
 from k8slearn.etcd import snapshot as _snapshot
 from k8slearn.etcd.kvstore import Change, KVStore
+from k8slearn.etcd.lease import NO_LEASE, Lease, TimeToLive
 from k8slearn.etcd.packed import unpack
 from k8slearn.etcd.snapshot import PathLike
 from k8slearn.etcd.revision import CompactedError, KeyValue
@@ -132,8 +133,9 @@ class Watcher:
 class MVCCStore(KVStore):
     """The MVCC store with watches, snapshots and restore: what the simulated API server talks to."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, clock: Union[Callable[[], float], None] = None) -> None:
+        super().__init__(clock)
+        self.lease_listeners: list[Callable[[], None]] = []  # told of every grant and keep-alive
         self._pending: deque[Sequence[Change]] = deque()
         self._notifying = False
         self._next_watch_id = 0
@@ -187,14 +189,68 @@ class MVCCStore(KVStore):
 
     def snapshot(self, path: PathLike) -> None:
         """Save revision, compact revision and all stored versions to ``path`` (``etcdctl snapshot save``)."""
-        _snapshot.save(self._rev, self._compact_rev, self._entries(), path)
+        leases = [(x.id, x.ttl) for x in sorted(self.lessor.leases.values(), key=lambda x: x.id)]
+        _snapshot.save(self._rev, self._compact_rev, self._entries(), path, leases)
 
     @classmethod
-    def restore(cls, path: PathLike) -> MVCCStore:
-        """A new store with the state saved in ``path`` (``etcdutl snapshot restore``); no watchers."""
-        store = cls()
-        store._load(*_snapshot.load(path))
+    def restore(cls, path: PathLike, clock: Union[Callable[[], float], None] = None) -> MVCCStore:
+        """A new store with the state saved in ``path`` (``etcdutl snapshot restore``); no watchers.
+        Each lease lives its whole TTL again from now."""
+        store = cls(clock)
+        revision, compact_revision, entries, leases = _snapshot.load(path)
+        for lease_id, ttl in leases:
+            store.lessor.grant(lease_id, ttl, store.clock())
+        store._load(revision, compact_revision, entries)
+        for key, kv in store._current.items():
+            if kv.lease and store.lessor.lookup(kv.lease) is not None:
+                store.lessor.attach(kv.lease, key)
         return store
+
+    # ---- leases (etcd's Lease service; see ``lease``) -----------------------------------------------
+
+    def lease_grant(self, ttl: int, lease_id: int = NO_LEASE) -> Lease:
+        """``etcdctl lease grant <ttl>``: a new lease, expiring ``ttl`` seconds from now."""
+        lease = self.lessor.grant(lease_id, ttl, self.clock())
+        self._leases_changed()
+        return lease
+
+    def lease_keep_alive(self, lease_id: int) -> int:
+        """``etcdctl lease keep-alive --once``: the lease lives its whole TTL again; returns the TTL."""
+        ttl = self.lessor.renew(lease_id, self.clock())
+        self._leases_changed()
+        return ttl
+
+    def lease_revoke(self, lease_id: int) -> Union[int, None]:
+        """``etcdctl lease revoke``: forget the lease and delete its keys in one revision (in key
+        order, as etcd does); that revision, or None if it had no keys."""
+        keys = [k for k in self.lessor.revoke(lease_id) if k in self._current]
+        if not keys:
+            return None
+        rev = self._rev + 1
+        changes = [self._delete_at(k, rev, sub) for sub, k in enumerate(keys)]
+        self._rev = rev
+        if self._watchers:
+            self._notify(changes)
+        return rev
+
+    def lease_time_to_live(self, lease_id: int, keys: bool = False) -> TimeToLive:
+        """``etcdctl lease timetolive <id> [--keys]``: remaining and granted TTL (-1: no such lease)."""
+        return self.lessor.time_to_live(lease_id, self.clock(), keys)
+
+    def lease_leases(self) -> list[int]:
+        """``etcdctl lease list``: every lease id, in order."""
+        return sorted(self.lessor.leases)
+
+    def revoke_expired(self) -> list[int]:
+        """Revoke every lease whose time is up, earliest first; their ids."""
+        expired = [lease.id for lease in self.lessor.expired(self.clock())]
+        for lease_id in expired:
+            self.lease_revoke(lease_id)
+        return expired
+
+    def _leases_changed(self) -> None:
+        for listener in self.lease_listeners:
+            listener()
 
 
 __all__ = ["MVCCStore", "Event", "Watcher", "PUT", "DELETE"]

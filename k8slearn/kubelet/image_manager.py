@@ -18,6 +18,7 @@ Upstream: pkg/kubelet/images/image_manager.go (EnsureImageExists), pkg/kubelet/i
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 from k8slearn.kubelet import images as image_catalog
@@ -54,7 +55,7 @@ class ImageManager:
             return ("InvalidImageName", message)
         policy = container.get("imagePullPolicy", "IfNotPresent")
         if self.runtime.image_status(image) is not None and policy != "Always":
-            event("Normal", "Pulled", f'Container image "{image}" already present on machine')
+            event("Normal", "Pulled", _present(image))
             return None
         if policy == "Never":
             message = f'Container image "{image}" is not present with pull policy of Never'
@@ -68,7 +69,7 @@ class ImageManager:
                 event("Warning", "Failed", "Error: ImagePullBackOff")
                 self.retry_in = wait
                 return ("ImagePullBackOff", f'Back-off pulling image "{image}"')
-        event("Normal", "Pulling", f'Pulling image "{image}"')
+        event("Normal", "Pulling", _pulling(image))
         on_pull_start()
         meta = pod["metadata"]
         result = yield self.runtime.pull_image(image, for_pod=f"pod/{meta['namespace']}/{meta['name']}")
@@ -92,3 +93,15 @@ class ImageManager:
             self.events.event(pod, type_, reason, message, field_path=field_path)
 
         return event
+
+
+# One shared string per image for the two messages every pod's event repeats: the event recorder
+# keeps each message it sends, and the same text need not be kept once per pod (a memory saving).
+@functools.lru_cache(maxsize=1024)
+def _present(image: str) -> str:
+    return f'Container image "{image}" already present on machine'
+
+
+@functools.lru_cache(maxsize=1024)
+def _pulling(image: str) -> str:
+    return f'Pulling image "{image}"'

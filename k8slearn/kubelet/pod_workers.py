@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from k8slearn.api.errors import ApiError
-from k8slearn.api.meta import timestamp
+from k8slearn.api.meta import FrozenDict, timestamp
 from k8slearn.api.quantity import cpu_millis, memory_bytes
 from k8slearn.kubelet import status as pod_status
 from k8slearn.kubelet.backoff import BACKOFF_INITIAL, Backoff
@@ -57,8 +57,8 @@ class PodState:
     admitted: bool = False
     rejected: str = ""
     sandbox_id: str = ""
-    attempts: dict = field(default_factory=dict)  # container name -> [runtime container ids]
-    waiting: dict = field(default_factory=dict)  # container name -> (reason, message)
+    attempts: dict = field(default_factory=dict)  # container name -> (runtime container ids,)
+    waiting: dict = field(default_factory=lambda: _NO_WAITING)  # container name -> (reason, message)
     start_time: float | None = None
     done: bool = False
     last_status: dict | None = None
@@ -67,6 +67,24 @@ class PodState:
     # the active pods' requests afresh for every admission; the API server rejects any change
     # to container resources, so keeping the sum is a simulation speed-up with the same answer.
     requests: tuple = (0, 0)
+
+    def set_waiting(self, name: str, reason_message: tuple) -> None:
+        """Remember why a container waits (its own dict is made on the first one)."""
+        if self.waiting is _NO_WAITING:
+            self.waiting = {}
+        self.waiting[name] = reason_message
+
+    def clear_waiting(self, name: str) -> None:
+        """The container no longer waits; with none left waiting, the shared empty dict is back."""
+        if name in self.waiting:
+            del self.waiting[name]
+            if not self.waiting:
+                self.waiting = _NO_WAITING
+
+
+# The ``waiting`` of every pod none of whose containers waits: one shared empty read-only dict
+# (a memory saving; it reads as an empty dict of its own would, ``set_waiting`` replaces it).
+_NO_WAITING = FrozenDict()
 
 
 class PodWorkers:
@@ -79,6 +97,8 @@ class PodWorkers:
         self.states: dict[str, PodState] = {}
         self.crash_backoff = Backoff()
         self.images = ImageManager(self.loop, self.runtime, kubelet.events)
+        # Every worker's process has the same name: one string for all (a memory saving).
+        self._worker_name = f"{kubelet.component}/pod-worker"
 
     # -- entry points -------------------------------------------------------------------------
     def update_pod(self, pod: dict) -> None:
@@ -96,7 +116,7 @@ class PodWorkers:
     def _spawn(self, state: PodState) -> None:
         state.queue = Queue()
         state.signalled = False
-        state.process = self.loop.spawn(self._worker(state), f"{self.k.component}/pod-worker")
+        state.process = self.loop.spawn(self._worker(state), self._worker_name)
 
     def start(self) -> None:
         """After a reboot: a fresh worker for every pod we knew, each told to sync."""
@@ -220,41 +240,47 @@ class PodWorkers:
     # -- admission ----------------------------------------------------------------------------
     def _admit(self, state: PodState, pod: dict) -> bool:
         """The kubelet's own fit check (the scheduler may have raced with other pods)."""
-        node = self.k.node()
-        alloc = node["status"]["allocatable"] if node else {}
-        used_cpu = used_mem = 0
-        for other in self.states.values():
-            if other.admitted and not other.done and other.uid != state.uid:
-                if self._current(other) is not None:
-                    used_cpu += other.requests[0]
-                    used_mem += other.requests[1]
-        for resource, used, capacity in (
-            ("cpu", used_cpu, _amount("cpu", alloc.get("cpu", "0"))),
-            ("memory", used_mem, _amount("memory", alloc.get("memory", "0"))),
-        ):
-            requested = _requests(pod, resource)
-            if requested and requested + used > capacity:
-                reason = f"OutOf{resource}"
-                message = (
-                    f"Pod was rejected: Node didn't have enough resource: {resource}, requested: "
-                    f"{requested}, used: {used}, capacity: {capacity}"
-                )
-                state.rejected = reason
-                self.k.events.event(pod, "Warning", reason, message)
-                self._write(
-                    state,
-                    pod,
-                    {
-                        **pod["status"],
-                        "phase": "Failed",
-                        "reason": reason,
-                        "message": message,
-                        "startTime": timestamp(self.loop.now),
-                    },
-                )
-                return False
+        requests = (_requests(pod, "cpu"), _requests(pod, "memory"))
+        if requests[0] or requests[1]:
+            # A pod that requests nothing always fits (a zero request is never checked), so
+            # only a pod with requests sums what the others use.
+            node = self.k.node()
+            alloc = node["status"]["allocatable"] if node else {}
+            used_cpu = used_mem = 0
+            for other in self.states.values():
+                # An other pod that requests nothing adds nothing: its lookup is skipped (a
+                # simulation speed-up with the same sums).
+                if other.admitted and not other.done and other.uid != state.uid and other.requests != (0, 0):
+                    if self._current(other) is not None:
+                        used_cpu += other.requests[0]
+                        used_mem += other.requests[1]
+            for resource, requested, used, capacity in (
+                ("cpu", requests[0], used_cpu, _amount("cpu", alloc.get("cpu", "0"))),
+                ("memory", requests[1], used_mem, _amount("memory", alloc.get("memory", "0"))),
+            ):
+                if requested and requested + used > capacity:
+                    reason = f"OutOf{resource}"
+                    message = (
+                        f"Pod was rejected: Node didn't have enough resource: {resource}, requested: "
+                        f"{requested}, used: {used}, capacity: {capacity}"
+                    )
+                    state.rejected = reason
+                    self.k.events.event(pod, "Warning", reason, message)
+                    self._write(
+                        state,
+                        pod,
+                        {
+                            **pod["status"],
+                            "phase": "Failed",
+                            "reason": reason,
+                            "message": message,
+                            "startTime": timestamp(self.loop.now),
+                        },
+                    )
+                    return False
         state.admitted = True
-        state.requests = (_requests(pod, "cpu"), _requests(pod, "memory"))
+        if requests != (0, 0):  # else the default: one (0, 0) for all such pods (a memory saving)
+            state.requests = requests
         return True
 
     # -- sandbox ------------------------------------------------------------------------------
@@ -301,11 +327,11 @@ class PodWorkers:
         key = f"{container['name']}_{state.name}_{state.namespace}_{state.uid}"
         wait = self.crash_backoff.in_backoff_since(key, last.finished_at, self.loop.now)
         if wait > 0:
-            state.waiting[container["name"]] = (
-                "CrashLoopBackOff",
+            message = (
                 f"back-off {pod_status.go_duration(self.crash_backoff.entries[key][0])} restarting failed "
-                f"container={container['name']} pod={state.name}_{state.namespace}({state.uid})",
+                f"container={container['name']} pod={state.name}_{state.namespace}({state.uid})"
             )
+            state.set_waiting(container["name"], ("CrashLoopBackOff", message))
             self.k.events.event(
                 pod,
                 "Warning",
@@ -322,15 +348,15 @@ class PodWorkers:
     def _start(self, state: PodState, container: dict, kind: str):
         pod = self._current(state)
         name = container["name"]
-        field_path = f"spec.{kind}{{{name}}}"
+        field_path = _field_path(kind, name)
 
         def pulling() -> None:
-            state.waiting[name] = ("ContainerCreating", "")
+            state.set_waiting(name, ("ContainerCreating", ""))
             self.write_status(state)
 
         waiting = yield from self.images.ensure_image_exists(pod, container, field_path, pulling)
         if waiting is not None:
-            state.waiting[name] = waiting
+            state.set_waiting(name, waiting)
             self.write_status(state)
             if waiting[0] in ("ErrImagePull", "ImagePullBackOff"):
                 self.loop.call_later(self.images.retry_in, self.signal, state.uid, periodic=True)
@@ -339,11 +365,12 @@ class PodWorkers:
         pod = self._current(state)
         if pod is None or pod["metadata"].get("deletionTimestamp"):
             return
-        attempt = len(state.attempts.get(name, []))
+        attempt = len(state.attempts.get(name, ()))
         record = self.runtime.create_container(state.sandbox_id, container, attempt)
-        state.attempts.setdefault(name, []).append(record.id)
-        state.waiting.pop(name, None)
-        self.k.events.event(pod, "Normal", "Created", f"Created container {name}", field_path=field_path)
+        # A tuple, not a list: one object per attempt history, 40 bytes smaller (a memory saving).
+        state.attempts[name] = state.attempts.get(name, ()) + (record.id,)
+        state.clear_waiting(name)
+        self.k.events.event(pod, "Normal", "Created", _message("Created", name), field_path=field_path)
         yield START_SECONDS
         try:
             self.runtime.start_container(record.id)
@@ -351,7 +378,7 @@ class PodWorkers:
             self.k.events.event(pod, "Warning", "Failed", f"Error: {err}", field_path=field_path)
             self.signal(state.uid)
             return
-        self.k.events.event(pod, "Normal", "Started", f"Started container {name}", field_path=field_path)
+        self.k.events.event(pod, "Normal", "Started", _message("Started", name), field_path=field_path)
         self.write_status(state)
 
     # -- termination --------------------------------------------------------------------------
@@ -408,7 +435,14 @@ class PodWorkers:
         )
 
     def _write(self, state: PodState, pod: dict, status: dict) -> None:
-        if status == state.last_status:
+        last = state.last_status
+        if status == last:
+            # Nothing to write. Once the informer's pod carries the very status we wrote (our own
+            # write came back), the kubelet keeps that read-only copy instead of its own: equal
+            # values, one copy less per pod (a memory saving; comparisons give the same answers).
+            current = pod["status"]
+            if last is not current and current == last:
+                state.last_status = current
             return
         state.last_status = status
         # The informer's pod is read-only; the request body is a new top level around it. The
@@ -447,3 +481,17 @@ def _amount(resource: str, value: Any) -> int:
 def _parsed_amount(resource: str, text: str) -> int:
     """A simulation speed-up with identical results: the same few quantity texts recur."""
     return cpu_millis(text) if resource == "cpu" else memory_bytes(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _field_path(kind: str, name: str) -> str:
+    """``spec.containers{app}``: one shared string per container name (a memory saving, same text:
+    the event recorder keeps the field path of every event it sends)."""
+    return f"spec.{kind}{{{name}}}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _message(verb: str, name: str) -> str:
+    """``Created container app``, ``Started container app``: one shared string per container name,
+    like :func:`_field_path` (a memory saving, same text)."""
+    return f"{verb} container {name}"

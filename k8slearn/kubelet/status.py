@@ -109,7 +109,8 @@ def condition(
     )
     cond = {"type": ctype, "status": status, "lastProbeTime": None, "lastTransitionTime": since}
     if not ok and reason:
-        cond.update(reason=reason, message=message)
+        cond["reason"] = reason
+        cond["message"] = message
     return cond
 
 
@@ -145,26 +146,37 @@ def generate_api_pod_status(pod: dict, state: Any, runtime: Any, host_ip: str, n
     old = pod.get("status", {})
     old_conditions = old.get("conditions", [])
     previous: dict = {}  # the old condition of each type (the first one, if a type repeats)
+    scheduled = []  # every old PodScheduled condition, kept as it is
     for cond in old_conditions:
-        previous.setdefault(cond.get("type"), cond)
+        ctype = cond.get("type")
+        previous.setdefault(ctype, cond)
+        if ctype == "PodScheduled":
+            scheduled.append(cond)
     sandbox = runtime.sandboxes.get(state.sandbox_id)
     init_containers = spec.get("initContainers", [])
     init_pending = [c["name"] for c in init_containers if not init_done(state, runtime, c["name"])]
-    counts = {"running": 0, "waiting": 0, "stopped": 0, "succeeded": 0}
+    running = waiting = stopped = succeeded = 0
     statuses = []
+    unready = []
     containers = spec["containers"]
     if len(containers) > 1:
         containers = sorted(containers, key=lambda c: c["name"])
     for container in containers:
         entry, kind = container_status(state, runtime, container, bool(init_pending))
-        counts[kind] += 1
-        if kind == "stopped" and _exit_code(entry) == 0:
-            counts["succeeded"] += 1
+        if kind == "running":
+            running += 1
+        elif kind == "waiting":
+            waiting += 1
+        else:
+            stopped += 1
+            if _exit_code(entry) == 0:
+                succeeded += 1
         statuses.append(entry)
+        if not entry["ready"]:
+            unready.append(entry["name"])
     phase = get_phase(
-        spec.get("restartPolicy", "Always"), pending_initialization=bool(init_pending), **counts
+        spec.get("restartPolicy", "Always"), running, waiting, stopped, succeeded, bool(init_pending)
     )
-    unready = [s["name"] for s in statuses if not s["ready"]]
     terminal = phase in ("Succeeded", "Failed")
     ready_reason = "PodCompleted" if terminal else "ContainersNotReady"
     ready_message = "" if terminal else f"containers with unready status: [{' '.join(unready)}]"
@@ -188,7 +200,7 @@ def generate_api_pod_status(pod: dict, state: Any, runtime: Any, host_ip: str, n
         condition(
             "ContainersReady", ready, previous.get("ContainersReady"), now, ready_reason, ready_message
         ),
-    ] + [c for c in old_conditions if c.get("type") == "PodScheduled"]
+    ] + scheduled
     status: dict = {
         "conditions": conditions,
         "containerStatuses": statuses,

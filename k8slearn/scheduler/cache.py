@@ -48,6 +48,7 @@ _layouts = itertools.count(1)
 
 ZONE_LABELS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
 REGION_LABELS = ("topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region")
+CHANGE_LOG_LIMIT = 65_536  # Snapshot.changed_positions kept before starting a new log
 
 
 class ImageState:
@@ -288,6 +289,7 @@ class Snapshot:
         self.refresh_fit_floor()
         self.positions: dict[str, int] = {}
         self.generations: list[int] = []
+        self.changed_positions: list[int] = []  # positions whose generation moved, oldest first
         self.layout: int | None = None  # None until a Cache keeps this snapshot (update_snapshot)
 
     def refresh_positions(self) -> None:
@@ -295,12 +297,23 @@ class Snapshot:
         NodeInfo's generation, in list order); ``layout`` changes whenever the list does. Only a
         snapshot a Cache keeps up to date has them (its NodeInfos change only through
         ``Cache.update_snapshot``, which updates ``generations`` too); the score cache reads them
-        instead of the NodeInfos (see k8slearn.scheduler.score_cache).
+        instead of the NodeInfos (see k8slearn.scheduler.score_cache). ``changed_positions`` logs,
+        in order, each position whose generation ``update_snapshot`` moved, so that the score cache
+        need not compare every position to find them; it starts over (a new list) with each layout
+        and every CHANGE_LOG_LIMIT changes.
         Upstream: none; a simulation speed-up."""
         nodes = self.node_info_list
         self.positions = {n.name: i for i, n in enumerate(nodes)}
         self.generations = [n.generation for n in nodes]
+        self.changed_positions = []
         self.layout = next(_layouts)
+
+    def position_changed(self, position: int, generation: int) -> None:
+        """The NodeInfo at ``position`` (of the list) has a new generation."""
+        self.generations[position] = generation
+        if len(self.changed_positions) >= CHANGE_LOG_LIMIT:
+            self.changed_positions = []  # readers of the old log look at every position once
+        self.changed_positions.append(position)
 
     def refresh_fit_floor(self) -> None:
         """``fit_floor``: (free pod slots, free milli-CPU, free memory) no node of the snapshot is
@@ -514,7 +527,7 @@ class Cache:
             snapshot.lower_fit_floor(clone)
             position = snapshot.positions.get(name)
             if position is not None and snapshot.node_info_list[position] is clone:
-                snapshot.generations[position] = clone.generation
+                snapshot.position_changed(position, clone.generation)
         if self._nodes_changed:
             self._nodes_changed = False
             self._affinity_changed = True

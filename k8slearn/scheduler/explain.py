@@ -92,6 +92,30 @@ class Attempt:
         self.filter_matrix: dict = {}  # what-if only: node -> {filter plugin -> Status, or None if skipped}
 
 
+# What a summary's dropped details are set to: one empty list and one empty dict shared by every
+# summary (a memory saving: a summary is only read, never changed; see drop_details).
+NO_DETAILS: list = []
+NO_DETAIL_MAP: dict = {}
+
+
+def drop_details(attempt: Attempt, previous: Attempt | None = None) -> None:
+    """Keep only the outcome of ``attempt`` (its per-node details go), in as few bytes as possible:
+    empty details are the shared NO_DETAILS/NO_DETAIL_MAP, and plugin name lists equal to those of
+    the ``previous`` summary are that summary's list (the same names, one list)."""
+    attempt.node_to_status, attempt.feasible = NO_DETAIL_MAP, NO_DETAILS
+    attempt.scores, attempt.totals = NO_DETAILS, NO_DETAILS
+    if not attempt.victims:
+        attempt.victims = NO_DETAILS
+    if not attempt.filter_matrix:
+        attempt.filter_matrix = NO_DETAIL_MAP
+    if not attempt.skipped_filter_plugins:
+        attempt.skipped_filter_plugins = NO_DETAILS
+    elif previous is not None and attempt.skipped_filter_plugins == previous.skipped_filter_plugins:
+        attempt.skipped_filter_plugins = previous.skipped_filter_plugins
+    if previous is not None and attempt.filter_plugins == previous.filter_plugins:
+        attempt.filter_plugins = previous.filter_plugins
+
+
 def _name(node: Any) -> str:
     return node if isinstance(node, str) else node.name
 

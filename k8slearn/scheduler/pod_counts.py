@@ -46,20 +46,35 @@ same counts.
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any
 
 from k8slearn.api.labels import Selector, selector_from_set  # noqa: F401 (doctest)
 
 MEMO_LIMIT = 65_536  # remembered verdicts per selector before starting over (they just miss)
 SELECTOR_LIMIT = 4_096  # selectors remembered
+COUNT_KEY_LIMIT = 65_536  # distinct pod groups whose key objects are shared
+
+
+_count_keys: dict[tuple, tuple] = {}
 
 
 def count_key(meta: dict) -> tuple | None:
     """A pod's group: (namespace, its labels as a frozenset); None for a terminating pod, which
-    nobody counts."""
+    nobody counts.
+
+    The pods of one template (and every version of one pod) get the very same key object, not
+    equal copies: a memory saving, the same values (COUNT_KEY_LIMIT keys are shared, then the
+    sharing starts over)."""
     if meta.get("deletionTimestamp"):
         return None
-    return meta.get("namespace"), frozenset((meta.get("labels") or {}).items())
+    key = meta.get("namespace"), frozenset((meta.get("labels") or {}).items())
+    shared = _count_keys.get(key)
+    if shared is None:
+        if len(_count_keys) >= COUNT_KEY_LIMIT:
+            _count_keys.clear()
+        shared = _count_keys[key] = key
+    return shared
 
 
 def add_count(counts: dict, key: tuple | None, delta: int) -> None:
@@ -93,12 +108,17 @@ def copy_counts(counts: dict) -> dict:
 _verdicts: dict[tuple, dict] = {}
 
 
+def selector_key(selector: Selector) -> tuple:
+    """A hashable value equal for selectors that match the same label sets (same requirements)."""
+    # (Selector.nothing() with requirements added would match nothing: keep it apart.)
+    nothing = getattr(selector, "_nothing", False)
+    return (nothing, *((r.key, r.operator, r.values) for r in selector.requirements))
+
+
 def verdicts(selector: Selector) -> dict:
     """The remembered verdicts of this selector (label set -> matches?), shared by every selector
     with the same requirements."""
-    # (Selector.nothing() with requirements added would match nothing: keep it apart.)
-    nothing = getattr(selector, "_nothing", False)
-    key = (nothing, *((r.key, r.operator, r.values) for r in selector.requirements))
+    key = selector_key(selector)
     memo = _verdicts.get(key)
     if memo is None:
         if len(_verdicts) >= SELECTOR_LIMIT:
@@ -150,13 +170,21 @@ class DomainCounts:
         self.nodes: dict[str, tuple[dict, dict]] = {}  # node name -> (labels, label_counts)
         self.tables: dict[tuple, dict] = {}
         self.group_nodes: dict[str, dict] = {}
+        # Which label sets a selector matches, per namespace (see matching_sets); it holds until a
+        # label set appears in or leaves group_nodes, which moves label_sets_version.
+        self.label_sets_version = 0
+        self.matching: dict[tuple, tuple[int, list]] = {}
         for info in node_infos:
             self.set_node(info.name, info.labels, info.label_counts)
 
     def set_node(self, name: str, labels: dict, label_counts: dict) -> None:
         """The node's labels or pods changed (``label_counts`` must not change afterwards)."""
+        old = self.nodes.get(name)
+        if old is not None and old[0] == labels and self._change_groups(name, labels, old[1], label_counts):
+            return
         self.remove_node(name)
         self.nodes[name] = (labels, label_counts)
+        self.label_sets_version += 1
         for spec, table in self.tables.items():
             _add_node(table, spec, labels, label_counts, 1)
         for namespace, groups in label_counts.items():
@@ -164,10 +192,40 @@ class DomainCounts:
             for label_set, n in groups.items():
                 by_set.setdefault(label_set, {})[name] = n
 
+    def _change_groups(self, name: str, labels: dict, before: dict, after: dict) -> bool:
+        """``set_node`` when only the node's pods changed (the usual case: a pod came or went): the
+        groups whose count moved are updated, not the node's every group taken out and put back
+        (same counts). False, having changed nothing, if a table lacks the node's signature."""
+        changes = _changed_groups(before, after)
+        entries = [self.tables[spec].get(signature(spec, labels)) for spec in self.tables]
+        if None in entries:
+            return False
+        self.nodes[name] = (labels, after)
+        for namespace, label_set, was, now in changes:
+            for entry in entries:
+                add_count(entry[1], (namespace, label_set), now - was)
+            by_set = self.group_nodes.setdefault(namespace, {})
+            if now:
+                nodes = by_set.get(label_set)
+                if nodes is None:
+                    nodes = by_set[label_set] = {}
+                    self.label_sets_version += 1
+                nodes[name] = now
+                continue
+            nodes = by_set[label_set]
+            del nodes[name]
+            if not nodes:
+                del by_set[label_set]
+                self.label_sets_version += 1
+                if not by_set:
+                    del self.group_nodes[namespace]
+        return True
+
     def remove_node(self, name: str) -> None:
         old = self.nodes.pop(name, None)
         if old is None:
             return
+        self.label_sets_version += 1
         for spec, table in self.tables.items():
             _add_node(table, spec, old[0], old[1], -1)
         for namespace, groups in old[1].items():
@@ -186,15 +244,7 @@ class DomainCounts:
         by_set = self.group_nodes.get(namespace)
         if not by_set or not selector.requirements:
             return {}
-        if memo is None:
-            memo = verdicts(selector)
-        matching = []
-        for label_set, nodes in by_set.items():
-            matched = memo.get(label_set)
-            if matched is None:
-                matched = memo[label_set] = selector.matches(dict(label_set))
-            if matched:
-                matching.append(nodes)
+        matching = [by_set[label_set] for label_set in self.matching_sets(namespace, selector, memo)]
         if len(matching) == 1:
             return matching[0]
         merged: dict[str, int] = {}
@@ -202,6 +252,39 @@ class DomainCounts:
             for name, n in nodes.items():
                 merged[name] = merged.get(name, 0) + n
         return merged
+
+    def matching_sets(self, namespace: str, selector: Selector, memo: dict | None = None) -> list:
+        """The label sets of ``namespace`` (those some node's pods have) that the selector matches,
+        in ``group_nodes`` order. Remembered per (namespace, selector requirements) until a label
+        set comes or goes: a simulation speed-up that spares looking at every label set (one per
+        ReplicaSet) for every pod scheduled; the same label sets."""
+        key = (namespace, selector_key(selector))
+        found = self.matching.get(key)
+        if found is not None and found[0] == self.label_sets_version:
+            return found[1]
+        if memo is None:
+            memo = verdicts(selector)
+        sets = []
+        for label_set in self.group_nodes.get(namespace) or ():
+            matched = memo.get(label_set)
+            if matched is None:
+                matched = memo[label_set] = selector.matches(dict(label_set))
+            if matched:
+                sets.append(label_set)
+        if len(self.matching) >= SELECTOR_LIMIT:
+            self.matching.clear()
+        self.matching[key] = (self.label_sets_version, sets)
+        return sets
+
+    def count_matching(
+        self, groups: dict | None, namespace: str, selector: Selector, memo: dict | None = None
+    ) -> int:
+        """``count_matching(groups, selector, memo)`` for ``groups`` of this index (a table entry's
+        label set -> pods, of ``namespace``): only the label sets the selector matches are looked
+        up (every label set of a table entry is one of ``group_nodes``)."""
+        if not groups or not selector.requirements:
+            return 0
+        return sum(map(groups.get, self.matching_sets(namespace, selector, memo), repeat(0)))
 
     def table(self, spec: tuple) -> dict:
         table = self.tables.get(spec)
@@ -212,6 +295,21 @@ class DomainCounts:
             for labels, label_counts in self.nodes.values():
                 _add_node(table, spec, labels, label_counts, 1)
         return table
+
+
+def _changed_groups(before: dict, after: dict) -> list[tuple]:
+    """(namespace, label set, pods before, pods after) for each group whose count differs."""
+    changes = []
+    for namespace, groups in after.items():
+        old = before.get(namespace) or {}
+        if groups == old:
+            continue
+        changes += [(namespace, s, old.get(s, 0), n) for s, n in groups.items() if old.get(s, 0) != n]
+        changes += [(namespace, s, n, 0) for s, n in old.items() if s not in groups]
+    for namespace, groups in before.items():
+        if namespace not in after:
+            changes += [(namespace, s, n, 0) for s, n in groups.items()]
+    return changes
 
 
 def _add_node(table: dict, spec: tuple, labels: dict, label_counts: dict, sign: int) -> None:

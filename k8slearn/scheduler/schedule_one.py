@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import operator
 import random
-from itertools import compress, repeat
+from itertools import compress, islice, repeat
 from typing import Any, NamedTuple
 
 from k8slearn.api.errors import ApiError
@@ -82,12 +82,17 @@ def select_host(totals: list[int], rng: random.Random) -> tuple[int, int]:
 
     Upstream walks the nodes and keeps the k-th tied node with probability 1/k (reservoir
     sampling); drawing once among the k tied nodes gives every one of them the same 1/k chance.
+    (The drawn tied node is found by walking only up to it.)
     """
     best = max(totals)
-    if totals.count(best) == 1:
+    ties = totals.count(best)
+    if ties == 1:
         return totals.index(best), 1
-    tied = list(compress(range(len(totals)), map(operator.eq, totals, repeat(best))))
-    return tied[rng.randrange(len(tied))], len(tied)
+    drawn = rng.randrange(ties)
+    if ties == len(totals):  # every node tied: the drawn one is at that index
+        return drawn, ties
+    tied = compress(range(len(totals)), map(operator.eq, totals, repeat(best)))
+    return next(islice(tied, drawn, None)), ties
 
 
 # -- the scheduling cycle -------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from k8slearn.client.record import EventRecorder
 from k8slearn.scheduler.cache import Cache, Snapshot
 from k8slearn.scheduler.config import ConfigError, SchedulerConfig, load_config
 from k8slearn.scheduler.events import ASSIGNED_POD_DELETE, NODE_ADD, node_scheduling_properties_change
-from k8slearn.scheduler.explain import Attempt, Explanation
+from k8slearn.scheduler.explain import Attempt, Explanation, drop_details
 from k8slearn.scheduler.framework import SUCCESS, Framework, Handle, Status
 from k8slearn.scheduler.nominator import Nominator
 from k8slearn.scheduler.profile import DEFAULT_SCHEDULER_NAME, Profile
@@ -114,6 +114,7 @@ class Scheduler:
         self.next_start_node_index = 0
         self.attempts: OrderedDict[str, Attempt] = OrderedDict()
         self._summaries: dict[str, Attempt] = {}
+        self._last_summary: Attempt | None = None
         self.profiles: dict[str, Framework] = {}
         self.queue: SchedulingQueue | None = None
         self.set_profiles(profiles or [Profile()])
@@ -304,8 +305,8 @@ class Scheduler:
         attempts[attempt.pod_key] = attempt
         if len(attempts) > EXPLAIN_DETAIL_LIMIT:
             oldest = attempts.popitem(last=False)[1]
-            oldest.node_to_status, oldest.feasible, oldest.scores, oldest.totals = {}, [], [], []
-            self._summaries[oldest.pod_key] = oldest
+            drop_details(oldest, self._last_summary)
+            self._summaries[oldest.pod_key] = self._last_summary = oldest
 
     def explain(self, name: str, namespace: str = "default") -> Explanation:
         """The last scheduling attempt for pod ``namespace/name``: filters, scores, and the choice."""

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from k8slearn.api.meta import freeze, thaw
+from k8slearn.api.meta import FrozenDict, freeze, thaw
 from k8slearn.api.validation import decode
 import decode_reference as reference
 
@@ -197,7 +197,102 @@ def test_only_large_well_typed_parts_are_remembered_and_the_memory_is_bounded(mo
     decode.decode_body({"kind": "Deployment", "spec": big(replicas="3")})
     assert len(decode._WELL_TYPED) == 2
     decode.decode_body({"kind": "Pod", "spec": big(nodeName="n1")})  # a hit: now the most recently used
-    decode.decode_body({"kind": "Pod", "spec": big(nodeName="n2"), "status": big()})
-    assert [m[0] for m in decode._WELL_TYPED] == ["spec", "spec", "status"]
+    decode.decode_body({"kind": "Pod", "spec": big(nodeName="n2"), "status": big(conditions=[big()])})
+    # a status is one object's own: not remembered as a whole, but its conditions are
+    assert [m[0] for m in decode._WELL_TYPED] == ["spec", "spec", "status.conditions"]
     remembered = [m[3] for m in decode._WELL_TYPED][:2]
     assert remembered == [decode.marshal.dumps(big(nodeName=n), 2) for n in ("n1", "n2")]
+
+
+FROZEN_SPEC = freeze(big(containers=[{"name": "app", "image": "nginx", "ports": [{"containerPort": 80}]}]))
+MIXED_SPEC = FrozenDict({**big(), "containers": [{"name": "app", "ports": [{"containerPort": 80}]}]})
+FROZEN_PARTS = [
+    ({"kind": "Pod", "spec": FROZEN_SPEC}, None, "a read-only pod spec is well typed every time"),
+    ({"kind": "Deployment", "spec": FROZEN_SPEC}, None, "the same read-only spec in a Deployment is well typed"),
+    ({"kind": "Deployment", "spec": freeze(big(replicas="3"))},
+     "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32",
+     "a read-only spec with a type error is refused every time"),
+    ({"kind": "Pod", "spec": freeze(big(replicas="3"))}, None,
+     "a read-only spec refused for a Deployment is well typed for a pod"),
+    ({"kind": "Pod", "status": freeze(big(spec=big(replicas="3")))}, None,
+     "a read-only part at another path is checked at its own path"),
+    ({"kind": "Pod", "spec": freeze(big(overhead={"cpu": "lots"}))},
+     ("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"),
+     "a read-only spec with a bad quantity is refused every time"),
+    ({"kind": "Pod", "spec": MIXED_SPEC}, None, "a read-only spec holding a plain list is walked every time"),
+    ({"kind": "Pod", "spec": FrozenDict({**big(), "x": (1, 2)})}, None,
+     "a read-only spec holding a tuple is walked every time"),
+    ({"kind": "Pod", "metadata": freeze(big(ownerReferences=[big()])), "spec": FROZEN_SPEC}, None,
+     "a read-only owner reference list is remembered by identity too"),
+]
+
+
+@pytest.mark.parametrize("obj, expected", [c[:2] for c in FROZEN_PARTS], ids=[c[2] for c in FROZEN_PARTS])
+def test_read_only_parts_remembered_by_identity_give_the_walks_answer_and_copy(obj, expected):
+    for _ in range(3):
+        copy, problem = decode.decode_body(obj)
+        assert problem == decode.decode_check(obj)
+        assert decode.decode_error(obj) == expected == reference.decode_error(obj)
+        if expected is None:
+            assert problem is None and copy == thaw(obj) and distinct_containers(copy)
+            assert all(type(c) in (dict, list) for c in containers(copy))
+            assert {id(c) for c in containers(copy)}.isdisjoint(id(c) for c in containers(obj))
+
+
+def test_only_deeply_read_only_parts_are_remembered_and_a_plain_child_that_changes_is_seen():
+    decode._FROZEN_DATA.clear()
+    decode.decode_body({"kind": "Pod", "spec": FROZEN_SPEC, "status": MIXED_SPEC})
+    # the spec and its containers (a part two levels down) are remembered, nothing of the mixed one
+    assert list(decode._FROZEN_DATA) == [id(FROZEN_SPEC["containers"]), id(FROZEN_SPEC)]
+    assert decode._FROZEN_DATA[id(FROZEN_SPEC)] == (FROZEN_SPEC, decode.marshal.dumps(thaw(FROZEN_SPEC), 2))
+    spec = FrozenDict({**big(), "containers": [{"name": "app", "ports": [{"containerPort": 80}]}]})
+    assert decode.decode_error({"kind": "Pod", "spec": spec}) is None
+    spec["containers"][0]["ports"][0]["containerPort"] = "80"  # the plain list inside can change
+    assert decode.decode_error({"kind": "Pod", "spec": spec}) == (
+        "json: cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort "
+        "of type int32")
+    assert decode.decode_body({"kind": "Pod", "spec": spec})[0]["spec"]["containers"][0]["ports"] == [
+        {"containerPort": "80"}]
+
+
+def test_the_read_only_parts_remembered_are_bounded(monkeypatch):
+    monkeypatch.setattr(decode, "_FROZEN_DATA", {})
+    monkeypatch.setattr(decode, "_MAX_REMEMBERED", 2)
+    parts = [freeze(big(nodeName=f"node-{i}")) for i in range(5)]
+    for part in parts:
+        decode.decode_body({"kind": "Pod", "spec": part})
+        assert len(decode._FROZEN_DATA) <= 2
+    assert decode._FROZEN_DATA[id(parts[-1])][0] is parts[-1]
+    for part in parts:  # forgotten or not, the answer and the copy are the walk's
+        copy, problem = decode.decode_body({"kind": "Pod", "spec": part})
+        assert problem is None and copy == {"kind": "Pod", "spec": thaw(part)}
+
+
+NO_RULE_KEY_CASES = [
+    ({"kind": "Deployment", "spec": {"xreplicas": "3"}}, None, "a key ending like a rule is no rule field"),
+    ({"kind": "Deployment", "spec": {"replicas": "3"}},
+     "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32",
+     "a rule field met after plain keys is still checked"),
+    ({"kind": "Deployment", "metadata": {"labels": {"spec.replicas": "3"}}, "spec": {"spec.replicas": "3"}}, None,
+     "a key with a dot is never a rule field"),
+    ({"kind": "Deployment",
+      "spec": {"template": {"spec": {"containers": [{"ports": [{"containerPort": "80"}]}]}}}},
+     ("json: cannot unmarshal string into Go struct field ContainerPort.spec.template.spec.containers.ports."
+      "containerPort of type int32"), "a nested rule field is still checked"),
+]
+
+
+@pytest.mark.parametrize("obj, expected", [c[:2] for c in NO_RULE_KEY_CASES], ids=[c[2] for c in NO_RULE_KEY_CASES])
+def test_keys_remembered_as_no_rule_give_the_walks_answer(obj, expected):
+    for _ in range(2):
+        assert decode.decode_error(obj) == expected == reference.decode_error(obj)
+    assert "replicas" not in decode._NO_RULE_KEYS and "containerPort" not in decode._NO_RULE_KEYS
+
+
+def test_the_keys_remembered_as_no_rule_are_bounded(monkeypatch):
+    monkeypatch.setattr(decode, "_NO_RULE_KEYS", set())
+    monkeypatch.setattr(decode, "_MAX_REMEMBERED", 3)
+    decode.decode_error({"kind": "Pod", "spec": {f"key{i}": "v" for i in range(10)}})
+    assert decode._NO_RULE_KEYS == {"kind", "key0", "key1"}
+    assert decode.decode_error({"kind": "Pod", "spec": {"key9": "v", "terminationGracePeriodSeconds": "30"}}) == (
+        "json: cannot unmarshal string into Go struct field PodSpec.spec.terminationGracePeriodSeconds of type int64")

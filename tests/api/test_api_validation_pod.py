@@ -5,7 +5,10 @@ import copy
 import pytest
 
 from k8slearn.api import errors
+from k8slearn.api.meta import freeze as _freeze
 from k8slearn.api.resources import lookup
+from k8slearn.api.validation import common as _common
+from k8slearn.api.validation import pod as _pod
 from k8slearn.api.validation import validate
 
 from apikit import prepared
@@ -252,3 +255,61 @@ def test_a_status_update_does_not_validate_the_stored_spec_again_as_upstream():
     new = status_update(old)
     assert errors_of(new, old)  # a plain update checks the whole spec
     assert validate(new, old, "status") == []  # ValidatePodStatusUpdate looks at metadata and status
+
+
+META = {"name": "web-abcde", "generateName": "web-", "namespace": "default",
+        "uid": "0b4e5a8c-1f0e-4c3a-9d7e-2f1a3b4c5d6e", "creationTimestamp": "2026-01-05T09:00:00Z",
+        "labels": {"app": "web"}, "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                                                      "name": "web", "uid": "u", "controller": True}]}
+DELETING = {**META, "deletionTimestamp": "2026-01-05T09:01:00Z", "finalizers": ["example.com/keep"]}
+STATUS_META_CASES = [
+    ({**META, "resourceVersion": "9"}, {**META, "resourceVersion": "8"},
+     "unchanged valid metadata (the resourceVersion aside)"),
+    ({**META, "resourceVersion": "9"}, {**META, "resourceVersion": "9"}, "unchanged metadata, same resourceVersion"),
+    ({**META, "labels": {"app": "-web"}}, {**META, "labels": {"app": "-web"}}, "unchanged metadata with a bad label"),
+    ({**META, "annotations": {"a": "b"}}, META, "metadata whose annotations changed"),
+    ({**META, "uid": "other"}, META, "metadata whose uid changed"),
+    ({**META, "name": float("nan")}, {**META, "name": float("nan")}, "a name that is not equal to itself"),
+    ({**META, "uid": float("nan")}, {**META, "uid": float("nan")}, "a uid that is not equal to itself"),
+    ({**META, "generation": {"a": 1}}, {**META, "generation": {"a": 1}}, "a generation that cannot be ordered"),
+    ({**META, "generation": 2}, {**META, "generation": 2}, "an unchanged integer generation"),
+    ({**META, "generation": 1}, {**META, "generation": 2}, "a decremented generation"),
+    ({**META, "generation": 1}, {**META, "generation": 1.0}, "a generation equal to the old one as a float"),
+    ({**META, "generation": True}, {**META, "generation": 1}, "a generation true where it was 1"),
+    ({**META, "creationTimestamp": 5}, {**META, "creationTimestamp": 5}, "a creation time that is a number"),
+    ({**META, "generateName": 5}, {**META, "generateName": 5}, "a generateName that is a number"),
+    (DELETING, DELETING, "unchanged metadata of an object being deleted"),
+    ({**DELETING, "finalizers": ["example.com/keep", "example.com/new"]}, DELETING,
+     "a finalizer added while the object is being deleted"),
+    ({**DELETING, "finalizers": [{"a": 1}], "labels": {1: "a", "b": "c"}},
+     {**DELETING, "finalizers": [{"a": 1}], "labels": {1: "a", "b": "c"}},
+     "an unhashable finalizer and labels that cannot be sorted fail the same way"),
+    ({**META, "finalizers": ["keep"]}, {**META, "finalizers": ["keep"]}, "an unchanged bad finalizer"),
+    ({**META, "namespace": "Bad_NS"}, {**META, "namespace": "Bad_NS"}, "an unchanged bad namespace"),
+    ({**META, "labels": {"a": True}}, {**META, "labels": {"a": 1}}, "labels equal in Python but of other types"),
+    (META, {**META, "annotations": {"a": "b"}}, "old metadata with a key the new one lacks"),
+    ({**META, "resourceVersion": "9"}, {**META, "uid": "other", "resourceVersion": "9"},
+     "the same resourceVersion but another uid"),
+    (_freeze(META), _freeze(META), "read-only metadata"),
+    (None, META, "no metadata at all"),
+]
+
+
+def plain_status_update(new, old):
+    """validate_pod_status_update as the two checks alone give it."""
+    errs = _common.validate_object_meta_update(new, old)
+    return errs + _common.validate_object_meta(new, _common.name_is_dns_subdomain)
+
+
+def answer(fn, new, old):
+    try:
+        return [e.error() for e in fn(new, old)]
+    except Exception as e:  # noqa: BLE001 - the short path must fail the same way
+        return (type(e).__name__, str(e))
+
+
+@pytest.mark.parametrize("new, old", [c[:2] for c in STATUS_META_CASES], ids=[c[2] for c in STATUS_META_CASES])
+def test_the_status_update_metadata_answer_is_the_answer_of_both_checks(new, old):
+    expected = answer(plain_status_update, new, old)
+    got = answer(lambda n, o: _pod.validate_pod_status_update({"metadata": n}, {"metadata": o}), new, old)
+    assert got == expected

@@ -1,9 +1,9 @@
-"""Events are not watch-cached (kube-apiserver's default): lists and watches decode etcd's bytes."""
+"""Events are not watch-cached (kube-apiserver's default): lists read etcd, watches decode changes."""
 
 import pytest
 from apiserver_builders import new_server, pod
 
-from k8slearn.apiserver.cacher import Stored
+from k8slearn.etcd.packed import PackedKeyValue
 
 
 def event(name, obj_name, reason="Started", namespace="default"):
@@ -22,10 +22,13 @@ def server():
     return server
 
 
-def test_the_cache_holds_etcd_bytes_not_decoded_events(server):
-    cache = server.cacher.cache("events")
-    assert cache.objects and all(isinstance(v, Stored) for v in cache.objects.values())
-    assert not any(isinstance(v, Stored) for v in server.cacher.cache("pods").objects.values())
+def test_the_cache_holds_revisions_and_etcd_holds_the_events_packed(server):
+    cache, store = server.cacher.cache("events"), server.cacher.store
+    assert cache.objects and all(v.__class__ is int for v in cache.objects.values())
+    assert {key: store.get(key).mod_revision for key in cache.objects} == cache.objects
+    assert all(store._current[key].__class__ is PackedKeyValue for key in cache.objects)
+    assert store._current["/registry/pods/default/a"].__class__ is not PackedKeyValue
+    assert not any(v.__class__ is int for v in server.cacher.cache("pods").objects.values())
 
 
 @pytest.mark.parametrize("field_selector, namespace, expected", [
@@ -58,3 +61,23 @@ def test_a_watch_on_events_hears_adds_updates_and_deletes(server):
     server.loop.run(1)
     assert heard == [("ADDED", "e0", 1), ("ADDED", "e1", 1), ("ADDED", "e2", 1),
                      ("ADDED", "e3", 1), ("MODIFIED", "e3", 2), ("DELETED", "e3", 2)]
+
+
+def test_events_are_read_back_after_a_compaction_passed_their_revisions(server):
+    api, store = server.client("kubectl"), server.cacher.store
+    api.create(pod("later"))
+    store.compact(store.revision)
+    assert [e["metadata"]["name"] for e in api.list("events")] == ["e0", "e1", "e2"]
+    assert api.get("events", "e1", "default")["reason"] == "Started"
+
+
+def test_a_selected_watch_hears_an_event_leave_its_selection_with_the_old_object(server):
+    api = server.client("kubectl")
+    heard = []
+    api.watch("events", namespace="default", field_selector="reason=Scheduled",
+              handler=lambda kind, obj: heard.append((kind, obj["metadata"]["name"], obj["reason"])))
+    e0 = api.get("events", "e0", "default")
+    e0["reason"] = "Pulled"
+    api.update(e0)
+    server.loop.run(1)
+    assert heard == [("ADDED", "e0", "Scheduled"), ("DELETED", "e0", "Scheduled")]

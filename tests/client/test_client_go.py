@@ -3,7 +3,10 @@
 import pytest
 
 from k8slearn.api.errors import ApiError
+from k8slearn.api.meta import freeze
 from k8slearn.apiserver import APIServer
+from k8slearn.client import informer
+from k8slearn.client.cache import meta_key
 from k8slearn.client.informer import SharedInformerFactory
 from k8slearn.client.record import EventRecorder
 from k8slearn.client.workqueue import ItemExponentialFailureRateLimiter, WorkQueue
@@ -164,3 +167,28 @@ def test_the_recorder_never_raises_when_the_write_fails(world):
     assert recorder.event(orphan, "Normal", "Test", "hello") is None
     with pytest.raises(ApiError):
         client.get("pods", "x", "missing")
+
+
+@pytest.mark.parametrize(
+    "objects, want",
+    [
+        pytest.param([{"metadata": {"namespace": "default", "name": "web"}}], ["default/web"],
+                     id="a namespaced object's key is namespace/name"),
+        pytest.param([{"metadata": {"name": "node-1"}}], ["node-1"], id="a cluster-scoped object's key is its name"),
+        pytest.param([{"metadata": {"namespace": "a", "name": "x"}}, {"metadata": {"namespace": "b", "name": "x"}},
+                      {"metadata": {"namespace": "a", "name": "x"}}], ["a/x", "b/x", "a/x"],
+                     id="objects asked about in turn get their own keys"),
+    ],
+)
+def test_the_informer_key_of_a_frozen_object_is_its_meta_key_and_is_shared(objects, want):
+    frozen = [freeze(o) for o in objects]
+    keys = [informer._key(o) for o in frozen]
+    assert keys == want == [meta_key(o) for o in objects]
+    assert informer._key(frozen[-1]) is keys[-1]  # asked again (the next informer): the same string
+
+
+def test_the_informer_key_of_a_changed_plain_object_follows_the_change():
+    obj = {"metadata": {"namespace": "default", "name": "a"}}
+    assert informer._key(obj) == "default/a"
+    obj["metadata"]["name"] = "b"
+    assert informer._key(obj) == "default/b"

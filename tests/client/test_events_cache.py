@@ -96,15 +96,132 @@ def test_without_correlation_only_exact_repeats_are_counted(world):
     ([("add", "a"), ("add", "b"), ("add", "c"), ("add", "d")], ["b", "c", "d"]),
     ([("add", "a"), ("add", "b"), ("add", "c"), ("get", "a"), ("add", "d")], ["c", "a", "d"]),
     ([("add", "a"), ("add", "b"), ("add", "a"), ("add", "c"), ("add", "d")], ["a", "c", "d"]),
+    ([("add", "a"), ("add", "b"), ("add", "c"), ("peek", "a"), ("add", "d")], ["b", "c", "d"]),
 ], ids=[
     "the least recently added key is forgotten past the limit",
     "a lookup makes a key recent again",
     "adding a key again makes it recent again",
+    "a peek does not make a key recent",
 ])
 def test_the_lru_cache_forgets_the_least_recently_used_key(ops, expected_keys):
     from k8slearn.api.lru import LRUCache
     cache = LRUCache(max_entries=3)
     for op, key in ops:
-        cache.add(key, key.upper()) if op == "add" else cache.get(key)
+        cache.add(key, key.upper()) if op == "add" else getattr(cache, op)(key)
     assert list(cache._data) == expected_keys
     assert [cache.get(k) for k in expected_keys] == [k.upper() for k in expected_keys]
+
+
+# ---- the memory-saving key layout decides exactly as flat keys do --------------------------------
+
+def _flat_object_key(e):
+    o, s = e.get("involvedObject") or {}, e.get("source") or {}
+    return (s.get("component", ""), s.get("host", ""), o.get("kind", ""), o.get("namespace", ""),
+            o.get("name", ""), o.get("uid", ""), o.get("apiVersion", ""))
+
+
+class FlatCorrelator:
+    """The plain computation: client-go's EventCorrelator with flat keys, unbounded dicts, no sharing."""
+
+    def __init__(self, burst=25, qps=1 / 300, max_events=10, max_interval=600):
+        self.burst, self.qps, self.max_events, self.max_interval = burst, qps, max_events, max_interval
+        self.spam, self.aggregate, self.observed = {}, {}, {}
+
+    def event_key(self, e):
+        return (*_flat_object_key(e), (e.get("involvedObject") or {}).get("fieldPath", ""), e.get("type", ""),
+                e.get("reason", ""), e.get("message", ""))
+
+    def correlate(self, e, now):
+        akey = (*_flat_object_key(e), e.get("type", ""), e.get("reason", ""), e.get("reportingComponent", ""),
+                e.get("reportingInstance", ""))
+        messages, last = self.aggregate.get(akey, (None, None))
+        if messages is None or now - last > self.max_interval:
+            messages = []
+        if e["message"] not in messages:
+            messages.append(e["message"])
+        key = self.event_key(e)
+        if len(messages) >= self.max_events:
+            messages.pop(0)
+            e = {k: v for k, v in e.items() if k not in ("reportingComponent", "reportingInstance", "action")}
+            e["message"] = AGGREGATE_PREFIX + e["message"]
+            key = akey
+        self.aggregate[akey] = (messages, now)
+        if key in self.observed:
+            name, count, first = self.observed[key]
+            e = {**e, "metadata": {**e["metadata"], "name": name}, "count": count + 1, "firstTimestamp": first}
+        self.observed[key] = (e["metadata"]["name"], e.get("count", 1), e.get("firstTimestamp"))
+        skey = _flat_object_key(e)
+        tokens, last = self.spam.get(skey, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + max(0.0, now - last) * self.qps)
+        accepted = tokens >= 1.0
+        self.spam[skey] = (tokens - 1.0 if accepted else tokens, now)
+        return ("skip" if not accepted else "update" if e.get("count", 1) > 1 else "create"), e
+
+    def update_state(self, stored):
+        self.observed[self.event_key(stored)] = (stored["metadata"]["name"], stored.get("count", 1),
+                                                 stored.get("firstTimestamp"))
+
+
+def _event(i, obj="web", reason="SuccessfulCreate", message=None, field_path="", host=""):
+    ref = {"kind": "ReplicaSet", "namespace": "default", "name": obj, "uid": f"uid-{obj}", "apiVersion": "apps/v1"}
+    if field_path:
+        ref["fieldPath"] = field_path
+    source = {"component": "c", **({"host": host} if host else {})}
+    return {"metadata": {"name": f"{obj}.{i:x}", "namespace": "default"}, "involvedObject": ref,
+            "reason": reason, "message": message if message is not None else f"Created pod: {obj}-{i}",
+            "source": source, "firstTimestamp": f"t{i}", "lastTimestamp": f"t{i}", "count": 1, "type": "Normal",
+            "reportingComponent": "c", "reportingInstance": host}
+
+
+@pytest.mark.parametrize("events", [
+    [(_event(i), 0.0) for i in range(40)],
+    [(_event(i, message="Back-off restarting failed container", reason="BackOff"), i * 20.0) for i in range(60)],
+    [(_event(i, obj=f"o{i % 3}", message=f"m{i % 12}"), i * 7.0) for i in range(90)],
+    [(_event(i, field_path=f"spec.containers{{c{i % 2}}}", message="Started", host="node-1"), 0.0)
+     for i in range(30)],
+    [(_event(i, message=f"m{i}"), 0.0 if i < 9 else 700.0) for i in range(20)],
+], ids=[
+    "forty different messages about one object: aggregated, then throttled",
+    "one repeated message spaced out: counted, throttled, refilled",
+    "three objects and twelve messages interleaved over time",
+    "repeats that differ only in field path are counted apart",
+    "the aggregation window expires and starts again",
+])
+def test_the_correlator_decides_as_the_plain_flat_key_computation(events):
+    from k8slearn.client.events_cache import EventCorrelator
+    fast, plain = EventCorrelator(), FlatCorrelator()
+    for event, now in events:
+        got, want = fast.correlate(event, now), plain.correlate(event, now)
+        assert (got.action, got.event) == want
+        if got.action != "skip":
+            stored = {**got.event, "metadata": {**got.event["metadata"], "resourceVersion": "1"}}
+            fast.update_state(stored, got)
+            plain.update_state(stored)
+
+
+def test_one_objects_keys_share_one_object_key_tuple():
+    from k8slearn.client.events_cache import EventCorrelator
+    c = EventCorrelator()
+    for i, reason in enumerate(("Pulled", "Created", "Started")):
+        r = c.correlate(_event(i, reason=reason, message=reason, host="node-1"), 0.0)
+        c.update_state({**r.event}, r)
+    object_keys = [k[0] for k in c._aggregate] + [k[0] for k in c._observed] + list(c._spam)
+    assert len(object_keys) == 7
+    assert all(k is object_keys[0] for k in object_keys)
+
+
+@pytest.mark.parametrize("stored_change, kept", [
+    ({}, True),
+    ({"message": "changed by someone else"}, False),
+], ids=[
+    "a stored event equal to the written one keeps the correlator's own key",
+    "a stored event that differs is remembered under its own key",
+])
+def test_update_state_keeps_its_own_key_only_when_equal(stored_change, kept):
+    from k8slearn.client.events_cache import EventCorrelator, get_event_key
+    c = EventCorrelator()
+    r = c.correlate(_event(1), 0.0)
+    stored = {**r.event, **stored_change}
+    c.update_state(stored, r)
+    key = next(k for k in c._observed if k == get_event_key(stored))
+    assert (key is r.event_key) is kept

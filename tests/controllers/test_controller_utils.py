@@ -147,3 +147,34 @@ def test_slow_start_batch(count, fail_at, expected_calls, expected_successes):
 def test_tolerates_taint(toleration, taint, tolerated):
     assert tolerates_taint(toleration, taint) is tolerated
     assert (find_matching_untolerated_taint([taint], [toleration]) is None) is tolerated
+
+
+@pytest.mark.parametrize("required, labels", [
+    ({"app": "web"}, {"app": "web"}),
+    ({"app": "web"}, {"app": "web", "tier": "front"}),
+    ({"app": "web"}, {"app": "api"}),
+    ({"app": "web"}, {}),
+    ({"app": "web"}, None),
+    ({"app": ""}, {"app": ""}),
+    ({"app": ""}, {}),
+    ({"app": "web", "tier": "front"}, {"app": "web", "tier": "front"}),
+    ({"app": "web", "tier": "front"}, {"app": "web"}),
+    ({}, {"app": "web"}),
+    ({}, None),
+], ids=[
+    "one required label that is present matches",
+    "extra labels do not matter",
+    "a different value does not match",
+    "no labels do not match a required one",
+    "missing labels do not match a required one",
+    "an empty required value matches an empty label",
+    "an empty required value does not match a missing label",
+    "two required labels that are present match",
+    "one of two required labels missing does not match",
+    "nothing required matches any labels",
+    "nothing required matches missing labels",
+])
+def test_set_matcher_answers_as_the_label_selector(required, labels):
+    from k8slearn.api.labels import selector_from_set
+    from k8slearn.controllers.controller_utils import set_matcher
+    assert set_matcher(required)(labels) == selector_from_set(required).matches(labels)

@@ -82,3 +82,61 @@ def test_an_object_with_one_live_owner_left_only_loses_the_dead_reference():
     h.loop.run(2)
     refs = h.get("pods", "shared")["metadata"]["ownerReferences"]
     assert [r["name"] for r in refs] == ["alive"]
+
+
+def _graph_obj(uid, kind="Pod", owners=None, frozen=True):
+    from k8slearn.api.meta import freeze
+    obj = {"apiVersion": "v1", "kind": kind, "metadata": {"uid": uid, "name": uid, "namespace": "default"}}
+    if owners is not None:
+        obj["metadata"]["ownerReferences"] = [
+            {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": o, "uid": o, "controller": True} for o in owners]
+    return freeze(obj) if frozen else obj
+
+
+@pytest.mark.parametrize("frozen", [True, False], ids=[
+    "an informer's read-only owner references are kept as they are",
+    "a plain list of owner references is copied",
+])
+def test_the_graph_keeps_read_only_owner_references_and_copies_mutable_ones(frozen):
+    from k8slearn.controllers.garbage_collector import Graph
+    g = Graph()
+    pod = _graph_obj("p1", owners=["rs"], frozen=frozen)
+    g.observe(pod)
+    refs = pod["metadata"]["ownerReferences"]
+    assert g.nodes["p1"].owners == refs
+    assert (g.nodes["p1"].owners is refs) is frozen
+
+
+@pytest.mark.parametrize("updates, dependents", [
+    ([["rs"]], {"rs": ["p1"]}),
+    ([["rs"], ["rs"]], {"rs": ["p1"]}),
+    ([["rs"], ["rs2"]], {"rs": [], "rs2": ["p1"]}),
+    ([["rs"], ["rs", "rs2"]], {"rs": ["p1"], "rs2": ["p1"]}),
+    ([["rs"], []], {"rs": []}),
+], ids=[
+    "a pod is its owner's dependent",
+    "an update with the same owners changes nothing",
+    "a new owner takes the dependent over",
+    "a second owner adds the dependent to it too",
+    "dropping every owner removes the dependent",
+])
+def test_owner_changes_move_dependents(updates, dependents):
+    from k8slearn.controllers.garbage_collector import Graph
+    g = Graph()
+    old = None
+    for owners in updates:
+        new = _graph_obj("p1", owners=owners)
+        g.observe(new, old)
+        old = new
+    assert {uid: sorted(g.nodes[uid].dependents) for uid in dependents} == dependents
+    assert not g.nodes["p1"].dependents
+
+
+def test_nodes_without_dependents_share_nothing_they_could_change():
+    from k8slearn.controllers.garbage_collector import Graph
+    g = Graph()
+    g.observe(_graph_obj("a", owners=["rs-a"]))
+    g.observe(_graph_obj("b", owners=["rs-b"]))
+    assert sorted(g.nodes["rs-a"].dependents) == ["a"] and sorted(g.nodes["rs-b"].dependents) == ["b"]
+    g.remove("a")
+    assert not g.nodes["rs-a"].dependents and sorted(g.nodes["rs-b"].dependents) == ["b"]

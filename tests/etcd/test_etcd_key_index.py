@@ -1,7 +1,10 @@
 """The per-key generations index, on etcd's own example: put 1, put 2, delete 3, put 4, delete 5."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from k8slearn.etcd import MVCCStore
 from k8slearn.etcd.key_index import KeyIndex, tombstone_kv
 from k8slearn.etcd.revision import KeyValue
 
@@ -68,3 +71,96 @@ def test_tombstone_on_a_deleted_key_is_refused():
     with pytest.raises(ValueError, match="mvcc: revision not found"):
         ki.tombstone(tombstone_kv("foo", 6))
     assert str(ki) == "foo: [1 2 3(t)] [4 5(t)] []"
+
+
+# ---- the flat index against etcd's list of generations --------------------------------------------
+
+
+class GenerationsModel:
+    """etcd's keyIndex as written there: a list of generations, each a list of versions."""
+
+    def __init__(self):
+        self.generations = [[]]
+
+    def put(self, kv):
+        self.generations[-1].append(kv)
+
+    def tombstone(self, kv):
+        self.generations[-1].append(kv)
+        self.generations.append([])
+
+    def get(self, at):
+        gens = self.generations
+        for i in range(len(gens) - 1, -1, -1):
+            g = gens[i]
+            if not g:
+                continue
+            if i != len(gens) - 1 and g[-1].mod_revision <= at:
+                return None
+            if g[0].mod_revision <= at:
+                return [kv for kv in g if kv.mod_revision <= at][-1]
+        return None
+
+    def compact(self, at, keep):
+        gens = self.generations
+        gi = 0
+        while gi < len(gens) - 1 and gens[gi][-1].mod_revision < at:
+            gi += 1
+        g = gens[gi]
+        older = [kv for kv in g if kv.mod_revision <= at]
+        if older:
+            keep.add(id(older[-1]))
+            del g[: len(older) - 1]
+        del gens[:gi]
+
+
+# each step: put (True) or delete (False), then maybe a compaction that far back
+steps = st.lists(st.tuples(st.booleans(), st.one_of(st.none(), st.integers(0, 4))), max_size=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(steps)
+def test_the_flat_index_answers_like_a_list_of_generations(history):
+    ki, model, floor = KeyIndex("foo"), GenerationsModel(), 0
+    for rev, (is_put, back) in enumerate(history, start=1):
+        alive = ki.get(rev - 1)
+        if is_put:
+            kv = KeyValue("foo", b"v%d" % rev, alive.create_revision if alive else rev, rev,
+                          alive.version + 1 if alive else 1)
+            ki.put(kv)
+            model.put(kv)
+        elif alive is not None:
+            kv = tombstone_kv("foo", rev)
+            ki.tombstone(kv)
+            model.tombstone(kv)
+        if back is not None and rev - back > floor:
+            floor = rev - back
+            keep, keep_model = set(), set()
+            ki.compact(floor, keep)
+            model.compact(floor, keep_model)
+            assert keep == keep_model
+        assert ki.generations == model.generations
+        assert ki.is_empty() == (model.generations == [[]])
+        for at in range(floor, rev + 2):
+            assert ki.get(at) == model.get(at)
+
+
+@pytest.mark.parametrize(
+    "writes, has_key_index, want",
+    [
+        pytest.param(["put"], False, [None, None, (b"v2", 3)], id="a key written once is indexed by its only version"),
+        pytest.param(["put", "put"], True, [None, None, (b"v2", 3), (b"v3", 4)],
+                     id="its second write gives it a KeyIndex"),
+        pytest.param(["put", "delete"], True, [None, None, (b"v2", 3), None], id="its delete gives it a KeyIndex"),
+    ],
+)
+def test_the_store_indexes_a_key_written_once_by_its_version_and_reads_it_the_same(writes, has_key_index, want):
+    s = MVCCStore()
+    s.put("/other", "x")
+    for op in writes:
+        s.put("/k", f"v{s.revision}") if op == "put" else s.delete("/k")
+    assert isinstance(s._index["/k"], KeyIndex) is has_key_index
+    got = [s.get("/k", revision=r) for r in range(1, s.revision + 1)]
+    assert [kv and (kv.value, kv.mod_revision) for kv in got] == want
+    s.compact(s.revision)
+    assert s.get("/k") == got[-1] and s.range("/k", revision=s.revision) == [kv for kv in got[-1:] if kv]

@@ -11,6 +11,7 @@ import random
 import pytest
 
 from k8slearn.etcd import Compare, Delete, Get, MVCCStore, Put
+from k8slearn.etcd.key_index import KeyIndex
 from k8slearn.etcd.packed import MIN_PACK_SIZE, PackedKeyValue, pack, unpack
 from k8slearn.etcd.revision import KeyValue
 
@@ -111,7 +112,7 @@ def test_history_is_packed_and_the_newest_versions_are_not(history, n_packed):
 def assert_bases_are_the_stored_next_versions(s):
     stored = {id(kv) for kv in s._backend}
     for ki in s._index.values():
-        for g in ki.generations:
+        for g in ki.generations if isinstance(ki, KeyIndex) else [[ki]]:
             for i, kv in enumerate(g):
                 assert id(kv) in stored
                 if isinstance(kv, PackedKeyValue) and kv.base is not None:
@@ -220,3 +221,84 @@ def test_pack_round_trips_and_keeps_the_uncompressed_size(value, packs):
     assert unpack(p) == kv and p.value == value and p.mod_revision == 5
     if packs:
         assert p.size == len(value) and len(p.data) < len(value)
+
+
+# ---- newest values kept packed too (pack_newest) ----------------------------------------------------
+
+
+def newest_packed_store(prefix="/registry/"):
+    s = MVCCStore()
+    s.pack_newest(prefix)
+    return s
+
+
+HISTORIES = [pytest.param(case.values[0], id=case.id) for case in CASES]
+
+
+@pytest.mark.parametrize("history", HISTORIES)
+def test_a_store_packing_the_newest_values_reads_like_one_that_does_not(history, tmp_path):
+    s, ref = newest_packed_store(), UnpackedStore()
+    w, wref = s.watch("/registry/"), ref.watch("/registry/")
+    history(s)
+    history(ref)
+    assert list(w) == list(wref)  # live events, with prev_kv, plain and exact
+    assert s.revision == ref.revision and s.db_size == ref.db_size
+    for rev in range(1, s.revision + 1):
+        for key in (A, B, C):
+            got = s.get(key, revision=rev)
+            assert got == ref.get(key, revision=rev) and got.__class__ in (KeyValue, type(None))
+        assert s.range("/registry/", revision=rev) == ref.range("/registry/", revision=rev)
+        assert list(s.watch("/registry/", start_revision=rev)) == list(ref.watch("/registry/", start_revision=rev))
+    assert s.range("/registry/") == ref.range("/registry/")
+    assert all(s.get(k).__class__ is KeyValue for k in (A, B, C) if s.get(k) is not None)
+    s.snapshot(tmp_path / "packed.db")
+    ref.snapshot(tmp_path / "plain.db")
+    assert (tmp_path / "packed.db").read_bytes() == (tmp_path / "plain.db").read_bytes()
+    at = s.revision - 2
+    s.compact(at)
+    ref.compact(at)
+    for rev in range(at, s.revision + 1):
+        assert s.range("", revision=rev) == ref.range("", revision=rev)
+
+
+@pytest.mark.parametrize(
+    "key, packed",
+    [
+        pytest.param(C, True, id="a value under the prefix is stored packed as the newest version"),
+        pytest.param(A, False, id="a value outside the prefix is stored as it is"),
+    ],
+)
+def test_only_keys_under_the_prefix_keep_their_newest_value_packed(key, packed):
+    s = newest_packed_store("/registry/events/")
+    s.put(key, pod("c", "Pending"))
+    s.put(key, pod("c", "Running", 1))
+    assert isinstance(s._current[key], PackedKeyValue) is packed
+    assert s.get(key).value == pod("c", "Running", 1).encode()
+    assert s.txn([Compare(key, "value", "=", pod("c", "Running", 1))], [Get(key)]).succeeded
+    assert s.delete(key) and s.get(key, revision=s.revision - 1).value == pod("c", "Running", 1).encode()
+
+
+@pytest.mark.parametrize(
+    "writes, ask, want",
+    [
+        pytest.param([("put", "1")], 2, pod("c", "1"), id="the newest version is read back by its revision"),
+        pytest.param([("put", "1"), ("put", "2")], 2, pod("c", "1"),
+                     id="a superseded version is read back by its revision"),
+        pytest.param([("put", "1"), ("put", "2"), ("compact", 4)], 3, pod("c", "2"),
+                     id="the newest version is read back after a compaction passed its revision"),
+        pytest.param([("put", "1"), ("delete", None)], 2, pod("c", "1"),
+                     id="a deleted key's last version is read back until compacted"),
+        pytest.param([("put", "1")], 5, None, id="a revision that wrote no version of the key gives None"),
+    ],
+)
+def test_value_at_reads_the_version_written_at_a_revision(writes, ask, want):
+    s = newest_packed_store()
+    for op, arg in writes:
+        if op == "put":
+            s.put(C, pod("c", arg))
+        elif op == "delete":
+            s.delete(C)
+        else:
+            s.put(A, "x")
+            s.compact(arg)
+    assert s.value_at(C, ask) == (None if want is None else want.encode())

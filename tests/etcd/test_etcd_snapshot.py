@@ -10,6 +10,7 @@ from k8slearn.etcd.snapshot import humanize_bytes
 
 def busy_store():
     s = MVCCStore()
+    s.lease_grant(60, lease_id=5)  # (no revision)
     s.put("/registry/pods/default/a", '{"n":1}')  # 2
     s.put("/registry/pods/default/a", '{"n":2}', lease=5)  # 3
     s.put("/registry/pods/default/b", "héllo")  # 4

@@ -18,6 +18,8 @@ from k8slearn.etcd import (
 
 def base():
     s = MVCCStore()
+    s.lease_grant(60, lease_id=9)  # (a grant makes no revision)
+    s.lease_grant(60, lease_id=7)
     s.put("a", "1")  # 2
     s.put("a", "2")  # 3
     s.put("b", "x", lease=9)  # 4

@@ -208,3 +208,75 @@ def test_two_containers_printing_the_same_lines_read_the_same_log(command, expec
     assert [runtime.logs(r.id) for r in records] == [expected, expected]
     assert records[0].logs[0][1] is records[1].logs[0][1]  # the lines are one shared tuple
 
+
+
+@pytest.mark.parametrize(
+    "steps, phase, reason, message",
+    [
+        pytest.param([("a", "1500m", None), ("n", None, None), ("b", "1", None)], "Failed", "OutOfcpu",
+                     OUT_OF_CPU, id="a pod that requests nothing adds nothing to what is used"),
+        pytest.param([("a", "2", "4Gi"), ("n", None, None)], "Running", None, None,
+                     id="a pod that requests nothing fits on a full node"),
+        pytest.param([("n", None, None), ("m", None, None), ("b", "2", None)], "Running", None, None,
+                     id="a pod may take the whole node next to pods that request nothing"),
+    ],
+)
+def test_admission_skips_pods_that_request_nothing(steps, phase, reason, message):
+    test_admission_counts_the_requests_of_the_admitted_pods(steps, phase, reason, message)
+
+
+@pytest.mark.parametrize(
+    "kind, name, field_path, verb, message",
+    [
+        pytest.param("containers", "app", "spec.containers{app}", "Created", "Created container app",
+                     id="an app container's field path and Created message"),
+        pytest.param("initContainers", "init-db", "spec.initContainers{init-db}", "Started",
+                     "Started container init-db", id="an init container's field path and Started message"),
+    ],
+)
+def test_shared_event_strings_read_as_the_formatted_text(kind, name, field_path, verb, message):
+    from k8slearn.kubelet.image_manager import _present, _pulling
+    from k8slearn.kubelet.pod_workers import _field_path, _message
+
+    assert _field_path(kind, name) == field_path and _field_path(kind, name) is _field_path(kind, name)
+    assert _message(verb, name) == message and _message(verb, name) is _message(verb, name)
+    assert _present(name) == f'Container image "{name}" already present on machine'
+    assert _pulling(name) == f'Pulling image "{name}"'
+
+
+def test_a_pod_state_waits_in_its_own_dict_and_never_in_the_shared_empty_one():
+    from k8slearn.kubelet.pod_workers import _NO_WAITING, PodState
+
+    first, second = PodState("u1", "default", "a"), PodState("u2", "default", "b")
+    assert first.waiting is second.waiting is _NO_WAITING
+    first.set_waiting("app", ("ContainerCreating", ""))
+    first.clear_waiting("other")
+    assert first.waiting == {"app": ("ContainerCreating", "")} and second.waiting == {} == _NO_WAITING
+    first.clear_waiting("app")
+    second.clear_waiting("app")
+    assert first.waiting is second.waiting is _NO_WAITING == {}
+
+
+@pytest.mark.parametrize(
+    "command, phase",
+    [
+        pytest.param(None, "Running", id="a running pod"),
+        pytest.param(["sh", "-c", "exit 0"], "Succeeded", id="a pod whose container finished"),
+    ],
+)
+def test_the_kept_status_is_the_informers_copy_and_equals_a_fresh_one(command, phase):
+    from k8slearn.kubelet.status import generate_api_pod_status
+
+    cluster = Cluster(workers=1, seed=0)
+    pod = _pod("a")
+    if command:
+        pod["spec"]["containers"][0].update(image="busybox", command=command)
+        pod["spec"]["restartPolicy"] = "Never"
+    cluster.api.create(pod)
+    cluster.settle()
+    kubelet = cluster.kubelets["node-1"]
+    (state,) = kubelet.workers.states.values()
+    current = kubelet.workers._current(state)
+    fresh = generate_api_pod_status(current, state, kubelet.runtime, kubelet.ip, cluster.now)
+    assert state.last_status is current["status"]  # no second copy of the same status
+    assert state.last_status == fresh and fresh["phase"] == phase

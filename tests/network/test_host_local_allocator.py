@@ -193,3 +193,42 @@ def test_the_ipam_result_carries_prefix_and_gateway():
         "ips": [{"address": "10.244.1.7/24", "gateway": "10.244.1.1"}],
         "routes": [{"dst": "0.0.0.0/0"}],
     }
+
+
+def _plain_index_of(subnet, text):
+    """index_of without the dotted-quad fast path: ipaddress judges every text."""
+    from k8slearn.network.cni.plugins import _range
+
+    r = _range(subnet)
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if address.version != r.version:
+        return None
+    value = int(address)
+    return value - r.first if r.first <= value <= r.last else None
+
+
+@pytest.mark.parametrize(
+    "subnet, text",
+    [
+        pytest.param("10.244.1.0/24", "10.244.1.7", id="an address inside the range"),
+        pytest.param("10.244.1.0/24", "10.244.1.1", id="the gateway is not handed out"),
+        pytest.param("10.244.1.0/24", "10.244.1.255", id="the broadcast address is outside"),
+        pytest.param("10.244.1.0/24", "10.244.2.7", id="an address of another subnet"),
+        pytest.param("10.244.1.0/24", "10.244.1.07", id="a leading zero goes to ipaddress"),
+        pytest.param("10.244.1.0/24", "10.244.1.256", id="an octet over 255"),
+        pytest.param("10.244.1.0/24", " 10.244.1.7", id="a leading space"),
+        pytest.param("10.244.1.0/24", "10.244.1.+7", id="a sign"),
+        pytest.param("10.244.1.0/24", "10.244.1", id="three octets"),
+        pytest.param("10.244.1.0/24", "garbage", id="not an address at all"),
+        pytest.param("10.244.1.0/24", "fd00::7", id="an IPv6 address in an IPv4 range"),
+        pytest.param("fd00::/120", "fd00::7", id="an IPv6 address in an IPv6 range"),
+        pytest.param("fd00::/120", "10.244.1.7", id="an IPv4 address in an IPv6 range"),
+    ],
+)
+def test_the_fast_index_of_equals_ipaddress(subnet, text):
+    from k8slearn.network.cni.plugins import _range
+
+    assert _range(subnet).index_of(text) == _plain_index_of(subnet, text)

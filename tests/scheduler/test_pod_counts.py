@@ -17,7 +17,7 @@ from k8slearn.scheduler.plugins.pod_topology_spread.common import (
     every_node_counts,
     pods_of,
 )
-from k8slearn.scheduler.pod_counts import count_key, count_matching, signature
+from k8slearn.scheduler.pod_counts import DomainCounts, count_key, count_matching, signature
 from k8slearn.scheduler.resources import PodInfo
 
 ZONE = "topology.kubernetes.io/zone"
@@ -153,6 +153,9 @@ def plain_groups(info):
 def assert_counts_equal_counting_pod_by_pod(snap):
     infos = snap.node_info_list
     assert sorted(snap.domain_counts.nodes) == sorted(i.name for i in infos)
+    fresh = DomainCounts(infos)  # kept up to date group by group == built from scratch
+    assert snap.domain_counts.group_nodes == fresh.group_nodes
+    assert all(snap.domain_counts.table(spec) == fresh.table(spec) for spec in SPECS)
     for info in infos:
         assert info.label_counts == plain_groups(info)
     for namespace in NAMESPACES:
@@ -171,6 +174,11 @@ def assert_counts_equal_counting_pod_by_pod(snap):
                     sig: [n, count_matching(groups.get(namespace), sel)] for sig, (n, groups) in table.items()
                 }
                 assert got == expected
+                remembered = {  # from the label sets the selector matches, remembered across steps
+                    sig: [n, snap.domain_counts.count_matching(groups.get(namespace), namespace, sel)]
+                    for sig, (n, groups) in table.items()
+                }
+                assert remembered == expected
 
 
 @pytest.mark.parametrize(

@@ -140,3 +140,80 @@ def random_run(seed):
 def test_the_same_seed_gives_a_byte_identical_trace():
     assert random_run(7) == random_run(7)
     assert random_run(7) != random_run(8)
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        pytest.param(1, 0, id="one waiter is woken"),
+        pytest.param(3, 0, id="three waiters are woken in the order they came"),
+        pytest.param(2, 2, id="waiters that come after the trigger are called at once, in order"),
+    ],
+)
+def test_a_waitable_wakes_every_waiter_in_order(before, after):
+    from k8slearn.sim import Waitable
+
+    waitable, seen = Waitable(), []
+    for i in range(before):
+        waitable.add_waiter(lambda value, i=i: seen.append((i, value)))
+    waitable.trigger("x")
+    waitable.trigger("ignored")  # a second trigger changes nothing
+    for i in range(before, before + after):
+        waitable.add_waiter(lambda value, i=i: seen.append((i, value)))
+    assert seen == [(i, "x") for i in range(before + after)]
+
+
+@pytest.mark.parametrize(
+    "puts, gets, left",
+    [
+        pytest.param(["a"], 1, 0, id="a queue emptied by get lets its deque go"),
+        pytest.param(["a", "b", "c"], 2, 1, id="items still queued stay in order"),
+        pytest.param([], 0, 0, id="an unused queue has no deque"),
+    ],
+)
+def test_a_queue_keeps_fifo_order_and_lets_its_empty_deque_go(puts, gets, left):
+    queue = Queue()
+    for item in puts:
+        queue.put(item)
+    assert [queue.get().value for _ in range(gets)] == puts[:gets]
+    assert len(queue) == left and (queue._items is None) == (left == 0)
+    queue.put("z")
+    assert [queue.get().value for _ in range(left + 1)] == puts[gets:] + ["z"]
+
+
+def test_a_stopped_process_never_resumes_and_does_not_keep_settle_busy():
+    loop, seen = Loop(), []
+
+    def worker():
+        while True:
+            seen.append(loop.now)
+            yield 5.0
+
+    process = loop.spawn(worker(), "worker")
+    loop.run(7.0)
+    process.stop()
+    assert loop.pending == 0 and loop.settle() == 0.0 and seen == [0.0, 5.0]
+
+
+@pytest.mark.parametrize(
+    "getters, puts",
+    [
+        pytest.param(1, 1, id="one waiting getter gets the item"),
+        pytest.param(3, 3, id="three waiting getters are served first come, first served"),
+        pytest.param(3, 5, id="items beyond the waiting getters are queued for later gets"),
+        pytest.param(2, 1, id="a getter still waits when there are fewer items"),
+    ],
+)
+def test_waiting_getters_are_served_in_the_order_they_came(getters, puts):
+    queue = Queue()
+    waiting = [queue.get() for _ in range(getters)]
+    for i in range(puts):
+        queue.put(i)
+    served = [w.value for w in waiting if w.triggered]
+    assert served == list(range(min(getters, puts)))
+    assert len(queue) == max(0, puts - getters)
+    later = [queue.get().value for _ in range(len(queue))]
+    assert later == list(range(getters, puts))
+    if getters > puts:
+        queue.put("late")
+        assert waiting[puts].value == "late"

@@ -33,6 +33,10 @@ IS_NEGATIVE = "must be greater than or equal to 0"
 TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024
 STANDARD_FINALIZERS = {"kubernetes", "orphan", "foregroundDeletion"}
 META = Path("metadata")
+# The paths every metadata check names (a Path never changes): built once, not on each request.
+_PATHS = {key: META.child(key) for key in ("name", "generateName", "namespace", "uid", "generation",
+                                           "labels", "annotations", "ownerReferences", "finalizers",
+                                           "creationTimestamp", "deletionTimestamp")}
 NO_VALUES_FOR_EXISTS = "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"
 
 
@@ -153,12 +157,12 @@ def _validate_common(meta: dict, namespaced: bool) -> list[FieldError]:
     errs = []
     ns = meta.get("namespace")
     if namespaced and ns:
-        errs += [field.invalid(META.child("namespace"), ns, m) for m in name_is_dns_label(ns, False)]
-    errs += nonnegative(meta.get("generation"), META.child("generation"))
-    errs += validate_labels(meta.get("labels"), META.child("labels"))
-    errs += validate_annotations(meta.get("annotations"), META.child("annotations"))
-    errs += _validate_owner_references(meta.get("ownerReferences"), META.child("ownerReferences"))
-    errs += _validate_finalizers(meta.get("finalizers"), META.child("finalizers"))
+        errs += [field.invalid(_PATHS["namespace"], ns, m) for m in name_is_dns_label(ns, False)]
+    errs += nonnegative(meta.get("generation"), _PATHS["generation"])
+    errs += validate_labels(meta.get("labels"), _PATHS["labels"])
+    errs += validate_annotations(meta.get("annotations"), _PATHS["annotations"])
+    errs += _validate_owner_references(meta.get("ownerReferences"), _PATHS["ownerReferences"])
+    errs += _validate_finalizers(meta.get("finalizers"), _PATHS["finalizers"])
     return errs
 
 
@@ -168,12 +172,12 @@ def validate_object_meta(meta: Any, name_fn: NameFn, namespaced: bool = True) ->
     errs = []
     generate = meta.get("generateName") or ""
     if generate:
-        errs += [field.invalid(META.child("generateName"), generate, m) for m in name_fn(generate, True)]
+        errs += [field.invalid(_PATHS["generateName"], generate, m) for m in name_fn(generate, True)]
     name = meta.get("name") or ""
     if not name:
-        errs.append(field.required(META.child("name"), "name or generateName is required"))
+        errs.append(field.required(_PATHS["name"], "name or generateName is required"))
     else:
-        errs += [field.invalid(META.child("name"), name, m) for m in name_fn(str(name), False)]
+        errs += [field.invalid(_PATHS["name"], name, m) for m in name_fn(str(name), False)]
     return errs + _validate_common(meta, namespaced)
 
 
@@ -200,23 +204,23 @@ def validate_object_meta_update(new: Any, old: Any) -> list[FieldError]:
     if old.get("deletionTimestamp"):
         added = sorted(set(as_list(new.get("finalizers"))) - set(as_list(old.get("finalizers"))))
         if added:
-            errs.append(field.forbidden(META.child("finalizers"),
+            errs.append(field.forbidden(_PATHS["finalizers"],
                                         "no new finalizers can be added if the object is being deleted, "
                                         f"found new finalizers {go_string_slice(added).text}"))
     if (new.get("generation") or 0) < (old.get("generation") or 0):
-        errs.append(field.invalid(META.child("generation"), new.get("generation") or 0,
+        errs.append(field.invalid(_PATHS["generation"], new.get("generation") or 0,
                                   "must not be decremented"))
     for key in ("name", "namespace", "uid"):
         if new.get(key) and new.get(key) != old.get(key):
-            errs.append(field.invalid(META.child(key), new.get(key), FIELD_IMMUTABLE))
+            errs.append(field.invalid(_PATHS[key], new.get(key), FIELD_IMMUTABLE))
     for key in ("creationTimestamp", "deletionTimestamp"):
         if new.get(key) and old.get(key) and not _same_str(new[key], old[key]) \
                 and go_time(new[key]) != go_time(old[key]):
-            errs.append(field.invalid(META.child(key), go_time(new[key]), FIELD_IMMUTABLE))
-    errs += validate_labels(new.get("labels"), META.child("labels"))
-    errs += validate_annotations(new.get("annotations"), META.child("annotations"))
-    errs += _validate_owner_references(new.get("ownerReferences"), META.child("ownerReferences"))
-    errs += _validate_finalizers(new.get("finalizers"), META.child("finalizers"))
+            errs.append(field.invalid(_PATHS[key], go_time(new[key]), FIELD_IMMUTABLE))
+    errs += validate_labels(new.get("labels"), _PATHS["labels"])
+    errs += validate_annotations(new.get("annotations"), _PATHS["annotations"])
+    errs += _validate_owner_references(new.get("ownerReferences"), _PATHS["ownerReferences"])
+    errs += _validate_finalizers(new.get("finalizers"), _PATHS["finalizers"])
     return errs
 
 

@@ -342,12 +342,18 @@ def validate_endpoints(ep: dict) -> list[FieldError]:
     return errs
 
 
+# The paths an Event's checks name (a Path never changes): built once, not for each of the many Events.
+_INVOLVED_NAMESPACE = Path("involvedObject.namespace")
+_REPORTING_COMPONENT = Path("reportingComponent")
+_NAMESPACE = Path("namespace")
+
+
 def validate_event(event: dict) -> list[FieldError]:
     """legacyValidateEvent (core/v1 Events get nothing more, not even ObjectMeta validation)."""
     errs = []
     ns = as_dict(event.get("metadata")).get("namespace") or ""
     involved = as_dict(event.get("involvedObject")).get("namespace") or ""
-    path = Path("involvedObject.namespace")
+    path = _INVOLVED_NAMESPACE
     if not event.get("eventTime"):
         if (not involved and ns not in ("", "default")) or (involved and ns != involved):
             errs.append(field.invalid(path, involved, "does not match event.namespace"))
@@ -356,8 +362,8 @@ def validate_event(event: dict) -> list[FieldError]:
             errs.append(field.invalid(path, involved, "does not match event.namespace"))
         controller = event.get("reportingComponent") or ""
         if not controller:
-            errs.append(field.required(Path("reportingComponent")))
-        errs += [field.invalid(Path("reportingComponent"), controller,
+            errs.append(field.required(_REPORTING_COMPONENT))
+        errs += [field.invalid(_REPORTING_COMPONENT, controller,
                                m) for m in is_qualified_name(controller)]
         for key, limit in (("reportingInstance", 128), ("action", 128), ("reason", 128)):
             if not event.get(key):
@@ -366,5 +372,5 @@ def validate_event(event: dict) -> list[FieldError]:
                 errs.append(field.invalid(Path(key), "", f"can have at most {limit} characters"))
         if len(event.get("message") or "") > 1024:
             errs.append(field.invalid(Path("message"), "", "can have at most 1024 characters"))
-    errs += [field.invalid(Path("namespace"), ns, m) for m in name_is_dns_subdomain(ns)]
+    errs += [field.invalid(_NAMESPACE, ns, m) for m in name_is_dns_subdomain(ns)]
     return errs

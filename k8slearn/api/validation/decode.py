@@ -39,6 +39,7 @@ import marshal
 from typing import Any
 
 from k8slearn.api.lru import LRUCache
+from k8slearn.api.meta import FrozenDict, FrozenList
 from k8slearn.api.quantity import parse_quantity
 
 QUANTITY_MAPS = {"limits", "requests", "overhead", "capacity", "allocatable", "hard", "used"}
@@ -65,13 +66,22 @@ _SERVICE_RULES = {**INT_FIELDS, **SERVICE_INT_FIELDS}
 # rule, to test a key against all rules in one call before building its path.
 _RULE_TAILS = tuple(sorted({suffix.rpartition(".")[2] for suffix in _SERVICE_RULES}))
 _LEAVES = frozenset({str, int, float, bool, type(None)})  # JSON scalars: nothing below them to check
+# Keys (str) that end like no rule or hold a dot: a set lookup instead of the endswith test for each
+# of the many string values of an object (a simulation speed-up; the same keys come again and again).
+_NO_RULE_KEYS: set[str] = set()
 _QUANTITY_ERRORS: dict[str, str | None] = {}  # quantity string -> its parse error (None: valid)
 _MAX_REMEMBERED = 4096
 # (path, spec struct, service rules?, marshal bytes) of the parts found well typed, least recently used first
 _WELL_TYPED = LRUCache(_MAX_REMEMBERED)
 _MARSHAL_VERSION = 2  # no shared references: every dict and list of a copy is its own
 _SMALL_PART = 160  # marshal bytes below which a part is walked, not remembered
-_ONE_OBJECT = frozenset({"metadata", "involvedObject"})  # parts naming one object (uid...): never seen twice
+# Parts of one object (a uid, a status of its own: IPs, container ids, times): never seen twice, so
+# not remembered as a whole (their parts are: labels, owner references, conditions...).
+_ONE_OBJECT = frozenset({"metadata", "involvedObject", "status"})
+# id of a read-only part -> (the part, marshal bytes of its plain copy, or None if small); see _frozen_data
+_FROZEN_DATA: dict[int, tuple] = {}
+_DICTS = (dict, FrozenDict)
+_LISTS = (list, FrozenList)
 
 
 def decode_check(obj: dict) -> str | None:
@@ -152,7 +162,11 @@ def _walk(obj: dict, out: dict, path: str, key_in: Any, spec_struct: str, rules:
     for key, value in obj.items():
         if value.__class__ in _LEAVES and key.__class__ is str:  # a scalar: only the integer rules apply
             out[key] = value
-            if value is None or value.__class__ is int or not key.endswith(_RULE_TAILS) or "." in key:
+            if value is None or value.__class__ is int or key in _NO_RULE_KEYS:
+                continue
+            if not key.endswith(_RULE_TAILS) or "." in key:
+                if len(_NO_RULE_KEYS) < _MAX_REMEMBERED:
+                    _NO_RULE_KEYS.add(key)
                 continue
             found = _int_rule_error(value, f"{path}.{key}" if path else key, spec_struct, rules)
             if found:
@@ -168,12 +182,13 @@ def _walk(obj: dict, out: dict, path: str, key_in: Any, spec_struct: str, rules:
                 v = var.get("value") if isinstance(var, dict) else None
                 if v is not None and not isinstance(v, str):
                     return _unmarshal(v, "EnvVar", f"{here}.value", "string")
-        may_be_int_field = key.__class__ is not str or key.endswith(_RULE_TAILS) and "." not in key
-        if value is not None and not _is_int(value) and may_be_int_field:
+        may_be_int_field = key.__class__ is not str or (
+            key not in _NO_RULE_KEYS and key.endswith(_RULE_TAILS) and "." not in key)
+        if may_be_int_field and value is not None and not _is_int(value):
             found = _int_rule_error(value, here, spec_struct, rules)
             if found:
                 return found
-        if (value.__class__ is list or value.__class__ is dict and len(value) > 4) and "." not in path \
+        if (value.__class__ in _LISTS or value.__class__ in _DICTS and len(value) > 4) and "." not in path \
                 and here not in _ONE_OBJECT:  # a part worth remembering (see _walk_part)
             found = _walk_part(value, out, key, here, spec_struct, rules, quantities)
         elif isinstance(value, dict):
@@ -198,31 +213,82 @@ def _walk_part(value: dict | list, out: dict, key: Any, here: str, spec_struct: 
     spec comes back with each of its status updates, its labels and owner with each write): a
     part known well typed (no type error, every quantity parses) at the same path, for the same
     kind's rules, is copied with ``marshal`` instead of walked. The check depends on nothing
-    else, so the answer and the copy are the ones the walk gives. ``metadata`` (and an Event's
-    ``involvedObject``) differs for every object and is not remembered (its labels and owner
-    references are); neither are small parts (a dict of up to 4 keys, or under ``_SMALL_PART``
-    bytes), cheaper to walk than to look up. A simulation speed-up.
+    else, so the answer and the copy are the ones the walk gives. ``metadata``, ``status`` (and an
+    Event's ``involvedObject``) differ for every object and are not remembered (their labels, owner
+    references and conditions are); neither are small parts (a dict of up to 4 keys, or under
+    ``_SMALL_PART`` bytes), cheaper to walk than to look up. A simulation speed-up.
+
+    A read-only part (a request body built around an informer's object, as the kubelet's status
+    updates are) cannot be marshalled: its bytes are those of its plain copy, remembered by
+    identity (``_frozen_data``).
     """
-    try:
-        data = marshal.dumps(value, _MARSHAL_VERSION)
-        if len(data) < _SMALL_PART:
-            data = None  # cheaper to walk than to look up
-    except ValueError:  # not plain JSON types: walk it
-        data = None
+    frozen = value.__class__ is FrozenDict or value.__class__ is FrozenList
+    if frozen:
+        data = _frozen_data(value)
+    else:
+        try:
+            data = marshal.dumps(value, _MARSHAL_VERSION)
+            if len(data) < _SMALL_PART:
+                data = None  # cheaper to walk than to look up
+        except ValueError:  # not plain JSON types: walk it
+            data = None
     memo = (here, spec_struct, rules is _SERVICE_RULES, data)
     if data is not None and memo in _WELL_TYPED:  # (``in`` makes it the most recent)
         out[key] = marshal.loads(data)
         return None
     mark = len(quantities)
-    if value.__class__ is dict:
+    if value.__class__ in _DICTS:
         out[key] = child = {}
         found = _walk(value, child, here, key, spec_struct, rules, quantities)
     else:
         out[key] = items = []
         found = _walk_list(value, items, here, key, spec_struct, rules, quantities)
-    if found is None and data is not None and _first_bad_quantity(quantities[mark:]) is None:
-        _WELL_TYPED.add(memo)
+    if found is None and _first_bad_quantity(quantities[mark:]) is None:
+        if frozen and data is None and id(value) not in _FROZEN_DATA:
+            data = _remember_frozen(value, out[key])
+            memo = (here, spec_struct, rules is _SERVICE_RULES, data)
+        if data is not None:
+            _WELL_TYPED.add(memo)
     return found
+
+
+def _frozen_data(value: FrozenDict | FrozenList) -> bytes | None:
+    """The marshal bytes of a read-only part's plain copy, if remembered (None: unknown or small).
+
+    A simulation speed-up with identical results: the watch cache hands out deeply read-only
+    objects and shares equal parts (every status update of a pod, and every pod of a template
+    on a node, carries the same ``spec`` object), so the part's copy is known by its identity.
+    Only parts whose every container is read-only and every value an exact JSON scalar are
+    remembered (nothing in them can change); an entry holds its part, so the id stays its own.
+    """
+    entry = _FROZEN_DATA.get(id(value))
+    return entry[1] if entry is not None and entry[0] is value else None
+
+
+def _remember_frozen(value: FrozenDict | FrozenList, copy: dict | list) -> bytes | None:
+    """Note the bytes of ``copy`` (the walk's complete copy of ``value``) for ``_frozen_data``."""
+    if not _deeply_frozen(value):
+        return None
+    data = marshal.dumps(copy, _MARSHAL_VERSION)
+    if len(data) < _SMALL_PART:
+        data = None  # cheaper to walk than to look up
+    if len(_FROZEN_DATA) >= _MAX_REMEMBERED:
+        _FROZEN_DATA.clear()  # bounded: start over
+    _FROZEN_DATA[id(value)] = (value, data)
+    return data
+
+
+def _deeply_frozen(value: Any) -> bool:
+    """Every container in ``value`` read-only, every key a str, every value an exact JSON scalar."""
+    if value.__class__ is FrozenDict:
+        if any(k.__class__ is not str for k in value):
+            return False
+        values = value.values()
+    elif value.__class__ is FrozenList:
+        values = value
+    else:
+        return value.__class__ in _LEAVES
+    return all(v.__class__ in _LEAVES or _deeply_frozen(v) for v in values)
 
 
 def _walk_list(items: list, out: list, path: str, key_in: Any, spec_struct: str, rules: dict,

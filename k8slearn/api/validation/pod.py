@@ -229,9 +229,48 @@ def validate_pod_status_update(new: dict, old: dict) -> list[FieldError]:
     The status strategy has already put the stored spec on ``new``, and upstream's status
     validation looks at metadata and status only (the simulation does not validate status);
     the errors are those of ``validate_pod_update`` for an unchanged, valid spec.
+
+    A status update rarely changes the metadata (the strategy keeps the stored one, with the
+    request's annotations): then valid metadata needs only ``validate_object_meta`` (see
+    ``_unchanged_meta``), a simulation speed-up with the same answer.
     """
-    errs = validate_object_meta_update(new.get("metadata"), old.get("metadata"))
-    return errs + validate_object_meta(new.get("metadata"), name_is_dns_subdomain)
+    new_meta, old_meta = new.get("metadata"), old.get("metadata")
+    if _unchanged_meta(new_meta, old_meta) and not validate_object_meta(new_meta, name_is_dns_subdomain):
+        return []
+    errs = validate_object_meta_update(new_meta, old_meta)
+    return errs + validate_object_meta(new_meta, name_is_dns_subdomain)
+
+
+_STRING_KEYS = ("name", "generateName", "namespace", "uid", "creationTimestamp", "deletionTimestamp")
+
+
+def _unchanged_meta(new: Any, old: Any) -> bool:
+    """``new`` equals ``old`` (``resourceVersion`` aside), with values that make the update rules moot.
+
+    Then ``validate_object_meta_update(new, old)`` reports only what ``validate_object_meta(new)``
+    reports too (the labels, annotations, owner references and finalizers of ``new``, by the same
+    functions, in the same order): its own rules compare each value with an equal one, and the
+    values below are of types whose equal values compare equal (no float NaN) and cannot raise (no
+    unhashable finalizer, no generation that cannot be ordered). So when ``validate_object_meta``
+    finds nothing, neither check does, and when it fails the plain path runs.
+    """
+    if not isinstance(new, dict) or not isinstance(old, dict):
+        return False
+    for key in _STRING_KEYS:
+        v = new.get(key)
+        if v is not None and v.__class__ is not str:
+            return False
+    generation = new.get("generation")
+    if generation is not None and generation.__class__ is not int:
+        return False
+    finalizers = new.get("finalizers")
+    if finalizers is not None and (finalizers.__class__ is not list
+                                   or any(f.__class__ is not str for f in finalizers)):
+        return False
+    if new.get("resourceVersion") == old.get("resourceVersion"):
+        return new == old
+    return ({k: v for k, v in new.items() if k != "resourceVersion"}
+            == {k: v for k, v in old.items() if k != "resourceVersion"})
 
 
 def _only_added_tolerations(new: list, old: list) -> list[FieldError]:

@@ -62,8 +62,9 @@ class Host:
     def mac(self, seed: str) -> str:
         """A stable locally-administered MAC address for an interface."""
         digest = abs(hash_text(f"{self.name}/{seed}"))
-        octets = [0x0A] + [(digest >> (8 * i)) & 0xFF for i in range(5)]
-        return ":".join(f"{o:02x}" for o in octets)
+        # 0a, then the digest's five low bytes, lowest first: the same text as joining
+        # f"{(digest >> 8 * i) & 0xFF:02x}" for i in 0..4, in one call (a speed-up, same result).
+        return "0a:" + digest.to_bytes(8, "little")[:5].hex(":")
 
 
 def hash_text(text: str) -> int:

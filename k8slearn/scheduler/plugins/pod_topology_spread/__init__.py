@@ -220,6 +220,15 @@ class PodTopologySpread:
         """Score for the nodes PreScore saw, in one pass (the same numbers as ``score``)."""
         return scoring.node_scores(state[PRE_SCORE_STATE_KEY], pod, nodes, self._domain_counts_of(nodes))
 
+    def score_key(self, state: CycleState, pod: dict) -> tuple | None:
+        """What the score reads besides the node, when that node alone decides it (else None: not
+        remembered; see k8slearn.scheduler.score_cache and scoring.node_local_key)."""
+        s = state.get(PRE_SCORE_STATE_KEY) if state is not None else None
+        if s is None:
+            return None
+        domains = getattr(getattr(self.handle, "snapshot", None), "domain_counts", None)
+        return scoring.node_local_key(s, pod, domains)
+
     def normalize_score(self, state: CycleState, pod: dict, scores: dict) -> Status:
         s = state.get(PRE_SCORE_STATE_KEY)
         if s is not None:

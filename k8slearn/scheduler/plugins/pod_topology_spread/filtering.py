@@ -25,7 +25,7 @@ from k8slearn.scheduler.plugins.pod_topology_spread.common import (
     count_on_node,
     node_labels_match_constraints,
 )
-from k8slearn.scheduler.pod_counts import DomainCounts, count_matching, verdicts
+from k8slearn.scheduler.pod_counts import DomainCounts, verdicts
 
 ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints"
 ERR_REASON_NODE_LABEL_NOT_MATCH = ERR_REASON_CONSTRAINTS_NOT_MATCH + " (missing required label)"
@@ -100,7 +100,8 @@ def cal_pre_filter_state(
             for i, c in enumerate(constraints):
                 counts = state.tp_value_to_match_num[i]
                 value = sig[position[i]]
-                counts[value] = counts.get(value, 0) + count_matching(pods, c.selector, memos[i])
+                matching = domains.count_matching(pods, namespace, c.selector, memos[i])
+                counts[value] = counts.get(value, 0) + matching
         return state
     required = RequiredNodeAffinity(pod)
     for node_info in all_nodes:

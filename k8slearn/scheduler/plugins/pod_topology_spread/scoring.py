@@ -27,7 +27,7 @@ from k8slearn.scheduler.plugins.pod_topology_spread.common import (
     count_on_node,
     node_labels_match_constraints,
 )
-from k8slearn.scheduler.pod_counts import DomainCounts, count_matching, verdicts
+from k8slearn.scheduler.pod_counts import DomainCounts, selector_key, verdicts
 
 INVALID_SCORE = -1
 
@@ -156,7 +156,7 @@ def count_domains(state: PreScoreState, pod: dict, domains: DomainCounts, requir
             if value is None:
                 value = ""
             if value in counts:
-                counts[value] += count_matching(pods, c.selector, memo)
+                counts[value] += domains.count_matching(pods, namespace, c.selector, memo)
 
 
 def node_score(state: PreScoreState, pod: dict, node_info: Any) -> int:
@@ -175,6 +175,25 @@ def node_score(state: PreScoreState, pod: dict, node_info: Any) -> int:
             count = state.topology_value_to_pod_counts[i].get(value, 0)
         score += score_for_count(count, c.max_skew, state.topology_normalizing_weight[i])
     return math.floor(score + 0.5)  # Go's math.Round
+
+
+def node_local_key(state: PreScoreState, pod: dict, domains: DomainCounts | None) -> tuple | None:
+    """For the score cache (see k8slearn.scheduler.score_cache): when a node's raw score depends on
+    that node alone, a hashable value standing for everything else the score reads; else None.
+
+    That is the case when no node is ignored and every constraint is on the hostname (counted on
+    the node itself) or on a key no node of the snapshot has (it adds nothing): the system default
+    in a cluster without zone labels. The score then reads, besides the node's own labels and
+    pods, the namespace and each hostname constraint's selector, weight and maxSkew."""
+    if domains is None or state.ignored_nodes:
+        return None
+    terms = []
+    for i, c in enumerate(state.constraints):
+        if c.topology_key == LABEL_HOSTNAME:
+            terms.append((selector_key(c.selector), state.topology_normalizing_weight[i], c.max_skew))
+        elif not _no_node_has(domains, c.topology_key):
+            return None  # a shared domain: the score depends on other nodes too
+    return ((pod.get("metadata") or {}).get("namespace", ""), *terms)
 
 
 def node_scores(
@@ -260,11 +279,13 @@ def normalize_list(state: PreScoreState, raw: list) -> list:
         scores = dict(zip(state.scored_names, raw))
         normalize(scores, state.ignored_nodes)
         return list(scores.values())
-    min_score, max_score = min(raw, default=0), max(raw, default=0)
+    # Few distinct raw scores (often two or three; integers): their bounds are the list's, and
+    # each normalized score is worked out once, then mapped.
+    distinct = set(raw)
+    min_score, max_score = min(distinct, default=0), max(distinct, default=0)
     if max_score == 0:
         return [MAX_NODE_SCORE] * len(raw)
-    # Few distinct raw scores (often two or three): work each out once, then map.
-    by_score = {s: MAX_NODE_SCORE * (max_score + min_score - s) // max_score for s in set(raw)}
+    by_score = {s: MAX_NODE_SCORE * (max_score + min_score - s) // max_score for s in distinct}
     return list(map(by_score.__getitem__, raw))
 
 
