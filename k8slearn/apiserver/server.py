@@ -2,16 +2,19 @@
 
 A request goes through the same stages as in the real server (``handlers/create.go`` etc.):
 
-1. decode: the object's ``apiVersion``/``kind`` name the resource; defaults are applied;
+1. decode: the object's ``apiVersion``/``kind`` name the resource (``request_scope.py``);
+   defaults are applied;
 2. admission: the mutating plugin chain (``admission.py``) may change or refuse it;
 3. registry: the resource's strategy prepares it, validation checks it, etcd stores it
    with a compare-and-swap transaction (``registry.py``);
 4. the etcd watch feeds the watch cache, which answers lists and fans the change out to
-   every API watch of that resource (``cacher.py``, ``watch.py``).
+   every API watch of that resource (``cacher.py``, ``watch_cache.py``, ``watch.py``).
 
-Each component has its own ``Client`` (``server.client("kube-scheduler")``) so that every
-request is traced under its name: ``Step("kube-scheduler", "bind", "pod/default/web", "node-1")``
-followed by ``Step("etcd", "put", "/registry/pods/default/web", "revision 12")``.
+This module holds the verb handlers; the pods/binding rules are in ``binding.py``. Each
+component has its own ``Client`` (``server.client("kube-scheduler")``, ``rest_client.py``) so
+that every request is traced under its name (``request_trace.py``):
+``Step("kube-scheduler", "bind", "pod/default/web", "node-1")`` followed by
+``Step("etcd", "put", "/registry/pods/default/web", "revision 12")``.
 
 >>> from k8slearn.etcd import MVCCStore
 >>> from k8slearn.sim import Loop
@@ -36,40 +39,35 @@ delete.go, get.go, watch.go), pkg/registry/core/pod/storage/storage.go (BindingR
 
 from __future__ import annotations
 
-import json
 from typing import Any, Callable, Iterable
 
 from k8slearn.api.defaults import apply_defaults
-from k8slearn.api.errors import ApiError, bad_request, expired, status_error
+from k8slearn.api.errors import bad_request, expired, status_error
 from k8slearn.api.field import go_quote
-from k8slearn.api.fields import FieldSelector, FieldSelectorError, parse_field_selector
-from k8slearn.api.labels import Selector, parse_selector
 from k8slearn.api.meta import thaw, timestamp
-from k8slearn.api.validation.decode import decode_body
-from k8slearn.api.resources import (
-    RESOURCES,
-    NoKindMatchError,
-    ResourceInfo,
-    UnknownResourceError,
-    by_kind,
-    lookup,
-)
+from k8slearn.api.resources import RESOURCES, ResourceInfo
 from k8slearn.apiserver import admission
 from k8slearn.apiserver.admission import CREATE, DELETE, UPDATE, Attributes
 from k8slearn.apiserver.allocators import ClusterIPAllocator, NodePortAllocator, ServiceAllocation
+from k8slearn.apiserver.binding import (
+    ALREADY_ASSIGNED_MSG,
+    BEING_DELETED_MSG,
+    _binding_conflict,
+    _copy_for_binding,
+    _set_pod_scheduled,
+)
 from k8slearn.apiserver.cacher import Cacher
-from k8slearn.apiserver.cacher import decode as decode_frozen
 from k8slearn.apiserver.patch import apply_patch
 from k8slearn.apiserver.registry import DeleteOptions, Registry
-from k8slearn.apiserver.strategy import strategy_for
-from k8slearn.apiserver.watch import ADDED, Handler, Selection, Watch
+from k8slearn.apiserver.request_scope import RequestScope, _parse_resource_version
+from k8slearn.apiserver.request_trace import _delete_detail, _list_detail, _Request, _rough_ref, _watch_detail
+from k8slearn.apiserver.rest_client import Client
+from k8slearn.apiserver.watch import ADDED, Handler, Watch
+from k8slearn.apiserver.watch_cache_decode import decode as decode_frozen
 from k8slearn.etcd import DELETE as ETCD_DELETE
 from k8slearn.etcd import CompactedError, MVCCStore
 
 WIPED_ON_CREATE = ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink")
-NOT_FOUND_RESOURCE = "the server could not find the requested resource"
-BEING_DELETED_MSG = "pod {} is being deleted, cannot be assigned to a host"
-ALREADY_ASSIGNED_MSG = "pod {} is already assigned to node {}"
 
 
 class CacheLister(admission.Lister):
@@ -85,44 +83,7 @@ class CacheLister(admission.Lister):
         return self.cacher.cache(resource).list()
 
 
-class _Request:
-    """Traces one request: ``Step(actor, verb, object, detail)``, then the etcd steps it caused.
-
-    ``ref`` names the object: a string, or ``(function, *arguments)`` that gives it. The string is
-    only made when the step is recorded, so a cluster that does not trace makes none (a simulation
-    speed-up). The arguments are the strings of the moment (or the request body, which the server
-    never changes), so the text is the one an eager call would give.
-    """
-
-    def __init__(self, server: "APIServer", actor: str, verb: str, ref: Any, detail: str = "") -> None:
-        self.server, self.actor, self.verb, self.ref, self.detail = server, actor, verb, ref, detail
-
-    def __enter__(self) -> "_Request":
-        self.server.requests += 1
-        self.server.registry.pending = []
-        return self
-
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        registry = self.server.registry
-        loop = self.server.loop
-        if not loop.tracing:  # nothing is kept: no need to word the steps
-            registry.pending = []
-            return
-        detail = self.detail
-        if isinstance(exc, ApiError):
-            detail = f"{exc.code} {exc.reason}: {exc.message}" if exc.reason else f"{exc.code}: {exc.message}"
-            if len(detail) > 120:
-                detail = detail[:117] + "..."
-        ref = self.ref
-        if ref.__class__ is tuple:
-            ref = ref[0](*ref[1:])
-        loop.record(self.actor, self.verb, ref, detail)
-        for action, key, text in registry.pending:
-            loop.record("etcd", action, key, text)
-        registry.pending = []
-
-
-class APIServer:
+class APIServer(RequestScope):
     """The simulated kube-apiserver, serving every resource in ``api.resources.RESOURCES``."""
 
     def __init__(self, store: MVCCStore, loop: Any, service_cluster_ip_range: str = "10.96.0.0/12",
@@ -150,87 +111,6 @@ class APIServer:
     def client(self, actor: str) -> "Client":
         """A client whose requests are traced under ``actor`` (a component name)."""
         return Client(self, actor)
-
-    # -- resolving names -----------------------------------------------------------------------
-    @staticmethod
-    def _info(resource: str) -> ResourceInfo:
-        try:
-            return lookup(resource)
-        except UnknownResourceError:
-            raise status_error(404, "NotFound", NOT_FOUND_RESOURCE, {}) from None
-
-    @staticmethod
-    def _kind_info(obj: dict, resource: str | None) -> ResourceInfo:
-        """The resource of a request body: its apiVersion/kind, filled from ``resource`` if missing."""
-        if resource is not None:
-            info = APIServer._info(resource)
-            obj.setdefault("apiVersion", info.api_version)
-            obj.setdefault("kind", info.kind)
-            if (obj["apiVersion"], obj["kind"]) != (info.api_version, info.kind):
-                raise bad_request(f"the object provided is unrecognized (must be of type {info.kind})")
-            return info
-        kind = obj.get("kind")
-        if not kind:
-            raise bad_request(f"Object 'Kind' is missing in '{json.dumps(obj, separators=(',', ':'))}'")
-        if not obj.get("apiVersion"):
-            try:
-                info = lookup(kind)
-            except UnknownResourceError:
-                raise status_error(404, "NotFound", f'no matches for kind "{kind}"', {}) from None
-            obj["apiVersion"] = info.api_version
-        try:
-            return by_kind(obj["apiVersion"], kind)
-        except NoKindMatchError as e:
-            raise status_error(404, "NotFound", str(e), {}) from None
-
-    def _decode(self, obj: Any, resource: str | None) -> tuple[dict, ResourceInfo, dict]:
-        """A mutable copy of a request body, its resource, and its metadata."""
-        if not isinstance(obj, dict):
-            raise bad_request("the body of the request was in an unknown format")
-        obj = dict(obj)  # the top of the server's own copy: apiVersion and kind may be filled in
-        info = self._kind_info(obj, resource)
-        obj, problem = decode_body(obj)  # the rest of the copy, made while checking the JSON types
-        if problem:
-            raise bad_request(problem)  # a value of the wrong JSON type never reaches defaulting
-        meta = obj.get("metadata")
-        if not isinstance(meta, dict):
-            meta = obj["metadata"] = {}
-        return obj, info, meta
-
-    @staticmethod
-    def _check_subresource(info: ResourceInfo, subresource: str) -> None:
-        """Only kinds with a status subresource have /status; only namespaces have /finalize."""
-        served = {"": True, "status": strategy_for(info.plural).has_status,
-                  "finalize": info.plural == "namespaces"}
-        if not served.get(subresource, False):
-            raise status_error(404, "NotFound", NOT_FOUND_RESOURCE, {})
-
-    @staticmethod
-    def _namespace(info: ResourceInfo, namespace: str | None) -> str | None:
-        return (namespace or "default") if info.namespaced else None
-
-    @staticmethod
-    def _ref(info: ResourceInfo, namespace: str | None, name: str) -> str:
-        return f"{info.singular}/{namespace}/{name}" if info.namespaced else f"{info.singular}/{name}"
-
-    def _selection(self, info: ResourceInfo, namespace: str | None, label_selector: Any,
-                   field_selector: Any) -> Selection:
-        label: Selector | None = None
-        fields: FieldSelector | None = None
-        try:
-            if isinstance(label_selector, Selector):
-                label = label_selector
-            elif label_selector:
-                label = parse_selector(label_selector)
-            if isinstance(field_selector, FieldSelector):
-                fields = field_selector
-            elif field_selector:
-                fields = parse_field_selector(field_selector)
-            if fields is not None:
-                fields.check(info.plural)
-        except (ValueError, FieldSelectorError) as e:
-            raise bad_request(str(e)) from None
-        return Selection(namespace if info.namespaced else None, label, fields)
 
     # -- verbs ---------------------------------------------------------------------------------
     def create(self, actor: str, obj: dict, namespace: str | None = None, dry_run: bool = False,
@@ -410,160 +290,3 @@ class APIServer:
                     w.notify(None, old, kv.mod_revision)
             else:
                 w.notify(decode_frozen(kv.value, kv.mod_revision), old, kv.mod_revision)
-
-
-def _rough_ref(obj: Any, resource: str | None, namespace: str | None) -> str:
-    """How the trace names a request body before it is decoded (``pod/default/web`` at best)."""
-    if not isinstance(obj, dict):
-        return resource or "?"
-    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-    kind = str(obj.get("kind") or resource or "?").lower()
-    ns = meta.get("namespace") or namespace
-    name = meta.get("name") or meta.get("generateName") or ""
-    return f"{kind}/{ns}/{name}" if ns else f"{kind}/{name}"
-
-
-def _binding_conflict(name: str, message: str) -> ApiError:
-    return status_error(409, "Conflict", f'Operation cannot be fulfilled on pods/binding "{name}": {message}',
-                        {"name": name, "kind": "pods/binding"})
-
-
-def _copy_for_binding(existing: dict) -> dict:
-    """A copy of ``existing`` that binding may change: its own top level, spec, status and conditions list.
-
-    ``existing`` is the request's own decoded object and binding only sets ``spec.nodeName`` and
-    replaces or appends the PodScheduled condition, so the rest is shared rather than deep-copied.
-    """
-    pod = dict(existing)
-    if isinstance(pod.get("spec"), dict):
-        pod["spec"] = dict(pod["spec"])
-    status = pod.get("status")
-    if isinstance(status, dict):
-        pod["status"] = status = dict(status)
-        if isinstance(status.get("conditions"), list):
-            status["conditions"] = list(status["conditions"])
-    return pod
-
-
-def _set_pod_scheduled(pod: dict, now: str) -> None:
-    """podutil.UpdatePodCondition(PodScheduled=True): replace it; keep the transition time if unchanged."""
-    status = pod.setdefault("status", {})
-    conditions = status.setdefault("conditions", [])
-    condition = {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": now}
-    for i, c in enumerate(conditions):
-        if c.get("type") == "PodScheduled":
-            if c.get("status") == "True":
-                condition["lastTransitionTime"] = c.get("lastTransitionTime")
-            conditions[i] = condition
-            return
-    conditions.append(condition)
-
-
-def _parse_resource_version(rv: Any) -> int:
-    try:
-        value = int(str(rv))
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise bad_request(f"invalid resource version: {rv}")
-    return value
-
-
-def _list_detail(n: int, selection: Selection) -> str:
-    parts = [f"{n} item" if n == 1 else f"{n} items"]
-    if selection.namespace:
-        parts.append(f"namespace {selection.namespace}")
-    if selection.label is not None:
-        parts.append(f"-l {selection.label}")
-    if selection.field is not None:
-        parts.append(f"--field-selector {selection.field}")
-    return ", ".join(parts)
-
-
-def _watch_detail(rv: Any, selection: Selection) -> str:
-    parts = [f"from rv {rv}" if rv not in (None, "", "0") else "from now, with current objects"]
-    if selection.namespace:
-        parts.append(f"namespace {selection.namespace}")
-    if selection.label is not None:
-        parts.append(f"-l {selection.label}")
-    if selection.field is not None:
-        parts.append(f"--field-selector {selection.field}")
-    return ", ".join(parts)
-
-
-def _delete_detail(gone: bool, obj: dict, dry_run: bool) -> str:
-    if dry_run:
-        return "dry run"
-    if gone:
-        return "deleted"
-    meta = obj.get("metadata") or {}
-    if meta.get("finalizers"):
-        return f"waiting for finalizers {', '.join(meta['finalizers'])}"
-    grace = meta.get("deletionGracePeriodSeconds")
-    return f"graceful, {grace}s" if grace is not None else "terminating"
-
-
-class Client:
-    """One component's connection to the API server: the verbs, traced under ``actor``."""
-
-    def __init__(self, server: APIServer, actor: str) -> None:
-        self.server = server
-        self.actor = actor
-
-    def create(self, obj: dict, namespace: str | None = None, dry_run: bool = False,
-               resource: str | None = None) -> dict:
-        """Create ``obj``; returns the stored object (a mutable copy)."""
-        return self.server.create(self.actor, obj, namespace, dry_run, resource)
-
-    def get(self, resource: str, name: str, namespace: str | None = "default") -> dict:
-        """Read one object straight from etcd (a mutable copy)."""
-        return self.server.get(self.actor, resource, name, namespace)
-
-    def list(self, resource: str, namespace: str | None = None, label_selector: Any = None,
-             field_selector: Any = None) -> list[dict]:
-        """Read-only objects from the watch cache, in etcd key order."""
-        return self.server.list(self.actor, resource, namespace, label_selector, field_selector)
-
-    def list_with_version(self, resource: str, namespace: str | None = None, label_selector: Any = None,
-                          field_selector: Any = None) -> tuple[list[dict], str]:
-        """(items, list resourceVersion): what a reflector lists before it watches."""
-        return self.server.list_with_version(self.actor, resource, namespace, label_selector, field_selector)
-
-    def update(self, obj: dict, dry_run: bool = False) -> dict:
-        """PUT: optimistic concurrency on ``metadata.resourceVersion`` (empty = unconditional)."""
-        return self.server.update(self.actor, obj, "", dry_run)
-
-    def update_status(self, obj: dict, dry_run: bool = False) -> dict:
-        """PUT .../status: only the status of ``obj`` is kept."""
-        return self.server.update(self.actor, obj, "status", dry_run)
-
-    def patch(self, resource: str, name: str, patch: Any, namespace: str | None = "default",
-              patch_type: str = "strategic", subresource: str = "", dry_run: bool = False) -> dict:
-        """PATCH with a strategic merge (default), JSON merge ("merge") or JSON ("json") patch."""
-        return self.server.patch(self.actor, resource, name, patch, namespace, patch_type, subresource,
-                                 dry_run)
-
-    def delete(self, resource: str, name: str, namespace: str | None = "default",
-               grace_period_seconds: int | None = None, propagation_policy: str | None = None,
-               dry_run: bool = False) -> dict:
-        """Delete now, or start a graceful/finalized deletion; returns the object."""
-        return self.server.delete(self.actor, resource, name, namespace, grace_period_seconds,
-                                  propagation_policy, dry_run)
-
-    def bind(self, pod_name: str, namespace: str, node_name: str) -> None:
-        """POST pods/<name>/binding: assign the pod to a node (only once)."""
-        self.server.bind(self.actor, pod_name, namespace, node_name)
-
-    def finalize_namespace(self, name: str, finalizers: Iterable[str] = ()) -> dict:
-        """PUT namespaces/<name>/finalize: what the namespace controller does when the namespace is empty."""
-        return self.server.finalize_namespace(self.actor, name, finalizers)
-
-    def watch(self, resource: str, namespace: str | None = None, resource_version: str | None = None,
-              label_selector: Any = None, field_selector: Any = None,
-              handler: Handler | None = None) -> Watch:
-        """Watch a resource; see ``Watch``."""
-        return self.server.watch(self.actor, resource, namespace, resource_version, label_selector,
-                                 field_selector, handler)
-
-    def __repr__(self) -> str:
-        return f"<Client {self.actor}>"

@@ -5,7 +5,8 @@ etcd is an MVCC store: each write makes a new store-wide *revision*, old version
 compacted, and watchers receive every change in revision order — which is how the API server (and,
 through it, every controller) learns what changed. The modules follow etcd's
 ``server/storage/mvcc``: ``revision`` (revisions, ``KeyValue``, errors), ``key_index`` (per-key
-generations), ``kvstore`` (reads, writes, compaction), ``txn`` (compare-and-swap transactions),
+generations), ``kvstore`` (reads and writes), ``kvstore_txn`` (transactions inside the store),
+``backend`` (compaction, packed history, replay, restore), ``txn`` (compare-and-swap operations),
 ``watchable_store`` (watch), ``snapshot`` (save, restore, status).
 
 >>> s = MVCCStore()

@@ -51,11 +51,12 @@ from collections import deque
 from typing import Callable, Iterator, NamedTuple, Sequence, Union
 
 from k8slearn.etcd import snapshot as _snapshot
-from k8slearn.etcd.kvstore import Change, KVStore
+from k8slearn.etcd.kvstore import KVStore
+from k8slearn.etcd.kvstore_txn import Change
 from k8slearn.etcd.lease import NO_LEASE, Lease, TimeToLive
 from k8slearn.etcd.packed import unpack
-from k8slearn.etcd.snapshot import PathLike
 from k8slearn.etcd.revision import CompactedError, KeyValue
+from k8slearn.etcd.snapshot import PathLike
 from k8slearn.etcd.txn import check_key
 
 PUT = "PUT"
@@ -223,15 +224,7 @@ class MVCCStore(KVStore):
     def lease_revoke(self, lease_id: int) -> Union[int, None]:
         """``etcdctl lease revoke``: forget the lease and delete its keys in one revision (in key
         order, as etcd does); that revision, or None if it had no keys."""
-        keys = [k for k in self.lessor.revoke(lease_id) if k in self._current]
-        if not keys:
-            return None
-        rev = self._rev + 1
-        changes = [self._delete_at(k, rev, sub) for sub, k in enumerate(keys)]
-        self._rev = rev
-        if self._watchers:
-            self._notify(changes)
-        return rev
+        return self._delete_keys(self.lessor.revoke(lease_id))
 
     def lease_time_to_live(self, lease_id: int, keys: bool = False) -> TimeToLive:
         """``etcdctl lease timetolive <id> [--keys]``: remaining and granted TTL (-1: no such lease)."""

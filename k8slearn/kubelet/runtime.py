@@ -16,7 +16,8 @@ on a node list what the runtime holds, pause sandboxes included.
 
 Simplified: no images on disk, no cgroups or namespaces; image pull time is size / bandwidth
 plus a fixed registry round trip; containers are the tiny process model of
-:mod:`k8slearn.kubelet.process`. Docker (dockershim) was removed from the kubelet in v1.24.
+:mod:`k8slearn.kubelet.process`, run as tasks by :mod:`k8slearn.kubelet.task`. Docker
+(dockershim) was removed from the kubelet in v1.24.
 
 Upstream: k8s.io/cri-api/pkg/apis/runtime/v1/api.proto, containerd internal/cri/server/
 (sandbox_run.go, container_start.go, image_pull.go), kubernetes-sigs/cri-tools cmd/crictl
@@ -32,6 +33,7 @@ from typing import Callable
 from k8slearn.api.meta import FrozenDict
 from k8slearn.kubelet import images as image_catalog
 from k8slearn.kubelet.process import Program, parse_program
+from k8slearn.kubelet.task import Tasks
 from k8slearn.network.cni import CNIError, Host, invoke, node_network_config
 from k8slearn.network.cni.spec import CONFIG_PATH, config_text
 from k8slearn.sim import Loop, Timer, Waitable
@@ -95,14 +97,7 @@ def _program(command: tuple, image: str, args: tuple) -> Program:
     return parse_program(list(command), image, list(args) or None)
 
 
-@functools.lru_cache(maxsize=256)
-def _lines(lines: tuple) -> tuple:
-    """One tuple for the same lines printed at once (an image's banner is printed by every one of
-    its containers): a simulation saving, the log reads the same."""
-    return lines
-
-
-class ContainerRuntime:
+class ContainerRuntime(Tasks):
     """containerd on one node: sandboxes, containers, an image cache and the node's CNI setup."""
 
     def __init__(
@@ -310,46 +305,6 @@ class ContainerRuntime:
         container.state, container.started_at = "CONTAINER_RUNNING", self.loop.now
         self._trace("StartContainer", obj, f"{container.name} running")
         self._advance(container, list(container.program.steps))
-
-    def _advance(self, container: Container, steps: list) -> None:
-        """Run the program's steps from now until it sleeps, exits or runs forever."""
-        while steps:
-            kind, value = steps.pop(0)
-            if kind == "print":
-                lines = [value]
-                while steps and steps[0][0] == "print":
-                    lines.append(steps.pop(0)[1])
-                container.logs.append((self.loop.now, _lines(tuple(lines))))
-            elif kind == "sleep":
-                if value == float("inf"):
-                    return
-                # The workload's own time: periodic, so settle() does not wait for it.
-                container._timer = self.loop.call_later(value, self._advance, container, steps, periodic=True)
-                return
-            elif kind == "exit":
-                self._exit(container, value, "Completed" if value == 0 else "Error")
-                return
-        if container.program.loop_body and container.state == "CONTAINER_RUNNING":
-            body = list(container.program.loop_body)
-            if not any(k == "sleep" for k, _ in body):
-                return  # a busy loop with no sleep: we only keep what it printed once
-            container._timer = self.loop.call_later(0.0, self._advance, container, body, periodic=True)
-
-    def _exit(self, container: Container, code: int, reason: str, notify: bool = True) -> None:
-        if container.state != "CONTAINER_RUNNING":
-            return
-        if container._timer is not None:
-            container._timer.cancel()
-            container._timer = None
-        container.state, container.exit_code, container.reason = "CONTAINER_EXITED", code, reason
-        container.finished_at = self.loop.now
-        self._trace(
-            "TaskExit",
-            f"pod/{container.pod_namespace}/{container.pod_name}",
-            f"{container.name} exited with code {code}",
-        )
-        if notify and self.on_container_exit is not None:
-            self.on_container_exit(container)
 
     def stop_container(self, container_id: str, timeout: float) -> Waitable:
         """SIGTERM now; SIGKILL after ``timeout`` seconds if it is still running."""

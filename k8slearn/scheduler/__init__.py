@@ -7,7 +7,7 @@
 Upstream: pkg/scheduler (kubernetes/kubernetes)
 """
 
-from k8slearn.scheduler.cache import Cache, NodeInfo, Snapshot
+from k8slearn.scheduler.cache import Cache
 from k8slearn.scheduler.config import ConfigError, load_config
 from k8slearn.scheduler.explain import Attempt, Explanation
 from k8slearn.scheduler.framework import (
@@ -21,11 +21,13 @@ from k8slearn.scheduler.framework import (
     PreFilterResult,
     Status,
 )
+from k8slearn.scheduler.node_info import NodeInfo
 from k8slearn.scheduler.plugins import REGISTRY
 from k8slearn.scheduler.profile import DEFAULT_PLUGINS, DEFAULT_SCHEDULER_NAME, Profile
 from k8slearn.scheduler.queue import SchedulingQueue
 from k8slearn.scheduler.resources import PodInfo, Resource
 from k8slearn.scheduler.scheduler import Scheduler
+from k8slearn.scheduler.snapshot import Snapshot
 
 __all__ = [
     "DEFAULT_PLUGINS",

@@ -18,8 +18,10 @@ Traceback (most recent call last):
 ...
 ValueError: PreFilterPlugin "Nope" does not exist
 
-A node with pods *nominated* to it (by preemption) is filtered as if those pods of equal or
-higher priority were already there (``run_filter_plugins_with_nominated_pods``).
+The Filter methods live in :mod:`k8slearn.scheduler.framework_filter` (a node with pods
+*nominated* to it by preemption is filtered as if those pods of equal or higher priority were
+already there) and ``run_score_plugins`` in :mod:`k8slearn.scheduler.framework_score`; Framework
+inherits them.
 
 The statuses, the cycle state and the diagnosis live in :mod:`k8slearn.scheduler.interface` and
 are re-exported here.
@@ -33,11 +35,11 @@ Upstream: pkg/scheduler/framework/runtime/framework.go
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
-from itertools import repeat
 from typing import Any
 
+from k8slearn.scheduler.framework_filter import FilterRunner
+from k8slearn.scheduler.framework_score import ScoreRunner, _has
 from k8slearn.scheduler.interface import (
     ERR_NO_NODES_AVAILABLE,
     EXTENSION_POINTS,
@@ -61,7 +63,7 @@ from k8slearn.scheduler.interface import (
     as_status,
     fit_error_message,
 )
-from k8slearn.scheduler.score_cache import ScoreCache, plugin_scores
+from k8slearn.scheduler.score_cache import ScoreCache
 
 __all__ = [
     "ERR_NO_NODES_AVAILABLE",
@@ -86,20 +88,6 @@ __all__ = [
     "as_status",
     "fit_error_message",
 ]
-
-
-def _has(plugin: Any, method: str) -> bool:
-    return callable(getattr(plugin, method, None))
-
-
-def _checked(plugin: str, status: Any) -> Status:
-    """A friendly error for a plugin that returns something else than a Status (or None)."""
-    if not isinstance(status, Status):
-        raise PluginError(
-            f"plugin {plugin!r} returned {status!r}; a Filter must return a Status "
-            '(SUCCESS, or Status(Code.Unschedulable, "reason"))'
-        )
-    return status
 
 
 # The order in which the framework fills its extension points (getExtensionPoints).
@@ -128,7 +116,7 @@ def _instantiate(name: str, factory: Callable, handle: Any, args: Any) -> Any:
         ) from None
 
 
-class Framework:
+class Framework(FilterRunner, ScoreRunner):
     """One profile's plugins, instantiated and sorted by extension point (NewFramework)."""
 
     def __init__(self, profile: Any, handle: Handle | None = None) -> None:
@@ -320,112 +308,7 @@ class Framework:
                 )
         return SUCCESS
 
-    # -- Filter / PostFilter --------------------------------------------------------------------
-    def run_filter_plugins(self, state: CycleState, pod: dict, node_info: Any) -> Status:
-        """The first plugin that rejects the node decides; later plugins are not asked."""
-        for name, filter_fn, _ in state.filters:
-            status = filter_fn(state, pod, node_info)
-            if status is SUCCESS or status is None or _checked(name, status).code is Code.Success:
-                continue
-            if status.code is Code.Error:
-                return Status(Code.Error, f"running {name!r} filter plugin: {status.message()}", name)
-            status.plugin = name
-            return status
-        return SUCCESS
-
-    def run_filter_plugins_with_nominated_pods(self, state: CycleState, pod: dict, node_info: Any) -> Status:
-        """Filter as if the pods nominated to this node (priority >= ours) were already there; if
-        that passes, filter again without them (inter-pod affinity may need them absent)."""
-        status = SUCCESS
-        for attempt in range(2):
-            state_to_use, info_to_use = state, node_info
-            if attempt == 0:
-                added, state_to_use, info_to_use = self._add_nominated_pods(state, pod, node_info)
-            elif not added or not status.is_success():
-                break
-            status = self.run_filter_plugins(state_to_use, pod, info_to_use)
-            if not status.is_success() and not status.is_rejected():
-                return status
-        return status
-
-    def _add_nominated_pods(self, state: CycleState, pod: dict, node_info: Any) -> tuple[bool, Any, Any]:
-        """addGENominatedPods: a copy of the node and state with the higher-or-equal nominated pods added."""
-        nominated = self.handle.nominated_pods_for_node(node_info.name)
-        if not nominated:
-            return False, state, node_info
-        priority = (pod.get("spec") or {}).get("priority") or 0
-        meta = pod.get("metadata") or {}
-        key = f"{meta.get('namespace', '')}/{meta.get('name', '')}"
-        info_out, state_out, added = node_info.snapshot(), state.clone(), False
-        for pod_info in nominated:
-            if pod_info.priority >= priority and pod_info.key != key:
-                info_out.add_pod_info(pod_info)
-                status = self.run_pre_filter_extension_add_pod(state_out, pod, pod_info, info_out)
-                if not status.is_success():
-                    raise PluginError(status.message())
-                added = True
-        return added, state_out, info_out
-
-    def run_filter_plugins_on_nodes(
-        self, state: CycleState, pod: dict, nodes: list, diagnosis: Diagnosis
-    ) -> list:
-        """Filter many nodes: plugin by plugin, each over the nodes the previous ones let through.
-
-        Every node gets the same verdict as :meth:`run_filter_plugins_with_nominated_pods` would
-        give it (the first plugin that rejects it decides); running one plugin over a whole list is
-        just faster, and plugins with a ``filter_nodes`` method do the whole list in one call.
-        Nodes with nominated pods are filtered one by one. Returns the feasible nodes; rejected ones
-        go into ``diagnosis``.
-        """
-        nominator = self.handle.nominator
-        if nominator is not None and nominator.has_nominated_pods():
-            with_nominated = {n.name for n in nodes if nominator.nominated_pods_for_node(n.name)}
-            if with_nominated:
-                return self._filter_with_some_nominated(state, pod, nodes, diagnosis, with_nominated)
-        return self._filter_batch(state, pod, nodes, diagnosis)
-
-    def _filter_batch(self, state: CycleState, pod: dict, nodes: list, diagnosis: Diagnosis) -> list:
-        statuses = diagnosis.node_to_status.statuses
-        for name, filter_fn, filter_nodes in state.filters:
-            if filter_nodes is not None:
-                results = filter_nodes(state, pod, nodes)
-                if results is None:  # every node passed
-                    continue
-            else:
-                results = [filter_fn(state, pod, node_info) for node_info in nodes]
-                if results.count(SUCCESS) == len(results):  # identity: the shared SUCCESS object
-                    continue
-            survivors = []
-            for node_info, status in zip(nodes, results):
-                if status is SUCCESS or status is None or _checked(name, status).code is Code.Success:
-                    survivors.append(node_info)
-                elif status.code is Code.Error:
-                    message = f"running {name!r} filter plugin: {status.message()}"
-                    raise FilterError(Status(Code.Error, message, name))
-                else:
-                    status.plugin = name
-                    statuses[node_info.name] = status
-                    diagnosis.add_plugin_status(status)
-            nodes = survivors
-        return nodes
-
-    def _filter_with_some_nominated(
-        self, state: CycleState, pod: dict, nodes: list, diagnosis: Diagnosis, with_nominated: set
-    ) -> list:
-        others = [n for n in nodes if n.name not in with_nominated]
-        passed = {id(n) for n in self._filter_batch(state, pod, others, diagnosis)}
-        for node_info in nodes:
-            if node_info.name in with_nominated:
-                status = self.run_filter_plugins_with_nominated_pods(state, pod, node_info)
-                if status.is_success():
-                    passed.add(id(node_info))
-                elif status.code is Code.Error:
-                    raise FilterError(status)
-                else:
-                    diagnosis.node_to_status.statuses[node_info.name] = status
-                    diagnosis.add_plugin_status(status)
-        return [n for n in nodes if id(n) in passed]
-
+    # -- PostFilter ------------------------------------------------------------------------------
     def run_post_filter_plugins(
         self, state: CycleState, pod: dict, node_to_status: NodeToStatus
     ) -> tuple[Any, Status]:
@@ -444,7 +327,7 @@ class Framework:
             result, rejector = (r if r is not None else result), rejector or plugin.name
         return result, Status(Code.Unschedulable, reasons, rejector)
 
-    # -- PreScore / Score -----------------------------------------------------------------------
+    # -- PreScore --------------------------------------------------------------------------------
     def run_pre_score_plugins(self, state: CycleState, pod: dict, nodes: list) -> Status:
         for plugin in self.pre_score_plugins:
             status = as_status(plugin.pre_score(state, pod, nodes))
@@ -455,73 +338,6 @@ class Framework:
                     Code.Error, f"running PreScore plugin {plugin.name!r}: {status.message()}", plugin.name
                 )
         return SUCCESS
-
-    def run_score_plugins(self, state: CycleState, pod: dict, nodes: list) -> tuple[list, list]:
-        """Score, normalise and weigh; returns (total per node, [PluginScores]) in node order.
-
-        Raw scores come from each plugin's ``score_nodes`` (the whole list in one call) or ``score``
-        (node by node); plugins with a ``score_key`` may have them remembered per node (see
-        :mod:`k8slearn.scheduler.score_cache`). A plugin that gives every node the same score only
-        shifts the totals, so it is added once instead of node by node."""
-        active = [(p, w) for p, w in self.score_plugins if p.name not in state.skip_score_plugins]
-        memo, keys = [], []
-        for p, _ in active:
-            score_key = getattr(p, "score_key", None)
-            key = score_key(state, pod) if score_key is not None else None
-            if key is not None:
-                memo.append(p)
-                keys.append(key)
-        snapshot = getattr(self.handle, "snapshot", None)
-        raws: dict = {}
-        if memo:
-            columns = self.score_cache.raw_scores(memo, state, pod, nodes, snapshot, keys)
-            raws = dict(zip((p.name for p in memo), columns))
-        per_plugin: list[PluginScores] = []
-        varying: list[tuple] = []  # (normalized, weight, its distinct values) of each varying plugin
-        offset = 0
-        names = None
-        for plugin, weight in active:
-            raw = raws[plugin.name] if plugin.name in raws else plugin_scores(plugin, state, pod, nodes)
-            normalized = raw
-            normalize_scores = getattr(plugin, "normalize_scores", None)
-            if normalize_scores is not None:  # the list form of normalize_score (same numbers)
-                normalized = normalize_scores(state, pod, raw)
-            elif _has(plugin, "normalize_score"):
-                names = names or [node_info.name for node_info in nodes]
-                scores = dict(zip(names, raw))
-                status = as_status(plugin.normalize_score(state, pod, scores))
-                if not status.is_success():
-                    raise PluginError(
-                        f"running Normalize on Score plugins: plugin {plugin.name!r} "
-                        f"failed with: {status.message()}"
-                    )
-                normalized = [scores[name] for name in names]
-            # One quick pass finds a list of equal scores (common, and usually the very same int
-            # object, so counting compares identities). A varying list of integers has few
-            # distinct values: their least and greatest are its bounds (quicker than min and max
-            # over the whole list; other numbers, a float NaN say, take min and max as they are).
-            distinct = None
-            if normalized and normalized.count(normalized[0]) == len(normalized):
-                lowest = highest = normalized[0]
-            else:
-                distinct = set(normalized)
-                if set(map(type, distinct)) == _INT_ONLY:
-                    lowest, highest = min(distinct, default=0), max(distinct, default=0)
-                else:
-                    lowest, highest = min(normalized, default=0), max(normalized, default=0)
-                    distinct = ()  # (not all integers: see _totals)
-            if lowest < MIN_NODE_SCORE or highest > MAX_NODE_SCORE:
-                bad = next(s for s in normalized if not MIN_NODE_SCORE <= s <= MAX_NODE_SCORE)
-                raise PluginError(
-                    f"plugin {plugin.name!r} returns an invalid score {bad}, it should in "
-                    f"the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing"
-                )
-            if distinct is None:
-                offset += normalized[0] * weight
-            else:
-                varying.append((normalized, weight, distinct))
-            per_plugin.append(PluginScores(plugin.name, weight, raw, normalized))
-        return _totals(varying, offset, len(nodes)), per_plugin
 
     # -- Bind -----------------------------------------------------------------------------------
     def run_bind_plugins(self, state: CycleState, pod: dict, node_name: str) -> Status:
@@ -538,41 +354,3 @@ class Framework:
                 )
             return status
         return status
-
-
-_INT_ONLY = {int}
-
-
-def _totals(varying: list, offset: Any, count: int) -> list:
-    """Per node: the sum of each varying plugin's weighted scores, plus ``offset`` (what the plugins
-    that gave every node the same score add); a new list.
-
-    Upstream multiplies and adds node by node. Integers add up to the same in any order, so when
-    every number is an integer, a list that must be weighed goes through a table of its few
-    distinct values instead (the offset folded into one of them), saving whole passes over the
-    nodes; otherwise the sums are taken in upstream's order."""
-    if not varying:
-        return [offset] * count
-    if type(offset) is int and all(distinct and type(weight) is int for _, weight, distinct in varying):
-        fold = next((i for i, (_, weight, _) in enumerate(varying) if weight != 1), 0)
-        lists = []
-        for i, (normalized, weight, distinct) in enumerate(varying):
-            extra = offset if i == fold else 0
-            if weight == 1 and not extra:
-                lists.append(normalized)
-            else:
-                table = {s: s * weight + extra for s in distinct}
-                lists.append(map(table.__getitem__, normalized))
-    else:
-        lists = [
-            normalized if weight == 1 else map(operator.mul, normalized, repeat(weight))
-            for normalized, weight, _ in varying
-        ]
-        if offset:
-            lists.append(repeat(offset, count))
-    # Element-wise sums, one plugin after the other, node by node: the maps are chained lazily,
-    # so only the final list is built (the same additions in the same order).
-    totals = lists[0]
-    for scores in lists[1:]:
-        totals = map(operator.add, totals, scores)
-    return list(totals)

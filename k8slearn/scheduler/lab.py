@@ -20,13 +20,14 @@ from __future__ import annotations
 import random
 
 from k8slearn.api.field import Path
-from k8slearn.scheduler.cache import NodeInfo, Snapshot
 from k8slearn.scheduler.framework import CycleState, Diagnosis, Framework, Handle
+from k8slearn.scheduler.node_info import NodeInfo
 from k8slearn.scheduler.plugins.node_affinity import NodeSelectorTerm
 from k8slearn.scheduler.plugins.node_resources_fit import fits_request
 from k8slearn.scheduler.plugins.pod_topology_spread.filtering import PreFilterState, skew
 from k8slearn.scheduler.profile import Profile
 from k8slearn.scheduler.resources import PodInfo, pod_requests
+from k8slearn.scheduler.snapshot import Snapshot
 
 MI = 2**20
 

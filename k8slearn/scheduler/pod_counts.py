@@ -50,13 +50,14 @@ from itertools import repeat
 from typing import Any
 
 from k8slearn.api.labels import Selector, selector_from_set  # noqa: F401 (doctest)
+from k8slearn.api.shared import SharedTable
 
 MEMO_LIMIT = 65_536  # remembered verdicts per selector before starting over (they just miss)
 SELECTOR_LIMIT = 4_096  # selectors remembered
 COUNT_KEY_LIMIT = 65_536  # distinct pod groups whose key objects are shared
 
 
-_count_keys: dict[tuple, tuple] = {}
+_count_keys = SharedTable(COUNT_KEY_LIMIT)
 
 
 def count_key(meta: dict) -> tuple | None:
@@ -69,12 +70,7 @@ def count_key(meta: dict) -> tuple | None:
     if meta.get("deletionTimestamp"):
         return None
     key = meta.get("namespace"), frozenset((meta.get("labels") or {}).items())
-    shared = _count_keys.get(key)
-    if shared is None:
-        if len(_count_keys) >= COUNT_KEY_LIMIT:
-            _count_keys.clear()
-        shared = _count_keys[key] = key
-    return shared
+    return _count_keys[key]
 
 
 def add_count(counts: dict, key: tuple | None, delta: int) -> None:

@@ -31,6 +31,7 @@ import functools
 from collections.abc import Mapping
 
 from k8slearn.api.quantity import parse_quantity
+from k8slearn.api.shared import SharedTable
 from k8slearn.scheduler.pod_counts import count_key
 
 DEFAULT_MILLI_CPU_REQUEST = 100  # 0.1 core
@@ -199,9 +200,9 @@ def pod_requests(pod: Mapping, non_missing: Mapping | None = None) -> Resource:
 # Pods made from one template ask for the same amounts: they share one Resource (and one big int
 # for the non-zero memory) instead of each holding equal copies. A memory saving with the same
 # values; a pod's requests are only ever read (NodeInfo sums them into a Resource of its own).
-_shared_requests: dict[tuple, Resource] = {}
-_shared_amounts: dict[int, int] = {}
 SHARED_LIMIT = 4_096  # distinct requests shared before starting over
+_shared_requests = SharedTable(SHARED_LIMIT)
+_shared_amounts = SharedTable(SHARED_LIMIT)
 
 
 def shared_request(request: Resource) -> Resource:
@@ -213,22 +214,12 @@ def shared_request(request: Resource) -> Resource:
         request.allowed_pod_number,
         tuple(sorted(request.scalar_resources.items())),
     )
-    shared = _shared_requests.get(key)
-    if shared is None:
-        if len(_shared_requests) >= SHARED_LIMIT:
-            _shared_requests.clear()
-        shared = _shared_requests[key] = request
-    return shared
+    return _shared_requests.share(key, request)
 
 
 def shared_amount(amount: int) -> int:
     """An equal int, the same object for every equal amount (see above)."""
-    shared = _shared_amounts.get(amount)
-    if shared is None:
-        if len(_shared_amounts) >= SHARED_LIMIT:
-            _shared_amounts.clear()
-        shared = _shared_amounts[amount] = amount
-    return shared
+    return _shared_amounts[amount]
 
 
 class PodInfo:

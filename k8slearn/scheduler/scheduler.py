@@ -35,7 +35,7 @@ from typing import Any
 
 from k8slearn.client.informer import SharedInformerFactory
 from k8slearn.client.record import EventRecorder
-from k8slearn.scheduler.cache import Cache, Snapshot
+from k8slearn.scheduler.cache import Cache
 from k8slearn.scheduler.config import ConfigError, SchedulerConfig, load_config
 from k8slearn.scheduler.events import ASSIGNED_POD_DELETE, NODE_ADD, node_scheduling_properties_change
 from k8slearn.scheduler.explain import Attempt, Explanation, drop_details
@@ -44,6 +44,7 @@ from k8slearn.scheduler.nominator import Nominator
 from k8slearn.scheduler.profile import DEFAULT_SCHEDULER_NAME, Profile
 from k8slearn.scheduler.queue import SchedulingQueue
 from k8slearn.scheduler.schedule_one import COMPONENT, schedule_one
+from k8slearn.scheduler.snapshot import Snapshot
 from k8slearn.sim import Loop
 
 EXPLAIN_DETAIL_LIMIT = 1000  # attempts kept with per-node details; older ones keep only the outcome

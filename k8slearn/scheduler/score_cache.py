@@ -20,7 +20,7 @@ A plugin opts in with ``score_key(state, pod)``: a hashable value that captures 
 Score reads besides the node itself (the pod's requests; PodTopologySpread's namespace, selector
 and weights); None means "do not remember".
 
->>> from k8slearn.scheduler.cache import NodeInfo
+>>> from k8slearn.scheduler.node_info import NodeInfo
 >>> class Count:
 ...     name = "Count"
 ...     calls = 0

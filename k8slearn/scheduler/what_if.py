@@ -40,7 +40,6 @@ from k8slearn.api.errors import invalid
 from k8slearn.api.meta import thaw
 from k8slearn.api.resources import RESOURCES
 from k8slearn.api.validation.pod import validate_pod
-from k8slearn.scheduler.cache import Snapshot
 from k8slearn.scheduler.explain import Attempt, Explanation
 from k8slearn.scheduler.framework import (
     SUCCESS,
@@ -53,6 +52,7 @@ from k8slearn.scheduler.framework import (
     PluginError,
 )
 from k8slearn.scheduler.resources import PodInfo
+from k8slearn.scheduler.snapshot import Snapshot
 
 POD_CHANGES = (
     "cpu",

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from k8slearn.api.meta import FrozenDict, FrozenList
-from k8slearn.apiserver import cacher
-from k8slearn.apiserver.cacher import _Objects, _Strings, decode
+from k8slearn.apiserver import watch_cache_decode
+from k8slearn.api.shared import SharedTable
+from k8slearn.apiserver.watch_cache_decode import _Objects, decode
 
 POD = {
     "apiVersion": "v1", "kind": "Pod",
@@ -112,7 +113,7 @@ def test_decoded_values_serialize_exactly_as_the_json_they_came_from(texts):
 
 
 def test_a_full_table_starts_over_and_what_it_handed_out_stays_as_it_was():
-    strings, objects = _Strings(2), _Objects(2)
+    strings, objects = SharedTable(2), _Objects(2)
     assert [strings[s] for s in ("a", "b", "c")] == ["a", "b", "c"] and list(strings) == ["c"]
     first = objects.share(("k1",), FrozenDict(a="1"))
     objects.share(("k2",), FrozenDict(a="2"))
@@ -133,8 +134,8 @@ json_values = st.recursive(
 @settings(max_examples=100, deadline=None)
 @given(st.lists(json_values, min_size=1, max_size=6))
 def test_any_sequence_of_decodes_gives_what_json_loads_gives_and_changes_nothing_decoded_before(values):
-    saved = cacher._OBJECTS.limit
-    cacher._OBJECTS.limit = 3  # start over often, as a long run does
+    saved = watch_cache_decode._OBJECTS.limit
+    watch_cache_decode._OBJECTS.limit = 3  # start over often, as a long run does
     try:
         done = []
         for i, value in enumerate(values):
@@ -145,5 +146,5 @@ def test_any_sequence_of_decodes_gives_what_json_loads_gives_and_changes_nothing
             assert obj["metadata"]["resourceVersion"] == str(rev)
             assert json.dumps(without_version(obj)) == text
     finally:
-        cacher._OBJECTS.limit = saved
+        watch_cache_decode._OBJECTS.limit = saved
 

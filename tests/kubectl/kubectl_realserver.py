@@ -6,7 +6,7 @@ selectors), server-side Tables (cells from k8slearn's printers, so only kubectl'
 test there), a minimal OpenAPI v3 for apply, and POST/PATCH/PUT/DELETE on an in-memory store.
 Shape of the protocol: /work/shared/reference/kubectl-wire.md.
 """
-import json, re, sys, threading, urllib.parse, copy, os, subprocess, tempfile
+import json, re, threading, urllib.parse, copy, os, subprocess, tempfile
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 
 RES = [  # plural, singular, kind, group, version, namespaced, short, categories

@@ -10,8 +10,8 @@ from k8slearn import Cluster
 from k8slearn.api.meta import timestamp
 from k8slearn.api.quantity import cpu_millis, memory_bytes
 from k8slearn.kubelet import images
-from k8slearn.kubelet.pod_workers import _amount
 from k8slearn.kubelet.process import NGINX_BANNER
+from k8slearn.kubelet.resource_helpers import _amount
 from k8slearn.kubelet.status import _timestamp
 
 
@@ -236,7 +236,7 @@ def test_admission_skips_pods_that_request_nothing(steps, phase, reason, message
 )
 def test_shared_event_strings_read_as_the_formatted_text(kind, name, field_path, verb, message):
     from k8slearn.kubelet.image_manager import _present, _pulling
-    from k8slearn.kubelet.pod_workers import _field_path, _message
+    from k8slearn.kubelet.kuberuntime import _field_path, _message
 
     assert _field_path(kind, name) == field_path and _field_path(kind, name) is _field_path(kind, name)
     assert _message(verb, name) == message and _message(verb, name) is _message(verb, name)

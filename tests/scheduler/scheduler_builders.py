@@ -7,7 +7,7 @@ from k8slearn.apiserver import APIServer
 from k8slearn.etcd import MVCCStore
 from k8slearn.kubelet.node_status import conditions, new_node
 from k8slearn.scheduler import Scheduler
-from k8slearn.scheduler.cache import NodeInfo
+from k8slearn.scheduler.node_info import NodeInfo
 from k8slearn.scheduler.resources import PodInfo
 from k8slearn.sim import Loop
 
@@ -169,8 +169,8 @@ def spread_constraint(
 
 def snapshot_of(*infos: NodeInfo):
     """A Handle whose snapshot holds these NodeInfos (for calling plugins directly)."""
-    from k8slearn.scheduler.cache import Snapshot
     from k8slearn.scheduler.framework import Handle
+    from k8slearn.scheduler.snapshot import Snapshot
 
     return Handle(snapshot=Snapshot(infos))
 
@@ -252,3 +252,22 @@ class MiniCluster:
 
     def scheduler_steps(self, action: str) -> list:
         return [s for s in self.loop.trace if s.component == "kube-scheduler" and s.action == action]
+
+
+# A ReplicaSet and a lister that knows it, for the system-default PodTopologySpread constraints.
+REPLICA_SET = {
+    "apiVersion": "apps/v1",
+    "kind": "ReplicaSet",
+    "metadata": {"name": "web-1", "namespace": "default"},
+    "spec": {"selector": {"matchLabels": {"app": "web"}}},
+}
+
+
+class OneReplicaSet:
+    """A lister that knows one ReplicaSet (what the scheduler's informer would hold)."""
+
+    def get(self, name, namespace=None):
+        return REPLICA_SET if name == "web-1" else None
+
+    def list(self, namespace=None):
+        return [REPLICA_SET]

@@ -3,8 +3,10 @@
 import pytest
 from scheduler_builders import node, pod
 
-from k8slearn.scheduler.cache import Cache, NodeTree, Snapshot
+from k8slearn.scheduler.cache import Cache
+from k8slearn.scheduler.node_tree import NodeTree
 from k8slearn.scheduler.resources import PodInfo
+from k8slearn.scheduler.snapshot import Snapshot
 
 Mi = 1024 * 1024
 

@@ -4,9 +4,10 @@ it: the batch verdicts equal asking node by node, whatever happened to the pods 
 import pytest
 from scheduler_builders import node, pod
 
-from k8slearn.scheduler.cache import Cache, Snapshot
+from k8slearn.scheduler.cache import Cache
 from k8slearn.scheduler.framework import SUCCESS, CycleState, Handle
 from k8slearn.scheduler.plugins.node_resources_fit import NodeResourcesFit
+from k8slearn.scheduler.snapshot import Snapshot
 
 NODES = [node("n1", cpu="2", memory="4Gi", pods=3), node("n2", cpu="4", memory="8Gi"), node("n3")]
 

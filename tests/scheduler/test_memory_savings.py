@@ -5,10 +5,11 @@ import copy
 
 import pytest
 
+from k8slearn.api.shared import SharedTable
 from k8slearn.scheduler import pod_counts, resources
-from k8slearn.scheduler.cache import NodeInfo
 from k8slearn.scheduler.explain import NO_DETAILS, Attempt, Explanation, drop_details
 from k8slearn.scheduler.framework import Code, PluginScores, Status
+from k8slearn.scheduler.node_info import NodeInfo
 from k8slearn.scheduler.pod_counts import count_key
 from k8slearn.scheduler.resources import (
     NON_MISSING_CONTAINER_REQUESTS,
@@ -38,8 +39,7 @@ METAS = [
     "limit", [65_536, 2], ids=["sharing all along", "sharing started over every 2 groups"]
 )
 def test_shared_pod_group_keys_equal_freshly_built_ones(limit, monkeypatch):
-    monkeypatch.setattr(pod_counts, "COUNT_KEY_LIMIT", limit)
-    monkeypatch.setattr(pod_counts, "_count_keys", {})
+    monkeypatch.setattr(pod_counts, "_count_keys", SharedTable(limit))
     for meta in METAS * 3:
         assert count_key(copy.deepcopy(meta)) == plain_count_key(meta)
 
@@ -111,9 +111,8 @@ REQUESTS = [
     "limit", [4_096, 1], ids=["sharing all along", "sharing started over at every request"]
 )
 def test_pods_asking_for_equal_amounts_share_a_resource_equal_to_their_own(limit, monkeypatch):
-    monkeypatch.setattr(resources, "SHARED_LIMIT", limit)
-    monkeypatch.setattr(resources, "_shared_requests", {})
-    monkeypatch.setattr(resources, "_shared_amounts", {})
+    monkeypatch.setattr(resources, "_shared_requests", SharedTable(limit))
+    monkeypatch.setattr(resources, "_shared_amounts", SharedTable(limit))
     infos = []
     for i, requests in enumerate(REQUESTS * 2):
         container = {"name": "c", "image": "x", "resources": {"requests": requests} if requests else {}}

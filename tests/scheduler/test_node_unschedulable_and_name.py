@@ -3,8 +3,8 @@
 import pytest
 from scheduler_builders import node, node_info, pod, toleration
 
-from k8slearn.scheduler.cache import NodeInfo
 from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, Status
+from k8slearn.scheduler.node_info import NodeInfo
 from k8slearn.scheduler.plugins.node_name import NodeName
 from k8slearn.scheduler.plugins.node_unschedulable import NodeUnschedulable
 

@@ -3,11 +3,12 @@ counts equal counting pod by pod, whatever happened to the pods and nodes, and P
 computes the same states and scores with them as without them."""
 
 import pytest
-from scheduler_builders import node, pod, spread_constraint, taint
+from scheduler_builders import OneReplicaSet, node, pod, spread_constraint, taint
 
 from k8slearn.api.labels import Selector, parse_selector, selector_from_set
-from k8slearn.scheduler.cache import Cache, NodeInfo, Snapshot
+from k8slearn.scheduler.cache import Cache
 from k8slearn.scheduler.framework import CycleState, Handle
+from k8slearn.scheduler.node_info import NodeInfo
 from k8slearn.scheduler.plugins.pod_topology_spread import PodTopologySpread, filtering, scoring
 from k8slearn.scheduler.plugins.pod_topology_spread.common import (
     DO_NOT_SCHEDULE,
@@ -19,6 +20,7 @@ from k8slearn.scheduler.plugins.pod_topology_spread.common import (
 )
 from k8slearn.scheduler.pod_counts import DomainCounts, count_key, count_matching, signature
 from k8slearn.scheduler.resources import PodInfo
+from k8slearn.scheduler.snapshot import Snapshot
 
 ZONE = "topology.kubernetes.io/zone"
 HOSTNAME = "kubernetes.io/hostname"
@@ -260,24 +262,6 @@ def test_a_node_info_replacing_a_pod_of_the_same_name_counts_only_the_new_one():
 
 
 # -- PodTopologySpread with and without the indexes --------------------------------------------
-REPLICA_SET = {
-    "apiVersion": "apps/v1",
-    "kind": "ReplicaSet",
-    "metadata": {"name": "web-1", "namespace": "default"},
-    "spec": {"selector": {"matchLabels": {"app": "web"}}},
-}
-
-
-class OneReplicaSet:
-    """A lister that knows one ReplicaSet (what the scheduler's informer would hold)."""
-
-    def get(self, name, namespace=None):
-        return REPLICA_SET if name == "web-1" else None
-
-    def list(self, namespace=None):
-        return [REPLICA_SET]
-
-
 def owned(p):
     ref = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-1", "controller": True}
     return {**p, "metadata": {**p["metadata"], "ownerReferences": [ref]}}

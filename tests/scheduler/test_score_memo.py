@@ -6,35 +6,20 @@ import operator
 import random
 
 import pytest
-from scheduler_builders import node, pod
+from scheduler_builders import OneReplicaSet, node, pod
 
-from k8slearn.scheduler import Framework, Profile, cache as cache_module
-from k8slearn.scheduler.cache import Cache, Snapshot
-from k8slearn.scheduler.framework import CycleState, Handle, _totals
+from k8slearn.scheduler import Framework, Profile
+from k8slearn.scheduler import snapshot as snapshot_module
+from k8slearn.scheduler.cache import Cache
+from k8slearn.scheduler.framework import CycleState, Handle
+from k8slearn.scheduler.framework_score import _totals
 from k8slearn.scheduler.plugins.pod_topology_spread import PodTopologySpread
 from k8slearn.scheduler.resources import PodInfo
 from k8slearn.scheduler.schedule_one import select_host
 from k8slearn.scheduler.score_cache import Positions, _run_of
+from k8slearn.scheduler.snapshot import Snapshot
 
 ZONE = "topology.kubernetes.io/zone"
-REPLICA_SET = {
-    "apiVersion": "apps/v1",
-    "kind": "ReplicaSet",
-    "metadata": {"name": "web-1", "namespace": "default"},
-    "spec": {"selector": {"matchLabels": {"app": "web"}}},
-}
-
-
-class OneReplicaSet:
-    """A lister that knows one ReplicaSet (what the scheduler's informer would hold)."""
-
-    def get(self, name, namespace=None):
-        return REPLICA_SET if name == "web-1" else None
-
-    def list(self, namespace=None):
-        return [REPLICA_SET]
-
-
 LISTERS = {"replicasets": OneReplicaSet()}
 SOFT = {"maxSkew": 1, "whenUnsatisfiable": "ScheduleAnyway", "labelSelector": {"matchLabels": {"app": "web"}}}
 
@@ -166,7 +151,7 @@ def plain_stale(positions, snap, ranges):
 @pytest.mark.parametrize("log_limit", [65_536, 3], ids=["one long log", "a log started over every 3 changes"])
 @pytest.mark.parametrize("seed", range(3), ids=[f"random changes {s}" for s in range(3)])
 def test_the_stale_positions_found_from_the_log_equal_a_full_comparison(seed, log_limit, monkeypatch):
-    monkeypatch.setattr(cache_module, "CHANGE_LOG_LIMIT", log_limit)
+    monkeypatch.setattr(snapshot_module, "CHANGE_LOG_LIMIT", log_limit)
     rng = random.Random(seed)
     cache, snap = start(count=40)
     entry = Positions(snap)

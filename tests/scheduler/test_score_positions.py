@@ -8,10 +8,11 @@ import pytest
 from scheduler_builders import node, pod
 
 from k8slearn.scheduler import Framework, Profile
-from k8slearn.scheduler.cache import Cache, Snapshot
+from k8slearn.scheduler.cache import Cache
 from k8slearn.scheduler.framework import CycleState, Handle
 from k8slearn.scheduler.resources import PodInfo
 from k8slearn.scheduler.score_cache import _run_of
+from k8slearn.scheduler.snapshot import Snapshot
 
 NEW = pod("new", cpu="250m", memory="256Mi")
 

@@ -5,7 +5,7 @@ use; one at 50% / 50% does not. The score is 100 × (1 − std) of the fractions
 placing the pod / allocatable, each capped at 1). Unlike NodeResourcesFit's score, it counts the
 real requests: a container without requests adds nothing.
 
->>> from k8slearn.scheduler.cache import NodeInfo
+>>> from k8slearn.scheduler.node_info import NodeInfo
 >>> node = NodeInfo({"metadata": {"name": "n"}, "status": {"allocatable": {"cpu": "2", "memory": "4Gi"}}})
 >>> pod = {"spec": {"containers": [{"resources": {"requests": {"cpu": "1", "memory": "1Gi"}}}]}}
 >>> balanced_score(pod, node)    # cpu 50%, memory 25%: std = 0.125

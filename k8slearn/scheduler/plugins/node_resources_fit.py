@@ -6,7 +6,7 @@ asks for, and reports *every* resource that is short. Score uses the profile's s
 ``MostAllocated`` and ``RequestedToCapacityRatio``, see :mod:`.resource_allocation`), counting
 100m CPU / 200Mi memory for containers that request nothing.
 
->>> from k8slearn.scheduler.cache import NodeInfo
+>>> from k8slearn.scheduler.node_info import NodeInfo
 >>> node = {"metadata": {"name": "node-1"},
 ...         "status": {"allocatable": {"cpu": "2", "memory": "4Gi", "pods": "110"}}}
 >>> big = {"spec": {"containers": [{"resources": {"requests": {"cpu": "3", "memory": "8Gi"}}}]}}
@@ -28,9 +28,9 @@ from typing import Any
 
 from k8slearn.api import field
 from k8slearn.api.labels import validate_label_key
-from k8slearn.scheduler.cache import NodeInfo
 from k8slearn.scheduler.events import NODE, POD, ActionType, ClusterEvent, QueueingHint
 from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, Status
+from k8slearn.scheduler.node_info import NodeInfo
 from k8slearn.scheduler.plugins.resource_allocation import (
     DEFAULT_RESOURCES,
     LEAST_ALLOCATED,

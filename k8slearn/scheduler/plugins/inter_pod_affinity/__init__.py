@@ -8,7 +8,7 @@ pod that says "no other web pod on my node" keeps the next web pod off that node
 >>> anti = {"metadata": {"namespace": "default", "labels": {"app": "web"}}, "spec": {"affinity": {
 ...     "podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
 ...         {"labelSelector": {"matchLabels": {"app": "web"}}, "topologyKey": "kubernetes.io/hostname"}]}}}}
->>> from k8slearn.scheduler.cache import NodeInfo
+>>> from k8slearn.scheduler.node_info import NodeInfo
 >>> from k8slearn.scheduler.resources import PodInfo
 >>> node = {"metadata": {"name": "node-1", "labels": {"kubernetes.io/hostname": "node-1"}}}
 >>> busy = NodeInfo(node, [PodInfo({**anti, "metadata": {**anti["metadata"], "name": "web-1"},

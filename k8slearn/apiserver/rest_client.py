@@ -1,0 +1,86 @@
+"""The connection each component has to the API server: every verb, traced under its name.
+
+A component never calls the server's handlers itself: it gets a ``Client`` from
+``server.client("kube-scheduler")`` and each request it makes is recorded under that name. Reads
+from ``list`` and ``watch`` are the watch cache's read-only objects; ``get``, ``create``,
+``update``, ``patch`` and ``delete`` return mutable copies.
+
+Simplified: direct calls instead of HTTP requests; no retries, no rate limiting, no content types.
+
+Upstream: staging/src/k8s.io/client-go/rest/client.go (RESTClient), staging/src/k8s.io/client-go/kubernetes/
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable
+
+from k8slearn.apiserver.watch import Handler, Watch
+
+if TYPE_CHECKING:
+    from k8slearn.apiserver.server import APIServer
+
+
+class Client:
+    """One component's connection to the API server: the verbs, traced under ``actor``."""
+
+    def __init__(self, server: APIServer, actor: str) -> None:
+        self.server = server
+        self.actor = actor
+
+    def create(self, obj: dict, namespace: str | None = None, dry_run: bool = False,
+               resource: str | None = None) -> dict:
+        """Create ``obj``; returns the stored object (a mutable copy)."""
+        return self.server.create(self.actor, obj, namespace, dry_run, resource)
+
+    def get(self, resource: str, name: str, namespace: str | None = "default") -> dict:
+        """Read one object straight from etcd (a mutable copy)."""
+        return self.server.get(self.actor, resource, name, namespace)
+
+    def list(self, resource: str, namespace: str | None = None, label_selector: Any = None,
+             field_selector: Any = None) -> list[dict]:
+        """Read-only objects from the watch cache, in etcd key order."""
+        return self.server.list(self.actor, resource, namespace, label_selector, field_selector)
+
+    def list_with_version(self, resource: str, namespace: str | None = None, label_selector: Any = None,
+                          field_selector: Any = None) -> tuple[list[dict], str]:
+        """(items, list resourceVersion): what a reflector lists before it watches."""
+        return self.server.list_with_version(self.actor, resource, namespace, label_selector, field_selector)
+
+    def update(self, obj: dict, dry_run: bool = False) -> dict:
+        """PUT: optimistic concurrency on ``metadata.resourceVersion`` (empty = unconditional)."""
+        return self.server.update(self.actor, obj, "", dry_run)
+
+    def update_status(self, obj: dict, dry_run: bool = False) -> dict:
+        """PUT .../status: only the status of ``obj`` is kept."""
+        return self.server.update(self.actor, obj, "status", dry_run)
+
+    def patch(self, resource: str, name: str, patch: Any, namespace: str | None = "default",
+              patch_type: str = "strategic", subresource: str = "", dry_run: bool = False) -> dict:
+        """PATCH with a strategic merge (default), JSON merge ("merge") or JSON ("json") patch."""
+        return self.server.patch(self.actor, resource, name, patch, namespace, patch_type, subresource,
+                                 dry_run)
+
+    def delete(self, resource: str, name: str, namespace: str | None = "default",
+               grace_period_seconds: int | None = None, propagation_policy: str | None = None,
+               dry_run: bool = False) -> dict:
+        """Delete now, or start a graceful/finalized deletion; returns the object."""
+        return self.server.delete(self.actor, resource, name, namespace, grace_period_seconds,
+                                  propagation_policy, dry_run)
+
+    def bind(self, pod_name: str, namespace: str, node_name: str) -> None:
+        """POST pods/<name>/binding: assign the pod to a node (only once)."""
+        self.server.bind(self.actor, pod_name, namespace, node_name)
+
+    def finalize_namespace(self, name: str, finalizers: Iterable[str] = ()) -> dict:
+        """PUT namespaces/<name>/finalize: what the namespace controller does when the namespace is empty."""
+        return self.server.finalize_namespace(self.actor, name, finalizers)
+
+    def watch(self, resource: str, namespace: str | None = None, resource_version: str | None = None,
+              label_selector: Any = None, field_selector: Any = None,
+              handler: Handler | None = None) -> Watch:
+        """Watch a resource; see ``Watch``."""
+        return self.server.watch(self.actor, resource, namespace, resource_version, label_selector,
+                                 field_selector, handler)
+
+    def __repr__(self) -> str:
+        return f"<Client {self.actor}>"

@@ -1,0 +1,122 @@
+"""SyncPod: one pass of a pod worker, doing the next thing the pod needs.
+
+Every time a pod's worker is woken it runs ``sync_pod`` once. It looks at the pod (from the
+kubelet's informer) and at what the runtime holds, and does the next step:
+
+1. admit the pod (does it fit on this node? :mod:`k8slearn.kubelet.admission`);
+2. create the sandbox: ``RunPodSandbox`` (pause container + CNI ADD → the pod IP);
+3. run the init containers one after the other, then start the containers
+   (:mod:`k8slearn.kubelet.kuberuntime`: pull, ``Created``, ``Started``, with restarts and
+   ``CrashLoopBackOff`` as ``restartPolicy`` says);
+4. write ``pod.status`` whenever it changed; once the pod is ``Succeeded`` or ``Failed``,
+   stop its sandbox.
+
+A pod with a ``deletionTimestamp``, or gone from the API server (force delete), is killed
+instead, so no sandbox or IP is left behind.
+
+Simplified: no probes, volumes, secrets, resource limits enforcement, or eviction; the status
+is written straight to the API server (upstream the status manager batches the writes).
+
+Upstream: pkg/kubelet/kubelet.go (SyncPod, SyncTerminatingPod),
+pkg/kubelet/status/status_manager.go (syncPod: the status write)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from k8slearn.api.errors import ApiError
+from k8slearn.kubelet import status as pod_status
+
+if TYPE_CHECKING:
+    from k8slearn.kubelet.pod_workers import PodState
+
+
+class PodSync:
+    """The sync and status part of :class:`~k8slearn.kubelet.pod_workers.PodWorkers`."""
+
+    def _current(self, state: PodState) -> dict | None:
+        pod = self.k.pods.lister.get(state.name, state.namespace)
+        return pod if pod is not None and pod["metadata"]["uid"] == state.uid else None
+
+    def sync_pod(self, state: PodState):
+        pod = self._current(state)
+        if pod is None:
+            yield from self._kill(state, grace=0.0, pod=None)
+            return
+        if pod["metadata"].get("deletionTimestamp"):
+            grace = float(pod["metadata"].get("deletionGracePeriodSeconds", 30))
+            yield from self._kill(state, grace, pod)
+            return
+        if state.rejected or pod["status"].get("phase") in ("Succeeded", "Failed") and not state.sandbox_id:
+            return
+        if state.start_time is None:
+            state.start_time = self.loop.now
+        if not state.admitted and not self._admit(state, pod):
+            return
+        sandbox = self.runtime.sandboxes.get(state.sandbox_id)
+        if (
+            state.sandbox_id
+            and (sandbox is None or sandbox.state != "SANDBOX_READY")
+            and not self._terminal(state)
+        ):
+            self.k.events.event(
+                pod, "Normal", "SandboxChanged", "Pod sandbox changed, it will be killed and re-created."
+            )
+            self.runtime.remove_pod_sandbox(state.sandbox_id)
+            state.sandbox_id = ""
+        if not state.sandbox_id:
+            if not (yield from self._create_sandbox(state, pod)):
+                return
+        for container in pod["spec"].get("initContainers", []):
+            if not pod_status.init_done(state, self.runtime, container["name"]):
+                if self._needs_start(state, pod, container):
+                    yield from self._start(state, container, "initContainers")
+                self.write_status(state)
+                return
+        for container in pod["spec"]["containers"]:
+            if self._needs_start(state, pod, container):
+                yield from self._start(state, container, "containers")
+                if self._current(state) is None:
+                    return
+        self.write_status(state)
+        if self._terminal(state):
+            self.runtime.stop_pod_sandbox(state.sandbox_id)
+            self.write_status(state)
+
+    def _terminal(self, state: PodState) -> bool:
+        return (state.last_status or {}).get("phase") in ("Succeeded", "Failed")
+
+    # -- status -------------------------------------------------------------------------------
+    def write_status(self, state: PodState) -> None:
+        pod = self._current(state)
+        if pod is None or state.rejected:
+            return
+        self._write(
+            state, pod, pod_status.generate_api_pod_status(pod, state, self.runtime, self.k.ip, self.loop.now)
+        )
+
+    def _write(self, state: PodState, pod: dict, status: dict) -> None:
+        last = state.last_status
+        if status == last:
+            # Nothing to write. Once the informer's pod carries the very status we wrote (our own
+            # write came back), the kubelet keeps that read-only copy instead of its own: equal
+            # values, one copy less per pod (a memory saving; comparisons give the same answers).
+            current = pod["status"]
+            if last is not current and current == last:
+                state.last_status = current
+            return
+        state.last_status = status
+        # The informer's pod is read-only; the request body is a new top level around it. The
+        # API server decodes the body into its own copy (a real PUT is serialized), so neither
+        # the cached pod nor ``status`` is changed by the write.
+        update = {**pod, "status": status}
+        try:
+            self.k.client.update_status(update)
+        except ApiError as err:
+            if err.code == 409:
+                fresh = self.k.client.get("pods", state.name, state.namespace)
+                fresh["status"] = status
+                self.k.client.update_status(fresh)
+            elif err.code != 404:
+                raise

@@ -1,0 +1,79 @@
+"""Tasks: the running process of each container, behind the runtime's CRI calls.
+
+containerd calls a container's running process a *task*; a small shim process per container
+(``containerd-shim-runc-v2``) starts it with runc, waits for it and reports its exit
+(``TaskExit``) back to containerd, whose CRI plugin marks the container exited and the kubelet's
+PLEG notices. Here a task runs the container's tiny program (:mod:`k8slearn.kubelet.process`)
+over simulated time:
+
+- ``print`` lines go to the container's log, the lines printed at one moment kept together;
+- ``sleep`` waits on the loop's clock (``sleep infinity`` simply never wakes);
+- ``exit`` ends the task (reason ``Completed`` for code 0, else ``Error``) and tells the
+  runtime's ``on_container_exit`` (the PLEG hook);
+- a ``while true`` body runs again after its last step.
+
+Simplified: no real processes, cgroups or signals (``StopContainer`` decides when the task
+ends and calls ``_exit`` itself).
+
+Upstream: containerd cmd/containerd-shim-runc-v2/task/service.go (the shim's task service),
+containerd internal/cri/server/events.go (TaskExit: the container exited)
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from k8slearn.kubelet.runtime import Container
+
+
+class Tasks:
+    """The process part of :class:`~k8slearn.kubelet.runtime.ContainerRuntime`."""
+
+    def _advance(self, container: Container, steps: list) -> None:
+        """Run the program's steps from now until it sleeps, exits or runs forever."""
+        while steps:
+            kind, value = steps.pop(0)
+            if kind == "print":
+                lines = [value]
+                while steps and steps[0][0] == "print":
+                    lines.append(steps.pop(0)[1])
+                container.logs.append((self.loop.now, _lines(tuple(lines))))
+            elif kind == "sleep":
+                if value == float("inf"):
+                    return
+                # The workload's own time: periodic, so settle() does not wait for it.
+                container._timer = self.loop.call_later(value, self._advance, container, steps, periodic=True)
+                return
+            elif kind == "exit":
+                self._exit(container, value, "Completed" if value == 0 else "Error")
+                return
+        if container.program.loop_body and container.state == "CONTAINER_RUNNING":
+            body = list(container.program.loop_body)
+            if not any(k == "sleep" for k, _ in body):
+                return  # a busy loop with no sleep: we only keep what it printed once
+            container._timer = self.loop.call_later(0.0, self._advance, container, body, periodic=True)
+
+    def _exit(self, container: Container, code: int, reason: str, notify: bool = True) -> None:
+        if container.state != "CONTAINER_RUNNING":
+            return
+        if container._timer is not None:
+            container._timer.cancel()
+            container._timer = None
+        container.state, container.exit_code, container.reason = "CONTAINER_EXITED", code, reason
+        container.finished_at = self.loop.now
+        self._trace(
+            "TaskExit",
+            f"pod/{container.pod_namespace}/{container.pod_name}",
+            f"{container.name} exited with code {code}",
+        )
+        if notify and self.on_container_exit is not None:
+            self.on_container_exit(container)
+
+
+@functools.lru_cache(maxsize=256)
+def _lines(lines: tuple) -> tuple:
+    """One tuple for the same lines printed at once (an image's banner is printed by every one of
+    its containers): a simulation saving, the log reads the same."""
+    return lines
