@@ -138,10 +138,13 @@ class Registry:
         self.leases = LeaseManager(store, lambda: loop.now)
         self.begin_create: dict[str, Hook] = {}  # per resource: allocate (e.g. Service ClusterIPs)
         self.begin_update: dict[str, Hook] = {}
-        self.pending: list[tuple[str, str, str]] = []  # etcd steps of the current request, traced after it
+        # etcd steps of the current request, traced after it: (action, key, detail), the detail of a
+        # put or delete kept as its revision (an int), worded only if the step is recorded (a speed-up)
+        self.pending: list[tuple[str, str, Any]] = []
 
     # -- etcd, traced --------------------------------------------------------------------------
-    def _trace(self, action: str, key: str, detail: str) -> None:
+    def _trace(self, action: str, key: str, detail: Any) -> None:
+        """Note an etcd step; ``detail`` is its text, or the revision it wrote (``revision N``)."""
         self.pending.append((action, key, detail))
 
     def read(self, info: ResourceInfo, namespace: str | None, name: str) -> tuple[dict, int]:
@@ -164,12 +167,12 @@ class Registry:
         result = self.store.txn([Compare(key, "mod_revision", "=", expect_rev)], [put])
         if not result.succeeded:  # cannot happen in one thread; kept for honesty
             raise status_error(409, "Conflict", f"etcd compare failed for {key}")
-        self._trace("put", key, f"revision {result.revision}")
+        self._trace("put", key, result.revision)
         return result.revision
 
     def _delete(self, key: str, expect_rev: int) -> int:
         result = self.store.txn([Compare(key, "mod_revision", "=", expect_rev)], [Delete(key)])
-        self._trace("delete", key, f"revision {result.revision}")
+        self._trace("delete", key, result.revision)
         return result.revision
 
     # -- create --------------------------------------------------------------------------------
@@ -220,7 +223,7 @@ class Registry:
         except BaseException:
             revert()
             raise
-        self._trace("put", key, f"revision {result.revision}")
+        self._trace("put", key, result.revision)
         meta["resourceVersion"] = str(result.revision)
         return obj
 

@@ -41,14 +41,17 @@ class _Request:
 
     def __enter__(self) -> "_Request":
         self.server.requests += 1
-        self.server.registry.pending = []
+        registry = self.server.registry
+        if registry.pending:  # (an empty list is left as it is: no new list for every request)
+            registry.pending = []
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         registry = self.server.registry
         loop = self.server.loop
         if not loop.tracing:  # nothing is kept: no need to word the steps
-            registry.pending = []
+            if registry.pending:
+                registry.pending = []
             return
         detail = self.detail
         if isinstance(exc, ApiError):
@@ -60,7 +63,7 @@ class _Request:
             ref = ref[0](*ref[1:])
         loop.record(self.actor, self.verb, ref, detail)
         for action, key, text in registry.pending:
-            loop.record("etcd", action, key, text)
+            loop.record("etcd", action, key, text if text.__class__ is str else f"revision {text}")
         registry.pending = []
 
 

@@ -70,3 +70,28 @@ def decoded(fn, value):
 def test_decode_reads_what_json_loads_reads(value):
     from k8slearn.apiserver.registry import decode
     assert decoded(decode, value) == decoded(plain_decode, value)
+
+
+EVENT = {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "web.18a7", "namespace": "default", "uid": "u"},
+         "involvedObject": {"kind": "Pod", "name": "web", "fieldPath": "spec.containers{nginx}"},
+         "message": 'Pulling image "nginx:1.27" — é\n', "count": 1, "eventTime": None}
+
+
+@pytest.mark.parametrize("obj", [EVENT] + [c[0] for c in ENCODE_CASES],
+                         ids=["an Event"] + [c[1] for c in ENCODE_CASES])
+def test_encode_gives_json_dumps_bytes_without_resource_version(obj):
+    from k8slearn.apiserver import registry
+    meta = obj.get("metadata") or {}
+    plain = {**obj, "metadata": {k: v for k, v in meta.items() if k != "resourceVersion"}} if meta else obj
+    assert registry.encode(obj) == json.dumps(plain, separators=(",", ":")).encode()
+
+
+def test_an_object_nested_too_deep_fails_as_json_dumps_does():
+    from k8slearn.apiserver import registry
+    obj: dict = {"metadata": {}}
+    for _ in range(100_000):
+        obj = {"spec": obj}
+    with pytest.raises(RecursionError):
+        json.dumps(obj, separators=(",", ":"))
+    with pytest.raises(RecursionError):
+        registry.encode(obj)

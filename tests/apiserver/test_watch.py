@@ -187,3 +187,24 @@ def test_opening_a_watch_is_traced(server):
 )
 def test_refused_watches(server, api, kwargs, message):
     expect_error(server, lambda: api.watch("pods", **kwargs), 400, "BadRequest", message)
+
+
+_POD = {"metadata": {"name": "web", "namespace": "default", "labels": {"app": "web"}}, "spec": {}}
+
+
+@pytest.mark.parametrize(
+    "obj, old",
+    [(_POD, None), (_POD, _POD), (None, _POD), (None, None)],
+    ids=["a new object is ADDED", "a changed object is MODIFIED", "a deleted object is DELETED",
+         "no object before or after is nothing"],
+)
+def test_a_watch_without_selectors_sees_what_convert_event_says(obj, old):
+    from k8slearn.apiserver.watch import Selection, Watch, convert_event
+
+    watch = Watch(None, "pods", "pod", Selection(), "tester")
+    assert watch._everything
+    watch.notify(obj, old, 9)
+    expected = convert_event(Selection(), obj, old)
+    got = [(kind, o["metadata"].get("resourceVersion")) for kind, o in watch]
+    rv = "9" if expected == "DELETED" else None  # a deletion carries the delete's resourceVersion
+    assert got == ([] if expected is None else [(expected, rv)])
