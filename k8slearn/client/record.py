@@ -74,7 +74,7 @@ class EventRecorder:
         """Record one event about ``obj``; returns the Event as stored (None if dropped or the write failed)."""
         ref = object_reference(obj, field_path)
         namespace = ref.get("namespace", "default")
-        now = self.clock() if self.clock else 0.0  # (self._now(), inlined: one call per event)
+        now = self._now()
         self._counter += 1
         nanos = _NANOS_BASE + int(now * 1e9) + self._counter
         stamp = timestamp(now)  # the same text for both (a str: sharing it changes no byte written)
