@@ -7,6 +7,7 @@ from k8slearn.apiserver import APIServer
 from k8slearn.etcd import MVCCStore
 from k8slearn.kubelet.node_status import conditions, new_node
 from k8slearn.scheduler import Scheduler
+from k8slearn.scheduler.framework import CycleState
 from k8slearn.scheduler.node_info import NodeInfo
 from k8slearn.scheduler.resources import PodInfo
 from k8slearn.sim import Loop
@@ -271,3 +272,12 @@ class OneReplicaSet:
 
     def list(self, namespace=None):
         return [REPLICA_SET]
+
+
+def scores(fwk, p: dict, nodes: list) -> tuple:
+    """The totals and each score plugin's raw and normalized scores for pod ``p`` on ``nodes``."""
+    state = CycleState(PodInfo(p))
+    fwk.run_pre_filter_plugins(state, p)
+    fwk.run_pre_score_plugins(state, p, nodes)
+    totals, per_plugin = fwk.run_score_plugins(state, p, nodes)
+    return totals, [(s.name, list(s.raw), list(s.normalized)) for s in per_plugin]

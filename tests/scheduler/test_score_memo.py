@@ -6,7 +6,7 @@ import operator
 import random
 
 import pytest
-from scheduler_builders import OneReplicaSet, node, pod
+from scheduler_builders import OneReplicaSet, node, pod, scores
 
 from k8slearn.scheduler import Framework, Profile
 from k8slearn.scheduler import snapshot as snapshot_module
@@ -58,14 +58,6 @@ STEPS = {
     "node added": lambda c: c.add_node(node("n99", cpu="8")),
     "node removed": lambda c: c.remove_node(node("n05")),
 }
-
-
-def scores(fwk, p, nodes):
-    state = CycleState(PodInfo(p))
-    fwk.run_pre_filter_plugins(state, p)
-    fwk.run_pre_score_plugins(state, p, nodes)
-    totals, per_plugin = fwk.run_score_plugins(state, p, nodes)
-    return totals, [(s.name, list(s.raw), list(s.normalized)) for s in per_plugin]
 
 
 @pytest.mark.parametrize(
@@ -179,8 +171,8 @@ def plain_totals(varying, offset, count):
         return [offset] * count
     lists = [n if w == 1 else list(map(operator.mul, n, itertools.repeat(w))) for n, w in varying]
     totals = lists[0]
-    for scores in lists[1:]:
-        totals = list(map(operator.add, totals, scores))
+    for more in lists[1:]:
+        totals = list(map(operator.add, totals, more))
     if offset:
         totals = list(map(operator.add, totals, itertools.repeat(offset)))
     return list(totals)

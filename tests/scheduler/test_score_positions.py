@@ -5,12 +5,11 @@ every kind of change the cache makes to the snapshot."""
 import random
 
 import pytest
-from scheduler_builders import node, pod
+from scheduler_builders import node, pod, scores
 
 from k8slearn.scheduler import Framework, Profile
 from k8slearn.scheduler.cache import Cache
-from k8slearn.scheduler.framework import CycleState, Handle
-from k8slearn.scheduler.resources import PodInfo
+from k8slearn.scheduler.framework import Handle
 from k8slearn.scheduler.score_cache import _run_of
 from k8slearn.scheduler.snapshot import Snapshot
 
@@ -43,14 +42,6 @@ STEPS = {
 }
 
 
-def scores(fwk, nodes):
-    state = CycleState(PodInfo(NEW))
-    fwk.run_pre_filter_plugins(state, NEW)
-    fwk.run_pre_score_plugins(state, NEW, nodes)
-    totals, per_plugin = fwk.run_score_plugins(state, NEW, nodes)
-    return totals, [(s.name, list(s.raw), list(s.normalized)) for s in per_plugin]
-
-
 @pytest.mark.parametrize(
     "steps",
     [[], ["add"], ["add", "remove"], ["node removed"], ["node added"], ["node resized"], list(STEPS)],
@@ -81,7 +72,7 @@ def test_scores_by_position_equal_scores_of_a_plain_copy(steps):
             fresh = Framework(Profile(), Handle(snapshot=plain))
             copies = [plain.get(n.name) for n in nodes]
             assert _run_of(plain, copies) is None  # a snapshot no Cache keeps: scored by generation
-            assert scores(fwk, nodes) == scores(fresh, copies)
+            assert scores(fwk, NEW, nodes) == scores(fresh, NEW, copies)
 
 
 @pytest.mark.parametrize(
