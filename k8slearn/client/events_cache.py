@@ -38,6 +38,7 @@ Upstream: k8s.io/client-go/tools/record/events_cache.go
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from k8slearn.api.lru import LRUCache
 
@@ -49,36 +50,28 @@ DEFAULT_SPAM_QPS = 1.0 / 300.0
 AGGREGATE_PREFIX = "(combined from similar events): "
 
 
-class TokenBucket:
-    """golang.org/x/time/rate as flowcontrol.NewTokenBucketRateLimiter uses it: starts full."""
+class _SpamBucket:
+    """The spam filter's token bucket for one source + object, and that pair's key as first built.
 
-    __slots__ = ("burst", "last", "qps", "tokens")
+    golang.org/x/time/rate as flowcontrol.NewTokenBucketRateLimiter uses it: it starts full. The
+    rate and burst are the same for all of a correlator's buckets, so they are kept there, not here
+    (a memory saving). Keeping the key here saves memory too, with the same results: the correlator
+    looks the key up here first and builds every other key of the object's events from this one
+    tuple, so a pod's keys in the three caches share one object key instead of one copy per event.
+    """
 
-    def __init__(self, qps: float, burst: int, now: float) -> None:
-        self.qps, self.burst, self.tokens, self.last = qps, burst, float(burst), now
+    __slots__ = ("key", "last", "tokens")
 
-    def try_accept(self, now: float) -> bool:
-        self.tokens = min(float(self.burst), self.tokens + max(0.0, now - self.last) * self.qps)
+    def __init__(self, burst: int, now: float, key: tuple) -> None:
+        self.tokens, self.last, self.key = float(burst), now, key
+
+    def try_accept(self, now: float, qps: float, burst: int) -> bool:
+        self.tokens = min(float(burst), self.tokens + max(0.0, now - self.last) * qps)
         self.last = now
         if self.tokens >= 1.0:
             self.tokens -= 1.0
             return True
         return False
-
-
-class _SpamBucket(TokenBucket):
-    """The spam filter's bucket for one source + object, and that pair's key as first built.
-
-    Memory saving, same results: the correlator looks the key up here first and builds every
-    other key of the object's events from this one tuple, so a pod's keys in the three caches
-    share one object key instead of holding one copy per event.
-    """
-
-    __slots__ = ("key",)
-
-    def __init__(self, qps: float, burst: int, now: float, key: tuple) -> None:
-        super().__init__(qps, burst, now)
-        self.key = key
 
 
 def _object_key(event: dict) -> tuple:
@@ -89,17 +82,25 @@ def _object_key(event: dict) -> tuple:
 
 
 # The keys below nest the object key (source and involved object) instead of repeating its seven
-# strings: two keys are equal exactly when the flat tuples would be, and one object key tuple can
-# be shared by every key of the same object (see _SpamBucket).
+# strings, and the next three strings as one tuple: (object key, (field path, type, reason),
+# message) and (object key, (type, reason, reporting controller), reporting instance). Two keys
+# are equal exactly when the flat tuples of eleven strings would be (an event key can even equal
+# an aggregate key just as two flat tuples can). A correlator shares one object key tuple among
+# every key of the same object (see _SpamBucket), and all keys with the same three middle strings
+# share one tuple from _KEY_PARTS: a memory saving, same decisions.
+
+_KEY_PARTS: dict = {}  # each middle tuple once; cleared when it outgrows a cache (see correlate)
+
 
 def _event_key(object_key: tuple, event: dict) -> tuple:
-    return (object_key, (event.get("involvedObject") or {}).get("fieldPath", ""),
-            event.get("type", ""), event.get("reason", ""), event.get("message", ""))
+    middle = ((event.get("involvedObject") or {}).get("fieldPath", ""), event.get("type", ""),
+              event.get("reason", ""))
+    return (object_key, _KEY_PARTS.setdefault(middle, middle), event.get("message", ""))
 
 
 def _aggregate_key(object_key: tuple, event: dict) -> tuple:
-    return (object_key, event.get("type", ""), event.get("reason", ""),
-            event.get("reportingComponent", ""), event.get("reportingInstance", ""))
+    middle = (event.get("type", ""), event.get("reason", ""), event.get("reportingComponent", ""))
+    return (object_key, _KEY_PARTS.setdefault(middle, middle), event.get("reportingInstance", ""))
 
 
 def get_event_key(event: dict) -> tuple:
@@ -123,8 +124,8 @@ class CorrelateResult:
 
     ``event`` is the event to write: for an update it carries the first occurrence's name and
     firstTimestamp and the new count. ``event_key`` and ``observed`` (the event's key and its
-    (name, count, firstTimestamp) as the correlator holds them) let ``update_state`` keep those
-    objects rather than copies built from the stored event (a memory saving; not compared).
+    (name or serial, count, firstTimestamp) as the correlator holds them) let ``update_state`` keep
+    those objects rather than copies built from the stored event (a memory saving; not compared).
     """
 
     action: str
@@ -149,23 +150,31 @@ class EventCorrelator:
         self._observed = LRUCache(MAX_LRU_CACHE_ENTRIES)
 
     @classmethod
-    def counting_only(cls) -> "EventCorrelator":
+    def counting_only(cls) -> EventCorrelator:
         """Exact repeats counted, nothing aggregated or dropped (what an events.k8s.io EventSeries does)."""
         return cls(burst=10**9, max_events=10**9)
 
-    def correlate(self, event: dict, now: float) -> CorrelateResult:
+    def correlate(self, event: dict, now: float, object_key: tuple | None = None,
+                  serial: int | None = None) -> CorrelateResult:
         """EventCorrelate: aggregate, then observe (count), then filter. ``event`` is not changed.
 
         As upstream, a throttled repeat is still counted, so the next one that gets through
-        carries the full count.
+        carries the full count. ``object_key``, if given, is ``get_spam_key(event)`` as the
+        caller already has it (the recorder builds it from the object, a simulation speed-up).
+        ``serial``, if given, says the event is named ``<involved object's name>.<serial in hex>``
+        (as the recorder names them): it is remembered instead of the name (see ``_observe``).
         """
-        object_key = _object_key(event)
-        bucket = self._spam.peek(object_key)  # peek: the spam filter's own get comes last, as before
+        if object_key is None:
+            object_key = _object_key(event)
+        # A peek: the spam filter's own get comes last, as upstream; no other step uses this cache.
+        bucket = self._spam.peek(object_key)
         if bucket is not None:
             object_key = bucket.key  # the equal tuple already held (a memory saving, see _SpamBucket)
+        if len(_KEY_PARTS) > MAX_LRU_CACHE_ENTRIES:
+            _KEY_PARTS.clear()  # only sharing is lost: the table stays bounded like the caches
         event, key, aggregated = self._aggregate_event(event, object_key, now)
-        event, observed = self._observe(event, key)
-        if self._filter(object_key, now):
+        event, observed = self._observe(event, key, serial)
+        if self._filter(object_key, bucket, now):
             return CorrelateResult("skip", event)
         event_key = _event_key(object_key, event) if aggregated else key
         action = "update" if event.get("count", 1) > 1 else "create"
@@ -174,18 +183,16 @@ class EventCorrelator:
     def update_state(self, stored: dict, result: CorrelateResult | None = None) -> None:
         """Remember an event as the API server stored it (after a successful write).
 
-        ``result``, the correlation that led to the write, is optional: when its key and
-        (name, count, firstTimestamp) equal the stored event's, those objects are kept instead of
-        the copies (the stored event's strings are its own): same contents, less memory.
+        ``result``, the correlation that led to the write, is optional: when the stored event
+        agrees with the written one on everything the key and the remembered (name, count,
+        firstTimestamp) are made of, the correlator's own key and value are kept (the same
+        contents as copies built from the stored event, less memory), without building the key.
         """
-        key = get_event_key(stored)
-        value = (stored["metadata"]["name"], stored.get("count", 1), stored.get("firstTimestamp"))
-        if result is not None:
-            if result.event_key is not None and result.event_key == key:
-                key = result.event_key
-            if result.observed is not None and result.observed == value:
-                value = result.observed
-        self._observed.add(key, value)
+        if result is not None and result.event_key is not None and _same_record(stored, result.event):
+            self._observed.add(result.event_key, result.observed)
+            return
+        self._observed.add(get_event_key(stored), (_kept_name(stored["metadata"]["name"]), stored.get("count", 1),
+                                                    stored.get("firstTimestamp")))
 
     def _aggregate_event(self, event: dict, object_key: tuple, now: float) -> tuple[dict, tuple, bool]:
         """EventAggregate: the event to go on with, its key for counting, and whether it was combined.
@@ -219,24 +226,67 @@ class EventCorrelator:
         combined["message"] = AGGREGATE_PREFIX + message
         return combined, akey, True
 
-    def _observe(self, event: dict, key: tuple) -> tuple[dict, tuple]:
-        """eventObserve: a repeat takes the first one's name and firstTimestamp, and count + 1."""
+    def _observe(self, event: dict, key: tuple, serial: int | None) -> tuple[dict, tuple]:
+        """eventObserve: a repeat takes the first one's name and firstTimestamp, and count + 1.
+
+        The value kept is (name, count, firstTimestamp), except that a name made of the involved
+        object's name and a serial (see ``correlate``) is kept as the serial: a memory saving (an
+        int is half the size of the name), the same name rebuilt when it is needed, for a repeat.
+        """
         last = self._observed.get(key)
         if last is not None:
-            name, count, first = last
-            event = {**event, "metadata": {**event["metadata"], "name": name},
+            kept, count, first = last
+            event = {**event, "metadata": {**event["metadata"], "name": _name(kept, key)},
                      "count": count + 1, "firstTimestamp": first}
-            value = (name, count + 1, first)
+            value = (kept, count + 1, first)
         else:
-            value = (event["metadata"]["name"], event.get("count", 1), event.get("firstTimestamp"))
+            value = (_kept_name(event["metadata"]["name"]) if serial is None else serial, event.get("count", 1),
+                     event.get("firstTimestamp"))
         self._observed.add(key, value)
         return event, value
 
-    def _filter(self, object_key: tuple, now: float) -> bool:
-        """The spam filter: False if the source + object still has a token. A found bucket is
-        changed in place (the get made it the most recent, as adding it again would)."""
-        bucket = self._spam.get(object_key)
+    def _filter(self, object_key: tuple, bucket: _SpamBucket | None, now: float) -> bool:
+        """The spam filter: False if the source + object still has a token.
+
+        ``bucket`` is what ``correlate`` peeked for ``object_key`` (nothing has touched this cache
+        since): a found bucket is made the most recent, as the get upstream does, and changed in place.
+        """
         if bucket is None:
-            bucket = _SpamBucket(self.qps, self.burst, now, object_key)
+            bucket = _SpamBucket(self.burst, now, object_key)
             self._spam.add(object_key, bucket)
-        return not bucket.try_accept(now)
+        else:
+            self._spam.get(object_key)
+        return not bucket.try_accept(now, self.qps, self.burst)
+
+
+def _kept_name(name: object) -> object:
+    """A name as ``_observe`` keeps it: a str as it is, anything else (not a valid name, but kept
+    as upstream keeps it) in a 1-tuple, so that only a serial is kept as an int."""
+    return name if name.__class__ is str else (name,)
+
+
+def _name(kept: object, key: tuple) -> object:
+    """The name ``_kept_name`` or a serial stands for; ``key[0][4]`` is the involved object's name."""
+    if kept.__class__ is str:
+        return kept
+    if kept.__class__ is int:
+        return f"{key[0][4]}.{kept:x}"
+    return kept[0]  # type: ignore[index]
+
+
+# What an event key and the remembered (name, count, firstTimestamp) are read from, but the name.
+_RECORD_FIELDS = itemgetter("involvedObject", "source", "message", "reason", "type", "count", "firstTimestamp")
+
+
+def _same_record(stored: dict, written: dict) -> bool:
+    """Whether the stored event has the written one's event key and (name, count, firstTimestamp).
+
+    Equal fields give equal keys and values; a difference anywhere in them (even where the key
+    does not look) or a field missing on either side (where the key would read a default) only
+    means the key is built from the stored event, as it would be anyway.
+    """
+    try:
+        return (_RECORD_FIELDS(stored) == _RECORD_FIELDS(written)
+                and stored["metadata"]["name"] == written["metadata"]["name"])
+    except KeyError:
+        return False

@@ -19,7 +19,8 @@ Upstream: pkg/kubelet/images/image_manager.go (EnsureImageExists), pkg/kubelet/i
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from k8slearn.kubelet import images as image_catalog
 from k8slearn.kubelet.backoff import Backoff
@@ -80,12 +81,7 @@ class ImageManager:
             return ("ErrImagePull", str(result))
         self.backoff.entries.pop(key, None)
         entry, pull_seconds, total_seconds = result
-        event(
-            "Normal",
-            "Pulled",
-            f'Successfully pulled image "{image}" in {go_duration(pull_seconds)} '
-            f"({go_duration(total_seconds)} including waiting). Image size: {entry.size} bytes.",
-        )
+        event("Normal", "Pulled", _pulled(image, pull_seconds, total_seconds, entry.size))
         return None
 
     def _event_for(self, pod: dict, field_path: str) -> Callable[[str, str, str], None]:
@@ -95,8 +91,10 @@ class ImageManager:
         return event
 
 
-# One shared string per image for the two messages every pod's event repeats: the event recorder
-# keeps each message it sends, and the same text need not be kept once per pod (a memory saving).
+# One shared string per image for the messages every pod's events repeat (a pull's durations
+# repeat too: pulls on a node queue one behind the other): the event recorder keeps each message
+# it sends, and the same text need not be kept once per pod (a memory saving, and the durations
+# are formatted once).
 @functools.lru_cache(maxsize=1024)
 def _present(image: str) -> str:
     return f'Container image "{image}" already present on machine'
@@ -105,3 +103,9 @@ def _present(image: str) -> str:
 @functools.lru_cache(maxsize=1024)
 def _pulling(image: str) -> str:
     return f'Pulling image "{image}"'
+
+
+@functools.lru_cache(maxsize=1024, typed=True)  # typed: a size of 5.0 is written "5.0", of 5 "5"
+def _pulled(image: str, pull_seconds: float, total_seconds: float, size: int) -> str:
+    return (f'Successfully pulled image "{image}" in {go_duration(pull_seconds)} '
+            f"({go_duration(total_seconds)} including waiting). Image size: {size} bytes.")

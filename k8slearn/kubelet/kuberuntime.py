@@ -43,7 +43,6 @@ class KubeRuntime:
 
     # -- sandbox ------------------------------------------------------------------------------
     def _create_sandbox(self, state: PodState, pod: dict):
-        obj = f"pod/{state.namespace}/{state.name}"
         if not pod["spec"].get("hostNetwork") and not self.runtime.network_ready():
             self.k.events.event(
                 pod,
@@ -55,7 +54,9 @@ class KubeRuntime:
             )
             self.write_status(state)
             return False  # signalled again when the node gets its podCIDR
-        self.loop.record(self.k.component, "SyncPod", obj, "no sandbox yet, so it asks for one")
+        if self.loop.tracing:  # formatted only when kept (a simulation speed-up, the same trace)
+            obj = f"pod/{state.namespace}/{state.name}"
+            self.loop.record(self.k.component, "SyncPod", obj, "no sandbox yet, so it asks for one")
         self.write_status(state)
         yield SANDBOX_SECONDS
         if self._current(state) is None:

@@ -1,10 +1,10 @@
 """Pod workers: one small process per pod that drives the runtime toward the pod's spec.
 
-Every pod bound to this node gets a worker: a process with its own queue. Each time something
-changes (the pod object, a container exiting, a back-off expiring) the worker is signalled and
-runs ``sync_pod`` (:mod:`k8slearn.kubelet.sync_pod`) once more. Signals that arrive while one is
-already queued collapse into it, so a busy pod is synced once, not once per change. The worker
-ends when the pod is killed; a reboot (``stop``/``start``) gives every known pod a fresh one.
+Every pod bound to this node gets a worker. Each time something changes (the pod object, a
+container exiting, a back-off expiring) the worker is signalled and runs ``sync_pod``
+(:mod:`k8slearn.kubelet.sync_pod`) once more. Signals that arrive while one is already pending
+collapse into it, so a busy pod is synced once, not once per change. The worker ends when the pod
+is killed; a reboot (``stop``/``start``) gives every known pod a fresh one.
 
 What the kubelet remembers about one pod between syncs is its :class:`PodState`:
 
@@ -18,8 +18,11 @@ What the kubelet remembers about one pod between syncs is its :class:`PodState`:
 >>> state.waiting is _NO_WAITING
 True
 
-Simplified: the queue holds no pod updates, only "sync again" (the worker reads the pod from the
-informer each time).
+Simplified: a signal carries no pod update, only "sync again" (the worker reads the pod from the
+informer each time). Upstream's worker goroutine waits on its channel for as long as the pod
+lives; here a worker's process exists only while it has a sync to do, and a signal to an idle pod
+starts one (a memory saving: no parked generator, process and waiter per running pod; the syncs
+run at the same simulated moments and in the same order, see :meth:`PodWorkers._worker`).
 
 Upstream: pkg/kubelet/pod_workers.go (podWorkers, UpdatePod, podWorkerLoop),
 pkg/kubelet/kubelet_pods.go (GetContainerLogs: ``logs``), pkg/kubelet/pleg/generic.go (``container_exited``)
@@ -36,7 +39,6 @@ from k8slearn.kubelet.backoff import Backoff
 from k8slearn.kubelet.image_manager import ImageManager
 from k8slearn.kubelet.kuberuntime import KubeRuntime
 from k8slearn.kubelet.sync_pod import PodSync
-from k8slearn.sim import Queue
 
 
 @dataclass(slots=True)
@@ -46,8 +48,7 @@ class PodState:
     uid: str
     namespace: str
     name: str
-    queue: Queue = field(default_factory=Queue)
-    signalled: bool = False
+    signalled: bool = False  # a sync is pending (collapses further signals)
     admitted: bool = False
     rejected: str = ""
     sandbox_id: str = ""
@@ -56,7 +57,7 @@ class PodState:
     start_time: float | None = None
     done: bool = False
     last_status: dict | None = None
-    process: Any = None
+    process: Any = None  # the worker's process while it has a sync to do, else None
     # (cpu millicores, memory bytes) the pod requests, summed once at admission. Upstream sums
     # the active pods' requests afresh for every admission; the API server rejects any change
     # to container resources, so keeping the sum is a simulation speed-up with the same answer.
@@ -90,6 +91,7 @@ class PodWorkers(PodSync, Admission, KubeRuntime):
         self.loop = kubelet.loop
         self.runtime = kubelet.runtime
         self.states: dict[str, PodState] = {}
+        self.running = False  # between start() and stop(): signals start worker processes
         self.crash_backoff = Backoff()
         self.images = ImageManager(self.loop, self.runtime, kubelet.events)
         # Every worker's process has the same name: one string for all (a memory saving).
@@ -105,23 +107,27 @@ class PodWorkers(PodSync, Admission, KubeRuntime):
                 return  # a static pod's mirror: the kubelet runs the static pod itself
             state = PodState(uid, pod["metadata"]["namespace"], pod["metadata"]["name"])
             self.states[uid] = state
-            self._spawn(state)
+            self._start_worker(state, fresh=True)
+            return
         self.signal(uid)
 
-    def _spawn(self, state: PodState) -> None:
-        state.queue = Queue()
-        state.signalled = False
-        state.process = self.loop.spawn(self._worker(state), self._worker_name)
+    def _start_worker(self, state: PodState, fresh: bool) -> None:
+        """Mark a sync pending and start the process that runs it (see :meth:`_worker`)."""
+        state.signalled = True
+        state.process = self.loop.spawn(self._worker(state, fresh), self._worker_name)
 
     def start(self) -> None:
-        """After a reboot: a fresh worker for every pod we knew, each told to sync."""
+        """Power on (and after a reboot): a fresh worker for every pod we knew, each told to sync."""
+        if self.running:
+            return  # already on: an idle pod without a process is simply not signalled
+        self.running = True
         for state in self.states.values():
             if state.process is None:
-                self._spawn(state)
-                self.signal(state.uid)
+                self._start_worker(state, fresh=True)
 
     def stop(self) -> None:
         """Power off: every worker dies wherever it was."""
+        self.running = False
         for state in self.states.values():
             if state.process is not None:
                 state.process.stop()
@@ -155,10 +161,14 @@ class PodWorkers(PodSync, Admission, KubeRuntime):
         return self.runtime.logs(wanted)
 
     def signal(self, uid: str) -> None:
+        """Ask the pod's worker to sync again (once, however many signals come before it does)."""
         state = self.states.get(uid)
-        if state is not None and not state.done and not state.signalled:
-            state.signalled = True
-            state.queue.put(True)
+        if state is None or state.done or state.signalled:
+            return
+        if state.process is None and self.running:
+            self._start_worker(state, fresh=False)  # an idle worker wakes up
+        else:
+            state.signalled = True  # a busy worker syncs again when it is done (or after start())
 
     def signal_all(self) -> None:
         for uid in list(self.states):
@@ -176,8 +186,22 @@ class PodWorkers(PodSync, Admission, KubeRuntime):
                 )
                 self.signal(state.uid)
 
-    def _worker(self, state: PodState):
-        while not state.done:
-            yield state.queue.get()
+    def _worker(self, state: PodState, fresh: bool):
+        """Sync while signals keep coming, then end (the next signal starts a new process).
+
+        The moments are those of a worker that lives as long as its pod and waits on a queue:
+        the wake-up after a signal is one event at the signal's time (here: the process starting;
+        there: the queue handing the waiting worker its item), a signal already pending when a
+        sync ends is one more event at that time (``yield 0.0``; there: the queue's ``get``
+        answering at once), and a new worker takes one extra event before its first sync (there:
+        the process starting, then taking the item queued meanwhile).
+        """
+        if fresh:
+            yield 0.0
+        while True:
             state.signalled = False
             yield from self.sync_pod(state)
+            if state.done or not state.signalled:
+                break
+            yield 0.0
+        state.process = None

@@ -130,6 +130,10 @@ class ContainerRuntime(Tasks):
     def _trace(self, action: str, obj: str, detail: str) -> None:
         self.loop.record(self.component, action, obj, detail)
 
+    # The calls made for every pod format their trace lines only while the loop keeps a trace
+    # (``if self.loop.tracing``): a simulation speed-up with the same trace, since with tracing
+    # off ``record`` keeps nothing.
+
     # -- runtime config and status --------------------------------------------------------
     def update_runtime_config(self, pod_cidr: str) -> None:
         """UpdateRuntimeConfig: the kubelet passes the node's podCIDR; containerd writes its CNI config."""
@@ -146,7 +150,6 @@ class ContainerRuntime(Tasks):
     def run_pod_sandbox(self, pod: dict, attempt: int = 0) -> Sandbox:
         """Start the pause container and set up its network namespace through CNI."""
         meta = pod["metadata"]
-        obj = f"pod/{meta['namespace']}/{meta['name']}"
         sandbox_id = self._new_id()
         netns = f"/var/run/netns/cni-{self._uuid(sandbox_id)}"
         if pod["spec"].get("hostNetwork"):
@@ -166,7 +169,10 @@ class ContainerRuntime(Tasks):
             netns,
             labels=_labels(meta.get("labels")),
         )
-        self._trace("RunPodSandbox", obj, f"pause container {PAUSE_IMAGE} holds netns {netns or 'host'}")
+        tracing = self.loop.tracing
+        obj = f"pod/{meta['namespace']}/{meta['name']}" if tracing else ""
+        if tracing:
+            self._trace("RunPodSandbox", obj, f"pause container {PAUSE_IMAGE} holds netns {netns or 'host'}")
         if netns:
             try:
                 result = invoke(self.host, self.cni_config, "ADD", sandbox_id, netns)
@@ -176,13 +182,14 @@ class ContainerRuntime(Tasks):
                     f'plugin type="bridge" name="containerd-net" failed (add): {err}'
                 ) from None
             sandbox.ip = result["ips"][0]["address"].split("/")[0]
-            self.loop.record(
-                f"cni/{self.node_name}",
-                "ADD",
-                obj,
-                f"bridge cni0 + host-local: eth0 {result['ips'][0]['address']} "
-                f"gw {result['ips'][0]['gateway']}",
-            )
+            if tracing:
+                self.loop.record(
+                    f"cni/{self.node_name}",
+                    "ADD",
+                    obj,
+                    f"bridge cni0 + host-local: eth0 {result['ips'][0]['address']} "
+                    f"gw {result['ips'][0]['gateway']}",
+                )
         self.sandboxes[sandbox_id] = sandbox
         return sandbox
 
@@ -229,7 +236,8 @@ class ContainerRuntime(Tasks):
         or with a ``RuntimeError_`` when the pull fails. Pulls on one node are serialized.
         ``for_pod`` ("pod/ns/name", from the sandbox config) only labels the trace."""
         done = Waitable()
-        self._trace("PullImage", for_pod or image, f"pulling {image_catalog.normalize(image)}")
+        if self.loop.tracing:
+            self._trace("PullImage", for_pod or image, f"pulling {image_catalog.normalize(image)}")
         requested = self.loop.now
         start = max(self.loop.now, self._pull_busy_until)
         entry = image_catalog.find(image)
@@ -252,9 +260,9 @@ class ContainerRuntime(Tasks):
                 )
                 return
             self.images[entry.ref] = entry
-            self._trace(
-                "ImagePulled", for_pod or entry.ref, f"{entry.ref}: {entry.size} bytes in {pull_seconds:.3f}s"
-            )
+            if self.loop.tracing:
+                detail = f"{entry.ref}: {entry.size} bytes in {pull_seconds:.3f}s"
+                self._trace("ImagePulled", for_pod or entry.ref, detail)
             done.trigger((entry, pull_seconds, self.loop.now - requested))
 
         self.loop.call_at(start + pull_seconds, finish)
@@ -282,16 +290,16 @@ class ContainerRuntime(Tasks):
             program,
         )
         self.containers[container.id] = container
-        self._trace(
-            "CreateContainer",
-            f"pod/{sandbox.namespace}/{sandbox.name}",
-            f"container {spec['name']} ({container.id[:13]}) in sandbox {sandbox_id[:13]}",
-        )
+        if self.loop.tracing:
+            self._trace(
+                "CreateContainer",
+                f"pod/{sandbox.namespace}/{sandbox.name}",
+                f"container {spec['name']} ({container.id[:13]}) in sandbox {sandbox_id[:13]}",
+            )
         return container
 
     def start_container(self, container_id: str) -> None:
         container = self.containers[container_id]
-        obj = f"pod/{container.pod_namespace}/{container.pod_name}"
         if container.program.start_error:
             container.state, container.exit_code, container.reason = "CONTAINER_EXITED", 128, "StartError"
             container.finished_at = self.loop.now
@@ -300,10 +308,16 @@ class ContainerRuntime(Tasks):
                 "create failed: runc create failed: unable to start container process: "
                 f"{container.program.start_error}: unknown"
             )
-            self._trace("StartContainer", obj, f"{container.name} failed: {container.program.start_error}")
+            self._trace(
+                "StartContainer",
+                f"pod/{container.pod_namespace}/{container.pod_name}",
+                f"{container.name} failed: {container.program.start_error}",
+            )
             raise RuntimeError_(f"rpc error: code = Unknown desc = {container.message}")
         container.state, container.started_at = "CONTAINER_RUNNING", self.loop.now
-        self._trace("StartContainer", obj, f"{container.name} running")
+        if self.loop.tracing:
+            obj = f"pod/{container.pod_namespace}/{container.pod_name}"
+            self._trace("StartContainer", obj, f"{container.name} running")
         self._advance(container, list(container.program.steps))
 
     def stop_container(self, container_id: str, timeout: float) -> Waitable:

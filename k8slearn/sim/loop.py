@@ -87,9 +87,10 @@ class Timer:
 class Waitable:
     """Something a process can ``yield`` to wait on; ``trigger(value)`` wakes every waiter.
 
-    Nearly every waitable has exactly one waiter (the process that yielded it), and a pod
-    worker's sits there for as long as the pod lives: the first waiter has a slot of its own and
-    a list is only made for a second one (a memory saving; waiters are woken in the same order).
+    Nearly every waitable has exactly one waiter (the process that yielded it), and there are
+    many of them (a pending CRI call, a watch, a work queue): the first waiter has a slot of its
+    own and a list is only made for a second one (a memory saving; waiters are woken in the same
+    order).
     """
 
     __slots__ = ("_first", "_more", "triggered", "value")
@@ -126,11 +127,11 @@ class Waitable:
 class Queue:
     """A FIFO a process can block on: ``item = yield queue.get()``.
 
-    A pod worker holds one queue per pod, mostly idle with its one process waiting, so the queue
-    is kept small (a memory saving; the same items and wake-ups in the same order): an empty
-    deque costs 600 bytes (90 MB at 150,000 pods), so the items' deque is made on first use and
-    let go again when ``get`` empties it; and like :class:`Waitable`, the first waiting getter
-    has a slot of its own, a list only holding the ones after it.
+    A queue is mostly idle with its one process waiting, so it is kept small (a memory saving;
+    the same items and wake-ups in the same order): an empty deque costs 600 bytes, so the
+    items' deque is made on first use and let go again when ``get`` empties it; and like
+    :class:`Waitable`, the first waiting getter has a slot of its own, a list only holding the
+    ones after it.
 
     >>> q = Queue()
     >>> q.put("a"); q.put("b"); len(q)
@@ -189,9 +190,10 @@ ProcessGenerator = Generator[Any, Any, Any]
 class Process:
     """A generator driven by the loop. ``periodic`` processes (heartbeats) do not keep settle() busy.
 
-    Every pod has one (its pod worker), so a process has ``__slots__``, and its pending wake-up is
-    kept as the bare heap entry rather than a :class:`Timer` around it (a simulation saving: one
-    object less per resume; ``stop`` cancels the entry exactly as ``Timer.cancel`` does).
+    A pod worker starts one for every burst of syncs (two or more per pod), so a process has
+    ``__slots__``, and its pending wake-up is kept as the bare heap entry rather than a
+    :class:`Timer` around it (a simulation saving: one object less per resume; ``stop`` cancels
+    the entry exactly as ``Timer.cancel`` does).
     """
 
     __slots__ = ("_entry", "alive", "gen", "loop", "name", "periodic")

@@ -187,16 +187,94 @@ def _event(i, obj="web", reason="SuccessfulCreate", message=None, field_path="",
     "repeats that differ only in field path are counted apart",
     "the aggregation window expires and starts again",
 ])
-def test_the_correlator_decides_as_the_plain_flat_key_computation(events):
+@pytest.mark.parametrize("as_recorder", [False, True], ids=[
+    "called with the event alone",
+    "called as the recorder calls it, with the object key and the name's serial",
+])
+def test_the_correlator_decides_as_the_plain_flat_key_computation(events, as_recorder):
     from k8slearn.client.events_cache import EventCorrelator
     fast, plain = EventCorrelator(), FlatCorrelator()
     for event, now in events:
-        got, want = fast.correlate(event, now), plain.correlate(event, now)
+        if as_recorder:
+            serial = int(event["metadata"]["name"].rsplit(".", 1)[1], 16)
+            got = fast.correlate(event, now, _flat_object_key(event), serial)
+        else:
+            got = fast.correlate(event, now)
+        want = plain.correlate(event, now)
         assert (got.action, got.event) == want
         if got.action != "skip":
             stored = {**got.event, "metadata": {**got.event["metadata"], "resourceVersion": "1"}}
             fast.update_state(stored, got)
             plain.update_state(stored)
+
+
+def test_the_table_of_shared_key_parts_stays_bounded_and_decisions_do_not_change():
+    from k8slearn.client.events_cache import _KEY_PARTS, MAX_LRU_CACHE_ENTRIES, EventCorrelator
+    fast, plain = EventCorrelator(), FlatCorrelator()
+    _KEY_PARTS.clear()  # (shared by all correlators: start from an empty table)
+    cleared = 0
+    # 3,000 reasons (two shared key parts each: the table is cleared once) over 500 objects, then
+    # the first reasons again: 3,000 keys in each cache, fewer than the caches' 4,096 (no eviction)
+    for i in range(4000):
+        event = _event(i, obj=f"o{i % 500}", reason=f"R{i % 3000}", message="x")
+        size = len(_KEY_PARTS)
+        got, want = fast.correlate(event, 0.0), plain.correlate(event, 0.0)
+        assert (got.action, got.event) == want
+        assert len(_KEY_PARTS) <= MAX_LRU_CACHE_ENTRIES + 2
+        cleared += len(_KEY_PARTS) < size
+        if got.action != "skip":
+            fast.update_state(got.event, got)
+            plain.update_state(got.event)
+    assert cleared == 1
+    assert [v[1] for v in plain.observed.values()].count(2) == 1000  # the last thousand were repeats
+
+
+def _renamed(e):
+    return {**e, "metadata": {**e["metadata"], "name": "renamed-" + e["metadata"]["name"]}}
+
+
+@pytest.mark.parametrize("change", [
+    _renamed,
+    lambda e: {**e, "metadata": {**e["metadata"], "name": 7}},
+    lambda e: {**e, "count": e["count"] + 5},
+    lambda e: {**e, "firstTimestamp": "t-stored"},
+    lambda e: {**e, "message": e["message"] + " (stored)"},
+    lambda e: {**e, "involvedObject": {**e["involvedObject"], "resourceVersion": "9"}},
+    lambda e: {**e, "involvedObject": {**e["involvedObject"], "uid": "other"}},
+    lambda e: {**e, "source": {"component": "c", "host": "elsewhere"}},
+    lambda e: {k: v for k, v in e.items() if k != "type"},
+], ids=[
+    "the server stored another name: repeats take that name",
+    "the server stored a name that is not a string: repeats take it as it is",
+    "the server stored another count: repeats count on from it",
+    "the server stored another first timestamp: repeats keep it",
+    "the server stored another message: the stored event is remembered under its own key",
+    "the stored involved object differs only where no key looks: the same decisions",
+    "the stored involved object has another uid: remembered under that object",
+    "the stored source differs: remembered under that source",
+    "the stored event has no type: remembered under an empty type",
+])
+@pytest.mark.parametrize("as_recorder", [False, True], ids=[
+    "called with the event alone",
+    "called as the recorder calls it",
+])
+def test_update_state_remembers_what_the_server_stored_as_the_plain_computation(change, as_recorder):
+    from k8slearn.client.events_cache import EventCorrelator, _name
+    fast, plain = EventCorrelator(), FlatCorrelator()
+    # a repeated message, similar messages until they are combined, an event with no type: each stored changed
+    events = ([_event(i, message="Back-off", reason="BackOff") for i in range(4)] + [_event(i) for i in range(4, 20)]
+              + [{**_event(20, reason="Null"), "type": None}])
+    for i, event in enumerate(events):
+        key = _flat_object_key(event)
+        got = fast.correlate(event, 0.0, key, i) if as_recorder else fast.correlate(event, 0.0)
+        want = plain.correlate(event, 0.0)
+        assert (got.action, got.event) == want
+        stored = change({**got.event, "metadata": {**got.event["metadata"], "resourceVersion": "1"}})
+        fast.update_state(stored, got)
+        plain.update_state(stored)
+    # what each remembers: flat keys, and the names the remembered serials stand for
+    remembered = {(*k[0], *k[1], k[2]): (_name(v[0], k), *v[1:]) for k, v in fast._observed._data.items()}
+    assert remembered == plain.observed
 
 
 def test_one_objects_keys_share_one_object_key_tuple():

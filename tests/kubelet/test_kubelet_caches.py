@@ -280,3 +280,35 @@ def test_the_kept_status_is_the_informers_copy_and_equals_a_fresh_one(command, p
     fresh = generate_api_pod_status(current, state, kubelet.runtime, kubelet.ip, cluster.now)
     assert state.last_status is current["status"]  # no second copy of the same status
     assert state.last_status == fresh and fresh["phase"] == phase
+
+
+def _etcd(cluster):
+    return [(kv.key, kv.mod_revision, kv.value) for kv in cluster.etcd.range("/")]
+
+
+@pytest.mark.parametrize(
+    "component, action",
+    [
+        pytest.param("kubelet/node-1", "SyncPod", id="the kubelet asking for a sandbox"),
+        pytest.param("containerd/node-1", "RunPodSandbox", id="the runtime starting the pause container"),
+        pytest.param("cni/node-1", "ADD", id="the CNI plugin wiring the sandbox"),
+        pytest.param("containerd/node-1", "PullImage", id="the runtime pulling the image"),
+        pytest.param("containerd/node-1", "ImagePulled", id="the runtime finishing the pull"),
+        pytest.param("containerd/node-1", "CreateContainer", id="the runtime creating the container"),
+        pytest.param("containerd/node-1", "StartContainer", id="the runtime starting the container"),
+    ],
+)
+def test_trace_lines_formatted_only_while_tracing_leave_the_run_unchanged(component, action):
+    runs = {}
+    for tracing in (True, False):
+        cluster = Cluster(workers=1, seed=0, trace=tracing)
+        cluster.api.create(_pod("a"))
+        cluster.settle()
+        runs[tracing] = cluster
+    traced, untraced = runs[True], runs[False]
+    lines = [s.object for s in traced.trace if (s.component, s.action) == (component, action)]
+    assert lines == ["pod/default/a"]
+    assert untraced.trace == []
+    assert _etcd(untraced) == _etcd(traced) and untraced.now == traced.now
+    (sandbox,) = untraced.kubelets["node-1"].runtime.sandboxes.values()
+    assert sandbox.ip == "10.244.1.2"

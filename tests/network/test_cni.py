@@ -81,6 +81,8 @@ def test_an_add_repeated_for_the_same_container_returns_the_address_it_holds():
         pytest.param("node-1", "veth0123abcd", id="a veth's address"),
         pytest.param("node-42", "f" * 64, id="a pod's eth0 address from its sandbox id"),
         pytest.param("n", "", id="an empty seed"),
+        pytest.param("", "cni0", id="an empty node name"),
+        pytest.param("nöde-ü", "vethé", id="text outside ASCII hashes its UTF-8 bytes in one run"),
     ],
 )
 def test_a_mac_reads_as_the_octets_joined_one_by_one(node, seed):
