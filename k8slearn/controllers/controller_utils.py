@@ -1,5 +1,6 @@
-"""What every workload controller shares: pod-template hashes, expectations, pod creation and
-deletion (with their events), which pod to delete first, and adopting or releasing objects.
+"""What every workload controller shares: pod-template hashes, expectations, and pod creation and
+deletion (with their events). Which pod a scale-down deletes first is in ``active_pods_with_ranks``,
+adopting and releasing objects in ``controller_ref_manager``, pod conditions in ``pod_util``.
 
 **The pod-template hash** names a Deployment's ReplicaSets (``web-7c4b4cb947``): FNV-32a over the
 template, written in decimal, each digit mapped to a letter of the vowel-free alphabet so the
@@ -24,21 +25,19 @@ Simplified: the hash is taken over the template's JSON with sorted keys (upstrea
 spew dump of the Go struct, so the letters differ from a real cluster's for the same template);
 pods are created one request at a time (slow-start batches still stop at the first failure).
 
-Upstream: pkg/controller/controller_utils.go, pkg/controller/controller_ref_manager.go,
+Upstream: pkg/controller/controller_utils.go,
 staging/src/k8s.io/apimachinery/pkg/util/rand/rand.go (SafeEncodeString)
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Iterable
-from functools import cmp_to_key
 from typing import Any
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.labels import selector_from_label_selector
-from k8slearn.api.meta import ALPHANUMS, parse_timestamp, thaw
+from k8slearn.api.meta import ALPHANUMS, thaw
 from k8slearn.api.taints import find_matching_untolerated_taint, tolerates_taint  # noqa: F401 (re-exported)
 
 BURST_REPLICAS = 500  # the most pods one sync creates or deletes
@@ -47,7 +46,6 @@ EXPECTATIONS_TIMEOUT = 5 * 60.0
 
 SUCCESSFUL_CREATE, FAILED_CREATE = "SuccessfulCreate", "FailedCreate"
 SUCCESSFUL_DELETE, FAILED_DELETE = "SuccessfulDelete", "FailedDelete"
-POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
 POD_CONTROLLER_UID_INDEX = "podControllerUID"
 ORPHAN_POD_INDEX_KEY = "_ORPHAN_POD"
 
@@ -143,143 +141,6 @@ def is_pod_active(pod: dict) -> bool:
 
 def filter_active_pods(pods: Iterable[dict]) -> list[dict]:
     return [p for p in pods if is_pod_active(p)]
-
-
-def get_pod_condition(pod: dict, type_: str) -> dict | None:
-    for c in (pod.get("status") or {}).get("conditions") or ():
-        if c.get("type") == type_:
-            return c
-    return None
-
-
-def is_pod_ready(pod: dict) -> bool:
-    status = pod.get("status")
-    for c in (status.get("conditions") or ()) if status else ():
-        if c.get("type") == "Ready":
-            return c.get("status") == "True"
-    return False
-
-
-def _time(value: str | None) -> float | None:
-    return parse_timestamp(value) if value else None
-
-
-def pod_ready_time(pod: dict) -> float | None:
-    if is_pod_ready(pod):
-        return _time(get_pod_condition(pod, "Ready").get("lastTransitionTime"))
-    return None
-
-
-def is_pod_available(pod: dict, min_ready_seconds: int, now: float) -> bool:
-    """Ready for at least ``min_ready_seconds`` (podutil.IsPodAvailable)."""
-    if not is_pod_ready(pod):
-        return False
-    if not min_ready_seconds:
-        return True
-    since = _time(get_pod_condition(pod, "Ready").get("lastTransitionTime"))
-    return since is not None and since + min_ready_seconds < now
-
-
-def max_container_restarts(pod: dict) -> int:
-    return max([c.get("restartCount", 0) for c in (pod.get("status") or {}).get("containerStatuses") or ()] or [0])
-
-
-# ---- which pod goes first ----------------------------------------------------------------------
-
-_PHASE_ORDINAL = {"Pending": 0, "Unknown": 1, "Running": 2}
-
-
-def _deletion_cost(pod: dict) -> int:
-    try:
-        return int((pod["metadata"].get("annotations") or {}).get(POD_DELETION_COST, 0))
-    except ValueError:
-        return 0
-
-
-def _after_or_zero(t1: float | None, t2: float | None) -> bool:
-    if t1 is None or t2 is None:
-        return t1 is None
-    return t1 > t2
-
-
-def _log_rank(t: float, now: float) -> int:
-    d = (now - t) * 1e9  # Go compares durations in nanoseconds
-    return int(math.log2(d)) if d > 0 else -1
-
-
-class _Ranked:
-    """What ActivePodsWithRanks.Less looks at, read once per pod."""
-
-    __slots__ = ("cost", "created", "phase", "pod", "rank", "ready", "ready_time", "restarts", "uid", "unassigned")
-
-    def __init__(self, pod: dict, rank: int) -> None:
-        self.pod, self.rank = pod, rank
-        self.unassigned = not pod["spec"].get("nodeName")
-        self.phase = _PHASE_ORDINAL.get((pod.get("status") or {}).get("phase"), 0)
-        self.ready = is_pod_ready(pod)
-        self.cost = _deletion_cost(pod)
-        self.ready_time = pod_ready_time(pod) if self.ready else None
-        self.restarts = max_container_restarts(pod)
-        self.created = _time(pod["metadata"].get("creationTimestamp"))
-        self.uid = pod["metadata"].get("uid", "")
-
-
-def _newer_first(a: _Ranked, b: _Ranked, t1: float | None, t2: float | None, now: float | None) -> bool:
-    """LogarithmicScaleDown: times in the same power-of-two age bucket tie; the UID breaks the tie."""
-    if not now or t1 is None or t2 is None:
-        return _after_or_zero(t1, t2)
-    diff = _log_rank(t1, now) - _log_rank(t2, now)
-    if diff == 0:
-        return a.uid < b.uid
-    return diff < 0
-
-
-def _less(a: _Ranked, b: _Ranked, now: float | None) -> bool:
-    if a.unassigned != b.unassigned and a.pod["spec"].get("nodeName") != b.pod["spec"].get("nodeName"):
-        return a.unassigned  # 1. unassigned < assigned
-    if a.phase != b.phase:  # 2. Pending < Unknown < Running
-        return a.phase < b.phase
-    if a.ready != b.ready:  # 3. not ready < ready
-        return not a.ready
-    if a.cost != b.cost:  # 4. lower pod-deletion-cost first
-        return a.cost < b.cost
-    if a.rank != b.rank:  # 5. doubled up (more related pods on its node) first
-        return a.rank > b.rank
-    if a.ready and b.ready and a.ready_time != b.ready_time:  # 6. ready for less time first
-        return _newer_first(a, b, a.ready_time, b.ready_time, now)
-    if a.restarts != b.restarts:  # 7. more restarts first
-        return a.restarts > b.restarts
-    if a.created != b.created:  # 8. newer first
-        return _newer_first(a, b, a.created, b.created, now)
-    return False
-
-
-def deletion_less(a: tuple[dict, int], b: tuple[dict, int], now: float | None = None) -> bool:
-    """ActivePodsWithRanks.Less: should pod ``a`` (with its rank) be deleted before ``b``?"""
-    return _less(_Ranked(*a), _Ranked(*b), now)
-
-
-def rank_pods_by_related_pods_on_same_node(pods: list[dict], related: Iterable[dict]) -> list[int]:
-    """getPodsRankedByRelatedPodsOnSameNode: each pod's rank = active related pods on its node."""
-    on_node: dict[str, int] = {}
-    for pod in related:
-        if is_pod_active(pod):
-            node = pod["spec"].get("nodeName") or ""
-            on_node[node] = on_node.get(node, 0) + 1
-    return [on_node.get(p["spec"].get("nodeName") or "", 0) for p in pods]
-
-
-def get_pods_to_delete(pods: list[dict], related: Iterable[dict], diff: int, now: float | None = None) -> list[dict]:
-    """The ``diff`` pods a scale-down deletes: the first ones in ActivePodsWithRanks order."""
-    if diff >= len(pods):
-        return list(pods)
-    ranked = [_Ranked(p, r) for p, r in zip(pods, rank_pods_by_related_pods_on_same_node(pods, related))]
-
-    def cmp(a: _Ranked, b: _Ranked) -> int:
-        return -1 if _less(a, b, now) else (1 if _less(b, a, now) else 0)
-
-    ranked.sort(key=cmp_to_key(cmp))
-    return [r.pod for r in ranked[:diff]]
 
 
 # ---- expectations ------------------------------------------------------------------------------
@@ -423,73 +284,3 @@ class PodControl:
             self.recorder.event(owner, "Warning", FAILED_DELETE, f"Error deleting: {err}")
             raise
         self.recorder.event(owner, "Normal", SUCCESSFUL_DELETE, f"Deleted pod: {name}")
-
-
-# ---- owner references: adopt and release -------------------------------------------------------
-
-def adopt_patch(owner: dict, obj: dict) -> dict:
-    """The strategic merge patch that adds ``owner`` as controller (with a uid precondition)."""
-    ref = {"apiVersion": owner["apiVersion"], "kind": owner["kind"], "name": owner["metadata"]["name"],
-           "uid": owner["metadata"]["uid"], "controller": True, "blockOwnerDeletion": True}
-    return {"metadata": {"ownerReferences": [ref], "uid": obj["metadata"]["uid"]}}
-
-
-def release_patch(owner_uid: str, obj: dict) -> dict:
-    """The strategic merge patch that removes one owner reference."""
-    return {"metadata": {"ownerReferences": [{"$patch": "delete", "uid": owner_uid}],
-                         "uid": obj["metadata"]["uid"]}}
-
-
-def claim_objects(client: Any, resource: str, owner: dict, match: Callable[[dict], bool],
-                  objects: Iterable[dict], can_adopt: Callable[[], bool] | None = None) -> list[dict]:
-    """ControllerRefManager.ClaimObjects: keep ours that match, adopt matching orphans, release the rest.
-
-    Objects controlled by someone else are ignored. Adopting or releasing is a PATCH; an object
-    that is gone (404) is simply not claimed.
-    """
-    claimed: list[dict] = []
-    meta = owner["metadata"]
-    deleting = bool(meta.get("deletionTimestamp"))
-    adoptable: bool | None = None
-    for obj in objects:
-        ref = get_controller_of(obj)
-        if ref is not None:
-            if ref.get("uid") != meta["uid"]:
-                continue
-            if match(obj):
-                claimed.append(obj)
-            elif not deleting:
-                _patch(client, resource, obj, release_patch(meta["uid"], obj))
-            continue
-        if deleting or not match(obj) or obj["metadata"].get("deletionTimestamp"):
-            continue
-        if obj["metadata"].get("namespace") != meta.get("namespace"):
-            continue
-        if adoptable is None:
-            adoptable = can_adopt() if can_adopt else True
-        if not adoptable:
-            continue
-        adopted = _patch(client, resource, obj, adopt_patch(owner, obj))
-        if adopted is not None:
-            claimed.append(adopted)
-    return claimed
-
-
-def _patch(client: Any, resource: str, obj: dict, patch: dict) -> dict | None:
-    try:
-        return client.patch(resource, obj["metadata"]["name"], patch, obj["metadata"].get("namespace"))
-    except ApiError as err:
-        if err.code == 404:
-            return None
-        raise
-
-
-def recheck_deletion_timestamp(get_fresh: Callable[[], dict | None], uid: str) -> Callable[[], bool]:
-    """RecheckDeletionTimestamp: adopt only if a fresh read shows the owner alive and the same uid."""
-    def can_adopt() -> bool:
-        fresh = get_fresh()
-        return fresh is not None and fresh["metadata"].get("uid") == uid \
-            and not fresh["metadata"].get("deletionTimestamp")
-    return can_adopt
-
-

@@ -29,7 +29,7 @@ from k8slearn.api.labels import selector_from_set
 from k8slearn.api.meta import parse_timestamp, thaw, timestamp
 from k8slearn.client.cache import split_key
 from k8slearn.controllers.base import Controller
-from k8slearn.controllers.controller_utils import get_pod_condition, is_pod_ready
+from k8slearn.controllers.pod_util import get_pod_condition, is_pod_ready
 
 LAST_CHANGE_TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
 HEADLESS_LABEL = "service.kubernetes.io/headless"

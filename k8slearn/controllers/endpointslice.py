@@ -29,7 +29,6 @@ from typing import Any
 from k8slearn.api.meta import owner_reference, thaw
 from k8slearn.client.cache import split_key
 from k8slearn.controllers.base import Controller
-from k8slearn.controllers.controller_utils import is_pod_ready
 from k8slearn.controllers.endpoints import (
     HEADLESS_LABEL,
     LAST_CHANGE_TRIGGER_TIME,
@@ -41,6 +40,7 @@ from k8slearn.controllers.endpoints import (
     should_pod_be_in_endpoints,
     trigger_time,
 )
+from k8slearn.controllers.pod_util import is_pod_ready
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"

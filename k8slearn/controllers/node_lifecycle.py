@@ -25,14 +25,13 @@ node_lifecycle={...})``); the defaults are kube-controller-manager's.
 Simplified: no node startup/eviction metrics, no node label reconciliation; zone keys read
 ``topology.kubernetes.io/region`` and ``/zone`` only.
 
-Upstream: pkg/controller/nodelifecycle/node_lifecycle_controller.go,
-pkg/controller/nodelifecycle/scheduler/rate_limited_queue.go, pkg/controller/util/node/controller_utils.go
+The NoExecute half (queues paced per zone, disruption states) is in ``node_lifecycle_eviction``.
+
+Upstream: pkg/controller/nodelifecycle/node_lifecycle_controller.go, pkg/controller/util/node/controller_utils.go
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +39,15 @@ from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import parse_timestamp, thaw, timestamp
 from k8slearn.client.cache import split_key
 from k8slearn.controllers.base import Controller
+from k8slearn.controllers.node_lifecycle_eviction import (
+    NOT_READY,
+    UNHEALTHY_ZONE_THRESHOLD,
+    UNREACHABLE,
+    TaintBasedEviction,
+    get_condition,
+    zone_key,
+)
+from k8slearn.controllers.rate_limited_queue import RateLimitedTimedQueue
 
 NODE_MONITOR_PERIOD = 5.0
 NODE_MONITOR_GRACE_PERIOD = 50.0  # 50 s since v1.32 (was 40 s)
@@ -47,12 +55,8 @@ NODE_STARTUP_GRACE_PERIOD = 60.0
 NODE_EVICTION_RATE = 0.1
 SECONDARY_NODE_EVICTION_RATE = 0.01
 LARGE_CLUSTER_SIZE_THRESHOLD = 50
-UNHEALTHY_ZONE_THRESHOLD = 0.55
-NODE_EVICTION_PERIOD = 0.1  # how often queued NoExecute taints are tried
 UPDATE_TAINT_RETRIES = 5
 
-UNREACHABLE = "node.kubernetes.io/unreachable"
-NOT_READY = "node.kubernetes.io/not-ready"
 UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
 CONDITION_TAINTS = {  # nodeConditionToTaintKeyStatusMap: condition -> status -> NoSchedule taint key
     "Ready": {"False": NOT_READY, "Unknown": UNREACHABLE},
@@ -63,73 +67,7 @@ CONDITION_TAINTS = {  # nodeConditionToTaintKeyStatusMap: condition -> status ->
 }
 CONDITION_TAINT_KEYS = {key for statuses in CONDITION_TAINTS.values() for key in statuses.values()}
 KUBELET_CONDITIONS = ("Ready", "MemoryPressure", "DiskPressure", "PIDPressure")
-NORMAL, PARTIAL, FULL, INITIAL = "Normal", "PartialDisruption", "FullDisruption", "Initial"
 EXCLUDE_DISRUPTION_LABEL = "node.kubernetes.io/exclude-disruption"
-
-
-class TokenBucket:
-    """flowcontrol.NewTokenBucketRateLimiter(qps, burst) on the simulated clock (qps 0 rejects all)."""
-
-    def __init__(self, qps: float, burst: int, now: float) -> None:
-        self.qps, self.burst, self.tokens, self.last = qps, burst, float(burst), now
-
-    def try_accept(self, now: float) -> bool:
-        if self.qps <= 0:
-            return False
-        self.tokens = min(self.burst, self.tokens + (now - self.last) * self.qps)
-        self.last = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        return False
-
-    def wait(self) -> float | None:
-        return None if self.qps <= 0 else max(0.0, (1 - self.tokens) / self.qps)
-
-
-class RateLimitedTimedQueue:
-    """Nodes waiting for their NoExecute taint, handed out no faster than the zone's limiter allows.
-
-    A node stays in the set after it was processed, so it is not queued again until removed
-    (when it becomes reachable, or its taint disappears).
-    """
-
-    def __init__(self, qps: float, now: float) -> None:
-        self.limiter = TokenBucket(qps, 1, now)
-        self.heap: list = []
-        self.members: set[str] = set()
-        self.seq = itertools.count()
-
-    def add(self, name: str, now: float) -> bool:
-        if name in self.members:
-            return False
-        self.members.add(name)
-        heapq.heappush(self.heap, [now, next(self.seq), name])
-        return True
-
-    def remove(self, name: str) -> None:
-        self.members.discard(name)
-        self.heap = [e for e in self.heap if e[2] != name]
-        heapq.heapify(self.heap)
-
-    def next_due(self) -> float | None:
-        """When the head of the queue is due (None if nothing is queued)."""
-        return self.heap[0][0] if self.heap else None
-
-    def swap_limiter(self, qps: float, now: float) -> None:
-        if self.limiter.qps != qps:
-            self.limiter = TokenBucket(qps, 1, now)
-
-    def try_(self, fn: Any, now: float) -> None:
-        """Process due entries while the limiter accepts; ``fn(name) -> (done, retry_after)``."""
-        while self.heap:
-            entry = self.heap[0]
-            if entry[0] > now or not self.limiter.try_accept(now):
-                break
-            done, wait = fn(entry[2])
-            heapq.heappop(self.heap)
-            if not done:
-                heapq.heappush(self.heap, [now + wait, next(self.seq), entry[2]])
 
 
 @dataclass
@@ -140,32 +78,7 @@ class NodeHealth:
     lease_renew: float | None = None
 
 
-def get_condition(node: dict, type_: str) -> dict | None:
-    for c in (node.get("status") or {}).get("conditions") or ():
-        if c.get("type") == type_:
-            return c
-    return None
-
-
-def zone_key(node: dict) -> str:
-    labels = node["metadata"].get("labels") or {}
-    region = labels.get("topology.kubernetes.io/region", "")
-    zone = labels.get("topology.kubernetes.io/zone", "")
-    return f"{region}:\x00:{zone}" if region or zone else ""
-
-
-def compute_zone_state(ready_conditions: list[dict | None], threshold: float = UNHEALTHY_ZONE_THRESHOLD) -> str:
-    """Normal, PartialDisruption (more than 2 and >= 55% not ready) or FullDisruption (none ready)."""
-    ready = sum(1 for c in ready_conditions if c is not None and c.get("status") == "True")
-    not_ready = len(ready_conditions) - ready
-    if ready == 0 and not_ready > 0:
-        return FULL
-    if not_ready > 2 and not_ready / (not_ready + ready) >= threshold:
-        return PARTIAL
-    return NORMAL
-
-
-class NodeLifecycleController(Controller):
+class NodeLifecycleController(TaintBasedEviction, Controller):
     """Monitors node health; sets Unknown conditions and condition taints; marks pods not ready."""
 
     name = "node-controller"
@@ -378,109 +291,6 @@ class NodeLifecycleController(Controller):
             self.nodes_to_retry.add(node_name)
         else:
             self.nodes_to_retry.discard(node_name)
-
-    # -- NoExecute taints, rate limited per zone ----------------------------------------------------
-    def _add_zone(self, node: dict) -> None:
-        zone = zone_key(node)
-        if zone not in self.zone_states:
-            self.zone_states[zone] = INITIAL
-            self.zone_tainter[zone] = RateLimitedTimedQueue(self.eviction_limiter_qps, self.loop.now)
-
-    def process_taint_based_eviction(self, node: dict, observed: dict) -> None:
-        status, taints = observed.get("status"), (node.get("spec") or {}).get("taints") or ()
-        has = {(t.get("key"), t.get("effect")) for t in taints}
-        if status == "False":
-            if (UNREACHABLE, "NoExecute") in has:
-                self.swap_node_controller_taint(node, [{"key": NOT_READY, "effect": "NoExecute"}],
-                                                [{"key": UNREACHABLE, "effect": "NoExecute"}])
-            else:
-                self.mark_node_for_tainting(node, NOT_READY)
-        elif status == "Unknown":
-            if (NOT_READY, "NoExecute") in has:
-                self.swap_node_controller_taint(node, [{"key": UNREACHABLE, "effect": "NoExecute"}],
-                                                [{"key": NOT_READY, "effect": "NoExecute"}])
-            else:
-                self.mark_node_for_tainting(node, UNREACHABLE)
-        elif status == "True":
-            self.mark_node_as_reachable(node)
-
-    def mark_node_for_tainting(self, node: dict, taint_key: str) -> None:
-        self._add_zone(node)
-        queue = self.zone_tainter[zone_key(node)]
-        if not any(t.get("key") == taint_key and t.get("effect") == "NoExecute"
-                   for t in (node.get("spec") or {}).get("taints") or ()):
-            queue.remove(node["metadata"]["name"])
-        queue.add(node["metadata"]["name"], self.loop.now)
-
-    def mark_node_as_reachable(self, node: dict) -> None:
-        self.swap_node_controller_taint(node, [], [{"key": UNREACHABLE, "effect": "NoExecute"},
-                                                   {"key": NOT_READY, "effect": "NoExecute"}])
-        queue = self.zone_tainter.get(zone_key(node))
-        if queue is not None:
-            queue.remove(node["metadata"]["name"])
-
-    def _schedule_tainting_pass(self) -> None:
-        if self._tainting_timer is not None and not self._tainting_timer.cancelled:
-            return
-        waits = []
-        for q in self.zone_tainter.values():
-            due, token = q.next_due(), q.limiter.wait()
-            if due is not None and token is not None:
-                waits.append(max(due - self.loop.now, token))
-        if waits:
-            delay = max(NODE_EVICTION_PERIOD, min(waits))
-            self._tainting_timer = self.loop.call_later(delay, self.do_no_execute_tainting_pass)
-
-    def do_no_execute_tainting_pass(self) -> None:
-        self._tainting_timer = None
-        for zone in sorted(self.zone_tainter):
-            self.zone_tainter[zone].try_(self._taint_one, self.loop.now)
-        self._schedule_tainting_pass()
-
-    def _taint_one(self, name: str) -> tuple[bool, float]:
-        node = self.node_informer.lister.get(name)
-        ready = get_condition(node, "Ready") if node is not None else None
-        if ready is None or ready.get("status") not in ("False", "Unknown"):
-            return True, 0.0
-        add, opposite = (NOT_READY, UNREACHABLE) if ready["status"] == "False" else (UNREACHABLE, NOT_READY)
-        done = self.swap_node_controller_taint(node, [{"key": add, "effect": "NoExecute"}],
-                                               [{"key": opposite, "effect": "NoExecute"}])
-        return done, 0.05
-
-    def handle_disruption(self, zone_conditions: dict[str, list[dict | None]], nodes: list[dict]) -> None:
-        """Per-zone states; all zones fully disrupted → stop tainting and remove the NoExecute taints."""
-        new_states = {z: compute_zone_state(c, self.unhealthy_zone_threshold) for z, c in zone_conditions.items()}
-        all_are_full = all(s == FULL for s in new_states.values())
-        for zone in new_states:
-            self.zone_states.setdefault(zone, INITIAL)
-            if zone not in self.zone_tainter:
-                self.zone_tainter[zone] = RateLimitedTimedQueue(self.eviction_limiter_qps, self.loop.now)
-        for zone in list(self.zone_states):
-            if zone not in zone_conditions:
-                del self.zone_states[zone]
-        all_were_full = all(s == FULL for s in self.zone_states.values())
-        if all_are_full and all_were_full:
-            return
-        now = self.loop.now
-        if all_are_full:
-            for node in nodes:
-                self.mark_node_as_reachable(node)
-            for zone in self.zone_states:
-                self.zone_tainter[zone].swap_limiter(0, now)
-                self.zone_states[zone] = FULL
-            return
-        if all_were_full:
-            for health in self.node_health.values():
-                health.probe_timestamp = health.ready_transition_timestamp = now
-        for zone, state in new_states.items():
-            if self.zone_states[zone] != state or all_were_full:
-                self.zone_tainter[zone].swap_limiter(self._zone_qps(len(zone_conditions[zone]), state), now)
-                self.zone_states[zone] = state
-
-    def _zone_qps(self, size: int, state: str) -> float:
-        if state == PARTIAL:
-            return self.secondary_eviction_limiter_qps if size > self.large_cluster_threshold else 0.0
-        return self.eviction_limiter_qps
 
 
 def _same_taint(a: dict, b: dict) -> bool:

@@ -29,25 +29,23 @@ from k8slearn.api.errors import ApiError
 from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.meta import owner_reference, thaw, timestamp
 from k8slearn.client.cache import split_key
+from k8slearn.controllers.active_pods_with_ranks import get_pods_to_delete
 from k8slearn.controllers.base import Controller
+from k8slearn.controllers.controller_ref_manager import claim_objects, recheck_deletion_timestamp
 from k8slearn.controllers.controller_utils import (
     BURST_REPLICAS,
     SLOW_START_INITIAL_BATCH_SIZE,
     PodControl,
     UIDTrackingControllerExpectations,
     add_pod_controller_uid_indexer,
-    claim_objects,
     filter_active_pods,
     filter_pods_by_owner,
     get_controller_of,
-    get_pods_to_delete,
-    is_pod_available,
-    is_pod_ready,
     label_selector_matcher,
-    recheck_deletion_timestamp,
     set_matcher,
     slow_start_batch,
 )
+from k8slearn.controllers.pod_util import is_pod_available, is_pod_ready
 
 STATUS_UPDATE_RETRIES = 1
 

@@ -3,13 +3,12 @@
 import pytest
 
 from k8slearn.api.errors import ApiError
+from k8slearn.controllers.active_pods_with_ranks import deletion_less, get_pods_to_delete
 from k8slearn.controllers.controller_utils import (
     ControllerExpectations,
     UIDTrackingControllerExpectations,
     compute_hash,
-    deletion_less,
     find_matching_untolerated_taint,
-    get_pods_to_delete,
     safe_encode_string,
     slow_start_batch,
     tolerates_taint,

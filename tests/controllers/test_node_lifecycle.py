@@ -4,14 +4,9 @@ import pytest
 from ctlkit import Harness, node, pod
 
 from k8slearn.api.meta import micro_timestamp, thaw
-from k8slearn.controllers.node_lifecycle import (
-    FULL,
-    NORMAL,
-    PARTIAL,
-    NodeLifecycleController,
-    RateLimitedTimedQueue,
-    compute_zone_state,
-)
+from k8slearn.controllers.node_lifecycle import NodeLifecycleController
+from k8slearn.controllers.node_lifecycle_eviction import FULL, NORMAL, PARTIAL, compute_zone_state
+from k8slearn.controllers.rate_limited_queue import RateLimitedTimedQueue
 from k8slearn.controllers.taint_eviction import TaintEvictionController, get_min_toleration_time
 
 

@@ -28,19 +28,16 @@ from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.meta import owner_reference, thaw
 from k8slearn.client.cache import split_key
 from k8slearn.controllers.base import Controller
+from k8slearn.controllers.controller_ref_manager import claim_objects, recheck_deletion_timestamp
 from k8slearn.controllers.controller_utils import (
     BURST_REPLICAS,
     SLOW_START_INITIAL_BATCH_SIZE,
     ControllerExpectations,
     PodControl,
     add_pod_controller_uid_indexer,
-    claim_objects,
     filter_pods_by_owner,
     get_controller_of,
     get_pod_from_template,
-    is_pod_available,
-    is_pod_ready,
-    recheck_deletion_timestamp,
 )
 from k8slearn.controllers.daemonset.update import UpdateMixin
 from k8slearn.controllers.daemonset.util import (
@@ -52,6 +49,7 @@ from k8slearn.controllers.daemonset.util import (
     replace_daemon_set_pod_node_name_node_affinity,
     surge_count,
 )
+from k8slearn.controllers.pod_util import is_pod_available, is_pod_ready
 
 SELECTING_ALL_MSG = "This daemon set is selecting all pods. A non-empty selector is required."
 FAILED_POD_MSG = "Found failed daemon pod {}/{} on node {}, will try to kill it"

@@ -21,12 +21,8 @@ from typing import Any
 from k8slearn.api.errors import ApiError
 from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.meta import owner_reference, thaw
-from k8slearn.controllers.controller_utils import (
-    claim_objects,
-    compute_hash,
-    is_pod_available,
-    recheck_deletion_timestamp,
-)
+from k8slearn.controllers.controller_ref_manager import claim_objects, recheck_deletion_timestamp
+from k8slearn.controllers.controller_utils import compute_hash
 from k8slearn.controllers.daemonset.util import (
     CONTROLLER_REVISION_HASH,
     get_template_generation,
@@ -35,6 +31,7 @@ from k8slearn.controllers.daemonset.util import (
     surge_count,
     unavailable_count,
 )
+from k8slearn.controllers.pod_util import is_pod_available
 
 
 def get_patch(ds: dict) -> dict:

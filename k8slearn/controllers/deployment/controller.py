@@ -25,12 +25,11 @@ from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.meta import thaw
 from k8slearn.client.cache import split_key
 from k8slearn.controllers.base import Controller
+from k8slearn.controllers.controller_ref_manager import claim_objects, recheck_deletion_timestamp
 from k8slearn.controllers.controller_utils import (
     add_pod_controller_uid_indexer,
-    claim_objects,
     get_controller_of,
     label_selector_matcher,
-    recheck_deletion_timestamp,
 )
 from k8slearn.controllers.deployment.progress import ProgressMixin
 from k8slearn.controllers.deployment.recreate import RecreateMixin
