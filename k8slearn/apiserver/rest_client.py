@@ -71,6 +71,10 @@ class Client:
         """POST pods/<name>/binding: assign the pod to a node (only once)."""
         self.server.bind(self.actor, pod_name, namespace, node_name)
 
+    def evict(self, pod_name: str, namespace: str, eviction: dict | None = None, dry_run: bool = False) -> dict:
+        """POST pods/<name>/eviction: delete the pod gracefully if disruption budgets allow."""
+        return self.server.evict(self.actor, pod_name, namespace, eviction, dry_run)
+
     def finalize_namespace(self, name: str, finalizers: Iterable[str] = ()) -> dict:
         """PUT namespaces/<name>/finalize: what the namespace controller does when the namespace is empty."""
         return self.server.finalize_namespace(self.actor, name, finalizers)

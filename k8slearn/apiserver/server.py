@@ -10,9 +10,9 @@ A request goes through the same stages as in the real server (``handlers/create.
 4. the etcd watch feeds the watch cache, which answers lists and fans the change out to
    every API watch of that resource (``cacher.py``, ``watch_cache.py``, ``watch.py``).
 
-This module holds the verb handlers; the pods/binding rules are in ``binding.py``. Each
-component has its own ``Client`` (``server.client("kube-scheduler")``, ``rest_client.py``) so
-that every request is traced under its name (``request_trace.py``):
+This module holds the verb handlers; the pods/binding rules are in ``binding.py``, pods/eviction's
+in ``eviction.py``. Each component has its own ``Client`` (``server.client("kube-scheduler")``,
+``rest_client.py``) so that every request is traced under its name (``request_trace.py``):
 ``Step("kube-scheduler", "bind", "pod/default/web", "node-1")`` followed by
 ``Step("etcd", "put", "/registry/pods/default/web", "revision 12")``.
 
@@ -34,7 +34,7 @@ Simplified: one API version per group, no authentication/authorization, no serve
 no managedFields, no API priority and fairness.
 
 Upstream: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/ (create.go, update.go, patch.go,
-delete.go, get.go, watch.go), pkg/registry/core/pod/storage/storage.go (BindingREST)
+delete.go, get.go, watch.go), pkg/registry/core/pod/storage/storage.go (BindingREST), eviction.go
 """
 
 from __future__ import annotations
@@ -57,6 +57,8 @@ from k8slearn.apiserver.binding import (
     _set_pod_scheduled,
 )
 from k8slearn.apiserver.cacher import Cacher
+from k8slearn.apiserver.eviction import SUCCESS as EVICTION_SUCCESS
+from k8slearn.apiserver.eviction import check_name, eviction_body, with_disruption_condition
 from k8slearn.apiserver.patch import apply_patch
 from k8slearn.apiserver.registry import DeleteOptions, Registry
 from k8slearn.apiserver.request_scope import RequestScope, _parse_resource_version
@@ -248,6 +250,25 @@ class APIServer(RequestScope):
             if not node_name:
                 raise status_error(500, "", "target.name: Required value", None)
             self.registry.update_raw(info, ns, pod_name, assign)
+
+    def evict(self, actor: str, pod_name: str, namespace: str, eviction: dict | None = None,
+              dry_run: bool = False) -> dict:
+        """The pods/eviction subresource (``eviction.py``): DisruptionTarget condition, then a graceful
+        delete with the Eviction's deleteOptions; a success Status (no disruption budgets here)."""
+        info = RESOURCES["pods"]
+        ns = namespace or "default"
+        body = eviction if eviction is not None else eviction_body(pod_name, ns)
+        with _Request(self, actor, "evict", (self._ref, info, ns, pod_name)):
+            check_name(pod_name, body)
+            options = body.get("deleteOptions") or {}
+            dry_run = dry_run or "All" in (options.get("dryRun") or ())
+            self.registry.read(info, ns, pod_name)  # 404 for a missing pod
+            if not dry_run:
+                now = timestamp(self.loop.now)
+                self.registry.update(info, ns, pod_name, lambda pod: with_disruption_condition(pod, now), "status")
+            self.registry.delete(info, ns, pod_name, DeleteOptions(options.get("gracePeriodSeconds"),
+                                                                   options.get("propagationPolicy"), dry_run))
+        return dict(EVICTION_SUCCESS)
 
     # -- watch ---------------------------------------------------------------------------------
     def watch(self, actor: str, resource: str, namespace: str | None = None,

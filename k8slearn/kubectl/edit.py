@@ -23,6 +23,7 @@ import copy
 import json
 from typing import Any
 
+from k8slearn.api.errors import ApiError
 from k8slearn.kubectl.apply import dry_run_mode, print_result
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
@@ -180,27 +181,41 @@ def run_scale(ctx: Context, args: list[str]) -> int:
     return 0
 
 
-def _cordon(ctx: Context, args: list[str], desired: bool) -> int:
-    verb = "cordon" if desired else "uncordon"
-    if not args and not ctx.flags["selector"]:
-        raise usage_error(ctx.path, f"USAGE: {verb} NODE [flags]")
+def nodes_for(ctx: Context, args: list[str]) -> list[dict]:
+    """The nodes ``cordon``/``uncordon``/``drain`` act on: each named one (a missing one fails the
+    command before anything changes), or those ``--selector`` matches."""
     if ctx.flags["selector"]:
-        objects = ctx.client.list("nodes", label_selector=ctx.flags["selector"])
-    else:
-        if len(args) > 1:
-            raise usage_error(ctx.path, f"USAGE: {verb} NODE [flags]")
-        objects = [ctx.client.get("nodes", args[0], None)]
-    mode = dry_run_mode(ctx)
-    for node in objects:
+        return ctx.client.list("nodes", label_selector=ctx.flags["selector"])
+    return [ctx.client.get("nodes", name, None) for name in args]
+
+
+def cordon_nodes(ctx: Context, nodes: list[dict], desired: bool, mode: str) -> None:
+    """RunCordonOrUncordon: set ``spec.unschedulable`` where it differs; one line per node."""
+    verb = "cordon" if desired else "uncordon"
+    suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")
+    for node in nodes:
         name = node["metadata"]["name"]
         if bool(node.get("spec", {}).get("unschedulable")) == desired:
-            ctx.print(f"node/{name} already {verb}ed")
+            ctx.print(f"node/{name} already {verb}ed{suffix}")
             continue
         if mode != "client":
-            ctx.client.patch("nodes", name, {"spec": {"unschedulable": True if desired else None}}, namespace=None,
-                             patch_type="merge", dry_run=(mode == "server"))
-        suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")
+            try:
+                ctx.client.patch("nodes", name, {"spec": {"unschedulable": True if desired else None}},
+                                 namespace=None, patch_type="merge", dry_run=(mode == "server"))
+            except ApiError as err:
+                ctx.eprint(f'error: unable to {verb} node "{name}": {err.status.get("message", "")}')
+                continue
         ctx.print(f"node/{name} {verb}ed{suffix}")
+
+
+def _cordon(ctx: Context, args: list[str], desired: bool) -> int:
+    verb = "cordon" if desired else "uncordon"
+    if not args and "selector" not in ctx.changed:
+        raise usage_error(ctx.path, f"USAGE: {verb} NODE [flags]")
+    if args and ctx.flags["selector"]:
+        raise usage_error(ctx.path, "error: cannot specify both a node name and a --selector option")
+    mode = dry_run_mode(ctx)
+    cordon_nodes(ctx, nodes_for(ctx, args), desired, mode)
     return 0
 
 

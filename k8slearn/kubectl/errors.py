@@ -38,8 +38,31 @@ class Aggregate(Exception):
     """Several errors reported together (utilerrors.Aggregate)."""
 
     def __init__(self, errors: list[Exception]) -> None:
-        super().__init__("[" + ", ".join(str(e) for e in errors) + "]")
+        super().__init__(_aggregate_message(errors))
         self.errors = errors
+
+
+def _aggregate_message(errors: list[Exception]) -> str:
+    """aggregate.Error(): nested aggregates flattened, repeated messages once; one message as it is,
+    several in brackets.
+
+    >>> _aggregate_message([KubectlError("a")]), _aggregate_message([KubectlError("a"), KubectlError("b")])
+    ('a', '[a, b]')
+    >>> _aggregate_message([Aggregate([KubectlError("a")]), KubectlError("a")])
+    'a'
+    """
+    seen: list[str] = []
+
+    def visit(errs: list[Exception]) -> None:
+        for err in errs:
+            if isinstance(err, Aggregate):
+                visit(err.errors)
+            else:
+                msg = str(err)  # an API error's text is its Status message, as in Go
+                if msg not in seen:
+                    seen.append(msg)
+    visit(errors)
+    return seen[0] if len(seen) == 1 else "[" + ", ".join(seen) + "]"
 
 
 class ExitSilently(Exception):

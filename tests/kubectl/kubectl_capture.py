@@ -1,6 +1,7 @@
 """Record golden outputs from the real kubectl v1.32 (run by hand when the binary is present).
 
-    .venv/bin/python tests/kubectl/kubectl_capture.py
+    .venv/bin/python tests/kubectl/kubectl_capture.py            # every case again
+    .venv/bin/python tests/kubectl/kubectl_capture.py --missing  # only cases not recorded yet
 
 For every case below it builds the fixture world at a fresh whole second ``T``, serves it to the
 real kubectl through kubectl_realserver.py, and writes what kubectl printed, with ``T``, to
@@ -126,6 +127,20 @@ CASES = [
      "create service nodeport web --tcp=80:8080 --node-port=30080 --dry-run=client -o yaml"),
     ("create job in dry run keeps the command", "pod",
      "create job pi --image=perl:5.34 --dry-run=client -o yaml -- perl -wle print"),
+    ("cordon of a cordoned node in dry run still says already cordoned", "cluster", "cordon node-2 --dry-run=client"),
+    ("cordon refuses a node name together with a selector", "cluster", "cordon node-1 -l x=y"),
+    ("drain needs a node", "cluster", "drain"),
+    ("drain of a missing node", "cluster", "drain nope"),
+    ("drain refuses a node name together with a selector", "cluster", "drain node-1 -l x=y"),
+    ("drain checks the pod selector first", "cluster", "drain node-1 --pod-selector=!! --dry-run=client"),
+    ("drain stops at a pod with emptyDir data even with --force", "cluster", "drain node-1 --dry-run=client --force"),
+    ("drain with --force and --delete-emptydir-data warns and lists the evictions", "cluster",
+     "drain node-1 --dry-run=client --force --delete-emptydir-data"),
+    ("drain of an empty cordoned node", "cluster", "drain node-2 --dry-run=client"),
+    ("drain of two nodes cordons both first", "cluster",
+     "drain node-1 node-2 --dry-run=client --force --delete-emptydir-data"),
+    ("drain with a pod selector that matches nothing", "cluster",
+     "drain node-1 --dry-run=client --pod-selector=app=nope"),
 ]
 
 
@@ -138,7 +153,12 @@ def capture():
     from k8slearn.api.meta import parse_timestamp
 
     results = []
+    missing_only = "--missing" in sys.argv  # record only the cases golden.json does not have yet
+    kept = json.load(open(OUT, encoding="utf-8")) if missing_only else []
+    have = {case["id"] for case in kept}
     for sentence, world, command in CASES:
+        if sentence in have:
+            continue
         args = command.split(" ") if "custom-columns" in command or "jsonpath" in command else _split(command)
         while time.time() % 1 > 0.2:
             time.sleep(0.01)
@@ -152,7 +172,7 @@ def capture():
         results.append({"id": sentence, "world": world, "args": args, "T": T, "stdout": out, "stderr": err,
                         "code": rc})
     with open(OUT, "w") as handle:
-        json.dump(results, handle, indent=1, ensure_ascii=False)
+        json.dump(kept + results, handle, indent=1, ensure_ascii=False)
         handle.write("\n")
 
 
