@@ -176,6 +176,14 @@ GLOSSARY: dict[str, Term] = {
         "데몬셋",
         "A workload that runs one copy of a pod on every eligible node (matching its node selector, taints tolerated) and adds one when a node joins.",
     ),
+    "drain": T(
+        "드레인",
+        "Emptying a node for maintenance: kubectl drain cordons it (no new pods) and evicts its pods, which their controllers recreate on other nodes; DaemonSet pods stay.",
+    ),
+    "eviction": T(
+        "축출",
+        "Removing a pod from its node: kubectl drain asks through the pods/eviction subresource, which a PodDisruptionBudget may refuse; taint-based eviction deletes pods directly.",
+    ),
     "log collection": T(
         "로그 수집",
         "Gathering container logs from every node, typically by an agent run as a DaemonSet.",
