@@ -229,7 +229,7 @@ def evict_or_delete(ctx: Context, pods: list[dict], mode: str) -> list[str]:
                 if err.code != 404:
                     return [message_for(err)]
         if mode == "server":
-            return []
+            return []  # nothing was deleted, so nothing to wait for (kubectl would wait forever)
         if wait_for_delete(ctx, pods, "deleted", timeout):
             return [f"global timeout reached: {go_duration(timeout)}"]
         return []

@@ -141,6 +141,7 @@ CASES = [
      "drain node-1 node-2 --dry-run=client --force --delete-emptydir-data"),
     ("drain with a pod selector that matches nothing", "cluster",
      "drain node-1 --dry-run=client --pod-selector=app=nope"),
+    ("drain --help prints the help text", "pod", "drain --help"),
 ]
 
 
