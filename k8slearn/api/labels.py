@@ -346,3 +346,39 @@ class _Parser:
 def parse_selector(s: str) -> Selector:
     """labels.Parse: the string form of a label selector; raises ``SelectorParseError`` (a ValueError)."""
     return Selector(_Parser(s).parse())
+
+
+def parse_to_label_selector(s: str) -> dict:
+    """metav1.ParseToLabelSelector: the string form as a LabelSelector object. ``=``/``==`` become
+    ``matchLabels``, the other operators ``matchExpressions`` (``!=``, ``>``, ``<`` are refused).
+
+    >>> parse_to_label_selector("app=web, tier in (db,cache), !canary")
+    {'matchLabels': {'app': 'web'}, 'matchExpressions': [{'key': 'canary', 'operator': 'DoesNotExist'}, {'key': 'tier', 'operator': 'In', 'values': ['cache', 'db']}]}
+    >>> parse_to_label_selector("")
+    {}
+    """
+    try:
+        requirements = _Parser(s).parse()
+    except SelectorParseError as err:
+        raise SelectorParseError(f'couldn\'t parse the selector string "{s}": {err}') from None
+    match_labels: dict[str, str] = {}
+    expressions: list[dict] = []
+    names = {IN: "In", NOT_IN: "NotIn", EXISTS: "Exists", DOES_NOT_EXIST: "DoesNotExist"}
+    for req in sorted(requirements, key=lambda r: r.key):  # ParseToRequirements sorts by key
+        if req.operator in (EQUALS, DOUBLE_EQUALS):
+            match_labels[req.key] = req.values[0]
+        elif req.operator in (GREATER_THAN, LESS_THAN):
+            raise SelectorParseError(f'"{req.operator}" isn\'t supported in label selectors')
+        elif req.operator in names:
+            expression: dict = {"key": req.key, "operator": names[req.operator]}
+            if req.values:
+                expression["values"] = list(req.values)
+            expressions.append(expression)
+        else:
+            raise SelectorParseError(f'"{req.operator}" is not a valid label selector operator')
+    selector: dict = {}
+    if match_labels:
+        selector["matchLabels"] = dict(sorted(match_labels.items()))
+    if expressions:
+        selector["matchExpressions"] = expressions
+    return selector

@@ -108,6 +108,7 @@ RESOURCES: dict[str, ResourceInfo] = {
         _r("serviceaccounts", "serviceaccount", "ServiceAccount", "", "v1", True, ("sa",)),
         _r("secrets", "secret", "Secret", "", "v1", True),
         _r("leases", "lease", "Lease", "coordination.k8s.io", "v1", True),
+        _r("poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", "policy", "v1", True, ("pdb",)),
         _r("deployments", "deployment", "Deployment", "apps", "v1", True, ("deploy",)),
         _r("replicasets", "replicaset", "ReplicaSet", "apps", "v1", True, ("rs",)),
         _r("daemonsets", "daemonset", "DaemonSet", "apps", "v1", True, ("ds",)),

@@ -45,6 +45,7 @@ from k8slearn.api.defaults import apply_defaults
 from k8slearn.api.errors import bad_request, expired, status_error
 from k8slearn.api.field import go_quote
 from k8slearn.api.meta import thaw, timestamp
+from k8slearn.api.policy import eviction_body
 from k8slearn.api.resources import RESOURCES, ResourceInfo
 from k8slearn.apiserver import admission
 from k8slearn.apiserver.admission import CREATE, DELETE, UPDATE, Attributes
@@ -58,7 +59,7 @@ from k8slearn.apiserver.binding import (
 )
 from k8slearn.apiserver.cacher import Cacher
 from k8slearn.apiserver.eviction import SUCCESS as EVICTION_SUCCESS
-from k8slearn.apiserver.eviction import check_name, eviction_body, with_disruption_condition
+from k8slearn.apiserver.eviction import can_ignore_pdb, check_budget, check_name, with_disruption_condition
 from k8slearn.apiserver.patch import apply_patch
 from k8slearn.apiserver.registry import DeleteOptions, Registry
 from k8slearn.apiserver.request_scope import RequestScope, _parse_resource_version
@@ -253,8 +254,8 @@ class APIServer(RequestScope):
 
     def evict(self, actor: str, pod_name: str, namespace: str, eviction: dict | None = None,
               dry_run: bool = False) -> dict:
-        """The pods/eviction subresource (``eviction.py``): DisruptionTarget condition, then a graceful
-        delete with the Eviction's deleteOptions; a success Status (no disruption budgets here)."""
+        """The pods/eviction subresource (``eviction.py``): the pod's disruption budget must allow it;
+        then the DisruptionTarget condition and a graceful delete with the Eviction's deleteOptions."""
         info = RESOURCES["pods"]
         ns = namespace or "default"
         body = eviction if eviction is not None else eviction_body(pod_name, ns)
@@ -262,7 +263,9 @@ class APIServer(RequestScope):
             check_name(pod_name, body)
             options = body.get("deleteOptions") or {}
             dry_run = dry_run or "All" in (options.get("dryRun") or ())
-            self.registry.read(info, ns, pod_name)  # 404 for a missing pod
+            pod, _ = self.registry.read(info, ns, pod_name)  # 404 for a missing pod
+            if not can_ignore_pdb(pod):
+                check_budget(self, pod, dry_run)
             if not dry_run:
                 now = timestamp(self.loop.now)
                 self.registry.update(info, ns, pod_name, lambda pod: with_disruption_condition(pod, now), "status")

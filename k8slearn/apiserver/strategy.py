@@ -254,6 +254,14 @@ class CronJobStrategy(Strategy):
     initial_status: dict = {}
 
 
+class PodDisruptionBudgetStrategy(Strategy):
+    """A new budget starts with zero counts; the disruption controller fills them in."""
+
+    has_status = True
+    tracks_generation = True
+    initial_status = {"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0, "expectedPods": 0}
+
+
 class GenerationStrategy(Strategy):
     """Kinds without status whose metadata.generation still counts spec changes (EndpointSlice)."""
 
@@ -280,6 +288,7 @@ STRATEGIES: dict[str, Strategy] = {
     "jobs": JobStrategy(),
     "cronjobs": CronJobStrategy(),
     "endpointslices": GenerationStrategy(),
+    "poddisruptionbudgets": PodDisruptionBudgetStrategy(),
     "events": EventStrategy(),
 }
 _DEFAULT = Strategy()

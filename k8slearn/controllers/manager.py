@@ -31,6 +31,7 @@ from k8slearn.client.informer import SharedInformerFactory
 from k8slearn.client.leaderelection import LeaderElector, new_identity
 from k8slearn.controllers.daemonset import DaemonSetsController
 from k8slearn.controllers.deployment import DeploymentController
+from k8slearn.controllers.disruption import DisruptionController
 from k8slearn.controllers.endpoints import EndpointsController
 from k8slearn.controllers.endpointslice import EndpointSliceController
 from k8slearn.controllers.garbage_collector import GarbageCollector, PodGCController
@@ -53,6 +54,7 @@ CONTROLLERS: dict[str, Any] = {
     "daemonset-controller": DaemonSetsController,
     "endpoints-controller": EndpointsController,
     "endpointslice-controller": EndpointSliceController,
+    "disruption-controller": DisruptionController,
     "garbage-collector-controller": GarbageCollector,
     "pod-garbage-collector-controller": PodGCController,
     "namespace-controller": NamespaceController,

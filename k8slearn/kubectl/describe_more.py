@@ -1,4 +1,5 @@
-"""``kubectl describe`` for Jobs, ConfigMaps, Secrets, ServiceAccounts, Endpoints, PriorityClasses.
+"""``kubectl describe`` for Jobs, ConfigMaps, Secrets, ServiceAccounts, Endpoints, PriorityClasses
+and PodDisruptionBudgets.
 
 >>> print(describe_priority_class({"metadata": {"name": "high"}, "value": 1000,
 ...       "preemptionPolicy": "PreemptLowerPriority"}, [], 0.0), end="")
@@ -13,7 +14,8 @@ Events:            <none>
 Simplified: a ConfigMap's keys print sorted (kubectl walks a Go map, in random order).
 
 Upstream: staging/src/k8s.io/kubectl/pkg/describe/describe.go (describeJob, ConfigMapDescriber,
-describeSecret, describeServiceAccount, describeEndpoints, describePriorityClass)
+describeSecret, describeServiceAccount, describeEndpoints, describePriorityClass,
+describePodDisruptionBudgetV1)
 """
 
 from __future__ import annotations
@@ -181,6 +183,28 @@ def describe_priority_class(pc: dict, events: list | None, now: float) -> str:
     w.write(0, f"PreemptionPolicy:\t{pc.get('preemptionPolicy', '')}\n")
     w.write(0, f"Description:\t{pc.get('description', '')}\n")
     w.write(0, f"Annotations:\t{format_labels(meta.get('annotations'))}\n")
+    if events is not None:
+        describe_events(events, w, now)
+    return w.text()
+
+
+def describe_pod_disruption_budget(pdb: dict, events: list | None, now: float) -> str:
+    """describePodDisruptionBudgetV1: the budget, its selector and the counts the controller keeps."""
+    meta, spec, status = pdb.get("metadata", {}), pdb.get("spec", {}), pdb.get("status", {})
+    w = PrefixWriter()
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    if spec.get("minAvailable") is not None:
+        w.write(0, f"Min available:\t{spec['minAvailable']}\n")
+    elif spec.get("maxUnavailable") is not None:
+        w.write(0, f"Max unavailable:\t{spec['maxUnavailable']}\n")
+    w.write(0, f"Selector:\t{_selector(spec['selector'])}\n" if spec.get("selector") is not None
+            else "Selector:\t<unset>\n")
+    w.write(0, "Status:\n")
+    w.write(2, f"Allowed disruptions:\t{status.get('disruptionsAllowed', 0)}\n")
+    w.write(2, f"Current:\t{status.get('currentHealthy', 0)}\n")
+    w.write(2, f"Desired:\t{status.get('desiredHealthy', 0)}\n")
+    w.write(2, f"Total:\t{status.get('expectedPods', 0)}\n")
     if events is not None:
         describe_events(events, w, now)
     return w.text()

@@ -340,7 +340,8 @@ def describe_object(ctx: Context, resource: Any, obj: dict, show_events: bool = 
         return describe_more.describe_secret(obj)
     simple = {"Job": describe_more.describe_job, "ConfigMap": describe_more.describe_configmap,
               "ServiceAccount": describe_more.describe_service_account,
-              "Endpoints": describe_more.describe_endpoints, "PriorityClass": describe_more.describe_priority_class}
+              "Endpoints": describe_more.describe_endpoints, "PriorityClass": describe_more.describe_priority_class,
+              "PodDisruptionBudget": describe_more.describe_pod_disruption_budget}
     if kind in simple:
         return simple[kind](obj, events, now)
     return describe_generic(obj, events, now)

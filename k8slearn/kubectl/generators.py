@@ -34,7 +34,7 @@ Simplified: ``--from-file`` reads local files only; ``run`` never attaches (no `
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/create/create_deployment.go, create_namespace.go,
 create_configmap.go, create_secret.go, create_service.go, create_job.go, create_cronjob.go,
-create_serviceaccount.go, create_priorityclass.go, cmd/run/run.go, cmd/expose/expose.go
+create_serviceaccount.go, create_priorityclass.go, create_pdb.go, cmd/run/run.go, cmd/expose/expose.go
 """
 
 from __future__ import annotations
@@ -238,6 +238,38 @@ def create_priorityclass(ctx: Context, args: list[str]) -> int:
     if ctx.flags.get("global-default"):
         obj["globalDefault"] = True
     return _create(ctx, obj)
+
+
+@command("create poddisruptionbudget")
+def create_poddisruptionbudget(ctx: Context, args: list[str]) -> int:
+    """create_pdb.go: a policy/v1 budget from --selector and one of --min-available/--max-unavailable."""
+    import re
+
+    from k8slearn.api.labels import SelectorParseError, parse_to_label_selector
+
+    name = _one_name(ctx, args)
+    min_available, max_unavailable = ctx.flags["min-available"], ctx.flags["max-unavailable"]
+    if not ctx.flags["selector"]:
+        raise KubectlError("a selector must be specified")
+    if not min_available and not max_unavailable:
+        raise KubectlError("one of min-available or max-unavailable must be specified")
+    if min_available and max_unavailable:
+        raise KubectlError("min-available and max-unavailable cannot be both specified")
+    for flag, value in (("min-available", min_available), ("max-unavailable", max_unavailable)):
+        if value and not re.fullmatch(r"[0-9]+%?", value):
+            raise KubectlError(f"invalid format specified for {flag}")
+    spec: dict = {}
+    if min_available:
+        spec["minAvailable"] = min_available if min_available.endswith("%") else int(min_available)
+    try:
+        spec["selector"] = parse_to_label_selector(ctx.flags["selector"])
+    except SelectorParseError as err:
+        raise KubectlError(str(err)) from None
+    if max_unavailable:
+        spec["maxUnavailable"] = max_unavailable if max_unavailable.endswith("%") else int(max_unavailable)
+    return _create(ctx, {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": _meta(name),
+                         "spec": spec, "status": {"disruptionsAllowed": 0, "currentHealthy": 0,
+                                                  "desiredHealthy": 0, "expectedPods": 0}})
 
 
 def _job_spec(name: str, image: str, command_: list[str], restart: str) -> dict:

@@ -430,10 +430,20 @@ TABLE_COLUMNS: dict[str, tuple[list[Column], Callable[[dict, float], list[str]]]
                                          lambda o: o.get("preemptionPolicy") or "")),
     "controllerrevisions": ([Column("Name"), Column("Controller"), Column("Revision"), _AGE],
                             _simple(lambda o: _controller_name(o), lambda o: o.get("revision", 0))),
+    "poddisruptionbudgets": ([Column("Name"), Column("Min Available"), Column("Max Unavailable"),
+                              Column("Allowed Disruptions"), _AGE],
+                             _simple(lambda o: _n_a(o.get("spec", {}).get("minAvailable")),
+                                     lambda o: _n_a(o.get("spec", {}).get("maxUnavailable")),
+                                     lambda o: o.get("status", {}).get("disruptionsAllowed", 0))),
     "endpointslices": ([Column("Name"), Column("AddressType"), Column("Ports"), Column("Endpoints"), _AGE],
                        _simple(lambda o: o.get("addressType", ""), lambda o: _slice_ports(o),
                                lambda o: _slice_endpoints(o))),
 }
+
+
+def _n_a(value: Any) -> str:
+    """An optional IntOrString: its String(), or ``N/A`` when unset."""
+    return "N/A" if value is None else str(value)
 
 
 def _controller_name(obj: dict) -> str:

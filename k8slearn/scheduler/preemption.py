@@ -21,7 +21,8 @@ If no node has victims the FailedScheduling message says why, per node, after ``
 >>> more_important_pod(a, b), more_important_pod(b, a)
 (True, False)
 
-Simplified: no PodDisruptionBudgets (the simulation has none), no extenders, one victim node.
+Simplified: PodDisruptionBudgets are not consulted when victims are picked (upstream prefers victims
+whose eviction breaks no budget), no extenders, one victim node.
 
 Upstream: pkg/scheduler/framework/preemption/preemption.go,
 pkg/scheduler/util/utils.go (MoreImportantPod, GetEarliestPodStartTime)

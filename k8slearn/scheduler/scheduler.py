@@ -21,8 +21,8 @@ A KubeSchedulerConfiguration can be loaded with :meth:`Scheduler.load_config` (s
 without changing anything (see :mod:`k8slearn.scheduler.what_if`).
 
 Simplified: no leader election, no metrics; scheduling takes no simulated time (only the API
-server's watch delays do); no PersistentVolume, ReplicationController or PodDisruptionBudget
-informers (the simulation has none of those objects).
+server's watch delays do); no PersistentVolume or ReplicationController informers (the simulation
+has none of those objects), and no PodDisruptionBudget informer (preemption ignores budgets).
 
 Upstream: pkg/scheduler/scheduler.go, pkg/scheduler/eventhandlers.go, cmd/kube-scheduler
 """

@@ -3,7 +3,7 @@
 import pytest
 from apiserver_builders import expect_error, pod
 
-from k8slearn.apiserver.eviction import eviction_body
+from k8slearn.api.policy import eviction_body
 
 DISRUPTION = {"type": "DisruptionTarget", "status": "True", "lastProbeTime": None,
               "lastTransitionTime": "2026-01-05T09:00:03Z", "reason": "EvictionByEvictionAPI",

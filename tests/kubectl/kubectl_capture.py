@@ -142,6 +142,20 @@ CASES = [
     ("drain with a pod selector that matches nothing", "cluster",
      "drain node-1 --dry-run=client --pod-selector=app=nope"),
     ("drain --help prints the help text", "pod", "drain --help"),
+    ("get pdb shows the budget and its allowed disruptions", "cluster", "get pdb"),
+    ("describe pdb shows the selector and the status counts", "cluster", "describe pdb web"),
+    ("create pdb in dry run prints the budget", "pod",
+     "create pdb web --selector=app=web --min-available=2 --dry-run=client -o yaml"),
+    ("create pdb turns set-based requirements into sorted match expressions", "pod",
+     "create pdb web --selector='tier in (a,b),!canary' --min-available=50% --dry-run=client -o yaml"),
+    ("create pdb needs a selector first", "pod", "create pdb web --dry-run=client"),
+    ("create pdb needs one of the two limits", "pod", "create pdb web --selector=app=web --dry-run=client"),
+    ("create pdb refuses both limits", "pod",
+     "create pdb web --selector=app=web --min-available=2 --max-unavailable=1 --dry-run=client"),
+    ("create pdb refuses a limit that is not a number or a percentage", "pod",
+     "create pdb web --selector=app=web --min-available=2Gi --dry-run=client"),
+    ("create pdb refuses != in its selector", "pod",
+     "create pdb web --selector=app=web,tier!=db --max-unavailable=25% --dry-run=client"),
 ]
 
 

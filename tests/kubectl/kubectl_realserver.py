@@ -22,6 +22,7 @@ RES = [  # plural, singular, kind, group, version, namespaced, short, categories
  ("limitranges","limitrange","LimitRange","","v1",True,["limits"],[]),
  ("resourcequotas","resourcequota","ResourceQuota","","v1",True,["quota"],[]),
  ("leases","lease","Lease","coordination.k8s.io","v1",True,[],[]),
+ ("poddisruptionbudgets","poddisruptionbudget","PodDisruptionBudget","policy","v1",True,["pdb"],[]),
  ("deployments","deployment","Deployment","apps","v1",True,["deploy"],["all"]),
  ("replicasets","replicaset","ReplicaSet","apps","v1",True,["rs"],["all"]),
  ("daemonsets","daemonset","DaemonSet","apps","v1",True,["ds"],["all"]),
@@ -32,7 +33,7 @@ RES = [  # plural, singular, kind, group, version, namespaced, short, categories
  ("priorityclasses","priorityclass","PriorityClass","scheduling.k8s.io","v1",False,["pc"],[]),
  ("endpointslices","endpointslice","EndpointSlice","discovery.k8s.io","v1",True,[],[]),
 ]
-GROUPS = ["apps","batch","coordination.k8s.io","discovery.k8s.io","scheduling.k8s.io"]
+GROUPS = ["apps","batch","coordination.k8s.io","discovery.k8s.io","policy","scheduling.k8s.io"]
 
 class Store:
     def __init__(self): self.objs = {}  # (plural, ns, name) -> obj

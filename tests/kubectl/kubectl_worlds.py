@@ -163,6 +163,10 @@ def cluster_world(T):
     objs.append({"apiVersion":"v1","kind":"Endpoints","metadata":{"name":"web","namespace":"default","uid":"ep-web","resourceVersion":"1302","creationTimestamp":t(-500),"labels":{"app":"web"}},
         "subsets":[{"addresses":[{"ip":"10.244.1.5","nodeName":"node-1"},{"ip":"10.244.1.9"},{"ip":"10.244.2.3"},{"ip":"10.244.2.4"}],"notReadyAddresses":[{"ip":"10.244.1.7"}],"ports":[{"name":"http","port":8080,"protocol":"TCP"},{"name":"metrics","port":9090,"protocol":"TCP"}]}]})
     objs.append({"apiVersion":"v1","kind":"Endpoints","metadata":{"name":"kubernetes","namespace":"default","uid":"ep-k","resourceVersion":"11","creationTimestamp":t(-3600)},"subsets":[{"addresses":[{"ip":"192.168.0.10"}],"ports":[{"name":"https","port":6443,"protocol":"TCP"}]}]})
+    objs.append({"apiVersion":"policy/v1","kind":"PodDisruptionBudget","metadata":{"name":"web","namespace":"default","uid":"pdb-web","resourceVersion":"1310","generation":1,"creationTimestamp":t(-450)},
+        "spec":{"minAvailable":1,"selector":{"matchLabels":{"app":"web"}}},
+        "status":{"observedGeneration":1,"disruptionsAllowed":0,"currentHealthy":1,"desiredHealthy":1,"expectedPods":3,
+                  "conditions":[{"type":"DisruptionAllowed","status":"False","observedGeneration":1,"lastTransitionTime":t(-400),"reason":"InsufficientPods","message":""}]}})
     objs.append({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg","namespace":"default","uid":"cm","resourceVersion":"20","creationTimestamp":t(-400)},"data":{"app.conf":"x=1\n","mode":"prod"}})
     objs.append({"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"default","namespace":"default","uid":"sa","resourceVersion":"12","creationTimestamp":t(-3600)}})
     objs.append({"apiVersion":"scheduling.k8s.io/v1","kind":"PriorityClass","metadata":{"name":"system-node-critical","uid":"pc1","resourceVersion":"13","creationTimestamp":t(-3600)},"value":2000001000,"description":"Used for system critical pods that must not be moved from their current node.","preemptionPolicy":"PreemptLowerPriority"})

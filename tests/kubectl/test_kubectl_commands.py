@@ -101,7 +101,8 @@ def test_api_resources_lists_the_served_resources_by_group():
     _, _, k = new_server()
     lines = k.run("api-resources").stdout.splitlines()
     assert lines[0].split() == ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
-    assert "deployments           deploy       apps/v1                  true         Deployment" in lines
+    assert "deployments            deploy       apps/v1                  true         Deployment" in lines
+    assert "poddisruptionbudgets   pdb          policy/v1                true         PodDisruptionBudget" in lines
 
 
 def test_cluster_info_names_the_control_plane():

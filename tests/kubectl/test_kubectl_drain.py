@@ -143,3 +143,34 @@ def test_skip_wait_for_delete_timeout_gives_up_on_pods_deleted_long_ago(cluster)
     result = cluster.kubectl("drain node-1 --pod-selector=run=bare --force --skip-wait-for-delete-timeout=10")
     assert result.stdout.splitlines()[-2:] == [
         'pod "bare" has DeletionTimestamp older than 10 seconds, skipping', "node/node-1 drained"]
+
+
+def _two_nodes_with_a_budget(budget_flag):
+    c = Cluster(workers=2, seed=1)
+    c.kubectl("create deployment web --image=nginx --replicas=4")  # two pods on each node
+    c.kubectl(f"create pdb web --selector=app=web {budget_flag}")
+    c.settle()
+    return c
+
+
+def test_a_disruption_budget_makes_drain_wait_for_the_replacement():
+    c = _two_nodes_with_a_budget("--min-available=3")
+    first, second = _names(c, "node-1")
+    start = c.now
+    result = c.kubectl("drain node-1")
+    assert result.stdout.splitlines() == [
+        "node/node-1 cordoned", f"evicting pod default/{first}", f"evicting pod default/{second}",
+        f"pod/{first} evicted", f"evicting pod default/{second}", f"pod/{second} evicted", "node/node-1 drained"]
+    assert result.stderr == (f'error when evicting pods/"{second}" -n "default" (will retry after 5s): '
+                             "Cannot evict pod as it would violate the pod's disruption budget.\n")
+    assert c.now - start == 6  # the retry 5 s later, then the second pod's graceful stop
+    assert all(p["status"]["phase"] == "Running" for p in c.api.list("pods", "default"))
+
+
+def test_a_budget_that_allows_no_disruption_makes_drain_time_out():
+    c = _two_nodes_with_a_budget("--max-unavailable=0")
+    result = c.kubectl("drain node-1 --timeout=12s")
+    assert result.code == 1
+    assert result.stderr.count("(will retry after 5s): Cannot evict pod") == 6  # two pods at 0, 5 and 10 s
+    assert result.stderr.endswith('": global timeout reached: 12s\n')
+    assert len(_names(c, "node-1")) == 2

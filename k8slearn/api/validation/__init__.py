@@ -28,7 +28,7 @@ from typing import Callable
 from k8slearn.api import field
 from k8slearn.api.field import FieldError, Path
 from k8slearn.api.names import name_is_dns_subdomain
-from k8slearn.api.validation import apps, batch, core, misc, pod
+from k8slearn.api.validation import apps, batch, core, misc, pod, policy
 from k8slearn.api.validation.decode import decode_check, decode_error
 from k8slearn.api.validation.common import validate_object_meta, validate_object_meta_update
 
@@ -52,6 +52,7 @@ _CREATE: dict[str, Callable[[dict], list[FieldError]]] = {
     "Lease": misc.validate_lease,
     "PriorityClass": misc.validate_priority_class,
     "EndpointSlice": misc.validate_endpoint_slice,
+    "PodDisruptionBudget": policy.validate_pod_disruption_budget,
 }
 
 
@@ -84,11 +85,14 @@ _UPDATE: dict[str, Callable[[dict, dict], list[FieldError]]] = {
     "Lease": misc.validate_lease_update,
     "PriorityClass": misc.validate_priority_class_update,
     "EndpointSlice": misc.validate_endpoint_slice_update,
+    "PodDisruptionBudget": policy.validate_pod_disruption_budget_update,
 }
 
 
 _STATUS_UPDATE: dict[str, Callable[[dict, dict], list[FieldError]]] = {
     "Pod": pod.validate_pod_status_update,
+    "PodDisruptionBudget": lambda new, old: (validate_object_meta_update(new.get("metadata"), old.get("metadata"))
+                                             + policy.validate_pod_disruption_budget_status(new.get("status"))),
 }
 
 

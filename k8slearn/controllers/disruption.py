@@ -1,0 +1,217 @@
+"""The disruption controller: keeps each PodDisruptionBudget's status counts true.
+
+A PodDisruptionBudget says how many of the pods its selector picks must stay up (``minAvailable``)
+or may be down (``maxUnavailable``). The API server's eviction subresource reads the budget's
+*status* to decide whether one more pod may go; this controller writes that status, on every pod
+or budget change:
+
+* ``expectedPods``: how many pods there should be: the matching pods for an integer
+  ``minAvailable``, otherwise the replicas of their controllers (a Deployment's, a ReplicaSet's,
+  a StatefulSet's) added up;
+* ``desiredHealthy``: ``minAvailable`` (a percentage of ``expectedPods`` rounded up), or
+  ``expectedPods - maxUnavailable``;
+* ``currentHealthy``: the matching pods that are Ready, not being deleted, and not just evicted
+  (an eviction records the pod in ``disruptedPods``; it stops counting for 2 minutes, or until
+  it is gone);
+* ``disruptionsAllowed = currentHealthy - desiredHealthy`` (at least 0, and 0 while no pod is
+  expected), with the condition ``DisruptionAllowed`` (reason ``SufficientPods`` or
+  ``InsufficientPods``).
+
+>>> desired_healthy({"minAvailable": "50%"}, expected=3), desired_healthy({"maxUnavailable": 1}, expected=3)
+(2, 2)
+>>> disruptions_allowed(current=3, desired=2, expected=3), disruptions_allowed(current=3, desired=2, expected=0)
+(1, 0)
+
+Simplified: no ReplicationControllers and no generic scale subresource lookups; pods of other
+owners count as unmanaged (a warning event, as upstream, and they do not add to ``expectedPods``).
+
+Upstream: pkg/controller/disruption/disruption.go, pkg/apis/policy/helper (UpdateDisruptionAllowedCondition)
+"""
+
+from __future__ import annotations
+
+import math
+
+from k8slearn.api.errors import ApiError
+from k8slearn.api.labels import selector_from_label_selector
+from k8slearn.api.meta import parse_timestamp, thaw, timestamp
+from k8slearn.api.policy import disruption_allowed_condition, pdb_status
+from k8slearn.client.cache import split_key
+from k8slearn.client.record import EventRecorder
+from k8slearn.controllers.base import Controller
+from k8slearn.controllers.controller_utils import get_controller_of
+from k8slearn.controllers.pod_util import is_pod_ready
+
+DELETION_TIMEOUT = 120.0  # an evicted pod that is still there after 2 minutes counts again
+UNMANAGED_PODS_MESSAGE = (
+    "Pods selected by this PodDisruptionBudget (selector: {}) were found to be unmanaged. As a result, the "
+    "status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for "
+    "these pods please set \".spec.minAvailable\" field of the PDB to an integer value.")
+
+
+def scaled(value: int | str, total: int) -> int:
+    """intstr.GetScaledValueFromIntOrPercent, rounding up: ``"50%"`` of 3 is 2."""
+    if isinstance(value, str):
+        return math.ceil(int(value.rstrip("%")) * total / 100)
+    return value
+
+
+def desired_healthy(spec: dict, expected: int) -> int:
+    if spec.get("maxUnavailable") is not None:
+        return max(0, expected - scaled(spec["maxUnavailable"], expected))
+    if spec.get("minAvailable") is not None:
+        return scaled(spec["minAvailable"], expected)
+    return 0
+
+
+def disruptions_allowed(current: int, desired: int, expected: int) -> int:
+    allowed = current - desired
+    return 0 if expected <= 0 or allowed <= 0 else allowed
+
+
+class DisruptionController(Controller):
+    """Computes PodDisruptionBudget status from pods, their controllers' scale, and recent evictions."""
+
+    name = "disruption-controller"
+
+    def __init__(self, loop, client, informers=None) -> None:
+        super().__init__(loop, client, informers)
+        self.recorder = EventRecorder(client, "controllermanager", clock=lambda: loop.now)
+        self.pdbs = self.informers.informer("poddisruptionbudgets")
+        self.pods = self.informers.informer("pods")
+        self.replicasets = self.informers.informer("replicasets")
+        self.deployments = self.informers.informer("deployments")
+        self.statefulsets = self.informers.informer("statefulsets")
+        self.pdbs.add_event_handler(on_add=self.enqueue, on_update=lambda old, new: self.enqueue(new),
+                                    on_delete=self.enqueue)
+        self.pods.add_event_handler(on_add=self._pod_changed, on_update=lambda old, new: self._pod_changed(new),
+                                    on_delete=self._pod_changed)
+
+    def _pod_changed(self, pod: dict) -> None:
+        """Enqueue the budget that covers the pod (the first by name, if several do)."""
+        meta = pod["metadata"]
+        namespace = meta.get("namespace")
+        for pdb in self.pdbs.lister.list(namespace):  # usually none: most namespaces have no budget
+            if selector_from_label_selector(pdb.get("spec", {}).get("selector")).matches(meta.get("labels")):
+                self.enqueue(pdb)
+                return
+
+    def pods_for(self, pdb: dict) -> list[dict]:
+        selector = selector_from_label_selector(pdb.get("spec", {}).get("selector"))
+        return [p for p in self.pods.lister.list(pdb["metadata"]["namespace"])
+                if selector.matches(p["metadata"].get("labels"))]
+
+    def expected_scale(self, pdb: dict, pods: list[dict]) -> tuple[int, list[str]]:
+        """getExpectedScale: the replicas of the pods' controllers, each counted once; unmanaged pods."""
+        scales: dict[str, int] = {}
+        unmanaged: list[str] = []
+        for pod in pods:
+            ref = get_controller_of(pod)
+            if ref is None:
+                unmanaged.append(pod["metadata"]["name"])
+                continue
+            found = self._controller_scale(ref, pod["metadata"]["namespace"])
+            if found is None:
+                raise ApiError({"code": 500, "reason": "", "message":
+                                f'found no controllers for pod "{pod["metadata"]["name"]}"'})
+            scales.setdefault(found[0], found[1])
+        return sum(scales.values()), unmanaged
+
+    def _controller_scale(self, ref: dict, namespace: str) -> tuple[str, int] | None:
+        """(uid, replicas) of the workload that decides how many such pods there should be."""
+        if ref.get("kind") == "ReplicaSet":
+            rs = self.replicasets.lister.get(ref.get("name", ""), namespace)
+            if rs is None or rs["metadata"].get("uid") != ref.get("uid"):
+                return None
+            owner = get_controller_of(rs)
+            if owner is not None and owner.get("kind") == "Deployment":
+                deployment = self.deployments.lister.get(owner.get("name", ""), namespace)
+                if deployment is None or deployment["metadata"].get("uid") != owner.get("uid"):
+                    return None
+                return deployment["metadata"]["uid"], deployment.get("spec", {}).get("replicas", 1)
+            return rs["metadata"]["uid"], rs.get("spec", {}).get("replicas", 1)
+        if ref.get("kind") == "StatefulSet":
+            sts = self.statefulsets.lister.get(ref.get("name", ""), namespace)
+            if sts is None or sts["metadata"].get("uid") != ref.get("uid"):
+                return None
+            return sts["metadata"]["uid"], sts.get("spec", {}).get("replicas", 1)
+        return None
+
+    def sync(self, key: str) -> None:
+        namespace, name = split_key(key)
+        pdb = self.pdbs.lister.get(name, namespace)
+        if pdb is None:
+            return
+        pods = self.pods_for(pdb)
+        if not pods:
+            self.recorder.event(pdb, "Normal", "NoPods", "No matching pods found")
+        spec = pdb.get("spec", {})
+        min_available = spec.get("minAvailable")
+        try:
+            if spec.get("maxUnavailable") is None and isinstance(min_available, int):
+                expected, unmanaged = len(pods), []
+            else:
+                expected, unmanaged = self.expected_scale(pdb, pods)
+        except ApiError as err:
+            self.recorder.event(pdb, "Warning", "CalculateExpectedPodCountFailed",
+                                f"Failed to calculate the number of expected pods: {err.message}")
+            raise
+        if unmanaged:
+            self.recorder.event(pdb, "Warning", "UnmanagedPods", UNMANAGED_PODS_MESSAGE.format(
+                _selector_text(spec.get("selector"))))
+        disrupted, recheck = self.disrupted_pods(pdb, pods)
+        current = sum(1 for p in pods if not p["metadata"].get("deletionTimestamp")
+                      and p["metadata"]["name"] not in disrupted and is_pod_ready(p))
+        self.update_status(pdb, current, desired_healthy(spec, expected), expected, disrupted)
+        if recheck is not None:
+            self.queue.add_after(key, max(0.0, recheck - self.loop.now))
+
+    def disrupted_pods(self, pdb: dict, pods: list[dict]) -> tuple[dict[str, str], float | None]:
+        """buildDisruptedPodMap: the evictions still pending, and when the oldest of them expires."""
+        recorded = pdb.get("status", {}).get("disruptedPods") or {}
+        kept: dict[str, str] = {}
+        recheck = None
+        for pod in pods:
+            name = pod["metadata"]["name"]
+            if pod["metadata"].get("deletionTimestamp") or name not in recorded:
+                continue
+            expires = parse_timestamp(recorded[name]) + DELETION_TIMEOUT
+            if expires < self.loop.now:
+                # (upstream prints the namespace twice: "PDB <ns>/<ns>")
+                self.recorder.event(pod, "Warning", "NotDeleted", "Pod was expected by PDB "
+                                    f"{pdb['metadata']['namespace']}/{pdb['metadata']['namespace']} to be deleted "
+                                    "but it wasn't")
+                continue
+            kept[name] = recorded[name]
+            recheck = expires if recheck is None else min(recheck, expires)
+        return kept, recheck
+
+    def update_status(self, pdb: dict, current: int, desired: int, expected: int, disrupted: dict[str, str]) -> None:
+        status = pdb.get("status", {})
+        allowed = disruptions_allowed(current, desired, expected)
+        generation = pdb["metadata"].get("generation", 0)
+        conditions = list(status.get("conditions") or ())
+        up_to_date = any(c.get("type") == "DisruptionAllowed" and c.get("observedGeneration") == generation
+                         and c.get("status") == ("True" if allowed > 0 else "False") for c in conditions)
+        if (status.get("currentHealthy"), status.get("desiredHealthy"), status.get("expectedPods"),
+                status.get("disruptionsAllowed"), status.get("disruptedPods") or {},
+                status.get("observedGeneration")) == (current, desired, expected, allowed, disrupted, generation) \
+                and up_to_date:
+            return
+        update = thaw(pdb)
+        update["status"] = pdb_status(generation, disrupted, allowed, current, desired, expected,
+                                      disruption_allowed_condition(allowed, generation, conditions,
+                                                                   timestamp(self.loop.now)))
+        self.client.update_status(update)
+
+
+def _selector_text(selector: dict | None) -> str:
+    """How the UnmanagedPods event prints the selector: the generated String() of a *LabelSelector."""
+    if selector is None:
+        return "nil"
+    labels = "".join(f"{k}: {v}," for k, v in sorted((selector.get("matchLabels") or {}).items()))
+    expressions = "".join(
+        f"LabelSelectorRequirement{{Key:{e.get('key', '')},Operator:{e.get('operator', '')},"
+        f"Values:[{' '.join(e.get('values') or [])}],}}," for e in selector.get("matchExpressions") or [])
+    return (f"&LabelSelector{{MatchLabels:map[string]string{{{labels}}},"
+            f"MatchExpressions:[]LabelSelectorRequirement{{{expressions}}},}}")

@@ -1,0 +1,156 @@
+"""The disruption controller keeps PodDisruptionBudget status true; evictions use it up."""
+
+import pytest
+
+from k8slearn import Cluster
+from k8slearn.api.errors import ApiError
+from k8slearn.controllers.disruption import desired_healthy, disruptions_allowed, scaled
+
+
+def budget(name="web", selector=None, **spec):
+    return {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": name},
+            "spec": {"selector": {"matchLabels": selector or {"app": "web"}}, **spec}}
+
+
+def cluster_with(replicas=4, **spec):
+    c = Cluster(workers=3, seed=1)
+    c.kubectl(f"create deployment web --image=nginx --replicas={replicas}")
+    c.api.create(budget(**spec))
+    c.settle()
+    return c
+
+
+def counts(c, name="web"):
+    s = c.api.get("poddisruptionbudgets", name)["status"]
+    return s["expectedPods"], s["desiredHealthy"], s["currentHealthy"], s["disruptionsAllowed"]
+
+
+@pytest.mark.parametrize("value, total, expected", [
+    (2, 10, 2), ("50%", 3, 2), ("25%", 4, 1), ("0%", 5, 0), ("100%", 3, 3),
+], ids=["an integer is itself", "a percentage rounds up", "25% of 4 is 1", "0% is 0", "100% is all"])
+def test_scaled_values_round_up(value, total, expected):
+    assert scaled(value, total) == expected
+
+
+@pytest.mark.parametrize("spec, expected, desired", [
+    ({"minAvailable": 3}, 4, 3), ({"maxUnavailable": 1}, 4, 3), ({"maxUnavailable": "50%"}, 3, 1),
+    ({"maxUnavailable": 9}, 4, 0),
+], ids=["minAvailable is the desired count", "maxUnavailable is taken from the expected count",
+        "a percentage of maxUnavailable rounds up, so fewer must stay", "desired never goes below zero"])
+def test_desired_healthy(spec, expected, desired):
+    assert desired_healthy(spec, expected) == desired
+
+
+@pytest.mark.parametrize("current, desired, expected, allowed", [
+    (4, 3, 4, 1), (3, 3, 4, 0), (2, 3, 4, 0), (4, 3, 0, 0),
+], ids=["one more healthy pod than desired allows one disruption", "exactly the desired count allows none",
+        "fewer than desired allows none, never a negative number", "nothing expected allows nothing"])
+def test_disruptions_allowed(current, desired, expected, allowed):
+    assert disruptions_allowed(current, desired, expected) == allowed
+
+
+@pytest.mark.parametrize("spec, want", [
+    ({"minAvailable": 3}, (4, 3, 4, 1)),
+    ({"minAvailable": "50%"}, (4, 2, 4, 2)),
+    ({"maxUnavailable": 1}, (4, 3, 4, 1)),
+    ({"maxUnavailable": 0}, (4, 4, 4, 0)),
+], ids=["an integer minAvailable counts the matching pods",
+        "a percentage is of the Deployment's replicas",
+        "maxUnavailable is of the Deployment's replicas",
+        "maxUnavailable 0 allows no disruption at all"])
+def test_status_counts_of_a_running_deployment(spec, want):
+    c = cluster_with(**spec)
+    assert counts(c) == want
+    status = c.api.get("poddisruptionbudgets", "web")["status"]
+    assert status["observedGeneration"] == 1
+    assert [(x["type"], x["status"], x["reason"]) for x in status["conditions"]] == [
+        ("DisruptionAllowed", "True" if want[3] else "False", "SufficientPods" if want[3] else "InsufficientPods")]
+
+
+def test_a_budget_that_matches_no_pods_says_so_and_allows_nothing():
+    c = Cluster(workers=1, seed=1)
+    c.api.create(budget(minAvailable=1))
+    c.settle()
+    assert counts(c) == (0, 1, 0, 0)
+    assert [e["reason"] for e in c.api.list("events") if e["involvedObject"]["kind"] == "PodDisruptionBudget"] \
+        == ["NoPods"]
+
+
+def test_scaling_the_deployment_moves_the_expected_count():
+    c = cluster_with(maxUnavailable=1)
+    c.kubectl("scale deployment web --replicas=6")
+    c.settle()
+    assert counts(c) == (6, 5, 6, 1)
+
+
+def test_an_eviction_uses_up_the_budget_until_the_replacement_is_ready():
+    c = cluster_with(minAvailable=3)
+    victims = sorted(p["metadata"]["name"] for p in c.api.list("pods", "default"))
+    c.api.evict(victims[0], "default")
+    status = c.api.get("poddisruptionbudgets", "web")["status"]
+    assert status["disruptionsAllowed"] == 0 and list(status["disruptedPods"]) == [victims[0]]
+    with pytest.raises(ApiError) as refused:
+        c.api.evict(victims[1], "default")
+    assert (refused.value.code, refused.value.message) == (429, "Cannot evict pod as it would violate the pod's "
+                                                               "disruption budget.")
+    assert refused.value.status["details"] == {"causes": [{
+        "reason": "DisruptionBudget", "message": "The disruption budget web needs 3 healthy pods and has 4 currently"}]}
+    c.settle()  # the evicted pod goes, a replacement becomes Ready
+    assert counts(c) == (4, 3, 4, 1)
+    assert "disruptedPods" not in c.api.get("poddisruptionbudgets", "web")["status"]
+    c.api.evict(victims[1], "default")
+
+
+def test_a_pod_stuck_terminating_on_a_dead_node_leaves_disrupted_pods_but_never_counts_as_healthy():
+    c = cluster_with(minAvailable=3)
+    pod = next(p for p in c.api.list("pods", "default") if p["spec"]["nodeName"] == "node-1")
+    name = pod["metadata"]["name"]
+    c.stop_node("node-1")  # its kubelet cannot finish the pod
+    c.api.evict(name, "default")
+    assert list(c.api.get("poddisruptionbudgets", "web")["status"]["disruptedPods"]) == [name]
+    c.run(5)
+    stuck = c.api.get("pods", name, "default")
+    assert stuck["metadata"]["deletionTimestamp"]  # Terminating for good: it counts neither way
+    assert "disruptedPods" not in c.api.get("poddisruptionbudgets", "web")["status"]
+    # an integer minAvailable expects every matching pod (the stuck one and its replacement, which the
+    # scheduler put on node-1 before anyone noticed the node was gone): 3 healthy, none may go
+    assert counts(c) == (5, 3, 3, 0)
+
+
+@pytest.mark.parametrize("prepare, code, message", [
+    (lambda c: c.api.create(budget("web-2", minAvailable=1)), 500,
+     "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."),
+], ids=["a pod covered by two budgets cannot be evicted"])
+def test_refused_evictions_leave_the_pod_alone(prepare, code, message):
+    c = cluster_with(minAvailable=1)
+    prepare(c)
+    c.settle()
+    name = sorted(p["metadata"]["name"] for p in c.api.list("pods", "default"))[0]
+    with pytest.raises(ApiError) as refused:
+        c.api.evict(name, "default")
+    assert (refused.value.code, refused.value.message) == (code, message)
+    assert "deletionTimestamp" not in c.api.get("pods", name, "default")["metadata"]
+
+
+def test_a_budget_not_yet_processed_refuses_evictions():
+    c = cluster_with(minAvailable=1)
+    pdb = c.api.get("poddisruptionbudgets", "web")
+    pdb["spec"]["minAvailable"] = 2
+    c.api.update(pdb)  # generation 2; the controller has not run yet
+    name = sorted(p["metadata"]["name"] for p in c.api.list("pods", "default"))[0]
+    with pytest.raises(ApiError) as refused:
+        c.api.evict(name, "default")
+    assert refused.value.message == ("Cannot evict pod as it would violate the pod's disruption budget. "
+                                     "The disruption budget web is still being processed by the server.")
+
+
+def test_a_pending_pod_is_evicted_whatever_the_budget():
+    c = Cluster(workers=1, seed=1)
+    c.kubectl("create deployment web --image=nginx --replicas=2")
+    c.api.create(budget(maxUnavailable=0))
+    c.kubectl("cordon node-1")
+    c.settle()
+    c.kubectl("scale deployment web --replicas=3")
+    c.settle()
+    pending = next(p for p in c.api.list("pods", "default") if p["status"]["phase"] == "Pending")
+    assert c.api.evict(pending["metadata"]["name"], "default")["status"] == "Success"
