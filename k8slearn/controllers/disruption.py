@@ -22,8 +22,10 @@ or budget change:
 >>> disruptions_allowed(current=3, desired=2, expected=3), disruptions_allowed(current=3, desired=2, expected=0)
 (1, 0)
 
-Simplified: no ReplicationControllers and no generic scale subresource lookups; pods of other
-owners count as unmanaged (a warning event, as upstream, and they do not add to ``expectedPods``).
+Simplified: no ReplicationControllers and no generic scale subresource lookups (a pod owned by
+anything else than a ReplicaSet, Deployment or StatefulSet fails the sync, as a pod whose controller
+upstream cannot find); pods without a controller count as unmanaged (a warning event, as upstream);
+stale ``DisruptionTarget`` pod conditions are not cleaned up.
 
 Upstream: pkg/controller/disruption/disruption.go, pkg/apis/policy/helper (UpdateDisruptionAllowedCondition)
 """

@@ -41,7 +41,7 @@ from k8slearn.api.labels import parse_selector
 from k8slearn.api.policy import eviction_body
 from k8slearn.kubectl.apply import dry_run_mode
 from k8slearn.kubectl.cli import Context, command
-from k8slearn.kubectl.drain_filters import aggregate_text, pods_for_deletion, should_skip_pod
+from k8slearn.kubectl.drain_filters import pods_for_deletion, should_skip_pod
 from k8slearn.kubectl.edit import cordon_nodes, nodes_for
 from k8slearn.kubectl.errors import Aggregate, KubectlError, message_for, usage_error
 
@@ -210,9 +210,9 @@ def run_drain(ctx: Context, args: list[str]) -> int:
                 if errors:
                     _report_pending(ctx, name, errors)
         if errors:
-            ctx.eprint(f'error: unable to drain node "{name}" due to error: {aggregate_text(errors)}, '
-                       "continuing command...")
-            fatal.append(Aggregate([KubectlError(e) for e in errors]))
+            failure = Aggregate([KubectlError(e) for e in errors])
+            ctx.eprint(f'error: unable to drain node "{name}" due to error: {failure}, continuing command...')
+            fatal.append(failure)
             pending.append(name)
             continue
         ctx.print(f"node/{name} drained{suffix}")
@@ -229,6 +229,7 @@ def _report_pending(ctx: Context, node: str, errors: list[str]) -> None:
     """deleteOrEvictPodsSimple after a failed eviction: the pods still on the node."""
     pods, _, _ = pods_for_deletion(ctx, node)
     if pods:
-        ctx.eprint(f'There are pending pods in node "{node}" when an error occurred: {aggregate_text(errors)}')
+        ctx.eprint(f'There are pending pods in node "{node}" when an error occurred: '
+                   f"{Aggregate([KubectlError(e) for e in errors])}")
         for pod in pods:
             ctx.eprint(f"pod/{pod['metadata']['name']}")

@@ -127,11 +127,6 @@ def cannot_delete(groups: dict[str, list[str]]) -> list[str]:
     return [f"cannot delete {message}: {', '.join(pods)}" for message, pods in groups.items()]
 
 
-def aggregate_text(messages: list[str]) -> str:
-    """utilerrors.Aggregate.Error(): one message as it is, several in brackets."""
-    return messages[0] if len(messages) == 1 else "[" + ", ".join(messages) + "]"
-
-
 def pods_for_deletion(ctx: Context, node: str) -> tuple[list[dict], str, list[str]]:
     """GetPodsForDeletion: (pods to evict, the warnings line, the errors), pods in list order."""
     pods = ctx.client.list("pods", None, label_selector=ctx.flags["pod-selector"] or None,
