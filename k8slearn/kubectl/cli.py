@@ -287,6 +287,6 @@ def _load_commands() -> None:
     global _LOADED
     if _LOADED:
         return
-    from k8slearn.kubectl import apply, delete, describers, drain, edit, generators, get, misc, rollout  # noqa: F401
+    from k8slearn.kubectl import apply, delete, describers, drain, edit, generators, get, misc, rollout, wait  # noqa: F401
 
     _LOADED = True

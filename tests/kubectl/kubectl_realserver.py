@@ -157,6 +157,17 @@ def make_handler(store, log):
         def do_GET(self):
             u = urllib.parse.urlparse(self.path); q = dict(urllib.parse.parse_qsl(u.query)); p = u.path.rstrip("/")
             log.append(("GET", self.path, self.headers.get("Accept")))
+            if q.get("watch") in ("1", "true"):  # a watch that reports nothing until the client hangs up
+                self.send_response(200); self.send_header("Content-Type", "application/json")
+                self.send_header("Transfer-Encoding", "chunked"); self.end_headers(); self.wfile.flush()
+                import time as _time
+                for _ in range(600):
+                    _time.sleep(0.1)
+                    try:
+                        self.wfile.write(b""); self.wfile.flush()
+                    except OSError:
+                        return
+                return
             if p == "/openapi/v3":
                 paths = {"api/v1": {"serverRelativeURL": "/openapi/v3/api/v1?hash=A"}}
                 for g in GROUPS: paths[f"apis/{g}/v1"] = {"serverRelativeURL": f"/openapi/v3/apis/{g}/v1?hash=A"}

@@ -1,0 +1,77 @@
+"""kubectl wait in a running simulated cluster: the clock moves until the condition holds.
+
+The texts are checked against the real kubectl in test_kubectl_golden.py (conditions that hold
+already, timeouts); here the waits really wait.
+"""
+
+import pytest
+
+from k8slearn import Cluster
+
+
+@pytest.fixture
+def cluster():
+    c = Cluster(workers=2, seed=1)
+    c.settle()
+    return c
+
+
+def test_waiting_for_ready_pods_runs_the_clock_until_they_are():
+    c = Cluster(workers=2, seed=1)
+    c.settle()
+    c.kubectl("create deployment web --image=nginx --replicas=2")
+    c.run(0.5)  # the pods exist, none is Ready yet
+    start = c.now
+    result = c.kubectl("wait --for=condition=Ready pod -l app=web --timeout=60s")
+    names = sorted(p["metadata"]["name"] for p in c.api.list("pods", "default"))
+    assert (result.stdout, result.stderr, result.code) == (
+        "".join(f"pod/{n} condition met\n" for n in names), "", 0)
+    assert all(any(x["type"] == "Ready" and x["status"] == "True" for x in p["status"]["conditions"])
+               for p in c.api.list("pods", "default"))
+    assert 0 < c.now - start < 5  # the image pull and the start took a few simulated seconds
+
+
+def test_waiting_for_a_deployment_to_be_available(cluster):
+    cluster.kubectl("create deployment web --image=nginx --replicas=3")
+    result = cluster.kubectl("wait --for=condition=Available deployment/web")
+    assert result.stdout == "deployment.apps/web condition met\n"
+
+
+def test_waiting_for_a_deleted_pod_to_go(cluster):
+    cluster.kubectl("run web --image=nginx")
+    cluster.settle()
+    cluster.kubectl("delete pod web --wait=false")
+    result = cluster.kubectl("wait --for=delete pod/web --timeout=60s")
+    assert result.stdout == "pod/web condition met\n"
+    assert not cluster.api.list("pods", "default")
+
+
+def test_waiting_for_a_jsonpath_value(cluster):
+    cluster.kubectl("create deployment web --image=nginx --replicas=2")
+    result = cluster.kubectl("wait --for=jsonpath={.status.readyReplicas}=2 deployment/web")
+    assert result.stdout == "deployment.apps/web condition met\n"
+    assert cluster.api.get("deployments", "web")["status"]["readyReplicas"] == 2
+
+
+def test_waiting_for_creation(cluster):
+    cluster.loop.call_later(3.0, lambda: cluster.api.create(
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "late", "namespace": "default"}}))
+    start = cluster.now
+    assert cluster.kubectl("wait --for=create configmap/late --timeout=10s").stdout == "configmap/late condition met\n"
+    assert 3 <= cluster.now - start < 4
+
+
+@pytest.mark.parametrize("command, message, seconds", [
+    ("wait --for=condition=Ready pod/crash --timeout=5s", "error: timed out waiting for the condition on pods/crash\n", 5),
+    ("wait --for=condition=Ready pod/crash --timeout=0", "error: condition not met for pods/crash\n", 0),
+    ("wait --for=delete pod/crash --timeout=3s", "error: timed out waiting for the condition on pods/crash\n", 3),
+], ids=["a condition that never comes times out after the simulated timeout",
+        "a zero timeout checks once and does not wait",
+        "a pod that is never deleted times out"])
+def test_timeouts_spend_simulated_time(cluster, command, message, seconds):
+    cluster.kubectl("run crash --image=busybox -- sh -c 'exit 1'")
+    cluster.run(5)
+    start = cluster.now
+    result = cluster.kubectl(command)
+    assert (result.stdout, result.stderr, result.code) == ("", message, 1)
+    assert cluster.now - start == pytest.approx(seconds)
