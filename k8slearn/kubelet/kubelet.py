@@ -53,6 +53,7 @@ class Kubelet:
         self.ready = False
         self.lease: dict | None = None
         self._reported_images: list[dict] = []
+        self._last_unschedulable = False  # what the last status sync saw of spec.unschedulable
         self.informers: SharedInformerFactory | None = None
         self.pods: Any = None
         self._node_informer: Any = None
@@ -73,6 +74,7 @@ class Kubelet:
         if self.running:
             return
         self.running = True
+        self._last_unschedulable = False  # a new kubelet process remembers nothing
         self._timers.append(self.loop.call_later(0.0, self._register))
 
     def stop(self) -> None:
@@ -170,10 +172,21 @@ class Kubelet:
         while True:
             yield node_status.LEASE_RENEW_INTERVAL
             self._renew_lease()
+            self._record_node_schedulable_event()
             since_status += node_status.LEASE_RENEW_INTERVAL
             if since_status >= node_status.NODE_STATUS_REPORT_FREQUENCY or self._images() != self._reported_images:
                 since_status = 0.0
                 self._post_status(self.client.get("nodes", self.node_name))
+
+    def _record_node_schedulable_event(self) -> None:
+        """recordNodeSchedulableEvent: on each status sync, an event when ``spec.unschedulable``
+        changed since the last one (``kubectl cordon`` / ``uncordon``)."""
+        node = self._node_informer.lister.get(self.node_name) if self._node_informer is not None else None
+        unschedulable = bool(node is not None and node["spec"].get("unschedulable"))
+        if node is not None and unschedulable != self._last_unschedulable:
+            reason = "NodeNotSchedulable" if unschedulable else "NodeSchedulable"
+            self.events.event(node, "Normal", reason, f"Node {self.node_name} status is now: {reason}")
+            self._last_unschedulable = unschedulable
 
     def _renew_lease(self) -> None:
         if self.lease is not None:

@@ -70,7 +70,9 @@ class KubeRuntime:
             self.loop.call_later(BACKOFF_INITIAL, self.signal, state.uid, periodic=True)
             return False
         state.sandbox_id = sandbox.id
-        self.write_status(state)
+        # No status write here: in v1.32 the kubelet generates the pod's status only when a sync
+        # starts, so the IP and PodReadyToStartContainers=True reach the API with the running
+        # container (v1.36 adds a write at this point, OnPodSandboxReady).
         return True
 
     # -- containers ---------------------------------------------------------------------------
@@ -109,9 +111,8 @@ class KubeRuntime:
         name = container["name"]
         field_path = _field_path(kind, name)
 
-        def pulling() -> None:
+        def pulling() -> None:  # (no status write: a v1.32 kubelet writes when a sync starts, not mid-way)
             state.set_waiting(name, ("ContainerCreating", ""))
-            self.write_status(state)
 
         waiting = yield from self.images.ensure_image_exists(pod, container, field_path, pulling)
         if waiting is not None:
