@@ -52,12 +52,13 @@ class _Objects:
     shared); its size is bounded, whatever the number of objects.
     """
 
-    __slots__ = ("keys", "limit", "values")
+    __slots__ = ("keys", "limit", "texts", "values")
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.values: dict[tuple, object] = {}
         self.keys: dict[int, tuple] = {}
+        self.texts: dict[int, str] = {}  # id of a shared value -> its JSON (see watch_cache_next)
 
     def share(self, key: tuple, value):
         """The shared value for ``key``, ``value`` itself if it is the first one."""
@@ -67,6 +68,7 @@ class _Objects:
         if len(self.values) >= self.limit:
             self.values.clear()
             self.keys.clear()
+            self.texts.clear()
         self.values[key] = value
         self.keys[id(value)] = key
         return value
@@ -86,12 +88,16 @@ _UNSHARED = ("unshared",)  # a value with no key: its parent is not shared eithe
 # Objects never shared: an API object (``metadata``, which decode() replaces) and its metadata
 # (``creationTimestamp``): each is one object's own, a table entry for it would only be kept alive.
 _OWN = frozenset({"metadata", "creationTimestamp"})
+# Long strings that many objects repeat: a container's imageID (a ~100-character digest reference,
+# the same in every pod that runs the image) is shared too, its parent still counted unshared.
+_LONG_REPEATED = frozenset({"imageID"})
 
 
 # _frozen_list and _frozen_object classify each value with the same inline branch (share a short
 # string, look up a shared child, key a scalar): a helper called per value would add a function
 # call to each of a pod's ~150 values on every decode. Change one, change both (the tests in
-# tests/apiserver/test_cacher_memory.py compare decoded objects with and without sharing).
+# tests/apiserver/test_cacher_memory.py compare decoded objects with and without sharing); only
+# _frozen_object knows a value's key (_LONG_REPEATED) and meets FrozenLists (watch_cache_next).
 # Both look their key up before building the value: most shareable values (19 of 20 in a pod)
 # are in the table already, and then the new FrozenDict/FrozenList would only be thrown away.
 def _frozen_list(items: list) -> FrozenList:
@@ -143,6 +149,8 @@ def _frozen_object(pairs: list) -> FrozenDict:
             if len(v) <= _SHORT:
                 k = v = strings[v]
             else:
+                if name in _LONG_REPEATED:
+                    v = strings[v]
                 k = _UNSHARED
         elif c is FrozenDict:
             k = keys.get(id(v), _UNSHARED)
@@ -153,6 +161,8 @@ def _frozen_object(pairs: list) -> FrozenDict:
             k = v
         elif c is bool:
             k = _TRUE if v else _FALSE
+        elif c is FrozenList:  # (only in pairs watch_cache_next passes: the JSON decoder gives lists)
+            k = keys.get(id(v), _UNSHARED)
         else:
             k = _UNSHARED
         items.append((name, v))

@@ -217,7 +217,10 @@ class Lister:
             # in the sorted keys' run from "<namespace>/" up to "<namespace>0" ('0' follows '/'):
             # only that run is filtered (a speed-up; the filter below still decides).
             lo = bisect_left(keys, namespace + "/")
-            keys = keys[lo:bisect_left(keys, namespace + "0", lo)]
+            hi = bisect_left(keys, namespace + "0", lo)
+            if lo == hi and not selector:  # none there (a pod handler's Services, budgets): nothing to filter
+                return []
+            keys = keys[lo:hi]
         objects = self.indexer.items
         items = [objects[k] for k in keys]
         if namespace is not None:
@@ -229,7 +232,7 @@ class Lister:
 
     def get(self, name: str, namespace: str | None = None) -> dict | None:
         """One cached object, or None."""
-        return self.indexer.get_by_key(f"{namespace}/{name}" if namespace else name)
+        return self.indexer.items.get(f"{namespace}/{name}" if namespace else name)  # (get_by_key, inlined)
 
     def by_index(self, index: str, value: str) -> list[dict]:
         return self.indexer.by_index(index, value)

@@ -26,7 +26,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from k8slearn.api.errors import ApiError
-from k8slearn.controllers.controller_utils import get_controller_of
 
 
 def adopt_patch(owner: dict, obj: dict) -> dict:
@@ -51,17 +50,22 @@ def claim_objects(client: Any, resource: str, owner: dict, match: Callable[[dict
     """
     claimed: list[dict] = []
     meta = owner["metadata"]
+    owner_uid = meta["uid"]
     deleting = bool(meta.get("deletionTimestamp"))
     adoptable: bool | None = None
     for obj in objects:
-        ref = get_controller_of(obj)
+        ref = None  # get_controller_of(obj), inlined: a ReplicaSet sync claims each of its pods (a speed-up)
+        for candidate in obj["metadata"].get("ownerReferences") or ():
+            if candidate.get("controller"):
+                ref = candidate
+                break
         if ref is not None:
-            if ref.get("uid") != meta["uid"]:
+            if ref.get("uid") != owner_uid:
                 continue
             if match(obj):
                 claimed.append(obj)
             elif not deleting:
-                _patch(client, resource, obj, release_patch(meta["uid"], obj))
+                _patch(client, resource, obj, release_patch(owner_uid, obj))
             continue
         if deleting or not match(obj) or obj["metadata"].get("deletionTimestamp"):
             continue

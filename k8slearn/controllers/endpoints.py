@@ -26,7 +26,7 @@ from typing import Any
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.labels import selector_from_set
-from k8slearn.api.meta import parse_timestamp, thaw, timestamp
+from k8slearn.api.meta import FrozenDict, parse_timestamp, thaw, timestamp
 from k8slearn.client.cache import split_key
 from k8slearn.controllers.base import Controller
 from k8slearn.controllers.pod_util import get_pod_condition, is_pod_ready
@@ -164,7 +164,7 @@ class ServicePodsMixin:
             self.enqueue(service)
 
     def _pod_updated(self: Any, old: dict, cur: dict) -> None:
-        if _endpoint_view(old) == _endpoint_view(cur):
+        if not endpoint_view_changed(old, cur):
             return
         services = self.services_for(cur)
         if cur["metadata"].get("labels") != old["metadata"].get("labels"):  # else the same services again
@@ -174,6 +174,25 @@ class ServicePodsMixin:
             if service["metadata"]["name"] not in seen:
                 seen.add(service["metadata"]["name"])
                 self.enqueue(service)
+
+
+# The last pod update endpoint_view_changed answered, as (old, cur, changed). The Endpoints and
+# EndpointSlice controllers hear each pod update in a row, as the same two read-only objects: the
+# second reuses the first's answer instead of building both views again (a simulation speed-up with
+# the same answers). Read-only objects only: a plain dict could change between two calls.
+_last_update: tuple = (None, None, False)
+
+
+def endpoint_view_changed(old: dict, cur: dict) -> bool:
+    """Whether a pod update changed anything endpoints show (podEndpointsChanged)."""
+    global _last_update
+    last_old, last_cur, changed = _last_update
+    if old is last_old and cur is last_cur:
+        return changed
+    changed = _endpoint_view(old) != _endpoint_view(cur)
+    if old.__class__ is FrozenDict and cur.__class__ is FrozenDict:
+        _last_update = (old, cur, changed)
+    return changed
 
 
 def _endpoint_view(pod: dict) -> tuple:

@@ -85,8 +85,12 @@ def _owner_list(refs: list | None) -> list:
     cache among the pods of one ReplicaSet), so it is kept as it is instead of copied: a memory
     saving with identical contents. A plain (mutable) list is copied, as before.
     """
-    if refs.__class__ is FrozenList and all(r.__class__ is FrozenDict for r in refs):
-        return refs
+    if refs.__class__ is FrozenList:
+        for r in refs:  # (all(...) written out: no generator for each of the graph's changes)
+            if r.__class__ is not FrozenDict:
+                break
+        else:
+            return refs
     return [dict(r) for r in refs or ()]
 
 
@@ -175,6 +179,8 @@ class Graph:
                     self._remove_dependent_from_owners(node, removed)
             if _being_deleted(obj):
                 node.being_deleted = True
+        if not _being_deleted(obj):
+            return  # no deletion can start (what _starts_waiting checks first, asked once: a speed-up)
         if _starts_waiting(old, obj, ORPHAN):
             self.attempt_to_orphan.append(node.uid)
         elif _starts_waiting(old, obj, FOREGROUND):

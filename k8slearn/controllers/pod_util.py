@@ -11,12 +11,22 @@ for more than the owner's ``minReadySeconds`` (a Deployment's rollout counts ava
 >>> is_pod_available(pod, 10, since + 5), is_pod_available(pod, 10, since + 11), is_pod_available(pod, 0, since)
 (False, True, True)
 
+A ReplicaSet's status counts its pods that carry the template's labels, the ready ones and the
+available ones (here the labelled pod has no status yet):
+
+>>> pods = [{"metadata": {}, **pod}, {"metadata": {}, **pod}, {"metadata": {"labels": {"app": "web"}}}]
+>>> count_pods(pods, lambda labels: labels == {"app": "web"}, 10, since + 11)
+(1, 2, 2)
+
 Simplified: timestamps are the simulation's seconds (RFC 3339 text parsed back), not Go times.
 
-Upstream: pkg/api/v1/pod/util.go (GetPodCondition, IsPodReady, IsPodAvailable)
+Upstream: pkg/api/v1/pod/util.go (GetPodCondition, IsPodReady, IsPodAvailable),
+pkg/controller/replicaset/replica_set_utils.go (calculateStatus: the counts)
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 from k8slearn.api.meta import parse_timestamp
 
@@ -54,3 +64,32 @@ def is_pod_available(pod: dict, min_ready_seconds: int, now: float) -> bool:
         return True
     since = _time(get_pod_condition(pod, "Ready").get("lastTransitionTime"))
     return since is not None and since + min_ready_seconds < now
+
+
+def count_pods(pods: list[dict], labels_match: Callable[[dict | None], bool], min_ready_seconds: int,
+               now: float) -> tuple[int, int, int]:
+    """(pods whose labels ``labels_match``, Ready pods, available pods): a ReplicaSet's status counts.
+
+    The pods of a template share one labels object, and pods whose conditions changed at the same
+    moments one conditions list (the watch cache shares equal read-only parts): each distinct object
+    is checked once per call, by identity. A simulation speed-up with the same counts as checking
+    every pod (``pods`` holds every object during the call, so no id is reused).
+    """
+    labeled = ready = available = 0
+    matched: dict[int, bool] = {}  # id(labels) -> labels_match(labels)
+    readiness: dict[int, bool] = {}  # id(status.conditions) -> is_pod_ready
+    for pod in pods:
+        labels = pod["metadata"].get("labels")
+        is_labeled = matched.get(id(labels))
+        if is_labeled is None:
+            is_labeled = matched[id(labels)] = labels_match(labels)
+        labeled += is_labeled
+        status = pod.get("status")
+        conditions = status.get("conditions") if status else None
+        is_ready = readiness.get(id(conditions))
+        if is_ready is None:
+            is_ready = readiness[id(conditions)] = is_pod_ready(pod)
+        if is_ready:
+            ready += 1
+            available += not min_ready_seconds or is_pod_available(pod, min_ready_seconds, now)
+    return labeled, ready, available

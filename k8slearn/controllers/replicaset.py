@@ -45,7 +45,7 @@ from k8slearn.controllers.controller_utils import (
     set_matcher,
     slow_start_batch,
 )
-from k8slearn.controllers.pod_util import is_pod_available, is_pod_ready
+from k8slearn.controllers.pod_util import count_pods, is_pod_ready
 
 STATUS_UPDATE_RETRIES = 1
 
@@ -57,17 +57,17 @@ def pod_key(pod: dict) -> str:
 def calculate_status(rs: dict, pods: list[dict], now: float, error: ApiError | None = None) -> dict:
     """The status a ReplicaSet with these (claimed, active) pods should have.
 
+    ``replicas`` counts the pods, ``fullyLabeledReplicas`` those that carry every label of the
+    template, ``readyReplicas`` the Ready ones and ``availableReplicas`` those Ready for at least
+    ``minReadySeconds`` (see :func:`~k8slearn.controllers.pod_util.count_pods`); zero counts are
+    left out, as Go's omitempty does.
+
     A failed create or delete adds the condition ReplicaFailure (reason FailedCreate/FailedDelete);
     the next clean sync removes it.
     """
     template_labels = set_matcher((rs["spec"].get("template") or {}).get("metadata", {}).get("labels"))
     min_ready = rs["spec"].get("minReadySeconds") or 0
-    fully_labeled = ready = available = 0
-    for pod in pods:
-        fully_labeled += template_labels(pod["metadata"].get("labels"))
-        if is_pod_ready(pod):
-            ready += 1
-            available += not min_ready or is_pod_available(pod, min_ready, now)
+    fully_labeled, ready, available = count_pods(pods, template_labels, min_ready, now)
     status = {"replicas": len(pods)}
     for key, value in (("fullyLabeledReplicas", fully_labeled), ("readyReplicas", ready),
                        ("availableReplicas", available)):

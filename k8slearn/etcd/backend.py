@@ -84,19 +84,22 @@ class StoreBackend:
         self._backend = [self._backend[i] for i in kept] + self._backend[cut:]
         self._backend_sub = [self._backend_sub[i] for i in kept] + self._backend_sub[cut:]
 
-    def _pack_superseded(self, ki: KeyIndex, prev: Stored, newer: Union[Stored, None]) -> None:
-        """Store ``prev`` compressed: it was the newest version of its key and ``newer`` (None for a
-        delete) replaced it; ``prev`` is packed against ``newer`` unless it is a keyframe. (Both are
-        as stored: under a ``pack_newest`` prefix, already packed.)
+    def _pack_superseded(self, ki: KeyIndex, prev: Stored, plain: KeyValue, newer: Union[Stored, None],
+                         newer_value: Union[bytes, None]) -> None:
+        """Store ``prev`` compressed: it was the newest version of its key (``plain`` is its
+        ``KeyValue``, ``prev`` as stored: under a ``pack_newest`` prefix, already packed) and
+        ``newer`` (whose value is ``newer_value``; None for a delete) replaced it; ``prev`` is packed
+        against ``newer`` unless it is a keyframe.
 
-        The change the write returns still carries ``prev`` itself, so watch events get their
+        The change the write returns still carries ``plain``, so watch events get their
         ``prev_kv`` without decompressing. A simulation memory saving (see ``packed``).
         """
         if not ki or ki[-1] is not prev:
             return
-        packed = pack(prev, newer if prev.version % KEYFRAME_EVERY else None)
-        if packed is prev:
-            return
+        base = newer if prev.version % KEYFRAME_EVERY else None
+        packed = pack(plain, base, None if base is None else newer_value)
+        if packed is plain:
+            return  # it would not shrink: stored as it was
         if len(ki) > 1:
             older = ki[-2]
             if older.__class__ is PackedKeyValue and older.base is prev:

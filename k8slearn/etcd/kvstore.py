@@ -15,7 +15,8 @@ revision 7") or takes the newest. Three structures make that fast here, as in et
 A version that a newer put or a delete replaces is stored compressed from then on (``packed``; etcd
 keeps history on disk, this simulation in memory): every read of history unpacks it, so readers see
 exactly the bytes that were written, and sizes are counted uncompressed. Under a prefix named to
-``pack_newest`` (the API server's events: written once, seldom read) the newest version is packed too.
+``pack_newest`` (the API server's events: written once, seldom read; its pods: read by gets and
+updates, its watch cache serves the rest) the newest version is packed too.
 
 Rules, as etcd v3: a fresh store is at revision 1 and the first write makes revision 2; a delete of a
 missing key changes nothing (no new revision); ``version`` counts puts since the key was (re)created and
@@ -104,6 +105,10 @@ class KVStore(StoreTxn, StoreBackend):
         self._compact_rev = 0
         self._current: dict[str, Stored] = {}  # packed only under a pack_newest prefix
         self._newest = NewestPacking()
+        # The packed newest version ``get`` unpacked last, and its KeyValue: an update reads the key,
+        # then writes it, and the write needs the version it replaces (a simulation speed-up: one
+        # decompression instead of two; the stored object is kept, so its identity stays its own).
+        self._unpacked: tuple = (None, None)
         self._index: dict[str, Entry] = {}
         self._sorted_keys: list[str] = []  # every key in _index, sorted ...
         self._new_keys: list[str] = []  # ... except these, merged in at the next range
@@ -133,7 +138,11 @@ class KVStore(StoreTxn, StoreBackend):
         """The key as of ``revision`` (default: now), or None if it did not exist then."""
         if revision is None or self._read_rev(revision) == self._rev:
             kv = self._current.get(key)
-            return kv if kv.__class__ is not PackedKeyValue else kv.unpack()
+            if kv.__class__ is not PackedKeyValue:
+                return kv
+            if self._unpacked[0] is not kv:
+                self._unpacked = (kv, kv.unpack())
+            return self._unpacked[1]
         ki = self._index.get(key)
         return None if ki is None else version_at(ki, revision)
 
@@ -155,7 +164,7 @@ class KVStore(StoreTxn, StoreBackend):
     def pack_newest(self, prefix: str) -> None:
         """From the next write on, keep the newest value of each key under ``prefix`` packed too.
 
-        For values written once and seldom read (see ``packed.NewestPacking``): every read
+        For values seldom read (see ``packed.NewestPacking``): every read
         unpacks them, so readers see the same bytes. A simulation memory saving.
         """
         self._newest.add(prefix)

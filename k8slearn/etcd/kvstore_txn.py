@@ -62,6 +62,7 @@ class StoreTxn:
     _rev: int
     _current: dict[str, Stored]
     _newest: NewestPacking
+    _unpacked: tuple
     _index: dict[str, Entry]
     _new_keys: list[str]
     _backend: list[Stored]
@@ -167,14 +168,14 @@ class StoreTxn:
                 self._move_lease(key, NO_LEASE, lease)
         else:
             if prev.__class__ is PackedKeyValue:  # (only under a pack_newest prefix)
-                prev = prev.unpack()
+                prev = self._unpacked[1] if self._unpacked[0] is prev else prev.unpack()
             kv = KeyValue(prev.key, value, prev.create_revision, rev, prev.version + 1, lease)
             stored = self._newest.stored(kv) if newest and key.startswith(newest) else kv
             ki = self._key_index(key)
             self._db_size += len(value) - len(prev.value)
             if lease or prev.lease:
                 self._move_lease(key, prev.lease, lease)
-            self._pack_superseded(ki, stored_prev, stored)
+            self._pack_superseded(ki, stored_prev, prev, stored, value)
             ki.put(stored)
         self._current[key] = stored
         self._backend.append(stored)
@@ -186,7 +187,7 @@ class StoreTxn:
         prev = unpack(stored_prev)
         tomb = tombstone_kv(prev.key, rev)
         ki = self._key_index(key)
-        self._pack_superseded(ki, stored_prev, None)
+        self._pack_superseded(ki, stored_prev, prev, None, None)
         ki.tombstone(tomb)
         self._backend.append(tomb)
         self._backend_sub.append(sub)

@@ -7,9 +7,9 @@ with the value compressed (zlib level 1) against the next version of the same ke
 dictionary (``base``), so what is stored is little more than the difference between two versions (a
 pod's 1.8 kB JSON packs to ~90 bytes). Reading a packed version decompresses its ``base`` first, and
 so on along the chain; every ``KEYFRAME_EVERY``-th version of a key (``version`` 16, 32 ...) is
-compressed on its own (``base`` None) to keep chains short. A version that ended its key's life (a delete came next) has no base either. The
-newest version of each key is never packed: it is read
-on every API ``get``. Whatever reads history (``get``/``range`` at an old revision, watch replay,
+compressed on its own (``base`` None) to keep chains short. A version that ended its key's life
+(a delete came next) has no base either. The newest version of a key is packed only under a
+prefix the store was told to (``NewestPacking``). Whatever reads history (``get``/``range`` at an old revision, watch replay,
 ``prev_kv``, snapshots) calls ``unpack`` and gets back a ``KeyValue`` equal to the one written, byte
 for byte. Sizes the store reports are unchanged: ``size`` is the uncompressed length.
 
@@ -119,8 +119,9 @@ def unpack(kv: Stored) -> KeyValue:
 class NewestPacking:
     """Which keys keep their *newest* value packed too, and the preset dictionary for each prefix.
 
-    For values written once and seldom read (the API server's events: it does not cache them and
-    reads them back from etcd when asked): each is packed against a value written before it under
+    For values seldom read (the API server's events: it does not cache them and reads them back
+    from etcd when asked; its pods: the watch cache serves their lists and watches, etcd's newest
+    value is read by a get or an update): each is packed against a value written before it under
     its prefix, the *dictionary*, and every read unpacks it. The dictionary is renewed as values
     come: the 1st, 2nd, 4th, 8th ... value written under the prefix becomes the dictionary of
     those after it, so it soon is a typical value rather than the very first one (a cluster's

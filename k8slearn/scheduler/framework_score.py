@@ -97,11 +97,13 @@ class ScoreRunner:
                     )
                 normalized = [scores[name] for name in names]
             # One quick pass finds a list of equal scores (common, and usually the very same int
-            # object, so counting compares identities). A varying list of integers has few
-            # distinct values: their least and greatest are its bounds (quicker than min and max
-            # over the whole list; other numbers, a float NaN say, take min and max as they are).
+            # object, so counting compares identities); a list whose last score differs from its
+            # first (as count would compare them: identity, then ==) is not one, uncounted. A
+            # varying list of integers has few distinct values: their least and greatest are its
+            # bounds (quicker than min and max over the whole list; other numbers, a float NaN
+            # say, take min and max as they are).
             distinct = None
-            if normalized and normalized.count(normalized[0]) == len(normalized):
+            if normalized and all_equal(normalized):
                 lowest = highest = normalized[0]
             else:
                 distinct = set(normalized)
@@ -125,6 +127,16 @@ class ScoreRunner:
 
 
 _INT_ONLY = {int}
+
+
+def all_equal(scores: list) -> bool:
+    """``scores.count(scores[0]) == len(scores)`` (a non-empty list), without the count when the
+    last score already differs from the first (as count would compare them: identity, then ==).
+    A simulation speed-up: counting a varying list compares every score by value."""
+    first, last = scores[0], scores[-1]
+    if last is not first and not last == first:  # noqa: SIM201 (count compares with ==)
+        return False
+    return scores.count(first) == len(scores)
 
 
 def _totals(varying: list, offset: Any, count: int) -> list:

@@ -94,7 +94,7 @@ class Status:
     def __init__(
         self, code: Code = Code.Success, reasons: Iterable[str] | str = (), plugin: str = ""
     ) -> None:
-        self.code = Code(code)
+        self.code = code if type(code) is Code else Code(code)  # (a Code already: no enum look-up)
         self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
         self.plugin = plugin
 

@@ -64,6 +64,8 @@ class Nominator:
         self.nominated_pods.setdefault(node_name, []).append(pod_info)
 
     def delete_nominated_pod_if_exists(self, pod: dict) -> None:
+        if not self.nominated_pod_to_node:  # nothing nominated (the usual case): nothing to look up
+            return
         key = _key(pod)
         node_name = self.nominated_pod_to_node.pop(key, None)
         if node_name is None:

@@ -82,17 +82,23 @@ def select_host(totals: list[int], rng: random.Random) -> tuple[int, int]:
 
     Upstream walks the nodes and keeps the k-th tied node with probability 1/k (reservoir
     sampling); drawing once among the k tied nodes gives every one of them the same 1/k chance.
-    (The drawn tied node is found by walking only up to it.)
+    (The drawn tied node is found by walking only up to it: from the front if it is in the first
+    half of the tied nodes, else from the back, as the (ties - 1 - drawn)-th tied node from the
+    end; the same node either way.)
     """
     best = max(totals)
     ties = totals.count(best)
     if ties == 1:
         return totals.index(best), 1
     drawn = rng.randrange(ties)
-    if ties == len(totals):  # every node tied: the drawn one is at that index
+    count = len(totals)
+    if ties == count:  # every node tied: the drawn one is at that index
         return drawn, ties
-    tied = compress(range(len(totals)), map(operator.eq, totals, repeat(best)))
-    return next(islice(tied, drawn, None)), ties
+    if 2 * drawn < ties:
+        tied = compress(range(count), map(operator.eq, totals, repeat(best)))
+        return next(islice(tied, drawn, None)), ties
+    tied = compress(range(count - 1, -1, -1), map(operator.eq, reversed(totals), repeat(best)))
+    return next(islice(tied, ties - 1 - drawn, None)), ties
 
 
 # -- the scheduling cycle -------------------------------------------------------------------------

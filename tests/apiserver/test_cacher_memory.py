@@ -70,6 +70,24 @@ def test_keys_and_short_values_are_one_string_each():
     assert a["spec"]["nodeName"] is b["spec"]["nodeName"] == "node-1"
 
 
+DIGEST = "docker.io/library/nginx@sha256:" + "2d0c3f105bd06cb84a17ed06368224f64ed5c43fd6990a85be8562ea0ca888a8"
+
+
+@pytest.mark.parametrize("key, shared", [
+    ("imageID", True),
+    ("message", False),
+], ids=["two pods' long imageIDs of one image are one string",
+        "other long strings (a message) are each object's own"])
+def test_long_strings_are_shared_only_under_the_keys_that_repeat_them(key, shared):
+    def running(name):
+        status = {"containerStatuses": [{"containerID": f"containerd://{name * 64}", key: DIGEST, "name": "app"}]}
+        return {**twin(name), "status": status}
+    a, b = decode(encoded(running("a")), 5), decode(encoded(running("b")), 6)
+    first, second = a["status"]["containerStatuses"][0], b["status"]["containerStatuses"][0]
+    assert (first[key] is second[key]) is shared and first[key] == second[key] == DIGEST
+    assert first is not second and first["containerID"] != second["containerID"]
+
+
 def test_the_same_bytes_decoded_at_two_revisions_keep_their_own_metadata():
     value = encoded(POD)
     first, second = decode(value, 7), decode(value, 8)

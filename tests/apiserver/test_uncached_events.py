@@ -1,5 +1,7 @@
 """Events are not watch-cached (kube-apiserver's default): lists read etcd, watches decode changes."""
 
+import json
+
 import pytest
 from apiserver_builders import new_server, pod
 
@@ -27,8 +29,22 @@ def test_the_cache_holds_revisions_and_etcd_holds_the_events_packed(server):
     assert cache.objects and all(v.__class__ is int for v in cache.objects.values())
     assert {key: store.get(key).mod_revision for key in cache.objects} == cache.objects
     assert all(store._current[key].__class__ is PackedKeyValue for key in cache.objects)
-    assert store._current["/registry/pods/default/a"].__class__ is not PackedKeyValue
+    assert store._current["/registry/namespaces/default"].__class__ is not PackedKeyValue
     assert not any(v.__class__ is int for v in server.cacher.cache("pods").objects.values())
+
+
+def test_etcd_keeps_the_newest_pod_packed_and_reads_give_its_bytes(server):
+    store, key = server.cacher.store, "/registry/pods/default/a"
+    api = server.client("kubelet")
+    written = api.get("pods", "a")
+    api.update_status({**written, "status": {**written["status"], "phase": "Running"}})
+    assert store._current[key].__class__ is PackedKeyValue
+    newest = store.get(key)
+    assert newest.value.__class__ is bytes and b'"phase":"Running"' in newest.value
+    assert server.cacher.cache("pods").get(key)["status"]["phase"] == "Running"
+    before = store.get(key, revision=newest.mod_revision - 1)
+    assert before.mod_revision == int(written["metadata"]["resourceVersion"])
+    assert json.loads(before.value)["status"] == {k: v for k, v in written["status"].items()}
 
 
 @pytest.mark.parametrize("field_selector, namespace, expected", [

@@ -116,3 +116,25 @@ def test_a_label_selector_still_filters_a_namespace():
     store.add(pod("a", "y", labels={"app": "db"}))
     store.add(pod("b", "z", labels={"app": "web"}))
     assert [meta_key(o) for o in Lister(store).list("a", "app=web")] == ["a/x"]
+
+
+@pytest.mark.parametrize("namespace, selector, expected", [
+    ("c", None, []),
+    ("c", "app=web", []),
+    ("a", None, ["a/x", "a/y"]),
+    (None, None, ["a/x", "a/y", "b/z"]),
+], ids=["a namespace with no objects lists nothing without filtering",
+        "a namespace with no objects and a selector lists nothing",
+        "a namespace with objects lists them all",
+        "no namespace lists every object"])
+def test_a_namespace_lists_its_own_objects(namespace, selector, expected):
+    store = new_store()
+    for ns, name in (("a", "x"), ("a", "y"), ("b", "z")):
+        store.add(pod(ns, name, labels={"app": "web"}))
+    assert [meta_key(o) for o in Lister(store).list(namespace, selector)] == expected
+
+
+def test_a_bad_selector_is_rejected_even_where_nothing_is_listed():
+    from k8slearn.api.labels import SelectorParseError
+    with pytest.raises(SelectorParseError, match="unable to parse requirement"):
+        Lister(new_store()).list("empty", "a in (")

@@ -19,7 +19,7 @@ from k8slearn.etcd.revision import KeyValue
 class UnpackedStore(MVCCStore):
     """The store as it was before packing: history kept as plain ``KeyValue`` objects."""
 
-    def _pack_superseded(self, ki, prev, newer):
+    def _pack_superseded(self, ki, prev, plain, newer, newer_value):
         pass
 
     def _pack_history(self):
@@ -259,6 +259,33 @@ def test_a_store_packing_the_newest_values_reads_like_one_that_does_not(history,
     ref.compact(at)
     for rev in range(at, s.revision + 1):
         assert s.range("", revision=rev) == ref.range("", revision=rev)
+
+
+@pytest.mark.parametrize("steps", [
+    [("put", A, "1"), ("get", A), ("put", A, "2"), ("get", A)],
+    [("put", A, "1"), ("put", B, "1"), ("get", A), ("put", B, "2"), ("put", A, "2")],
+    [("put", A, "1"), ("get", A), ("get", A), ("put", A, "2"), ("put", A, "3"), ("get", A)],
+    [("put", A, "1"), ("get", A), ("delete", A), ("get", A), ("put", A, "2"), ("get", A)],
+], ids=[
+    "a get then a put of the same key: the put replaces the version the get read",
+    "a get of one key then a put of another: each write replaces its own key's version",
+    "two gets in a row, then two puts: every read and every replaced version is the newest one",
+    "a get, a delete, a get of nothing, a re-create: each read sees what is there",
+])
+def test_reads_and_writes_of_packed_newest_values_give_what_a_plain_store_gives(steps):
+    s, ref = newest_packed_store(), UnpackedStore()
+    w, wref = s.watch("/registry/"), ref.watch("/registry/")
+    reads: dict = {s: [], ref: []}
+    for store in (s, ref):
+        for op, key, *value in steps:
+            if op == "put":
+                store.put(key, pod(key[-1], value[0]))
+            elif op == "delete":
+                store.delete(key)
+            else:
+                reads[store].append(store.get(key))
+    assert reads[s] == reads[ref] and list(w) == list(wref)
+    assert all(kv is None or kv.__class__ is KeyValue for kv in reads[s])
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,10 @@ class NodePorts:
         self.handle = handle
 
     def pre_filter(self, state: CycleState, pod: dict) -> Status:
-        wanted = host_ports(pod.get("spec") or {})
+        info = state.pod_info  # (its host ports were worked out from this very pod object)
+        wanted = (
+            info.host_ports if info is not None and info.pod is pod else host_ports(pod.get("spec") or {})
+        )
         if not wanted:
             return Status(Code.Skip)  # no host ports: nothing to check
         state[PRE_FILTER_STATE_KEY] = wanted

@@ -40,6 +40,7 @@ PRE_SCORE_STATE_KEY = "PreScore" + NAME
 ERR_REASON_CONSTRAINTS_NOT_MATCH = filtering.ERR_REASON_CONSTRAINTS_NOT_MATCH
 ERR_REASON_NODE_LABEL_NOT_MATCH = filtering.ERR_REASON_NODE_LABEL_NOT_MATCH
 SYSTEM_DEFAULTING, LIST_DEFAULTING = "System", "List"
+FEW_NODES = 4  # score_nodes scores up to this many nodes one by one
 
 __all__ = [
     "DO_NOT_SCHEDULE",
@@ -111,6 +112,9 @@ class PodTopologySpread:
             if self.system_defaulted
             else list(args.get("defaultConstraints") or [])
         )
+        # The default constraints with each action, parsed once (they never change; each pod gets
+        # copies with its own selector): a simulation speed-up, the same constraints.
+        self._parsed_defaults: dict[str, list] = {}
 
     # -- constraints -------------------------------------------------------------------------
     def constraints(self, pod: dict, action: str) -> list:
@@ -121,15 +125,15 @@ class PodTopologySpread:
         return self.build_default_constraints(pod, action)
 
     def build_default_constraints(self, pod: dict, action: str) -> list:
-        constraints = filter_constraints(self.default_constraints, {}, action)
-        if not constraints:
+        parsed = self._parsed_defaults.get(action)
+        if parsed is None:
+            parsed = self._parsed_defaults[action] = filter_constraints(self.default_constraints, {}, action)
+        if not parsed:
             return []
         selector = default_selector(pod, getattr(self.handle, "listers", None) or {})
         if selector.empty():
             return []
-        for c in constraints:
-            c.selector = selector
-        return constraints
+        return [c.with_selector(selector) for c in parsed]
 
     def _all_nodes(self) -> list:
         snapshot = getattr(self.handle, "snapshot", None)
@@ -217,8 +221,15 @@ class PodTopologySpread:
         return scoring.node_score(state[PRE_SCORE_STATE_KEY], pod, node_info)
 
     def score_nodes(self, state: CycleState, pod: dict, nodes: list) -> list[int]:
-        """Score for the nodes PreScore saw, in one pass (the same numbers as ``score``)."""
-        return scoring.node_scores(state[PRE_SCORE_STATE_KEY], pod, nodes, self._domain_counts_of(nodes))
+        """Score for the nodes PreScore saw, in one pass (the same numbers as ``score``).
+
+        A few nodes (the score cache asks again only for the nodes whose pods changed, usually
+        one) are scored one by one: setting up the pass would cost more than that. A simulation
+        speed-up; the same numbers."""
+        s = state[PRE_SCORE_STATE_KEY]
+        if len(nodes) <= FEW_NODES:
+            return [scoring.node_score(s, pod, node_info) for node_info in nodes]
+        return scoring.node_scores(s, pod, nodes, self._domain_counts_of(nodes))
 
     def score_key(self, state: CycleState, pod: dict) -> tuple | None:
         """What the score reads besides the node, when that node alone decides it (else None: not

@@ -73,6 +73,17 @@ class TopologySpreadConstraint:
         self.node_affinity_policy = node_affinity_policy
         self.node_taints_policy = node_taints_policy
 
+    def with_selector(self, selector: Selector) -> TopologySpreadConstraint:
+        """A copy of this constraint with another selector."""
+        return TopologySpreadConstraint(
+            self.max_skew,
+            self.topology_key,
+            selector,
+            self.min_domains,
+            self.node_affinity_policy,
+            self.node_taints_policy,
+        )
+
     def match_node_inclusion_policies(self, pod: dict, node: dict, required: Any) -> bool:
         """Does this node count at all? (its node affinity honoured by default, its taints ignored)"""
         if self.node_affinity_policy == HONOR and not required.matches(node):
