@@ -12,8 +12,9 @@ nothing at all is printed kubectl says ``No resources found in <ns> namespace.``
 >>> no_resources_message([Target(lookup("nodes"))], "default", all_namespaces=False)
 'No resources found'
 
-Simplified: ``--watch`` prints the current list and stops, as when the server ends the watch;
-``--chunk-size`` and ``--raw`` are accepted and ignored; go-template output is not available.
+``-w``/``--watch`` and ``--watch-only`` are in ``watch.py``.
+
+Simplified: ``--chunk-size`` and ``--raw`` are accepted and ignored; go-template output is not available.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go (Run, printGeneric), humanreadable_flags.go
 """
@@ -136,6 +137,11 @@ def run_get(ctx: Context, args: list[str]) -> int:
     errors += fetch_errors
     if flags["ignore-not-found"]:
         errors = [e for e in errors if getattr(e, "code", 0) != 404]
+    if flags["watch"] or flags["watch-only"]:
+        from k8slearn.kubectl.watch import run_watch
+
+        run_watch(ctx, groups, errors, kind, all_ns)
+        return 0
     if kind in ("", "wide"):
         _print_tables(ctx, targets, groups, errors, all_ns, wide=(kind == "wide"))
     else:

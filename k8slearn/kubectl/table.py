@@ -23,7 +23,7 @@ from typing import Any
 from k8slearn.kubectl import tabwriter
 from k8slearn.kubectl.printers import Table, format_labels
 
-__all__ = ["render_table"]
+__all__ = ["render_table", "table_cells"]
 
 
 def _cells(table: Table, objects: list[dict], *, wide: bool, with_namespace: bool, kind_prefix: str,
@@ -47,6 +47,13 @@ def _cells(table: Table, objects: list[dict], *, wide: bool, with_namespace: boo
             out.append(format_labels(labels))
         rows.append([_first_line(c) for c in out])
     return header, rows
+
+
+def table_cells(table: Table, objects: list[dict], *, wide: bool, with_namespace: bool, kind_prefix: str,
+                label_columns: list[str], show_labels: bool) -> tuple[list[str], list[list[str]]]:
+    """The header and the rows' cells, before alignment (``kubectl get -w`` aligns them itself)."""
+    return _cells(table, objects, wide=wide, with_namespace=with_namespace, kind_prefix=kind_prefix,
+                  label_columns=label_columns, show_labels=show_labels)
 
 
 def _first_line(cell: str) -> str:

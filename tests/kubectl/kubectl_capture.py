@@ -174,6 +174,21 @@ CASES = [
      "wait --for=condition=Ready pod/nope pod/web-7c4b4cb947-abcde"),
     ("wait with a selector that matches nothing", "cluster", "wait --for=condition=Ready pods -l app=nope"),
     ("wait --help prints the help text", "pod", "wait --help"),
+    ("get -w prints the list, then a line per change with remembered column widths", "watch", "get pods -w"),
+    ("get -w --output-watch-events adds the EVENT column", "watch", "get pods -w --output-watch-events"),
+    ("get -w of one object swallows the watch's first ADDED", "watch", "get pod web-7c4b4cb947-fghij -w"),
+    ("get --watch-only prints only the changes", "watch", "get pods --watch-only"),
+    ("get -w refuses two resource types", "watch", "get pods,svc -w"),
+    ("get -w -o name prints a name per change", "watch", "get pods -w -o name"),
+    ("get -w of two named objects prints them, then refuses to watch", "watch",
+     "get pod web-7c4b4cb947-fghij crash -w"),
+    ("get -w --no-headers", "watch", "get pods -w --no-headers"),
+    ("get -w -A keeps the NAMESPACE column", "watch", "get pods -A -w"),
+    ("get -w -o wide", "watch", "get pods -w -o wide"),
+    ("get -w of a missing object", "watch", "get pod nope -w"),
+    ("get -w -o yaml separates the objects", "watch", "get pod web-7c4b4cb947-fghij -w -o yaml"),
+    ("get -w -o json --output-watch-events prints compact watch events", "watch",
+     "get pods -w -o json --output-watch-events"),
 ]
 
 
@@ -198,6 +213,7 @@ def capture():
         T = int(time.time())
         store = server.Store()
         store.load(kubectl_worlds.WORLDS[world](T))
+        store.script = kubectl_worlds.SCRIPTS.get(world, lambda T: {})(T)
         server.NOW[0] = parse_timestamp(kubectl_worlds.ts(T, 0))
         srv, cfg, d, _ = server.start(store)
         out, err, rc = server.kubectl(cfg, d, args)

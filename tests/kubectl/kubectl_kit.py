@@ -16,10 +16,12 @@ from k8slearn.kubectl import Kubectl
 
 
 class FakeClient:
-    """get/list over a fixed set of objects, with field and label selectors."""
+    """get/list over a fixed set of objects, with field and label selectors; a watch replays the
+    world's scripted changes at once (as the recording server streams them)."""
 
-    def __init__(self, objects):
+    def __init__(self, objects, script=None):
         self.objects = [copy.deepcopy(o) for o in objects]
+        self.script = script or {}
 
     def _match(self, info, obj, namespace):
         if by_kind(obj["apiVersion"], obj["kind"]) != info:
@@ -53,11 +55,27 @@ class FakeClient:
         key = (lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
         return sorted(found, key=key)
 
+    def watch(self, resource, namespace=None, resource_version=None, label_selector=None, field_selector=None,
+              handler=None):
+        """Replay the scripted events (a watch of one object from "now" first repeats it as ADDED)."""
+        name = field_selector.split("=", 1)[1] if field_selector and field_selector.startswith("metadata.name=") else None
+        events = [e for e in self.script.get(lookup(resource).plural, []) if name in (None, e[1]["metadata"]["name"])]
+        if name is not None and resource_version in (None, "", "0"):
+            events = [("ADDED", self.get(resource, name, namespace))] + events
+        for event_type, obj in events:
+            handler(event_type, copy.deepcopy(obj))
+        return _Stopped()
 
-def kubectl_at(objects, rfc3339_now):
-    """A Kubectl over FakeClient(objects) whose clock reads the given instant."""
+
+class _Stopped:
+    def stop(self):
+        pass
+
+
+def kubectl_at(objects, rfc3339_now, script=None):
+    """A Kubectl over FakeClient(objects, script) whose clock reads the given instant."""
     now = parse_timestamp(rfc3339_now)
-    return Kubectl(FakeClient(objects), lambda: now)
+    return Kubectl(FakeClient(objects, script), lambda: now)
 
 
 def new_server():

@@ -36,7 +36,7 @@ RES = [  # plural, singular, kind, group, version, namespaced, short, categories
 GROUPS = ["apps","batch","coordination.k8s.io","discovery.k8s.io","policy","scheduling.k8s.io"]
 
 class Store:
-    def __init__(self): self.objs = {}  # (plural, ns, name) -> obj
+    def __init__(self): self.objs = {}; self.script = {}  # (plural, ns, name) -> obj; plural -> watch events
     def load(self, objs):
         for o in objs:
             r = by_kind(o["kind"]); ns = o["metadata"].get("namespace","") if r[5] else ""
@@ -157,9 +157,28 @@ def make_handler(store, log):
         def do_GET(self):
             u = urllib.parse.urlparse(self.path); q = dict(urllib.parse.parse_qsl(u.query)); p = u.path.rstrip("/")
             log.append(("GET", self.path, self.headers.get("Accept")))
-            if q.get("watch") in ("1", "true"):  # a watch that reports nothing until the client hangs up
+            if q.get("watch") in ("1", "true"):
+                # A watch streams the store's scripted events for the resource (``Store.script``), as
+                # Tables when the client asked for them, then ends; without a script it reports nothing
+                # until the client hangs up.
                 self.send_response(200); self.send_header("Content-Type", "application/json")
                 self.send_header("Transfer-Encoding", "chunked"); self.end_headers(); self.wfile.flush()
+                m = re.match(r"^/(?:api/v1|apis/([^/]+)/v1)(?:/namespaces/([^/]+))?/([^/]+)", p)
+                script = store.script.get(m.group(3), []) if m else []
+                def chunk(data):
+                    self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n"); self.wfile.flush()
+                if script:
+                    table = "as=Table" in (self.headers.get("Accept") or "")
+                    fs = q.get("fieldSelector", "")
+                    if fs.startswith("metadata.name=") and q.get("resourceVersion") in (None, "", "0"):
+                        # a watch of one object from "now" starts with that object as ADDED
+                        ns, name = m.group(2) or "", fs.split("=", 1)[1]
+                        script = [("ADDED", store.get(m.group(3), ns, name))] + [e for e in script
+                                                                                 if e[1]["metadata"]["name"] == name]
+                    for event_type, obj in script:
+                        o = make_table(m.group(3), [obj]) if table else obj
+                        chunk(json.dumps({"type": event_type, "object": o}).encode() + b"\n")
+                    chunk(b""); return
                 import time as _time
                 for _ in range(600):
                     _time.sleep(0.1)

@@ -187,4 +187,22 @@ def cluster_world(T):
     return objs
 
 
-WORLDS = {"pod": pod_world, "cluster": cluster_world}
+def cluster_changes(T):
+    """What a watch on pods reports in the "watch" world: the pending web pod gets a node, its
+    container starts, and then it is deleted."""
+    t = lambda off: ts(T, off)
+    pod = next(o for o in cluster_world(T) if o["kind"] == "Pod" and o["metadata"]["name"] == "web-7c4b4cb947-fghij")
+    creating = copy.deepcopy(pod)
+    creating["spec"]["nodeName"] = "node-1"
+    creating["metadata"]["resourceVersion"] = "1500"
+    creating["status"]["containerStatuses"] = [{"name": "nginx", "state": {"waiting": {"reason": "ContainerCreating"}},
+                                                "ready": False, "restartCount": 0, "image": "nginx:1.27", "imageID": ""}]
+    running = copy.deepcopy(creating)
+    running["metadata"]["resourceVersion"] = "1501"
+    running["status"]["phase"] = "Running"
+    running["status"]["containerStatuses"][0].update(state={"running": {"startedAt": t(0)}}, ready=True)
+    return {"pods": [("MODIFIED", creating), ("MODIFIED", running), ("DELETED", running)]}
+
+
+WORLDS = {"pod": pod_world, "cluster": cluster_world, "watch": cluster_world}
+SCRIPTS = {"watch": cluster_changes}  # the watch events a world's server streams, per resource

@@ -15,6 +15,7 @@ CASES = json.load(open(GOLDEN, encoding="utf-8"))
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_output_matches_real_kubectl(case):
     objects = kubectl_worlds.WORLDS[case["world"]](case["T"])
-    k = kubectl_at(objects, kubectl_worlds.ts(case["T"], 0))
+    script = kubectl_worlds.SCRIPTS.get(case["world"], lambda T: {})(case["T"])
+    k = kubectl_at(objects, kubectl_worlds.ts(case["T"], 0), script)
     result = k.run(case["args"])
     assert (result.stdout, result.stderr, result.code) == (case["stdout"], case["stderr"], case["code"])
