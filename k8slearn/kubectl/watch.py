@@ -165,9 +165,12 @@ def _run_cluster(ctx: Context) -> None:
     if timeout:
         cluster.run(seconds=timeout)
         return
-    start = cluster.now
-    while cluster.loop.pending and cluster.now - start < WATCH_LIMIT:
-        cluster.run(seconds=min(1.0, WATCH_LIMIT - (cluster.now - start)))
+    from k8slearn.sim.loop import SettleTimeout
+
+    try:
+        cluster.settle(max_seconds=WATCH_LIMIT)  # the clock stops at the last change, as settle() does
+    except SettleTimeout:
+        pass
 
 
 def _request_timeout(value: Any) -> float:
