@@ -16,6 +16,7 @@ clusterinfo/clusterinfo.go, logs/logs.go, config/current_context.go, top/top.go
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from k8slearn.kubectl import tabwriter
 from k8slearn.kubectl.cli import CONTEXT_NAME, Context, command
@@ -148,22 +149,47 @@ def run_logs(ctx: Context, args: list[str]) -> int:
         raise KubectlError(f'error from server (BadRequest): container {container} is not valid for pod {name}')
     statuses = {s.get("name"): s for s in pod.get("status", {}).get("containerStatuses") or []}
     state = (statuses.get(container) or {}).get("state") or {}
-    if "waiting" in state or not statuses.get(container):
+    previous = ctx.flags["previous"]
+    if not previous and ("waiting" in state or not statuses.get(container)):
         reason = (state.get("waiting") or {}).get("reason") or "ContainerCreating"
-        from k8slearn.api.errors import ApiError as Err
-
-        raise Err({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "code": 400,
-                   "reason": "BadRequest",
-                   "message": f'container "{container}" in pod "{name}" is waiting to start: {reason}'})
+        raise _bad_request(f'container "{container}" in pod "{name}" is waiting to start: {reason}')
     cluster = ctx.cluster
     if cluster is not None and hasattr(cluster, "logs"):
-        text = cluster.logs(ctx.namespace, name, container)
+        if ctx.flags["follow"] and not previous:
+            _follow(ctx, cluster, name, container)
+        try:
+            text = cluster.logs(ctx.namespace, name, container, previous=previous)
+        except ValueError as err:  # the kubelet's answer, e.g. no previous run to show
+            raise _bad_request(str(err)) from None
         tail = ctx.flags["tail"]
         lines = text.splitlines(keepends=True)
         if tail >= 0:
             lines = lines[len(lines) - tail:] if tail else []
         ctx.print("".join(lines), end="")
     return 0
+
+
+def _bad_request(message: str) -> Exception:
+    from k8slearn.api.errors import ApiError
+
+    return ApiError({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "code": 400,
+                     "reason": "BadRequest", "message": message})
+
+
+FOLLOW_LIMIT = 300.0  # simulated seconds ``logs -f`` follows a container that keeps running
+
+
+def _follow(ctx: Context, cluster: Any, name: str, container: str) -> None:
+    """``-f``: the stream lasts while the container runs (a real terminal: until Ctrl-C for a
+    server); here the cluster runs, 0.1 s at a time, until the container has stopped, at most
+    ``FOLLOW_LIMIT`` seconds."""
+    def running() -> bool:
+        statuses = ctx.client.get("pods", name, ctx.namespace).get("status", {}).get("containerStatuses") or []
+        return any(s.get("name") == container and "running" in (s.get("state") or {}) for s in statuses)
+
+    start = cluster.now
+    while running() and cluster.now - start < FOLLOW_LIMIT:
+        cluster.run(seconds=0.1)
 
 
 @command("explain")

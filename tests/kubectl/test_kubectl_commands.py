@@ -116,8 +116,8 @@ class LogsCluster:
     def __init__(self):
         self.calls = []
 
-    def logs(self, namespace, pod, container):
-        self.calls.append((namespace, pod, container))
+    def logs(self, namespace, pod, container, previous=False):
+        self.calls.append((namespace, pod, container) + (("previous",) if previous else ()))
         return "line 1\nline 2\n"
 
 
