@@ -140,11 +140,8 @@ class Watch:
         if self.handler is None:
             self._events.append((kind, obj))
         else:
-            # loop.call_later(watch_delay, self._dispatch, kind, obj) without the Timer it returns
-            # (nobody cancels a delivery): the same heap entry, for every watcher of every change
-            # (a simulation speed-up, same order).
-            loop = self.server.loop
-            loop._push(loop.now + self.server.watch_delay, 0, self._dispatch, (kind, obj), False)
+            # (post_later: call_later without a Timer, since nobody cancels a delivery)
+            self.server.loop.post_later(self.server.watch_delay, self._dispatch, kind, obj)
 
     def _dispatch(self, kind: str, obj: dict) -> None:
         if self.stopped:
