@@ -17,6 +17,7 @@ Upstream: pkg/registry/core/pod/storage/storage.go (BindingREST, assignPod, setP
 from __future__ import annotations
 
 from k8slearn.api.errors import ApiError, status_error
+from k8slearn.api.pod_conditions import update_pod_condition
 
 BEING_DELETED_MSG = "pod {} is being deleted, cannot be assigned to a host"
 ALREADY_ASSIGNED_MSG = "pod {} is already assigned to node {}"
@@ -46,13 +47,6 @@ def _copy_for_binding(existing: dict) -> dict:
 
 def _set_pod_scheduled(pod: dict, now: str) -> None:
     """podutil.UpdatePodCondition(PodScheduled=True): replace it; keep the transition time if unchanged."""
-    status = pod.setdefault("status", {})
-    conditions = status.setdefault("conditions", [])
-    condition = {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": now}
-    for i, c in enumerate(conditions):
-        if c.get("type") == "PodScheduled":
-            if c.get("status") == "True":
-                condition["lastTransitionTime"] = c.get("lastTransitionTime")
-            conditions[i] = condition
-            return
-    conditions.append(condition)
+    conditions = pod.setdefault("status", {}).setdefault("conditions", [])
+    update_pod_condition(conditions, {"type": "PodScheduled", "status": "True", "lastProbeTime": None,
+                                      "lastTransitionTime": now})

@@ -46,6 +46,7 @@ from typing import Any
 from k8slearn.api.errors import ApiError, bad_request, forbidden, status_error
 from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.meta import thaw, timestamp
+from k8slearn.api.pod_conditions import update_pod_condition
 from k8slearn.api.policy import disruption_allowed_condition, pdb_status
 from k8slearn.api.resources import RESOURCES
 
@@ -73,17 +74,8 @@ def with_disruption_condition(existing: dict, now: str) -> dict:
     transition time kept if it was True already); ``existing`` is not changed."""
     pod = dict(existing)
     status = pod["status"] = dict(existing.get("status") or {})
-    conditions = [dict(c) for c in status.get("conditions") or ()]
-    new = disruption_condition(now)
-    for i, cond in enumerate(conditions):
-        if cond.get("type") == "DisruptionTarget":
-            if cond.get("status") == "True":
-                new["lastTransitionTime"] = cond.get("lastTransitionTime")
-            conditions[i] = new
-            break
-    else:
-        conditions.append(new)
-    status["conditions"] = conditions
+    conditions = status["conditions"] = [dict(c) for c in status.get("conditions") or ()]
+    update_pod_condition(conditions, disruption_condition(now))
     return pod
 
 

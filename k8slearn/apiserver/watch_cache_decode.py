@@ -195,10 +195,15 @@ def decode(value: bytes, mod_revision: int) -> dict:
         obj = json.loads(value, object_pairs_hook=_frozen_object)
     if obj.__class__ is not FrozenDict:
         raise ValueError("not a JSON object")
+    return with_resource_version(obj, mod_revision)
+
+
+def with_resource_version(obj: FrozenDict, mod_revision: int) -> FrozenDict:
+    """The decoded object with its own fresh metadata (a decoded one may be shared with other
+    objects), ``resourceVersion`` set to the etcd mod_revision."""
     meta = obj.get("metadata")
     if meta.__class__ is not FrozenDict:
         obj = FrozenDict(obj)  # may be shared (it has no metadata object): a copy of its own
-    # The metadata is always a fresh copy: a decoded one may be shared with other objects.
     meta = FrozenDict(meta if meta.__class__ is FrozenDict else ())
     dict.__setitem__(obj, "metadata", meta)
     dict.__setitem__(meta, "resourceVersion", str(mod_revision))

@@ -31,7 +31,7 @@ from json.decoder import scanstring
 
 from k8slearn.api.meta import FrozenDict
 from k8slearn.apiserver import watch_cache_decode as _decode
-from k8slearn.apiserver.watch_cache_decode import _DECODER, _frozen_object, decode
+from k8slearn.apiserver.watch_cache_decode import _DECODER, _frozen_object, decode, with_resource_version
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)  # the registry's compact JSON
 _NOTHING = FrozenDict()
@@ -68,14 +68,7 @@ def decode_next(value: bytes, mod_revision: int, previous: dict | None) -> dict:
         return decode(value, mod_revision)  # (with its own error for a value that is not JSON)
     if at != len(text):
         return decode(value, mod_revision)
-    obj = _frozen_object(pairs)
-    meta = obj.get("metadata")
-    if meta.__class__ is not FrozenDict:
-        obj = FrozenDict(obj)  # may be shared (it has no metadata object): a copy of its own
-    meta = FrozenDict(meta if meta.__class__ is FrozenDict else ())
-    dict.__setitem__(obj, "metadata", meta)
-    dict.__setitem__(meta, "resourceVersion", str(mod_revision))
-    return obj
+    return with_resource_version(_frozen_object(pairs), mod_revision)
 
 
 def _members(text: str, at: int, previous: dict, top: bool) -> tuple[list, int]:

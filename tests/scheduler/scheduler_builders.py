@@ -281,3 +281,12 @@ def scores(fwk, p: dict, nodes: list) -> tuple:
     fwk.run_pre_score_plugins(state, p, nodes)
     totals, per_plugin = fwk.run_score_plugins(state, p, nodes)
     return totals, [(s.name, list(s.raw), list(s.normalized)) for s in per_plugin]
+
+
+def plain_select_host(totals, rng):
+    """The plain selectHost the fast one is compared with: a uniform draw among the best totals."""
+    best = max(totals)
+    tied = [i for i, t in enumerate(totals) if t == best]
+    if len(tied) == 1:
+        return tied[0], 1
+    return tied[rng.randrange(len(tied))], len(tied)

@@ -9,7 +9,7 @@ import operator
 import random
 
 import pytest
-from scheduler_builders import OneReplicaSet, pod
+from scheduler_builders import OneReplicaSet, plain_select_host, pod
 from test_pod_counts import HOSTNAME, STEPS, ZONE, hard, incoming, owned, soft, start
 
 from k8slearn.api.labels import Selector, parse_selector, selector_from_set
@@ -123,14 +123,6 @@ def test_the_all_equal_check_agrees_with_counting(scores):
 
 
 # -- the tie draw from the nearer end ------------------------------------------------------------------
-def plain_select_host(totals, rng):
-    best = max(totals)
-    tied = [i for i, t in enumerate(totals) if t == best]
-    if len(tied) == 1:
-        return tied[0], 1
-    return tied[rng.randrange(len(tied))], len(tied)
-
-
 @pytest.mark.parametrize(
     "totals",
     [

@@ -6,7 +6,7 @@ import operator
 import random
 
 import pytest
-from scheduler_builders import OneReplicaSet, node, pod, scores
+from scheduler_builders import OneReplicaSet, node, plain_select_host, pod, scores
 
 from k8slearn.scheduler import Framework, Profile
 from k8slearn.scheduler import snapshot as snapshot_module
@@ -208,14 +208,6 @@ def test_integer_totals_equal_the_plain_sums(varying, offset):
     got = _totals(triples, offset, count)
     assert got == plain_totals(varying, offset, count)
     assert all(got is not n for n, _ in varying)  # a new list, never a plugin's own
-
-
-def plain_select_host(totals, rng):
-    best = max(totals)
-    tied = [i for i, t in enumerate(totals) if t == best]
-    if len(tied) == 1:
-        return tied[0], 1
-    return tied[rng.randrange(len(tied))], len(tied)
 
 
 @pytest.mark.parametrize(
