@@ -287,6 +287,8 @@ def _load_commands() -> None:
     global _LOADED
     if _LOADED:
         return
-    from k8slearn.kubectl import apply, delete, describers, drain, edit, generators, get, misc, rollout, wait  # noqa: F401
+    from k8slearn.kubectl import (  # noqa: F401
+        apply, delete, describers, drain, edit, generators, get, misc, rollout, run_expose, wait,
+    )
 
     _LOADED = True

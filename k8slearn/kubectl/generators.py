@@ -1,4 +1,4 @@
-"""``kubectl create <kind>``, ``run`` and ``expose``: objects built from flags, then created.
+"""``kubectl create <kind>``: objects built from flags, then created (``run`` and ``expose``: ``run_expose``).
 
 Each generator builds the same object the real kubectl sends, so ``--dry-run=client -o yaml``
 prints the familiar manifest (``creationTimestamp: null``, ``resources: {}``, ``status: {}``).
@@ -30,11 +30,11 @@ spec:
         resources: {}
 status: {}
 
-Simplified: ``--from-file`` reads local files only; ``run`` never attaches (no ``-i``/``-t``).
+Simplified: ``--from-file`` reads local files only.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/create/create_deployment.go, create_namespace.go,
 create_configmap.go, create_secret.go, create_service.go, create_job.go, create_cronjob.go,
-create_serviceaccount.go, create_priorityclass.go, create_pdb.go, cmd/run/run.go, cmd/expose/expose.go
+create_serviceaccount.go, create_priorityclass.go, create_pdb.go
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from k8slearn.kubectl.apply import _without_nulls, dry_run_mode, print_result, r
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError, usage_error
 
-__all__ = ["deployment", "run_pod", "service_for"]
+__all__ = ["deployment"]
 
 
 def _meta(name: str, labels: dict | None = None) -> dict:
@@ -302,108 +302,3 @@ def create_cronjob(ctx: Context, args: list[str]) -> int:
     obj = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": _meta(name),
            "spec": {"jobTemplate": job_template, "schedule": ctx.flags["schedule"]}, "status": {}}
     return _create(ctx, obj)
-
-
-# --- run and expose ------------------------------------------------------------------------------
-
-def _parse_labels(text: str) -> dict[str, str]:
-    labels = {}
-    for part in text.split(","):
-        key, eq, value = part.partition("=")
-        if not eq:
-            raise KubectlError(f"invalid label spec: {part}")
-        labels[key] = value
-    return labels
-
-
-def run_pod(name: str, image: str, *, labels: dict, port: int, restart: str, env: list[str],
-            command_flag: bool, extra: list[str]) -> dict:
-    container: dict = {}
-    if extra:
-        container["command" if command_flag else "args"] = list(extra)
-    if env:
-        container["env"] = [{"name": e.partition("=")[0], "value": e.partition("=")[2]} for e in env]
-    container["image"] = image
-    container["name"] = name
-    if port >= 0:
-        container["ports"] = [{"containerPort": port}]
-    container["resources"] = {}
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": _meta(name, labels),
-            "spec": {"containers": [container], "dnsPolicy": "ClusterFirst", "restartPolicy": restart},
-            "status": {}}
-
-
-@command("run", required=("image",))
-def run_run(ctx: Context, args: list[str]) -> int:
-    if not args or (ctx.args_at_dash == 0):
-        raise usage_error(ctx.path, "NAME is required for run")
-    name, extra = args[0], args[1:]
-    restart = ctx.flags["restart"] or "Always"
-    if restart not in ("Always", "OnFailure", "Never"):
-        raise KubectlError(f"invalid restart policy: {restart}")
-    labels = _parse_labels(ctx.flags["labels"]) if ctx.flags["labels"] else {"run": name}
-    try:
-        port = int(ctx.flags["port"]) if ctx.flags["port"] else -1
-    except ValueError:
-        raise KubectlError(f'strconv.Atoi: parsing "{ctx.flags["port"]}": invalid syntax') from None
-    pod = run_pod(name, ctx.flags["image"], labels=labels, port=port, restart=restart,
-                  env=ctx.flags.get("env") or [], command_flag=ctx.flags["command"], extra=extra)
-    return _create(ctx, pod)
-
-
-def service_for(obj: dict, name: str, port: int | None, target: str, protocol: str, kind: str) -> dict:
-    """ServiceGeneratorV2 over the object's selector and labels."""
-    spec = obj.get("spec", {})
-    if obj.get("kind") == "Pod":
-        selector = dict(obj.get("metadata", {}).get("labels") or {})
-    elif obj.get("kind") == "Service":
-        selector = dict(spec.get("selector") or {})
-    else:
-        selector = dict((spec.get("selector") or {}).get("matchLabels") or {})
-    labels = dict(obj.get("metadata", {}).get("labels") or {})
-    ports = []
-    if port is None:
-        template = spec.get("template", {}).get("spec", {}) if obj.get("kind") != "Pod" else spec
-        ports = [p.get("containerPort") for c in template.get("containers") or [] for p in c.get("ports") or []]
-    else:
-        ports = [port]
-    entries = []
-    for i, p in enumerate(ports):
-        entry: dict = {}
-        if len(ports) > 1:
-            entry["name"] = f"port-{i + 1}"
-        entry["port"] = p
-        entry["protocol"] = protocol
-        t: Any = target or p
-        entry["targetPort"] = int(t) if str(t).isdigit() else t
-        entries.append(entry)
-    svc_spec: dict = {"ports": entries, "selector": selector}
-    if kind:
-        svc_spec["type"] = kind
-    meta = _meta(name, labels or None)
-    return {"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": svc_spec,
-            "status": {"loadBalancer": {}}}
-
-
-@command("expose")
-def run_expose(ctx: Context, args: list[str]) -> int:
-    from k8slearn.kubectl.builder import parse_args
-
-    if not args and not ctx.flags["filename"]:
-        raise KubectlError("You must provide one or more resources by argument or filename.\n"
-                           "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
-                           "   '<resource> <name>'\n   '<resource>'")
-    targets = parse_args(args)
-    for target in targets:
-        if target.resource.kind not in ("Pod", "Service", "Deployment", "ReplicaSet", "ReplicationController"):
-            raise KubectlError(f"cannot expose a {target.resource.kind}.{target.resource.group or ''}".rstrip("."))
-        obj = ctx.client.get(target.resource.plural, target.name, ctx.namespace)
-        port_flag = ctx.flags["port"]
-        port = int(port_flag) if port_flag else None
-        svc = service_for(obj, ctx.flags["name"] or target.name or "", port, ctx.flags["target-port"],
-                          ctx.flags["protocol"] or "TCP", ctx.flags["type"])
-        if port is None and not svc["spec"]["ports"]:
-            raise KubectlError("couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for "
-                               "help and examples")
-        _create(ctx, svc, "exposed")
-    return 0

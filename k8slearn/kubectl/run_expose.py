@@ -1,0 +1,124 @@
+"""``kubectl run`` and ``kubectl expose``: a pod from an image, a Service for a workload.
+
+``run`` builds the pod the real kubectl sends (label ``run=<name>``, the image, the restart
+policy) and creates it; ``expose`` builds a Service whose selector and ports come from the
+object exposed (a Deployment's template, a pod's labels, a Service's ports).
+
+>>> sorted(_parse_labels("app=web,tier=front").items())
+[('app', 'web'), ('tier', 'front')]
+
+Simplified: ``run`` never attaches (no ``-i``/``-t``).
+
+Upstream: staging/src/k8s.io/kubectl/pkg/cmd/run/run.go, staging/src/k8s.io/kubectl/pkg/cmd/expose/expose.go
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k8slearn.kubectl.cli import Context, command
+from k8slearn.kubectl.errors import KubectlError, usage_error
+from k8slearn.kubectl.generators import _create, _meta
+
+
+def _parse_labels(text: str) -> dict[str, str]:
+    labels = {}
+    for part in text.split(","):
+        key, eq, value = part.partition("=")
+        if not eq:
+            raise KubectlError(f"invalid label spec: {part}")
+        labels[key] = value
+    return labels
+
+
+def run_pod(name: str, image: str, *, labels: dict, port: int, restart: str, env: list[str],
+            command_flag: bool, extra: list[str]) -> dict:
+    container: dict = {}
+    if extra:
+        container["command" if command_flag else "args"] = list(extra)
+    if env:
+        container["env"] = [{"name": e.partition("=")[0], "value": e.partition("=")[2]} for e in env]
+    container["image"] = image
+    container["name"] = name
+    if port >= 0:
+        container["ports"] = [{"containerPort": port}]
+    container["resources"] = {}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": _meta(name, labels),
+            "spec": {"containers": [container], "dnsPolicy": "ClusterFirst", "restartPolicy": restart},
+            "status": {}}
+
+
+@command("run", required=("image",))
+def run_run(ctx: Context, args: list[str]) -> int:
+    if not args or (ctx.args_at_dash == 0):
+        raise usage_error(ctx.path, "NAME is required for run")
+    name, extra = args[0], args[1:]
+    restart = ctx.flags["restart"] or "Always"
+    if restart not in ("Always", "OnFailure", "Never"):
+        raise KubectlError(f"invalid restart policy: {restart}")
+    labels = _parse_labels(ctx.flags["labels"]) if ctx.flags["labels"] else {"run": name}
+    try:
+        port = int(ctx.flags["port"]) if ctx.flags["port"] else -1
+    except ValueError:
+        raise KubectlError(f'strconv.Atoi: parsing "{ctx.flags["port"]}": invalid syntax') from None
+    pod = run_pod(name, ctx.flags["image"], labels=labels, port=port, restart=restart,
+                  env=ctx.flags.get("env") or [], command_flag=ctx.flags["command"], extra=extra)
+    return _create(ctx, pod)
+
+
+def service_for(obj: dict, name: str, port: int | None, target: str, protocol: str, kind: str) -> dict:
+    """ServiceGeneratorV2 over the object's selector and labels."""
+    spec = obj.get("spec", {})
+    if obj.get("kind") == "Pod":
+        selector = dict(obj.get("metadata", {}).get("labels") or {})
+    elif obj.get("kind") == "Service":
+        selector = dict(spec.get("selector") or {})
+    else:
+        selector = dict((spec.get("selector") or {}).get("matchLabels") or {})
+    labels = dict(obj.get("metadata", {}).get("labels") or {})
+    ports = []
+    if port is None:
+        template = spec.get("template", {}).get("spec", {}) if obj.get("kind") != "Pod" else spec
+        ports = [p.get("containerPort") for c in template.get("containers") or [] for p in c.get("ports") or []]
+    else:
+        ports = [port]
+    entries = []
+    for i, p in enumerate(ports):
+        entry: dict = {}
+        if len(ports) > 1:
+            entry["name"] = f"port-{i + 1}"
+        entry["port"] = p
+        entry["protocol"] = protocol
+        t: Any = target or p
+        entry["targetPort"] = int(t) if str(t).isdigit() else t
+        entries.append(entry)
+    svc_spec: dict = {"ports": entries, "selector": selector}
+    if kind:
+        svc_spec["type"] = kind
+    meta = _meta(name, labels or None)
+    return {"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": svc_spec,
+            "status": {"loadBalancer": {}}}
+
+
+@command("expose")
+def run_expose(ctx: Context, args: list[str]) -> int:
+    from k8slearn.kubectl.builder import parse_args
+
+    if not args and not ctx.flags["filename"]:
+        raise KubectlError("You must provide one or more resources by argument or filename.\n"
+                           "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
+                           "   '<resource> <name>'\n   '<resource>'")
+    targets = parse_args(args)
+    for target in targets:
+        if target.resource.kind not in ("Pod", "Service", "Deployment", "ReplicaSet", "ReplicationController"):
+            raise KubectlError(f"cannot expose a {target.resource.kind}.{target.resource.group or ''}".rstrip("."))
+        obj = ctx.client.get(target.resource.plural, target.name, ctx.namespace)
+        port_flag = ctx.flags["port"]
+        port = int(port_flag) if port_flag else None
+        svc = service_for(obj, ctx.flags["name"] or target.name or "", port, ctx.flags["target-port"],
+                          ctx.flags["protocol"] or "TCP", ctx.flags["type"])
+        if port is None and not svc["spec"]["ports"]:
+            raise KubectlError("couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for "
+                               "help and examples")
+        _create(ctx, svc, "exposed")
+    return 0
