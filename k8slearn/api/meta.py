@@ -7,6 +7,8 @@ raises ``TypeError`` telling the reader to ``thaw`` (copy) first.
 
 >>> timestamp(30.7), micro_timestamp(1.5)
 ('2026-01-05T09:00:30Z', '2026-01-05T09:00:01.500000Z')
+>>> go_duration(1.0243), go_duration(0.35), go_duration(65.2), go_duration(3600)
+('1.024s', '350ms', '1m5.2s', '1h0m0s')
 >>> import random
 >>> generate_name("web-7c4b4cb947-", random.Random(0))
 'web-7c4b4cb947-q7rcl'
@@ -69,6 +71,19 @@ def parse_timestamp(s: str) -> float:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return (moment - EPOCH).total_seconds()
+
+
+def go_duration(seconds: float) -> str:
+    """Go's ``time.Duration.String``, truncated to milliseconds: ``1.024s``, ``350ms``, ``1h0m0s``."""
+    ms = int(seconds * 1000 + 1e-6)
+    if ms < 1000:
+        return f"{ms}ms" if ms else "0s"
+    hours, ms = divmod(ms, 3_600_000)
+    minutes, ms = divmod(ms, 60_000)
+    text = f"{ms / 1000:.3f}".rstrip("0").rstrip(".") + "s"
+    if hours or minutes:
+        text = f"{minutes}m{text}"
+    return f"{hours}h{text}" if hours else text
 
 
 def new_uid(rng: random.Random) -> str:

@@ -18,9 +18,6 @@ The pods' controllers make replacements, which the scheduler places on the other
     pod/web-7c4b4cb947-abcde evicted
     node/node-1 drained
 
->>> go_duration(3600), go_duration(90), go_duration(0.25)
-('1h0m0s', '1m30s', '250ms')
-
 An eviction that would break a PodDisruptionBudget is refused (429) and retried every 5 seconds,
 so a drain waits until the pods' replacements are Ready elsewhere.
 
@@ -38,6 +35,7 @@ from __future__ import annotations
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.labels import parse_selector
+from k8slearn.api.meta import go_duration
 from k8slearn.api.policy import eviction_body
 from k8slearn.kubectl.apply import dry_run_mode
 from k8slearn.kubectl.cli import Context, command
@@ -47,20 +45,6 @@ from k8slearn.kubectl.errors import Aggregate, KubectlError, message_for, usage_
 
 FOREVER = 3600.0  # what --timeout=0 waits here, in simulated seconds (kubectl: no limit)
 RETRY_SECONDS = 5.0  # kubectl waits this long after a 429 (a disruption budget said no) before trying again
-
-
-def go_duration(seconds: float) -> str:
-    """Go's time.Duration.String for whole milliseconds and up: ``1h0m0s``, ``1m30s``, ``250ms``."""
-    if seconds < 1:
-        return f"{round(seconds * 1000)}ms" if seconds else "0s"
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    text = f"{secs:g}s"
-    if hours or minutes:
-        text = f"{int(minutes)}m" + text
-    if hours:
-        text = f"{int(hours)}h" + text
-    return text
 
 
 def _current(ctx: Context, pod: dict) -> dict | None:

@@ -22,10 +22,10 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from k8slearn.api.meta import go_duration
 from k8slearn.kubelet import images as image_catalog
 from k8slearn.kubelet.backoff import Backoff
 from k8slearn.kubelet.runtime import RuntimeError_
-from k8slearn.kubelet.status import go_duration
 
 Waiting = tuple[str, str]  # (reason, message) of a container that cannot start yet
 

@@ -26,6 +26,7 @@ import functools
 from typing import TYPE_CHECKING
 
 from k8slearn.api.errors import ApiError
+from k8slearn.api.meta import go_duration
 from k8slearn.kubelet import status as pod_status
 from k8slearn.kubelet.backoff import BACKOFF_INITIAL
 from k8slearn.kubelet.runtime import RuntimeError_
@@ -89,7 +90,7 @@ class KubeRuntime:
         wait = self.crash_backoff.in_backoff_since(key, last.finished_at, self.loop.now)
         if wait > 0:
             message = (
-                f"back-off {pod_status.go_duration(self.crash_backoff.entries[key][0])} restarting failed "
+                f"back-off {go_duration(self.crash_backoff.entries[key][0])} restarting failed "
                 f"container={container['name']} pod={state.name}_{state.namespace}({state.uid})"
             )
             state.set_waiting(container["name"], ("CrashLoopBackOff", message))

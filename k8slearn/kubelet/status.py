@@ -10,8 +10,6 @@ CrashLoopBackOff), so a crash-looping pod with ``restartPolicy: Always`` is stil
 'Running'
 >>> get_phase("Never", running=0, waiting=0, stopped=1, succeeded=1)
 'Succeeded'
->>> go_duration(1.0243), go_duration(0.35), go_duration(65.2)
-('1.024s', '350ms', '1m5.2s')
 
 Simplified: no probes (a running container is ready), no ephemeral containers, no pod-level
 resources; init containers run one after another before the app containers.
@@ -26,16 +24,6 @@ import functools
 from typing import Any
 
 from k8slearn.api.meta import timestamp
-
-
-def go_duration(seconds: float) -> str:
-    """A Go ``time.Duration`` string, truncated to milliseconds: ``1.024s``, ``350ms``, ``1m5.2s``."""
-    ms = int(seconds * 1000 + 1e-6)
-    if ms < 1000:
-        return f"{ms}ms"
-    minutes, ms = divmod(ms, 60_000)
-    secs = f"{ms / 1000:.3f}".rstrip("0").rstrip(".")
-    return f"{minutes}m{secs}s" if minutes else f"{secs}s"
 
 
 def get_phase(

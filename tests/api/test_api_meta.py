@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from k8slearn.api.meta import (
-    ALPHANUMS, READ_ONLY_MSG, FrozenDict, FrozenList, freeze, generate_name, micro_timestamp, namespaced_name,
+    ALPHANUMS, READ_ONLY_MSG, FrozenDict, FrozenList, freeze, generate_name, go_duration, micro_timestamp, namespaced_name,
     new_uid, owner_reference, parse_timestamp, thaw, timestamp,
 )
 
@@ -24,6 +24,23 @@ TIMES = [
 @pytest.mark.parametrize("seconds,text", [t[:2] for t in TIMES], ids=[t[2] for t in TIMES])
 def test_timestamp_is_rfc3339_from_the_epoch(seconds, text):
     assert timestamp(seconds) == text
+
+
+DURATIONS = [
+    (0, "0s", "no time at all is 0s"),
+    (0.25, "250ms", "under a second is whole milliseconds"),
+    (1.0243, "1.024s", "seconds keep three decimals, truncated"),
+    (10, "10s", "whole seconds have no decimals"),
+    (90, "1m30s", "a minute and more shows minutes"),
+    (300, "5m0s", "whole minutes keep 0s"),
+    (3600, "1h0m0s", "an hour shows hours, minutes and seconds"),
+    (3725.5, "1h2m5.5s", "hours, minutes and a fraction"),
+]
+
+
+@pytest.mark.parametrize("seconds,text", [d[:2] for d in DURATIONS], ids=[d[2] for d in DURATIONS])
+def test_go_duration_prints_like_go_time_duration(seconds, text):
+    assert go_duration(seconds) == text
 
 
 def test_micro_timestamps_keep_microseconds_and_parse_back():

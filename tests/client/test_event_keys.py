@@ -133,8 +133,8 @@ def test_the_recorders_object_key_is_the_events_spam_key(obj, host, field_path):
     "a pull that took no time",
 ])
 def test_the_shared_pulled_message_is_the_plain_text(image, pull, total, size):
+    from k8slearn.api.meta import go_duration
     from k8slearn.kubelet.image_manager import _pulled
-    from k8slearn.kubelet.status import go_duration
     plain = (f'Successfully pulled image "{image}" in {go_duration(pull)} '
              f"({go_duration(total)} including waiting). Image size: {size} bytes.")
     assert _pulled(image, pull, total, size) == plain
