@@ -24,8 +24,13 @@ or budget change:
 
 Simplified: no ReplicationControllers and no generic scale subresource lookups (a pod owned by
 anything else than a ReplicaSet, Deployment or StatefulSet fails the sync, as a pod whose controller
-upstream cannot find); pods without a controller count as unmanaged (a warning event, as upstream);
-stale ``DisruptionTarget`` pod conditions are not cleaned up.
+upstream cannot find); pods without a controller count as unmanaged (a warning event, as upstream).
+
+A second worker clears *stale* ``DisruptionTarget`` pod conditions. The eviction subresource, the
+scheduler's preemption and the taint manager first set that condition and then delete the pod; if
+the delete never happened, the pod would carry the condition for ever. A pod that still has it
+(``True``, not set by the kubelet, pod not terminal) and is not being deleted 2 minutes after the
+condition's ``lastTransitionTime`` gets it patched to ``False``.
 
 Upstream: pkg/controller/disruption/disruption.go, pkg/apis/policy/helper (UpdateDisruptionAllowedCondition)
 """
@@ -40,11 +45,13 @@ from k8slearn.api.meta import parse_timestamp, thaw, timestamp
 from k8slearn.api.policy import disruption_allowed_condition, pdb_status
 from k8slearn.client.cache import split_key
 from k8slearn.client.record import EventRecorder
+from k8slearn.client.workqueue import WorkQueue
 from k8slearn.controllers.base import Controller
 from k8slearn.controllers.controller_utils import get_controller_of
 from k8slearn.controllers.pod_util import is_pod_ready
 
 DELETION_TIMEOUT = 120.0  # an evicted pod that is still there after 2 minutes counts again
+STALE_POD_DISRUPTION_TIMEOUT = 120.0  # stalePodDisruptionTimeout
 UNMANAGED_PODS_MESSAGE = (
     "Pods selected by this PodDisruptionBudget (selector: {}) were found to be unmanaged. As a result, the "
     "status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for "
@@ -86,8 +93,23 @@ class DisruptionController(Controller):
         self.statefulsets = self.informers.informer("statefulsets")
         self.pdbs.add_event_handler(on_add=self.enqueue, on_update=lambda old, new: self.enqueue(new),
                                     on_delete=self.enqueue)
-        self.pods.add_event_handler(on_add=self._pod_changed, on_update=lambda old, new: self._pod_changed(new),
+        self.pods.add_event_handler(on_add=self._pod_added, on_update=lambda old, new: self._pod_added(new),
                                     on_delete=self._pod_changed)
+        self.stale_pod_disruption_queue = WorkQueue(loop, "stale_pod_disruption")
+
+    def run(self) -> None:
+        super().run()
+        self._processes.append(self.loop.spawn(self._stale_pod_disruption_worker(),
+                                               f"{self.name}-stale-pod-disruption-worker"))
+
+    def _pod_added(self, pod: dict) -> None:
+        self._pod_changed(pod)
+        stale, clean_after = non_terminating_pod_has_stale_disruption_condition(pod, self.loop.now)
+        if stale:
+            meta = pod["metadata"]
+            # housekeeping in the background: the wait does not keep settle() busy
+            self.stale_pod_disruption_queue.add_after(f"{meta['namespace']}/{meta['name']}", clean_after,
+                                                      background=True)
 
     def _pod_changed(self, pod: dict) -> None:
         """Enqueue the budget that covers the pod (the first by name, if several do)."""
@@ -97,6 +119,37 @@ class DisruptionController(Controller):
             if selector_from_label_selector(pdb.get("spec", {}).get("selector")).matches(meta.get("labels")):
                 self.enqueue(pdb)
                 return
+
+    def _stale_pod_disruption_worker(self):
+        queue = self.stale_pod_disruption_queue
+        while True:
+            key = yield queue.get()
+            try:
+                self.sync_stale_pod_disruption(key)
+            except ApiError as err:
+                self.loop.record(self.name, "requeue", key, f"stale pod disruption: {err}")
+                queue.add_rate_limited(key)
+            else:
+                queue.forget(key)
+            finally:
+                queue.done(key)
+
+    def sync_stale_pod_disruption(self, key: str) -> None:
+        """syncStalePodDisruption: set a stale DisruptionTarget condition to False (at the version seen)."""
+        namespace, name = split_key(key)
+        pod = self.pods.lister.get(name, namespace)
+        if pod is None:
+            return
+        stale, clean_after = non_terminating_pod_has_stale_disruption_condition(pod, self.loop.now)
+        if not stale:
+            return
+        if clean_after > 0:
+            self.stale_pod_disruption_queue.add_after(key, clean_after, background=True)
+            return
+        condition = {"type": "DisruptionTarget", "status": "False", "lastTransitionTime": timestamp(self.loop.now)}
+        self.client.patch("pods", name, {"metadata": {"resourceVersion": pod["metadata"]["resourceVersion"]},
+                                         "status": {"conditions": [condition]}}, namespace, subresource="status")
+        self.loop.record(self.name, "reset", key, "Reset stale DisruptionTarget condition to False")
 
     def pods_for(self, pdb: dict) -> list[dict]:
         selector = selector_from_label_selector(pdb.get("spec", {}).get("selector"))
@@ -205,6 +258,30 @@ class DisruptionController(Controller):
                                       disruption_allowed_condition(allowed, generation, conditions,
                                                                    timestamp(self.loop.now)))
         self.client.update_status(update)
+
+
+def non_terminating_pod_has_stale_disruption_condition(pod: dict, now: float) -> tuple[bool, float]:
+    """Whether the pod has a DisruptionTarget condition that may go stale, and how many seconds are
+    left before it is (0 once it is). Conditions the kubelet set, and those of pods that are being
+    deleted or have finished, never count.
+
+    >>> pod = {"metadata": {}, "status": {"phase": "Running", "conditions": [{"type": "DisruptionTarget",
+    ...        "status": "True", "reason": "EvictionByEvictionAPI", "lastTransitionTime": timestamp(100.0)}]}}
+    >>> non_terminating_pod_has_stale_disruption_condition(pod, 130.0)
+    (True, 90.0)
+    >>> non_terminating_pod_has_stale_disruption_condition(pod, 400.0)
+    (True, 0.0)
+    """
+    if pod["metadata"].get("deletionTimestamp"):
+        return False, 0
+    status = pod.get("status") or {}
+    condition = next((c for c in status.get("conditions") or () if c.get("type") == "DisruptionTarget"), None)
+    if (condition is None or condition.get("status") != "True"
+            or condition.get("reason") == "TerminationByKubelet" or status.get("phase") in ("Succeeded", "Failed")):
+        return False, 0
+    if not condition.get("lastTransitionTime"):
+        return True, 0.0  # upstream measures from the zero time: long stale
+    return True, max(0.0, STALE_POD_DISRUPTION_TIMEOUT - (now - parse_timestamp(condition["lastTransitionTime"])))
 
 
 def _selector_text(selector: dict | None) -> str:

@@ -6,8 +6,9 @@ The evaluator (used by the DefaultPreemption PostFilter plugin):
    node still has a victim terminating);
 2. takes the nodes that failed with ``Unschedulable`` (``UnschedulableAndUnresolvable`` nodes —
    a taint, a selector — cannot be helped by evicting pods) and, on a copy of each, removes every
-   pod of lower priority, checks the pod fits, then puts back as many as it can, most important
-   first: the rest are that node's *victims*;
+   pod of lower priority, checks the pod fits, then puts back as many as it can: first the pods
+   whose eviction would break a PodDisruptionBudget, then the others, most important first. The
+   rest are that node's *victims*;
 3. picks one node (fewest PDB violations, then the lowest highest-victim priority, the smallest
    sum of priorities, the fewest victims, the latest start time), deletes its victims through the
    API (gracefully, after a ``DisruptionTarget`` condition; event ``Preempted``), and *nominates*
@@ -21,8 +22,10 @@ If no node has victims the FailedScheduling message says why, per node, after ``
 >>> more_important_pod(a, b), more_important_pod(b, a)
 (True, False)
 
-Simplified: PodDisruptionBudgets are not consulted when victims are picked (upstream prefers victims
-whose eviction breaks no budget), no extenders, one victim node.
+Budgets are a preference, not a guarantee: victims are deleted, not evicted through the Eviction
+API, so a node where every choice breaks a budget is still used when it is the best one.
+
+Simplified: no extenders, one victim node.
 
 Upstream: pkg/scheduler/framework/preemption/preemption.go,
 pkg/scheduler/util/utils.go (MoreImportantPod, GetEarliestPodStartTime)
@@ -141,18 +144,20 @@ class Evaluator:
             if not state.dry_run:
                 clear_nominated_node_name(self.handle.client, pod)
             return [], NodeToStatus()
+        budgets = self.handle.lister("poddisruptionbudgets")
+        pdbs = budgets.list() if budgets is not None else []
         offset, count = self.plugin.get_offset_and_num_candidates(len(potential))
-        return self.dry_run_preemption(state, pod, potential, offset, count)
+        return self.dry_run_preemption(state, pod, potential, pdbs, offset, count)
 
     def dry_run_preemption(
-        self, state: Any, pod: dict, potential: list, offset: int, count: int
+        self, state: Any, pod: dict, potential: list, pdbs: list, offset: int, count: int
     ) -> tuple[list[Candidate], NodeToStatus]:
         """Try each potential node in turn (from ``offset``) until ``count`` candidates are found."""
         candidates: list[Candidate] = []
         statuses = NodeToStatus()
         for i in range(len(potential)):
             node_copy = potential[(offset + i) % len(potential)].snapshot()
-            victims, violations, status = self.plugin.select_victims_on_node(state.clone(), pod, node_copy)
+            victims, violations, status = self.plugin.select_victims_on_node(state.clone(), pod, node_copy, pdbs)
             if status.is_success() and victims:
                 candidates.append(Candidate(node_copy.name, victims, violations))
                 if len(candidates) >= count:

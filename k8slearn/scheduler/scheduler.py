@@ -1,8 +1,8 @@
 """kube-scheduler: watches pods and nodes, and gives every pending pod a node.
 
 The scheduler sees the cluster only through informers: nodes and pods, plus the Services,
-ReplicaSets and StatefulSets (which pods belong together, for default spreading) and Namespaces
-(pod affinity's namespaceSelector). The node and pod handlers sort what arrives:
+ReplicaSets and StatefulSets (which pods belong together, for default spreading), Namespaces
+(pod affinity's namespaceSelector) and PodDisruptionBudgets (which victims preemption prefers). The node and pod handlers sort what arrives:
 
 * a pod with no ``spec.nodeName``, for one of this scheduler's profiles -> the scheduling queue;
 * a pod with a node (bound by us, by another scheduler, or created with nodeName) -> the cache,
@@ -22,7 +22,7 @@ without changing anything (see :mod:`k8slearn.scheduler.what_if`).
 
 Simplified: no leader election, no metrics; scheduling takes no simulated time (only the API
 server's watch delays do); no PersistentVolume or ReplicationController informers (the simulation
-has none of those objects), and no PodDisruptionBudget informer (preemption ignores budgets).
+has none of those objects).
 
 Upstream: pkg/scheduler/scheduler.go, pkg/scheduler/eventhandlers.go, cmd/kube-scheduler
 """
@@ -48,7 +48,7 @@ from k8slearn.scheduler.snapshot import Snapshot
 from k8slearn.sim import Loop
 
 EXPLAIN_DETAIL_LIMIT = 1000  # attempts kept with per-node details; older ones keep only the outcome
-LISTED_RESOURCES = ("services", "replicasets", "statefulsets", "namespaces")  # watched for the plugins
+LISTED_RESOURCES = ("services", "replicasets", "statefulsets", "namespaces", "poddisruptionbudgets")  # for plugins
 
 
 def assigned_pod(pod: dict) -> bool:

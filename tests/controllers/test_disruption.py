@@ -4,7 +4,13 @@ import pytest
 
 from k8slearn import Cluster
 from k8slearn.api.errors import ApiError
-from k8slearn.controllers.disruption import desired_healthy, disruptions_allowed, scaled
+from k8slearn.api.meta import parse_timestamp, timestamp
+from k8slearn.controllers.disruption import (
+    desired_healthy,
+    disruptions_allowed,
+    non_terminating_pod_has_stale_disruption_condition,
+    scaled,
+)
 
 
 def budget(name="web", selector=None, **spec):
@@ -154,3 +160,64 @@ def test_a_pending_pod_is_evicted_whatever_the_budget():
     c.settle()
     pending = next(p for p in c.api.list("pods", "default") if p["status"]["phase"] == "Pending")
     assert c.api.evict(pending["metadata"]["name"], "default")["status"] == "Success"
+
+
+def disruption_target(status="True", reason="EvictionByEvictionAPI", at="2026-01-05T09:00:00Z"):
+    return {"type": "DisruptionTarget", "status": status, "reason": reason, "message": "Eviction API: evicting",
+            "lastTransitionTime": at}
+
+
+def with_condition(condition, phase="Running", deleting=False):
+    meta = {"deletionTimestamp": "2026-01-05T09:00:30Z"} if deleting else {}
+    return {"metadata": meta, "status": {"phase": phase, "conditions": [condition] if condition else []}}
+
+
+T0 = parse_timestamp("2026-01-05T09:00:00Z")
+
+
+@pytest.mark.parametrize("pod, now, expected", [
+    (with_condition(disruption_target()), T0 + 30, (True, 90.0)),
+    (with_condition(disruption_target()), T0 + 120, (True, 0.0)),
+    (with_condition(disruption_target()), T0 + 500, (True, 0.0)),
+    (with_condition(disruption_target(at=None)), T0, (True, 0.0)),
+    (with_condition(None), T0 + 500, (False, 0)),
+    (with_condition(disruption_target(status="False")), T0 + 500, (False, 0)),
+    (with_condition(disruption_target(reason="TerminationByKubelet")), T0 + 500, (False, 0)),
+    (with_condition(disruption_target(), phase="Succeeded"), T0 + 500, (False, 0)),
+    (with_condition(disruption_target(), phase="Failed"), T0 + 500, (False, 0)),
+    (with_condition(disruption_target(), deleting=True), T0 + 500, (False, 0)),
+], ids=[
+    "a fresh condition has the rest of the two minutes to go",
+    "after exactly two minutes it is stale",
+    "a long-forgotten condition is stale at once",
+    "a condition without a transition time counts from the zero time, so it is stale",
+    "a pod without the condition has nothing to clean",
+    "a condition already False is not stale",
+    "a condition the kubelet set is never stale",
+    "a pod that succeeded keeps its condition",
+    "a pod that failed keeps its condition",
+    "a pod being deleted is doing what the condition announced",
+])
+def test_non_terminating_pod_has_stale_disruption_condition(pod, now, expected):
+    assert non_terminating_pod_has_stale_disruption_condition(pod, now) == expected
+
+
+def test_a_disruption_target_condition_left_without_a_delete_is_reset_to_false_after_two_minutes():
+    c = cluster_with(replicas=1)
+    name = c.api.list("pods", "default")[0]["metadata"]["name"]
+    set_at = timestamp(c.now)
+    c.api.patch("pods", name, {"status": {"conditions": [disruption_target(at=set_at)]}}, "default",
+                subresource="status")
+
+    def condition():
+        pod = c.api.get("pods", name, "default")
+        return next(x for x in pod["status"]["conditions"] if x["type"] == "DisruptionTarget")
+
+    c.run(115)
+    assert (condition()["status"], condition()["lastTransitionTime"]) == ("True", set_at)
+    c.run(10)
+    reset = condition()
+    assert (reset["status"], reset["reason"], reset["message"]) == ("False", "EvictionByEvictionAPI",
+                                                                    "Eviction API: evicting")
+    assert parse_timestamp(reset["lastTransitionTime"]) - parse_timestamp(set_at) in (120, 121)
+    assert "Reset stale DisruptionTarget condition to False" in c.loop.trace_text()

@@ -14,9 +14,11 @@ Upstream: pkg/scheduler/framework/plugins/defaultpreemption/default_preemption.g
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from k8slearn.api import field
+from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, NodeToStatus, Status
 from k8slearn.scheduler.preemption import Evaluator, more_important_pod, pod_priority
 
@@ -122,11 +124,12 @@ class DefaultPreemption:
         return offset, self.calculate_num_candidates(num_nodes)
 
     def select_victims_on_node(
-        self, state: CycleState, pod: dict, node_info: Any
+        self, state: CycleState, pod: dict, node_info: Any, pdbs: Sequence[dict] = ()
     ) -> tuple[list, int, Status]:
-        """Remove every lower-priority pod; if the pod then fits, put back as many as possible, most
-        important first. Works on copies (``node_info``, ``state``); returns (victims, PDB violations,
-        status)."""
+        """Remove every lower-priority pod; if the pod then fits, put back as many as possible: first
+        the pods whose eviction would break a PodDisruptionBudget, then the others, each group most
+        important first. Works on copies (``node_info``, ``state``); returns (victims, the number of
+        victims that break a budget, status)."""
         fwk = self.handle.framework
         priority = pod_priority(pod)
         potential = [p for p in node_info.pods.values() if pod_priority(p.pod) < priority]
@@ -137,14 +140,21 @@ class DefaultPreemption:
         status = fwk.run_filter_plugins_with_nominated_pods(state, pod, node_info)
         if not status.is_success():
             return [], 0, status
-        victims = []
-        for p in sorted(potential, key=_importance):
-            node_info.add_pod_info(p)
-            fwk.run_pre_filter_extension_add_pod(state, pod, p, node_info)
-            if not fwk.run_filter_plugins_with_nominated_pods(state, pod, node_info).is_success():
-                self._remove(fwk, state, pod, p, node_info)
-                victims.append(p.pod)
-        return victims, 0, SUCCESS
+        potential.sort(key=_importance)
+        violating, non_violating = filter_pods_with_pdb_violation(potential, pdbs)
+        victims: list[dict] = []
+        num_violating_victims = 0
+        for group in (violating, non_violating):
+            for p in group:
+                node_info.add_pod_info(p)
+                fwk.run_pre_filter_extension_add_pod(state, pod, p, node_info)
+                if not fwk.run_filter_plugins_with_nominated_pods(state, pod, node_info).is_success():
+                    self._remove(fwk, state, pod, p, node_info)
+                    victims.append(p.pod)
+                    num_violating_victims += group is violating
+        if violating and non_violating:  # keep the victims most important first
+            victims.sort(key=_Importance)
+        return victims, num_violating_victims, SUCCESS
 
     @staticmethod
     def _remove(fwk: Any, state: CycleState, pod: dict, pod_info: Any, node_info: Any) -> None:
@@ -166,3 +176,45 @@ class _Importance:
 
 def _importance(pod_info: Any) -> _Importance:
     return _Importance(pod_info.pod)
+
+
+def filter_pods_with_pdb_violation(pod_infos: list, pdbs: Sequence[dict]) -> tuple[list, list]:
+    """Split the would-be victims (kept in their order) into those whose eviction would break a
+    PodDisruptionBudget and the rest. Each budget allows ``status.disruptionsAllowed`` evictions;
+    every pod it selects uses one up, in order, and a pod that takes a budget below zero breaks it.
+    A pod already in the budget's ``disruptedPods`` was counted by the API server and uses none; a
+    budget with an empty selector selects nothing here.
+
+    >>> from types import SimpleNamespace as Info
+    >>> web = [Info(pod={"metadata": {"name": f"web-{i}", "namespace": "default", "labels": {"app": "web"}}})
+    ...        for i in range(3)]
+    >>> pdb = {"metadata": {"namespace": "default"}, "spec": {"selector": {"matchLabels": {"app": "web"}}},
+    ...        "status": {"disruptionsAllowed": 1}}
+    >>> [[i.pod["metadata"]["name"] for i in group] for group in filter_pods_with_pdb_violation(web, [pdb])]
+    [['web-1', 'web-2'], ['web-0']]
+    """
+    allowed = [(pdb.get("status") or {}).get("disruptionsAllowed") or 0 for pdb in pdbs]
+    selectors = []
+    for pdb in pdbs:
+        try:
+            selectors.append(selector_from_label_selector((pdb.get("spec") or {}).get("selector")))
+        except ValueError:  # an invalid selector matches no pod
+            selectors.append(None)
+    violating, non_violating = [], []
+    for info in pod_infos:
+        meta = info.pod.get("metadata") or {}
+        labels = meta.get("labels")
+        violated = False
+        for i, pdb in enumerate(pdbs if labels else ()):  # a pod without labels matches no budget
+            selector = selectors[i]
+            if (pdb.get("metadata") or {}).get("namespace") != meta.get("namespace"):
+                continue
+            if selector is None or selector.empty() or not selector.matches(labels):
+                continue
+            if meta.get("name") in ((pdb.get("status") or {}).get("disruptedPods") or {}):
+                continue  # already being evicted: the API server counted it
+            allowed[i] -= 1
+            if allowed[i] < 0:
+                violated = True
+        (violating if violated else non_violating).append(info)
+    return violating, non_violating
