@@ -178,8 +178,8 @@ class LeaderElector:
 class LeaderElected:
     """Wrap a component so that it runs only while it leads: ``start()`` → elect → ``component.start()``.
 
-    The component needs ``start()`` and ``stop()``; the lead can wrap the scheduler the same way as
-    the controller manager: ``LeaderElected(loop, client, "kube-scheduler", scheduler, hostname)``.
+    The component needs ``start()`` and ``stop()``; the cluster wraps each scheduler this way, as it
+    does the controller managers: ``LeaderElected(loop, client, "kube-scheduler", scheduler, hostname)``.
     """
 
     def __init__(self, loop: Any, client: Any, lease_name: str, component: Any, hostname: str = "control-plane",

@@ -34,10 +34,11 @@ from k8slearn.controllers.deployment import DeploymentController
 from k8slearn.controllers.disruption import DisruptionController
 from k8slearn.controllers.endpoints import EndpointsController
 from k8slearn.controllers.endpointslice import EndpointSliceController
-from k8slearn.controllers.garbage_collector import GarbageCollector, PodGCController
+from k8slearn.controllers.garbage_collector import GarbageCollector
 from k8slearn.controllers.namespace import NamespaceController
 from k8slearn.controllers.node_ipam import NodeIpamController
 from k8slearn.controllers.node_lifecycle import NodeLifecycleController
+from k8slearn.controllers.podgc import PodGCController
 from k8slearn.controllers.replicaset import ReplicaSetController
 from k8slearn.controllers.taint_eviction import TaintEvictionController
 from k8slearn.sim import Loop

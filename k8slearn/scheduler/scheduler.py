@@ -20,7 +20,11 @@ A KubeSchedulerConfiguration can be loaded with :meth:`Scheduler.load_config` (s
 :mod:`k8slearn.scheduler.config`); :meth:`Scheduler.what_if` asks "where would this pod go if..."
 without changing anything (see :mod:`k8slearn.scheduler.what_if`).
 
-Simplified: no leader election, no metrics; scheduling takes no simulated time (only the API
+Leader election is not in this class: the cluster runs one scheduler per control-plane replica,
+each wrapped in a :class:`~k8slearn.client.leaderelection.LeaderElected`, and only the one holding
+the ``kube-scheduler`` Lease schedules.
+
+Simplified: no metrics; scheduling takes no simulated time (only the API
 server's watch delays do); no PersistentVolume or ReplicationController informers (the simulation
 has none of those objects).
 

@@ -237,7 +237,7 @@ SHARED_REFS = FrozenList([FrozenDict({"kind": "ReplicaSet", "uid": "u-rs", "cont
         "a plain list is copied",
         "no references give an empty list"])
 def test_the_garbage_collectors_owner_list_equals_the_references(refs, kept_as_is):
-    from k8slearn.controllers.garbage_collector import _owner_list
+    from k8slearn.controllers.gc_graph import _owner_list
     owners = _owner_list(refs)
     assert owners == [dict(r) for r in refs or ()]
     assert (owners is refs) == kept_as_is

@@ -98,7 +98,7 @@ def _graph_obj(uid, kind="Pod", owners=None, frozen=True):
     "a plain list of owner references is copied",
 ])
 def test_the_graph_keeps_read_only_owner_references_and_copies_mutable_ones(frozen):
-    from k8slearn.controllers.garbage_collector import Graph
+    from k8slearn.controllers.gc_graph import Graph
     g = Graph()
     pod = _graph_obj("p1", owners=["rs"], frozen=frozen)
     g.observe(pod)
@@ -121,7 +121,7 @@ def test_the_graph_keeps_read_only_owner_references_and_copies_mutable_ones(froz
     "dropping every owner removes the dependent",
 ])
 def test_owner_changes_move_dependents(updates, dependents):
-    from k8slearn.controllers.garbage_collector import Graph
+    from k8slearn.controllers.gc_graph import Graph
     g = Graph()
     old = None
     for owners in updates:
@@ -133,7 +133,7 @@ def test_owner_changes_move_dependents(updates, dependents):
 
 
 def test_nodes_without_dependents_share_nothing_they_could_change():
-    from k8slearn.controllers.garbage_collector import Graph
+    from k8slearn.controllers.gc_graph import Graph
     g = Graph()
     g.observe(_graph_obj("a", owners=["rs-a"]))
     g.observe(_graph_obj("b", owners=["rs-b"]))

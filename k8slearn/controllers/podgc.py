@@ -1,0 +1,49 @@
+"""podgc: the pod garbage collector of kube-controller-manager.
+
+When a Node object is deleted, the pods bound to it can never run again, and no kubelet is left
+to finish them. After a 40 s quarantine (the node might come back), this controller force-deletes
+them (grace period 0), so their controllers can replace them elsewhere.
+
+Simplified: only pods of deleted nodes (upstream also cleans up terminated pods above a
+threshold, and unscheduled terminating pods); no DisruptionTarget condition before the delete.
+
+Upstream: pkg/controller/podgc/gc_controller.go
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k8slearn.api.errors import ApiError
+from k8slearn.controllers.base import Controller
+
+
+class PodGCController(Controller):
+    """podgc: force-delete pods whose node object is gone (after a 40 s quarantine)."""
+
+    name = "pod-garbage-collector"
+    QUARANTINE = 40.0
+
+    def __init__(self, loop: Any, client: Any, informers: Any = None, gc_period: float = 20.0) -> None:
+        super().__init__(loop, client, informers)
+        self.gc_period = gc_period
+        self.pod_informer = self.informers.informer("pods")
+        self.node_informer = self.informers.informer("nodes")
+        if "spec.nodeName" not in self.pod_informer.indexer.indexers:
+            self.pod_informer.add_indexers({"spec.nodeName": lambda p: [p["spec"].get("nodeName") or ""]})
+        self.node_informer.add_event_handler(on_delete=self._node_deleted)
+
+    def _node_deleted(self, node: dict) -> None:
+        self.queue.add_after(node["metadata"]["name"], self.QUARANTINE)
+
+    def sync(self, node_name: str) -> None:
+        """gcOrphaned: the node is still gone after the quarantine → delete its pods (grace 0)."""
+        if self.node_informer.lister.get(node_name) is not None:
+            return
+        for pod in self.pod_informer.lister.by_index("spec.nodeName", node_name):
+            try:
+                self.client.delete("pods", pod["metadata"]["name"], pod["metadata"]["namespace"],
+                                   grace_period_seconds=0)
+            except ApiError as err:
+                if err.code != 404:
+                    raise
