@@ -1,11 +1,14 @@
 """podgc: the pod garbage collector of kube-controller-manager.
 
 When a Node object is deleted, the pods bound to it can never run again, and no kubelet is left
-to finish them. After a 40 s quarantine (the node might come back), this controller force-deletes
-them (grace period 0), so their controllers can replace them elsewhere.
+to finish them. After a 40 s quarantine (the node might come back), this controller marks each of
+them ``Failed`` with the condition ``DisruptionTarget`` (reason ``DeletionByPodGC``, message
+"PodGC: node no longer exists"), then force-deletes it (grace period 0), so its controller can
+replace it elsewhere.
 
 Simplified: only pods of deleted nodes (upstream also cleans up terminated pods above a
-threshold, and unscheduled terminating pods); no DisruptionTarget condition before the delete.
+threshold, and unscheduled terminating pods); the status is written with a strategic merge patch
+of the changed fields, without upstream's UID precondition.
 
 Upstream: pkg/controller/podgc/gc_controller.go
 """
@@ -15,6 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api.errors import ApiError
+from k8slearn.api.meta import timestamp
+from k8slearn.api.pod_conditions import update_pod_condition
 from k8slearn.controllers.base import Controller
 
 
@@ -41,9 +46,23 @@ class PodGCController(Controller):
         if self.node_informer.lister.get(node_name) is not None:
             return
         for pod in self.pod_informer.lister.by_index("spec.nodeName", node_name):
+            condition = {"type": "DisruptionTarget", "status": "True", "lastProbeTime": None,
+                         "lastTransitionTime": timestamp(self.loop.now), "reason": "DeletionByPodGC",
+                         "message": "PodGC: node no longer exists"}
             try:
-                self.client.delete("pods", pod["metadata"]["name"], pod["metadata"]["namespace"],
-                                   grace_period_seconds=0)
+                self.mark_failed_and_delete_pod_with_condition(pod, condition)
             except ApiError as err:
                 if err.code != 404:
                     raise
+
+    def mark_failed_and_delete_pod_with_condition(self, pod: dict, condition: dict) -> None:
+        """A pod not yet terminal is patched to ``Failed`` with ``condition`` (no kubelet is left to
+        do it), then deleted at once."""
+        name, namespace = pod["metadata"]["name"], pod["metadata"]["namespace"]
+        status = pod.get("status") or {}
+        if status.get("phase") not in ("Succeeded", "Failed"):
+            conditions = [dict(c) for c in status.get("conditions") or ()]
+            update_pod_condition(conditions, condition)
+            self.client.patch("pods", name, {"status": {"phase": "Failed", "conditions": [condition]}}, namespace,
+                              subresource="status")
+        self.client.delete("pods", name, namespace, grace_period_seconds=0)
