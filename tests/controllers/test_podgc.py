@@ -21,7 +21,7 @@ def orphaned():
 
 
 def test_the_pods_of_a_deleted_node_wait_out_the_quarantine(orphaned):
-    c, name, watch = orphaned
+    c, name, _ = orphaned
     c.run(39)
     assert c.api.get("pods", name, "default")["status"]["phase"] == "Running"
 
