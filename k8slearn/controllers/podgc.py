@@ -61,8 +61,8 @@ class PodGCController(Controller):
         name, namespace = pod["metadata"]["name"], pod["metadata"]["namespace"]
         status = pod.get("status") or {}
         if status.get("phase") not in ("Succeeded", "Failed"):
-            conditions = [dict(c) for c in status.get("conditions") or ()]
-            update_pod_condition(conditions, condition)
+            # UpdatePodCondition on a copy: a condition that was already True keeps its transition time
+            update_pod_condition([dict(c) for c in status.get("conditions") or ()], condition)
             self.client.patch("pods", name, {"status": {"phase": "Failed", "conditions": [condition]}}, namespace,
                               subresource="status")
         self.client.delete("pods", name, namespace, grace_period_seconds=0)

@@ -2,7 +2,8 @@
 
 The scheduler sees the cluster only through informers: nodes and pods, plus the Services,
 ReplicaSets and StatefulSets (which pods belong together, for default spreading), Namespaces
-(pod affinity's namespaceSelector) and PodDisruptionBudgets (which victims preemption prefers). The node and pod handlers sort what arrives:
+(pod affinity's namespaceSelector) and PodDisruptionBudgets (which victims preemption prefers).
+The node and pod handlers sort what arrives:
 
 * a pod with no ``spec.nodeName``, for one of this scheduler's profiles -> the scheduling queue;
 * a pod with a node (bound by us, by another scheduler, or created with nodeName) -> the cache,
