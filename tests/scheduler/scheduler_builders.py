@@ -290,3 +290,48 @@ def plain_select_host(totals, rng):
     if len(tied) == 1:
         return tied[0], 1
     return tied[rng.randrange(len(tied))], len(tied)
+
+
+def started(p: dict, at: str) -> dict:
+    """The pod with ``status.startTime`` set (MoreImportantPod breaks priority ties with it)."""
+    p["status"] = {"startTime": at}
+    return p
+
+
+def select_victims(running: list, incoming: dict, pdbs: tuple = (), cpu: str = "2") -> tuple:
+    """DefaultPreemption's SelectVictimsOnNode on one node running ``running``: (victim names, the
+    number of victims that break a budget, status)."""
+    from k8slearn.scheduler import Framework, Profile
+
+    info = node_info(node("node-1", cpu=cpu), *running)
+    fwk = Framework(Profile(), snapshot_of(info))
+    state = CycleState()
+    fwk.run_pre_filter_plugins(state, incoming)
+    victims, violations, status = fwk.plugins_by_name["DefaultPreemption"].select_victims_on_node(
+        state, incoming, info.snapshot(), pdbs)
+    return [v["metadata"]["name"] for v in victims], violations, status
+
+
+PRIORITY_CLASSES = """
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: low}
+value: 100
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: mid}
+value: 500
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high-never}
+value: 1000
+preemptionPolicy: Never
+"""
+"""PriorityClasses for preemption tests: low (100), mid (500), high (1000), high-never (1000, may not preempt)."""

@@ -1,30 +1,12 @@
 """DefaultPreemption: who may preempt, the smallest set of victims, the chosen node, and what the cluster sees."""
 
 import pytest
-from scheduler_builders import node, node_info, pod, snapshot_of
+from scheduler_builders import PRIORITY_CLASSES, node, node_info, pod, select_victims, snapshot_of, started
 
 from k8slearn import Cluster
 from k8slearn.scheduler import Framework, Profile
 from k8slearn.scheduler.framework import Code, CycleState, Status
 from k8slearn.scheduler.preemption import Candidate, pick_one_node_for_preemption
-
-PRIORITY_CLASSES = """
-apiVersion: scheduling.k8s.io/v1
-kind: PriorityClass
-metadata: {name: low}
-value: 100
----
-apiVersion: scheduling.k8s.io/v1
-kind: PriorityClass
-metadata: {name: high}
-value: 1000
----
-apiVersion: scheduling.k8s.io/v1
-kind: PriorityClass
-metadata: {name: high-never}
-value: 1000
-preemptionPolicy: Never
-"""
 
 
 def manifest(name, priority_class, cpu="1500m"):
@@ -129,20 +111,9 @@ def test_pods_of_equal_priority_are_never_victims(full_cluster):
     ]
 
 
-def victims_on(running, incoming, cpu="2"):
-    n = node("node-1", cpu=cpu)
-    info = node_info(n, *running)
-    fwk = Framework(Profile(), snapshot_of(info))
-    plugin = fwk.plugins_by_name["DefaultPreemption"]
-    state = CycleState()
-    fwk.run_pre_filter_plugins(state, incoming)
-    victims, _, status = plugin.select_victims_on_node(state, incoming, info.snapshot())
-    return [v["metadata"]["name"] for v in victims], status
-
-
-def started(p, at):
-    p["status"] = {"startTime": at}
-    return p
+def victims_on(running, incoming):
+    victims, _, status = select_victims(running, incoming)
+    return victims, status
 
 
 @pytest.mark.parametrize(

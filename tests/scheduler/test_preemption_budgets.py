@@ -7,11 +7,9 @@ Upstream: pkg/scheduler/framework/plugins/defaultpreemption/default_preemption.g
 from types import SimpleNamespace
 
 import pytest
-from scheduler_builders import node, node_info, pod, snapshot_of
+from scheduler_builders import PRIORITY_CLASSES, pod, select_victims, started
 
 from k8slearn import Cluster
-from k8slearn.scheduler import Framework, Profile
-from k8slearn.scheduler.framework import CycleState
 from k8slearn.scheduler.plugins.default_preemption import filter_pods_with_pdb_violation
 
 
@@ -71,22 +69,6 @@ def split(pods, pdbs):
 )
 def test_filter_pods_with_pdb_violation(pods, pdbs, expected):
     assert split(pods, pdbs) == expected
-
-
-def victims_on(running, incoming, pdbs, cpu="2"):
-    info = node_info(node("node-1", cpu=cpu), *running)
-    fwk = Framework(Profile(), snapshot_of(info))
-    state = CycleState()
-    fwk.run_pre_filter_plugins(state, incoming)
-    victims, violations, _ = fwk.plugins_by_name["DefaultPreemption"].select_victims_on_node(
-        state, incoming, info.snapshot(), pdbs
-    )
-    return [v["metadata"]["name"] for v in victims], violations
-
-
-def started(p, at):
-    p["status"] = {"startTime": at}
-    return p
 
 
 WEB = {"app": "web"}
@@ -154,25 +136,8 @@ DB = {"app": "db"}
     ],
 )
 def test_select_victims_on_node_prefers_pods_whose_budget_allows_it(running, pdbs, expected):
-    assert victims_on(running, pod("new", cpu="1", priority=1000), pdbs) == expected
-
-
-PRIORITY_CLASSES = """
-apiVersion: scheduling.k8s.io/v1
-kind: PriorityClass
-metadata: {name: low}
-value: 100
----
-apiVersion: scheduling.k8s.io/v1
-kind: PriorityClass
-metadata: {name: mid}
-value: 500
----
-apiVersion: scheduling.k8s.io/v1
-kind: PriorityClass
-metadata: {name: high}
-value: 1000
-"""
+    victims, violations, _ = select_victims(running, pod("new", cpu="1", priority=1000), pdbs)
+    assert (victims, violations) == expected
 
 
 def manifest(name, priority_class, app):
