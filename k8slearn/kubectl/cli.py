@@ -288,7 +288,8 @@ def _load_commands() -> None:
     if _LOADED:
         return
     from k8slearn.kubectl import (  # noqa: F401
-        apply, delete, describers, drain, edit, generators, get, misc, rollout, run_expose, wait,
+        apply, delete, describers, drain, edit, generators, get, misc, rollout, run_expose, set_env,
+        set_resources, wait,
     )
 
     _LOADED = True

@@ -28,6 +28,7 @@ from k8slearn.kubectl.apply import dry_run_mode, print_result
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
 from k8slearn.kubectl.get import infos_for
+from k8slearn.kubectl.set_helper import no_resources_given
 
 __all__ = ["parse_label_args", "parse_taint"]
 
@@ -80,9 +81,7 @@ def _json_merge_diff(old: Any, new: Any) -> Any:
 
 
 def _no_resources_given(ctx: Context) -> KubectlError:
-    return KubectlError("You must provide one or more resources by argument or filename.\nExample resource "
-                        "specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n"
-                        "   '<resource>'")
+    return no_resources_given()
 
 
 def _targets(ctx: Context, resources: list[str]) -> tuple[list, list]:

@@ -1,7 +1,7 @@
 """Helpers for the kubectl tests: a dict-backed API client and a fresh simulated API server.
 
 ``FakeClient`` serves fixed objects (read-only, as the golden tests need: exact statuses that
-no controller would change). ``new_server()`` builds the real k8slearn API server with the
+no controller would change; a patch returns the patched object without storing it). ``new_server()`` builds the real k8slearn API server with the
 ``default`` namespace, for end-to-end command tests.
 """
 
@@ -54,6 +54,20 @@ class FakeClient:
             found.append(copy.deepcopy(obj))
         key = (lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
         return sorted(found, key=key)
+
+    def patch(self, resource, name, patch, namespace="default", patch_type="strategic", subresource="",
+              dry_run=False):
+        """Apply a patch as the recording server does (kubectl_realserver.py: no defaulting, no
+        validation) and return the result; the fixed objects stay as they are."""
+        from k8slearn.apiserver import patch as P
+
+        info = lookup(resource)
+        current = self.get(resource, name, namespace)
+        if patch_type == "strategic":
+            return P.strategic_merge_patch(current, patch, info.kind)
+        if patch_type == "merge":
+            return P.json_merge_patch(current, patch)
+        return P.json_patch(current, patch)
 
     def watch(self, resource, namespace=None, resource_version=None, label_selector=None, field_selector=None,
               handler=None):
