@@ -112,13 +112,26 @@ class DisruptionController(Controller):
                                                       background=True)
 
     def _pod_changed(self, pod: dict) -> None:
-        """Enqueue the budget that covers the pod (the first by name, if several do)."""
+        """getPdbForPod: enqueue the budget that covers the pod. If several do, the first (by name
+        here; upstream, whichever its cache lists first) is chosen and the pod gets a warning."""
         meta = pod["metadata"]
         namespace = meta.get("namespace")
+        matching = []
         for pdb in self.pdbs.lister.list(namespace):  # usually none: most namespaces have no budget
-            if selector_from_label_selector(pdb.get("spec", {}).get("selector")).matches(meta.get("labels")):
-                self.enqueue(pdb)
-                return
+            try:
+                selector = selector_from_label_selector(pdb.get("spec", {}).get("selector"))
+            except ValueError:  # an invalid selector matches no pod
+                continue
+            if selector.matches(meta.get("labels")):  # (policy/v1: an empty selector matches every pod)
+                matching.append(pdb)
+        if not matching:
+            return
+        if len(matching) > 1:
+            chosen = matching[0]["metadata"]["name"]
+            self.recorder.event(pod, "Warning", "MultiplePodDisruptionBudgets",
+                                f'Pod "{namespace}"/"{meta["name"]}" matches multiple PodDisruptionBudgets.  '
+                                f'Chose "{chosen}" arbitrarily.')
+        self.enqueue(matching[0])
 
     def _stale_pod_disruption_worker(self):
         queue = self.stale_pod_disruption_queue

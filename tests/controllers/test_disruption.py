@@ -221,3 +221,15 @@ def test_a_disruption_target_condition_left_without_a_delete_is_reset_to_false_a
                                                                     "Eviction API: evicting")
     assert parse_timestamp(reset["lastTransitionTime"]) - parse_timestamp(set_at) in (120, 121)
     assert "Reset stale DisruptionTarget condition to False" in c.loop.trace_text()
+
+
+def test_a_pod_that_two_budgets_select_gets_a_warning_naming_the_one_chosen():
+    c = cluster_with(replicas=1, minAvailable=1)
+    c.api.create(budget(name="web-too", maxUnavailable=1))
+    name = c.api.list("pods", "default")[0]["metadata"]["name"]
+    c.kubectl(f"label pod {name} touched=yes")
+    c.settle()
+    warnings = [e["message"] for e in c.api.list("events", "default")
+                if e["reason"] == "MultiplePodDisruptionBudgets" and e["involvedObject"]["name"] == name]
+    assert warnings == [f'Pod "default"/"{name}" matches multiple PodDisruptionBudgets.  Chose "web" arbitrarily.']
+    assert counts(c, "web-too") == (1, 0, 1, 1)  # each budget is still kept up to date by its own sync
