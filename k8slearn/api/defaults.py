@@ -179,10 +179,21 @@ def _default_template(spec: dict) -> None:
     template = spec.get("template")
     if not isinstance(template, dict):
         template = spec["template"] = {}
+    _typed_template_metadata(template)
     tspec = template.get("spec")
     if not isinstance(tspec, dict):
         tspec = template["spec"] = {}
     default_pod_spec(tspec)
+
+
+def _typed_template_metadata(template: dict) -> None:
+    """A template's ``metadata.creationTimestamp`` reads back as ``null``: the API server encodes
+    typed objects, and Go writes the zero ``metav1.Time`` of a template's ObjectMeta as null (so
+    ``kubectl get deployment -o yaml`` shows ``creationTimestamp: null`` under ``template``)."""
+    meta = template.get("metadata")
+    if not isinstance(meta, dict):
+        meta = template["metadata"] = {}
+    meta.setdefault("creationTimestamp", None)
 
 
 def default_deployment(obj: dict) -> None:
@@ -269,7 +280,10 @@ def default_cron_job(obj: dict) -> None:
     spec.setdefault("suspend", False)
     spec.setdefault("successfulJobsHistoryLimit", 3)
     spec.setdefault("failedJobsHistoryLimit", 1)
-    job_spec = (spec.get("jobTemplate") or {}).get("spec")
+    job_template = spec.get("jobTemplate")
+    if isinstance(job_template, dict):
+        _typed_template_metadata(job_template)
+    job_spec = (job_template or {}).get("spec")
     if isinstance(job_spec, dict):
         _default_template(job_spec)
 

@@ -64,7 +64,14 @@ def fnv32a(data: bytes, h: int = 0x811C9DC5) -> int:
 
 
 def compute_hash(template: dict, collision_count: int | None = None) -> str:
-    """ComputeHash: FNV-32a of the template (+ collisionCount as 8 little-endian bytes), encoded."""
+    """ComputeHash: FNV-32a of the template (+ collisionCount as 8 little-endian bytes), encoded.
+
+    Upstream hashes the typed template, where an unset ``creationTimestamp`` is always there as a
+    zero value; so a ``creationTimestamp: null`` in the JSON is left out here: it changes nothing.
+    """
+    meta = template.get("metadata")
+    if meta and "creationTimestamp" in meta and meta["creationTimestamp"] is None:
+        template = {**template, "metadata": {k: v for k, v in meta.items() if k != "creationTimestamp"}}
     h = fnv32a(json.dumps(template, sort_keys=True, separators=(",", ":")).encode())
     if collision_count is not None:
         h = fnv32a((collision_count & 0xFFFFFFFF).to_bytes(4, "little") + bytes(4), h)

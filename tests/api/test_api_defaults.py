@@ -179,3 +179,36 @@ def test_unknown_kinds_are_left_alone():
     obj = {"kind": "Widget", "spec": {}}
     apply_defaults(obj)
     assert obj == {"kind": "Widget", "spec": {}}
+
+
+TEMPLATES = [
+    ({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+      "spec": {"template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "a", "image": "x"}]}}}},
+     [("spec", "template")]),
+    ({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"},
+      "spec": {"template": {"spec": {"containers": [{"name": "a", "image": "x"}]}}}},
+     [("spec", "template")]),
+    ({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "cj"},
+      "spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "a", "image": "x"}]}}}}}},
+     [("spec", "jobTemplate"), ("spec", "jobTemplate", "spec", "template")]),
+    ({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+      "spec": {"template": {"metadata": {"creationTimestamp": "2026-01-05T09:00:00Z"},
+                            "spec": {"containers": [{"name": "a", "image": "x"}]}}}},
+     [("spec", "template")]),
+]
+
+
+@pytest.mark.parametrize("obj, paths", TEMPLATES, ids=[
+    "a deployment's template gets creationTimestamp null next to its labels",
+    "a template without metadata gets metadata with creationTimestamp null",
+    "a cronjob's job template and its pod template both get it",
+    "a timestamp someone set is kept",
+])
+def test_templates_read_back_with_creation_timestamp_null_as_typed_objects_do(obj, paths):
+    given = (obj["spec"].get("template") or {}).get("metadata", {}).get("creationTimestamp")
+    apply_defaults(obj)
+    for path in paths:
+        node = obj
+        for key in path:
+            node = node[key]
+        assert node["metadata"]["creationTimestamp"] == given

@@ -40,8 +40,16 @@ def test_safe_encode_string(digits, expected):
      {"spec": {"containers": [{"image": "nginx:1.27", "name": "c"}]}, "metadata": {"labels": {"app": "web"}}}, True),
     ({"spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}},
      {"spec": {"containers": [{"name": "c", "image": "nginx:1.28"}]}}, False),
+    ({"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}},
+     {"metadata": {"creationTimestamp": None, "labels": {"app": "web"}},
+      "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}, True),
+    ({"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}},
+     {"metadata": {"creationTimestamp": "2026-01-05T09:00:00Z", "labels": {"app": "web"}},
+      "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}, False),
 ], ids=["the same template in another key order hashes the same",
-        "a new image gives a new hash"])
+        "a new image gives a new hash",
+        "creationTimestamp null (the typed zero value) changes nothing",
+        "a creationTimestamp that is set does"])
 def test_compute_hash_depends_only_on_the_template(a, b, equal):
     assert (compute_hash(a) == compute_hash(b)) is equal
 
