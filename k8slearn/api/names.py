@@ -172,13 +172,18 @@ def is_config_map_key(value: str) -> list[str]:
         errs.append(max_len_error(DNS1123_SUBDOMAIN_MAX))
     if not _full(_CONFIG_MAP_KEY, value):
         errs.append(regex_error(CONFIG_MAP_KEY_ERR, CONFIG_MAP_KEY_FMT, "key.name", "KEY_NAME", "key-name"))
+    return errs + has_chdir_prefix(value)
+
+
+def has_chdir_prefix(value: str) -> list[str]:
+    """hasChDirPrefix: ``.``, ``..`` and names starting with ``..`` would be read as paths."""
     if value == ".":
-        errs.append("must not be '.'")
-    elif value == "..":
-        errs.append("must not be '..'")
-    elif value.startswith(".."):
-        errs.append("must not start with '..'")
-    return errs
+        return ["must not be '.'"]
+    if value == "..":
+        return ["must not be '..'"]
+    if value.startswith(".."):
+        return ["must not start with '..'"]
+    return []
 
 
 def is_valid_port_num(port: int) -> list[str]:

@@ -28,17 +28,14 @@ from __future__ import annotations
 import copy
 import re
 
-from k8slearn.api.errors import ApiError
-from k8slearn.api.names import regex_error
-from k8slearn.api.validation.containers import ENV_VAR_NAME_ERR, ENV_VAR_NAME_FMT
-from k8slearn.kubectl.apply import dry_run_mode, print_result
+from k8slearn.api.validation.containers import env_var_name_errors
+from k8slearn.kubectl.apply import dry_run_mode
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError
 from k8slearn.kubectl.get import infos_for
-from k8slearn.kubectl.set_helper import as_typed, pod_spec_of, select_containers, template_patch
+from k8slearn.kubectl.set_helper import pod_spec_of, select_containers, send_patches
 
 _ENVIRONMENT_ARGUMENT = re.compile(r"^(.+)=(.*)$", re.DOTALL)
-_ENV_VAR_NAME = re.compile(ENV_VAR_NAME_FMT)
 
 
 def split_environment_from_resources(args: list[str]) -> tuple[list[str], list[str], bool]:
@@ -54,19 +51,6 @@ def split_environment_from_resources(args: list[str]) -> tuple[list[str], list[s
         else:
             resources.append(arg)
     return resources, env, True
-
-
-def env_var_name_errors(name: str) -> list[str]:
-    """validation.IsEnvVarName."""
-    errs = [] if _ENV_VAR_NAME.fullmatch(name) else [
-        regex_error(ENV_VAR_NAME_ERR, ENV_VAR_NAME_FMT, "my.env-name", "MY_ENV.NAME", "MyEnvName1")]
-    if name == ".":
-        errs.append("must not be '.'")
-    elif name == "..":
-        errs.append("must not be '..'")
-    elif name.startswith(".."):
-        errs.append("must not start with '..'")
-    return errs
 
 
 def parse_env(specs: list[str], stdin: str) -> tuple[list[dict], list[str]]:
@@ -174,7 +158,7 @@ def run_set_env(ctx: Context, args: list[str]) -> int:
     resources, env_args, ok = split_environment_from_resources(args)
     if not ok:
         raise KubectlError(f"all resources must be specified before environment changes: {' '.join(args)}")
-    mode = dry_run_mode(ctx)
+    dry_run_mode(ctx)  # an invalid --dry-run value fails before anything is fetched
     if flags.get("local"):
         raise KubectlError("--local is not available in this simulated cluster")
     if not flags.get("filename") and not resources:
@@ -204,25 +188,9 @@ def run_set_env(ctx: Context, args: list[str]) -> int:
     if flags.get("list"):
         return 0
     # ... then the patches, in order
-    failures: list[Exception] = []
-    for info, obj, error in computed:
-        if error is not None:
-            failures.append(error)
-            continue
-        if obj is None or obj == info.obj:  # an unchanged object sends no patch and prints nothing
-            continue
-        result = as_typed(info.resource.kind, obj)
-        if mode != "client":
-            kind = info.resource.kind
-            body = _containers_patch(pod_spec_of(kind, copy.deepcopy(info.obj)), pod_spec_of(kind, obj))
-            try:
-                result = ctx.client.patch(info.resource.plural, info.name, template_patch(kind, body),
-                                          namespace=info.namespace or None, patch_type="strategic",
-                                          dry_run=(mode == "server"))
-            except ApiError as err:  # kubectl wraps it and goes on with the next object
-                failures.append(KubectlError(f"failed to patch env update to pod template: {err}"))
-                continue
-        print_result(ctx, info.resource, result, "env updated")
+    failures = send_patches(ctx, computed, "env updated", "failed to patch env update to pod template: ",
+                            lambda info, obj: _containers_patch(pod_spec_of(info.resource.kind, copy.deepcopy(info.obj)),
+                                                                pod_spec_of(info.resource.kind, obj)))
     if failures:
         raise Aggregate(failures)
     return 0

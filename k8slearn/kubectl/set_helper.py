@@ -15,6 +15,11 @@ staging/src/k8s.io/kubectl/pkg/polymorphichelpers/updatepodspec.go
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from k8slearn.api.errors import ApiError
+from k8slearn.kubectl.apply import dry_run_mode, print_result
 from k8slearn.kubectl.errors import KubectlError
 
 WORKLOADS = ("ReplicationController", "Deployment", "DaemonSet", "ReplicaSet", "StatefulSet", "Job")
@@ -86,3 +91,31 @@ def select_containers(pod_spec: dict, spec: str) -> list[dict]:
     """The containers, then the init containers, whose names match ``spec``."""
     return [c for field in ("containers", "initContainers") for c in pod_spec.get(field) or ()
             if select_string(c.get("name", ""), spec)]
+
+
+def send_patches(ctx: Any, computed: list, operation: str, wrap: str, body_of: Callable) -> list[Exception]:
+    """The second half of a ``set`` command, after CalculatePatches: for each ``(info, changed
+    object or None, error or None)`` in order, report the error, skip an unchanged object (no patch,
+    nothing printed), or send a strategic merge patch (``body_of(info, obj)``, a pod-spec patch) and
+    print ``<kind>/<name> <operation>``. ``--dry-run=client`` prints the changed object instead of
+    sending it. An API error is wrapped (``wrap`` + message) and the next object goes on."""
+    mode = dry_run_mode(ctx)
+    failures: list[Exception] = []
+    for info, obj, error in computed:
+        if error is not None:
+            failures.append(error)
+            continue
+        if obj is None or obj == info.obj:
+            continue
+        kind = info.resource.kind
+        result = as_typed(kind, obj)
+        if mode != "client":
+            try:
+                result = ctx.client.patch(info.resource.plural, info.name, template_patch(kind, body_of(info, obj)),
+                                          namespace=info.namespace or None, patch_type="strategic",
+                                          dry_run=(mode == "server"))
+            except ApiError as err:
+                failures.append(KubectlError(f"{wrap}{err}"))
+                continue
+        print_result(ctx, info.resource, result, operation)
+    return failures

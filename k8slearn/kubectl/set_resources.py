@@ -17,19 +17,12 @@ from __future__ import annotations
 
 import copy
 
-from k8slearn.api.errors import ApiError
 from k8slearn.api.quantity import parse_quantity
-from k8slearn.kubectl.apply import dry_run_mode, print_result
+from k8slearn.kubectl.apply import dry_run_mode
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError
 from k8slearn.kubectl.get import infos_for
-from k8slearn.kubectl.set_helper import (
-    as_typed,
-    no_resources_given,
-    pod_spec_of,
-    select_containers,
-    template_patch,
-)
+from k8slearn.kubectl.set_helper import no_resources_given, pod_spec_of, select_containers, send_patches
 
 
 def resource_list(spec: str) -> dict[str, str]:
@@ -49,7 +42,7 @@ def resource_list(spec: str) -> dict[str, str]:
 @command("set resources")
 def run_set_resources(ctx: Context, args: list[str]) -> int:
     flags = ctx.flags
-    mode = dry_run_mode(ctx)
+    dry_run_mode(ctx)  # an invalid --dry-run value fails before anything is fetched
     if flags.get("local"):
         raise KubectlError("--local is not available in this simulated cluster")
     if not args and not flags.get("filename"):
@@ -85,24 +78,9 @@ def run_set_resources(ctx: Context, args: list[str]) -> int:
                     resources[field] = {**(resources.get(field) or {}), **values}
         computed.append((info, obj, None))
     # ... then the patches, in order
-    for info, obj, error in computed:
-        if error is not None:
-            failures.append(error)
-            continue
-        if obj == info.obj:  # an unchanged object sends no patch and prints nothing
-            continue
-        result = as_typed(info.resource.kind, obj)
-        if mode != "client":
-            kind = info.resource.kind
-            try:
-                result = ctx.client.patch(info.resource.plural, info.name,
-                                          template_patch(kind, _resources_patch(pod_spec_of(kind, obj))),
-                                          namespace=info.namespace or None, patch_type="strategic",
-                                          dry_run=(mode == "server"))
-            except ApiError as err:  # kubectl wraps it and goes on with the next object
-                failures.append(KubectlError(f"failed to patch resources update to pod template {err}"))
-                continue
-        print_result(ctx, info.resource, result, "resource requirements updated")
+    failures += send_patches(ctx, computed, "resource requirements updated",
+                             "failed to patch resources update to pod template ",
+                             lambda info, obj: _resources_patch(pod_spec_of(info.resource.kind, obj)))
     if failures:
         raise Aggregate(failures)
     return 0

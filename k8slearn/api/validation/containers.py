@@ -19,7 +19,11 @@ from typing import Any
 from k8slearn.api import field
 from k8slearn.api.field import FieldError, GoValue, Path
 from k8slearn.api.names import (
-    is_dns1123_label, is_qualified_name, is_valid_port_name, is_valid_port_num,
+    has_chdir_prefix,
+    is_dns1123_label,
+    is_qualified_name,
+    is_valid_port_name,
+    is_valid_port_num,
     regex_error,
 )
 from k8slearn.api.quantity import parse_quantity
@@ -147,6 +151,13 @@ def host_port_conflicts(containers: list, path: Path) -> list[FieldError]:
     return errs
 
 
+def env_var_name_errors(name: str) -> list[str]:
+    """validation.IsEnvVarName (kubectl set env checks names with it too)."""
+    msgs = [] if _ENV_VAR_NAME.fullmatch(name) else [
+        regex_error(ENV_VAR_NAME_ERR, ENV_VAR_NAME_FMT, "my.env-name", "MY_ENV.NAME", "MyEnvName1")]
+    return msgs + has_chdir_prefix(name)
+
+
 def validate_env(env: Any, path: Path) -> list[FieldError]:
     errs = []
     for i, var in enumerate(as_list(env)):
@@ -155,15 +166,7 @@ def validate_env(env: Any, path: Path) -> list[FieldError]:
         if not name:
             errs.append(field.required(p.child("name")))
         else:
-            msgs = [] if _ENV_VAR_NAME.fullmatch(name) else [
-                regex_error(ENV_VAR_NAME_ERR, ENV_VAR_NAME_FMT, "my.env-name", "MY_ENV.NAME", "MyEnvName1")]
-            if name == ".":
-                msgs.append("must not be '.'")
-            elif name == "..":
-                msgs.append("must not be '..'")
-            elif name.startswith(".."):
-                msgs.append("must not start with '..'")
-            errs += [field.invalid(p.child("name"), name, m) for m in msgs]
+            errs += [field.invalid(p.child("name"), name, m) for m in env_var_name_errors(name)]
         source = var.get("valueFrom")
         if source is not None:
             kinds = [k for k in ("fieldRef", "resourceFieldRef", "configMapKeyRef",
