@@ -15,7 +15,8 @@ matplotlib and ipywidgets load only when a graph, a picture or a panel is made. 
 - ``draw_cluster(...)``, ``render_png(...)``, ``summary(...)``, ``ClusterFigure`` (draw.py);
 - ``ClusterView(cluster)``: the ipywidgets panel (widgets.py); colours live in style.py;
 - ``FlowPlayer(cluster, "web")``: one pod's journey as a sequence diagram, hop by hop (flow.py, flow_view.py);
-- ``ControllerTimeline``, ``DaemonSetPanel``, ``RolloutChart``: what controllers did (controllers_view.py).
+- ``ControllerTimeline``, ``DaemonSetPanel``, ``RolloutChart``: what controllers did (controller_timeline.py,
+  daemonset_panel.py, rollout_chart.py; gathered in controllers_view.py).
 
 Upstream: none (the course's pictures); see each module for the component it shows.
 """
@@ -35,8 +36,8 @@ __all__ = ["ClusterFigure", "ClusterView", "ControllerTimeline", "DaemonSetPanel
 
 _LAZY = {"build_graph": "graph", "draw_cluster": "draw", "render_png": "draw", "summary": "draw",
          "ClusterFigure": "draw", "ClusterView": "widgets", "FlowPlayer": "flow_view", "pod_journey": "flow",
-         "ControllerTimeline": "controllers_view", "DaemonSetPanel": "controllers_view",
-         "RolloutChart": "controllers_view", "record_rollout": "controllers_view"}
+         "ControllerTimeline": "controller_timeline", "DaemonSetPanel": "daemonset_panel",
+         "RolloutChart": "rollout_chart", "record_rollout": "rollout_chart"}
 
 
 def __getattr__(name: str) -> Any:

@@ -239,11 +239,11 @@ def test_the_timeline_reuses_its_figure_when_redrawn(timeline_cluster):
 
 
 def test_the_timeline_shows_a_picture_then_a_table(timeline_cluster, monkeypatch):
-    from k8slearn.viz import controllers_view
+    from k8slearn.viz import controller_timeline
 
     shown = []
-    monkeypatch.setattr(controllers_view, "_display", shown.extend)
-    timeline = controllers_view.ControllerTimeline(timeline_cluster)
+    monkeypatch.setattr(controller_timeline, "display_bundles", shown.extend)
+    timeline = controller_timeline.ControllerTimeline(timeline_cluster)
     timeline._ipython_display_()
     assert [sorted(b) for b in shown] == [["image/png", "text/plain"], ["text/html", "text/plain"]]
     assert shown[0]["text/plain"] == timeline.summary()

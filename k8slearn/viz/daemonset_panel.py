@@ -1,0 +1,161 @@
+"""``DaemonSetPanel(cluster, "node-exporter", namespace="monitoring")``: a DaemonSet follows its nodes.
+
+Buttons add, remove, taint and untaint nodes; after each, the cluster settles and the panel shows
+the picture with the daemon pods ringed, "3 eligible nodes → 3 daemon pods (desired 3, current 3,
+ready 3)" and why each node is (not) eligible.
+
+Simplified: the panel acts synchronously (no background thread); "Remove node" powers the machine
+off and deletes its Node object, as ``kubectl delete node`` after draining would.
+
+Upstream: none (a teaching view); it reads what pkg/controller/daemon writes.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from k8slearn.viz import style
+from k8slearn.viz.controller_timeline import ControllerTimeline
+from k8slearn.viz.panels import TABLE_STYLE, Panel
+from k8slearn.viz.snapshot import unobserved
+from k8slearn.viz.timeline import (
+    DaemonNode,
+    daemon_nodes,
+)
+
+DAEMON_TAINT = ("dedicated", "infra")
+
+
+def daemonset_line(nodes: list[DaemonNode], ds: dict) -> str:
+    """"3 eligible nodes → 3 daemon pods (desired 3, current 3, ready 3)"."""
+    st = ds.get("status") or {}
+    eligible = sum(n.should_run for n in nodes)
+    pods = sum(len(n.pods) for n in nodes)
+    return (f"{eligible} eligible node{'s' * (eligible != 1)} → {pods} daemon pod{'s' * (pods != 1)} "
+            f"(desired {st.get('desiredNumberScheduled', 0)}, current {st.get('currentNumberScheduled', 0)}, "
+            f"ready {st.get('numberReady', 0)})")
+
+
+class DaemonSetPanel(Panel):
+    """Add, remove, taint and untaint nodes, and watch a DaemonSet follow (``.widget`` is the VBox)."""
+
+    def __init__(self, cluster: Any, name: str, namespace: str = "default") -> None:
+        import ipywidgets as w
+
+        from k8slearn.viz.draw import ClusterFigure
+
+        self.cluster, self.name, self.namespace = cluster, name, namespace
+        self.started = cluster.now
+        self.picture = ClusterFigure()
+        self.image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
+        self.status, self.line, self.alt, self.table, self.log = (w.HTML() for _ in range(5))
+        self.nodes = w.Dropdown(description="Node", options=[], layout=w.Layout(width="180px"))
+        self.effect = w.Dropdown(description="Effect", options=["NoExecute", "NoSchedule"],
+                                 layout=w.Layout(width="190px"))
+        actions = {"Add node": self.add_node, "Remove node": self._remove, "Taint node": self._taint,
+                   "Untaint node": self._untaint}
+        self.buttons = {}
+        for label, action in actions.items():
+            button = w.Button(description=label, layout=w.Layout(width="auto"))
+            button.on_click(self._handler(label, action))
+            self.buttons[label] = button
+        self.widget = w.VBox([w.HBox([*self.buttons.values(), self.nodes, self.effect]), self.status,
+                              self.line, self.image, self.alt, self.table, self.log])
+        self.refresh()
+
+    # -- reading --
+    def state(self) -> tuple[dict, list[DaemonNode]]:
+        """The DaemonSet and, per node, whether it should run a daemon pod and which it has."""
+        with unobserved(self.cluster):
+            ds = self.cluster.api.get("daemonsets", self.name, self.namespace)
+            uid = ds["metadata"]["uid"]
+            pods = [p for p in self.cluster.api.list("pods", namespace=self.namespace)
+                    if any(r.get("uid") == uid for r in p["metadata"].get("ownerReferences") or ())]
+            nodes = self.cluster.api.list("nodes")
+        return ds, daemon_nodes(nodes, ds, pods)
+
+    def text(self) -> str:
+        ds, nodes = self.state()
+        lines = [f"DaemonSet {self.namespace}/{self.name}: {daemonset_line(nodes, ds)}"]
+        pods = {n.node: ", ".join(f"{p} ({s})" for p, s in n.pods) or "no daemon pod" for n in nodes}
+        width = max((len(text) for text in pods.values()), default=0)
+        for n in nodes:
+            lines.append(f"  {n.node:<14} {'yes' if n.should_run else 'no':<4} {pods[n.node]:<{width}}  {n.reason}")
+        return "\n".join(lines)
+
+    __str__ = text
+
+    def refresh(self) -> None:
+        ds, nodes = self.state()
+        daemon = [f"pod/{self.namespace}/{p}" for n in nodes for p, _ in n.pods]
+        self.picture.update(self.cluster, highlight=daemon)
+        self.image.value = self.picture.png()
+        from k8slearn.viz.graph import summary
+
+        self.alt.value = (f"<span style='font-size:12px;color:{style.MUTED}'>"
+                          f"{html.escape(summary(self.picture.graph))} Daemon pods are ringed.</span>")
+        self.line.value = f"<b style='font-size:14px'>{html.escape(daemonset_line(nodes, ds))}</b>"
+        rows = "".join(
+            f"<tr><td style='{TABLE_STYLE}'>{html.escape(n.node)}</td>"
+            f"<td style='{TABLE_STYLE}'>{'✔' if n.should_run else '✘'}</td>"
+            f"<td style='{TABLE_STYLE}'>{html.escape(', '.join(f'{p} ({s})' for p, s in n.pods) or '—')}</td>"
+            f"<td style='{TABLE_STYLE}'>{html.escape(n.reason)}</td></tr>" for n in nodes)
+        self.table.value = (f"<table><thead><tr><th style='{TABLE_STYLE}'>node</th><th style='{TABLE_STYLE}'>"
+                            f"runs it?</th><th style='{TABLE_STYLE}'>daemon pod</th><th style='{TABLE_STYLE}'>"
+                            f"why</th></tr></thead><tbody>{rows}</tbody></table>")
+        names = [n.node for n in nodes]
+        if list(self.nodes.options) != names:
+            keep = self.nodes.value if self.nodes.value in names else None
+            self.nodes.options = names
+            self.nodes.value = keep or (names[-1] if names else None)
+        recent = ControllerTimeline(self.cluster, since=self.started, scheduler=False,
+                                    controllers={"daemonset-controller", "taint-eviction-controller"}).rows[-8:]
+        log = "\n".join(f"t={r.time:7.1f}  {r.controller}: {r.why}" for r in recent) or "(nothing yet)"
+        self.log.value = (f"<b>Last controller actions</b><pre style='margin:0;font-size:12px'>"
+                          f"{html.escape(log)}</pre>")
+
+    # -- acting: each returns the message to show (and raises on bad input) --
+    def add_node(self) -> str:
+        name = self.cluster.add_node()
+        advanced = self.cluster.settle()
+        return f"{name} joined; settled after {advanced:.1f} s."
+
+    def remove_node(self, node: str) -> str:
+        """Power the machine off and delete its Node (the pod garbage collector removes its pods)."""
+        if node in self.cluster.node_names():
+            self.cluster.stop_node(node)
+        result = self.cluster.kubectl(f"delete node {node}")
+        if result.code:
+            raise ValueError(result.stderr.strip())
+        advanced = self.cluster.settle()
+        return f"{result.stdout.strip()}; settled after {advanced:.1f} s."
+
+    def taint_node(self, node: str, effect: str = "NoExecute") -> str:
+        key, value = DAEMON_TAINT
+        result = self.cluster.kubectl(f"taint nodes {node} {key}={value}:{effect} --overwrite")
+        if result.code:
+            raise ValueError(result.stderr.strip())
+        self.cluster.settle()
+        return f"kubectl taint nodes {node} {key}={value}:{effect}: {result.stdout.strip()}"
+
+    def untaint_node(self, node: str) -> str:
+        result = self.cluster.kubectl(f"taint nodes {node} {DAEMON_TAINT[0]}-")
+        if result.code:
+            raise ValueError(result.stderr.strip())
+        self.cluster.settle()
+        return f"kubectl taint nodes {node} {DAEMON_TAINT[0]}-: {result.stdout.strip()}"
+
+    def _chosen(self) -> str:
+        if not self.nodes.value:
+            raise ValueError("choose a node first")
+        return self.nodes.value
+
+    def _remove(self) -> str:
+        return self.remove_node(self._chosen())
+
+    def _taint(self) -> str:
+        return self.taint_node(self._chosen(), self.effect.value)
+
+    def _untaint(self) -> str:
+        return self.untaint_node(self._chosen())

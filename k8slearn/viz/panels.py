@@ -1,0 +1,101 @@
+"""Shared plumbing of the controller pictures: figures as PNG, and panels with buttons.
+
+``figure_png`` draws a matplotlib figure on an Agg canvas and encodes it as PNG (the same picture
+gives the same bytes, so strict nbval and static HTML export keep it); ``Panel`` is the base of the
+button panels: every click runs one action, redraws, and shows any error in the panel instead of
+raising into the browser.
+
+Upstream: none (teaching views).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Callable
+from typing import Any
+
+from k8slearn.viz import style
+
+TABLE_STYLE = "text-align:left;padding:1px 8px;vertical-align:top;font-size:12px"
+
+
+def figure_png(figure: Any) -> bytes:
+    """A figure as PNG bytes: drawn on an Agg canvas, encoded by PIL with fast compression (the
+    pictures are flat colours). The same picture gives the same bytes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    canvas.draw()
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+    buf = io.BytesIO()
+    image.save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+def new_figure(figure: Any, width: float, height: float) -> Any:
+    """Reuse ``figure`` (cleared, resized) or make a new one on an Agg canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    if figure is None:
+        figure = Figure(figsize=(width, height), dpi=style.DPI, facecolor="white")
+        FigureCanvasAgg(figure)
+    else:
+        figure.clear()
+        figure.set_size_inches(width, height)
+    return figure
+
+
+def display_bundles(bundles: list) -> None:
+    from IPython.display import display
+
+    for bundle in bundles:
+        display(bundle, raw=True)
+
+
+class Panel:
+    """Buttons that act on the cluster, a status line, and a redraw after every action."""
+
+    buttons: dict
+
+    def _handler(self, name: str, action: Callable[[], str]) -> Callable[[Any], None]:
+        def on_click(_button: Any = None) -> None:
+            self.perform(name, action)
+        return on_click
+
+    def perform(self, name: str, action: Callable[[], str]) -> str:
+        """Run one action and redraw; never let an exception reach the frontend. Returns the message."""
+        for button in self.buttons.values():
+            button.disabled = True
+        colour = "#1b5e20"
+        self._say(f"{name}…", "#e65100")
+        try:
+            message = action()
+        except Exception as exc:  # noqa: BLE001 - shown in the panel, not as a traceback in the browser
+            message, colour = f"{name} failed: {type(exc).__name__}: {exc}", "#b71c1c"
+        try:
+            self.refresh()
+        except Exception as exc:  # noqa: BLE001 - same: the panel says what went wrong
+            message, colour = f"{message}; redraw failed: {type(exc).__name__}: {exc}", "#b71c1c"
+        finally:
+            for button in self.buttons.values():
+                button.disabled = False
+        self._say(message, colour)
+        return message
+
+    def _say(self, message: str, colour: str = "#1b5e20") -> None:
+        self.status.value = f"<span style='color:{colour};font-size:13px'>{html.escape(message)}</span>"
+
+    def refresh(self) -> None:  # pragma: no cover - every panel defines it
+        raise NotImplementedError
+
+    def text(self) -> str:  # pragma: no cover - every panel defines it
+        raise NotImplementedError
+
+    def _ipython_display_(self) -> None:
+        """The live panel, with a deterministic text/plain (the panel's words) for nbval and readers."""
+        bundle = self.widget._repr_mimebundle_() or {}
+        display_bundles([{**bundle, "text/plain": self.text()}])
