@@ -21,6 +21,7 @@ from typing import Any
 from k8slearn.kubectl import tabwriter
 from k8slearn.kubectl.cli import CONTEXT_NAME, Context, command
 from k8slearn.kubectl.errors import KubectlError, usage_error
+from k8slearn.kubectl.logs_for_object import pod_for_logs
 from k8slearn.kubectl.output import to_yaml
 
 __all__ = ["version_text", "SERVER_URL"]
@@ -131,7 +132,7 @@ def run_logs(ctx: Context, args: list[str]) -> int:
     if not args:
         raise usage_error(ctx.path, "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n"
                           "POD or TYPE/NAME is a required argument for the logs command")
-    name = args[0].split("/", 1)[1] if args[0].startswith(("pod/", "pods/", "po/")) else args[0]
+    name = pod_for_logs(ctx, args[0])
     container = ctx.flags["container"] or (args[1] if len(args) > 1 else "")
     try:
         pod = ctx.client.get("pods", name, ctx.namespace)

@@ -86,10 +86,20 @@ class _Stopped:
         pass
 
 
+class FakeLogs:
+    """The containers' logs as the recording server serves them (kubectl_realserver.fake_log)."""
+
+    def logs(self, namespace, name, container, previous=False):
+        from kubectl_realserver import fake_log
+
+        return fake_log(namespace, name, container)
+
+
 def kubectl_at(objects, rfc3339_now, script=None):
-    """A Kubectl over FakeClient(objects, script) whose clock reads the given instant."""
+    """A Kubectl over FakeClient(objects, script) whose clock reads the given instant (and whose
+    containers' logs are the recording server's canned ones)."""
     now = parse_timestamp(rfc3339_now)
-    return Kubectl(FakeClient(objects, script), lambda: now)
+    return Kubectl(FakeClient(objects, script), lambda: now, cluster=FakeLogs())
 
 
 def new_server():

@@ -187,6 +187,12 @@ def make_handler(store, log):
                     except OSError:
                         return
                 return
+            m = re.match(r"^/api/v1/namespaces/([^/]+)/pods/([^/]+)/log$", p)
+            if m:  # a canned log, the same text kubectl_kit.FakeLogs gives the replay
+                body = fake_log(m.group(1), m.group(2), q.get("container", "")).encode()
+                self.send_response(200); self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+                return
             if p == "/openapi/v3":
                 paths = {"api/v1": {"serverRelativeURL": "/openapi/v3/api/v1?hash=A"}}
                 for g in GROUPS: paths[f"apis/{g}/v1"] = {"serverRelativeURL": f"/openapi/v3/apis/{g}/v1?hash=A"}
@@ -249,6 +255,11 @@ def make_table(plural, items):
     cols = [{"name": c.name, "type": "string", "format": "name" if c.name == "Name" else "", "description": "", "priority": c.priority} for c in t.columns]
     rows = [{"cells": row, "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": o.get("metadata", {})}} for row, o in zip(t.rows, items)]
     return {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": {"resourceVersion": "100"}, "columnDefinitions": cols, "rows": rows}
+
+def fake_log(namespace, pod, container):
+    """The log the recording server serves for every container (kubectl_kit.FakeLogs serves the same)."""
+    return f"log of {namespace}/{pod} container {container}\n"
+
 
 def start(store):
     log = []
