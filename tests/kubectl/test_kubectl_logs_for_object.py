@@ -33,7 +33,7 @@ def pod(name, node="node-1", phase="Running", ready_at=None, restarts=0, created
     "pods that tie keep their order (name order from the API server)",
 ])
 def test_the_logging_order(pods, first):
-    assert sorted(pods, key=by_logging)[0]["metadata"]["name"] == first
+    assert min(pods, key=by_logging)["metadata"]["name"] == first
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def cluster():
 
 def test_a_deployment_shows_one_pods_log_and_says_which(cluster):
     result = cluster.kubectl("logs deployment/web --tail=1")
-    chosen = sorted(cluster.api.list("pods", "default"), key=by_logging)[0]["metadata"]["name"]
+    chosen = min(cluster.api.list("pods", "default"), key=by_logging)["metadata"]["name"]
     assert result.stderr == f"Found 3 pods, using pod/{chosen}\n"
     assert result.stdout == "/docker-entrypoint.sh: Configuration complete; ready for start up\n"
 
