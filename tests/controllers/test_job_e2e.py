@@ -1,0 +1,153 @@
+"""Jobs in a whole simulated cluster: pods run to completion, fail and back off, are deleted with the Job."""
+
+import hashlib
+
+import pytest
+
+from k8slearn import Cluster
+from k8slearn.api.meta import parse_timestamp
+
+
+def job(name, command, completions=None, parallelism=None, restart_policy="Never", **spec):
+    s = {"template": {"spec": {"restartPolicy": restart_policy,
+                               "containers": [{"name": name, "image": "busybox", "command": command}]}}, **spec}
+    if completions is not None:
+        s["completions"] = completions
+    if parallelism is not None:
+        s["parallelism"] = parallelism
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name, "namespace": "default"}, "spec": s}
+
+
+def job_pods(c, name):
+    return sorted(c.api.list("pods", "default", label_selector=f"batch.kubernetes.io/job-name={name}"),
+                  key=lambda p: (p["metadata"]["creationTimestamp"], int(p["metadata"]["resourceVersion"])))
+
+
+def is_active(p):
+    return p["status"].get("phase") not in ("Succeeded", "Failed") and not p["metadata"].get("deletionTimestamp")
+
+
+@pytest.fixture
+def cluster():
+    c = Cluster(workers=2, seed=0)
+    c.settle()
+    return c
+
+
+def test_a_one_completion_job_runs_one_pod_to_succeeded_and_is_complete(cluster):
+    c = cluster
+    assert c.kubectl("create job hello --image=busybox -- echo hi").stdout == "job.batch/hello created\n"
+    c.run(seconds=10)
+    pods = job_pods(c, "hello")
+    assert [p["status"]["phase"] for p in pods] == ["Succeeded"]
+    assert not pods[0]["metadata"].get("finalizers")  # counted: the tracking finalizer is gone
+    st = c.api.get("jobs", "hello")["status"]
+    assert [(x["type"], x["reason"]) for x in st["conditions"]] == [("SuccessCriteriaMet", "CompletionsReached"),
+                                                                   ("Complete", "CompletionsReached")]
+    assert (st["succeeded"], st.get("active", 0), st.get("failed", 0), st["uncountedTerminatedPods"]) == (1, 0, 0, {})
+    assert parse_timestamp(st["completionTime"]) - parse_timestamp(st["startTime"]) == 1
+    out = c.kubectl("get jobs").stdout.splitlines()
+    assert out[0].split() == ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"]
+    assert out[1].split() == ["hello", "Complete", "1/1", "1s", "10s"]
+    events = [line.split(None, 4)[1:] for line in c.kubectl("get events --field-selector involvedObject.kind=Job")
+              .stdout.splitlines()[1:]]
+    assert events == [["Normal", "SuccessfulCreate", "job/hello", f"Created pod: {pods[0]['metadata']['name']}"],
+                      ["Normal", "Completed", "job/hello", "Job completed"]]
+
+
+def test_a_running_job_pod_carries_the_tracking_finalizer_in_its_yaml(cluster):
+    c = cluster
+    c.kubectl("create job sleeper --image=busybox -- sleep 30")
+    c.run(seconds=3)
+    name = job_pods(c, "sleeper")[0]["metadata"]["name"]
+    assert "  finalizers:\n  - batch.kubernetes.io/job-tracking\n" in c.kubectl(f"get pod {name} -o yaml").stdout
+    assert c.kubectl("get jobs").stdout.splitlines()[1].split() == ["sleeper", "Running", "0/1", "3s", "3s"]
+
+
+def test_completions_5_parallelism_2_never_runs_more_than_2_pods_and_ends_5_of_5(cluster):
+    c = cluster
+    c.api.create(job("par", ["sh", "-c", "sleep 3"], completions=5, parallelism=2))
+    most = 0
+    for _ in range(40):
+        c.run(seconds=0.5)
+        most = max(most, sum(is_active(p) for p in job_pods(c, "par")))
+        most = max(most, c.api.get("jobs", "par")["status"].get("active", 0))
+    assert most == 2
+    pods = job_pods(c, "par")
+    assert [p["status"]["phase"] for p in pods] == ["Succeeded"] * 5
+    assert c.kubectl("get jobs").stdout.splitlines()[1].split()[:3] == ["par", "Complete", "5/5"]
+    assert c.api.get("jobs", "par")["status"]["succeeded"] == 5
+
+
+def test_a_failing_pod_with_backoff_limit_2_fails_the_job_after_3_pods_backed_off_10_then_20_seconds(cluster):
+    c = cluster
+    c.api.create(job("fail", ["sh", "-c", "exit 1"], backoffLimit=2))
+    start = c.now
+    c.run(seconds=60)
+    pods = job_pods(c, "fail")
+    assert [p["status"]["phase"] for p in pods] == ["Failed"] * 3
+    created = [parse_timestamp(p["metadata"]["creationTimestamp"]) - start for p in pods]
+    assert [created[1] - created[0], created[2] - created[1]] == [10, 20]
+    st = c.api.get("jobs", "fail")["status"]
+    assert [(x["type"], x["reason"], x["message"]) for x in st["conditions"]] == [
+        ("FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit"),
+        ("Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit")]
+    assert (st["failed"], "completionTime" in st) == (3, False)
+    assert c.kubectl("get jobs").stdout.splitlines()[1].split()[:3] == ["fail", "Failed", "0/1"]
+    lines = [line.split(None, 4)[1:] for line in c.kubectl("get events").stdout.splitlines() if "job/fail" in line]
+    assert lines[-1] == ["Warning", "BackoffLimitExceeded", "job/fail", "Job has reached the specified backoff limit"]
+    assert [x[1] for x in lines] == ["SuccessfulCreate"] * 3 + ["BackoffLimitExceeded"]
+
+
+def test_on_failure_restarts_the_container_and_the_restarts_count_towards_the_backoff_limit(cluster):
+    c = cluster
+    c.api.create(job("onf", ["sh", "-c", "exit 1"], restart_policy="OnFailure", backoffLimit=2))
+    c.run(seconds=30)
+    st = c.api.get("jobs", "onf")["status"]
+    assert [x["type"] for x in st["conditions"]] == ["FailureTarget", "Failed"]
+    assert st["failed"] == 1
+    assert job_pods(c, "onf") == []  # the one pod, restarted twice, was deleted
+
+
+def test_active_deadline_seconds_deletes_the_pods_and_fails_the_job_once_they_are_gone(cluster):
+    c = cluster
+    c.api.create(job("slow", ["sleep", "100"], activeDeadlineSeconds=5))
+    c.run(seconds=8)
+    st = c.api.get("jobs", "slow")["status"]
+    assert [x["type"] for x in st["conditions"]] == ["FailureTarget"]  # sleep ignores SIGTERM: 30 s grace
+    assert st["terminating"] == 1
+    c.run(seconds=30)
+    st = c.api.get("jobs", "slow")["status"]
+    assert [(x["type"], x["reason"]) for x in st["conditions"]] == [("FailureTarget", "DeadlineExceeded"),
+                                                                   ("Failed", "DeadlineExceeded")]
+    assert (st["terminating"], st["failed"]) == (0, 1)
+
+
+@pytest.mark.parametrize("command, pods_left", [
+    ("delete job sleeper", 0),
+    ("delete job sleeper --cascade=orphan", 1),
+], ids=["kubectl delete job deletes its pods through the garbage collector",
+        "an orphaning delete keeps the pod and the Job controller takes its finalizer off"])
+def test_deleting_a_job(cluster, command, pods_left):
+    c = cluster
+    c.kubectl("create job sleeper --image=busybox -- sleep 3600")
+    c.run(seconds=3)
+    assert c.kubectl(command).stdout == 'job.batch "sleeper" deleted\n'
+    c.run(seconds=40)
+    pods = job_pods(c, "sleeper")
+    assert len(pods) == pods_left
+    for p in pods:
+        assert not p["metadata"].get("finalizers") and not p["metadata"].get("ownerReferences")
+
+
+def scenario(seed):
+    c = Cluster(workers=2, seed=seed)
+    c.api.create(job("par", ["sh", "-c", "sleep 2"], completions=3, parallelism=2))
+    c.api.create(job("fail", ["sh", "-c", "exit 1"], backoffLimit=1))
+    c.run(seconds=40)
+    store = "\n".join(f"{kv.key} {kv.mod_revision} {kv.value.decode()}" for kv in c.etcd.range("/registry/jobs"))
+    return hashlib.sha256(c.loop.trace_text().encode()).hexdigest(), store
+
+
+def test_the_same_seed_runs_jobs_step_for_step_the_same():
+    assert scenario(3) == scenario(3)
