@@ -151,3 +151,22 @@ def scenario(seed):
 
 def test_the_same_seed_runs_jobs_step_for_step_the_same():
     assert scenario(3) == scenario(3)
+
+
+def test_a_suspended_job_runs_nothing_until_resumed_and_its_deadline_counts_from_the_resume(cluster):
+    c = cluster
+    c.api.create(job("sus", ["sleep", "2"], suspend=True))
+    c.run(seconds=5)
+    assert job_pods(c, "sus") == []
+    assert c.kubectl("get jobs").stdout.splitlines()[1].split() == ["sus", "Suspended", "0/1", "5s"]
+    assert "startTime" not in c.api.get("jobs", "sus")["status"]
+    c.api.patch("jobs", "sus", {"spec": {"suspend": False}})
+    c.run(seconds=0.5)
+    st = c.api.get("jobs", "sus")["status"]
+    assert [(x["type"], x["status"], x["reason"]) for x in st["conditions"]] == [("Suspended", "False", "JobResumed")]
+    assert parse_timestamp(st["startTime"]) == 5
+    assert len(job_pods(c, "sus")) == 1
+    c.run(seconds=5)
+    assert c.kubectl("get jobs").stdout.splitlines()[1].split()[:3] == ["sus", "Complete", "1/1"]
+    reasons = [line.split()[2] for line in c.kubectl("get events").stdout.splitlines() if "job/sus" in line]
+    assert reasons == ["Suspended", "SuccessfulCreate", "Resumed", "Completed"]
