@@ -2,7 +2,7 @@
 
 A Job wants ``spec.completions`` pods to *succeed* (exit 0). Each sync counts the Job's pods
 (``active``: not finished and not being deleted; ``succeeded``; ``failed``) and keeps this many
-active::
+active (``job_manage.want_active``)::
 
     want_active = min(completions - succeeded, parallelism)   (never below 0)
     want_active = parallelism, or the active count once one pod succeeded   (no completions set)
@@ -30,9 +30,17 @@ pods (condition ``Suspended``, event ``Suspended``); resuming resets ``startTime
 Pod events wake the Job 1 s later (upstream's syncJobBatchPeriod batches a burst of pod updates
 into one sync); Job creations and spec changes sync at once.
 
-Not modelled (a Job using them is stored, and ignored or run as if absent, as said): Indexed
-completion mode (not synced), ``podFailurePolicy`` and ``successPolicy``, ``backoffLimitPerIndex``,
-``managedBy``, ``ttlSecondsAfterFinished`` (the ttl-after-finished-controller), metrics.
+``completionMode: Indexed`` gives each pod an index (see ``job_indexed``).
+
+Not modelled (a Job using them is stored and run as if they were absent): ``podFailurePolicy``,
+``successPolicy``, ``backoffLimitPerIndex``/``maxFailedIndexes``, ``managedBy``, metrics.
+``ttlSecondsAfterFinished`` belongs to another controller (ttl-after-finished-controller).
+
+Simplified: pods are created, deleted and patched one request after the other (upstream uses
+goroutines; slow-start batches still stop at the first failure). As upstream, ``status.active``
+reads 0 while a replacement waits out the back-off. Not confirmed against the v1.32 source line
+itself: the reason ``CompletionsReached`` and message ``Reached expected number of succeeded
+pods`` on SuccessCriteriaMet/Complete (taken from v1.31+ clusters' output and e2e tests).
 
 Upstream: pkg/controller/job/job_controller.go (v1.32: syncJob, manageJob, getPodsForJob, the
 pod and Job event handlers, syncOrphanPod), pkg/controller/controller_utils.go (RealPodControl)
@@ -44,13 +52,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from k8slearn.api.errors import ApiError
-from k8slearn.api.meta import owner_reference, parse_timestamp, thaw, timestamp
+from k8slearn.api.meta import parse_timestamp, thaw, timestamp
 from k8slearn.client.cache import split_key
 from k8slearn.client.workqueue import ItemExponentialFailureRateLimiter
 from k8slearn.controllers.base import Controller
 from k8slearn.controllers.controller_ref_manager import adopt_patch, recheck_deletion_timestamp, release_patch
 from k8slearn.controllers.controller_utils import (
-    SLOW_START_INITIAL_BATCH_SIZE,
     ControllerExpectations,
     PodControl,
     add_pod_controller_uid_indexer,
@@ -58,10 +65,16 @@ from k8slearn.controllers.controller_utils import (
     filter_pods_by_owner,
     get_controller_of,
     label_selector_matcher,
-    slow_start_batch,
 )
 from k8slearn.controllers.job_backoff import BackoffRecord, BackoffStore
 from k8slearn.controllers.job_handlers import DelayingQueue, JobEventHandlers
+from k8slearn.controllers.job_indexed import (
+    Intervals,
+    calculate_succeeded_indexes,
+    get_completion_index,
+    is_indexed_job,
+)
+from k8slearn.controllers.job_manage import JobPodManagement
 from k8slearn.controllers.job_tracking import JobStatusTracking
 from k8slearn.controllers.job_utils import (
     JOB_FAILURE_TARGET,
@@ -75,7 +88,6 @@ from k8slearn.controllers.job_utils import (
     REASON_COMPLETIONS_REACHED,
     REASON_DEADLINE_EXCEEDED,
     UIDTrackingExpectations,
-    active_pods_for_removal,
     count_ready_pods,
     count_terminating_pods,
     ensure_job_condition_status,
@@ -86,8 +98,6 @@ from k8slearn.controllers.job_utils import (
     is_pod_failed,
     job_suspended,
     new_condition,
-    only_replace_failed_pods,
-    remove_tracking_finalizer_patch,
 )
 
 DEFAULT_JOB_API_BACKOFF, MAX_JOB_API_BACKOFF = 1.0, 60.0
@@ -108,6 +118,8 @@ class SyncJobCtx:
     uncounted_failed: set[str]
     expected_rm: set[str]
     succeeded: int = 0
+    prev_succeeded_indexes: Intervals = field(default_factory=lambda: Intervals([]))
+    succeeded_indexes: Intervals = field(default_factory=lambda: Intervals([]))
     failed: int = 0
     finished_condition: dict | None = None
     new_backoff_record: BackoffRecord = field(default_factory=lambda: BackoffRecord(""))
@@ -127,7 +139,7 @@ def past_backoff_limit_on_failure(job: dict, pods: list[dict]) -> bool:
     return restarts > 0 if limit == 0 else restarts >= limit
 
 
-class JobController(JobEventHandlers, JobStatusTracking, Controller):
+class JobController(JobEventHandlers, JobPodManagement, JobStatusTracking, Controller):
     """Watches Jobs and pods; creates pods until enough succeeded, counts them, finishes the Job."""
 
     name = "job-controller"
@@ -215,9 +227,6 @@ class JobController(JobEventHandlers, JobStatusTracking, Controller):
         if mode not in ("NonIndexed", "Indexed"):
             self.recorder.event(job, "Warning", "UnknownCompletionMode", "Skipped Job sync because completion mode is unknown")
             return
-        if mode == "Indexed":
-            self.loop.record(self.name, "skip", key, "Indexed completion mode is not modelled")
-            return
         status = job.setdefault("status", {})
         uncounted = status.setdefault("uncountedTerminatedPods", {})
         satisfied = self.expectations.satisfied_expectations(key)
@@ -234,6 +243,10 @@ class JobController(JobEventHandlers, JobStatusTracking, Controller):
             status["startTime"] = timestamp(self.loop.now)
         ctx.new_backoff_record = self.pod_backoff_store.new_backoff_record(key, new_succeeded, new_failed)
         ctx.finished_condition = self.finished_condition(job, ctx, pods, key)
+        if is_indexed_job(job):
+            ctx.prev_succeeded_indexes, ctx.succeeded_indexes = calculate_succeeded_indexes(
+                job, pods, has_job_tracking_finalizer)
+            ctx.succeeded = ctx.succeeded_indexes.total()
         suspend_changed, manage_error = False, None
         if ctx.finished_condition is not None:
             deleted_ready, deleted, manage_error = self.delete_active_pods(job, active_pods)
@@ -285,7 +298,10 @@ class JobController(JobEventHandlers, JobStatusTracking, Controller):
         """Succeeded and failed pods that still hold the finalizer and are not yet in uncounted."""
         def valid(pod: dict, uncounted: set[str]) -> bool:
             uid = pod["metadata"]["uid"]
-            return has_job_tracking_finalizer(pod) and uid not in uncounted and uid not in ctx.expected_rm
+            if not has_job_tracking_finalizer(pod) or uid in uncounted or uid in ctx.expected_rm:
+                return False
+            return not indexed or 0 <= get_completion_index(pod) < ctx.job["spec"]["completions"]
+        indexed = is_indexed_job(ctx.job)
         succeeded = [p for p in ctx.pods if valid(p, ctx.uncounted_succeeded)
                      and (p.get("status") or {}).get("phase") == "Succeeded"]
         failed = [p for p in ctx.pods if valid(p, ctx.uncounted_failed) and is_pod_failed(p, ctx.job)]
@@ -305,83 +321,3 @@ class JobController(JobEventHandlers, JobStatusTracking, Controller):
             self.recorder.event(job, "Normal", "Resumed", "Job resumed")
             status["startTime"] = timestamp(self.loop.now)  # activeDeadlineSeconds counts from the resume
         return changed
-
-    def manage_job(self, job: dict, ctx: SyncJobCtx) -> tuple[int, ApiError | None]:
-        """manageJob: delete the extra active pods, or create the missing ones (after the back-off)."""
-        key, active = ctx.key, len(ctx.active_pods)
-        parallelism = job["spec"].get("parallelism", 1)
-        if job_suspended(job):
-            return self._delete_for_manage(job, ctx, active_pods_for_removal(ctx.active_pods, active), active)
-        completions = job["spec"].get("completions")
-        if completions is None:
-            want_active = active if ctx.succeeded > 0 else parallelism
-        else:
-            want_active = max(0, min(completions - ctx.succeeded, parallelism))
-        to_delete = active_pods_for_removal(ctx.active_pods, active - want_active)[:MAX_POD_CREATE_DELETE_PER_SYNC]
-        if to_delete:
-            return self._delete_for_manage(job, ctx, to_delete, active)
-        terminating = ctx.terminating if only_replace_failed_pods(job) else 0
-        diff = want_active - terminating - active
-        if diff <= 0:
-            return active, None
-        remaining = ctx.new_backoff_record.get_remaining_time(self.loop.now)
-        if remaining > 0:
-            self.enqueue_batched(job, remaining)
-            return 0, None  # upstream reports 0 active while it waits out the back-off
-        diff = min(diff, MAX_POD_CREATE_DELETE_PER_SYNC)
-        self.expectations.expect_creations(key, diff)
-        template = thaw(job["spec"]["template"])
-        meta = template.setdefault("metadata", {})
-        if JOB_TRACKING_FINALIZER not in (meta.get("finalizers") or []):
-            meta["finalizers"] = (meta.get("finalizers") or []) + [JOB_TRACKING_FINALIZER]
-        ref = owner_reference(job)
-        successes, error = slow_start_batch(diff, SLOW_START_INITIAL_BATCH_SIZE,
-                                            lambda: self.pod_control.create_pods(template, job, ref))
-        for _ in range(diff - successes):  # failed or skipped: the informer will never show them
-            self.expectations.creation_observed(key)
-        return active + successes, error
-
-    def _delete_for_manage(self, job: dict, ctx: SyncJobCtx, pods: list[dict], active: int) -> tuple[int, ApiError | None]:
-        self.expectations.expect_deletions(ctx.key, len(pods))
-        removed_ready, removed, error = self.delete_job_pods(job, ctx.key, pods)
-        ctx.terminating += removed
-        ctx.ready -= removed_ready
-        return active - removed, error
-
-    def delete_job_pods(self, job: dict, key: str, pods: list[dict]) -> tuple[int, int, ApiError | None]:
-        """deleteJobPods: take the finalizer off (the pod counts as failed now), then delete."""
-        removed_ready, removed, first_error = 0, len(pods), None
-        def fail_delete(err: ApiError) -> None:
-            nonlocal removed, first_error
-            self.expectations.deletion_observed(key)  # the informer will not show this deletion
-            if err.code != 404:
-                removed -= 1
-                first_error = first_error or err
-
-        for pod in pods:
-            patch = remove_tracking_finalizer_patch(pod)
-            if patch is not None:
-                try:
-                    self.client.patch("pods", pod["metadata"]["name"], patch, pod["metadata"]["namespace"])
-                except ApiError as err:
-                    fail_delete(err)
-                    continue
-            try:
-                self.pod_control.delete_pod(job["metadata"]["namespace"], pod["metadata"]["name"], job)
-            except ApiError as err:
-                fail_delete(err)
-            removed_ready += count_ready_pods([pod])
-        return removed_ready, removed, first_error
-
-    def delete_active_pods(self, job: dict, pods: list[dict]) -> tuple[int, int, ApiError | None]:
-        """deleteActivePods: the finishing Job's pods, finalizers kept (the status tracking removes them)."""
-        removed_ready, removed, first_error = 0, len(pods), None
-        for pod in pods:
-            try:
-                self.pod_control.delete_pod(job["metadata"]["namespace"], pod["metadata"]["name"], job)
-            except ApiError as err:
-                if err.code != 404:
-                    removed -= 1
-                    first_error = first_error or err
-            removed_ready += count_ready_pods([pod])
-        return removed_ready, removed, first_error

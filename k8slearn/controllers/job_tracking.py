@@ -37,6 +37,7 @@ from typing import Any
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import thaw
+from k8slearn.controllers.job_indexed import UNKNOWN_COMPLETION_INDEX, get_completion_index, is_indexed_job
 from k8slearn.controllers.job_utils import (
     JOB_COMPLETE,
     JOB_FAILED,
@@ -106,8 +107,12 @@ class JobStatusTracking:
             needs_flush = True
         pods_to_remove_finalizer: list[dict] = []
         reached_max = False
-        for pod in ctx.pods:
+        indexed = is_indexed_job(job)
+        completions = job["spec"].get("completions")
+        new_succeeded_indexes: list[int] = []
+        for pod in sorted(ctx.pods, key=get_completion_index) if indexed else ctx.pods:
             uid = pod["metadata"]["uid"]
+            index = get_completion_index(pod) if indexed else UNKNOWN_COMPLETION_INDEX
             if not has_job_tracking_finalizer(pod) or uid in ctx.expected_rm:
                 continue  # counted in an earlier sync
             consider_failed = is_pod_failed(pod, job)
@@ -115,18 +120,29 @@ class JobStatusTracking:
                 continue
             pods_to_remove_finalizer.append(pod)
             if (pod.get("status") or {}).get("phase") == "Succeeded" and uid not in ctx.uncounted_failed:
-                if uid not in ctx.uncounted_succeeded:
+                if indexed:  # the completion index is enough to avoid counting a pod twice
+                    if 0 <= index < completions and not ctx.prev_succeeded_indexes.has(index):
+                        new_succeeded_indexes.append(index)
+                        needs_flush = True
+                elif uid not in ctx.uncounted_succeeded:
                     needs_flush = True
                     uncounted.setdefault("succeeded", []).append(uid)
             elif (consider_failed or (ctx.finished_condition is not None and not
                                       is_success_criteria_met_condition(ctx.finished_condition))) \
-                    and uid not in ctx.uncounted_failed:
+                    and uid not in ctx.uncounted_failed and (not indexed or 0 <= index < completions):
                 # When the Job is finishing, every pod that did not succeed counts as failed.
                 needs_flush = True
                 uncounted.setdefault("failed", []).append(uid)
-            if len(uncounted.get("succeeded") or ()) + len(uncounted.get("failed") or ()) >= MAX_UNCOUNTED_PODS:
+            if len(new_succeeded_indexes) + len(uncounted.get("succeeded") or ()) + \
+                    len(uncounted.get("failed") or ()) >= MAX_UNCOUNTED_PODS:
                 reached_max = True
                 break
+        if indexed:
+            ctx.succeeded_indexes = ctx.succeeded_indexes.with_ordered_indexes(sorted(new_succeeded_indexes))
+            completed = str(ctx.succeeded_indexes)
+            if completed != status.get("completedIndexes", ""):
+                needs_flush = True
+            status["succeeded"], status["completedIndexes"] = ctx.succeeded_indexes.total(), completed
         cond = ctx.finished_condition
         if cond is not None and cond["type"] == JOB_FAILURE_TARGET:
             # The interim FailureTarget goes out before the finalizers come off; Failed comes later.

@@ -9,6 +9,7 @@ from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import owner_reference
 from k8slearn.controllers.job import JobController, past_backoff_limit_on_failure
 from k8slearn.controllers.job_backoff import BackoffRecord, get_remaining_time_for_failures_count
+from k8slearn.controllers.job_indexed import COMPLETION_INDEX_ANNOTATION, Intervals
 from k8slearn.controllers.job_utils import (
     JOB_TRACKING_FINALIZER,
     active_pods_for_removal,
@@ -318,3 +319,58 @@ def test_extra_pods_are_removed_unscheduled_pending_and_not_ready_first():
     pods = [p("ready", "node-1", "Running", True), p("unready", "node-1", "Running", False),
             p("pending", "node-2", "Pending", False), p("unscheduled", "", "Pending", False)]
     assert [x["metadata"]["name"] for x in active_pods_for_removal(pods, 3)] == ["unscheduled", "pending", "unready"]
+
+
+# ---- Indexed completion mode ------------------------------------------------------------------------
+
+def indexed_pod(owner, name, index, phase="Running", **kw):
+    obj, status = job_pod(owner, name, phase, **kw)
+    obj["metadata"]["annotations"] = {COMPLETION_INDEX_ANNOTATION: str(index)}
+    return obj, status
+
+
+@pytest.mark.parametrize("text, completions, added, expected", [
+    ("", 5, [], ""),
+    ("", 5, [0, 1, 2], "0-2"),
+    ("0,1", 5, [], "0,1"),
+    ("0-2,4", 10, [3, 7, 8], "0-4,7,8"),
+    ("0-2,4,9", 5, [], "0-2,4"),
+    ("1-20", 5, [], "1-4"),
+    ("x,2", 5, [3], "2,3"),
+], ids=["nothing is the empty string",
+        "three neighbours become a range",
+        "two neighbours are written with a comma",
+        "new indexes merge into the intervals they touch",
+        "an index past completions is dropped",
+        "an interval past completions is cut",
+        "a malformed piece is skipped"])
+def test_completed_indexes_are_written_as_compressed_intervals(text, completions, added, expected):
+    assert str(Intervals.parse(text, completions).with_ordered_indexes(added)) == expected
+
+
+def test_an_indexed_job_creates_pods_for_the_lowest_pending_indexes():
+    h, owner = setup(job(completions=4, parallelism=2, completionMode="Indexed"), start=False)
+    h.create(*indexed_pod(owner, "pi-0-aaaaa", 0, "Succeeded"))
+    h.create(*indexed_pod(owner, "pi-2-bbbbb", 2, "Running"))
+    h.start()
+    h.sync("default/pi")
+    created = [p for p in h.pods() if p["metadata"]["name"] not in ("pi-0-aaaaa", "pi-2-bbbbb")]
+    assert len(created) == 1
+    meta, spec = created[0]["metadata"], created[0]["spec"]
+    assert (meta["generateName"], meta["annotations"][COMPLETION_INDEX_ANNOTATION],
+            meta["labels"][COMPLETION_INDEX_ANNOTATION], spec["hostname"]) == ("pi-1-", "1", "1", "pi-1")
+    assert spec["containers"][0]["env"] == [{"name": "JOB_COMPLETION_INDEX", "valueFrom": {"fieldRef": {
+        "fieldPath": "metadata.labels['batch.kubernetes.io/job-completion-index']"}}}]
+    status = h.get("jobs", "pi")["status"]
+    assert (status["completedIndexes"], status["succeeded"], status["uncountedTerminatedPods"]) == ("0", 1, {})
+
+
+def test_an_indexed_job_deletes_a_pod_that_repeats_an_index():
+    h, owner = setup(job(completions=3, parallelism=3, completionMode="Indexed"), start=False)
+    h.create(*indexed_pod(owner, "pi-0-aaaaa", 0, ready=True))
+    h.create(*indexed_pod(owner, "pi-0-bbbbb", 0, ready=False))
+    h.create(*indexed_pod(owner, "pi-1-ccccc", 1, ready=True))
+    h.start()
+    actions = h.sync("default/pi")
+    assert [a for a in actions if a[0] == "delete"] == [("delete", "pods", "default/pi-0-bbbbb")]
+    assert ("create", "pods") not in verbs(actions)

@@ -170,3 +170,27 @@ def test_a_suspended_job_runs_nothing_until_resumed_and_its_deadline_counts_from
     assert c.kubectl("get jobs").stdout.splitlines()[1].split()[:3] == ["sus", "Complete", "1/1"]
     reasons = [line.split()[2] for line in c.kubectl("get events").stdout.splitlines() if "job/sus" in line]
     assert reasons == ["Suspended", "SuccessfulCreate", "Resumed", "Completed"]
+
+
+def test_an_indexed_job_runs_each_index_once_and_describe_lists_the_completed_indexes(cluster):
+    c = cluster
+    c.api.create(job("idx", ["sh", "-c", "sleep 2"], completions=5, parallelism=2, completionMode="Indexed"))
+    c.run(seconds=15)
+    pods = job_pods(c, "idx")
+    assert sorted(p["metadata"]["name"].rsplit("-", 1)[0] for p in pods) == [f"idx-{i}" for i in range(5)]
+    assert sorted(p["spec"]["hostname"] for p in pods) == [f"idx-{i}" for i in range(5)]
+    st = c.api.get("jobs", "idx")["status"]
+    assert (st["completedIndexes"], st["succeeded"]) == ("0-4", 5)
+    lines = [" ".join(line.split()) for line in c.kubectl("describe job idx").stdout.splitlines()]
+    assert "Completion Mode: Indexed" in lines
+    at = lines.index("Pods Statuses: 0 Active (0 Ready) / 5 Succeeded / 0 Failed")
+    assert lines[at + 1] == "Completed Indexes: 0-4"
+
+
+def test_describe_shows_the_completion_mode_of_a_non_indexed_job(cluster):
+    c = cluster
+    c.kubectl("create job hello --image=busybox -- echo hi")
+    c.run(seconds=3)
+    text = c.kubectl("describe job hello").stdout
+    assert "\nCompletions:      1\nCompletion Mode:  NonIndexed\nSuspend:          false\n" in text
+    assert "Completed Indexes" not in text
