@@ -30,10 +30,11 @@ pods (condition ``Suspended``, event ``Suspended``); resuming resets ``startTime
 Pod events wake the Job 1 s later (upstream's syncJobBatchPeriod batches a burst of pod updates
 into one sync); Job creations and spec changes sync at once.
 
-``completionMode: Indexed`` gives each pod an index (see ``job_indexed``).
+``completionMode: Indexed`` gives each pod an index (see ``job_indexed``); a ``podFailurePolicy``
+can fail the Job at once (reason ``PodFailurePolicy``) or ignore a failure (``job_pod_failure_policy``).
 
-Not modelled (a Job using them is stored and run as if they were absent): ``podFailurePolicy``,
-``successPolicy``, ``backoffLimitPerIndex``/``maxFailedIndexes``, ``managedBy``, metrics.
+Not modelled (a Job using them is stored and run as if they were absent): ``successPolicy``,
+``backoffLimitPerIndex``/``maxFailedIndexes``, ``managedBy``, metrics.
 ``ttlSecondsAfterFinished`` belongs to another controller (ttl-after-finished-controller).
 
 Simplified: pods are created, deleted and patched one request after the other (upstream uses
@@ -75,6 +76,7 @@ from k8slearn.controllers.job_indexed import (
     is_indexed_job,
 )
 from k8slearn.controllers.job_manage import JobPodManagement
+from k8slearn.controllers.job_pod_failure_policy import REASON_POD_FAILURE_POLICY, match_pod_failure_policy
 from k8slearn.controllers.job_tracking import JobStatusTracking
 from k8slearn.controllers.job_utils import (
     JOB_FAILURE_TARGET,
@@ -137,6 +139,19 @@ def past_backoff_limit_on_failure(job: dict, pods: list[dict]) -> bool:
                 restarts += cs.get("restartCount", 0)
     limit = job["spec"].get("backoffLimit", 6)
     return restarts > 0 if limit == 0 else restarts >= limit
+
+
+def get_fail_job_message(job: dict, pods: list[dict]) -> str | None:
+    """getFailJobMessage: the message of the first failed pod that matches a FailJob rule."""
+    policy = job["spec"].get("podFailurePolicy")
+    if policy is None:
+        return None
+    for pod in pods:
+        if is_pod_failed(pod, job):
+            message = match_pod_failure_policy(policy, pod)[0]
+            if message is not None:
+                return message
+    return None
 
 
 class JobController(JobEventHandlers, JobPodManagement, JobStatusTracking, Controller):
@@ -238,7 +253,9 @@ class JobController(JobEventHandlers, JobPodManagement, JobStatusTracking, Contr
         active = len(active_pods)
         new_succeeded, new_failed = self.get_new_finished_pods(ctx)
         ctx.succeeded = status.get("succeeded", 0) + len(new_succeeded) + len(ctx.uncounted_succeeded)
-        ctx.failed = status.get("failed", 0) + len(new_failed) + len(ctx.uncounted_failed)
+        policy = job["spec"].get("podFailurePolicy")
+        counted = [p for p in new_failed if match_pod_failure_policy(policy, p)[1]]  # Ignore rules do not count
+        ctx.failed = status.get("failed", 0) + len(counted) + len(ctx.uncounted_failed)
         if not status.get("startTime") and not job_suspended(job):
             status["startTime"] = timestamp(self.loop.now)
         ctx.new_backoff_record = self.pod_backoff_store.new_backoff_record(key, new_succeeded, new_failed)
@@ -282,6 +299,9 @@ class JobController(JobEventHandlers, JobPodManagement, JobStatusTracking, Contr
         target = find_condition_by_type(job["status"].get("conditions"), JOB_FAILURE_TARGET)
         if target is not None and target.get("status") == "True":
             return new_condition("Failed", "True", target.get("reason", ""), target.get("message", ""), self.loop.now)
+        message = get_fail_job_message(job, pods)
+        if message is not None:  # a FailJob rule of the podFailurePolicy matched a failed pod
+            return new_condition(JOB_FAILURE_TARGET, "True", REASON_POD_FAILURE_POLICY, message, self.loop.now)
         if ctx.failed > job["spec"].get("backoffLimit", 6) or past_backoff_limit_on_failure(job, pods):
             return new_condition(JOB_FAILURE_TARGET, "True", REASON_BACKOFF_LIMIT_EXCEEDED,
                                  MESSAGE_BACKOFF_LIMIT_EXCEEDED, self.loop.now)

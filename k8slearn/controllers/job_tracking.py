@@ -38,6 +38,7 @@ from typing import Any
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import thaw
 from k8slearn.controllers.job_indexed import UNKNOWN_COMPLETION_INDEX, get_completion_index, is_indexed_job
+from k8slearn.controllers.job_pod_failure_policy import match_pod_failure_policy
 from k8slearn.controllers.job_utils import (
     JOB_COMPLETE,
     JOB_FAILED,
@@ -129,8 +130,10 @@ class JobStatusTracking:
                     uncounted.setdefault("succeeded", []).append(uid)
             elif (consider_failed or (ctx.finished_condition is not None and not
                                       is_success_criteria_met_condition(ctx.finished_condition))) \
-                    and uid not in ctx.uncounted_failed and (not indexed or 0 <= index < completions):
-                # When the Job is finishing, every pod that did not succeed counts as failed.
+                    and uid not in ctx.uncounted_failed and (not indexed or 0 <= index < completions) \
+                    and match_pod_failure_policy(job["spec"].get("podFailurePolicy"), pod)[1]:
+                # When the Job is finishing, every pod that did not succeed counts as failed;
+                # a pod an Ignore rule of the podFailurePolicy matches does not count at all.
                 needs_flush = True
                 uncounted.setdefault("failed", []).append(uid)
             if len(new_succeeded_indexes) + len(uncounted.get("succeeded") or ()) + \

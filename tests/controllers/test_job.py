@@ -10,6 +10,7 @@ from k8slearn.api.meta import owner_reference
 from k8slearn.controllers.job import JobController, past_backoff_limit_on_failure
 from k8slearn.controllers.job_backoff import BackoffRecord, get_remaining_time_for_failures_count
 from k8slearn.controllers.job_indexed import COMPLETION_INDEX_ANNOTATION, Intervals
+from k8slearn.controllers.job_pod_failure_policy import match_pod_failure_policy
 from k8slearn.controllers.job_utils import (
     JOB_TRACKING_FINALIZER,
     active_pods_for_removal,
@@ -374,3 +375,35 @@ def test_an_indexed_job_deletes_a_pod_that_repeats_an_index():
     actions = h.sync("default/pi")
     assert [a for a in actions if a[0] == "delete"] == [("delete", "pods", "default/pi-0-bbbbb")]
     assert ("create", "pods") not in verbs(actions)
+
+
+# ---- podFailurePolicy ---------------------------------------------------------------------------------
+
+POLICY = {"rules": [
+    {"action": "FailJob", "onExitCodes": {"containerName": "main", "operator": "In", "values": [42]}},
+    {"action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget", "status": "True"}]},
+    {"action": "Count", "onExitCodes": {"operator": "NotIn", "values": [1, 2]}},
+]}
+
+
+def failed_pod(exits, conditions=()):
+    return {"metadata": {"namespace": "default", "name": "pi-abcde"},
+            "status": {"phase": "Failed", "conditions": [{"type": t, "status": "True"} for t in conditions],
+                       "containerStatuses": [{"name": name, "state": {"terminated": {"exitCode": code}}}
+                                             for name, code in exits]}}
+
+
+@pytest.mark.parametrize("exits, conditions, expected", [
+    ([("main", 42)], (), (("Container main for pod default/pi-abcde failed with exit code 42 matching FailJob "
+                           "rule at index 0"), True, "FailJob")),
+    ([("sidecar", 42)], (), (None, True, "Count")),
+    ([("main", 1)], ("DisruptionTarget",), (None, False, "Ignore")),
+    ([("main", 1)], (), (None, True, None)),
+    ([("main", 0), ("sidecar", 7)], (), (None, True, "Count")),
+], ids=["exit code 42 of the named container fails the job with upstream's message",
+        "the same exit code in another container does not match the FailJob rule, the NotIn rule counts it",
+        "a disrupted pod is ignored",
+        "a failure no rule matches counts",
+        "exit code 0 never matches: the other container's code does"])
+def test_match_pod_failure_policy(exits, conditions, expected):
+    assert match_pod_failure_policy(POLICY, failed_pod(exits, conditions)) == expected

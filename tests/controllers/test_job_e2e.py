@@ -194,3 +194,27 @@ def test_describe_shows_the_completion_mode_of_a_non_indexed_job(cluster):
     text = c.kubectl("describe job hello").stdout
     assert "\nCompletions:      1\nCompletion Mode:  NonIndexed\nSuspend:          false\n" in text
     assert "Completed Indexes" not in text
+
+
+@pytest.mark.parametrize("exit_code, finished, failed", [
+    (42, "Failed", 1),
+    (3, None, None),
+], ids=["a FailJob rule fails the job at the first matching failure, whatever the backoffLimit",
+        "failures an Ignore rule matches never count towards backoffLimit 1"])
+def test_pod_failure_policy(cluster, exit_code, finished, failed):
+    c = cluster
+    policy = {"rules": [{"action": "FailJob", "onExitCodes": {"operator": "In", "values": [42]}},
+                        {"action": "Ignore", "onExitCodes": {"operator": "In", "values": [3]}}]}
+    c.api.create(job("pfp", ["sh", "-c", f"exit {exit_code}"], backoffLimit=1, podFailurePolicy=policy))
+    c.run(seconds=35)
+    st = c.api.get("jobs", "pfp")["status"]
+    assert [x["type"] for x in st.get("conditions", [])] == (["FailureTarget", "Failed"] if finished else [])
+    assert st.get("failed") == failed
+    pods = job_pods(c, "pfp")
+    if finished:
+        assert st["conditions"][1]["message"] == (f"Container pfp for pod default/{pods[0]['metadata']['name']} "
+                                                  "failed with exit code 42 matching FailJob rule at index 0")
+        assert len(pods) == 1
+    else:
+        assert [p["status"]["phase"] for p in pods] == ["Failed"] * 3  # still backed off: 10 s, then 20 s
+        assert c.kubectl("get jobs").stdout.splitlines()[1].split()[:3] == ["pfp", "Running", "0/1"]
