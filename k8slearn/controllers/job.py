@@ -35,7 +35,7 @@ can fail the Job at once (reason ``PodFailurePolicy``) or ignore a failure (``jo
 
 Not modelled (a Job using them is stored and run as if they were absent): ``successPolicy``,
 ``backoffLimitPerIndex``/``maxFailedIndexes``, ``managedBy``, metrics.
-``ttlSecondsAfterFinished`` belongs to another controller (ttl-after-finished-controller).
+``ttlSecondsAfterFinished`` belongs to another controller (``job_ttl_after_finished``).
 
 Simplified: pods are created, deleted and patched one request after the other (upstream uses
 goroutines; slow-start batches still stop at the first failure). As upstream, ``status.active``

@@ -218,3 +218,24 @@ def test_pod_failure_policy(cluster, exit_code, finished, failed):
     else:
         assert [p["status"]["phase"] for p in pods] == ["Failed"] * 3  # still backed off: 10 s, then 20 s
         assert c.kubectl("get jobs").stdout.splitlines()[1].split()[:3] == ["pfp", "Running", "0/1"]
+
+
+@pytest.mark.parametrize("ttl, gone_at", [
+    (10, 11),
+    (0, 1),
+    (None, None),
+], ids=["a job with ttlSecondsAfterFinished 10 is deleted with its pod 10 s after it completed",
+        "a ttl of 0 deletes the job as soon as it completed",
+        "a job without ttl is kept"])
+def test_ttl_after_finished_deletes_finished_jobs(cluster, ttl, gone_at):
+    c = cluster
+    spec = {} if ttl is None else {"ttlSecondsAfterFinished": ttl}
+    c.api.create(job("ttl", ["echo", "hi"], **spec))
+    c.run(seconds=15)
+    deletes = [s for s in c.trace if s.action == "delete" and s.object == "job/default/ttl"]
+    if gone_at is None:
+        assert deletes == [] and len(c.api.list("jobs", "default")) == 1
+        return
+    assert round(deletes[0].time) == gone_at  # the Job completed at t = 1 s
+    assert deletes[0].component == "kube-controller-manager" and "foregroundDeletion" in deletes[0].detail
+    assert c.api.list("jobs", "default") == [] and job_pods(c, "ttl") == []
