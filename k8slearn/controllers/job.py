@@ -103,7 +103,6 @@ from k8slearn.controllers.job_utils import (
 )
 
 DEFAULT_JOB_API_BACKOFF, MAX_JOB_API_BACKOFF = 1.0, 60.0
-MAX_POD_CREATE_DELETE_PER_SYNC = 500
 
 
 @dataclass

@@ -60,8 +60,6 @@ def want_active(completions: int | None, parallelism: int, succeeded: int, activ
     return max(0, min(completions - succeeded, parallelism))
 
 
-
-
 def pods_for_removal(job: dict, pods: list[dict], rm_at_least: int) -> list[dict]:
     """activePodsForRemoval: an Indexed Job's duplicates and strays first, then in ActivePods order."""
     rm, left = [], pods
@@ -70,8 +68,6 @@ def pods_for_removal(job: dict, pods: list[dict], rm_at_least: int) -> list[dict
     if len(rm) < rm_at_least:
         rm += active_pods_for_removal(left, rm_at_least - len(rm))
     return rm
-
-
 
 
 class JobPodManagement:
@@ -134,6 +130,7 @@ class JobPodManagement:
     def delete_job_pods(self: Any, job: dict, key: str, pods: list[dict]) -> tuple[int, int, ApiError | None]:
         """deleteJobPods: take the finalizer off (the pod counts as failed now), then delete."""
         removed_ready, removed, first_error = 0, len(pods), None
+
         def fail_delete(err: ApiError) -> None:
             nonlocal removed, first_error
             self.expectations.deletion_observed(key)  # the informer will not show this deletion
