@@ -36,6 +36,7 @@ from k8slearn.controllers.job_utils import (
     is_job_finished,
     remove_tracking_finalizer_patch,
 )
+from k8slearn.sim import Timer
 
 SYNC_JOB_BATCH_PERIOD = 1.0  # syncJobBatchPeriod
 
@@ -50,24 +51,20 @@ class DelayingQueue(WorkQueue):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.waiting: dict[Any, tuple[float, object]] = {}
+        self.waiting: dict[Any, Timer] = {}
 
     def add_after(self, item: Any, delay: float, background: bool = False) -> None:
         if delay <= 0:
             self.add(item)
             return
-        ready_at = self.loop.now + delay
-        entry = self.waiting.get(item)
-        if entry is not None and entry[0] <= ready_at:
-            return
-        token = object()
-        self.waiting[item] = (ready_at, token)
-        self.loop.call_later(delay, self._ready, item, token, periodic=background)
+        waiting = self.waiting.get(item)
+        if waiting is not None:
+            if waiting.when <= self.loop.now + delay:
+                return
+            waiting.cancel()  # the earlier time wins
+        self.waiting[item] = self.loop.call_later(delay, self._ready, item, periodic=background)
 
-    def _ready(self, item: Any, token: object) -> None:
-        entry = self.waiting.get(item)
-        if entry is None or entry[1] is not token:
-            return  # an earlier entry replaced this one
+    def _ready(self, item: Any) -> None:
         del self.waiting[item]
         self.add(item)
 

@@ -9,6 +9,7 @@ from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import owner_reference
 from k8slearn.controllers.job import JobController, past_backoff_limit_on_failure
 from k8slearn.controllers.job_backoff import BackoffRecord, get_remaining_time_for_failures_count
+from k8slearn.controllers.job_handlers import DelayingQueue
 from k8slearn.controllers.job_indexed import COMPLETION_INDEX_ANNOTATION, Intervals
 from k8slearn.controllers.job_pod_failure_policy import match_pod_failure_policy
 from k8slearn.controllers.job_utils import (
@@ -16,6 +17,7 @@ from k8slearn.controllers.job_utils import (
     active_pods_for_removal,
     is_pod_failed,
 )
+from k8slearn.sim import Loop
 
 T0 = "2026-01-05T09:00:00Z"
 
@@ -407,3 +409,15 @@ def failed_pod(exits, conditions=()):
         "exit code 0 never matches: the other container's code does"])
 def test_match_pod_failure_policy(exits, conditions, expected):
     assert match_pod_failure_policy(POLICY, failed_pod(exits, conditions)) == expected
+
+
+def test_the_job_queue_keeps_one_waiting_entry_per_key_the_earliest():
+    loop = Loop(seed=0)
+    queue = DelayingQueue(loop, "job")
+    for delay in (1.0, 1.5, 0.5):  # a pod update, another, then the Job's own update
+        queue.add_after("default/pi", delay)
+    loop.run(0.6)
+    assert list(queue.queue) == ["default/pi"]
+    queue.done(queue.pop())
+    loop.run(2)
+    assert list(queue.queue) == []  # the 1.0 and 1.5 s entries were merged into the 0.5 s one
