@@ -30,10 +30,11 @@ pods (condition ``Suspended``, event ``Suspended``); resuming resets ``startTime
 Pod events wake the Job 1 s later (upstream's syncJobBatchPeriod batches a burst of pod updates
 into one sync); Job creations and spec changes sync at once.
 
-``completionMode: Indexed`` gives each pod an index (see ``job_indexed``); a ``podFailurePolicy``
-can fail the Job at once (reason ``PodFailurePolicy``) or ignore a failure (``job_pod_failure_policy``).
+``completionMode: Indexed`` gives each pod an index (see ``job_indexed``), and a ``successPolicy``
+can declare it done early (``job_success_policy``); a ``podFailurePolicy`` can fail the Job at
+once (reason ``PodFailurePolicy``) or ignore a failure (``job_pod_failure_policy``).
 
-Not modelled (a Job using them is stored and run as if they were absent): ``successPolicy``,
+Not modelled (a Job using them is stored and run as if they were absent):
 ``backoffLimitPerIndex``/``maxFailedIndexes``, ``managedBy``, metrics.
 ``ttlSecondsAfterFinished`` belongs to another controller (``job_ttl_after_finished``).
 
@@ -77,6 +78,7 @@ from k8slearn.controllers.job_indexed import (
 )
 from k8slearn.controllers.job_manage import JobPodManagement
 from k8slearn.controllers.job_pod_failure_policy import REASON_POD_FAILURE_POLICY, match_pod_failure_policy
+from k8slearn.controllers.job_success_policy import REASON_SUCCESS_POLICY, match_success_policy
 from k8slearn.controllers.job_tracking import JobStatusTracking
 from k8slearn.controllers.job_utils import (
     JOB_FAILURE_TARGET,
@@ -263,6 +265,12 @@ class JobController(JobEventHandlers, JobPodManagement, JobStatusTracking, Contr
             ctx.prev_succeeded_indexes, ctx.succeeded_indexes = calculate_succeeded_indexes(
                 job, pods, has_job_tracking_finalizer)
             ctx.succeeded = ctx.succeeded_indexes.total()
+            if ctx.finished_condition is None:
+                message, met = match_success_policy(job["spec"].get("successPolicy"), job["spec"]["completions"],
+                                                    ctx.succeeded_indexes)
+                if met:
+                    ctx.finished_condition = new_condition(JOB_SUCCESS_CRITERIA_MET, "True", REASON_SUCCESS_POLICY,
+                                                           message, self.loop.now)
         suspend_changed, manage_error = False, None
         if ctx.finished_condition is not None:
             deleted_ready, deleted, manage_error = self.delete_active_pods(job, active_pods)

@@ -12,6 +12,7 @@ from k8slearn.controllers.job_backoff import BackoffRecord, get_remaining_time_f
 from k8slearn.controllers.job_handlers import DelayingQueue
 from k8slearn.controllers.job_indexed import COMPLETION_INDEX_ANNOTATION, Intervals
 from k8slearn.controllers.job_pod_failure_policy import match_pod_failure_policy
+from k8slearn.controllers.job_success_policy import match_success_policy
 from k8slearn.controllers.job_utils import (
     JOB_TRACKING_FINALIZER,
     active_pods_for_removal,
@@ -421,3 +422,20 @@ def test_the_job_queue_keeps_one_waiting_entry_per_key_the_earliest():
     queue.done(queue.pop())
     loop.run(2)
     assert list(queue.queue) == []  # the 1.0 and 1.5 s entries were merged into the 0.5 s one
+
+
+@pytest.mark.parametrize("rules, succeeded, expected", [
+    ([{"succeededIndexes": "0"}], "0", ("Matched rules at index 0", True)),
+    ([{"succeededIndexes": "0-3"}], "0-2", ("", False)),
+    ([{"succeededIndexes": "0-3", "succeededCount": 2}], "1,3", ("Matched rules at index 0", True)),
+    ([{"succeededIndexes": "7-9"}, {"succeededCount": 2}], "0,1", ("Matched rules at index 1", True)),
+    ([{"succeededIndexes": "20-30"}, {"succeededCount": 1}], "4", ("Matched rules at index 1", True)),
+    ([{"succeededCount": 1}], "", ("", False)),
+], ids=["the one required index succeeded",
+        "one of the required indexes is missing",
+        "two of the required indexes are enough with succeededCount 2",
+        "the second rule matches when the first does not",
+        "a rule whose indexes are all out of range is skipped",
+        "nothing succeeded: no rule can match"])
+def test_match_success_policy(rules, succeeded, expected):
+    assert match_success_policy({"rules": rules}, 10, Intervals.parse(succeeded, 10)) == expected

@@ -239,3 +239,18 @@ def test_ttl_after_finished_deletes_finished_jobs(cluster, ttl, gone_at):
     assert round(deletes[0].time) == gone_at  # the Job completed at t = 1 s
     assert deletes[0].component == "kube-controller-manager" and "foregroundDeletion" in deletes[0].detail
     assert c.api.list("jobs", "default") == [] and job_pods(c, "ttl") == []
+
+
+def test_a_success_policy_completes_an_indexed_job_early_and_deletes_the_other_pods(cluster):
+    c = cluster
+    c.api.create(job("sp", ["sh", "-c", "sleep 2"], completions=5, parallelism=3, completionMode="Indexed",
+                     successPolicy={"rules": [{"succeededIndexes": "0"}]}))
+    c.run(seconds=40)
+    st = c.api.get("jobs", "sp")["status"]
+    assert [(x["type"], x["reason"], x["message"]) for x in st["conditions"]] == [
+        ("SuccessCriteriaMet", "SuccessPolicy", "Matched rules at index 0"),
+        ("Complete", "SuccessPolicy", "Matched rules at index 0")]
+    left = sorted(p["metadata"]["name"].rsplit("-", 1)[0] for p in job_pods(c, "sp"))
+    assert (st["completedIndexes"], st["succeeded"], st.get("failed"), left) == ("0,1", 2, None, ["sp-0", "sp-1"])
+    reasons = [line.split()[2] for line in c.kubectl("get events").stdout.splitlines() if "job/sp " in line]
+    assert reasons == ["SuccessfulCreate"] * 3 + ["SuccessfulDelete", "Completed"]  # index 2 was still running
