@@ -34,15 +34,19 @@ into one sync); Job creations and spec changes sync at once.
 can declare it done early (``job_success_policy``); a ``podFailurePolicy`` can fail the Job at
 once (reason ``PodFailurePolicy``) or ignore a failure (``job_pod_failure_policy``).
 
+A Job whose ``spec.managedBy`` names another controller than ``kubernetes.io/job-controller`` is
+left alone (JobManagedBy, beta and on in v1.32).
+
 Not modelled (a Job using them is stored and run as if they were absent):
-``backoffLimitPerIndex``/``maxFailedIndexes``, ``managedBy``, metrics.
+``backoffLimitPerIndex``/``maxFailedIndexes``, metrics.
 ``ttlSecondsAfterFinished`` belongs to another controller (``job_ttl_after_finished``).
 
 Simplified: pods are created, deleted and patched one request after the other (upstream uses
 goroutines; slow-start batches still stop at the first failure). As upstream, ``status.active``
-reads 0 while a replacement waits out the back-off. Not confirmed against the v1.32 source line
-itself: the reason ``CompletionsReached`` and message ``Reached expected number of succeeded
-pods`` on SuccessCriteriaMet/Complete (taken from v1.31+ clusters' output and e2e tests).
+reads 0 while a replacement waits out the back-off. The reason ``CompletionsReached`` and message
+``Reached expected number of succeeded pods`` on SuccessCriteriaMet/Complete came with
+JobSuccessPolicy's beta (v1.31, kubernetes/kubernetes#126067, on by default in v1.32); the exact
+v1.32 source line of newSuccessCondition was not read, only clusters' output and e2e tests.
 
 Upstream: pkg/controller/job/job_controller.go (v1.32: syncJob, manageJob, getPodsForJob, the
 pod and Job event handlers, syncOrphanPod), pkg/controller/controller_utils.go (RealPodControl)
@@ -101,6 +105,7 @@ from k8slearn.controllers.job_utils import (
     is_job_finished,
     is_pod_failed,
     job_suspended,
+    managed_by_external_controller,
     new_condition,
 )
 
@@ -235,6 +240,8 @@ class JobController(JobEventHandlers, JobPodManagement, JobStatusTracking, Contr
             self.finalizer_expectations.delete_expectations(key)
             self.pod_backoff_store.remove_backoff_record(key)
             return
+        if managed_by_external_controller(shared) is not None:
+            return  # spec.managedBy names another controller: it, not this one, runs the Job
         job = thaw(shared)
         if is_job_finished(job):
             self.pod_backoff_store.remove_backoff_record(key)

@@ -34,6 +34,7 @@ from k8slearn.controllers.controller_utils import (
 from k8slearn.controllers.job_utils import (
     has_job_tracking_finalizer,
     is_job_finished,
+    managed_by_external_controller,
     remove_tracking_finalizer_patch,
 )
 from k8slearn.sim import Timer
@@ -193,6 +194,8 @@ class JobEventHandlers:
             if ref.get("kind") != self.kind or ref.get("apiVersion") != "batch/v1":
                 return  # not a Job's pod: not our finalizer to remove
             job = self.resolve_controller_ref(namespace, ref)
+            if job is not None and managed_by_external_controller(job) is not None:
+                return  # the Job's own controller takes care of its finalizers
             if job is not None and not is_job_finished(job):
                 return  # adopted: the Job counts it
         patch = remove_tracking_finalizer_patch(pod)

@@ -24,8 +24,6 @@ has counted it. The controller removes it with a strategic merge patch:
 >>> remove_tracking_finalizer_patch({"metadata": {"finalizers": [JOB_TRACKING_FINALIZER]}})
 {'metadata': {'$deleteFromPrimitiveList/finalizers': ['batch.kubernetes.io/job-tracking']}}
 
-Simplified: no managedBy (every Job is the built-in controller's).
-
 Upstream: pkg/controller/job/job_controller.go (ensureJobConditionStatus, isPodFailed,
 removeTrackingFinalizerPatch, activePodsForRemoval), pkg/controller/job/util/utils.go
 (IsJobFinished), pkg/controller/job/tracking_utils.go (uidTrackingExpectations),
@@ -39,6 +37,7 @@ from k8slearn.controllers.active_pods_with_ranks import max_container_restarts
 from k8slearn.controllers.pod_util import is_pod_ready, pod_ready_time
 
 JOB_TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking"
+JOB_CONTROLLER_NAME = "kubernetes.io/job-controller"  # the spec.managedBy value of the built-in controller
 
 # Condition types (batch/v1 JobConditionType) and reasons.
 JOB_SUSPENDED, JOB_COMPLETE, JOB_FAILED = "Suspended", "Complete", "Failed"
@@ -102,6 +101,12 @@ def has_success_criteria_met_condition(job: dict) -> dict | None:
 
 def is_success_criteria_met_condition(cond: dict | None) -> bool:
     return cond is not None and cond["type"] == JOB_SUCCESS_CRITERIA_MET
+
+
+def managed_by_external_controller(job: dict) -> str | None:
+    """The ``spec.managedBy`` of a Job another controller reconciles (the built-in one skips it)."""
+    managed_by = job["spec"].get("managedBy")
+    return managed_by if managed_by is not None and managed_by != JOB_CONTROLLER_NAME else None
 
 
 def job_suspended(job: dict) -> bool:

@@ -439,3 +439,17 @@ def test_the_job_queue_keeps_one_waiting_entry_per_key_the_earliest():
         "nothing succeeded: no rule can match"])
 def test_match_success_policy(rules, succeeded, expected):
     assert match_success_policy({"rules": rules}, 10, Intervals.parse(succeeded, 10)) == expected
+
+
+@pytest.mark.parametrize("managed_by, creates", [
+    (None, 1),
+    ("kubernetes.io/job-controller", 1),
+    ("kueue.x-k8s.io/multikueue", 0),
+], ids=["a job without managedBy is run", "a job managed by the built-in controller is run",
+        "a job managed by another controller is left alone"])
+def test_managed_by(managed_by, creates):
+    spec = {} if managed_by is None else {"managedBy": managed_by}
+    h, _ = setup(job(**spec))
+    actions = h.sync("default/pi")
+    assert verbs(actions).count(("create", "pods")) == creates
+    assert (actions == []) == (creates == 0)
