@@ -37,8 +37,8 @@ once (reason ``PodFailurePolicy``) or ignore a failure (``job_pod_failure_policy
 A Job whose ``spec.managedBy`` names another controller than ``kubernetes.io/job-controller`` is
 left alone (JobManagedBy, beta and on in v1.32).
 
-Not modelled (a Job using them is stored and run as if they were absent):
-``backoffLimitPerIndex``/``maxFailedIndexes``, metrics.
+``backoffLimitPerIndex``/``maxFailedIndexes`` retry each index on its own
+(``job_backoff_per_index``). Not modelled: metrics.
 ``ttlSecondsAfterFinished`` belongs to another controller (``job_ttl_after_finished``).
 
 Simplified: pods are created, deleted and patched one request after the other (upstream uses
@@ -73,6 +73,15 @@ from k8slearn.controllers.controller_utils import (
     label_selector_matcher,
 )
 from k8slearn.controllers.job_backoff import BackoffRecord, BackoffStore
+from k8slearn.controllers.job_backoff_per_index import (
+    MESSAGE_FAILED_INDEXES,
+    MESSAGE_MAX_FAILED_INDEXES_EXCEEDED,
+    REASON_FAILED_INDEXES,
+    REASON_MAX_FAILED_INDEXES_EXCEEDED,
+    calculate_failed_indexes,
+    get_pods_with_delayed_deletion_per_index,
+    has_backoff_limit_per_index,
+)
 from k8slearn.controllers.job_handlers import DelayingQueue, JobEventHandlers
 from k8slearn.controllers.job_indexed import (
     Intervals,
@@ -129,6 +138,8 @@ class SyncJobCtx:
     prev_succeeded_indexes: Intervals = field(default_factory=lambda: Intervals([]))
     succeeded_indexes: Intervals = field(default_factory=lambda: Intervals([]))
     failed: int = 0
+    failed_indexes: Intervals | None = None  # backoffLimitPerIndex only
+    pods_with_delayed_deletion_per_index: dict = field(default_factory=dict)
     finished_condition: dict | None = None
     new_backoff_record: BackoffRecord = field(default_factory=lambda: BackoffRecord(""))
 
@@ -272,6 +283,8 @@ class JobController(JobEventHandlers, JobPodManagement, JobStatusTracking, Contr
             ctx.prev_succeeded_indexes, ctx.succeeded_indexes = calculate_succeeded_indexes(
                 job, pods, has_job_tracking_finalizer)
             ctx.succeeded = ctx.succeeded_indexes.total()
+            if has_backoff_limit_per_index(job):
+                self.track_failed_indexes(job, ctx, pods)
             if ctx.finished_condition is None:
                 message, met = match_success_policy(job["spec"].get("successPolicy"), job["spec"]["completions"],
                                                     ctx.succeeded_indexes)
@@ -327,6 +340,19 @@ class JobController(JobEventHandlers, JobPodManagement, JobStatusTracking, Contr
                                      MESSAGE_DEADLINE_EXCEEDED, self.loop.now)
             self.queue.add_after(key, remaining)
         return None
+
+    def track_failed_indexes(self, job: dict, ctx: SyncJobCtx, pods: list[dict]) -> None:
+        """backoffLimitPerIndex: the failed indexes, the Job's failure if too many, the pods kept."""
+        ctx.failed_indexes = failed = calculate_failed_indexes(job, pods)
+        if ctx.finished_condition is None:
+            max_failed = job["spec"].get("maxFailedIndexes")
+            if max_failed is not None and failed.total() > max_failed:
+                ctx.finished_condition = new_condition(JOB_FAILURE_TARGET, "True", REASON_MAX_FAILED_INDEXES_EXCEEDED,
+                                                       MESSAGE_MAX_FAILED_INDEXES_EXCEEDED, self.loop.now)
+            elif failed.total() > 0 and failed.total() + ctx.succeeded_indexes.total() >= job["spec"]["completions"]:
+                ctx.finished_condition = new_condition(JOB_FAILURE_TARGET, "True", REASON_FAILED_INDEXES,
+                                                       MESSAGE_FAILED_INDEXES, self.loop.now)
+        ctx.pods_with_delayed_deletion_per_index = get_pods_with_delayed_deletion_per_index(ctx)
 
     def get_new_finished_pods(self, ctx: SyncJobCtx) -> tuple[list[dict], list[dict]]:
         """Succeeded and failed pods that still hold the finalizer and are not yet in uncounted."""

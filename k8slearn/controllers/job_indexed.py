@@ -15,8 +15,8 @@ The controller creates pods for the lowest indexes that neither succeeded nor ha
 (``first_pending_indexes``), and deletes duplicates (two active pods with the same index: all but
 one) and pods whose index is out of range.
 
-Simplified: no backoffLimitPerIndex/maxFailedIndexes (``status.failedIndexes``) and no
-successPolicy; the kubelet does not expand ``$(JOB_COMPLETION_INDEX)`` in commands.
+Simplified: the kubelet does not expand ``$(JOB_COMPLETION_INDEX)`` in commands. Per-index
+back-off limits are in ``job_backoff_per_index``, the success policy in ``job_success_policy``.
 
 Upstream: pkg/controller/job/indexed_job_utils.go
 """
@@ -115,7 +115,7 @@ def calculate_succeeded_indexes(job: dict, pods: list[dict], has_finalizer) -> t
 
 def first_pending_indexes(ctx, count: int, completions: int) -> list[int]:
     """The ``count`` lowest indexes with neither a success nor an active (or, with
-    podReplacementPolicy Failed, terminating) pod."""
+    podReplacementPolicy Failed, terminating) pod, and not failed (backoffLimitPerIndex)."""
     if count == 0:
         return []
     busy = {get_completion_index(p) for p in ctx.active_pods}
@@ -124,6 +124,8 @@ def first_pending_indexes(ctx, count: int, completions: int) -> list[int]:
                  and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")}
     busy.discard(UNKNOWN_COMPLETION_INDEX)
     non_pending = ctx.succeeded_indexes.with_ordered_indexes(sorted(busy))
+    if ctx.failed_indexes is not None:
+        non_pending = non_pending.merge(ctx.failed_indexes)
     return [i for i in range(completions) if not non_pending.has(i)][:count]
 
 

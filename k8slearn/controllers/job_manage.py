@@ -33,6 +33,11 @@ from k8slearn.controllers.controller_utils import (
     get_pod_from_template,
     slow_start_batch,
 )
+from k8slearn.controllers.job_backoff_per_index import (
+    has_backoff_limit_per_index,
+    index_failure_annotations,
+    pod_creation_info_for_independent_indexes,
+)
 from k8slearn.controllers.job_indexed import (
     add_completion_index_env_variables,
     duplicated_index_pods_for_removal,
@@ -88,7 +93,8 @@ class JobPodManagement:
         diff = wanted - terminating - active
         if diff <= 0:
             return active, None
-        remaining = ctx.new_backoff_record.get_remaining_time(self.loop.now)
+        per_index = has_backoff_limit_per_index(job)
+        remaining = 0.0 if per_index else ctx.new_backoff_record.get_remaining_time(self.loop.now)
         if remaining > 0:
             self.enqueue_batched(job, remaining)
             return 0, None  # upstream reports 0 active while it waits out the back-off
@@ -96,6 +102,12 @@ class JobPodManagement:
         indexes: list[int | None] = [None] * diff
         if is_indexed_job(job):
             indexes = first_pending_indexes(ctx, diff, completions)
+            if per_index:  # each index waits out its own back-off
+                indexes, remaining = pod_creation_info_for_independent_indexes(
+                    self.loop.now, indexes, ctx.pods_with_delayed_deletion_per_index)
+                if remaining > 0:
+                    self.enqueue_batched(job, remaining)
+                    return 0, None
             diff = len(indexes)
         self.expectations.expect_creations(key, diff)
         template = thaw(job["spec"]["template"])
@@ -106,17 +118,21 @@ class JobPodManagement:
             meta["finalizers"] = (meta.get("finalizers") or []) + [JOB_TRACKING_FINALIZER]
         ref, pending = owner_reference(job), iter(indexes)
         successes, error = slow_start_batch(diff, SLOW_START_INITIAL_BATCH_SIZE,
-                                            lambda: self.create_pod(job, template, ref, next(pending)))
+                                            lambda: self.create_pod(job, template, ref, next(pending), ctx))
         for _ in range(diff - successes):  # failed or skipped: the informer will never show them
             self.expectations.creation_observed(key)
         return active + successes, error
 
-    def create_pod(self: Any, job: dict, template: dict, ref: dict, index: int | None) -> dict:
+    def create_pod(self: Any, job: dict, template: dict, ref: dict, index: int | None, ctx: Any) -> dict:
         """One pod from the template; an Indexed Job's carries its index and is named ``<job>-<index>-``."""
         name = job["metadata"]["name"]
         if index is None:
             return self.pod_control.create_pod(get_pod_from_template(template, job, ref), job)
-        pod = get_pod_from_template(indexed_pod_template(template, name, index), job, ref)
+        template = indexed_pod_template(template, name, index)
+        if has_backoff_limit_per_index(job):  # the replaced pod's failure count, + 1
+            replaced = ctx.pods_with_delayed_deletion_per_index.get(index)
+            template["metadata"]["annotations"].update(index_failure_annotations(job, replaced))
+        pod = get_pod_from_template(template, job, ref)
         pod["metadata"]["generateName"] = pod_generate_name_with_index(name, index)
         return self.pod_control.create_pod(pod, job)
 

@@ -92,7 +92,14 @@ def can_remove_finalizer(ctx: Any, pod: dict, consider_pod_failed: bool) -> bool
     """The Job is being deleted or is finishing, or the pod Succeeded, or it counts as failed."""
     if ctx.job["metadata"].get("deletionTimestamp") or ctx.finished_condition is not None:
         return True
-    return (pod.get("status") or {}).get("phase") == "Succeeded" or consider_pod_failed
+    if (pod.get("status") or {}).get("phase") == "Succeeded":
+        return True
+    if not consider_pod_failed:
+        return False
+    # backoffLimitPerIndex: the last failed pod of an index waits for its replacement (which
+    # copies its failure count annotation) before it may go.
+    delayed = ctx.pods_with_delayed_deletion_per_index.get(get_completion_index(pod))
+    return delayed is None or delayed["metadata"]["uid"] != pod["metadata"]["uid"]
 
 
 class JobStatusTracking:
@@ -146,6 +153,10 @@ class JobStatusTracking:
             if completed != status.get("completedIndexes", ""):
                 needs_flush = True
             status["succeeded"], status["completedIndexes"] = ctx.succeeded_indexes.total(), completed
+            failed_indexes = str(ctx.failed_indexes) if ctx.failed_indexes is not None else None
+            if status.get("failedIndexes") != failed_indexes:
+                status["failedIndexes"] = failed_indexes
+                needs_flush = True
         cond = ctx.finished_condition
         if cond is not None and cond["type"] == JOB_FAILURE_TARGET:
             # The interim FailureTarget goes out before the finalizers come off; Failed comes later.

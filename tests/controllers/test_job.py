@@ -453,3 +453,48 @@ def test_managed_by(managed_by, creates):
     actions = h.sync("default/pi")
     assert verbs(actions).count(("create", "pods")) == creates
     assert (actions == []) == (creates == 0)
+
+
+# ---- backoffLimitPerIndex -------------------------------------------------------------------------------
+
+def test_a_failed_index_is_retried_with_its_failure_count_and_the_old_pod_kept_until_then():
+    h, owner = setup(job(completions=2, parallelism=2, completionMode="Indexed", backoffLimitPerIndex=1),
+                     start=False)
+    h.create(*indexed_pod(owner, "pi-0-aaaaa", 0, "Failed", finished=T0))
+    h.create(*indexed_pod(owner, "pi-1-bbbbb", 1, "Running"))
+    h.start()
+    h.loop.run(4)
+    actions = h.sync("default/pi")
+    assert ("patch", "pods", "default/pi-0-aaaaa") not in actions  # kept: its count goes to the replacement
+    assert ("create", "pods") not in verbs(actions)  # the index waits 10 s
+    assert h.get("jobs", "pi")["status"]["failedIndexes"] == ""
+    h.loop.run(7)
+    drain(h)
+    actions = h.sync("default/pi")
+    created = [p for p in h.pods() if p["metadata"]["name"] not in ("pi-0-aaaaa", "pi-1-bbbbb")]
+    assert [p["metadata"]["annotations"] for p in created] == [
+        {"batch.kubernetes.io/job-completion-index": "0", "batch.kubernetes.io/job-index-failure-count": "1"}]
+    h.settle()
+    assert ("patch", "pods", "default/pi-0-aaaaa") in h.sync("default/pi")  # now its finalizer can go
+
+
+@pytest.mark.parametrize("failure_counts, max_failed, reason", [
+    ([1, 0], None, None),
+    ([1, 1], None, "FailedIndexes"),
+    ([1, 1], 0, "MaxFailedIndexesExceeded"),
+], ids=["one index out of retries while the other still runs: the job goes on",
+        "every index failed: the job fails with FailedIndexes",
+        "more failed indexes than maxFailedIndexes fail the job"])
+def test_failed_indexes_fail_the_job(failure_counts, max_failed, reason):
+    spec = {} if max_failed is None else {"maxFailedIndexes": max_failed}
+    h, owner = setup(job(completions=2, parallelism=2, completionMode="Indexed", backoffLimitPerIndex=1, **spec),
+                     start=False)
+    for index, count in enumerate(failure_counts):
+        obj, status = indexed_pod(owner, f"pi-{index}-x", index, "Failed" if count else "Running")
+        obj["metadata"]["annotations"]["batch.kubernetes.io/job-index-failure-count"] = str(count)
+        h.create(obj, status)
+    h.start()
+    h.sync("default/pi")
+    status = h.get("jobs", "pi")["status"]
+    assert [c["reason"] for c in status.get("conditions", [])] == ([reason, reason] if reason else [])
+    assert status["failedIndexes"] == ("0" if failure_counts == [1, 0] else "0,1")

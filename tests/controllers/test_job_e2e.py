@@ -254,3 +254,21 @@ def test_a_success_policy_completes_an_indexed_job_early_and_deletes_the_other_p
     assert (st["completedIndexes"], st["succeeded"], st.get("failed"), left) == ("0,1", 2, None, ["sp-0", "sp-1"])
     reasons = [line.split()[2] for line in c.kubectl("get events").stdout.splitlines() if "job/sp " in line]
     assert reasons == ["SuccessfulCreate"] * 3 + ["SuccessfulDelete", "Completed"]  # index 2 was still running
+
+
+def test_backoff_limit_per_index_retries_each_index_once_then_fails_the_job_with_failed_indexes(cluster):
+    c = cluster
+    c.api.create(job("bpi", ["sh", "-c", "exit 1"], completions=3, parallelism=3, completionMode="Indexed",
+                     backoffLimitPerIndex=1))
+    c.run(seconds=30)
+    st = c.api.get("jobs", "bpi")["status"]
+    assert [(x["type"], x["reason"]) for x in st["conditions"]] == [("FailureTarget", "FailedIndexes"),
+                                                                   ("Failed", "FailedIndexes")]
+    assert (st["failedIndexes"], st["failed"]) == ("0-2", 6)
+    pods = {(p["metadata"]["annotations"]["batch.kubernetes.io/job-completion-index"],
+             p["metadata"]["annotations"]["batch.kubernetes.io/job-index-failure-count"]): p for p in job_pods(c, "bpi")}
+    assert sorted(pods) == [("0", "0"), ("0", "1"), ("1", "0"), ("1", "1"), ("2", "0"), ("2", "1")]
+    for index in "012":  # each replacement came 10 s after the first pod of its index failed
+        finished = pods[index, "0"]["status"]["containerStatuses"][0]["state"]["terminated"]["finishedAt"]
+        created = pods[index, "1"]["metadata"]["creationTimestamp"]
+        assert parse_timestamp(created) - parse_timestamp(finished) == 10
