@@ -97,7 +97,7 @@ class JobPodManagement:
         remaining = 0.0 if per_index else ctx.new_backoff_record.get_remaining_time(self.loop.now)
         if remaining > 0:
             self.enqueue_batched(job, remaining)
-            return 0, None  # upstream reports 0 active while it waits out the back-off
+            return 0, None  # v1.32 reports 0 active while it waits (kubernetes/kubernetes#139428)
         diff = min(diff, MAX_POD_CREATE_DELETE_PER_SYNC)
         indexes: list[int | None] = [None] * diff
         if is_indexed_job(job):
