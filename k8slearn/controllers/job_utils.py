@@ -24,6 +24,10 @@ has counted it. The controller removes it with a strategic merge patch:
 >>> remove_tracking_finalizer_patch({"metadata": {"finalizers": [JOB_TRACKING_FINALIZER]}})
 {'metadata': {'$deleteFromPrimitiveList/finalizers': ['batch.kubernetes.io/job-tracking']}}
 
+Simplified: times are whole seconds read back from RFC 3339 text (as the controller reads
+them from the API); the feature gates are v1.32's defaults, fixed (JobPodReplacementPolicy,
+JobManagedBy, JobSuccessPolicy, JobBackoffLimitPerIndex on).
+
 Upstream: pkg/controller/job/job_controller.go (ensureJobConditionStatus, isPodFailed,
 removeTrackingFinalizerPatch, activePodsForRemoval), pkg/controller/job/util/utils.go
 (IsJobFinished), pkg/controller/job/tracking_utils.go (uidTrackingExpectations),
