@@ -35,6 +35,8 @@ from k8slearn.controllers.disruption import DisruptionController
 from k8slearn.controllers.endpoints import EndpointsController
 from k8slearn.controllers.endpointslice import EndpointSliceController
 from k8slearn.controllers.garbage_collector import GarbageCollector
+from k8slearn.controllers.job import JobController
+from k8slearn.controllers.job_ttl_after_finished import TTLAfterFinishedController
 from k8slearn.controllers.namespace import NamespaceController
 from k8slearn.controllers.node_ipam import NodeIpamController
 from k8slearn.controllers.node_lifecycle import NodeLifecycleController
@@ -53,6 +55,8 @@ CONTROLLERS: dict[str, Any] = {
     "replicaset-controller": ReplicaSetController,
     "deployment-controller": DeploymentController,
     "daemonset-controller": DaemonSetsController,
+    "job-controller": JobController,
+    "ttl-after-finished-controller": TTLAfterFinishedController,
     "endpoints-controller": EndpointsController,
     "endpointslice-controller": EndpointSliceController,
     "disruption-controller": DisruptionController,

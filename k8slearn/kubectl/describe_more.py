@@ -54,7 +54,7 @@ def describe_job(job: dict, events: list | None, now: float) -> str:
     if spec.get("parallelism") is not None:
         w.write(0, f"Parallelism:\t{spec['parallelism']}\n")
     w.write(0, f"Completions:\t{spec['completions'] if spec.get('completions') is not None else '<unset>'}\n")
-    if spec.get("completionMode") and spec.get("completionMode") != "NonIndexed":
+    if spec.get("completionMode"):
         w.write(0, f"Completion Mode:\t{spec['completionMode']}\n")
     if spec.get("suspend") is not None:
         w.write(0, f"Suspend:\t{'true' if spec['suspend'] else 'false'}\n")
@@ -77,10 +77,20 @@ def describe_job(job: dict, events: list | None, now: float) -> str:
     else:
         w.write(0, f"Pods Statuses:\t{active} Active ({status['ready']} Ready) / {succeeded} Succeeded / "
                    f"{failed} Failed\n")
+    if spec.get("completionMode") == "Indexed":
+        w.write(0, f"Completed Indexes:\t{cap_indexes_list_or_none(status.get('completedIndexes') or '', 50)}\n")
     describe_pod_template(spec.get("template"), w)
     if events is not None:
         describe_events(events, w, now)
     return w.text()
+
+
+def cap_indexes_list_or_none(indexes: str, soft_limit: int) -> str:
+    """capIndexesListOrNone: ``<none>``, or the list cut at the first comma after ``soft_limit`` chars."""
+    if not indexes:
+        return "<none>"
+    cut = indexes.find(",", soft_limit)
+    return indexes if cut < 0 else indexes[:cut + 1] + "..."
 
 
 def describe_configmap(cm: dict, events: list | None, now: float) -> str:
