@@ -3,7 +3,7 @@
 etcd keeps every uncompacted version of every key in its bbolt file on disk, and only the pages it
 reads are in memory. This simulation keeps the whole history in memory, so a version that a newer
 one has replaced (or that a delete has ended) is stored as a ``PackedKeyValue``: the same fields,
-with the value compressed (zlib level 1) against the next version of the same key as a preset
+with the value compressed (zlib level 3) against the next version of the same key as a preset
 dictionary (``base``), so what is stored is little more than the difference between two versions (a
 pod's 1.8 kB JSON packs to ~90 bytes). Reading a packed version decompresses its ``base`` first, and
 so on along the chain; every ``KEYFRAME_EVERY``-th version of a key (``version`` 16, 32 ...) is
@@ -45,6 +45,11 @@ KEYFRAME_EVERY = 16  # the store packs versions 16, 32, ... of a key without a b
 # memLevel 8) spend ten times longer setting up their tables than compressing one value. Raw
 # deflate (negative wbits): no zlib header and checksum, 6 bytes less per packed version.
 WBITS, MEM_LEVEL = -13, 6
+# Level 3: still zlib's fast matcher, but following longer hash chains than level 1 finds the long
+# runs a value shares with its preset dictionary: measured on the mass benchmark's values, a
+# superseded pod version packs to ~64 bytes instead of ~83, a pod's newest value to ~314 instead
+# of ~350, an event to ~137 instead of ~146, and no slower (fewer, longer matches to emit).
+LEVEL = 3
 
 _decompress = zlib.decompress
 _compressobj = zlib.compressobj
@@ -104,9 +109,9 @@ def pack(kv: KeyValue, base: Union[Stored, None] = None, zdict: Union[bytes, Non
     if len(value) < MIN_PACK_SIZE:
         return kv
     if base is None:
-        c = _compressobj(1, zlib.DEFLATED, WBITS, MEM_LEVEL)
+        c = _compressobj(LEVEL, zlib.DEFLATED, WBITS, MEM_LEVEL)
     else:
-        c = _compressobj(1, zlib.DEFLATED, WBITS, MEM_LEVEL, zdict=base.value if zdict is None else zdict)
+        c = _compressobj(LEVEL, zlib.DEFLATED, WBITS, MEM_LEVEL, zdict=base.value if zdict is None else zdict)
     data = c.compress(value) + c.flush()
     return PackedKeyValue(kv, data, base) if len(data) < len(value) else kv
 
