@@ -105,14 +105,35 @@ class Cache:
         key = f"{meta.get('namespace', '')}/{meta.get('name', '')}"
         current = self.pod_states.get(key)
         if current is not None:
-            self._remove_pod(current)  # replace the assumed (or stale) copy with the real one
             # Most updates change only the status: what PodInfo computed from the spec still holds.
             same_spec = current.pod.get("spec") == pod.get("spec")
-            pod_info = current.with_pod(pod) if same_spec else PodInfo(pod)
+            if same_spec:
+                pod_info = current.with_pod(pod)
+                if self._replace_pod(current, pod_info):
+                    self.assumed_pods.pop(key, None)
+                    return
+            self._remove_pod(current)  # replace the assumed (or stale) copy with the real one
+            if not same_spec:
+                pod_info = PodInfo(pod)
         else:
             pod_info = PodInfo(pod)
         self.assumed_pods.pop(key, None)
         self._add_pod(pod_info)
+
+    def _replace_pod(self, current: PodInfo, pod_info: PodInfo) -> bool:
+        """``_remove_pod(current)`` then ``_add_pod(pod_info)`` when the new version changes nothing
+        its node adds up (``NodeInfo.replace_pod_info``): the same state, in the same order, and
+        the node keeps its generation (a simulation speed-up: its remembered scores stay valid).
+        False, with nothing done, otherwise."""
+        info = self.nodes.get(current.node_name)
+        if info is None or info.node is None or pod_info.node_name != current.node_name:
+            return False
+        if not info.replace_pod_info(pod_info):
+            return False
+        del self.pod_states[current.key]  # (remove and add move the key to the end; so does this)
+        self.pod_states[pod_info.key] = pod_info
+        self._dirty[pod_info.node_name] = None  # the snapshot takes the new version of the pod
+        return True
 
     def update_pod(self, old: dict, new: dict) -> None:
         self.add_pod(new)
