@@ -161,13 +161,14 @@ class KVStore(StoreTxn, StoreBackend):
                 return None
         return kv.value
 
-    def pack_newest(self, prefix: str) -> None:
-        """From the next write on, keep the newest value of each key under ``prefix`` packed too.
+    def pack_newest(self, prefix: str, chained: bool = False) -> None:
+        """From the next write on, keep the newest value of each key under ``prefix`` packed too
+        (``chained``: each against the value written before it under the prefix).
 
         For values seldom read (see ``packed.NewestPacking``): every read
         unpacks them, so readers see the same bytes. A simulation memory saving.
         """
-        self._newest.add(prefix)
+        self._newest.add(prefix, chained)
 
     def range(
         self, key_or_prefix: str, revision: Union[int, None] = None, prefix: bool = True, limit: int = 0
