@@ -201,5 +201,7 @@ class StoreTxn:
         or its delete is coming)."""
         ki = self._index[key]
         if ki.__class__ is not KeyIndex:
-            ki = self._index[key] = KeyIndex(key, (ki,))
+            # (the key string the version holds, not the caller's equal copy: one string per key,
+            # a memory saving; the caller's is usually new, built for this request)
+            ki = self._index[key] = KeyIndex(ki.key, (ki,))
         return ki
