@@ -35,7 +35,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from typing import Iterable, Iterator, Union
 
-from k8slearn.etcd.key_index import Entry, KeyIndex, mod_revision_of, version_at
+from k8slearn.etcd.key_index import CurrentVersions, Entry, KeyIndex, mod_revision_of, version_at
 from k8slearn.etcd.packed import KEYFRAME_EVERY, PackedKeyValue, Stored, pack, unpack
 from k8slearn.etcd.revision import CompactedError, EtcdError, FutureRevisionError, KeyValue, Revision
 
@@ -48,7 +48,7 @@ class StoreBackend:
 
     _rev: int
     _compact_rev: int
-    _current: dict[str, Stored]
+    _current: CurrentVersions
     _index: dict[str, Entry]
     _sorted_keys: list[str]
     _backend: list[Stored]
@@ -147,10 +147,8 @@ class StoreBackend:
                 ki.put(kv)
             self._backend.append(kv)
             self._backend_sub.append(rev.sub)
-        for key, ki in self._index.items():
-            if ki[-1].version:  # the newest version is a put: the key exists
-                kv = self._current[key] = ki[-1]
-                self._db_size += len(kv.value)
+        for kv in self._current.values():  # the keys whose newest version is a put
+            self._db_size += len(kv.value)
         self._pack_history()
         self._sorted_keys = sorted(self._index)
         self._rev = max(revision, compact_revision, 1)

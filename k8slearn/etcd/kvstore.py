@@ -65,7 +65,7 @@ from bisect import bisect_left, insort
 from typing import Callable, Sequence, Union
 
 from k8slearn.etcd.backend import StoreBackend
-from k8slearn.etcd.key_index import Entry, version_at
+from k8slearn.etcd.key_index import CurrentVersions, Entry, version_at
 from k8slearn.etcd.kvstore_txn import Change, StoreTxn
 from k8slearn.etcd.lease import Lessor
 from k8slearn.etcd.packed import NewestPacking, PackedKeyValue, Stored, unpack
@@ -103,13 +103,14 @@ class KVStore(StoreTxn, StoreBackend):
         self.lessor = Lessor(start=self.clock())
         self._rev = 1
         self._compact_rev = 0
-        self._current: dict[str, Stored] = {}  # packed only under a pack_newest prefix
         self._newest = NewestPacking()
         # The packed newest version ``get`` unpacked last, and its KeyValue: an update reads the key,
         # then writes it, and the write needs the version it replaces (a simulation speed-up: one
         # decompression instead of two; the stored object is kept, so its identity stays its own).
         self._unpacked: tuple = (None, None)
         self._index: dict[str, Entry] = {}
+        # each existing key's newest version (packed only under a pack_newest prefix), read from _index
+        self._current = CurrentVersions(self._index)
         self._sorted_keys: list[str] = []  # every key in _index, sorted ...
         self._new_keys: list[str] = []  # ... except these, merged in at the next range
         self._backend: list[Stored] = []  # every stored version, in revision order (history packed)

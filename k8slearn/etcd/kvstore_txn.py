@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import Sequence, Union
 
-from k8slearn.etcd.key_index import Entry, KeyIndex, tombstone_kv
+from k8slearn.etcd.key_index import CurrentVersions, Entry, KeyIndex, tombstone_kv
 from k8slearn.etcd.lease import NO_LEASE, LeaseNotFoundError, Lessor
 from k8slearn.etcd.packed import NewestPacking, PackedKeyValue, Stored, unpack
 from k8slearn.etcd.revision import EtcdError, KeyValue
@@ -60,7 +60,7 @@ class StoreTxn:
 
     lessor: Lessor
     _rev: int
-    _current: dict[str, Stored]
+    _current: CurrentVersions
     _newest: NewestPacking
     _unpacked: tuple
     _index: dict[str, Entry]
@@ -129,7 +129,7 @@ class StoreTxn:
         if (0 if kv is None else kv.mod_revision) != c.value:
             return TxnResult(False, self._rev, [])
         rev = self._rev + 1
-        change = self._put_at(key, value, op.lease, rev, 0)
+        change = self._put_at(key, value, op.lease, rev, 0, kv)
         self._rev = rev
         if self._watchers:
             self._notify([change])
@@ -150,10 +150,12 @@ class StoreTxn:
             if new:
                 self.lessor.attach(new, key)
 
-    def _put_at(self, key: str, value: bytes, lease: int, rev: int, sub: int) -> Change:
-        """Store a new version; the change carries it and the one it replaced, both plain."""
+    def _put_at(self, key: str, value: bytes, lease: int, rev: int, sub: int,
+                current: Union[Stored, None, bool] = False) -> Change:
+        """Store a new version; the change carries it and the one it replaced, both plain.
+        (``current``: the key's newest stored version or None, if the caller has read it already.)"""
         newest = self._newest.prefixes
-        stored_prev = prev = self._current.get(key)
+        stored_prev = prev = self._current.get(key) if current is False else current
         if prev is None:
             ki = self._index.get(key)
             kv = KeyValue(key if ki is None else ki.key, value, rev, rev, 1, lease)
@@ -177,13 +179,12 @@ class StoreTxn:
                 self._move_lease(key, prev.lease, lease)
             self._pack_superseded(ki, stored_prev, prev, stored, value)
             ki.put(stored)
-        self._current[key] = stored
-        self._backend.append(stored)
+        self._backend.append(stored)  # (the index holds it now: _current reads it from there)
         self._backend_sub.append(sub)
         return kv, prev
 
     def _delete_at(self, key: str, rev: int, sub: int) -> Change:
-        stored_prev = self._current.pop(key)
+        stored_prev = self._current[key]  # (the tombstone below ends it in the index)
         prev = unpack(stored_prev)
         tomb = tombstone_kv(prev.key, rev)
         ki = self._key_index(key)
