@@ -50,6 +50,7 @@ class Cache:
         self._affinity_changed = True  # a pod with (anti-)affinity came or went
         self._node_objects_changed = True  # a Node object (taints, cordon) came, changed or went
         self.image_states: dict[str, ImageState] = {}  # image name -> size and nodes
+        self._snapshot: Snapshot | None = None  # the snapshot update_snapshot last refreshed
 
     # -- pods --------------------------------------------------------------------------------
     def _node_info(self, name: str) -> NodeInfo:
@@ -133,6 +134,14 @@ class Cache:
         del self.pod_states[current.key]  # (remove and add move the key to the end; so does this)
         self.pod_states[pod_info.key] = pod_info
         self._dirty[pod_info.node_name] = None  # the snapshot takes the new version of the pod
+        # The snapshot's copy of the node may still hold ``current``: it takes the new version now
+        # rather than at the next cycle's update (which copies the node again all the same), so the
+        # old version of the pod is not kept alive until then (after the last cycle: for good). A
+        # memory saving with the same cycles: nothing reads the snapshot between two cycles, and
+        # a replacement changes nothing Filter or Score reads.
+        clone = None if self._snapshot is None else self._snapshot.node_info_map.get(pod_info.node_name)
+        if clone is not None and clone.pods.get(pod_info.key) is current:
+            clone.replace_pod_info(pod_info)
         return True
 
     def update_pod(self, old: dict, new: dict) -> None:
@@ -207,6 +216,7 @@ class Cache:
     def update_snapshot(self, snapshot: Snapshot) -> None:
         """Copy what changed since the last cycle into ``snapshot`` (UpdateSnapshot)."""
         dirty, self._dirty = self._dirty, {}
+        self._snapshot = snapshot
         snapshot.image_states = self.image_states
         domains = snapshot.domain_counts
         for name in dirty:

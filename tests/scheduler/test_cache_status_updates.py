@@ -113,3 +113,36 @@ def test_confirming_an_assumed_pod_reads_as_remove_then_add(update):
     fast.add_pod(update)
     plain_add_pod(plain, update)
     assert state(fast) == state(plain) and not fast.is_assumed_pod(web)
+
+
+def clone_state(info):
+    """A NodeInfo's pods (their PodInfo objects), group counts in order, and generation."""
+    return ([(k, id(pi)) for k, pi in info.pods.items()],
+            {ns: list(groups.items()) for ns, groups in info.label_counts.items()}, info.generation)
+
+
+@pytest.mark.parametrize(
+    "update, taken_now",
+    [
+        pytest.param(with_status(web, phase="Running"), True,
+                     id="a status update reaches the snapshot's copy of the node at once, as the next update would"),
+        pytest.param(web, True, id="a confirmed assumed pod reaches the snapshot's copy at once"),
+        pytest.param(with_meta(web, labels={"app": "other"}), False,
+                     id="a label change waits for the next snapshot update"),
+    ],
+)
+def test_the_snapshot_copy_takes_an_in_place_replacement_at_once(update, taken_now):
+    cache = Cache()
+    cache.add_node(node("node-1"))
+    cache.add_pod(api)
+    cache.assume_pod(PodInfo(web))
+    snapshot = Snapshot()
+    cache.update_snapshot(snapshot)
+    clone = snapshot.node_info_map["node-1"]
+    before = clone_state(clone)
+    cache.add_pod(update)
+    now = clone_state(clone)
+    assert (now == clone_state(cache.nodes["node-1"])) is taken_now  # what the next update copies
+    assert (now == before) is not taken_now
+    cache.update_snapshot(snapshot)  # the next cycle's update: the same either way
+    assert clone_state(snapshot.node_info_map["node-1"]) == clone_state(cache.nodes["node-1"])
