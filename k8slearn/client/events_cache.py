@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from k8slearn.api.lru import LRUCache
+from k8slearn.api.shared import shared_float
 
 MAX_LRU_CACHE_ENTRIES = 4096
 DEFAULT_AGGREGATE_MAX_EVENTS = 10
@@ -66,11 +67,13 @@ class _SpamBucket:
         self.tokens, self.last, self.key = float(burst), now, key
 
     def try_accept(self, now: float, qps: float, burst: int) -> bool:
-        self.tokens = min(float(burst), self.tokens + max(0.0, now - self.last) * qps)
-        self.last = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
+        # (the floats kept are the shared ones of their values, see api.shared: a memory saving)
+        tokens = min(float(burst), self.tokens + max(0.0, now - self.last) * qps)
+        self.last = shared_float(now)
+        if tokens >= 1.0:
+            self.tokens = shared_float(tokens - 1.0)
             return True
+        self.tokens = shared_float(tokens)
         return False
 
 
