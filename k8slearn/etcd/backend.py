@@ -32,6 +32,7 @@ Upstream: etcd server/storage/mvcc/kvstore_compaction.go, kvstore.go (compact, r
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from typing import Iterable, Iterator, Union
 
@@ -52,7 +53,7 @@ class StoreBackend:
     _index: dict[str, Entry]
     _sorted_keys: list[str]
     _backend: list[Stored]
-    _backend_sub: list[int]
+    _backend_sub: array[int]
     _db_size: int
 
     # ---- compaction and packed history -------------------------------------------------------------
@@ -82,7 +83,7 @@ class StoreBackend:
         cut = bisect_right(self._backend, revision, key=mod_revision_of)
         kept = [i for i in range(cut) if id(self._backend[i]) in keep]
         self._backend = [self._backend[i] for i in kept] + self._backend[cut:]
-        self._backend_sub = [self._backend_sub[i] for i in kept] + self._backend_sub[cut:]
+        self._backend_sub = array("I", [self._backend_sub[i] for i in kept]) + self._backend_sub[cut:]
 
     def _pack_superseded(self, ki: KeyIndex, prev: Stored, plain: KeyValue, newer: Union[Stored, None],
                          newer_value: Union[bytes, None]) -> None:

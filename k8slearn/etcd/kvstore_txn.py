@@ -27,6 +27,7 @@ server/lease/lessor.go (Attach, Detach)
 
 from __future__ import annotations
 
+from array import array
 from typing import Sequence, Union
 
 from k8slearn.etcd.key_index import CurrentVersions, Entry, KeyIndex, tombstone_kv
@@ -66,7 +67,7 @@ class StoreTxn:
     _index: dict[str, Entry]
     _new_keys: list[str]
     _backend: list[Stored]
-    _backend_sub: list[int]
+    _backend_sub: array[int]
     _db_size: int
     _watchers: tuple
 
