@@ -46,9 +46,10 @@ class Cacher:
             # etcd may keep the newest values compressed where they are read back only when asked
             # for (an uncached resource), or by a get or an update only (pods: the cache serves
             # their lists and watches; ~1.6 kB less per pod, for a decompression per read; the
-            # same bytes are read)
+            # same bytes are read). An uncached resource's values (events) are chained: each packed
+            # against the one written before it, which it resembles most (~30 bytes less an event).
             if c.uncached or c.info.plural == "pods":
-                store.pack_newest(c.info.etcd_prefix + "/")
+                store.pack_newest(c.info.etcd_prefix + "/", chained=c.uncached)
         root = ETCD_ROOT + "/"
         self._routes: dict[str, ResourceCache] = {
             c.info.etcd_prefix[len(root):]: c for c in self.caches.values()}

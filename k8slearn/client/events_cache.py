@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from k8slearn.api.lru import LRUCache
+from k8slearn.api.shared import shared_float
 
 MAX_LRU_CACHE_ENTRIES = 4096
 DEFAULT_AGGREGATE_MAX_EVENTS = 10
@@ -66,11 +67,13 @@ class _SpamBucket:
         self.tokens, self.last, self.key = float(burst), now, key
 
     def try_accept(self, now: float, qps: float, burst: int) -> bool:
-        self.tokens = min(float(burst), self.tokens + max(0.0, now - self.last) * qps)
-        self.last = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
+        # (the floats kept are the shared ones of their values, see api.shared: a memory saving)
+        tokens = min(float(burst), self.tokens + max(0.0, now - self.last) * qps)
+        self.last = shared_float(now)
+        if tokens >= 1.0:
+            self.tokens = shared_float(tokens - 1.0)
             return True
+        self.tokens = shared_float(tokens)
         return False
 
 
@@ -90,6 +93,18 @@ def _object_key(event: dict) -> tuple:
 # share one tuple from _KEY_PARTS: a memory saving, same decisions.
 
 _KEY_PARTS: dict = {}  # each middle tuple once; cleared when it outgrows a cache (see correlate)
+
+# Aggregate records with one message are shared too: (message, when last seen) is the same tuple
+# for every correlator that saw that message at that simulated instant (the kubelets of a cluster
+# record "Started container app" at the same moments), instead of one tuple and one float each.
+# A record is never changed, only replaced; floats only (an int instant would equal its float).
+# A memory saving, the same records; cleared with _KEY_PARTS.
+_RECORDS: dict = {}
+
+
+def _record(message: str, now: float) -> tuple:
+    record = (message, now)
+    return _RECORDS.setdefault(record, record) if now.__class__ is float else record
 
 
 def _event_key(object_key: tuple, event: dict) -> tuple:
@@ -172,6 +187,8 @@ class EventCorrelator:
             object_key = bucket.key  # the equal tuple already held (a memory saving, see _SpamBucket)
         if len(_KEY_PARTS) > MAX_LRU_CACHE_ENTRIES:
             _KEY_PARTS.clear()  # only sharing is lost: the table stays bounded like the caches
+        if len(_RECORDS) > MAX_LRU_CACHE_ENTRIES:
+            _RECORDS.clear()
         event, key, aggregated = self._aggregate_event(event, object_key, now)
         event, observed = self._observe(event, key, serial)
         if self._filter(object_key, bucket, now):
@@ -219,7 +236,7 @@ class EventCorrelator:
                 messages = {}  # max_events of 1: the one message is forgotten at once
             else:
                 del messages[next(iter(messages))]  # keep the set below max_events: forget the oldest
-        self._aggregate.add(akey, (messages, now))
+        self._aggregate.add(akey, _record(messages, now) if messages.__class__ is str else (messages, now))
         if seen < self.max_events:
             return event, _event_key(object_key, event), False
         combined = {k: v for k, v in event.items() if k not in ("reportingComponent", "reportingInstance", "action")}

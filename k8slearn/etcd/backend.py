@@ -32,10 +32,11 @@ Upstream: etcd server/storage/mvcc/kvstore_compaction.go, kvstore.go (compact, r
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from typing import Iterable, Iterator, Union
 
-from k8slearn.etcd.key_index import Entry, KeyIndex, mod_revision_of, version_at
+from k8slearn.etcd.key_index import CurrentVersions, Entry, KeyIndex, mod_revision_of, version_at
 from k8slearn.etcd.packed import KEYFRAME_EVERY, PackedKeyValue, Stored, pack, unpack
 from k8slearn.etcd.revision import CompactedError, EtcdError, FutureRevisionError, KeyValue, Revision
 
@@ -48,11 +49,11 @@ class StoreBackend:
 
     _rev: int
     _compact_rev: int
-    _current: dict[str, Stored]
+    _current: CurrentVersions
     _index: dict[str, Entry]
     _sorted_keys: list[str]
     _backend: list[Stored]
-    _backend_sub: list[int]
+    _backend_sub: array[int]
     _db_size: int
 
     # ---- compaction and packed history -------------------------------------------------------------
@@ -82,7 +83,7 @@ class StoreBackend:
         cut = bisect_right(self._backend, revision, key=mod_revision_of)
         kept = [i for i in range(cut) if id(self._backend[i]) in keep]
         self._backend = [self._backend[i] for i in kept] + self._backend[cut:]
-        self._backend_sub = [self._backend_sub[i] for i in kept] + self._backend_sub[cut:]
+        self._backend_sub = array("I", [self._backend_sub[i] for i in kept]) + self._backend_sub[cut:]
 
     def _pack_superseded(self, ki: KeyIndex, prev: Stored, plain: KeyValue, newer: Union[Stored, None],
                          newer_value: Union[bytes, None]) -> None:
@@ -147,10 +148,8 @@ class StoreBackend:
                 ki.put(kv)
             self._backend.append(kv)
             self._backend_sub.append(rev.sub)
-        for key, ki in self._index.items():
-            if ki[-1].version:  # the newest version is a put: the key exists
-                kv = self._current[key] = ki[-1]
-                self._db_size += len(kv.value)
+        for kv in self._current.values():  # the keys whose newest version is a put
+            self._db_size += len(kv.value)
         self._pack_history()
         self._sorted_keys = sorted(self._index)
         self._rev = max(revision, compact_revision, 1)

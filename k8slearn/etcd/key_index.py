@@ -52,8 +52,9 @@ Upstream: etcd server/storage/mvcc/key_index.go
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Mapping
 from operator import attrgetter
-from typing import Iterable, Union
+from typing import Any, Iterable, Iterator, Union
 
 from k8slearn.etcd.packed import Stored, unpack
 from k8slearn.etcd.revision import KeyValue
@@ -157,3 +158,54 @@ def version_at(entry: Entry, at_rev: int) -> KeyValue | None:
     if entry.__class__ is KeyIndex:
         return entry.get(at_rev)
     return unpack(entry) if entry.mod_revision <= at_rev else None
+
+
+class CurrentVersions(Mapping):
+    """The newest stored version of every existing key (key -> ``Stored``), read from the index.
+
+    The store's index already holds it: an entry that is not a ``KeyIndex`` is a key's only version
+    (alive: a delete makes a KeyIndex); a ``KeyIndex``'s last version is the newest, unless that is
+    a tombstone (the key is deleted) or the list is empty. The store used to keep a dict of its own
+    for this, one more entry per key (with a dict's growth slack, ~50-80 bytes each, and the
+    envelope has ~750,000 keys, events included); reading through the index answers the same: a
+    simulation memory saving. Iteration follows the index (the order keys were first written).
+
+    >>> index = {"a": KeyValue("a", b"1", 2, 2, 1), "b": KeyIndex("b", [KeyValue("b", b"x", 3, 3, 1)])}
+    >>> current = CurrentVersions(index)
+    >>> current["a"].value, current.get("b").value, "c" in current, len(current)
+    (b'1', b'x', False, 2)
+    >>> index["b"].tombstone(tombstone_kv("b", 4))
+    >>> current.get("b"), list(current)
+    (None, ['a'])
+    """
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: dict) -> None:
+        self._index = index
+
+    def get(self, key: str, default: Any = None) -> Any:
+        entry = self._index.get(key)
+        if entry.__class__ is KeyIndex:
+            if not entry:
+                return default
+            entry = entry[-1]
+            if not entry.version:
+                return default
+        return default if entry is None else entry
+
+    def __getitem__(self, key: str) -> Stored:
+        kv = self.get(key)
+        if kv is None:
+            raise KeyError(key)
+        return kv
+
+    def __contains__(self, key: object) -> bool:
+        return self.get(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        get = self.get
+        return (key for key in list(self._index) if get(key) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

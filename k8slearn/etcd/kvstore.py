@@ -61,11 +61,12 @@ Upstream: etcd server/storage/mvcc/kvstore.go, index.go
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, insort
 from typing import Callable, Sequence, Union
 
 from k8slearn.etcd.backend import StoreBackend
-from k8slearn.etcd.key_index import Entry, version_at
+from k8slearn.etcd.key_index import CurrentVersions, Entry, version_at
 from k8slearn.etcd.kvstore_txn import Change, StoreTxn
 from k8slearn.etcd.lease import Lessor
 from k8slearn.etcd.packed import NewestPacking, PackedKeyValue, Stored, unpack
@@ -103,17 +104,20 @@ class KVStore(StoreTxn, StoreBackend):
         self.lessor = Lessor(start=self.clock())
         self._rev = 1
         self._compact_rev = 0
-        self._current: dict[str, Stored] = {}  # packed only under a pack_newest prefix
         self._newest = NewestPacking()
         # The packed newest version ``get`` unpacked last, and its KeyValue: an update reads the key,
         # then writes it, and the write needs the version it replaces (a simulation speed-up: one
         # decompression instead of two; the stored object is kept, so its identity stays its own).
         self._unpacked: tuple = (None, None)
         self._index: dict[str, Entry] = {}
+        # each existing key's newest version (packed only under a pack_newest prefix), read from _index
+        self._current = CurrentVersions(self._index)
         self._sorted_keys: list[str] = []  # every key in _index, sorted ...
         self._new_keys: list[str] = []  # ... except these, merged in at the next range
         self._backend: list[Stored] = []  # every stored version, in revision order (history packed)
-        self._backend_sub: list[int] = []  # the sub revision of each
+        # the sub revision of each: an array of 4-byte unsigned ints, half a list's 8-byte pointers
+        # (a memory saving; sub revisions count the operations of one transaction)
+        self._backend_sub: array[int] = array("I")
         self._db_size = 0
         self._watchers: tuple = ()  # filled by MVCCStore; checked before building events
 
@@ -161,13 +165,14 @@ class KVStore(StoreTxn, StoreBackend):
                 return None
         return kv.value
 
-    def pack_newest(self, prefix: str) -> None:
-        """From the next write on, keep the newest value of each key under ``prefix`` packed too.
+    def pack_newest(self, prefix: str, chained: bool = False) -> None:
+        """From the next write on, keep the newest value of each key under ``prefix`` packed too
+        (``chained``: each against the value written before it under the prefix).
 
         For values seldom read (see ``packed.NewestPacking``): every read
         unpacks them, so readers see the same bytes. A simulation memory saving.
         """
-        self._newest.add(prefix)
+        self._newest.add(prefix, chained)
 
     def range(
         self, key_or_prefix: str, revision: Union[int, None] = None, prefix: bool = True, limit: int = 0

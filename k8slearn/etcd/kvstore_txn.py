@@ -27,9 +27,10 @@ server/lease/lessor.go (Attach, Detach)
 
 from __future__ import annotations
 
+from array import array
 from typing import Sequence, Union
 
-from k8slearn.etcd.key_index import Entry, KeyIndex, tombstone_kv
+from k8slearn.etcd.key_index import CurrentVersions, Entry, KeyIndex, tombstone_kv
 from k8slearn.etcd.lease import NO_LEASE, LeaseNotFoundError, Lessor
 from k8slearn.etcd.packed import NewestPacking, PackedKeyValue, Stored, unpack
 from k8slearn.etcd.revision import EtcdError, KeyValue
@@ -60,13 +61,13 @@ class StoreTxn:
 
     lessor: Lessor
     _rev: int
-    _current: dict[str, Stored]
+    _current: CurrentVersions
     _newest: NewestPacking
     _unpacked: tuple
     _index: dict[str, Entry]
     _new_keys: list[str]
     _backend: list[Stored]
-    _backend_sub: list[int]
+    _backend_sub: array[int]
     _db_size: int
     _watchers: tuple
 
@@ -129,7 +130,7 @@ class StoreTxn:
         if (0 if kv is None else kv.mod_revision) != c.value:
             return TxnResult(False, self._rev, [])
         rev = self._rev + 1
-        change = self._put_at(key, value, op.lease, rev, 0)
+        change = self._put_at(key, value, op.lease, rev, 0, kv)
         self._rev = rev
         if self._watchers:
             self._notify([change])
@@ -150,10 +151,12 @@ class StoreTxn:
             if new:
                 self.lessor.attach(new, key)
 
-    def _put_at(self, key: str, value: bytes, lease: int, rev: int, sub: int) -> Change:
-        """Store a new version; the change carries it and the one it replaced, both plain."""
+    def _put_at(self, key: str, value: bytes, lease: int, rev: int, sub: int,
+                current: Union[Stored, None, bool] = False) -> Change:
+        """Store a new version; the change carries it and the one it replaced, both plain.
+        (``current``: the key's newest stored version or None, if the caller has read it already.)"""
         newest = self._newest.prefixes
-        stored_prev = prev = self._current.get(key)
+        stored_prev = prev = self._current.get(key) if current is False else current
         if prev is None:
             ki = self._index.get(key)
             kv = KeyValue(key if ki is None else ki.key, value, rev, rev, 1, lease)
@@ -177,13 +180,12 @@ class StoreTxn:
                 self._move_lease(key, prev.lease, lease)
             self._pack_superseded(ki, stored_prev, prev, stored, value)
             ki.put(stored)
-        self._current[key] = stored
-        self._backend.append(stored)
+        self._backend.append(stored)  # (the index holds it now: _current reads it from there)
         self._backend_sub.append(sub)
         return kv, prev
 
     def _delete_at(self, key: str, rev: int, sub: int) -> Change:
-        stored_prev = self._current.pop(key)
+        stored_prev = self._current[key]  # (the tombstone below ends it in the index)
         prev = unpack(stored_prev)
         tomb = tombstone_kv(prev.key, rev)
         ki = self._key_index(key)
@@ -201,5 +203,7 @@ class StoreTxn:
         or its delete is coming)."""
         ki = self._index[key]
         if ki.__class__ is not KeyIndex:
-            ki = self._index[key] = KeyIndex(key, (ki,))
+            # (the key string the version holds, not the caller's equal copy: one string per key,
+            # a memory saving; the caller's is usually new, built for this request)
+            ki = self._index[key] = KeyIndex(ki.key, (ki,))
         return ki

@@ -3,7 +3,7 @@
 etcd keeps every uncompacted version of every key in its bbolt file on disk, and only the pages it
 reads are in memory. This simulation keeps the whole history in memory, so a version that a newer
 one has replaced (or that a delete has ended) is stored as a ``PackedKeyValue``: the same fields,
-with the value compressed (zlib level 1) against the next version of the same key as a preset
+with the value compressed (zlib level 3) against the next version of the same key as a preset
 dictionary (``base``), so what is stored is little more than the difference between two versions (a
 pod's 1.8 kB JSON packs to ~90 bytes). Reading a packed version decompresses its ``base`` first, and
 so on along the chain; every ``KEYFRAME_EVERY``-th version of a key (``version`` 16, 32 ...) is
@@ -45,6 +45,11 @@ KEYFRAME_EVERY = 16  # the store packs versions 16, 32, ... of a key without a b
 # memLevel 8) spend ten times longer setting up their tables than compressing one value. Raw
 # deflate (negative wbits): no zlib header and checksum, 6 bytes less per packed version.
 WBITS, MEM_LEVEL = -13, 6
+# Level 3: still zlib's fast matcher, but following longer hash chains than level 1 finds the long
+# runs a value shares with its preset dictionary: measured on the mass benchmark's values, a
+# superseded pod version packs to ~64 bytes instead of ~83, a pod's newest value to ~314 instead
+# of ~350, an event to ~137 instead of ~146, and no slower (fewer, longer matches to emit).
+LEVEL = 3
 
 _decompress = zlib.decompress
 _compressobj = zlib.compressobj
@@ -104,9 +109,9 @@ def pack(kv: KeyValue, base: Union[Stored, None] = None, zdict: Union[bytes, Non
     if len(value) < MIN_PACK_SIZE:
         return kv
     if base is None:
-        c = _compressobj(1, zlib.DEFLATED, WBITS, MEM_LEVEL)
+        c = _compressobj(LEVEL, zlib.DEFLATED, WBITS, MEM_LEVEL)
     else:
-        c = _compressobj(1, zlib.DEFLATED, WBITS, MEM_LEVEL, zdict=base.value if zdict is None else zdict)
+        c = _compressobj(LEVEL, zlib.DEFLATED, WBITS, MEM_LEVEL, zdict=base.value if zdict is None else zdict)
     data = c.compress(value) + c.flush()
     return PackedKeyValue(kv, data, base) if len(data) < len(value) else kv
 
@@ -130,6 +135,13 @@ class NewestPacking:
     most one per power of two stays alive. A simulation memory saving like the rest of this
     module; reads return the same bytes.
 
+    Under a *chained* prefix (the API server's events: written in runs that repeat one another's
+    names, node, timestamps and reasons), a value is packed against the value stored just before
+    it under the prefix instead, whatever its key (~105 bytes rather than ~137 for an event), and
+    keeps that stored value as its ``base``; every ``KEYFRAME_EVERY``-th value still goes against
+    the dictionary, so that reading one unpacks at most ``KEYFRAME_EVERY`` values. (A value keeps
+    the ones before it in its chain alive, fifteen at most, as long as it is kept itself.)
+
     >>> newest = NewestPacking()
     >>> newest.add("/registry/events/")
     >>> ev = KeyValue("/registry/events/default/a", b'{"kind":"Event","reason":"Pulled"}' * 4, 2, 2, 1)
@@ -142,19 +154,28 @@ class NewestPacking:
     >>> later = [KeyValue(f"/registry/events/default/e{i}", ev.value + b"%d" % i, 4, 4, 1) for i in range(3)]
     >>> [newest.stored(kv).base.value[-1:] for kv in later]  # the 2nd and the 4th value: dictionaries
     [b'0', b'0', b'2']
+    >>> newest.add("/registry/leases/", chained=True)
+    >>> chain = [newest.stored(KeyValue(f"/registry/leases/l{i}", ev.value + b"%d" % i, 5, 5, 1)) for i in range(3)]
+    >>> chain[1].base is chain[0], chain[2].base is chain[1], unpack(chain[2]).value == ev.value + b"2"
+    (True, True, True)
     """
 
-    __slots__ = ("dictionaries", "prefixes", "written")
+    __slots__ = ("chained", "dictionaries", "prefixes", "previous", "written")
 
     def __init__(self) -> None:
         self.prefixes: tuple[str, ...] = ()
         self.dictionaries: dict[str, KeyValue] = {}  # per prefix: the dictionary (see the class doc)
         self.written: dict[str, int] = {}  # per prefix: how many values were stored under it
+        self.chained: set[str] = set()  # prefixes whose values are packed against the one before
+        self.previous: dict[str, tuple[Stored, bytes]] = {}  # per chained prefix: the last one stored, its value
 
-    def add(self, prefix: str) -> None:
-        """Keep the newest values under ``prefix`` packed, from the next write on."""
+    def add(self, prefix: str, chained: bool = False) -> None:
+        """Keep the newest values under ``prefix`` packed, from the next write on (``chained``: each
+        against the value stored before it; see the class doc)."""
         if prefix not in self.prefixes:
             self.prefixes += (prefix,)
+        if chained:
+            self.chained.add(prefix)
 
     def stored(self, kv: KeyValue) -> Stored:
         """How the store keeps ``kv`` as a key's newest version: packed if its key is under a prefix."""
@@ -165,5 +186,12 @@ class NewestPacking:
                     # (not a stored version: only a dictionary, for the values packed against it)
                     self.dictionaries[prefix] = KeyValue(prefix, kv.value, 0, 0, 0)
                 base = self.dictionaries[prefix]
-                return pack(kv, base, base.value)
+                zdict = base.value
+                if prefix not in self.chained:
+                    return pack(kv, base, zdict)
+                previous = self.previous.get(prefix)
+                if previous is not None and n % KEYFRAME_EVERY:  # (a keyframe: the dictionary)
+                    base, zdict = previous
+                stored = self.previous[prefix] = pack(kv, base, zdict), kv.value
+                return stored[0]
         return kv

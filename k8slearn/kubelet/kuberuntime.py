@@ -129,7 +129,7 @@ class KubeRuntime:
         attempt = len(state.attempts.get(name, ()))
         record = self.runtime.create_container(state.sandbox_id, container, attempt)
         # A tuple, not a list: one object per attempt history, 40 bytes smaller (a memory saving).
-        state.attempts[name] = state.attempts.get(name, ()) + (record.id,)
+        state.attempts = state.attempts.with_id(name, record.id)
         state.clear_waiting(name)
         self.k.events.event(pod, "Normal", "Created", _message("Created", name), field_path=field_path)
         yield START_SECONDS

@@ -36,6 +36,7 @@ from typing import Any
 from k8slearn.api.meta import FrozenDict
 from k8slearn.kubelet.admission import Admission
 from k8slearn.kubelet.backoff import Backoff
+from k8slearn.kubelet.container_attempts import NO_ATTEMPTS, ContainerAttempts
 from k8slearn.kubelet.image_manager import ImageManager
 from k8slearn.kubelet.kuberuntime import KubeRuntime
 from k8slearn.kubelet.sync_pod import PodSync
@@ -52,7 +53,8 @@ class PodState:
     admitted: bool = False
     rejected: str = ""
     sandbox_id: str = ""
-    attempts: dict = field(default_factory=dict)  # container name -> (runtime container ids,)
+    # container name -> (runtime container ids,), read as a dict (see container_attempts)
+    attempts: ContainerAttempts = field(default_factory=lambda: NO_ATTEMPTS)
     waiting: dict = field(default_factory=lambda: _NO_WAITING)  # container name -> (reason, message)
     start_time: float | None = None
     done: bool = False

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from k8slearn.api.meta import FrozenDict
+from k8slearn.api.shared import shared_float
 from k8slearn.kubelet import images as image_catalog
 from k8slearn.kubelet.process import Program, parse_program
 from k8slearn.kubelet.task import Tasks
@@ -165,7 +166,7 @@ class ContainerRuntime(Tasks):
             meta["namespace"],
             meta.get("uid", ""),
             attempt,
-            self.loop.now,
+            shared_float(self.loop.now),  # (one float per instant: api.shared)
             netns,
             labels=_labels(meta.get("labels")),
         )
@@ -284,7 +285,7 @@ class ContainerRuntime(Tasks):
             spec["image"],
             image.image_id if image else "",
             attempt,
-            self.loop.now,
+            shared_float(self.loop.now),  # (one float per instant: api.shared)
             sandbox.name,
             sandbox.namespace,
             program,
@@ -314,7 +315,7 @@ class ContainerRuntime(Tasks):
                 f"{container.name} failed: {container.program.start_error}",
             )
             raise RuntimeError_(f"rpc error: code = Unknown desc = {container.message}")
-        container.state, container.started_at = "CONTAINER_RUNNING", self.loop.now
+        container.state, container.started_at = "CONTAINER_RUNNING", shared_float(self.loop.now)
         if self.loop.tracing:
             obj = f"pod/{container.pod_namespace}/{container.pod_name}"
             self._trace("StartContainer", obj, f"{container.name} running")

@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from k8slearn.api.errors import ApiError
+from k8slearn.api.shared import shared_float
 from k8slearn.kubelet import status as pod_status
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class PodSync:
         if state.rejected or pod["status"].get("phase") in ("Succeeded", "Failed") and not state.sandbox_id:
             return
         if state.start_time is None:
-            state.start_time = self.loop.now
+            state.start_time = shared_float(self.loop.now)  # (one float per instant: api.shared)
         if not state.admitted and not self._admit(state, pod):
             return
         sandbox = self.runtime.sandboxes.get(state.sandbox_id)

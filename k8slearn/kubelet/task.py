@@ -39,7 +39,7 @@ class Tasks:
                 lines = [value]
                 while steps and steps[0][0] == "print":
                     lines.append(steps.pop(0)[1])
-                container.logs.append((self.loop.now, _lines(tuple(lines))))
+                container.logs.append(_log_entry(self.loop.now, _lines(tuple(lines))))
             elif kind == "sleep":
                 if value == float("inf"):
                     return
@@ -70,6 +70,23 @@ class Tasks:
         )
         if notify and self.on_container_exit is not None:
             self.on_container_exit(container)
+
+
+# Log entries (time, lines) are shared too: the containers of one template start at the same
+# simulated instants on many nodes and print the same banner, so one (time, lines) tuple and one
+# time float serve them all (a memory saving; an entry is never changed). Floats only (an int
+# time would equal its float); the table is emptied when it outgrows _ENTRIES_LIMIT.
+_ENTRIES: dict = {}
+_ENTRIES_LIMIT = 4096
+
+
+def _log_entry(now: float, lines: tuple) -> tuple:
+    entry = (now, lines)
+    if now.__class__ is not float:
+        return entry
+    if len(_ENTRIES) >= _ENTRIES_LIMIT:
+        _ENTRIES.clear()
+    return _ENTRIES.setdefault(entry, entry)
 
 
 @functools.lru_cache(maxsize=256)

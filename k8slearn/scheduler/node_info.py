@@ -6,7 +6,8 @@ real ones, and the non-zero ones used for scoring), the free room, and what the 
 every node: the host ports in use (NodePorts), the images the node reported with how many nodes
 have each (ImageLocality), and the pods with pod (anti-)affinity (InterPodAffinity). For
 PodTopologySpread it counts its pods by namespace and label set (``label_counts``; see
-:mod:`k8slearn.scheduler.pod_counts`). Every change gives it a new ``generation``.
+:mod:`k8slearn.scheduler.pod_counts`). Every change gives it a new ``generation`` (except a new
+version of a pod that changes none of that: see ``replace_pod_info``).
 
 >>> info = NodeInfo({"metadata": {"name": "node-1"},
 ...                  "status": {"allocatable": {"cpu": "2", "memory": "4Gi", "pods": "110"}}})
@@ -148,6 +149,31 @@ class NodeInfo:
             self.used_ports.setdefault(ip, set()).add((protocol, port))
         self._update_free()
         self.generation = next(_generation)
+
+    def replace_pod_info(self, pod_info: PodInfo) -> bool:
+        """``remove_pod`` then ``add_pod_info`` for a new version of a pod already here that changes
+        nothing they add up (the same requests, group and no host ports or affinity: a status
+        update): the same pods, counts and free room, in the same order. False (nothing done) for
+        any other pod.
+
+        The generation stays: it stands for what Filter and Score read of the node (see
+        :mod:`k8slearn.scheduler.score_cache`), and none of that changed, so remembered scores
+        stay valid. A simulation speed-up; the NodeInfo reads the same as after remove and add."""
+        key = pod_info.key
+        old = self.pods.get(key)
+        if (old is None or old.requests is not pod_info.requests or old.count_key != pod_info.count_key
+                or old.non0_cpu != pod_info.non0_cpu or old.non0_mem != pod_info.non0_mem
+                or old.host_ports or pod_info.host_ports or old.has_affinity or pod_info.has_affinity):
+            return False
+        del self.pods[key]  # (remove and add move the pod to the end; so does this)
+        self.pods[key] = pod_info
+        count_key = pod_info.count_key
+        if count_key is not None:
+            groups = self.label_counts[count_key[0]]
+            if groups[count_key[1]] == 1:  # (remove would drop the group, add put it back last)
+                del groups[count_key[1]]
+                groups[count_key[1]] = 1
+        return True
 
     def remove_pod(self, key: str) -> PodInfo | None:
         pod_info = self.pods.pop(key, None)

@@ -5,7 +5,9 @@ allocatable and requested resources, and the pod's requests. PodTopologySpread, 
 hostname constraints count (the system default in a cluster without zone labels), scores a node
 from the matching pods on that node alone. A NodeInfo's ``generation`` changes whenever a pod is
 added to or removed from it, or the node object changes (a snapshot's copy carries the
-generation of what it copies), so a generation stands for one state of one node. The framework
+generation of what it copies), so a generation stands for one state of one node. (A new version
+of a pod that changes nothing Filter and Score read, a status update, keeps the generation: see
+``NodeInfo.replace_pod_info``.) The framework
 keeps, for each "this plugin of this profile, this kind of pod" (a signature), the plugin's raw
 scores by generation. When the next pod of the same kind looks at a node
 whose generation has not moved, the scores are reused instead of recomputed; looking them up

@@ -18,7 +18,6 @@ import functools
 import ipaddress
 from dataclasses import dataclass
 
-from k8slearn.api.meta import FrozenDict, FrozenList
 from k8slearn.network.cni.spec import CNI_VERSION, INTERNAL, UNKNOWN_CONTAINER, CNIError, Host
 
 STATE_DIR = "/var/lib/cni/networks"
@@ -158,17 +157,6 @@ def _ipam_result(ip: str, ipam_range: _Range) -> dict:
 
 
 # -- bridge -------------------------------------------------------------------------------------
-# Every pod's network namespace has the same ``lo`` and, on one node, the same default route: one
-# read-only copy is shared by all of them (a memory saving; the namespaces read the same).
-_LOOPBACK = FrozenDict(addresses=FrozenList(["127.0.0.1/8"]))
-
-
-@functools.lru_cache(maxsize=1024)
-def _default_route(gateway: str) -> FrozenList:
-    """``[{"dst": "0.0.0.0/0", "gw": gateway}]``, one read-only list per gateway (per node)."""
-    return FrozenList([FrozenDict(dst="0.0.0.0/0", gw=gateway)])
-
-
 def bridge(host: Host, config: dict, command: str, container_id: str, netns: str, ifname: str) -> dict:
     """Wire ``netns`` to the node bridge with a veth pair and an address from IPAM."""
     name = config.get("bridge", "cni0")
@@ -191,20 +179,16 @@ def bridge(host: Host, config: dict, command: str, container_id: str, netns: str
             "addresses": [f"{gateway}/{prefix}"],
             "type": "bridge",
         }
-    host.interfaces[veth] = {
-        "mac": host.mac(veth),
-        "master": name,
-        "type": "veth",
-        "peer": f"{netns}:{ifname}",
-    }
-    pod_if = {"mac": host.mac(container_id), "addresses": [ipam["ips"][0]["address"]], "type": "veth"}
-    host.netns[netns] = {"interfaces": {"lo": _LOOPBACK, ifname: pod_if}, "routes": _default_route(gateway)}
+    # The veth's host end {"mac", "master", "type": "veth", "peer": "<netns>:<ifname>"} and the pod's
+    # namespace (lo, ifname with its MAC and address, the default route), kept compact (host_state).
+    host.interfaces.put_veth(veth, name, netns, ifname)
+    host.netns.put_pod(netns, ifname, container_id, ipam["ips"][0]["address"], gateway)
     return {
         "cniVersion": CNI_VERSION,
         "interfaces": [
             {"name": name, "mac": host.interfaces[name]["mac"]},
-            {"name": veth, "mac": host.interfaces[veth]["mac"]},
-            {"name": ifname, "mac": pod_if["mac"], "sandbox": netns},
+            {"name": veth, "mac": host.mac(veth)},
+            {"name": ifname, "mac": host.mac(container_id), "sandbox": netns},
         ],
         "ips": [{**ipam["ips"][0], "interface": 2}],
         "routes": [{"dst": "0.0.0.0/0", "gw": gateway}],

@@ -27,6 +27,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from k8slearn.network.cni.host_state import Interfaces, NetworkNamespaces
+
 CNI_VERSION = "1.1.0"
 SUPPORTED_VERSIONS = ["0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"]
 CONFIG_PATH = "/etc/cni/net.d/10-containerd-net.conflist"
@@ -56,9 +58,11 @@ class Host:
         # text byte by byte, so going on from it gives the hash of the whole text (a simulation
         # speed-up with the same MACs; two per pod, each hash a Python loop over the bytes).
         self._prefix_hash = hash_text(f"{name}/")
-        self.interfaces: dict[str, dict] = {}  # name -> {"mac", "addresses", "netns", "master"}
+        # name -> {"mac", "addresses", "type", "master", "peer"}; netns path -> {"interfaces": {...},
+        # "routes": [...]}. Both read as dicts; a pod's records are kept compact (see host_state).
+        self.interfaces = Interfaces(self.mac)
         self.files: dict[str, str] = {}  # path -> content (host-local IPAM state lives here)
-        self.netns: dict[str, dict] = {}  # netns path -> {"interfaces": {...}, "routes": [...]}
+        self.netns = NetworkNamespaces(self.mac)
 
     def write_file(self, path: str, content: str) -> None:
         self.files[path] = content
