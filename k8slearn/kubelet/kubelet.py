@@ -118,7 +118,7 @@ class Kubelet:
         self.pods.add_event_handler(
             on_add=self.workers.update_pod,
             on_update=lambda old, new: self.workers.update_pod(new),
-            on_delete=lambda pod: self.workers.signal(pod["metadata"]["uid"]),
+            on_delete=self.workers.pod_deleted,
         )
         self.informers.start()
         self.workers.start()

@@ -173,10 +173,17 @@ class KubeRuntime:
         for wait in waits:
             yield wait
         if state.sandbox_id:
+            self.runtime.stop_pod_sandbox(state.sandbox_id)
+        if pod is not None:
+            # SyncTerminatingPod: the stopped pod's last status (Succeeded or Failed, the containers
+            # terminated) goes to the API server before the delete that lets it go.
+            self.write_status(state, pod_is_terminal=True)
+        if state.sandbox_id:
             self.runtime.remove_pod_sandbox(state.sandbox_id)
         state.done = True
         del self.states[state.uid]
         if pod is not None:
+            self.terminated.add(state.uid)
             try:
                 self.k.client.delete("pods", state.name, state.namespace, grace_period_seconds=0)
             except ApiError as err:

@@ -93,6 +93,10 @@ class PodWorkers(PodSync, Admission, KubeRuntime):
         self.loop = kubelet.loop
         self.runtime = kubelet.runtime
         self.states: dict[str, PodState] = {}
+        # Pods this kubelet has finished terminating whose API object is still there (held by a
+        # finalizer): they are not started again (upstream podSyncStatuses remembers terminated
+        # pods until the pod leaves the kubelet's config). Forgotten when the delete arrives.
+        self.terminated: set[str] = set()
         self.running = False  # between start() and stop(): signals start worker processes
         self.crash_backoff = Backoff()
         self.images = ImageManager(self.loop, self.runtime, kubelet.events)
@@ -105,12 +109,20 @@ class PodWorkers(PodSync, Admission, KubeRuntime):
         uid = pod["metadata"]["uid"]
         state = self.states.get(uid)
         if state is None:
+            if uid in self.terminated:
+                return
             if pod["metadata"].get("annotations", {}).get("kubernetes.io/config.mirror"):
                 return  # a static pod's mirror: the kubelet runs the static pod itself
             state = PodState(uid, pod["metadata"]["namespace"], pod["metadata"]["name"])
             self.states[uid] = state
             self._start_worker(state, fresh=True)
             return
+        self.signal(uid)
+
+    def pod_deleted(self, pod: dict) -> None:
+        """The pod left the API server: its worker (if any) finishes, and it is forgotten."""
+        uid = pod["metadata"]["uid"]
+        self.terminated.discard(uid)
         self.signal(uid)
 
     def _start_worker(self, state: PodState, fresh: bool) -> None:

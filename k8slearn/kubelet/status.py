@@ -10,6 +10,8 @@ CrashLoopBackOff), so a crash-looping pod with ``restartPolicy: Always`` is stil
 'Running'
 >>> get_phase("Never", running=0, waiting=0, stopped=1, succeeded=1)
 'Succeeded'
+>>> get_phase("Always", running=0, waiting=0, stopped=1, succeeded=1, pod_is_terminal=True)  # deleted
+'Succeeded'
 
 Simplified: no probes (a running container is ready), no ephemeral containers, no pod-level
 resources; init containers run one after another before the app containers.
@@ -33,13 +35,18 @@ def get_phase(
     stopped: int,
     succeeded: int,
     pending_initialization: bool = False,
+    pod_is_terminal: bool = False,
 ) -> str:
-    """The pod phase from container counts (upstream getPhase)."""
-    if pending_initialization or waiting > 0:
+    """The pod phase from container counts (upstream getPhase). A pod the kubelet has finished
+    (``pod_is_terminal``: deleted, its containers stopped) ends Succeeded or Failed whatever its
+    restart policy: its containers will not be restarted."""
+    if (pending_initialization and not pod_is_terminal) or waiting > 0:
         return "Pending"
     if running > 0:
         return "Running"
     if stopped > 0:
+        if pod_is_terminal:
+            return "Succeeded" if stopped == succeeded else "Failed"
         if restart_policy == "Always":
             return "Running"
         if stopped == succeeded:
@@ -128,8 +135,11 @@ def init_done(state: Any, runtime: Any, name: str) -> bool:
     return last is not None and last.state == "CONTAINER_EXITED" and last.exit_code == 0
 
 
-def generate_api_pod_status(pod: dict, state: Any, runtime: Any, host_ip: str, now: float) -> dict:
-    """pod.status from the pod worker's memory (``state``) and what the runtime holds."""
+def generate_api_pod_status(
+    pod: dict, state: Any, runtime: Any, host_ip: str, now: float, pod_is_terminal: bool = False
+) -> dict:
+    """pod.status from the pod worker's memory (``state``) and what the runtime holds
+    (``pod_is_terminal``: the pod was deleted and its containers are stopped for good)."""
     spec = pod["spec"]
     old = pod.get("status", {})
     old_conditions = old.get("conditions", [])
@@ -163,7 +173,8 @@ def generate_api_pod_status(pod: dict, state: Any, runtime: Any, host_ip: str, n
         if not entry["ready"]:
             unready.append(entry["name"])
     phase = get_phase(
-        spec.get("restartPolicy", "Always"), running, waiting, stopped, succeeded, bool(init_pending)
+        spec.get("restartPolicy", "Always"), running, waiting, stopped, succeeded, bool(init_pending),
+        pod_is_terminal,
     )
     terminal = phase in ("Succeeded", "Failed")
     ready_reason = "PodCompleted" if terminal else "ContainersNotReady"

@@ -12,7 +12,9 @@ kubelet's informer) and at what the runtime holds, and does the next step:
    stop its sandbox.
 
 A pod with a ``deletionTimestamp``, or gone from the API server (force delete), is killed
-instead, so no sandbox or IP is left behind.
+instead, so no sandbox or IP is left behind. A deleted pod's last status (``Succeeded`` or
+``Failed``, its containers terminated) is written before the kubelet's own delete lets it go, so
+a finalizer that holds the object shows a finished pod, and ``kubectl get -w`` shows ``0/1``.
 
 Simplified: no probes, volumes, secrets, resource limits enforcement, or eviction; the status
 is written straight to the API server (upstream the status manager batches the writes).
@@ -89,13 +91,12 @@ class PodSync:
         return (state.last_status or {}).get("phase") in ("Succeeded", "Failed")
 
     # -- status -------------------------------------------------------------------------------
-    def write_status(self, state: PodState) -> None:
+    def write_status(self, state: PodState, pod_is_terminal: bool = False) -> None:
         pod = self._current(state)
         if pod is None or state.rejected:
             return
-        self._write(
-            state, pod, pod_status.generate_api_pod_status(pod, state, self.runtime, self.k.ip, self.loop.now)
-        )
+        self._write(state, pod, pod_status.generate_api_pod_status(
+            pod, state, self.runtime, self.k.ip, self.loop.now, pod_is_terminal))
 
     def _write(self, state: PodState, pod: dict, status: dict) -> None:
         last = state.last_status

@@ -1,5 +1,7 @@
 """What the kubelet writes to the API server, and when, as a v1.32 kubelet does."""
 
+import pytest
+
 from k8slearn import Cluster
 
 
@@ -46,3 +48,60 @@ def test_cordoning_a_node_shows_in_its_events_at_the_next_status_sync():
               if e["involvedObject"]["name"] == "node-1" and "Schedulable" in e["reason"]]
     assert events == [("NodeNotSchedulable", "Node node-1 status is now: NodeNotSchedulable"),
                       ("NodeSchedulable", "Node node-1 status is now: NodeSchedulable")]
+
+
+def _watch_rows(watch, name):
+    """(event, phase, being deleted, ready count) of each version of ``name`` a watch delivered."""
+    rows = []
+    for event_type, pod in watch:
+        if pod["metadata"]["name"] != name:
+            continue
+        statuses = pod["status"].get("containerStatuses") or []
+        rows.append((event_type, pod["status"].get("phase"), bool(pod["metadata"].get("deletionTimestamp")),
+                     sum(1 for s in statuses if s.get("ready"))))
+    return rows
+
+
+def test_a_deleted_pod_is_written_finished_before_the_kubelet_lets_it_go():
+    # SyncTerminatingPod: the kubelet stops the containers, writes the terminal status (0/1 in
+    # `kubectl get pods -w`), then deletes with grace 0 (upstream: the status manager's delete)
+    c = Cluster(workers=1, seed=1)
+    c.kubectl("run web --image=nginx")
+    c.settle()
+    watch = c.api.watch("pods", namespace="default",
+                        resource_version=c.api.get("pods", "web")["metadata"]["resourceVersion"])
+    c.kubectl("delete pod web --wait=false")
+    c.settle()
+    assert _watch_rows(watch, "web") == [
+        ("MODIFIED", "Running", True, 1),
+        ("MODIFIED", "Succeeded", True, 0),
+        ("MODIFIED", "Succeeded", True, 0),
+        ("DELETED", "Succeeded", True, 0),
+    ]
+
+
+@pytest.mark.parametrize("command, phase, reason, exit_code, printed", [
+    ("run p --image=nginx", "Succeeded", "Completed", 0, "Completed"),
+    ("run p --image=busybox -- sleep 3600", "Failed", "Error", 137, "Error"),
+], ids=[
+    "nginx stops on SIGTERM: the pod ends Succeeded",
+    "a sleep ignores SIGTERM and is killed after the grace period: Failed with 137",
+])
+def test_a_pod_held_by_a_finalizer_shows_how_it_ended_and_is_not_started_again(command, phase, reason, exit_code,
+                                                                                 printed):
+    c = Cluster(workers=1, seed=1)
+    c.kubectl(command)
+    c.settle()
+    c.api.patch("pods", "p", {"metadata": {"finalizers": ["example.com/hold"]}}, "default", patch_type="merge")
+    c.kubectl("delete pod p --wait=false")
+    c.run(40)
+    c.settle()
+    pod = c.api.get("pods", "p")
+    state = pod["status"]["containerStatuses"][0]["state"]["terminated"]
+    assert (pod["status"]["phase"], state["reason"], state["exitCode"]) == (phase, reason, exit_code)
+    assert str(c.kubectl("get pod p --no-headers")).split()[2] == printed
+    kubelet = c.kubelets["node-1"]
+    assert pod["metadata"]["uid"] in kubelet.workers.terminated and not kubelet.workers.states
+    c.api.patch("pods", "p", {"metadata": {"finalizers": None}}, "default", patch_type="merge")
+    c.settle()
+    assert c.api.list("pods", "default") == [] and not kubelet.workers.terminated
