@@ -110,6 +110,23 @@ def _same(a: dict, b: dict) -> bool:
     return ma == mb and {**a, "metadata": None} == {**b, "metadata": None}
 
 
+EMPTY_OMITTED = ("labels", "annotations", "ownerReferences", "finalizers")
+
+
+def drop_empty_metadata(meta: dict) -> None:
+    """Empty labels, annotations, ownerReferences and finalizers are not kept: the API server
+    stores typed objects, and Go's ``omitempty`` leaves an empty map or list out (removing the last
+    finalizer, or the last label, reads back without the field).
+
+    >>> meta = {"name": "p", "labels": {}, "finalizers": [], "annotations": {"a": "1"}}
+    >>> drop_empty_metadata(meta); meta
+    {'name': 'p', 'annotations': {'a': '1'}}
+    """
+    for key in EMPTY_OMITTED:
+        if key in meta and not meta[key]:
+            del meta[key]
+
+
 class DeleteOptions:
     """The parts of metav1.DeleteOptions the simulation honours."""
 
@@ -198,6 +215,7 @@ class Registry:
 
     def _create_once(self, info: ResourceInfo, obj: dict, generated: bool, dry_run: bool) -> dict:
         meta = obj["metadata"]
+        drop_empty_metadata(meta)
         meta["creationTimestamp"] = timestamp(self.loop.now)  # FillObjectMetaSystemFields
         meta["uid"] = new_uid(self.loop.rng)
         if generated:
@@ -309,6 +327,7 @@ class Registry:
         else:
             strategy.prepare_for_update(new, old)
         meta = new["metadata"]
+        drop_empty_metadata(meta)
         if not meta.get("uid"):
             meta["uid"] = old_meta.get("uid")  # a different uid is left for validation to refuse
         for key in ("creationTimestamp", "deletionTimestamp"):

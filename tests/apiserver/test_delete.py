@@ -210,3 +210,20 @@ def test_only_the_finalize_subresource_changes_a_namespaces_finalizers(server, a
     finalized = api.finalize_namespace("dev", [])
     assert "finalizers" not in finalized["spec"]
     assert server.store.get("/registry/namespaces/dev") is not None  # not terminating: it stays
+
+
+@pytest.mark.parametrize("key, patch", [
+    ("labels", [{"op": "remove", "path": "/metadata/labels/app"}]),
+    ("annotations", [{"op": "remove", "path": "/metadata/annotations/note"}]),
+    ("finalizers", [{"op": "remove", "path": "/metadata/finalizers/0"}]),
+], ids=[
+    "removing the last label leaves no labels field",
+    "removing the last annotation leaves no annotations field",
+    "removing the last finalizer leaves no finalizers field",
+])
+def test_an_emptied_metadata_map_or_list_is_left_out_as_omitempty_does(server, api, key, patch):
+    obj = configmap("cfg")
+    obj["metadata"].update(labels={"app": "web"}, annotations={"note": "x"}, finalizers=["example.com/hold"])
+    api.create(obj)
+    api.patch("configmaps", "cfg", patch, patch_type="json")
+    assert key not in api.get("configmaps", "cfg")["metadata"]

@@ -58,7 +58,7 @@ def test_an_informer_lists_then_watches_and_keeps_its_cache_in_step(world):
 
 def test_cached_objects_cannot_be_changed_by_accident(world):
     loop, client = world
-    client.create(pod("a"))
+    client.create(pod("a", labels={"app": "web"}))
     informer, _ = recording_informer(client)
     informer.run()
     cached = informer.lister.get("a", "default")
