@@ -271,6 +271,11 @@ def default_job(obj: dict) -> None:
     spec.setdefault("suspend", False)
     spec.setdefault("podReplacementPolicy",
                     "Failed" if spec.get("podFailurePolicy") else "TerminatingOrFailed")
+    policy = spec.get("podFailurePolicy")
+    for rule in (policy.get("rules") or []) if isinstance(policy, dict) else ():
+        for pattern in (rule.get("onPodConditions") or []) if isinstance(rule, dict) else ():
+            if isinstance(pattern, dict) and not pattern.get("status"):
+                pattern["status"] = "True"  # an onPodConditions pattern matches a True condition
     _default_template(spec)
 
 

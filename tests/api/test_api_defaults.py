@@ -212,3 +212,15 @@ def test_templates_read_back_with_creation_timestamp_null_as_typed_objects_do(ob
         for key in path:
             node = node[key]
         assert node["metadata"]["creationTimestamp"] == given
+
+
+def test_a_pod_failure_policy_condition_pattern_defaults_to_status_true():
+    job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j"},
+           "spec": {"podFailurePolicy": {"rules": [
+               {"action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget"}]},
+               {"action": "FailJob", "onPodConditions": [{"type": "ConfigIssue", "status": "False"}]}]},
+                    "template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "a", "image": "x"}]}}}}
+    apply_defaults(job)
+    rules = job["spec"]["podFailurePolicy"]["rules"]
+    assert [p["status"] for r in rules for p in r["onPodConditions"]] == ["True", "False"]
+    assert job["spec"]["podReplacementPolicy"] == "Failed"
