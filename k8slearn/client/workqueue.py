@@ -14,6 +14,13 @@ and it is queued again when the worker calls ``done``, so one key is never synce
 >>> len(q), q.done("default/web"), len(q)
 (1, None, 2)
 
+A delayed add waits once per key, at the earliest time asked for:
+
+>>> loop = Loop(); q = WorkQueue(loop, "demo")
+>>> q.add_after("default/pi", 1.0); q.add_after("default/pi", 1.5); q.add_after("default/pi", 0.5)
+>>> len(q.waiting), q.waiting["default/pi"].when
+(1, 0.5)
+
 Retries live here, never in business logic: ``add_rate_limited(key)`` requeues after an
 exponential per-item delay (5 ms doubling up to 1000 s), and ``forget(key)`` resets it after a
 successful sync.
@@ -26,10 +33,9 @@ Upstream: k8s.io/client-go/util/workqueue/queue.go, delaying_queue.go, default_r
 from __future__ import annotations
 
 from collections import deque
-from typing import Hashable
+from collections.abc import Hashable
 
-from k8slearn.sim import Loop, Waitable
-
+from k8slearn.sim import Loop, Timer, Waitable
 
 QUICK_RETRIES = 5  # retries that settle() still waits for (5 ms ... 80 ms)
 
@@ -65,6 +71,7 @@ class WorkQueue:
         self.dirty: set[Hashable] = set()
         self.processing: set[Hashable] = set()
         self._getters: deque[Waitable] = deque()
+        self.waiting: dict[Hashable, Timer] = {}  # add_after's keys, each with its one timer
 
     def __len__(self) -> int:
         return len(self.queue)
@@ -107,11 +114,25 @@ class WorkQueue:
             self._push(item)
 
     def add_after(self, item: Hashable, delay: float, background: bool = False) -> None:
-        """Add ``item`` after ``delay``; a ``background`` wait does not keep ``settle()`` busy."""
+        """Add ``item`` after ``delay``; a ``background`` wait does not keep ``settle()`` busy.
+
+        As client-go's delaying queue, a key waits once: a later ``add_after`` of a key that is
+        already waiting only moves its time *earlier* (the earliest wins), so a burst of delayed
+        adds costs one add. An immediate ``add`` leaves the waiting entry as it is.
+        """
         if delay <= 0:
             self.add(item)
-        else:
-            self.loop.call_later(delay, self.add, item, periodic=background)
+            return
+        waiting = self.waiting.get(item)
+        if waiting is not None:
+            if waiting.when <= self.loop.now + delay:
+                return
+            waiting.cancel()
+        self.waiting[item] = self.loop.call_later(delay, self._ready, item, periodic=background)
+
+    def _ready(self, item: Hashable) -> None:
+        del self.waiting[item]
+        self.add(item)
 
     def add_rate_limited(self, item: Hashable) -> None:
         """Retry ``item`` after its back-off. After a few quick retries a key that keeps failing

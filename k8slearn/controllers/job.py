@@ -63,7 +63,7 @@ from typing import Any
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import parse_timestamp, thaw, timestamp
 from k8slearn.client.cache import split_key
-from k8slearn.client.workqueue import ItemExponentialFailureRateLimiter
+from k8slearn.client.workqueue import ItemExponentialFailureRateLimiter, WorkQueue
 from k8slearn.controllers.base import Controller
 from k8slearn.controllers.controller_ref_manager import adopt_patch, recheck_deletion_timestamp, release_patch
 from k8slearn.controllers.controller_utils import (
@@ -85,7 +85,7 @@ from k8slearn.controllers.job_backoff_per_index import (
     get_pods_with_delayed_deletion_per_index,
     has_backoff_limit_per_index,
 )
-from k8slearn.controllers.job_handlers import DelayingQueue, JobEventHandlers
+from k8slearn.controllers.job_handlers import JobEventHandlers
 from k8slearn.controllers.job_indexed import (
     Intervals,
     calculate_succeeded_indexes,
@@ -182,9 +182,9 @@ class JobController(JobEventHandlers, JobPodManagement, JobStatusTracking, Contr
 
     def __init__(self, loop: Any, client: Any, informers: Any = None) -> None:
         super().__init__(loop, client, informers)
-        self.queue = DelayingQueue(loop, "job", ItemExponentialFailureRateLimiter(DEFAULT_JOB_API_BACKOFF,
+        self.queue = WorkQueue(loop, "job", ItemExponentialFailureRateLimiter(DEFAULT_JOB_API_BACKOFF,
                                                                                  MAX_JOB_API_BACKOFF))
-        self.orphan_queue = DelayingQueue(loop, "job_orphan_pod", ItemExponentialFailureRateLimiter(
+        self.orphan_queue = WorkQueue(loop, "job_orphan_pod", ItemExponentialFailureRateLimiter(
             DEFAULT_JOB_API_BACKOFF, MAX_JOB_API_BACKOFF))
         self.expectations = ControllerExpectations(lambda: loop.now)
         self.finalizer_expectations = UIDTrackingExpectations()

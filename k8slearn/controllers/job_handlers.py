@@ -3,7 +3,7 @@
 Handlers only do bookkeeping (expectations) and enqueue keys. A Job creation or a spec change
 syncs at once; pod events and the Job's own status updates are *batched*: the key is added
 1 s later (syncJobBatchPeriod), and the queue keeps one waiting entry per key (the earliest),
-so a burst of pod updates costs one sync, not one each::
+so a burst of pod updates costs one sync, not one each (the WorkQueue's ``add_after``)::
 
     t=0.006  pod hello-x7k2p ADDED        ->  sync hello at 1.006
     t=0.007  pod hello-x7k2p MODIFIED     ->  (already waiting for 1.006)
@@ -15,17 +15,13 @@ the finalizer (syncOrphanPod).
 
 Upstream: pkg/controller/job/job_controller.go (addPod, updatePod, deletePod, updateJob,
 deleteJob, enqueueSyncJobBatched, syncOrphanPod, cleanupPodFinalizers),
-staging/src/k8s.io/client-go/util/workqueue/delaying_queue.go (waitingForQueue)
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import parse_timestamp
 from k8slearn.client.cache import split_key
-from k8slearn.client.workqueue import WorkQueue
 from k8slearn.controllers.controller_utils import (
     filter_pods_by_owner,
     get_controller_of,
@@ -37,37 +33,12 @@ from k8slearn.controllers.job_utils import (
     managed_by_external_controller,
     remove_tracking_finalizer_patch,
 )
-from k8slearn.sim import Timer
 
 SYNC_JOB_BATCH_PERIOD = 1.0  # syncJobBatchPeriod
 
 
 def _key(obj: dict) -> str:
     return f"{obj['metadata']['namespace']}/{obj['metadata']['name']}"
-
-
-class DelayingQueue(WorkQueue):
-    """A WorkQueue whose ``add_after`` keeps one waiting entry per key: the earliest (client-go's
-    delaying queue; a later ``add_after`` of a key already waiting changes nothing)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.waiting: dict[Any, Timer] = {}
-
-    def add_after(self, item: Any, delay: float, background: bool = False) -> None:
-        if delay <= 0:
-            self.add(item)
-            return
-        waiting = self.waiting.get(item)
-        if waiting is not None:
-            if waiting.when <= self.loop.now + delay:
-                return
-            waiting.cancel()  # the earlier time wins
-        self.waiting[item] = self.loop.call_later(delay, self._ready, item, periodic=background)
-
-    def _ready(self, item: Any) -> None:
-        del self.waiting[item]
-        self.add(item)
 
 
 class JobEventHandlers:

@@ -27,8 +27,8 @@ from typing import Any
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import parse_timestamp
 from k8slearn.client.cache import split_key
+from k8slearn.client.workqueue import WorkQueue
 from k8slearn.controllers.base import Controller, Requeue
-from k8slearn.controllers.job_handlers import DelayingQueue
 from k8slearn.controllers.job_utils import is_job_finished
 
 
@@ -60,7 +60,7 @@ class TTLAfterFinishedController(Controller):
 
     def __init__(self, loop: Any, client: Any, informers: Any = None) -> None:
         super().__init__(loop, client, informers)
-        self.queue = DelayingQueue(loop, "ttl_jobs_to_delete")
+        self.queue = WorkQueue(loop, "ttl_jobs_to_delete")
         self.job_informer = self.informers.informer("jobs")
         self.job_informer.add_event_handler(on_add=self._add_job, on_update=lambda old, cur: self._add_job(cur))
 

@@ -7,9 +7,9 @@ from ctlkit import Harness
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import owner_reference
+from k8slearn.client.workqueue import WorkQueue
 from k8slearn.controllers.job import JobController, past_backoff_limit_on_failure
 from k8slearn.controllers.job_backoff import BackoffRecord, get_remaining_time_for_failures_count
-from k8slearn.controllers.job_handlers import DelayingQueue
 from k8slearn.controllers.job_indexed import COMPLETION_INDEX_ANNOTATION, Intervals
 from k8slearn.controllers.job_pod_failure_policy import match_pod_failure_policy
 from k8slearn.controllers.job_success_policy import match_success_policy
@@ -414,7 +414,7 @@ def test_match_pod_failure_policy(exits, conditions, expected):
 
 def test_the_job_queue_keeps_one_waiting_entry_per_key_the_earliest():
     loop = Loop(seed=0)
-    queue = DelayingQueue(loop, "job")
+    queue = WorkQueue(loop, "job")
     for delay in (1.0, 1.5, 0.5):  # a pod update, another, then the Job's own update
         queue.add_after("default/pi", delay)
     loop.run(0.6)
