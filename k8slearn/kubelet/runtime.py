@@ -83,6 +83,7 @@ class Container:
     message: str = ""
     logs: list = field(default_factory=list)  # (time, lines printed at that time)
     _timer: Timer | None = None
+    _stopping: tuple | None = None  # while StopContainer waits: (its Waitable, the SIGKILL/exit timer)
 
 
 def _labels(labels: dict | None) -> dict:
@@ -330,20 +331,13 @@ class ContainerRuntime(Tasks):
             return done
         obj = f"pod/{container.pod_namespace}/{container.pod_name}"
         self._trace("StopContainer", obj, f"SIGTERM to {container.name}, {timeout:g}s grace")
+        # A program without a SIGTERM handler (a shell or sleep as PID 1) runs on until SIGKILL at
+        # the end of the grace period, unless it ends by itself first; any other one stops now.
         if container.program.ignores_sigterm:
-
-            def kill() -> None:
-                self._exit(container, SIGKILL_EXIT, "Error", notify=False)
-                done.trigger(container)
-
-            self.loop.call_later(timeout, kill)
+            timer = self.loop.call_later(timeout, self._exit, container, SIGKILL_EXIT, "Error", False)
         else:
-
-            def terminated() -> None:
-                self._exit(container, 0, "Completed", notify=False)
-                done.trigger(container)
-
-            self.loop.call_later(min(0.1, timeout), terminated)
+            timer = self.loop.call_later(min(0.1, timeout), self._exit, container, 0, "Completed", False)
+        container._stopping = (done, timer)  # _exit triggers ``done``, whichever way the task ends
         return done
 
     def power_off(self) -> None:

@@ -13,7 +13,7 @@ over simulated time:
 - a ``while true`` body runs again after its last step.
 
 Simplified: no real processes, cgroups or signals (``StopContainer`` decides when the task
-ends and calls ``_exit`` itself).
+ends and calls ``_exit`` itself; a program that ignores SIGTERM may still end by itself first).
 
 Upstream: containerd cmd/containerd-shim-runc-v2/task/service.go (the shim's task service),
 containerd internal/cri/server/events.go (TaskExit: the container exited)
@@ -68,6 +68,11 @@ class Tasks:
             f"pod/{container.pod_namespace}/{container.pod_name}",
             f"{container.name} exited with code {code}",
         )
+        stopping = container._stopping
+        if stopping is not None:  # StopContainer was waiting: over, before the grace period ends or at its end
+            container._stopping = None
+            stopping[1].cancel()
+            stopping[0].trigger(container)
         if notify and self.on_container_exit is not None:
             self.on_container_exit(container)
 

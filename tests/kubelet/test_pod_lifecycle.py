@@ -217,3 +217,28 @@ def test_a_node_that_reboots_recreates_its_pod_sandboxes():
         if e["involvedObject"].get("name") == "web"
     ]
     assert "SandboxChanged" in reasons
+
+
+@pytest.mark.parametrize("run, gone_after, reason", [
+    ("run p --image=nginx", (0.0, 0.5), "Completed"),
+    ("run p --image=busybox -- sh -c 'sleep 10'", (8.0, 9.5), "Completed"),
+    ("run p --image=busybox -- sleep 3600", (30.0, 30.5), "Error"),
+], ids=[
+    "nginx handles SIGTERM and stops at once",
+    "a shell ignores SIGTERM but its program ends by itself before the grace period does",
+    "a sleep that ignores SIGTERM lives until SIGKILL at the end of the 30 s grace period",
+])
+def test_how_long_a_deleted_pod_takes_to_go(run, gone_after, reason):
+    c = Cluster(workers=1, seed=2)
+    c.kubectl(run)
+    c.settle()
+    c.run(1)
+    version = c.api.get("pods", "p")["metadata"]["resourceVersion"]
+    watch = c.api.watch("pods", namespace="default", resource_version=version)
+    start = c.now
+    c.kubectl("delete pod p --wait=false")
+    while c.api.list("pods", "default") and c.now - start < 60:
+        c.run(0.1)
+    assert gone_after[0] <= c.now - start <= gone_after[1]
+    last = [obj for event_type, obj in watch][-1]
+    assert last["status"]["containerStatuses"][0]["state"]["terminated"]["reason"] == reason
