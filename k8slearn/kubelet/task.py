@@ -69,7 +69,7 @@ class Tasks:
             f"{container.name} exited with code {code}",
         )
         stopping = container._stopping
-        if stopping is not None:  # StopContainer was waiting: over, before the grace period ends or at its end
+        if stopping is not None:  # StopContainer was waiting: over now, in the grace period or at its end
             container._stopping = None
             stopping[1].cancel()
             stopping[0].trigger(container)
