@@ -57,17 +57,35 @@ class Controller:
         self._processes.clear()
 
     def _worker(self):
+        return self.queue_worker(self.queue, self.sync, "sync failed")
+
+    def queue_worker(self, queue: WorkQueue, sync: Any, what: str | None):
+        """A worker process for ``queue``: take a key, ``sync(key)``; on failure requeue it with
+        its back-off (and trace ``what: error``, unless ``what`` is None), on success forget it.
+        Controllers with a second queue (orphans, stale conditions) run one of these for it."""
         while True:
-            key = yield self.queue.get()
+            key = yield queue.get()
             try:
-                self.sync(key)
+                sync(key)
             except (ApiError, Requeue) as err:
-                self.loop.record(self.name, "requeue", key, f"sync failed: {err}")
-                self.queue.add_rate_limited(key)
+                if what is not None:
+                    self.loop.record(self.name, "requeue", key, f"{what}: {err}")
+                queue.add_rate_limited(key)
             else:
-                self.queue.forget(key)
+                queue.forget(key)
             finally:
-                self.queue.done(key)
+                queue.done(key)
+
+    def fresh(self, resource: str, obj: dict) -> dict | None:
+        """``obj`` read again from the API server, not the cache (None if it is gone): what
+        RecheckDeletionTimestamp looks at before a controller adopts anything."""
+        meta = obj["metadata"]
+        try:
+            return self.client.get(resource, meta["name"], meta.get("namespace"))
+        except ApiError as err:
+            if err.code == 404:
+                return None
+            raise
 
     def sync(self, key: str) -> None:  # pragma: no cover - abstract
         raise NotImplementedError

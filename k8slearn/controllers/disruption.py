@@ -99,8 +99,9 @@ class DisruptionController(Controller):
 
     def run(self) -> None:
         super().run()
-        self._processes.append(self.loop.spawn(self._stale_pod_disruption_worker(),
-                                               f"{self.name}-stale-pod-disruption-worker"))
+        worker = self.queue_worker(self.stale_pod_disruption_queue, self.sync_stale_pod_disruption,
+                                   "stale pod disruption")
+        self._processes.append(self.loop.spawn(worker, f"{self.name}-stale-pod-disruption-worker"))
 
     def _pod_added(self, pod: dict) -> None:
         self._pod_changed(pod)
@@ -132,20 +133,6 @@ class DisruptionController(Controller):
                                 f'Pod "{namespace}"/"{meta["name"]}" matches multiple PodDisruptionBudgets.  '
                                 f'Chose "{chosen}" arbitrarily.')
         self.enqueue(matching[0])
-
-    def _stale_pod_disruption_worker(self):
-        queue = self.stale_pod_disruption_queue
-        while True:
-            key = yield queue.get()
-            try:
-                self.sync_stale_pod_disruption(key)
-            except ApiError as err:
-                self.loop.record(self.name, "requeue", key, f"stale pod disruption: {err}")
-                queue.add_rate_limited(key)
-            else:
-                queue.forget(key)
-            finally:
-                queue.done(key)
 
     def sync_stale_pod_disruption(self, key: str) -> None:
         """syncStalePodDisruption: set a stale DisruptionTarget condition to False (at the version seen)."""

@@ -59,7 +59,8 @@ class GarbageCollector(Controller):
     def run(self) -> None:
         super().run()
         self._processes.append(self.loop.spawn(self._graph_builder(), f"{self.name}-graph"))
-        self._processes.append(self.loop.spawn(self._orphan_worker(), f"{self.name}-orphan-worker"))
+        orphans = self.queue_worker(self.orphan_queue, self.attempt_to_orphan, None)
+        self._processes.append(self.loop.spawn(orphans, f"{self.name}-orphan-worker"))
 
     def _graph_builder(self):
         while True:
@@ -78,18 +79,6 @@ class GarbageCollector(Controller):
             self.queue.add(self.graph.attempt_to_delete.pop(0))
         while self.graph.attempt_to_orphan:
             self.orphan_queue.add(self.graph.attempt_to_orphan.pop(0))
-
-    def _orphan_worker(self):
-        while True:
-            uid = yield self.orphan_queue.get()
-            try:
-                self.attempt_to_orphan(uid)
-            except ApiError:
-                self.orphan_queue.add_rate_limited(uid)
-            else:
-                self.orphan_queue.forget(uid)
-            finally:
-                self.orphan_queue.done(uid)
 
     # -- API helpers --------------------------------------------------------------------------------
     @staticmethod

@@ -200,14 +200,15 @@ class JobController(JobEventHandlers, JobPodManagement, JobStatusTracking, Contr
 
     def run(self) -> None:
         super().run()
-        self._processes.append(self.loop.spawn(self._orphan_worker(), f"{self.name}-orphan-worker"))
+        orphans = self.queue_worker(self.orphan_queue, self.sync_orphan_pod, "orphan pod")
+        self._processes.append(self.loop.spawn(orphans, f"{self.name}-orphan-worker"))
 
     # -- sync ------------------------------------------------------------------------------------------
     def get_pods_for_job(self, job: dict) -> list[dict]:
         """ClaimPods: ours that match, matching orphans adopted (with the tracking finalizer added)."""
         matches = label_selector_matcher(job["spec"].get("selector"))
         meta = job["metadata"]
-        can_adopt = recheck_deletion_timestamp(lambda: self._fresh(job), meta["uid"])
+        can_adopt = recheck_deletion_timestamp(lambda: self.fresh("jobs", job), meta["uid"])
         adoptable, claimed = None, []
         for pod in filter_pods_by_owner(self.pod_informer, job):
             ref = get_controller_of(pod)
@@ -232,14 +233,6 @@ class JobController(JobEventHandlers, JobPodManagement, JobStatusTracking, Contr
     def _patch_pod(self, pod: dict, patch: dict) -> dict | None:
         try:
             return self.client.patch("pods", pod["metadata"]["name"], patch, pod["metadata"]["namespace"])
-        except ApiError as err:
-            if err.code == 404:
-                return None
-            raise
-
-    def _fresh(self, job: dict) -> dict | None:
-        try:
-            return self.client.get("jobs", job["metadata"]["name"], job["metadata"]["namespace"])
         except ApiError as err:
             if err.code == 404:
                 return None

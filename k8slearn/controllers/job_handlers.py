@@ -142,19 +142,6 @@ class JobEventHandlers:
         self.enqueue_batched(job)
 
     # -- the orphan-pod worker: take the finalizer off pods no Job will count ---------------------------
-    def _orphan_worker(self):
-        while True:
-            key = yield self.orphan_queue.get()
-            try:
-                self.sync_orphan_pod(key)
-            except ApiError as err:
-                self.loop.record(self.name, "requeue", key, f"orphan pod: {err}")
-                self.orphan_queue.add_rate_limited(key)
-            else:
-                self.orphan_queue.forget(key)
-            finally:
-                self.orphan_queue.done(key)
-
     def sync_orphan_pod(self, key: str) -> None:
         namespace, name = split_key(key)
         pod = self.pod_informer.lister.get(name, namespace)

@@ -26,7 +26,7 @@ pkg/controller/replicaset/replica_set_utils.go (calculateStatus: the counts)
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from k8slearn.api.meta import parse_timestamp
 

@@ -215,16 +215,8 @@ class ReplicaSetController(Controller):
             raise error
 
     def claim_pods(self, rs: dict, matches: Any, pods: list[dict]) -> list[dict]:
-        can_adopt = recheck_deletion_timestamp(lambda: self._fresh(rs), rs["metadata"]["uid"])
+        can_adopt = recheck_deletion_timestamp(lambda: self.fresh("replicasets", rs), rs["metadata"]["uid"])
         return claim_objects(self.client, "pods", rs, lambda p: matches(p["metadata"].get("labels")), pods, can_adopt)
-
-    def _fresh(self, rs: dict) -> dict | None:
-        try:
-            return self.client.get("replicasets", rs["metadata"]["name"], rs["metadata"]["namespace"])
-        except ApiError as err:
-            if err.code == 404:
-                return None
-            raise
 
     def manage_replicas(self, pods: list[dict], rs: dict, key: str) -> ApiError | None:
         """Create or delete pods so that ``len(pods) == spec.replicas`` (at most burst_replicas now)."""

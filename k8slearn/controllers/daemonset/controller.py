@@ -199,18 +199,10 @@ class DaemonSetsController(UpdateMixin, Controller):
         if error is not None:
             raise error
 
-    def _fresh(self, ds: dict) -> dict | None:
-        try:
-            return self.client.get("daemonsets", ds["metadata"]["name"], ds["metadata"]["namespace"])
-        except ApiError as err:
-            if err.code == 404:
-                return None
-            raise
-
     def get_nodes_to_daemon_pods(self, ds: dict, include_deleted_terminal: bool = False) -> dict[str, list[dict]]:
         """Claimed daemon pods by the node they are on or aimed at."""
         selector = selector_from_label_selector(ds["spec"]["selector"])
-        can_adopt = recheck_deletion_timestamp(lambda: self._fresh(ds), ds["metadata"]["uid"])
+        can_adopt = recheck_deletion_timestamp(lambda: self.fresh("daemonsets", ds), ds["metadata"]["uid"])
         pods = claim_objects(self.client, "pods", ds, lambda p: selector.matches(p["metadata"].get("labels")),
                              filter_pods_by_owner(self.pod_informer, ds), can_adopt)
         result: dict[str, list[dict]] = {}

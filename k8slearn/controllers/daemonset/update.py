@@ -70,7 +70,7 @@ class UpdateMixin:
     # -- history ------------------------------------------------------------------------------
     def controlled_histories(self: Any, ds: dict) -> list[dict]:
         selector = selector_from_label_selector(ds["spec"]["selector"])
-        can_adopt = recheck_deletion_timestamp(lambda: self._fresh(ds), ds["metadata"]["uid"])
+        can_adopt = recheck_deletion_timestamp(lambda: self.fresh("daemonsets", ds), ds["metadata"]["uid"])
         candidates = self.history_informer.lister.list(ds["metadata"]["namespace"])
         return claim_objects(self.client, "controllerrevisions", ds,
                              lambda h: selector.matches(h["metadata"].get("labels")), candidates, can_adopt)

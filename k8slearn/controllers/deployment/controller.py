@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from k8slearn.api.errors import ApiError
 from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.meta import thaw
 from k8slearn.client.cache import split_key
@@ -168,18 +167,10 @@ class DeploymentController(SyncMixin, RollingMixin, RecreateMixin, ProgressMixin
     def get_replica_sets_for_deployment(self, d: dict) -> list[dict]:
         """ClaimReplicaSets: ours that match, plus matching orphans (adopted); others released."""
         matches = label_selector_matcher(d["spec"]["selector"])
-        can_adopt = recheck_deletion_timestamp(lambda: self._fresh(d), d["metadata"]["uid"])
+        can_adopt = recheck_deletion_timestamp(lambda: self.fresh("deployments", d), d["metadata"]["uid"])
         candidates = self.rs_informer.lister.list(d["metadata"]["namespace"])
         return claim_objects(self.client, "replicasets", d, lambda rs: matches(rs["metadata"].get("labels")),
                              candidates, can_adopt)
-
-    def _fresh(self, d: dict) -> dict | None:
-        try:
-            return self.client.get("deployments", d["metadata"]["name"], d["metadata"]["namespace"])
-        except ApiError as err:
-            if err.code == 404:
-                return None
-            raise
 
     def get_pod_map_for_deployment(self, d: dict, rs_list: list[dict]) -> dict[str, list[dict]]:
         """Pods matching the Deployment's selector, grouped by the UID of the ReplicaSet controlling them."""
