@@ -13,7 +13,7 @@ pods. ``stop()`` is a power cut: the kubelet goes silent and its containers die 
 Everything goes through the API server client; the kubelet never touches another component.
 
 Simplified: static pods are reported Running at once (their containers are the control plane we
-already simulate); no cAdvisor, eviction manager, probes or volumes.
+already simulate); no cAdvisor, eviction manager or volumes. Probes: :mod:`k8slearn.kubelet.prober`.
 
 Upstream: pkg/kubelet/kubelet.go, pkg/kubelet/kubelet_node_status.go,
 pkg/kubelet/nodelease/ (component-helpers/apimachinery/lease), pkg/kubelet/config/ (static pods),

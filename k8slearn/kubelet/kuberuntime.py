@@ -12,8 +12,13 @@ This is the kubelet side of the CRI (the runtime side is :mod:`k8slearn.kubelet.
 - **kill**: stop every running container (``Killing``: SIGTERM, SIGKILL after the grace
   period), remove the sandbox (CNI DEL), and delete the pod object with grace period 0.
 
+A running container whose liveness or startup probe failed is killed ("Container app failed
+liveness probe, will be restarted") within the probe's ``terminationGracePeriodSeconds`` (else
+the pod's), and started again unless ``restartPolicy`` is Never; the crash back-off counts from
+the previous run that ended, as upstream's ``doBackOff`` reads the status from before the kill.
+
 Simplified: each CRI call takes a small fixed time (sandbox 0.4 s, create 0.05 s, start
-0.1 s); no pre-stop hooks, probes or ephemeral containers.
+0.1 s); no pre-stop hooks or ephemeral containers.
 
 Upstream: pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions, SyncPod, KillPod,
 doBackOff), pkg/kubelet/kuberuntime/kuberuntime_sandbox.go,
@@ -86,8 +91,13 @@ class KubeRuntime:
         policy = pod["spec"].get("restartPolicy", "Always")
         if policy == "Never" or (policy == "OnFailure" and last.exit_code == 0):
             return False
+        return not self._in_backoff(state, pod, container, last.finished_at)
+
+    def _in_backoff(self, state: PodState, pod: dict, container: dict, finished_at: float) -> bool:
+        """doBackOff: still waiting after the run that ended at ``finished_at`` (a ``BackOff``
+        event, ``CrashLoopBackOff``, and another sync when it is over)? Else the next back-off."""
         key = f"{container['name']}_{state.name}_{state.namespace}_{state.uid}"
-        wait = self.crash_backoff.in_backoff_since(key, last.finished_at, self.loop.now)
+        wait = self.crash_backoff.in_backoff_since(key, finished_at, self.loop.now)
         if wait > 0:
             message = (
                 f"back-off {go_duration(self.crash_backoff.entries[key][0])} restarting failed "
@@ -103,8 +113,34 @@ class KubeRuntime:
                 field_path=f"spec.containers{{{container['name']}}}",
             )
             self.loop.call_later(wait, self.signal, state.uid, periodic=True)
-            return False
+            return True
         self.crash_backoff.next(key, self.loop.now)
+        return False
+
+    def _kill_unhealthy(self, state: PodState, pod: dict, container: dict):
+        """computePodActions: kill a running container whose liveness or startup probe failed,
+        and start it again as ``restartPolicy`` says. True if it was killed."""
+        name = container["name"]
+        ids = state.attempts.get(name, ())
+        last = self.runtime.containers.get(ids[-1]) if ids else None
+        if last is None or last.state != "CONTAINER_RUNNING":
+            return False
+        reason = self.prober.kill_reason(last.id)
+        if not reason:
+            return False
+        restart = pod["spec"].get("restartPolicy", "Always") != "Never"
+        message = f"Container {name} failed {reason} probe" + (", will be restarted" if restart else "")
+        self.k.events.event(pod, "Normal", "Killing", message, field_path=_field_path("containers", name))
+        yield self.runtime.stop_container(last.id, _grace_period(pod, container, reason))
+        if not restart or self._current(state) is None:
+            return True
+        # The back-off counts from the last run that had ended before this kill, if any.
+        ended = [r for r in (self.runtime.containers.get(i) for i in ids[:-1])
+                 if r is not None and r.state == "CONTAINER_EXITED"]
+        if ended and self._in_backoff(state, pod, container, ended[-1].finished_at):
+            self.write_status(state)
+            return True
+        yield from self._start(state, container, "containers")
         return True
 
     def _start(self, state: PodState, container: dict, kind: str):
@@ -147,6 +183,7 @@ class KubeRuntime:
         """Stop every container (SIGTERM, SIGKILL after ``grace``), tear down the sandbox, finish."""
         if state.done:
             return
+        self.prober.stop_liveness_and_startup(state.uid)
         obj = f"pod/{state.namespace}/{state.name}"
         waits = []
         for name, ids in state.attempts.items():
@@ -180,6 +217,7 @@ class KubeRuntime:
             self.write_status(state, pod_is_terminal=True)
         if state.sandbox_id:
             self.runtime.remove_pod_sandbox(state.sandbox_id)
+        self.prober.remove_pod(state.uid)
         state.done = True
         del self.states[state.uid]
         if pod is not None:
@@ -189,6 +227,17 @@ class KubeRuntime:
             except ApiError as err:
                 if err.code != 404:
                     raise
+
+
+def _grace_period(pod: dict, container: dict, reason: str) -> float:
+    """setTerminationGracePeriod for a probe kill: the pod's deletion grace period if it is being
+    deleted, else the probe's ``terminationGracePeriodSeconds``, else the pod's (at least 2 s)."""
+    meta, spec = pod["metadata"], pod["spec"]
+    grace = meta.get("deletionGracePeriodSeconds")
+    if grace is None:
+        probe = container.get(f"{reason}Probe") or {}
+        grace = probe.get("terminationGracePeriodSeconds", spec.get("terminationGracePeriodSeconds", 30))
+    return float(max(grace, 2))
 
 
 @functools.lru_cache(maxsize=1024)

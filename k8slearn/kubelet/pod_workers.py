@@ -39,6 +39,7 @@ from k8slearn.kubelet.backoff import Backoff
 from k8slearn.kubelet.container_attempts import NO_ATTEMPTS, ContainerAttempts
 from k8slearn.kubelet.image_manager import ImageManager
 from k8slearn.kubelet.kuberuntime import KubeRuntime
+from k8slearn.kubelet.prober import ProberManager
 from k8slearn.kubelet.sync_pod import PodSync
 
 
@@ -100,6 +101,9 @@ class PodWorkers(PodSync, Admission, KubeRuntime):
         self.running = False  # between start() and stop(): signals start worker processes
         self.crash_backoff = Backoff()
         self.images = ImageManager(self.loop, self.runtime, kubelet.events)
+        # The prober reads the status we last generated, and a probe result that matters makes
+        # the pod sync again (upstream: the results managers' updates in syncLoopIteration).
+        self.prober = ProberManager(kubelet, self._last_status, lambda kind, uid, result: self.signal(uid))
         # Every worker's process has the same name: one string for all (a memory saving).
         self._worker_name = f"{kubelet.component}/pod-worker"
 
@@ -135,6 +139,7 @@ class PodWorkers(PodSync, Admission, KubeRuntime):
         if self.running:
             return  # already on: an idle pod without a process is simply not signalled
         self.running = True
+        self.prober.started_at = self.loop.now
         for state in self.states.values():
             if state.process is None:
                 self._start_worker(state, fresh=True)
@@ -142,6 +147,7 @@ class PodWorkers(PodSync, Admission, KubeRuntime):
     def stop(self) -> None:
         """Power off: every worker dies wherever it was."""
         self.running = False
+        self.prober.stop()
         for state in self.states.values():
             if state.process is not None:
                 state.process.stop()
@@ -173,6 +179,15 @@ class PodWorkers(PodSync, Admission, KubeRuntime):
                 f'container "{container}" in pod "{name}" is waiting to start: ContainerCreating'
             )
         return self.runtime.logs(wanted)
+
+    def _last_status(self, uid: str) -> dict | None:
+        """The pod status this kubelet last generated (the prober's view of the pod)."""
+        state = self.states.get(uid)
+        return state.last_status if state is not None else None
+
+    def sandbox_of(self, uid: str) -> str:
+        state = self.states.get(uid)
+        return state.sandbox_id if state is not None else ""
 
     def signal(self, uid: str) -> None:
         """Ask the pod's worker to sync again (once, however many signals come before it does)."""

@@ -12,12 +12,25 @@ True
 [('sleep', 3600.0), ('exit', 0)]
 >>> parse_program(["nginxx"], image="nginx").start_error
 'exec: "nginxx": executable file not found in $PATH'
+>>> parse_program(["sh", "-c", "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600"],
+...               image="busybox").steps[:3]
+[('touch', '/tmp/healthy'), ('sleep', 30.0), ('rm', '/tmp/healthy')]
+>>> parse_program([], image="registry.k8s.io/e2e-test-images/agnhost:2.40", args=["liveness"]).servers
+(Server(port=8080, kind='agnhost-liveness'),)
 
 A plain ``sleep`` ignores SIGTERM (it runs as PID 1 with no handler), so deleting such a pod
-waits the whole grace period before SIGKILL; a web server stops at once. Both are real.
+waits the whole grace period before SIGKILL; a web server stops at once. Both are real. A Go
+program with no SIGTERM handler (agnhost) exits with code 2 on SIGTERM: as PID 1 the kernel does
+not kill it, so the Go runtime exits by itself with status 2.
+
+``touch``/``mkdir`` and ``rm`` change the container's own files (its writable layer: a restarted
+container starts with the image's files again), which an ``exec`` probe such as
+``cat /tmp/healthy`` reads (:mod:`k8slearn.kubelet.exec_sync`). What a program listens on is
+:mod:`k8slearn.kubelet.servers`. Args given without a command go to the image's ENTRYPOINT
+(agnhost's ``/agnhost``), or replace its CMD.
 
 Simplified: no real shell; ``;`` and ``&&`` sequences of ``echo``/``printf``/``sleep``/``exit``/
-``true``/``false`` and ``while true; do ...; done`` loops; anything else the image runs by default
+``true``/``false``/``touch``/``mkdir``/``rm`` and ``while true; do ...; done`` loops; anything else the image runs by default
 runs until stopped.
 
 Upstream: none in Kubernetes (this is the workload); exit handling mirrors containerd's task
@@ -31,8 +44,11 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from k8slearn.kubelet.servers import Server, servers_for
+
 SHELLS = {"sh", "/bin/sh", "bash", "/bin/bash", "ash"}
-BUILTINS = {"echo", "printf", "sleep", "exit", "true", "false", "while", "/bin/echo", "/bin/sleep"}
+BUILTINS = {"echo", "printf", "sleep", "exit", "true", "false", "while", "/bin/echo", "/bin/sleep",
+            "touch", "rm", "mkdir"}
 DAEMONS = {
     "nginx",
     "redis-server",
@@ -57,7 +73,10 @@ DAEMONS = {
     "/agnhost",
     "agnhost",
     "cat",
+    "goproxy",
 }
+# Exit code on SIGTERM of programs that do not exit 0 (a Go program with no handler, as PID 1)
+SIGTERM_EXIT = {"agnhost": 2, "goproxy": 2}
 
 
 @dataclass
@@ -68,6 +87,8 @@ class ImageDefaults:
     banner: list[str] = field(default_factory=list)
     stop_seconds: float = 0.1  # how long it takes to exit after SIGTERM (None = ignores SIGTERM)
     ignores_sigterm: bool = False
+    entrypoint: tuple[str, ...] = ()  # the image's ENTRYPOINT: args without a command go to it
+    cmd: tuple[str, ...] = ()  # the image's CMD: what runs when the pod gives neither
 
 
 NGINX_BANNER = [
@@ -80,15 +101,18 @@ NGINX_BANNER = [
 ]
 
 IMAGE_DEFAULTS = {
-    "nginx": ImageDefaults(True, NGINX_BANNER),
-    "redis": ImageDefaults(True, ["1:M * Ready to accept connections tcp"]),
+    "nginx": ImageDefaults(True, NGINX_BANNER, cmd=("nginx", "-g", "daemon off;")),
+    "redis": ImageDefaults(True, ["1:M * Ready to accept connections tcp"], cmd=("redis-server",)),
     "httpd": ImageDefaults(
         True,
         [
             "AH00558: httpd: Could not reliably determine the server's fully qualified domain name",
             "[mpm_event:notice] resuming normal operations",
         ],
+        cmd=("httpd-foreground",),
     ),
+    "agnhost": ImageDefaults(True, entrypoint=("/agnhost",), cmd=("pause",)),
+    "goproxy": ImageDefaults(True, cmd=("/goproxy",)),
     "busybox": ImageDefaults(False),  # runs `sh`, which exits at once with no terminal
     "alpine": ImageDefaults(False),
     "ubuntu": ImageDefaults(False),
@@ -106,6 +130,8 @@ class Program:
     loop_body: list[tuple] = field(default_factory=list)  # repeated forever after ``steps``
     start_error: str = ""
     ignores_sigterm: bool = False
+    servers: tuple[Server, ...] = ()  # the ports it listens on while it runs
+    term_exit: int = 0  # its exit code when SIGTERM stops it (0: a clean shutdown)
 
 
 def image_name(image: str) -> str:
@@ -134,6 +160,10 @@ def _parse_script(script: str) -> tuple[list[tuple], list[tuple], bool]:
         elif cmd == "exit":
             steps.append(("exit", int(args[0]) if args else 0))
             break
+        elif cmd in ("touch", "mkdir"):
+            steps.extend(("touch", arg) for arg in args if not arg.startswith("-"))
+        elif cmd == "rm":
+            steps.extend(("rm", arg) for arg in args if not arg.startswith("-"))
         elif cmd == "true" or cmd == ":":
             continue
         elif cmd == "false":
@@ -152,12 +182,17 @@ def _banner_steps(name: str) -> tuple[tuple, ...]:
 
 def parse_program(command: list[str], image: str, args: list[str] | None = None) -> Program:
     """Turn a container's command + args (or the image default) into a :class:`Program`."""
-    argv = list(command or []) + list(args or [])
     name = image_name(image)
     defaults = IMAGE_DEFAULTS.get(name, ImageDefaults(True))
+    if command:
+        argv = list(command) + list(args or [])
+    else:  # args go to the image's ENTRYPOINT, or replace its CMD
+        argv = list(defaults.entrypoint) + list(args or defaults.cmd) if defaults.entrypoint else list(args or [])
     if not argv:
         if defaults.forever:
-            return Program(steps=list(_banner_steps(name)), forever=True)
+            exit_code = SIGTERM_EXIT.get(defaults.cmd[0].rsplit("/", 1)[-1], 0) if defaults.cmd else 0
+            return Program(steps=list(_banner_steps(name)), forever=True, servers=servers_for(defaults.cmd, image),
+                           term_exit=exit_code)
         return Program(steps=[("exit", 0)])
     exe = argv[0]
     if exe in SHELLS:
@@ -171,8 +206,9 @@ def parse_program(command: list[str], image: str, args: list[str] | None = None)
         program = _finish(steps, body) if understood else Program(forever=True)
         program.ignores_sigterm = exe in ("sleep", "/bin/sleep")
         return program
-    if exe in DAEMONS or exe.rsplit("/", 1)[-1] in DAEMONS:
-        return Program(forever=True)
+    base = exe.rsplit("/", 1)[-1]
+    if exe in DAEMONS or base in DAEMONS:
+        return Program(forever=True, servers=servers_for(tuple(argv), image), term_exit=SIGTERM_EXIT.get(base, 0))
     return Program(start_error=f'exec: "{exe}": executable file not found in $PATH')
 
 

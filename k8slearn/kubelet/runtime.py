@@ -82,6 +82,7 @@ class Container:
     reason: str = ""
     message: str = ""
     logs: list = field(default_factory=list)  # (time, lines printed at that time)
+    files: dict | None = None  # path -> exists, for files the program made or removed (else the image's)
     _timer: Timer | None = None
     _stopping: tuple | None = None  # while StopContainer waits: (its Waitable, the SIGKILL/exit timer)
 
@@ -336,7 +337,10 @@ class ContainerRuntime(Tasks):
         if container.program.ignores_sigterm:
             timer = self.loop.call_later(timeout, self._exit, container, SIGKILL_EXIT, "Error", False)
         else:
-            timer = self.loop.call_later(min(0.1, timeout), self._exit, container, 0, "Completed", False)
+            code = container.program.term_exit
+            timer = self.loop.call_later(
+                min(0.1, timeout), self._exit, container, code, "Completed" if code == 0 else "Error", False
+            )
         container._stopping = (done, timer)  # _exit triggers ``done``, whichever way the task ends
         return done
 

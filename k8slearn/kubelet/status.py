@@ -13,8 +13,10 @@ CrashLoopBackOff), so a crash-looping pod with ``restartPolicy: Always`` is stil
 >>> get_phase("Always", running=0, waiting=0, stopped=1, succeeded=1, pod_is_terminal=True)  # deleted
 'Succeeded'
 
-Simplified: no probes (a running container is ready), no ephemeral containers, no pod-level
-resources; init containers run one after another before the app containers.
+A running container is ``started`` and ``ready`` unless its probes say otherwise
+(:mod:`k8slearn.kubelet.prober`: ``probes``).
+
+Simplified: no readiness gates, no ephemeral containers, no pod-level resources; init containers run one after another before the app containers.
 
 Upstream: pkg/kubelet/kubelet_pods.go (generateAPIPodStatus, getPhase,
 convertToAPIContainerStatuses), pkg/kubelet/status/generate.go
@@ -136,10 +138,12 @@ def init_done(state: Any, runtime: Any, name: str) -> bool:
 
 
 def generate_api_pod_status(
-    pod: dict, state: Any, runtime: Any, host_ip: str, now: float, pod_is_terminal: bool = False
+    pod: dict, state: Any, runtime: Any, host_ip: str, now: float, pod_is_terminal: bool = False,
+    probes: Any = None,
 ) -> dict:
     """pod.status from the pod worker's memory (``state``) and what the runtime holds
-    (``pod_is_terminal``: the pod was deleted and its containers are stopped for good)."""
+    (``pod_is_terminal``: the pod was deleted and its containers are stopped for good;
+    ``probes(name, container_id)``: a running container's (started, ready), None: both True)."""
     spec = pod["spec"]
     old = pod.get("status", {})
     old_conditions = old.get("conditions", [])
@@ -160,7 +164,7 @@ def generate_api_pod_status(
     if len(containers) > 1:
         containers = sorted(containers, key=lambda c: c["name"])
     for container in containers:
-        entry, kind = container_status(state, runtime, container, bool(init_pending))
+        entry, kind = container_status(state, runtime, container, bool(init_pending), probes)
         if kind == "running":
             running += 1
         elif kind == "waiting":
@@ -219,7 +223,9 @@ def generate_api_pod_status(
     return status
 
 
-def container_status(state: Any, runtime: Any, container: dict, init_pending: bool) -> tuple[dict, str]:
+def container_status(
+    state: Any, runtime: Any, container: dict, init_pending: bool, probes: Any = None
+) -> tuple[dict, str]:
     """One containerStatuses entry, and how getPhase counts it: running, waiting or stopped."""
     name = container["name"]
     ids = state.attempts.get(name, ())
@@ -249,7 +255,10 @@ def container_status(state: Any, runtime: Any, container: dict, init_pending: bo
     if last is not None:
         entry["state"] = container_state(last)
         running = last.state == "CONTAINER_RUNNING"
-        entry["ready"] = entry["started"] = running
+        if running and probes is not None:
+            entry["started"], entry["ready"] = probes(name, last.id)
+        else:
+            entry["ready"] = entry["started"] = running
         if previous is not None:
             entry["lastState"] = container_state(previous)
         return entry, "running" if running else "stopped"

@@ -16,7 +16,10 @@ instead, so no sandbox or IP is left behind. A deleted pod's last status (``Succ
 ``Failed``, its containers terminated) is written before the kubelet's own delete lets it go, so
 a finalizer that holds the object shows a finished pod, and ``kubectl get -w`` shows ``0/1``.
 
-Simplified: no probes, volumes, secrets, resource limits enforcement, or eviction; the status
+The pod's probes are handed to the prober (:mod:`k8slearn.kubelet.prober`) once it is admitted;
+a running container whose liveness or startup probe failed is killed and started again.
+
+Simplified: no volumes, secrets, resource limits enforcement, or eviction; the status
 is written straight to the API server (upstream the status manager batches the writes).
 
 Upstream: pkg/kubelet/kubelet.go (SyncPod, SyncTerminatingPod),
@@ -25,6 +28,7 @@ pkg/kubelet/status/status_manager.go (syncPod: the status write)
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from k8slearn.api.errors import ApiError
@@ -57,6 +61,7 @@ class PodSync:
             state.start_time = shared_float(self.loop.now)  # (one float per instant: api.shared)
         if not state.admitted and not self._admit(state, pod):
             return
+        self.prober.add_pod(pod)
         sandbox = self.runtime.sandboxes.get(state.sandbox_id)
         if (
             state.sandbox_id
@@ -78,12 +83,17 @@ class PodSync:
                 self.write_status(state)
                 return
         for container in pod["spec"]["containers"]:
+            if self.prober.workers and (yield from self._kill_unhealthy(state, pod, container)):
+                if self._current(state) is None:
+                    return
+                continue
             if self._needs_start(state, pod, container):
                 yield from self._start(state, container, "containers")
                 if self._current(state) is None:
                     return
         self.write_status(state)
         if self._terminal(state):
+            self.prober.remove_pod(state.uid)
             self.runtime.stop_pod_sandbox(state.sandbox_id)
             self.write_status(state)
 
@@ -95,8 +105,11 @@ class PodSync:
         pod = self._current(state)
         if pod is None or state.rejected:
             return
+        probes = None
+        if self.prober.workers and self.prober.has_probes(state.uid):
+            probes = functools.partial(self.prober.started_ready, state.uid)  # (name, container id)
         self._write(state, pod, pod_status.generate_api_pod_status(
-            pod, state, self.runtime, self.k.ip, self.loop.now, pod_is_terminal))
+            pod, state, self.runtime, self.k.ip, self.loop.now, pod_is_terminal, probes))
 
     def _write(self, state: PodState, pod: dict, status: dict) -> None:
         last = state.last_status

@@ -8,21 +8,29 @@ over simulated time:
 
 - ``print`` lines go to the container's log, the lines printed at one moment kept together;
 - ``sleep`` waits on the loop's clock (``sleep infinity`` simply never wakes);
+- ``touch`` and ``rm`` change the container's own files (``Container.files``);
 - ``exit`` ends the task (reason ``Completed`` for code 0, else ``Error``) and tells the
   runtime's ``on_container_exit`` (the PLEG hook);
 - a ``while true`` body runs again after its last step.
+
+``exec_sync`` (the CRI's ExecSync, behind exec probes) starts one more process in a running
+container and waits for it (:mod:`k8slearn.kubelet.exec_sync`).
 
 Simplified: no real processes, cgroups or signals (``StopContainer`` decides when the task
 ends and calls ``_exit`` itself; a program that ignores SIGTERM may still end by itself first).
 
 Upstream: containerd cmd/containerd-shim-runc-v2/task/service.go (the shim's task service),
-containerd internal/cri/server/events.go (TaskExit: the container exited)
+containerd internal/cri/server/events.go (TaskExit: the container exited),
+containerd internal/cri/server/container_execsync.go (ExecSync)
 """
 
 from __future__ import annotations
 
 import functools
 from typing import TYPE_CHECKING
+
+from k8slearn.kubelet.exec_sync import ExecError, exec_sync
+from k8slearn.kubelet.process import image_name
 
 if TYPE_CHECKING:
     from k8slearn.kubelet.runtime import Container
@@ -40,6 +48,10 @@ class Tasks:
                 while steps and steps[0][0] == "print":
                     lines.append(steps.pop(0)[1])
                 container.logs.append(_log_entry(self.loop.now, _lines(tuple(lines))))
+            elif kind == "touch" or kind == "rm":
+                if container.files is None:
+                    container.files = {}
+                container.files[value] = kind == "touch"
             elif kind == "sleep":
                 if value == float("inf"):
                     return
@@ -54,6 +66,26 @@ class Tasks:
             if not any(k == "sleep" for k, _ in body):
                 return  # a busy loop with no sleep: we only keep what it printed once
             container._timer = self.loop.call_later(0.0, self._advance, container, body, periodic=True)
+
+    def exec_sync(self, container_id: str, cmd: list[str]) -> tuple[int, str]:
+        """ExecSync: run ``cmd`` in the running container; (exit code, combined output). A command
+        that cannot start raises the runtime's error (``RuntimeError_``, containerd's text)."""
+        from k8slearn.kubelet.runtime import RuntimeError_
+
+        container = self.containers.get(container_id)
+        if container is None or container.state != "CONTAINER_RUNNING":
+            state = container.state if container is not None else "CONTAINER_UNKNOWN"
+            raise RuntimeError_(
+                f"rpc error: code = NotFound desc = failed to exec in container: container is in {state} state"
+            )
+        try:
+            return exec_sync(list(cmd), image_name(container.image), container.files)
+        except ExecError as err:
+            exec_id = f"{self.loop.rng.getrandbits(256):064x}"
+            raise RuntimeError_(
+                f'rpc error: code = Unknown desc = failed to exec in container: failed to start exec "{exec_id}": '
+                f"OCI runtime exec failed: exec failed: unable to start container process: {err}: unknown"
+            ) from None
 
     def _exit(self, container: Container, code: int, reason: str, notify: bool = True) -> None:
         if container.state != "CONTAINER_RUNNING":

@@ -1,0 +1,100 @@
+"""What a simulated container listens on, and how it answers: the other end of a probe.
+
+A kubelet's ``httpGet`` and ``tcpSocket`` probes connect to the pod's IP, so whether they pass
+depends on the program inside: nginx answers ``GET /`` with 200 and ``GET /healthz`` with 404;
+agnhost's ``liveness`` mode (the Kubernetes documentation's HTTP liveness example) answers
+``/healthz`` with 200 for its first 10 seconds and 500 after; a port nothing listens on refuses
+the connection. A :class:`Server` is one listening port of a program:
+
+>>> web = Server(80, "nginx")
+>>> web.get("/", uptime=3.0), web.get("/healthz", uptime=3.0)
+((200, 'OK'), (404, 'Not Found'))
+>>> live = Server(8080, "agnhost-liveness")
+>>> live.get("/healthz", uptime=9.5), live.get("/healthz", uptime=10.5)
+((200, 'ok'), (500, 'error: 10.5'))
+>>> Server(6379, "redis").get("/", uptime=1.0) is None      # not HTTP: closes the connection
+True
+
+Simplified: a program listens from the moment it starts; answers are instant; only the handlers
+the course uses are modelled (nginx, httpd, redis, agnhost ``liveness``/``serve-hostname``,
+``python -m http.server``, goproxy).
+
+Upstream: none in Kubernetes (these are the workloads): nginx's default site, agnhost
+(kubernetes test/images/agnhost/liveness/server.go, serve-hostname), elazarl/goproxy's
+non-proxy handler, Redis's cross-protocol check (it closes connections that send ``GET``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# path -> status for the web servers whose content is a fixed default site
+_STATIC_SITES = {
+    "nginx": {"/", "/index.html", "/50x.html"},
+    "httpd": {"/", "/index.html"},
+    "python-http": {"/"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    """One listening TCP port of a program, and the kind of server behind it."""
+
+    port: int
+    kind: str  # nginx, httpd, python-http, agnhost-liveness, serve-hostname, goproxy, redis, tcp
+
+    def get(self, path: str, uptime: float, hostname: str = "") -> tuple[int, str] | None:
+        """The answer to ``GET path`` (status, body) ``uptime`` seconds after the program started,
+        or None when the server speaks no HTTP and closes the connection."""
+        kind = self.kind
+        if kind in _STATIC_SITES:
+            return (200, "OK") if path in _STATIC_SITES[kind] else (404, "Not Found")
+        if kind == "agnhost-liveness":
+            if path == "/healthz":
+                return (200, "ok") if uptime <= 10 else (500, f"error: {uptime:g}")
+            if path == "/started":
+                return 200, f"{uptime:g}s"
+            return 404, "404 page not found"
+        if kind == "serve-hostname":
+            return 200, hostname
+        if kind == "goproxy":
+            return 500, "This is a proxy server. Does not respond to non-proxy requests."
+        return None
+
+
+def servers_for(argv: tuple[str, ...], image: str) -> tuple[Server, ...]:
+    """The ports the program ``argv`` (after the image's defaults) listens on."""
+    if not argv:
+        return ()
+    exe = argv[0].rsplit("/", 1)[-1]
+    if exe == "nginx":
+        return (Server(80, "nginx"),)
+    if exe in ("httpd-foreground", "httpd"):
+        return (Server(80, "httpd"),)
+    if exe == "redis-server":
+        return (Server(6379, "redis"),)
+    if exe == "postgres":
+        return (Server(5432, "tcp"),)
+    if exe == "goproxy":
+        return (Server(8080, "goproxy"),)
+    if exe == "agnhost" and len(argv) > 1:
+        mode = argv[1]
+        if mode == "liveness":
+            return (Server(8080, "agnhost-liveness"),)
+        if mode == "serve-hostname":
+            port = _flag(argv, "--port", 9376)
+            return (Server(port, "serve-hostname"),)
+    if exe in ("python", "python3") and argv[1:3] == ("-m", "http.server"):
+        port = int(argv[3]) if len(argv) > 3 and argv[3].isdigit() else 8000
+        return (Server(port, "python-http"),)
+    return ()
+
+
+def _flag(argv: tuple[str, ...], name: str, default: int) -> int:
+    for i, arg in enumerate(argv):
+        if arg.startswith(name + "="):
+            value = arg.split("=", 1)[1]
+            return int(value) if value.isdigit() else default
+        if arg == name and i + 1 < len(argv) and argv[i + 1].isdigit():
+            return int(argv[i + 1])
+    return default
