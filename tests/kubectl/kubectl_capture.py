@@ -19,6 +19,12 @@ OUT = os.path.join(HERE, "..", "fixtures", "kubectl", "golden.json")
 
 # (sentence id, world, args)
 CASES = [
+    ("describe of a pod restarted by its liveness probe shows the probe, last state and events", "probes",
+     "describe pod liveness-exec"),
+    ("describe of a pod whose readiness probe fails shows Ready False and the Unhealthy event", "probes",
+     "describe pod never-ready"),
+    ("get events prints a probe message that ends with a newline as it is", "probes", "get events"),
+    ("get pods shows the restart and the unready pod", "probes", "get pods"),
     ("describe pod shows containers, conditions, volumes, tolerations and events", "pod",
      "describe pod web-7c4b4cb947-5g28v"),
     ("describe by name prefix describes every match followed by a blank line", "pod", "describe pod web"),

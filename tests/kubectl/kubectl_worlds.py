@@ -204,5 +204,73 @@ def cluster_changes(T):
     return {"pods": [("MODIFIED", creating), ("MODIFIED", running), ("DELETED", running)]}
 
 
-WORLDS = {"pod": pod_world, "cluster": cluster_world, "watch": cluster_world}
+def probes_world(T):
+    """Two pods with probes, as the simulation leaves them: the documentation's liveness-exec pod
+    restarted once (its exec probe's output ends with a newline), and an nginx pod whose readiness
+    probe asks for a path nginx does not serve."""
+    t = lambda off: ts(T, off)
+    objs = []
+
+    def pod(name, uid, ip, container, status):
+        objs.append({"apiVersion": "v1", "kind": "Pod",
+          "metadata": {"name": name, "namespace": "default", "uid": uid, "resourceVersion": "2000", "creationTimestamp": t(-120)},
+          "spec": {"containers": [container], "restartPolicy": "Always", "terminationGracePeriodSeconds": 30, "dnsPolicy": "ClusterFirst",
+                   "serviceAccountName": "default", "serviceAccount": "default", "nodeName": "node-1", "securityContext": {},
+                   "schedulerName": "default-scheduler", "priority": 0, "enableServiceLinks": True, "preemptionPolicy": "PreemptLowerPriority",
+                   "tolerations": [{"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
+                                   {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}]},
+          "status": {"phase": "Running", "hostIP": "192.168.0.11", "hostIPs": [{"ip": "192.168.0.11"}], "podIP": ip, "podIPs": [{"ip": ip}],
+                     "startTime": t(-120), "qosClass": "BestEffort", **status}})
+
+    def conditions(ready):
+        return [{"type": "PodReadyToStartContainers", "status": "True", "lastProbeTime": None, "lastTransitionTime": t(-118)},
+                {"type": "Initialized", "status": "True", "lastProbeTime": None, "lastTransitionTime": t(-120)},
+                {"type": "Ready", "status": "True" if ready else "False", "lastProbeTime": None, "lastTransitionTime": t(-118),
+                 **({} if ready else {"reason": "ContainersNotReady", "message": "containers with unready status: [web]"})},
+                {"type": "ContainersReady", "status": "True" if ready else "False", "lastProbeTime": None, "lastTransitionTime": t(-118),
+                 **({} if ready else {"reason": "ContainersNotReady", "message": "containers with unready status: [web]"})},
+                {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": t(-120)}]
+
+    pod("liveness-exec", "a1a1a1a1-0000-4000-8000-000000000001", "10.244.1.2",
+        {"name": "liveness", "image": "registry.k8s.io/busybox:1.27.2",
+         "args": ["/bin/sh", "-c", "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600"],
+         "livenessProbe": {"exec": {"command": ["cat", "/tmp/healthy"]}, "initialDelaySeconds": 5, "periodSeconds": 5,
+                           "timeoutSeconds": 1, "successThreshold": 1, "failureThreshold": 3},
+         "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File", "imagePullPolicy": "IfNotPresent"},
+        {"conditions": conditions(True),
+         "containerStatuses": [{"name": "liveness", "state": {"running": {"startedAt": t(-40)}},
+            "lastState": {"terminated": {"exitCode": 137, "reason": "Error", "startedAt": t(-119), "finishedAt": t(-40),
+                                         "containerID": "containerd://1b2c"}},
+            "ready": True, "restartCount": 1, "started": True, "image": "registry.k8s.io/busybox:1.27.2",
+            "imageID": "registry.k8s.io/busybox@sha256:e2dd", "containerID": "containerd://3d4e"}]})
+    pod("never-ready", "a1a1a1a1-0000-4000-8000-000000000002", "10.244.1.3",
+        {"name": "web", "image": "nginx", "readinessProbe": {"httpGet": {"path": "/healthz", "port": 80, "scheme": "HTTP"},
+            "periodSeconds": 5, "timeoutSeconds": 1, "successThreshold": 1, "failureThreshold": 3},
+         "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File", "imagePullPolicy": "Always"},
+        {"conditions": conditions(False),
+         "containerStatuses": [{"name": "web", "state": {"running": {"startedAt": t(-118)}}, "lastState": {},
+            "ready": False, "restartCount": 0, "started": True, "image": "docker.io/library/nginx:latest",
+            "imageID": "docker.io/library/nginx@sha256:0a39", "containerID": "containerd://5f6a"}]})
+
+    def ev(pod_name, uid, sfx, reason, msg, off, typ="Normal", count=1, first=None, container=""):
+        objs.append({"apiVersion": "v1", "kind": "Event",
+          "metadata": {"name": f"{pod_name}.{sfx}", "namespace": "default", "creationTimestamp": t(first if first is not None else off)},
+          "involvedObject": {"kind": "Pod", "namespace": "default", "name": pod_name, "uid": uid, "apiVersion": "v1",
+                             "resourceVersion": "2000", **({"fieldPath": f"spec.containers{{{container}}}"} if container else {})},
+          "reason": reason, "message": msg, "source": {"component": "kubelet", "host": "node-1"},
+          "firstTimestamp": t(first if first is not None else off), "lastTimestamp": t(off), "count": count, "type": typ,
+          "eventTime": None, "reportingComponent": "kubelet", "reportingInstance": "node-1"})
+    le, nr = "a1a1a1a1-0000-4000-8000-000000000001", "a1a1a1a1-0000-4000-8000-000000000002"
+    ev("liveness-exec", le, "1", "Pulling", 'Pulling image "registry.k8s.io/busybox:1.27.2"', -120, container="liveness")
+    ev("liveness-exec", le, "2", "Pulled", 'Successfully pulled image "registry.k8s.io/busybox:1.27.2" in 311ms (311ms including waiting). Image size: 1144547 bytes.', -119, container="liveness")
+    ev("liveness-exec", le, "3", "Created", "Created container liveness", -40, count=2, first=-119, container="liveness")
+    ev("liveness-exec", le, "4", "Started", "Started container liveness", -40, count=2, first=-119, container="liveness")
+    ev("liveness-exec", le, "5", "Unhealthy", "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory\n", -70, typ="Warning", count=3, first=-80, container="liveness")
+    ev("liveness-exec", le, "6", "Killing", "Container liveness failed liveness probe, will be restarted", -70, container="liveness")
+    ev("liveness-exec", le, "7", "Pulled", 'Container image "registry.k8s.io/busybox:1.27.2" already present on machine', -40, container="liveness")
+    ev("never-ready", nr, "1", "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 404", -3, typ="Warning", count=24, first=-117, container="web")
+    return objs
+
+
+WORLDS = {"pod": pod_world, "cluster": cluster_world, "watch": cluster_world, "probes": probes_world}
 SCRIPTS = {"watch": cluster_changes}  # the watch events a world's server streams, per resource
