@@ -384,3 +384,19 @@ def test_the_probe_settings_read_back_with_their_defaults():
     assert yaml.safe_dump(probe, sort_keys=True) == yaml.safe_dump({
         "failureThreshold": 3, "httpGet": {"path": "/", "port": 80, "scheme": "HTTP"}, "periodSeconds": 10,
         "successThreshold": 1, "timeoutSeconds": 1}, sort_keys=True)
+
+
+def test_after_a_node_restart_the_probes_start_again_and_still_restart_a_failing_container():
+    cluster = start([AGNHOST_LIVENESS])
+    node = cluster.api.get("pods", "probed")["spec"]["nodeName"]
+    cluster.run(5)
+    cluster.stop_node(node)
+    cluster.run(20)
+    assert cluster.kubelets[node].workers.prober.workers == {}  # the kubelet died with its probers
+    cluster.start_node(node)
+    cluster.settle()
+    cluster.run(40)
+    cs = container_status(cluster)
+    assert cs["restartCount"] >= 2  # a new container after the reboot, then a liveness kill
+    assert "Container liveness failed liveness probe, will be restarted" in [
+        e["message"] for e in events(cluster, "Killing")]
