@@ -63,6 +63,13 @@ def fnv32a(data: bytes, h: int = 0x811C9DC5) -> int:
     return h
 
 
+def fnv32(data: bytes, h: int = 0x811C9DC5) -> int:
+    """FNV-32 (multiply, then xor): what ControllerRevision names are hashed with."""
+    for byte in data:
+        h = ((h * 0x01000193) & 0xFFFFFFFF) ^ byte
+    return h
+
+
 def compute_hash(template: dict, collision_count: int | None = None) -> str:
     """ComputeHash: FNV-32a of the template (+ collisionCount as 8 little-endian bytes), encoded.
 
