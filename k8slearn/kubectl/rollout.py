@@ -1,4 +1,4 @@
-"""``kubectl rollout status`` (and ``restart``): watching a Deployment or DaemonSet roll out.
+"""``kubectl rollout status`` (and ``restart``): watching a Deployment, DaemonSet or StatefulSet roll out.
 
 The status line comes from the object's status alone, as kubectl's status viewers compute it:
 ``Waiting for deployment "web" rollout to finish: 1 of 3 updated replicas are available...`` until
@@ -22,8 +22,8 @@ from __future__ import annotations
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError
 
-__all__ = ["deployment_status", "daemonset_status", "run_rollout_status", "run_rollout_history", "run_rollout_undo",
-           "run_rollout_pause", "run_rollout_resume"]
+__all__ = ["deployment_status", "daemonset_status", "statefulset_status", "run_rollout_status", "run_rollout_history",
+           "run_rollout_undo", "run_rollout_pause", "run_rollout_resume"]
 
 
 def deployment_status(d: dict) -> tuple[str, bool]:
@@ -64,7 +64,33 @@ def daemonset_status(ds: dict) -> tuple[str, bool]:
     return "Waiting for daemon set spec update to be observed...\n", False
 
 
-_VIEWERS = {"Deployment": deployment_status, "DaemonSet": daemonset_status}
+def statefulset_status(sts: dict) -> tuple[str, bool]:
+    """StatefulSetStatusViewer. The API server defaults ``rollingUpdate: {partition: 0}``, so a
+    finished rollout usually reads ``partitioned roll out complete: 3 new pods have been updated...``."""
+    meta, spec, status = sts.get("metadata", {}), sts.get("spec", {}), sts.get("status", {})
+    strategy = spec.get("updateStrategy") or {}
+    if strategy.get("type", "RollingUpdate") != "RollingUpdate":
+        raise KubectlError("rollout status is only available for RollingUpdate strategy type")
+    if not status.get("observedGeneration") or meta.get("generation", 0) > status["observedGeneration"]:
+        return "Waiting for statefulset spec update to be observed...\n", False
+    replicas, ready = spec.get("replicas"), status.get("readyReplicas", 0)
+    if replicas is not None and ready < replicas:
+        return f"Waiting for {replicas - ready} pods to be ready...\n", False
+    updated = status.get("updatedReplicas", 0)
+    if strategy.get("rollingUpdate") is not None:
+        partition = strategy["rollingUpdate"].get("partition")
+        if replicas is not None and partition is not None and updated < replicas - partition:
+            return (f"Waiting for partitioned roll out to finish: {updated} out of {replicas - partition} new pods "
+                    "have been updated...\n", False)
+        return f"partitioned roll out complete: {updated} new pods have been updated...\n", True
+    if status.get("updateRevision") != status.get("currentRevision"):
+        return (f"waiting for statefulset rolling update to complete {updated} pods at revision "
+                f"{status.get('updateRevision', '')}...\n", False)
+    return (f"statefulset rolling update complete {status.get('currentReplicas', 0)} pods at revision "
+            f"{status.get('currentRevision', '')}...\n", True)
+
+
+_VIEWERS = {"Deployment": deployment_status, "DaemonSet": daemonset_status, "StatefulSet": statefulset_status}
 
 
 @command("rollout status")
