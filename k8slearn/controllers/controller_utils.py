@@ -263,6 +263,27 @@ def slow_start_batch(count: int, initial_batch_size: int, fn: Callable[[], None]
     return successes, None
 
 
+# ---- writing status ----------------------------------------------------------------------------
+
+def update_status_on_conflict(client: Any, resource: str, obj: dict, status_for: Callable[[dict], dict],
+                              retries: int = 1) -> dict:
+    """Write ``status_for(obj)`` as the object's status; on a 409 Conflict read it again and retry.
+
+    ``status_for`` gets the copy about to be written (the fresh read on a retry). The shape of
+    each controller's status updater (retry.RetryOnConflict around UpdateStatus).
+    """
+    current = thaw(obj)
+    for attempt in range(retries + 1):
+        current["status"] = status_for(current)
+        try:
+            return client.update_status(current)
+        except ApiError as err:
+            if attempt >= retries or err.code != 409:
+                raise
+            current = client.get(resource, obj["metadata"]["name"], obj["metadata"].get("namespace"))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 # ---- creating and deleting pods ----------------------------------------------------------------
 
 def get_pod_from_template(template: dict, owner: dict, controller_ref: dict | None) -> dict:

@@ -13,7 +13,8 @@ older template does not make a new revision: the old one gets the next revision 
 >>> name.startswith("web-"), name == controller_revision_name("web", hash_controller_revision(patch, 0))
 (True, True)
 >>> revs = [{"metadata": {"name": "web-b"}, "revision": 2}, {"metadata": {"name": "web-a"}, "revision": 1}]
->>> [r["metadata"]["name"] for r in sort_controller_revisions(revs)], next_revision(sort_controller_revisions(revs))
+>>> ordered = sort_controller_revisions(revs)
+>>> [r["metadata"]["name"] for r in ordered], next_revision(ordered)
 (['web-a', 'web-b'], 3)
 
 Simplified: the hash is FNV-32 over the data's JSON with sorted keys (upstream hashes the patch
@@ -115,7 +116,8 @@ class History:
                 owned.append(revision)
         return owned
 
-    def create_controller_revision(self, parent: dict, revision: dict, collision_count: int) -> tuple[dict, int]:
+    def create_controller_revision(self, parent: dict, revision: dict,
+                                   collision_count: int) -> tuple[dict, int]:
         """Create ``revision``; on a name taken by other data, count a collision and try the next name.
 
         Returns (the revision, the collision count): the caller writes the count to its status.
@@ -144,9 +146,11 @@ class History:
         return self.client.update(clone)
 
     def delete_controller_revision(self, revision: dict) -> None:
-        self.client.delete("controllerrevisions", revision["metadata"]["name"], revision["metadata"]["namespace"])
+        meta = revision["metadata"]
+        self.client.delete("controllerrevisions", meta["name"], meta["namespace"])
 
     def adopt_controller_revision(self, parent: dict, revision: dict) -> dict:
         """A strategic merge patch adding ``parent`` as the controller (guarded by the revision's uid)."""
-        return self.client.patch("controllerrevisions", revision["metadata"]["name"], adopt_patch(parent, revision),
-                                 revision["metadata"]["namespace"])
+        meta = revision["metadata"]
+        patch = adopt_patch(parent, revision)
+        return self.client.patch("controllerrevisions", meta["name"], patch, meta["namespace"])

@@ -34,9 +34,13 @@ from collections.abc import Callable
 from typing import Any
 
 from k8slearn.api.errors import ApiError
-from k8slearn.api.meta import thaw
-from k8slearn.controllers.controller_utils import slow_start_batch
-from k8slearn.controllers.history import History, find_equal_revisions, next_revision, sort_controller_revisions
+from k8slearn.controllers.controller_utils import slow_start_batch, update_status_on_conflict
+from k8slearn.controllers.history import (
+    History,
+    find_equal_revisions,
+    next_revision,
+    sort_controller_revisions,
+)
 from k8slearn.controllers.statefulset.pod_control import StatefulPodControl
 from k8slearn.controllers.statefulset.utils import (
     allows_burst,
@@ -81,6 +85,24 @@ def compute_replica_status(pods: list[dict], min_ready_seconds: int, now: float,
             counts["currentReplicas"] += revision == current
             counts["updatedReplicas"] += revision == update
     return counts
+
+
+def replicas_and_condemned(sts: dict, pods: list[dict], current_set: dict, update_set: dict, current: str,
+                           update: str) -> tuple[list[dict], list[dict]]:
+    """(one pod per ordinal in range, a new unsaved one where missing; the pods beyond, highest first)."""
+    start, count = get_start_ordinal(sts), replicas_of(sts)
+    replicas: list = [None] * count
+    condemned = []
+    for pod in pods:
+        if pod_in_ordinal_range(pod, sts):
+            replicas[get_ordinal(pod) - start] = pod
+        elif get_ordinal(pod) >= 0:
+            condemned.append(pod)
+    for i in range(count):
+        if replicas[i] is None:
+            replicas[i] = new_versioned_stateful_set_pod(current_set, update_set, current, update, start + i)
+    condemned.sort(key=get_ordinal, reverse=True)
+    return replicas, condemned
 
 
 class StatefulSetControl:
@@ -146,45 +168,35 @@ class StatefulSetControl:
                     status: dict) -> None:
         """updateStatefulSet: fills ``status`` and makes at most the writes the policy allows."""
         now, min_ready = self.clock(), sts["spec"].get("minReadySeconds") or 0
+        cur, upd = current["metadata"]["name"], update["metadata"]["name"]
+        status.update({"observedGeneration": sts["metadata"].get("generation", 0), "currentRevision": cur,
+                       "updateRevision": upd, "collisionCount": collision_count})
+        status.update(compute_replica_status(pods, min_ready, now, cur, upd))
         current_set, update_set = apply_revision(sts, current), apply_revision(sts, update)
-        cur_name, upd_name = current["metadata"]["name"], update["metadata"]["name"]
-        status.update({"observedGeneration": sts["metadata"].get("generation", 0), "currentRevision": cur_name,
-                       "updateRevision": upd_name, "collisionCount": collision_count})
-        status.update(compute_replica_status(pods, min_ready, now, cur_name, upd_name))
-        start, count = get_start_ordinal(sts), replicas_of(sts)
-        replicas: list[dict | None] = [None] * count
-        condemned = []
-        for pod in pods:
-            if pod_in_ordinal_range(pod, sts):
-                replicas[get_ordinal(pod) - start] = pod
-            elif get_ordinal(pod) >= 0:
-                condemned.append(pod)
-        for i in range(count):
-            if replicas[i] is None:
-                replicas[i] = new_versioned_stateful_set_pod(current_set, update_set, cur_name, upd_name, start + i)
-        condemned.sort(key=get_ordinal, reverse=True)
+        replicas, condemned = replicas_and_condemned(sts, pods, current_set, update_set, cur, upd)
         first_unhealthy = next((p for p in replicas + condemned[::-1] if not is_healthy(p)), None)
-
-        def recount() -> None:
-            status.update(compute_replica_status(replicas + condemned, min_ready, now, cur_name, upd_name))
-
         if sts["metadata"].get("deletionTimestamp"):
             return
         monotonic = not allows_burst(sts)
+
+        def replica(i: int) -> bool:
+            return self.process_replica(sts, update_set, monotonic, replicas, i)
+
+        def condemn(i: int) -> bool:
+            return self.process_condemned(sts, first_unhealthy, monotonic, condemned, i)
+
         try:
-            if self.run_for_all(replicas, lambda i: self.process_replica(sts, update_set, monotonic, replicas, i),
-                                monotonic):
+            if self.run_for_all(replicas, replica, monotonic):
                 return
-            if self.run_for_all(condemned, lambda i: self.process_condemned(sts, first_unhealthy, monotonic,
-                                                                            condemned, i), monotonic):
+            if self.run_for_all(condemned, condemn, monotonic):
                 return
         finally:
-            recount()
+            status.update(compute_replica_status(replicas + condemned, min_ready, now, cur, upd))
         strategy = sts["spec"].get("updateStrategy") or {}
         if strategy.get("type") == "OnDelete":
-            return
-        self.rolling_update(sts, replicas, upd_name, int((strategy.get("rollingUpdate") or {}).get("partition") or 0),
-                            status)
+            return  # pods change only when someone deletes them
+        partition = int((strategy.get("rollingUpdate") or {}).get("partition") or 0)
+        self.rolling_update(sts, replicas, upd, partition, status)
 
     @staticmethod
     def run_for_all(pods: list, fn: Callable[[int], bool], monotonic: bool) -> bool:
@@ -230,7 +242,8 @@ class StatefulSetControl:
         self.pod_control.delete_stateful_pod(sts, pod)
         return True
 
-    def rolling_update(self, sts: dict, replicas: list, update_revision: str, partition: int, status: dict) -> None:
+    def rolling_update(self, sts: dict, replicas: list, update_revision: str, partition: int,
+                       status: dict) -> None:
         """From the highest ordinal down to the partition: delete the first pod on an old revision."""
         for target in range(len(replicas) - 1, partition - 1, -1):
             pod = replicas[target]
@@ -252,13 +265,4 @@ class StatefulSetControl:
         if not inconsistent_status(sts, status):
             return
         body = {k: v for k, v in status.items() if not (k in _OMIT_EMPTY and not v)}
-        current = thaw(sts)
-        for attempt in range(2):
-            current["status"] = body
-            try:
-                self.client.update_status(current)
-                return
-            except ApiError as err:
-                if attempt or err.code != 409:
-                    raise
-                current = self.client.get("statefulsets", sts["metadata"]["name"], sts["metadata"]["namespace"])
+        update_status_on_conflict(self.client, "statefulsets", sts, lambda current: body)

@@ -71,7 +71,8 @@ class StatefulSetController(Controller):
         if not labels:
             return []
         return [s for s in self.set_informer.lister.list(pod["metadata"]["namespace"])
-                if (s["spec"].get("selector") or {}) and selector_from_label_selector(s["spec"]["selector"]).matches(labels)]
+                if (s["spec"].get("selector") or {})
+                and selector_from_label_selector(s["spec"]["selector"]).matches(labels)]
 
     def _add_pod(self, pod: dict) -> None:
         if pod["metadata"].get("deletionTimestamp"):
@@ -123,7 +124,8 @@ class StatefulSetController(Controller):
         if sts is None:
             return
         selector = selector_from_label_selector(sts["spec"].get("selector"))
-        can_adopt = recheck_deletion_timestamp(lambda: self.fresh("statefulsets", sts), sts["metadata"]["uid"])
+        can_adopt = recheck_deletion_timestamp(lambda: self.fresh("statefulsets", sts),
+                                               sts["metadata"]["uid"])
         revisions = self.adopt_orphan_revisions(sts, selector.matches, can_adopt)
         pods = self.get_pods_for_stateful_set(sts, selector.matches, can_adopt)
         status = self.control.update_stateful_set(sts, pods, revisions)
@@ -137,7 +139,8 @@ class StatefulSetController(Controller):
         orphans = [r for r in revisions if get_controller_of(r) is None]
         if orphans:
             if not can_adopt():
-                raise Requeue(f"can't adopt ControllerRevisions: StatefulSet {self._key(sts)} is gone or deleting")
+                raise Requeue(f"can't adopt ControllerRevisions: StatefulSet {self._key(sts)} "
+                              "is gone or being deleted")
             adopted = {r["metadata"]["name"]: self.history.adopt_controller_revision(sts, r) for r in orphans}
             revisions = [adopted.get(r["metadata"]["name"], r) for r in revisions]
         return revisions
