@@ -12,7 +12,7 @@ Replicas:  3 current / 3 desired
 Simplified: no describers for kinds k8slearn does not serve; a Service's endpoints come from its
 EndpointSlices, or its Endpoints object when the cluster keeps no slices.
 
-Upstream: staging/src/k8s.io/kubectl/pkg/describe/describe.go (describeDeployment, describeReplicaSet, describeDaemonSet, describeService, describeNamespace),
+Upstream: staging/src/k8s.io/kubectl/pkg/describe/describe.go (describeDeployment, describeReplicaSet, describeDaemonSet, describeStatefulSet, describeService, describeNamespace),
 staging/src/k8s.io/kubectl/pkg/cmd/describe/describe.go
 """
 
@@ -155,6 +155,29 @@ def describe_daemonset(ctx: Context, ds: dict, events: list | None) -> str:
     running, waiting, succeeded, failed = _pod_phase_counts(ctx, ds)
     w.write(0, f"Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed\n")
     describe_pod_template(spec.get("template"), w)
+    if events is not None:
+        describe_events(events, w, ctx.now())
+    return w.text()
+
+
+def describe_statefulset(ctx: Context, sts: dict, events: list | None) -> str:
+    meta, spec, status = sts.get("metadata", {}), sts.get("spec", {}), sts.get("status", {})
+    w = PrefixWriter()
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    w.write(0, f"CreationTimestamp:\t{time_text(meta.get('creationTimestamp'))}\n")
+    w.write(0, f"Selector:\t{_selector(spec.get('selector'))}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"Replicas:\t{spec.get('replicas', 0)} desired | {status.get('replicas', 0)} total\n")
+    strategy = spec.get("updateStrategy") or {}
+    w.write(0, f"Update Strategy:\t{strategy.get('type', '')}\n")
+    if (strategy.get("rollingUpdate") or {}).get("partition") is not None:
+        w.write(1, f"Partition:\t{strategy['rollingUpdate']['partition']}\n")
+    running, waiting, succeeded, failed = _pod_phase_counts(ctx, sts)
+    w.write(0, f"Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed\n")
+    describe_pod_template(spec.get("template"), w)
+    w.write(0, "Volume Claims:\t<none>\n")  # the simulation has no PersistentVolumeClaims
     if events is not None:
         describe_events(events, w, ctx.now())
     return w.text()
@@ -332,6 +355,8 @@ def describe_object(ctx: Context, resource: Any, obj: dict, show_events: bool = 
         return describe_replicaset(ctx, obj, events)
     if kind == "DaemonSet":
         return describe_daemonset(ctx, obj, events)
+    if kind == "StatefulSet":
+        return describe_statefulset(ctx, obj, events)
     if kind == "Service":
         return describe_service(ctx, obj, events)
     from k8slearn.kubectl import describe_more

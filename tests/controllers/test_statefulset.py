@@ -285,3 +285,12 @@ def _trace(seed):
 
 def test_the_same_seed_gives_the_same_trace():
     assert _trace(3) == _trace(3)
+
+
+def test_describe_shows_replicas_strategy_pod_phases_and_the_controllers_events(cluster):
+    out = cluster.kubectl("describe statefulset web").stdout.splitlines()
+    assert [line for line in out if line.startswith(("Replicas:", "Update Strategy:", "  Partition:",
+                                                     "Pods Status:", "Volume Claims:"))] == [
+        "Replicas:           3 desired | 3 total", "Update Strategy:    RollingUpdate", "  Partition:        0",
+        "Pods Status:        3 Running / 0 Waiting / 0 Succeeded / 0 Failed", "Volume Claims:     <none>"]
+    assert out[-1].split(None, 4)[1::3] == ["SuccessfulCreate", "create Pod web-2 in StatefulSet web successful"]
