@@ -294,3 +294,20 @@ def test_describe_shows_replicas_strategy_pod_phases_and_the_controllers_events(
         "Replicas:           3 desired | 3 total", "Update Strategy:    RollingUpdate", "  Partition:        0",
         "Pods Status:        3 Running / 0 Waiting / 0 Succeeded / 0 Failed", "Volume Claims:     <none>"]
     assert out[-1].split(None, 4)[1::3] == ["SuccessfulCreate", "create Pod web-2 in StatefulSet web successful"]
+
+
+def test_rollout_history_and_undo_go_through_the_controller_revisions(cluster):
+    assert cluster.kubectl("rollout history statefulset/web").stdout == \
+        "statefulset.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n\n"
+    set_image(cluster, "nginx:1.28")
+    cluster.settle()
+    assert "    Image:\tnginx:1.27" in cluster.kubectl("rollout history sts/web --revision=1").stdout
+    assert cluster.kubectl("rollout undo statefulset/web").stdout == "statefulset.apps/web rolled back\n"
+    cluster.settle()
+    assert {p["spec"]["containers"][0]["image"] for p in pods(cluster).values()} == {"nginx:1.27"}
+    assert cluster.kubectl("rollout history sts/web").stdout.splitlines()[2:4] == ["2         <none>", "3         <none>"]
+    assert cluster.kubectl("rollout undo sts/web --to-revision=3").stdout == \
+        "statefulset.apps/web skipped rollback (current template already matches revision 3)\n"
+    assert cluster.kubectl("rollout undo sts/web --to-revision=9").stderr == \
+        "error: unable to find specified revision 9 in history\n"
+    assert cluster.kubectl("rollout pause sts/web").stderr == 'error: statefulsets.apps "web" pausing is not supported\n'
