@@ -177,10 +177,30 @@ def describe_statefulset(ctx: Context, sts: dict, events: list | None) -> str:
     running, waiting, succeeded, failed = _pod_phase_counts(ctx, sts)
     w.write(0, f"Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed\n")
     describe_pod_template(spec.get("template"), w)
-    w.write(0, "Volume Claims:\t<none>\n")  # the simulation has no PersistentVolumeClaims
+    _volume_claim_templates(w, spec.get("volumeClaimTemplates"))
     if events is not None:
         describe_events(events, w, ctx.now())
     return w.text()
+
+
+def _volume_claim_templates(w: PrefixWriter, templates: list | None) -> None:
+    """describeVolumeClaimTemplates: name, class, labels, annotations, capacity, access modes."""
+    if not templates:
+        w.write(0, "Volume Claims:\t<none>\n")
+        return
+    w.write(0, "Volume Claims:\n")
+    for pvc in templates:
+        meta, spec = pvc.get("metadata") or {}, pvc.get("spec") or {}
+        w.write(1, f"Name:\t{meta.get('name', '')}\n")
+        storage_class = spec.get("storageClassName") or (meta.get("annotations") or {}).get(
+            "volume.beta.kubernetes.io/storage-class", "")
+        w.write(1, f"StorageClass:\t{storage_class}\n")
+        for title, values in (("Labels", meta.get("labels")), ("Annotations", meta.get("annotations"))):
+            lines = [f"{k}={v}" for k, v in sorted((values or {}).items())] or ["<none>"]
+            w.write(0, f"  {title}:\t{lines[0]}\n" + "".join(f"  \t{x}\n" for x in lines[1:]))
+        capacity = ((spec.get("resources") or {}).get("requests") or {}).get("storage", "<default>")
+        w.write(1, f"Capacity:\t{capacity}\n")
+        w.write(1, f"Access Modes:\t[{' '.join(spec.get('accessModes') or [])}]\n")
 
 
 # --- services and namespaces ----------------------------------------------------------------

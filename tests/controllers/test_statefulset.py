@@ -311,3 +311,19 @@ def test_rollout_history_and_undo_go_through_the_controller_revisions(cluster):
     assert cluster.kubectl("rollout undo sts/web --to-revision=9").stderr == \
         "error: unable to find specified revision 9 in history\n"
     assert cluster.kubectl("rollout pause sts/web").stderr == 'error: statefulsets.apps "web" pausing is not supported\n'
+
+
+def test_a_volume_claim_template_becomes_each_pods_own_claim_volume():
+    c = Cluster(workers=3, seed=0)
+    sts = statefulset(replicas=2, volumeClaimTemplates=[{"metadata": {"name": "www"}, "spec": {
+        "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}])
+    sts["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] = [{"name": "www", "mountPath": "/data"}]
+    c.api.create(sts)
+    c.settle()
+    assert {n: p["spec"]["volumes"][0] for n, p in pods(c).items()} == {
+        "web-0": {"name": "www", "persistentVolumeClaim": {"claimName": "www-web-0"}},
+        "web-1": {"name": "www", "persistentVolumeClaim": {"claimName": "www-web-1"}}}
+    assert all(is_ready(p) for p in pods(c).values())
+    out = c.kubectl("describe sts web").stdout
+    assert "Volume Claims:\n  Name:          www\n  StorageClass:  \n  Labels:        <none>\n" \
+           "  Annotations:   <none>\n  Capacity:      1Gi\n  Access Modes:  [ReadWriteOnce]\n" in out

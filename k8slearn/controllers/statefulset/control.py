@@ -20,9 +20,10 @@
 Then the status is written if it changed, and revisions beyond ``revisionHistoryLimit`` that no
 pod and neither status revision uses are deleted, oldest first.
 
-Simplified: no PersistentVolumeClaims (volumeClaimTemplates, persistentVolumeClaimRetentionPolicy),
-and the alpha ``maxUnavailable`` (feature gate MaxUnavailableStatefulSet, off in v1.32) is not
-modelled; a status update that conflicts is retried on a fresh read, not from the lister.
+Simplified: pods name their claims (``www-web-0``) but no PersistentVolumeClaim is created or
+owned (the simulation has none: persistentVolumeClaimRetentionPolicy does nothing); the alpha
+``maxUnavailable`` (feature gate MaxUnavailableStatefulSet, off in v1.32) is not modelled; a
+status update that conflicts is retried on a fresh read, not from the lister.
 
 Upstream: pkg/controller/statefulset/stateful_set_control.go, stateful_set_status_updater.go
 (v1.32: isHealthy gates the rolling update; processCondemned waits for Running and Ready)
@@ -62,6 +63,7 @@ from k8slearn.controllers.statefulset.utils import (
     new_versioned_stateful_set_pod,
     pod_in_ordinal_range,
     replicas_of,
+    storage_matches,
 )
 
 # StatefulSetStatus fields the typed encoding leaves out when zero (omitempty).
@@ -225,7 +227,7 @@ class StatefulSetControl:
                           or not is_running_and_available(pod, sts["spec"].get("minReadySeconds") or 0,
                                                           self.clock())):
             return True
-        if not identity_matches(sts, pod):
+        if not (identity_matches(sts, pod) and storage_matches(sts, pod)):
             self.pod_control.update_stateful_pod(update_set, pod)
         return False
 

@@ -12,8 +12,9 @@ A pod's becoming Ready is what wakes the controller to create the next one. With
 ``minReadySeconds`` the set is synced again that many seconds (+1) after a pod turns Ready, and
 after each sync that left pods not yet available, so ``availableReplicas`` catches up.
 
-Simplified: no PersistentVolumeClaim informer or claims (volumeClaimTemplates and
-persistentVolumeClaimRetentionPolicy are ignored); no alpha maxUnavailable. Could not confirm
+Simplified: no PersistentVolumeClaim informer and no claims (a pod's volume names its claim from
+volumeClaimTemplates, nothing more; persistentVolumeClaimRetentionPolicy does nothing); no alpha
+maxUnavailable. Could not confirm
 against the exact v1.32 tag: the source read is of the v1.31-v1.32 era (typed workqueue,
 isHealthy-gated rolling update), not the tagged release.
 

@@ -12,8 +12,9 @@ already there records nothing: the cache was behind, the next sync sees the pod.
 >>> pod_event("create", "web-0", "web", None)
 ('Normal', 'SuccessfulCreate', 'create Pod web-0 in StatefulSet web successful')
 
-Simplified: no PersistentVolumeClaims are created before the pod (no volumeClaimTemplates in
-the simulation), so the claim events and the retention-policy owner references never happen;
+Simplified: no PersistentVolumeClaims are created before the pod (the simulation has none), so
+the claim events (``create Claim www-web-0 Pod web-0 in StatefulSet web success``) and the
+retention-policy owner references never happen;
 an update that conflicts is tried again once, on a fresh read, not with client-go's back-off.
 
 Upstream: pkg/controller/statefulset/stateful_pod_control.go
@@ -25,7 +26,12 @@ from typing import Any
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import thaw
-from k8slearn.controllers.statefulset.utils import identity_matches, update_identity
+from k8slearn.controllers.statefulset.utils import (
+    identity_matches,
+    storage_matches,
+    update_identity,
+    update_storage,
+)
 
 
 def pod_event(verb: str, pod_name: str, set_name: str, err: Exception | None) -> tuple[str, str, str]:
@@ -60,9 +66,10 @@ class StatefulPodControl:
         """Put the pod's identity right (name label, index label) if someone changed it."""
         pod = thaw(pod)
         for attempt in range(2):
-            if identity_matches(sts, pod):
+            if identity_matches(sts, pod) and storage_matches(sts, pod):
                 return
             update_identity(sts, pod)
+            update_storage(sts, pod)
             try:
                 self.client.update(pod)
             except ApiError as err:

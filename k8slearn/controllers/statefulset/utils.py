@@ -25,9 +25,10 @@ partitioned rollout leaves the low ordinals alone even when they are recreated:
 >>> get_pod_revision(new_versioned_stateful_set_pod(sts, sts, "web-5d8f7c6b9", "web-7b4f9d8c5", 1))
 'web-5d8f7c6b9'
 
-Simplified: no volumeClaimTemplates (the simulation has no PersistentVolumeClaims), so a pod's
-storage always "matches"; the revision patch is applied by replacing ``spec.template`` (all it
-ever holds).
+A ``volumeClaimTemplates`` entry ``www`` becomes the pod's volume ``www`` naming the claim
+``www-web-2``, as upstream. Simplified: the claim itself is not created (the simulation has no
+PersistentVolumeClaims; its kubelet mounts the volume like any other); the revision patch is
+applied by replacing ``spec.template`` (all it ever holds).
 
 Upstream: pkg/controller/statefulset/stateful_set_utils.go; the PodIndexLabel feature gate is
 GA (on) in v1.32 (pkg/features/kube_features.go)
@@ -113,6 +114,37 @@ def update_identity(sts: dict, pod: dict) -> None:
     labels[POD_INDEX_LABEL] = str(ordinal)
 
 
+def get_persistent_volume_claim_name(sts: dict, claim: dict, ordinal: int) -> str:
+    """``<template>-<set>-<ordinal>``: the claim one pod keeps across restarts (``www-web-0``)."""
+    return f"{claim['metadata']['name']}-{sts['metadata']['name']}-{ordinal}"
+
+
+def storage_matches(sts: dict, pod: dict) -> bool:
+    """Every volumeClaimTemplate is a volume of the pod naming that pod's claim."""
+    ordinal = get_ordinal(pod)
+    if ordinal < 0:
+        return False
+    volumes = {v.get("name"): v for v in (pod.get("spec") or {}).get("volumes") or ()}
+    for claim in sts["spec"].get("volumeClaimTemplates") or ():
+        source = (volumes.get(claim["metadata"]["name"]) or {}).get("persistentVolumeClaim") or {}
+        if source.get("claimName") != get_persistent_volume_claim_name(sts, claim, ordinal):
+            return False
+    return True
+
+
+def update_storage(sts: dict, pod: dict) -> None:
+    """The pod's volumes: one per claim template (its claim), then the template's other volumes."""
+    templates = sts["spec"].get("volumeClaimTemplates") or ()
+    if not templates:
+        return
+    ordinal = get_ordinal(pod)
+    names = {t["metadata"]["name"] for t in templates}
+    volumes = [{"name": t["metadata"]["name"], "persistentVolumeClaim": {
+        "claimName": get_persistent_volume_claim_name(sts, t, ordinal)}} for t in templates]
+    volumes += [thaw(v) for v in pod["spec"].get("volumes") or () if v.get("name") not in names]
+    pod["spec"] = {**pod["spec"], "volumes": volumes}  # the template's spec is shared and read-only
+
+
 def init_identity(sts: dict, pod: dict) -> None:
     """update_identity, plus hostname and subdomain (set only when the pod is created)."""
     update_identity(sts, pod)
@@ -177,6 +209,7 @@ def new_stateful_set_pod(sts: dict, ordinal: int) -> dict:
     pod = get_pod_from_template(sts["spec"]["template"], sts, owner_reference(sts))
     pod["metadata"]["name"] = get_pod_name(sts, ordinal)
     init_identity(sts, pod)
+    update_storage(sts, pod)
     return pod
 
 
