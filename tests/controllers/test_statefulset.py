@@ -327,3 +327,15 @@ def test_a_volume_claim_template_becomes_each_pods_own_claim_volume():
     out = c.kubectl("describe sts web").stdout
     assert "Volume Claims:\n  Name:          www\n  StorageClass:  \n  Labels:        <none>\n" \
            "  Annotations:   <none>\n  Capacity:      1Gi\n  Access Modes:  [ReadWriteOnce]\n" in out
+
+
+def test_a_pod_on_a_dead_node_is_not_replaced_until_it_is_really_gone(cluster):
+    node = pods(cluster)["web-1"]["spec"]["nodeName"]
+    cluster.stop_node(node)
+    cluster.run(seconds=400)  # evicted after the 300 s toleration, but the kubelet cannot confirm
+    web_1 = cluster.api.get("pods", "web-1")
+    assert web_1["metadata"].get("deletionTimestamp") and web_1["spec"]["nodeName"] == node
+    assert cluster.api.get("statefulsets", "web")["status"]["readyReplicas"] == 2  # at most one web-1, ever
+    cluster.api.delete("nodes", node)  # the pod garbage collector now removes it; the controller recreates it
+    cluster.run(seconds=120)
+    assert pods(cluster)["web-1"]["spec"]["nodeName"] != node and is_ready(pods(cluster)["web-1"])
