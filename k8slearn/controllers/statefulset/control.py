@@ -20,6 +20,19 @@
 Then the status is written if it changed, and revisions beyond ``revisionHistoryLimit`` that no
 pod and neither status revision uses are deleted, oldest first.
 
+Step 2 and 3 start by sorting the pods: one per ordinal in range (a new, not yet created pod
+where one is missing) and the condemned ones, highest ordinal first. With 2 replicas, web-0
+and web-3 existing:
+
+>>> sts = {"apiVersion": "apps/v1", "kind": "StatefulSet",
+...        "metadata": {"name": "web", "namespace": "default", "uid": "u"},
+...        "spec": {"replicas": 2, "updateStrategy": {"type": "OnDelete"},
+...                 "template": {"metadata": {"labels": {"app": "web"}}, "spec": {}}}}
+>>> existing = [{"metadata": {"name": n}, "status": {"phase": "Running"}} for n in ("web-3", "web-0")]
+>>> replicas, condemned = replicas_and_condemned(sts, existing, sts, sts, "web-a", "web-a")
+>>> [(p["metadata"]["name"], is_created(p)) for p in replicas], [p["metadata"]["name"] for p in condemned]
+([('web-0', True), ('web-1', False)], ['web-3'])
+
 Simplified: pods name their claims (``www-web-0``) but no PersistentVolumeClaim is created or
 owned (the simulation has none: persistentVolumeClaimRetentionPolicy does nothing); the alpha
 ``maxUnavailable`` (feature gate MaxUnavailableStatefulSet, off in v1.32) is not modelled; a
