@@ -63,6 +63,13 @@ def fnv32a(data: bytes, h: int = 0x811C9DC5) -> int:
     return h
 
 
+def fnv32(data: bytes, h: int = 0x811C9DC5) -> int:
+    """FNV-32 (multiply, then xor): what ControllerRevision names are hashed with."""
+    for byte in data:
+        h = ((h * 0x01000193) & 0xFFFFFFFF) ^ byte
+    return h
+
+
 def compute_hash(template: dict, collision_count: int | None = None) -> str:
     """ComputeHash: FNV-32a of the template (+ collisionCount as 8 little-endian bytes), encoded.
 
@@ -254,6 +261,27 @@ def slow_start_batch(count: int, initial_batch_size: int, fn: Callable[[], None]
         remaining -= batch
         batch = min(2 * batch, remaining)
     return successes, None
+
+
+# ---- writing status ----------------------------------------------------------------------------
+
+def update_status_on_conflict(client: Any, resource: str, obj: dict, status_for: Callable[[dict], dict],
+                              retries: int = 1) -> dict:
+    """Write ``status_for(obj)`` as the object's status; on a 409 Conflict read it again and retry.
+
+    ``status_for`` gets the copy about to be written (the fresh read on a retry). The shape of
+    each controller's status updater (retry.RetryOnConflict around UpdateStatus).
+    """
+    current = thaw(obj)
+    for attempt in range(retries + 1):
+        current["status"] = status_for(current)
+        try:
+            return client.update_status(current)
+        except ApiError as err:
+            if attempt >= retries or err.code != 409:
+                raise
+            current = client.get(resource, obj["metadata"]["name"], obj["metadata"].get("namespace"))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 # ---- creating and deleting pods ----------------------------------------------------------------

@@ -42,6 +42,7 @@ from k8slearn.controllers.node_ipam import NodeIpamController
 from k8slearn.controllers.node_lifecycle import NodeLifecycleController
 from k8slearn.controllers.podgc import PodGCController
 from k8slearn.controllers.replicaset import ReplicaSetController
+from k8slearn.controllers.statefulset import StatefulSetController
 from k8slearn.controllers.taint_eviction import TaintEvictionController
 from k8slearn.sim import Loop
 
@@ -55,6 +56,7 @@ CONTROLLERS: dict[str, Any] = {
     "replicaset-controller": ReplicaSetController,
     "deployment-controller": DeploymentController,
     "daemonset-controller": DaemonSetsController,
+    "statefulset-controller": StatefulSetController,
     "job-controller": JobController,
     "ttl-after-finished-controller": TTLAfterFinishedController,
     "endpoints-controller": EndpointsController,

@@ -44,6 +44,7 @@ from k8slearn.controllers.controller_utils import (
     label_selector_matcher,
     set_matcher,
     slow_start_batch,
+    update_status_on_conflict,
 )
 from k8slearn.controllers.pod_util import count_pods, is_pod_ready
 
@@ -266,17 +267,9 @@ class ReplicaSetController(Controller):
                ("replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas")) \
                 and old.get("observedGeneration", 0) == generation and old.get("conditions") == status.get("conditions"):
             return rs
-        current = thaw(rs)
-        for attempt in range(STATUS_UPDATE_RETRIES + 1):
-            new_status = dict(status)
-            new_status["observedGeneration"] = generation
-            if "conditions" in new_status:  # keep Go's field order: conditions last
-                new_status["conditions"] = new_status.pop("conditions")
-            current["status"] = new_status
-            try:
-                return self.client.update_status(current)
-            except ApiError as err:
-                if attempt >= STATUS_UPDATE_RETRIES or err.code != 409:
-                    raise
-                current = self.client.get("replicasets", rs["metadata"]["name"], rs["metadata"]["namespace"])
-        return rs  # pragma: no cover - the loop always returns or raises
+        new_status = dict(status)
+        new_status["observedGeneration"] = generation
+        if "conditions" in new_status:  # keep Go's field order: conditions last
+            new_status["conditions"] = new_status.pop("conditions")
+        return update_status_on_conflict(self.client, "replicasets", rs, lambda current: new_status,
+                                         STATUS_UPDATE_RETRIES)

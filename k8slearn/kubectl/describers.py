@@ -12,7 +12,7 @@ Replicas:  3 current / 3 desired
 Simplified: no describers for kinds k8slearn does not serve; a Service's endpoints come from its
 EndpointSlices, or its Endpoints object when the cluster keeps no slices.
 
-Upstream: staging/src/k8s.io/kubectl/pkg/describe/describe.go (describeDeployment, describeReplicaSet, describeDaemonSet, describeService, describeNamespace),
+Upstream: staging/src/k8s.io/kubectl/pkg/describe/describe.go (describeDeployment, describeReplicaSet, describeDaemonSet, describeStatefulSet, describeService, describeNamespace),
 staging/src/k8s.io/kubectl/pkg/cmd/describe/describe.go
 """
 
@@ -158,6 +158,49 @@ def describe_daemonset(ctx: Context, ds: dict, events: list | None) -> str:
     if events is not None:
         describe_events(events, w, ctx.now())
     return w.text()
+
+
+def describe_statefulset(ctx: Context, sts: dict, events: list | None) -> str:
+    meta, spec, status = sts.get("metadata", {}), sts.get("spec", {}), sts.get("status", {})
+    w = PrefixWriter()
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    w.write(0, f"CreationTimestamp:\t{time_text(meta.get('creationTimestamp'))}\n")
+    w.write(0, f"Selector:\t{_selector(spec.get('selector'))}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"Replicas:\t{spec.get('replicas', 0)} desired | {status.get('replicas', 0)} total\n")
+    strategy = spec.get("updateStrategy") or {}
+    w.write(0, f"Update Strategy:\t{strategy.get('type', '')}\n")
+    if (strategy.get("rollingUpdate") or {}).get("partition") is not None:
+        w.write(1, f"Partition:\t{strategy['rollingUpdate']['partition']}\n")
+    running, waiting, succeeded, failed = _pod_phase_counts(ctx, sts)
+    w.write(0, f"Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed\n")
+    describe_pod_template(spec.get("template"), w)
+    _volume_claim_templates(w, spec.get("volumeClaimTemplates"))
+    if events is not None:
+        describe_events(events, w, ctx.now())
+    return w.text()
+
+
+def _volume_claim_templates(w: PrefixWriter, templates: list | None) -> None:
+    """describeVolumeClaimTemplates: name, class, labels, annotations, capacity, access modes."""
+    if not templates:
+        w.write(0, "Volume Claims:\t<none>\n")
+        return
+    w.write(0, "Volume Claims:\n")
+    for pvc in templates:
+        meta, spec = pvc.get("metadata") or {}, pvc.get("spec") or {}
+        w.write(1, f"Name:\t{meta.get('name', '')}\n")
+        storage_class = spec.get("storageClassName") or (meta.get("annotations") or {}).get(
+            "volume.beta.kubernetes.io/storage-class", "")
+        w.write(1, f"StorageClass:\t{storage_class}\n")
+        for title, values in (("Labels", meta.get("labels")), ("Annotations", meta.get("annotations"))):
+            lines = [f"{k}={v}" for k, v in sorted((values or {}).items())] or ["<none>"]
+            w.write(0, f"  {title}:\t{lines[0]}\n" + "".join(f"  \t{x}\n" for x in lines[1:]))
+        capacity = ((spec.get("resources") or {}).get("requests") or {}).get("storage", "<default>")
+        w.write(1, f"Capacity:\t{capacity}\n")
+        w.write(1, f"Access Modes:\t[{' '.join(spec.get('accessModes') or [])}]\n")
 
 
 # --- services and namespaces ----------------------------------------------------------------
@@ -332,6 +375,8 @@ def describe_object(ctx: Context, resource: Any, obj: dict, show_events: bool = 
         return describe_replicaset(ctx, obj, events)
     if kind == "DaemonSet":
         return describe_daemonset(ctx, obj, events)
+    if kind == "StatefulSet":
+        return describe_statefulset(ctx, obj, events)
     if kind == "Service":
         return describe_service(ctx, obj, events)
     from k8slearn.kubectl import describe_more

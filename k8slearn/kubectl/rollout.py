@@ -1,4 +1,4 @@
-"""``kubectl rollout status`` (and ``restart``): watching a Deployment or DaemonSet roll out.
+"""``kubectl rollout status`` (and ``restart``): watching a Deployment, DaemonSet or StatefulSet roll out.
 
 The status line comes from the object's status alone, as kubectl's status viewers compute it:
 ``Waiting for deployment "web" rollout to finish: 1 of 3 updated replicas are available...`` until
@@ -22,8 +22,8 @@ from __future__ import annotations
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError
 
-__all__ = ["deployment_status", "daemonset_status", "run_rollout_status", "run_rollout_history", "run_rollout_undo",
-           "run_rollout_pause", "run_rollout_resume"]
+__all__ = ["deployment_status", "daemonset_status", "statefulset_status", "run_rollout_status",
+           "run_rollout_history", "run_rollout_undo", "run_rollout_pause", "run_rollout_resume"]
 
 
 def deployment_status(d: dict) -> tuple[str, bool]:
@@ -64,7 +64,33 @@ def daemonset_status(ds: dict) -> tuple[str, bool]:
     return "Waiting for daemon set spec update to be observed...\n", False
 
 
-_VIEWERS = {"Deployment": deployment_status, "DaemonSet": daemonset_status}
+def statefulset_status(sts: dict) -> tuple[str, bool]:
+    """StatefulSetStatusViewer. The API server defaults ``rollingUpdate: {partition: 0}``, so a
+    finished rollout usually reads ``partitioned roll out complete: 3 new pods have been updated...``."""
+    meta, spec, status = sts.get("metadata", {}), sts.get("spec", {}), sts.get("status", {})
+    strategy = spec.get("updateStrategy") or {}
+    if strategy.get("type", "RollingUpdate") != "RollingUpdate":
+        raise KubectlError("rollout status is only available for RollingUpdate strategy type")
+    if not status.get("observedGeneration") or meta.get("generation", 0) > status["observedGeneration"]:
+        return "Waiting for statefulset spec update to be observed...\n", False
+    replicas, ready = spec.get("replicas"), status.get("readyReplicas", 0)
+    if replicas is not None and ready < replicas:
+        return f"Waiting for {replicas - ready} pods to be ready...\n", False
+    updated = status.get("updatedReplicas", 0)
+    if strategy.get("rollingUpdate") is not None:
+        partition = strategy["rollingUpdate"].get("partition")
+        if replicas is not None and partition is not None and updated < replicas - partition:
+            return ("Waiting for partitioned roll out to finish: "
+                    f"{updated} out of {replicas - partition} new pods have been updated...\n", False)
+        return f"partitioned roll out complete: {updated} new pods have been updated...\n", True
+    if status.get("updateRevision") != status.get("currentRevision"):
+        return (f"waiting for statefulset rolling update to complete {updated} pods at revision "
+                f"{status.get('updateRevision', '')}...\n", False)
+    return (f"statefulset rolling update complete {status.get('currentReplicas', 0)} pods at revision "
+            f"{status.get('currentRevision', '')}...\n", True)
+
+
+_VIEWERS = {"Deployment": deployment_status, "DaemonSet": daemonset_status, "StatefulSet": statefulset_status}
 
 
 @command("rollout status")
@@ -122,8 +148,11 @@ def run_rollout_restart(ctx: Context, args: list[str]) -> int:
     return 0
 
 
-def _deployment_target(ctx: Context, args: list[str], verb: str):
-    """The single Deployment a history/undo/pause/resume command names."""
+_NAMES = {"Deployment": "deployment.apps", "StatefulSet": "statefulset.apps"}
+
+
+def _deployment_target(ctx: Context, args: list[str], verb: str, kinds: tuple[str, ...] = ("Deployment",)):
+    """The single Deployment (or, for history and undo, StatefulSet) a rollout command names."""
     from k8slearn.kubectl.builder import parse_args
 
     if not args and not ctx.flags.get("filename"):
@@ -132,33 +161,42 @@ def _deployment_target(ctx: Context, args: list[str], verb: str):
     if len(targets) != 1 or targets[0].name is None:
         raise KubectlError("you must provide one or more resources by argument or filename")
     target = targets[0]
-    if target.resource.kind != "Deployment":
+    if target.resource.kind not in kinds:
         what = {"history": "no history viewer", "undo": "no rollbacker"}.get(verb)
         if what:
             raise KubectlError(f"{what} has been implemented for {target.resource.kind!r}")
-        raise KubectlError(f'{target.resource.group_resource} "{target.name}" {verb}ing is not supported')
-    ctx.client.get("deployments", target.name, ctx.namespace)  # NotFound as the server says it
+        raise KubectlError(f'{target.resource.group_resource} "{target.name}" {verb.rstrip("e")}ing is not supported')
+    ctx.client.get(target.resource.plural, target.name, ctx.namespace)  # NotFound as the server says it
     return target
 
 
 @command("rollout history")
 def run_rollout_history(ctx: Context, args: list[str]) -> int:
+    from k8slearn.kubectl import rollout_revisions
     from k8slearn.kubectl.rollout_history import RolloutError, revision_template, rollout_history
     from k8slearn.kubectl.tabwriter import render
 
-    target = _deployment_target(ctx, args, "history")
+    target = _deployment_target(ctx, args, "history", ("Deployment", "StatefulSet"))
+    name = f"{_NAMES[target.resource.kind]}/{target.name}"
+    sts = target.resource.kind == "StatefulSet"
     try:
         revision = int(ctx.flags.get("revision") or 0)
         if revision:
-            template = revision_template(ctx.client, ctx.namespace, target.name, revision)
-            ctx.print(f"deployment.apps/{target.name} with revision #{revision}")
+            template = (rollout_revisions.statefulset_revision_template if sts else revision_template)(
+                ctx.client, ctx.namespace, target.name, revision)
+            ctx.print(f"{name} with revision #{revision}")
             ctx.print(_template_text(template))
             return 0
-        rows = rollout_history(ctx.client, ctx.namespace, target.name)
+        rows = (rollout_revisions.statefulset_history if sts else rollout_history)(
+            ctx.client, ctx.namespace, target.name)
     except RolloutError as err:
         raise KubectlError(str(err)) from None
+    if not rows and sts:  # printHistory's answer for a set without revisions
+        ctx.print(f"{name} ")
+        ctx.print("No rollout history found.")
+        return 0
     table = "REVISION\tCHANGE-CAUSE\n" + "".join(f"{rev}\t{cause}\n" for rev, cause in rows)
-    ctx.print(f"deployment.apps/{target.name} ")
+    ctx.print(f"{name} ")
     ctx.print(render(table, 0, 2), end="")
     ctx.print("")
     return 0
@@ -178,13 +216,15 @@ def _template_text(template: dict) -> str:
 @command("rollout undo")
 def run_rollout_undo(ctx: Context, args: list[str]) -> int:
     from k8slearn.kubectl.rollout_history import RolloutError, rollout_undo
+    from k8slearn.kubectl.rollout_revisions import rollout_undo_statefulset
 
-    target = _deployment_target(ctx, args, "undo")
+    target = _deployment_target(ctx, args, "undo", ("Deployment", "StatefulSet"))
+    undo = rollout_undo_statefulset if target.resource.kind == "StatefulSet" else rollout_undo
     try:
-        outcome = rollout_undo(ctx.client, ctx.namespace, target.name, int(ctx.flags.get("to-revision") or 0))
+        outcome = undo(ctx.client, ctx.namespace, target.name, int(ctx.flags.get("to-revision") or 0))
     except RolloutError as err:
         raise KubectlError(str(err)) from None
-    ctx.print(f"deployment.apps/{target.name} {outcome}")
+    ctx.print(f"{_NAMES[target.resource.kind]}/{target.name} {outcome}")
     return 0
 
 

@@ -38,6 +38,7 @@ from k8slearn.controllers.controller_utils import (
     filter_pods_by_owner,
     get_controller_of,
     get_pod_from_template,
+    update_status_on_conflict,
 )
 from k8slearn.controllers.daemonset.update import UpdateMixin
 from k8slearn.controllers.daemonset.util import (
@@ -362,8 +363,8 @@ class DaemonSetsController(UpdateMixin, Controller):
         if all(old.get(k, 0) == v for k, v in counts.items()) and \
                 old.get("observedGeneration", 0) >= ds["metadata"].get("generation", 0):
             return
-        current = thaw(ds)
-        for attempt in range(2):
+
+        def status_for(current: dict) -> dict:
             status = dict(current.get("status") or {})
             if update_observed_gen:
                 status["observedGeneration"] = ds["metadata"].get("generation", 0)
@@ -371,14 +372,8 @@ class DaemonSetsController(UpdateMixin, Controller):
             for k in ("updatedNumberScheduled", "numberAvailable", "numberUnavailable"):
                 if not status.get(k):
                     status.pop(k, None)
-            current["status"] = status
-            try:
-                self.client.update_status(current)
-                return
-            except ApiError as err:
-                if attempt or err.code != 409:
-                    raise
-                current = self.client.get("daemonsets", ds["metadata"]["name"], ds["metadata"]["namespace"])
+            return status
+        update_status_on_conflict(self.client, "daemonsets", ds, status_for)
 
 
 def _should_ignore_node_update(old: dict, cur: dict) -> bool:

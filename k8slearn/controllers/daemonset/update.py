@@ -11,6 +11,8 @@ deletes old pods a few at a time, and the ordinary sync creates the new ones in 
 Simplified: revisions are compared by their template (upstream compares the patch bytes);
 history beyond ``revisionHistoryLimit`` is cleaned up oldest first, as upstream.
 
+The patch and the ``<ds>-<hash>`` name are the shared ones of ``controllers.history``.
+
 Upstream: pkg/controller/daemon/update.go
 """
 
@@ -23,6 +25,7 @@ from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.meta import owner_reference, thaw
 from k8slearn.controllers.controller_ref_manager import claim_objects, recheck_deletion_timestamp
 from k8slearn.controllers.controller_utils import compute_hash
+from k8slearn.controllers.history import controller_revision_name, get_patch
 from k8slearn.controllers.daemonset.util import (
     CONTROLLER_REVISION_HASH,
     get_template_generation,
@@ -32,11 +35,6 @@ from k8slearn.controllers.daemonset.util import (
     unavailable_count,
 )
 from k8slearn.controllers.pod_util import is_pod_available
-
-
-def get_patch(ds: dict) -> dict:
-    """The ControllerRevision data: a patch that replaces ``spec.template``."""
-    return {"spec": {"template": {**thaw(ds["spec"]["template"]), "$patch": "replace"}}}
 
 
 def match(ds: dict, history: dict) -> bool:
@@ -113,7 +111,7 @@ class UpdateMixin:
         """Save the current template as ControllerRevision ``<ds>-<hash>``."""
         collision = (ds.get("status") or {}).get("collisionCount")
         hash_ = compute_hash(ds["spec"]["template"], collision)
-        name = f"{ds['metadata']['name']}-{hash_}"
+        name = controller_revision_name(ds["metadata"]["name"], hash_)
         labels = dict((ds["spec"]["template"].get("metadata") or {}).get("labels") or {})
         labels[CONTROLLER_REVISION_HASH] = hash_
         history = {"apiVersion": "apps/v1", "kind": "ControllerRevision",
