@@ -40,6 +40,7 @@ REGISTRY = {
     "registry.k8s.io/e2e-test-images/agnhost": 51_105_200,
     "registry.k8s.io/busybox": 1_144_547,  # the documentation's probe examples
     "registry.k8s.io/goproxy": 2_596_352,
+    "registry.k8s.io/nginx-slim": 53_870_123,  # the StatefulSet tutorial's web server
     "registry.k8s.io/kube-proxy": 30_908_310,
     "registry.k8s.io/coredns/coredns": 18_562_039,
     "ghcr.io/flannel-io/flannel": 32_201_734,

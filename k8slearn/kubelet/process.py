@@ -102,6 +102,7 @@ NGINX_BANNER = [
 
 IMAGE_DEFAULTS = {
     "nginx": ImageDefaults(True, NGINX_BANNER, cmd=("nginx", "-g", "daemon off;")),
+    "nginx-slim": ImageDefaults(True, cmd=("nginx", "-g", "daemon off;")),
     "redis": ImageDefaults(True, ["1:M * Ready to accept connections tcp"], cmd=("redis-server",)),
     "httpd": ImageDefaults(
         True,

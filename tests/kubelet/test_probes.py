@@ -400,3 +400,9 @@ def test_after_a_node_restart_the_probes_start_again_and_still_restart_a_failing
     assert cs["restartCount"] >= 2  # a new container after the reboot, then a liveness kill
     assert "Container liveness failed liveness probe, will be restarted" in [
         e["message"] for e in events(cluster, "Killing")]
+
+
+def test_the_statefulset_tutorials_nginx_slim_serves_http_on_80():
+    cluster = start([{"name": "nginx", "image": "registry.k8s.io/nginx-slim:0.21",
+                      "readinessProbe": {"httpGet": {"path": "/", "port": 80}}}])
+    assert container_status(cluster)["ready"] is True
