@@ -87,7 +87,8 @@ def _must_parse_int(expr: str) -> int:
         raise CronError(f'failed to parse int from {expr}: strconv.Atoi: parsing "{expr}": invalid syntax')
     num = int(expr)
     if abs(num) > _MAX_INT64:
-        raise CronError(f'failed to parse int from {expr}: strconv.Atoi: parsing "{expr}": value out of range')
+        raise CronError(f'failed to parse int from {expr}: strconv.Atoi: parsing "{expr}": '
+                        "value out of range")
     if num < 0:
         raise CronError(f"negative number ({num}) not allowed: {expr}")
     return num
@@ -302,7 +303,7 @@ def parse_standard(spec: str) -> SpecSchedule | ConstantDelaySchedule:
     if not spec:
         raise CronError("empty spec string")
     loc: tzinfo = UTC
-    if spec.startswith("TZ=") or spec.startswith("CRON_TZ="):
+    if spec.startswith(("TZ=", "CRON_TZ=")):
         i, eq = spec.find(" "), spec.find("=")
         name = spec[eq + 1:i] if i >= 0 else spec[eq + 1:]
         try:
@@ -317,7 +318,8 @@ def parse_standard(spec: str) -> SpecSchedule | ConstantDelaySchedule:
     fields = spec.split()
     if len(fields) != 5:
         raise CronError(f"expected exactly 5 fields, found {len(fields)}: [{' '.join(fields)}]")
-    minute, hour, dom, month, dow = (get_field(f, b) for f, b in zip(fields, (MINUTES, HOURS, DOM, MONTHS, DOW)))
+    bounds = (MINUTES, HOURS, DOM, MONTHS, DOW)
+    minute, hour, dom, month, dow = (get_field(text, b) for text, b in zip(fields, bounds))
     return SpecSchedule(1 << 0, minute, hour, dom, month, dow, loc)
 
 

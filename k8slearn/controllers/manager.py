@@ -29,6 +29,7 @@ from typing import Any
 
 from k8slearn.client.informer import SharedInformerFactory
 from k8slearn.client.leaderelection import LeaderElector, new_identity
+from k8slearn.controllers.cronjob import CronJobController
 from k8slearn.controllers.daemonset import DaemonSetsController
 from k8slearn.controllers.deployment import DeploymentController
 from k8slearn.controllers.disruption import DisruptionController
@@ -56,6 +57,7 @@ CONTROLLERS: dict[str, Any] = {
     "deployment-controller": DeploymentController,
     "daemonset-controller": DaemonSetsController,
     "job-controller": JobController,
+    "cronjob-controller": CronJobController,
     "ttl-after-finished-controller": TTLAfterFinishedController,
     "endpoints-controller": EndpointsController,
     "endpointslice-controller": EndpointSliceController,

@@ -11,8 +11,9 @@ from its uid, and after creation its template and selector are frozen.
 A CronJob's ``schedule`` must parse with robfig/cron's standard parser (``k8slearn.api.cron``);
 a new schedule may not carry ``TZ=``/``CRON_TZ=`` (the ``timeZone`` field says it instead):
 
->>> [e.error() for e in validate_schedule_format("CRON_TZ=UTC 0 * * * *", False, None, SPEC.child("schedule"))]
-['spec.schedule: Invalid value: "CRON_TZ=UTC 0 * * * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead']
+>>> errs = validate_schedule_format("TZ=UTC 0 * * * *", False, None, SPEC.child("schedule"))
+>>> errs[0].field, errs[0].detail
+('spec.schedule', 'cannot use TZ or CRON_TZ in schedule, use timeZone field instead')
 >>> [e.error() for e in validate_time_zone("Mars/Olympus", SPEC.child("timeZone"))]
 ['spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus']
 
@@ -33,8 +34,14 @@ from k8slearn.api.field import FieldError, GoValue, Path, go_string_map
 from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.names import is_dns1123_label, name_is_dns_subdomain
 from k8slearn.api.validation.common import (
-    FIELD_IMMUTABLE, as_dict, go_label_selector, nonnegative, validate_immutable, validate_label_selector,
-    validate_object_meta, validate_object_meta_update,
+    FIELD_IMMUTABLE,
+    as_dict,
+    go_label_selector,
+    nonnegative,
+    validate_immutable,
+    validate_label_selector,
+    validate_object_meta,
+    validate_object_meta_update,
 )
 from k8slearn.api.validation.pod import validate_pod_template_spec
 
@@ -174,9 +181,11 @@ def validate_schedule_format(schedule: str, allow_tz_in_schedule: bool, time_zon
     if err:
         errs.append(field.invalid(path, schedule, err))
     if allow_tz_in_schedule and "TZ" in schedule and time_zone is not None:
-        errs.append(field.invalid(path, schedule, "cannot use both timeZone field and TZ or CRON_TZ in schedule"))
+        errs.append(field.invalid(path, schedule,
+                                  "cannot use both timeZone field and TZ or CRON_TZ in schedule"))
     elif not allow_tz_in_schedule and "TZ" in schedule:
-        errs.append(field.invalid(path, schedule, "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"))
+        errs.append(field.invalid(path, schedule,
+                                  "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"))
     return errs
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any
 
 from k8slearn.api import field
 from k8slearn.api.field import OMIT, FieldError, GoValue, Path, go_quote
@@ -32,6 +31,12 @@ from k8slearn.api.meta import EPOCH, parse_timestamp
 from k8slearn.api.validation.common import as_dict, nonnegative, validate_object_meta_update
 
 STATUS = Path("status")
+CONDITIONS = STATUS.child("conditions")
+
+
+def _cond(detail: str) -> FieldError:
+    """An Invalid error on status.conditions without a value (field.OmitValueType)."""
+    return field.invalid(CONDITIONS, OMIT, detail)
 
 
 def _true(job: dict, ctype: str) -> bool:
@@ -59,7 +64,7 @@ def _uncounted_value(uncounted: dict) -> GoValue:
 
 
 def parse_index_interval(text: str, completions: int) -> tuple[int, int]:
-    """parseIndexInterval: ``"3"`` or ``"3-5"``, each index below ``completions``; ValueError with upstream's text."""
+    """parseIndexInterval: ``"3"`` or ``"3-5"``, below ``completions``; ValueError with upstream's text."""
     limits = text.split("-")
     if len(limits) > 2:
         raise ValueError(f'the fragment "{text}" violates the requirement that an index interval can have at '
@@ -175,17 +180,17 @@ def validate_job_status(job: dict, opts: dict[str, bool]) -> list[FieldError]:
     if isinstance(uncounted, dict):
         errs += _uncounted_errors(uncounted)
     complete, failed, finished = _true(job, "Complete"), _true(job, "Failed"), is_job_finished(job)
-    conditions = STATUS.child("conditions")
     start, completion = status.get("startTime"), status.get("completionTime")
     if opts["complete_with_failed"] and complete and failed:
-        errs.append(field.invalid(conditions, OMIT, "cannot set Complete=True and Failed=true conditions"))
+        errs.append(_cond("cannot set Complete=True and Failed=true conditions"))
     if opts["complete_with_failure_target"] and complete and _true(job, "FailureTarget"):
-        errs.append(field.invalid(conditions, OMIT, "cannot set Complete=True and FailureTarget=true conditions"))
+        errs.append(_cond("cannot set Complete=True and FailureTarget=true conditions"))
     if opts["not_complete_with_completion_time"] and completion and not complete:
         errs.append(field.invalid(STATUS.child("completionTime"), _go_time(completion),
                                   "cannot set completionTime when there is no Complete=True condition"))
     if opts["complete_without_completion_time"] and not completion and complete:
-        errs.append(field.required(STATUS.child("completionTime"), "completionTime is required for Complete jobs"))
+        errs.append(field.required(STATUS.child("completionTime"),
+                                   "completionTime is required for Complete jobs"))
     if (opts["completion_before_start"] and start and completion
             and parse_timestamp(completion) < parse_timestamp(start)):
         errs.append(field.invalid(STATUS.child("completionTime"), _go_time(completion),
@@ -202,19 +207,19 @@ def validate_job_status(job: dict, opts: dict[str, bool]) -> list[FieldError]:
     errs += _index_errors(spec, status, opts)
     terminating = status.get("terminating")
     if opts["finished_with_terminating"] and terminating and terminating > 0 and finished:
-        errs.append(field.invalid(STATUS.child("terminating"), terminating, "terminating>0 is invalid for finished job"))
+        errs.append(field.invalid(STATUS.child("terminating"), terminating,
+                                  "terminating>0 is invalid for finished job"))
     ready = status.get("ready")
     if opts["more_ready_than_active"] and ready is not None and ready > active:
         errs.append(field.invalid(STATUS.child("ready"), ready, "cannot set more ready pods than active"))
     met, target = _true(job, "SuccessCriteriaMet"), _true(job, "FailureTarget")
     if met and failed:
-        errs.append(field.invalid(conditions, OMIT, "cannot set SuccessCriteriaMet=True and Failed=true conditions"))
+        errs.append(_cond("cannot set SuccessCriteriaMet=True and Failed=true conditions"))
     if met and target:
-        errs.append(field.invalid(conditions, OMIT,
-                                  "cannot set SuccessCriteriaMet=True and FailureTarget=true conditions"))
+        errs.append(_cond("cannot set SuccessCriteriaMet=True and FailureTarget=true conditions"))
     if spec.get("successPolicy") is not None and not met and complete:
-        errs.append(field.invalid(conditions, OMIT,
-                                  "cannot set Complete=True for Job with SuccessPolicy unless SuccessCriteriaMet=True"))
+        errs.append(_cond("cannot set Complete=True for Job with SuccessPolicy unless "
+                          "SuccessCriteriaMet=True"))
     return errs
 
 
@@ -228,17 +233,17 @@ def _index_errors(spec: dict, status: dict, opts: dict[str, bool]) -> list[Field
         except ValueError as err:
             errs.append(field.invalid(STATUS.child("completedIndexes"), completed,
                                       f"error parsing completedIndexes: {err}"))
-    if (opts["invalid_failed_indexes"] and completions is not None and spec.get("backoffLimitPerIndex") is not None
-            and failed is not None):
+    per_index = spec.get("backoffLimitPerIndex") is not None
+    if opts["invalid_failed_indexes"] and completions is not None and per_index and failed is not None:
         try:
             validate_indexes_format(failed, completions)
         except ValueError as err:
-            errs.append(field.invalid(STATUS.child("failedIndexes"), failed, f"error parsing failedIndexes: {err}"))
+            errs.append(field.invalid(STATUS.child("failedIndexes"), failed,
+                                      f"error parsing failedIndexes: {err}"))
     if opts["completed_indexes_for_non_indexed"] and completed and spec.get("completionMode") != "Indexed":
         errs.append(field.invalid(STATUS.child("completedIndexes"), completed,
                                   "cannot set non-empty completedIndexes when non-indexed completion mode"))
-    if opts["failed_indexes_without_backoff_limit_per_index"] and spec.get("backoffLimitPerIndex") is None \
-            and failed is not None:
+    if opts["failed_indexes_without_backoff_limit_per_index"] and not per_index and failed is not None:
         errs.append(field.invalid(STATUS.child("failedIndexes"), failed,
                                   "cannot set non-null failedIndexes when backoffLimitPerIndex is null"))
     if opts["failed_overlapping_completed"] and completions is not None and failed is not None:
@@ -255,29 +260,31 @@ def validate_job_status_update(new: dict, old: dict) -> list[FieldError]:
     ns, os_ = as_dict(new.get("status")), as_dict(old.get("status"))
     for ctype in ("Failed", "Complete", "FailureTarget"):
         if _true(old, ctype) and not _true(new, ctype):
-            errs.append(field.invalid(STATUS.child("conditions"), OMIT, f"cannot disable the terminal {ctype}=True condition"))
+            errs.append(_cond(f"cannot disable the terminal {ctype}=True condition"))
     if (ns.get("failed") or 0) < (os_.get("failed") or 0):
-        errs.append(field.invalid(STATUS.child("failed"), ns.get("failed") or 0, "cannot decrease the failed counter"))
+        errs.append(field.invalid(STATUS.child("failed"), ns.get("failed") or 0,
+                                  "cannot decrease the failed counter"))
     if opts["decreasing_succeeded"] and (ns.get("succeeded") or 0) < (os_.get("succeeded") or 0):
         errs.append(field.invalid(STATUS.child("succeeded"), ns.get("succeeded") or 0,
                                   "cannot decrease the succeeded counter"))
     completion, old_completion = ns.get("completionTime"), os_.get("completionTime")
     if completion and old_completion and parse_timestamp(completion) != parse_timestamp(old_completion):
-        errs.append(field.invalid(STATUS.child("completionTime"), _go_time(completion), "completionTime cannot be mutated"))
-    if (opts["start_time_update_unsuspended"] and os_.get("startTime") and ns.get("startTime") != os_.get("startTime")
+        errs.append(field.invalid(STATUS.child("completionTime"), _go_time(completion),
+                                  "completionTime cannot be mutated"))
+    start_changed = ns.get("startTime") != os_.get("startTime")
+    if (opts["start_time_update_unsuspended"] and os_.get("startTime") and start_changed
             and not as_dict(new.get("spec")).get("suspend")):
-        errs.append(field.required(STATUS.child("startTime"), "startTime cannot be removed for unsuspended job"))
+        errs.append(field.required(STATUS.child("startTime"),
+                                   "startTime cannot be removed for unsuspended job"))
     if _true(old, "SuccessCriteriaMet") and not _true(new, "SuccessCriteriaMet"):
-        errs.append(field.invalid(STATUS.child("conditions"), OMIT, "cannot disable the SuccessCriteriaMet=True condition"))
+        errs.append(_cond("cannot disable the SuccessCriteriaMet=True condition"))
     if _true(old, "Complete") and not _true(old, "SuccessCriteriaMet") and _true(new, "SuccessCriteriaMet"):
-        errs.append(field.invalid(STATUS.child("conditions"), OMIT,
-                                  "cannot set SuccessCriteriaMet=True for Job already has Complete=true conditions"))
+        errs.append(_cond("cannot set SuccessCriteriaMet=True for Job already has Complete=true conditions"))
     return errs
 
 
 def validate_job_update_status(new: dict, old: dict) -> list[FieldError]:
     """ValidateJobUpdateStatus: metadata rules, then the status rules."""
-    return validate_object_meta_update(new.get("metadata"), old.get("metadata")) + validate_job_status_update(new, old)
+    errs = validate_object_meta_update(new.get("metadata"), old.get("metadata"))
+    return errs + validate_job_status_update(new, old)
 
-
-__all__: list[Any] = ["validate_job_update_status", "validate_job_status_update", "status_validation_options"]
