@@ -251,3 +251,19 @@ def trace_of(seed):
 
 def test_the_same_seed_gives_the_same_trace():
     assert trace_of(3) == trace_of(3)
+
+
+def test_describe_cronjob_shows_the_policies_the_last_run_and_the_active_jobs(cluster):
+    c = cluster
+    c.api.create(cronjob(command="sleep 30", startingDeadlineSeconds=20))
+    until(c, "09:01:10")
+    lines = c.kubectl("describe cronjob hello").stdout.splitlines()
+    head = [line.split(":", 1)[0] for line in lines[:13]]
+    assert head == ["Name", "Namespace", "Labels", "Annotations", "Schedule", "Concurrency Policy", "Suspend",
+                    "Successful Job History Limit", "Failed Job History Limit", "Starting Deadline Seconds",
+                    "Selector", "Parallelism", "Completions"]
+    assert lines[9].split(":", 1)[1].strip() == "20s"
+    assert "Last Schedule Time:  Mon, 05 Jan 2026 09:01:00 +0000" in lines
+    assert f"Active Jobs:         hello-{MINUTE[1]}" in lines
+    assert lines[-1].split(None, 4) == ["Normal", "SuccessfulCreate", "10s", "cronjob-controller",
+                                        f"Created job hello-{MINUTE[1]}"]
