@@ -59,7 +59,12 @@ def in_active_list_by_name(cj: dict, name: str, namespace: str) -> bool:
 
 
 def delete_from_active_list(cj: dict, uid: str) -> None:
-    cj["status"]["active"] = [ref for ref in cj["status"].get("active") or () if ref.get("uid") != uid]
+    """Forget one Job; an empty list is left out, as ``omitempty`` does on the wire."""
+    active = [ref for ref in cj["status"].get("active") or () if ref.get("uid") != uid]
+    if active:
+        cj["status"]["active"] = active
+    else:
+        cj["status"].pop("active", None)
 
 
 def get_finished_status(job: dict) -> tuple[bool, str]:

@@ -192,3 +192,11 @@ def test_cronjob_update_validation(old_schedule, old_tz, new_schedule, new_tz, e
     if new_tz is not None:
         new["spec"]["timeZone"] = new_tz
     assert errors(new, old) == expected
+
+
+def test_a_cronjob_status_write_is_not_validated():
+    old = cronjob()
+    old["metadata"].update(uid="u1", resourceVersion="5", creationTimestamp="2026-01-05T09:00:00Z")
+    new = copy.deepcopy(old)
+    new["status"] = {"lastScheduleTime": "2026-01-05T09:01:00Z", "active": [{"name": ""}]}
+    assert [e.error() for e in validate(new, old, subresource="status")] == []

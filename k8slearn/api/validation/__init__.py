@@ -92,6 +92,7 @@ _UPDATE: dict[str, Callable[[dict, dict], list[FieldError]]] = {
 _STATUS_UPDATE: dict[str, Callable[[dict, dict], list[FieldError]]] = {
     "Pod": pod.validate_pod_status_update,
     "Job": batch_status.validate_job_update_status,
+    "CronJob": lambda new, old: [],  # cronJobStatusStrategy validates nothing
     "PodDisruptionBudget": lambda new, old: (validate_object_meta_update(new.get("metadata"), old.get("metadata"))
                                              + policy.validate_pod_disruption_budget_status(new.get("status"))),
 }
