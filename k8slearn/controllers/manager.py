@@ -57,7 +57,6 @@ CONTROLLERS: dict[str, Any] = {
     "deployment-controller": DeploymentController,
     "daemonset-controller": DaemonSetsController,
     "job-controller": JobController,
-    "cronjob-controller": CronJobController,
     "ttl-after-finished-controller": TTLAfterFinishedController,
     "endpoints-controller": EndpointsController,
     "endpointslice-controller": EndpointSliceController,
@@ -65,6 +64,7 @@ CONTROLLERS: dict[str, Any] = {
     "garbage-collector-controller": GarbageCollector,
     "pod-garbage-collector-controller": PodGCController,
     "namespace-controller": NamespaceController,
+    "cronjob-controller": CronJobController,
 }
 
 
