@@ -9,19 +9,25 @@ controller watches CronJobs and Jobs. A sync of one CronJob:
 2. takes finished Jobs out of ``status.active`` (``SawCompletedJob``), records
    ``lastSuccessfulTime``, and warns about running Jobs it did not make (``UnexpectedJob``);
 3. unless ``suspend`` is true, finds the most recent scheduled time that has passed and has no
-   Job yet. Too late (``startingDeadlineSeconds`` ago): ``MissSchedule``. A Job still running
-   and ``concurrencyPolicy: Forbid``: skip (``JobAlreadyActive``); ``Replace``: delete the running
-   Jobs first. Otherwise create ``<cronjob>-<scheduled time in minutes since 1970>`` with the
-   annotation ``batch.kubernetes.io/cronjob-scheduled-timestamp`` (``SuccessfulCreate  Created
-   job hello-29460061``), add it to ``status.active`` and set ``lastScheduleTime``;
+   Job yet, looking back no further than ``startingDeadlineSeconds`` (if set). A Job still
+   running and ``concurrencyPolicy: Forbid``: skip (``JobAlreadyActive``); ``Replace``: delete
+   the running Jobs first. Otherwise create ``<cronjob>-<scheduled time in minutes since 1970>``
+   with the annotation ``batch.kubernetes.io/cronjob-scheduled-timestamp`` (``SuccessfulCreate
+   Created job hello-29460061``), add it to ``status.active`` and set ``lastScheduleTime``;
 4. wakes itself up 100 ms after the next scheduled time, on the simulated clock.
 
-Only the *latest* missed time is run: a controller down for ten minutes starts one Job when it
-comes back, not ten (more than 100 missed also warns ``TooManyMissedTimes``). The name is the
-lock: a second try for the same time finds the Job already there.
+Only the *latest* missed time is run: a controller down (or a CronJob suspended) for ten minutes
+starts one Job when it comes back, not ten (more than 100 missed also warns
+``TooManyMissedTimes``); with ``startingDeadlineSeconds`` a time older than the deadline is
+skipped without a word (upstream's ``MissSchedule`` check comes after the due time was already
+searched from ``now - startingDeadlineSeconds``, so in v1.32 it never fires). With ``Forbid``, a
+skipped time runs late, as soon as the running Job ends, unless the deadline has passed by then.
+The name is the lock: a second try for the same time finds the Job already there.
 
 Simplified: one worker; no metrics. The schedule's wake-up does not keep ``settle()`` busy (a
-CronJob would otherwise never let the cluster settle); ``cluster.run(seconds=...)`` runs it.
+CronJob would otherwise never let the cluster settle); ``cluster.run(seconds=...)`` runs it. API
+requests take no simulated time, so a sync that wrote keeps the worker 1 ms (the API server's
+watch delay) before the next key: as with real round trips, the next sync sees its own writes.
 
 Upstream: pkg/controller/cronjob/cronjob_controllerv2.go (v1.32: ControllerV2, sync,
 syncCronJob, cleanupFinishedJobs, the Job and CronJob event handlers), injection.go

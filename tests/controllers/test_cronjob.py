@@ -187,6 +187,7 @@ def test_missed_schedules_while_the_controller_manager_was_down(cluster, deadlin
     if minutes[-1] == 6:
         until(c, "09:06:05")
     assert job_names(c) == [f"hello-{MINUTE[m]}" for m in minutes]
+    assert [e for e in events(c) if e[0] == "Warning"] == []  # a skipped time is skipped silently
 
 
 def test_more_than_100_missed_times_warn_and_run_only_the_latest(cluster):
