@@ -15,8 +15,16 @@ That is the write the v1.32 Job controller makes while a replacement pod waits o
 server answers 422, the controller's sync fails and is retried with back-off, and until the
 back-off ends no status update (and no finalizer removal) gets through.
 
-Simplified: none beyond the options v1.32 sets (``getStatusValidationOptions`` with JobManagedBy
-on). Upstream: pkg/apis/batch/validation/validation.go (validateJobStatus,
+Terminal conditions need their interim one first (``Failed`` after ``FailureTarget``,
+``Complete`` after ``SuccessCriteriaMet``), and a finished Job has a startTime, a completionTime
+(Complete) and no active, terminating or uncounted pods.
+
+Simplified: the options are v1.32's ``getStatusValidationOptions`` with JobManagedBy on, as of
+the last v1.32 patches: resuming a suspended Job may reset ``startTime`` (the fix of
+kubernetes#134521, cherry-picked to 1.32 in #135128; earlier 1.32 patches refused it with
+"startTime cannot be removed for unsuspended job"). The interim-condition rules are taken to run
+when the terminal condition (or its interim one) flips; upstream may also run them on other
+changes. Upstream: pkg/apis/batch/validation/validation.go (validateJobStatus,
 ValidateJobStatusUpdate), pkg/registry/batch/job/strategy.go (getStatusValidationOptions)
 """
 
@@ -149,6 +157,8 @@ def status_validation_options(new: dict, old: dict) -> dict[str, bool]:
         "complete_without_completion_time": flipped("Complete") or changed("completionTime"),
         "complete_with_failed": flipped("Complete") or flipped("Failed"),
         "complete_with_failure_target": flipped("Complete") or flipped("FailureTarget"),
+        "failed_without_failure_target": flipped("Failed"),
+        "complete_without_success_criteria_met": flipped("Complete") or flipped("SuccessCriteriaMet"),
         "more_ready_than_active": changed("ready") or active,
         "finished_with_terminating": finished or changed("terminating"),
     }
@@ -195,6 +205,10 @@ def validate_job_status(job: dict, opts: dict[str, bool]) -> list[FieldError]:
             and parse_timestamp(completion) < parse_timestamp(start)):
         errs.append(field.invalid(STATUS.child("completionTime"), _go_time(completion),
                                   "completionTime cannot be set before startTime"))
+    if opts["failed_without_failure_target"] and failed and not _true(job, "FailureTarget"):
+        errs.append(_cond("cannot set Failed=True condition without the FailureTarget=true condition"))
+    if opts["complete_without_success_criteria_met"] and complete and not _true(job, "SuccessCriteriaMet"):
+        errs.append(_cond("cannot set Complete=True condition without the SuccessCriteriaMet=true condition"))
     active = status.get("active") or 0
     if opts["finished_with_active"] and active > 0 and finished:
         errs.append(field.invalid(STATUS.child("active"), active, "active>0 is invalid for finished job"))
@@ -272,8 +286,9 @@ def validate_job_status_update(new: dict, old: dict) -> list[FieldError]:
         errs.append(field.invalid(STATUS.child("completionTime"), _go_time(completion),
                                   "completionTime cannot be mutated"))
     start_changed = ns.get("startTime") != os_.get("startTime")
+    resumed = _true(old, "Suspended") and not _true(new, "Suspended")  # the v1.32 patch fix (#134521)
     if (opts["start_time_update_unsuspended"] and os_.get("startTime") and start_changed
-            and not as_dict(new.get("spec")).get("suspend")):
+            and not as_dict(new.get("spec")).get("suspend") and not resumed):
         errs.append(field.required(STATUS.child("startTime"),
                                    "startTime cannot be removed for unsuspended job"))
     if _true(old, "SuccessCriteriaMet") and not _true(new, "SuccessCriteriaMet"):
