@@ -295,7 +295,17 @@ def create_job(ctx: Context, args: list[str]) -> int:
                "spec": _job_spec(name, image, command_, "Never"), "status": {}}
     else:
         obj = _job_from_cronjob(name, _from_object(ctx, from_))
-    return _create(ctx, obj)
+    return _create_or_fail(ctx, obj, "job")
+
+
+def _create_or_fail(ctx: Context, obj: dict, what: str) -> int:
+    """create job/cronjob wrap the server's refusal: ``error: failed to create job: <message>``."""
+    from k8slearn.api.errors import ApiError
+
+    try:
+        return _create(ctx, obj)
+    except ApiError as err:
+        raise KubectlError(f"failed to create {what}: {err.message}") from None
 
 
 def _from_object(ctx: Context, from_: str) -> dict:
@@ -344,4 +354,4 @@ def create_cronjob(ctx: Context, args: list[str]) -> int:
                     "spec": _job_spec(name, ctx.flags["image"], command_, ctx.flags.get("restart") or "OnFailure")}
     obj = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": _meta(name),
            "spec": {"jobTemplate": job_template, "schedule": ctx.flags["schedule"]}, "status": {}}
-    return _create(ctx, obj)
+    return _create_or_fail(ctx, obj, "cronjob")

@@ -10,6 +10,7 @@ def cluster():
     c = Cluster(workers=1, seed=0)
     c.settle()
     c.kubectl("create cronjob hello --image=busybox --schedule='*/5 * * * *' -- echo hi")
+    c.kubectl("create job preexisting --image=busybox")
     return c
 
 
@@ -33,6 +34,11 @@ ERRORS = [
     ("create job x --from=cronjob/hello --image=busybox",
      "error: either --image or --from must be specified\n", "both --image and --from"),
     ("create job x", "error: either --image or --from must be specified\n", "neither --image nor --from"),
+    ("create job preexisting --from=cronjob/hello",
+     'error: failed to create job: jobs.batch "preexisting" already exists\n', "a Job name already taken"),
+    ("create cronjob bad --image=busybox --schedule='61 * * * *'",
+     'error: failed to create cronjob: CronJob.batch "bad" is invalid: spec.schedule: Invalid value: '
+     '"61 * * * *": end of range (61) above maximum (59): 61\n', "a schedule the parser refuses"),
 ]
 
 
