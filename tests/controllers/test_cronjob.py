@@ -268,3 +268,18 @@ def test_describe_cronjob_shows_the_policies_the_last_run_and_the_active_jobs(cl
     assert f"Active Jobs:         hello-{MINUTE[1]}" in lines
     assert lines[-1].split(None, 4) == ["Normal", "SuccessfulCreate", "10s", "cronjob-controller",
                                         f"Created job hello-{MINUTE[1]}"]
+
+
+def test_the_controller_wakes_100_ms_after_the_scheduled_time_on_the_simulated_clock(cluster):
+    c = cluster
+    c.api.create(cronjob())
+    until(c, "09:01:05")
+    creates = [s.time for s in c.trace if s.action == "create" and s.object == f"job/default/hello-{MINUTE[1]}"]
+    assert creates == [pytest.approx(60.1)]
+
+
+def test_an_every_descriptor_counts_from_the_creation_time(cluster):
+    c = cluster
+    c.api.create(cronjob(schedule="@every 2m"))
+    until(c, "09:04:05")
+    assert job_names(c) == [f"hello-{MINUTE[2]}", f"hello-{MINUTE[4]}"]
