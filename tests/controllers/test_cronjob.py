@@ -274,7 +274,8 @@ def test_the_controller_wakes_100_ms_after_the_scheduled_time_on_the_simulated_c
     c = cluster
     c.api.create(cronjob())
     until(c, "09:01:05")
-    creates = [s.time for s in c.trace if s.action == "create" and s.object == f"job/default/hello-{MINUTE[1]}"]
+    job = f"job/default/hello-{MINUTE[1]}"
+    creates = [s.time for s in c.trace if s.action == "create" and s.object == job]
     assert creates == [pytest.approx(60.1)]
 
 
