@@ -17,15 +17,18 @@ def at(text: str, tz=UTC) -> datetime:
 # robfig/cron's own TestNext table, the cases whose seconds field is 0 (five fields here).
 NEXT = [
     ("2012-07-09 14:45", "0/15 * * * *", "2012-07-09 15:00", "a quarter-hour step from minute 0"),
-    ("2012-07-09 14:59:59", "0/15 * * * *", "2012-07-09 15:00", "one second before the hour runs at the hour"),
+    ("2012-07-09 14:59:59", "0/15 * * * *", "2012-07-09 15:00",
+     "one second before the hour runs at the hour"),
     ("2012-07-09 15:45", "20-35/15 * * * *", "2012-07-09 16:20", "a stepped range wraps to the next hour"),
     ("2012-07-09 23:46", "*/15 * * * *", "2012-07-10 00:00", "the last quarter of a day wraps to midnight"),
     ("2012-07-09 23:45", "20-35/15 * * * *", "2012-07-10 00:20", "a stepped range wraps to the next day"),
     ("2012-07-09 23:35", "20-35/15 1/2 * * *", "2012-07-10 01:20", "an hour step from 1 means odd hours"),
     ("2012-07-09 23:35", "20-35/15 10-12 * * *", "2012-07-10 10:20", "an hour range starts the next morning"),
-    ("2012-07-09 23:35", "20-35/15 1/2 */2 * *", "2012-07-11 01:20", "every second day of month means odd days"),
+    ("2012-07-09 23:35", "20-35/15 1/2 */2 * *", "2012-07-11 01:20",
+     "every second day of month means odd days"),
     ("2012-07-09 23:35", "20-35/15 * 9-20 Jul *", "2012-07-10 00:20", "a month name narrows to July"),
-    ("2012-07-09 23:35", "0 0 9 Apr-Oct ?", "2012-08-09 00:00", "the ninth of the next month in a named range"),
+    ("2012-07-09 23:35", "0 0 9 Apr-Oct ?", "2012-08-09 00:00",
+     "the ninth of the next month in a named range"),
     ("2012-07-09 23:35", "0 0 */5 Apr,Aug,Oct Mon", "2012-08-01 00:00",
      "day of month and a weekday both restricted: either one matches"),
     ("2012-07-09 23:35", "0 0 */5 Oct Mon", "2012-10-01 00:00", "October the first is a fifth-day match"),
@@ -81,9 +84,11 @@ ERRORS = [
     ("1-2-3 * * * *", "too many hyphens: 1-2-3", "two hyphens"),
     ("1/2/3 * * * *", "too many slashes: 1/2/3", "two slashes"),
     ("x * * * *", 'failed to parse int from x: strconv.Atoi: parsing "x": invalid syntax', "a word"),
-    ("-1 * * * *", 'failed to parse int from : strconv.Atoi: parsing "": invalid syntax', "a negative minute"),
+    ("-1 * * * *", 'failed to parse int from : strconv.Atoi: parsing "": invalid syntax',
+     "a negative minute"),
     ("@sometimes", "unrecognized descriptor: @sometimes", "an unknown descriptor"),
-    ("@every 5x", 'failed to parse duration @every 5x: time: unknown unit "x" in duration "5x"', "a bad unit"),
+    ("@every 5x", 'failed to parse duration @every 5x: time: unknown unit "x" in duration "5x"',
+     "a bad unit"),
     ("@every 5", 'failed to parse duration @every 5: time: missing unit in duration "5"', "a missing unit"),
     ("TZ=Mars/Olympus * * * * *", "provided bad location Mars/Olympus: unknown time zone Mars/Olympus",
      "an unknown zone prefix"),
@@ -95,7 +100,8 @@ def test_parse_errors_have_robfig_crons_text(spec, message):
     assert cron_error(spec) == message
 
 
-@pytest.mark.parametrize("spec", ["*/1 * * * *", "0 9 * * MON-FRI", "0 0 1 jan,JUL ?", "@every 1h30m", "@midnight"],
+@pytest.mark.parametrize("spec", ["*/1 * * * *", "0 9 * * MON-FRI", "0 0 1 jan,JUL ?", "@every 1h30m",
+                                  "@midnight"],
                          ids=["a step of one", "weekday names in capitals", "month names in any case",
                               "an every descriptor with two units", "midnight"])
 def test_valid_schedules_parse(spec):
@@ -131,8 +137,8 @@ CREATE = [
     ({"schedule": "CRON_TZ=Nowhere/Land */1 * * * *"},
      ['spec.schedule: Invalid value: "CRON_TZ=Nowhere/Land */1 * * * *": provided bad location Nowhere/Land: '
       'unknown time zone Nowhere/Land',
-      'spec.schedule: Invalid value: "CRON_TZ=Nowhere/Land */1 * * * *": cannot use TZ or CRON_TZ in schedule, '
-      'use timeZone field instead'], "a bad CRON_TZ gets both errors"),
+      'spec.schedule: Invalid value: "CRON_TZ=Nowhere/Land */1 * * * *": cannot use TZ or CRON_TZ in '
+      'schedule, use timeZone field instead'], "a bad CRON_TZ gets both errors"),
     ({"timeZone": ""}, ['spec.timeZone: Invalid value: "": timeZone must be nil or non-empty string'],
      "an empty time zone"),
     ({"timeZone": "Local"},
@@ -142,8 +148,8 @@ CREATE = [
      ['spec.timeZone: Invalid value: "local": timeZone must be an explicit time zone as defined in '
       'https://www.iana.org/time-zones',
       'spec.timeZone: Invalid value: "local": unknown time zone local'], "lower-case local gets both errors"),
-    ({"timeZone": "Nowhere/Land"}, ['spec.timeZone: Invalid value: "Nowhere/Land": unknown time zone Nowhere/Land'],
-     "an unknown zone"),
+    ({"timeZone": "Nowhere/Land"},
+     ['spec.timeZone: Invalid value: "Nowhere/Land": unknown time zone Nowhere/Land'], "an unknown zone"),
     ({"timeZone": "../etc/passwd"},
      ['spec.timeZone: Invalid value: "../etc/passwd": unknown time zone ../etc/passwd'], "a path is no zone"),
     ({"timeZone": "America/Argentina_Buenos_Aires"},
@@ -153,7 +159,8 @@ CREATE = [
      ["spec.startingDeadlineSeconds: Invalid value: -1: must be greater than or equal to 0"],
      "a negative starting deadline"),
     ({"concurrencyPolicy": "Sometimes"},
-     ['spec.concurrencyPolicy: Unsupported value: "Sometimes": supported values: "Allow", "Forbid", "Replace"'],
+     ['spec.concurrencyPolicy: Unsupported value: "Sometimes": supported values: "Allow", "Forbid", '
+      '"Replace"'],
      "an unknown concurrency policy"),
 ]
 

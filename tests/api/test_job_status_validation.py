@@ -31,25 +31,28 @@ CASES = [
     ({"active": 1, "ready": 1, "startTime": START}, {"active": 0, "ready": 1, "startTime": START},
      ["status.ready: Invalid value: 1: cannot set more ready pods than active"],
      "more ready pods than active is refused"),
-    ({"active": 0, "ready": 2, "startTime": START}, {"active": 0, "ready": 2, "failed": 1, "startTime": START}, [],
+    ({"active": 0, "ready": 2, "startTime": START},
+     {"active": 0, "ready": 2, "failed": 1, "startTime": START}, [],
      "an old inconsistency is not checked when neither count changes"),
     ({"active": 1, "startTime": START}, {"active": 1, "startTime": START, "completionTime": END},
-     ['status.completionTime: Invalid value: 2026-01-05 09:00:30 +0000 UTC: cannot set completionTime when there '
-      'is no Complete=True condition'], "a completionTime without Complete is refused"),
+     ['status.completionTime: Invalid value: 2026-01-05 09:00:30 +0000 UTC: cannot set completionTime '
+      'when there is no Complete=True condition'], "a completionTime without Complete is refused"),
     ({"active": 1, "startTime": START}, {"startTime": START, "conditions": COMPLETE, "succeeded": 1},
      ["status.completionTime: Required value: completionTime is required for Complete jobs"],
      "Complete without a completionTime is refused"),
     ({"startTime": START}, {"startTime": START, "completionTime": END, "succeeded": 1,
                             "conditions": COMPLETE + [{"type": "Failed", "status": "True"}]},
      ["status.conditions: Invalid value: cannot set Complete=True and Failed=true conditions",
-      "status.conditions: Invalid value: cannot set Failed=True condition without the FailureTarget=true condition",
+      "status.conditions: Invalid value: cannot set Failed=True condition without the FailureTarget=true "
+      "condition",
       "status.conditions: Invalid value: cannot set SuccessCriteriaMet=True and Failed=true conditions"],
      "Complete and Failed together are refused"),
     ({"startTime": START}, {"startTime": START, "completionTime": END, "succeeded": 1,
                             "conditions": [{"type": "Complete", "status": "True"}]},
-     ["status.conditions: Invalid value: cannot set Complete=True condition without the SuccessCriteriaMet=true "
-      "condition"], "Complete needs SuccessCriteriaMet first"),
-    ({"startTime": START}, {"startTime": START, "failed": 1, "conditions": [{"type": "Failed", "status": "True"}]},
+     ["status.conditions: Invalid value: cannot set Complete=True condition without the "
+      "SuccessCriteriaMet=true condition"], "Complete needs SuccessCriteriaMet first"),
+    ({"startTime": START},
+     {"startTime": START, "failed": 1, "conditions": [{"type": "Failed", "status": "True"}]},
      ["status.conditions: Invalid value: cannot set Failed=True condition without the FailureTarget=true "
       "condition"], "Failed needs FailureTarget first"),
     ({"startTime": START}, {"startTime": END},
@@ -58,23 +61,25 @@ CASES = [
     ({"startTime": START, "conditions": [{"type": "Suspended", "status": "True"}]},
      {"startTime": END, "conditions": [{"type": "Suspended", "status": "False"}]}, [],
      "resuming a suspended Job resets its startTime"),
-    ({"active": 1, "startTime": START}, {"active": 1, "startTime": START, "completionTime": END, "succeeded": 1,
-                                         "conditions": COMPLETE},
+    ({"active": 1, "startTime": START},
+     {"active": 1, "startTime": START, "completionTime": END, "succeeded": 1, "conditions": COMPLETE},
      ["status.active: Invalid value: 1: active>0 is invalid for finished job"],
      "a finished Job with active pods is refused"),
     ({}, {"conditions": FAILED, "failed": 1},
      ["status.startTime: Required value: startTime is required for finished job"],
      "a finished Job needs a startTime"),
     ({"startTime": START, "failed": 2}, {"startTime": START, "failed": 1},
-     ["status.failed: Invalid value: 1: cannot decrease the failed counter"], "the failed counter never goes down"),
+     ["status.failed: Invalid value: 1: cannot decrease the failed counter"],
+     "the failed counter never goes down"),
     ({"startTime": START, "conditions": FAILED, "failed": 1}, {"startTime": START, "failed": 1},
      ["status.conditions: Invalid value: cannot disable the terminal Failed=True condition",
       "status.conditions: Invalid value: cannot disable the terminal FailureTarget=True condition"],
      "a terminal condition cannot be taken back"),
     ({"startTime": END}, {"startTime": END, "completionTime": START, "succeeded": 1, "conditions": COMPLETE},
-     ["status.completionTime: Invalid value: 2026-01-05 09:00:00 +0000 UTC: completionTime cannot be set before "
-      "startTime"], "completion before start is refused"),
-    ({"startTime": START, "terminating": 0}, {"startTime": START, "terminating": 1, "conditions": FAILED, "failed": 1},
+     ["status.completionTime: Invalid value: 2026-01-05 09:00:00 +0000 UTC: completionTime cannot be set "
+      "before startTime"], "completion before start is refused"),
+    ({"startTime": START, "terminating": 0},
+     {"startTime": START, "terminating": 1, "conditions": FAILED, "failed": 1},
      ["status.terminating: Invalid value: 1: terminating>0 is invalid for finished job"],
      "a finished Job with terminating pods is refused"),
     ({"startTime": START}, {"startTime": START, "completedIndexes": "0"},
@@ -112,7 +117,8 @@ def test_the_v1_32_job_controller_bug_gets_422_while_a_replacement_waits_out_its
     """kubernetes#139428: active written as 0 while one pod is still ready; the API server refuses it."""
     c = Cluster(workers=2, seed=0)
     c.settle()
-    c.api.create({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "pair", "namespace": "default"},
+    c.api.create({"apiVersion": "batch/v1", "kind": "Job",
+                  "metadata": {"name": "pair", "namespace": "default"},
                   "spec": {"parallelism": 2, "completions": 2, "template": {"spec": {
                       "restartPolicy": "Never", "containers": [{"name": "w", "image": "busybox",
                                                                 "command": ["sh", "-c", "sleep 60"]}]}}}})
@@ -126,4 +132,5 @@ def test_the_v1_32_job_controller_bug_gets_422_while_a_replacement_waits_out_its
                              'cannot set more ready pods than active')
     assert [t for t, _ in refused] == [6, 7, 9, 13]  # the Job controller's own retries: 1 s, 2 s, 4 s
     status = c.api.get("jobs", "pair")["status"]
-    assert (status["active"], status["ready"], status["failed"]) == (2, 2, 1)  # after the back-off: fine again
+    # after the back-off the write is consistent again
+    assert (status["active"], status["ready"], status["failed"]) == (2, 2, 1)
