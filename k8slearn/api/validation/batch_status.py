@@ -24,7 +24,11 @@ the last v1.32 patches: resuming a suspended Job may reset ``startTime`` (the fi
 kubernetes#134521, cherry-picked to 1.32 in #135128; earlier 1.32 patches refused it with
 "startTime cannot be removed for unsuspended job"). The interim-condition rules are taken to run
 when the terminal condition (or its interim one) flips; upstream may also run them on other
-changes. Upstream: pkg/apis/batch/validation/validation.go (validateJobStatus,
+changes. The source read for the option list was a 1.31 strategy.go; the rules 1.32 added
+(ready <= active, no terminating pods, the interim conditions) come from the validation code and
+the 1.32 upgrade notes of Job API users (kubernetes-sigs/jobset#882).
+
+Upstream: pkg/apis/batch/validation/validation.go (validateJobStatus,
 ValidateJobStatusUpdate), pkg/registry/batch/job/strategy.go (getStatusValidationOptions)
 """
 
