@@ -29,6 +29,7 @@ from typing import Any
 
 from k8slearn.client.informer import SharedInformerFactory
 from k8slearn.client.leaderelection import LeaderElector, new_identity
+from k8slearn.controllers.cronjob import CronJobController
 from k8slearn.controllers.daemonset import DaemonSetsController
 from k8slearn.controllers.deployment import DeploymentController
 from k8slearn.controllers.disruption import DisruptionController
@@ -65,6 +66,7 @@ CONTROLLERS: dict[str, Any] = {
     "garbage-collector-controller": GarbageCollector,
     "pod-garbage-collector-controller": PodGCController,
     "namespace-controller": NamespaceController,
+    "cronjob-controller": CronJobController,
 }
 
 

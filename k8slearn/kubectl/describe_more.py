@@ -1,4 +1,4 @@
-"""``kubectl describe`` for Jobs, ConfigMaps, Secrets, ServiceAccounts, Endpoints, PriorityClasses
+"""``kubectl describe`` for Jobs, CronJobs, ConfigMaps, Secrets, ServiceAccounts, Endpoints, PriorityClasses
 and PodDisruptionBudgets.
 
 >>> print(describe_priority_class({"metadata": {"name": "high"}, "value": 1000,
@@ -13,8 +13,8 @@ Events:            <none>
 
 Simplified: a ConfigMap's keys print sorted (kubectl walks a Go map, in random order).
 
-Upstream: staging/src/k8s.io/kubectl/pkg/describe/describe.go (describeJob, ConfigMapDescriber,
-describeSecret, describeServiceAccount, describeEndpoints, describePriorityClass,
+Upstream: staging/src/k8s.io/kubectl/pkg/describe/describe.go (describeJob, describeCronJob,
+ConfigMapDescriber, describeSecret, describeServiceAccount, describeEndpoints, describePriorityClass,
 describePodDisruptionBudgetV1)
 """
 
@@ -30,7 +30,8 @@ from k8slearn.kubectl.describe import (
 from k8slearn.kubectl.humanize import human_duration
 from k8slearn.kubectl.printers import _selector, format_labels
 
-__all__ = ["describe_job", "describe_configmap", "describe_secret", "describe_service_account",
+__all__ = ["describe_job", "describe_cronjob", "describe_configmap",
+           "describe_secret", "describe_service_account",
            "describe_endpoints", "describe_priority_class"]
 
 
@@ -80,6 +81,40 @@ def describe_job(job: dict, events: list | None, now: float) -> str:
     if spec.get("completionMode") == "Indexed":
         w.write(0, f"Completed Indexes:\t{cap_indexes_list_or_none(status.get('completedIndexes') or '', 50)}\n")
     describe_pod_template(spec.get("template"), w)
+    if events is not None:
+        describe_events(events, w, now)
+    return w.text()
+
+
+def describe_cronjob(cronjob: dict, events: list | None, now: float) -> str:
+    """describeCronJob: the schedule and policies, the Job template, the last run and the active Jobs."""
+    meta, spec, status = cronjob.get("metadata", {}), cronjob.get("spec", {}), cronjob.get("status", {})
+    w = PrefixWriter()
+    _header(w, cronjob)
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"Schedule:\t{spec.get('schedule', '')}\n")
+    w.write(0, f"Concurrency Policy:\t{spec.get('concurrencyPolicy', '')}\n")
+    suspend = spec.get("suspend")
+    w.write(0, f"Suspend:\t{'<unset>' if suspend is None else ('True' if suspend else 'False')}\n")
+    for title, key, unit in (("Successful Job History Limit", "successfulJobsHistoryLimit", ""),
+                             ("Failed Job History Limit", "failedJobsHistoryLimit", ""),
+                             ("Starting Deadline Seconds", "startingDeadlineSeconds", "s")):
+        value = spec.get(key)
+        w.write(0, f"{title}:\t{'<unset>' if value is None else f'{value}{unit}'}\n")
+    job_spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    selector = job_spec.get("selector")
+    w.write(0, f"Selector:\t{'<unset>' if selector is None else _selector(selector)}\n")
+    for title, key in (("Parallelism", "parallelism"), ("Completions", "completions")):
+        value = job_spec.get(key)
+        w.write(0, f"{title}:\t{'<unset>' if value is None else value}\n")
+    if job_spec.get("activeDeadlineSeconds") is not None:
+        w.write(0, f"Active Deadline Seconds:\t{job_spec['activeDeadlineSeconds']}s\n")
+    describe_pod_template(job_spec.get("template"), w)
+    last = status.get("lastScheduleTime")
+    w.write(0, f"Last Schedule Time:\t{time_text(last) if last else '<unset>'}\n")
+    names = ", ".join(ref.get("name", "") for ref in status.get("active") or ())
+    w.write(0, f"Active Jobs:\t{names or '<none>'}\n")
     if events is not None:
         describe_events(events, w, now)
     return w.text()

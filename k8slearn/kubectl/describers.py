@@ -383,7 +383,8 @@ def describe_object(ctx: Context, resource: Any, obj: dict, show_events: bool = 
 
     if kind == "Secret":
         return describe_more.describe_secret(obj)
-    simple = {"Job": describe_more.describe_job, "ConfigMap": describe_more.describe_configmap,
+    simple = {"Job": describe_more.describe_job, "CronJob": describe_more.describe_cronjob,
+              "ConfigMap": describe_more.describe_configmap,
               "ServiceAccount": describe_more.describe_service_account,
               "Endpoints": describe_more.describe_endpoints, "PriorityClass": describe_more.describe_priority_class,
               "PodDisruptionBudget": describe_more.describe_pod_disruption_budget}

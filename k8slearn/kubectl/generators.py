@@ -285,11 +285,64 @@ def create_job(ctx: Context, args: list[str]) -> int:
     head = args[:ctx.args_at_dash] if ctx.args_at_dash >= 0 else args
     command_ = args[ctx.args_at_dash:] if ctx.args_at_dash >= 0 else []
     name = _one_name(ctx, head)
-    if not ctx.flags.get("image") and not ctx.flags.get("from"):
+    image, from_ = ctx.flags.get("image"), ctx.flags.get("from")
+    if bool(image) == bool(from_):
         raise KubectlError("either --image or --from must be specified")
-    obj = {"apiVersion": "batch/v1", "kind": "Job", "metadata": _meta(name),
-           "spec": _job_spec(name, ctx.flags["image"], command_, "Never"), "status": {}}
-    return _create(ctx, obj)
+    if command_ and from_:
+        raise KubectlError("cannot specify --from and command")
+    if image:
+        obj = {"apiVersion": "batch/v1", "kind": "Job", "metadata": _meta(name),
+               "spec": _job_spec(name, image, command_, "Never"), "status": {}}
+    else:
+        obj = _job_from_cronjob(name, _from_object(ctx, from_))
+    return _create_or_fail(ctx, obj, "job")
+
+
+def _create_or_fail(ctx: Context, obj: dict, what: str) -> int:
+    """create job/cronjob wrap the server's refusal: ``error: failed to create job: <message>``."""
+    from k8slearn.api.errors import ApiError
+
+    try:
+        return _create(ctx, obj)
+    except ApiError as err:
+        raise KubectlError(f"failed to create {what}: {err.message}") from None
+
+
+def _from_object(ctx: Context, from_: str) -> dict:
+    """The one object ``--from`` names (``cronjob/hello``), read from the API server."""
+    from k8slearn.kubectl.builder import parse_args
+
+    targets = parse_args([from_])
+    objects = []
+    for target in targets:
+        if target.name is None:
+            objects += ctx.client.list(target.resource.plural, ctx.namespace)
+        else:
+            objects.append(ctx.client.get(target.resource.plural, target.name, ctx.namespace))
+    if len(objects) != 1:
+        raise KubectlError("from must be an existing cronjob")
+    obj = objects[0]
+    if obj.get("kind") != "CronJob":
+        version = obj.get("apiVersion", "").rsplit("/", 1)[-1]
+        raise KubectlError(f"unknown object type *{version}.{obj.get('kind')}")
+    return obj
+
+
+def _job_from_cronjob(name: str, cronjob: dict) -> dict:
+    """createJobFromCronJob: the template's Job, annotated manual, owned (as controller) by the CronJob."""
+    from k8slearn.api.meta import thaw
+
+    template = cronjob["spec"].get("jobTemplate") or {}
+    template_meta = template.get("metadata") or {}
+    annotations = {"cronjob.kubernetes.io/instantiate": "manual", **(template_meta.get("annotations") or {})}
+    meta: dict = {"annotations": annotations, "creationTimestamp": None}
+    if template_meta.get("labels"):
+        meta["labels"] = thaw(template_meta["labels"])
+    meta["name"] = name
+    meta["ownerReferences"] = [{"apiVersion": "batch/v1", "controller": True, "kind": "CronJob",
+                                "name": cronjob["metadata"]["name"], "uid": cronjob["metadata"]["uid"]}]
+    spec = thaw(template.get("spec") or {})
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": meta, "spec": spec, "status": {}}
 
 
 @command("create cronjob", required=("image", "schedule"))
@@ -301,4 +354,4 @@ def create_cronjob(ctx: Context, args: list[str]) -> int:
                     "spec": _job_spec(name, ctx.flags["image"], command_, ctx.flags.get("restart") or "OnFailure")}
     obj = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": _meta(name),
            "spec": {"jobTemplate": job_template, "schedule": ctx.flags["schedule"]}, "status": {}}
-    return _create(ctx, obj)
+    return _create_or_fail(ctx, obj, "cronjob")

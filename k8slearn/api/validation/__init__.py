@@ -28,7 +28,7 @@ from typing import Callable
 from k8slearn.api import field
 from k8slearn.api.field import FieldError, Path
 from k8slearn.api.names import name_is_dns_subdomain
-from k8slearn.api.validation import apps, batch, core, misc, pod, policy
+from k8slearn.api.validation import apps, batch, batch_status, core, misc, pod, policy
 from k8slearn.api.validation.decode import decode_check, decode_error
 from k8slearn.api.validation.common import validate_object_meta, validate_object_meta_update
 
@@ -91,6 +91,8 @@ _UPDATE: dict[str, Callable[[dict, dict], list[FieldError]]] = {
 
 _STATUS_UPDATE: dict[str, Callable[[dict, dict], list[FieldError]]] = {
     "Pod": pod.validate_pod_status_update,
+    "Job": batch_status.validate_job_update_status,
+    "CronJob": lambda new, old: [],  # cronJobStatusStrategy validates nothing
     "PodDisruptionBudget": lambda new, old: (validate_object_meta_update(new.get("metadata"), old.get("metadata"))
                                              + policy.validate_pod_disruption_budget_status(new.get("status"))),
 }

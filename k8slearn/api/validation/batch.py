@@ -8,22 +8,40 @@ from its uid, and after creation its template and selector are frozen.
 >>> [e.error() for e in validate_job(job) if "restartPolicy" in e.field]
 ['spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"']
 
-Simplifies: no pod failure policy, success policy or backoff-per-index rules; the cron parser
-covers the five standard fields, names and ``@`` descriptors; a frozen template is reported
-with a placeholder instead of Go's full struct dump.
+A CronJob's ``schedule`` must parse with robfig/cron's standard parser (``k8slearn.api.cron``);
+a new schedule may not carry ``TZ=``/``CRON_TZ=`` (the ``timeZone`` field says it instead):
+
+>>> errs = validate_schedule_format("TZ=UTC 0 * * * *", False, None, SPEC.child("schedule"))
+>>> errs[0].field, errs[0].detail
+('spec.schedule', 'cannot use TZ or CRON_TZ in schedule, use timeZone field instead')
+>>> [e.error() for e in validate_time_zone("Mars/Olympus", SPEC.child("timeZone"))]
+['spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus']
+
+Simplifies: no pod failure policy, success policy or backoff-per-index rules; a frozen template
+is reported with a placeholder instead of Go's full struct dump. Job status rules are in
+``batch_status``.
 
 Upstream: pkg/apis/batch/validation/validation.go, github.com/robfig/cron/v3 parser.go
 """
 
 from __future__ import annotations
 
+import re
+
 from k8slearn.api import field
+from k8slearn.api.cron import CronError, cron_error, load_location
 from k8slearn.api.field import FieldError, GoValue, Path, go_string_map
 from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.names import is_dns1123_label, name_is_dns_subdomain
 from k8slearn.api.validation.common import (
-    FIELD_IMMUTABLE, as_dict, go_label_selector, nonnegative, validate_immutable, validate_label_selector,
-    validate_object_meta, validate_object_meta_update,
+    FIELD_IMMUTABLE,
+    as_dict,
+    go_label_selector,
+    nonnegative,
+    validate_immutable,
+    validate_label_selector,
+    validate_object_meta,
+    validate_object_meta_update,
 )
 from k8slearn.api.validation.pod import validate_pod_template_spec
 
@@ -152,74 +170,43 @@ def validate_job_update(new: dict, old: dict) -> list[FieldError]:
 
 # --- CronJob -----------------------------------------------------------------------------
 
-_CRON_FIELDS = [(0, 59, {}), (0, 23, {}), (1, 31, {}),
-                (1, 12,
-                 {m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())}),
-                (0, 6, {d: i for i, d in enumerate("sun mon tue wed thu fri sat".split())})]
-_DESCRIPTORS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
+_TIME_ZONE_PART = re.compile(r"[A-Za-z.\-_0-9+]{1,14}")
 
 
-def cron_error(schedule: str) -> str | None:
-    """robfig/cron ParseStandard: the error text, or None when the schedule is valid."""
-    spec = schedule.strip()
-    if not spec:
-        return "empty spec string"
-    if spec.startswith("TZ=") or spec.startswith("CRON_TZ="):
-        spec = spec.split(None, 1)[1] if " " in spec else ""
-    if spec.startswith("@"):
-        if spec in _DESCRIPTORS or spec.startswith("@every "):
-            return None
-        return f"unrecognized descriptor: {spec}"
-    fields = spec.split()
-    if len(fields) != 5:
-        return f"expected exactly 5 fields, found {len(fields)}: [{' '.join(fields)}]"
-    for text, (lo, hi, names) in zip(fields, _CRON_FIELDS):
-        for expr in text.split(","):
-            err = _cron_range(expr, lo, hi, names)
-            if err:
-                return err
-    return None
+def validate_schedule_format(schedule: str, allow_tz_in_schedule: bool, time_zone: str | None,
+                             path: Path) -> list[FieldError]:
+    """validateScheduleFormat: robfig/cron's ParseStandard, and no TZ= in a new schedule."""
+    errs = []
+    err = cron_error(schedule)
+    if err:
+        errs.append(field.invalid(path, schedule, err))
+    if allow_tz_in_schedule and "TZ" in schedule and time_zone is not None:
+        errs.append(field.invalid(path, schedule,
+                                  "cannot use both timeZone field and TZ or CRON_TZ in schedule"))
+    elif not allow_tz_in_schedule and "TZ" in schedule:
+        errs.append(field.invalid(path, schedule,
+                                  "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"))
+    return errs
 
 
-def _cron_int(text: str, names: dict) -> tuple[int | None, str | None]:
-    if text.lower() in names:
-        return names[text.lower()], None
-    if not text.isdigit():
-        return None, f'failed to parse int from {text}: strconv.Atoi: parsing "{text}": invalid syntax'
-    return int(text), None
-
-
-def _cron_range(expr: str, lo: int, hi: int, names: dict) -> str | None:
-    range_and_step = expr.split("/")
-    if len(range_and_step) > 2:
-        return f"too many slashes: {expr}"
-    low_high = range_and_step[0].split("-")
-    if len(low_high) > 2:
-        return f"too many hyphens: {expr}"
-    if low_high[0] in ("*", "?"):
-        start, end = lo, hi
-    else:
-        start, err = _cron_int(low_high[0], names)
-        if err:
-            return err
-        end = start
-        if len(low_high) == 2:
-            end, err = _cron_int(low_high[1], names)
-            if err:
-                return err
-    if len(range_and_step) == 2:
-        step, err = _cron_int(range_and_step[1], {})
-        if err:
-            return err
-        if step <= 0:
-            return f"step of range should be a positive number: {expr}"
-    if start < lo:
-        return f"beginning of range ({start}) below minimum ({lo}): {expr}"
-    if end > hi:
-        return f"end of range ({end}) above maximum ({hi}): {expr}"
-    if start > end:
-        return f"beginning of range ({start}) beyond end of range ({end}): {expr}"
-    return None
+def validate_time_zone(time_zone: str | None, path: Path) -> list[FieldError]:
+    """validateTimeZone: an IANA name (``Europe/Berlin``), never empty and never ``Local``."""
+    if time_zone is None:
+        return []
+    if time_zone == "":
+        return [field.invalid(path, time_zone, "timeZone must be nil or non-empty string")]
+    for part in time_zone.split("/"):
+        if part in (".", "..") or part.startswith("-") or not _TIME_ZONE_PART.fullmatch(part):
+            return [field.invalid(path, time_zone, f"unknown time zone {time_zone}")]
+    errs = []
+    if time_zone.lower() == "local":
+        errs.append(field.invalid(path, time_zone,
+                                  "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"))
+    try:
+        load_location(time_zone)
+    except CronError as err:
+        errs.append(field.invalid(path, time_zone, str(err)))
+    return errs
 
 
 def _cron_spec(spec: dict, old_spec: dict | None) -> list[FieldError]:
@@ -228,14 +215,12 @@ def _cron_spec(spec: dict, old_spec: dict | None) -> list[FieldError]:
     if not schedule:
         errs.append(field.required(SPEC.child("schedule")))
     else:
-        err = cron_error(schedule)
-        if err:
-            errs.append(field.invalid(SPEC.child("schedule"), schedule, err))
-        if "TZ" in schedule and "TZ" not in (old_spec or {}).get("schedule", ""):
-            errs.append(field.invalid(SPEC.child("schedule"), schedule,
-                                      "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"))
+        allow_tz = old_spec is not None and "TZ" in (old_spec.get("schedule") or "")
+        errs += validate_schedule_format(schedule, allow_tz, spec.get("timeZone"), SPEC.child("schedule"))
     if spec.get("startingDeadlineSeconds") is not None:
         errs += nonnegative(spec["startingDeadlineSeconds"], SPEC.child("startingDeadlineSeconds"))
+    if old_spec is None or old_spec.get("timeZone") != spec.get("timeZone"):
+        errs += validate_time_zone(spec.get("timeZone"), SPEC.child("timeZone"))
     policy = spec.get("concurrencyPolicy") or ""
     if not policy:
         errs.append(field.required(SPEC.child("concurrencyPolicy")))
