@@ -246,6 +246,12 @@ class JobStrategy(Strategy):
     def prepare_for_create(self, obj: dict) -> None:
         super().prepare_for_create(obj)
         generate_job_selector(obj)
+        # SetDefaults_Job runs again each time the Job is read back from etcd: a Job stored without
+        # labels reads back with its template's, which now include the selector's (job-name, ...).
+        meta = obj["metadata"]
+        labels = ((obj.get("spec") or {}).get("template") or {}).get("metadata", {}).get("labels")
+        if labels and not meta.get("labels"):
+            meta["labels"] = dict(labels)
 
 
 class CronJobStrategy(Strategy):

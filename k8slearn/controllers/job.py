@@ -44,9 +44,9 @@ left alone (JobManagedBy, beta and on in v1.32).
 Simplified: pods are created, deleted and patched one request after the other (upstream uses
 goroutines; slow-start batches still stop at the first failure). As v1.32 does (upstream bug
 kubernetes/kubernetes#139428, fixed from 1.33 on), ``status.active`` is written as 0 while a
-replacement waits out the back-off; a real v1.32 API server rejects that write when pods are
-Ready ("cannot set more ready pods than active"), this simulated one has no Job status
-validation and takes it. The reason ``CompletionsReached`` and message
+replacement waits out the back-off; the v1.32 API server (real and simulated) rejects that
+write when pods are Ready ("cannot set more ready pods than active"), and the controller retries
+until the back-off ends. The reason ``CompletionsReached`` and message
 ``Reached expected number of succeeded pods`` on SuccessCriteriaMet/Complete came with
 JobSuccessPolicy's beta (v1.31, kubernetes/kubernetes#126067, on by default in v1.32); the exact
 v1.32 source line of newSuccessCondition was not read, only clusters' output and e2e tests.

@@ -124,7 +124,8 @@ def create_deployment(ctx: Context, args: list[str]) -> int:
     if len(images) > 1 and command_:
         raise KubectlError("cannot specify multiple --image options and command")
     port = ctx.flags["port"]
-    return _create(ctx, deployment(name, images, ctx.flags["replicas"], port if port >= 0 else None, command_))
+    return _create_or_fail(ctx, deployment(name, images, ctx.flags["replicas"], port if port >= 0 else None, command_),
+                           "deployment")
 
 
 @command("create namespace")
@@ -161,7 +162,7 @@ def create_configmap(ctx: Context, args: list[str]) -> int:
     data = _literals(ctx)
     if data:
         obj["data"] = data
-    return _create(ctx, obj)
+    return _create_or_fail(ctx, obj, "configmap")
 
 
 @command("create secret generic")
@@ -173,7 +174,7 @@ def create_secret_generic(ctx: Context, args: list[str]) -> int:
         obj["data"] = data
     if ctx.flags.get("type"):
         obj["type"] = ctx.flags["type"]
-    return _create(ctx, obj)
+    return _create_or_fail(ctx, obj, "secret", " ")
 
 
 def _service(ctx: Context, args: list[str], kind: str) -> int:
@@ -204,7 +205,7 @@ def _service(ctx: Context, args: list[str], kind: str) -> int:
     spec["type"] = kind
     obj = {"apiVersion": "v1", "kind": "Service", "metadata": _meta(name, {"app": name}), "spec": spec,
            "status": {"loadBalancer": {}}}
-    return _create(ctx, obj)
+    return _create_or_fail(ctx, obj, f"{kind} service")
 
 
 @command("create service clusterip")
@@ -225,7 +226,7 @@ def create_service_loadbalancer(ctx: Context, args: list[str]) -> int:
 @command("create serviceaccount")
 def create_serviceaccount(ctx: Context, args: list[str]) -> int:
     name = _one_name(ctx, args)
-    return _create(ctx, {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": _meta(name)})
+    return _create_or_fail(ctx, {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": _meta(name)}, "serviceaccount")
 
 
 @command("create priorityclass")
@@ -237,7 +238,7 @@ def create_priorityclass(ctx: Context, args: list[str]) -> int:
         obj["description"] = ctx.flags["description"]
     if ctx.flags.get("global-default"):
         obj["globalDefault"] = True
-    return _create(ctx, obj)
+    return _create_or_fail(ctx, obj, "priorityclass")
 
 
 @command("create poddisruptionbudget")
@@ -267,9 +268,10 @@ def create_poddisruptionbudget(ctx: Context, args: list[str]) -> int:
         raise KubectlError(str(err)) from None
     if max_unavailable:
         spec["maxUnavailable"] = max_unavailable if max_unavailable.endswith("%") else int(max_unavailable)
-    return _create(ctx, {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": _meta(name),
-                         "spec": spec, "status": {"disruptionsAllowed": 0, "currentHealthy": 0,
-                                                  "desiredHealthy": 0, "expectedPods": 0}})
+    return _create_or_fail(ctx, {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": _meta(name),
+                                 "spec": spec, "status": {"disruptionsAllowed": 0, "currentHealthy": 0,
+                                                          "desiredHealthy": 0, "expectedPods": 0}},
+                           "poddisruptionbudgets")
 
 
 def _job_spec(name: str, image: str, command_: list[str], restart: str) -> dict:
@@ -298,14 +300,17 @@ def create_job(ctx: Context, args: list[str]) -> int:
     return _create_or_fail(ctx, obj, "job")
 
 
-def _create_or_fail(ctx: Context, obj: dict, what: str) -> int:
-    """create job/cronjob wrap the server's refusal: ``error: failed to create job: <message>``."""
+def _create_or_fail(ctx: Context, obj: dict, what: str, separator: str = ": ") -> int:
+    """Most ``kubectl create`` generators wrap the server's refusal in their own words:
+    ``error: failed to create deployment: deployments.apps "web" already exists`` (create secret
+    has no colon: ``failed to create secret secrets "x" already exists``); ``create namespace``,
+    ``run`` and ``expose`` print the server's error as it is."""
     from k8slearn.api.errors import ApiError
 
     try:
         return _create(ctx, obj)
     except ApiError as err:
-        raise KubectlError(f"failed to create {what}: {err.message}") from None
+        raise KubectlError(f"failed to create {what}{separator}{err.message}") from None
 
 
 def _from_object(ctx: Context, from_: str) -> dict:

@@ -19,6 +19,20 @@ OUT = os.path.join(HERE, "..", "fixtures", "kubectl", "golden.json")
 
 # (sentence id, world, args)
 CASES = [
+    ("create service nodeport of a name that exists", "conflicts", "create service nodeport web --tcp=80:80"),
+    ("create service loadbalancer of a name that exists", "conflicts", "create service loadbalancer web --tcp=80:80"),
+    ("create secret generic of a name that exists", "conflicts", "create secret generic creds --from-literal=a=b"),
+    ("create cronjob of a name that exists", "conflicts", "create cronjob hello --image=busybox --schedule='*/5 * * * *'"),
+    ("run of a pod name that exists", "conflicts", "run web-7c4b4cb947-abcde --image=nginx"),
+    ("expose of a service name that exists", "conflicts", "expose deployment web --port=80"),
+    ("create deployment of a name that exists wraps the server's error", "cluster", "create deployment web --image=nginx"),
+    ("create service of a name that exists", "cluster", "create service clusterip web --tcp=80:80"),
+    ("create configmap of a name that exists", "cluster", "create configmap cfg --from-literal=a=1"),
+    ("create namespace of a name that exists", "cluster", "create namespace default"),
+    ("create serviceaccount of a name that exists", "cluster", "create serviceaccount default"),
+    ("create job of a name that exists", "cluster", "create job pi --image=perl:5.34"),
+    ("create priorityclass of a name that exists", "cluster", "create priorityclass system-node-critical --value=1000"),
+    ("create pdb of a name that exists", "cluster", "create pdb web --selector=app=web --min-available=1"),
     ("describe of a pod restarted by its liveness probe shows the probe, last state and events", "probes",
      "describe pod liveness-exec"),
     ("describe of a pod whose readiness probe fails shows Ready False and the Unhealthy event", "probes",

@@ -55,6 +55,21 @@ class FakeClient:
         key = (lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
         return sorted(found, key=key)
 
+    def create(self, obj, namespace=None, dry_run=False):
+        """A create as the recording server answers it: 409 AlreadyExists for a name that is there,
+        else the object back (the fixed objects stay as they are)."""
+        info = by_kind(obj["apiVersion"], obj["kind"])
+        name = obj["metadata"]["name"]
+        try:
+            self.get(info.plural, name, namespace if info.namespaced else None)
+        except ApiError:
+            return copy.deepcopy(obj)
+        details = {"name": name, "group": info.group, "kind": info.plural} if info.group else {"name": name,
+                                                                                             "kind": info.plural}
+        raise ApiError({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                        "message": f'{info.group_resource} "{name}" already exists', "reason": "AlreadyExists",
+                        "details": details, "code": 409})
+
     def patch(self, resource, name, patch, namespace="default", patch_type="strategic", subresource="",
               dry_run=False):
         """Apply a patch as the recording server does (kubectl_realserver.py: no defaulting, no

@@ -91,7 +91,10 @@ def make_handler(store, log):
     class H(BaseHTTPRequestHandler):
         def body(self):
             n = int(self.headers.get("Content-Length") or 0)
-            return json.loads(self.rfile.read(n) or b"null")
+            raw = self.rfile.read(n)
+            if raw.startswith(b"k8s\x00"):  # a typed client's protobuf body: only the name is read
+                return {"metadata": {"name": _proto_name(raw[4:])}, "protobuf": True}
+            return json.loads(raw or b"null")
         def route(self):
             u = urllib.parse.urlparse(self.path); p = u.path.rstrip("/")
             m = re.match(r"^/(?:api/v1|apis/([^/]+)/v1)(?:/namespaces/([^/]+))?/([^/]+)(?:/([^/]+))?(?:/(scale|status))?$", p)
@@ -259,6 +262,39 @@ def make_table(plural, items):
 def fake_log(namespace, pod, container):
     """The log the recording server serves for every container (kubectl_kit.FakeLogs serves the same)."""
     return f"log of {namespace}/{pod} container {container}\n"
+
+
+def _proto_fields(data):
+    """The (field number, value) pairs of one protobuf message (varints and length-delimited only)."""
+    i, out = 0, []
+    while i < len(data):
+        key, i = _varint(data, i)
+        field, wire = key >> 3, key & 7
+        if wire == 0:
+            value, i = _varint(data, i)
+        elif wire == 2:
+            size, i = _varint(data, i)
+            value, i = data[i:i + size], i + size
+        else:
+            raise ValueError(f"wire type {wire}")
+        out.append((field, value))
+    return out
+
+
+def _varint(data, i):
+    shift = value = 0
+    while True:
+        b = data[i]; i += 1
+        value |= (b & 0x7F) << shift; shift += 7
+        if not b & 0x80:
+            return value, i
+
+
+def _proto_name(data):
+    """metadata.name of a runtime.Unknown envelope (raw = field 2; ObjectMeta = field 1; name = field 1)."""
+    raw = dict(_proto_fields(data))[2]
+    meta = dict(_proto_fields(raw))[1]
+    return dict(_proto_fields(meta)).get(1, b"").decode()
 
 
 def start(store):

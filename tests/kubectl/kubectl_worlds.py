@@ -272,5 +272,18 @@ def probes_world(T):
     return objs
 
 
-WORLDS = {"pod": pod_world, "cluster": cluster_world, "watch": cluster_world, "probes": probes_world}
+def conflicts_world(T):
+    """The cluster world plus a Secret and a CronJob, for creates that collide with them."""
+    t = lambda off: ts(T, off)
+    return cluster_world(T) + [
+        {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "creds", "namespace": "default", "uid": "sec-creds",
+         "resourceVersion": "30", "creationTimestamp": t(-400)}, "type": "Opaque", "data": {"a": "Yg=="}},
+        {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "hello", "namespace": "default", "uid": "cj-hello",
+         "resourceVersion": "31", "creationTimestamp": t(-400)},
+         "spec": {"schedule": "*/1 * * * *", "jobTemplate": {"spec": {"template": {"spec": {
+             "containers": [{"name": "hello", "image": "busybox"}], "restartPolicy": "OnFailure"}}}}}, "status": {}},
+    ]
+
+
+WORLDS = {"pod": pod_world, "cluster": cluster_world, "watch": cluster_world, "probes": probes_world, "conflicts": conflicts_world}
 SCRIPTS = {"watch": cluster_changes}  # the watch events a world's server streams, per resource
