@@ -21,7 +21,7 @@ from k8slearn.api.errors import (
 from k8slearn.api.field import FieldError, Path
 from k8slearn.api.fields import FieldSelector, parse_field_selector, supported_field_labels
 from k8slearn.api.labels import (
-    Selector, parse_selector, selector_from_label_selector, validate_label_key, validate_label_value,
+    Selector, selector_from_label_selector, validate_label_key, validate_label_value,
 )
 from k8slearn.api.meta import (
     EPOCH, FrozenDict, FrozenList, freeze, generate_name, micro_timestamp, namespaced_name, new_uid,
@@ -33,6 +33,7 @@ from k8slearn.api.quantity import (
 from k8slearn.api.resources import (
     RESOURCES, NoKindMatchError, ResourceInfo, UnknownResourceError, by_kind, lookup,
 )
+from k8slearn.api.selector_parser import parse_selector
 from k8slearn.api.validation import decode_check, decode_error, validate
 
 __all__ = [

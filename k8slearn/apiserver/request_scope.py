@@ -26,8 +26,9 @@ from typing import Any
 
 from k8slearn.api.errors import bad_request, status_error
 from k8slearn.api.fields import FieldSelector, FieldSelectorError, parse_field_selector
-from k8slearn.api.labels import Selector, parse_selector
+from k8slearn.api.labels import Selector
 from k8slearn.api.resources import NoKindMatchError, ResourceInfo, UnknownResourceError, by_kind, lookup
+from k8slearn.api.selector_parser import parse_selector
 from k8slearn.api.validation.decode import decode_body
 from k8slearn.apiserver.strategy import strategy_for
 from k8slearn.apiserver.watch import Selection

@@ -12,7 +12,7 @@ change means *to it* (``convert_event``, the cacheWatcher's convertToWatchEvent)
 So a kubelet watching ``spec.nodeName=node-1`` sees a pod appear as ``ADDED`` the moment the
 scheduler binds it there, although for the API server the pod was only modified.
 
->>> from k8slearn.api.labels import parse_selector
+>>> from k8slearn.api.selector_parser import parse_selector
 >>> sel = Selection(label=parse_selector("app=web"))
 >>> convert_event(sel, {"metadata": {"labels": {"app": "web"}}}, None)
 'ADDED'

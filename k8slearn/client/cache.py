@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Callable, Container, Iterable
 
-from k8slearn.api.labels import parse_selector
+from k8slearn.api.selector_parser import parse_selector
 
 IndexFunc = Callable[[dict], Iterable[str]]
 

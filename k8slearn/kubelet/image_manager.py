@@ -25,7 +25,7 @@ from typing import Any
 from k8slearn.api.meta import go_duration
 from k8slearn.kubelet import images as image_catalog
 from k8slearn.kubelet.backoff import Backoff
-from k8slearn.kubelet.runtime import RuntimeError_
+from k8slearn.kubelet.cri import RuntimeError_
 
 Waiting = tuple[str, str]  # (reason, message) of a container that cannot start yet
 

@@ -34,7 +34,7 @@ from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import go_duration
 from k8slearn.kubelet import status as pod_status
 from k8slearn.kubelet.backoff import BACKOFF_INITIAL
-from k8slearn.kubelet.runtime import RuntimeError_
+from k8slearn.kubelet.cri import RuntimeError_
 
 if TYPE_CHECKING:
     from k8slearn.kubelet.pod_workers import PodState

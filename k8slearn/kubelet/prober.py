@@ -38,8 +38,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from k8slearn.kubelet.cri import RuntimeError_
 from k8slearn.kubelet.probe import FAILURE, SUCCESS, UNKNOWN, ProbeError, run_probe
-from k8slearn.kubelet.runtime import RuntimeError_
 
 LIVENESS, READINESS, STARTUP = "Liveness", "Readiness", "Startup"  # probeType.String()
 _SPEC = {LIVENESS: "livenessProbe", READINESS: "readinessProbe", STARTUP: "startupProbe"}

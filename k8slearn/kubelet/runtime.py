@@ -7,12 +7,14 @@ Interface (CRI), to:
    only job is to hold the pod's network namespace, and run the CNI plugin to give that
    namespace an IP. Every container of the pod joins this namespace: one IP, and ``localhost``
    between containers.
-2. ``PullImage`` for each container image (layers are cached per node).
+2. ``PullImage`` for each container image (layers are cached per node; :mod:`.image_service`).
 3. ``CreateContainer`` then ``StartContainer`` inside the sandbox.
 
 ``StopContainer`` sends SIGTERM and, after the grace period, SIGKILL; ``StopPodSandbox`` tears
 the network down (CNI DEL) and ``RemovePodSandbox`` forgets it. ``crictl ps`` / ``crictl pods``
 on a node list what the runtime holds, pause sandboxes included.
+
+The sandbox and container records and the CRI's error are in :mod:`.cri`.
 
 Simplified: no images on disk, no cgroups or namespaces; image pull time is size / bandwidth
 plus a fixed registry round trip; containers are the tiny process model of
@@ -20,71 +22,29 @@ plus a fixed registry round trip; containers are the tiny process model of
 (dockershim) was removed from the kubelet in v1.24.
 
 Upstream: k8s.io/cri-api/pkg/apis/runtime/v1/api.proto, containerd internal/cri/server/
-(sandbox_run.go, container_start.go, image_pull.go), kubernetes-sigs/cri-tools cmd/crictl
+(sandbox_run.go, sandbox_stop.go, container_start.go, container_stop.go), kubernetes-sigs/cri-tools cmd/crictl
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass, field
 from typing import Callable
 
 from k8slearn.api.meta import FrozenDict
 from k8slearn.api.shared import shared_float
 from k8slearn.kubelet import images as image_catalog
+from k8slearn.kubelet.cri import Container, RuntimeError_, Sandbox
+from k8slearn.kubelet.image_service import ImageService
 from k8slearn.kubelet.process import Program, parse_program
 from k8slearn.kubelet.task import Tasks
 from k8slearn.network.cni import CNIError, Host, invoke, node_network_config
 from k8slearn.network.cni.spec import CONFIG_PATH, config_text
-from k8slearn.sim import Loop, Timer, Waitable
+from k8slearn.sim import Loop, Waitable
 
 PAUSE_IMAGE = "registry.k8s.io/pause:3.10"
 RUNTIME_VERSION = "1.7.24"
 SIGKILL_EXIT = 137
-
-
-class RuntimeError_(Exception):
-    """A CRI call failed; ``str()`` is the gRPC error text the kubelet puts in events."""
-
-
-@dataclass(slots=True)
-class Sandbox:
-    id: str
-    name: str
-    namespace: str
-    uid: str
-    attempt: int
-    created_at: float
-    netns: str
-    ip: str = ""
-    state: str = "SANDBOX_READY"
-    labels: dict = field(default_factory=dict)
-    stopped: bool = False  # StopPodSandbox ran (network torn down)
-
-
-@dataclass(slots=True)
-class Container:
-    id: str
-    sandbox_id: str
-    name: str
-    image: str  # the image reference as the pod spec wrote it
-    image_id: str  # sha256:... of the pulled image
-    attempt: int
-    created_at: float
-    pod_name: str
-    pod_namespace: str
-    program: Program
-    state: str = "CONTAINER_CREATED"
-    started_at: float = 0.0
-    finished_at: float = 0.0
-    exit_code: int = 0
-    reason: str = ""
-    message: str = ""
-    logs: list = field(default_factory=list)  # (time, lines printed at that time)
-    files: dict | None = None  # path -> exists, for files the program made or removed (else the image's)
-    _timer: Timer | None = None
-    _stopping: tuple | None = None  # while StopContainer waits: (its Waitable, the SIGKILL/exit timer)
 
 
 def _labels(labels: dict | None) -> dict:
@@ -100,7 +60,7 @@ def _program(command: tuple, image: str, args: tuple) -> Program:
     return parse_program(list(command), image, list(args) or None)
 
 
-class ContainerRuntime(Tasks):
+class ContainerRuntime(ImageService, Tasks):
     """containerd on one node: sandboxes, containers, an image cache and the node's CNI setup."""
 
     def __init__(
@@ -229,47 +189,6 @@ class ContainerRuntime(Tasks):
 
     def list_pod_sandbox(self) -> list[Sandbox]:
         return sorted(self.sandboxes.values(), key=lambda s: -s.created_at)
-
-    # -- images -------------------------------------------------------------------------------
-    def image_status(self, image: str) -> image_catalog.Image | None:
-        return self.images.get(image_catalog.normalize(image))
-
-    def pull_image(self, image: str, for_pod: str = "") -> Waitable:
-        """PullImage: returns a Waitable that fires with ``(Image, pull_seconds, total_seconds)``
-        or with a ``RuntimeError_`` when the pull fails. Pulls on one node are serialized.
-        ``for_pod`` ("pod/ns/name", from the sandbox config) only labels the trace."""
-        done = Waitable()
-        if self.loop.tracing:
-            self._trace("PullImage", for_pod or image, f"pulling {image_catalog.normalize(image)}")
-        requested = self.loop.now
-        start = max(self.loop.now, self._pull_busy_until)
-        entry = image_catalog.find(image)
-        layers_here = entry is not None and (entry.ref in self.images or entry.ref in self._layers_coming)
-        pull_seconds = self.registry_latency + (
-            entry.size / self.bandwidth if entry and not layers_here else 0.0
-        )
-        self._pull_busy_until = start + pull_seconds
-        if entry is not None:
-            self._layers_coming.add(entry.ref)  # a second pull of the same image finds the layers
-
-        def finish() -> None:
-            if entry is None:
-                ref = image_catalog.normalize(image)
-                done.trigger(
-                    RuntimeError_(
-                        f'rpc error: code = NotFound desc = failed to pull and unpack image "{ref}": '
-                        f'failed to resolve reference "{ref}": {ref}: not found'
-                    )
-                )
-                return
-            self.images[entry.ref] = entry
-            if self.loop.tracing:
-                detail = f"{entry.ref}: {entry.size} bytes in {pull_seconds:.3f}s"
-                self._trace("ImagePulled", for_pod or entry.ref, detail)
-            done.trigger((entry, pull_seconds, self.loop.now - requested))
-
-        self.loop.call_at(start + pull_seconds, finish)
-        return done
 
     # -- containers ---------------------------------------------------------------------------
     def create_container(self, sandbox_id: str, spec: dict, attempt: int = 0) -> Container:

@@ -77,7 +77,7 @@ def qos_class(pod: dict) -> str:
 
 
 def container_state(record: Any) -> dict:
-    """The API ``state`` of one runtime container record (see runtime.Container)."""
+    """The API ``state`` of one runtime container record (see cri.Container)."""
     if record.state == "CONTAINER_RUNNING":
         return {"running": {"startedAt": _timestamp(record.started_at)}}
     if record.state == "CONTAINER_EXITED":

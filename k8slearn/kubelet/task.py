@@ -27,13 +27,10 @@ containerd internal/cri/server/container_execsync.go (ExecSync)
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
 
+from k8slearn.kubelet.cri import Container, RuntimeError_
 from k8slearn.kubelet.exec_sync import ExecError, exec_sync
 from k8slearn.kubelet.process import image_name
-
-if TYPE_CHECKING:
-    from k8slearn.kubelet.runtime import Container
 
 
 class Tasks:
@@ -70,8 +67,6 @@ class Tasks:
     def exec_sync(self, container_id: str, cmd: list[str]) -> tuple[int, str]:
         """ExecSync: run ``cmd`` in the running container; (exit code, combined output). A command
         that cannot start raises the runtime's error (``RuntimeError_``, containerd's text)."""
-        from k8slearn.kubelet.runtime import RuntimeError_
-
         container = self.containers.get(container_id)
         if container is None or container.state != "CONTAINER_RUNNING":
             state = container.state if container is not None else "CONTAINER_UNKNOWN"

@@ -17,12 +17,12 @@ from typing import Any
 
 from k8slearn.viz import style
 from k8slearn.viz.controller_timeline import ControllerTimeline
-from k8slearn.viz.panels import TABLE_STYLE, Panel
-from k8slearn.viz.snapshot import unobserved
-from k8slearn.viz.timeline import (
+from k8slearn.viz.daemon_nodes import (
     DaemonNode,
     daemon_nodes,
 )
+from k8slearn.viz.panels import TABLE_STYLE, Panel
+from k8slearn.viz.snapshot import unobserved
 
 DAEMON_TAINT = ("dedicated", "infra")
 

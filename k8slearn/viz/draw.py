@@ -13,6 +13,8 @@ matplotlib is imported inside functions, so importing this module stays light.
 >>> [c.id for c in picture.layout.columns], picture.png()[:4]
 (['node/node-1'], b'\x89PNG')
 
+The building half of the class is in ``draw_build.py``, the picture's words in ``draw_text.py``.
+
 Simplified: one fixed visual grammar; pod names are shortened to fit their column, and hidden
 when the columns are too narrow to read them.
 
@@ -26,61 +28,20 @@ import io
 from typing import Any
 
 from k8slearn.viz import style
-from k8slearn.viz.graph import (APISERVER, CONTROLLER_MANAGER, ETCD, SCHEDULER, build_graph, plural,
-                                selector_text, summary)
-from k8slearn.viz.layout import (COMPONENT_Y, ETCD_Y, FIRST_SLOT, HEADER_Y, PENDING, POD_DX, SLOT_HEIGHT,
-                                 Layout)
-from k8slearn.viz.snapshot import Snapshot, as_snapshot
+from k8slearn.viz.draw_build import BOX_HALF, BUS_DX, LABEL_DX, FigureBuilder, _category_style, _light_hatch
+from k8slearn.viz.draw_text import _box_text, _by_count, _node_header, _shorten, _title
+from k8slearn.viz.graph import ETCD, build_graph, summary
+from k8slearn.viz.layout import HEADER_Y, PENDING, Layout
+from k8slearn.viz.snapshot import as_snapshot
 
 __all__ = ["ClusterFigure", "draw_cluster", "render_png", "summary"]
 
-BOX_HALF = 0.46                 # half the width of a node column's box
-BOX_TOP = HEADER_Y + 0.42
-BUS_DX, LABEL_DX = -0.10, 0.09      # from a pod's dot: the runs-on line, the start of its name
 INCH_PER_UNIT_Y = 0.62
 MIN_WIDTH_IN, MAX_WIDTH_IN, INCH_PER_COLUMN = 7.5, 12.0, 1.5
 TITLE_IN, LEGEND_IN = 0.45, 0.75
 LABEL_LIMIT = 60                # above this many pods in view, pods are dots without names
 PNG_COMPRESS_LEVEL = 1          # zlib level: fast; the picture is flat colours and compresses well
 PNG_COLOURS = 256               # a palette PNG: a quarter of the bytes, no visible change
-
-
-def _category_style(category: str) -> tuple:
-    """(face RGBA, edge RGBA) of a pod dot: solid when settled, pale with a rim in transition."""
-    from matplotlib.colors import to_rgba
-
-    colour = style.POD_COLORS[category]
-    return to_rgba(colour, style.PALE_ALPHA if category in style.TRANSITIONAL else 1.0), to_rgba(colour)
-
-
-def _shorten(name: str, limit: int, node: str = "") -> str:
-    """``name`` in at most ``limit`` characters. A static pod's name ends with its node's name,
-    which the column already shows, so that end goes first ("kube-controller-…"); other names
-    keep both ends ("web-7c4b…7-x2x9z"), because the end tells a Deployment's pods apart."""
-    if len(name) <= limit:
-        return name
-    if node and name.endswith("-" + node):
-        return name[:limit - 1] + "…"
-    head = (limit - 1) // 2
-    return name[:head] + "…" + name[len(name) - (limit - 1 - head):]
-
-
-def _fit(name: str, chars: int) -> str:
-    """``name`` on one line if it fits in ``chars``, else broken after a hyphen, else shortened."""
-    if len(name) <= chars:
-        return name
-    cut = name.rfind("-", 0, chars + 1)
-    if cut > 0 and len(name) - cut - 1 <= chars:
-        return name[:cut + 1] + "\n" + name[cut + 1:]
-    return _shorten(name, chars)
-
-
-def _node_header(data: dict, chars: int) -> str:
-    """Name, then kubectl's STATUS ("Ready", "NotReady,SchedulingDisabled"), then roles the name lacks."""
-    status = data["status"].replace(",", ",\n")
-    roles = [r for r in data["roles"] if r not in data["name"]]
-    role = f"\n({', '.join(roles)})" if roles else ""
-    return f"{_fit(data['name'], chars)}\n{status}{role}"
 
 
 @functools.lru_cache(maxsize=None)
@@ -97,23 +58,7 @@ def _figure_class() -> type:
     return type("ClusterPictureFigure", (Figure,), {"_repr_png_": _repr_png_, "__module__": __name__})
 
 
-def _light_hatch(patch: Any) -> Any:
-    """Hatch lines lighter than the border, so text on a cordoned node stays readable (matplotlib >= 3.10)."""
-    if hasattr(patch, "set_hatchcolor"):
-        patch.set_hatchcolor(style.CORDON_HATCH_COLOR)
-    return patch
-
-
-def _by_count(statuses: dict) -> list:
-    """(status, count) pairs, most common first."""
-    return sorted(statuses.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-def _counts_text(statuses: dict) -> str:
-    return ", ".join(f"{n} {s}" for s, n in _by_count(statuses))
-
-
-class ClusterFigure:
+class ClusterFigure(FigureBuilder):
     """One cluster picture kept alive between redraws (``update`` then ``png``).
 
     The static part (control plane, node boxes, legend) is rendered once into a background
@@ -171,87 +116,6 @@ class ClusterFigure:
                 artist.draw(renderer)
         return _encode_png(canvas)
 
-    # -- building: everything that only changes with the set of columns, owners and services --
-    def _build(self, g: Any) -> None:
-        self.rebuilds += 1
-        self._background = self._static = None
-        ax = self._fresh_axes()
-        xmin, xmax = self.layout.extent[:2]
-        axes_in = self.figure.get_size_inches()[0] * ax.get_position().width
-        self._column_pt = 2 * BOX_HALF * axes_in / (xmax - xmin) * 72
-        self._header_size = style.FONT_SIZE if self._column_pt >= 80 else style.FONT_SIZE - 1
-        self._build_control_plane(ax, g)
-        self._columns = {col.id: self._build_column(ax, col) for col in self.layout.columns}
-        self._build_dynamic(ax, g)
-        self._label_chars = self._label_room()
-        self._legend(ax, g)
-
-    def _build_dynamic(self, ax: Any, g: Any) -> None:
-        """The artists a redraw changes: edges, pods, rings, count bars, boxes, title, names."""
-        from matplotlib.collections import LineCollection, PolyCollection
-
-        pos = self.layout.positions
-        self._edges = {}
-        for relation in ("runs on", "selects", "owns"):
-            spec = style.EDGE_STYLES[relation]
-            self._edges[relation] = ax.add_collection(LineCollection(
-                [], colors=spec["color"], linestyles=spec["linestyle"], linewidths=spec["linewidth"],
-                alpha=spec["alpha"], zorder=2))
-        self._bars = ax.add_collection(PolyCollection([], linewidths=0, zorder=4))
-        self._pods = ax.scatter([], [], s=style.POD_MARKER_SIZE, linewidths=1.4, zorder=4)
-        self._halo = ax.scatter([], [], s=style.POD_MARKER_SIZE * 3.2, facecolors="none",
-                                edgecolors=style.HIGHLIGHT, linewidths=2.2, zorder=6)
-        self._boxes = {}
-        for n, kind in g.nodes(data="kind"):
-            if kind in ("owner", "service"):
-                colours = style.OWNER if kind == "owner" else style.SERVICE
-                self._boxes[n] = ax.text(*pos[n], "", ha="center", va="center", fontsize=style.FONT_SIZE,
-                                         color=colours["text"], zorder=4, linespacing=1.2,
-                                         bbox={"boxstyle": "round,pad=0.4", "fc": colours["face"],
-                                               "ec": colours["edge"], "lw": 1.0})
-        self._title = ax.set_title("", fontsize=style.FONT_SIZE + 2, loc="left", color=style.TEXT, pad=4)
-        self._labels = []
-        self._dynamic = ([*self._edges.values(), self._bars, self._pods, self._halo]
-                         + [badge for _, _, badge, _ in self._columns.values()]
-                         + list(self._boxes.values()) + [self._title])
-
-    def _build_control_plane(self, ax: Any, g: Any) -> None:
-        from matplotlib.patches import FancyBboxPatch
-
-        xmin, xmax = self.layout.extent[:2]
-        ax.add_patch(FancyBboxPatch((xmin + 0.05, COMPONENT_Y - 0.38), xmax - xmin - 0.1,
-                                    ETCD_Y - COMPONENT_Y + 0.7, boxstyle="round,pad=0,rounding_size=0.08",
-                                    fc="#f3f6fa", ec="#c5d3e3", lw=0.8, zorder=0))
-        ax.text(xmin + 0.12, ETCD_Y + 0.2, "control plane", fontsize=style.FONT_SIZE, color=style.MUTED,
-                style="italic", va="center")
-        self._component_boxes = {}
-        for cid in (ETCD, APISERVER, SCHEDULER, CONTROLLER_MANAGER):
-            colours = style.ETCD if cid == ETCD else style.COMPONENT
-            self._component_boxes[cid] = ax.text(
-                *self.layout.positions[cid], g.nodes[cid]["name"], ha="center", va="center",
-                fontsize=style.FONT_SIZE + 0.5, color=colours["text"], fontweight="bold", zorder=4,
-                bbox={"boxstyle": "round,pad=0.45", "fc": colours["face"], "ec": colours["edge"]})
-        for a, b, relation in ((SCHEDULER, APISERVER, "watches"), (CONTROLLER_MANAGER, APISERVER, "watches"),
-                               (APISERVER, ETCD, "stores in")):
-            self._arrow(ax, self._component_boxes[a], self._component_boxes[b], relation)
-
-    def _build_column(self, ax: Any, col: Any) -> tuple:
-        """A node's box, its header, its count badge and its kubelet's arrow to the API server."""
-        from matplotlib.patches import FancyBboxPatch
-
-        bottom = self.layout.box_bottom
-        box = ax.add_patch(FancyBboxPatch((col.x - BOX_HALF, bottom), 2 * BOX_HALF, BOX_TOP - bottom,
-                                          boxstyle="round,pad=0,rounding_size=0.05", lw=1.4, zorder=1))
-        header = ax.text(col.x, BOX_TOP - 0.06, "", ha="center", va="top", fontsize=self._header_size,
-                         color=style.TEXT, zorder=3, linespacing=1.15)
-        badge = ax.text(col.x, HEADER_Y - SLOT_HEIGHT * FIRST_SLOT, "", ha="center", va="top",
-                        fontsize=self._header_size - 0.5, color=style.TEXT, zorder=5, visible=False,
-                        linespacing=1.2)
-        arrow = None
-        if col.id != PENDING:
-            arrow = self._arrow(ax, (col.x, BOX_TOP), self._component_boxes[APISERVER], "watches")
-        return box, header, badge, arrow
-
     def _fresh_axes(self) -> Any:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -273,51 +137,6 @@ class ClusterFigure:
         self.ax.set_xlim(xmin, xmax)
         self.ax.set_ylim(ymin, ymax)
         return self.ax
-
-    @staticmethod
-    def _arrow(ax: Any, start: Any, end: Any, relation: str) -> Any:
-        """An arrow from a point or a boxed text to a boxed text, clipped at the boxes' edges."""
-        from matplotlib.patches import FancyArrowPatch
-
-        spec = style.EDGE_STYLES[relation]
-        from_point = isinstance(start, tuple)
-        return ax.add_patch(FancyArrowPatch(
-            start if from_point else start.get_position(), end.get_position(),
-            patchA=None if from_point else start.get_bbox_patch(), patchB=end.get_bbox_patch(),
-            arrowstyle="-|>", mutation_scale=9, color=spec["color"], lw=spec["linewidth"],
-            linestyle=spec["linestyle"], alpha=spec["alpha"], zorder=5, shrinkA=0, shrinkB=2))
-
-    def _label_room(self) -> int:
-        """How many characters of a pod name fit beside its dot (0: no names)."""
-        xmin, xmax = self.layout.extent[:2]
-        axes_in = self.figure.get_size_inches()[0] * self.ax.get_position().width
-        room_pt = (BOX_HALF - POD_DX - LABEL_DX - 0.03) * axes_in / (xmax - xmin) * 72
-        chars = int(room_pt / ((style.FONT_SIZE - 1) * 0.62))
-        return chars if chars >= 8 else 0
-
-    def _legend(self, ax: Any, g: Any) -> None:
-        """Three small legends under the picture: pods, nodes, edges."""
-        from matplotlib.lines import Line2D
-        from matplotlib.patches import Patch
-
-        pods = [Line2D([], [], ls="", marker="o", ms=8, mfc=face, mec=edge, mew=1.4,
-                       label=style.POD_LABELS[c])
-                for c in style.POD_CATEGORIES for face, edge in [_category_style(c)]]
-        nodes = [Patch(fc=face, ec=edge, lw=1.4, label=label)
-                 for face, edge, label in (style.node_style(r) for r in ("True", "False", "Unknown"))]
-        cordoned = Patch(fc="white", ec=style.MUTED, hatch=style.CORDON_HATCH, label="cordoned")
-        nodes.append(_light_hatch(cordoned))
-        relations = ["watches", "stores in", "runs on", "selects"]
-        if any(k == "owner" for _, k in g.nodes(data="kind")):
-            relations.append("owns")
-        edges = [Line2D([], [], color=spec["color"], ls=spec["linestyle"], lw=spec["linewidth"] + 0.3,
-                        label=style.EDGE_LABELS[r]) for r in relations for spec in [style.EDGE_STYLES[r]]]
-        for x, title, handles in ((0.0, "Pods", pods), (0.33, "Nodes", nodes), (0.69, "Edges", edges)):
-            legend = ax.legend(handles=handles, title=title, loc="upper left", bbox_to_anchor=(x, 0.0),
-                               ncol=2, frameon=False, fontsize=style.FONT_SIZE - 0.5,
-                               title_fontsize=style.FONT_SIZE, alignment="left", handlelength=1.8,
-                               columnspacing=1.0, borderaxespad=0.1, labelspacing=0.35)
-            ax.add_artist(legend)
 
     # -- refreshing --
     def _refresh_static(self, g: Any, marked: set) -> None:
@@ -475,23 +294,6 @@ def _encode_png(canvas: Any) -> bytes:
     buf = io.BytesIO()
     image.save(buf, format="png", compress_level=PNG_COMPRESS_LEVEL)
     return buf.getvalue()
-
-
-def _box_text(data: dict) -> str:
-    if data["kind"] == "service":
-        selects = f"selects {plural(data['pods'], 'pod')}" if data["selector"] else "no selector"
-        return f"svc {data['name']}\n{data['type']} · {selects}"
-    counts = _counts_text(data["statuses"])
-    return f"{data['owner_kind']} {data['name']}\n{plural(data['pods'], 'pod')}: {counts}"
-
-
-def _title(snap: Snapshot, namespace: Any, selector: Any) -> str:
-    parts = [f"Cluster at t = {snap.now:.1f} s"]
-    if namespace:
-        parts.append(f"namespace {namespace}")
-    if selector:
-        parts.append(f"pods {selector_text(selector)}")
-    return "   ·   ".join(parts)
 
 
 def _resolve(g: Any, highlight: Any) -> set:

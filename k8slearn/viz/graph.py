@@ -47,7 +47,8 @@ from typing import Any, Callable
 
 import networkx as nx
 
-from k8slearn.api.labels import parse_selector, selector_from_set
+from k8slearn.api.labels import selector_from_set
+from k8slearn.api.selector_parser import parse_selector
 from k8slearn.viz import style
 from k8slearn.viz.layout import natural_key
 from k8slearn.viz.snapshot import Snapshot, as_snapshot
@@ -74,7 +75,7 @@ def selector_text(selector: Any) -> str:
 
 def selector_matcher(selector: Any) -> Callable[[dict], bool]:
     """A predicate over a label dict: ``None`` matches all, a string is a label selector
-    (``"app=web,tier!=db"``, parsed by ``k8slearn.api.labels.parse_selector``), a dict is matchLabels."""
+    (``"app=web,tier!=db"``, parsed by ``k8slearn.api.selector_parser.parse_selector``), a dict is matchLabels."""
     if selector is None:
         return lambda labels: True
     if isinstance(selector, dict):

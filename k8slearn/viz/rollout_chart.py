@@ -14,11 +14,11 @@ from typing import Any
 
 from k8slearn.viz import style
 from k8slearn.viz.panels import Panel, figure_png, new_figure
-from k8slearn.viz.snapshot import unobserved
-from k8slearn.viz.timeline import (
+from k8slearn.viz.rollout_samples import (
     RolloutSample,
     sample_deployment,
 )
+from k8slearn.viz.snapshot import unobserved
 
 
 def record_rollout(cluster: Any, name: str, image: str | None = None, step: float = 1.0, until_done: bool = True,

@@ -3,9 +3,9 @@
 import pytest
 
 from k8slearn.api.labels import (
-    Selector, SelectorParseError, parse_selector, selector_from_label_selector, validate_label_key,
-    validate_label_value,
+    Selector, SelectorParseError, selector_from_label_selector, validate_label_key, validate_label_value,
 )
+from k8slearn.api.selector_parser import parse_selector
 
 WEB = {"app": "web", "tier": "db"}
 MATCHING = [

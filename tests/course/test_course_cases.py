@@ -31,7 +31,7 @@ def module_or_skip(name, reason):
 
 @cases_of("labels.selector_matches")
 def test_selector_case_agrees_with_apimachinery_parse_and_match(case):
-    from k8slearn.api.labels import parse_selector
+    from k8slearn.api.selector_parser import parse_selector
 
     selector, labels = case.args
     assert parse_selector(selector).matches(labels) is case.expected
@@ -90,7 +90,7 @@ def test_age_case_agrees_with_apimachinery_human_duration(case):
 # -- the tables themselves ----------------------------------------------------------------------
 
 def real_selector_matches(selector, labels):
-    from k8slearn.api.labels import parse_selector
+    from k8slearn.api.selector_parser import parse_selector
 
     return parse_selector(selector).matches(labels)
 

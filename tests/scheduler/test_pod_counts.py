@@ -5,7 +5,8 @@ computes the same states and scores with them as without them."""
 import pytest
 from scheduler_builders import OneReplicaSet, node, pod, spread_constraint, taint
 
-from k8slearn.api.labels import Selector, parse_selector, selector_from_set
+from k8slearn.api.labels import Selector, selector_from_set
+from k8slearn.api.selector_parser import parse_selector
 from k8slearn.scheduler.cache import Cache
 from k8slearn.scheduler.framework import CycleState, Handle
 from k8slearn.scheduler.node_info import NodeInfo

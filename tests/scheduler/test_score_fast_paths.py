@@ -12,7 +12,8 @@ import pytest
 from scheduler_builders import OneReplicaSet, plain_select_host, pod
 from test_pod_counts import HOSTNAME, STEPS, ZONE, hard, incoming, owned, soft, start
 
-from k8slearn.api.labels import Selector, parse_selector, selector_from_set
+from k8slearn.api.labels import Selector, selector_from_set
+from k8slearn.api.selector_parser import parse_selector
 from k8slearn.scheduler import pod_counts
 from k8slearn.scheduler.framework import Code, CycleState, Handle, Status
 from k8slearn.scheduler.framework_score import all_equal

@@ -10,7 +10,9 @@ import sys
 import pytest
 
 from k8slearn.sim import Step
-from k8slearn.viz.timeline import controller_rows, daemon_nodes, lanes, rollout_history_rows, summary_text
+from k8slearn.viz.daemon_nodes import daemon_nodes
+from k8slearn.viz.rollout_samples import rollout_history_rows
+from k8slearn.viz.timeline import controller_rows, lanes, summary_text
 
 PNG = b"\x89PNG\r\n\x1a\n"
 KCM = "kube-controller-manager"

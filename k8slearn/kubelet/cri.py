@@ -1,0 +1,71 @@
+"""The CRI's objects as containerd's CRI plugin keeps them: pod sandboxes and containers.
+
+A *sandbox* is a pod's pause container and network namespace (``RunPodSandbox``); a *container*
+runs one of the pod's images inside it. Both carry the CRI's states (``SANDBOX_READY`` /
+``SANDBOX_NOTREADY``; ``CONTAINER_CREATED`` / ``CONTAINER_RUNNING`` / ``CONTAINER_EXITED``), which
+``crictl pods`` and ``crictl ps`` print, and the kubelet reads to build the pod's status. A failed
+CRI call raises ``RuntimeError_``, whose text is the gRPC error the kubelet puts in events.
+
+>>> from k8slearn.kubelet.process import parse_program
+>>> sandbox = Sandbox("5f1e", "web", "default", "uid-1", 0, 0.0, "/var/run/netns/cni-1")
+>>> container = Container("9c2a", sandbox.id, "nginx", "nginx:1.27", "sha256:aa", 0, 0.0,
+...                       sandbox.name, sandbox.namespace, parse_program([], "nginx:1.27"))
+>>> sandbox.state, container.state, container.exit_code
+('SANDBOX_READY', 'CONTAINER_CREATED', 0)
+
+Simplified: no image layers, mounts, cgroups or namespaces behind these records; a container's
+process is the tiny program model of :mod:`k8slearn.kubelet.process`, its log a list of lines.
+
+Upstream: k8s.io/cri-api/pkg/apis/runtime/v1/api.proto (PodSandbox, Container, their states),
+containerd internal/cri/store/sandbox/sandbox.go, internal/cri/store/container/container.go
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from k8slearn.kubelet.process import Program
+from k8slearn.sim import Timer
+
+
+class RuntimeError_(Exception):
+    """A CRI call failed; ``str()`` is the gRPC error text the kubelet puts in events."""
+
+
+@dataclass(slots=True)
+class Sandbox:
+    id: str
+    name: str
+    namespace: str
+    uid: str
+    attempt: int
+    created_at: float
+    netns: str
+    ip: str = ""
+    state: str = "SANDBOX_READY"
+    labels: dict = field(default_factory=dict)
+    stopped: bool = False  # StopPodSandbox ran (network torn down)
+
+
+@dataclass(slots=True)
+class Container:
+    id: str
+    sandbox_id: str
+    name: str
+    image: str  # the image reference as the pod spec wrote it
+    image_id: str  # sha256:... of the pulled image
+    attempt: int
+    created_at: float
+    pod_name: str
+    pod_namespace: str
+    program: Program
+    state: str = "CONTAINER_CREATED"
+    started_at: float = 0.0
+    finished_at: float = 0.0
+    exit_code: int = 0
+    reason: str = ""
+    message: str = ""
+    logs: list = field(default_factory=list)  # (time, lines printed at that time)
+    files: dict | None = None  # path -> exists, for files the program made or removed (else the image's)
+    _timer: Timer | None = None
+    _stopping: tuple | None = None  # while StopContainer waits: (its Waitable, the SIGKILL/exit timer)

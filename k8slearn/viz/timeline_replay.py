@@ -1,0 +1,142 @@
+"""The replay behind the controller timeline: what a controller saw when it acted.
+
+Events say what a controller did (``SuccessfulCreate  Created pod: web-7c4b-1``); replaying
+them in order, with the pods' deletions and bindings from the trace, gives each owner's live pods
+and each ReplicaSet's desired count at every moment. ``_event_item`` turns one Event into a raw row
+(a dict) and updates the replay; ``_pod_why`` words what the controller saw for a group of rows.
+
+>>> state = _State()
+>>> item = {"time": 1.0, "reason": "SuccessfulCreate", "message": "Created pod: web-7c4b-1",
+...         "inv": {"kind": "ReplicaSet", "namespace": "default", "name": "web-7c4b"}}
+>>> _replay_pod_event(item, state)
+>>> item["before"], state.active[("ReplicaSet", "default", "web-7c4b")]
+(0, {'web-7c4b-1'})
+>>> _pod_why(item["owner"], {**item, "desired": 1}, 1, True, ["web-7c4b-1"], state)
+'ReplicaSet web-7c4b: 0 of 1 pods → create 1'
+
+Simplified: "observed" counts come only from Events and pod deletions; a row whose counts do not
+add up says what was done without a count.
+
+Upstream: none (a teaching view); it replays the Events kube-controller-manager's controllers
+record (k8s.io/client-go/tools/record).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_SCALED = re.compile(r"Scaled (up|down) replica set (\S+) from (\d+) to (\d+)")
+_CREATED = re.compile(r"(?:Created|Deleted) pod: (\S+)")
+
+
+class _State:
+    """What the replay knows: each owner's live pods, each ReplicaSet's desired count, pods' nodes."""
+
+    def __init__(self) -> None:
+        self.active: dict[tuple, set] = {}      # (kind, namespace, owner) -> pod names
+        self.owner: dict[tuple, tuple] = {}     # (namespace, pod) -> (kind, namespace, owner)
+        self.desired: dict[tuple, int] = {}     # (namespace, replicaset) -> replicas
+        self.node: dict[tuple, str] = {}        # (namespace, pod) -> node it was bound to
+        self.created: dict[tuple, float] = {}   # (namespace, pod) -> when its owner created it
+        self.revised: dict[tuple, float] = {}   # (namespace, daemonset) -> its newest ControllerRevision
+        self.deleted: set = set()
+
+    def pod_gone(self, namespace: str, pod: str) -> None:
+        key = (namespace, pod)
+        if key in self.deleted:
+            return
+        self.deleted.add(key)
+        owner = self.owner.get(key)
+        if owner is not None:
+            self.active.get(owner, set()).discard(pod)
+
+
+def _event_item(step: Any, event: dict, state: _State, scheduler: bool, kubelets: bool) -> dict | None:
+    source = (event.get("source") or {}).get("component") or event.get("reportingComponent") or ""
+    reason, message = event.get("reason", ""), event.get("message", "")
+    inv = event.get("involvedObject") or {}
+    obj = "/".join(p for p in (inv.get("kind", "").lower(), inv.get("namespace", ""), inv.get("name", "")) if p)
+    lane = {"default-scheduler": "kube-scheduler"}.get(source, source)
+    if lane == "kubelet":
+        if not kubelets:
+            return None
+        host = (event.get("source") or {}).get("host", "")
+        return {"time": step.time, "lane": lane, "action": reason, "object": obj,
+                "why": f"{message} ({host})" if host else message, "kind": "other", "reason": reason}
+    if lane == "kube-scheduler" and (not scheduler or reason in ("Scheduled", "FailedScheduling")):
+        return None    # the scheduler's own "schedule" step says more
+    item = {"time": step.time, "lane": lane, "object": obj, "reason": reason, "message": message,
+            "inv": inv, "kind": "other", "action": reason, "why": message}
+    if reason in ("SuccessfulCreate", "SuccessfulDelete"):
+        _replay_pod_event(item, state)
+    elif reason == "ScalingReplicaSet":
+        found = _SCALED.search(message)
+        if found:
+            direction, rs, old, new = found.groups()
+            state.desired[(inv.get("namespace", ""), rs)] = int(new)
+            item.update(action=f"scale {direction}", kind="scale", why=f"replica set {rs}: {old} → {new} replicas")
+    else:
+        item.update(_describe(reason, message, inv))
+    return item
+
+
+def _replay_pod_event(item: dict, state: _State) -> None:
+    inv, found = item["inv"], _CREATED.search(item["message"])
+    owner = (inv.get("kind", ""), inv.get("namespace", ""), inv.get("name", ""))
+    pod = found.group(1) if found else ""
+    creating = item["reason"] == "SuccessfulCreate"
+    item["owner"], item["pods"] = owner, [pod]
+    item["kind"] = "create" if creating else "delete"
+    pods = state.active.setdefault(owner, set())
+    item["before"] = len(pods) + (0 if creating else 1)   # a deleted pod left the set at its delete step
+    if creating:
+        state.owner[(owner[1], pod)] = owner
+        state.created[(owner[1], pod)] = item["time"]
+        if (owner[1], pod) not in state.deleted:
+            pods.add(pod)
+    item["desired"] = state.desired.get((owner[1], owner[2])) if owner[0] == "ReplicaSet" else None
+    item["busy"] = {state.node.get((owner[1], p)) for p in pods}   # nodes that still have a pod of the owner
+    item["revised"] = state.revised.get((owner[1], owner[2]), -1.0)  # the owner's newest template, so far
+
+
+def _describe(reason: str, message: str, inv: dict) -> dict:
+    """Action, marker kind and a why for the node lifecycle and eviction events."""
+    if reason == "TaintManagerEviction":
+        return {"action": "evict pod", "kind": "evict",
+                "why": "its node has a NoExecute taint the pod no longer tolerates → delete it"}
+    if reason == "NodeNotReady" and inv.get("kind") == "Pod":
+        return {"action": "mark pod not ready", "kind": "mark",
+                "why": "its node stopped reporting → Ready=False, out of Service endpoints"}
+    if reason == "NodeNotReady":
+        return {"action": "mark node", "kind": "mark",
+                "why": "no heartbeat for node-monitor-grace-period → conditions Unknown (NodeNotReady)"}
+    if reason == "LeaderElection":
+        return {"action": "lead", "kind": "mark", "why": message}
+    if reason == "RegisteredNode":
+        return {"action": "register node", "kind": "mark", "why": message}
+    if reason in ("FailedCreate", "FailedDelete", "FailedDaemonPod", "FailedScheduling"):
+        return {"kind": "retry"}
+    return {}
+
+
+def _pod_why(owner: tuple, first: dict, k: int, creating: bool, pods: list, state: _State) -> str:
+    """What the controller saw, as of its first event of the group (``first``)."""
+    kind, namespace, name = owner
+    before, desired, busy, revised = first["before"], first["desired"], first["busy"], first["revised"]
+    verb = "create" if creating else "delete"
+    if kind == "DaemonSet":
+        nodes = sorted({state.node.get((namespace, p), "") for p in pods} - {""})
+        where = ", ".join(nodes) or "a node"
+        if creating:
+            return f"DaemonSet {name}: {where} had no daemon pod → create {k}"
+        if nodes and set(nodes) <= busy:
+            return f"DaemonSet {name}: {where} ran two daemon pods → delete {k}"
+        if all(state.created.get((namespace, p), revised) < revised for p in pods):
+            return f"DaemonSet {name}: {where} ran the old pod template (rolling update) → delete {k}"
+        return f"DaemonSet {name}: {where} should not run it → delete {k}"
+    after = before + k if creating else before - k
+    if kind == "ReplicaSet" and desired is not None and after == desired:
+        have = f"{before} of {desired} pods" if creating else f"{before} pods, {desired} wanted"
+        return f"{kind} {name}: {have} → {verb} {k}"
+    return f"{kind} {name}: {'too few' if creating else 'too many'} pods → {verb} {k}"
