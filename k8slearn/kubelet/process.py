@@ -30,7 +30,7 @@ container starts with the image's files again), which an ``exec`` probe such as
 (agnhost's ``/agnhost``), or replace its CMD.
 
 Simplified: no real shell; ``;`` and ``&&`` sequences of ``echo``/``printf``/``sleep``/``exit``/
-``true``/``false``/``touch``/``mkdir``/``rm`` and ``while true; do ...; done`` loops; anything else the image runs by default
+``true``/``false``/``touch``/``mkdir``/``rm``/``date`` (the simulated clock, in UTC) and ``while true; do ...; done`` loops; anything else the image runs by default
 runs until stopped.
 
 Upstream: none in Kubernetes (this is the workload); exit handling mirrors containerd's task
@@ -48,7 +48,7 @@ from k8slearn.kubelet.servers import Server, servers_for
 
 SHELLS = {"sh", "/bin/sh", "bash", "/bin/bash", "ash"}
 BUILTINS = {"echo", "printf", "sleep", "exit", "true", "false", "while", "/bin/echo", "/bin/sleep",
-            "touch", "rm", "mkdir"}
+            "touch", "rm", "mkdir", "date"}
 DAEMONS = {
     "nginx",
     "redis-server",
@@ -161,6 +161,8 @@ def _parse_script(script: str) -> tuple[list[tuple], list[tuple], bool]:
         elif cmd == "exit":
             steps.append(("exit", int(args[0]) if args else 0))
             break
+        elif cmd == "date" and not args:
+            steps.append(("date", ""))
         elif cmd in ("touch", "mkdir"):
             steps.extend(("touch", arg) for arg in args if not arg.startswith("-"))
         elif cmd == "rm":

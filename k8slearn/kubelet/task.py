@@ -27,7 +27,9 @@ containerd internal/cri/server/container_execsync.go (ExecSync)
 from __future__ import annotations
 
 import functools
+from datetime import timedelta
 
+from k8slearn.api.meta import EPOCH
 from k8slearn.kubelet.cri import Container, RuntimeError_
 from k8slearn.kubelet.exec_sync import ExecError, exec_sync
 from k8slearn.kubelet.process import image_name
@@ -40,10 +42,11 @@ class Tasks:
         """Run the program's steps from now until it sleeps, exits or runs forever."""
         while steps:
             kind, value = steps.pop(0)
-            if kind == "print":
-                lines = [value]
-                while steps and steps[0][0] == "print":
-                    lines.append(steps.pop(0)[1])
+            if kind == "print" or kind == "date":
+                lines = [value if kind == "print" else _date(self.loop.now)]
+                while steps and steps[0][0] in ("print", "date"):
+                    step = steps.pop(0)
+                    lines.append(step[1] if step[0] == "print" else _date(self.loop.now))
                 container.logs.append(_log_entry(self.loop.now, _lines(tuple(lines))))
             elif kind == "touch" or kind == "rm":
                 if container.files is None:
@@ -102,6 +105,12 @@ class Tasks:
             stopping[0].trigger(container)
         if notify and self.on_container_exit is not None:
             self.on_container_exit(container)
+
+
+def _date(now: float) -> str:
+    """What ``date`` prints at simulated time ``now``: ``Mon Jan  5 09:01:00 UTC 2026``."""
+    moment = EPOCH + timedelta(seconds=now)
+    return moment.strftime("%a %b ") + f"{moment.day:2d}" + moment.strftime(" %H:%M:%S UTC %Y")
 
 
 # Log entries (time, lines) are shared too: the containers of one template start at the same

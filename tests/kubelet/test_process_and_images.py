@@ -24,6 +24,8 @@ from k8slearn.kubelet.process import parse_program
         (["sh", "-c", "while true; do echo tick; sleep 5; done"], None, "busybox", [], True, ""),
         (["sleep", "infinity"], None, "busybox", [], True, ""),
         (["nginxx"], None, "nginx", [], False, 'exec: "nginxx": executable file not found in $PATH'),
+        (["/bin/sh", "-c", "date; echo Hello from the Kubernetes cluster"], None, "busybox:1.28",
+         [("date", ""), ("print", "Hello from the Kubernetes cluster"), ("exit", 0)], False, ""),
     ],
     ids=[
         "nginx with no command runs its server forever",
@@ -34,6 +36,7 @@ from k8slearn.kubelet.process import parse_program
         "a while-true loop runs forever",
         "sleep infinity never exits",
         "an unknown executable cannot start",
+        "the CronJob example's date prints the clock then exits",
     ],
 )
 def test_parse_program(command, args, image, steps, forever, start_error):
@@ -73,3 +76,14 @@ def test_uppercase_is_an_invalid_reference_and_unknown_repositories_do_not_exist
     assert invalid_reason("nginx:1.27") is None
     assert find("nosuchimage") is None
     assert find("nginx").size == find("nginx:1.25").size
+
+
+@pytest.mark.parametrize(
+    "now, printed",
+    [(61.5, "Mon Jan  5 09:01:01 UTC 2026"), (10 * 86400, "Thu Jan 15 09:00:00 UTC 2026")],
+    ids=["a one-digit day is padded with a space", "a two-digit day is not"],
+)
+def test_date_prints_the_simulated_clock_as_busybox_does(now, printed):
+    from k8slearn.kubelet.task import _date
+
+    assert _date(now) == printed
