@@ -15,6 +15,15 @@ from k8slearn.api.resources import by_kind, lookup
 from k8slearn.kubectl import Kubectl
 
 
+def _status_error(info, name, what, reason, code):
+    """The API server's Status error for one object: ``pods "x" not found`` (404), ``... already exists`` (409)."""
+    details = {"name": name, "group": info.group, "kind": info.plural} if info.group else {"name": name,
+                                                                                         "kind": info.plural}
+    return ApiError({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                     "message": f'{info.group_resource} "{name}" {what}', "reason": reason,
+                     "details": details, "code": code})
+
+
 class FakeClient:
     """get/list over a fixed set of objects, with field and label selectors; a watch replays the
     world's scripted changes at once (as the recording server streams them)."""
@@ -33,11 +42,7 @@ class FakeClient:
         for obj in self.objects:
             if self._match(info, obj, namespace or "default") and obj["metadata"]["name"] == name:
                 return copy.deepcopy(obj)
-        details = {"name": name, "group": info.group, "kind": info.plural} if info.group else {"name": name,
-                                                                                             "kind": info.plural}
-        raise ApiError({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                        "message": f'{info.group_resource} "{name}" not found', "reason": "NotFound",
-                        "details": details, "code": 404})
+        raise _status_error(info, name, "not found", "NotFound", 404)
 
     def list(self, resource, namespace=None, label_selector=None, field_selector=None):
         info = lookup(resource)
@@ -64,11 +69,7 @@ class FakeClient:
             self.get(info.plural, name, namespace if info.namespaced else None)
         except ApiError:
             return copy.deepcopy(obj)
-        details = {"name": name, "group": info.group, "kind": info.plural} if info.group else {"name": name,
-                                                                                             "kind": info.plural}
-        raise ApiError({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                        "message": f'{info.group_resource} "{name}" already exists', "reason": "AlreadyExists",
-                        "details": details, "code": 409})
+        raise _status_error(info, name, "already exists", "AlreadyExists", 409)
 
     def patch(self, resource, name, patch, namespace="default", patch_type="strategic", subresource="",
               dry_run=False):
