@@ -13,6 +13,8 @@ runs ``touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600`` and the pro
 (1, "cat: can't open '/tmp/gone': No such file or directory\\n")
 >>> exec_sync(["sh", "-c", "test -f /tmp/healthy && echo ok"], "nginx", files)
 (0, 'ok\\n')
+>>> exec_sync(["sh", "-c", "cat /tmp/healthy > /dev/null 2>&1 || exit 7"], "busybox", {})
+(7, "cat: can't open '/tmp/healthy': No such file or directory\\n")
 >>> exec_sync(["nosuch"], "nginx", {})
 Traceback (most recent call last):
 ...
@@ -22,7 +24,8 @@ BusyBox images (busybox, alpine, agnhost) print BusyBox's messages, the others G
 dash's; images without a shell or utilities (pause, coredns, kube-proxy, goproxy) run nothing.
 
 Simplified: the commands ``cat``, ``ls``, ``test``/``[``, ``true``, ``false``, ``echo``, ``exit``
-and ``sh -c`` scripts of them joined by ``;``, ``&&`` and ``||`` are modelled; common tools we do not
+and ``sh -c`` scripts of them joined by ``;``, ``&&``, ``||`` and ``|`` are modelled (redirections
+are ignored: output is never kept); common tools we do not
 model (``wget``, ``curl``, ``grep``, ``pgrep``, ``redis-cli``, ...) succeed with no output; files
 have no content; every command finishes at once (no timeouts).
 
@@ -87,12 +90,37 @@ def _script(script: str, image: str, files: dict | None, shell: str) -> tuple[in
             continue
         if not part.strip() or (joiner == "&&" and code != 0) or (joiner == "||" and code == 0):
             continue
-        words = shlex.split(part)
-        if words[0] == "exit":
+        words = _without_redirects(shlex.split(part))
+        if words and words[0] == "exit":
             return (int(words[1]) if len(words) > 1 else code), output
-        code, out = _command(words, image, files, shell)
-        output += out
+        # a pipeline a | b: its exit code is the last command's; earlier ones only add their errors
+        for stage in _pipeline(words):
+            code, out = _command(stage, image, files, shell)
+            output += out
     return code, output
+
+
+def _pipeline(words: list[str]) -> list[list[str]]:
+    stages: list[list[str]] = [[]]
+    for word in words:
+        if word == "|":
+            stages.append([])
+        else:
+            stages[-1].append(word)
+    return [stage for stage in stages if stage]
+
+
+def _without_redirects(words: list[str]) -> list[str]:
+    """Drop ``> file``, ``2>&1``, ``>/dev/null`` and the like (output is not kept anyway)."""
+    kept, skip = [], False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in (">", ">>", "2>", "<", "1>"):
+            skip = True
+        elif not re.fullmatch(r"\d?>>?&?\S*|<\S+", word):
+            kept.append(word)
+    return kept
 
 
 def _command(words: list[str], image: str, files: dict | None, shell: str) -> tuple[int, str]:

@@ -15,6 +15,8 @@ True
 >>> parse_program(["sh", "-c", "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600"],
 ...               image="busybox").steps[:3]
 [('touch', '/tmp/healthy'), ('sleep', 30.0), ('rm', '/tmp/healthy')]
+>>> parse_program(["sh", "-c", "sleep 5; echo ok > /tmp/ready; sleep 3600"], image="busybox").steps
+[('sleep', 5.0), ('touch', '/tmp/ready'), ('sleep', 3600.0), ('exit', 0)]
 >>> parse_program([], image="registry.k8s.io/e2e-test-images/agnhost:2.40", args=["liveness"]).servers
 (Server(port=8080, kind='agnhost-liveness'),)
 
@@ -154,7 +156,11 @@ def _parse_script(script: str) -> tuple[list[tuple], list[tuple], bool]:
         if not words:
             continue
         cmd, args = words[0], words[1:]
-        if cmd in ("echo", "/bin/echo", "printf"):
+        if cmd in ("echo", "/bin/echo", "printf") and (">" in args or ">>" in args):
+            target = args.index(">") if ">" in args else args.index(">>")
+            if target + 1 < len(args) and args[target + 1] != "/dev/null":
+                steps.append(("touch", args[target + 1]))  # echo ok > /tmp/ready: a file, not a log line
+        elif cmd in ("echo", "/bin/echo", "printf"):
             steps.append(("print", " ".join(args).replace("\\n", "")))
         elif cmd in ("sleep", "/bin/sleep"):
             steps.append(("sleep", float(args[0]) if args and args[0] != "infinity" else float("inf")))

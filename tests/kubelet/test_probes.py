@@ -290,6 +290,10 @@ def test_probes_are_deterministic_for_a_seed():
         (["bash", "-c", "nosuch"], "nginx", None, (127, "bash: line 1: nosuch: command not found\n")),
         (["sh", "-c", "exit 4"], "busybox", None, (4, "")),
         (["wget", "-q", "-O-", "http://localhost/"], "busybox", None, (0, "")),
+        (["sh", "-c", "cat /tmp/x 2>/dev/null || exit 3"], "busybox", None,
+         (3, "cat: can't open '/tmp/x': No such file or directory\n")),
+        (["sh", "-c", "cat /tmp/x | grep ok"], "busybox", None,
+         (0, "cat: can't open '/tmp/x': No such file or directory\n")),
     ],
     ids=[
         "cat of a file the program touched succeeds",
@@ -307,6 +311,8 @@ def test_probes_are_deterministic_for_a_seed():
         "bash reports an unknown command its own way",
         "exit sets the script's exit code",
         "a real tool the simulation does not model is taken to succeed",
+        "redirections are ignored and || still sees the failure",
+        "a pipeline's exit code is its last command's",
     ],
 )
 def test_exec_sync_runs_probe_commands_against_the_containers_files(argv, image, files, expected):
@@ -406,3 +412,12 @@ def test_the_statefulset_tutorials_nginx_slim_serves_http_on_80():
     cluster = start([{"name": "nginx", "image": "registry.k8s.io/nginx-slim:0.21",
                       "readinessProbe": {"httpGet": {"path": "/", "port": 80}}}])
     assert container_status(cluster)["ready"] is True
+
+
+def test_a_file_the_program_writes_with_echo_makes_an_exec_readiness_probe_pass():
+    cluster = start([{"name": "app", "image": "busybox", "command": ["sh", "-c", "sleep 6; echo ok > /tmp/ready; sleep 3600"],
+                      "readinessProbe": {"exec": {"command": ["cat", "/tmp/ready"]}, "periodSeconds": 2}}])
+    assert container_status(cluster)["ready"] is False
+    cluster.run(12)
+    assert container_status(cluster)["ready"] is True
+    assert cluster.kubectl("logs probed").stdout == ""  # the echo went to the file, not the log
