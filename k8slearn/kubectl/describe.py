@@ -57,6 +57,11 @@ class PrefixWriter:
         self.flush()
         return "".join(self._done)
 
+    def plain(self) -> str:
+        """The text as written, tabs kept: a PrefixWriter over a plain buffer, not a tabwriter
+        (``kubectl rollout history --revision`` prints a template that way)."""
+        return "".join(self._done) + "".join(self._pending)
+
 
 def time_text(value: str | None) -> str:
     """metav1.Time formatted RFC1123Z (the zero time when unset, as Go prints it)."""

@@ -203,14 +203,13 @@ def run_rollout_history(ctx: Context, args: list[str]) -> int:
 
 
 def _template_text(template: dict) -> str:
-    """``Pod Template:`` as kubectl describes one revision (labels and containers)."""
-    labels = (template.get("metadata") or {}).get("labels") or {}
-    label_lines = [f"{k}={v}" for k, v in sorted(labels.items())] or ["<none>"]
-    lines = ["Pod Template:", f"  Labels:\t{label_lines[0]}"] + [f"\t{x}" for x in label_lines[1:]]
-    lines.append("  Containers:")
-    for container in template.get("spec", {}).get("containers", []):
-        lines += [f"   {container['name']}:", f"    Image:\t{container.get('image', '')}"]
-    return "\n".join(lines) + "\n"
+    """``Pod Template:`` as printTemplate writes one revision: DescribePodTemplate into a plain
+    buffer (tab-separated, not aligned)."""
+    from k8slearn.kubectl.describe import PrefixWriter, describe_pod_template
+
+    w = PrefixWriter()
+    describe_pod_template(template, w)
+    return w.plain()
 
 
 @command("rollout undo")

@@ -19,6 +19,22 @@ OUT = os.path.join(HERE, "..", "fixtures", "kubectl", "golden.json")
 
 # (sentence id, world, args)
 CASES = [
+    ("rollout history of one deployment revision shows its whole pod template", "cluster",
+     "rollout history deployment/web --revision=1"),
+    ("get statefulsets shows READY and AGE", "workloads", "get statefulsets"),
+    ("get statefulsets -o wide adds containers and images", "workloads", "get sts -o wide"),
+    ("describe statefulset shows strategy, partition, pod status, template, claims and events", "workloads",
+     "describe sts web"),
+    ("rollout history of a statefulset lists its controller revisions", "workloads", "rollout history sts/web"),
+    ("rollout history of one statefulset revision shows its template", "workloads",
+     "rollout history sts/web --revision=2"),
+    ("get cronjobs shows schedule, timezone, suspend, active and last schedule", "workloads", "get cronjobs"),
+    ("get cronjobs -o wide adds containers, images and selector", "workloads", "get cj -o wide"),
+    ("describe cronjob shows policies, history limits, the job template and events", "workloads",
+     "describe cronjob hello"),
+    ("get jobs of a cronjob", "workloads", "get jobs -o wide"),
+    ("get controllerrevisions", "workloads", "get controllerrevisions"),
+    ("get pods of a statefulset", "workloads", "get pods -l app=nginx -o wide"),
     ("create service nodeport of a name that exists", "conflicts", "create service nodeport web --tcp=80:80"),
     ("create service loadbalancer of a name that exists", "conflicts", "create service loadbalancer web --tcp=80:80"),
     ("create secret generic of a name that exists", "conflicts", "create secret generic creds --from-literal=a=b"),

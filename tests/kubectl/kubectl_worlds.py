@@ -285,5 +285,19 @@ def conflicts_world(T):
     ]
 
 
-WORLDS = {"pod": pod_world, "cluster": cluster_world, "watch": cluster_world, "probes": probes_world, "conflicts": conflicts_world}
+def workloads_world(T):
+    """A StatefulSet rolled to a new image and a CronJob that ran three times, as the simulation left
+    them (tests/fixtures/kubectl/workloads_world.json, dumped with timestamps as offsets from its end)."""
+    import json
+    import os
+    import re
+
+    path = os.path.join(os.path.dirname(__file__), "..", "fixtures", "kubectl", "workloads_world.json")
+    text = open(path, encoding="utf-8").read()
+    text = re.sub(r'"@@(-?\d+)(m?)@@"', lambda m: json.dumps(ts(T, int(m.group(1)), bool(m.group(2)))), text)
+    return json.loads(text)
+
+
+WORLDS = {"pod": pod_world, "cluster": cluster_world, "watch": cluster_world, "probes": probes_world, "conflicts": conflicts_world,
+          "workloads": workloads_world}
 SCRIPTS = {"watch": cluster_changes}  # the watch events a world's server streams, per resource
