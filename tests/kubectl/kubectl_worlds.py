@@ -293,7 +293,8 @@ def workloads_world(T):
     import re
 
     path = os.path.join(os.path.dirname(__file__), "..", "fixtures", "kubectl", "workloads_world.json")
-    text = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
     text = re.sub(r'"@@(-?\d+)(m?)@@"', lambda m: json.dumps(ts(T, int(m.group(1)), bool(m.group(2)))), text)
     return json.loads(text)
 
