@@ -47,7 +47,8 @@ __all__ = ["LANE_ORDER", "Row", "controller_rows", "lanes", "summary_text"]
 # Lanes in the order a reader meets them; event sources keep their upstream names
 # (the node lifecycle controller reports as "node-controller", the scheduler as "default-scheduler").
 LANE_ORDER = ("kube-controller-manager", "deployment-controller", "replicaset-controller",
-              "daemonset-controller", "node-controller", "taint-eviction-controller", "node-ipam-controller",
+              "daemonset-controller", "statefulset-controller", "cronjob-controller", "job-controller",
+              "node-controller", "taint-eviction-controller", "node-ipam-controller",
               "endpoint-controller", "endpoint-slice-controller", "garbage-collector-controller",
               "pod-garbage-collector", "kube-scheduler", "kubelet")
 API_VERBS = frozenset({"create", "update", "patch", "delete", "get", "list", "watch", "bind", "evict"})
@@ -150,10 +151,16 @@ def _row_for_step(step: Any, by_key: dict, state: _State, scheduler: bool, kubel
     if kind == "event" and step.action in ("create", "update"):
         event = by_key.get((namespace, name))
         return _event_item(step, event, state, scheduler, kubelets) if event else None
+    if kind in ("daemonset", "statefulset"):
+        state.workloads[(namespace, name)] = kind
     if kind == "controllerrevision" and step.action == "create":
         state.revised[(namespace, name.rsplit("-", 1)[0])] = step.time
     if step.component == "kube-controller-manager" and step.action in API_VERBS:
-        return _write_item(step, kind) if writes else None
+        item = _write_item(step, kind) if writes else None
+        if item is not None and kind == "controllerrevision":  # a DaemonSet's or a StatefulSet's history
+            owner = state.workloads.get((namespace, name.rsplit("-", 1)[0]), "daemonset")
+            item["lane"] = f"{owner}-controller"
+        return item
     if step.action in API_VERBS:
         return None
     lane = _lane_of(step)

@@ -27,7 +27,8 @@ import re
 from typing import Any
 
 _SCALED = re.compile(r"Scaled (up|down) replica set (\S+) from (\d+) to (\d+)")
-_CREATED = re.compile(r"(?:Created|Deleted) pod: (\S+)")
+_CREATED = re.compile(r"(?:Created|Deleted) pod: (\S+)|(?:create|delete) Pod (\S+) in StatefulSet \S+ successful")
+_JOB = re.compile(r"(?:Created|Deleted) job (\S+)")
 
 
 class _State:
@@ -40,6 +41,7 @@ class _State:
         self.node: dict[tuple, str] = {}        # (namespace, pod) -> node it was bound to
         self.created: dict[tuple, float] = {}   # (namespace, pod) -> when its owner created it
         self.revised: dict[tuple, float] = {}   # (namespace, daemonset) -> its newest ControllerRevision
+        self.workloads: dict[tuple, str] = {}   # (namespace, name) -> "daemonset" or "statefulset"
         self.deleted: set = set()
 
     def pod_gone(self, namespace: str, pod: str) -> None:
@@ -68,7 +70,15 @@ def _event_item(step: Any, event: dict, state: _State, scheduler: bool, kubelets
         return None    # the scheduler's own "schedule" step says more
     item = {"time": step.time, "lane": lane, "object": obj, "reason": reason, "message": message,
             "inv": inv, "kind": "other", "action": reason, "why": message}
-    if reason in ("SuccessfulCreate", "SuccessfulDelete"):
+    if reason in ("SuccessfulCreate", "SuccessfulDelete") and inv.get("kind") == "CronJob":
+        job = _JOB.search(message)
+        creating = reason == "SuccessfulCreate"
+        item.update(action="create job" if creating else "delete job", kind="create" if creating else "delete",
+                    object=f"job/{inv.get('namespace', '')}/{job.group(1) if job else ''}",
+                    why=(f"CronJob {inv.get('name', '')}: a scheduled time came → create a Job" if creating else
+                         f"CronJob {inv.get('name', '')}: more finished Jobs than its history limit keeps"
+                         " → delete the oldest"))
+    elif reason in ("SuccessfulCreate", "SuccessfulDelete"):
         _replay_pod_event(item, state)
     elif reason == "ScalingReplicaSet":
         found = _SCALED.search(message)
@@ -84,7 +94,7 @@ def _event_item(step: Any, event: dict, state: _State, scheduler: bool, kubelets
 def _replay_pod_event(item: dict, state: _State) -> None:
     inv, found = item["inv"], _CREATED.search(item["message"])
     owner = (inv.get("kind", ""), inv.get("namespace", ""), inv.get("name", ""))
-    pod = found.group(1) if found else ""
+    pod = (found.group(1) or found.group(2)) if found else ""
     creating = item["reason"] == "SuccessfulCreate"
     item["owner"], item["pods"] = owner, [pod]
     item["kind"] = "create" if creating else "delete"
@@ -135,6 +145,10 @@ def _pod_why(owner: tuple, first: dict, k: int, creating: bool, pods: list, stat
         if all(state.created.get((namespace, p), revised) < revised for p in pods):
             return f"DaemonSet {name}: {where} ran the old pod template (rolling update) → delete {k}"
         return f"DaemonSet {name}: {where} should not run it → delete {k}"
+    if kind == "StatefulSet":
+        if creating:
+            return f"StatefulSet {name}: {', '.join(pods)} missing → create it (one ordinal at a time)"
+        return f"StatefulSet {name}: {', '.join(pods)} beyond the replicas, or on the old revision → delete it"
     after = before + k if creating else before - k
     if kind == "ReplicaSet" and desired is not None and after == desired:
         have = f"{before} of {desired} pods" if creating else f"{before} pods, {desired} wanted"
