@@ -87,5 +87,15 @@ class Controller:
                 return None
             raise
 
+    @staticmethod
+    def owner_from_ref(lister: Any, kind: str, namespace: str, ref: dict | None) -> dict | None:
+        """resolveControllerRef: the object a pod's (or ReplicaSet's, Job's) controller reference
+        names, if it is a ``kind`` in the lister with the reference's uid; None otherwise (an owner
+        deleted and created again under the same name is another object)."""
+        if ref is None or ref.get("kind") != kind:
+            return None
+        owner = lister.get(ref["name"], namespace)
+        return owner if owner is not None and owner["metadata"].get("uid") == ref.get("uid") else None
+
     def sync(self, key: str) -> None:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -25,12 +25,7 @@ class CronJobEventHandlers:
     recorder: Any
 
     def resolve_controller_ref(self, namespace: str, ref: dict) -> dict | None:
-        if ref.get("kind") != "CronJob":
-            return None
-        cj = self.cronjob_informer.lister.get(ref["name"], namespace)
-        if cj is None or cj["metadata"].get("uid") != ref.get("uid"):
-            return None
-        return cj
+        return self.owner_from_ref(self.cronjob_informer.lister, "CronJob", namespace, ref)
 
     def _enqueue_owner(self, job: dict) -> None:
         ref = get_controller_of(job)

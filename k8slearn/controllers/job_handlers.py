@@ -73,10 +73,7 @@ class JobEventHandlers:
                 self.orphan_queue.add(_key(pod))
 
     def resolve_controller_ref(self, namespace: str, ref: dict) -> dict | None:
-        if ref.get("kind") != self.kind:
-            return None
-        job = self.job_informer.lister.get(ref["name"], namespace)
-        return job if job is not None and job["metadata"].get("uid") == ref.get("uid") else None
+        return self.owner_from_ref(self.job_informer.lister, self.kind, namespace, ref)
 
     def get_pod_jobs(self, pod: dict) -> list[dict]:
         labels = pod["metadata"].get("labels")

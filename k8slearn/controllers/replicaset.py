@@ -116,12 +116,7 @@ class ReplicaSetController(Controller):
         self.enqueue(rs)
 
     def resolve_controller_ref(self, namespace: str, ref: dict) -> dict | None:
-        if ref.get("kind") != self.kind:
-            return None
-        rs = self.rs_informer.lister.get(ref["name"], namespace)
-        if rs is None or rs["metadata"].get("uid") != ref.get("uid"):
-            return None
-        return rs
+        return self.owner_from_ref(self.rs_informer.lister, self.kind, namespace, ref)
 
     def get_pod_replica_sets(self, pod: dict) -> list[dict]:
         """The ReplicaSets whose selector matches an orphan pod (candidates to adopt it)."""

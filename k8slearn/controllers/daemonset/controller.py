@@ -94,10 +94,7 @@ class DaemonSetsController(UpdateMixin, Controller):
         self.enqueue(ds)
 
     def resolve_controller_ref(self, namespace: str, ref: dict | None) -> dict | None:
-        if ref is None or ref.get("kind") != "DaemonSet":
-            return None
-        ds = self.ds_informer.lister.get(ref["name"], namespace)
-        return ds if ds is not None and ds["metadata"].get("uid") == ref.get("uid") else None
+        return self.owner_from_ref(self.ds_informer.lister, "DaemonSet", namespace, ref)
 
     def _owner_changed(self, obj: dict) -> None:
         ds = self.resolve_controller_ref(obj["metadata"].get("namespace"), get_controller_of(obj))

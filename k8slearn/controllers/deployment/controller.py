@@ -62,10 +62,7 @@ class DeploymentController(SyncMixin, RollingMixin, RecreateMixin, ProgressMixin
 
     # -- handlers ---------------------------------------------------------------------------------
     def resolve_controller_ref(self, namespace: str, ref: dict) -> dict | None:
-        if ref.get("kind") != "Deployment":
-            return None
-        d = self.d_informer.lister.get(ref["name"], namespace)
-        return d if d is not None and d["metadata"].get("uid") == ref.get("uid") else None
+        return self.owner_from_ref(self.d_informer.lister, "Deployment", namespace, ref)
 
     def get_deployments_for_replica_set(self, rs: dict) -> list[dict]:
         labels = rs["metadata"].get("labels")

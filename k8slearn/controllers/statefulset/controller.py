@@ -62,10 +62,7 @@ class StatefulSetController(Controller):
 
     # -- handlers ---------------------------------------------------------------------------------
     def resolve_controller_ref(self, namespace: str, ref: dict | None) -> dict | None:
-        if ref is None or ref.get("kind") != "StatefulSet":
-            return None
-        sts = self.set_informer.lister.get(ref["name"], namespace)
-        return sts if sts is not None and sts["metadata"].get("uid") == ref.get("uid") else None
+        return self.owner_from_ref(self.set_informer.lister, "StatefulSet", namespace, ref)
 
     def get_stateful_sets_for_pod(self, pod: dict) -> list[dict]:
         labels = pod["metadata"].get("labels")
