@@ -16,7 +16,8 @@ CrashLoopBackOff), so a crash-looping pod with ``restartPolicy: Always`` is stil
 A running container is ``started`` and ``ready`` unless its probes say otherwise
 (:mod:`k8slearn.kubelet.prober`: ``probes``).
 
-Simplified: no readiness gates, no ephemeral containers, no pod-level resources; init containers run one after another before the app containers.
+Simplified: no readiness gates, no ephemeral containers, no pod-level resources; init containers
+run one after another before the app containers.
 
 Upstream: pkg/kubelet/kubelet_pods.go (generateAPIPodStatus, getPhase,
 convertToAPIContainerStatuses), pkg/kubelet/status/generate.go
