@@ -144,20 +144,35 @@ def _json_chunks(text: str, source: str) -> Iterator[Any]:
         try:
             obj, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            yield ManifestError(f"error parsing {source}: {_go_json_error(exc, text)}",
-                                line=exc.lineno, column=exc.colno)
+            at, msg = _at_token(exc, text)
+            line = text.count("\n", 0, at) + 1
+            yield ManifestError(f"error parsing {source}: {_go_json_error(at, msg, text)}",
+                                line=line, column=at - text.rfind("\n", 0, at))
             return
         yield text[pos:end], obj
         pos = end
 
 
-def _go_json_error(exc: json.JSONDecodeError, text: str) -> str:
-    if exc.pos >= len(text.rstrip()):
+def _at_token(exc: json.JSONDecodeError, text: str) -> tuple[int, str]:
+    """Where Go's decoder stops, and Python's message for it. Python 3.13 reports a trailing comma
+    at the comma ("Illegal trailing comma before end of object"); Go, as earlier Pythons, at the
+    token after it (``}`` where a key was expected)."""
+    pos, msg = exc.pos, exc.msg
+    if msg.startswith("Illegal trailing comma"):
+        pos += 1
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        msg = "Expecting property name" if msg.endswith("object") else "Expecting value"
+    return pos, msg
+
+
+def _go_json_error(pos: int, msg: str, text: str) -> str:
+    if pos >= len(text.rstrip()):
         return "unexpected EOF"
-    char = text[exc.pos]
-    if exc.msg.startswith("Expecting property name"):
-        return f"json: offset {exc.pos + 1}: invalid character '{char}' looking for beginning of object key string"
-    return f"json: offset {exc.pos + 1}: invalid character '{char}' looking for beginning of value"
+    char = text[pos]
+    if msg.startswith("Expecting property name"):
+        return f"json: offset {pos + 1}: invalid character '{char}' looking for beginning of object key string"
+    return f"json: offset {pos + 1}: invalid character '{char}' looking for beginning of value"
 
 
 # --- go-yaml's wording ------------------------------------------------------------------------

@@ -11,7 +11,11 @@ from k8slearn.api.validation import validate
 
 
 def at(text: str, tz=UTC) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=tz)
+    whole, _, fraction = text.partition(".")  # (Python 3.10's fromisoformat wants 3 or 6 digits)
+    moment = datetime.fromisoformat(whole)
+    if fraction:
+        moment = moment.replace(microsecond=int(fraction.ljust(6, "0")))
+    return moment.replace(tzinfo=tz)
 
 
 # robfig/cron's own TestNext table, the cases whose seconds field is 0 (five fields here).

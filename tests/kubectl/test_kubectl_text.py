@@ -106,6 +106,9 @@ YAML_ERRORS = [
      None, None),
     ("JSON input gets encoding/json's message", '{"a": 1,}\n',
      "error parsing STDIN: json: offset 9: invalid character '}' looking for beginning of object key string", 1, 9),
+    ("a trailing comma is reported at the token after it, whatever Python's json says",
+     '{"a": [1, ],\n "b": 2 , \n}\n',
+     "error parsing STDIN: json: offset 11: invalid character ']' looking for beginning of value", 1, 11),
     ("a document without kind or apiVersion", "a: b\n",
      'error validating "STDIN": error validating data: [apiVersion not set, kind not set]; if you choose to ignore '
      "these errors, turn validation off with --validate=false", None, None),
