@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api.errors import ApiError
+from k8slearn.client.cache import meta_key
 from k8slearn.client.informer import SharedInformerFactory
 from k8slearn.client.record import EventRecorder
 from k8slearn.client.workqueue import WorkQueue
@@ -42,8 +43,7 @@ class Controller:
 
     def enqueue(self, obj: dict) -> None:
         """The only thing handlers do: remember which object needs a sync."""
-        meta = obj["metadata"]
-        self.queue.add(f"{meta['namespace']}/{meta['name']}" if meta.get("namespace") else meta["name"])
+        self.queue.add(meta_key(obj))
 
     def run(self) -> None:
         """Start the informers (if not yet) and the worker processes."""

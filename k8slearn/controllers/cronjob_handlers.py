@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api.cron import CronError, parse_standard
+from k8slearn.client.cache import meta_key
 from k8slearn.controllers.controller_utils import get_controller_of
 from k8slearn.controllers.cronjob_utils import format_schedule, next_schedule_time_duration
 
@@ -65,10 +66,7 @@ class CronJobEventHandlers:
                                     f"unparseable schedule for cronjob: {cur_spec.get('schedule')}")
                 return
             delay = next_schedule_time_duration(cur, self.now(), sched)
-            self.queue.add_after(self._key(cur), delay, background=True)
+            self.queue.add_after(meta_key(cur), delay, background=True)
             return
         self.enqueue(cur)
 
-    @staticmethod
-    def _key(obj: dict) -> str:
-        return f"{obj['metadata']['namespace']}/{obj['metadata']['name']}"

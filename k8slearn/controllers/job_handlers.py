@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import parse_timestamp
-from k8slearn.client.cache import split_key
+from k8slearn.client.cache import meta_key, split_key
 from k8slearn.controllers.controller_utils import (
     filter_pods_by_owner,
     get_controller_of,
@@ -37,8 +37,6 @@ from k8slearn.controllers.job_utils import (
 SYNC_JOB_BATCH_PERIOD = 1.0  # syncJobBatchPeriod
 
 
-def _key(obj: dict) -> str:
-    return f"{obj['metadata']['namespace']}/{obj['metadata']['name']}"
 
 
 class JobEventHandlers:
@@ -47,7 +45,7 @@ class JobEventHandlers:
     kind = "Job"
 
     def enqueue_batched(self, job: dict, delay: float = SYNC_JOB_BATCH_PERIOD) -> None:
-        self.queue.add_after(_key(job), max(delay, SYNC_JOB_BATCH_PERIOD))
+        self.queue.add_after(meta_key(job), max(delay, SYNC_JOB_BATCH_PERIOD))
 
     def _update_job(self, old: dict, cur: dict) -> None:
         if cur["metadata"].get("generation") == old["metadata"].get("generation"):
@@ -58,7 +56,7 @@ class JobEventHandlers:
             self.cleanup_pod_finalizers(cur)
         start, ads = (cur.get("status") or {}).get("startTime"), cur["spec"].get("activeDeadlineSeconds")
         if start and ads is not None and ads != old["spec"].get("activeDeadlineSeconds"):
-            self.queue.add_after(_key(cur), max(0.0, ads - (self.loop.now - parse_timestamp(start))))
+            self.queue.add_after(meta_key(cur), max(0.0, ads - (self.loop.now - parse_timestamp(start))))
 
     def _delete_job(self, job: dict) -> None:
         self.enqueue(job)
@@ -70,7 +68,7 @@ class JobEventHandlers:
         for pod in filter_pods_by_owner(self.pod_informer, job, include_orphans=False):
             ref = get_controller_of(pod)
             if ref is not None and ref.get("uid") == uid and has_job_tracking_finalizer(pod):
-                self.orphan_queue.add(_key(pod))
+                self.orphan_queue.add(meta_key(pod))
 
     def resolve_controller_ref(self, namespace: str, ref: dict) -> dict | None:
         return self.owner_from_ref(self.job_informer.lister, self.kind, namespace, ref)
@@ -90,11 +88,11 @@ class JobEventHandlers:
         if ref is not None:
             job = self.resolve_controller_ref(pod["metadata"]["namespace"], ref)
             if job is not None:
-                self.expectations.creation_observed(_key(job))
+                self.expectations.creation_observed(meta_key(job))
                 self.enqueue_batched(job)
             return
         if has_job_tracking_finalizer(pod):
-            self.orphan_queue.add(_key(pod))
+            self.orphan_queue.add(meta_key(pod))
         for job in self.get_pod_jobs(pod):
             self.enqueue_batched(job)
 
@@ -114,12 +112,12 @@ class JobEventHandlers:
             if job is None:
                 continue
             if finalizer_removed:
-                self.finalizer_expectations.finalizer_removal_observed(_key(job), cur["metadata"]["uid"])
+                self.finalizer_expectations.finalizer_removal_observed(meta_key(job), cur["metadata"]["uid"])
             self.enqueue_batched(job)
         if cur_ref is not None:
             return
         if has_job_tracking_finalizer(cur):
-            self.orphan_queue.add(_key(cur))
+            self.orphan_queue.add(meta_key(cur))
         if ref_changed or cur["metadata"].get("labels") != old["metadata"].get("labels"):
             for job in self.get_pod_jobs(cur):
                 self.enqueue_batched(job)
@@ -130,9 +128,9 @@ class JobEventHandlers:
         job = self.resolve_controller_ref(pod["metadata"]["namespace"], ref) if ref is not None else None
         if job is None or is_job_finished(job):
             if has_finalizer:  # syncJob will not remove this finalizer
-                self.orphan_queue.add(_key(pod))
+                self.orphan_queue.add(meta_key(pod))
             return
-        key = _key(job)
+        key = meta_key(job)
         self.expectations.deletion_observed(key)
         if final or not has_finalizer:
             self.finalizer_expectations.finalizer_removal_observed(key, pod["metadata"]["uid"])

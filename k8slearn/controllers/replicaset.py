@@ -28,7 +28,7 @@ from typing import Any
 from k8slearn.api.errors import ApiError
 from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.meta import owner_reference, thaw, timestamp
-from k8slearn.client.cache import split_key
+from k8slearn.client.cache import meta_key, split_key
 from k8slearn.controllers.active_pods_with_ranks import get_pods_to_delete
 from k8slearn.controllers.base import Controller
 from k8slearn.controllers.controller_ref_manager import claim_objects, recheck_deletion_timestamp
@@ -139,7 +139,7 @@ class ReplicaSetController(Controller):
         if ref is not None:
             rs = self.resolve_controller_ref(pod["metadata"]["namespace"], ref)
             if rs is not None:
-                self.expectations.creation_observed(self._key(rs))
+                self.expectations.creation_observed(meta_key(rs))
                 self.enqueue(rs)
             return
         for rs in self.get_pod_replica_sets(pod):
@@ -166,7 +166,7 @@ class ReplicaSetController(Controller):
                 self.enqueue(rs)
                 min_ready = rs["spec"].get("minReadySeconds") or 0
                 if min_ready and not is_pod_ready(old) and is_pod_ready(cur):
-                    self.queue.add_after(self._key(rs), min_ready + 1)
+                    self.queue.add_after(meta_key(rs), min_ready + 1)
             return
         if labels_changed or ref_changed:
             for rs in self.get_pod_replica_sets(cur):
@@ -179,12 +179,9 @@ class ReplicaSetController(Controller):
         rs = self.resolve_controller_ref(pod["metadata"]["namespace"], ref)
         if rs is None:
             return
-        self.expectations.deletion_observed(self._key(rs), pod_key(pod))
+        self.expectations.deletion_observed(meta_key(rs), pod_key(pod))
         self.enqueue(rs)
 
-    @staticmethod
-    def _key(obj: dict) -> str:
-        return f"{obj['metadata']['namespace']}/{obj['metadata']['name']}"
 
     # -- sync -------------------------------------------------------------------------------------
     def sync(self, key: str) -> None:

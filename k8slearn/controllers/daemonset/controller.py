@@ -26,7 +26,7 @@ from typing import Any
 from k8slearn.api.errors import ApiError
 from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.meta import owner_reference, thaw
-from k8slearn.client.cache import split_key
+from k8slearn.client.cache import meta_key, split_key
 from k8slearn.controllers.base import Controller
 from k8slearn.controllers.controller_ref_manager import claim_objects, recheck_deletion_timestamp
 from k8slearn.controllers.controller_utils import (
@@ -108,9 +108,6 @@ class DaemonSetsController(UpdateMixin, Controller):
         return [ds for ds in self.ds_informer.lister.list(pod["metadata"]["namespace"])
                 if (ds["spec"].get("selector") or {}) and selector_from_label_selector(ds["spec"]["selector"]).matches(labels)]
 
-    @staticmethod
-    def _key(ds: dict) -> str:
-        return f"{ds['metadata']['namespace']}/{ds['metadata']['name']}"
 
     def _add_pod(self, pod: dict) -> None:
         if pod["metadata"].get("deletionTimestamp"):
@@ -120,7 +117,7 @@ class DaemonSetsController(UpdateMixin, Controller):
         if ref is not None:
             ds = self.resolve_controller_ref(pod["metadata"]["namespace"], ref)
             if ds is not None:
-                self.expectations.creation_observed(self._key(ds))
+                self.expectations.creation_observed(meta_key(ds))
                 self.enqueue(ds)
             return
         for ds in self.get_daemon_sets_for_pod(pod):
@@ -141,7 +138,7 @@ class DaemonSetsController(UpdateMixin, Controller):
                 self.enqueue(ds)
                 min_ready = ds["spec"].get("minReadySeconds") or 0
                 if min_ready and not is_pod_ready(old) and is_pod_ready(cur):
-                    self.queue.add_after(self._key(ds), min_ready + 1)
+                    self.queue.add_after(meta_key(ds), min_ready + 1)
             return
         if cur_ref != old_ref or cur["metadata"].get("labels") != old["metadata"].get("labels"):
             for ds in self.get_daemon_sets_for_pod(cur):
@@ -150,7 +147,7 @@ class DaemonSetsController(UpdateMixin, Controller):
     def _delete_pod(self, pod: dict) -> None:
         ds = self.resolve_controller_ref(pod["metadata"]["namespace"], get_controller_of(pod))
         if ds is not None:
-            self.expectations.deletion_observed(self._key(ds))
+            self.expectations.deletion_observed(meta_key(ds))
             self.enqueue(ds)
 
     def _add_node(self, node: dict) -> None:
@@ -283,7 +280,7 @@ class DaemonSetsController(UpdateMixin, Controller):
         now = self.loop.now
         entry = self.failed_pods_backoff.get(key)
         if entry is not None and now - entry[1] < entry[0]:
-            self.queue.add_after(self._key(ds), entry[0])
+            self.queue.add_after(meta_key(ds), entry[0])
             return True
         if entry is None or now - entry[1] > 2 * BACKOFF_MAX:
             delay = BACKOFF_INITIAL
@@ -294,7 +291,7 @@ class DaemonSetsController(UpdateMixin, Controller):
 
     def sync_nodes(self, ds: dict, to_delete: list[str], needing: list[str], hash_: str) -> None:
         """Create daemon pods for ``needing`` (slow start) and delete ``to_delete``."""
-        key = self._key(ds)
+        key = meta_key(ds)
         create_diff = min(len(needing), self.burst_replicas)
         delete_diff = min(len(to_delete), self.burst_replicas)
         self.expectations.set_expectations(key, create_diff, delete_diff)
@@ -353,7 +350,7 @@ class DaemonSetsController(UpdateMixin, Controller):
                   "numberAvailable": available, "numberUnavailable": desired - available}
         self.store_daemon_set_status(ds, counts, update_observed_gen)
         if min_ready and ready != available:
-            self.queue.add_after(self._key(ds), min_ready)
+            self.queue.add_after(meta_key(ds), min_ready)
 
     def store_daemon_set_status(self, ds: dict, counts: dict, update_observed_gen: bool) -> None:
         old = ds.get("status") or {}

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api.labels import selector_from_label_selector
-from k8slearn.client.cache import split_key
+from k8slearn.client.cache import meta_key, split_key
 from k8slearn.controllers.base import Controller, Requeue
 from k8slearn.controllers.controller_ref_manager import claim_objects, recheck_deletion_timestamp
 from k8slearn.controllers.controller_utils import (
@@ -100,7 +100,7 @@ class StatefulSetController(Controller):
             self.enqueue(sts)
             min_ready = sts["spec"].get("minReadySeconds") or 0
             if min_ready > 0 and not is_pod_ready(old) and is_pod_ready(cur):
-                self.queue.add_after(self._key(sts), min_ready + 1)  # +1 s against clock skew, as upstream
+                self.queue.add_after(meta_key(sts), min_ready + 1)  # +1 s against clock skew, as upstream
             return
         if cur_ref != old_ref or cur["metadata"].get("labels") != old["metadata"].get("labels"):
             for sts in self.get_stateful_sets_for_pod(cur):
@@ -111,9 +111,6 @@ class StatefulSetController(Controller):
         if sts is not None:
             self.enqueue(sts)
 
-    @staticmethod
-    def _key(sts: dict) -> str:
-        return f"{sts['metadata']['namespace']}/{sts['metadata']['name']}"
 
     # -- sync -------------------------------------------------------------------------------------
     def sync(self, key: str) -> None:
@@ -137,7 +134,7 @@ class StatefulSetController(Controller):
         orphans = [r for r in revisions if get_controller_of(r) is None]
         if orphans:
             if not can_adopt():
-                raise Requeue(f"can't adopt ControllerRevisions: StatefulSet {self._key(sts)} "
+                raise Requeue(f"can't adopt ControllerRevisions: StatefulSet {meta_key(sts)} "
                               "is gone or being deleted")
             adopted = {r["metadata"]["name"]: self.history.adopt_controller_revision(sts, r) for r in orphans}
             revisions = [adopted.get(r["metadata"]["name"], r) for r in revisions]
