@@ -22,9 +22,11 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Iterator
 
+from k8slearn.api.errors import StreamError
 from k8slearn.api.meta import thaw
 from k8slearn.apiserver import APIServer
 from k8slearn.apiserver.compact import Compactor
+from k8slearn.apiserver.pod_connect import stream_location
 from k8slearn.client.leaderelection import LeaderElected
 from k8slearn.controllers.manager import ControllerManager
 from k8slearn.etcd import MVCCStore
@@ -326,6 +328,17 @@ class Cluster:
         if not node or node not in self.kubelets:
             raise ValueError(f'pod "{pod}" is not scheduled to a node yet')
         return self.kubelets[node].logs(namespace, pod, container, previous)
+
+    def exec(self, namespace: str, pod: str, container: str, command: list[str],
+             stdin: str = "") -> tuple[int, str, str]:
+        """``POST pods/<pod>/exec``: the API server checks the request (ApiError 400 as upstream)
+        and forwards it to the kubelet of the pod's node, which runs ``command`` in the running
+        container; (exit code, stdout, stderr). The kubelet's refusals raise
+        :class:`~k8slearn.kubelet.streaming.StreamError`."""
+        node = stream_location(self.api.get("pods", pod, namespace), container)
+        if node not in self.kubelets:
+            raise StreamError(f"dial tcp: lookup {node}: no such host")
+        return self.kubelets[node].exec(namespace, pod, container, command, stdin)
 
     # -- etcd backup --------------------------------------------------------------------------
     def snapshot(self, path: str) -> None:

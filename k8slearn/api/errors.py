@@ -140,3 +140,15 @@ def method_not_allowed(info: ResourceInfo, action: str) -> ApiError:
 def internal_error(message: str) -> ApiError:
     return status_error(500, "InternalError", f"Internal error occurred: {message}",
                         {"causes": [{"message": message}]})
+
+
+# -- streamed connections (pods/exec) -------------------------------------------------------------
+class StreamError(Exception):
+    """An exec stream refused before the upgrade with a plain-text body (the kubelet's
+    ``http.Error``, e.g. ``container not found ("nginx")``); kubectl prints
+    ``error: unable to upgrade connection: <body>``."""
+
+
+class ExecInternalError(Exception):
+    """An exec stream that ended with an InternalError Status (the command could not start);
+    ``str()`` is the cause, which kubectl prints after ``error: Internal error occurred: ``."""

@@ -60,7 +60,7 @@ from k8slearn.apiserver.binding import (
 from k8slearn.apiserver.cacher import Cacher
 from k8slearn.apiserver.eviction import SUCCESS as EVICTION_SUCCESS
 from k8slearn.apiserver.eviction import can_ignore_pdb, check_budget, check_name, with_disruption_condition
-from k8slearn.apiserver.patch import apply_patch
+from k8slearn.api.patch import apply_patch
 from k8slearn.apiserver.registry import DeleteOptions, Registry
 from k8slearn.apiserver.request_scope import RequestScope, _parse_resource_version
 from k8slearn.apiserver.request_trace import _delete_detail, _list_detail, _Request, _rough_ref, _watch_detail

@@ -14,7 +14,7 @@ and an unknown command gets cobra's "Did you mean this?" list. Nothing raises ou
 
 Simplified: no kubeconfig (one cluster, context ``kubernetes-admin@kubernetes``, namespace
 ``default`` unless ``-n``), no plugins, no ``--watch``; commands that need a real container
-runtime or network (``exec``, ``port-forward``...) say so instead of pretending.
+runtime or network that is not simulated (``port-forward``, ``attach``, ``cp``...) say so instead of pretending.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/cmd.go (NewKubectlCommand), github.com/spf13/cobra
 (command.go Find, SuggestionsFor; args.go legacyArgs)
@@ -288,7 +288,7 @@ def _load_commands() -> None:
     if _LOADED:
         return
     from k8slearn.kubectl import (  # noqa: F401
-        apply, delete, describers, drain, edit, generators, get, misc, rollout, run_expose, set_env,
+        apply, delete, describers, drain, edit, exec, generators, get, misc, rollout, run_expose, set_env,
         set_resources, wait,
     )
 

@@ -92,22 +92,51 @@ def _less(a: dict, b: dict) -> bool:
 by_logging = functools.cmp_to_key(lambda a, b: -1 if _less(a, b) else (1 if _less(b, a) else 0))
 
 
-def selector_for(obj: dict) -> str:
+def _active_less(a: dict, b: dict) -> bool:
+    """ActivePods.Less: unassigned, then Pending < Unknown < Running, not ready, ready for less
+    time, more restarts, newer: the less active pod first."""
+    na, nb = (a.get("spec") or {}).get("nodeName") or "", (b.get("spec") or {}).get("nodeName") or ""
+    if na != nb and (not na or not nb):
+        return not na
+    rank = {"Pending": 0, "Unknown": 1, "Running": 2}
+    pa, pb = rank.get((a.get("status") or {}).get("phase"), 0), rank.get((b.get("status") or {}).get("phase"), 0)
+    if pa != pb:
+        return pa < pb
+    if _is_ready(a) != _is_ready(b):
+        return not _is_ready(a)
+    if _is_ready(a) and _is_ready(b) and _ready_since(a) != _ready_since(b):
+        return _after_or_zero(_ready_since(a), _ready_since(b))
+    if _max_restarts(a) != _max_restarts(b):
+        return _max_restarts(a) > _max_restarts(b)
+    ca, cb = (a.get("metadata") or {}).get("creationTimestamp"), (b.get("metadata") or {}).get("creationTimestamp")
+    if ca != cb:
+        return _after_or_zero(parse_timestamp(ca) if ca else None, parse_timestamp(cb) if cb else None)
+    return False
+
+
+# sort.Reverse(ActivePods): the most active pod first (kubectl exec and attach take it)
+most_active_first = functools.cmp_to_key(lambda a, b: -1 if _active_less(b, a) else (1 if _active_less(a, b) else 0))
+
+
+def selector_for(obj: dict, verb: str = "get the logs from") -> str:
     """SelectorsForObject: the label selector of the pods ``obj`` stands for, as a string."""
     kind = obj.get("kind", "")
     spec = obj.get("spec") or {}
     if kind in WORKLOAD_KINDS:
         return str(selector_from_label_selector(spec.get("selector")))
     if kind == "Service" and not spec.get("selector"):
-        raise KubectlError(f"cannot get the logs from *v1.Service: invalid service '{obj['metadata']['name']}': "
+        raise KubectlError(f"cannot {verb} *v1.Service: invalid service '{obj['metadata']['name']}': "
                            "Service is defined without a selector")
     if kind in ("Service", "ReplicationController"):
         return str(selector_from_set(spec.get("selector")))
-    raise KubectlError(f"cannot get the logs from *v1.{kind}: selector for *v1.{kind} not implemented")
+    raise KubectlError(f"cannot {verb} *v1.{kind}: selector for *v1.{kind} not implemented")
 
 
-def pod_for_logs(ctx: Any, argument: str) -> str:
-    """The name of the pod whose log ``kubectl logs <argument>`` shows."""
+def pod_for_logs(ctx: Any, argument: str, verb: str = "get the logs from", order: Any = None,
+                 default_timeout: float = 20.0) -> str:
+    """The name of the pod whose log ``kubectl logs <argument>`` shows (GetFirstPod). ``kubectl
+    exec`` and ``attach`` pick theirs the same way but with ``order`` :data:`most_active_first`,
+    and say nothing about how many pods there were."""
     if "/" not in argument:
         return argument
     kind_text, name = argument.split("/", 1)
@@ -121,17 +150,17 @@ def pod_for_logs(ctx: Any, argument: str) -> str:
             raise KubectlError(f'error from server (NotFound): {resource.group_resource} "{name}" not found in '
                                f'namespace "{ctx.namespace}"') from None
         raise
-    selector = selector_for(obj)
-    pods = sorted(ctx.client.list("pods", ctx.namespace, label_selector=selector), key=by_logging)
+    selector = selector_for(obj, verb)
+    pods = sorted(ctx.client.list("pods", ctx.namespace, label_selector=selector), key=order or by_logging)
     cluster = ctx.cluster
     if not pods and cluster is not None and hasattr(cluster, "run"):
-        deadline = cluster.now + float(ctx.flags.get("pod-running-timeout") or 20.0)
+        deadline = cluster.now + float(ctx.flags.get("pod-running-timeout") or default_timeout)
         while not pods and cluster.now < deadline:
             cluster.run(seconds=POLL)
             pods = ctx.client.list("pods", ctx.namespace, label_selector=selector)
         pods = pods[:1]
     if not pods:
         raise KubectlError("timed out waiting for the condition")
-    if len(pods) > 1:
+    if len(pods) > 1 and order is None:
         ctx.eprint(f"Found {len(pods)} pods, using pod/{pods[0]['metadata']['name']}")
     return pods[0]["metadata"]["name"]

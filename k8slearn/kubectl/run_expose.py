@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from k8slearn.api.errors import ApiError
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError, usage_error
 from k8slearn.kubectl.generators import _create, _meta
@@ -63,7 +64,28 @@ def run_run(ctx: Context, args: list[str]) -> int:
         raise KubectlError(f'strconv.Atoi: parsing "{ctx.flags["port"]}": invalid syntax') from None
     pod = run_pod(name, ctx.flags["image"], labels=labels, port=port, restart=restart,
                   env=ctx.flags.get("env") or [], command_flag=ctx.flags["command"], extra=extra)
+    if ctx.flags.get("overrides"):
+        pod = _override(pod, ctx.flags["overrides"], ctx.flags.get("override-type") or "merge")
     return _create(ctx, pod)
+
+
+def _override(obj: dict, overrides: str, override_type: str) -> dict:
+    """``--overrides``: the generated object patched with inline JSON (Overrider.Apply): a JSON
+    merge patch by default, or ``--override-type=strategic`` / ``json``."""
+    import json
+
+    from k8slearn.api.patch import apply_patch
+
+    if override_type not in ("json", "merge", "strategic"):
+        raise KubectlError(f"invalid override type: {override_type}")
+    try:
+        patch = json.loads(overrides)
+    except ValueError:
+        raise KubectlError("Invalid JSON Patch") from None
+    try:
+        return apply_patch(obj, patch, override_type, obj.get("kind", ""))
+    except ApiError as err:
+        raise KubectlError(str(err.status.get("message", err))) from None
 
 
 def service_for(obj: dict, name: str, port: int | None, target: str, protocol: str, kind: str) -> dict:

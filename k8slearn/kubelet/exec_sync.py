@@ -1,9 +1,10 @@
-"""ExecSync: run a command inside a running container and return its exit code and output.
+"""Exec: run a command inside a running container, the CRI call behind exec probes and ``kubectl exec``.
 
-This is the CRI call behind ``exec`` probes: containerd starts a second process in the container's
-namespaces (``runc exec``), waits for it and hands back its combined output. The command sees the
-container's own files, so the Kubernetes documentation's liveness example works: the main process
-runs ``touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600`` and the probe runs
+containerd starts a second process in the container's namespaces (``runc exec``) and waits for it.
+For a probe (``ExecSync``) it hands back the output; for ``kubectl exec`` the kubelet streams
+stdin, stdout and stderr. The command sees the container's own files, so the Kubernetes
+documentation's liveness example works: the main process runs
+``touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600`` and the probe runs
 ``cat /tmp/healthy``:
 
 >>> files = {"/tmp/healthy": True}
@@ -14,154 +15,194 @@ runs ``touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600`` and the pro
 >>> exec_sync(["sh", "-c", "test -f /tmp/healthy && echo ok"], "nginx", files)
 (0, 'ok\\n')
 >>> exec_sync(["sh", "-c", "cat /tmp/healthy > /dev/null 2>&1 || exit 7"], "busybox", {})
-(7, "cat: can't open '/tmp/healthy': No such file or directory\\n")
+(7, '')
 >>> exec_sync(["nosuch"], "nginx", {})
 Traceback (most recent call last):
 ...
 k8slearn.kubelet.exec_sync.ExecError: exec: "nosuch": executable file not found in $PATH
 
-BusyBox images (busybox, alpine, agnhost) print BusyBox's messages, the others GNU coreutils' and
-dash's; images without a shell or utilities (pause, coredns, kube-proxy, goproxy) run nothing.
+A shell runs scripts: commands joined by ``;``, ``&&``, ``||``, newlines and pipes, with ``>``,
+``>>``, ``2>``, ``2>&1`` and ``<`` redirections:
 
-Simplified: the commands ``cat``, ``ls``, ``test``/``[``, ``true``, ``false``, ``echo``, ``exit``
-and ``sh -c`` scripts of them joined by ``;``, ``&&``, ``||`` and ``|`` are modelled (redirections
-are ignored: output is never kept); common tools we do not
-model (``wget``, ``curl``, ``grep``, ``pgrep``, ``redis-cli``, ...) succeed with no output; files
-have no content; every command finishes at once (no timeouts).
+>>> from k8slearn.kubelet.exec_tools import ExecContext
+>>> ctx = ExecContext("busybox", files={})
+>>> run(["sh", "-c", "echo one > /tmp/a; echo two >> /tmp/a; cat /tmp/a | grep -c o"], ctx)
+(0, '2\\n', '')
+>>> run(["sh"], ctx, stdin="cat /tmp/a\\nexit 3\\n")
+(3, 'one\\ntwo\\n', '')
 
-Upstream: containerd internal/cri/server/container_execsync.go, runc exec; the messages are
-BusyBox's, GNU coreutils' and dash's
+The programs themselves are :mod:`k8slearn.kubelet.exec_tools`.
+
+Simplified: no variables, globs, loops, conditionals, functions or background jobs (``kubectl
+exec`` says so when a script uses them; a probe's script is taken to succeed); no terminal; every
+command finishes at once (no timeouts).
+
+Upstream: containerd internal/cri/server/container_execsync.go and container_exec.go, runc exec;
+the shell is BusyBox ash / dash
 """
 
 from __future__ import annotations
 
-import re
-import shlex
+from k8slearn.kubelet.exec_tools import ExecContext, available, not_simulated, run_tool
 
-BUSYBOX_IMAGES = {"busybox", "alpine", "agnhost"}
-NO_USERLAND = {"pause", "coredns", "kube-proxy", "goproxy"}
-IMAGE_FILES = {"/", "/etc", "/tmp", "/bin", "/usr", "/var", "/etc/hostname", "/etc/hosts",
-               "/etc/resolv.conf", "/etc/passwd", "/bin/sh"}
-IMAGE_EXTRA_FILES = {
-    "nginx": {"/usr/share/nginx/html", "/usr/share/nginx/html/index.html", "/etc/nginx",
-              "/etc/nginx/nginx.conf", "/etc/nginx/conf.d/default.conf"},
-    "httpd": {"/usr/local/apache2/htdocs", "/usr/local/apache2/htdocs/index.html"},
-}
-MODELLED = {"cat", "ls", "test", "[", "true", "false", "echo", "sh", "bash", "exit", ":"}
-# Real tools the simulation does not run: a probe using them is taken to succeed.
-ASSUMED_OK = {"wget", "curl", "grep", "pgrep", "ps", "nc", "stat", "find", "head", "tail", "redis-cli",
-              "pg_isready", "mysqladmin", "nginx", "httpd", "python", "python3", "node", "/agnhost", "agnhost",
-              "timeout", "sleep", "date", "whoami", "id", "env"}
-GNU_ONLY = {"bash"}  # not in BusyBox images
+_OPERATORS = (";", "&&", "||", "\n", "|")
+_KEYWORDS = {"if", "then", "else", "fi", "for", "while", "until", "do", "done", "case", "esac", "function"}
 
 
 class ExecError(Exception):
     """The process could not be started (runc's message); ``str()`` is the reason."""
 
 
-def _exists(path: str, image: str, files: dict | None) -> bool:
-    if files and path in files:
-        return files[path]
-    return path in IMAGE_FILES or path in IMAGE_EXTRA_FILES.get(image, ())
-
-
 def exec_sync(argv: list[str], image: str, files: dict | None) -> tuple[int, str]:
-    """Run ``argv`` in a container of ``image`` whose own files are ``files``; (exit code, output).
-    Raises :class:`ExecError` when the executable does not exist in the image."""
+    """ExecSync for a probe: (exit code, stdout then stderr), as the kubelet joins them."""
+    code, out, err = run(argv, ExecContext(image, files if files is not None else {}))
+    return code, out + err
+
+
+def run(argv: list[str], ctx: ExecContext, stdin: str = "") -> tuple[int, str, str]:
+    """Start ``argv`` in the container; (exit code, stdout, stderr). Raises :class:`ExecError`
+    when the executable does not exist in the image."""
     if not argv:
         raise ExecError("exec: no command")
     exe = argv[0].rsplit("/", 1)[-1]
-    if image in NO_USERLAND or exe not in MODELLED | ASSUMED_OK or (
-        exe in GNU_ONLY and image in BUSYBOX_IMAGES
-    ):
+    if not available(exe, ctx):
         raise ExecError(f'exec: "{argv[0]}": executable file not found in $PATH')
-    if exe in ("sh", "bash"):
-        script = argv[2] if len(argv) > 2 and argv[1] == "-c" else ""
-        return _script(script, image, files, shell=exe)
-    return _command(list(argv), image, files, shell="")
+    if exe in ("sh", "bash", "ash", "dash"):
+        if len(argv) > 2 and argv[1] == "-c":
+            return script(argv[2], ctx, shell=exe)
+        if len(argv) > 1 and not argv[1].startswith("-"):
+            return not_simulated(f"running the script file {argv[1]}") if ctx.interactive else (0, "", "")
+        return script(stdin, ctx, shell=exe)  # commands read from stdin (kubectl exec -i)
+    return run_tool(list(argv), stdin, ctx)
 
 
-def _script(script: str, image: str, files: dict | None, shell: str) -> tuple[int, str]:
-    """A ``sh -c`` script: simple commands joined by ``;``, ``&&``, ``||`` (and newlines)."""
-    code, output, joiner = 0, "", ";"
-    for part in re.split(r"(;|&&|\|\||\n)", script):
-        if part in (";", "&&", "||", "\n"):
-            joiner = part
+def script(text: str, ctx: ExecContext, shell: str = "sh") -> tuple[int, str, str]:
+    """A shell script: lists of pipelines joined by ``;``, ``&&``, ``||`` and newlines."""
+    try:
+        tokens = tokenize(text)
+    except ValueError as err:
+        return 2, "", f"{shell}: syntax error: {err}\n"
+    if any(t in _KEYWORDS for t in tokens if isinstance(t, str)):
+        return not_simulated("a script with loops or conditionals") if ctx.interactive else (0, "", "")
+    code, out, err, joiner = 0, "", "", ";"
+    pipeline: list[list] = [[]]
+    for token in tokens + ["\n"]:
+        if token == "|":
+            pipeline.append([])
             continue
-        if not part.strip() or (joiner == "&&" and code != 0) or (joiner == "||" and code == 0):
+        if token not in _OPERATORS:
+            pipeline[-1].append(token)
             continue
-        words = _without_redirects(shlex.split(part))
-        if words and words[0] == "exit":
-            return (int(words[1]) if len(words) > 1 else code), output
-        # a pipeline a | b: its exit code is the last command's; earlier ones only add their errors
-        for stage in _pipeline(words):
-            code, out = _command(stage, image, files, shell)
-            output += out
-    return code, output
+        stages, pipeline = [s for s in pipeline if s], [[]]
+        if stages and not ((joiner == "&&" and code != 0) or (joiner == "||" and code == 0)):
+            first = stages[0]
+            if first and first[0] == "exit":
+                return (int(first[1]) if len(first) > 1 and str(first[1]).isdigit() else code), out, err
+            code, o, e = _pipeline(stages, ctx, shell)
+            out, err = out + o, err + e
+        if stages or token in ("&&", "||"):
+            joiner = token
+    return code, out, err
 
 
-def _pipeline(words: list[str]) -> list[list[str]]:
-    stages: list[list[str]] = [[]]
-    for word in words:
-        if word == "|":
-            stages.append([])
+def _pipeline(stages: list[list], ctx: ExecContext, shell: str) -> tuple[int, str, str]:
+    """``a | b | c``: each stage's stdout is the next one's stdin; the exit code is the last one's."""
+    data, err, code = "", "", 0
+    for i, stage in enumerate(stages):
+        words, redirects = _split_redirects(stage)
+        stdin = data if i else ""
+        for kind, target in redirects:
+            if kind == "<":
+                code, stdin, e = run_tool(["cat", target], "", ctx, shell)
+                if code:
+                    return 1, "", err + e.replace("cat: can't open", f"{shell}: can't open")
+        code, out, e = run_tool(words, stdin, ctx, shell) if words else (0, "", "")
+        # where fd 1 and fd 2 point, redirection by redirection: None is the pipe or the terminal
+        targets: list = [None, None]
+        for kind, target in redirects:
+            if kind in (">", ">>"):
+                targets[0] = (target, kind == ">>")
+            elif kind == "2>":
+                targets[1] = (target, False)
+            elif kind == "2>&1":
+                targets[1] = targets[0] or "stdout"
+        if targets[1] == "stdout" or (targets[1] is not None and targets[1] is targets[0]):
+            out, e = out + e, ""
+        elif targets[1] is not None:
+            _write(ctx, targets[1][0], e, targets[1][1])
+            e = ""
+        if targets[0] is not None:
+            _write(ctx, targets[0][0], out, targets[0][1])
+            out = ""
+        data, err = out, err + e
+    return code, data, err
+
+
+def _write(ctx: ExecContext, path: str, text: str, append: bool) -> None:
+    if path in ("/dev/null", "/dev/stdout", "/dev/stderr"):
+        return
+    before = ctx.files.get(path)
+    ctx.files[path] = ((before if isinstance(before, str) else "") if append else "") + text
+
+
+def _split_redirects(stage: list) -> tuple[list[str], list[tuple[str, str]]]:
+    words, redirects, i = [], [], 0
+    while i < len(stage):
+        token = stage[i]
+        if isinstance(token, tuple):  # (operator,) from the tokenizer
+            op = token[0]
+            if op == "2>&1":
+                redirects.append((op, ""))
+            elif i + 1 < len(stage):
+                redirects.append((op, stage[i + 1]))
+                i += 1
         else:
-            stages[-1].append(word)
-    return [stage for stage in stages if stage]
+            words.append(token)
+        i += 1
+    return words, redirects
 
 
-def _without_redirects(words: list[str]) -> list[str]:
-    """Drop ``> file``, ``2>&1``, ``>/dev/null`` and the like (output is not kept anyway)."""
-    kept, skip = [], False
-    for word in words:
-        if skip:
-            skip = False
-        elif word in (">", ">>", "2>", "<", "1>"):
-            skip = True
-        elif not re.fullmatch(r"\d?>>?&?\S*|<\S+", word):
-            kept.append(word)
-    return kept
+def tokenize(text: str) -> list:
+    """Words (str), control operators (str: ``; && || | \\n``) and redirections (1-tuples).
 
+    >>> tokenize("echo 'a;b' >/tmp/x 2>&1 && cat</tmp/x|wc -l")
+    ['echo', 'a;b', ('>',), '/tmp/x', ('2>&1',), '&&', 'cat', ('<',), '/tmp/x', '|', 'wc', '-l']
+    """
+    tokens: list = []
+    word, quoted, i = "", False, 0
 
-def _command(words: list[str], image: str, files: dict | None, shell: str) -> tuple[int, str]:
-    exe, args = words[0].rsplit("/", 1)[-1], words[1:]
-    busybox = image in BUSYBOX_IMAGES
-    if exe not in MODELLED | ASSUMED_OK or (exe in GNU_ONLY and busybox):
-        if busybox:
-            return 127, f"{shell}: {words[0]}: not found\n"
-        if shell == "bash":
-            return 127, f"bash: line 1: {words[0]}: command not found\n"
-        return 127, f"{shell}: 1: {words[0]}: not found\n"
-    if exe in ASSUMED_OK or exe in (":", "true"):
-        return 0, ""
-    if exe == "false":
-        return 1, ""
-    if exe == "echo":
-        return 0, " ".join(args) + "\n"
-    paths = [a for a in args if not a.startswith("-")]
-    if exe == "cat":
-        out, code = "", 0
-        for path in paths:
-            if not _exists(path, image, files):
-                code = 1
-                out += (f"cat: can't open '{path}': No such file or directory\n" if busybox
-                        else f"cat: {path}: No such file or directory\n")
-        return code, out
-    if exe == "ls":
-        out, code = "", 0
-        for path in paths or ["."]:
-            if path == "." or _exists(path, image, files):
-                out += f"{path}\n" if path != "." else ""
-            elif busybox:
-                code, out = 1, out + f"ls: {path}: No such file or directory\n"
+    def flush() -> None:
+        nonlocal word, quoted
+        if word or quoted:
+            tokens.append(word)
+        word, quoted = "", False
+
+    while i < len(text):
+        c = text[i]
+        if c in "'\"":
+            end = text.find(c, i + 1)
+            if end < 0:
+                raise ValueError("unterminated quoted string")
+            word, quoted, i = word + text[i + 1:end], True, end + 1
+            continue
+        if c == "\\" and i + 1 < len(text):
+            word, i = word + text[i + 1], i + 2
+            continue
+        if c == "#" and not word:
+            while i < len(text) and text[i] != "\n":
+                i += 1
+            continue
+        for op in ("2>&1", "2>", ">>", ">", "<", "&&", "||", ";", "|", "\n"):
+            if text.startswith(op, i) and (op[0] != "2" or not word):
+                flush()
+                tokens.append((op,) if op[0] in "2><" else op)
+                i += len(op)
+                break
+        else:
+            if c in " \t":
+                flush()
             else:
-                code, out = 2, out + f"ls: cannot access '{path}': No such file or directory\n"
-        return code, out
-    # test / [ EXPR ]: -e -f -d -s PATH, or a non-empty string
-    if exe == "[":
-        args = args[:-1] if args and args[-1] == "]" else args
-    if len(args) == 2 and args[0] in ("-e", "-f", "-d", "-s", "-r"):
-        return (0 if _exists(args[1], image, files) else 1), ""
-    if len(args) == 2 and args[0] == "!":
-        return (1 if args[1] else 0), ""
-    return (0 if args and args[0] else 1), ""
+                word += c
+            i += 1
+    flush()
+    return tokens

@@ -32,6 +32,7 @@ from k8slearn.kubelet import node_status
 from k8slearn.kubelet.pod_workers import PodWorkers
 from k8slearn.kubelet.runtime import ContainerRuntime
 from k8slearn.kubelet.static_pods import mirror_pod, running_status
+from k8slearn.kubelet.streaming import exec_in_pod
 from k8slearn.sim import Loop, Process, Timer
 
 
@@ -223,3 +224,9 @@ class Kubelet:
     def logs(self, namespace: str, pod: str, container: str | None = None, previous: bool = False) -> str:
         """What a container printed (the kubelet serves ``kubectl logs`` from the runtime's log files)."""
         return self.workers.logs(namespace, pod, container, previous)
+
+    def exec(self, namespace: str, pod: str, container: str, command: list[str],
+             stdin: str = "") -> tuple[int, str, str]:
+        """The kubelet's exec endpoint (``kubectl exec``): (exit code, stdout, stderr) of ``command``
+        in a running container here (:mod:`k8slearn.kubelet.streaming`)."""
+        return exec_in_pod(self.workers, namespace, pod, container, command, stdin)

@@ -16,7 +16,7 @@ True
 ...               image="busybox").steps[:3]
 [('touch', '/tmp/healthy'), ('sleep', 30.0), ('rm', '/tmp/healthy')]
 >>> parse_program(["sh", "-c", "sleep 5; echo ok > /tmp/ready; sleep 3600"], image="busybox").steps
-[('sleep', 5.0), ('touch', '/tmp/ready'), ('sleep', 3600.0), ('exit', 0)]
+[('sleep', 5.0), ('write', ('/tmp/ready', 'ok\\n', False)), ('sleep', 3600.0), ('exit', 0)]
 >>> parse_program([], image="registry.k8s.io/e2e-test-images/agnhost:2.40", args=["liveness"]).servers
 (Server(port=8080, kind='agnhost-liveness'),)
 
@@ -159,7 +159,9 @@ def _parse_script(script: str) -> tuple[list[tuple], list[tuple], bool]:
         if cmd in ("echo", "/bin/echo", "printf") and (">" in args or ">>" in args):
             target = args.index(">") if ">" in args else args.index(">>")
             if target + 1 < len(args) and args[target + 1] != "/dev/null":
-                steps.append(("touch", args[target + 1]))  # echo ok > /tmp/ready: a file, not a log line
+                # echo ok > /tmp/ready: a file, not a log line
+                text = " ".join(args[:target]) + "\n"
+                steps.append(("write", (args[target + 1], text, args[target] == ">>")))
         elif cmd in ("echo", "/bin/echo", "printf"):
             steps.append(("print", " ".join(args).replace("\\n", "")))
         elif cmd in ("sleep", "/bin/sleep"):
@@ -170,7 +172,7 @@ def _parse_script(script: str) -> tuple[list[tuple], list[tuple], bool]:
         elif cmd == "date" and not args:
             steps.append(("date", ""))
         elif cmd in ("touch", "mkdir"):
-            steps.extend(("touch", arg) for arg in args if not arg.startswith("-"))
+            steps.extend((cmd, arg) for arg in args if not arg.startswith("-"))
         elif cmd == "rm":
             steps.extend(("rm", arg) for arg in args if not arg.startswith("-"))
         elif cmd == "true" or cmd == ":":

@@ -17,7 +17,9 @@ True
 
 Simplified: a program listens from the moment it starts; answers are instant; only the handlers
 the course uses are modelled (nginx, httpd, redis, agnhost ``liveness``/``serve-hostname``,
-``python -m http.server``, goproxy).
+``python -m http.server``, goproxy); of the pages, only the default sites' index pages and the
+agnhost and goproxy answers are known (:func:`page`), e.g. nginx's welcome page, which
+``kubectl exec ... -- wget -qO- http://localhost`` prints.
 
 Upstream: none in Kubernetes (these are the workloads): nginx's default site, agnhost
 (kubernetes test/images/agnhost/liveness/server.go, serve-hostname), elazarl/goproxy's
@@ -60,6 +62,49 @@ class Server:
         if kind == "goproxy":
             return 500, "This is a proxy server. Does not respond to non-proxy requests."
         return None
+
+
+NGINX_WELCOME = """<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href="http://nginx.org/">nginx.org</a>.<br/>
+Commercial support is available at
+<a href="http://nginx.com/">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+"""
+HTTPD_IT_WORKS = "<html><body><h1>It works!</h1></body></html>\n"
+# the files of the default sites, as ``cat`` and a client fetching them see them
+SITE_FILES = {"/usr/share/nginx/html/index.html": NGINX_WELCOME,
+              "/usr/local/apache2/htdocs/index.html": HTTPD_IT_WORKS}
+_PAGES = {"nginx": {"/": NGINX_WELCOME, "/index.html": NGINX_WELCOME},
+          "httpd": {"/": HTTPD_IT_WORKS, "/index.html": HTTPD_IT_WORKS}}
+
+
+def page(server: Server, path: str, uptime: float, hostname: str = "") -> str | None:
+    """The body a client such as ``wget`` receives for a successful ``GET path``, or None when the
+    simulation does not know it (a probe only needs the status)."""
+    if server.kind in _PAGES:
+        return _PAGES[server.kind].get(path)
+    answer = server.get(path, uptime, hostname)
+    if answer is None or server.kind in _STATIC_SITES:
+        return None
+    return answer[1]
 
 
 def servers_for(argv: tuple[str, ...], image: str) -> tuple[Server, ...]:

@@ -13,8 +13,8 @@ over simulated time:
   runtime's ``on_container_exit`` (the PLEG hook);
 - a ``while true`` body runs again after its last step.
 
-``exec_sync`` (the CRI's ExecSync, behind exec probes) starts one more process in a running
-container and waits for it (:mod:`k8slearn.kubelet.exec_sync`).
+``exec_sync`` (the CRI's ExecSync, behind exec probes) and ``exec`` (behind ``kubectl exec``)
+start one more process in a running container and wait for it (:mod:`k8slearn.kubelet.exec_sync`).
 
 Simplified: no real processes, cgroups or signals (``StopContainer`` decides when the task
 ends and calls ``_exit`` itself; a program that ignores SIGTERM may still end by itself first).
@@ -31,7 +31,8 @@ from datetime import timedelta
 
 from k8slearn.api.meta import EPOCH
 from k8slearn.kubelet.cri import Container, RuntimeError_
-from k8slearn.kubelet.exec_sync import ExecError, exec_sync
+from k8slearn.kubelet.exec_sync import ExecError, run
+from k8slearn.kubelet.exec_tools import DIR, ExecContext
 from k8slearn.kubelet.process import image_name
 
 
@@ -48,10 +49,10 @@ class Tasks:
                     step = steps.pop(0)
                     lines.append(step[1] if step[0] == "print" else _date(self.loop.now))
                 container.logs.append(_log_entry(self.loop.now, _lines(tuple(lines))))
-            elif kind == "touch" or kind == "rm":
+            elif kind in ("touch", "rm", "mkdir", "write"):
                 if container.files is None:
                     container.files = {}
-                container.files[value] = kind == "touch"
+                _change_file(container.files, kind, value)
             elif kind == "sleep":
                 if value == float("inf"):
                     return
@@ -68,8 +69,8 @@ class Tasks:
             container._timer = self.loop.call_later(0.0, self._advance, container, body, periodic=True)
 
     def exec_sync(self, container_id: str, cmd: list[str]) -> tuple[int, str]:
-        """ExecSync: run ``cmd`` in the running container; (exit code, combined output). A command
-        that cannot start raises the runtime's error (``RuntimeError_``, containerd's text)."""
+        """ExecSync: run ``cmd`` in the running container; (exit code, stdout then stderr). A
+        command that cannot start raises the runtime's error (``RuntimeError_``, containerd's text)."""
         container = self.containers.get(container_id)
         if container is None or container.state != "CONTAINER_RUNNING":
             state = container.state if container is not None else "CONTAINER_UNKNOWN"
@@ -77,13 +78,31 @@ class Tasks:
                 f"rpc error: code = NotFound desc = failed to exec in container: container is in {state} state"
             )
         try:
-            return exec_sync(list(cmd), image_name(container.image), container.files)
+            code, out, err = self.exec(container_id, cmd)
+        except RuntimeError_ as failed:
+            raise RuntimeError_(f"rpc error: code = Unknown desc = {failed}") from None
+        return code, out + err
+
+    def exec(self, container_id: str, cmd: list[str], view: dict | None = None, stdin: str = "",
+             interactive: bool = False) -> tuple[int, str, str]:
+        """Exec (the streaming call behind ``kubectl exec``): run ``cmd`` in the running container
+        with ``stdin``; (exit code, stdout, stderr). ``view`` is what the kubelet knows of the pod
+        (its /etc files, hostname, IP, listening servers: :class:`~k8slearn.kubelet.exec_tools.ExecContext`).
+        The container must be running; a command that cannot start raises ``RuntimeError_``."""
+        container = self.containers[container_id]
+        files = container.files if container.files is not None else {}
+        ctx = ExecContext(image_name(container.image), files, interactive=interactive, **(view or {}))
+        try:
+            result = run(list(cmd), ctx, stdin)
         except ExecError as err:
             exec_id = f"{self.loop.rng.getrandbits(256):064x}"
             raise RuntimeError_(
-                f'rpc error: code = Unknown desc = failed to exec in container: failed to start exec "{exec_id}": '
+                f'failed to exec in container: failed to start exec "{exec_id}": '
                 f"OCI runtime exec failed: exec failed: unable to start container process: {err}: unknown"
             ) from None
+        if files and container.files is None:
+            container.files = files  # the command wrote to the container's writable layer
+        return result
 
     def _exit(self, container: Container, code: int, reason: str, notify: bool = True) -> None:
         if container.state != "CONTAINER_RUNNING":
@@ -105,6 +124,19 @@ class Tasks:
             stopping[0].trigger(container)
         if notify and self.on_container_exit is not None:
             self.on_container_exit(container)
+
+
+def _change_file(files: dict, kind: str, value) -> None:
+    """A program's ``touch``, ``mkdir``, ``rm`` or ``echo text > path`` on the container's files."""
+    if kind == "write":
+        path, text, append = value
+        before = files.get(path)
+        files[path] = (before if append and isinstance(before, str) else "") + text
+    elif kind == "touch":
+        if not files.get(value):
+            files[value] = True
+    else:
+        files[value] = DIR if kind == "mkdir" else False
 
 
 def _date(now: float) -> str:

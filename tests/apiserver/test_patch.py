@@ -4,7 +4,7 @@ import pytest
 from apiserver_builders import deployment, expect_error, pod, service
 
 from k8slearn.api.errors import ApiError
-from k8slearn.apiserver.patch import JSON_PATCH_FAILED, json_merge_patch, json_patch, strategic_merge_patch
+from k8slearn.api.patch import JSON_PATCH_FAILED, json_merge_patch, json_patch, strategic_merge_patch
 
 
 def _pod_spec(*containers):

@@ -75,7 +75,7 @@ class FakeClient:
               dry_run=False):
         """Apply a patch as the recording server does (kubectl_realserver.py: no defaulting, no
         validation) and return the result; the fixed objects stay as they are."""
-        from k8slearn.apiserver import patch as P
+        from k8slearn.api import patch as P
 
         info = lookup(resource)
         current = self.get(resource, name, namespace)
@@ -103,19 +103,38 @@ class _Stopped:
 
 
 class FakeLogs:
-    """The containers' logs as the recording server serves them (kubectl_realserver.fake_log)."""
+    """The containers' logs and execs as the recording server serves them (kubectl_realserver's
+    fake_log, exec_refusal and fake_exec)."""
+
+    def __init__(self, client=None):
+        self.client = client
 
     def logs(self, namespace, name, container, previous=False):
         from kubectl_realserver import fake_log
 
         return fake_log(namespace, name, container)
 
+    def exec(self, namespace, name, container, argv, stdin=""):
+        from kubectl_realserver import exec_refusal, fake_exec
+
+        from k8slearn.api.errors import ApiError, ExecInternalError, StreamError
+
+        refusal = exec_refusal(self.client.get("pods", name, namespace), container)
+        if refusal is not None:
+            code, body = refusal
+            raise ApiError(body) if isinstance(body, dict) else StreamError(body)
+        code, out, err, internal = fake_exec(namespace, name, container, argv)
+        if internal:
+            raise ExecInternalError(internal)
+        return code, out, err
+
 
 def kubectl_at(objects, rfc3339_now, script=None):
     """A Kubectl over FakeClient(objects, script) whose clock reads the given instant (and whose
     containers' logs are the recording server's canned ones)."""
     now = parse_timestamp(rfc3339_now)
-    return Kubectl(FakeClient(objects, script), lambda: now, cluster=FakeLogs())
+    client = FakeClient(objects, script)
+    return Kubectl(client, lambda: now, cluster=FakeLogs(client))
 
 
 def new_server():

@@ -102,7 +102,62 @@ def make_handler(store, log):
             group, ns, plural, name, sub = m.groups()
             r = next((r for r in RES if r[0]==plural), None)
             return r, ns or "", name, sub, dict(urllib.parse.parse_qsl(u.query))
+        def exec_stream(self, ns, name, query, websocket):
+            """pods/exec: the refusals before the upgrade (for the websocket try and kubectl's SPDY
+            fallback alike), else a v5.channel.k8s.io websocket carrying fake_exec's stdout (channel
+            1), stderr (2) and the closing Status (3)."""
+            import base64, hashlib
+            params = urllib.parse.parse_qs(query)
+            argv, container = params.get("command", []), (params.get("container") or [""])[0]
+            pod = store.get("pods", ns, name)
+            if pod is None:
+                return self.status(404, "NotFound", f'pods "{name}" not found', {"name": name, "kind": "pods"})
+            refusal = exec_refusal(pod, container)
+            if refusal is not None:
+                code, body = refusal
+                if isinstance(body, dict):
+                    return self.send(code, body)
+                data = body.encode()
+                self.send_response(code); self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Length", str(len(data))); self.end_headers(); self.wfile.write(data)
+                return
+            if not websocket or "websocket" not in (self.headers.get("Upgrade") or "").lower():
+                return self.status(400, "BadRequest", "the recording server speaks only websockets")
+            rc, out, err, internal = fake_exec(ns, name, container, argv)
+            accept = base64.b64encode(hashlib.sha1((self.headers["Sec-WebSocket-Key"] +
+                                                    "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest()).decode()
+            self.send_response(101); self.send_header("Upgrade", "websocket"); self.send_header("Connection", "Upgrade")
+            self.send_header("Sec-WebSocket-Accept", accept); self.send_header("Sec-WebSocket-Protocol", "v5.channel.k8s.io")
+            self.end_headers()
+            def frame(payload, opcode=0x2):
+                n = len(payload)
+                head = bytes([0x80 | opcode]) + (bytes([n]) if n < 126 else bytes([126]) + n.to_bytes(2, "big"))
+                self.wfile.write(head + payload)
+            if out: frame(b"\x01" + out.encode())
+            if err: frame(b"\x02" + err.encode())
+            if internal:
+                status = {"metadata": {}, "status": "Failure", "message": "Internal error occurred: " + internal,
+                          "reason": "InternalError", "details": {"causes": [{"message": internal}]}, "code": 500}
+            elif rc:
+                status = {"metadata": {}, "status": "Failure", "message": f"command terminated with non-zero exit code: "
+                          f"error executing command [{' '.join(argv)}], exit code {rc}", "reason": "NonZeroExitCode",
+                          "details": {"causes": [{"reason": "ExitCode", "message": str(rc)}]}}
+            else:
+                status = {"metadata": {}, "status": "Success"}
+            frame(b"\x03" + json.dumps(status).encode())
+            frame((1000).to_bytes(2, "big"), opcode=0x8)
+            self.wfile.flush()
+            self.connection.settimeout(2.0)
+            try:
+                self.connection.recv(4096)  # the client's close frame
+            except OSError:
+                pass
+            self.close_connection = True
         def do_POST(self):
+            m = re.match(r"^/api/v1/namespaces/([^/]+)/pods/([^/]+)/exec$", urllib.parse.urlparse(self.path).path)
+            if m:
+                log.append(("POST", self.path, None))
+                return self.exec_stream(m.group(1), m.group(2), urllib.parse.urlparse(self.path).query, websocket=False)
             body = self.body(); log.append(("POST", self.path, body))
             r, ns, name, sub, q = self.route()
             name = body["metadata"].get("name")
@@ -123,7 +178,7 @@ def make_handler(store, log):
             cur = store.get(r[0], key_ns, name)
             if cur is None:
                 return self.status(404, "NotFound", f'{r[0]} "{name}" not found', {"name":name,"kind":r[0]})
-            from k8slearn.apiserver import patch as P
+            from k8slearn.api import patch as P
             ct = self.headers.get("Content-Type")
             if "strategic" in ct: new = P.strategic_merge_patch(copy.deepcopy(cur), body, r[2])
             elif "merge-patch" in ct: new = P.json_merge_patch(copy.deepcopy(cur), body)
@@ -190,6 +245,9 @@ def make_handler(store, log):
                     except OSError:
                         return
                 return
+            m = re.match(r"^/api/v1/namespaces/([^/]+)/pods/([^/]+)/exec$", p)
+            if m:
+                return self.exec_stream(m.group(1), m.group(2), u.query, websocket=True)
             m = re.match(r"^/api/v1/namespaces/([^/]+)/pods/([^/]+)/log$", p)
             if m:  # a canned log, the same text kubectl_kit.FakeLogs gives the replay
                 body = fake_log(m.group(1), m.group(2), q.get("container", "")).encode()
@@ -258,6 +316,35 @@ def make_table(plural, items):
     cols = [{"name": c.name, "type": "string", "format": "name" if c.name == "Name" else "", "description": "", "priority": c.priority} for c in t.columns]
     rows = [{"cells": row, "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": o.get("metadata", {})}} for row, o in zip(t.rows, items)]
     return {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": {"resourceVersion": "100"}, "columnDefinitions": cols, "rows": rows}
+
+def fake_exec(namespace, pod, container, argv):
+    """What every exec runs, for the recording server and kubectl_kit.FakeLogs alike: (exit code,
+    stdout, stderr, the runtime's failure or ""). ``nosuch`` cannot start; ``sh -c 'exit N'`` ends
+    with N; ``warn`` also writes to stderr; anything else prints one line."""
+    if argv and argv[0] == "nosuch":
+        return 0, "", "", ('error executing command in container: failed to exec in container: failed to start exec '
+                           f'"{"0" * 64}": OCI runtime exec failed: exec failed: unable to start container process: '
+                           'exec: "nosuch": executable file not found in $PATH: unknown')
+    if argv[:2] == ["sh", "-c"] and len(argv) > 2 and argv[2].startswith("exit "):
+        return int(argv[2].split()[1]), "", "", ""
+    err = f"warning from {namespace}/{pod} container {container}\n" if argv and argv[0] == "warn" else ""
+    return 0, f"ran {' '.join(argv)} in {namespace}/{pod} container {container}\n", err, ""
+
+
+def exec_refusal(pod, container):
+    """Why the API server (400, a Status) or the kubelet (500, text) refuses an exec before the
+    stream opens, as (code, body) with body a Status dict or a str; None when it opens."""
+    from k8slearn.api.errors import ApiError
+    from k8slearn.apiserver.pod_connect import stream_location
+    try:
+        stream_location(pod, container)
+    except ApiError as err:
+        return 400, dict(err.status, details={})
+    statuses = (pod.get("status") or {}).get("containerStatuses") or []
+    if not any(c.get("name") == container and "running" in (c.get("state") or {}) for c in statuses):
+        return 500, f'container not found ("{container}")'
+    return None
+
 
 def fake_log(namespace, pod, container):
     """The log the recording server serves for every container (kubectl_kit.FakeLogs serves the same)."""

@@ -299,6 +299,31 @@ def workloads_world(T):
     return json.loads(text)
 
 
-WORLDS = {"pod": pod_world, "cluster": cluster_world, "watch": cluster_world, "probes": probes_world, "conflicts": conflicts_world,
+def exec_world(T):
+    """Pods to exec into: two containers, one with a default-container annotation, one with an init
+    container, one not scheduled, one whose container waits in CrashLoopBackOff, one finished."""
+    t = lambda off: ts(T, off)
+
+    def pod(name, containers, phase="Running", node="node-1", waiting=(), init=(), annotations=None):
+        statuses = [{"name": c, "ready": c not in waiting, "restartCount": 3 if c in waiting else 0,
+                     "state": {"waiting": {"reason": "CrashLoopBackOff"}} if c in waiting else
+                     {"terminated": {"exitCode": 0, "reason": "Completed"}} if phase == "Succeeded" else
+                     {"running": {"startedAt": t(-60)}}, "image": "busybox:1.36"} for c in containers]
+        return {"apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": name, "namespace": "default", "uid": f"exec-{name}", "resourceVersion": "3000",
+                             "creationTimestamp": t(-90), "labels": {"app": name},
+                             **({"annotations": annotations} if annotations else {})},
+                "spec": {"containers": [{"name": c, "image": "busybox:1.36"} for c in containers],
+                         **({"initContainers": [{"name": c, "image": "busybox:1.36"} for c in init]} if init else {}),
+                         **({"nodeName": node} if node else {})},
+                "status": {"phase": phase, **({"containerStatuses": statuses} if node else {})}}
+    return [pod("web", ["nginx", "log-agent"]), pod("solo", ["app"]),
+            pod("picky", ["app", "sidecar"], annotations={"kubectl.kubernetes.io/default-container": "sidecar"}),
+            pod("stale", ["app", "helper"], annotations={"kubectl.kubernetes.io/default-container": "gone"}),
+            pod("staged", ["app"], init=["setup"]), pod("pending", ["app"], phase="Pending", node=""),
+            pod("crash", ["app"], waiting=("app",)), pod("done", ["app"], phase="Succeeded")]
+
+
+WORLDS = {"exec": exec_world, "pod": pod_world, "cluster": cluster_world, "watch": cluster_world, "probes": probes_world, "conflicts": conflicts_world,
           "workloads": workloads_world}
 SCRIPTS = {"watch": cluster_changes}  # the watch events a world's server streams, per resource

@@ -41,7 +41,7 @@ def cluster():
     c = Cluster(workers=2, seed=1)
     c.kubectl("create deployment web --image=nginx --replicas=2")
     c.kubectl("apply -f -", stdin=DAEMONSET)
-    c.kubectl("run bare --image=nginx --overrides={\"spec\":{\"nodeName\":\"node-1\"}}")
+    c.kubectl("""run bare --image=nginx --overrides='{"spec":{"nodeName":"node-1"}}'""")
     c.settle()
     return c
 

@@ -11,7 +11,7 @@ import yaml
 from k8slearn import Cluster
 from k8slearn.kubelet.exec_sync import ExecError, exec_sync
 from k8slearn.kubelet.process import parse_program
-from k8slearn.kubelet.servers import Server
+from k8slearn.kubelet.servers import NGINX_WELCOME, Server
 
 BUSYBOX_LIVENESS = {
     "name": "liveness",
@@ -277,23 +277,24 @@ def test_probes_are_deterministic_for_a_seed():
         (["cat", "/tmp/healthy"], "busybox", {"/tmp/healthy": False},
          (1, "cat: can't open '/tmp/healthy': No such file or directory\n")),
         (["cat", "/tmp/healthy"], "nginx", None, (1, "cat: /tmp/healthy: No such file or directory\n")),
-        (["cat", "/usr/share/nginx/html/index.html"], "nginx", None, (0, "")),
+        (["cat", "/usr/share/nginx/html/index.html"], "nginx", None, (0, NGINX_WELCOME)),
         (["ls", "/nope"], "nginx", None, (2, "ls: cannot access '/nope': No such file or directory\n")),
         (["ls", "/nope"], "alpine", None, (1, "ls: /nope: No such file or directory\n")),
         (["test", "-f", "/etc/hosts"], "busybox", None, (0, "")),
         (["[", "-e", "/tmp/x", "]"], "busybox", None, (1, "")),
         (["sh", "-c", "cat /tmp/x || echo fallback"], "busybox", None,
-         (0, "cat: can't open '/tmp/x': No such file or directory\nfallback\n")),
+         (0, "fallback\ncat: can't open '/tmp/x': No such file or directory\n")),
         (["sh", "-c", "false && echo never"], "busybox", None, (1, "")),
         (["sh", "-c", "nosuch"], "busybox", None, (127, "sh: nosuch: not found\n")),
         (["sh", "-c", "nosuch"], "nginx", None, (127, "sh: 1: nosuch: not found\n")),
         (["bash", "-c", "nosuch"], "nginx", None, (127, "bash: line 1: nosuch: command not found\n")),
         (["sh", "-c", "exit 4"], "busybox", None, (4, "")),
-        (["wget", "-q", "-O-", "http://localhost/"], "busybox", None, (0, "")),
-        (["sh", "-c", "cat /tmp/x 2>/dev/null || exit 3"], "busybox", None,
-         (3, "cat: can't open '/tmp/x': No such file or directory\n")),
+        (["pgrep", "nginx"], "nginx", None, (0, "")),
+        (["wget", "-q", "-O-", "http://localhost/"], "busybox", None,
+         (1, "wget: can't connect to remote host (127.0.0.1): Connection refused\n")),
+        (["sh", "-c", "cat /tmp/x 2>/dev/null || exit 3"], "busybox", None, (3, "")),
         (["sh", "-c", "cat /tmp/x | grep ok"], "busybox", None,
-         (0, "cat: can't open '/tmp/x': No such file or directory\n")),
+         (1, "cat: can't open '/tmp/x': No such file or directory\n")),
     ],
     ids=[
         "cat of a file the program touched succeeds",
@@ -304,14 +305,15 @@ def test_probes_are_deterministic_for_a_seed():
         "BusyBox ls exits 1 for a missing path",
         "test -f of an image file succeeds",
         "[ -e missing ] fails silently",
-        "|| runs the fallback after a failure",
+        "|| runs the fallback after a failure (stdout, then stderr, as the kubelet joins them)",
         "&& stops at the first failure",
         "BusyBox sh reports an unknown command with 127",
         "dash reports an unknown command with its line number",
         "bash reports an unknown command its own way",
         "exit sets the script's exit code",
         "a real tool the simulation does not model is taken to succeed",
-        "redirections are ignored and || still sees the failure",
+        "wget to a port nothing listens on is refused",
+        "2>/dev/null drops the error and || still sees the failure",
         "a pipeline's exit code is its last command's",
     ],
 )

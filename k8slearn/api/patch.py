@@ -1,7 +1,9 @@
 """The three patch formats ``kubectl patch`` can send: strategic merge, JSON merge, JSON patch.
 
-A patch is applied to the stored object, and the result goes down the ordinary update path
-(admission, validation, optimistic concurrency), exactly as in the API server.
+The API server applies a patch to the stored object, and the result goes down the ordinary
+update path (admission, validation, optimistic concurrency). kubectl applies the same code to the
+object it generated for ``kubectl run --overrides``; both sides share it, as both share
+k8s.io/apimachinery upstream.
 
 * **JSON merge patch** (RFC 7386, ``--type=merge``): maps merge key by key, ``null`` deletes a key,
   anything else (lists included) replaces.

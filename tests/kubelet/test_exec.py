@@ -1,0 +1,256 @@
+"""kubectl exec end to end: the API server's checks, the kubelet's stream, and what the command
+sees inside the container (the pod's files, hostname and network namespace)."""
+
+import pytest
+
+from k8slearn import Cluster
+from k8slearn.kubelet.exec_sync import run, tokenize
+from k8slearn.kubelet.exec_tools import ExecContext
+from k8slearn.kubelet.pod_files import hosts_file, pod_hostname, resolv_conf
+from k8slearn.kubelet.servers import NGINX_WELCOME
+
+WEB = """apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+  - name: nginx
+    image: nginx:1.27
+  - name: log-agent
+    image: busybox:1.36
+    command: ["sh", "-c", "while true; do echo shipping logs; sleep 10; done"]
+"""
+HOSTS_HEADER = ("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                "fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    c = Cluster(workers=2, seed=0)
+    c.kubectl("apply -f -", stdin=WEB)
+    c.kubectl("run crash --image=busybox:1.36 -- sh -c 'exit 1'")
+    c.kubectl("run done --image=busybox:1.36 --restart=Never -- sh -c 'echo bye'")
+    c.settle()
+    c.run(5)
+    return c
+
+
+def pod_ip(cluster, name="web"):
+    return cluster.api.get("pods", name)["status"]["podIP"]
+
+
+@pytest.mark.parametrize("command, stdout, stderr, code", [
+    ("exec web -c log-agent -- wget -qO- http://localhost", NGINX_WELCOME, "", 0),
+    ("exec web -c log-agent -- sh -c 'wget -qO- localhost | grep title'", "<title>Welcome to nginx!</title>\n", "", 0),
+    ("exec web -c log-agent -- wget -q -O- http://localhost:8080/",
+     "", "wget: can't connect to remote host (127.0.0.1): Connection refused\ncommand terminated with exit code 1\n", 1),
+    ("exec web -c log-agent -- wget -qO- http://localhost/nope",
+     "", "wget: server returned error: HTTP/1.1 404 Not Found\ncommand terminated with exit code 1\n", 1),
+    ("exec web -c nginx -- cat /usr/share/nginx/html/index.html", NGINX_WELCOME, "", 0),
+    ("exec web -c nginx -- ls /usr/share/nginx/html", "50x.html\nindex.html\n", "", 0),
+    ("exec web -c nginx -- cat /nope", "",
+     "cat: /nope: No such file or directory\ncommand terminated with exit code 1\n", 1),
+    ("exec web -c log-agent -- cat /nope", "",
+     "cat: can't open '/nope': No such file or directory\ncommand terminated with exit code 1\n", 1),
+    ("exec web -c log-agent -- sh -c 'exit 3'", "", "command terminated with exit code 3\n", 3),
+    ("exec web -c log-agent -- hostname", "web\n", "", 0),
+    ("exec web -c nginx -- cat /etc/hostname", "web\n", "", 0),
+    ("exec web -c log-agent -- cat /etc/resolv.conf",
+     "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", "", 0),
+    ("exec web -c nginx -- curl localhost", "",
+     ("k8slearn: 'curl' is not simulated; the simulated containers run cat, echo, false, grep, head, hostname, ls, "
+      "mkdir, rm, sleep, tail, test, touch, true, wc and sh -c\ncommand terminated with exit code 1\n"), 1),
+    ("exec web -c log-agent -- wget -qO- http://web-svc", "",
+     "k8slearn: looking up 'web-svc' (cluster DNS) is not simulated\ncommand terminated with exit code 1\n", 1),
+    ("exec web -c nope -- ls", "", "Error from server (BadRequest): container nope is not valid for pod web\n", 1),
+    ("exec nope -- ls", "", 'Error from server (NotFound): pods "nope" not found\n', 1),
+    ("exec web", "", "error: you must specify at least one command for the container\n", 1),
+    ("exec", "", "error: pod, type/name or --filename must be specified\n", 1),
+    ("exec crash -- ls", "", 'error: unable to upgrade connection: container not found ("crash")\n', 1),
+    ("exec done -- ls", "", "error: cannot exec into a container in a completed pod; current phase is Succeeded\n", 1),
+    ("exec -q web -- hostname", "web\n", "", 0),
+    ("exec web -i -t -c log-agent -- sh", "",
+     "Unable to use a TTY - input is not a terminal or the right kind of file\n", 0),
+], ids=[
+    "a sidecar reaches nginx on localhost: the containers share the pod's network namespace",
+    "a pipeline passes wget's page to grep",
+    "a port nothing in the pod listens on refuses the connection",
+    "a page nginx does not have is a 404 and wget fails",
+    "cat prints a file of the image",
+    "ls lists the default site's directory",
+    "GNU cat in a Debian image says No such file or directory its way",
+    "BusyBox cat says it its way",
+    "a non-zero exit code ends the command and is kubectl's exit code",
+    "hostname prints the pod's name",
+    "/etc/hostname is the kubelet's file",
+    "resolv.conf points at the cluster DNS Service with the namespace's search path",
+    "a tool the simulation does not run says so instead of making output up",
+    "a name only cluster DNS could answer says it is not simulated",
+    "the API server refuses a container the pod does not have",
+    "a missing pod is NotFound",
+    "a command is required",
+    "a pod is required",
+    "a container that is not running is not found by the kubelet",
+    "a finished pod cannot be exec'd into",
+    "-q leaves out the Defaulted container line",
+    "-it without a terminal warns and sh reads an empty stdin",
+])
+def test_kubectl_exec(cluster, command, stdout, stderr, code):
+    result = cluster.kubectl(command)
+    assert (result.stdout, result.stderr, result.code) == (stdout, stderr, code)
+
+
+def test_every_container_of_a_pod_sees_the_same_hosts_file_and_ip(cluster):
+    ip = pod_ip(cluster)
+    for container in ("nginx", "log-agent"):
+        assert cluster.kubectl(f"exec web -c {container} -- cat /etc/hosts").stdout == HOSTS_HEADER + f"{ip}\tweb\n"
+        assert cluster.kubectl(f"exec web -c {container} -- hostname -i").stdout == f"{ip} \n"
+
+
+def test_without_a_container_kubectl_defaults_to_the_first_and_says_so(cluster):
+    result = cluster.kubectl("exec web -- hostname")
+    assert (result.stdout, result.stderr) == ("web\n", 'Defaulted container "nginx" out of: nginx, log-agent\n')
+
+
+def test_the_old_form_without_dashes_is_refused(cluster):
+    result = cluster.kubectl("exec web -c log-agent hostname")
+    assert (result.stdout, result.code) == ("", 1)
+    assert result.stderr == ("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\n"
+                             "See 'kubectl exec -h' for help and examples\n")
+
+
+def test_a_missing_executable_is_the_runtimes_oci_error():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run web --image=nginx:1.27")
+    c.settle()
+    result = c.kubectl("exec web -- nosuch")
+    assert result.code == 1
+    assert result.stderr.startswith('error: Internal error occurred: error executing command in container: '
+                                    'failed to exec in container: failed to start exec "')
+    assert result.stderr.endswith('": OCI runtime exec failed: exec failed: unable to start container process: '
+                                  'exec: "nosuch": executable file not found in $PATH: unknown\n')
+
+
+def test_stdin_is_given_to_the_command_with_i():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run box --image=busybox:1.36 -- sleep 3600")
+    c.settle()
+    result = c.kubectl("exec -i box -- sh", stdin="echo hello > /tmp/x\ncat /tmp/x\n")
+    assert (result.stdout, result.code) == ("hello\n", 0)
+    assert c.kubectl("exec box -- cat /tmp/x").stdout == "hello\n"  # the container's own file stays
+    assert c.kubectl("exec box -- sh", stdin="echo ignored").stdout == ""  # without -i there is no stdin
+
+
+def test_a_file_removed_by_exec_fails_the_liveness_probe_and_the_container_restarts():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin="""apiVersion: v1
+kind: Pod
+metadata: {name: live}
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: ["sh", "-c", "touch /tmp/healthy; sleep 3600"]
+    livenessProbe:
+      exec: {command: ["cat", "/tmp/healthy"]}
+      periodSeconds: 5
+""")
+    c.settle()
+    c.run(10)
+    assert c.kubectl("exec live -- rm /tmp/healthy").code == 0
+    c.run(60)  # three failed probes 5 s apart, then 30 s of grace: sh as PID 1 ignores SIGTERM
+    status = c.api.get("pods", "live")["status"]["containerStatuses"][0]
+    assert status["restartCount"] == 1
+    assert c.kubectl("exec live -- cat /tmp/healthy").code == 0  # a new container: the program touched it again
+
+
+def test_a_deployment_execs_into_its_most_active_pod():
+    c = Cluster(workers=2, seed=0)
+    c.kubectl("create deployment web --image=nginx:1.27 --replicas=2")
+    c.settle()
+    names = sorted(p["metadata"]["name"] for p in c.api.list("pods"))
+    result = c.kubectl("exec deploy/web -- hostname")
+    assert result.stdout.strip() in names and result.stderr == ""
+
+
+def test_a_pod_not_on_a_node_has_no_host_assigned():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run big --image=nginx:1.27 --overrides='{\"spec\":{\"nodeSelector\":{\"disk\":\"ssd\"}}}'")
+    c.settle()
+    assert c.kubectl("exec big -- ls").stderr == "Error from server (BadRequest): pod big does not have a host assigned\n"
+
+
+# -- the pieces ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("pod, hosts_tail, resolv", [
+    ({"metadata": {"name": "web", "namespace": "default"}, "spec": {}}, "10.0.0.5\tweb\n",
+     "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n"),
+    ({"metadata": {"name": "web-0", "namespace": "shop"}, "spec": {"hostname": "web-0", "subdomain": "nginx"}},
+     "10.0.0.5\tweb-0.nginx.shop.svc.cluster.local\tweb-0\n",
+     "search shop.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n"),
+    ({"metadata": {"name": "a", "namespace": "default"},
+      "spec": {"hostAliases": [{"ip": "10.1.2.3", "hostnames": ["foo.remote", "bar.remote"]}]}},
+     "10.0.0.5\ta\n\n# Entries added by HostAliases.\n10.1.2.3\tfoo.remote\tbar.remote\n",
+     "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n"),
+    ({"metadata": {"name": "n", "namespace": "default"},
+      "spec": {"dnsPolicy": "None", "dnsConfig": {"nameservers": ["1.2.3.4"], "searches": ["ns1.svc.cluster-domain.example"],
+                                                  "options": [{"name": "ndots", "value": "2"}, {"name": "edns0"}]}}},
+     "10.0.0.5\tn\n", "search ns1.svc.cluster-domain.example\nnameserver 1.2.3.4\noptions ndots:2 edns0\n"),
+    ({"metadata": {"name": "m", "namespace": "default"},
+      "spec": {"dnsConfig": {"options": [{"name": "ndots", "value": "1"}], "searches": ["svc.cluster.local", "x.y"]}}},
+     "10.0.0.5\tm\n", ("search default.svc.cluster.local svc.cluster.local cluster.local x.y\nnameserver 10.96.0.10\n"
+                     "options ndots:1\n")),
+    ({"metadata": {"name": "h", "namespace": "default"}, "spec": {"dnsPolicy": "Default"}}, "10.0.0.5\th\n", None),
+], ids=[
+    "a plain pod: its name and the cluster DNS",
+    "a pod with a subdomain gets its fully qualified name",
+    "hostAliases come last under their own header",
+    "dnsPolicy None takes dnsConfig alone",
+    "dnsConfig is merged into ClusterFirst: searches appended once, a later option wins",
+    "dnsPolicy Default would be the node's file, which the simulation does not have",
+])
+def test_the_kubelets_pod_files(pod, hosts_tail, resolv):
+    assert hosts_file(pod, ["10.0.0.5"]) == HOSTS_HEADER + hosts_tail
+    assert resolv_conf(pod) == resolv
+
+
+def test_a_long_pod_name_is_cut_to_63_characters_for_the_hostname():
+    pod = {"metadata": {"name": "a" * 62 + "-b" + "c" * 10, "namespace": "default"}, "spec": {}}
+    assert pod_hostname(pod) == ("a" * 62, "")
+
+
+@pytest.mark.parametrize("script, expected", [
+    ("echo a; echo b", (0, "a\nb\n", "")),
+    ("false || echo rescued", (0, "rescued\n", "")),
+    ("false && echo never; echo after", (0, "after\n", "")),
+    ("echo 'a;b' \"c d\"", (0, "a;b c d\n", "")),
+    ("echo x > /tmp/f; cat /tmp/f /tmp/f | wc -l", (0, "2\n", "")),
+    ("cat /nope 2>&1 | head -n 1", (0, "cat: can't open '/nope': No such file or directory\n", "")),
+    ("cat /nope > /tmp/o 2>&1; cat /tmp/o", (0, "cat: can't open '/nope': No such file or directory\n", "")),
+    ("printf x", (127, "", "sh: printf: not found\n")),
+    ("mkdir /tmp/d; test -d /tmp/d && echo dir", (0, "dir\n", "")),
+    ("touch /tmp/a; rm /tmp/a; rm /tmp/a", (1, "", "rm: can't remove '/tmp/a': No such file or directory\n")),
+    ("echo 'unterminated", (2, "", "sh: syntax error: unterminated quoted string\n")),
+    ("for i in 1 2; do echo $i; done", (1, "", "k8slearn: a script with loops or conditionals is not simulated\n")),
+    ("printf '%s' x; exit 5", (5, "", "sh: printf: not found\n")),
+], ids=[
+    "; runs one command after the other",
+    "|| runs the next command after a failure",
+    "&& skips the next command after a failure, ; goes on",
+    "quotes keep operators and spaces inside one word",
+    "> writes a file and a pipe feeds the next command",
+    "2>&1 sends errors down the pipe",
+    "> file 2>&1 sends both to the file",
+    "a command the image does not have is not found by BusyBox sh",
+    "mkdir makes a directory test -d sees",
+    "rm of a missing file fails",
+    "a quote left open is a syntax error",
+    "loops are not simulated and kubectl exec says so",
+    "exit ends the script with its code",
+])
+def test_the_shell(script, expected):
+    assert run(["sh", "-c", script], ExecContext("busybox", files={}, interactive=True)) == expected
+
+
+def test_tokenize_splits_operators_and_redirections():
+    assert tokenize("a 2>/dev/null|b>>f") == ["a", ("2>",), "/dev/null", "|", "b", (">>",), "f"]
