@@ -76,11 +76,15 @@ class PodSync:
         if not state.sandbox_id:
             if not (yield from self._create_sandbox(state, pod)):
                 return
-        for container in pod["spec"].get("initContainers", []):
-            if not pod_status.init_done(state, self.runtime, container["name"]):
-                if self._needs_start(state, pod, container):
-                    yield from self._start(state, container, "initContainers")
+        inits = pod["spec"].get("initContainers")
+        if inits:
+            initialized = yield from self._sync_init_containers(state, pod, inits)
+            if self._current(state) is None:
+                return
+            if not initialized:
                 self.write_status(state)
+                if self._terminal(state):  # a plain init container failed and may not restart
+                    yield from self._finish(state, pod)
                 return
         for container in pod["spec"]["containers"]:
             if self.prober.workers and (yield from self._kill_unhealthy(state, pod, container)):
@@ -91,6 +95,21 @@ class PodSync:
                 yield from self._start(state, container, "containers")
                 if self._current(state) is None:
                     return
+        self.write_status(state)
+        if inits and not self._terminal(state) and self._keeps_nothing(state, pod):
+            # The regular containers are done and will not restart: the pod is killed, so its
+            # sidecars stop (a Job's pod completes although its log shipper never exits).
+            yield from self._finish(state, pod)
+        elif self._terminal(state):
+            yield from self._finish(state, pod)
+
+    def _finish(self, state: PodState, pod: dict):
+        """KillPod for a pod that is done: stop what still runs (the sidecars, in order, within the
+        pod's grace period), then the sandbox, and write the final status."""
+        grace = float(pod["spec"].get("terminationGracePeriodSeconds", 30))
+        yield from self._kill_containers(state, grace, pod)
+        if self._current(state) is None or state.done:
+            return
         self.write_status(state)
         if self._terminal(state):
             self.prober.remove_pod(state.uid)
