@@ -9,8 +9,15 @@ This is the kubelet side of the CRI (the runtime side is :mod:`k8slearn.kubelet.
   pod's ``restartPolicy``; a crashed container waits out a back-off of 10 s doubling to 300 s
   (``CrashLoopBackOff``, ``BackOff`` events); then pull the image, ``CreateContainer``
   (``Created``) and ``StartContainer`` (``Started``);
+- **init containers** (computeInitContainerActions): read from the last one back to find the
+  next one to start; a plain one must exit 0 first, a sidecar (``restartPolicy: Always``) must
+  only have started (its startup probe passed), is started again when it exits whatever the
+  pod's ``restartPolicy``, and is killed for a failed startup or liveness probe ("Init
+  container proxy failed liveness probe");
 - **kill**: stop every running container (``Killing``: SIGTERM, SIGKILL after the grace
-  period), remove the sandbox (CNI DEL), and delete the pod object with grace period 0.
+  period; the sidecars only once the regular containers and the sidecars after them have
+  stopped, or the grace period is up, then with at least 2 s), remove the sandbox (CNI DEL),
+  and delete the pod object with grace period 0.
 
 A running container whose liveness or startup probe failed is killed ("Container app failed
 liveness probe, will be restarted") within the probe's ``terminationGracePeriodSeconds`` (else
@@ -22,7 +29,9 @@ Simplified: each CRI call takes a small fixed time (sandbox 0.4 s, create 0.05 s
 
 Upstream: pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions, SyncPod, KillPod,
 doBackOff), pkg/kubelet/kuberuntime/kuberuntime_sandbox.go,
-pkg/kubelet/kuberuntime/kuberuntime_container.go (startContainer, killContainer)
+pkg/kubelet/kuberuntime/kuberuntime_container.go (startContainer, killContainer,
+killContainersWithSyncResult, computeInitContainerActions),
+pkg/kubelet/kuberuntime/kuberuntime_termination_order.go
 """
 
 from __future__ import annotations

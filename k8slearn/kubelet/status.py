@@ -14,13 +14,22 @@ CrashLoopBackOff), so a crash-looping pod with ``restartPolicy: Always`` is stil
 'Succeeded'
 
 A running container is ``started`` and ``ready`` unless its probes say otherwise
-(:mod:`k8slearn.kubelet.prober`: ``probes``).
+(:mod:`k8slearn.kubelet.prober`: ``probes``). A plain init container is ``started`` while it
+runs and ``ready`` once it exited 0; a sidecar (``restartPolicy: Always``) is started and ready
+as a regular container is, counts for ContainersReady and Ready, and for Initialized once it
+has started. For the phase, a running sidecar counts as running and one that exited is not
+counted; a plain init container that failed under ``restartPolicy: Never`` fails the pod:
 
-Simplified: no readiness gates, no ephemeral containers, no pod-level resources; init containers
-run one after another before the app containers.
+>>> get_phase("Never", running=1, waiting=0, stopped=1, succeeded=1)  # a Job's sidecar still runs
+'Running'
+>>> get_phase("Never", running=1, waiting=1, stopped=0, succeeded=0, failed_initialization=True)
+'Failed'
+
+Simplified: no readiness gates, no ephemeral containers, no pod-level resources.
 
 Upstream: pkg/kubelet/kubelet_pods.go (generateAPIPodStatus, getPhase,
-convertToAPIContainerStatuses), pkg/kubelet/status/generate.go
+convertToAPIContainerStatuses), pkg/kubelet/status/generate.go,
+pkg/kubelet/prober/prober_manager.go (UpdatePodStatus: started and ready)
 """
 
 from __future__ import annotations

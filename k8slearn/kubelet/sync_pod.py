@@ -7,9 +7,12 @@ kubelet's informer) and at what the runtime holds, and does the next step:
 2. create the sandbox: ``RunPodSandbox`` (pause container + CNI ADD → the pod IP);
 3. run the init containers one after the other, then start the containers
    (:mod:`k8slearn.kubelet.kuberuntime`: pull, ``Created``, ``Started``, with restarts and
-   ``CrashLoopBackOff`` as ``restartPolicy`` says);
-4. write ``pod.status`` whenever it changed; once the pod is ``Succeeded`` or ``Failed``,
-   stop its sandbox.
+   ``CrashLoopBackOff`` as ``restartPolicy`` says). A *sidecar* (an init container with
+   ``restartPolicy: Always``) only has to start before the next one does, and keeps running
+   beside the app; it is started again whenever it exits;
+4. write ``pod.status`` whenever it changed; once the pod is ``Succeeded`` or ``Failed``, or
+   its regular containers are done for good while sidecars still run (a Job's pod), stop what
+   still runs (the sidecars last) and the sandbox.
 
 A pod with a ``deletionTimestamp``, or gone from the API server (force delete), is killed
 instead, so no sandbox or IP is left behind. A deleted pod's last status (``Succeeded`` or
@@ -23,7 +26,8 @@ Simplified: no volumes, secrets, resource limits enforcement, or eviction; the s
 is written straight to the API server (upstream the status manager batches the writes).
 
 Upstream: pkg/kubelet/kubelet.go (SyncPod, SyncTerminatingPod),
-pkg/kubelet/status/status_manager.go (syncPod: the status write)
+pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions: KillPod when no container is
+kept), pkg/kubelet/status/status_manager.go (syncPod: the status write)
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """Native sidecars (init containers with ``restartPolicy: Always``) in pod validation, with v1.32's messages."""
 
 import pytest
+from apikit import prepared
 
 from k8slearn.api.validation import validate
-
-from apikit import prepared
 
 APP = {"name": "app", "image": "nginx"}
 PROBE = {"exec": {"command": ["true"]}}

@@ -243,3 +243,23 @@ def test_compute_init_container_actions(inits, records, restart, startup, livene
     pod = {"spec": {"restartPolicy": restart, "initContainers": inits, "containers": [{"name": "app"}]}}
     got = compute_init_container_actions(pod, records.get, lambda cid: startup, lambda cid: liveness)
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "container, expected",
+    [
+        ("logshipper", "shipped\nshipped\nshipped\n"),
+        (None, "a container name must be specified for pod web, choose one of: [app worker] "
+               "or one of the init containers: [logshipper]"),
+    ],
+    ids=["the kubelet serves a sidecar's log by its name",
+         "without a name the kubelet lists the init containers after the containers"],
+)
+def test_a_sidecars_log(container, expected):
+    worker = {"name": "worker", "image": "busybox", "command": ["sh", "-c", "sleep 1000"]}
+    cluster = start([SHIPPER], [APP, worker], seconds=25)
+    try:
+        text = cluster.logs("default", "web", container)
+    except ValueError as err:
+        text = str(err)
+    assert text == expected
