@@ -69,7 +69,10 @@ def test_a_pod_with_a_log_shipper_sidecar_runs_with_both_containers_ready():
                                    "ContainersReady": "True", "PodScheduled": "True"}
     started = [m for m, _ in events(cluster, "Started")]
     assert started == ["Started container logshipper", "Started container app"]  # the sidecar first
-    assert "Restart Policy:  Always" in cluster.kubectl("describe pod web").stdout
+    described = cluster.kubectl("describe pod web").stdout
+    sidecar_block = described[described.index("Init Containers:"):described.index("Containers:\n  app:")]
+    assert "    State:          Running\n" in sidecar_block and "    Ready:          True\n" in sidecar_block
+    assert "Restart Policy" not in described  # kubectl describe does not print a container's restartPolicy
 
 
 @pytest.mark.parametrize(
