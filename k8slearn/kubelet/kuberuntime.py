@@ -215,8 +215,12 @@ class KubeRuntime:
         name = container["name"]
         field_path = _field_path(kind, name)
 
+        # Until it is created a container waits with the default reason: PodInitializing in a pod
+        # with init containers, else ContainerCreating (convertToAPIContainerStatuses).
+        creating = ("PodInitializing" if pod["spec"].get("initContainers") else "ContainerCreating", "")
+
         def pulling() -> None:  # (no status write: a v1.32 kubelet writes when a sync starts, not mid-way)
-            state.set_waiting(name, ("ContainerCreating", ""))
+            state.set_waiting(name, creating)
 
         waiting = yield from self.images.ensure_image_exists(pod, container, field_path, pulling)
         if waiting is not None:

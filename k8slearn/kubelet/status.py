@@ -221,7 +221,7 @@ def generate_api_pod_status(
         by_name = {}
     regular_started = False  # HasAnyRegularContainerStarted
     for container in containers:
-        entry, kind = container_status(state, runtime, container, bool(incomplete), probes)
+        entry, kind = container_status(state, runtime, container, bool(init_containers), probes)
         if kind == "running":
             running += 1
         elif kind == "waiting":
@@ -290,9 +290,10 @@ def generate_api_pod_status(
 
 
 def container_status(
-    state: Any, runtime: Any, container: dict, init_pending: bool, probes: Any = None
+    state: Any, runtime: Any, container: dict, has_init_containers: bool, probes: Any = None
 ) -> tuple[dict, str]:
-    """One containerStatuses entry, and how getPhase counts it: running, waiting or stopped."""
+    """One containerStatuses entry, and how getPhase counts it: running, waiting or stopped. Not
+    created yet, it waits for PodInitializing in a pod with init containers, else ContainerCreating."""
     name = container["name"]
     ids = state.attempts.get(name, ())
     known = runtime.containers
@@ -328,7 +329,7 @@ def container_status(
         if previous is not None:
             entry["lastState"] = container_state(previous)
         return entry, "running" if running else "stopped"
-    reason, message = waiting or (("PodInitializing", "") if init_pending else ("ContainerCreating", ""))
+    reason, message = waiting or (("PodInitializing", "") if has_init_containers else ("ContainerCreating", ""))
     entry["state"] = {"waiting": {"reason": reason, **({"message": message} if message else {})}}
     return entry, "waiting"
 
@@ -338,8 +339,8 @@ def init_container_status(state: Any, runtime: Any, container: dict, probes: Any
     ``started`` while it runs and ``ready`` once it exited 0; a sidecar is ``started`` and
     ``ready`` as a regular container is (its startup and readiness probes)."""
     if is_restartable_init_container(container):
-        return container_status(state, runtime, container, False, probes)[0]
-    entry = container_status(state, runtime, container, False)[0]
+        return container_status(state, runtime, container, True, probes)[0]
+    entry = container_status(state, runtime, container, True)[0]
     terminated = entry["state"].get("terminated")
     entry["ready"] = terminated is not None and terminated["exitCode"] == 0
     return entry

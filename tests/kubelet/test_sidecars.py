@@ -266,3 +266,17 @@ def test_a_sidecars_log(container, expected):
     except ValueError as err:
         text = str(err)
     assert text == expected
+
+
+def test_before_its_init_container_is_created_a_pod_shows_init_0_of_1_and_both_wait_for_pod_initializing():
+    cluster = Cluster(workers=1, seed=0)
+    cluster.settle()
+    plain = {"name": "migrate", "image": "busybox", "command": ["sh", "-c", "sleep 3"]}
+    cluster.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+                        "spec": {"initContainers": [plain], "containers": [APP]}})
+    while "initContainerStatuses" not in status(cluster):
+        cluster.step()  # the kubelet's first status: the sandbox is on its way
+    waiting = [s["state"]["waiting"]["reason"]
+               for s in status(cluster)["initContainerStatuses"] + status(cluster)["containerStatuses"]]
+    assert waiting == ["PodInitializing", "PodInitializing"]  # convertToAPIContainerStatuses' default
+    assert row(cluster) == ["0/1", "Init:0/1", "0"]
