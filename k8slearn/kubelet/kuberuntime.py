@@ -194,7 +194,9 @@ class KubeRuntime:
             yield from self._start(state, container, "initContainers")
             if self._current(state) is None:
                 return False
-            if pod_status.is_restartable_init_container(container):
+            started = pod_status.last_container(state, runtime, name)
+            if pod_status.is_restartable_init_container(container) and started is not None \
+                    and started.state == "CONTAINER_RUNNING":
                 self.signal(state.uid)  # PLEG: ContainerStarted (the next init container may start)
         return initialized
 

@@ -280,3 +280,19 @@ def test_before_its_init_container_is_created_a_pod_shows_init_0_of_1_and_both_w
                for s in status(cluster)["initContainerStatuses"] + status(cluster)["containerStatuses"]]
     assert waiting == ["PodInitializing", "PodInitializing"]  # convertToAPIContainerStatuses' default
     assert row(cluster) == ["0/1", "Init:0/1", "0"]
+
+
+@pytest.mark.parametrize(
+    "sidecar, shown, reason",
+    [
+        ({**PROXY, "image": "nginxx"}, "Init:ImagePullBackOff", "ImagePullBackOff"),
+        ({**PROXY, "command": ["nginxx"]}, "Init:CrashLoopBackOff", "CrashLoopBackOff"),
+    ],
+    ids=["a sidecar whose image cannot be pulled holds the pod in Init:ImagePullBackOff",
+         "a sidecar whose executable is missing crash-loops and the app never starts"],
+)
+def test_a_sidecar_that_cannot_start_holds_up_the_pod(sidecar, shown, reason):
+    cluster = start([sidecar], seconds=60)
+    assert row(cluster)[:2] == ["0/2", shown]
+    assert status(cluster)["initContainerStatuses"][0]["state"]["waiting"]["reason"] == reason
+    assert (status(cluster)["phase"], "containerID" in status(cluster)["containerStatuses"][0]) == ("Pending", False)
