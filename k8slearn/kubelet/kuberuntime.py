@@ -281,7 +281,9 @@ class KubeRuntime:
         """killContainersWithSyncResult: a ``Killing`` event for every running container at once;
         the regular containers get SIGTERM now, each sidecar only once the regular containers and
         the sidecars after it have stopped (newTerminationOrdering), or when ``grace`` is up, with
-        what is left of it in whole seconds (at least 2: minimumGracePeriodInSeconds)."""
+        what is left of it in whole seconds (at least 2: minimumGracePeriodInSeconds). Simplified:
+        with no grace at all (a force delete) everything stops at once, and the 2 s minimum is not
+        applied to the regular containers."""
         inits = pod["spec"].get("initContainers") or () if pod is not None else ()
         sidecars = [c["name"] for c in inits if pod_status.is_restartable_init_container(c)]
         running, waits = {}, {}
