@@ -252,8 +252,8 @@ def test_compute_init_container_actions(inits, records, restart, startup, livene
     "container, expected",
     [
         ("logshipper", "shipped\nshipped\nshipped\n"),
-        (None, "a container name must be specified for pod web, choose one of: [app worker] "
-               "or one of the init containers: [logshipper]"),
+        (None, ("a container name must be specified for pod web, choose one of: [app worker] "
+                "or one of the init containers: [logshipper]")),
     ],
     ids=["the kubelet serves a sidecar's log by its name",
          "without a name the kubelet lists the init containers after the containers"],
