@@ -161,8 +161,6 @@ def describe_containers(label: str, containers: list, statuses: list | None, w: 
         ports, host_ports = _ports(c.get("ports"), "containerPort"), _ports(c.get("ports"), "hostPort")
         w.write(2, f"Ports:\t{ports}\n" if "," in ports else f"Port:\t{ports or '<none>'}\n")
         w.write(2, f"Host Ports:\t{host_ports}\n" if "," in host_ports else f"Host Port:\t{host_ports or '<none>'}\n")
-        if c.get("restartPolicy"):
-            w.write(2, f"Restart Policy:\t{c['restartPolicy']}\n")
         for title, field in (("Command", "command"), ("Args", "args")):
             if c.get(field):
                 w.write(2, f"{title}:\n")

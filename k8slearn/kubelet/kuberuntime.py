@@ -9,8 +9,15 @@ This is the kubelet side of the CRI (the runtime side is :mod:`k8slearn.kubelet.
   pod's ``restartPolicy``; a crashed container waits out a back-off of 10 s doubling to 300 s
   (``CrashLoopBackOff``, ``BackOff`` events); then pull the image, ``CreateContainer``
   (``Created``) and ``StartContainer`` (``Started``);
+- **init containers** (computeInitContainerActions): read from the last one back to find the
+  next one to start; a plain one must exit 0 first, a sidecar (``restartPolicy: Always``) must
+  only have started (its startup probe passed), is started again when it exits whatever the
+  pod's ``restartPolicy``, and is killed for a failed startup or liveness probe ("Init
+  container proxy failed liveness probe");
 - **kill**: stop every running container (``Killing``: SIGTERM, SIGKILL after the grace
-  period), remove the sandbox (CNI DEL), and delete the pod object with grace period 0.
+  period; the sidecars only once the regular containers and the sidecars after them have
+  stopped, or the grace period is up, then with at least 2 s), remove the sandbox (CNI DEL),
+  and delete the pod object with grace period 0.
 
 A running container whose liveness or startup probe failed is killed ("Container app failed
 liveness probe, will be restarted") within the probe's ``terminationGracePeriodSeconds`` (else
@@ -22,19 +29,23 @@ Simplified: each CRI call takes a small fixed time (sandbox 0.4 s, create 0.05 s
 
 Upstream: pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions, SyncPod, KillPod,
 doBackOff), pkg/kubelet/kuberuntime/kuberuntime_sandbox.go,
-pkg/kubelet/kuberuntime/kuberuntime_container.go (startContainer, killContainer)
+pkg/kubelet/kuberuntime/kuberuntime_container.go (startContainer, killContainer,
+killContainersWithSyncResult, computeInitContainerActions),
+pkg/kubelet/kuberuntime/kuberuntime_termination_order.go
 """
 
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import go_duration
 from k8slearn.kubelet import status as pod_status
 from k8slearn.kubelet.backoff import BACKOFF_INITIAL
 from k8slearn.kubelet.cri import RuntimeError_
+from k8slearn.kubelet.probe import FAILURE, SUCCESS
+from k8slearn.sim.loop import Waitable
 
 if TYPE_CHECKING:
     from k8slearn.kubelet.pod_workers import PodState
@@ -42,6 +53,7 @@ if TYPE_CHECKING:
 SANDBOX_SECONDS = 0.4
 CREATE_SECONDS = 0.05
 START_SECONDS = 0.1
+MINIMUM_GRACE_PERIOD = 2.0  # minimumGracePeriodInSeconds
 
 
 class KubeRuntime:
@@ -93,7 +105,9 @@ class KubeRuntime:
             return False
         return not self._in_backoff(state, pod, container, last.finished_at)
 
-    def _in_backoff(self, state: PodState, pod: dict, container: dict, finished_at: float) -> bool:
+    def _in_backoff(
+        self, state: PodState, pod: dict, container: dict, finished_at: float, kind: str = "containers"
+    ) -> bool:
         """doBackOff: still waiting after the run that ended at ``finished_at`` (a ``BackOff``
         event, ``CrashLoopBackOff``, and another sync when it is over)? Else the next back-off."""
         key = f"{container['name']}_{state.name}_{state.namespace}_{state.uid}"
@@ -110,7 +124,7 @@ class KubeRuntime:
                 "BackOff",
                 f"Back-off restarting failed container {container['name']} in pod "
                 f"{state.name}_{state.namespace}({state.uid})",
-                field_path=f"spec.containers{{{container['name']}}}",
+                field_path=_field_path(kind, container["name"]),
             )
             self.loop.call_later(wait, self.signal, state.uid, periodic=True)
             return True
@@ -143,13 +157,72 @@ class KubeRuntime:
         yield from self._start(state, container, "containers")
         return True
 
+    def _sync_init_containers(self, state: PodState, pod: dict, inits: list):
+        """computeInitContainerActions, then SyncPod's kills and step 6 (start the init containers):
+        True once the pod is initialized. A failed plain init container with ``restartPolicy:
+        Never`` fails the pod (its status says Failed; the sync then stops what still runs)."""
+        runtime = self.runtime
+        startup, liveness = self.prober.results["Startup"].get, self.prober.results["Liveness"].get
+        initialized, to_start, to_kill, kill_pod = compute_init_container_actions(
+            pod, lambda name: pod_status.last_container(state, runtime, name), startup, liveness
+        )
+        if kill_pod:
+            return False
+        if self._terminal(state) or (initialized and self._keeps_nothing(state, pod)):
+            return initialized  # KillPod: no init container is started again
+        killed = set()
+        for index, message, reason in to_kill:
+            container = inits[index]
+            last = pod_status.last_container(state, runtime, container["name"])
+            self.k.events.event(pod, "Normal", "Killing", message,
+                                field_path=_field_path("initContainers", container["name"]))
+            yield runtime.stop_container(last.id, _grace_period(pod, container, reason))
+            if self._current(state) is None:
+                return False
+            killed.add(index)
+        for index in to_start:
+            container = inits[index]
+            name = container["name"]
+            ids = state.attempts.get(name, ())
+            # doBackOff reads the status from before this sync's kills: the last run that had ended
+            ended = [r for r in (runtime.containers.get(i) for i in (ids[:-1] if index in killed else ids))
+                     if r is not None and r.state == "CONTAINER_EXITED"]
+            if ended and self._in_backoff(state, pod, container, ended[-1].finished_at, "initContainers"):
+                if pod_status.is_restartable_init_container(container):
+                    continue  # a sidecar in back-off does not hold up the others
+                break
+            yield from self._start(state, container, "initContainers")
+            if self._current(state) is None:
+                return False
+            started = pod_status.last_container(state, runtime, name)
+            if pod_status.is_restartable_init_container(container) and started is not None \
+                    and started.state == "CONTAINER_RUNNING":
+                self.signal(state.uid)  # PLEG: ContainerStarted (the next init container may start)
+        return initialized
+
+    def _keeps_nothing(self, state: PodState, pod: dict) -> bool:
+        """computePodActions' ``keepCount == 0 && len(ContainersToStart) == 0``: no regular
+        container runs or will be started again, so the pod is killed, its sidecars with it."""
+        policy = pod["spec"].get("restartPolicy", "Always")
+        for container in pod["spec"]["containers"]:
+            last = pod_status.last_container(state, self.runtime, container["name"])
+            if last is None or last.state != "CONTAINER_EXITED":
+                return False
+            if policy == "Always" or (policy == "OnFailure" and last.exit_code != 0):
+                return False
+        return True
+
     def _start(self, state: PodState, container: dict, kind: str):
         pod = self._current(state)
         name = container["name"]
         field_path = _field_path(kind, name)
 
+        # Until it is created a container waits with the default reason: PodInitializing in a pod
+        # with init containers, else ContainerCreating (convertToAPIContainerStatuses).
+        creating = ("PodInitializing" if pod["spec"].get("initContainers") else "ContainerCreating", "")
+
         def pulling() -> None:  # (no status write: a v1.32 kubelet writes when a sync starts, not mid-way)
-            state.set_waiting(name, ("ContainerCreating", ""))
+            state.set_waiting(name, creating)
 
         waiting = yield from self.images.ensure_image_exists(pod, container, field_path, pulling)
         if waiting is not None:
@@ -184,31 +257,7 @@ class KubeRuntime:
         if state.done:
             return
         self.prober.stop_liveness_and_startup(state.uid)
-        obj = f"pod/{state.namespace}/{state.name}"
-        waits = []
-        for name, ids in state.attempts.items():
-            record = self.runtime.containers.get(ids[-1])
-            if record is not None and record.state == "CONTAINER_RUNNING":
-                if pod is not None:
-                    kind = (
-                        "initContainers"
-                        if any(c["name"] == name for c in pod["spec"].get("initContainers", []))
-                        else "containers"
-                    )
-                    self.k.events.event(
-                        pod,
-                        "Normal",
-                        "Killing",
-                        f"Stopping container {name}",
-                        field_path=f"spec.{kind}{{{name}}}",
-                    )
-                waits.append(self.runtime.stop_container(record.id, grace))
-        if waits:
-            self.loop.record(
-                self.k.component, "KillPod", obj, f"stopping {len(waits)} container(s), grace {grace:g}s"
-            )
-        for wait in waits:
-            yield wait
+        yield from self._kill_containers(state, grace, pod)
         if state.sandbox_id:
             self.runtime.stop_pod_sandbox(state.sandbox_id)
         if pod is not None:
@@ -227,6 +276,128 @@ class KubeRuntime:
             except ApiError as err:
                 if err.code != 404:
                     raise
+
+    def _kill_containers(self, state: PodState, grace: float, pod: dict | None):
+        """killContainersWithSyncResult: a ``Killing`` event for every running container at once;
+        the regular containers get SIGTERM now, each sidecar only once the regular containers and
+        the sidecars after it have stopped (newTerminationOrdering), or when ``grace`` is up, with
+        what is left of it in whole seconds (at least 2: minimumGracePeriodInSeconds). Simplified:
+        with no grace at all (a force delete) everything stops at once, and the 2 s minimum is not
+        applied to the regular containers."""
+        inits = pod["spec"].get("initContainers") or () if pod is not None else ()
+        sidecars = [c["name"] for c in inits if pod_status.is_restartable_init_container(c)]
+        running, waits = {}, {}
+        for name, ids in state.attempts.items():
+            record = self.runtime.containers.get(ids[-1])
+            if record is not None and record.state == "CONTAINER_RUNNING":
+                running[name] = record
+                if pod is not None:
+                    kind = "initContainers" if any(c["name"] == name for c in inits) else "containers"
+                    self.k.events.event(
+                        pod, "Normal", "Killing", f"Stopping container {name}", field_path=f"spec.{kind}{{{name}}}"
+                    )
+                if name not in sidecars:
+                    waits[name] = self.runtime.stop_container(record.id, grace)
+        if running:
+            obj = f"pod/{state.namespace}/{state.name}"
+            self.loop.record(self.k.component, "KillPod", obj, f"stopping {len(running)} container(s), grace {grace:g}s")
+        regular, began, later = list(waits.values()), self.loop.now, None
+        for name in reversed(sidecars):
+            record = running.get(name)
+            if record is not None:
+                left = grace
+                if grace > 0:
+                    prerequisites = regular + ([waits[later]] if later in waits else [])
+                    yield _all_done(prerequisites, max(0.0, began + grace - self.loop.now), self.loop)
+                    left = max(grace - int(self.loop.now - began), MINIMUM_GRACE_PERIOD)
+                waits[name] = self.runtime.stop_container(record.id, left)
+            later = name
+        for name in running:
+            yield waits[name]
+
+
+def _all_done(waits: list, within: float, loop) -> Waitable:
+    """terminationOrdering.waitForTurn: triggered once every one of ``waits`` is, or after
+    ``within`` seconds, whichever comes first."""
+    turn = Waitable()
+    pending = [w for w in waits if not w.triggered]
+    if not pending:
+        turn.trigger()
+        return turn
+    timer = loop.call_later(within, turn.trigger)
+    left = [len(pending)]
+
+    def one_done(_: object) -> None:
+        left[0] -= 1
+        if left[0] == 0:
+            timer.cancel()
+            turn.trigger()
+
+    for wait in pending:
+        wait.add_waiter(one_done)
+    return turn
+
+
+def compute_init_container_actions(pod: dict, last: Any, startup: Any, liveness: Any) -> tuple:
+    """computeInitContainerActions: (initialized, init containers to start (indices, in order),
+    ones to kill first ((index, message, reason)), kill the pod). ``last(name)`` is a container's
+    latest runtime record (None before its first), ``startup``/``liveness(container id)`` the
+    prober's results.
+
+    The init containers are read from the last one back: the first one that ran tells what comes
+    next. A plain init container must exit 0 before the next one starts; a sidecar (``restartPolicy:
+    Always``) must only have *started* (its startup probe passed, or at once without one), and is
+    started again whenever it exits, whatever the pod's ``restartPolicy``.
+    """
+    spec = pod["spec"]
+    inits = spec.get("initContainers") or ()
+    regular = (last(c["name"]) for c in spec["containers"])
+    initialized = any(r is not None and r.state in ("CONTAINER_CREATED", "CONTAINER_RUNNING") for r in regular)
+    previously = initialized  # isPreviouslyInitialized
+    restart_on_failure = spec.get("restartPolicy", "Always") != "Never"
+    to_start: list[int] = []
+    to_kill: list[tuple[int, str, str]] = []
+    for i in range(len(inits) - 1, -1, -1):
+        container = inits[i]
+        sidecar = pod_status.is_restartable_init_container(container)
+        record = last(container["name"])
+        if record is None:
+            if previously and sidecar:
+                to_start.append(i)
+            continue
+        if previously and not sidecar:
+            continue  # after initialization only the sidecars are kept running
+        if record.state == "CONTAINER_CREATED":
+            to_start.append(i)
+        elif record.state == "CONTAINER_RUNNING" and sidecar:
+            result = startup(record.id) if container.get("startupProbe") is not None else SUCCESS
+            if result != SUCCESS:
+                if result == FAILURE:
+                    to_kill.append((i, f"Init container {container['name']} failed startup probe", "startup"))
+                    to_start.append(i)
+            else:
+                if i == len(inits) - 1:
+                    initialized = True
+                elif not previously:
+                    to_start.append(i + 1)  # started for the first time: start the next one
+                if container.get("livenessProbe") is not None and liveness(record.id) == FAILURE:
+                    to_kill.append((i, f"Init container {container['name']} failed liveness probe", "liveness"))
+                    to_start.append(i)
+        elif record.state == "CONTAINER_EXITED":
+            if sidecar:
+                to_start.append(i)
+            elif record.exit_code != 0:
+                if not restart_on_failure:
+                    return False, [], [], True
+                to_start.append(i)
+            elif i == len(inits) - 1:
+                initialized = True
+            else:
+                to_start.append(i + 1)
+        previously = True
+    if not previously:
+        to_start.append(0)
+    return initialized, to_start[::-1], to_kill, False
 
 
 def _grace_period(pod: dict, container: dict, reason: str) -> float:

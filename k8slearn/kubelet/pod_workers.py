@@ -158,17 +158,19 @@ class PodWorkers(PodSync, Admission, KubeRuntime):
         state = next((s for s in self.states.values() if (s.namespace, s.name) == (namespace, name)), None)
         if state is None:
             raise ValueError(f'pods "{name}" not found')
-        names = list(state.attempts)
+        names, inits = list(state.attempts), []
         pod = self._current(state)
         if pod is not None:
             names = [c["name"] for c in pod["spec"]["containers"]]
+            inits = [c["name"] for c in pod["spec"].get("initContainers") or ()]
         if container is None:
             if len(names) != 1:
-                raise ValueError(
-                    f"a container name must be specified for pod {name}, choose one of: [{' '.join(names)}]"
-                )
+                message = f"a container name must be specified for pod {name}, choose one of: [{' '.join(names)}]"
+                if inits:
+                    message += f" or one of the init containers: [{' '.join(inits)}]"
+                raise ValueError(message)
             container = names[0]
-        if container not in names:
+        if container not in names and container not in inits:
             raise ValueError(f"container {container} is not valid for pod {name}")
         ids = state.attempts.get(container, [])
         wanted = ids[-2] if previous and len(ids) > 1 else (ids[-1] if ids and not previous else None)

@@ -14,6 +14,9 @@ for the current container:
 - **startup** starts as Unknown: until it passes the container is not ``started`` and the other
   two probes wait; a Failure kills the container like liveness does.
 
+Sidecars (init containers with ``restartPolicy: Always``) are probed as regular containers are:
+their startup probe holds up the next init container, their readiness counts for the pod's.
+
 Readiness and liveness wait ``initialDelaySeconds`` after the container started. A failed check
 records a ``Warning`` ``Unhealthy`` event ("Liveness probe failed: HTTP probe failed with
 statuscode: 500"); a probe that could not run ("Readiness probe errored: ...") changes nothing.
@@ -27,7 +30,8 @@ Simplified: a worker reads the kubelet's last pod status (upstream: the status m
 probes take no time; ticks are heartbeats, so ``settle()`` does not wait for them (use ``run()``),
 but the first readiness check of a new container is waited for.
 
-Upstream: pkg/kubelet/prober/prober_manager.go (AddPod, UpdatePodStatus, isContainerStarted),
+Upstream: pkg/kubelet/prober/prober_manager.go (AddPod, UpdatePodStatus, isContainerStarted,
+getRestartableInitContainers),
 pkg/kubelet/prober/worker.go (run, doProbe), pkg/kubelet/prober/prober.go (probe: the events),
 pkg/kubelet/prober/results/results_manager.go, pkg/kubelet/kubelet.go (syncLoopIteration:
 the probe updates)
@@ -155,7 +159,8 @@ class Worker:
         state = found.get("state") or {}
         if "running" not in state:
             self._set(FAILURE)
-            return "terminated" not in state or self.pod["spec"].get("restartPolicy", "Always") != "Never"
+            return ("terminated" not in state or self.container.get("restartPolicy") == "Always"
+                    or self.pod["spec"].get("restartPolicy", "Always") != "Never")
         record = manager.runtime.containers.get(container_id)
         started_at = record.started_at if record is not None else manager.loop.now
         if int(manager.loop.now - started_at) < int(self.spec.get("initialDelaySeconds", 0)):
@@ -201,7 +206,8 @@ class ProberManager:
     def add_pod(self, pod: dict) -> None:
         """AddPod: a worker for each probe of each container (once)."""
         uid = pod["metadata"]["uid"]
-        for container in pod["spec"]["containers"]:
+        sidecars = [c for c in pod["spec"].get("initContainers") or () if c.get("restartPolicy") == "Always"]
+        for container in (*pod["spec"]["containers"], *sidecars) if sidecars else pod["spec"]["containers"]:
             for kind in (STARTUP, READINESS, LIVENESS):
                 if container.get(_SPEC[kind]) is None:
                     continue
@@ -272,7 +278,9 @@ class ProberManager:
         """prober.probe: run the check once, record the event; the result (errors raise)."""
         spec = container[_SPEC[kind]]
         sandbox_id = self.k.workers.sandbox_of(pod["metadata"]["uid"])
-        field_path = f"spec.containers{{{container['name']}}}"
+        inits = pod["spec"].get("initContainers") or ()
+        field = "initContainers" if any(c is container for c in inits) else "containers"
+        field_path = f"spec.{field}{{{container['name']}}}"
         try:
             result, output = run_probe(spec, container, container_id, status.get("podIP", ""), sandbox_id,
                                        self.runtime, self.loop.now, pod["metadata"]["name"])

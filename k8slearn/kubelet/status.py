@@ -14,13 +14,22 @@ CrashLoopBackOff), so a crash-looping pod with ``restartPolicy: Always`` is stil
 'Succeeded'
 
 A running container is ``started`` and ``ready`` unless its probes say otherwise
-(:mod:`k8slearn.kubelet.prober`: ``probes``).
+(:mod:`k8slearn.kubelet.prober`: ``probes``). A plain init container is ``started`` while it
+runs and ``ready`` once it exited 0; a sidecar (``restartPolicy: Always``) is started and ready
+as a regular container is, counts for ContainersReady and Ready, and for Initialized once it
+has started. For the phase, a running sidecar counts as running and one that exited is not
+counted; a plain init container that failed under ``restartPolicy: Never`` fails the pod:
 
-Simplified: no readiness gates, no ephemeral containers, no pod-level resources; init containers
-run one after another before the app containers.
+>>> get_phase("Never", running=1, waiting=0, stopped=1, succeeded=1)  # a Job's sidecar still runs
+'Running'
+>>> get_phase("Never", running=1, waiting=1, stopped=0, succeeded=0, failed_initialization=True)
+'Failed'
+
+Simplified: no readiness gates, no ephemeral containers, no pod-level resources.
 
 Upstream: pkg/kubelet/kubelet_pods.go (generateAPIPodStatus, getPhase,
-convertToAPIContainerStatuses), pkg/kubelet/status/generate.go
+convertToAPIContainerStatuses), pkg/kubelet/status/generate.go,
+pkg/kubelet/prober/prober_manager.go (UpdatePodStatus: started and ready)
 """
 
 from __future__ import annotations
@@ -39,10 +48,15 @@ def get_phase(
     succeeded: int,
     pending_initialization: bool = False,
     pod_is_terminal: bool = False,
+    failed_initialization: bool = False,
 ) -> str:
     """The pod phase from container counts (upstream getPhase). A pod the kubelet has finished
     (``pod_is_terminal``: deleted, its containers stopped) ends Succeeded or Failed whatever its
-    restart policy: its containers will not be restarted."""
+    restart policy: its containers will not be restarted. Running sidecars count as running,
+    one not started yet (or never run) keeps initialization pending; one that exited is not
+    counted (see :func:`init_phase_counts`)."""
+    if failed_initialization and restart_policy == "Never":
+        return "Failed"
     if (pending_initialization and not pod_is_terminal) or waiting > 0:
         return "Pending"
     if running > 0:
@@ -133,9 +147,41 @@ def last_container(state: Any, runtime: Any, name: str) -> Any:
     return runtime.containers.get(ids[-1]) if ids else None
 
 
-def init_done(state: Any, runtime: Any, name: str) -> bool:
-    last = last_container(state, runtime, name)
-    return last is not None and last.state == "CONTAINER_EXITED" and last.exit_code == 0
+def is_restartable_init_container(container: dict) -> bool:
+    """IsRestartableInitContainer: an init container with ``restartPolicy: Always`` (a sidecar)."""
+    return container.get("restartPolicy") == "Always"
+
+
+def init_phase_counts(init_containers: list, statuses: list) -> tuple[int, int, int, int]:
+    """getPhase's look at the init containers: (pending initialization, failed initialization,
+    running sidecars, waiting sidecars). A plain init container is pending until it exits 0 and
+    failed when its last run exited otherwise; a sidecar is pending until it has started."""
+    pending = failed = running = waiting = 0
+    for container, entry in zip(init_containers, statuses):
+        state, last = entry["state"], entry["lastState"].get("terminated")
+        if is_restartable_init_container(container):
+            if "running" in state:
+                running += 1
+                pending += not entry["started"]
+            elif "waiting" in state and last is None:
+                pending += 1
+                waiting += 1
+        elif "terminated" in state:
+            failed += state["terminated"]["exitCode"] != 0
+        elif "waiting" in state and last is not None:
+            failed += last["exitCode"] != 0
+        else:
+            pending += 1
+    return pending, failed, running, waiting
+
+
+def incomplete_init_containers(init_containers: list, statuses: list) -> list[str]:
+    """GeneratePodInitializedCondition: the init containers not done yet (a plain one that has
+    not exited 0, a sidecar that has not started)."""
+    return [
+        c["name"] for c, entry in zip(init_containers, statuses)
+        if not (entry["started"] if is_restartable_init_container(c) else entry["ready"])
+    ]
 
 
 def generate_api_pod_status(
@@ -156,16 +202,26 @@ def generate_api_pod_status(
         if ctype == "PodScheduled":
             scheduled.append(cond)
     sandbox = runtime.sandboxes.get(state.sandbox_id)
-    init_containers = spec.get("initContainers", [])
-    init_pending = [c["name"] for c in init_containers if not init_done(state, runtime, c["name"])]
-    running = waiting = stopped = succeeded = 0
+    init_containers = spec.get("initContainers", ())
+    init_statuses: list = []
+    incomplete: list = []
+    pending_init = failed_init = 0
+    if init_containers:
+        init_statuses = [init_container_status(state, runtime, c, probes) for c in init_containers]
+        incomplete = incomplete_init_containers(init_containers, init_statuses)
+        pending_init, failed_init, running, waiting = init_phase_counts(init_containers, init_statuses)
+    else:
+        running = waiting = 0
+    stopped = succeeded = 0
     statuses = []
-    unready = []
     containers = spec["containers"]
+    by_name = None
     if len(containers) > 1:
         containers = sorted(containers, key=lambda c: c["name"])
+        by_name = {}
+    regular_started = False  # HasAnyRegularContainerStarted
     for container in containers:
-        entry, kind = container_status(state, runtime, container, bool(init_pending), probes)
+        entry, kind = container_status(state, runtime, container, bool(init_containers), probes)
         if kind == "running":
             running += 1
         elif kind == "waiting":
@@ -174,14 +230,25 @@ def generate_api_pod_status(
             stopped += 1
             if _exit_code(entry) == 0:
                 succeeded += 1
+        if "waiting" not in entry["state"]:
+            regular_started = True
         statuses.append(entry)
-        if not entry["ready"]:
-            unready.append(entry["name"])
+        if by_name is not None:
+            by_name[entry["name"]] = entry
+    if regular_started:
+        incomplete = []  # initialized before: a sidecar restarting does not undo it
     phase = get_phase(
-        spec.get("restartPolicy", "Always"), running, waiting, stopped, succeeded, bool(init_pending),
-        pod_is_terminal,
+        spec.get("restartPolicy", "Always"), running, waiting, stopped, succeeded,
+        bool(pending_init) and not regular_started, pod_is_terminal, bool(failed_init),
     )
     terminal = phase in ("Succeeded", "Failed")
+    # GenerateContainersReadyCondition: the sidecars, then the containers, in the spec's order
+    unready = [c["name"] for c, entry in zip(init_containers, init_statuses)
+               if is_restartable_init_container(c) and not entry["ready"]]
+    if by_name is None:
+        unready += [entry["name"] for entry in statuses if not entry["ready"]]
+    else:
+        unready += [c["name"] for c in spec["containers"] if not by_name[c["name"]]["ready"]]
     ready_reason = "PodCompleted" if terminal else "ContainersNotReady"
     ready_message = "" if terminal else f"containers with unready status: [{' '.join(unready)}]"
     ready = not unready and not terminal
@@ -194,11 +261,11 @@ def generate_api_pod_status(
         ),
         condition(
             "Initialized",
-            not init_pending,
+            not incomplete,
             previous.get("Initialized"),
             now,
             "ContainersNotInitialized",
-            f"containers with incomplete status: [{' '.join(init_pending)}]" if init_pending else "",
+            f"containers with incomplete status: [{' '.join(incomplete)}]" if incomplete else "",
         ),
         condition("Ready", ready, previous.get("Ready"), now, ready_reason, ready_message),
         condition(
@@ -213,9 +280,7 @@ def generate_api_pod_status(
         "phase": phase,
     }
     if init_containers:
-        status["initContainerStatuses"] = [
-            container_status(state, runtime, c, False)[0] for c in init_containers
-        ]
+        status["initContainerStatuses"] = init_statuses
     ip = host_ip if spec.get("hostNetwork") else (sandbox.ip if sandbox else "")
     if ip:
         status.update(podIP=ip, podIPs=[{"ip": ip}])
@@ -225,9 +290,10 @@ def generate_api_pod_status(
 
 
 def container_status(
-    state: Any, runtime: Any, container: dict, init_pending: bool, probes: Any = None
+    state: Any, runtime: Any, container: dict, has_init_containers: bool, probes: Any = None
 ) -> tuple[dict, str]:
-    """One containerStatuses entry, and how getPhase counts it: running, waiting or stopped."""
+    """One containerStatuses entry, and how getPhase counts it: running, waiting or stopped. Not
+    created yet, it waits for PodInitializing in a pod with init containers, else ContainerCreating."""
     name = container["name"]
     ids = state.attempts.get(name, ())
     known = runtime.containers
@@ -263,9 +329,21 @@ def container_status(
         if previous is not None:
             entry["lastState"] = container_state(previous)
         return entry, "running" if running else "stopped"
-    reason, message = waiting or (("PodInitializing", "") if init_pending else ("ContainerCreating", ""))
+    reason, message = waiting or (("PodInitializing", "") if has_init_containers else ("ContainerCreating", ""))
     entry["state"] = {"waiting": {"reason": reason, **({"message": message} if message else {})}}
     return entry, "waiting"
+
+
+def init_container_status(state: Any, runtime: Any, container: dict, probes: Any = None) -> dict:
+    """One initContainerStatuses entry (prober UpdatePodStatus): a plain init container is
+    ``started`` while it runs and ``ready`` once it exited 0; a sidecar is ``started`` and
+    ``ready`` as a regular container is (its startup and readiness probes)."""
+    if is_restartable_init_container(container):
+        return container_status(state, runtime, container, True, probes)[0]
+    entry = container_status(state, runtime, container, True)[0]
+    terminated = entry["state"].get("terminated")
+    entry["ready"] = terminated is not None and terminated["exitCode"] == 0
+    return entry
 
 
 def _exit_code(entry: dict) -> int | None:

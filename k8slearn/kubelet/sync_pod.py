@@ -7,9 +7,12 @@ kubelet's informer) and at what the runtime holds, and does the next step:
 2. create the sandbox: ``RunPodSandbox`` (pause container + CNI ADD → the pod IP);
 3. run the init containers one after the other, then start the containers
    (:mod:`k8slearn.kubelet.kuberuntime`: pull, ``Created``, ``Started``, with restarts and
-   ``CrashLoopBackOff`` as ``restartPolicy`` says);
-4. write ``pod.status`` whenever it changed; once the pod is ``Succeeded`` or ``Failed``,
-   stop its sandbox.
+   ``CrashLoopBackOff`` as ``restartPolicy`` says). A *sidecar* (an init container with
+   ``restartPolicy: Always``) only has to start before the next one does, and keeps running
+   beside the app; it is started again whenever it exits;
+4. write ``pod.status`` whenever it changed; once the pod is ``Succeeded`` or ``Failed``, or
+   its regular containers are done for good while sidecars still run (a Job's pod), stop what
+   still runs (the sidecars last) and the sandbox.
 
 A pod with a ``deletionTimestamp``, or gone from the API server (force delete), is killed
 instead, so no sandbox or IP is left behind. A deleted pod's last status (``Succeeded`` or
@@ -23,7 +26,8 @@ Simplified: no volumes, secrets, resource limits enforcement, or eviction; the s
 is written straight to the API server (upstream the status manager batches the writes).
 
 Upstream: pkg/kubelet/kubelet.go (SyncPod, SyncTerminatingPod),
-pkg/kubelet/status/status_manager.go (syncPod: the status write)
+pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions: KillPod when no container is
+kept), pkg/kubelet/status/status_manager.go (syncPod: the status write)
 """
 
 from __future__ import annotations
@@ -76,11 +80,15 @@ class PodSync:
         if not state.sandbox_id:
             if not (yield from self._create_sandbox(state, pod)):
                 return
-        for container in pod["spec"].get("initContainers", []):
-            if not pod_status.init_done(state, self.runtime, container["name"]):
-                if self._needs_start(state, pod, container):
-                    yield from self._start(state, container, "initContainers")
+        inits = pod["spec"].get("initContainers")
+        if inits:
+            initialized = yield from self._sync_init_containers(state, pod, inits)
+            if self._current(state) is None:
+                return
+            if not initialized:
                 self.write_status(state)
+                if self._terminal(state):  # a plain init container failed and may not restart
+                    yield from self._finish(state, pod)
                 return
         for container in pod["spec"]["containers"]:
             if self.prober.workers and (yield from self._kill_unhealthy(state, pod, container)):
@@ -91,6 +99,21 @@ class PodSync:
                 yield from self._start(state, container, "containers")
                 if self._current(state) is None:
                     return
+        self.write_status(state)
+        if inits and not self._terminal(state) and self._keeps_nothing(state, pod):
+            # The regular containers are done and will not restart: the pod is killed, so its
+            # sidecars stop (a Job's pod completes although its log shipper never exits).
+            yield from self._finish(state, pod)
+        elif self._terminal(state):
+            yield from self._finish(state, pod)
+
+    def _finish(self, state: PodState, pod: dict):
+        """KillPod for a pod that is done: stop what still runs (the sidecars, in order, within the
+        pod's grace period), then the sandbox, and write the final status."""
+        grace = float(pod["spec"].get("terminationGracePeriodSeconds", 30))
+        yield from self._kill_containers(state, grace, pod)
+        if self._current(state) is None or state.done:
+            return
         self.write_status(state)
         if self._terminal(state):
             self.prober.remove_pod(state.uid)

@@ -5,7 +5,8 @@
 >>> [e.error() for e in errs]
 ['spec.containers[0].image: Required value']
 
-Simplifies: no volumeDevices, envFrom details, securityContext, lifecycle hooks or resize policy checks.
+Simplifies: no volumeDevices, envFrom details, securityContext or resize policy checks; a lifecycle
+hook's handlers are not checked (only that a plain init container has none).
 
 Upstream: pkg/apis/core/validation/validation.go (validateContainers, validateContainerCommon,
 validateContainerPorts, ValidateEnv, ValidateVolumeMounts, validateProbe, ValidateResourceRequirements)
@@ -36,6 +37,7 @@ ENV_VAR_NAME_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*"
 ENV_VAR_NAME_ERR = ("a valid environment variable name must consist of alphabetic characters, digits, "
                     "'_', '-', or '.', and must not start with a digit")
 _ENV_VAR_NAME = re.compile(ENV_VAR_NAME_FMT)
+NOT_RESTARTABLE = "may not be set for init containers without restartPolicy=Always"
 STANDARD_CONTAINER_RESOURCES = {"cpu", "memory", "ephemeral-storage"}
 STANDARD_RESOURCES = STANDARD_CONTAINER_RESOURCES | {
     "pods", "services", "replicationcontrollers", "resourcequotas", "secrets", "configmaps",
@@ -63,6 +65,8 @@ def validate_containers(containers: Any, volumes: dict, path: Path) -> list[Fiel
 
 
 def validate_init_containers(inits: Any, regular: Any, volumes: dict, path: Path) -> list[FieldError]:
+    """validateInitContainers: names unique with the regular containers; ``restartPolicy`` only
+    ``Always`` (a native sidecar); lifecycle hooks and probes only on such a sidecar."""
     errs = []
     names = {as_dict(c).get("name") for c in as_list(regular)}
     for i, c in enumerate(as_list(inits)):
@@ -77,6 +81,8 @@ def validate_init_containers(inits: Any, regular: Any, volumes: dict, path: Path
         elif name:
             names.add(name)
         errs += host_port_conflicts([c], path)
+        if policy != "Always" and c.get("lifecycle") is not None:
+            errs.append(field.forbidden(p.child("lifecycle"), NOT_RESTARTABLE))
         errs += _probes(c, p, allowed=policy == "Always")
     return errs
 
@@ -205,8 +211,7 @@ def _probes(c: dict, path: Path, allowed: bool) -> list[FieldError]:
         if probe is None:
             continue
         if not allowed:
-            errs.append(field.forbidden(path.child(name),
-                                        "may not be set for init containers without restartPolicy=Always"))
+            errs.append(field.forbidden(path.child(name), NOT_RESTARTABLE))
             continue
         probe, p = as_dict(probe), path.child(name)
         handlers = [h for h in ("exec", "httpGet", "tcpSocket", "grpc") if probe.get(h) is not None]

@@ -2,7 +2,8 @@
 
 STATUS is not a field of the pod. kubectl derives it: start from ``status.phase`` (or
 ``status.reason`` when set, e.g. ``Evicted``); an unfinished init container shows as
-``Init:1/2`` or ``Init:<reason>``; otherwise the last container that is waiting or terminated
+``Init:1/2`` or ``Init:<reason>`` (a sidecar, an init container with ``restartPolicy: Always``,
+is done once it has *started*: it keeps running beside the app); otherwise the last container that is waiting or terminated
 with a reason wins (``ContainerCreating``, ``CrashLoopBackOff``, ``Completed``, ``Error``),
 or ``ExitCode:N``/``Signal:N`` when it has none; finally a pod being deleted shows
 ``Terminating`` (``Unknown`` when its node was lost), unless it had already finished.
@@ -11,8 +12,7 @@ or ``ExitCode:N``/``Signal:N`` when it has none; finally a pod being deleted sho
 >>> pod("Running", running=True)["status"]["containerStatuses"][0]["state"]
 {'running': {'startedAt': '2026-01-05T09:00:00Z'}}
 
-Simplified: the cases use only the fields the rule reads; sidecar (restartable init)
-containers are not covered.
+Simplified: the cases use only the fields the rule reads.
 
 Upstream: pkg/printers/internalversion/printers.go (printPod)
 """
@@ -37,8 +37,10 @@ def pod(
     deleting: bool = False,
     reason: str | None = None,
     conditions: list[dict] | None = None,
+    sidecar: dict | None = None,
 ) -> dict:
-    """A minimal pod ``web`` with one container ``app`` in the given state."""
+    """A minimal pod ``web`` with one container ``app`` in the given state (``sidecar``: the
+    status fields of a sidecar ``logs`` run beside it: ``state``, ``started``, ``ready``)."""
     if running:
         state: dict[str, Any] = {"running": {"startedAt": STARTED}}
     elif waiting:
@@ -61,6 +63,9 @@ def pod(
         status["initContainerStatuses"] = [
             {"name": f"init-{i}", "state": s, "ready": False, "restartCount": 0} for i, s in enumerate(init)
         ]
+    if sidecar is not None:
+        spec["initContainers"] = [{"name": "logs", "image": "busybox:1.36", "restartPolicy": "Always"}]
+        status["initContainerStatuses"] = [{"name": "logs", "restartCount": 0, "ready": False, **sidecar}]
     if state:
         status["containerStatuses"] = [
             {
@@ -79,6 +84,8 @@ ERROR = {"exitCode": 1, "reason": "Error", "startedAt": STARTED, "finishedAt": S
 INIT_DONE = {"terminated": {"exitCode": 0, "reason": "Completed"}}
 INIT_WAITING = {"waiting": {"reason": "PodInitializing"}}
 GATED = [{"type": "PodScheduled", "status": "False", "reason": "SchedulingGated"}]
+RUNNING = {"running": {"startedAt": STARTED}}
+INITIALIZED = [{"type": "Initialized", "status": "True"}]
 
 DISPLAY_STATUS = CaseTable(
     name="pod_status.display_status",
@@ -126,6 +133,24 @@ DISPLAY_STATUS = CaseTable(
         Case(
             "a crashing init container shows Init:CrashLoopBackOff",
             (pod("Pending", init=[INIT_DONE, {"waiting": {"reason": "CrashLoopBackOff"}}]),),
+            "Init:CrashLoopBackOff",
+        ),
+        Case(
+            "a pod whose sidecar has started and whose app runs shows Running",
+            (pod("Running", running=True, conditions=INITIALIZED,
+                 sidecar={"state": RUNNING, "started": True, "ready": True}),),
+            "Running",
+        ),
+        Case(
+            "a sidecar that runs but has not passed its startup probe yet shows Init:0/1",
+            (pod("Pending", waiting="PodInitializing", sidecar={"state": RUNNING, "started": False}),),
+            "Init:0/1",
+        ),
+        Case(
+            "a crashing sidecar shows Init:CrashLoopBackOff even while the app runs",
+            (pod("Running", running=True, conditions=INITIALIZED,
+                 sidecar={"state": {"waiting": {"reason": "CrashLoopBackOff"}}, "started": False,
+                          "lastState": {"terminated": {"exitCode": 1, "reason": "Error"}}}),),
             "Init:CrashLoopBackOff",
         ),
         Case(
