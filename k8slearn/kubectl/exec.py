@@ -22,7 +22,6 @@ Simplified: no terminal (``-t`` with ``-i`` warns that input is not a terminal, 
 when its stdin is not one), stdin is what ``Kubectl.run(..., stdin=...)`` passes, no ``-f``.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/exec/exec.go (Complete, Validate, Run, SetupTTY),
-staging/src/k8s.io/kubectl/pkg/cmd/util/podcmd/podcmd.go (FindOrDefaultContainerByName),
 staging/src/k8s.io/kubectl/pkg/polymorphichelpers/attachablepodforobject.go,
 staging/src/k8s.io/client-go/tools/remotecommand (the exit code: CodeExitError)
 """
@@ -32,8 +31,7 @@ from __future__ import annotations
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError, usage_error
 from k8slearn.kubectl.logs_for_object import most_active_first, pod_for_logs
-
-DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
+from k8slearn.kubectl.podcmd import find_or_default_container
 
 
 @command("exec")
@@ -57,7 +55,7 @@ def run_exec(ctx: Context, args: list[str]) -> int:
     phase = (pod.get("status") or {}).get("phase")
     if phase in ("Succeeded", "Failed"):
         raise KubectlError(f"cannot exec into a container in a completed pod; current phase is {phase}")
-    container = ctx.flags["container"] or _default_container(ctx, pod, quiet)
+    container = ctx.flags["container"] or find_or_default_container(pod, quiet, ctx.eprint)
     if ctx.flags["stdin"] and ctx.flags["tty"] and not quiet:
         ctx.eprint("Unable to use a TTY - input is not a terminal or the right kind of file")
     cluster = ctx.cluster
@@ -77,22 +75,3 @@ def run_exec(ctx: Context, args: list[str]) -> int:
     if code:
         ctx.eprint(f"command terminated with exit code {code}")
     return code
-
-
-def _default_container(ctx: Context, pod: dict, quiet: bool) -> str:
-    """FindOrDefaultContainerByName with no name: the annotation's container, else the first."""
-    spec, meta = pod.get("spec") or {}, pod["metadata"]
-    containers = spec.get("containers") or []
-    wanted = (meta.get("annotations") or {}).get(DEFAULT_CONTAINER_ANNOTATION, "")
-    every = containers + (spec.get("initContainers") or []) + (spec.get("ephemeralContainers") or [])
-    if wanted and any(c["name"] == wanted for c in every):
-        return wanted  # (an annotation naming no container falls back to the first, as below)
-    if not containers:
-        raise KubectlError(f"pod {meta.get('namespace', 'default')}/{meta['name']} does not have any containers")
-    first = containers[0]["name"]
-    init, ephemeral = spec.get("initContainers") or [], spec.get("ephemeralContainers") or []
-    if not quiet and (len(containers) > 1 or init or ephemeral):
-        names = ([c["name"] for c in containers] + [f"{c['name']} (init)" for c in init]
-                 + [f"{c['name']} (ephem)" for c in ephemeral])
-        ctx.eprint(f'Defaulted container "{first}" out of: {", ".join(names)}')
-    return first

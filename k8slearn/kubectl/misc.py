@@ -23,6 +23,7 @@ from k8slearn.kubectl.cli import CONTEXT_NAME, Context, command
 from k8slearn.kubectl.errors import KubectlError, usage_error
 from k8slearn.kubectl.logs_for_object import pod_for_logs
 from k8slearn.kubectl.output import to_yaml
+from k8slearn.kubectl.podcmd import find_or_default_container
 
 __all__ = ["version_text", "SERVER_URL"]
 
@@ -141,14 +142,14 @@ def run_logs(ctx: Context, args: list[str]) -> int:
             raise KubectlError(f'error from server (NotFound): pods "{name}" not found in namespace '
                                f'"{ctx.namespace}"') from None
         raise
-    containers = [c["name"] for c in pod.get("spec", {}).get("containers") or []]
+    spec = pod.get("spec", {})
+    containers = [c["name"] for c in spec.get("containers") or []]
     if not container:
-        container = containers[0] if containers else ""
-        if len(containers) > 1:
-            ctx.eprint(f'Defaulted container "{container}" out of: {", ".join(containers)}')
-    elif container not in containers + [c["name"] for c in pod.get("spec", {}).get("initContainers") or []]:
+        container = find_or_default_container(pod, False, ctx.eprint)
+    elif container not in containers + [c["name"] for c in spec.get("initContainers") or []]:
         raise KubectlError(f'error from server (BadRequest): container {container} is not valid for pod {name}')
-    statuses = {s.get("name"): s for s in pod.get("status", {}).get("containerStatuses") or []}
+    status = pod.get("status", {})
+    statuses = {s.get("name"): s for s in (status.get("initContainerStatuses") or []) + (status.get("containerStatuses") or [])}
     state = (statuses.get(container) or {}).get("state") or {}
     previous = ctx.flags["previous"]
     if not previous and ("waiting" in state or not statuses.get(container)):

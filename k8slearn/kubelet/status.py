@@ -120,9 +120,10 @@ def condition(
         else _timestamp(now)
     )
     cond = {"type": ctype, "status": status, "lastProbeTime": None, "lastTransitionTime": since}
-    if not ok and reason:
+    if reason and (not ok or reason == "PodCompleted"):
         cond["reason"] = reason
-        cond["message"] = message
+        if message:
+            cond["message"] = message
     return cond
 
 
@@ -249,7 +250,8 @@ def generate_api_pod_status(
         unready += [entry["name"] for entry in statuses if not entry["ready"]]
     else:
         unready += [c["name"] for c in spec["containers"] if not by_name[c["name"]]["ready"]]
-    ready_reason = "PodCompleted" if terminal else "ContainersNotReady"
+    # generateContainersReadyConditionForTerminalPhase: a finished pod's reason, and no message
+    ready_reason = {"Succeeded": "PodCompleted", "Failed": "PodFailed"}.get(phase, "ContainersNotReady")
     ready_message = "" if terminal else f"containers with unready status: [{' '.join(unready)}]"
     ready = not unready and not terminal
     conditions = [
@@ -261,10 +263,11 @@ def generate_api_pod_status(
         ),
         condition(
             "Initialized",
-            not incomplete,
+            not incomplete or phase == "Succeeded",
             previous.get("Initialized"),
             now,
-            "ContainersNotInitialized",
+            # GeneratePodInitializedCondition: a pod that succeeded says so (True, PodCompleted)
+            "PodCompleted" if phase == "Succeeded" else "ContainersNotInitialized",
             f"containers with incomplete status: [{' '.join(incomplete)}]" if incomplete else "",
         ),
         condition("Ready", ready, previous.get("Ready"), now, ready_reason, ready_message),

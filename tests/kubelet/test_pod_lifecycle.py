@@ -242,3 +242,24 @@ def test_how_long_a_deleted_pod_takes_to_go(run, gone_after, reason):
     assert gone_after[0] <= c.now - start <= gone_after[1]
     last = [obj for event_type, obj in watch][-1]
     assert last["status"]["containerStatuses"][0]["state"]["terminated"]["reason"] == reason
+
+
+@pytest.mark.parametrize("command, phase, conditions", [
+    ("echo done", "Succeeded",
+     {"Initialized": ("True", "PodCompleted", None), "Ready": ("False", "PodCompleted", None),
+      "ContainersReady": ("False", "PodCompleted", None)}),
+    ("exit 3", "Failed",
+     {"Initialized": ("True", None, None), "Ready": ("False", "PodFailed", None),
+      "ContainersReady": ("False", "PodFailed", None)}),
+], ids=["a pod that succeeded says PodCompleted, Initialized included",
+        "a pod that failed says PodFailed, with no message"])
+def test_the_conditions_of_a_finished_pod(command, phase, conditions):
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl(f"run once --image=busybox:1.36 --restart=Never -- sh -c '{command}'")
+    cluster.settle()
+    cluster.run(5)
+    status = cluster.api.get("pods", "once")["status"]
+    assert status["phase"] == phase
+    got = {c["type"]: (c["status"], c.get("reason"), c.get("message")) for c in status["conditions"]
+           if c["type"] in conditions}
+    assert got == conditions

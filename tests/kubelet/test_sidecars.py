@@ -296,3 +296,14 @@ def test_a_sidecar_that_cannot_start_holds_up_the_pod(sidecar, shown, reason):
     assert row(cluster)[:2] == ["0/2", shown]
     assert status(cluster)["initContainerStatuses"][0]["state"]["waiting"]["reason"] == reason
     assert (status(cluster)["phase"], "containerID" in status(cluster)["containerStatuses"][0]) == ("Pending", False)
+
+
+def test_kubectl_logs_and_exec_reach_a_sidecar_by_name_and_list_it_among_the_choices():
+    cluster = start([SHIPPER], seconds=25)
+    logs = cluster.kubectl("logs web -c logshipper")
+    assert (logs.stdout, logs.stderr) == ("shipped\nshipped\nshipped\n", "")
+    default = cluster.kubectl("logs web")
+    assert default.stderr == 'Defaulted container "app" out of: app, logshipper (init)\n'
+    ran = cluster.kubectl("exec web -c logshipper -- hostname")
+    assert (ran.stdout, ran.stderr, ran.code) == ("web\n", "", 0)
+    assert cluster.kubectl("exec web -- hostname").stderr == 'Defaulted container "app" out of: app, logshipper (init)\n'
