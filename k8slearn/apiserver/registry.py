@@ -44,7 +44,7 @@ from k8slearn.api.errors import (
     not_found,
     status_error,
 )
-from k8slearn.api.meta import generate_name, new_uid, parse_timestamp, thaw, timestamp
+from k8slearn.api.meta import generate_name, parse_timestamp, thaw, timestamp
 from k8slearn.api.resources import ResourceInfo
 from k8slearn.api.validation import validate
 from k8slearn.apiserver.lease_manager import EVENT_TTL, LeaseManager
@@ -217,7 +217,7 @@ class Registry:
         meta = obj["metadata"]
         drop_empty_metadata(meta)
         meta["creationTimestamp"] = timestamp(self.loop.now)  # FillObjectMetaSystemFields
-        meta["uid"] = new_uid(self.loop.rng)
+        meta["uid"] = self.loop.new_uid()
         if generated:
             meta["name"] = generate_name(meta["generateName"], self.loop.rng)
         revert = self._begin(self.begin_create, info, obj, None)

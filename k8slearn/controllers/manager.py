@@ -43,6 +43,8 @@ from k8slearn.controllers.node_ipam import NodeIpamController
 from k8slearn.controllers.node_lifecycle import NodeLifecycleController
 from k8slearn.controllers.podgc import PodGCController
 from k8slearn.controllers.replicaset import ReplicaSetController
+from k8slearn.controllers.root_ca_publisher import RootCACertPublisher
+from k8slearn.controllers.serviceaccounts import ServiceAccountsController
 from k8slearn.controllers.statefulset import StatefulSetController
 from k8slearn.controllers.taint_eviction import TaintEvictionController
 from k8slearn.sim import Loop
@@ -67,6 +69,8 @@ CONTROLLERS: dict[str, Any] = {
     "pod-garbage-collector-controller": PodGCController,
     "namespace-controller": NamespaceController,
     "cronjob-controller": CronJobController,
+    "serviceaccount-controller": ServiceAccountsController,
+    "root-ca-certificate-publisher-controller": RootCACertPublisher,
 }
 
 

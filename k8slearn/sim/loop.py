@@ -32,11 +32,14 @@ channels and timers in every Kubernetes binary.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import itertools
 import random
 from collections import deque
 from typing import Any, Callable, Generator, NamedTuple
+
+from k8slearn.api.meta import uuid4_text
 
 __all__ = ["Loop", "Step", "Timer", "Process", "Waitable", "Queue", "SettleTimeout"]
 
@@ -242,12 +245,19 @@ class Loop:
         self.now: float = 0.0
         self.seed = seed
         self.rng = random.Random(seed)
+        self._uids = itertools.count(1)
         self.trace: list[Step] = []
         self.tracing = trace
         self._heap: list[list] = []
         self._seq = itertools.count()
         self._busy = 0  # pending events that are not periodic heartbeats
         self.events_run = 0
+
+    def new_uid(self) -> str:
+        """The next object UID: uuid4-shaped, from the seed and a counter (not from ``rng``, so that
+        a new kind of object does not move every later random draw: pod names, tie-breaks)."""
+        digest = hashlib.blake2b(f"{self.seed}/{next(self._uids)}".encode(), digest_size=16).digest()
+        return uuid4_text(int.from_bytes(digest, "big"))
 
     # -- scheduling ---------------------------------------------------------------------------
     def _push(self, when: float, priority: int, fn: Callable, args: tuple, periodic: bool) -> list:

@@ -50,7 +50,8 @@ LANE_ORDER = ("kube-controller-manager", "deployment-controller", "replicaset-co
               "daemonset-controller", "statefulset-controller", "cronjob-controller", "job-controller",
               "node-controller", "taint-eviction-controller", "node-ipam-controller",
               "endpoint-controller", "endpoint-slice-controller", "garbage-collector-controller",
-              "pod-garbage-collector", "kube-scheduler", "kubelet")
+              "pod-garbage-collector", "serviceaccount-controller", "root-ca-cert-publisher",
+              "kube-scheduler", "kubelet")
 API_VERBS = frozenset({"create", "update", "patch", "delete", "get", "list", "watch", "bind", "evict"})
 NOT_CONTROLLERS = ("etcd", "kube-apiserver", "kubectl", "sim")
 GROUP_WINDOW = 0.05          # seconds: actions of one sync that land this close together form one row
@@ -71,6 +72,12 @@ WRITES = {
                                    "a new Service with a selector"),
     ("endpointslice/", "update"): ("endpoint-slice-controller", "update EndpointSlice",
                                    "the Service's ready pods changed"),
+    ("serviceaccount/", "create"): ("serviceaccount-controller", "create ServiceAccount",
+                                    "a namespace without its default ServiceAccount"),
+    ("configmap/", "create"): ("root-ca-cert-publisher", "create ConfigMap",
+                               "a namespace without kube-root-ca.crt, the cluster's CA certificate"),
+    ("configmap/", "update"): ("root-ca-cert-publisher", "update ConfigMap",
+                               "kube-root-ca.crt was changed: the CA certificate is put back"),
 }
 _FILTERED = re.compile(r"filtered (\d+) nodes?: (\d+) feasible")
 _PICKED = re.compile(r"picked (\S+)")
