@@ -97,3 +97,20 @@ def test_a_full_cluster_cidr_is_an_event_not_a_crash():
     reasons = [e["reason"] for e in cluster.api.list("events", namespace="default")
                if e["involvedObject"]["name"] == "late"]
     assert "CIDRNotAvailable" in reasons
+
+
+@pytest.mark.parametrize("cluster_cidr, steps, expected", [
+    ("10.244.0.0/16", ["next", "next", "release 10.244.0.0/24", "next"], "10.244.2.0/24"),
+    ("10.244.0.0/22", ["next", "next", "next", "release 10.244.1.0/24", "next", "next"], "10.244.1.0/24"),
+    ("10.244.0.0/16", ["occupy 10.244.0.0/24", "next"], "10.244.1.0/24"),
+], ids=[
+    "a released subnet is not given again at once: allocation goes on after the last one",
+    "after the last subnet of the range the allocator wraps around to a freed one",
+    "a subnet a node already had before a restart is occupied, not handed out again",
+])
+def test_the_node_cidr_allocator_goes_round_the_range(cluster_cidr, steps, expected):
+    cidrs, got = CIDRSet(cluster_cidr, 24), None
+    for step in steps:
+        verb, _, cidr = step.partition(" ")
+        got = cidrs.allocate_next() if verb == "next" else getattr(cidrs, verb)(cidr)
+    assert got == expected

@@ -6,14 +6,17 @@ kubeadm cluster set up for flannel. The range allocator hands each node the next
 >>> allocator = CIDRSet("10.244.0.0/16", 24)
 >>> allocator.allocate_next(), allocator.allocate_next()
 ('10.244.0.0/24', '10.244.1.0/24')
+
+A released subnet is not handed out again at once: the allocator goes on from the last one it
+gave and comes back to the freed one after wrapping around the range:
+
 >>> allocator.release("10.244.0.0/24"); allocator.allocate_next()
-'10.244.0.0/24'
+'10.244.2.0/24'
 
 The CNI plugin on each node then takes pod IPs from that node's /24, so a pod's IP tells you
 which node it lives on.
 
-Simplified: IPv4 only, one CIDR per node; the free slot is the lowest free index (upstream scans
-from the last allocated index and wraps around).
+Simplified: IPv4 only, one CIDR per node.
 
 Upstream: pkg/controller/nodeipam/ipam/range_allocator.go, pkg/controller/nodeipam/ipam/cidrset/
 """
@@ -30,29 +33,43 @@ NODE_CIDR_MASK_SIZE = 24
 
 
 class CIDRSet:
-    """The pool of node-sized subnets cut from the cluster CIDR."""
+    """The pool of node-sized subnets cut from the cluster CIDR: one bit per subnet, as cidrset's
+    bitmap, and subnets computed from their index (nothing is listed in advance)."""
 
     def __init__(self, cluster_cidr: str = CLUSTER_CIDR, mask_size: int = NODE_CIDR_MASK_SIZE) -> None:
         self.network = ipaddress.ip_network(cluster_cidr)
-        self.subnets = list(self.network.subnets(new_prefix=mask_size))
+        self.mask_size = mask_size
+        self.max_cidrs = 1 << (mask_size - self.network.prefixlen)
         self.used: set[int] = set()
+        self.next_candidate = 0
+
+    def _cidr(self, index: int) -> str:
+        base = int(self.network.network_address) + (index << (32 - self.mask_size))
+        return f"{ipaddress.IPv4Address(base)}/{self.mask_size}"
+
+    def _index(self, cidr: str) -> int:
+        subnet = ipaddress.ip_network(cidr)
+        return (int(subnet.network_address) - int(self.network.network_address)) >> (32 - self.mask_size)
 
     def allocate_next(self) -> str:
-        for index in range(len(self.subnets)):
-            if index not in self.used:
-                self.used.add(index)
-                return str(self.subnets[index])
-        raise ValueError(
-            "CIDR allocation failed; there are no remaining CIDRs left to allocate in the accepted range"
-        )
+        """AllocateNext: the first free subnet from the one after the last allocated, wrapping around."""
+        if len(self.used) == self.max_cidrs:
+            raise ValueError(
+                "CIDR allocation failed; there are no remaining CIDRs left to allocate in the accepted range"
+            )
+        candidate = self.next_candidate
+        while candidate in self.used:
+            candidate = (candidate + 1) % self.max_cidrs
+        self.next_candidate = (candidate + 1) % self.max_cidrs
+        self.used.add(candidate)
+        return self._cidr(candidate)
 
     def occupy(self, cidr: str) -> None:
-        subnet = ipaddress.ip_network(cidr)
-        if subnet.subnet_of(self.network):
-            self.used.add(self.subnets.index(subnet))
+        if ipaddress.ip_network(cidr).subnet_of(self.network):
+            self.used.add(self._index(cidr))
 
     def release(self, cidr: str) -> None:
-        self.used.discard(self.subnets.index(ipaddress.ip_network(cidr)))
+        self.used.discard(self._index(cidr))
 
 
 class NodeIpamController(Controller):
