@@ -11,10 +11,18 @@ its containers.
 >>> _requests(pod, "cpu"), _requests(pod, "memory")
 (1250, 67108864)
 
-Simplified: only the regular containers count (upstream also takes the largest init container,
-sidecars and the pod overhead into account); only cpu and memory.
+Init containers, sidecars and the pod's overhead count as the scheduler counts them
+(:mod:`k8slearn.api.resource_requests`):
 
-Upstream: pkg/api/v1/resource/helpers.go (PodRequests), k8s.io/apimachinery/pkg/api/resource
+>>> pod["spec"]["initContainers"] = [{"name": "proxy", "restartPolicy": "Always",
+...                                   "resources": {"requests": {"cpu": "100m"}}}]
+>>> _requests(pod, "cpu")
+1350
+
+Simplified: only cpu and memory.
+
+Upstream: staging/src/k8s.io/component-helpers/resource/helpers.go (PodRequests),
+k8s.io/apimachinery/pkg/api/resource
 """
 
 from __future__ import annotations
@@ -23,16 +31,26 @@ import functools
 from typing import Any
 
 from k8slearn.api.quantity import cpu_millis, memory_bytes
+from k8slearn.api.resource_requests import pod_request_amounts
 
 
 def _requests(pod: dict, resource: str) -> int:
-    """Sum of container requests for one resource (cpu in millicores, memory in bytes)."""
-    total = 0
-    for container in pod["spec"].get("containers", []):
-        value = (container.get("resources") or {}).get("requests", {}).get(resource)
-        if value is not None:
-            total += _amount(resource, value)
-    return total
+    """What the pod requests of one resource (cpu in millicores, memory in bytes): PodRequests,
+    so init containers and sidecars count as they do for the scheduler."""
+    spec = pod["spec"]
+    if not spec.get("initContainers") and not spec.get("overhead"):  # the common case, summed directly
+        total = 0
+        for container in spec.get("containers", []):
+            value = (container.get("resources") or {}).get("requests", {}).get(resource)
+            if value is not None:
+                total += _amount(resource, value)
+        return total
+
+    def amounts(requests):
+        value = (requests or {}).get(resource)
+        return {} if value is None else {resource: _amount(resource, value)}
+
+    return pod_request_amounts(pod, amounts).get(resource, 0)
 
 
 def _amount(resource: str, value: Any) -> int:

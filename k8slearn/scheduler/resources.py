@@ -31,6 +31,7 @@ import functools
 from collections.abc import Mapping
 
 from k8slearn.api.quantity import parse_quantity
+from k8slearn.api.resource_requests import pod_request_amounts as request_amounts
 from k8slearn.api.shared import SharedTable
 from k8slearn.scheduler.pod_counts import count_key
 
@@ -146,40 +147,10 @@ def _amounts(requests: Mapping | None, non_missing: Mapping | None) -> dict[str,
     return out
 
 
-def _add_into(total: dict, amounts: dict) -> None:
-    for name, amount in amounts.items():
-        total[name] = total.get(name, 0) + amount
-
-
-def _max_into(total: dict, amounts: dict) -> None:
-    for name, amount in amounts.items():
-        if amount > total.get(name, 0):
-            total[name] = amount
-
-
 def pod_request_amounts(pod: Mapping, non_missing: Mapping | None = None) -> dict[str, int]:
     """PodRequests: name -> amount (cpu in millicores), sidecar-aware, overhead included."""
-    spec = pod.get("spec") or {}
-    reqs: dict[str, int] = {}
-    for c in spec.get("containers") or ():
-        _add_into(reqs, _amounts((c.get("resources") or {}).get("requests"), non_missing))
-    sidecars: dict[str, int] = {}
-    init_reqs: dict[str, int] = {}
-    for c in spec.get("initContainers") or ():
-        amounts = _amounts((c.get("resources") or {}).get("requests"), non_missing)
-        if c.get("restartPolicy") == "Always":  # a sidecar keeps running beside the app containers
-            _add_into(reqs, amounts)
-            _add_into(sidecars, amounts)
-            amounts = dict(sidecars)
-        else:
-            amounts = {**amounts}
-            _add_into(amounts, sidecars)
-        _max_into(init_reqs, amounts)
-    _max_into(reqs, init_reqs)
-    overhead = spec.get("overhead")
-    if overhead:
-        _add_into(reqs, _amounts(overhead, None))
-    return reqs
+    return request_amounts(pod, lambda requests: _amounts(requests, non_missing),
+                           lambda overhead: _amounts(overhead, None))
 
 
 def pod_requests(pod: Mapping, non_missing: Mapping | None = None) -> Resource:

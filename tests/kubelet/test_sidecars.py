@@ -311,3 +311,23 @@ def test_kubectl_logs_and_exec_reach_a_sidecar_by_name_and_list_it_among_the_cho
     ran = cluster.kubectl("exec web -c logshipper -- hostname")
     assert (ran.stdout, ran.stderr, ran.code) == ("web\n", "", 0)
     assert cluster.kubectl("exec web -- hostname").stderr == 'Defaulted container "app" out of: app, logshipper (init)\n'
+
+
+@pytest.mark.parametrize("sidecar_cpu, phase", [("500m", "Running"), ("1500m", "Failed")],
+                         ids=["a pod whose app and sidecar fit the node is admitted",
+                              "the kubelet counts the sidecar's request too and rejects a pod that does not fit"])
+def test_the_kubelet_admits_a_pod_with_its_sidecars_requests(sidecar_cpu, phase):
+    cluster = Cluster(workers=1, seed=0)
+    cluster.settle()
+    allocatable = cluster.api.get("nodes", "node-1")["status"]["allocatable"]["cpu"]
+    assert allocatable == "2"
+    sidecar = {**SHIPPER, "resources": {"requests": {"cpu": sidecar_cpu}}}
+    app = {**APP, "resources": {"requests": {"cpu": "1"}}}
+    cluster.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+                        "spec": {"nodeName": "node-1", "initContainers": [sidecar], "containers": [app]}})
+    cluster.settle()
+    status = cluster.api.get("pods", "web")["status"]
+    assert status["phase"] == phase
+    if phase == "Failed":
+        message = "Pod was rejected: Node didn't have enough resource: cpu, requested: 2500, used: 0, capacity: 2000"
+        assert (status["reason"], status["message"]) == ("OutOfcpu", message)
