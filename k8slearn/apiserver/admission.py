@@ -7,7 +7,8 @@ simulated cluster needs, in upstream order:
 
 1. ``NamespaceLifecycle``: no new objects in a namespace that does not exist (404) or is being
    terminated (403); the ``default``, ``kube-system`` and ``kube-public`` namespaces cannot be deleted.
-2. ``ServiceAccount``: a pod without ``serviceAccountName`` runs as ``default``.
+2. ``ServiceAccount``: a pod without ``serviceAccountName`` runs as ``default``; an account it
+   names must exist (403).
 3. ``Priority``: a pod's ``priorityClassName`` becomes ``spec.priority`` (from the PriorityClass).
 4. ``DefaultTolerationSeconds``: every pod tolerates ``not-ready`` and ``unreachable`` nodes for 300 s,
    so its node may be unreachable for five minutes before the pod is evicted.
@@ -18,7 +19,8 @@ simulated cluster needs, in upstream order:
 [('node.kubernetes.io/not-ready', 300), ('node.kubernetes.io/unreachable', 300)]
 
 Simplified: no webhooks, no LimitRanger/ResourceQuota, no ServiceAccount token volume; the
-ServiceAccount plugin does not require the account to exist.
+``default`` account is taken to exist (upstream retries its lookup for a few seconds while the
+service account controller creates it in a new namespace).
 
 Upstream: plugin/pkg/admission/namespace/lifecycle/admission.go, serviceaccount/admission.go,
 priority/admission.go, defaulttolerationseconds/admission.go, pkg/kubeapiserver/options/plugins.go
@@ -58,6 +60,7 @@ IMMORTAL_NAMESPACES = ("default", "kube-system", "kube-public")
 NAMESPACE_TERMINATING_MSG = "unable to create new content in namespace {} because it is being terminated"
 NAMESPACE_UNDELETABLE_MSG = "this namespace may not be deleted"
 NO_PRIORITY_CLASS_MSG = "no PriorityClass with name {} was found"
+SERVICE_ACCOUNT_MISSING_MSG = 'error looking up service account {0}/{1}: serviceaccount "{1}" not found'
 PRIORITY_MISMATCH_MSG = ("the integer value of priority ({}) must not be provided in pod spec; "
                          "priority admission controller computed {} from the given PriorityClass name")
 
@@ -117,6 +120,11 @@ def service_account(attrs: Attributes, lister: Lister) -> None:
     if not spec.get("serviceAccountName"):
         spec["serviceAccountName"] = spec.get("serviceAccount") or "default"
     spec["serviceAccount"] = spec["serviceAccountName"]  # the deprecated v1 field mirrors it
+    name = spec["serviceAccountName"]
+    # The account must exist. Upstream waits up to MaxRetry lookups for ``default``, which the
+    # service account controller creates moments after the namespace; here it is taken to exist.
+    if name != "default" and lister.get("serviceaccounts", attrs.namespace, name) is None:
+        raise attrs.forbid(SERVICE_ACCOUNT_MISSING_MSG.format(attrs.namespace, name))
 
 
 def priority_of(class_name: str, lister: Lister) -> tuple[int, str] | None:

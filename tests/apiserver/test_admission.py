@@ -111,6 +111,26 @@ def test_pods_run_as_the_default_service_account(api):
     assert (spec["serviceAccountName"], spec["serviceAccount"]) == ("default", "default")
 
 
+@pytest.mark.parametrize("account, accounts, error", [
+    ("builder", ["builder"], None),
+    ("builder", [], 'pods "web" is forbidden: error looking up service account default/builder: '
+                    'serviceaccount "builder" not found'),
+    ("", [], None),
+], ids=[
+    "a pod may run as an account that exists",
+    "an account that does not exist is refused with the plugin's message",
+    "the default account is taken to exist: upstream waits for its controller to create it",
+])
+def test_a_pods_service_account_must_exist(server, api, account, accounts, error):
+    for name in accounts:
+        api.create({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name, "namespace": "default"}})
+    spec = {"serviceAccountName": account} if account else {}
+    if error is None:
+        assert api.create(pod("web", **spec))["spec"]["serviceAccountName"] == (account or "default")
+    else:
+        expect_error(server, lambda: api.create(pod("web", **spec)), 403, "Forbidden", error)
+
+
 def test_a_forbidden_create_names_the_generate_name_prefix(server, api):
     expect_error(server, lambda: api.create(pod("", generateName="web-", priorityClassName="gold")),
                  403, "Forbidden", 'pods "web-" is forbidden: no PriorityClass with name gold was found')
