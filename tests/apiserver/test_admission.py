@@ -113,8 +113,8 @@ def test_pods_run_as_the_default_service_account(api):
 
 @pytest.mark.parametrize("account, accounts, error", [
     ("builder", ["builder"], None),
-    ("builder", [], 'pods "web" is forbidden: error looking up service account default/builder: '
-                    'serviceaccount "builder" not found'),
+    ("builder", [], ('pods "web" is forbidden: error looking up service account default/builder: '
+                     'serviceaccount "builder" not found')),
     ("", [], None),
 ], ids=[
     "a pod may run as an account that exists",
