@@ -34,32 +34,13 @@ hostname applets), GNU coreutils 9.1, GNU grep
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable
 
-from k8slearn.kubelet.servers import SITE_FILES, Server, page
+from k8slearn.kubelet.container_fs import DIR, listing, lookup
+from k8slearn.kubelet.exec_context import NO_USERLAND, ExecContext, not_simulated
+from k8slearn.kubelet.exec_wget import wget
 
-BUSYBOX_IMAGES = {"busybox", "alpine", "agnhost"}
-NO_USERLAND = {"pause", "coredns", "kube-proxy", "goproxy"}
-DIR = ("dir",)  # the value of a directory in ExecContext.files (a file's value is its text, or True)
-_DEBIAN_ROOT = ["bin", "boot", "dev", "docker-entrypoint.d", "docker-entrypoint.sh", "etc", "home", "lib", "lib64",
-                "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv", "sys", "tmp", "usr", "var"]
-ROOT_LISTING = {
-    "busybox": ["bin", "dev", "etc", "home", "lib", "lib64", "proc", "root", "sys", "tmp", "usr", "var"],
-    "alpine": ["bin", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv",
-               "sys", "tmp", "usr", "var"],
-    "nginx": _DEBIAN_ROOT,
-}
-IMAGE_DIRS = {"/", "/etc", "/tmp", "/bin", "/usr", "/var", "/root", "/home", "/proc", "/dev"}
-IMAGE_FILES = {"/etc/passwd", "/bin/sh", "/etc/hosts", "/etc/resolv.conf", "/etc/hostname"}
-IMAGE_EXTRA = {
-    "nginx": {"/usr/share/nginx/html": DIR, "/usr/share/nginx/html/index.html": SITE_FILES[
-        "/usr/share/nginx/html/index.html"], "/usr/share/nginx/html/50x.html": True, "/etc/nginx": DIR,
-        "/etc/nginx/nginx.conf": True, "/etc/nginx/conf.d": DIR, "/etc/nginx/conf.d/default.conf": True},
-    "httpd": {"/usr/local/apache2/htdocs": DIR, "/usr/local/apache2/htdocs/index.html": SITE_FILES[
-        "/usr/local/apache2/htdocs/index.html"]},
-}
-LISTED_DIRS = {"/tmp", "/usr/share/nginx/html", "/etc/nginx/conf.d", "/usr/local/apache2/htdocs"}
+__all__ = ["COREUTILS", "DIR", "ExecContext", "available", "not_simulated", "run_tool"]
 COREUTILS = {"cat", "ls", "test", "[", "true", "false", "echo", ":", "hostname", "grep", "head", "tail",
              "wc", "touch", "mkdir", "rm", "sleep"}
 BUSYBOX_ONLY = {"wget"}
@@ -68,27 +49,7 @@ ASSUMED_OK = {"wget", "curl", "pgrep", "ps", "nc", "stat", "find", "redis-cli", 
               "nginx", "httpd", "python", "python3", "node", "/agnhost", "agnhost", "timeout", "date",
               "whoami", "id", "env", "printenv", "nslookup", "ping", "ip", "ifconfig", "netstat", "uname",
               "df", "du", "top", "kill", "mount", "bash", "sh"}
-_REASONS = {200: "OK", 404: "Not Found", 500: "Internal Server Error"}
 
-
-@dataclass
-class ExecContext:
-    """What a process started in a container sees."""
-
-    image: str  # the image's short name (busybox, nginx, ...)
-    files: dict  # the container's own changes: path -> text, True (a file), DIR, False (removed)
-    etc: dict = field(default_factory=dict)  # the kubelet's files: /etc/hosts, /etc/resolv.conf, /etc/hostname
-    hostname: str = ""
-    fqdn: str = ""
-    pod_ip: str = ""
-    aliases: dict = field(default_factory=dict)  # hostAliases: name -> IP
-    # a server listening on this port in the pod's network namespace, and how long it has run
-    connect: Callable[[int], tuple[Server, float] | None] | None = None
-    interactive: bool = False  # kubectl exec (say what is not simulated) rather than a probe
-
-    @property
-    def busybox(self) -> bool:
-        return self.image in BUSYBOX_IMAGES
 
 
 def available(exe: str, ctx: ExecContext) -> bool:
@@ -98,43 +59,6 @@ def available(exe: str, ctx: ExecContext) -> bool:
     if exe == "bash":
         return not ctx.busybox
     return exe in COREUTILS or exe in ASSUMED_OK or exe in BUSYBOX_ONLY
-
-
-def not_simulated(what: str, hint: str = "") -> tuple[int, str, str]:
-    """The simulation's own answer (exit code 1) for what it does not model, instead of made-up output."""
-    return 1, "", f"k8slearn: {what} is not simulated{hint}\n"
-
-
-def lookup(path: str, ctx: ExecContext):
-    """A path's entry: its text (or True when the text is unknown), DIR, or None when missing."""
-    if path in ctx.files:
-        value = ctx.files[path]
-        return None if value is False else value
-    if path in ctx.etc:
-        return ctx.etc[path]
-    extra = IMAGE_EXTRA.get(ctx.image, {})
-    if path in extra:
-        return extra[path]
-    if path in IMAGE_DIRS:
-        return DIR
-    return True if path in IMAGE_FILES else None
-
-
-def listing(path: str, ctx: ExecContext) -> list[str] | None:
-    """The names in a directory, or None when the simulation does not know them all."""
-    if path == "/":
-        names = ROOT_LISTING.get(ctx.image)
-        return None if names is None else sorted(set(names) | set(_children("/", ctx)))
-    if path not in LISTED_DIRS:
-        return None
-    return sorted(_children(path, ctx))
-
-
-def _children(path: str, ctx: ExecContext) -> set[str]:
-    prefix = path.rstrip("/") + "/"
-    known = {**IMAGE_EXTRA.get(ctx.image, {}), **ctx.files}
-    return {p[len(prefix):] for p, v in known.items()
-            if p.startswith(prefix) and "/" not in p[len(prefix):] and v is not False}
 
 
 def run_tool(words: list[str], stdin: str, ctx: ExecContext, shell: str = "") -> tuple[int, str, str]:
@@ -311,75 +235,10 @@ def _rm(args, stdin, ctx):
     return code, "", err
 
 
-def _wget(args, stdin, ctx):
-    """BusyBox wget: ``-q`` quiet, ``-O FILE`` (``-`` for stdout), plain http:// URLs."""
-    quiet, output, urls, i = False, None, [], 0
-    while i < len(args):
-        arg = args[i]
-        if arg.startswith("-") and not arg.startswith("--") and len(arg) > 1:
-            for j, flag in enumerate(arg[1:]):
-                if flag == "q":
-                    quiet = True
-                elif flag in "OT":
-                    value = arg[j + 2:] or (args[i + 1] if i + 1 < len(args) else "")
-                    if not arg[j + 2:]:
-                        i += 1
-                    if flag == "O":
-                        output = value
-                    break
-        elif not arg.startswith("--"):
-            urls.append(arg)
-        i += 1
-    if not urls:
-        return 1, "", "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n"
-    url = urls[0]
-    if url.startswith("https://"):
-        return not_simulated("HTTPS") if ctx.interactive else (0, "", "")
-    rest = url.removeprefix("http://")
-    hostport, _, path = rest.partition("/")
-    host, _, port_text = hostport.partition(":")
-    port = int(port_text) if port_text.isdigit() else 80
-    ip = _resolve(host, ctx)
-    if ip is None:
-        return not_simulated(f"looking up '{host}' (cluster DNS)") if ctx.interactive else (0, "", "")
-    if ip not in ("127.0.0.1", ctx.pod_ip):
-        return not_simulated(f"a connection leaving the pod (to {ip}:{port})") if ctx.interactive else (0, "", "")
-    found = ctx.connect(port) if ctx.connect is not None else None
-    err = "" if quiet else f"Connecting to {host} ({ip}:{port})\n"
-    if found is None:
-        return 1, "", err + f"wget: can't connect to remote host ({ip}): Connection refused\n"
-    server, uptime = found
-    answer = server.get("/" + path, uptime, ctx.hostname)
-    if answer is None:
-        return 1, "", err + "wget: error getting response: Connection reset by peer\n"
-    status, _ = answer
-    if not 200 <= status < 300:
-        return 1, "", err + f"wget: server returned error: HTTP/1.1 {status} {_REASONS.get(status, '')}\n"
-    body = page(server, "/" + path, uptime, ctx.hostname)
-    if body is None:
-        return not_simulated(f"the page at {url}") if ctx.interactive else (0, "", "")
-    if output in ("-", "/dev/stdout"):
-        return 0, body, err + ("" if quiet else "writing to stdout\nwritten to stdout\n")
-    name = output or (path.rsplit("/", 1)[-1] or "index.html")
-    ctx.files[name if name.startswith("/") else "/" + name] = body
-    return 0, "", err + ("" if quiet else f"saving to '{name}'\n'{name}' saved\n")
-
-
-def _resolve(host: str, ctx: ExecContext) -> str | None:
-    """The IP a name has in the pod's /etc/hosts (the resolver reads it before asking DNS)."""
-    if host in ("localhost", "127.0.0.1"):
-        return "127.0.0.1"
-    if host in (ctx.hostname, ctx.fqdn) and host:
-        return ctx.pod_ip
-    if host in ctx.aliases:
-        return ctx.aliases[host]
-    return host if re.fullmatch(r"\d+\.\d+\.\d+\.\d+", host) else None
-
-
 _TOOLS: dict[str, Callable] = {
     "cat": _cat, "ls": _ls, "test": _test, "[": _test, "echo": _echo, "hostname": _hostname, "grep": _grep,
     "head": _head_tail(False), "tail": _head_tail(True), "wc": _wc, "touch": _touch, "mkdir": _mkdir,
-    "rm": _rm, "wget": _wget,
+    "rm": _rm, "wget": wget,
     "true": lambda a, s, c: (0, "", ""), ":": lambda a, s, c: (0, "", ""),
     "false": lambda a, s, c: (1, "", ""), "sleep": lambda a, s, c: (0, "", ""),
 }

@@ -9,7 +9,7 @@ This is the kubelet side of the CRI (the runtime side is :mod:`k8slearn.kubelet.
   pod's ``restartPolicy``; a crashed container waits out a back-off of 10 s doubling to 300 s
   (``CrashLoopBackOff``, ``BackOff`` events); then pull the image, ``CreateContainer``
   (``Created``) and ``StartContainer`` (``Started``);
-- **init containers** (computeInitContainerActions): read from the last one back to find the
+- **init containers** (:mod:`k8slearn.kubelet.init_containers`): read from the last one back to find the
   next one to start; a plain one must exit 0 first, a sidecar (``restartPolicy: Always``) must
   only have started (its startup probe passed), is started again when it exits whatever the
   pod's ``restartPolicy``, and is killed for a failed startup or liveness probe ("Init
@@ -37,14 +37,14 @@ pkg/kubelet/kuberuntime/kuberuntime_termination_order.go
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import go_duration
 from k8slearn.kubelet import status as pod_status
 from k8slearn.kubelet.backoff import BACKOFF_INITIAL
 from k8slearn.kubelet.cri import RuntimeError_
-from k8slearn.kubelet.probe import FAILURE, SUCCESS
+from k8slearn.kubelet.init_containers import compute_init_container_actions
 from k8slearn.sim.loop import Waitable
 
 if TYPE_CHECKING:
@@ -336,68 +336,6 @@ def _all_done(waits: list, within: float, loop) -> Waitable:
     for wait in pending:
         wait.add_waiter(one_done)
     return turn
-
-
-def compute_init_container_actions(pod: dict, last: Any, startup: Any, liveness: Any) -> tuple:
-    """computeInitContainerActions: (initialized, init containers to start (indices, in order),
-    ones to kill first ((index, message, reason)), kill the pod). ``last(name)`` is a container's
-    latest runtime record (None before its first), ``startup``/``liveness(container id)`` the
-    prober's results.
-
-    The init containers are read from the last one back: the first one that ran tells what comes
-    next. A plain init container must exit 0 before the next one starts; a sidecar (``restartPolicy:
-    Always``) must only have *started* (its startup probe passed, or at once without one), and is
-    started again whenever it exits, whatever the pod's ``restartPolicy``.
-    """
-    spec = pod["spec"]
-    inits = spec.get("initContainers") or ()
-    regular = (last(c["name"]) for c in spec["containers"])
-    initialized = any(r is not None and r.state in ("CONTAINER_CREATED", "CONTAINER_RUNNING") for r in regular)
-    previously = initialized  # isPreviouslyInitialized
-    restart_on_failure = spec.get("restartPolicy", "Always") != "Never"
-    to_start: list[int] = []
-    to_kill: list[tuple[int, str, str]] = []
-    for i in range(len(inits) - 1, -1, -1):
-        container = inits[i]
-        sidecar = pod_status.is_restartable_init_container(container)
-        record = last(container["name"])
-        if record is None:
-            if previously and sidecar:
-                to_start.append(i)
-            continue
-        if previously and not sidecar:
-            continue  # after initialization only the sidecars are kept running
-        if record.state == "CONTAINER_CREATED":
-            to_start.append(i)
-        elif record.state == "CONTAINER_RUNNING" and sidecar:
-            result = startup(record.id) if container.get("startupProbe") is not None else SUCCESS
-            if result != SUCCESS:
-                if result == FAILURE:
-                    to_kill.append((i, f"Init container {container['name']} failed startup probe", "startup"))
-                    to_start.append(i)
-            else:
-                if i == len(inits) - 1:
-                    initialized = True
-                elif not previously:
-                    to_start.append(i + 1)  # started for the first time: start the next one
-                if container.get("livenessProbe") is not None and liveness(record.id) == FAILURE:
-                    to_kill.append((i, f"Init container {container['name']} failed liveness probe", "liveness"))
-                    to_start.append(i)
-        elif record.state == "CONTAINER_EXITED":
-            if sidecar:
-                to_start.append(i)
-            elif record.exit_code != 0:
-                if not restart_on_failure:
-                    return False, [], [], True
-                to_start.append(i)
-            elif i == len(inits) - 1:
-                initialized = True
-            else:
-                to_start.append(i + 1)
-        previously = True
-    if not previously:
-        to_start.append(0)
-    return initialized, to_start[::-1], to_kill, False
 
 
 def _grace_period(pod: dict, container: dict, reason: str) -> float:

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from k8slearn import Cluster
-from k8slearn.kubelet.kuberuntime import compute_init_container_actions
+from k8slearn.kubelet.init_containers import compute_init_container_actions
 from k8slearn.kubelet.probe import FAILURE, UNKNOWN
 
 SHIPPER = {"name": "logshipper", "image": "busybox", "restartPolicy": "Always",

@@ -1,0 +1,50 @@
+"""What a process started in a container sees: the ``ExecContext`` of an exec.
+
+A command started by ``kubectl exec`` (or an exec probe) runs in the container's namespaces: it
+sees the container's own files, the three files the kubelet mounts into every container of the
+pod (/etc/hosts, /etc/resolv.conf, /etc/hostname; :mod:`k8slearn.kubelet.pod_files`), and the
+pod's one network namespace, where ``localhost`` reaches every container of the pod:
+
+>>> ctx = ExecContext("busybox", files={}, hostname="web", pod_ip="10.244.1.5")
+>>> ctx.busybox, ctx.interactive
+(True, False)
+>>> not_simulated("'curl'")
+(1, '', "k8slearn: 'curl' is not simulated\\n")
+
+Upstream: none (the view a Linux process has inside a container's namespaces; runc exec)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from k8slearn.kubelet.servers import Server
+
+BUSYBOX_IMAGES = {"busybox", "alpine", "agnhost"}
+NO_USERLAND = {"pause", "coredns", "kube-proxy", "goproxy"}
+
+
+@dataclass
+class ExecContext:
+    """What a process started in a container sees."""
+
+    image: str  # the image's short name (busybox, nginx, ...)
+    files: dict  # the container's own changes: path -> text, True (a file), DIR, False (removed)
+    etc: dict = field(default_factory=dict)  # the kubelet's files: /etc/hosts, /etc/resolv.conf, /etc/hostname
+    hostname: str = ""
+    fqdn: str = ""
+    pod_ip: str = ""
+    aliases: dict = field(default_factory=dict)  # hostAliases: name -> IP
+    # a server listening on this port in the pod's network namespace, and how long it has run
+    connect: Callable[[int], tuple[Server, float] | None] | None = None
+    interactive: bool = False  # kubectl exec (say what is not simulated) rather than a probe
+
+    @property
+    def busybox(self) -> bool:
+        return self.image in BUSYBOX_IMAGES
+
+
+def not_simulated(what: str, hint: str = "") -> tuple[int, str, str]:
+    """The simulation's own answer (exit code 1) for what it does not model, instead of made-up output."""
+    return 1, "", f"k8slearn: {what} is not simulated{hint}\n"
