@@ -35,6 +35,7 @@ from k8slearn.kubectl import Kubectl, Result
 from k8slearn.kubelet import Kubelet, node_status
 from k8slearn.kubelet.crictl import crictl as run_crictl
 from k8slearn.kubelet.static_pods import CONTROL_PLANE_COMPONENTS
+from k8slearn.network.pod_network import PodNetwork
 from k8slearn.scheduler import Scheduler
 from k8slearn.sim import Loop, Step
 
@@ -104,6 +105,8 @@ class Cluster:
         self.compactor = Compactor(self.loop, self.etcd).start()
         self._kubectl = Kubectl(self.apiserver.client("kubectl"), lambda: self.loop.now, cluster=self)
         self.kubelets: dict[str, Kubelet] = {}
+        # the wire between the pods of all nodes (what kubectl exec ... wget <pod IP> crosses)
+        self.pod_network = PodNetwork(lambda: [k.runtime for k in self.kubelets.values()], lambda: self.loop.now)
         self._defaults = {"cpu": cpu, "memory": memory}
         if _store is None:
             self._bootstrap_api_objects()
@@ -230,6 +233,7 @@ class Cluster:
         name = node["metadata"]["name"]
         static = CONTROL_PLANE_COMPONENTS if control_plane else ()
         kubelet = Kubelet(self.loop, self.apiserver.client(f"kubelet/{name}"), node, static_pods=static)
+        kubelet.pod_network = self.pod_network
         self.kubelets[name] = kubelet
         kubelet.start()
         return kubelet

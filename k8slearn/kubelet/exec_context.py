@@ -38,6 +38,8 @@ class ExecContext:
     aliases: dict = field(default_factory=dict)  # hostAliases: name -> IP
     # a server listening on this port in the pod's network namespace, and how long it has run
     connect: Callable[[int], tuple[Server, float] | None] | None = None
+    # another pod's server at (IP, port): (server, uptime), None (refused) or "no route"
+    reach: Callable[[str, int], tuple[Server, float] | str | None] | None = None
     interactive: bool = False  # kubectl exec (say what is not simulated) rather than a probe
 
     @property

@@ -15,9 +15,9 @@ hostname, ``hostAliases``):
 >>> wget(["-q", "-O-", "http://localhost:8080"], "", ctx)
 (1, '', "wget: can't connect to remote host (127.0.0.1): Connection refused\\n")
 
-Simplified: plain http:// only, no progress meter, no redirects; names the pod's /etc/hosts does
-not know and addresses outside the pod need cluster DNS, kube-proxy and the pod network, which
-the simulation does not have yet, and ``kubectl exec`` says so.
+Another pod's IP is reached over the pod network, on any node. Simplified: plain http:// only, no
+progress meter, no redirects; names the pod's /etc/hosts does not know need cluster DNS, and
+Service IPs kube-proxy, which the simulation does not have yet: ``kubectl exec`` says so.
 
 Upstream: none in Kubernetes: BusyBox 1.36 networking/wget.c
 """
@@ -28,6 +28,8 @@ import re
 
 from k8slearn.kubelet.exec_context import ExecContext, not_simulated
 from k8slearn.kubelet.servers import page
+
+NO_ROUTE, OUTSIDE = "no route", "outside the pod network"  # the pod network's answers (network.pod_network)
 
 _REASONS = {200: "OK", 404: "Not Found", 500: "Internal Server Error"}
 
@@ -63,10 +65,16 @@ def wget(args: list[str], stdin: str, ctx: ExecContext) -> tuple[int, str, str]:
     ip = _resolve(host, ctx)
     if ip is None:
         return not_simulated(f"looking up '{host}' (cluster DNS)") if ctx.interactive else (0, "", "")
-    if ip not in ("127.0.0.1", ctx.pod_ip):
-        return not_simulated(f"a connection leaving the pod (to {ip}:{port})") if ctx.interactive else (0, "", "")
-    found = ctx.connect(port) if ctx.connect is not None else None
+    if ip in ("127.0.0.1", ctx.pod_ip):
+        found = ctx.connect(port) if ctx.connect is not None else None
+    else:  # another pod, over the pod network
+        found = ctx.reach(ip, port) if ctx.reach is not None else OUTSIDE
+        if found == OUTSIDE:
+            what = f"a connection to {ip}:{port}, outside the pod network (no kube-proxy, nodes or internet)"
+            return not_simulated(what) if ctx.interactive else (0, "", "")
     err = "" if quiet else f"Connecting to {host} ({ip}:{port})\n"
+    if found == NO_ROUTE:
+        return 1, "", err + f"wget: can't connect to remote host ({ip}): No route to host\n"
     if found is None:
         return 1, "", err + f"wget: can't connect to remote host ({ip}): Connection refused\n"
     server, uptime = found

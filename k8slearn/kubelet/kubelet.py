@@ -60,6 +60,8 @@ class Kubelet:
         self._node_informer: Any = None
         self._process: Process | None = None
         self._timers: list[Timer] = []
+        # the pod network beyond this node (cluster.py wires it: the wire, not a component)
+        self.pod_network: Any = None
 
     @property
     def ip(self) -> str:

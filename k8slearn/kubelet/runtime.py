@@ -76,6 +76,7 @@ class ContainerRuntime(ImageService, Tasks):
         self.sandboxes: dict[str, Sandbox] = {}
         self.containers: dict[str, Container] = {}
         self.cni_config: dict | None = None
+        self.pod_cidr = ""  # the node's podCIDR, once the kubelet passed it (UpdateRuntimeConfig)
         self.on_container_exit: Callable[[Container], None] | None = None
         self._pull_busy_until = 0.0  # the kubelet pulls one image at a time (serializeImagePulls)
         self._layers_coming: set[str] = set()
@@ -101,6 +102,7 @@ class ContainerRuntime(ImageService, Tasks):
     def update_runtime_config(self, pod_cidr: str) -> None:
         """UpdateRuntimeConfig: the kubelet passes the node's podCIDR; containerd writes its CNI config."""
         self.cni_config = node_network_config(pod_cidr)
+        self.pod_cidr = pod_cidr
         self.host.write_file(CONFIG_PATH, config_text(self.cni_config))
         self._trace(
             "UpdateRuntimeConfig", f"node/{self.node_name}", f"podCIDR {pod_cidr}; CNI config written"

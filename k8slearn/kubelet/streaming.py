@@ -66,5 +66,7 @@ def _view(workers: Any, state: Any, pod: dict) -> dict:
         owner, server = _listener(runtime, state.sandbox_id, port)
         return None if server is None else (server, now - owner.started_at)
 
+    network = workers.k.pod_network
     return {"etc": etc, "hostname": hostname, "fqdn": f"{hostname}.{domain}" if domain else hostname,
-            "pod_ip": ip, "aliases": aliases, "connect": connect}
+            "pod_ip": ip, "aliases": aliases, "connect": connect,
+            "reach": network.reach if network is not None else None}

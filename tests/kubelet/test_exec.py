@@ -254,3 +254,26 @@ def test_the_shell(script, expected):
 
 def test_tokenize_splits_operators_and_redirections():
     assert tokenize("a 2>/dev/null|b>>f") == ["a", ("2>",), "/dev/null", "|", "b", (">>",), "f"]
+
+
+def test_a_pod_reaches_another_pod_on_another_node_at_its_ip():
+    c = Cluster(workers=2, seed=0)
+    c.kubectl("""run web --image=nginx:1.27 --overrides='{"spec":{"nodeName":"node-1"}}'""")
+    c.kubectl("""run box --image=busybox:1.36 --overrides='{"spec":{"nodeName":"node-2"}}' -- sleep 3600""")
+    c.settle()
+    web_ip = c.api.get("pods", "web")["status"]["podIP"]
+    assert web_ip.startswith("10.244.1.") and c.api.get("pods", "box")["status"]["podIP"].startswith("10.244.2.")
+    fetched = c.kubectl(f"exec box -- sh -c 'wget -qO- http://{web_ip} | grep title'")
+    assert (fetched.stdout, fetched.code) == ("<title>Welcome to nginx!</title>\n", 0)
+    cases = {
+        f"wget -qO- http://{web_ip}:8080": "wget: can't connect to remote host ({ip}): Connection refused\n",
+        "wget -qO- http://10.244.1.99": "wget: can't connect to remote host ({ip}): No route to host\n",
+        "wget -qO- http://10.96.0.1:443": ("k8slearn: a connection to 10.96.0.1:443, outside the pod network "
+                                           "(no kube-proxy, nodes or internet) is not simulated\n"),
+    }
+    for command, error in cases.items():
+        ip = command.split("//")[1].split(":")[0]
+        result = c.kubectl(f"exec box -- {command}")
+        assert result.stderr == error.format(ip=ip) + "command terminated with exit code 1\n", command
+    c.stop_node("node-1")  # the machine is off: its pods' addresses answer no more
+    assert "No route to host" in c.kubectl(f"exec box -- wget -qO- http://{web_ip}").stderr
