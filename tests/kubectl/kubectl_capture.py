@@ -19,6 +19,10 @@ OUT = os.path.join(HERE, "..", "fixtures", "kubectl", "golden.json")
 
 # (sentence id, world, args)
 CASES = [
+    ("get configmaps lists kube-root-ca.crt with its one key", "cluster", "get cm"),
+    ("describe of kube-root-ca.crt cuts the long description and prints the certificate", "cluster",
+     "describe cm kube-root-ca.crt"),
+    ("get serviceaccounts shows the default account with no secrets", "cluster", "get sa"),
     ("run --overrides merges inline JSON into the generated pod", "cluster",
      """run x --image=nginx --dry-run=client -o yaml --overrides='{"spec":{"nodeName":"node-1"}}'"""),
     ("run --overrides with strategic merge adds to the container by name", "cluster",

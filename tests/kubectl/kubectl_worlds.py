@@ -169,6 +169,10 @@ def cluster_world(T):
                   "conditions":[{"type":"DisruptionAllowed","status":"False","observedGeneration":1,"lastTransitionTime":t(-400),"reason":"InsufficientPods","message":""}]}})
     objs.append({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg","namespace":"default","uid":"cm","resourceVersion":"20","creationTimestamp":t(-400)},"data":{"app.conf":"x=1\n","mode":"prod"}})
     objs.append({"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"default","namespace":"default","uid":"sa","resourceVersion":"12","creationTimestamp":t(-3600)}})
+    from k8slearn.controllers.root_ca_publisher import DESCRIPTION, DESCRIPTION_ANNOTATION, ROOT_CA
+    objs.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
+        "name": "kube-root-ca.crt", "namespace": "default", "uid": "cm-root-ca", "resourceVersion": "13",
+        "creationTimestamp": t(-3600), "annotations": {DESCRIPTION_ANNOTATION: DESCRIPTION}}, "data": {"ca.crt": ROOT_CA}})
     objs.append({"apiVersion":"scheduling.k8s.io/v1","kind":"PriorityClass","metadata":{"name":"system-node-critical","uid":"pc1","resourceVersion":"13","creationTimestamp":t(-3600)},"value":2000001000,"description":"Used for system critical pods that must not be moved from their current node.","preemptionPolicy":"PreemptLowerPriority"})
     objs.append({"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"pi","namespace":"default","uid":"job-pi","resourceVersion":"1400","creationTimestamp":t(-300),"labels":{"batch.kubernetes.io/job-name":"pi"}},
         "spec":{"parallelism":1,"completions":1,"backoffLimit":6,"selector":{"matchLabels":{"batch.kubernetes.io/controller-uid":"job-pi"}},"template":{"metadata":{"labels":{"batch.kubernetes.io/job-name":"pi"}},"spec":{"containers":[{"name":"pi","image":"perl:5.34"}],"restartPolicy":"Never"}}},
