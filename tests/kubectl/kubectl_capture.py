@@ -19,6 +19,9 @@ OUT = os.path.join(HERE, "..", "fixtures", "kubectl", "golden.json")
 
 # (sentence id, world, args)
 CASES = [
+    ("describe of a pod with a native sidecar lists it among the init containers", "sidecars", "describe pod web"),
+    ("get events of a pod with a sidecar", "sidecars", "get events"),
+    ("logs of a pod with a sidecar default to the app and name the init container", "sidecars", "logs web"),
     ("get configmaps lists kube-root-ca.crt with its one key", "cluster", "get cm"),
     ("describe of kube-root-ca.crt cuts the long description and prints the certificate", "cluster",
      "describe cm kube-root-ca.crt"),

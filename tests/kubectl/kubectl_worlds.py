@@ -292,11 +292,22 @@ def conflicts_world(T):
 def workloads_world(T):
     """A StatefulSet rolled to a new image and a CronJob that ran three times, as the simulation left
     them (tests/fixtures/kubectl/workloads_world.json, dumped with timestamps as offsets from its end)."""
+    return dumped_world("workloads", T)
+
+
+def sidecars_world(T):
+    """A pod with a native sidecar (a log shipper with a startup probe) beside nginx, as the
+    simulation left it (tests/fixtures/kubectl/sidecars_world.json, made by dump_world.py)."""
+    return dumped_world("sidecars", T)
+
+
+def dumped_world(name, T):
+    """A world dumped from the simulation, its timestamps made relative to ``T`` again."""
     import json
     import os
     import re
 
-    path = os.path.join(os.path.dirname(__file__), "..", "fixtures", "kubectl", "workloads_world.json")
+    path = os.path.join(os.path.dirname(__file__), "..", "fixtures", "kubectl", f"{name}_world.json")
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
     text = re.sub(r'"@@(-?\d+)(m?)@@"', lambda m: json.dumps(ts(T, int(m.group(1)), bool(m.group(2)))), text)
@@ -329,5 +340,5 @@ def exec_world(T):
 
 
 WORLDS = {"exec": exec_world, "pod": pod_world, "cluster": cluster_world, "watch": cluster_world, "probes": probes_world, "conflicts": conflicts_world,
-          "workloads": workloads_world}
+          "workloads": workloads_world, "sidecars": sidecars_world}
 SCRIPTS = {"watch": cluster_changes}  # the watch events a world's server streams, per resource

@@ -1,0 +1,75 @@
+"""Dump objects from a simulated cluster as a kubectl golden world (run by hand).
+
+    .venv/bin/python tests/kubectl/dump_world.py sidecars
+
+writes tests/fixtures/kubectl/<name>_world.json: the namespaced objects the scenario leaves
+(pods, events, workloads...) with every timestamp replaced by ``"@@<seconds before the end>@@"``
+(``m`` after the number for microsecond ones), which kubectl_worlds turns back into times relative
+to the capture's instant ``T``.
+"""
+
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+from k8slearn import Cluster  # noqa: E402
+from k8slearn.api.meta import parse_timestamp  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+STAMP = re.compile(r'"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z)"')
+
+SIDECAR_POD = """
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  initContainers:
+  - name: logshipper
+    image: busybox:1.36
+    restartPolicy: Always
+    command: ["sh", "-c", "while true; do echo shipped; sleep 10; done"]
+    startupProbe:
+      exec: {command: ["true"]}
+      periodSeconds: 5
+  containers:
+  - name: app
+    image: nginx:1.27
+"""
+
+
+def sidecars() -> Cluster:
+    c = Cluster(workers=1, seed=0)
+    c.settle()
+    c.run(10)
+    c.kubectl("apply -f -", stdin=SIDECAR_POD)
+    c.settle()
+    c.run(30)
+    return c
+
+
+SCENARIOS = {"sidecars": sidecars}
+
+
+def dump(cluster: Cluster, kinds=("pods", "events")) -> str:
+    end = cluster.now
+    objects = [obj for kind in kinds for obj in cluster.api.list(kind, "default")]
+    text = json.dumps(objects, indent=1, sort_keys=True)
+
+    def offset(match):  # parse_timestamp: seconds of simulated time, as cluster.now
+        seconds = round(parse_timestamp(match.group(1)) - end)
+        return f'"@@{seconds}{"m" if match.group(2) else ""}@@"'
+
+    return STAMP.sub(offset, text) + "\n"
+
+
+if __name__ == "__main__":
+    name = sys.argv[1]
+    path = os.path.join(HERE, "..", "fixtures", "kubectl", f"{name}_world.json")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(dump(SCENARIOS[name]()))
+    print("wrote", os.path.normpath(path))
