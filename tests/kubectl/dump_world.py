@@ -15,8 +15,8 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
-from k8slearn import Cluster  # noqa: E402
-from k8slearn.api.meta import parse_timestamp  # noqa: E402
+from k8slearn import Cluster
+from k8slearn.api.meta import parse_timestamp
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STAMP = re.compile(r'"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z)"')
