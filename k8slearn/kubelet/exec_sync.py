@@ -33,9 +33,10 @@ A shell runs scripts: commands joined by ``;``, ``&&``, ``||``, newlines and pip
 
 The programs themselves are :mod:`k8slearn.kubelet.exec_tools`.
 
-Simplified: no variables, globs, loops, conditionals, functions or background jobs (``kubectl
-exec`` says so when a script uses them; a probe's script is taken to succeed); no terminal; every
-command finishes at once (no timeouts).
+Simplified: no variables, command substitution, globs, loops, conditionals, functions or
+background jobs (``kubectl exec`` says so when a script uses them; in a probe's script loops count
+as success and the rest is taken literally); no terminal; every command finishes at once (no
+timeouts).
 
 Upstream: containerd internal/cri/server/container_execsync.go and container_exec.go, runc exec;
 the shell is BusyBox ash / dash
@@ -84,6 +85,9 @@ def script(text: str, ctx: ExecContext, shell: str = "sh") -> tuple[int, str, st
         return 2, "", f"{shell}: syntax error: {err}\n"
     if any(t in _KEYWORDS for t in tokens if isinstance(t, str)):
         return not_simulated("a script with loops or conditionals") if ctx.interactive else (0, "", "")
+    expansion = expansions(text)
+    if expansion and ctx.interactive:
+        return not_simulated(expansion)
     code, out, err, joiner = 0, "", "", ";"
     pipeline: list[list] = [[]]
     for token in tokens + ["\n"]:
@@ -160,6 +164,28 @@ def _split_redirects(stage: list) -> tuple[list[str], list[tuple[str, str]]]:
             words.append(token)
         i += 1
     return words, redirects
+
+
+def expansions(text: str) -> str:
+    """What the shell would expand in ``text`` that the simulation does not: variables and command
+    substitution (``$``, backquotes) outside single quotes, globs (``*``, ``?``) outside quotes.
+
+    >>> expansions("echo $HOSTNAME"), expansions("ls /tmp/*"), expansions("echo '$1' '*'")
+    ('expanding shell variables and command substitution', 'expanding file name patterns (globs)', '')
+    """
+    quote = ""
+    for c in text:
+        if quote == "'":
+            quote = "" if c == "'" else quote
+        elif c in "$`":
+            return "expanding shell variables and command substitution"
+        elif quote == '"':
+            quote = "" if c == '"' else quote
+        elif c in "'\"":
+            quote = c
+        elif c in "*?":
+            return "expanding file name patterns (globs)"
+    return ""
 
 
 def tokenize(text: str) -> list:

@@ -233,6 +233,9 @@ def test_a_long_pod_name_is_cut_to_63_characters_for_the_hostname():
     ("echo 'unterminated", (2, "", "sh: syntax error: unterminated quoted string\n")),
     ("for i in 1 2; do echo $i; done", (1, "", "k8slearn: a script with loops or conditionals is not simulated\n")),
     ("printf '%s' x; exit 5", (5, "", "sh: printf: not found\n")),
+    ("echo $HOSTNAME", (1, "", "k8slearn: expanding shell variables and command substitution is not simulated\n")),
+    ("cat /tmp/*", (1, "", "k8slearn: expanding file name patterns (globs) is not simulated\n")),
+    ("echo '$1 *' \"?\"", (0, "$1 * ?\n", "")),
 ], ids=[
     "; runs one command after the other",
     "|| runs the next command after a failure",
@@ -247,6 +250,9 @@ def test_a_long_pod_name_is_cut_to_63_characters_for_the_hostname():
     "a quote left open is a syntax error",
     "loops are not simulated and kubectl exec says so",
     "exit ends the script with its code",
+    "variables are not expanded, and kubectl exec says so instead of printing the name",
+    "globs are not expanded either",
+    "quoted, they are plain text",
 ])
 def test_the_shell(script, expected):
     assert run(["sh", "-c", script], ExecContext("busybox", files={}, interactive=True)) == expected
