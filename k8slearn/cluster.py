@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Iterator
 
-from k8slearn.api.errors import StreamError
+from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import thaw
 from k8slearn.apiserver import APIServer
 from k8slearn.apiserver.compact import Compactor
@@ -337,12 +337,15 @@ class Cluster:
              stdin: str = "") -> tuple[int, str, str]:
         """``POST pods/<pod>/exec``: the API server checks the request (ApiError 400 as upstream)
         and forwards it to the kubelet of the pod's node, which runs ``command`` in the running
-        container; (exit code, stdout, stderr). The kubelet's refusals raise
-        :class:`~k8slearn.kubelet.streaming.StreamError`."""
+        container; (exit code, stdout, stderr). A kubelet that is down is a 500 (``error dialing
+        backend``); the kubelet's own refusals raise :class:`~k8slearn.api.errors.StreamError`."""
         node = stream_location(self.api.get("pods", pod, namespace), container)
-        if node not in self.kubelets:
-            raise StreamError(f"dial tcp: lookup {node}: no such host")
-        return self.kubelets[node].exec(namespace, pod, container, command, stdin)
+        kubelet = self.kubelets.get(node)
+        if kubelet is None or not kubelet.running:  # the API server cannot reach the node's kubelet
+            address = kubelet.ip if kubelet is not None else node
+            raise ApiError({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "code": 500,
+                            "message": f"error dialing backend: dial tcp {address}:10250: connect: no route to host"})
+        return kubelet.exec(namespace, pod, container, command, stdin)
 
     # -- etcd backup --------------------------------------------------------------------------
     def snapshot(self, path: str) -> None:

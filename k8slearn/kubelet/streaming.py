@@ -44,7 +44,7 @@ def exec_in_pod(workers: Any, namespace: str, name: str, container: str, argv: l
     if not running:
         raise StreamError(f'container not found ("{container}")')
     try:
-        return runtime.exec(running[-1].id, argv, _view(workers, state, pod), stdin, interactive=True)
+        return runtime.exec(running[0].id, argv, _view(workers, state, pod), stdin, interactive=True)
     except RuntimeError_ as err:
         raise ExecInternalError(f"error executing command in container: {err}") from None
 

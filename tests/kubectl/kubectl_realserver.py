@@ -337,9 +337,12 @@ def exec_refusal(pod, container):
     from k8slearn.api.errors import ApiError
     from k8slearn.apiserver.pod_connect import stream_location
     try:
-        stream_location(pod, container)
+        node = stream_location(pod, container)
     except ApiError as err:
         return 400, dict(err.status, details={})
+    if node == "node-down":  # a powered-off machine: the API server cannot dial its kubelet
+        return 500, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "code": 500,
+                     "message": "error dialing backend: dial tcp 172.18.0.9:10250: connect: no route to host"}
     statuses = (pod.get("status") or {}).get("containerStatuses") or []
     if not any(c.get("name") == container and "running" in (c.get("state") or {}) for c in statuses):
         return 500, f'container not found ("{container}")'

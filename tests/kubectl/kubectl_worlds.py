@@ -336,7 +336,8 @@ def exec_world(T):
             pod("picky", ["app", "sidecar"], annotations={"kubectl.kubernetes.io/default-container": "sidecar"}),
             pod("stale", ["app", "helper"], annotations={"kubectl.kubernetes.io/default-container": "gone"}),
             pod("staged", ["app"], init=["setup"]), pod("pending", ["app"], phase="Pending", node=""),
-            pod("crash", ["app"], waiting=("app",)), pod("done", ["app"], phase="Succeeded")]
+            pod("crash", ["app"], waiting=("app",)), pod("done", ["app"], phase="Succeeded"),
+            pod("stranded", ["app"], node="node-down")]
 
 
 WORLDS = {"exec": exec_world, "pod": pod_world, "cluster": cluster_world, "watch": cluster_world, "probes": probes_world, "conflicts": conflicts_world,

@@ -283,3 +283,17 @@ def test_a_pod_reaches_another_pod_on_another_node_at_its_ip():
         assert result.stderr == error.format(ip=ip) + "command terminated with exit code 1\n", command
     c.stop_node("node-1")  # the machine is off: its pods' addresses answer no more
     assert "No route to host" in c.kubectl(f"exec box -- wget -qO- http://{web_ip}").stderr
+
+
+def test_exec_into_a_pod_whose_node_is_down_cannot_reach_its_kubelet():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run web --image=nginx:1.27")
+    c.settle()
+    c.stop_node("node-1")
+    result = c.kubectl("exec web -- hostname")
+    node_ip = c.api.get("nodes", "node-1")["status"]["addresses"][0]["address"]
+    assert (result.stderr, result.code) == (
+        f"Error from server: error dialing backend: dial tcp {node_ip}:10250: connect: no route to host\n", 1)
+    c.start_node("node-1")
+    c.settle()  # the rebooted kubelet starts the pod's containers again
+    assert c.kubectl("exec web -- hostname").stdout == "web\n"
