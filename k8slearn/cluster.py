@@ -331,7 +331,13 @@ class Cluster:
         node = self.api.get("pods", pod, namespace)["spec"].get("nodeName")
         if not node or node not in self.kubelets:
             raise ValueError(f'pod "{pod}" is not scheduled to a node yet')
-        return self.kubelets[node].logs(namespace, pod, container, previous)
+        kubelet = self.kubelets[node]
+        if not kubelet.running:  # the API server's GET to the kubelet finds no one at the address
+            url = f"https://{kubelet.ip}:10250/containerLogs/{namespace}/{pod}/{container or ''}"
+            if previous:
+                url += "?previous=true"
+            raise _unreachable(f'Get "{url}": dial tcp {kubelet.ip}:10250: connect: no route to host')
+        return kubelet.logs(namespace, pod, container, previous)
 
     def exec(self, namespace: str, pod: str, container: str, command: list[str],
              stdin: str = "") -> tuple[int, str, str]:
@@ -343,8 +349,7 @@ class Cluster:
         kubelet = self.kubelets.get(node)
         if kubelet is None or not kubelet.running:  # the API server cannot reach the node's kubelet
             address = kubelet.ip if kubelet is not None else node
-            raise ApiError({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "code": 500,
-                            "message": f"error dialing backend: dial tcp {address}:10250: connect: no route to host"})
+            raise _unreachable(f"error dialing backend: dial tcp {address}:10250: connect: no route to host")
         return kubelet.exec(namespace, pod, container, command, stdin)
 
     # -- etcd backup --------------------------------------------------------------------------
@@ -362,3 +367,10 @@ class Cluster:
             f"<Cluster seed={self.seed} nodes={len(self.kubelets)} t={self.loop.now:.1f}s "
             f"revision={self.etcd.revision}>"
         )
+
+
+def _unreachable(message: str) -> ApiError:
+    """The API server's answer when it cannot reach a kubelet: a 500 Status with no reason, which
+    kubectl prints as ``Error from server: <message>``."""
+    return ApiError({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "code": 500,
+                     "message": message})

@@ -157,10 +157,11 @@ def run_logs(ctx: Context, args: list[str]) -> int:
         raise _bad_request(f'container "{container}" in pod "{name}" is waiting to start: {reason}')
     cluster = ctx.cluster
     if cluster is not None and hasattr(cluster, "logs"):
-        if ctx.flags["follow"] and not previous:
-            _follow(ctx, cluster, name, container)
         try:
             text = cluster.logs(ctx.namespace, name, container, previous=previous)
+            if ctx.flags["follow"] and not previous:  # (once the kubelet answered at all)
+                _follow(ctx, cluster, name, container)
+                text = cluster.logs(ctx.namespace, name, container, previous=previous)
         except ValueError as err:  # the kubelet's answer, e.g. no previous run to show
             raise _bad_request(str(err)) from None
         tail = ctx.flags["tail"]

@@ -19,6 +19,7 @@ OUT = os.path.join(HERE, "..", "fixtures", "kubectl", "golden.json")
 
 # (sentence id, world, args)
 CASES = [
+    ("logs of a pod whose node is down: the API server's GET to the kubelet fails", "exec", "logs stranded"),
     ("exec into a pod whose node is down: the API server cannot dial the kubelet", "exec", "exec stranded -- ls"),
     ("describe of a pod with a native sidecar lists it among the init containers", "sidecars", "describe pod web"),
     ("get events of a pod with a sidecar", "sidecars", "get events"),

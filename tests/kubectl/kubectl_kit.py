@@ -110,8 +110,12 @@ class FakeLogs:
         self.client = client
 
     def logs(self, namespace, name, container, previous=False):
-        from kubectl_realserver import fake_log
+        from kubectl_realserver import fake_log, unreachable_logs
 
+        from k8slearn.api.errors import ApiError
+
+        if (self.client.get("pods", name, namespace).get("spec") or {}).get("nodeName") == "node-down":
+            raise ApiError(unreachable_logs(namespace, name, container))
         return fake_log(namespace, name, container)
 
     def exec(self, namespace, name, container, argv, stdin=""):

@@ -249,6 +249,8 @@ def make_handler(store, log):
             if m:
                 return self.exec_stream(m.group(1), m.group(2), u.query, websocket=True)
             m = re.match(r"^/api/v1/namespaces/([^/]+)/pods/([^/]+)/log$", p)
+            if m and (store.get("pods", m.group(1), m.group(2)) or {}).get("spec", {}).get("nodeName") == "node-down":
+                return self.send(500, unreachable_logs(m.group(1), m.group(2), q.get("container", "")))
             if m:  # a canned log, the same text kubectl_kit.FakeLogs gives the replay
                 body = fake_log(m.group(1), m.group(2), q.get("container", "")).encode()
                 self.send_response(200); self.send_header("Content-Type", "text/plain")
@@ -347,6 +349,13 @@ def exec_refusal(pod, container):
     if not any(c.get("name") == container and "running" in (c.get("state") or {}) for c in statuses):
         return 500, f'container not found ("{container}")'
     return None
+
+
+def unreachable_logs(namespace, pod, container):
+    """The API server's 500 when the kubelet of the pod's node (``node-down``) cannot be reached."""
+    url = f"https://172.18.0.9:10250/containerLogs/{namespace}/{pod}/{container}"
+    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "code": 500,
+            "message": f'Get "{url}": dial tcp 172.18.0.9:10250: connect: no route to host'}
 
 
 def fake_log(namespace, pod, container):

@@ -297,3 +297,17 @@ def test_exec_into_a_pod_whose_node_is_down_cannot_reach_its_kubelet():
     c.start_node("node-1")
     c.settle()  # the rebooted kubelet starts the pod's containers again
     assert c.kubectl("exec web -- hostname").stdout == "web\n"
+
+
+def test_logs_of_a_pod_whose_node_is_down_cannot_reach_its_kubelet():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run box --image=busybox:1.36 -- sh -c 'echo hi; sleep 3600'")
+    c.settle()
+    assert c.kubectl("logs box").stdout == "hi\n"
+    c.stop_node("node-1")
+    ip = c.api.get("nodes", "node-1")["status"]["addresses"][0]["address"]
+    for command in ("logs box", "logs -f box"):
+        result = c.kubectl(command)
+        assert (result.stderr, result.code) == (
+            f'Error from server: Get "https://{ip}:10250/containerLogs/default/box/box": '
+            f"dial tcp {ip}:10250: connect: no route to host\n", 1), command
