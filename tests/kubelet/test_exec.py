@@ -308,6 +308,6 @@ def test_logs_of_a_pod_whose_node_is_down_cannot_reach_its_kubelet():
     ip = c.api.get("nodes", "node-1")["status"]["addresses"][0]["address"]
     for command in ("logs box", "logs -f box"):
         result = c.kubectl(command)
-        assert (result.stderr, result.code) == (
-            f'Error from server: Get "https://{ip}:10250/containerLogs/default/box/box": '
-            f"dial tcp {ip}:10250: connect: no route to host\n", 1), command
+        expected = (f'Error from server: Get "https://{ip}:10250/containerLogs/default/box/box": '
+                    f"dial tcp {ip}:10250: connect: no route to host\n")
+        assert (result.stderr, result.code) == (expected, 1), command
