@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from k8slearn.api.errors import ApiError
 from k8slearn.client.informer import SharedInformerFactory
 from k8slearn.client.leaderelection import LeaderElector, new_identity
 from k8slearn.controllers.cronjob import CronJobController
@@ -74,6 +75,31 @@ CONTROLLERS: dict[str, Any] = {
 }
 
 
+# --use-service-account-credentials (kubeadm sets it): each controller talks to the API server as
+# its own ServiceAccount in kube-system, which the controller manager creates before starting it
+# (controllerContext.ClientBuilder.ClientOrDie("<name>")). Controllers may share one.
+SERVICE_ACCOUNTS = {
+    "node-ipam-controller": "node-controller",
+    "node-lifecycle-controller": "node-controller",
+    "taint-eviction-controller": "node-controller",
+    "replicaset-controller": "replicaset-controller",
+    "deployment-controller": "deployment-controller",
+    "daemonset-controller": "daemon-set-controller",
+    "statefulset-controller": "statefulset-controller",
+    "job-controller": "job-controller",
+    "ttl-after-finished-controller": "ttl-after-finished-controller",
+    "endpoints-controller": "endpoint-controller",
+    "endpointslice-controller": "endpointslice-controller",
+    "disruption-controller": "disruption-controller",
+    "garbage-collector-controller": "generic-garbage-collector",
+    "pod-garbage-collector-controller": "pod-garbage-collector",
+    "namespace-controller": "namespace-controller",
+    "cronjob-controller": "cronjob-controller",
+    "serviceaccount-controller": "service-account-controller",
+    "root-ca-certificate-publisher-controller": "root-ca-cert-publisher",
+}
+
+
 class ControllerManager:
     """Runs the controllers while it holds the leader Lease; ``controllers`` maps names to instances."""
 
@@ -115,8 +141,19 @@ class ControllerManager:
             return
         self.running = True
         self.loop.record(NAME, "leading", f"lease/kube-system/{NAME}", f"{self.identity} runs the controllers")
+        self._ensure_service_accounts()
         for controller in self.controllers.values():
             controller.run()
+
+    def _ensure_service_accounts(self) -> None:
+        """SAControllerClientBuilder: the ServiceAccount each controller runs as, created if missing."""
+        for account in dict.fromkeys(SERVICE_ACCOUNTS[name] for name in self.controllers if name in SERVICE_ACCOUNTS):
+            try:
+                self.client.create({"apiVersion": "v1", "kind": "ServiceAccount",
+                                    "metadata": {"name": account, "namespace": "kube-system"}}, "kube-system")
+            except ApiError as err:
+                if err.code != 409:  # already there: made by an earlier leader
+                    raise
 
     def _stop_controllers(self) -> None:
         if not self.running:

@@ -181,6 +181,9 @@ def _write_item(step: Any, kind: str) -> dict | None:
     if found is None or step.detail == "status":
         return None
     lane, action, why = found
+    if kind == "serviceaccount" and not step.object.endswith("/default"):
+        # not a namespace's default account: one a controller runs as (--use-service-account-credentials)
+        lane, why = "kube-controller-manager", "the account a controller talks to the API server as"
     return {"time": step.time, "lane": lane, "action": action, "object": step.object, "why": why,
             "kind": "write", "reason": action}
 

@@ -23,7 +23,8 @@ def names(cluster, resource, namespace=None):
 
 
 def test_every_namespace_at_boot_has_its_default_account_and_the_root_ca(cluster):
-    assert names(cluster, "serviceaccounts") == [(ns, "default") for ns in BOOT_NAMESPACES]
+    accounts = names(cluster, "serviceaccounts")
+    assert [a for a in accounts if a[1] == "default"] == [(ns, "default") for ns in BOOT_NAMESPACES]
     assert names(cluster, "configmaps") == [(ns, "kube-root-ca.crt") for ns in BOOT_NAMESPACES]
     cm = cluster.api.get("configmaps", "kube-root-ca.crt", "kube-public")
     assert cm["data"] == {"ca.crt": ROOT_CA}
@@ -96,3 +97,26 @@ def test_uids_are_the_same_for_the_same_seed_and_differ_between_seeds():
 
     assert uids(0) == uids(0)
     assert set(uids(0)).isdisjoint(uids(1))
+
+
+def test_each_controller_runs_as_its_own_account_in_kube_system(cluster):
+    """kubeadm runs kube-controller-manager with --use-service-account-credentials."""
+    accounts = [name for ns, name in names(cluster, "serviceaccounts", "kube-system") if name != "default"]
+    assert accounts == [
+        "cronjob-controller", "daemon-set-controller", "deployment-controller", "disruption-controller",
+        "endpoint-controller", "endpointslice-controller", "generic-garbage-collector", "job-controller",
+        "namespace-controller", "node-controller", "pod-garbage-collector", "replicaset-controller",
+        "root-ca-cert-publisher", "service-account-controller", "statefulset-controller",
+        "ttl-after-finished-controller"]
+
+
+def test_a_second_controller_manager_finds_the_accounts_there():
+    from k8slearn.controllers.manager import ControllerManager
+
+    c = Cluster(workers=1, seed=0)
+    standby = ControllerManager(c.loop, c.apiserver.client("kube-controller-manager"), hostname="control-plane-2",
+                                leader_elect=False)
+    standby.start()  # creates nothing twice: the accounts are there (409 is expected and ignored)
+    c.settle()
+    assert len(names(c, "serviceaccounts", "kube-system")) == 17
+
