@@ -85,6 +85,12 @@ def default_container(c: dict) -> None:
         probe = c.get(probe_name)
         if isinstance(probe, dict):
             _default_probe(probe)
+    lifecycle = c.get("lifecycle")
+    if isinstance(lifecycle, dict):
+        for hook in (lifecycle.get("postStart"), lifecycle.get("preStop")):
+            if isinstance(hook, dict) and isinstance(hook.get("httpGet"), dict):
+                hook["httpGet"].setdefault("path", "/")  # SetDefaults_HTTPGetAction
+                hook["httpGet"].setdefault("scheme", "HTTP")
 
 
 def _default_probe(probe: dict) -> None:

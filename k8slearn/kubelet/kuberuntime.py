@@ -14,10 +14,10 @@ This is the kubelet side of the CRI (the runtime side is :mod:`k8slearn.kubelet.
   only have started (its startup probe passed), is started again when it exits whatever the
   pod's ``restartPolicy``, and is killed for a failed startup or liveness probe ("Init
   container proxy failed liveness probe");
-- **kill**: stop every running container (``Killing``: SIGTERM, SIGKILL after the grace
-  period; the sidecars only once the regular containers and the sidecars after them have
-  stopped, or the grace period is up, then with at least 2 s), remove the sandbox (CNI DEL),
-  and delete the pod object with grace period 0.
+- **kill** (:mod:`k8slearn.kubelet.kill_pod`): preStop hooks, SIGTERM, SIGKILL after the
+  grace period, sidecars last; remove the sandbox (CNI DEL) and delete the pod object;
+- **postStart** hooks run right after a container starts (:mod:`k8slearn.kubelet.lifecycle_hooks`);
+  a failed one kills the container (``FailedPostStartHook``).
 
 A running container whose liveness or startup probe failed is killed ("Container app failed
 liveness probe, will be restarted") within the probe's ``terminationGracePeriodSeconds`` (else
@@ -39,13 +39,11 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import go_duration
 from k8slearn.kubelet import status as pod_status
 from k8slearn.kubelet.backoff import BACKOFF_INITIAL
 from k8slearn.kubelet.cri import RuntimeError_
 from k8slearn.kubelet.init_containers import compute_init_container_actions
-from k8slearn.sim.loop import Waitable
 
 if TYPE_CHECKING:
     from k8slearn.kubelet.pod_workers import PodState
@@ -53,7 +51,6 @@ if TYPE_CHECKING:
 SANDBOX_SECONDS = 0.4
 CREATE_SECONDS = 0.05
 START_SECONDS = 0.1
-MINIMUM_GRACE_PERIOD = 2.0  # minimumGracePeriodInSeconds
 
 
 class KubeRuntime:
@@ -145,7 +142,7 @@ class KubeRuntime:
         restart = pod["spec"].get("restartPolicy", "Always") != "Never"
         message = f"Container {name} failed {reason} probe" + (", will be restarted" if restart else "")
         self.k.events.event(pod, "Normal", "Killing", message, field_path=_field_path("containers", name))
-        yield self.runtime.stop_container(last.id, _grace_period(pod, container, reason))
+        yield self._stop(state, pod, container, last, _grace_period(pod, container, reason))
         if not restart or self._current(state) is None:
             return True
         # The back-off counts from the last run that had ended before this kill, if any.
@@ -249,93 +246,16 @@ class KubeRuntime:
             self.signal(state.uid)
             return
         self.k.events.event(pod, "Normal", "Started", _message("Started", name), field_path=field_path)
+        hook = (container.get("lifecycle") or {}).get("postStart")
+        if hook is not None:  # the sync waits for the hook; a failure kills the container
+            error = yield from self._run_hook(state, hook, record, container, float("inf"))
+            if error:
+                self.k.events.event(pod, "Warning", "FailedPostStartHook", "PostStartHook failed", field_path=field_path)
+                self.k.events.event(pod, "Normal", "Killing", "FailedPostStartHook", field_path=field_path)
+                yield self._stop(state, self._current(state), container, record, _grace_period(pod, container, ""))
+                self.signal(state.uid)  # the sync failed (ErrPostStartHook): the next one restarts it
+                return
         self.write_status(state)
-
-    # -- termination --------------------------------------------------------------------------
-    def _kill(self, state: PodState, grace: float, pod: dict | None):
-        """Stop every container (SIGTERM, SIGKILL after ``grace``), tear down the sandbox, finish."""
-        if state.done:
-            return
-        self.prober.stop_liveness_and_startup(state.uid)
-        yield from self._kill_containers(state, grace, pod)
-        if state.sandbox_id:
-            self.runtime.stop_pod_sandbox(state.sandbox_id)
-        if pod is not None:
-            # SyncTerminatingPod: the stopped pod's last status (Succeeded or Failed, the containers
-            # terminated) goes to the API server before the delete that lets it go.
-            self.write_status(state, pod_is_terminal=True)
-        if state.sandbox_id:
-            self.runtime.remove_pod_sandbox(state.sandbox_id)
-        self.prober.remove_pod(state.uid)
-        state.done = True
-        del self.states[state.uid]
-        if pod is not None:
-            self.terminated.add(state.uid)
-            try:
-                self.k.client.delete("pods", state.name, state.namespace, grace_period_seconds=0)
-            except ApiError as err:
-                if err.code != 404:
-                    raise
-
-    def _kill_containers(self, state: PodState, grace: float, pod: dict | None):
-        """killContainersWithSyncResult: a ``Killing`` event for every running container at once;
-        the regular containers get SIGTERM now, each sidecar only once the regular containers and
-        the sidecars after it have stopped (newTerminationOrdering), or when ``grace`` is up, with
-        what is left of it in whole seconds (at least 2: minimumGracePeriodInSeconds). Simplified:
-        with no grace at all (a force delete) everything stops at once, and the 2 s minimum is not
-        applied to the regular containers."""
-        inits = pod["spec"].get("initContainers") or () if pod is not None else ()
-        sidecars = [c["name"] for c in inits if pod_status.is_restartable_init_container(c)]
-        running, waits = {}, {}
-        for name, ids in state.attempts.items():
-            record = self.runtime.containers.get(ids[-1])
-            if record is not None and record.state == "CONTAINER_RUNNING":
-                running[name] = record
-                if pod is not None:
-                    kind = "initContainers" if any(c["name"] == name for c in inits) else "containers"
-                    self.k.events.event(
-                        pod, "Normal", "Killing", f"Stopping container {name}", field_path=f"spec.{kind}{{{name}}}"
-                    )
-                if name not in sidecars:
-                    waits[name] = self.runtime.stop_container(record.id, grace)
-        if running:
-            obj = f"pod/{state.namespace}/{state.name}"
-            self.loop.record(self.k.component, "KillPod", obj, f"stopping {len(running)} container(s), grace {grace:g}s")
-        regular, began, later = list(waits.values()), self.loop.now, None
-        for name in reversed(sidecars):
-            record = running.get(name)
-            if record is not None:
-                left = grace
-                if grace > 0:
-                    prerequisites = regular + ([waits[later]] if later in waits else [])
-                    yield _all_done(prerequisites, max(0.0, began + grace - self.loop.now), self.loop)
-                    left = max(grace - int(self.loop.now - began), MINIMUM_GRACE_PERIOD)
-                waits[name] = self.runtime.stop_container(record.id, left)
-            later = name
-        for name in running:
-            yield waits[name]
-
-
-def _all_done(waits: list, within: float, loop) -> Waitable:
-    """terminationOrdering.waitForTurn: triggered once every one of ``waits`` is, or after
-    ``within`` seconds, whichever comes first."""
-    turn = Waitable()
-    pending = [w for w in waits if not w.triggered]
-    if not pending:
-        turn.trigger()
-        return turn
-    timer = loop.call_later(within, turn.trigger)
-    left = [len(pending)]
-
-    def one_done(_: object) -> None:
-        left[0] -= 1
-        if left[0] == 0:
-            timer.cancel()
-            turn.trigger()
-
-    for wait in pending:
-        wait.add_waiter(one_done)
-    return turn
 
 
 def _grace_period(pod: dict, container: dict, reason: str) -> float:

@@ -38,6 +38,7 @@ from k8slearn.kubelet.admission import Admission
 from k8slearn.kubelet.backoff import Backoff
 from k8slearn.kubelet.container_attempts import NO_ATTEMPTS, ContainerAttempts
 from k8slearn.kubelet.image_manager import ImageManager
+from k8slearn.kubelet.kill_pod import PodTermination
 from k8slearn.kubelet.kuberuntime import KubeRuntime
 from k8slearn.kubelet.prober import ProberManager
 from k8slearn.kubelet.sync_pod import PodSync
@@ -85,7 +86,7 @@ class PodState:
 _NO_WAITING = FrozenDict()
 
 
-class PodWorkers(PodSync, Admission, KubeRuntime):
+class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
     """All pod workers of one kubelet. The sync itself (:class:`PodSync`), admission
     (:class:`Admission`) and the CRI calls (:class:`KubeRuntime`) live in their own modules."""
 

@@ -5,8 +5,8 @@
 >>> [e.error() for e in errs]
 ['spec.containers[0].image: Required value']
 
-Simplifies: no volumeDevices, envFrom details, securityContext or resize policy checks; a lifecycle
-hook's handlers are not checked (only that a plain init container has none).
+Simplifies: no volumeDevices, envFrom details, securityContext or resize policy checks; no HTTP
+header checks in lifecycle hooks.
 
 Upstream: pkg/apis/core/validation/validation.go (validateContainers, validateContainerCommon,
 validateContainerPorts, ValidateEnv, ValidateVolumeMounts, validateProbe, ValidateResourceRequirements)
@@ -45,8 +45,9 @@ STANDARD_RESOURCES = STANDARD_CONTAINER_RESOURCES | {
     "requests.ephemeral-storage", "limits.cpu", "limits.memory", "limits.ephemeral-storage"}
 
 
-def validate_containers(containers: Any, volumes: dict, path: Path) -> list[FieldError]:
-    """validateContainers: at least one; each valid, names unique, probes, no restartPolicy."""
+def validate_containers(containers: Any, volumes: dict, path: Path, grace: Any = None) -> list[FieldError]:
+    """validateContainers: at least one; each valid, names unique, lifecycle hooks (``grace``: the
+    pod's terminationGracePeriodSeconds), probes, no restartPolicy."""
     containers = as_list(containers)
     if not containers:
         return [field.required(path)]
@@ -58,13 +59,15 @@ def validate_containers(containers: Any, volumes: dict, path: Path) -> list[Fiel
             errs.append(field.duplicate(p.child("name"), c.get("name")))
         else:
             names.add(c.get("name"))
+        errs += _lifecycle(c, p, grace)
         errs += _probes(c, p, allowed=True)
         if c.get("restartPolicy") is not None:
             errs.append(field.forbidden(p.child("restartPolicy"), "may not be set for non-init containers"))
     return errs + host_port_conflicts(containers, path)
 
 
-def validate_init_containers(inits: Any, regular: Any, volumes: dict, path: Path) -> list[FieldError]:
+def validate_init_containers(inits: Any, regular: Any, volumes: dict, path: Path,
+                             grace: Any = None) -> list[FieldError]:
     """validateInitContainers: names unique with the regular containers; ``restartPolicy`` only
     ``Always`` (a native sidecar); lifecycle hooks and probes only on such a sidecar."""
     errs = []
@@ -83,6 +86,8 @@ def validate_init_containers(inits: Any, regular: Any, volumes: dict, path: Path
         errs += host_port_conflicts([c], path)
         if policy != "Always" and c.get("lifecycle") is not None:
             errs.append(field.forbidden(p.child("lifecycle"), NOT_RESTARTABLE))
+        elif policy == "Always":
+            errs += _lifecycle(c, p, grace)
         errs += _probes(c, p, allowed=policy == "Always")
     return errs
 
@@ -201,6 +206,46 @@ def _volume_mounts(mounts: Any, volumes: dict, path: Path) -> list[FieldError]:
         if m.get("mountPath") in points:
             errs.append(field.invalid(p.child("mountPath"), m.get("mountPath"), "must be unique"))
         points.add(m.get("mountPath"))
+    return errs
+
+
+SLEEP_SECONDS_MSG = "must be greater than 0 and less than terminationGracePeriodSeconds ({})"
+
+
+def _lifecycle(c: dict, path: Path, grace: Any) -> list[FieldError]:
+    """validateLifecycle: each hook has exactly one handler, and each handler is valid; a sleep
+    lasts more than 0 s and at most the pod's grace period."""
+    lifecycle = c.get("lifecycle")
+    if lifecycle is None:
+        return []
+    errs = []
+    for hook in ("postStart", "preStop"):
+        handler = as_dict(lifecycle).get(hook)
+        if handler is None:
+            continue
+        handler, p = as_dict(handler), path.child("lifecycle", hook)
+        kinds = [h for h in ("exec", "httpGet", "tcpSocket", "sleep") if handler.get(h) is not None]
+        if not kinds:
+            errs.append(field.required(p, "must specify a handler type"))
+        for i, kind in enumerate(kinds):
+            action, ap = as_dict(handler[kind]), p.child(kind)
+            if i:
+                errs.append(field.forbidden(ap, "may not specify more than 1 handler type"))
+            elif kind == "exec" and not action.get("command"):
+                errs.append(field.required(ap.child("command")))
+            elif kind == "httpGet":
+                if not action.get("path"):
+                    errs.append(field.required(ap.child("path")))
+                errs += port_num_or_name(action.get("port"), ap.child("port"))
+                scheme = action.get("scheme") or ""
+                if scheme not in ("HTTP", "HTTPS"):
+                    errs.append(field.not_supported(ap.child("scheme"), scheme, ["HTTP", "HTTPS"]))
+            elif kind == "tcpSocket":
+                errs += port_num_or_name(action.get("port"), ap.child("port"))
+            elif kind == "sleep" and isinstance(grace, int):
+                seconds = action.get("seconds", 0)
+                if not isinstance(seconds, int) or not 0 < seconds <= grace:
+                    errs.append(field.invalid(ap, seconds, SLEEP_SECONDS_MSG.format(grace)))
     return errs
 
 

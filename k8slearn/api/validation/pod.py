@@ -67,9 +67,10 @@ def validate_pod_spec(spec: Any, path: Path) -> list[FieldError]:
         errs.append(field.required(path.child("terminationGracePeriodSeconds")))
     volumes, verrs = _volumes(spec.get("volumes"), path.child("volumes"))
     errs += verrs
-    errs += validate_containers(spec.get("containers"), volumes, path.child("containers"))
+    grace = spec.get("terminationGracePeriodSeconds")
+    errs += validate_containers(spec.get("containers"), volumes, path.child("containers"), grace)
     errs += validate_init_containers(spec.get("initContainers"), spec.get("containers"), volumes,
-                                     path.child("initContainers"))
+                                     path.child("initContainers"), grace)
     errs += _host_network_ports(spec, path)
     errs += _one_of(spec.get("restartPolicy") or "", RESTART_POLICIES, path.child("restartPolicy"))
     errs += _one_of(spec.get("dnsPolicy") or "", DNS_POLICIES, path.child("dnsPolicy"))

@@ -1,0 +1,164 @@
+"""Stopping a pod's containers: the preStop hooks, the termination order and the grace period.
+
+When a pod is deleted (or evicted, or its node's kubelet is told the pod must go), the kubelet
+kills it (killPodWithSyncResult): a ``Killing`` event for every running container at once; each
+container first runs its ``preStop`` hook (:mod:`k8slearn.kubelet.lifecycle_hooks`) within the
+grace period, then gets SIGTERM, and SIGKILL when what is left of the grace period (at least 2 s)
+runs out. Sidecars stop last, in reverse order, each once the containers after it have stopped
+(newTerminationOrdering). Then the sandbox goes (CNI DEL), the final status is written and the pod
+object is deleted with grace period 0.
+
+Simplified: a pod whose object is already gone (a force delete) runs no preStop hooks (upstream
+restores them from the container's labels); with no grace at all everything stops at once, and
+the 2 s minimum is not applied to the regular containers.
+
+Upstream: pkg/kubelet/kuberuntime/kuberuntime_container.go (killContainer, executePreStopHook,
+killContainersWithSyncResult), pkg/kubelet/kuberuntime/kuberuntime_termination_order.go,
+pkg/kubelet/kuberuntime/kuberuntime_manager.go (KillPod)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from k8slearn.api.errors import ApiError
+from k8slearn.kubelet import status as pod_status
+from k8slearn.kubelet.kuberuntime import _field_path
+from k8slearn.kubelet.lifecycle_hooks import MINIMUM_GRACE_PERIOD, run_handler
+from k8slearn.kubelet.probe import _listener
+from k8slearn.sim.loop import Waitable
+
+if TYPE_CHECKING:
+    from k8slearn.kubelet.pod_workers import PodState
+
+
+class PodTermination:
+    """The kill part of :class:`~k8slearn.kubelet.pod_workers.PodWorkers` (and the hooks it runs)."""
+
+    def _run_hook(self, state: PodState, hook: dict, record: Any, container: dict, limit: float):
+        sandbox = self.runtime.sandboxes.get(state.sandbox_id)
+        ip = (sandbox.ip if sandbox is not None else "") or self.k.ip
+
+        def listener(port: int):
+            return _listener(self.runtime, state.sandbox_id, port)[1]
+
+        return (yield from run_handler(hook, self.runtime, record.id, ip, listener, limit, container))
+
+    def _stop(self, state: PodState, pod: dict | None, spec: dict | None, record: Any, grace: float) -> Waitable:
+        """killContainer: the container's preStop hook first (when it has one and a grace period),
+        then StopContainer with the grace period that is left, at least 2 s."""
+        hook = ((spec or {}).get("lifecycle") or {}).get("preStop")
+        if hook is None or grace <= 0:
+            return self.runtime.stop_container(record.id, grace)
+        done = Waitable()
+
+        def pre_stop():
+            began = self.loop.now
+            error = yield from self._run_hook(state, hook, record, spec, grace)
+            if error and pod is not None:
+                self.k.events.event(pod, "Warning", "FailedPreStopHook", "PreStopHook failed",
+                                    field_path=_field_path(_kind_of(pod, spec["name"]), spec["name"]))
+            left = max(grace - int(self.loop.now - began), MINIMUM_GRACE_PERIOD)
+            self.runtime.stop_container(record.id, left).add_waiter(done.trigger)
+
+        self.loop.spawn(pre_stop(), f"{self.k.component}/pre-stop")
+        return done
+
+    # -- termination --------------------------------------------------------------------------
+    def _kill(self, state: PodState, grace: float, pod: dict | None):
+        """Stop every container (SIGTERM, SIGKILL after ``grace``), tear down the sandbox, finish."""
+        if state.done:
+            return
+        self.prober.stop_liveness_and_startup(state.uid)
+        yield from self._kill_containers(state, grace, pod)
+        if state.sandbox_id:
+            self.runtime.stop_pod_sandbox(state.sandbox_id)
+        if pod is not None:
+            # SyncTerminatingPod: the stopped pod's last status (Succeeded or Failed, the containers
+            # terminated) goes to the API server before the delete that lets it go.
+            self.write_status(state, pod_is_terminal=True)
+        if state.sandbox_id:
+            self.runtime.remove_pod_sandbox(state.sandbox_id)
+        self.prober.remove_pod(state.uid)
+        state.done = True
+        del self.states[state.uid]
+        if pod is not None:
+            self.terminated.add(state.uid)
+            try:
+                self.k.client.delete("pods", state.name, state.namespace, grace_period_seconds=0)
+            except ApiError as err:
+                if err.code != 404:
+                    raise
+
+    def _kill_containers(self, state: PodState, grace: float, pod: dict | None):
+        """killContainersWithSyncResult: a ``Killing`` event for every running container at once;
+        the regular containers get SIGTERM now, each sidecar only once the regular containers and
+        the sidecars after it have stopped (newTerminationOrdering), or when ``grace`` is up, with
+        what is left of it in whole seconds (at least 2: minimumGracePeriodInSeconds). Simplified:
+        with no grace at all (a force delete) everything stops at once, and the 2 s minimum is not
+        applied to the regular containers."""
+        inits = pod["spec"].get("initContainers") or () if pod is not None else ()
+        sidecars = [c["name"] for c in inits if pod_status.is_restartable_init_container(c)]
+        running, waits = {}, {}
+        for name, ids in state.attempts.items():
+            record = self.runtime.containers.get(ids[-1])
+            if record is not None and record.state == "CONTAINER_RUNNING":
+                running[name] = record
+                if pod is not None:
+                    kind = "initContainers" if any(c["name"] == name for c in inits) else "containers"
+                    self.k.events.event(
+                        pod, "Normal", "Killing", f"Stopping container {name}", field_path=f"spec.{kind}{{{name}}}"
+                    )
+                if name not in sidecars:
+                    waits[name] = self._stop(state, pod, _spec_of(pod, name), record, grace)
+        if running:
+            obj = f"pod/{state.namespace}/{state.name}"
+            self.loop.record(self.k.component, "KillPod", obj, f"stopping {len(running)} container(s), grace {grace:g}s")
+        regular, began, later = list(waits.values()), self.loop.now, None
+        for name in reversed(sidecars):
+            record = running.get(name)
+            if record is not None:
+                left = grace
+                if grace > 0:
+                    prerequisites = regular + ([waits[later]] if later in waits else [])
+                    yield _all_done(prerequisites, max(0.0, began + grace - self.loop.now), self.loop)
+                    left = max(grace - int(self.loop.now - began), MINIMUM_GRACE_PERIOD)
+                waits[name] = self._stop(state, pod, _spec_of(pod, name), record, left)
+            later = name
+        for name in running:
+            yield waits[name]
+
+
+def _spec_of(pod: dict | None, name: str) -> dict | None:
+    """The container (or init container) ``name`` of ``pod``'s spec, if the pod is still known."""
+    if pod is None:
+        return None
+    spec = pod["spec"]
+    return next((c for c in (spec.get("containers") or []) + (spec.get("initContainers") or [])
+                 if c["name"] == name), None)
+
+
+def _kind_of(pod: dict, name: str) -> str:
+    return "initContainers" if any(c["name"] == name for c in pod["spec"].get("initContainers") or ()) else "containers"
+
+
+def _all_done(waits: list, within: float, loop) -> Waitable:
+    """terminationOrdering.waitForTurn: triggered once every one of ``waits`` is, or after
+    ``within`` seconds, whichever comes first."""
+    turn = Waitable()
+    pending = [w for w in waits if not w.triggered]
+    if not pending:
+        turn.trigger()
+        return turn
+    timer = loop.call_later(within, turn.trigger)
+    left = [len(pending)]
+
+    def one_done(_: object) -> None:
+        left[0] -= 1
+        if left[0] == 0:
+            timer.cancel()
+            turn.trigger()
+
+    for wait in pending:
+        wait.add_waiter(one_done)
+    return turn
