@@ -23,9 +23,10 @@ Simplified: the tools are ``cat``, ``ls`` (names only), ``test``/``[``, ``echo``
 ``sleep`` (returns at once) and BusyBox's ``wget`` (plain HTTP, no progress meter). Other real
 tools (``env``, ``ps``, ``curl``, ``nslookup``, ...) are not run: a probe that uses them is taken to
 succeed, and ``kubectl exec`` says that the simulation does not run them rather than print made-up
-output. Connections reach only the pod's own network namespace (there is no kube-proxy or cluster
-DNS in the simulation yet). Files hold text only; the images' files are known only in part, and a
-file or directory whose contents the simulation does not know says so.
+output. ``wget`` reaches the pod's own network namespace and other pods by IP
+(:mod:`k8slearn.kubelet.exec_wget`); there is no kube-proxy or cluster DNS in the simulation yet.
+Files hold text only (:mod:`k8slearn.kubelet.container_fs`); the images' files are known only in
+part, and a file or directory whose contents the simulation does not know says so.
 
 Upstream: none in Kubernetes (these are the workloads' tools): BusyBox 1.36 (coreutils, wget,
 hostname applets), GNU coreutils 9.1, GNU grep
@@ -41,6 +42,7 @@ from k8slearn.kubelet.exec_context import NO_USERLAND, ExecContext, not_simulate
 from k8slearn.kubelet.exec_wget import wget
 
 __all__ = ["COREUTILS", "DIR", "ExecContext", "available", "not_simulated", "run_tool"]
+
 COREUTILS = {"cat", "ls", "test", "[", "true", "false", "echo", ":", "hostname", "grep", "head", "tail",
              "wc", "touch", "mkdir", "rm", "sleep"}
 BUSYBOX_ONLY = {"wget"}
