@@ -50,7 +50,7 @@ BUSYBOX_ONLY = {"wget"}
 ASSUMED_OK = {"wget", "curl", "pgrep", "ps", "nc", "stat", "find", "redis-cli", "pg_isready", "mysqladmin",
               "nginx", "httpd", "python", "python3", "node", "/agnhost", "agnhost", "timeout", "date",
               "whoami", "id", "env", "printenv", "nslookup", "ping", "ip", "ifconfig", "netstat", "uname",
-              "df", "du", "top", "kill", "mount", "bash", "sh"}
+              "df", "du", "top", "kill", "mount", "bash", "sh", "ash", "dash"}
 
 
 
@@ -58,8 +58,10 @@ def available(exe: str, ctx: ExecContext) -> bool:
     """Whether the image has the program ``exe`` (a base name) at all."""
     if ctx.image in NO_USERLAND:
         return False
-    if exe == "bash":
+    if exe in ("bash", "dash"):  # Debian's shells; BusyBox images have ash
         return not ctx.busybox
+    if exe == "ash":
+        return ctx.busybox
     return exe in COREUTILS or exe in ASSUMED_OK or exe in BUSYBOX_ONLY
 
 
@@ -182,15 +184,16 @@ def _grep(args, stdin, ctx):
 
 def _head_tail(tail: bool):
     def tool(args, stdin, ctx):
-        n, paths, i = 10, [], 0
-        while i < len(args):
-            if args[i] == "-n" and i + 1 < len(args):
-                n, i = int(args[i + 1].lstrip("+-") or 0) if args[i + 1].lstrip("+-").isdigit() else n, i + 1
-            elif re.fullmatch(r"-n?\d+", args[i]):
-                n = int(args[i].lstrip("-n"))
-            elif not args[i].startswith("-") or args[i] == "-":
-                paths.append(args[i])
-            i += 1
+        n, paths = 10, []
+        words = iter(args)
+        for arg in words:
+            if arg == "-n":  # -n N
+                count = next(words, "")
+                n = int(count.lstrip("+-")) if count.lstrip("+-").isdigit() else n
+            elif re.fullmatch(r"-n?\d+", arg):  # -nN, -N
+                n = int(arg.lstrip("-n"))
+            elif not arg.startswith("-") or arg == "-":
+                paths.append(arg)
         code, text, err = _cat(paths, stdin, ctx) if paths else (0, stdin, "")
         lines = text.splitlines(keepends=True)
         return code, "".join((lines[-n:] if n else []) if tail else lines[:n]), err
