@@ -146,7 +146,7 @@ def pod_for_logs(ctx: Any, argument: str, verb: str = "get the logs from", order
     try:
         obj = ctx.client.get(resource.plural, name, ctx.namespace)
     except ApiError as err:
-        if err.code == 404:  # kubectl logs words the builder's NotFound its own way
+        if err.code == 404 and order is None:  # kubectl logs words the builder's NotFound its own way
             raise KubectlError(f'error from server (NotFound): {resource.group_resource} "{name}" not found in '
                                f'namespace "{ctx.namespace}"') from None
         raise

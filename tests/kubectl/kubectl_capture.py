@@ -19,6 +19,11 @@ OUT = os.path.join(HERE, "..", "fixtures", "kubectl", "golden.json")
 
 # (sentence id, world, args)
 CASES = [
+    ("exec of a missing deployment", "cluster", "exec deploy/nope -- ls"),
+    ("exec of a kind without a selector", "cluster", "exec cm/cfg -- ls"),
+    ("exec of a deployment picks its most active pod and says nothing about the others", "cluster",
+     "exec deploy/web -- hostname"),
+    ("exec of a service picks from the pods its selector matches", "cluster", "exec svc/web -- hostname"),
     ("logs of a pod whose node is down: the API server's GET to the kubelet fails", "exec", "logs stranded"),
     ("exec into a pod whose node is down: the API server cannot dial the kubelet", "exec", "exec stranded -- ls"),
     ("describe of a pod with a native sidecar lists it among the init containers", "sidecars", "describe pod web"),
