@@ -19,6 +19,18 @@ OUT = os.path.join(HERE, "..", "fixtures", "kubectl", "golden.json")
 
 # (sentence id, world, args)
 CASES = [
+    ("events sorts by last seen with Go's unstable sort, ties included", "sidecars", "events"),
+    ("events -A adds a NAMESPACE column", "sidecars", "events -A"),
+    ("events --for one pod", "sidecars", "events --for pod/web"),
+    ("events --no-headers", "sidecars", "events --no-headers --for pod/web"),
+    ("events of repeated warnings show how often and over how long", "probes", "events"),
+    ("events --types=Warning keeps the warnings", "probes", "events --types=Warning"),
+    ("events -o yaml prints an EventList", "probes", "events -o yaml --for pod/never-ready"),
+    ("events --for without a slash", "probes", "events --for web"),
+    ("events --for with two slashes", "probes", "events --for pod/a/b"),
+    ("events --for an unknown resource type", "probes", "events --for nope/x"),
+    ("events --types that does not exist", "probes", "events --types=Info"),
+    ("events --for an object without events", "probes", "events --for pod/nope"),
     ("exec of a missing deployment", "cluster", "exec deploy/nope -- ls"),
     ("exec of a kind without a selector", "cluster", "exec cm/cfg -- ls"),
     ("exec of a deployment picks its most active pod and says nothing about the others", "cluster",
