@@ -25,7 +25,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from k8slearn.api.meta import parse_timestamp
 from k8slearn.kubectl import tabwriter
+from k8slearn.kubectl.go_sort import sort_interface
 from k8slearn.kubectl.humanize import human_duration, rfc1123z
 
 __all__ = ["PrefixWriter", "describe_pod", "describe_events", "print_labels_multiline",
@@ -72,8 +74,6 @@ def since(value: str | None, now: float) -> str:
     """translateTimestampSince."""
     if not value:
         return "<unknown>"
-    from k8slearn.api.meta import parse_timestamp
-
     return human_duration(now - parse_timestamp(value))
 
 
@@ -365,7 +365,8 @@ def describe_events(events: list[dict], w: PrefixWriter, now: float) -> None:
     w.flush()
     w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
     w.write(1, "----\t------\t----\t----\t-------\n")
-    for e in sorted(events, key=lambda e: e.get("lastTimestamp") or ""):
+    # sort.Sort(event.SortableEvents): by lastTimestamp, with Go's unstable sort (ties as kubectl leaves them)
+    for e in sort_interface(events, lambda a, b: _last_seen(a) < _last_seen(b)):
         first = since(e.get("eventTime"), now) if e.get("eventTime") else since(e.get("firstTimestamp"), now)
         series = e.get("series")
         if series:
@@ -377,6 +378,11 @@ def describe_events(events: list[dict], w: PrefixWriter, now: float) -> None:
         source = (e.get("source") or {}).get("component") or e.get("reportingComponent", "")
         message = (e.get("message") or "").strip()
         w.write(1, f"{e.get('type', '')}\t{e.get('reason', '')}\t{interval}\t{source}\t{message}\n")
+
+
+def _last_seen(event: dict) -> float:
+    stamp = event.get("lastTimestamp")
+    return parse_timestamp(stamp) if stamp else float("-inf")
 
 
 # --- pods --------------------------------------------------------------------------------------

@@ -52,7 +52,34 @@ def sidecars() -> Cluster:
     return c
 
 
-SCENARIOS = {"sidecars": sidecars}
+BUSY_POD = """
+apiVersion: v1
+kind: Pod
+metadata:
+  name: busy
+spec:
+  initContainers:
+  - {name: fetch, image: "busybox:1.36", command: ["sh", "-c", "sleep 1"]}
+  - {name: migrate, image: "busybox:1.36", command: ["sh", "-c", "sleep 1"]}
+  - {name: proxy, image: "nginx:1.27", restartPolicy: Always}
+  containers:
+  - {name: app, image: "nginx:1.27"}
+  - {name: worker, image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"]}
+  - {name: metrics, image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"]}
+"""
+
+
+def busy() -> Cluster:
+    """A pod with many events, several in the same second (for kubectl's unstable event sort)."""
+    c = Cluster(workers=1, seed=0)
+    c.settle()
+    c.kubectl("apply -f -", stdin=BUSY_POD)
+    c.settle()
+    c.run(20)
+    return c
+
+
+SCENARIOS = {"sidecars": sidecars, "busy": busy}
 
 
 def dump(cluster: Cluster, kinds=("pods", "events")) -> str:

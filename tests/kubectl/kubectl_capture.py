@@ -19,6 +19,8 @@ OUT = os.path.join(HERE, "..", "fixtures", "kubectl", "golden.json")
 
 # (sentence id, world, args)
 CASES = [
+    ("describe sorts more than 12 events with Go's unstable sort", "busy", "describe pod busy"),
+    ("events of a busy pod", "busy", "events --for pod/busy"),
     ("events sorts by last seen with Go's unstable sort, ties included", "sidecars", "events"),
     ("events -A adds a NAMESPACE column", "sidecars", "events -A"),
     ("events --for one pod", "sidecars", "events --for pod/web"),

@@ -301,6 +301,12 @@ def sidecars_world(T):
     return dumped_world("sidecars", T)
 
 
+def busy_world(T):
+    """A pod with three init containers and three containers: more than 12 events, several in the
+    same second (tests/fixtures/kubectl/busy_world.json, made by dump_world.py)."""
+    return dumped_world("busy", T)
+
+
 def dumped_world(name, T):
     """A world dumped from the simulation, its timestamps made relative to ``T`` again."""
     import json
@@ -341,5 +347,6 @@ def exec_world(T):
 
 
 WORLDS = {"exec": exec_world, "pod": pod_world, "cluster": cluster_world, "watch": cluster_world, "probes": probes_world, "conflicts": conflicts_world,
-          "workloads": workloads_world, "sidecars": sidecars_world}
+          "workloads": workloads_world, "sidecars": sidecars_world,
+          "busy": busy_world}
 SCRIPTS = {"watch": cluster_changes}  # the watch events a world's server streams, per resource
