@@ -26,6 +26,7 @@ from typing import Any
 from k8slearn.kubectl.builder import Info, Target, mapping_for, parse_args, read_files
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
+from k8slearn.kubectl.go_sort import sort_interface
 from k8slearn.kubectl.jsonpath import JSONPathError, custom_columns, jsonpath, sort_key
 from k8slearn.kubectl.manifests import ManifestError
 from k8slearn.kubectl.output import to_json, to_yaml
@@ -159,7 +160,10 @@ def _print_tables(ctx: Context, targets: list[Target], groups: list, errors: lis
     sticky_namespace = False  # kubectl's shared print flags keep NAMESPACE once a namespaced kind printed
     for target, objects in groups:
         if flags["sort-by"]:
-            objects = _sorted(objects, flags["sort-by"])
+            try:
+                objects = _sorted(objects, flags["sort-by"])
+            except FieldFoundNowhere:
+                objects = []  # the table printer's sort fails and kubectl prints no rows
         table = print_table(target.resource.plural, objects, ctx.now())
         with_ns = all_ns and (target.resource.namespaced or sticky_namespace)
         sticky_namespace = with_ns
@@ -172,11 +176,31 @@ def _print_tables(ctx: Context, targets: list[Target], groups: list, errors: lis
         ctx.eprint(no_resources_message([t for t, _ in groups] or targets, ctx.namespace, all_ns))
 
 
+class FieldFoundNowhere(KubectlError):
+    """No object has the ``--sort-by`` field (SortObjects' ``fieldFoundOnce`` check)."""
+
+
 def _sorted(objects: list[dict], expression: str) -> list[dict]:
+    """TableSorter / RuntimeSort: Go's unstable ``sort.Sort``; an object without the field is
+    "less" than any other (even than another without it), as their ``Less`` says. When no object
+    has the field at all, :class:`FieldFoundNowhere`."""
     try:
-        return sorted(objects, key=lambda o: sort_key(o, expression))
+        keyed = [(sort_key(o, expression), o) for o in objects]
     except JSONPathError as exc:
         raise KubectlError(str(exc)) from None
+    if keyed and all(key[0] == 0 for key, _ in keyed):
+        path = expression.strip().strip("{}")
+        path = path if path.startswith((".", "[")) else "." + path
+        raise FieldFoundNowhere(f'couldn\'t find any field with path "{{{path}}}" in the list of objects')
+
+    def less(a: tuple, b: tuple) -> bool:
+        if a[0][0] == 0:  # no value at the path
+            return True
+        if b[0][0] == 0:
+            return False
+        return a[0] < b[0]
+
+    return [o for _, o in sort_interface(keyed, less)]
 
 
 def _print_generic(ctx: Context, kind: str, output: str, args: list[str], groups: list) -> None:

@@ -19,6 +19,11 @@ OUT = os.path.join(HERE, "..", "fixtures", "kubectl", "golden.json")
 
 # (sentence id, world, args)
 CASES = [
+    ("--sort-by a field no object has, -o name", "sidecars", "get events -o name --sort-by=.metadata.labels.app"),
+    ("--sort-by a field only some pods have puts the others first", "cluster", "get pods --sort-by=.metadata.labels.app"),
+    ("--sort-by with every value equal leaves the rows as Go's unstable sort does", "sidecars",
+     "get events --sort-by=.metadata.namespace"),
+    ("--sort-by a field some objects lack", "sidecars", "get events --sort-by=.metadata.labels.app"),
     ("describe sorts more than 12 events with Go's unstable sort", "busy", "describe pod busy"),
     ("events of a busy pod", "busy", "events --for pod/busy"),
     ("events sorts by last seen with Go's unstable sort, ties included", "sidecars", "events"),
