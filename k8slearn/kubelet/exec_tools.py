@@ -68,6 +68,8 @@ def available(exe: str, ctx: ExecContext) -> bool:
 def run_tool(words: list[str], stdin: str, ctx: ExecContext, shell: str = "") -> tuple[int, str, str]:
     """Run one program (``words``: its name and arguments) with ``stdin``; (exit code, stdout, stderr)."""
     exe, args = words[0].rsplit("/", 1)[-1], words[1:]
+    if shell and words[0] in SHELL_BUILTINS:  # the shell's own commands: no working directory or variables here
+        return not_simulated(f"the shell builtin '{words[0]}'") if ctx.interactive else (0, "", "")
     if not available(exe, ctx) or (exe in BUSYBOX_ONLY and ctx.image == "nginx" and ctx.interactive):
         if ctx.busybox:
             return 127, "", f"{shell or 'sh'}: {words[0]}: not found\n"
@@ -239,6 +241,9 @@ def _rm(args, stdin, ctx):
         ctx.files[path] = False
     return code, "", err
 
+
+SHELL_BUILTINS = {"cd", "pwd", "export", "set", "unset", "alias", "source", ".", "read", "trap", "ulimit", "umask",
+                  "type", "eval", "exec", "wait", "shift", "local", "return", "break", "continue"}
 
 _TOOLS: dict[str, Callable] = {
     "cat": _cat, "ls": _ls, "test": _test, "[": _test, "echo": _echo, "hostname": _hostname, "grep": _grep,

@@ -236,6 +236,7 @@ def test_a_long_pod_name_is_cut_to_63_characters_for_the_hostname():
     ("echo $HOSTNAME", (1, "", "k8slearn: expanding shell variables and command substitution is not simulated\n")),
     ("cat /tmp/*", (1, "", "k8slearn: expanding file name patterns (globs) is not simulated\n")),
     ("echo '$1 *' \"?\"", (0, "$1 * ?\n", "")),
+    ("cd /tmp && ls", (1, "", "k8slearn: the shell builtin 'cd' is not simulated\n")),
 ], ids=[
     "; runs one command after the other",
     "|| runs the next command after a failure",
@@ -253,6 +254,7 @@ def test_a_long_pod_name_is_cut_to_63_characters_for_the_hostname():
     "variables are not expanded, and kubectl exec says so instead of printing the name",
     "globs are not expanded either",
     "quoted, they are plain text",
+    "a shell builtin such as cd says it is not simulated rather than 'not found'",
 ])
 def test_the_shell(script, expected):
     assert run(["sh", "-c", script], ExecContext("busybox", files={}, interactive=True)) == expected
