@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError, usage_error
-from k8slearn.kubectl.logs_for_object import most_active_first, pod_for_logs
+from k8slearn.kubectl.logs_for_object import first_pod
 from k8slearn.kubectl.podcmd import find_or_default_container
 
 
@@ -50,7 +50,7 @@ def run_exec(ctx: Context, args: list[str]) -> int:
         raise KubectlError("pod, type/name or --filename must be specified")
     if not argv:
         raise KubectlError("you must specify at least one command for the container")
-    name = pod_for_logs(ctx, resource, verb="attach to", order=most_active_first, default_timeout=60.0)
+    name = first_pod(ctx, resource)
     pod = ctx.client.get("pods", name, ctx.namespace)
     phase = (pod.get("status") or {}).get("phase")
     if phase in ("Succeeded", "Failed"):

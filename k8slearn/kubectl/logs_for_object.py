@@ -17,8 +17,8 @@ more container restarts, then older:
 When no pod matches yet, kubectl waits for one (``--pod-running-timeout``, 20 s): here the
 simulated clock runs, and then ``timed out waiting for the condition``.
 
-Simplified: pods that tie on every rule keep the API server's name order (Go's sort is not
-stable, so a real terminal may pick another of them).
+Pods that tie on every rule come out as Go's unstable ``sort.Sort`` leaves them
+(:mod:`k8slearn.kubectl.go_sort`), so the same one is picked as on a real terminal.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/polymorphichelpers/logsforobject.go, helpers.go
 (GetFirstPod, SelectorsForObject), staging/src/k8s.io/kubectl/pkg/util/podutils/podutils.go (ByLogging)
@@ -34,6 +34,7 @@ from k8slearn.api.labels import selector_from_label_selector, selector_from_set
 from k8slearn.api.meta import parse_timestamp
 from k8slearn.api.resources import lookup
 from k8slearn.kubectl.errors import KubectlError
+from k8slearn.kubectl.go_sort import sort_interface
 
 WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job")
 PHASE_ORDER = {"Running": 0, "Unknown": 1, "Pending": 2}  # Succeeded and Failed are missing: 0, as Running
@@ -114,9 +115,6 @@ def _active_less(a: dict, b: dict) -> bool:
     return False
 
 
-# sort.Reverse(ActivePods): the most active pod first (kubectl exec and attach take it)
-most_active_first = functools.cmp_to_key(lambda a, b: -1 if _active_less(b, a) else (1 if _active_less(a, b) else 0))
-
 
 def selector_for(obj: dict, verb: str = "get the logs from") -> str:
     """SelectorsForObject: the label selector of the pods ``obj`` stands for, as a string."""
@@ -132,11 +130,16 @@ def selector_for(obj: dict, verb: str = "get the logs from") -> str:
     raise KubectlError(f"cannot {verb} *v1.{kind}: selector for *v1.{kind} not implemented")
 
 
-def pod_for_logs(ctx: Any, argument: str, verb: str = "get the logs from", order: Any = None,
-                 default_timeout: float = 20.0) -> str:
-    """The name of the pod whose log ``kubectl logs <argument>`` shows (GetFirstPod). ``kubectl
-    exec`` and ``attach`` pick theirs the same way but with ``order`` :data:`most_active_first`,
-    and say nothing about how many pods there were."""
+def pod_for_logs(ctx: Any, argument: str) -> str:
+    """The name of the pod whose log ``kubectl logs <argument>`` shows."""
+    return first_pod(ctx, argument, for_logs=True)
+
+
+def first_pod(ctx: Any, argument: str, for_logs: bool = False) -> str:
+    """GetFirstPod: the pod ``argument`` (a pod name, or ``TYPE/NAME`` of a workload or Service)
+    stands for. ``kubectl logs`` orders the candidates by logging and says how many there were;
+    ``kubectl exec`` and ``attach`` take the most active one (sort.Reverse(ActivePods)) and say
+    nothing. Both sort with Go's unstable ``sort.Sort``."""
     if "/" not in argument:
         return argument
     kind_text, name = argument.split("/", 1)
@@ -146,21 +149,23 @@ def pod_for_logs(ctx: Any, argument: str, verb: str = "get the logs from", order
     try:
         obj = ctx.client.get(resource.plural, name, ctx.namespace)
     except ApiError as err:
-        if err.code == 404 and order is None:  # kubectl logs words the builder's NotFound its own way
+        if err.code == 404 and for_logs:  # kubectl logs words the builder's NotFound its own way
             raise KubectlError(f'error from server (NotFound): {resource.group_resource} "{name}" not found in '
                                f'namespace "{ctx.namespace}"') from None
         raise
-    selector = selector_for(obj, verb)
-    pods = sorted(ctx.client.list("pods", ctx.namespace, label_selector=selector), key=order or by_logging)
+    selector = selector_for(obj, "get the logs from" if for_logs else "attach to")
+    less = _less if for_logs else (lambda a, b: _active_less(b, a))
+    pods = sort_interface(ctx.client.list("pods", ctx.namespace, label_selector=selector), less)
     cluster = ctx.cluster
     if not pods and cluster is not None and hasattr(cluster, "run"):
-        deadline = cluster.now + float(ctx.flags.get("pod-running-timeout") or default_timeout)
+        timeout = ctx.flags.get("pod-running-timeout") or (20.0 if for_logs else 60.0)
+        deadline = cluster.now + float(timeout)
         while not pods and cluster.now < deadline:
             cluster.run(seconds=POLL)
             pods = ctx.client.list("pods", ctx.namespace, label_selector=selector)
         pods = pods[:1]
     if not pods:
         raise KubectlError("timed out waiting for the condition")
-    if len(pods) > 1 and order is None:
+    if len(pods) > 1 and for_logs:
         ctx.eprint(f"Found {len(pods)} pods, using pod/{pods[0]['metadata']['name']}")
     return pods[0]["metadata"]["name"]
