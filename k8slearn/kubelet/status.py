@@ -120,10 +120,10 @@ def condition(
         else _timestamp(now)
     )
     cond = {"type": ctype, "status": status, "lastProbeTime": None, "lastTransitionTime": since}
-    if reason and (not ok or reason == "PodCompleted"):
+    if reason:
         cond["reason"] = reason
-        if message:
-            cond["message"] = message
+    if message:
+        cond["message"] = message
     return cond
 
 
@@ -251,9 +251,12 @@ def generate_api_pod_status(
     else:
         unready += [c["name"] for c in spec["containers"] if not by_name[c["name"]]["ready"]]
     # generateContainersReadyConditionForTerminalPhase: a finished pod's reason, and no message
-    ready_reason = {"Succeeded": "PodCompleted", "Failed": "PodFailed"}.get(phase, "ContainersNotReady")
-    ready_message = "" if terminal else f"containers with unready status: [{' '.join(unready)}]"
     ready = not unready and not terminal
+    ready_reason = "" if ready else {"Succeeded": "PodCompleted", "Failed": "PodFailed"}.get(phase, "ContainersNotReady")
+    ready_message = "" if ready or terminal else f"containers with unready status: [{' '.join(unready)}]"
+    initialized = not incomplete or phase == "Succeeded"
+    # GeneratePodInitializedCondition: a pod that succeeded says so (True, PodCompleted)
+    init_reason = "PodCompleted" if phase == "Succeeded" else "" if initialized else "ContainersNotInitialized"
     conditions = [
         condition(
             "PodReadyToStartContainers",
@@ -263,12 +266,11 @@ def generate_api_pod_status(
         ),
         condition(
             "Initialized",
-            not incomplete or phase == "Succeeded",
+            initialized,
             previous.get("Initialized"),
             now,
-            # GeneratePodInitializedCondition: a pod that succeeded says so (True, PodCompleted)
-            "PodCompleted" if phase == "Succeeded" else "ContainersNotInitialized",
-            f"containers with incomplete status: [{' '.join(incomplete)}]" if incomplete else "",
+            init_reason,
+            "" if initialized else f"containers with incomplete status: [{' '.join(incomplete)}]",
         ),
         condition("Ready", ready, previous.get("Ready"), now, ready_reason, ready_message),
         condition(
