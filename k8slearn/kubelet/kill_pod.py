@@ -25,7 +25,7 @@ from k8slearn.api.errors import ApiError
 from k8slearn.kubelet import status as pod_status
 from k8slearn.kubelet.kuberuntime import _field_path
 from k8slearn.kubelet.lifecycle_hooks import MINIMUM_GRACE_PERIOD, run_handler
-from k8slearn.kubelet.probe import _listener
+from k8slearn.kubelet.probe import listener_on
 from k8slearn.sim.loop import Waitable
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class PodTermination:
         ip = (sandbox.ip if sandbox is not None else "") or self.k.ip
 
         def listener(port: int):
-            return _listener(self.runtime, state.sandbox_id, port)[1]
+            return listener_on(self.runtime, state.sandbox_id, port)[1]
 
         return (yield from run_handler(hook, self.runtime, record.id, ip, listener, limit, container))
 

@@ -56,7 +56,7 @@ def extract_port(port: Any, container: dict) -> int:
     return int(port)
 
 
-def _listener(runtime: Any, sandbox_id: str, port: int) -> tuple[Any, Any]:
+def listener_on(runtime: Any, sandbox_id: str, port: int) -> tuple[Any, Any]:
     """(container, server) of the pod's running container listening on ``port``, or (None, None):
     the containers of a pod share its network namespace, so any of them may answer."""
     for container in runtime.list_containers(sandbox_id=sandbox_id, all_states=False):
@@ -86,7 +86,7 @@ def run_probe(probe: dict, container: dict, container_id: str, pod_ip: str, sand
         if path and not path.startswith("/"):
             path = "/" + path
         url = f"{scheme}://{_hostport(host, port)}{path}"
-        target, server = _listener(runtime, sandbox_id, port) if host == pod_ip else (None, None)
+        target, server = listener_on(runtime, sandbox_id, port) if host == pod_ip else (None, None)
         if server is None:
             return FAILURE, f'Get "{url}": dial tcp {_hostport(host, port)}: connect: connection refused'
         answer = server.get(path or "/", now - target.started_at, hostname)
@@ -102,14 +102,14 @@ def run_probe(probe: dict, container: dict, container_id: str, pod_ip: str, sand
         sock = probe["tcpSocket"]
         port = extract_port(sock.get("port"), container)
         host = sock.get("host") or pod_ip
-        _, server = _listener(runtime, sandbox_id, port) if host == pod_ip else (None, None)
+        _, server = listener_on(runtime, sandbox_id, port) if host == pod_ip else (None, None)
         if server is None:
             return FAILURE, f"dial tcp {_hostport(host, port)}: connect: connection refused"
         return SUCCESS, ""
     if probe.get("grpc") is not None:
         port = extract_port(probe["grpc"].get("port"), container)
         addr = _hostport(pod_ip, port)
-        _, server = _listener(runtime, sandbox_id, port)
+        _, server = listener_on(runtime, sandbox_id, port)
         if server is None:
             timeout = go_duration(float(probe.get("timeoutSeconds", 1)))
             return FAILURE, f'timeout: failed to connect service "{addr}" within {timeout}: context deadline exceeded'

@@ -26,7 +26,7 @@ from typing import Any
 from k8slearn.api.errors import ExecInternalError, StreamError
 from k8slearn.kubelet.cri import RuntimeError_
 from k8slearn.kubelet.pod_files import hosts_file, pod_hostname, resolv_conf
-from k8slearn.kubelet.probe import _listener
+from k8slearn.kubelet.probe import listener_on
 
 
 def exec_in_pod(workers: Any, namespace: str, name: str, container: str, argv: list[str],
@@ -63,7 +63,7 @@ def _view(workers: Any, state: Any, pod: dict) -> dict:
                for name in alias.get("hostnames") or []}
 
     def connect(port: int):
-        owner, server = _listener(runtime, state.sandbox_id, port)
+        owner, server = listener_on(runtime, state.sandbox_id, port)
         return None if server is None else (server, now - owner.started_at)
 
     network = workers.k.pod_network
