@@ -29,6 +29,7 @@ from k8slearn.api.meta import parse_timestamp
 from k8slearn.kubectl import tabwriter
 from k8slearn.kubectl.go_sort import sort_interface
 from k8slearn.kubectl.humanize import human_duration, rfc1123z
+from k8slearn.kubectl.printers import event_interval
 
 __all__ = ["PrefixWriter", "describe_pod", "describe_events", "print_labels_multiline",
            "print_annotations_multiline", "describe_pod_template", "search_events", "since"]
@@ -367,14 +368,7 @@ def describe_events(events: list[dict], w: PrefixWriter, now: float) -> None:
     w.write(1, "----\t------\t----\t----\t-------\n")
     # sort.Sort(event.SortableEvents): by lastTimestamp, with Go's unstable sort (ties as kubectl leaves them)
     for e in sort_interface(events, lambda a, b: _last_seen(a) < _last_seen(b)):
-        first = since(e.get("eventTime"), now) if e.get("eventTime") else since(e.get("firstTimestamp"), now)
-        series = e.get("series")
-        if series:
-            interval = f"{since(series.get('lastObservedTime'), now)} (x{series.get('count', 0)} over {first})"
-        elif e.get("count", 0) > 1:
-            interval = f"{since(e.get('lastTimestamp'), now)} (x{e['count']} over {first})"
-        else:
-            interval = first
+        interval = event_interval(e, now)
         source = (e.get("source") or {}).get("component") or e.get("reportingComponent", "")
         message = (e.get("message") or "").strip()
         w.write(1, f"{e.get('type', '')}\t{e.get('reason', '')}\t{interval}\t{source}\t{message}\n")

@@ -28,7 +28,7 @@ from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError
 from k8slearn.kubectl.go_sort import sort_interface
 from k8slearn.kubectl.output import to_json, to_yaml
-from k8slearn.kubectl.printers import age
+from k8slearn.kubectl.printers import event_interval
 
 
 @command("events")
@@ -68,7 +68,7 @@ def run_events(ctx: Context, args: list[str]) -> int:
     for e in events:
         involved = e.get("involvedObject") or {}
         rows.append(([e["metadata"].get("namespace", "")] if everywhere else []) + [
-            _interval(e, now), e.get("type", ""), e.get("reason", ""),
+            event_interval(e, now), e.get("type", ""), e.get("reason", ""),
             f"{involved.get('kind', '')}/{involved.get('name', '')}", (e.get("message") or "").strip()])
     ctx.print(tabwriter.render("\n".join("\t".join(r) for r in rows) + "\n", **tabwriter.TABLE), end="")
     return 0
@@ -93,14 +93,3 @@ def _event_time(event: dict) -> float:
     stamp = (series or {}).get("lastObservedTime") if series else None
     stamp = stamp or event.get("lastTimestamp") or event.get("eventTime")
     return parse_timestamp(stamp) if stamp else float("-inf")
-
-
-def _interval(event: dict, now: float) -> str:
-    """getInterval: when it was last seen, with ``(xN over AGE)`` for a repeated event."""
-    first = age(event.get("eventTime") or event.get("firstTimestamp"), now)
-    series = event.get("series")
-    if series:
-        return f"{age(series.get('lastObservedTime'), now)} (x{series.get('count', 0)} over {first})"
-    if (event.get("count") or 0) > 1:
-        return f"{age(event.get('lastTimestamp'), now)} (x{event['count']} over {first})"
-    return first

@@ -304,6 +304,18 @@ def format_endpoints(endpoints: dict) -> str:
     return f"{text} + {count - limit} more..." if more else text
 
 
+def event_interval(event: dict, now: float) -> str:
+    """getInterval (kubectl events, describe): when an event was last seen, with ``(xN over AGE)``
+    for a repeated one."""
+    first = age(event.get("eventTime") or event.get("firstTimestamp"), now)
+    series = event.get("series")
+    if series:
+        return f"{age(series.get('lastObservedTime'), now)} (x{series.get('count', 0)} over {first})"
+    if (event.get("count") or 0) > 1:
+        return f"{age(event.get('lastTimestamp'), now)} (x{event['count']} over {first})"
+    return first
+
+
 def event_row(obj: dict, now: float) -> list[str]:
     """printEvent: LAST SEEN, TYPE, REASON, OBJECT (kind/name in lower case), MESSAGE."""
     first = age(obj.get("firstTimestamp"), now) if obj.get("firstTimestamp") else age(obj.get("eventTime"), now)
