@@ -335,7 +335,9 @@ def fake_exec(namespace, pod, container, argv):
 
 def exec_refusal(pod, container):
     """Why the API server (400, a Status) or the kubelet (500, text) refuses an exec before the
-    stream opens, as (code, body) with body a Status dict or a str; None when it opens."""
+    stream opens, as (code, body) with body a Status dict or a str; None when it opens. The
+    texts are the simulation's own (apiserver/pod_connect, checked against upstream's
+    streamLocation by reading it), so these cases test how the real kubectl prints them."""
     from k8slearn.api.errors import ApiError
     from k8slearn.apiserver.pod_connect import stream_location
     try:
