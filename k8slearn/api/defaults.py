@@ -85,12 +85,24 @@ def default_container(c: dict) -> None:
         probe = c.get(probe_name)
         if isinstance(probe, dict):
             _default_probe(probe)
+    for var in c.get("env") or []:
+        if isinstance(var, dict) and isinstance(var.get("valueFrom"), dict):
+            _default_selectors(var["valueFrom"])
     lifecycle = c.get("lifecycle")
     if isinstance(lifecycle, dict):
         for hook in (lifecycle.get("postStart"), lifecycle.get("preStop")):
             if isinstance(hook, dict) and isinstance(hook.get("httpGet"), dict):
                 hook["httpGet"].setdefault("path", "/")  # SetDefaults_HTTPGetAction
                 hook["httpGet"].setdefault("scheme", "HTTP")
+
+
+def _default_selectors(source: dict) -> None:
+    """SetDefaults_ObjectFieldSelector (``apiVersion: v1``) and the zero ``divisor`` a
+    ResourceFieldSelector is stored with (a Quantity is never omitted: ``divisor: "0"``)."""
+    if isinstance(source.get("fieldRef"), dict) and not source["fieldRef"].get("apiVersion"):
+        source["fieldRef"]["apiVersion"] = "v1"
+    if isinstance(source.get("resourceFieldRef"), dict):
+        source["resourceFieldRef"].setdefault("divisor", "0")
 
 
 def _default_probe(probe: dict) -> None:
@@ -153,6 +165,14 @@ def _default_volume(vol: dict) -> None:
             vol[key].setdefault("defaultMode", 420)
     if isinstance(vol.get("hostPath"), dict):
         vol["hostPath"].setdefault("type", "")
+    projected = vol.get("projected")
+    sources = projected.get("sources") if isinstance(projected, dict) else None
+    downward = [vol.get("downwardAPI")] + [s.get("downwardAPI") for s in
+                                            (sources if isinstance(sources, list) else []) if isinstance(s, dict)]
+    for source in downward:
+        for item in (source.get("items") or []) if isinstance(source, dict) else []:
+            if isinstance(item, dict):
+                _default_selectors(item)
 
 
 def default_pod(pod: dict) -> None:

@@ -67,5 +67,6 @@ class Container:
     message: str = ""
     logs: list = field(default_factory=list)  # (time, lines printed at that time)
     files: dict | None = None  # path -> exists, for files the program made or removed (else the image's)
+    envs: tuple = ()  # (name, value) pairs the kubelet passed in CreateContainer (ContainerConfig.envs)
     _timer: Timer | None = None
     _stopping: tuple | None = None  # while StopContainer waits: (its Waitable, the SIGKILL/exit timer)

@@ -41,6 +41,7 @@ class ExecContext:
     # another pod's server at (IP, port): (server, uptime), None (refused) or "no route"
     reach: Callable[[str, int], tuple[Server, float] | str | None] | None = None
     interactive: bool = False  # kubectl exec (say what is not simulated) rather than a probe
+    envs: tuple = ()  # the (name, value) pairs the kubelet created the container with (exec_env)
 
     @property
     def busybox(self) -> bool:

@@ -33,9 +33,10 @@ A shell runs scripts: commands joined by ``;``, ``&&``, ``||``, newlines and pip
 
 The programs themselves are :mod:`k8slearn.kubelet.exec_tools`.
 
-Simplified: no variables, command substitution, globs, loops, conditionals, functions or
-background jobs (``kubectl exec`` says so when a script uses them; in a probe's script loops count
-as success and the rest is taken literally); no terminal; every command finishes at once (no
+Simplified: of the shell's expansions only ``$NAME`` and ``${NAME}`` of the container's environment
+(:func:`k8slearn.kubelet.exec_env.expand_parameters`); no other parameter expansions, command
+substitution, globs, loops, conditionals, functions or background jobs (``kubectl exec`` says so
+when a script uses them; in a probe's script loops count as success and the rest is taken literally); no terminal; every command finishes at once (no
 timeouts).
 
 Upstream: containerd internal/cri/server/container_execsync.go and container_exec.go, runc exec;
@@ -44,6 +45,7 @@ the shell is BusyBox ash / dash
 
 from __future__ import annotations
 
+from k8slearn.kubelet.exec_env import expand_parameters
 from k8slearn.kubelet.exec_tools import ExecContext, available, not_simulated, run_tool
 
 _OPERATORS = (";", "&&", "||", "\n", "|")
@@ -85,6 +87,11 @@ def script(text: str, ctx: ExecContext, shell: str = "sh") -> tuple[int, str, st
         return 2, "", f"{shell}: syntax error: {err}\n"
     if any(t in _KEYWORDS for t in tokens if isinstance(t, str)):
         return not_simulated("a script with loops or conditionals") if ctx.interactive else (0, "", "")
+    expanded, refused = expand_parameters(text, ctx)
+    if refused and ctx.interactive:
+        return not_simulated(refused)
+    if not refused and expanded != text:
+        text, tokens = expanded, tokenize(expanded)
     expansion = expansions(text)
     if expansion and ctx.interactive:
         return not_simulated(expansion)

@@ -20,8 +20,9 @@ BusyBox images (busybox, alpine, agnhost) print BusyBox's messages, the others G
 
 Simplified: the tools are ``cat``, ``ls`` (names only), ``test``/``[``, ``echo``, ``true``,
 ``false``, ``hostname``, ``grep``, ``head``, ``tail``, ``wc``, ``touch``, ``mkdir``, ``rm``,
-``sleep`` (returns at once) and BusyBox's ``wget`` (plain HTTP, no progress meter). Other real
-tools (``env``, ``ps``, ``curl``, ``nslookup``, ...) are not run: a probe that uses them is taken to
+``sleep`` (returns at once), ``env`` and ``printenv`` (:mod:`k8slearn.kubelet.exec_env`) and
+BusyBox's ``wget`` (plain HTTP, no progress meter). Other real tools (``ps``, ``curl``,
+``nslookup``, ...) are not run: a probe that uses them is taken to
 succeed, and ``kubectl exec`` says that the simulation does not run them rather than print made-up
 output. ``wget`` reaches the pod's own network namespace and other pods by IP
 (:mod:`k8slearn.kubelet.exec_wget`); there is no kube-proxy or cluster DNS in the simulation yet.
@@ -39,17 +40,18 @@ from collections.abc import Callable
 
 from k8slearn.kubelet.container_fs import DIR, listing, lookup
 from k8slearn.kubelet.exec_context import NO_USERLAND, ExecContext, not_simulated
+from k8slearn.kubelet.exec_env import env, printenv
 from k8slearn.kubelet.exec_wget import wget
 
 __all__ = ["COREUTILS", "DIR", "ExecContext", "available", "not_simulated", "run_tool"]
 
 COREUTILS = {"cat", "ls", "test", "[", "true", "false", "echo", ":", "hostname", "grep", "head", "tail",
-             "wc", "touch", "mkdir", "rm", "sleep"}
+             "wc", "touch", "mkdir", "rm", "sleep", "env", "printenv"}
 BUSYBOX_ONLY = {"wget"}
 # Real tools the simulation does not run: a probe using them is taken to succeed.
 ASSUMED_OK = {"wget", "curl", "pgrep", "ps", "nc", "stat", "find", "redis-cli", "pg_isready", "mysqladmin",
               "nginx", "httpd", "python", "python3", "node", "/agnhost", "agnhost", "timeout", "date",
-              "whoami", "id", "env", "printenv", "nslookup", "ping", "ip", "ifconfig", "netstat", "uname",
+              "whoami", "id", "nslookup", "ping", "ip", "ifconfig", "netstat", "uname",
               "df", "du", "top", "kill", "mount", "bash", "sh", "ash", "dash"}
 
 
@@ -248,7 +250,7 @@ SHELL_BUILTINS = {"cd", "pwd", "export", "set", "unset", "alias", "source", ".",
 _TOOLS: dict[str, Callable] = {
     "cat": _cat, "ls": _ls, "test": _test, "[": _test, "echo": _echo, "hostname": _hostname, "grep": _grep,
     "head": _head_tail(False), "tail": _head_tail(True), "wc": _wc, "touch": _touch, "mkdir": _mkdir,
-    "rm": _rm, "wget": wget,
+    "rm": _rm, "wget": wget, "env": env, "printenv": printenv,
     "true": lambda a, s, c: (0, "", ""), ":": lambda a, s, c: (0, "", ""),
     "false": lambda a, s, c: (1, "", ""), "sleep": lambda a, s, c: (0, "", ""),
 }

@@ -58,6 +58,7 @@ class Kubelet:
         self.informers: SharedInformerFactory | None = None
         self.pods: Any = None
         self._node_informer: Any = None
+        self.services: Any = None
         self._process: Process | None = None
         self._timers: list[Timer] = []
         # the pod network beyond this node (cluster.py wires it: the wire, not a component)
@@ -117,6 +118,8 @@ class Kubelet:
         self._node_informer.add_event_handler(
             on_add=self._on_node, on_update=lambda old, new: self._on_node(new)
         )
+        # The Services every container's environment names (getServiceEnvVarMap reads a lister)
+        self.services = self.informers.informer("services")
         self.pods = self.informers.informer("pods", field_selector=f"spec.nodeName={self.node_name}")
         self.pods.add_event_handler(
             on_add=self.workers.update_pod,
@@ -126,6 +129,16 @@ class Kubelet:
         self.informers.start()
         self.workers.start()
         self._process = self.loop.spawn(self._heartbeat(), self.component, periodic=True)
+
+    def config_object(self, resource: str, namespace: str, name: str) -> dict | None:
+        """A ConfigMap or Secret a container refers to, read through the API server (None when it
+        does not exist): the configMapManager/secretManager's GetConfigMap/GetSecret."""
+        try:
+            return self.client.get(resource, name, namespace)
+        except ApiError as err:
+            if err.code == 404:
+                return None
+            raise
 
     def _register_node(self) -> dict:
         template = thaw(self.node_template)

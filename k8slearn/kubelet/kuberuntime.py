@@ -42,6 +42,12 @@ from typing import TYPE_CHECKING
 from k8slearn.api.meta import go_duration
 from k8slearn.kubelet import status as pod_status
 from k8slearn.kubelet.backoff import BACKOFF_INITIAL
+from k8slearn.kubelet.container_env import (
+    CreateContainerConfigError,
+    PodEnvSources,
+    expand,
+    make_environment_variables,
+)
 from k8slearn.kubelet.cri import RuntimeError_
 from k8slearn.kubelet.init_containers import compute_init_container_actions
 
@@ -51,6 +57,7 @@ if TYPE_CHECKING:
 SANDBOX_SECONDS = 0.4
 CREATE_SECONDS = 0.05
 START_SECONDS = 0.1
+CONFIG_RETRY_SECONDS = 10.0  # the pod worker's backOffPeriod after a failed sync
 
 
 class KubeRuntime:
@@ -228,12 +235,22 @@ class KubeRuntime:
             if waiting[0] in ("ErrImagePull", "ImagePullBackOff"):
                 self.loop.call_later(self.images.retry_in, self.signal, state.uid, periodic=True)
             return
+        try:  # generateContainerConfig: the environment, before CreateContainer
+            envs = self._container_env(state, pod, container)
+        except CreateContainerConfigError as err:
+            message = str(err)
+            self.k.events.event(pod, "Warning", "Failed", f"Error: {message}", field_path=field_path)
+            state.set_waiting(name, ("CreateContainerConfigError", message))
+            self.write_status(state)
+            # The sync failed: the pod worker tries again after its back-off (10 s, jitter 0.5).
+            self.requeue(state.uid, CONFIG_RETRY_SECONDS * (1 + 0.5 * self.loop.rng.random()))
+            return
         yield CREATE_SECONDS
         pod = self._current(state)
         if pod is None or pod["metadata"].get("deletionTimestamp"):
             return
         attempt = len(state.attempts.get(name, ()))
-        record = self.runtime.create_container(state.sandbox_id, container, attempt)
+        record = self.runtime.create_container(state.sandbox_id, _expand_command(container, envs), attempt, envs)
         # A tuple, not a list: one object per attempt history, 40 bytes smaller (a memory saving).
         state.attempts = state.attempts.with_id(name, record.id)
         state.clear_waiting(name)
@@ -256,6 +273,42 @@ class KubeRuntime:
                 self.signal(state.uid)  # the sync failed (ErrPostStartHook): the next one restarts it
                 return
         self.write_status(state)
+
+
+    def _container_env(self, state: PodState, pod: dict, container: dict) -> tuple:
+        """makeEnvironmentVariables for one container (:mod:`k8slearn.kubelet.container_env`). A
+        container that declares no variables gets only its namespace's Service variables: one
+        shared tuple per namespace while the Services stay the same (a memory saving, same values)."""
+        services = self.k.services.lister.list() if self.k.services is not None else []
+        meta, spec = pod["metadata"], pod["spec"]
+        own = container.get("env") or container.get("envFrom")
+        key = (meta.get("namespace"), spec.get("enableServiceLinks", True), tuple(map(id, services)))
+        if not own and key in self._env_cache:
+            return self._env_cache[key]
+        node = self.k.node() or {}
+        sandbox = self.runtime.sandboxes.get(state.sandbox_id)
+        sources = PodEnvSources(
+            lambda kind, name: self.k.config_object(kind, meta.get("namespace", "default"), name),
+            services, host_ip=self.k.ip, pod_ip=sandbox.ip if sandbox is not None else "",
+            allocatable=(node.get("status") or {}).get("allocatable"))
+        envs = tuple(make_environment_variables(pod, container, sources))
+        if not own:
+            if len(self._env_cache) > 256:
+                self._env_cache.clear()
+            self._env_cache[key] = envs
+        return envs
+
+
+def _expand_command(container: dict, envs: tuple) -> dict:
+    """ExpandContainerCommandAndArgs: ``$(NAME)`` in the command and args is the value of the
+    container's variable NAME (``$$`` a literal ``$``), before the runtime sees them."""
+    command, args = container.get("command") or (), container.get("args") or ()
+    if not any("$" in word for word in (*command, *args) if isinstance(word, str)):
+        return container
+    variables = dict(envs)
+    return {**container,
+            **({"command": [expand(w, variables) if isinstance(w, str) else w for w in command]} if command else {}),
+            **({"args": [expand(w, variables) if isinstance(w, str) else w for w in args]} if args else {})}
 
 
 def _grace_period(pod: dict, container: dict, reason: str) -> float:

@@ -105,6 +105,9 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
         # The prober reads the status we last generated, and a probe result that matters makes
         # the pod sync again (upstream: the results managers' updates in syncLoopIteration).
         self.prober = ProberManager(kubelet, self._last_status, lambda kind, uid, result: self.signal(uid))
+        # The environment of containers that declare none, per namespace and Services (kuberuntime)
+        self._env_cache: dict[tuple, tuple] = {}
+        self._requeue: dict[str, Any] = {}  # uid -> the Timer of its one pending retry after a failed sync
         # Every worker's process has the same name: one string for all (a memory saving).
         self._worker_name = f"{kubelet.component}/pod-worker"
 
@@ -201,6 +204,18 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
             self._start_worker(state, fresh=False)  # an idle worker wakes up
         else:
             state.signalled = True  # a busy worker syncs again when it is done (or after start())
+
+    def requeue(self, uid: str, delay: float) -> None:
+        """workQueue.Enqueue(uid, delay) after a failed sync: the pod syncs again ``delay`` seconds
+        from now. A pod has one pending retry; a later one replaces it."""
+        old = self._requeue.pop(uid, None)
+        if old is not None:
+            old.cancel()
+        self._requeue[uid] = self.loop.call_later(delay, self._requeued, uid, periodic=True)
+
+    def _requeued(self, uid: str) -> None:
+        self._requeue.pop(uid, None)
+        self.signal(uid)
 
     def signal_all(self) -> None:
         for uid in list(self.states):

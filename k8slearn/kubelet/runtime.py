@@ -193,7 +193,7 @@ class ContainerRuntime(ImageService, Tasks):
         return sorted(self.sandboxes.values(), key=lambda s: -s.created_at)
 
     # -- containers ---------------------------------------------------------------------------
-    def create_container(self, sandbox_id: str, spec: dict, attempt: int = 0) -> Container:
+    def create_container(self, sandbox_id: str, spec: dict, attempt: int = 0, envs: tuple = ()) -> Container:
         sandbox = self.sandboxes[sandbox_id]
         image = self.image_status(spec["image"])
         command, args = spec.get("command") or [], spec.get("args")
@@ -213,6 +213,8 @@ class ContainerRuntime(ImageService, Tasks):
             sandbox.namespace,
             program,
         )
+        if envs:
+            container.envs = envs
         self.containers[container.id] = container
         if self.loop.tracing:
             self._trace(

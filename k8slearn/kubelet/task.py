@@ -91,7 +91,8 @@ class Tasks:
         The container must be running; a command that cannot start raises ``RuntimeError_``."""
         container = self.containers[container_id]
         files = container.files if container.files is not None else {}
-        ctx = ExecContext(image_name(container.image), files, interactive=interactive, **(view or {}))
+        ctx = ExecContext(image_name(container.image), files, interactive=interactive, envs=container.envs,
+                          **(view or {}))
         try:
             result = run(list(cmd), ctx, stdin)
         except ExecError as err:

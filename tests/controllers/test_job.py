@@ -364,7 +364,7 @@ def test_an_indexed_job_creates_pods_for_the_lowest_pending_indexes():
     assert (meta["generateName"], meta["annotations"][COMPLETION_INDEX_ANNOTATION],
             meta["labels"][COMPLETION_INDEX_ANNOTATION], spec["hostname"]) == ("pi-1-", "1", "1", "pi-1")
     assert spec["containers"][0]["env"] == [{"name": "JOB_COMPLETION_INDEX", "valueFrom": {"fieldRef": {
-        "fieldPath": "metadata.labels['batch.kubernetes.io/job-completion-index']"}}}]
+        "fieldPath": "metadata.labels['batch.kubernetes.io/job-completion-index']", "apiVersion": "v1"}}}]
     status = h.get("jobs", "pi")["status"]
     assert (status["completedIndexes"], status["succeeded"], status["uncountedTerminatedPods"]) == ("0", 1, {})
 

@@ -5,7 +5,9 @@
 >>> [e.error() for e in errs]
 ['spec.containers[0].image: Required value']
 
-Simplifies: no volumeDevices, envFrom details, securityContext or resize policy checks; no HTTP
+Environment variables: :mod:`k8slearn.api.validation.env`.
+
+Simplifies: no volumeDevices, securityContext or resize policy checks; no HTTP
 header checks in lifecycle hooks.
 
 Upstream: pkg/apis/core/validation/validation.go (validateContainers, validateContainerCommon,
@@ -14,29 +16,25 @@ validateContainerPorts, ValidateEnv, ValidateVolumeMounts, validateProbe, Valida
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from k8slearn.api import field
 from k8slearn.api.field import FieldError, GoValue, Path
 from k8slearn.api.names import (
-    has_chdir_prefix,
     is_dns1123_label,
     is_qualified_name,
     is_valid_port_name,
     is_valid_port_num,
-    regex_error,
 )
 from k8slearn.api.quantity import parse_quantity
 from k8slearn.api.validation.common import IS_NEGATIVE, as_dict, as_list, nonnegative
+from k8slearn.api.validation.env import env_var_name_errors, validate_env, validate_env_from
+
+__all__ = ["env_var_name_errors", "validate_container_common", "validate_containers", "validate_init_containers"]
 
 PROTOCOLS = ["SCTP", "TCP", "UDP"]
 PULL_POLICIES = ["Always", "IfNotPresent", "Never"]
 MESSAGE_POLICIES = ["File", "FallbackToLogsOnError"]
-ENV_VAR_NAME_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*"
-ENV_VAR_NAME_ERR = ("a valid environment variable name must consist of alphabetic characters, digits, "
-                    "'_', '-', or '.', and must not start with a digit")
-_ENV_VAR_NAME = re.compile(ENV_VAR_NAME_FMT)
 NOT_RESTARTABLE = "may not be set for init containers without restartPolicy=Always"
 STANDARD_CONTAINER_RESOURCES = {"cpu", "memory", "ephemeral-storage"}
 STANDARD_RESOURCES = STANDARD_CONTAINER_RESOURCES | {
@@ -109,6 +107,7 @@ def validate_container_common(c: dict, volumes: dict, path: Path) -> list[FieldE
         errs.append(field.not_supported(path.child("terminationMessagePolicy"), policy, MESSAGE_POLICIES))
     errs += validate_container_ports(c.get("ports"), path.child("ports"))
     errs += validate_env(c.get("env"), path.child("env"))
+    errs += validate_env_from(c.get("envFrom"), path.child("envFrom"))
     errs += _volume_mounts(c.get("volumeMounts"), volumes, path.child("volumeMounts"))
     pull = c.get("imagePullPolicy") or ""
     if not pull:
@@ -159,37 +158,6 @@ def host_port_conflicts(containers: list, path: Path) -> list[FieldError]:
             if key in seen:
                 errs.append(field.duplicate(path.index(ci).child("ports").index(pi).child("hostPort"), key))
             seen.add(key)
-    return errs
-
-
-def env_var_name_errors(name: str) -> list[str]:
-    """validation.IsEnvVarName (kubectl set env checks names with it too)."""
-    msgs = [] if _ENV_VAR_NAME.fullmatch(name) else [
-        regex_error(ENV_VAR_NAME_ERR, ENV_VAR_NAME_FMT, "my.env-name", "MY_ENV.NAME", "MyEnvName1")]
-    return msgs + has_chdir_prefix(name)
-
-
-def validate_env(env: Any, path: Path) -> list[FieldError]:
-    errs = []
-    for i, var in enumerate(as_list(env)):
-        var, p = as_dict(var), path.index(i)
-        name = var.get("name") or ""
-        if not name:
-            errs.append(field.required(p.child("name")))
-        else:
-            errs += [field.invalid(p.child("name"), name, m) for m in env_var_name_errors(name)]
-        source = var.get("valueFrom")
-        if source is not None:
-            kinds = [k for k in ("fieldRef", "resourceFieldRef", "configMapKeyRef",
-                                 "secretKeyRef") if as_dict(source).get(k)]
-            vp = p.child("valueFrom")
-            if not kinds:
-                errs.append(field.invalid(vp, "", "must specify one of: `fieldRef`, `resourceFieldRef`, "
-                                                  "`configMapKeyRef` or `secretKeyRef`"))
-            elif var.get("value"):
-                errs.append(field.invalid(vp, "", "may not be specified when `value` is not empty"))
-            elif len(kinds) > 1:
-                errs.append(field.invalid(vp, "", "may not have more than one field specified at a time"))
     return errs
 
 
