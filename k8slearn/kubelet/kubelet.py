@@ -2,10 +2,12 @@
 
 On start the kubelet POSTs its Node (or re-asserts the status of an existing one), writes the
 "Starting kubelet." and node-condition events, and creates its Lease in ``kube-node-lease``. It
-then watches two things through the API server: its own Node (to learn ``spec.podCIDR``, which
-it hands to the container runtime so CNI can give pods IPs) and the pods bound to it
+then watches three things through the API server: its own Node (to learn ``spec.podCIDR``, which
+it hands to the container runtime so CNI can give pods IPs), the pods bound to it
 (``fieldSelector=spec.nodeName=<node>``), each driven by a pod worker
-(:mod:`k8slearn.kubelet.pod_workers`). The node turns Ready once the runtime's network is
+(:mod:`k8slearn.kubelet.pod_workers`), and every Service (the variables each container starts
+with: :mod:`k8slearn.kubelet.container_env`). The ConfigMaps and Secrets a container's
+environment names are read when it is created. The node turns Ready once the runtime's network is
 ready. From then on the kubelet renews its Lease every 10 s and re-posts node status every
 5 minutes. On the control-plane node it also publishes mirror pods for the static control-plane
 pods. ``stop()`` is a power cut: the kubelet goes silent and its containers die with the machine.

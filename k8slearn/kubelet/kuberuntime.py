@@ -7,8 +7,10 @@ This is the kubelet side of the CRI (the runtime side is :mod:`k8slearn.kubelet.
   event and another try after the back-off;
 - **containers**: decide whether a container needs (re)starting from its last run and the
   pod's ``restartPolicy``; a crashed container waits out a back-off of 10 s doubling to 300 s
-  (``CrashLoopBackOff``, ``BackOff`` events); then pull the image, ``CreateContainer``
-  (``Created``) and ``StartContainer`` (``Started``);
+  (``CrashLoopBackOff``, ``BackOff`` events); then pull the image, work out the container's
+  environment (:mod:`k8slearn.kubelet.container_env`; a missing ConfigMap or Secret is
+  ``CreateContainerConfigError``, tried again after 10 to 15 s), expand ``$(NAME)`` in its command
+  and args, ``CreateContainer`` (``Created``) and ``StartContainer`` (``Started``);
 - **init containers** (:mod:`k8slearn.kubelet.init_containers`): read from the last one back to find the
   next one to start; a plain one must exit 0 first, a sidecar (``restartPolicy: Always``) must
   only have started (its startup probe passed), is started again when it exits whatever the
