@@ -26,6 +26,8 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api.meta import parse_timestamp
+from k8slearn.api.resource_fields import resource_field_value
+from k8slearn.api.validation.env import CONTAINER_RESOURCE_FIELDS
 from k8slearn.kubectl import tabwriter
 from k8slearn.kubectl.go_sort import sort_interface
 from k8slearn.kubectl.humanize import human_duration, rfc1123z
@@ -147,7 +149,9 @@ def _ports(ports: list, field: str) -> str:
 
 
 def describe_containers(label: str, containers: list, statuses: list | None, w: PrefixWriter,
-                        space: str = "") -> None:
+                        space: str = "", pod: dict | None = None) -> None:
+    """describeContainers; ``pod`` is given for a pod (not a template): its EnvValueRetriever shows
+    the values of ``fieldRef`` variables kubectl can work out."""
     by_name = {s.get("name"): s for s in statuses or []}
     w.write(0, f"{space}{label}:{' <none>' if not containers else ''}\n")
     indent = " " if space else ""
@@ -181,7 +185,7 @@ def describe_containers(label: str, containers: list, statuses: list | None, w: 
                 w.write(2, f"{title}:\t{describe_probe(c[field])}\n")
         if c.get("envFrom"):
             _describe_env_from(c["envFrom"], w)
-        _describe_env(c.get("env") or [], w)
+        _describe_env(c.get("env") or [], c, pod, w)
         _describe_mounts(c.get("volumeMounts") or [], c.get("volumeDevices") or [], w)
 
 
@@ -251,7 +255,16 @@ def _describe_env_from(env_from: list, w: PrefixWriter) -> None:
             w.write(3, f"{ref.get('name', '')}\t{kind}\tOptional: {optional}\n")
 
 
-def _describe_env(env: list, w: PrefixWriter) -> None:
+def _field_value(pod: dict | None, path: str) -> str:
+    """EnvValueRetriever: kubectl's scheme converts only the field selectors every object has
+    (DefaultMetaV1FieldSelectorConversion), so a value is shown for metadata.name and
+    metadata.namespace and left empty for the rest (labels, spec.nodeName, status.podIP...)."""
+    if pod is None or path not in ("metadata.name", "metadata.namespace"):
+        return ""
+    return str(pod["metadata"].get(path.split(".", 1)[1], ""))
+
+
+def _describe_env(env: list, container: dict, pod: dict | None, w: PrefixWriter) -> None:
     w.write(2, "Environment:" + ("\t<none>" if not env else "") + "\n")
     for e in env:
         source = e.get("valueFrom")
@@ -260,9 +273,18 @@ def _describe_env(env: list, w: PrefixWriter) -> None:
                 w.write(3, f"{e.get('name', '')}:\t{line}\n" if i == 0 else f"\t{line}\n")
         elif source.get("fieldRef"):
             ref = source["fieldRef"]
-            w.write(3, f"{e['name']}:\t ({ref.get('apiVersion', '')}:{ref.get('fieldPath', '')})\n")
+            value = _field_value(pod, ref.get("fieldPath", ""))
+            w.write(3, f"{e['name']}:\t{value} ({ref.get('apiVersion', '')}:{ref.get('fieldPath', '')})\n")
         elif source.get("resourceFieldRef"):
-            w.write(3, f"{e['name']}:\t ({source['resourceFieldRef'].get('resource', '')})\n")
+            ref = source["resourceFieldRef"]
+            resource = ref.get("resource", "")
+            try:  # ExtractContainerResourceValue: the container's own value (no node defaulting)
+                value = resource_field_value(ref, container, {}) if resource in CONTAINER_RESOURCE_FIELDS else ""
+            except ValueError:
+                value = ""
+            if value == "0" and resource in ("limits.cpu", "limits.memory"):
+                value = "node allocatable"
+            w.write(3, f"{e['name']}:\t{value} ({resource})\n")
         elif source.get("secretKeyRef"):
             ref = source["secretKeyRef"]
             optional = "true" if ref.get("optional") else "false"
@@ -459,8 +481,8 @@ def describe_pod(pod: dict, events: list[dict] | None, now: float) -> str:
     if status.get("nominatedNodeName"):
         w.write(0, f"NominatedNodeName:\t{status['nominatedNodeName']}\n")
     if spec.get("initContainers"):
-        describe_containers("Init Containers", spec["initContainers"], status.get("initContainerStatuses"), w)
-    describe_containers("Containers", spec.get("containers") or [], status.get("containerStatuses"), w)
+        describe_containers("Init Containers", spec["initContainers"], status.get("initContainerStatuses"), w, pod=pod)
+    describe_containers("Containers", spec.get("containers") or [], status.get("containerStatuses"), w, pod=pod)
     if spec.get("readinessGates"):
         w.write(0, "Readiness Gates:\n  Type\tStatus\n")
         conditions = {c.get("type"): c.get("status") for c in status.get("conditions") or []}

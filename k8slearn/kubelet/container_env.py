@@ -45,11 +45,10 @@ third_party/forked/golang/expansion/expand.go, pkg/api/v1/resource/helpers.go
 from __future__ import annotations
 
 import base64
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from k8slearn.api.quantity import parse_quantity
+from k8slearn.api.resource_fields import resource_field_value
 
 MASTER_SERVICES = ("kubernetes",)  # the Services of ``default`` every pod gets variables for
 
@@ -161,30 +160,6 @@ def field_ref_value(path: str, pod: dict, sources: PodEnvSources) -> str:
     if path.startswith("metadata."):
         return str(meta.get(path[len("metadata."):], ""))
     return ""
-
-
-def resource_field_value(ref: dict, container: dict, allocatable: dict) -> str:
-    """ExtractContainerResourceValue with the limits defaulted to the node's allocatable: the
-    quantity divided by the divisor, rounded up (CPU in millicores, the rest in units).
-
-    >>> c = {"resources": {"requests": {"cpu": "250m", "memory": "64Mi"}}}
-    >>> [resource_field_value({"resource": r, **d}, c, {"cpu": "2", "memory": "4Gi"}) for r, d in
-    ...  [("requests.cpu", {}), ("requests.cpu", {"divisor": "1m"}), ("limits.cpu", {}),
-    ...   ("requests.memory", {"divisor": "1Mi"}), ("limits.memory", {})]]
-    ['1', '250', '2', '64', '4294967296']
-    """
-    kind, _, name = ref.get("resource", "").partition(".")
-    resources = container.get("resources") or {}
-    amount = (resources.get(kind) or {}).get(name)
-    if amount is None and kind == "limits":
-        amount = allocatable.get(name)
-    quantity = parse_quantity(amount if amount is not None else "0")
-    divisor = parse_quantity(ref.get("divisor") or "0")
-    if not divisor.amount:  # unset (the API server stores "0"): 1
-        divisor = parse_quantity("1")
-    if name == "cpu":
-        return str(math.ceil(quantity.milli_value() / divisor.milli_value()))
-    return str(math.ceil(quantity.value() / divisor.value()))
 
 
 def service_env_vars(services: Iterable[dict], namespace: str, enable_service_links: bool) -> dict[str, str]:

@@ -79,7 +79,52 @@ def busy() -> Cluster:
     return c
 
 
-SCENARIOS = {"sidecars": sidecars, "busy": busy}
+ENV_POD = """
+apiVersion: v1
+kind: Pod
+metadata:
+  name: needs-config
+  labels: {app: shop}
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: ["sh", "-c", "sleep 3600"]
+    resources:
+      limits: {memory: 64Mi}
+    envFrom:
+    - configMapRef: {name: web-settings}
+      prefix: WEB_
+    - secretRef: {name: creds, optional: true}
+    env:
+    - name: MY_POD
+      valueFrom: {fieldRef: {fieldPath: metadata.name}}
+    - name: MY_NODE
+      valueFrom: {fieldRef: {fieldPath: spec.nodeName}}
+    - name: APP
+      valueFrom: {fieldRef: {fieldPath: "metadata.labels['app']"}}
+    - name: CPU_LIMIT
+      valueFrom: {resourceFieldRef: {resource: limits.cpu}}
+    - name: MEM_LIMIT_MI
+      valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}
+    - name: COLOUR
+      valueFrom: {configMapKeyRef: {name: web-settings, key: colour}}
+    - name: PASSWORD
+      valueFrom: {secretKeyRef: {name: creds, key: password, optional: true}}
+"""
+
+
+def envs() -> Cluster:
+    """A pod whose environment names a ConfigMap that does not exist (CreateContainerConfigError)."""
+    c = Cluster(workers=1, seed=0)
+    c.settle()
+    c.kubectl("apply -f -", stdin=ENV_POD)
+    c.settle()
+    c.run(40)
+    return c
+
+
+SCENARIOS = {"sidecars": sidecars, "busy": busy, "envs": envs}
 
 
 def dump(cluster: Cluster, kinds=("pods", "events")) -> str:

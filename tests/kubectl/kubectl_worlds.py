@@ -307,6 +307,13 @@ def busy_world(T):
     return dumped_world("busy", T)
 
 
+def envs_world(T):
+    """A pod whose environment names a ConfigMap that does not exist, 40 s after it was created:
+    CreateContainerConfigError and the kubelet's Failed events (tests/fixtures/kubectl/envs_world.json,
+    made by dump_world.py)."""
+    return dumped_world("envs", T)
+
+
 def dumped_world(name, T):
     """A world dumped from the simulation, its timestamps made relative to ``T`` again."""
     import json
@@ -348,5 +355,5 @@ def exec_world(T):
 
 WORLDS = {"exec": exec_world, "pod": pod_world, "cluster": cluster_world, "watch": cluster_world, "probes": probes_world, "conflicts": conflicts_world,
           "workloads": workloads_world, "sidecars": sidecars_world,
-          "busy": busy_world}
+          "busy": busy_world, "envs": envs_world}
 SCRIPTS = {"watch": cluster_changes}  # the watch events a world's server streams, per resource
