@@ -125,12 +125,21 @@ class Kubelet:
         self.pods = self.informers.informer("pods", field_selector=f"spec.nodeName={self.node_name}")
         self.pods.add_event_handler(
             on_add=self.workers.update_pod,
-            on_update=lambda old, new: self.workers.update_pod(new),
+            on_update=self._on_pod_update,
             on_delete=self.workers.pod_deleted,
         )
         self.informers.start()
         self.workers.start()
         self._process = self.loop.spawn(self._heartbeat(), self.component, periodic=True)
+
+    def _on_pod_update(self, old: dict, new: dict) -> None:
+        """config.checkAndUpdatePod: a change of the pod's spec, labels, annotations or deletion is
+        an update its worker syncs for; a change of its status alone (the kubelet's own writes,
+        mostly) only refreshes the kubelet's copy (a reconcile, no sync)."""
+        if old.get("spec") == new.get("spec") and _same_metadata(old["metadata"], new["metadata"]):
+            self.workers.reconcile_pod(new)
+            return
+        self.workers.update_pod(new)
 
     def config_object(self, resource: str, namespace: str, name: str) -> dict | None:
         """A ConfigMap or Secret a container refers to, read through the API server (None when it
@@ -247,3 +256,9 @@ class Kubelet:
         """The kubelet's exec endpoint (``kubectl exec``): (exit code, stdout, stderr) of ``command``
         in a running container here (:mod:`k8slearn.kubelet.streaming`)."""
         return exec_in_pod(self.workers, namespace, pod, container, command, stdin)
+
+
+def _same_metadata(old: dict, new: dict) -> bool:
+    """podsDifferSemantically's metadata part: labels, annotations and the deletion fields."""
+    return all(old.get(k) == new.get(k) for k in ("labels", "annotations", "deletionTimestamp",
+                                                     "deletionGracePeriodSeconds"))
