@@ -61,6 +61,7 @@ class Kubelet:
         self.pods: Any = None
         self._node_informer: Any = None
         self.services: Any = None
+        self.services_version = 0
         self._process: Process | None = None
         self._timers: list[Timer] = []
         # the pod network beyond this node (cluster.py wires it: the wire, not a component)
@@ -120,8 +121,11 @@ class Kubelet:
         self._node_informer.add_event_handler(
             on_add=self._on_node, on_update=lambda old, new: self._on_node(new)
         )
-        # The Services every container's environment names (getServiceEnvVarMap reads a lister)
+        # The Services every container's environment names (getServiceEnvVarMap reads a lister);
+        # services_version counts their changes, so environments computed before stay valid until one.
         self.services = self.informers.informer("services")
+        self.services.add_event_handler(on_add=self._services_changed, on_update=lambda old, new: self._services_changed(),
+                                        on_delete=self._services_changed)
         self.pods = self.informers.informer("pods", field_selector=f"spec.nodeName={self.node_name}")
         self.pods.add_event_handler(
             on_add=self.workers.update_pod,
@@ -131,6 +135,9 @@ class Kubelet:
         self.informers.start()
         self.workers.start()
         self._process = self.loop.spawn(self._heartbeat(), self.component, periodic=True)
+
+    def _services_changed(self, *_: Any) -> None:
+        self.services_version += 1
 
     def _on_pod_update(self, old: dict, new: dict) -> None:
         """config.checkAndUpdatePod: a change of the pod's spec, labels, annotations or deletion is

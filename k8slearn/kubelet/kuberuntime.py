@@ -276,17 +276,16 @@ class KubeRuntime:
                 return
         self.write_status(state)
 
-
     def _container_env(self, state: PodState, pod: dict, container: dict) -> tuple:
         """makeEnvironmentVariables for one container (:mod:`k8slearn.kubelet.container_env`). A
         container that declares no variables gets only its namespace's Service variables: one
         shared tuple per namespace while the Services stay the same (a memory saving, same values)."""
-        services = self.k.services.lister.list() if self.k.services is not None else []
         meta, spec = pod["metadata"], pod["spec"]
         own = container.get("env") or container.get("envFrom")
-        key = (meta.get("namespace"), spec.get("enableServiceLinks", True), tuple(map(id, services)))
+        key = (meta.get("namespace"), spec.get("enableServiceLinks", True), self.k.services_version)
         if not own and key in self._env_cache:
             return self._env_cache[key]
+        services = self.k.services.lister.list() if self.k.services is not None else []
         node = self.k.node() or {}
         sandbox = self.runtime.sandboxes.get(state.sandbox_id)
         sources = PodEnvSources(

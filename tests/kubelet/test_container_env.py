@@ -282,3 +282,16 @@ def test_the_api_server_defaults_the_selectors():
     env = c.api.get("pods", "p")["spec"]["containers"][0]["env"]
     assert [v["valueFrom"] for v in env] == [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.name"}},
                                              {"resourceFieldRef": {"resource": "limits.cpu", "divisor": "0"}}]
+
+
+def test_a_service_created_later_reaches_only_the_containers_started_after_it():
+    c = Cluster(workers=1, seed=3)
+    c.kubectl("run before --image=busybox:1.36 -- sleep 3600")
+    c.settle()
+    c.kubectl("create service clusterip shop --tcp=8080:80")
+    c.kubectl("run after --image=busybox:1.36 -- sleep 3600")
+    c.settle()
+    ip = c.api.get("services", "shop")["spec"]["clusterIP"]
+    assert c.kubectl("exec before -- printenv SHOP_SERVICE_HOST").code == 1
+    assert str(c.kubectl("exec after -- printenv SHOP_SERVICE_HOST SHOP_PORT_8080_TCP")) == (
+        f"{ip}\ntcp://{ip}:8080\n")
