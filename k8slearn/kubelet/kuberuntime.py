@@ -51,7 +51,11 @@ from k8slearn.kubelet.container_env import (
     make_environment_variables,
 )
 from k8slearn.kubelet.cri import RuntimeError_
+from k8slearn.kubelet.exec_context import ExecContext
+from k8slearn.kubelet.exec_env import expand_parameters
 from k8slearn.kubelet.init_containers import compute_init_container_actions
+from k8slearn.kubelet.pod_files import pod_hostname
+from k8slearn.kubelet.process import SHELLS, image_name
 
 if TYPE_CHECKING:
     from k8slearn.kubelet.pod_workers import PodState
@@ -252,7 +256,7 @@ class KubeRuntime:
         if pod is None or pod["metadata"].get("deletionTimestamp"):
             return
         attempt = len(state.attempts.get(name, ()))
-        record = self.runtime.create_container(state.sandbox_id, _expand_command(container, envs), attempt, envs)
+        record = self.runtime.create_container(state.sandbox_id, _expand_command(pod, container, envs), attempt, envs)
         # A tuple, not a list: one object per attempt history, 40 bytes smaller (a memory saving).
         state.attempts = state.attempts.with_id(name, record.id)
         state.clear_waiting(name)
@@ -300,16 +304,27 @@ class KubeRuntime:
         return envs
 
 
-def _expand_command(container: dict, envs: tuple) -> dict:
+def _expand_command(pod: dict, container: dict, envs: tuple) -> dict:
     """ExpandContainerCommandAndArgs: ``$(NAME)`` in the command and args is the value of the
-    container's variable NAME (``$$`` a literal ``$``), before the runtime sees them."""
+    container's variable NAME (``$$`` a literal ``$``), before the runtime sees them. A shell
+    script (``sh -c '...'``) then has its ``$NAME`` expanded by the shell, from the process's
+    environment (:mod:`k8slearn.kubelet.exec_env`): the simulated program is built from the result."""
     command, args = container.get("command") or (), container.get("args") or ()
     if not any("$" in word for word in (*command, *args) if isinstance(word, str)):
         return container
     variables = dict(envs)
-    return {**container,
-            **({"command": [expand(w, variables) if isinstance(w, str) else w for w in command]} if command else {}),
-            **({"args": [expand(w, variables) if isinstance(w, str) else w for w in args]} if args else {})}
+    command = [expand(w, variables) if isinstance(w, str) else w for w in command]
+    args = [expand(w, variables) if isinstance(w, str) else w for w in args]
+    argv = command + args
+    if len(argv) > 2 and argv[0] in SHELLS and argv[1] == "-c" and isinstance(argv[2], str) and "$" in argv[2]:
+        view = ExecContext(image_name(container.get("image", "")), files={}, hostname=pod_hostname(pod)[0], envs=envs)
+        script, refused = expand_parameters(argv[2], view)
+        if not refused:  # (what the simulated shell cannot expand stays as written)
+            if len(command) > 2:
+                command[2] = script
+            else:
+                args[2 - len(command)] = script
+    return {**container, **({"command": command} if command else {}), **({"args": args} if args else {})}
 
 
 def _grace_period(pod: dict, container: dict, reason: str) -> float:

@@ -295,3 +295,27 @@ def test_a_service_created_later_reaches_only_the_containers_started_after_it():
     assert c.kubectl("exec before -- printenv SHOP_SERVICE_HOST").code == 1
     assert str(c.kubectl("exec after -- printenv SHOP_SERVICE_HOST SHOP_PORT_8080_TCP")) == (
         f"{ip}\ntcp://{ip}:8080\n")
+
+
+@pytest.mark.parametrize("command, args, log", [
+    (["sh", "-c", "echo $(MY_POD) on $(NODE)"], None, "p on node-1\n"),
+    (["sh", "-c", "echo $MY_POD on ${NODE} [$NOT_SET] '$MY_POD'"], None, "p on node-1 [] $MY_POD\n"),
+    (["sh", "-c"], ["echo $HOSTNAME $HOME"], "p /root\n"),
+    (["sh", "-c", "echo $$MY_POD"], None, "p\n"),
+], ids=[
+    "the kubelet expands $(NAME) in the command before the shell runs",
+    "the shell expands $NAME and ${NAME} from the environment; an unset one is empty; single quotes keep it",
+    "a script in args is expanded the same way",
+    "$$ is the kubelet's escape: the shell then sees $NAME",
+])
+def test_a_container_program_sees_its_variables(command, args, log):
+    c = Cluster(workers=1, seed=3)
+    container = {"name": "app", "image": "busybox:1.36", "command": command,
+                 "env": [{"name": "MY_POD", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+                         {"name": "NODE", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}]}
+    if args:
+        container["args"] = args
+    c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                  "spec": {"restartPolicy": "Never", "containers": [container]}})
+    c.settle()
+    assert str(c.kubectl("logs p")) == log
