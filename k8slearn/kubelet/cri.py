@@ -45,6 +45,7 @@ class Sandbox:
     state: str = "SANDBOX_READY"
     labels: dict = field(default_factory=dict)
     stopped: bool = False  # StopPodSandbox ran (network torn down)
+    hostname: str = ""  # PodSandboxConfig.hostname: containerd sets HOSTNAME in every container from it
 
 
 @dataclass(slots=True)

@@ -32,8 +32,9 @@ container starts with the image's files again), which an ``exec`` probe such as
 (agnhost's ``/agnhost``), or replace its CMD.
 
 Simplified: no real shell; ``;`` and ``&&`` sequences of ``echo``/``printf``/``sleep``/``exit``/
-``true``/``false``/``touch``/``mkdir``/``rm``/``date`` (the simulated clock, in UTC) and ``while true; do ...; done`` loops; anything else the image runs by default
-runs until stopped.
+``true``/``false``/``touch``/``mkdir``/``rm``/``date`` (the simulated clock, in UTC)/``printenv``/``env``
+and ``while true; do ...; done`` loops (``$NAME`` is expanded before, by :mod:`k8slearn.kubelet.kuberuntime`);
+anything else the image runs by default runs until stopped.
 
 Upstream: none in Kubernetes (this is the workload); exit handling mirrors containerd's task
 exit events (reasons Completed / Error / StartError).
@@ -50,7 +51,7 @@ from k8slearn.kubelet.servers import Server, servers_for
 
 SHELLS = {"sh", "/bin/sh", "bash", "/bin/bash", "ash"}
 BUILTINS = {"echo", "printf", "sleep", "exit", "true", "false", "while", "/bin/echo", "/bin/sleep",
-            "touch", "rm", "mkdir", "date"}
+            "touch", "rm", "mkdir", "date", "printenv", "env"}
 DAEMONS = {
     "nginx",
     "redis-server",
@@ -143,12 +144,15 @@ def image_name(image: str) -> str:
     return name.split(":")[0]
 
 
-def _parse_script(script: str) -> tuple[list[tuple], list[tuple], bool]:
-    """Parse ``a; b && c`` and one trailing ``while true; do ...; done``."""
+def _parse_script(script: str, env: tuple | None = None) -> tuple[list[tuple], list[tuple], bool]:
+    """Parse ``a; b && c`` and one trailing ``while true; do ...; done``. ``env`` is the process's
+    environment, for ``printenv`` and ``env`` (without it they are not understood)."""
     loop_body: list[tuple] = []
-    match = re.search(r"while\s+(true|:)\s*;\s*do\s+(.*?);?\s*done\s*$", script)
+    match = re.search(r"while\s+(true|:)\s*;\s*do\s+(.*?);?\s*done\s*;?\s*$", script)
     if match:
-        loop_body, _, _ = _parse_script(match.group(2))
+        loop_body, _, understood = _parse_script(match.group(2), env)
+        if not understood:
+            return [], [], False
         script = script[: match.start()]
     steps: list[tuple] = []
     for part in re.split(r";|&&|\n", script):
@@ -162,8 +166,15 @@ def _parse_script(script: str) -> tuple[list[tuple], list[tuple], bool]:
                 # echo ok > /tmp/ready: a file, not a log line
                 text = " ".join(args[:target]) + "\n"
                 steps.append(("write", (args[target + 1], text, args[target] == ">>")))
-        elif cmd in ("echo", "/bin/echo", "printf"):
+        elif cmd in ("echo", "/bin/echo"):
+            steps.extend(("print", line) for line in _echo_lines(args))
+        elif cmd == "printf":
             steps.append(("print", " ".join(args).replace("\\n", "")))
+        elif cmd in ("printenv", "env") and env is not None and (cmd == "printenv" or not args):
+            variables = dict(env)
+            steps.extend(("print", variables[name]) for name in args if name in variables)
+            if not args:
+                steps.extend(("print", f"{name}={value}") for name, value in env)
         elif cmd in ("sleep", "/bin/sleep"):
             steps.append(("sleep", float(args[0]) if args and args[0] != "infinity" else float("inf")))
         elif cmd == "exit":
@@ -185,14 +196,32 @@ def _parse_script(script: str) -> tuple[list[tuple], list[tuple], bool]:
     return steps, loop_body, True
 
 
+def _echo_lines(args: list[str]) -> list[str]:
+    """The lines ``echo`` prints: ``-e`` turns ``\\n`` into a line break, ``-n`` drops the
+    final newline (so ``echo -en '\\n'`` prints one empty line). Without ``-e`` a ``\\n`` is
+    dropped (the model has no partial lines)."""
+    flags = ""
+    while args and re.fullmatch(r"-[neE]+", args[0]):
+        flags, args = flags + args[0][1:], args[1:]
+    text = " ".join(args)
+    if "e" in flags:
+        text = text.replace("\\n", "\n").replace("\\t", "\t")
+    else:
+        text = text.replace("\\n", "")
+    if "n" in flags and text.endswith("\n"):
+        text = text[:-1]
+    return text.split("\n")
+
+
 @functools.lru_cache(maxsize=256)
 def _banner_steps(name: str) -> tuple[tuple, ...]:
     """The ``print`` steps of an image's start-up banner, built once per image (steps are tuples)."""
     return tuple(("print", line) for line in IMAGE_DEFAULTS.get(name, ImageDefaults(True)).banner)
 
 
-def parse_program(command: list[str], image: str, args: list[str] | None = None) -> Program:
-    """Turn a container's command + args (or the image default) into a :class:`Program`."""
+def parse_program(command: list[str], image: str, args: list[str] | None = None, env: tuple | None = None) -> Program:
+    """Turn a container's command + args (or the image default) into a :class:`Program`; ``env``
+    is the process's environment ((name, value) pairs), which ``printenv`` and ``env`` print."""
     name = image_name(image)
     defaults = IMAGE_DEFAULTS.get(name, ImageDefaults(True))
     if command:
@@ -208,12 +237,12 @@ def parse_program(command: list[str], image: str, args: list[str] | None = None)
     exe = argv[0]
     if exe in SHELLS:
         script = argv[2] if len(argv) > 2 and argv[1] == "-c" else ""
-        steps, body, understood = _parse_script(script)
+        steps, body, understood = _parse_script(script, env)
         program = _finish(steps, body) if understood else Program(forever=True)
         program.ignores_sigterm = True  # a shell as PID 1 has no SIGTERM handler
         return program
     if exe in BUILTINS:
-        steps, body, understood = _parse_script(shlex.join(argv))
+        steps, body, understood = _parse_script(shlex.join(argv), env)
         program = _finish(steps, body) if understood else Program(forever=True)
         program.ignores_sigterm = exe in ("sleep", "/bin/sleep")
         return program

@@ -29,14 +29,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from typing import Callable
 
 from k8slearn.api.meta import FrozenDict
 from k8slearn.api.shared import shared_float
 from k8slearn.kubelet import images as image_catalog
 from k8slearn.kubelet.cri import Container, RuntimeError_, Sandbox
+from k8slearn.kubelet.exec_env import process_env
 from k8slearn.kubelet.image_service import ImageService
-from k8slearn.kubelet.process import Program, parse_program
+from k8slearn.kubelet.pod_files import pod_hostname
+from k8slearn.kubelet.process import Program, image_name, parse_program
 from k8slearn.kubelet.task import Tasks
 from k8slearn.network.cni import CNIError, Host, invoke, node_network_config
 from k8slearn.network.cni.spec import CONFIG_PATH, config_text
@@ -58,6 +61,12 @@ def _program(command: tuple, image: str, args: tuple) -> Program:
     """``parse_program``, once per (command, image, args): a Program is never changed after it is
     parsed, so the containers of one pod template share it (a simulation saving, same result)."""
     return parse_program(list(command), image, list(args) or None)
+
+
+def _prints_environment(command: list, args: list | None) -> bool:
+    """Whether the program runs ``printenv`` or ``env`` (then it is parsed with its environment)."""
+    words = [w for w in (*command, *(args or ())) if isinstance(w, str)]
+    return any(re.search(r"(^|[\s;&|/])(printenv|env)(\s|;|$)", w) for w in words)
 
 
 class ContainerRuntime(ImageService, Tasks):
@@ -133,6 +142,7 @@ class ContainerRuntime(ImageService, Tasks):
             shared_float(self.loop.now),  # (one float per instant: api.shared)
             netns,
             labels=_labels(meta.get("labels")),
+            hostname=pod_hostname(pod)[0],
         )
         tracing = self.loop.tracing
         obj = f"pod/{meta['namespace']}/{meta['name']}" if tracing else ""
@@ -197,10 +207,14 @@ class ContainerRuntime(ImageService, Tasks):
         sandbox = self.sandboxes[sandbox_id]
         image = self.image_status(spec["image"])
         command, args = spec.get("command") or [], spec.get("args")
-        try:
-            program = _program(tuple(command), spec["image"], tuple(args or ()))
-        except TypeError:  # something unhashable in the command: parsed as it is, not remembered
-            program = parse_program(command, spec["image"], args)
+        if _prints_environment(command, args):  # printenv/env print this container's own variables
+            env = tuple(process_env(image_name(spec["image"]), sandbox.hostname, envs))
+            program = parse_program(command, spec["image"], args, env)
+        else:
+            try:
+                program = _program(tuple(command), spec["image"], tuple(args or ()))
+            except TypeError:  # something unhashable in the command: parsed as it is, not remembered
+                program = parse_program(command, spec["image"], args)
         container = Container(
             self._new_id(),
             sandbox_id,

@@ -319,3 +319,70 @@ def test_a_container_program_sees_its_variables(command, args, log):
                   "spec": {"restartPolicy": "Never", "containers": [container]}})
     c.settle()
     assert str(c.kubectl("logs p")) == log
+
+
+DAPI = """apiVersion: v1
+kind: Pod
+metadata:
+  name: dapi-envars-fieldref
+spec:
+  containers:
+    - name: test-container
+      image: registry.k8s.io/busybox
+      command: [ "sh", "-c"]
+      args:
+      - while true; do
+          echo -en '\\n';
+          printenv MY_NODE_NAME MY_POD_NAME MY_POD_NAMESPACE;
+          printenv MY_POD_IP MY_POD_SERVICE_ACCOUNT;
+          sleep 10;
+        done;
+      env:
+        - name: MY_NODE_NAME
+          valueFrom:
+            fieldRef:
+              fieldPath: spec.nodeName
+        - name: MY_POD_NAME
+          valueFrom:
+            fieldRef:
+              fieldPath: metadata.name
+        - name: MY_POD_NAMESPACE
+          valueFrom:
+            fieldRef:
+              fieldPath: metadata.namespace
+        - name: MY_POD_IP
+          valueFrom:
+            fieldRef:
+              fieldPath: status.podIP
+        - name: MY_POD_SERVICE_ACCOUNT
+          valueFrom:
+            fieldRef:
+              fieldPath: spec.serviceAccountName
+  restartPolicy: Never
+"""
+
+
+def test_the_documentations_downward_api_example_prints_its_fields_every_10_seconds():
+    c = Cluster(workers=1, seed=3)
+    c.kubectl("apply -f -", stdin=DAPI)
+    c.settle()
+    c.run(15)
+    ip = c.api.get("pods", "dapi-envars-fieldref")["status"]["podIP"]
+    block = f"\nnode-1\ndapi-envars-fieldref\ndefault\n{ip}\ndefault\n"
+    assert str(c.kubectl("logs dapi-envars-fieldref")) == block * 2
+
+
+@pytest.mark.parametrize("script, log", [
+    ("env; sleep 3600", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nHOSTNAME=p\nMY_POD=p\n"
+     + "".join(f"{k}={v}\n" for k, v in K8S_ENV) + "HOME=/root\n"),
+    ("echo -e 'a\\nb'; echo -n c", "a\nb\nc\n"),
+], ids=["env in the program prints the process's environment",
+        "echo -e breaks lines at \\n, -n adds no newline of its own"])
+def test_program_output(script, log):
+    c = Cluster(workers=1, seed=3)
+    c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                  "spec": {"restartPolicy": "Never", "enableServiceLinks": False, "containers": [
+                      {"name": "app", "image": "busybox:1.36", "command": ["sh", "-c", script],
+                       "env": [{"name": "MY_POD", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}]}]}})
+    c.settle()
+    assert str(c.kubectl("logs p")) == log
