@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from k8slearn.course.checks import CheckResult, check, check_cluster, check_manifest
+from k8slearn.course.checks import CheckResult, Satisfies, check, check_cluster, check_manifest
 from k8slearn.course.glossary import GLOSSARY, glossary_table
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "MultipleChoice",
     "PredictThenRun",
     "Quiz",
+    "Satisfies",
     "check",
     "check_cluster",
     "check_manifest",

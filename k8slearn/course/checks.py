@@ -35,7 +35,7 @@ from typing import Any, Callable
 
 from k8slearn.course.cases import CaseTable, get_table, same, show_value
 
-__all__ = ["CheckResult", "Outcome", "check", "check_cluster", "check_manifest"]
+__all__ = ["CheckResult", "Outcome", "Satisfies", "check", "check_cluster", "check_manifest"]
 
 
 @dataclass(frozen=True)
@@ -237,9 +237,30 @@ def _load_documents(yaml_text: str) -> list:
     return list(load_manifests(yaml_text))
 
 
+@dataclass(frozen=True)
+class Satisfies:
+    """An expected value of :func:`check_manifest` that is a rule, not one value: the field must
+    make ``test`` true (many right answers, such as any toleration list that tolerates a taint).
+
+    >>> rule = Satisfies("has two items", lambda got: len(got or []) == 2)
+    >>> print(check_manifest("apiVersion: v1\\nkind: Pod\\nspec:\\n  containers: [a]\\n", {"spec.containers": rule}))
+    ✘ 0/1 checks pass · 1 fails (Pod)
+    ✘ spec.containers has two items
+        expected: a value that has two items
+        got:      ['a']
+    """
+
+    description: str
+    test: Callable[[Any], bool]
+
+    def __repr__(self) -> str:
+        return f"a value that {self.description}"
+
+
 def check_manifest(yaml_text: str, expect: dict, *, kind: str | None = None) -> CheckResult:
     """Check a manifest a student wrote: each key of ``expect`` is a dotted path
-    (``spec.template.spec.containers[0].image``) and its value the value it must have.
+    (``spec.template.spec.containers[0].image``) and its value the value it must have, or a
+    :class:`Satisfies` rule the value must pass.
 
     The document checked is the first one of ``kind`` (or of ``expect["kind"]``), else the
     first document. A YAML error is reported as a failing check, never raised."""
@@ -260,6 +281,14 @@ def check_manifest(yaml_text: str, expect: dict, *, kind: str | None = None) -> 
     outcomes = []
     for path, wanted in expect.items():
         got, missing = lookup(doc, path)
+        if isinstance(wanted, Satisfies):
+            label = f"{path} {wanted.description}"
+            try:
+                passed = bool(wanted.test(None if missing else got))
+            except Exception:  # noqa: BLE001 - a malformed field fails the rule
+                passed = False
+            outcomes.append(Outcome(label, passed, wanted, None if missing else got, error=missing or None))
+            continue
         label = f"{path} is {show_value(wanted, 80, pretty=False)}"
         if missing:
             outcomes.append(Outcome(label, False, wanted, error=missing))

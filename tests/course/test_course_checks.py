@@ -263,3 +263,41 @@ def test_check_cluster_on_a_real_cluster():
     missing = check_cluster(cluster, "pod nope exists", lambda c: c.api.get("pods", "nope"))
     assert not missing.ok
     assert 'pods "nope" not found' in missing.outcomes[0].error
+
+
+CONTROL_PLANE_TAINT = {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}
+LOG_AGENT = """apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: log-agent}
+spec:
+  selector: {matchLabels: {app: log-agent}}
+  template:
+    metadata: {labels: {app: log-agent}}
+    spec:
+      tolerations: %s
+      containers: [{name: fluentd, image: "fluent/fluentd:v1.17"}]
+"""
+
+
+@pytest.mark.parametrize("tolerations, passes", [
+    ("[{operator: Exists}]", True),
+    ("[{key: node-role.kubernetes.io/control-plane, operator: Exists}]", True),
+    ("[{key: a, operator: Exists, effect: NoExecute}, "
+     "{key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}]", True),
+    ("[{key: node-role.kubernetes.io/master, operator: Exists}]", False),
+    ("[]", False),
+], ids=[
+    "a toleration of every taint passes",
+    "the control plane's key without an effect passes (it matches every effect)",
+    "the right toleration second in the list passes",
+    "the old master key fails",
+    "no toleration fails",
+])
+def test_a_satisfies_rule_accepts_every_right_answer(tolerations, passes):
+    from k8slearn.api.taints import tolerations_tolerate_taint
+    from k8slearn.course import Satisfies
+
+    rule = Satisfies("tolerates the control plane's taint",
+                     lambda t: tolerations_tolerate_taint(t or [], CONTROL_PLANE_TAINT))
+    result = check_manifest(LOG_AGENT % tolerations, {"kind": "DaemonSet", "spec.template.spec.tolerations": rule})
+    assert bool(result) is passes

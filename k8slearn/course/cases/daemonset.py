@@ -4,9 +4,10 @@ A DaemonSet runs one pod on **every** eligible node, not on one chosen node; the
 eligible nodes is its ``desiredNumberScheduled``. A node is eligible when its labels satisfy the
 pod's ``nodeSelector`` (and required node affinity) and each of its ``NoSchedule`` and
 ``NoExecute`` taints is tolerated. Besides the tolerations you write, every daemon pod tolerates a
-fixed set, so that cordoning a node or a node losing its heartbeat does not *evict* its agent:
-``node.kubernetes.io/not-ready`` and ``/unreachable`` (NoExecute), and ``/unschedulable``,
-``/disk-pressure``, ``/memory-pressure``, ``/pid-pressure`` (NoSchedule). A node that stopped
+fixed set: ``node.kubernetes.io/not-ready`` and ``/unreachable`` (NoExecute), so a node losing its
+heartbeat does not *evict* its agent, and ``/unschedulable``, ``/disk-pressure``,
+``/memory-pressure``, ``/pid-pressure`` (NoSchedule), so the agent can still be *placed* on a
+cordoned node or one under pressure. A node that stopped
 reporting also gets ``unreachable:NoSchedule``, which is not in that set: it stops being eligible
 (no new daemon pod), while a daemon pod already there keeps running. A ``PreferNoSchedule`` taint
 never keeps a daemon pod off.
