@@ -65,6 +65,7 @@ class Container:
     exit_code: int = 0
     reason: str = ""
     message: str = ""
+    mounts: tuple = ()  # the volumes mounted into it (container_fs.Mount), fixed at CreateContainer
     logs: list = field(default_factory=list)  # (time, lines printed at that time)
     files: dict | None = None  # path -> exists, for files the program made or removed (else the image's)
     _timer: Timer | None = None

@@ -12,8 +12,10 @@ pods. ``stop()`` is a power cut: the kubelet goes silent and its containers die 
 
 Everything goes through the API server client; the kubelet never touches another component.
 
+Pod volumes are set up by its volume manager (:mod:`k8slearn.kubelet.volume_manager`).
+
 Simplified: static pods are reported Running at once (their containers are the control plane we
-already simulate); no cAdvisor, eviction manager or volumes. Probes: :mod:`k8slearn.kubelet.prober`.
+already simulate); no cAdvisor or eviction manager. Probes: :mod:`k8slearn.kubelet.prober`.
 
 Upstream: pkg/kubelet/kubelet.go, pkg/kubelet/kubelet_node_status.go,
 pkg/kubelet/nodelease/ (component-helpers/apimachinery/lease), pkg/kubelet/config/ (static pods),
@@ -33,6 +35,7 @@ from k8slearn.kubelet.pod_workers import PodWorkers
 from k8slearn.kubelet.runtime import ContainerRuntime
 from k8slearn.kubelet.static_pods import mirror_pod, running_status
 from k8slearn.kubelet.streaming import exec_in_pod
+from k8slearn.kubelet.volume_manager import VolumeManager
 from k8slearn.sim import Loop, Process, Timer
 
 
@@ -50,6 +53,8 @@ class Kubelet:
         self.runtime = ContainerRuntime(loop, self.node_name)
         self.workers = PodWorkers(self)
         self.runtime.on_container_exit = self.workers.container_exited
+        self.volume_manager = VolumeManager(loop, client, self.events, self.component)
+        self.runtime.mounts_for = self.volume_manager.mounts_for
         self.running = False
         self.ready = False
         self.lease: dict | None = None
@@ -93,6 +98,7 @@ class Kubelet:
         if self.informers is not None:
             self.informers.stop()
         self.workers.stop()
+        self.volume_manager.stop()
         self.runtime.power_off()
         self.loop.record(
             self.component, "stop", f"node/{self.node_name}", "kubelet stopped (node powered off)"
@@ -120,12 +126,22 @@ class Kubelet:
         self.pods = self.informers.informer("pods", field_selector=f"spec.nodeName={self.node_name}")
         self.pods.add_event_handler(
             on_add=self.workers.update_pod,
-            on_update=lambda old, new: self.workers.update_pod(new),
-            on_delete=self.workers.pod_deleted,
+            on_update=self._pod_updated,
+            on_delete=self._pod_deleted,
         )
         self.informers.start()
         self.workers.start()
         self._process = self.loop.spawn(self._heartbeat(), self.component, periodic=True)
+
+    def _pod_updated(self, old: dict, new: dict) -> None:
+        self.workers.update_pod(new)
+        if self.volume_manager.pods:  # (only pods whose containers mount volumes are there)
+            self.volume_manager.pod_updated(new)
+
+    def _pod_deleted(self, pod: dict) -> None:
+        self.workers.pod_deleted(pod)
+        if self.volume_manager.pods:
+            self.volume_manager.pod_removed(pod)
 
     def _register_node(self) -> dict:
         template = thaw(self.node_template)

@@ -78,6 +78,9 @@ class ContainerRuntime(ImageService, Tasks):
         self.cni_config: dict | None = None
         self.pod_cidr = ""  # the node's podCIDR, once the kubelet passed it (UpdateRuntimeConfig)
         self.on_container_exit: Callable[[Container], None] | None = None
+        # The kubelet's makeMounts for a container (sandbox, container spec) -> mounts, for a
+        # CreateContainer that is not given its ``mounts`` (set by the kubelet: its volume manager).
+        self.mounts_for: Callable[[Sandbox, dict], tuple] | None = None
         self._pull_busy_until = 0.0  # the kubelet pulls one image at a time (serializeImagePulls)
         self._layers_coming: set[str] = set()
         self._cache(PAUSE_IMAGE)  # kubeadm pre-pulls the sandbox image
@@ -193,7 +196,7 @@ class ContainerRuntime(ImageService, Tasks):
         return sorted(self.sandboxes.values(), key=lambda s: -s.created_at)
 
     # -- containers ---------------------------------------------------------------------------
-    def create_container(self, sandbox_id: str, spec: dict, attempt: int = 0) -> Container:
+    def create_container(self, sandbox_id: str, spec: dict, attempt: int = 0, mounts: tuple | None = None) -> Container:
         sandbox = self.sandboxes[sandbox_id]
         image = self.image_status(spec["image"])
         command, args = spec.get("command") or [], spec.get("args")
@@ -213,6 +216,10 @@ class ContainerRuntime(ImageService, Tasks):
             sandbox.namespace,
             program,
         )
+        if mounts is None and self.mounts_for is not None and spec.get("volumeMounts"):
+            mounts = self.mounts_for(sandbox, spec)
+        if mounts:
+            container.mounts = tuple(mounts)
         self.containers[container.id] = container
         if self.loop.tracing:
             self._trace(

@@ -1,0 +1,282 @@
+"""The kubelet's volume manager: every volume a pod's containers mount is set up before the sandbox.
+
+A pod worker's sync calls :meth:`VolumeManager.wait_for_attach_and_mount` before it asks for
+the pod's sandbox (SyncPod's "Wait for volumes to attach/mount"). The manager's reconciler mounts
+each volume the pod's containers mount (``volumeMounts``; a volume no container mounts is
+ignored) with its plugin (:mod:`k8slearn.kubelet.volume_plugins`), and retries a failed mount
+with an exponential back-off of 500 ms doubling to 2m2s. Every failure is a ``FailedMount``
+event from the kubelet, ``MountVolume.SetUp failed for volume "cfg" : configmap "missing" not
+found``, which the event recorder counts, so ``kubectl describe`` shows ``(x8 over 2m)``.
+Meanwhile the pod stays ``Pending``, its containers waiting in ``ContainerCreating``:
+
+>>> [round(d, 1) for d in retry_delays(9)]
+[0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 122.0]
+
+The wait polls every 300 ms and gives up after 2m3s. In v1.32 a timed-out wait writes no event
+of its own (SyncPod records "Unable to attach or mount volumes: ..." only for an error that is not
+a timeout, ``!wait.Interrupted(err)``): the pod worker tries the sync again after its 10 s
+back-off, and the reconciler keeps retrying the mount on its own clock. So once the ConfigMap is
+created, the next retry mounts it and the pod starts. An error found before any mount is tried
+(a persistentVolumeClaim volume, below) ends the wait at once with the event ``Unable to attach
+or mount volumes: unmounted volumes=[data], unattached volumes=[], failed to process
+volumes=[data]: error processing PVC default/data: ...``.
+
+How the kubelet reads ConfigMaps and Secrets: through the API server only, with a GET through the
+kubelet's client at each SetUp (the ``Get`` change-detection strategy). Upstream's default
+(``configMapAndSecretChangeDetectionStrategy: Watch``) keeps a watch per referenced object and
+reads the watch's cache; both see a created object at the next retry, and both say
+``configmap "x" not found`` for a missing one.
+
+Pods whose containers mount no volume cost nothing here: no API call, no entry, no timer.
+
+Simplified: the desired-state populator and the reconciler's 100 ms loops are one scheduled
+mount per volume (the first 100 ms after the pod's first sync, a retry as soon as its back-off
+ends); there are no attachable volumes (``unattached volumes`` is always empty); the pod worker's
+back-off after a failed sync is 10 s without its jitter; a volume's files are not updated when the
+ConfigMap or Secret changes later (upstream a later sync re-runs SetUp, within about a minute plus
+the cache's delay; subPath mounts and environment variables never change); a persistentVolumeClaim
+volume never mounts, as the simulated cluster has no PersistentVolumeClaims, PersistentVolumes or
+PV controller. An emptyDir lives as long as the pod's entry here (the pod's deletion).
+
+Upstream: pkg/kubelet/volumemanager/volume_manager.go (WaitForAttachAndMount, podAttachAndMountTimeout,
+podAttachAndMountRetryInterval), pkg/kubelet/volumemanager/reconciler/, pkg/kubelet/volumemanager/populator/
+(processPodVolumes, the PVC error), pkg/volume/util/nestedpendingoperations/nestedpendingoperations.go
+and pkg/util/goroutinemap/exponentialbackoff (the retry back-off),
+pkg/volume/util/operationexecutor/operation_generator.go (MountVolume.SetUp failed, FailedMount),
+pkg/kubelet/kubelet.go (SyncPod), pkg/kubelet/kubelet_pods.go (makeMounts)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from k8slearn.api.errors import ApiError
+from k8slearn.api.meta import EPOCH
+from k8slearn.kubelet.container_fs import DIR, Mount
+from k8slearn.kubelet.volume_plugins import MountError, set_up, volume_kind
+from k8slearn.sim import Loop, Timer, Waitable
+
+POD_ATTACH_AND_MOUNT_TIMEOUT = 123.0  # 2m3s
+POD_ATTACH_AND_MOUNT_RETRY_INTERVAL = 0.3
+RECONCILER_LOOP_SLEEP_PERIOD = 0.1
+INITIAL_DURATION_BEFORE_RETRY = 0.5
+MAX_DURATION_BEFORE_RETRY = 122.0  # 2m2s
+POD_WORKER_BACKOFF = 10.0  # the pod worker's backOffPeriod after a failed sync
+FAILED_MOUNT = "FailedMount"
+INTERRUPTED = "interrupted"  # the wait timed out or the pod is going away: no event
+
+
+def retry_delays(count: int) -> list[float]:
+    """The first ``count`` waits before a failed mount is tried again (exponentialbackoff.Update)."""
+    delays, delay = [], 0.0
+    for _ in range(count):
+        delay = INITIAL_DURATION_BEFORE_RETRY if delay == 0 else min(2 * delay, MAX_DURATION_BEFORE_RETRY)
+        delays.append(delay)
+    return delays
+
+
+def expected_volumes(pod: dict) -> list[str]:
+    """getExpectedVolumes: the names of the volumes the pod's containers (init ones too) mount."""
+    spec = pod["spec"]
+    names = {m.get("name") for key in ("initContainers", "containers") for c in spec.get(key) or ()
+             for m in c.get("volumeMounts") or ()}
+    return sorted(v["name"] for v in spec.get("volumes") or () if v.get("name") in names)
+
+
+@dataclass
+class PodVolumes:
+    """What the manager holds for one pod: its volumes' files once mounted, and the retries."""
+
+    pod: dict
+    expected: list
+    mounted: dict = field(default_factory=dict)  # volume name -> (files, read-only?)
+    backoff: dict = field(default_factory=dict)  # volume name -> the last wait before a retry
+    timers: dict = field(default_factory=dict)  # volume name -> the pending mount
+    waiter: Waitable | None = None
+    wait_started: float = 0.0
+    requeue: Timer | None = None  # the pod worker's next sync after a failed wait
+
+    def unmounted(self) -> list[str]:
+        return [name for name in self.expected if name not in self.mounted]
+
+
+class VolumeManager:
+    """One kubelet's volume manager."""
+
+    def __init__(self, loop: Loop, client: Any, events: Any, component: str) -> None:
+        self.loop = loop
+        self.client = client
+        self.events = events
+        self.component = component
+        self.pods: dict[str, PodVolumes] = {}  # by pod UID; only pods whose containers mount volumes
+        self.host_paths: dict[str, dict] = {}  # the node's directories used by hostPath volumes
+        self.running = True
+
+    # -- SyncPod's wait ----------------------------------------------------------------------------
+    def wait_for_attach_and_mount(self, pod: dict):
+        """WaitForAttachAndMount (a generator): ``""`` once every volume the containers mount is
+        set up, :data:`INTERRUPTED` when the wait timed out or was cancelled, else the error text."""
+        uid = pod["metadata"]["uid"]
+        entry = self.pods.get(uid)
+        if entry is None:
+            expected = expected_volumes(pod)
+            if not expected:
+                return ""
+            entry = self.pods[uid] = PodVolumes(pod, expected)
+        entry.pod = pod
+        self.running = True
+        for name in entry.unmounted():
+            if name not in entry.timers:
+                entry.timers[name] = self.loop.call_later(RECONCILER_LOOP_SLEEP_PERIOD, self._mount, uid, name)
+        if not entry.unmounted():
+            return ""
+        entry.waiter, entry.wait_started = Waitable(), self.loop.now
+        timeout = self.loop.call_later(POD_ATTACH_AND_MOUNT_TIMEOUT, entry.waiter.trigger, INTERRUPTED,
+                                       periodic=True)
+        result = yield entry.waiter
+        timeout.cancel()
+        entry.waiter = None
+        if result is None or result == INTERRUPTED:
+            return result or ""
+        unprocessed = [name for name in entry.unmounted() if _is_claim(entry.pod, name)]
+        return (f"unmounted volumes=[{' '.join(entry.unmounted())}], unattached volumes=[], failed to process "
+                f"volumes=[{' '.join(unprocessed)}]: {result}")
+
+    def volumes_ready(self, pod: dict) -> bool:
+        """Whether every volume the pod's containers mount is set up (no wait needed)."""
+        entry = self.pods.get(pod["metadata"]["uid"])
+        return not entry.unmounted() if entry is not None else not expected_volumes(pod)
+
+    def requeue_after(self, uid: str, signal: Any) -> None:
+        """The pod worker's back-off after a sync whose wait failed: ``signal(uid)`` in 10 s. Its
+        work queue holds one entry per pod, so a later failure moves the retry, never adds one."""
+        entry = self.pods.get(uid)
+        if entry is None:
+            return
+        if entry.requeue is not None:
+            entry.requeue.cancel()
+        entry.requeue = self.loop.call_later(POD_WORKER_BACKOFF, signal, uid, periodic=True)
+
+    def _wake_at_next_poll(self, entry: PodVolumes, value: str | None) -> None:
+        """The wait's next 300 ms poll sees what changed (mounted, or an error to report)."""
+        waiter = entry.waiter
+        if waiter is None:
+            return
+        polls = math.ceil((self.loop.now - entry.wait_started) / POD_ATTACH_AND_MOUNT_RETRY_INTERVAL - 1e-9)
+        when = entry.wait_started + max(polls, 1) * POD_ATTACH_AND_MOUNT_RETRY_INTERVAL
+        self.loop.call_at(when, waiter.trigger, value)
+
+    # -- the reconciler's mount operation ------------------------------------------------------
+    def _mount(self, uid: str, name: str) -> None:
+        entry = self.pods.get(uid)
+        if entry is None or not self.running:
+            return
+        entry.timers.pop(name, None)
+        pod = entry.pod
+        volume = _volume(pod, name)
+        if volume_kind(volume) == "persistentVolumeClaim":
+            # the populator's processPodVolumes fails before any mount is tried; the wait reports it
+            claim = volume["persistentVolumeClaim"].get("claimName", "")
+            self._wake_at_next_poll(entry, (
+                f"error processing PVC {pod['metadata'].get('namespace', 'default')}/{claim}: k8slearn: "
+                "persistentVolumeClaim volumes are not simulated (the simulated cluster has no "
+                "PersistentVolumeClaims, PersistentVolumes or PV controller)"))
+            return
+        try:
+            files, read_only = set_up(volume, pod, self._get, self.host_paths, self._timestamp_dir(uid, name))
+        except MountError as err:
+            message = f'MountVolume.SetUp failed for volume "{name}" : {err}'
+            self.events.event(pod, "Warning", FAILED_MOUNT, message)
+            delay = retry_delays(1)[0] if name not in entry.backoff else min(
+                2 * entry.backoff[name], MAX_DURATION_BEFORE_RETRY)
+            entry.backoff[name] = delay
+            entry.timers[name] = self.loop.call_later(delay, self._mount, uid, name, periodic=True)
+            return
+        entry.mounted[name] = (files, read_only)
+        entry.backoff.pop(name, None)
+        if self.loop.tracing:
+            obj = f"pod/{pod['metadata'].get('namespace', 'default')}/{pod['metadata']['name']}"
+            self.loop.record(self.component, "MountVolume", obj, f'MountVolume.SetUp succeeded for volume "{name}"')
+        if not entry.unmounted():
+            self._wake_at_next_poll(entry, None)
+
+    def _get(self, resource: str, name: str, namespace: str) -> dict | None:
+        try:
+            return self.client.get(resource, name, namespace)
+        except ApiError as err:
+            if err.code == 404:
+                return None
+            raise MountError(str(err)) from None
+
+    def _timestamp_dir(self, uid: str, name: str) -> str:
+        """AtomicWriter's directory: ``..2026_01_05_09_00_01.`` and MkdirTemp's random number (here
+        from the pod and volume, so the cluster's random draws are not moved)."""
+        moment = EPOCH + timedelta(seconds=self.loop.now)
+        digest = hashlib.sha256(f"{uid}/{name}/{self.loop.now}".encode()).digest()
+        return moment.strftime("..%Y_%m_%d_%H_%M_%S.") + str(int.from_bytes(digest[:4], "big"))
+
+    # -- the containers' mounts (makeMounts) ---------------------------------------------------
+    def make_mounts(self, uid: str, container: dict) -> tuple:
+        """makeMounts: the CRI mounts of ``container`` of pod ``uid`` (its ``volumeMounts``, each
+        over its volume's files; read-only when the mount says so or the volume is API data)."""
+        entry = self.pods.get(uid)
+        if entry is None:
+            return ()
+        mounts = []
+        for mount in container.get("volumeMounts") or ():
+            mounted = entry.mounted.get(mount.get("name"))
+            if mounted is None:
+                continue
+            files, read_only = mounted
+            sub_path = (mount.get("subPath") or "").strip("/")
+            if sub_path and sub_path not in files and not read_only:
+                files[sub_path] = DIR  # the kubelet creates a missing subPath directory
+            mounts.append(Mount(mount.get("mountPath", ""), files, read_only or bool(mount.get("readOnly")),
+                                sub_path))
+        return tuple(mounts)
+
+    def mounts_for(self, sandbox: Any, container: dict) -> tuple:
+        """The mounts of ``container`` in the pod of ``sandbox`` (the runtime's CreateContainer)."""
+        return self.make_mounts(sandbox.uid, container)
+
+    # -- the pod going away, the kubelet stopping ----------------------------------------------
+    def pod_updated(self, pod: dict) -> None:
+        """A pod being deleted cancels a pending wait (the pod worker's context is cancelled)."""
+        entry = self.pods.get(pod["metadata"]["uid"])
+        if entry is not None and pod["metadata"].get("deletionTimestamp") and entry.waiter is not None:
+            entry.waiter.trigger(INTERRUPTED)
+
+    def pod_removed(self, pod: dict) -> None:
+        """The pod is gone: its volumes are unmounted and torn down (an emptyDir's files too)."""
+        entry = self.pods.pop(pod["metadata"]["uid"], None)
+        if entry is None:
+            return
+        _cancel([*entry.timers.values(), entry.requeue])
+        if entry.waiter is not None:
+            entry.waiter.trigger(INTERRUPTED)
+
+    def stop(self) -> None:
+        """Power off: no more mount retries; what is mounted stays (on the node's disk)."""
+        self.running = False
+        for entry in self.pods.values():
+            _cancel([*entry.timers.values(), entry.requeue])
+            entry.timers.clear()
+            entry.waiter = None
+
+
+def _volume(pod: dict, name: str) -> dict:
+    return next(v for v in pod["spec"]["volumes"] if v.get("name") == name)
+
+
+def _is_claim(pod: dict, name: str) -> bool:
+    return volume_kind(_volume(pod, name)) == "persistentVolumeClaim"
+
+
+def _cancel(timers: Any) -> None:
+    for timer in list(timers):
+        if isinstance(timer, Timer):
+            timer.cancel()
