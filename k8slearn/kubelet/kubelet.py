@@ -83,6 +83,7 @@ class Kubelet:
             return
         self.running = True
         self._last_unschedulable = False  # a new kubelet process remembers nothing
+        self.volume_manager.start()
         self._timers.append(self.loop.call_later(0.0, self._register))
 
     def stop(self) -> None:

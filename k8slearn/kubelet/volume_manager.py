@@ -27,14 +27,23 @@ kubelet's client at each SetUp (the ``Get`` change-detection strategy). Upstream
 reads the watch's cache; both see a created object at the next retry, and both say
 ``configmap "x" not found`` for a missing one.
 
+A ConfigMap or Secret edited later reaches a running pod's files on its next sync: every sync
+re-runs SetUp for configMap, secret, downwardAPI and projected volumes (they "require remount"),
+and AtomicWriter swaps in a new timestamped directory when the data changed. A running pod is
+synced again every ``syncFrequency`` (1 min, plus up to 50 % jitter upstream), so an edit shows
+within about a minute, as the Kubernetes documentation says ("kubelet sync period + cache
+propagation delay"); the Watch cache's own delay is not modelled. A subPath mount of such a volume
+is never updated (the file was bind-mounted when the container started), and an object deleted
+later fails the remount (a ``FailedMount`` event) while the files stay as they were.
+
 Pods whose containers mount no volume cost nothing here: no API call, no entry, no timer.
 
 Simplified: the desired-state populator and the reconciler's 100 ms loops are one scheduled
 mount per volume (the first 100 ms after the pod's first sync, a retry as soon as its back-off
 ends); there are no attachable volumes (``unattached volumes`` is always empty); the pod worker's
-back-off after a failed sync is 10 s without its jitter; a volume's files are not updated when the
-ConfigMap or Secret changes later (upstream a later sync re-runs SetUp, within about a minute plus
-the cache's delay; subPath mounts and environment variables never change); a persistentVolumeClaim
+back-off after a failed sync is 10 s, and the resync of a running pod's API-data volumes every
+60 s, both without their jitter (the remount runs on the manager's own timer rather than inside a
+pod sync, at the same period); a persistentVolumeClaim
 volume never mounts, as the simulated cluster has no PersistentVolumeClaims, PersistentVolumes or
 PV controller. An emptyDir lives as long as the pod's entry here (the pod's deletion).
 
@@ -66,6 +75,7 @@ RECONCILER_LOOP_SLEEP_PERIOD = 0.1
 INITIAL_DURATION_BEFORE_RETRY = 0.5
 MAX_DURATION_BEFORE_RETRY = 122.0  # 2m2s
 POD_WORKER_BACKOFF = 10.0  # the pod worker's backOffPeriod after a failed sync
+SYNC_FREQUENCY = 60.0  # kubelet syncFrequency: a running pod's periodic resync (its volumes' remount)
 FAILED_MOUNT = "FailedMount"
 INTERRUPTED = "interrupted"  # the wait timed out or the pod is going away: no event
 
@@ -99,6 +109,7 @@ class PodVolumes:
     waiter: Waitable | None = None
     wait_started: float = 0.0
     requeue: Timer | None = None  # the pod worker's next sync after a failed wait
+    resync: Timer | None = None  # the next remount of its API-data volumes
 
     def unmounted(self) -> list[str]:
         return [name for name in self.expected if name not in self.mounted]
@@ -128,7 +139,6 @@ class VolumeManager:
                 return ""
             entry = self.pods[uid] = PodVolumes(pod, expected)
         entry.pod = pod
-        self.running = True
         for name in entry.unmounted():
             if name not in entry.timers:
                 entry.timers[name] = self.loop.call_later(RECONCILER_LOOP_SLEEP_PERIOD, self._mount, uid, name)
@@ -173,9 +183,11 @@ class VolumeManager:
     # -- the reconciler's mount operation ------------------------------------------------------
     def _mount(self, uid: str, name: str) -> None:
         entry = self.pods.get(uid)
-        if entry is None or not self.running:
+        if entry is None:
             return
         entry.timers.pop(name, None)
+        if not self.running:
+            return
         pod = entry.pod
         volume = _volume(pod, name)
         if volume_kind(volume) == "persistentVolumeClaim":
@@ -198,11 +210,35 @@ class VolumeManager:
             return
         entry.mounted[name] = (files, read_only)
         entry.backoff.pop(name, None)
+        if read_only and entry.resync is None:
+            entry.resync = self.loop.call_later(SYNC_FREQUENCY, self._remount, uid, periodic=True)
         if self.loop.tracing:
             obj = f"pod/{pod['metadata'].get('namespace', 'default')}/{pod['metadata']['name']}"
             self.loop.record(self.component, "MountVolume", obj, f'MountVolume.SetUp succeeded for volume "{name}"')
         if not entry.unmounted():
             self._wake_at_next_poll(entry, None)
+
+    def _remount(self, uid: str) -> None:
+        """A running pod's periodic sync: SetUp again for its API-data volumes; new data replaces
+        the files in place (AtomicWriter's new timestamped directory), a failure is an event."""
+        entry = self.pods.get(uid)
+        if entry is None:
+            return
+        entry.resync = self.loop.call_later(SYNC_FREQUENCY, self._remount, uid, periodic=True)
+        if not self.running or (entry.pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+            return  # (a finished pod is not synced any more)
+        for name, (files, read_only) in sorted(entry.mounted.items()):
+            if not read_only:
+                continue
+            try:
+                fresh, _ = set_up(_volume(entry.pod, name), entry.pod, self._get, self.host_paths,
+                                  self._timestamp_dir(uid, name))
+            except MountError as err:
+                self.events.event(entry.pod, "Warning", FAILED_MOUNT, f'MountVolume.SetUp failed for volume "{name}" : {err}')
+                continue
+            if _data(fresh) != _data(files):
+                files.clear()
+                files.update(fresh)
 
     def _get(self, resource: str, name: str, namespace: str) -> dict | None:
         try:
@@ -235,6 +271,8 @@ class VolumeManager:
             sub_path = (mount.get("subPath") or "").strip("/")
             if sub_path and sub_path not in files and not read_only:
                 files[sub_path] = DIR  # the kubelet creates a missing subPath directory
+            if sub_path and read_only:  # bound at start: later updates of the volume do not reach it
+                files = {k: v for k, v in files.items() if k == sub_path or k.startswith(sub_path + "/")}
             mounts.append(Mount(mount.get("mountPath", ""), files, read_only or bool(mount.get("readOnly")),
                                 sub_path))
         return tuple(mounts)
@@ -245,9 +283,13 @@ class VolumeManager:
 
     # -- the pod going away, the kubelet stopping ----------------------------------------------
     def pod_updated(self, pod: dict) -> None:
-        """A pod being deleted cancels a pending wait (the pod worker's context is cancelled)."""
+        """The pod changed (its labels, for a downwardAPI volume); a pod being deleted cancels a
+        pending wait (the pod worker's context is cancelled)."""
         entry = self.pods.get(pod["metadata"]["uid"])
-        if entry is not None and pod["metadata"].get("deletionTimestamp") and entry.waiter is not None:
+        if entry is None:
+            return
+        entry.pod = pod
+        if pod["metadata"].get("deletionTimestamp") and entry.waiter is not None:
             entry.waiter.trigger(INTERRUPTED)
 
     def pod_removed(self, pod: dict) -> None:
@@ -255,17 +297,26 @@ class VolumeManager:
         entry = self.pods.pop(pod["metadata"]["uid"], None)
         if entry is None:
             return
-        _cancel([*entry.timers.values(), entry.requeue])
+        _cancel([*entry.timers.values(), entry.requeue, entry.resync])
         if entry.waiter is not None:
             entry.waiter.trigger(INTERRUPTED)
 
+    def start(self) -> None:
+        """Power on again: remounts and retries run (the next syncs start the waits)."""
+        self.running = True
+
     def stop(self) -> None:
-        """Power off: no more mount retries; what is mounted stays (on the node's disk)."""
+        """Power off: no more mount retries or remounts; what is mounted stays (on the node's disk)."""
         self.running = False
         for entry in self.pods.values():
             _cancel([*entry.timers.values(), entry.requeue])
             entry.timers.clear()
             entry.waiter = None
+
+
+def _data(files: dict) -> dict:
+    """The payload in an API-data volume's files (what ``..data`` holds)."""
+    return {k: v for k, v in files.items() if k.startswith("..data/")}
 
 
 def _volume(pod: dict, name: str) -> dict:

@@ -337,3 +337,63 @@ def test_two_containers_mounting_one_emptydir_share_one_dict():
     MountedFiles({}, (Mount("/data", shared),))["/data/a"] = "1"
     assert MountedFiles({}, (Mount("/other", shared),))["/other/a"] == "1"
     assert "/data/missing" in MountedFiles({}, (Mount("/data", shared),))  # under a mount: the volume decides
+
+
+# -- later edits -----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def edited():
+    """A running pod whose ConfigMap is edited 1 s after it started, and its labels changed."""
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create configmap game --from-literal=lives=3")
+    volumes = CFG + [{"name": "one", "configMap": {"name": "game"}},
+                     {"name": "info", "downwardAPI": {"items": [{"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}}]}}]
+    mounts = AT_ETC_CONFIG + [{"name": "one", "mountPath": "/lives", "subPath": "lives"},
+                              {"name": "info", "mountPath": "/etc/podinfo"}]
+    c.kubectl("apply -f -", stdin=pod("web", volumes, mounts, labels={"tier": "front"}))
+    c.settle()
+    c.run(1)
+    cm = c.api.get("configmaps", "game")
+    cm["data"] = {"lives": "5", "level": "2"}
+    c.api.update(cm)
+    c.kubectl("label pod web tier=back --overwrite")
+    return c
+
+
+def test_an_edit_is_not_in_the_files_before_the_pods_next_sync(edited):
+    assert out(edited, "exec web -- cat /etc/config/lives") == ("3", "", 0)
+
+
+def test_the_next_sync_within_a_minute_writes_the_new_data(edited):
+    edited.run(60)
+    assert out(edited, "exec web -- ls /etc/config") == ("level\nlives\n", "", 0)
+    assert out(edited, "exec web -- cat /etc/config/lives") == ("5", "", 0)
+    assert out(edited, "exec web -- cat /etc/podinfo/labels") == ('tier="back"', "", 0)
+
+
+def test_a_subpath_mount_keeps_the_value_it_started_with(edited):
+    edited.run(60)
+    assert out(edited, "exec web -- cat /lives") == ("3", "", 0)
+
+
+def test_a_configmap_deleted_later_fails_the_remount_and_the_files_stay(edited):
+    edited.kubectl("delete configmap game")
+    edited.run(61)
+    assert out(edited, "exec web -- cat /etc/config/lives") == ("5", "", 0)
+    assert [m for m, _ in events(edited, "web")] == [NOT_FOUND, NOT_FOUND.replace('"cfg"', '"one"')]
+    assert phase(edited, "web") == "Running"
+
+
+def test_an_init_container_fills_an_emptydir_that_the_app_serves():
+    c = Cluster(workers=1, seed=0)
+    manifest = yaml.safe_dump({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"}, "spec": {
+        "initContainers": [{"name": "fetch", "image": "busybox:1.36",
+                            "command": ["sh", "-c", "echo '<h1>hello</h1>' > /work/index.html"],
+                            "volumeMounts": [{"name": "site", "mountPath": "/work"}]}],
+        "containers": [{"name": "nginx", "image": "nginx:1.27",
+                        "volumeMounts": [{"name": "site", "mountPath": "/usr/share/nginx/html"}]}],
+        "volumes": [{"name": "site", "emptyDir": {}}]}})
+    c.kubectl("apply -f -", stdin=manifest)
+    c.settle()
+    assert phase(c, "web") == "Running"
+    assert out(c, "exec web -c nginx -- ls /usr/share/nginx/html") == ("index.html\n", "", 0)
+    assert out(c, "exec web -c nginx -- cat /usr/share/nginx/html/index.html") == ("<h1>hello</h1>\n", "", 0)
