@@ -40,12 +40,11 @@ Pods whose containers mount no volume cost nothing here: no API call, no entry, 
 
 Simplified: the desired-state populator and the reconciler's 100 ms loops are one scheduled
 mount per volume (the first 100 ms after the pod's first sync, a retry as soon as its back-off
-ends); there are no attachable volumes (``unattached volumes`` is always empty); the pod worker's
-back-off after a failed sync is 10 s, and the resync of a running pod's API-data volumes every
-60 s, both without their jitter (the remount runs on the manager's own timer rather than inside a
-pod sync, at the same period); a persistentVolumeClaim
-volume never mounts, as the simulated cluster has no PersistentVolumeClaims, PersistentVolumes or
-PV controller. An emptyDir lives as long as the pod's entry here (the pod's deletion).
+ends); no attachable volumes (``unattached volumes`` is always empty); the pod worker's 10 s
+back-off and the 60 s resync have no jitter, and the remount runs on the manager's own timer
+rather than inside a pod sync; a persistentVolumeClaim volume never mounts (the simulated cluster
+has no PersistentVolumeClaims, PersistentVolumes or PV controller); an emptyDir lives until the
+pod's deletion.
 
 Upstream: pkg/kubelet/volumemanager/volume_manager.go (WaitForAttachAndMount, podAttachAndMountTimeout,
 podAttachAndMountRetryInterval), pkg/kubelet/volumemanager/reconciler/, pkg/kubelet/volumemanager/populator/
@@ -145,6 +144,9 @@ class VolumeManager:
         if not entry.unmounted():
             return ""
         entry.waiter, entry.wait_started = Waitable(), self.loop.now
+        if self.loop.tracing:
+            self.loop.record(self.component, "WaitForAttachAndMount", _obj(pod),
+                             f"waiting up to 2m3s for volumes {', '.join(entry.unmounted())} before the sandbox")
         timeout = self.loop.call_later(POD_ATTACH_AND_MOUNT_TIMEOUT, entry.waiter.trigger, INTERRUPTED,
                                        periodic=True)
         result = yield entry.waiter
@@ -213,8 +215,7 @@ class VolumeManager:
         if read_only and entry.resync is None:
             entry.resync = self.loop.call_later(SYNC_FREQUENCY, self._remount, uid, periodic=True)
         if self.loop.tracing:
-            obj = f"pod/{pod['metadata'].get('namespace', 'default')}/{pod['metadata']['name']}"
-            self.loop.record(self.component, "MountVolume", obj, f'MountVolume.SetUp succeeded for volume "{name}"')
+            self.loop.record(self.component, "MountVolume", _obj(pod), f'MountVolume.SetUp succeeded for volume "{name}"')
         if not entry.unmounted():
             self._wake_at_next_poll(entry, None)
 
@@ -306,17 +307,25 @@ class VolumeManager:
         self.running = True
 
     def stop(self) -> None:
-        """Power off: no more mount retries or remounts; what is mounted stays (on the node's disk)."""
+        """Power off: no more mount retries or remounts. What is on the node's disk stays (an
+        emptyDir, a hostPath directory); a ``medium: Memory`` emptyDir was a tmpfs, and is empty."""
         self.running = False
         for entry in self.pods.values():
             _cancel([*entry.timers.values(), entry.requeue])
             entry.timers.clear()
             entry.waiter = None
+            for name, (files, _) in entry.mounted.items():
+                if (_volume(entry.pod, name).get("emptyDir") or {}).get("medium") == "Memory":
+                    files.clear()
 
 
 def _data(files: dict) -> dict:
     """The payload in an API-data volume's files (what ``..data`` holds)."""
     return {k: v for k, v in files.items() if k.startswith("..data/")}
+
+
+def _obj(pod: dict) -> str:
+    return f"pod/{pod['metadata'].get('namespace', 'default')}/{pod['metadata']['name']}"
 
 
 def _volume(pod: dict, name: str) -> dict:

@@ -397,3 +397,19 @@ def test_an_init_container_fills_an_emptydir_that_the_app_serves():
     assert phase(c, "web") == "Running"
     assert out(c, "exec web -c nginx -- ls /usr/share/nginx/html") == ("index.html\n", "", 0)
     assert out(c, "exec web -c nginx -- cat /usr/share/nginx/html/index.html") == ("<h1>hello</h1>\n", "", 0)
+
+
+def test_a_reboot_keeps_an_emptydir_on_disk_and_empties_one_in_memory():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin=pod("web", [{"name": "disk", "emptyDir": {}}, {"name": "ram", "emptyDir": {"medium": "Memory"}}],
+                                      [{"name": "disk", "mountPath": "/disk"}, {"name": "ram", "mountPath": "/ram"}],
+                                      command=["sh", "-c", "sleep 3600"]))
+    c.settle()
+    c.kubectl("exec web -- sh -c 'echo kept > /disk/f; echo lost > /ram/f'")
+    c.stop_node("node-1")
+    c.run(30)
+    c.start_node("node-1")
+    c.settle()
+    assert c.api.get("pods", "web")["status"]["containerStatuses"][0]["restartCount"] == 1
+    assert out(c, "exec web -- cat /disk/f") == ("kept\n", "", 0)
+    assert out(c, "exec web -- ls /ram") == ("", "", 0)
