@@ -53,7 +53,7 @@ class Kubelet:
         self.runtime = ContainerRuntime(loop, self.node_name)
         self.workers = PodWorkers(self)
         self.runtime.on_container_exit = self.workers.container_exited
-        self.volume_manager = VolumeManager(loop, client, self.events, self.component)
+        self.volume_manager = VolumeManager(loop, client, self.events, self.component, node=self.node)
         self.runtime.mounts_for = self.volume_manager.mounts_for
         self.running = False
         self.ready = False

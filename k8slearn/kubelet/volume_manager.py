@@ -117,8 +117,9 @@ class PodVolumes:
 class VolumeManager:
     """One kubelet's volume manager."""
 
-    def __init__(self, loop: Loop, client: Any, events: Any, component: str) -> None:
+    def __init__(self, loop: Loop, client: Any, events: Any, component: str, node: Any = None) -> None:
         self.loop = loop
+        self.node = node  # () -> this node as the kubelet's informer last saw it (its allocatable)
         self.client = client
         self.events = events
         self.component = component
@@ -201,7 +202,8 @@ class VolumeManager:
                 "PersistentVolumeClaims, PersistentVolumes or PV controller)"))
             return
         try:
-            files, read_only = set_up(volume, pod, self._get, self.host_paths, self._timestamp_dir(uid, name))
+            files, read_only = set_up(volume, pod, self._get, self.host_paths, self._timestamp_dir(uid, name),
+                                      self._allocatable())
         except MountError as err:
             message = f'MountVolume.SetUp failed for volume "{name}" : {err}'
             self.events.event(pod, "Warning", FAILED_MOUNT, message)
@@ -233,13 +235,17 @@ class VolumeManager:
                 continue
             try:
                 fresh, _ = set_up(_volume(entry.pod, name), entry.pod, self._get, self.host_paths,
-                                  self._timestamp_dir(uid, name))
+                                  self._timestamp_dir(uid, name), self._allocatable())
             except MountError as err:
                 self.events.event(entry.pod, "Warning", FAILED_MOUNT, f'MountVolume.SetUp failed for volume "{name}" : {err}')
                 continue
             if _data(fresh) != _data(files):
                 files.clear()
                 files.update(fresh)
+
+    def _allocatable(self) -> dict:
+        node = self.node() if self.node is not None else None
+        return ((node or {}).get("status") or {}).get("allocatable") or {}
 
     def _get(self, resource: str, name: str, namespace: str) -> dict | None:
         try:

@@ -13,7 +13,8 @@ plugin's error text:
   Secret's values base64-decoded), or only the ``items`` (key → path); a missing object fails
   with ``configmap "x" not found`` unless the volume is ``optional``; an item whose key is missing
   fails with ``configmap references non-existent config key: k``;
-- **downwardAPI**: the pod's name, namespace, uid, labels and annotations as files;
+- **downwardAPI**: the pod's name, namespace, uid, labels and annotations as files, and a
+  container's requests or limits (``resourceFieldRef``; an unset limit is the node's allocatable);
 - **projected**: configMap, secret and downwardAPI sources in one directory;
 - **hostPath**: a directory of the node, shared by every pod on the node that mounts that path.
 
@@ -34,7 +35,7 @@ k8slearn.kubelet.volume_plugins.MountError: configmap references non-existent co
 Simplified: no file modes, owners or sizes (``defaultMode``/``mode`` are accepted and not
 applied); emptyDir's ``sizeLimit`` is not enforced; the node's own file system is not simulated,
 so a hostPath volume starts as an empty directory (per node and path) whatever its ``type``; a
-downwardAPI ``resourceFieldRef`` and a projected ``serviceAccountToken`` or
+projected ``serviceAccountToken`` or
 ``clusterTrustBundle`` source are not simulated (the mount fails and says so, rather than invent a
 value or a token); there are no PersistentVolumes, so a persistentVolumeClaim volume never mounts
 (:mod:`k8slearn.kubelet.volume_manager` reports it).
@@ -42,7 +43,8 @@ value or a token); there are no PersistentVolumes, so a persistentVolumeClaim vo
 Upstream: pkg/volume/emptydir/empty_dir.go, pkg/volume/configmap/configmap.go (MakePayload),
 pkg/volume/secret/secret.go (MakePayload), pkg/volume/downwardapi/downwardapi.go (CollectData),
 pkg/volume/projected/projected.go (collectData), pkg/volume/hostpath/host_path.go,
-pkg/volume/util/atomic_writer.go, pkg/fieldpath/fieldpath.go (FormatMap)
+pkg/volume/util/atomic_writer.go, pkg/fieldpath/fieldpath.go (FormatMap),
+pkg/api/v1/resource/helpers.go (ExtractContainerResourceValue)
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ import json
 import re
 from typing import Any, Callable
 
+from k8slearn.api.quantity import cpu_millis, memory_bytes
 from k8slearn.kubelet.container_fs import DIR
 
 # the kinds whose volumes the kubelet always mounts read-only (API data written by AtomicWriter)
@@ -72,11 +75,11 @@ def volume_kind(volume: dict) -> str:
 
 
 def set_up(volume: dict, pod: dict, get: Callable[[str, str, str], dict | None], host_paths: dict,
-           timestamp_dir: str) -> tuple[dict, bool]:
+           timestamp_dir: str, allocatable: dict | None = None) -> tuple[dict, bool]:
     """SetUp: (the volume's files, read-only?) for ``volume`` of ``pod``. ``get(resource, name,
     namespace)`` reads an object through the API server (None when it does not exist);
     ``host_paths`` is the node's directories by path; ``timestamp_dir`` names AtomicWriter's
-    directory. Raises :class:`MountError`."""
+    directory; ``allocatable`` is the node's (for a downwardAPI limit). Raises :class:`MountError`."""
     kind = volume_kind(volume)
     source = volume.get(kind) or {}
     namespace = pod["metadata"].get("namespace", "default")
@@ -91,9 +94,9 @@ def set_up(volume: dict, pod: dict, get: Callable[[str, str, str], dict | None],
         payload = secret_payload(_object(get, "secrets", source, namespace), source.get("items"),
                                  bool(source.get("optional")))
     elif kind == "downwardAPI":
-        payload = downward_api_payload(pod, source.get("items"))
+        payload = downward_api_payload(pod, source.get("items"), allocatable)
     elif kind == "projected":
-        payload = projected_payload(pod, source.get("sources"), get)
+        payload = projected_payload(pod, source.get("sources"), get, allocatable)
     else:
         raise MountError(f"k8slearn: {kind or 'this kind of'} volume is not simulated")
     return atomic_files(payload, timestamp_dir), True
@@ -146,14 +149,45 @@ def _decode(value: str) -> str:
         return value
 
 
-def downward_api_payload(pod: dict, items: list | None) -> dict:
-    """downwardapi.CollectData: one file per item, its value the pod field it names."""
+def downward_api_payload(pod: dict, items: list | None, allocatable: dict | None = None) -> dict:
+    """downwardapi.CollectData: one file per item, its value the pod field or the container
+    resource it names."""
     payload = {}
     for item in items or ():
-        if item.get("resourceFieldRef"):
-            raise MountError("k8slearn: a downwardAPI resourceFieldRef is not simulated")
-        payload[item.get("path", "")] = field_value(pod, (item.get("fieldRef") or {}).get("fieldPath", ""))
+        ref = item.get("resourceFieldRef")
+        payload[item.get("path", "")] = resource_value(pod, ref, allocatable or {}) if ref else \
+            field_value(pod, (item.get("fieldRef") or {}).get("fieldPath", ""))
     return payload
+
+
+def resource_value(pod: dict, ref: dict, allocatable: dict) -> str:
+    """ExtractContainerResourceValue: a container's request or limit (an unset limit is the node's
+    allocatable) divided by ``divisor`` and rounded up: cpu in cores, memory and storage in bytes.
+
+    >>> p = {"spec": {"containers": [{"name": "app", "resources": {"requests": {"cpu": "250m"}}}]}}
+    >>> resource_value(p, {"containerName": "app", "resource": "requests.cpu", "divisor": "1m"}, {})
+    '250'
+    >>> resource_value(p, {"containerName": "app", "resource": "limits.memory", "divisor": "1Mi"}, {"memory": "2Gi"})
+    '2048'
+    """
+    name = ref.get("containerName", "")
+    spec = pod["spec"]
+    container = next((c for key in ("containers", "initContainers") for c in spec.get(key) or ()
+                      if c.get("name") == name), None)
+    if container is None:
+        raise MountError(f"container {name} not found")
+    kind, _, resource = (ref.get("resource") or "").partition(".")
+    values = dict((container.get("resources") or {}).get(kind) or {})
+    if kind == "limits":
+        values = {**allocatable, **values}
+    value, divisor = values.get(resource, 0), ref.get("divisor") or "1"
+    if resource == "cpu":
+        amount, unit = cpu_millis(value), cpu_millis(divisor) or 1000
+    elif resource in ("memory", "ephemeral-storage"):
+        amount, unit = memory_bytes(value), memory_bytes(divisor) or 1
+    else:
+        raise MountError(f"unsupported container resource : {ref.get('resource')}")
+    return str(-(-amount // unit))
 
 
 def field_value(pod: dict, field_path: str) -> str:
@@ -181,7 +215,7 @@ def format_map(values: dict) -> str:
     return "\n".join(f"{key}={json.dumps(values[key], ensure_ascii=False)}" for key in sorted(values))
 
 
-def projected_payload(pod: dict, sources: list | None, get: Callable) -> dict:
+def projected_payload(pod: dict, sources: list | None, get: Callable, allocatable: dict | None = None) -> dict:
     """projected collectData: each source's files, into one directory; the errors of all the
     sources together (an aggregate: one error as it is, more as ``[a, b]``)."""
     namespace = pod["metadata"].get("namespace", "default")
@@ -198,7 +232,7 @@ def projected_payload(pod: dict, sources: list | None, get: Callable) -> dict:
                 payload.update(secret_payload(_object(get, "secrets", secret, namespace), secret.get("items"),
                                               bool(secret.get("optional"))))
             elif "downwardAPI" in source:
-                payload.update(downward_api_payload(pod, source["downwardAPI"].get("items")))
+                payload.update(downward_api_payload(pod, source["downwardAPI"].get("items"), allocatable))
             else:
                 what = next(iter(source), "this")
                 errors.append(f"k8slearn: the projected {what} source is not simulated (the simulated "

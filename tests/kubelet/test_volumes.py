@@ -413,3 +413,20 @@ def test_a_reboot_keeps_an_emptydir_on_disk_and_empties_one_in_memory():
     assert c.api.get("pods", "web")["status"]["containerStatuses"][0]["restartCount"] == 1
     assert out(c, "exec web -- cat /disk/f") == ("kept\n", "", 0)
     assert out(c, "exec web -- ls /ram") == ("", "", 0)
+
+
+def test_the_downward_api_writes_a_containers_request_and_its_limit_or_the_nodes_allocatable():
+    c = Cluster(workers=1, seed=0)
+    items = [{"path": "cpu_request", "resourceFieldRef": {"containerName": "app", "resource": "requests.cpu",
+                                                          "divisor": "1m"}},
+             {"path": "mem_limit", "resourceFieldRef": {"containerName": "app", "resource": "limits.memory",
+                                                        "divisor": "1Mi"}},
+             {"path": "cpu_limit", "resourceFieldRef": {"containerName": "app", "resource": "limits.cpu"}}]
+    manifest = yaml.safe_load(pod("web", [{"name": "res", "downwardAPI": {"items": items}}],
+                                  [{"name": "res", "mountPath": "/etc/res"}]))
+    manifest["spec"]["containers"][0]["resources"] = {"requests": {"cpu": "250m"}, "limits": {"memory": "64Mi"}}
+    c.kubectl("apply -f -", stdin=yaml.safe_dump(manifest))
+    c.settle()
+    cores = c.api.get("nodes", "node-1")["status"]["allocatable"]["cpu"]
+    assert out(c, "exec web -- cat /etc/res/cpu_request /etc/res/mem_limit /etc/res/cpu_limit") == (
+        f"25064{cores}", "", 0)
