@@ -45,7 +45,13 @@ the shell is BusyBox ash / dash
 from __future__ import annotations
 
 from k8slearn.kubelet.container_fs import ReadOnlyFileSystem
-from k8slearn.kubelet.exec_tools import ExecContext, available, not_simulated, redirect_read_only_error, run_tool
+from k8slearn.kubelet.exec_tools import (
+    ExecContext,
+    available,
+    not_simulated,
+    redirect_read_only_error,
+    run_tool,
+)
 
 _OPERATORS = (";", "&&", "||", "\n", "|")
 _KEYWORDS = {"if", "then", "else", "fi", "for", "while", "until", "do", "done", "case", "esac", "function"}

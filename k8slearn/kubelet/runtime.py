@@ -196,7 +196,9 @@ class ContainerRuntime(ImageService, Tasks):
         return sorted(self.sandboxes.values(), key=lambda s: -s.created_at)
 
     # -- containers ---------------------------------------------------------------------------
-    def create_container(self, sandbox_id: str, spec: dict, attempt: int = 0, mounts: tuple | None = None) -> Container:
+    def create_container(
+        self, sandbox_id: str, spec: dict, attempt: int = 0, mounts: tuple | None = None
+    ) -> Container:
         sandbox = self.sandboxes[sandbox_id]
         image = self.image_status(spec["image"])
         command, args = spec.get("command") or [], spec.get("args")

@@ -34,8 +34,8 @@ from datetime import timedelta
 from k8slearn.api.meta import EPOCH
 from k8slearn.kubelet.container_fs import MountedFiles, ReadOnlyFileSystem
 from k8slearn.kubelet.cri import Container, RuntimeError_
-from k8slearn.kubelet.exec_sync import ExecError, run
 from k8slearn.kubelet.exec_context import BUSYBOX_IMAGES
+from k8slearn.kubelet.exec_sync import ExecError, run
 from k8slearn.kubelet.exec_tools import DIR, ExecContext, tool_read_only_error
 from k8slearn.kubelet.process import image_name
 

@@ -205,8 +205,7 @@ class VolumeManager:
             files, read_only = set_up(volume, pod, self._get, self.host_paths, self._timestamp_dir(uid, name),
                                       self._allocatable())
         except MountError as err:
-            message = f'MountVolume.SetUp failed for volume "{name}" : {err}'
-            self.events.event(pod, "Warning", FAILED_MOUNT, message)
+            self._failed(pod, name, err)
             delay = retry_delays(1)[0] if name not in entry.backoff else min(
                 2 * entry.backoff[name], MAX_DURATION_BEFORE_RETRY)
             entry.backoff[name] = delay
@@ -217,9 +216,14 @@ class VolumeManager:
         if read_only and entry.resync is None:
             entry.resync = self.loop.call_later(SYNC_FREQUENCY, self._remount, uid, periodic=True)
         if self.loop.tracing:
-            self.loop.record(self.component, "MountVolume", _obj(pod), f'MountVolume.SetUp succeeded for volume "{name}"')
+            self.loop.record(self.component, "MountVolume", _obj(pod),
+                             f'MountVolume.SetUp succeeded for volume "{name}"')
         if not entry.unmounted():
             self._wake_at_next_poll(entry, None)
+
+    def _failed(self, pod: dict, name: str, err: MountError) -> None:
+        """The operation generator's event for a failed SetUp (its "simple" error message)."""
+        self.events.event(pod, "Warning", FAILED_MOUNT, f'MountVolume.SetUp failed for volume "{name}" : {err}')
 
     def _remount(self, uid: str) -> None:
         """A running pod's periodic sync: SetUp again for its API-data volumes; new data replaces
@@ -237,7 +241,7 @@ class VolumeManager:
                 fresh, _ = set_up(_volume(entry.pod, name), entry.pod, self._get, self.host_paths,
                                   self._timestamp_dir(uid, name), self._allocatable())
             except MountError as err:
-                self.events.event(entry.pod, "Warning", FAILED_MOUNT, f'MountVolume.SetUp failed for volume "{name}" : {err}')
+                self._failed(entry.pod, name, err)
                 continue
             if _data(fresh) != _data(files):
                 files.clear()

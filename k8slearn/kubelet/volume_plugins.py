@@ -22,8 +22,9 @@ configMap, secret, downwardAPI and projected volumes are written as upstream's A
 writes them: the files live in a timestamped directory, ``..data`` points at it, and each
 top-level name is a link into ``..data``, so ``ls`` shows the keys and ``ls -a`` the dot entries:
 
->>> sorted(atomic_files({"game.properties": "lives=3\\n"}, "..2026_01_05_09_00_00.42"))
-['..2026_01_05_09_00_00.42', '..2026_01_05_09_00_00.42/game.properties', '..data', '..data/game.properties', 'game.properties']
+>>> sorted(atomic_files({"game.properties": "lives=3\\n"}, "..2026_01_05_09_00_00.42"))  # doctest: +NORMALIZE_WHITESPACE
+['..2026_01_05_09_00_00.42', '..2026_01_05_09_00_00.42/game.properties',
+ '..data', '..data/game.properties', 'game.properties']
 >>> cm = {"metadata": {"name": "game"}, "data": {"a": "1", "b": "2"}}
 >>> configmap_payload(cm, [{"key": "b", "path": "conf/b.txt"}], optional=False)
 {'conf/b.txt': '2'}
@@ -53,7 +54,8 @@ import base64
 import binascii
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from k8slearn.api.quantity import cpu_millis, memory_bytes
 from k8slearn.kubelet.container_fs import DIR

@@ -283,12 +283,12 @@ def test_pods_without_volume_mounts_never_reach_the_volume_manager():
     ({"name": "cfg", "secret": {"secretName": "missing"}},
      'MountVolume.SetUp failed for volume "cfg" : secret "missing" not found'),
     ({"name": "cfg", "projected": {"sources": [{"serviceAccountToken": {"path": "token"}}]}},
-     'MountVolume.SetUp failed for volume "cfg" : k8slearn: the projected serviceAccountToken source is not '
-     'simulated (the simulated cluster has no token or certificate machinery)'),
+     ('MountVolume.SetUp failed for volume "cfg" : k8slearn: the projected serviceAccountToken source is not '
+      'simulated (the simulated cluster has no token or certificate machinery)')),
     ({"name": "cfg", "persistentVolumeClaim": {"claimName": "data"}},
-     "Unable to attach or mount volumes: unmounted volumes=[cfg], unattached volumes=[], failed to process "
-     "volumes=[cfg]: error processing PVC default/data: k8slearn: persistentVolumeClaim volumes are not simulated "
-     "(the simulated cluster has no PersistentVolumeClaims, PersistentVolumes or PV controller)"),
+     ("Unable to attach or mount volumes: unmounted volumes=[cfg], unattached volumes=[], failed to process "
+      "volumes=[cfg]: error processing PVC default/data: k8slearn: persistentVolumeClaim volumes are not "
+      "simulated (the simulated cluster has no PersistentVolumeClaims, PersistentVolumes or PV controller)")),
 ], ids=[
     "an item whose key the ConfigMap lacks fails the mount",
     "an item whose key the Secret lacks fails the mount",
