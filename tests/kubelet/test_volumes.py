@@ -430,3 +430,16 @@ def test_the_downward_api_writes_a_containers_request_and_its_limit_or_the_nodes
     cores = c.api.get("nodes", "node-1")["status"]["allocatable"]["cpu"]
     assert out(c, "exec web -- cat /etc/res/cpu_request /etc/res/mem_limit /etc/res/cpu_limit") == (
         f"25064{cores}", "", 0)
+
+
+def test_a_subpath_of_an_emptydir_is_a_directory_the_kubelet_makes_inside_the_volume():
+    c = Cluster(workers=1, seed=0)
+    whole = {"name": "all", "image": "busybox:1.36", "command": ["sleep", "3600"],
+             "volumeMounts": [{"name": "data", "mountPath": "/all"}]}
+    c.kubectl("apply -f -", stdin=pod("web", [{"name": "data", "emptyDir": {}}],
+                                      [{"name": "data", "mountPath": "/mine", "subPath": "app"}], second=whole))
+    c.settle()
+    c.kubectl("exec web -c app -- sh -c 'echo one > /mine/x'")
+    assert out(c, "exec web -c all -- ls /all") == ("app\n", "", 0)
+    assert out(c, "exec web -c all -- cat /all/app/x") == ("one\n", "", 0)
+    assert out(c, "exec web -c app -- ls /mine") == ("x\n", "", 0)
