@@ -39,12 +39,12 @@ later fails the remount (a ``FailedMount`` event) while the files stay as they w
 Pods whose containers mount no volume cost nothing here: no API call, no entry, no timer.
 
 Simplified: the desired-state populator and the reconciler's 100 ms loops are one scheduled
-mount per volume (the first 100 ms after the pod's first sync, a retry as soon as its back-off
-ends); no attachable volumes (``unattached volumes`` is always empty); the pod worker's 10 s
-back-off and the 60 s resync have no jitter, and the remount runs on the manager's own timer
-rather than inside a pod sync; a persistentVolumeClaim volume never mounts (the simulated cluster
-has no PersistentVolumeClaims, PersistentVolumes or PV controller); an emptyDir lives until the
-pod's deletion.
+mount per volume (the first 100 ms after the pod's first sync, a retry at the reconciler's pass
+100 ms after its back-off ends, the mount itself taking no time); no attachable volumes
+(``unattached volumes`` is always empty); the pod worker's 10 s back-off and the 60 s resync have
+no jitter, and the remount runs on the manager's own timer rather than inside a pod sync; a
+persistentVolumeClaim volume never mounts (the simulated cluster has no PersistentVolumeClaims,
+PersistentVolumes or PV controller); an emptyDir lives until the pod's deletion.
 
 Upstream: pkg/kubelet/volumemanager/volume_manager.go (WaitForAttachAndMount, podAttachAndMountTimeout,
 podAttachAndMountRetryInterval), pkg/kubelet/volumemanager/reconciler/, pkg/kubelet/volumemanager/populator/
@@ -209,7 +209,9 @@ class VolumeManager:
             delay = retry_delays(1)[0] if name not in entry.backoff else min(
                 2 * entry.backoff[name], MAX_DURATION_BEFORE_RETRY)
             entry.backoff[name] = delay
-            entry.timers[name] = self.loop.call_later(delay, self._mount, uid, name, periodic=True)
+            # SafeToRetry refuses the pass at the back-off's very end: the next pass, 100 ms later, runs it
+            entry.timers[name] = self.loop.call_later(delay + RECONCILER_LOOP_SLEEP_PERIOD, self._mount, uid, name,
+                                                      periodic=True)
             return
         entry.mounted[name] = (files, read_only)
         entry.backoff.pop(name, None)

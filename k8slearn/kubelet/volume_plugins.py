@@ -20,7 +20,8 @@ plugin's error text:
 
 configMap, secret, downwardAPI and projected volumes are written as upstream's AtomicWriter
 writes them: the files live in a timestamped directory, ``..data`` points at it, and each
-top-level name is a link into ``..data``, so ``ls`` shows the keys and ``ls -a`` the dot entries:
+top-level name is a link into ``..data``, so ``ls`` shows the keys and ``ls -a`` the dot entries
+(the simulated ``ls`` has no ``-a``; ``cat /etc/config/..data/key`` reads through the link):
 
 >>> sorted(atomic_files({"game.properties": "lives=3\\n"}, "..2026_01_05_09_00_00.42"))  # doctest: +NORMALIZE_WHITESPACE
 ['..2026_01_05_09_00_00.42', '..2026_01_05_09_00_00.42/game.properties',

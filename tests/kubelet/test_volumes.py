@@ -64,7 +64,7 @@ def test_the_pod_stays_pending_with_its_container_creating(waiting):
 
 
 def test_every_failed_mount_is_a_failed_mount_event_counted_with_the_retry_back_off(waiting):
-    # tries at 0.1, 0.6, 1.6, 3.6, 7.6, 15.6, 31.6, 63.6 and 127.6 s: nine in 130 s
+    # tries at 0.1, 0.7, 1.8, 3.9, 8.0, 16.1, 32.2, 64.3 and 128.4 s: nine in 130 s
     assert events(waiting, "web") == [(NOT_FOUND, 9)]
     assert f"kubelet            {NOT_FOUND}" in waiting.kubectl("describe pod web").stdout
     assert "(x9 over 2m10s)" in waiting.kubectl("describe pod web").stdout
@@ -90,7 +90,7 @@ def test_once_the_configmap_exists_the_next_retry_mounts_it_and_the_pod_starts()
     c.settle()
     c.run(10)
     c.kubectl("create configmap game --from-literal=game.properties=lives=3")
-    c.run(10)  # tries at 0.1, 0.6, 1.6, 3.6 and 7.6 s failed; the next one, at 15.6 s, mounts it
+    c.run(10)  # tries at 0.1, 0.7, 1.8, 3.9 and 8.0 s failed; the next one, at 16.1 s, mounts it
     assert phase(c, "web") == "Running"
     assert events(c, "web") == [(NOT_FOUND, 5)]
     assert out(c, "exec web -- cat /etc/config/game.properties") == ("lives=3", "", 0)
