@@ -79,13 +79,17 @@ FAILED_MOUNT = "FailedMount"
 INTERRUPTED = "interrupted"  # the wait timed out or the pod is going away: no event
 
 
+def next_delay(previous: float) -> float:
+    """exponentialbackoff.Update: the wait before the next try, after one that waited ``previous``."""
+    return INITIAL_DURATION_BEFORE_RETRY if previous == 0 else min(2 * previous, MAX_DURATION_BEFORE_RETRY)
+
+
 def retry_delays(count: int) -> list[float]:
-    """The first ``count`` waits before a failed mount is tried again (exponentialbackoff.Update)."""
-    delays, delay = [], 0.0
-    for _ in range(count):
-        delay = INITIAL_DURATION_BEFORE_RETRY if delay == 0 else min(2 * delay, MAX_DURATION_BEFORE_RETRY)
-        delays.append(delay)
-    return delays
+    """The first ``count`` waits before a failed mount is tried again."""
+    delays = [next_delay(0.0)]
+    while len(delays) < count:
+        delays.append(next_delay(delays[-1]))
+    return delays[:count]
 
 
 def expected_volumes(pod: dict) -> list[str]:
@@ -206,9 +210,7 @@ class VolumeManager:
                                       self._allocatable())
         except MountError as err:
             self._failed(pod, name, err)
-            delay = retry_delays(1)[0] if name not in entry.backoff else min(
-                2 * entry.backoff[name], MAX_DURATION_BEFORE_RETRY)
-            entry.backoff[name] = delay
+            delay = entry.backoff[name] = next_delay(entry.backoff.get(name, 0.0))
             # SafeToRetry refuses the pass at the back-off's very end: the next pass, 100 ms later, runs it
             entry.timers[name] = self.loop.call_later(delay + RECONCILER_LOOP_SLEEP_PERIOD, self._mount, uid, name,
                                                       periodic=True)

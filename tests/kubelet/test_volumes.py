@@ -443,3 +443,19 @@ def test_a_subpath_of_an_emptydir_is_a_directory_the_kubelet_makes_inside_the_vo
     assert out(c, "exec web -c all -- ls /all") == ("app\n", "", 0)
     assert out(c, "exec web -c all -- cat /all/app/x") == ("one\n", "", 0)
     assert out(c, "exec web -c app -- ls /mine") == ("x\n", "", 0)
+
+
+def test_an_exec_probe_reads_the_mounted_files():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create configmap game --from-literal=ready=yes")
+    manifest = yaml.safe_load(pod("web", CFG, AT_ETC_CONFIG))
+    manifest["spec"]["containers"][0]["readinessProbe"] = {"exec": {"command": ["cat", "/etc/config/ready"]},
+                                                           "periodSeconds": 1}
+    manifest["spec"]["containers"].append({"name": "other", "image": "busybox:1.36", "command": ["sleep", "3600"],
+                                           "readinessProbe": {"exec": {"command": ["cat", "/etc/config/ready"]},
+                                                              "periodSeconds": 1}})
+    c.kubectl("apply -f -", stdin=yaml.safe_dump(manifest))
+    c.settle()
+    c.run(3)
+    ready = {s["name"]: s["ready"] for s in c.api.get("pods", "web")["status"]["containerStatuses"]}
+    assert ready == {"app": True, "other": False}  # only the container that mounts the volume has the file
