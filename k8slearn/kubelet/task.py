@@ -36,7 +36,7 @@ from k8slearn.kubelet.container_fs import MountedFiles, ReadOnlyFileSystem
 from k8slearn.kubelet.cri import Container, RuntimeError_
 from k8slearn.kubelet.exec_context import BUSYBOX_IMAGES
 from k8slearn.kubelet.exec_sync import ExecError, run
-from k8slearn.kubelet.exec_tools import DIR, ExecContext, tool_read_only_error
+from k8slearn.kubelet.exec_tools import DIR, ExecContext, redirect_read_only_error, tool_read_only_error
 from k8slearn.kubelet.process import image_name
 
 
@@ -151,10 +151,10 @@ def _change_file(files: dict, kind: str, value) -> None:
 
 def read_only_error(kind: str, path: str, image: str) -> str:
     """What the container's shell prints when its program writes under a read-only mount."""
+    busybox = image in BUSYBOX_IMAGES
     if kind == "write":
-        return f"sh: can't create {path}: Read-only file system" if image in BUSYBOX_IMAGES else \
-            f"sh: 1: cannot create {path}: Read-only file system"
-    return tool_read_only_error(kind, path, image in BUSYBOX_IMAGES).rstrip("\n")
+        return redirect_read_only_error("sh", path, busybox)[1].rstrip("\n")
+    return tool_read_only_error(kind, path, busybox).rstrip("\n")
 
 
 def _date(now: float) -> str:
