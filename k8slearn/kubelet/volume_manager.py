@@ -51,20 +51,19 @@ podAttachAndMountRetryInterval), pkg/kubelet/volumemanager/reconciler/, pkg/kube
 (processPodVolumes, the PVC error), pkg/volume/util/nestedpendingoperations/nestedpendingoperations.go
 and pkg/util/goroutinemap/exponentialbackoff (the retry back-off),
 pkg/volume/util/operationexecutor/operation_generator.go (MountVolume.SetUp failed, FailedMount),
-pkg/kubelet/kubelet.go (SyncPod), pkg/kubelet/kubelet_pods.go (makeMounts)
+pkg/kubelet/kubelet.go (SyncPod)
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import EPOCH
-from k8slearn.kubelet.container_fs import DIR, Mount
+from k8slearn.kubelet.pod_volumes import PodVolumes, expected_volumes, make_mounts
 from k8slearn.kubelet.volume_plugins import MountError, set_up, volume_kind
 from k8slearn.sim import Loop, Timer, Waitable
 
@@ -90,32 +89,6 @@ def retry_delays(count: int) -> list[float]:
     while len(delays) < count:
         delays.append(next_delay(delays[-1]))
     return delays[:count]
-
-
-def expected_volumes(pod: dict) -> list[str]:
-    """getExpectedVolumes: the names of the volumes the pod's containers (init ones too) mount."""
-    spec = pod["spec"]
-    names = {m.get("name") for key in ("initContainers", "containers") for c in spec.get(key) or ()
-             for m in c.get("volumeMounts") or ()}
-    return sorted(v["name"] for v in spec.get("volumes") or () if v.get("name") in names)
-
-
-@dataclass
-class PodVolumes:
-    """What the manager holds for one pod: its volumes' files once mounted, and the retries."""
-
-    pod: dict
-    expected: list
-    mounted: dict = field(default_factory=dict)  # volume name -> (files, read-only?)
-    backoff: dict = field(default_factory=dict)  # volume name -> the last wait before a retry
-    timers: dict = field(default_factory=dict)  # volume name -> the pending mount
-    waiter: Waitable | None = None
-    wait_started: float = 0.0
-    requeue: Timer | None = None  # the pod worker's next sync after a failed wait
-    resync: Timer | None = None  # the next remount of its API-data volumes
-
-    def unmounted(self) -> list[str]:
-        return [name for name in self.expected if name not in self.mounted]
 
 
 class VolumeManager:
@@ -272,25 +245,9 @@ class VolumeManager:
 
     # -- the containers' mounts (makeMounts) ---------------------------------------------------
     def make_mounts(self, uid: str, container: dict) -> tuple:
-        """makeMounts: the CRI mounts of ``container`` of pod ``uid`` (its ``volumeMounts``, each
-        over its volume's files; read-only when the mount says so or the volume is API data)."""
+        """makeMounts for ``container`` of pod ``uid`` (:func:`~k8slearn.kubelet.pod_volumes.make_mounts`)."""
         entry = self.pods.get(uid)
-        if entry is None:
-            return ()
-        mounts = []
-        for mount in container.get("volumeMounts") or ():
-            mounted = entry.mounted.get(mount.get("name"))
-            if mounted is None:
-                continue
-            files, read_only = mounted
-            sub_path = (mount.get("subPath") or "").strip("/")
-            if sub_path and sub_path not in files and not read_only:
-                files[sub_path] = DIR  # the kubelet creates a missing subPath directory
-            if sub_path and read_only:  # bound at start: later updates of the volume do not reach it
-                files = {k: v for k, v in files.items() if k == sub_path or k.startswith(sub_path + "/")}
-            mounts.append(Mount(mount.get("mountPath", ""), files, read_only or bool(mount.get("readOnly")),
-                                sub_path))
-        return tuple(mounts)
+        return make_mounts(entry.mounted, container) if entry is not None else ()
 
     def mounts_for(self, sandbox: Any, container: dict) -> tuple:
         """The mounts of ``container`` in the pod of ``sandbox`` (the runtime's CreateContainer)."""

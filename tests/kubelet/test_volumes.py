@@ -9,7 +9,8 @@ import yaml
 
 from k8slearn import Cluster
 from k8slearn.kubelet.container_fs import DIR, Mount, MountedFiles
-from k8slearn.kubelet.volume_manager import expected_volumes, retry_delays
+from k8slearn.kubelet.pod_volumes import expected_volumes
+from k8slearn.kubelet.volume_manager import retry_delays
 from k8slearn.kubelet.volume_plugins import MountError, set_up
 
 
