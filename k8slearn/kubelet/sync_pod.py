@@ -119,12 +119,17 @@ class PodSync:
         None, after the ``FailedMount`` event for an error that is not a timeout and with another
         sync after the pod worker's back-off."""
         self.write_status(state)  # SyncPod sets the pod's status before it waits
+        spec = pod["spec"]
         error = yield from self.k.volume_manager.wait_for_attach_and_mount(pod)
         pod = self._current(state)
         if pod is None or not error:
             return pod
         if error != INTERRUPTED:
             self.k.events.event(pod, "Warning", FAILED_MOUNT, f"Unable to attach or mount volumes: {error}")
+        if not pod["metadata"].get("deletionTimestamp") and pod["spec"] == spec:
+            # Only the pod's status changed meanwhile (our own write coming back), which the
+            # kubelet's pod config does not pass on: the next sync is the back-off's.
+            state.signalled = False
         self.k.volume_manager.requeue_after(state.uid, self.signal)
         return None
 

@@ -460,3 +460,14 @@ def test_an_exec_probe_reads_the_mounted_files():
     c.run(3)
     ready = {s["name"]: s["ready"] for s in c.api.get("pods", "web")["status"]["containerStatuses"]}
     assert ready == {"app": True, "other": False}  # only the container that mounts the volume has the file
+
+
+def test_a_failed_wait_syncs_again_after_the_pod_workers_10s_back_off_not_on_its_own_status_write():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin=pod("web", [{"name": "cfg", "persistentVolumeClaim": {"claimName": "data"}}],
+                                      AT_ETC_CONFIG))
+    c.settle()
+    c.run(31)
+    writes = [round(s.time, 1) for s in c.trace if s.object.startswith("event/default/web.") and
+              s.action in ("create", "update") and s.component == "kubelet/node-1"]
+    assert writes == [0.3, 10.6, 20.9, 31.2]  # each sync: a 300 ms poll finds the error, then 10 s back-off
