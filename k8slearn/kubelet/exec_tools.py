@@ -83,7 +83,10 @@ def run_tool(words: list[str], stdin: str, ctx: ExecContext, shell: str = "") ->
             return 0, "", ""
         runs = sorted(t for t in _TOOLS if t not in (":", "[") and (ctx.busybox or t not in BUSYBOX_ONLY))
         return not_simulated(f"'{exe}'", f"; the simulated containers run {', '.join(runs)} and sh -c")
-    return tool(args, stdin, ctx)
+    try:
+        return tool(args, stdin, ctx)
+    except ReadOnlyFileSystem as err:  # (wget -O) BusyBox's xopen under a read-only mount
+        return 1, "", f"{exe}: can't open '{err}': Read-only file system\n"
 
 
 def _paths(args: list[str]) -> list[str]:

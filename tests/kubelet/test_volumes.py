@@ -206,6 +206,17 @@ def test_writes_under_a_read_only_mount_fail(mounted, command, stderr, code):
     assert out(mounted, command) == ("", stderr + f"command terminated with exit code {code}\n", code)
 
 
+def test_wget_cannot_save_a_page_under_a_read_only_mount():
+    c = Cluster(workers=1, seed=0)
+    box = {"name": "box", "image": "busybox:1.36", "command": ["sleep", "3600"],
+           "volumeMounts": [{"name": "d", "mountPath": "/ro", "readOnly": True}]}
+    c.kubectl("apply -f -", stdin=pod("web", [{"name": "d", "emptyDir": {}}], [{"name": "d", "mountPath": "/d"}],
+                                      command=None, image="nginx:1.27", second=box))
+    c.settle()
+    assert out(c, "exec web -c box -- wget -q -O /ro/page http://localhost/") == (
+        "", "wget: can't open '/ro/page': Read-only file system\ncommand terminated with exit code 1\n", 1)
+
+
 def test_a_write_under_a_read_only_mount_changes_nothing(mounted):
     mounted.kubectl("exec web -c app -- touch /etc/config/new")
     assert out(mounted, "exec web -c app -- ls /etc/config") == ("game.properties\nui.properties\n", "", 0)
@@ -320,7 +331,7 @@ def test_the_retry_back_off_doubles_from_500ms_to_2m2s():
       "volumes": [{"name": "z"}]}, ["z"]),
     ({"containers": [{"name": "a"}], "volumes": [{"name": "z"}]}, []),
 ], ids=["the mounted volumes, sorted", "an init container's mount counts", "a volume no container mounts is not waited for"])
-def test_expected_volumes(spec, expected):
+def test_the_volumes_waited_for_are_those_the_containers_mount(spec, expected):
     assert expected_volumes({"spec": spec}) == expected
 
 
