@@ -116,7 +116,8 @@ class ReadOnlyFileSystem(OSError):
 class Mount:
     """One volume mounted into a container (the CRI's Mount): the volume's files (relative path ->
     entry, shared by every container that mounts the volume) at ``container_path``; with
-    ``sub_path`` only that entry of the volume is mounted there."""
+    ``sub_path`` only that entry of the volume is mounted there. A volume that is a single file
+    (a hostPath of type File) holds it under the key ``""``."""
 
     container_path: str
     files: dict
@@ -146,7 +147,7 @@ class MountedFiles(MutableMapping):
 
     def volume_listing(self, path: str) -> list[str] | None:
         mount, rel = self.mount_of(path)
-        if rel and mount.files.get(rel) != DIR:
+        if mount.files.get(rel, DIR if not rel else None) != DIR:
             return None
         prefix = rel + "/" if rel else ""
         return sorted({k[len(prefix):].split("/", 1)[0] for k in mount.files if k.startswith(prefix) and k != rel})
@@ -157,7 +158,7 @@ class MountedFiles(MutableMapping):
             return self.own[path]
         mount, rel = found
         if not rel:
-            return DIR
+            return mount.files.get("", DIR)  # (a volume that is one file keeps it under "")
         # a path under a mount that the volume does not have is missing (the image's is hidden)
         return mount.files.get(rel, False)
 
@@ -173,7 +174,9 @@ class MountedFiles(MutableMapping):
         if mount.read_only:
             raise ReadOnlyFileSystem(path)
         if not rel:
-            return  # the mount point itself stays a directory
+            if "" in mount.files:
+                mount.files[""] = value
+            return  # (a directory mount point stays a directory)
         if value is False:
             for key in [k for k in mount.files if k == rel or k.startswith(rel + "/")]:
                 del mount.files[key]

@@ -16,7 +16,8 @@ plugin's error text:
 - **downwardAPI**: the pod's name, namespace, uid, labels and annotations as files, and a
   container's requests or limits (``resourceFieldRef``; an unset limit is the node's allocatable);
 - **projected**: configMap, secret and downwardAPI sources in one directory;
-- **hostPath**: a directory of the node, shared by every pod on the node that mounts that path.
+- **hostPath**: a directory of the node, shared by every pod on the node that mounts that path
+  (a file for ``type: File``, ``FileOrCreate``, ``Socket``, ``CharDevice`` or ``BlockDevice``).
 
 configMap, secret, downwardAPI and projected volumes are written as upstream's AtomicWriter
 writes them: the files live in a timestamped directory, ``..data`` points at it, and each
@@ -36,10 +37,10 @@ k8slearn.kubelet.volume_plugins.MountError: configmap references non-existent co
 
 Simplified: no file modes, owners or sizes (``defaultMode``/``mode`` are accepted and not
 applied); emptyDir's ``sizeLimit`` is not enforced; the node's own file system is not simulated,
-so a hostPath volume starts as an empty directory (per node and path) whatever its ``type``; a
-projected ``serviceAccountToken`` or
-``clusterTrustBundle`` source are not simulated (the mount fails and says so, rather than invent a
-value or a token); there are no PersistentVolumes, so a persistentVolumeClaim volume never mounts
+so a hostPath directory starts empty and a hostPath file reads as empty (per node and path), and
+the ``type`` checks (``hostPath type check failed``) always pass; a projected
+``serviceAccountToken`` or ``clusterTrustBundle`` source is not simulated (the mount fails and says
+so, rather than invent a token); there are no PersistentVolumes, so a persistentVolumeClaim volume never mounts
 (:mod:`k8slearn.kubelet.volume_manager` reports it).
 
 Upstream: pkg/volume/emptydir/empty_dir.go, pkg/volume/configmap/configmap.go (MakePayload),
@@ -64,6 +65,7 @@ from k8slearn.kubelet.container_fs import DIR
 # the kinds whose volumes the kubelet always mounts read-only (API data written by AtomicWriter)
 API_DATA_KINDS = ("configMap", "secret", "downwardAPI", "projected")
 KINDS = ("emptyDir", "hostPath") + API_DATA_KINDS + ("persistentVolumeClaim",)
+HOST_PATH_FILE_TYPES = ("File", "FileOrCreate", "Socket", "CharDevice", "BlockDevice")
 _FIELD = re.compile(r"^metadata\.(labels|annotations)\['(.+)'\]$")
 
 
@@ -89,7 +91,8 @@ def set_up(volume: dict, pod: dict, get: Callable[[str, str, str], dict | None],
     if kind == "emptyDir":
         return {}, False
     if kind == "hostPath":
-        return host_paths.setdefault(source.get("path", ""), {}), False
+        is_file = source.get("type") in HOST_PATH_FILE_TYPES
+        return host_paths.setdefault(source.get("path", ""), {"": True} if is_file else {}), False
     if kind == "configMap":
         payload = configmap_payload(_object(get, "configmaps", source, namespace), source.get("items"),
                                     bool(source.get("optional")))

@@ -482,3 +482,13 @@ def test_a_failed_wait_syncs_again_after_the_pod_workers_10s_back_off_not_on_its
     writes = [round(s.time, 1) for s in c.trace if s.object.startswith("event/default/web.") and
               s.action in ("create", "update") and s.component == "kubelet/node-1"]
     assert writes == [0.3, 10.6, 20.9, 31.2]  # each sync: a 300 ms poll finds the error, then 10 s back-off
+
+
+def test_a_hostpath_of_type_file_is_a_file_in_the_container():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin=pod("web", [{"name": "tz", "hostPath": {"path": "/etc/localtime", "type": "File"}}],
+                                      [{"name": "tz", "mountPath": "/etc/localtime", "readOnly": True}]))
+    c.settle()
+    assert out(c, "exec web -- sh -c 'test -f /etc/localtime && echo file'") == ("file\n", "", 0)
+    assert out(c, "exec web -- sh -c 'echo x > /etc/localtime'") == (
+        "", "sh: can't create /etc/localtime: Read-only file system\ncommand terminated with exit code 2\n", 2)
