@@ -1,9 +1,11 @@
 """The files a simulated container has, as far as the simulation knows them.
 
-A path of a container is looked up in the container's own writable layer first (what its
-programs and execs wrote or removed), then in the kubelet's files (/etc/hosts, /etc/resolv.conf,
-/etc/hostname), then in the image. A directory lists its names only when the simulation knows
-all of them (an image's root, nginx's default site, /tmp):
+A path of a container is looked up in the volumes mounted into it first (a path under a mount
+is the volume's, whatever the image has there), then in the container's own writable layer (what
+its programs and execs wrote or removed), then in the kubelet's files (/etc/hosts,
+/etc/resolv.conf, /etc/hostname), then in the image. A directory lists its names only when the
+simulation knows all of them (an image's root, nginx's default site, /tmp, a volume); like ``ls``
+without ``-a``, a listing leaves out the names that start with a dot:
 
 >>> from k8slearn.kubelet.exec_context import ExecContext
 >>> ctx = ExecContext("nginx", files={"/tmp/ready": "ok\\n"}, etc={"/etc/hostname": "web\\n"})
@@ -11,6 +13,25 @@ all of them (an image's root, nginx's default site, /tmp):
 ('ok\\n', 'web\\n', None)
 >>> listing("/usr/share/nginx/html", ctx), listing("/etc", ctx)
 (['50x.html', 'index.html'], None)
+
+The container's files with its mounts are a :class:`MountedFiles`: a mapping from absolute path to
+entry, like the plain dict of the writable layer, that reads and writes a volume's own dict for a
+path under its mount (so two containers that mount one emptyDir share its files), and refuses a
+write under a read-only mount:
+
+>>> shared = {}
+>>> app = MountedFiles({}, (Mount("/data", shared),))
+>>> app["/data/x"] = "hi\\n"
+>>> shared, MountedFiles({}, (Mount("/cache", shared),))["/cache/x"]
+({'x': 'hi\\n'}, 'hi\\n')
+>>> config = MountedFiles({}, (Mount("/etc/config", {"game.properties": "lives=3\\n"}, read_only=True),))
+>>> ctx = ExecContext("busybox", files=config)
+>>> lookup("/etc/config/game.properties", ctx), listing("/etc/config", ctx)
+('lives=3\\n', ['game.properties'])
+>>> config["/etc/config/x"] = "no"
+Traceback (most recent call last):
+...
+k8slearn.kubelet.container_fs.ReadOnlyFileSystem: /etc/config/x
 
 Simplified: text files only, no permissions, owners, sizes or times; of the images' files, only
 the root directories, the default web sites and a few system files are known.
@@ -20,6 +41,8 @@ Upstream: none (the images' file systems: BusyBox, Alpine, Debian bookworm as ng
 
 from __future__ import annotations
 
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass
 from typing import Any
 
 from k8slearn.kubelet.servers import SITE_FILES
@@ -62,12 +85,16 @@ def lookup(path: str, ctx: Any):
 
 def listing(path: str, ctx: Any) -> list[str] | None:
     """The names in a directory, or None when the simulation does not know them all."""
+    files = ctx.files
+    if files.__class__ is MountedFiles and files.mount_of(path) is not None:
+        names = files.volume_listing(path)
+        return None if names is None else [n for n in names if not n.startswith(".")]
     if path == "/":
         names = ROOT_LISTING.get(ctx.image)
         return None if names is None else sorted(set(names) | set(_children("/", ctx)))
     if path not in LISTED_DIRS:
         return None
-    return sorted(_children(path, ctx))
+    return sorted(n for n in _children(path, ctx) if not n.startswith("."))
 
 
 def _children(path: str, ctx: Any) -> set[str]:
@@ -75,3 +102,99 @@ def _children(path: str, ctx: Any) -> set[str]:
     known = {**IMAGE_EXTRA.get(ctx.image, {}), **ctx.files}
     return {p[len(prefix):] for p, v in known.items()
             if p.startswith(prefix) and "/" not in p[len(prefix):] and v is not False}
+
+
+# -- volumes mounted into the container ---------------------------------------------------------
+class ReadOnlyFileSystem(OSError):
+    """A write under a read-only mount (EROFS); ``str()`` is the path."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class Mount:
+    """One volume mounted into a container (the CRI's Mount): the volume's files (relative path ->
+    entry, shared by every container that mounts the volume) at ``container_path``; with
+    ``sub_path`` only that entry of the volume is mounted there. A volume that is a single file
+    (a hostPath of type File) holds it under the key ``""``."""
+
+    container_path: str
+    files: dict
+    read_only: bool = False
+    sub_path: str = ""
+
+
+class MountedFiles(MutableMapping):
+    """The container's writable layer (``own``) with its volumes mounted over it."""
+
+    def __init__(self, own: dict, mounts: tuple) -> None:
+        self.own = own
+        # the deepest mount first, so /etc/config/extra wins over /etc/config
+        self.mounts = sorted(mounts, key=lambda m: -len(m.container_path))
+
+    def mount_of(self, path: str) -> tuple[Mount, str] | None:
+        """(the mount that holds ``path``, the path inside the volume), or None."""
+        path = path.rstrip("/") or "/"
+        for mount in self.mounts:
+            top = mount.container_path.rstrip("/")
+            if path == top or path.startswith(top + "/"):
+                rel = path[len(top) + 1:]
+                if mount.sub_path:
+                    rel = f"{mount.sub_path}/{rel}" if rel else mount.sub_path
+                return mount, rel
+        return None
+
+    def volume_listing(self, path: str) -> list[str] | None:
+        mount, rel = self.mount_of(path)
+        if mount.files.get(rel, DIR if not rel else None) != DIR:
+            return None
+        prefix = rel + "/" if rel else ""
+        return sorted({k[len(prefix):].split("/", 1)[0] for k in mount.files if k.startswith(prefix) and k != rel})
+
+    def __getitem__(self, path: str):
+        found = self.mount_of(path)
+        if found is None:
+            return self.own[path]
+        mount, rel = found
+        if not rel:
+            return mount.files.get("", DIR)  # (a volume that is one file keeps it under "")
+        # a path under a mount that the volume does not have is missing (the image's is hidden)
+        return mount.files.get(rel, False)
+
+    def __contains__(self, path: object) -> bool:
+        return (isinstance(path, str) and self.mount_of(path) is not None) or path in self.own
+
+    def __setitem__(self, path: str, value) -> None:
+        found = self.mount_of(path)
+        if found is None:
+            self.own[path] = value
+            return
+        mount, rel = found
+        if mount.read_only:
+            raise ReadOnlyFileSystem(path)
+        if not rel:
+            if "" in mount.files:
+                mount.files[""] = value
+            return  # (a directory mount point stays a directory)
+        if value is False:
+            for key in [k for k in mount.files if k == rel or k.startswith(rel + "/")]:
+                del mount.files[key]
+        else:
+            mount.files[rel] = value
+
+    def __delitem__(self, path: str) -> None:
+        self[path] = False
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (p for p in self.own if self.mount_of(p) is None)
+        for mount in self.mounts:
+            top = mount.container_path.rstrip("/")
+            yield top
+            prefix = (mount.sub_path + "/") if mount.sub_path else ""
+            for key in mount.files:
+                if key.startswith(prefix):
+                    yield f"{top}/{key[len(prefix):]}"
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

@@ -66,6 +66,7 @@ class Container:
     exit_code: int = 0
     reason: str = ""
     message: str = ""
+    mounts: tuple = ()  # the volumes mounted into it (container_fs.Mount), fixed at CreateContainer
     logs: list = field(default_factory=list)  # (time, lines printed at that time)
     files: dict | None = None  # path -> exists, for files the program made or removed (else the image's)
     envs: tuple = ()  # (name, value) pairs the kubelet passed in CreateContainer (ContainerConfig.envs)

@@ -45,8 +45,15 @@ the shell is BusyBox ash / dash
 
 from __future__ import annotations
 
+from k8slearn.kubelet.container_fs import ReadOnlyFileSystem
 from k8slearn.kubelet.exec_env import expand_parameters
-from k8slearn.kubelet.exec_tools import ExecContext, available, not_simulated, run_tool
+from k8slearn.kubelet.exec_tools import (
+    ExecContext,
+    available,
+    not_simulated,
+    redirect_read_only_error,
+    run_tool,
+)
 
 _OPERATORS = (";", "&&", "||", "\n", "|")
 _KEYWORDS = {"if", "then", "else", "fi", "for", "while", "until", "do", "done", "case", "esac", "function"}
@@ -137,14 +144,18 @@ def _pipeline(stages: list[list], ctx: ExecContext, shell: str) -> tuple[int, st
                 targets[1] = (target, False)
             elif kind == "2>&1":
                 targets[1] = targets[0] or "stdout"
-        if targets[1] == "stdout" or (targets[1] is not None and targets[1] is targets[0]):
-            out, e = out + e, ""
-        elif targets[1] is not None:
-            _write(ctx, targets[1][0], e, targets[1][1])
-            e = ""
-        if targets[0] is not None:
-            _write(ctx, targets[0][0], out, targets[0][1])
-            out = ""
+        try:
+            if targets[1] == "stdout" or (targets[1] is not None and targets[1] is targets[0]):
+                out, e = out + e, ""
+            elif targets[1] is not None:
+                _write(ctx, targets[1][0], e, targets[1][1])
+                e = ""
+            if targets[0] is not None:
+                _write(ctx, targets[0][0], out, targets[0][1])
+                out = ""
+        except ReadOnlyFileSystem as failed:  # a redirection under a read-only mount
+            code, e = redirect_read_only_error(shell or "sh", str(failed), ctx.busybox)
+            return code, "", err + e
         data, err = out, err + e
     return code, data, err
 

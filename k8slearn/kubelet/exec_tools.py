@@ -38,12 +38,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from k8slearn.kubelet.container_fs import DIR, listing, lookup
+from k8slearn.kubelet.container_fs import DIR, ReadOnlyFileSystem, listing, lookup
 from k8slearn.kubelet.exec_context import NO_USERLAND, ExecContext, not_simulated
 from k8slearn.kubelet.exec_env import env, printenv
 from k8slearn.kubelet.exec_wget import wget
 
-__all__ = ["COREUTILS", "DIR", "ExecContext", "available", "not_simulated", "run_tool"]
+__all__ = ["COREUTILS", "DIR", "ExecContext", "available", "not_simulated", "redirect_read_only_error",
+           "run_tool", "tool_read_only_error"]
 
 COREUTILS = {"cat", "ls", "test", "[", "true", "false", "echo", ":", "hostname", "grep", "head", "tail",
              "wc", "touch", "mkdir", "rm", "sleep", "env", "printenv"}
@@ -84,7 +85,10 @@ def run_tool(words: list[str], stdin: str, ctx: ExecContext, shell: str = "") ->
             return 0, "", ""
         runs = sorted(t for t in _TOOLS if t not in (":", "[") and (ctx.busybox or t not in BUSYBOX_ONLY))
         return not_simulated(f"'{exe}'", f"; the simulated containers run {', '.join(runs)} and sh -c")
-    return tool(args, stdin, ctx)
+    try:
+        return tool(args, stdin, ctx)
+    except ReadOnlyFileSystem as err:  # (wget -O) BusyBox's xopen under a read-only mount
+        return 1, "", f"{exe}: can't open '{err}': Read-only file system\n"
 
 
 def _paths(args: list[str]) -> list[str]:
@@ -215,19 +219,21 @@ def _wc(args, stdin, ctx):
 
 
 def _touch(args, stdin, ctx):
+    code, err = 0, ""
     for path in _paths(args):
         if lookup(path, ctx) is None:
-            ctx.files[path] = True
-    return 0, "", ""
+            code, err = _set(ctx, path, True, "touch", code, err)
+    return code, "", err
 
 
 def _mkdir(args, stdin, ctx):
+    code, err = 0, ""
     for path in _paths(args):
         if lookup(path, ctx) is not None and "-p" not in args:
             return 1, "", (f"mkdir: can't create directory '{path}': File exists\n" if ctx.busybox
                            else f"mkdir: cannot create directory '{path}': File exists\n")
-        ctx.files[path] = DIR
-    return 0, "", ""
+        code, err = _set(ctx, path, DIR, "mkdir", code, err)
+    return code, "", err
 
 
 def _rm(args, stdin, ctx):
@@ -240,8 +246,47 @@ def _rm(args, stdin, ctx):
                 err += (f"rm: can't remove '{path}': No such file or directory\n" if ctx.busybox
                         else f"rm: cannot remove '{path}': No such file or directory\n")
             continue
-        ctx.files[path] = False
+        code, err = _set(ctx, path, False, "rm", code, err)
     return code, "", err
+
+
+def _set(ctx: ExecContext, path: str, value, tool: str, code: int, err: str) -> tuple[int, str]:
+    """Write one entry; under a read-only mount the tool's EROFS message and exit code 1 instead."""
+    try:
+        ctx.files[path] = value
+    except ReadOnlyFileSystem:
+        return 1, err + tool_read_only_error(tool, path, ctx.busybox)
+    return code, err
+
+
+def tool_read_only_error(tool: str, path: str, busybox: bool) -> str:
+    """``touch``/``mkdir``/``rm`` under a read-only mount, as BusyBox or GNU coreutils says it.
+
+    >>> tool_read_only_error("touch", "/etc/config/x", True)
+    'touch: /etc/config/x: Read-only file system\\n'
+    >>> tool_read_only_error("rm", "/etc/config/x", False)
+    "rm: cannot remove '/etc/config/x': Read-only file system\\n"
+    """
+    if tool == "touch":
+        text = f"touch: {path}" if busybox else f"touch: cannot touch '{path}'"
+    elif tool == "mkdir":
+        text = f"mkdir: can't create directory '{path}'" if busybox else f"mkdir: cannot create directory '{path}'"
+    else:
+        text = f"rm: can't remove '{path}'" if busybox else f"rm: cannot remove '{path}'"
+    return text + ": Read-only file system\n"
+
+
+def redirect_read_only_error(shell: str, path: str, busybox: bool) -> tuple[int, str]:
+    """A shell's ``> path`` under a read-only mount: (exit code, message) of BusyBox ash, dash or bash.
+
+    >>> redirect_read_only_error("sh", "/etc/config/x", True)
+    (2, "sh: can't create /etc/config/x: Read-only file system\\n")
+    """
+    if shell == "bash":
+        return 1, f"bash: line 1: {path}: Read-only file system\n"
+    if busybox:
+        return 2, f"{shell}: can't create {path}: Read-only file system\n"
+    return 2, f"{shell}: 1: cannot create {path}: Read-only file system\n"
 
 
 SHELL_BUILTINS = {"cd", "pwd", "export", "set", "unset", "alias", "source", ".", "read", "trap", "ulimit", "umask",

@@ -14,8 +14,10 @@ pods. ``stop()`` is a power cut: the kubelet goes silent and its containers die 
 
 Everything goes through the API server client; the kubelet never touches another component.
 
+Pod volumes are set up by its volume manager (:mod:`k8slearn.kubelet.volume_manager`).
+
 Simplified: static pods are reported Running at once (their containers are the control plane we
-already simulate); no cAdvisor, eviction manager or volumes. Probes: :mod:`k8slearn.kubelet.prober`.
+already simulate); no cAdvisor or eviction manager. Probes: :mod:`k8slearn.kubelet.prober`.
 
 Upstream: pkg/kubelet/kubelet.go, pkg/kubelet/kubelet_node_status.go,
 pkg/kubelet/nodelease/ (component-helpers/apimachinery/lease), pkg/kubelet/config/ (static pods),
@@ -35,6 +37,7 @@ from k8slearn.kubelet.pod_workers import PodWorkers
 from k8slearn.kubelet.runtime import ContainerRuntime
 from k8slearn.kubelet.static_pods import mirror_pod, running_status
 from k8slearn.kubelet.streaming import exec_in_pod
+from k8slearn.kubelet.volume_manager import VolumeManager
 from k8slearn.sim import Loop, Process, Timer
 
 
@@ -52,6 +55,7 @@ class Kubelet:
         self.runtime = ContainerRuntime(loop, self.node_name)
         self.workers = PodWorkers(self)
         self.runtime.on_container_exit = self.workers.container_exited
+        self.volume_manager = VolumeManager(loop, client, self.events, self.component, node=self.node)
         self.running = False
         self.ready = False
         self.lease: dict | None = None
@@ -82,6 +86,7 @@ class Kubelet:
             return
         self.running = True
         self._last_unschedulable = False  # a new kubelet process remembers nothing
+        self.volume_manager.start()
         self._timers.append(self.loop.call_later(0.0, self._register))
 
     def stop(self) -> None:
@@ -97,6 +102,7 @@ class Kubelet:
         if self.informers is not None:
             self.informers.stop()
         self.workers.stop()
+        self.volume_manager.stop()
         self.runtime.power_off()
         self.loop.record(
             self.component, "stop", f"node/{self.node_name}", "kubelet stopped (node powered off)"
@@ -130,7 +136,7 @@ class Kubelet:
         self.pods.add_event_handler(
             on_add=self.workers.update_pod,
             on_update=self._on_pod_update,
-            on_delete=self.workers.pod_deleted,
+            on_delete=self._pod_deleted,
         )
         self.informers.start()
         self.workers.start()
@@ -143,10 +149,17 @@ class Kubelet:
         """config.checkAndUpdatePod: a change of the pod's spec, labels, annotations or deletion is
         an update its worker syncs for; a change of its status alone (the kubelet's own writes,
         mostly) only refreshes the kubelet's copy (a reconcile, no sync)."""
+        if self.volume_manager.pods:  # (only pods whose containers mount volumes are there)
+            self.volume_manager.pod_updated(new)
         if old.get("spec") == new.get("spec") and _same_metadata(old["metadata"], new["metadata"]):
             self.workers.reconcile_pod(new)
             return
         self.workers.update_pod(new)
+
+    def _pod_deleted(self, pod: dict) -> None:
+        self.workers.pod_deleted(pod)
+        if self.volume_manager.pods:
+            self.volume_manager.pod_removed(pod)
 
     def config_object(self, resource: str, namespace: str, name: str) -> dict | None:
         """A ConfigMap or Secret a container refers to, read through the API server (None when it

@@ -256,7 +256,9 @@ class KubeRuntime:
         if pod is None or pod["metadata"].get("deletionTimestamp"):
             return
         attempt = len(state.attempts.get(name, ()))
-        record = self.runtime.create_container(state.sandbox_id, _expand_command(pod, container, envs), attempt, envs)
+        mounts = self.k.volume_manager.make_mounts(state.uid, container) if container.get("volumeMounts") else ()
+        record = self.runtime.create_container(state.sandbox_id, _expand_command(pod, container, envs), attempt, envs,
+                                               mounts)
         # A tuple, not a list: one object per attempt history, 40 bytes smaller (a memory saving).
         state.attempts = state.attempts.with_id(name, record.id)
         state.clear_waiting(name)

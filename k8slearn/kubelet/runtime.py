@@ -87,6 +87,8 @@ class ContainerRuntime(ImageService, Tasks):
         self.cni_config: dict | None = None
         self.pod_cidr = ""  # the node's podCIDR, once the kubelet passed it (UpdateRuntimeConfig)
         self.on_container_exit: Callable[[Container], None] | None = None
+        # The kubelet's makeMounts for a container (sandbox, container spec) -> mounts, for a
+        # CreateContainer that is not given its ``mounts`` (set by the kubelet: its volume manager).
         self._pull_busy_until = 0.0  # the kubelet pulls one image at a time (serializeImagePulls)
         self._layers_coming: set[str] = set()
         self._cache(PAUSE_IMAGE)  # kubeadm pre-pulls the sandbox image
@@ -203,7 +205,11 @@ class ContainerRuntime(ImageService, Tasks):
         return sorted(self.sandboxes.values(), key=lambda s: -s.created_at)
 
     # -- containers ---------------------------------------------------------------------------
-    def create_container(self, sandbox_id: str, spec: dict, attempt: int = 0, envs: tuple = ()) -> Container:
+    def create_container(
+        self, sandbox_id: str, spec: dict, attempt: int = 0, envs: tuple = (), mounts: tuple = ()
+    ) -> Container:
+        """CreateContainer with the ContainerConfig the kubelet made: ``envs`` ((name, value)
+        pairs) and ``mounts`` (:class:`~k8slearn.kubelet.container_fs.Mount`)."""
         sandbox = self.sandboxes[sandbox_id]
         image = self.image_status(spec["image"])
         command, args = spec.get("command") or [], spec.get("args")
@@ -229,6 +235,8 @@ class ContainerRuntime(ImageService, Tasks):
         )
         if envs:
             container.envs = envs
+        if mounts:
+            container.mounts = tuple(mounts)
         self.containers[container.id] = container
         if self.loop.tracing:
             self._trace(

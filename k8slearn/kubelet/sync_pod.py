@@ -4,6 +4,8 @@ Every time a pod's worker is woken it runs ``sync_pod`` once. It looks at the po
 kubelet's informer) and at what the runtime holds, and does the next step:
 
 1. admit the pod (does it fit on this node? :mod:`k8slearn.kubelet.admission`);
+   wait until every volume its containers mount is set up (:mod:`k8slearn.kubelet.volume_manager`:
+   ``FailedMount`` events while a ConfigMap is missing; the pod stays ``ContainerCreating``);
 2. create the sandbox: ``RunPodSandbox`` (pause container + CNI ADD → the pod IP);
 3. run the init containers one after the other, then start the containers
    (:mod:`k8slearn.kubelet.kuberuntime`: pull, ``Created``, ``Started``, with restarts and
@@ -22,7 +24,7 @@ a finalizer that holds the object shows a finished pod, and ``kubectl get -w`` s
 The pod's probes are handed to the prober (:mod:`k8slearn.kubelet.prober`) once it is admitted;
 a running container whose liveness or startup probe failed is killed and started again.
 
-Simplified: no volumes, secrets, resource limits enforcement, or eviction; the status
+Simplified: no resource limits enforcement or eviction; the status
 is written straight to the API server (upstream the status manager batches the writes).
 
 Upstream: pkg/kubelet/kubelet.go (SyncPod, SyncTerminatingPod),
@@ -38,6 +40,7 @@ from typing import TYPE_CHECKING
 from k8slearn.api.errors import ApiError
 from k8slearn.api.shared import shared_float
 from k8slearn.kubelet import status as pod_status
+from k8slearn.kubelet.volume_manager import FAILED_MOUNT, INTERRUPTED
 
 if TYPE_CHECKING:
     from k8slearn.kubelet.pod_workers import PodState
@@ -65,6 +68,10 @@ class PodSync:
             state.start_time = shared_float(self.loop.now)  # (one float per instant: api.shared)
         if not state.admitted and not self._admit(state, pod):
             return
+        if pod["spec"].get("volumes") and not self.k.volume_manager.volumes_ready(pod):
+            pod = yield from self._wait_for_volumes(state, pod)
+            if pod is None:
+                return
         self.prober.add_pod(pod)
         sandbox = self.runtime.sandboxes.get(state.sandbox_id)
         if (
@@ -106,6 +113,25 @@ class PodSync:
             yield from self._finish(state, pod)
         elif self._terminal(state):
             yield from self._finish(state, pod)
+
+    def _wait_for_volumes(self, state: PodState, pod: dict):
+        """SyncPod's "Wait for volumes to attach/mount": the pod (read again) once they are, else
+        None, after the ``FailedMount`` event for an error that is not a timeout and with another
+        sync after the pod worker's back-off."""
+        self.write_status(state)  # SyncPod sets the pod's status before it waits
+        spec = pod["spec"]
+        error = yield from self.k.volume_manager.wait_for_attach_and_mount(pod)
+        pod = self._current(state)
+        if pod is None or not error:
+            return pod
+        if error != INTERRUPTED:
+            self.k.events.event(pod, "Warning", FAILED_MOUNT, f"Unable to attach or mount volumes: {error}")
+        if not pod["metadata"].get("deletionTimestamp") and pod["spec"] == spec:
+            # Only the pod's status changed meanwhile (our own write coming back), which the
+            # kubelet's pod config does not pass on: the next sync is the back-off's.
+            state.signalled = False
+        self.k.volume_manager.requeue_after(state.uid, self.signal)
+        return None
 
     def _finish(self, state: PodState, pod: dict):
         """KillPod for a pod that is done: stop what still runs (the sidecars, in order, within the

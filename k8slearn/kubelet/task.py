@@ -8,7 +8,9 @@ over simulated time:
 
 - ``print`` lines go to the container's log, the lines printed at one moment kept together;
 - ``sleep`` waits on the loop's clock (``sleep infinity`` simply never wakes);
-- ``touch`` and ``rm`` change the container's own files (``Container.files``);
+- ``touch`` and ``rm`` change the container's own files (``Container.files``), or, under a
+  volume's mount path, the volume's files (an emptyDir written by one container is read by the
+  other; a write under a read-only mount prints the shell's ``Read-only file system`` error);
 - ``exit`` ends the task (reason ``Completed`` for code 0, else ``Error``) and tells the
   runtime's ``on_container_exit`` (the PLEG hook);
 - a ``while true`` body runs again after its last step.
@@ -30,9 +32,11 @@ import functools
 from datetime import timedelta
 
 from k8slearn.api.meta import EPOCH
+from k8slearn.kubelet.container_fs import MountedFiles, ReadOnlyFileSystem
 from k8slearn.kubelet.cri import Container, RuntimeError_
+from k8slearn.kubelet.exec_context import BUSYBOX_IMAGES
 from k8slearn.kubelet.exec_sync import ExecError, run
-from k8slearn.kubelet.exec_tools import DIR, ExecContext
+from k8slearn.kubelet.exec_tools import DIR, ExecContext, redirect_read_only_error, tool_read_only_error
 from k8slearn.kubelet.process import image_name
 
 
@@ -52,7 +56,12 @@ class Tasks:
             elif kind in ("touch", "rm", "mkdir", "write"):
                 if container.files is None:
                     container.files = {}
-                _change_file(container.files, kind, value)
+                files = MountedFiles(container.files, container.mounts) if container.mounts else container.files
+                try:
+                    _change_file(files, kind, value)
+                except ReadOnlyFileSystem as err:
+                    line = read_only_error(kind, str(err), image_name(container.image))
+                    container.logs.append(_log_entry(self.loop.now, (line,)))
             elif kind == "sleep":
                 if value == float("inf"):
                     return
@@ -90,7 +99,8 @@ class Tasks:
         (its /etc files, hostname, IP, listening servers: :class:`~k8slearn.kubelet.exec_tools.ExecContext`).
         The container must be running; a command that cannot start raises ``RuntimeError_``."""
         container = self.containers[container_id]
-        files = container.files if container.files is not None else {}
+        own = container.files if container.files is not None else {}
+        files = MountedFiles(own, container.mounts) if container.mounts else own
         ctx = ExecContext(image_name(container.image), files, interactive=interactive, envs=container.envs,
                           **(view or {}))
         try:
@@ -101,8 +111,8 @@ class Tasks:
                 f'failed to exec in container: failed to start exec "{exec_id}": '
                 f"OCI runtime exec failed: exec failed: unable to start container process: {err}: unknown"
             ) from None
-        if files and container.files is None:
-            container.files = files  # the command wrote to the container's writable layer
+        if own and container.files is None:
+            container.files = own  # the command wrote to the container's writable layer
         return result
 
     def _exit(self, container: Container, code: int, reason: str, notify: bool = True) -> None:
@@ -138,6 +148,14 @@ def _change_file(files: dict, kind: str, value) -> None:
             files[value] = True
     else:
         files[value] = DIR if kind == "mkdir" else False
+
+
+def read_only_error(kind: str, path: str, image: str) -> str:
+    """What the container's shell prints when its program writes under a read-only mount."""
+    busybox = image in BUSYBOX_IMAGES
+    if kind == "write":
+        return redirect_read_only_error("sh", path, busybox)[1].rstrip("\n")
+    return tool_read_only_error(kind, path, busybox).rstrip("\n")
 
 
 def _date(now: float) -> str:

@@ -1,0 +1,265 @@
+"""The in-tree volume plugins a pod course meets: what ``SetUp`` puts into each kind of volume.
+
+The kubelet's volume manager finds the plugin for each volume of a pod and calls its ``SetUp``,
+which fills the volume's directory on the node. Here a volume's directory is a dict from the
+path inside the volume to the file's text (or ``DIR``), which the containers that mount it share
+(:class:`~k8slearn.kubelet.container_fs.MountedFiles`). :func:`set_up` is that call; it returns
+the volume's files and whether the volume is read-only, or raises :class:`MountError` with the
+plugin's error text:
+
+- **emptyDir**: an empty directory, made when the pod's volumes are set up and gone with the pod
+  (``medium: Memory`` is a tmpfs upstream, the same empty directory here);
+- **configMap** / **secret**: the object read through the API server; each key a file (a
+  Secret's values base64-decoded), or only the ``items`` (key → path); a missing object fails
+  with ``configmap "x" not found`` unless the volume is ``optional``; an item whose key is missing
+  fails with ``configmap references non-existent config key: k``;
+- **downwardAPI**: the pod's name, namespace, uid, labels and annotations as files, and a
+  container's requests or limits (``resourceFieldRef``; an unset limit is the node's allocatable);
+- **projected**: configMap, secret and downwardAPI sources in one directory;
+- **hostPath**: a directory of the node, shared by every pod on the node that mounts that path
+  (a file for ``type: File``, ``FileOrCreate``, ``Socket``, ``CharDevice`` or ``BlockDevice``).
+
+configMap, secret, downwardAPI and projected volumes are written as upstream's AtomicWriter
+writes them: the files live in a timestamped directory, ``..data`` points at it, and each
+top-level name is a link into ``..data``, so ``ls`` shows the keys and ``ls -a`` the dot entries
+(the simulated ``ls`` has no ``-a``; ``cat /etc/config/..data/key`` reads through the link):
+
+>>> sorted(atomic_files({"game.properties": "lives=3\\n"}, "..2026_01_05_09_00_00.42"))  # doctest: +NORMALIZE_WHITESPACE
+['..2026_01_05_09_00_00.42', '..2026_01_05_09_00_00.42/game.properties',
+ '..data', '..data/game.properties', 'game.properties']
+>>> cm = {"metadata": {"name": "game"}, "data": {"a": "1", "b": "2"}}
+>>> configmap_payload(cm, [{"key": "b", "path": "conf/b.txt"}], optional=False)
+{'conf/b.txt': '2'}
+>>> configmap_payload(cm, [{"key": "c", "path": "c"}], optional=False)
+Traceback (most recent call last):
+...
+k8slearn.kubelet.volume_plugins.MountError: configmap references non-existent config key: c
+
+Simplified: no file modes, owners or sizes (``defaultMode``/``mode`` are accepted and not
+applied); emptyDir's ``sizeLimit`` is not enforced; the node's own file system is not simulated,
+so a hostPath directory starts empty and a hostPath file reads as empty (per node and path), and
+the ``type`` checks (``hostPath type check failed``) always pass; a projected
+``serviceAccountToken`` or ``clusterTrustBundle`` source is not simulated (the mount fails and says
+so, rather than invent a token); there are no PersistentVolumes, so a persistentVolumeClaim volume never mounts
+(:mod:`k8slearn.kubelet.volume_manager` reports it).
+
+Upstream: pkg/volume/emptydir/empty_dir.go, pkg/volume/configmap/configmap.go (MakePayload),
+pkg/volume/secret/secret.go (MakePayload), pkg/volume/downwardapi/downwardapi.go (CollectData),
+pkg/volume/projected/projected.go (collectData), pkg/volume/hostpath/host_path.go,
+pkg/volume/util/atomic_writer.go, pkg/fieldpath/fieldpath.go (FormatMap),
+pkg/api/v1/resource/helpers.go (ExtractContainerResourceValue)
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from k8slearn.api.quantity import cpu_millis, memory_bytes
+from k8slearn.kubelet.container_fs import DIR
+
+# the kinds whose volumes the kubelet always mounts read-only (API data written by AtomicWriter)
+API_DATA_KINDS = ("configMap", "secret", "downwardAPI", "projected")
+KINDS = ("emptyDir", "hostPath") + API_DATA_KINDS + ("persistentVolumeClaim",)
+HOST_PATH_FILE_TYPES = ("File", "FileOrCreate", "Socket", "CharDevice", "BlockDevice")
+_FIELD = re.compile(r"^metadata\.(labels|annotations)\['(.+)'\]$")
+
+
+class MountError(Exception):
+    """SetUp failed; ``str()`` is the plugin's error text (the event says ``MountVolume.SetUp
+    failed for volume "x" : <text>``)."""
+
+
+def volume_kind(volume: dict) -> str:
+    """The volume's source: ``configMap``, ``emptyDir``, ... (the first known key), or ``""``."""
+    return next((kind for kind in KINDS if kind in volume), "")
+
+
+def set_up(volume: dict, pod: dict, get: Callable[[str, str, str], dict | None], host_paths: dict,
+           timestamp_dir: str, allocatable: dict | None = None) -> tuple[dict, bool]:
+    """SetUp: (the volume's files, read-only?) for ``volume`` of ``pod``. ``get(resource, name,
+    namespace)`` reads an object through the API server (None when it does not exist);
+    ``host_paths`` is the node's directories by path; ``timestamp_dir`` names AtomicWriter's
+    directory; ``allocatable`` is the node's (for a downwardAPI limit). Raises :class:`MountError`."""
+    kind = volume_kind(volume)
+    source = volume.get(kind) or {}
+    namespace = pod["metadata"].get("namespace", "default")
+    if kind == "emptyDir":
+        return {}, False
+    if kind == "hostPath":
+        is_file = source.get("type") in HOST_PATH_FILE_TYPES
+        return host_paths.setdefault(source.get("path", ""), {"": True} if is_file else {}), False
+    if kind == "configMap":
+        payload = configmap_payload(_object(get, "configmaps", source, namespace), source.get("items"),
+                                    bool(source.get("optional")))
+    elif kind == "secret":
+        payload = secret_payload(_object(get, "secrets", source, namespace), source.get("items"),
+                                 bool(source.get("optional")))
+    elif kind == "downwardAPI":
+        payload = downward_api_payload(pod, source.get("items"), allocatable)
+    elif kind == "projected":
+        payload = projected_payload(pod, source.get("sources"), get, allocatable)
+    else:
+        raise MountError(f"k8slearn: {kind or 'this kind of'} volume is not simulated")
+    return atomic_files(payload, timestamp_dir), True
+
+
+def _object(get: Callable, resource: str, source: dict, namespace: str) -> dict:
+    """The ConfigMap or Secret a source names; a missing one is an empty object when the source is
+    ``optional``, else the watch-based manager's NotFound (``configmap "x" not found``)."""
+    name = source.get("name") if resource == "configmaps" else source.get("secretName", source.get("name"))
+    obj = get(resource, name or "", namespace)
+    if obj is None:
+        if source.get("optional"):
+            return {"metadata": {"name": name}}
+        raise MountError(f'{resource[:-1]} "{name}" not found')
+    return obj
+
+
+def configmap_payload(cm: dict, items: list | None, optional: bool) -> dict:
+    """configmap.MakePayload: every key (``data`` then ``binaryData``), or just the items' keys."""
+    data = {**(cm.get("data") or {}), **{k: _decode(v) for k, v in (cm.get("binaryData") or {}).items()}}
+    return _payload(data, items, optional, "configmap references non-existent config key: ")
+
+
+def secret_payload(secret: dict, items: list | None, optional: bool) -> dict:
+    """secret.MakePayload: the Secret's values, base64-decoded, by key or by the items."""
+    data = {k: _decode(v) for k, v in (secret.get("data") or {}).items()}
+    # (the simulated API server keeps ``stringData`` as it was sent; upstream it is folded into data)
+    data.update(secret.get("stringData") or {})
+    return _payload(data, items, optional, "references non-existent secret key: ")
+
+
+def _payload(data: dict, items: list | None, optional: bool, missing: str) -> dict:
+    if not items:
+        return dict(data)
+    payload = {}
+    for item in items:
+        key = item.get("key", "")
+        if key not in data:
+            if optional:
+                continue
+            raise MountError(missing + key)
+        payload[item.get("path", key)] = data[key]
+    return payload
+
+
+def _decode(value: str) -> str:
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8", errors="replace")
+    except (binascii.Error, ValueError):
+        return value
+
+
+def downward_api_payload(pod: dict, items: list | None, allocatable: dict | None = None) -> dict:
+    """downwardapi.CollectData: one file per item, its value the pod field or the container
+    resource it names."""
+    payload = {}
+    for item in items or ():
+        ref = item.get("resourceFieldRef")
+        payload[item.get("path", "")] = resource_value(pod, ref, allocatable or {}) if ref else \
+            field_value(pod, (item.get("fieldRef") or {}).get("fieldPath", ""))
+    return payload
+
+
+def resource_value(pod: dict, ref: dict, allocatable: dict) -> str:
+    """ExtractContainerResourceValue: a container's request or limit (an unset limit is the node's
+    allocatable) divided by ``divisor`` and rounded up: cpu in cores, memory and storage in bytes.
+
+    >>> p = {"spec": {"containers": [{"name": "app", "resources": {"requests": {"cpu": "250m"}}}]}}
+    >>> resource_value(p, {"containerName": "app", "resource": "requests.cpu", "divisor": "1m"}, {})
+    '250'
+    >>> resource_value(p, {"containerName": "app", "resource": "limits.memory", "divisor": "1Mi"}, {"memory": "2Gi"})
+    '2048'
+    """
+    name = ref.get("containerName", "")
+    spec = pod["spec"]
+    container = next((c for key in ("containers", "initContainers") for c in spec.get(key) or ()
+                      if c.get("name") == name), None)
+    if container is None:
+        raise MountError(f"container {name} not found")
+    kind, _, resource = (ref.get("resource") or "").partition(".")
+    values = dict((container.get("resources") or {}).get(kind) or {})
+    if kind == "limits":
+        values = {**allocatable, **values}
+    value, divisor = values.get(resource, 0), ref.get("divisor") or "1"
+    if resource == "cpu":
+        amount, unit = cpu_millis(value), cpu_millis(divisor) or 1000
+    elif resource in ("memory", "ephemeral-storage"):
+        amount, unit = memory_bytes(value), memory_bytes(divisor) or 1
+    else:
+        raise MountError(f"unsupported container resource : {ref.get('resource')}")
+    return str(-(-amount // unit))
+
+
+def field_value(pod: dict, field_path: str) -> str:
+    """fieldpath.ExtractFieldPathAsString for the fields a downwardAPI volume may name.
+
+    >>> pod = {"metadata": {"name": "web", "labels": {"tier": "front", "app": "web"}}}
+    >>> field_value(pod, "metadata.labels")
+    'app="web"\\ntier="front"'
+    >>> field_value(pod, "metadata.labels['tier']"), field_value(pod, "metadata.name")
+    ('front', 'web')
+    """
+    meta = pod["metadata"]
+    if field_path in ("metadata.labels", "metadata.annotations"):
+        return format_map(meta.get(field_path.split(".")[1]) or {})
+    match = _FIELD.match(field_path)
+    if match:
+        return (meta.get(match.group(1)) or {}).get(match.group(2), "")
+    if field_path in ("metadata.name", "metadata.namespace", "metadata.uid"):
+        return meta.get(field_path.split(".")[1], "")
+    raise MountError(f"unsupported fieldPath: {field_path}")
+
+
+def format_map(values: dict) -> str:
+    """fieldpath.FormatMap: ``key="value"`` lines in key order, no newline after the last."""
+    return "\n".join(f"{key}={json.dumps(values[key], ensure_ascii=False)}" for key in sorted(values))
+
+
+def projected_payload(pod: dict, sources: list | None, get: Callable, allocatable: dict | None = None) -> dict:
+    """projected collectData: each source's files, into one directory; the errors of all the
+    sources together (an aggregate: one error as it is, more as ``[a, b]``)."""
+    namespace = pod["metadata"].get("namespace", "default")
+    payload: dict = {}
+    errors: list[str] = []
+    for source in sources or ():
+        try:
+            if "configMap" in source:
+                cm = source["configMap"]
+                payload.update(configmap_payload(_object(get, "configmaps", cm, namespace), cm.get("items"),
+                                                 bool(cm.get("optional"))))
+            elif "secret" in source:
+                secret = source["secret"]
+                payload.update(secret_payload(_object(get, "secrets", secret, namespace), secret.get("items"),
+                                              bool(secret.get("optional"))))
+            elif "downwardAPI" in source:
+                payload.update(downward_api_payload(pod, source["downwardAPI"].get("items"), allocatable))
+            else:
+                what = next(iter(source), "this")
+                errors.append(f"k8slearn: the projected {what} source is not simulated (the simulated "
+                              "cluster has no token or certificate machinery)")
+        except MountError as err:
+            errors.append(str(err))
+    if errors:
+        raise MountError(errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]")
+    return payload
+
+
+def atomic_files(payload: dict, timestamp_dir: str) -> dict:
+    """AtomicWriter's layout of ``payload`` (path -> text): the files in ``timestamp_dir``,
+    ``..data`` linking to it, and a link per top-level name (links read as their targets here)."""
+    files: dict[str, Any] = {timestamp_dir: DIR, "..data": DIR}
+    for path, text in payload.items():
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            parent = "/".join(parts[:depth])
+            for root in (timestamp_dir + "/", "..data/", ""):
+                files[root + parent] = DIR
+        for root in (timestamp_dir + "/", "..data/", ""):
+            files[root + path] = text
+    return files
