@@ -48,6 +48,8 @@ from typing import Any
 from k8slearn.kubelet.servers import SITE_FILES
 
 DIR = ("dir",)  # the value of a directory in ExecContext.files (a file's value is its text, or True)
+# the value of a file that exists but whose content the simulation does not have (a service account token)
+NOT_SIMULATED = ("not simulated",)
 _DEBIAN_ROOT = ["bin", "boot", "dev", "docker-entrypoint.d", "docker-entrypoint.sh", "etc", "home", "lib", "lib64",
                 "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv", "sys", "tmp", "usr", "var"]
 ROOT_LISTING = {
@@ -69,7 +71,8 @@ LISTED_DIRS = {"/tmp", "/usr/share/nginx/html", "/etc/nginx/conf.d", "/usr/local
 
 
 def lookup(path: str, ctx: Any):
-    """A path's entry: its text (or True when the text is unknown), DIR, or None when missing."""
+    """A path's entry: its text, True (an empty file a program made, or an image's file whose text is
+    unknown), NOT_SIMULATED (a mounted file whose content is not simulated), DIR, or None when missing."""
     if path in ctx.files:
         value = ctx.files[path]
         return None if value is False else value

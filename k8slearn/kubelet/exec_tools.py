@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from k8slearn.kubelet.container_fs import DIR, ReadOnlyFileSystem, listing, lookup
+from k8slearn.kubelet.container_fs import DIR, NOT_SIMULATED, ReadOnlyFileSystem, listing, lookup
 from k8slearn.kubelet.exec_context import NO_USERLAND, ExecContext, not_simulated
 from k8slearn.kubelet.exec_env import env, printenv
 from k8slearn.kubelet.exec_wget import wget
@@ -109,8 +109,8 @@ def _cat(args, stdin, ctx):
         elif entry is DIR:
             code = 1
             err += "cat: read error: Is a directory\n" if ctx.busybox else f"cat: {path}: Is a directory\n"
-        elif entry is True:
-            if ctx.interactive and path not in ctx.files:
+        elif entry is True or entry is NOT_SIMULATED:
+            if ctx.interactive and (entry is NOT_SIMULATED or path not in ctx.files):
                 return not_simulated(f"the content of {path}")
         else:
             out += entry

@@ -39,8 +39,9 @@ Simplified: no file modes, owners or sizes (``defaultMode``/``mode`` are accepte
 applied); emptyDir's ``sizeLimit`` is not enforced; the node's own file system is not simulated,
 so a hostPath directory starts empty and a hostPath file reads as empty (per node and path), and
 the ``type`` checks (``hostPath type check failed``) always pass; a projected
-``serviceAccountToken`` or ``clusterTrustBundle`` source is not simulated (the mount fails and says
-so, rather than invent a token); there are no PersistentVolumes, so a persistentVolumeClaim volume never mounts
+``serviceAccountToken`` source gives a file whose content is not simulated (there is no token
+machinery; ``cat`` says so rather than show an invented token), and a ``clusterTrustBundle`` source
+fails the mount and says it is not simulated; there are no PersistentVolumes, so a persistentVolumeClaim volume never mounts
 (:mod:`k8slearn.kubelet.volume_manager` reports it).
 
 Upstream: pkg/volume/emptydir/empty_dir.go, pkg/volume/configmap/configmap.go (MakePayload),
@@ -60,7 +61,7 @@ from collections.abc import Callable
 from typing import Any
 
 from k8slearn.api.quantity import cpu_millis, memory_bytes
-from k8slearn.kubelet.container_fs import DIR
+from k8slearn.kubelet.container_fs import DIR, NOT_SIMULATED
 
 # the kinds whose volumes the kubelet always mounts read-only (API data written by AtomicWriter)
 API_DATA_KINDS = ("configMap", "secret", "downwardAPI", "projected")
@@ -239,6 +240,11 @@ def projected_payload(pod: dict, sources: list | None, get: Callable, allocatabl
                                               bool(secret.get("optional"))))
             elif "downwardAPI" in source:
                 payload.update(downward_api_payload(pod, source["downwardAPI"].get("items"), allocatable))
+            elif "serviceAccountToken" in source:
+                # The kubelet gets a token for the pod's ServiceAccount (TokenRequest) and writes it
+                # at ``path``. There is no token machinery here: the file exists, its content is
+                # not simulated (``cat`` says so), so a pod with the usual kube-api-access volume runs.
+                payload[source["serviceAccountToken"].get("path") or "token"] = NOT_SIMULATED
             else:
                 what = next(iter(source), "this")
                 errors.append(f"k8slearn: the projected {what} source is not simulated (the simulated "

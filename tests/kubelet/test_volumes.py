@@ -294,8 +294,8 @@ def test_pods_without_volume_mounts_never_reach_the_volume_manager():
      'MountVolume.SetUp failed for volume "cfg" : references non-existent secret key: nope'),
     ({"name": "cfg", "secret": {"secretName": "missing"}},
      'MountVolume.SetUp failed for volume "cfg" : secret "missing" not found'),
-    ({"name": "cfg", "projected": {"sources": [{"serviceAccountToken": {"path": "token"}}]}},
-     ('MountVolume.SetUp failed for volume "cfg" : k8slearn: the projected serviceAccountToken source is not '
+    ({"name": "cfg", "projected": {"sources": [{"clusterTrustBundle": {"name": "b", "path": "ca.pem"}}]}},
+     ('MountVolume.SetUp failed for volume "cfg" : k8slearn: the projected clusterTrustBundle source is not '
       'simulated (the simulated cluster has no token or certificate machinery)')),
     ({"name": "cfg", "persistentVolumeClaim": {"claimName": "data"}},
      ("Unable to attach or mount volumes: unmounted volumes=[cfg], unattached volumes=[], failed to process "
@@ -305,7 +305,7 @@ def test_pods_without_volume_mounts_never_reach_the_volume_manager():
     "an item whose key the ConfigMap lacks fails the mount",
     "an item whose key the Secret lacks fails the mount",
     "a missing Secret fails the mount",
-    "a service account token projection is not simulated and says so",
+    "a cluster trust bundle projection is not simulated and says so",
     "a claim fails before any mount is tried, with SyncPod's event",
 ])
 def test_a_volume_that_cannot_be_set_up_keeps_the_pod_creating(volume, message):
@@ -492,3 +492,54 @@ def test_a_hostpath_of_type_file_is_a_file_in_the_container():
     assert out(c, "exec web -- sh -c 'test -f /etc/localtime && echo file'") == ("file\n", "", 0)
     assert out(c, "exec web -- sh -c 'echo x > /etc/localtime'") == (
         "", "sh: can't create /etc/localtime: Read-only file system\ncommand terminated with exit code 2\n", 2)
+
+
+KUBE_API_ACCESS = """apiVersion: v1
+kind: Pod
+metadata:
+  name: exported
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: ["sleep", "3600"]
+    volumeMounts:
+    - name: kube-api-access-x7k2p
+      mountPath: /var/run/secrets/kubernetes.io/serviceaccount
+      readOnly: true
+  volumes:
+  - name: kube-api-access-x7k2p
+    projected:
+      defaultMode: 420
+      sources:
+      - serviceAccountToken:
+          expirationSeconds: 3607
+          path: token
+      - configMap:
+          name: kube-root-ca.crt
+          items:
+          - key: ca.crt
+            path: ca.crt
+      - downwardAPI:
+          items:
+          - path: namespace
+            fieldRef:
+              apiVersion: v1
+              fieldPath: metadata.namespace
+"""
+
+
+def test_a_pod_exported_from_a_real_cluster_runs_with_its_kube_api_access_volume():
+    from k8slearn.controllers.root_ca_publisher import ROOT_CA
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin=KUBE_API_ACCESS)
+    c.settle()
+    assert phase(c, "exported") == "Running"
+    sa = "/var/run/secrets/kubernetes.io/serviceaccount"
+    assert str(c.kubectl(f"exec exported -- ls {sa}")) == "ca.crt\nnamespace\ntoken\n"
+    assert str(c.kubectl(f"exec exported -- cat {sa}/namespace")) == "default"
+    assert str(c.kubectl(f"exec exported -- cat {sa}/ca.crt")) == ROOT_CA
+    token = c.kubectl(f"exec exported -- cat {sa}/token")
+    assert (token.code, token.stderr) == (1, f"k8slearn: the content of {sa}/token is not simulated\n"
+                                             "command terminated with exit code 1\n")
