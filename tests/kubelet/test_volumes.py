@@ -541,5 +541,5 @@ def test_a_pod_exported_from_a_real_cluster_runs_with_its_kube_api_access_volume
     assert str(c.kubectl(f"exec exported -- cat {sa}/namespace")) == "default"
     assert str(c.kubectl(f"exec exported -- cat {sa}/ca.crt")) == ROOT_CA
     token = c.kubectl(f"exec exported -- cat {sa}/token")
-    assert (token.code, token.stderr) == (1, f"k8slearn: the content of {sa}/token is not simulated\n"
-                                             "command terminated with exit code 1\n")
+    assert (token.code, token.stderr) == (1, (f"k8slearn: the content of {sa}/token is not simulated\n"
+                                              "command terminated with exit code 1\n"))
