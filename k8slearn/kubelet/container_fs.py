@@ -41,7 +41,8 @@ Upstream: none (the images' file systems: BusyBox, Alpine, Debian bookworm as ng
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+import functools
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -201,3 +202,50 @@ class MountedFiles(MutableMapping):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
+
+
+def served_file(image: str, files: Any, root: str, path: str) -> tuple[int, str | None] | None:
+    """What a static web server with document root ``root`` answers for ``GET path``, from the
+    container's files (its own layer and its mounts, over the image's): (200, the text, or None when
+    the simulation does not know it), (403, None) for a directory without index.html (nginx's
+    autoindex is off), or (404, None). None when the image's files are not known and the container
+    has none of its own there (the server's built-in default site answers).
+
+    >>> served_file("nginx", {"/usr/share/nginx/html/index.html": "hi\\n"}, "/usr/share/nginx/html", "/")
+    (200, 'hi\\n')
+    >>> served_file("nginx", {}, "/usr/share/nginx/html", "/nope.html")
+    (404, None)
+    """
+    view = _View(image, files)
+    target = root + ("/" + path.lstrip("/") if path not in ("", "/") else "")
+    if image not in IMAGE_EXTRA and target not in files and target.rstrip("/") + "/index.html" not in files:
+        return None
+    entry = lookup(target, view)
+    if entry == DIR:
+        entry = lookup(target.rstrip("/") + "/index.html", view)
+        if entry is None:
+            return 403, None
+    if entry is None or entry == DIR:
+        return 404, None
+    return 200, entry if isinstance(entry, str) else None
+
+
+class _View:
+    """The part of an ExecContext that :func:`lookup` reads: a container's files and image."""
+
+    __slots__ = ("etc", "files", "image")
+
+    def __init__(self, image: str, files: Any) -> None:
+        self.image, self.files, self.etc = image, files, {}
+
+
+def container_files(container: Any) -> Any:
+    """A container's files as its processes see them: its own layer, with its volumes mounted over it."""
+    own = container.files if container.files is not None else {}
+    return MountedFiles(own, container.mounts) if container.mounts else own
+
+
+def web_files(container: Any) -> Callable[[str, str], tuple[int, str | None] | None]:
+    """``files(root, path)`` for the web server running in ``container`` (:func:`served_file`)."""
+    image = container.image.split("@")[0].rsplit("/", 1)[-1].split(":")[0]
+    return functools.partial(served_file, image, container_files(container))

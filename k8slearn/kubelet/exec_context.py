@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from k8slearn.kubelet.servers import Server
 
@@ -36,10 +37,11 @@ class ExecContext:
     fqdn: str = ""
     pod_ip: str = ""
     aliases: dict = field(default_factory=dict)  # hostAliases: name -> IP
-    # a server listening on this port in the pod's network namespace, and how long it has run
-    connect: Callable[[int], tuple[Server, float] | None] | None = None
-    # another pod's server at (IP, port): (server, uptime), None (refused) or "no route"
-    reach: Callable[[str, int], tuple[Server, float] | str | None] | None = None
+    # a server listening on this port in the pod's network namespace, how long it has run, and the
+    # files it serves (container_fs.web_files, or None)
+    connect: Callable[[int], tuple[Server, float, Any] | None] | None = None
+    # another pod's server at (IP, port): (server, uptime, files), None (refused) or "no route"
+    reach: Callable[[str, int], tuple[Server, float, Any] | str | None] | None = None
     interactive: bool = False  # kubectl exec (say what is not simulated) rather than a probe
     envs: tuple = ()  # the (name, value) pairs the kubelet created the container with (exec_env)
 

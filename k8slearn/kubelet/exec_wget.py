@@ -8,7 +8,7 @@ hostname, ``hostAliases``):
 >>> from k8slearn.kubelet.exec_context import ExecContext
 >>> from k8slearn.kubelet.servers import Server
 >>> ctx = ExecContext("busybox", files={}, hostname="web", pod_ip="10.244.1.5",
-...                   connect=lambda port: (Server(80, "nginx"), 3.0) if port == 80 else None)
+...                   connect=lambda port: (Server(80, "nginx"), 3.0, None) if port == 80 else None)
 >>> code, out, err = wget(["-qO-", "http://web/"], "", ctx)
 >>> code, out.splitlines()[3], err
 (0, '<title>Welcome to nginx!</title>', '')
@@ -77,14 +77,14 @@ def wget(args: list[str], stdin: str, ctx: ExecContext) -> tuple[int, str, str]:
         return 1, "", err + f"wget: can't connect to remote host ({ip}): No route to host\n"
     if found is None:
         return 1, "", err + f"wget: can't connect to remote host ({ip}): Connection refused\n"
-    server, uptime = found
-    answer = server.get("/" + path, uptime, ctx.hostname)
+    server, uptime, files = found
+    answer = server.get("/" + path, uptime, ctx.hostname, files)
     if answer is None:
         return 1, "", err + "wget: error getting response: Connection reset by peer\n"
     status, _ = answer
     if not 200 <= status < 300:
         return 1, "", err + f"wget: server returned error: HTTP/1.1 {status} {_REASONS.get(status, '')}\n"
-    body = page(server, "/" + path, uptime, ctx.hostname)
+    body = page(server, "/" + path, uptime, ctx.hostname, files)
     if body is None:
         return not_simulated(f"the page at {url}") if ctx.interactive else (0, "", "")
     if output in ("-", "/dev/stdout"):

@@ -34,6 +34,7 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api.meta import go_duration
+from k8slearn.kubelet.container_fs import web_files
 
 SUCCESS, FAILURE, UNKNOWN = "success", "failure", "unknown"
 
@@ -89,7 +90,7 @@ def run_probe(probe: dict, container: dict, container_id: str, pod_ip: str, sand
         target, server = listener_on(runtime, sandbox_id, port) if host == pod_ip else (None, None)
         if server is None:
             return FAILURE, f'Get "{url}": dial tcp {_hostport(host, port)}: connect: connection refused'
-        answer = server.get(path or "/", now - target.started_at, hostname)
+        answer = server.get(path or "/", now - target.started_at, hostname, web_files(target))
         if answer is None:
             return FAILURE, f'Get "{url}": EOF'
         if scheme == "https":

@@ -28,8 +28,12 @@ non-proxy handler, Redis's cross-protocol check (it closes connections that send
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+# where the static web servers look for the files they serve (nginx's default site, httpd's htdocs)
+DOCUMENT_ROOTS = {"nginx": "/usr/share/nginx/html", "httpd": "/usr/local/apache2/htdocs"}
+_REASONS = {200: "OK", 403: "Forbidden", 404: "Not Found"}
 # path -> status for the web servers whose content is a fixed default site
 _STATIC_SITES = {
     "nginx": {"/", "/index.html", "/50x.html"},
@@ -45,10 +49,15 @@ class Server:
     port: int
     kind: str  # nginx, httpd, python-http, agnhost-liveness, serve-hostname, goproxy, redis, tcp
 
-    def get(self, path: str, uptime: float, hostname: str = "") -> tuple[int, str] | None:
+    def get(self, path: str, uptime: float, hostname: str = "", files: Callable | None = None) -> tuple[int, str] | None:
         """The answer to ``GET path`` (status, body) ``uptime`` seconds after the program started,
-        or None when the server speaks no HTTP and closes the connection."""
+        or None when the server speaks no HTTP and closes the connection. ``files(root, path)`` is
+        what a static web server (nginx, httpd) finds under its document root in its container's
+        files ((status, text or None); :func:`k8slearn.kubelet.container_fs.served_file`)."""
         kind = self.kind
+        served = files(DOCUMENT_ROOTS[kind], path) if files is not None and kind in DOCUMENT_ROOTS else None
+        if served is not None:
+            return served[0], _REASONS.get(served[0], "")
         if kind in _STATIC_SITES:
             return (200, "OK") if path in _STATIC_SITES[kind] else (404, "Not Found")
         if kind == "agnhost-liveness":
@@ -96,9 +105,12 @@ _PAGES = {"nginx": {"/": NGINX_WELCOME, "/index.html": NGINX_WELCOME},
           "httpd": {"/": HTTPD_IT_WORKS, "/index.html": HTTPD_IT_WORKS}}
 
 
-def page(server: Server, path: str, uptime: float, hostname: str = "") -> str | None:
+def page(server: Server, path: str, uptime: float, hostname: str = "", files: Callable | None = None) -> str | None:
     """The body a client such as ``wget`` receives for a successful ``GET path``, or None when the
     simulation does not know it (a probe only needs the status)."""
+    served = files(DOCUMENT_ROOTS[server.kind], path) if files is not None and server.kind in DOCUMENT_ROOTS else None
+    if served is not None:
+        return served[1]
     if server.kind in _PAGES:
         return _PAGES[server.kind].get(path)
     answer = server.get(path, uptime, hostname)

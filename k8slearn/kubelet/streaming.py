@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api.errors import ExecInternalError, StreamError
+from k8slearn.kubelet.container_fs import web_files
 from k8slearn.kubelet.cri import RuntimeError_
 from k8slearn.kubelet.pod_files import hosts_file, pod_hostname, resolv_conf
 from k8slearn.kubelet.probe import listener_on
@@ -64,9 +65,14 @@ def _view(workers: Any, state: Any, pod: dict) -> dict:
 
     def connect(port: int):
         owner, server = listener_on(runtime, state.sandbox_id, port)
-        return None if server is None else (server, now - owner.started_at)
+        return None if server is None else (server, now - owner.started_at, web_files(owner))
 
     network = workers.k.pod_network
+
+    def reach(address: str, port: int):  # another pod's server, and the files it serves
+        found = network.reach(address, port)
+        return (*found[:2], web_files(found[2])) if isinstance(found, tuple) else found
+
     return {"etc": etc, "hostname": hostname, "fqdn": f"{hostname}.{domain}" if domain else hostname,
             "pod_ip": ip, "aliases": aliases, "connect": connect,
-            "reach": network.reach if network is not None else None}
+            "reach": reach if network is not None else None}

@@ -13,7 +13,7 @@ http://10.244.2.3`` goes this way:
 >>> runtime = NS(sandboxes={"s1": sandbox}, pod_cidr="10.244.2.0/24",
 ...              list_containers=lambda sandbox_id, all_states: [nginx])
 >>> network = PodNetwork(lambda: [runtime], now=lambda: 5.0)
->>> network.reach("10.244.2.3", 80) == (server, 4.0)
+>>> network.reach("10.244.2.3", 80) == (server, 4.0, nginx)
 True
 >>> network.reach("10.244.2.3", 8080), network.reach("10.244.2.9", 80), network.reach("10.96.0.1", 443)
 (None, 'no route', 'outside the pod network')
@@ -44,8 +44,8 @@ class PodNetwork:
         self.runtimes = runtimes
         self.now = now
 
-    def reach(self, ip: str, port: int) -> tuple[Any, float] | str | None:
-        """(server, its uptime) at ``ip:port``; None when the pod is there but nothing listens
+    def reach(self, ip: str, port: int) -> tuple[Any, float, Any] | str | None:
+        """(server, its uptime, the container it runs in) at ``ip:port``; None when the pod is there but nothing listens
         (connection refused); ``NO_ROUTE`` when no running pod has the address; ``OUTSIDE`` for
         an address in no node's pod range (a Service IP, a node, the internet)."""
         address = ipaddress.ip_address(ip)
@@ -59,6 +59,6 @@ class PodNetwork:
                 for container in runtime.list_containers(sandbox_id=sandbox.id, all_states=False):
                     for server in container.program.servers:
                         if server.port == port:
-                            return server, self.now() - container.started_at
+                            return server, self.now() - container.started_at, container
                 return None
         return NO_ROUTE

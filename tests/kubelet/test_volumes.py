@@ -543,3 +543,79 @@ def test_a_pod_exported_from_a_real_cluster_runs_with_its_kube_api_access_volume
     token = c.kubectl(f"exec exported -- cat {sa}/token")
     assert (token.code, token.stderr) == (1, (f"k8slearn: the content of {sa}/token is not simulated\n"
                                               "command terminated with exit code 1\n"))
+
+
+TWO_CONTAINERS = """apiVersion: v1
+kind: Pod
+metadata:
+  name: two-containers
+spec:
+  restartPolicy: Never
+  volumes:
+  - name: shared-data
+    emptyDir: {}
+  containers:
+  - name: nginx-container
+    image: nginx
+    volumeMounts:
+    - name: shared-data
+      mountPath: /usr/share/nginx/html
+  - name: debian-container
+    image: debian
+    volumeMounts:
+    - name: shared-data
+      mountPath: /pod-data
+    command: ["/bin/sh"]
+    args: ["-c", "echo Hello from the debian container > /pod-data/index.html"]
+"""
+
+
+@pytest.mark.parametrize("path, code, out, err", [
+    ("/", 0, "Hello from the debian container\n", ""),
+    ("/index.html", 0, "Hello from the debian container\n", ""),
+    ("/50x.html", 1, "", "wget: server returned error: HTTP/1.1 404 Not Found\n"),
+], ids=[
+    "nginx serves the index.html another container wrote into the shared emptyDir",
+    "by its name too",
+    "the image's own pages are hidden under the volume",
+])
+def test_the_documentations_shared_volume_example(path, code, out, err):
+    c = Cluster(workers=2, seed=1)
+    c.kubectl("apply -f -", stdin=TWO_CONTAINERS)
+    c.kubectl("run client --image=busybox:1.36 -- sleep 3600")
+    c.settle()
+    ip = c.api.get("pods", "two-containers")["status"]["podIP"]
+    got = c.kubectl(f"exec client -- wget -qO- http://{ip}{path}")
+    assert (got.code, got.stdout, got.stderr) == (code, out, err + ("command terminated with exit code 1\n" if code else ""))
+
+
+def test_an_http_probe_and_a_page_follow_a_configmap_mounted_as_the_site():
+    c = Cluster(workers=1, seed=1)
+    c.kubectl("create configmap site --from-literal=index.html=hello --from-literal=healthz=ok")
+    c.kubectl("apply -f -", stdin="""apiVersion: v1
+kind: Pod
+metadata:
+  name: site
+spec:
+  containers:
+  - name: nginx
+    image: nginx:1.27
+    readinessProbe:
+      httpGet: {path: /healthz, port: 80}
+      periodSeconds: 5
+    volumeMounts:
+    - {name: html, mountPath: /usr/share/nginx/html}
+  volumes:
+  - name: html
+    configMap: {name: site}
+""")
+    c.settle()
+    c.run(6)
+    assert c.api.get("pods", "site")["status"]["containerStatuses"][0]["ready"] is True
+    from k8slearn.kubelet.container_fs import served_file, web_files
+    (container,) = [x for x in c.kubelets["node-1"].runtime.containers.values() if x.pod_name == "site"]
+    serve = web_files(container)
+    assert serve("/usr/share/nginx/html", "/") == (200, "hello")
+    assert serve("/usr/share/nginx/html", "/missing") == (404, None)
+    assert served_file("nginx", {"/usr/share/nginx/html/sub": ("dir",)}, "/usr/share/nginx/html", "/sub") == (403, None)
+    assert served_file("nginx-slim", {}, "/usr/share/nginx/html", "/") is None  # unknown image: its default site
