@@ -23,6 +23,7 @@ describeContainers, describeVolumes, DescribeEvents, printLabelsMultiline, print
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from k8slearn.api.meta import parse_timestamp
@@ -350,21 +351,38 @@ def _volume_text(v: dict) -> str:
                 f"    ClaimName:\t{c.get('claimName', '')}\n    ReadOnly:\t{_bool(c.get('readOnly'))}\n")
     if "projected" in v:
         lines = ["Type:\tProjected (a volume that contains injected data from multiple sources)\n"]
-        for source in (v["projected"] or {}).get("sources") or []:
+        for i, source in enumerate((v["projected"] or {}).get("sources") or []):
             if source.get("secret") is not None:
-                lines.append(f"    SecretName:\t{source['secret'].get('name', '')}\n    SecretOptionalName:\t<nil>\n")
+                optional = _go_pointer(source["secret"].get("optional"), f"{v.get('name')}/{i}")
+                lines.append(f"    SecretName:\t{source['secret'].get('name', '')}\n    SecretOptionalName:\t{optional}\n")
             elif source.get("downwardAPI") is not None:
                 lines.append("    DownwardAPI:\ttrue\n")
             elif source.get("configMap") is not None:
-                lines.append(f"    ConfigMapName:\t{source['configMap'].get('name', '')}\n    ConfigMapOptional:\t<nil>\n")
+                optional = _go_pointer(source["configMap"].get("optional"), f"{v.get('name')}/{i}")
+                lines.append(f"    ConfigMapName:\t{source['configMap'].get('name', '')}\n    ConfigMapOptional:\t{optional}\n")
             elif source.get("serviceAccountToken") is not None:
                 lines.append(f"    TokenExpirationSeconds:\t{source['serviceAccountToken'].get('expirationSeconds', 0)}\n")
         return "".join(lines)
     if "downwardAPI" in v:
-        items = "".join(f"      {i['fieldRef'].get('fieldPath', '')} -> {i.get('path', '')}\n"
-                        for i in (v["downwardAPI"] or {}).get("items") or [] if i.get("fieldRef"))
+        items = "".join(f"      {i['fieldRef'].get('fieldPath', '')} -> {i.get('path', '')}\n" if i.get("fieldRef") else
+                        f"      {i['resourceFieldRef'].get('resource', '')} -> {i.get('path', '')}\n"
+                        for i in (v["downwardAPI"] or {}).get("items") or []
+                        if i.get("fieldRef") or i.get("resourceFieldRef"))
         return "Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n" + items
     return "<unknown>\n"
+
+
+def _go_pointer(value: Any, seed: str) -> str:
+    """How kubectl prints a ``*bool`` with ``%v`` (printProjectedVolumeSource's Optional fields):
+    ``<nil>`` when unset, else the pointer itself, an address such as ``0xc0007708f8`` that changes
+    from run to run. Here the address is made from the volume's name, so output stays the same.
+
+    >>> _go_pointer(None, "all-in-one/1"), _go_pointer(True, "all-in-one/1")
+    ('<nil>', '0xc00077f241')
+    """
+    if value is None:
+        return "<nil>"
+    return "0xc000" + hashlib.sha256(seed.encode()).hexdigest()[:6]
 
 
 # --- events ------------------------------------------------------------------------------------

@@ -124,7 +124,79 @@ def envs() -> Cluster:
     return c
 
 
-SCENARIOS = {"sidecars": sidecars, "busy": busy, "envs": envs}
+VOLUME_PODS = """
+apiVersion: v1
+kind: Pod
+metadata:
+  name: mounts
+  labels: {app: shop}
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: ["sh", "-c", "sleep 3600"]
+    volumeMounts:
+    - {name: cache, mountPath: /cache}
+    - {name: config, mountPath: /etc/config, readOnly: true}
+    - {name: creds, mountPath: /etc/creds}
+    - {name: podinfo, mountPath: /etc/podinfo}
+    - {name: all-in-one, mountPath: /projected}
+    - {name: host, mountPath: /host-logs}
+    - {name: config, mountPath: /etc/app.conf, subPath: app.conf}
+  volumes:
+  - name: cache
+    emptyDir: {medium: Memory, sizeLimit: 64Mi}
+  - name: config
+    configMap:
+      name: app-config
+      items:
+      - {key: app.conf, path: app.conf}
+  - name: creds
+    secret: {secretName: db-creds, optional: true}
+  - name: podinfo
+    downwardAPI:
+      items:
+      - {path: labels, fieldRef: {fieldPath: metadata.labels}}
+  - name: all-in-one
+    projected:
+      sources:
+      - configMap: {name: app-config}
+      - secret: {name: db-creds}
+      - downwardAPI:
+          items:
+          - {path: namespace, fieldRef: {fieldPath: metadata.namespace}}
+  - name: host
+    hostPath: {path: /var/log, type: Directory}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: waits-for-config
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
+    volumeMounts:
+    - {name: site, mountPath: /usr/share/nginx/html}
+  volumes:
+  - name: site
+    configMap: {name: site-content}
+"""
+
+
+def volumes() -> Cluster:
+    """A running pod with one volume of each kind, and a pod waiting for a missing ConfigMap."""
+    c = Cluster(workers=1, seed=0)
+    c.settle()
+    c.kubectl("create configmap app-config --from-literal=app.conf=debug=true")
+    c.kubectl("create secret generic db-creds --from-literal=password=s3cr3t")
+    c.kubectl("apply -f -", stdin=VOLUME_PODS)
+    c.settle()
+    c.run(40)
+    return c
+
+
+SCENARIOS = {"sidecars": sidecars, "busy": busy, "envs": envs, "volumes": volumes}
 
 
 def dump(cluster: Cluster, kinds=("pods", "events")) -> str:

@@ -314,6 +314,13 @@ def envs_world(T):
     return dumped_world("envs", T)
 
 
+def volumes_world(T):
+    """A pod with one volume of each kind (emptyDir, configMap with items and a subPath mount,
+    secret, downwardAPI, projected, hostPath), and one waiting for a missing ConfigMap with its
+    FailedMount events (tests/fixtures/kubectl/volumes_world.json, made by dump_world.py)."""
+    return dumped_world("volumes", T)
+
+
 def dumped_world(name, T):
     """A world dumped from the simulation, its timestamps made relative to ``T`` again."""
     import json
@@ -355,5 +362,5 @@ def exec_world(T):
 
 WORLDS = {"exec": exec_world, "pod": pod_world, "cluster": cluster_world, "watch": cluster_world, "probes": probes_world, "conflicts": conflicts_world,
           "workloads": workloads_world, "sidecars": sidecars_world,
-          "busy": busy_world, "envs": envs_world}
+          "busy": busy_world, "envs": envs_world, "volumes": volumes_world}
 SCRIPTS = {"watch": cluster_changes}  # the watch events a world's server streams, per resource
