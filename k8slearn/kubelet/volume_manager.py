@@ -32,7 +32,9 @@ re-runs SetUp for configMap, secret, downwardAPI and projected volumes (they "re
 and AtomicWriter swaps in a new timestamped directory when the data changed. A running pod is
 synced again every ``syncFrequency`` (1 min, plus up to 50 % jitter upstream), so an edit shows
 within about a minute, as the Kubernetes documentation says ("kubelet sync period + cache
-propagation delay"); the Watch cache's own delay is not modelled. A subPath mount of such a volume
+propagation delay"); the Watch cache's own delay is not modelled. A change of the pod's own labels
+or annotations is different: it is a pod update, which the kubelet syncs at once, so a
+downwardAPI file follows it within the reconciler's next pass (100 ms). A subPath mount of such a volume
 is never updated (the file was bind-mounted when the container started), and an object deleted
 later fails the remount (a ``FailedMount`` event) while the files stay as they were.
 
@@ -76,6 +78,7 @@ POD_WORKER_BACKOFF = 10.0  # the pod worker's backOffPeriod after a failed sync
 SYNC_FREQUENCY = 60.0  # kubelet syncFrequency: a running pod's periodic resync (its volumes' remount)
 FAILED_MOUNT = "FailedMount"
 INTERRUPTED = "interrupted"  # the wait timed out or the pod is going away: no event
+REPROCESS = ""  # the key of a pending ReprocessPod in a pod's timers (no volume has an empty name)
 
 
 def next_delay(previous: float) -> float:
@@ -209,6 +212,18 @@ class VolumeManager:
         if entry is None:
             return
         entry.resync = self.loop.call_later(SYNC_FREQUENCY, self._remount, uid, periodic=True)
+        self._set_up_again(uid)
+
+    def _reprocess(self, uid: str) -> None:
+        """The sync that followed a change of the pod's labels or annotations (ReprocessPod): the
+        reconciler's next pass sets the pod's API-data volumes up again."""
+        entry = self.pods.get(uid)
+        if entry is not None:
+            entry.timers.pop(REPROCESS, None)
+            self._set_up_again(uid)
+
+    def _set_up_again(self, uid: str) -> None:
+        entry = self.pods[uid]
         if not self.running or (entry.pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
             return  # (a finished pod is not synced any more)
         for name, (files, read_only) in sorted(entry.mounted.items()):
@@ -253,12 +268,18 @@ class VolumeManager:
     def pod_updated(self, pod: dict) -> None:
         """The pod changed (its labels, for a downwardAPI volume); a pod being deleted cancels a
         pending wait (the pod worker's context is cancelled)."""
-        entry = self.pods.get(pod["metadata"]["uid"])
+        uid = pod["metadata"]["uid"]
+        entry = self.pods.get(uid)
         if entry is None:
             return
-        entry.pod = pod
+        old, entry.pod = entry.pod["metadata"], pod
         if pod["metadata"].get("deletionTimestamp") and entry.waiter is not None:
             entry.waiter.trigger(INTERRUPTED)
+        # A new label or annotation is a pod update the kubelet syncs for at once; its volumes are
+        # then set up again (a downwardAPI file follows within a reconciler pass, not a minute).
+        changed = any(old.get(k) != pod["metadata"].get(k) for k in ("labels", "annotations"))
+        if changed and REPROCESS not in entry.timers and any(ro for _, ro in entry.mounted.values()):
+            entry.timers[REPROCESS] = self.loop.call_later(RECONCILER_LOOP_SLEEP_PERIOD, self._reprocess, uid)
 
     def pod_removed(self, pod: dict) -> None:
         """The pod is gone: its volumes are unmounted and torn down (an emptyDir's files too)."""

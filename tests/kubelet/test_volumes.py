@@ -619,3 +619,17 @@ spec:
     assert serve("/usr/share/nginx/html", "/missing") == (404, None)
     assert served_file("nginx", {"/usr/share/nginx/html/sub": ("dir",)}, "/usr/share/nginx/html", "/sub") == (403, None)
     assert served_file("nginx-slim", {}, "/usr/share/nginx/html", "/") is None  # unknown image: its default site
+
+
+def test_a_label_change_reaches_a_downward_api_file_within_a_reconciler_pass():
+    c = Cluster(workers=1, seed=0)
+    info = [{"name": "info", "downwardAPI": {"items": [{"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}}]}}]
+    c.kubectl("apply -f -", stdin=pod("web", info, [{"name": "info", "mountPath": "/etc/podinfo"}],
+                                       labels={"tier": "front"}))
+    c.settle()
+    c.run(5)
+    c.kubectl("label pod web tier=back --overwrite")
+    c.run(0.05)
+    assert out(c, "exec web -- cat /etc/podinfo/labels") == ('tier="front"', "", 0)
+    c.run(0.2)
+    assert out(c, "exec web -- cat /etc/podinfo/labels") == ('tier="back"', "", 0)
