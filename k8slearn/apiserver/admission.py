@@ -9,8 +9,11 @@ simulated cluster needs, in upstream order:
    terminated (403); the ``default``, ``kube-system`` and ``kube-public`` namespaces cannot be deleted.
 2. ``ServiceAccount``: a pod without ``serviceAccountName`` runs as ``default``; an account it
    names must exist (403).
-3. ``Priority``: a pod's ``priorityClassName`` becomes ``spec.priority`` (from the PriorityClass).
-4. ``DefaultTolerationSeconds``: every pod tolerates ``not-ready`` and ``unreachable`` nodes for 300 s,
+3. ``TaintNodesByCondition``: a new Node is created with the ``node.kubernetes.io/not-ready:NoSchedule``
+   taint, so nothing is scheduled there before its kubelet reports Ready (the node lifecycle
+   controller removes the taint then).
+4. ``Priority``: a pod's ``priorityClassName`` becomes ``spec.priority`` (from the PriorityClass).
+5. ``DefaultTolerationSeconds``: every pod tolerates ``not-ready`` and ``unreachable`` nodes for 300 s,
    so its node may be unreachable for five minutes before the pod is evicted.
 
 >>> pod = {"metadata": {"name": "web"}, "spec": {"containers": []}}
@@ -23,7 +26,7 @@ Simplified: no webhooks, no LimitRanger/ResourceQuota, no ServiceAccount token v
 service account controller creates it in a new namespace).
 
 Upstream: plugin/pkg/admission/namespace/lifecycle/admission.go, serviceaccount/admission.go,
-priority/admission.go, defaulttolerationseconds/admission.go, pkg/kubeapiserver/options/plugins.go
+nodetaint/admission.go, priority/admission.go, defaulttolerationseconds/admission.go, pkg/kubeapiserver/options/plugins.go
 """
 
 from __future__ import annotations
@@ -193,10 +196,27 @@ def default_toleration_seconds(attrs: Attributes, lister: Lister) -> None:
         spec["tolerations"] = tolerations + added
 
 
+def taint_nodes_by_condition(attrs: Attributes, lister: Lister) -> None:
+    """TaintNodesByCondition: a Node is created with the not-ready NoSchedule taint (once).
+
+    >>> node = {"metadata": {"name": "node-4"}, "spec": {}}
+    >>> taint_nodes_by_condition(Attributes("CREATE", "nodes", None, node), Lister())
+    >>> node["spec"]["taints"]
+    [{'key': 'node.kubernetes.io/not-ready', 'effect': 'NoSchedule'}]
+    """
+    if attrs.operation != CREATE or attrs.resource != "nodes" or attrs.subresource:
+        return
+    spec = attrs.obj.setdefault("spec", {})
+    taints = spec.get("taints") or []
+    if not any(t.get("key") == NOT_READY_TAINT and t.get("effect") == "NoSchedule" for t in taints):
+        spec["taints"] = [*taints, {"key": NOT_READY_TAINT, "effect": "NoSchedule"}]
+
+
 # The chain, in kube-apiserver's order (AllOrderedPlugins).
 PLUGINS: list[tuple[str, Callable[[Attributes, Lister], None]]] = [
     ("NamespaceLifecycle", namespace_lifecycle),
     ("ServiceAccount", service_account),
+    ("TaintNodesByCondition", taint_nodes_by_condition),
     ("Priority", priority),
     ("DefaultTolerationSeconds", default_toleration_seconds),
 ]

@@ -18,14 +18,14 @@ which node it lives on.
 
 Simplified: IPv4 only, one CIDR per node.
 
-Upstream: pkg/controller/nodeipam/ipam/range_allocator.go, pkg/controller/nodeipam/ipam/cidrset/
+Upstream: pkg/controller/nodeipam/ipam/range_allocator.go, pkg/controller/nodeipam/ipam/cidrset/,
+pkg/util/node/node.go (PatchNodeCIDRs)
 """
 
 from __future__ import annotations
 
 import ipaddress
 
-from k8slearn.api.meta import thaw
 from k8slearn.controllers.base import Controller, Requeue
 
 CLUSTER_CIDR = "10.244.0.0/16"
@@ -109,11 +109,8 @@ class NodeIpamController(Controller):
         except ValueError as err:  # the cluster CIDR is full: say so on the node, try again later
             self.recorder.event(node, "Normal", "CIDRNotAvailable", f"Node {key} status is now: CIDRNotAvailable")
             raise Requeue(str(err)) from None
-        update = thaw(node)
-        update["spec"]["podCIDR"] = cidr
-        update["spec"]["podCIDRs"] = [cidr]
-        try:
-            self.client.update(update)
+        try:  # nodeutil.PatchNodeCIDRs: a strategic merge patch, so no write of another can conflict
+            self.client.patch("nodes", key, {"spec": {"podCIDR": cidr, "podCIDRs": [cidr]}}, namespace=None)
         except Exception:
             self.cidrs.release(cidr)
             raise

@@ -149,7 +149,7 @@ class ContainerRuntime(ImageService, Tasks):
         tracing = self.loop.tracing
         obj = f"pod/{meta['namespace']}/{meta['name']}" if tracing else ""
         if tracing:
-            self._trace("RunPodSandbox", obj, f"pause container {PAUSE_IMAGE} holds netns {netns or 'host'}")
+            self._trace("RunPodSandbox", obj, f"netns {netns or 'host'}, then CNI ADD, then pause container {PAUSE_IMAGE}")
         if netns:
             try:
                 result = invoke(self.host, self.cni_config, "ADD", sandbox_id, netns)

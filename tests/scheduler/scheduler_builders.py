@@ -209,7 +209,7 @@ class MiniCluster:
         for i in range(1, workers + 1):
             self.add_real_node(f"node-{i}", cpu, memory)
         for n in nodes:
-            self.api.create(n)
+            create_ready_node(self.api, n)
         self.scheduler = Scheduler(self.loop, self.server.client("kube-scheduler"), profiles=profiles)
         if start:
             self.scheduler.start()
@@ -229,10 +229,10 @@ class MiniCluster:
         )
         self._ip += 1
         n["status"]["conditions"] = conditions(self.loop.now, ready=True)
-        return self.api.create(n)
+        return create_ready_node(self.api, n)
 
     def create(self, obj: dict) -> dict:
-        return self.api.create(obj)
+        return create_ready_node(self.api, obj) if obj.get("kind") == "Node" else self.api.create(obj)
 
     def settle(self) -> float:
         return self.loop.settle()
@@ -335,3 +335,23 @@ value: 1000
 preemptionPolicy: Never
 """
 """PriorityClasses for preemption tests: low (100), mid (500), high (1000), high-never (1000, may not preempt)."""
+
+NOT_READY_TAINT_KEY = "node.kubernetes.io/not-ready"
+
+
+def create_ready_node(api, node: dict) -> dict:
+    """Create a Node as a Ready kubelet registers it. The API server's TaintNodesByCondition admission
+    gives every new Node the ``not-ready:NoSchedule`` taint, which the node lifecycle controller (not
+    run here) removes once the node reports Ready; this harness removes it at once, unless the node
+    says it is not Ready or carries the taint itself."""
+    created = api.create(node)
+    conditions = (node.get("status") or {}).get("conditions") or []
+    ready = all(c.get("status") == "True" for c in conditions if c.get("type") == "Ready")
+    own = any(t.get("key") == NOT_READY_TAINT_KEY for t in (node.get("spec") or {}).get("taints") or [])
+    taints = created["spec"].get("taints") or []
+    if ready and not own and any(t.get("key") == NOT_READY_TAINT_KEY for t in taints):
+        created["spec"]["taints"] = [t for t in taints if t.get("key") != NOT_READY_TAINT_KEY] or None
+        if created["spec"]["taints"] is None:
+            del created["spec"]["taints"]
+        created = api.update(created)
+    return created

@@ -135,11 +135,13 @@ class CaseTable:
     # -- display: students read the table before writing their function ------------------------
 
     def _call_text(self, case: Case) -> str:
+        """The call a case makes, with its arguments in full (up to 600 characters each): a student
+        reads them to work out what the function must do."""
         fn = self.signature.split("(", 1)[0] or "f"
         if isinstance(case.args, dict):
-            inner = ", ".join(f"{k}={show_value(v, 60, pretty=False)}" for k, v in case.args.items())
+            inner = ", ".join(f"{k}={show_value(v, 600, pretty=False)}" for k, v in case.args.items())
         else:
-            inner = ", ".join(show_value(v, 60, pretty=False) for v in case.args)
+            inner = ", ".join(show_value(v, 600, pretty=False) for v in case.args)
         return f"{fn}({inner})"
 
     def _expected_text(self, case: Case) -> str:
