@@ -167,7 +167,7 @@ YAML_TO_JSON = CaseTable(
             },
         ),
         Case(
-            "true and null are JSON literals while a quoted version stays a string",
+            "quoted numbers (\"1.10\", \"3600\") stay strings; true and null are JSON literals",
             (TYPES,),
             {
                 "apiVersion": "v1",
