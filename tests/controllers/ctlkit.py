@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from node_helpers import create_ready_node
+
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import owner_reference
 from k8slearn.api.resources import by_kind, lookup
@@ -195,23 +197,3 @@ def node(name: str, labels: dict | None = None, taints: list | None = None, read
             "status": {"conditions": [{"type": "Ready", "status": ready, "reason": "KubeletReady",
                                        "lastHeartbeatTime": "2026-01-05T09:00:00Z",
                                        "lastTransitionTime": "2026-01-05T09:00:00Z"}]}}
-
-NOT_READY_TAINT_KEY = "node.kubernetes.io/not-ready"
-
-
-def create_ready_node(api, node: dict) -> dict:
-    """Create a Node as a Ready kubelet registers it. The API server's TaintNodesByCondition admission
-    gives every new Node the ``not-ready:NoSchedule`` taint, which the node lifecycle controller (not
-    run here) removes once the node reports Ready; this harness removes it at once, unless the node
-    says it is not Ready or carries the taint itself."""
-    created = api.create(node)
-    conditions = (node.get("status") or {}).get("conditions") or []
-    ready = all(c.get("status") == "True" for c in conditions if c.get("type") == "Ready")
-    own = any(t.get("key") == NOT_READY_TAINT_KEY for t in (node.get("spec") or {}).get("taints") or [])
-    taints = created["spec"].get("taints") or []
-    if ready and not own and any(t.get("key") == NOT_READY_TAINT_KEY for t in taints):
-        created["spec"]["taints"] = [t for t in taints if t.get("key") != NOT_READY_TAINT_KEY] or None
-        if created["spec"]["taints"] is None:
-            del created["spec"]["taints"]
-        created = api.update(created)
-    return created

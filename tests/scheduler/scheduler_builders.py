@@ -3,6 +3,8 @@ plus ``cluster(...)`` which wires a real API server, nodes and a started Schedul
 
 from __future__ import annotations
 
+from node_helpers import create_ready_node
+
 from k8slearn.apiserver import APIServer
 from k8slearn.etcd import MVCCStore
 from k8slearn.kubelet.node_status import conditions, new_node
@@ -335,23 +337,3 @@ value: 1000
 preemptionPolicy: Never
 """
 """PriorityClasses for preemption tests: low (100), mid (500), high (1000), high-never (1000, may not preempt)."""
-
-NOT_READY_TAINT_KEY = "node.kubernetes.io/not-ready"
-
-
-def create_ready_node(api, node: dict) -> dict:
-    """Create a Node as a Ready kubelet registers it. The API server's TaintNodesByCondition admission
-    gives every new Node the ``not-ready:NoSchedule`` taint, which the node lifecycle controller (not
-    run here) removes once the node reports Ready; this harness removes it at once, unless the node
-    says it is not Ready or carries the taint itself."""
-    created = api.create(node)
-    conditions = (node.get("status") or {}).get("conditions") or []
-    ready = all(c.get("status") == "True" for c in conditions if c.get("type") == "Ready")
-    own = any(t.get("key") == NOT_READY_TAINT_KEY for t in (node.get("spec") or {}).get("taints") or [])
-    taints = created["spec"].get("taints") or []
-    if ready and not own and any(t.get("key") == NOT_READY_TAINT_KEY for t in taints):
-        created["spec"]["taints"] = [t for t in taints if t.get("key") != NOT_READY_TAINT_KEY] or None
-        if created["spec"]["taints"] is None:
-            del created["spec"]["taints"]
-        created = api.update(created)
-    return created
