@@ -247,3 +247,19 @@ def expand(value: str, *contexts: dict[str, str]) -> str:
             out.append("$" + nxt)
             i += 2
     return "".join(out)
+
+
+_SHARED: dict[tuple, tuple] = {}
+
+
+def shared_environment(envs: tuple) -> tuple:
+    """One tuple for every equal environment of the process: the kubelets of a big cluster give
+    thousands of containers the same Service variables (a memory saving: the same values, read-only).
+
+    >>> a, b = tuple([("A", "1")]), tuple([("A", "1")])
+    >>> a is b, shared_environment(a) is shared_environment(b)
+    (False, True)
+    """
+    if len(_SHARED) > 4096:
+        _SHARED.clear()
+    return _SHARED.setdefault(envs, envs)

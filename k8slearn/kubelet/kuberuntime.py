@@ -49,6 +49,7 @@ from k8slearn.kubelet.container_env import (
     PodEnvSources,
     expand,
     make_environment_variables,
+    shared_environment,
 )
 from k8slearn.kubelet.cri import RuntimeError_
 from k8slearn.kubelet.exec_context import ExecContext
@@ -302,7 +303,7 @@ class KubeRuntime:
         if not own:
             if len(self._env_cache) > 256:
                 self._env_cache.clear()
-            self._env_cache[key] = envs
+            self._env_cache[key] = envs = shared_environment(envs)
         return envs
 
 
