@@ -8,9 +8,9 @@ informer caches catch up, exactly as between two syncs in a running cluster.
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
-
-from node_helpers import create_ready_node
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import owner_reference
@@ -18,6 +18,9 @@ from k8slearn.api.resources import by_kind, lookup
 from k8slearn.apiserver import APIServer
 from k8slearn.etcd import MVCCStore
 from k8slearn.sim import Loop
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/, for node_helpers
+from node_helpers import create_ready_node  # (the helper the harnesses share)
 
 NAMESPACES = ("default", "kube-system", "kube-node-lease")
 

@@ -143,29 +143,29 @@ def test_service_links_give_every_service_of_the_namespace_with_a_cluster_ip():
 
 @pytest.mark.parametrize("env, expected", [
     ([{"name": "A", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "status.phase"}}}],
-     ['spec.env[0].valueFrom.fieldRef.fieldPath: Unsupported value: "status.phase": supported values: '
+     [('spec.env[0].valueFrom.fieldRef.fieldPath: Unsupported value: "status.phase": supported values: '
       '"metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", '
-      '"status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"']),
+      '"status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"')]),
     ([{"name": "A", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "spec.nodeName['x']"}}}],
-     ['spec.env[0].valueFrom.fieldRef.fieldPath: Invalid value: "spec.nodeName[\'x\']": error converting '
-      "fieldPath: field label does not support subscript: spec.nodeName['x']"]),
+     [('spec.env[0].valueFrom.fieldRef.fieldPath: Invalid value: "spec.nodeName[\'x\']": error converting '
+      "fieldPath: field label does not support subscript: spec.nodeName['x']")]),
     ([{"name": "A", "valueFrom": {"fieldRef": {"apiVersion": "v2", "fieldPath": "metadata.name"}}}],
-     ['spec.env[0].valueFrom.fieldRef.fieldPath: Invalid value: "metadata.name": error converting fieldPath: '
-      "unsupported pod version: v2"]),
+     [('spec.env[0].valueFrom.fieldRef.fieldPath: Invalid value: "metadata.name": error converting fieldPath: '
+      "unsupported pod version: v2")]),
     ([{"name": "A", "valueFrom": {"resourceFieldRef": {"resource": "limits.gpu"}}}],
-     ['spec.env[0].valueFrom.resourceFieldRef.resource: Unsupported value: "limits.gpu": supported values: '
+     [('spec.env[0].valueFrom.resourceFieldRef.resource: Unsupported value: "limits.gpu": supported values: '
       '"limits.cpu", "limits.ephemeral-storage", "limits.memory", "requests.cpu", "requests.ephemeral-storage", '
-      '"requests.memory"']),
+      '"requests.memory"')]),
     ([{"name": "A", "valueFrom": {"resourceFieldRef": {"resource": "limits.cpu", "divisor": "1Mi"}}}],
-     ['spec.env[0].valueFrom.resourceFieldRef.divisor: Invalid value: "limits.cpu": only divisor\'s values 1m '
-      "and 1 are supported with the cpu resource"]),
+     [('spec.env[0].valueFrom.resourceFieldRef.divisor: Invalid value: "limits.cpu": only divisor\'s values 1m '
+      "and 1 are supported with the cpu resource")]),
     ([{"name": "A", "valueFrom": {"configMapKeyRef": {"name": "app"}}}],
      ["spec.env[0].valueFrom.configMapKeyRef.key: Required value"]),
     ([{"name": "A", "valueFrom": {"secretKeyRef": {"name": "Bad_Name", "key": "k"}}}],
-     ['spec.env[0].valueFrom.secretKeyRef.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must '
+     [('spec.env[0].valueFrom.secretKeyRef.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must '
       "consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric "
       "character (e.g. 'example.com', regex used for validation is "
-      "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]),
+      "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")]),
     ([{"name": "A", "value": "x", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.name"}}}],
      ['spec.env[0].valueFrom: Invalid value: "": may not be specified when `value` is not empty']),
 ], ids=[
@@ -185,9 +185,9 @@ def test_env_validation(env, expected):
 @pytest.mark.parametrize("env_from, expected", [
     ([{"configMapRef": {"name": "app"}, "prefix": "APP_"}], []),
     ([{"prefix": "1X", "configMapRef": {"name": "app"}}],
-     ['spec.envFrom[0].prefix: Invalid value: "1X": a valid environment variable name must consist of alphabetic '
+     [('spec.envFrom[0].prefix: Invalid value: "1X": a valid environment variable name must consist of alphabetic '
       "characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or "
-      "'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"]),
+      "'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')")]),
     ([{"configMapRef": {}}], ["spec.envFrom[0].configMapRef.name: Required value"]),
     ([{"prefix": "A_"}], ['spec.envFrom: Invalid value: "": must specify one of: `configMapRef` or `secretRef`']),
     ([{"configMapRef": {"name": "a"}, "secretRef": {"name": "b"}}],
@@ -268,8 +268,8 @@ def test_an_image_whose_own_variables_are_unknown_says_so(cluster):
     assert result.stderr == ("k8slearn: the nginx image's NGINX_VERSION, NJS_VERSION, NJS_RELEASE, PKG_RELEASE "
                              "are not simulated\n")
     printed = cluster.kubectl("exec web -- printenv NGINX_VERSION")
-    assert (printed.code, printed.stderr) == (1, "k8slearn: the nginx image's own variable NGINX_VERSION is not "
-                                                 "simulated\ncommand terminated with exit code 1\n")
+    assert (printed.code, printed.stderr) == (1, ("k8slearn: the nginx image's own variable NGINX_VERSION is not "
+                                                 "simulated\ncommand terminated with exit code 1\n"))
     assert cluster.kubectl("exec web -- printenv NOT_SET").code == 1
 
 

@@ -3,7 +3,8 @@ plus ``cluster(...)`` which wires a real API server, nodes and a started Schedul
 
 from __future__ import annotations
 
-from node_helpers import create_ready_node
+import os
+import sys
 
 from k8slearn.apiserver import APIServer
 from k8slearn.etcd import MVCCStore
@@ -13,6 +14,9 @@ from k8slearn.scheduler.framework import CycleState
 from k8slearn.scheduler.node_info import NodeInfo
 from k8slearn.scheduler.resources import PodInfo
 from k8slearn.sim import Loop
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/, for node_helpers
+from node_helpers import create_ready_node  # (the helper the harnesses share)
 
 
 def taint(key: str, value: str = "", effect: str = "NoSchedule") -> dict:

@@ -26,15 +26,26 @@ from k8slearn.api import field
 from k8slearn.api.field import FieldError, Path
 from k8slearn.api.names import inclusive_range_error, is_dns1123_label, name_is_dns_subdomain
 from k8slearn.api.validation.common import (
-    as_dict, as_list, remember_valid, validate_annotations, validate_labels, validate_object_meta,
+    as_dict,
+    as_list,
+    remember_valid,
+    validate_annotations,
+    validate_labels,
+    validate_object_meta,
     validate_object_meta_update,
 )
 from k8slearn.api.validation.containers import (
-    validate_containers, validate_init_containers, validate_resource_requirements,
+    validate_containers,
+    validate_init_containers,
+    validate_resource_requirements,
 )
 from k8slearn.api.validation.scheduling import (
-    affinity_errors, scheduling_gate_errors, topology_spread_errors, validate_tolerations,
+    affinity_errors,
+    scheduling_gate_errors,
+    topology_spread_errors,
+    validate_tolerations,
 )
+from k8slearn.api.validation.volumes import validate_volume_source
 
 SPEC = Path("spec")
 MAX_INT32 = 2147483647
@@ -121,6 +132,7 @@ def _volumes(volumes: Any, path: Path) -> tuple[dict, list[FieldError]]:
             count += 1
             if required_key and not as_dict(vol[source]).get(required_key):
                 el.append(field.required(p.child(source, required_key)))
+            el += validate_volume_source(source, vol[source], p.child(source))
         if not count:
             el.append(field.required(p, "must specify a volume type"))
         name = vol.get("name") or ""
