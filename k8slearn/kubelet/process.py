@@ -32,7 +32,9 @@ container starts with the image's files again), which an ``exec`` probe such as
 (agnhost's ``/agnhost``), or replace its CMD.
 
 Simplified: no real shell; ``;`` and ``&&`` sequences of ``echo``/``printf``/``sleep``/``exit``/
-``true``/``false``/``touch``/``mkdir``/``rm``/``date`` (the simulated clock, in UTC)/``printenv``/``env``
+``true``/``false``/``touch``/``mkdir``/``rm``/``date`` (the simulated clock, in UTC)/``printenv``/``env``,
+the file tools ``ls``, ``cat``, ``head``, ``tail`` (not ``-f``), ``wc``, ``grep`` and ``hostname`` (run
+through the simulated shell when the program gets there, in the container's files and volumes)
 and ``while true; do ...; done`` loops (``$NAME`` is expanded before, by :mod:`k8slearn.kubelet.kuberuntime`);
 anything else the image runs by default runs until stopped.
 
@@ -51,7 +53,10 @@ from k8slearn.kubelet.servers import Server, servers_for
 
 SHELLS = {"sh", "/bin/sh", "bash", "/bin/bash", "ash"}
 BUILTINS = {"echo", "printf", "sleep", "exit", "true", "false", "while", "/bin/echo", "/bin/sleep",
-            "touch", "rm", "mkdir", "date", "printenv", "env"}
+            "touch", "rm", "mkdir", "date", "printenv", "env", "ls", "cat", "head", "tail", "wc", "grep", "hostname"}
+# Tools a program's script runs through the simulated shell at the moment it gets there, in the
+# container's files (its volumes included): ``ls /etc/config``, ``cat /etc/config/game.properties``.
+RUNTIME_TOOLS = {"ls", "cat", "head", "wc", "grep", "hostname", "/bin/ls", "/bin/cat"}
 DAEMONS = {
     "nginx",
     "redis-server",
@@ -168,6 +173,8 @@ def _parse_script(script: str, env: tuple | None = None) -> tuple[list[tuple], l
                 steps.append(("write", (args[target + 1], text, args[target] == ">>")))
         elif cmd in ("echo", "/bin/echo"):
             steps.extend(("print", line) for line in _echo_lines(args))
+        elif cmd in RUNTIME_TOOLS or (cmd == "tail" and not any(a.startswith(("-f", "-F")) for a in args)):
+            steps.append(("shell", part.strip()))  # run then, in the container (task.py)
         elif cmd == "printf":
             steps.append(("print", " ".join(args).replace("\\n", "")))
         elif cmd in ("printenv", "env") and env is not None and (cmd == "printenv" or not args):

@@ -35,7 +35,7 @@ from k8slearn.api.meta import EPOCH
 from k8slearn.kubelet.container_fs import MountedFiles, ReadOnlyFileSystem
 from k8slearn.kubelet.cri import Container, RuntimeError_
 from k8slearn.kubelet.exec_context import BUSYBOX_IMAGES
-from k8slearn.kubelet.exec_sync import ExecError, run
+from k8slearn.kubelet.exec_sync import ExecError, run, script
 from k8slearn.kubelet.exec_tools import DIR, ExecContext, redirect_read_only_error, tool_read_only_error
 from k8slearn.kubelet.process import image_name
 
@@ -62,6 +62,10 @@ class Tasks:
                 except ReadOnlyFileSystem as err:
                     line = read_only_error(kind, str(err), image_name(container.image))
                     container.logs.append(_log_entry(self.loop.now, (line,)))
+            elif kind == "shell":
+                lines = self._run_in_container(container, value)
+                if lines:
+                    container.logs.append(_log_entry(self.loop.now, lines))
             elif kind == "sleep":
                 if value == float("inf"):
                     return
@@ -114,6 +118,19 @@ class Tasks:
         if own and container.files is None:
             container.files = own  # the command wrote to the container's writable layer
         return result
+
+    def _run_in_container(self, container: Container, text: str) -> tuple:
+        """A file tool of the program's script (``cat /etc/config/x``), run now in the container's
+        files and environment; the lines it printed (stdout and stderr both go to the log)."""
+        sandbox = self.sandboxes.get(container.sandbox_id)
+        if container.files is None:
+            container.files = {}
+        files = MountedFiles(container.files, container.mounts) if container.mounts else container.files
+        ctx = ExecContext(image_name(container.image), files, envs=container.envs,
+                          hostname=sandbox.hostname if sandbox is not None else "",
+                          pod_ip=sandbox.ip if sandbox is not None else "")
+        _, out, err = script(text, ctx)
+        return tuple((out + err).splitlines())
 
     def _exit(self, container: Container, code: int, reason: str, notify: bool = True) -> None:
         if container.state != "CONTAINER_RUNNING":

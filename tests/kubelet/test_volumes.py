@@ -633,3 +633,27 @@ def test_a_label_change_reaches_a_downward_api_file_within_a_reconciler_pass():
     assert out(c, "exec web -- cat /etc/podinfo/labels") == ('tier="front"', "", 0)
     c.run(0.2)
     assert out(c, "exec web -- cat /etc/podinfo/labels") == ('tier="back"', "", 0)
+
+
+@pytest.mark.parametrize("command, log", [
+    (["/bin/sh", "-c", "ls /etc/config/"], "SPECIAL_LEVEL\nSPECIAL_TYPE\n"),
+    (["sh", "-c", "cat /etc/config/SPECIAL_LEVEL; cat /nope; hostname"],
+     "very\ncat: can't open '/nope': No such file or directory\nreader\n"),
+    (["ls", "/etc/config"], "SPECIAL_LEVEL\nSPECIAL_TYPE\n"),
+    (["sh", "-c", "grep -c . /etc/config/SPECIAL_TYPE | wc -l"], "1\n"),
+], ids=[
+    "the documentation's ConfigMap example lists the keys in its log",
+    "cat prints a mounted file, and an error for a missing one, then hostname the pod's name",
+    "ls can be the container's command itself",
+    "pipes in a program's script run through the simulated shell",
+])
+def test_a_programs_file_tools_read_its_volumes(command, log):
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create configmap special-config --from-literal=SPECIAL_LEVEL=very --from-literal=SPECIAL_TYPE=charm")
+    c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "reader"}, "spec": {
+        "restartPolicy": "Never",
+        "containers": [{"name": "c", "image": "busybox:1.36", "command": command,
+                        "volumeMounts": [{"name": "config", "mountPath": "/etc/config"}]}],
+        "volumes": [{"name": "config", "configMap": {"name": "special-config"}}]}})
+    c.settle()
+    assert (str(c.kubectl("logs reader")), phase(c, "reader")) == (log, "Succeeded")
