@@ -87,18 +87,19 @@ def lookup(path: str, ctx: Any):
     return True if path in IMAGE_FILES else None
 
 
-def listing(path: str, ctx: Any) -> list[str] | None:
-    """The names in a directory, or None when the simulation does not know them all."""
+def listing(path: str, ctx: Any, hidden: bool = False) -> list[str] | None:
+    """The names in a directory (with ``hidden``, those starting with a dot too, such as a
+    configMap volume's ``..data``), or None when the simulation does not know them all."""
     files = ctx.files
     if files.__class__ is MountedFiles and files.mount_of(path) is not None:
         names = files.volume_listing(path)
-        return None if names is None else [n for n in names if not n.startswith(".")]
+        return None if names is None else [n for n in names if hidden or not n.startswith(".")]
     if path == "/":
         names = ROOT_LISTING.get(ctx.image)
         return None if names is None else sorted(set(names) | set(_children("/", ctx)))
     if path not in LISTED_DIRS:
         return None
-    return sorted(n for n in _children(path, ctx) if not n.startswith("."))
+    return sorted(n for n in _children(path, ctx) if hidden or not n.startswith("."))
 
 
 def _children(path: str, ctx: Any) -> set[str]:

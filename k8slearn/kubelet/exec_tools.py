@@ -119,8 +119,10 @@ def _cat(args, stdin, ctx):
 
 def _ls(args, stdin, ctx):
     flags = "".join(a[1:] for a in args if a.startswith("-"))
-    if ctx.interactive and flags.strip("1"):
+    if ctx.interactive and flags.strip("1aA"):
         return not_simulated(f"ls -{flags}")
+    hidden = "a" in flags or "A" in flags
+    dots = [".", ".."] if "a" in flags else []  # -a lists the directory and its parent too
     out, err, code = "", "", 0
     paths = _paths(args) or ["."]
     for path in paths:
@@ -132,13 +134,13 @@ def _ls(args, stdin, ctx):
         elif entry is not DIR:
             out += path + "\n"
         else:
-            names = listing("/" if path == "." else path, ctx)
+            names = listing("/" if path == "." else path, ctx, hidden)
             if names is None:
                 if ctx.interactive:
                     return not_simulated(f"the listing of {path}")
                 continue
             header = f"{path}:\n" if len(paths) > 1 else ""
-            out += ("\n" if out and header else "") + header + "".join(n + "\n" for n in names)
+            out += ("\n" if out and header else "") + header + "".join(n + "\n" for n in dots + names)
     return code, out, err
 
 

@@ -657,3 +657,18 @@ def test_a_programs_file_tools_read_its_volumes(command, log):
         "volumes": [{"name": "config", "configMap": {"name": "special-config"}}]}})
     c.settle()
     assert (str(c.kubectl("logs reader")), phase(c, "reader")) == (log, "Succeeded")
+
+
+def test_ls_a_shows_the_atomic_writers_entries_of_a_configmap_volume():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create configmap special-config --from-literal=SPECIAL_LEVEL=very")
+    c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "reader"}, "spec": {
+        "containers": [{"name": "c", "image": "busybox:1.36", "command": ["sleep", "3600"],
+                        "volumeMounts": [{"name": "config", "mountPath": "/etc/config"}]}],
+        "volumes": [{"name": "config", "configMap": {"name": "special-config"}}]}})
+    c.settle()
+    listed = str(c.kubectl("exec reader -- ls -a /etc/config")).splitlines()
+    assert listed[:2] == [".", ".."] and listed[3:] == ["..data", "SPECIAL_LEVEL"]
+    assert listed[2].startswith("..2026_01_05_09_00_0")  # AtomicWriter's timestamped directory
+    assert str(c.kubectl("exec reader -- ls -A /etc/config")).splitlines() == listed[2:]
+    assert str(c.kubectl("exec reader -- ls /etc/config")) == "SPECIAL_LEVEL\n"
