@@ -42,14 +42,23 @@ spec:
 """
 
 
-def sidecars() -> Cluster:
+def applied(manifest: str, seconds: float, before: tuple = (), wait: float = 0.0) -> Cluster:
+    """A one-worker cluster that settled, waited ``wait`` s, ran the ``before`` kubectl commands,
+    applied ``manifest``, settled again and ran on for ``seconds``: the scenarios below."""
     c = Cluster(workers=1, seed=0)
     c.settle()
-    c.run(10)
-    c.kubectl("apply -f -", stdin=SIDECAR_POD)
+    if wait:
+        c.run(wait)
+    for command in before:
+        c.kubectl(command)
+    c.kubectl("apply -f -", stdin=manifest)
     c.settle()
-    c.run(30)
+    c.run(seconds)
     return c
+
+
+def sidecars() -> Cluster:
+    return applied(SIDECAR_POD, 30, wait=10)
 
 
 BUSY_POD = """
@@ -71,12 +80,7 @@ spec:
 
 def busy() -> Cluster:
     """A pod with many events, several in the same second (for kubectl's unstable event sort)."""
-    c = Cluster(workers=1, seed=0)
-    c.settle()
-    c.kubectl("apply -f -", stdin=BUSY_POD)
-    c.settle()
-    c.run(20)
-    return c
+    return applied(BUSY_POD, 20)
 
 
 ENV_POD = """
@@ -116,12 +120,7 @@ spec:
 
 def envs() -> Cluster:
     """A pod whose environment names a ConfigMap that does not exist (CreateContainerConfigError)."""
-    c = Cluster(workers=1, seed=0)
-    c.settle()
-    c.kubectl("apply -f -", stdin=ENV_POD)
-    c.settle()
-    c.run(40)
-    return c
+    return applied(ENV_POD, 40)
 
 
 VOLUME_PODS = """
@@ -186,14 +185,8 @@ spec:
 
 def volumes() -> Cluster:
     """A running pod with one volume of each kind, and a pod waiting for a missing ConfigMap."""
-    c = Cluster(workers=1, seed=0)
-    c.settle()
-    c.kubectl("create configmap app-config --from-literal=app.conf=debug=true")
-    c.kubectl("create secret generic db-creds --from-literal=password=s3cr3t")
-    c.kubectl("apply -f -", stdin=VOLUME_PODS)
-    c.settle()
-    c.run(40)
-    return c
+    return applied(VOLUME_PODS, 40, before=("create configmap app-config --from-literal=app.conf=debug=true",
+                                            "create secret generic db-creds --from-literal=password=s3cr3t"))
 
 
 SCENARIOS = {"sidecars": sidecars, "busy": busy, "envs": envs, "volumes": volumes}

@@ -648,25 +648,26 @@ def test_a_label_change_reaches_a_downward_api_file_within_a_reconciler_pass():
     "pipes in a program's script run through the simulated shell",
 ])
 def test_a_programs_file_tools_read_its_volumes(command, log):
+    c = reader(command, "--from-literal=SPECIAL_LEVEL=very --from-literal=SPECIAL_TYPE=charm", restart="Never")
+    assert (str(c.kubectl("logs reader")), phase(c, "reader")) == (log, "Succeeded")
+
+
+def reader(command: list, literals: str, restart: str = "Always") -> Cluster:
+    """A settled cluster with the ConfigMap special-config and a pod ``reader`` (busybox running
+    ``command``) that mounts it at /etc/config."""
     c = Cluster(workers=1, seed=0)
-    c.kubectl("create configmap special-config --from-literal=SPECIAL_LEVEL=very --from-literal=SPECIAL_TYPE=charm")
+    c.kubectl(f"create configmap special-config {literals}")
     c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "reader"}, "spec": {
-        "restartPolicy": "Never",
+        "restartPolicy": restart,
         "containers": [{"name": "c", "image": "busybox:1.36", "command": command,
                         "volumeMounts": [{"name": "config", "mountPath": "/etc/config"}]}],
         "volumes": [{"name": "config", "configMap": {"name": "special-config"}}]}})
     c.settle()
-    assert (str(c.kubectl("logs reader")), phase(c, "reader")) == (log, "Succeeded")
+    return c
 
 
 def test_ls_a_shows_the_atomic_writers_entries_of_a_configmap_volume():
-    c = Cluster(workers=1, seed=0)
-    c.kubectl("create configmap special-config --from-literal=SPECIAL_LEVEL=very")
-    c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "reader"}, "spec": {
-        "containers": [{"name": "c", "image": "busybox:1.36", "command": ["sleep", "3600"],
-                        "volumeMounts": [{"name": "config", "mountPath": "/etc/config"}]}],
-        "volumes": [{"name": "config", "configMap": {"name": "special-config"}}]}})
-    c.settle()
+    c = reader(["sleep", "3600"], "--from-literal=SPECIAL_LEVEL=very")
     listed = str(c.kubectl("exec reader -- ls -a /etc/config")).splitlines()
     assert listed[:2] == [".", ".."] and listed[3:] == ["..data", "SPECIAL_LEVEL"]
     assert listed[2].startswith("..2026_01_05_09_00_0")  # AtomicWriter's timestamped directory
