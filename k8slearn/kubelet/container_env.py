@@ -44,11 +44,12 @@ third_party/forked/golang/expansion/expand.go, pkg/api/v1/resource/helpers.go
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from k8slearn.api.fieldpath import extract_field_path_as_string
 from k8slearn.api.resource_fields import resource_field_value
+from k8slearn.kubelet.volume_plugins import decode_secret_value
 
 MASTER_SERVICES = ("kubernetes",)  # the Services of ``default`` every pod gets variables for
 
@@ -110,7 +111,7 @@ def make_environment_variables(pod: dict, container: dict, sources: PodEnvSource
 def _data(kind: str, obj: dict) -> dict[str, str]:
     if kind == "configmaps":
         return dict(obj.get("data") or {})
-    return {k: base64.b64decode(v).decode("utf-8", "replace") for k, v in (obj.get("data") or {}).items()}
+    return {k: decode_secret_value(v) for k, v in (obj.get("data") or {}).items()}
 
 
 def _value_from(source: dict, pod: dict, container: dict, sources: PodEnvSources, namespace: str,
@@ -143,7 +144,7 @@ def field_ref_value(path: str, pod: dict, sources: PodEnvSources) -> str:
     >>> field_ref_value("status.podIP", pod, PodEnvSources(lambda k, n: None, pod_ip="10.244.1.5"))
     '10.244.1.5'
     """
-    meta, spec = pod["metadata"], pod["spec"]
+    spec = pod["spec"]
     if path in ("status.podIP", "status.podIPs"):
         return sources.pod_ip
     if path in ("status.hostIP", "status.hostIPs"):
@@ -152,14 +153,10 @@ def field_ref_value(path: str, pod: dict, sources: PodEnvSources) -> str:
         return spec.get("serviceAccountName", "")
     if path == "spec.nodeName":
         return spec.get("nodeName", "")
-    for field in ("labels", "annotations"):
-        prefix = f"metadata.{field}["
-        if path.startswith(prefix) and path.endswith("]"):
-            key = path[len(prefix):-1].strip("'\"")
-            return str((meta.get(field) or {}).get(key, ""))
-    if path.startswith("metadata."):
-        return str(meta.get(path[len("metadata."):], ""))
-    return ""
+    try:  # the rest is fieldpath.ExtractFieldPathAsString (validation allows nothing it does not know)
+        return extract_field_path_as_string(pod["metadata"], path)
+    except ValueError:
+        return ""
 
 
 def service_env_vars(services: Iterable[dict], namespace: str, enable_service_links: bool) -> dict[str, str]:

@@ -240,9 +240,11 @@ class _View:
         self.image, self.files, self.etc = image, files, {}
 
 
-def container_files(container: Any) -> Any:
-    """A container's files as its processes see them: its own layer, with its volumes mounted over it."""
-    own = container.files if container.files is not None else {}
+def container_files(container: Any, own: dict | None = None) -> Any:
+    """A container's files as its processes see them: its own layer (``own``, else its ``files``, else
+    an empty one), with its volumes mounted over it."""
+    if own is None:
+        own = container.files if container.files is not None else {}
     return MountedFiles(own, container.mounts) if container.mounts else own
 
 

@@ -37,7 +37,7 @@ from k8slearn.kubelet.pod_workers import PodWorkers
 from k8slearn.kubelet.runtime import ContainerRuntime
 from k8slearn.kubelet.static_pods import mirror_pod, running_status
 from k8slearn.kubelet.streaming import exec_in_pod
-from k8slearn.kubelet.volume_manager import VolumeManager
+from k8slearn.kubelet.volume_manager import VolumeManager, read_object
 from k8slearn.sim import Loop, Process, Timer
 
 
@@ -162,14 +162,8 @@ class Kubelet:
             self.volume_manager.pod_removed(pod)
 
     def config_object(self, resource: str, namespace: str, name: str) -> dict | None:
-        """A ConfigMap or Secret a container refers to, read through the API server (None when it
-        does not exist): the configMapManager/secretManager's GetConfigMap/GetSecret."""
-        try:
-            return self.client.get(resource, name, namespace)
-        except ApiError as err:
-            if err.code == 404:
-                return None
-            raise
+        """A ConfigMap or Secret a container's environment names (None when it does not exist)."""
+        return read_object(self.client, resource, name, namespace)
 
     def _register_node(self) -> dict:
         template = thaw(self.node_template)

@@ -32,7 +32,7 @@ import functools
 from datetime import timedelta
 
 from k8slearn.api.meta import EPOCH
-from k8slearn.kubelet.container_fs import MountedFiles, ReadOnlyFileSystem
+from k8slearn.kubelet.container_fs import ReadOnlyFileSystem, container_files
 from k8slearn.kubelet.cri import Container, RuntimeError_
 from k8slearn.kubelet.exec_context import BUSYBOX_IMAGES
 from k8slearn.kubelet.exec_sync import ExecError, run, script
@@ -56,7 +56,7 @@ class Tasks:
             elif kind in ("touch", "rm", "mkdir", "write"):
                 if container.files is None:
                     container.files = {}
-                files = MountedFiles(container.files, container.mounts) if container.mounts else container.files
+                files = container_files(container)
                 try:
                     _change_file(files, kind, value)
                 except ReadOnlyFileSystem as err:
@@ -104,7 +104,7 @@ class Tasks:
         The container must be running; a command that cannot start raises ``RuntimeError_``."""
         container = self.containers[container_id]
         own = container.files if container.files is not None else {}
-        files = MountedFiles(own, container.mounts) if container.mounts else own
+        files = container_files(container, own)
         ctx = ExecContext(image_name(container.image), files, interactive=interactive, envs=container.envs,
                           **(view or {}))
         try:
@@ -125,8 +125,7 @@ class Tasks:
         sandbox = self.sandboxes.get(container.sandbox_id)
         if container.files is None:
             container.files = {}
-        files = MountedFiles(container.files, container.mounts) if container.mounts else container.files
-        ctx = ExecContext(image_name(container.image), files, envs=container.envs,
+        ctx = ExecContext(image_name(container.image), container_files(container), envs=container.envs,
                           hostname=sandbox.hostname if sandbox is not None else "",
                           pod_ip=sandbox.ip if sandbox is not None else "")
         _, out, err = script(text, ctx)

@@ -245,10 +245,8 @@ class VolumeManager:
 
     def _get(self, resource: str, name: str, namespace: str) -> dict | None:
         try:
-            return self.client.get(resource, name, namespace)
+            return read_object(self.client, resource, name, namespace)
         except ApiError as err:
-            if err.code == 404:
-                return None
             raise MountError(str(err)) from None
 
     def _timestamp_dir(self, uid: str, name: str) -> str:
@@ -305,6 +303,17 @@ class VolumeManager:
             for name, (files, _) in entry.mounted.items():
                 if (_volume(entry.pod, name).get("emptyDir") or {}).get("medium") == "Memory":
                     files.clear()
+
+
+def read_object(client: Any, resource: str, name: str, namespace: str) -> dict | None:
+    """A ConfigMap or Secret a pod refers to, read through the API server; None when it does not
+    exist (the configMapManager/secretManager's GetConfigMap/GetSecret, for volumes and variables)."""
+    try:
+        return client.get(resource, name, namespace)
+    except ApiError as err:
+        if err.code == 404:
+            return None
+        raise
 
 
 def _data(files: dict) -> dict:

@@ -55,19 +55,18 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
-import re
 from collections.abc import Callable
 from typing import Any
 
-from k8slearn.api.quantity import cpu_millis, memory_bytes
+from k8slearn.api.fieldpath import extract_field_path_as_string
+from k8slearn.api.resource_fields import resource_field_value
+from k8slearn.api.validation.env import CONTAINER_RESOURCE_FIELDS
 from k8slearn.kubelet.container_fs import DIR, NOT_SIMULATED
 
 # the kinds whose volumes the kubelet always mounts read-only (API data written by AtomicWriter)
 API_DATA_KINDS = ("configMap", "secret", "downwardAPI", "projected")
 KINDS = ("emptyDir", "hostPath") + API_DATA_KINDS + ("persistentVolumeClaim",)
 HOST_PATH_FILE_TYPES = ("File", "FileOrCreate", "Socket", "CharDevice", "BlockDevice")
-_FIELD = re.compile(r"^metadata\.(labels|annotations)\['(.+)'\]$")
 
 
 class MountError(Exception):
@@ -123,13 +122,13 @@ def _object(get: Callable, resource: str, source: dict, namespace: str) -> dict:
 
 def configmap_payload(cm: dict, items: list | None, optional: bool) -> dict:
     """configmap.MakePayload: every key (``data`` then ``binaryData``), or just the items' keys."""
-    data = {**(cm.get("data") or {}), **{k: _decode(v) for k, v in (cm.get("binaryData") or {}).items()}}
+    data = {**(cm.get("data") or {}), **{k: decode_secret_value(v) for k, v in (cm.get("binaryData") or {}).items()}}
     return _payload(data, items, optional, "configmap references non-existent config key: ")
 
 
 def secret_payload(secret: dict, items: list | None, optional: bool) -> dict:
     """secret.MakePayload: the Secret's values, base64-decoded, by key or by the items."""
-    data = {k: _decode(v) for k, v in (secret.get("data") or {}).items()}
+    data = {k: decode_secret_value(v) for k, v in (secret.get("data") or {}).items()}
     # (the simulated API server keeps ``stringData`` as it was sent; upstream it is folded into data)
     data.update(secret.get("stringData") or {})
     return _payload(data, items, optional, "references non-existent secret key: ")
@@ -149,7 +148,8 @@ def _payload(data: dict, items: list | None, optional: bool, missing: str) -> di
     return payload
 
 
-def _decode(value: str) -> str:
+def decode_secret_value(value: str) -> str:
+    """A Secret's ``data`` value as the files and variables the kubelet makes from it hold it."""
     try:
         return base64.b64decode(value, validate=True).decode("utf-8", errors="replace")
     except (binascii.Error, ValueError):
@@ -168,8 +168,8 @@ def downward_api_payload(pod: dict, items: list | None, allocatable: dict | None
 
 
 def resource_value(pod: dict, ref: dict, allocatable: dict) -> str:
-    """ExtractContainerResourceValue: a container's request or limit (an unset limit is the node's
-    allocatable) divided by ``divisor`` and rounded up: cpu in cores, memory and storage in bytes.
+    """A downwardAPI file's ``resourceFieldRef``: the named container's request or limit (an unset
+    limit is the node's allocatable), as :func:`~k8slearn.api.resource_fields.resource_field_value`.
 
     >>> p = {"spec": {"containers": [{"name": "app", "resources": {"requests": {"cpu": "250m"}}}]}}
     >>> resource_value(p, {"containerName": "app", "resource": "requests.cpu", "divisor": "1m"}, {})
@@ -183,43 +183,17 @@ def resource_value(pod: dict, ref: dict, allocatable: dict) -> str:
                       if c.get("name") == name), None)
     if container is None:
         raise MountError(f"container {name} not found")
-    kind, _, resource = (ref.get("resource") or "").partition(".")
-    values = dict((container.get("resources") or {}).get(kind) or {})
-    if kind == "limits":
-        values = {**allocatable, **values}
-    value, divisor = values.get(resource, 0), ref.get("divisor") or "1"
-    if resource == "cpu":
-        amount, unit = cpu_millis(value), cpu_millis(divisor) or 1000
-    elif resource in ("memory", "ephemeral-storage"):
-        amount, unit = memory_bytes(value), memory_bytes(divisor) or 1
-    else:
+    if ref.get("resource") not in CONTAINER_RESOURCE_FIELDS:
         raise MountError(f"unsupported container resource : {ref.get('resource')}")
-    return str(-(-amount // unit))
+    return resource_field_value(ref, container, allocatable)
 
 
 def field_value(pod: dict, field_path: str) -> str:
-    """fieldpath.ExtractFieldPathAsString for the fields a downwardAPI volume may name.
-
-    >>> pod = {"metadata": {"name": "web", "labels": {"tier": "front", "app": "web"}}}
-    >>> field_value(pod, "metadata.labels")
-    'app="web"\\ntier="front"'
-    >>> field_value(pod, "metadata.labels['tier']"), field_value(pod, "metadata.name")
-    ('front', 'web')
-    """
-    meta = pod["metadata"]
-    if field_path in ("metadata.labels", "metadata.annotations"):
-        return format_map(meta.get(field_path.split(".")[1]) or {})
-    match = _FIELD.match(field_path)
-    if match:
-        return (meta.get(match.group(1)) or {}).get(match.group(2), "")
-    if field_path in ("metadata.name", "metadata.namespace", "metadata.uid"):
-        return meta.get(field_path.split(".")[1], "")
-    raise MountError(f"unsupported fieldPath: {field_path}")
-
-
-def format_map(values: dict) -> str:
-    """fieldpath.FormatMap: ``key="value"`` lines in key order, no newline after the last."""
-    return "\n".join(f"{key}={json.dumps(values[key], ensure_ascii=False)}" for key in sorted(values))
+    """A downwardAPI file's ``fieldRef``: fieldpath.ExtractFieldPathAsString of the pod."""
+    try:
+        return extract_field_path_as_string(pod["metadata"], field_path)
+    except ValueError as err:
+        raise MountError(str(err)) from None
 
 
 def projected_payload(pod: dict, sources: list | None, get: Callable, allocatable: dict | None = None) -> dict:

@@ -21,6 +21,7 @@ from typing import Any
 
 from k8slearn.api import field
 from k8slearn.api.field import FieldError, Path
+from k8slearn.api.fieldpath import split_maybe_subscripted_path
 from k8slearn.api.names import (
     has_chdir_prefix,
     is_config_map_key,
@@ -106,7 +107,7 @@ def validate_object_field_selector(ref: dict, expressions: list[str], path: Path
         reason = _convert_field_label(field_path)
     if reason:
         return [field.invalid(path.child("fieldPath"), field_path, f"error converting fieldPath: {reason}")]
-    subscripted = split_subscripted(field_path)
+    subscripted = split_maybe_subscripted_path(field_path)
     if subscripted is not None:
         base, key = subscripted
         msgs = is_qualified_name(key.lower() if base == "metadata.annotations" else key)
@@ -116,17 +117,9 @@ def validate_object_field_selector(ref: dict, expressions: list[str], path: Path
     return []
 
 
-def split_subscripted(field_path: str) -> tuple[str, str] | None:
-    """fieldpath.SplitMaybeSubscriptedPath: ``metadata.labels['app']`` -> (``metadata.labels``, ``app``)."""
-    if not field_path.endswith("']"):
-        return None
-    base, sep, key = field_path[:-2].partition("['")
-    return (base, key) if sep else None
-
-
 def _convert_field_label(field_path: str) -> str:
     """ConvertDownwardAPIFieldLabel's error for a field path, or "" when it knows the path."""
-    subscripted = split_subscripted(field_path)
+    subscripted = split_maybe_subscripted_path(field_path)
     if subscripted is not None:
         if subscripted[0] in ("metadata.annotations", "metadata.labels"):
             return ""
