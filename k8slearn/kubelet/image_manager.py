@@ -43,9 +43,10 @@ class ImageManager:
         """A generator for the pod worker: ``waiting = yield from manager.ensure_image_exists(...)``.
 
         Returns None when the image is ready, or the (reason, message) the container waits with.
-        When it returns ImagePullBackOff, ``retry_in`` says how long until the next attempt.
+        After ErrImagePull, ``first_failure`` says whether it was the first failed pull of this
+        image for this pod.
         """
-        self.retry_in = 0.0
+        self.first_failure = False
         image, uid = container["image"], pod["metadata"]["uid"]
         event = self._event_for(pod, field_path)
         invalid = image_catalog.invalid_reason(image)
@@ -68,13 +69,13 @@ class ImageManager:
             if wait > 0:
                 event("Normal", "BackOff", f'Back-off pulling image "{image}"')
                 event("Warning", "Failed", "Error: ImagePullBackOff")
-                self.retry_in = wait
                 return ("ImagePullBackOff", f'Back-off pulling image "{image}"')
         event("Normal", "Pulling", _pulling(image))
         on_pull_start()
         meta = pod["metadata"]
         result = yield self.runtime.pull_image(image, for_pod=f"pod/{meta['namespace']}/{meta['name']}")
         if isinstance(result, RuntimeError_):
+            self.first_failure = key not in self.backoff.entries
             self.backoff.next(key, self.loop.now)
             event("Warning", "Failed", f'Failed to pull image "{image}": {result}')
             event("Warning", "Failed", "Error: ErrImagePull")

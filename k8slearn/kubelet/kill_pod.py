@@ -82,6 +82,8 @@ class PodTermination:
         self.prober.remove_pod(state.uid)
         state.done = True
         del self.states[state.uid]
+        self._exited.discard(state.uid)
+        self._next_sync_reasons.pop(state.uid, None)
         if pod is not None:
             self.terminated.add(state.uid)
             try:

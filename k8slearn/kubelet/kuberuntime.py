@@ -7,7 +7,8 @@ This is the kubelet side of the CRI (the runtime side is :mod:`k8slearn.kubelet.
   event and another try after the back-off;
 - **containers**: decide whether a container needs (re)starting from its last run and the
   pod's ``restartPolicy``; a crashed container waits out a back-off of 10 s doubling to 300 s
-  (``CrashLoopBackOff``, ``BackOff`` events); then pull the image, work out the container's
+  (``CrashLoopBackOff``, ``BackOff`` events), looked at again every 10 to 15 s and started at the
+  first look past it; then pull the image, work out the container's
   environment (:mod:`k8slearn.kubelet.container_env`; a missing ConfigMap or Secret is
   ``CreateContainerConfigError``, tried again after 10 to 15 s), expand ``$(NAME)`` in its command
   and args, ``CreateContainer`` (``Created``) and ``StartContainer`` (``Started``);
@@ -43,7 +44,6 @@ from typing import TYPE_CHECKING
 
 from k8slearn.api.meta import go_duration
 from k8slearn.kubelet import status as pod_status
-from k8slearn.kubelet.backoff import BACKOFF_INITIAL
 from k8slearn.kubelet.container_env import (
     CreateContainerConfigError,
     PodEnvSources,
@@ -64,7 +64,6 @@ if TYPE_CHECKING:
 SANDBOX_SECONDS = 0.4
 CREATE_SECONDS = 0.05
 START_SECONDS = 0.1
-CONFIG_RETRY_SECONDS = 10.0  # the pod worker's backOffPeriod after a failed sync
 
 
 class KubeRuntime:
@@ -96,7 +95,7 @@ class KubeRuntime:
             self.k.events.event(
                 pod, "Warning", "FailedCreatePodSandBox", f"Failed to create pod sandbox: {err}"
             )
-            self.loop.call_later(BACKOFF_INITIAL, self.signal, state.uid, periodic=True)
+            self.requeue_after_error(state.uid)
             return False
         state.sandbox_id = sandbox.id
         # No status write here: in v1.32 the kubelet generates the pod's status only when a sync
@@ -117,27 +116,39 @@ class KubeRuntime:
         return not self._in_backoff(state, pod, container, last.finished_at)
 
     def _in_backoff(
-        self, state: PodState, pod: dict, container: dict, finished_at: float, kind: str = "containers"
+        self, state: PodState, pod: dict, container: dict, finished_at: float, kind: str = "containers",
+        shown_now: bool = False,
     ) -> bool:
-        """doBackOff: still waiting after the run that ended at ``finished_at`` (a ``BackOff``
-        event, ``CrashLoopBackOff``, and another sync when it is over)? Else the next back-off."""
-        key = f"{container['name']}_{state.name}_{state.namespace}_{state.uid}"
+        """doBackOff: still waiting after the run that ended at ``finished_at``? Then a ``BackOff``
+        event, ``CrashLoopBackOff``, and another sync in 10 to 15 s (the sync "failed"). Else the
+        next back-off is counted and the container may start.
+
+        ``CrashLoopBackOff`` goes into the reasonCache, which a status shows from the next sync on
+        (SyncPod generates the status before it acts): the sync that found the crash wrote the
+        container ``Terminated`` (``Error``), and ``CrashLoopBackOff`` appears at the retry. When
+        this sync killed something (``shown_now``), PLEG's event makes that next sync come at once.
+        """
+        name = container["name"]
+        key = f"{name}_{state.name}_{state.namespace}_{state.uid}"
         wait = self.crash_backoff.in_backoff_since(key, finished_at, self.loop.now)
         if wait > 0:
             message = (
                 f"back-off {go_duration(self.crash_backoff.entries[key][0])} restarting failed "
-                f"container={container['name']} pod={state.name}_{state.namespace}({state.uid})"
+                f"container={name} pod={state.name}_{state.namespace}({state.uid})"
             )
-            state.set_waiting(container["name"], ("CrashLoopBackOff", message))
+            if shown_now or state.waiting.get(name, ("",))[0] == "CrashLoopBackOff":
+                state.set_waiting(name, ("CrashLoopBackOff", message))
+            else:
+                self._next_sync_reasons.setdefault(state.uid, {})[name] = ("CrashLoopBackOff", message)
             self.k.events.event(
                 pod,
                 "Warning",
                 "BackOff",
-                f"Back-off restarting failed container {container['name']} in pod "
+                f"Back-off restarting failed container {name} in pod "
                 f"{state.name}_{state.namespace}({state.uid})",
-                field_path=_field_path(kind, container["name"]),
+                field_path=_field_path(kind, name),
             )
-            self.loop.call_later(wait, self.signal, state.uid, periodic=True)
+            self.requeue_after_error(state.uid)
             return True
         self.crash_backoff.next(key, self.loop.now)
         return False
@@ -162,7 +173,7 @@ class KubeRuntime:
         # The back-off counts from the last run that had ended before this kill, if any.
         ended = [r for r in (self.runtime.containers.get(i) for i in ids[:-1])
                  if r is not None and r.state == "CONTAINER_EXITED"]
-        if ended and self._in_backoff(state, pod, container, ended[-1].finished_at):
+        if ended and self._in_backoff(state, pod, container, ended[-1].finished_at, shown_now=True):
             self.write_status(state)
             return True
         yield from self._start(state, container, "containers")
@@ -198,7 +209,8 @@ class KubeRuntime:
             # doBackOff reads the status from before this sync's kills: the last run that had ended
             ended = [r for r in (runtime.containers.get(i) for i in (ids[:-1] if index in killed else ids))
                      if r is not None and r.state == "CONTAINER_EXITED"]
-            if ended and self._in_backoff(state, pod, container, ended[-1].finished_at, "initContainers"):
+            if ended and self._in_backoff(state, pod, container, ended[-1].finished_at, "initContainers",
+                                          shown_now=index in killed):
                 if pod_status.is_restartable_init_container(container):
                     continue  # a sidecar in back-off does not hold up the others
                 break
@@ -239,8 +251,12 @@ class KubeRuntime:
         if waiting is not None:
             state.set_waiting(name, waiting)
             self.write_status(state)
-            if waiting[0] in ("ErrImagePull", "ImagePullBackOff"):
-                self.loop.call_later(self.images.retry_in, self.signal, state.uid, periodic=True)
+            if waiting[0] == "ErrImagePull" and self.images.first_failure:
+                # The sandbox this pod's first sync created is a PLEG event: the next sync comes at
+                # once (and finds the image in back-off). A later failed pull waits like any failed sync.
+                self.signal(state.uid)
+            elif waiting[0] in ("ErrImagePull", "ImagePullBackOff"):
+                self.requeue_after_error(state.uid)  # the sync failed: the next look in 10 to 15 s
             return
         try:  # generateContainerConfig: the environment, before CreateContainer
             envs = self._container_env(state, pod, container)
@@ -249,8 +265,7 @@ class KubeRuntime:
             self.k.events.event(pod, "Warning", "Failed", f"Error: {message}", field_path=field_path)
             state.set_waiting(name, ("CreateContainerConfigError", message))
             self.write_status(state)
-            # The sync failed: the pod worker tries again after its back-off (10 s, jitter 0.5).
-            self.requeue(state.uid, CONFIG_RETRY_SECONDS * (1 + 0.5 * self.loop.rng.random()))
+            self.requeue_after_error(state.uid)  # the sync failed
             return
         yield CREATE_SECONDS
         pod = self._current(state)

@@ -73,7 +73,6 @@ class PodVolumes:
     timers: dict = field(default_factory=dict)  # volume name -> the pending mount
     waiter: Waitable | None = None  # SyncPod's wait, while it waits
     wait_started: float = 0.0
-    requeue: Timer | None = None  # the pod worker's next sync after a failed wait
     resync: Timer | None = None  # the next remount of its API-data volumes
 
     def unmounted(self) -> list[str]:

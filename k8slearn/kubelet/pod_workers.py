@@ -43,6 +43,9 @@ from k8slearn.kubelet.kuberuntime import KubeRuntime
 from k8slearn.kubelet.prober import ProberManager
 from k8slearn.kubelet.sync_pod import PodSync
 
+BACKOFF_PERIOD = 10.0  # kubelet.go backOffPeriod: the pod worker's wait after a sync that failed
+BACKOFF_JITTER = 0.5  # workerBackOffPeriodJitterFactor: wait.Jitter makes it 10 to 15 s
+
 
 @dataclass(slots=True)
 class PodState:
@@ -108,6 +111,11 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
         # The environment of containers that declare none, per namespace and Services (kuberuntime)
         self._env_cache: dict[tuple, tuple] = {}
         self._requeue: dict[str, Any] = {}  # uid -> the Timer of its one pending retry after a failed sync
+        # What the next sync's status shows first (SyncPod generates the status before it acts):
+        # pods whose container died since (PLEG), and reasons a sync found that the API sees only
+        # at the next one (the reasonCache's ``CrashLoopBackOff``): uid -> {container: reason}.
+        self._exited: set[str] = set()
+        self._next_sync_reasons: dict[str, dict] = {}
         # Every worker's process has the same name: one string for all (a memory saving).
         self._worker_name = f"{kubelet.component}/pod-worker"
 
@@ -222,6 +230,14 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
             old.cancel()
         self._requeue[uid] = self.loop.call_later(delay, self._requeued, uid, periodic=True)
 
+    def requeue_after_error(self, uid: str) -> None:
+        """completeWork after a sync that returned an error: the pod syncs again after
+        ``wait.Jitter(backOffPeriod, 0.5)``, 10 to 15 s. In v1.32 a container in back-off is such an
+        error too (``ErrCrashLoopBackOff``: the filter meant to let it pass never does, kubernetes
+        issue #123602), so a crashed container is looked at every 10 to 15 s and restarts at the
+        first look after its back-off is over (v1.35 waits for the back-off's end instead)."""
+        self.requeue(uid, BACKOFF_PERIOD * (1 + BACKOFF_JITTER * self.loop.rng.random()))
+
     def _requeued(self, uid: str) -> None:
         self._requeue.pop(uid, None)
         self.signal(uid)
@@ -240,6 +256,7 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
                     f"pod/{state.namespace}/{state.name}",
                     f"container {container.name} died (exit code {container.exit_code})",
                 )
+                self._exited.add(state.uid)
                 self.signal(state.uid)
 
     def _worker(self, state: PodState, fresh: bool):

@@ -87,6 +87,8 @@ class PodSync:
         if not state.sandbox_id:
             if not (yield from self._create_sandbox(state, pod)):
                 return
+        elif state.uid in self._exited or state.uid in self._next_sync_reasons:
+            self._status_at_sync_start(state)
         inits = pod["spec"].get("initContainers")
         if inits:
             initialized = yield from self._sync_init_containers(state, pod, inits)
@@ -130,7 +132,7 @@ class PodSync:
             # Only the pod's status changed meanwhile (our own write coming back), which the
             # kubelet's pod config does not pass on: the next sync is the back-off's.
             state.signalled = False
-        self.k.volume_manager.requeue_after(state.uid, self.signal)
+        self.requeue_after_error(state.uid)
         return None
 
     def _finish(self, state: PodState, pod: dict):
@@ -150,6 +152,17 @@ class PodSync:
         return (state.last_status or {}).get("phase") in ("Succeeded", "Failed")
 
     # -- status -------------------------------------------------------------------------------
+    def _status_at_sync_start(self, state: PodState) -> None:
+        """SyncPod generates and sets the pod's status before it acts. Written here when it shows
+        something new: a container PLEG saw die (``Terminated``, ``Error``, even if this sync starts
+        it again at once), or the reasons the previous sync left in the reasonCache
+        (``CrashLoopBackOff``). Other syncs write once they have acted (the sync a PLEG event
+        would start a second later, folded into this one)."""
+        self._exited.discard(state.uid)
+        for name, reason in self._next_sync_reasons.pop(state.uid, {}).items():
+            state.set_waiting(name, reason)
+        self.write_status(state)
+
     def write_status(self, state: PodState, pod_is_terminal: bool = False) -> None:
         pod = self._current(state)
         if pod is None or state.rejected:

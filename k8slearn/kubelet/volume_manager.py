@@ -14,8 +14,8 @@ Meanwhile the pod stays ``Pending``, its containers waiting in ``ContainerCreati
 
 The wait polls every 300 ms and gives up after 2m3s. In v1.32 a timed-out wait writes no event
 of its own (SyncPod records "Unable to attach or mount volumes: ..." only for an error that is not
-a timeout, ``!wait.Interrupted(err)``): the pod worker tries the sync again after its 10 s
-back-off, and the reconciler keeps retrying the mount on its own clock. So once the ConfigMap is
+a timeout, ``!wait.Interrupted(err)``): the pod worker tries the sync again after its back-off
+of 10 to 15 s, and the reconciler keeps retrying the mount on its own clock. So once the ConfigMap is
 created, the next retry mounts it and the pod starts. An error found before any mount is tried
 (a persistentVolumeClaim volume, below) ends the wait at once with the event ``Unable to attach
 or mount volumes: unmounted volumes=[data], unattached volumes=[], failed to process
@@ -43,8 +43,7 @@ Pods whose containers mount no volume cost nothing here: no API call, no entry, 
 Simplified: the desired-state populator and the reconciler's 100 ms loops are one scheduled
 mount per volume (the first 100 ms after the pod's first sync, a retry at the reconciler's pass
 100 ms after its back-off ends, the mount itself taking no time); no attachable volumes
-(``unattached volumes`` is always empty); the pod worker's 10 s back-off and the 60 s resync have
-no jitter, and the remount runs on the manager's own timer rather than inside a pod sync; a
+(``unattached volumes`` is always empty); the 60 s resync has no jitter, and the remount runs on the manager's own timer rather than inside a pod sync; a
 persistentVolumeClaim volume never mounts (the simulated cluster has no PersistentVolumeClaims,
 PersistentVolumes or PV controller); an emptyDir lives until the pod's deletion.
 
@@ -74,7 +73,6 @@ POD_ATTACH_AND_MOUNT_RETRY_INTERVAL = 0.3
 RECONCILER_LOOP_SLEEP_PERIOD = 0.1
 INITIAL_DURATION_BEFORE_RETRY = 0.5
 MAX_DURATION_BEFORE_RETRY = 122.0  # 2m2s
-POD_WORKER_BACKOFF = 10.0  # the pod worker's backOffPeriod after a failed sync
 SYNC_FREQUENCY = 60.0  # kubelet syncFrequency: a running pod's periodic resync (its volumes' remount)
 FAILED_MOUNT = "FailedMount"
 INTERRUPTED = "interrupted"  # the wait timed out or the pod is going away: no event
@@ -143,16 +141,6 @@ class VolumeManager:
         """Whether every volume the pod's containers mount is set up (no wait needed)."""
         entry = self.pods.get(pod["metadata"]["uid"])
         return not entry.unmounted() if entry is not None else not expected_volumes(pod)
-
-    def requeue_after(self, uid: str, signal: Any) -> None:
-        """The pod worker's back-off after a sync whose wait failed: ``signal(uid)`` in 10 s. Its
-        work queue holds one entry per pod, so a later failure moves the retry, never adds one."""
-        entry = self.pods.get(uid)
-        if entry is None:
-            return
-        if entry.requeue is not None:
-            entry.requeue.cancel()
-        entry.requeue = self.loop.call_later(POD_WORKER_BACKOFF, signal, uid, periodic=True)
 
     def _wake_at_next_poll(self, entry: PodVolumes, value: str | None) -> None:
         """The wait's next 300 ms poll sees what changed (mounted, or an error to report)."""
@@ -284,7 +272,7 @@ class VolumeManager:
         entry = self.pods.pop(pod["metadata"]["uid"], None)
         if entry is None:
             return
-        _cancel([*entry.timers.values(), entry.requeue, entry.resync])
+        _cancel([*entry.timers.values(), entry.resync])
         if entry.waiter is not None:
             entry.waiter.trigger(INTERRUPTED)
 
@@ -297,7 +285,7 @@ class VolumeManager:
         emptyDir, a hostPath directory); a ``medium: Memory`` emptyDir was a tmpfs, and is empty."""
         self.running = False
         for entry in self.pods.values():
-            _cancel([*entry.timers.values(), entry.requeue])
+            _cancel(entry.timers.values())
             entry.timers.clear()
             entry.waiter = None
             for name, (files, _) in entry.mounted.items():

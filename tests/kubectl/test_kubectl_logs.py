@@ -22,7 +22,7 @@ def cluster():
         "--tail=0 shows nothing of it"])
 def test_previous_shows_the_last_terminated_run(cluster, command, expected):
     cluster.kubectl("run crash --image=busybox -- sh -c 'echo starting; exit 1'")
-    cluster.run(15)
+    cluster.run(30)  # the second crash was at 12 s; the next look, 10 to 15 s later, shows CrashLoopBackOff
     assert str(cluster.kubectl(command)) == expected
 
 

@@ -1,6 +1,7 @@
 """A pod's life on a node, end to end: scheduler → kubelet → containerd → CNI → status."""
 
 import ipaddress
+import itertools
 
 import pytest
 
@@ -124,22 +125,64 @@ def test_container_outcomes(name, image, command, restart, after, status, reason
     assert got == reason
 
 
-def test_crash_loop_back_off_restarts_at_once_then_waits_10_20_40_seconds():
+def _crash_loop(seconds):
     cluster = Cluster(workers=1, seed=0)
     make_pod(cluster, "crash", "busybox", ["sh", "-c", "exit 1"])
     cluster.settle()
-    cluster.run(80)
-    starts = [
-        s.time for s in cluster.trace if s.object == "pod/default/crash" and s.action == "StartContainer"
-    ]
-    # each restart also re-pulls busybox:latest (imagePullPolicy Always) and creates the container
-    gaps = [int(b - a) for a, b in zip(starts, starts[1:], strict=False)]
-    assert gaps == [0, 10, 20, 40]
+    cluster.run(seconds)
+    starts = [s.time for s in cluster.trace if s.object == "pod/default/crash" and s.action == "StartContainer"]
+    return cluster, starts
+
+
+def test_crash_loop_back_off_restarts_at_once_then_at_the_first_look_after_10_20_40_80_seconds():
+    # v1.32: a sync that finds the container in back-off fails (ErrCrashLoopBackOff), and the pod
+    # worker looks again 10 to 15 s later; the container starts at the first look past its back-off
+    cluster, starts = _crash_loop(200)
+    gaps = [b - a for a, b in itertools.pairwise(starts)]  # exit 1 ends at once
+    assert gaps[0] < 1  # the first crash: no back-off yet
+    for gap, backoff in zip(gaps[1:], [10, 20, 40, 80], strict=True):
+        assert backoff <= gap < backoff + 15 + 1
+    assert [round(gap) for gap in gaps[1:]] != [10, 20, 40, 80]  # not at the back-off's exact end
     assert status_of(cluster, "crash")["containerStatuses"][0]["state"]["waiting"]["message"] == (
-        "back-off 1m20s restarting failed container=crash pod=crash_default("
+        "back-off 2m40s restarting failed container=crash pod=crash_default("
         + cluster.api.get("pods", "crash")["metadata"]["uid"]
         + ")"
     )
+
+
+def test_a_crash_shows_error_until_the_next_look_finds_the_container_in_back_off():
+    # SyncPod writes the status before it acts: the sync PLEG starts for the crash shows the
+    # container Terminated (Error); the CrashLoopBackOff that sync found is shown by the next one
+    cluster, _ = _crash_loop(0)
+    seen = []
+    for _ in range(700):
+        cluster.run(0.1)
+        container = status_of(cluster, "crash")["containerStatuses"][0]
+        state = container["state"]
+        shown = ((state.get("waiting") or state.get("terminated") or {}).get("reason", "Running"),
+                 container["restartCount"])
+        if not seen or seen[-1][1:] != shown:
+            seen.append((cluster.now, *shown))
+    assert [shown for _, *shown in seen] == [
+        ["Error", 1], ["CrashLoopBackOff", 1], ["Error", 2], ["CrashLoopBackOff", 2], ["Error", 3],
+        ["CrashLoopBackOff", 3]]
+    for (crashed, *_), (looked, *_) in zip(seen[::2], seen[1::2], strict=True):
+        assert 10 - 0.1 <= looked - crashed < 15 + 0.1
+
+
+def test_an_image_that_cannot_be_pulled_is_tried_again_at_the_first_look_after_10_20_40_seconds():
+    cluster = Cluster(workers=1, seed=0)
+    cluster.settle()
+    cluster.kubectl("run bad --image=registry.example.com/team/nope:1.0")
+    watch = cluster.kubectl("get pods -w --request-timeout=150s").stdout
+    pulls = [s.time for s in cluster.trace if s.action == "PullImage"]
+    failures = [b - a for a, b in itertools.pairwise(pulls)]  # a failed pull takes no time here
+    for gap, backoff in zip(failures, [10, 20, 40], strict=True):
+        assert backoff <= gap < backoff + 15
+    assert [round(gap) for gap in failures] != [10, 20, 40]  # not at the back-off's exact end
+    statuses = [line.split()[2] for line in watch.splitlines()[1:]]
+    # the first failure's sandbox is a PLEG event: the next sync, at once, finds the back-off
+    assert statuses[3:7] == ["ErrImagePull", "ImagePullBackOff", "ErrImagePull", "ImagePullBackOff"]
 
 
 def test_a_pod_that_never_fits_stays_pending_without_a_busy_loop():
