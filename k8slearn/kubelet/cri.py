@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from k8slearn.kubelet.process import Program
+from k8slearn.kubelet.program_shell import Shell
 from k8slearn.sim import Timer
 
 
@@ -70,5 +71,6 @@ class Container:
     logs: list = field(default_factory=list)  # (time, lines printed at that time)
     files: dict | None = None  # path -> exists, for files the program made or removed (else the image's)
     envs: tuple = ()  # (name, value) pairs the kubelet passed in CreateContainer (ContainerConfig.envs)
+    shell: Shell | None = None  # its script's variables, once it assigns one (program_shell)
     _timer: Timer | None = None
     _stopping: tuple | None = None  # while StopContainer waits: (its Waitable, the SIGKILL/exit timer)

@@ -57,6 +57,7 @@ from k8slearn.kubelet.exec_env import expand_parameters
 from k8slearn.kubelet.init_containers import compute_init_container_actions
 from k8slearn.kubelet.pod_files import pod_hostname
 from k8slearn.kubelet.process import SHELLS, image_name
+from k8slearn.kubelet.program_shell import assigns
 
 if TYPE_CHECKING:
     from k8slearn.kubelet.pod_workers import PodState
@@ -334,7 +335,8 @@ def _expand_command(pod: dict, container: dict, envs: tuple) -> dict:
     command = [expand(w, variables) if isinstance(w, str) else w for w in command]
     args = [expand(w, variables) if isinstance(w, str) else w for w in args]
     argv = command + args
-    if len(argv) > 2 and argv[0] in SHELLS and argv[1] == "-c" and isinstance(argv[2], str) and "$" in argv[2]:
+    if len(argv) > 2 and argv[0] in SHELLS and argv[1] == "-c" and isinstance(argv[2], str) and "$" in argv[2] \
+            and not assigns(argv[2]):  # (a script with variables of its own expands them as it runs)
         view = ExecContext(image_name(container.get("image", "")), files={}, hostname=pod_hostname(pod)[0], envs=envs)
         script, refused = expand_parameters(argv[2], view)
         if not refused:  # (what the simulated shell cannot expand stays as written)

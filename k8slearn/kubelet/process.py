@@ -31,12 +31,22 @@ container starts with the image's files again), which an ``exec`` probe such as
 :mod:`k8slearn.kubelet.servers`. Args given without a command go to the image's ENTRYPOINT
 (agnhost's ``/agnhost``), or replace its CMD.
 
-Simplified: no real shell; ``;`` and ``&&`` sequences of ``echo``/``printf``/``sleep``/``exit``/
-``true``/``false``/``touch``/``mkdir``/``rm``/``date`` (the simulated clock, in UTC)/``printenv``/``env``,
-the file tools ``ls``, ``cat``, ``head``, ``tail`` (not ``-f``), ``wc``, ``grep`` and ``hostname`` (run
-through the simulated shell when the program gets there, in the container's files and volumes)
-and ``while true; do ...; done`` loops (``$NAME`` is expanded before, by :mod:`k8slearn.kubelet.kuberuntime`);
-anything else the image runs by default runs until stopped.
+A script's own variables, ``$((...))`` and ``$(...)`` are worked out as it runs
+(:mod:`k8slearn.kubelet.program_shell`), so the documentation's logging example runs:
+
+>>> parse_program(["sh", "-c", 'i=0; while true; do echo "$i: $(date)"; i=$((i+1)); sleep 1; done'],
+...               image="busybox").loop_body
+[('echo', ('$i: $(date)',)), ('set', ('i', '$((i+1))')), ('sleep', 1.0)]
+
+Simplified: no real shell; ``;`` and ``&&`` sequences of ``echo``/``printf``/``sleep`` (``1m``,
+``1h 30m``)/``exit``/``true``/``false``/``touch``/``mkdir``/``rm``/``date`` (the simulated clock, in
+UTC)/``printenv``/``env``, variable assignments, the file tools ``ls``, ``cat``, ``head``, ``tail``,
+``wc``, ``grep`` and ``hostname`` (run through the simulated shell when the program gets there, in
+the container's files and volumes), ``tail -f``/``-F`` of one file as the last command, and
+``while true; do ...; done`` loops (``$NAME`` of the environment is expanded before, by
+:mod:`k8slearn.kubelet.kuberuntime`, unless the script sets variables of its own); ``$`` expansions
+in ``echo`` only. Anything else (``if``, ``for``, functions, a ``$`` elsewhere) runs until stopped,
+printing nothing, as does whatever the image runs by default.
 
 Upstream: none in Kubernetes (this is the workload); exit handling mirrors containerd's task
 exit events (reasons Completed / Error / StartError).
@@ -49,6 +59,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from k8slearn.kubelet.program_shell import sleep_seconds, tail_options
 from k8slearn.kubelet.servers import Server, servers_for
 
 SHELLS = {"sh", "/bin/sh", "bash", "/bin/bash", "ash"}
@@ -153,7 +164,7 @@ def _parse_script(script: str, env: tuple | None = None) -> tuple[list[tuple], l
     """Parse ``a; b && c`` and one trailing ``while true; do ...; done``. ``env`` is the process's
     environment, for ``printenv`` and ``env`` (without it they are not understood)."""
     loop_body: list[tuple] = []
-    match = re.search(r"while\s+(true|:)\s*;\s*do\s+(.*?);?\s*done\s*;?\s*$", script)
+    match = re.search(r"while\s+(true|:)\s*;?\s*do\s+(.*?);?\s*done\s*;?\s*$", script, re.DOTALL)
     if match:
         loop_body, _, understood = _parse_script(match.group(2), env)
         if not understood:
@@ -165,14 +176,35 @@ def _parse_script(script: str, env: tuple | None = None) -> tuple[list[tuple], l
         if not words:
             continue
         cmd, args = words[0], words[1:]
+        if _ASSIGNMENT.fullmatch(cmd) and not args:  # i=0, i=$((i+1)): the running shell works it out
+            name, _, value = cmd.partition("=")
+            steps.append(("set", (name, value)))
+            continue
+        if any("$" in word for word in words) and _dollars(part)[0]:
+            if _dollars(part)[1] or cmd not in ("echo", "/bin/echo"):
+                return [], [], False
+            # echo "$i: $(date)" [>> file]: expanded when the program gets there (program_shell)
+            redirect = next((i for i, word in enumerate(args) if word in (">", ">>")), None)
+            if redirect is None:
+                steps.append(("echo", tuple(args)))
+            elif redirect + 1 < len(args):
+                steps.append(("echo_to", (args[redirect + 1], tuple(args[:redirect]), args[redirect] == ">>")))
+            continue
+        if cmd in ("tail", "/usr/bin/tail") and any(a.startswith(("-f", "-F", "--follow")) for a in args):
+            options = tail_options(args)
+            if options is None:
+                return [], [], False
+            steps.append(("follow", options))  # it never ends: nothing after it runs
+            break
         if cmd in ("echo", "/bin/echo", "printf") and (">" in args or ">>" in args):
             target = args.index(">") if ">" in args else args.index(">>")
             if target + 1 < len(args) and args[target + 1] != "/dev/null":
-                # echo ok > /tmp/ready: a file, not a log line
-                text = " ".join(args[:target]) + "\n"
+                # echo ok > /tmp/ready: a file, not a log line (printf: its format, no newline of its own)
+                text = " ".join(args[:target]) + "\n" if cmd != "printf" else \
+                    " ".join(args[:target]).replace("\\n", "\n").replace("\\t", "\t")
                 steps.append(("write", (args[target + 1], text, args[target] == ">>")))
         elif cmd in ("echo", "/bin/echo"):
-            steps.extend(("print", line) for line in _echo_lines(args))
+            steps.extend(("print", line) for line in echo_lines(args))
         elif cmd in RUNTIME_TOOLS or (cmd == "tail" and not any(a.startswith(("-f", "-F")) for a in args)):
             steps.append(("shell", part.strip()))  # run then, in the container (task.py)
         elif cmd == "printf":
@@ -183,9 +215,14 @@ def _parse_script(script: str, env: tuple | None = None) -> tuple[list[tuple], l
             if not args:
                 steps.extend(("print", f"{name}={value}") for name, value in env)
         elif cmd in ("sleep", "/bin/sleep"):
-            steps.append(("sleep", float(args[0]) if args and args[0] != "infinity" else float("inf")))
+            seconds = sleep_seconds(args)  # 3600, 1m, 1h 30m, infinity
+            if seconds is None:
+                return [], [], False
+            steps.append(("sleep", seconds))
         elif cmd == "exit":
-            steps.append(("exit", int(args[0]) if args else 0))
+            if args and not args[0].isdigit():
+                return [], [], False
+            steps.append(("exit", int(args[0]) % 256 if args else 0))
             break
         elif cmd == "date" and not args:
             steps.append(("date", ""))
@@ -203,7 +240,22 @@ def _parse_script(script: str, env: tuple | None = None) -> tuple[list[tuple], l
     return steps, loop_body, True
 
 
-def _echo_lines(args: list[str]) -> list[str]:
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*", re.DOTALL)
+
+
+def _dollars(part: str) -> tuple[bool, bool]:
+    """Whether a ``$`` stands outside single quotes (to expand), and whether one stands inside
+    them (the shell leaves that one as it is)."""
+    quote, outside, inside = "", False, False
+    for c in part:
+        if c in "'\"" and quote in ("", c):
+            quote = "" if quote else c
+        elif c == "$":
+            outside, inside = outside or quote != "'", inside or quote == "'"
+    return outside, inside
+
+
+def echo_lines(args: list[str]) -> list[str]:
     """The lines ``echo`` prints: ``-e`` turns ``\\n`` into a line break, ``-n`` drops the
     final newline (so ``echo -en '\\n'`` prints one empty line). Without ``-e`` a ``\\n`` is
     dropped (the model has no partial lines)."""
@@ -251,7 +303,8 @@ def parse_program(command: list[str], image: str, args: list[str] | None = None,
     if exe in BUILTINS:
         steps, body, understood = _parse_script(shlex.join(argv), env)
         program = _finish(steps, body) if understood else Program(forever=True)
-        program.ignores_sigterm = exe in ("sleep", "/bin/sleep")
+        # sleep and tail as PID 1 have no SIGTERM handler: the signal does nothing to them
+        program.ignores_sigterm = exe in ("sleep", "/bin/sleep", "tail", "/usr/bin/tail")
         return program
     base = exe.rsplit("/", 1)[-1]
     if exe in DAEMONS or base in DAEMONS:

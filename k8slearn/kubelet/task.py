@@ -13,7 +13,11 @@ over simulated time:
   other; a write under a read-only mount prints the shell's ``Read-only file system`` error);
 - ``exit`` ends the task (reason ``Completed`` for code 0, else ``Error``) and tells the
   runtime's ``on_container_exit`` (the PLEG hook);
-- a ``while true`` body runs again after its last step.
+- a ``while true`` body runs again after its last step;
+- a script's own variables, ``$((...))`` and ``$(...)`` (``date`` at the simulated time) are worked
+  out when it gets there (:mod:`k8slearn.kubelet.program_shell`);
+- ``tail -f FILE`` prints the file's last lines, then checks it every second for new ones (``-F``
+  also waits for a file that is not there yet).
 
 ``exec_sync`` (the CRI's ExecSync, behind exec probes) and ``exec`` (behind ``kubectl exec``)
 start one more process in a running container and wait for it (:mod:`k8slearn.kubelet.exec_sync`).
@@ -32,12 +36,17 @@ import functools
 from datetime import timedelta
 
 from k8slearn.api.meta import EPOCH
-from k8slearn.kubelet.container_fs import ReadOnlyFileSystem, container_files
+from k8slearn.kubelet.container_fs import ReadOnlyFileSystem, container_files, lookup
 from k8slearn.kubelet.cri import Container, RuntimeError_
 from k8slearn.kubelet.exec_context import BUSYBOX_IMAGES
+from k8slearn.kubelet.exec_env import process_env
 from k8slearn.kubelet.exec_sync import ExecError, run, script
 from k8slearn.kubelet.exec_tools import DIR, ExecContext, redirect_read_only_error, tool_read_only_error
-from k8slearn.kubelet.process import image_name
+from k8slearn.kubelet.process import echo_lines, image_name
+from k8slearn.kubelet.program_shell import Shell, ShellError, TailOptions, first_lines, tail_messages
+
+_PRINTS = ("print", "date", "echo")  # steps that print: lines printed at one moment are one log entry
+TAIL_SLEEP = 1.0  # BusyBox tail -f: sleep(sleep_period), 1 s unless -s says otherwise
 
 
 class Tasks:
@@ -47,13 +56,28 @@ class Tasks:
         """Run the program's steps from now until it sleeps, exits or runs forever."""
         while steps:
             kind, value = steps.pop(0)
-            if kind == "print" or kind == "date":
-                lines = [value if kind == "print" else _date(self.loop.now)]
-                while steps and steps[0][0] in ("print", "date"):
-                    step = steps.pop(0)
-                    lines.append(step[1] if step[0] == "print" else _date(self.loop.now))
-                container.logs.append(_log_entry(self.loop.now, _lines(tuple(lines))))
-            elif kind in ("touch", "rm", "mkdir", "write"):
+            try:
+                if kind in _PRINTS:
+                    lines = self._printed(container, kind, value)
+                    while steps and steps[0][0] in _PRINTS:
+                        lines.extend(self._printed(container, *steps.pop(0)))
+                    container.logs.append(_log_entry(self.loop.now, _lines(tuple(lines))))
+                    continue
+                if kind == "set":
+                    self._shell(container).assign(*value)
+                    continue
+                if kind == "echo_to":  # echo "$i: $(date)" >> /var/log/1.log
+                    path, args, append = value
+                    lines = echo_lines([self._shell(container).expand(arg) for arg in args])
+                    kind, value = "write", (path, "\n".join(lines) + "\n", append)
+            except ShellError as err:  # the shell reports it and the script ends
+                container.logs.append(_log_entry(self.loop.now, (f"sh: {err}",)))
+                self._exit(container, 2, "Error")
+                return
+            if kind == "follow":
+                self._start_follow(container, value)
+                return
+            if kind in ("touch", "rm", "mkdir", "write"):
                 if container.files is None:
                     container.files = {}
                 files = container_files(container)
@@ -122,14 +146,84 @@ class Tasks:
     def _run_in_container(self, container: Container, text: str) -> tuple:
         """A file tool of the program's script (``cat /etc/config/x``), run now in the container's
         files and environment; the lines it printed (stdout and stderr both go to the log)."""
+        _, out, err = script(text, self._exec_context(container))
+        return tuple((out + err).splitlines())
+
+    def _exec_context(self, container: Container) -> ExecContext:
+        """What a command the container's own script runs sees: its files, environment, hostname."""
         sandbox = self.sandboxes.get(container.sandbox_id)
         if container.files is None:
             container.files = {}
-        ctx = ExecContext(image_name(container.image), container_files(container), envs=container.envs,
-                          hostname=sandbox.hostname if sandbox is not None else "",
-                          pod_ip=sandbox.ip if sandbox is not None else "")
-        _, out, err = script(text, ctx)
-        return tuple((out + err).splitlines())
+        return ExecContext(image_name(container.image), container_files(container), envs=container.envs,
+                           hostname=sandbox.hostname if sandbox is not None else "",
+                           pod_ip=sandbox.ip if sandbox is not None else "")
+
+    # -- what the shell works out as the script runs (program_shell) ---------------------------
+    def _printed(self, container: Container, kind: str, value) -> list[str]:
+        if kind == "print":
+            return [value]
+        if kind == "date":
+            return [_date(self.loop.now)]
+        return echo_lines([self._shell(container).expand(arg) for arg in value])  # "echo"
+
+    def _shell(self, container: Container) -> Shell:
+        """The script's shell: its variables, with the process's environment under them."""
+        if container.shell is None:
+            ctx = self._exec_context(container)
+            env = dict(process_env(ctx.image, ctx.hostname, ctx.envs))
+            container.shell = Shell(env, functools.partial(self._substitute, container))
+        return container.shell
+
+    def _substitute(self, container: Container, command: str) -> str:
+        """``$(command)``: what it prints (its errors go to the log). ``date`` is the simulated clock's."""
+        words = command.split()
+        if words and words[0] == "date" and (len(words) == 1 or len(words) == 2 and words[1].startswith("+")):
+            return (_date(self.loop.now) if len(words) == 1 else _date_format(self.loop.now, words[1][1:])) + "\n"
+        _, out, err = script(command, self._exec_context(container))
+        if err:
+            container.logs.append(_log_entry(self.loop.now, tuple(err.splitlines())))
+        return out
+
+    def _start_follow(self, container: Container, options: TailOptions) -> None:
+        """``tail -f FILE`` as the program: the file's last lines (or from line N on), then whatever
+        is added to it, every second; with ``-F`` a file that is not there yet is waited for."""
+        messages = tail_messages(image_name(container.image) in BUSYBOX_IMAGES, options.path)
+        text = _file_text(self._exec_context(container), options.path)
+        if text is None:
+            container.logs.append(_log_entry(self.loop.now, (messages["missing"],)))
+            if not options.retry:
+                container.logs.append(_log_entry(self.loop.now, (messages["no files"],)))
+                self._exit(container, 1, "Error")
+                return
+            offset = None
+        else:
+            lines = first_lines(text, options)
+            if lines:
+                container.logs.append(_log_entry(self.loop.now, tuple(lines)))
+            offset = text.rfind("\n") + 1
+        container._timer = self.loop.call_later(TAIL_SLEEP, self._follow, container, options, offset, messages,
+                                                periodic=True)
+
+    def _follow(self, container: Container, options: TailOptions, offset: int | None, messages: dict) -> None:
+        """One of ``tail -f``'s checks: the whole lines added since the last one."""
+        if container.state != "CONTAINER_RUNNING":
+            return
+        text = _file_text(self._exec_context(container), options.path)
+        lines = []
+        if offset is None and text is not None:  # -F: the file is there now
+            lines.append(messages["appeared"])
+            offset = 0
+        if text is not None and offset is not None:
+            if len(text) < offset:  # truncated: from its start again
+                offset = 0
+            end = text.rfind("\n") + 1
+            if end > offset:
+                lines.extend(text[offset:end].split("\n")[:-1])
+                offset = end
+        if lines:
+            container.logs.append(_log_entry(self.loop.now, tuple(lines)))
+        container._timer = self.loop.call_later(TAIL_SLEEP, self._follow, container, options, offset, messages,
+                                                periodic=True)
 
     def _exit(self, container: Container, code: int, reason: str, notify: bool = True) -> None:
         if container.state != "CONTAINER_RUNNING":
@@ -172,6 +266,21 @@ def read_only_error(kind: str, path: str, image: str) -> str:
     if kind == "write":
         return redirect_read_only_error("sh", path, busybox)[1].rstrip("\n")
     return tool_read_only_error(kind, path, busybox).rstrip("\n")
+
+
+def _file_text(ctx: ExecContext, path: str) -> str | None:
+    """A file's text as ``tail`` reads it in the container (an image's file whose text is not
+    simulated reads as nothing), or None when there is no such file."""
+    value = lookup(path, ctx)
+    if value is None or value == DIR:
+        return None
+    return value if isinstance(value, str) else ""
+
+
+def _date_format(now: float, fmt: str) -> str:
+    """``date +FORMAT`` at simulated time ``now`` (UTC); ``%s`` is seconds since the Unix epoch."""
+    moment = EPOCH + timedelta(seconds=now)
+    return moment.strftime(fmt.replace("%s", str(int(moment.timestamp()))))
 
 
 def _date(now: float) -> str:

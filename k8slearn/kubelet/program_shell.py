@@ -1,0 +1,227 @@
+"""What a container's shell works out while its program runs: variables, ``$((...))``, ``$(...)``,
+``sleep`` durations and ``tail -f``.
+
+A container's program (:mod:`k8slearn.kubelet.process`) is parsed when the container is created;
+the values a shell computes as it goes are computed here, when the program gets there (by
+:mod:`k8slearn.kubelet.task`). That is what the Kubernetes documentation's logging example needs,
+``i=0; while true; do echo "$i: $(date)"; i=$((i+1)); sleep 1; done``:
+
+>>> shell = Shell({"HOSTNAME": "counter"}, substitute=lambda command: "Mon Jan  5 09:00:00 UTC 2026\\n")
+>>> shell.assign("i", "0"); shell.expand("$i: $(date)")
+'0: Mon Jan  5 09:00:00 UTC 2026'
+>>> shell.assign("i", "$((i+1))"); shell.expand("${i} on $HOSTNAME, $((7 / 2 * (i + 1) % 5))")
+'1 on counter, 1'
+>>> sleep_seconds(["1m", "30s"]), sleep_seconds(["0.5"]), sleep_seconds(["infinity"]), sleep_seconds(["soon"])
+(90.0, 0.5, inf, None)
+>>> tail_options(["-n+1", "-F", "/var/log/1.log"])
+TailOptions(path='/var/log/1.log', retry=True, count=1, from_top=True)
+>>> first_lines("a\\nb\\nc\\n", TailOptions("/x", False, 2, False)), first_lines("a\\nb\\nc\\n", TailOptions("/x", False, 2, True))
+(['b', 'c'], ['b', 'c'])
+
+A value that is not a number counts as 0 in arithmetic, as in the shell; dividing by zero is the
+shell's error (``divide by zero``), which ends the script.
+
+Simplified: integer arithmetic with ``+ - * / %``, comparisons and parentheses only; expanded
+values are not split into words or globbed; command substitution runs the simulated shell
+(:mod:`k8slearn.kubelet.exec_sync`), ``date`` at the simulated time. ``tail -f`` follows one file,
+checking it every second as BusyBox's does (``-s``), and keeps whole lines.
+
+Upstream: none in Kubernetes (BusyBox 1.36 ash, sleep and tail; dash and GNU coreutils alike)
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)([smhd]?)")
+_UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class ShellError(Exception):
+    """An error the shell reports and stops the script for (``str()`` is its message)."""
+
+
+class Shell:
+    """The variables of one running shell script and how its words expand."""
+
+    def __init__(self, env: dict, substitute: Callable[[str], str]) -> None:
+        self.env = env  # the process's environment (exec_env.process_env)
+        self.variables: dict[str, str] = {}  # what the script assigned
+        self.substitute = substitute  # runs a command substitution: its output
+
+    def assign(self, name: str, word: str) -> None:
+        self.variables[name] = self.expand(word)
+
+    def value(self, name: str) -> str:
+        if name in self.variables:
+            return self.variables[name]
+        return self.env.get(name, "")
+
+    def expand(self, word: str) -> str:
+        """``$NAME``, ``${NAME}``, ``$((expression))`` and ``$(command)`` in ``word``."""
+        out, i, n = [], 0, len(word)
+        while i < n:
+            c = word[i]
+            if c != "$" or i + 1 == n:
+                out.append(c)
+                i += 1
+            elif word.startswith("$((", i):
+                end = _closing(word, i + 3, 2)
+                out.append(str(self.arithmetic(word[i + 3:end])))
+                i = end + 2
+            elif word.startswith("$(", i):
+                end = _closing(word, i + 2, 1)
+                out.append(self.substitute(word[i + 2:end]).rstrip("\n"))
+                i = end + 1
+            elif word.startswith("${", i):
+                end = word.index("}", i)
+                out.append(self.value(word[i + 2:end]))
+                i = end + 1
+            else:
+                match = _NAME.match(word, i + 1)
+                if match is None:
+                    out.append(c)
+                    i += 1
+                else:
+                    out.append(self.value(match.group()))
+                    i = match.end()
+        return "".join(out)
+
+    def arithmetic(self, expression: str) -> int:
+        """``$((...))``: integers, a name's value (0 if it is not a number), ``/`` towards zero."""
+        text = self.expand(expression) if "$" in expression else expression
+        try:
+            tree = ast.parse(text.strip(), mode="eval").body
+        except SyntaxError:
+            raise ShellError(f"arithmetic syntax error: {expression}") from None
+        return self._evaluate(tree)
+
+    def _evaluate(self, node: ast.AST) -> int:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return node.value
+        if isinstance(node, ast.Name):
+            value = self.value(node.id).strip()
+            return int(value) if re.fullmatch(r"-?\d+", value) else 0
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            value = self._evaluate(node.operand)
+            return -value if isinstance(node.op, ast.USub) else value
+        if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
+            left, right = self._evaluate(node.left), self._evaluate(node.right)
+            if isinstance(node.op, ast.Div | ast.Mod) and right == 0:
+                raise ShellError("divide by zero")
+            if isinstance(node.op, ast.Div):
+                return abs(left) // abs(right) * (1 if (left >= 0) == (right >= 0) else -1)
+            if isinstance(node.op, ast.Mod):
+                return left - right * (abs(left) // abs(right) * (1 if (left >= 0) == (right >= 0) else -1))
+            return _ARITHMETIC[type(node.op)](left, right)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE:
+            left, right = self._evaluate(node.left), self._evaluate(node.comparators[0])
+            return int(_COMPARE[type(node.ops[0])](left, right))
+        raise ShellError("arithmetic syntax error")
+
+
+_ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: None, ast.Mod: None}
+_COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
+            ast.Eq: operator.eq, ast.NotEq: operator.ne}
+
+
+def _closing(word: str, start: int, width: int) -> int:
+    """Where the ``)`` (``))`` for width 2) closing a ``$(`` or ``$((`` opened before ``start`` is."""
+    depth = 0
+    for i in range(start, len(word)):
+        if word[i] == "(":
+            depth += 1
+        elif word[i] == ")":
+            if depth == 0 and word.startswith(")" * width, i):
+                return i
+            depth -= 1
+    raise ShellError("syntax error: unterminated $(")
+
+
+_ASSIGNS = re.compile(r"(?:^|[;&|\n]|\bdo\b|\bthen\b)\s*[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def assigns(script: str) -> bool:
+    """Whether a script sets a variable of its own (``i=0``): its ``$i`` is known only as it runs.
+
+    >>> assigns("i=0; while true; do echo $i; done"), assigns("echo a=b $HOME")
+    (True, False)
+    """
+    return _ASSIGNS.search(script) is not None
+
+
+def sleep_seconds(args: list[str]) -> float | None:
+    """How long ``sleep ARGS`` sleeps (BusyBox and GNU: the sum of its arguments, each with an
+    optional ``s``/``m``/``h``/``d`` suffix, or ``infinity``); None if one is not a duration."""
+    if not args:
+        return None
+    total = 0.0
+    for arg in args:
+        if arg in ("infinity", "inf"):
+            return float("inf")
+        match = _DURATION.fullmatch(arg)
+        if match is None:
+            return None
+        total += float(match.group(1)) * _UNIT[match.group(2)]
+    return total
+
+
+@dataclass(frozen=True)
+class TailOptions:
+    """``tail [-f|-F] [-n N|-n +N] FILE``: the file, ``-F`` (retry), and which lines come first."""
+
+    path: str
+    retry: bool
+    count: int  # the last ``count`` lines, or from line ``count`` on when ``from_top``
+    from_top: bool
+
+
+def tail_options(args: list[str]) -> TailOptions | None:
+    """The options of a following ``tail`` over one file (None: not one the model follows)."""
+    follow = retry = from_top = False
+    count, paths, i = 10, [], 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("-f", "-F", "-fF", "-Ff", "--follow"):
+            follow, retry = True, retry or "F" in arg
+        elif arg == "-n" and i + 1 < len(args) or arg.startswith("-n") and len(arg) > 2:
+            value = args[i + 1] if arg == "-n" else arg[2:]
+            i += arg == "-n"
+            from_top = value.startswith("+")
+            if not value.lstrip("+-").isdigit():
+                return None
+            count = int(value.lstrip("+-"))
+        elif arg in ("-q", "--quiet", "--silent"):
+            pass
+        elif arg.startswith("-") and arg != "-":
+            return None
+        else:
+            paths.append(arg)
+        i += 1
+    if not follow or len(paths) != 1:
+        return None
+    return TailOptions(paths[0], retry, count, from_top)
+
+
+def first_lines(text: str, options: TailOptions) -> list[str]:
+    """The lines ``tail`` prints before it starts following (whole lines only)."""
+    lines = text.split("\n")[:-1]  # a last line without its newline is printed once it has one
+    if options.from_top:
+        return lines[max(options.count - 1, 0):]
+    return lines[-options.count:] if options.count else []
+
+
+def tail_messages(image_is_busybox: bool, path: str) -> dict[str, str]:
+    """What BusyBox's (or GNU's) ``tail`` says about a file that is missing or appears later."""
+    if image_is_busybox:
+        return {"missing": f"tail: can't open '{path}': No such file or directory",
+                "appeared": f"tail: {path} has appeared; following end of new file",
+                "no files": "tail: no files"}
+    return {"missing": f"tail: cannot open '{path}' for reading: No such file or directory",
+            "appeared": f"tail: '{path}' has appeared;  following new file",
+            "no files": "tail: no files remaining"}

@@ -1,0 +1,225 @@
+"""A container's script as its shell runs it: variables, $((...)), $(...), sleep durations, tail -f.
+
+The Kubernetes documentation's logging examples (the counter, and the counter with streaming
+sidecars) print what they print on a real cluster."""
+
+import pytest
+import yaml
+
+from k8slearn import Cluster
+from k8slearn.api.errors import ApiError
+from k8slearn.kubelet.process import parse_program
+from k8slearn.kubelet.program_shell import Shell, ShellError, sleep_seconds, tail_options
+
+COUNTER = """apiVersion: v1
+kind: Pod
+metadata:
+  name: counter
+spec:
+  containers:
+  - name: count
+    image: busybox:1.28
+    args: [/bin/sh, -c,
+            'i=0; while true; do echo "$i: $(date)"; i=$((i+1)); sleep 1; done']
+"""
+
+# https://kubernetes.io/docs/concepts/cluster-administration/logging/ (two-files-counter-pod-streaming-sidecar)
+STREAMING = """apiVersion: v1
+kind: Pod
+metadata:
+  name: counter
+spec:
+  containers:
+  - name: count
+    image: busybox:1.28
+    args:
+    - /bin/sh
+    - -c
+    - >
+      i=0;
+      while true;
+      do
+        echo "$i: $(date)" >> /var/log/1.log;
+        echo "$(date) INFO $i" >> /var/log/2.log;
+        i=$((i+1));
+        sleep 1;
+      done
+    volumeMounts:
+    - name: varlog
+      mountPath: /var/log
+  - name: count-log-1
+    image: busybox:1.28
+    args: [/bin/sh, -c, 'tail -n+1 -F /var/log/1.log']
+    volumeMounts:
+    - name: varlog
+      mountPath: /var/log
+  - name: count-log-2
+    image: busybox:1.28
+    args: [/bin/sh, -c, 'tail -n+1 -F /var/log/2.log']
+    volumeMounts:
+    - name: varlog
+      mountPath: /var/log
+  volumes:
+  - name: varlog
+    emptyDir: {}
+"""
+
+
+def run(manifest: str, seconds: float) -> Cluster:
+    cluster = Cluster(workers=1, seed=0)
+    cluster.settle()
+    cluster.kubectl("apply -f -", stdin=manifest)
+    cluster.settle()
+    cluster.run(seconds)
+    return cluster
+
+
+def pod(name: str, script: str, image: str = "busybox:1.36", volume: bool = False, command=None) -> str:
+    container = {"name": "app", "image": image, "command": command or ["sh", "-c", script]}
+    spec = {"containers": [container], "restartPolicy": "Never"}
+    if volume:
+        container["volumeMounts"] = [{"name": "shared", "mountPath": "/shared"}]
+        spec["volumes"] = [{"name": "shared", "emptyDir": {}}]
+    return yaml.safe_dump({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": spec})
+
+
+def logs(cluster: Cluster, command: str) -> list[str]:
+    return str(cluster.kubectl(command)).splitlines()
+
+
+def test_the_documentations_counter_prints_a_numbered_line_with_the_date_every_second():
+    cluster = run(COUNTER, 3)
+    assert logs(cluster, "logs counter") == [
+        "0: Mon Jan  5 09:00:00 UTC 2026",
+        "1: Mon Jan  5 09:00:01 UTC 2026",
+        "2: Mon Jan  5 09:00:02 UTC 2026",
+        "3: Mon Jan  5 09:00:03 UTC 2026",
+    ]
+
+
+def test_the_documentations_streaming_sidecars_each_follow_one_of_the_counters_files():
+    cluster = run(STREAMING, 2.5)  # the counter started a second in, when the pod was Running
+    dates = [f"Mon Jan  5 09:00:0{second} UTC 2026" for second in (1, 2, 3)]
+    assert logs(cluster, "logs counter count-log-1") == [f"{i}: {date}" for i, date in enumerate(dates)]
+    assert logs(cluster, "logs counter -c count-log-2") == [f"{date} INFO {i}" for i, date in enumerate(dates)]
+    assert logs(cluster, "logs counter -c count") == []  # it writes to its files, not to stdout
+    assert logs(cluster, "exec counter -c count -- cat /var/log/1.log") == logs(cluster, "logs counter count-log-1")
+
+
+@pytest.mark.parametrize("script, seconds, expected", [
+    ("x=5; echo $x; echo ${x}0", 0, ["5", "50"]),
+    ("n=7; echo \"$((n / 2)) $((n % 4)) $((-n / 2)) $(((n + 1) * 2)) $((n > 3))\"", 0, ["3 3 -3 16 1"]),
+    ("w=$(hostname); echo \"I am $w at $(date +%H:%M:%S)\"", 0, ["I am shell at 09:00:00"]),
+    ("echo \"epoch $(date +%s)\"", 0, ["epoch 1767603600"]),
+    ("echo \"$HOME, $NOPE.\"", 0, ["/root, ."]),
+    ("echo '$x' $((1 + 1))", 0, []),
+    ("i=0; echo \"$((1 / i))\"; echo never", 0, ["sh: divide by zero"]),
+    ("echo hi; sleep 1m; echo bye", 59, ["hi"]),
+    ("echo hi; sleep 1m; echo bye", 61, ["hi", "bye"]),
+    ("echo hi; sleep 1m 30s; echo bye", 89, ["hi"]),
+    ("echo hi; sleep soon; echo bye", 5, []),
+    ("i=0; while true; do echo \"tick $i\"; i=$((i+1)); sleep 2; done", 4, ["tick 0", "tick 1", "tick 2"]),
+], ids=[
+    "a variable the script assigns is expanded as it runs",
+    "arithmetic is on integers and / rounds towards zero",
+    "command substitution runs the command: hostname, and date at the simulated time",
+    "date +%s is seconds since the Unix epoch",
+    "an environment variable, and nothing for an unset one",
+    "a $ in single quotes is not something the model runs: the script just runs on",
+    "dividing by zero is the shell's error and ends the script",
+    "sleep 1m is a minute",
+    "after the minute the script goes on",
+    "sleep adds up its arguments",
+    "a sleep it cannot read is not something the model runs: the script just runs on",
+    "a loop counts with its own variable",
+])
+def test_a_script_as_the_shell_runs_it(script, seconds, expected):
+    cluster = run(pod("shell", script), seconds)
+    assert logs(cluster, "logs shell") == expected
+
+
+def test_a_script_that_ends_on_the_shells_error_exits_with_code_2():
+    cluster = run(pod("shell", "i=0; echo $((1 / i))"), 1)
+    state = cluster.api.get("pods", "shell")["status"]["containerStatuses"][0]["state"]["terminated"]
+    assert (state["exitCode"], state["reason"]) == (2, "Error")
+
+
+@pytest.mark.parametrize("image, script, writes_after, expected, exit_code", [
+    ("busybox:1.36", "tail -F /shared/log", True,
+     ["tail: can't open '/shared/log': No such file or directory",
+      "tail: /shared/log has appeared; following end of new file", "one", "two"], None),
+    ("busybox:1.36", "tail -f /shared/log", True,
+     ["tail: can't open '/shared/log': No such file or directory", "tail: no files"], 1),
+    ("debian:12", "tail -F /shared/log", True,
+     ["tail: cannot open '/shared/log' for reading: No such file or directory",
+      "tail: '/shared/log' has appeared;  following new file", "one", "two"], None),
+    ("busybox:1.36", "for i in 1 2 3; do echo $i; done > /shared/log; tail -f /shared/log", False, [], None),
+    ("busybox:1.36", "printf 'a\\nb\\nc\\n' > /shared/log; tail -n 2 -f /shared/log", False, ["b", "c", "one", "two"],
+     None),
+], ids=[
+    "tail -F waits for a file that is not there yet, then prints it from its start",
+    "tail -f of a missing file gives up",
+    "GNU tail says it in its own words",
+    "a script the model cannot run does not follow anything",
+    "tail -n 2 -f prints the last two lines, then what is added",
+])
+def test_tail_follows_a_file_as_it_grows(image, script, writes_after, expected, exit_code):
+    cluster = run(pod("follower", script, image=image, volume=True), 1)
+    if writes_after or "printf" in script:
+        cluster.kubectl("exec follower -- sh -c 'echo one >> /shared/log; echo two >> /shared/log'")
+    cluster.run(2)
+    assert logs(cluster, "logs follower") == expected
+    state = cluster.api.get("pods", "follower")["status"]["containerStatuses"][0]["state"]
+    assert (state.get("terminated") or {}).get("exitCode") == exit_code
+
+
+def test_a_tail_that_is_pid_1_ignores_sigterm_so_its_pod_takes_the_grace_period_to_go():
+    cluster = run(pod("follower", "", command=["tail", "-f", "/etc/passwd"]), 1)
+    assert cluster.api.get("pods", "follower")["status"]["phase"] == "Running"
+    cluster.kubectl("delete pod follower --wait=false")
+    cluster.run(29)
+    assert cluster.api.get("pods", "follower")["metadata"]["deletionTimestamp"]
+    cluster.run(2)  # SIGKILL at the end of the 30 s grace period
+    with pytest.raises(ApiError, match="not found"):
+        cluster.api.get("pods", "follower")
+
+
+@pytest.mark.parametrize("word, value", [
+    ("$((i+1))", "4"), ("$((i*i - 1))", "8"), ("${i}x", "3x"), ("$i$i", "33"), ("a$", "a$"),
+    ("$(echo hi)", "hi"), ("$((n))", "0"),
+], ids=["arithmetic on a variable", "precedence", "braces end a name", "two names", "a lone $ stays",
+        "a command's output without its last newline", "a name that is not a number counts as 0"])
+def test_shell_expansions(word, value):
+    shell = Shell({"n": "x"}, substitute=lambda command: command.removeprefix("echo ") + "\n")
+    shell.assign("i", "3")
+    assert shell.expand(word) == value
+
+
+def test_an_arithmetic_expansion_it_cannot_read_is_the_shells_syntax_error():
+    with pytest.raises(ShellError, match="arithmetic syntax error"):
+        Shell({}, substitute=str).arithmetic("1 +")
+
+
+@pytest.mark.parametrize("args, seconds", [
+    (["3600"], 3600.0), (["1.5"], 1.5), (["2h"], 7200.0), (["1d"], 86400.0), (["1m", "1"], 61.0),
+    (["infinity"], float("inf")), (["-1"], None), ([], None),
+], ids=["plain seconds", "a fraction", "hours", "a day", "a sum", "infinity", "not a duration", "nothing"])
+def test_sleep_durations(args, seconds):
+    assert sleep_seconds(args) == seconds
+
+
+@pytest.mark.parametrize("args, followed", [
+    (["-f", "/x"], ("/x", False, 10, False)),
+    (["-F", "-n", "+5", "/x"], ("/x", True, 5, True)),
+    (["-n3", "-f", "/x"], ("/x", False, 3, False)),
+    (["/x"], None), (["-f", "/x", "/y"], None), (["-f", "-c", "5", "/x"], None),
+], ids=["-f", "-F from line 5", "-n3", "not following", "two files", "bytes"])
+def test_tail_options(args, followed):
+    options = tail_options(args)
+    assert (options and (options.path, options.retry, options.count, options.from_top)) == followed
+
+
+def test_a_script_with_variables_is_parsed_into_steps_the_shell_works_out_later():
+    program = parse_program(["sh", "-c", COUNTER.split("'")[1]], image="busybox")
+    assert program.steps == [("set", ("i", "0"))]
+    assert program.loop_body == [("echo", ("$i: $(date)",)), ("set", ("i", "$((i+1))")), ("sleep", 1.0)]
