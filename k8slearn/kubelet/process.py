@@ -163,10 +163,28 @@ def image_name(image: str) -> str:
 def _parse_script(script: str, env: tuple | None = None) -> tuple[list[tuple], list[tuple], bool]:
     """Parse ``a; b && c`` and one trailing ``while true; do ...; done``. ``env`` is the process's
     environment, for ``printenv`` and ``env`` (without it they are not understood)."""
+    try:
+        return _parse_steps(script, env)
+    except ValueError:  # quotes the simple split on ; cannot follow ("echo 'a; b'"): not modelled
+        return [], [], False
+
+
+def _syntax_error(script: str, image: str) -> str:
+    """What the image's ``sh`` says about a script whose quotes never close ("" if they do)."""
+    try:
+        shlex.split(script)
+        return ""
+    except ValueError:
+        if image_name(image) in ("busybox", "alpine", "agnhost"):
+            return "sh: syntax error: unterminated quoted string"
+        return "sh: 1: Syntax error: Unterminated quoted string"  # dash, the Debian images' sh
+
+
+def _parse_steps(script: str, env: tuple | None) -> tuple[list[tuple], list[tuple], bool]:
     loop_body: list[tuple] = []
     match = re.search(r"while\s+(true|:)\s*;?\s*do\s+(.*?);?\s*done\s*;?\s*$", script, re.DOTALL)
     if match:
-        loop_body, _, understood = _parse_script(match.group(2), env)
+        loop_body, _, understood = _parse_steps(match.group(2), env)
         if not understood:
             return [], [], False
         script = script[: match.start()]
@@ -176,12 +194,14 @@ def _parse_script(script: str, env: tuple | None = None) -> tuple[list[tuple], l
         if not words:
             continue
         cmd, args = words[0], words[1:]
+        if "`" in part:  # `command` substitution, the old way: not modelled
+            return [], [], False
         if _ASSIGNMENT.fullmatch(cmd) and not args:  # i=0, i=$((i+1)): the running shell works it out
             name, _, value = cmd.partition("=")
             steps.append(("set", (name, value)))
             continue
         if any("$" in word for word in words) and _dollars(part)[0]:
-            if _dollars(part)[1] or cmd not in ("echo", "/bin/echo"):
+            if _dollars(part)[1] or cmd not in ("echo", "/bin/echo") or _UNMODELLED.search(part):
                 return [], [], False
             # echo "$i: $(date)" [>> file]: expanded when the program gets there (program_shell)
             redirect = next((i for i, word in enumerate(args) if word in (">", ">>")), None)
@@ -240,6 +260,9 @@ def _parse_script(script: str, env: tuple | None = None) -> tuple[list[tuple], l
     return steps, loop_body, True
 
 
+# $?, $1, $$, ${x:-y} ...: expansions the running shell model does not do (program_shell does
+# $NAME, ${NAME}, $((...)) and $(...))
+_UNMODELLED = re.compile(r"\$(?![A-Za-z_(]|\{[A-Za-z_][A-Za-z0-9_]*\})(?=\S)")
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*", re.DOTALL)
 
 
@@ -296,6 +319,9 @@ def parse_program(command: list[str], image: str, args: list[str] | None = None,
     exe = argv[0]
     if exe in SHELLS:
         script = argv[2] if len(argv) > 2 and argv[1] == "-c" else ""
+        error = _syntax_error(script, image)
+        if error:  # the shell reads the whole script first: nothing runs
+            return Program(steps=[("print", error), ("exit", 2)], ignores_sigterm=True)
         steps, body, understood = _parse_script(script, env)
         program = _finish(steps, body) if understood else Program(forever=True)
         program.ignores_sigterm = True  # a shell as PID 1 has no SIGTERM handler

@@ -79,7 +79,9 @@ class Shell:
                 out.append(self.substitute(word[i + 2:end]).rstrip("\n"))
                 i = end + 1
             elif word.startswith("${", i):
-                end = word.index("}", i)
+                end = word.find("}", i)
+                if end < 0 or not _NAME.fullmatch(word[i + 2:end]):  # ${x:-y} and the like: not modelled
+                    raise ShellError("syntax error: bad substitution")
                 out.append(self.value(word[i + 2:end]))
                 i = end + 1
             else:
@@ -96,10 +98,9 @@ class Shell:
         """``$((...))``: integers, a name's value (0 if it is not a number), ``/`` towards zero."""
         text = self.expand(expression) if "$" in expression else expression
         try:
-            tree = ast.parse(text.strip(), mode="eval").body
-        except SyntaxError:
-            raise ShellError(f"arithmetic syntax error: {expression}") from None
-        return self._evaluate(tree)
+            return self._evaluate(ast.parse(text.strip(), mode="eval").body)
+        except (SyntaxError, ValueError, RecursionError):
+            raise ShellError("arithmetic syntax error") from None
 
     def _evaluate(self, node: ast.AST) -> int:
         if isinstance(node, ast.Constant) and isinstance(node.value, int):

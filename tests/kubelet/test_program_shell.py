@@ -119,6 +119,9 @@ def test_the_documentations_streaming_sidecars_each_follow_one_of_the_counters_f
     ("echo hi; sleep 1m 30s; echo bye", 89, ["hi"]),
     ("echo hi; sleep soon; echo bye", 5, []),
     ("i=0; while true; do echo \"tick $i\"; i=$((i+1)); sleep 2; done", 4, ["tick 0", "tick 1", "tick 2"]),
+    ("echo it's; echo never", 0, ["sh: syntax error: unterminated quoted string"]),
+    ("echo 'a; b'", 0, []),
+    ("echo ${X:-default} $? `date`", 0, []),
 ], ids=[
     "a variable the script assigns is expanded as it runs",
     "arithmetic is on integers and / rounds towards zero",
@@ -132,6 +135,9 @@ def test_the_documentations_streaming_sidecars_each_follow_one_of_the_counters_f
     "sleep adds up its arguments",
     "a sleep it cannot read is not something the model runs: the script just runs on",
     "a loop counts with its own variable",
+    "a quote that never closes is the shell's syntax error: nothing runs",
+    "a ; inside quotes is not something the model splits: the script just runs on",
+    "expansions the model does not do are not guessed at: the script just runs on",
 ])
 def test_a_script_as_the_shell_runs_it(script, seconds, expected):
     cluster = run(pod("shell", script), seconds)
