@@ -199,6 +199,14 @@ def default_pod(pod: dict) -> None:
     if not spec.get("priorityClassName"):
         spec.setdefault("priority", 0)
         spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
+    status = pod.get("status")
+    if isinstance(status, dict) and isinstance(status.get("conditions"), list):
+        # A PodCondition's times are metav1.Time structs: a stored pod always has them, null when
+        # unset (a patch that sent null for one, as the kubelet's does, reads back the same way).
+        for condition in status["conditions"]:
+            if isinstance(condition, dict):
+                condition.setdefault("lastProbeTime", None)
+                condition.setdefault("lastTransitionTime", None)
 
 
 def _default_template(spec: dict) -> None:

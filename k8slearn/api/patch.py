@@ -24,7 +24,8 @@ k8s.io/apimachinery upstream.
 {'a': [2, 3]}
 
 Simplified: the strategic merge schema is a small table of the built-in lists below (not the
-OpenAPI schema); ``$setElementOrder`` is accepted and ignored.
+OpenAPI schema); ``$setElementOrder`` puts the elements it names first, in its order, and the
+others after them (upstream interleaves those by their old positions).
 
 Upstream: k8s.io/apimachinery/pkg/util/strategicpatch/patch.go, evanphx/json-patch (merge.go,
 patch.go), k8s.io/apiserver/pkg/endpoints/handlers/patch.go
@@ -65,7 +66,8 @@ def json_merge_patch(original: Any, patch: Any) -> Any:
 
 
 def strategic_merge_patch(original: dict, patch: dict, kind: str = "") -> dict:
-    """Apply a strategic merge patch to a built-in object of ``kind``."""
+    """Apply a strategic merge patch to a built-in object of ``kind`` (``original`` is not changed;
+    parts of ``patch`` may become parts of the result, so the caller passes a copy of its own)."""
     if not isinstance(patch, dict):
         raise bad_request("json: cannot unmarshal array into Go value of type map[string]interface {}")
     result = _merge_map(original if isinstance(original, dict) else {}, patch, (), kind)
@@ -108,9 +110,32 @@ def _merge_map(original: dict, patch: dict, path: tuple, kind: str) -> Any:
             result[key] = _merge_list(current, value, path + (key,), kind)
         else:
             result[key] = value
+    for key, order in patch.items():
+        if key.startswith("$setElementOrder/") and isinstance(result.get(key[17:]), list):
+            result[key[17:]] = _in_order(result[key[17:]], order)
     if retain is not None:
         result = {k: v for k, v in result.items() if k in retain}
     return result
+
+
+def _in_order(items: list, order: list) -> list:
+    """``$setElementOrder``: the elements it names (by merge key, or by value for a list of
+    scalars) in its order, then the others as they were."""
+    key = next(iter(order[0]), None) if order and isinstance(order[0], dict) else None
+
+    def name(item: Any) -> Any:
+        value = item.get(key) if key is not None and isinstance(item, dict) else item
+        return value if isinstance(value, (str, int, float, bool)) else None
+
+    rank: dict = {}
+    for i, entry in enumerate(order):
+        if name(entry) is not None:
+            rank.setdefault(name(entry), i)
+    names = [name(item) for item in items]
+    if names == list(rank) and len(names) == len(order):
+        return items  # already in that order (a status patch's usual case)
+    named = sorted((item for item in items if name(item) in rank), key=lambda item: rank[name(item)])
+    return named + [item for item in items if name(item) not in rank]
 
 
 def _merge_list(original: list, patch: list, path: tuple, kind: str) -> list:
@@ -120,10 +145,10 @@ def _merge_list(original: list, patch: list, path: tuple, kind: str) -> list:
         merged.extend(x for x in patch if x not in merged)
         return merged
     key = _merge_key(path, kind)
-    if key is None:
-        return [x for x in copy.deepcopy(patch) if not (isinstance(x, dict) and x.get("$patch"))]
+    if key is None:  # (the patch is the caller's own copy: its parts may go into the result)
+        return [x for x in patch if not (isinstance(x, dict) and x.get("$patch"))]
     if any(isinstance(x, dict) and x.get("$patch") == "replace" for x in patch):
-        return [copy.deepcopy(x) for x in patch if not (isinstance(x, dict) and "$patch" in x)]
+        return [x for x in patch if not (isinstance(x, dict) and "$patch" in x)]
     merged = [dict(x) if isinstance(x, dict) else x for x in original]
     for element in patch:
         if not isinstance(element, dict) or key not in element:

@@ -27,6 +27,8 @@ MERGE_KEYS = {
     "imagePullSecrets": "name",
     "hostAliases": "ip",
     "conditions": "type",
+    "podIPs": "ip",
+    "hostIPs": "ip",
     "ownerReferences": "uid",
     "topologySpreadConstraints": "topologyKey",
     "schedulingGates": "name",

@@ -91,6 +91,8 @@ class Strategy:
             if not annotations:
                 del meta["annotations"]
         meta["resourceVersion"] = new["metadata"].get("resourceVersion", "")
+        if new["metadata"].get("uid"):  # (ResetObjectMetaForStatus keeps it: validation refuses a change)
+            meta["uid"] = new["metadata"]["uid"]
         return result
 
     def grace_period(self, obj: dict, requested: int | None) -> int | None:

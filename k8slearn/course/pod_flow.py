@@ -87,7 +87,7 @@ class Pattern(NamedTuple):
 # -- who did what ---------------------------------------------------------------------------------
 
 STORE = Pattern("put", about="key", writer="etcd")
-STATUS = Pattern("update", writer="kubelet/", detail="status")
+STATUS = Pattern("patch", writer="kubelet/", detail="strategic, status")
 
 # job -> (the trace line that proves it, who gets the credit; None: the line's own writer).
 # Only kube-apiserver holds an etcd client, so etcd's "put" lines are the API server's writes.

@@ -185,6 +185,25 @@ def incomplete_init_containers(init_containers: list, statuses: list) -> list[st
     ]
 
 
+# The pod conditions the kubelet owns (kubetypes.PodConditionsByKubelet): every other one (a
+# DisruptionTarget, a readiness gate's) belongs to someone else and survives its status writes.
+KUBELET_CONDITIONS = frozenset(("PodScheduled", "Ready", "Initialized", "ContainersReady", "PodReadyToStartContainers"))
+
+
+def merge_pod_status(old: dict, new: dict) -> dict:
+    """mergePodStatus: the kubelet's new status, with the conditions of the API server's copy that
+    the kubelet does not own put first.
+
+    >>> old = {"conditions": [{"type": "DisruptionTarget", "status": "True"}, {"type": "Ready", "status": "False"}]}
+    >>> [c["type"] for c in merge_pod_status(old, {"conditions": [{"type": "Ready", "status": "True"}]})["conditions"]]
+    ['DisruptionTarget', 'Ready']
+    """
+    others = [c for c in old.get("conditions") or () if c.get("type") not in KUBELET_CONDITIONS]
+    if not others:
+        return new
+    return {**new, "conditions": others + [c for c in new.get("conditions") or () if c.get("type") in KUBELET_CONDITIONS]}
+
+
 def generate_api_pod_status(
     pod: dict, state: Any, runtime: Any, host_ip: str, now: float, pod_is_terminal: bool = False,
     probes: Any = None,

@@ -12,7 +12,9 @@ kubelet's informer) and at what the runtime holds, and does the next step:
    ``CrashLoopBackOff`` as ``restartPolicy`` says). A *sidecar* (an init container with
    ``restartPolicy: Always``) only has to start before the next one does, and keeps running
    beside the app; it is started again whenever it exits;
-4. write ``pod.status`` whenever it changed; once the pod is ``Succeeded`` or ``Failed``, or
+4. write ``pod.status`` whenever it changed, as the status manager does: read the pod from the
+   API server, keep the conditions the kubelet does not own, and PATCH ``pods/status`` with only
+   what changed (and the pod's uid, as a guard); once the pod is ``Succeeded`` or ``Failed``, or
    its regular containers are done for good while sidecars still run (a Job's pod), stop what
    still runs (the sidecars last) and the sandbox.
 
@@ -24,12 +26,13 @@ a finalizer that holds the object shows a finished pod, and ``kubectl get -w`` s
 The pod's probes are handed to the prober (:mod:`k8slearn.kubelet.prober`) once it is admitted;
 a running container whose liveness or startup probe failed is killed and started again.
 
-Simplified: no resource limits enforcement or eviction; the status
-is written straight to the API server (upstream the status manager batches the writes).
+Simplified: no resource limits enforcement or eviction; the status is written at once (upstream
+the status manager's goroutine writes it a moment later, and again every 10 s if a write failed).
 
 Upstream: pkg/kubelet/kubelet.go (SyncPod, SyncTerminatingPod),
 pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions: KillPod when no container is
-kept), pkg/kubelet/status/status_manager.go (syncPod: the status write)
+kept), pkg/kubelet/status/status_manager.go (syncPod, mergePodStatus), pkg/util/pod/pod.go
+(PatchPodStatus)
 """
 
 from __future__ import annotations
@@ -38,8 +41,10 @@ import functools
 from typing import TYPE_CHECKING
 
 from k8slearn.api.errors import ApiError
+from k8slearn.api.patch_diff import two_way_merge_patch
 from k8slearn.api.shared import shared_float
 from k8slearn.kubelet import status as pod_status
+from k8slearn.kubelet.status import merge_pod_status
 from k8slearn.kubelet.volume_manager import FAILED_MOUNT, INTERRUPTED
 
 if TYPE_CHECKING:
@@ -184,16 +189,25 @@ class PodSync:
                 state.last_status = current
             return
         state.last_status = status
-        # The informer's pod is read-only; the request body is a new top level around it. The
-        # API server decodes the body into its own copy (a real PUT is serialized), so neither
-        # the cached pod nor ``status`` is changed by the write.
-        update = {**pod, "status": status}
+        # The status manager's syncPod: GET the pod from the API server, keep the conditions the
+        # kubelet does not own (mergePodStatus), and PATCH only what changed (PatchPodStatus: a
+        # strategic merge patch of pods/status, with the pod's uid in it as a guard).
+        client = self.k.client
         try:
-            self.k.client.update_status(update)
+            current = client.get("pods", state.name, state.namespace)
         except ApiError as err:
-            if err.code == 409:
-                fresh = self.k.client.get("pods", state.name, state.namespace)
-                fresh["status"] = status
-                self.k.client.update_status(fresh)
-            elif err.code != 404:
+            if err.code == 404:
+                return  # deleted meanwhile: nothing to write
+            raise
+        if current["metadata"].get("uid") != state.uid:
+            return  # deleted and created again under the same name: not this kubelet's pod any more
+        old = current.get("status") or {}
+        patch = two_way_merge_patch({"status": old}, {"metadata": {"uid": state.uid},
+                                                      "status": merge_pod_status(old, status)}, "Pod")
+        if len(patch) == 1:
+            return  # only the uid: unchanged
+        try:
+            client.patch("pods", state.name, patch, state.namespace, subresource="status")
+        except ApiError as err:
+            if err.code != 404:
                 raise

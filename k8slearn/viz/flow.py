@@ -75,9 +75,10 @@ def _sentence_for_request(lane: str, verb: str, detail: str, kind: str, name: st
             f"The scheduler creates a Binding: the API server sets spec.nodeName={detail or '?'} "
             "on the Pod. That is all scheduling writes."
         )
-    if lane == "kubelet" and detail == "status":
+    if lane == "kubelet" and detail.endswith("status"):
         return (
-            f"The kubelet on {node} reports what it did: it updates the Pod's status through the API server."
+            f"The kubelet on {node} reports what it did: it reads the Pod, then patches its status "
+            "(only what changed) through the API server."
         )
     if lane == "kubelet" and verb == "delete":
         return (

@@ -5,6 +5,7 @@ from apiserver_builders import deployment, expect_error, pod, service
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.patch import JSON_PATCH_FAILED, json_merge_patch, json_patch, strategic_merge_patch
+from k8slearn.api.patch_diff import two_way_merge_patch
 
 
 def _pod_spec(*containers):
@@ -227,13 +228,68 @@ def test_a_patch_carrying_a_stale_resource_version_conflicts(server, api):
     ("pods", "web", {"spec": {"containers": [{"name": "app", "image": ""}]}}, "strategic", 422, "Invalid"),
     ("pods", "web", [{"op": "remove", "path": "/spec/nope"}], "json", 422, "Invalid"),
     ("pods", "web", {"a": 1}, "apply", 415, "UnsupportedMediaType"),
+    ("pods", "web", {"metadata": {"uid": "someone-else"}, "status": {"phase": "Failed"}}, "strategic", 422, "Invalid"),
 ], ids=[
     "patching a missing object is not found",
     "a strategic patch list element without its merge key is a bad request",
     "a patch that makes the object invalid is refused",
     "a JSON patch removing a missing path is refused",
     "an unknown patch type is unsupported",
+    "a patch carrying another object's uid is refused (the kubelet's status patches carry the pod's)",
 ])
 def test_refused_patches_write_nothing(server, api, resource, name, patch, patch_type, code, reason):
     api.create(pod("web"))
-    expect_error(server, lambda: api.patch(resource, name, patch, patch_type=patch_type), code, reason)
+    subresource = "status" if "status" in patch else ""
+    expect_error(server, lambda: api.patch(resource, name, patch, patch_type=patch_type, subresource=subresource),
+                 code, reason)
+
+
+CONDITIONS = [{"type": t, "status": "True"} for t in ("PodReadyToStartContainers", "Initialized", "Ready")]
+
+
+@pytest.mark.parametrize("original, modified", [
+    ({"status": {"phase": "Pending"}}, {"status": {"phase": "Running", "podIP": "10.244.1.2"}}),
+    ({"status": {"phase": "Running", "message": "x"}}, {"status": {"phase": "Running"}}),
+    ({"status": {"conditions": [{"type": "PodScheduled", "status": "True"}]}},
+     {"status": {"conditions": [*CONDITIONS, {"type": "PodScheduled", "status": "True"}]}}),
+    ({"status": {"conditions": [*CONDITIONS]}}, {"status": {"conditions": CONDITIONS[::-1]}}),
+    ({"status": {"conditions": [*CONDITIONS]}}, {"status": {"conditions": CONDITIONS[1:]}}),
+    ({"status": {"conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady"}]}},
+     {"status": {"conditions": [{"type": "Ready", "status": "True"}]}}),
+    ({"status": {"containerStatuses": [{"name": "a", "ready": False}, {"name": "b", "ready": True}]}},
+     {"status": {"containerStatuses": [{"name": "a", "ready": True}, {"name": "b", "ready": True}]}}),
+    ({"status": {"podIPs": [{"ip": "10.0.0.1"}]}}, {"status": {"podIPs": [{"ip": "10.0.0.2"}]}}),
+    ({"metadata": {"finalizers": ["a", "b"]}}, {"metadata": {"finalizers": ["b", "c"]}}),
+], ids=[
+    "a changed and an added field",
+    "a removed field is sent as null",
+    "new conditions, in the new order",
+    "the same conditions reordered",
+    "a removed condition",
+    "a changed condition loses the fields it no longer has",
+    "a list without a merge key goes whole",
+    "pod IPs merge by ip",
+    "finalizers are a set",
+])
+def test_applying_the_two_way_patch_of_two_versions_gives_the_second(original, modified):
+    patch = two_way_merge_patch(original, modified, "Pod")
+    assert strategic_merge_patch(original, patch, "Pod") == modified
+    assert two_way_merge_patch(modified, modified, "Pod") == {}
+
+
+def test_a_two_way_patch_names_the_new_order_and_sends_only_changed_elements():
+    old = {"status": {"conditions": [{"type": "PodScheduled", "status": "True"},
+                                     {"type": "Ready", "status": "False"}]}}
+    new = {"status": {"conditions": [{"type": "Ready", "status": "True"}, {"type": "PodScheduled", "status": "True"},
+                                     {"type": "Initialized", "status": "True"}]}}
+    assert two_way_merge_patch(old, new, "Pod") == {"status": {
+        "conditions": [{"status": "True", "type": "Ready"}, {"type": "Initialized", "status": "True"}],
+        "$setElementOrder/conditions": [{"type": "Ready"}, {"type": "PodScheduled"}, {"type": "Initialized"}]}}
+
+
+def test_set_element_order_puts_the_named_elements_first_in_its_order():
+    original = {"status": {"conditions": [{"type": "C"}, {"type": "X"}, {"type": "A"}]}}
+    patch = {"status": {"$setElementOrder/conditions": [{"type": "A"}, {"type": "B"}, {"type": "C"}],
+                        "conditions": [{"type": "B"}]}}
+    assert [c["type"] for c in strategic_merge_patch(original, patch, "Pod")["status"]["conditions"]] == \
+        ["A", "B", "C", "X"]

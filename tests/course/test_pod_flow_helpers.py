@@ -180,7 +180,7 @@ def test_pod_revisions_name_the_writer_of_every_version(journey):
     assert [r.revision for r in rows] == sorted(r.revision for r in rows)
     assert rows[0].writer == "kubectl create" and rows[0].changes.startswith("created: phase Pending")
     assert rows[1].writer == f"kube-scheduler bind {node}" and f"spec.nodeName={node}" in rows[1].changes
-    assert {r.writer for r in rows[2:]} == {f"kubelet/{node} update status"}
+    assert {r.writer for r in rows[2:]} == {f"kubelet/{node} patch strategic, status"}
     assert "phase Pending → Running" in rows[-1].changes
     assert rows[-1].revision == journey.etcd.get("/registry/pods/default/web").mod_revision
 

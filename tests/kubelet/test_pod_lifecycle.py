@@ -88,7 +88,8 @@ def test_the_trace_goes_apiserver_etcd_scheduler_apiserver_kubelet_runtime_cni_a
         ("kubelet", "watch"),
         ("containerd", "RunPodSandbox"),
         ("cni", "ADD"),
-        ("kubelet", "update"),
+        ("kubelet", "get"),  # the status manager reads the pod, then patches its status
+        ("kubelet", "patch"),
     ]
     it = iter((s.component.split("/")[0], s.action) for s in steps if "web" in s.object)
     assert all(any(item == want for item in it) for want in wanted)

@@ -105,3 +105,57 @@ def test_a_pod_held_by_a_finalizer_shows_how_it_ended_and_is_not_started_again(c
     c.api.patch("pods", "p", {"metadata": {"finalizers": None}}, "default", patch_type="merge")
     c.settle()
     assert c.api.list("pods", "default") == [] and not kubelet.workers.terminated
+
+
+def _record_status_patches(cluster, node="node-1"):
+    """The status patches a kubelet sends: (pod name, patch body), in order."""
+    client = cluster.kubelets[node].client
+    sent, send = [], client.patch
+
+    def patch(resource, name, body, namespace="default", **options):
+        if options.get("subresource") == "status":
+            sent.append((name, body))
+        return send(resource, name, body, namespace, **options)
+
+    client.patch = patch
+    return sent
+
+
+def test_the_kubelet_reads_the_pod_then_patches_only_what_changed_with_the_pods_uid():
+    c = Cluster(workers=1, seed=1)
+    c.settle()
+    sent = _record_status_patches(c)
+    c.kubectl("run web --image=nginx")
+    c.settle()
+    uid = c.api.get("pods", "web")["metadata"]["uid"]
+    (_, first), (_, second) = sent
+    assert first["metadata"] == second["metadata"] == {"uid": uid}
+    kubelet_order = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"]
+    assert [c["type"] for c in first["status"]["$setElementOrder/conditions"]] == kubelet_order
+    assert [c["type"] for c in first["status"]["conditions"]] == kubelet_order[:4]  # PodScheduled is unchanged
+    # the second write: the container runs, the pod has its IP; what did not change is not sent
+    assert "hostIP" in first["status"] and "hostIP" not in second["status"]
+    assert (second["status"]["phase"], second["status"]["podIP"]) == ("Running", "10.244.1.2")
+    steps = [(s.component, s.action, s.detail) for s in c.trace if s.object == "pod/default/web"
+             and s.component == "kubelet/node-1" and s.action in ("get", "patch", "update")]
+    assert steps == [("kubelet/node-1", "get", ""), ("kubelet/node-1", "patch", "strategic, status")] * 2
+    conditions = c.api.get("pods", "web")["status"]["conditions"]
+    assert [x["type"] for x in conditions] == kubelet_order
+    assert all(x["lastProbeTime"] is None for x in conditions)  # a metav1.Time reads back null when unset
+
+
+def test_a_condition_the_kubelet_does_not_own_survives_its_status_writes():
+    c = Cluster(workers=1, seed=1)
+    c.settle()
+    c.kubectl("run job --image=busybox --restart=Never -- sh -c 'sleep 5'")
+    c.settle()
+    target = {"type": "DisruptionTarget", "status": "True", "reason": "EvictionByEvictionAPI",
+              "message": "Eviction API: evicting", "lastTransitionTime": "2026-01-05T09:00:02Z"}
+    c.api.patch("pods", "job", {"status": {"conditions": [target]}}, subresource="status")
+    c.run(10)  # the container ends: the kubelet writes Succeeded
+    status = c.api.get("pods", "job")["status"]
+    assert status["phase"] == "Succeeded"
+    # mergePodStatus: the conditions the kubelet does not own come first, as they were
+    assert status["conditions"][0] == {**target, "lastProbeTime": None}
+    assert [x["type"] for x in status["conditions"][1:]] == [
+        "PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"]
