@@ -43,10 +43,7 @@ class ImageManager:
         """A generator for the pod worker: ``waiting = yield from manager.ensure_image_exists(...)``.
 
         Returns None when the image is ready, or the (reason, message) the container waits with.
-        After ErrImagePull, ``first_failure`` says whether it was the first failed pull of this
-        image for this pod.
         """
-        self.first_failure = False
         image, uid = container["image"], pod["metadata"]["uid"]
         event = self._event_for(pod, field_path)
         invalid = image_catalog.invalid_reason(image)
@@ -75,7 +72,6 @@ class ImageManager:
         meta = pod["metadata"]
         result = yield self.runtime.pull_image(image, for_pod=f"pod/{meta['namespace']}/{meta['name']}")
         if isinstance(result, RuntimeError_):
-            self.first_failure = key not in self.backoff.entries
             self.backoff.next(key, self.loop.now)
             event("Warning", "Failed", f'Failed to pull image "{image}": {result}')
             event("Warning", "Failed", "Error: ErrImagePull")

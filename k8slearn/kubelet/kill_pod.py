@@ -83,6 +83,7 @@ class PodTermination:
         state.done = True
         del self.states[state.uid]
         self._exited.discard(state.uid)
+        self._new_sandboxes.discard(state.uid)
         self._next_sync_reasons.pop(state.uid, None)
         if pod is not None:
             self.terminated.add(state.uid)

@@ -99,6 +99,7 @@ class KubeRuntime:
             self.requeue_after_error(state.uid)
             return False
         state.sandbox_id = sandbox.id
+        self._new_sandboxes.add(state.uid)  # PLEG will see it: a reason found now shows at once
         # No status write here: in v1.32 the kubelet generates the pod's status only when a sync
         # starts, so the IP and PodReadyToStartContainers=True reach the API with the running
         # container (v1.36 adds a write at this point, OnPodSandboxReady).
@@ -246,18 +247,19 @@ class KubeRuntime:
         creating = ("PodInitializing" if pod["spec"].get("initContainers") else "ContainerCreating", "")
 
         def pulling() -> None:  # (no status write: a v1.32 kubelet writes when a sync starts, not mid-way)
-            state.set_waiting(name, creating)
+            if name not in state.waiting:  # a reason from an earlier sync stays shown meanwhile
+                state.set_waiting(name, creating)
 
         waiting = yield from self.images.ensure_image_exists(pod, container, field_path, pulling)
         if waiting is not None:
-            state.set_waiting(name, waiting)
-            self.write_status(state)
-            if waiting[0] == "ErrImagePull" and self.images.first_failure:
-                # The sandbox this pod's first sync created is a PLEG event: the next sync comes at
-                # once (and finds the image in back-off). A later failed pull waits like any failed sync.
+            # The sync failed (ErrImagePull, ImagePullBackOff, InvalidImageName...): the reason goes
+            # into the reasonCache, which the next sync's status shows; the pod worker looks again
+            # in 10 to 15 s, or at once if this sync started the sandbox (PLEG's event).
+            self._next_sync_reasons.setdefault(state.uid, {})[name] = waiting
+            if state.uid in self._new_sandboxes:
                 self.signal(state.uid)
-            elif waiting[0] in ("ErrImagePull", "ImagePullBackOff"):
-                self.requeue_after_error(state.uid)  # the sync failed: the next look in 10 to 15 s
+            else:
+                self.requeue_after_error(state.uid)
             return
         try:  # generateContainerConfig: the environment, before CreateContainer
             envs = self._container_env(state, pod, container)

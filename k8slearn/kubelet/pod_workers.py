@@ -115,6 +115,7 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
         # pods whose container died since (PLEG), and reasons a sync found that the API sees only
         # at the next one (the reasonCache's ``CrashLoopBackOff``): uid -> {container: reason}.
         self._exited: set[str] = set()
+        self._new_sandboxes: set[str] = set()  # pods whose sandbox the current sync started
         self._next_sync_reasons: dict[str, dict] = {}
         # Every worker's process has the same name: one string for all (a memory saving).
         self._worker_name = f"{kubelet.component}/pod-worker"

@@ -89,6 +89,7 @@ class PodSync:
             )
             self.runtime.remove_pod_sandbox(state.sandbox_id)
             state.sandbox_id = ""
+        self._new_sandboxes.discard(state.uid)
         if not state.sandbox_id:
             if not (yield from self._create_sandbox(state, pod)):
                 return
@@ -113,7 +114,8 @@ class PodSync:
                 yield from self._start(state, container, "containers")
                 if self._current(state) is None:
                     return
-        self.write_status(state)
+        if not (state.signalled and state.uid in self._next_sync_reasons):
+            self.write_status(state)  # (else the next sync, due at once, writes it first thing)
         if inits and not self._terminal(state) and self._keeps_nothing(state, pod):
             # The regular containers are done and will not restart: the pod is killed, so its
             # sidecars stop (a Job's pod completes although its log shipper never exits).

@@ -181,9 +181,13 @@ def test_an_image_that_cannot_be_pulled_is_tried_again_at_the_first_look_after_1
     for gap, backoff in zip(failures, [10, 20, 40], strict=True):
         assert backoff <= gap < backoff + 15
     assert [round(gap) for gap in failures] != [10, 20, 40]  # not at the back-off's exact end
-    statuses = [line.split()[2] for line in watch.splitlines()[1:]]
-    # the first failure's sandbox is a PLEG event: the next sync, at once, finds the back-off
-    assert statuses[3:7] == ["ErrImagePull", "ImagePullBackOff", "ErrImagePull", "ImagePullBackOff"]
+    rows = [line.split() for line in watch.splitlines()[1:]]
+    # ErrImagePull is shown by the sync PLEG starts for the new sandbox, at once; after that the
+    # status shows what the previous look found, one look every 10 to 15 s
+    assert [row[2] for row in rows][2:7] == [
+        "ContainerCreating", "ErrImagePull", "ImagePullBackOff", "ErrImagePull", "ImagePullBackOff"]
+    ages = [int(row[4].removesuffix("s")) for row in rows[3:7]]
+    assert all(10 <= later - earlier <= 15 for earlier, later in itertools.pairwise(ages))
 
 
 def test_a_pod_that_never_fits_stays_pending_without_a_busy_loop():

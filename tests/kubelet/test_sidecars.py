@@ -291,15 +291,20 @@ def test_before_its_init_container_is_created_a_pod_shows_init_0_of_1_and_both_w
 @pytest.mark.parametrize(
     "sidecar, shown, reason",
     [
-        ({**PROXY, "image": "nginxx"}, "Init:ImagePullBackOff", "ImagePullBackOff"),
+        # the status shows the last pull's error and the back-off in turn, 10 to 15 s each
+        ({**PROXY, "image": "nginxx"}, "Init:ErrImagePull", "ErrImagePull"),
         ({**PROXY, "command": ["nginxx"]}, "Init:CrashLoopBackOff", "CrashLoopBackOff"),
     ],
-    ids=["a sidecar whose image cannot be pulled holds the pod in Init:ImagePullBackOff",
+    ids=["a sidecar whose image cannot be pulled holds the pod in Init:ErrImagePull and Init:ImagePullBackOff",
          "a sidecar whose executable is missing crash-loops and the app never starts"],
 )
 def test_a_sidecar_that_cannot_start_holds_up_the_pod(sidecar, shown, reason):
     cluster = start([sidecar], seconds=60)
     assert row(cluster)[:2] == ["0/2", shown]
+    if reason == "ErrImagePull":
+        cluster.run(15)  # the next look: the back-off
+        assert row(cluster)[:2] == ["0/2", "Init:ImagePullBackOff"]
+        reason = "ImagePullBackOff"
     assert status(cluster)["initContainerStatuses"][0]["state"]["waiting"]["reason"] == reason
     assert (status(cluster)["phase"], "containerID" in status(cluster)["containerStatuses"][0]) == ("Pending", False)
 
