@@ -113,7 +113,7 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
         self._requeue: dict[str, Any] = {}  # uid -> the Timer of its one pending retry after a failed sync
         # What the next sync's status shows first (SyncPod generates the status before it acts):
         # pods whose container died since (PLEG), and reasons a sync found that the API sees only
-        # at the next one (the reasonCache's ``CrashLoopBackOff``): uid -> {container: reason}.
+        # at the next one (the reasonCache: CrashLoopBackOff, ErrImagePull...): uid -> {container: reason}.
         self._exited: set[str] = set()
         self._new_sandboxes: set[str] = set()  # pods whose sandbox the current sync started
         self._next_sync_reasons: dict[str, dict] = {}

@@ -163,7 +163,7 @@ class PodSync:
         """SyncPod generates and sets the pod's status before it acts. Written here when it shows
         something new: a container PLEG saw die (``Terminated``, ``Error``, even if this sync starts
         it again at once), or the reasons the previous sync left in the reasonCache
-        (``CrashLoopBackOff``). Other syncs write once they have acted (the sync a PLEG event
+        (``CrashLoopBackOff``, ``ErrImagePull``, ``ImagePullBackOff``...). Other syncs write once they have acted (the sync a PLEG event
         would start a second later, folded into this one)."""
         self._exited.discard(state.uid)
         for name, reason in self._next_sync_reasons.pop(state.uid, {}).items():
