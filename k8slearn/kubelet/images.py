@@ -36,6 +36,7 @@ REGISTRY = {
     "docker.io/library/debian": 48_481_890,
     "docker.io/library/postgres": 158_123_456,
     "docker.io/library/node": 398_470_001,
+    "docker.io/library/perl": 330_000_000,  # about; the documentation's Job example (perl:5.34.0)
     "registry.k8s.io/pause": 320_368,
     "registry.k8s.io/e2e-test-images/agnhost": 51_105_200,
     "registry.k8s.io/busybox": 1_144_547,  # the documentation's probe examples
