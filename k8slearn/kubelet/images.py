@@ -46,6 +46,8 @@ REGISTRY = {
     "registry.k8s.io/coredns/coredns": 18_562_039,
     "ghcr.io/flannel-io/flannel": 32_201_734,
     "docker.io/fluent/fluentd": 48_720_100,
+    "quay.io/fluentd_elasticsearch/fluentd": 140_000_000,  # about; the documentation's DaemonSet example
+    "gcr.io/google-samples/kubernetes-bootcamp": 80_000_000,  # about; the Kubernetes Basics tutorial
     "docker.io/prom/node-exporter": 12_230_500,
 }
 

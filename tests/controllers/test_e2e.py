@@ -285,3 +285,58 @@ def test_the_same_seed_gives_the_same_trace_through_rollouts_and_failures():
         return c.loop.trace_text()
 
     assert run() == run()
+
+
+DOCS_DAEMONSET = """apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: fluentd-elasticsearch
+  namespace: kube-system
+  labels:
+    k8s-app: fluentd-logging
+spec:
+  selector:
+    matchLabels:
+      name: fluentd-elasticsearch
+  template:
+    metadata:
+      labels:
+        name: fluentd-elasticsearch
+    spec:
+      tolerations:
+      - key: node-role.kubernetes.io/control-plane
+        operator: Exists
+        effect: NoSchedule
+      - key: node-role.kubernetes.io/master
+        operator: Exists
+        effect: NoSchedule
+      containers:
+      - name: fluentd-elasticsearch
+        image: quay.io/fluentd_elasticsearch/fluentd:v2.5.2
+        resources:
+          limits:
+            memory: 200Mi
+          requests:
+            cpu: 100m
+            memory: 200Mi
+        volumeMounts:
+        - name: varlog
+          mountPath: /var/log
+      terminationGracePeriodSeconds: 30
+      volumes:
+      - name: varlog
+        hostPath:
+          path: /var/log
+"""
+
+
+def test_the_documentations_daemonset_runs_a_fluentd_pod_on_every_node_the_control_plane_too():
+    cluster = Cluster(workers=2, seed=0)
+    cluster.settle()
+    cluster.kubectl("apply -f -", stdin=DOCS_DAEMONSET)
+    cluster.settle()
+    pods = cluster.api.list("pods", "kube-system", label_selector="name=fluentd-elasticsearch")
+    assert sorted((p["spec"]["nodeName"], p["status"]["phase"]) for p in pods) == [
+        ("control-plane", "Running"), ("node-1", "Running"), ("node-2", "Running")]
+    status = cluster.api.get("daemonsets", "fluentd-elasticsearch", "kube-system")["status"]
+    assert (status["desiredNumberScheduled"], status["numberReady"]) == (3, 3)
