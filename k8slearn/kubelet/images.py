@@ -10,8 +10,12 @@ Docker do it: ``nginx`` → ``docker.io/library/nginx:latest``.
 >>> find("nginxx") is None, find("nginx:1.27").size
 (True, 72404038)
 
-Simplified: the "registry" is this table; any tag of a known repository exists, with the same
-size; digests are derived from the reference so they are stable.
+>>> find("nginx:1.161") is None, find("nginx:1.14.2") is not None, find("nginx:stable-alpine") is not None
+(True, True, True)
+
+Simplified: the "registry" is this table; any tag of a known repository exists (for nginx and
+BusyBox, any version up to the newest release), with the same size; digests are derived from the
+reference so they are stable.
 
 Upstream: github.com/distribution/reference (normalize.go, regexp.go);
 pkg/kubelet/images/image_manager.go (applyDefaultImageTag)
@@ -50,6 +54,29 @@ REGISTRY = {
     "gcr.io/google-samples/kubernetes-bootcamp": 80_000_000,  # about; the Kubernetes Basics tutorial
     "docker.io/prom/node-exporter": 12_230_500,
 }
+
+# Repositories whose version tags are checked (else any tag of a known repository exists): a
+# version past the newest release is not found, as the Deployment documentation's mistyped
+# ``nginx:1.161`` is not. Word tags (latest, stable, alpine, bookworm...) all exist.
+_VERSION_TAG = r"(?:(?P<major>\d+)(?:\.(?P<minor>\d+))?(?:\.\d{1,3})?(?:-[a-z0-9._-]+)?|[a-z][a-z0-9._-]*)"
+NEWEST = {  # repository -> (newest major, newest minor of that major), late 2026
+    "docker.io/library/nginx": (1, 31),
+    "docker.io/library/busybox": (1, 37),
+}
+
+
+def _tag_exists(repo: str, tag: str) -> bool:
+    newest = NEWEST.get(repo)
+    if newest is None:
+        return True
+    match = re.fullmatch(_VERSION_TAG, tag)
+    if match is None:
+        return False
+    if match.group("major") is None:
+        return True
+    major, minor = int(match.group("major")), int(match.group("minor") or 0)
+    return (major, minor) <= newest
+
 
 _COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
 
@@ -116,7 +143,7 @@ def find(image: str) -> Image | None:
     ref = normalize(image)
     repo = ref.rsplit(":", 1)[0]
     size = REGISTRY.get(repo)
-    if size is None:
+    if size is None or not _tag_exists(repo, ref.rsplit(":", 1)[1]):
         return None
     return Image(
         ref, size, f"sha256:{_digest('config/' + ref)}", f"{repo}@sha256:{_digest('manifest/' + ref)}"

@@ -128,3 +128,14 @@ def test_the_documentations_pi_job_completes_and_logs_pi_to_2000_digits():
 def test_perl_programs(args, forever):
     program = parse_program(["perl", *args] if args else [], image="perl:5.34.0")
     assert program.forever == forever
+
+
+@pytest.mark.parametrize("image, exists", [
+    ("nginx:1.14.2", True), ("nginx:1.16.1", True), ("nginx:1.161", False), ("nginx:2.0", False),
+    ("nginx:stable-alpine", True), ("nginx", True), ("busybox:1.28", True), ("busybox:1.99", False),
+    ("redis:99", True),
+], ids=["the Deployment documentation's first version", "its second", "its mistyped third does not exist",
+        "no nginx 2 yet", "a word tag", "latest", "BusyBox 1.28", "a BusyBox from the future",
+        "other repositories: any tag"])
+def test_which_tags_exist(image, exists):
+    assert (find(image) is not None) == exists
