@@ -340,3 +340,30 @@ def test_the_documentations_daemonset_runs_a_fluentd_pod_on_every_node_the_contr
         ("control-plane", "Running"), ("node-1", "Running"), ("node-2", "Running")]
     status = cluster.api.get("daemonsets", "fluentd-elasticsearch", "kube-system")["status"]
     assert (status["desiredNumberScheduled"], status["numberReady"]) == (3, 3)
+
+
+def test_the_documentations_replicaset_runs_and_takes_over_then_deletes_a_matching_bare_pod():
+    cluster = Cluster(workers=2, seed=0)
+    cluster.settle()
+    cluster.kubectl("apply -f -", stdin="""apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: frontend
+  labels: {app: guestbook, tier: frontend}
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {tier: frontend}
+  template:
+    metadata:
+      labels: {tier: frontend}
+    spec:
+      containers:
+      - name: php-redis
+        image: us-docker.pkg.dev/google-samples/containers/gke/gb-frontend:v5
+""")
+    cluster.settle()
+    cluster.kubectl("run pod1 --image=gcr.io/google-samples/hello-app:2.0 --labels=tier=frontend")
+    cluster.settle()
+    pods = live_pods(cluster)
+    assert len(pods) == 3 and all(p["metadata"]["name"].startswith("frontend-") and is_ready(p) for p in pods)
