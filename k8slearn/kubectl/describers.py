@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from k8slearn.api.meta import thaw
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.describe import (
     PrefixWriter, controlled_by, describe_events, describe_pod, describe_pod_template, print_annotations_multiline,
@@ -88,10 +89,9 @@ def _int_or_string(value: Any, default: str) -> str:
 
 
 def _template_equal(a: dict, b: dict) -> bool:
-    """EqualIgnoreHash: pod templates equal once the pod-template-hash label is dropped."""
-    import copy
-
-    a, b = copy.deepcopy(a), copy.deepcopy(b)
+    """EqualIgnoreHash: pod templates equal once the pod-template-hash label is dropped (on copies:
+    the objects may be the watch cache's read-only ones)."""
+    a, b = thaw(a), thaw(b)
     for t in (a, b):
         (t.get("metadata") or {}).get("labels", {}).pop("pod-template-hash", None)
     return a == b

@@ -147,3 +147,20 @@ def test_logs_of_a_waiting_container_is_a_bad_request():
                    "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}})
     assert str(k.run("logs web")) == ('Error from server (BadRequest): container "nginx" in pod "web" is waiting to '
                                       "start: ContainerCreating\n")
+
+
+@pytest.mark.parametrize("command, first_line", [
+    ("describe deployment web", "Name:                   web"),
+    ("describe rs", "Name:           web-"),
+    ("describe pods -l app=web", "Name:             web-"),
+], ids=["a deployment, whose ReplicaSets come from the watch cache (read-only)", "its ReplicaSet", "its pods"])
+def test_describe_in_a_running_cluster(command, first_line):
+    from k8slearn import Cluster
+
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl(DEPLOY[0])
+    cluster.settle()
+    result = cluster.kubectl(command)
+    assert (result.stderr, result.stdout.splitlines()[0][:len(first_line)]) == ("", first_line)
+    if command.startswith("describe deployment"):
+        assert "NewReplicaSet:   web-" in result.stdout
