@@ -40,6 +40,8 @@ from typing import Any
 
 import yaml
 
+from k8slearn.api.meta import FrozenDict, FrozenList
+
 __all__ = ["to_yaml", "to_json", "natural_key"]
 
 
@@ -179,6 +181,9 @@ def _represent_float(dumper: Any, value: float) -> Any:
 _GoYamlDumper.add_representer(str, _represent_str)
 _GoYamlDumper.add_representer(dict, _represent_dict)
 _GoYamlDumper.add_representer(list, _represent_list)
+# the watch cache's read-only objects, which a List of several objects holds as they are
+_GoYamlDumper.add_representer(FrozenDict, _represent_dict)
+_GoYamlDumper.add_representer(FrozenList, _represent_list)
 _GoYamlDumper.add_representer(bool, lambda d, v: _represent_plain("true" if v else "false"))
 _GoYamlDumper.add_representer(int, lambda d, v: _represent_plain(str(v)))
 _GoYamlDumper.add_representer(float, _represent_float)

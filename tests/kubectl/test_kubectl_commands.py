@@ -164,3 +164,21 @@ def test_describe_in_a_running_cluster(command, first_line):
     assert (result.stderr, result.stdout.splitlines()[0][:len(first_line)]) == ("", first_line)
     if command.startswith("describe deployment"):
         assert "NewReplicaSet:   web-" in result.stdout
+
+
+@pytest.mark.parametrize("resource", ["pods", "nodes", "deployments", "replicasets", "events", "pods,services"])
+def test_a_list_printed_as_yaml_reads_back_as_the_same_list_as_its_json(resource):
+    # the items of a List are the watch cache's read-only objects: YAML must print them too
+    import json
+
+    import yaml
+
+    from k8slearn import Cluster
+
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl(DEPLOY[0])
+    cluster.settle()
+    as_yaml, as_json = cluster.kubectl(f"get {resource} -A -o yaml"), cluster.kubectl(f"get {resource} -A -o json")
+    assert (as_yaml.stderr, as_json.stderr) == ("", "")
+    listed = yaml.safe_load(as_yaml.stdout)
+    assert listed == json.loads(as_json.stdout) and listed["kind"] == "List" and listed["items"]
