@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from k8slearn.api.errors import ApiError
 from k8slearn.kubectl import tabwriter
 from k8slearn.kubectl.cli import CONTEXT_NAME, Context, command
 from k8slearn.kubectl.errors import KubectlError, usage_error
@@ -128,13 +129,29 @@ def run_top_pod(ctx: Context, args: list[str]) -> int:
 
 @command("logs")
 def run_logs(ctx: Context, args: list[str]) -> int:
-    from k8slearn.api.errors import ApiError
-
+    """``kubectl logs POD|TYPE/NAME [-c C]``, or ``-l SELECTOR``: the last 10 lines (unless
+    ``--tail`` says otherwise) of each matching pod's default container, one pod after the other
+    (kubectl goes through its requests in Go's map order, which varies; here in name order),
+    ``--prefix`` marking each line with ``[pod/NAME/CONTAINER]``."""
+    selector = ctx.flags["selector"]
+    if selector:
+        if args:
+            raise usage_error(ctx.path, "only a selector (-l) or a POD name is allowed")
+        if ctx.flags["follow"]:
+            raise KubectlError("logs -f with a selector is not available in this simulated cluster")
+        pods = sorted(ctx.client.list("pods", ctx.namespace, label_selector=selector),
+                      key=lambda pod: pod["metadata"]["name"])
+        if not pods:
+            ctx.eprint(f"No resources found in {ctx.namespace} namespace.")
+            return 0
+        tail = ctx.flags["tail"] if ctx.flags["tail"] >= 0 else SELECTOR_TAIL
+        for pod in pods:
+            _print_logs(ctx, pod, ctx.flags["container"], tail)
+        return 0
     if not args:
         raise usage_error(ctx.path, "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n"
                           "POD or TYPE/NAME is a required argument for the logs command")
     name = pod_for_logs(ctx, args[0])
-    container = ctx.flags["container"] or (args[1] if len(args) > 1 else "")
     try:
         pod = ctx.client.get("pods", name, ctx.namespace)
     except ApiError as exc:
@@ -142,7 +159,16 @@ def run_logs(ctx: Context, args: list[str]) -> int:
             raise KubectlError(f'error from server (NotFound): pods "{name}" not found in namespace '
                                f'"{ctx.namespace}"') from None
         raise
-    spec = pod.get("spec", {})
+    _print_logs(ctx, pod, ctx.flags["container"] or (args[1] if len(args) > 1 else ""), ctx.flags["tail"])
+    return 0
+
+
+SELECTOR_TAIL = 10  # kubectl logs -l: selectorTail, the lines shown per container unless --tail is given
+
+
+def _print_logs(ctx: Context, pod: dict, container: str, tail: int) -> None:
+    """One pod's container log, as the kubelet returns it (``-p``: the previous run; ``-f``: follow)."""
+    name, spec = pod["metadata"]["name"], pod.get("spec", {})
     containers = [c["name"] for c in spec.get("containers") or []]
     if not container:
         container = find_or_default_container(pod, False, ctx.eprint)
@@ -156,20 +182,21 @@ def run_logs(ctx: Context, args: list[str]) -> int:
         reason = (state.get("waiting") or {}).get("reason") or "ContainerCreating"
         raise _bad_request(f'container "{container}" in pod "{name}" is waiting to start: {reason}')
     cluster = ctx.cluster
-    if cluster is not None and hasattr(cluster, "logs"):
-        try:
+    if cluster is None or not hasattr(cluster, "logs"):
+        return
+    try:
+        text = cluster.logs(ctx.namespace, name, container, previous=previous)
+        if ctx.flags["follow"] and not previous:  # (once the kubelet answered at all)
+            _follow(ctx, cluster, name, container)
             text = cluster.logs(ctx.namespace, name, container, previous=previous)
-            if ctx.flags["follow"] and not previous:  # (once the kubelet answered at all)
-                _follow(ctx, cluster, name, container)
-                text = cluster.logs(ctx.namespace, name, container, previous=previous)
-        except ValueError as err:  # the kubelet's answer, e.g. no previous run to show
-            raise _bad_request(str(err)) from None
-        tail = ctx.flags["tail"]
-        lines = text.splitlines(keepends=True)
-        if tail >= 0:
-            lines = lines[len(lines) - tail:] if tail else []
-        ctx.print("".join(lines), end="")
-    return 0
+    except ValueError as err:  # the kubelet's answer, e.g. no previous run to show
+        raise _bad_request(str(err)) from None
+    lines = text.splitlines(keepends=True)
+    if tail >= 0:
+        lines = lines[max(len(lines) - tail, 0):] if tail else []
+    if ctx.flags["prefix"]:
+        lines = [f"[pod/{name}/{container}] {line}" for line in lines]
+    ctx.print("".join(lines), end="")
 
 
 def _bad_request(message: str) -> Exception:
