@@ -44,6 +44,7 @@ class ExecContext:
     reach: Callable[[str, int], tuple[Server, float, Any] | str | None] | None = None
     interactive: bool = False  # kubectl exec (say what is not simulated) rather than a probe
     envs: tuple = ()  # the (name, value) pairs the kubelet created the container with (exec_env)
+    now: float | None = None  # the simulated clock when the process runs (``date``), if known
 
     @property
     def busybox(self) -> bool:

@@ -54,6 +54,7 @@ from k8slearn.kubelet.exec_tools import (
     redirect_read_only_error,
     run_tool,
 )
+from k8slearn.kubelet.program_shell import assigns
 
 _OPERATORS = (";", "&&", "||", "\n", "|")
 _KEYWORDS = {"if", "then", "else", "fi", "for", "while", "until", "do", "done", "case", "esac", "function"}
@@ -94,6 +95,8 @@ def script(text: str, ctx: ExecContext, shell: str = "sh") -> tuple[int, str, st
         return 2, "", f"{shell}: syntax error: {err}\n"
     if any(t in _KEYWORDS for t in tokens if isinstance(t, str)):
         return not_simulated("a script with loops or conditionals") if ctx.interactive else (0, "", "")
+    if assigns(text):  # (a container's own script has them: program_shell)
+        return not_simulated("a script's own shell variables") if ctx.interactive else (0, "", "")
     expanded, refused = expand_parameters(text, ctx)
     if refused and ctx.interactive:
         return not_simulated(refused)

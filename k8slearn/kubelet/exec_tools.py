@@ -20,7 +20,8 @@ BusyBox images (busybox, alpine, agnhost) print BusyBox's messages, the others G
 
 Simplified: the tools are ``cat``, ``ls`` (names only), ``test``/``[``, ``echo``, ``true``,
 ``false``, ``hostname``, ``grep``, ``head``, ``tail``, ``wc``, ``touch``, ``mkdir``, ``rm``,
-``sleep`` (returns at once), ``env`` and ``printenv`` (:mod:`k8slearn.kubelet.exec_env`) and
+``sleep`` (returns at once), ``date`` (the simulated clock, UTC), ``env`` and ``printenv``
+(:mod:`k8slearn.kubelet.exec_env`) and
 BusyBox's ``wget`` (plain HTTP, no progress meter). Other real tools (``ps``, ``curl``,
 ``nslookup``, ...) are not run: a probe that uses them is taken to
 succeed, and ``kubectl exec`` says that the simulation does not run them rather than print made-up
@@ -37,7 +38,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
+from k8slearn.api.meta import EPOCH
 from k8slearn.kubelet.container_fs import DIR, NOT_SIMULATED, ReadOnlyFileSystem, listing, lookup
 from k8slearn.kubelet.exec_context import NO_USERLAND, ExecContext, not_simulated
 from k8slearn.kubelet.exec_env import env, printenv
@@ -47,11 +50,11 @@ __all__ = ["COREUTILS", "DIR", "ExecContext", "available", "not_simulated", "red
            "run_tool", "tool_read_only_error"]
 
 COREUTILS = {"cat", "ls", "test", "[", "true", "false", "echo", ":", "hostname", "grep", "head", "tail",
-             "wc", "touch", "mkdir", "rm", "sleep", "env", "printenv"}
+             "wc", "touch", "mkdir", "rm", "sleep", "env", "printenv", "date"}
 BUSYBOX_ONLY = {"wget"}
 # Real tools the simulation does not run: a probe using them is taken to succeed.
 ASSUMED_OK = {"wget", "curl", "pgrep", "ps", "nc", "stat", "find", "redis-cli", "pg_isready", "mysqladmin",
-              "nginx", "httpd", "python", "python3", "node", "/agnhost", "agnhost", "timeout", "date",
+              "nginx", "httpd", "python", "python3", "node", "/agnhost", "agnhost", "timeout",
               "whoami", "id", "nslookup", "ping", "ip", "ifconfig", "netstat", "uname",
               "df", "du", "top", "kill", "mount", "bash", "sh", "ash", "dash"}
 
@@ -89,6 +92,28 @@ def run_tool(words: list[str], stdin: str, ctx: ExecContext, shell: str = "") ->
         return tool(args, stdin, ctx)
     except ReadOnlyFileSystem as err:  # (wget -O) BusyBox's xopen under a read-only mount
         return 1, "", f"{exe}: can't open '{err}': Read-only file system\n"
+
+
+def date_text(now: float, fmt: str = "") -> str:
+    """What ``date`` prints at simulated time ``now`` (UTC: ``Mon Jan  5 09:01:00 UTC 2026``), or
+    ``date +FORMAT`` (``%s``: seconds since the Unix epoch).
+
+    >>> date_text(60.0), date_text(60.0, "%H:%M %s")
+    ('Mon Jan  5 09:01:00 UTC 2026', '09:01 1767603660')
+    """
+    moment = EPOCH + timedelta(seconds=now)
+    if fmt:
+        return moment.strftime(fmt.replace("%s", str(int(moment.timestamp()))))
+    return moment.strftime("%a %b ") + f"{moment.day:2d}" + moment.strftime(" %H:%M:%S UTC %Y")
+
+
+def _date(args, stdin, ctx):
+    if ctx.now is None:
+        return not_simulated("'date' here (no clock)")
+    formats = [a[1:] for a in args if a.startswith("+")]
+    if any(not (a.startswith("+") or a in ("-u", "--utc")) for a in args) or len(formats) > 1:
+        return not_simulated("'date' with these arguments")
+    return 0, date_text(ctx.now, formats[0] if formats else "") + "\n", ""
 
 
 def _paths(args: list[str]) -> list[str]:
@@ -297,7 +322,7 @@ SHELL_BUILTINS = {"cd", "pwd", "export", "set", "unset", "alias", "source", ".",
 _TOOLS: dict[str, Callable] = {
     "cat": _cat, "ls": _ls, "test": _test, "[": _test, "echo": _echo, "hostname": _hostname, "grep": _grep,
     "head": _head_tail(False), "tail": _head_tail(True), "wc": _wc, "touch": _touch, "mkdir": _mkdir,
-    "rm": _rm, "wget": wget, "env": env, "printenv": printenv,
+    "rm": _rm, "wget": wget, "env": env, "printenv": printenv, "date": _date,
     "true": lambda a, s, c: (0, "", ""), ":": lambda a, s, c: (0, "", ""),
     "false": lambda a, s, c: (1, "", ""), "sleep": lambda a, s, c: (0, "", ""),
 }

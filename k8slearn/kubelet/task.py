@@ -33,15 +33,19 @@ containerd internal/cri/server/container_execsync.go (ExecSync)
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
 
-from k8slearn.api.meta import EPOCH
 from k8slearn.kubelet.container_fs import ReadOnlyFileSystem, container_files, lookup
 from k8slearn.kubelet.cri import Container, RuntimeError_
 from k8slearn.kubelet.exec_context import BUSYBOX_IMAGES
 from k8slearn.kubelet.exec_env import process_env
 from k8slearn.kubelet.exec_sync import ExecError, run, script
-from k8slearn.kubelet.exec_tools import DIR, ExecContext, redirect_read_only_error, tool_read_only_error
+from k8slearn.kubelet.exec_tools import (
+    DIR,
+    ExecContext,
+    date_text,
+    redirect_read_only_error,
+    tool_read_only_error,
+)
 from k8slearn.kubelet.process import echo_lines, image_name
 from k8slearn.kubelet.program_shell import Shell, ShellError, TailOptions, first_lines, tail_messages
 
@@ -130,6 +134,7 @@ class Tasks:
         own = container.files if container.files is not None else {}
         files = container_files(container, own)
         ctx = ExecContext(image_name(container.image), files, interactive=interactive, envs=container.envs,
+                          now=self.loop.now,
                           **(view or {}))
         try:
             result = run(list(cmd), ctx, stdin)
@@ -155,6 +160,7 @@ class Tasks:
         if container.files is None:
             container.files = {}
         return ExecContext(image_name(container.image), container_files(container), envs=container.envs,
+                           now=self.loop.now,
                            hostname=sandbox.hostname if sandbox is not None else "",
                            pod_ip=sandbox.ip if sandbox is not None else "")
 
@@ -163,7 +169,7 @@ class Tasks:
         if kind == "print":
             return [value]
         if kind == "date":
-            return [_date(self.loop.now)]
+            return [date_text(self.loop.now)]
         return echo_lines([self._shell(container).expand(arg) for arg in value])  # "echo"
 
     def _shell(self, container: Container) -> Shell:
@@ -175,10 +181,8 @@ class Tasks:
         return container.shell
 
     def _substitute(self, container: Container, command: str) -> str:
-        """``$(command)``: what it prints (its errors go to the log). ``date`` is the simulated clock's."""
-        words = command.split()
-        if words and words[0] == "date" and (len(words) == 1 or len(words) == 2 and words[1].startswith("+")):
-            return (_date(self.loop.now) if len(words) == 1 else _date_format(self.loop.now, words[1][1:])) + "\n"
+        """``$(command)``: what it prints, run by the simulated shell in the container (``date`` reads
+        the simulated clock); its errors go to the log."""
         _, out, err = script(command, self._exec_context(container))
         if err:
             container.logs.append(_log_entry(self.loop.now, tuple(err.splitlines())))
@@ -275,18 +279,6 @@ def _file_text(ctx: ExecContext, path: str) -> str | None:
     if value is None or value == DIR:
         return None
     return value if isinstance(value, str) else ""
-
-
-def _date_format(now: float, fmt: str) -> str:
-    """``date +FORMAT`` at simulated time ``now`` (UTC); ``%s`` is seconds since the Unix epoch."""
-    moment = EPOCH + timedelta(seconds=now)
-    return moment.strftime(fmt.replace("%s", str(int(moment.timestamp()))))
-
-
-def _date(now: float) -> str:
-    """What ``date`` prints at simulated time ``now``: ``Mon Jan  5 09:01:00 UTC 2026``."""
-    moment = EPOCH + timedelta(seconds=now)
-    return moment.strftime("%a %b ") + f"{moment.day:2d}" + moment.strftime(" %H:%M:%S UTC %Y")
 
 
 # Log entries (time, lines) are shared too: the containers of one template start at the same

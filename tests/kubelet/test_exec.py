@@ -59,7 +59,7 @@ def pod_ip(cluster, name="web"):
     ("exec web -c log-agent -- cat /etc/resolv.conf",
      "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", "", 0),
     ("exec web -c nginx -- curl localhost", "",
-     ("k8slearn: 'curl' is not simulated; the simulated containers run cat, echo, env, false, grep, head, hostname, "
+     ("k8slearn: 'curl' is not simulated; the simulated containers run cat, date, echo, env, false, grep, head, hostname, "
       "ls, mkdir, printenv, rm, sleep, tail, test, touch, true, wc and sh -c\ncommand terminated with exit code 1\n"), 1),
     ("exec web -c log-agent -- wget -qO- http://web-svc", "",
      "k8slearn: looking up 'web-svc' (cluster DNS) is not simulated\ncommand terminated with exit code 1\n", 1),
@@ -72,6 +72,10 @@ def pod_ip(cluster, name="web"):
     ("exec -q web -- hostname", "web\n", "", 0),
     ("exec web -i -t -c log-agent -- sh", "",
      "Unable to use a TTY - input is not a terminal or the right kind of file\n", 0),
+    ("exec web -c log-agent -- date", "Mon Jan  5 09:00:07 UTC 2026\n", "", 0),
+    ("exec web -c log-agent -- sh -c 'date +%s; date -u +%H:%M'", "1767603607\n09:00\n", "", 0),
+    ("exec web -c log-agent -- sh -c 'x=1; echo $x'", "",
+     "k8slearn: a script's own shell variables is not simulated\ncommand terminated with exit code 1\n", 1),
 ], ids=[
     "a sidecar reaches nginx on localhost: the containers share the pod's network namespace",
     "a pipeline passes wget's page to grep",
@@ -95,6 +99,9 @@ def pod_ip(cluster, name="web"):
     "a finished pod cannot be exec'd into",
     "-q leaves out the Defaulted container line",
     "-it without a terminal warns and sh reads an empty stdin",
+    "date prints the simulated clock (UTC)",
+    "date +FORMAT, %s the seconds since 1970",
+    "a script's own variables are not run by exec's shell, and it says so",
 ])
 def test_kubectl_exec(cluster, command, stdout, stderr, code):
     result = cluster.kubectl(command)

@@ -84,7 +84,7 @@ def test_uppercase_is_an_invalid_reference_and_unknown_repositories_do_not_exist
     ids=["a one-digit day is padded with a space", "a two-digit day is not"],
 )
 def test_date_prints_the_simulated_clock_as_busybox_does(now, printed):
-    from k8slearn.kubelet.task import _date
+    from k8slearn.kubelet.exec_tools import date_text as _date
 
     assert _date(now) == printed
 
