@@ -30,6 +30,7 @@ from k8slearn.api.labels import Selector
 from k8slearn.api.resources import NoKindMatchError, ResourceInfo, UnknownResourceError, by_kind, lookup
 from k8slearn.api.selector_parser import parse_selector
 from k8slearn.api.validation.decode import decode_body
+from k8slearn.api.validation.decode_struct import json_kind
 from k8slearn.apiserver.strategy import strategy_for
 from k8slearn.apiserver.watch import Selection
 
@@ -49,6 +50,10 @@ class RequestScope:
     @staticmethod
     def _kind_info(obj: dict, resource: str | None) -> ResourceInfo:
         """The resource of a request body: its apiVersion/kind, filled from ``resource`` if missing."""
+        for field in ("apiVersion", "kind"):  # the serializer's Interpret reads both as strings first
+            if obj.get(field) is not None and not isinstance(obj[field], str):
+                raise bad_request(f"couldn't get version/kind; json parse error: json: cannot unmarshal "
+                                  f"{json_kind(obj[field])} into Go struct field .{field} of type string")
         if resource is not None:
             info = RequestScope._info(resource)
             obj.setdefault("apiVersion", info.api_version)

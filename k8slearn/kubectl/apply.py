@@ -116,6 +116,9 @@ def file_infos(ctx: Context, validate: bool = True) -> tuple[list[Info], list[Ex
             continue
         obj = copy.deepcopy(obj)
         meta = obj.setdefault("metadata", {})
+        if not isinstance(meta, dict):  # unstructured's setters leave it; the API server refuses it
+            infos.append(Info(res, ctx.namespace if res.namespaced else "", "", obj, source))
+            continue
         if res.namespaced:
             given = meta.get("namespace")
             if given and ctx.explicit_namespace and given != ctx.namespace:
@@ -161,7 +164,8 @@ def _apply_one(ctx: Context, info: Info, mode: str) -> None:
     from k8slearn.api.errors import ApiError
 
     res, obj = info.resource, info.obj
-    if not info.name and obj.get("metadata", {}).get("generateName"):
+    meta = obj.get("metadata")
+    if not info.name and isinstance(meta, dict) and meta.get("generateName"):
         raise KubectlError(f"from {obj['metadata']['generateName']}: cannot use generate name with apply")
     if not info.name:
         raise KubectlError(f'error when retrieving current configuration of:\n{_info_string(info)}\n'

@@ -159,9 +159,12 @@ def mapping_for(obj: dict, source: str) -> ResourceInfo:
     from k8slearn.api.resources import NoKindMatchError
 
     try:
-        return by_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
+        api_version = obj.get("apiVersion", "")
+        if not isinstance(api_version, str):  # GetAPIVersion reads only a string: the kind's preferred version
+            return lookup(obj.get("kind", ""))
+        return by_kind(api_version, obj.get("kind", ""))
     except NoKindMatchError as exc:
-        meta = obj.get("metadata") or {}
+        meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
         raise KubectlError(f'resource mapping not found for name: "{meta.get("name", "")}" namespace: '
                            f'"{meta.get("namespace", "")}" from "{source}": {exc}\n'
                            f"ensure CRDs are installed first") from None

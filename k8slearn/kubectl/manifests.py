@@ -296,7 +296,7 @@ def _decode(raw: str | None, obj: Any, source: str, index: int) -> Iterator[Any]
         yield ManifestError(f'unable to decode "{source}": json: cannot unmarshal {kind} into Go value '
                             f"of type unstructured.detector", document=index, stops=False)
         return
-    if not obj.get("kind"):
+    if not obj.get("kind") or not isinstance(obj["kind"], str):  # (GetKind reads only a string)
         shown = raw if raw is not None else go_json(obj)
         yield ManifestError(f"unable to decode \"{source}\": Object 'Kind' is missing in '{shown}'",
                             document=index, stops=False)

@@ -10,6 +10,7 @@ from typing import Any
 
 from k8slearn.api.quantity import parse_quantity
 from k8slearn.api.validation.decode import INT_FIELDS, QUANTITY_MAPS, SERVICE_INT_FIELDS, WORKLOAD_SPECS
+from k8slearn.api.validation.decode_struct import structure_error
 
 
 def decode_check(obj: dict) -> str | None:
@@ -25,6 +26,9 @@ def decode_check(obj: dict) -> str | None:
 def decode_error(obj: dict) -> str | None:
     """The bare problem (kubectl prints it as ``error: unable to decode "f.yaml": <problem>``)."""
     kind = obj.get("kind", "")
+    wrong = structure_error(obj)  # (its own plain walk over the known structure, checked by its doctests)
+    if wrong:
+        return wrong
     if kind == "ConfigMap" and isinstance(obj.get("data"), dict):
         bad = next((v for v in obj["data"].values() if v is not None and not isinstance(v, str)), None)
         if bad is not None:

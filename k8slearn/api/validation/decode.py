@@ -41,6 +41,7 @@ from typing import Any
 from k8slearn.api.lru import LRUCache
 from k8slearn.api.meta import FrozenDict, FrozenList
 from k8slearn.api.quantity import parse_quantity
+from k8slearn.api.validation.decode_struct import structure_check, unmarshal_error, zero_null_elements
 
 QUANTITY_MAPS = {"limits", "requests", "overhead", "capacity", "allocatable", "hard", "used"}
 WORKLOAD_SPECS = {"Deployment": "DeploymentSpec", "ReplicaSet": "ReplicaSetSpec", "StatefulSet": "StatefulSetSpec",
@@ -111,27 +112,19 @@ def decode_error(obj: dict) -> str | None:
 def _decode(obj: dict) -> tuple[dict, str | None]:
     kind = obj.get("kind", "")
     copy: dict = {}
+    problem, nulls = structure_check(obj)  # an object, list or string where the Go struct has one
+    if problem:
+        return copy, problem
     if kind == "ConfigMap" and isinstance(obj.get("data"), dict):
         bad = next((v for v in obj["data"].values() if v is not None and not isinstance(v, str)), None)
         if bad is not None:
-            return copy, _unmarshal(bad, "ConfigMap", "data", "string")
+            return copy, unmarshal_error(bad, "ConfigMap", "data", "string")
     rules = _SERVICE_RULES if kind == "Service" else INT_FIELDS
     quantities: list = []
     problem = _walk(obj, copy, "", "", WORKLOAD_SPECS.get(kind, ""), rules, quantities)
+    if problem is None and nulls:
+        zero_null_elements(copy)
     return copy, problem or _first_bad_quantity(quantities)
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, (int, float)):
-        return "number"
-    return {str: "string", list: "array", dict: "object"}.get(type(value), "value")
-
-
-def _unmarshal(value: Any, struct: str, path: str, go_type: str) -> str:
-    return (f"json: cannot unmarshal {_json_kind(value)} into Go struct field {struct}.{path} "
-            f"of type {go_type}")
 
 
 def _is_int(value: Any) -> bool:
@@ -144,7 +137,7 @@ def _int_rule_error(value: Any, here: str, spec_struct: str, rules: dict) -> str
     if rule is not None:
         struct = spec_struct if rule[0] == "<spec>" else rule[0]
         if struct:
-            return _unmarshal(value, struct, here, rule[1])
+            return unmarshal_error(value, struct, here, rule[1])
     return None
 
 
@@ -176,12 +169,12 @@ def _walk(obj: dict, out: dict, path: str, key_in: Any, spec_struct: str, rules:
         if key in ("labels", "annotations") and path.endswith("metadata") and isinstance(value, dict):
             bad = next((v for v in value.values() if v is not None and not isinstance(v, str)), None)
             if bad is not None:
-                return _unmarshal(bad, "ObjectMeta", here, "string")
+                return unmarshal_error(bad, "ObjectMeta", here, "string")
         elif key == "env" and isinstance(value, list):
             for var in value:
                 v = var.get("value") if isinstance(var, dict) else None
                 if v is not None and not isinstance(v, str):
-                    return _unmarshal(v, "EnvVar", f"{here}.value", "string")
+                    return unmarshal_error(v, "EnvVar", f"{here}.value", "string")
         may_be_int_field = key.__class__ is not str or (
             key not in _NO_RULE_KEYS and key.endswith(_RULE_TAILS) and "." not in key)
         if may_be_int_field and value is not None and not _is_int(value):
