@@ -44,15 +44,7 @@ def mutations(seed: int, count: int):
     rng = random.Random(seed)
     for _ in range(count):
         obj = copy.deepcopy(rng.choice(BASE))
-        paths: list = []
-
-        def walk(value, path):
-            items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-            for key, child in items:
-                paths.append((*path, key))
-                walk(child, (*path, key))
-
-        walk(obj, ())
+        paths = list(_paths(obj, ()))
         for _ in range(rng.randint(1, 3)):
             *parents, last = rng.choice(paths)
             target = obj
@@ -66,6 +58,14 @@ def mutations(seed: int, count: int):
             except (KeyError, IndexError, TypeError):
                 pass  # an earlier mutation changed the shape on the way
         yield obj
+
+
+def _paths(value, path):
+    """Every path into ``value``: its keys and list indexes, depth first."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        yield (*path, key)
+        yield from _paths(child, (*path, key))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
