@@ -19,11 +19,11 @@ set/set_image.go
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
 from k8slearn.api.errors import ApiError
+from k8slearn.api.meta import thaw
 from k8slearn.kubectl.apply import dry_run_mode, print_result
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
@@ -335,7 +335,7 @@ def run_patch(ctx: Context, args: list[str]) -> int:
 
 
 def _same_apart_from_version(old: dict, new: dict) -> bool:
-    a, b = copy.deepcopy(old), copy.deepcopy(new)
+    a, b = thaw(old), thaw(new)
     for obj in (a, b):
         obj.get("metadata", {}).pop("resourceVersion", None)
         obj.get("metadata", {}).pop("generation", None)

@@ -25,9 +25,9 @@ Upstream: staging/src/k8s.io/kubectl/pkg/cmd/set/set_env.go, staging/src/k8s.io/
 
 from __future__ import annotations
 
-import copy
 import re
 
+from k8slearn.api.meta import thaw
 from k8slearn.api.validation.containers import env_var_name_errors
 from k8slearn.kubectl.apply import dry_run_mode
 from k8slearn.kubectl.cli import Context, command
@@ -189,7 +189,7 @@ def run_set_env(ctx: Context, args: list[str]) -> int:
         return 0
     # ... then the patches, in order
     failures = send_patches(ctx, computed, "env updated", "failed to patch env update to pod template: ",
-                            lambda info, obj: _containers_patch(pod_spec_of(info.resource.kind, copy.deepcopy(info.obj)),
+                            lambda info, obj: _containers_patch(pod_spec_of(info.resource.kind, thaw(info.obj)),
                                                                 pod_spec_of(info.resource.kind, obj)))
     if failures:
         raise Aggregate(failures)
@@ -200,7 +200,7 @@ def _updated(ctx: Context, info: object, selector: str, env: list[dict], remove:
     """The object with its selected containers' env changed (None if no container matched); with
     ``--list``, each container's resulting variables are printed."""
     kind, name = info.resource.kind, info.name
-    obj = copy.deepcopy(info.obj)
+    obj = thaw(info.obj)
     containers = select_containers(pod_spec_of(kind, obj), selector)
     if not containers:
         ctx.eprint(f'Warning: {kind}/{name} does not have any containers matching "{selector}"')

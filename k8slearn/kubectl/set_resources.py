@@ -15,8 +15,7 @@ staging/src/k8s.io/kubectl/pkg/generate/versioned/run.go (HandleResourceRequirem
 
 from __future__ import annotations
 
-import copy
-
+from k8slearn.api.meta import thaw
 from k8slearn.api.quantity import parse_quantity
 from k8slearn.kubectl.apply import dry_run_mode
 from k8slearn.kubectl.cli import Context, command
@@ -62,7 +61,7 @@ def run_set_resources(ctx: Context, args: list[str]) -> int:
     failures: list[Exception] = []
     computed = []
     for info in infos:
-        obj = copy.deepcopy(info.obj)
+        obj = thaw(info.obj)
         try:
             containers = select_containers(pod_spec_of(info.resource.kind, obj), selector)
         except KubectlError as err:

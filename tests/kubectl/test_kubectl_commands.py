@@ -182,3 +182,17 @@ def test_a_list_printed_as_yaml_reads_back_as_the_same_list_as_its_json(resource
     assert (as_yaml.stderr, as_json.stderr) == ("", "")
     listed = yaml.safe_load(as_yaml.stdout)
     assert listed == json.loads(as_json.stdout) and listed["kind"] == "List" and listed["items"]
+
+
+@pytest.mark.parametrize("command, stdout", [
+    ("set env deployments A=B", "deployment.apps/web env updated\n"),
+    ("set resources deployments --limits=cpu=1", "deployment.apps/web resource requirements updated\n"),
+], ids=["set env on every deployment (listed: the watch cache's read-only objects)", "set resources too"])
+def test_set_commands_on_every_object_of_a_type(command, stdout):
+    from k8slearn import Cluster
+
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl(DEPLOY[0])
+    cluster.settle()
+    result = cluster.kubectl(command)
+    assert (result.stdout, result.stderr) == (stdout, "")
