@@ -217,7 +217,22 @@ class Kubelet:
             since_status += node_status.LEASE_RENEW_INTERVAL
             if since_status >= node_status.NODE_STATUS_REPORT_FREQUENCY or self._images() != self._reported_images:
                 since_status = 0.0
-                self._post_status(self.client.get("nodes", self.node_name))
+                node = self._get_node()
+                if node is not None:
+                    self._post_status(node)
+
+    def _get_node(self) -> dict | None:
+        """tryUpdateNodeStatus's GET of the Node. A Node object deleted while the kubelet runs is not
+        registered again (registration happens once, at start): the kubelet only says it cannot
+        update the status, at every try, as "error getting node"."""
+        try:
+            return self.client.get("nodes", self.node_name)
+        except ApiError as err:
+            if err.code != 404:
+                raise
+            self.loop.record(self.component, "updateNodeStatus", f"node/{self.node_name}",
+                             f'error getting node "{self.node_name}": {err}')
+            return None
 
     def _record_node_schedulable_event(self) -> None:
         """recordNodeSchedulableEvent: on each status sync, an event when ``spec.unschedulable``
@@ -245,8 +260,8 @@ class Kubelet:
         except ApiError as err:
             if err.code != 404:
                 raise
-            node = self.client.get("nodes", self.node_name)
-            self.lease = self.client.create(node_status.new_lease(node, self.loop.now))
+            node = self._get_node()  # (the lease's owner: none if the Node object is gone)
+            self.lease = self.client.create(node_status.new_lease(node, self.loop.now, self.node_name))
 
     # -- static pods --------------------------------------------------------------------------
     def _publish_mirror_pod(self, node: dict, component: str) -> None:

@@ -186,18 +186,18 @@ def new_node(
     }
 
 
-def new_lease(node: dict, now: float) -> dict:
-    """The node's heartbeat Lease in kube-node-lease, owned by the Node."""
-    name = node["metadata"]["name"]
+def new_lease(node: dict | None, now: float, name: str = "") -> dict:
+    """The node's heartbeat Lease in kube-node-lease, owned by the Node; without an owner when the
+    Node object does not exist (the lease controller's setNodeOwnerFunc could not read it)."""
+    name = node["metadata"]["name"] if node is not None else name
+    owners = [{"apiVersion": "v1", "kind": "Node", "name": name, "uid": node["metadata"]["uid"]}] if node else []
     return {
         "apiVersion": "coordination.k8s.io/v1",
         "kind": "Lease",
         "metadata": {
             "name": name,
             "namespace": LEASE_NAMESPACE,
-            "ownerReferences": [
-                {"apiVersion": "v1", "kind": "Node", "name": name, "uid": node["metadata"]["uid"]}
-            ],
+            **({"ownerReferences": owners} if owners else {}),
         },
         "spec": {
             "holderIdentity": name,

@@ -367,3 +367,20 @@ spec:
     cluster.settle()
     pods = live_pods(cluster)
     assert len(pods) == 3 and all(p["metadata"]["name"].startswith("frontend-") and is_ready(p) for p in pods)
+
+
+def test_deleting_a_node_object_leaves_its_kubelet_running_and_its_pods_are_replaced_after_the_quarantine():
+    # kubectl delete node used to end the simulation: the kubelet's heartbeat read the Node and raised
+    cluster = Cluster(workers=2, seed=0)
+    cluster.kubectl("create deployment web --image=nginx --replicas=2")
+    cluster.settle()
+    gone = {p["metadata"]["name"] for p in live_pods(cluster) if p["spec"]["nodeName"] == "node-1"}
+    cluster.kubectl("delete node node-1")
+    cluster.run(35)
+    assert gone <= {p["metadata"]["name"] for p in live_pods(cluster)}  # podgc's 40 s quarantine
+    cluster.run(20)
+    pods = live_pods(cluster)
+    assert len(pods) == 2 and {p["spec"]["nodeName"] for p in pods} == {"node-2"} and all(map(is_ready, pods))
+    lease = cluster.api.get("leases", "node-1", "kube-node-lease")  # renewed, with no Node to own it
+    assert "ownerReferences" not in lease["metadata"]
+    assert "node-1" not in {n["metadata"]["name"] for n in cluster.api.list("nodes")}  # not registered again
