@@ -27,6 +27,7 @@ from k8slearn.api.meta import thaw
 from k8slearn.apiserver import APIServer
 from k8slearn.apiserver.compact import Compactor
 from k8slearn.apiserver.pod_connect import stream_location
+from k8slearn.apiserver.system_namespaces import SYSTEM_NAMESPACES, SystemNamespaces
 from k8slearn.client.leaderelection import LeaderElected
 from k8slearn.controllers.manager import ControllerManager
 from k8slearn.etcd import MVCCStore
@@ -40,7 +41,6 @@ from k8slearn.scheduler import Scheduler
 from k8slearn.sim import Loop, Step
 
 CONTROL_PLANE = "control-plane"
-SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 KUBERNETES_SERVICE_IP = "10.96.0.1"
 NODE_SUBNET = "172.18.0."
 
@@ -103,6 +103,7 @@ class Cluster:
         self.apiserver = APIServer(self.etcd, self.loop)
         self.api = self.apiserver.client("kubectl")
         self.compactor = Compactor(self.loop, self.etcd).start()
+        self.system_namespaces = SystemNamespaces(self.loop, self.apiserver).start()
         self._kubectl = Kubectl(self.apiserver.client("kubectl"), lambda: self.loop.now, cluster=self)
         self.kubelets: dict[str, Kubelet] = {}
         # the wire between the pods of all nodes (what kubectl exec ... wget <pod IP> crosses)

@@ -215,11 +215,22 @@ class Kubelet:
             self._renew_lease()
             self._record_node_schedulable_event()
             since_status += node_status.LEASE_RENEW_INTERVAL
-            if since_status >= node_status.NODE_STATUS_REPORT_FREQUENCY or self._images() != self._reported_images:
+            if since_status >= node_status.NODE_STATUS_REPORT_FREQUENCY or self._images() != self._reported_images \
+                    or self._conditions_overwritten():
                 since_status = 0.0
                 node = self._get_node()
                 if node is not None:
                     self._post_status(node)
+
+    def _conditions_overwritten(self) -> bool:
+        """nodeStatusHasChanged: the Node's conditions say something else than this kubelet would
+        post (the node lifecycle controller set Ready to Unknown while the heartbeats were missing),
+        so the status is posted now, not at the next 5-minute report."""
+        node = self._node_informer.lister.get(self.node_name) if self._node_informer is not None else None
+        if node is None:
+            return False
+        ready = next((c.get("status") for c in node["status"].get("conditions") or () if c.get("type") == "Ready"), None)
+        return ready is not None and ready != ("True" if self.ready else "False")
 
     def _get_node(self) -> dict | None:
         """tryUpdateNodeStatus's GET of the Node. A Node object deleted while the kubelet runs is not
@@ -261,7 +272,11 @@ class Kubelet:
             if err.code != 404:
                 raise
             node = self._get_node()  # (the lease's owner: none if the Node object is gone)
-            self.lease = self.client.create(node_status.new_lease(node, self.loop.now, self.node_name))
+            try:
+                self.lease = self.client.create(node_status.new_lease(node, self.loop.now, self.node_name))
+            except ApiError as failed:  # e.g. kube-node-lease deleted: ensureLease tries again later
+                self.loop.record(self.component, "ensureLease", f"lease/{self.node_name}",
+                                 f"failed to ensure lease exists, will retry: {failed}")
 
     # -- static pods --------------------------------------------------------------------------
     def _publish_mirror_pod(self, node: dict, component: str) -> None:

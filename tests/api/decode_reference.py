@@ -42,7 +42,11 @@ def _json_kind(value: Any) -> str:
         return "bool"
     if isinstance(value, (int, float)):
         return "number"
-    return {str: "string", list: "array", dict: "object"}.get(type(value), "value")
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):  # (a read-only FrozenList is an array too)
+        return "array"
+    return "object" if isinstance(value, dict) else "value"
 
 
 def _unmarshal(value: Any, struct: str, path: str, go_type: str) -> str:

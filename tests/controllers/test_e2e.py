@@ -384,3 +384,28 @@ def test_deleting_a_node_object_leaves_its_kubelet_running_and_its_pods_are_repl
     lease = cluster.api.get("leases", "node-1", "kube-node-lease")  # renewed, with no Node to own it
     assert "ownerReferences" not in lease["metadata"]
     assert "node-1" not in {n["metadata"]["name"] for n in cluster.api.list("nodes")}  # not registered again
+
+
+def test_a_deleted_kube_node_lease_namespace_comes_back_within_a_minute_with_the_leases():
+    # deleting it used to end the simulation: the kubelets' lease creation raised
+    cluster = Cluster(workers=1, seed=0)
+    cluster.settle()
+    cluster.kubectl("delete namespace kube-node-lease")
+    cluster.run(20)
+    assert cluster.api.list("leases", "kube-node-lease") == []
+    cluster.run(60)  # the API server's system namespaces controller, every minute
+    assert cluster.api.get("namespaces", "kube-node-lease")["status"]["phase"] == "Active"
+    assert {lease["metadata"]["name"] for lease in cluster.api.list("leases", "kube-node-lease")} == {
+        "control-plane", "node-1"}
+
+
+def test_a_kubelet_posts_its_status_at_once_when_someone_else_changed_its_ready_condition():
+    cluster = Cluster(workers=1, seed=0)
+    cluster.settle()
+    node = cluster.api.get("nodes", "node-1")
+    unknown = [{**c, "status": "Unknown", "reason": "NodeStatusUnknown"} if c["type"] == "Ready" else c
+               for c in node["status"]["conditions"]]
+    cluster.api.patch("nodes", "node-1", {"status": {"conditions": unknown}}, subresource="status")
+    cluster.run(10)  # nodeStatusHasChanged at the next 10 s sync, not the 5-minute report
+    ready = {c["type"]: c["status"] for c in cluster.api.get("nodes", "node-1")["status"]["conditions"]}["Ready"]
+    assert ready == "True"
