@@ -175,7 +175,7 @@ def _run_case(answer: Any, table: CaseTable, case) -> Outcome:
         per_case = copy.deepcopy(case)  # a student's function may modify its arguments
         try:
             got = table.call(answer, per_case)
-        except Exception as exc:  # noqa: BLE001 - shown to the student, never raised
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - shown to the student, never raised (exit() too)
             return Outcome(case.id, False, case.expected, error=_raised(exc))
     elif isinstance(answer, dict) and answer and set(answer) <= set(table.ids()):
         if case.id not in answer:
@@ -183,9 +183,12 @@ def _run_case(answer: Any, table: CaseTable, case) -> Outcome:
         got = answer[case.id]
     else:
         got = answer
-    if same(case.expected, got):
-        return Outcome(case.id, True, case.expected, got)
-    note = first_difference(case.expected, got) if isinstance(case.expected, (dict, list)) else ""
+    try:
+        if same(case.expected, got):
+            return Outcome(case.id, True, case.expected, got)
+        note = first_difference(case.expected, got) if isinstance(case.expected, (dict, list)) else ""
+    except Exception as exc:  # noqa: BLE001 - the answer's own == raised
+        return Outcome(case.id, False, case.expected, error=f"comparing the answer {_raised(exc)}")
     return Outcome(case.id, False, case.expected, got, note=note)
 
 

@@ -301,3 +301,31 @@ def test_a_satisfies_rule_accepts_every_right_answer(tolerations, passes):
                      lambda t: tolerations_tolerate_taint(t or [], CONTROL_PLANE_TAINT))
     result = check_manifest(LOG_AGENT % tolerations, {"kind": "DaemonSet", "spec.template.spec.tolerations": rule})
     assert bool(result) is passes
+
+
+class _Unprintable:
+    def __repr__(self):
+        raise RuntimeError("no")
+
+    def __eq__(self, other):
+        raise ValueError("cannot compare")
+
+    __hash__ = object.__hash__
+
+
+def test_a_students_function_that_calls_exit_is_a_failed_case_not_the_end_of_the_check():
+    result = check(lambda *args: exit(3), "age.human_duration")  # noqa: PLR1722 - what a student may write
+    assert not result and result.outcomes[0].error == "raised SystemExit: 3"
+
+
+def test_an_answer_that_cannot_be_printed_or_compared_is_a_failed_case():
+    result = check({"a brand-new object is 0s old": _Unprintable()}, "age.human_duration")
+    assert not result
+    assert "got:      <a _Unprintable whose repr raised RuntimeError>" in str(result)
+    assert "_Unprintable" in result._repr_html_()
+
+
+def test_a_value_whose_repr_raises_is_shown_by_its_type():
+    from k8slearn.course.cases.table import show_value
+
+    assert show_value(_Unprintable()) == "<a _Unprintable whose repr raised RuntimeError>"

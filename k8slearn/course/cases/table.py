@@ -51,10 +51,13 @@ def show_value(value: Any, limit: int = 1200, pretty: bool = True) -> str:
     >>> show_value(lambda: 0)
     '<function <lambda>>'
     """
-    if pretty and isinstance(value, (dict, list, tuple)) and len(repr(value)) > 72:
-        text = pprint.pformat(value, width=72, sort_dicts=False)
-    else:
-        text = repr(value)
+    try:
+        if pretty and isinstance(value, (dict, list, tuple)) and len(repr(value)) > 72:
+            text = pprint.pformat(value, width=72, sort_dicts=False)
+        else:
+            text = repr(value)
+    except Exception as exc:  # noqa: BLE001 - a student's object whose repr raises
+        text = f"<a {type(value).__name__} whose repr raised {type(exc).__name__}>"
     text = _ADDRESS.sub("", text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
