@@ -118,7 +118,7 @@ class Kubectl:
         _load_commands()
         if isinstance(command, str):
             try:
-                argv = shlex.split(command)
+                argv = shlex.split(_without_comment(command))
             except ValueError as exc:
                 return Result("", f"error: cannot parse the command line: {exc}\n", 1)
         else:
@@ -144,6 +144,23 @@ class Kubectl:
                 ctx.err.append(f"error: {type(exc).__name__}: {exc}\n")
             code = 1
         return Result("".join(ctx.out), "".join(ctx.err), code)
+
+
+def _without_comment(line: str) -> str:
+    """The line without a shell comment: ``#`` at the start of a word, outside quotes, and the rest.
+
+    >>> _without_comment("get pods -o wide   # every pod"), _without_comment("get cm -o 'jsonpath={.a#b}' #x")
+    ('get pods -o wide   ', "get cm -o 'jsonpath={.a#b}' ")
+    """
+    quote = ""
+    for i, c in enumerate(line):
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c == "#" and (i == 0 or line[i - 1] in " \t"):
+            return line[:i]
+    return line
 
 
 # --- the command tree ---------------------------------------------------------------------------
