@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from k8slearn.api.errors import ApiError
 from k8slearn.viz import style
 from k8slearn.viz.controller_timeline import ControllerTimeline
 from k8slearn.viz.daemon_nodes import (
@@ -68,7 +69,12 @@ class DaemonSetPanel(Panel):
     def state(self) -> tuple[dict, list[DaemonNode]]:
         """The DaemonSet and, per node, whether it should run a daemon pod and which it has."""
         with unobserved(self.cluster):
-            ds = self.cluster.api.get("daemonsets", self.name, self.namespace)
+            try:
+                ds = self.cluster.api.get("daemonsets", self.name, self.namespace)
+            except ApiError as err:
+                if err.code != 404:
+                    raise
+                return None, []  # deleted since the panel was made: the panel says so
             uid = ds["metadata"]["uid"]
             pods = [p for p in self.cluster.api.list("pods", namespace=self.namespace)
                     if any(r.get("uid") == uid for r in p["metadata"].get("ownerReferences") or ())]
@@ -77,7 +83,7 @@ class DaemonSetPanel(Panel):
 
     def text(self) -> str:
         ds, nodes = self.state()
-        lines = [f"DaemonSet {self.namespace}/{self.name}: {daemonset_line(nodes, ds)}"]
+        lines = [f"DaemonSet {self.namespace}/{self.name}: {self._line(nodes, ds)}"]
         pods = {n.node: ", ".join(f"{p} ({s})" for p, s in n.pods) or "no daemon pod" for n in nodes}
         width = max((len(text) for text in pods.values()), default=0)
         for n in nodes:
@@ -85,6 +91,9 @@ class DaemonSetPanel(Panel):
         return "\n".join(lines)
 
     __str__ = text
+
+    def _line(self, nodes: list, ds: dict | None) -> str:
+        return daemonset_line(nodes, ds) if ds is not None else f'daemonsets.apps "{self.name}" not found'
 
     def refresh(self) -> None:
         ds, nodes = self.state()
@@ -95,7 +104,7 @@ class DaemonSetPanel(Panel):
 
         self.alt.value = (f"<span style='font-size:12px;color:{style.MUTED}'>"
                           f"{html.escape(summary(self.picture.graph))} Daemon pods are ringed.</span>")
-        self.line.value = f"<b style='font-size:14px'>{html.escape(daemonset_line(nodes, ds))}</b>"
+        self.line.value = f"<b style='font-size:14px'>{html.escape(self._line(nodes, ds))}</b>"
         rows = "".join(
             f"<tr><td style='{TABLE_STYLE}'>{html.escape(n.node)}</td>"
             f"<td style='{TABLE_STYLE}'>{'✔' if n.should_run else '✘'}</td>"

@@ -165,6 +165,10 @@ class RolloutChart(Panel):
         return w.VBox([w.HBox([self.target, self.surge, self.unavailable, button]), self.status, self.image])
 
     def refresh(self) -> None:
+        """Redraw the chart in the panel; a panel not shown yet is built (and drawn) first."""
+        if not hasattr(self, "image"):
+            self.widget  # noqa: B018 - building the panel draws the chart
+            return
         self.image.value = self.png()
 
     def roll_out(self, image: str, max_surge: Any = "25%", max_unavailable: Any = "25%", step: float = 0.25) -> str:

@@ -366,3 +366,27 @@ def test_importing_the_view_loads_neither_matplotlib_nor_ipywidgets():
             "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_daemonset_panel_says_when_its_daemonset_was_deleted():
+    pytest.importorskip("ipywidgets")
+    from k8slearn.viz.controllers_view import DaemonSetPanel
+
+    cluster = web_cluster()
+    cluster.kubectl("apply -f -", stdin=DS_YAML)
+    cluster.settle()
+    panel = DaemonSetPanel(cluster, "node-exporter", namespace="monitoring")
+    cluster.kubectl("delete daemonset node-exporter -n monitoring")
+    cluster.settle()
+    panel.refresh()  # it raised NotFound
+    assert line(panel) == 'DaemonSet monitoring/node-exporter: daemonsets.apps "node-exporter" not found'
+    assert "not found" in panel.line.value
+
+
+def test_refreshing_a_rollout_chart_before_it_is_shown_builds_its_panel():
+    pytest.importorskip("ipywidgets")
+    from k8slearn.viz.controllers_view import RolloutChart
+
+    chart = RolloutChart(web_cluster(), "web")
+    chart.refresh()  # it raised AttributeError: no image yet
+    assert chart.image.value[:8] == PNG
