@@ -57,10 +57,11 @@ def process_env(image: str, hostname: str, envs: tuple) -> list[tuple[str, str]]
     return list(env.items())
 
 
-def _unknown(ctx: ExecContext) -> tuple[str, ...] | None:
+def unknown_image_variables(ctx: ExecContext) -> tuple[str, ...] | None:
     """The image's own variables the simulation does not know (None: the image is not in the table)."""
     known = IMAGE_ENV.get(ctx.image)
     return known[1] if known is not None else None
+
 
 
 def env(args: list[str], stdin: str, ctx: ExecContext) -> tuple[int, str, str]:
@@ -68,7 +69,7 @@ def env(args: list[str], stdin: str, ctx: ExecContext) -> tuple[int, str, str]:
     if args:
         return not_simulated("'env' with arguments (changing the environment, running a command)")
     out = "".join(f"{name}={value}\n" for name, value in process_env(ctx.image, ctx.hostname, ctx.envs))
-    unknown = _unknown(ctx)
+    unknown = unknown_image_variables(ctx)
     if unknown is None:
         return 0, out, f"k8slearn: the {ctx.image} image's own ENV variables (other than PATH) are not simulated\n"
     if unknown:
@@ -81,7 +82,7 @@ def printenv(args: list[str], stdin: str, ctx: ExecContext) -> tuple[int, str, s
     if not args:
         return env([], stdin, ctx)
     variables = dict(process_env(ctx.image, ctx.hostname, ctx.envs))
-    unknown = _unknown(ctx)
+    unknown = unknown_image_variables(ctx)
     out, code = [], 0
     for name in args:
         if name in variables:
@@ -112,7 +113,7 @@ def expand_parameters(text: str, ctx: ExecContext) -> tuple[str, str]:
     if "$" not in text:
         return text, ""
     variables = dict(process_env(ctx.image, ctx.hostname, ctx.envs))
-    unknown = _unknown(ctx)
+    unknown = unknown_image_variables(ctx)
     out, i, n, quote = [], 0, len(text), ""
     refused = ("", "expanding shell variables and command substitution")
     while i < n:

@@ -33,10 +33,16 @@ A shell runs scripts: commands joined by ``;``, ``&&``, ``||``, newlines and pip
 
 The programs themselves are :mod:`k8slearn.kubelet.exec_tools`.
 
-Simplified: of the shell's expansions only ``$NAME`` and ``${NAME}`` of the container's environment
-(:func:`k8slearn.kubelet.exec_env.expand_parameters`); no other parameter expansions, command
-substitution, globs, loops, conditionals, functions or background jobs (``kubectl exec`` says so
-when a script uses them; in a probe's script loops count as success and the rest is taken literally); no terminal; every command finishes at once (no
+A script's own variables, ``$((...))`` and ``$(command)`` are worked out as each command runs, by
+the same running shell as a container's own script (:mod:`k8slearn.kubelet.program_shell`):
+
+>>> run(["sh", "-c", "n=$(echo 20); echo $((n + 1)) '$n'"], ctx)
+(0, '21 $n\\n', '')
+
+Simplified: of the shell's expansions only ``$NAME``, ``${NAME}``, ``$((...))`` and ``$(...)``
+(:func:`k8slearn.kubelet.exec_env.expand_parameters` for a script without the last two or
+variables of its own); no other parameter expansions, globs, loops, conditionals, functions or
+background jobs (``kubectl exec`` says so when a script uses them; in a probe's script loops count as success and the rest is taken literally); no terminal; every command finishes at once (no
 timeouts).
 
 Upstream: containerd internal/cri/server/container_execsync.go and container_exec.go, runc exec;
@@ -45,8 +51,10 @@ the shell is BusyBox ash / dash
 
 from __future__ import annotations
 
+import re
+
 from k8slearn.kubelet.container_fs import ReadOnlyFileSystem
-from k8slearn.kubelet.exec_env import expand_parameters
+from k8slearn.kubelet.exec_env import expand_parameters, process_env, unknown_image_variables
 from k8slearn.kubelet.exec_tools import (
     ExecContext,
     available,
@@ -54,7 +62,7 @@ from k8slearn.kubelet.exec_tools import (
     redirect_read_only_error,
     run_tool,
 )
-from k8slearn.kubelet.program_shell import assigns
+from k8slearn.kubelet.program_shell import Shell, ShellError, assigns
 
 _OPERATORS = (";", "&&", "||", "\n", "|")
 _KEYWORDS = {"if", "then", "else", "fi", "for", "while", "until", "do", "done", "case", "esac", "function"}
@@ -95,8 +103,8 @@ def script(text: str, ctx: ExecContext, shell: str = "sh") -> tuple[int, str, st
         return 2, "", f"{shell}: syntax error: {err}\n"
     if any(t in _KEYWORDS for t in tokens if isinstance(t, str)):
         return not_simulated("a script with loops or conditionals") if ctx.interactive else (0, "", "")
-    if assigns(text):  # (a container's own script has them: program_shell)
-        return not_simulated("a script's own shell variables") if ctx.interactive else (0, "", "")
+    if assigns(text) or "$(" in _outside_single_quotes(text):
+        return _script_with_shell(text, ctx, shell)
     expanded, refused = expand_parameters(text, ctx)
     if refused and ctx.interactive:
         return not_simulated(refused)
@@ -105,6 +113,14 @@ def script(text: str, ctx: ExecContext, shell: str = "sh") -> tuple[int, str, st
     expansion = expansions(text)
     if expansion and ctx.interactive:
         return not_simulated(expansion)
+    return _run_tokens(tokens, ctx, shell)
+
+
+def _run_tokens(tokens: list, ctx: ExecContext, shell: str, running: Shell | None = None,
+                substituted_err: list | None = None) -> tuple[int, str, str]:
+    """Run the lists of pipelines; with a ``running`` shell, each command's words are expanded
+    when it runs (after the assignments before it) and ``NAME=value`` commands assign; what the
+    command substitutions wrote to stderr (``substituted_err``) comes before the command's own."""
     code, out, err, joiner = 0, "", "", ";"
     pipeline: list[list] = [[]]
     for token in tokens + ["\n"]:
@@ -116,6 +132,19 @@ def script(text: str, ctx: ExecContext, shell: str = "sh") -> tuple[int, str, st
             continue
         stages, pipeline = [s for s in pipeline if s], [[]]
         if stages and not ((joiner == "&&" and code != 0) or (joiner == "||" and code == 0)):
+            if running is not None:
+                try:
+                    stages = _expanded(stages, running)
+                except ShellError as failed:  # the shell reports it and stops
+                    return 2, out, err + f"{shell}: {failed}\n"
+                finally:
+                    err += "".join(substituted_err or ())
+                    if substituted_err:
+                        substituted_err.clear()
+                if stages is None:  # only assignments
+                    code = 0
+                    joiner = token
+                    continue
             first = stages[0]
             if first and first[0] == "exit":
                 return (int(first[1]) if len(first) > 1 and str(first[1]).isdigit() else code), out, err
@@ -124,6 +153,72 @@ def script(text: str, ctx: ExecContext, shell: str = "sh") -> tuple[int, str, st
         if stages or token in ("&&", "||"):
             joiner = token
     return code, out, err
+
+
+# a $ that stood in single quotes: kept out of the running shell's expansions, put back after
+_QUOTED_DOLLAR = "\ue000"
+
+
+def _outside_single_quotes(text: str) -> str:
+    """``text`` with what stands inside single quotes left out."""
+    out, quote = [], ""
+    for c in text:
+        if quote == "'":
+            quote = "" if c == "'" else quote
+            continue
+        if c == "'" and not quote:
+            quote = "'"
+            continue
+        if c == '"':
+            quote = "" if quote == '"' else '"'
+        out.append(c)
+    return "".join(out)
+
+
+def _script_with_shell(text: str, ctx: ExecContext, shell: str) -> tuple[int, str, str]:
+    """A script with variables of its own or command substitution: the running shell
+    (:mod:`k8slearn.kubelet.program_shell`) expands each command's words as it gets there;
+    ``$(command)`` runs the command here."""
+    variables = dict(process_env(ctx.image, ctx.hostname, ctx.envs))
+    unknown = unknown_image_variables(ctx)
+    assigned = set(re.findall(r"(?:^|[;&|\n(]|\s)([A-Za-z_][A-Za-z0-9_]*)=", text))
+    for name in re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", _outside_single_quotes(text)):
+        if name not in variables and name not in assigned and (unknown is None or name in unknown):
+            return not_simulated(f"the {ctx.image} image's own variable {name}") if ctx.interactive else (0, "", "")
+    protected, quote = [], ""
+    for c in text:  # a $ in single quotes is the shell's literal $
+        if c == "'" and quote != '"':
+            quote = "" if quote == "'" else "'"
+        elif c == '"' and quote != "'":
+            quote = "" if quote == '"' else '"'
+        protected.append(_QUOTED_DOLLAR if c == "$" and quote == "'" else c)
+    try:
+        tokens = tokenize("".join(protected))
+    except ValueError as err:
+        return 2, "", f"{shell}: syntax error: {err}\n"
+    substituted_err: list[str] = []
+
+    def substitute(command: str) -> str:
+        _, sub_out, sub_err = script(command, ctx, shell)
+        substituted_err.append(sub_err)
+        return sub_out
+
+    code, out, err = _run_tokens(tokens, ctx, shell, Shell(variables, substitute), substituted_err)
+    return code, out.replace(_QUOTED_DOLLAR, "$"), err.replace(_QUOTED_DOLLAR, "$")
+
+
+def _expanded(stages: list[list], running: Shell) -> list[list] | None:
+    """The pipeline's words expanded by the running shell; None for a command of assignments only."""
+    if len(stages) == 1 and stages[0] and all(isinstance(w, str) and _ASSIGNMENT.fullmatch(w) for w in stages[0]):
+        for word in stages[0]:
+            name, _, value = word.partition("=")
+            running.assign(name, value)
+        return None
+    return [[running.expand(w).replace(_QUOTED_DOLLAR, "$") if isinstance(w, str) else w for w in stage]
+            for stage in stages]
+
+
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*", re.DOTALL)
 
 
 def _pipeline(stages: list[list], ctx: ExecContext, shell: str) -> tuple[int, str, str]:
@@ -234,6 +329,17 @@ def tokenize(text: str) -> list:
             continue
         if c == "\\" and i + 1 < len(text):
             word, i = word + text[i + 1], i + 2
+            continue
+        if c == "$" and text.startswith("(", i + 1):  # $(command), $((arithmetic)): one word, spaces and all
+            end, depth = i + 1, 0
+            while end < len(text):
+                depth += {"(": 1, ")": -1}.get(text[end], 0)
+                if depth == 0:
+                    break
+                end += 1
+            if end >= len(text):
+                raise ValueError("unterminated $(")
+            word, i = word + text[i:end + 1], end + 1
             continue
         if c == "#" and not word:
             while i < len(text) and text[i] != "\n":
