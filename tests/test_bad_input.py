@@ -66,6 +66,12 @@ CASES = [
      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers: [null]\n",
      'The Pod "x" is invalid: \n* spec.containers[0].name: Required value\n* spec.containers[0].image: '
      "Required value\n"),
+    ("a probe period that is not a number is a 400 decode error",
+     "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n  - name: c\n    image: nginx\n"
+     "    livenessProbe:\n      tcpSocket: {port: 80}\n      periodSeconds: 1.5\n",
+     'Error from server (BadRequest): error when creating "STDIN": Pod in version "v1" cannot be handled as a '
+     "Pod: json: cannot unmarshal number 1.5 into Go struct field Probe.spec.containers.livenessProbe."
+     "periodSeconds of type int32\n"),
     ("an apiVersion that is not a string is the serializer's 400",
      "apiVersion: {a: 1}\nkind: ConfigMap\nmetadata:\n  name: x\n",
      'Error from server (BadRequest): error when creating "STDIN": couldn\'t get version/kind; json parse '

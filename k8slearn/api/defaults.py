@@ -106,10 +106,12 @@ def _default_selectors(source: dict) -> None:
 
 
 def _default_probe(probe: dict) -> None:
-    probe.setdefault("timeoutSeconds", 1)
-    probe.setdefault("periodSeconds", 10)
-    probe.setdefault("successThreshold", 1)
-    probe.setdefault("failureThreshold", 3)
+    """SetDefaults_Probe: a zero (or missing) timeout, period and thresholds take their defaults, so
+    ``periodSeconds: 0`` probes every 10 s (it made the prober probe without end at one instant)."""
+    for key, default in (("timeoutSeconds", 1), ("periodSeconds", 10), ("successThreshold", 1),
+                         ("failureThreshold", 3)):
+        if probe.get(key) in (None, 0):
+            probe[key] = default
     http = probe.get("httpGet")
     if isinstance(http, dict):
         http.setdefault("path", "/")

@@ -51,13 +51,15 @@ from k8slearn.kubelet.program_shell import Shell, ShellError, TailOptions, first
 
 _PRINTS = ("print", "date", "echo")  # steps that print: lines printed at one moment are one log entry
 TAIL_SLEEP = 1.0  # BusyBox tail -f: sleep(sleep_period), 1 s unless -s says otherwise
+BUSY_LOOP_SLEEP = 0.01  # a loop that sleeps less than this per turn is run once (a simulation limit)
 
 
 class Tasks:
     """The process part of :class:`~k8slearn.kubelet.runtime.ContainerRuntime`."""
 
-    def _advance(self, container: Container, steps: list) -> None:
-        """Run the program's steps from now until it sleeps, exits or runs forever."""
+    def _advance(self, container: Container, steps: list, again: bool = True) -> None:
+        """Run the program's steps from now until it sleeps, exits or runs forever (``again``: a
+        ``while true`` body starts over when it is done)."""
         while steps:
             kind, value = steps.pop(0)
             try:
@@ -98,16 +100,17 @@ class Tasks:
                 if value == float("inf"):
                     return
                 # The workload's own time: periodic, so settle() does not wait for it.
-                container._timer = self.loop.call_later(value, self._advance, container, steps, periodic=True)
+                container._timer = self.loop.call_later(value, self._advance, container, steps, again,
+                                                        periodic=True)
                 return
             elif kind == "exit":
                 self._exit(container, value, "Completed" if value == 0 else "Error")
                 return
-        if container.program.loop_body and container.state == "CONTAINER_RUNNING":
+        if again and container.program.loop_body and container.state == "CONTAINER_RUNNING":
             body = list(container.program.loop_body)
-            if not any(k == "sleep" for k, _ in body):
-                return  # a busy loop with no sleep: we only keep what it printed once
-            container._timer = self.loop.call_later(0.0, self._advance, container, body, periodic=True)
+            # a busy loop (no sleep, or sleep 0) would print without end in no time: its body runs once
+            busy = sum(v for k, v in body if k == "sleep") < BUSY_LOOP_SLEEP
+            container._timer = self.loop.call_later(0.0, self._advance, container, body, not busy, periodic=True)
 
     def exec_sync(self, container_id: str, cmd: list[str]) -> tuple[int, str]:
         """ExecSync: run ``cmd`` in the running container; (exit code, stdout then stderr). A

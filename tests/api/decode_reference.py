@@ -50,7 +50,10 @@ def _json_kind(value: Any) -> str:
 
 
 def _unmarshal(value: Any, struct: str, path: str, go_type: str) -> str:
-    return (f"json: cannot unmarshal {_json_kind(value)} into Go struct field {struct}.{path} "
+    kind = _json_kind(value)
+    if kind == "number" and go_type.lstrip("u").startswith("int") and not float(value).is_integer():
+        kind = f"number {value!r}"  # encoding/json quotes a number it cannot make an integer
+    return (f"json: cannot unmarshal {kind} into Go struct field {struct}.{path} "
             f"of type {go_type}")
 
 

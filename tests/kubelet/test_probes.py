@@ -423,3 +423,25 @@ def test_a_file_the_program_writes_with_echo_makes_an_exec_readiness_probe_pass(
     cluster.run(12)
     assert container_status(cluster)["ready"] is True
     assert cluster.kubectl("logs probed").stdout == ""  # the echo went to the file, not the log
+
+
+def test_a_zero_probe_period_is_the_default_ten_seconds():
+    # SetDefaults_Probe: a zero period (and timeout, thresholds) takes the default; it used to make
+    # the prober probe without end at one instant, and the simulation never got past it
+    from k8slearn import Cluster
+
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl("apply -f -", stdin="""apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: c
+    image: nginx
+    livenessProbe: {tcpSocket: {port: 80}, periodSeconds: 0, timeoutSeconds: 0, failureThreshold: 0}
+""")
+    cluster.settle()
+    cluster.run(30)
+    probe = cluster.api.get("pods", "p")["spec"]["containers"][0]["livenessProbe"]
+    assert {k: probe[k] for k in ("periodSeconds", "timeoutSeconds", "failureThreshold")} == {
+        "periodSeconds": 10, "timeoutSeconds": 1, "failureThreshold": 3}

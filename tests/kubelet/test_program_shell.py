@@ -122,6 +122,7 @@ def test_the_documentations_streaming_sidecars_each_follow_one_of_the_counters_f
     ("echo it's; echo never", 0, ["sh: syntax error: unterminated quoted string"]),
     ("echo 'a; b'", 0, []),
     ("echo ${X:-default} $? `date`", 0, []),
+    ("while true; do echo busy; sleep 0; done", 2, ["busy"]),
 ], ids=[
     "a variable the script assigns is expanded as it runs",
     "arithmetic is on integers and / rounds towards zero",
@@ -138,6 +139,7 @@ def test_the_documentations_streaming_sidecars_each_follow_one_of_the_counters_f
     "a quote that never closes is the shell's syntax error: nothing runs",
     "a ; inside quotes is not something the model splits: the script just runs on",
     "expansions the model does not do are not guessed at: the script just runs on",
+    "a loop that never sleeps would print without end in no time: its body runs once",
 ])
 def test_a_script_as_the_shell_runs_it(script, seconds, expected):
     cluster = run(pod("shell", script), seconds)

@@ -58,6 +58,11 @@ INT_FIELDS = {
     "containers.ports.containerPort": ("ContainerPort", "int32"),
     "containers.ports.hostPort": ("ContainerPort", "int32"),
     "spec.terminationGracePeriodSeconds": ("PodSpec", "int64"),
+    "Probe.initialDelaySeconds": ("Probe", "int32"),
+    "Probe.timeoutSeconds": ("Probe", "int32"),
+    "Probe.periodSeconds": ("Probe", "int32"),
+    "Probe.successThreshold": ("Probe", "int32"),
+    "Probe.failureThreshold": ("Probe", "int32"),
     "spec.activeDeadlineSeconds": ("PodSpec", "int64"),
 }
 SERVICE_INT_FIELDS = {"spec.ports.port": ("ServicePort", "int32"), "spec.ports.nodePort": ("ServicePort", "int32")}

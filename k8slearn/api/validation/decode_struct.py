@@ -172,10 +172,8 @@ def _check(value: Any, struct: str, path: str, node: tuple, nulls: list) -> str 
                     return found
         return None
     kind = json_kind(value)
-    if kind == "number" and "integer" in node[2]:
-        if float(value).is_integer():
-            return None
-        return unmarshal_error(value, struct, path, node[1]).replace("number", f"number {value}", 1)
+    if kind == "number" and "integer" in node[2] and float(value).is_integer():
+        return None
     if kind not in node[2]:
         return unmarshal_error(value, struct, path, node[1])
     return None
@@ -219,5 +217,9 @@ def json_kind(value: Any) -> str:
 
 
 def unmarshal_error(value: Any, struct: str, path: str, go_type: str) -> str:
-    """encoding/json's UnmarshalTypeError for a struct field."""
-    return f"json: cannot unmarshal {json_kind(value)} into Go struct field {struct}.{path} of type {go_type}"
+    """encoding/json's UnmarshalTypeError for a struct field; a number that is no integer, into an
+    integer field, is quoted (``number 1.5``)."""
+    kind = json_kind(value)
+    if kind == "number" and go_type.lstrip("u").startswith("int") and not float(value).is_integer():
+        kind = f"number {value!r}"
+    return f"json: cannot unmarshal {kind} into Go struct field {struct}.{path} of type {go_type}"
