@@ -62,7 +62,14 @@ from k8slearn.kubelet.exec_tools import (
     redirect_read_only_error,
     run_tool,
 )
-from k8slearn.kubelet.program_shell import Shell, ShellError, assigns
+from k8slearn.kubelet.program_shell import (
+    ASSIGNMENT,
+    QUOTED_DOLLAR,
+    Shell,
+    ShellError,
+    assigns,
+    protect_single_quoted,
+)
 
 _OPERATORS = (";", "&&", "||", "\n", "|")
 _KEYWORDS = {"if", "then", "else", "fi", "for", "while", "until", "do", "done", "case", "esac", "function"}
@@ -103,7 +110,7 @@ def script(text: str, ctx: ExecContext, shell: str = "sh") -> tuple[int, str, st
         return 2, "", f"{shell}: syntax error: {err}\n"
     if any(t in _KEYWORDS for t in tokens if isinstance(t, str)):
         return not_simulated("a script with loops or conditionals") if ctx.interactive else (0, "", "")
-    if assigns(text) or "$(" in _outside_single_quotes(text):
+    if assigns(text) or "$(" in protect_single_quoted(text):
         return _script_with_shell(text, ctx, shell)
     expanded, refused = expand_parameters(text, ctx)
     if refused and ctx.interactive:
@@ -155,26 +162,6 @@ def _run_tokens(tokens: list, ctx: ExecContext, shell: str, running: Shell | Non
     return code, out, err
 
 
-# a $ that stood in single quotes: kept out of the running shell's expansions, put back after
-_QUOTED_DOLLAR = "\ue000"
-
-
-def _outside_single_quotes(text: str) -> str:
-    """``text`` with what stands inside single quotes left out."""
-    out, quote = [], ""
-    for c in text:
-        if quote == "'":
-            quote = "" if c == "'" else quote
-            continue
-        if c == "'" and not quote:
-            quote = "'"
-            continue
-        if c == '"':
-            quote = "" if quote == '"' else '"'
-        out.append(c)
-    return "".join(out)
-
-
 def _script_with_shell(text: str, ctx: ExecContext, shell: str) -> tuple[int, str, str]:
     """A script with variables of its own or command substitution: the running shell
     (:mod:`k8slearn.kubelet.program_shell`) expands each command's words as it gets there;
@@ -182,18 +169,12 @@ def _script_with_shell(text: str, ctx: ExecContext, shell: str) -> tuple[int, st
     variables = dict(process_env(ctx.image, ctx.hostname, ctx.envs))
     unknown = unknown_image_variables(ctx)
     assigned = set(re.findall(r"(?:^|[;&|\n(]|\s)([A-Za-z_][A-Za-z0-9_]*)=", text))
-    for name in re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", _outside_single_quotes(text)):
+    protected = protect_single_quoted(text)  # a $ in single quotes is the shell's literal $
+    for name in re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", protected):
         if name not in variables and name not in assigned and (unknown is None or name in unknown):
             return not_simulated(f"the {ctx.image} image's own variable {name}") if ctx.interactive else (0, "", "")
-    protected, quote = [], ""
-    for c in text:  # a $ in single quotes is the shell's literal $
-        if c == "'" and quote != '"':
-            quote = "" if quote == "'" else "'"
-        elif c == '"' and quote != "'":
-            quote = "" if quote == '"' else '"'
-        protected.append(_QUOTED_DOLLAR if c == "$" and quote == "'" else c)
     try:
-        tokens = tokenize("".join(protected))
+        tokens = tokenize(protected)
     except ValueError as err:
         return 2, "", f"{shell}: syntax error: {err}\n"
     substituted_err: list[str] = []
@@ -204,21 +185,19 @@ def _script_with_shell(text: str, ctx: ExecContext, shell: str) -> tuple[int, st
         return sub_out
 
     code, out, err = _run_tokens(tokens, ctx, shell, Shell(variables, substitute), substituted_err)
-    return code, out.replace(_QUOTED_DOLLAR, "$"), err.replace(_QUOTED_DOLLAR, "$")
+    return code, out.replace(QUOTED_DOLLAR, "$"), err.replace(QUOTED_DOLLAR, "$")
 
 
 def _expanded(stages: list[list], running: Shell) -> list[list] | None:
     """The pipeline's words expanded by the running shell; None for a command of assignments only."""
-    if len(stages) == 1 and stages[0] and all(isinstance(w, str) and _ASSIGNMENT.fullmatch(w) for w in stages[0]):
+    if len(stages) == 1 and stages[0] and all(isinstance(w, str) and ASSIGNMENT.fullmatch(w) for w in stages[0]):
         for word in stages[0]:
             name, _, value = word.partition("=")
             running.assign(name, value)
         return None
-    return [[running.expand(w).replace(_QUOTED_DOLLAR, "$") if isinstance(w, str) else w for w in stage]
+    return [[running.expand(w).replace(QUOTED_DOLLAR, "$") if isinstance(w, str) else w for w in stage]
             for stage in stages]
 
-
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*", re.DOTALL)
 
 
 def _pipeline(stages: list[list], ctx: ExecContext, shell: str) -> tuple[int, str, str]:

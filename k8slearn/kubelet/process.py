@@ -59,7 +59,13 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from k8slearn.kubelet.program_shell import sleep_seconds, tail_options
+from k8slearn.kubelet.program_shell import (
+    ASSIGNMENT,
+    QUOTED_DOLLAR,
+    protect_single_quoted,
+    sleep_seconds,
+    tail_options,
+)
 from k8slearn.kubelet.servers import Server, servers_for
 
 SHELLS = {"sh", "/bin/sh", "bash", "/bin/bash", "ash"}
@@ -197,12 +203,13 @@ def _parse_steps(script: str, env: tuple | None) -> tuple[list[tuple], list[tupl
         cmd, args = words[0], words[1:]
         if "`" in part:  # `command` substitution, the old way: not modelled
             return [], [], False
-        if _ASSIGNMENT.fullmatch(cmd) and not args:  # i=0, i=$((i+1)): the running shell works it out
+        if ASSIGNMENT.fullmatch(cmd) and not args:  # i=0, i=$((i+1)): the running shell works it out
             name, _, value = cmd.partition("=")
             steps.append(("set", (name, value)))
             continue
-        if any("$" in word for word in words) and _dollars(part)[0]:
-            if _dollars(part)[1] or cmd not in ("echo", "/bin/echo") or _UNMODELLED.search(part):
+        protected = protect_single_quoted(part)
+        if any("$" in word for word in words) and "$" in protected:  # a $ the shell expands
+            if QUOTED_DOLLAR in protected or cmd not in ("echo", "/bin/echo") or _UNMODELLED.search(part):
                 return [], [], False
             # echo "$i: $(date)" [>> file]: expanded when the program gets there (program_shell)
             redirect = next((i for i, word in enumerate(args) if word in (">", ">>")), None)
@@ -264,21 +271,6 @@ def _parse_steps(script: str, env: tuple | None) -> tuple[list[tuple], list[tupl
 # $?, $1, $$, ${x:-y} ...: expansions the running shell model does not do (program_shell does
 # $NAME, ${NAME}, $((...)) and $(...))
 _UNMODELLED = re.compile(r"\$(?![A-Za-z_(]|\{[A-Za-z_][A-Za-z0-9_]*\})(?=\S)")
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*", re.DOTALL)
-
-
-def _dollars(part: str) -> tuple[bool, bool]:
-    """Whether a ``$`` stands outside single quotes (to expand), and whether one stands inside
-    them (the shell leaves that one as it is)."""
-    quote, outside, inside = "", False, False
-    for c in part:
-        if c in "'\"" and quote in ("", c):
-            quote = "" if quote else c
-        elif c == "$":
-            outside, inside = outside or quote != "'", inside or quote == "'"
-    return outside, inside
-
-
 def echo_lines(args: list[str]) -> list[str]:
     """The lines ``echo`` prints: ``-e`` turns ``\\n`` into a line break, ``-n`` drops the
     final newline (so ``echo -en '\\n'`` prints one empty line). Without ``-e`` a ``\\n`` is

@@ -144,6 +144,27 @@ def _closing(word: str, start: int, width: int) -> int:
     raise ShellError("syntax error: unterminated $(")
 
 
+ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*", re.DOTALL)  # a NAME=value word
+QUOTED_DOLLAR = "\ue000"  # a $ that stood in single quotes: no expansion, put back as $ afterwards
+
+
+def protect_single_quoted(text: str) -> str:
+    """``text`` with every ``$`` inside single quotes replaced by :data:`QUOTED_DOLLAR`, so what
+    is left to expand is what the shell expands.
+
+    >>> protect_single_quoted("echo '$a' $b").replace(QUOTED_DOLLAR, "#")
+    "echo '#a' $b"
+    """
+    out, quote = [], ""
+    for c in text:
+        if c == "'" and quote != '"':
+            quote = "" if quote == "'" else "'"
+        elif c == '"' and quote != "'":
+            quote = "" if quote == '"' else '"'
+        out.append(QUOTED_DOLLAR if c == "$" and quote == "'" else c)
+    return "".join(out)
+
+
 _ASSIGNS = re.compile(r"(?:^|[;&|\n]|\bdo\b|\bthen\b)\s*[A-Za-z_][A-Za-z0-9_]*=")
 
 
