@@ -88,6 +88,20 @@ def test_bad_manifests_get_upstream_errors_and_write_nothing(manifest, stderr):
     assert cluster.etcd.revision == before
 
 
+DEPLOYMENT_REPLICAS = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: {replicas}
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+      containers: [{{name: web, image: nginx}}]
+"""
+
+
 def test_a_stale_update_is_a_conflict_and_writes_nothing():
     cluster = Cluster(workers=1, seed=0)
     cluster.kubectl("apply -f -", stdin=POD.format(name="web", image="nginx"))
@@ -103,13 +117,89 @@ def test_a_stale_update_is_a_conflict_and_writes_nothing():
     assert cluster.etcd.revision == before
 
 
-def test_a_patch_that_brings_a_wrong_type_is_refused_and_writes_nothing():
+WRONG_TYPE_PATCHES = [
+    ("a strategic patch's string replicas is the converter's unrecognized type",
+     """-p '{"spec":{"replicas":"3"}}'""",
+     '"map[spec:map[replicas:3]]": unrecognized type: int32'),
+    ("an object for replicas too",
+     """-p '{"spec":{"replicas":{"a":1}}}'""",
+     '"map[spec:map[replicas:map[a:1]]]": unrecognized type: int32'),
+    ("a fraction for an integer cannot be converted",
+     """-p '{"spec":{"replicas":1.5}}'""",
+     '"map[spec:map[replicas:1.5]]": cannot convert float64 to int32'),
+    ("a number for a label value cannot be converted to a string",
+     """-p '{"metadata":{"labels":{"tier":1}}}'""",
+     '"map[metadata:map[labels:map[tier:1]]]": cannot convert int64 to string'),
+    ("a number for a named string type names the type",
+     """-p '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","imagePullPolicy":5}]}}}}'""",
+     '"map[spec:map[template:map[spec:map[containers:[map[imagePullPolicy:5 name:nginx]]]]]]": '
+     "cannot convert int64 to v1.PullPolicy"),
+    ("a string for a list cannot restore the slice",
+     """-p '{"spec":{"template":{"spec":{"containers":"web"}}}}'""",
+     '"map[spec:map[template:map[spec:map[containers:web]]]]": cannot restore slice from string'),
+    ("a bool for a struct cannot restore the struct",
+     """-p '{"metadata":true}'""",
+     '"map[metadata:true]": cannot restore struct from: bool'),
+    ("an IntOrString decodes itself, into its int32",
+     """-p '{"spec":{"strategy":{"rollingUpdate":{"maxSurge":true}}}}'""",
+     '"map[spec:map[strategy:map[rollingUpdate:map[maxSurge:true]]]]": '
+     "json: cannot unmarshal bool into Go value of type int32"),
+    ("a Quantity decodes itself, and any JSON that is no quantity fails to parse",
+     """-p '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","resources":{"limits":{"cpu":true}}}]}}}}'""",
+     '"map[spec:map[template:map[spec:map[containers:[map[name:nginx resources:map[limits:map[cpu:true]]]]]]]]": '
+     "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"),
+]
+
+
+@pytest.mark.parametrize("case, patch, invalid", WRONG_TYPE_PATCHES, ids=[c[0] for c in WRONG_TYPE_PATCHES])
+def test_a_strategic_patch_that_brings_a_wrong_type_is_invalid_and_writes_nothing(case, patch, invalid):
     cluster = Cluster(workers=1, seed=0)
     cluster.kubectl("create deployment web --image=nginx")
     cluster.settle()
     before = cluster.etcd.revision
-    result = cluster.kubectl("""patch deployment web -p '{"spec":{"replicas":{"a":1}}}'""")
-    assert (result.stderr, result.code) == (
-        'Error from server (BadRequest): Deployment in version "v1" cannot be handled as a Deployment: json: '
-        "cannot unmarshal object into Go struct field DeploymentSpec.spec.replicas of type int32\n", 1)
+    result = cluster.kubectl(f"patch deployment web {patch}")
+    assert (result.stdout, result.stderr, result.code) == (
+        "", f"The request is invalid: patch: Invalid value: {invalid}\n", 1)
     assert cluster.etcd.revision == before
+
+
+def test_a_wrong_type_in_a_patch_is_a_422_without_kind_or_name():
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl("create deployment web --image=nginx")
+    with pytest.raises(Exception) as info:
+        cluster.api.patch("deployments", "web", {"spec": {"replicas": "3"}})
+    message = 'Invalid value: "map[spec:map[replicas:3]]": unrecognized type: int32'
+    assert info.value.status == {
+        "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+        "message": f' "" is invalid: patch: {message}', "reason": "Invalid",
+        "details": {"causes": [{"reason": "FieldValueInvalid", "message": message, "field": "patch"}]},
+        "code": 422}
+
+
+@pytest.mark.parametrize("patch_type, patch", [
+    ("merge", """--type=merge -p '{"spec":{"replicas":"3"}}'"""),
+    ("json", """--type=json -p '[{"op":"replace","path":"/spec/replicas","value":"3"}]'"""),
+])
+def test_a_merge_or_json_patch_that_brings_a_wrong_type_shows_the_patched_object(patch_type, patch):
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl("create deployment web --image=nginx")
+    cluster.settle()
+    before = cluster.etcd.revision
+    result = cluster.kubectl(f"patch deployment web {patch}")
+    head = 'The request is invalid: patch: Invalid value: "{\\"apiVersion\\":\\"apps/v1\\",\\"kind\\":\\"Deployment\\",'
+    tail = ('": json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32\n')
+    assert result.stderr.startswith(head) and result.stderr.endswith(tail), result.stderr
+    assert '\\"replicas\\":\\"3\\"' in result.stderr
+    assert (result.stdout, result.code, cluster.etcd.revision) == ("", 1, before)
+
+
+def test_apply_that_changes_a_value_to_a_wrong_type_is_the_patch_422():
+    cluster = Cluster(workers=1, seed=0)
+    manifest = DEPLOYMENT_REPLICAS.format(replicas=2)
+    cluster.kubectl("apply -f -", stdin=manifest)
+    before = cluster.etcd.revision
+    result = cluster.kubectl("apply -f -", stdin=DEPLOYMENT_REPLICAS.format(replicas='"3"'))
+    assert result.stderr.startswith('The request is invalid: patch: Invalid value: "map[metadata:map[annotations:map['
+                                    "kubectl.kubernetes.io/last-applied-configuration:"), result.stderr
+    assert result.stderr.endswith('\\n]] spec:map[replicas:3]]": unrecognized type: int32\n'), result.stderr
+    assert (result.code, cluster.etcd.revision) == (1, before)

@@ -156,6 +156,12 @@ def go_float(x: float) -> str:
     return sign + format(d, "f")
 
 
+def go_json(value: Any) -> str:
+    """Compact JSON as Go's encoding/json writes a map: sorted keys, ``<>&`` escaped."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def go_repr(value: Any) -> str:
     """The bad value as field/errors.go prints it."""
     if isinstance(value, GoValue):

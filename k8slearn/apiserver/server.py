@@ -47,7 +47,8 @@ from k8slearn.api.field import go_quote
 from k8slearn.api.meta import thaw, timestamp
 from k8slearn.api.policy import eviction_body
 from k8slearn.api.resources import RESOURCES, ResourceInfo
-from k8slearn.api.validation.decode import decode_check
+from k8slearn.api.validation.decode import decode_error
+from k8slearn.api.validation.unstructured import invalid_patch
 from k8slearn.apiserver import admission
 from k8slearn.apiserver.admission import CREATE, DELETE, UPDATE, Attributes
 from k8slearn.apiserver.allocators import ClusterIPAllocator, NodePortAllocator, ServiceAllocation
@@ -197,14 +198,15 @@ class APIServer(RequestScope):
 
         def updated(existing: dict) -> dict:
             patched = apply_patch(existing, thaw(patch), patch_type, info.kind)
-            # The patched object is decoded into its Go type again. The stored object decoded well,
-            # so for a merge patch the values it brings are what can be wrong: they are checked
-            # where they land (a simulation speed-up); a JSON patch's result is checked whole.
+            # The patched object is converted into its Go type again. The stored object decoded
+            # well, so for a merge patch the values it brings are what can be wrong: they are
+            # checked where they land (a simulation speed-up); a JSON patch's result is checked
+            # whole. A value of the wrong type is a 422 naming the patch (not create's 400).
             body = patched if patch_type == "json" or not isinstance(patch, dict) else \
                 {"apiVersion": info.api_version, "kind": info.kind, **patch}
-            wrong = decode_check(body)
+            wrong = decode_error(body)
             if wrong:
-                raise bad_request(wrong)
+                raise invalid_patch(patch_type, patch, patched, wrong)
             patched.setdefault("metadata", {})
             for key in ("name", "namespace"):  # the URL names the object
                 if key in existing["metadata"]:

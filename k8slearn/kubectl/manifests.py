@@ -36,6 +36,8 @@ import yaml
 from yaml.composer import ComposerError
 from yaml.scanner import ScannerError
 
+from k8slearn.api.field import go_json
+
 __all__ = ["ManifestError", "load_manifests", "iter_documents", "go_json"]
 
 _VALIDATE_HINT = "; if you choose to ignore these errors, turn validation off with --validate=false"
@@ -313,8 +315,3 @@ def _decode(raw: str | None, obj: Any, source: str, index: int) -> Iterator[Any]
         return
     yield obj
 
-
-def go_json(value: Any) -> str:
-    """Compact JSON as Go's encoding/json writes a map: sorted keys, ``<>&`` escaped."""
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -162,6 +162,15 @@ DECODE = [
         {"resources": {"requests": {"memory": "1K"}}}]}}}},
      "Deployment in version \"v1\" cannot be handled as a Deployment: unable to parse quantity's suffix",
      "a bad suffix inside a template cannot be decoded"),
+    ({"apiVersion": "v1", "kind": "Pod",
+      "spec": {"containers": [{"resources": {"limits": {"cpu": True}}}]}},
+     'Pod in version "v1" cannot be handled as a Pod: quantities must match the regular expression '
+     "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+     "a bool for a quantity is parsed by Quantity's own UnmarshalJSON, and fails as a malformed one"),
+    ({"apiVersion": "v1", "kind": "Pod",
+      "spec": {"containers": [{"resources": {"requests": {"memory": {"a": 1}}}}]}},
+     'Pod in version "v1" cannot be handled as a Pod: quantities must match the regular expression '
+     "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'", "an object for a quantity too"),
     (manifest("deployment-web.yaml"), None, "a manifest with good quantities decodes"),
 ]
 

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from k8slearn.api.quantity import ERR_FORMAT_WRONG
+
 # A schema node: ("object", struct, go type, {field: node}), ("list", go type, element node),
 # ("map", go type, value node) or ("scalar", go type, the JSON kinds it takes).
 _STRING = ("scalar", "string", ("string",))
@@ -148,11 +150,11 @@ def _check(value: Any, struct: str, path: str, node: tuple, nulls: list) -> str 
     shape = node[0]
     if shape == "object":
         if not isinstance(value, dict):
-            return unmarshal_error(value, struct, path, node[2])
+            return unmarshal_error(value, struct, path, node[2], "struct")
         return _check_fields(value, node[1], path, node[3], nulls)
     if shape == "list":
         if not isinstance(value, list):
-            return unmarshal_error(value, struct, path, node[1])
+            return unmarshal_error(value, struct, path, node[1], "slice")
         element = node[2]
         for item in value:
             if item is None:
@@ -164,7 +166,7 @@ def _check(value: Any, struct: str, path: str, node: tuple, nulls: list) -> str 
         return None
     if shape == "map":
         if not isinstance(value, dict):
-            return unmarshal_error(value, struct, path, node[1])
+            return unmarshal_error(value, struct, path, node[1], "map")
         for item in value.values():
             if item is not None:
                 found = _check(item, struct, path, node[2], nulls)
@@ -175,7 +177,11 @@ def _check(value: Any, struct: str, path: str, node: tuple, nulls: list) -> str 
     if kind == "number" and "integer" in node[2] and float(value).is_integer():
         return None
     if kind not in node[2]:
-        return unmarshal_error(value, struct, path, node[1])
+        if node[1] == "resource.Quantity":  # a Quantity decodes itself (UnmarshalJSON parses any JSON text)
+            return ERR_FORMAT_WRONG
+        if node[2] == ("string", "integer"):  # an IntOrString decodes itself too, into its int32
+            return unmarshal_error(value, struct, path, node[1], "int32", custom=True)
+        return unmarshal_error(value, struct, path, node[1], node[2][0])
     return None
 
 
@@ -216,10 +222,26 @@ def json_kind(value: Any) -> str:
     return "object" if isinstance(value, dict) else "value"
 
 
-def unmarshal_error(value: Any, struct: str, path: str, go_type: str) -> str:
+class UnmarshalError(str):
+    """encoding/json's message, which also says what was decoded into what: the JSON ``value``, the
+    Go type's name (``go_type``) and kind (``go_kind``: ``struct``, ``slice``, ``map``, ``string``,
+    ``int32``...), and whether the type decodes itself (``custom``: IntOrString). A patch is
+    converted rather than decoded, and says it in other words
+    (:func:`k8slearn.api.validation.unstructured.converter_error`)."""
+
+    value: Any
+    go_type: str
+    go_kind: str
+    custom: bool
+
+
+def unmarshal_error(value: Any, struct: str, path: str, go_type: str, go_kind: str = "",
+                    custom: bool = False) -> UnmarshalError:
     """encoding/json's UnmarshalTypeError for a struct field; a number that is no integer, into an
-    integer field, is quoted (``number 1.5``)."""
+    integer field, is quoted (``number 1.5``). ``go_kind``: the Go type's kind, if not ``go_type``."""
     kind = json_kind(value)
     if kind == "number" and go_type.lstrip("u").startswith("int") and not float(value).is_integer():
         kind = f"number {value!r}"
-    return f"json: cannot unmarshal {kind} into Go struct field {struct}.{path} of type {go_type}"
+    error = UnmarshalError(f"json: cannot unmarshal {kind} into Go struct field {struct}.{path} of type {go_type}")
+    error.value, error.go_type, error.go_kind, error.custom = value, go_type, go_kind or go_type, custom
+    return error

@@ -1,0 +1,114 @@
+"""What the API server answers when a patch brings a value of the wrong type: 422 Invalid, ``patch``.
+
+A strategic merge patch is not decoded from JSON. The API server merges the patch into the
+object as Go maps (``map[string]interface{}``) and converts the result into the Go type with
+``runtime.DefaultUnstructuredConverter``, whose errors are worded otherwise than encoding/json's.
+The answer is ``NewInvalid(schema.GroupKind{}, "", ...)`` (no kind, no name) with one field error:
+the field is ``patch``, the bad value is the patch as Go prints a map (``%+v``), and kubectl says
+
+    The request is invalid: patch: Invalid value: "map[spec:map[replicas:3]]": unrecognized type: int32
+
+A JSON merge patch or a JSON patch is applied to the object's JSON, and that JSON is decoded again:
+the detail is encoding/json's message, and the bad value is the whole patched object's JSON.
+
+>>> from k8slearn.api.validation.decode import decode_error
+>>> converter_error(decode_error({"kind": "Deployment", "spec": {"replicas": "3"}}))
+'unrecognized type: int32'
+>>> converter_error(decode_error({"kind": "Pod", "metadata": {"labels": {"tier": 1}}}))
+'cannot convert int64 to string'
+>>> converter_error(decode_error({"kind": "Pod", "spec": {"containers": "web"}}))
+'cannot restore slice from string'
+>>> go_sprint({"spec": {"replicas": "3", "paused": True, "x": [1, None, 2.5]}})
+'map[spec:map[paused:true replicas:3 x:[1 <nil> 2.5]]]'
+>>> str(invalid_patch("strategic", {"spec": {"replicas": "3"}}, {}, decode_error(
+...     {"kind": "Deployment", "spec": {"replicas": "3"}})))
+' "" is invalid: patch: Invalid value: "map[spec:map[replicas:3]]": unrecognized type: int32'
+
+Simplifies: the converter walks the patched object in Go struct field order and stops at the
+first error; this module words the first error the decoding checks find in the patch itself
+(:mod:`k8slearn.api.validation.decode`), so with two wrong values the other one may be named. A
+merge or JSON patch's patched object is printed with sorted keys (upstream keeps the Go struct
+order in the parts the patch did not touch, and has ``managedFields``).
+
+Upstream: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go (applyPatchToObject,
+jsonPatcher.applyPatchToCurrentObject), staging/src/k8s.io/apimachinery/pkg/runtime/converter.go
+(fromUnstructured), staging/src/k8s.io/apimachinery/pkg/util/intstr/intstr.go (UnmarshalJSON)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k8slearn.api import field
+from k8slearn.api.errors import ApiError, status_error
+from k8slearn.api.field import go_float, go_json
+from k8slearn.api.validation.decode_struct import UnmarshalError, json_kind
+
+_INTEGER_KINDS = ("int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64")
+
+
+def go_sprint(value: Any) -> str:
+    """``fmt.Sprintf("%+v", v)`` of a value decoded from JSON into ``interface{}`` (integers as int64)."""
+    if isinstance(value, dict):
+        return "map[" + " ".join(f"{k}:{go_sprint(v)}" for k, v in sorted(value.items())) + "]"
+    if isinstance(value, (list, tuple)):
+        return "[" + " ".join(go_sprint(v) for v in value) + "]"
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return go_float(value)
+    return str(value)
+
+
+def _source_kind(value: Any) -> str:
+    """The Go kind a JSON value has in a ``map[string]interface{}`` (a whole number: int64)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int64"
+    if isinstance(value, float):
+        return "float64"
+    if isinstance(value, str):
+        return "string"
+    return "slice" if isinstance(value, (list, tuple)) else "map"
+
+
+def converter_error(problem: str) -> str:
+    """``DefaultUnstructuredConverter.FromUnstructured``'s error for a decoding problem.
+
+    ``problem`` is what decoding the same value from JSON says; a problem that is not a wrong JSON
+    type (a malformed quantity) reads the same both ways.
+    """
+    if not isinstance(problem, UnmarshalError):
+        return problem
+    value, go_kind = problem.value, problem.go_kind
+    st_kind = _source_kind(value)
+    if problem.custom:  # intstr.IntOrString.UnmarshalJSON: json.Unmarshal into its int32
+        kind = json_kind(value)
+        if kind == "number":
+            kind = f"number {value!r}"
+        return f"json: cannot unmarshal {kind} into Go value of type {go_kind}"
+    if go_kind == "struct":
+        return f"cannot restore struct from: {st_kind}"
+    if go_kind == "slice":
+        return f"cannot restore slice from {st_kind}"
+    if go_kind == "map":
+        return f"cannot restore map from {st_kind}"
+    # A simple type: Go converts between integers and floats (a float only if it is whole), and an
+    # integer "converts" to a string (as a rune) but the converter refuses it.
+    if st_kind == "int64" and go_kind == "string":
+        return f"cannot convert int64 to {problem.go_type}"
+    if st_kind == "float64" and go_kind in _INTEGER_KINDS:
+        return f"cannot convert float64 to {problem.go_type}"
+    return f"unrecognized type: {go_kind}"
+
+
+def invalid_patch(patch_type: str, patch: Any, patched: dict, problem: str) -> ApiError:
+    """The 422 for a patch whose result does not convert into the Go type (see the module doc)."""
+    if patch_type == "strategic":
+        error = field.invalid("patch", go_sprint(patch), converter_error(problem))
+    else:
+        error = field.invalid("patch", go_json(patched), str(problem))
+    return status_error(422, "Invalid", f' "" is invalid: {error.error()}', {"causes": [error.cause()]})
