@@ -41,7 +41,8 @@ the same running shell as a container's own script (:mod:`k8slearn.kubelet.progr
 
 Simplified: of the shell's expansions only ``$NAME``, ``${NAME}``, ``$((...))`` and ``$(...)``
 (:func:`k8slearn.kubelet.exec_env.expand_parameters` for a script without the last two or
-variables of its own); no other parameter expansions, globs, loops, conditionals, functions or
+variables of its own); ``for`` loops over listed words (or ``$(seq ...)``), written out turn by turn;
+no other parameter expansions, globs, other loops, conditionals, functions or
 background jobs (``kubectl exec`` says so when a script uses them; in a probe's script loops count as success and the rest is taken literally); no terminal; every command finishes at once (no
 timeouts).
 
@@ -69,6 +70,7 @@ from k8slearn.kubelet.program_shell import (
     ShellError,
     assigns,
     protect_single_quoted,
+    unroll_for_loops,
 )
 
 _OPERATORS = (";", "&&", "||", "\n", "|")
@@ -108,6 +110,10 @@ def script(text: str, ctx: ExecContext, shell: str = "sh") -> tuple[int, str, st
         tokens = tokenize(text)
     except ValueError as err:
         return 2, "", f"{shell}: syntax error: {err}\n"
+    if "for" in tokens:  # for NAME in WORDS; do ...; done: one turn after the other, written out
+        unrolled = unroll_for_loops(text)
+        if unrolled is not None and unrolled != text:
+            return script(unrolled, ctx, shell)
     if any(t in _KEYWORDS for t in tokens if isinstance(t, str)):
         return not_simulated("a script with loops or conditionals") if ctx.interactive else (0, "", "")
     if assigns(text) or "$(" in protect_single_quoted(text):

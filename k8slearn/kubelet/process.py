@@ -43,10 +43,12 @@ Simplified: no real shell; ``;`` and ``&&`` sequences of ``echo``/``printf``/``s
 UTC)/``printenv``/``env``, variable assignments, the file tools ``ls``, ``cat``, ``head``, ``tail``,
 ``wc``, ``grep`` and ``hostname`` (run through the simulated shell when the program gets there, in
 the container's files and volumes), ``tail -f``/``-F`` of one file as the last command, and
-``while true; do ...; done`` loops (``$NAME`` of the environment is expanded before, by
-:mod:`k8slearn.kubelet.kuberuntime`, unless the script sets variables of its own); ``$`` expansions
-in ``echo`` only. Anything else (``if``, ``for``, functions, a ``$`` elsewhere) runs until stopped,
-printing nothing, as does whatever the image runs by default.
+``while true; do ...; done`` loops, ``for NAME in WORDS; do ...; done`` loops (written out turn by
+turn: :func:`k8slearn.kubelet.program_shell.unroll_for_loops`); ``$NAME`` of the environment is
+expanded before, by :mod:`k8slearn.kubelet.kuberuntime`, unless the script sets variables of its
+own; ``$`` expansions
+in ``echo`` only. Anything else (``if``, ``case``, functions, a ``for`` over a glob, a ``$``
+elsewhere) runs until stopped, printing nothing, as does whatever the image runs by default.
 
 Upstream: none in Kubernetes (this is the workload); exit handling mirrors containerd's task
 exit events (reasons Completed / Error / StartError).
@@ -65,6 +67,7 @@ from k8slearn.kubelet.program_shell import (
     protect_single_quoted,
     sleep_seconds,
     tail_options,
+    unroll_for_loops,
 )
 from k8slearn.kubelet.servers import Server, servers_for
 
@@ -171,7 +174,8 @@ def _parse_script(script: str, env: tuple | None = None) -> tuple[list[tuple], l
     """Parse ``a; b && c`` and one trailing ``while true; do ...; done``. ``env`` is the process's
     environment, for ``printenv`` and ``env`` (without it they are not understood)."""
     try:
-        return _parse_steps(script, env)
+        unrolled = unroll_for_loops(script)  # for NAME in WORDS; do ...; done: written out
+        return _parse_steps(unrolled, env) if unrolled is not None else ([], [], False)
     except ValueError:  # quotes the simple split on ; cannot follow ("echo 'a; b'"): not modelled
         return [], [], False
 
@@ -197,7 +201,7 @@ def _parse_steps(script: str, env: tuple | None) -> tuple[list[tuple], list[tupl
         script = script[: match.start()]
     steps: list[tuple] = []
     for part in re.split(r";|&&|\n", script):
-        words = shlex.split(part.strip()) if part.strip() else []
+        words = _whole_substitutions(shlex.split(part.strip())) if part.strip() else []
         if not words:
             continue
         cmd, args = words[0], words[1:]
@@ -266,6 +270,22 @@ def _parse_steps(script: str, env: tuple | None) -> tuple[list[tuple], list[tupl
         else:
             return [], [], False  # something we do not model: treat as a long-running program
     return steps, loop_body, True
+
+
+def _whole_substitutions(words: list[str]) -> list[str]:
+    """Words split inside an unquoted ``$((...))`` or ``$(...)`` put back together: the shell reads
+    ``echo $((n / 5))`` as one expansion, a plain split on spaces as three words.
+
+    >>> _whole_substitutions(["echo", "$((n", "/", "5)):", "$(date", "+%s)", "x"])
+    ['echo', '$((n / 5)):', '$(date +%s)', 'x']
+    """
+    out: list[str] = []
+    for word in words:
+        if out and "$(" in out[-1] and out[-1].count("(") > out[-1].count(")"):
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    return out
 
 
 # $?, $1, $$, ${x:-y} ...: expansions the running shell model does not do (program_shell does

@@ -34,6 +34,7 @@ from __future__ import annotations
 import ast
 import operator
 import re
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -169,12 +170,65 @@ _ASSIGNS = re.compile(r"(?:^|[;&|\n]|\bdo\b|\bthen\b)\s*[A-Za-z_][A-Za-z0-9_]*="
 
 
 def assigns(script: str) -> bool:
-    """Whether a script sets a variable of its own (``i=0``): its ``$i`` is known only as it runs.
+    """Whether a script sets a variable of its own (``i=0``, or a ``for i in`` loop): its ``$i`` is
+    known only as it runs.
 
-    >>> assigns("i=0; while true; do echo $i; done"), assigns("echo a=b $HOME")
-    (True, False)
+    >>> assigns("i=0; while true; do echo $i; done"), assigns("echo a=b $HOME"), assigns("for i in 1; do :; done")
+    (True, False, True)
     """
-    return _ASSIGNS.search(script) is not None
+    return _ASSIGNS.search(script) is not None or _FOR_HEAD.search(script) is not None
+
+
+_AT_COMMAND = r"(?:^|(?<=[;&|\n]))"  # where a command starts
+_FOR_HEAD = re.compile(_AT_COMMAND + r"\s*for\s+[A-Za-z_][A-Za-z0-9_]*\s+in\b")
+_FOR = re.compile(_AT_COMMAND + r"(\s*)for\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b([^;\n]*?)\s*[;\n]\s*do\b"
+                  r"(.*?)[\s;]*\bdone\b", re.DOTALL)
+_SEQ = re.compile(r"\$\(\s*seq((?:\s+-?\d+){1,3})\s*\)")
+MAX_UNROLLED = 1000  # a longer for loop is not simulated
+
+
+def unroll_for_loops(script: str) -> str | None:
+    """``script`` with each ``for NAME in WORDS; do BODY; done`` written out, one ``NAME=word; BODY``
+    per word; None if a loop cannot be written out (its words need the shell: ``$VAR``, globs,
+    ``{1..5}``; a loop in a loop; a redirect or pipe of the whole loop; over ``MAX_UNROLLED`` turns).
+    ``$(seq ...)`` in the words is counted out, as seq prints it.
+
+    >>> unroll_for_loops("for i in 1 2; do echo $i; done; echo end")
+    'i=1; echo $i; i=2; echo $i; echo end'
+    >>> unroll_for_loops("for n in $(seq 3)\\ndo\\n  echo n=$n\\ndone")
+    'n=1; echo n=$n; n=2; echo n=$n; n=3; echo n=$n'
+    >>> unroll_for_loops("for f in /etc/*; do cat $f; done") is None, unroll_for_loops("echo for in do")
+    (True, 'echo for in do')
+    """
+    while True:
+        match = _FOR.search(script)
+        if match is None:
+            return script
+        indent, name, words_text, body = match.groups()
+        words_text = _SEQ.sub(lambda m: " ".join(_seq(m.group(1).split())), words_text)
+        after = script[match.end():].lstrip(" \t")
+        if re.search(r"\b(for|while|until)\b", body) or after.startswith((">", "<", "|")) \
+                or re.search(r"[$`*?\[{]", words_text):
+            return None
+        try:
+            words = shlex.split(words_text)
+        except ValueError:
+            return None
+        body = body.strip().rstrip(";").strip()
+        if len(words) > MAX_UNROLLED or not body:
+            return None
+        turns = "; ".join(f"{name}={shlex.quote(word)}; {body}" for word in words) or "true"
+        script = script[:match.start()] + indent + turns + script[match.end():]
+
+
+def _seq(args: list[str]) -> list[str]:
+    """What ``seq LAST``, ``seq FIRST LAST`` or ``seq FIRST STEP LAST`` prints (integers)."""
+    numbers = [int(a) for a in args]
+    first, step, last = (1, 1, numbers[0]) if len(numbers) == 1 else \
+        (numbers[0], 1, numbers[1]) if len(numbers) == 2 else tuple(numbers)
+    if step == 0 or (last - first) // step + 1 > MAX_UNROLLED:
+        return ["$"]  # (refused by the caller, as a word that needs the shell)
+    return [str(n) for n in range(first, last + (1 if step > 0 else -1), step)]
 
 
 def sleep_seconds(args: list[str]) -> float | None:

@@ -231,3 +231,37 @@ def test_a_script_with_variables_is_parsed_into_steps_the_shell_works_out_later(
     program = parse_program(["sh", "-c", COUNTER.split("'")[1]], image="busybox")
     assert program.steps == [("set", ("i", "0"))]
     assert program.loop_body == [("echo", ("$i: $(date)",)), ("set", ("i", "$((i+1))")), ("sleep", 1.0)]
+
+
+FOR_LOOPS = [
+    ("a for loop runs its body once per word, then what follows it",
+     "for i in 1 2 3; do echo step $i; sleep 1; done; echo finished", ["step 1", "step 2", "step 3", "finished"], 0),
+    ("seq counts out the words",
+     "for n in $(seq 0 5 10)\ndo\n  echo $((n / 5)): $n\ndone", ["0: 0", "1: 5", "2: 10"], 0),
+    ("a quoted word is one turn",
+     "for w in 'a b' c; do echo \"<$w>\"; done", ["<a b>", "<c>"], 0),
+    ("the loop's exit ends the script",
+     "for i in 1 2 3; do echo $i; exit 4; done", ["1"], 4),
+    ("a loop over a glob is not simulated: the container runs on, printing nothing",
+     "for f in /etc/*; do echo $f; done", [], None),
+]
+
+
+@pytest.mark.parametrize("case, script, expected, exit_code", FOR_LOOPS, ids=[c[0] for c in FOR_LOOPS])
+def test_a_for_loop_in_a_containers_script(case, script, expected, exit_code):
+    cluster = run(pod("looper", script), 5)
+    assert logs(cluster, "logs looper") == expected
+    state = cluster.api.get("pods", "looper")["status"]["containerStatuses"][0]["state"]
+    assert (state.get("terminated") or {}).get("exitCode") == exit_code
+
+
+def test_a_for_loop_runs_at_the_pace_of_its_sleeps():
+    cluster = run(pod("looper", "for i in 1 2 3; do sleep 2; echo $i; done"), 3)
+    assert logs(cluster, "logs looper") == ["1"]
+    cluster.run(4)
+    assert logs(cluster, "logs looper") == ["1", "2", "3"]
+
+
+def test_an_unquoted_substitution_with_spaces_is_one_expansion():
+    cluster = run(pod("sums", "echo $((1 + 2)) and $(echo a b)"), 1)
+    assert logs(cluster, "logs sums") == ["3 and a b"]
