@@ -42,9 +42,10 @@ the same running shell as a container's own script (:mod:`k8slearn.kubelet.progr
 Simplified: of the shell's expansions only ``$NAME``, ``${NAME}``, ``$((...))`` and ``$(...)``
 (:func:`k8slearn.kubelet.exec_env.expand_parameters` for a script without the last two or
 variables of its own); ``for`` loops over listed words (or ``$(seq ...)``), written out turn by turn;
-no other parameter expansions, globs, other loops, conditionals, functions or
-background jobs (``kubectl exec`` says so when a script uses them; in a probe's script loops count as success and the rest is taken literally); no terminal; every command finishes at once (no
-timeouts).
+``if``/``elif``/``else`` with ``test``/``[`` (not piped or redirected as a whole); no other
+parameter expansions, globs, other loops, ``case``, functions or background jobs (``kubectl exec``
+says so when a script uses them; in a probe's script loops count as success and the rest is taken
+literally); no terminal; every command finishes at once (no timeouts).
 
 Upstream: containerd internal/cri/server/container_execsync.go and container_exec.go, runc exec;
 the shell is BusyBox ash / dash
@@ -74,7 +75,16 @@ from k8slearn.kubelet.program_shell import (
 )
 
 _OPERATORS = (";", "&&", "||", "\n", "|")
-_KEYWORDS = {"if", "then", "else", "fi", "for", "while", "until", "do", "done", "case", "esac", "function"}
+_KEYWORDS = {"for", "while", "until", "do", "done", "case", "esac", "function"}  # not simulated
+_IF_WORDS = ("if", "then", "elif", "else", "fi")
+
+
+class _Exited(Exception):
+    """``exit`` inside an ``if``: the whole script ends, with what it printed so far."""
+
+    def __init__(self, code: int, out: str, err: str) -> None:
+        super().__init__(code)
+        self.code, self.out, self.err = code, out, err
 
 
 class ExecError(Exception):
@@ -114,7 +124,7 @@ def script(text: str, ctx: ExecContext, shell: str = "sh") -> tuple[int, str, st
         unrolled = unroll_for_loops(text)
         if unrolled is not None and unrolled != text:
             return script(unrolled, ctx, shell)
-    if any(t in _KEYWORDS for t in tokens if isinstance(t, str)):
+    if any(_at_command(tokens, j) and t in _KEYWORDS for j, t in enumerate(tokens) if isinstance(t, str)):
         return not_simulated("a script with loops or conditionals") if ctx.interactive else (0, "", "")
     if assigns(text) or "$(" in protect_single_quoted(text):
         return _script_with_shell(text, ctx, shell)
@@ -130,13 +140,33 @@ def script(text: str, ctx: ExecContext, shell: str = "sh") -> tuple[int, str, st
 
 
 def _run_tokens(tokens: list, ctx: ExecContext, shell: str, running: Shell | None = None,
-                substituted_err: list | None = None) -> tuple[int, str, str]:
+                substituted_err: list | None = None, nested: bool = False) -> tuple[int, str, str]:
     """Run the lists of pipelines; with a ``running`` shell, each command's words are expanded
     when it runs (after the assignments before it) and ``NAME=value`` commands assign; what the
-    command substitutions wrote to stderr (``substituted_err``) comes before the command's own."""
+    command substitutions wrote to stderr (``substituted_err``) comes before the command's own.
+    ``nested``: the tokens are a part of an ``if``, whose ``exit`` raises :class:`_Exited`."""
     code, out, err, joiner = 0, "", "", ";"
     pipeline: list[list] = [[]]
-    for token in tokens + ["\n"]:
+    tokens = tokens + ["\n"]
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        i += 1
+        if token == "if" and pipeline == [[]]:  # if ...; then ...; [elif/else ...;] fi: one command
+            end = _fi_at(tokens, i)
+            if end is None or tokens[end + 1] not in (";", "&&", "||", "\n"):
+                return (2, out, err + f"{shell}: syntax error: unexpected end of file (expecting \"fi\")\n") \
+                    if end is None else (1, out, err + not_simulated("a redirected or piped if")[2])
+            if not ((joiner == "&&" and code != 0) or (joiner == "||" and code == 0)):
+                try:
+                    code, o, e = _run_if(tokens[i:end], ctx, shell, running, substituted_err)
+                except _Exited as done:
+                    if nested:
+                        raise _Exited(done.code, out + done.out, err + done.err) from None
+                    return done.code, out + done.out, err + done.err
+                out, err = out + o, err + e
+            joiner, i = tokens[end + 1], end + 2
+            continue
         if token == "|":
             pipeline.append([])
             continue
@@ -160,12 +190,79 @@ def _run_tokens(tokens: list, ctx: ExecContext, shell: str, running: Shell | Non
                     continue
             first = stages[0]
             if first and first[0] == "exit":
-                return (int(first[1]) if len(first) > 1 and str(first[1]).isdigit() else code), out, err
+                exit_code = int(first[1]) if len(first) > 1 and str(first[1]).isdigit() else code
+                if nested:
+                    raise _Exited(exit_code, out, err)
+                return exit_code, out, err
             code, o, e = _pipeline(stages, ctx, shell)
             out, err = out + o, err + e
         if stages or token in ("&&", "||"):
             joiner = token
     return code, out, err
+
+
+def _at_command(tokens: list, j: int) -> bool:
+    """Whether ``tokens[j]`` is where a command starts (where ``if`` or ``done`` is a keyword)."""
+    before = tokens[j - 1] if j else "\n"
+    return isinstance(before, str) and (before in _OPERATORS or before in _IF_WORDS)
+
+
+def _fi_at(tokens: list, start: int) -> int | None:
+    """The index of the ``fi`` that closes the ``if`` whose condition starts at ``start``."""
+    depth = 1
+    for j in range(start, len(tokens)):
+        word, at_command = tokens[j], _at_command(tokens, j)
+        if word == "if" and at_command:
+            depth += 1
+        elif word == "fi" and at_command:
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
+
+
+def _run_if(tokens: list, ctx: ExecContext, shell: str, running: Shell | None,
+            substituted_err: list | None) -> tuple[int, str, str]:
+    """``COND then BODY [elif COND then BODY]... [else BODY]`` (the tokens between ``if`` and
+    ``fi``): the body of the first condition that succeeds, or the ``else``; 0 if none ran."""
+    clauses: list[tuple[str, list]] = []  # ("if"|"then"|"elif"|"else", the tokens that follow)
+    depth, kind, part = 0, "if", []
+    for j, word in enumerate(tokens):
+        at_command = _at_command(tokens, j)
+        if at_command and word == "if":
+            depth += 1
+        elif at_command and word == "fi":
+            depth -= 1
+        elif at_command and depth == 0 and word in ("then", "elif", "else"):
+            clauses.append((kind, part))
+            kind, part = word, []
+            continue
+        part.append(word)
+    clauses.append((kind, part))
+    out = err = ""
+    condition_met = False
+    for kind, part in clauses:
+        if kind in ("if", "elif") and not condition_met:
+            try:
+                code, o, e = _run_tokens(part, ctx, shell, running, substituted_err, nested=True)
+            except _Exited as done:
+                raise _Exited(done.code, out + done.out, err + done.err) from None
+            out, err, condition_met = out + o, err + e, code == 0
+        elif kind == "then" and condition_met:
+            return _nested(part, ctx, shell, running, substituted_err, out, err)
+        elif kind == "else" and not condition_met:
+            return _nested(part, ctx, shell, running, substituted_err, out, err)
+    return 0, out, err
+
+
+def _nested(part: list, ctx: ExecContext, shell: str, running: Shell | None, substituted_err: list | None,
+            out: str, err: str) -> tuple[int, str, str]:
+    """Run a branch of an ``if`` after what its conditions printed."""
+    try:
+        code, o, e = _run_tokens(part, ctx, shell, running, substituted_err, nested=True)
+    except _Exited as done:
+        raise _Exited(done.code, out + done.out, err + done.err) from None
+    return code, out + o, err + e
 
 
 def _script_with_shell(text: str, ctx: ExecContext, shell: str) -> tuple[int, str, str]:
@@ -227,7 +324,11 @@ def _pipeline(stages: list[list], ctx: ExecContext, shell: str) -> tuple[int, st
                 targets[1] = (target, False)
             elif kind == "2>&1":
                 targets[1] = targets[0] or "stdout"
+            elif kind == ">&2":
+                targets[0] = targets[1] or "stderr"
         try:
+            if targets[0] == "stderr":  # echo oops >&2
+                out, e, targets[0] = "", e + out, None
             if targets[1] == "stdout" or (targets[1] is not None and targets[1] is targets[0]):
                 out, e = out + e, ""
             elif targets[1] is not None:
@@ -256,7 +357,7 @@ def _split_redirects(stage: list) -> tuple[list[str], list[tuple[str, str]]]:
         token = stage[i]
         if isinstance(token, tuple):  # (operator,) from the tokenizer
             op = token[0]
-            if op == "2>&1":
+            if op in ("2>&1", ">&2"):
                 redirects.append((op, ""))
             elif i + 1 < len(stage):
                 redirects.append((op, stage[i + 1]))
@@ -330,10 +431,10 @@ def tokenize(text: str) -> list:
             while i < len(text) and text[i] != "\n":
                 i += 1
             continue
-        for op in ("2>&1", "2>", ">>", ">", "<", "&&", "||", ";", "|", "\n"):
-            if text.startswith(op, i) and (op[0] != "2" or not word):
+        for op in ("2>&1", "1>&2", "2>", ">&2", ">>", ">", "<", "&&", "||", ";", "|", "\n"):
+            if text.startswith(op, i) and (op[0] not in "12" or not word):
                 flush()
-                tokens.append((op,) if op[0] in "2><" else op)
+                tokens.append((">&2",) if op == "1>&2" else (op,) if op[0] in "2><" else op)
                 i += len(op)
                 break
         else:

@@ -170,15 +170,74 @@ def _ls(args, stdin, ctx):
 
 
 def _test(args, stdin, ctx):
+    """``test EXPRESSION`` and ``[ EXPRESSION ]`` (POSIX: by the number of arguments; ``-a`` and
+    ``-o``; file tests on the container's files, where root may read, write and run anything)."""
+    name = "["
     if args and args[-1] == "]":
         args = args[:-1]
-    if len(args) == 2 and args[0] in ("-e", "-f", "-d", "-s", "-r"):
-        entry = lookup(args[1], ctx)
-        ok = entry is not None and (args[0] != "-d" or entry is DIR) and (args[0] != "-f" or entry is not DIR)
-        return (0 if ok else 1), "", ""
-    if len(args) == 2 and args[0] == "!":
-        return (1 if args[1] else 0), "", ""
-    return (0 if args and args[0] else 1), "", ""
+    else:
+        name = "test"
+    try:
+        return (0 if _test_expression(list(args), ctx) else 1), "", ""
+    except _BadNumber as bad:
+        if ctx.busybox:
+            return 2, "", f"sh: {bad}: bad number\n"
+        return 2, "", f"sh: 1: {name}: Illegal number: {bad}\n"  # dash, the Debian images' sh
+
+
+class _BadNumber(ValueError):
+    """An integer comparison's operand that is not an integer (``str()``: the operand)."""
+
+
+_INTEGER_TESTS = {"-eq": int.__eq__, "-ne": int.__ne__, "-lt": int.__lt__, "-le": int.__le__,
+                  "-gt": int.__gt__, "-ge": int.__ge__}
+
+
+def _test_expression(args: list[str], ctx) -> bool:
+    for joiner in ("-o", "-a"):  # -o binds loosest
+        if joiner in args[1:-1]:
+            at = args.index(joiner, 1)
+            left, right = _test_expression(args[:at], ctx), args[at + 1:]
+            return (left or _test_expression(right, ctx)) if joiner == "-o" else \
+                (left and _test_expression(right, ctx))
+    if not args:
+        return False
+    if len(args) == 1:
+        return args[0] != ""
+    if args[0] == "!":
+        return not _test_expression(args[1:], ctx)
+    if len(args) == 2:
+        op, operand = args
+        if op == "-n":
+            return operand != ""
+        if op == "-z":
+            return operand == ""
+        if op in ("-e", "-f", "-d", "-s", "-r", "-w", "-x", "-L", "-h"):
+            entry = lookup(operand, ctx)
+            if entry is None or op in ("-L", "-h"):
+                return False
+            return {"-d": entry is DIR, "-f": entry is not DIR,
+                    "-s": entry is DIR or bool(entry)}.get(op, True)
+        return True  # an unknown unary operator: taken as two strings (a simplification)
+    if len(args) == 3 and args[0] == "(" and args[2] == ")":
+        return _test_expression(args[1:2], ctx)
+    left, op, right = args[0], args[1], args[2]
+    if op in ("=", "=="):
+        return left == right
+    if op == "!=":
+        return left != right
+    if op in _INTEGER_TESTS:
+        return _INTEGER_TESTS[op](_integer(left), _integer(right))
+    if op in ("<", ">"):
+        return left < right if op == "<" else left > right
+    return True
+
+
+def _integer(text: str) -> int:
+    stripped = text.strip()
+    if not re.fullmatch(r"[+-]?\d+", stripped):
+        raise _BadNumber(text)
+    return int(stripped)
 
 
 def _echo(args, stdin, ctx):

@@ -251,7 +251,14 @@ def test_a_long_pod_name_is_cut_to_63_characters_for_the_hostname():
     ("for i in 1 2; do echo $i; done", (0, "1\n2\n", "")),
     ("for n in $(seq 2 4)\ndo\n  echo $((n * n))\ndone; echo last $n", (0, "4\n9\n16\nlast 4\n", "")),
     ("for f in /etc/*; do echo $f; done", (1, "", "k8slearn: a script with loops or conditionals is not simulated\n")),
-    ("if true; then echo yes; fi", (1, "", "k8slearn: a script with loops or conditionals is not simulated\n")),
+    ("touch /tmp/up; if [ -f /tmp/up ]; then echo ok; else exit 1; fi", (0, "ok\n", "")),
+    ("if [ -f /tmp/none ]; then exit 0; else echo missing >&2; exit 3; fi; echo never", (3, "", "missing\n")),
+    ("x=2; if [ $x -gt 3 ]; then echo big; elif [ $x -gt 1 ]; then echo mid; else echo small; fi",
+     (0, "mid\n", "")),
+    ("if true; then if false; then echo a; else echo b; fi; echo c; fi", (0, "b\nc\n", "")),
+    ("if [ a -gt 1 ]; then echo x; fi", (0, "", "sh: a: bad number\n")),
+    ("if true; then echo x", (2, "", 'sh: syntax error: unexpected end of file (expecting "fi")\n')),
+    ("echo done; while true; do echo x; done", (1, "", "k8slearn: a script with loops or conditionals is not simulated\n")),
     ("printf '%s' x; exit 5", (5, "", "sh: printf: not found\n")),
     ("echo \"$HOME\" '$HOME' ${HOME}x", (0, "/root $HOME /rootx\n", "")),
     ("echo $(echo sub)stitution", (0, "substitution\n", "")),
@@ -274,7 +281,13 @@ def test_a_long_pod_name_is_cut_to_63_characters_for_the_hostname():
     "a for loop runs its body once for each word",
     "seq counts out the words, and the variable keeps the last one after the loop",
     "a for loop whose words need the shell (a glob) is not simulated and kubectl exec says so",
-    "nor are conditionals",
+    "if runs the branch whose test succeeds",
+    "exit in a branch ends the script, and >&2 writes to stderr",
+    "elif is tried after a failed test, with the script's own variables",
+    "an if in an if closes at its own fi",
+    "a comparison of a word that is no number is BusyBox's bad number, and no branch runs",
+    "an if without its fi is a syntax error",
+    "done is a keyword only where a command starts; while loops are not simulated",
     "exit ends the script with its code",
     "$NAME and ${NAME} are the container's variables, not inside single quotes",
     "command substitution runs the command",
@@ -340,3 +353,20 @@ def test_logs_of_a_pod_whose_node_is_down_cannot_reach_its_kubelet():
         expected = (f'Error from server: Get "https://{ip}:10250/containerLogs/default/box/box": '
                     f"dial tcp {ip}:10250: connect: no route to host\n")
         assert (result.stderr, result.code) == (expected, 1), command
+
+
+TESTS = [
+    ('[ -z "" ]', 0), ("[ -n x ]", 0), ("[ a != a ]", 1), ("[ 3 -le 3 ]", 0), ("test 10 -lt 9", 1),
+    ("[ ! -d /tmp/none ]", 0), ("[ -f /nope -o -n x ]", 0), ("[ -n x -a -z x ]", 1), ("[ ]", 1),
+    ("[ -d /etc ]", 0), ("[ -f /etc ]", 1), ("[ -e /etc/hostname ]", 0),
+]
+
+
+@pytest.mark.parametrize("expression, code", TESTS, ids=[t[0] for t in TESTS])
+def test_test_and_its_brackets_evaluate_posix_expressions(expression, code):
+    assert run(["sh", "-c", expression], ExecContext("busybox", files={}, interactive=True)) == (code, "", "")
+
+
+def test_a_comparison_of_a_word_that_is_no_number_in_dash_says_illegal_number():
+    assert run(["sh", "-c", "[ x -eq 1 ]"], ExecContext("debian", files={}, interactive=True)) == (
+        2, "", "sh: 1: [: Illegal number: x\n")
