@@ -47,8 +47,10 @@ the container's files and volumes), ``tail -f``/``-F`` of one file as the last c
 turn: :func:`k8slearn.kubelet.program_shell.unroll_for_loops`); ``$NAME`` of the environment is
 expanded before, by :mod:`k8slearn.kubelet.kuberuntime`, unless the script sets variables of its
 own; ``$`` expansions
-in ``echo`` only. Anything else (``if``, ``case``, functions, a ``for`` over a glob, a ``$``
-elsewhere) runs until stopped, printing nothing, as does whatever the image runs by default.
+in ``echo`` only; ``if COND; then ...; [elif ...;] [else ...;] fi`` (an ``if`` step: the condition
+runs in the container when the program gets there, then the chosen branch's steps). Anything else
+(``until``, ``case``, functions, a ``for`` over a glob, a ``$`` elsewhere) runs until stopped,
+printing nothing, as does whatever the image runs by default.
 
 Upstream: none in Kubernetes (this is the workload); exit handling mirrors containerd's task
 exit events (reasons Completed / Error / StartError).
@@ -199,14 +201,88 @@ def _parse_steps(script: str, env: tuple | None) -> tuple[list[tuple], list[tupl
         if not understood:
             return [], [], False
         script = script[: match.start()]
-    steps: list[tuple] = []
+    try:
+        items = _group_ifs(_commands(script), 0, ())[0]
+    except _NotAnIf:
+        return [], [], False
+    steps, understood = _steps(items, env)
+    return (steps, loop_body, True) if understood else ([], [], False)
+
+
+class _NotAnIf(ValueError):
+    """``if``, ``then``, ``elif``, ``else`` and ``fi`` do not make a whole if-block."""
+
+
+def _commands(script: str) -> list[str]:
+    """The commands of ``a; b && c`` one by one, with ``then``/``else`` apart from the command
+    that follows them (``then echo yes`` is ``then`` and ``echo yes``)."""
+    out = []
     for part in re.split(r";|&&|\n", script):
-        words = _whole_substitutions(shlex.split(part.strip())) if part.strip() else []
+        part = part.strip()
+        head, _, rest = part.partition(" ")
+        if head in ("then", "else") and rest.strip():
+            out += [head, rest.strip()]
+        elif part:
+            out.append(part)
+    return out
+
+
+def _group_ifs(parts: list[str], i: int, stops: tuple) -> tuple[list, int]:
+    """The commands from ``parts[i]`` up to one whose first word is in ``stops``, each if-block
+    made one ``("if", (condition, then-items, else-items))`` item; and where it stopped."""
+    items: list = []
+    while i < len(parts):
+        first = parts[i].split(None, 1)[0]
+        if first in stops:
+            return items, i
+        if first in ("then", "elif", "else", "fi"):
+            raise _NotAnIf(first)
+        if first == "if":
+            block, i = _if_block(parts[i][2:].strip(), parts, i + 1)
+            items.append(block)
+            continue
+        items.append(parts[i])
+        i += 1
+    if stops:
+        raise _NotAnIf("end of script")  # an if without its fi
+    return items, i
+
+
+def _if_block(condition: str, parts: list[str], i: int) -> tuple[tuple, int]:
+    if i >= len(parts) or parts[i] != "then" or not condition:
+        raise _NotAnIf("then")
+    then_items, i = _group_ifs(parts, i + 1, ("elif", "else", "fi"))
+    head, _, rest = parts[i].partition(" ")
+    if head == "elif":  # an if in the else, closed by the same fi
+        nested, i = _if_block(rest.strip(), parts, i + 1)
+        return ("if", (condition, then_items, [nested])), i
+    else_items: list = []
+    if head == "else":
+        else_items, i = _group_ifs(parts, i + 1, ("fi",))
+    if parts[i] != "fi":  # fi > file, fi | ...: not modelled
+        raise _NotAnIf(parts[i])
+    return ("if", (condition, then_items, else_items)), i + 1
+
+
+def _steps(items: list, env: tuple | None) -> tuple[list[tuple], bool]:
+    """The steps of the commands (an if-block: an ``if`` step with the steps of each branch,
+    chosen as the program gets there); whether every command is understood."""
+    steps: list[tuple] = []
+    for part in items:
+        if part.__class__ is tuple:
+            condition, then_items, else_items = part[1]
+            then_steps, then_ok = _steps(then_items, env)
+            else_steps, else_ok = _steps(else_items, env)
+            if not (then_ok and else_ok):
+                return [], False
+            steps.append(("if", (condition, tuple(then_steps), tuple(else_steps))))
+            continue
+        words = _whole_substitutions(shlex.split(part))
         if not words:
             continue
         cmd, args = words[0], words[1:]
         if "`" in part:  # `command` substitution, the old way: not modelled
-            return [], [], False
+            return [], False
         if ASSIGNMENT.fullmatch(cmd) and not args:  # i=0, i=$((i+1)): the running shell works it out
             name, _, value = cmd.partition("=")
             steps.append(("set", (name, value)))
@@ -214,7 +290,7 @@ def _parse_steps(script: str, env: tuple | None) -> tuple[list[tuple], list[tupl
         protected = protect_single_quoted(part)
         if any("$" in word for word in words) and "$" in protected:  # a $ the shell expands
             if QUOTED_DOLLAR in protected or cmd not in ("echo", "/bin/echo") or _UNMODELLED.search(part):
-                return [], [], False
+                return [], False
             # echo "$i: $(date)" [>> file]: expanded when the program gets there (program_shell)
             redirect = next((i for i, word in enumerate(args) if word in (">", ">>")), None)
             if redirect is None:
@@ -225,7 +301,7 @@ def _parse_steps(script: str, env: tuple | None) -> tuple[list[tuple], list[tupl
         if cmd in ("tail", "/usr/bin/tail") and any(a.startswith(("-f", "-F", "--follow")) for a in args):
             options = tail_options(args)
             if options is None:
-                return [], [], False
+                return [], False
             steps.append(("follow", options))  # it never ends: nothing after it runs
             break
         if cmd in ("echo", "/bin/echo", "printf") and (">" in args or ">>" in args):
@@ -249,11 +325,11 @@ def _parse_steps(script: str, env: tuple | None) -> tuple[list[tuple], list[tupl
         elif cmd in ("sleep", "/bin/sleep"):
             seconds = sleep_seconds(args)  # 3600, 1m, 1h 30m, infinity
             if seconds is None:
-                return [], [], False
+                return [], False
             steps.append(("sleep", seconds))
         elif cmd == "exit":
             if args and not args[0].isdigit():
-                return [], [], False
+                return [], False
             steps.append(("exit", int(args[0]) % 256 if args else 0))
             break
         elif cmd == "date" and not args:
@@ -268,8 +344,8 @@ def _parse_steps(script: str, env: tuple | None) -> tuple[list[tuple], list[tupl
             steps.append(("exit", 1))
             break
         else:
-            return [], [], False  # something we do not model: treat as a long-running program
-    return steps, loop_body, True
+            return [], False  # something we do not model: treat as a long-running program
+    return steps, True
 
 
 def _whole_substitutions(words: list[str]) -> list[str]:

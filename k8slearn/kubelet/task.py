@@ -14,6 +14,8 @@ over simulated time:
 - ``exit`` ends the task (reason ``Completed`` for code 0, else ``Error``) and tells the
   runtime's ``on_container_exit`` (the PLEG hook);
 - a ``while true`` body runs again after its last step;
+- an ``if`` runs its condition in the container when the program gets there (the simulated shell,
+  :mod:`k8slearn.kubelet.exec_sync`), then the steps of the branch it chose;
 - a script's own variables, ``$((...))`` and ``$(...)`` (``date`` at the simulated time) are worked
   out when it gets there (:mod:`k8slearn.kubelet.program_shell`);
 - ``tail -f FILE`` prints the file's last lines, then checks it every second for new ones (``-F``
@@ -47,7 +49,15 @@ from k8slearn.kubelet.exec_tools import (
     tool_read_only_error,
 )
 from k8slearn.kubelet.process import echo_lines, image_name
-from k8slearn.kubelet.program_shell import Shell, ShellError, TailOptions, first_lines, tail_messages
+from k8slearn.kubelet.program_shell import (
+    QUOTED_DOLLAR,
+    Shell,
+    ShellError,
+    TailOptions,
+    first_lines,
+    protect_single_quoted,
+    tail_messages,
+)
 
 _PRINTS = ("print", "date", "echo")  # steps that print: lines printed at one moment are one log entry
 TAIL_SLEEP = 1.0  # BusyBox tail -f: sleep(sleep_period), 1 s unless -s says otherwise
@@ -71,6 +81,13 @@ class Tasks:
                     continue
                 if kind == "set":
                     self._shell(container).assign(*value)
+                    continue
+                if kind == "if":  # the branch its condition chooses runs next
+                    condition, then_steps, else_steps = value
+                    code, lines = self._condition(container, condition)
+                    if lines:
+                        container.logs.append(_log_entry(self.loop.now, lines))
+                    steps[:0] = then_steps if code == 0 else else_steps
                     continue
                 if kind == "echo_to":  # echo "$i: $(date)" >> /var/log/1.log
                     path, args, append = value
@@ -156,6 +173,13 @@ class Tasks:
         files and environment; the lines it printed (stdout and stderr both go to the log)."""
         _, out, err = script(text, self._exec_context(container))
         return tuple((out + err).splitlines())
+
+    def _condition(self, container: Container, condition: str) -> tuple[int, tuple]:
+        """An ``if``'s condition (``[ -f /tmp/x ]``, ``grep -q ...``), its words expanded by the
+        script's shell, run now in the container: its exit code, and the lines it printed."""
+        expanded = self._shell(container).expand(protect_single_quoted(condition)).replace(QUOTED_DOLLAR, "$")
+        code, out, err = script(expanded, self._exec_context(container))
+        return code, tuple((out + err).splitlines())
 
     def _exec_context(self, container: Container) -> ExecContext:
         """What a command the container's own script runs sees: its files, environment, hostname."""

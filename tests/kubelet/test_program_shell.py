@@ -265,3 +265,31 @@ def test_a_for_loop_runs_at_the_pace_of_its_sleeps():
 def test_an_unquoted_substitution_with_spaces_is_one_expansion():
     cluster = run(pod("sums", "echo $((1 + 2)) and $(echo a b)"), 1)
     assert logs(cluster, "logs sums") == ["3 and a b"]
+
+
+IFS = [
+    ("the test that succeeds runs the then branch, and the script goes on after fi",
+     "if [ -f /etc/hostname ]; then echo has hostname; else echo none; exit 3; fi; echo after",
+     ["has hostname", "after"], 0),
+    ("the else branch's exit ends the container with its code",
+     "if [ -f /tmp/missing ]; then echo yes; else echo no; exit 3; fi; echo after", ["no"], 3),
+    ("elif is tested with the script's own variables",
+     "x=2; if [ $x -gt 3 ]; then echo big; elif [ $x -gt 1 ]; then echo mid; else echo small; fi", ["mid"], 0),
+    ("an if in a while loop stops it",
+     "i=0; while true; do i=$((i+1)); if [ $i -ge 3 ]; then echo stop at $i; exit 0; fi; echo $i; sleep 1; done",
+     ["1", "2", "stop at 3"], 0),
+    ("a condition's error goes to the log and no branch runs",
+     "if [ a -gt 1 ]; then echo x; fi; echo end", ["sh: a: bad number", "end"], 0),
+    ("a file the script wrote is there for the test",
+     "touch /tmp/ready; if test -f /tmp/ready; then echo ready; fi", ["ready"], 0),
+    ("an if without its fi is not simulated: the container runs on, printing nothing",
+     "if true; then echo a", [], None),
+]
+
+
+@pytest.mark.parametrize("case, script, expected, exit_code", IFS, ids=[c[0] for c in IFS])
+def test_an_if_in_a_containers_script(case, script, expected, exit_code):
+    cluster = run(pod("chooser", script), 5)
+    assert logs(cluster, "logs chooser") == expected
+    state = cluster.api.get("pods", "chooser")["status"]["containerStatuses"][0]["state"]
+    assert (state.get("terminated") or {}).get("exitCode") == exit_code
