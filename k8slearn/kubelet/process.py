@@ -48,9 +48,11 @@ turn: :func:`k8slearn.kubelet.program_shell.unroll_for_loops`); ``$NAME`` of the
 expanded before, by :mod:`k8slearn.kubelet.kuberuntime`, unless the script sets variables of its
 own; ``$`` expansions
 in ``echo`` only; ``if COND; then ...; [elif ...;] [else ...;] fi`` (an ``if`` step: the condition
-runs in the container when the program gets there, then the chosen branch's steps). Anything else
-(``until``, ``case``, functions, a ``for`` over a glob, a ``$`` elsewhere) runs until stopped,
-printing nothing, as does whatever the image runs by default.
+runs in the container when the program gets there, then the chosen branch's steps); ``while
+COND``/``until COND`` loops the same way (a turn that sleeps less than 10 ms is followed by a 10 ms
+pause: a simulation limit, so a busy wait polls instead of spinning). Anything else (``case``,
+functions, a ``for`` over a glob, a ``$`` elsewhere) runs until stopped, printing nothing, as does
+whatever the image runs by default.
 
 Upstream: none in Kubernetes (this is the workload); exit handling mirrors containerd's task
 exit events (reasons Completed / Error / StartError).
@@ -210,17 +212,18 @@ def _parse_steps(script: str, env: tuple | None) -> tuple[list[tuple], list[tupl
 
 
 class _NotAnIf(ValueError):
-    """``if``, ``then``, ``elif``, ``else`` and ``fi`` do not make a whole if-block."""
+    """``if``, ``then``, ``elif``, ``else`` and ``fi`` (or ``while``/``until``, ``do`` and ``done``)
+    do not make a whole block."""
 
 
 def _commands(script: str) -> list[str]:
-    """The commands of ``a; b && c`` one by one, with ``then``/``else`` apart from the command
-    that follows them (``then echo yes`` is ``then`` and ``echo yes``)."""
+    """The commands of ``a; b && c`` one by one, with ``then``/``else``/``do`` apart from the
+    command that follows them (``then echo yes`` is ``then`` and ``echo yes``)."""
     out = []
     for part in re.split(r";|&&|\n", script):
         part = part.strip()
         head, _, rest = part.partition(" ")
-        if head in ("then", "else") and rest.strip():
+        if head in ("then", "else", "do") and rest.strip():
             out += [head, rest.strip()]
         elif part:
             out.append(part)
@@ -229,17 +232,28 @@ def _commands(script: str) -> list[str]:
 
 def _group_ifs(parts: list[str], i: int, stops: tuple) -> tuple[list, int]:
     """The commands from ``parts[i]`` up to one whose first word is in ``stops``, each if-block
-    made one ``("if", (condition, then-items, else-items))`` item; and where it stopped."""
+    made one ``("if", (condition, then-items, else-items))`` item and each ``while``/``until``
+    loop one ``("while", (condition, body-items, until))``; and where it stopped."""
     items: list = []
     while i < len(parts):
         first = parts[i].split(None, 1)[0]
         if first in stops:
             return items, i
-        if first in ("then", "elif", "else", "fi"):
+        if first in ("then", "elif", "else", "fi", "do", "done"):
             raise _NotAnIf(first)
         if first == "if":
             block, i = _if_block(parts[i][2:].strip(), parts, i + 1)
             items.append(block)
+            continue
+        if first in ("while", "until"):
+            condition = parts[i][len(first):].strip()
+            if i + 1 >= len(parts) or parts[i + 1] != "do" or not condition:
+                raise _NotAnIf("do")
+            body, i = _group_ifs(parts, i + 2, ("done",))
+            if parts[i] != "done" or not body:  # done < file, done | ...: not modelled
+                raise _NotAnIf(parts[i])
+            items.append(("while", (condition, body, first == "until")))
+            i += 1
             continue
         items.append(parts[i])
         i += 1
@@ -269,6 +283,13 @@ def _steps(items: list, env: tuple | None) -> tuple[list[tuple], bool]:
     chosen as the program gets there); whether every command is understood."""
     steps: list[tuple] = []
     for part in items:
+        if part.__class__ is tuple and part[0] == "while":
+            condition, body_items, until = part[1]
+            body_steps, ok = _steps(body_items, env)
+            if not ok:
+                return [], False
+            steps.append(("while", (condition, tuple(body_steps), until)))
+            continue
         if part.__class__ is tuple:
             condition, then_items, else_items = part[1]
             then_steps, then_ok = _steps(then_items, env)

@@ -15,7 +15,9 @@ over simulated time:
   runtime's ``on_container_exit`` (the PLEG hook);
 - a ``while true`` body runs again after its last step;
 - an ``if`` runs its condition in the container when the program gets there (the simulated shell,
-  :mod:`k8slearn.kubelet.exec_sync`), then the steps of the branch it chose;
+  :mod:`k8slearn.kubelet.exec_sync`), then the steps of the branch it chose; ``while COND`` and
+  ``until COND`` run theirs before every turn (a turn that sleeps less than 10 ms is followed by
+  a 10 ms pause, so a busy wait polls);
 - a script's own variables, ``$((...))`` and ``$(...)`` (``date`` at the simulated time) are worked
   out when it gets there (:mod:`k8slearn.kubelet.program_shell`);
 - ``tail -f FILE`` prints the file's last lines, then checks it every second for new ones (``-F``
@@ -88,6 +90,15 @@ class Tasks:
                     if lines:
                         container.logs.append(_log_entry(self.loop.now, lines))
                     steps[:0] = then_steps if code == 0 else else_steps
+                    continue
+                if kind == "while":  # while COND / until COND: one more turn while it holds
+                    condition, body, until = value
+                    code, lines = self._condition(container, condition)
+                    if lines:
+                        container.logs.append(_log_entry(self.loop.now, lines))
+                    if (code == 0) != until:
+                        busy = sum(v for k, v in body if k == "sleep") < BUSY_LOOP_SLEEP
+                        steps[:0] = [*body, *((("sleep", BUSY_LOOP_SLEEP),) if busy else ()), (kind, value)]
                     continue
                 if kind == "echo_to":  # echo "$i: $(date)" >> /var/log/1.log
                     path, args, append = value

@@ -293,3 +293,33 @@ def test_an_if_in_a_containers_script(case, script, expected, exit_code):
     assert logs(cluster, "logs chooser") == expected
     state = cluster.api.get("pods", "chooser")["status"]["containerStatuses"][0]["state"]
     assert (state.get("terminated") or {}).get("exitCode") == exit_code
+
+
+def test_a_while_loop_waits_for_a_file_another_process_writes():
+    cluster = run(pod("waiter", "while [ ! -f /tmp/ready ]; do echo waiting; sleep 1; done; echo ready"), 2)
+    assert logs(cluster, "logs waiter") == ["waiting"] * 3
+    cluster.kubectl("exec waiter -- touch /tmp/ready")
+    cluster.run(2)
+    assert logs(cluster, "logs waiter") == ["waiting"] * 3 + ["ready"]  # (its next test found the file)
+    state = cluster.api.get("pods", "waiter")["status"]["containerStatuses"][0]["state"]
+    assert state["terminated"]["exitCode"] == 0
+
+
+WHILE_LOOPS = [
+    ("until runs its body until the test succeeds",
+     "i=0; until [ $i -ge 3 ]; do echo $i; i=$((i+1)); done; echo end", ["0", "1", "2", "end"], 0),
+    ("a busy wait polls rather than spinning, and ends when its test fails",
+     "touch /tmp/go; while [ ! -f /tmp/go ]; do :; done; echo went", ["went"], 0),
+    ("a while loop in the middle of the script, with an exit inside",
+     "n=0; while true; do n=$((n+1)); if [ $n -ge 2 ]; then echo out; exit 5; fi; done; echo never", ["out"], 5),
+    ("break is not simulated: the container runs on, printing nothing",
+     "while true; do break; done; echo x", [], None),
+]
+
+
+@pytest.mark.parametrize("case, script, expected, exit_code", WHILE_LOOPS, ids=[c[0] for c in WHILE_LOOPS])
+def test_while_and_until_loops_in_a_containers_script(case, script, expected, exit_code):
+    cluster = run(pod("looper", script), 3)
+    assert logs(cluster, "logs looper") == expected
+    state = cluster.api.get("pods", "looper")["status"]["containerStatuses"][0]["state"]
+    assert (state.get("terminated") or {}).get("exitCode") == exit_code
