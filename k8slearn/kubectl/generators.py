@@ -30,17 +30,30 @@ spec:
         resources: {}
 status: {}
 
-Simplified: ``--from-file`` reads local files only.
+``create configmap`` and ``create secret generic`` gather keys from ``--from-file`` (a file, ``key=file``
+or a directory: one key per regular file), ``--from-literal`` (``key=value``) and ``--from-env-file``
+(``KEY=value`` lines; a bare ``KEY`` reads kubectl's environment), with kubectl's key checks and
+duplicate-key messages. A ConfigMap keeps non-UTF-8 file content in ``binaryData``; a Secret stores
+every value base64-encoded. ``--append-hash`` appends the same content hash kubectl computes.
+
+Simplified: kubectl's environment is this Python process's (``os.environ``); an env-file line longer
+than bufio.Scanner's 64 KiB limit, which silently ends the file in kubectl, is read whole here.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/create/create_deployment.go, create_namespace.go,
 create_configmap.go, create_secret.go, create_service.go, create_job.go, create_cronjob.go,
-create_serviceaccount.go, create_priorityclass.go, create_pdb.go
+create_serviceaccount.go, create_priorityclass.go, create_pdb.go; pkg/util/util.go (ParseFileSource,
+ParseLiteralSource), pkg/cmd/util/env_file.go (AddFromEnvFile), pkg/util/hash/hash.go
 """
 
 from __future__ import annotations
 
 import base64
+import csv
+import hashlib
+import json
 import os
+import stat
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from k8slearn.kubectl.apply import _without_nulls, dry_run_mode, print_result, run_create_files
@@ -134,46 +147,282 @@ def create_namespace(ctx: Context, args: list[str]) -> int:
     return _create(ctx, {"apiVersion": "v1", "kind": "Namespace", "metadata": _meta(name), "spec": {}, "status": {}})
 
 
-def _literals(ctx: Context) -> dict[str, str]:
-    data: dict[str, str] = {}
-    for item in ctx.flags.get("from-literal") or []:
-        key, eq, value = item.partition("=")
-        if not eq or not key:
-            raise KubectlError(f"invalid literal source {item}, expected key=value")
-        if key in data:
-            raise KubectlError(f'cannot add key "{key}", another key by that name already exists in Data for '
-                               f"ConfigMap {value!r}")
-        data[key] = value
-    for path in ctx.flags.get("from-file") or []:
-        key, eq, file_path = path.partition("=")
-        file_path = file_path if eq else key
-        key = key if eq else os.path.basename(file_path)
-        if not os.path.isfile(file_path):
-            raise KubectlError(f"error reading {file_path}: no such file or directory")
-        with open(file_path, encoding="utf-8") as handle:
-            data[key] = handle.read()
-    return data
+# --- create configmap / create secret generic --------------------------------------------------
+# create_configmap.go, create_secret.go: keys come from --from-file (a file, key=file, or a directory),
+# --from-literal (key=value) and --from-env-file (KEY=value lines, cmd/util/env_file.go). ConfigMaps
+# read files first, then literals, then env files; Secrets read literals first, then files.
+
+
+def _string_slice(values: list[str] | None) -> list[str]:
+    """pflag StringSlice (``--from-file``, ``--from-env-file``): each value is one CSV record."""
+    items: list[str] = []
+    for value in values or []:
+        if value:
+            items += next(csv.reader([value]), [])
+    return items
+
+
+def _errno_text(err: OSError) -> str:
+    """A syscall.Errno's text (``no such file or directory``): strerror with a lower-case start."""
+    text = os.strerror(err.errno) if err.errno else str(err)
+    return text[:1].lower() + text[1:]
+
+
+def _stat(path: str) -> os.stat_result:
+    """os.Stat, its failure as the generators print it: ``error reading <path>: <errno text>``."""
+    try:
+        return os.stat(path)
+    except OSError as err:
+        raise KubectlError(f"error reading {path}: {_errno_text(err)}") from None
+
+
+def _read_bytes(path: str) -> bytes:
+    """os.ReadFile; a failure is the bare *PathError: ``open <path>: permission denied``."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as err:
+        raise KubectlError(f"open {path}: {_errno_text(err)}") from None
+
+
+def _go_path_base(source: str) -> str:
+    """path.Base: the last element, trailing slashes dropped ("" -> ".", "///" -> "/")."""
+    if not source:
+        return "."
+    trimmed = source.rstrip("/")
+    return trimmed.rsplit("/", 1)[-1] if trimmed else "/"
+
+
+def _parse_file_source(source: str) -> tuple[str, str]:
+    """util.ParseFileSource: ``path`` (the key is its base name) or ``key=path``."""
+    separators = source.count("=")
+    if separators == 0:
+        return _go_path_base(source), source
+    if separators == 1 and source.startswith("="):
+        raise KubectlError(f"key name for file path {source[1:]} missing")
+    if separators == 1 and source.endswith("="):
+        raise KubectlError(f"file path for key name {source[:-1]} missing")
+    if separators > 1:
+        raise KubectlError("key names or file paths cannot contain '='")
+    key, _, path = source.partition("=")
+    return key, path
+
+
+def _parse_literal_source(source: str) -> tuple[str, str]:
+    """util.ParseLiteralSource: ``key=value``, split at the first ``=`` (the value may hold more)."""
+    key, eq, value = source.partition("=")
+    if not eq or not key:
+        raise KubectlError(f"invalid literal source {source}, expected key=value")
+    return key, value
+
+
+# unicode.IsSpace: Latin-1 \t \n \v \f \r, space, U+0085, U+00A0, then the White_Space property
+_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
+
+
+def _env_file_pairs(path: str) -> Iterator[tuple[str, str]]:
+    """cmdutil.AddFromEnvFile: one ``KEY=value`` per line (bufio.Scanner lines, a trailing ``\\r``
+    dropped); a UTF-8 BOM only on the first line; leading blanks skipped; blank lines and ``#``
+    comments ignored; the value is everything after the first ``=``, untrimmed; a ``KEY`` with no
+    ``=`` takes its value from kubectl's environment (empty when unset)."""
+    from k8slearn.api.field import go_quote
+    from k8slearn.api.validation.env import env_var_name_errors
+
+    content = _read_bytes(path)
+    lines = content.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    for number, raw in enumerate(lines):
+        line = raw[:-1] if raw.endswith(b"\r") else raw
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            shown = " ".join(str(b) for b in line)
+            raise KubectlError(f"env file {path} contains invalid utf8 bytes at line {number + 1}: [{shown}]") from None
+        if number == 0 and text.startswith("\ufeff"):
+            text = text[1:]
+        text = text.lstrip(_GO_SPACE)
+        if not text or text.startswith("#"):
+            continue
+        key, eq, value = text.partition("=")
+        errs = env_var_name_errors(key)
+        if errs:
+            raise KubectlError(f"{go_quote(key)} is not a valid key name: {';'.join(errs)}")
+        yield key, (value if eq else os.environ.get(key, ""))
+
+
+def _add_file_sources(sources: list[str], add_file: Callable[[str, str], None]) -> None:
+    """--from-file: a file (key: its base name or the given one), or a directory: one key per
+    regular file in it, in name order (subdirectories, symlinks, devices and pipes skipped)."""
+    for source in sources:
+        key, path = _parse_file_source(source)
+        if stat.S_ISDIR(_stat(path).st_mode):
+            if "=" in source:
+                raise KubectlError("cannot give a key name for a directory path")
+            try:
+                entries = sorted(os.scandir(path), key=lambda e: os.fsencode(e.name))
+            except OSError as err:
+                raise KubectlError(f"error listing files in {path}: open {path}: {_errno_text(err)}") from None
+            for entry in entries:
+                if entry.is_file(follow_symlinks=False):
+                    add_file(entry.name, os.path.join(path, entry.name))
+        else:
+            add_file(key, path)
+
+
+def _add_env_file_sources(sources: list[str], what: str, add: Callable[[str, str], None]) -> None:
+    for source in sources:
+        if stat.S_ISDIR(_stat(source).st_mode):
+            raise KubectlError(f"env {what} file cannot be a directory")
+        for key, value in _env_file_pairs(source):
+            add(key, value)
+
+
+def _check_sources(ctx: Context) -> tuple[list[str], list[str], list[str]]:
+    """Validate(): env files stand alone."""
+    files, literals = _string_slice(ctx.flags.get("from-file")), list(ctx.flags.get("from-literal") or [])
+    env_files = _string_slice(ctx.flags.get("from-env-file"))
+    if env_files and (files or literals):
+        raise KubectlError("from-env-file cannot be combined with from-file or from-literal")
+    return files, literals, env_files
+
+
+class _ConfigMapData:
+    """createConfigMap: UTF-8 content goes to ``data``, anything else to ``binaryData``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.data: dict[str, str] = {}
+        self.binary: dict[str, bytes] = {}
+
+    def _validate(self, key: str) -> None:
+        """validateNewConfigMap."""
+        from k8slearn.api.field import go_quote
+        from k8slearn.api.names import is_config_map_key
+
+        errs = is_config_map_key(key)
+        if errs:
+            raise KubectlError(f"{go_quote(key)} is not a valid key name for a ConfigMap: {','.join(errs)}")
+        for field_name, existing in (("Data", self.data), ("BinaryData", self.binary)):
+            if key in existing:
+                raise KubectlError(f"cannot add key {go_quote(key)}, another key by that name already exists in "
+                                   f"{field_name} for ConfigMap {go_quote(self.name)}")
+
+    def add(self, key: str, value: str) -> None:
+        self._validate(key)
+        self.data[key] = value
+
+    def add_file(self, key: str, path: str) -> None:
+        content = _read_bytes(path)
+        try:
+            self.add(key, content.decode("utf-8"))
+        except UnicodeDecodeError:
+            self._validate(key)
+            self.binary[key] = content
+
+
+class _SecretData:
+    """createSecret: every value is bytes (base64 in the manifest)."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, bytes] = {}
+
+    def add(self, key: str, value: bytes) -> None:
+        """addKeyFromLiteralToSecret."""
+        from k8slearn.api.field import go_quote
+        from k8slearn.api.names import is_config_map_key
+
+        errs = is_config_map_key(key)
+        if errs:
+            raise KubectlError(f"{go_quote(key)} is not valid key name for a Secret {';'.join(errs)}")
+        if key in self.data:
+            raise KubectlError(f"cannot add key {key}, another key by that name already exists")
+        self.data[key] = value
+
+    def add_text(self, key: str, value: str) -> None:
+        self.add(key, value.encode("utf-8", "surrogateescape"))
+
+    def add_file(self, key: str, path: str) -> None:
+        self.add(key, _read_bytes(path))
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _go_json(value: Any) -> str:
+    """encoding/json.Marshal: sorted map keys, no spaces, HTML characters and U+2028/9 escaped."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return text
+
+
+def _encode_hash(encoded: str) -> str:
+    """hash.encodeHash: the first 10 hex digits of the SHA-256, vowel-like digits swapped out."""
+    digest = hashlib.sha256(encoded.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+    return digest.translate(str.maketrans("013ae", "ghkmt"))
+
+
+def config_map_hash(name: str, data: dict[str, str], binary_data: dict[str, bytes]) -> str:
+    """hash.ConfigMapHash (--append-hash): kind, name, data and (when not empty) binaryData.
+
+    >>> config_map_hash("", {}, {}), config_map_hash("", {"two": "2", "one": "", "three": "3"}, {})
+    ('42745tchd9', 'f5h7t85m9b')
+    """
+    encoded: dict[str, Any] = {"kind": "ConfigMap", "name": name, "data": data}
+    if binary_data:
+        encoded["binaryData"] = {k: _b64(v) for k, v in binary_data.items()}
+    return _encode_hash(_go_json(encoded))
+
+
+def secret_hash(name: str, secret_type: str, data: dict[str, bytes]) -> str:
+    """hash.SecretHash (--append-hash): kind, name, type and data.
+
+    >>> secret_hash("", "my-type", {}), secret_hash("", "my-type", {"two": b"2", "one": b"", "three": b"3"})
+    ('t75bgf6ctb', 'dgcb6h9tmk')
+    """
+    encoded = {"kind": "Secret", "type": secret_type, "name": name, "data": {k: _b64(v) for k, v in data.items()}}
+    return _encode_hash(_go_json(encoded))
 
 
 @command("create configmap")
 def create_configmap(ctx: Context, args: list[str]) -> int:
     name = _one_name(ctx, args)
+    files, literals, env_files = _check_sources(ctx)
+    cm = _ConfigMapData(name)
+    _add_file_sources(files, cm.add_file)
+    for source in literals:
+        cm.add(*_parse_literal_source(source))
+    _add_env_file_sources(env_files, "config", cm.add)
+    if ctx.flags.get("append-hash"):
+        name = f"{name}-{config_map_hash(name, cm.data, cm.binary)}"
     obj: dict = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": _meta(name)}
-    data = _literals(ctx)
-    if data:
-        obj["data"] = data
+    if cm.binary:
+        obj["binaryData"] = {k: _b64(v) for k, v in cm.binary.items()}
+    if cm.data:
+        obj["data"] = cm.data
     return _create_or_fail(ctx, obj, "configmap")
 
 
 @command("create secret generic")
 def create_secret_generic(ctx: Context, args: list[str]) -> int:
     name = _one_name(ctx, args)
+    files, literals, env_files = _check_sources(ctx)
+    secret = _SecretData()
+    for source in literals:
+        secret.add_text(*_parse_literal_source(source))
+    _add_file_sources(files, secret.add_file)
+    _add_env_file_sources(env_files, "secret", secret.add_text)
+    secret_type = ctx.flags.get("type") or ""
+    if ctx.flags.get("append-hash"):
+        name = f"{name}-{secret_hash(name, secret_type, secret.data)}"
     obj: dict = {"apiVersion": "v1", "kind": "Secret", "metadata": _meta(name)}
-    data = {k: base64.b64encode(v.encode()).decode() for k, v in _literals(ctx).items()}
-    if data:
-        obj["data"] = data
-    if ctx.flags.get("type"):
-        obj["type"] = ctx.flags["type"]
+    if secret.data:
+        obj["data"] = {k: _b64(v) for k, v in secret.data.items()}
+    if secret_type:
+        obj["type"] = secret_type
     return _create_or_fail(ctx, obj, "secret", " ")
 
 
