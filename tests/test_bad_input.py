@@ -203,3 +203,48 @@ def test_apply_that_changes_a_value_to_a_wrong_type_is_the_patch_422():
                                     "kubectl.kubernetes.io/last-applied-configuration:"), result.stderr
     assert result.stderr.endswith('\\n]] spec:map[replicas:3]]": unrecognized type: int32\n'), result.stderr
     assert (result.code, cluster.etcd.revision) == (1, before)
+
+
+def test_a_number_too_big_for_an_int32_field_is_refused_on_create():
+    cluster = Cluster(workers=1, seed=0)
+    before = cluster.etcd.revision
+    result = cluster.kubectl("apply -f -", stdin=DEPLOYMENT_REPLICAS.format(replicas=5000000000))
+    assert (result.stderr, result.code) == (
+        'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled '
+        "as a Deployment: json: cannot unmarshal number 5000000000 into Go struct field DeploymentSpec.spec.replicas "
+        "of type int32\n", 1)
+    assert cluster.etcd.revision == before
+
+
+@pytest.mark.parametrize("command", [
+    "scale deployment web --replicas=2147483648",
+    """patch deployment web --type=merge -p '{"spec":{"replicas":99999999999}}'""",
+    """patch deployment web --type=json -p '[{"op":"replace","path":"/spec/replicas","value":2147483648}]'""",
+], ids=["scale", "a merge patch", "a JSON patch"])
+def test_a_number_too_big_for_replicas_in_a_json_decoded_patch_is_refused(command):
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl("create deployment web --image=nginx")
+    cluster.settle()
+    before = cluster.etcd.revision
+    result = cluster.kubectl(command)
+    assert result.code == 1 and result.stderr.startswith("The request is invalid: patch: Invalid value: "), result.stderr
+    assert result.stderr.endswith(" into Go struct field DeploymentSpec.spec.replicas of type int32\n")
+    assert cluster.etcd.revision == before
+
+
+def test_a_strategic_patch_converts_a_number_too_big_for_int32_as_go_does_keeping_the_low_bits():
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl("create deployment web --image=nginx")
+    cluster.settle()
+    result = cluster.kubectl("""patch deployment web -p '{"spec":{"replicas":99999999999}}'""")
+    assert (result.stdout, result.code) == ("deployment.apps/web patched\n", 0)
+    assert cluster.api.get("deployments", "web")["spec"]["replicas"] == 1215752191  # 99999999999 mod 2^32
+
+
+def test_an_int_or_string_too_big_for_int32_is_refused():
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl("create deployment web --image=nginx")
+    result = cluster.kubectl("""patch deployment web -p '{"spec":{"strategy":{"rollingUpdate":{"maxSurge":5000000000}}}}'""")
+    assert result.stderr == ('The request is invalid: patch: Invalid value: '
+                             '"map[spec:map[strategy:map[rollingUpdate:map[maxSurge:5000000000]]]]": '
+                             "json: cannot unmarshal number 5000000000 into Go value of type int32\n")

@@ -48,7 +48,7 @@ from k8slearn.api.meta import thaw, timestamp
 from k8slearn.api.policy import eviction_body
 from k8slearn.api.resources import RESOURCES, ResourceInfo
 from k8slearn.api.validation.decode import decode_error
-from k8slearn.api.validation.unstructured import invalid_patch
+from k8slearn.api.validation.unstructured import invalid_patch, wrap_overflow
 from k8slearn.apiserver import admission
 from k8slearn.apiserver.admission import CREATE, DELETE, UPDATE, Attributes
 from k8slearn.apiserver.allocators import ClusterIPAllocator, NodePortAllocator, ServiceAllocation
@@ -205,6 +205,8 @@ class APIServer(RequestScope):
             body = patched if patch_type == "json" or not isinstance(patch, dict) else \
                 {"apiVersion": info.api_version, "kind": info.kind, **patch}
             wrong = decode_error(body)
+            while wrong and patch_type == "strategic" and wrap_overflow(patched, wrong):
+                wrong = decode_error(patched)  # (converted as Go converts an int64 to an int32)
             if wrong:
                 raise invalid_patch(patch_type, patch, patched, wrong)
             patched.setdefault("metadata", {})

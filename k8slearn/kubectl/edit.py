@@ -299,8 +299,13 @@ def run_patch(ctx: Context, args: list[str]) -> int:
 
     text = ctx.flags["patch"]
     if ctx.flags["patch-file"]:
-        with open(ctx.flags["patch-file"], encoding="utf-8") as handle:
-            text = handle.read()
+        try:
+            with open(ctx.flags["patch-file"], "rb") as handle:
+                text = handle.read().decode("utf-8", "replace")
+        except OSError as err:  # os.ReadFile's error, as Go words it (a directory opens, then fails to read)
+            step = "read" if isinstance(err, IsADirectoryError) else "open"
+            reason = (err.strerror or str(err)).lower()
+            raise KubectlError(f"unable to read patch file: {step} {ctx.flags['patch-file']}: {reason}") from None
     if not text:
         raise KubectlError("must specify --patch or --patch-file containing the contents of the patch")
     patch_type = ctx.flags["type"]

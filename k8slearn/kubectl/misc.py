@@ -176,11 +176,11 @@ def _print_logs(ctx: Context, pod: dict, container: str, tail: int) -> None:
         raise KubectlError(f'error from server (BadRequest): container {container} is not valid for pod {name}')
     status = pod.get("status", {})
     statuses = {s.get("name"): s for s in (status.get("initContainerStatuses") or []) + (status.get("containerStatuses") or [])}
-    state = (statuses.get(container) or {}).get("state") or {}
     previous = ctx.flags["previous"]
-    if not previous and ("waiting" in state or not statuses.get(container)):
-        reason = (state.get("waiting") or {}).get("reason") or "ContainerCreating"
-        raise _bad_request(f'container "{container}" in pod "{name}" is waiting to start: {reason}')
+    if not previous:
+        waiting_error = _waiting_error(statuses.get(container), container, name)
+        if waiting_error:
+            raise _bad_request(waiting_error)
     cluster = ctx.cluster
     if cluster is None or not hasattr(cluster, "logs"):
         return
@@ -197,6 +197,23 @@ def _print_logs(ctx: Context, pod: dict, container: str, tail: int) -> None:
     if ctx.flags["prefix"]:
         lines = [f"[pod/{name}/{container}] {line}" for line in lines]
     ctx.print("".join(lines), end="")
+
+
+def _waiting_error(status: dict | None, container: str, pod: str) -> str:
+    """The kubelet's validateContainerLogStatus for a container that has no log to show yet: a
+    running or terminated container, or one that ran before (in CrashLoopBackOff, its last run's
+    log is shown), has one ("" then); one waiting for its first start says what it waits for."""
+    if status is None:  # (no status written yet: the kubelet is creating the pod)
+        return f'container "{container}" in pod "{pod}" is waiting to start: ContainerCreating'
+    state = status.get("state") or {}
+    if "running" in state or "terminated" in state or (status.get("lastState") or {}).get("terminated"):
+        return ""
+    reason = (state.get("waiting") or {}).get("reason")
+    if reason is None:
+        return f'container "{container}" in pod "{pod}" is waiting to start - no logs yet'
+    reason = {"ErrImagePull": "image can't be pulled",
+              "ImagePullBackOff": "trying and failing to pull image"}.get(reason, reason)
+    return f'container "{container}" in pod "{pod}" is waiting to start: {reason}'
 
 
 def _bad_request(message: str) -> Exception:

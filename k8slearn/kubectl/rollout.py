@@ -11,7 +11,9 @@ with a cluster attached this runs simulated time a second at a time and does the
 >>> deployment_status(d)
 ('Waiting for deployment "web" rollout to finish: 1 of 3 updated replicas are available...\\n', False)
 
-Simplified: without ``--timeout`` the watch gives up after 600 simulated seconds.
+Simplified: without ``--timeout`` (kubectl: until Ctrl-C) the watch stops after ``WATCH_LIMIT``
+simulated seconds and says so (a stuck Deployment has failed long before: its progress deadline is
+600 s by default).
 
 Upstream: staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go,
 staging/src/k8s.io/kubectl/pkg/cmd/rollout/rollout_status.go, rollout_restart.go
@@ -93,6 +95,9 @@ def statefulset_status(sts: dict) -> tuple[str, bool]:
 _VIEWERS = {"Deployment": deployment_status, "DaemonSet": daemonset_status, "StatefulSet": statefulset_status}
 
 
+WATCH_LIMIT = 3600.0  # simulated seconds ``rollout status`` watches when no --timeout is given
+
+
 @command("rollout status")
 def run_rollout_status(ctx: Context, args: list[str]) -> int:
     from k8slearn.kubectl.builder import parse_args
@@ -109,7 +114,7 @@ def run_rollout_status(ctx: Context, args: list[str]) -> int:
         raise KubectlError(f"no status viewer has been implemented for {target.resource.kind}")
     obj = ctx.client.get(target.resource.plural, target.name, ctx.namespace)
     last = ""
-    budget = ctx.flags["timeout"] or 600.0
+    budget = ctx.flags["timeout"] or WATCH_LIMIT
     waited = 0.0
     while True:
         line, done = viewer(obj)
@@ -119,10 +124,14 @@ def run_rollout_status(ctx: Context, args: list[str]) -> int:
         if done or not ctx.flags["watch"]:
             return 0
         cluster = ctx.cluster
-        if cluster is None or not hasattr(cluster, "run") or waited >= budget:
-            if cluster is not None and waited >= budget and ctx.flags["timeout"]:
-                raise KubectlError("timed out waiting for the condition")
+        if cluster is None or not hasattr(cluster, "run"):
             return 0
+        if waited >= budget:
+            if ctx.flags["timeout"]:
+                raise KubectlError("timed out waiting for the condition")
+            ctx.eprint(f"k8slearn: stopped watching after {WATCH_LIMIT:.0f} s of simulated time; kubectl would "
+                       "go on waiting until interrupted (--timeout stops it sooner)")
+            return 1
         cluster.run(seconds=1)
         waited += 1
         obj = ctx.client.get(target.resource.plural, target.name, ctx.namespace)

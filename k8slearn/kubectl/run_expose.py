@@ -14,6 +14,8 @@ Upstream: staging/src/k8s.io/kubectl/pkg/cmd/run/run.go, staging/src/k8s.io/kube
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from k8slearn.api.errors import ApiError
@@ -58,10 +60,7 @@ def run_run(ctx: Context, args: list[str]) -> int:
     if restart not in ("Always", "OnFailure", "Never"):
         raise KubectlError(f"invalid restart policy: {restart}")
     labels = _parse_labels(ctx.flags["labels"]) if ctx.flags["labels"] else {"run": name}
-    try:
-        port = int(ctx.flags["port"]) if ctx.flags["port"] else -1
-    except ValueError:
-        raise KubectlError(f'strconv.Atoi: parsing "{ctx.flags["port"]}": invalid syntax') from None
+    port = _atoi(ctx.flags["port"]) if ctx.flags["port"] else -1
     pod = run_pod(name, ctx.flags["image"], labels=labels, port=port, restart=restart,
                   env=ctx.flags.get("env") or [], command_flag=ctx.flags["command"], extra=extra)
     if ctx.flags.get("overrides"):
@@ -136,7 +135,7 @@ def run_expose(ctx: Context, args: list[str]) -> int:
             raise KubectlError(f"cannot expose a {target.resource.kind}.{target.resource.group or ''}".rstrip("."))
         obj = ctx.client.get(target.resource.plural, target.name, ctx.namespace)
         port_flag = ctx.flags["port"]
-        port = int(port_flag) if port_flag else None
+        port = _atoi(port_flag) if port_flag else None
         svc = service_for(obj, ctx.flags["name"] or target.name or "", port, ctx.flags["target-port"],
                           ctx.flags["protocol"] or "TCP", ctx.flags["type"])
         if port is None and not svc["spec"]["ports"]:
@@ -144,3 +143,12 @@ def run_expose(ctx: Context, args: list[str]) -> int:
                                "help and examples")
         _create(ctx, svc, "exposed")
     return 0
+
+
+def _atoi(text: str) -> int:
+    """Go's strconv.Atoi, with its error as kubectl prints it."""
+    if not re.fullmatch(r"[+-]?[0-9]+", text):
+        raise KubectlError(f'strconv.Atoi: parsing "{text}": invalid syntax')
+    if not -(1 << 63) <= int(text) < (1 << 63):
+        raise KubectlError(f'strconv.Atoi: parsing "{text}": value out of range')
+    return int(text)

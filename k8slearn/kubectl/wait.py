@@ -146,15 +146,21 @@ class Deadline:
 
 
 class _Watcher:
-    """One object's changes as an API watch reports them (field selector ``metadata.name``)."""
+    """One object's changes as an API watch reports them (field selector ``metadata.name``),
+    as ``watchtools.UntilWithSync`` does: list, then watch from the list's resourceVersion (the
+    object's own may be older than the last compaction: a 410 Gone)."""
 
     def __init__(self, ctx: Context, info: Any, obj: dict) -> None:
         self.obj: dict | None = obj
-        meta = obj["metadata"]
-        self.uid = meta.get("uid")
-        self.watch = ctx.client.watch(info.resource.plural, info.namespace or None,
-                                      resource_version=meta.get("resourceVersion"),
-                                      field_selector=f"metadata.name={info.name}", handler=self.on_event)
+        self.uid = obj["metadata"].get("uid")
+        selector = f"metadata.name={info.name}"
+        version = obj["metadata"].get("resourceVersion")
+        if hasattr(ctx.client, "list_with_version"):
+            items, version = ctx.client.list_with_version(info.resource.plural, info.namespace or None,
+                                                          field_selector=selector)
+            self.obj = items[0] if items else None
+        self.watch = ctx.client.watch(info.resource.plural, info.namespace or None, resource_version=version,
+                                      field_selector=selector, handler=self.on_event)
 
     def on_event(self, event_type: str, obj: dict) -> None:
         self.obj = None if event_type == "DELETED" else obj

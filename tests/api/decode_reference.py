@@ -49,9 +49,18 @@ def _json_kind(value: Any) -> str:
     return "object" if isinstance(value, dict) else "value"
 
 
+_BITS = {"int32": 32, "int64": 64}
+
+
+def _in_range(value: Any, go_type: str) -> bool:
+    bits = _BITS.get(go_type)
+    return bits is None or -(2 ** (bits - 1)) <= value <= 2 ** (bits - 1) - 1
+
+
 def _unmarshal(value: Any, struct: str, path: str, go_type: str) -> str:
     kind = _json_kind(value)
-    if kind == "number" and go_type.lstrip("u").startswith("int") and not float(value).is_integer():
+    if kind == "number" and go_type.lstrip("u").startswith("int") and not (
+            float(value).is_integer() and _in_range(value, go_type)):
         kind = f"number {value!r}"  # encoding/json quotes a number it cannot make an integer
     return (f"json: cannot unmarshal {kind} into Go struct field {struct}.{path} "
             f"of type {go_type}")
@@ -77,11 +86,12 @@ def _first_type_error(obj: Any, path: str, spec_struct: str, int_fields: dict) -
                 v = var.get("value") if isinstance(var, dict) else None
                 if v is not None and not isinstance(v, str):
                     return _unmarshal(v, "EnvVar", f"{here}.value", "string")
-        if value is not None and not _is_int(value) and not (isinstance(key, str) and "." in key):
+        if value is not None and not (isinstance(key, str) and "." in key) \
+                and not (_is_int(value) and _in_range(value, "int32")):  # (fits any integer field)
             rule = next((r for suffix, r in int_fields.items() if here.endswith(suffix)), None)
             if rule is not None:
                 struct = spec_struct if rule[0] == "<spec>" else rule[0]
-                if struct:
+                if struct and not (_is_int(value) and _in_range(value, rule[1])):
                     return _unmarshal(value, struct, here, rule[1])
         found = _first_type_error(value, here, spec_struct, int_fields)
         if found:

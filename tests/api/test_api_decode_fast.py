@@ -18,7 +18,7 @@ KEYS = ["labels", "annotations", "metadata", "env", "value", "spec", "replicas",
         "hostPort", "containers", "limits", "requests", "emptyDir", "sizeLimit", "capacity", "allocatable",
         "port", "nodePort", "template", "xreplicas", "spec.replicas", "backoffLimit", "data", "status",
         "overhead", "hard", "used", "name", "activeDeadlineSeconds", "terminationGracePeriodSeconds", ""]
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False, width=16),
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from([2147483647, 2147483648, -2147483649, 2 ** 63]), st.floats(allow_nan=False, width=16),
                     st.sampled_from(["1", "100m", "1K", "lots", "1Gi", "0.5", "", "3", "e", "1e3"]),
                     st.text(max_size=3))
 NESTED_KEYS = st.one_of(st.sampled_from(KEYS), st.text(max_size=4), st.integers(0, 2))

@@ -196,3 +196,27 @@ def test_set_commands_on_every_object_of_a_type(command, stdout):
     cluster.settle()
     result = cluster.kubectl(command)
     assert (result.stdout, result.stderr) == (stdout, "")
+
+
+@pytest.mark.parametrize("command, stderr", [
+    ("patch deployment web --patch-file=/nonexistent.yaml",
+     "error: unable to read patch file: open /nonexistent.yaml: no such file or directory\n"),
+    ("patch deployment web --patch-file=/tmp", "error: unable to read patch file: read /tmp: is a directory\n"),
+    ("expose deployment web --port=abc", 'error: strconv.Atoi: parsing "abc": invalid syntax\n'),
+    ("expose deployment web --port=99999999999999999999",
+     'error: strconv.Atoi: parsing "99999999999999999999": value out of range\n'),
+    ("run other --image=nginx --port=8o", 'error: strconv.Atoi: parsing "8o": invalid syntax\n'),
+], ids=["a patch file that is not there is os.ReadFile's error",
+        "a directory for a patch file fails to read",
+        "a port that is no number is strconv.Atoi's error",
+        "and one too big for an int",
+        "run's --port too"])
+def test_bad_files_and_numbers_on_the_command_line_are_kubectls_errors_not_python_ones(command, stderr):
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create deployment web --image=nginx")
+    before = c.etcd.revision
+    result = c.kubectl(command)
+    assert (result.stdout, result.stderr, result.code) == ("", stderr, 1)
+    assert c.etcd.revision == before

@@ -13,17 +13,29 @@ def cluster():
 
 
 @pytest.mark.parametrize("command, expected", [
-    ("logs crash", 'Error from server (BadRequest): container "crash" in pod "crash" is waiting to start: '
-                   "CrashLoopBackOff\n"),
+    ("logs crash", "starting\n"),
     ("logs crash -p", "starting\n"),
     ("logs crash --previous --tail=0", ""),
-], ids=["a crash-looping container's current run has not started",
+], ids=["a crash-looping container waiting to restart shows its last run's log (the kubelet's lastState)",
         "--previous shows the run that crashed",
         "--tail=0 shows nothing of it"])
 def test_previous_shows_the_last_terminated_run(cluster, command, expected):
     cluster.kubectl("run crash --image=busybox -- sh -c 'echo starting; exit 1'")
     cluster.run(30)  # the second crash was at 12 s; the next look, 10 to 15 s later, shows CrashLoopBackOff
     assert str(cluster.kubectl(command)) == expected
+
+
+@pytest.mark.parametrize("wait, expected", [
+    (5, "image can't be pulled"),
+    (15, "trying and failing to pull image"),
+], ids=["ErrImagePull: the image can't be pulled", "ImagePullBackOff: trying and failing to pull it"])
+def test_a_container_whose_image_cannot_be_pulled_has_no_log_and_says_why(cluster, wait, expected):
+    cluster.kubectl("run bad --image=nginx:9.99")
+    cluster.run(wait)
+    reason = cluster.api.get("pods", "bad")["status"]["containerStatuses"][0]["state"]["waiting"]["reason"]
+    assert reason == {5: "ErrImagePull", 15: "ImagePullBackOff"}[wait]
+    assert str(cluster.kubectl("logs bad")) == (
+        f'Error from server (BadRequest): container "bad" in pod "bad" is waiting to start: {expected}\n')
 
 
 def test_previous_of_a_container_that_never_restarted(cluster):

@@ -75,3 +75,30 @@ def test_timeouts_spend_simulated_time(cluster, command, message, seconds):
     result = cluster.kubectl(command)
     assert (result.stdout, result.stderr, result.code) == ("", message, 1)
     assert cluster.now - start == pytest.approx(seconds)
+
+
+def test_wait_on_an_object_unchanged_since_before_a_compaction_waits_rather_than_failing_with_410():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create job slow --image=busybox -- sleep 1800")
+    c.settle()
+    c.run(700)  # the API server compacts etcd every 5 minutes: the job's own revision is gone
+    early = c.kubectl("wait --for=condition=complete job/slow --timeout=5m")
+    assert (early.stderr, early.code) == ("error: timed out waiting for the condition on jobs/slow\n", 1)
+    done = c.kubectl("wait --for=condition=complete job/slow --timeout=20m")
+    assert (done.stdout, done.code) == ("job.batch/slow condition met\n", 0)
+    gone = c.kubectl("wait --for=delete job/slow --timeout=5s")
+    assert (gone.stderr, gone.code) == ("error: timed out waiting for the condition on jobs/slow\n", 1)
+
+
+def test_rollout_status_of_a_stuck_rollout_waits_for_the_progress_deadline_and_fails():
+    c = Cluster(workers=2, seed=0)
+    c.kubectl("create deployment nginx-deployment --image=nginx:1.14.2 --replicas=3")
+    c.settle()
+    c.kubectl("set image deployment/nginx-deployment nginx=nginx:1.161")  # the Deployments page's typo
+    start = c.now
+    result = c.kubectl("rollout status deployment/nginx-deployment")
+    assert result.stdout.endswith(
+        'Waiting for deployment "nginx-deployment" rollout to finish: 1 out of 3 new replicas have been updated...\n')
+    assert (result.stderr, result.code) == (
+        'error: deployment "nginx-deployment" exceeded its progress deadline\n', 1)
+    assert 600 <= c.now - start < 620  # progressDeadlineSeconds, then the controller's next sync

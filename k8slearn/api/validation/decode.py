@@ -41,7 +41,7 @@ from typing import Any
 from k8slearn.api.lru import LRUCache
 from k8slearn.api.meta import FrozenDict, FrozenList
 from k8slearn.api.quantity import parse_quantity
-from k8slearn.api.validation.decode_struct import structure_check, unmarshal_error, zero_null_elements
+from k8slearn.api.validation.decode_struct import fits, structure_check, unmarshal_error, zero_null_elements
 
 QUANTITY_MAPS = {"limits", "requests", "overhead", "capacity", "allocatable", "hard", "used"}
 WORKLOAD_SPECS = {"Deployment": "DeploymentSpec", "ReplicaSet": "ReplicaSetSpec", "StatefulSet": "StatefulSetSpec",
@@ -71,6 +71,7 @@ _SERVICE_RULES = {**INT_FIELDS, **SERVICE_INT_FIELDS}
 # A path ends with "a.b.port" only if its last key ends with "port": the last segment of every
 # rule, to test a key against all rules in one call before building its path.
 _RULE_TAILS = tuple(sorted({suffix.rpartition(".")[2] for suffix in _SERVICE_RULES}))
+_INT32_MIN, _INT32_MAX = -(1 << 31), (1 << 31) - 1  # an int in this range fits every integer field
 _LEAVES = frozenset({str, int, float, bool, type(None)})  # JSON scalars: nothing below them to check
 # Keys (str) that end like no rule or hold a dot: a set lookup instead of the endswith test for each
 # of the many string values of an object (a simulation speed-up; the same keys come again and again).
@@ -137,11 +138,12 @@ def _is_int(value: Any) -> bool:
 
 
 def _int_rule_error(value: Any, here: str, spec_struct: str, rules: dict) -> str | None:
-    """The error if ``here`` names an integer field (``value`` is known not to be an integer)."""
+    """The error if ``here`` names an integer field (``value``: not an integer, or one that may not
+    fit the field's Go type)."""
     rule = next((r for suffix, r in rules.items() if here.endswith(suffix)), None)
     if rule is not None:
         struct = spec_struct if rule[0] == "<spec>" else rule[0]
-        if struct:
+        if struct and not (_is_int(value) and fits(value, rule[1])):
             return unmarshal_error(value, struct, here, rule[1])
     return None
 
@@ -160,7 +162,8 @@ def _walk(obj: dict, out: dict, path: str, key_in: Any, spec_struct: str, rules:
     for key, value in obj.items():
         if value.__class__ in _LEAVES and key.__class__ is str:  # a scalar: only the integer rules apply
             out[key] = value
-            if value is None or value.__class__ is int or key in _NO_RULE_KEYS:
+            if value is None or (value.__class__ is int and _INT32_MIN <= value <= _INT32_MAX) \
+                    or key in _NO_RULE_KEYS:
                 continue
             if not key.endswith(_RULE_TAILS) or "." in key:
                 if len(_NO_RULE_KEYS) < _MAX_REMEMBERED:
@@ -182,7 +185,7 @@ def _walk(obj: dict, out: dict, path: str, key_in: Any, spec_struct: str, rules:
                     return unmarshal_error(v, "EnvVar", f"{here}.value", "string")
         may_be_int_field = key.__class__ is not str or (
             key not in _NO_RULE_KEYS and key.endswith(_RULE_TAILS) and "." not in key)
-        if may_be_int_field and value is not None and not _is_int(value):
+        if may_be_int_field and value is not None and not (_is_int(value) and _INT32_MIN <= value <= _INT32_MAX):
             found = _int_rule_error(value, here, spec_struct, rules)
             if found:
                 return found

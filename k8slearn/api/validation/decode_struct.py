@@ -174,7 +174,7 @@ def _check(value: Any, struct: str, path: str, node: tuple, nulls: list) -> str 
                     return found
         return None
     kind = json_kind(value)
-    if kind == "number" and "integer" in node[2] and float(value).is_integer():
+    if kind == "number" and "integer" in node[2] and float(value).is_integer() and fits(value, node[1]):
         return None
     if kind not in node[2]:
         if node[1] == "resource.Quantity":  # a Quantity decodes itself (UnmarshalJSON parses any JSON text)
@@ -233,6 +233,7 @@ class UnmarshalError(str):
     go_type: str
     go_kind: str
     custom: bool
+    path: str  # the field's JSON path, dotted, list indexes left out
 
 
 def unmarshal_error(value: Any, struct: str, path: str, go_type: str, go_kind: str = "",
@@ -240,8 +241,34 @@ def unmarshal_error(value: Any, struct: str, path: str, go_type: str, go_kind: s
     """encoding/json's UnmarshalTypeError for a struct field; a number that is no integer, into an
     integer field, is quoted (``number 1.5``). ``go_kind``: the Go type's kind, if not ``go_type``."""
     kind = json_kind(value)
-    if kind == "number" and go_type.lstrip("u").startswith("int") and not float(value).is_integer():
+    if kind == "number" and go_type.lstrip("u").startswith("int") and not (
+            float(value).is_integer() and fits(value, go_type)):  # a fraction, or too big: the number is quoted
         kind = f"number {value!r}"
     error = UnmarshalError(f"json: cannot unmarshal {kind} into Go struct field {struct}.{path} of type {go_type}")
     error.value, error.go_type, error.go_kind, error.custom = value, go_type, go_kind or go_type, custom
+    error.path = path
     return error
+
+
+_INT_BITS = {"int8": 8, "int16": 16, "int32": 32, "int64": 64}
+
+
+def fits(value: Any, go_type: str) -> bool:
+    """Whether a whole number fits Go's integer type ``go_type`` (any other type: True).
+
+    >>> fits(2147483647, "int32"), fits(2147483648, "int32"), fits(2147483648, "int64")
+    (True, False, True)
+    """
+    bits = _INT_BITS.get(go_type)
+    return bits is None or -(1 << (bits - 1)) <= int(value) < (1 << (bits - 1))
+
+
+def wrapped(value: int, go_type: str) -> int:
+    """What Go's conversion of an int64 to ``go_type`` keeps: the low bits, as a signed number.
+
+    >>> wrapped(99999999999, "int32"), wrapped(2147483648, "int32"), wrapped(5, "int32")
+    (1215752191, -2147483648, 5)
+    """
+    bits = _INT_BITS.get(go_type, 64)
+    low = int(value) & ((1 << bits) - 1)
+    return low - (1 << bits) if low >= 1 << (bits - 1) else low

@@ -24,6 +24,9 @@ the detail is encoding/json's message, and the bad value is the whole patched ob
 ...     {"kind": "Deployment", "spec": {"replicas": "3"}})))
 ' "" is invalid: patch: Invalid value: "map[spec:map[replicas:3]]": unrecognized type: int32'
 
+A whole number too big for an integer field is no error for the converter: Go's conversion keeps
+its low bits (:func:`wrap_overflow`).
+
 Simplifies: the converter walks the patched object in Go struct field order and stops at the
 first error; this module words the first error the decoding checks find in the patch itself
 (:mod:`k8slearn.api.validation.decode`), so with two wrong values the other one may be named. A
@@ -42,7 +45,7 @@ from typing import Any
 from k8slearn.api import field
 from k8slearn.api.errors import ApiError, status_error
 from k8slearn.api.field import go_float, go_json
-from k8slearn.api.validation.decode_struct import UnmarshalError, json_kind
+from k8slearn.api.validation.decode_struct import UnmarshalError, fits, json_kind, wrapped
 
 _INTEGER_KINDS = ("int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64")
 
@@ -103,6 +106,35 @@ def converter_error(problem: str) -> str:
     if st_kind == "float64" and go_kind in _INTEGER_KINDS:
         return f"cannot convert float64 to {problem.go_type}"
     return f"unrecognized type: {go_kind}"
+
+
+def wrap_overflow(patched: dict, problem: str) -> bool:
+    """A whole number too big for its integer field, in a strategic merge patch: the converter
+    converts the int64 with Go's conversion, which keeps the low bits (``replicas: 99999999999``
+    is stored as 1215752191), so there is no error. ``patched`` gets the converted number; True if
+    ``problem`` was such a number (decoding from JSON, as the other patches do, refuses it).
+
+    >>> from k8slearn.api.validation.decode import decode_error
+    >>> obj = {"kind": "Deployment", "spec": {"replicas": 99999999999}}
+    >>> wrap_overflow(obj, decode_error(obj)), obj["spec"]["replicas"]
+    (True, 1215752191)
+    """
+    if not (isinstance(problem, UnmarshalError) and problem.value.__class__ is int and not problem.custom
+            and not fits(problem.value, problem.go_kind)):
+        return False
+    _wrap_at(patched, problem.path.split("."), problem.go_kind)
+    return True
+
+
+def _wrap_at(node: Any, keys: list[str], go_type: str) -> None:
+    if isinstance(node, list):  # (the path leaves list indexes out: every element is looked at)
+        for item in node:
+            _wrap_at(item, keys, go_type)
+    elif isinstance(node, dict) and keys:
+        if len(keys) > 1:
+            _wrap_at(node.get(keys[0]), keys[1:], go_type)
+        elif node.get(keys[0]).__class__ is int and not fits(node[keys[0]], go_type):
+            node[keys[0]] = wrapped(node[keys[0]], go_type)
 
 
 def invalid_patch(patch_type: str, patch: Any, patched: dict, problem: str) -> ApiError:
