@@ -327,8 +327,10 @@ class Cluster:
         """Run ``crictl <command>`` on a node: what its container runtime really holds."""
         return run_crictl(self._kubelet(node).runtime, self.loop.now, command)
 
-    def logs(self, namespace: str, pod: str, container: str | None = None, previous: bool = False) -> str:
-        """What a pod's container printed (served by the kubelet of the pod's node)."""
+    def logs(self, namespace: str, pod: str, container: str | None = None, previous: bool = False,
+             timestamps: bool = False) -> str:
+        """What a pod's container printed (served by the kubelet of the pod's node); ``timestamps``:
+        each line after the RFC 3339 time it was written, as ``kubectl logs --timestamps`` shows."""
         node = self.api.get("pods", pod, namespace)["spec"].get("nodeName")
         if not node or node not in self.kubelets:
             raise ValueError(f'pod "{pod}" is not scheduled to a node yet')
@@ -338,7 +340,7 @@ class Cluster:
             if previous:
                 url += "?previous=true"
             raise _unreachable(f'Get "{url}": dial tcp {kubelet.ip}:10250: connect: no route to host')
-        return kubelet.logs(namespace, pod, container, previous)
+        return kubelet.logs(namespace, pod, container, previous, timestamps)
 
     def exec(self, namespace: str, pod: str, container: str, command: list[str],
              stdin: str = "") -> tuple[int, str, str]:

@@ -58,6 +58,20 @@ def timestamp(seconds: float) -> str:
     return last[1]
 
 
+def rfc3339_nano(seconds: float) -> str:
+    """Go's time.RFC3339Nano: nanoseconds with the trailing zeros dropped (none: no fraction).
+
+    >>> rfc3339_nano(0.88), rfc3339_nano(2.0), rfc3339_nano(1.000000001)
+    ('2026-01-05T09:00:00.88Z', '2026-01-05T09:00:02Z', '2026-01-05T09:00:01.000000001Z')
+    """
+    nanos = round(seconds * 1_000_000_000)
+    whole, fraction = divmod(nanos, 1_000_000_000)
+    text = (EPOCH + timedelta(seconds=whole)).strftime("%Y-%m-%dT%H:%M:%S")
+    if fraction:
+        text += "." + f"{fraction:09d}".rstrip("0")
+    return text + "Z"
+
+
 def micro_timestamp(seconds: float) -> str:
     """RFC 3339 with microseconds (metav1.MicroTime, for Events and Leases)."""
     moment = EPOCH + timedelta(microseconds=round(seconds * 1_000_000))

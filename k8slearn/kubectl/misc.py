@@ -5,8 +5,10 @@ Client Version: v1.32.5
 Kustomize Version: v5.5.0
 Server Version: v1.32.0
 
-Simplified: ``logs`` asks the cluster for text (``cluster.logs(namespace, pod, container)``) since
-there are no real containers; ``top`` answers as a cluster without metrics-server does;
+Simplified: ``logs`` asks the cluster for the container's log with each line's time
+(``cluster.logs(namespace, pod, container, timestamps=True)``) since there are no real containers,
+and applies ``--tail``, ``--since``/``--since-time``, ``--limit-bytes`` and ``--timestamps`` to it as
+the kubelet would (:mod:`k8slearn.kubectl.log_options`); ``top`` answers as a cluster without metrics-server does;
 ``explain`` is not available.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/version/version.go, apiresources/apiresources.go,
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import json
 from typing import Any
+
+from k8slearn.kubectl.log_options import LogOptions, log_options, shape
 
 from k8slearn.api.errors import ApiError
 from k8slearn.kubectl import tabwriter
@@ -144,13 +148,14 @@ def run_logs(ctx: Context, args: list[str]) -> int:
         if not pods:
             ctx.eprint(f"No resources found in {ctx.namespace} namespace.")
             return 0
-        tail = ctx.flags["tail"] if ctx.flags["tail"] >= 0 else SELECTOR_TAIL
+        options = log_options(ctx.flags, ctx.now(), ctx.flags["tail"] if ctx.flags["tail"] >= 0 else SELECTOR_TAIL)
         for pod in pods:
-            _print_logs(ctx, pod, ctx.flags["container"], tail)
+            _print_pod_logs(ctx, pod, ctx.flags["container"], options)
         return 0
     if not args:
         raise usage_error(ctx.path, "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n"
                           "POD or TYPE/NAME is a required argument for the logs command")
+    options = log_options(ctx.flags, ctx.now(), ctx.flags["tail"])
     name = pod_for_logs(ctx, args[0])
     try:
         pod = ctx.client.get("pods", name, ctx.namespace)
@@ -159,14 +164,26 @@ def run_logs(ctx: Context, args: list[str]) -> int:
             raise KubectlError(f'error from server (NotFound): pods "{name}" not found in namespace '
                                f'"{ctx.namespace}"') from None
         raise
-    _print_logs(ctx, pod, ctx.flags["container"] or (args[1] if len(args) > 1 else ""), ctx.flags["tail"])
+    _print_pod_logs(ctx, pod, ctx.flags["container"] or (args[1] if len(args) > 1 else ""), options)
     return 0
+
+
+def _print_pod_logs(ctx: Context, pod: dict, container: str, options: LogOptions) -> None:
+    """One container's log, or with ``--all-containers`` every container's, init containers first
+    (AllPodLogsForObject), stopping at the first that has none to show."""
+    if not ctx.flags["all-containers"]:
+        _print_logs(ctx, pod, container, options)
+        return
+    spec = pod.get("spec") or {}
+    for part in ("initContainers", "containers", "ephemeralContainers"):
+        for each in spec.get(part) or []:
+            _print_logs(ctx, pod, each["name"], options)
 
 
 SELECTOR_TAIL = 10  # kubectl logs -l: selectorTail, the lines shown per container unless --tail is given
 
 
-def _print_logs(ctx: Context, pod: dict, container: str, tail: int) -> None:
+def _print_logs(ctx: Context, pod: dict, container: str, options: LogOptions) -> None:
     """One pod's container log, as the kubelet returns it (``-p``: the previous run; ``-f``: follow)."""
     name, spec = pod["metadata"]["name"], pod.get("spec", {})
     containers = [c["name"] for c in spec.get("containers") or []]
@@ -185,15 +202,13 @@ def _print_logs(ctx: Context, pod: dict, container: str, tail: int) -> None:
     if cluster is None or not hasattr(cluster, "logs"):
         return
     try:
-        text = cluster.logs(ctx.namespace, name, container, previous=previous)
+        text = cluster.logs(ctx.namespace, name, container, previous=previous, timestamps=True)
         if ctx.flags["follow"] and not previous:  # (once the kubelet answered at all)
             _follow(ctx, cluster, name, container)
-            text = cluster.logs(ctx.namespace, name, container, previous=previous)
+            text = cluster.logs(ctx.namespace, name, container, previous=previous, timestamps=True)
     except ValueError as err:  # the kubelet's answer, e.g. no previous run to show
         raise _bad_request(str(err)) from None
-    lines = text.splitlines(keepends=True)
-    if tail >= 0:
-        lines = lines[max(len(lines) - tail, 0):] if tail else []
+    lines = shape(text, options, ctx.now()).splitlines(keepends=True)
     if ctx.flags["prefix"]:
         lines = [f"[pod/{name}/{container}] {line}" for line in lines]
     ctx.print("".join(lines), end="")

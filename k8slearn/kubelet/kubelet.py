@@ -291,9 +291,11 @@ class Kubelet:
         self.client.update_status(stored)
 
     # -- node-local tools ---------------------------------------------------------------------
-    def logs(self, namespace: str, pod: str, container: str | None = None, previous: bool = False) -> str:
-        """What a container printed (the kubelet serves ``kubectl logs`` from the runtime's log files)."""
-        return self.workers.logs(namespace, pod, container, previous)
+    def logs(self, namespace: str, pod: str, container: str | None = None, previous: bool = False,
+             timestamps: bool = False) -> str:
+        """What a container printed (the kubelet serves ``kubectl logs`` from the runtime's log files;
+        ``timestamps``: each line after the time it was written)."""
+        return self.workers.logs(namespace, pod, container, previous, timestamps)
 
     def exec(self, namespace: str, pod: str, container: str, command: list[str],
              stdin: str = "") -> tuple[int, str, str]:

@@ -175,8 +175,10 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
                 state.process.stop()
                 state.process = None
 
-    def logs(self, namespace: str, name: str, container: str | None = None, previous: bool = False) -> str:
-        """The log of a container's current (or previous) run; ValueError with kubectl's text if none."""
+    def logs(self, namespace: str, name: str, container: str | None = None, previous: bool = False,
+             timestamps: bool = False) -> str:
+        """The log of a container's current (or previous) run (``timestamps``: each line after its
+        time); ValueError with kubectl's text if none."""
         state = next((s for s in self.states.values() if (s.namespace, s.name) == (namespace, name)), None)
         if state is None:
             raise ValueError(f'pods "{name}" not found')
@@ -202,7 +204,7 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
             raise ValueError(
                 f'container "{container}" in pod "{name}" is waiting to start: ContainerCreating'
             )
-        return self.runtime.logs(wanted)
+        return self.runtime.logs(wanted, timestamps)
 
     def _last_status(self, uid: str) -> dict | None:
         """The pod status this kubelet last generated (the prober's view of the pod)."""

@@ -32,7 +32,7 @@ import hashlib
 import re
 from typing import Callable
 
-from k8slearn.api.meta import FrozenDict
+from k8slearn.api.meta import FrozenDict, rfc3339_nano
 from k8slearn.api.shared import shared_float
 from k8slearn.kubelet import images as image_catalog
 from k8slearn.kubelet.cri import Container, RuntimeError_, Sandbox
@@ -314,6 +314,10 @@ class ContainerRuntime(ImageService, Tasks):
         ]
         return sorted(found, key=lambda c: -c.created_at)
 
-    def logs(self, container_id: str) -> str:
+    def logs(self, container_id: str, timestamps: bool = False) -> str:
+        """The container's log; ``timestamps``: each line after the time it was written, in RFC 3339
+        with nanoseconds (the CRI log file's time; the kubelet's ``timestamps=true``)."""
         container = self.containers[container_id]
+        if timestamps:
+            return "".join(f"{rfc3339_nano(at)} {line}\n" for at, lines in container.logs for line in lines)
         return "".join(f"{line}\n" for _, lines in container.logs for line in lines)

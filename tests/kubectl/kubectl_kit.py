@@ -109,14 +109,15 @@ class FakeLogs:
     def __init__(self, client=None):
         self.client = client
 
-    def logs(self, namespace, name, container, previous=False):
+    def logs(self, namespace, name, container, previous=False, timestamps=False):
         from kubectl_realserver import fake_log, unreachable_logs
 
         from k8slearn.api.errors import ApiError
 
         if (self.client.get("pods", name, namespace).get("spec") or {}).get("nodeName") == "node-down":
             raise ApiError(unreachable_logs(namespace, name, container))
-        return fake_log(namespace, name, container)
+        text = fake_log(namespace, name, container)
+        return "".join(f"2026-01-05T09:00:00Z {line}" for line in text.splitlines(True)) if timestamps else text
 
     def exec(self, namespace, name, container, argv, stdin=""):
         from kubectl_realserver import exec_refusal, fake_exec

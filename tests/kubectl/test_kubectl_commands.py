@@ -116,9 +116,9 @@ class LogsCluster:
     def __init__(self):
         self.calls = []
 
-    def logs(self, namespace, pod, container, previous=False):
+    def logs(self, namespace, pod, container, previous=False, timestamps=False):
         self.calls.append((namespace, pod, container) + (("previous",) if previous else ()))
-        return "line 1\nline 2\n"
+        return "2026-01-05T09:00:00Z line 1\n2026-01-05T09:00:01Z line 2\n" if timestamps else "line 1\nline 2\n"
 
 
 def _running_pod(client):

@@ -91,3 +91,62 @@ def test_logs_selector_edge_cases(two_webs, command, stderr):
     c, _ = two_webs
     result = c.kubectl(command)
     assert (result.stdout, result.stderr) == ("", stderr)
+
+
+TWO = """apiVersion: v1
+kind: Pod
+metadata: {name: two}
+spec:
+  initContainers: [{name: init, image: busybox, command: [sh, -c, echo init done]}]
+  containers:
+  - {name: a, image: busybox, command: [sh, -c, 'echo from a; sleep 3600']}
+  - {name: b, image: busybox, command: [sh, -c, 'i=0; while true; do echo b $i; i=$((i+1)); sleep 10; done']}
+"""
+
+
+@pytest.fixture(scope="module")
+def two():
+    c = Cluster(workers=2, seed=0)
+    c.kubectl("apply -f -", stdin=TWO)
+    c.settle()
+    c.run(60)
+    return c
+
+
+LOG_OPTIONS = [
+    ("logs two --all-containers", "init done\nfrom a\n" + "".join(f"b {i}\n" for i in range(7)), ""),
+    ("logs two --all-containers --prefix --tail=1", "[pod/two/init] init done\n[pod/two/a] from a\n[pod/two/b] b 6\n", ""),
+    ("logs two -c a --timestamps", "2026-01-05T09:00:01.32755Z from a\n", ""),
+    ("logs two -c b --since=25s", "b 4\nb 5\nb 6\n", ""),
+    ("logs two -c b --since-time=2026-01-05T09:00:40Z --timestamps",
+     "2026-01-05T09:00:41.77755Z b 4\n2026-01-05T09:00:51.77755Z b 5\n2026-01-05T09:01:01.77755Z b 6\n", ""),
+    ("logs two -c b --tail=3 --since=15s", "b 5\nb 6\n", ""),
+    ("logs two -c b --limit-bytes=7", "b 0\nb 1", ""),
+    ("logs two -c b --since-time=yesterday", "",
+     'error: parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"\n'),
+    ("logs two -c b --since-time=2026-13-05T09:00:40Z", "",
+     'error: parsing time "2026-13-05T09:00:40Z": month out of range\n'),
+    ("logs two -c b --since=1s --since-time=2026-01-05T09:00:40Z", "",
+     "error: at most one of `sinceTime` or `sinceSeconds` may be specified\n"),
+    ("logs two -c a --all-containers", "", "error: --all-containers=true should not be specified with container name a\n"),
+    ("logs two -c b --limit-bytes=-1", "", "error: --limit-bytes must be greater than 0\n"),
+]
+
+
+@pytest.mark.parametrize("command, stdout, stderr", LOG_OPTIONS, ids=[
+    "--all-containers shows the init containers first, and no Defaulted-container note",
+    "--prefix names each line's pod and container, --tail applies to each",
+    "--timestamps puts the RFC 3339 time each line was written before it",
+    "--since shows the lines of the last 25 seconds",
+    "--since-time shows the lines written from then on",
+    "--tail picks the last lines, then --since filters them, as the kubelet does",
+    "--limit-bytes cuts the log after that many bytes, mid-line",
+    "a --since-time that is no time is Go's parse error",
+    "and a month out of range too",
+    "--since and --since-time cannot go together",
+    "--all-containers with a container name is refused",
+    "a negative --limit-bytes is refused",
+])
+def test_log_options_shape_what_the_kubelet_returns(two, command, stdout, stderr):
+    result = two.kubectl(command)
+    assert (result.stdout, result.stderr) == (stdout, stderr)
