@@ -248,3 +248,18 @@ def test_an_int_or_string_too_big_for_int32_is_refused():
     assert result.stderr == ('The request is invalid: patch: Invalid value: '
                              '"map[spec:map[strategy:map[rollingUpdate:map[maxSurge:5000000000]]]]": '
                              "json: cannot unmarshal number 5000000000 into Go value of type int32\n")
+
+
+@pytest.mark.parametrize("patch, stderr", [
+    ("'{bad json'", "error: unable to parse \"{bad json\": yaml: line 1: did not find expected ',' or '}'\n"),
+    ("""'{"spec":{"template":{"spec":{"containers":[{"image":"x"}]}}}}'""",
+     "Error from server: map: map[image:x] does not contain declared merge key: name\n"),
+], ids=["a patch that is neither JSON nor YAML is go-yaml's error",
+        "a list element without its merge key is the server's 500, printed as Go prints a map"])
+def test_a_malformed_patch_is_refused_in_kubernetes_words(patch, stderr):
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl("create deployment web --image=nginx")
+    before = cluster.etcd.revision
+    result = cluster.kubectl(f"patch deployment web -p {patch}")
+    assert (result.stdout, result.stderr, result.code) == ("", stderr, 1)
+    assert cluster.etcd.revision == before

@@ -162,6 +162,21 @@ def go_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def go_sprint(value: Any) -> str:
+    """``fmt.Sprintf("%+v", v)`` of a value decoded from JSON into ``interface{}`` (integers as int64)."""
+    if isinstance(value, dict):
+        return "map[" + " ".join(f"{k}:{go_sprint(v)}" for k, v in sorted(value.items())) + "]"
+    if isinstance(value, (list, tuple)):
+        return "[" + " ".join(go_sprint(v) for v in value) + "]"
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return go_float(value)
+    return str(value)
+
+
 def go_repr(value: Any) -> str:
     """The bad value as field/errors.go prints it."""
     if isinstance(value, GoValue):

@@ -37,6 +37,7 @@ import copy
 from typing import Any
 
 from k8slearn.api.errors import bad_request, status_error
+from k8slearn.api.field import go_sprint
 from k8slearn.api.meta import thaw
 from k8slearn.api.patch_meta import MERGE_PRIMITIVE_LISTS
 from k8slearn.api.patch_meta import merge_key as _merge_key
@@ -152,7 +153,8 @@ def _merge_list(original: list, patch: list, path: tuple, kind: str) -> list:
     merged = [dict(x) if isinstance(x, dict) else x for x in original]
     for element in patch:
         if not isinstance(element, dict) or key not in element:
-            raise bad_request(f"map: {element} does not contain declared merge key: {key}")
+            # mergepatch.ErrNoMergeKey, a plain error: the API server answers 500 with no reason
+            raise status_error(500, "", f"map: {go_sprint(element)} does not contain declared merge key: {key}")
         same = [i for i, x in enumerate(merged) if isinstance(x, dict) and x.get(key) == element[key]]
         at = same[0] if same else None
         if element.get("$patch") == "delete":

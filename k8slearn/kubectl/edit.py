@@ -23,6 +23,7 @@ import json
 from typing import Any
 
 from k8slearn.api.errors import ApiError
+from k8slearn.api.field import go_quote
 from k8slearn.api.meta import thaw
 from k8slearn.kubectl.apply import dry_run_mode, print_result
 from k8slearn.kubectl.cli import Context, command
@@ -321,10 +322,14 @@ def run_patch(ctx: Context, args: list[str]) -> int:
         if patch is None:
             import yaml
 
+            from k8slearn.kubectl.manifests import go_yaml_error
+
             try:
                 patch = yaml.safe_load(text)
+            except yaml.MarkedYAMLError as exc:  # (yaml.ToJSON: go-yaml's message)
+                raise KubectlError(f"unable to parse {go_quote(text)}: {go_yaml_error(exc, text)}") from None
             except yaml.YAMLError as exc:
-                raise KubectlError(f"unable to parse \"{text}\": yaml: {exc}") from None
+                raise KubectlError(f"unable to parse {go_quote(text)}: yaml: {exc}") from None
     if not args and not ctx.flags["filename"]:
         raise _no_resources_given(ctx)
     infos, errors = infos_for(ctx, args)

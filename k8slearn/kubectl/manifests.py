@@ -199,15 +199,29 @@ _PARSER_PROBLEMS = [
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, chunk: str, first_line: int, source: str) -> ManifestError:
-    problem = exc.problem or "unknown problem parsing YAML content"
-    mark, context_mark = exc.problem_mark, exc.context_mark
+    mark = exc.problem_mark
     line = column = None
     if mark is not None:
         line, column = first_line + mark.line + 1, mark.column + 1
-    prefix = f"error parsing {source}: error converting YAML to JSON: yaml: "
+    return ManifestError(f"error parsing {source}: error converting YAML to JSON: {go_yaml_error(exc, chunk)}",
+                         line, column)
+
+
+def go_yaml_error(exc: yaml.MarkedYAMLError, chunk: str) -> str:
+    """go-yaml's message for what PyYAML could not parse in ``chunk``: ``yaml: line 5: ...``.
+
+    >>> try:
+    ...     yaml.safe_load("{bad json")
+    ... except yaml.MarkedYAMLError as exc:
+    ...     go_yaml_error(exc, "{bad json")
+    "yaml: line 1: did not find expected ',' or '}'"
+    """
+    problem = exc.problem or "unknown problem parsing YAML content"
+    mark, context_mark = exc.problem_mark, exc.context_mark
+    prefix = "yaml: "
     if isinstance(exc, ComposerError) and "undefined alias" in problem:
         name = problem.split("'")[1] if "'" in problem else ""
-        return ManifestError(f"{prefix}unknown anchor '{name}' referenced", line, column)
+        return f"{prefix}unknown anchor '{name}' referenced"
     scanner = isinstance(exc, ScannerError)
     if scanner:
         problem = _translate(problem, _SCANNER_PROBLEMS)
@@ -220,12 +234,14 @@ def _yaml_error(exc: yaml.MarkedYAMLError, chunk: str, first_line: int, source: 
             problem = "did not find expected '-' indicator" if in_sequence else "did not find expected key"
     # yaml.v2 fail(): scanner marks are reported 1-based, parser marks 0-based; line 0 is omitted.
     where = 0
-    if mark is not None and mark.line != 0:
+    if mark is not None and not scanner and mark.index >= len(chunk) and mark.column != 0:
+        where = mark.line + 1  # go-yaml's stream end starts a new line after a last line with no newline
+    elif mark is not None and mark.line != 0:
         where = mark.line + 1 if scanner else mark.line
     elif context_mark is not None and context_mark.line != 0:
         where = context_mark.line
     text = f"line {where}: {problem}" if where else problem
-    return ManifestError(prefix + text, line, column)
+    return prefix + text
 
 
 def _translate(problem: str, table: list[tuple[str, str]]) -> str:

@@ -44,25 +44,10 @@ from typing import Any
 
 from k8slearn.api import field
 from k8slearn.api.errors import ApiError, status_error
-from k8slearn.api.field import go_float, go_json
+from k8slearn.api.field import go_json, go_sprint
 from k8slearn.api.validation.decode_struct import UnmarshalError, fits, json_kind, wrapped
 
 _INTEGER_KINDS = ("int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64")
-
-
-def go_sprint(value: Any) -> str:
-    """``fmt.Sprintf("%+v", v)`` of a value decoded from JSON into ``interface{}`` (integers as int64)."""
-    if isinstance(value, dict):
-        return "map[" + " ".join(f"{k}:{go_sprint(v)}" for k, v in sorted(value.items())) + "]"
-    if isinstance(value, (list, tuple)):
-        return "[" + " ".join(go_sprint(v) for v in value) + "]"
-    if value is None:
-        return "<nil>"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return go_float(value)
-    return str(value)
 
 
 def _source_kind(value: Any) -> str:
