@@ -157,7 +157,7 @@ def run_rollout_restart(ctx: Context, args: list[str]) -> int:
     return 0
 
 
-_NAMES = {"Deployment": "deployment.apps", "StatefulSet": "statefulset.apps"}
+_NAMES = {"Deployment": "deployment.apps", "StatefulSet": "statefulset.apps", "DaemonSet": "daemonset.apps"}
 
 
 def _deployment_target(ctx: Context, args: list[str], verb: str, kinds: tuple[str, ...] = ("Deployment",)):
@@ -172,8 +172,9 @@ def _deployment_target(ctx: Context, args: list[str], verb: str, kinds: tuple[st
     target = targets[0]
     if target.resource.kind not in kinds:
         what = {"history": "no history viewer", "undo": "no rollbacker"}.get(verb)
-        if what:
-            raise KubectlError(f"{what} has been implemented for {target.resource.kind!r}")
+        if what:  # (%q of the GroupKind: "Pod", "ReplicaSet.apps")
+            group_kind = target.resource.kind + (f".{target.resource.group}" if target.resource.group else "")
+            raise KubectlError(f'{what} has been implemented for "{group_kind}"')
         raise KubectlError(f'{target.resource.group_resource} "{target.name}" {verb.rstrip("e")}ing is not supported')
     ctx.client.get(target.resource.plural, target.name, ctx.namespace)  # NotFound as the server says it
     return target
@@ -185,19 +186,25 @@ def run_rollout_history(ctx: Context, args: list[str]) -> int:
     from k8slearn.kubectl.rollout_history import RolloutError, revision_template, rollout_history
     from k8slearn.kubectl.tabwriter import render
 
-    target = _deployment_target(ctx, args, "history", ("Deployment", "StatefulSet"))
+    target = _deployment_target(ctx, args, "history", ("Deployment", "StatefulSet", "DaemonSet"))
     name = f"{_NAMES[target.resource.kind]}/{target.name}"
-    sts = target.resource.kind == "StatefulSet"
+    sts = target.resource.kind != "Deployment"  # (a StatefulSet or a DaemonSet: ControllerRevisions)
+    plural = target.resource.plural
     try:
         revision = int(ctx.flags.get("revision") or 0)
         if revision:
-            template = (rollout_revisions.statefulset_revision_template if sts else revision_template)(
-                ctx.client, ctx.namespace, target.name, revision)
+            if sts:
+                template = rollout_revisions.controller_revision_template(
+                    ctx.client, plural, ctx.namespace, target.name, revision)
+            else:
+                template = revision_template(ctx.client, ctx.namespace, target.name, revision)
             ctx.print(f"{name} with revision #{revision}")
             ctx.print(_template_text(template))
             return 0
-        rows = (rollout_revisions.statefulset_history if sts else rollout_history)(
-            ctx.client, ctx.namespace, target.name)
+        if sts:
+            rows = rollout_revisions.controller_history(ctx.client, plural, ctx.namespace, target.name)
+        else:
+            rows = rollout_history(ctx.client, ctx.namespace, target.name)
     except RolloutError as err:
         raise KubectlError(str(err)) from None
     if not rows and sts:  # printHistory's answer for a set without revisions
@@ -224,12 +231,16 @@ def _template_text(template: dict) -> str:
 @command("rollout undo")
 def run_rollout_undo(ctx: Context, args: list[str]) -> int:
     from k8slearn.kubectl.rollout_history import RolloutError, rollout_undo
-    from k8slearn.kubectl.rollout_revisions import rollout_undo_statefulset
+    from k8slearn.kubectl.rollout_revisions import rollout_undo_controller
 
-    target = _deployment_target(ctx, args, "undo", ("Deployment", "StatefulSet"))
-    undo = rollout_undo_statefulset if target.resource.kind == "StatefulSet" else rollout_undo
+    target = _deployment_target(ctx, args, "undo", ("Deployment", "StatefulSet", "DaemonSet"))
+    to_revision = int(ctx.flags.get("to-revision") or 0)
     try:
-        outcome = undo(ctx.client, ctx.namespace, target.name, int(ctx.flags.get("to-revision") or 0))
+        if target.resource.kind == "Deployment":
+            outcome = rollout_undo(ctx.client, ctx.namespace, target.name, to_revision)
+        else:
+            outcome = rollout_undo_controller(ctx.client, target.resource.plural, ctx.namespace, target.name,
+                                              to_revision)
     except RolloutError as err:
         raise KubectlError(str(err)) from None
     ctx.print(f"{_NAMES[target.resource.kind]}/{target.name} {outcome}")

@@ -1,7 +1,7 @@
-"""``kubectl rollout history|undo`` for StatefulSets: the history is the set's ControllerRevisions.
+"""``kubectl rollout history|undo`` for StatefulSets and DaemonSets: their ControllerRevisions.
 
-Each ControllerRevision the StatefulSet controller saved holds a patch that restores one pod
-template, and a revision number. History lists the numbers (with the revision's
+Each ControllerRevision the StatefulSet (or DaemonSet) controller saved holds a patch that
+restores one pod template, and a revision number. History lists the numbers (with the revision's
 ``kubernetes.io/change-cause`` annotation); undo sends the chosen revision's patch to the
 StatefulSet, and the controller rolls the pods to it (renumbering that revision, not making a
 new one)::
@@ -15,7 +15,8 @@ new one)::
 True
 
 Upstream: staging/src/k8s.io/kubectl/pkg/polymorphichelpers/history.go (StatefulSetHistoryViewer,
-printHistory), rollback.go (StatefulSetRollbacker, findHistory)
+DaemonSetHistoryViewer, printHistory), rollback.go (StatefulSetRollbacker, DaemonSetRollbacker,
+findHistory)
 """
 
 from __future__ import annotations
@@ -51,17 +52,18 @@ def revision_template(revision: dict) -> dict:
     return template
 
 
-def statefulset_history(client: Any, namespace: str, name: str) -> list[tuple[int, str]]:
-    """(revision, change-cause or ``<none>``), oldest first; empty if none was saved."""
-    sts = client.get("statefulsets", name, namespace)
+def controller_history(client: Any, resource: str, namespace: str, name: str) -> list[tuple[int, str]]:
+    """(revision, change-cause or ``<none>``) of a StatefulSet or DaemonSet (``resource``), oldest
+    first; empty if none was saved."""
+    sts = client.get(resource, name, namespace)
     return [(r.get("revision", 0),
              (r["metadata"].get("annotations") or {}).get(CHANGE_CAUSE_ANNOTATION) or "<none>")
             for r in controlled_revisions(client, sts)]
 
 
-def statefulset_revision_template(client: Any, namespace: str, name: str, revision: int) -> dict:
+def controller_revision_template(client: Any, resource: str, namespace: str, name: str, revision: int) -> dict:
     """The pod template of one revision (``--revision=N``)."""
-    for r in controlled_revisions(client, client.get("statefulsets", name, namespace)):
+    for r in controlled_revisions(client, client.get(resource, name, namespace)):
         if r.get("revision") == revision:
             return revision_template(r)
     raise RolloutError("unable to find the specified revision")
@@ -74,15 +76,19 @@ def find_history(to_revision: int, history: list[dict]) -> dict | None:
     return next((r for r in history if r.get("revision") == to_revision), None)
 
 
-def rollout_undo_statefulset(client: Any, namespace: str, name: str, to_revision: int = 0) -> str:
-    """``kubectl rollout undo statefulset/NAME [--to-revision=N]``; returns kubectl's verb."""
+def rollout_undo_controller(client: Any, resource: str, namespace: str, name: str, to_revision: int = 0) -> str:
+    """``kubectl rollout undo statefulset/NAME`` (or ``daemonset/NAME``) ``[--to-revision=N]``;
+    returns kubectl's verb."""
     if to_revision < 0:
         raise RolloutError(f"unable to find specified revision {to_revision} in history")
-    sts = client.get("statefulsets", name, namespace)
-    target = find_history(to_revision, controlled_revisions(client, sts))
+    sts = client.get(resource, name, namespace)
+    history = controlled_revisions(client, sts)
+    if to_revision == 0 and len(history) <= 1:
+        raise RolloutError("no last revision to roll back to")
+    target = find_history(to_revision, history)
     if target is None:
         raise RolloutError(f"unable to find specified revision {to_revision} in history")
     if revision_template(target) == thaw(sts["spec"]["template"]):
         return f"{ROLLBACK_SKIPPED} (current template already matches revision {to_revision})"
-    client.patch("statefulsets", name, thaw(target["data"]), namespace, patch_type="strategic")
+    client.patch(resource, name, thaw(target["data"]), namespace, patch_type="strategic")
     return ROLLBACK_SUCCESS

@@ -69,3 +69,43 @@ def test_a_paused_deployment_does_not_roll_out_until_resumed(rolled):
     rolled.kubectl("rollout status deployment/web")
     assert {rs["spec"]["template"]["spec"]["containers"][0]["image"] for rs in rolled.api.list("replicasets")
             if rs["spec"]["replicas"]} == {"nginx:1.28"}
+
+
+DAEMONSET = """apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: agent, image: nginx:1.26}]}
+"""
+
+
+def test_a_daemonset_rolls_back_as_the_perform_a_rollback_task_shows():
+    cluster = Cluster(workers=2, seed=0)
+    cluster.kubectl("apply -f -", stdin=DAEMONSET)
+    cluster.settle()
+    assert cluster.kubectl("rollout undo daemonset/agent").stderr == "error: no last revision to roll back to\n"
+    cluster.kubectl("set image ds/agent agent=nginx:1.27")
+    cluster.settle()
+    assert cluster.kubectl("rollout history daemonset/agent").stdout == (
+        "daemonset.apps/agent \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n")
+    first = cluster.kubectl("rollout history daemonset/agent --revision=1").stdout
+    assert first.startswith("daemonset.apps/agent with revision #1\nPod Template:\n") and "Image:\tnginx:1.26" in first
+    assert cluster.kubectl("rollout undo daemonset/agent").stdout == "daemonset.apps/agent rolled back\n"
+    cluster.settle()
+    images = {p["spec"]["containers"][0]["image"] for p in cluster.api.list("pods", "default")}
+    assert images == {"nginx:1.26"}
+    assert cluster.kubectl("rollout history ds/agent").stdout.splitlines()[2:4] == ["2         <none>", "3         <none>"]
+    assert cluster.kubectl("rollout undo ds/agent --to-revision=3").stdout == (
+        "daemonset.apps/agent skipped rollback (current template already matches revision 3)\n")
+
+
+@pytest.mark.parametrize("command, stderr", [
+    ("rollout history pod/x", 'error: no history viewer has been implemented for "Pod"\n'),
+    ("rollout undo replicaset/x", 'error: no rollbacker has been implemented for "ReplicaSet.apps"\n'),
+], ids=["a pod has no history, its kind quoted as Go's %q", "a ReplicaSet cannot be rolled back, its group named"])
+def test_kinds_without_history_say_so_as_kubectl_does(command, stderr):
+    cluster = Cluster(workers=1, seed=0)
+    assert cluster.kubectl(command).stderr == stderr
