@@ -1,4 +1,4 @@
-"""The JSONPath behind ``-o jsonpath=``, ``-o custom-columns=`` and ``--sort-by``.
+"""The JSONPath behind ``-o jsonpath=``, ``-o custom-columns=``, ``--sort-by`` and ``wait --for=jsonpath``.
 
 A template is text with ``{...}`` actions: ``{.metadata.name}``, ``{.items[*].spec.nodeName}``,
 ``{.status.conditions[?(@.type=="Ready")].status}``, ``{range .items[*]}{.metadata.name}{"\\n"}{end}``.
@@ -10,30 +10,64 @@ missing keys print nothing (kubectl's ``--allow-missing-template-keys=true``).
 'a b'
 >>> jsonpath('{range .items[*]}{.metadata.name}{"\\\\n"}{end}', pods)
 'a\\nb\\n'
+>>> jsonpath("{.data.ca\\\\.crt} {@.kind} {$.items[-1:].metadata.name}", {"data": {"ca.crt": "PEM"}, "kind": "List",
+...          "items": pods["items"]})
+'PEM List b'
 
-Simplified: filters support ``==``, ``!=``, ``<``, ``>`` and existence; no recursive ``..`` on lists
-of lists; no ``$`` functions.
+It models client-go's two steps. The parser (parser.go) turns each action into nodes: fields
+(``.a``, with ``\\.`` escaping a dot inside a key), ``*``, ``..``, ``[i]``/``[a:b:c]`` slices,
+``['key']``, unions ``[0,2]``, filters ``[?(@.x==...)]``, quoted text, numbers, ``true``/``false``
+and the identifiers ``range``/``end``; ``@`` and ``$`` (the current object) are skipped. The
+evaluator (jsonpath.go) walks them: an index outside the list is an error
+(``array index out of bounds: index 3, length 1``), as are slicing a non-list, comparing several
+values at once, an unknown filter operator or identifier, and a stray ``{end}``. kubectl's
+JSONPathPrinter then wraps such an error with the template and a Go ``%#v`` dump of the object
+(see ``_printer_error``); a parse error reads ``error parsing jsonpath <template>, <reason>``.
 
-Upstream: staging/src/k8s.io/client-go/util/jsonpath (parser.go, jsonpath.go),
+Simplified: numbers compare as numbers whatever their Go type (client-go compares an int64 field
+with an int literal only after its own conversions); an error inside a filter's left side means
+"no match" instead of client-go's partial values; floats print as Python does; ``--sort-by``
+treats an evaluation error as a missing value; ``jsonpath-as-json`` prints Python's indented JSON.
+
+Upstream: staging/src/k8s.io/client-go/util/jsonpath (parser.go, jsonpath.go, node.go),
+staging/src/k8s.io/client-go/third_party/forked/golang/template/funcs.go (filter comparisons),
+staging/src/k8s.io/cli-runtime/pkg/printers/jsonpath.go (JSONPathPrinter.PrintObj),
+staging/src/k8s.io/cli-runtime/pkg/genericclioptions/jsonpath_flags.go (the parse error),
 staging/src/k8s.io/cli-runtime/pkg/printers/customcolumn.go, kubectl/pkg/cmd/get/sorter.go
 """
 
 from __future__ import annotations
 
+import decimal
 import json
+import math
 import re
 from typing import Any
 
 from k8slearn.kubectl import tabwriter
 
-__all__ = ["JSONPathError", "jsonpath", "evaluate", "custom_columns", "sort_key"]
+__all__ = ["JSONPathError", "JSONPathExecutionError", "custom_columns", "evaluate", "jsonpath", "sort_key"]
 
-_MISSING = object()
+Node = tuple  # ("field", name), ("wildcard",), ("recursive",), ("array", params), ("union", [nodes, ...]),
+#               ("filter", left, operator, right), ("text", s), ("int", n), ("float", f), ("bool", b),
+#               ("identifier", name)
+
+_TERMINATORS = frozenset(" \t\r\n.,[]$@{}")  # isTerminator: where a field or identifier ends
+_SLICE = re.compile(r"(-?[0-9]*)(:-?[0-9]*)?(:-?[0-9]*)?")  # sliceOperatorRex
+_DICT_KEY = re.compile(r"'([^']*)'")  # dictKeyRex
+_FILTER = re.compile(r"([^!<>=]+)([!<>=]+)(.+?)")  # parseFilter's left, operator, right
+_OPERATORS = ("<", ">", "==", "!=", "<=", ">=")
 
 
 class JSONPathError(ValueError):
-    """A template kubectl cannot parse; str() is the message after ``error: ``."""
+    """A template kubectl cannot use; str() is the message after ``error: ``."""
 
+
+class JSONPathExecutionError(JSONPathError):
+    """An error while walking the data (jsonpath.go's FindResults); str() is client-go's text."""
+
+
+# --- the parser (parser.go) ---------------------------------------------------------------------
 
 def _actions(template: str) -> list[tuple[str, str]]:
     """Split a template into ("text", s) and ("action", s) parts."""
@@ -69,123 +103,353 @@ def _actions(template: str) -> list[tuple[str, str]]:
     return parts
 
 
-def _tokens(path: str) -> list[tuple[str, Any]]:
-    """``.a['b'][0][*][?(@.x=="y")]`` into field/index/all/slice/filter tokens."""
-    tokens, i = [], 0
-    path = path.strip()
-    if path.startswith("$"):
-        path = path[1:]
-    while i < len(path):
-        ch = path[i]
-        if path.startswith("..", i):
-            m = re.match(r"\.\.([A-Za-z0-9_\-/]+|\*)", path[i:])
-            if not m:
-                raise JSONPathError(f"invalid path {path}")
-            tokens.append(("recursive", m.group(1)))
-            i += m.end()
-        elif ch == ".":
-            m = re.match(r"\.([A-Za-z0-9_\-/]+|\*)?", path[i:])
-            name = m.group(1) if m else None
-            if name == "*":
-                tokens.append(("all", None))
-            elif name:
-                tokens.append(("field", name))
-            i += m.end() if m else 1
+def _parse(text: str) -> list[Node]:
+    """parseInsideAction: the nodes of one action (the text between ``{`` and ``}``).
+
+    >>> _parse(r"@.data.ca\\.crt")
+    [('field', 'data'), ('field', 'ca.crt')]
+    >>> _parse("range .items[*]")
+    [('identifier', 'range'), ('field', 'items'), ('array', ((False, 0, False), (False, 0, False), (False, 0, False)))]
+    >>> _parse(".a || .b")
+    Traceback (most recent call last):
+    ...
+    k8slearn.kubectl.jsonpath.JSONPathError: unrecognized character in action: U+007C '|'
+    """
+    nodes: list[Node] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text.startswith("[?(", i):
+            i = _parse_filter(text, i, nodes)
+            continue
+        if text.startswith("..", i):
+            if nodes and nodes[-1][0] == "recursive":
+                raise JSONPathError("invalid multiple recursive descent")
+            nodes.append(("recursive",))
+            i += 2
+            if i < n and _is_alphanumeric(text[i]):
+                i = _parse_field(text, i, nodes)
+            continue
+        ch = text[i]
+        if ch in "\r\n":
+            raise JSONPathError("unclosed action")
+        if ch in " @$":  # a space, or the current object: just pass it
+            i += 1
         elif ch == "[":
-            end = path.find("]", i)
-            if end < 0:
-                raise JSONPathError(f"unterminated array in {path}")
-            if path.startswith("[?(", i):
-                end = path.find(")]", i) + 1
-            tokens.append(_bracket(path[i + 1:end]))
-            i = end + 1
+            i = _parse_array(text, i, nodes)
+        elif ch in "\"'":
+            i = _parse_quote(text, i, nodes)
+        elif ch == ".":
+            i = _parse_field(text, i + 1, nodes)
+        elif ch in "+-" or ch.isdecimal():
+            i = _parse_number(text, i, nodes)
+        elif _is_alphanumeric(ch):
+            i = _parse_identifier(text, i, nodes)
         else:
-            raise JSONPathError(f"unrecognized character in action: {ch}")
-    return tokens
+            raise JSONPathError(f"unrecognized character in action: {_go_rune(ch)}")
+    return nodes
 
 
-def _bracket(inner: str) -> tuple[str, Any]:
-    inner = inner.strip()
-    if inner == "*":
-        return ("all", None)
-    if inner.startswith("?(") and inner.endswith(")"):
-        return ("filter", inner[2:-1].strip())
-    if inner[:1] in "'\"":
-        return ("field", inner[1:-1])
-    if ":" in inner:
-        bounds = [int(b) if b.strip() else None for b in inner.split(":")[:2]]
-        return ("slice", bounds)
+def _is_alphanumeric(ch: str) -> bool:
+    return ch == "_" or ch.isalpha() or ch.isdecimal()
+
+
+def _go_rune(ch: str) -> str:
+    """fmt's ``%#U``: ``U+007C '|'``."""
+    code = f"U+{ord(ch):04X}"
+    return f"{code} '{ch}'" if ch.isprintable() else code
+
+
+def _parse_field(text: str, i: int, nodes: list[Node]) -> int:
+    """parseField/advance: up to the next terminator that is not backslash-escaped."""
+    j = i
+    while j < len(text) and text[j] not in _TERMINATORS:
+        j += 2 if text[j] == "\\" else 1
+    j = min(j, len(text))
+    value = text[i:j]
+    nodes.append(("wildcard",) if value == "*" else ("field", value.replace("\\", "")))
+    return j
+
+
+def _parse_identifier(text: str, i: int, nodes: list[Node]) -> int:
+    j = i
+    while j < len(text) and text[j] not in _TERMINATORS:
+        j += 1
+    value = text[i:j]
+    nodes.append(("bool", value == "true") if value in ("true", "false") else ("identifier", value))
+    return j
+
+
+def _parse_number(text: str, i: int, nodes: list[Node]) -> int:
+    j = i + 1 if text[i] in "+-" else i
+    while j < len(text) and (text[j] == "." or text[j].isdecimal()):
+        j += 1
+    value = text[i:j]
     try:
-        return ("index", int(inner))
+        nodes.append(("int", int(value)))
     except ValueError:
-        return ("field", inner)
+        try:
+            nodes.append(("float", float(value)))
+        except ValueError:
+            raise JSONPathError(f"cannot parse number {value}") from None
+    return j
 
+
+def _parse_quote(text: str, i: int, nodes: list[Node]) -> int:
+    quote, j = text[i], i + 1
+    while True:
+        if j >= len(text) or text[j] == "\n":
+            raise JSONPathError("unterminated quoted string")
+        if text[j] == quote and text[j - 1] != "\\":
+            break
+        j += 1
+    value = text[i:j + 1]
+    try:
+        nodes.append(("text", _unquote(value)))
+    except UnicodeDecodeError:
+        raise JSONPathError(f"unquote string {value} error invalid syntax") from None
+    return j + 1
+
+
+def _unquote(literal: str) -> str:
+    inner = literal[1:-1]
+    return inner.encode("latin-1", "backslashreplace").decode("unicode_escape") if "\\" in inner else inner
+
+
+def _parse_array(text: str, i: int, nodes: list[Node]) -> int:
+    """parseArray: ``[*]``, ``[i]``, ``[a:b:c]``, ``['key']`` or a union ``[x,y]``."""
+    end = i + 1
+    while end < len(text) and text[end] not in "]\n":
+        end += 1
+    if end >= len(text) or text[end] == "\n":
+        raise JSONPathError("unterminated array")
+    inner = text[i + 1:end]
+    if inner == "*":
+        inner = ":"
+    pieces = inner.split(",")
+    if len(pieces) > 1:
+        nodes.append(("union", [_parse(f"[{piece.strip(' ')}]") for piece in pieces]))
+        return end + 1
+    key = _DICT_KEY.fullmatch(inner)
+    if key:  # ['a.b'] is .a.b, as upstream re-parses the key as a field path
+        nodes.extend(_parse("." + key.group(1)))
+        return end + 1
+    match = _SLICE.fullmatch(inner)
+    if not match:
+        raise JSONPathError(f"invalid array index {inner}")
+    params: list[tuple[bool, int, bool]] = []  # (known, value, derived) for start, end, step
+    for k, raw in enumerate(g or "" for g in match.groups()):
+        if raw:
+            raw = raw[1:] if k > 0 else raw
+            if k > 0 and raw == "":
+                params.append((False, 0, False))
+                continue
+            try:
+                params.append((True, int(raw), False))
+            except ValueError:
+                raise JSONPathError(f"array index {raw} is not a number") from None
+        elif k == 1:  # [i] is [i:i+1]
+            params.append((True, params[0][1] + 1, True))
+        else:
+            params.append((False, 0, False))
+    nodes.append(("array", tuple(params)))
+    return end + 1
+
+
+def _parse_filter(text: str, i: int, nodes: list[Node]) -> int:
+    """parseFilter: ``[?(left op right)]`` or ``[?(path)]`` (exists)."""
+    j, begin, end, pair = i + 3, False, False, ""
+    while True:
+        if j >= len(text) or text[j] == "\n":
+            raise JSONPathError("unterminated filter")
+        ch = text[j]
+        j += 1
+        if ch in "\"'":
+            if not begin:
+                begin, pair = True, ch
+                continue
+            if text[j - 2] != "\\" and ch == pair:
+                end = True
+        elif ch == ")" and begin == end:
+            break
+    if j >= len(text) or text[j] != "]":
+        raise JSONPathError("unclosed array expect ]")
+    inner = text[i + 3:j - 1]
+    match = _FILTER.fullmatch(inner)
+    if match is None:
+        nodes.append(("filter", _parse(inner), "exists", []))
+    else:
+        nodes.append(("filter", _parse(match.group(1)), match.group(2), _parse(match.group(3))))
+    return j + 1
+
+
+# --- the evaluator (jsonpath.go) ----------------------------------------------------------------
 
 def evaluate(path: str, value: Any) -> list[Any]:
-    """All values the path reaches from ``value`` (missing branches give nothing)."""
-    current = [value]
-    for kind, arg in _tokens(path):
-        nxt: list[Any] = []
-        for item in current:
-            nxt.extend(_step(kind, arg, item))
-        current = nxt
-    return current
+    """All values the path reaches from ``value`` (missing keys give nothing).
+
+    Raises JSONPathError for a path that does not parse and JSONPathExecutionError for one that
+    fails on this data:
+
+    >>> evaluate(".spec.containers[?(@.ready==true)].name", {"spec": {"containers": [
+    ...     {"name": "a", "ready": False}, {"name": "b", "ready": True}]}})
+    ['b']
+    >>> evaluate(".items[3]", {"items": ["x"]})
+    Traceback (most recent call last):
+    ...
+    k8slearn.kubectl.jsonpath.JSONPathExecutionError: array index out of bounds: index 3, length 1
+    """
+    return _walk([value], _parse(path.strip()))
 
 
-def _step(kind: str, arg: Any, item: Any) -> list[Any]:
-    if kind == "field":
-        return [item[arg]] if isinstance(item, dict) and arg in item else []
-    if kind == "all":
-        return list(item.values()) if isinstance(item, dict) else list(item) if isinstance(item, list) else []
-    if kind == "index":
-        if isinstance(item, list) and -len(item) <= arg < len(item):
-            return [item[arg]]
-        return []
-    if kind == "slice":
-        return list(item[arg[0]:arg[1]]) if isinstance(item, list) else []
-    if kind == "filter":
-        return [x for x in (item if isinstance(item, list) else []) if _matches(arg, x)]
-    if kind == "recursive":
-        found = []
-        stack = [item]
-        while stack:
-            node = stack.pop(0)
-            if isinstance(node, dict):
-                if arg in node:
-                    found.append(node[arg])
-                stack.extend(node.values())
-            elif isinstance(node, list):
-                stack.extend(node)
-        return found
-    return []
+def _walk(values: list[Any], nodes: list[Node]) -> list[Any]:
+    """evalList: each node maps the current values to the next ones."""
+    for node in nodes:
+        values = _EVAL[node[0]](values, node)
+    return values
 
 
-def _matches(expression: str, item: Any) -> bool:
-    m = re.match(r"^@(\S*?)\s*(==|!=|<=|>=|<|>)\s*(.+)$", expression)
-    if not m:
-        return bool(evaluate(expression.lstrip("@"), item)) if expression.startswith("@") else False
-    left = evaluate(m.group(1), item)
-    if not left:
+def _children(value: Any) -> list[Any] | None:
+    """iterHelper: a list's items, a map's values in key order; None if not iterable."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return [value[k] for k in sorted(value)]
+    return None
+
+
+def _eval_field(values: list[Any], node: Node) -> list[Any]:
+    return [v[node[1]] for v in values if isinstance(v, dict) and node[1] in v]
+
+
+def _eval_wildcard(values: list[Any], node: Node) -> list[Any]:
+    return [child for v in values for child in (_children(v) or [])]
+
+
+def _eval_recursive(values: list[Any], node: Node) -> list[Any]:
+    """evalRecursive: every iterable value, then what is below it, depth first."""
+    found: list[Any] = []
+    for v in values:
+        children = _children(v)
+        if children:
+            found.append(v)
+            found.extend(_eval_recursive(children, node))
+    return found
+
+
+def _eval_array(values: list[Any], node: Node) -> list[Any]:
+    """evalArray: index or slice each list; out-of-range indexes are errors."""
+    result: list[Any] = []
+    (start_known, start, _), (end_known, end, end_derived), (step_known, step, _) = node[1]
+    for v in values:
+        if v is None:
+            continue
+        if not isinstance(v, list):
+            raise JSONPathExecutionError(f"{_go_type(v)} is not array or slice")
+        length = len(v)
+        first = start if start_known else 0
+        if first < 0:
+            first += length
+        last = end if end_known else length
+        if last < 0 or (last == 0 and end_derived):
+            last += length
+        if last == first:  # asking for nothing is allowed -- and upstream stops here for every list
+            return result
+        if first >= length or first < 0:
+            raise JSONPathExecutionError(f"array index out of bounds: index {first}, length {length}")
+        if last > length or last < 0:
+            raise JSONPathExecutionError(f"array index out of bounds: index {last - 1}, length {length}")
+        if first > last:
+            raise JSONPathExecutionError(f"starting index {first} is greater than ending index {last}")
+        if step_known and step <= 0:
+            raise JSONPathExecutionError("step must be > 0")
+        result.extend(v[first:last:step if step_known else 1])
+    return result
+
+
+def _eval_union(values: list[Any], node: Node) -> list[Any]:
+    return [found for nodes in node[1] for found in _walk(values, nodes)]
+
+
+def _eval_text(values: list[Any], node: Node) -> list[Any]:
+    return [node[1]]
+
+
+def _eval_constant(values: list[Any], node: Node) -> list[Any]:
+    return [node[1] for _ in values]
+
+
+def _eval_identifier(values: list[Any], node: Node) -> list[Any]:
+    if node[1] == "range":
+        return values
+    if node[1] == "end":
+        raise JSONPathExecutionError("not in range, nothing to end")
+    raise JSONPathExecutionError(f"unrecognized identifier {node[1]}")
+
+
+def _eval_filter(values: list[Any], node: Node) -> list[Any]:
+    """evalFilter: the items (or the value itself) whose left side passes the comparison."""
+    _, left, operator, right = node
+    results: list[Any] = []
+    for v in values:
+        items = _children(v)
+        for item in (items if items is not None else [v]):
+            try:
+                lefts = _walk([item], left)
+            except JSONPathExecutionError:  # ignored with allowMissingKeys, as kubectl sets it
+                lefts = []
+            rights = _walk([item], right)
+            if not lefts:
+                continue
+            if len(lefts) > 1:
+                raise JSONPathExecutionError("can only compare one element at a time")
+            if operator == "exists":
+                results.append(item)
+                continue
+            if not rights:
+                continue
+            if len(rights) > 1:
+                raise JSONPathExecutionError("can only compare one element at a time")
+            if _compare(operator, lefts[0], rights[0]):
+                results.append(item)
+    return results
+
+
+_EVAL = {"field": _eval_field, "wildcard": _eval_wildcard, "recursive": _eval_recursive,
+         "array": _eval_array, "union": _eval_union, "filter": _eval_filter, "text": _eval_text,
+         "int": _eval_constant, "float": _eval_constant, "bool": _eval_constant,
+         "identifier": _eval_identifier}
+
+
+def _basic_kind(value: Any) -> str | None:
+    """funcs.go basicKind, with ints and floats as one kind (see the module docstring)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return None
+
+
+def _compare(operator: str, left: Any, right: Any) -> bool:
+    """evalOperator: template.Equal/Less/...; a comparison of different kinds is simply false
+    (and so ``!=`` is true), as client-go ignores those two errors."""
+    if operator not in _OPERATORS:
+        raise JSONPathExecutionError(f"unrecognized filter operator {operator}")
+    kind = _basic_kind(left)
+    if kind is None or kind != _basic_kind(right):
+        return operator == "!="
+    if operator in ("==", "!="):
+        return (left == right) == (operator == "==")
+    if kind == "bool":  # ordering bools is "invalid type for comparison", ignored
         return False
-    right_text = m.group(3).strip()
-    right: Any = right_text[1:-1] if right_text[:1] in "'\"" else _number(right_text)
-    value = left[0]
-    ops = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-           ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}
-    try:
-        return ops[m.group(2)](value, right)
-    except TypeError:
-        return False
+    return {"<": left < right, ">": left > right, "<=": left <= right, ">=": left >= right}[operator]
 
 
-def _number(text: str) -> Any:
-    try:
-        return float(text) if "." in text else int(text)
-    except ValueError:
-        return text
-
+# --- printing (jsonpath.go PrintResults, cli-runtime printers/jsonpath.go) ----------------------
 
 def _text(value: Any) -> str:
+    """PrintResults: maps and lists as JSON (encoding/json), the rest as fmt's %v."""
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
@@ -193,15 +457,38 @@ def _text(value: Any) -> str:
     if value is None:
         return "<nil>"
     if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"), sort_keys=True)
+        return _go_json(value)
     return str(value)
 
 
+def _go_json(value: Any) -> str:
+    """json.Marshal: compact, keys sorted, ``<``, ``>``, ``&``, U+2028 and U+2029 escaped."""
+    text = json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    for ch, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                        ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, escaped)
+    return text
+
+
 def jsonpath(template: str, document: Any, as_json: bool = False) -> str:
-    """Render a kubectl JSONPath template against one object (or a List)."""
-    parts = _actions(template)
+    """Render a kubectl JSONPath template against one object (or a List).
+
+    The whole template is parsed first; nothing is printed when evaluating it fails.
+    """
+    parts: list[tuple[str, Any]] = []
+    for kind, body in _actions(template):
+        if kind == "text":
+            parts.append((kind, body))
+            continue
+        try:
+            parts.append((kind, _parse(body)))
+        except JSONPathError as err:
+            raise JSONPathError(f"error parsing jsonpath {template}, {err}") from None
     out: list[str] = []
-    _render(parts, 0, len(parts), document, out, as_json)
+    try:
+        _render(parts, 0, len(parts), document, out, as_json)
+    except JSONPathExecutionError as err:
+        raise JSONPathError(_printer_error(template, document, err)) from None
     return "".join(out)
 
 
@@ -211,41 +498,136 @@ def _render(parts: list, start: int, stop: int, data: Any, out: list[str], as_js
         kind, body = parts[i]
         if kind == "text":
             out.append(body)
-        elif body.startswith("range "):
+        elif body[:1] == [("identifier", "range")]:
             end = _matching_end(parts, i, stop)
-            for item in evaluate(body[6:], data):
+            for item in _walk([data], body[1:]):
                 _render(parts, i + 1, end, item, out, as_json)
             i = end
-        elif body == "end":
-            pass
-        elif body[:1] in "'\"":
-            out.append(_unquote(body))
         else:
-            values = evaluate(body, data)
-            if as_json:
-                out.append(json.dumps(values, indent=4))
-            else:
-                out.append(" ".join(_text(v) for v in values))
+            values = _walk([data], body)
+            out.append(json.dumps(values, indent=4) if as_json else " ".join(_text(v) for v in values))
         i += 1
 
 
 def _matching_end(parts: list, i: int, stop: int) -> int:
+    """The ``{end}`` closing the range at ``i``; without one the range runs to the template's end."""
     depth = 0
     for j in range(i + 1, stop):
         kind, body = parts[j]
-        if kind == "action" and body.startswith("range "):
+        if kind == "action" and body[:1] == [("identifier", "range")]:
             depth += 1
-        elif kind == "action" and body == "end":
+        elif kind == "action" and body == [("identifier", "end")]:
             if depth == 0:
                 return j
             depth -= 1
-    raise JSONPathError("not in range, nothing to end")
+    return stop
 
 
-def _unquote(literal: str) -> str:
-    inner = literal[1:-1]
-    return inner.encode("latin-1", "backslashreplace").decode("unicode_escape") if "\\" in inner else inner
+def _printer_error(template: str, document: Any, err: Exception) -> str:
+    r"""JSONPathPrinter.PrintObj's error: the jsonpath error, the template and a ``%#v`` dump.
 
+    >>> lines = _printer_error("{.items[3]}", {"kind": "List", "items": []}, JSONPathExecutionError("boom")).split("\n")
+    >>> lines[0]
+    'error executing jsonpath "{.items[3]}": Error executing template: boom. Printing more information for debugging the template:'
+    >>> lines[1:]
+    ['\ttemplate was:', '\t\t{.items[3]}', '\tobject given to jsonpath engine was:', '\t\tmap[string]interface {}{"items":[]interface {}{}, "kind":"List"}', '', '', '']
+    """
+    debug = (f"Error executing template: {err}. Printing more information for debugging the template:\n"
+             f"\ttemplate was:\n\t\t{template}\n"
+             f"\tobject given to jsonpath engine was:\n\t\t{_go_syntax(document)}\n\n")
+    return f"error executing jsonpath {_go_quote(template)}: {debug}\n"
+
+
+def _go_type(value: Any) -> str:
+    """The Go type of an unstructured value, as ``%v`` of reflect.Type prints it."""
+    if isinstance(value, dict):
+        return "map[string]interface {}"
+    if isinstance(value, list):
+        return "[]interface {}"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int64"
+    if isinstance(value, float):
+        return "float64"
+    return "string"
+
+
+def _go_syntax(value: Any) -> str:
+    """fmt's ``%#v`` of unstructured data: maps with sorted keys, ``interface {}(nil)`` for null.
+
+    >>> _go_syntax({"b": [1, 2.5, None], "a": {"x": True, "y": "q\\""}})
+    'map[string]interface {}{"a":map[string]interface {}{"x":true, "y":"q\\\\""}, "b":[]interface {}{1, 2.5, interface {}(nil)}}'
+    """
+    if isinstance(value, dict):
+        return "map[string]interface {}{" + ", ".join(
+            f"{_go_quote(str(k))}:{_go_syntax(value[k])}" for k in sorted(value)) + "}"
+    if isinstance(value, list):
+        return "[]interface {}{" + ", ".join(_go_syntax(v) for v in value) + "}"
+    if isinstance(value, str):
+        return _go_quote(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "interface {}(nil)"
+    if isinstance(value, float):
+        return _go_float(value)
+    return str(value)
+
+
+def _go_quote(text: str) -> str:
+    r"""strconv.Quote (``%q``).
+
+    >>> print(_go_quote('a"b\\c\n\x01é'))
+    "a\"b\\c\n\x01é"
+    """
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch in "\"\\":
+            out.append("\\" + ch)
+        elif ch.isprintable():
+            out.append(ch)
+        elif ch in "\a\b\f\n\r\t\v":
+            out.append({"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
+                        "\t": "\\t", "\v": "\\v"}[ch])
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\x{code:02x}")
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return "".join(out) + '"'
+
+
+def _go_float(value: float) -> str:
+    """fmt's ``%v`` of a float64 (``%g`` with the shortest digits): 1, 2.5, 1e+06.
+
+    >>> [_go_float(f) for f in (1.0, 2.5, 1e6, 123456.0, 0.0001, 0.00001, -3.75)]
+    ['1', '2.5', '1e+06', '123456', '0.0001', '1e-05', '-3.75']
+    """
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    if value == 0:
+        return "-0" if math.copysign(1, value) < 0 else "0"
+    sign = "-" if value < 0 else ""
+    digits_tuple = decimal.Decimal(repr(abs(value))).normalize().as_tuple()
+    digits = "".join(map(str, digits_tuple.digits))
+    point = len(digits) + int(digits_tuple.exponent)  # the decimal point sits after `point` digits
+    exponent = point - 1
+    if exponent < -4 or exponent >= 6:
+        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{sign}{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+    if point <= 0:
+        return f"{sign}0.{'0' * -point}{digits}"
+    if point >= len(digits):
+        return sign + digits + "0" * (point - len(digits))
+    return f"{sign}{digits[:point]}.{digits[point:]}"
+
+
+# --- custom columns and --sort-by ---------------------------------------------------------------
 
 def custom_columns(spec: str, items: list[dict], no_headers: bool = False) -> str:
     """``-o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName``."""
@@ -275,7 +657,10 @@ def sort_key(obj: dict, expression: str) -> tuple:
         path = path[1:-1]
     if not path.startswith((".", "[")):
         path = "." + path
-    values = evaluate(path, obj)
+    try:
+        values = evaluate(path, obj)
+    except JSONPathExecutionError:
+        values = []
     if not values:
         return (0, 0, "")
     value = values[0]
