@@ -263,3 +263,65 @@ def test_a_malformed_patch_is_refused_in_kubernetes_words(patch, stderr):
     result = cluster.kubectl(f"patch deployment web -p {patch}")
     assert (result.stdout, result.stderr, result.code) == ("", stderr, 1)
     assert cluster.etcd.revision == before
+
+
+TYPO_POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: typo
+  lables: {app: x}
+spec:
+  contaners: [{name: c, image: nginx}]
+  containers:
+  - name: c
+    image: nginx
+    imagePullpolicy: Always
+"""
+STRICT = ('Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "metadata.lables", '
+          'unknown field "spec.containers[0].imagePullpolicy", unknown field "spec.contaners"')
+
+
+@pytest.mark.parametrize("command, stderr", [
+    ("apply -f -", f'Error from server (BadRequest): error when creating "STDIN": {STRICT}\n'),
+    ("create -f -", f'Error from server (BadRequest): error when creating "STDIN": {STRICT}\n'),
+    ("apply --validate=true -f -", f'Error from server (BadRequest): error when creating "STDIN": {STRICT}\n'),
+    ("apply --validate=maybe -f -",
+     'error: invalid - validate option "maybe"; must be one of: strict (or true), warn, ignore (or false)\n'),
+], ids=["apply refuses a manifest with misspelled fields (kubectl sends fieldValidation=Strict)",
+        "so does create", "--validate=true is strict too", "an unknown --validate value is kubectl's error"])
+def test_misspelled_fields_are_refused_by_strict_field_validation(command, stderr):
+    cluster = Cluster(workers=1, seed=0)
+    before = cluster.etcd.revision
+    result = cluster.kubectl(command, stdin=TYPO_POD)
+    assert (result.stdout, result.stderr, result.code) == ("", stderr, 1)
+    assert cluster.etcd.revision == before
+
+
+@pytest.mark.parametrize("command", ["apply --validate=false -f -", "apply --validate=ignore -f -",
+                                     "create --validate=warn -f -"])
+def test_without_strict_validation_misspelled_fields_are_dropped_not_stored(command):
+    cluster = Cluster(workers=1, seed=0)
+    result = cluster.kubectl(command, stdin=TYPO_POD)
+    assert (result.stdout.split()[0], result.code) == ("pod/typo", 0)
+    pod = cluster.api.get("pods", "typo")
+    assert "lables" not in pod["metadata"] and "contaners" not in pod["spec"]
+    assert "imagePullpolicy" not in pod["spec"]["containers"][0]
+
+
+def test_an_api_client_that_sends_no_field_validation_gets_unknown_fields_dropped():
+    cluster = Cluster(workers=1, seed=0)
+    cluster.api.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+                        "data": {"a": "b"}, "dta": {"x": "y"}})
+    assert "dta" not in cluster.api.get("configmaps", "c")
+
+
+def test_applying_a_misspelled_field_to_an_existing_object_is_the_strict_patch_error():
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl("apply -f -", stdin=DEPLOYMENT_REPLICAS.format(replicas=1))
+    before = cluster.etcd.revision
+    result = cluster.kubectl("apply -f -", stdin=DEPLOYMENT_REPLICAS.format(replicas=1).replace(
+        "  replicas: 1\n", "  replicas: 1\n  minReadySecond: 5\n"))
+    assert result.stderr.startswith('The request is invalid: patch: Invalid value: "map[metadata:map[annotations:')
+    assert result.stderr.endswith('spec:map[minReadySecond:5]]": strict decoding error: unknown field '
+                                  '"spec.minReadySecond"\n')
+    assert cluster.etcd.revision == before

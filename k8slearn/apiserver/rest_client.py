@@ -28,9 +28,10 @@ class Client:
         self.actor = actor
 
     def create(self, obj: dict, namespace: str | None = None, dry_run: bool = False,
-               resource: str | None = None) -> dict:
-        """Create ``obj``; returns the stored object (a mutable copy)."""
-        return self.server.create(self.actor, obj, namespace, dry_run, resource)
+               resource: str | None = None, field_validation: str = "") -> dict:
+        """Create ``obj``; returns the stored object (a mutable copy). ``field_validation``:
+        ``Strict``, ``Warn`` or ``Ignore`` (unknown fields; the server's default is Warn)."""
+        return self.server.create(self.actor, obj, namespace, dry_run, resource, field_validation)
 
     def get(self, resource: str, name: str, namespace: str | None = "default") -> dict:
         """Read one object straight from etcd (a mutable copy)."""
@@ -46,19 +47,20 @@ class Client:
         """(items, list resourceVersion): what a reflector lists before it watches."""
         return self.server.list_with_version(self.actor, resource, namespace, label_selector, field_selector)
 
-    def update(self, obj: dict, dry_run: bool = False) -> dict:
+    def update(self, obj: dict, dry_run: bool = False, field_validation: str = "") -> dict:
         """PUT: optimistic concurrency on ``metadata.resourceVersion`` (empty = unconditional)."""
-        return self.server.update(self.actor, obj, "", dry_run)
+        return self.server.update(self.actor, obj, "", dry_run, field_validation)
 
     def update_status(self, obj: dict, dry_run: bool = False) -> dict:
         """PUT .../status: only the status of ``obj`` is kept."""
         return self.server.update(self.actor, obj, "status", dry_run)
 
     def patch(self, resource: str, name: str, patch: Any, namespace: str | None = "default",
-              patch_type: str = "strategic", subresource: str = "", dry_run: bool = False) -> dict:
+              patch_type: str = "strategic", subresource: str = "", dry_run: bool = False,
+              field_validation: str = "") -> dict:
         """PATCH with a strategic merge (default), JSON merge ("merge") or JSON ("json") patch."""
         return self.server.patch(self.actor, resource, name, patch, namespace, patch_type, subresource,
-                                 dry_run)
+                                 dry_run, field_validation)
 
     def delete(self, resource: str, name: str, namespace: str | None = "default",
                grace_period_seconds: int | None = None, propagation_policy: str | None = None,

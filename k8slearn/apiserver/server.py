@@ -48,6 +48,7 @@ from k8slearn.api.meta import thaw, timestamp
 from k8slearn.api.policy import eviction_body
 from k8slearn.api.resources import RESOURCES, ResourceInfo
 from k8slearn.api.validation.decode import decode_error
+from k8slearn.api.validation.unknown_fields import drop_unknown_fields, strict_error, unknown_fields
 from k8slearn.api.validation.unstructured import invalid_patch, wrap_overflow
 from k8slearn.apiserver import admission
 from k8slearn.apiserver.admission import CREATE, DELETE, UPDATE, Attributes
@@ -120,11 +121,11 @@ class APIServer(RequestScope):
 
     # -- verbs ---------------------------------------------------------------------------------
     def create(self, actor: str, obj: dict, namespace: str | None = None, dry_run: bool = False,
-               resource: str | None = None) -> dict:
+               resource: str | None = None, field_validation: str = "") -> dict:
         detail = "dry run" if dry_run else ""
         request = _Request(self, actor, "create", (_rough_ref, obj, resource, namespace), detail)
         with request:
-            obj, info, meta = self._decode(obj, resource)
+            obj, info, meta = self._decode(obj, resource, self._field_validation(actor, field_validation))
             if info.namespaced:
                 if namespace and meta.get("namespace") and meta["namespace"] != namespace:
                     raise bad_request("the namespace of the provided object does not match the namespace "
@@ -167,10 +168,11 @@ class APIServer(RequestScope):
              field_selector: Any = None) -> list[dict]:
         return self.list_with_version(actor, resource, namespace, label_selector, field_selector)[0]
 
-    def update(self, actor: str, obj: dict, subresource: str = "", dry_run: bool = False) -> dict:
+    def update(self, actor: str, obj: dict, subresource: str = "", dry_run: bool = False,
+               field_validation: str = "") -> dict:
         request = _Request(self, actor, "update", (_rough_ref, obj, None, None), subresource)
         with request:
-            obj, info, meta = self._decode(obj, None)
+            obj, info, meta = self._decode(obj, None, self._field_validation(actor, field_validation))
             if not meta.get("name"):
                 raise bad_request("resource name may not be empty")
             self._check_subresource(info, subresource)
@@ -192,9 +194,11 @@ class APIServer(RequestScope):
         return admit
 
     def patch(self, actor: str, resource: str, name: str, patch: Any, namespace: str | None = "default",
-              patch_type: str = "strategic", subresource: str = "", dry_run: bool = False) -> dict:
+              patch_type: str = "strategic", subresource: str = "", dry_run: bool = False,
+              field_validation: str = "") -> dict:
         info = self._info(resource)
         ns = self._namespace(info, namespace)
+        validation = self._field_validation(actor, field_validation)
 
         def updated(existing: dict) -> dict:
             patched = apply_patch(existing, thaw(patch), patch_type, info.kind)
@@ -209,6 +213,14 @@ class APIServer(RequestScope):
                 wrong = decode_error(patched)  # (converted as Go converts an int64 to an int32)
             if wrong:
                 raise invalid_patch(patch_type, patch, patched, wrong)
+            if validation == "Strict":  # the patched object decoded strictly
+                unknown = unknown_fields({"apiVersion": info.api_version, "kind": info.kind, **patched})
+                if unknown:
+                    raise invalid_patch(patch_type, patch, patched, strict_error(unknown))
+            elif validation is not None:  # (Warn, Ignore: the fields are dropped)
+                patched.setdefault("apiVersion", info.api_version)
+                patched.setdefault("kind", info.kind)
+                drop_unknown_fields(patched)
             patched.setdefault("metadata", {})
             for key in ("name", "namespace"):  # the URL names the object
                 if key in existing["metadata"]:

@@ -97,6 +97,21 @@ def print_result(ctx: Context, resource: Any, obj: dict, operation: str) -> None
                   f"{_suffix(dry_run_mode(ctx))}")
 
 
+_GO_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
+             "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False}
+
+
+def validation_directive(ctx: Context) -> str:
+    """cmdutil.GetValidationDirective: the ``fieldValidation`` kubectl sends for ``--validate``
+    (true or strict: Strict, the default; warn: Warn; false or ignore: Ignore)."""
+    value = str(ctx.flags.get("validate", "strict"))
+    if value in _GO_BOOLS:
+        return "Strict" if _GO_BOOLS[value] else "Ignore"
+    if value in ("strict", "warn", "ignore"):
+        return value.capitalize()
+    raise KubectlError(f'invalid - validate option "{value}"; must be one of: strict (or true), warn, ignore (or false)')
+
+
 def file_infos(ctx: Context, validate: bool = True) -> tuple[list[Info], list[Exception]]:
     """Read ``-f`` (and stdin for ``-f -``) into Infos with their namespace resolved."""
     infos: list[Info] = []
@@ -181,7 +196,7 @@ def _apply_one(ctx: Context, info: Info, mode: str) -> None:
         if mode != "client":
             try:
                 created = ctx.client.create(_without_nulls(modified), namespace=info.namespace or None,
-                                            dry_run=(mode == "server"))
+                                            dry_run=(mode == "server"), field_validation=validation_directive(ctx))
             except ApiError as err:
                 raise add_source("creating", info.source, err) from None
         print_result(ctx, res, created, "created")
@@ -199,7 +214,8 @@ def _apply_one(ctx: Context, info: Info, mode: str) -> None:
         return
     try:
         patched = ctx.client.patch(res.plural, info.name, patch, namespace=info.namespace or None,
-                                   patch_type="strategic", dry_run=(mode == "server"))
+                                   patch_type="strategic", dry_run=(mode == "server"),
+                                   field_validation=validation_directive(ctx))
     except ApiError as err:
         raise add_source(f"applying patch:\n{go_json(patch)}\nto:\n{_info_string(info)}\nfor:", info.source,
                          err) from None
@@ -240,7 +256,8 @@ def run_create_files(ctx: Context) -> int:
         obj = with_last_applied(info.obj) if ctx.flags.get("save-config") else info.obj
         try:
             created = obj if mode == "client" else ctx.client.create(
-                _without_nulls(obj), namespace=info.namespace or None, dry_run=(mode == "server"))
+                _without_nulls(obj), namespace=info.namespace or None, dry_run=(mode == "server"),
+                field_validation=validation_directive(ctx))
         except ApiError as err:
             errors.append(add_source("creating", info.source, err))
             continue
@@ -266,7 +283,8 @@ def run_replace(ctx: Context, args: list[str]) -> int:
             obj["metadata"]["resourceVersion"] = live["metadata"].get("resourceVersion")
             if ctx.flags.get("save-config"):
                 obj = with_last_applied(obj)
-            replaced = obj if mode == "client" else ctx.client.update(_without_nulls(obj), dry_run=(mode == "server"))
+            replaced = obj if mode == "client" else ctx.client.update(
+                _without_nulls(obj), dry_run=(mode == "server"), field_validation=validation_directive(ctx))
         except ApiError as err:
             errors.append(add_source("replacing", info.source, err))
             continue

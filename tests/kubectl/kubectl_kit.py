@@ -60,7 +60,7 @@ class FakeClient:
         key = (lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
         return sorted(found, key=key)
 
-    def create(self, obj, namespace=None, dry_run=False):
+    def create(self, obj, namespace=None, dry_run=False, field_validation=""):
         """A create as the recording server answers it: 409 AlreadyExists for a name that is there,
         else the object back (the fixed objects stay as they are)."""
         info = by_kind(obj["apiVersion"], obj["kind"])
@@ -72,7 +72,7 @@ class FakeClient:
         raise _status_error(info, name, "already exists", "AlreadyExists", 409)
 
     def patch(self, resource, name, patch, namespace="default", patch_type="strategic", subresource="",
-              dry_run=False):
+              dry_run=False, field_validation=""):
         """Apply a patch as the recording server does (kubectl_realserver.py: no defaulting, no
         validation) and return the result; the fixed objects stay as they are."""
         from k8slearn.api import patch as P
