@@ -185,6 +185,10 @@ def _apply_one(ctx: Context, info: Info, mode: str) -> None:
     if not info.name:
         raise KubectlError(f'error when retrieving current configuration of:\n{_info_string(info)}\n'
                            f'from server for: "{info.source}": resource name may not be empty')
+    if getattr(ctx, "change_cause", ""):  # --record: the annotation is part of what is applied
+        from k8slearn.kubectl.record import annotated
+
+        obj = annotated(obj, ctx.change_cause)
     modified = with_last_applied(obj)
     try:
         current = ctx.client.get(res.plural, info.name, info.namespace or None)

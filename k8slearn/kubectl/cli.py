@@ -28,6 +28,8 @@ from typing import Any, Callable
 from k8slearn.kubectl import flagspec
 from k8slearn.kubectl.errors import Aggregate, ExitSilently, KubectlError, render
 from k8slearn.kubectl.flags import FlagError, FlagSet, Parsed
+from k8slearn.kubectl.record import DEPRECATION as RECORD_DEPRECATION
+from k8slearn.kubectl.record import RECORD_COMMANDS, RecordingClient, change_cause
 
 __all__ = ["Kubectl", "Result", "Context", "command", "HANDLERS"]
 
@@ -86,6 +88,7 @@ class Context:
         self.flags: dict[str, Any] = {}
         self.changed: set[str] = set()
         self.args_at_dash = -1
+        self.change_cause = ""  # --record: the command line written into kubernetes.io/change-cause
 
     def now(self) -> float:
         return self.kubectl.now()
@@ -171,7 +174,8 @@ _FLAGSETS: dict[str, FlagSet] = {}
 
 def _flagset(path: str) -> FlagSet:
     if path not in _FLAGSETS:
-        _FLAGSETS[path] = FlagSet(list(flagspec.COMMAND_FLAGS.get(path, [])) + list(_GLOBAL))
+        hidden = [("", "record", "false")] if path in RECORD_COMMANDS else []  # deprecated: not in --help
+        _FLAGSETS[path] = FlagSet(list(flagspec.COMMAND_FLAGS.get(path, [])) + hidden + list(_GLOBAL))
     return _FLAGSETS[path]
 
 
@@ -233,6 +237,11 @@ def dispatch(ctx: Context, argv: list[str]) -> int:
     if path == "kubectl":
         return _root(ctx, parsed)
     ctx.flags, ctx.changed, ctx.args_at_dash = parsed.values, parsed.changed, parsed.args_at_dash
+    if "record" in parsed.changed:
+        ctx.eprint(RECORD_DEPRECATION)
+        if parsed.values["record"]:
+            ctx.change_cause = change_cause(argv, flags)
+            ctx.client = RecordingClient(ctx.client, ctx.change_cause)
     if parsed.help:
         from k8slearn.kubectl.helptext import help_for
 
