@@ -7,7 +7,12 @@ object exposed (a Deployment's template, a pod's labels, a Service's ports).
 >>> sorted(_parse_labels("app=web,tier=front").items())
 [('app', 'web'), ('tier', 'front')]
 
-Simplified: ``run`` never attaches (no ``-i``/``-t``).
+``run -i`` (or ``--attach``) waits for the pod, shows what its container prints and, with
+``--rm``, deletes the pod (``pod "tmp" deleted``); ``--expose`` creates a Service for the pod first.
+
+Simplified: there is no terminal: an attached container's stdin is empty (``-t`` says it cannot
+use a TTY, as kubectl does when its input is not a terminal), and what it prints is shown when it
+exits (or after ``ATTACH_LIMIT`` simulated seconds), not as it comes.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/run/run.go, staging/src/k8s.io/kubectl/pkg/cmd/expose/expose.go
 """
@@ -21,6 +26,7 @@ from typing import Any
 from k8slearn.api.errors import ApiError
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError, usage_error
+from k8slearn.kubectl.apply import dry_run_mode
 from k8slearn.kubectl.generators import _create, _meta
 
 
@@ -59,13 +65,72 @@ def run_run(ctx: Context, args: list[str]) -> int:
     restart = ctx.flags["restart"] or "Always"
     if restart not in ("Always", "OnFailure", "Never"):
         raise KubectlError(f"invalid restart policy: {restart}")
+    interactive = ctx.flags["stdin"]
+    attach = ctx.flags["attach"] if "attach" in ctx.changed else interactive  # -i attaches unless told not to
+    if ctx.flags["tty"] and not interactive:
+        raise usage_error(ctx.path, "-i/--stdin is required for containers with -t/--tty=true")
+    if ctx.flags["expose"] and not ctx.flags["port"]:
+        raise usage_error(ctx.path, "--port must be set when exposing a service")
+    if ctx.flags["rm"] and not attach:
+        raise usage_error(ctx.path, "--rm should only be used for attached containers")
     labels = _parse_labels(ctx.flags["labels"]) if ctx.flags["labels"] else {"run": name}
     port = _atoi(ctx.flags["port"]) if ctx.flags["port"] else -1
     pod = run_pod(name, ctx.flags["image"], labels=labels, port=port, restart=restart,
                   env=ctx.flags.get("env") or [], command_flag=ctx.flags["command"], extra=extra)
     if ctx.flags.get("overrides"):
         pod = _override(pod, ctx.flags["overrides"], ctx.flags.get("override-type") or "merge")
-    return _create(ctx, pod)
+    if ctx.flags["expose"]:  # generateService: the Service first, selecting the pod's labels
+        _create(ctx, service_for(pod, name, port, ctx.flags.get("target-port") or "", "TCP", ""))
+    if not attach or dry_run_mode(ctx) != "none":
+        return _create(ctx, pod)
+    if ctx.flags["tty"]:  # a notebook's kubectl has no terminal
+        ctx.eprint("Unable to use a TTY - input is not a terminal or the right kind of file")
+    ctx.client.create(pod, namespace=ctx.namespace)
+    try:
+        return _attached(ctx, name, restart)
+    finally:
+        if ctx.flags["rm"]:
+            ctx.client.delete("pods", name, ctx.namespace)
+            ctx.print(f'pod "{name}" deleted')
+
+
+ATTACH_LIMIT = 300.0  # simulated seconds an attached container that keeps running is followed
+
+
+def _attached(ctx: Context, name: str, restart: str) -> int:
+    """``run -i`` / ``--attach``: wait for the pod to start, show what its container prints until it
+    exits (its stdin is empty: no terminal), then, for ``--restart=Never|OnFailure``, the exit code
+    as kubectl reports it (a failed pod: ``pod default/x terminated (Error)``, with its code)."""
+    cluster = ctx.cluster
+    if cluster is None or not hasattr(cluster, "run"):
+        return 0
+
+    def state() -> dict:
+        statuses = ctx.client.get("pods", name, ctx.namespace).get("status", {}).get("containerStatuses") or []
+        return (statuses[0].get("state") or {}) if statuses else {}
+
+    start = cluster.now
+    while not ({"running", "terminated"} & set(state())) and cluster.now - start < 60:
+        cluster.run(seconds=0.1)  # --pod-running-timeout, 1m
+    while "running" in state() and cluster.now - start < ATTACH_LIMIT:
+        cluster.run(seconds=0.1)
+    if {"running", "terminated"} & set(state()):
+        ctx.print(cluster.logs(ctx.namespace, name, name), end="")
+    if restart == "Always":
+        return 0
+    pod = ctx.client.get("pods", name, ctx.namespace)
+    phase = (pod.get("status") or {}).get("phase")
+    if phase == "Succeeded":
+        return 0
+    if phase == "Failed":
+        terminated = state().get("terminated") or {}
+        code = terminated.get("exitCode", 0)
+        if not code:
+            raise KubectlError(f"pod {ctx.namespace}/{name} failed with unknown exit code")
+        text = f"pod {ctx.namespace}/{name} terminated ({terminated.get('reason', '')})\n{terminated.get('message', '')}"
+        ctx.eprint(text, end="" if text.endswith("\n") else "\n")  # (an ExitError: no "error: ")
+        return code
+    raise KubectlError(f"pod {ctx.namespace}/{name} left in phase {phase}")
 
 
 def _override(obj: dict, overrides: str, override_type: str) -> dict:

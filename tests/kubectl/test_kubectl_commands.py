@@ -220,3 +220,38 @@ def test_bad_files_and_numbers_on_the_command_line_are_kubectls_errors_not_pytho
     result = c.kubectl(command)
     assert (result.stdout, result.stderr, result.code) == ("", stderr, 1)
     assert c.etcd.revision == before
+
+
+RUN_ATTACHED = [
+    ("run tmp --image=busybox --rm -i --restart=Never -- echo hi", 'hi\npod "tmp" deleted\n', "", 0),
+    ("run -it --rm debug --image=busybox -- sh", 'pod "debug" deleted\n',
+     "Unable to use a TTY - input is not a terminal or the right kind of file\n", 0),
+    ('run fail --image=busybox -i --restart=Never -- sh -c "echo oops; exit 3"', "oops\n",
+     "pod default/fail terminated (Error)\n", 3),
+    ("run web --image=nginx --port=80 --expose", "service/web created\npod/web created\n", "", 0),
+    ("run web --image=nginx --expose", "",
+     "error: --port must be set when exposing a service\nSee 'kubectl run -h' for help and examples\n", 1),
+    ("run web --image=nginx --rm", "",
+     "error: --rm should only be used for attached containers\nSee 'kubectl run -h' for help and examples\n", 1),
+    ("run web --image=busybox -t -- echo", "",
+     "error: -i/--stdin is required for containers with -t/--tty=true\nSee 'kubectl run -h' for help and examples\n", 1),
+]
+
+
+@pytest.mark.parametrize("command, stdout, stderr, code", RUN_ATTACHED, ids=[
+    "run -i --rm shows what the container printed, then deletes the pod",
+    "run -it in a notebook has no terminal: kubectl says so and goes on without one",
+    "a failed attached pod's exit code is kubectl's, with the reason",
+    "--expose creates the Service first",
+    "--expose needs a --port",
+    "--rm needs an attached container",
+    "-t needs -i",
+])
+def test_run_attached_removed_and_exposed(command, stdout, stderr, code):
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    result = c.kubectl(command)
+    assert (result.stdout, result.stderr, result.code) == (stdout, stderr, code)
+    if "--rm" in command and code == 0:  # (deleted: gone, or going within its grace period)
+        assert all(p["metadata"].get("deletionTimestamp") for p in c.api.list("pods", "default"))
