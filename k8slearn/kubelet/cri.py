@@ -72,5 +72,6 @@ class Container:
     files: dict | None = None  # path -> exists, for files the program made or removed (else the image's)
     envs: tuple = ()  # (name, value) pairs the kubelet passed in CreateContainer (ContainerConfig.envs)
     shell: Shell | None = None  # its script's variables, once it assigns one (program_shell)
+    last_status: int = 0  # the exit status of the last tool its script ran (a "shell" step)
     _timer: Timer | None = None
     _stopping: tuple | None = None  # while StopContainer waits: (its Waitable, the SIGKILL/exit timer)

@@ -36,7 +36,7 @@ from k8slearn.kubelet import node_status
 from k8slearn.kubelet.pod_workers import PodWorkers
 from k8slearn.kubelet.runtime import ContainerRuntime
 from k8slearn.kubelet.static_pods import mirror_pod, running_status
-from k8slearn.kubelet.streaming import exec_in_pod
+from k8slearn.kubelet.streaming import container_view, exec_in_pod
 from k8slearn.kubelet.volume_manager import VolumeManager, read_object
 from k8slearn.sim import Loop, Process, Timer
 
@@ -55,6 +55,7 @@ class Kubelet:
         self.runtime = ContainerRuntime(loop, self.node_name)
         self.workers = PodWorkers(self)
         self.runtime.on_container_exit = self.workers.container_exited
+        self.runtime.container_view = lambda container: container_view(self.workers, container)
         self.volume_manager = VolumeManager(loop, client, self.events, self.component, node=self.node)
         self.running = False
         self.ready = False

@@ -41,8 +41,9 @@ A script's own variables, ``$((...))`` and ``$(...)`` are worked out as it runs
 Simplified: no real shell; ``;`` and ``&&`` sequences of ``echo``/``printf``/``sleep`` (``1m``,
 ``1h 30m``)/``exit``/``true``/``false``/``touch``/``mkdir``/``rm``/``date`` (the simulated clock, in
 UTC)/``printenv``/``env``, variable assignments, the file tools ``ls``, ``cat``, ``head``, ``tail``,
-``wc``, ``grep`` and ``hostname`` (run through the simulated shell when the program gets there, in
-the container's files and volumes), ``tail -f``/``-F`` of one file as the last command, and
+``wc``, ``grep``, ``hostname`` and BusyBox's ``wget`` (run through the simulated shell when the
+program gets there, in the container's files, volumes and pod network; the script ends with the
+last one's status), ``tail -f``/``-F`` of one file as the last command, and
 ``while true; do ...; done`` loops, ``for NAME in WORDS; do ...; done`` loops (written out turn by
 turn: :func:`k8slearn.kubelet.program_shell.unroll_for_loops`); ``$NAME`` of the environment is
 expanded before, by :mod:`k8slearn.kubelet.kuberuntime`, unless the script sets variables of its
@@ -77,10 +78,17 @@ from k8slearn.kubelet.servers import Server, servers_for
 
 SHELLS = {"sh", "/bin/sh", "bash", "/bin/bash", "ash"}
 BUILTINS = {"echo", "printf", "sleep", "exit", "true", "false", "while", "/bin/echo", "/bin/sleep",
-            "touch", "rm", "mkdir", "date", "printenv", "env", "ls", "cat", "head", "tail", "wc", "grep", "hostname"}
+            "touch", "rm", "mkdir", "date", "printenv", "env", "ls", "cat", "head", "tail", "wc", "grep", "hostname",
+            "wget"}
 # Tools a program's script runs through the simulated shell at the moment it gets there, in the
 # container's files (its volumes included): ``ls /etc/config``, ``cat /etc/config/game.properties``.
-RUNTIME_TOOLS = {"ls", "cat", "head", "wc", "grep", "hostname", "/bin/ls", "/bin/cat"}
+RUNTIME_TOOLS = {"ls", "cat", "head", "wc", "grep", "hostname", "/bin/ls", "/bin/cat", "wget"}
+# BusyBox applets the model does not run: a container whose command is one runs on, printing
+# nothing (its image does have it: not the runtime's "executable file not found")
+BUSYBOX_APPLETS = {"nslookup", "ping", "ps", "nc", "top", "netstat", "ifconfig", "ip", "traceroute", "telnet",
+                   "vi", "find", "stat", "id", "whoami", "uname", "free", "df", "du", "dmesg", "httpd", "nohup",
+                   "timeout", "xargs", "awk", "sed", "sort", "uniq", "tr", "cut", "base64", "md5sum",
+                   "sha256sum", "tee", "seq", "yes", "watch", "which", "dd", "mount", "sh", "ash"}
 DAEMONS = {
     "nginx",
     "redis-server",
@@ -445,6 +453,8 @@ def parse_program(command: list[str], image: str, args: list[str] | None = None,
     base = exe.rsplit("/", 1)[-1]
     if base == "perl" or base.startswith("perl5"):
         return _perl(argv[1:])
+    if base in BUSYBOX_APPLETS and name in ("busybox", "alpine"):
+        return Program(forever=True)  # (not modelled)
     if exe in DAEMONS or base in DAEMONS:
         return Program(forever=True, servers=servers_for(tuple(argv), image), term_exit=SIGTERM_EXIT.get(base, 0))
     return Program(start_error=f'exec: "{exe}": executable file not found in $PATH')
@@ -498,7 +508,9 @@ def bpi(digits: int) -> str:
 def _finish(steps: list[tuple], body: list[tuple]) -> Program:
     if body:
         return Program(steps=steps, loop_body=body, forever=True)
-    if not steps or steps[-1][0] != "exit":
+    if steps and steps[-1][0] == "shell":  # the script's status is its last tool's (wget, grep...)
+        steps = steps + [("exit", None)]
+    elif not steps or steps[-1][0] != "exit":
         steps = steps + [("exit", 0)]
     if any(s == ("sleep", float("inf")) for s in steps):
         return Program(steps=[s for s in steps if s[0] == "print"], forever=True, ignores_sigterm=True)

@@ -87,6 +87,9 @@ class ContainerRuntime(ImageService, Tasks):
         self.cni_config: dict | None = None
         self.pod_cidr = ""  # the node's podCIDR, once the kubelet passed it (UpdateRuntimeConfig)
         self.on_container_exit: Callable[[Container], None] | None = None
+        # What a process of a container's script sees of its pod (set by the kubelet: its /etc
+        # files, hostname, IP and network, as an exec sees them); None: the sandbox's name and IP.
+        self.container_view: Callable[[Container], dict] | None = None
         # The kubelet's makeMounts for a container (sandbox, container spec) -> mounts, for a
         # CreateContainer that is not given its ``mounts`` (set by the kubelet: its volume manager).
         self._pull_busy_until = 0.0  # the kubelet pulls one image at a time (serializeImagePulls)

@@ -50,6 +50,15 @@ def exec_in_pod(workers: Any, namespace: str, name: str, container: str, argv: l
         raise ExecInternalError(f"error executing command in container: {err}") from None
 
 
+def container_view(workers: Any, container: Any) -> dict:
+    """What a process of a container's own script sees of its pod (the same as an exec's), or {}
+    if the kubelet no longer knows the pod."""
+    state = next((s for s in workers.states.values()
+                  if (s.namespace, s.name) == (container.pod_namespace, container.pod_name)), None)
+    pod = workers._current(state) if state is not None else None
+    return _view(workers, state, pod) if pod is not None else {}
+
+
 def _view(workers: Any, state: Any, pod: dict) -> dict:
     """What a process in one of the pod's containers sees of the pod (ExecContext's fields)."""
     runtime, now = workers.runtime, workers.loop.now

@@ -131,8 +131,9 @@ class Tasks:
                 container._timer = self.loop.call_later(value, self._advance, container, steps, again,
                                                         periodic=True)
                 return
-            elif kind == "exit":
-                self._exit(container, value, "Completed" if value == 0 else "Error")
+            elif kind == "exit":  # (None: the end of the script, with the status of its last tool)
+                code = container.last_status if value is None else value
+                self._exit(container, code, "Completed" if code == 0 else "Error")
                 return
         if again and container.program.loop_body and container.state == "CONTAINER_RUNNING":
             body = list(container.program.loop_body)
@@ -182,7 +183,7 @@ class Tasks:
     def _run_in_container(self, container: Container, text: str) -> tuple:
         """A file tool of the program's script (``cat /etc/config/x``), run now in the container's
         files and environment; the lines it printed (stdout and stderr both go to the log)."""
-        _, out, err = script(text, self._exec_context(container))
+        container.last_status, out, err = script(text, self._exec_context(container))
         return tuple((out + err).splitlines())
 
     def _condition(self, container: Container, condition: str) -> tuple[int, tuple]:
@@ -197,10 +198,12 @@ class Tasks:
         sandbox = self.sandboxes.get(container.sandbox_id)
         if container.files is None:
             container.files = {}
+        view = self.container_view(container) if self.container_view is not None else {}
+        if not view:
+            view = {"hostname": sandbox.hostname if sandbox is not None else "",
+                    "pod_ip": sandbox.ip if sandbox is not None else ""}
         return ExecContext(image_name(container.image), container_files(container), envs=container.envs,
-                           now=self.loop.now,
-                           hostname=sandbox.hostname if sandbox is not None else "",
-                           pod_ip=sandbox.ip if sandbox is not None else "")
+                           now=self.loop.now, **view)
 
     # -- what the shell works out as the script runs (program_shell) ---------------------------
     def _printed(self, container: Container, kind: str, value) -> list[str]:

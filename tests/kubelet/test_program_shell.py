@@ -323,3 +323,23 @@ def test_while_and_until_loops_in_a_containers_script(case, script, expected, ex
     assert logs(cluster, "logs looper") == expected
     state = cluster.api.get("pods", "looper")["status"]["containerStatuses"][0]["state"]
     assert (state.get("terminated") or {}).get("exitCode") == exit_code
+
+
+def test_a_containers_wget_reaches_another_pod_and_its_status_is_the_containers():
+    cluster = Cluster(workers=2, seed=0)
+    cluster.kubectl("create deployment web --image=nginx")
+    cluster.settle()
+    ip = cluster.api.list("pods", "default")[0]["status"]["podIP"]
+    cluster.kubectl(f"run fetch --image=busybox --restart=Never -- wget -qO- http://{ip}")
+    cluster.kubectl(f"run title --image=busybox --restart=Never -- sh -c 'wget -qO- http://{ip} | grep title; echo done'")
+    cluster.kubectl(f"run refused --image=busybox --restart=Never -- wget -qO- http://{ip}:81")
+    cluster.kubectl("run lookup --image=busybox --restart=Never -- nslookup web")
+    cluster.settle()
+    cluster.run(5)
+    state = {p["metadata"]["name"]: p["status"]["containerStatuses"][0]["state"] for p in cluster.api.list("pods", "default")}
+    assert "<title>Welcome to nginx!</title>" in cluster.kubectl("logs fetch").stdout
+    assert state["fetch"]["terminated"]["exitCode"] == 0
+    assert cluster.kubectl("logs title").stdout == "<title>Welcome to nginx!</title>\ndone\n"
+    assert cluster.kubectl("logs refused").stdout == f"wget: can't connect to remote host ({ip}): Connection refused\n"
+    assert (state["refused"]["terminated"]["exitCode"], state["refused"]["terminated"]["reason"]) == (1, "Error")
+    assert "running" in state["lookup"]  # BusyBox has nslookup: not modelled, it runs on (no StartError)
