@@ -145,6 +145,15 @@ def run_rollout_restart(ctx: Context, args: list[str]) -> int:
 
     infos, errors = infos_for(ctx, args)
     for info in infos:
+        # defaultObjectRestarter: only these kinds restart, and not a paused Deployment
+        problem = ""
+        if info.resource.kind not in ("Deployment", "DaemonSet", "StatefulSet"):
+            problem = "restarting is not supported"
+        elif info.resource.kind == "Deployment" and (info.obj.get("spec") or {}).get("paused"):
+            problem = "can't restart paused deployment (run rollout resume first)"
+        if problem:
+            errors.append(KubectlError(f'error: {info.resource.group_resource} "{info.name}" {problem}'))
+            continue
         stamp = timestamp(ctx.now())
         patch = {"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": stamp}}}}}
         result = ctx.client.patch(info.resource.plural, info.name, patch, namespace=info.namespace or None,

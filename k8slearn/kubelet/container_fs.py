@@ -97,9 +97,14 @@ def listing(path: str, ctx: Any, hidden: bool = False) -> list[str] | None:
     if path == "/":
         names = ROOT_LISTING.get(ctx.image)
         return None if names is None else sorted(set(names) | set(_children("/", ctx)))
-    if path not in LISTED_DIRS:
+    if path not in LISTED_DIRS and _created(path, ctx) is not DIR:  # (a directory the container made: all known)
         return None
     return sorted(n for n in _children(path, ctx) if hidden or not n.startswith("."))
+
+
+def _created(path: str, ctx: Any) -> Any:
+    """What the container's own files say of ``path`` (DIR for a directory it made), or None."""
+    return ctx.files.get(path.rstrip("/") or "/")
 
 
 def _children(path: str, ctx: Any) -> set[str]:

@@ -36,6 +36,7 @@ hostname applets), GNU coreutils 9.1, GNU grep
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable
 from datetime import timedelta
@@ -313,13 +314,29 @@ def _touch(args, stdin, ctx):
 
 
 def _mkdir(args, stdin, ctx):
+    parents = any(a.startswith("-") and "p" in a for a in args)
     code, err = 0, ""
     for path in _paths(args):
-        if lookup(path, ctx) is not None and "-p" not in args:
-            return 1, "", (f"mkdir: can't create directory '{path}': File exists\n" if ctx.busybox
-                           else f"mkdir: cannot create directory '{path}': File exists\n")
-        code, err = _set(ctx, path, DIR, "mkdir", code, err)
+        if lookup(path, ctx) is not None and not parents:
+            return 1, "", _mkdir_error(path, "File exists", ctx)
+        parent = posixpath.dirname(path.rstrip("/"))
+        missing = []
+        while parent not in ("", "/") and lookup(parent, ctx) is None:
+            missing.append(parent)
+            parent = posixpath.dirname(parent)
+        if missing and not parents:
+            code, err = 1, err + _mkdir_error(path, "No such file or directory", ctx)
+            continue
+        for ancestor in reversed(missing):  # -p: the parents first
+            code, err = _set(ctx, ancestor, DIR, "mkdir", code, err)
+        if lookup(path, ctx) is None:  # (-p of a directory that is there changes nothing)
+            code, err = _set(ctx, path, DIR, "mkdir", code, err)
     return code, "", err
+
+
+def _mkdir_error(path: str, reason: str, ctx) -> str:
+    return (f"mkdir: can't create directory '{path}': {reason}\n" if ctx.busybox
+            else f"mkdir: cannot create directory '{path}': {reason}\n")
 
 
 def _rm(args, stdin, ctx):

@@ -109,3 +109,16 @@ def test_a_daemonset_rolls_back_as_the_perform_a_rollback_task_shows():
 def test_kinds_without_history_say_so_as_kubectl_does(command, stderr):
     cluster = Cluster(workers=1, seed=0)
     assert cluster.kubectl(command).stderr == stderr
+
+
+def test_rollout_restart_refuses_kinds_it_cannot_restart_and_a_paused_deployment():
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl("run b --image=nginx")
+    cluster.kubectl("create deployment web --image=nginx")
+    cluster.settle()
+    assert cluster.kubectl("rollout restart pod/b").stderr == 'error: pods "b" restarting is not supported\n'
+    cluster.kubectl("rollout pause deployment/web")
+    assert cluster.kubectl("rollout restart deployment/web").stderr == (
+        'error: deployments.apps "web" can\'t restart paused deployment (run rollout resume first)\n')
+    cluster.kubectl("rollout resume deployment/web")
+    assert cluster.kubectl("rollout restart deployment/web").stdout == "deployment.apps/web restarted\n"

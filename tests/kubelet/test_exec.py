@@ -370,3 +370,16 @@ def test_test_and_its_brackets_evaluate_posix_expressions(expression, code):
 def test_a_comparison_of_a_word_that_is_no_number_in_dash_says_illegal_number():
     assert run(["sh", "-c", "[ x -eq 1 ]"], ExecContext("debian", files={}, interactive=True)) == (
         2, "", "sh: 1: [: Illegal number: x\n")
+
+
+@pytest.mark.parametrize("script, expected", [
+    ("mkdir -p /a/b/c && ls /a/b", (0, "c\n", "")),
+    ("mkdir -p /a/b && touch /a/b/f && mkdir /a/b/g && ls /a/b", (0, "f\ng\n", "")),
+    ("mkdir /x/y", (1, "", "mkdir: can't create directory '/x/y': No such file or directory\n")),
+    ("mkdir -p /tmp && mkdir /tmp", (1, "", "mkdir: can't create directory '/tmp': File exists\n")),
+], ids=["mkdir -p makes the parents, and a directory the container made lists what is in it",
+        "what the script put there is listed, in order",
+        "without -p a missing parent is an error",
+        "-p of a directory that is there changes nothing; without -p it exists"])
+def test_mkdir(script, expected):
+    assert run(["sh", "-c", script], ExecContext("busybox", files={}, interactive=True)) == expected
