@@ -46,6 +46,12 @@ def run_delete(ctx: Context, args: list[str]) -> int:
         raise KubectlError("You must provide one or more resources by argument or filename.\nExample resource "
                            "specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
                            "   '<resource> <name>'\n   '<resource>'")
+    if flags["all"] and flags["selector"]:  # DeleteOptions.Validate
+        raise KubectlError("cannot set --all and --selector at the same time")
+    if flags["all"] and flags["field-selector"]:
+        raise KubectlError("cannot set --all and --field-selector at the same time")
+    if flags["force"] and flags["grace-period"] > 0:
+        raise KubectlError("--force and --grace-period greater than 0 cannot be specified together")
     if len(args) == 1 and "/" not in args[0] and not flags["all"] and not flags["selector"] \
             and not flags["field-selector"] and not flags["filename"]:
         raise KubectlError("resource(s) were provided, but no name was specified")

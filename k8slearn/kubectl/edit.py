@@ -10,7 +10,7 @@ label/annotate/scale/taint/cordon, a strategic merge patch for ``set image``, wh
 >>> parse_taint("dedicated=db:NoSchedule")
 ({'key': 'dedicated', 'value': 'db', 'effect': 'NoSchedule'}, False)
 
-Simplified: ``--local`` and ``--list`` are not supported; ``--resource-version`` is ignored.
+Simplified: ``--local`` and ``--list`` are not supported.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/label/label.go, annotate/annotate.go, scale/scale.go,
 drain/cordon.go (via pkg/drain/cordon.go), taint/taint.go, taint/utils.go, patch/patch.go,
@@ -135,7 +135,10 @@ def _metadata_command(ctx: Context, args: list[str], field: str, word: str) -> i
         result = obj
         if mode != "client":
             patch = {"metadata": {field: _json_merge_diff(current, updated) if current else updated}}
-            if updated != current:
+            version = ctx.flags.get("resource-version")
+            if version:  # a precondition the server checks: 409 Conflict if the object moved on
+                patch["metadata"]["resourceVersion"] = version
+            if updated != current or version:
                 result = ctx.client.patch(info.resource.plural, info.name, patch, namespace=info.namespace or None,
                                           patch_type="merge", dry_run=(mode == "server"))
         print_result(ctx, info.resource, result, message)

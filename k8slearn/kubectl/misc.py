@@ -73,6 +73,10 @@ def run_version(ctx: Context, args: list[str]) -> int:
 def run_api_resources(ctx: Context, args: list[str]) -> int:
     from k8slearn.api.resources import RESOURCES
 
+    if ctx.flags["output"] not in ("", "wide", "name"):  # APIResourceOptions.Validate
+        raise KubectlError(f"--output {ctx.flags['output']} is not available")
+    if ctx.flags["sort-by"] and ctx.flags["sort-by"] not in ("name", "kind"):
+        raise KubectlError("--sort-by accepts only name or kind")
     rows = sorted(RESOURCES.values(), key=lambda r: (r.group, r.plural))
     if "namespaced" in ctx.changed:
         rows = [r for r in rows if r.namespaced == ctx.flags["namespaced"]]

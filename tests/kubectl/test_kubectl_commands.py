@@ -255,3 +255,25 @@ def test_run_attached_removed_and_exposed(command, stdout, stderr, code):
     assert (result.stdout, result.stderr, result.code) == (stdout, stderr, code)
     if "--rm" in command and code == 0:  # (deleted: gone, or going within its grace period)
         assert all(p["metadata"].get("deletionTimestamp") for p in c.api.list("pods", "default"))
+
+
+@pytest.mark.parametrize("command, stderr", [
+    ("delete cm -l x=1 --all", "error: cannot set --all and --selector at the same time\n"),
+    ("delete cm --all --field-selector=metadata.name=x", "error: cannot set --all and --field-selector at the same time\n"),
+    ("delete cm x --force --grace-period=5", "error: --force and --grace-period greater than 0 cannot be specified together\n"),
+    ("api-resources --sort-by=bogus", "error: --sort-by accepts only name or kind\n"),
+    ("api-resources -o bogus", "error: --output bogus is not available\n"),
+    ("label cm x a=b --resource-version=1", 'Error from server (Conflict): Operation cannot be fulfilled on configmaps "x": '
+     "the object has been modified; please apply your changes to the latest version and try again\n"),
+], ids=["delete: --all with a selector is refused", "and with a field selector",
+        "--force with a grace period is refused", "api-resources sorts by name or kind only",
+        "api-resources prints wide or name only", "label --resource-version is a precondition"])
+def test_flag_combinations_kubectl_refuses(command, stderr):
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create cm x --from-literal=a=1")
+    before = c.etcd.revision
+    result = c.kubectl(command)
+    assert (result.stdout, result.stderr, result.code) == ("", stderr, 1)
+    assert c.etcd.revision == before
