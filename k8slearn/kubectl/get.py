@@ -116,6 +116,11 @@ def _targets_from_files(ctx: Context) -> tuple[list[Target], list[Exception]]:
 @command("get")
 def run_get(ctx: Context, args: list[str]) -> int:
     flags = ctx.flags
+    if flags["raw"]:
+        from k8slearn.kubectl.misc import SERVER_VERSION
+        from k8slearn.kubectl.raw import run_raw
+
+        return run_raw(ctx, flags["raw"], args, SERVER_VERSION)
     output = flags["output"]
     kind = _check_output(ctx, output)
     if flags["show-labels"] and output not in ("", "wide"):

@@ -1,5 +1,7 @@
 """The verbs that change objects, and the small commands, against the simulated API server."""
 
+import json
+
 import pytest
 
 from kubectl_kit import new_server
@@ -277,3 +279,20 @@ def test_flag_combinations_kubectl_refuses(command, stderr):
     result = c.kubectl(command)
     assert (result.stdout, result.stderr, result.code) == ("", stderr, 1)
     assert c.etcd.revision == before
+
+
+def test_get_raw_answers_the_health_version_and_resource_paths():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create cm x --from-literal=a=1")
+    assert c.kubectl("get --raw /healthz").stdout == "ok"
+    assert c.kubectl("get --raw /readyz").stdout == "ok"
+    assert json.loads(c.kubectl("get --raw /version").stdout)["gitVersion"] == "v1.32.0"
+    obj = json.loads(c.kubectl("get --raw /api/v1/namespaces/default/configmaps/x").stdout)
+    assert (obj["kind"], obj["data"]) == ("ConfigMap", {"a": "1"})
+    listed = json.loads(c.kubectl("get --raw /apis/apps/v1/namespaces/default/deployments").stdout)
+    assert (listed["kind"], listed["items"]) == ("DeploymentList", [])
+    assert c.kubectl("get --raw /nope").stderr == (
+        "Error from server (NotFound): the server could not find the requested resource\n")
+    assert c.kubectl("get pods --raw /healthz").stderr == "error: arguments may not be passed when --raw is specified\n"
