@@ -177,6 +177,26 @@ def go_sprint(value: Any) -> str:
     return str(value)
 
 
+def go_type_of(value: Any) -> str:
+    """The Go type of a value decoded from JSON into ``interface{}`` (a whole number: int64), as
+    ``%v`` of its reflect.Type prints it.
+
+    >>> go_type_of({}), go_type_of([1]), go_type_of(3), go_type_of(2.5), go_type_of("s")
+    ('map[string]interface {}', '[]interface {}', 'int64', 'float64', 'string')
+    """
+    if isinstance(value, dict):
+        return "map[string]interface {}"
+    if isinstance(value, list):
+        return "[]interface {}"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int64"
+    if isinstance(value, float):
+        return "float64"
+    return "string"
+
+
 def go_repr(value: Any) -> str:
     """The bad value as field/errors.go prints it."""
     if isinstance(value, GoValue):

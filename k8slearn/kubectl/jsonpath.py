@@ -38,12 +38,13 @@ staging/src/k8s.io/cli-runtime/pkg/printers/customcolumn.go, kubectl/pkg/cmd/get
 
 from __future__ import annotations
 
-import decimal
 import json
-import math
 import re
 from typing import Any
 
+from k8slearn.api.field import go_float as _go_float
+from k8slearn.api.field import go_quote as _go_quote
+from k8slearn.api.field import go_type_of as _go_type
 from k8slearn.kubectl import tabwriter
 
 __all__ = ["JSONPathError", "JSONPathExecutionError", "custom_columns", "evaluate", "jsonpath", "sort_key"]
@@ -538,21 +539,6 @@ def _printer_error(template: str, document: Any, err: Exception) -> str:
     return f"error executing jsonpath {_go_quote(template)}: {debug}\n"
 
 
-def _go_type(value: Any) -> str:
-    """The Go type of an unstructured value, as ``%v`` of reflect.Type prints it."""
-    if isinstance(value, dict):
-        return "map[string]interface {}"
-    if isinstance(value, list):
-        return "[]interface {}"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int64"
-    if isinstance(value, float):
-        return "float64"
-    return "string"
-
-
 def _go_syntax(value: Any) -> str:
     """fmt's ``%#v`` of unstructured data: maps with sorted keys, ``interface {}(nil)`` for null.
 
@@ -573,58 +559,6 @@ def _go_syntax(value: Any) -> str:
     if isinstance(value, float):
         return _go_float(value)
     return str(value)
-
-
-def _go_quote(text: str) -> str:
-    r"""strconv.Quote (``%q``).
-
-    >>> print(_go_quote('a"b\\c\n\x01é'))
-    "a\"b\\c\n\x01é"
-    """
-    out = ['"']
-    for ch in text:
-        code = ord(ch)
-        if ch in "\"\\":
-            out.append("\\" + ch)
-        elif ch.isprintable():
-            out.append(ch)
-        elif ch in "\a\b\f\n\r\t\v":
-            out.append({"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
-                        "\t": "\\t", "\v": "\\v"}[ch])
-        elif code < 0x20 or code == 0x7F:
-            out.append(f"\\x{code:02x}")
-        elif code < 0x10000:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    return "".join(out) + '"'
-
-
-def _go_float(value: float) -> str:
-    """fmt's ``%v`` of a float64 (``%g`` with the shortest digits): 1, 2.5, 1e+06.
-
-    >>> [_go_float(f) for f in (1.0, 2.5, 1e6, 123456.0, 0.0001, 0.00001, -3.75)]
-    ['1', '2.5', '1e+06', '123456', '0.0001', '1e-05', '-3.75']
-    """
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if value == 0:
-        return "-0" if math.copysign(1, value) < 0 else "0"
-    sign = "-" if value < 0 else ""
-    digits_tuple = decimal.Decimal(repr(abs(value))).normalize().as_tuple()
-    digits = "".join(map(str, digits_tuple.digits))
-    point = len(digits) + int(digits_tuple.exponent)  # the decimal point sits after `point` digits
-    exponent = point - 1
-    if exponent < -4 or exponent >= 6:
-        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        return f"{sign}{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
-    if point <= 0:
-        return f"{sign}0.{'0' * -point}{digits}"
-    if point >= len(digits):
-        return sign + digits + "0" * (point - len(digits))
-    return f"{sign}{digits[:point]}.{digits[point:]}"
 
 
 # --- custom columns and --sort-by ---------------------------------------------------------------

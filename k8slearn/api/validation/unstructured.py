@@ -44,7 +44,7 @@ from typing import Any
 
 from k8slearn.api import field
 from k8slearn.api.errors import ApiError, status_error
-from k8slearn.api.field import go_json, go_sprint
+from k8slearn.api.field import go_json, go_sprint, go_type_of
 from k8slearn.api.validation.decode_struct import UnmarshalError, fits, json_kind, wrapped
 
 _INTEGER_KINDS = ("int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64")
@@ -52,15 +52,8 @@ _INTEGER_KINDS = ("int", "int8", "int16", "int32", "int64", "uint", "uint8", "ui
 
 def _source_kind(value: Any) -> str:
     """The Go kind a JSON value has in a ``map[string]interface{}`` (a whole number: int64)."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int64"
-    if isinstance(value, float):
-        return "float64"
-    if isinstance(value, str):
-        return "string"
-    return "slice" if isinstance(value, (list, tuple)) else "map"
+    go_type = go_type_of(value)
+    return {"map[string]interface {}": "map", "[]interface {}": "slice"}.get(go_type, go_type)
 
 
 def converter_error(problem: str) -> str:
