@@ -325,3 +325,49 @@ def test_applying_a_misspelled_field_to_an_existing_object_is_the_strict_patch_e
     assert result.stderr.endswith('spec:map[minReadySecond:5]]": strict decoding error: unknown field '
                                   '"spec.minReadySecond"\n')
     assert cluster.etcd.revision == before
+
+
+SHAPES = [
+    ("a label selector given as a string",
+     {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "web"},
+      "spec": {"minAvailable": 1, "selector": "app=web"}},
+     "json: cannot unmarshal string into Go struct field PodDisruptionBudgetSpec.spec.selector of type v1.LabelSelector"),
+    ("a quoted tolerationSeconds",
+     {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "x"}],
+      "tolerations": [{"key": "k", "operator": "Exists", "tolerationSeconds": "30"}]}},
+     "json: cannot unmarshal string into Go struct field Toleration.spec.tolerations.tolerationSeconds of type int64"),
+    ("an affinity term list given as one object",
+     {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "x"}],
+      "affinity": {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"topologyKey": "x"}}}}},
+     "json: cannot unmarshal object into Go struct field PodAntiAffinity.spec.affinity.podAntiAffinity."
+     "requiredDuringSchedulingIgnoredDuringExecution of type []v1.PodAffinityTerm"),
+    ("a probe's command given as a string",
+     {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [
+         {"name": "c", "image": "x", "livenessProbe": {"exec": {"command": "true"}}}]}},
+     "json: cannot unmarshal string into Go struct field ExecAction.spec.containers.livenessProbe.exec.command "
+     "of type []string"),
+    ("a bool given as a word",
+     {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "x"}],
+      "hostNetwork": "yes"}},
+     "json: cannot unmarshal string into Go struct field PodSpec.spec.hostNetwork of type bool"),
+]
+
+
+@pytest.mark.parametrize("case, obj, problem", SHAPES, ids=[s[0] for s in SHAPES])
+def test_a_value_of_the_wrong_shape_anywhere_is_refused_before_it_can_reach_a_controller(case, obj, problem):
+    cluster = Cluster(workers=1, seed=0)
+    before = cluster.etcd.revision
+    with pytest.raises(Exception) as info:
+        cluster.api.create(obj)
+    kind = obj["kind"]
+    assert (info.value.code, str(info.value)) == (400, f'{kind} in version "v1" cannot be handled as a {kind}: {problem}')
+    assert cluster.etcd.revision == before
+    cluster.run(5)  # nothing was stored: nothing to trip over
+
+
+def test_a_wrong_shape_in_a_patch_is_the_patch_error_with_the_converters_words():
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl("create deployment web --image=nginx")
+    result = cluster.kubectl("""patch deployment web -p '{"spec":{"template":{"spec":{"hostNetwork":"yes"}}}}'""")
+    assert result.stderr == ('The request is invalid: patch: Invalid value: '
+                             '"map[spec:map[template:map[spec:map[hostNetwork:yes]]]]": unrecognized type: bool\n')

@@ -31,7 +31,12 @@ from k8slearn.api.resources import NoKindMatchError, ResourceInfo, UnknownResour
 from k8slearn.api.selector_parser import parse_selector
 from k8slearn.api.validation.decode import decode_body
 from k8slearn.api.validation.decode_struct import json_kind
-from k8slearn.api.validation.unknown_fields import drop_unknown_fields, strict_error, unknown_fields
+from k8slearn.api.validation.unknown_fields import (
+    drop_unknown_fields,
+    strict_error,
+    type_error,
+    unknown_fields,
+)
 from k8slearn.apiserver.strategy import strategy_for
 from k8slearn.apiserver.watch import Selection
 
@@ -88,6 +93,12 @@ class RequestScope:
         obj, problem = decode_body(obj)  # the rest of the copy, made while checking the JSON types
         if problem:
             raise bad_request(problem)  # a value of the wrong JSON type never reaches defaulting
+        if field_validation is not None:  # (a user's request: the whole object against its Go types)
+            wrong = type_error(obj)
+            if wrong:
+                version = info.api_version.rpartition("/")[2]
+                raise bad_request(f'{info.kind} in version "{version}" cannot be handled as a {info.kind}: '
+                                  f"{wrong}")
         if field_validation == "Strict":
             unknown = unknown_fields(obj)
             if unknown:

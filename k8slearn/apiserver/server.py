@@ -48,7 +48,12 @@ from k8slearn.api.meta import thaw, timestamp
 from k8slearn.api.policy import eviction_body
 from k8slearn.api.resources import RESOURCES, ResourceInfo
 from k8slearn.api.validation.decode import decode_error
-from k8slearn.api.validation.unknown_fields import drop_unknown_fields, strict_error, unknown_fields
+from k8slearn.api.validation.unknown_fields import (
+    drop_unknown_fields,
+    strict_error,
+    type_error,
+    unknown_fields,
+)
 from k8slearn.api.validation.unstructured import invalid_patch, wrap_overflow
 from k8slearn.apiserver import admission
 from k8slearn.apiserver.admission import CREATE, DELETE, UPDATE, Attributes
@@ -213,6 +218,11 @@ class APIServer(RequestScope):
                 wrong = decode_error(patched)  # (converted as Go converts an int64 to an int32)
             if wrong:
                 raise invalid_patch(patch_type, patch, patched, wrong)
+            if validation is not None:  # (a user's request: the values it brings against their Go types)
+                wrong = type_error({"apiVersion": info.api_version, "kind": info.kind, **body},
+                                   ranges=patch_type != "strategic")
+                if wrong:
+                    raise invalid_patch(patch_type, patch, patched, wrong)
             if validation == "Strict":  # the patched object decoded strictly
                 unknown = unknown_fields({"apiVersion": info.api_version, "kind": info.kind, **patched})
                 if unknown:

@@ -4,7 +4,7 @@ import pytest
 
 from k8slearn import Cluster
 from k8slearn.api.resources import RESOURCES
-from k8slearn.api.validation.unknown_fields import unknown_fields
+from k8slearn.api.validation.unknown_fields import type_error, unknown_fields
 
 CASES = [
     ({"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"replicas": 1, "replica": 2}}, ["spec.replica"],
@@ -26,9 +26,10 @@ def test_unknown_fields_are_found_where_the_go_types_have_none(obj, expected):
     assert unknown_fields(obj) == expected
 
 
-def test_the_simulations_own_objects_have_only_fields_of_the_v1_32_types():
+def test_the_simulations_own_objects_have_only_fields_and_values_of_the_v1_32_types():
     """Whatever the components write (status, conditions, events, leases, endpoints) must pass a
-    strict decode: a field the table lacks would make kubectl replace of a read object fail."""
+    strict decode: a field the table lacks, or a value of another type, would make a kubectl
+    replace of an object read back fail."""
     c = Cluster(workers=2, seed=0)
     c.kubectl("create deployment web --image=nginx --replicas=3")
     c.kubectl("expose deployment web --port=80")
@@ -43,7 +44,8 @@ def test_the_simulations_own_objects_have_only_fields_of_the_v1_32_types():
     found = {}
     for info in {i.plural: i for i in RESOURCES.values()}.values():
         for obj in c.api.list(info.plural, None):
-            unknown = unknown_fields({"apiVersion": info.api_version, "kind": info.kind, **obj})
-            if unknown:
-                found[f"{info.plural}/{obj['metadata']['name']}"] = unknown
+            body = {"apiVersion": info.api_version, "kind": info.kind, **obj}
+            problems = unknown_fields(body) + [type_error(body) or ""]
+            if any(problems):
+                found[f"{info.plural}/{obj['metadata']['name']}"] = [p for p in problems if p]
     assert found == {}
