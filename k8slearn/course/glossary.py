@@ -347,14 +347,19 @@ GLOSSARY: dict[str, Term] = {
 }
 
 
-def glossary_table(terms: Iterable[str] | None = None) -> str:
+def glossary_table(terms: str | Iterable[str] | None = None) -> str:
     """The glossary (or the given terms, in that order) as a Markdown table.
 
-    Unknown terms raise KeyError naming them; ``|`` in a definition is escaped."""
+    A single string is one term, not a list of letters. Unknown terms raise KeyError naming
+    them; ``|`` in a definition is escaped.
+
+    >>> glossary_table("pod") == glossary_table(["pod"])
+    True
+    """
     if terms is None:
         chosen = sorted(GLOSSARY, key=str.casefold)
     else:
-        chosen = list(terms)
+        chosen = [terms] if isinstance(terms, str) else list(terms)
         unknown = [t for t in chosen if t not in GLOSSARY]
         if unknown:
             raise KeyError(f"not in the glossary: {', '.join(unknown)}")

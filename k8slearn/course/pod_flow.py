@@ -109,7 +109,17 @@ _EVIDENCE: dict[str, tuple[Pattern, str | None]] = dict(zip(TASKS, [
 
 def who_did(trace: Iterable[Any], task: str, name: str = "web", namespace: str = "default") -> str | None:
     """The component that did ``task`` (one of ``TASKS``) for pod ``name``, read from the trace;
-    None when the trace shows nobody doing it."""
+    None when the trace shows nobody doing it. A task not in ``TASKS`` raises a KeyError that
+    lists them.
+
+    >>> who_did([], "choose the node")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    KeyError: "no task named “choose the node”; the tasks are: “turn `kubectl run` into a Pod ...”, ..."
+    """
+    if task not in _EVIDENCE:
+        known = ", ".join(f"“{t}”" for t in TASKS)
+        raise KeyError(f"no task named “{task}”; the tasks are: {known}") from None
     pattern, credit = _EVIDENCE[task]
     for step in trace:
         if pattern.matches(step, name, namespace):

@@ -1,5 +1,5 @@
-"""``kubectl describe`` for Jobs, CronJobs, ConfigMaps, Secrets, ServiceAccounts, Endpoints, PriorityClasses
-and PodDisruptionBudgets.
+"""``kubectl describe`` for Jobs, CronJobs, ConfigMaps, Secrets, ServiceAccounts, Endpoints, EndpointSlices,
+PriorityClasses and PodDisruptionBudgets.
 
 >>> print(describe_priority_class({"metadata": {"name": "high"}, "value": 1000,
 ...       "preemptionPolicy": "PreemptLowerPriority"}, [], 0.0), end="")
@@ -14,8 +14,8 @@ Events:            <none>
 Simplified: a ConfigMap's keys print sorted (kubectl walks a Go map, in random order).
 
 Upstream: staging/src/k8s.io/kubectl/pkg/describe/describe.go (describeJob, describeCronJob,
-ConfigMapDescriber, describeSecret, describeServiceAccount, describeEndpoints, describePriorityClass,
-describePodDisruptionBudgetV1)
+ConfigMapDescriber, describeSecret, describeServiceAccount, describeEndpoints, describeEndpointSliceV1,
+describePriorityClass, describePodDisruptionBudgetV1)
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from k8slearn.kubectl.printers import _selector, format_labels
 
 __all__ = ["describe_job", "describe_cronjob", "describe_configmap",
            "describe_secret", "describe_service_account",
-           "describe_endpoints", "describe_priority_class"]
+           "describe_endpoints", "describe_endpoint_slice", "describe_priority_class"]
 
 
 def _header(w: PrefixWriter, obj: dict) -> None:
@@ -217,6 +217,78 @@ def describe_endpoints(ep: dict, events: list | None, now: float) -> str:
     if events is not None:
         describe_events(events, w, now)
     return w.text()
+
+
+def describe_endpoint_slice(eps: dict, events: list | None, now: float) -> str:
+    """describeEndpointSliceV1: the address type, a port table, then each endpoint with its Ready
+    condition (kubectl prints neither Serving nor Terminating), hostname, target, node and zone.
+
+    ``Ports: <unset>`` and ``Endpoints: <none>`` carry no tab, so they end the aligned block above.
+
+    >>> print(describe_endpoint_slice({"metadata": {"name": "web-abc", "namespace": "default"},
+    ...       "addressType": "IPv4", "ports": [{"name": "", "port": 80, "protocol": "TCP"}],
+    ...       "endpoints": [{"addresses": ["10.244.1.2"], "conditions": {"ready": True},
+    ...                      "targetRef": {"kind": "Pod", "name": "web-1"}, "nodeName": "node-1"}]}, [], 0.0), end="")
+    Name:         web-abc
+    Namespace:    default
+    Labels:       <none>
+    Annotations:  <none>
+    AddressType:  IPv4
+    Ports:
+      Name     Port  Protocol
+      ----     ----  --------
+      <unset>  80    TCP
+    Endpoints:
+      - Addresses:  10.244.1.2
+        Conditions:
+          Ready:    true
+        Hostname:   <unset>
+        TargetRef:  Pod/web-1
+        NodeName:   node-1
+        Zone:       <unset>
+    Events:         <none>
+    """
+    meta = eps.get("metadata", {})
+    w = PrefixWriter()
+    _header(w, eps)
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"AddressType:\t{eps.get('addressType', '')}\n")
+    ports = eps.get("ports") or []
+    if not ports:
+        w.write(0, "Ports: <unset>\n")
+    else:
+        w.write(0, "Ports:\n")
+        w.write(1, "Name\tPort\tProtocol\n")
+        w.write(1, "----\t----\t--------\n")
+        for port in ports:
+            name = port.get("name") or "<unset>"
+            number = "<unset>" if port.get("port") is None else str(port["port"])
+            w.write(1, f"{name}\t{number}\t{port.get('protocol', 'TCP')}\n")
+    endpoints = eps.get("endpoints") or []
+    if not endpoints:
+        w.write(0, "Endpoints: <none>\n")
+    else:
+        w.write(0, "Endpoints:\n")
+        for ep in endpoints:
+            w.write(1, f"- Addresses:\t{', '.join(ep.get('addresses') or []) or '<none>'}\n")
+            w.write(2, "Conditions:\n")
+            ready = (ep.get("conditions") or {}).get("ready")
+            w.write(3, f"Ready:\t{'<unset>' if ready is None else ('true' if ready else 'false')}\n")
+            w.write(2, f"Hostname:\t{_or_unset(ep.get('hostname'))}\n")
+            if ep.get("targetRef") is not None:
+                ref = ep["targetRef"]
+                w.write(2, f"TargetRef:\t{ref.get('kind', '')}/{ref.get('name', '')}\n")
+            w.write(2, f"NodeName:\t{_or_unset(ep.get('nodeName'))}\n")
+            w.write(2, f"Zone:\t{_or_unset(ep.get('zone'))}\n")
+    if events is not None:
+        describe_events(events, w, now)
+    return w.text()
+
+
+def _or_unset(value: str | None) -> str:
+    """A *string field: ``<unset>`` when nil, the string (even empty) otherwise."""
+    return "<unset>" if value is None else value
 
 
 def describe_priority_class(pc: dict, events: list | None, now: float) -> str:

@@ -386,6 +386,7 @@ def describe_object(ctx: Context, resource: Any, obj: dict, show_events: bool = 
     simple = {"Job": describe_more.describe_job, "CronJob": describe_more.describe_cronjob,
               "ConfigMap": describe_more.describe_configmap,
               "ServiceAccount": describe_more.describe_service_account,
+              "EndpointSlice": describe_more.describe_endpoint_slice,
               "Endpoints": describe_more.describe_endpoints, "PriorityClass": describe_more.describe_priority_class,
               "PodDisruptionBudget": describe_more.describe_pod_disruption_budget}
     if kind in simple:

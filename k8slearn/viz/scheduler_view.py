@@ -228,8 +228,10 @@ class SchedulerView:
         def box(value: bool, text: str) -> Any:
             return w.Checkbox(value=value, description=text, indent=False, layout=w.Layout(width="auto"))
 
+        pods = self.pod_names()
+        missing = [(f"{s.pod} (not found)", s.pod)] if s.pod and s.pod not in pods else []
         pod = w.Dropdown(
-            options=[("(a new pod)", "")] + [(n, n) for n in self.pod_names()],
+            options=[("(a new pod)", "")] + [(n, n) for n in pods] + missing,
             value=s.pod,
             description="pod",
             layout=small,
