@@ -199,7 +199,7 @@ class SchedulerView:
             e = self.explanation()
             self.error = ""
         except Exception as err:  # noqa: BLE001 - never into the notebook: show it in the panel
-            self.error = f"{type(err).__name__}: {err}"
+            self.error = _message(err)
             return f"<p style='color:#b71c1c'>{html.escape(self.error)}</p>", "", b""
         head = (
             f"<b>{html.escape(e.pod_key)} → {html.escape(e.picked)}</b>"
@@ -212,7 +212,7 @@ class SchedulerView:
         try:
             picked = self.explanation().picked or "Pending"
         except Exception as err:  # noqa: BLE001 - a repr must not raise
-            picked = f"error: {type(err).__name__}"
+            picked = _message(err) if isinstance(err, KeyError) else f"error: {type(err).__name__}"
         return f"<SchedulerView pod={self.state.namespace}/{self.state.pod or 'what-if'}: {picked}>"
 
     # -- view -----------------------------------------------------------------------------------
@@ -288,3 +288,10 @@ class SchedulerView:
         from IPython.display import display
 
         display(self.widget())
+
+
+def _message(err: Exception) -> str:
+    """What went wrong, in words: a lookup's own message (``pods "x" not found``), else the error's type."""
+    if isinstance(err, KeyError) and err.args and isinstance(err.args[0], str):
+        return err.args[0]
+    return f"{type(err).__name__}: {err}"

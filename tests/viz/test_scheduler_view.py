@@ -100,10 +100,10 @@ def test_an_error_is_shown_not_raised(cluster):
     decision, table, png = view.render()
     assert (
         decision
-        == "<p style='color:#b71c1c'>KeyError: &#x27;pods &quot;no-such-pod&quot; not found&#x27;</p>"
+        == "<p style='color:#b71c1c'>pods &quot;no-such-pod&quot; not found</p>"
     )
     assert (table, png) == ("", b"")
-    assert repr(view) == "<SchedulerView pod=default/no-such-pod: error: KeyError>"
+    assert repr(view) == '<SchedulerView pod=default/no-such-pod: pods "no-such-pod" not found>'
 
 
 def test_the_repr_is_one_deterministic_line(cluster):
