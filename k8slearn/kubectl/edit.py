@@ -41,16 +41,15 @@ def parse_label_args(args: list[str], word: str) -> tuple[dict, list[str]]:
     for arg in args:
         if "=" in arg:
             key, _, value = arg.partition("=")
-            if key in sets:
-                raise KubectlError(f"can not both modify and remove a {word} in the same command")
-            sets[key] = value
+            sets[key] = value  # (a key given twice: the last value wins)
         elif arg.endswith("-"):
             removes.append(arg[:-1])
         else:
             raise KubectlError(f"invalid {word} format: {arg}")
     for key in removes:
         if key in sets:
-            raise KubectlError(f"can not both modify and remove a {word} in the same command")
+            article = "an" if word[0] in "aeiou" else "a"
+            raise KubectlError(f"can not both modify and remove {article} {word} in the same command")
     return sets, removes
 
 

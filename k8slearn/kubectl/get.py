@@ -14,7 +14,8 @@ nothing at all is printed kubectl says ``No resources found in <ns> namespace.``
 
 ``-w``/``--watch`` and ``--watch-only`` are in ``watch.py``.
 
-Simplified: ``--chunk-size`` and ``--raw`` are accepted and ignored; go-template output is not available.
+Simplified: ``--chunk-size`` is accepted and ignored (``--raw``: :mod:`k8slearn.kubectl.raw`); go-template
+output is not available.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go (Run, printGeneric), humanreadable_flags.go
 """
@@ -86,6 +87,8 @@ def fetch(ctx: Context, targets: list[Target], *, all_namespaces: bool = False, 
 
 
 def _check_output(ctx: Context, output: str) -> str:
+    if not output and ctx.flags.get("template"):  # --template alone means -o go-template
+        output = "go-template"
     kind = output.split("=", 1)[0]
     if output and kind not in _FORMATS:
         raise KubectlError(f'unable to match a printer suitable for the output format "{output}", '

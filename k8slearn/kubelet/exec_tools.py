@@ -242,8 +242,14 @@ def _integer(text: str) -> int:
 
 
 def _echo(args, stdin, ctx):
-    newline = not (args and args[0] == "-n")
-    return 0, " ".join(args[0 if newline else 1:]) + ("\n" if newline else ""), ""
+    """echo [-neE] ARGS: -n without the newline, -e with backslash escapes (\\n, \\t...)."""
+    flags = ""
+    while args and re.fullmatch(r"-[neE]+", args[0]):
+        flags, args = flags + args[0][1:], args[1:]
+    text = " ".join(args)
+    if "e" in flags.replace("E", "") and flags.rfind("e") > flags.rfind("E"):
+        text = text.encode("latin-1", "backslashreplace").decode("unicode_escape", "replace")
+    return 0, text + ("" if "n" in flags else "\n"), ""
 
 
 def _hostname(args, stdin, ctx):
@@ -262,6 +268,17 @@ def _grep(args, stdin, ctx):
                        else "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n")
     pattern, paths = rest[0], rest[1:]
     text = stdin
+    if len(paths) > 1 and "h" not in flags:  # several files: each matching line after its file's name
+        found = [_grep([*(f"-{f}" for f in flags if f not in "cq"), pattern, path], "", ctx) for path in paths]
+        if "q" in flags:
+            return (0 if any(c == 0 for c, _, _ in found) else 1), "", ""
+        if "c" in flags:  # (a file that could not be read has no count)
+            out = "".join(f"{path}:{o.count(chr(10))}\n" for path, (c, o, _) in zip(paths, found) if c != 2)
+        else:
+            out = "".join(f"{path}:{line}" for path, (_, o, _) in zip(paths, found) for line in o.splitlines(True))
+        err = "".join(e for _, _, e in found)
+        code = 0 if any(c == 0 for c, _, _ in found) else (2 if err else 1)
+        return code, out, err
     if paths:
         code, text, err = _cat(paths, "", ctx)
         if code:
@@ -296,13 +313,48 @@ def _head_tail(tail: bool):
 
 
 def _wc(args, stdin, ctx):
-    flags = "".join(a[1:] for a in args if a.startswith("-")) or "lwc"
-    counts = {"l": stdin.count("\n"), "w": len(stdin.split()), "c": len(stdin.encode())}
-    values = [counts[f] for f in "lwc" if f in flags]
-    if len(values) == 1:
-        return 0, f"{values[0]}\n", ""
-    width = 7 if not ctx.busybox else 9
-    return 0, "".join(f"{v:>{width}}" for v in values).lstrip() + "\n", ""
+    """wc [-lwc] [FILE]...: the counts of stdin, or of each file then their total (after its name)."""
+    flags = "".join(a[1:] for a in args if a.startswith("-") and len(a) > 1) or "lwc"
+    paths = [a for a in args if not a.startswith("-") or a == "-"]
+
+    def line(text: str, name: str) -> str:
+        counts = {"l": text.count("\n"), "w": len(text.split()), "c": len(text.encode())}
+        values = [counts[f] for f in "lwc" if f in flags]
+        if len(values) == 1:
+            shown = str(values[0])
+        else:
+            width = 7 if not ctx.busybox else 9
+            shown = "".join(f"{v:>{width}}" for v in values).lstrip()
+        return f"{shown} {name}\n" if name else f"{shown}\n"
+
+    if not paths:
+        return 0, line(stdin, ""), ""
+    out, err, code, texts = "", "", 0, []
+    for path in paths:
+        failed, text, problem = _cat([path], stdin, ctx)
+        if failed:
+            code, err = 1, err + problem.replace("cat:", "wc:")
+            continue
+        texts.append(text)
+        out += line(text, path)
+    if len(paths) > 1:
+        out += line("".join(texts), "total")
+    return code, out, err
+
+
+def _sleep(args, stdin, ctx):
+    """sleep DURATION...: over at once here (every command finishes at once), but a duration that
+    is none is the tool's error."""
+    from k8slearn.kubelet.program_shell import sleep_seconds
+
+    if not args:
+        return 1, "", ("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n" if ctx.busybox
+                       else "sleep: missing operand\nTry 'sleep --help' for more information.\n")
+    if sleep_seconds(args) is None:
+        bad = next(a for a in args if sleep_seconds([a]) is None)
+        return 1, "", (f"sleep: invalid number '{bad}'\n" if ctx.busybox
+                       else f"sleep: invalid time interval '{bad}'\nTry 'sleep --help' for more information.\n")
+    return 0, "", ""
 
 
 def _touch(args, stdin, ctx):
@@ -400,5 +452,5 @@ _TOOLS: dict[str, Callable] = {
     "head": _head_tail(False), "tail": _head_tail(True), "wc": _wc, "touch": _touch, "mkdir": _mkdir,
     "rm": _rm, "wget": wget, "env": env, "printenv": printenv, "date": _date,
     "true": lambda a, s, c: (0, "", ""), ":": lambda a, s, c: (0, "", ""),
-    "false": lambda a, s, c: (1, "", ""), "sleep": lambda a, s, c: (0, "", ""),
+    "false": lambda a, s, c: (1, "", ""), "sleep": _sleep,
 }

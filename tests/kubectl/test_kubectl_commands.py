@@ -296,3 +296,16 @@ def test_get_raw_answers_the_health_version_and_resource_paths():
     assert c.kubectl("get --raw /nope").stderr == (
         "Error from server (NotFound): the server could not find the requested resource\n")
     assert c.kubectl("get pods --raw /healthz").stderr == "error: arguments may not be passed when --raw is specified\n"
+
+
+def test_label_takes_the_last_value_of_a_key_given_twice_and_template_means_go_template():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run solo --image=nginx")
+    assert c.kubectl("label pod solo app=x app=y").stdout == "pod/solo labeled\n"
+    assert c.api.get("pods", "solo")["metadata"]["labels"]["app"] == "y"
+    assert c.kubectl("annotate pod solo a=1 a-").stderr == (
+        "error: can not both modify and remove an annotation in the same command\n")
+    assert c.kubectl("get pods --template={{.}}").stderr == (
+        "error: the output format go-template is not available in this simulated cluster\n")

@@ -383,3 +383,41 @@ def test_a_comparison_of_a_word_that_is_no_number_in_dash_says_illegal_number():
         "-p of a directory that is there changes nothing; without -p it exists"])
 def test_mkdir(script, expected):
     assert run(["sh", "-c", script], ExecContext("busybox", files={}, interactive=True)) == expected
+
+
+@pytest.fixture(scope="module")
+def solo():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run solo --image=busybox -- sleep 3600")
+    c.settle()
+    return c
+
+
+TOOLS = [
+    ("wc -l /etc/hosts", "8 /etc/hosts\n", ""),
+    ("wc -l /etc/hosts /etc/hostname", "8 /etc/hosts\n1 /etc/hostname\n9 total\n", ""),
+    ("wc -l /nope", "", "wc: can't open '/nope': No such file or directory\n"),
+    ("grep localhost /etc/hosts /etc/hostname",
+     "/etc/hosts:127.0.0.1\tlocalhost\n/etc/hosts:::1\tlocalhost ip6-localhost ip6-loopback\n", ""),
+    ("grep -c localhost /etc/hosts /etc/hostname", "/etc/hosts:2\n/etc/hostname:0\n", ""),
+    ("echo -e 'a\\tb\\nc'", "a\tb\nc\n", ""),
+    ("echo -n x", "x", ""),
+    ("sleep abc", "", "sleep: invalid number 'abc'\n"),
+]
+
+
+@pytest.mark.parametrize("script, stdout, stderr", TOOLS, ids=[
+    "wc counts the file it is given, and names it",
+    "several files: one line each, then the total",
+    "a missing file is wc's error",
+    "grep in several files puts each file's name before its lines",
+    "and -c counts per file",
+    "echo -e turns backslash escapes into characters",
+    "echo -n leaves out the newline",
+    "sleep of something that is no duration is its error",
+])
+def test_busybox_tools_in_exec(solo, script, stdout, stderr):
+    result = solo.kubectl(["exec", "solo", "--", "sh", "-c", script])
+    assert (result.stdout, result.stderr.replace("command terminated with exit code 1\n", "")) == (stdout, stderr)
