@@ -27,6 +27,7 @@ from k8slearn.api.meta import thaw
 from k8slearn.apiserver import APIServer
 from k8slearn.apiserver.compact import Compactor
 from k8slearn.apiserver.pod_connect import stream_location
+from k8slearn.apiserver.kubernetes_service import KubernetesService
 from k8slearn.apiserver.system_namespaces import SYSTEM_NAMESPACES, SystemNamespaces
 from k8slearn.client.leaderelection import LeaderElected
 from k8slearn.controllers.manager import ControllerManager
@@ -111,6 +112,10 @@ class Cluster:
         self._defaults = {"cpu": cpu, "memory": memory}
         if _store is None:
             self._bootstrap_api_objects()
+        # kube-apiserver's kubernetes service controller: default/kubernetes now (on a new store)
+        # and again whenever it is deleted
+        self.kubernetes_service = KubernetesService(self.loop, self.apiserver, KUBERNETES_SERVICE_IP,
+                                                    f"{NODE_SUBNET}2").start()
         big = workers > 250  # more nodes than /24s in 10.244.0.0/16
         self.controller_managers = [
             ControllerManager(
@@ -165,38 +170,6 @@ class Cluster:
         system = self.apiserver.client("kube-apiserver")
         for name in SYSTEM_NAMESPACES:
             system.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
-        system.create(
-            {
-                "apiVersion": "v1",
-                "kind": "Service",
-                "metadata": {
-                    "name": "kubernetes",
-                    "namespace": "default",
-                    "labels": {"component": "apiserver", "provider": "kubernetes"},
-                },
-                "spec": {
-                    "clusterIP": KUBERNETES_SERVICE_IP,
-                    "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}],
-                },
-            }
-        )
-        system.create(
-            {
-                "apiVersion": "v1",
-                "kind": "Endpoints",
-                "metadata": {
-                    "name": "kubernetes",
-                    "namespace": "default",
-                    "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"},
-                },
-                "subsets": [
-                    {
-                        "addresses": [{"ip": f"{NODE_SUBNET}2"}],
-                        "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}],
-                    }
-                ],
-            }
-        )
 
     def _next_ip(self) -> str:
         return f"{NODE_SUBNET}{len(self.kubelets) + 2}"
