@@ -273,14 +273,33 @@ class Cluster:
             name = f"node-{i}"
         if name in self.kubelets:
             raise ValueError(f"node {name!r} already exists")
-        self._join(
-            name,
-            cpu or self._defaults["cpu"],
-            memory or self._defaults["memory"],
-            labels=labels,
-            taints=taints,
-        )
+        cpu, memory = cpu or self._defaults["cpu"], memory or self._defaults["memory"]
+        problem = self._node_problem(name, cpu, memory, labels, taints)
+        if problem:  # (a kubelet would retry registering for ever: say it here, join nothing)
+            raise ValueError(f"the node cannot register: {problem}")
+        self._join(name, cpu, memory, labels=labels, taints=taints)
         return name
+
+    def _node_problem(self, name: str, cpu: str, memory: str, labels: dict | None, taints: list | None) -> str:
+        """What the API server would answer the kubelet's registration of this node ("" if it takes it)."""
+        from k8slearn.api.errors import invalid
+        from k8slearn.api.resources import lookup
+        from k8slearn.api.validation import validate
+        from k8slearn.api.validation.decode import decode_check
+        from k8slearn.api.validation.unknown_fields import type_error
+
+        try:
+            node = node_status.new_node(name, self._next_ip(), cpu=cpu, memory=memory, now=self.loop.now,
+                                        labels=labels, taints=taints)
+        except (ValueError, TypeError, AttributeError) as err:
+            return str(err)
+        wrong = decode_check(node)
+        if not wrong and type_error(node):
+            wrong = f'Node in version "v1" cannot be handled as a Node: {type_error(node)}'
+        if wrong:
+            return wrong
+        errors = validate(node)
+        return str(invalid(lookup("nodes"), name, errors)) if errors else ""
 
     def stop_node(self, name: str) -> None:
         """Power the machine off: its kubelet stops posting status and renewing its Lease."""

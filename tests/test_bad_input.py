@@ -371,3 +371,23 @@ def test_a_wrong_shape_in_a_patch_is_the_patch_error_with_the_converters_words()
     result = cluster.kubectl("""patch deployment web -p '{"spec":{"template":{"spec":{"hostNetwork":"yes"}}}}'""")
     assert result.stderr == ('The request is invalid: patch: Invalid value: '
                              '"map[spec:map[template:map[spec:map[hostNetwork:yes]]]]": unrecognized type: bool\n')
+
+
+@pytest.mark.parametrize("kwargs, problem", [
+    (dict(name="Big-1"), 'Node "Big-1" is invalid: metadata.name: Invalid value: "Big-1": a lowercase RFC 1123 '
+                         "subdomain must consist of lower case alphanumeric characters"),
+    (dict(name="big-1", labels={"size": 8}), 'Node in version "v1" cannot be handled as a Node: json: cannot '
+                                             "unmarshal number into Go struct field ObjectMeta.metadata.labels"),
+    (dict(name="big-1", cpu="abc"), 'Node in version "v1" cannot be handled as a Node: quantities must match'),
+    (dict(name="big-1", taints=["gpu=true:NoSchedule"]), 'Node in version "v1" cannot be handled as a Node: json: '
+                                                         "cannot unmarshal string into Go struct field NodeSpec.spec.taints"),
+    (dict(name=""), 'Node "" is invalid: metadata.name: Required value'),
+], ids=["an upper-case name", "a label value that is no string", "a cpu that is no quantity",
+        "a taint written as kubectl takes it", "no name"])
+def test_add_node_refuses_a_node_the_api_server_would_refuse_and_joins_nothing(kwargs, problem):
+    cluster = Cluster(workers=1, seed=0)
+    with pytest.raises(ValueError) as info:
+        cluster.add_node(**kwargs)
+    assert str(info.value).startswith(f"the node cannot register: {problem}")
+    assert cluster.node_names() == ["control-plane", "node-1"]
+    cluster.settle()
