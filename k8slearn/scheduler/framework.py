@@ -256,7 +256,7 @@ class Framework(FilterRunner, ScoreRunner):
                     None,
                     Status(
                         Code.Error,
-                        f"running PreFilter plugin {plugin.name!r}: {status.message()}",
+                        f"running PreFilter plugin \"{plugin.name}\": {status.message()}",
                         plugin.name,
                     ),
                     [],
@@ -303,7 +303,7 @@ class Framework(FilterRunner, ScoreRunner):
             if not status.is_success():
                 return Status(
                     Code.Error,
-                    f"running {upstream_name} on PreFilter plugin {plugin.name!r}: {status.message()}",
+                    f"running {upstream_name} on PreFilter plugin \"{plugin.name}\": {status.message()}",
                     plugin.name,
                 )
         return SUCCESS
@@ -321,7 +321,7 @@ class Framework(FilterRunner, ScoreRunner):
                 return r, status.with_plugin(plugin.name)
             if not status.is_rejected():
                 return None, Status(
-                    Code.Error, f"running PostFilter plugin {plugin.name!r}: {status.message()}", plugin.name
+                    Code.Error, f"running PostFilter plugin \"{plugin.name}\": {status.message()}", plugin.name
                 )
             reasons.extend(status.reasons)
             result, rejector = (r if r is not None else result), rejector or plugin.name
@@ -335,7 +335,7 @@ class Framework(FilterRunner, ScoreRunner):
                 state.skip_score_plugins.add(plugin.name)
             elif not status.is_success():
                 return Status(
-                    Code.Error, f"running PreScore plugin {plugin.name!r}: {status.message()}", plugin.name
+                    Code.Error, f"running PreScore plugin \"{plugin.name}\": {status.message()}", plugin.name
                 )
         return SUCCESS
 
@@ -350,7 +350,7 @@ class Framework(FilterRunner, ScoreRunner):
                 return status.with_plugin(plugin.name)
             if not status.is_success():
                 return Status(
-                    Code.Error, f"running Bind plugin {plugin.name!r}: {status.message()}", plugin.name
+                    Code.Error, f"running Bind plugin \"{plugin.name}\": {status.message()}", plugin.name
                 )
             return status
         return status

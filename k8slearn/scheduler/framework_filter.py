@@ -64,11 +64,16 @@ class FilterRunner:
     def run_filter_plugins(self, state: CycleState, pod: dict, node_info: Any) -> Status:
         """The first plugin that rejects the node decides; later plugins are not asked."""
         for name, filter_fn, _ in state.filters:
-            status = filter_fn(state, pod, node_info)
+            try:
+                status = filter_fn(state, pod, node_info)
+            except PluginError:
+                raise
+            except Exception as err:  # a plugin that raises is an Error status
+                return Status(Code.Error, f'running "{name}" filter plugin: {err}', name)
             if status is SUCCESS or status is None or _checked(name, status).code is Code.Success:
                 continue
             if status.code is Code.Error:
-                return Status(Code.Error, f"running {name!r} filter plugin: {status.message()}", name)
+                return Status(Code.Error, f'running "{name}" filter plugin: {status.message()}', name)
             status.plugin = name
             return status
         return SUCCESS
@@ -127,12 +132,17 @@ class FilterRunner:
     def _filter_batch(self, state: CycleState, pod: dict, nodes: list, diagnosis: Diagnosis) -> list:
         statuses = diagnosis.node_to_status.statuses
         for name, filter_fn, filter_nodes in state.filters:
+            try:
+                results = filter_nodes(state, pod, nodes) if filter_nodes is not None else \
+                    [filter_fn(state, pod, node_info) for node_info in nodes]
+            except PluginError:
+                raise
+            except Exception as err:  # a plugin that raises is an Error status
+                raise FilterError(Status(Code.Error, f'running "{name}" filter plugin: {err}', name)) from err
             if filter_nodes is not None:
-                results = filter_nodes(state, pod, nodes)
                 if results is None:  # every node passed
                     continue
             else:
-                results = [filter_fn(state, pod, node_info) for node_info in nodes]
                 if results.count(SUCCESS) == len(results):  # identity: the shared SUCCESS object
                     continue
             survivors = []
@@ -140,7 +150,7 @@ class FilterRunner:
                 if status is SUCCESS or status is None or _checked(name, status).code is Code.Success:
                     survivors.append(node_info)
                 elif status.code is Code.Error:
-                    message = f"running {name!r} filter plugin: {status.message()}"
+                    message = f'running "{name}" filter plugin: {status.message()}'
                     raise FilterError(Status(Code.Error, message, name))
                 else:
                     status.plugin = name

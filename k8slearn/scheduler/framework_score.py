@@ -81,7 +81,12 @@ class ScoreRunner:
         offset = 0
         names = None
         for plugin, weight in active:
-            raw = raws[plugin.name] if plugin.name in raws else plugin_scores(plugin, state, pod, nodes)
+            try:
+                raw = raws[plugin.name] if plugin.name in raws else plugin_scores(plugin, state, pod, nodes)
+            except PluginError:
+                raise
+            except Exception as err:  # a plugin that raises is an Error status: the cycle ends
+                raise PluginError(f'running Score plugins: plugin "{plugin.name}" failed with: {err}') from err
             normalized = raw
             normalize_scores = getattr(plugin, "normalize_scores", None)
             if normalize_scores is not None:  # the list form of normalize_score (same numbers)
@@ -92,7 +97,7 @@ class ScoreRunner:
                 status = as_status(plugin.normalize_score(state, pod, scores))
                 if not status.is_success():
                     raise PluginError(
-                        f"running Normalize on Score plugins: plugin {plugin.name!r} "
+                        f'running Normalize on Score plugins: plugin "{plugin.name}" '
                         f"failed with: {status.message()}"
                     )
                 normalized = [scores[name] for name in names]
@@ -115,7 +120,7 @@ class ScoreRunner:
             if lowest < MIN_NODE_SCORE or highest > MAX_NODE_SCORE:
                 bad = next(s for s in normalized if not MIN_NODE_SCORE <= s <= MAX_NODE_SCORE)
                 raise PluginError(
-                    f"plugin {plugin.name!r} returns an invalid score {bad}, it should in "
+                    f'plugin "{plugin.name}" returns an invalid score {bad}, it should in '
                     f"the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing"
                 )
             if distinct is None:

@@ -162,7 +162,7 @@ def test_a_score_outside_0_to_100_after_normalising_is_an_error():
     fwk = framework((Recorder("Greedy", [], score=150), 1))
     with pytest.raises(
         PluginError,
-        match="plugin 'Greedy' returns an invalid score 150, it should in the "
+        match='plugin "Greedy" returns an invalid score 150, it should in the '
         r"range of \[0, 100\] after normalizing",
     ):
         fwk.run_score_plugins(CycleState(), pod(), [node_info(node())])
@@ -312,11 +312,11 @@ def test_adding_a_plugin_does_not_change_the_registry_or_the_original_profile():
                 'Status(Code.Unschedulable, "reason"))'
             ),
         ),
-        (lambda self, state, p, info: 1 / 0, "ZeroDivisionError: division by zero"),
+        (lambda self, state, p, info: 1 / 0, 'running "Broken" filter plugin: division by zero'),
     ],
     ids=[
         "a filter that returns a bool is reported, not crashed on",
-        "a filter that raises is reported as a scheduler error",
+        "a filter that raises is reported as a scheduler error naming the plugin, as an Error status is",
     ],
 )
 def test_a_broken_student_plugin_gives_a_scheduler_error_and_the_scheduler_keeps_running(
@@ -333,3 +333,17 @@ def test_a_broken_student_plugin_gives_a_scheduler_error_and_the_scheduler_keeps
     c.scheduler.set_profiles([Profile()])  # fix the profile: the scheduler is still alive
     c.loop.run(10.0)
     assert c.node_of("web") == "node-1"
+
+
+def test_a_score_plugin_that_raises_is_named_in_the_failed_scheduling_event():
+    class Bad:
+        name = "Bad"
+
+        def score(self, state, p, node_info):
+            return 1 / 0
+
+    c = MiniCluster(workers=2, profiles=[Profile().add(Bad, weight=1)])  # (one feasible node is not scored)
+    c.create(pod("web"))
+    c.settle()
+    assert c.events("web") == [("Warning", "FailedScheduling",
+                                'running Score plugins: plugin "Bad" failed with: division by zero')]
