@@ -294,8 +294,9 @@ class Cluster:
         except (ValueError, TypeError, AttributeError) as err:
             return str(err)
         wrong = decode_check(node)
-        if not wrong and type_error(node):
-            wrong = f'Node in version "v1" cannot be handled as a Node: {type_error(node)}'
+        if not wrong:
+            shape = type_error(node)
+            wrong = f'Node in version "v1" cannot be handled as a Node: {shape}' if shape else ""
         if wrong:
             return wrong
         errors = validate(node)

@@ -247,14 +247,6 @@ FOR_LOOPS = [
 ]
 
 
-@pytest.mark.parametrize("case, script, expected, exit_code", FOR_LOOPS, ids=[c[0] for c in FOR_LOOPS])
-def test_a_for_loop_in_a_containers_script(case, script, expected, exit_code):
-    cluster = run(pod("looper", script), 5)
-    assert logs(cluster, "logs looper") == expected
-    state = cluster.api.get("pods", "looper")["status"]["containerStatuses"][0]["state"]
-    assert (state.get("terminated") or {}).get("exitCode") == exit_code
-
-
 def test_a_for_loop_runs_at_the_pace_of_its_sleeps():
     cluster = run(pod("looper", "for i in 1 2 3; do sleep 2; echo $i; done"), 3)
     assert logs(cluster, "logs looper") == ["1"]
@@ -287,12 +279,6 @@ IFS = [
 ]
 
 
-@pytest.mark.parametrize("case, script, expected, exit_code", IFS, ids=[c[0] for c in IFS])
-def test_an_if_in_a_containers_script(case, script, expected, exit_code):
-    cluster = run(pod("chooser", script), 5)
-    assert logs(cluster, "logs chooser") == expected
-    state = cluster.api.get("pods", "chooser")["status"]["containerStatuses"][0]["state"]
-    assert (state.get("terminated") or {}).get("exitCode") == exit_code
 
 
 def test_a_while_loop_waits_for_a_file_another_process_writes():
@@ -317,12 +303,6 @@ WHILE_LOOPS = [
 ]
 
 
-@pytest.mark.parametrize("case, script, expected, exit_code", WHILE_LOOPS, ids=[c[0] for c in WHILE_LOOPS])
-def test_while_and_until_loops_in_a_containers_script(case, script, expected, exit_code):
-    cluster = run(pod("looper", script), 3)
-    assert logs(cluster, "logs looper") == expected
-    state = cluster.api.get("pods", "looper")["status"]["containerStatuses"][0]["state"]
-    assert (state.get("terminated") or {}).get("exitCode") == exit_code
 
 
 def test_a_containers_wget_reaches_another_pod_and_its_status_is_the_containers():
@@ -343,3 +323,14 @@ def test_a_containers_wget_reaches_another_pod_and_its_status_is_the_containers(
     assert cluster.kubectl("logs refused").stdout == f"wget: can't connect to remote host ({ip}): Connection refused\n"
     assert (state["refused"]["terminated"]["exitCode"], state["refused"]["terminated"]["reason"]) == (1, "Error")
     assert "running" in state["lookup"]  # BusyBox has nslookup: not modelled, it runs on (no StartError)
+
+
+SCRIPTS = FOR_LOOPS + IFS + WHILE_LOOPS
+
+
+@pytest.mark.parametrize("case, script, expected, exit_code", SCRIPTS, ids=[c[0] for c in SCRIPTS])
+def test_loops_and_conditions_in_a_containers_script(case, script, expected, exit_code):
+    """What the container logged in 5 s, and its exit code (None: still running)."""
+    cluster = run(pod("script", script), 5)
+    state = cluster.api.get("pods", "script")["status"]["containerStatuses"][0]["state"]
+    assert (logs(cluster, "logs script"), (state.get("terminated") or {}).get("exitCode")) == (expected, exit_code)
