@@ -27,7 +27,7 @@ from k8slearn.api.field import go_quote
 from k8slearn.api.meta import thaw
 from k8slearn.kubectl.apply import dry_run_mode, print_result
 from k8slearn.kubectl.cli import Context, command
-from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
+from k8slearn.kubectl.errors import Aggregate, KubectlError, errno_text, usage_error
 from k8slearn.kubectl.get import infos_for
 from k8slearn.kubectl.set_helper import no_resources_given
 
@@ -307,8 +307,8 @@ def run_patch(ctx: Context, args: list[str]) -> int:
                 text = handle.read().decode("utf-8", "replace")
         except OSError as err:  # os.ReadFile's error, as Go words it (a directory opens, then fails to read)
             step = "read" if isinstance(err, IsADirectoryError) else "open"
-            reason = (err.strerror or str(err)).lower()
-            raise KubectlError(f"unable to read patch file: {step} {ctx.flags['patch-file']}: {reason}") from None
+            raise KubectlError(f"unable to read patch file: {step} {ctx.flags['patch-file']}: {errno_text(err)}") \
+                from None
     if not text:
         raise KubectlError("must specify --patch or --patch-file containing the contents of the patch")
     patch_type = ctx.flags["type"]

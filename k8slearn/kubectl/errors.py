@@ -145,3 +145,11 @@ def add_source(verb: str, source: str, err: Exception) -> Exception:
         clone: Any = type(err)(status)
         return clone
     return KubectlError(f'error when {verb} "{source}": {message_for(err)}')
+
+
+def errno_text(err: OSError) -> str:
+    """A syscall.Errno's text as Go prints it (``no such file or directory``): strerror, lower-case start."""
+    import os
+
+    text = os.strerror(err.errno) if err.errno else str(err)
+    return text[:1].lower() + text[1:]

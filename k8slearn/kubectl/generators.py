@@ -58,7 +58,7 @@ from typing import Any
 
 from k8slearn.kubectl.apply import _without_nulls, dry_run_mode, print_result, run_create_files
 from k8slearn.kubectl.cli import Context, command
-from k8slearn.kubectl.errors import KubectlError, usage_error
+from k8slearn.kubectl.errors import KubectlError, errno_text, usage_error
 
 __all__ = ["deployment"]
 
@@ -162,18 +162,12 @@ def _string_slice(values: list[str] | None) -> list[str]:
     return items
 
 
-def _errno_text(err: OSError) -> str:
-    """A syscall.Errno's text (``no such file or directory``): strerror with a lower-case start."""
-    text = os.strerror(err.errno) if err.errno else str(err)
-    return text[:1].lower() + text[1:]
-
-
 def _stat(path: str) -> os.stat_result:
     """os.Stat, its failure as the generators print it: ``error reading <path>: <errno text>``."""
     try:
         return os.stat(path)
     except OSError as err:
-        raise KubectlError(f"error reading {path}: {_errno_text(err)}") from None
+        raise KubectlError(f"error reading {path}: {errno_text(err)}") from None
 
 
 def _read_bytes(path: str) -> bytes:
@@ -182,7 +176,7 @@ def _read_bytes(path: str) -> bytes:
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as err:
-        raise KubectlError(f"open {path}: {_errno_text(err)}") from None
+        raise KubectlError(f"open {path}: {errno_text(err)}") from None
 
 
 def _go_path_base(source: str) -> str:
@@ -262,7 +256,7 @@ def _add_file_sources(sources: list[str], add_file: Callable[[str, str], None]) 
             try:
                 entries = sorted(os.scandir(path), key=lambda e: os.fsencode(e.name))
             except OSError as err:
-                raise KubectlError(f"error listing files in {path}: open {path}: {_errno_text(err)}") from None
+                raise KubectlError(f"error listing files in {path}: open {path}: {errno_text(err)}") from None
             for entry in entries:
                 if entry.is_file(follow_symlinks=False):
                     add_file(entry.name, os.path.join(path, entry.name))
