@@ -10,8 +10,11 @@ at the end and the exit code is 1.
 >>> last_applied({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev"}})
 '{"apiVersion":"v1","kind":"Namespace","metadata":{"annotations":{},"name":"dev"}}\\n'
 
-Simplified: no ``--prune``, ``--server-side`` is treated as client-side apply, no openapi
-validation beyond ``apiVersion``/``kind`` (the API server validates the rest).
+``--server-side`` sends the configuration for the server to merge (``serverside-applied``, no
+annotation; see ``_server_side_apply``).
+
+Simplified: no ``--prune``; server-side apply has no field ownership; no openapi validation beyond
+``apiVersion``/``kind`` (the API server validates the rest).
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/apply/apply.go (applyOneObject), patcher.go,
 staging/src/k8s.io/kubectl/pkg/util/apply.go (GetModifiedConfiguration), cmd/create/create.go,
@@ -175,6 +178,38 @@ def run_apply(ctx: Context, args: list[str]) -> int:
     return 0
 
 
+def _server_side_apply(ctx: Context, info: Info, mode: str) -> None:
+    """``apply --server-side``: the server merges the applied configuration into the object (a
+    missing object is created) and kubectl says ``serverside-applied``; no last-applied annotation.
+    Simplified: no field ownership (managedFields), so a field left out of a later apply stays,
+    and there are no conflicts between managers."""
+    from k8slearn.api.errors import ApiError
+
+    obj = info.obj
+    if getattr(ctx, "change_cause", ""):
+        from k8slearn.kubectl.record import annotated
+
+        obj = annotated(obj, ctx.change_cause)
+    result = obj
+    if mode != "client":
+        namespace = info.namespace or None
+        try:
+            ctx.client.get(info.resource.plural, info.name, namespace)
+            exists = True
+        except ApiError as err:
+            if err.code != 404:
+                raise
+            exists = False
+        if exists:
+            result = ctx.client.patch(info.resource.plural, info.name, _without_nulls(obj), namespace=namespace,
+                                      patch_type="strategic", dry_run=(mode == "server"),
+                                      field_validation=validation_directive(ctx))
+        else:
+            result = ctx.client.create(_without_nulls(obj), namespace=namespace, dry_run=(mode == "server"),
+                                       field_validation=validation_directive(ctx))
+    print_result(ctx, info.resource, result, "serverside-applied")
+
+
 def _apply_one(ctx: Context, info: Info, mode: str) -> None:
     from k8slearn.api.errors import ApiError
 
@@ -185,6 +220,9 @@ def _apply_one(ctx: Context, info: Info, mode: str) -> None:
     if not info.name:
         raise KubectlError(f'error when retrieving current configuration of:\n{_info_string(info)}\n'
                            f'from server for: "{info.source}": resource name may not be empty')
+    if ctx.flags.get("server-side"):
+        _server_side_apply(ctx, info, mode)
+        return
     if getattr(ctx, "change_cause", ""):  # --record: the annotation is part of what is applied
         from k8slearn.kubectl.record import annotated
 

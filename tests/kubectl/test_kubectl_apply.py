@@ -187,3 +187,16 @@ def test_generators_print_the_manifest_real_kubectl_prints(filename, args):
         argv = args + ["--dry-run=client", "-o", "yaml"]
     expected = open(os.path.join(MANIFESTS, filename), encoding="utf-8").read()
     assert k.run(argv).stdout == expected
+
+
+def test_server_side_apply_creates_then_merges_and_says_serverside_applied():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    config = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\ndata:\n  a: \"1\"\n"
+    assert c.kubectl("apply --server-side -f -", stdin=config).stdout == "configmap/s serverside-applied\n"
+    assert c.kubectl("apply --server-side -f -", stdin=config.replace('"1"', '"2"')).stdout == (
+        "configmap/s serverside-applied\n")
+    stored = c.api.get("configmaps", "s")
+    assert stored["data"] == {"a": "2"}
+    assert "kubectl.kubernetes.io/last-applied-configuration" not in (stored["metadata"].get("annotations") or {})
