@@ -265,7 +265,11 @@ class Cluster:
         labels: dict | None = None,
         taints: list | None = None,
     ) -> str:
-        """A new machine joins (``kubeadm join``); returns its name. Time does not advance."""
+        """A new machine joins (``kubeadm join``); returns its name. Time does not advance.
+
+        A node the API server would refuse to register (a name that is no DNS subdomain, a label
+        value that is no string, a cpu or memory that is no quantity, a taint that is no object)
+        raises ValueError with the server's words, and nothing joins."""
         if name is None:
             i = 1
             while f"node-{i}" in self.kubelets:
