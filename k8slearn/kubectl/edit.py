@@ -300,6 +300,8 @@ def run_taint(ctx: Context, args: list[str]) -> int:
 def run_patch(ctx: Context, args: list[str]) -> int:
     from k8slearn.kubectl.manifests import ManifestError, load_manifests
 
+    if ctx.flags.get("subresource") == "scale":
+        raise KubectlError("the scale subresource is not available in this simulated cluster")
     text = ctx.flags["patch"]
     if ctx.flags["patch-file"]:
         try:
@@ -338,7 +340,8 @@ def run_patch(ctx: Context, args: list[str]) -> int:
     mode = dry_run_mode(ctx)
     for info in infos:
         result = ctx.client.patch(info.resource.plural, info.name, patch, namespace=info.namespace or None,
-                                  patch_type=patch_type, dry_run=(mode != "none"))
+                                  patch_type=patch_type, dry_run=(mode != "none"),
+                                  subresource=ctx.flags.get("subresource") or "")
         unchanged = _same_apart_from_version(info.obj, result)
         print_result(ctx, info.resource, result, "patched (no change)" if unchanged else "patched")
     if errors:

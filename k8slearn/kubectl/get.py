@@ -119,6 +119,8 @@ def _targets_from_files(ctx: Context) -> tuple[list[Target], list[Exception]]:
 @command("get")
 def run_get(ctx: Context, args: list[str]) -> int:
     flags = ctx.flags
+    if flags.get("subresource") not in (None, "", "status"):  # (status: GET .../status is the whole object)
+        raise KubectlError(f"the {flags['subresource']} subresource is not available in this simulated cluster")
     if flags["raw"]:
         from k8slearn.kubectl.misc import SERVER_VERSION
         from k8slearn.kubectl.raw import run_raw

@@ -309,3 +309,19 @@ def test_label_takes_the_last_value_of_a_key_given_twice_and_template_means_go_t
         "error: can not both modify and remove an annotation in the same command\n")
     assert c.kubectl("get pods --template={{.}}").stderr == (
         "error: the output format go-template is not available in this simulated cluster\n")
+
+
+def test_patch_subresource_status_changes_only_the_status_and_scale_says_it_is_not_there():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create deployment web --image=nginx")
+    c.settle()
+    patched = c.kubectl("""patch deployment web --subresource=status --type=merge -p '{"status":{"collisionCount":3}}'""")
+    assert patched.stdout == "deployment.apps/web patched\n"
+    assert c.api.get("deployments", "web")["status"]["collisionCount"] == 3
+    ignored = c.kubectl("""patch deployment web --subresource=status --type=merge -p '{"spec":{"replicas":3}}'""")
+    assert ignored.stdout == "deployment.apps/web patched (no change)\n"  # /status keeps the spec as it was
+    assert c.api.get("deployments", "web")["spec"]["replicas"] == 1
+    assert c.kubectl("get deploy web --subresource=scale").stderr == (
+        "error: the scale subresource is not available in this simulated cluster\n")
