@@ -216,19 +216,20 @@ def test_a_number_too_big_for_an_int32_field_is_refused_on_create():
     assert cluster.etcd.revision == before
 
 
-@pytest.mark.parametrize("command", [
-    "scale deployment web --replicas=2147483648",
-    """patch deployment web --type=merge -p '{"spec":{"replicas":99999999999}}'""",
-    """patch deployment web --type=json -p '[{"op":"replace","path":"/spec/replicas","value":2147483648}]'""",
-], ids=["scale", "a merge patch", "a JSON patch"])
-def test_a_number_too_big_for_replicas_in_a_json_decoded_patch_is_refused(command):
+@pytest.mark.parametrize("command, struct", [
+    ("scale deployment web --replicas=2147483648", "ScaleSpec"),
+    ("""patch deployment web --type=merge -p '{"spec":{"replicas":99999999999}}'""", "DeploymentSpec"),
+    ("""patch deployment web --type=json -p '[{"op":"replace","path":"/spec/replicas","value":2147483648}]'""",
+     "DeploymentSpec"),
+], ids=["scale (a merge patch of the Scale)", "a merge patch", "a JSON patch"])
+def test_a_number_too_big_for_replicas_in_a_json_decoded_patch_is_refused(command, struct):
     cluster = Cluster(workers=1, seed=0)
     cluster.kubectl("create deployment web --image=nginx")
     cluster.settle()
     before = cluster.etcd.revision
     result = cluster.kubectl(command)
     assert result.code == 1 and result.stderr.startswith("The request is invalid: patch: Invalid value: "), result.stderr
-    assert result.stderr.endswith(" into Go struct field DeploymentSpec.spec.replicas of type int32\n")
+    assert result.stderr.endswith(f" into Go struct field {struct}.spec.replicas of type int32\n")
     assert cluster.etcd.revision == before
 
 

@@ -37,6 +37,7 @@ from k8slearn.api.validation.unknown_fields import (
     type_error,
     unknown_fields,
 )
+from k8slearn.apiserver.scale import SCALABLE
 from k8slearn.apiserver.strategy import strategy_for
 from k8slearn.apiserver.watch import Selection
 
@@ -127,9 +128,10 @@ class RequestScope:
 
     @staticmethod
     def _check_subresource(info: ResourceInfo, subresource: str) -> None:
-        """Only kinds with a status subresource have /status; only namespaces have /finalize."""
+        """Only kinds with a status subresource have /status; only namespaces have /finalize; only
+        Deployments, ReplicaSets and StatefulSets have /scale."""
         served = {"": True, "status": strategy_for(info.plural).has_status,
-                  "finalize": info.plural == "namespaces"}
+                  "finalize": info.plural == "namespaces", "scale": info.plural in SCALABLE}
         if not served.get(subresource, False):
             raise status_error(404, "NotFound", NOT_FOUND_RESOURCE, {})
 

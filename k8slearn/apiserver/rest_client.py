@@ -33,9 +33,9 @@ class Client:
         ``Strict``, ``Warn`` or ``Ignore`` (unknown fields; the server's default is Warn)."""
         return self.server.create(self.actor, obj, namespace, dry_run, resource, field_validation)
 
-    def get(self, resource: str, name: str, namespace: str | None = "default") -> dict:
-        """Read one object straight from etcd (a mutable copy)."""
-        return self.server.get(self.actor, resource, name, namespace)
+    def get(self, resource: str, name: str, namespace: str | None = "default", subresource: str = "") -> dict:
+        """Read one object straight from etcd (a mutable copy); ``subresource="scale"``: its Scale."""
+        return self.server.get(self.actor, resource, name, namespace, subresource)
 
     def list(self, resource: str, namespace: str | None = None, label_selector: Any = None,
              field_selector: Any = None) -> list[dict]:

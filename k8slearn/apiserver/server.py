@@ -70,6 +70,7 @@ from k8slearn.apiserver.eviction import SUCCESS as EVICTION_SUCCESS
 from k8slearn.apiserver.eviction import can_ignore_pdb, check_budget, check_name, with_disruption_condition
 from k8slearn.api.patch import apply_patch
 from k8slearn.apiserver.registry import DeleteOptions, Registry
+from k8slearn.apiserver.scale import scale_of, scaled
 from k8slearn.apiserver.request_scope import RequestScope, _parse_resource_version
 from k8slearn.apiserver.request_trace import _delete_detail, _list_detail, _Request, _rough_ref, _watch_detail
 from k8slearn.apiserver.rest_client import Client
@@ -152,12 +153,14 @@ class APIServer(RequestScope):
             request.ref = (self._ref, info, ns, created["metadata"]["name"])
         return created
 
-    def get(self, actor: str, resource: str, name: str, namespace: str | None = "default") -> dict:
+    def get(self, actor: str, resource: str, name: str, namespace: str | None = "default",
+            subresource: str = "") -> dict:
         info = self._info(resource)
         ns = self._namespace(info, namespace)
-        with _Request(self, actor, "get", (self._ref, info, ns, name)):
+        with _Request(self, actor, "get", (self._ref, info, ns, name), subresource):
+            self._check_subresource(info, subresource)
             obj, _ = self.registry.read(info, ns, name)
-        return obj
+        return scale_of(obj) if subresource == "scale" else obj  # (GET .../status: the whole object)
 
     def list_with_version(self, actor: str, resource: str, namespace: str | None = None,
                           label_selector: Any = None, field_selector: Any = None) -> tuple[list[dict], str]:
@@ -241,6 +244,10 @@ class APIServer(RequestScope):
         detail = patch_type if not subresource else f"{patch_type}, {subresource}"
         with _Request(self, actor, "patch", self._ref(info, ns, name), detail):
             self._check_subresource(info, subresource)
+            if subresource == "scale":  # the Scale is patched; the object's spec.replicas changes
+                result = self.registry.update(info, ns, name, lambda existing: scaled(existing, patch, patch_type),
+                                              "", dry_run, self._admit_update(info, ns, ""))
+                return scale_of(result)
             return self.registry.update(info, ns, name, updated, subresource, dry_run,
                                         self._admit_update(info, ns, subresource))
 

@@ -172,12 +172,11 @@ def run_scale(ctx: Context, args: list[str]) -> int:
         actual = info.obj.get("spec", {}).get("replicas", 0)
         if expected >= 0 and expected != actual:
             raise KubectlError(f"Expected replicas to be {expected}, was {actual}")
-        result = info.obj
-        if mode != "client":
-            result = ctx.client.patch(info.resource.plural, info.name, {"spec": {"replicas": replicas}},
-                                      namespace=info.namespace or None, patch_type="merge",
-                                      dry_run=(mode == "server"))
-        print_result(ctx, info.resource, result, "scaled")
+        if mode != "client":  # ScaleSimple: a merge patch of the scale subresource
+            ctx.client.patch(info.resource.plural, info.name, {"spec": {"replicas": replicas}},
+                             namespace=info.namespace or None, patch_type="merge", dry_run=(mode == "server"),
+                             subresource="scale")
+        print_result(ctx, info.resource, info.obj, "scaled")  # (kubectl prints the object it read)
     if errors:
         raise Aggregate(errors)
     return 0
@@ -300,8 +299,6 @@ def run_taint(ctx: Context, args: list[str]) -> int:
 def run_patch(ctx: Context, args: list[str]) -> int:
     from k8slearn.kubectl.manifests import ManifestError, load_manifests
 
-    if ctx.flags.get("subresource") == "scale":
-        raise KubectlError("the scale subresource is not available in this simulated cluster")
     text = ctx.flags["patch"]
     if ctx.flags["patch-file"]:
         try:

@@ -119,6 +119,8 @@ def _targets_from_files(ctx: Context) -> tuple[list[Target], list[Exception]]:
 @command("get")
 def run_get(ctx: Context, args: list[str]) -> int:
     flags = ctx.flags
+    if flags.get("subresource") == "scale":
+        return _get_scales(ctx, args)
     if flags.get("subresource") not in (None, "", "status"):  # (status: GET .../status is the whole object)
         raise KubectlError(f"the {flags['subresource']} subresource is not available in this simulated cluster")
     if flags["raw"]:
@@ -273,3 +275,26 @@ def infos_for(ctx: Context, args: list[str], *, allow_all: bool = False) -> tupl
     infos = [Info(t.resource, o.get("metadata", {}).get("namespace", ""), o["metadata"]["name"], o)
              for t, objects in groups for o in objects]
     return infos, errors + fetch_errors
+
+
+def _get_scales(ctx: Context, args: list[str]) -> int:
+    """``get TYPE NAME --subresource=scale``: each named object's autoscaling/v1 Scale, as the
+    server's table (NAME, DESIRED, AVAILABLE) or as YAML/JSON."""
+    from k8slearn.kubectl import tabwriter
+
+    targets = parse_args(args)
+    if any(t.name is None for t in targets):
+        raise KubectlError("the scale subresource can only be read for a named object")
+    scales = [ctx.client.get(t.resource.plural, t.name, ctx.namespace, subresource="scale") for t in targets]
+    output = ctx.flags["output"]
+    if output in ("yaml", "json"):
+        items = scales[0] if len(scales) == 1 else {"apiVersion": "v1", "kind": "List", "items": scales,
+                                                     "metadata": {"resourceVersion": ""}}
+        ctx.print((to_yaml if output == "yaml" else to_json)(items), end="")
+        return 0
+    if output:
+        raise KubectlError(f"the output format {output} is not available with --subresource")
+    rows = [] if ctx.flags["no-headers"] else ["NAME\tDESIRED\tAVAILABLE"]
+    rows += [f"{s['metadata']['name']}\t{s['spec']['replicas']}\t{s['status']['replicas']}" for s in scales]
+    ctx.print(tabwriter.render("\n".join(rows) + "\n", **tabwriter.TABLE), end="")
+    return 0

@@ -14,8 +14,9 @@ copies it to its new ReplicaSet, and ``kubectl rollout history`` shows it as the
 >>> change_cause(["apply", "-f", "web.yaml", "--record", "-n", "dev"], flags)
 'kubectl apply --filename=web.yaml --record=true --namespace=dev'
 
-Simplified: a ``scale``, ``patch`` or JSON patch records in the same request as the change, or in
-a merge patch right after it; kubectl sends its own merge patch after a scale or a patch.
+Simplified: a ``patch`` records in the same request as the change (kubectl sends its own merge
+patch after it); a scale (a patch of the scale subresource) or a JSON patch records in a merge patch
+of the object right after it, as kubectl does.
 
 Upstream: staging/src/k8s.io/cli-runtime/pkg/genericclioptions/record_flags.go (RecordFlags,
 ChangeCauseRecorder, parseCommandArguments)
@@ -93,7 +94,7 @@ class RecordingClient:
     def patch(self, resource: str, name: str, patch: Any, *args: Any, **kwargs: Any) -> dict:
         patch_type = kwargs.get("patch_type", args[1] if len(args) > 1 else "strategic")
         record = {"metadata": {"annotations": {CHANGE_CAUSE: self.cause}}}
-        if isinstance(patch, dict) and patch_type in ("strategic", "merge"):
+        if isinstance(patch, dict) and patch_type in ("strategic", "merge") and not kwargs.get("subresource"):
             patch = thaw(patch)
             meta = patch.setdefault("metadata", {}) if isinstance(patch.get("metadata", {}), dict) else None
             if meta is not None:

@@ -311,7 +311,7 @@ def test_label_takes_the_last_value_of_a_key_given_twice_and_template_means_go_t
         "error: the output format go-template is not available in this simulated cluster\n")
 
 
-def test_patch_subresource_status_changes_only_the_status_and_scale_says_it_is_not_there():
+def test_the_status_and_scale_subresources():
     from k8slearn import Cluster
 
     c = Cluster(workers=1, seed=0)
@@ -323,5 +323,12 @@ def test_patch_subresource_status_changes_only_the_status_and_scale_says_it_is_n
     ignored = c.kubectl("""patch deployment web --subresource=status --type=merge -p '{"spec":{"replicas":3}}'""")
     assert ignored.stdout == "deployment.apps/web patched (no change)\n"  # /status keeps the spec as it was
     assert c.api.get("deployments", "web")["spec"]["replicas"] == 1
-    assert c.kubectl("get deploy web --subresource=scale").stderr == (
-        "error: the scale subresource is not available in this simulated cluster\n")
+    assert c.kubectl("get deploy web --subresource=scale").stdout == "NAME   DESIRED   AVAILABLE\nweb    1         1\n"
+    assert c.kubectl("""patch deploy web --subresource=scale --type=merge -p '{"spec":{"replicas":-1}}'""").stderr == (
+        'The Scale "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n')
+    scaled = c.kubectl("""patch deploy web --subresource=scale --type=merge -p '{"spec":{"replicas":2}}'""")
+    assert (scaled.stdout, c.api.get("deployments", "web")["spec"]["replicas"]) == ("deployment.apps/web patched\n", 2)
+    assert c.kubectl("get deploy web --subresource=scale -o yaml").stdout.startswith(
+        "apiVersion: autoscaling/v1\nkind: Scale\n")
+    assert c.kubectl("get pod x --subresource=scale").stderr == (
+        "Error from server (NotFound): the server could not find the requested resource\n")
