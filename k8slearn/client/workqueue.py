@@ -118,15 +118,17 @@ class WorkQueue:
 
         As client-go's delaying queue, a key waits once: a later ``add_after`` of a key that is
         already waiting only moves its time *earlier* (the earliest wins), so a burst of delayed
-        adds costs one add. An immediate ``add`` leaves the waiting entry as it is.
+        adds costs one add; a wait in the foreground makes a background one count for ``settle()``.
+        An immediate ``add`` leaves the waiting entry as it is.
         """
         if delay <= 0:
             self.add(item)
             return
         waiting = self.waiting.get(item)
         if waiting is not None:
-            if waiting.when <= self.loop.now + delay:
+            if waiting.when <= self.loop.now + delay and (background or not waiting.periodic):
                 return
+            delay = min(delay, waiting.when - self.loop.now)  # (a foreground add of a background wait)
             waiting.cancel()
         self.waiting[item] = self.loop.call_later(delay, self._ready, item, periodic=background)
 

@@ -79,6 +79,11 @@ class Timer:
     def cancelled(self) -> bool:
         return self._entry[3] is None
 
+    @property
+    def periodic(self) -> bool:
+        """Whether ``settle()`` leaves it out (a heartbeat, a background wait)."""
+        return bool(self._entry[5])
+
     def cancel(self) -> None:
         entry = self._entry
         if entry[3] is not None:

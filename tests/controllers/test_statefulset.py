@@ -343,3 +343,28 @@ def test_a_pod_on_a_dead_node_is_not_replaced_until_it_is_really_gone(cluster):
     cluster.api.delete("nodes", node)  # the pod garbage collector now removes it; the controller recreates it
     cluster.run(seconds=120)
     assert pods(cluster)["web-1"]["spec"]["nodeName"] != node and is_ready(pods(cluster)["web-1"])
+
+
+def test_settle_waits_for_min_ready_seconds_but_not_for_a_pod_that_never_gets_ready():
+    from k8slearn import Cluster
+
+    manifest = """apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  serviceName: web
+  replicas: 2
+  minReadySeconds: 10
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: c, image: IMAGE}]
+"""
+    good = Cluster(workers=2, seed=0)
+    good.kubectl("apply -f -", stdin=manifest.replace("IMAGE", "nginx"))
+    assert good.settle() > 20  # each pod available 10 s after it is Ready, one after the other
+    assert good.api.get("statefulsets", "web")["status"]["availableReplicas"] == 2
+    stuck = Cluster(workers=2, seed=0)
+    stuck.kubectl("apply -f -", stdin=manifest.replace("IMAGE", "nginx:9.99"))  # never pulled, never Ready
+    assert stuck.settle() < 60  # (it used to raise SettleTimeout after an hour: the controller's requeue)

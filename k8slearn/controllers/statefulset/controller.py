@@ -126,7 +126,10 @@ class StatefulSetController(Controller):
         status = self.control.update_stateful_set(sts, pods, revisions)
         min_ready = sts["spec"].get("minReadySeconds") or 0
         if min_ready > 0 and status and status.get("availableReplicas", 0) != replicas_of(sts):
-            self.queue.add_after(key, min_ready)
+            # A Ready pod becomes available once minReadySeconds pass: settle() waits for that; a
+            # pod that is not Ready (crash-looping, never scheduled) may never be: it does not.
+            waiting = status.get("readyReplicas", 0) > status.get("availableReplicas", 0)
+            self.queue.add_after(key, min_ready, background=not waiting)
 
     def adopt_orphan_revisions(self, sts: dict, matches: Any, can_adopt: Any) -> list[dict]:
         """The set's revisions (matching its selector), orphans adopted first."""
