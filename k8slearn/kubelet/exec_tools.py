@@ -67,7 +67,7 @@ def available(exe: str, ctx: ExecContext) -> bool:
         return False
     if exe in ("bash", "dash"):  # Debian's shells; BusyBox images have ash
         return not ctx.busybox
-    if exe == "ash":
+    if exe in ("ash", "[["):  # ([[ ... ]]: BusyBox ash's bash-compatible test; dash has none)
         return ctx.busybox
     return exe in COREUTILS or exe in ASSUMED_OK or exe in BUSYBOX_ONLY
 
@@ -87,7 +87,7 @@ def run_tool(words: list[str], stdin: str, ctx: ExecContext, shell: str = "") ->
     if tool is None or (exe in BUSYBOX_ONLY and not ctx.busybox):
         if not ctx.interactive:
             return 0, "", ""
-        runs = sorted(t for t in _TOOLS if t not in (":", "[") and (ctx.busybox or t not in BUSYBOX_ONLY))
+        runs = sorted(t for t in _TOOLS if t not in (":", "[", "[[") and (ctx.busybox or t not in BUSYBOX_ONLY))
         return not_simulated(f"'{exe}'", f"; the simulated containers run {', '.join(runs)} and sh -c")
     try:
         return tool(args, stdin, ctx)
@@ -171,10 +171,11 @@ def _ls(args, stdin, ctx):
 
 
 def _test(args, stdin, ctx):
-    """``test EXPRESSION`` and ``[ EXPRESSION ]`` (POSIX: by the number of arguments; ``-a`` and
-    ``-o``; file tests on the container's files, where root may read, write and run anything)."""
+    """``test EXPRESSION``, ``[ EXPRESSION ]`` and BusyBox ash's ``[[ EXPRESSION ]]`` (POSIX: by the
+    number of arguments; ``-a`` and ``-o``; file tests on the container's files, where root may
+    read, write and run anything)."""
     name = "["
-    if args and args[-1] == "]":
+    if args and args[-1] in ("]", "]]"):
         args = args[:-1]
     else:
         name = "test"
@@ -448,7 +449,7 @@ SHELL_BUILTINS = {"cd", "pwd", "export", "set", "unset", "alias", "source", ".",
                   "type", "eval", "exec", "wait", "shift", "local", "return", "break", "continue"}
 
 _TOOLS: dict[str, Callable] = {
-    "cat": _cat, "ls": _ls, "test": _test, "[": _test, "echo": _echo, "hostname": _hostname, "grep": _grep,
+    "cat": _cat, "ls": _ls, "test": _test, "[": _test, "[[": _test, "echo": _echo, "hostname": _hostname, "grep": _grep,
     "head": _head_tail(False), "tail": _head_tail(True), "wc": _wc, "touch": _touch, "mkdir": _mkdir,
     "rm": _rm, "wget": wget, "env": env, "printenv": printenv, "date": _date,
     "true": lambda a, s, c: (0, "", ""), ":": lambda a, s, c: (0, "", ""),

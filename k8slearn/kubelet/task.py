@@ -36,6 +36,7 @@ containerd internal/cri/server/container_execsync.go (ExecSync)
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 from k8slearn.kubelet.container_fs import ReadOnlyFileSystem, container_files, lookup
@@ -190,7 +191,10 @@ class Tasks:
         """An ``if``'s condition (``[ -f /tmp/x ]``, ``grep -q ...``), its words expanded by the
         script's shell, run now in the container: its exit code, and the lines it printed."""
         expanded = self._shell(container).expand(protect_single_quoted(condition)).replace(QUOTED_DOLLAR, "$")
-        code, out, err = script(expanded, self._exec_context(container))
+        # A tool the model does not run fails here, saying so (``until nslookup ...`` waits on,
+        # as it does until the name resolves; taking it as success would end the wait at once)
+        ctx = dataclasses.replace(self._exec_context(container), interactive=True)
+        code, out, err = script(expanded, ctx)
         return code, tuple((out + err).splitlines())
 
     def _exec_context(self, container: Container) -> ExecContext:

@@ -334,3 +334,20 @@ def test_loops_and_conditions_in_a_containers_script(case, script, expected, exi
     cluster = run(pod("script", script), 5)
     state = cluster.api.get("pods", "script")["status"]["containerStatuses"][0]["state"]
     assert (logs(cluster, "logs script"), (state.get("terminated") or {}).get("exitCode")) == (expected, exit_code)
+
+
+def test_a_wait_for_a_tool_the_model_does_not_run_goes_on_waiting_and_says_why():
+    """The init-container page's ``until nslookup ...``: no cluster DNS in the simulation, so the
+    loop waits on (as a real one does until the Service exists), each turn saying so."""
+    cluster = run(pod("waiter", "until nslookup myservice.default.svc.cluster.local; do echo waiting for myservice; "
+                      "sleep 2; done; echo out"), 3)
+    lines = logs(cluster, "logs waiter")
+    assert lines[:2] == ["k8slearn: 'nslookup' is not simulated; the simulated containers run cat, date, echo, env, "
+                         "false, grep, head, hostname, ls, mkdir, printenv, rm, sleep, tail, test, touch, true, wc, "
+                         "wget and sh -c", "waiting for myservice"]
+    assert "out" not in lines
+
+
+def test_busybox_ash_tests_with_double_brackets_as_the_downward_api_examples_do():
+    cluster = run(pod("podinfo", "if [[ -e /etc/hostname ]]; then echo yes; fi"), 2)
+    assert logs(cluster, "logs podinfo") == ["yes"]
