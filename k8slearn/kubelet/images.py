@@ -12,9 +12,13 @@ Docker do it: ``nginx`` → ``docker.io/library/nginx:latest``.
 
 >>> find("nginx:1.161") is None, find("nginx:1.14.2") is not None, find("nginx:stable-alpine") is not None
 (True, True, True)
+>>> find("nginx:lastest") is None, find("nginx:1.27-alpinee") is None
+(True, True)
+>>> find("nginx:1.27.3-alpine3.20-slim") is not None
+True
 
 Simplified: the "registry" is this table; any tag of a known repository exists (for nginx and
-BusyBox, any version up to the newest release), with the same size; digests are derived from the
+BusyBox, any version up to the newest release, made of the words their tags use), with the same size; digests are derived from the
 reference so they are stable.
 
 Upstream: github.com/distribution/reference (normalize.go, regexp.go);
@@ -56,16 +60,30 @@ REGISTRY = {
     "gcr.io/google-samples/hello-app": 11_000_000,  # about; the ReplicaSet page's bare pods
     "docker.io/library/bash": 5_000_000,  # about; the Job pod failure policy examples
     "docker.io/prom/node-exporter": 12_230_500,
+    "registry.k8s.io/etcd": 57_000_000,  # about; the gRPC liveness probe example (etcd:3.5.1-0)
+    "docker.io/polinux/stress": 4_000_000,  # about; the memory and CPU resource examples
+    "gcr.io/google_containers/busybox": 1_100_000,  # about; the ConfigMap optional-key example
 }
 
-# Repositories whose version tags are checked (else any tag of a known repository exists): a
-# version past the newest release is not found, as the Deployment documentation's mistyped
-# ``nginx:1.161`` is not. Word tags (latest, stable, alpine, bookworm...) all exist.
-_VERSION_TAG = r"(?:(?P<major>\d+)(?:\.(?P<minor>\d+))?(?:\.\d{1,3})?(?:-[a-z0-9._-]+)?|[a-z][a-z0-9._-]*)"
+# Repositories whose tags are checked (else any tag of a known repository exists): a version past
+# the newest release is not found, as the Deployment documentation's mistyped ``nginx:1.161`` is
+# not, and neither is a word tag made of words the repository does not use (``nginx:lastest``,
+# ``nginx:doesnotexist``, ``1.27-alpinee``); ``latest``, ``stable-alpine``, ``1.27-bookworm`` exist.
+_VERSION_TAG = (r"(?:(?P<major>\d+)(?:\.(?P<minor>\d+))?(?:\.\d{1,3})?(?:-(?P<suffix>[a-z0-9._-]+))?"
+                r"|(?P<words>[a-z][a-z0-9._-]*))")
 NEWEST = {  # repository -> (newest major, newest minor of that major), late 2026
     "docker.io/library/nginx": (1, 31),
     "docker.io/library/busybox": (1, 37),
 }
+TAG_WORDS = {  # the words their tags are made of (a word may carry a version: alpine3.20)
+    "docker.io/library/nginx": {"latest", "stable", "mainline", "alpine", "slim", "perl", "otel", "bookworm",
+                                "bullseye", "trixie"},
+    "docker.io/library/busybox": {"latest", "stable", "unstable", "musl", "glibc", "uclibc"},
+}
+
+
+def _known_words(repo: str, text: str) -> bool:
+    return all(re.sub(r"[0-9.]+$", "", part) in TAG_WORDS[repo] for part in text.split("-"))
 
 
 def _tag_exists(repo: str, tag: str) -> bool:
@@ -76,9 +94,10 @@ def _tag_exists(repo: str, tag: str) -> bool:
     if match is None:
         return False
     if match.group("major") is None:
-        return True
+        return _known_words(repo, match.group("words"))
     major, minor = int(match.group("major")), int(match.group("minor") or 0)
-    return (major, minor) <= newest
+    suffix = match.group("suffix")
+    return (major, minor) <= newest and (suffix is None or _known_words(repo, suffix))
 
 
 _COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")

@@ -133,9 +133,13 @@ def test_perl_programs(args, forever):
 @pytest.mark.parametrize("image, exists", [
     ("nginx:1.14.2", True), ("nginx:1.16.1", True), ("nginx:1.161", False), ("nginx:2.0", False),
     ("nginx:stable-alpine", True), ("nginx", True), ("busybox:1.28", True), ("busybox:1.99", False),
-    ("redis:99", True),
+    ("redis:99", True), ("nginx:lastest", False), ("nginx:doesnotexist", False), ("busybox:lates", False),
+    ("nginx:1.27-alpinee", False), ("nginx:1.27.3-alpine3.20-slim", True), ("busybox:1.36.1-glibc", True),
+    ("registry.k8s.io/etcd:3.5.1-0", True), ("polinux/stress", True),
 ], ids=["the Deployment documentation's first version", "its second", "its mistyped third does not exist",
         "no nginx 2 yet", "a word tag", "latest", "BusyBox 1.28", "a BusyBox from the future",
-        "other repositories: any tag"])
+        "other repositories: any tag", "a misspelled latest does not exist", "nor a made-up word",
+        "nor BusyBox's", "nor a misspelled variant", "a variant with versions", "a BusyBox variant",
+        "the gRPC probe example's etcd", "the resource examples' stress"])
 def test_which_tags_exist(image, exists):
     assert (find(image) is not None) == exists
