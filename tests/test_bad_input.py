@@ -383,8 +383,10 @@ def test_a_wrong_shape_in_a_patch_is_the_patch_error_with_the_converters_words()
     (dict(name="big-1", taints=["gpu=true:NoSchedule"]), 'Node in version "v1" cannot be handled as a Node: json: '
                                                          "cannot unmarshal string into Go struct field NodeSpec.spec.taints"),
     (dict(name=""), 'Node "" is invalid: metadata.name: Required value'),
+    (dict(name="big-1", cpu="-1"), 'Node "big-1" is invalid: [status.capacity.cpu: Invalid value: "-1": must be '
+                                   "greater than or equal to 0, status.allocatable.cpu"),
 ], ids=["an upper-case name", "a label value that is no string", "a cpu that is no quantity",
-        "a taint written as kubectl takes it", "no name"])
+        "a taint written as kubectl takes it", "no name", "a negative capacity (ValidateNodeResources)"])
 def test_add_node_refuses_a_node_the_api_server_would_refuse_and_joins_nothing(kwargs, problem):
     cluster = Cluster(workers=1, seed=0)
     with pytest.raises(ValueError) as info:

@@ -160,8 +160,12 @@ def _info_string(info: Info) -> str:
 def run_apply(ctx: Context, args: list[str]) -> int:
     if args:
         raise KubectlError(f"Unexpected args: {_go_list(args)}\nSee '{ctx.path} -h' for help and examples")
+    if ctx.flags.get("kustomize"):
+        raise KubectlError("kustomize (-k) is not available in this simulated cluster")
     if not ctx.flags["filename"]:
         raise KubectlError("must specify one of -f and -k")
+    if ctx.flags.get("prune"):
+        raise KubectlError("apply --prune is not available in this simulated cluster")
     mode = dry_run_mode(ctx)
     infos, errors = file_infos(ctx)
     if not infos and not errors:

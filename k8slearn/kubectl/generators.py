@@ -124,6 +124,8 @@ def _create(ctx: Context, obj: dict, operation: str = "created") -> int:
 def run_create(ctx: Context, args: list[str]) -> int:
     if args:
         raise usage_error(ctx.path, f"Unexpected args: [{' '.join(args)}]")
+    if ctx.flags.get("kustomize"):
+        raise KubectlError("kustomize (-k) is not available in this simulated cluster")
     if not ctx.flags["filename"]:
         raise KubectlError("must specify one of -f and -k")
     return run_create_files(ctx)

@@ -7,7 +7,8 @@ network namespace (``crictl pods`` lists those sandboxes).
 >>> human_duration(0.4), human_duration(75), human_duration(3 * 3600)
 ('Less than a second', 'About a minute', '3 hours')
 
-Simplified: ``ps``, ``ps -a``, ``pods``, ``images`` and ``logs`` only; times are simulated.
+Simplified: ``ps`` (``-a``, ``-q``), ``pods``, ``images`` (``-q``) and ``logs`` only (crictl's other
+commands say they are not simulated); times are simulated.
 
 Upstream: kubernetes-sigs/cri-tools cmd/crictl (container.go, sandbox.go, image.go),
 github.com/docker/go-units (HumanDuration)
@@ -123,18 +124,35 @@ def _size(size: int) -> str:
     return f"{value:.3g}{unit}"
 
 
+# crictl's other commands: real, but not simulated here
+OTHER_COMMANDS = {"attach", "checkpoint", "completion", "config", "create", "events", "exec", "imagefsinfo", "info",
+                  "inspect", "inspecti", "inspectp", "metricsp", "port-forward", "pull", "rm", "rmi", "rmp", "run",
+                  "runp", "start", "stats", "statsp", "stop", "stopp", "update", "update-runtime-config", "version"}
+
+
 def crictl(runtime: Any, now: float, command: str) -> str:
     """Run ``crictl <command>`` against one node's runtime and return what it prints."""
-    args = shlex.split(command)
+    try:
+        args = shlex.split(command)
+    except ValueError:  # the node's shell reads the line first
+        return "sh: syntax error: unterminated quoted string\n"
     if not args:
         return "NAME:\n   crictl - client for CRI\n"
     verb, rest = args[0], args[1:]
+    quiet = "-q" in rest or "--quiet" in rest  # only the IDs
     if verb == "ps":
-        return ps(runtime, now, all_states="-a" in rest or "--all" in rest)
+        all_states = "-a" in rest or "--all" in rest
+        if quiet:
+            return "".join(f"{c.id}\n" for c in runtime.list_containers(all_states=all_states))
+        return ps(runtime, now, all_states=all_states)
     if verb == "pods":
-        return pods(runtime, now)
+        return "".join(f"{s.id}\n" for s in runtime.list_pod_sandbox()) if quiet else pods(runtime, now)
     if verb == "images":
+        if quiet:
+            return "".join(f"{i.image_id}\n" for i in sorted(runtime.images.values(), key=lambda i: i.ref))
         return images(runtime)
+    if verb in OTHER_COMMANDS:
+        return f"k8slearn: crictl {verb} is not simulated (ps, pods, images and logs are)\n"
     if verb == "logs" and rest:
         matches = [c for c in runtime.containers.values() if c.id.startswith(rest[-1])]
         if len(matches) != 1:

@@ -200,3 +200,13 @@ def test_server_side_apply_creates_then_merges_and_says_serverside_applied():
     stored = c.api.get("configmaps", "s")
     assert stored["data"] == {"a": "2"}
     assert "kubectl.kubernetes.io/last-applied-configuration" not in (stored["metadata"].get("annotations") or {})
+
+
+def test_apply_options_the_simulation_does_not_have_say_so():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
+    assert c.kubectl("apply -k /tmp").stderr == "error: kustomize (-k) is not available in this simulated cluster\n"
+    assert c.kubectl("apply -f - --prune -l app=x", stdin=config).stderr == (
+        "error: apply --prune is not available in this simulated cluster\n")

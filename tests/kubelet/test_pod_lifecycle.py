@@ -311,3 +311,17 @@ def test_the_conditions_of_a_finished_pod(command, phase, conditions):
     got = {c["type"]: (c["status"], c.get("reason"), c.get("message")) for c in status["conditions"]
            if c["type"] in conditions}
     assert got == conditions
+
+
+def test_crictl_quiet_listings_and_commands_it_does_not_simulate():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run web --image=nginx")
+    c.settle()
+    runtime = c.kubelets["node-1"].runtime
+    assert c.crictl("node-1", "ps -q") == "".join(f"{x.id}\n" for x in runtime.list_containers())
+    assert c.crictl("node-1", "pods -q") == "".join(f"{x.id}\n" for x in runtime.list_pod_sandbox())
+    assert c.crictl("node-1", "inspect abc") == "k8slearn: crictl inspect is not simulated (ps, pods, images and logs are)\n"
+    assert c.crictl("node-1", "bogus") == "No help topic for 'bogus'\n"
+    assert c.crictl("node-1", "ps --name 'x") == "sh: syntax error: unterminated quoted string\n"

@@ -26,7 +26,7 @@ from k8slearn.api.names import (
     name_is_dns1035_label, name_is_dns_label, name_is_dns_subdomain,
 )
 from k8slearn.api.validation.common import (
-    as_dict, as_list, validate_immutable, validate_labels, validate_object_meta,
+    IS_NEGATIVE, as_dict, as_list, validate_immutable, validate_labels, validate_object_meta,
     validate_object_meta_update,
 )
 from k8slearn.api.validation.containers import PROTOCOLS, port_num_or_name
@@ -221,7 +221,23 @@ def _pod_cidrs(spec: dict) -> list:
 
 def validate_node(node: dict) -> list[FieldError]:
     errs = validate_object_meta(node.get("metadata"), name_is_dns_subdomain, namespaced=False)
-    return errs + _node_spec(as_dict(node.get("spec")))
+    return errs + _node_spec(as_dict(node.get("spec"))) + _node_resources(as_dict(node.get("status")))
+
+
+def _node_resources(status: dict) -> list[FieldError]:
+    """ValidateNodeResources: the capacity and allocatable quantities are not negative."""
+    from k8slearn.api.quantity import parse_quantity
+
+    errs = []
+    for part in ("capacity", "allocatable"):
+        for name, value in sorted(as_dict(status.get(part)).items()):
+            try:
+                q = parse_quantity(value)
+            except (ValueError, TypeError):
+                continue  # (a malformed quantity is the decoder's error)
+            if q.amount < 0:
+                errs.append(field.invalid(Path("status").child(part).child(name), str(q), IS_NEGATIVE))
+    return errs
 
 
 def _node_spec(spec: dict) -> list[FieldError]:
