@@ -52,8 +52,9 @@ in ``echo`` only; ``if COND; then ...; [elif ...;] [else ...;] fi`` (an ``if`` s
 runs in the container when the program gets there, then the chosen branch's steps); ``while
 COND``/``until COND`` loops the same way (a turn that sleeps less than 10 ms is followed by a 10 ms
 pause: a simulation limit, so a busy wait polls instead of spinning). Anything else (``case``,
-functions, a ``for`` over a glob, a ``$`` elsewhere) runs until stopped, printing nothing, as does
-whatever the image runs by default.
+functions, a ``for`` over a glob, a ``$`` elsewhere, a command the model does not run) runs until
+stopped without running the script, its log saying what is not modelled; whatever the image runs
+by default runs until stopped too.
 
 Upstream: none in Kubernetes (this is the workload); exit handling mirrors containerd's task
 exit events (reasons Completed / Error / StartError).
@@ -182,14 +183,15 @@ def image_name(image: str) -> str:
     return name.split(":")[0]
 
 
-def _parse_script(script: str, env: tuple | None = None) -> tuple[list[tuple], list[tuple], bool]:
-    """Parse ``a; b && c`` and one trailing ``while true; do ...; done``. ``env`` is the process's
-    environment, for ``printenv`` and ``env`` (without it they are not understood)."""
+def _parse_script(script: str, env: tuple | None = None) -> tuple[list[tuple], list[tuple], str]:
+    """Parse ``a; b && c`` and one trailing ``while true; do ...; done``: (steps, loop body, what is
+    not modelled, "" if nothing). ``env`` is the process's environment, for ``printenv`` and ``env``
+    (without it they are not understood)."""
     try:
         unrolled = unroll_for_loops(script)  # for NAME in WORDS; do ...; done: written out
-        return _parse_steps(unrolled, env) if unrolled is not None else ([], [], False)
+        return _parse_steps(unrolled, env) if unrolled is not None else ([], [], "this for loop")
     except ValueError:  # quotes the simple split on ; cannot follow ("echo 'a; b'"): not modelled
-        return [], [], False
+        return [], [], "quoting the simple split on ; cannot follow"
 
 
 def _syntax_error(script: str, image: str) -> str:
@@ -203,20 +205,20 @@ def _syntax_error(script: str, image: str) -> str:
         return "sh: 1: Syntax error: Unterminated quoted string"  # dash, the Debian images' sh
 
 
-def _parse_steps(script: str, env: tuple | None) -> tuple[list[tuple], list[tuple], bool]:
+def _parse_steps(script: str, env: tuple | None) -> tuple[list[tuple], list[tuple], str]:
     loop_body: list[tuple] = []
     match = re.search(r"while\s+(true|:)\s*;?\s*do\s+(.*?);?\s*done\s*;?\s*$", script, re.DOTALL)
     if match:
-        loop_body, _, understood = _parse_steps(match.group(2), env)
-        if not understood:
-            return [], [], False
+        loop_body, _, problem = _parse_steps(match.group(2), env)
+        if problem:
+            return [], [], problem
         script = script[: match.start()]
     try:
         items = _group_ifs(_commands(script), 0, ())[0]
-    except _NotAnIf:
-        return [], [], False
-    steps, understood = _steps(items, env)
-    return (steps, loop_body, True) if understood else ([], [], False)
+    except _NotAnIf as err:
+        return [], [], "this if or loop block"
+    steps, problem = _steps(items, env)
+    return (steps, loop_body, "") if not problem else ([], [], problem)
 
 
 class _NotAnIf(ValueError):
@@ -286,24 +288,24 @@ def _if_block(condition: str, parts: list[str], i: int) -> tuple[tuple, int]:
     return ("if", (condition, then_items, else_items)), i + 1
 
 
-def _steps(items: list, env: tuple | None) -> tuple[list[tuple], bool]:
+def _steps(items: list, env: tuple | None) -> tuple[list[tuple], str]:
     """The steps of the commands (an if-block: an ``if`` step with the steps of each branch,
-    chosen as the program gets there); whether every command is understood."""
+    chosen as the program gets there); what is not modelled ("" if every command is)."""
     steps: list[tuple] = []
     for part in items:
         if part.__class__ is tuple and part[0] == "while":
             condition, body_items, until = part[1]
-            body_steps, ok = _steps(body_items, env)
-            if not ok:
-                return [], False
+            body_steps, problem = _steps(body_items, env)
+            if problem:
+                return [], problem
             steps.append(("while", (condition, tuple(body_steps), until)))
             continue
         if part.__class__ is tuple:
             condition, then_items, else_items = part[1]
-            then_steps, then_ok = _steps(then_items, env)
-            else_steps, else_ok = _steps(else_items, env)
-            if not (then_ok and else_ok):
-                return [], False
+            then_steps, problem = _steps(then_items, env)
+            else_steps, else_problem = _steps(else_items, env)
+            if problem or else_problem:
+                return [], problem or else_problem
             steps.append(("if", (condition, tuple(then_steps), tuple(else_steps))))
             continue
         words = _whole_substitutions(shlex.split(part))
@@ -311,7 +313,7 @@ def _steps(items: list, env: tuple | None) -> tuple[list[tuple], bool]:
             continue
         cmd, args = words[0], words[1:]
         if "`" in part:  # `command` substitution, the old way: not modelled
-            return [], False
+            return [], "`command` substitution"
         if ASSIGNMENT.fullmatch(cmd) and not args:  # i=0, i=$((i+1)): the running shell works it out
             name, _, value = cmd.partition("=")
             steps.append(("set", (name, value)))
@@ -319,7 +321,7 @@ def _steps(items: list, env: tuple | None) -> tuple[list[tuple], bool]:
         protected = protect_single_quoted(part)
         if any("$" in word for word in words) and "$" in protected:  # a $ the shell expands
             if QUOTED_DOLLAR in protected or cmd not in ("echo", "/bin/echo") or _UNMODELLED.search(part):
-                return [], False
+                return [], f"'{cmd}' with a $ expansion"
             # echo "$i: $(date)" [>> file]: expanded when the program gets there (program_shell)
             redirect = next((i for i, word in enumerate(args) if word in (">", ">>")), None)
             if redirect is None:
@@ -330,7 +332,7 @@ def _steps(items: list, env: tuple | None) -> tuple[list[tuple], bool]:
         if cmd in ("tail", "/usr/bin/tail") and any(a.startswith(("-f", "-F", "--follow")) for a in args):
             options = tail_options(args)
             if options is None:
-                return [], False
+                return [], f"'{part.strip()}'"
             steps.append(("follow", options))  # it never ends: nothing after it runs
             break
         if cmd in ("echo", "/bin/echo", "printf") and (">" in args or ">>" in args):
@@ -354,11 +356,11 @@ def _steps(items: list, env: tuple | None) -> tuple[list[tuple], bool]:
         elif cmd in ("sleep", "/bin/sleep"):
             seconds = sleep_seconds(args)  # 3600, 1m, 1h 30m, infinity
             if seconds is None:
-                return [], False
+                return [], f"'{part.strip()}'"
             steps.append(("sleep", seconds))
         elif cmd == "exit":
             if args and not args[0].isdigit():
-                return [], False
+                return [], f"'{part.strip()}'"
             steps.append(("exit", int(args[0]) % 256 if args else 0))
             break
         elif cmd == "date" and not args:
@@ -373,8 +375,8 @@ def _steps(items: list, env: tuple | None) -> tuple[list[tuple], bool]:
             steps.append(("exit", 1))
             break
         else:
-            return [], False  # something we do not model: treat as a long-running program
-    return steps, True
+            return [], f"'{cmd}'"  # something we do not model: treat as a long-running program
+    return steps, ""
 
 
 def _whole_substitutions(words: list[str]) -> list[str]:
@@ -440,13 +442,13 @@ def parse_program(command: list[str], image: str, args: list[str] | None = None,
         error = _syntax_error(script, image)
         if error:  # the shell reads the whole script first: nothing runs
             return Program(steps=[("print", error), ("exit", 2)], ignores_sigterm=True)
-        steps, body, understood = _parse_script(script, env)
-        program = _finish(steps, body) if understood else Program(forever=True)
+        steps, body, problem = _parse_script(script, env)
+        program = _finish(steps, body) if not problem else _not_modelled(problem)
         program.ignores_sigterm = True  # a shell as PID 1 has no SIGTERM handler
         return program
     if exe in BUILTINS:
-        steps, body, understood = _parse_script(shlex.join(argv), env)
-        program = _finish(steps, body) if understood else Program(forever=True)
+        steps, body, problem = _parse_script(shlex.join(argv), env)
+        program = _finish(steps, body) if not problem else _not_modelled(problem)
         # sleep and tail as PID 1 have no SIGTERM handler: the signal does nothing to them
         program.ignores_sigterm = exe in ("sleep", "/bin/sleep", "tail", "/usr/bin/tail")
         return program
@@ -503,6 +505,12 @@ def bpi(digits: int) -> str:
     pi = 4 * (4 * arctan_inverse(5) - arctan_inverse(239))
     text = str((pi + 5 * 10 ** (guard - 1)) // 10 ** guard)
     return text[0] + ("." + text[1:] if len(text) > 1 else "")
+
+
+def _not_modelled(problem: str) -> Program:
+    """A script the model cannot run: the container runs on without running it, and its log says why."""
+    return Program(steps=[("print", f"k8slearn: this script is not simulated ({problem} is not modelled): "
+                                    "the container runs on without running it")], forever=True)
 
 
 def _finish(steps: list[tuple], body: list[tuple]) -> Program:

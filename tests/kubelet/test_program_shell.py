@@ -11,6 +11,8 @@ from k8slearn.api.errors import ApiError
 from k8slearn.kubelet.process import parse_program
 from k8slearn.kubelet.program_shell import Shell, ShellError, sleep_seconds, tail_options
 
+NOTE = "k8slearn: this script is not simulated ({} is not modelled): the container runs on without running it"
+
 COUNTER = """apiVersion: v1
 kind: Pod
 metadata:
@@ -112,16 +114,16 @@ def test_the_documentations_streaming_sidecars_each_follow_one_of_the_counters_f
     ("w=$(hostname); echo \"I am $w at $(date +%H:%M:%S)\"", 0, ["I am shell at 09:00:00"]),
     ("echo \"epoch $(date +%s)\"", 0, ["epoch 1767603600"]),
     ("echo \"$HOME, $NOPE.\"", 0, ["/root, ."]),
-    ("echo '$x' $((1 + 1))", 0, []),
+    ("echo '$x' $((1 + 1))", 0, [NOTE.format("'echo' with a $ expansion")]),
     ("i=0; echo \"$((1 / i))\"; echo never", 0, ["sh: divide by zero"]),
     ("echo hi; sleep 1m; echo bye", 59, ["hi"]),
     ("echo hi; sleep 1m; echo bye", 61, ["hi", "bye"]),
     ("echo hi; sleep 1m 30s; echo bye", 89, ["hi"]),
-    ("echo hi; sleep soon; echo bye", 5, []),
+    ("echo hi; sleep soon; echo bye", 5, [NOTE.format("'sleep soon'")]),
     ("i=0; while true; do echo \"tick $i\"; i=$((i+1)); sleep 2; done", 4, ["tick 0", "tick 1", "tick 2"]),
     ("echo it's; echo never", 0, ["sh: syntax error: unterminated quoted string"]),
-    ("echo 'a; b'", 0, []),
-    ("echo ${X:-default} $? `date`", 0, []),
+    ("echo 'a; b'", 0, [NOTE.format("quoting the simple split on ; cannot follow")]),
+    ("echo ${X:-default} $? `date`", 0, [NOTE.format("`command` substitution")]),
     ("while true; do echo busy; sleep 0; done", 2, ["busy"]),
 ], ids=[
     "a variable the script assigns is expanded as it runs",
@@ -129,16 +131,16 @@ def test_the_documentations_streaming_sidecars_each_follow_one_of_the_counters_f
     "command substitution runs the command: hostname, and date at the simulated time",
     "date +%s is seconds since the Unix epoch",
     "an environment variable, and nothing for an unset one",
-    "a $ in single quotes is not something the model runs: the script just runs on",
+    "a $ in single quotes is not something the model runs: the script runs on, and its log says why",
     "dividing by zero is the shell's error and ends the script",
     "sleep 1m is a minute",
     "after the minute the script goes on",
     "sleep adds up its arguments",
-    "a sleep it cannot read is not something the model runs: the script just runs on",
+    "a sleep it cannot read is not something the model runs: the script runs on, and its log says why",
     "a loop counts with its own variable",
     "a quote that never closes is the shell's syntax error: nothing runs",
-    "a ; inside quotes is not something the model splits: the script just runs on",
-    "expansions the model does not do are not guessed at: the script just runs on",
+    "a ; inside quotes is not something the model splits: the script runs on, and its log says why",
+    "expansions the model does not do are not guessed at: the script runs on, and its log says why",
     "a loop that never sleeps would print without end in no time: its body runs once",
 ])
 def test_a_script_as_the_shell_runs_it(script, seconds, expected):
@@ -161,7 +163,8 @@ def test_a_script_that_ends_on_the_shells_error_exits_with_code_2():
     ("debian:12", "tail -F /shared/log", True,
      ["tail: cannot open '/shared/log' for reading: No such file or directory",
       "tail: '/shared/log' has appeared;  following new file", "one", "two"], None),
-    ("busybox:1.36", "for i in 1 2 3; do echo $i; done > /shared/log; tail -f /shared/log", False, [], None),
+    ("busybox:1.36", "for i in 1 2 3; do echo $i; done > /shared/log; tail -f /shared/log", False,
+     [NOTE.format("this for loop")], None),
     ("busybox:1.36", "printf 'a\\nb\\nc\\n' > /shared/log; tail -n 2 -f /shared/log", False, ["b", "c", "one", "two"],
      None),
 ], ids=[
@@ -243,7 +246,7 @@ FOR_LOOPS = [
     ("the loop's exit ends the script",
      "for i in 1 2 3; do echo $i; exit 4; done", ["1"], 4),
     ("a loop over a glob is not simulated: the container runs on, printing nothing",
-     "for f in /etc/*; do echo $f; done", [], None),
+     "for f in /etc/*; do echo $f; done", [NOTE.format("this for loop")], None),
 ]
 
 
@@ -275,7 +278,7 @@ IFS = [
     ("a file the script wrote is there for the test",
      "touch /tmp/ready; if test -f /tmp/ready; then echo ready; fi", ["ready"], 0),
     ("an if without its fi is not simulated: the container runs on, printing nothing",
-     "if true; then echo a", [], None),
+     "if true; then echo a", [NOTE.format("this if or loop block")], None),
 ]
 
 
@@ -299,7 +302,7 @@ WHILE_LOOPS = [
     ("a while loop in the middle of the script, with an exit inside",
      "n=0; while true; do n=$((n+1)); if [ $n -ge 2 ]; then echo out; exit 5; fi; done; echo never", ["out"], 5),
     ("break is not simulated: the container runs on, printing nothing",
-     "while true; do break; done; echo x", [], None),
+     "while true; do break; done; echo x", [NOTE.format("'break'")], None),
 ]
 
 
