@@ -314,8 +314,8 @@ def _load_commands() -> None:
     if _LOADED:
         return
     from k8slearn.kubectl import (  # noqa: F401
-        apply, delete, describers, drain, edit, events, exec, generators, get, misc, rollout, run_expose,
-        set_env,
+        apply, delete, describers, drain, edit, events, exec, explain, generators, get, misc, rollout,
+        run_expose, set_env,
         set_resources, wait,
     )
 

@@ -1,4 +1,4 @@
-"""Small commands: version, api-resources, cluster-info, logs, config current-context, top, explain.
+"""Small commands: version, api-resources, cluster-info, logs, config current-context, top.
 
 >>> print(version_text(client_only=False), end="")
 Client Version: v1.32.5
@@ -256,8 +256,3 @@ def _follow(ctx: Context, cluster: Any, name: str, container: str) -> None:
     start = cluster.now
     while running() and cluster.now - start < FOLLOW_LIMIT:
         cluster.run(seconds=0.1)
-
-
-@command("explain")
-def run_explain(ctx: Context, args: list[str]) -> int:
-    raise KubectlError("explain is not available in this simulated cluster (it needs the OpenAPI schema)")

@@ -35,6 +35,13 @@ RES = [  # plural, singular, kind, group, version, namespaced, short, categories
 ]
 GROUPS = ["apps","batch","coordination.k8s.io","discovery.k8s.io","policy","scheduling.k8s.io"]
 
+def openapi_schemas():
+    """The schemas k8slearn's explain reads (k8slearn/api/openapi_v1_32.json.gz), as a v1.32 server serves them."""
+    import gzip
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "k8slearn", "api", "openapi_v1_32.json.gz")
+    with open(path, "rb") as handle:
+        return json.loads(gzip.decompress(handle.read()))["schemas"]
+
 class Store:
     def __init__(self): self.objs = {}; self.script = {}  # (plural, ns, name) -> obj; plural -> watch events
     def load(self, objs):
@@ -269,7 +276,7 @@ def make_handler(store, log):
                     base = "/api/v1" if not group else f"/apis/{group}/v1"
                     path = f"{base}/namespaces/{{namespace}}/{r[0]}/{{name}}" if r[5] else f"{base}/{r[0]}/{{name}}"
                     out[path] = {"patch": {"x-kubernetes-group-version-kind": {"group": group, "version": "v1", "kind": r[2]}, "parameters": [{"name": "fieldValidation", "in": "query"}]}}
-                return self.send(200, {"paths": out})
+                return self.send(200, {"paths": out, "components": {"schemas": openapi_schemas()}})
             if p == "/openapi/v2":
                 return self.status(404, "NotFound", "not found")
             if p == "/version":
