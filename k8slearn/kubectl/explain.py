@@ -1,7 +1,7 @@
 """``kubectl explain``: the fields of a resource, from the OpenAPI v3 schema the API server publishes.
 
-``kubectl explain pods.spec.containers`` finds the resource by the longest prefix of the path that
-names one (``pods``, or ``deployments.apps``), then walks the rest through the schema, following
+``kubectl explain pods.spec.containers`` reads the path as JSONPath, finds the resource named by its
+first field (and its group: ``deployments.apps``), then walks the rest through the schema, following
 ``$ref``, ``allOf``, array items and map values, and prints it as kubectl v1.32's ``plaintext``
 template does: ``KIND``/``VERSION`` (and ``GROUP``), the ``FIELD`` with its type guess (``<[]Container>``,
 ``<map[string]string>``, ``<IntOrString>``), its ``ENUM``, the description wrapped at 76 columns as
@@ -26,6 +26,7 @@ from pathlib import Path
 from k8slearn.api.resources import RESOURCES, ResourceInfo, UnknownResourceError, lookup
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import ExitSilently, KubectlError
+from k8slearn.kubectl.jsonpath import JSONPathError, _actions, _parse
 
 __all__ = ["explain", "word_wrap"]
 
@@ -207,28 +208,55 @@ def output(schema: dict, path: list[str], recursive: bool, history: frozenset = 
     return ""
 
 
+def path_nodes(text: str) -> list[tuple]:
+    """kubectl's jsonPathParse: the path read as the JSONPath ``{.PATH}`` (one trailing dot dropped)."""
+    text = text.removesuffix(".")
+    parts = _actions("{." + text + "}")
+    if len(parts) != 1 or parts[0][0] != "action":
+        raise KubectlError("must pass in 1 jsonpath string")
+    return _parse(parts[0][1])
+
+
+def field_names(nodes: list[tuple], message: str) -> list[str]:
+    if any(node[0] != "field" for node in nodes):
+        raise KubectlError(f"invalid jsonpath syntax, {message}")
+    return [node[1] for node in nodes]
+
+
 def find_resource(path: str, api_version: str) -> tuple[ResourceInfo, list[str]]:
-    """``deployments.apps.spec.paused`` -> (deployments, [spec, paused]): the longest prefix that names
-    a resource, as kubectl's SplitAndParseResourceRequestWithMatchingPrefix. With ``--api-version`` the
-    resource is the first element only, and the group/version must serve it."""
-    parts = path.split(".")
+    """``deployments.apps.spec.paused`` -> (deployments, [spec, paused]), as kubectl's
+    SplitAndParseResourceRequestWithMatchingPrefix: the path is read as JSONPath; its first field
+    names the resource, and when the path starts with ``<resource>.<group>`` as written
+    (``deployments.apps``) the fields come after it, otherwise after the first field
+    (``deploy.apps.spec`` is the field ``apps``). With ``--api-version`` the resource is the first
+    field only (SplitAndParseResourceRequest), and the group/version must serve it."""
+    try:
+        nodes = path_nodes(path)
+    except JSONPathError as exc:
+        raise KubectlError(str(exc)) from None
+    if not nodes or nodes[0][0] != "field":
+        raise KubectlError("invalid jsonpath syntax, first node must be field node")
+    info = lookup(nodes[0][1])
     if api_version:
+        fields = field_names(nodes[1:], "all nodes must be field nodes")
         if api_version.count("/") > 1:
             raise KubectlError(f"unexpected GroupVersion string: {api_version}")
-        info = lookup(parts[0])
         group, _, version = api_version.rpartition("/")
         gvr = f"{group}/{version}, Resource={info.plural}"
         if api_version not in {r.api_version for r in RESOURCES.values()}:
             raise KubectlError(f'couldn\'t find resource for "{gvr}"')
         if api_version != info.api_version:
             raise KubectlError(f"GVR ({gvr}) not found in OpenAPI schema")
-        return info, parts[1:]
-    for end in range(len(parts), 0, -1):
-        try:
-            return lookup(".".join(parts[:end])), parts[end:]
-        except UnknownResourceError:
-            continue
-    raise UnknownResourceError(parts[0])
+        return info, fields
+    group_resource = info.plural + (f".{info.group}" if info.group else "")
+    if not path.startswith(group_resource):
+        return info, field_names(nodes[1:], "first node must be field node")
+    suffix = path[len(group_resource):]
+    try:
+        rest = path_nodes(suffix)[1:] if suffix else []
+    except JSONPathError as exc:
+        raise KubectlError(str(exc)) from None
+    return info, field_names(rest, "first node must be field node")
 
 
 def explain(path: str, recursive: bool = False, api_version: str = "") -> tuple[str, str]:

@@ -362,6 +362,12 @@ CASES = [
     ("explain --api-version the server does not serve", "cluster", "explain deployments --api-version=apps/v2"),
     ("explain --api-version takes the resource from the first element only", "cluster",
      "explain deployments.spec.paused --api-version=apps/v1"),
+    ("explain takes a group only after the resource's plural as written: deploy.apps.spec is the field apps",
+     "cluster", "explain deploy.apps.spec"),
+    ("explain reads the path as JSONPath: a trailing dot is dropped", "cluster", "explain svc.spec.ports."),
+    ("explain reads the path as JSONPath: a doubled dot inside is a recursive descent", "cluster",
+     "explain pods.spec..containers"),
+    ("explain reads the path as JSONPath: a path must start with a field", "cluster", "explain .pods"),
 ]
 
 
