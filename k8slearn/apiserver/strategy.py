@@ -280,6 +280,35 @@ class GenerationStrategy(Strategy):
         return any(new.get(k) != old.get(k) for k in body)
 
 
+class SecretStrategy(Strategy):
+    """Secrets: ``stringData`` is write-only. The v1 -> internal conversion folds each of its values
+    into ``data`` (base64, over a ``data`` value of the same key), and the stored Secret has no
+    ``stringData`` (Convert_v1_Secret_To_core_Secret).
+
+    >>> s = {"metadata": {"name": "db"}, "data": {"user": "YQ=="}, "stringData": {"password": "hunter2"}}
+    >>> SecretStrategy().prepare_for_create(s); s
+    {'metadata': {'name': 'db'}, 'data': {'user': 'YQ==', 'password': 'aHVudGVyMg=='}}
+    """
+
+    @staticmethod
+    def fold_string_data(obj: dict) -> None:
+        string_data = obj.pop("stringData", None)
+        if string_data:
+            import base64
+
+            data = obj["data"] = dict(obj.get("data") or {})
+            for key, value in string_data.items():
+                data[key] = base64.b64encode(str(value).encode()).decode()
+
+    def prepare_for_create(self, obj: dict) -> None:
+        self.fold_string_data(obj)
+        super().prepare_for_create(obj)
+
+    def prepare_for_update(self, new: dict, old: dict) -> None:
+        self.fold_string_data(new)
+        super().prepare_for_update(new, old)
+
+
 class EventStrategy(Strategy):
     gc_policy = UNSUPPORTED
 
@@ -298,6 +327,7 @@ STRATEGIES: dict[str, Strategy] = {
     "endpointslices": GenerationStrategy(),
     "poddisruptionbudgets": PodDisruptionBudgetStrategy(),
     "events": EventStrategy(),
+    "secrets": SecretStrategy(),
 }
 _DEFAULT = Strategy()
 

@@ -314,7 +314,7 @@ def _load_commands() -> None:
     if _LOADED:
         return
     from k8slearn.kubectl import (  # noqa: F401
-        apply, delete, describers, drain, edit, events, exec, explain, generators, get, misc, rollout,
+        apply, delete, describers, diff, drain, edit, events, exec, explain, generators, get, misc, rollout,
         run_expose, set_env,
         set_resources, wait,
     )

@@ -1,4 +1,4 @@
-"""Small commands: version, api-resources, cluster-info, logs, config current-context, top.
+"""Small commands: version, api-resources, api-versions, cluster-info, logs, config current-context, top.
 
 >>> print(version_text(client_only=False), end="")
 Client Version: v1.32.5
@@ -99,6 +99,18 @@ def run_api_resources(ctx: Context, args: list[str]) -> int:
                                           "statefulsets", "jobs", "cronjobs") else ""
         lines.append(line)
     ctx.print(tabwriter.render("\n".join(lines) + "\n", **tabwriter.TABLE), end="")
+    return 0
+
+
+@command("api-versions")
+def run_api_versions(ctx: Context, args: list[str]) -> int:
+    """The group/versions discovery lists, sorted (Go's sort.Strings)."""
+    from k8slearn.api.resources import RESOURCES
+
+    if args:
+        raise KubectlError(f"unexpected arguments: [{' '.join(args)}]\nSee '{ctx.path} -h' for help and examples")
+    for version in sorted({r.api_version for r in RESOURCES.values()}):
+        ctx.print(version)
     return 0
 
 

@@ -129,7 +129,7 @@ def configmap_payload(cm: dict, items: list | None, optional: bool) -> dict:
 def secret_payload(secret: dict, items: list | None, optional: bool) -> dict:
     """secret.MakePayload: the Secret's values, base64-decoded, by key or by the items."""
     data = {k: decode_secret_value(v) for k, v in (secret.get("data") or {}).items()}
-    # (the simulated API server keeps ``stringData`` as it was sent; upstream it is folded into data)
+    # (the API server folds ``stringData`` into data; a Secret from an older store may still have it)
     data.update(secret.get("stringData") or {})
     return _payload(data, items, optional, "references non-existent secret key: ")
 

@@ -368,6 +368,8 @@ CASES = [
     ("explain reads the path as JSONPath: a doubled dot inside is a recursive descent", "cluster",
      "explain pods.spec..containers"),
     ("explain reads the path as JSONPath: a path must start with a field", "cluster", "explain .pods"),
+    ("api-versions lists the served group/versions, sorted", "cluster", "api-versions"),
+    ("api-versions takes no arguments", "cluster", "api-versions foo"),
 ]
 
 
