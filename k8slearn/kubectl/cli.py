@@ -12,8 +12,8 @@ and an unknown command gets cobra's "Did you mean this?" list. Nothing raises ou
 >>> r.code, r.stderr
 (1, "error: unknown flag: --foo\\nSee 'kubectl get --help' for usage.\\n")
 
-Simplified: no kubeconfig (one cluster, context ``kubernetes-admin@kubernetes``, namespace
-``default`` unless ``-n``), no plugins, no ``--watch``; commands that need a real container
+Simplified: the kubeconfig is in memory (one cluster, user ``kubernetes-admin``, contexts as
+``kubectl config`` sets them: :mod:`k8slearn.kubectl.kubeconfig`), no plugins, no ``--watch``; commands that need a real container
 runtime or network that is not simulated (``port-forward``, ``attach``, ``cp``...) say so instead of pretending.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/cmd.go (NewKubectlCommand), github.com/spf13/cobra
@@ -101,7 +101,9 @@ class Context:
 
     @property
     def namespace(self) -> str:
-        return self.flags.get("namespace") or "default"
+        """``-n``, else the namespace of the kubeconfig's context (``config set-context``), else default."""
+        context = self.kubectl.kubeconfig.context(self.flags.get("context") or "") or {}
+        return self.flags.get("namespace") or context.get("namespace") or "default"
 
     @property
     def explicit_namespace(self) -> bool:
@@ -112,9 +114,12 @@ class Kubectl:
     """A kubectl bound to one API server client and one simulated clock."""
 
     def __init__(self, client: Any, now: Callable[[], float], cluster: Any = None) -> None:
+        from k8slearn.kubectl.kubeconfig import KubeConfig
+
         self.client = client
         self.now = now
         self.cluster = cluster
+        self.kubeconfig = KubeConfig()
 
     def run(self, command: str | list[str], stdin: str = "") -> Result:
         """Run one command line (a string split like a shell, or a list of words)."""
@@ -215,6 +220,7 @@ ALIASES = {
                        "svc": "service", "pc": "priorityclass", "cj": "cronjob", "resourcequota": "quota",
                        "pdb": "poddisruptionbudget", "ing": "ingress"},
     "kubectl top": {"pods": "pod", "po": "pod", "nodes": "node", "no": "node"},
+    "kubectl config": {"use": "use-context"},
 }
 
 
@@ -247,6 +253,10 @@ def dispatch(ctx: Context, argv: list[str]) -> int:
 
         ctx.print(help_for(path), end="")
         return 0
+    if not path.startswith("kubectl config"):
+        from k8slearn.kubectl.kubeconfig import check_context
+
+        check_context(ctx)
     handler = HANDLERS.get(path)
     if handler is None:
         if _children(path):
@@ -314,8 +324,8 @@ def _load_commands() -> None:
     if _LOADED:
         return
     from k8slearn.kubectl import (  # noqa: F401
-        apply, delete, describers, diff, drain, edit, events, exec, explain, generators, get, misc, rollout,
-        run_expose, set_env,
+        apply, delete, describers, diff, drain, edit, events, exec, explain, generators, get, kubeconfig, misc,
+        rollout, run_expose, set_env,
         set_resources, wait,
     )
 

@@ -133,7 +133,7 @@ def run_cluster_info(ctx: Context, args: list[str]) -> int:
 
 @command("config current-context")
 def run_current_context(ctx: Context, args: list[str]) -> int:
-    ctx.print(CONTEXT_NAME)
+    ctx.print(ctx.kubectl.kubeconfig.current)
     return 0
 
 

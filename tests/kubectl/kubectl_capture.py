@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/kubectl/kubectl_capture.py            # every case again
     .venv/bin/python tests/kubectl/kubectl_capture.py --missing  # only cases not recorded yet
+    .venv/bin/python tests/kubectl/kubectl_capture.py --sequences  # the kubectl config sequences
 
 For every case below it builds the fixture world at a fresh whole second ``T``, serves it to the
 real kubectl through kubectl_realserver.py, and writes what kubectl printed, with ``T``, to
@@ -373,6 +374,68 @@ CASES = [
 ]
 
 
+SEQUENCES_OUT = os.path.join(HERE, "..", "fixtures", "kubectl", "config_sequences.json")
+
+# (sentence id, commands run one after the other against one kubeconfig, over the "cluster" world)
+SEQUENCES = [
+    ("a kubeadm kubeconfig has one context, one cluster and one user",
+     ["config get-contexts", "config get-contexts -o name", "config get-contexts --no-headers", "config get-clusters",
+      "config get-users", "config current-context", "config view", "config view -o json"]),
+    ("set-context --current --namespace makes it the namespace of later commands",
+     ["config set-context --current --namespace=kube-system", "config get-contexts", "get pods -o name",
+      "get deploy", "-n default get deploy", "config view --minify", "config set-context --current --namespace=",
+      "get deploy"]),
+    ("a new context, switched to, renamed while current",
+     ["config set-context dev --namespace=dev --cluster=kubernetes --user=kubernetes-admin", "config use-context dev",
+      "config current-context", "get pods", "config set-context dev --namespace=dev2", "config rename-context dev dev3",
+      "config get-contexts", "config view -o jsonpath={.contexts[*].name}", "config use kubernetes-admin@kubernetes",
+      "--context=dev3 get pods", "config view --minify --context=dev3"]),
+    ("config errors",
+     ["config use-context nope", "config use-context", "config set-context", "config set-context a b",
+      "config rename-context nope x", "config rename-context kubernetes-admin@kubernetes kubernetes-admin@kubernetes",
+      "config get-contexts nope", "config get-contexts -o wide", "config view foo", "config view -o name",
+      "--context=nope get pods", "config view --minify --context=nope"]),
+    ("contexts whose cluster or user the kubeconfig does not have",
+     ["config set-context bad --cluster=nope", "--context=bad config view --minify",
+      "config set-context onlyns --namespace=x", "config view --minify --context=onlyns", "config view"]),
+]
+
+
+def capture_sequences():
+    """Record SEQUENCES: each against a fresh kubeconfig (with certificate data, as kubeadm's) whose
+    server is the recording server; its address and the file's path are written as k8slearn's."""
+    sys.path.insert(0, HERE)
+    import kubectl_realserver as server
+    import kubectl_worlds
+
+    from k8slearn.api.meta import parse_timestamp
+
+    results = []
+    for sentence, commands in SEQUENCES:
+        T = int(time.time())
+        store = server.Store()
+        store.load(kubectl_worlds.WORLDS["cluster"](T))
+        server.NOW[0] = parse_timestamp(kubectl_worlds.ts(T, 0))
+        srv, cfg, d, _ = server.start(store)
+        url = f"http://127.0.0.1:{srv.server_address[1]}"
+        text = open(cfg).read().replace(f'{{server: "{url}"}}', f'{{server: "{url}", certificate-authority-data: QUJD}}')
+        open(cfg, "w").write(text.replace("  user: {}", "  user: {client-certificate-data: QUJD, client-key-data: QUJD}"))
+        steps = []
+        for command in commands:
+            out, err, rc = server.kubectl(cfg, d, _split(command))
+            steps.append({"args": _split(command), "stdout": _local(out, url, cfg), "stderr": _local(err, url, cfg),
+                          "code": rc})
+        srv.shutdown()
+        results.append({"id": sentence, "T": T, "steps": steps})
+    with open(SEQUENCES_OUT, "w") as handle:
+        json.dump(results, handle, indent=1, ensure_ascii=False)
+        handle.write("\n")
+
+
+def _local(text, url, cfg):
+    return text.replace(url, "https://control-plane:6443").replace(cfg, "/root/.kube/config")
+
+
 def capture():
     sys.path.insert(0, HERE)
     sys.path.insert(0, os.path.join(HERE, "..", ".."))
@@ -413,4 +476,7 @@ def _split(command):
 
 
 if __name__ == "__main__":
-    capture()
+    if "--sequences" in sys.argv:
+        capture_sequences()
+    else:
+        capture()
