@@ -29,7 +29,7 @@ from k8slearn.kubectl.cli import CONTEXT_NAME, Context, command
 from k8slearn.kubectl.errors import ExitSilently, KubectlError
 from k8slearn.kubectl.output import to_yaml
 
-__all__ = ["KubeConfig", "SERVER_URL"]
+__all__ = ["SERVER_URL", "KubeConfig"]
 
 SERVER_URL = "https://control-plane:6443"
 CLUSTER, USER = "kubernetes", "kubernetes-admin"

@@ -418,8 +418,10 @@ def capture_sequences():
         server.NOW[0] = parse_timestamp(kubectl_worlds.ts(T, 0))
         srv, cfg, d, _ = server.start(store)
         url = f"http://127.0.0.1:{srv.server_address[1]}"
-        text = open(cfg).read().replace(f'{{server: "{url}"}}', f'{{server: "{url}", certificate-authority-data: QUJD}}')
-        open(cfg, "w").write(text.replace("  user: {}", "  user: {client-certificate-data: QUJD, client-key-data: QUJD}"))
+        with open(cfg) as handle:
+            text = handle.read().replace(f'{{server: "{url}"}}', f'{{server: "{url}", certificate-authority-data: QUJD}}')
+        with open(cfg, "w") as handle:
+            handle.write(text.replace("  user: {}", "  user: {client-certificate-data: QUJD, client-key-data: QUJD}"))
         steps = []
         for command in commands:
             out, err, rc = server.kubectl(cfg, d, _split(command))

@@ -4,13 +4,13 @@ each sequence runs its commands one after the other on one kubeconfig."""
 import json
 import os
 
-import pytest
-
 import kubectl_worlds
+import pytest
 from kubectl_kit import kubectl_at
 
 RECORDED = os.path.join(os.path.dirname(__file__), "..", "fixtures", "kubectl", "config_sequences.json")
-SEQUENCES = json.load(open(RECORDED, encoding="utf-8"))
+with open(RECORDED, encoding="utf-8") as _handle:
+    SEQUENCES = json.load(_handle)
 
 
 @pytest.mark.parametrize("sequence", SEQUENCES, ids=[s["id"] for s in SEQUENCES])
