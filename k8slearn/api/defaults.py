@@ -147,7 +147,7 @@ def default_pod_spec(spec: dict) -> None:
         spec["securityContext"] = {}
     spec.setdefault("terminationGracePeriodSeconds", 30)
     spec.setdefault("schedulerName", "default-scheduler")
-    for key in ("containers", "initContainers"):
+    for key in ("containers", "initContainers", "ephemeralContainers"):
         for c in spec.get(key) or []:
             if isinstance(c, dict):
                 default_container(c)

@@ -48,7 +48,7 @@ from k8slearn.api.meta import generate_name, parse_timestamp, thaw, timestamp
 from k8slearn.api.resources import ResourceInfo
 from k8slearn.api.validation import validate
 from k8slearn.apiserver.lease_manager import EVENT_TTL, LeaseManager
-from k8slearn.apiserver.strategy import BACKGROUND, ORPHAN, UNSUPPORTED, Strategy, strategy_for
+from k8slearn.apiserver.strategy import BACKGROUND, ORPHAN, UNSUPPORTED, Strategy, ephemeral_containers_update, strategy_for
 from k8slearn.etcd import Compare, Delete, MVCCStore, Put
 
 MAX_GENERATE_NAME_ATTEMPTS = 8  # maxNameGenerationCreateAttempts
@@ -322,6 +322,8 @@ class Registry:
             meta.pop("generation", None)
         if subresource == "status":
             new = strategy.prepare_for_status_update(new, old)
+        elif subresource == "ephemeralcontainers":
+            new = ephemeral_containers_update(new, old)
         elif subresource == "finalize":
             new = finalize_update(new, old)
         else:

@@ -129,9 +129,10 @@ class RequestScope:
     @staticmethod
     def _check_subresource(info: ResourceInfo, subresource: str) -> None:
         """Only kinds with a status subresource have /status; only namespaces have /finalize; only
-        Deployments, ReplicaSets and StatefulSets have /scale."""
+        Deployments, ReplicaSets and StatefulSets have /scale; only pods have /ephemeralcontainers."""
         served = {"": True, "status": strategy_for(info.plural).has_status,
-                  "finalize": info.plural == "namespaces", "scale": info.plural in SCALABLE}
+                  "finalize": info.plural == "namespaces", "scale": info.plural in SCALABLE,
+                  "ephemeralcontainers": info.plural == "pods"}
         if not served.get(subresource, False):
             raise status_error(404, "NotFound", NOT_FOUND_RESOURCE, {})
 

@@ -55,6 +55,10 @@ class Client:
         """PUT .../status: only the status of ``obj`` is kept."""
         return self.server.update(self.actor, obj, "status", dry_run)
 
+    def update_ephemeral_containers(self, obj: dict, dry_run: bool = False) -> dict:
+        """PUT .../ephemeralcontainers: only the pod's ``spec.ephemeralContainers`` is taken."""
+        return self.server.update(self.actor, obj, "ephemeralcontainers", dry_run)
+
     def patch(self, resource: str, name: str, patch: Any, namespace: str | None = "default",
               patch_type: str = "strategic", subresource: str = "", dry_run: bool = False,
               field_validation: str = "") -> dict:

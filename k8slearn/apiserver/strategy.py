@@ -280,6 +280,28 @@ class GenerationStrategy(Strategy):
         return any(new.get(k) != old.get(k) for k in body)
 
 
+def ephemeral_containers_update(new: dict, old: dict) -> dict:
+    """The pods/ephemeralcontainers subresource (podEphemeralContainersStrategy): the stored pod with
+    only ``spec.ephemeralContainers`` taken from ``new`` (and its resourceVersion, the precondition).
+
+    >>> old = {"metadata": {"name": "web"}, "spec": {"containers": [{"name": "app"}]}, "status": {"phase": "Running"}}
+    >>> new = {"metadata": {"name": "web", "resourceVersion": "7"}, "spec": {"containers": [],
+    ...        "ephemeralContainers": [{"name": "debugger"}]}}
+    >>> ephemeral_containers_update(new, old)["spec"]
+    {'containers': [{'name': 'app'}], 'ephemeralContainers': [{'name': 'debugger'}]}
+    """
+    result = dict(old)
+    result["metadata"] = meta = dict(old["metadata"])
+    meta["resourceVersion"] = (new.get("metadata") or {}).get("resourceVersion", "")
+    result["spec"] = spec = dict(old.get("spec") or {})
+    ephemeral = (new.get("spec") or {}).get("ephemeralContainers")
+    if ephemeral:
+        spec["ephemeralContainers"] = ephemeral
+    else:
+        spec.pop("ephemeralContainers", None)
+    return result
+
+
 class SecretStrategy(Strategy):
     """Secrets: ``stringData`` is write-only. The v1 -> internal conversion folds each of its values
     into ``data`` (base64, over a ``data`` value of the same key), and the stored Secret has no

@@ -180,7 +180,9 @@ _FLAGSETS: dict[str, FlagSet] = {}
 def _flagset(path: str) -> FlagSet:
     if path not in _FLAGSETS:
         hidden = [("", "record", "false")] if path in RECORD_COMMANDS else []  # deprecated: not in --help
-        _FLAGSETS[path] = FlagSet(list(flagspec.COMMAND_FLAGS.get(path, [])) + hidden + list(_GLOBAL))
+        local = list(flagspec.COMMAND_FLAGS.get(path, [])) + hidden
+        names = {flag[1] for flag in local}  # a local flag hides the global one (debug's --profile)
+        _FLAGSETS[path] = FlagSet(local + [flag for flag in _GLOBAL if flag[1] not in names])
     return _FLAGSETS[path]
 
 
@@ -324,7 +326,7 @@ def _load_commands() -> None:
     if _LOADED:
         return
     from k8slearn.kubectl import (  # noqa: F401
-        apply, delete, describers, diff, drain, edit, events, exec, explain, generators, get, kubeconfig, misc,
+        apply, debug, delete, describers, diff, drain, edit, events, exec, explain, generators, get, kubeconfig, misc,
         rollout, run_expose, set_env,
         set_resources, wait,
     )

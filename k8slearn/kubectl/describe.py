@@ -501,6 +501,9 @@ def describe_pod(pod: dict, events: list[dict] | None, now: float) -> str:
     if spec.get("initContainers"):
         describe_containers("Init Containers", spec["initContainers"], status.get("initContainerStatuses"), w, pod=pod)
     describe_containers("Containers", spec.get("containers") or [], status.get("containerStatuses"), w, pod=pod)
+    if spec.get("ephemeralContainers"):
+        describe_containers("Ephemeral Containers", spec["ephemeralContainers"], status.get("ephemeralContainerStatuses"),
+                            w, pod=pod)
     if spec.get("readinessGates"):
         w.write(0, "Readiness Gates:\n  Type\tStatus\n")
         conditions = {c.get("type"): c.get("status") for c in status.get("conditions") or []}

@@ -205,10 +205,12 @@ def _print_logs(ctx: Context, pod: dict, container: str, options: LogOptions) ->
     containers = [c["name"] for c in spec.get("containers") or []]
     if not container:
         container = find_or_default_container(pod, False, ctx.eprint)
-    elif container not in containers + [c["name"] for c in spec.get("initContainers") or []]:
+    elif container not in containers + [c["name"] for key in ("initContainers", "ephemeralContainers")
+                                        for c in spec.get(key) or []]:
         raise KubectlError(f'error from server (BadRequest): container {container} is not valid for pod {name}')
     status = pod.get("status", {})
-    statuses = {s.get("name"): s for s in (status.get("initContainerStatuses") or []) + (status.get("containerStatuses") or [])}
+    statuses = {s.get("name"): s for key in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses")
+                for s in status.get(key) or []}
     previous = ctx.flags["previous"]
     if not previous:
         waiting_error = _waiting_error(statuses.get(container), container, name)

@@ -108,7 +108,7 @@ class PodTermination:
             if record is not None and record.state == "CONTAINER_RUNNING":
                 running[name] = record
                 if pod is not None:
-                    kind = "initContainers" if any(c["name"] == name for c in inits) else "containers"
+                    kind = _kind_of(pod, name)
                     self.k.events.event(
                         pod, "Normal", "Killing", f"Stopping container {name}", field_path=f"spec.{kind}{{{name}}}"
                     )
@@ -137,12 +137,16 @@ def _spec_of(pod: dict | None, name: str) -> dict | None:
     if pod is None:
         return None
     spec = pod["spec"]
-    return next((c for c in (spec.get("containers") or []) + (spec.get("initContainers") or [])
+    return next((c for key in ("containers", "initContainers", "ephemeralContainers") for c in spec.get(key) or ()
                  if c["name"] == name), None)
 
 
 def _kind_of(pod: dict, name: str) -> str:
-    return "initContainers" if any(c["name"] == name for c in pod["spec"].get("initContainers") or ()) else "containers"
+    """Where the container ``name`` is in the pod's spec: its events' field path says so."""
+    for kind in ("initContainers", "ephemeralContainers"):
+        if any(c["name"] == name for c in pod["spec"].get(kind) or ()):
+            return kind
+    return "containers"
 
 
 def _all_done(waits: list, within: float, loop) -> Waitable:

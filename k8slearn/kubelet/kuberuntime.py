@@ -28,7 +28,7 @@ the pod's), and started again unless ``restartPolicy`` is Never; the crash back-
 the previous run that ended, as upstream's ``doBackOff`` reads the status from before the kill.
 
 Simplified: each CRI call takes a small fixed time (sandbox 0.4 s, create 0.05 s, start
-0.1 s); no pre-stop hooks or ephemeral containers.
+0.1 s).
 
 Upstream: pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions, SyncPod, KillPod,
 doBackOff), pkg/kubelet/kuberuntime/kuberuntime_sandbox.go,

@@ -186,12 +186,13 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
         pod = self._current(state)
         if pod is not None:
             names = [c["name"] for c in pod["spec"]["containers"]]
-            inits = [c["name"] for c in pod["spec"].get("initContainers") or ()]
+            inits = [c["name"] for key in ("initContainers", "ephemeralContainers") for c in pod["spec"].get(key) or ()]
         if container is None:
             if len(names) != 1:
                 message = f"a container name must be specified for pod {name}, choose one of: [{' '.join(names)}]"
-                if inits:
-                    message += f" or one of the init containers: [{' '.join(inits)}]"
+                init_only = [c["name"] for c in pod["spec"].get("initContainers") or ()] if pod is not None else []
+                if init_only:
+                    message += f" or one of the init containers: [{' '.join(init_only)}]"
                 raise ValueError(message)
             container = names[0]
         if container not in names and container not in inits:

@@ -25,7 +25,7 @@ counted; a plain init container that failed under ``restartPolicy: Never`` fails
 >>> get_phase("Never", running=1, waiting=1, stopped=0, succeeded=0, failed_initialization=True)
 'Failed'
 
-Simplified: no readiness gates, no ephemeral containers, no pod-level resources.
+Simplified: no readiness gates, no pod-level resources.
 
 Upstream: pkg/kubelet/kubelet_pods.go (generateAPIPodStatus, getPhase,
 convertToAPIContainerStatuses), pkg/kubelet/status/generate.go,
@@ -305,6 +305,9 @@ def generate_api_pod_status(
     }
     if init_containers:
         status["initContainerStatuses"] = init_statuses
+    ephemeral = spec.get("ephemeralContainers")
+    if ephemeral:  # (not in the phase or the conditions: never ready, never restarted)
+        status["ephemeralContainerStatuses"] = [ephemeral_container_status(state, runtime, c) for c in ephemeral]
     ip = host_ip if spec.get("hostNetwork") else (sandbox.ip if sandbox else "")
     if ip:
         status.update(podIP=ip, podIPs=[{"ip": ip}])
@@ -356,6 +359,15 @@ def container_status(
     reason, message = waiting or (("PodInitializing", "") if has_init_containers else ("ContainerCreating", ""))
     entry["state"] = {"waiting": {"reason": reason, **({"message": message} if message else {})}}
     return entry, "waiting"
+
+
+def ephemeral_container_status(state: Any, runtime: Any, container: dict) -> dict:
+    """One ephemeralContainerStatuses entry: as a container's, but never ``ready`` and without
+    ``started`` (the prober does not look at ephemeral containers)."""
+    entry = container_status(state, runtime, container, False)[0]
+    entry["ready"] = False
+    del entry["started"]
+    return entry
 
 
 def init_container_status(state: Any, runtime: Any, container: dict, probes: Any = None) -> dict:

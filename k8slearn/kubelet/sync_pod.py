@@ -11,7 +11,9 @@ kubelet's informer) and at what the runtime holds, and does the next step:
    (:mod:`k8slearn.kubelet.kuberuntime`: pull, ``Created``, ``Started``, with restarts and
    ``CrashLoopBackOff`` as ``restartPolicy`` says). A *sidecar* (an init container with
    ``restartPolicy: Always``) only has to start before the next one does, and keeps running
-   beside the app; it is started again whenever it exits;
+   beside the app; it is started again whenever it exits. An *ephemeral container* (added by
+   ``kubectl debug`` through ``pods/ephemeralcontainers``) is started once, in the same sandbox,
+   and never again, whatever ``restartPolicy`` says;
 4. write ``pod.status`` whenever it changed, as the status manager does: read the pod from the
    API server, keep the conditions the kubelet does not own, and PATCH ``pods/status`` with only
    what changed (and the pod's uid, as a guard); once the pod is ``Succeeded`` or ``Failed``, or
@@ -112,6 +114,12 @@ class PodSync:
                 continue
             if self._needs_start(state, pod, container):
                 yield from self._start(state, container, "containers")
+                if self._current(state) is None:
+                    return
+        for container in pod["spec"].get("ephemeralContainers") or ():
+            # computePodActions' EphemeralContainersToStart: each one once, never restarted
+            if container["name"] not in state.attempts and not self._terminal(state):
+                yield from self._start(state, container, "ephemeralContainers")
                 if self._current(state) is None:
                     return
         if not (state.signalled and state.uid in self._next_sync_reasons):

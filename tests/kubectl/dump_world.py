@@ -189,7 +189,19 @@ def volumes() -> Cluster:
                                             "create secret generic db-creds --from-literal=password=s3cr3t"))
 
 
-SCENARIOS = {"sidecars": sidecars, "busy": busy, "envs": envs, "volumes": volumes}
+def debugged() -> Cluster:
+    """A pod after two ``kubectl debug``s: one ephemeral container that ran a command and exited,
+    one still running beside nginx."""
+    c = applied("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n"
+                "    image: nginx:1.27\n", 5)
+    c.kubectl("debug web --image=busybox:1.36 -c probe --profile=general --target=app -- wget -qO- localhost")
+    c.run(5)
+    c.kubectl("debug web --image=busybox:1.36 -c shell --profile=general -- sleep 3600")
+    c.run(5)
+    return c
+
+
+SCENARIOS = {"sidecars": sidecars, "busy": busy, "envs": envs, "volumes": volumes, "debugged": debugged}
 
 
 def dump(cluster: Cluster, kinds=("pods", "events")) -> str:

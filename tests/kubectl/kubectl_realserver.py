@@ -104,7 +104,7 @@ def make_handler(store, log):
             return json.loads(raw or b"null")
         def route(self):
             u = urllib.parse.urlparse(self.path); p = u.path.rstrip("/")
-            m = re.match(r"^/(?:api/v1|apis/([^/]+)/v1)(?:/namespaces/([^/]+))?/([^/]+)(?:/([^/]+))?(?:/(scale|status))?$", p)
+            m = re.match(r"^/(?:api/v1|apis/([^/]+)/v1)(?:/namespaces/([^/]+))?/([^/]+)(?:/([^/]+))?(?:/(scale|status|ephemeralcontainers))?$", p)
             if not m: return None
             group, ns, plural, name, sub = m.groups()
             r = next((r for r in RES if r[0]==plural), None)

@@ -321,6 +321,12 @@ def volumes_world(T):
     return dumped_world("volumes", T)
 
 
+def debugged_world(T):
+    """A pod with two ephemeral containers from kubectl debug, one exited and one running
+    (tests/fixtures/kubectl/debugged_world.json, made by dump_world.py)."""
+    return dumped_world("debugged", T)
+
+
 def dumped_world(name, T):
     """A world dumped from the simulation, its timestamps made relative to ``T`` again."""
     import json
@@ -360,7 +366,7 @@ def exec_world(T):
             pod("stranded", ["app"], node="node-down")]
 
 
-WORLDS = {"exec": exec_world, "pod": pod_world, "cluster": cluster_world, "watch": cluster_world, "probes": probes_world, "conflicts": conflicts_world,
+WORLDS = {"debugged": debugged_world, "exec": exec_world, "pod": pod_world, "cluster": cluster_world, "watch": cluster_world, "probes": probes_world, "conflicts": conflicts_world,
           "workloads": workloads_world, "sidecars": sidecars_world,
           "busy": busy_world, "envs": envs_world, "volumes": volumes_world}
 SCRIPTS = {"watch": cluster_changes}  # the watch events a world's server streams, per resource

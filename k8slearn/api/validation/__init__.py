@@ -118,6 +118,8 @@ def _validate(obj: dict, old: dict | None, subresource: str) -> list[FieldError]
     if old is None:
         fn = _CREATE.get(kind)
         return fn(obj) if fn else validate_object_meta(obj.get("metadata"), name_is_dns_subdomain)
+    if subresource == "ephemeralcontainers" and kind == "Pod":
+        return pod.validate_pod_ephemeral_containers_update(obj, old)
     update = (subresource == "status" and _STATUS_UPDATE.get(kind)) or _UPDATE.get(kind)
     if update:
         return update(obj, old)

@@ -90,6 +90,51 @@ def validate_init_containers(inits: Any, regular: Any, volumes: dict, path: Path
     return errs
 
 
+# allowedEphemeralContainerFields: what an ephemeral container may set (the others are False)
+EPHEMERAL_FORBIDDEN = ("ports", "resources", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle",
+                       "resizePolicy", "restartPolicy")
+EPHEMERAL_FORBIDDEN_MSG = "cannot be set for an Ephemeral Container"
+
+
+def validate_ephemeral_containers(ephemeral: Any, containers: Any, inits: Any, volumes: dict,
+                                  path: Path) -> list[FieldError]:
+    """validateEphemeralContainers: each is a valid container whose name no other container of the
+    pod has, whose ``targetContainerName`` names one of the pod's containers, and which sets none of
+    what a debugging container may not have (ports, resources, probes, lifecycle: they would make it
+    part of the workload), nor a volume mount's subPath."""
+    errs = []
+    others = {as_dict(c).get("name") for c in as_list(containers) + as_list(inits)}
+    names = set(others)
+    for i, c in enumerate(as_list(ephemeral)):
+        c, p = as_dict(c), path.index(i)
+        errs += validate_container_common(c, volumes, p)
+        name = c.get("name")
+        if name in names:
+            errs.append(field.duplicate(p.child("name"), name))
+        else:
+            names.add(name)
+        target = c.get("targetContainerName")
+        if target and target not in others:
+            errs.append(field.not_found(p.child("targetContainerName"), target))
+        for key in EPHEMERAL_FORBIDDEN:
+            if _set(c.get(key)):
+                errs.append(field.forbidden(p.child(key), EPHEMERAL_FORBIDDEN_MSG))
+        for j, mount in enumerate(as_list(c.get("volumeMounts"))):
+            for key in ("subPath", "subPathExpr"):
+                if as_dict(mount).get(key):
+                    errs.append(field.forbidden(p.child("volumeMounts").index(j).child(key), EPHEMERAL_FORBIDDEN_MSG))
+    return errs
+
+
+def _set(value: Any) -> bool:
+    """Not Go's zero value: absent, empty, or an object with nothing set in it."""
+    if isinstance(value, dict):
+        return any(_set(v) for v in value.values())
+    if isinstance(value, (list, str)):
+        return bool(value)
+    return value is not None and value is not False
+
+
 def validate_container_common(c: dict, volumes: dict, path: Path) -> list[FieldError]:
     """validateContainerCommon: what every container (regular or init) must satisfy."""
     errs = []

@@ -36,6 +36,7 @@ from k8slearn.api.validation.common import (
 )
 from k8slearn.api.validation.containers import (
     validate_containers,
+    validate_ephemeral_containers,
     validate_init_containers,
     validate_resource_requirements,
 )
@@ -82,6 +83,8 @@ def validate_pod_spec(spec: Any, path: Path) -> list[FieldError]:
     errs += validate_containers(spec.get("containers"), volumes, path.child("containers"), grace)
     errs += validate_init_containers(spec.get("initContainers"), spec.get("containers"), volumes,
                                      path.child("initContainers"), grace)
+    errs += validate_ephemeral_containers(spec.get("ephemeralContainers"), spec.get("containers"),
+                                          spec.get("initContainers"), volumes, path.child("ephemeralContainers"))
     errs += _host_network_ports(spec, path)
     errs += _one_of(spec.get("restartPolicy") or "", RESTART_POLICIES, path.child("restartPolicy"))
     errs += _one_of(spec.get("dnsPolicy") or "", DNS_POLICIES, path.child("dnsPolicy"))
@@ -236,6 +239,25 @@ def validate_pod_update(new: dict, old: dict) -> list[FieldError]:
     return errs
 
 
+def validate_pod_ephemeral_containers_update(new: dict, old: dict) -> list[FieldError]:
+    """ValidatePodEphemeralContainersUpdate: the pod stays valid with its new ephemeral containers,
+    and the ones it had are neither removed nor changed (a static pod takes none)."""
+    errs = validate_object_meta_update(new.get("metadata"), old.get("metadata"))
+    errs += _metadata_and_spec(new)
+    if "kubernetes.io/config.mirror" in (as_dict(old.get("metadata")).get("annotations") or {}):
+        return [field.forbidden(Path(""), "static pods do not support ephemeral containers")]
+    path = SPEC.child("ephemeralContainers")
+    now = {as_dict(c).get("name"): c for c in as_list(as_dict(new.get("spec")).get("ephemeralContainers"))}
+    for c in as_list(as_dict(old.get("spec")).get("ephemeralContainers")):
+        name = as_dict(c).get("name")
+        if name not in now:
+            errs.append(field.forbidden(path, f'existing ephemeral containers "{name}" may not be removed\n'))
+        elif now[name] != c:
+            errs.append(field.forbidden(path.key(name), f'existing ephemeral containers "{name}" may not be changed\n'
+                                        + _spec_diff(as_dict(c), as_dict(now[name]), "core.EphemeralContainer")))
+    return errs
+
+
 def validate_pod_status_update(new: dict, old: dict) -> list[FieldError]:
     """ValidatePodStatusUpdate: the metadata rules of an update; the spec is not checked again.
 
@@ -340,10 +362,10 @@ def _go_field(key: str) -> str:
     return special.get(key, key[:1].upper() + key[1:])
 
 
-def _spec_diff(old: dict, new: dict) -> str:
+def _spec_diff(old: dict, new: dict, type_name: str = "core.PodSpec") -> str:
     """A short go-cmp-style diff of the changed top-level fields (values as JSON)."""
     keys = [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
-    lines = ["  core.PodSpec{"]
+    lines = [f"  {type_name}{{"]
     same = len(set(old) | set(new)) - len(keys)
     if same:
         lines.append(f"  \t... // {same} identical fields")
