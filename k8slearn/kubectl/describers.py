@@ -258,6 +258,8 @@ def describe_service(ctx: Context, svc: dict, events: list | None) -> str:
         w.write(0, f"External IPs:\t{','.join(spec['externalIPs'])}\n")
     if spec.get("loadBalancerIP"):
         w.write(0, f"IP:\t{spec['loadBalancerIP']}\n")
+    if spec.get("externalName"):
+        w.write(0, f"External Name:\t{spec['externalName']}\n")
     ingress = (status.get("loadBalancer") or {}).get("ingress") or []
     if ingress:
         w.write(0, f"LoadBalancer Ingress:\t{', '.join(i.get('ip') or i.get('hostname', '') for i in ingress)}\n")

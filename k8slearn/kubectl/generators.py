@@ -438,6 +438,13 @@ def _service(ctx: Context, args: list[str], kind: str) -> int:
         if kind == "NodePort" and ctx.flags.get("node-port"):
             entry["nodePort"] = ctx.flags["node-port"]
         ports.append(dict(sorted(entry.items())))
+    if kind == "ExternalName":
+        from k8slearn.api.names import is_dns1123_subdomain
+
+        external = ctx.flags["external-name"]
+        if is_dns1123_subdomain(external):
+            raise KubectlError(f"invalid service external name {external}")
+        spec["externalName"] = external
     if kind == "ClusterIP" and ctx.flags.get("clusterip") == "None":
         spec["clusterIP"] = "None"
     elif not ports and kind != "ExternalName":
@@ -466,6 +473,11 @@ def create_service_nodeport(ctx: Context, args: list[str]) -> int:
 @command("create service loadbalancer")
 def create_service_loadbalancer(ctx: Context, args: list[str]) -> int:
     return _service(ctx, args, "LoadBalancer")
+
+
+@command("create service externalname", required=("external-name",))
+def create_service_externalname(ctx: Context, args: list[str]) -> int:
+    return _service(ctx, args, "ExternalName")
 
 
 @command("create serviceaccount")
