@@ -422,6 +422,94 @@ def create_secret_generic(ctx: Context, args: list[str]) -> int:
     return _create_or_fail(ctx, obj, "secret", " ")
 
 
+@command("create secret docker-registry")
+def create_secret_docker_registry(ctx: Context, args: list[str]) -> int:
+    """A ``kubernetes.io/dockerconfigjson`` Secret: the registry's credentials as Docker's
+    config.json (``auth`` is base64 of ``user:password``), or the given files as they are."""
+    import json
+
+    name = _one_name(ctx, args)
+    files = _string_slice(ctx.flags.get("from-file"))
+    user, password, server = (ctx.flags["docker-username"], ctx.flags["docker-password"],
+                              ctx.flags["docker-server"])
+    if not files and not (user and password and server):
+        raise KubectlError("either --from-file or the combination of --docker-username, --docker-password and "
+                           "--docker-server is required")
+    secret = _SecretData()
+    if files:
+        _add_file_sources(files, secret.add_file)
+    else:
+        entry = {"username": user, "password": password}
+        if ctx.flags["docker-email"]:
+            entry["email"] = ctx.flags["docker-email"]
+        entry["auth"] = _b64(f"{user}:{password}".encode())
+        config = json.dumps({"auths": {server: entry}}, separators=(",", ":"), ensure_ascii=False)
+        secret.add(".dockerconfigjson", config.encode())
+    if ctx.flags.get("append-hash"):
+        name = f"{name}-{secret_hash(name, 'kubernetes.io/dockerconfigjson', secret.data)}"
+    obj: dict = {"apiVersion": "v1", "kind": "Secret", "metadata": _meta(name),
+                 "data": {k: _b64(v) for k, v in secret.data.items()}, "type": "kubernetes.io/dockerconfigjson"}
+    return _create_or_fail(ctx, obj, "secret", " ")
+
+
+@command("create secret tls")
+def create_secret_tls(ctx: Context, args: list[str]) -> int:
+    """A ``kubernetes.io/tls`` Secret holding a PEM certificate (``tls.crt``) and its key
+    (``tls.key``). Simplified: the PEM blocks are checked as Go's tls.X509KeyPair checks them, but
+    not that the key belongs to the certificate."""
+    name = _one_name(ctx, args)
+    cert_path, key_path = ctx.flags["cert"], ctx.flags["key"]
+    if not cert_path or not key_path:
+        raise KubectlError("key and cert must be specified")
+    cert, key = _read_tls_file(cert_path), _read_tls_file(key_path)
+    problem = _pem_pair_problem(cert, key)
+    if problem:
+        raise KubectlError(problem)
+    data = {"tls.crt": cert, "tls.key": key}
+    if ctx.flags.get("append-hash"):
+        name = f"{name}-{secret_hash(name, 'kubernetes.io/tls', data)}"
+    obj: dict = {"apiVersion": "v1", "kind": "Secret", "metadata": _meta(name),
+                 "data": {k: _b64(v) for k, v in data.items()}, "type": "kubernetes.io/tls"}
+    return _create_or_fail(ctx, obj, "secret", " ")
+
+
+def _read_tls_file(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as err:
+        raise KubectlError(f"Cannot read file {path}, open {path}: {errno_text(err)}") from None
+
+
+def _pem_types(data: bytes) -> list[str]:
+    import re
+
+    return re.findall(rb"-----BEGIN ([A-Z0-9 ]+)-----", data)
+
+
+def _pem_pair_problem(cert: bytes, key: bytes) -> str:
+    """tls.X509KeyPair's PEM checks: a CERTIFICATE block in the first input, a PRIVATE KEY block in the
+    second, and its hint when the two were switched."""
+    cert_types = _pem_types(cert)
+    if b"CERTIFICATE" not in cert_types:
+        if not cert_types:
+            return "tls: failed to find any PEM data in certificate input"
+        if any(t.endswith(b"PRIVATE KEY") for t in cert_types):
+            return ("tls: failed to find certificate PEM data in certificate input, but did find a private key; "
+                    "PEM inputs may have been switched")
+        return f'tls: failed to find "CERTIFICATE" PEM block in certificate input after skipping PEM blocks of the ' \
+               f'following types: [{" ".join(t.decode() for t in cert_types)}]'
+    key_types = _pem_types(key)
+    if not any(t == b"PRIVATE KEY" or t.endswith(b" PRIVATE KEY") for t in key_types):
+        if not key_types:
+            return "tls: failed to find any PEM data in key input"
+        if b"CERTIFICATE" in key_types:
+            return "tls: found a certificate rather than a key in the PEM for the private key"
+        return f'tls: failed to find PEM block with type ending in "PRIVATE KEY" in key input after skipping PEM ' \
+               f'blocks of the following types: [{" ".join(t.decode() for t in key_types)}]'
+    return ""
+
+
 def _service(ctx: Context, args: list[str], kind: str) -> int:
     name = _one_name(ctx, args)
     spec: dict = {}
