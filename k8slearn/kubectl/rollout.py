@@ -199,8 +199,10 @@ def run_rollout_history(ctx: Context, args: list[str]) -> int:
     name = f"{_NAMES[target.resource.kind]}/{target.name}"
     sts = target.resource.kind != "Deployment"  # (a StatefulSet or a DaemonSet: ControllerRevisions)
     plural = target.resource.plural
+    revision = int(ctx.flags.get("revision") or 0)
+    if revision < 0:  # HistoryOptions.Validate
+        raise KubectlError(f"revision must be a positive integer: {revision}")
     try:
-        revision = int(ctx.flags.get("revision") or 0)
         if revision:
             if sts:
                 template = rollout_revisions.controller_revision_template(
@@ -242,17 +244,21 @@ def run_rollout_undo(ctx: Context, args: list[str]) -> int:
     from k8slearn.kubectl.rollout_history import RolloutError, rollout_undo
     from k8slearn.kubectl.rollout_revisions import rollout_undo_controller
 
+    from k8slearn.kubectl.apply import dry_run_mode
+
+    mode = dry_run_mode(ctx)
     target = _deployment_target(ctx, args, "undo", ("Deployment", "StatefulSet", "DaemonSet"))
     to_revision = int(ctx.flags.get("to-revision") or 0)
     try:
         if target.resource.kind == "Deployment":
-            outcome = rollout_undo(ctx.client, ctx.namespace, target.name, to_revision)
+            outcome = rollout_undo(ctx.client, ctx.namespace, target.name, to_revision, mode, _template_text)
         else:
             outcome = rollout_undo_controller(ctx.client, target.resource.plural, ctx.namespace, target.name,
-                                              to_revision)
+                                              to_revision, mode, _template_text)
     except RolloutError as err:
         raise KubectlError(str(err)) from None
-    ctx.print(f"{_NAMES[target.resource.kind]}/{target.name} {outcome}")
+    suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")  # PrintFlagsWithDryRunStrategy
+    ctx.print(f"{_NAMES[target.resource.kind]}/{target.name} {outcome}{suffix}")
     return 0
 
 

@@ -79,7 +79,10 @@ def rollout_history(client: Any, namespace: str, name: str) -> list[tuple[int, s
 
 def revision_template(client: Any, namespace: str, name: str, revision: int) -> dict:
     """The pod template of one revision (``kubectl rollout history --revision=N``)."""
-    rs = deployment_revision(client, client.get("deployments", name, namespace), revision)
+    try:
+        rs = deployment_revision(client, client.get("deployments", name, namespace), revision)
+    except RolloutError:
+        raise RolloutError("unable to find the specified revision") from None  # (ViewHistory's words)
     return thaw(rs["spec"]["template"])
 
 
@@ -104,12 +107,17 @@ def deployment_revision(client: Any, deployment: dict, to_revision: int) -> dict
     return previous[1]
 
 
-def rollout_undo(client: Any, namespace: str, name: str, to_revision: int = 0) -> str:
-    """``kubectl rollout undo [--to-revision=N]``: put an old template back; returns kubectl's verb."""
+def rollout_undo(client: Any, namespace: str, name: str, to_revision: int = 0, dry_run: str = "none",
+                 describe: Any = None) -> str:
+    """``kubectl rollout undo [--to-revision=N]``: put an old template back; returns kubectl's verb.
+    ``--dry-run=client`` describes the revision's template instead (``describe(template)``);
+    ``--dry-run=server`` sends the patch for the API server to check without storing it."""
     if to_revision < 0:
         raise RolloutError(f"unable to find specified revision {to_revision} in history")
     deployment = client.get("deployments", name, namespace)
     rs = deployment_revision(client, deployment, to_revision)
+    if dry_run == "client":
+        return describe(rs["spec"]["template"])
     if deployment["spec"].get("paused"):
         raise RolloutError(PAUSED_ROLLBACK_MSG)
     template = _without_hash(rs["spec"]["template"])
@@ -122,7 +130,7 @@ def rollout_undo(client: Any, namespace: str, name: str, to_revision: int = 0) -
             annotations[key] = value
     patch = [{"op": "replace", "path": "/spec/template", "value": template},
              {"op": "replace", "path": "/metadata/annotations", "value": annotations}]
-    client.patch("deployments", name, patch, namespace, patch_type="json")
+    client.patch("deployments", name, patch, namespace, patch_type="json", dry_run=dry_run == "server")
     return ROLLBACK_SUCCESS
 
 

@@ -76,9 +76,10 @@ def find_history(to_revision: int, history: list[dict]) -> dict | None:
     return next((r for r in history if r.get("revision") == to_revision), None)
 
 
-def rollout_undo_controller(client: Any, resource: str, namespace: str, name: str, to_revision: int = 0) -> str:
+def rollout_undo_controller(client: Any, resource: str, namespace: str, name: str, to_revision: int = 0,
+                            dry_run: str = "none", describe: Any = None) -> str:
     """``kubectl rollout undo statefulset/NAME`` (or ``daemonset/NAME``) ``[--to-revision=N]``;
-    returns kubectl's verb."""
+    returns kubectl's verb (``--dry-run=client``: "will roll back to" the revision's template)."""
     if to_revision < 0:
         raise RolloutError(f"unable to find specified revision {to_revision} in history")
     sts = client.get(resource, name, namespace)
@@ -88,7 +89,9 @@ def rollout_undo_controller(client: Any, resource: str, namespace: str, name: st
     target = find_history(to_revision, history)
     if target is None:
         raise RolloutError(f"unable to find specified revision {to_revision} in history")
+    if dry_run == "client":
+        return f"will roll back to {describe(revision_template(target))}"
     if revision_template(target) == thaw(sts["spec"]["template"]):
         return f"{ROLLBACK_SKIPPED} (current template already matches revision {to_revision})"
-    client.patch(resource, name, thaw(target["data"]), namespace, patch_type="strategic")
+    client.patch(resource, name, thaw(target["data"]), namespace, patch_type="strategic", dry_run=dry_run == "server")
     return ROLLBACK_SUCCESS
