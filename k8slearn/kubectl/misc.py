@@ -18,6 +18,7 @@ clusterinfo/clusterinfo.go, logs/logs.go, config/current_context.go, top/top.go
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from k8slearn.kubectl.log_options import LogOptions, log_options, shape
@@ -221,12 +222,17 @@ def _print_logs(ctx: Context, pod: dict, container: str, options: LogOptions) ->
         return
     try:
         text = cluster.logs(ctx.namespace, name, container, previous=previous, timestamps=True)
+        shaped = shape(text, replace(options, limit_bytes=0), ctx.now())  # --tail, --since: of the log so far
         if ctx.flags["follow"] and not previous:  # (once the kubelet answered at all)
             _follow(ctx, cluster, name, container)
-            text = cluster.logs(ctx.namespace, name, container, previous=previous, timestamps=True)
+            later = cluster.logs(ctx.namespace, name, container, previous=previous, timestamps=True)
+            if later.startswith(text):  # then every line that came while following
+                shaped += shape(later[len(text):], LogOptions(timestamps=options.timestamps), ctx.now())
     except ValueError as err:  # the kubelet's answer, e.g. no previous run to show
         raise _bad_request(str(err)) from None
-    lines = shape(text, options, ctx.now()).splitlines(keepends=True)
+    if options.limit_bytes:
+        shaped = shaped.encode("utf-8")[:options.limit_bytes].decode("utf-8", "ignore")
+    lines = shaped.splitlines(keepends=True)
     if ctx.flags["prefix"]:
         lines = [f"[pod/{name}/{container}] {line}" for line in lines]
     ctx.print("".join(lines), end="")
@@ -264,8 +270,10 @@ def _follow(ctx: Context, cluster: Any, name: str, container: str) -> None:
     server); here the cluster runs, 0.1 s at a time, until the container has stopped, at most
     ``FOLLOW_LIMIT`` seconds."""
     def running() -> bool:
-        statuses = ctx.client.get("pods", name, ctx.namespace).get("status", {}).get("containerStatuses") or []
-        return any(s.get("name") == container and "running" in (s.get("state") or {}) for s in statuses)
+        status = ctx.client.get("pods", name, ctx.namespace).get("status", {})
+        return any(s.get("name") == container and "running" in (s.get("state") or {})
+                   for key in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses")
+                   for s in status.get(key) or ())
 
     start = cluster.now
     while running() and cluster.now - start < FOLLOW_LIMIT:

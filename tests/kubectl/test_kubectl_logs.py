@@ -150,3 +150,39 @@ LOG_OPTIONS = [
 def test_log_options_shape_what_the_kubelet_returns(two, command, stdout, stderr):
     result = two.kubectl(command)
     assert (result.stdout, result.stderr) == (stdout, stderr)
+
+
+LOOPER = """apiVersion: v1
+kind: Pod
+metadata: {name: looper}
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: ["sh", "-c", "i=0; while [ $i -lt 20 ]; do echo tick $i; i=$((i+1)); sleep 2; done"]
+"""
+
+
+def test_follow_with_tail_starts_from_the_last_lines_so_far_then_streams_the_rest():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin=LOOPER)
+    c.settle()
+    c.run(10)
+    so_far = c.kubectl("logs looper --tail=2").stdout
+    followed = c.kubectl("logs looper -f --tail=2").stdout
+    assert followed.startswith(so_far)
+    assert followed.splitlines()[-1] == "tick 19"
+    assert len(followed.splitlines()) == 2 + 19 - int(so_far.split()[-1])
+
+
+def test_follow_of_an_init_container_streams_until_it_ends():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin="apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  initContainers:\n"
+                                  "  - name: init\n    image: busybox:1.36\n    command: [sh, -c, 'for i in 0 1 2 3; do "
+                                  "echo init $i; sleep 2; done']\n  containers:\n  - {name: app, image: nginx:1.27}\n")
+    c.run(3)
+    assert c.kubectl("logs p -f -c init").stdout == "init 0\ninit 1\ninit 2\ninit 3\n"
