@@ -255,6 +255,9 @@ def dispatch(ctx: Context, argv: list[str]) -> int:
 
         ctx.print(help_for(path), end="")
         return 0
+    if ctx.flags.get("kubeconfig"):
+        raise KubectlError("--kubeconfig is not available in this simulated cluster (its kubeconfig is in memory: "
+                           "see kubectl config)")
     if not path.startswith("kubectl config"):
         from k8slearn.kubectl.kubeconfig import check_context
 

@@ -141,9 +141,15 @@ def _attached(ctx: Context, pod_name: str, name: str) -> None:
         statuses = ctx.client.get("pods", pod_name, ctx.namespace).get("status", {}).get("ephemeralContainerStatuses")
         return next(((s.get("state") or {}) for s in statuses or () if s.get("name") == name), {})
 
-    start = cluster.now
-    while not ({"running", "terminated"} & set(state())) and cluster.now - start < 60:
-        cluster.run(seconds=0.1)  # --pod-running-timeout, 1m
+    start, warned = cluster.now, set()
+    while not ({"running", "terminated"} & set(state())):  # waitForContainer
+        message = (state().get("waiting") or {}).get("message", "")
+        if message and message not in warned and not ctx.flags["quiet"]:
+            warned.add(message)
+            ctx.eprint(f"Warning: container {name}: {message}")
+        if cluster.now - start >= 60:  # --pod-running-timeout, 1m
+            raise KubectlError("timed out waiting for the condition")
+        cluster.run(seconds=0.1)
     while "running" in state() and cluster.now - start < ATTACH_LIMIT:
         cluster.run(seconds=0.1)
     if {"running", "terminated"} & set(state()):

@@ -298,7 +298,7 @@ def run_explain(ctx: Context, args: list[str]) -> int:
     fmt = ctx.flags["output"]
     if fmt == "plaintext-openapiv2":
         raise KubectlError("-o plaintext-openapiv2 is not available in this simulated cluster (it needs "
-                           "/openapi/v2 in protobuf); the default plaintext is")
+                           "/openapi/v2 in protobuf); the default, -o plaintext, is")
     if fmt != "plaintext":
         raise KubectlError(f"unrecognized format: {fmt}")
     try:

@@ -127,8 +127,12 @@ def run_view(ctx: Context, args: list[str]) -> int:
 
         ctx.print(jsonpath(output.partition("=")[2], config), end="")
     else:
+        if output.split("=", 1)[0] in ("go-template", "go-template-file", "template", "templatefile",
+                                       "jsonpath-as-json", "jsonpath-file"):
+            raise KubectlError(f"-o {output.split('=', 1)[0]} is not available in this simulated cluster")
         raise KubectlError(f'unable to match a printer suitable for the output format "{output}", allowed '
-                           'formats are: json,jsonpath,jsonpath-as-json,jsonpath-file,name,yaml')
+                           'formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,'
+                           'name,template,templatefile,yaml')
     return 0
 
 
@@ -139,7 +143,7 @@ def run_get_contexts(ctx: Context, args: list[str]) -> int:
     if output not in ("", "name"):
         raise KubectlError(f"--output {output} is not available in kubectl config get-contexts; "
                            "resetting to default output format")
-    names = args or sorted(config.contexts)
+    names = sorted(args) if args else sorted(config.contexts)
     missing = [n for n in names if n not in config.contexts]
     if output == "name":
         for name in names:

@@ -57,7 +57,11 @@ BUSYBOX_ONLY = {"wget"}
 ASSUMED_OK = {"wget", "curl", "pgrep", "ps", "nc", "stat", "find", "redis-cli", "pg_isready", "mysqladmin",
               "nginx", "httpd", "python", "python3", "node", "/agnhost", "agnhost", "timeout",
               "whoami", "id", "nslookup", "ping", "ip", "ifconfig", "netstat", "uname",
-              "df", "du", "top", "kill", "mount", "bash", "sh", "ash", "dash"}
+              "df", "du", "top", "kill", "mount", "bash", "sh", "ash", "dash",
+              # in BusyBox and in Debian's essential packages (coreutils, sed, mawk, findutils, debianutils)
+              "tr", "cut", "sort", "uniq", "sed", "awk", "xargs", "tee", "basename", "dirname", "expr", "md5sum",
+              "sha256sum", "base64", "od", "cp", "mv", "ln", "chmod", "which", "nproc", "tac", "yes", "readlink",
+              "realpath"}
 
 
 

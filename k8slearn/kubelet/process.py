@@ -456,7 +456,7 @@ def parse_program(command: list[str], image: str, args: list[str] | None = None,
     if base == "perl" or base.startswith("perl5"):
         return _perl(argv[1:])
     if base in BUSYBOX_APPLETS and name in ("busybox", "alpine"):
-        return Program(forever=True)  # (not modelled)
+        return _not_modelled(f"'{base}'", "command")
     if exe in DAEMONS or base in DAEMONS:
         return Program(forever=True, servers=servers_for(tuple(argv), image), term_exit=SIGTERM_EXIT.get(base, 0))
     return Program(start_error=f'exec: "{exe}": executable file not found in $PATH')
@@ -507,9 +507,10 @@ def bpi(digits: int) -> str:
     return text[0] + ("." + text[1:] if len(text) > 1 else "")
 
 
-def _not_modelled(problem: str) -> Program:
-    """A script the model cannot run: the container runs on without running it, and its log says why."""
-    return Program(steps=[("print", f"k8slearn: this script is not simulated ({problem} is not modelled): "
+def _not_modelled(problem: str, what: str = "script") -> Program:
+    """A script (or a BusyBox applet run directly) the model cannot run: the container runs on
+    without running it, and its log says why."""
+    return Program(steps=[("print", f"k8slearn: this {what} is not simulated ({problem} is not modelled): "
                                     "the container runs on without running it")], forever=True)
 
 

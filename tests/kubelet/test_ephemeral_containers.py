@@ -107,3 +107,24 @@ def test_a_pod_cannot_be_created_with_ephemeral_containers():
                                           "  - {name: dbg, image: busybox}\n")
     assert result.code == 1
     assert "spec.ephemeralContainers: Forbidden: cannot be set on create" in result.stderr
+
+
+def test_debug_i_gives_up_after_a_minute_when_the_container_cannot_start():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin="apiVersion: v1\nkind: Pod\nmetadata: {name: stuck}\nspec:\n  nodeSelector: {x: y}\n"
+                                  "  containers:\n  - {name: app, image: nginx:1.27}\n")
+    c.settle()
+    start = c.now
+    result = c.kubectl("debug stuck --image=busybox:1.36 --profile=general -c d1 -i -- echo hi")
+    assert (result.stdout, result.stderr, result.code) == ("", "error: timed out waiting for the condition\n", 1)
+    assert 60 <= c.now - start < 61
+
+
+def test_debug_i_warns_of_what_the_container_waits_for():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run web --image=nginx:1.27")
+    c.settle()
+    result = c.kubectl("debug web --image=busybox:1.36-nope --profile=general -c bad -i")
+    assert result.code == 1
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning: container bad: ")]
+    assert warnings and result.stderr.endswith("error: timed out waiting for the condition\n")
