@@ -25,5 +25,5 @@ def test_a_busybox_applet_run_as_the_command_logs_that_it_is_not_simulated(clust
 def test_a_tool_the_image_has_is_not_simulated_rather_than_not_found(cluster, pod):
     result = cluster.kubectl(f"exec {pod} -- sh -c 'echo a | tr a b'")
     assert result.code == 1
-    assert result.stdout.startswith("k8slearn: 'tr' is not simulated; the simulated containers run ")
+    assert result.stderr.startswith("k8slearn: 'tr' is not simulated; the simulated containers run ")
     assert "not found" not in result.stdout + result.stderr
