@@ -147,7 +147,10 @@ class TaintEvictionController(Controller):
         scheduled = self.work.get(key)
         if scheduled is not None and scheduled[1] is not None:
             start = scheduled[0]
-            if start + seconds < trigger:
+            # Upstream returns when the old deadline is Before the new one. On a real clock two
+            # updates never share an instant; here they can (the pod's creation and its binding),
+            # and an equal deadline would cancel and re-add the same work with a "Cancelling" event.
+            if start + seconds <= trigger:
                 return
             self.cancel_work_with_event(key)
         self.add_work(key, start, trigger)

@@ -234,15 +234,34 @@ _EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 
 
 def parse_taint(spec: str) -> tuple[dict, bool]:
-    """``key[=value]:Effect`` to add, ``key[:Effect]-`` to remove (taint.parseTaints)."""
+    """``key[=value]:Effect`` to add, ``key[:Effect]-`` to remove (taint.parseTaints): the key a
+    qualified name, the value a label value, the effect one of the three; an added taint needs one."""
+    from k8slearn.api.names import is_qualified_name, is_valid_label_value
+
     remove = spec.endswith("-")
     text = spec[:-1] if remove else spec
-    key_value, sep, effect = text.rpartition(":") if ":" in text else (text, "", "")
-    key, _, value = key_value.partition("=")
-    if not remove and not sep:
-        raise KubectlError(f"invalid taint spec: {spec}, unknown taint effect")
-    if effect and effect not in _EFFECTS:
-        raise KubectlError(f'invalid taint effect: {effect}, unsupported taint effect')
+    parts = text.split(":")
+    key, value, effect = text, "", ""
+    if len(parts) == 2:
+        effect = parts[1]
+        if effect not in _EFFECTS:
+            raise KubectlError(f"invalid taint effect: {effect}, unsupported taint effect")
+        key_value = parts[0].split("=")
+        if len(key_value) > 2:
+            raise KubectlError(f"invalid taint spec: {text}")
+        key = key_value[0]
+        if len(key_value) == 2:
+            value = key_value[1]
+            errs = is_valid_label_value(value)
+            if errs:
+                raise KubectlError(f"invalid taint spec: {text}, {'; '.join(errs)}")
+    elif len(parts) > 2:
+        raise KubectlError(f"invalid taint spec: {text}")
+    errs = is_qualified_name(key)
+    if errs:
+        raise KubectlError(f"invalid taint spec: {text}, {'; '.join(errs)}")
+    if not remove and not effect:
+        raise KubectlError(f"invalid taint spec: {spec}")
     taint = {"key": key}
     if value:
         taint["value"] = value
@@ -255,19 +274,37 @@ def parse_taint(spec: str) -> tuple[dict, bool]:
 def run_taint(ctx: Context, args: list[str]) -> int:
     from k8slearn.kubectl.describe import taint_text
 
-    resources = [a for a in args if not (":" in a or a.endswith("-"))]
-    specs = [a for a in args if a not in resources]
-    if not specs:
+    resources, specs = [], []  # (Complete: every resource before the first taint change)
+    for arg in args:
+        if "=" in arg or ":" in arg or arg.endswith("-"):
+            specs.append(arg)
+        elif specs:
+            raise KubectlError(f"all resources must be specified before taint changes: {arg}")
+        else:
+            resources.append(arg)
+    adds, removes, seen = [], [], set()
+    for spec in specs:
+        try:
+            taint, remove = parse_taint(spec)
+        except KubectlError as err:
+            raise usage_error(ctx.path, str(err)) from None
+        if not remove:
+            if (taint["key"], taint["effect"]) in seen:
+                raise usage_error(ctx.path, f"duplicated taints with the same key and effect: "
+                                            f"{{{taint['key']} {taint.get('value', '')} {taint['effect']} <nil>}}")
+            seen.add((taint["key"], taint["effect"]))
+        (removes if remove else adds).append(taint)
+    if not adds and not removes:
         raise KubectlError("at least one taint update is required")
-    if len(resources) < 2 and not ctx.flags["all"] and not ctx.flags["selector"]:
-        raise usage_error(ctx.path, "at least one resource name must be specified since 'all' parameter is not "
-                          "set" if resources else "at least one taint update is required")
     if resources and resources[0] not in ("node", "nodes", "no"):
         raise KubectlError(f'invalid resource type {resources[0]}, only node types are supported')
-    adds, removes = [], []
-    for spec in specs:
-        taint, remove = parse_taint(spec)
-        (removes if remove else adds).append(taint)
+    conflicts = [f"{r['key']}={r.get('effect', '')}" for a in adds for r in removes
+                 if a["key"] == r["key"] and (not r.get("effect") or r.get("effect") == a["effect"])]
+    if conflicts:
+        raise KubectlError(f"can not both modify and remove the following taint(s) in the same command: "
+                           f"{', '.join(conflicts)}")
+    if len(resources) < 2 and not ctx.flags["all"] and not ctx.flags["selector"]:
+        raise KubectlError("at least one resource name must be specified since 'all' parameter is not set")
     infos, errors = infos_for(ctx, resources if len(resources) > 1 else ["nodes"])
     mode = dry_run_mode(ctx)
     for info in infos:

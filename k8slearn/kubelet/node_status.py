@@ -84,9 +84,15 @@ def capacity(cpu: str, memory: str, pods: int = 110) -> dict:
 
 
 def allocatable(cap: dict) -> dict:
-    """capacity minus the default hard-eviction reserves (no system/kube reserved)."""
+    """capacity minus the default hard-eviction reserves (no system/kube reserved); a negative
+    result is 0, as the MachineInfo setter makes it ("Negative Allocatable resources don't make sense").
+
+    >>> allocatable({"memory": "65536Ki"})["memory"]
+    '0'
+    """
     memory_ki = int(cap["memory"][:-2]) - EVICTION_HARD_MEMORY // 1024
-    return {**cap, "memory": f"{memory_ki}Ki", "ephemeral-storage": str(EPHEMERAL_STORAGE * 9 // 10)}
+    return {**cap, "memory": f"{memory_ki}Ki" if memory_ki > 0 else "0",
+            "ephemeral-storage": str(EPHEMERAL_STORAGE * 9 // 10)}
 
 
 NETWORK_NOT_READY = (

@@ -5,7 +5,7 @@ topology spread constraints.
 >>> print(validate_tolerations(t, Path("spec.tolerations"))[0].error())
 spec.tolerations[0].operator: Invalid value: "x": value must be empty when `operator` is 'Exists'
 
-Simplifies: no matchLabelKeys/mismatchLabelKeys, no minDomains or node inclusion policies.
+Simplifies: no matchLabelKeys/mismatchLabelKeys.
 
 Upstream: pkg/apis/core/validation/validation.go (ValidateTolerations, validateAffinity,
 ValidateNodeSelectorRequirement, validatePodAffinityTerm, validateTopologySpreadConstraints)
@@ -174,4 +174,14 @@ def topology_spread_errors(constraints: Any, path: Path) -> list[FieldError]:
                 errs.append(field.duplicate(p.child("{topologyKey, whenUnsatisfiable}"),
                                             f"{{{c.get('topologyKey', '')}, {action}}}"))
                 break
+        min_domains = c.get("minDomains")
+        if min_domains is not None:  # validateMinDomains
+            if min_domains <= 0:
+                errs.append(field.invalid(p.child("minDomains"), min_domains, "must be greater than zero"))
+            if action != "DoNotSchedule":
+                errs.append(field.invalid(p.child("minDomains"), min_domains,
+                                          f"can only use minDomains if whenUnsatisfiable=DoNotSchedule, not {action}"))
+        for key in ("nodeAffinityPolicy", "nodeTaintsPolicy"):  # validateNodeInclusionPolicy
+            if c.get(key) is not None and c[key] not in ("Honor", "Ignore"):
+                errs.append(field.not_supported(p.child(key), c[key], ["Honor", "Ignore"]))
     return errs
