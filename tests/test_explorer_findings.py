@@ -33,13 +33,13 @@ spec:
 
 @pytest.mark.parametrize("constraint, errors", [
     ("{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway, minDomains: 2}",
-     ["spec.topologySpreadConstraints[0].minDomains: Invalid value: 2: can only use minDomains if "
-      "whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway"]),
+     [("spec.topologySpreadConstraints[0].minDomains: Invalid value: 2: can only use minDomains if "
+       "whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway")]),
     ("{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, minDomains: 0}",
      ["spec.topologySpreadConstraints[0].minDomains: Invalid value: 0: must be greater than zero"]),
     ("{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, nodeTaintsPolicy: Maybe}",
-     ['spec.topologySpreadConstraints[0].nodeTaintsPolicy: Unsupported value: "Maybe": supported values: '
-      '"Honor", "Ignore"']),
+     [('spec.topologySpreadConstraints[0].nodeTaintsPolicy: Unsupported value: "Maybe": supported values: '
+       '"Honor", "Ignore"')]),
 ], ids=["minDomains only with DoNotSchedule", "minDomains must be positive", "a node inclusion policy is Honor or Ignore"])
 def test_topology_spread_constraints_validate_min_domains_and_policies(constraint, errors):
     c = Cluster(workers=1, seed=0)
