@@ -240,12 +240,12 @@ class Cluster:
         return self.loop.step()
 
     def run(self, seconds: float) -> None:
-        """Advance simulated time by ``seconds`` (heartbeats and all)."""
-        self.loop.run(seconds)
+        """Advance simulated time by ``seconds`` (heartbeats and all): a finite number, 0 or more."""
+        self.loop.run(_duration(seconds, "seconds"))
 
     def settle(self, max_seconds: float = 3600.0) -> float:
         """Run until nothing but periodic heartbeats is pending; return the seconds advanced."""
-        return self.loop.settle(max_seconds)
+        return self.loop.settle(_duration(max_seconds, "max_seconds"))
 
     # -- kubectl ------------------------------------------------------------------------------
     def kubectl(self, command: str | list[str], stdin: str = "") -> Result:
@@ -374,3 +374,22 @@ def _unreachable(message: str) -> ApiError:
     kubectl prints as ``Error from server: <message>``."""
     return ApiError({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "code": 500,
                      "message": message})
+
+
+def _duration(value: object, name: str) -> float:
+    """A simulated duration a student passed: a finite number of seconds, not negative.
+
+    >>> _duration(2, "seconds"), _duration(0.5, "seconds")
+    (2.0, 0.5)
+    >>> _duration(float("inf"), "seconds")
+    Traceback (most recent call last):
+    ...
+    ValueError: seconds must be a finite number of seconds, 0 or more (got inf)
+    """
+    import math
+
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds (got {value!r})")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number of seconds, 0 or more (got {value!r})")
+    return float(value)

@@ -274,6 +274,9 @@ def check_manifest(yaml_text: str, expect: dict | None, *, kind: str | None = No
     """
     if expect is None:
         expect = {}
+    if not isinstance(expect, dict):
+        raise TypeError(f"expect must be a dict of dotted paths to the values they must have (or None), "
+                        f"not {type(expect).__name__}")
     kind = kind or expect.get("kind")
     try:
         docs = _load_documents(yaml_text)

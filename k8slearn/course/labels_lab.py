@@ -195,8 +195,16 @@ def ip_addr(cluster: Any, name: str, namespace: str = "default") -> str:
 
 
 def verify(cluster: Any, name: str, namespace: str = "default") -> CheckResult:
-    """A multi-container pod's end state: Running, one sandbox, every container inside it, one eth0."""
-    pod, runtime, sandbox = _locate(cluster, name, namespace)
+    """A multi-container pod's end state: Running, one sandbox, every container inside it, one eth0
+    (a missing pod: a failing check)."""
+    from k8slearn.api.errors import ApiError
+
+    try:
+        pod, runtime, sandbox = _locate(cluster, name, namespace)
+    except ApiError as err:
+        outcome = Outcome(f"pod {name} exists", False, f"pod {namespace}/{name}", None,
+                          note=str(err.status.get("message", err)))
+        return CheckResult(f"pod {name}", [outcome], noun="checks")
     node = pod["spec"]["nodeName"]
     wanted = [c["name"] for c in pod["spec"]["containers"]]
     ready = [s["name"] for s in pod.get("status", {}).get("containerStatuses", []) if s.get("ready")]

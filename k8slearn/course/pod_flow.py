@@ -317,6 +317,9 @@ def check_order(answer: list[str], trace: list, name: str = "web", namespace: st
     """Check a student's ordering of ``STAGES`` against the trace, one neighbouring pair at a time."""
     truth = stage_order(trace, name, namespace)
     title = f"the journey of {name}"
+    if not isinstance(answer, (list, tuple)) or not all(isinstance(stage, str) for stage in answer):
+        outcome = Outcome("the answer is a list of the stages' names", False, list(STAGES), answer)
+        return CheckResult(title, [outcome], noun="checks")
     if sorted(answer) != sorted(STAGES):
         unknown = [stage for stage in answer if stage not in STAGES]
         missing = [stage for stage in STAGES if stage not in answer]
@@ -390,8 +393,15 @@ def _on_node(cluster: Any, node: str, name: str, namespace: str) -> tuple[int, i
 
 def verify(cluster: Any, name: str, namespace: str = "default") -> CheckResult:
     """The chapter's end state: the pod Running on a worker, its IP in that node's range, and
-    its sandbox and containers in the node's container runtime."""
-    where = where_is(cluster, name, namespace)
+    its sandbox and containers in the node's container runtime (a missing pod: a failing check)."""
+    from k8slearn.api.errors import ApiError
+
+    try:
+        where = where_is(cluster, name, namespace)
+    except ApiError as err:
+        outcome = Outcome(f"pod {name} exists", False, f"pod {namespace}/{name}", None,
+                          note=str(err.status.get("message", err)))
+        return CheckResult(f"pod {name}", [outcome], noun="checks")
     with unobserved(cluster):
         wanted = len(cluster.api.get("pods", name, namespace)["spec"]["containers"])
     ready, running = _on_node(cluster, where.node, name, namespace)

@@ -56,6 +56,8 @@ class MultipleChoice:
 
     def __post_init__(self) -> None:
         opts = _options(self.options)
+        if isinstance(self.answer, int) and not isinstance(self.answer, bool) and not 0 <= self.answer < len(opts):
+            raise ValueError(f"the answer index {self.answer} is not the index of an option (0 to {len(opts) - 1})")
         answer = opts[self.answer] if isinstance(self.answer, int) else str(self.answer)
         if answer not in opts:
             raise ValueError(f"the answer {answer!r} is not one of the options {list(opts)}")
@@ -111,7 +113,7 @@ class Quiz:
 
     def choose(self, index: int, option: str | None) -> str:
         """Record the option picked for question ``index``; returns the feedback HTML."""
-        q = self.questions[index]
+        q = self.questions[self._index(index)]
         if option is not None and option not in q.options:
             raise ValueError(f"{option!r} is not one of the options {list(q.options)}")
         if option is None:
@@ -162,7 +164,14 @@ class Quiz:
 
     def feedback(self, index: int) -> str:
         """The feedback HTML currently shown under question ``index``."""
-        return self._feedback[index]
+        return self._feedback[self._index(index)]
+
+    def _index(self, index: int) -> int:
+        """A question's number, counted from 0 (a negative one would pick from the end by mistake)."""
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(self.questions):
+            raise IndexError(f"there is no question {index!r}: the questions are numbered 0 to "
+                             f"{len(self.questions) - 1}")
+        return index
 
     @property
     def answers(self) -> dict[str, Answer]:

@@ -315,7 +315,9 @@ def run_create_files(ctx: Context) -> int:
 
 @command("replace")
 def run_replace(ctx: Context, args: list[str]) -> int:
-    """``kubectl replace -f``: PUT the whole object (keeping the live resourceVersion)."""
+    """``kubectl replace -f``: PUT the whole object; a manifest without a resourceVersion gets the
+    live one (Helper.Replace with overwrite), one with a resourceVersion is a precondition (a stale
+    one is the server's Conflict)."""
     from k8slearn.api.errors import ApiError
 
     if not ctx.flags["filename"]:
@@ -324,9 +326,10 @@ def run_replace(ctx: Context, args: list[str]) -> int:
     infos, errors = file_infos(ctx)
     for info in infos:
         try:
-            live = ctx.client.get(info.resource.plural, info.name, info.namespace or None)
             obj = copy.deepcopy(info.obj)
-            obj["metadata"]["resourceVersion"] = live["metadata"].get("resourceVersion")
+            if not obj["metadata"].get("resourceVersion"):
+                live = ctx.client.get(info.resource.plural, info.name, info.namespace or None)
+                obj["metadata"]["resourceVersion"] = live["metadata"].get("resourceVersion")
             if ctx.flags.get("save-config"):
                 obj = with_last_applied(obj)
             replaced = obj if mode == "client" else ctx.client.update(

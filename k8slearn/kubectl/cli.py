@@ -124,6 +124,8 @@ class Kubectl:
     def run(self, command: str | list[str], stdin: str = "") -> Result:
         """Run one command line (a string split like a shell, or a list of words)."""
         _load_commands()
+        if not isinstance(command, (str, list, tuple)):
+            raise TypeError(f"a kubectl command is a string or a list of words, not {type(command).__name__}")
         if isinstance(command, str):
             try:
                 argv = shlex.split(_without_comment(command))

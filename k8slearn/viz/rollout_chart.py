@@ -38,6 +38,8 @@ def record_rollout(cluster: Any, name: str, image: str | None = None, step: floa
         result = cluster.kubectl(f"set image deployment/{name} {container}={image} -n {namespace}")
         if result.code:
             raise ValueError(result.stderr.strip())
+    if not step > 0:  # (also NaN) a step that does not advance the clock would never end
+        raise ValueError(f"step must be a number of seconds greater than 0 (got {step!r})")
     start = cluster.now
     while cluster.now - start < max_seconds:
         cluster.run(step)
