@@ -38,3 +38,20 @@ def test_then_each_is_marked_failed_with_a_disruption_target_and_force_deleted(o
     c.settle()
     pods = c.api.list("pods", "default")
     assert len(pods) == 2 and all(p["spec"]["nodeName"] == "node-2" for p in pods)
+
+
+def test_a_pod_bound_to_a_node_that_never_existed_is_collected_after_the_quarantine():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin="apiVersion: v1\nkind: Pod\nmetadata: {name: lost}\nspec:\n  nodeName: node-9\n"
+                                  "  containers: [{name: a, image: nginx}]\n")
+    watch = c.api.watch("pods", namespace="default",
+                        resource_version=c.api.get("pods", "lost", "default")["metadata"]["resourceVersion"])
+    c.run(39)
+    assert c.api.get("pods", "lost", "default")["status"]["phase"] == "Pending"
+    c.run(2)
+    assert c.kubectl("get pod lost").code == 1
+    events = [(t, o) for t, o in watch if o["metadata"]["name"] == "lost"]
+    assert [(t, o["status"]["phase"]) for t, o in events] == [("MODIFIED", "Failed"), ("MODIFIED", "Failed"),
+                                                              ("DELETED", "Failed")]
+    assert [cond["reason"] for cond in events[0][1]["status"]["conditions"] if cond["type"] == "DisruptionTarget"] == [
+        "DeletionByPodGC"]
