@@ -7,8 +7,10 @@ network namespace (``crictl pods`` lists those sandboxes).
 >>> human_duration(0.4), human_duration(75), human_duration(3 * 3600)
 ('Less than a second', 'About a minute', '3 hours')
 
-Simplified: ``ps`` (``-a``, ``-q``), ``pods``, ``images`` (``-q``) and ``logs`` only (crictl's other
-commands say they are not simulated); times are simulated.
+Simplified: ``ps`` and ``pods`` (``-a``, ``-q``, and the filters ``--name``, ``--namespace`` as regular
+expressions, ``--state``, ``--pod``, ``--id`` as ID prefixes), ``images`` (``-q``) and ``logs`` only
+(crictl's other commands and options, ``-o json`` among them, say they are not simulated); times are
+simulated.
 
 Upstream: kubernetes-sigs/cri-tools cmd/crictl (container.go, sandbox.go, image.go),
 github.com/docker/go-units (HumanDuration)
@@ -70,9 +72,9 @@ def _truncate(identifier: str) -> str:
     return identifier.split(":", 1)[-1][:13]
 
 
-def ps(runtime: Any, now: float, all_states: bool = False) -> str:
+def ps(runtime: Any, now: float, all_states: bool = False, containers: list | None = None) -> str:
     rows = [["CONTAINER", "IMAGE", "CREATED", "STATE", "NAME", "ATTEMPT", "POD ID", "POD", "NAMESPACE"]]
-    for c in runtime.list_containers(all_states=all_states):
+    for c in containers if containers is not None else runtime.list_containers(all_states=all_states):
         rows.append(
             [
                 _truncate(c.id),
@@ -89,9 +91,9 @@ def ps(runtime: Any, now: float, all_states: bool = False) -> str:
     return table(rows)
 
 
-def pods(runtime: Any, now: float) -> str:
+def pods(runtime: Any, now: float, sandboxes: list | None = None) -> str:
     rows = [["POD ID", "CREATED", "STATE", "NAME", "NAMESPACE", "ATTEMPT", "RUNTIME"]]
-    for s in runtime.list_pod_sandbox():
+    for s in sandboxes if sandboxes is not None else runtime.list_pod_sandbox():
         rows.append(
             [
                 _truncate(s.id),
@@ -124,6 +126,90 @@ def _size(size: int) -> str:
     return f"{value:.3g}{unit}"
 
 
+FILTERS = {"--name": "name", "--state": "state", "--pod": "pod", "-p": "pod", "--namespace": "namespace",
+           "--id": "id"}
+SWITCHES = {"-a", "--all", "-q", "--quiet"}
+
+
+def _filters(rest: list[str]) -> dict[str, str] | str:
+    """``--name web`` or ``--name=web`` and the other filters; an option not simulated says so."""
+    filters: dict[str, str] = {}
+    i = 0
+    while i < len(rest):
+        word = rest[i]
+        flag, eq, value = word.partition("=")
+        if word in SWITCHES:
+            i += 1
+            continue
+        if flag in FILTERS:
+            if not eq:
+                i += 1
+                if i >= len(rest):
+                    return f"flag needs an argument: {flag}\n"
+                value = rest[i]
+            filters[FILTERS[flag]] = value
+            i += 1
+            continue
+        return (f"k8slearn: crictl option {flag} is not simulated (-a, -q, --name, --state, --pod, --namespace "
+                "and --id are)\n")
+    return filters
+
+
+def _regex_match(pattern: str, text: str) -> bool:
+    import re
+
+    try:
+        return re.search(pattern, text) is not None
+    except re.error:
+        return False
+
+
+def _matching_containers(runtime: Any, filters: dict[str, str], all_states: bool) -> list | str:
+    """ListContainers with crictl's filters: a --state shows containers in any state; --name and
+    --namespace are regular expressions; --pod and --id are ID prefixes."""
+    state = filters.get("state", "").lower()
+    states = {"created": "CONTAINER_CREATED", "running": "CONTAINER_RUNNING", "exited": "CONTAINER_EXITED",
+              "unknown": "CONTAINER_UNKNOWN"}
+    if state and state not in states:
+        return "FATA[0000] --state should be one of created, running, exited or unknown\n"
+    out = []
+    for c in runtime.list_containers(all_states=all_states or bool(state)):
+        if state and c.state != states[state]:
+            continue
+        if "name" in filters and not _regex_match(filters["name"], c.name):
+            continue
+        if "namespace" in filters and not _regex_match(filters["namespace"], c.pod_namespace):
+            continue
+        if "pod" in filters and not c.sandbox_id.startswith(filters["pod"]):
+            continue
+        if "id" in filters and not c.id.startswith(filters["id"]):
+            continue
+        out.append(c)
+    return out
+
+
+def _matching_sandboxes(runtime: Any, filters: dict[str, str]) -> list | str:
+    """ListPodSandbox with crictl's filters (--state ready or notready)."""
+    state = filters.get("state", "").lower()
+    states = {"ready": "SANDBOX_READY", "notready": "SANDBOX_NOTREADY"}
+    if state and state not in states:
+        return "FATA[0000] --state should be ready or notready\n"
+    if "pod" in filters:
+        return "k8slearn: crictl pods has no --pod option (crictl ps does)\n"
+    out = []
+    for sandbox in runtime.list_pod_sandbox():
+        if state and sandbox.state != states[state]:
+            continue
+        if "name" in filters and not _regex_match(filters["name"], sandbox.name):
+            continue
+        if "namespace" in filters and not _regex_match(filters["namespace"], sandbox.namespace):
+            continue
+        if "id" in filters and not sandbox.id.startswith(filters["id"]):
+            continue
+        out.append(sandbox)
+    return out
+
+
 # crictl's other commands: real, but not simulated here
 OTHER_COMMANDS = {"attach", "checkpoint", "completion", "config", "create", "events", "exec", "imagefsinfo", "info",
                   "inspect", "inspecti", "inspectp", "metricsp", "port-forward", "pull", "rm", "rmi", "rmp", "run",
@@ -140,19 +226,30 @@ def crictl(runtime: Any, now: float, command: str) -> str:
         return "NAME:\n   crictl - client for CRI\n"
     verb, rest = args[0], args[1:]
     quiet = "-q" in rest or "--quiet" in rest  # only the IDs
+    if verb in ("ps", "pods"):
+        filters = _filters(rest)
+        if isinstance(filters, str):
+            return filters
     if verb == "ps":
-        all_states = "-a" in rest or "--all" in rest
+        containers = _matching_containers(runtime, filters, "-a" in rest or "--all" in rest)
+        if isinstance(containers, str):
+            return containers
         if quiet:
-            return "".join(f"{c.id}\n" for c in runtime.list_containers(all_states=all_states))
-        return ps(runtime, now, all_states=all_states)
+            return "".join(f"{c.id}\n" for c in containers)
+        return ps(runtime, now, containers=containers)
     if verb == "pods":
-        return "".join(f"{s.id}\n" for s in runtime.list_pod_sandbox()) if quiet else pods(runtime, now)
+        sandboxes = _matching_sandboxes(runtime, filters)
+        if isinstance(sandboxes, str):
+            return sandboxes
+        return "".join(f"{s.id}\n" for s in sandboxes) if quiet else pods(runtime, now, sandboxes)
     if verb == "images":
         if quiet:
             return "".join(f"{i.image_id}\n" for i in sorted(runtime.images.values(), key=lambda i: i.ref))
         return images(runtime)
     if verb in OTHER_COMMANDS:
         return f"k8slearn: crictl {verb} is not simulated (ps, pods, images and logs are)\n"
+    if verb == "logs" and not rest:
+        return "k8slearn: crictl logs needs a container ID (crictl ps -a lists them)\n"
     if verb == "logs" and rest:
         matches = [c for c in runtime.containers.values() if c.id.startswith(rest[-1])]
         if len(matches) != 1:
