@@ -474,11 +474,11 @@ def create_secret_tls(ctx: Context, args: list[str]) -> int:
 
 
 def _read_tls_file(path: str) -> bytes:
+    """os.ReadFile, its error wrapped as createSecretTLS wraps it: ``Cannot read file PATH, open PATH: ...``."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as err:
-        raise KubectlError(f"Cannot read file {path}, open {path}: {errno_text(err)}") from None
+        return _read_bytes(path)
+    except KubectlError as err:
+        raise KubectlError(f"Cannot read file {path}, {err}") from None
 
 
 def _pem_types(data: bytes) -> list[str]:
