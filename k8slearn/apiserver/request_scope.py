@@ -107,7 +107,9 @@ class RequestScope:
                 raise bad_request(f'{info.kind} in version "{version}" cannot be handled as a {info.kind}: '
                                   f"{strict_error(unknown)}")
         elif field_validation is not None:
-            drop_unknown_fields(obj)
+            dropped = drop_unknown_fields(obj)
+            if field_validation == "Warn" and dropped and getattr(self, "warnings", None) is not None:
+                self.warnings.extend(f'unknown field "{path}"' for path in dropped)
         meta = obj.get("metadata")
         if not isinstance(meta, dict):
             meta = obj["metadata"] = {}

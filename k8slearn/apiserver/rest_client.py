@@ -26,12 +26,20 @@ class Client:
     def __init__(self, server: APIServer, actor: str) -> None:
         self.server = server
         self.actor = actor
+        self.warning_handler: Any = None  # called with each warning of a write (kubectl prints them)
+
+    def _write(self, call: Any) -> Any:
+        if self.warning_handler is None:
+            return call()
+        from k8slearn.api.warnings import warned
+
+        return warned(self.server, self.warning_handler, call)
 
     def create(self, obj: dict, namespace: str | None = None, dry_run: bool = False,
                resource: str | None = None, field_validation: str = "") -> dict:
         """Create ``obj``; returns the stored object (a mutable copy). ``field_validation``:
         ``Strict``, ``Warn`` or ``Ignore`` (unknown fields; the server's default is Warn)."""
-        return self.server.create(self.actor, obj, namespace, dry_run, resource, field_validation)
+        return self._write(lambda: self.server.create(self.actor, obj, namespace, dry_run, resource, field_validation))
 
     def get(self, resource: str, name: str, namespace: str | None = "default", subresource: str = "") -> dict:
         """Read one object straight from etcd (a mutable copy); ``subresource="scale"``: its Scale."""
@@ -49,7 +57,7 @@ class Client:
 
     def update(self, obj: dict, dry_run: bool = False, field_validation: str = "") -> dict:
         """PUT: optimistic concurrency on ``metadata.resourceVersion`` (empty = unconditional)."""
-        return self.server.update(self.actor, obj, "", dry_run, field_validation)
+        return self._write(lambda: self.server.update(self.actor, obj, "", dry_run, field_validation))
 
     def update_status(self, obj: dict, dry_run: bool = False) -> dict:
         """PUT .../status: only the status of ``obj`` is kept."""
@@ -63,8 +71,8 @@ class Client:
               patch_type: str = "strategic", subresource: str = "", dry_run: bool = False,
               field_validation: str = "") -> dict:
         """PATCH with a strategic merge (default), JSON merge ("merge") or JSON ("json") patch."""
-        return self.server.patch(self.actor, resource, name, patch, namespace, patch_type, subresource,
-                                 dry_run, field_validation)
+        return self._write(lambda: self.server.patch(self.actor, resource, name, patch, namespace, patch_type,
+                                                     subresource, dry_run, field_validation))
 
     def delete(self, resource: str, name: str, namespace: str | None = "default",
                grace_period_seconds: int | None = None, propagation_policy: str | None = None,

@@ -42,6 +42,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from k8slearn.api.defaults import apply_defaults
+from k8slearn.api.warnings import TEMPLATE_KINDS, object_warnings
 from k8slearn.api.errors import bad_request, expired, status_error
 from k8slearn.api.field import go_quote
 from k8slearn.api.meta import thaw, timestamp
@@ -103,6 +104,7 @@ class APIServer(RequestScope):
                  service_node_port_range: tuple[int, int] = (30000, 32767)) -> None:
         self.store = store
         self.loop = loop
+        self.warnings: list[str] | None = None  # collected while a client that reads them asks (api.warnings)
         self.watch_delay = 0.001
         self.requests = 0
         self.registry = Registry(store, loop)
@@ -146,6 +148,8 @@ class APIServer(RequestScope):
             request.ref = (self._ref, info, ns, meta.get("name") or meta.get("generateName") or "")
             user_priority = (obj.get("spec") or {}).get("priority") if info.plural == "pods" else None
             apply_defaults(obj)
+            if self.warnings is not None:
+                self.warnings.extend(object_warnings(obj))
             attrs = Attributes(CREATE, info.plural, ns, obj)
             attrs.user_priority = user_priority
             admission.admit(attrs, self.lister)
@@ -191,8 +195,23 @@ class APIServer(RequestScope):
                 meta.pop("namespace", None)
             request.ref = (self._ref, info, ns, meta["name"])
             apply_defaults(obj)
-            return self.registry.update(info, ns, meta["name"], lambda existing: obj, subresource, dry_run,
-                                        self._admit_update(info, ns, subresource))
+            before: dict = {}
+
+            def updated(existing: dict) -> dict:
+                before["generation"] = existing["metadata"].get("generation")
+                return obj
+
+            result = self.registry.update(info, ns, meta["name"], updated, subresource, dry_run,
+                                          self._admit_update(info, ns, subresource))
+            self._warn_on_update(info, result, before.get("generation"), subresource)
+            return result
+
+    def _warn_on_update(self, info: ResourceInfo, result: dict, generation: Any, subresource: str) -> None:
+        """WarningsOnUpdate: a workload whose spec changed (its generation moved) is warned about its
+        pod template; a pod update never is (the pod strategy skips them, a hot path)."""
+        if self.warnings is not None and subresource in ("", "scale") and info.kind in TEMPLATE_KINDS \
+                and result["metadata"].get("generation") != generation:
+            self.warnings.extend(object_warnings(result))
 
     def _admit_update(self, info: ResourceInfo, namespace: str | None,
                       subresource: str) -> Callable[[dict, dict], None]:
@@ -233,7 +252,9 @@ class APIServer(RequestScope):
             elif validation is not None:  # (Warn, Ignore: the fields are dropped)
                 patched.setdefault("apiVersion", info.api_version)
                 patched.setdefault("kind", info.kind)
-                drop_unknown_fields(patched)
+                dropped = drop_unknown_fields(patched)
+                if validation == "Warn" and self.warnings is not None:
+                    self.warnings.extend(f'unknown field "{path}"' for path in dropped)
             patched.setdefault("metadata", {})
             for key in ("name", "namespace"):  # the URL names the object
                 if key in existing["metadata"]:
@@ -244,12 +265,27 @@ class APIServer(RequestScope):
         detail = patch_type if not subresource else f"{patch_type}, {subresource}"
         with _Request(self, actor, "patch", self._ref(info, ns, name), detail):
             self._check_subresource(info, subresource)
+            before: dict = {}
+
+            def remembered(change: Callable[[dict], dict]) -> Callable[[dict], dict]:
+                if self.warnings is None:  # (the components' requests: no warnings to work out)
+                    return change
+
+                def call(existing: dict) -> dict:
+                    before["generation"] = existing["metadata"].get("generation")
+                    return change(existing)
+                return call
+
             if subresource == "scale":  # the Scale is patched; the object's spec.replicas changes
-                result = self.registry.update(info, ns, name, lambda existing: scaled(existing, patch, patch_type),
+                result = self.registry.update(info, ns, name,
+                                              remembered(lambda existing: scaled(existing, patch, patch_type)),
                                               "", dry_run, self._admit_update(info, ns, ""))
+                self._warn_on_update(info, result, before.get("generation"), "scale")
                 return scale_of(result)
-            return self.registry.update(info, ns, name, updated, subresource, dry_run,
-                                        self._admit_update(info, ns, subresource))
+            result = self.registry.update(info, ns, name, remembered(updated), subresource, dry_run,
+                                          self._admit_update(info, ns, subresource))
+            self._warn_on_update(info, result, before.get("generation"), subresource)
+            return result
 
     def delete(self, actor: str, resource: str, name: str, namespace: str | None = "default",
                grace_period_seconds: int | None = None, propagation_policy: str | None = None,

@@ -89,6 +89,15 @@ class Context:
         self.changed: set[str] = set()
         self.args_at_dash = -1
         self.change_cause = ""  # --record: the command line written into kubernetes.io/change-cause
+        self._warned: set[str] = set()
+        if hasattr(self.client, "warning_handler"):  # the API server's warnings, on stderr, each once
+            self.client.warning_handler = self._warning
+
+    def _warning(self, text: str) -> None:
+        """rest.WarningWriter with deduplication: ``Warning: <text>``."""
+        if text not in self._warned:
+            self._warned.add(text)
+            self.eprint(f"Warning: {text}")
 
     def now(self) -> float:
         return self.kubectl.now()

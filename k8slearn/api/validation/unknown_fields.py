@@ -32,7 +32,8 @@ into JSON through a map), list elements numbered; a key of a map whose values ar
 brackets.
 
 Simplified: duplicate fields (a key twice in the YAML) are not reported: the YAML reader keeps the
-last one; ``Warn`` drops the fields without the warnings kubectl would print. The Python client's
+last one. (Under ``Warn`` the API server sends each dropped field back as a warning, ``unknown field
+"spec.contaners"``, which kubectl prints: :mod:`k8slearn.api.warnings`.) The Python client's
 types say ``str`` and ``int`` where Go has named types and int32 or int64: a string field is named
 ``string`` (the usual named ones, ``v1.RestartPolicy``..., are worded exactly by the decode checks
 that run first), an integer ``int32`` unless its name is one of ``INT64_FIELDS``.
