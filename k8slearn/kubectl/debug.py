@@ -23,6 +23,7 @@ generateDebugContainer), profiles.go
 
 from __future__ import annotations
 
+import copy
 import random
 
 from k8slearn.kubectl.cli import Context, command
@@ -73,7 +74,7 @@ def debug_container(name: str, image: str, command: list[str], *, args_only: boo
     container["terminationMessagePolicy"] = "File"
     security = PROFILES[profile]
     if security is not None:
-        container["securityContext"] = security
+        container["securityContext"] = copy.deepcopy(security)  # (each container its own)
     return container
 
 
