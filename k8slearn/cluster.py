@@ -307,18 +307,38 @@ class Cluster:
         return str(invalid(lookup("nodes"), name, errors)) if errors else ""
 
     def stop_node(self, name: str) -> None:
-        """Power the machine off: its kubelet stops posting status and renewing its Lease."""
-        self._kubelet(name).stop()
+        """Power the machine off: its kubelet stops posting status and renewing its Lease. On a
+        control-plane machine its kube-controller-manager and kube-scheduler stop too: their leader
+        Leases lapse and a standby on another control-plane machine (``control-plane-2``, ...) takes
+        over. Simplified: etcd and the API server stay up, so kubectl keeps answering."""
+        hosted = self._control_plane_on(name)
+        if name in self.kubelets or not hosted:
+            self._kubelet(name).stop()
+        for component in hosted:
+            component.stop()
 
     def start_node(self, name: str) -> None:
-        """Power the machine back on: the kubelet starts and re-registers."""
-        self._kubelet(name).start()
+        """Power the machine back on: the kubelet starts and re-registers; on a control-plane
+        machine, new kube-controller-manager and kube-scheduler processes (new identities) start
+        and wait their turn for the leader Leases."""
+        hosted = self._control_plane_on(name)
+        if name in self.kubelets or not hosted:
+            self._kubelet(name).start()
+        for component in hosted:
+            component.restart()
+
+    def _control_plane_on(self, host: str) -> list[Any]:
+        """The kube-controller-manager and kube-scheduler running on a control-plane machine."""
+        return [component for i, pair in enumerate(zip(self.controller_managers, self.scheduler_electors))
+                if _hostname(i) == host for component in pair]
 
     def _kubelet(self, name: str) -> Kubelet:
         try:
             return self.kubelets[name]
         except KeyError:
-            raise KeyError(f"no node named {name!r}; nodes are {', '.join(self.kubelets)}") from None
+            hosts = [_hostname(i) for i in range(len(self.controller_managers))]
+            machines = list(self.kubelets) + [h for h in hosts if h not in self.kubelets]
+            raise KeyError(f"no node named {name!r}; nodes are {', '.join(machines)}") from None
 
     def crictl(self, node: str, command: str = "ps") -> str:
         """Run ``crictl <command>`` on a node: what its container runtime really holds."""

@@ -102,3 +102,119 @@ def test_quiz_questions_are_numbered_from_zero_and_answers_must_be_options():
         quiz.choose(-1, "a")
     with pytest.raises(IndexError, match="numbered 0 to 0"):
         quiz.feedback(7)
+
+
+def _pod_on(c, node):
+    return next(p["metadata"]["name"] for p in c.api.list("pods") if p["spec"].get("nodeName") == node)
+
+
+@pytest.mark.parametrize("flags, waited", [("", 60), ("--timeout=5s", 5)],
+                         ids=["unset, the simulation gives up after a minute", "--timeout bounds the wait"])
+def test_delete_of_a_pod_on_a_powered_off_node_times_out_with_kubectls_error(flags, waited):
+    c = Cluster(workers=2, seed=0)
+    c.kubectl("create deployment web --image=nginx --replicas=2")
+    c.settle()
+    c.stop_node("node-1")
+    pod = _pod_on(c, "node-1")
+    start = c.now
+    result = c.kubectl(f"delete pod {pod} {flags}")
+    assert (result.stdout, result.stderr, result.code) == (
+        f'pod "{pod}" deleted\n', f"error: timed out waiting for the condition on pods/{pod}\n", 1)
+    assert round(c.now - start) == waited
+    assert c.api.get("pods", pod)["metadata"]["deletionTimestamp"]
+
+
+def test_delete_waits_out_a_pods_grace_period_longer_than_a_minute():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin="""apiVersion: v1
+kind: Pod
+metadata: {name: slow}
+spec:
+  terminationGracePeriodSeconds: 100
+  containers: [{name: c, image: busybox:1.36, command: [sh, -c, "trap '' TERM; sleep 1000"]}]
+""")
+    c.settle()
+    start = c.now
+    result = c.kubectl("delete pod slow")
+    assert (result.stdout, result.stderr, result.code) == ('pod "slow" deleted\n', "", 0)
+    assert 100 <= c.now - start <= 102
+
+
+def test_delete_of_a_statefulset_pod_returns_once_the_old_uid_is_gone_though_the_name_is_back():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin="""apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 1
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: c, image: nginx}]}
+""")
+    c.settle()
+    old = c.api.get("pods", "db-0")["metadata"]["uid"]
+    result = c.kubectl("delete pod db-0")
+    assert (result.stdout, result.code) == ('pod "db-0" deleted\n', 0)
+    assert c.api.get("pods", "db-0")["metadata"]["uid"] != old
+
+
+def test_delete_in_foreground_blocked_by_a_pod_on_a_dead_node_times_out_on_the_deployment():
+    c = Cluster(workers=2, seed=0)
+    c.kubectl("create deployment web --image=nginx --replicas=2")
+    c.settle()
+    c.stop_node("node-1")
+    result = c.kubectl("delete deployment web --cascade=foreground --timeout=90s")
+    assert (result.stdout, result.stderr, result.code) == (
+        'deployment.apps "web" deleted\n', "error: timed out waiting for the condition on deployments/web\n", 1)
+
+
+def test_a_powered_off_node_boots_with_a_new_boot_id_a_rebooted_event_and_a_fresh_event_cache():
+    c = Cluster(workers=1, seed=0)
+    c.settle()
+    first = c.api.get("nodes", "node-1")["status"]["nodeInfo"]["bootID"]
+    c.stop_node("node-1")
+    c.run(60)
+    c.start_node("node-1")
+    c.run(30)
+    second = c.api.get("nodes", "node-1")["status"]["nodeInfo"]["bootID"]
+    assert second != first
+    kubelet_events = [(e["reason"], e["count"]) for e in c.api.list("events", "default")
+                      if e["involvedObject"]["name"] == "node-1" and e["source"]["component"] == "kubelet"]
+    assert kubelet_events.count(("Starting", 1)) == 2  # two Event objects, not one counted twice
+    rebooted = [e for e in c.api.list("events", "default") if e["reason"] == "Rebooted"]
+    assert [(e["type"], e["message"]) for e in rebooted] == [
+        ("Warning", f"Node node-1 has been rebooted, boot id: {second}")]
+
+
+def _holders(c):
+    return {lease["metadata"]["name"]: lease["spec"]["holderIdentity"].rpartition("_")[0]
+            for lease in c.api.list("leases", "kube-system")}
+
+
+def test_powering_off_a_control_plane_machine_hands_its_leases_to_the_standby_and_back_after_a_restart():
+    c = Cluster(workers=1, seed=0, control_plane_replicas=2)
+    before = {lease["metadata"]["name"]: lease["spec"]["holderIdentity"] for lease in c.api.list("leases", "kube-system")}
+    c.stop_node("control-plane")
+    c.run(30)
+    assert _holders(c) == {"kube-controller-manager": "control-plane-2", "kube-scheduler": "control-plane-2"}
+    c.stop_node("control-plane-2")
+    c.start_node("control-plane")
+    c.run(30)
+    after = {lease["metadata"]["name"]: lease["spec"]["holderIdentity"] for lease in c.api.list("leases", "kube-system")}
+    assert _holders(c) == {"kube-controller-manager": "control-plane", "kube-scheduler": "control-plane"}
+    assert all(after[name] != before[name] for name in after)  # a new process has a new identity
+
+
+def test_a_restarted_controller_manager_syncs_what_changed_while_it_was_down():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create deployment web --image=nginx --replicas=2")
+    c.settle()
+    c.stop_node("control-plane")
+    c.kubectl("scale deployment web --replicas=3")
+    c.run(30)
+    assert c.api.get("replicasets", next(rs["metadata"]["name"] for rs in c.api.list("replicasets")))["spec"]["replicas"] == 2
+    c.start_node("control-plane")
+    c.run(60)
+    assert c.kubectl("get deployment web -o jsonpath={.status.readyReplicas}").stdout == "3"

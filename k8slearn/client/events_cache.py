@@ -169,6 +169,10 @@ class EventCorrelator:
         """Exact repeats counted, nothing aggregated or dropped (what an events.k8s.io EventSeries does)."""
         return cls(burst=10**9, max_events=10**9)
 
+    def fresh(self) -> EventCorrelator:
+        """A correlator with the same settings and empty caches (a restarted process's)."""
+        return EventCorrelator(self.burst, self.qps, self.max_events, self.max_interval)
+
     def correlate(self, event: dict, now: float, object_key: tuple | None = None,
                   serial: int | None = None) -> CorrelateResult:
         """EventCorrelate: aggregate, then observe (count), then filter. ``event`` is not changed.

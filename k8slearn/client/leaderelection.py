@@ -199,3 +199,10 @@ class LeaderElected:
     def stop(self) -> None:
         self.elector.stop()
         self.component.stop()
+
+    def restart(self) -> None:
+        """A new process on the same host: a new identity, then ``start()``."""
+        self.stop()
+        hostname = self.elector.identity.rpartition("_")[0] or self.elector.identity
+        self.elector.identity = new_identity(hostname, self.elector.loop.rng)
+        self.start()

@@ -68,6 +68,11 @@ class EventRecorder:
         # the API server stores its own copy), built once rather than per event.
         self._source = {"component": component, "host": host} if host else {"component": component}
 
+    def forget(self) -> None:
+        """A new process: the correlator's caches start empty, so a repeat of an event recorded
+        before becomes a new Event object rather than a higher count on the old one."""
+        self.correlator = self.correlator.fresh()
+
     def event(
         self, obj: dict, type_: str, reason: str, message: str, field_path: str = "", action: str = ""
     ) -> dict | None:

@@ -21,6 +21,13 @@ A delayed add waits once per key, at the earliest time asked for:
 >>> len(q.waiting), q.waiting["default/pi"].when
 (1, 0.5)
 
+``shut_down()`` ends it, as client-go's ``ShutDown``: adds are ignored from then on, and a worker
+waiting in ``get()`` receives ``None`` (client-go's ``shutdown == true``), its sign to return:
+
+>>> q = WorkQueue(Loop(), "demo"); w = q.get(); q.shut_down()
+>>> q.shutting_down(), w.value, q.add("default/web"), len(q)
+(True, None, None, 0)
+
 Retries live here, never in business logic: ``add_rate_limited(key)`` requeues after an
 exponential per-item delay (5 ms doubling up to 1000 s), and ``forget(key)`` resets it after a
 successful sync.
@@ -72,12 +79,13 @@ class WorkQueue:
         self.processing: set[Hashable] = set()
         self._getters: deque[Waitable] = deque()
         self.waiting: dict[Hashable, Timer] = {}  # add_after's keys, each with its one timer
+        self._shutting_down = False
 
     def __len__(self) -> int:
         return len(self.queue)
 
     def add(self, item: Hashable) -> None:
-        if item in self.dirty:
+        if self._shutting_down or item in self.dirty:
             return
         self.dirty.add(item)
         if item in self.processing:
@@ -92,17 +100,22 @@ class WorkQueue:
             self.queue.append(item)
 
     def pop(self) -> Hashable:
-        """Take the next key now (it moves from dirty to processing)."""
+        """Take the next key now (it moves from dirty to processing); the queue must not be empty."""
+        if not self.queue:
+            raise IndexError(f"workqueue {self.name!r} is empty: a worker waits with `key = yield queue.get()`")
         item = self.queue.popleft()
         self.processing.add(item)
         self.dirty.discard(item)
         return item
 
     def get(self) -> Waitable:
-        """For a worker process: ``key = yield queue.get()``."""
+        """For a worker process: ``key = yield queue.get()``; ``None`` once the queue is shut
+        down and empty (the worker returns then)."""
         waitable = Waitable()
         if self.queue:
             waitable.trigger(self.pop())
+        elif self._shutting_down:
+            waitable.trigger(None)
         else:
             self._getters.append(waitable)
         return waitable
@@ -113,6 +126,24 @@ class WorkQueue:
         if item in self.dirty:
             self._push(item)
 
+    def shut_down(self) -> None:
+        """ShutDown: ignore adds from now on, drop the delayed ones, and wake every waiting worker
+        with ``None``. Keys already queued are still handed out, as client-go does."""
+        self._shutting_down = True
+        for timer in self.waiting.values():
+            timer.cancel()
+        self.waiting.clear()
+        while self._getters:
+            self._getters.popleft().trigger(None)
+
+    def drop_waiting_workers(self) -> None:
+        """Forget the workers blocked in ``get()``: their processes were stopped, and a key handed
+        to one of them would sit in ``processing`` forever, never to be synced again."""
+        self._getters.clear()
+
+    def shutting_down(self) -> bool:
+        return self._shutting_down
+
     def add_after(self, item: Hashable, delay: float, background: bool = False) -> None:
         """Add ``item`` after ``delay``; a ``background`` wait does not keep ``settle()`` busy.
 
@@ -121,7 +152,7 @@ class WorkQueue:
         adds costs one add; a wait in the foreground makes a background one count for ``settle()``.
         An immediate ``add`` leaves the waiting entry as it is.
         """
-        if delay <= 0:
+        if delay <= 0 or self._shutting_down:
             self.add(item)
             return
         waiting = self.waiting.get(item)

@@ -35,6 +35,7 @@ class Controller:
     ) -> None:
         self.loop = loop
         self.client = client
+        self._own_informers = informers is None  # a shared factory is its owner's to stop
         self.informers = informers or SharedInformerFactory(client)
         self.queue = WorkQueue(loop, self.name)
         self.recorder = EventRecorder(client, self.name, clock=lambda: loop.now)
@@ -52,9 +53,15 @@ class Controller:
             self._processes.append(self.loop.spawn(self._worker(), f"{self.name}-worker-{i}"))
 
     def stop(self) -> None:
+        """Stop the workers, and the informers if this controller made its own factory (as the
+        sample controller's one stop channel does); the controller manager stops a shared one."""
         for process in self._processes:
             process.stop()
         self._processes.clear()
+        for queue in [q for q in vars(self).values() if isinstance(q, WorkQueue)]:
+            queue.drop_waiting_workers()  # the stopped workers' get()s: no key may go to them
+        if self._own_informers:
+            self.informers.stop()
 
     def _worker(self):
         return self.queue_worker(self.queue, self.sync, "sync failed")
@@ -65,6 +72,8 @@ class Controller:
         Controllers with a second queue (orphans, stale conditions) run one of these for it."""
         while True:
             key = yield queue.get()
+            if key is None:  # shut down
+                return
             try:
                 sync(key)
             except (ApiError, Requeue) as err:

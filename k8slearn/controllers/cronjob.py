@@ -91,6 +91,8 @@ class CronJobController(CronJobEventHandlers, Controller):
         """processNextWorkItem: an error retries with back-off; a requeue time waits for the schedule."""
         while True:
             key = yield self.queue.get()
+            if key is None:  # shut down
+                return
             self.wrote = False
             try:
                 requeue_after = self.sync(key)

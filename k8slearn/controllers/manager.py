@@ -136,6 +136,15 @@ class ControllerManager:
             self.elector.stop()
         self._stop_controllers()
 
+    def restart(self) -> None:
+        """A new process on the same host: a new identity (``<hostname>_<uuid>``), then ``start()``."""
+        self.stop()
+        hostname = self.identity.rpartition("_")[0] or self.identity
+        self.identity = new_identity(hostname, self.loop.rng)
+        if self.elector is not None:
+            self.elector.identity = self.identity
+        self.start()
+
     def _start_controllers(self) -> None:
         if self.running:
             return

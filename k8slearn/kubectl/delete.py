@@ -8,8 +8,9 @@ no longer has them, which for a pod means until its kubelet has stopped it.
 >>> deleted_line("deployments.apps", "web", "deleted")
 'deployment.apps "web" deleted'
 
-Simplified: waiting is bounded by ``--timeout`` (default 60 simulated seconds, kubectl waits a
-week); ``--interactive`` is not supported.
+Simplified: unless ``--timeout`` says otherwise, waiting gives up after 60 simulated seconds (or a
+pod's grace period and 10 s) with ``--timeout``'s error, where kubectl waits a week; ``--interactive``
+is not supported.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/delete/delete.go (DeleteResult, PrintObj),
 staging/src/k8s.io/kubectl/pkg/cmd/delete/delete_flags.go
@@ -80,9 +81,10 @@ def run_delete(ctx: Context, args: list[str]) -> int:
     for info in infos:
         try:
             if mode != "client":
-                ctx.client.delete(info.resource.plural, info.name, namespace=info.namespace or None,
-                                  grace_period_seconds=grace if grace >= 0 else None,
-                                  propagation_policy=policies[cascade], dry_run=(mode == "server"))
+                gone = ctx.client.delete(info.resource.plural, info.name, namespace=info.namespace or None,
+                                         grace_period_seconds=grace if grace >= 0 else None,
+                                         propagation_policy=policies[cascade], dry_run=(mode == "server"))
+                info.extra["uid"] = ((gone or {}).get("metadata") or {}).get("uid")
         except ApiError as exc:
             if not (exc.code == 404 and flags["ignore-not-found"]):
                 errors.append(exc)
@@ -101,31 +103,46 @@ def run_delete(ctx: Context, args: list[str]) -> int:
         from k8slearn.kubectl.builder import parse_args
 
         ctx.eprint(no_resources_message(parse_args(args) if args else [], ctx.namespace, flags["all-namespaces"]))
+    if errors:
+        raise Aggregate(errors)  # kubectl returns the visit's errors before it waits
     if mode == "none" and flags["wait"] and deleted:
         _wait_until_gone(ctx, deleted)
-    if errors:
-        raise Aggregate(errors)
     return 0
 
 
 def _wait_until_gone(ctx: Context, infos: list) -> None:
+    """cmdwait.IsDeleted for each deleted object: gone once the API server answers NotFound or holds
+    a new object of the same name (another UID, as a StatefulSet's recreated ``web-0``). Time runs a
+    simulated second at a time. kubectl waits up to ``--timeout`` (0 or unset: a week); unset, the
+    simulation gives up after 60 seconds, or a pod's grace period and 10 seconds when that is
+    longer, and then fails as ``--timeout`` does: ``timed out waiting for the condition on
+    pods/web-0``."""
     from k8slearn.api.errors import ApiError
+    from k8slearn.kubectl.wait import TIMED_OUT
 
     cluster = ctx.cluster
     if cluster is None or not hasattr(cluster, "run"):
         return
-    budget = ctx.flags["timeout"] or 60.0
+    budget = ctx.flags["timeout"]
     waited = 0.0
-    while waited < budget:
+    while True:
         remaining = []
         for info in infos:
             try:
-                ctx.client.get(info.resource.plural, info.name, info.namespace or None)
-                remaining.append(info)
+                live = ctx.client.get(info.resource.plural, info.name, info.namespace or None)
             except ApiError:
-                pass
+                continue
+            meta = live.get("metadata") or {}
+            if info.extra.get("uid") and meta.get("uid") != info.extra["uid"]:
+                continue
+            remaining.append(info)
+            if not ctx.flags["timeout"]:
+                budget = max(budget or 60.0, float(meta.get("deletionGracePeriodSeconds") or 0) + 10)
         if not remaining:
             return
         infos = remaining
+        if waited >= budget:
+            info = remaining[0]
+            raise KubectlError(f"{TIMED_OUT} on {info.resource.plural}/{info.name}")
         cluster.run(seconds=1)
         waited += 1

@@ -59,6 +59,7 @@ class Kubelet:
         self.volume_manager = VolumeManager(loop, client, self.events, self.component, node=self.node)
         self.running = False
         self.ready = False
+        self.boots = 0  # how many times the machine has been powered on (each boot has its own boot ID)
         self.lease: dict | None = None
         self._reported_images: list[dict] = []
         self._last_unschedulable = False  # what the last status sync saw of spec.unschedulable
@@ -86,7 +87,9 @@ class Kubelet:
         if self.running:
             return
         self.running = True
+        self.boots += 1
         self._last_unschedulable = False  # a new kubelet process remembers nothing
+        self.events.forget()  # nor the events it recorded: a repeat is a new Event, not a higher count
         self.volume_manager.start()
         self._timers.append(self.loop.call_later(0.0, self._register))
 
@@ -111,11 +114,16 @@ class Kubelet:
 
     # -- registration -------------------------------------------------------------------------
     def _register(self) -> None:
+        previous_boot = self._registered_boot_id() if self.boots > 1 else ""
         node = self._register_node()
         self.events.event(node, "Normal", "Starting", "Starting kubelet.")
         self.events.event(
             node, "Normal", "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods"
         )
+        boot_id = node["status"]["nodeInfo"]["bootID"]
+        if previous_boot and previous_boot != boot_id:  # the MachineInfo setter's check
+            self.events.event(node, "Warning", "Rebooted",
+                              f"Node {self.node_name} has been rebooted, boot id: {boot_id}")
         for reason in ("NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID"):
             self.events.event(node, "Normal", reason, f"Node {self.node_name} status is now: {reason}")
         self._renew_lease()
@@ -166,11 +174,22 @@ class Kubelet:
         """A ConfigMap or Secret a container's environment names (None when it does not exist)."""
         return read_object(self.client, resource, name, namespace)
 
+    def boot_id(self) -> str:
+        """This boot's ID (/proc/sys/kernel/random/boot_id): a new one each time the machine starts."""
+        return node_status.boot_id(self.node_name, self.boots)
+
+    def _registered_boot_id(self) -> str:
+        try:
+            return self.client.get("nodes", self.node_name)["status"]["nodeInfo"]["bootID"]
+        except (ApiError, KeyError, TypeError):
+            return ""
+
     def _register_node(self) -> dict:
         template = thaw(self.node_template)
         template["status"]["conditions"] = node_status.conditions(
             self.loop.now, ready=False, not_ready_message=node_status.NETWORK_NOT_READY
         )
+        template["status"]["nodeInfo"]["bootID"] = self.boot_id()
         try:
             return self.client.create(template)
         except ApiError as err:
@@ -178,6 +197,7 @@ class Kubelet:
                 raise
         # Already registered (a restart): keep the object, re-assert our status.
         node = self.client.get("nodes", self.node_name)
+        node["status"].setdefault("nodeInfo", {})["bootID"] = self.boot_id()
         return self._post_status(node)
 
     def _on_node(self, node: dict) -> None:

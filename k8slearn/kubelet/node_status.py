@@ -132,11 +132,16 @@ def conditions(
     return result
 
 
+def boot_id(name: str, boot: int = 1) -> str:
+    """The machine's boot ID for its ``boot``-th start (the first boot's is the one ``node_info`` gives)."""
+    return _uuid_like("boot", name) if boot <= 1 else _uuid_like("boot", name, str(boot))
+
+
 def node_info(name: str) -> dict:
     """status.nodeInfo: versions and machine identity (stable ids derived from the node name)."""
     return {
         "architecture": "amd64",
-        "bootID": _uuid_like("boot", name),
+        "bootID": boot_id(name),
         "containerRuntimeVersion": CONTAINER_RUNTIME_VERSION,
         "kernelVersion": KERNEL_VERSION,
         "kubeProxyVersion": KUBELET_VERSION,

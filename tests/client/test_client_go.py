@@ -129,6 +129,56 @@ def test_workqueue_dirty_and_processing_sets(actions, queued, processing):
     assert sorted(q.processing) == processing
 
 
+def test_a_shut_down_queue_hands_out_what_it_holds_then_tells_workers_to_return():
+    loop = Loop()
+    q = WorkQueue(loop, "test")
+    q.add("x")
+    q.add_after("later", 1.0)
+    q.shut_down()
+    q.add("y")
+    loop.run(2)
+    assert (q.shutting_down(), list(q.queue), q.waiting) == (True, ["x"], {})
+    assert [q.get().value, q.get().value] == ["x", None]
+
+
+def test_a_worker_waiting_on_the_queue_returns_when_it_is_shut_down(world):
+    from k8slearn.controllers.base import Controller
+
+    loop, client = world
+    synced = []
+
+    class Demo(Controller):
+        name = "demo"
+
+        def sync(self, key):
+            synced.append(key)
+
+    demo = Demo(loop, client)
+    demo.run()
+    demo.queue.add("default/a")
+    loop.run(1)
+    demo.queue.shut_down()
+    loop.run(1)
+    assert synced == ["default/a"]
+    assert not any(p.alive for p in demo._processes)
+
+
+def test_stopping_a_controller_stops_the_informers_it_made_but_not_a_shared_factory(world):
+    from k8slearn.controllers.base import Controller
+
+    loop, client = world
+    shared = SharedInformerFactory(client)
+    own, borrowing = Controller(loop, client), Controller(loop, client, informers=shared)
+    for controller in (own, borrowing):
+        controller.informers.informer("pods")
+        controller.run()
+    loop.run(1)
+    own.stop()
+    borrowing.stop()
+    assert own.informers.informer("pods").watch is None
+    assert shared.informer("pods").watch is not None
+
+
 def test_rate_limited_requeues_back_off_exponentially_until_forgotten():
     limiter = ItemExponentialFailureRateLimiter(base_delay=0.005, max_delay=1000.0)
     assert [limiter.when("k") for _ in range(4)] == [0.005, 0.01, 0.02, 0.04]
