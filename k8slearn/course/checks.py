@@ -17,10 +17,13 @@ raised), so a notebook that shows one passes strict nbval.
     got:      5
 >>> print(check_manifest("apiVersion: apps/v1\\nkind: Deployment\\nspec:\\n  replicas: '3'\\n",
 ...                      {"kind": "Deployment", "spec.replicas": 3}))
-✘ 1/2 checks pass · 1 fails (Deployment)
+✘ 1/3 checks pass · 2 fail (Deployment)
 ✘ spec.replicas is 3
     expected: 3
     got:      '3'
+✘ the API server accepts it (kubectl apply --dry-run=server)
+    expected: created (server dry run)
+    got:      Error from server (BadRequest): Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32
 
 Upstream: none (course machinery)
 """
@@ -246,7 +249,8 @@ class Satisfies:
     make ``test`` true (many right answers, such as any toleration list that tolerates a taint).
 
     >>> rule = Satisfies("has two items", lambda got: len(got or []) == 2)
-    >>> print(check_manifest("apiVersion: v1\\nkind: Pod\\nspec:\\n  containers: [a]\\n", {"spec.containers": rule}))
+    >>> print(check_manifest("apiVersion: v1\\nkind: Pod\\nspec:\\n  containers: [a]\\n", {"spec.containers": rule},
+    ...                      server=False))
     ✘ 0/1 checks pass · 1 fails (Pod)
     ✘ spec.containers has two items
         expected: a value that has two items
@@ -260,16 +264,59 @@ class Satisfies:
         return f"a value that {self.description}"
 
 
-def check_manifest(yaml_text: str, expect: dict | None, *, kind: str | None = None) -> CheckResult:
+class _Accepted:
+    def __repr__(self) -> str:
+        return "created (server dry run)"
+
+
+_ACCEPTED = _Accepted()
+
+
+def api_server_verdict(doc: dict) -> str:
+    """What a fresh API server says to ``kubectl apply --dry-run=server`` of ``doc``: ``""`` if it
+    would be created, else its error (decoding, strict field validation, validation).
+
+    Only a refusal of the object itself counts (400 or 422): an error about the world it would
+    land in (a service account the empty server does not have) is not the manifest's fault.
+
+    >>> api_server_verdict({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"}, "spec": {}})
+    'Error from server (Invalid): Pod "a" is invalid: spec.containers: Required value'
+    """
+    from k8slearn.api.errors import ApiError
+    from k8slearn.apiserver import APIServer
+    from k8slearn.etcd import MVCCStore
+    from k8slearn.sim import Loop
+
+    client = APIServer(MVCCStore(), Loop(seed=0)).client("kubectl")
+    meta = doc.get("metadata")
+    namespace = meta.get("namespace") if isinstance(meta, dict) else None
+    namespace = namespace if isinstance(namespace, str) and namespace else "default"
+    try:
+        client.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
+    except ApiError:
+        pass  # not a valid namespace name: the object's own create says so
+    try:
+        client.create(doc, namespace, dry_run=True, field_validation="Strict")
+    except ApiError as err:
+        return f"Error from server ({err.reason}): {err.message}" if err.code in (400, 422) else ""
+    except Exception as exc:  # noqa: BLE001 - whatever the server trips on is the manifest's result
+        return _raised(exc)
+    return ""
+
+
+def check_manifest(yaml_text: str, expect: dict | None, *, kind: str | None = None,
+                   server: bool = True) -> CheckResult:
     """Check a manifest a student wrote: each key of ``expect`` is a dotted path
     (``spec.template.spec.containers[0].image``) and its value the value it must have, or a
-    :class:`Satisfies` rule the value must pass.
+    :class:`Satisfies` rule the value must pass. Last, unless ``server=False``, the API server
+    must accept it (:func:`api_server_verdict`): a value of the wrong type, an unknown field or a
+    selector that does not match the template's labels fails there, with the server's own text.
 
     The document checked is the first one of ``kind`` (or of ``expect["kind"]``), else the
     first document. A YAML error is reported as a failing check, never raised. ``expect=None``
     is taken as ``{}``: only that the YAML holds an object is checked.
 
-    >>> print(check_manifest("apiVersion: v1\\nkind: Pod\\nmetadata: {name: a}\\n", None))
+    >>> print(check_manifest("apiVersion: v1\\nkind: Pod\\nmetadata: {name: a}\\n", None, server=False))
     ✔ 0/0 checks pass (Pod)
     """
     if expect is None:
@@ -307,6 +354,10 @@ def check_manifest(yaml_text: str, expect: dict | None, *, kind: str | None = No
             outcomes.append(Outcome(label, False, wanted, error=missing))
         else:
             outcomes.append(Outcome(label, same(wanted, got), wanted, got))
+    if server:
+        verdict = api_server_verdict(doc)
+        outcomes.append(Outcome("the API server accepts it (kubectl apply --dry-run=server)", not verdict,
+                                _ACCEPTED, error=verdict or None))
     return CheckResult(kind or str(doc.get("kind", "manifest")), outcomes, noun="checks")
 
 

@@ -151,7 +151,11 @@ class Profile:
     def with_weights(self, weights: dict[str, int]) -> Profile:
         """A copy with these score weights (where the plugin is listed: multiPoint and/or score)."""
         clone = self.copy()
+        known = list(dict.fromkeys([n for n, _ in self.plugins] + [n for n, _ in self.points["score"].enabled]))
         for name, weight in weights.items():
+            if name not in known:
+                raise ValueError(f"{name} is not a plugin of profile {self.scheduler_name}; "
+                                 f"its plugins are {', '.join(known)}")
             weight = _weight(name, weight)
             clone.plugins = [(n, weight if n == name else w) for n, w in clone.plugins]
             score = clone.points["score"]

@@ -115,9 +115,11 @@ class DaemonSetPanel(Panel):
                             f"why</th></tr></thead><tbody>{rows}</tbody></table>")
         names = [n.node for n in nodes]
         if list(self.nodes.options) != names:
+            first = not self.nodes.options
             keep = self.nodes.value if self.nodes.value in names else None
             self.nodes.options = names
-            self.nodes.value = keep or (names[-1] if names else None)
+            # a removed node's choice goes blank, so a second click cannot remove another node
+            self.nodes.value = keep or (names[-1] if names and first else None)
         recent = ControllerTimeline(self.cluster, since=self.started, scheduler=False,
                                     controllers={"daemonset-controller", "taint-eviction-controller"}).rows[-8:]
         log = "\n".join(f"t={r.time:7.1f}  {r.controller}: {r.why}" for r in recent) or "(nothing yet)"
@@ -131,7 +133,14 @@ class DaemonSetPanel(Panel):
         return f"{name} joined; settled after {advanced:.1f} s."
 
     def remove_node(self, node: str) -> str:
-        """Power the machine off and delete its Node (the pod garbage collector removes its pods)."""
+        """Power the machine off and delete its Node (the pod garbage collector removes its pods).
+        The control-plane machine is refused: without it, no controller would follow."""
+        with unobserved(self.cluster):
+            labels = next((n["metadata"].get("labels") or {} for n in self.cluster.api.list("nodes")
+                           if n["metadata"]["name"] == node), {})
+        if "node-role.kubernetes.io/control-plane" in labels:
+            raise ValueError(f"{node} runs the control plane (API server, scheduler, controllers): removing it "
+                             f"would stop the cluster, so the panel keeps it")
         if node in self.cluster.node_names():
             self.cluster.stop_node(node)
         result = self.cluster.kubectl(f"delete node {node}")

@@ -35,7 +35,7 @@ def record_rollout(cluster: Any, name: str, image: str | None = None, step: floa
             with unobserved(cluster):
                 d = cluster.api.get("deployments", name, namespace)
             container = d["spec"]["template"]["spec"]["containers"][0]["name"]
-        result = cluster.kubectl(f"set image deployment/{name} {container}={image} -n {namespace}")
+        result = cluster.kubectl(["set", "image", f"deployment/{name}", f"{container}={image}", "-n", namespace])
         if result.code:
             raise ValueError(result.stderr.strip())
     if not step > 0:  # (also NaN) a step that does not advance the clock would never end
@@ -182,7 +182,15 @@ class RolloutChart(Panel):
         self.cluster.api.patch("deployments", self.name, strategy, self.namespace)
         self.samples = record_rollout(self.cluster, self.name, image=image, step=step, namespace=self.namespace)
         last = self.samples[-1]
-        return f"Rolled out {image} in {last.time - self.samples[0].time:.1f} s ({len(self.samples)} samples)."
+        took = f"{last.time - self.samples[0].time:.1f} s ({len(self.samples)} samples)"
+        if last.done:
+            return f"Rolled out {image} in {took}."
+        with unobserved(self.cluster):
+            conditions = self.cluster.api.get("deployments", self.name, self.namespace)["status"].get("conditions") or []
+        stalled = next((c for c in conditions if c.get("type") == "Progressing" and c.get("status") == "False"), None)
+        why = (f"Progressing=False, {stalled.get('reason')}: {stalled.get('message')}" if stalled else
+               f"{last.available} of {last.desired} pods available, kubectl rollout status is still waiting")
+        return f"Not rolled out after {took}: {why}."
 
     def _roll(self) -> str:
         return self.roll_out(self.target.value.strip(), self.surge.value, self.unavailable.value)

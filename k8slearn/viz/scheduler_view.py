@@ -248,8 +248,8 @@ class SchedulerView:
         names = [n["metadata"]["name"] for n in self.nodes()]
         labelled = [box(n in s.labelled, f"{n}: {'='.join(DEMO_LABEL)}") for n in names]
         tainted = [box(n in s.tainted, f"{n}: taint {taint_text(DEMO_TAINT)}") for n in names]
-        weights = [
-            w.IntSlider(value=v, min=0, max=10, description=k, style=wide, layout=small)
+        weights = [  # from 1: kube-scheduler takes a weight of 0 as the default, 1 (disabling is another thing)
+            w.IntSlider(value=v, min=1, max=10, description=k, style=wide, layout=small)
             for k, v in s.weights.items()
         ]
         self._decision, self._table, self._bars = w.HTML(), w.HTML(), w.Image(format="png")

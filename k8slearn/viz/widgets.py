@@ -193,12 +193,14 @@ class ClusterView:
     def _stop_node(self) -> str:
         name = self._chosen_node()
         self.cluster.stop_node(name)
-        return f"Stopped {name}: its kubelet no longer reports. Run or Settle to see the control plane react."
+        return (f"Stopped {name}: its kubelet no longer reports. Press Run 10 s a few times: the node controller "
+                f"checks every 5 s and waits 50 s before it marks the node (Settle does not wait for checks).")
 
     def _start_node(self) -> str:
         name = self._chosen_node()
         self.cluster.start_node(name)
-        return f"Started {name}: its kubelet reports again."
+        return (f"Started {name}: its kubelet reports again. Press Run 10 s: the node controller lifts the "
+                f"taints at its next check, 5 s at most.")
 
     def _apply(self) -> str:
         text = self.yaml.value

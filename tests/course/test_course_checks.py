@@ -160,13 +160,19 @@ STRING_REPLICAS = DEPLOYMENT.replace("replicas: 3", 'replicas: "3"')
 LATEST = DEPLOYMENT.replace("nginx:1.27", "nginx:latest")
 DOTTED = {'metadata.labels["app.kubernetes.io/name"]': "web"}
 
+ACCEPTED = "the API server accepts it (kubectl apply --dry-run=server)"
+MISMATCHED = DEPLOYMENT.replace("    matchLabels:\n      app: web", "    matchLabels:\n      app: other")
+
 MANIFEST_CASES = [
-    ("the exercise's Deployment passes every expectation", DEPLOYMENT, EXPECT, 4, []),
-    ("a replica count written as a string fails", STRING_REPLICAS, EXPECT, 3, ["spec.replicas is 3"]),
-    ("a wrong image tag fails that expectation only", LATEST, EXPECT, 3,
+    ("the exercise's Deployment passes every expectation", DEPLOYMENT, EXPECT, 5, []),
+    ("a replica count written as a string fails, and the API server refuses it", STRING_REPLICAS, EXPECT, 3,
+     ["spec.replicas is 3", ACCEPTED]),
+    ("a wrong image tag fails that expectation only", LATEST, EXPECT, 4,
      ["spec.template.spec.containers[0].image is 'nginx:1.27'"]),
-    ("a Service before the Deployment is skipped", SERVICE + DEPLOYMENT, EXPECT, 4, []),
-    ("a label key with dots is reached with a quoted path", DEPLOYMENT, DOTTED, 1, []),
+    ("a Service before the Deployment is skipped", SERVICE + DEPLOYMENT, EXPECT, 5, []),
+    ("a label key with dots is reached with a quoted path", DEPLOYMENT, DOTTED, 2, []),
+    ("a selector that does not match the template passes the fields but not the API server",
+     MISMATCHED, EXPECT, 4, [ACCEPTED]),
 ]
 
 
@@ -176,6 +182,24 @@ def test_check_manifest(name, text, expect, passed, failing):
     result = check_manifest(text, expect)
     assert result.passed == passed
     assert [o.id for o in result.failures] == failing
+
+
+@pytest.mark.parametrize("text, error", [
+    (MISMATCHED, ('Error from server (Invalid): Deployment.apps "web" is invalid: spec.template.metadata.labels: '
+                  'Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`')),
+    (DEPLOYMENT.replace("replicas: 3", "replicas: 3\n  replica: 4"),
+     'Error from server (BadRequest): Deployment in version "v1" cannot be handled as a Deployment: '
+     'strict decoding error: unknown field "spec.replica"'),
+], ids=["the selector must match the template's labels", "an unknown field is kubectl's strict decoding error"])
+def test_the_api_servers_refusal_is_shown_in_its_own_words(text, error):
+    result = check_manifest(text, {"kind": "Deployment"})
+    assert [(o.id, o.error) for o in result.failures] == [(ACCEPTED, error)]
+
+
+def test_an_error_about_the_empty_test_servers_world_is_not_the_manifests_fault():
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n  serviceAccountName: builder\n" \
+          "  containers: [{name: a, image: nginx}]\n"
+    assert [bool(check_manifest(pod, {"kind": "Pod"})), check_manifest(pod, {"kind": "Pod"}).passed] == [True, 2]
 
 
 def test_a_missing_field_says_which_object_lacks_it():
@@ -199,7 +223,7 @@ def test_a_manifest_without_the_wanted_kind_says_what_it_found():
 
 
 def test_manifest_check_reads_as_checks():
-    assert repr(check_manifest(DEPLOYMENT, EXPECT)) == "✔ 4/4 checks pass (Deployment)"
+    assert repr(check_manifest(DEPLOYMENT, EXPECT)) == "✔ 5/5 checks pass (Deployment)"
 
 
 def test_dotted_paths_split_into_keys_and_indexes():

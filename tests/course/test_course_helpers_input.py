@@ -79,12 +79,12 @@ MANIFEST_CALLS = [
 @pytest.mark.parametrize("yaml_text, expect, text", [c[1:] for c in MANIFEST_CALLS],
                          ids=[c[0] for c in MANIFEST_CALLS])
 def test_check_manifest_result(yaml_text, expect, text):
-    assert str(check_manifest(yaml_text, expect)) == text
+    assert str(check_manifest(yaml_text, expect, server=False)) == text
 
 
 def test_check_manifest_with_none_and_a_kind_picks_that_document():
     result = check_manifest(POD_YAML + "---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n", None,
-                            kind="Service")
+                            kind="Service", server=False)
     assert (bool(result), result.title) == (True, "Service")
 
 

@@ -151,3 +151,14 @@ def test_an_invalid_change_is_refused_like_the_api_server_would(c, changes, mess
 def test_an_unknown_change_lists_the_known_ones(c):
     with pytest.raises(TypeError, match="what_if\\(\\) got unknown change\\(s\\) colour; known: cpu, memory"):
         c.scheduler.what_if("web", colour="blue")
+
+
+def test_a_weight_for_a_plugin_the_profile_does_not_have_is_refused_not_ignored():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run web --image=nginx")
+    c.settle()
+    with pytest.raises(ValueError, match="^Nope is not a plugin of profile default-scheduler; its plugins are "
+                                         "SchedulingGates, PrioritySort, "):
+        c.scheduler.what_if("web", weights={"Nope": 3})

@@ -390,3 +390,41 @@ def test_refreshing_a_rollout_chart_before_it_is_shown_builds_its_panel():
     chart = RolloutChart(web_cluster(), "web")
     chart.refresh()  # it raised AttributeError: no image yet
     assert chart.image.value[:8] == PNG
+
+
+def test_removing_a_node_leaves_no_choice_so_a_second_click_removes_nothing_else(panel):
+    panel.nodes.value = "node-3"
+    panel.buttons["Remove node"].click()
+    assert (panel.nodes.value, "node-3" in panel.nodes.options) == (None, False)
+    panel.buttons["Remove node"].click()
+    assert "choose a node first" in panel.status.value
+    assert sorted(panel.nodes.options) == ["control-plane", "node-1", "node-2"]
+
+
+def test_the_daemonset_panel_keeps_the_control_plane_machine(panel):
+    message = panel.perform("Remove node", lambda: panel.remove_node("control-plane"))
+    assert message == ("Remove node failed: ValueError: control-plane runs the control plane (API server, scheduler, "
+                       "controllers): removing it would stop the cluster, so the panel keeps it")
+    assert "control-plane" in panel.cluster.node_names()
+
+
+@pytest.mark.parametrize("image, message", [
+    ("nginx:1.28", "Rolled out nginx:1.28 in "),
+    ("nginx:doesnotexist-9.9", "Not rolled out after 600.0 s (2401 samples): 3 of 4 pods available, "
+                               "kubectl rollout status is still waiting."),
+], ids=["a rollout that finishes says how long it took", "a stalled rollout is not called rolled out"])
+def test_the_rollout_chart_says_whether_the_rollout_finished(image, message):
+    pytest.importorskip("ipywidgets")
+    from k8slearn.viz.controllers_view import RolloutChart
+
+    cluster = web_cluster()
+    assert RolloutChart(cluster, "web").roll_out(image, 1, 1).startswith(message)
+
+
+def test_the_rollout_charts_image_box_is_one_argument_not_more_flags():
+    from k8slearn.viz.controllers_view import record_rollout
+
+    cluster = web_cluster()
+    record_rollout(cluster, "web", image="nginx:1.27 -n kube-system", max_seconds=5)
+    image = cluster.api.get("deployments", "web")["spec"]["template"]["spec"]["containers"][0]["image"]
+    assert image == "nginx:1.27 -n kube-system"  # as kubectl set image stores it (the kubelet cannot pull it)
