@@ -75,6 +75,11 @@ def check_selectors(
                 Outcome(request, False, sorted(names), error="(no selector given for this request)")
             )
             continue
+        if not isinstance(selector, str):
+            outcomes.append(Outcome(request, False, sorted(names), error=(
+                f"the selector must be a string, as after kubectl's -l (got {type(selector).__name__} "
+                f"{selector!r})")))
+            continue
         label = f"{request}: -l '{selector}'"
         try:
             got = selected(cluster, selector, namespace)

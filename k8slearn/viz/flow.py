@@ -169,16 +169,21 @@ _KUBELET_NOTES = {
 def pod_journey(
     trace: Iterable[Any], name: str, namespace: str = "default", include_all: bool = False
 ) -> list[Hop]:
-    """The hops of one pod's journey, in trace order."""
+    """The hops of one pod's journey, in trace order. A name used again (``web`` deleted and run
+    anew) is another pod: the journey starts at the last time a pod of that name was created."""
     pod_ref, key = f"pod/{namespace}/{name}", f"/registry/pods/{namespace}/{name}"
     hops: list[Hop] = []
-    revision = 0
+    revision, gone = 0, False  # gone: etcd deleted the pod, so a create now makes another
     for step in trace:
         if step.component == "etcd" and step.detail.startswith("revision "):
             revision = int(step.detail.split()[1])
         found = _hop_for(step, pod_ref, key, include_all)
         if found is not None:
             source, target, label, sentence = found
+            if gone and label == "create" and target == "kube-apiserver":
+                hops.clear()  # a new pod of this name: the earlier one's journey is over
+                gone = False
+            gone = gone or (target == "etcd" and label.startswith("delete"))
             hops.append(Hop(len(hops), step.time, source, target, label, sentence, step.component, revision))
     return hops
 

@@ -56,6 +56,13 @@ def test_yaml_case_agrees_with_safe_load_and_a_json_round_trip(case):
     assert same(case.expected, json.loads(json.dumps(yaml.safe_load(text))))
 
 
+def test_a_yaml_to_json_that_returns_the_yaml_text_is_shown_what_it_returned_not_an_exception():
+    from k8slearn.course import check
+
+    result = check(lambda text: text, "yaml_to_json")
+    assert not result.passed and all(o.error is None and isinstance(o.got, str) for o in result.failures)
+
+
 # -- etcd.key_for -------------------------------------------------------------------------------
 
 

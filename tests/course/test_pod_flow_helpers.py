@@ -381,6 +381,12 @@ def test_check_selectors_reports_wrong_refused_and_missing_selectors(pods):
     assert result.outcomes[1].error.startswith("the API server refused it: unable to parse requirement")
 
 
+def test_a_selector_that_is_not_a_string_is_called_so_not_blamed_on_the_api_server(pods):
+    result = labels_lab.check_selectors(pods, {"web": ["app=web"]}, {"web": ["duo"]})
+    assert result.outcomes[0].error == ("the selector must be a string, as after kubectl's -l "
+                                        "(got list ['app=web'])")
+
+
 def test_the_chapter_helpers_import_nothing_heavy():
     code = (
         "import sys, k8slearn.course.pod_flow, k8slearn.course.labels_lab\n"

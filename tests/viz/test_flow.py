@@ -88,3 +88,20 @@ def test_the_player_steps_and_redraws(journey):
     assert player.current == 0
     assert str(player).splitlines()[1].startswith(" 1. t=")
     assert player._repr_png_().startswith(b"\x89PNG")
+
+
+def test_a_name_used_again_starts_a_new_journey_but_a_refused_create_does_not():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run web --image=nginx")
+    c.settle()
+    first = pod_journey(c.trace, "web")
+    c.kubectl("run web --image=nginx")  # AlreadyExists: still the first pod's journey
+    assert pod_journey(c.trace, "web")[0] == first[0]
+    c.kubectl("delete pod web")
+    c.kubectl("run web --image=nginx")
+    c.settle()
+    again = pod_journey(c.trace, "web")
+    assert (again[0].index, again[0].label, again[0].time > first[-1].time) == (0, "create", True)
+    assert not any(h.label.startswith("delete") for h in again)

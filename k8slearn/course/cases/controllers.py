@@ -69,5 +69,6 @@ ROLLOUT_BOUNDS = CaseTable(
         Case("a 100% maxUnavailable may take every old pod down at once", (4, "25%", "100%"), (5, 0)),
         Case("maxUnavailable is capped at the number of replicas", (2, 0, 5), (2, 0)),
         Case("zero replicas allow nothing either way", (0, "25%", "25%"), (0, 0)),
+        Case("zero replicas with a whole-number maxSurge still allow that many new pods", (0, 1, 0), (1, 0)),
     ],
 )

@@ -34,5 +34,6 @@ IS_VALID_LABEL_VALUE = CaseTable(
         Case("a url is not a label value", ("https://wiki.example.com/web",), False),
         Case("a value may not start with a dash", ("-web",), False),
         Case("a value may not end with a dot", ("web.",), False),
+        Case("a trailing newline is not allowed either (a regex's $ would let it through)", ("web\n",), False),
     ],
 )

@@ -52,6 +52,11 @@ TOLERATES = CaseTable(
         ),
         Case("another key does not tolerate", ({"key": "zone", "operator": "Exists"}, GPU), False),
         Case(
+            "an empty key tolerates every key only with Exists: with Equal the value must still match",
+            ({"operator": "Equal", "value": "cpu"}, GPU),
+            False,
+        ),
+        Case(
             "the Equal operator with no value tolerates a taint with no value",
             ({"key": "node-role.kubernetes.io/control-plane", "operator": "Equal"}, CONTROL_PLANE),
             True,

@@ -27,9 +27,14 @@ from k8slearn.course.cases.table import Case, CaseTable
 
 
 def call_and_parse(fn: Callable, case: Case) -> Any:
-    """Call ``fn(text)``; if it returned a JSON string, parse it."""
+    """Call ``fn(text)``; if it returned a JSON string, parse it (other text is shown as it is)."""
     got = fn(*case.args)
-    return json.loads(got) if isinstance(got, (str, bytes)) else got
+    if isinstance(got, (str, bytes)):
+        try:
+            return json.loads(got)
+        except ValueError:
+            return got  # not JSON (the YAML itself?): the comparison shows what came back
+    return got
 
 
 POD = """\

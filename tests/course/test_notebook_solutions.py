@@ -1,0 +1,41 @@
+"""Every solution a chapter gives in its "Solutions" box passes the check the chapter runs on it."""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from k8slearn.course import check
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CHECK_CALL = re.compile(r"""\bcheck\((\w+),\s*["']([\w.]+)["']\)""")
+SOLUTION_CODE = re.compile(r"<summary>Solutions?</summary>.*?</details>", re.S)
+PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+
+
+def solved_checks():
+    for path in NOTEBOOKS:
+        cells = nbformat.read(path, as_version=4).cells
+        code = "\n".join(PYTHON_BLOCK.findall("\n".join(
+            box for c in cells if c.cell_type == "markdown" for box in SOLUTION_CODE.findall(c.source))))
+        imports = "\n".join(line for c in cells if c.cell_type == "code" for line in c.source.splitlines()
+                            if re.match(r"(import|from) \w", line))  # what the chapter imported for the student
+        for cell in cells:
+            if cell.cell_type == "code":
+                for name, table in CHECK_CALL.findall(cell.source):
+                    if re.search(rf"^def {name}\(", code, re.M):
+                        yield pytest.param(imports, code, name, table, id=f"{path.stem}: {name}")
+
+
+def test_the_solutions_of_every_chapter_with_function_exercises_are_found():
+    assert {p.id.split(":")[0] for p in solved_checks()} >= {"01_why_kubernetes", "03_architecture",
+                                                             "07_controllers_daemonsets"}
+
+
+@pytest.mark.parametrize("imports, code, name, table", list(solved_checks()))
+def test_the_chapters_solution_passes_its_check(imports, code, name, table):
+    namespace = {}
+    exec(compile(imports + "\n" + code, f"<solutions of {name}>", "exec"), namespace)  # noqa: S102
+    result = check(namespace[name], table)
+    assert result.passed == len(result.outcomes), str(result)
