@@ -353,3 +353,20 @@ def test_a_value_whose_repr_raises_is_shown_by_its_type():
     from k8slearn.course.cases.table import show_value
 
     assert show_value(_Unprintable()) == "<a _Unprintable whose repr raised RuntimeError>"
+
+
+@pytest.mark.parametrize("image, passes", [
+    ("nginx:1.27", True), ("docker.io/library/nginx:1.27", True), ("docker.io/nginx:1.27", True),
+    ("nginx:1.28", False), ("quay.io/nginx:1.27", False), ("NGINX:1.27", False),
+], ids=["as asked", "fully qualified", "with the registry only", "another tag", "another registry",
+        "not a valid reference"])
+def test_an_image_may_be_written_as_any_reference_to_the_same_image(image, passes):
+    result = check_manifest(DEPLOYMENT.replace("nginx:1.27", image), {"spec.template.spec.containers[0].image": "nginx:1.27"},
+                            server=False)
+    assert bool(result) is passes
+
+
+def test_a_dict_passed_where_a_function_is_wanted_is_told_to_pass_its_get():
+    result = check({"schedule the pod": "kube-scheduler"}, "pod_flow.who_does")
+    assert result.passed == 0
+    assert all(o.note.endswith("pass the dict's get: check(answers.get, ...)") for o in result.outcomes)
