@@ -98,6 +98,11 @@ class Cluster:
         self.seed = seed
         self.loop = Loop(seed=seed, trace=trace)
         self.etcd = _store if _store is not None else MVCCStore()
+        if _store is not None:  # the snapshot's objects hold the UIDs a fresh counter would make again
+            self.loop.uid_salt = f"restored at revision {_store.revision}"
+            # time goes on from the snapshot (objects made before it are not "from the future")
+            self.loop.now = getattr(_store, "saved_at", 0.0)
+            _store.lessor.promote(self.loop.now)
         # etcd's lessor runs on the simulated clock (a restored store's leases restarted their TTL at 0)
         self.etcd.clock = lambda: self.loop.now
         self.lease_expiry = LeaseExpiry(self.loop, self.etcd).start()

@@ -218,3 +218,116 @@ def test_a_restarted_controller_manager_syncs_what_changed_while_it_was_down():
     c.start_node("control-plane")
     c.run(60)
     assert c.kubectl("get deployment web -o jsonpath={.status.readyReplicas}").stdout == "3"
+
+
+@pytest.mark.parametrize("patch, stderr, code", [
+    ("""-p '{"spec":{"clusterIP":"10.96.0.12"}}'""",
+     'The Service "a" is invalid: spec.clusterIPs[0]: Invalid value: []string{"10.96.0.12"}: may not change once set\n',
+     1),
+    ("""--type=json -p '[{"op":"remove","path":"/spec/clusterIP"}]'""", "", 0),
+    ("""--type=json -p '[{"op":"remove","path":"/spec/clusterIPs"}]'""", "", 0),
+], ids=["a new clusterIP beside the old clusterIPs is refused", "a removed clusterIP comes back",
+        "removed clusterIPs come back"])
+def test_a_services_cluster_ip_cannot_change_and_is_put_back_when_left_out(patch, stderr, code):
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create service clusterip a --tcp=80:80 --clusterip=10.96.0.10")
+    result = c.kubectl(f"patch svc a {patch}")
+    assert (result.stderr, result.code) == (stderr, code)
+    spec = c.api.get("services", "a")["spec"]
+    assert (spec["clusterIP"], spec["clusterIPs"]) == ("10.96.0.10", ["10.96.0.10"])
+
+
+def test_an_endpointslice_keeps_the_pods_whose_named_target_port_it_cannot_resolve():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create deployment web --image=nginx --replicas=2")
+    c.settle()
+    c.kubectl("expose deployment web --port=80 --target-port=http")
+    c.settle()
+    (endpoint_slice,) = c.api.list("endpointslices", "default", label_selector="kubernetes.io/service-name=web")
+    assert (len(endpoint_slice["endpoints"]), endpoint_slice.get("ports") or []) == (2, [])
+    assert c.api.get("endpoints", "web").get("subsets") in (None, [])
+
+
+@pytest.mark.parametrize("seconds, error", [
+    (0, "Invalid value: 0: must be greater than 0 and less than 86400"),
+    (86401, "Invalid value: 86401: must be greater than 0 and less than 86400"),
+    (86400, None),
+], ids=["zero seconds", "more than a day", "a day exactly"])
+def test_client_ip_affinity_timeout_is_more_than_zero_and_at_most_a_day(seconds, error):
+    c = Cluster(workers=1, seed=0)
+    result = c.kubectl("apply -f -", stdin=f"""apiVersion: v1
+kind: Service
+metadata: {{name: s}}
+spec:
+  selector: {{app: web}}
+  ports: [{{port: 80}}]
+  sessionAffinity: ClientIP
+  sessionAffinityConfig: {{clientIP: {{timeoutSeconds: {seconds}}}}}
+""")
+    if error is None:
+        assert (result.stdout, result.code) == ("service/s created\n", 0)
+    else:
+        assert result.stderr == f'The Service "s" is invalid: spec.sessionAffinityConfig.clientIP.timeoutSeconds: {error}\n'
+
+
+def test_a_host_network_pod_has_the_nodes_hostname_and_not_a_kubelet_hosts_file():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin="""apiVersion: v1
+kind: Pod
+metadata: {name: hn}
+spec:
+  hostNetwork: true
+  containers: [{name: c, image: busybox:1.36, command: [sleep, "3600"]}]
+""")
+    c.settle()
+    assert c.kubectl("exec hn -- hostname").stdout == "node-1\n"
+    hosts = c.kubectl("exec hn -- cat /etc/hosts")
+    assert (hosts.stderr, hosts.code) == (
+        "k8slearn: the content of /etc/hosts is not simulated\ncommand terminated with exit code 1\n", 1)
+
+
+def test_an_object_written_straight_into_etcd_without_a_uid_does_not_stop_the_garbage_collector():
+    import json
+
+    c = Cluster(workers=1, seed=0)
+    c.etcd.put("/registry/configmaps/default/raw", json.dumps(
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "raw", "namespace": "default"}}))
+    c.run(1)
+    c.kubectl("create deployment d --image=nginx")
+    c.settle()
+    c.kubectl("delete deployment d")
+    c.settle()
+    c.run(5)
+    assert (c.api.list("replicasets", "default"), c.api.list("pods", "default")) == ([], [])
+
+
+def test_a_restored_cluster_makes_uids_its_snapshot_does_not_already_hold(tmp_path):
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create deployment web --image=nginx --replicas=2")
+    c.settle()
+    c.snapshot(str(tmp_path / "snap.db"))
+    restored = Cluster.restore(str(tmp_path / "snap.db"), workers=1)
+    held = {o["metadata"]["uid"] for kind in ("deployments", "replicasets", "pods", "events", "configmaps")
+            for o in restored.api.list(kind)}
+    made = {restored.api.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"b{i}"}})
+            ["metadata"]["uid"] for i in range(20)}
+    assert not made & held
+    restored.kubectl("delete configmap b8")
+    restored.settle()
+    assert len(restored.api.list("replicasets", "default")) == 1
+    assert restored.kubectl("get deployment web -o jsonpath={.status.readyReplicas}").stdout == "2"
+
+
+def test_a_restored_cluster_goes_on_from_the_time_of_its_snapshot_and_its_leases_live_on(tmp_path):
+    c = Cluster(workers=1, seed=0)
+    c.run(3700)  # past the Events' lease TTL (3660 s) counted from time 0
+    c.kubectl("run late --image=nginx")
+    c.settle()
+    c.snapshot(str(tmp_path / "snap.db"))
+    taken = c.now
+    restored = Cluster.restore(str(tmp_path / "snap.db"), workers=1)
+    assert taken <= restored.now < taken + 5
+    assert restored.kubectl("get pod late").stdout.split("\n")[1].split()[-1] in ("1s", "2s", "3s", "4s", "5s")
+    restored.run(1)  # the Event of the scheduling before the snapshot lives its lease's whole TTL again
+    assert [e["reason"] for e in restored.api.list("events", "default")
+            if e["involvedObject"]["name"] == "late"][:1] == ["Scheduled"]

@@ -170,7 +170,23 @@ def _merge_list(original: list, patch: list, path: tuple, kind: str) -> list:
 
 
 class _PatchFailed(Exception):
-    pass
+    """A patch that does not apply; ``cause``: its message is the one the API server shows (the
+    json-patch library's), else only the generic 422 is."""
+
+    def __init__(self, message: str, cause: bool = False) -> None:
+        super().__init__(message)
+        self.cause = cause
+
+
+_MISSING = object()
+
+
+def _has_parent(doc: Any, tokens: list[str]) -> bool:
+    try:
+        _parent(doc, tokens)
+    except (_PatchFailed, IndexError):
+        return False
+    return True
 
 
 def _pointer(path: str) -> list[str]:
@@ -252,9 +268,17 @@ def _apply_op(doc: Any, op: dict) -> Any:
         _get(doc, tokens)  # must exist
         _remove(doc, tokens)
         return _add(doc, tokens, copy.deepcopy(op.get("value")))
-    if kind == "test":
-        if _get(doc, tokens) != op.get("value"):
-            raise _PatchFailed("test failed")
+    if kind == "test":  # json-patch v4's texts, which the API server passes on as the 422's cause
+        path = op.get("path", "")
+        try:
+            got = _get(doc, tokens)
+        except _PatchFailed:
+            if tokens and not _has_parent(doc, tokens):
+                raise _PatchFailed(f"test operation does not apply: is missing path: {path}: missing value",
+                                   cause=True) from None
+            got = _MISSING
+        if got is _MISSING or got != op.get("value"):
+            raise _PatchFailed(f"testing value {path} failed: test failed", cause=True)
         return doc
     source = _pointer(op.get("from", ""))
     if kind == "move":
@@ -273,8 +297,9 @@ def json_patch(original: Any, operations: list) -> Any:
     try:
         for op in operations:
             doc = _apply_op(doc, op)
-    except _PatchFailed:
-        raise status_error(422, "Invalid", JSON_PATCH_FAILED, {}) from None
+    except _PatchFailed as failed:  # NewGenericServerResponse(422, ..., err.Error()): the error is a cause
+        details = {"causes": [{"reason": "UnexpectedServerResponse", "message": str(failed)}]} if failed.cause else {}
+        raise status_error(422, "Invalid", JSON_PATCH_FAILED, details) from None
     return doc
 
 

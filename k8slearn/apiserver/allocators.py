@@ -186,6 +186,20 @@ def held(svc: dict | None) -> tuple[list[str], list[int]]:
     return [ip for ip in ips if ip and ip != "None"], ports
 
 
+def _patch_and_normalize_cluster_ips(spec: dict, old_spec: dict) -> None:
+    """patchAllocatedValues, then normalizeClusterIPs, for an update that names an address: a field
+    left out is the old one; a changed ``clusterIP`` beside unchanged ``clusterIPs`` moves into
+    ``clusterIPs[0]``, so validation sees the change and refuses it ("may not change once set")."""
+    if not spec.get("clusterIP"):
+        spec["clusterIP"] = old_spec.get("clusterIP", "")
+    if not spec.get("clusterIPs") and old_spec.get("clusterIPs"):
+        spec["clusterIPs"] = list(old_spec["clusterIPs"])
+    ips = spec.get("clusterIPs")
+    if spec.get("clusterIP") != old_spec.get("clusterIP") and isinstance(ips, list) and ips \
+            and ips == old_spec.get("clusterIPs"):
+        spec["clusterIPs"] = [spec["clusterIP"], *ips[1:]]
+
+
 class ServiceAllocation:
     """Allocates a Service's ClusterIP and NodePorts on create/update; releases them when it goes away.
 
@@ -230,6 +244,8 @@ class ServiceAllocation:
                 for key in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
                     if key in old_spec:
                         spec[key] = copy.deepcopy(old_spec[key])
+            else:
+                _patch_and_normalize_cluster_ips(spec, old_spec)
             return  # an existing Service keeps its address (validation refuses a change)
         ips = list(spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else []))
         if ips[:1] == ["None"]:

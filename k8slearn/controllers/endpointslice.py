@@ -125,9 +125,7 @@ class EndpointSliceController(ServicePodsMixin, Controller):
         pods = [p for p in service_pods(self.pod_informer, service) if should_pod_be_in_endpoints(p, True)]
         desired: dict[tuple, tuple[list[dict], list[dict]]] = {}
         for pod in pods:
-            ports = endpoint_ports(service, pod)
-            if not ports and service["spec"].get("ports"):
-                continue
+            ports = endpoint_ports(service, pod)  # a port the pod cannot resolve is left out, not the pod
             entry = desired.setdefault(_ports_key(ports), (ports, []))
             entry[1].append(pod_to_endpoint(pod, service))
         self.reconcile(service, desired, trigger_time(service, pods))

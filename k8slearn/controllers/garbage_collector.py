@@ -69,7 +69,7 @@ class GarbageCollector(Controller):
 
     def process_graph_change(self, event: str, obj: dict, old: dict | None) -> None:
         if event == "delete":
-            self.graph.remove(obj["metadata"]["uid"])
+            self.graph.remove(obj["metadata"].get("uid", ""))
         else:
             self.graph.observe(obj, old)
         self._flush()

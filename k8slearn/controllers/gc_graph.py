@@ -128,13 +128,13 @@ class Graph:
         """An add or update from an informer."""
         meta = obj["metadata"]
         owners = _owner_list(meta.get("ownerReferences"))
-        node = self.nodes.get(meta["uid"])
+        node = self.nodes.get(meta.get("uid", ""))
         if node is not None and not node.observed:
             node.api_version, node.kind, node.namespace, node.name = \
                 obj.get("apiVersion", ""), obj.get("kind", ""), meta.get("namespace", ""), meta["name"]
             node.virtual, node.observed = False, True
         if node is None:
-            node = Node(meta["uid"], obj.get("apiVersion", ""), obj.get("kind", ""), meta.get("namespace", ""),
+            node = Node(meta.get("uid", ""), obj.get("apiVersion", ""), obj.get("kind", ""), meta.get("namespace", ""),
                         meta["name"], owners)
             node.being_deleted = being_deleted(obj)
             node.deleting_dependents = node.being_deleted and has_finalizer(obj, FOREGROUND)

@@ -85,13 +85,13 @@ class StoreTxn:
         for c in compares:
             check_compare(c)
         for ops in (success, failure):
-            check_ops(ops)
-            for op in ops:
-                if isinstance(op, Get) and op.revision:
-                    self._read_rev(op.revision)
-                elif isinstance(op, Put) and op.lease:
-                    self._check_lease(op.lease)
+            check_ops(ops)  # the request's form (v3rpc checkTxnRequest): both branches
         succeeded = all(apply_compare(c, self.get(c.key)) for c in compares)
+        for op in success if succeeded else failure:  # checkRequests: only the branch the compares chose
+            if isinstance(op, Get) and op.revision:
+                self._read_rev(op.revision)
+            elif isinstance(op, Put) and op.lease:
+                self._check_lease(op.lease)
         rev = self._rev + 1
         changes: list[Change] = []
         results: list = []

@@ -164,6 +164,11 @@ class Lessor:
             return TimeToLive(lease_id, -1, 0, [])
         return TimeToLive(lease_id, lease.remaining(now), lease.ttl, sorted(lease.keys) if keys else [])
 
+    def promote(self, now: float) -> None:
+        """Promote: a new leader's lessor gives every lease its whole TTL again from ``now``."""
+        for lease in self.leases.values():
+            lease.expiry = now + lease.ttl
+
     def expired(self, now: float) -> list[Lease]:
         """The leases whose time is up, earliest expiry first (ties by id)."""
         return sorted((x for x in self.leases.values() if x.expiry <= now), key=lambda x: (x.expiry, x.id))

@@ -29,7 +29,10 @@ becomes leader.
 
 Simplified: the hash is zlib's CRC-32 of the whole file (etcd: CRC-32C of the bbolt buckets) and is
 printed with 8 hex digits; "total keys" counts the stored versions (etcd counts every bbolt key, which
-also includes its meta bucket); there is no trailing SHA-256 integrity check.
+also includes its meta bucket). As ``etcdctl snapshot save`` appends the SHA-256 of the database, the
+last line holds the SHA-256 of the lines before it, and a restore checks it as ``etcdutl`` does: a cut
+file is ``snapshot missing hash but --skip-hash-check=false``, a changed one ``expected sha256 [...], got
+[...]``.
 
 Upstream: etcd etcdutl/snapshot/v3_snapshot.go, etcdutl/etcdutl/printer.go
 """
@@ -37,6 +40,7 @@ Upstream: etcd etcdutl/snapshot/v3_snapshot.go, etcdutl/etcdutl/printer.go
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import math
 import os
@@ -49,6 +53,7 @@ PathLike = Union[str, "os.PathLike[str]"]
 FORMAT = "k8slearn-etcd-snapshot"
 FIELDS = ["main", "sub", "key", "create_revision", "mod_revision", "version", "lease", "value"]
 ERR_BAD_SNAPSHOT = "snapshot file is not a k8slearn etcd snapshot"
+HASH_PREFIX = b"sha256 "  # the last line: the SHA-256 of everything before it (etcd appends 32 bytes)
 
 
 class SnapshotStatus(NamedTuple):
@@ -75,38 +80,63 @@ def humanize_bytes(n: int) -> str:
 
 def save(
     revision: int, compact_revision: int, entries: Iterable[tuple[Revision, KeyValue]], path: PathLike,
-    leases: Iterable[tuple[int, int]] = (),
+    leases: Iterable[tuple[int, int]] = (), saved_at: float | None = None,
 ) -> None:
-    """Write a snapshot: the header (with the leases' ids and TTLs), then one line per stored version."""
+    """Write a snapshot: the header (with the leases' ids and TTLs, and ``saved_at``, the simulated
+    time it was taken, which a real file has as its mtime), then one line per stored version."""
     header = {"format": FORMAT, "revision": revision, "compact_revision": compact_revision, "fields": FIELDS}
+    if saved_at is not None:
+        header["saved_at"] = saved_at
     leases = [list(lease) for lease in leases]
     if leases:
         header["leases"] = leases
     dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(dumps(header) + "\n")
-        for rev, kv in entries:
-            value = base64.b64encode(kv.value).decode("ascii")
-            row = [rev.main, rev.sub, kv.key, kv.create_revision, kv.mod_revision, kv.version, kv.lease]
-            f.write(dumps(row + [value]) + "\n")
+    lines = [dumps(header) + "\n"]
+    for rev, kv in entries:
+        value = base64.b64encode(kv.value).decode("ascii")
+        row = [rev.main, rev.sub, kv.key, kv.create_revision, kv.mod_revision, kv.version, kv.lease]
+        lines.append(dumps(row + [value]) + "\n")
+    body = "".join(lines).encode("utf-8")
+    with open(path, "wb") as f:
+        f.write(body + HASH_PREFIX + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n")
 
 
-def load(path: PathLike) -> tuple[int, int, list[tuple[Revision, KeyValue]], list[tuple[int, int]]]:
-    """Read a snapshot back: (revision, compact_revision, entries, leases as (id, ttl))."""
-    with open(path, encoding="utf-8") as f:
-        try:
-            header = json.loads(f.readline())
-        except ValueError:
-            header = None
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
-            raise ValueError(ERR_BAD_SNAPSHOT)
-        entries = []
-        for line in f:
-            main, sub, key, create, mod, version, lease, value = json.loads(line)
-            kv = KeyValue(key, base64.b64decode(value), create, mod, version, lease)
-            entries.append((Revision(main, sub), kv))
+def load(path: PathLike) -> tuple[int, int, list[tuple[Revision, KeyValue]], list[tuple[int, int]], float]:
+    """Read a snapshot back: (revision, compact_revision, entries, leases as (id, ttl), saved_at),
+    after etcdutl's integrity check of the trailing SHA-256."""
+    with open(path, "rb") as f:
+        data = f.read()
+    body, _, trailer = data.rstrip(b"\n").rpartition(b"\n")
+    body += b"\n"
+    try:
+        header = json.loads(data.split(b"\n", 1)[0])
+    except ValueError:
+        header = None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise ValueError(ERR_BAD_SNAPSHOT)
+    if not trailer.startswith(HASH_PREFIX):
+        raise ValueError("snapshot missing hash but --skip-hash-check=false")
+    try:
+        want = bytes.fromhex(trailer[len(HASH_PREFIX):].decode("ascii", "replace"))
+    except ValueError:
+        want = b""
+    got = hashlib.sha256(body).digest()
+    if want != got:
+        raise ValueError(f"expected sha256 {_go_bytes(want)}, got {_go_bytes(got)}")
+    entries = []
+    for line in body.decode("utf-8").splitlines()[1:]:
+        main, sub, key, create, mod, version, lease, value = json.loads(line)
+        kv = KeyValue(key, base64.b64decode(value), create, mod, version, lease)
+        entries.append((Revision(main, sub), kv))
     leases = [(int(lease_id), int(ttl)) for lease_id, ttl in header.get("leases", [])]
-    return header["revision"], header["compact_revision"], entries, leases
+    saved_at = header.get("saved_at")
+    return header["revision"], header["compact_revision"], entries, leases, \
+        float(saved_at) if isinstance(saved_at, (int, float)) else 0.0
+
+
+def _go_bytes(b: bytes) -> str:
+    """A byte slice as Go's %v prints it: ``[12 255 0]``."""
+    return "[" + " ".join(str(x) for x in b) + "]"
 
 
 def snapshot_status(path: PathLike) -> SnapshotStatus:
@@ -120,5 +150,5 @@ def snapshot_status(path: PathLike) -> SnapshotStatus:
         header = None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise ValueError(ERR_BAD_SNAPSHOT)
-    total_keys = sum(1 for line in lines[1:] if line)
+    total_keys = sum(1 for line in lines[1:] if line and not line.startswith(HASH_PREFIX))
     return SnapshotStatus(f"{zlib.crc32(data):08x}", header["revision"], total_keys, os.path.getsize(path))

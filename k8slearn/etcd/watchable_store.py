@@ -191,14 +191,16 @@ class MVCCStore(KVStore):
     def snapshot(self, path: PathLike) -> None:
         """Save revision, compact revision and all stored versions to ``path`` (``etcdctl snapshot save``)."""
         leases = [(x.id, x.ttl) for x in sorted(self.lessor.leases.values(), key=lambda x: x.id)]
-        _snapshot.save(self._rev, self._compact_rev, self._entries(), path, leases)
+        _snapshot.save(self._rev, self._compact_rev, self._entries(), path, leases,
+                       saved_at=self.clock())
 
     @classmethod
     def restore(cls, path: PathLike, clock: Union[Callable[[], float], None] = None) -> MVCCStore:
         """A new store with the state saved in ``path`` (``etcdutl snapshot restore``); no watchers.
-        Each lease lives its whole TTL again from now."""
+        Each lease lives its whole TTL again from now; ``saved_at`` is the simulated time the
+        snapshot was taken (0 if unknown), where a restored cluster's clock goes on."""
         store = cls(clock)
-        revision, compact_revision, entries, leases = _snapshot.load(path)
+        revision, compact_revision, entries, leases, store.saved_at = _snapshot.load(path)
         for lease_id, ttl in leases:
             store.lessor.grant(lease_id, ttl, store.clock())
         store._load(revision, compact_revision, entries)

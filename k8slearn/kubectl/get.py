@@ -158,6 +158,8 @@ def run_get(ctx: Context, args: list[str]) -> int:
     if kind in ("", "wide"):
         _print_tables(ctx, targets, groups, errors, all_ns, wide=(kind == "wide"))
     else:
+        if errors and _single_item_implied(args):
+            raise Aggregate(errors)  # printGeneric: one named object that failed prints nothing else
         _print_generic(ctx, kind, output, args, groups)
     if errors:
         raise Aggregate(errors)
@@ -215,6 +217,14 @@ def _sorted(objects: list[dict], expression: str) -> list[dict]:
     return [o for _, o in sort_interface(keyed, less)]
 
 
+def _single_item_implied(args: list[str]) -> bool:
+    """The builder's singleItemImplied: one ``type/name``, or a type and exactly one name (then one
+    object is printed as itself, not in a List; anything else is a List, even of one)."""
+    if any("/" in arg for arg in args):
+        return len(args) == 1
+    return len(args) == 2
+
+
 def _print_generic(ctx: Context, kind: str, output: str, args: list[str], groups: list) -> None:
     items = [obj for _, objects in groups for obj in objects]
     if ctx.flags["sort-by"]:
@@ -226,8 +236,8 @@ def _print_generic(ctx: Context, kind: str, output: str, args: list[str], groups
             for obj in objects:
                 ctx.print(name_of(obj, target.resource))
         return
-    single = (len(groups) == 1 and groups[0][0].name is not None and len(items) == 1
-              and not (len(args) == 1 and "," in args[0]))
+    implied = _single_item_implied(args)
+    single = len(items) == 1 and (implied if args else len(groups) == 1 and groups[0][0].name is not None)
     document: dict = items[0] if single else {"apiVersion": "v1", "items": items, "kind": "List",
                                              "metadata": {"resourceVersion": ""}}
     if kind == "yaml":

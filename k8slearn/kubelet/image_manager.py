@@ -44,7 +44,7 @@ class ImageManager:
 
         Returns None when the image is ready, or the (reason, message) the container waits with.
         """
-        image, uid = container["image"], pod["metadata"]["uid"]
+        image, uid = container["image"], pod["metadata"].get("uid", "")
         event = self._event_for(pod, field_path)
         invalid = image_catalog.invalid_reason(image)
         if invalid:

@@ -123,7 +123,7 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
     # -- entry points -------------------------------------------------------------------------
     def update_pod(self, pod: dict) -> None:
         """A pod for this node was added or changed: make sure its worker syncs."""
-        uid = pod["metadata"]["uid"]
+        uid = pod["metadata"].get("uid", "")
         state = self.states.get(uid)
         if state is None:
             if uid in self.terminated:
@@ -141,13 +141,13 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
         informer's pod carries the very status this kubelet wrote (its own write came back), the
         kubelet keeps that read-only copy instead of its own: equal values, one copy less per pod
         (a memory saving; comparisons give the same answers)."""
-        state = self.states.get(pod["metadata"]["uid"])
+        state = self.states.get(pod["metadata"].get("uid", ""))
         if state is not None and state.last_status is not pod["status"] and state.last_status == pod["status"]:
             state.last_status = pod["status"]
 
     def pod_deleted(self, pod: dict) -> None:
         """The pod left the API server: its worker (if any) finishes, and it is forgotten."""
-        uid = pod["metadata"]["uid"]
+        uid = pod["metadata"].get("uid", "")
         self.terminated.discard(uid)
         self.signal(uid)
 

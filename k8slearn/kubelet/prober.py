@@ -75,7 +75,7 @@ class Worker:
 
     def __init__(self, manager: ProberManager, pod: dict, container: dict, kind: str) -> None:
         self.manager, self.kind = manager, kind
-        self.uid = pod["metadata"]["uid"]
+        self.uid = pod["metadata"].get("uid", "")
         self.pod = pod
         self.container = container
         self.spec = container[_SPEC[kind]]
@@ -205,7 +205,7 @@ class ProberManager:
     # -- the kubelet's calls ------------------------------------------------------------------
     def add_pod(self, pod: dict) -> None:
         """AddPod: a worker for each probe of each container (once)."""
-        uid = pod["metadata"]["uid"]
+        uid = pod["metadata"].get("uid", "")
         sidecars = [c for c in pod["spec"].get("initContainers") or () if c.get("restartPolicy") == "Always"]
         for container in (*pod["spec"]["containers"], *sidecars) if sidecars else pod["spec"]["containers"]:
             for kind in (STARTUP, READINESS, LIVENESS):
@@ -277,7 +277,7 @@ class ProberManager:
     def probe(self, kind: str, pod: dict, status: dict, container: dict, container_id: str) -> str:
         """prober.probe: run the check once, record the event; the result (errors raise)."""
         spec = container[_SPEC[kind]]
-        sandbox_id = self.k.workers.sandbox_of(pod["metadata"]["uid"])
+        sandbox_id = self.k.workers.sandbox_of(pod["metadata"].get("uid", ""))
         inits = pod["spec"].get("initContainers") or ()
         field = "initContainers" if any(c is container for c in inits) else "containers"
         field_path = f"spec.{field}{{{container['name']}}}"

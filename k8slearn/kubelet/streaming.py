@@ -64,8 +64,12 @@ def _view(workers: Any, state: Any, pod: dict) -> dict:
     runtime, now = workers.runtime, workers.loop.now
     sandbox = runtime.sandboxes.get(state.sandbox_id)
     ip = (sandbox.ip if sandbox is not None else "") or workers.k.ip
-    hostname, domain = pod_hostname(pod)
-    etc = {"/etc/hosts": hosts_file(pod, [ip]), "/etc/hostname": hostname + "\n"}
+    if pod["spec"].get("hostNetwork"):  # the node's UTS namespace and files (its /etc/hosts is not simulated)
+        hostname, domain = workers.k.node_name, ""
+        etc = {"/etc/hostname": hostname + "\n"}
+    else:
+        hostname, domain = pod_hostname(pod)
+        etc = {"/etc/hosts": hosts_file(pod, [ip]), "/etc/hostname": hostname + "\n"}
     resolv = resolv_conf(pod)
     if resolv is not None:
         etc["/etc/resolv.conf"] = resolv

@@ -58,7 +58,7 @@ class PodSync:
 
     def _current(self, state: PodState) -> dict | None:
         pod = self.k.pods.lister.get(state.name, state.namespace)
-        return pod if pod is not None and pod["metadata"]["uid"] == state.uid else None
+        return pod if pod is not None and pod["metadata"].get("uid", "") == state.uid else None
 
     def sync_pod(self, state: PodState):
         pod = self._current(state)

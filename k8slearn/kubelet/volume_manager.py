@@ -109,7 +109,7 @@ class VolumeManager:
     def wait_for_attach_and_mount(self, pod: dict):
         """WaitForAttachAndMount (a generator): ``""`` once every volume the containers mount is
         set up, :data:`INTERRUPTED` when the wait timed out or was cancelled, else the error text."""
-        uid = pod["metadata"]["uid"]
+        uid = pod["metadata"].get("uid", "")
         entry = self.pods.get(uid)
         if entry is None:
             expected = expected_volumes(pod)
@@ -139,7 +139,7 @@ class VolumeManager:
 
     def volumes_ready(self, pod: dict) -> bool:
         """Whether every volume the pod's containers mount is set up (no wait needed)."""
-        entry = self.pods.get(pod["metadata"]["uid"])
+        entry = self.pods.get(pod["metadata"].get("uid", ""))
         return not entry.unmounted() if entry is not None else not expected_volumes(pod)
 
     def _wake_at_next_poll(self, entry: PodVolumes, value: str | None) -> None:
@@ -254,7 +254,7 @@ class VolumeManager:
     def pod_updated(self, pod: dict) -> None:
         """The pod changed (its labels, for a downwardAPI volume); a pod being deleted cancels a
         pending wait (the pod worker's context is cancelled)."""
-        uid = pod["metadata"]["uid"]
+        uid = pod["metadata"].get("uid", "")
         entry = self.pods.get(uid)
         if entry is None:
             return
@@ -269,7 +269,7 @@ class VolumeManager:
 
     def pod_removed(self, pod: dict) -> None:
         """The pod is gone: its volumes are unmounted and torn down (an emptyDir's files too)."""
-        entry = self.pods.pop(pod["metadata"]["uid"], None)
+        entry = self.pods.pop(pod["metadata"].get("uid", ""), None)
         if entry is None:
             return
         _cancel([*entry.timers.values(), entry.resync])

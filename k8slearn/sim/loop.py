@@ -251,6 +251,7 @@ class Loop:
         self.seed = seed
         self.rng = random.Random(seed)
         self._uids = itertools.count(1)
+        self.uid_salt = ""  # a restored cluster's: its UIDs must not be those its snapshot already holds
         self.trace: list[Step] = []
         self.tracing = trace
         self._heap: list[list] = []
@@ -261,7 +262,8 @@ class Loop:
     def new_uid(self) -> str:
         """The next object UID: uuid4-shaped, from the seed and a counter (not from ``rng``, so that
         a new kind of object does not move every later random draw: pod names, tie-breaks)."""
-        digest = hashlib.blake2b(f"{self.seed}/{next(self._uids)}".encode(), digest_size=16).digest()
+        salt = f"{self.uid_salt}/" if self.uid_salt else ""
+        digest = hashlib.blake2b(f"{self.seed}/{salt}{next(self._uids)}".encode(), digest_size=16).digest()
         return uuid4_text(int.from_bytes(digest, "big"))
 
     # -- scheduling ---------------------------------------------------------------------------

@@ -53,7 +53,7 @@ SERVICES = [
      ['spec.sessionAffinity: Unsupported value: "Sticky": supported values: "ClientIP", "None"'],
      "an unknown session affinity"),
     (lambda s: s["spec"]["ports"].append({"name": "again", "port": 80, "protocol": "TCP"}),
-     ['spec.ports[1]: Duplicate value: core.ServicePort{Name:"again", Protocol:"TCP", AppProtocol:(*string)(nil), '
+     ['spec.ports[1]: Duplicate value: core.ServicePort{Name:"", Protocol:"TCP", AppProtocol:(*string)(nil), '
       'Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}'],
      "the same port and protocol twice"),
 ]

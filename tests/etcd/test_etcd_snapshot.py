@@ -127,3 +127,29 @@ def test_humanize_bytes_prints_sizes_as_etcdutl(n, want):
 
 def test_status_line_uses_etcdutl_simple_format():
     assert str(SnapshotStatus("cf1550fb", 3, 3, 25_000)) == "cf1550fb, 3, 3, 25 kB"
+
+
+def _saved(tmp_path):
+    s = MVCCStore()
+    for i in range(5):
+        s.put(f"/registry/configmaps/default/c{i}", "x" * 40)
+    path = tmp_path / "snap.db"
+    s.snapshot(str(path))
+    return path
+
+
+@pytest.mark.parametrize("damage, error", [
+    (lambda data: data[:len(data) // 2], "snapshot missing hash but --skip-hash-check=false"),
+    (lambda data: data.replace(b"eHh4", b"eXh4", 1), "expected sha256 ["),
+    (lambda data: b"not a snapshot\n", "snapshot file is not a k8slearn etcd snapshot"),
+], ids=["a file cut short has lost its hash", "a changed byte no longer matches the hash", "another file"])
+def test_a_damaged_snapshot_is_refused_as_etcdutl_refuses_it(tmp_path, damage, error):
+    path = _saved(tmp_path)
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(ValueError) as info:
+        MVCCStore.restore(str(path))
+    assert str(info.value).startswith(error)
+
+
+def test_snapshot_status_does_not_count_the_hash_line(tmp_path):
+    assert snapshot_status(str(_saved(tmp_path))).total_keys == 5

@@ -169,6 +169,15 @@ def test_txn_get_below_the_compact_revision_fails():
     assert s.get("c") is None and s.revision == 4
 
 
+@pytest.mark.parametrize("failure", [[Get("a", revision=2)], [Put("z", "1", lease=999)]],
+                         ids=["a compacted revision on the branch not taken", "an unknown lease on the branch not taken"])
+def test_only_the_branch_the_compares_choose_is_checked_against_revisions_and_leases(failure):
+    s = base()
+    s.compact(3)
+    result = s.txn([Compare("a", "version", "!=", 0)], [Put("c", "new")], failure)
+    assert (result.succeeded, s.get("c").value) == (True, b"new")
+
+
 def test_optimistic_update_as_the_api_server_does_it():
     s = base()
     kv = s.get("a")

@@ -186,10 +186,15 @@ def make_handler(store, log):
             if cur is None:
                 return self.status(404, "NotFound", f'{r[0]} "{name}" not found', {"name":name,"kind":r[0]})
             from k8slearn.api import patch as P
+            from k8slearn.api.errors import ApiError
             ct = self.headers.get("Content-Type")
-            if "strategic" in ct: new = P.strategic_merge_patch(copy.deepcopy(cur), body, r[2])
-            elif "merge-patch" in ct: new = P.json_merge_patch(copy.deepcopy(cur), body)
-            else: new = P.json_patch(copy.deepcopy(cur), body)
+            try:
+                if "strategic" in ct: new = P.strategic_merge_patch(copy.deepcopy(cur), body, r[2])
+                elif "merge-patch" in ct: new = P.json_merge_patch(copy.deepcopy(cur), body)
+                else: new = P.json_patch(copy.deepcopy(cur), body)
+            except ApiError as err:  # the patch does not apply: the Status k8slearn's API server gives
+                st = err.status
+                return self.status(st["code"], st.get("reason", ""), st.get("message", ""), st.get("details"))
             if sub == "scale":
                 new = copy.deepcopy(cur); new["spec"]["replicas"] = body["spec"]["replicas"]
                 store.objs[(r[0], key_ns, name)] = new

@@ -56,8 +56,9 @@ def cluster_ips(spec: dict) -> list:
 
 
 def _go_service_port(port: dict) -> GoValue:
-    name, protocol = go_quote(port.get("name", "")), go_quote(port.get("protocol", ""))
-    return GoValue(f"core.ServicePort{{Name:{name}, Protocol:{protocol}, "
+    """The duplicate-port key: a ServicePort of only the protocol and port (its name stays empty)."""
+    protocol = go_quote(port.get("protocol", ""))
+    return GoValue(f"core.ServicePort{{Name:\"\", Protocol:{protocol}, "
                    f"AppProtocol:(*string)(nil), Port:{port.get('port', 0)}, "
                    "TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}")
 
@@ -95,6 +96,8 @@ def validate_service(svc: dict) -> list[FieldError]:
     if affinity == "None" and spec.get("sessionAffinityConfig") is not None:
         errs.append(field.forbidden(SPEC.child("sessionAffinityConfig"),
                                     "must not be set when session affinity is None"))
+    if affinity == "ClientIP":
+        errs += _client_ip_affinity_config(spec.get("sessionAffinityConfig"), SPEC.child("sessionAffinityConfig"))
     for i, ip in enumerate(ips):
         if i == 0 and ip == "None":
             if len(ips) > 1:
@@ -129,6 +132,26 @@ def validate_service(svc: dict) -> list[FieldError]:
     if kind == "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts") is None:
         errs.append(field.required(Path("allocateLoadBalancerNodePorts")))
     return errs + _traffic_policies(spec, kind)
+
+
+MAX_CLIENT_IP_SERVICE_AFFINITY_SECONDS = 86400
+
+
+def _client_ip_affinity_config(config: Any, path: Any) -> list:
+    """validateClientIPAffinityConfig: ClientIP affinity needs a timeout in (0, 86400] seconds."""
+    need = "when session affinity type is ClientIP"
+    if not isinstance(config, dict):
+        return [field.required(path, need)]
+    client_ip = config.get("clientIP")
+    if not isinstance(client_ip, dict):
+        return [field.required(path.child("clientIP"), need)]
+    timeout = client_ip.get("timeoutSeconds")
+    if timeout is None:
+        return [field.required(path.child("clientIP").child("timeoutSeconds"), need)]
+    if isinstance(timeout, int) and not 0 < timeout <= MAX_CLIENT_IP_SERVICE_AFFINITY_SECONDS:
+        return [field.invalid(path.child("clientIP").child("timeoutSeconds"), timeout,
+                              f"must be greater than 0 and less than {MAX_CLIENT_IP_SERVICE_AFFINITY_SECONDS}")]
+    return []
 
 
 def _service_port(port: dict, require_name: bool, names: set, path: Path) -> list[FieldError]:
