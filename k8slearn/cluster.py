@@ -100,6 +100,7 @@ class Cluster:
         self.etcd = _store if _store is not None else MVCCStore()
         if _store is not None:  # the snapshot's objects hold the UIDs a fresh counter would make again
             self.loop.uid_salt = f"restored at revision {_store.revision}"
+            self.loop.rng.seed(f"{seed}/{self.loop.uid_salt}")  # new processes' identities, new names
             # time goes on from the snapshot (objects made before it are not "from the future")
             self.loop.now = getattr(_store, "saved_at", 0.0)
             _store.lessor.promote(self.loop.now)
@@ -154,6 +155,12 @@ class Cluster:
         else:
             for node in self.api.list("nodes"):
                 self._rejoin(node)
+            # the snapshot's leader Leases name processes that are gone: the new ones wait them out
+            waited = 0.0
+            while waited < 60 and not (any(m.leading for m in self.controller_managers)
+                                       and any(e.leading for e in self.scheduler_electors)):
+                self.loop.run(1.0)
+                waited += 1.0
         self.settle()
         if current:
             use(self)
@@ -275,13 +282,16 @@ class Cluster:
         A node the API server would refuse to register (a name that is no DNS subdomain, a label
         value that is no string, a cpu or memory that is no quantity, a taint that is no object)
         raises ValueError with the server's words, and nothing joins."""
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"a node's name is a string, not {type(name).__name__}")
         if name is None:
             i = 1
             while f"node-{i}" in self.kubelets:
                 i += 1
             name = f"node-{i}"
         if name in self.kubelets:
-            raise ValueError(f"node {name!r} already exists")
+            raise ValueError(f"node {name!r} already exists (a machine of that name runs a kubelet; "
+                             f"start_node powers it on again)")
         cpu, memory = cpu or self._defaults["cpu"], memory or self._defaults["memory"]
         problem = self._node_problem(name, cpu, memory, labels, taints)
         if problem:  # (a kubelet would retry registering for ever: say it here, join nothing)
@@ -318,7 +328,7 @@ class Cluster:
         over. Simplified: etcd and the API server stay up, so kubectl keeps answering."""
         hosted = self._control_plane_on(name)
         if name in self.kubelets or not hosted:
-            self._kubelet(name).stop()
+            self._kubelet(name, machines=True).stop()
         for component in hosted:
             component.stop()
 
@@ -328,22 +338,25 @@ class Cluster:
         and wait their turn for the leader Leases."""
         hosted = self._control_plane_on(name)
         if name in self.kubelets or not hosted:
-            self._kubelet(name).start()
+            self._kubelet(name, machines=True).start()
         for component in hosted:
-            component.restart()
+            if not component.is_up():  # a machine that is on stays as it is
+                component.restart()
 
     def _control_plane_on(self, host: str) -> list[Any]:
         """The kube-controller-manager and kube-scheduler running on a control-plane machine."""
         return [component for i, pair in enumerate(zip(self.controller_managers, self.scheduler_electors))
                 if _hostname(i) == host for component in pair]
 
-    def _kubelet(self, name: str) -> Kubelet:
+    def _kubelet(self, name: str, machines: bool = False) -> Kubelet:
         try:
             return self.kubelets[name]
         except KeyError:
-            hosts = [_hostname(i) for i in range(len(self.controller_managers))]
-            machines = list(self.kubelets) + [h for h in hosts if h not in self.kubelets]
-            raise KeyError(f"no node named {name!r}; nodes are {', '.join(machines)}") from None
+            known = list(self.kubelets)
+            if machines:  # stop_node/start_node also know the control-plane hosts that are not nodes
+                hosts = [_hostname(i) for i in range(len(self.controller_managers))]
+                known += [h for h in hosts if h not in self.kubelets]
+            raise KeyError(f"no node named {name!r}; nodes are {', '.join(known)}") from None
 
     def crictl(self, node: str, command: str = "ps") -> str:
         """Run ``crictl <command>`` on a node: what its container runtime really holds."""
@@ -384,7 +397,12 @@ class Cluster:
 
     @classmethod
     def restore(cls, path: str, seed: int = 0, **kwargs: Any) -> "Cluster":
-        """A new cluster whose etcd is restored from a snapshot (same revision, same objects)."""
+        """A new cluster whose etcd is restored from a snapshot (same revision, same objects): a
+        machine for each Node in it boots again; more join with ``add_node``."""
+        shaping = sorted(set(kwargs) & {"workers", "cpu", "memory", "control_plane"})
+        if shaping:
+            raise TypeError(f"restore() brings back the snapshot's nodes and takes no {', '.join(shaping)}; "
+                            f"add more nodes with add_node() after it")
         return cls(seed=seed, _store=MVCCStore.restore(path), **kwargs)
 
     def __repr__(self) -> str:

@@ -85,6 +85,10 @@ class LeaderElector:
             self._process = None
         self.leading = False
 
+    def is_running(self) -> bool:
+        """The elector's process runs (it leads or waits to)."""
+        return self._process is not None
+
     def is_leader(self) -> bool:
         return bool(self.observed_record) and self.observed_record.get("holderIdentity") == self.identity
 
@@ -199,6 +203,10 @@ class LeaderElected:
     def stop(self) -> None:
         self.elector.stop()
         self.component.stop()
+
+    def is_up(self) -> bool:
+        """The process runs (leading, or waiting for the Lease)."""
+        return self.elector.is_running()
 
     def restart(self) -> None:
         """A new process on the same host: a new identity, then ``start()``."""

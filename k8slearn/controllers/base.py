@@ -47,7 +47,9 @@ class Controller:
         self.queue.add(meta_key(obj))
 
     def run(self) -> None:
-        """Start the informers (if not yet) and the worker processes."""
+        """Start the informers (if not yet) and the worker processes (once: running already, nothing)."""
+        if self._processes:
+            return
         self.informers.start()
         for i in range(self.workers):
             self._processes.append(self.loop.spawn(self._worker(), f"{self.name}-worker-{i}"))

@@ -136,6 +136,10 @@ class ControllerManager:
             self.elector.stop()
         self._stop_controllers()
 
+    def is_up(self) -> bool:
+        """The process runs (leading, or waiting for the Lease)."""
+        return self.elector.is_running() if self.elector is not None else self.running
+
     def restart(self) -> None:
         """A new process on the same host: a new identity (``<hostname>_<uuid>``), then ``start()``."""
         self.stop()

@@ -123,15 +123,21 @@ def load(path: PathLike) -> tuple[int, int, list[tuple[Revision, KeyValue]], lis
     got = hashlib.sha256(body).digest()
     if want != got:
         raise ValueError(f"expected sha256 {_go_bytes(want)}, got {_go_bytes(got)}")
-    entries = []
-    for line in body.decode("utf-8").splitlines()[1:]:
-        main, sub, key, create, mod, version, lease, value = json.loads(line)
-        kv = KeyValue(key, base64.b64decode(value), create, mod, version, lease)
-        entries.append((Revision(main, sub), kv))
-    leases = [(int(lease_id), int(ttl)) for lease_id, ttl in header.get("leases", [])]
+    try:  # (a file with a good hash can still be made by hand)
+        entries = []
+        for line in body.decode("utf-8").splitlines()[1:]:
+            main, sub, key, create, mod, version, lease, value = json.loads(line)
+            kv = KeyValue(key, base64.b64decode(value), create, mod, version, lease)
+            entries.append((Revision(int(main), int(sub)), kv))
+        leases = [(int(lease_id), int(ttl)) for lease_id, ttl in header.get("leases", [])]
+        revision, compact_revision = int(header["revision"]), int(header["compact_revision"])
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError):
+        raise ValueError(ERR_BAD_SNAPSHOT) from None
+    if entries and (entries[-1][0].main > revision or compact_revision > revision):
+        raise ValueError(ERR_BAD_SNAPSHOT)
     saved_at = header.get("saved_at")
-    return header["revision"], header["compact_revision"], entries, leases, \
-        float(saved_at) if isinstance(saved_at, (int, float)) else 0.0
+    return revision, compact_revision, entries, leases, \
+        max(0.0, float(saved_at)) if isinstance(saved_at, (int, float)) else 0.0
 
 
 def _go_bytes(b: bytes) -> str:

@@ -98,11 +98,8 @@ def run_delete(ctx: Context, args: list[str]) -> int:
         else:
             ctx.print(deleted_line(info.resource.group_resource, info.name, suffix))
         deleted.append(info)
-    if not infos and not errors and not flags["ignore-not-found"]:
-        from k8slearn.kubectl.get import no_resources_message
-        from k8slearn.kubectl.builder import parse_args
-
-        ctx.eprint(no_resources_message(parse_args(args) if args else [], ctx.namespace, flags["all-namespaces"]))
+    if not deleted and not errors and not flags["ignore-not-found"]:
+        ctx.print("No resources found")  # DeleteResult's, on stdout (get's has the namespace, on stderr)
     if errors:
         raise Aggregate(errors)  # kubectl returns the visit's errors before it waits
     if mode == "none" and flags["wait"] and deleted:
@@ -144,5 +141,6 @@ def _wait_until_gone(ctx: Context, infos: list) -> None:
         if waited >= budget:
             info = remaining[0]
             raise KubectlError(f"{TIMED_OUT} on {info.resource.plural}/{info.name}")
-        cluster.run(seconds=1)
-        waited += 1
+        step = min(1.0, budget - waited)  # (a --timeout of 1ms or 1.5s runs out when it says)
+        cluster.run(seconds=step)
+        waited += step

@@ -194,17 +194,33 @@ def _parse_int(value: str) -> int:
     return number
 
 
-_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+_UNITS = {"ns": 1e-9, "us": 1e-6, "\u00b5s": 1e-6, "\u03bcs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
 def parse_duration(value: str) -> float:
-    """time.ParseDuration, in seconds: ``1m30s`` -> 90.0 (a bare ``0`` is allowed)."""
-    text = value
-    if text in ("0", "+0", "-0"):
+    """time.ParseDuration, in seconds: ``1m30s`` -> 90.0 (a bare ``0`` is allowed), with Go's errors:
+    ``time: missing unit in duration "5"``, ``time: unknown unit "x" in duration "5x"``,
+    ``time: invalid duration "abc"``."""
+    invalid = ValueError(f'time: invalid duration "{value}"')
+    text, sign = value, 1.0
+    if text[:1] in ("-", "+"):
+        sign, text = (-1.0 if text[0] == "-" else 1.0), text[1:]
+    if text == "0":
         return 0.0
-    sign = -1.0 if text.startswith("-") else 1.0
-    text = text.lstrip("+-")
-    parts = re.findall(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)", text)
-    if not text or "".join(n + u for n, u in parts) != text:
-        raise ValueError(f'time: invalid duration "{value}"')
-    return sign * sum(float(n) * _UNITS[u] for n, u in parts)
+    if not text:
+        raise invalid
+    total = 0.0
+    while text:
+        number = re.match(r"(\d*)(?:\.(\d*))?", text)
+        whole, fraction = number.group(1), number.group(2)
+        if not text[0].isdigit() and text[0] != "." or (not whole and not fraction):
+            raise invalid  # the next character must be a digit or a point, with a digit beside it
+        text = text[number.end():]
+        unit = re.match(r"[^0-9.]*", text).group(0)
+        if not unit:
+            raise ValueError(f'time: missing unit in duration "{value}"')
+        if unit not in _UNITS:
+            raise ValueError(f'time: unknown unit "{unit}" in duration "{value}"')
+        text = text[len(unit):]
+        total += float(f"{whole or 0}.{fraction or 0}") * _UNITS[unit]
+    return sign * total

@@ -114,8 +114,7 @@ class Kubelet:
 
     # -- registration -------------------------------------------------------------------------
     def _register(self) -> None:
-        previous_boot = self._registered_boot_id() if self.boots > 1 else ""
-        node = self._register_node()
+        node, previous_boot = self._register_node()
         self.events.event(node, "Normal", "Starting", "Starting kubelet.")
         self.events.event(
             node, "Normal", "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods"
@@ -160,6 +159,8 @@ class Kubelet:
         mostly) only refreshes the kubelet's copy (a reconcile, no sync)."""
         if self.volume_manager.pods:  # (only pods whose containers mount volumes are there)
             self.volume_manager.pod_updated(new)
+        if self.static_pods:
+            self._reconcile_mirror_pod(new)
         if old.get("spec") == new.get("spec") and _same_metadata(old["metadata"], new["metadata"]):
             self.workers.reconcile_pod(new)
             return
@@ -167,6 +168,8 @@ class Kubelet:
 
     def _pod_deleted(self, pod: dict) -> None:
         self.workers.pod_deleted(pod)
+        if self.static_pods:
+            self._reconcile_mirror_pod(pod, deleted=True)
         if self.volume_manager.pods:
             self.volume_manager.pod_removed(pod)
 
@@ -175,30 +178,27 @@ class Kubelet:
         return read_object(self.client, resource, name, namespace)
 
     def boot_id(self) -> str:
-        """This boot's ID (/proc/sys/kernel/random/boot_id): a new one each time the machine starts."""
-        return node_status.boot_id(self.node_name, self.boots)
+        """This boot's ID (/proc/sys/kernel/random/boot_id): a new one each time the machine starts
+        (and on the new machines of a restored cluster)."""
+        return node_status.boot_id(self.node_name, self.boots, salt=getattr(self.loop, "uid_salt", ""))
 
-    def _registered_boot_id(self) -> str:
-        try:
-            return self.client.get("nodes", self.node_name)["status"]["nodeInfo"]["bootID"]
-        except (ApiError, KeyError, TypeError):
-            return ""
-
-    def _register_node(self) -> dict:
+    def _register_node(self) -> tuple[dict, str]:
+        """The registered Node, and the boot ID it had before (a restart finds its Node there)."""
         template = thaw(self.node_template)
         template["status"]["conditions"] = node_status.conditions(
             self.loop.now, ready=False, not_ready_message=node_status.NETWORK_NOT_READY
         )
         template["status"]["nodeInfo"]["bootID"] = self.boot_id()
         try:
-            return self.client.create(template)
+            return self.client.create(template), ""
         except ApiError as err:
             if err.code != 409:
                 raise
         # Already registered (a restart): keep the object, re-assert our status.
         node = self.client.get("nodes", self.node_name)
-        node["status"].setdefault("nodeInfo", {})["bootID"] = self.boot_id()
-        return self._post_status(node)
+        info = node["status"].setdefault("nodeInfo", {})
+        previous, info["bootID"] = info.get("bootID", ""), self.boot_id()
+        return self._post_status(node), previous
 
     def _on_node(self, node: dict) -> None:
         """Our Node changed: a new podCIDR lets the runtime configure CNI, and the node become Ready."""
@@ -308,14 +308,59 @@ class Kubelet:
             if err.code != 409:
                 raise
             stored = self.client.get("pods", pod["metadata"]["name"], "kube-system")
+            if stored["metadata"].get("deletionTimestamp"):  # being deleted: replace it at once
+                self._delete_mirror_pod(stored)
+                stored = self.client.create(pod)
         stored["status"] = running_status(stored, self.ip, timestamp(self.loop.now), self.loop.rng)
         self.client.update_status(stored)
+
+    def _static_component(self, pod: dict) -> str | None:
+        """The static pod whose mirror ``pod`` is (None for any other pod)."""
+        meta = pod["metadata"]
+        if meta.get("namespace") != "kube-system" or not (meta.get("annotations") or {}).get("kubernetes.io/config.mirror"):
+            return None
+        return next((c for c in self.static_pods if meta.get("name") == f"{c}-{self.node_name}"), None)
+
+    def _reconcile_mirror_pod(self, pod: dict, deleted: bool = False) -> None:
+        """tryReconcileMirrorPods: the kubelet keeps running the static pod, so a mirror pod that is
+        being deleted is deleted at once (grace 0) and a missing one is created again."""
+        component = self._static_component(pod)
+        node = self.node()
+        if component is None or node is None or not self.running:
+            return
+        if not deleted and not pod["metadata"].get("deletionTimestamp"):
+            return
+        try:
+            current = self.client.get("pods", pod["metadata"]["name"], "kube-system")
+        except ApiError:
+            current = None
+        if current is not None:
+            if current["metadata"].get("uid") != pod["metadata"].get("uid"):
+                return  # an old event: the mirror pod was made again since (the delete's UID precondition)
+            if not current["metadata"].get("deletionTimestamp"):
+                return
+            self._delete_mirror_pod(current)
+        try:
+            self._publish_mirror_pod(node, component)
+        except ApiError as failed:  # (the namespace going away, say): the next change tries again
+            self.loop.record(self.component, "mirror pod", f"pod/kube-system/{component}-{self.node_name}",
+                             f"failed creating a mirror pod: {failed}")
+
+    def _delete_mirror_pod(self, pod: dict) -> None:
+        try:
+            self.client.delete("pods", pod["metadata"]["name"], "kube-system", grace_period_seconds=0)
+        except ApiError as err:
+            if err.code != 404:
+                raise
 
     # -- node-local tools ---------------------------------------------------------------------
     def logs(self, namespace: str, pod: str, container: str | None = None, previous: bool = False,
              timestamps: bool = False) -> str:
         """What a container printed (the kubelet serves ``kubectl logs`` from the runtime's log files;
         ``timestamps``: each line after the time it was written)."""
+        if namespace == "kube-system" and any(pod == f"{c}-{self.node_name}" for c in self.static_pods):
+            raise ValueError(f"k8slearn: the logs of {pod}, a static control-plane pod, are not simulated "
+                             f"(its processes are the simulation itself)")
         return self.workers.logs(namespace, pod, container, previous, timestamps)
 
     def exec(self, namespace: str, pod: str, container: str, command: list[str],

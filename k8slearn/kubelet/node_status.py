@@ -132,9 +132,12 @@ def conditions(
     return result
 
 
-def boot_id(name: str, boot: int = 1) -> str:
-    """The machine's boot ID for its ``boot``-th start (the first boot's is the one ``node_info`` gives)."""
-    return _uuid_like("boot", name) if boot <= 1 else _uuid_like("boot", name, str(boot))
+def boot_id(name: str, boot: int = 1, salt: str = "") -> str:
+    """The machine's boot ID for its ``boot``-th start (the first boot's is the one ``node_info``
+    gives); ``salt`` tells apart the machines of a restored cluster from the snapshot's."""
+    if boot <= 1 and not salt:
+        return _uuid_like("boot", name)
+    return _uuid_like("boot", name, str(boot), *([salt] if salt else []))
 
 
 def node_info(name: str) -> dict:
