@@ -11,7 +11,9 @@ The vendor files come from npm tarballs fetched with ``npm pack`` (no dependency
 install scripts) at pinned versions, checked against the registry's sha512 integrity, and
 cached under ``build/npm/`` so later builds need no network. The template
 ``templates/reveal_local`` drops the mermaid CDN import that nbconvert cannot switch off.
-Links between notebooks (``03_architecture.ipynb``) are rewritten to the matching deck.
+Links between notebooks (``03_architecture.ipynb``) are rewritten to the matching deck, and
+``slide_layout`` fits each chapter to a screen (long slides continue on sub-slides, quizzes hide
+their answers, unsolved checks their red tables).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import slide_layout  # noqa: E402
 from course_files import BUILD, REPO, load_chapters, notebook_paths, slides_dir  # noqa: E402
 
 NPM_CACHE = BUILD / "npm"
@@ -163,7 +166,12 @@ def _exporter():
     for key, value in URLS.items():
         setattr(config.SlidesExporter, key, value)
     config.SlidesExporter.reveal_number = "c/t"
-    config.SlidesExporter.reveal_scroll = True  # tall slides (code + figure) scroll instead of overflowing
+    config.SlidesExporter.reveal_scroll = True  # a cell taller than a screen scrolls instead of overflowing
+    config.SlidesExporter.reveal_width, config.SlidesExporter.reveal_height = "1280", "800"  # slide_layout's screen
+    config.TemplateExporter.exclude_input_prompt = True  # no "In [33]:" gutter: the room needs the width
+    config.TemplateExporter.exclude_output_prompt = True
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}  # (a quiz's source holds its answers)
     config.TemplateExporter.extra_template_basedirs = [str(TEMPLATES)]
     return SlidesExporter(config=config, template_name=TEMPLATE)
 
@@ -174,6 +182,7 @@ def export(notebook: Path, out: Path, exporter=None) -> Path:
     nb = nbformat.read(notebook, as_version=4)
     titles = {c.stem: c.title for c in load_chapters().chapters(notebook.parent)}
     nb.metadata.setdefault("title", titles.get(notebook.stem, notebook.stem))
+    slide_layout.prepare(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = _NB_LINK.sub(lambda m: f"]({m.group(1)}.slides.html{m.group(2) or ''})",
