@@ -408,3 +408,60 @@ def test_the_logs_of_a_static_control_plane_pod_say_they_are_not_simulated():
     c = Cluster(workers=1, seed=0)
     result = c.kubectl("logs -n kube-system kube-scheduler-control-plane")
     assert result.code == 1 and "static control-plane pod, are not simulated" in result.stderr
+
+
+BIG = "apiVersion: v1\nkind: Pod\nmetadata: {name: big}\nspec:\n  containers: [{name: big, image: nginx, resources: {requests: {cpu: '64'}}}]\n"
+
+
+def test_the_pod_flow_helpers_tell_an_unfinished_journey_as_it_was():
+    from k8slearn.course import pod_flow
+
+    c = Cluster(workers=2, seed=0)
+    c.kubectl("apply -f -", stdin=BIG)
+    c.run(5)
+    result = pod_flow.check_order(list(pod_flow.STAGES), c.trace, "big")
+    assert not result.passed == len(result.outcomes)
+    assert result.failures[0].note == ("cluster.trace has no line for “the scheduler writes the Binding”: "
+                                       "the journey of big did not get there")
+    assert [pod_flow.who_did(c.trace, task, "big") for task in
+            ("decide which node runs the pod", "record the Scheduled event")] == [None, None]
+    c.kubectl("run web --image=nginx:nope")
+    c.run(30)
+    assert "the kubelet reports the pod Running" not in pod_flow.stage_order(c.trace)
+
+
+def test_pod_revisions_follow_the_newest_pod_of_a_name_and_name_a_failed_condition():
+    from k8slearn.course import pod_flow
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin=BIG)
+    c.run(1)
+    assert "PodScheduled=False" in pod_flow.pod_revisions(c, "big")[-1].changes
+    c.kubectl("run web --image=nginx")
+    c.settle()
+    first = len(pod_flow.pod_revisions(c, "web"))
+    c.kubectl("delete pod web")
+    c.kubectl("run web --image=nginx")
+    c.settle()
+    rows = pod_flow.pod_revisions(c, "web")
+    assert len(rows) == first and rows[0].changes.startswith("created")
+
+
+def test_the_journey_of_a_pod_created_on_a_node_says_the_scheduler_only_caches_it():
+    from k8slearn.viz.flow import pod_journey
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin="apiVersion: v1\nkind: Pod\nmetadata: {name: pinned}\nspec:\n  nodeName: node-1\n"
+                                  "  containers: [{name: n, image: nginx}]\n")
+    c.settle()
+    sentences = [h.sentence for h in pod_journey(c.trace, "pinned") if h.component == "kube-scheduler"]
+    assert sentences and all("only adds it to its cache" in s for s in sentences)
+
+
+def test_the_scheduler_and_the_taint_manager_patch_pod_status_as_upstream():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin=BIG)
+    c.run(1)
+    writes = [(s.action, s.detail) for s in c.trace if s.component == "kube-scheduler" and s.object == "pod/default/big"
+              and s.action in ("update", "patch")]
+    assert writes == [("patch", "strategic, status")]

@@ -31,6 +31,7 @@ from typing import Any
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import thaw, timestamp
+from k8slearn.client.podutil import patch_pod_status
 from k8slearn.controllers.base import Controller
 from k8slearn.controllers.controller_utils import tolerates_taint
 
@@ -187,11 +188,12 @@ class TaintEvictionController(Controller):
         pod = self.client.get("pods", name, namespace)
         conditions = pod.setdefault("status", {}).setdefault("conditions", [])
         if not any(c.get("type") == "DisruptionTarget" and c.get("status") == "True" for c in conditions):
-            pod["status"]["conditions"] = [c for c in conditions if c.get("type") != "DisruptionTarget"] + [
+            status = thaw(pod["status"])
+            status["conditions"] = [c for c in conditions if c.get("type") != "DisruptionTarget"] + [
                 {"type": "DisruptionTarget", "status": "True", "lastProbeTime": None,
                  "lastTransitionTime": timestamp(self.loop.now), "reason": "DeletionByTaintManager",
                  "message": "Taint manager: deleting due to NoExecute taint"}]
-            self.client.update_status(thaw(pod))
+            patch_pod_status(self.client, pod, status, with_uid=True)  # utilpod.PatchPodStatus
         self.client.delete("pods", name, namespace)
 
 

@@ -53,6 +53,9 @@ def rest_path(api_version: str, kind: str, namespace: str | None = None, name: s
     >>> rest_path("v1", "Node", name="node-1")
     '/api/v1/nodes/node-1'
     """
+    for part, what in ((namespace, "namespace"), (name, "name")):
+        if part and ("/" in part or part in (".", "..")):  # it would name another path (a subresource)
+            raise ValueError(f"a {what} may not contain '/' or be '.' or '..': {part!r}")
     info = by_kind(api_version, kind)
     path = f"/apis/{info.group}/{info.version}" if info.group else f"/api/{info.version}"
     if info.namespaced:
@@ -88,11 +91,15 @@ def create_request(obj: dict, namespace: str = "default") -> HttpRequest:
     Like kubectl, it puts the namespace (the object's own, else ``namespace``) into both the path
     and the body of a namespaced object; ``obj`` itself is not changed.
     """
+    if not isinstance(obj, dict):
+        raise TypeError(f"the object is a dict (a manifest loaded from YAML or JSON), not {type(obj).__name__}")
     body = copy.deepcopy(obj)
-    meta = body.setdefault("metadata", {})
+    if not isinstance(body.get("metadata"), dict):
+        body["metadata"] = {}  # (YAML's "metadata:" with nothing after it is null)
+    meta = body["metadata"]
     info = by_kind(body.get("apiVersion", ""), body.get("kind", ""))
     if info.namespaced:
-        meta["namespace"] = meta.get("namespace") or namespace
+        meta["namespace"] = meta.get("namespace") or namespace or "default"
     else:
         meta.pop("namespace", None)
     path = rest_path(info.api_version, info.kind, meta.get("namespace"))
@@ -160,11 +167,44 @@ def _walk(before: Any, after: Any, path: str, out: FieldChanges) -> None:
         for key in after:
             if key not in before:
                 _added(after[key], _join(path, key), out)
+    elif isinstance(before, list) and isinstance(after, list) and _merge_key(before, after):
+        key = _merge_key(before, after)
+        old, new = {item[key]: item for item in before}, {item[key]: item for item in after}
+        for value, item in old.items():
+            sub = f"{path}[{key}={value}]"
+            if value in new:
+                _walk(item, new[value], sub, out)
+            else:
+                out.append(FieldChange(REMOVED, sub, item, None))
+        for value, item in new.items():
+            if value not in old:
+                out.append(FieldChange(ADDED, f"{path}[{key}={value}]", None, item))
     elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
         for i, (b, a) in enumerate(zip(before, after)):
             _walk(b, a, _join(path, i), out)
+    elif _numbers(before, after) and before == after:
+        return  # 1 and 1.0 are the same JSON number
     elif type(before) is not type(after) or before != after:
         out.append(FieldChange(CHANGED, path, before, after))
+
+
+MERGE_KEYS = ("type", "name")  # conditions by type; containers, ports, volumes, env by name
+
+
+def _merge_key(before: list, after: list) -> str | None:
+    """The key that identifies the items of both lists, as a strategic merge patch matches them
+    (``conditions`` by ``type``, ``containers`` by ``name``), or None: then items go by position."""
+    items = before + after
+    for key in MERGE_KEYS:
+        if items and all(isinstance(i, dict) and isinstance(i.get(key), str) for i in items) \
+                and all(len({i[key] for i in lst}) == len(lst) for lst in (before, after)):
+            # the same items in the same order are clearer by position (containers[0])
+            return None if [i[key] for i in before] == [i[key] for i in after] else key
+    return None
+
+
+def _numbers(a: Any, b: Any) -> bool:
+    return all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))
 
 
 def _added(value: Any, path: str, out: FieldChanges) -> None:
@@ -180,8 +220,15 @@ def field_changes(before: dict, after: dict) -> FieldChanges:
     """Every field that differs between two JSON objects: in each object, first the fields of
     ``before`` (changed or removed) in their order, then the fields only ``after`` has.
 
-    Lists of the same length are compared item by item; a list whose length changed is one
-    change. A number never equals a string or a bool (``3`` is not ``"3"``).
+    Lists whose items all carry a ``type`` (conditions) or a ``name`` (containers, ports) and were
+    reordered, added to or taken from are matched by it, as a strategic merge patch matches them
+    (``status.conditions[type=Ready].status``); other lists of the same length item by item, and a
+    list whose length changed is one change. A
+    number never equals a string or a bool (``3`` is not ``"3"``), but ``1`` equals ``1.0``.
+
+    >>> print(field_changes({"c": [{"type": "A", "s": "1"}, {"type": "B", "s": "1"}]},
+    ...                     {"c": [{"type": "B", "s": "2"}, {"type": "A", "s": "1"}]}))
+    ~ c[type=B].s  "1" → "2"
 
     >>> print(field_changes({"spec": {"replicas": "3", "paused": False}}, {"spec": {"replicas": 3}}))
     ~ spec.replicas  "3" → 3

@@ -72,6 +72,7 @@ class Pattern(NamedTuple):
     about: str = "pod"
     writer: str = ""
     detail: str = ""
+    mentions: str = ""  # a word the detail must contain (the scheduler's "picked")
 
     def matches(self, step: Any, name: str, namespace: str) -> bool:
         objects = {
@@ -81,7 +82,7 @@ class Pattern(NamedTuple):
             "node": step.object.startswith("node/"),
         }
         return (step.action == self.action and objects[self.about] and step.component.startswith(self.writer)
-                and step.detail.startswith(self.detail))  # fmt: skip
+                and step.detail.startswith(self.detail) and self.mentions in step.detail)  # fmt: skip
 
 
 # -- who did what ---------------------------------------------------------------------------------
@@ -95,9 +96,9 @@ _EVIDENCE: dict[str, tuple[Pattern, str | None]] = dict(zip(TASKS, [
     (Pattern("create", writer="kubectl"), None),
     (STORE, "kube-apiserver"),
     (STORE, None),
-    (Pattern("schedule"), None),
+    (Pattern("schedule", mentions="picked"), None),  # (a pod that fits nowhere has no node decided)
     (Pattern("bind"), None),
-    (Pattern("create", about="event", writer="kube-scheduler"), None),
+    (Pattern("create", about="event", writer="kube-scheduler"), None),  # after the bind: see who_did
     (Pattern("watch", writer="kubelet/", detail="ADDED"), None),
     (Pattern("RunPodSandbox"), None),
     (Pattern("ADD"), None),
@@ -105,6 +106,10 @@ _EVIDENCE: dict[str, tuple[Pattern, str | None]] = dict(zip(TASKS, [
     (STATUS, None),
     (Pattern("allocate", about="node"), None),
 ], strict=True))  # fmt: skip
+
+
+# The Scheduled event is the one recorded after the bind (before it, an event is FailedScheduling).
+_AFTER: dict[str, Pattern] = {TASKS[5]: Pattern("bind")}
 
 
 def who_did(trace: Iterable[Any], task: str, name: str = "web", namespace: str = "default") -> str | None:
@@ -121,10 +126,18 @@ def who_did(trace: Iterable[Any], task: str, name: str = "web", namespace: str =
         known = ", ".join(f"“{t}”" for t in TASKS)
         raise KeyError(f"no task named “{task}”; the tasks are: {known}") from None
     pattern, credit = _EVIDENCE[task]
+    after = _AFTER.get(task)
+    found = None
     for step in trace:
-        if pattern.matches(step, name, namespace):
-            return credit or component_name(step.component)
-    return None
+        if after is not None and after.matches(step, name, namespace):
+            after = None  # the evidence counts from here on
+        elif after is None and pattern.matches(step, name, namespace):
+            found = found or credit or component_name(step.component)
+        if found is None:
+            continue
+        if step.component == "etcd" and step.action == "delete" and step.object == f"/registry/pods/{namespace}/{name}":
+            found, after = None, _AFTER.get(task)  # that pod is gone: a pod of the same name starts again
+    return found
 
 
 # -- stepping one event at a time -----------------------------------------------------------------
@@ -180,7 +193,8 @@ def step_pod(cluster: Any, name: str, namespace: str = "default", limit: int = 5
         elif about:
             return StepLog(written, _echo_note(echoes))
     note = (
-        f"(nothing more happens to pod/{namespace}/{name}: only heartbeats are left, t = {cluster.now:.3f} s)"
+        f"(nothing more happens to pod/{namespace}/{name} for now: only periodic work is left, such as "
+        f"heartbeats and a scheduler's retry of a pod that fits nowhere; t = {cluster.now:.3f} s)"
     )
     return StepLog([], "\n".join(filter(None, [_echo_note(echoes), note])))
 
@@ -249,9 +263,7 @@ def changes(before: dict | None, after: dict) -> str:
         parts.append(f"phase {old_status.get('phase')} → {status.get('phase')}")
     parts += [f"{f}={status.get(f)}" for f in ("hostIP", "podIP") if status.get(f) != old_status.get(f)]
     old = _conditions(before)
-    parts += [
-        f"{kind}=True" for kind, value in _conditions(after).items() if value == "True" != old.get(kind)
-    ]
+    parts += [f"{kind}={value}" for kind, value in _conditions(after).items() if value != old.get(kind)]
     old = _containers(before)
     parts += [f"{name} {state}" for name, state in _containers(after).items() if old.get(name) != state]
     deleting = [pod.get("metadata", {}).get("deletionTimestamp") for pod in (before, after)]
@@ -262,9 +274,10 @@ def changes(before: dict | None, after: dict) -> str:
 
 def pod_revisions(cluster: Any, name: str, namespace: str = "default") -> Revisions:
     """Every write of the pod's etcd key so far: revision, version, writer and what changed.
-    The writer is the API request that came just before the write in the trace."""
+    The writer is the API request that came just before the write in the trace. A name used again
+    (``web`` deleted and run anew) is another pod: only the newest one's writes are listed."""
     key = f"/registry/pods/{namespace}/{name}"
-    rows, writer, before = Revisions(), "?", None
+    rows, writer, before, gone = Revisions(), "?", None, False
     for step in cluster.trace:
         if step.object == f"pod/{namespace}/{name}" and step.action in WRITES:
             writer = " ".join(filter(None, [step.component, step.action, step.detail]))
@@ -272,15 +285,21 @@ def pod_revisions(cluster: Any, name: str, namespace: str = "default") -> Revisi
             revision = int(step.detail.split()[-1])
             if step.action == "delete":
                 rows.append(Revision(revision, 0, step.time, writer, "deleted"))
-                before = None
+                before, gone = None, True
                 continue
+            if gone:  # a pod of the same name created again: another pod, whose rows start here
+                rows, gone = Revisions(), False
             try:
                 kv = cluster.etcd.get(key, revision=revision)
             except Exception as err:  # noqa: BLE001 - compacted history: say so in the table
                 rows.append(Revision(revision, 0, step.time, writer, f"(cannot read it any more: {err})"))
+                before = None
                 continue
             after = json.loads(kv.value)
-            rows.append(Revision(revision, kv.version, step.time, writer, changes(before, after)))
+            what = changes(before, after)
+            if before is None and kv.version > 1:  # the version before it was compacted away
+                what = "(the first version still readable) " + what.removeprefix("created: ")
+            rows.append(Revision(revision, kv.version, step.time, writer, what))
             before = after
     return rows
 
@@ -308,6 +327,8 @@ def stage_order(trace: list, name: str = "web", namespace: str = "default") -> d
     found: dict[str, int] = {}
     for index, step in enumerate(trace):
         for stage, pattern in STAGES.items():
+            if stage in LAST and "containerd starts the container" not in found:
+                continue  # a status write before the container started does not report it Running
             if (stage not in found or stage in LAST) and pattern.matches(step, name, namespace):
                 found[stage] = index
     return {stage: found[stage] for stage in STAGES if stage in found}
@@ -330,6 +351,11 @@ def check_order(answer: list[str], trace: list, name: str = "web", namespace: st
         return CheckResult(title, [outcome], noun="checks")
     outcomes = []
     for first, second in itertools.pairwise(answer):
+        missing = [stage for stage in (first, second) if stage not in truth]
+        if missing:
+            note = f"cluster.trace has no line for “{missing[0]}”: the journey of {name} did not get there"
+            outcomes.append(Outcome(f"“{first}” comes before “{second}”", False, True, None, note=note))
+            continue
         right = truth[first] < truth[second]
         note = f"in cluster.trace it is the other way round (line {truth[second]} before line {truth[first]})"
         outcomes.append(

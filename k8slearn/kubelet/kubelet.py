@@ -31,6 +31,7 @@ from typing import Any
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import micro_timestamp, thaw, timestamp
 from k8slearn.client.informer import SharedInformerFactory
+from k8slearn.client.podutil import patch_pod_status
 from k8slearn.client.record import EventRecorder
 from k8slearn.kubelet import node_status
 from k8slearn.kubelet.pod_workers import PodWorkers
@@ -311,8 +312,9 @@ class Kubelet:
             if stored["metadata"].get("deletionTimestamp"):  # being deleted: replace it at once
                 self._delete_mirror_pod(stored)
                 stored = self.client.create(pod)
-        stored["status"] = running_status(stored, self.ip, timestamp(self.loop.now), self.loop.rng)
-        self.client.update_status(stored)
+        # the status manager's PATCH of the mirror pod's status (with its uid as a guard)
+        patch_pod_status(self.client, stored, running_status(stored, self.ip, timestamp(self.loop.now), self.loop.rng),
+                         with_uid=True)
 
     def _static_component(self, pod: dict) -> str | None:
         """The static pod whose mirror ``pod`` is (None for any other pod)."""

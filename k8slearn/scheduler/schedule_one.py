@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import thaw, timestamp
+from k8slearn.client.podutil import patch_pod_status
 from k8slearn.scheduler.events import ASSIGNED_POD_DELETE
 from k8slearn.scheduler.explain import Attempt
 from k8slearn.scheduler.framework import (
@@ -408,28 +409,18 @@ def update_pod_condition(status: dict, condition: dict) -> bool:
 
 
 def update_pod_status(sched: Any, pod: dict, condition: dict, nominating: str | None = None) -> None:
-    """Write the condition (and a new nominatedNodeName, if any) through the API, only if something
-    changed; re-read once on a conflict."""
-    for _ in range(2):
-        fresh = thaw(pod)
-        status = fresh.setdefault("status", {})
-        changed = update_pod_condition(status, dict(condition))
-        if nominating is not None and (status.get("nominatedNodeName") or "") != nominating:
-            if nominating:
-                status["nominatedNodeName"] = nominating
-            else:
-                status.pop("nominatedNodeName", None)
-            changed = True
-        if not changed:
-            return
+    """updatePod: the condition (and a new nominatedNodeName, if any), PATCHed to pods/status only
+    if something changed (util.PatchPodStatus: a strategic merge patch, no resourceVersion)."""
+    status = thaw(pod.get("status") or {})
+    changed = update_pod_condition(status, dict(condition))
+    if nominating is not None and (status.get("nominatedNodeName") or "") != nominating:
+        if nominating:
+            status["nominatedNodeName"] = nominating
+        else:
+            status.pop("nominatedNodeName", None)
+        changed = True
+    if changed:
         try:
-            sched.client.update_status(fresh)
-            return
-        except ApiError as err:
-            if err.code != 409:
-                return
-        meta = pod["metadata"]
-        try:
-            pod = sched.client.get("pods", meta["name"], meta.get("namespace", "default"))
+            patch_pod_status(sched.client, pod, status)
         except ApiError:
-            return
+            return  # (the scheduler logs it and goes on)

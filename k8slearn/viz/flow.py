@@ -20,7 +20,7 @@ Upstream: none (a teaching view); it reads the trace the simulated components wr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
 LANES = ["kubectl", "kube-apiserver", "etcd", "kube-scheduler", "kubelet", "container runtime", "CNI"]
@@ -112,7 +112,7 @@ def _hop_for(step: Any, pod_ref: str, key: str, include_all: bool) -> tuple | No
         if not include_all and (event not in ("ADDED", "DELETED") or lane not in ("kube-scheduler", "kubelet")):
             return None
         if lane == "kube-scheduler" and event == "ADDED":
-            why = "It has no spec.nodeName yet, so it goes into the scheduling queue."
+            why = _QUEUED
         elif lane == "kubelet" and event == "ADDED":
             why = f"The kubelet watches pods with spec.nodeName={node}: once bound, the Pod appears there."
         else:
@@ -166,6 +166,11 @@ _KUBELET_NOTES = {
 }
 
 
+_QUEUED = "It has no spec.nodeName yet, so it goes into the scheduling queue."
+_ASSIGNED = ("It already has spec.nodeName (set when it was created), so the scheduler only adds it to its "
+             "cache: it never schedules it.")
+
+
 def pod_journey(
     trace: Iterable[Any], name: str, namespace: str = "default", include_all: bool = False
 ) -> list[Hop]:
@@ -185,6 +190,8 @@ def pod_journey(
                 gone = False
             gone = gone or (target == "etcd" and label.startswith("delete"))
             hops.append(Hop(len(hops), step.time, source, target, label, sentence, step.component, revision))
+    if not any(h.component == "kube-scheduler" and h.label in ("filter + score", "bind") for h in hops):
+        hops = [replace(h, sentence=h.sentence.replace(_QUEUED, _ASSIGNED)) for h in hops]  # already bound
     return hops
 
 
