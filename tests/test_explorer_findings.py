@@ -465,3 +465,25 @@ def test_the_scheduler_and_the_taint_manager_patch_pod_status_as_upstream():
     writes = [(s.action, s.detail) for s in c.trace if s.component == "kube-scheduler" and s.object == "pod/default/big"
               and s.action in ("update", "patch")]
     assert writes == [("patch", "strategic, status")]
+
+
+def test_api_resources_filters_by_category_and_core_group_and_joins_verbs_with_commas():
+    c = Cluster(workers=1, seed=0)
+    assert c.kubectl("api-resources --categories=all -o name").stdout.split() == [
+        "pods", "services", "daemonsets.apps", "deployments.apps", "replicasets.apps", "statefulsets.apps",
+        "cronjobs.batch", "jobs.batch"]
+    assert "deployments.apps" not in c.kubectl("api-resources --api-group= -o name").stdout.split()
+    wide = c.kubectl("api-resources -o wide").stdout.splitlines()
+    assert wide[0].split()[-2:] == ["VERBS", "CATEGORIES"]
+    assert "create,delete,deletecollection,get,list,patch,update,watch" in wide[1]
+
+
+def test_get_sort_by_orders_the_names_of_dash_o_name():
+    c = Cluster(workers=1, seed=0)
+    for name in ("b", "c", "a"):
+        c.kubectl(f"create configmap {name} --from-literal=k=v")
+    names = c.kubectl("get cm --sort-by=.metadata.name -o name").stdout.split()
+    assert names == sorted(names)
+    c.run(1)
+    by_age = c.kubectl("get cm --sort-by=.metadata.resourceVersion -o name").stdout.split()
+    assert by_age[-3:] == ["configmap/b", "configmap/c", "configmap/a"]

@@ -139,7 +139,7 @@ def lookup(name: str) -> ResourceInfo:
         info = _BY_NAME.get(alias)
         if info is not None and info.group and rest in (info.group, f"{info.version}.{info.group}"):
             return info
-    raise UnknownResourceError(name)
+    raise UnknownResourceError(name.partition(".")[0])  # the RESTMapper names the resource part only
 
 
 def by_kind(api_version: str, kind: str) -> ResourceInfo:

@@ -285,6 +285,20 @@ def dispatch(ctx: Context, argv: list[str]) -> int:
 
 
 def _root(ctx: Context, parsed: Parsed) -> int:
+    from k8slearn.kubectl.helptext import help_for
+
+    if parsed.args[:1] == ["help"]:  # cobra's help command: the help of the command it names
+        path = "kubectl"
+        for word in parsed.args[1:]:
+            word = ALIASES.get(path, {}).get(word, word)
+            if word not in _children(path):
+                topic = " ".join(f"`{w}`" for w in parsed.args[1:])
+                ctx.print(f"Unknown help topic [{topic}]")
+                path = "kubectl"
+                break
+            path = f"{path} {word}"
+        ctx.print(help_for(path), end="")
+        return 0
     if parsed.args:
         word = parsed.args[0]
         suggestions = suggestions_for(word)

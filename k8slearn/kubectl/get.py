@@ -229,13 +229,15 @@ def _print_generic(ctx: Context, kind: str, output: str, args: list[str], groups
     items = [obj for _, objects in groups for obj in objects]
     if ctx.flags["sort-by"]:
         items = _sorted(items, ctx.flags["sort-by"])
+    if not items and ctx.flags["ignore-not-found"]:
+        return  # printGeneric prints nothing at all (not even an empty List)
+    if kind == "name":
+        resource_of = {id(obj): target.resource for target, objects in groups for obj in objects}
+        for obj in items:  # (in --sort-by's order when there is one)
+            ctx.print(name_of(obj, resource_of[id(obj)]))
+        return
     if not ctx.flags["show-managed-fields"]:
         items = [_without_managed_fields(o) for o in items]
-    if kind == "name":
-        for target, objects in groups:
-            for obj in objects:
-                ctx.print(name_of(obj, target.resource))
-        return
     implied = _single_item_implied(args)
     single = len(items) == 1 and (implied if args else len(groups) == 1 and groups[0][0].name is not None)
     document: dict = items[0] if single else {"apiVersion": "v1", "items": items, "kind": "List",
@@ -249,7 +251,8 @@ def _print_generic(ctx: Context, kind: str, output: str, args: list[str], groups
         if not template:
             raise KubectlError("template format specified but no template given")
         try:
-            ctx.print(jsonpath(template, document, as_json=(kind == "jsonpath-as-json")), end="")
+            as_json = kind == "jsonpath-as-json"
+            ctx.print(jsonpath(template, document, as_json=as_json), end="\n" if as_json else "")
         except JSONPathError as exc:
             raise KubectlError(str(exc)) from None
     elif kind == "custom-columns":

@@ -563,8 +563,32 @@ def _go_syntax(value: Any) -> str:
 
 # --- custom columns and --sort-by ---------------------------------------------------------------
 
+def _go_value(value: Any) -> str:
+    """fmt's ``%v`` of unstructured data, as a custom column prints a value: ``map[app:web]``
+    (keys sorted), ``[a b]``, ``<nil>``; strings as they are.
+
+    >>> _go_value({"b": [1, {"k": "v"}], "a": None})
+    'map[a:<nil> b:[1 map[k:v]]]'
+    """
+    if isinstance(value, dict):
+        return "map[" + " ".join(f"{k}:{_go_value(value[k])}" for k in sorted(value)) + "]"
+    if isinstance(value, list):
+        return "[" + " ".join(_go_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "<nil>"
+    if isinstance(value, float):
+        return _go_float(value)
+    return str(value)
+
+
 def custom_columns(spec: str, items: list[dict], no_headers: bool = False) -> str:
-    """``-o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName``."""
+    """``-o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName``; each value as fmt's %v."""
+    if not spec:
+        raise JSONPathError("custom-columns format specified but no custom columns given")
     columns = []
     for part in spec.split(","):
         if ":" not in part:
@@ -579,7 +603,7 @@ def custom_columns(spec: str, items: list[dict], no_headers: bool = False) -> st
         cells = []
         for _, path in columns:
             values = evaluate(path, item)
-            cells.append(",".join(_text(v) for v in values) if values else "<none>")
+            cells.append(",".join(_go_value(v) for v in values) if values else "<none>")
         lines.append("\t".join(cells))
     return tabwriter.render("\n".join(lines) + "\n", **tabwriter.TABLE) if lines else ""
 

@@ -81,8 +81,11 @@ def run_api_resources(ctx: Context, args: list[str]) -> int:
     rows = sorted(RESOURCES.values(), key=lambda r: (r.group, r.plural))
     if "namespaced" in ctx.changed:
         rows = [r for r in rows if r.namespaced == ctx.flags["namespaced"]]
-    if ctx.flags["api-group"]:
+    if "api-group" in ctx.changed:  # (--api-group= names the core group)
         rows = [r for r in rows if r.group == ctx.flags["api-group"]]
+    wanted = [c for c in (ctx.flags["categories"] or []) if c]
+    if wanted:  # a resource in every category asked for
+        rows = [r for r in rows if set(wanted) <= set(_categories(r))]
     if ctx.flags["sort-by"] in ("name", "kind"):
         rows = sorted(rows, key=lambda r: r.plural if ctx.flags["sort-by"] == "name" else r.kind)
     output = ctx.flags["output"]
@@ -95,12 +98,16 @@ def run_api_resources(ctx: Context, args: list[str]) -> int:
     for r in rows:
         line = f"{r.plural}\t{','.join(r.short_names)}\t{r.api_version}\t{'true' if r.namespaced else 'false'}\t{r.kind}"
         if output == "wide":
-            line += "\t[create delete deletecollection get list patch update watch]\t"
-            line += "all" if r.plural in ("pods", "services", "deployments", "replicasets", "daemonsets",
-                                          "statefulsets", "jobs", "cronjobs") else ""
+            line += "\tcreate,delete,deletecollection,get,list,patch,update,watch\t" + ",".join(_categories(r))
         lines.append(line)
     ctx.print(tabwriter.render("\n".join(lines) + "\n", **tabwriter.TABLE), end="")
     return 0
+
+
+def _categories(resource) -> tuple[str, ...]:
+    """The discovery categories of a resource (``kubectl get all`` is the ``all`` category)."""
+    return ("all",) if resource.plural in ("pods", "services", "deployments", "replicasets", "daemonsets",
+                                           "statefulsets", "jobs", "cronjobs") else ()
 
 
 @command("api-versions")
@@ -205,10 +212,10 @@ def _print_logs(ctx: Context, pod: dict, container: str, options: LogOptions) ->
     name, spec = pod["metadata"]["name"], pod.get("spec", {})
     containers = [c["name"] for c in spec.get("containers") or []]
     if not container:
-        container = find_or_default_container(pod, False, ctx.eprint)
+        container = find_or_default_container(pod, False, ctx.eprint, missing_default=True)
     elif container not in containers + [c["name"] for key in ("initContainers", "ephemeralContainers")
                                         for c in spec.get(key) or []]:
-        raise KubectlError(f'error from server (BadRequest): container {container} is not valid for pod {name}')
+        raise KubectlError(f"container {container} is not valid for pod {name}")  # (logsForObject, client-side)
     status = pod.get("status", {})
     statuses = {s.get("name"): s for key in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses")
                 for s in status.get(key) or []}

@@ -23,16 +23,22 @@ from k8slearn.kubectl.errors import KubectlError
 DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
 
 
-def find_or_default_container(pod: dict, quiet: bool, warn: Callable[[str], None]) -> str:
-    """The annotation's container if the pod has it, else the first container (noted via ``warn``)."""
+def find_or_default_container(pod: dict, quiet: bool, warn: Callable[[str], None],
+                              missing_default: bool = False) -> str:
+    """The annotation's container if the pod has it, else the first container (noted via ``warn``).
+    ``missing_default``: also say when the annotation names no container (``kubectl logs`` does,
+    ``exec`` does not; both recorded from kubectl 1.32)."""
     spec, meta = pod.get("spec") or {}, pod["metadata"]
     containers = spec.get("containers") or []
     init, ephemeral = spec.get("initContainers") or [], spec.get("ephemeralContainers") or []
     wanted = (meta.get("annotations") or {}).get(DEFAULT_CONTAINER_ANNOTATION, "")
-    if wanted and any(c["name"] == wanted for c in containers + init + ephemeral):
-        return wanted  # (an annotation naming no container falls back to the first, as below)
     if not containers:
         raise KubectlError(f"pod {meta.get('namespace', 'default')}/{meta['name']} does not have any containers")
+    if wanted:
+        if any(c["name"] == wanted for c in containers + init + ephemeral):
+            return wanted
+        if missing_default:
+            warn(f'Default container name "{wanted}" not found in pod {meta["name"]}')  # (quiet or not)
     first = containers[0]["name"]
     if not quiet and (len(containers) > 1 or init or ephemeral):
         names = ([c["name"] for c in containers] + [f"{c['name']} (init)" for c in init]

@@ -62,7 +62,6 @@ def run_raw(ctx, path: str, args: list[str], server_version: dict) -> int:
         raise KubectlError("--raw may not be specified with other flags that filter the server request or alter "
                            "the output")
     if not path.startswith("/"):
-        raise KubectlError(f'--raw must be a valid URL path: parse "{path}": invalid URI for request\n'
-                           "See 'kubectl get -h' for help and examples")
+        raise KubectlError(f'--raw must be a valid URL path: parse "{path}": invalid URI for request')
     ctx.print(raw_get(ctx.client, path, server_version), end="")
     return 0
