@@ -31,6 +31,10 @@ from k8slearn.kubectl.output import to_json, to_yaml
 from k8slearn.kubectl.printers import event_interval
 
 
+_PRINTERS = ("go-template", "go-template-file", "json", "jsonpath", "jsonpath-as-json", "jsonpath-file", "name",
+             "template", "templatefile", "yaml")  # what events' printer flags accept
+
+
 @command("events")
 def run_events(ctx: Context, args: list[str]) -> int:
     if args:
@@ -56,6 +60,9 @@ def run_events(ctx: Context, args: list[str]) -> int:
     events = sort_interface(events, lambda a, b: _event_time(a) < _event_time(b))
     output = ctx.flags["output"]
     if output:
+        if output not in _PRINTERS:  # PrintFlags.ToPrinter
+            raise KubectlError(f'unable to match a printer suitable for the output format "{output}", allowed '
+                               f'formats are: {",".join(_PRINTERS)}')
         if output not in ("json", "yaml"):
             raise KubectlError(f"the output format {output} is not available in this simulated cluster")
         items = [{"apiVersion": "v1", "kind": "Event", **e} for e in events]

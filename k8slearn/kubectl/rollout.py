@@ -21,6 +21,8 @@ staging/src/k8s.io/kubectl/pkg/cmd/rollout/rollout_status.go, rollout_restart.go
 
 from __future__ import annotations
 
+from typing import Any
+
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError
 
@@ -191,11 +193,24 @@ def _deployment_target(ctx: Context, args: list[str], verb: str, kinds: tuple[st
 
 @command("rollout history")
 def run_rollout_history(ctx: Context, args: list[str]) -> int:
+    from k8slearn.kubectl.builder import Target, parse_args
+
+    kinds = ("Deployment", "StatefulSet", "DaemonSet")
+    targets = parse_args(args) if args else []
+    if len(targets) == 1 and targets[0].name is None and targets[0].resource.kind in kinds:
+        # a type without a name: the history of every object of it in the namespace, one after another
+        plural = targets[0].resource.plural
+        for obj in sorted(ctx.client.list(plural, ctx.namespace), key=lambda o: o["metadata"]["name"]):
+            _history_of(ctx, Target(targets[0].resource, obj["metadata"]["name"]))
+        return 0
+    return _history_of(ctx, _deployment_target(ctx, args, "history", kinds))
+
+
+def _history_of(ctx: Context, target: Any) -> int:
     from k8slearn.kubectl import rollout_revisions
     from k8slearn.kubectl.rollout_history import RolloutError, revision_template, rollout_history
     from k8slearn.kubectl.tabwriter import render
 
-    target = _deployment_target(ctx, args, "history", ("Deployment", "StatefulSet", "DaemonSet"))
     name = f"{_NAMES[target.resource.kind]}/{target.name}"
     sts = target.resource.kind != "Deployment"  # (a StatefulSet or a DaemonSet: ControllerRevisions)
     plural = target.resource.plural

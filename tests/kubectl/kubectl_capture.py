@@ -314,6 +314,8 @@ CASES = [
     ("an unserved group of a known resource", "cluster", "get deployments.extensions"),
     ("kubectl help is the root help", "cluster", "help"),
     ("kubectl help get is get's help", "cluster", "help get"),
+    ("events -o wide is not one of its printers", "probes", "events -o wide"),
+    ("rollout history of a type lists every object's history", "cluster", "rollout history deploy"),
     ("a json patch whose test fails shows json-patch's reason", "cluster",
      """patch cm kube-root-ca.crt --type=json -p '[{"op":"test","path":"/data/nope","value":"x"}]'"""),
     ("get -w -o yaml separates the objects", "watch", "get pod web-7c4b4cb947-fghij -w -o yaml"),
