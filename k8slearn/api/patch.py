@@ -298,7 +298,8 @@ def json_patch(original: Any, operations: list) -> Any:
         for op in operations:
             doc = _apply_op(doc, op)
     except _PatchFailed as failed:  # NewGenericServerResponse(422, ..., err.Error()): the error is a cause
-        details = {"causes": [{"reason": "UnexpectedServerResponse", "message": str(failed)}]} if failed.cause else {}
+        cause = {"reason": "UnexpectedServerResponse", "message": str(failed)}
+        details = {"causes": [cause]} if failed.cause else {}
         raise status_error(422, "Invalid", JSON_PATCH_FAILED, details) from None
     return doc
 

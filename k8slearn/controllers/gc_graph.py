@@ -134,8 +134,8 @@ class Graph:
                 obj.get("apiVersion", ""), obj.get("kind", ""), meta.get("namespace", ""), meta["name"]
             node.virtual, node.observed = False, True
         if node is None:
-            node = Node(meta.get("uid", ""), obj.get("apiVersion", ""), obj.get("kind", ""), meta.get("namespace", ""),
-                        meta["name"], owners)
+            node = Node(meta.get("uid", ""), obj.get("apiVersion", ""), obj.get("kind", ""),
+                        meta.get("namespace", ""), meta["name"], owners)
             node.being_deleted = being_deleted(obj)
             node.deleting_dependents = node.being_deleted and has_finalizer(obj, FOREGROUND)
             self.nodes[node.uid] = node
