@@ -104,7 +104,7 @@ class Cluster:
             # time goes on from the snapshot (objects made before it are not "from the future")
             self.loop.now = getattr(_store, "saved_at", 0.0)
             _store.lessor.promote(self.loop.now)
-        # etcd's lessor runs on the simulated clock (a restored store's leases restarted their TTL at 0)
+        # etcd's lessor runs on the simulated clock (a restored store's leases live a TTL again: promote)
         self.etcd.clock = lambda: self.loop.now
         self.lease_expiry = LeaseExpiry(self.loop, self.etcd).start()
         self.apiserver = APIServer(self.etcd, self.loop)
@@ -398,8 +398,9 @@ class Cluster:
     @classmethod
     def restore(cls, path: str, seed: int = 0, **kwargs: Any) -> "Cluster":
         """A new cluster whose etcd is restored from a snapshot (same revision, same objects): a
-        machine for each Node in it boots again; more join with ``add_node``."""
-        shaping = sorted(set(kwargs) & {"workers", "cpu", "memory", "control_plane"})
+        machine for each Node in it boots again; more join with ``add_node`` (``cpu`` and ``memory``
+        size those)."""
+        shaping = sorted(set(kwargs) & {"workers", "control_plane"})
         if shaping:
             raise TypeError(f"restore() brings back the snapshot's nodes and takes no {', '.join(shaping)}; "
                             f"add more nodes with add_node() after it")
