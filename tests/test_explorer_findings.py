@@ -487,3 +487,19 @@ def test_get_sort_by_orders_the_names_of_dash_o_name():
     c.run(1)
     by_age = c.kubectl("get cm --sort-by=.metadata.resourceVersion -o name").stdout.split()
     assert by_age[-3:] == ["configmap/b", "configmap/c", "configmap/a"]
+
+
+def test_rollout_history_with_an_output_prints_the_objects_that_hold_the_revisions():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create deployment web --image=nginx:1.27")
+    c.settle()
+    c.kubectl("set image deployment/web nginx=nginx:1.28")
+    c.settle()
+    names = c.kubectl("rollout history deployment/web -o name").stdout.split()
+    revisions = {rs["metadata"]["name"]: rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"]
+                 for rs in c.api.list("replicasets", "default")}
+    assert [revisions[n.split("/")[1]] for n in names] == ["1", "2"] and names[0].startswith("replicaset.apps/")
+    one = c.kubectl("rollout history deployment/web --revision=2 -o jsonpath={.spec.template.spec.containers[0].image}")
+    assert one.stdout == "nginx:1.28"
+    missing = c.kubectl("rollout history deployment/web --revision=9 -o name")
+    assert (missing.stderr, missing.code) == ("error: unable to find the specified revision\n", 1)

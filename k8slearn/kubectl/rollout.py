@@ -217,6 +217,8 @@ def _history_of(ctx: Context, target: Any) -> int:
     revision = int(ctx.flags.get("revision") or 0)
     if revision < 0:  # HistoryOptions.Validate
         raise KubectlError(f"revision must be a positive integer: {revision}")
+    if ctx.flags.get("output"):
+        return _print_history_objects(ctx, target, revision)
     try:
         if revision:
             if sts:
@@ -241,6 +243,54 @@ def _history_of(ctx: Context, target: Any) -> int:
     ctx.print(f"{name} ")
     ctx.print(render(table, 0, 2), end="")
     ctx.print("")
+    return 0
+
+
+def _print_history_objects(ctx: Context, target: Any, revision: int) -> int:
+    """``rollout history -o yaml|json|name|jsonpath=…``: the objects that hold the revisions (a
+    Deployment's ReplicaSets, a set's ControllerRevisions), oldest first, or the one of ``--revision``.
+    Simplified: ``-o json`` sorts the keys (kubectl prints these typed objects in Go's field order)."""
+    from k8slearn.api.meta import thaw
+    from k8slearn.api.resources import lookup
+    from k8slearn.kubectl.jsonpath import JSONPathError, jsonpath
+    from k8slearn.kubectl.output import to_json, to_yaml
+    from k8slearn.kubectl.rollout_history import _revision, replica_sets_of
+    from k8slearn.kubectl.rollout_revisions import controlled_revisions
+    from k8slearn.kubectl.table import kind_prefix
+
+    owner = ctx.client.get(target.resource.plural, target.name, ctx.namespace)
+    if target.resource.kind == "Deployment":
+        resource = lookup("replicasets")
+        history = {_revision(rs): rs for rs in replica_sets_of(ctx.client, owner) if _revision(rs) is not None}
+    else:
+        resource = lookup("controllerrevisions")
+        history = {r.get("revision", 0): r for r in controlled_revisions(ctx.client, owner)}
+    if revision:
+        if revision not in history:
+            raise KubectlError("unable to find the specified revision")
+        objects = [history[revision]]
+    else:
+        objects = [history[k] for k in sorted(history)]
+    output = ctx.flags["output"]
+    kind, _, template = output.partition("=")
+    for i, obj in enumerate(objects):
+        if kind == "name":
+            ctx.print(f"{kind_prefix(resource)}/{obj['metadata']['name']}")
+        elif kind == "yaml":  # a typed object: its template's empty creationTimestamp is written as null
+            obj = thaw(obj)
+            meta = ((obj.get("spec") or {}).get("template") or {}).get("metadata")
+            if isinstance(meta, dict):
+                meta.setdefault("creationTimestamp", None)
+            ctx.print(("---\n" if i else "") + to_yaml(obj), end="")  # (the YAML printer's separator)
+        elif kind == "json":
+            ctx.print(to_json(obj), end="")
+        elif kind in ("jsonpath", "jsonpath-as-json") and template:
+            try:
+                ctx.print(jsonpath(template, obj, as_json=kind == "jsonpath-as-json"), end="")
+            except JSONPathError as exc:
+                raise KubectlError(str(exc)) from None
+        else:
+            raise KubectlError(f"the output format {output} is not available in this simulated cluster")
     return 0
 
 

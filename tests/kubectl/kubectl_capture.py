@@ -316,6 +316,8 @@ CASES = [
     ("kubectl help get is get's help", "cluster", "help get"),
     ("events -o wide is not one of its printers", "probes", "events -o wide"),
     ("rollout history of a type lists every object's history", "cluster", "rollout history deploy"),
+    ("rollout history -o name names the revisions' ReplicaSets", "cluster", "rollout history deploy/web -o name"),
+    ("rollout history -o yaml prints the revisions' ReplicaSets", "cluster", "rollout history deploy/web -o yaml"),
     ("a json patch whose test fails shows json-patch's reason", "cluster",
      """patch cm kube-root-ca.crt --type=json -p '[{"op":"test","path":"/data/nope","value":"x"}]'"""),
     ("get -w -o yaml separates the objects", "watch", "get pod web-7c4b4cb947-fghij -w -o yaml"),
