@@ -503,3 +503,15 @@ def test_rollout_history_with_an_output_prints_the_objects_that_hold_the_revisio
     assert one.stdout == "nginx:1.28"
     missing = c.kubectl("rollout history deployment/web --revision=9 -o name")
     assert (missing.stderr, missing.code) == ("error: unable to find the specified revision\n", 1)
+
+
+def test_logs_all_pods_shows_every_pod_of_a_deployment_with_a_prefix():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl(["create", "deployment", "web", "--image=busybox:1.36", "--replicas=2", "--",
+               "sh", "-c", "echo hello; sleep 3600"])
+    c.settle()
+    pods = sorted(p["metadata"]["name"] for p in c.api.list("pods", "default"))
+    result = c.kubectl("logs deploy/web --all-pods")
+    assert (result.stdout, result.stderr) == ("".join(f"[pod/{p}/busybox] hello\n" for p in pods), "")
+    missing = c.kubectl("logs deploy/nope --all-pods")
+    assert missing.stderr == 'error: error from server (NotFound): deployments.apps "nope" not found in namespace "default"\n'

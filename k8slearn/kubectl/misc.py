@@ -160,7 +160,8 @@ def run_logs(ctx: Context, args: list[str]) -> int:
     """``kubectl logs POD|TYPE/NAME [-c C]``, or ``-l SELECTOR``: the last 10 lines (unless
     ``--tail`` says otherwise) of each matching pod's default container, one pod after the other
     (kubectl goes through its requests in Go's map order, which varies; here in name order),
-    ``--prefix`` marking each line with ``[pod/NAME/CONTAINER]``."""
+    ``--prefix`` marking each line with ``[pod/NAME/CONTAINER]``; ``--all-pods TYPE/NAME``: every pod
+    of the object, prefixed."""
     selector = ctx.flags["selector"]
     if selector:
         if args:
@@ -180,6 +181,11 @@ def run_logs(ctx: Context, args: list[str]) -> int:
         raise usage_error(ctx.path, "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n"
                           "POD or TYPE/NAME is a required argument for the logs command")
     options = log_options(ctx.flags, ctx.now(), ctx.flags["tail"])
+    if ctx.flags["all-pods"]:  # (new in v1.32) every pod the object stands for, each line prefixed
+        ctx.flags["prefix"] = True
+        for pod in _pods_of(ctx, args[0]):
+            _print_pod_logs(ctx, pod, ctx.flags["container"], options)
+        return 0
     name = pod_for_logs(ctx, args[0])
     try:
         pod = ctx.client.get("pods", name, ctx.namespace)
@@ -190,6 +196,27 @@ def run_logs(ctx: Context, args: list[str]) -> int:
         raise
     _print_pod_logs(ctx, pod, ctx.flags["container"] or (args[1] if len(args) > 1 else ""), options)
     return 0
+
+
+def _pods_of(ctx: Context, argument: str) -> list[dict]:
+    """``logs --all-pods TYPE/NAME``: the pods the object's selector picks, by name (kubectl asks for
+    them concurrently, so its order varies); a pod argument is that pod alone."""
+    from k8slearn.api.resources import lookup
+    from k8slearn.kubectl.logs_for_object import selector_for
+
+    kind_text, _, name = argument.rpartition("/")
+    resource = lookup(kind_text) if kind_text else lookup("pods")
+    if resource.kind == "Pod":
+        return [ctx.client.get("pods", name, ctx.namespace)]
+    try:
+        obj = ctx.client.get(resource.plural, name, ctx.namespace)
+    except ApiError as err:
+        if err.code == 404:  # (the words kubectl logs gives the builder's NotFound)
+            raise KubectlError(f'error from server (NotFound): {resource.group_resource} "{name}" not found in '
+                               f'namespace "{ctx.namespace}"') from None
+        raise
+    pods = ctx.client.list("pods", ctx.namespace, label_selector=selector_for(obj))
+    return sorted(pods, key=lambda pod: pod["metadata"]["name"])
 
 
 def _print_pod_logs(ctx: Context, pod: dict, container: str, options: LogOptions) -> None:
