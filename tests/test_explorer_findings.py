@@ -425,6 +425,14 @@ def test_the_pod_flow_helpers_tell_an_unfinished_journey_as_it_was():
                                        "the journey of big did not get there")
     assert [pod_flow.who_did(c.trace, task, "big") for task in
             ("decide which node runs the pod", "record the Scheduled event")] == [None, None]
+    c.kubectl("run pinned --image=nginx")
+    c.settle()
+    assert pod_flow.who_did(c.trace, "decide which node runs the pod", "pinned") == "kube-scheduler"
+    c.kubectl("delete pod pinned")
+    c.kubectl("apply -f -", stdin="apiVersion: v1\nkind: Pod\nmetadata: {name: pinned}\nspec:\n  nodeName: node-1\n"
+                                  "  containers: [{name: n, image: nginx}]\n")
+    c.settle()
+    assert pod_flow.who_did(c.trace, "decide which node runs the pod", "pinned") is None  # the newest pod's story
     c.kubectl("run web --image=nginx:nope")
     c.run(30)
     assert "the kubelet reports the pod Running" not in pod_flow.stage_order(c.trace)
@@ -461,10 +469,15 @@ def test_the_journey_of_a_pod_created_on_a_node_says_the_scheduler_only_caches_i
 def test_the_scheduler_and_the_taint_manager_patch_pod_status_as_upstream():
     c = Cluster(workers=1, seed=0)
     c.kubectl("apply -f -", stdin=BIG)
-    c.run(1)
-    writes = [(s.action, s.detail) for s in c.trace if s.component == "kube-scheduler" and s.object == "pod/default/big"
-              and s.action in ("update", "patch")]
-    assert writes == [("patch", "strategic, status")]
+    c.kubectl("run web --image=nginx")
+    c.settle()
+    c.stop_node("node-1")
+    c.run(400)  # NotReady after 50 s, NoExecute taint, eviction 300 s later
+    writes = {(s.component, s.object, s.action, s.detail) for s in c.trace if s.action in ("update", "patch")
+              and s.object in ("pod/default/big", "pod/default/web") and not s.component.startswith("kubelet/")}
+    assert writes == {("kube-scheduler", "pod/default/big", "patch", "strategic, status"),
+                      ("kube-controller-manager", "pod/default/web", "update", "status"),  # MarkPodsNotReady: a PUT
+                      ("kube-controller-manager", "pod/default/web", "patch", "strategic, status")}  # DisruptionTarget
 
 
 def test_api_resources_filters_by_category_and_core_group_and_joins_verbs_with_commas():

@@ -43,6 +43,11 @@ def new_identity(hostname: str, rng: Any) -> str:
     return f"{hostname}_{new_uid(rng)}"
 
 
+def next_identity(identity: str, rng: Any) -> str:
+    """The identity of a new process on the host of ``identity`` (``<hostname>_<new uuid>``)."""
+    return new_identity(identity.rpartition("_")[0] or identity, rng)
+
+
 class LeaderElector:
     """Acquires and renews one Lease; calls ``on_started_leading`` / ``on_stopped_leading``."""
 
@@ -211,6 +216,5 @@ class LeaderElected:
     def restart(self) -> None:
         """A new process on the same host: a new identity, then ``start()``."""
         self.stop()
-        hostname = self.elector.identity.rpartition("_")[0] or self.elector.identity
-        self.elector.identity = new_identity(hostname, self.elector.loop.rng)
+        self.elector.identity = next_identity(self.elector.identity, self.elector.loop.rng)
         self.start()

@@ -29,7 +29,7 @@ from typing import Any
 
 from k8slearn.api.errors import ApiError
 from k8slearn.client.informer import SharedInformerFactory
-from k8slearn.client.leaderelection import LeaderElector, new_identity
+from k8slearn.client.leaderelection import LeaderElector, new_identity, next_identity
 from k8slearn.controllers.cronjob import CronJobController
 from k8slearn.controllers.daemonset import DaemonSetsController
 from k8slearn.controllers.deployment import DeploymentController
@@ -143,8 +143,7 @@ class ControllerManager:
     def restart(self) -> None:
         """A new process on the same host: a new identity (``<hostname>_<uuid>``), then ``start()``."""
         self.stop()
-        hostname = self.identity.rpartition("_")[0] or self.identity
-        self.identity = new_identity(hostname, self.loop.rng)
+        self.identity = next_identity(self.identity, self.loop.rng)
         if self.elector is not None:
             self.elector.identity = self.identity
         self.start()

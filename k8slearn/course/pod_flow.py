@@ -127,17 +127,25 @@ def who_did(trace: Iterable[Any], task: str, name: str = "web", namespace: str =
         raise KeyError(f"no task named “{task}”; the tasks are: {known}") from None
     pattern, credit = _EVIDENCE[task]
     after = _AFTER.get(task)
-    found = None
-    for step in trace:
-        if after is not None and after.matches(step, name, namespace):
-            after = None  # the evidence counts from here on
-        elif after is None and pattern.matches(step, name, namespace):
-            found = found or credit or component_name(step.component)
-        if found is None:
-            continue
+    steps = list(trace)
+    for step in steps[_newest_pod_start(steps, name, namespace):]:
+        if after is not None:  # the evidence counts only from this line on
+            after = None if after.matches(step, name, namespace) else after
+        elif pattern.matches(step, name, namespace):
+            return credit or component_name(step.component)
+    return None
+
+
+def _newest_pod_start(steps: list, name: str, namespace: str) -> int:
+    """Where the newest pod of this name begins in the trace: its create request, if it came after
+    etcd deleted an earlier pod of the same name (as ``pod_journey`` and ``pod_revisions`` count)."""
+    start, gone = 0, False
+    for i, step in enumerate(steps):
         if step.component == "etcd" and step.action == "delete" and step.object == f"/registry/pods/{namespace}/{name}":
-            found, after = None, _AFTER.get(task)  # that pod is gone: a pod of the same name starts again
-    return found
+            gone = True
+        elif gone and step.action == "create" and step.object == f"pod/{namespace}/{name}":
+            start, gone = i, False
+    return start
 
 
 # -- stepping one event at a time -----------------------------------------------------------------

@@ -130,6 +130,17 @@ def selector_for(obj: dict, verb: str = "get the logs from") -> str:
     raise KubectlError(f"cannot {verb} *v1.{kind}: selector for *v1.{kind} not implemented")
 
 
+def object_for(ctx: Any, resource: Any, name: str, for_logs: bool = True) -> dict:
+    """The object ``TYPE/NAME`` names; ``kubectl logs`` words the builder's NotFound its own way."""
+    try:
+        return ctx.client.get(resource.plural, name, ctx.namespace)
+    except ApiError as err:
+        if err.code == 404 and for_logs:
+            raise KubectlError(f'error from server (NotFound): {resource.group_resource} "{name}" not found in '
+                               f'namespace "{ctx.namespace}"') from None
+        raise
+
+
 def pod_for_logs(ctx: Any, argument: str) -> str:
     """The name of the pod whose log ``kubectl logs <argument>`` shows."""
     return first_pod(ctx, argument, for_logs=True)
@@ -146,13 +157,7 @@ def first_pod(ctx: Any, argument: str, for_logs: bool = False) -> str:
     resource = lookup(kind_text)
     if resource.kind == "Pod":
         return name
-    try:
-        obj = ctx.client.get(resource.plural, name, ctx.namespace)
-    except ApiError as err:
-        if err.code == 404 and for_logs:  # kubectl logs words the builder's NotFound its own way
-            raise KubectlError(f'error from server (NotFound): {resource.group_resource} "{name}" not found in '
-                               f'namespace "{ctx.namespace}"') from None
-        raise
+    obj = object_for(ctx, resource, name, for_logs)
     selector = selector_for(obj, "get the logs from" if for_logs else "attach to")
     less = _less if for_logs else (lambda a, b: _active_less(b, a))
     pods = sort_interface(ctx.client.list("pods", ctx.namespace, label_selector=selector), less)

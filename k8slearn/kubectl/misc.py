@@ -21,12 +21,10 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from k8slearn.kubectl.log_options import LogOptions, log_options, shape
-
-from k8slearn.api.errors import ApiError
 from k8slearn.kubectl import tabwriter
 from k8slearn.kubectl.cli import CONTEXT_NAME, Context, command
 from k8slearn.kubectl.errors import KubectlError, usage_error
+from k8slearn.kubectl.log_options import LogOptions, log_options, shape
 from k8slearn.kubectl.logs_for_object import pod_for_logs
 from k8slearn.kubectl.output import to_yaml
 from k8slearn.kubectl.podcmd import find_or_default_container
@@ -186,14 +184,10 @@ def run_logs(ctx: Context, args: list[str]) -> int:
         for pod in _pods_of(ctx, args[0]):
             _print_pod_logs(ctx, pod, ctx.flags["container"], options)
         return 0
-    name = pod_for_logs(ctx, args[0])
-    try:
-        pod = ctx.client.get("pods", name, ctx.namespace)
-    except ApiError as exc:
-        if exc.code == 404:
-            raise KubectlError(f'error from server (NotFound): pods "{name}" not found in namespace '
-                               f'"{ctx.namespace}"') from None
-        raise
+    from k8slearn.api.resources import lookup
+    from k8slearn.kubectl.logs_for_object import object_for
+
+    pod = object_for(ctx, lookup("pods"), pod_for_logs(ctx, args[0]))
     _print_pod_logs(ctx, pod, ctx.flags["container"] or (args[1] if len(args) > 1 else ""), options)
     return 0
 
@@ -202,19 +196,13 @@ def _pods_of(ctx: Context, argument: str) -> list[dict]:
     """``logs --all-pods TYPE/NAME``: the pods the object's selector picks, by name (kubectl asks for
     them concurrently, so its order varies); a pod argument is that pod alone."""
     from k8slearn.api.resources import lookup
-    from k8slearn.kubectl.logs_for_object import selector_for
+    from k8slearn.kubectl.logs_for_object import object_for, selector_for
 
     kind_text, _, name = argument.rpartition("/")
     resource = lookup(kind_text) if kind_text else lookup("pods")
+    obj = object_for(ctx, resource, name)
     if resource.kind == "Pod":
-        return [ctx.client.get("pods", name, ctx.namespace)]
-    try:
-        obj = ctx.client.get(resource.plural, name, ctx.namespace)
-    except ApiError as err:
-        if err.code == 404:  # (the words kubectl logs gives the builder's NotFound)
-            raise KubectlError(f'error from server (NotFound): {resource.group_resource} "{name}" not found in '
-                               f'namespace "{ctx.namespace}"') from None
-        raise
+        return [obj]
     pods = ctx.client.list("pods", ctx.namespace, label_selector=selector_for(obj))
     return sorted(pods, key=lambda pod: pod["metadata"]["name"])
 

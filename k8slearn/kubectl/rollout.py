@@ -256,7 +256,7 @@ def _print_history_objects(ctx: Context, target: Any, revision: int) -> int:
     from k8slearn.kubectl.output import to_json, to_yaml
     from k8slearn.kubectl.rollout_history import _revision, replica_sets_of
     from k8slearn.kubectl.rollout_revisions import controlled_revisions
-    from k8slearn.kubectl.table import kind_prefix
+    from k8slearn.kubectl.get import name_of
 
     owner = ctx.client.get(target.resource.plural, target.name, ctx.namespace)
     if target.resource.kind == "Deployment":
@@ -275,7 +275,7 @@ def _print_history_objects(ctx: Context, target: Any, revision: int) -> int:
     kind, _, template = output.partition("=")
     for i, obj in enumerate(objects):
         if kind == "name":
-            ctx.print(f"{kind_prefix(resource)}/{obj['metadata']['name']}")
+            ctx.print(name_of(obj, resource))
         elif kind == "yaml":  # a typed object: its template's empty creationTimestamp is written as null
             obj = thaw(obj)
             meta = ((obj.get("spec") or {}).get("template") or {}).get("metadata")

@@ -326,11 +326,11 @@ class Kubelet:
     def _reconcile_mirror_pod(self, pod: dict, deleted: bool = False) -> None:
         """tryReconcileMirrorPods: the kubelet keeps running the static pod, so a mirror pod that is
         being deleted is deleted at once (grace 0) and a missing one is created again."""
+        if not deleted and not pod["metadata"].get("deletionTimestamp"):
+            return  # (every other update of a pod on this node)
         component = self._static_component(pod)
         node = self.node()
         if component is None or node is None or not self.running:
-            return
-        if not deleted and not pod["metadata"].get("deletionTimestamp"):
             return
         try:
             current = self.client.get("pods", pod["metadata"]["name"], "kube-system")

@@ -43,8 +43,8 @@ import functools
 from typing import TYPE_CHECKING
 
 from k8slearn.api.errors import ApiError
-from k8slearn.api.patch_diff import two_way_merge_patch
 from k8slearn.api.shared import shared_float
+from k8slearn.client.podutil import patch_pod_status
 from k8slearn.kubelet import status as pod_status
 from k8slearn.kubelet.status import merge_pod_status
 from k8slearn.kubelet.volume_manager import FAILED_MOUNT, INTERRUPTED
@@ -212,12 +212,4 @@ class PodSync:
         if current["metadata"].get("uid") != state.uid:
             return  # deleted and created again under the same name: not this kubelet's pod any more
         old = current.get("status") or {}
-        patch = two_way_merge_patch({"status": old}, {"metadata": {"uid": state.uid},
-                                                      "status": merge_pod_status(old, status)}, "Pod")
-        if len(patch) == 1:
-            return  # only the uid: unchanged
-        try:
-            client.patch("pods", state.name, patch, state.namespace, subresource="status")
-        except ApiError as err:
-            if err.code != 404:
-                raise
+        patch_pod_status(client, current, merge_pod_status(old, status), with_uid=True)  # (nothing if unchanged)
