@@ -29,8 +29,9 @@ def solved_checks():
 
 
 def test_the_solutions_of_every_chapter_with_function_exercises_are_found():
-    assert {p.id.split(":")[0] for p in solved_checks()} >= {"01_why_kubernetes", "03_architecture",
-                                                             "07_controllers_daemonsets"}
+    assert {p.id.split(":")[0] for p in solved_checks()} >= {
+        "01_why_kubernetes", "03_architecture", "04_pod_creation_flow", "05_pods_labels_annotations",
+        "06_scheduling", "07_controllers_daemonsets"}
 
 
 @pytest.mark.parametrize("imports, code, name, table", list(solved_checks()))
@@ -39,3 +40,34 @@ def test_the_chapters_solution_passes_its_check(imports, code, name, table):
     exec(compile(imports + "\n" + code, f"<solutions of {name}>", "exec"), namespace)  # noqa: S102
     result = check(namespace[name], table)
     assert result.passed == len(result.outcomes), str(result)
+
+
+def solution_namespace(stem):
+    """The names chapter `stem`'s Solutions box defines."""
+    cells = nbformat.read(next(p for p in NOTEBOOKS if p.stem == stem), as_version=4).cells
+    code = "\n".join(PYTHON_BLOCK.findall("\n".join(
+        box for c in cells if c.cell_type == "markdown" for box in SOLUTION_CODE.findall(c.source))))
+    namespace = {}
+    exec(compile(code, f"<solutions of {stem}>", "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+def test_chapter_04s_answers_order_and_prediction_are_right():
+    from k8slearn import Cluster
+    from k8slearn.course import pod_flow
+
+    solved = solution_namespace("04_pod_creation_flow")
+    who = check(solved["answers"].get, "pod_flow.who_does")
+    assert who.passed == len(who.outcomes), str(who)
+    cluster = Cluster(workers=2, seed=0)
+    cluster.kubectl("run web --image=nginx")
+    cluster.settle()
+    order = pod_flow.check_order(solved["my_order"], cluster.trace)
+    assert order.passed == len(order.outcomes) == len(solved["my_order"]) - 1, str(order)
+    lab = Cluster(workers=2, seed=0)  # the chapter's exercise 3
+    lab.add_node("node-3", cpu="4", memory="8Gi")
+    lab.settle()
+    for name in ("first", "second"):
+        lab.kubectl(f"run {name} --image=nginx")
+        lab.settle()
+    assert lab.api.get("pods", "second")["spec"]["nodeName"] == solved["prediction"] == "node-3"
