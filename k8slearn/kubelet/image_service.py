@@ -2,8 +2,10 @@
 
 Before creating a container the kubelet asks ``ImageStatus`` whether the image is on the node and,
 if not (or if the pull policy says so), ``PullImage``. Pulls on one node run one at a time (the
-kubelet's ``serializeImagePulls``, on by default); a second pull of an image whose layers are
-already here or on their way costs only the registry round trip.
+kubelet's ``serializeImagePulls``, on by default), so the trace shows each ``PullImage`` call when
+it is sent, after the pull before it. A second pull of an image whose layers are already here or on
+their way costs only the registry round trip. A pull that fails is traced as ``ImagePullFailed``
+with containerd's error.
 
 >>> from k8slearn.kubelet.runtime import ContainerRuntime
 >>> from k8slearn.sim import Loop
@@ -38,10 +40,14 @@ class ImageService:
         or with a ``RuntimeError_`` when the pull fails. Pulls on one node are serialized.
         ``for_pod`` ("pod/ns/name", from the sandbox config) only labels the trace."""
         done = Waitable()
-        if self.loop.tracing:
-            self._trace("PullImage", for_pod or image, f"pulling {image_catalog.normalize(image)}")
         requested = self.loop.now
         start = max(self.loop.now, self._pull_busy_until)
+        if self.loop.tracing:
+            line = ("PullImage", for_pod or image, f"pulling {image_catalog.normalize(image)}")
+            if start > requested:  # the serial puller sends the call when the node's previous pull ends
+                self.loop.call_at(start, lambda: self._trace(*line))
+            else:
+                self._trace(*line)
         entry = image_catalog.find(image)
         layers_here = entry is not None and (entry.ref in self.images or entry.ref in self._layers_coming)
         pull_seconds = self.registry_latency + (
@@ -54,12 +60,11 @@ class ImageService:
         def finish() -> None:
             if entry is None:
                 ref = image_catalog.normalize(image)
-                done.trigger(
-                    RuntimeError_(
-                        f'rpc error: code = NotFound desc = failed to pull and unpack image "{ref}": '
-                        f'failed to resolve reference "{ref}": {ref}: not found'
-                    )
-                )
+                error = (f'rpc error: code = NotFound desc = failed to pull and unpack image "{ref}": '
+                         f'failed to resolve reference "{ref}": {ref}: not found')
+                if self.loop.tracing:
+                    self._trace("ImagePullFailed", for_pod or ref, error)
+                done.trigger(RuntimeError_(error))
                 return
             self.images[entry.ref] = entry
             if self.loop.tracing:

@@ -138,6 +138,9 @@ def _hop_for(step: Any, pod_ref: str, key: str, include_all: bool) -> tuple | No
                 "RemovePodSandbox": "CRI RemovePodSandbox: nothing of the pod is left on the node.",
             }
             return ("kubelet", lane, action, sentences[action])
+        if action == "ImagePullFailed":
+            return (lane, lane, action, f"containerd cannot pull the image: {detail}. The kubelet reports "
+                    "ErrImagePull and tries again later, with a growing back-off (ImagePullBackOff).")
         return (lane, lane, action, f"containerd: {detail}.")
     if lane == "CNI":
         what = "gives the pod its IP" if action == "ADD" else "releases the pod's IP"

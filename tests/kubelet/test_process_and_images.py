@@ -143,3 +143,40 @@ def test_perl_programs(args, forever):
         "the gRPC probe example's etcd", "the resource examples' stress"])
 def test_which_tags_exist(image, exists):
     assert (find(image) is not None) == exists
+
+
+def _pull_lines(runtime_trace):
+    return [(round(s.time, 3), s.action, s.detail) for s in runtime_trace if s.action in ("PullImage", "ImagePulled")]
+
+
+def test_the_trace_shows_a_serialized_pull_when_the_kubelet_sends_it_after_the_pull_before_it():
+    from k8slearn.kubelet.runtime import ContainerRuntime
+    from k8slearn.sim import Loop
+
+    runtime = ContainerRuntime(Loop(seed=0, trace=True), "node-1")
+    runtime.pull_image("nginx:1.27", for_pod="pod/default/a")
+    runtime.pull_image("busybox:1.36", for_pod="pod/default/b")
+    runtime.loop.run(5)
+    assert _pull_lines(runtime.loop.trace) == [
+        (0.0, "PullImage", "pulling docker.io/library/nginx:1.27"),
+        (1.024, "ImagePulled", "docker.io/library/nginx:1.27: 72404038 bytes in 1.024s"),
+        (1.024, "PullImage", "pulling docker.io/library/busybox:1.36"),
+        (1.346, "ImagePulled", "docker.io/library/busybox:1.36: 2155000 bytes in 0.322s"),
+    ]
+
+
+def test_a_failed_pull_has_a_trace_line_with_containerds_error_and_the_flow_tells_it():
+    from k8slearn import Cluster
+    from k8slearn.viz.flow import pod_journey
+
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl("run web --image=nginx:nope")
+    cluster.run(5)
+    (failed,) = [s for s in cluster.trace if s.action == "ImagePullFailed"]
+    assert (failed.component, failed.object) == ("containerd/node-1", "pod/default/web")
+    assert failed.detail == ('rpc error: code = NotFound desc = failed to pull and unpack image '
+                             '"docker.io/library/nginx:nope": failed to resolve reference '
+                             '"docker.io/library/nginx:nope": docker.io/library/nginx:nope: not found')
+    (hop,) = [h for h in pod_journey(cluster.trace, "web") if h.label == "ImagePullFailed"]
+    assert hop.sentence.startswith("containerd cannot pull the image: rpc error: code = NotFound")
+    assert "ImagePullBackOff" in hop.sentence
