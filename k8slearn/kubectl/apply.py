@@ -35,7 +35,7 @@ from k8slearn.kubectl.table import kind_prefix
 from k8slearn.kubectl.threeway import three_way_merge_patch
 
 __all__ = ["run_apply", "run_create_files", "run_replace", "last_applied", "LAST_APPLIED", "print_result",
-           "dry_run_mode", "file_infos"]
+           "print_flags_format", "dry_run_mode", "file_infos"]
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _NO_ANNOTATION_WARNING = ("Warning: resource {name} is missing the kubectl.kubernetes.io/last-applied-configuration "
@@ -83,9 +83,39 @@ def _suffix(mode: str) -> str:
     return {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")
 
 
-def print_result(ctx: Context, resource: Any, obj: dict, operation: str) -> None:
-    """The ``<kind>/<name> <operation>`` line, or the object for ``-o yaml|json|name``."""
+# PrintFlags.AllowedFormats, as kubectl lists them (sorted) when -o names none of them.
+PRINT_FLAGS_FORMATS = ("go-template", "go-template-file", "json", "jsonpath", "jsonpath-as-json", "jsonpath-file",
+                       "name", "template", "templatefile", "yaml")
+_TEMPLATE_FORMATS = ("go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json",
+                     "jsonpath-file")
+
+
+def print_flags_format(ctx: Context) -> tuple[str, str]:
+    """PrintFlags.ToPrinter for ``-o``: ``(format, template)``; ``("", "")`` for the success line.
+    The commands that build their printer before they send anything (annotate, run, create, scale,
+    expose, set, replace) call it first, so a bad ``-o`` changes nothing."""
     output = ctx.flags.get("output") or ""
+    template = ctx.flags.get("template") or ""
+    if not output and template:  # --template alone means go-template
+        output = "go-template"
+    if output in ("", "json", "yaml", "name"):
+        return output, ""
+    kind, equals, value = output.partition("=")
+    if kind not in _TEMPLATE_FORMATS or (equals and template):
+        raise KubectlError(f'unable to match a printer suitable for the output format "{output}", allowed formats '
+                           f"are: {','.join(PRINT_FLAGS_FORMATS)}")
+    if kind not in ("jsonpath", "jsonpath-as-json"):
+        raise KubectlError(f"the output format {kind} is not available in this simulated cluster")
+    if not (value or template):
+        raise KubectlError("template format specified but no template given")
+    return kind, value or template
+
+
+def print_result(ctx: Context, resource: Any, obj: dict, operation: str) -> None:
+    """The ``<kind>/<name> <operation>`` line, or the object for ``-o yaml|json|name|jsonpath=…``."""
+    from k8slearn.kubectl.jsonpath import JSONPathError, jsonpath
+
+    output, template = print_flags_format(ctx)
     if output == "yaml":
         ctx.print(to_yaml(obj), end="")
     elif output == "json":
@@ -93,8 +123,11 @@ def print_result(ctx: Context, resource: Any, obj: dict, operation: str) -> None
     elif output == "name":
         ctx.print(f"{kind_prefix(resource)}/{obj.get('metadata', {}).get('name', '')}")
     elif output:
-        raise KubectlError(f'unable to match a printer suitable for the output format "{output}", allowed formats '
-                           "are: json,name,yaml")
+        try:
+            as_json = output == "jsonpath-as-json"
+            ctx.print(jsonpath(template, obj, as_json=as_json), end="\n" if as_json else "")
+        except JSONPathError as exc:
+            raise KubectlError(str(exc)) from None
     else:
         ctx.print(f"{kind_prefix(resource)}/{obj.get('metadata', {}).get('name', '')} {operation}"
                   f"{_suffix(dry_run_mode(ctx))}")

@@ -281,7 +281,16 @@ def dispatch(ctx: Context, argv: list[str]) -> int:
     missing = [f'"{name}"' for name in REQUIRED.get(path, []) if name not in parsed.changed]
     if missing:
         raise KubectlError(f"required flag(s) {', '.join(missing)} not set")
+    if path.split(" ")[1] in _PRINTER_FIRST and "output" in ctx.flags:
+        from k8slearn.kubectl.apply import print_flags_format
+
+        print_flags_format(ctx)  # their Complete builds the printer before any request
     return handler(ctx, parsed.args) or 0
+
+
+# The commands whose Complete builds the -o printer first (label, taint, patch, apply and rollout
+# build it when they print, after their request).
+_PRINTER_FIRST = {"annotate", "run", "create", "scale", "expose", "set", "replace"}
 
 
 def _root(ctx: Context, parsed: Parsed) -> int:

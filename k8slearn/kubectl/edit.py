@@ -10,7 +10,10 @@ label/annotate/scale/taint/cordon, a strategic merge patch for ``set image``, wh
 >>> parse_taint("dedicated=db:NoSchedule")
 ({'key': 'dedicated', 'value': 'db', 'effect': 'NoSchedule'}, False)
 
-Simplified: ``--local`` and ``--list`` are not supported.
+``--list`` prints the labels (annotations) after the changes, as ``key=value`` lines in the
+object's order (kubectl prints them in Go's map order, which varies), without sending the changes.
+
+Simplified: ``--local`` is not supported.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/label/label.go, annotate/annotate.go, scale/scale.go,
 drain/cordon.go (via pkg/drain/cordon.go), taint/taint.go, taint/utils.go, patch/patch.go,
@@ -25,6 +28,7 @@ from typing import Any
 from k8slearn.api.errors import ApiError
 from k8slearn.api.field import go_quote
 from k8slearn.api.meta import thaw
+from k8slearn.api.names import is_valid_label_value
 from k8slearn.kubectl.apply import dry_run_mode, print_result
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, errno_text, usage_error
@@ -35,33 +39,49 @@ __all__ = ["parse_label_args", "parse_taint"]
 
 
 def parse_label_args(args: list[str], word: str) -> tuple[dict, list[str]]:
-    """``key=value`` sets, ``key-`` removes (label.parseLabels / annotate.parseAnnotations)."""
+    """``key=value`` sets, ``key-`` removes: label.parseLabels (exactly one ``=``, a valid label
+    value; the key is the API server's to check) or, for annotations, cmdutil.ParsePairs (the value is
+    everything after the first ``=``)."""
     sets: dict = {}
     removes: list[str] = []
     for arg in args:
-        if "=" in arg:
+        if "=" in arg and (word == "label" or arg[0] != "="):
+            if word == "label":
+                parts = arg.split("=")
+                if len(parts) != 2:
+                    raise KubectlError(f"invalid label spec: {arg}")
+                errs = is_valid_label_value(parts[1])
+                if errs:
+                    raise KubectlError(f"invalid label value: {go_quote(arg)}: {';'.join(errs)}")
             key, _, value = arg.partition("=")
             sets[key] = value  # (a key given twice: the last value wins)
-        elif arg.endswith("-"):
+        elif arg.endswith("-") and arg != "-":
             removes.append(arg[:-1])
         else:
-            raise KubectlError(f"invalid {word} format: {arg}")
-    for key in removes:
-        if key in sets:
-            article = "an" if word[0] in "aeiou" else "a"
-            raise KubectlError(f"can not both modify and remove {article} {word} in the same command")
+            raise KubectlError(f"{'unknown label spec' if word == 'label' else 'invalid annotation format'}: {arg}")
+    both = [key for key in removes if key in sets]
+    if both and word == "label":
+        raise KubectlError("can not both modify and remove a label in the same command")
+    if both:  # annotate.validateAnnotations
+        raise KubectlError(f"can not both modify and remove the following annotation(s) in the same command: "
+                           f"{', '.join(both)}")
     return sets, removes
 
 
-def _split_updates(args: list[str]) -> tuple[list[str], list[str]]:
-    """Resource arguments first; ``k=v`` and ``k-`` are updates."""
-    resources, updates = [], []
+def split_pairs(args: list[str], word: str) -> tuple[list[str], list[str]]:
+    """cmdutil.GetResourcesAndPairs: the resources, then the ``k=v``/``k-`` changes; a resource
+    after the first change is an error (before anything is sent)."""
+    resources: list[str] = []
+    pairs: list[str] = []
     for arg in args:
-        if "=" in arg or (arg.endswith("-") and len(arg) > 1):
-            updates.append(arg)
+        change = ("=" in arg and arg[0] != "=") or (arg.endswith("-") and arg != "-")
+        if change:
+            pairs.append(arg)
+        elif pairs:
+            raise KubectlError(f"all resources must be specified before {word} changes: {arg}")
         else:
             resources.append(arg)
-    return resources, updates
+    return resources, pairs
 
 
 def _json_merge_diff(old: Any, new: Any) -> Any:
@@ -95,31 +115,37 @@ def _targets(ctx: Context, resources: list[str]) -> tuple[list, list]:
 
 
 def _metadata_command(ctx: Context, args: list[str], field: str, word: str) -> int:
-    from k8slearn.api.labels import validate_label_key, validate_label_value
-
-    resources, updates = _split_updates(args)
-    if not updates:
+    """label.go and annotate.go: Complete (the pairs), Validate, then a merge patch per object."""
+    resources, pairs = split_pairs(args, word)
+    sets, removes = parse_label_args(pairs, word)
+    listing = ctx.flags.get("list")
+    if listing and ctx.flags.get("output"):
+        raise KubectlError("--list and --output may not be specified together")
+    if ctx.flags.get("all") and ctx.flags.get("selector"):
+        raise KubectlError("cannot set --all and --selector at the same time")
+    if ctx.flags.get("all") and ctx.flags.get("field-selector"):
+        raise KubectlError("cannot set --all and --field-selector at the same time")
+    if not resources and not ctx.flags.get("filename"):
+        raise KubectlError("one or more resources must be specified as <resource> <name> or <resource>/<name>")
+    if not sets and not removes and not listing:
         raise KubectlError(f"at least one {word} update is required")
-    sets, removes = parse_label_args(updates, word)
-    if field == "labels":
-        for key, value in sets.items():
-            if validate_label_key(key):
-                raise KubectlError(f"invalid label spec: {key}={value}")
-            problems = validate_label_value(value)
-            if problems:
-                raise KubectlError(f'invalid label value: "{key}={value}": {"; ".join(problems)}')
     infos, errors = _targets(ctx, resources)
-    mode = dry_run_mode(ctx)
+    mode = "client" if listing else dry_run_mode(ctx)
+    one = len(infos) == 1 and not errors and _single_item_implied(ctx, resources)
     for info in infos:
         obj = info.obj
         current = dict(obj.get("metadata", {}).get(field) or {})
-        if not ctx.flags["overwrite"]:
-            for key, value in sets.items():
-                if key in current and current[key] != value:
-                    raise KubectlError(f"'{key}' already has a value ({current[key]}), and --overwrite is false")
+        if not ctx.flags["overwrite"]:  # validateNoOverwrites: the same value is no conflict
+            taken = [(key, current[key]) for key in sets if key in current and current[key] != sets[key]]
+            if taken and word == "label":
+                texts = [f"'{key}' already has a value ({value}), and --overwrite is false" for key, value in taken]
+                raise KubectlError(texts[0] if len(texts) == 1 else f"[{', '.join(texts)}]")
+            if taken:
+                raise KubectlError("--overwrite is false but found the following declared annotation(s): " +
+                                   "; ".join(f"'{key}' already has a value ({value})" for key, value in taken))
         updated = dict(current)
         for key in removes:
-            if key not in updated and field == "labels":
+            if key not in updated and field == "labels" and mode != "client":
                 ctx.print(f'label "{key}" not found.')
             updated.pop(key, None)
         updated.update(sets)
@@ -131,7 +157,7 @@ def _metadata_command(ctx: Context, args: list[str], field: str, word: str) -> i
                     message = "unlabeled"
         else:
             message = "annotated"
-        result = obj
+        result = local = {**obj, "metadata": {**obj.get("metadata", {}), field: updated}}
         if mode != "client":
             patch = {"metadata": {field: _json_merge_diff(current, updated) if current else updated}}
             version = ctx.flags.get("resource-version")
@@ -140,10 +166,24 @@ def _metadata_command(ctx: Context, args: list[str], field: str, word: str) -> i
             if updated != current or version:
                 result = ctx.client.patch(info.resource.plural, info.name, patch, namespace=info.namespace or None,
                                           patch_type="merge", dry_run=(mode == "server"))
-        print_result(ctx, info.resource, result, message)
+        if listing:  # the object's labels (or annotations) after the changes, one key=value a line
+            if not one:
+                ctx.print(f"Listing {field} for {info.resource.kind}.{info.resource.group}/{info.name}:")
+            for key, value in updated.items():
+                ctx.print(f"{'' if one else ' '}{key}={value}")
+            continue
+        # label prints the object it changed locally; annotate what the server answered
+        print_result(ctx, info.resource, local if field == "labels" else result, message)
     if errors:
         raise Aggregate(errors)
     return 0
+
+
+def _single_item_implied(ctx: Context, resources: list[str]) -> bool:
+    """resource.Builder's singleItemImplied: one ``TYPE/NAME`` or ``TYPE NAME`` (or one -f object)."""
+    if ctx.flags.get("selector") or ctx.flags.get("all"):
+        return False
+    return (len(resources) == 1 and "/" in resources[0]) or len(resources) == 2 or bool(ctx.flags.get("filename"))
 
 
 @command("label")

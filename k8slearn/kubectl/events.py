@@ -24,15 +24,13 @@ from __future__ import annotations
 from k8slearn.api.meta import parse_timestamp
 from k8slearn.api.resources import lookup
 from k8slearn.kubectl import tabwriter
+from k8slearn.kubectl.apply import print_flags_format
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError
 from k8slearn.kubectl.go_sort import sort_interface
+from k8slearn.kubectl.jsonpath import JSONPathError, jsonpath
 from k8slearn.kubectl.output import to_json, to_yaml
 from k8slearn.kubectl.printers import event_interval
-
-
-_PRINTERS = ("go-template", "go-template-file", "json", "jsonpath", "jsonpath-as-json", "jsonpath-file", "name",
-             "template", "templatefile", "yaml")  # what events' printer flags accept
 
 
 @command("events")
@@ -58,16 +56,21 @@ def run_events(ctx: Context, args: list[str]) -> int:
         ctx.eprint("No events found." if everywhere else f"No events found in {ctx.namespace} namespace.")
         return 0
     events = sort_interface(events, lambda a, b: _event_time(a) < _event_time(b))
-    output = ctx.flags["output"]
+    output, template = print_flags_format(ctx)
     if output:
-        if output not in _PRINTERS:  # PrintFlags.ToPrinter
-            raise KubectlError(f'unable to match a printer suitable for the output format "{output}", allowed '
-                               f'formats are: {",".join(_PRINTERS)}')
-        if output not in ("json", "yaml"):
-            raise KubectlError(f"the output format {output} is not available in this simulated cluster")
         items = [{"apiVersion": "v1", "kind": "Event", **e} for e in events]
         listed = {"apiVersion": "v1", "items": items, "kind": "EventList", "metadata": {}}
-        ctx.print(to_json(listed) if output == "json" else to_yaml(listed), end="")
+        if output == "name":
+            for item in items:
+                ctx.print(f"event/{item['metadata']['name']}")
+        elif output in ("json", "yaml"):
+            ctx.print(to_json(listed) if output == "json" else to_yaml(listed), end="")
+        else:
+            try:
+                as_json = output == "jsonpath-as-json"
+                ctx.print(jsonpath(template, listed, as_json=as_json), end="\n" if as_json else "")
+            except JSONPathError as exc:
+                raise KubectlError(str(exc)) from None
         return 0
     now = ctx.now()
     rows = [] if ctx.flags["no-headers"] else [

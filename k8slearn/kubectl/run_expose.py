@@ -31,12 +31,15 @@ from k8slearn.kubectl.generators import _create, _meta
 
 
 def _parse_labels(text: str) -> dict[str, str]:
+    """generate.ParseLabels: ``k=v`` pairs split at commas, each with exactly one ``=`` and a key."""
     labels = {}
     for part in text.split(","):
-        key, eq, value = part.partition("=")
-        if not eq:
-            raise KubectlError(f"invalid label spec: {part}")
-        labels[key] = value
+        pieces = part.split("=")
+        if len(pieces) != 2:
+            raise KubectlError(f"unexpected label spec: {part}")
+        if not pieces[0]:
+            raise KubectlError("unexpected empty label key")
+        labels[pieces[0]] = pieces[1]
     return labels
 
 

@@ -305,8 +305,8 @@ def test_label_takes_the_last_value_of_a_key_given_twice_and_template_means_go_t
     c.kubectl("run solo --image=nginx")
     assert c.kubectl("label pod solo app=x app=y").stdout == "pod/solo labeled\n"
     assert c.api.get("pods", "solo")["metadata"]["labels"]["app"] == "y"
-    assert c.kubectl("annotate pod solo a=1 a-").stderr == (
-        "error: can not both modify and remove an annotation in the same command\n")
+    assert c.kubectl("annotate pod solo a=1 a-").stderr == (  # annotate.validateAnnotations
+        "error: can not both modify and remove the following annotation(s) in the same command: a\n")
     assert c.kubectl("get pods --template={{.}}").stderr == (
         "error: the output format go-template is not available in this simulated cluster\n")
 
@@ -332,3 +332,53 @@ def test_the_status_and_scale_subresources():
         "apiVersion: autoscaling/v1\nkind: Scale\n")
     assert c.kubectl("get pod x --subresource=scale").stderr == (
         "Error from server (NotFound): the server could not find the requested resource\n")
+
+
+@pytest.mark.parametrize("command, stdout, stderr", [
+    pytest.param("annotate pod solo note=1", "pod/solo annotated\n", "",
+                 id="annotate with the value a key already has is no conflict (kubernetes#109505)"),
+    pytest.param("annotate pod solo note=2 other=3 --dry-run=client", "",
+                 "error: --overwrite is false but found the following declared annotation(s): "
+                 "'note' already has a value (1)\n", id="annotate names every key it would overwrite, in its words"),
+    pytest.param("label pods --all --list", "Listing labels for Pod./solo:\n run=solo\n", "",
+                 id="label --list of several objects names each one and indents its labels"),
+    pytest.param("label pod solo extra=1 --list", "run=solo\nextra=1\n", "",
+                 id="label --list shows the labels as they would be and sends nothing"),
+    pytest.param("annotate pod solo --list", "note=1\n", "", id="annotate --list prints the annotations"),
+    pytest.param("run other --image=nginx --labels==v", "", "error: unexpected empty label key\n",
+                 id="run --labels needs a key before its equals sign"),
+    pytest.param("label pod solo tier=fe -o name", "pod/solo\n", "", id="label -o name prints the object's name"),
+    pytest.param("label pod solo tier=web -o wide", "",
+                 'error: unable to match a printer suitable for the output format "wide", allowed formats are: '
+                 "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,"
+                 "templatefile,yaml\n", id="label builds its printer after the patch, as kubectl does"),
+    pytest.param("annotate pod solo a=1 -o wide", "",
+                 'error: unable to match a printer suitable for the output format "wide", allowed formats are: '
+                 "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,"
+                 "templatefile,yaml\n", id="annotate refuses a bad -o before it sends anything"),
+])
+def test_label_and_annotate_argument_handling(command, stdout, stderr):
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run solo --image=nginx")
+    c.kubectl("annotate pod solo note=1")
+    before = c.api.get("pods", "solo")["metadata"]
+    result = c.kubectl(command)
+    assert (result.stdout, result.stderr) == (stdout, stderr)
+    after = c.api.get("pods", "solo")["metadata"]
+    if "-o wide" in command and command.startswith("label"):
+        assert after["labels"]["tier"] == "web"  # the patch went out before the printer failed
+    elif "--list" in command or "dry-run" in command or stderr:
+        assert after == before  # nothing was sent
+
+
+def test_a_label_command_with_a_stray_word_changes_nothing():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run solo --image=nginx")
+    before = c.api.get("pods", "solo")["metadata"]["resourceVersion"]
+    result = c.kubectl("label pod solo a=b extra")
+    assert result.stderr == "error: all resources must be specified before label changes: extra\n"
+    assert c.api.get("pods", "solo")["metadata"]["resourceVersion"] == before
