@@ -28,6 +28,7 @@ from k8slearn.apiserver import APIServer
 from k8slearn.apiserver.compact import Compactor
 from k8slearn.apiserver.pod_connect import stream_location
 from k8slearn.apiserver.kubernetes_service import KubernetesService
+from k8slearn.apiserver.admission import SYSTEM_PRIORITY_CLASS_OBJECTS as SYSTEM_PRIORITY_CLASSES
 from k8slearn.apiserver.system_namespaces import SYSTEM_NAMESPACES, SystemNamespaces
 from k8slearn.client.leaderelection import LeaderElected
 from k8slearn.controllers.manager import ControllerManager
@@ -182,6 +183,9 @@ class Cluster:
         system = self.apiserver.client("kube-apiserver")
         for name in SYSTEM_NAMESPACES:
             system.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+        for name, (value, description) in SYSTEM_PRIORITY_CLASSES.items():  # scheduling/bootstrap-system-priority-classes
+            system.create({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": name},
+                           "value": value, "description": description})
 
     def _next_ip(self) -> str:
         return f"{NODE_SUBNET}{len(self.kubelets) + 2}"

@@ -67,8 +67,13 @@ SERVICE_ACCOUNT_MISSING_MSG = 'error looking up service account {0}/{1}: service
 PRIORITY_MISMATCH_MSG = ("the integer value of priority ({}) must not be provided in pod spec; "
                          "priority admission controller computed {} from the given PriorityClass name")
 
-# Built into every API server (it creates them as objects at startup).
-SYSTEM_PRIORITY_CLASSES = {"system-node-critical": 2000001000, "system-cluster-critical": 2000000000}
+# Built into every API server: its post-start hook creates them as objects (schedulingv1.SystemPriorityClasses).
+SYSTEM_PRIORITY_CLASS_OBJECTS = {
+    "system-node-critical": (2000001000, "Used for system critical pods that must not be moved from their current node."),
+    "system-cluster-critical": (2000000000, "Used for system critical pods that must run in the cluster, but can be "
+                                            "moved to another node if necessary."),
+}
+SYSTEM_PRIORITY_CLASSES = {name: value for name, (value, _) in SYSTEM_PRIORITY_CLASS_OBJECTS.items()}
 DEFAULT_TOLERATION_SECONDS = 300
 NOT_READY_TAINT = "node.kubernetes.io/not-ready"
 UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
@@ -140,16 +145,34 @@ def priority_of(class_name: str, lister: Lister) -> tuple[int, str] | None:
     return None
 
 
-def _global_default(lister: Lister) -> tuple[str, int, str]:
+def _default_priority_class(lister: Lister) -> dict | None:
+    """getDefaultPriorityClass: the globalDefault class; of several (a race), the lowest value."""
+    found = None
     for pc in lister.list("priorityclasses"):
-        if pc.get("globalDefault"):
-            policy = pc.get("preemptionPolicy") or "PreemptLowerPriority"
-            return pc["metadata"]["name"], pc.get("value", 0), policy
-    return "", 0, "PreemptLowerPriority"
+        if pc.get("globalDefault") and (found is None or found.get("value", 0) > pc.get("value", 0)):
+            found = pc
+    return found
+
+
+def _global_default(lister: Lister) -> tuple[str, int, str]:
+    pc = _default_priority_class(lister)
+    if pc is None:
+        return "", 0, "PreemptLowerPriority"
+    return pc["metadata"]["name"], pc.get("value", 0), pc.get("preemptionPolicy") or "PreemptLowerPriority"
 
 
 def priority(attrs: Attributes, lister: Lister) -> None:
-    """Priority: resolve ``priorityClassName`` to ``spec.priority`` and ``spec.preemptionPolicy``."""
+    """Priority: resolve ``priorityClassName`` to ``spec.priority`` and ``spec.preemptionPolicy``;
+    for a PriorityClass, refuse a second ``globalDefault`` (validatePriorityClass)."""
+    if attrs.resource == "priorityclasses" and attrs.operation == DELETE and attrs.name in SYSTEM_PRIORITY_CLASSES:
+        # (upstream: the PriorityClass REST storage's Delete)
+        raise attrs.forbid("this is a system priority class and cannot be deleted")
+    if attrs.resource == "priorityclasses" and not attrs.subresource and attrs.operation in (CREATE, UPDATE):
+        current = _default_priority_class(lister) if (attrs.obj or {}).get("globalDefault") is True else None
+        if current is not None and (attrs.operation == CREATE or current["metadata"]["name"] != attrs.name):
+            raise attrs.forbid(f"PriorityClass {current['metadata']['name']} is already marked as default. "
+                               "Only one default can exist")
+        return
     if attrs.resource != "pods" or attrs.subresource or attrs.operation not in (CREATE, UPDATE):
         return
     spec = attrs.obj.setdefault("spec", {})

@@ -280,6 +280,16 @@ class GenerationStrategy(Strategy):
         return any(new.get(k) != old.get(k) for k in body)
 
 
+class PriorityClassStrategy(Strategy):
+    """PriorityClasses start at ``metadata.generation`` 1 (PrepareForCreate) and keep it: their
+    value and preemption policy are immutable, and an update does not count."""
+
+    tracks_generation = True
+
+    def spec_changed(self, new: dict, old: dict) -> bool:
+        return False
+
+
 def ephemeral_containers_update(new: dict, old: dict) -> dict:
     """The pods/ephemeralcontainers subresource (podEphemeralContainersStrategy): the stored pod with
     only ``spec.ephemeralContainers`` taken from ``new`` (and its resourceVersion, the precondition).
@@ -347,6 +357,7 @@ STRATEGIES: dict[str, Strategy] = {
     "jobs": JobStrategy(),
     "cronjobs": CronJobStrategy(),
     "endpointslices": GenerationStrategy(),
+    "priorityclasses": PriorityClassStrategy(),
     "poddisruptionbudgets": PodDisruptionBudgetStrategy(),
     "events": EventStrategy(),
     "secrets": SecretStrategy(),

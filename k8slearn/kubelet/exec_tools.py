@@ -397,15 +397,28 @@ def _mkdir_error(path: str, reason: str, ctx) -> str:
 
 
 def _rm(args, stdin, ctx):
-    force = any(a.startswith("-") and "f" in a for a in args)
+    """``rm [-f] [-r] PATH...``: a directory only with ``-r`` (its files the container wrote go too)."""
+    short = [a for a in args if a.startswith("-") and not a.startswith("--")]
+    force = any("f" in a for a in short) or "--force" in args
+    recursive = any("r" in a or "R" in a for a in short) or "--recursive" in args
     code, err = 0, ""
     for path in _paths(args):
-        if lookup(path, ctx) is None:
+        entry = lookup(path, ctx)
+        if entry is None:
             if not force:
                 code = 1
                 err += (f"rm: can't remove '{path}': No such file or directory\n" if ctx.busybox
                         else f"rm: cannot remove '{path}': No such file or directory\n")
             continue
+        if entry is DIR and not recursive:
+            code = 1
+            err += (f"rm: '{path}' is a directory\n" if ctx.busybox
+                    else f"rm: cannot remove '{path}': Is a directory\n")
+            continue
+        if entry is DIR:
+            inside = path.rstrip("/") + "/"
+            for child in [p for p in list(ctx.files) if p.startswith(inside) and ctx.files[p] is not False]:
+                code, err = _set(ctx, child, False, "rm", code, err)
         code, err = _set(ctx, path, False, "rm", code, err)
     return code, "", err
 

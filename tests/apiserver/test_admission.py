@@ -68,6 +68,9 @@ def test_created_pods_carry_the_default_tolerations(api):
                                        "preemptionPolicy": "Never"}]}, ("high", 1000, "Never")),
         ("", {"priorityclasses": [{"metadata": {"name": "base"}, "value": 7, "globalDefault": True}]},
          ("base", 7, "PreemptLowerPriority")),
+        ("", {"priorityclasses": [{"metadata": {"name": "a"}, "value": 7, "globalDefault": True},
+                                  {"metadata": {"name": "b"}, "value": 3, "globalDefault": True}]},
+         ("b", 3, "PreemptLowerPriority")),
     ],
     ids=[
         "without a class a pod gets priority 0",
@@ -75,6 +78,7 @@ def test_created_pods_carry_the_default_tolerations(api):
         "system-cluster-critical is built in at 2000000000",
         "a PriorityClass object gives its value and preemption policy",
         "the globalDefault class applies to pods that name none",
+        "of two globalDefault classes (a race) the one with the lowest value applies",
     ],
 )
 def test_priority_resolves_the_class(class_name, objects, expected):
@@ -149,3 +153,39 @@ def test_cluster_scoped_objects_need_no_namespace(server):
     bare = server.__class__(server.store.__class__(), server.loop)
     created = bare.client("kubelet").create({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"}})
     assert created["metadata"]["name"] == "n1"
+
+
+def _priority_class(name, value, default=False):
+    return {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": name},
+            "value": value, "globalDefault": default}
+
+
+def test_the_api_server_creates_the_system_priority_classes_and_keeps_them():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    classes = {pc["metadata"]["name"]: (pc["value"], pc["description"], pc["metadata"]["generation"])
+               for pc in c.api.list("priorityclasses")}
+    assert classes == {
+        "system-node-critical": (2000001000, "Used for system critical pods that must not be moved from their "
+                                             "current node.", 1),
+        "system-cluster-critical": (2000000000, "Used for system critical pods that must run in the cluster, but "
+                                                "can be moved to another node if necessary.", 1)}
+    assert c.kubectl("delete pc system-node-critical").stderr == (
+        'Error from server (Forbidden): priorityclasses.scheduling.k8s.io "system-node-critical" is forbidden: '
+        "this is a system priority class and cannot be deleted\n")
+    assert len(c.api.list("priorityclasses")) == 2
+
+
+def test_only_one_priority_class_may_be_the_global_default(server, api):
+    api.create(_priority_class("a-default", 10, default=True))
+    expect_error(server, lambda: api.create(_priority_class("b-default", 1, default=True)), 403, "Forbidden",
+                 'priorityclasses.scheduling.k8s.io "b-default" is forbidden: PriorityClass a-default is already '
+                 "marked as default. Only one default can exist")
+    api.create(_priority_class("c", 5))
+    changed = dict(api.get("priorityclasses", "c"), globalDefault=True)
+    expect_error(server, lambda: api.update(changed), 403, "Forbidden",
+                 'priorityclasses.scheduling.k8s.io "c" is forbidden: PriorityClass a-default is already '
+                 "marked as default. Only one default can exist")
+    same = dict(api.get("priorityclasses", "a-default"), description="the default")
+    assert api.update(same)["description"] == "the default"  # the default itself may change

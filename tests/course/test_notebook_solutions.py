@@ -71,3 +71,25 @@ def test_chapter_04s_answers_order_and_prediction_are_right():
         lab.kubectl(f"run {name} --image=nginx")
         lab.settle()
     assert lab.api.get("pods", "second")["spec"]["nodeName"] == solved["prediction"] == "node-3"
+
+
+def test_chapter_05s_selectors_pass_and_the_answers_that_only_happen_to_fit_do_not():
+    from k8slearn import Cluster
+    from k8slearn.course import labels_lab
+
+    cells = nbformat.read(next(p for p in NOTEBOOKS if p.stem == "05_pods_labels_annotations"), as_version=4).cells
+    (wanted_cell,) = [c for c in cells if c.cell_type == "code" and c.source.startswith("wanted = {")]
+    wanted = {}
+    exec(wanted_cell.source, {}, wanted)  # noqa: S102
+    cluster = Cluster(workers=2, seed=0)
+    for name, labels in [("web", "app=web,env=prod,tier=frontend"), ("web-canary", "app=web,env=prod,canary=true"),
+                         ("api", "app=api,env=prod"), ("db", "app=db,env=dev"), ("toolbox", "app=toolbox"),
+                         ("ui", "app=ui,env=staging,tier=frontend"), ("toolbox-2", "app=toolbox,env=dev")]:
+        cluster.kubectl(f"run {name} --image=nginx --labels={labels}")  # the pods at the exercise
+    cluster.settle()
+    solved = solution_namespace("05_pods_labels_annotations")["my_selectors"]
+    result = labels_lab.check_selectors(cluster, solved, wanted["wanted"])
+    assert result.passed == len(result.outcomes) == 3, str(result)
+    lucky = {"the web pods that are not canaries": "tier=frontend", "the pods with no env label": "app=toolbox",
+             "the pods in prod or staging, whatever their app": "env=prod"}
+    assert labels_lab.check_selectors(cluster, lucky, wanted["wanted"]).passed == 0
