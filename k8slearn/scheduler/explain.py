@@ -234,6 +234,9 @@ class Explanation:
             )
         elif evaluated < a.num_all_nodes and a.left_out:
             lines.append(f"  {a.num_all_nodes - evaluated} other nodes were not tried: {a.left_out}")
+        elif evaluated < a.num_all_nodes and a.reason == "SchedulerError":
+            lines.append(f"  {a.num_all_nodes - evaluated} nodes have no verdict: a plugin failed and the "
+                         "cycle stopped (the Message below says why).")
         elif evaluated < a.num_all_nodes:
             lines.append(
                 f"  {a.num_all_nodes - evaluated} nodes were not evaluated: the search stops once "

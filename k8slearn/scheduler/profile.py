@@ -188,7 +188,10 @@ class Profile:
 
 
 def _weight(name: str, weight: Any) -> int:
-    weight = int(weight or 0)
+    if weight is not None and (not isinstance(weight, int) or isinstance(weight, bool)):
+        raise TypeError(f"plugin {name!r}: weight must be a whole number, as in KubeSchedulerConfiguration "
+                        f"(int32), not {weight!r}")
+    weight = weight or 0
     if weight < 0:
         raise ValueError(
             f"plugin {name!r}: weight: Invalid value: {weight}: must be greater than or equal to 0"

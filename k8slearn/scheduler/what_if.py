@@ -23,7 +23,10 @@ Changes (all optional; the pod is given by name or as a dict):
 ``profile``                 a whole Profile to use instead
 ==========================  =====================================================================
 
-A changed pod that the API server would refuse raises its 422 error (``Pod "web" is invalid: ...``).
+A changed pod that the API server would refuse raises its error: a value of the wrong type its 400
+(``json: cannot unmarshal ...``), an invalid one its 422 (``Pod "web" is invalid: ...``). A change of
+the wrong shape, a node the scheduler does not know or a weight that is no whole number is a
+``TypeError`` or ``KeyError`` that says so.
 
 Upstream: none (a teaching tool); the cycle is pkg/scheduler/schedule_one.go's, run on a copy.
 """
@@ -36,10 +39,12 @@ from types import SimpleNamespace
 from typing import Any
 
 from k8slearn.api.defaults import apply_defaults
-from k8slearn.api.errors import invalid
+from k8slearn.api.errors import bad_request, invalid
 from k8slearn.api.meta import thaw
 from k8slearn.api.resources import RESOURCES
+from k8slearn.api.validation.decode import decode_body
 from k8slearn.api.validation.pod import validate_pod
+from k8slearn.api.validation.unknown_fields import type_error
 from k8slearn.scheduler.explain import Attempt, Explanation
 from k8slearn.scheduler.framework import (
     SUCCESS,
@@ -139,6 +144,31 @@ def snapshot_copy(sched: Any, pod_key: str, node_labels: dict, node_taints: dict
     return Snapshot(infos)
 
 
+def _check_changes(sched: Any, changes: dict) -> None:
+    """Refuse changes of the wrong shape with words, before anything runs: the pod fields as the API
+    server's decoding would (400), the rest here."""
+    for key in ("requests", "node_labels", "node_taints", "weights", "labels"):
+        if changes.get(key) is not None and not isinstance(changes[key], dict):
+            raise TypeError(f"what_if(): {key} must be a dict, not {type(changes[key]).__name__} {changes[key]!r}")
+    for key in ("tolerations", "add_tolerations", "topology_spread_constraints"):
+        if changes.get(key) is not None and not isinstance(changes[key], list):
+            raise TypeError(f"what_if(): {key} must be a list (as in the pod's spec), not "
+                            f"{type(changes[key]).__name__} {changes[key]!r}")
+    for key in ("node_selector", "affinity"):
+        if changes.get(key) is not None and not isinstance(changes[key], dict):
+            raise TypeError(f"what_if(): {key} must be a dict (as in the pod's spec), not "
+                            f"{type(changes[key]).__name__} {changes[key]!r}")
+    nodes = set(sched.cache.node_tree.list())
+    for key in ("node_labels", "node_taints"):
+        missing = sorted(set(changes.get(key) or {}) - nodes)
+        if missing:
+            raise KeyError(f'{key}: nodes "{missing[0]}" not found (the scheduler knows {", ".join(sorted(nodes))})')
+    for plugin, weight in (changes.get("weights") or {}).items():
+        if not isinstance(weight, int) or isinstance(weight, bool):
+            raise TypeError(f"what_if(): the weight of {plugin} must be a whole number, as in "
+                            f"KubeSchedulerConfiguration (int32), not {weight!r}")
+
+
 def _describe(changes: dict) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in changes.items())
 
@@ -151,13 +181,18 @@ def what_if(sched: Any, pod: dict | str, namespace: str = "default", **changes: 
             f"what_if() got unknown change(s) {', '.join(unknown)}; known: "
             f"{', '.join(POD_CHANGES + CLUSTER_CHANGES)}"
         )
+    _check_changes(sched, changes)
     if isinstance(pod, str):
         found = sched.pod_lister.get(pod, namespace)
         if found is None:
             raise KeyError(f'pods "{pod}" not found')
         pod = found
     pod = changed_pod(pod, {k: v for k, v in changes.items() if k in POD_CHANGES})
-    check = thaw(pod)
+    check, problem = decode_body({**pod, "apiVersion": "v1", "kind": "Pod"})  # as the API server decodes it
+    problem = problem or type_error(check)
+    if problem is not None:
+        raise bad_request(problem if problem.startswith("Pod in version") else
+                          f'Pod in version "v1" cannot be handled as a Pod: {problem}')
     apply_defaults(check)
     errs = validate_pod(check)
     if errs:
@@ -215,6 +250,8 @@ def run_cycle(sched: Any, fwk: Framework, pod: dict, attempt: Attempt) -> None:
         attempt.message, attempt.reason = str(err), "Unschedulable"
     except (SchedulingError, PluginError) as err:
         attempt.message, attempt.reason = str(err), "SchedulerError"
+    except Exception as err:  # noqa: BLE001 - a plugin raised: reported as the live scheduler does
+        attempt.message, attempt.reason = f"{type(err).__name__}: {err}", "SchedulerError"
     attempt.filter_matrix = filter_matrix(fwk, state, pod, sched.snapshot.node_info_list)
 
 

@@ -162,3 +162,63 @@ def test_a_weight_for_a_plugin_the_profile_does_not_have_is_refused_not_ignored(
     with pytest.raises(ValueError, match="^Nope is not a plugin of profile default-scheduler; its plugins are "
                                          "SchedulingGates, PrioritySort, "):
         c.scheduler.what_if("web", weights={"Nope": 3})
+
+
+@pytest.mark.parametrize("changes, error, message", [
+    pytest.param({"tolerations": {"key": "x", "operator": "Exists"}}, TypeError,
+                 "what_if(): tolerations must be a list (as in the pod's spec), not dict {'key': 'x', 'operator': 'Exists'}",
+                 id="one toleration given where the spec has a list is named, not an AttributeError"),
+    pytest.param({"node_selector": "disk=ssd"}, TypeError,
+                 "what_if(): node_selector must be a dict (as in the pod's spec), not str 'disk=ssd'",
+                 id="a selector written as kubectl's -l text is refused with words"),
+    pytest.param({"priority": "high"}, ApiError,
+                 'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal string into Go struct '
+                 "field PodSpec.spec.priority of type int32",
+                 id="a class name where the priority integer belongs is the API server's 400"),
+    pytest.param({"weights": {"TaintToleration": 2.5}}, TypeError,
+                 "what_if(): the weight of TaintToleration must be a whole number, as in KubeSchedulerConfiguration "
+                 "(int32), not 2.5", id="a weight of 2.5 is refused, not truncated to 2"),
+    pytest.param({"node_labels": {"node-9": {"disk": "ssd"}}}, KeyError,
+                 "'node_labels: nodes \"node-9\" not found (the scheduler knows control-plane, node-1, node-2)'",
+                 id="labels for a node that does not exist are a typo, not a silent no-op"),
+])
+def test_a_change_of_the_wrong_shape_is_refused_before_anything_runs(c, changes, error, message):
+    with pytest.raises(error) as err:
+        c.scheduler.what_if("web", **changes)
+    assert str(err.value) == message
+
+
+def test_a_score_plugin_that_fails_is_reported_as_the_live_scheduler_does(c):
+    from k8slearn.scheduler import Profile
+
+    class NoScore:
+        name = "NoScore"
+
+        def score(self, state, pod, node_info):
+            return None
+
+    explanation = str(c.scheduler.what_if("web", profile=Profile().add(NoScore)))
+    assert "it would not be scheduled (SchedulerError)" in explanation
+    assert "Message: TypeError: " in explanation
+
+
+def test_explain_says_a_failed_filter_stopped_the_cycle_not_percentage_of_nodes_to_score():
+    from k8slearn import Cluster
+    from k8slearn.scheduler import Profile
+
+    class Broken:
+        name = "Broken"
+
+        def filter(self, state, pod, node_info):
+            return node_info.name != "node-1"  # a bool, not a Status: an error on node-1
+
+    cluster = Cluster(workers=2, seed=0)
+    cluster.scheduler.set_profiles([Profile().add(Broken)])
+    cluster.kubectl("taint nodes node-2 gpu=:NoSchedule")
+    cluster.kubectl("run p --image=nginx")
+    cluster.settle()
+    text = str(cluster.scheduler.explain("p"))
+    assert "1 nodes have no verdict: a plugin failed and the cycle stopped (the Message below says why)." in text
+    assert "percentageOfNodesToScore" not in text
+    with pytest.raises(TypeError, match="weight must be a whole number"):
+        Profile().add(Broken, weight="5")
