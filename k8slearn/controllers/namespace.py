@@ -4,7 +4,8 @@
 server only marks the namespace: ``deletionTimestamp`` set, ``status.phase: Terminating``, and the
 ``kubernetes`` finalizer still in ``spec.finalizers`` keeps the object alive. This controller
 sees that, deletes every namespaced object in it (pods gracefully, so the kubelets stop their
-containers), reports what remains in the namespace's conditions, and once nothing is left it
+containers), reports what remains in the namespace's five deletion conditions (the "ok" variant,
+``False``, of each that is not failing), and once nothing is left it
 calls the ``namespaces/finalize`` subresource with an empty finalizer list: only then does the
 API server remove the namespace.
 
@@ -74,18 +75,41 @@ class NamespaceController(Controller):
         self.loop.record(self.name, "finalize", f"namespace/{key}", "empty: finalizer kubernetes removed")
 
     def _report(self, namespace: dict, counts: dict[str, int]) -> None:
-        """Set the NamespaceContentRemaining condition (once per change)."""
-        message = remaining_message(counts)
-        conditions = namespace.get("status", {}).get("conditions", [])
-        if any(c.get("type") == "NamespaceContentRemaining" and c.get("message") == message for c in conditions):
-            return
+        """namespaceConditionUpdater.Update: the five deletion conditions, each the failing variant
+        when this pass found one, else its "ok" variant (False); written when one changed."""
+        failing = {"NamespaceContentRemaining": ("True", "SomeResourcesRemain", remaining_message(counts))}
         update = thaw(namespace)
-        update["status"]["conditions"] = [
-            c for c in update["status"].get("conditions", []) if c.get("type") != "NamespaceContentRemaining"
-        ] + [{"type": "NamespaceContentRemaining", "status": "True", "reason": "SomeResourcesRemain",
-              "message": message, "lastTransitionTime": timestamp(self.loop.now)}]
+        conditions = update["status"].setdefault("conditions", [])
+        changed = False
+        for kind in CONDITION_TYPES:
+            status, reason, message = failing.get(kind, ("False", *OK_CONDITIONS[kind]))
+            old = next((c for c in conditions if c.get("type") == kind), None)
+            if old is None:
+                conditions.append({"type": kind, "status": status, "lastTransitionTime": timestamp(self.loop.now),
+                                   "reason": reason, "message": message})
+                changed = True
+            elif (old.get("status"), old.get("reason"), old.get("message")) != (status, reason, message):
+                if old.get("status") != status:
+                    old["lastTransitionTime"] = timestamp(self.loop.now)
+                old.update(status=status, reason=reason, message=message)
+                changed = True
+        if not changed:
+            return
         try:
             self.client.update_status(update)
         except ApiError as err:
             if err.code not in (404, 409):
                 raise
+
+
+# status_condition_utils.go: the conditions the deleter keeps, in order, and their "ok" variants.
+CONDITION_TYPES = ("NamespaceDeletionDiscoveryFailure", "NamespaceDeletionGroupVersionParsingFailure",
+                   "NamespaceDeletionContentFailure", "NamespaceContentRemaining", "NamespaceFinalizersRemaining")
+OK_CONDITIONS = {
+    "NamespaceDeletionDiscoveryFailure": ("ResourcesDiscovered", "All resources successfully discovered"),
+    "NamespaceDeletionGroupVersionParsingFailure": ("ParsedGroupVersions", "All legacy kube types successfully parsed"),
+    "NamespaceDeletionContentFailure": ("ContentDeleted",
+                                        "All content successfully deleted, may be waiting on finalization"),
+    "NamespaceContentRemaining": ("ContentRemoved", "All content successfully removed"),
+    "NamespaceFinalizersRemaining": ("ContentHasNoFinalizers", "All content-preserving finalizers finished"),
+}

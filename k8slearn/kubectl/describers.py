@@ -27,6 +27,7 @@ from k8slearn.kubectl.describe import (
     print_labels_multiline, search_events, time_text,
 )
 from k8slearn.kubectl.errors import Aggregate, KubectlError
+from k8slearn.kubectl.humanize import rfc1123z
 from k8slearn.kubectl.describe_node import describe_node
 from k8slearn.kubectl.printers import _selector, format_labels
 
@@ -291,6 +292,14 @@ def describe_namespace(ns: dict) -> str:
     print_labels_multiline(w, "Labels", meta.get("labels"))
     print_annotations_multiline(w, "Annotations", meta.get("annotations"))
     w.write(0, f"Status:\t{ns.get('status', {}).get('phase', '')}\n")
+    conditions = ns.get("status", {}).get("conditions") or []
+    if conditions:
+        w.write(0, "Conditions:\n")
+        w.write(1, "Type\tStatus\tLastTransitionTime\tReason\tMessage\n")
+        w.write(1, "----\t------\t------------------\t------\t-------\n")
+        for c in conditions:
+            w.write(1, f"{c.get('type', '')}\t{c.get('status', '')}\t{rfc1123z(c.get('lastTransitionTime') or '')}\t"
+                       f"{c.get('reason', '')}\t{c.get('message', '')}\n")
     w.write(0, "\nNo resource quota.\n")
     w.write(0, "\nNo LimitRange resource.\n")
     return w.text()

@@ -34,3 +34,29 @@ def test_kubectl_delete_namespace_waits_until_it_is_gone():
     result = cluster.kubectl("delete namespace tmp")
     assert result.stdout == 'namespace "tmp" deleted\n'
     assert "tmp" not in [n["metadata"]["name"] for n in cluster.api.list("namespaces")]
+
+
+def test_a_terminating_namespace_carries_the_five_deletion_conditions_and_describe_shows_them():
+    cluster = Cluster(workers=2, seed=0)
+    cluster.kubectl("create namespace team")
+    cluster.kubectl("-n team run slow --image=busybox -- sleep 3600")  # 30 s of grace to wait out
+    cluster.settle()
+    cluster.kubectl("delete namespace team --wait=false")
+    cluster.run(3)
+    conditions = cluster.api.get("namespaces", "team")["status"]["conditions"]
+    assert [(c["type"], c["status"], c["reason"], c["message"]) for c in conditions] == [
+        ("NamespaceDeletionDiscoveryFailure", "False", "ResourcesDiscovered", "All resources successfully discovered"),
+        ("NamespaceDeletionGroupVersionParsingFailure", "False", "ParsedGroupVersions",
+         "All legacy kube types successfully parsed"),
+        ("NamespaceDeletionContentFailure", "False", "ContentDeleted",
+         "All content successfully deleted, may be waiting on finalization"),
+        ("NamespaceContentRemaining", "True", "SomeResourcesRemain",
+         "Some resources are remaining: pods. has 1 resource instances"),
+        ("NamespaceFinalizersRemaining", "False", "ContentHasNoFinalizers", "All content-preserving finalizers finished"),
+    ]
+    described = cluster.kubectl("describe ns team").stdout
+    assert "Status:       Terminating\nConditions:\n  Type                                         Status  " in described
+    assert ("  NamespaceContentRemaining                    True    Mon, 05 Jan 2026 09:00:00 +0000  "
+            "SomeResourcesRemain     Some resources are remaining: pods. has 1 resource instances\n") in described
+    cluster.settle()
+    assert cluster.kubectl("get ns team").code == 1  # gone once the pod is
