@@ -52,13 +52,18 @@ def command(path: str, required: tuple[str, ...] = ()) -> Callable:
 
 
 class Result:
-    """What a terminal shows after one kubectl command: stdout, then stderr, and the exit code."""
+    """What a terminal shows after one kubectl command: its stdout, its stderr and the exit code.
+    ``str()`` and ``chunks`` keep the two streams in the order kubectl wrote them (a drain's retry
+    errors between its eviction lines), as a terminal shows them."""
 
-    def __init__(self, stdout: str = "", stderr: str = "", code: int = 0) -> None:
+    def __init__(self, stdout: str = "", stderr: str = "", code: int = 0,
+                 chunks: list[tuple[str, str]] | None = None) -> None:
         self.stdout, self.stderr, self.code = stdout, stderr, code
+        self.chunks = chunks if chunks is not None else [(name, text) for name, text in
+                                                        (("stdout", stdout), ("stderr", stderr)) if text]
 
     def __str__(self) -> str:
-        return self.stdout + self.stderr
+        return "".join(text for _, text in self.chunks)
 
     def __repr__(self) -> str:
         return str(self) if str(self) else f"<kubectl exit code {self.code}>"
@@ -84,6 +89,7 @@ class Context:
         self.stdin = stdin
         self.out: list[str] = []
         self.err: list[str] = []
+        self.chunks: list[tuple[str, str]] = []  # both streams, in the order they were written
         self.path = "kubectl"
         self.flags: dict[str, Any] = {}
         self.changed: set[str] = set()
@@ -104,9 +110,13 @@ class Context:
 
     def print(self, text: str = "", end: str = "\n") -> None:
         self.out.append(text + end)
+        if text or end:
+            self.chunks.append(("stdout", text + end))
 
     def eprint(self, text: str = "", end: str = "\n") -> None:
         self.err.append(text + end)
+        if text or end:
+            self.chunks.append(("stderr", text + end))
 
     @property
     def namespace(self) -> str:
@@ -151,18 +161,18 @@ class Kubectl:
         except ExitSilently as exc:
             code = exc.code
         except (KubectlError, Aggregate) as exc:
-            ctx.err.append(render(exc))
+            ctx.eprint(render(exc), end="")
             code = getattr(exc, "code", 1)
         except LookupError as exc:  # UnknownResourceError / NoKindMatchError from the resource table
-            ctx.err.append(render(KubectlError(str(exc))))
+            ctx.eprint(render(KubectlError(str(exc))), end="")
             code = 1
         except Exception as exc:  # an ApiError, or a bug: still a terminal-like answer
             if hasattr(exc, "status"):
-                ctx.err.append(render(exc))
+                ctx.eprint(render(exc), end="")
             else:
-                ctx.err.append(f"error: {type(exc).__name__}: {exc}\n")
+                ctx.eprint(f"error: {type(exc).__name__}: {exc}")
             code = 1
-        return Result("".join(ctx.out), "".join(ctx.err), code)
+        return Result("".join(ctx.out), "".join(ctx.err), code, ctx.chunks)
 
 
 def _without_comment(line: str) -> str:

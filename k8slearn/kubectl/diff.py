@@ -294,7 +294,7 @@ def run_diff(ctx: Context, args: list[str]) -> int:
     except Exception as exc:
         if not isinstance(exc, (KubectlError, Aggregate)) and not hasattr(exc, "status"):
             raise
-        ctx.err.append(render(exc))
+        ctx.eprint(render(exc), end="")
         raise ExitSilently(2) from None
     now = ctx.now()
     rng = random.Random(round(now * 1000))  # os.MkdirTemp's random names, from the simulated clock

@@ -71,7 +71,7 @@ def check_context(ctx: Context) -> None:
     config = ctx.kubectl.kubeconfig
     chosen = config.context(name)
     if chosen is None:
-        ctx.err.append(f"Error in configuration: context was not found for specified context: {name}\n")
+        ctx.eprint(f"Error in configuration: context was not found for specified context: {name}")
         raise ExitSilently(1)
     if chosen.get("cluster") != CLUSTER:
         ctx.client = _Refusing(ctx, "", REFUSED + "\n")
@@ -87,8 +87,8 @@ class _Refusing:
 
     def __getattr__(self, name: str) -> Any:
         def fail(*args: Any, **kwargs: Any) -> Any:
-            self._ctx.out.append(self._out)
-            self._ctx.err.append(self._err)
+            self._ctx.print(self._out, end="")
+            self._ctx.eprint(self._err, end="")
             raise ExitSilently(1)
 
         return fail

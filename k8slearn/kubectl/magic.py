@@ -1,7 +1,7 @@
 """The notebook magics: ``%kubectl get pods`` and ``%%kubectl apply -f -`` (cell body on stdin).
 
 They run on the current cluster (``k8slearn.cluster.current()``) and print what a terminal would
-show, stdout then stderr, returning nothing so the cell shows clean text. A failed command
+show, stdout and stderr in the order they were written, returning nothing so the cell shows clean text. A failed command
 also prints nothing extra: the exit code is in ``k8slearn.kubectl.magic.last_result``.
 
 Upstream: none (IPython's magic API); the commands are k8slearn.kubectl's.
@@ -24,12 +24,10 @@ def kubectl_magic(line: str, cell: str | None = None) -> None:
 
     result = k8slearn.current().kubectl(line, stdin=cell or "")
     last_result = result
-    if result.stdout:
-        sys.stdout.write(result.stdout)
-        sys.stdout.flush()
-    if result.stderr:
-        sys.stderr.write(result.stderr)
-        sys.stderr.flush()
+    for name, text in result.chunks:  # the two streams in the order kubectl wrote them
+        stream = sys.stdout if name == "stdout" else sys.stderr
+        stream.write(text)
+        stream.flush()
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -382,3 +382,23 @@ def test_a_label_command_with_a_stray_word_changes_nothing():
     result = c.kubectl("label pod solo a=b extra")
     assert result.stderr == "error: all resources must be specified before label changes: extra\n"
     assert c.api.get("pods", "solo")["metadata"]["resourceVersion"] == before
+
+
+def test_a_result_shows_stdout_and_stderr_in_the_order_kubectl_wrote_them():
+    from k8slearn import Cluster
+    from k8slearn.kubectl.cli import Result
+
+    c = Cluster(workers=2, seed=0)
+    c.kubectl("create deployment web --image=nginx --replicas=2")
+    c.kubectl("apply -f -", stdin="apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: pdb}\n"
+                                  "spec:\n  minAvailable: 2\n  selector: {matchLabels: {app: web}}\n")
+    c.settle()
+    c.kubectl("scale deploy web --replicas=3")  # node-1 has two of the three: the second must wait
+    c.settle()
+    result = c.kubectl("drain node-1 --timeout=30s")
+    lines = str(result).splitlines()
+    retry = next(i for i, line in enumerate(lines) if line.startswith("error when evicting"))
+    assert retry < lines.index("node/node-1 drained")  # the retry comes while it drains, not after
+    assert "".join(t for s, t in result.chunks if s == "stdout") == result.stdout
+    assert "".join(t for s, t in result.chunks if s == "stderr") == result.stderr
+    assert str(Result("out\n", "err\n", 1)) == "out\nerr\n"  # built by hand: stdout, then stderr

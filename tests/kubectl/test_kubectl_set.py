@@ -31,7 +31,7 @@ def template_container(c):
 def test_each_command_says_what_it_updated(rolled):
     _, outputs = rolled
     assert outputs == ["deployment.apps/web env updated\n",
-                       "deployment.apps/web env updated\nWarning: key db.host transferred to DB_HOST\n",
+                       "Warning: key db.host transferred to DB_HOST\ndeployment.apps/web env updated\n",
                        "deployment.apps/web resource requirements updated\n"]
 
 
