@@ -286,8 +286,9 @@ def default_stateful_set(obj: dict) -> None:
     retention = spec.get("persistentVolumeClaimRetentionPolicy")
     if not isinstance(retention, dict):
         retention = spec["persistentVolumeClaimRetentionPolicy"] = {}
-    retention.setdefault("whenDeleted", "Retain")
-    retention.setdefault("whenScaled", "Retain")
+    for key in ("whenDeleted", "whenScaled"):  # an explicit "" is defaulted too (SetDefaults_StatefulSet)
+        if not retention.get(key):
+            retention[key] = "Retain"
     spec.setdefault("replicas", 1)
     spec.setdefault("revisionHistoryLimit", 10)
     _default_template(spec)

@@ -8,10 +8,40 @@ restart ``Always``, and sane rollout settings; in apps/v1 the selector never cha
 >>> validate_deployment(d)[0].error()  # doctest: +ELLIPSIS
 'spec.template.metadata.labels: Invalid value: map[string]string{"app":"x"}: `selector` does not match ...'
 
-Simplifies: StatefulSet volumeClaimTemplates and ordinals are not validated.
+A StatefulSet's policies must be known values; ``ordinals.start`` and a rolling update's
+``partition`` may not be negative, and an ``OnDelete`` update strategy takes no
+``rollingUpdate``:
 
-Upstream: pkg/apis/apps/validation/validation.go, pkg/registry/apps/deployment/strategy.go,
-pkg/registry/apps/replicaset/strategy.go, pkg/registry/apps/daemonset/strategy.go (selector immutability)
+>>> sts = {"metadata": {"name": "db"}, "spec": {"podManagementPolicy": "Parallel", "replicas": 1,
+...        "updateStrategy": {"type": "OnDelete", "rollingUpdate": {"partition": 1}},
+...        "persistentVolumeClaimRetentionPolicy": {"whenDeleted": "Keep", "whenScaled": "Retain"},
+...        "ordinals": {"start": -1}, "selector": {"matchLabels": {"app": "db"}},
+...        "template": {"metadata": {"labels": {"app": "db"}}, "spec": {"restartPolicy": "Always"}}}}
+>>> errs = validate_stateful_set(sts)
+>>> [e.field for e in errs]
+['spec.updateStrategy.rollingUpdate', 'spec.persistentVolumeClaimRetentionPolicy.whenDeleted', 'spec.ordinals.start']
+>>> errs[0].body()
+"Invalid value: apps.RollingUpdateStatefulSetStrategy{Partition:1, MaxUnavailable:(*intstr.IntOrString)(nil)}: \
+only allowed for updateStrategy 'RollingUpdate'"
+>>> errs[1].error()
+'spec.persistentVolumeClaimRetentionPolicy.whenDeleted: Unsupported value: "Keep": supported values: "Retain", "Delete"'
+
+As in v1.32, a StatefulSet's pod template is checked only for its labels and annotations and
+its ``volumeClaimTemplates`` not at all (v1.34 added both checks): a bad template is refused
+later, when the controller creates the pods or claims.
+
+Simplifies: a StatefulSet rolling update's ``maxUnavailable`` is checked only when
+``MAX_UNAVAILABLE_STATEFUL_SET`` is set (the alpha feature gate, off in v1.32: kube-apiserver
+then drops the field before validation, k8slearn keeps it and ignores it, and validation treats
+it as absent); the pod-specific annotation checks on templates
+(ValidatePodSpecificAnnotations) are not made; a bad value Go prints as a struct with a pointer
+field shows a made-up pointer address (the real one differs on every request).
+
+Upstream: pkg/apis/apps/validation/validation.go (v1.32 ValidateStatefulSetSpec,
+validateRollingUpdateStatefulSet, ValidatePersistentVolumeClaimRetentionPolicy),
+pkg/registry/apps/deployment/strategy.go, pkg/registry/apps/replicaset/strategy.go,
+pkg/registry/apps/daemonset/strategy.go (selector immutability),
+pkg/registry/apps/statefulset/strategy.go (dropStatefulSetDisabledFields)
 """
 
 from __future__ import annotations
@@ -19,16 +49,26 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api import field
-from k8slearn.api.field import FieldError, Path, go_string_map
+from k8slearn.api.field import FieldError, GoValue, Path, go_string_map
 from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.names import is_valid_percent, name_is_dns_label, name_is_dns_subdomain
 from k8slearn.api.validation.common import (
-    as_dict, go_int_or_string, go_label_selector, nonnegative, validate_annotations, validate_immutable,
-    validate_label_selector, validate_labels, validate_object_meta, validate_object_meta_update,
+    as_dict,
+    go_int_or_string,
+    go_label_selector,
+    nonnegative,
+    validate_annotations,
+    validate_immutable,
+    validate_label_selector,
+    validate_labels,
+    validate_object_meta,
+    validate_object_meta_update,
 )
 from k8slearn.api.validation.pod import validate_pod_template_spec
 
 SPEC = Path("spec")
+MAX_UNAVAILABLE_STATEFUL_SET = False  # feature gate MaxUnavailableStatefulSet (alpha, off in v1.32)
+PVC_RETENTION_POLICIES = ("Retain", "Delete")
 SELECTOR_MISMATCH = "`selector` does not match template `labels`"
 STS_FORBIDDEN = ("updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
                  "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' "
@@ -227,7 +267,66 @@ def validate_stateful_set(obj: dict) -> list[FieldError]:
     return errs + _stateful_set_spec(as_dict(obj.get("spec")))
 
 
+def _go_rolling_update_stateful_set(rolling: dict) -> GoValue:
+    """%#v of an apps.RollingUpdateStatefulSetStrategy (the internal type: Partition is no pointer)."""
+    partition = rolling.get("partition")
+    partition = partition if isinstance(partition, int) else 0
+    unavailable = rolling.get("maxUnavailable") if MAX_UNAVAILABLE_STATEFUL_SET else None
+    pointer = "(nil)" if unavailable is None else "(0xc000012a40)"
+    return GoValue(f"apps.RollingUpdateStatefulSetStrategy{{Partition:{partition}, "
+                   f"MaxUnavailable:(*intstr.IntOrString){pointer}}}")
+
+
+def _go_stateful_set_strategy(strategy: dict) -> GoValue:
+    """%#v of an apps.StatefulSetUpdateStrategy."""
+    kind = field.go_quote(str(strategy.get("type") or ""))
+    pointer = "(nil)" if strategy.get("rollingUpdate") is None else "(0xc000012a48)"
+    return GoValue(f"apps.StatefulSetUpdateStrategy{{Type:{kind}, "
+                   f"RollingUpdate:(*apps.RollingUpdateStatefulSetStrategy){pointer}}}")
+
+
+def _rolling_update_stateful_set(rolling: dict, path: Path) -> list[FieldError]:
+    """validateRollingUpdateStatefulSet: partition >= 0; maxUnavailable a positive number or percent."""
+    errs = nonnegative(rolling.get("partition", 0), path.child("partition"))
+    unavailable = rolling.get("maxUnavailable")
+    if unavailable is not None and MAX_UNAVAILABLE_STATEFUL_SET:
+        up = path.child("maxUnavailable")
+        errs += _int_or_percent(unavailable, up)
+        if _int_or_percent_value(unavailable) == 0:
+            errs.append(field.invalid(up, go_int_or_string(unavailable), "cannot be 0"))
+        errs += _not_more_than_100(unavailable, up)
+    return errs
+
+
+def _stateful_set_update_strategy(spec: dict) -> list[FieldError]:
+    strategy, path = as_dict(spec.get("updateStrategy")), SPEC.child("updateStrategy")
+    kind, rolling = strategy.get("type") or "", strategy.get("rollingUpdate")
+    if not kind:
+        return [field.required(path)]
+    if kind == "OnDelete":
+        if rolling is not None:
+            return [field.invalid(path.child("rollingUpdate"), _go_rolling_update_stateful_set(as_dict(rolling)),
+                                  "only allowed for updateStrategy 'RollingUpdate'")]
+        return []
+    if kind == "RollingUpdate":
+        return [] if rolling is None else _rolling_update_stateful_set(as_dict(rolling), path.child("rollingUpdate"))
+    return [field.invalid(path, _go_stateful_set_strategy(strategy), "must be 'RollingUpdate' or 'OnDelete'")]
+
+
+def _pvc_retention_policy(policy: Any, path: Path) -> list[FieldError]:
+    """ValidatePersistentVolumeClaimRetentionPolicy: whenDeleted and whenScaled are Retain or Delete."""
+    if policy is None:
+        return []
+    errs = []
+    for key in ("whenDeleted", "whenScaled"):
+        value = as_dict(policy).get(key) or ""
+        if value not in PVC_RETENTION_POLICIES:
+            errs.append(field.not_supported(path.child(key), value, PVC_RETENTION_POLICIES))
+    return errs
+
+
 def _stateful_set_spec(spec: dict) -> list[FieldError]:
+    """ValidateStatefulSetSpec, in upstream's order."""
     errs = []
     policy = spec.get("podManagementPolicy") or ""
     if not policy:
@@ -235,19 +334,13 @@ def _stateful_set_spec(spec: dict) -> list[FieldError]:
     elif policy not in ("OrderedReady", "Parallel"):
         errs.append(field.invalid(SPEC.child("podManagementPolicy"), policy,
                                   "must be 'OrderedReady' or 'Parallel'"))
-    strategy = as_dict(spec.get("updateStrategy"))
-    kind = strategy.get("type") or ""
-    if not kind:
-        errs.append(field.required(SPEC.child("updateStrategy")))
-    elif kind == "RollingUpdate":
-        errs += nonnegative(as_dict(strategy.get("rollingUpdate")).get("partition", 0),
-                            SPEC.child("updateStrategy", "rollingUpdate", "partition"))
-    elif kind != "OnDelete":
-        errs.append(field.invalid(SPEC.child("updateStrategy"),
-                                  field.GoValue("apps.StatefulSetUpdateStrategy{...}"),
-                                  "must be 'RollingUpdate' or 'OnDelete'"))
+    errs += _stateful_set_update_strategy(spec)
+    errs += _pvc_retention_policy(spec.get("persistentVolumeClaimRetentionPolicy"),
+                                  SPEC.child("persistentVolumeClaimRetentionPolicy"))
     errs += nonnegative(spec.get("replicas", 0), SPEC.child("replicas"))
     errs += nonnegative(spec.get("minReadySeconds", 0), SPEC.child("minReadySeconds"))
+    if spec.get("ordinals") is not None:
+        errs += nonnegative(as_dict(spec["ordinals"]).get("start", 0), SPEC.child("ordinals.start"))
     if spec.get("selector") is None:
         errs.append(field.required(SPEC.child("selector")))
     else:

@@ -17,25 +17,64 @@ a new schedule may not carry ``TZ=``/``CRON_TZ=`` (the ``timeZone`` field says i
 >>> [e.error() for e in validate_time_zone("Mars/Olympus", SPEC.child("timeZone"))]
 ['spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus']
 
-Simplifies: no pod failure policy, success policy or backoff-per-index rules; a frozen template
-is reported with a placeholder instead of Go's full struct dump. Job status rules are in
-``batch_status``.
+A pod failure policy's rules are checked one by one: an action from the list (``FailIndex`` only
+with ``backoffLimitPerIndex``), exactly one of ``onExitCodes``/``onPodConditions``, exit codes
+non-empty, sorted, unique and never 0 for ``In``:
 
-Upstream: pkg/apis/batch/validation/validation.go, github.com/robfig/cron/v3 parser.go
+>>> spec = {"podFailurePolicy": {"rules": [
+...     {"action": "FailJob", "onExitCodes": {"operator": "In", "values": [3, 0, 3]}}]}}
+>>> for e in _pod_failure_policy(spec, SPEC.child("podFailurePolicy")): print(e)
+spec.podFailurePolicy.rules[0].onExitCodes.values[1]: Invalid value: 0: must not be 0 for the In operator
+spec.podFailurePolicy.rules[0].onExitCodes.values[2]: Duplicate value: 3
+spec.podFailurePolicy.rules[0].onExitCodes.values: Invalid value: []int32{3, 0, 3}: must be ordered
+
+A success policy, ``backoffLimitPerIndex`` and ``maxFailedIndexes`` need the Indexed completion
+mode, and a success policy's indexes must lie below ``completions``:
+
+>>> spec = {"completionMode": "Indexed", "completions": 3, "successPolicy": {"rules": [{"succeededIndexes": "0-4"}]}}
+>>> [e.error() for e in _success_policy(spec, SPEC.child("successPolicy"))]
+['spec.successPolicy.rules[0].succeededIndexes: Invalid value: "0-4": error parsing succeededIndexes: too large index: "4"']
+
+After creation an Indexed Job may change ``completions`` together with ``parallelism`` (elastic
+Indexed Jobs, GA in v1.31), and a suspended Job that never started may change its pod template's
+scheduling directives (node affinity, nodeSelector, tolerations, scheduling gates, labels and
+annotations); anything else in the template is frozen. An update runs the create checks first and
+then the update checks, which check the spec again: kube-apiserver lists a spec error twice.
+
+Simplifies: a frozen template is reported with a placeholder instead of Go's full struct dump;
+a bad value Go prints as a struct with pointer fields (``successPolicy`` on a NonIndexed Job, a
+changed pod failure or success policy) shows made-up pointer addresses (the real ones differ on
+every request); an Indexed Job with a success policy but no ``completions`` gets only the
+"Required value" error (upstream's validation dereferences the missing count and the request
+fails with an internal error). Job status rules are in ``batch_status``.
+
+Upstream: pkg/apis/batch/validation/validation.go (v1.32: validateJobSpec, validatePodFailurePolicy,
+validateSuccessPolicy, validateCompletions, validatePodTemplateUpdate),
+pkg/registry/batch/job/strategy.go (validationOptionsForJob), github.com/robfig/cron/v3 parser.go
 """
 
 from __future__ import annotations
 
+import copy
 import re
+from typing import Any
 
 from k8slearn.api import field
 from k8slearn.api.cron import CronError, cron_error, load_location
-from k8slearn.api.field import FieldError, GoValue, Path, go_string_map
+from k8slearn.api.field import OMIT, FieldError, GoValue, Path, go_quote, go_string_map
 from k8slearn.api.labels import selector_from_label_selector
-from k8slearn.api.names import is_dns1123_label, name_is_dns_subdomain
+from k8slearn.api.names import (
+    is_dns1123_label,
+    is_dns1123_subdomain,
+    is_qualified_name,
+    name_is_dns_subdomain,
+    regex_error,
+)
+from k8slearn.api.validation.batch_status import validate_indexes_format
 from k8slearn.api.validation.common import (
     FIELD_IMMUTABLE,
     as_dict,
+    as_list,
     go_label_selector,
     nonnegative,
     validate_immutable,
@@ -48,6 +87,25 @@ from k8slearn.api.validation.pod import validate_pod_template_spec
 SPEC = Path("spec")
 UID_LABELS = ("controller-uid", "batch.kubernetes.io/controller-uid")
 NAME_LABELS = ("job-name", "batch.kubernetes.io/job-name")
+
+# The limits at the top of upstream's validation.go.
+MAX_PARALLELISM_FOR_INDEXED_JOB = 100_000
+MAX_FAILED_INDEXES_FOR_INDEXED_JOB = 100_000
+COMPLETIONS_SOFT_LIMIT = 100_000
+PARALLELISM_LIMIT_FOR_HIGH_COMPLETIONS = 10_000
+MAX_FAILED_INDEXES_LIMIT_FOR_HIGH_COMPLETIONS = 10_000
+MAX_POD_FAILURE_POLICY_RULES = 20
+MAX_ON_EXIT_CODES_VALUES = 255
+MAX_ON_POD_CONDITIONS_PATTERNS = 20
+MAX_MANAGED_BY_LENGTH = 63
+MAX_SUCCEEDED_INDEXES_LENGTH = 64 * 1024
+MAX_SUCCESS_POLICY_RULES = 20
+# sets.List of upstream's sets: sorted.
+POD_FAILURE_POLICY_ACTIONS = ("Count", "FailIndex", "FailJob", "Ignore")
+ON_EXIT_CODES_OPERATORS = ("In", "NotIn")
+ON_POD_CONDITIONS_STATUSES = ("False", "True", "Unknown")
+HTTP_PATH_FMT = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+"
+_HTTP_PATH = re.compile(HTTP_PATH_FMT)
 
 
 def _has_label(template: dict, key: str, expected: str) -> list[FieldError]:
@@ -83,19 +141,281 @@ def _generated_selector(job: dict) -> list[FieldError]:
     return errs
 
 
+def _int(value: Any) -> int | None:
+    """An int32 field's value, None when unset (or of a type decoding would have refused)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _go_quoted_list(values: tuple[str, ...]) -> str:
+    """``fmt.Sprintf("%q", []string{...})``: ``["a" "b"]``."""
+    return "[" + " ".join(go_quote(v) for v in values) + "]"
+
+
+def _go_int32_slice(values: Any) -> GoValue:
+    """%#v of a []int32: ``[]int32{1, 2}``, nil shown as ``[]int32(nil)``."""
+    if values is None:
+        return GoValue("[]int32(nil)")
+    return GoValue("[]int32{" + ", ".join(str(v) for v in as_list(values)) + "}")
+
+
+def _go_pointer(type_name: str, value: Any, n: int) -> str:
+    """%#v of a pointer field inside a struct: the address (made up here: it changes per request)."""
+    if value is None:
+        return f"(*{type_name})(nil)"
+    return f"(*{type_name})(0xc0000{0x12a40 + 8 * n:05x})"
+
+
+def _go_pod_failure_policy(policy: Any) -> Any:
+    """%#v of a batch.PodFailurePolicy (the bad value when an update changes it); None stays None."""
+    if policy is None:
+        return None
+    rules = as_dict(policy).get("rules")
+    if rules is None:
+        return GoValue("batch.PodFailurePolicy{Rules:[]batch.PodFailurePolicyRule(nil)}")
+    items = []
+    for i, rule in enumerate(map(as_dict, as_list(rules))):
+        patterns = rule.get("onPodConditions")
+        if patterns is None:
+            conds = "[]batch.PodFailurePolicyOnPodConditionsPattern(nil)"
+        else:
+            conds = "[]batch.PodFailurePolicyOnPodConditionsPattern{" + ", ".join(
+                f"batch.PodFailurePolicyOnPodConditionsPattern{{Type:{go_quote(str(p.get('type') or ''))}, "
+                f"Status:{go_quote(str(p.get('status') or ''))}}}" for p in map(as_dict, as_list(patterns))) + "}"
+        exit_codes = _go_pointer("batch.PodFailurePolicyOnExitCodesRequirement", rule.get("onExitCodes"), i)
+        items.append(f"batch.PodFailurePolicyRule{{Action:{go_quote(str(rule.get('action') or ''))}, "
+                     f"OnExitCodes:{exit_codes}, OnPodConditions:{conds}}}")
+    return GoValue("batch.PodFailurePolicy{Rules:[]batch.PodFailurePolicyRule{" + ", ".join(items) + "}}")
+
+
+def _go_success_policy(policy: dict) -> GoValue:
+    """%#v of a batch.SuccessPolicy (the bad value of a success policy on a NonIndexed Job)."""
+    rules = policy.get("rules")
+    if rules is None:
+        return GoValue("batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule(nil)}")
+    items = []
+    for i, rule in enumerate(map(as_dict, as_list(rules))):
+        items.append("batch.SuccessPolicyRule{"
+                     f"SucceededIndexes:{_go_pointer('string', rule.get('succeededIndexes'), 2 * i)}, "
+                     f"SucceededCount:{_go_pointer('int32', rule.get('succeededCount'), 2 * i + 1)}}}")
+    return GoValue("batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule{" + ", ".join(items) + "}}")
+
+
+def is_domain_prefixed_path(path: Path, value: str) -> list[FieldError]:
+    """IsDomainPrefixedPath: ``acme.io/foo``, a DNS subdomain, a slash and an HTTP path."""
+    if not value:
+        return [field.required(path)]
+    host, slash, rest = value.partition("/")
+    if not slash or not host or not rest:
+        return [field.invalid(path, value, 'must be a domain-prefixed path (such as "acme.io/foo")')]
+    errs = [field.invalid(path, host, m) for m in is_dns1123_subdomain(host)]
+    if not _HTTP_PATH.fullmatch(rest):
+        errs.append(field.invalid(path, rest, regex_error("Invalid path", HTTP_PATH_FMT)))
+    return errs
+
+
+def _indexed_limits(spec: dict, path: Path) -> list[FieldError]:
+    """The Indexed completion mode's rules: completions set, parallelism and maxFailedIndexes capped."""
+    errs = []
+    completions, parallelism = _int(spec.get("completions")), _int(spec.get("parallelism"))
+    max_failed = _int(spec.get("maxFailedIndexes"))
+    if spec.get("completions") is None:
+        errs.append(field.required(path.child("completions"), "when completion mode is Indexed"))
+    if parallelism is not None and parallelism > MAX_PARALLELISM_FOR_INDEXED_JOB:
+        errs.append(field.invalid(path.child("parallelism"), parallelism,
+                                  f"must be less than or equal to {MAX_PARALLELISM_FOR_INDEXED_JOB} "
+                                  "when completion mode is Indexed"))
+    if completions is not None and max_failed is not None and max_failed > completions:
+        errs.append(field.invalid(path.child("maxFailedIndexes"), max_failed,
+                                  "must be less than or equal to completions"))
+    if max_failed is not None and max_failed > MAX_FAILED_INDEXES_FOR_INDEXED_JOB:
+        errs.append(field.invalid(path.child("maxFailedIndexes"), max_failed,
+                                  f"must be less than or equal to {MAX_FAILED_INDEXES_FOR_INDEXED_JOB}"))
+    if (completions is not None and completions > COMPLETIONS_SOFT_LIMIT
+            and spec.get("backoffLimitPerIndex") is not None):
+        high = (f"when completions are above {COMPLETIONS_SOFT_LIMIT} and used with backoff limit per "
+                "index")
+        if spec.get("maxFailedIndexes") is None:
+            errs.append(field.required(path.child("maxFailedIndexes"),
+                                       f"must be specified when completions is above {COMPLETIONS_SOFT_LIMIT}"))
+        if parallelism is not None and parallelism > PARALLELISM_LIMIT_FOR_HIGH_COMPLETIONS:
+            errs.append(field.invalid(path.child("parallelism"), parallelism,
+                                      f"must be less than or equal to {PARALLELISM_LIMIT_FOR_HIGH_COMPLETIONS} "
+                                      + high))
+        if max_failed is not None and max_failed > MAX_FAILED_INDEXES_LIMIT_FOR_HIGH_COMPLETIONS:
+            errs.append(field.invalid(path.child("maxFailedIndexes"), max_failed,
+                                      "must be less than or equal to "
+                                      f"{MAX_FAILED_INDEXES_LIMIT_FOR_HIGH_COMPLETIONS} " + high))
+    return errs
+
+
+def _on_exit_codes(req: dict, path: Path, container_names: list) -> list[FieldError]:
+    """validatePodFailurePolicyRuleOnExitCodes."""
+    errs = []
+    operator = req.get("operator") or ""
+    if not operator:
+        errs.append(field.required(path.child("operator"),
+                                   f"valid values: {_go_quoted_list(ON_EXIT_CODES_OPERATORS)}"))
+    elif operator not in ON_EXIT_CODES_OPERATORS:
+        errs.append(field.not_supported(path.child("operator"), operator, ON_EXIT_CODES_OPERATORS))
+    name = req.get("containerName")
+    if name is not None and name not in container_names:
+        errs.append(field.invalid(path.child("containerName"), name,
+                                  "must be one of the container or initContainer names in the pod template"))
+    values_path = path.child("values")
+    values = as_list(req.get("values"))
+    if not values:
+        errs.append(field.invalid(values_path, _go_int32_slice(req.get("values")), "at least one value is required"))
+    elif len(values) > MAX_ON_EXIT_CODES_VALUES:
+        errs.append(field.too_many(values_path, len(values), MAX_ON_EXIT_CODES_VALUES))
+    ordered, seen = True, set()
+    for j, value in enumerate(values):
+        if _int(value) is None:  # decoding refuses a value that is no int32
+            continue
+        if operator == "In" and value == 0:
+            errs.append(field.invalid(values_path.index(j), value, "must not be 0 for the In operator"))
+        if value in seen:
+            errs.append(field.duplicate(values_path.index(j), value))
+        else:
+            seen.add(value)
+        if j > 0 and _int(values[j - 1]) is not None and values[j - 1] > value:
+            ordered = False
+    if not ordered:
+        errs.append(field.invalid(values_path, _go_int32_slice(values), "must be ordered"))
+    return errs
+
+
+def _on_pod_conditions(patterns: list, path: Path) -> list[FieldError]:
+    """validatePodFailurePolicyRuleOnPodConditions."""
+    errs = []
+    if len(patterns) > MAX_ON_POD_CONDITIONS_PATTERNS:
+        errs.append(field.too_many(path, len(patterns), MAX_ON_POD_CONDITIONS_PATTERNS))
+    for j, pattern in enumerate(map(as_dict, patterns)):
+        ctype = str(pattern.get("type") or "")
+        errs += [field.invalid(path.index(j).child("type"), ctype, m) for m in is_qualified_name(ctype)]
+        status, status_path = pattern.get("status") or "", path.index(j).child("status")
+        if not status:
+            errs.append(field.required(status_path, f"valid values: {_go_quoted_list(ON_POD_CONDITIONS_STATUSES)}"))
+        elif status not in ON_POD_CONDITIONS_STATUSES:
+            errs.append(field.not_supported(status_path, status, ON_POD_CONDITIONS_STATUSES))
+    return errs
+
+
+def _pod_failure_policy_rule(spec: dict, rule: dict, path: Path, container_names: list) -> list[FieldError]:
+    """validatePodFailurePolicyRule: the action, then exactly one of the two requirements."""
+    errs = []
+    action, action_path = rule.get("action") or "", path.child("action")
+    if not action:
+        errs.append(field.required(action_path, f"valid values: {_go_quoted_list(POD_FAILURE_POLICY_ACTIONS)}"))
+    elif action == "FailIndex":
+        if spec.get("backoffLimitPerIndex") is None:
+            errs.append(field.invalid(action_path, action, "requires the backoffLimitPerIndex to be set"))
+    elif action not in POD_FAILURE_POLICY_ACTIONS:
+        errs.append(field.not_supported(action_path, action, POD_FAILURE_POLICY_ACTIONS))
+    on_exit = rule.get("onExitCodes")
+    on_conditions = as_list(rule.get("onPodConditions"))
+    if on_exit is not None:
+        errs += _on_exit_codes(as_dict(on_exit), path.child("onExitCodes"), container_names)
+    if on_conditions:
+        errs += _on_pod_conditions(on_conditions, path.child("onPodConditions"))
+    if on_exit is not None and on_conditions:
+        errs.append(field.invalid(path, OMIT, "specifying both OnExitCodes and OnPodConditions is not supported"))
+    if on_exit is None and not on_conditions:
+        errs.append(field.invalid(path, OMIT, "specifying one of OnExitCodes and OnPodConditions is required"))
+    return errs
+
+
+def _pod_failure_policy(spec: dict, path: Path) -> list[FieldError]:
+    """validatePodFailurePolicy: at most 20 rules; exit-code rules name containers of the template."""
+    errs = []
+    rules, rules_path = as_list(as_dict(spec.get("podFailurePolicy")).get("rules")), path.child("rules")
+    if len(rules) > MAX_POD_FAILURE_POLICY_RULES:
+        errs.append(field.too_many(rules_path, len(rules), MAX_POD_FAILURE_POLICY_RULES))
+    pod_spec = as_dict(as_dict(spec.get("template")).get("spec"))
+    names = [as_dict(c).get("name") for key in ("containers", "initContainers") for c in as_list(pod_spec.get(key))]
+    for i, rule in enumerate(rules):
+        errs += _pod_failure_policy_rule(spec, as_dict(rule), rules_path.index(i), names)
+    return errs
+
+
+def _success_policy_rule(spec: dict, rule: dict, path: Path) -> list[FieldError]:
+    """validateSuccessPolicyRule: indexes below completions, a count no larger than what they allow."""
+    errs = []
+    count, indexes = rule.get("succeededCount"), rule.get("succeededIndexes")
+    if count is None and indexes is None:
+        errs.append(field.required(path, "at least one of succeededCount or succeededIndexes must be specified"))
+    completions = _int(spec.get("completions"))
+    total = 0
+    if indexes is not None:
+        indexes_path = path.child("succeededIndexes")
+        if len(str(indexes).encode("utf-8")) > MAX_SUCCEEDED_INDEXES_LENGTH:
+            errs.append(field.too_long(indexes_path, indexes, MAX_SUCCEEDED_INDEXES_LENGTH))
+        if completions is None:  # upstream dereferences the nil count here (an internal error)
+            return errs
+        try:
+            total = validate_indexes_format(str(indexes), completions)
+        except ValueError as err:
+            errs.append(field.invalid(indexes_path, indexes, f"error parsing succeededIndexes: {err}"))
+    if count is not None and completions is not None:
+        count_path = path.child("succeededCount")
+        errs += nonnegative(count, count_path)
+        if _int(count) is not None and count > completions:
+            errs.append(field.invalid(count_path, count, f"must be less than or equal to {completions} "
+                                                         "(the number of specified completions)"))
+        if indexes is not None and _int(count) is not None and count > total:
+            errs.append(field.invalid(count_path, count, f"must be less than or equal to {total} (the number "
+                                                         "of indexes in the specified succeededIndexes field)"))
+    return errs
+
+
+def _success_policy(spec: dict, path: Path) -> list[FieldError]:
+    """validateSuccessPolicy: one to 20 rules."""
+    errs = []
+    rules, rules_path = as_list(as_dict(spec.get("successPolicy")).get("rules")), path.child("rules")
+    if not rules:
+        errs.append(field.required(rules_path, "at least one rules must be specified when the successPolicy is "
+                                               "specified"))
+    if len(rules) > MAX_SUCCESS_POLICY_RULES:
+        errs.append(field.too_many(rules_path, len(rules), MAX_SUCCESS_POLICY_RULES))
+    for i, rule in enumerate(rules):
+        errs += _success_policy_rule(spec, as_dict(rule), rules_path.index(i))
+    return errs
+
+
 def _job_spec_core(spec: dict, path: Path) -> list[FieldError]:
-    """validateJobSpec: counts, completion mode, replacement policy, template and restart policy."""
+    """validateJobSpec: counts, managedBy, completion mode, failure and success policies, replacement
+    policy, template and restart policy, in upstream's order."""
     errs = []
     for key in ("parallelism", "completions", "activeDeadlineSeconds", "backoffLimit",
-                "ttlSecondsAfterFinished"):
+                "ttlSecondsAfterFinished", "backoffLimitPerIndex"):
         if spec.get(key) is not None:
             errs += nonnegative(spec[key], path.child(key))
+    if spec.get("maxFailedIndexes") is not None:
+        errs += nonnegative(spec["maxFailedIndexes"], path.child("maxFailedIndexes"))
+        if spec.get("backoffLimitPerIndex") is None:
+            errs.append(field.required(path.child("backoffLimitPerIndex"), "when maxFailedIndexes is specified"))
+    managed_by = spec.get("managedBy")
+    if managed_by is not None:
+        errs += is_domain_prefixed_path(path.child("managedBy"), str(managed_by))
+        if len(str(managed_by).encode("utf-8")) > MAX_MANAGED_BY_LENGTH:
+            errs.append(field.too_long(path.child("managedBy"), managed_by, MAX_MANAGED_BY_LENGTH))
     mode = spec.get("completionMode")
     if mode is not None:
         if mode not in ("NonIndexed", "Indexed"):
             errs.append(field.not_supported(path.child("completionMode"), mode, ["NonIndexed", "Indexed"]))
-        if mode == "Indexed" and spec.get("completions") is None:
-            errs.append(field.required(path.child("completions"), "when completion mode is Indexed"))
+        if mode == "Indexed":
+            errs += _indexed_limits(spec, path)
+    if mode is None or mode == "NonIndexed":
+        for key in ("backoffLimitPerIndex", "maxFailedIndexes"):
+            if spec.get(key) is not None:
+                errs.append(field.invalid(path.child(key), spec[key], "requires indexed completion mode"))
+    if spec.get("podFailurePolicy") is not None:
+        errs += _pod_failure_policy(spec, path.child("podFailurePolicy"))
+    if spec.get("successPolicy") is not None:
+        if mode != "Indexed":
+            errs.append(field.invalid(path.child("successPolicy"), _go_success_policy(as_dict(spec["successPolicy"])),
+                                      "requires indexed completion mode"))
+        else:
+            errs += _success_policy(spec, path.child("successPolicy"))
     replacement = spec.get("podReplacementPolicy")
     if replacement is not None:
         if spec.get("podFailurePolicy") is not None:
@@ -152,20 +472,79 @@ def validate_job(job: dict) -> list[FieldError]:
 
 
 def validate_job_update(new: dict, old: dict) -> list[FieldError]:
-    """ValidateJobUpdate: selector, template, completions and modes are frozen after creation."""
+    """The Job strategy's ValidateUpdate: ValidateJob on the new Job, then ValidateJobUpdate (so a spec
+    error is listed twice, as kube-apiserver lists it), where selector, template, completions, modes
+    and policies are frozen after creation (podReplacementPolicy is not: upstream never froze it)."""
+    return validate_job(new) + _validate_job_update(new, old)
+
+
+def _validate_job_update(new: dict, old: dict) -> list[FieldError]:
+    """ValidateJobUpdate: metadata and spec again, and what may not change."""
     errs = validate_object_meta_update(new.get("metadata"), old.get("metadata"))
     ns, os_ = as_dict(new.get("spec")), as_dict(old.get("spec"))
     errs += _job_spec(ns)
-    errs += validate_immutable(ns.get("completions"), os_.get("completions"), SPEC.child("completions"))
+    errs += _completions_update(ns, os_)
     errs += validate_immutable(ns.get("selector"), os_.get("selector"), SPEC.child("selector"),
                                go_label_selector)
-    if ns.get("template") != os_.get("template"):
+    old_template = os_.get("template")
+    if os_.get("suspend") is True and not as_dict(old.get("status")).get("startTime"):
+        old_template = _with_scheduling_directives(as_dict(old_template), as_dict(ns.get("template")))
+    if ns.get("template") != old_template:
         errs.append(field.invalid(SPEC.child("template"), GoValue("core.PodTemplateSpec{...}"),
                                   FIELD_IMMUTABLE))
-    for key in ("completionMode", "podFailurePolicy", "backoffLimitPerIndex", "managedBy", "successPolicy",
-                "podReplacementPolicy"):
-        errs += validate_immutable(ns.get(key), os_.get(key), SPEC.child(key))
+    errs += validate_immutable(ns.get("completionMode"), os_.get("completionMode"), SPEC.child("completionMode"))
+    errs += validate_immutable(ns.get("podFailurePolicy"), os_.get("podFailurePolicy"), SPEC.child("podFailurePolicy"),
+                               _go_pod_failure_policy)
+    errs += validate_immutable(ns.get("backoffLimitPerIndex"), os_.get("backoffLimitPerIndex"),
+                               SPEC.child("backoffLimitPerIndex"))
+    errs += validate_immutable(ns.get("managedBy"), os_.get("managedBy"), SPEC.child("managedBy"))
+    errs += validate_immutable(ns.get("successPolicy"), os_.get("successPolicy"), SPEC.child("successPolicy"),
+                               lambda v: None if v is None else _go_success_policy(as_dict(v)))
     return errs
+
+
+def _completions_update(spec: dict, old_spec: dict) -> list[FieldError]:
+    """validateCompletions (ElasticIndexedJob, GA): an Indexed Job's completions change only together
+    with parallelism (kept equal to it); a NonIndexed Job's never."""
+    path = SPEC.child("completions")
+    if spec.get("completionMode") != "Indexed":
+        return validate_immutable(spec.get("completions"), old_spec.get("completions"), path)
+    completions = spec.get("completions")
+    if completions == old_spec.get("completions") or completions is None:
+        return []
+    if completions != spec.get("parallelism"):
+        return [field.invalid(path, completions, "can only be modified in tandem with spec.parallelism")]
+    return []
+
+
+def _with_scheduling_directives(old: dict, new: dict) -> dict:
+    """validatePodTemplateUpdate with AllowMutableSchedulingDirectives (a suspended Job that never
+    started): the old template with the new one's node affinity, nodeSelector, tolerations,
+    scheduling gates, labels and annotations, so only other changes count."""
+    old = copy.deepcopy(old)
+    old_spec, new_spec = old.setdefault("spec", {}), as_dict(new.get("spec"))
+    old_meta, new_meta = old.setdefault("metadata", {}), as_dict(new.get("metadata"))
+    new_affinity, old_affinity = new_spec.get("affinity"), old_spec.get("affinity")
+    if new_affinity is None and old_affinity is not None:
+        old_affinity = {k: v for k, v in as_dict(old_affinity).items() if k != "nodeAffinity" and v is not None}
+        _put(old_spec, "affinity", old_affinity or None)
+    elif new_affinity is not None:
+        old_affinity = dict(as_dict(old_affinity)) if old_affinity is not None else {}
+        _put(old_affinity, "nodeAffinity", as_dict(new_affinity).get("nodeAffinity"))
+        old_spec["affinity"] = old_affinity
+    for key in ("nodeSelector", "tolerations", "schedulingGates"):
+        _put(old_spec, key, new_spec.get(key))
+    for key in ("annotations", "labels"):
+        _put(old_meta, key, new_meta.get(key))
+    return old
+
+
+def _put(obj: dict, key: str, value: Any) -> None:
+    """Set ``obj[key]`` as Go sets a field: to nil means absent."""
+    if value is None:
+        obj.pop(key, None)
+    else:
+        obj[key] = copy.deepcopy(value)
 
 
 # --- CronJob -----------------------------------------------------------------------------
