@@ -9,6 +9,7 @@ Upstream: none (IPython's magic API); the commands are k8slearn.kubectl's.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from typing import Any
 
@@ -24,9 +25,9 @@ def kubectl_magic(line: str, cell: str | None = None) -> None:
 
     result = k8slearn.current().kubectl(line, stdin=cell or "")
     last_result = result
-    for name, text in result.chunks:  # the two streams in the order kubectl wrote them
-        stream = sys.stdout if name == "stdout" else sys.stderr
-        stream.write(text)
+    for name, texts in itertools.groupby(result.chunks, key=lambda chunk: chunk[0]):
+        stream = sys.stdout if name == "stdout" else sys.stderr  # in the order kubectl wrote them
+        stream.write("".join(text for _, text in texts))
         stream.flush()
 
 

@@ -122,3 +122,32 @@ def test_magics_print_stdout_then_stderr_and_pass_the_cell_as_stdin(monkeypatch,
     out = capsys.readouterr()
     assert (returned, seen, out.out, out.err, magic.last_result.code) == (
         None, [("apply -f -", "kind: Pod\n")], "pod/web created\n", "warning\n", 0)
+
+
+def test_the_magic_writes_the_streams_in_kubectls_order_one_write_per_run_of_a_stream(monkeypatch):
+    import io
+    import sys
+
+    import k8slearn
+    from k8slearn.kubectl import magic
+
+    writes = []
+
+    class Recorder(io.StringIO):
+        def __init__(self, name):
+            super().__init__()
+            self.name = name
+
+        def write(self, text):
+            writes.append((self.name, text))
+            return len(text)
+
+    chunks = [("stdout", "evicting a\n"), ("stdout", "evicting b\n"), ("stderr", "error when evicting b\n"),
+              ("stdout", "pod/a evicted\n")]
+    result = Result("evicting a\nevicting b\npod/a evicted\n", "error when evicting b\n", 0, chunks)
+    monkeypatch.setattr(k8slearn, "current", lambda: type("C", (), {"kubectl": lambda self, line, stdin="": result})())
+    monkeypatch.setattr(sys, "stdout", Recorder("stdout"))
+    monkeypatch.setattr(sys, "stderr", Recorder("stderr"))
+    magic.kubectl_magic("drain node-1")
+    assert writes == [("stdout", "evicting a\nevicting b\n"), ("stderr", "error when evicting b\n"),
+                      ("stdout", "pod/a evicted\n")]
