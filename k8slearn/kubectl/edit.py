@@ -1,7 +1,7 @@
 """Commands that change one field: label, annotate, scale, cordon/uncordon, taint, patch, set image.
 
 Each fetches the object, changes it on the client, and sends a patch (a JSON merge patch for
-label/annotate/scale/taint/cordon, a strategic merge patch for ``set image``, whichever
+label/annotate/scale/cordon, a strategic merge patch for taint and ``set image``, whichever
 ``--type`` says for ``patch``). Each prints ``<kind>/<name> <verb>``: ``pod/web labeled``,
 ``deployment.apps/web scaled``, ``node/node-1 cordoned``, ``node/node-1 already uncordoned``.
 
@@ -13,11 +13,19 @@ label/annotate/scale/taint/cordon, a strategic merge patch for ``set image``, wh
 ``--list`` prints the labels (annotations) after the changes, as ``key=value`` lines in the
 object's order (kubectl prints them in Go's map order, which varies), without sending the changes.
 
-Simplified: ``--local`` is not supported.
+``--local`` (label, annotate, patch, set image) changes the objects of the ``-f`` files in memory
+and prints them: nothing is read from or sent to the server. ``patch`` and ``taint`` print
+``patched``/``tainted`` without a ``(dry run)`` suffix, as kubectl 1.32 does (their printer is
+made after the dry-run wording is set, and replaces it).
+
+Simplified: ``set image --local -o yaml`` prints the file's object with only the pod template's
+``creationTimestamp: null`` of Go's typed round trip (which also adds the object's own, and
+``resources: {}``, ``strategy: {}``, ``status: {}``...); a ``--local`` JSON patch words only the
+common failures as kubectl does.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/label/label.go, annotate/annotate.go, scale/scale.go,
-drain/cordon.go (via pkg/drain/cordon.go), taint/taint.go, taint/utils.go, patch/patch.go,
-set/set_image.go
+pkg/scale/scale.go, drain/cordon.go (via pkg/drain/cordon.go), taint/taint.go, taint/utils.go,
+patch/patch.go, set/set_image.go
 """
 
 from __future__ import annotations
@@ -29,11 +37,14 @@ from k8slearn.api.errors import ApiError
 from k8slearn.api.field import go_quote
 from k8slearn.api.meta import thaw
 from k8slearn.api.names import is_valid_label_value
-from k8slearn.kubectl.apply import dry_run_mode, print_result
+from k8slearn.kubectl.apply import dry_run_mode, print_flags_format, print_result
+from k8slearn.kubectl.builder import Info, mapping_for, parse_args, read_files
 from k8slearn.kubectl.cli import Context, command
-from k8slearn.kubectl.errors import Aggregate, KubectlError, errno_text, usage_error
+from k8slearn.kubectl.errors import Aggregate, ExitSilently, KubectlError, errno_text, usage_error
 from k8slearn.kubectl.get import infos_for
-from k8slearn.kubectl.set_helper import no_resources_given
+from k8slearn.kubectl.manifests import ManifestError
+from k8slearn.kubectl.set_helper import as_typed, no_resources_given, pod_spec_of, send_patches
+from k8slearn.kubectl.table import kind_prefix
 
 __all__ = ["parse_label_args", "parse_taint"]
 
@@ -104,6 +115,52 @@ def _no_resources_given(ctx: Context) -> KubectlError:
     return no_resources_given()
 
 
+LOCAL_SERVER_DRY_RUN = "cannot specify --local and --dry-run=server - did you mean --dry-run=client?"
+
+
+def files_as_written(ctx: Context, local: bool) -> tuple[list[Info], list[Exception]]:
+    """The ``-f`` objects as the builder reads them when it asks the server nothing (``--local``, or
+    ``patch``, whose builder has no Latest()): each object as its file has it, in file order. Not
+    local, a namespaced object without a namespace gets the command's (DefaultNamespace) and a
+    cluster-scoped one loses any (FilterNamespace); ``--local`` leaves the namespace as it is."""
+    infos: list[Info] = []
+    errors: list[Exception] = []
+    for item in read_files(ctx.flags["filename"], ctx.stdin, ctx.flags.get("recursive", False), validate=False):
+        if isinstance(item, ManifestError):
+            errors.append(KubectlError(item.message))
+            if item.stops:
+                break
+            continue
+        source, obj = item
+        try:
+            res = mapping_for(obj, source)
+        except KubectlError as exc:
+            errors.append(exc)
+            continue
+        obj = thaw(obj)
+        meta = obj.setdefault("metadata", {})
+        if not local and res.namespaced and not meta.get("namespace"):
+            meta["namespace"] = ctx.namespace
+        elif not local and not res.namespaced:
+            meta.pop("namespace", None)
+        infos.append(Info(res, meta.get("namespace") or "", meta.get("name") or "", obj, source))
+    return infos, errors
+
+
+def print_plain(ctx: Context, resource: Any, obj: dict, operation: str) -> None:
+    """What patch and taint print: ``-o`` as asked, else ``<kind>/<name> <operation>`` with no dry-run
+    suffix (their ToPrinter sets the operation after PrintFlagsWithDryRunStrategy added it)."""
+    if print_flags_format(ctx)[0]:
+        print_result(ctx, resource, obj, operation)
+    else:
+        ctx.print(f"{kind_prefix(resource)}/{obj.get('metadata', {}).get('name', '')} {operation}")
+
+
+def _one_or_aggregate(errors: list[Exception]) -> Exception:
+    """ContinueOnErrorVisitor's result: the one error as it is, several as an aggregate."""
+    return errors[0] if len(errors) == 1 else Aggregate(errors)
+
+
 def _targets(ctx: Context, resources: list[str]) -> tuple[list, list]:
     if not resources and not ctx.flags.get("filename"):
         raise _no_resources_given(ctx)
@@ -129,8 +186,19 @@ def _metadata_command(ctx: Context, args: list[str], field: str, word: str) -> i
         raise KubectlError("one or more resources must be specified as <resource> <name> or <resource>/<name>")
     if not sets and not removes and not listing:
         raise KubectlError(f"at least one {word} update is required")
-    infos, errors = _targets(ctx, resources)
-    mode = "client" if listing else dry_run_mode(ctx)
+    local = bool(ctx.flags.get("local"))
+    if local and dry_run_mode(ctx) == "server":
+        raise KubectlError(LOCAL_SERVER_DRY_RUN)
+    if local:  # the files' objects, changed in memory: nothing is read from the server or sent
+        if resources:  # (label's and annotate's words differ)
+            example = "pod.yaml or --filename=pod.json" if field == "labels" else "rsrc.yaml or --filename=rsrc.json"
+            raise KubectlError(f"can only use local files by -f {example} when --local=true is set")
+        if not ctx.flags.get("filename"):
+            raise _no_resources_given(ctx)
+        infos, errors = files_as_written(ctx, local=True)
+    else:
+        infos, errors = _targets(ctx, resources)
+    mode = "client" if listing or local else dry_run_mode(ctx)
     one = len(infos) == 1 and not errors and _single_item_implied(ctx, resources)
     for info in infos:
         obj = info.obj
@@ -198,23 +266,35 @@ def run_annotate(ctx: Context, args: list[str]) -> int:
 
 @command("scale", required=("replicas",))
 def run_scale(ctx: Context, args: list[str]) -> int:
+    """RunScale: every object first (a missing one is kept for the end), then each scaled through its
+    ``scale`` subresource; a kind without one (a Pod, a Service, a Job...) gets the server's 404."""
     replicas = ctx.flags["replicas"]
     if replicas < 0:
         raise KubectlError("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
     if not args and not ctx.flags["filename"]:
         raise _no_resources_given(ctx)
     infos, errors = infos_for(ctx, args)
+    version = ctx.flags.get("resource-version") or ""
+    if version and len(infos) > 1:
+        raise KubectlError("cannot use --resource-version with multiple resources")
+    if not infos:  # fmt.Errorf("no objects passed to scale %w", infoErr), or without the error
+        raise KubectlError("no objects passed to scale" + (f" {Aggregate(errors)}" if errors else ""))
     mode = dry_run_mode(ctx)
+    expected = ctx.flags["current-replicas"]
     for info in infos:
-        if info.resource.kind not in ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"):
-            raise KubectlError(f'no scaler has been implemented for {{"{info.resource.group}" "{info.resource.kind}"}}')
-        expected = ctx.flags["current-replicas"]
-        actual = info.obj.get("spec", {}).get("replicas", 0)
-        if expected >= 0 and expected != actual:
-            raise KubectlError(f"Expected replicas to be {expected}, was {actual}")
-        if mode != "client":  # ScaleSimple: a merge patch of the scale subresource
+        if mode != "client":
+            namespace = info.namespace or None
+            if expected != -1 or version:  # a precondition: GET the Scale, check it (PreconditionError)
+                scale = ctx.client.get(info.resource.plural, info.name, namespace, subresource="scale")
+                actual = (scale.get("spec") or {}).get("replicas", 0)
+                actual_version = (scale.get("metadata") or {}).get("resourceVersion", "")
+                if expected != -1 and expected != actual:
+                    raise KubectlError(f"Expected replicas to be {expected}, was {actual}")
+                if version and version != actual_version:
+                    raise KubectlError(f"Expected resource version to be {version}, was {actual_version}")
+            # ScaleSimple: a merge patch of the scale subresource
             ctx.client.patch(info.resource.plural, info.name, {"spec": {"replicas": replicas}},
-                             namespace=info.namespace or None, patch_type="merge", dry_run=(mode == "server"),
+                             namespace=namespace, patch_type="merge", dry_run=(mode == "server"),
                              subresource="scale")
         print_result(ctx, info.resource, info.obj, "scaled")  # (kubectl prints the object it read)
     if errors:
@@ -312,6 +392,11 @@ def parse_taint(spec: str) -> tuple[dict, bool]:
 
 @command("taint")
 def run_taint(ctx: Context, args: list[str]) -> int:
+    """taint.go: Complete (resources, then taint changes), Validate, then per node the new taint list
+    (reorganizeTaints: the added taints first, then the old ones they do not replace, less the removed
+    ones) sent as a strategic merge patch; a node's error does not stop the others."""
+    from k8slearn.api.patch_diff import two_way_merge_patch
+    from k8slearn.api.resources import UnknownResourceError, lookup
     from k8slearn.kubectl.describe import taint_text
 
     resources, specs = [], []  # (Complete: every resource before the first taint change)
@@ -322,6 +407,10 @@ def run_taint(ctx: Context, args: list[str]) -> int:
             raise KubectlError(f"all resources must be specified before taint changes: {arg}")
         else:
             resources.append(arg)
+    if not resources:
+        raise KubectlError("one or more resources must be specified as <resource> <name>")
+    if not specs:
+        raise KubectlError("at least one taint update is required")
     adds, removes, seen = [], [], set()
     for spec in specs:
         try:
@@ -334,62 +423,111 @@ def run_taint(ctx: Context, args: list[str]) -> int:
                                             f"{{{taint['key']} {taint.get('value', '')} {taint['effect']} <nil>}}")
             seen.add((taint["key"], taint["effect"]))
         (removes if remove else adds).append(taint)
-    if not adds and not removes:
-        raise KubectlError("at least one taint update is required")
-    if resources and resources[0] not in ("node", "nodes", "no"):
-        raise KubectlError(f'invalid resource type {resources[0]}, only node types are supported')
+    try:  # Validate: the type through the RESTMapper (its own error, printed without "error: ")
+        kind = lookup(resources[0].lower()).kind
+    except UnknownResourceError as exc:
+        ctx.eprint(str(exc))
+        raise ExitSilently(1) from None
+    if kind != "Node":
+        raise KubectlError(f"invalid resource type {resources[0].lower()}, only node types are supported")
     conflicts = [f"{r['key']}={r.get('effect', '')}" for a in adds for r in removes
                  if a["key"] == r["key"] and (not r.get("effect") or r.get("effect") == a["effect"])]
     if conflicts:
         raise KubectlError(f"can not both modify and remove the following taint(s) in the same command: "
                            f"{', '.join(conflicts)}")
+    if ctx.flags["all"] and ctx.flags["selector"]:
+        raise KubectlError("setting 'all' parameter with a non empty selector is prohibited")
     if len(resources) < 2 and not ctx.flags["all"] and not ctx.flags["selector"]:
         raise KubectlError("at least one resource name must be specified since 'all' parameter is not set")
-    infos, errors = infos_for(ctx, resources if len(resources) > 1 else ["nodes"])
+    by_name = len(resources) > 1 and not ctx.flags["all"] and not ctx.flags["selector"]
+    infos, fetch_errors = infos_for(ctx, resources if by_name else ["nodes"])
     mode = dry_run_mode(ctx)
+    overwrite = ctx.flags["overwrite"]
+
+    def same(a: dict, b: dict) -> bool:  # Taint.MatchTaint: the key and the effect
+        return a.get("key") == b.get("key") and a.get("effect", "") == b.get("effect", "")
+
+    errors: list[Exception] = []
     for info in infos:
-        updated = list(info.obj.get("spec", {}).get("taints") or [])
-        for taint in adds:
-            same = [t for t in updated if t.get("key") == taint["key"] and t.get("effect") == taint.get("effect")]
-            if same and not ctx.flags["overwrite"]:
-                raise KubectlError(f"node {info.name} already has {taint['key']} taint(s) with same effect(s) "
-                                   "and --overwrite is false")
-            updated = [t for t in updated if t not in same] + [taint]
-        removed_any = False
+        node = thaw(info.obj)
+        old = list((node.get("spec") or {}).get("taints") or [])
+        if not overwrite:  # checkIfTaintsAlreadyExists
+            exists = [t["key"] for t in adds for o in old if same(t, o)]
+            if exists:
+                errors.append(KubectlError(f"node {info.name} already has {','.join(exists)} taint(s) with same "
+                                           "effect(s) and --overwrite is false"))
+                continue
+        new = [dict(t) for t in adds]  # reorganizeTaints
+        for taint in old:
+            if not any(same(t, taint) for t in new):
+                new.append(taint)
+        added, removed, missing = len(old) != len(new), False, []
         for taint in removes:
-            keep = [t for t in updated if not (t.get("key") == taint["key"]
-                                               and (not taint.get("effect") or t.get("effect") == taint["effect"]))]
-            if len(keep) == len(updated):
-                raise KubectlError(f'taint "{taint_text(taint)}" not found')
-            removed_any, updated = True, keep
-        operation = "untainted" if removed_any and not adds else "tainted"
-        if mode != "client":
-            ctx.client.patch("nodes", info.name, {"spec": {"taints": updated or None}}, namespace=None,
-                             patch_type="merge", dry_run=(mode == "server"))
-        print_result(ctx, info.resource, info.obj, operation)
+            kept = [t for t in new if not (t.get("key") == taint["key"]
+                                           and (not taint.get("effect") or t.get("effect") == taint["effect"]))]
+            removed, new = len(kept) != len(new), kept  # (only the last removal's result counts)
+            if not removed:
+                missing.append(KubectlError(f'taint "{taint_text(taint)}" not found'))
+        if missing:
+            errors.append(Aggregate(missing))
+            continue
+        operation = "modified" if (added and removed) or overwrite else "tainted" if added else "untainted"
+        spec = node.setdefault("spec", {})
+        if new:
+            spec["taints"] = new
+        else:
+            spec.pop("taints", None)  # (omitempty)
+        if mode == "client":
+            print_plain(ctx, info.resource, node, operation)
+            continue
+        try:
+            result = ctx.client.patch("nodes", info.name, two_way_merge_patch(info.obj, node, "Node"),
+                                      namespace=None, patch_type="strategic", dry_run=(mode == "server"))
+        except ApiError as err:
+            errors.append(err)
+            continue
+        print_plain(ctx, info.resource, result, operation)
+    errors += fetch_errors
     if errors:
-        raise Aggregate(errors)
+        raise _one_or_aggregate(errors)
     return 0
+
+
+_PATCH_TYPES = ("json", "merge", "strategic")
 
 
 @command("patch")
 def run_patch(ctx: Context, args: list[str]) -> int:
-    from k8slearn.kubectl.manifests import ManifestError, load_manifests
+    """patch.go: Validate, parse the patch (YAML or JSON), then per object either the server's PATCH
+    (its answer printed, ``patched (no change)`` when it equals the object read) or, with ``--local``
+    or ``--dry-run=client``, the patch applied here to the object (nothing sent). The objects are the
+    named ones (read from the server) or the ``-f`` files' objects as written (not read from the
+    server); an object's error does not stop the others."""
+    from k8slearn.kubectl.manifests import load_manifests
 
-    text = ctx.flags["patch"]
-    if ctx.flags["patch-file"]:
+    flags = ctx.flags
+    if flags["patch"] and flags["patch-file"]:
+        raise KubectlError("cannot specify --patch and --patch-file together")
+    if not flags["patch"] and not flags["patch-file"]:
+        raise KubectlError("must specify --patch or --patch-file containing the contents of the patch")
+    mode = dry_run_mode(ctx)
+    local = bool(flags.get("local"))
+    if local and args:
+        raise KubectlError("cannot specify --local and server resources")
+    if local and mode == "server":
+        raise KubectlError(LOCAL_SERVER_DRY_RUN)
+    patch_type = (flags["type"] or "strategic").lower()
+    if patch_type not in _PATCH_TYPES:
+        raise KubectlError(f'--type must be one of [json merge strategic], not "{flags["type"]}"')
+    text = flags["patch"]
+    if flags["patch-file"]:
         try:
-            with open(ctx.flags["patch-file"], "rb") as handle:
+            with open(flags["patch-file"], "rb") as handle:
                 text = handle.read().decode("utf-8", "replace")
         except OSError as err:  # os.ReadFile's error, as Go words it (a directory opens, then fails to read)
             step = "read" if isinstance(err, IsADirectoryError) else "open"
-            raise KubectlError(f"unable to read patch file: {step} {ctx.flags['patch-file']}: {errno_text(err)}") \
+            raise KubectlError(f"unable to read patch file: {step} {flags['patch-file']}: {errno_text(err)}") \
                 from None
-    if not text:
-        raise KubectlError("must specify --patch or --patch-file containing the contents of the patch")
-    patch_type = ctx.flags["type"]
-    if patch_type not in ("json", "merge", "strategic"):
-        raise KubectlError(f'--type must be one of [json merge strategic], not "{patch_type}"')
     try:
         patch = json.loads(text)
     except ValueError:
@@ -402,25 +540,104 @@ def run_patch(ctx: Context, args: list[str]) -> int:
 
             from k8slearn.kubectl.manifests import go_yaml_error
 
+            # (yaml.ToJSON's error quotes --patch, also when the patch came from --patch-file)
             try:
                 patch = yaml.safe_load(text)
             except yaml.MarkedYAMLError as exc:  # (yaml.ToJSON: go-yaml's message)
-                raise KubectlError(f"unable to parse {go_quote(text)}: {go_yaml_error(exc, text)}") from None
+                raise KubectlError(f"unable to parse {go_quote(flags['patch'])}: {go_yaml_error(exc, text)}") \
+                    from None
             except yaml.YAMLError as exc:
-                raise KubectlError(f"unable to parse {go_quote(text)}: yaml: {exc}") from None
-    if not args and not ctx.flags["filename"]:
+                raise KubectlError(f"unable to parse {go_quote(flags['patch'])}: yaml: {exc}") from None
+    if not args and not flags["filename"]:
         raise _no_resources_given(ctx)
-    infos, errors = infos_for(ctx, args)
-    mode = dry_run_mode(ctx)
+    if flags["filename"]:
+        if args:
+            raise KubectlError("when paths, URLs, or stdin is provided as input, you may not specify resource "
+                               "arguments as well")
+        infos, errors = files_as_written(ctx, local)
+    else:
+        if any(t.name is None for t in parse_args(args)):
+            raise KubectlError("resource(s) were provided, but no name was specified")
+        infos, errors = infos_for(ctx, args)
+    failures: list[Exception] = []
     for info in infos:
-        result = ctx.client.patch(info.resource.plural, info.name, patch, namespace=info.namespace or None,
-                                  patch_type=patch_type, dry_run=(mode != "none"),
-                                  subresource=ctx.flags.get("subresource") or "")
-        unchanged = _same_apart_from_version(info.obj, result)
-        print_result(ctx, info.resource, result, "patched (no change)" if unchanged else "patched")
-    if errors:
-        raise Aggregate(errors)
+        if not local and mode != "client":
+            try:
+                result = ctx.client.patch(info.resource.plural, info.name, patch, namespace=info.namespace or None,
+                                          patch_type=patch_type, dry_run=(mode == "server"),
+                                          subresource=flags.get("subresource") or "")
+            except ApiError as err:
+                failures.append(err)
+                continue
+            changed = not _same_apart_from_version(info.obj, result)
+        else:
+            try:
+                result = _patched_here(info, patch, patch_type)
+            except KubectlError as err:
+                failures.append(err)
+                continue
+            changed = result != info.obj
+        print_plain(ctx, info.resource, result, "patched" if changed else "patched (no change)")
+    failures += errors
+    if failures:
+        raise _one_or_aggregate(failures)
+    if not infos:
+        raise KubectlError("no objects passed to patch")
     return 0
+
+
+def _patched_here(info: Info, patch: Any, patch_type: str) -> dict:
+    """getPatchedJSON: the patch applied by kubectl itself (``--local``, ``--dry-run=client``), with
+    the client's words for a patch that does not apply."""
+    from k8slearn.api.patch import apply_patch
+
+    if patch_type == "json":
+        return _json_patch_here(info.obj, patch)
+    if patch_type == "strategic" and not isinstance(patch, dict):
+        raise KubectlError("invalid JSON document")  # (mergepatch.ErrBadJSONDoc)
+    if patch_type == "merge" and not isinstance(patch, dict) and patch is not None:
+        what = "array" if isinstance(patch, list) else "string" if isinstance(patch, str) else \
+            "bool" if isinstance(patch, bool) else "number"
+        raise KubectlError(f"json: cannot unmarshal {what} into Go value of type unstructured.detector")
+    try:
+        return apply_patch(info.obj, patch, patch_type, info.resource.kind)
+    except ApiError as err:
+        raise KubectlError(err.status.get("message", "")) from None
+
+
+def _json_patch_here(obj: dict, operations: Any) -> dict:
+    """evanphx/json-patch as kubectl vendors it: ``replace`` of a missing key adds it; the errors of
+    a missing key to remove, a missing parent and an unknown operation in its words."""
+    from k8slearn.api.patch import json_patch
+
+    if not isinstance(operations, list) or not all(isinstance(op, dict) for op in operations):
+        raise KubectlError("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
+    doc = obj
+    for op in operations:
+        kind, path = op.get("op"), str(op.get("path", ""))
+        if kind not in ("add", "remove", "replace", "move", "copy", "test"):
+            raise KubectlError(f"Unexpected kind: {kind}")
+        try:
+            doc = json_patch(doc, [op])
+        except ApiError as err:
+            causes = (err.status.get("details") or {}).get("causes") or []
+            if kind == "replace":
+                try:
+                    doc = json_patch(doc, [{**op, "op": "add"}])
+                    continue
+                except ApiError:
+                    pass
+            if causes:
+                raise KubectlError(causes[0].get("message", "")) from None
+            if kind == "remove":
+                key = path.rsplit("/", 1)[-1]
+                raise KubectlError(f"error in remove for path: '{path}': Unable to remove nonexistent key: "
+                                   f"{key}: missing value") from None
+            if kind in ("add", "replace"):
+                raise KubectlError(f'{kind} operation does not apply: doc is missing path: "{path}": '
+                                   "missing value") from None
+            raise KubectlError(err.status.get("message", "")) from None
+    return doc
 
 
 def _same_apart_from_version(old: dict, new: dict) -> bool:
@@ -434,42 +651,92 @@ def _same_apart_from_version(old: dict, new: dict) -> bool:
 
 @command("set image")
 def run_set_image(ctx: Context, args: list[str]) -> int:
-    resources = [a for a in args if "=" not in a]
-    pairs = [a for a in args if "=" in a]
-    if not resources and not ctx.flags["filename"]:
-        raise _no_resources_given(ctx)
-    if not pairs:
-        raise usage_error(ctx.path, "at least one image update is required")
-    images = dict(p.split("=", 1) for p in pairs)
-    infos, errors = infos_for(ctx, resources)
+    """set_image.go: Complete (the printer, the resources and pairs, the objects: a missing one ends
+    the command), Validate (its errors together), then CalculatePatches for every object and a
+    strategic merge patch for each that changed; one with nothing to change is skipped silently."""
+    flags = ctx.flags
     mode = dry_run_mode(ctx)
-    for info in infos:
-        obj = info.obj
-        spec = obj.get("spec", {})
-        pod_spec = spec if info.resource.kind == "Pod" else (
-            spec.get("jobTemplate", {}).get("spec", {}).get("template", {}).get("spec", {})
-            if info.resource.kind == "CronJob" else spec.get("template", {}).get("spec", {}))
-        containers = {c["name"]: c for c in (pod_spec.get("initContainers") or []) + (pod_spec.get("containers") or [])}
-        patch_containers: dict[str, list] = {}
-        for name, image in images.items():
-            targets = list(containers) if name == "*" else [name]
-            if name != "*" and name not in containers:
-                raise KubectlError(f'unable to find container named "{name}"')
-            for target in targets:
-                field = "initContainers" if any(c["name"] == target for c in pod_spec.get("initContainers") or []) \
-                    else "containers"
-                patch_containers.setdefault(field, []).append({"image": image, "name": target})
-        body: dict = dict(patch_containers)
-        for field in list(body):
-            body[f"$setElementOrder/{field}"] = [{"name": c["name"]} for c in pod_spec.get(field) or []]
-        patch = {"spec": body} if info.resource.kind == "Pod" else (
-            {"spec": {"jobTemplate": {"spec": {"template": {"spec": body}}}}} if info.resource.kind == "CronJob"
-            else {"spec": {"template": {"spec": body}}})
-        result = obj
-        if mode != "client":
-            result = ctx.client.patch(info.resource.plural, info.name, patch, namespace=info.namespace or None,
-                                      patch_type="strategic", dry_run=(mode == "server"))
-        print_result(ctx, info.resource, result, "image updated")
+    print_flags_format(ctx)
+    resources, pairs = split_pairs(args, "image")
+    images: dict[str, str] = {}
+    invalid = []
+    for pair in pairs:  # cmdutil.ParsePairs(pairs, "image", false)
+        if "=" in pair and pair[0] != "=":
+            name, _, image = pair.partition("=")
+            images[name] = image
+        else:
+            invalid.append(pair)
+    if invalid:
+        raise KubectlError(f"invalid image format: {', '.join(invalid)}")
+    local = bool(flags.get("local"))
+    if local:
+        if resources:  # resource.LocalResourceError
+            raise KubectlError("you must specify resources by --filename when --local is set.\nExample resource "
+                               "specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'")
+        if not flags["filename"]:
+            raise _no_resources_given(ctx)
+        infos, errors = files_as_written(ctx, local=True)
+    else:
+        if not resources and not flags["filename"]:
+            raise _no_resources_given(ctx)
+        infos, errors = infos_for(ctx, resources, allow_all=True)
     if errors:
         raise Aggregate(errors)
+    problems = []
+    if flags.get("all") and flags.get("selector"):
+        problems.append(KubectlError("cannot set --all and --selector at the same time"))
+    if not images:  # (no resources and no -f: the builder has already refused, in Complete)
+        problems.append(KubectlError("at least one image update is required"))
+    elif len(images) > 1 and "*" in images:
+        problems.append(KubectlError("all containers are already specified by *, but saw more than one "
+                                     "container_name=container_image pairs"))
+    if local and mode == "server":
+        problems.append(KubectlError(LOCAL_SERVER_DRY_RUN))
+    if problems:
+        raise Aggregate(problems)
+    failures: list[Exception] = []
+    computed = []
+    for info in infos:  # CalculatePatches: every object first
+        obj = thaw(info.obj)
+        try:
+            pod_spec = pod_spec_of(info.resource.kind, obj)
+        except KubectlError as err:
+            computed.append((info, None, KubectlError(f"error: {info.resource.group_resource}/{info.name} {err}\n")))
+            continue
+        for name, image in images.items():
+            found = False
+            for field in ("initContainers", "containers"):
+                for container in pod_spec.get(field) or ():
+                    if name in ("*", container.get("name")):
+                        container["image"], found = image, True
+            if not found:
+                failures.append(KubectlError(f'error: unable to find container named "{name}"'))
+        computed.append((info, obj, None))
+    if local:  # printed as they are, nothing sent (as --dry-run=client)
+        for info, obj, error in computed:
+            if error is not None:
+                failures.append(error)
+            elif obj != info.obj:
+                print_result(ctx, info.resource, as_typed(info.resource.kind, obj), "image updated")
+    else:
+        failures += send_patches(ctx, computed, "image updated", "failed to patch image update to pod template: ",
+                                 _image_patch)
+    if failures:
+        raise Aggregate(failures)
     return 0
+
+
+def _image_patch(info: Info, obj: dict) -> dict:
+    """The pod-spec part of CreateTwoWayMergePatch: the containers whose image changed, by name, and
+    the order of their list."""
+    old = pod_spec_of(info.resource.kind, thaw(info.obj))
+    new = pod_spec_of(info.resource.kind, obj)
+    body: dict = {}
+    for field in ("containers", "initContainers"):
+        before = {c.get("name"): c.get("image") for c in old.get(field) or ()}
+        changed = [{"image": c.get("image"), "name": c.get("name")} for c in new.get(field) or ()
+                   if before.get(c.get("name")) != c.get("image")]
+        if changed:
+            body[f"$setElementOrder/{field}"] = [{"name": c.get("name")} for c in new.get(field) or ()]
+            body[field] = changed
+    return body
