@@ -11,7 +11,13 @@ at the end and the exit code is 1.
 '{"apiVersion":"v1","kind":"Namespace","metadata":{"annotations":{},"name":"dev"}}\\n'
 
 ``--server-side`` sends the configuration for the server to merge (``serverside-applied``, no
-annotation; see ``_server_side_apply``).
+annotation; see ``_server_side_apply``). ``--dry-run=client`` patches nothing: an existing object
+is shown as it was read. With ``-o yaml``/``json``/``jsonpath`` the objects are printed once all
+were applied, several as one ``List``.
+
+``replace -f`` PUTs each object (``--dry-run=client`` prints it as the file has it, before the live
+resourceVersion is filled in); ``replace --force`` deletes the objects, waits until they are gone
+and creates them again (``configmap "cfg" deleted``, then ``configmap/cfg replaced``).
 
 Simplified: no ``--prune``; server-side apply has no field ownership; no openapi validation beyond
 ``apiVersion``/``kind`` (the API server validates the rest).
@@ -70,13 +76,40 @@ def _without_nulls(value: Any) -> Any:
 
 
 def dry_run_mode(ctx: Context) -> str:
-    """``--dry-run``: none, client (also ``unchanged``, the bare flag) or server."""
-    value = ctx.flags.get("dry-run", "none")
-    if value in ("unchanged", "client"):
+    """cmdutil.GetDryRunStrategy for ``--dry-run``: none, client or server. The bare flag (its
+    NoOptDefVal ``unchanged``) and Go's bool spellings (``true``, ``0``...) are deprecated: they
+    work, with klog's warning on stderr (once per command)::
+
+        W0105 09:00:00.000000   12345 helpers.go:702] --dry-run is deprecated and can be replaced with --dry-run=client.
+    """
+    value = str(ctx.flags.get("dry-run", "none"))
+    if value in _GO_BOOLS:  # strconv.ParseBool succeeds: the deprecated boolean form
+        mode = "client" if _GO_BOOLS[value] else "none"
+        _klog_warning(ctx, 716 if mode == "client" else 719,
+                      f"--dry-run={value} is deprecated (boolean value) and can be replaced with --dry-run={mode}.")
+        return mode
+    if value == "unchanged":  # the bare --dry-run
+        _klog_warning(ctx, 702, "--dry-run is deprecated and can be replaced with --dry-run=client.")
         return "client"
-    if value in ("none", "server"):
+    if value in ("client", "none", "server"):
         return value
     raise KubectlError(f'Invalid dry-run value ({value}). Must be "none", "server", or "client".')
+
+
+KLOG_PID = 12345  # the process id klog prints in its header; the simulation has no process of its own
+
+
+def _klog_warning(ctx: Context, line: int, message: str) -> None:
+    """klog.Warning from staging/src/k8s.io/kubectl/pkg/cmd/util/helpers.go, as kubectl writes it
+    on stderr: ``W<MMDD> <hh:mm:ss.uuuuuu> <pid> helpers.go:<line>] <message>``, at the simulated
+    time; once per command (GetDryRunStrategy runs once)."""
+    from datetime import datetime, timezone
+
+    if getattr(ctx, "_dry_run_warned", False):
+        return
+    ctx._dry_run_warned = True  # type: ignore[attr-defined]
+    now = datetime.fromtimestamp(ctx.now(), timezone.utc)
+    ctx.eprint(f"W{now:%m%d %H:%M:%S.%f} {KLOG_PID:7d} helpers.go:{line}] {message}")
 
 
 def _suffix(mode: str) -> str:
@@ -111,15 +144,26 @@ def print_flags_format(ctx: Context) -> tuple[str, str]:
     return kind, value or template
 
 
-def print_result(ctx: Context, resource: Any, obj: dict, operation: str) -> None:
-    """The ``<kind>/<name> <operation>`` line, or the object for ``-o yaml|json|name|jsonpath=…``."""
+def print_result(ctx: Context, resource: Any, obj: dict, operation: str, *, typed: bool = False,
+                 separate: bool = False) -> None:
+    """The ``<kind>/<name> <operation>`` line, or the object for ``-o yaml|json|name|jsonpath=…``.
+
+    ``typed``: kubectl holds the object as a Go struct (a generator's object), so ``-o json``
+    prints its fields in struct order (:func:`~k8slearn.kubectl.output.to_json_typed`).
+    ``separate``: the command prints all its objects with one YAML printer, which writes ``---``
+    before every object after the first (create -f, replace, run --expose)."""
     from k8slearn.kubectl.jsonpath import JSONPathError, jsonpath
+    from k8slearn.kubectl.output import to_json_typed
 
     output, template = print_flags_format(ctx)
     if output == "yaml":
+        if separate:
+            if getattr(ctx, "_yaml_printed", 0):
+                ctx.print("---")
+            ctx._yaml_printed = getattr(ctx, "_yaml_printed", 0) + 1  # type: ignore[attr-defined]
         ctx.print(to_yaml(obj), end="")
     elif output == "json":
-        ctx.print(to_json(obj), end="")
+        ctx.print((to_json_typed if typed else to_json)(obj), end="")
     elif output == "name":
         ctx.print(f"{kind_prefix(resource)}/{obj.get('metadata', {}).get('name', '')}")
     elif output:
@@ -191,31 +235,64 @@ def _info_string(info: Info) -> str:
 
 @command("apply")
 def run_apply(ctx: Context, args: list[str]) -> int:
+    """ApplyFlags.ToOptions, ApplyOptions.Validate and Run. With ``-o yaml|json|jsonpath...`` the
+    objects are printed once all were applied (printObjects: a List when there are several, nothing
+    when one failed); otherwise each gets its ``created``/``configured``/``unchanged`` line."""
     if args:
         raise KubectlError(f"Unexpected args: {_go_list(args)}\nSee '{ctx.path} -h' for help and examples")
+    mode = dry_run_mode(ctx)
     if ctx.flags.get("kustomize"):
         raise KubectlError("kustomize (-k) is not available in this simulated cluster")
     if not ctx.flags["filename"]:
         raise KubectlError("must specify one of -f and -k")
+    server_side, force = ctx.flags.get("server-side"), ctx.flags.get("force")
+    if ctx.flags.get("force-conflicts") and not server_side:
+        raise KubectlError("--force-conflicts only works with --server-side")
+    if mode == "client" and server_side:
+        raise KubectlError("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)")
+    if server_side and force:
+        raise KubectlError("--force cannot be used with --server-side")
+    if mode == "server" and force:
+        raise KubectlError("--dry-run=server cannot be used with --force")
+    if ctx.flags.get("all") and ctx.flags.get("selector"):
+        raise KubectlError("cannot set --all and --selector at the same time")
     if ctx.flags.get("prune"):
         raise KubectlError("apply --prune is not available in this simulated cluster")
-    mode = dry_run_mode(ctx)
     infos, errors = file_infos(ctx)
     if not infos and not errors:
         raise KubectlError("no objects passed to apply")
+    printed: list[dict] = []
     for info in infos:
         try:
-            _apply_one(ctx, info, mode)
+            _apply_one(ctx, info, mode, printed)
         except Exception as exc:  # noqa: BLE001 - each document fails on its own
             if not hasattr(exc, "status") and not isinstance(exc, KubectlError):
                 raise
             errors.append(exc)
     if errors:
         raise Aggregate(errors)
+    if printed:  # printObjects
+        obj = printed[0] if len(printed) == 1 else {"kind": "List", "apiVersion": "v1", "metadata": {},
+                                                    "items": printed}
+        print_result(ctx, None, obj, "", typed=len(printed) > 1)
     return 0
 
 
-def _server_side_apply(ctx: Context, info: Info, mode: str) -> None:
+def _prints_objects(ctx: Context) -> bool:
+    """ApplyOptions.shouldPrintObject: any ``-o`` but ``name``."""
+    output, _ = print_flags_format(ctx)
+    return bool(output) and output != "name"
+
+
+def _applied(ctx: Context, info: Info, obj: dict, operation: str, printed: list[dict]) -> None:
+    """The line for one object, or, with ``-o yaml`` and the like, the object kept for the end."""
+    if _prints_objects(ctx):
+        printed.append(obj)
+    else:
+        print_result(ctx, info.resource, obj, operation)
+
+
+def _server_side_apply(ctx: Context, info: Info, mode: str, printed: list[dict]) -> None:
     """``apply --server-side``: the server merges the applied configuration into the object (a
     missing object is created) and kubectl says ``serverside-applied``; no last-applied annotation.
     Simplified: no field ownership (managedFields), so a field left out of a later apply stays,
@@ -227,27 +304,25 @@ def _server_side_apply(ctx: Context, info: Info, mode: str) -> None:
         from k8slearn.kubectl.record import annotated
 
         obj = annotated(obj, ctx.change_cause)
-    result = obj
-    if mode != "client":
-        namespace = info.namespace or None
-        try:
-            ctx.client.get(info.resource.plural, info.name, namespace)
-            exists = True
-        except ApiError as err:
-            if err.code != 404:
-                raise
-            exists = False
-        if exists:
-            result = ctx.client.patch(info.resource.plural, info.name, _without_nulls(obj), namespace=namespace,
-                                      patch_type="strategic", dry_run=(mode == "server"),
-                                      field_validation=validation_directive(ctx))
-        else:
-            result = ctx.client.create(_without_nulls(obj), namespace=namespace, dry_run=(mode == "server"),
-                                       field_validation=validation_directive(ctx))
-    print_result(ctx, info.resource, result, "serverside-applied")
+    namespace = info.namespace or None
+    try:
+        ctx.client.get(info.resource.plural, info.name, namespace)
+        exists = True
+    except ApiError as err:
+        if err.code != 404:
+            raise
+        exists = False
+    if exists:
+        result = ctx.client.patch(info.resource.plural, info.name, _without_nulls(obj), namespace=namespace,
+                                  patch_type="strategic", dry_run=(mode == "server"),
+                                  field_validation=validation_directive(ctx))
+    else:
+        result = ctx.client.create(_without_nulls(obj), namespace=namespace, dry_run=(mode == "server"),
+                                   field_validation=validation_directive(ctx))
+    _applied(ctx, info, result, "serverside-applied", printed)
 
 
-def _apply_one(ctx: Context, info: Info, mode: str) -> None:
+def _apply_one(ctx: Context, info: Info, mode: str, printed: list[dict]) -> None:
     from k8slearn.api.errors import ApiError
 
     res, obj = info.resource, info.obj
@@ -258,7 +333,7 @@ def _apply_one(ctx: Context, info: Info, mode: str) -> None:
         raise KubectlError(f'error when retrieving current configuration of:\n{_info_string(info)}\n'
                            f'from server for: "{info.source}": resource name may not be empty')
     if ctx.flags.get("server-side"):
-        _server_side_apply(ctx, info, mode)
+        _server_side_apply(ctx, info, mode, printed)
         return
     if getattr(ctx, "change_cause", ""):  # --record: the annotation is part of what is applied
         from k8slearn.kubectl.record import annotated
@@ -278,10 +353,10 @@ def _apply_one(ctx: Context, info: Info, mode: str) -> None:
                                             dry_run=(mode == "server"), field_validation=validation_directive(ctx))
             except ApiError as err:
                 raise add_source("creating", info.source, err) from None
-        print_result(ctx, res, created, "created")
+        _applied(ctx, info, created, "created", printed)
         return
-    if mode == "client":
-        print_result(ctx, res, modified, "configured")
+    if mode == "client":  # nothing is patched: kubectl shows the object as it read it
+        _applied(ctx, info, current, "configured", printed)
         return
     if LAST_APPLIED not in (current.get("metadata", {}).get("annotations") or {}):
         ctx.eprint(_NO_ANNOTATION_WARNING.format(name=f"{res.plural}/{info.name}"))
@@ -289,7 +364,7 @@ def _apply_one(ctx: Context, info: Info, mode: str) -> None:
     original = _parse_json(original_text)
     patch = three_way_merge_patch(original, _json_roundtrip(modified), _json_roundtrip(current), res.kind)
     if not patch:
-        print_result(ctx, res, current, "unchanged")
+        _applied(ctx, info, current, "unchanged", printed)
         return
     try:
         patched = ctx.client.patch(res.plural, info.name, patch, namespace=info.namespace or None,
@@ -298,7 +373,7 @@ def _apply_one(ctx: Context, info: Info, mode: str) -> None:
     except ApiError as err:
         raise add_source(f"applying patch:\n{go_json(patch)}\nto:\n{_info_string(info)}\nfor:", info.source,
                          err) from None
-    print_result(ctx, res, patched, "configured")
+    _applied(ctx, info, patched, "configured", printed)
 
 
 def _json_roundtrip(obj: Any) -> Any:
@@ -323,6 +398,15 @@ def _go_list(items: list[str]) -> str:
     return "[" + " ".join(items) + "]"
 
 
+def _annotated_config(ctx: Context, obj: dict) -> dict:
+    """util.CreateOrUpdateAnnotation: ``--save-config`` writes the last-applied annotation; without
+    it an annotation the object already has is brought up to date."""
+    annotations = (obj.get("metadata") or {}).get("annotations") or {}
+    if ctx.flags.get("save-config") or annotations.get(LAST_APPLIED):
+        return with_last_applied(obj)
+    return obj
+
+
 def run_create_files(ctx: Context) -> int:
     """``kubectl create -f``: POST each object; ``AlreadyExists`` errors name the source."""
     from k8slearn.api.errors import ApiError
@@ -332,7 +416,7 @@ def run_create_files(ctx: Context) -> int:
     if not infos and not errors:
         raise KubectlError("no objects passed to create")
     for info in infos:
-        obj = with_last_applied(info.obj) if ctx.flags.get("save-config") else info.obj
+        obj = _annotated_config(ctx, info.obj)
         try:
             created = obj if mode == "client" else ctx.client.create(
                 _without_nulls(obj), namespace=info.namespace or None, dry_run=(mode == "server"),
@@ -340,37 +424,152 @@ def run_create_files(ctx: Context) -> int:
         except ApiError as err:
             errors.append(add_source("creating", info.source, err))
             continue
-        print_result(ctx, info.resource, created, "created")
+        print_result(ctx, info.resource, created, "created", separate=True)
     if errors:
         raise Aggregate(errors)
     return 0
+
+
+_CASCADE = {"background": "Background", "foreground": "Foreground", "orphan": "Orphan"}
+
+
+def _cascade_policy(ctx: Context) -> str:
+    """parseCascadingFlag: the deletion propagation of ``--cascade`` (a bool is deprecated)."""
+    value = str(ctx.flags.get("cascade", "background"))
+    if value in _GO_BOOLS:
+        policy = "background" if _GO_BOOLS[value] else "orphan"
+        ctx.eprint(f"warning: --cascade={value} is deprecated (boolean value) and can be replaced with "
+                   f"--cascade={policy}.")
+        return _CASCADE[policy]
+    if value not in _CASCADE:
+        raise KubectlError(f'invalid cascade value ({value}). Must be "background", "foreground", or "orphan"')
+    return _CASCADE[value]
 
 
 @command("replace")
 def run_replace(ctx: Context, args: list[str]) -> int:
     """``kubectl replace -f``: PUT the whole object; a manifest without a resourceVersion gets the
-    live one (Helper.Replace with overwrite), one with a resourceVersion is a precondition (a stale
-    one is the server's Conflict)."""
+    live one (Helper.Replace with overwrite; when the object cannot be read the PUT goes as it is),
+    one with a resourceVersion is a precondition (a stale one is the server's Conflict).
+    ``--dry-run=client`` prints the manifest as it would be sent, before the live resourceVersion is
+    looked up. ``--force`` deletes the objects (``configmap "cfg" deleted``; a missing one is no
+    error), waits until they are gone and creates them again.
+
+    Upstream: staging/src/k8s.io/kubectl/pkg/cmd/replace/replace.go (Complete, Validate, Run,
+    forceReplace), cli-runtime/pkg/resource/helper.go (Replace)"""
     from k8slearn.api.errors import ApiError
 
-    if not ctx.flags["filename"]:
-        raise KubectlError("must specify --filename to replace")
+    validation_directive(ctx)
     mode = dry_run_mode(ctx)
+    print_flags_format(ctx)
+    policy = _cascade_policy(ctx)
+    if not ctx.flags["filename"] and not ctx.flags.get("kustomize"):
+        raise KubectlError("must specify one of -f and -k")
+    force, grace = ctx.flags.get("force"), ctx.flags.get("grace-period", -1)
+    wait = False
+    if grace == 0:  # kubectl turns --grace-period=0 into 1 and waits for the deletion
+        grace, wait = 1, True
+    if grace >= 0 and not force:
+        raise KubectlError("--grace-period must have --force specified")
+    if ctx.flags.get("timeout") and not force:
+        raise KubectlError("--timeout must have --force specified")
+    if force and mode != "none":
+        raise KubectlError("--dry-run can not be used when --force is set")
+    if ctx.flags.get("kustomize"):
+        raise KubectlError("kustomize (-k) is not available in this simulated cluster")
     infos, errors = file_infos(ctx)
+    if force:
+        if errors:
+            raise Aggregate(errors)
+        return _force_replace(ctx, infos, policy, grace, wait)
     for info in infos:
         try:
-            obj = copy.deepcopy(info.obj)
+            obj = _annotated_config(ctx, copy.deepcopy(info.obj))
+            if mode == "client":
+                print_result(ctx, info.resource, obj, "replaced", separate=True)
+                continue
+            obj = copy.deepcopy(obj)
             if not obj["metadata"].get("resourceVersion"):
-                live = ctx.client.get(info.resource.plural, info.name, info.namespace or None)
-                obj["metadata"]["resourceVersion"] = live["metadata"].get("resourceVersion")
-            if ctx.flags.get("save-config"):
-                obj = with_last_applied(obj)
-            replaced = obj if mode == "client" else ctx.client.update(
-                _without_nulls(obj), dry_run=(mode == "server"), field_validation=validation_directive(ctx))
+                try:
+                    live = ctx.client.get(info.resource.plural, info.name, info.namespace or None)
+                    obj["metadata"]["resourceVersion"] = live["metadata"].get("resourceVersion")
+                except ApiError:
+                    pass  # "the object does not exist, but we want it to be created": PUT it as it is
+            replaced = ctx.client.update(_without_nulls(obj), dry_run=(mode == "server"),
+                                         field_validation=validation_directive(ctx))
         except ApiError as err:
             errors.append(add_source("replacing", info.source, err))
             continue
-        print_result(ctx, info.resource, replaced, "replaced")
+        print_result(ctx, info.resource, replaced, "replaced", separate=True)
     if errors:
         raise Aggregate(errors)
     return 0
+
+
+REPLACE_WAIT_LIMIT = 300.0  # forceReplace polls a second at a time for up to 5 minutes (or --timeout)
+
+
+def _force_replace(ctx: Context, infos: list[Info], policy: str, grace: int, wait: bool) -> int:
+    """forceReplace: DeleteResult (IgnoreNotFound; a failed delete stops everything), then poll
+    each object until the API server says NotFound (simulated time runs a second at a time), then
+    create every object again from the file (its resourceVersion dropped)."""
+    from k8slearn.api.errors import ApiError
+    from k8slearn.api.meta import thaw
+
+    errors: list[Exception] = []
+    output, _ = print_flags_format(ctx)
+    for info in infos:
+        try:
+            ctx.client.delete(info.resource.plural, info.name, namespace=info.namespace or None,
+                              grace_period_seconds=grace if grace >= 0 else None, propagation_policy=policy)
+        except ApiError as err:
+            if err.code != 404:
+                errors.append(add_source("deleting", info.source, err))
+            continue
+        if output == "name":
+            ctx.print(f"{kind_prefix(info.resource)}/{info.name}")
+        else:
+            ctx.print(f'{kind_prefix(info.resource)} "{info.name}" deleted')
+    if errors:
+        raise Aggregate(errors)
+    _wait_until_deleted(ctx, infos)
+    created = 0
+    for info in infos:
+        obj = thaw(_annotated_config(ctx, info.obj))
+        if isinstance(obj.get("metadata"), dict):
+            obj["metadata"].pop("resourceVersion", None)  # Helper.Create with modify
+        try:
+            result = ctx.client.create(_without_nulls(obj), namespace=info.namespace or None,
+                                       field_validation=validation_directive(ctx))
+        except ApiError as err:
+            errors.append(err)
+            continue
+        created += 1
+        print_result(ctx, info.resource, result, "replaced", separate=True)
+    if errors:
+        raise Aggregate(errors)
+    if not created:
+        raise KubectlError("no objects passed to replace")
+    return 0
+
+
+def _wait_until_deleted(ctx: Context, infos: list[Info]) -> None:
+    """wait.PollImmediate(1s, --timeout or 5m): until a GET of each object is NotFound; another
+    error ends the wait with that error."""
+    from k8slearn.api.errors import ApiError
+
+    limit = float(ctx.flags.get("timeout") or 0) or REPLACE_WAIT_LIMIT
+    cluster = ctx.cluster
+    for info in infos:
+        waited = 0.0
+        while True:
+            try:
+                ctx.client.get(info.resource.plural, info.name, info.namespace or None)
+            except ApiError as err:
+                if err.code == 404:
+                    break
+                raise
+            if cluster is None or not hasattr(cluster, "run") or waited >= limit:
+                raise KubectlError("timed out waiting for the condition")
+            cluster.run(seconds=1.0)
+            waited += 1.0

@@ -235,7 +235,8 @@ def unified_diff(old: str, new: str, old_label: str, new_label: str, context: in
 
 
 def merged_object(ctx: Context, info: Info, live: dict | None) -> dict:
-    """InfoObject.Merged: the server's dry-run answer to the apply kubectl would send."""
+    """InfoObject.Merged: the server's dry-run answer to the apply kubectl would send (for a new
+    object, a dry-run create of the file's object as it is: no annotations added)."""
     obj = _without_nulls(info.obj)
     namespace = info.namespace or None
     if ctx.flags["server-side"]:
@@ -244,12 +245,11 @@ def merged_object(ctx: Context, info: Info, live: dict | None) -> dict:
                                      field_validation=validation_directive(ctx))
         return ctx.client.patch(info.resource.plural, info.name, obj, namespace=namespace,
                                 patch_type="strategic", dry_run=True, field_validation=validation_directive(ctx))
+    if live is None:  # a dry-run create of the object as the file has it
+        return ctx.client.create(obj, namespace=namespace, dry_run=True, field_validation=validation_directive(ctx))
     modified = copy.deepcopy(obj)  # GetModifiedConfiguration(annotate=false): no last-applied annotation
     meta = modified.setdefault("metadata", {})
     meta["annotations"] = {k: v for k, v in (meta.get("annotations") or {}).items() if k != LAST_APPLIED}
-    if live is None:
-        return ctx.client.create(modified, namespace=namespace, dry_run=True,
-                                 field_validation=validation_directive(ctx))
     original = (live.get("metadata", {}).get("annotations") or {}).get(LAST_APPLIED)
     patch = three_way_merge_patch(json.loads(original) if original else None, json.loads(json.dumps(modified)),
                                   json.loads(json.dumps(live)), info.resource.kind)

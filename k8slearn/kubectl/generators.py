@@ -107,16 +107,60 @@ def _one_name(ctx: Context, args: list[str]) -> str:
     return args[0]
 
 
-def _create(ctx: Context, obj: dict, operation: str = "created") -> int:
+def _send(ctx: Context, obj: dict) -> tuple[Any, dict]:
+    """Create the generated object (or, with ``--dry-run=client``, keep it): ``(resource, object)``.
+    With an explicit ``-n`` (EnforceNamespace) the object carries its namespace even in a client
+    dry run, as every namespaced generator sets it."""
     from k8slearn.api.resources import by_kind
 
     resource = by_kind(obj["apiVersion"], obj["kind"])
     mode = dry_run_mode(ctx)
-    if resource.namespaced and mode != "client":
+    if resource.namespaced and (mode != "client" or ctx.explicit_namespace):
         obj["metadata"]["namespace"] = ctx.namespace
     created = obj if mode == "client" else ctx.client.create(
         _without_nulls(obj), namespace=ctx.namespace if resource.namespaced else None, dry_run=(mode == "server"))
-    print_result(ctx, resource, created, operation)
+    return resource, created
+
+
+def save_config(ctx: Context, obj: dict) -> dict:
+    """util.CreateOrUpdateAnnotation on a Go struct (``--save-config``): the last-applied annotation
+    is the object as scheme.DefaultJSONEncoder writes it: compact, the struct's field order
+    (``{"kind":"Deployment","apiVersion":"apps/v1","metadata":{"name":...``), empty annotations
+    left out."""
+    import copy
+
+    from k8slearn.kubectl.apply import LAST_APPLIED
+    from k8slearn.kubectl.output import go_struct_order
+
+    if not ctx.flags.get("save-config"):
+        return obj
+    clone = copy.deepcopy(obj)
+    meta = clone.setdefault("metadata", {})
+    annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k != LAST_APPLIED}
+    if annotations:
+        meta["annotations"] = annotations
+    else:
+        meta.pop("annotations", None)
+    text = json.dumps(go_struct_order(clone, clone.get("kind")), separators=(",", ":"), ensure_ascii=False)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    result = copy.deepcopy(obj)
+    result.setdefault("metadata", {})["annotations"] = {**annotations, LAST_APPLIED: text + "\n"}
+    return result
+
+
+def _create(ctx: Context, obj: dict, operation: str = "created") -> int:
+    """Create and print one object of ``kubectl create <kind>``: an explicit ``-n`` is set in it,
+    then ``--save-config`` annotates it (in a client dry run too). kubectl holds it as a Go struct
+    (its typed client reads the server's answer into one too), so ``-o json`` keeps the struct's
+    field order."""
+    from k8slearn.api.resources import by_kind
+
+    if by_kind(obj["apiVersion"], obj["kind"]).namespaced and ctx.explicit_namespace:
+        obj["metadata"]["namespace"] = ctx.namespace
+    resource, created = _send(ctx, save_config(ctx, obj))
+    print_result(ctx, resource, created, operation, typed=True)
     return 0
 
 
@@ -510,39 +554,69 @@ def _pem_pair_problem(cert: bytes, key: bytes) -> str:
     return ""
 
 
-def _service(ctx: Context, args: list[str], kind: str) -> int:
-    name = _one_name(ctx, args)
-    spec: dict = {}
-    ports = []
-    for item in ctx.flags.get("tcp") or []:
-        port, _, target = item.partition(":")
-        try:
-            port_number = int(port)
-        except ValueError:
-            raise KubectlError(f"invalid port number {port}") from None
-        entry: dict = {"name": f"{port}-{target or port}", "port": port_number, "protocol": "TCP"}
-        target_value: Any = target or port
-        entry["targetPort"] = int(target_value) if str(target_value).isdigit() else target_value
-        if kind == "NodePort" and ctx.flags.get("node-port"):
-            entry["nodePort"] = ctx.flags["node-port"]
-        ports.append(dict(sorted(entry.items())))
-    if kind == "ExternalName":
-        from k8slearn.api.names import is_dns1123_subdomain
+def _parse_service_port(text: str) -> int:
+    """utilsnet.ParsePort(allowZero): strconv.ParseUint(text, 10, 16), its error as Go words it."""
+    from k8slearn.api.field import go_quote
 
-        external = ctx.flags["external-name"]
-        if is_dns1123_subdomain(external):
-            raise KubectlError(f"invalid service external name {external}")
-        spec["externalName"] = external
-    if kind == "ClusterIP" and ctx.flags.get("clusterip") == "None":
-        spec["clusterIP"] = "None"
-    elif not ports and kind != "ExternalName":
+    if not text.isascii() or not text.isdigit():
+        raise KubectlError(f"strconv.ParseUint: parsing {go_quote(text)}: invalid syntax")
+    if int(text) > 65535:
+        raise KubectlError(f"strconv.ParseUint: parsing {go_quote(text)}: value out of range")
+    return int(text)
+
+
+def _parse_ports(spec: str) -> tuple[int, Any]:
+    """create_service.go parsePorts: ``port[:targetPort]`` (a third part is ignored); the target is
+    a port number (1-65535) or a port name."""
+    import re
+
+    from k8slearn.api.names import is_valid_port_name, is_valid_port_num
+
+    parts = spec.split(":")
+    port = _parse_service_port(parts[0])
+    if len(parts) == 1:
+        return port, port
+    target = parts[1]
+    if re.fullmatch(r"[+-]?[0-9]+", target) and -(1 << 63) <= int(target) < (1 << 63):  # strconv.Atoi
+        errs = is_valid_port_num(int(target))
+        if errs:
+            raise KubectlError(",".join(errs))
+        return port, int(target)
+    errs = is_valid_port_name(target)
+    if errs:
+        raise KubectlError(",".join(errs))
+    return port, target
+
+
+def _service(ctx: Context, args: list[str], kind: str) -> int:
+    """create_service.go: Validate, then createService. Each ``--tcp`` is a port named after the
+    flag's value (``80``, ``443-8443``), protocol TCP; the label and selector are ``app=<name>``."""
+    from k8slearn.api.names import is_dns1123_subdomain
+
+    name = _one_name(ctx, args)
+    tcp = ctx.flags.get("tcp") or []
+    cluster_ip = ctx.flags.get("clusterip") or ""
+    external = ctx.flags.get("external-name") or ""
+    if cluster_ip != "None" and not tcp and kind != "ExternalName":
         raise KubectlError("at least one tcp port specifier must be provided")
-    elif ctx.flags.get("clusterip"):
-        spec["clusterIP"] = ctx.flags["clusterip"]
+    if kind == "ExternalName" and is_dns1123_subdomain(external):
+        raise KubectlError(f"invalid service external name {external}")
+    ports = []
+    for item in tcp:
+        port, target = _parse_ports(item)
+        entry: dict = {"name": item.replace(":", "-"), "protocol": "TCP", "port": port, "targetPort": target}
+        if ctx.flags.get("node-port"):
+            entry["nodePort"] = ctx.flags["node-port"]
+        ports.append(entry)
+    spec: dict = {}
     if ports:
         spec["ports"] = ports
     spec["selector"] = {"app": name}
+    if cluster_ip:
+        spec["clusterIP"] = cluster_ip
     spec["type"] = kind
+    if external:
+        spec["externalName"] = external
     obj = {"apiVersion": "v1", "kind": "Service", "metadata": _meta(name, {"app": name}), "spec": spec,
            "status": {"loadBalancer": {}}}
     return _create_or_fail(ctx, obj, f"{kind} service")

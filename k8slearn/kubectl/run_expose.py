@@ -2,32 +2,41 @@
 
 ``run`` builds the pod the real kubectl sends (label ``run=<name>``, the image, the restart
 policy) and creates it; ``expose`` builds a Service whose selector and ports come from the
-object exposed (a Deployment's template, a pod's labels, a Service's ports).
+object exposed (a Deployment's template, a pod's labels, a Service's ports), unless ``--selector``
+and ``--port`` say otherwise. Without ``-l`` the Service copies the labels of the object exposed.
+When that object has several ports, the Service gets them all, named ``port-1``, ``port-2``..., each
+targeting the same port number (``port-1-tcp`` and ``port-1-udp`` for a port used with two
+protocols).
 
 >>> sorted(_parse_labels("app=web,tier=front").items())
 [('app', 'web'), ('tier', 'front')]
 
 ``run -i`` (or ``--attach``) waits for the pod, shows what its container prints and, with
-``--rm``, deletes the pod (``pod "tmp" deleted``); ``--expose`` creates a Service for the pod first.
+``--rm``, deletes the pod (``pod "tmp" deleted``). ``--expose`` creates the pod, then a Service
+selecting it (``run=<name>``, or the ``-l`` labels, which the Service then carries too), and prints
+the Service before the pod (with ``-o yaml``, ``---`` twice between them, as kubectl does).
 
 Simplified: there is no terminal: an attached container's stdin is empty (``-t`` says it cannot
 use a TTY, as kubectl does when its input is not a terminal), and what it prints is shown when it
 exits (or after ``ATTACH_LIMIT`` simulated seconds), not as it comes.
 
-Upstream: staging/src/k8s.io/kubectl/pkg/cmd/run/run.go, staging/src/k8s.io/kubectl/pkg/cmd/expose/expose.go
+Upstream: staging/src/k8s.io/kubectl/pkg/cmd/run/run.go (Run, generateService),
+staging/src/k8s.io/kubectl/pkg/generate/versioned/service.go (ServiceGeneratorV2),
+staging/src/k8s.io/kubectl/pkg/cmd/expose/expose.go (RunExpose, createService),
+staging/src/k8s.io/kubectl/pkg/polymorphichelpers (mapbasedselectorforobject.go, portsforobject.go,
+multiprotocolsforobject.go)
 """
 
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 from k8slearn.api.errors import ApiError
+from k8slearn.kubectl.apply import dry_run_mode, print_flags_format, print_result
 from k8slearn.kubectl.cli import Context, command
-from k8slearn.kubectl.errors import KubectlError, usage_error
-from k8slearn.kubectl.apply import dry_run_mode
-from k8slearn.kubectl.generators import _create, _meta
+from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
+from k8slearn.kubectl.generators import _meta, _send, save_config
 
 
 def _parse_labels(text: str) -> dict[str, str]:
@@ -62,39 +71,65 @@ def run_pod(name: str, image: str, *, labels: dict, port: int, restart: str, env
 
 @command("run", required=("image",))
 def run_run(ctx: Context, args: list[str]) -> int:
+    mode = dry_run_mode(ctx)  # Complete: the dry-run strategy and the printer come first
+    print_flags_format(ctx)
     if not args or (ctx.args_at_dash == 0):
         raise usage_error(ctx.path, "NAME is required for run")
     name, extra = args[0], args[1:]
-    restart = ctx.flags["restart"] or "Always"
-    if restart not in ("Always", "OnFailure", "Never"):
-        raise KubectlError(f"invalid restart policy: {restart}")
     interactive = ctx.flags["stdin"]
     attach = ctx.flags["attach"] if "attach" in ctx.changed else interactive  # -i attaches unless told not to
     if ctx.flags["tty"] and not interactive:
         raise usage_error(ctx.path, "-i/--stdin is required for containers with -t/--tty=true")
     if ctx.flags["expose"] and not ctx.flags["port"]:
         raise usage_error(ctx.path, "--port must be set when exposing a service")
+    restart = ctx.flags["restart"] or ("OnFailure" if interactive else "Always")
+    if restart not in ("Always", "OnFailure", "Never"):
+        raise usage_error(ctx.path, f"invalid restart policy: {restart}")
     if ctx.flags["rm"] and not attach:
         raise usage_error(ctx.path, "--rm should only be used for attached containers")
+    if attach and mode != "none":
+        raise usage_error(ctx.path, "--dry-run=[server|client] can't be used with attached containers options "
+                                    "(--attach, --stdin, or --tty)")
     labels = _parse_labels(ctx.flags["labels"]) if ctx.flags["labels"] else {"run": name}
     port = _atoi(ctx.flags["port"]) if ctx.flags["port"] else -1
     pod = run_pod(name, ctx.flags["image"], labels=labels, port=port, restart=restart,
                   env=ctx.flags.get("env") or [], command_flag=ctx.flags["command"], extra=extra)
     if ctx.flags.get("overrides"):
         pod = _override(pod, ctx.flags["overrides"], ctx.flags.get("override-type") or "merge")
-    if ctx.flags["expose"]:  # generateService: the Service first, selecting the pod's labels
-        _create(ctx, service_for(pod, name, port, ctx.flags.get("target-port") or "", "TCP", ""))
-    if not attach or dry_run_mode(ctx) != "none":
-        return _create(ctx, pod)
-    if ctx.flags["tty"]:  # a notebook's kubectl has no terminal
-        ctx.eprint("Unable to use a TTY - input is not a terminal or the right kind of file")
-    ctx.client.create(pod, namespace=ctx.namespace)
+    if attach:
+        if ctx.flags["tty"]:  # a notebook's kubectl has no terminal
+            ctx.eprint("Unable to use a TTY - input is not a terminal or the right kind of file")
+        ctx.client.create(save_config(ctx, pod), namespace=ctx.namespace)
+        if ctx.flags["expose"]:
+            _expose_run(ctx, name, port)  # (an attached run returns without the Service's error)
+        try:
+            return _attached(ctx, name, restart)
+        finally:
+            if ctx.flags["rm"]:
+                ctx.client.delete("pods", name, ctx.namespace)
+                ctx.print(f'pod "{name}" deleted')
+    resource, created = _send(ctx, pod if mode == "client" else save_config(ctx, pod))  # created first...
+    errors = _expose_run(ctx, name, port) if ctx.flags["expose"] else []
+    print_result(ctx, resource, created, "created", typed=True, separate=True)  # ...and printed last
+    if errors:
+        raise Aggregate(errors)
+    return 0
+
+
+def _expose_run(ctx: Context, name: str, port: int) -> list[Exception]:
+    """generateService: the Service for ``run --expose`` (ServiceGeneratorV2 with run's string
+    flags), created and printed; its failure is returned, for after the pod is printed."""
     try:
-        return _attached(ctx, name, restart)
-    finally:
-        if ctx.flags["rm"]:
-            ctx.client.delete("pods", name, ctx.namespace)
-            ctx.print(f'pod "{name}" deleted')
+        labels = ctx.flags["labels"] or ""
+        svc = service_object(name, labels or f"run={name}", labels, [str(port)], {}, protocol="",
+                             target_port="")
+        resource, created = _send(ctx, svc if dry_run_mode(ctx) == "client" else save_config(ctx, svc))
+        print_result(ctx, resource, created, "created", typed=True, separate=True)
+    except (ApiError, KubectlError) as err:
+        return [err]
+    if print_flags_format(ctx)[0] == "yaml":  # "separate yaml objects"
+        ctx.print("---")
+    return []
 
 
 ATTACH_LIMIT = 300.0  # simulated seconds an attached container that keeps running is followed
@@ -155,62 +190,194 @@ def _override(obj: dict, overrides: str, override_type: str) -> dict:
         raise KubectlError(str(err.status.get("message", err))) from None
 
 
-def service_for(obj: dict, name: str, port: int | None, target: str, protocol: str, kind: str) -> dict:
-    """ServiceGeneratorV2 over the object's selector and labels."""
-    spec = obj.get("spec", {})
-    if obj.get("kind") == "Pod":
-        selector = dict(obj.get("metadata", {}).get("labels") or {})
-    elif obj.get("kind") == "Service":
-        selector = dict(spec.get("selector") or {})
+def _map_based_selector(obj: dict) -> str:
+    """polymorphichelpers.MapBasedSelectorForObject: the selector of the object exposed, as
+    ``k=v,...``."""
+    kind, spec = obj.get("kind"), obj.get("spec") or {}
+    if kind == "ReplicationController":
+        return _make_labels(spec.get("selector") or {})
+    if kind == "Pod":
+        labels = (obj.get("metadata") or {}).get("labels") or {}
+        if not labels:
+            raise KubectlError("the pod has no labels and cannot be exposed")
+        return _make_labels(labels)
+    if kind == "Service":
+        if spec.get("selector") is None:
+            raise KubectlError("the service has no pod selector set")
+        return _make_labels(spec["selector"])
+    what = {"Deployment": "deployment", "ReplicaSet": "replicaset"}[kind]
+    selector = spec.get("selector") or {}
+    if not selector.get("matchLabels"):
+        raise KubectlError(f"invalid {what}: no selectors, therefore cannot be exposed")
+    if selector.get("matchExpressions"):
+        shown = " ".join(f"{{Key:{e.get('key', '')} Operator:{e.get('operator', '')} "
+                         f"Values:[{' '.join(e.get('values') or [])}]}}" for e in selector["matchExpressions"])
+        raise KubectlError(f'couldn\'t convert expressions - "[{shown}]" to map-based selector format')
+    return _make_labels(selector["matchLabels"])
+
+
+def _make_labels(labels: dict) -> str:
+    """polymorphichelpers.MakeLabels: ``k=v`` pairs joined with commas."""
+    return ",".join(f"{k}={v}" for k, v in labels.items())
+
+
+def _pod_spec(obj: dict) -> dict:
+    spec = obj.get("spec") or {}
+    return spec if obj.get("kind") == "Pod" else ((spec.get("template") or {}).get("spec") or {})
+
+
+def _ports_and_protocols(obj: dict) -> tuple[list[str], dict[str, list[str]]]:
+    """PortsForObject (each port number once, in order) and MultiProtocolsForObject (the protocols
+    each port number is used with, TCP when none is given): a Service's ports, or the container
+    ports of a pod or a workload's template."""
+    if obj.get("kind") == "Service":
+        entries = [(p.get("port"), p.get("protocol")) for p in (obj.get("spec") or {}).get("ports") or []]
     else:
-        selector = dict((spec.get("selector") or {}).get("matchLabels") or {})
-    labels = dict(obj.get("metadata", {}).get("labels") or {})
-    ports = []
-    if port is None:
-        template = spec.get("template", {}).get("spec", {}) if obj.get("kind") != "Pod" else spec
-        ports = [p.get("containerPort") for c in template.get("containers") or [] for p in c.get("ports") or []]
-    else:
-        ports = [port]
-    entries = []
-    for i, p in enumerate(ports):
-        entry: dict = {}
-        if len(ports) > 1:
-            entry["name"] = f"port-{i + 1}"
-        entry["port"] = p
-        entry["protocol"] = protocol
-        t: Any = target or p
-        entry["targetPort"] = int(t) if str(t).isdigit() else t
+        entries = [(p.get("containerPort"), p.get("protocol")) for c in _pod_spec(obj).get("containers") or []
+                   for p in c.get("ports") or []]
+    ports: list[str] = []
+    protocols: dict[str, list[str]] = {}
+    for number, protocol in entries:
+        key = str(number or 0)
+        if key not in ports:
+            ports.append(key)
+        protocols.setdefault(key, []).append(protocol or "TCP")
+    return ports, protocols
+
+
+def service_object(name: str, selector: str, labels: str, ports: list[str], protocols: dict[str, list[str]],
+                   protocol: str, target_port: str, external_ip: str = "", service_type: str = "",
+                   load_balancer_ip: str = "", session_affinity: str = "", cluster_ip: str = "") -> dict:
+    """expose.go createService (ServiceGeneratorV2 for ``run --expose``): the Service, as a Go
+    struct would print (no labels when there are none; each port named ``port-N`` when there are
+    several)."""
+    if not selector:
+        raise KubectlError("selector must be specified")
+    selector_map = _parse_labels(selector)
+    labels_map = _parse_labels(labels) if labels else None
+    entries: list[dict] = []
+    for i, text in enumerate(ports):
+        number = _atoi(text)
+        port_name = f"port-{i + 1}" if len(ports) > 1 else ""
+        chosen = protocol
+        if not chosen:
+            chosen = "TCP"
+            used = protocols.get(text) or []
+            if len(used) == 1:
+                chosen = used[0]
+            elif used:  # one Service port per protocol
+                for each in used:
+                    entries.append({"name": f"port-{i + 1}-{each.lower()}", "protocol": each, "port": number})
+                continue
+        entry: dict = {"name": port_name} if port_name else {}
+        entry.update({"protocol": chosen, "port": number})
         entries.append(entry)
-    svc_spec: dict = {"ports": entries, "selector": selector}
-    if kind:
-        svc_spec["type"] = kind
-    meta = _meta(name, labels or None)
-    return {"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": svc_spec,
+    for entry in entries:  # intstr.Parse: a number, or else a name
+        if target_port:
+            try:
+                entry["targetPort"] = _atoi(target_port)
+            except KubectlError:
+                entry["targetPort"] = target_port
+        else:
+            entry["targetPort"] = entry["port"]
+    spec: dict = {}
+    if entries:
+        spec["ports"] = entries
+    spec["selector"] = selector_map
+    if cluster_ip:
+        spec["clusterIP"] = cluster_ip
+    if service_type:
+        spec["type"] = service_type
+    if external_ip:
+        spec["externalIPs"] = [external_ip]
+    if session_affinity:
+        if session_affinity not in ("None", "ClientIP"):
+            raise KubectlError(f"unknown session affinity: {session_affinity}")
+        spec["sessionAffinity"] = session_affinity
+    if service_type == "LoadBalancer" and load_balancer_ip:
+        spec["loadBalancerIP"] = load_balancer_ip
+    return {"apiVersion": "v1", "kind": "Service", "metadata": _meta(name, labels_map), "spec": spec,
             "status": {"loadBalancer": {}}}
+
+
+_EXPOSABLE = ("Pod", "Service", "Deployment", "ReplicaSet", "ReplicationController")
 
 
 @command("expose")
 def run_expose(ctx: Context, args: list[str]) -> int:
-    from k8slearn.kubectl.builder import parse_args
+    """RunExpose: each object named (or read from ``-f``) gets a Service. As in kubectl, what one
+    object supplied (the selector, ports, protocols and labels it was exposed with) carries over to
+    the next objects of the same command."""
+    from k8slearn.kubectl.apply import file_infos
+    from k8slearn.kubectl.builder import Info, parse_args
 
-    if not args and not ctx.flags["filename"]:
+    mode = dry_run_mode(ctx)
+    print_flags_format(ctx)
+    flags = ctx.flags
+    if flags["filename"] and args:
+        raise KubectlError("when paths, URLs, or stdin is provided as input, you may not specify resource "
+                           "arguments as well")
+    if not args and not flags["filename"]:
         raise KubectlError("You must provide one or more resources by argument or filename.\n"
                            "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
                            "   '<resource> <name>'\n   '<resource>'")
-    targets = parse_args(args)
-    for target in targets:
-        if target.resource.kind not in ("Pod", "Service", "Deployment", "ReplicaSet", "ReplicationController"):
-            raise KubectlError(f"cannot expose a {target.resource.kind}.{target.resource.group or ''}".rstrip("."))
-        obj = ctx.client.get(target.resource.plural, target.name, ctx.namespace)
-        port_flag = ctx.flags["port"]
-        port = _atoi(port_flag) if port_flag else None
-        svc = service_for(obj, ctx.flags["name"] or target.name or "", port, ctx.flags["target-port"],
-                          ctx.flags["protocol"] or "TCP", ctx.flags["type"])
-        if port is None and not svc["spec"]["ports"]:
-            raise KubectlError("couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for "
-                               "help and examples")
-        _create(ctx, svc, "exposed")
+    errors: list[Exception] = []
+    if flags["filename"]:
+        infos, errors = file_infos(ctx)
+    else:
+        infos = []
+        for target in parse_args(args):
+            if target.name is None:
+                raise KubectlError("resource(s) were provided, but no name was specified")
+            infos.append(Info(target.resource, ctx.namespace, target.name))
+    state = {"selector": flags["selector"] or "", "port": flags["port"] or "", "ports": "", "protocols": {},
+             "labels": flags["labels"] or ""}
+    for info in infos:
+        try:
+            _expose_one(ctx, info, state, mode)
+        except (ApiError, KubectlError) as err:
+            errors.append(err)
+    if errors:
+        raise Aggregate(errors)
     return 0
+
+
+def _expose_one(ctx: Context, info: Any, state: dict, mode: str) -> None:
+    resource = info.resource
+    if resource.kind not in _EXPOSABLE:
+        raise KubectlError(f"cannot expose a {resource.kind}.{resource.group or ''}".rstrip("."))
+    obj = info.obj if info.obj is not None else ctx.client.get(resource.plural, info.name, ctx.namespace)
+    flags = ctx.flags
+    default_name = info.name[:63]
+    if not state["selector"]:
+        try:
+            state["selector"] = _map_based_selector(obj)
+        except KubectlError as err:
+            raise KubectlError(f"couldn't retrieve selectors via --selector flag or introspection: {err}") from None
+    headless = flags["cluster-ip"] == "None"
+    ports, protocols = _ports_and_protocols(obj)
+    if not state["port"]:
+        if not ports and not headless:
+            raise KubectlError("couldn't find port via --port flag or introspection")
+        if len(ports) == 1:
+            state["port"] = ports[0]
+        elif ports:
+            state["ports"] = ",".join(ports)
+    if protocols:
+        state["protocols"] = protocols
+    if not state["labels"]:
+        state["labels"] = _make_labels((obj.get("metadata") or {}).get("labels") or {})
+    port_text = state["ports"] or state["port"]
+    svc = service_object(flags["name"] or default_name, state["selector"], state["labels"],
+                         port_text.split(",") if port_text else [], state["protocols"], flags["protocol"] or "",
+                         flags["target-port"] or "", flags["external-ip"] or "", flags["type"] or "",
+                         flags["load-balancer-ip"] or "", flags["session-affinity"] or "", flags["cluster-ip"] or "")
+    if flags.get("overrides"):
+        svc = _override(svc, flags["overrides"], flags.get("override-type") or "merge")
+    if mode != "client":
+        svc = save_config(ctx, svc)
+    resource_info, created = _send(ctx, svc)  # (the server's answer is read into a Go struct too)
+    print_result(ctx, resource_info, created, "exposed", typed=True, separate=True)
 
 
 def _atoi(text: str) -> int:
