@@ -1,13 +1,14 @@
 """kube-apiserver's kubernetes service controller: ``default/kubernetes`` and its endpoints.
 
 The API server creates the Service ``kubernetes`` (the ClusterIP that pods reach the API server
-at, ``KUBERNETES_SERVICE_HOST``) and its Endpoints, naming the API server's own address, when it
+at, ``KUBERNETES_SERVICE_HOST``), its Endpoints and its EndpointSlice, naming the API server's own
+address, when it
 starts; every 10 seconds it checks them again and creates whichever is missing, so a deleted
 ``kubernetes`` Service comes back.
 
 Simplified: the check reads the API server's watch cache directly (upstream: the master lease
 reconciler and the Service's own client), so it writes nothing unless it creates something; one
-API server, so the endpoints name one address; the EndpointSlice the reconciler also keeps is not made.
+API server, so the endpoints name one address.
 
 Upstream: pkg/controlplane/controller/kubernetesservice/controller.go (UpdateKubernetesService,
 CreateOrUpdateMasterServiceIfNeeded), pkg/controlplane/reconcilers (the endpoints)
@@ -40,16 +41,28 @@ def kubernetes_endpoints(address: str) -> dict:
                          "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}]}
 
 
+def kubernetes_endpoint_slice(address: str) -> dict:
+    """Its EndpointSlice, as the EndpointsAdapter makes it from the Endpoints (endpointSliceFromEndpoints):
+    the same name, the service-name label, the address ready, the ports."""
+    return {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+            "metadata": {"name": "kubernetes", "namespace": "default",
+                         "labels": {"kubernetes.io/service-name": "kubernetes"}},
+            "addressType": "IPv4",
+            "endpoints": [{"addresses": [address], "conditions": {"ready": True}}],
+            "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}
+
+
 class KubernetesService:
-    """Creates ``default/kubernetes`` and its Endpoints now, and again whenever they are missing."""
+    """Creates ``default/kubernetes``, its Endpoints and EndpointSlice now, and again whenever one is missing."""
 
     def __init__(self, loop: Any, apiserver: Any, cluster_ip: str, address: str) -> None:
         self.loop, self.apiserver = loop, apiserver
         self.client = apiserver.client("kube-apiserver")
-        self.objects = (("services", kubernetes_service(cluster_ip)), ("endpoints", kubernetes_endpoints(address)))
+        self.objects = (("services", kubernetes_service(cluster_ip)), ("endpoints", kubernetes_endpoints(address)),
+                        ("endpointslices", kubernetes_endpoint_slice(address)))
 
     def ensure(self) -> None:
-        """UpdateKubernetesService: create whichever of the two is missing."""
+        """UpdateKubernetesService: create whichever of the three is missing."""
         for resource, obj in self.objects:
             if self.apiserver.lister.get(resource, "default", "kubernetes") is None:
                 try:

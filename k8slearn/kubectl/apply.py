@@ -54,7 +54,7 @@ def last_applied(obj: dict) -> str:
     """GetModifiedConfiguration: the object without the annotation, as compact JSON + newline."""
     clone = copy.deepcopy(obj)
     meta = clone.setdefault("metadata", {})
-    annotations = dict(meta.get("annotations") or {})
+    annotations = _annotations(meta)
     annotations.pop(LAST_APPLIED, None)
     meta["annotations"] = annotations
     return go_json(clone) + "\n"
@@ -63,8 +63,14 @@ def last_applied(obj: dict) -> str:
 def with_last_applied(obj: dict) -> dict:
     clone = copy.deepcopy(obj)
     meta = clone.setdefault("metadata", {})
-    meta["annotations"] = {**(meta.get("annotations") or {}), LAST_APPLIED: last_applied(obj)}
+    meta["annotations"] = {**_annotations(meta), LAST_APPLIED: last_applied(obj)}
     return clone
+
+
+def _annotations(meta: dict) -> dict:
+    """Unstructured.GetAnnotations: a copy of the map, or none when the field is not a map of strings."""
+    annotations = meta.get("annotations")
+    return dict(annotations) if isinstance(annotations, dict) else {}
 
 
 def _without_nulls(value: Any) -> Any:
@@ -169,7 +175,8 @@ def print_result(ctx: Context, resource: Any, obj: dict, operation: str, *, type
     elif output:
         try:
             as_json = output == "jsonpath-as-json"
-            ctx.print(jsonpath(template, obj, as_json=as_json), end="\n" if as_json else "")
+            allow = ctx.flags.get("allow-missing-template-keys", True)  # (JSONPathPrinter.AllowMissingKeys)
+            ctx.print(jsonpath(template, obj, as_json=as_json, allow_missing_keys=allow), end="\n" if as_json else "")
         except JSONPathError as exc:
             raise KubectlError(str(exc)) from None
     else:
@@ -401,8 +408,11 @@ def _go_list(items: list[str]) -> str:
 def _annotated_config(ctx: Context, obj: dict) -> dict:
     """util.CreateOrUpdateAnnotation: ``--save-config`` writes the last-applied annotation; without
     it an annotation the object already has is brought up to date."""
-    annotations = (obj.get("metadata") or {}).get("annotations") or {}
-    if ctx.flags.get("save-config") or annotations.get(LAST_APPLIED):
+    meta = obj.get("metadata")
+    annotations = meta.get("annotations") if isinstance(meta, dict) else None
+    if not isinstance(meta, dict):  # not an object: the API server's decoding says so
+        return obj
+    if ctx.flags.get("save-config") or (isinstance(annotations, dict) and annotations.get(LAST_APPLIED)):
         return with_last_applied(obj)
     return obj
 

@@ -9,18 +9,21 @@ no longer has them, which for a pod means until its kubelet has stopped it.
 'deployment.apps "web" deleted'
 
 Simplified: unless ``--timeout`` says otherwise, waiting gives up after 60 simulated seconds (or a
-pod's grace period and 10 s) with ``--timeout``'s error, where kubectl waits a week; ``--interactive``
-is not supported.
+pod's grace period and 10 s) with ``--timeout``'s error, where kubectl waits a week. ``--interactive``
+lists what would be deleted and reads the answer from the command's stdin (``y`` goes on). ``--raw``
+deletes the one object its path names (no request body, no collections).
 
-Upstream: staging/src/k8s.io/kubectl/pkg/cmd/delete/delete.go (DeleteResult, PrintObj),
+Upstream: staging/src/k8s.io/kubectl/pkg/cmd/delete/delete.go (Complete, Validate, RunDelete, confirmation,
+DeleteResult, PrintObj), staging/src/k8s.io/kubectl/pkg/rawhttp/raw.go (RawDelete),
 staging/src/k8s.io/kubectl/pkg/cmd/delete/delete_flags.go
 """
 
 from __future__ import annotations
 
 from k8slearn.kubectl.apply import dry_run_mode
+from k8slearn.kubectl.builder import Info
 from k8slearn.kubectl.cli import Context, command
-from k8slearn.kubectl.errors import Aggregate, KubectlError
+from k8slearn.kubectl.errors import Aggregate, KubectlError, add_source
 from k8slearn.kubectl.get import infos_for
 
 __all__ = ["run_delete", "deleted_line"]
@@ -38,72 +41,172 @@ def deleted_line(group_resource: str, name: str, suffix: str) -> str:
     return f'{kind}{"." + group if group else ""} "{name}" {suffix}'
 
 
+_GO_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
+             "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False}
+_POLICIES = {"background": "Background", "foreground": "Foreground", "orphan": "Orphan"}
+
+
+def _cascade(ctx: Context) -> str:
+    """parseCascadingFlag: background, foreground or orphan; a Go bool still works, with a warning."""
+    value = ctx.flags["cascade"]
+    if value in _GO_BOOLS:
+        word = "background" if _GO_BOOLS[value] else "orphan"
+        ctx.eprint(f"warning: --cascade={value} is deprecated (boolean value) and can be replaced with "
+                   f"--cascade={word}.")
+        return _POLICIES[word]
+    if value not in _POLICIES:
+        raise KubectlError(f'invalid cascade value ({value}). Must be "background", "foreground", or "orphan"')
+    return _POLICIES[value]
+
+
+def _kind_string(info: Info) -> str:
+    """PrintObj's ``kind[.group]``, lower case: ``pod``, ``deployment.apps``."""
+    kind = info.resource.kind.lower()
+    return f"{kind}.{info.resource.group}" if info.resource.group else kind
+
+
 @command("delete")
 def run_delete(ctx: Context, args: list[str]) -> int:
+    """NewCmdDelete: ToOptions (the cascade), Complete (grace period, dry run, the builder), Validate,
+    then RunDelete (``--raw``, ``--interactive``'s question, DeleteResult)."""
     from k8slearn.api.errors import ApiError
 
     flags = ctx.flags
-    if not args and not flags["filename"]:
-        raise KubectlError("You must provide one or more resources by argument or filename.\nExample resource "
-                           "specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
-                           "   '<resource> <name>'\n   '<resource>'")
-    if flags["all"] and flags["selector"]:  # DeleteOptions.Validate
-        raise KubectlError("cannot set --all and --selector at the same time")
-    if flags["all"] and flags["field-selector"]:
-        raise KubectlError("cannot set --all and --field-selector at the same time")
-    if flags["force"] and flags["grace-period"] > 0:
-        raise KubectlError("--force and --grace-period greater than 0 cannot be specified together")
-    if len(args) == 1 and "/" not in args[0] and not flags["all"] and not flags["selector"] \
-            and not flags["field-selector"] and not flags["filename"]:
-        raise KubectlError("resource(s) were provided, but no name was specified")
-    cascade = flags["cascade"]
-    policies = {"background": "Background", "foreground": "Foreground", "orphan": "Orphan",
-                "true": "Background", "false": "Orphan"}
-    if cascade not in policies:
-        raise KubectlError(f'invalid cascade value ({cascade}). Must be "background", "foreground", or "orphan".')
+    policy = _cascade(ctx)
     grace = flags["grace-period"]
     if flags["now"]:
-        if grace >= 0:
+        if grace != -1:
             raise KubectlError("--now and --grace-period cannot be specified together")
         grace = 1
     force = flags["force"]
-    if force and grace < 0:
-        grace = 0
     if grace == 0 and not force:
         grace = 1  # kubectl turns --grace-period=0 without --force into 1
-    if force:
-        ctx.eprint(_FORCE_WARNING)
-    infos, errors = infos_for(ctx, args)
-    if flags["ignore-not-found"]:
-        errors = [e for e in errors if getattr(e, "code", 0) != 404]
+    if force and grace < 0:
+        grace = 0
     mode = dry_run_mode(ctx)
+    raw = flags.get("raw") or ""
+    infos: list[Info] = []
+    errors: list[Exception] = []
+    if not raw:  # the builder (Complete): what it refuses is refused before anything else is checked
+        infos, errors = infos_for(ctx, args, select_all=flags["all"], require_object=False)
+    # Validate
+    if flags["output"] and flags["output"] != "name":
+        raise KubectlError(f"unexpected -o output mode: {flags['output']}. We only support '-o name'")
+    if flags["all"] and flags["selector"]:
+        raise KubectlError("cannot set --all and --selector at the same time")
+    if flags["all"] and flags["field-selector"]:
+        raise KubectlError("cannot set --all and --field-selector at the same time")
+    if force and grace == 0:
+        ctx.eprint(_FORCE_WARNING)
+    elif force and grace > 0:
+        raise KubectlError("--force and --grace-period greater than 0 cannot be specified together")
+    if raw:
+        return _raw_delete(ctx, raw)
+    # --all, -l and --field-selector ignore NotFound unless --ignore-not-found says otherwise
+    ignore_not_found = flags["ignore-not-found"]
+    if "ignore-not-found" not in ctx.changed and (flags["all"] or flags["selector"] or flags["field-selector"]):
+        ignore_not_found = True
+    if ignore_not_found:
+        errors = [e for e in errors if getattr(e, "code", 0) != 404]
+    if flags["interactive"]:
+        if not infos:
+            if errors:
+                raise Aggregate(errors)
+            ctx.print("No resources found")
+            return 0
+        if not _confirmed(ctx, infos):
+            ctx.print("deletion is cancelled")
+            return 0
+    warn_cluster_scope = ctx.explicit_namespace and not flags["all-namespaces"]
     deleted = []
     for info in infos:
-        try:
-            if mode != "client":
+        if warn_cluster_scope and not info.resource.namespaced:
+            ctx.eprint("Warning: deleting cluster-scoped resources, not scoped to the provided namespace")
+            warn_cluster_scope = False
+        if mode != "client":
+            try:
                 gone = ctx.client.delete(info.resource.plural, info.name, namespace=info.namespace or None,
                                          grace_period_seconds=grace if grace >= 0 else None,
-                                         propagation_policy=policies[cascade], dry_run=(mode == "server"))
-                info.extra["uid"] = ((gone or {}).get("metadata") or {}).get("uid")
-        except ApiError as exc:
-            if not (exc.code == 404 and flags["ignore-not-found"]):
-                errors.append(exc)
-            continue
-        suffix = "force deleted" if force else "deleted"
+                                         propagation_policy=policy, dry_run=(mode == "server"))
+            except ApiError as exc:
+                if not (exc.code == 404 and ignore_not_found):
+                    errors.append(add_source("deleting", info.source, exc))  # cmdutil.AddSourceToErr
+                continue
+            info.extra["uid"] = ((gone or {}).get("metadata") or {}).get("uid")
+        suffix = "force deleted" if grace == 0 else "deleted"
         suffix += {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")
         if flags["output"] == "name":
-            from k8slearn.kubectl.table import kind_prefix
-
-            ctx.print(f"{kind_prefix(info.resource)}/{info.name}")
+            ctx.print(f"{_kind_string(info)}/{info.name}")
         else:
-            ctx.print(deleted_line(info.resource.group_resource, info.name, suffix))
+            ctx.print(f'{_kind_string(info)} "{info.name}" {suffix}')
         deleted.append(info)
-    if not deleted and not errors and not flags["ignore-not-found"]:
-        ctx.print("No resources found")  # DeleteResult's, on stdout (get's has the namespace, on stderr)
     if errors:
         raise Aggregate(errors)  # kubectl returns the visit's errors before it waits
+    if not infos:
+        ctx.print("No resources found")  # DeleteResult's, on stdout (get's has the namespace, on stderr)
+        return 0
     if mode == "none" and flags["wait"] and deleted:
         _wait_until_gone(ctx, deleted)
+    return 0
+
+
+def _confirmed(ctx: Context, infos: list[Info]) -> bool:
+    """DeleteOptions.confirmation: the list, then one answer read from stdin (fmt.Fscan: the first
+    word); only ``y`` or ``Y`` goes on. With no answer at all (empty stdin) the deletion is cancelled."""
+    ctx.print(f"You are about to delete the following {len(infos)} resource(s):")
+    for info in infos:
+        ctx.print(f"{_kind_string(info)}/{info.name}")
+    ctx.print("Do you want to continue? (y/n): ", end="")
+    words = (ctx.stdin or "").split()
+    return bool(words) and words[0].lower() == "y"
+
+
+def _raw_delete(ctx: Context, path: str) -> int:
+    """Validate's ``--raw`` checks, then RawDelete: DELETE of that path, the response body on stdout.
+    Simplified: only the path of one object (``/api/v1/namespaces/default/pods/web``) is served, with
+    the default delete options; a path the API server does not serve is its 404."""
+    import json
+    from urllib.parse import urlsplit
+
+    from k8slearn.api.errors import status_error
+    from k8slearn.api.resources import RESOURCES
+    from k8slearn.kubectl.raw import NOT_FOUND
+
+    flags = ctx.flags
+    if flags["interactive"]:
+        raise KubectlError("--interactive can not be used with --raw")
+    filenames = flags.get("filename") or []
+    if len(filenames) > 1:
+        raise KubectlError("--raw can only use a single local file or stdin")
+    if filenames and filenames[0].startswith(("http://", "https://")):
+        raise KubectlError("--raw cannot read from a url")
+    if flags.get("recursive"):
+        raise KubectlError("--raw and --recursive are mutually exclusive")
+    if flags.get("output"):
+        raise KubectlError("--raw and --output are mutually exclusive")
+    if not path.startswith("/"):
+        raise KubectlError(f'--raw must be a valid URL path: parse "{path}": invalid URI for request')
+    if filenames:
+        raise KubectlError("a request body (-f) for --raw is not available in this simulated cluster")
+    parts = [p for p in urlsplit(path).path.split("/") if p]
+    if parts[:2] == ["api", "v1"]:
+        group, rest = "", parts[2:]
+    elif parts[:1] == ["apis"] and len(parts) >= 3:
+        group, rest = parts[1], parts[3:]
+    else:
+        group, rest = None, []
+    namespace = None
+    if len(rest) >= 2 and rest[0] == "namespaces" and len(rest) != 2:
+        namespace, rest = rest[1], rest[2:]
+    info = next((r for r in RESOURCES.values() if group is not None and r.plural == (rest[0] if rest else "")
+                 and r.group == group), None)
+    if info is None or len(rest) > 2 or (namespace is not None and not info.namespaced) \
+            or (info.namespaced and len(rest) == 2 and namespace is None):
+        raise status_error(404, "NotFound", NOT_FOUND, {})
+    if len(rest) != 2:
+        raise KubectlError("deleting a collection with --raw is not available in this simulated cluster")
+    gone = ctx.client.delete(info.plural, rest[1], namespace=namespace)
+    ctx.print(json.dumps(dict(gone or {}), separators=(",", ":"), ensure_ascii=False))
     return 0
 
 

@@ -9,8 +9,8 @@ starts with PREFIX (kubectl's name-prefix search) when no exact match exists.
 >>> print(w.text(), end="")
 Replicas:  3 current / 3 desired
 
-Simplified: no describers for kinds k8slearn does not serve; a Service's endpoints come from its
-EndpointSlices, or its Endpoints object when the cluster keeps no slices.
+Simplified: no describers for kinds k8slearn does not serve. A Service's endpoints come from its
+EndpointSlices only, as in kubectl 1.32 (no slice: ``Endpoints: <none>``).
 
 Upstream: staging/src/k8s.io/kubectl/pkg/describe/describe.go (describeDeployment, describeReplicaSet, describeDaemonSet, describeStatefulSet, describeService, describeNamespace),
 staging/src/k8s.io/kubectl/pkg/cmd/describe/describe.go
@@ -207,36 +207,27 @@ def _volume_claim_templates(w: PrefixWriter, templates: list | None) -> None:
 # --- services and namespaces ----------------------------------------------------------------
 
 def _service_endpoints(ctx: Context, svc: dict, port_name: str) -> str:
+    """formatEndpointSlices for one service port: the ready addresses of the Service's EndpointSlices
+    (label ``kubernetes.io/service-name``) with that port, the first three and ``+ N more...``. Since
+    kubectl 1.31 the Endpoints object is not read: without slices the answer is ``<none>``."""
     meta = svc.get("metadata", {})
     slices = ctx.client.list("endpointslices", namespace=meta.get("namespace"),
                              label_selector=f"kubernetes.io/service-name={meta.get('name', '')}")
     entries: list[str] = []
-    if slices:
-        for s in slices:
-            ports = s.get("ports") or []
-            for ep in s.get("endpoints") or []:
-                if (ep.get("conditions") or {}).get("ready") is False or not ep.get("addresses"):
-                    continue
-                addr = ep["addresses"][0]
-                if not ports:
-                    entries.append(addr)
-                for p in ports:
-                    if (p.get("name") or "") == port_name:
-                        host = f"[{addr}]" if ":" in addr else addr
-                        entries.append(f"{host}:{p.get('port')}")
-    else:
-        from k8slearn.api.errors import ApiError
-
-        try:
-            ep_obj = ctx.client.get("endpoints", meta.get("name", ""), meta.get("namespace", "default"))
-        except ApiError:
-            return "<none>"
-        for subset in ep_obj.get("subsets") or []:
-            for p in subset.get("ports") or []:
+    for s in slices:
+        ports = s.get("ports") or []
+        for ep in s.get("endpoints") or []:
+            if (ep.get("conditions") or {}).get("ready") is False or not ep.get("addresses"):
+                continue
+            addr = ep["addresses"][0]
+            if not ports:
+                entries.append(addr)
+            for p in ports:
                 if (p.get("name") or "") == port_name:
-                    entries += [f"{a.get('ip', '')}:{p.get('port')}" for a in subset.get("addresses") or []]
-        if not ep_obj.get("subsets"):
-            return "<none>"
+                    host = f"[{addr}]" if ":" in addr else addr
+                    entries.append(f"{host}:{p.get('port')}")
+    if not slices:
+        return "<none>"
     text = ",".join(entries[:3])
     return f"{text} + {len(entries) - 3} more..." if len(entries) > 3 else text
 
@@ -419,31 +410,31 @@ def _node_events(ctx: Context, node: dict) -> list[dict]:
 
 @command("describe")
 def run_describe(ctx: Context, args: list[str]) -> int:
+    """DescribeOptions.Run: the builder's objects (``TYPE [NAME...]``, ``TYPE/NAME``, ``-l``, ``-f``),
+    each described from the server; a single missing ``TYPE NAME`` falls back to the name prefix."""
     from k8slearn.api.errors import ApiError
-    from k8slearn.kubectl.builder import parse_args
-    from k8slearn.kubectl.get import fetch
+    from k8slearn.kubectl.get import infos_for
 
     if not args and not ctx.flags["filename"]:
         raise KubectlError('You must specify the type of resource to describe. Use "kubectl api-resources" for a '
                            "complete list of supported resources.")
-    targets = parse_args(args)
-    if ctx.flags["selector"] and any(t.name is not None for t in targets):
-        raise KubectlError("name cannot be provided when a selector is specified")
-    groups, errors = fetch(ctx, targets, all_namespaces=ctx.flags["all-namespaces"], selector=ctx.flags["selector"])
-    if (len(args) == 2 and len(targets) == 1 and len(errors) == 1 and isinstance(errors[0], ApiError)
-            and errors[0].code == 404):
-        matches = _by_prefix(ctx, targets[0])
-        if matches:
-            # DescribeMatchingResources: each description followed by a newline
-            for obj in matches:
-                ctx.print(describe_object(ctx, targets[0].resource, obj, ctx.flags["show-events"]))
-            return 0
-    texts = [describe_object(ctx, t.resource, obj, ctx.flags["show-events"]) for t, objs in groups for obj in objs]
-    ctx.print("\n\n".join(texts), end="")
-    if not texts and not errors:
-        from k8slearn.kubectl.get import no_resources_message
+    infos, errors = infos_for(ctx, args, allow_empty_selector=True, latest=False)
+    if len(args) == 2 and errors and isinstance(errors[0], ApiError) and errors[0].code == 404:
+        from k8slearn.kubectl.builder import parse_args
 
-        ctx.eprint(no_resources_message(targets, ctx.namespace, ctx.flags["all-namespaces"]))
+        target = parse_args(args)[0]
+        if len(parse_args(args)) == 1:
+            matches = _by_prefix(ctx, target)
+            if matches:
+                # DescribeMatchingResources: each description followed by a newline
+                for obj in matches:
+                    ctx.print(describe_object(ctx, target.resource, obj, ctx.flags["show-events"]))
+                return 0
+    texts = [describe_object(ctx, info.resource, info.obj, ctx.flags["show-events"]) for info in infos]
+    ctx.print("\n\n".join(texts), end="")
+    if not infos and not errors:  # (the namespace even for a cluster-scoped type, unless -A)
+        ctx.eprint("No resources found" if ctx.flags["all-namespaces"]
+                   else f"No resources found in {ctx.namespace} namespace.")
     if errors:
         raise Aggregate(errors)
     return 0

@@ -112,6 +112,9 @@ def _json_merge_diff(old: Any, new: Any) -> Any:
 
 
 def _no_resources_given(ctx: Context) -> KubectlError:
+    """The builder's error when no argument names a type: with a selector it asks for one."""
+    if (ctx.flags.get("selector") or ctx.flags.get("field-selector")) and not ctx.flags.get("filename"):
+        return KubectlError("at least one resource must be specified to use a selector")
     return no_resources_given()
 
 

@@ -1,7 +1,8 @@
 """How kubectl turns an error into the text on stderr (``cmdutil.CheckErr``).
 
 * an API ``Invalid`` error: ``The Pod "x" is invalid: <field>: <message>``, or with several
-  causes ``The Deployment "web" is invalid: `` then one ``* field: message`` line per cause;
+  causes ``The Deployment "web" is invalid: `` then one ``* field: message`` line per cause (with
+  neither a kind, a name nor causes: ``The request is invalid: <the server's message>``);
 * any other API error: ``Error from server (NotFound): pods "x" not found``;
 * several errors at once (one per document or per name): each on its own line, no prefix;
 * anything else: ``error: <message>``. The exit code is 1.
@@ -116,13 +117,25 @@ def render(err: Exception) -> str:
 
 
 def _invalid(status: dict) -> str:
+    """checkErr's Invalid case (a Status whose reason is Invalid). Without kind, name and causes the
+    server's message follows (a JSON patch that does not apply: ``The request is invalid: the server
+    rejected our request due to an error in our request``).
+
+    >>> _invalid({"message": "the server rejected our request due to an error in our request", "details": {}})
+    'The request is invalid: the server rejected our request due to an error in our request\\n'
+    >>> _invalid({"message": "x", "details": {"causes": [{"message": "test failed"}]}})
+    'The request is invalid: : test failed\\n'
+    """
     details = status.get("details")
-    if not details:
-        return "The request is invalid\n"
+    message = status.get("message") or ""
     text = "The request is invalid"
+    if details is None:  # "if we have no other details, include the message from the server if present"
+        return f"{text}: {message}\n" if message else text + "\n"
+    causes = details.get("causes") or []
     if details.get("kind") or details.get("name"):
         text = f'The {details.get("kind", "")} "{details.get("name", "")}" is invalid'
-    causes = details.get("causes") or []
+    elif message and not causes:
+        text += ": " + message
     if not causes:
         return text + "\n"
     seen: list[str] = []

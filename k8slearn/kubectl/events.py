@@ -68,7 +68,9 @@ def run_events(ctx: Context, args: list[str]) -> int:
         else:
             try:
                 as_json = output == "jsonpath-as-json"
-                ctx.print(jsonpath(template, listed, as_json=as_json), end="\n" if as_json else "")
+                allow = ctx.flags.get("allow-missing-template-keys", True)
+                ctx.print(jsonpath(template, listed, as_json=as_json, allow_missing_keys=allow),
+                          end="\n" if as_json else "")
             except JSONPathError as exc:
                 raise KubectlError(str(exc)) from None
         return 0

@@ -138,16 +138,19 @@ def run_get(ctx: Context, args: list[str]) -> int:
         raise usage_error(ctx.path, 'Required resource not specified.\nUse "kubectl explain <resource>" for a '
                           "detailed description of that resource (e.g. kubectl explain pods).")
     errors: list[Exception] = []
-    if flags["filename"]:
+    how = check_resource_args(ctx, args, allow_empty_selector=True)  # (the builder's refusals)
+    if how == "paths":
         targets, errors = _targets_from_files(ctx)
     else:
         targets = parse_args(args)
-    if flags["selector"] and any(t.name is not None for t in targets):
-        raise KubectlError("name cannot be provided when a selector is specified")
     all_ns = flags["all-namespaces"]
     groups, fetch_errors = fetch(ctx, targets, all_namespaces=all_ns, selector=flags["selector"],
                                  field_selector=flags["field-selector"])
     errors += fetch_errors
+    if how == "paths" and (flags["selector"] or "").strip():  # -l filters the latest copies of -f's objects
+        matches = _label_filter(flags["selector"].strip())
+        groups = [(t, [o for o in objects if matches(o)]) for t, objects in groups]
+        groups = [(t, objects) for t, objects in groups if objects]
     if flags["ignore-not-found"]:
         errors = [e for e in errors if getattr(e, "code", 0) != 404]
     if flags["watch"] or flags["watch-only"]:
@@ -252,7 +255,9 @@ def _print_generic(ctx: Context, kind: str, output: str, args: list[str], groups
             raise KubectlError("template format specified but no template given")
         try:
             as_json = kind == "jsonpath-as-json"
-            ctx.print(jsonpath(template, document, as_json=as_json), end="\n" if as_json else "")
+            allow = ctx.flags.get("allow-missing-template-keys", True)  # (JSONPathPrinter.AllowMissingKeys)
+            ctx.print(jsonpath(template, document, as_json=as_json, allow_missing_keys=allow),
+                      end="\n" if as_json else "")
         except JSONPathError as exc:
             raise KubectlError(str(exc)) from None
     elif kind == "custom-columns":
@@ -272,22 +277,114 @@ def _without_managed_fields(obj: dict) -> dict:
     return {**obj, "metadata": {k: v for k, v in meta.items() if k != "managedFields"}}
 
 
-def infos_for(ctx: Context, args: list[str], *, allow_all: bool = False) -> tuple[list[Info], list[Exception]]:
-    """Objects named by ``args``/``-f``/``-l``/``--all`` for the verbs that change things."""
+def check_resource_args(ctx: Context, args: list[str], *, select_all: bool = False,
+                        allow_empty_selector: bool = False) -> str:
+    """The resource Builder's checks of what names the objects (ResourceTypeOrNameArgs,
+    SelectAllParam, visitorResult, visitByPaths/visitBySelector/visitByResource/visitByName), with
+    its errors in its order. Returns how the objects are found: ``"paths"`` (``-f``), ``"selector"``
+    (``-l``, ``--field-selector``, ``select_all``, or a lone type with ``--all`` or
+    ``allow_empty_selector``) or ``"names"`` (``TYPE NAME...``, ``TYPE/NAME...``)."""
+    from k8slearn.kubectl.builder import split_resource_argument
+    from k8slearn.kubectl.set_helper import no_resources_given
+
     flags = ctx.flags
-    errors: list[Exception] = []
-    if flags.get("filename"):
-        targets, errors = _targets_from_files(ctx)
-    else:
-        targets = parse_args(args)
-    selector = flags.get("selector") or ""
-    if selector and any(t.name is not None for t in targets):
-        raise KubectlError("name cannot be provided when a selector is specified")
-    groups, fetch_errors = fetch(ctx, targets, all_namespaces=bool(flags.get("all-namespaces")),
-                                 selector=selector, field_selector=flags.get("field-selector") or "")
+    label = (flags.get("selector") or "").strip()
+    field = (flags.get("field-selector") or "").strip()
+    if select_all and (label or field):  # SelectAllParam, after LabelSelectorParam/FieldSelectorParam
+        raise KubectlError("setting 'all' parameter but found a non empty selector. ")
+    tuples = any("/" in a for a in args) or (len(args) >= 2 and len(split_resource_argument(args[0])) > 1)
+    targets = parse_args(args)
+    names = not tuples and len(args) >= 2
+    if flags.get("filename"):  # visitByPaths
+        if args and not tuples:
+            raise KubectlError("when paths, URLs, or stdin is provided as input, you may not specify resource "
+                               "arguments as well")
+        if tuples:
+            raise KubectlError("resource/name arguments cannot be provided when a path is specified")
+        return "paths"
+    everything = not tuples and len(args) == 1 and (allow_empty_selector or bool(flags.get("all")))
+    if label or field or select_all or everything:  # visitBySelector
+        if names:
+            raise KubectlError("name cannot be provided when a selector is specified")
+        if tuples:
+            raise KubectlError("selectors and the all flag cannot be used when passing resource/name arguments")
+        if not args:
+            raise KubectlError("at least one resource must be specified to use a selector")
+        return "selector"
+    if not args:
+        raise no_resources_given()
+    if not tuples and not names:
+        raise KubectlError("resource(s) were provided, but no name was specified")
+    if flags.get("all-namespaces") and any(t.resource.namespaced for t in targets):
+        raise KubectlError("a resource cannot be retrieved by name across all namespaces")
+    return "names"
+
+
+def infos_for(ctx: Context, args: list[str], *, allow_all: bool = False, select_all: bool = False,
+              allow_empty_selector: bool = False, require_object: bool = True,
+              latest: bool = True) -> tuple[list[Info], list[Exception]]:
+    """Objects named by ``args``/``-f``/``-l``/``--field-selector``/``--all`` for the verbs that change
+    things (and describe), after :func:`check_resource_args`:
+
+    * ``-f``: the files' objects; ``-l`` keeps those whose labels match, the live object's labels
+      when the command reads the latest copy (``latest``, the builder's Latest()), else the file's;
+    * a selector: the objects listed with it (``select_all``: delete's ``--all``);
+    * ``TYPE NAME...`` / ``TYPE/NAME...``: those objects, each fetched (a missing one is a 404 error).
+
+    ``require_object=False`` (delete's ``RequireObject(false)``): named objects are not fetched
+    (their Info has no object) and file objects are the files' own. ``allow_all`` is kept for the
+    callers that pass it: a command's ``--all`` flag is what allows a lone type.
+    """
+    flags = ctx.flags
+    how = check_resource_args(ctx, args, select_all=select_all, allow_empty_selector=allow_empty_selector)
+    label = (flags.get("selector") or "").strip()
+    if how == "paths":
+        return _file_infos(ctx, label, require_object, latest)
+    targets = parse_args(args)
+    if how == "names" and not require_object:
+        return [Info(t.resource, ctx.namespace if t.resource.namespaced else "", t.name or "") for t in targets], []
+    groups, errors = fetch(ctx, targets, all_namespaces=bool(flags.get("all-namespaces")), selector=label,
+                           field_selector=(flags.get("field-selector") or "").strip())
     infos = [Info(t.resource, o.get("metadata", {}).get("namespace", ""), o["metadata"]["name"], o)
              for t, objects in groups for o in objects]
-    return infos, errors + fetch_errors
+    return infos, errors
+
+
+def _label_filter(label: str) -> Any:
+    """FilterByLabelSelector's selector (``-l`` with ``-f``)."""
+    from k8slearn.api.selector_parser import parse_selector
+
+    try:
+        selector = parse_selector(label)
+    except ValueError as exc:
+        raise KubectlError(f'the provided selector "{label}" is not valid: {exc}') from None
+    return lambda obj: selector.matches(((obj or {}).get("metadata") or {}).get("labels") or {})
+
+
+def _file_infos(ctx: Context, label: str, require_object: bool, latest: bool) -> tuple[list[Info], list[Exception]]:
+    """visitByPaths: each document of ``-f`` (namespace resolved as the builder does), fetched from
+    the server unless ``require_object`` is false; ``-l`` filters after the fetch when ``latest``."""
+    from k8slearn.api.errors import ApiError
+    from k8slearn.kubectl.apply import file_infos
+
+    infos, errors = file_infos(ctx, validate=False)
+    matches = _label_filter(label) if label else None
+    if matches and not (require_object and latest):
+        infos = [i for i in infos if matches(i.obj)]
+    if not require_object:
+        return infos, errors
+    fetched: list[Info] = []
+    for info in infos:
+        try:
+            obj = ctx.client.get(info.resource.plural, info.name, info.namespace or None)
+        except ApiError as exc:
+            errors.append(exc)
+            continue
+        obj = with_type_meta(obj, info.resource)
+        if matches and latest and not matches(obj):
+            continue
+        fetched.append(Info(info.resource, info.namespace, info.name, obj, info.source))
+    return fetched, errors
 
 
 def _get_scales(ctx: Context, args: list[str]) -> int:

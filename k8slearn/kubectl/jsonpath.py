@@ -3,7 +3,7 @@
 A template is text with ``{...}`` actions: ``{.metadata.name}``, ``{.items[*].spec.nodeName}``,
 ``{.status.conditions[?(@.type=="Ready")].status}``, ``{range .items[*]}{.metadata.name}{"\\n"}{end}``.
 Several results of one action are joined by spaces; maps and lists print as compact JSON;
-missing keys print nothing (kubectl's ``--allow-missing-template-keys=true``).
+missing keys print nothing (kubectl's ``--allow-missing-template-keys=true``; ``false`` makes them errors).
 
 >>> pods = {"items": [{"metadata": {"name": "a"}}, {"metadata": {"name": "b"}}]}
 >>> jsonpath("{.items[*].metadata.name}", pods)
@@ -38,6 +38,7 @@ staging/src/k8s.io/cli-runtime/pkg/printers/customcolumn.go, kubectl/pkg/cmd/get
 
 from __future__ import annotations
 
+import contextvars
 import json
 import re
 from typing import Any
@@ -66,6 +67,11 @@ class JSONPathError(ValueError):
 
 class JSONPathExecutionError(JSONPathError):
     """An error while walking the data (jsonpath.go's FindResults); str() is client-go's text."""
+
+
+# JSONPath.AllowMissingKeys: kubectl's printers set it from --allow-missing-template-keys (default true);
+# false makes a field no value has an error (``nope is not found``). Set for one jsonpath() call.
+_ALLOW_MISSING_KEYS: contextvars.ContextVar[bool] = contextvars.ContextVar("allow_missing_keys", default=True)
 
 
 # --- the parser (parser.go) ---------------------------------------------------------------------
@@ -319,7 +325,12 @@ def _children(value: Any) -> list[Any] | None:
 
 
 def _eval_field(values: list[Any], node: Node) -> list[Any]:
-    return [v[node[1]] for v in values if isinstance(v, dict) and node[1] in v]
+    """evalField: the key's value in each map; with no input there is no output, and a key no map
+    has is ``<key> is not found`` unless missing keys are allowed."""
+    found = [v[node[1]] for v in values if isinstance(v, dict) and node[1] in v]
+    if values and not found and not _ALLOW_MISSING_KEYS.get():
+        raise JSONPathExecutionError(f"{node[1]} is not found")
+    return found
 
 
 def _eval_wildcard(values: list[Any], node: Node) -> list[Any]:
@@ -397,6 +408,8 @@ def _eval_filter(values: list[Any], node: Node) -> list[Any]:
             try:
                 lefts = _walk([item], left)
             except JSONPathExecutionError:  # ignored with allowMissingKeys, as kubectl sets it
+                if not _ALLOW_MISSING_KEYS.get() and operator != "exists":
+                    raise
                 lefts = []
             rights = _walk([item], right)
             if not lefts:
@@ -471,10 +484,19 @@ def _go_json(value: Any) -> str:
     return text
 
 
-def jsonpath(template: str, document: Any, as_json: bool = False) -> str:
+def jsonpath(template: str, document: Any, as_json: bool = False, allow_missing_keys: bool = True) -> str:
     """Render a kubectl JSONPath template against one object (or a List).
 
-    The whole template is parsed first; nothing is printed when evaluating it fails.
+    The whole template is parsed first; nothing is printed when evaluating it fails. With
+    ``allow_missing_keys=False`` (``--allow-missing-template-keys=false``) a missing key fails:
+
+    >>> jsonpath("{.kind}", {"kind": "Pod"}, allow_missing_keys=False)
+    'Pod'
+    >>> try:
+    ...     jsonpath("{.metadata.nope}", {"metadata": {}}, allow_missing_keys=False)
+    ... except JSONPathError as err:
+    ...     print(str(err).splitlines()[0])
+    error executing jsonpath "{.metadata.nope}": Error executing template: nope is not found. Printing more information for debugging the template:
     """
     parts: list[tuple[str, Any]] = []
     for kind, body in _actions(template):
@@ -486,10 +508,13 @@ def jsonpath(template: str, document: Any, as_json: bool = False) -> str:
         except JSONPathError as err:
             raise JSONPathError(f"error parsing jsonpath {template}, {err}") from None
     out: list[str] = []
+    token = _ALLOW_MISSING_KEYS.set(allow_missing_keys)
     try:
         _render(parts, 0, len(parts), document, out, as_json)
     except JSONPathExecutionError as err:
         raise JSONPathError(_printer_error(template, document, err)) from None
+    finally:
+        _ALLOW_MISSING_KEYS.reset(token)
     return "".join(out)
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError
+from k8slearn.kubectl.get import with_type_meta
 
 __all__ = ["deployment_status", "daemonset_status", "statefulset_status", "run_rollout_status",
            "run_rollout_history", "run_rollout_undo", "run_rollout_pause", "run_rollout_resume"]
@@ -145,7 +146,9 @@ def run_rollout_restart(ctx: Context, args: list[str]) -> int:
     from k8slearn.kubectl.get import infos_for
     from k8slearn.api.meta import timestamp
 
-    infos, errors = infos_for(ctx, args)
+    if not args and not ctx.flags.get("filename"):  # RestartOptions.Validate
+        raise KubectlError("required resource not specified")
+    infos, errors = infos_for(ctx, args, allow_empty_selector=True)  # (ResourceTypeOrNameArgs(true, ...))
     for info in infos:
         # defaultObjectRestarter: only these kinds restart, and not a paused Deployment
         problem = ""
@@ -247,10 +250,14 @@ def _history_of(ctx: Context, target: Any) -> int:
 
 
 def _print_history_objects(ctx: Context, target: Any, revision: int) -> int:
-    """``rollout history -o yaml|json|name|jsonpath=…``: the objects that hold the revisions (a
-    Deployment's ReplicaSets, a set's ControllerRevisions), oldest first, or the one of ``--revision``.
-    Simplified: ``-o json`` sorts the keys (kubectl prints these typed objects in Go's field order)."""
+    """``rollout history -o yaml|json|name|jsonpath=…``: HistoryViewer.GetHistory's objects, oldest
+    first, or the one of ``--revision``. For a Deployment they are its ReplicaSets; for a StatefulSet
+    or a DaemonSet the set itself with each ControllerRevision's patch applied (applyHistory: a
+    strategic merge of the revision's data), so ``-o name`` prints ``statefulset.apps/web`` once per
+    revision. Simplified: ``-o json`` sorts the keys (kubectl prints these typed objects in Go's field
+    order); a ``--revision`` that does not exist is an error (kubectl 1.32 panics in its printer)."""
     from k8slearn.api.meta import thaw
+    from k8slearn.api.patch import strategic_merge_patch
     from k8slearn.api.resources import lookup
     from k8slearn.kubectl.jsonpath import JSONPathError, jsonpath
     from k8slearn.kubectl.output import to_json, to_yaml
@@ -263,8 +270,11 @@ def _print_history_objects(ctx: Context, target: Any, revision: int) -> int:
         resource = lookup("replicasets")
         history = {_revision(rs): rs for rs in replica_sets_of(ctx.client, owner) if _revision(rs) is not None}
     else:
-        resource = lookup("controllerrevisions")
-        history = {r.get("revision", 0): r for r in controlled_revisions(ctx.client, owner)}
+        resource = target.resource
+        owner = with_type_meta(thaw(owner), resource)
+        history = {r.get("revision", 0): strategic_merge_patch(thaw(owner), thaw(r.get("data") or {}),
+                                                               resource.kind)
+                   for r in controlled_revisions(ctx.client, owner)}
     if revision:
         if revision not in history:
             raise KubectlError("unable to find the specified revision")
@@ -274,19 +284,29 @@ def _print_history_objects(ctx: Context, target: Any, revision: int) -> int:
     output = ctx.flags["output"]
     kind, _, template = output.partition("=")
     for i, obj in enumerate(objects):
+        obj = thaw(obj)
+        meta = obj.get("metadata")
+        if isinstance(meta, dict) and "managedFields" in meta and not ctx.flags.get("show-managed-fields"):
+            del meta["managedFields"]  # (the print flags' OmitManagedFieldsPrinter)
         if kind == "name":
             ctx.print(name_of(obj, resource))
         elif kind == "yaml":  # a typed object: its template's empty creationTimestamp is written as null
-            obj = thaw(obj)
             meta = ((obj.get("spec") or {}).get("template") or {}).get("metadata")
             if isinstance(meta, dict):
                 meta.setdefault("creationTimestamp", None)
+            for claim in (obj.get("spec") or {}).get("volumeClaimTemplates") or []:  # (and a claim's status)
+                if isinstance(claim, dict):
+                    if isinstance(claim.get("metadata"), dict):
+                        claim["metadata"].setdefault("creationTimestamp", None)
+                    claim.setdefault("status", {})
             ctx.print(("---\n" if i else "") + to_yaml(obj), end="")  # (the YAML printer's separator)
         elif kind == "json":
             ctx.print(to_json(obj), end="")
         elif kind in ("jsonpath", "jsonpath-as-json") and template:
+            allow = ctx.flags.get("allow-missing-template-keys", True)
             try:
-                ctx.print(jsonpath(template, obj, as_json=kind == "jsonpath-as-json"), end="")
+                ctx.print(jsonpath(template, obj, as_json=kind == "jsonpath-as-json", allow_missing_keys=allow),
+                          end="")
             except JSONPathError as exc:
                 raise KubectlError(str(exc)) from None
         else:
@@ -328,14 +348,18 @@ def run_rollout_undo(ctx: Context, args: list[str]) -> int:
 
 
 def _pause_or_resume(ctx: Context, args: list[str], verb: str) -> int:
+    """PauseOptions/ResumeOptions.RunPause: the patch, then the patched object through the print
+    flags: ``deployment.apps/web paused``, or the object for ``-o name|yaml|json|jsonpath=...``."""
+    from k8slearn.api.resources import lookup
+    from k8slearn.kubectl.apply import print_result
     from k8slearn.kubectl.rollout_history import RolloutError, rollout_pause, rollout_resume
 
     target = _deployment_target(ctx, args, verb)
     try:
-        (rollout_pause if verb == "pause" else rollout_resume)(ctx.client, ctx.namespace, target.name)
+        result = (rollout_pause if verb == "pause" else rollout_resume)(ctx.client, ctx.namespace, target.name)
     except RolloutError as err:
         raise KubectlError(f'deployments.apps "{target.name}" {err}') from None
-    ctx.print(f"deployment.apps/{target.name} {verb}d")
+    print_result(ctx, lookup("deployments"), with_type_meta(result, lookup("deployments")), f"{verb}d")
     return 0
 
 

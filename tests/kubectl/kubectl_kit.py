@@ -85,6 +85,12 @@ class FakeClient:
             return P.json_merge_patch(current, patch)
         return P.json_patch(current, patch)
 
+    def delete(self, resource, name, namespace="default", grace_period_seconds=None, propagation_policy=None,
+               dry_run=False):
+        """A delete as the recording server answers it: 404 NotFound for a name that is not there,
+        else the object (the fixed objects stay as they are)."""
+        return self.get(resource, name, namespace if lookup(resource).namespaced else None)
+
     def watch(self, resource, namespace=None, resource_version=None, label_selector=None, field_selector=None,
               handler=None):
         """Replay the scripted events (a watch of one object from "now" first repeats it as ADDED)."""

@@ -29,7 +29,7 @@ def web_cluster():
 
 
 def test_describe_endpointslices_of_an_exposed_deployment_prints_the_dedicated_describer(web_cluster):
-    assert str(web_cluster.kubectl("describe endpointslices")) == """\
+    assert str(web_cluster.kubectl("describe endpointslices -l kubernetes.io/service-name=web")) == """\
 Name:         web-n9wj8
 Namespace:    default
 Labels:       app=web
