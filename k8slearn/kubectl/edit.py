@@ -720,7 +720,7 @@ def run_set_image(ctx: Context, args: list[str]) -> int:
             if error is not None:
                 failures.append(error)
             elif obj != info.obj:
-                print_result(ctx, info.resource, as_typed(info.resource.kind, obj), "image updated")
+                print_result(ctx, info.resource, as_typed(info.resource.kind, obj), "image updated", typed=True)
     else:
         failures += send_patches(ctx, computed, "image updated", "failed to patch image update to pod template: ",
                                  _image_patch)

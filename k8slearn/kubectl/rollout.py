@@ -163,7 +163,7 @@ def run_rollout_restart(ctx: Context, args: list[str]) -> int:
         patch = {"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": stamp}}}}}
         result = ctx.client.patch(info.resource.plural, info.name, patch, namespace=info.namespace or None,
                                   patch_type="strategic")
-        print_result(ctx, info.resource, result, "restarted")
+        print_result(ctx, info.resource, _typed(info.resource.kind, result), "restarted", typed=True)
     if errors:
         from k8slearn.kubectl.errors import Aggregate
 
@@ -254,13 +254,14 @@ def _print_history_objects(ctx: Context, target: Any, revision: int) -> int:
     first, or the one of ``--revision``. For a Deployment they are its ReplicaSets; for a StatefulSet
     or a DaemonSet the set itself with each ControllerRevision's patch applied (applyHistory: a
     strategic merge of the revision's data), so ``-o name`` prints ``statefulset.apps/web`` once per
-    revision. Simplified: ``-o json`` sorts the keys (kubectl prints these typed objects in Go's field
-    order); a ``--revision`` that does not exist is an error (kubectl 1.32 panics in its printer)."""
+    revision. ``-o json`` prints them as kubectl prints typed objects, in Go's field order (for the
+    kinds :data:`~k8slearn.kubectl.output.GO_FIELDS` knows; a StatefulSet's keys come sorted). A
+    ``--revision`` that does not exist is an error (kubectl 1.32 panics in its printer)."""
     from k8slearn.api.meta import thaw
     from k8slearn.api.patch import strategic_merge_patch
     from k8slearn.api.resources import lookup
     from k8slearn.kubectl.jsonpath import JSONPathError, jsonpath
-    from k8slearn.kubectl.output import to_json, to_yaml
+    from k8slearn.kubectl.output import to_json_typed, to_yaml
     from k8slearn.kubectl.rollout_history import _revision, replica_sets_of
     from k8slearn.kubectl.rollout_revisions import controlled_revisions
     from k8slearn.kubectl.get import name_of
@@ -301,7 +302,7 @@ def _print_history_objects(ctx: Context, target: Any, revision: int) -> int:
                     claim.setdefault("status", {})
             ctx.print(("---\n" if i else "") + to_yaml(obj), end="")  # (the YAML printer's separator)
         elif kind == "json":
-            ctx.print(to_json(obj), end="")
+            ctx.print(to_json_typed(_typed(resource.kind, with_type_meta(obj, resource))), end="")
         elif kind in ("jsonpath", "jsonpath-as-json") and template:
             allow = ctx.flags.get("allow-missing-template-keys", True)
             try:
@@ -359,7 +360,8 @@ def _pause_or_resume(ctx: Context, args: list[str], verb: str) -> int:
         result = (rollout_pause if verb == "pause" else rollout_resume)(ctx.client, ctx.namespace, target.name)
     except RolloutError as err:
         raise KubectlError(f'deployments.apps "{target.name}" {err}') from None
-    print_result(ctx, lookup("deployments"), with_type_meta(result, lookup("deployments")), f"{verb}d")
+    print_result(ctx, lookup("deployments"), _typed("Deployment", with_type_meta(result, lookup("deployments"))),
+                 f"{verb}d", typed=True)
     return 0
 
 
@@ -371,3 +373,11 @@ def run_rollout_pause(ctx: Context, args: list[str]) -> int:
 @command("rollout resume")
 def run_rollout_resume(ctx: Context, args: list[str]) -> int:
     return _pause_or_resume(ctx, args, "resume")
+
+
+def _typed(kind: str, obj: dict) -> dict:
+    """The object as kubectl prints one it holds as a Go struct (a copy: the server's stays as it is)."""
+    from k8slearn.api.meta import thaw
+    from k8slearn.kubectl.set_helper import as_typed
+
+    return as_typed(kind, thaw(obj))

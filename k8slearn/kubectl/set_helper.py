@@ -117,5 +117,5 @@ def send_patches(ctx: Any, computed: list, operation: str, wrap: str, body_of: C
             except ApiError as err:
                 failures.append(KubectlError(f"{wrap}{err}"))
                 continue
-        print_result(ctx, info.resource, result, operation)
+        print_result(ctx, info.resource, result, operation, typed=True)  # (kubectl holds them as Go structs)
     return failures
