@@ -528,3 +528,18 @@ def test_logs_all_pods_shows_every_pod_of_a_deployment_with_a_prefix():
     assert (result.stdout, result.stderr) == ("".join(f"[pod/{p}/busybox] hello\n" for p in pods), "")
     missing = c.kubectl("logs deploy/nope --all-pods")
     assert missing.stderr == 'error: error from server (NotFound): deployments.apps "nope" not found in namespace "default"\n'
+
+
+def test_events_come_back_from_the_server_as_the_v1_type_serializes_them():
+    # (found comparing kubectl 1.32 on the simulation's objects: reportingComponent and
+    # reportingInstance have no omitempty, involvedObject.uid has)
+    from k8slearn import Cluster
+    from k8slearn.client.record import object_reference
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create deployment web --image=nginx --replicas=12")  # more than 10 SuccessfulCreate: aggregated
+    c.settle()
+    (combined,) = [e for e in c.api.list("events") if e["message"].startswith("(combined from similar events)")]
+    assert (combined["reportingComponent"], combined["reportingInstance"], combined["eventTime"]) == ("", "", None)
+    assert object_reference({"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p", "namespace": "d"}}) == {
+        "apiVersion": "v1", "kind": "Pod", "namespace": "d", "name": "p"}

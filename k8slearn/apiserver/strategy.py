@@ -342,7 +342,17 @@ class SecretStrategy(Strategy):
 
 
 class EventStrategy(Strategy):
+    """Events: the v1 type's fields without omitempty come back from the server even when a client
+    left them out (an aggregated event has no reporting component): ``eventTime: null``,
+    ``reportingComponent: ""``, ``reportingInstance: ""``."""
+
     gc_policy = UNSUPPORTED
+
+    def prepare_for_create(self, obj: dict) -> None:
+        super().prepare_for_create(obj)
+        obj.setdefault("eventTime", None)
+        obj.setdefault("reportingComponent", "")
+        obj.setdefault("reportingInstance", "")
 
 
 STRATEGIES: dict[str, Strategy] = {

@@ -38,7 +38,8 @@ def object_reference(obj: dict, field_path: str = "") -> dict:
     if namespace:
         ref["namespace"] = namespace
     ref["name"] = name
-    ref["uid"] = meta.get("uid", "")
+    if meta.get("uid"):  # (omitempty: a reference made from a key alone has none)
+        ref["uid"] = meta["uid"]
     resource_version = meta.get("resourceVersion")
     if resource_version:
         ref["resourceVersion"] = resource_version
@@ -103,7 +104,7 @@ class EventRecorder:
             event["action"] = action
         # The correlator's key for the source and object (get_spam_key), built here from what it is
         # made of rather than read back from the event: a simulation speed-up, the same tuple.
-        object_key = (self.component, self.host, ref["kind"], ref.get("namespace", ""), ref["name"], ref["uid"],
+        object_key = (self.component, self.host, ref["kind"], ref.get("namespace", ""), ref["name"], ref.get("uid", ""),
                       ref["apiVersion"])
         result = self.correlator.correlate(event, now, object_key, serial)
         if result.action == "skip":

@@ -124,7 +124,7 @@ def describe_deployment(ctx: Context, d: dict, events: list | None) -> str:
                     for r in rs.get("metadata", {}).get("ownerReferences") or [])]
     new = next((rs for rs in sorted(owned, key=lambda r: r["metadata"].get("creationTimestamp", ""))
                 if _template_equal(rs.get("spec", {}).get("template") or {}, spec.get("template") or {})), None)
-    old = [rs for rs in owned if rs is not new and rs.get("spec", {}).get("replicas", 0) != 0]
+    old = [rs for rs in owned if rs is not new]  # (kubectl 1.32 lists the scaled-down ones too: "(0/0 replicas created)")
     if owned:
         w.write(0, f"OldReplicaSets:\t{_rs_list(old)}\n")
         w.write(0, f"NewReplicaSet:\t{_rs_list([new] if new else [])}\n")

@@ -29,7 +29,7 @@ from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError
 from k8slearn.kubectl.go_sort import sort_interface
 from k8slearn.kubectl.jsonpath import JSONPathError, jsonpath
-from k8slearn.kubectl.output import to_json, to_yaml
+from k8slearn.kubectl.output import to_json_typed, to_yaml
 from k8slearn.kubectl.printers import event_interval
 
 
@@ -64,7 +64,8 @@ def run_events(ctx: Context, args: list[str]) -> int:
             for item in items:
                 ctx.print(f"event/{item['metadata']['name']}")
         elif output in ("json", "yaml"):
-            ctx.print(to_json(listed) if output == "json" else to_yaml(listed), end="")
+            # (a typed EventList: -o json in Go's field order)
+            ctx.print(to_json_typed(listed) if output == "json" else to_yaml(listed), end="")
         else:
             try:
                 as_json = output == "jsonpath-as-json"

@@ -136,6 +136,12 @@ GO_FIELDS: dict[str, str] = {
     "LabelSelectorRequirement": "key operator values",
     "Condition": "type status observedGeneration lastTransitionTime reason message",
     "List": "kind apiVersion metadata items",
+    "EventList": "kind apiVersion metadata items:Event",
+    "Event": (f"{_TYPE_META} involvedObject:ObjectReference reason message source:EventSource firstTimestamp "
+              "lastTimestamp count type eventTime series:EventSeries action related:ObjectReference "
+              "reportingComponent reportingInstance"),
+    "EventSource": "component host",
+    "EventSeries": "count lastObservedTime",
     # core/v1 objects
     "Pod": f"{_TYPE_META} spec:PodSpec status:PodStatus",
     "Service": f"{_TYPE_META} spec:ServiceSpec status:ServiceStatus",

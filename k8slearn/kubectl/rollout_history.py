@@ -83,7 +83,12 @@ def revision_template(client: Any, namespace: str, name: str, revision: int) -> 
         rs = deployment_revision(client, client.get("deployments", name, namespace), revision)
     except RolloutError:
         raise RolloutError("unable to find the specified revision") from None  # (ViewHistory's words)
-    return thaw(rs["spec"]["template"])
+    template = thaw(rs["spec"]["template"])
+    cause = ((rs.get("metadata") or {}).get("annotations") or {}).get("kubernetes.io/change-cause")
+    if cause:  # ViewHistory copies the ReplicaSet's change-cause into the template it prints
+        meta = template.setdefault("metadata", {})
+        meta["annotations"] = {**(meta.get("annotations") or {}), "kubernetes.io/change-cause": cause}
+    return template
 
 
 def deployment_revision(client: Any, deployment: dict, to_revision: int) -> dict:

@@ -287,6 +287,8 @@ CASES = [
     ("rollout history of one statefulset revision -o yaml", "workloads", "rollout history sts/web --revision=1 -o yaml"),
     ("set env in client dry run prints -o json in Go field order", "cluster", "set env deploy/web A=B --dry-run=client -o json"),
     ("rollout history -o json prints the ReplicaSets in Go field order", "cluster", "rollout history deploy/web -o json"),
+    ("events -o json prints a typed EventList in Go field order", "sidecars", "events -o json"),
+    ("events --for -o json", "sidecars", "events --for pod/web -o json"),
     ("version accepts only yaml or json", "pod", "version --client -o foo"),
     ("apply needs -f", "pod", "apply"),
     ("delete needs resources", "pod", "delete"),

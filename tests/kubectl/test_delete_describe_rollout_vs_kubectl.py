@@ -904,3 +904,23 @@ def test_rollout_history_of_a_statefulset_prints_the_set_per_revision():
                         "{.spec.template.spec.containers[0].image}").stdout for n in (1, 2)]
     assert images == ["nginx:1.26", "nginx:1.27"]
     assert c.kubectl("get sts db -o jsonpath={.spec.template.spec.containers[0].image}").stdout == "nginx:1.27"
+
+
+def test_describe_deployment_lists_the_scaled_down_old_replica_set_and_history_shows_the_change_cause():
+    # (compared with kubectl 1.32 on the simulation's own objects: it prints "(0/0 replicas created)")
+    from k8slearn import Cluster
+
+    c = Cluster(workers=2, seed=0)
+    c.kubectl("create deployment web --image=nginx:1.27 --replicas=2")
+    c.settle()
+    c.kubectl("annotate deployment web kubernetes.io/change-cause='image 1.28'")
+    c.kubectl("set image deployment/web nginx=nginx:1.28")
+    c.settle()
+    old, new = sorted((rs for rs in c.api.list("replicasets")), key=lambda rs: rs["metadata"]["annotations"][
+        "deployment.kubernetes.io/revision"])
+    described = c.kubectl("describe deployment web").stdout
+    assert f"OldReplicaSets:  {old['metadata']['name']} (0/0 replicas created)\n" in described
+    assert f"NewReplicaSet:   {new['metadata']['name']} (2/2 replicas created)\n" in described
+    history = c.kubectl("rollout history deployment/web --revision=2").stdout
+    assert "  Labels:\tapp=web\n\tpod-template-hash=" in history
+    assert "\n  Annotations:\tkubernetes.io/change-cause: image 1.28\n  Containers:\n" in history
