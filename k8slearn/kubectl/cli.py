@@ -374,8 +374,7 @@ def _load_commands() -> None:
         return
     from k8slearn.kubectl import (  # noqa: F401
         apply, debug, delete, describers, diff, drain, edit, events, exec, explain, generators, get, kubeconfig, misc,
-        rollout, run_expose, set_env,
-        set_resources, wait,
+        patch, rollout, run_expose, set_env, set_resources, taint, wait,
     )
 
     _LOADED = True

@@ -1,31 +1,26 @@
-"""Commands that change one field: label, annotate, scale, cordon/uncordon, taint, patch, set image.
+"""Commands that change one field: label, annotate, scale, cordon/uncordon, set image (taint and
+patch have their own modules, :mod:`.taint` and :mod:`.patch`, and share the helpers here).
 
 Each fetches the object, changes it on the client, and sends a patch (a JSON merge patch for
-label/annotate/scale/cordon, a strategic merge patch for taint and ``set image``, whichever
-``--type`` says for ``patch``). Each prints ``<kind>/<name> <verb>``: ``pod/web labeled``,
-``deployment.apps/web scaled``, ``node/node-1 cordoned``, ``node/node-1 already uncordoned``.
+label/annotate/scale/cordon, a strategic merge patch for ``set image``). Each prints
+``<kind>/<name> <verb>``: ``pod/web labeled``, ``deployment.apps/web scaled``, ``node/node-1
+cordoned``, ``node/node-1 already uncordoned``.
 
 >>> parse_label_args(["app=web", "tier-"], "label")
 ({'app': 'web'}, ['tier'])
->>> parse_taint("dedicated=db:NoSchedule")
-({'key': 'dedicated', 'value': 'db', 'effect': 'NoSchedule'}, False)
 
 ``--list`` prints the labels (annotations) after the changes, as ``key=value`` lines in the
 object's order (kubectl prints them in Go's map order, which varies), without sending the changes.
 
 ``--local`` (label, annotate, patch, set image) changes the objects of the ``-f`` files in memory
-and prints them: nothing is read from or sent to the server. ``patch`` and ``taint`` print
-``patched``/``tainted`` without a ``(dry run)`` suffix, as kubectl 1.32 does (their printer is
-made after the dry-run wording is set, and replaces it).
+and prints them: nothing is read from or sent to the server.
 
 Simplified: ``set image --local -o yaml`` prints the file's object with only the pod template's
 ``creationTimestamp: null`` of Go's typed round trip (which also adds the object's own, and
-``resources: {}``, ``strategy: {}``, ``status: {}``...); a ``--local`` JSON patch words only the
-common failures as kubectl does.
+``resources: {}``, ``strategy: {}``, ``status: {}``...).
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/label/label.go, annotate/annotate.go, scale/scale.go,
-pkg/scale/scale.go, drain/cordon.go (via pkg/drain/cordon.go), taint/taint.go, taint/utils.go,
-patch/patch.go, set/set_image.go
+pkg/scale/scale.go, drain/cordon.go (via pkg/drain/cordon.go), set/set_image.go
 """
 
 from __future__ import annotations
@@ -38,15 +33,15 @@ from k8slearn.api.field import go_quote
 from k8slearn.api.meta import thaw
 from k8slearn.api.names import is_valid_label_value
 from k8slearn.kubectl.apply import dry_run_mode, print_flags_format, print_result
-from k8slearn.kubectl.builder import Info, mapping_for, parse_args, read_files
+from k8slearn.kubectl.builder import Info, mapping_for, read_files
 from k8slearn.kubectl.cli import Context, command
-from k8slearn.kubectl.errors import Aggregate, ExitSilently, KubectlError, errno_text, usage_error
+from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
 from k8slearn.kubectl.get import infos_for
 from k8slearn.kubectl.manifests import ManifestError
 from k8slearn.kubectl.set_helper import as_typed, no_resources_given, pod_spec_of, send_patches
 from k8slearn.kubectl.table import kind_prefix
 
-__all__ = ["parse_label_args", "parse_taint"]
+__all__ = ["parse_label_args"]
 
 
 def parse_label_args(args: list[str], word: str) -> tuple[dict, list[str]]:
@@ -351,305 +346,6 @@ def run_cordon(ctx: Context, args: list[str]) -> int:
 @command("uncordon")
 def run_uncordon(ctx: Context, args: list[str]) -> int:
     return _cordon(ctx, args, False)
-
-
-_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
-
-
-def parse_taint(spec: str) -> tuple[dict, bool]:
-    """``key[=value]:Effect`` to add, ``key[:Effect]-`` to remove (taint.parseTaints): the key a
-    qualified name, the value a label value, the effect one of the three; an added taint needs one."""
-    from k8slearn.api.names import is_qualified_name, is_valid_label_value
-
-    remove = spec.endswith("-")
-    text = spec[:-1] if remove else spec
-    parts = text.split(":")
-    key, value, effect = text, "", ""
-    if len(parts) == 2:
-        effect = parts[1]
-        if effect not in _EFFECTS:
-            raise KubectlError(f"invalid taint effect: {effect}, unsupported taint effect")
-        key_value = parts[0].split("=")
-        if len(key_value) > 2:
-            raise KubectlError(f"invalid taint spec: {text}")
-        key = key_value[0]
-        if len(key_value) == 2:
-            value = key_value[1]
-            errs = is_valid_label_value(value)
-            if errs:
-                raise KubectlError(f"invalid taint spec: {text}, {'; '.join(errs)}")
-    elif len(parts) > 2:
-        raise KubectlError(f"invalid taint spec: {text}")
-    errs = is_qualified_name(key)
-    if errs:
-        raise KubectlError(f"invalid taint spec: {text}, {'; '.join(errs)}")
-    if not remove and not effect:
-        raise KubectlError(f"invalid taint spec: {spec}")
-    taint = {"key": key}
-    if value:
-        taint["value"] = value
-    if effect:
-        taint["effect"] = effect
-    return taint, remove
-
-
-@command("taint")
-def run_taint(ctx: Context, args: list[str]) -> int:
-    """taint.go: Complete (resources, then taint changes), Validate, then per node the new taint list
-    (reorganizeTaints: the added taints first, then the old ones they do not replace, less the removed
-    ones) sent as a strategic merge patch; a node's error does not stop the others."""
-    from k8slearn.api.patch_diff import two_way_merge_patch
-    from k8slearn.api.resources import UnknownResourceError, lookup
-    from k8slearn.kubectl.describe import taint_text
-
-    resources, specs = [], []  # (Complete: every resource before the first taint change)
-    for arg in args:
-        if "=" in arg or ":" in arg or arg.endswith("-"):
-            specs.append(arg)
-        elif specs:
-            raise KubectlError(f"all resources must be specified before taint changes: {arg}")
-        else:
-            resources.append(arg)
-    if not resources:
-        raise KubectlError("one or more resources must be specified as <resource> <name>")
-    if not specs:
-        raise KubectlError("at least one taint update is required")
-    adds, removes, seen = [], [], set()
-    for spec in specs:
-        try:
-            taint, remove = parse_taint(spec)
-        except KubectlError as err:
-            raise usage_error(ctx.path, str(err)) from None
-        if not remove:
-            if (taint["key"], taint["effect"]) in seen:
-                raise usage_error(ctx.path, f"duplicated taints with the same key and effect: "
-                                            f"{{{taint['key']} {taint.get('value', '')} {taint['effect']} <nil>}}")
-            seen.add((taint["key"], taint["effect"]))
-        (removes if remove else adds).append(taint)
-    try:  # Validate: the type through the RESTMapper (its own error, printed without "error: ")
-        kind = lookup(resources[0].lower()).kind
-    except UnknownResourceError as exc:
-        ctx.eprint(str(exc))
-        raise ExitSilently(1) from None
-    if kind != "Node":
-        raise KubectlError(f"invalid resource type {resources[0].lower()}, only node types are supported")
-    conflicts = [f"{r['key']}={r.get('effect', '')}" for a in adds for r in removes
-                 if a["key"] == r["key"] and (not r.get("effect") or r.get("effect") == a["effect"])]
-    if conflicts:
-        raise KubectlError(f"can not both modify and remove the following taint(s) in the same command: "
-                           f"{', '.join(conflicts)}")
-    if ctx.flags["all"] and ctx.flags["selector"]:
-        raise KubectlError("setting 'all' parameter with a non empty selector is prohibited")
-    if len(resources) < 2 and not ctx.flags["all"] and not ctx.flags["selector"]:
-        raise KubectlError("at least one resource name must be specified since 'all' parameter is not set")
-    by_name = len(resources) > 1 and not ctx.flags["all"] and not ctx.flags["selector"]
-    infos, fetch_errors = infos_for(ctx, resources if by_name else ["nodes"])
-    mode = dry_run_mode(ctx)
-    overwrite = ctx.flags["overwrite"]
-
-    def same(a: dict, b: dict) -> bool:  # Taint.MatchTaint: the key and the effect
-        return a.get("key") == b.get("key") and a.get("effect", "") == b.get("effect", "")
-
-    errors: list[Exception] = []
-    for info in infos:
-        node = thaw(info.obj)
-        old = list((node.get("spec") or {}).get("taints") or [])
-        if not overwrite:  # checkIfTaintsAlreadyExists
-            exists = [t["key"] for t in adds for o in old if same(t, o)]
-            if exists:
-                errors.append(KubectlError(f"node {info.name} already has {','.join(exists)} taint(s) with same "
-                                           "effect(s) and --overwrite is false"))
-                continue
-        new = [dict(t) for t in adds]  # reorganizeTaints
-        for taint in old:
-            if not any(same(t, taint) for t in new):
-                new.append(taint)
-        added, removed, missing = len(old) != len(new), False, []
-        for taint in removes:
-            kept = [t for t in new if not (t.get("key") == taint["key"]
-                                           and (not taint.get("effect") or t.get("effect") == taint["effect"]))]
-            removed, new = len(kept) != len(new), kept  # (only the last removal's result counts)
-            if not removed:
-                missing.append(KubectlError(f'taint "{taint_text(taint)}" not found'))
-        if missing:
-            errors.append(Aggregate(missing))
-            continue
-        operation = "modified" if (added and removed) or overwrite else "tainted" if added else "untainted"
-        spec = node.setdefault("spec", {})
-        if new:
-            spec["taints"] = new
-        else:
-            spec.pop("taints", None)  # (omitempty)
-        if mode == "client":
-            print_plain(ctx, info.resource, node, operation)
-            continue
-        try:
-            result = ctx.client.patch("nodes", info.name, two_way_merge_patch(info.obj, node, "Node"),
-                                      namespace=None, patch_type="strategic", dry_run=(mode == "server"))
-        except ApiError as err:
-            errors.append(err)
-            continue
-        print_plain(ctx, info.resource, result, operation)
-    errors += fetch_errors
-    if errors:
-        raise _one_or_aggregate(errors)
-    return 0
-
-
-_PATCH_TYPES = ("json", "merge", "strategic")
-
-
-@command("patch")
-def run_patch(ctx: Context, args: list[str]) -> int:
-    """patch.go: Validate, parse the patch (YAML or JSON), then per object either the server's PATCH
-    (its answer printed, ``patched (no change)`` when it equals the object read) or, with ``--local``
-    or ``--dry-run=client``, the patch applied here to the object (nothing sent). The objects are the
-    named ones (read from the server) or the ``-f`` files' objects as written (not read from the
-    server); an object's error does not stop the others."""
-    from k8slearn.kubectl.manifests import load_manifests
-
-    flags = ctx.flags
-    if flags["patch"] and flags["patch-file"]:
-        raise KubectlError("cannot specify --patch and --patch-file together")
-    if not flags["patch"] and not flags["patch-file"]:
-        raise KubectlError("must specify --patch or --patch-file containing the contents of the patch")
-    mode = dry_run_mode(ctx)
-    local = bool(flags.get("local"))
-    if local and args:
-        raise KubectlError("cannot specify --local and server resources")
-    if local and mode == "server":
-        raise KubectlError(LOCAL_SERVER_DRY_RUN)
-    patch_type = (flags["type"] or "strategic").lower()
-    if patch_type not in _PATCH_TYPES:
-        raise KubectlError(f'--type must be one of [json merge strategic], not "{flags["type"]}"')
-    text = flags["patch"]
-    if flags["patch-file"]:
-        try:
-            with open(flags["patch-file"], "rb") as handle:
-                text = handle.read().decode("utf-8", "replace")
-        except OSError as err:  # os.ReadFile's error, as Go words it (a directory opens, then fails to read)
-            step = "read" if isinstance(err, IsADirectoryError) else "open"
-            raise KubectlError(f"unable to read patch file: {step} {flags['patch-file']}: {errno_text(err)}") \
-                from None
-    try:
-        patch = json.loads(text)
-    except ValueError:
-        try:
-            patch = load_manifests(text, validate=False)[0] if text.strip() else None
-        except (ManifestError, IndexError):
-            patch = None
-        if patch is None:
-            import yaml
-
-            from k8slearn.kubectl.manifests import go_yaml_error
-
-            # (yaml.ToJSON's error quotes --patch, also when the patch came from --patch-file)
-            try:
-                patch = yaml.safe_load(text)
-            except yaml.MarkedYAMLError as exc:  # (yaml.ToJSON: go-yaml's message)
-                raise KubectlError(f"unable to parse {go_quote(flags['patch'])}: {go_yaml_error(exc, text)}") \
-                    from None
-            except yaml.YAMLError as exc:
-                raise KubectlError(f"unable to parse {go_quote(flags['patch'])}: yaml: {exc}") from None
-    if not args and not flags["filename"]:
-        raise _no_resources_given(ctx)
-    if flags["filename"]:
-        if args:
-            raise KubectlError("when paths, URLs, or stdin is provided as input, you may not specify resource "
-                               "arguments as well")
-        infos, errors = files_as_written(ctx, local)
-    else:
-        if any(t.name is None for t in parse_args(args)):
-            raise KubectlError("resource(s) were provided, but no name was specified")
-        infos, errors = infos_for(ctx, args)
-    failures: list[Exception] = []
-    for info in infos:
-        if not local and mode != "client":
-            try:
-                result = ctx.client.patch(info.resource.plural, info.name, patch, namespace=info.namespace or None,
-                                          patch_type=patch_type, dry_run=(mode == "server"),
-                                          subresource=flags.get("subresource") or "")
-            except ApiError as err:
-                failures.append(err)
-                continue
-            changed = not _same_apart_from_version(info.obj, result)
-        else:
-            try:
-                result = _patched_here(info, patch, patch_type)
-            except KubectlError as err:
-                failures.append(err)
-                continue
-            changed = result != info.obj
-        print_plain(ctx, info.resource, result, "patched" if changed else "patched (no change)")
-    failures += errors
-    if failures:
-        raise _one_or_aggregate(failures)
-    if not infos:
-        raise KubectlError("no objects passed to patch")
-    return 0
-
-
-def _patched_here(info: Info, patch: Any, patch_type: str) -> dict:
-    """getPatchedJSON: the patch applied by kubectl itself (``--local``, ``--dry-run=client``), with
-    the client's words for a patch that does not apply."""
-    from k8slearn.api.patch import apply_patch
-
-    if patch_type == "json":
-        return _json_patch_here(info.obj, patch)
-    if patch_type == "strategic" and not isinstance(patch, dict):
-        raise KubectlError("invalid JSON document")  # (mergepatch.ErrBadJSONDoc)
-    if patch_type == "merge" and not isinstance(patch, dict) and patch is not None:
-        what = "array" if isinstance(patch, list) else "string" if isinstance(patch, str) else \
-            "bool" if isinstance(patch, bool) else "number"
-        raise KubectlError(f"json: cannot unmarshal {what} into Go value of type unstructured.detector")
-    try:
-        return apply_patch(info.obj, patch, patch_type, info.resource.kind)
-    except ApiError as err:
-        raise KubectlError(err.status.get("message", "")) from None
-
-
-def _json_patch_here(obj: dict, operations: Any) -> dict:
-    """evanphx/json-patch as kubectl vendors it: ``replace`` of a missing key adds it; the errors of
-    a missing key to remove, a missing parent and an unknown operation in its words."""
-    from k8slearn.api.patch import json_patch
-
-    if not isinstance(operations, list) or not all(isinstance(op, dict) for op in operations):
-        raise KubectlError("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
-    doc = obj
-    for op in operations:
-        kind, path = op.get("op"), str(op.get("path", ""))
-        if kind not in ("add", "remove", "replace", "move", "copy", "test"):
-            raise KubectlError(f"Unexpected kind: {kind}")
-        try:
-            doc = json_patch(doc, [op])
-        except ApiError as err:
-            causes = (err.status.get("details") or {}).get("causes") or []
-            if kind == "replace":
-                try:
-                    doc = json_patch(doc, [{**op, "op": "add"}])
-                    continue
-                except ApiError:
-                    pass
-            if causes:
-                raise KubectlError(causes[0].get("message", "")) from None
-            if kind == "remove":
-                key = path.rsplit("/", 1)[-1]
-                raise KubectlError(f"error in remove for path: '{path}': Unable to remove nonexistent key: "
-                                   f"{key}: missing value") from None
-            if kind in ("add", "replace"):
-                raise KubectlError(f'{kind} operation does not apply: doc is missing path: "{path}": '
-                                   "missing value") from None
-            raise KubectlError(err.status.get("message", "")) from None
-    return doc
-
-
-def _same_apart_from_version(old: dict, new: dict) -> bool:
-    a, b = thaw(old), thaw(new)
-    for obj in (a, b):
-        obj.get("metadata", {}).pop("resourceVersion", None)
-        obj.get("metadata", {}).pop("generation", None)
-        obj.get("metadata", {}).pop("managedFields", None)
-    return a == b
 
 
 @command("set image")
