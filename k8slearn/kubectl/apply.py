@@ -32,10 +32,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from k8slearn.kubectl.builder import Info, mapping_for, read_files
+from k8slearn.kubectl.builder import Info, mapped_files
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, add_source
-from k8slearn.kubectl.manifests import ManifestError, go_json
+from k8slearn.kubectl.manifests import go_json
 from k8slearn.kubectl.output import to_json, to_yaml
 from k8slearn.kubectl.table import kind_prefix
 from k8slearn.kubectl.threeway import three_way_merge_patch
@@ -202,20 +202,9 @@ def validation_directive(ctx: Context) -> str:
 def file_infos(ctx: Context, validate: bool = True) -> tuple[list[Info], list[Exception]]:
     """Read ``-f`` (and stdin for ``-f -``) into Infos with their namespace resolved."""
     infos: list[Info] = []
-    errors: list[Exception] = []
     validate = validate and ctx.flags.get("validate", "strict") not in ("false", "ignore")
-    for item in read_files(ctx.flags["filename"], ctx.stdin, ctx.flags.get("recursive", False), validate):
-        if isinstance(item, ManifestError):
-            errors.append(KubectlError(item.message))
-            if item.stops:
-                break
-            continue
-        source, obj = item
-        try:
-            res = mapping_for(obj, source)
-        except KubectlError as exc:
-            errors.append(exc)
-            continue
+    found, errors = mapped_files(ctx.flags, ctx.stdin, validate)
+    for res, source, obj in found:
         obj = copy.deepcopy(obj)
         meta = obj.setdefault("metadata", {})
         if not isinstance(meta, dict):  # unstructured's setters leave it; the API server refuses it

@@ -28,7 +28,7 @@ from k8slearn.api.resources import ResourceInfo, by_kind, lookup
 from k8slearn.kubectl.errors import KubectlError
 from k8slearn.kubectl.manifests import ManifestError, iter_documents
 
-__all__ = ["Target", "Info", "parse_args", "read_files", "ALL_CATEGORY", "split_resource_argument"]
+__all__ = ["Target", "Info", "parse_args", "read_files", "mapped_files", "ALL_CATEGORY", "split_resource_argument"]
 
 # Discovery order of the resources in the "all" category that k8slearn serves.
 ALL_CATEGORY = ["pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets",
@@ -152,6 +152,27 @@ def _documents(text: str, source: str, validate: bool) -> Iterator[Any]:
             yield item
         else:
             yield source, item
+
+
+def mapped_files(flags: dict, stdin: str, validate: bool = False
+                 ) -> tuple[list[tuple[ResourceInfo, str, dict]], list[Exception]]:
+    """The ``-f`` objects (FilenameParam's visitors), each with its resource and source, and the
+    errors met on the way: a bad document is an error (the last one read when it stops the reading),
+    as is an object whose kind the server does not serve."""
+    found: list[tuple[ResourceInfo, str, dict]] = []
+    errors: list[Exception] = []
+    for item in read_files(flags["filename"], stdin, flags.get("recursive", False), validate):
+        if isinstance(item, ManifestError):
+            errors.append(KubectlError(item.message))
+            if item.stops:
+                break
+            continue
+        source, obj = item
+        try:
+            found.append((mapping_for(obj, source), source, obj))
+        except KubectlError as exc:
+            errors.append(exc)
+    return found, errors
 
 
 def mapping_for(obj: dict, source: str) -> ResourceInfo:

@@ -33,11 +33,10 @@ from k8slearn.api.field import go_quote
 from k8slearn.api.meta import thaw
 from k8slearn.api.names import is_valid_label_value
 from k8slearn.kubectl.apply import dry_run_mode, print_flags_format, print_result
-from k8slearn.kubectl.builder import Info, mapping_for, read_files
+from k8slearn.kubectl.builder import Info, mapped_files
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
 from k8slearn.kubectl.get import infos_for
-from k8slearn.kubectl.manifests import ManifestError
 from k8slearn.kubectl.set_helper import as_typed, no_resources_given, pod_spec_of, send_patches
 from k8slearn.kubectl.table import kind_prefix
 
@@ -122,19 +121,8 @@ def files_as_written(ctx: Context, local: bool) -> tuple[list[Info], list[Except
     local, a namespaced object without a namespace gets the command's (DefaultNamespace) and a
     cluster-scoped one loses any (FilterNamespace); ``--local`` leaves the namespace as it is."""
     infos: list[Info] = []
-    errors: list[Exception] = []
-    for item in read_files(ctx.flags["filename"], ctx.stdin, ctx.flags.get("recursive", False), validate=False):
-        if isinstance(item, ManifestError):
-            errors.append(KubectlError(item.message))
-            if item.stops:
-                break
-            continue
-        source, obj = item
-        try:
-            res = mapping_for(obj, source)
-        except KubectlError as exc:
-            errors.append(exc)
-            continue
+    found, errors = mapped_files(ctx.flags, ctx.stdin)
+    for res, source, obj in found:
         obj = thaw(obj)
         meta = obj.setdefault("metadata", {})
         if not local and res.namespaced and not meta.get("namespace"):

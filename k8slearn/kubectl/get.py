@@ -24,12 +24,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from k8slearn.kubectl.builder import Info, Target, mapping_for, parse_args, read_files
+from k8slearn.kubectl.builder import Info, Target, mapped_files, parse_args
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
 from k8slearn.kubectl.go_sort import sort_interface
 from k8slearn.kubectl.jsonpath import JSONPathError, custom_columns, jsonpath, sort_key
-from k8slearn.kubectl.manifests import ManifestError
 from k8slearn.kubectl.output import to_json, to_yaml
 from k8slearn.kubectl.printers import print_table
 from k8slearn.kubectl.table import kind_prefix, render_table
@@ -99,21 +98,8 @@ def _check_output(ctx: Context, output: str) -> str:
 
 
 def _targets_from_files(ctx: Context) -> tuple[list[Target], list[Exception]]:
-    targets, errors = [], []
-    for item in read_files(ctx.flags["filename"], ctx.stdin, ctx.flags.get("recursive", False), validate=False):
-        if isinstance(item, ManifestError):
-            errors.append(KubectlError(item.message))
-            if item.stops:
-                break
-            continue
-        source, obj = item
-        try:
-            res = mapping_for(obj, source)
-        except KubectlError as exc:
-            errors.append(exc)
-            continue
-        targets.append(Target(res, obj.get("metadata", {}).get("name", "")))
-    return targets, errors
+    found, errors = mapped_files(ctx.flags, ctx.stdin)
+    return [Target(res, obj.get("metadata", {}).get("name", "")) for res, _, obj in found], errors
 
 
 @command("get")
