@@ -89,8 +89,8 @@ def dry_run_mode(ctx: Context) -> str:
         W0105 09:00:00.000000   12345 helpers.go:702] --dry-run is deprecated and can be replaced with --dry-run=client.
     """
     value = str(ctx.flags.get("dry-run", "none"))
-    if value in _GO_BOOLS:  # strconv.ParseBool succeeds: the deprecated boolean form
-        mode = "client" if _GO_BOOLS[value] else "none"
+    if value in GO_BOOLS:  # strconv.ParseBool succeeds: the deprecated boolean form
+        mode = "client" if GO_BOOLS[value] else "none"
         _klog_warning(ctx, 716 if mode == "client" else 719,
                       f"--dry-run={value} is deprecated (boolean value) and can be replaced with --dry-run={mode}.")
         return mode
@@ -184,16 +184,16 @@ def print_result(ctx: Context, resource: Any, obj: dict, operation: str, *, type
                   f"{_suffix(dry_run_mode(ctx))}")
 
 
-_GO_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
-             "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False}
+GO_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
+            "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False}
 
 
 def validation_directive(ctx: Context) -> str:
     """cmdutil.GetValidationDirective: the ``fieldValidation`` kubectl sends for ``--validate``
     (true or strict: Strict, the default; warn: Warn; false or ignore: Ignore)."""
     value = str(ctx.flags.get("validate", "strict"))
-    if value in _GO_BOOLS:
-        return "Strict" if _GO_BOOLS[value] else "Ignore"
+    if value in GO_BOOLS:
+        return "Strict" if GO_BOOLS[value] else "Ignore"
     if value in ("strict", "warn", "ignore"):
         return value.capitalize()
     raise KubectlError(f'invalid - validate option "{value}"; must be one of: strict (or true), warn, ignore (or false)')
@@ -432,11 +432,12 @@ def run_create_files(ctx: Context) -> int:
 _CASCADE = {"background": "Background", "foreground": "Foreground", "orphan": "Orphan"}
 
 
-def _cascade_policy(ctx: Context) -> str:
-    """parseCascadingFlag: the deletion propagation of ``--cascade`` (a bool is deprecated)."""
+def cascade_policy(ctx: Context) -> str:
+    """parseCascadingFlag (delete, replace --force): the deletion propagation of ``--cascade``;
+    a Go bool still works, with kubectl's deprecation warning."""
     value = str(ctx.flags.get("cascade", "background"))
-    if value in _GO_BOOLS:
-        policy = "background" if _GO_BOOLS[value] else "orphan"
+    if value in GO_BOOLS:
+        policy = "background" if GO_BOOLS[value] else "orphan"
         ctx.eprint(f"warning: --cascade={value} is deprecated (boolean value) and can be replaced with "
                    f"--cascade={policy}.")
         return _CASCADE[policy]
@@ -461,7 +462,7 @@ def run_replace(ctx: Context, args: list[str]) -> int:
     validation_directive(ctx)
     mode = dry_run_mode(ctx)
     print_flags_format(ctx)
-    policy = _cascade_policy(ctx)
+    policy = cascade_policy(ctx)
     if not ctx.flags["filename"] and not ctx.flags.get("kustomize"):
         raise KubectlError("must specify one of -f and -k")
     force, grace = ctx.flags.get("force"), ctx.flags.get("grace-period", -1)

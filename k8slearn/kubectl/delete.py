@@ -20,7 +20,7 @@ staging/src/k8s.io/kubectl/pkg/cmd/delete/delete_flags.go
 
 from __future__ import annotations
 
-from k8slearn.kubectl.apply import dry_run_mode
+from k8slearn.kubectl.apply import cascade_policy, dry_run_mode
 from k8slearn.kubectl.builder import Info
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, add_source
@@ -41,24 +41,6 @@ def deleted_line(group_resource: str, name: str, suffix: str) -> str:
     return f'{kind}{"." + group if group else ""} "{name}" {suffix}'
 
 
-_GO_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
-             "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False}
-_POLICIES = {"background": "Background", "foreground": "Foreground", "orphan": "Orphan"}
-
-
-def _cascade(ctx: Context) -> str:
-    """parseCascadingFlag: background, foreground or orphan; a Go bool still works, with a warning."""
-    value = ctx.flags["cascade"]
-    if value in _GO_BOOLS:
-        word = "background" if _GO_BOOLS[value] else "orphan"
-        ctx.eprint(f"warning: --cascade={value} is deprecated (boolean value) and can be replaced with "
-                   f"--cascade={word}.")
-        return _POLICIES[word]
-    if value not in _POLICIES:
-        raise KubectlError(f'invalid cascade value ({value}). Must be "background", "foreground", or "orphan"')
-    return _POLICIES[value]
-
-
 def _kind_string(info: Info) -> str:
     """PrintObj's ``kind[.group]``, lower case: ``pod``, ``deployment.apps``."""
     kind = info.resource.kind.lower()
@@ -72,7 +54,7 @@ def run_delete(ctx: Context, args: list[str]) -> int:
     from k8slearn.api.errors import ApiError
 
     flags = ctx.flags
-    policy = _cascade(ctx)
+    policy = cascade_policy(ctx)
     grace = flags["grace-period"]
     if flags["now"]:
         if grace != -1:
