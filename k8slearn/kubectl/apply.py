@@ -154,14 +154,21 @@ def print_result(ctx: Context, resource: Any, obj: dict, operation: str, *, type
                  separate: bool = False) -> None:
     """The ``<kind>/<name> <operation>`` line, or the object for ``-o yaml|json|name|jsonpath=…``.
 
-    ``typed``: kubectl holds the object as a Go struct (a generator's object), so ``-o json``
-    prints its fields in struct order (:func:`~k8slearn.kubectl.output.to_json_typed`).
+    ``typed``: kubectl holds the object as a Go struct (a generator's object, or what a typed client
+    read back), so it prints as Go writes one: a pod template's ``creationTimestamp: null``
+    (:func:`~k8slearn.kubectl.set_helper.as_typed`) and, with ``-o json``, the fields in struct order
+    (:func:`~k8slearn.kubectl.output.to_json_typed`).
     ``separate``: the command prints all its objects with one YAML printer, which writes ``---``
     before every object after the first (create -f, replace, run --expose)."""
     from k8slearn.kubectl.jsonpath import JSONPathError, jsonpath
     from k8slearn.kubectl.output import to_json_typed
 
     output, template = print_flags_format(ctx)
+    if typed and isinstance(obj, dict):
+        from k8slearn.api.meta import thaw
+        from k8slearn.kubectl.set_helper import as_typed
+
+        obj = as_typed(str(obj.get("kind", "")), thaw(obj))  # (a copy: the server's object stays as it is)
     if output == "yaml":
         if separate:
             if getattr(ctx, "_yaml_printed", 0):

@@ -37,7 +37,7 @@ from k8slearn.kubectl.builder import Info, mapped_files
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
 from k8slearn.kubectl.get import infos_for
-from k8slearn.kubectl.set_helper import as_typed, no_resources_given, pod_spec_of, send_patches
+from k8slearn.kubectl.set_helper import no_resources_given, pod_spec_of, send_patches
 from k8slearn.kubectl.table import kind_prefix
 
 __all__ = ["parse_label_args"]
@@ -404,7 +404,7 @@ def run_set_image(ctx: Context, args: list[str]) -> int:
             if error is not None:
                 failures.append(error)
             elif obj != info.obj:
-                print_result(ctx, info.resource, as_typed(info.resource.kind, obj), "image updated", typed=True)
+                print_result(ctx, info.resource, obj, "image updated", typed=True)
     else:
         failures += send_patches(ctx, computed, "image updated", "failed to patch image update to pod template: ",
                                  _image_patch)

@@ -163,7 +163,7 @@ def run_rollout_restart(ctx: Context, args: list[str]) -> int:
         patch = {"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": stamp}}}}}
         result = ctx.client.patch(info.resource.plural, info.name, patch, namespace=info.namespace or None,
                                   patch_type="strategic")
-        print_result(ctx, info.resource, _typed(info.resource.kind, result), "restarted", typed=True)
+        print_result(ctx, info.resource, result, "restarted", typed=True)
     if errors:
         from k8slearn.kubectl.errors import Aggregate
 
@@ -360,8 +360,7 @@ def _pause_or_resume(ctx: Context, args: list[str], verb: str) -> int:
         result = (rollout_pause if verb == "pause" else rollout_resume)(ctx.client, ctx.namespace, target.name)
     except RolloutError as err:
         raise KubectlError(f'deployments.apps "{target.name}" {err}') from None
-    print_result(ctx, lookup("deployments"), _typed("Deployment", with_type_meta(result, lookup("deployments"))),
-                 f"{verb}d", typed=True)
+    print_result(ctx, lookup("deployments"), with_type_meta(result, lookup("deployments")), f"{verb}d", typed=True)
     return 0
 
 
