@@ -14,7 +14,8 @@ types: plural (``deployments``), singular, short name (``deploy``), kind (``Depl
 >>> by_kind("v1", "Service").etcd_prefix
 '/registry/services/specs'
 
-Simplifies: a fixed table instead of API discovery; no CRDs, no subresources, one version per group.
+Simplifies: a fixed table (the discovery documents are made from it, :mod:`k8slearn.api.discovery`);
+no CRDs, one version per group.
 
 Upstream: staging/src/k8s.io/apimachinery/pkg/api/meta/restmapper.go (lookups, errors),
 pkg/kubeapiserver/default_storage_factory_builder.go (etcd key layout)

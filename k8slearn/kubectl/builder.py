@@ -24,6 +24,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from k8slearn.api.discovery import category_members
 from k8slearn.api.resources import ResourceInfo, by_kind, lookup
 from k8slearn.kubectl.errors import KubectlError
 from k8slearn.kubectl.manifests import ManifestError, iter_documents
@@ -31,8 +32,7 @@ from k8slearn.kubectl.manifests import ManifestError, iter_documents
 __all__ = ["Target", "Info", "parse_args", "read_files", "mapped_files", "ALL_CATEGORY", "split_resource_argument"]
 
 # Discovery order of the resources in the "all" category that k8slearn serves.
-ALL_CATEGORY = ["pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets",
-                "cronjobs", "jobs"]
+ALL_CATEGORY = category_members("all")
 
 
 @dataclass

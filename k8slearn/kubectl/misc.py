@@ -70,6 +70,8 @@ def run_version(ctx: Context, args: list[str]) -> int:
 
 @command("api-resources")
 def run_api_resources(ctx: Context, args: list[str]) -> int:
+    """APIResourceOptions.RunAPIResources: the discovery lists, filtered, sorted by group (stable)."""
+    from k8slearn.api.discovery import categories, verbs
     from k8slearn.api.resources import RESOURCES
 
     if ctx.flags["output"] not in ("", "wide", "name"):  # APIResourceOptions.Validate
@@ -81,9 +83,12 @@ def run_api_resources(ctx: Context, args: list[str]) -> int:
         rows = [r for r in rows if r.namespaced == ctx.flags["namespaced"]]
     if "api-group" in ctx.changed:  # (--api-group= names the core group)
         rows = [r for r in rows if r.group == ctx.flags["api-group"]]
+    wanted_verbs = [v for v in (ctx.flags["verbs"] or []) if v]
+    if wanted_verbs:  # a resource that allows every verb asked for
+        rows = [r for r in rows if set(wanted_verbs) <= set(verbs(r))]
     wanted = [c for c in (ctx.flags["categories"] or []) if c]
     if wanted:  # a resource in every category asked for
-        rows = [r for r in rows if set(wanted) <= set(_categories(r))]
+        rows = [r for r in rows if set(wanted) <= set(categories(r))]
     if ctx.flags["sort-by"] in ("name", "kind"):
         rows = sorted(rows, key=lambda r: r.plural if ctx.flags["sort-by"] == "name" else r.kind)
     output = ctx.flags["output"]
@@ -96,16 +101,10 @@ def run_api_resources(ctx: Context, args: list[str]) -> int:
     for r in rows:
         line = f"{r.plural}\t{','.join(r.short_names)}\t{r.api_version}\t{'true' if r.namespaced else 'false'}\t{r.kind}"
         if output == "wide":
-            line += "\tcreate,delete,deletecollection,get,list,patch,update,watch\t" + ",".join(_categories(r))
+            line += f"\t{','.join(verbs(r))}\t{','.join(categories(r))}"
         lines.append(line)
     ctx.print(tabwriter.render("\n".join(lines) + "\n", **tabwriter.TABLE), end="")
     return 0
-
-
-def _categories(resource) -> tuple[str, ...]:
-    """The discovery categories of a resource (``kubectl get all`` is the ``all`` category)."""
-    return ("all",) if resource.plural in ("pods", "services", "deployments", "replicasets", "daemonsets",
-                                           "statefulsets", "jobs", "cronjobs") else ()
 
 
 @command("api-versions")

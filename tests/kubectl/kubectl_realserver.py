@@ -35,6 +35,13 @@ RES = [  # plural, singular, kind, group, version, namespaced, short, categories
 ]
 GROUPS = ["apps","batch","coordination.k8s.io","discovery.k8s.io","policy","scheduling.k8s.io"]
 
+def _verbs(plural):
+    """The verbs k8slearn's discovery lists (a v1.32 server's); all eight for the kinds it does not serve."""
+    from k8slearn.api.discovery import ALL_VERBS, verbs
+    from k8slearn.api.resources import RESOURCES
+    return list(verbs(RESOURCES[plural])) if plural in RESOURCES else list(ALL_VERBS)
+
+
 def openapi_schemas():
     """The schemas k8slearn's explain reads (k8slearn/api/openapi_v1_32.json.gz), as a v1.32 server serves them."""
     import gzip
@@ -293,7 +300,7 @@ def make_handler(store, log):
             if p == "/api/v1" or (p.startswith("/apis/") and p.count("/") == 3):
                 gv = "v1" if p == "/api/v1" else p[len("/apis/"):]
                 group = "" if gv == "v1" else gv.split("/")[0]
-                rs = [{"name":r[0],"singularName":r[1],"namespaced":r[5],"kind":r[2],"verbs":["create","delete","deletecollection","get","list","patch","update","watch"],"shortNames":r[6],"categories":r[7]} for r in RES if r[3]==group]
+                rs = [{"name":r[0],"singularName":r[1],"namespaced":r[5],"kind":r[2],"verbs":_verbs(r[0]),"shortNames":r[6],"categories":r[7]} for r in RES if r[3]==group]
                 return self.send(200, {"kind":"APIResourceList","apiVersion":"v1","groupVersion":gv,"resources":rs})
             m = re.match(r"^/(?:api/v1|apis/([^/]+)/v1)(?:/namespaces/([^/]+))?/([^/]+)(?:/([^/]+))?$", p)
             if m:
