@@ -1,7 +1,7 @@
 """Deployment controller: ReplicaSet naming, rolling and recreate steps, scaling, pausing, history."""
 
 import pytest
-from ctlkit import Harness, deployment
+from ctlkit import Harness, deployment, replicaset
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import thaw
@@ -266,3 +266,45 @@ def test_rollout_pause_and_resume_flip_spec_paused_once():
     assert "paused" not in h.get("deployments", "web")["spec"]
     with pytest.raises(RolloutError, match="is not paused"):
         rollout_resume(h.api, "default", "web")
+
+
+@pytest.mark.parametrize("spec_replicas, available, expected", [
+    pytest.param(3, 1, ([1], 2), id="an old ReplicaSet with two unavailable pods is scaled down by two"),
+    pytest.param(3, 3, ([3], 0), id="an old ReplicaSet whose pods are all available is left alone"),
+    pytest.param(2, 3, None, id="a status that lags a scale-down (3 available, 2 asked) is never a scale up"),
+])
+def test_cleaning_up_unhealthy_replicas(spec_replicas, available, expected):
+    h = new_harness(deployment(replicas=4))
+    old = h.create(replicaset("web-old", replicas=spec_replicas),
+                   status={"replicas": 3, "availableReplicas": available, "readyReplicas": available})
+    h.client.actions.clear()
+    result = h.controller.cleanup_unhealthy_replicas([old], h.get("deployments", "web"), 5)
+    sizes = h.get("replicasets", "web-old")["spec"]["replicas"]
+    if expected is None:
+        assert (result, sizes, h.client.actions, h.events) == (None, spec_replicas, [], [])
+    else:
+        assert ([rs["spec"]["replicas"] for rs in result[0]], result[1]) == expected
+        assert sizes == expected[0][0]
+
+
+def test_resuming_a_rollout_never_scales_an_old_replica_set_up():
+    """Paused mid-way to a third template, then resumed: the second ReplicaSet's status still counts
+    the pods it had; the sync must not read that as room to grow it (it did: 2 -> 3)."""
+    from k8slearn import Cluster
+
+    c = Cluster(workers=3, seed=0)
+    c.kubectl("create deployment web --image=nginx:1.26 --replicas=4")
+    c.settle()
+    c.kubectl("set image deployment/web nginx=nginx:1.27")
+    c.settle()
+    second = c.api.list("replicasets", "default")
+    c.kubectl("rollout pause deployment/web")
+    c.kubectl("set image deployment/web nginx=nginx:1.28")
+    c.settle()
+    c.kubectl("rollout resume deployment/web")
+    c.settle()
+    second_name = next(rs["metadata"]["name"] for rs in second if rs["spec"]["replicas"] == 4)
+    ups = [e for e in c.api.list("events", "default") if e["reason"] == "ScalingReplicaSet"
+           and e["message"].startswith(f"Scaled up replica set {second_name} ")]
+    assert [(e["message"], e["count"]) for e in ups] == [
+        (f"Scaled up replica set {second_name} from {n} to {n + 1}", 1) for n in range(4)]

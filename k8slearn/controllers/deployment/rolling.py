@@ -56,12 +56,20 @@ class RollingMixin:
         max_scaled_down = all_pods - min_available - new_unavailable
         if max_scaled_down <= 0:
             return False
-        old_rss, cleaned = self.cleanup_unhealthy_replicas(old_rss, d, max_scaled_down)
+        cleanup = self.cleanup_unhealthy_replicas(old_rss, d, max_scaled_down)
+        if cleanup is None:  # upstream logs the error and makes no move this sync
+            return False
+        old_rss, cleaned = cleanup
         _, scaled = self.scale_down_old_replica_sets_for_rolling_update(old_rss + [new_rs], old_rss, d)
         return cleaned + scaled > 0
 
-    def cleanup_unhealthy_replicas(self: Any, old_rss: list[dict], d: dict, max_cleanup: int) -> tuple[list[dict], int]:
-        """Scale old ReplicaSets down by their unavailable pods (oldest first): they serve nobody."""
+    def cleanup_unhealthy_replicas(self: Any, old_rss: list[dict], d: dict,
+                                   max_cleanup: int) -> tuple[list[dict], int] | None:
+        """Scale old ReplicaSets down by their unavailable pods (oldest first): they serve nobody.
+
+        None when a ReplicaSet's status lags its spec (more available pods than it now asks for, as
+        after a pause and resume): upstream refuses that "invalid request to scale down", which
+        would be a scale up, and the sync moves nothing."""
         result, total = [], 0
         for rs in util.by_creation_timestamp(old_rss):
             available = (rs.get("status") or {}).get("availableReplicas", 0)
@@ -69,6 +77,8 @@ class RollingMixin:
                 result.append(rs)
                 continue
             count = min(max_cleanup - total, replicas(rs) - available)
+            if replicas(rs) - count > replicas(rs):
+                return None
             _, rs = self.scale_replica_set_and_record_event(rs, replicas(rs) - count, d)
             total += count
             result.append(rs)
