@@ -166,7 +166,10 @@ class NodeLifecycleController(TaintBasedEviction, Controller):
                     changed = True
             if not changed:
                 return True
-            patch = {"metadata": {"resourceVersion": node["metadata"]["resourceVersion"]}, "spec": {"taints": taints}}
+            # PatchNodeTaints sends a two-way merge patch of the JSON: no taints left is taints: null
+            # (the list is omitempty), so the field goes instead of staying as [].
+            patch = {"metadata": {"resourceVersion": node["metadata"]["resourceVersion"]},
+                     "spec": {"taints": taints or None}}
             try:
                 self.client.patch("nodes", node["metadata"]["name"], patch, None)
                 return True
@@ -188,13 +191,15 @@ class NodeLifecycleController(TaintBasedEviction, Controller):
         for node in nodes:
             name = node["metadata"]["name"]
             if name not in self.known_nodes:
-                self.recorder.event(node, "Normal", "RegisteredNode", f"Registered Node {name} in Controller")
+                self.recorder.event(node, "Normal", "RegisteredNode",  # nodeutil.RecordNodeEvent
+                                    f"Node {name} event: Registered Node {name} in Controller")
                 self.known_nodes[name] = node
                 self._add_zone(node)
                 self.mark_node_as_reachable(node)
         for name in sorted(set(self.known_nodes) - seen):
             gone = self.known_nodes.pop(name)
-            self.recorder.event(gone, "Normal", "RemovingNode", f"Removing Node {name} from Controller")
+            self.recorder.event(gone, "Normal", "RemovingNode",
+                                f"Node {name} event: Removing Node {name} from Controller")
             self.node_health.pop(name, None)
         zone_conditions: dict[str, list[dict | None]] = {}
         for node in nodes:

@@ -124,7 +124,11 @@ def test_a_new_node_is_registered_once():
     h.create(node("node-3"))
     h.controller.monitor_node_health()
     h.controller.monitor_node_health()
-    assert h.events.count(("Normal", "RegisteredNode", "Registered Node node-3 in Controller")) == 1
+    assert h.events.count(("Normal", "RegisteredNode", "Node node-3 event: Registered Node node-3 in Controller")) == 1
+    h.api.delete("nodes", "node-3", None)
+    h.settle()
+    h.controller.monitor_node_health()
+    assert ("Normal", "RemovingNode", "Node node-3 event: Removing Node node-3 from Controller") in h.events
 
 
 def test_when_every_node_is_down_the_controller_does_not_taint_them():
