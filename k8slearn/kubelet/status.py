@@ -215,7 +215,7 @@ def generate_api_pod_status(
     old = pod.get("status", {})
     old_conditions = old.get("conditions", [])
     previous: dict = {}  # the old condition of each type (the first one, if a type repeats)
-    scheduled = []  # every old PodScheduled condition, kept as it is
+    scheduled = []  # every old PodScheduled condition, kept as it is; the kubelet always reports one
     for cond in old_conditions:
         ctype = cond.get("type")
         previous.setdefault(ctype, cond)
@@ -295,7 +295,7 @@ def generate_api_pod_status(
         condition(
             "ContainersReady", ready, previous.get("ContainersReady"), now, ready_reason, ready_message
         ),
-    ] + scheduled
+    ] + (scheduled or [condition("PodScheduled", True, None, now)])  # (a pod bound by spec.nodeName)
     status: dict = {
         "conditions": conditions,
         "containerStatuses": statuses,

@@ -159,3 +159,26 @@ def test_a_condition_the_kubelet_does_not_own_survives_its_status_writes():
     assert status["conditions"][0] == {**target, "lastProbeTime": None}
     assert [x["type"] for x in status["conditions"][1:]] == [
         "PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"]
+
+
+
+@pytest.mark.parametrize("node_name", [
+    pytest.param("node-1", id="a pod bound by spec.nodeName gets PodScheduled True from the kubelet"),
+    pytest.param(None, id="a scheduled pod keeps the PodScheduled condition its binding set"),
+])
+def test_every_running_pod_has_the_pod_scheduled_condition_last(node_name):
+    c = Cluster(workers=1, seed=0)
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"},
+           "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}
+    if node_name:
+        pod["spec"]["nodeName"] = node_name
+    c.api.create(pod)
+    c.run(0.5)
+    before = [x for x in c.api.get("pods", "p").get("status", {}).get("conditions", ()) if x["type"] == "PodScheduled"]
+    c.settle()
+    conditions = c.api.get("pods", "p")["status"]["conditions"]
+    assert [x["type"] for x in conditions] == ["PodReadyToStartContainers", "Initialized", "Ready",
+                                               "ContainersReady", "PodScheduled"]
+    assert (conditions[-1]["status"], conditions[-1]["lastProbeTime"]) == ("True", None)
+    if before:  # the binding's condition, unchanged
+        assert conditions[-1] == before[0]
