@@ -225,10 +225,45 @@ class ReplicaSetStrategy(Strategy):
 
 
 class DaemonSetStrategy(Strategy):
+    """spec.templateGeneration, which apps/v1 shows as the ``deprecated.daemonset.template.generation``
+    annotation: 1 on create (or the client's, if higher), one more at each change of the template,
+    and no client can set it otherwise (the DaemonSet controller labels its pods with it)."""
+
     has_status = True
     tracks_generation = True
     initial_status = {"currentNumberScheduled": 0, "numberMisscheduled": 0,
                       "desiredNumberScheduled": 0, "numberReady": 0}
+
+    def prepare_for_create(self, obj: dict) -> None:
+        super().prepare_for_create(obj)
+        _set_template_generation(obj, max(_template_generation(obj), 1))
+
+    def prepare_for_update(self, new: dict, old: dict) -> None:
+        super().prepare_for_update(new, old)
+        changed = (new.get("spec") or {}).get("template") != (old.get("spec") or {}).get("template")
+        _set_template_generation(new, _template_generation(old) + (1 if changed else 0))
+
+    def prepare_for_status_update(self, new: dict, old: dict) -> dict:
+        result = super().prepare_for_status_update(new, old)
+        _set_template_generation(result, _template_generation(old))
+        return result
+
+
+TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"
+
+
+def _template_generation(ds: dict) -> int:
+    """spec.templateGeneration as the conversion reads it (decoding already refused a bad value)."""
+    value = (ds["metadata"].get("annotations") or {}).get(TEMPLATE_GENERATION)
+    return int(value) if isinstance(value, str) else 0
+
+
+def _set_template_generation(ds: dict, generation: int) -> None:
+    """Convert_apps_DaemonSet_To_v1_DaemonSet: the annotation always carries spec.templateGeneration."""
+    meta = ds["metadata"] = dict(ds["metadata"])
+    annotations = dict(meta.get("annotations") or {})
+    annotations[TEMPLATE_GENERATION] = str(generation)
+    meta["annotations"] = dict(sorted(annotations.items()))
 
 
 class StatefulSetStrategy(Strategy):

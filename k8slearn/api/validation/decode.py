@@ -17,6 +17,8 @@ path is the dotted keys that lead to it; list elements keep their list's path):
 * a path ending in one of ``INT_FIELDS`` (``spec.replicas``...): an integer. The path is matched key
   by key: a key with a dot in it (a label named ``spec.replicas``) is a map key, never a Go struct
   field, so it is never taken for one;
+* a DaemonSet's ``deprecated.daemonset.template.generation`` annotation is an int64 (the apps/v1
+  conversion parses it into spec.templateGeneration);
 * after all that, every quantity map (``limits``, ``requests``, ``capacity``...) and
   ``emptyDir.sizeLimit`` parses as a quantity.
 
@@ -115,6 +117,24 @@ def decode_error(obj: dict) -> str | None:
     return _decode(obj)[1]
 
 
+TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"
+
+
+def _template_generation_problem(obj: dict) -> str | None:
+    """The apps/v1 conversion of a DaemonSet reads this annotation into spec.templateGeneration with
+    strconv.ParseInt: a value that is no 64-bit integer is its error."""
+    annotations = (obj.get("metadata") or {}).get("annotations")
+    value = annotations.get(TEMPLATE_GENERATION) if isinstance(annotations, dict) else None
+    if not isinstance(value, str):
+        return None
+    digits = value[1:] if value[:1] in "+-" else value
+    if not digits.isascii() or not digits.isdigit():
+        return f'strconv.ParseInt: parsing "{value}": invalid syntax'
+    if not -(2 ** 63) <= int(value) < 2 ** 63:
+        return f'strconv.ParseInt: parsing "{value}": value out of range'
+    return None
+
+
 def _decode(obj: dict) -> tuple[dict, str | None]:
     kind = obj.get("kind", "")
     copy: dict = {}
@@ -125,6 +145,10 @@ def _decode(obj: dict) -> tuple[dict, str | None]:
         bad = next((v for v in obj["data"].values() if v is not None and not isinstance(v, str)), None)
         if bad is not None:
             return copy, unmarshal_error(bad, "ConfigMap", "data", "string")
+    if kind == "DaemonSet":
+        problem = _template_generation_problem(obj)
+        if problem:
+            return copy, problem
     rules = _SERVICE_RULES if kind == "Service" else INT_FIELDS
     quantities: list = []
     problem = _walk(obj, copy, "", "", WORKLOAD_SPECS.get(kind, ""), rules, quantities)
