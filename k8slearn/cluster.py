@@ -311,6 +311,19 @@ class Cluster:
         from k8slearn.api.validation.decode import decode_check
         from k8slearn.api.validation.unknown_fields import type_error
 
+        # The arguments as the registration carries them, decoded first: a list of labels or a
+        # taint dict is encoding/json's error, a bad size the quantity's, as for the whole Node.
+        given: dict = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name},
+                       "status": {"capacity": {"cpu": cpu, "memory": memory}}}
+        if labels is not None:
+            given["metadata"]["labels"] = labels
+        if taints is not None:
+            given["spec"] = {"taints": taints}
+        shape = decode_check(given)
+        if not shape and type_error(given):
+            shape = f'Node in version "v1" cannot be handled as a Node: {type_error(given)}'
+        if shape:
+            return shape
         try:
             node = node_status.new_node(name, self._next_ip(), cpu=cpu, memory=memory, now=self.loop.now,
                                         labels=labels, taints=taints)

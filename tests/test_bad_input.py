@@ -385,8 +385,23 @@ def test_a_wrong_shape_in_a_patch_is_the_patch_error_with_the_converters_words()
     (dict(name=""), 'Node "" is invalid: metadata.name: Required value'),
     (dict(name="big-1", cpu="-1"), 'Node "big-1" is invalid: [status.capacity.cpu: Invalid value: "-1": must be '
                                    "greater than or equal to 0, status.allocatable.cpu"),
+    (dict(name="big-1", labels=["size=big"]), 'Node in version "v1" cannot be handled as a Node: json: cannot '
+                                              "unmarshal array into Go struct field ObjectMeta.metadata.labels of "
+                                              "type map[string]string"),
+    (dict(name="big-1", labels="size=big"), 'Node in version "v1" cannot be handled as a Node: json: cannot '
+                                            "unmarshal string into Go struct field ObjectMeta.metadata.labels of "
+                                            "type map[string]string"),
+    (dict(name="big-1", taints={"key": "a", "effect": "NoSchedule"}),
+     'Node in version "v1" cannot be handled as a Node: json: cannot unmarshal object into Go struct field '
+     "NodeSpec.spec.taints of type []v1.Taint"),
+    (dict(name="big-1", taints="a=b:NoSchedule"),
+     'Node in version "v1" cannot be handled as a Node: json: cannot unmarshal string into Go struct field '
+     "NodeSpec.spec.taints of type []v1.Taint"),
+    (dict(name="big-1", memory="16gi"), 'Node in version "v1" cannot be handled as a Node: quantities must match'),
 ], ids=["an upper-case name", "a label value that is no string", "a cpu that is no quantity",
-        "a taint written as kubectl takes it", "no name", "a negative capacity (ValidateNodeResources)"])
+        "a taint written as kubectl takes it", "no name", "a negative capacity (ValidateNodeResources)",
+        "labels as a list of key=value texts", "labels as one key=value text", "one taint not in a list",
+        "taints as kubectl's text", "a memory size with a lower-case unit"])
 def test_add_node_refuses_a_node_the_api_server_would_refuse_and_joins_nothing(kwargs, problem):
     cluster = Cluster(workers=1, seed=0)
     with pytest.raises(ValueError) as info:
