@@ -33,10 +33,11 @@ from __future__ import annotations
 import copy
 import html
 import re
+import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from k8slearn.course.cases import CaseTable, get_table, same, show_value
+from k8slearn.course.cases import TABLES, CaseTable, get_table, same, show_value, unknown_table
 
 __all__ = ["CheckResult", "Outcome", "Satisfies", "check", "check_cluster", "check_manifest"]
 
@@ -134,11 +135,30 @@ def _raised(exc: BaseException) -> str:
     return re.sub(r" at 0x[0-9a-fA-F]+|0x[0-9a-fA-F]{6,}", "", f"raised {type(exc).__name__}: {exc}")
 
 
+def type_in_words(value: Any) -> str:
+    """A value's Python type as a student reads it.
+
+    >>> type_in_words(None), type_in_words({}), type_in_words([1]), type_in_words(3), type_in_words("a")
+    ('None', 'a dict', 'a list', 'an int', 'a str')
+    """
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    return ("an " if name[0] in "aeiouAEIOU" else "a ") + name
+
+
+def _shape(value: Any) -> str:
+    return type_in_words(value) + (" (one object)" if isinstance(value, dict) else "")
+
+
 def first_difference(expected: Any, got: Any, path: str = "") -> str:
-    """Where two JSON-like values first differ, as a sentence; "" when they are the same.
+    """Where two JSON-like values first differ, as a sentence; "" when they are the same. An
+    answer of the wrong type altogether is named in words (the values are shown just above).
 
     >>> first_difference({"spec": {"replicas": 3}}, {"spec": {"replicas": "3"}})
     "first difference at spec.replicas: expected 3, got '3'"
+    >>> first_difference({"kind": "Pod"}, [{"kind": "Pod"}])
+    'first difference at the top level: expected a dict (one object), got a list'
     """
     where = path or "the top level"
     if isinstance(expected, dict) and isinstance(got, dict):
@@ -161,16 +181,42 @@ def first_difference(expected: Any, got: Any, path: str = "") -> str:
         return ""
     if same(expected, got):
         return ""
-    return f"first difference at {where}: expected {show_value(expected, 80)}, got {show_value(got, 80)}"
+    if not path and any(isinstance(value, (dict, list, tuple)) for value in (expected, got)):
+        return f"first difference at the top level: expected {_shape(expected)}, got {_shape(got)}"
+    shown = [show_value(value, 80, pretty=False) for value in (expected, got)]
+    return f"first difference at {where}: expected {shown[0]}, got {shown[1]}"
 
 
 def check(student_fn_or_value: Any, table: str | CaseTable) -> CheckResult:
     """Run a student's function over a named case table; nothing the student's code raises
     escapes. A non-callable answer is compared with every case's expected value; a dict keyed
-    by case ids gives one answer per case."""
+    by case ids gives one answer per case. A name that is no table's is a failing check.
+
+    >>> print(check(len, "etcd.key_fr"))  # doctest: +ELLIPSIS
+    ✘ 0/1 checks pass · 1 fails (etcd.key_fr)
+    ✘ check names one of the course's case tables
+        expected: one of age.human_duration, ...
+        got:      'etcd.key_fr'
+        no case table is named 'etcd.key_fr' (did you mean 'etcd.key_for'?)
+    """
+    if not isinstance(table, CaseTable) and not (isinstance(table, str) and table in TABLES):
+        return _no_such_table(table)
     table = get_table(table)
     outcomes = [_run_case(student_fn_or_value, table, case) for case in table.cases]
     return CheckResult(table.name, outcomes)
+
+
+class _Words(str):
+    """Text shown as it is, without quotes, where a check shows a value."""
+
+    __repr__ = str.__str__
+
+
+def _no_such_table(name: Any) -> CheckResult:
+    tables = _Words(textwrap.fill("one of " + ", ".join(sorted(TABLES)), width=80))
+    outcome = Outcome("check names one of the course's case tables", False, tables, name,
+                      note=unknown_table(name))
+    return CheckResult(name if isinstance(name, str) else "check", [outcome], noun="checks")
 
 
 def _run_case(answer: Any, table: CaseTable, case) -> Outcome:
@@ -326,11 +372,16 @@ def check_manifest(yaml_text: str, expect: dict | None, *, kind: str | None = No
     selector that does not match the template's labels fails there, with the server's own text.
 
     The document checked is the first one of ``kind`` (or of ``expect["kind"]``), else the
-    first document. A YAML error is reported as a failing check, never raised. ``expect=None``
-    is taken as ``{}``: only that the YAML holds an object is checked.
+    first document. A YAML error, or anything but YAML text, is reported as a failing check,
+    never raised. ``expect=None`` is taken as ``{}``: only that the YAML holds an object is checked.
 
     >>> print(check_manifest("apiVersion: v1\\nkind: Pod\\nmetadata: {name: a}\\n", None, server=False))
     ✔ 0/0 checks pass (Pod)
+    >>> print(check_manifest(None, {"kind": "Pod"}))
+    ✘ 0/1 checks pass · 1 fails (manifest)
+    ✘ kubectl can read the manifest
+        expected: 'a manifest'
+        got:      None; the manifest must be YAML text (a str)
     """
     if expect is None:
         expect = {}
@@ -338,6 +389,11 @@ def check_manifest(yaml_text: str, expect: dict | None, *, kind: str | None = No
         raise TypeError(f"expect must be a dict of dotted paths to the values they must have (or None), "
                         f"not {type(expect).__name__}")
     kind = kind or expect.get("kind")
+    if not isinstance(yaml_text, str):
+        loaded = ", not the object loaded from it" if isinstance(yaml_text, (dict, list)) else ""
+        error = f"{type_in_words(yaml_text)}; the manifest must be YAML text (a str){loaded}"
+        outcome = Outcome("kubectl can read the manifest", False, "a manifest", error=error)
+        return CheckResult("manifest", [outcome], noun="checks")
     try:
         docs = _load_documents(yaml_text)
     except Exception as exc:  # noqa: BLE001 - a YAML error is the student's result

@@ -129,10 +129,11 @@ class Quiz:
         return self._feedback[index]
 
     def run(self, index: int) -> str:
-        """Run a predict-then-run question's code and compare it with the prediction."""
-        q = self.questions[index]
+        """Run a predict-then-run question's code and compare it with the prediction (``index``
+        counts from 0, as in :meth:`choose`)."""
+        q = self.questions[self._index(index)]
         if not isinstance(q, PredictThenRun):
-            raise TypeError(f"question {index + 1} is multiple choice; it has nothing to run")
+            raise TypeError(f"question {index} is multiple choice; it has nothing to run")
         chosen = self._answers[index].chosen
         if chosen is None:
             self._set(index, Answer(None, None), _feedback(_INFO, "Pick a prediction first, then click Run."))

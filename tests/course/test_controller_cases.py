@@ -72,14 +72,62 @@ def one_node(nodes, pod_spec):
     return 1 if nodes else 0
 
 
+DAEMON_TOLERATIONS = [("node.kubernetes.io/not-ready", "NoExecute"),
+                      ("node.kubernetes.io/unreachable", "NoExecute"),
+                      ("node.kubernetes.io/unschedulable", "NoSchedule"),
+                      ("node.kubernetes.io/disk-pressure", "NoSchedule"),
+                      ("node.kubernetes.io/memory-pressure", "NoSchedule"),
+                      ("node.kubernetes.io/pid-pressure", "NoSchedule")]
+
+
+def count_with_default_operator(default):
+    """The chapter's solution, with ``default`` for a toleration that gives no operator."""
+    def tolerates(toleration, taint):
+        if toleration.get("effect") and toleration["effect"] != taint["effect"]:
+            return False
+        if toleration.get("key") and toleration["key"] != taint["key"]:
+            return False
+        if toleration.get("operator", default) == "Exists":
+            return True
+        return toleration.get("value", "") == taint.get("value", "")
+
+    def daemon_pod_count(nodes, pod_spec):
+        tolerations = pod_spec.get("tolerations", []) + [
+            {"key": k, "operator": "Exists", "effect": e} for k, e in DAEMON_TOLERATIONS]
+        count = 0
+        for node in nodes:
+            labels = node["metadata"]["labels"]
+            if not all(labels.get(k) == v for k, v in pod_spec.get("nodeSelector", {}).items()):
+                continue
+            taints = node["spec"].get("taints", [])
+            blocking = [t for t in taints if t["effect"] in ("NoSchedule", "NoExecute")]
+            if all(any(tolerates(tol, t) for tol in tolerations) for t in blocking):
+                count += 1
+        return count
+
+    return daemon_pod_count
+
+
 @pytest.mark.parametrize("answer, passed", [
-    pytest.param(controller_count, 17, id="the controller's own rule passes every case"),
+    pytest.param(controller_count, 20, id="the controller's own rule passes every case"),
+    pytest.param(count_with_default_operator("Equal"), 20,
+                 id="the chapter's solution, where no operator means Equal, passes every case"),
+    pytest.param(count_with_default_operator("Exists"), 18,
+                 id="taking a toleration without an operator for Exists fails two cases"),
     pytest.param(every_node, 3, id="counting every node passes only where every node is eligible"),
     pytest.param(one_node, 2, id="one pod on one chosen node passes only where one or no node is eligible"),
 ])
 def test_check_reports_how_many_daemon_cases_an_answer_passes(answer, passed):
     result = check(answer, "daemonset.daemon_pod_count")
-    assert (result.passed, result.total) == (passed, 17)
+    assert (result.passed, result.total) == (passed, 20)
+
+
+def test_taking_a_missing_operator_for_exists_fails_the_cases_that_leave_it_out():
+    result = check(count_with_default_operator("Exists"), "daemonset.daemon_pod_count")
+    assert [(o.id, o.expected, o.got) for o in result.failures] == [
+        ("a toleration without an operator is Equal: another value does not tolerate the taint", 2, 3),
+        ("a toleration without an operator or a value tolerates only the taint without a value", 2, 3),
+    ]
 
 
 @pytest.mark.parametrize("text, expected", [

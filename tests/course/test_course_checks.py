@@ -370,3 +370,86 @@ def test_a_dict_passed_where_a_function_is_wanted_is_told_to_pass_its_get():
     result = check({"schedule the pod": "kube-scheduler"}, "pod_flow.who_does")
     assert result.passed == 0
     assert all(o.note.endswith("pass the dict's get: check(answers.get, ...)") for o in result.outcomes)
+
+
+# -- an answer of the wrong type altogether, and a table name that is no table's ------------------
+
+def _documents(text):
+    import yaml
+
+    return list(yaml.safe_load_all(text))
+
+
+WRONG_TYPE = "first difference at the top level: expected a dict (one object), got "
+
+
+@pytest.mark.parametrize("answer, note", [
+    pytest.param(_documents, WRONG_TYPE + "a list",
+                 id="a list of the documents instead of the one object is named a list"),
+    pytest.param(lambda text: None, WRONG_TYPE + "None",
+                 id="a function that returns nothing is told it gave None"),
+    pytest.param(lambda text: "apiVersion v1", WRONG_TYPE + "a str",
+                 id="text that is not JSON is named a str"),
+    pytest.param(lambda text: 3, WRONG_TYPE + "an int",
+                 id="a number is named an int"),
+])
+def test_an_answer_of_the_wrong_type_gets_a_short_note_in_words(answer, note):
+    result = check(answer, "yaml_to_json")
+    assert (result.passed, result.total) == (0, 5)
+    assert {o.note for o in result.failures} == {note}
+
+
+@pytest.mark.parametrize("expected, got, note", [
+    pytest.param([1, 2], {"a": 1},
+                 "first difference at the top level: expected a list, got a dict (one object)",
+                 id="a dict where a list is expected is named in words"),
+    pytest.param({"kind": "Pod"}, "kind: Pod", WRONG_TYPE + "a str",
+                 id="a str where an object is expected is named in words"),
+    pytest.param({"spec": {"replicas": 3}}, {"spec": {"replicas": "3"}},
+                 "first difference at spec.replicas: expected 3, got '3'",
+                 id="a wrong nested value is still shown as it is"),
+    pytest.param({"spec": {"containers": [{"name": "web", "image": "nginx:1.27"},
+                                          {"name": "log-agent", "image": "fluent/fluent-bit:3.0"}]}},
+                 {"spec": {"containers": {"name": "web"}}},
+                 "first difference at spec.containers: expected [{'name': 'web', 'image': 'nginx:1.27'}, "
+                 "{'name': 'log-agent', 'image': 'fluent…, got {'name': 'web'}",
+                 id="a long nested value is cut on one line, not spread over lines"),
+])
+def test_first_difference_notes(expected, got, note):
+    assert first_difference(expected, got) == note
+
+
+KNOWN_TABLES = ("one of age.human_duration, daemonset.daemon_pod_count,\n"
+                "deployment.rollout_bounds, etcd.key_for, labels.selector_matches,\n"
+                "metadata.is_valid_label_value, pod_flow.node_for_ip, pod_flow.who_does,\n"
+                "pod_status.display_status, replicaset.replica_diff, scheduling.insufficient,\n"
+                "scheduling.least_allocated, scheduling.node_selector_requirement,\n"
+                "scheduling.pick_node, scheduling.spread_allows, scheduling.tolerates,\n"
+                "yaml_to_json")
+
+
+@pytest.mark.parametrize("answer, table, title, got, note", [
+    pytest.param(len, "daemonset.daemon_pod_cnt", "daemonset.daemon_pod_cnt", "daemonset.daemon_pod_cnt",
+                 "no case table is named 'daemonset.daemon_pod_cnt' "
+                 "(did you mean 'daemonset.daemon_pod_count'?)",
+                 id="a typo in the table name is a failing check that names the closest table"),
+    pytest.param(len, "pods", "pods", "pods", "no case table is named 'pods'",
+                 id="a name like no table's is a failing check without a guess"),
+    pytest.param("daemonset.daemon_pod_count", len, "check", len,
+                 "a case table is named by a str, as in check(answer, 'labels.selector_matches')",
+                 id="the answer and the table name swapped is a failing check that shows the order"),
+])
+def test_a_name_that_is_no_tables_is_a_failing_check_listing_the_tables(answer, table, title, got, note):
+    result = check(answer, table)
+    assert (result.title, result.passed, result.total, result.noun) == (title, 0, 1, "checks")
+    (outcome,) = result.outcomes
+    assert (outcome.id, str(outcome.expected), outcome.got, outcome.note) == (
+        "check names one of the course's case tables", KNOWN_TABLES, got, note)
+    assert "Error" not in str(result) and "Traceback" not in str(result)
+    assert str(result).splitlines()[2:4] == [
+        "    expected: one of age.human_duration, daemonset.daemon_pod_count,",
+        "              deployment.rollout_bounds, etcd.key_for, labels.selector_matches,"]
+
+
+def test_every_case_table_is_listed_when_the_name_is_wrong():
+    assert KNOWN_TABLES.replace("one of ", "").replace("\n", " ").split(", ") == sorted(TABLES)

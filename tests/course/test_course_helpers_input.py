@@ -100,3 +100,17 @@ def test_the_scheduler_panel_for_a_missing_pod_builds_and_shows_the_error_instea
     chooser = view.widget().children[0].children[0].children[1]
     assert chooser.options[-1] == ("nope (not found)", "nope") and chooser.value == "nope"
     assert "not found" in view._decision.value
+
+
+@pytest.mark.parametrize("given, got", [
+    pytest.param(None, "None; the manifest must be YAML text (a str)",
+                 id="None is named and the manifest asked for as YAML text"),
+    pytest.param({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"}},
+                 "a dict; the manifest must be YAML text (a str), not the object loaded from it",
+                 id="a manifest already loaded into a dict is asked for as its YAML text"),
+    pytest.param(3, "an int; the manifest must be YAML text (a str)", id="a number is named an int"),
+])
+def test_check_manifest_of_something_else_than_yaml_text_says_so_in_words(given, got):
+    assert str(check_manifest(given, {"kind": "Pod"})) == (
+        "✘ 0/1 checks pass · 1 fails (manifest)\n✘ kubectl can read the manifest\n"
+        f"    expected: 'a manifest'\n    got:      {got}")

@@ -173,3 +173,26 @@ def test_displaying_a_quiz_sends_the_widget_with_deterministic_text_and_html(mon
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/plain"] == quiz._repr_mimebundle_()["text/plain"]
     assert bundle["text/html"] == quiz._repr_mimebundle_()["text/html"]
+
+
+@pytest.mark.parametrize("index, message", [
+    pytest.param(-1, "there is no question -1: the questions are numbered 0 to 1",
+                 id="a negative index does not pick the last question"),
+    pytest.param(9, "there is no question 9: the questions are numbered 0 to 1",
+                 id="an index past the last question names the numbers there are"),
+    pytest.param(True, "there is no question True: the questions are numbered 0 to 1",
+                 id="a bool is not a question number"),
+])
+def test_run_checks_its_index_as_choose_does(index, message):
+    quiz = make_quiz()
+    for ask in (quiz.run, lambda i: quiz.choose(i, "3")):
+        with pytest.raises(IndexError) as info:
+            ask(index)
+        assert str(info.value) == message
+    assert list(quiz.answers.values()) == [(None, None, None), (None, None, None)]
+
+
+def test_run_on_a_multiple_choice_question_names_it_by_its_index():
+    with pytest.raises(TypeError) as info:
+        make_quiz().run(0)
+    assert str(info.value) == "question 0 is multiple choice; it has nothing to run"

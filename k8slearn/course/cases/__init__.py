@@ -14,6 +14,9 @@ Upstream: none (course machinery)
 
 from __future__ import annotations
 
+import difflib
+from typing import Any
+
 from k8slearn.course.cases.age import HUMAN_DURATION
 from k8slearn.course.cases.controllers import REPLICA_DIFF, ROLLOUT_BOUNDS
 from k8slearn.course.cases.daemonset import DAEMON_POD_COUNT
@@ -26,7 +29,8 @@ from k8slearn.course.cases.scheduling import SCHEDULING_TABLES
 from k8slearn.course.cases.table import Case, CaseTable, call_with_args, same, show_value
 from k8slearn.course.cases.yaml_json import YAML_TO_JSON
 
-__all__ = ["Case", "CaseTable", "TABLES", "call_with_args", "get_table", "same", "show_value"]
+__all__ = ["Case", "CaseTable", "TABLES", "call_with_args", "get_table", "same", "show_value",
+           "unknown_table"]
 
 _ALL = [SELECTOR_MATCHES, YAML_TO_JSON, KEY_FOR, DISPLAY_STATUS, HUMAN_DURATION]
 _ALL += [WHO_DOES, NODE_FOR_IP, IS_VALID_LABEL_VALUE]  # chapters 04 and 05
@@ -40,8 +44,20 @@ def get_table(table: str | CaseTable) -> CaseTable:
     """The table itself, or the table of that name (a KeyError lists the known names)."""
     if isinstance(table, CaseTable):
         return table
-    try:
+    if isinstance(table, str) and table in TABLES:
         return TABLES[table]
-    except KeyError:
-        known = ", ".join(sorted(TABLES))
-        raise KeyError(f"no case table named {table!r}; the tables are: {known}") from None
+    raise KeyError(f"{unknown_table(table)}; the tables are: {', '.join(sorted(TABLES))}")
+
+
+def unknown_table(name: Any) -> str:
+    """Why ``name`` finds no case table, in words, with the closest name when there is one.
+
+    >>> unknown_table("labels.selector_match")
+    "no case table is named 'labels.selector_match' (did you mean 'labels.selector_matches'?)"
+    >>> unknown_table(len)
+    "a case table is named by a str, as in check(answer, 'labels.selector_matches')"
+    """
+    if not isinstance(name, str):
+        return "a case table is named by a str, as in check(answer, 'labels.selector_matches')"
+    close = difflib.get_close_matches(name, list(TABLES), n=1)
+    return f"no case table is named {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")

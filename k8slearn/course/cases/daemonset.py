@@ -7,10 +7,11 @@ pod's ``nodeSelector`` (and required node affinity) and each of its ``NoSchedule
 fixed set: ``node.kubernetes.io/not-ready`` and ``/unreachable`` (NoExecute), so a node losing its
 heartbeat does not *evict* its agent, and ``/unschedulable``, ``/disk-pressure``,
 ``/memory-pressure``, ``/pid-pressure`` (NoSchedule), so the agent can still be *placed* on a
-cordoned node or one under pressure. A node that stopped
-reporting also gets ``unreachable:NoSchedule``, which is not in that set: it stops being eligible
-(no new daemon pod), while a daemon pod already there keeps running. A ``PreferNoSchedule`` taint
-never keeps a daemon pod off.
+cordoned node or one under pressure. A node that stopped reporting also gets
+``unreachable:NoSchedule``, which is not in that set: it stops being eligible (no new daemon
+pod), while a daemon pod already there keeps running. A ``PreferNoSchedule`` taint never keeps a
+daemon pod off. A toleration without an ``operator`` is an ``Equal`` one: its value must be the
+taint's (none for a taint without a value).
 
 >>> print(show_nodes([node("node-1", labels={"disktype": "ssd"}, taints=["dedicated=infra:NoExecute"])]))
 [node-1 {disktype=ssd} taints dedicated=infra:NoExecute]
@@ -87,6 +88,7 @@ class DaemonCaseTable(CaseTable):
 
 
 def toleration(key: str = "", operator: str = "Exists", value: str = "", effect: str = "") -> dict:
+    """A Toleration with the fields given; ``operator=""`` leaves the operator out (Equal)."""
     found = {"key": key, "operator": operator, "value": value, "effect": effect}
     return {k: v for k, v in found.items() if v}
 
@@ -127,6 +129,16 @@ DAEMON_POD_COUNT = DaemonCaseTable(
         Case("a toleration with another value does not match an Equal taint",
              (cluster(node_2={"taints": ["dedicated=infra:NoExecute"]}),
               {"tolerations": [toleration("dedicated", "Equal", "logging", "NoExecute")]}), 2),
+        Case("a toleration without an operator is Equal: another value does not tolerate the taint",
+             (cluster(node_2={"taints": ["dedicated=infra:NoExecute"]}),
+              {"tolerations": [{"key": "dedicated", "value": "logging", "effect": "NoExecute"}]}), 2),
+        Case("a toleration without an operator is Equal: the same value tolerates the taint",
+             (cluster(node_2={"taints": ["dedicated=infra:NoExecute"]}),
+              {"tolerations": [{"key": "dedicated", "value": "infra", "effect": "NoExecute"}]}), 3),
+        Case("a toleration without an operator or a value tolerates only the taint without a value",
+             (cluster(node_2={"taints": ["dedicated=infra:NoExecute"]},
+                      node_3={"taints": ["dedicated:NoExecute"]}),
+              {"tolerations": [{"key": "dedicated", "effect": "NoExecute"}]}), 2),
         Case("a toleration without an effect matches its key whatever the effect",
              (cluster(node_2={"taints": ["dedicated=infra:NoExecute"]}),
               {"tolerations": [toleration("dedicated")]}), 3),
