@@ -5,7 +5,10 @@
 text, buttons "Step", "Run 10 s", "Settle", "Add node", "Stop node", "Start node" and
 "Apply YAML", a node chooser, a YAML box, the kubectl output, and the last steps of
 ``cluster.trace``. Every click redraws the same figure. A cell that ends with
-``ClusterView(cluster)`` shows the panel.
+``ClusterView(cluster)`` shows the panel. "Stop node" on the control-plane machine also stops
+the kube-controller-manager and kube-scheduler running there; without a standby
+(``control_plane_replicas=2``) no node controller is left to mark any node NotReady, and the
+panel says so. Stopping a stopped machine or starting a running one changes nothing.
 
 Simplified: actions run synchronously in the kernel (no background thread); "Settling…" is shown
 while ``settle()`` runs. Nothing is ever printed: all text goes into HTML widgets, because output
@@ -56,6 +59,11 @@ def format_step(step: Any) -> str:
     """
     line = f"{step.time:9.3f}  {step.component} → {step.action}"
     return f"{line} → {step.object}" if step.object else line
+
+
+def _host(manager: Any) -> str:
+    """The machine a kube-controller-manager runs on: its identity is ``<hostname>_<uuid>``."""
+    return manager.identity.rpartition("_")[0] or manager.identity
 
 
 def _pre(text: str, colour: str = "#212121", wrap: bool = True) -> str:
@@ -191,16 +199,55 @@ class ClusterView:
         return self.nodes.value
 
     def _stop_node(self) -> str:
+        """Power the chosen machine off. On the control-plane machine its kube-controller-manager
+        and kube-scheduler stop too: without a standby, no node controller is left to mark it."""
         name = self._chosen_node()
+        if not self._powered(name):
+            return f"{name} is already stopped: nothing changed."
+        hosted = bool(self._managers_on(name))
         self.cluster.stop_node(name)
-        return (f"Stopped {name}: its kubelet no longer reports. Press Run 10 s a few times: the node controller "
-                f"checks every 5 s and waits 50 s before it marks the node (Settle does not wait for checks).")
+        said = f"Stopped {name}: its kubelet no longer reports"
+        if hosted:
+            said += ", and the kube-controller-manager and kube-scheduler that ran on it stopped with it"
+        standby = sorted({_host(m) for m in self.cluster.controller_managers if m.is_up()})
+        if not standby:
+            return (f"{said}. No node controller runs now, so nothing marks {name} NotReady or reschedules "
+                    f"its pods{self._until_restart(hosted)}.")
+        if hosted:
+            return (f"{said}. Press Run 10 s a few times: the standby on {' and '.join(standby)} takes over "
+                    f"their Leases, then its node controller waits 50 s before it marks the node "
+                    f"(Settle does not wait for checks).")
+        return (f"{said}. Press Run 10 s a few times: the node controller checks every 5 s and waits 50 s "
+                f"before it marks the node (Settle does not wait for checks).")
 
     def _start_node(self) -> str:
         name = self._chosen_node()
+        if self._powered(name):
+            return f"{name} is already running: nothing changed."
+        hosted = bool(self._managers_on(name))
         self.cluster.start_node(name)
+        if hosted:
+            return (f"Started {name}: its kubelet reports again, and new kube-controller-manager and "
+                    f"kube-scheduler processes start and wait their turn for the leader Leases.")
+        if not any(m.is_up() for m in self.cluster.controller_managers):
+            return (f"Started {name}: its kubelet reports again "
+                    f"(no node controller runs{self._until_restart()}).")
         return (f"Started {name}: its kubelet reports again. Press Run 10 s: the node controller lifts the "
                 f"taints at its next check, 5 s at most.")
+
+    def _managers_on(self, name: str) -> list:
+        """The kube-controller-manager processes on machine ``name`` (each has a kube-scheduler beside it)."""
+        return [m for m in self.cluster.controller_managers if _host(m) == name]
+
+    def _powered(self, name: str) -> bool:
+        """The machine is on: its kubelet runs, and so do the control-plane processes it hosts."""
+        return self.cluster.kubelets[name].running and all(m.is_up() for m in self._managers_on(name))
+
+    def _until_restart(self, hosted: bool = False) -> str:
+        """`` until <machine> starts again``: the machine whose kube-controller-manager is down."""
+        hosts = ["it"] if hosted else sorted({_host(m) for m in self.cluster.controller_managers
+                                              if not m.is_up()})
+        return f" until {' or '.join(hosts)} starts again" if hosts else ""
 
     def _apply(self) -> str:
         text = self.yaml.value

@@ -71,7 +71,8 @@ CREATE = [
      ['spec.containers[0].image: Invalid value: " nginx": must not have leading or trailing whitespace'],
      "an image with a leading space"),
     (pod(tolerations=[{"key": "a", "operator": "Exists", "value": "x"}]),
-     ["spec.tolerations[0].operator: Invalid value: \"x\": value must be empty when `operator` is 'Exists'"],
+     ['spec.tolerations[0].operator: Invalid value: core.Toleration{Key:"a", Operator:"Exists", Value:"x", '
+      "Effect:\"\", TolerationSeconds:(*int64)(nil)}: value must be empty when `operator` is 'Exists'"],
      "an Exists toleration with a value"),
     (pod(tolerations=[{"operator": "Equal", "value": "x"}]),
      ['spec.tolerations[0].operator: Invalid value: "Equal": operator must be Exists when `key` is empty, which means '

@@ -128,3 +128,95 @@ def test_redraws_reuse_the_figure(view):
     for name in ("Step", "Run 10 s", "Settle"):
         view.buttons[name].click()
     assert view.picture.figure is figure and view.picture.rebuilds == 1
+
+
+def said(view) -> str:
+    """The status line as the student reads it (tags dropped, entities decoded)."""
+    import html
+    import re
+
+    return html.unescape(re.sub("<[^>]+>", "", view.status.value))
+
+
+STOPPED_CONTROL_PLANE = ("Stopped control-plane: its kubelet no longer reports, and the "
+                         "kube-controller-manager and kube-scheduler that ran on it stopped with it")
+CP_OFF = ("control-plane", "Stop node")
+POWER = [
+    pytest.param(
+        1, [("node-2", "Stop node")],
+        "Stopped node-2: its kubelet no longer reports. Press Run 10 s a few times: the node controller "
+        "checks every 5 s and waits 50 s before it marks the node (Settle does not wait for checks).",
+        id="stopping a worker says when the node controller will mark it"),
+    pytest.param(
+        1, [CP_OFF],
+        STOPPED_CONTROL_PLANE + ". No node controller runs now, so nothing marks control-plane NotReady "
+        "or reschedules its pods until it starts again.",
+        id="stopping the only control plane says nothing will mark it NotReady"),
+    pytest.param(
+        2, [CP_OFF],
+        STOPPED_CONTROL_PLANE + ". Press Run 10 s a few times: the standby on control-plane-2 takes "
+        "over their Leases, then its node controller waits 50 s before it marks the node (Settle does "
+        "not wait for checks).",
+        id="stopping a control plane with a standby says the standby takes over"),
+    pytest.param(
+        1, [CP_OFF, ("node-1", "Stop node")],
+        "Stopped node-1: its kubelet no longer reports. No node controller runs now, so nothing marks "
+        "node-1 NotReady or reschedules its pods until control-plane starts again.",
+        id="stopping a worker while the control plane is off says nothing will mark it"),
+    pytest.param(
+        1, [("node-1", "Stop node"), ("node-1", "Stop node")],
+        "node-1 is already stopped: nothing changed.",
+        id="stopping a stopped node says it is already stopped"),
+    pytest.param(
+        1, [("node-1", "Start node")],
+        "node-1 is already running: nothing changed.",
+        id="starting a running node says it is already running"),
+    pytest.param(
+        1, [("control-plane", "Start node")],
+        "control-plane is already running: nothing changed.",
+        id="starting the running control plane says it is already running"),
+    pytest.param(
+        1, [("node-1", "Stop node"), ("node-1", "Start node")],
+        "Started node-1: its kubelet reports again. Press Run 10 s: the node controller lifts the "
+        "taints at its next check, 5 s at most.",
+        id="starting a stopped worker says the node controller lifts the taints"),
+    pytest.param(
+        1, [CP_OFF, ("control-plane", "Start node")],
+        "Started control-plane: its kubelet reports again, and new kube-controller-manager and "
+        "kube-scheduler processes start and wait their turn for the leader Leases.",
+        id="starting the control plane says its controller manager and scheduler start again"),
+    pytest.param(
+        1, [CP_OFF, ("node-1", "Stop node"), ("node-1", "Start node")],
+        "Started node-1: its kubelet reports again (no node controller runs until control-plane "
+        "starts again).",
+        id="starting a worker while the control plane is off says no node controller runs"),
+]
+
+
+@pytest.mark.parametrize("replicas, clicks, message", POWER)
+def test_stop_and_start_node_say_what_will_happen(replicas, clicks, message):
+    view = ClusterView(FakeCluster(control_plane_replicas=replicas))
+    for node, button in clicks:
+        view.nodes.value = node
+        view.buttons[button].click()
+    assert said(view) == message
+
+
+@pytest.mark.parametrize("clicks, expected_calls, running", [
+    pytest.param([("node-1", "Stop node"), ("node-1", "Stop node")], [("stop_node", "node-1")], False,
+                 id="a second stop leaves the node stopped and does not stop it again"),
+    pytest.param([("node-1", "Start node")], [], True, id="starting a running node leaves it running"),
+])
+def test_a_stop_or_start_that_changes_nothing_does_not_call_the_cluster(clicks, expected_calls, running):
+    cluster = FakeCluster()
+    calls = []
+    for name in ("stop_node", "start_node"):
+        action = getattr(cluster, name)
+        setattr(cluster, name,
+                lambda node, action=action, name=name: calls.append((name, node)) or action(node))
+    view = ClusterView(cluster)
+    for node, button in clicks:
+        view.nodes.value = node
+        view.buttons[button].click()
+    assert calls == expected_calls
+    assert cluster.kubelets["node-1"].running is running

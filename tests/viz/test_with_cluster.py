@@ -78,3 +78,42 @@ def test_apply_settle_add_stop_through_the_panel():
     view.buttons["Step"].click()
     assert "failed" not in view.status.value
     assert "→" in view.log.value
+
+
+@pytest.mark.parametrize("replicas, promise, control_plane_status", [
+    pytest.param(1, "No node controller runs now, so nothing marks control-plane NotReady", "Ready",
+                 id="with one control plane, stopping it leaves it Ready as the panel says"),
+    pytest.param(2, "the standby on control-plane-2 takes over their Leases", "NotReady",
+                 id="with a standby, stopping the control plane gets it marked NotReady"),
+])
+def test_stopping_the_control_plane_through_the_panel(replicas, promise, control_plane_status):
+    cluster = Cluster(workers=1, seed=0, control_plane_replicas=replicas)
+    view = ClusterView(cluster)
+    view.nodes.value = "control-plane"
+    view.buttons["Stop node"].click()
+    assert promise in view.status.value
+    for _ in range(12):
+        view.buttons["Run 10 s"].click()
+    rows = [line.split() for line in str(cluster.kubectl("get nodes")).splitlines()[1:]]
+    assert {row[0]: row[1] for row in rows} == {"control-plane": control_plane_status, "node-1": "Ready"}
+
+
+@pytest.mark.parametrize("node, clicks, message", [
+    pytest.param("node-1", ["Stop node", "Stop node"], "node-1 is already stopped: nothing changed.",
+                 id="stopping a stopped node adds nothing to the trace"),
+    pytest.param("control-plane", ["Stop node", "Stop node"],
+                 "control-plane is already stopped: nothing changed.",
+                 id="stopping the stopped control plane adds nothing to the trace"),
+    pytest.param("node-1", ["Start node"], "node-1 is already running: nothing changed.",
+                 id="starting a running node adds nothing to the trace"),
+])
+def test_a_stop_or_start_that_changes_nothing_leaves_the_cluster_alone(node, clicks, message):
+    cluster = Cluster(workers=1, seed=0)
+    view = ClusterView(cluster)
+    view.nodes.value = node
+    for button in clicks[:-1]:
+        view.buttons[button].click()
+    before = list(cluster.trace)
+    view.buttons[clicks[-1]].click()
+    assert cluster.trace == before
+    assert message in view.status.value

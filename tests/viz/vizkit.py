@@ -1,5 +1,6 @@
 """Tiny builders of Kubernetes JSON for the viz tests, and a cluster-like fake with the Cluster API
-the widget uses (api.list, now, step, run, settle, add_node, stop_node, start_node, kubectl, trace)."""
+the widget uses (api.list, now, step, run, settle, add_node, stop_node, start_node, kubectl, trace,
+kubelets, controller_managers)."""
 
 from __future__ import annotations
 
@@ -108,10 +109,22 @@ PLURAL = {"Node": "nodes", "Pod": "pods", "Service": "services", "Endpoints": "e
           "Deployment": "deployments", "ReplicaSet": "replicasets", "DaemonSet": "daemonsets"}
 
 
-class FakeCluster:
-    """Just enough of k8slearn.Cluster for the widget: each action changes the stored objects."""
+class FakeProcess:
+    """A kubelet (``running``) or a kube-controller-manager (``is_up()``, ``identity`` =
+    ``<hostname>_<uuid>``, which names the machine it runs on)."""
 
-    def __init__(self, objects: list | None = None) -> None:
+    def __init__(self, identity: str = "") -> None:
+        self.identity, self.running = identity, True
+
+    def is_up(self) -> bool:
+        return self.running
+
+
+class FakeCluster:
+    """Just enough of k8slearn.Cluster for the widget: each action changes the stored objects.
+    ``control_plane_replicas=2`` adds a standby kube-controller-manager on ``control-plane-2``."""
+
+    def __init__(self, objects: list | None = None, control_plane_replicas: int = 1) -> None:
         self.store: dict = {}
         for obj in objects if objects is not None else sample_objects():
             self.store.setdefault(PLURAL[obj["kind"]], []).append(obj)
@@ -119,6 +132,9 @@ class FakeCluster:
         self.now = 0.0
         self.trace: list = []
         self.joining: list = []
+        self.kubelets = {name: FakeProcess() for name in self.node_names()}
+        hosts = ["control-plane"] + [f"control-plane-{i + 1}" for i in range(1, control_plane_replicas)]
+        self.controller_managers = [FakeProcess(f"{host}_0000") for host in hosts]
 
     def _record(self, component: str, action: str, obj: str, detail: str = "") -> Step:
         step = Step(self.now, component, action, obj, detail)
@@ -150,6 +166,7 @@ class FakeCluster:
         """Like the real one: the kubelet starts now and registers its Node on the next step."""
         name = name or f"node-{len(self.node_names())}"
         self.joining.append(name)
+        self.kubelets[name] = FakeProcess()
         return name
 
     def node_names(self) -> list:
@@ -162,11 +179,19 @@ class FakeCluster:
                 return
         raise KeyError(f'nodes "{name}" not found')
 
+    def _power(self, name: str, on: bool) -> None:
+        self.kubelets[name].running = on
+        for manager in self.controller_managers:
+            if manager.identity.startswith(f"{name}_"):
+                manager.running = on
+
     def stop_node(self, name: str) -> None:
         self._set_ready(name, "Unknown")
+        self._power(name, False)
 
     def start_node(self, name: str) -> None:
         self._set_ready(name, "True")
+        self._power(name, True)
 
     def kubectl(self, cmd: str, stdin: str = "") -> Result:
         if cmd != "apply -f -":

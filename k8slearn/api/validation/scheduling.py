@@ -3,7 +3,11 @@ topology spread constraints.
 
 >>> t = [{"key": "gpu", "operator": "Exists", "value": "x"}]
 >>> print(validate_tolerations(t, Path("spec.tolerations"))[0].error())
-spec.tolerations[0].operator: Invalid value: "x": value must be empty when `operator` is 'Exists'
+spec.tolerations[0].operator: Invalid value: core.Toleration{Key:"gpu", Operator:"Exists", Value:"x", \
+Effect:"", TolerationSeconds:(*int64)(nil)}: value must be empty when `operator` is 'Exists'
+
+That bad value is the whole toleration, as upstream passes it, printed with %#v; a set
+``tolerationSeconds`` shows as a pointer whose address is made up here (it changes per request).
 
 Simplifies: no matchLabelKeys/mismatchLabelKeys.
 
@@ -16,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api import field
-from k8slearn.api.field import FieldError, Path
+from k8slearn.api.field import FieldError, GoValue, Path, go_quote
 from k8slearn.api.names import (
     is_dns1123_label, is_qualified_name, is_valid_label_value, name_is_dns_subdomain,
 )
@@ -48,14 +52,23 @@ def validate_tolerations(tolerations: Any, path: Path) -> list[FieldError]:
             if msgs:
                 errs.append(field.invalid(p.child("operator"), value, ";".join(msgs)))
         elif op == "Exists":
-            if value:
-                errs.append(field.invalid(p.child("operator"), value,
+            if value:  # upstream passes the whole toleration here, not its value
+                errs.append(field.invalid(p.child("operator"), _go_toleration(t, i),
                                           "value must be empty when `operator` is 'Exists'"))
         else:
             errs.append(field.not_supported(p.child("operator"), op, ["Equal", "Exists"]))
         if effect and effect not in TAINT_EFFECTS:
             errs.append(field.not_supported(p.child("effect"), effect, TAINT_EFFECTS))
     return errs
+
+
+def _go_toleration(t: dict, n: int) -> GoValue:
+    """%#v of a core.Toleration. The TolerationSeconds pointer's address is made up, as for the
+    pointers in batch.py: a real one changes per request."""
+    seconds = "(nil)" if t.get("tolerationSeconds") is None else f"(0xc0000{0x12a40 + 8 * n:05x})"
+    key, op, value, effect = (go_quote(str(t.get(f) or "")) for f in ("key", "operator", "value", "effect"))
+    return GoValue(f"core.Toleration{{Key:{key}, Operator:{op}, Value:{value}, Effect:{effect}, "
+                   f"TolerationSeconds:(*int64){seconds}}}")
 
 
 def affinity_errors(affinity: Any, path: Path) -> list[FieldError]:
