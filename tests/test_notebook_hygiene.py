@@ -261,6 +261,25 @@ def test_widget_model_ids_are_renamed_the_same_way_every_time():
     assert first.cells[0].outputs[0].data["application/vnd.jupyter.widget-view+json"]["model_id"] != "a" * 32
 
 
+def test_the_pieces_a_kernel_sent_of_one_stream_are_joined_and_streams_keep_their_order():
+    out = [nbformat.v4.new_output("stream", name="stdout", text="a\n"),
+           nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+           nbformat.v4.new_output("stream", name="stderr", text="err\n"),
+           nbformat.v4.new_output("stream", name="stdout", text="c\n")]
+    nb = execute_notebooks.coalesce_streams(new_notebook(cells=[new_code_cell("print()", outputs=out),
+                                                                new_markdown_cell("text")]))
+    assert [(o["name"], o["text"]) for o in nb.cells[0].outputs] == [
+        ("stdout", "a\nb\n"), ("stderr", "err\n"), ("stdout", "c\n")]
+    assert "outputs" not in nb.cells[1]
+
+
+def test_every_saved_notebook_has_each_run_of_one_stream_in_one_output():
+    for path in NOTEBOOKS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            kinds = [(o.get("output_type"), o.get("name")) for o in cell.get("outputs", [])]
+            assert not any(a == b == ("stream", a[1]) for a, b in zip(kinds, kinds[1:])), path.name
+
+
 @pytest.mark.parametrize(("output", "expected"), [
     pytest.param(nbformat.v4.new_output("error", ename="ValueError", evalue="bad", traceback=[]),
                  [(True, "cell 0: error output ValueError: bad")], id="an error output is fatal"),

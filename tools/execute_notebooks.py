@@ -11,7 +11,10 @@ The saved file is made as reproducible as the model allows:
 - no execution timestamps are recorded (``record_timing=False``);
 - the kernelspec is set to ``python3``;
 - widget model ids, random uuid4s in ipywidgets, are renamed to ids derived from the notebook
-  name and their order, so running twice gives the same bytes when the model is deterministic.
+  name and their order, so running twice gives the same bytes when the model is deterministic;
+- consecutive outputs of one stream are joined into one (``coalesce_streams``): the kernel sends
+  what a cell prints in pieces as time passes, so how the text was cut depended on the machine's
+  speed, not on the notebook.
 
 Afterwards every output is checked for what would make a second run differ or leak this
 machine: error outputs, ``/tmp/ipykernel_<pid>`` paths (warnings), absolute paths of this
@@ -72,6 +75,22 @@ def stable_widget_ids(nb, stem: str):
     return nbformat.from_dict(json.loads(text))
 
 
+def coalesce_streams(nb):
+    """Join each run of stdout (or stderr) outputs of a cell into one output, text unchanged."""
+    for cell in nb.cells:
+        joined: list = []
+        for output in cell.get("outputs", []):
+            last = joined[-1] if joined else None
+            if (output.get("output_type") == "stream" and last is not None
+                    and last.get("output_type") == "stream" and last.get("name") == output.get("name")):
+                last["text"] = "".join(last["text"]) + "".join(output["text"])
+            else:
+                joined.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = joined
+    return nb
+
+
 def problems(nb) -> list[tuple[bool, str]]:
     """(fatal, message) for each error output or leaked machine detail in the outputs."""
     found = []
@@ -94,7 +113,7 @@ def run(path: Path) -> bool:
     started = time.perf_counter()
     nb = nbformat.read(path, as_version=4)
     execute(nb, path.parent)
-    nb = stable_widget_ids(nb, path.stem)
+    nb = coalesce_streams(stable_widget_ids(nb, path.stem))
     nbformat.validate(nb)
     nbformat.write(nb, path)
     found = problems(nb)
