@@ -51,9 +51,10 @@ class DaemonSetPanel(Panel):
         self.picture = ClusterFigure()
         self.image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
         self.status, self.line, self.alt, self.table, self.log = (w.HTML() for _ in range(5))
-        self.nodes = w.Dropdown(description="Node", options=[], layout=w.Layout(width="180px"))
+        label = {"description_width": "initial"}  # the label's own width: the choice is not cut ("NoExec")
+        self.nodes = w.Dropdown(description="Node", options=[], layout=w.Layout(width="180px"), style=label)
         self.effect = w.Dropdown(description="Effect", options=["NoExecute", "NoSchedule"],
-                                 layout=w.Layout(width="190px"))
+                                 layout=w.Layout(width="190px"), style=label)
         actions = {"Add node": self.add_node, "Remove node": self._remove, "Taint node": self._taint,
                    "Untaint node": self._untaint}
         self.buttons = {}

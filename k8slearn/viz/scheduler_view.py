@@ -249,7 +249,9 @@ class SchedulerView:
         labelled = [box(n in s.labelled, f"{n}: {'='.join(DEMO_LABEL)}") for n in names]
         tainted = [box(n in s.tainted, f"{n}: taint {taint_text(DEMO_TAINT)}") for n in names]
         weights = [  # from 1: kube-scheduler takes a weight of 0 as the default, 1 (disabling is another thing)
-            w.IntSlider(value=v, min=1, max=10, description=k, style=wide, layout=small)
+            # a plugin name is long (NodeResourcesBalancedAllocation): room for it and for the track
+            w.IntSlider(value=v, min=1, max=10, description=k, style={"description_width": "240px"},
+                        layout=w.Layout(width="440px"))
             for k, v in s.weights.items()
         ]
         self._decision, self._table, self._bars = w.HTML(), w.HTML(), w.Image(format="png")
