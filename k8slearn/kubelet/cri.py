@@ -33,6 +33,21 @@ class RuntimeError_(Exception):
     """A CRI call failed; ``str()`` is the gRPC error text the kubelet puts in events."""
 
 
+def grpc_message(err: BaseException) -> str:
+    """grpcstatus.FromError(err).Message(): a gRPC error's description without its ``rpc error:
+    code = ... desc =`` prefix (what the kubelet's StartContainer failure event shows).
+
+    >>> grpc_message(RuntimeError_("rpc error: code = Unknown desc = failed to create containerd task"))
+    'failed to create containerd task'
+    """
+    text = str(err)
+    if text.startswith("rpc error: code = "):
+        head, sep, desc = text.partition(" desc = ")
+        if sep:
+            return desc
+    return text
+
+
 @dataclass(slots=True)
 class Sandbox:
     id: str
@@ -62,7 +77,7 @@ class Container:
     pod_namespace: str
     program: Program
     state: str = "CONTAINER_CREATED"
-    started_at: float = 0.0
+    started_at: float | None = None  # never started (a StartError): containerd keeps 0, the Unix epoch
     finished_at: float = 0.0
     exit_code: int = 0
     reason: str = ""

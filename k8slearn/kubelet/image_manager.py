@@ -59,6 +59,7 @@ class ImageManager:
         if policy == "Never":
             message = f'Container image "{image}" is not present with pull policy of Never'
             event("Warning", "ErrImageNeverPull", message)
+            event("Warning", "Failed", "Error: ErrImageNeverPull")  # startContainer, as for every image error
             return ("ErrImageNeverPull", message)
         key = f"{uid}_{image}"
         if key in self.backoff.entries:

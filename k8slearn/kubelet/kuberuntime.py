@@ -40,7 +40,7 @@ pkg/kubelet/kuberuntime/kuberuntime_termination_order.go
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from k8slearn.api.meta import go_duration
 from k8slearn.kubelet import status as pod_status
@@ -51,7 +51,7 @@ from k8slearn.kubelet.container_env import (
     make_environment_variables,
     shared_environment,
 )
-from k8slearn.kubelet.cri import RuntimeError_
+from k8slearn.kubelet.cri import RuntimeError_, grpc_message
 from k8slearn.kubelet.exec_context import ExecContext
 from k8slearn.kubelet.exec_env import expand_parameters
 from k8slearn.kubelet.init_containers import compute_init_container_actions
@@ -225,6 +225,13 @@ class KubeRuntime:
                 self.signal(state.uid)  # PLEG: ContainerStarted (the next init container may start)
         return initialized
 
+    @staticmethod
+    def _restarts(pod: dict, container: dict, last: Any) -> bool:
+        """ShouldContainerBeRestarted for a container whose last run exited: by its restart policy
+        (a sidecar's own Always), else the pod's."""
+        policy = container.get("restartPolicy") or pod["spec"].get("restartPolicy", "Always")
+        return policy == "Always" or (policy == "OnFailure" and last.exit_code != 0)
+
     def _keeps_nothing(self, state: PodState, pod: dict) -> bool:
         """computePodActions' ``keepCount == 0 && len(ContainersToStart) == 0``: no regular
         container runs or will be started again, so the pod is killed, its sidecars with it."""
@@ -286,7 +293,14 @@ class KubeRuntime:
         try:
             self.runtime.start_container(record.id)
         except RuntimeError_ as err:
-            self.k.events.event(pod, "Warning", "Failed", f"Error: {err}", field_path=field_path)
+            # startContainer: the event shows the gRPC description only; the sync fails with
+            # ErrRunContainer, which the reasonCache keeps: the next status shows the container
+            # waiting with RunContainerError (its StartError run as the last state), if it is to
+            # be restarted (convertToAPIContainerStatuses)
+            message = grpc_message(err)
+            self.k.events.event(pod, "Warning", "Failed", f"Error: {message}", field_path=field_path)
+            if self._restarts(pod, container, record):
+                self._next_sync_reasons.setdefault(state.uid, {})[name] = ("RunContainerError", message)
             self.signal(state.uid)
             return
         self.k.events.event(pod, "Normal", "Started", _message("Started", name), field_path=field_path)

@@ -91,6 +91,9 @@ def qos_class(pod: dict) -> str:
     return "Guaranteed" if guaranteed else "Burstable"
 
 
+UNIX_EPOCH = "1970-01-01T00:00:00Z"
+
+
 def container_state(record: Any) -> dict:
     """The API ``state`` of one runtime container record (see cri.Container)."""
     if record.state == "CONTAINER_RUNNING":
@@ -101,7 +104,8 @@ def container_state(record: Any) -> dict:
             "exitCode": record.exit_code,
             "finishedAt": _timestamp(record.finished_at),
             "reason": record.reason,
-            "startedAt": _timestamp(record.started_at or record.finished_at),
+            # a container that never started (StartError) has containerd's zero start: the Unix epoch
+            "startedAt": _timestamp(record.started_at) if record.started_at is not None else UNIX_EPOCH,
         }
         if record.message:
             term["message"] = record.message
