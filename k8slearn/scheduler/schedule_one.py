@@ -205,14 +205,17 @@ def find_nodes_that_fit_pod(
     pre_result, status, narrowing = fwk.run_pre_filter_plugins(state, pod)
     attempt.filter_plugins = [f[0] for f in state.filters]
     attempt.skipped_filter_plugins = sorted(state.skip_filter_plugins)
+    # The plugins whose PreFilterResult narrowed the nodes count as rejecting the pod if it fits
+    # nowhere, even when PreFilter succeeded: the queue then waits for an event that concerns them
+    # (a node pinned by metadata.name appearing) instead of retrying the pod as an error.
+    for name in narrowing:
+        diagnosis.unschedulable_plugins[name] = None
     if not status.is_success():
         if not status.is_rejected():
             raise SchedulingError(status.message())
         diagnosis.node_to_status.absent_status = status  # every node gets the PreFilter's verdict
         diagnosis.pre_filter_msg = attempt.pre_filter_message = status.message()
         diagnosis.add_plugin_status(status)
-        for name in narrowing:  # PreFilterResults that left no node in common
-            diagnosis.unschedulable_plugins[name] = None
         return [], diagnosis
     nominated = (pod.get("status") or {}).get("nominatedNodeName")
     if nominated and sched.snapshot.get(nominated) is not None:  # the node preemption freed: try it first

@@ -364,3 +364,27 @@ def test_a_daemonset_style_pod_goes_to_its_node_even_past_a_taint_it_tolerates()
     text = str(c.scheduler.explain("agent"))
     assert "Filter: 1 of 3 nodes evaluated, 1 feasible." in text
     assert "2 other nodes were left out by PreFilter: node(s) didn't satisfy plugin(s) [NodeAffinity]" in text
+
+
+@pytest.mark.parametrize("field, values", [
+    pytest.param("metadata.name", ["node-9"], id="a pod pinned by matchFields to a node that is not there waits for it"),
+])
+def test_a_pod_whose_prefilter_leaves_no_existing_node_waits_for_a_node_event_not_a_retry(field, values):
+    """NodeAffinity's PreFilterResult narrows the nodes to node-9: the plugin counts as rejecting the
+    pod (findNodesThatFitPod's UnschedulablePlugins), so the queue keeps it until a node event
+    concerns it or the 5-minute flush, instead of retrying it every 10 s as after an error."""
+    from k8slearn import Cluster
+
+    c = Cluster(workers=2, seed=0)
+    c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "pin", "namespace": "default"},
+                  "spec": {"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+                      "nodeSelectorTerms": [{"matchFields": [{"key": field, "operator": "In", "values": values}]}]}}},
+                      "containers": [{"name": "app", "image": "nginx:1.27"}]}})
+    c.run(120)
+    failed = [e for e in c.api.list("events", "default") if e["reason"] == "FailedScheduling"]
+    assert [(e["count"], e["message"]) for e in failed] == [
+        (1, "0/3 nodes are available: 3 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/3 nodes "
+            "are available: 3 Preemption is not helpful for scheduling.")]
+    c.add_node(values[0])
+    c.run(10)
+    assert c.api.get("pods", "pin", "default")["spec"].get("nodeName") == values[0]
