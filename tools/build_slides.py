@@ -4,8 +4,9 @@ Usage: ``python tools/build_slides.py [NOTEBOOK ...] [--out DIR]`` (defaults: ev
 ``$K8SLEARN_NOTEBOOKS`` or ``notebooks/``, written to ``$K8SLEARN_SLIDES`` or ``slides/``).
 
 Writes ``<out>/<name>.slides.html`` for each notebook and ``<out>/vendor/`` beside them, with
-reveal.js, require.js, jQuery, the Jupyter widgets HTML manager and a MathJax 2 subset, so a
-deck opened from disk makes no request to anything but ``file:``/``data:``/``blob:``.
+reveal.js, require.js, jQuery, the Jupyter widgets HTML manager, a MathJax 2 subset and a Hangul
+font (Noto Sans KR, regular), so a deck opened from disk makes no request to anything but
+``file:``/``data:``/``blob:`` and shows its Korean terms on a laptop without a Korean font.
 
 The vendor files come from npm tarballs fetched with ``npm pack`` (no dependency tree, no
 install scripts) at pinned versions, checked against the registry's sha512 integrity, and
@@ -13,7 +14,8 @@ cached under ``build/npm/`` so later builds need no network. The template
 ``templates/reveal_local`` drops the mermaid CDN import that nbconvert cannot switch off.
 Links between notebooks (``03_architecture.ipynb``) are rewritten to the matching deck, and
 ``slide_layout`` fits each chapter to a screen (long slides continue on sub-slides, quizzes hide
-their answers, unsolved checks their red tables).
+their answers, unsolved checks their red tables); in the browser, the template's script then
+scales down each slide still taller or wider than the screen (see templates/reveal_local).
 """
 
 from __future__ import annotations
@@ -60,6 +62,11 @@ PACKAGES = {
     "mathjax@2.7.9": (
         "mathjax-2.7.9.tgz",
         "sha512-NOGEDTIM9+MrsqnjPEjVGNx4q0GQxqm61yQwSK+/5S59i26wId5IC5gNu9/bu8+CCVl5p9G2IHcAl/wJa+5+BQ=="),
+    # Hangul for the Korean terms, on laptops without a Korean font (SIL OFL 1.1). The tarball is
+    # 50 MB (every weight and subset); the deck takes one file of it, 0.55 MB, with all 11,172 syllables.
+    "@fontsource/noto-sans-kr@5.3.0": (
+        "fontsource-noto-sans-kr-5.3.0.tgz",
+        "sha512-/JnpTjaCOXW7xUoqOyCVYSr05VOkDy5Yla9O+WAEiS7u+yYLsmHoqj6v1W0bf91G8G3XA2+NnRS3CX2Tf/FVZg=="),
 }
 
 # npm spec -> list of (regex over paths inside the tarball's package/, destination prefix in vendor/)
@@ -73,6 +80,8 @@ LAYOUT = {
     "mathjax@2.7.9": [(r"(MathJax\.js|config/TeX-AMS_CHTML-full\.js|config/Safe\.js|extensions/.*"
                        r"|jax/input/TeX/.*|jax/output/CommonHTML/.*|jax/element/.*"
                        r"|fonts/HTML-CSS/TeX/woff/.*)", "mathjax/")],
+    "@fontsource/noto-sans-kr@5.3.0": [(r"(LICENSE|files/noto-sans-kr-korean-400-normal\.woff2)",
+                                        "noto-sans-kr/")],
 }
 
 URLS = {
@@ -166,7 +175,7 @@ def _exporter():
     for key, value in URLS.items():
         setattr(config.SlidesExporter, key, value)
     config.SlidesExporter.reveal_number = "c/t"
-    config.SlidesExporter.reveal_scroll = True  # a cell taller than a screen scrolls instead of overflowing
+    config.SlidesExporter.reveal_scroll = False  # the template fits each slide; only what cannot fit scrolls
     config.SlidesExporter.reveal_width, config.SlidesExporter.reveal_height = "1280", "800"  # slide_layout's screen
     config.TemplateExporter.exclude_input_prompt = True  # no "In [33]:" gutter: the room needs the width
     config.TemplateExporter.exclude_output_prompt = True

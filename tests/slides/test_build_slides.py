@@ -64,3 +64,35 @@ def test_links_between_notebooks_become_links_between_decks(html, link):
 
 def test_the_deck_is_titled_after_its_chapter(html):
     assert "<title>Architecture slides</title>" in html
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param('require(["vendor/reveal.js/dist/reveal.js"], function (Reveal) {',
+                 id="the fitting script gets reveal from vendor"),
+    pytest.param('Reveal.on("slidechanged", show);', id="it fits a slide when it is shown"),
+    pytest.param("new ResizeObserver(", id="and again when a widget on it renders"),
+    pytest.param('.fit-box', id="it scales one box holding the slide's content"),
+    pytest.param("var scroll = false", id="nbconvert's own scrolling is off: only what cannot fit scrolls"),
+    pytest.param(".reveal .widget-subarea > .jupyter-widgets::after",
+                 id="the snapshot caption goes under the outermost widget"),
+])
+def test_the_deck_fits_each_slide_to_the_screen(html, text):
+    assert text in html
+
+
+def test_the_snapshot_caption_is_not_under_every_nested_box(html):
+    assert "widget-vbox::after" not in html
+
+
+def test_the_fitting_script_is_inline_and_loads_nothing(html):
+    script = html[html.index("/* Fit each slide"):]
+    script = script[:script.index("</script>")]
+    assert re.findall(r"https?://", script) == []
+
+
+
+def test_the_hangul_font_the_deck_asks_for_is_one_that_vendor_gets(html):
+    (url,) = re.findall(r'url\("(vendor/noto-sans-kr/[^"]+)"\)', html)
+    rules = build_slides.LAYOUT["@fontsource/noto-sans-kr@5.3.0"]
+    assert any(prefix + m.group(1) == url[len("vendor/"):]
+               for rx, prefix in rules for m in [re.fullmatch(rx, url[len("vendor/noto-sans-kr/"):])] if m)

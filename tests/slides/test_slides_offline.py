@@ -2,12 +2,14 @@
 
 The deck is opened in headless chromium with every request that is not ``file:``, ``data:``
 or ``blob:`` aborted. A screenshot of each deck (its first slide with a figure) is saved
-under build/screenshots/.
+under build/screenshots/. Then every slide is shown in turn: each fits the screen after the
+template's script has scaled it, or is at the smallest scale, where it scrolls.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 import nbformat
 import pytest
@@ -38,6 +40,31 @@ WIDGETS = """() => ({
   views: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length,
   rendered: document.querySelectorAll('.widget-subarea').length,
 })"""
+
+
+# Every slide in turn, as the room sees it once its fitting script has run (a frame later):
+# its scale, how far its content runs past the slide area's bottom (less the strip kept for the
+# arrows) or sides, in screen pixels, and whether a line of code or a table (not a widget's) is cut.
+FITTED = """async () => {
+  const frame = () => new Promise(r => requestAnimationFrame(r));
+  Reveal.configure({transition: 'none', backgroundTransition: 'none'});
+  const seen = [];
+  for (const slide of Reveal.getSlides()) {
+    const i = Reveal.getIndices(slide);
+    Reveal.slide(i.h, i.v || 0);
+    await frame();
+    const area = document.querySelector('.reveal .slides').getBoundingClientRect(), k = Reveal.getScale();
+    const box = slide.querySelector(':scope > .fit-box').getBoundingClientRect();
+    const free = parseFloat(getComputedStyle(slide).paddingBottom) * k;
+    seen.push({slide: `${i.h},${i.v || 0}`, fit: parseFloat(slide.dataset.fit),
+               past: Math.round(Math.max(box.bottom - (area.bottom - free), box.right - area.right,
+                                         area.left - box.left)),
+               cut: Array.from(slide.querySelectorAll(
+                      '.fit-box :is(pre, table, .jp-OutputArea-output, .jp-RenderedHTMLCommon)'))
+                 .some(e => e.scrollWidth > e.clientWidth + 1 && !e.closest('.jupyter-widgets'))});
+  }
+  return seen;
+}"""
 
 
 def figures_in(nb) -> int:
@@ -84,7 +111,7 @@ def open_offline(browser, deck):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_the_deck_works_offline_with_its_figures_and_widgets(decks, browser, notebook):
+def test_the_deck_works_offline_with_its_figures_and_widgets_and_fits_the_screen(decks, browser, notebook):
     nb = nbformat.read(notebook, as_version=4)
     page, problems = open_offline(browser, decks[notebook.stem])
     try:
@@ -104,7 +131,15 @@ def test_the_deck_works_offline_with_its_figures_and_widgets(decks, browser, not
             assert shown >= 1, f"{notebook.name} has figures but no slide shows an image"
         page.evaluate("s => { Reveal.slide(s.h, s.v); while (Reveal.nextFragment()) {} }", shot)
         page.screenshot(path=str(screenshots_dir() / f"slides-{notebook.stem}.png"))
+        fitted = page.evaluate(FITTED)
         assert problems == {"blocked": [], "console errors": [], "page errors": [], "failed requests": []}, \
             json.dumps(problems, indent=1)
     finally:
         page.close()
+    # Every slide fits the screen once the template's script has scaled it, or is at the smallest
+    # scale, where it scrolls (checked here, in the same page, to keep the browser step short).
+    html = decks[notebook.stem].read_text(encoding="utf-8")
+    floor = float(re.search(r"var FLOOR = ([0-9.]+)", html).group(1))
+    assert all(floor <= s["fit"] <= 1 for s in fitted), fitted
+    overflowing = [s for s in fitted if (s["past"] > 2 or s["cut"]) and s["fit"] > floor]
+    assert overflowing == [], f"{notebook.name}: slides too big, though they could shrink: {overflowing}"
