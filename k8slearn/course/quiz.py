@@ -193,7 +193,9 @@ class Quiz:
         feedbacks, rows = [], [w.HTML(f"<b>{_inline(self.title)}</b>")]
         for i, q in enumerate(self.questions):
             chosen = self._answers[i].chosen
-            radio = w.RadioButtons(options=q.options, value=chosen, layout=w.Layout(width="auto"))
+            # an option's label is plain text: its `code` marks would show as backticks
+            labels = [(option.replace("`", ""), option) for option in q.options]
+            radio = w.RadioButtons(options=labels, value=chosen, layout=w.Layout(width="auto"))
             radio.observe(lambda change, i=i: self.choose(i, change["new"]), names="value")
             feedback = w.HTML(self._feedback[i])
             feedbacks.append(feedback)

@@ -196,3 +196,12 @@ def test_run_on_a_multiple_choice_question_names_it_by_its_index():
     with pytest.raises(TypeError) as info:
         make_quiz().run(0)
     assert str(info.value) == "question 0 is multiple choice; it has nothing to run"
+
+
+def test_an_options_code_marks_are_left_out_of_its_radio_label_and_picking_it_records_the_option():
+    quiz = Quiz([MultipleChoice("Who starts containers?", ["`docker run`, by hand", "the kubelet, over the CRI"],
+                                answer=1)])
+    radio = quiz.widget().children[1].children[1]
+    assert radio._options_labels == ("docker run, by hand", "the kubelet, over the CRI")
+    radio.value = "`docker run`, by hand"
+    assert quiz.answers["Who starts containers?"].chosen == "`docker run`, by hand"
