@@ -72,6 +72,17 @@ def rfc3339_nano(seconds: float) -> str:
     return text + "Z"
 
 
+def rfc3339_nano_fixed(seconds: float) -> str:
+    """types.RFC3339NanoFixed (``2006-01-02T15:04:05.000000000Z07:00``): always nine fraction digits,
+    as the kubelet writes each line's time for ``kubectl logs --timestamps``.
+
+    >>> rfc3339_nano_fixed(1.02755), rfc3339_nano_fixed(2.0)
+    ('2026-01-05T09:00:01.027550000Z', '2026-01-05T09:00:02.000000000Z')
+    """
+    whole, fraction = divmod(round(seconds * 1_000_000_000), 1_000_000_000)
+    return (EPOCH + timedelta(seconds=whole)).strftime("%Y-%m-%dT%H:%M:%S") + f".{fraction:09d}Z"
+
+
 def micro_timestamp(seconds: float) -> str:
     """RFC 3339 with microseconds (metav1.MicroTime, for Events and Leases)."""
     moment = EPOCH + timedelta(microseconds=round(seconds * 1_000_000))

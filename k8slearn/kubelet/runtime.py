@@ -32,7 +32,7 @@ import hashlib
 import re
 from typing import Callable
 
-from k8slearn.api.meta import FrozenDict, rfc3339_nano
+from k8slearn.api.meta import FrozenDict, rfc3339_nano_fixed
 from k8slearn.api.shared import shared_float
 from k8slearn.kubelet import images as image_catalog
 from k8slearn.kubelet.cri import Container, RuntimeError_, Sandbox
@@ -319,8 +319,9 @@ class ContainerRuntime(ImageService, Tasks):
 
     def logs(self, container_id: str, timestamps: bool = False) -> str:
         """The container's log; ``timestamps``: each line after the time it was written, in RFC 3339
-        with nanoseconds (the CRI log file's time; the kubelet's ``timestamps=true``)."""
+        with nine fraction digits (the CRI log file's time as the kubelet's ReadLogs writes it for
+        ``timestamps=true``: RFC3339NanoFixed)."""
         container = self.containers[container_id]
         if timestamps:
-            return "".join(f"{rfc3339_nano(at)} {line}\n" for at, lines in container.logs for line in lines)
+            return "".join(f"{rfc3339_nano_fixed(at)} {line}\n" for at, lines in container.logs for line in lines)
         return "".join(f"{line}\n" for _, lines in container.logs for line in lines)

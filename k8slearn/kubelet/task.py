@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 
 from k8slearn.kubelet.container_fs import ReadOnlyFileSystem, container_files, lookup
 from k8slearn.kubelet.cri import Container, RuntimeError_
@@ -69,6 +70,8 @@ BUSY_LOOP_SLEEP = 0.01  # a loop that sleeps less than this per turn is run once
 
 class Tasks:
     """The process part of :class:`~k8slearn.kubelet.runtime.ContainerRuntime`."""
+
+    _failed_execs = 0  # exec starts that failed: their ids are made from it
 
     def _advance(self, container: Container, steps: list, again: bool = True) -> None:
         """Run the program's steps from now until it sleeps, exits or runs forever (``again``: a
@@ -172,7 +175,10 @@ class Tasks:
         try:
             result = run(list(cmd), ctx, stdin)
         except ExecError as err:
-            exec_id = f"{self.loop.rng.getrandbits(256):064x}"
+            # a random id upstream; made from the container and a count here, so a mistyped exec does
+            # not draw on the cluster's seeded random numbers (later names and placements stay as they were)
+            self._failed_execs += 1
+            exec_id = hashlib.sha256(f"{container_id}:exec:{self._failed_execs}".encode()).hexdigest()
             raise RuntimeError_(
                 f'failed to exec in container: failed to start exec "{exec_id}": '
                 f"OCI runtime exec failed: exec failed: unable to start container process: {err}: unknown"

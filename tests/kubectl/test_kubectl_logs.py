@@ -116,10 +116,10 @@ def two():
 LOG_OPTIONS = [
     ("logs two --all-containers", "init done\nfrom a\n" + "".join(f"b {i}\n" for i in range(7)), ""),
     ("logs two --all-containers --prefix --tail=1", "[pod/two/init] init done\n[pod/two/a] from a\n[pod/two/b] b 6\n", ""),
-    ("logs two -c a --timestamps", "2026-01-05T09:00:01.32755Z from a\n", ""),
+    ("logs two -c a --timestamps", "2026-01-05T09:00:01.327550000Z from a\n", ""),
     ("logs two -c b --since=25s", "b 4\nb 5\nb 6\n", ""),
     ("logs two -c b --since-time=2026-01-05T09:00:40Z --timestamps",
-     "2026-01-05T09:00:41.77755Z b 4\n2026-01-05T09:00:51.77755Z b 5\n2026-01-05T09:01:01.77755Z b 6\n", ""),
+     "2026-01-05T09:00:41.777550000Z b 4\n2026-01-05T09:00:51.777550000Z b 5\n2026-01-05T09:01:01.777550000Z b 6\n", ""),
     ("logs two -c b --tail=3 --since=15s", "b 5\nb 6\n", ""),
     ("logs two -c b --limit-bytes=7", "b 0\nb 1", ""),
     ("logs two -c b --since-time=yesterday", "",

@@ -45,3 +45,13 @@ def test_two_containers_printing_at_one_instant_share_the_entry():
     task._ENTRIES.clear()
     one, two = task._log_entry(1.5, ("x",)), task._log_entry(1.5, ("x",))
     assert one is two and task._log_entry(1, ("x",)) is not one and task._log_entry(1, ("x",))[0].__class__ is int
+
+
+def test_logs_with_timestamps_give_nine_fraction_digits_as_the_kubelet_writes_them():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl('run t --image=busybox:1.36 -- sh -c "echo one; sleep 3600"')
+    c.settle()
+    stamp, line = c.kubectl("logs t --timestamps").stdout.split()
+    assert (len(stamp), stamp[19], stamp[-1], line) == (30, ".", "Z", "one")  # 2026-01-05T09:00:00.877550000Z
