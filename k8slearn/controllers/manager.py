@@ -108,12 +108,11 @@ class ControllerManager:
                  node_lifecycle: dict | None = None, controller_options: dict[str, dict] | None = None) -> None:
         self.loop = loop
         self.client = client
-        self.informers = SharedInformerFactory(client)
         options = {name: dict(opts) for name, opts in (controller_options or {}).items()}
         options.setdefault("node-lifecycle-controller", {}).update(node_lifecycle or {})
-        names = list(CONTROLLERS) if controllers is None else list(controllers)
-        self.controllers = {name: CONTROLLERS[name](loop, client, self.informers, **options.get(name, {}))
-                            for name in names}
+        self._names = list(CONTROLLERS) if controllers is None else list(controllers)
+        self._options = options
+        self._new_process_memory()
         self.identity = identity or new_identity(hostname, loop.rng)
         self.elector = LeaderElector(loop, client, NAME, self.identity, self._start_controllers,
                                      self._stop_controllers, component=NAME) if leader_elect else None
@@ -140,9 +139,19 @@ class ControllerManager:
         """The process runs (leading, or waiting for the Lease)."""
         return self.elector.is_running() if self.elector is not None else self.running
 
+    def _new_process_memory(self) -> None:
+        """The informers and controllers of a process that has just started: empty caches, an empty
+        garbage-collector graph, no expectations (all it knows comes from its first lists)."""
+        self.informers = SharedInformerFactory(self.client)
+        self.controllers = {name: CONTROLLERS[name](self.loop, self.client, self.informers,
+                                                    **self._options.get(name, {}))
+                            for name in self._names}
+
     def restart(self) -> None:
-        """A new process on the same host: a new identity (``<hostname>_<uuid>``), then ``start()``."""
+        """A new process on the same host: a new identity (``<hostname>_<uuid>``), memory and caches
+        as a new process has them (nothing carried over from the old one), then ``start()``."""
         self.stop()
+        self._new_process_memory()
         self.identity = next_identity(self.identity, self.loop.rng)
         if self.elector is not None:
             self.elector.identity = self.identity

@@ -140,3 +140,33 @@ def test_nodes_without_dependents_share_nothing_they_could_change():
     assert sorted(g.nodes["rs-a"].dependents) == ["a"] and sorted(g.nodes["rs-b"].dependents) == ["b"]
     g.remove("a")
     assert not g.nodes["rs-a"].dependents and sorted(g.nodes["rs-b"].dependents) == ["b"]
+
+
+@pytest.mark.parametrize("recreate", [
+    pytest.param(True, id="a Deployment deleted and made again while kube-controller-manager was down"),
+    pytest.param(False, id="a Deployment deleted while kube-controller-manager was down"),
+])
+def test_a_restarted_controller_manager_starts_with_an_empty_graph_and_collects_the_old_replica_set(recreate):
+    """A new process knows only what its first lists tell it: the old ReplicaSet's owner is a UID no
+    live object has, whatever the name, so the ReplicaSet and its pods go (the restarted process
+    kept its old graph, which still held the deleted Deployment as observed)."""
+    from k8slearn import Cluster
+
+    manifest = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: %d\n"
+                "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+                "    spec: {containers: [{name: c, image: nginx:1.27}]}\n")
+    c = Cluster(workers=2, seed=0)
+    c.kubectl("apply -f -", stdin=manifest % 2)
+    c.settle()
+    c.kubectl("delete deployment web --wait=false")
+    c.stop_node("control-plane")
+    if recreate:
+        c.kubectl("apply -f -", stdin=manifest % 1)
+    c.start_node("control-plane")
+    c.settle()
+    c.run(120)
+    c.settle()
+    live = {d["metadata"]["uid"] for d in c.api.list("deployments", "default")}
+    owners = [r["metadata"]["ownerReferences"][0]["uid"] for r in c.api.list("replicasets", "default")]
+    assert owners == ([next(iter(live))] if recreate else [])
+    assert len(c.api.list("pods", "default")) == (1 if recreate else 0)
