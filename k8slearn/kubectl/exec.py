@@ -4,8 +4,8 @@ kubectl reads the pod (for ``deploy/web`` or ``svc/web`` the most active of its 
 container (``-c``, else the ``kubectl.kubernetes.io/default-container`` annotation, else the first,
 saying ``Defaulted container "nginx" out of: nginx, log-agent`` when there was a choice), and opens
 a stream through the API server to the kubelet (:meth:`k8slearn.Cluster.exec`). What the command
-prints comes back on stdout and stderr; a command that fails ends with ``command terminated with
-exit code N`` and kubectl exits with N:
+prints comes back on stdout and stderr, in the order it wrote them; a command that fails ends with
+``command terminated with exit code N`` and kubectl exits with N:
 
 >>> from k8slearn import Cluster
 >>> cluster = Cluster(workers=1, seed=0)
@@ -15,6 +15,8 @@ web
 >>> r = cluster.kubectl("exec web -- cat /nope")
 >>> r.code, r.stderr
 (1, 'cat: /nope: No such file or directory\\ncommand terminated with exit code 1\\n')
+>>> cluster.kubectl("exec web -- sh -c 'echo a; echo b >&2; echo c'").chunks
+[('stdout', 'a\\n'), ('stderr', 'b\\n'), ('stdout', 'c\\n')]
 
 The old form without ``--`` (``kubectl exec web ls``) is refused since v1.31.
 
@@ -63,15 +65,17 @@ def run_exec(ctx: Context, args: list[str]) -> int:
         raise KubectlError("exec is not available without a simulated cluster")
     stdin = ctx.stdin if ctx.flags["stdin"] else ""
     try:
-        code, out, err = cluster.exec(ctx.namespace, name, container, list(argv), stdin)
+        result = cluster.exec(ctx.namespace, name, container, list(argv), stdin)
     except StreamError as refused:
         raise KubectlError(f"unable to upgrade connection: {refused}") from None
     except ExecInternalError as failed:
         raise KubectlError(f"Internal error occurred: {failed}") from None
-    if out:
-        ctx.print(out, end="")
-    if err:
-        ctx.eprint(err, end="")
+    code, out, err = result
+    # the two streams as the command wrote them (a plain result: its stdout, then its stderr)
+    chunks = getattr(result, "chunks", None) or [("stdout", out), ("stderr", err)]
+    for stream, text in chunks:
+        if text:
+            (ctx.print if stream == "stdout" else ctx.eprint)(text, end="")
     if code:
         ctx.eprint(f"command terminated with exit code {code}")
     return code

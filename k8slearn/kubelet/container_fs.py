@@ -33,6 +33,18 @@ Traceback (most recent call last):
 ...
 k8slearn.kubelet.container_fs.ReadOnlyFileSystem: /etc/config/x
 
+The kernel's and the devices' files are there, and say that their content is not simulated,
+except /dev/null (empty); so are an image's well-known /etc files (/etc/group, Debian's
+/etc/os-release and /etc/shells...). What the kubelet knows of one container is in
+``ExecContext.etc`` too: PID 1's /proc/1/cmdline, an image's /etc/os-release when its tag tells
+the release (:func:`os_release`), and the working directory (under the key :data:`WORKDIR`):
+
+>>> box, web = ExecContext("busybox", files={}), ExecContext("nginx", files={})
+>>> lookup("/dev/null", box), lookup("/proc/version", box) is NOT_SIMULATED, lookup("/etc/group", box)
+('', True, True)
+>>> lookup("/etc/os-release", web), lookup("/etc/os-release", box)
+(True, None)
+
 Simplified: text files only, no permissions, owners, sizes or times; of the images' files, only
 the root directories, the default web sites and a few system files are known.
 
@@ -59,12 +71,35 @@ ROOT_LISTING = {
                "sys", "tmp", "usr", "var"],
     "nginx": _DEBIAN_ROOT,
 }
-IMAGE_DIRS = {"/", "/etc", "/tmp", "/bin", "/usr", "/var", "/root", "/home", "/proc", "/dev"}
+IMAGE_DIRS = {"/", "/etc", "/tmp", "/bin", "/usr", "/var", "/root", "/home", "/proc", "/dev", "/sys"}
 IMAGE_FILES = {"/etc/passwd", "/bin/sh", "/etc/hosts", "/etc/resolv.conf", "/etc/hostname"}
+# well-known files an image has whose content the simulation does not know (cat says so): the
+# BusyBox image's /etc is buildroot's skeleton (group, passwd, shadow), nsswitch.conf and localtime;
+# a Debian-based image has the usual /etc of a Debian system
+ETC_FILES = {
+    "busybox": frozenset({"/etc/group", "/etc/shadow", "/etc/localtime", "/etc/nsswitch.conf"}),
+    "debian": frozenset({"/etc/os-release", "/etc/group", "/etc/shadow", "/etc/gshadow", "/etc/shells",
+                         "/etc/debian_version", "/etc/issue", "/etc/issue.net", "/etc/nsswitch.conf", "/etc/profile",
+                         "/etc/bash.bashrc", "/etc/login.defs", "/etc/host.conf", "/etc/localtime", "/etc/timezone",
+                         "/etc/motd", "/etc/environment", "/etc/fstab", "/etc/gai.conf", "/etc/ld.so.conf",
+                         "/etc/ld.so.cache", "/etc/mime.types", "/etc/networks", "/etc/protocols", "/etc/services",
+                         "/etc/subuid", "/etc/subgid", "/etc/xattr.conf", "/etc/adduser.conf"}),
+}
+DEBIAN_BASED = {"nginx", "debian", "httpd", "redis", "python", "node", "perl", "postgres", "ubuntu"}
+# an image's WORKDIR, where an exec starts (``pwd``) unless the container sets ``workingDir``
+IMAGE_WORKDIR = {"busybox": "/", "alpine": "/", "nginx": "/", "debian": "/", "ubuntu": "/",
+                 "httpd": "/usr/local/apache2", "redis": "/data"}
+WORKDIR = "\0workdir"  # the key of the working directory in ExecContext.etc (a path holds no NUL)
+# /etc/os-release of Debian 12 (bookworm): /usr/lib/os-release of the base-files package
+DEBIAN_12_OS_RELEASE = ('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\n'
+                        'VERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\n'
+                        'HOME_URL="https://www.debian.org/"\nSUPPORT_URL="https://www.debian.org/support"\n'
+                        'BUG_REPORT_URL="https://bugs.debian.org/"\n')
 IMAGE_EXTRA = {
     "nginx": {"/usr/share/nginx/html": DIR, "/usr/share/nginx/html/index.html": SITE_FILES[
         "/usr/share/nginx/html/index.html"], "/usr/share/nginx/html/50x.html": True, "/etc/nginx": DIR,
-        "/etc/nginx/nginx.conf": True, "/etc/nginx/conf.d": DIR, "/etc/nginx/conf.d/default.conf": True},
+        "/etc/nginx/nginx.conf": True, "/etc/nginx/conf.d": DIR, "/etc/nginx/conf.d/default.conf": True,
+        "/docker-entrypoint.sh": True, "/docker-entrypoint.d": DIR},
     "httpd": {"/usr/local/apache2/htdocs": DIR, "/usr/local/apache2/htdocs/index.html": SITE_FILES[
         "/usr/local/apache2/htdocs/index.html"]},
 }
@@ -84,7 +119,31 @@ def lookup(path: str, ctx: Any):
         return extra[path]
     if path in IMAGE_DIRS:
         return DIR
-    return True if path in IMAGE_FILES else None
+    if path in IMAGE_FILES or path in _etc_files(ctx.image):
+        return True
+    if path == "/dev/null":  # reads nothing (a write is dropped)
+        return ""
+    if path.startswith(("/proc/", "/sys/", "/dev/")):  # the kernel's files and the devices
+        return NOT_SIMULATED
+    return None
+
+
+def _etc_files(image: str) -> frozenset:
+    return ETC_FILES["busybox"] if image == "busybox" else ETC_FILES["debian"] if image in DEBIAN_BASED else frozenset()
+
+
+def os_release(image: str) -> str | None:
+    """An image's /etc/os-release, where the reference tells which release it is (else None).
+
+    >>> os_release("nginx:1.27").splitlines()[0], os_release("nginx:latest"), os_release("busybox:1.36")
+    ('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"', None, None)
+    """
+    name, _, tag = image.split("@")[0].rsplit("/", 1)[-1].partition(":")
+    bookworm = {"nginx": ("1.26", "1.27"), "debian": ("12", "bookworm")}.get(name, ())
+    if tag.endswith("-bookworm") and name in DEBIAN_BASED or any(
+            tag == t or tag.startswith((t + ".", t + "-")) and "alpine" not in tag for t in bookworm):
+        return DEBIAN_12_OS_RELEASE
+    return None
 
 
 def listing(path: str, ctx: Any, hidden: bool = False) -> list[str] | None:

@@ -13,6 +13,10 @@ runc adds ``HOME`` (the user's home, ``/root``) when it is not set:
 >>> printenv(["MODE", "NOPE"], "", ctx)
 (1, 'fast\\n', '')
 
+A shell's own variables (``$PPID``, ``$SHLVL``, bash's ``$BASH_VERSION``...) are not in the
+environment and not modelled: :func:`shell_variable` finds them, and ``kubectl exec`` says they
+are not simulated.
+
 Simplified: the images' ``ENV`` lines are known only where they do not depend on the tag (the
 simulated registry has one image per repository): BusyBox, Alpine, Debian and Ubuntu set only
 ``PATH``; nginx, httpd, python, redis and node also set version variables
@@ -26,6 +30,8 @@ runc libcontainer/init_linux.go (HOME); BusyBox 1.36 env/printenv, GNU coreutils
 """
 
 from __future__ import annotations
+
+import re
 
 from k8slearn.kubelet.exec_context import ExecContext, not_simulated
 
@@ -92,6 +98,44 @@ def printenv(args: list[str], stdin: str, ctx: ExecContext) -> tuple[int, str, s
         else:
             code = 1
     return code, "".join(out), ""
+
+
+# Variables a shell sets itself (not from the environment), which the simulation does not model;
+# bash's own only in bash (BusyBox ash and dash leave them unset)
+SHELL_VARIABLES = frozenset({"PPID", "PWD", "OLDPWD", "IFS", "PS1", "PS2", "PS4", "OPTIND", "OPTARG", "LINENO",
+                             "SHLVL", "RANDOM", "SECONDS", "HISTFILE", "HISTSIZE", "ENV", "MAILCHECK", "COLUMNS",
+                             "LINES", "REPLY"})
+BASH_VARIABLES = frozenset({"BASH", "BASH_VERSION", "BASH_VERSINFO", "BASHPID", "BASHOPTS", "BASH_SUBSHELL",
+                            "BASH_COMMAND", "BASH_SOURCE", "BASH_LINENO", "BASH_ARGC", "BASH_ARGV", "BASH_ARGV0",
+                            "EUID", "UID", "GROUPS", "HOSTTYPE", "MACHTYPE", "OSTYPE", "SHELLOPTS", "FUNCNAME",
+                            "PIPESTATUS", "EPOCHSECONDS", "EPOCHREALTIME", "SRANDOM", "DIRSTACK", "HISTCMD"})
+
+
+def shell_variable(text: str, shell: str, ctx: ExecContext | None = None) -> str:
+    """The first variable of the shell's own that a script expands (``$PPID``, bash's
+    ``$BASH_VERSION``; not one the script assigns or the environment has), or "".
+
+    >>> shell_variable("echo $BASH_VERSION '$PPID'", "bash"), shell_variable("echo $BASH_VERSION", "sh")
+    ('BASH_VERSION', '')
+    >>> shell_variable("PPID=1; echo $PPID $HOME", "sh")
+    ''
+    """
+    if "$" not in text:
+        return ""
+    names = SHELL_VARIABLES | BASH_VARIABLES if shell == "bash" else SHELL_VARIABLES
+    environment = {name for name, _ in process_env(ctx.image, ctx.hostname, ctx.envs)} if ctx is not None else set()
+    quote, i, n = "", 0, len(text)
+    while i < n:
+        c = text[i]
+        i += 1
+        if c in "'\"" and quote in ("", c) and not (c == "'" and quote == '"'):
+            quote = "" if quote == c else c
+        elif c == "$" and quote != "'":
+            match = re.match(r"\{?([A-Za-z_][A-Za-z0-9_]*)", text[i:])
+            if match and match.group(1) in names and match.group(1) not in environment \
+                    and not re.search(rf"(?:^|[\s;&|(]){match.group(1)}=", text):
+                return match.group(1)
+    return ""
 
 
 _SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _./:,=@%+-")

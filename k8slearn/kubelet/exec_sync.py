@@ -20,6 +20,10 @@ documentation's liveness example works: the main process runs
 Traceback (most recent call last):
 ...
 k8slearn.kubelet.exec_sync.ExecError: exec: "nosuch": executable file not found in $PATH
+>>> exec_sync(["/bin/bash"], "busybox", {})
+Traceback (most recent call last):
+...
+k8slearn.kubelet.exec_sync.ExecError: exec: "/bin/bash": stat /bin/bash: no such file or directory
 
 A shell runs scripts: commands joined by ``;``, ``&&``, ``||``, newlines and pipes, with ``>``,
 ``>>``, ``2>``, ``2>&1`` and ``<`` redirections:
@@ -31,6 +35,14 @@ A shell runs scripts: commands joined by ``;``, ``&&``, ``||``, newlines and pip
 >>> run(["sh"], ctx, stdin="cat /tmp/a\\nexit 3\\n")
 (3, 'one\\ntwo\\n', '')
 
+What the commands print comes back in the order they wrote it (``chunks``), and the first command
+that reads its standard input gets what ``kubectl exec -i`` passed (``sh -c 'cat > /tmp/f'``):
+
+>>> run(["sh", "-c", "echo a; nosuch; echo b"], ctx).chunks
+[('stdout', 'a\\n'), ('stderr', 'sh: nosuch: not found\\n'), ('stdout', 'b\\n')]
+>>> run(["sh", "-c", "cat > /tmp/copy; wc -l < /tmp/copy"], ctx, stdin="x\\ny\\n")
+(0, '2\\n', '')
+
 The programs themselves are :mod:`k8slearn.kubelet.exec_tools`.
 
 A script's own variables, ``$((...))`` and ``$(command)`` are worked out as each command runs, by
@@ -39,13 +51,18 @@ the same running shell as a container's own script (:mod:`k8slearn.kubelet.progr
 >>> run(["sh", "-c", "n=$(echo 20); echo $((n + 1)) '$n'"], ctx)
 (0, '21 $n\\n', '')
 
+An unquoted expansion is split into fields at blanks, and one that is empty makes no field
+(``echo a $(nosuch) b`` prints ``a b``); ``exit N`` is N modulo 256.
+
 Simplified: of the shell's expansions only ``$NAME``, ``${NAME}``, ``$((...))`` and ``$(...)``
 (:func:`k8slearn.kubelet.exec_env.expand_parameters` for a script without the last two or
 variables of its own); ``for`` loops over listed words (or ``$(seq ...)``), written out turn by turn;
 ``if``/``elif``/``else`` with ``test``/``[`` (not piped or redirected as a whole); no other
-parameter expansions, globs, other loops, ``case``, functions or background jobs (``kubectl exec``
-says so when a script uses them; in a probe's script loops count as success and the rest is taken
-literally); no terminal; every command finishes at once (no timeouts).
+parameter expansions, special parameters (``$?``, ``$$``, ``$1``), the shell's own variables
+(``$PPID``, ``$SHLVL``, bash's ``$BASH_VERSION``), globs, other loops, ``case``, functions or
+background jobs (``cmd &``): ``kubectl exec`` says so when a script uses them (in a probe's script
+they count as success, and the rest is taken literally); no terminal; every command finishes at
+once (no timeouts).
 
 Upstream: containerd internal/cri/server/container_execsync.go and container_exec.go, runc exec;
 the shell is BusyBox ash / dash
@@ -56,13 +73,18 @@ from __future__ import annotations
 import re
 
 from k8slearn.kubelet.container_fs import ReadOnlyFileSystem
-from k8slearn.kubelet.exec_env import expand_parameters, process_env, unknown_image_variables
+from k8slearn.kubelet.exec_env import expand_parameters, process_env, shell_variable, unknown_image_variables
 from k8slearn.kubelet.exec_tools import (
     ExecContext,
+    Output,
     available,
+    chunks_of,
+    executable_at,
     not_simulated,
+    reads_stdin,
     redirect_read_only_error,
     run_tool,
+    write_file,
 )
 from k8slearn.kubelet.program_shell import (
     ASSIGNMENT,
@@ -74,17 +96,25 @@ from k8slearn.kubelet.program_shell import (
     unroll_for_loops,
 )
 
-_OPERATORS = (";", "&&", "||", "\n", "|")
+_OPERATORS = (";", "&&", "||", "\n", "|", "&")
 _KEYWORDS = {"for", "while", "until", "do", "done", "case", "esac", "function"}  # not simulated
 _IF_WORDS = ("if", "then", "elif", "else", "fi")
+SHELLS = ("sh", "bash", "ash", "dash")
+
+
+class QuotedWord(str):
+    """A word of a script that had quotes or a backslash in it: its expansions make one field, even
+    an empty one (an unquoted ``$(...)`` or ``$NAME`` that expands to nothing makes none)."""
+
+    __slots__ = ()
 
 
 class _Exited(Exception):
     """``exit`` inside an ``if``: the whole script ends, with what it printed so far."""
 
-    def __init__(self, code: int, out: str, err: str) -> None:
+    def __init__(self, code: int, chunks: list) -> None:
         super().__init__(code)
-        self.code, self.out, self.err = code, out, err
+        self.code, self.chunks = code, chunks
 
 
 class ExecError(Exception):
@@ -97,55 +127,83 @@ def exec_sync(argv: list[str], image: str, files: dict | None) -> tuple[int, str
     return code, out + err
 
 
-def run(argv: list[str], ctx: ExecContext, stdin: str = "") -> tuple[int, str, str]:
-    """Start ``argv`` in the container; (exit code, stdout, stderr). Raises :class:`ExecError`
-    when the executable does not exist in the image."""
+def run(argv: list[str], ctx: ExecContext, stdin: str = "") -> Output:
+    """Start ``argv`` in the container: its exit code and output (:class:`~k8slearn.kubelet.exec_tools.Output`,
+    a tuple (exit code, stdout, stderr) with the chunks in the order written). Raises
+    :class:`ExecError` when the executable does not exist in the image, with runc's reason: a
+    name is looked up in PATH, a path with a slash is stat'ed."""
     if not argv:
         raise ExecError("exec: no command")
     exe = argv[0].rsplit("/", 1)[-1]
-    if not available(exe, ctx):
+    if "/" in argv[0]:
+        found = executable_at(argv[0], ctx)
+        if found is False:
+            raise ExecError(f'exec: "{argv[0]}": stat {argv[0]}: no such file or directory')
+        if found is None:  # a file of the container: a script or a program the simulation cannot run
+            return Output(*_plain(not_simulated(f"running {argv[0]}") if ctx.interactive else (0, "", "")))
+    elif not available(exe, ctx):
         raise ExecError(f'exec: "{argv[0]}": executable file not found in $PATH')
-    if exe in ("sh", "bash", "ash", "dash"):
+    if exe in SHELLS:
         if len(argv) > 2 and argv[1] == "-c":
-            return script(argv[2], ctx, shell=exe)
+            return script(argv[2], ctx, shell=exe, stdin=stdin)
         if len(argv) > 1 and not argv[1].startswith("-"):
-            return not_simulated(f"running the script file {argv[1]}") if ctx.interactive else (0, "", "")
+            return Output(*_plain(not_simulated(f"running the script file {argv[1]}") if ctx.interactive
+                                  else (0, "", "")))
         return script(stdin, ctx, shell=exe)  # commands read from stdin (kubectl exec -i)
     return run_tool(list(argv), stdin, ctx)
 
 
-def script(text: str, ctx: ExecContext, shell: str = "sh") -> tuple[int, str, str]:
-    """A shell script: lists of pipelines joined by ``;``, ``&&``, ``||`` and newlines."""
+def _plain(result: tuple) -> tuple[int, list]:
+    return result[0], chunks_of(result)
+
+
+def script(text: str, ctx: ExecContext, shell: str = "sh", stdin: str = "") -> Output:
+    """A shell script: lists of pipelines joined by ``;``, ``&&``, ``||`` and newlines. ``stdin``
+    goes to the first command that reads its standard input."""
     try:
         tokens = tokenize(text)
     except ValueError as err:
-        return 2, "", f"{shell}: syntax error: {err}\n"
+        return Output(2, [("stderr", f"{shell}: syntax error: {err}\n")])
     if "for" in tokens:  # for NAME in WORDS; do ...; done: one turn after the other, written out
         unrolled = unroll_for_loops(text)
         if unrolled is not None and unrolled != text:
-            return script(unrolled, ctx, shell)
+            return script(unrolled, ctx, shell, stdin)
     if any(_at_command(tokens, j) and t in _KEYWORDS for j, t in enumerate(tokens) if isinstance(t, str)):
-        return not_simulated("a script with loops or conditionals") if ctx.interactive else (0, "", "")
+        return _refused("a script with loops or conditionals", ctx)
+    if any(_is_operator(t, "&") for t in tokens):  # cmd &: the shell does not wait for it
+        return _refused("running a command in the background (&)", ctx)
+    internal = shell_variable(text, shell, ctx)
+    if internal:
+        return _refused(f"the shell's own variable {internal}", ctx)
     if assigns(text) or "$(" in protect_single_quoted(text):
-        return _script_with_shell(text, ctx, shell)
+        if re.search(r"\$\{?[?$!#@*0-9-]", protect_single_quoted(text)):  # $?, $$, $1...: not modelled
+            return _refused("expanding shell variables and command substitution", ctx)
+        return _script_with_shell(text, ctx, shell, stdin)
     expanded, refused = expand_parameters(text, ctx)
     if refused and ctx.interactive:
-        return not_simulated(refused)
+        return Output(*_plain(not_simulated(refused)))
     if not refused and expanded != text:
         text, tokens = expanded, tokenize(expanded)
     expansion = expansions(text)
     if expansion and ctx.interactive:
-        return not_simulated(expansion)
-    return _run_tokens(tokens, ctx, shell)
+        return Output(*_plain(not_simulated(expansion)))
+    return _run_tokens(tokens, ctx, shell, stdin=[stdin])
+
+
+def _refused(what: str, ctx: ExecContext) -> Output:
+    """What the simulation does not run: ``kubectl exec`` says so; a probe's script is taken to succeed."""
+    return Output(*_plain(not_simulated(what) if ctx.interactive else (0, "", "")))
 
 
 def _run_tokens(tokens: list, ctx: ExecContext, shell: str, running: Shell | None = None,
-                substituted_err: list | None = None, nested: bool = False) -> tuple[int, str, str]:
+                substituted_err: list | None = None, nested: bool = False, stdin: list | None = None) -> Output:
     """Run the lists of pipelines; with a ``running`` shell, each command's words are expanded
     when it runs (after the assignments before it) and ``NAME=value`` commands assign; what the
     command substitutions wrote to stderr (``substituted_err``) comes before the command's own.
-    ``nested``: the tokens are a part of an ``if``, whose ``exit`` raises :class:`_Exited`."""
-    code, out, err, joiner = 0, "", "", ";"
+    ``nested``: the tokens are a part of an ``if``, whose ``exit`` raises :class:`_Exited`.
+    ``stdin``: a one-item list, what is left of the script's standard input."""
+    code, joiner, chunks = 0, ";", []
+    stdin = stdin if stdin is not None else [""]
     pipeline: list[list] = [[]]
     tokens = tokens + ["\n"]
     i = 0
@@ -155,22 +213,25 @@ def _run_tokens(tokens: list, ctx: ExecContext, shell: str, running: Shell | Non
         if token == "if" and pipeline == [[]]:  # if ...; then ...; [elif/else ...;] fi: one command
             end = _fi_at(tokens, i)
             if end is None or tokens[end + 1] not in (";", "&&", "||", "\n"):
-                return (2, out, err + f"{shell}: syntax error: unexpected end of file (expecting \"fi\")\n") \
-                    if end is None else (1, out, err + not_simulated("a redirected or piped if")[2])
+                if end is None:
+                    chunks.append(("stderr", f"{shell}: syntax error: unexpected end of file (expecting \"fi\")\n"))
+                    return Output(2, chunks)
+                return Output(1, chunks + chunks_of(not_simulated("a redirected or piped if")))
             if not ((joiner == "&&" and code != 0) or (joiner == "||" and code == 0)):
                 try:
-                    code, o, e = _run_if(tokens[i:end], ctx, shell, running, substituted_err)
+                    result = _run_if(tokens[i:end], ctx, shell, running, substituted_err, stdin)
                 except _Exited as done:
                     if nested:
-                        raise _Exited(done.code, out + done.out, err + done.err) from None
-                    return done.code, out + done.out, err + done.err
-                out, err = out + o, err + e
+                        raise _Exited(done.code, chunks + done.chunks) from None
+                    return Output(done.code, chunks + done.chunks)
+                code = result[0]
+                chunks += chunks_of(result)
             joiner, i = tokens[end + 1], end + 2
             continue
-        if token == "|":
+        if _is_operator(token, "|"):
             pipeline.append([])
             continue
-        if token not in _OPERATORS:
+        if not _is_operator(token):
             pipeline[-1].append(token)
             continue
         stages, pipeline = [s for s in pipeline if s], [[]]
@@ -179,10 +240,11 @@ def _run_tokens(tokens: list, ctx: ExecContext, shell: str, running: Shell | Non
                 try:
                     stages = _expanded(stages, running)
                 except ShellError as failed:  # the shell reports it and stops
-                    return 2, out, err + f"{shell}: {failed}\n"
+                    chunks += [("stderr", e) for e in substituted_err or ()]
+                    return Output(2, chunks + [("stderr", f"{shell}: {failed}\n")])
                 finally:
-                    err += "".join(substituted_err or ())
                     if substituted_err:
+                        chunks += [("stderr", e) for e in substituted_err]
                         substituted_err.clear()
                 if stages is None:  # only assignments
                     code = 0
@@ -190,21 +252,50 @@ def _run_tokens(tokens: list, ctx: ExecContext, shell: str, running: Shell | Non
                     continue
             first = stages[0]
             if first and first[0] == "exit":
-                exit_code = int(first[1]) if len(first) > 1 and str(first[1]).isdigit() else code
+                exit_code, problem = _exit_status(first[1:], code, shell, ctx)
+                chunks += [("stderr", problem)] if problem else []
                 if nested:
-                    raise _Exited(exit_code, out, err)
-                return exit_code, out, err
-            code, o, e = _pipeline(stages, ctx, shell)
-            out, err = out + o, err + e
+                    raise _Exited(exit_code, chunks)
+                return Output(exit_code, chunks)
+            result = _pipeline(stages, ctx, shell, stdin)
+            code = result[0]
+            chunks += result.chunks
         if stages or token in ("&&", "||"):
             joiner = token
-    return code, out, err
+    return Output(code, chunks)
+
+
+def _exit_status(args: list, last: int, shell: str, ctx: ExecContext) -> tuple[int, str]:
+    """``exit [N]``: the status (8 bits: ``exit 300`` is 44), or the shell's complaint and 2.
+
+    >>> _exit_status(["300"], 0, "sh", ExecContext("busybox", files={})), _exit_status([], 3, "sh", None)
+    ((44, ''), (3, ''))
+    >>> _exit_status(["-1"], 0, "sh", ExecContext("nginx", files={}))
+    (2, 'sh: 1: exit: Illegal number: -1\\n')
+    """
+    if not args:
+        return last, ""
+    word = str(args[0])
+    if re.fullmatch(r"\d+", word):
+        return int(word) % 256, ""
+    if shell == "bash":
+        if re.fullmatch(r"[+-]?\d+", word):
+            return int(word) % 256, ""
+        return 2, f"bash: line 1: exit: {word}: numeric argument required\n"
+    if ctx.busybox:
+        return 2, f"{shell}: exit: Illegal number: {word}\n"
+    return 2, f"{shell}: 1: exit: Illegal number: {word}\n"
 
 
 def _at_command(tokens: list, j: int) -> bool:
     """Whether ``tokens[j]`` is where a command starts (where ``if`` or ``done`` is a keyword)."""
     before = tokens[j - 1] if j else "\n"
-    return isinstance(before, str) and (before in _OPERATORS or before in _IF_WORDS)
+    return _is_operator(before) or (type(before) is str and before in _IF_WORDS)
+
+
+def _is_operator(token, *which: str) -> bool:
+    """Whether a token is a control operator (one of ``which``), not a quoted word that reads like one."""
+    return type(token) is str and token in (which or _OPERATORS)
 
 
 def _fi_at(tokens: list, start: int) -> int | None:
@@ -222,7 +313,7 @@ def _fi_at(tokens: list, start: int) -> int | None:
 
 
 def _run_if(tokens: list, ctx: ExecContext, shell: str, running: Shell | None,
-            substituted_err: list | None) -> tuple[int, str, str]:
+            substituted_err: list | None, stdin: list) -> Output:
     """``COND then BODY [elif COND then BODY]... [else BODY]`` (the tokens between ``if`` and
     ``fi``): the body of the first condition that succeeds, or the ``else``; 0 if none ran."""
     clauses: list[tuple[str, list]] = []  # ("if"|"then"|"elif"|"else", the tokens that follow)
@@ -239,33 +330,26 @@ def _run_if(tokens: list, ctx: ExecContext, shell: str, running: Shell | None,
             continue
         part.append(word)
     clauses.append((kind, part))
-    out = err = ""
+    chunks: list = []
     condition_met = False
     for kind, part in clauses:
         if kind in ("if", "elif") and not condition_met:
             try:
-                code, o, e = _run_tokens(part, ctx, shell, running, substituted_err, nested=True)
+                result = _run_tokens(part, ctx, shell, running, substituted_err, nested=True, stdin=stdin)
             except _Exited as done:
-                raise _Exited(done.code, out + done.out, err + done.err) from None
-            out, err, condition_met = out + o, err + e, code == 0
-        elif kind == "then" and condition_met:
-            return _nested(part, ctx, shell, running, substituted_err, out, err)
-        elif kind == "else" and not condition_met:
-            return _nested(part, ctx, shell, running, substituted_err, out, err)
-    return 0, out, err
+                raise _Exited(done.code, chunks + done.chunks) from None
+            chunks += result.chunks
+            condition_met = result[0] == 0
+        elif (kind == "then" and condition_met) or (kind == "else" and not condition_met):
+            try:
+                result = _run_tokens(part, ctx, shell, running, substituted_err, nested=True, stdin=stdin)
+            except _Exited as done:
+                raise _Exited(done.code, chunks + done.chunks) from None
+            return Output(result[0], chunks + result.chunks)
+    return Output(0, chunks)
 
 
-def _nested(part: list, ctx: ExecContext, shell: str, running: Shell | None, substituted_err: list | None,
-            out: str, err: str) -> tuple[int, str, str]:
-    """Run a branch of an ``if`` after what its conditions printed."""
-    try:
-        code, o, e = _run_tokens(part, ctx, shell, running, substituted_err, nested=True)
-    except _Exited as done:
-        raise _Exited(done.code, out + done.out, err + done.err) from None
-    return code, out + o, err + e
-
-
-def _script_with_shell(text: str, ctx: ExecContext, shell: str) -> tuple[int, str, str]:
+def _script_with_shell(text: str, ctx: ExecContext, shell: str, stdin: str = "") -> Output:
     """A script with variables of its own or command substitution: the running shell
     (:mod:`k8slearn.kubelet.program_shell`) expands each command's words as it gets there;
     ``$(command)`` runs the command here."""
@@ -275,11 +359,11 @@ def _script_with_shell(text: str, ctx: ExecContext, shell: str) -> tuple[int, st
     protected = protect_single_quoted(text)  # a $ in single quotes is the shell's literal $
     for name in re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", protected):
         if name not in variables and name not in assigned and (unknown is None or name in unknown):
-            return not_simulated(f"the {ctx.image} image's own variable {name}") if ctx.interactive else (0, "", "")
+            return _refused(f"the {ctx.image} image's own variable {name}", ctx)
     try:
         tokens = tokenize(protected)
     except ValueError as err:
-        return 2, "", f"{shell}: syntax error: {err}\n"
+        return Output(2, [("stderr", f"{shell}: syntax error: {err}\n")])
     substituted_err: list[str] = []
 
     def substitute(command: str) -> str:
@@ -287,68 +371,94 @@ def _script_with_shell(text: str, ctx: ExecContext, shell: str) -> tuple[int, st
         substituted_err.append(sub_err)
         return sub_out
 
-    code, out, err = _run_tokens(tokens, ctx, shell, Shell(variables, substitute), substituted_err)
-    return code, out.replace(QUOTED_DOLLAR, "$"), err.replace(QUOTED_DOLLAR, "$")
+    result = _run_tokens(tokens, ctx, shell, Shell(variables, substitute), substituted_err, stdin=[stdin])
+    return Output(result[0], [(stream, text.replace(QUOTED_DOLLAR, "$")) for stream, text in result.chunks])
 
 
 def _expanded(stages: list[list], running: Shell) -> list[list] | None:
-    """The pipeline's words expanded by the running shell; None for a command of assignments only."""
+    """The pipeline's words expanded by the running shell; None for a command of assignments only.
+    An unquoted word's expansion is split into fields at blanks (none if it is empty)."""
     if len(stages) == 1 and stages[0] and all(isinstance(w, str) and ASSIGNMENT.fullmatch(w) for w in stages[0]):
         for word in stages[0]:
             name, _, value = word.partition("=")
             running.assign(name, value)
         return None
-    return [[running.expand(w).replace(QUOTED_DOLLAR, "$") if isinstance(w, str) else w for w in stage]
-            for stage in stages]
+    expanded = []
+    for stage in stages:
+        words: list = []
+        for word in stage:
+            if not isinstance(word, str):
+                words.append(word)
+                continue
+            value = running.expand(word).replace(QUOTED_DOLLAR, "$")
+            if "$" in word and not isinstance(word, QuotedWord):
+                words.extend(value.split())  # field splitting (IFS: space, tab, newline)
+            else:
+                words.append(value)
+        expanded.append(words)
+    return expanded
 
 
-
-def _pipeline(stages: list[list], ctx: ExecContext, shell: str) -> tuple[int, str, str]:
-    """``a | b | c``: each stage's stdout is the next one's stdin; the exit code is the last one's."""
-    data, err, code = "", "", 0
+def _pipeline(stages: list[list], ctx: ExecContext, shell: str, stdin: list | None = None) -> Output:
+    """``a | b | c``: each stage's stdout is the next one's stdin; the exit code is the last one's.
+    The first stage reads the script's stdin (``stdin[0]``) when it reads its standard input."""
+    data, chunks, code = "", [], 0
     for i, stage in enumerate(stages):
         words, redirects = _split_redirects(stage)
-        stdin = data if i else ""
+        given = data if i else ""
+        if not i and stdin is not None and stdin[0] and not any(kind == "<" for kind, _ in redirects) \
+                and reads_stdin(words):
+            given, stdin[0] = stdin[0], ""
         for kind, target in redirects:
             if kind == "<":
-                code, stdin, e = run_tool(["cat", target], "", ctx, shell)
-                if code:
-                    return 1, "", err + e.replace("cat: can't open", f"{shell}: can't open")
-        code, out, e = run_tool(words, stdin, ctx, shell) if words else (0, "", "")
+                result = run_tool(["cat", target], "", ctx, shell)
+                if result[0]:
+                    message = result[2].replace("cat: can't open", f"{shell}: can't open")
+                    return Output(1, chunks + [("stderr", message)])
+                given = result[1]
+        result = run_tool(words, given, ctx, shell) if words else Output(0)
+        code = result[0]
         # where fd 1 and fd 2 point, redirection by redirection: None is the pipe or the terminal
         targets: list = [None, None]
         for kind, target in redirects:
             if kind in (">", ">>"):
-                targets[0] = (target, kind == ">>")
+                targets[0] = _target(target, kind == ">>")
             elif kind == "2>":
-                targets[1] = (target, False)
+                targets[1] = _target(target, False)
             elif kind == "2>&1":
                 targets[1] = targets[0] or "stdout"
             elif kind == ">&2":
                 targets[0] = targets[1] or "stderr"
+        written: dict = {}  # a file's target -> what goes into it, in order
+        passed = []
+        for stream, text in result.chunks:
+            where = targets[0 if stream == "stdout" else 1]
+            if where is None:
+                passed.append((stream, text))
+            elif isinstance(where, str):
+                passed.append((where, text))
+            else:
+                written.setdefault(id(where), [where, ""])[1] += text
         try:
-            if targets[0] == "stderr":  # echo oops >&2
-                out, e, targets[0] = "", e + out, None
-            if targets[1] == "stdout" or (targets[1] is not None and targets[1] is targets[0]):
-                out, e = out + e, ""
-            elif targets[1] is not None:
-                _write(ctx, targets[1][0], e, targets[1][1])
-                e = ""
-            if targets[0] is not None:
-                _write(ctx, targets[0][0], out, targets[0][1])
-                out = ""
+            for (path, append), text in written.values():
+                write_file(ctx, path, text, append)
+            for target in targets:  # > file with nothing written still makes (or empties) the file
+                if isinstance(target, tuple) and id(target) not in written:
+                    write_file(ctx, target[0], "", target[1])
         except ReadOnlyFileSystem as failed:  # a redirection under a read-only mount
             code, e = redirect_read_only_error(shell or "sh", str(failed), ctx.busybox)
-            return code, "", err + e
-        data, err = out, err + e
-    return code, data, err
+            return Output(code, chunks + [("stderr", e)])
+        if i == len(stages) - 1:
+            chunks += passed
+        else:  # into the pipe: stdout is the next stage's stdin
+            data = "".join(text for stream, text in passed if stream == "stdout")
+            chunks += [(stream, text) for stream, text in passed if stream == "stderr"]
+    return Output(code, chunks)
 
 
-def _write(ctx: ExecContext, path: str, text: str, append: bool) -> None:
-    if path in ("/dev/null", "/dev/stdout", "/dev/stderr"):
-        return
-    before = ctx.files.get(path)
-    ctx.files[path] = ((before if isinstance(before, str) else "") if append else "") + text
+def _target(path: str, append: bool):
+    """Where a redirection sends a stream: /dev/stdout and /dev/stderr are the streams themselves."""
+    return {"/dev/stdout": "stdout", "/dev/stderr": "stderr"}.get(path) or (path, append)
 
 
 def _split_redirects(stage: list) -> tuple[list[str], list[tuple[str, str]]]:
@@ -391,10 +501,13 @@ def expansions(text: str) -> str:
 
 
 def tokenize(text: str) -> list:
-    """Words (str), control operators (str: ``; && || | \\n``) and redirections (1-tuples).
+    """Words (str; :class:`QuotedWord` for one with quotes or a backslash), control operators
+    (str: ``; && || | & \\n``) and redirections (1-tuples).
 
     >>> tokenize("echo 'a;b' >/tmp/x 2>&1 && cat</tmp/x|wc -l")
     ['echo', 'a;b', ('>',), '/tmp/x', ('2>&1',), '&&', 'cat', ('<',), '/tmp/x', '|', 'wc', '-l']
+    >>> tokenize("sleep 1 &")
+    ['sleep', '1', '&']
     """
     tokens: list = []
     word, quoted, i = "", False, 0
@@ -402,7 +515,7 @@ def tokenize(text: str) -> list:
     def flush() -> None:
         nonlocal word, quoted
         if word or quoted:
-            tokens.append(word)
+            tokens.append(QuotedWord(word) if quoted else word)
         word, quoted = "", False
 
     while i < len(text):
@@ -414,7 +527,7 @@ def tokenize(text: str) -> list:
             word, quoted, i = word + text[i + 1:end], True, end + 1
             continue
         if c == "\\" and i + 1 < len(text):
-            word, i = word + text[i + 1], i + 2
+            word, quoted, i = word + text[i + 1], True, i + 2
             continue
         if c == "$" and text.startswith("(", i + 1):  # $(command), $((arithmetic)): one word, spaces and all
             end, depth = i + 1, 0
@@ -431,7 +544,7 @@ def tokenize(text: str) -> list:
             while i < len(text) and text[i] != "\n":
                 i += 1
             continue
-        for op in ("2>&1", "1>&2", "2>", ">&2", ">>", ">", "<", "&&", "||", ";", "|", "\n"):
+        for op in ("2>&1", "1>&2", "2>", ">&2", ">>", ">", "<", "&&", "||", ";", "|", "\n", "&"):
             if text.startswith(op, i) and (op[0] not in "12" or not word):
                 flush()
                 tokens.append((">&2",) if op == "1>&2" else (op,) if op[0] in "2><" else op)

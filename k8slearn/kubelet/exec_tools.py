@@ -16,22 +16,49 @@ other container. :class:`ExecContext` is that view; :func:`run_tool` runs one pr
 >>> run_tool(["grep", "-c", "o"], "one\\ntwo\\nsix\\n", ctx)
 (0, '2\\n', '')
 
-BusyBox images (busybox, alpine, agnhost) print BusyBox's messages, the others GNU coreutils'.
+>>> run_tool(["grep", "-n", "o"], "one\\ntwo\\nsix\\n", ctx)
+(0, '1:one\\n2:two\\n', '')
+>>> run_tool(["printf", "%s=%d\\\\n", "a", "1", "b", "2"], "", ctx)
+(0, 'a=1\\nb=2\\n', '')
 
-Simplified: the tools are ``cat``, ``ls`` (names only), ``test``/``[``, ``echo``, ``true``,
-``false``, ``hostname``, ``grep``, ``head``, ``tail``, ``wc``, ``touch``, ``mkdir``, ``rm``,
-``sleep`` (returns at once), ``date`` (the simulated clock, UTC), ``env`` and ``printenv``
-(:mod:`k8slearn.kubelet.exec_env`) and
-BusyBox's ``wget`` (plain HTTP, no progress meter). Other real tools (``ps``, ``curl``,
-``nslookup``, ...) are not run: a probe that uses them is taken to
-succeed, and ``kubectl exec`` says that the simulation does not run them rather than print made-up
-output. ``wget`` reaches the pod's own network namespace and other pods by IP
+BusyBox images (busybox, alpine, agnhost) print BusyBox's messages, the others GNU coreutils'.
+A result is an :class:`Output`: the tuple (exit code, stdout, stderr), whose ``chunks`` keep the
+two streams in the order the program wrote them (``cat /a /nope /b``: a's text, the error, b's).
+
+Which image has which program is explicit where the simulation knows it (:data:`IMAGE_TOOLS`):
+the busybox image has BusyBox 1.36's applets (``vi``, ``ps``, ``ip``, ``nslookup``, ``wget``; no
+``curl`` or ``bash``), nginx and debian the programs of a Debian 12 slim image (coreutils,
+util-linux, bash, dash...; no ``ps``, ``ip``, ``ping``, ``nslookup`` or ``wget``; nginx adds
+``curl``). A program the image lacks is runc's ``executable file not found in $PATH`` when
+``kubectl exec`` starts it (a path with a slash: ``stat PATH: no such file or directory``), and
+the shell's ``not found`` (exit code 127) inside ``sh -c``:
+
+>>> run_tool(["ps"], "", ExecContext("nginx", files={}, interactive=True), shell="sh")
+(127, '', 'sh: 1: ps: not found\\n')
+>>> run_tool(["vi"], "", ExecContext("busybox", files={}, interactive=True))[2].split(";")[0]
+"k8slearn: 'vi' is not simulated"
+
+Simplified: the tools are ``cat`` (``-n``, ``-b``), ``ls`` (names only), ``test``/``[``,
+``echo``, ``printf``, ``true``, ``false``, ``pwd``, ``hostname`` (``-s``, ``-f``, ``-d``, ``-i``,
+and Debian's ``-I``; setting the name fails as in an unprivileged container), ``grep`` (``-i -v
+-c -q -n -o -x -w -l -L -E -F -h -H -s -e -m``, POSIX basic or extended patterns), ``head`` and
+``tail`` (``-n``, ``-c``, ``-q``, ``-v``), ``wc`` (``-l -w -c -m``, in BusyBox's or GNU's
+columns), ``seq`` (whole numbers), ``touch``, ``mkdir``, ``rm``, ``rmdir``, ``sleep`` (returns at
+once), ``date`` (the simulated clock, UTC), ``env`` and ``printenv``
+(:mod:`k8slearn.kubelet.exec_env`) and BusyBox's ``wget`` (plain HTTP, no progress meter). An
+option of theirs that is not modelled, other programs the image has (``vi``, ``curl`` in nginx,
+``nslookup`` in BusyBox...) and usage texts are not run: a probe that uses them is taken to
+succeed, and ``kubectl exec`` says that the simulation does not run them rather than print
+made-up output. ``wget`` reaches the pod's own network namespace and other pods by IP
 (:mod:`k8slearn.kubelet.exec_wget`); there is no kube-proxy or cluster DNS in the simulation yet.
 Files hold text only (:mod:`k8slearn.kubelet.container_fs`); the images' files are known only in
-part, and a file or directory whose contents the simulation does not know says so.
+part, and a file or directory whose contents the simulation does not know says so. Images
+outside :data:`IMAGE_TOOLS` (alpine, httpd, python...) have the tools the simulation runs and a
+list of common ones (:data:`ASSUMED_OK`).
 
-Upstream: none in Kubernetes (these are the workloads' tools): BusyBox 1.36 (coreutils, wget,
-hostname applets), GNU coreutils 9.1, GNU grep
+Upstream: none in Kubernetes (these are the workloads' tools): BusyBox 1.36 (coreutils, grep,
+wget, hostname applets: coreutils/wc.c, findutils/grep.c, networking/hostname.c), GNU coreutils
+9.1 (wc's compute_number_width), GNU grep 3.8, hostname 3.23 (Debian), runc (LookPath's errors)
 """
 
 from __future__ import annotations
@@ -42,18 +69,152 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from k8slearn.api.meta import EPOCH
-from k8slearn.kubelet.container_fs import DIR, NOT_SIMULATED, ReadOnlyFileSystem, listing, lookup
+from k8slearn.kubelet.container_fs import (
+    DIR,
+    IMAGE_WORKDIR,
+    NOT_SIMULATED,
+    WORKDIR,
+    ReadOnlyFileSystem,
+    listing,
+    lookup,
+)
 from k8slearn.kubelet.exec_context import NO_USERLAND, ExecContext, not_simulated
 from k8slearn.kubelet.exec_env import env, printenv
 from k8slearn.kubelet.exec_wget import wget
 
-__all__ = ["COREUTILS", "DIR", "ExecContext", "available", "not_simulated", "redirect_read_only_error",
-           "run_tool", "tool_read_only_error"]
+__all__ = ["BUSYBOX_APPLETS", "COREUTILS", "DEBIAN_BOOKWORM", "DIR", "ExecContext", "IMAGE_TOOLS", "Output",
+           "available", "executable_at", "not_simulated", "reads_stdin", "redirect_read_only_error", "run_tool",
+           "tool_read_only_error"]
 
+
+class Output(tuple):
+    """What a process printed: ``(exit code, stdout, stderr)`` as a tuple, and ``chunks``, both
+    streams in the order it wrote them (``("stdout"|"stderr", text)``), as a terminal shows them.
+
+    >>> result = Output(1, [("stdout", "a\\n"), ("stderr", "oops\\n"), ("stdout", "b\\n")])
+    >>> result
+    (1, 'a\\nb\\n', 'oops\\n')
+    >>> result.chunks
+    [('stdout', 'a\\n'), ('stderr', 'oops\\n'), ('stdout', 'b\\n')]
+    """
+
+    chunks: list[tuple[str, str]]
+
+    def __new__(cls, code: int, chunks=()) -> Output:
+        merged: list[tuple[str, str]] = []
+        for stream, text in chunks:
+            if not text:
+                continue
+            if merged and merged[-1][0] == stream:
+                merged[-1] = (stream, merged[-1][1] + text)
+            else:
+                merged.append((stream, text))
+        out = "".join(text for stream, text in merged if stream == "stdout")
+        err = "".join(text for stream, text in merged if stream == "stderr")
+        self = super().__new__(cls, (code, out, err))
+        self.chunks = merged
+        return self
+
+
+def chunks_of(result: tuple) -> list[tuple[str, str]]:
+    """The ordered output of a result (an :class:`Output`, or a plain tuple: stdout, then stderr)."""
+    if isinstance(result, Output):
+        return list(result.chunks)
+    return [(stream, text) for stream, text in (("stdout", result[1]), ("stderr", result[2])) if text]
+
+
+class _Printer:
+    """A tool's two streams as it writes them."""
+
+    def __init__(self) -> None:
+        self.chunks: list[tuple[str, str]] = []
+
+    def out(self, text: str) -> None:
+        self.chunks.append(("stdout", text))
+
+    def err(self, text: str) -> None:
+        self.chunks.append(("stderr", text))
+
+    def done(self, code: int) -> Output:
+        return Output(code, self.chunks)
+
+
+# -- which image has which program ---------------------------------------------------------------
+# The programs the simulation runs (BusyBox's wget only in BusyBox images).
 COREUTILS = {"cat", "ls", "test", "[", "true", "false", "echo", ":", "hostname", "grep", "head", "tail",
-             "wc", "touch", "mkdir", "rm", "sleep", "env", "printenv", "date"}
+             "wc", "touch", "mkdir", "rm", "rmdir", "sleep", "env", "printenv", "date", "pwd", "printf", "seq"}
 BUSYBOX_ONLY = {"wget"}
-# Real tools the simulation does not run: a probe using them is taken to succeed.
+# BusyBox 1.36's applets as the busybox image installs them (``make defconfig``; each a link in /bin)
+BUSYBOX_APPLETS = frozenset("""
+[ [[ acpid add-shell addgroup adduser adjtimex ar arch arp arping ascii ash awk base32 base64 basename bc beep
+blkdiscard blkid blockdev bootchartd brctl bunzip2 busybox bzcat bzip2 cal cat chat chattr chgrp chmod chown
+chpasswd chpst chroot chrt chvt cksum clear cmp comm conspy cp cpio crc32 crond crontab cryptpw cttyhack cut date
+dc dd deallocvt delgroup deluser depmod devmem df dhcprelay diff dirname dmesg dnsd dnsdomainname dos2unix dpkg
+dpkg-deb du dumpkmap dumpleases echo ed egrep eject env envdir envuidgid ether-wake expand expr factor fakeidentd
+fallocate false fatattr fbset fbsplash fdflush fdformat fdisk fgconsole fgrep find findfs flock fold free
+freeramdisk fsck fsck.minix fsfreeze fstrim fsync ftpd ftpget ftpput fuser getconf getopt getty grep groups gunzip
+gzip halt hd hdparm head hexdump hexedit hostid hostname httpd hush hwclock i2cdetect i2cdump i2cget i2cset
+i2ctransfer id ifconfig ifdown ifenslave ifplugd ifup inetd init inotifyd insmod install ionice iostat ip ipaddr
+ipcalc ipcrm ipcs iplink ipneigh iproute iprule iptunnel kbd_mode kill killall killall5 klogd last less link
+linux32 linux64 linuxrc ln loadfont loadkmap logger login logname logread losetup lpd lpq lpr ls lsattr lsmod lsof
+lspci lsscsi lsusb lzcat lzma lzop makedevs makemime man md5sum mdev mesg microcom mim mkdir mkdosfs mke2fs mkfifo
+mkfs.ext2 mkfs.minix mkfs.vfat mknod mkpasswd mkswap mktemp modinfo modprobe more mount mountpoint mpstat mt mv
+nameif nanddump nandwrite nbd-client nc netstat nice nl nmeter nohup nologin nproc nsenter nslookup ntpd nuke od
+openvt partprobe passwd paste patch pgrep pidof ping ping6 pipe_progress pivot_root pkill pmap popmaildir poweroff
+powertop printenv printf ps pscan pstree pwd pwdx raidautorun rdate rdev readahead readlink readprofile realpath
+reboot reformime remove-shell renice reset resize resume rev rm rmdir rmmod route rpm rpm2cpio rtcwake run-init
+run-parts runlevel runsv runsvdir rx script scriptreplay sed seedrng sendmail seq setarch setconsole setfattr
+setfont setkeycodes setlogcons setpriv setserial setsid setuidgid sh sha1sum sha256sum sha3sum sha512sum showkey
+shred shuf slattach sleep smemcap softlimit sort split ssl_client start-stop-daemon stat strings stty su sulogin
+sum sv svc svlogd svok swapoff swapon switch_root sync sysctl syslogd tac tail tar taskset tc tcpsvd tee telnet
+telnetd test tftp tftpd time timeout top touch tr traceroute traceroute6 tree true truncate ts tsort tty ttysize
+tunctl ubiattach ubidetach ubimkvol ubirename ubirmvol ubirsvol ubiupdatevol udhcpc udhcpc6 udhcpd udpsvd uevent
+umount uname unexpand uniq unix2dos unlink unlzma unshare unxz unzip uptime users usleep uudecode uuencode vconfig
+vi vlock volname w wall watch watchdog wc wget which who whoami whois xargs xxd xz xzcat yes zcat zcip
+""".split()) | {"getconf"}  # (getconf is copied in from Debian)
+# The programs on PATH in Debian 12 (bookworm) slim images: the essential and required packages
+# (coreutils, bash, dash, util-linux, findutils, grep, sed, mawk, gzip, tar, diffutils, hostname,
+# debianutils, login, passwd, mount, ncurses-bin, libc-bin, dpkg, apt, perl-base...). No procps,
+# iproute2, iputils, dnsutils, net-tools, wget, less or vi.
+DEBIAN_BOOKWORM = frozenset("""
+[ arch b2sum base32 base64 basename basenc cat chcon chgrp chmod chown chroot cksum comm cp csplit cut date dd df dir
+dircolors dirname du echo env expand expr factor false fmt fold groups head hostid id install join link ln logname
+ls md5sum mkdir mkfifo mknod mktemp mv nice nl nohup nproc numfmt od paste pathchk pinky pr printenv printf ptx pwd
+readlink realpath rm rmdir runcon seq sha1sum sha224sum sha256sum sha384sum sha512sum shred shuf sleep sort split
+stat stdbuf stty sum sync tac tail tee test timeout touch tr true truncate tsort tty uname unexpand uniq unlink
+users vdir wc who whoami yes
+bash bashbug clear_console rbash dash sh
+add-shell installkernel ischroot remove-shell run-parts savelog tempfile update-shells which
+cmp diff diff3 sdiff find xargs grep egrep fgrep rgrep sed mawk awk tar rmt
+gzip gunzip zcat gzexe uncompress zcmp zdiff zegrep zfgrep zforce zgrep zless zmore znew
+hostname dnsdomainname domainname nisdomainname ypdomainname
+login nologin faillog lastlog newgrp sg su
+passwd chage chfn chsh expiry gpasswd chpasswd chgpasswd cpgr cppw groupadd groupdel groupmems groupmod grpck
+grpconv grpunconv newusers pwck pwconv pwunconv useradd userdel usermod vigr vipw shadowconfig
+getconf getent iconv ldd locale localedef tzselect zdump ldconfig iconvconfig
+perl dpkg dpkg-deb dpkg-divert dpkg-maintscript-helper dpkg-query dpkg-realpath dpkg-split dpkg-statoverride
+dpkg-trigger update-alternatives start-stop-daemon apt apt-get apt-cache apt-cdrom apt-config apt-key apt-mark
+debconf debconf-apt-progress debconf-communicate debconf-copydb debconf-escape debconf-set-selections debconf-show
+dpkg-preconfigure dpkg-reconfigure clear captoinfo infocmp infotocap reset tabs tic toe tput tset
+mount umount losetup swapon swapoff agetty blkdiscard blkid blkzone blockdev chcpu chmem choom chrt ctrlaltdel
+dmesg fallocate findfs findmnt flock fsck fsck.minix fsfreeze fstrim getopt hwclock ionice ipcmk ipcrm ipcs
+isosize lsblk lscpu lsipc lsirq lslocks lslogins lsmem lsns mcookie mesg mkfs mkfs.bfs mkfs.minix mkswap more
+mountpoint namei nsenter partx pivot_root prlimit readprofile rename.ul resizepart rtcwake runuser setarch setpriv
+setsid setterm sulogin swaplabel switch_root taskset uclampset unshare utmpdump wdctl whereis wipefs zramctl
+linux32 linux64 addpart delpart ldattach logger renice script scriptlive scriptreplay wall
+fstab-decode killall5 pidof deb-systemd-helper deb-systemd-invoke invoke-rc.d service update-rc.d gpgv
+update-passwd pam-auth-update pam_getenv kill e2fsck mke2fs tune2fs chattr lsattr
+""".split())  # (kill, tempfile and e2fsprogs: not sure, so said to be there, and not simulated)
+# image -> the programs on its PATH; an image not here has the tools the simulation runs and
+# those of ASSUMED_OK (an exec probe using one of them is taken to succeed)
+IMAGE_TOOLS: dict[str, frozenset] = {
+    "busybox": BUSYBOX_APPLETS,
+    "debian": DEBIAN_BOOKWORM,
+    # nginx's Dockerfile adds nginx with its modules, gettext-base (envsubst) and curl
+    "nginx": DEBIAN_BOOKWORM | {"nginx", "nginx-debug", "njs", "curl", "envsubst", "gettext", "ngettext",
+                                "gettext.sh", "update-ca-certificates", "c_rehash", "openssl"},
+}
+# Real tools the simulation does not run, in images whose programs are not listed above.
 ASSUMED_OK = {"wget", "curl", "pgrep", "ps", "nc", "stat", "find", "redis-cli", "pg_isready", "mysqladmin",
               "nginx", "httpd", "python", "python3", "node", "/agnhost", "agnhost", "timeout",
               "whoami", "id", "nslookup", "ping", "ip", "ifconfig", "netstat", "uname",
@@ -62,13 +223,23 @@ ASSUMED_OK = {"wget", "curl", "pgrep", "ps", "nc", "stat", "find", "redis-cli", 
               "tr", "cut", "sort", "uniq", "sed", "awk", "xargs", "tee", "basename", "dirname", "expr", "md5sum",
               "sha256sum", "base64", "od", "cp", "mv", "ln", "chmod", "which", "nproc", "tac", "yes", "readlink",
               "realpath"}
-
+POD_FILES = ("/etc/hosts", "/etc/hostname", "/etc/resolv.conf")  # the pod's, mounted into each container
+_BIN_DIRS = ("/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin")
 
 
 def available(exe: str, ctx: ExecContext) -> bool:
-    """Whether the image has the program ``exe`` (a base name) at all."""
+    """Whether the image has the program ``exe`` (a base name) on its PATH at all.
+
+    >>> [available(tool, ExecContext("nginx", files={})) for tool in ("pwd", "curl", "ps", "wget")]
+    [True, True, False, False]
+    >>> [available(tool, ExecContext("busybox", files={})) for tool in ("vi", "wget", "curl", "bash")]
+    [True, True, False, False]
+    """
     if ctx.image in NO_USERLAND:
         return False
+    tools = IMAGE_TOOLS.get(ctx.image)
+    if tools is not None:
+        return exe in tools
     if exe in ("bash", "dash"):  # Debian's shells; BusyBox images have ash
         return not ctx.busybox
     if exe in ("ash", "[["):  # ([[ ... ]]: BusyBox ash's bash-compatible test; dash has none)
@@ -76,27 +247,111 @@ def available(exe: str, ctx: ExecContext) -> bool:
     return exe in COREUTILS or exe in ASSUMED_OK or exe in BUSYBOX_ONLY
 
 
-def run_tool(words: list[str], stdin: str, ctx: ExecContext, shell: str = "") -> tuple[int, str, str]:
-    """Run one program (``words``: its name and arguments) with ``stdin``; (exit code, stdout, stderr)."""
+def executable_at(path: str, ctx: ExecContext) -> bool | None:
+    """For a command named by a path (``/bin/sh``, ``./run``): whether the file is a program the
+    image has (True), is not there (False), or is a file of the container whose running the
+    simulation does not model (None)."""
+    if ctx.image in NO_USERLAND:
+        return False
+    full = posixpath.normpath(posixpath.join(working_directory(ctx) or "/", path))
+    folder, exe = posixpath.split(full)
+    tools = IMAGE_TOOLS.get(ctx.image)
+    if tools is not None:
+        if ctx.image == "busybox":  # every applet is a link in /bin, and /usr/bin/env one more
+            found = folder == "/bin" or full == "/usr/bin/env"
+        else:  # merged /usr: /bin is /usr/bin, /sbin is /usr/sbin
+            found = folder in _BIN_DIRS[:4]
+        if found and exe in tools:
+            return True
+    elif folder in _BIN_DIRS and available(exe, ctx) or path == "/agnhost" and available(path, ctx):
+        return True
+    entry = lookup(full, ctx)
+    return False if entry is None else None
+
+
+def working_directory(ctx: ExecContext) -> str | None:
+    """Where the process starts: the container's ``workingDir``, else the image's WORKDIR (None: not known)."""
+    return ctx.etc.get(WORKDIR) or IMAGE_WORKDIR.get(ctx.image)
+
+
+def not_found(command: str, shell: str, ctx: ExecContext) -> tuple[int, str, str]:
+    """A shell's answer for a command it cannot find (BusyBox ash, dash or bash; exit code 127)."""
+    if shell == "bash":
+        what = "No such file or directory" if "/" in command else "command not found"
+        return 127, "", f"bash: line 1: {command}: {what}\n"
+    if ctx.busybox:
+        return 127, "", f"{shell or 'sh'}: {command}: not found\n"
+    return 127, "", f"{shell or 'sh'}: 1: {command}: not found\n"
+
+
+def run_tool(words: list[str], stdin: str, ctx: ExecContext, shell: str = "") -> Output:
+    """Run one program (``words``: its name and arguments) with ``stdin``: its exit code and output.
+    ``shell``: the shell that runs it (its builtins, its message for a command it cannot find)."""
     exe, args = words[0].rsplit("/", 1)[-1], words[1:]
     if shell and words[0] in SHELL_BUILTINS:  # the shell's own commands: no working directory or variables here
-        return not_simulated(f"the shell builtin '{words[0]}'") if ctx.interactive else (0, "", "")
-    if not available(exe, ctx) or (exe in BUSYBOX_ONLY and ctx.image == "nginx" and ctx.interactive):
-        if ctx.busybox:
-            return 127, "", f"{shell or 'sh'}: {words[0]}: not found\n"
-        if shell == "bash":
-            return 127, "", f"bash: line 1: {words[0]}: command not found\n"
-        return 127, "", f"{shell or 'sh'}: 1: {words[0]}: not found\n"
+        return Output(*_pair(not_simulated(f"the shell builtin '{words[0]}'") if ctx.interactive else (0, "", "")))
+    if shell and words[0] in _SHELL_BUILTIN_TOOLS:  # printf, echo, test, pwd...: in the shell itself
+        found: bool | None = True
+    elif "/" in words[0]:
+        found = executable_at(words[0], ctx)
+    else:
+        found = available(exe, ctx)
+    if found is False:
+        return Output(*_pair(not_found(words[0], shell, ctx)))
     tool = _TOOLS.get(exe)
-    if tool is None or (exe in BUSYBOX_ONLY and not ctx.busybox):
+    if found is None or tool is None or (exe in BUSYBOX_ONLY and not ctx.busybox):
         if not ctx.interactive:
-            return 0, "", ""
+            return Output(0)
+        if found is None:
+            return Output(*_pair(not_simulated(f"running {words[0]}")))
         runs = sorted(t for t in _TOOLS if t not in (":", "[", "[[") and (ctx.busybox or t not in BUSYBOX_ONLY))
-        return not_simulated(f"'{exe}'", f"; the simulated containers run {', '.join(runs)} and sh -c")
+        return Output(*_pair(not_simulated(f"'{exe}'", f"; the simulated containers run {', '.join(runs)} and sh -c")))
     try:
-        return tool(args, stdin, ctx)
+        result = tool(args, stdin, ctx)
     except ReadOnlyFileSystem as err:  # (wget -O) BusyBox's xopen under a read-only mount
-        return 1, "", f"{exe}: can't open '{err}': Read-only file system\n"
+        return Output(1, [("stderr", f"{exe}: can't open '{err}': Read-only file system\n")])
+    except _NotModelled as unmodelled:
+        return Output(*_pair(not_simulated(str(unmodelled)) if ctx.interactive else (0, "", "")))
+    except _Usage as usage:  # getopt's complaint is real; the usage text after it is not simulated
+        message, program = usage.args
+        return Output(1, [("stderr", message + f"k8slearn: the usage text of {program} is not simulated\n")])
+    if exe == "wget" and not isinstance(result, Output):  # its messages around the page, as it writes them
+        code, out, err = result
+        head, sep, tail = err.partition("writing to stdout\n")
+        return Output(code, [("stderr", head + sep), ("stdout", out), ("stderr", tail)] if sep else
+                      [("stderr", err), ("stdout", out)])
+    return result if isinstance(result, Output) else Output(*_pair(result))
+
+
+def _pair(result: tuple) -> tuple[int, list]:
+    """(exit code, chunks) of a plain (code, stdout, stderr)."""
+    return result[0], [("stdout", result[1]), ("stderr", result[2])]
+
+
+class _NotModelled(Exception):
+    """A use of a tool the simulation does not model (``str()``: what, for "... is not simulated")."""
+
+
+def reads_stdin(words: list[str]) -> bool:
+    """Whether the command reads its standard input (``cat``, ``wc``, ``grep PATTERN``... without a
+    file, or with ``-``), so that it takes what ``kubectl exec -i`` passes to a script.
+
+    >>> reads_stdin(["cat"]), reads_stdin(["grep", "-v", "x"]), reads_stdin(["wc", "-l", "/etc/hosts"])
+    (True, True, False)
+    """
+    if not words:
+        return False
+    exe = words[0].rsplit("/", 1)[-1]
+    if exe not in ("cat", "wc", "grep", "egrep", "fgrep", "head", "tail", "sh", "ash", "dash", "bash"):
+        return False
+    operands = [w for w in words[1:] if not w.startswith("-") or w == "-"]
+    if exe == "grep" and not any(w == "-e" or w.startswith("-e") for w in words[1:]):
+        operands = operands[1:]  # the pattern
+    if exe in ("head", "tail"):
+        operands = [w for w in operands if not w.lstrip("+").isdigit()]  # (a count after -n or -c)
+    if exe in ("sh", "ash", "dash", "bash"):
+        return "-c" not in words[1:2] and not operands
+    return not operands or "-" in operands
 
 
 def date_text(now: float, fmt: str = "") -> str:
@@ -125,26 +380,62 @@ def _paths(args: list[str]) -> list[str]:
     return [a for a in args if not a.startswith("-") or a == "-"]
 
 
+def _read(path: str, ctx: ExecContext) -> tuple[str | None, str]:
+    """A file's text for a tool that reads it, or (None, why not): "missing", "dir". A file whose
+    content the simulation does not know: ``kubectl exec`` says so; a probe takes it as empty."""
+    entry = lookup(path, ctx)
+    if entry is None:
+        return None, "missing"
+    if entry is DIR:
+        return None, "dir"
+    if entry is NOT_SIMULATED or (entry is True and path not in ctx.files):
+        if ctx.interactive:
+            raise _NotModelled(f"the content of {path}")
+        return "", ""
+    return ("" if entry is True else entry), ""
+
+
 def _cat(args, stdin, ctx):
-    out, err, code = "", "", 0
-    for path in _paths(args) or ["-"]:
-        if path == "-":
-            out += stdin
-            continue
-        entry = lookup(path, ctx)
-        if entry is None:
-            code = 1
-            err += (f"cat: can't open '{path}': No such file or directory\n" if ctx.busybox
-                    else f"cat: {path}: No such file or directory\n")
-        elif entry is DIR:
-            code = 1
-            err += "cat: read error: Is a directory\n" if ctx.busybox else f"cat: {path}: Is a directory\n"
-        elif entry is True or entry is NOT_SIMULATED:
-            if ctx.interactive and (entry is NOT_SIMULATED or path not in ctx.files):
-                return not_simulated(f"the content of {path}")
+    """cat [-nbu] [FILE]...: the files one after the other (``-n`` numbers the lines, ``-b`` the
+    lines that are not empty, the numbers going on from file to file)."""
+    number = nonblank = False
+    paths, options = [], True
+    for arg in args:
+        if options and arg == "--":
+            options = False
+        elif options and arg.startswith("-") and arg != "-":
+            for flag in arg[1:]:
+                if flag not in "nbu":
+                    raise _NotModelled(f"cat {arg}")
+                number, nonblank = number or flag == "n", nonblank or flag == "b"
         else:
-            out += entry
-    return code, out, err
+            paths.append(arg)
+    printer, code, line = _Printer(), 0, 1
+    for path in paths or ["-"]:
+        if path == "-":
+            text, stdin = stdin, ""
+        else:
+            text, problem = _read(path, ctx)
+            if problem == "missing":
+                code = 1
+                printer.err(f"cat: can't open '{path}': No such file or directory\n" if ctx.busybox
+                            else f"cat: {path}: No such file or directory\n")
+                continue
+            if problem == "dir":
+                code = 1
+                printer.err("cat: read error: Is a directory\n" if ctx.busybox else f"cat: {path}: Is a directory\n")
+                continue
+        if number or nonblank:
+            numbered = []
+            for part in text.splitlines(keepends=True):
+                if nonblank and part == "\n":
+                    numbered.append(part)
+                else:
+                    numbered.append(f"{line:6d}\t{part}")
+                    line += 1
+            text = "".join(numbered)
+        printer.out(text)
+    return printer.done(code)
 
 
 def _ls(args, stdin, ctx):
@@ -222,7 +513,7 @@ def _test_expression(args: list[str], ctx) -> bool:
             entry = lookup(operand, ctx)
             if entry is None or op in ("-L", "-h"):
                 return False
-            return {"-d": entry is DIR, "-f": entry is not DIR,
+            return {"-d": entry is DIR, "-f": entry is not DIR and not operand.startswith("/dev/"),
                     "-s": entry is DIR or bool(entry)}.get(op, True)
         return True  # an unknown unary operator: taken as two strings (a simplification)
     if len(args) == 3 and args[0] == "(" and args[2] == ")":
@@ -258,93 +549,653 @@ def _echo(args, stdin, ctx):
 
 
 def _hostname(args, stdin, ctx):
-    if "-i" in args:
+    """``hostname`` [-s|-f|-d|-i ...] as BusyBox or the Debian package print it (names from the pod's
+    /etc/hosts); setting the name fails, as a container may not change it."""
+    return _busybox_hostname(args, ctx) if ctx.busybox else _debian_hostname(args, ctx)
+
+
+def _options(args: list[str], program: str, valid: str, longs: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Short options (clustered, in any order with the operands) and long ones by ``longs``: (flags
+    in order, operands). An option ``program`` does not have is getopt's error, then the usage,
+    which is not simulated."""
+    flags, operands, i = [], [], 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg == "--":
+            operands.extend(args[i:])
+            break
+        if arg.startswith("--"):
+            if arg not in longs:
+                raise _Usage(f"{program}: unrecognized option '{arg}'\n", program)
+            flags.append(longs[arg])
+        elif arg.startswith("-") and arg != "-":
+            for flag in arg[1:]:
+                if flag not in valid:
+                    raise _Usage(f"{program}: invalid option -- '{flag}'\n", program)
+                flags.append(flag)
+        else:
+            operands.append(arg)
+    return flags, operands
+
+
+class _Usage(Exception):
+    """An option the program does not have: getopt's message (``args[0]``), then its usage text."""
+
+
+def _busybox_hostname(args, ctx):
+    flags, operands = _options(args, "hostname", "dfisFv", {"--domain": "d", "--fqdn": "f", "--file": "F"})
+    if "F" in flags:
+        raise _NotModelled("hostname -F")
+    fqdn = ctx.fqdn or ctx.hostname
+    if set(flags) & set("dfi"):  # the name from /etc/hosts: -f wins, then -s, then -d, then -i
+        if "f" in flags:
+            return 0, fqdn + "\n", ""
+        if "s" in flags:
+            return 0, fqdn.split(".")[0] + "\n", ""
+        if "d" in flags:
+            return 0, (fqdn.split(".", 1)[1] + "\n") if "." in fqdn else "", ""
         return 0, f"{ctx.pod_ip} \n", ""
-    if "-f" in args:
-        return 0, (ctx.fqdn or ctx.hostname) + "\n", ""
+    if "s" in flags:
+        return 0, ctx.hostname.split(".")[0] + "\n", ""
+    if operands:  # sethostname(2) without CAP_SYS_ADMIN
+        return 1, "", "hostname: sethostname: Operation not permitted\n"
     return 0, ctx.hostname + "\n", ""
 
 
+_DEBIAN_HOSTNAME_LONG = {"--domain": "d", "--fqdn": "f", "--long": "f", "--short": "s", "--ip-address": "i",
+                         "--all-ip-addresses": "I", "--verbose": "v", "--alias": "a", "--all-fqdns": "A",
+                         "--boot": "b", "--file": "F", "--help": "h", "--version": "V", "--nis": "y", "--yp": "y"}
+
+
+def _debian_hostname(args, ctx):
+    flags, operands = _options(args, "hostname", "aAdfbFhiIsVvy", _DEBIAN_HOSTNAME_LONG)
+    shown = [f for f in flags if f != "v"]
+    if set(shown) & set("aAbFhVy"):
+        raise _NotModelled("hostname " + " ".join(args))
+    if len(operands) > 1:
+        raise _Usage("", "hostname")
+    if operands:
+        name = operands[0].strip()
+        if not _valid_hostname(name):
+            return 1, "", "hostname: the specified hostname is invalid\n"
+        return 1, "", "hostname: you must be root to change the host name\n"  # sethostname(2): EPERM
+    kind = shown[-1] if shown else ""  # the last option wins
+    fqdn = ctx.fqdn or ctx.hostname
+    if kind == "d":
+        return 0, (fqdn.split(".", 1)[1] + "\n") if "." in fqdn else "", ""
+    if kind in ("i", "I"):  # the name's addresses, or those of every interface but lo: the pod's IP
+        return 0, f"{ctx.pod_ip} \n", ""
+    return 0, {"f": fqdn, "s": ctx.hostname.split(".")[0]}.get(kind, ctx.hostname) + "\n", ""
+
+
+def _valid_hostname(name: str) -> bool:
+    """check_name of the Debian hostname: RFC 1035 letters, digits, hyphens and dots."""
+    if not name or not name[0].isalnum() or not name[-1].isalnum():
+        return False
+    return re.fullmatch(r"[A-Za-z0-9.-]+", name) is not None and ".." not in name \
+        and "-." not in name and ".-" not in name
+
+
+_GREP_FLAGS = "ivcqnoxwlLEFGhHs"  # what the model does
+# the options BusyBox's (True) and GNU's grep have (a ':' after one that takes a value)
+_GREP_VALID = {True: "lnqvscFiHhefLorRm:wxA:B:C:EzaI",
+               False: "0123456789A:B:C:D:EFGHIJLNPTUVX:abcd:e:f:hiLlm:noqRrsuvwxyZz"}
+_GREP_LONG = {"--ignore-case": "i", "--invert-match": "v", "--count": "c", "--quiet": "q", "--silent": "q",
+              "--line-number": "n", "--only-matching": "o", "--line-regexp": "x", "--word-regexp": "w",
+              "--files-with-matches": "l", "--files-without-match": "L", "--extended-regexp": "E",
+              "--fixed-strings": "F", "--basic-regexp": "G", "--no-filename": "h", "--with-filename": "H",
+              "--no-messages": "s"}
+_GNU_GREP_USAGE = "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"
+_BUSYBOX_BANNER = "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n"
+
+
 def _grep(args, stdin, ctx):
-    flags = "".join(a[1:] for a in args if a.startswith("-") and len(a) > 1)
-    rest = [a for a in args if not (a.startswith("-") and len(a) > 1)]
-    if not rest:
-        return 2, "", ("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n" if ctx.busybox
-                       else "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n")
-    pattern, paths = rest[0], rest[1:]
-    text = stdin
-    if len(paths) > 1 and "h" not in flags:  # several files: each matching line after its file's name
-        found = [_grep([*(f"-{f}" for f in flags if f not in "cq"), pattern, path], "", ctx) for path in paths]
-        if "q" in flags:
-            return (0 if any(c == 0 for c, _, _ in found) else 1), "", ""
-        if "c" in flags:  # (a file that could not be read has no count)
-            out = "".join(f"{path}:{o.count(chr(10))}\n" for path, (c, o, _) in zip(paths, found) if c != 2)
+    """grep [-ivcqnoxwlLEFhHs] [-e PATTERN]... [-m N] PATTERN [FILE]...: POSIX basic (or ``-E``
+    extended, ``-F`` fixed) patterns, as BusyBox and GNU grep print the lines, names and counts."""
+    valid = _GREP_VALID[ctx.busybox]
+    flags, patterns, operands, most, i = set(), [], [], None, 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg == "--":
+            operands.extend(args[i:])
+            break
+        if arg.startswith("--"):
+            name, _, value = arg.partition("=")
+            if not ctx.busybox and name == "--regexp" and value:
+                patterns.append(value)
+            elif ctx.busybox or arg not in _GREP_LONG:
+                raise _NotModelled(f"grep {arg}")
+            else:
+                flags.add(_GREP_LONG[arg])
+            continue
+        if not arg.startswith("-") or arg == "-":
+            operands.append(arg)
+            continue
+        for j, flag in enumerate(arg[1:], 1):
+            if flag in ("e", "m"):
+                value = arg[j + 1:] or (args[i] if i < len(args) else None)
+                i += not arg[j + 1:]
+                if value is None or (flag == "m" and not value.isdigit()):
+                    raise _NotModelled(f"grep -{flag} without its value")
+                if flag == "e":
+                    patterns.append(value)
+                else:
+                    most = int(value)
+                break
+            if flag == ":" or flag not in valid:
+                if ctx.busybox:
+                    raise _Usage(f"grep: invalid option -- '{flag}'\n", "grep")
+                return 2, "", f"grep: invalid option -- '{flag}'\n" + _GNU_GREP_USAGE
+            if flag not in _GREP_FLAGS:
+                raise _NotModelled(f"grep -{flag}")
+            flags.add(flag)
+    if not patterns:
+        if not operands:
+            return 2, "", _BUSYBOX_BANNER if ctx.busybox else _GNU_GREP_USAGE
+        patterns, operands = [operands[0]], operands[1:]
+    regex = _grep_regex(patterns, flags)
+    names = ("H" in flags or len(operands) > 1) and "h" not in flags
+    if flags & set("clLq"):
+        flags.discard("n")
+    printer, selected_any, failed = _Printer(), False, False
+    for path in operands or ["-"]:
+        if path == "-":
+            text, stdin, label = stdin, "", "(standard input)"
         else:
-            out = "".join(f"{path}:{line}" for path, (_, o, _) in zip(paths, found) for line in o.splitlines(True))
-        err = "".join(e for _, _, e in found)
-        code = 0 if any(c == 0 for c, _, _ in found) else (2 if err else 1)
-        return code, out, err
-    if paths:
-        code, text, err = _cat(paths, "", ctx)
-        if code:
-            return 2, "", err.replace("cat:", "grep:")
+            text, problem = _read(path, ctx)
+            label = path
+            if problem == "dir":
+                raise _NotModelled("grep in a directory")
+            if problem == "missing":
+                failed = True
+                if "s" not in flags:
+                    printer.err(f"grep: {path}: No such file or directory\n")
+                continue
+        prefix = f"{label}:" if names else ""
+        count = 0
+        for number, line in enumerate(text.splitlines(), 1):
+            matched = regex.fullmatch(line) if "x" in flags else regex.search(line)
+            if (matched is not None) == ("v" in flags):
+                continue
+            count += 1
+            if "q" in flags:
+                return 0, "", "".join(t for s, t in printer.chunks if s == "stderr")
+            if not flags & set("clL"):
+                where = prefix + (f"{number}:" if "n" in flags else "")
+                if "o" not in flags:
+                    printer.out(f"{where}{line}\n")
+                elif "v" not in flags:  # each non-empty match on a line of its own
+                    printer.out("".join(f"{where}{m.group()}\n" for m in regex.finditer(line) if m.group()))
+            if "l" in flags or (most is not None and count >= most):
+                break
+        selected_any = selected_any or count > 0
+        if "c" in flags:
+            printer.out(f"{prefix}{count}\n")
+        if ("l" in flags and count) or ("L" in flags and not count):
+            printer.out(f"{label}\n")
+    return printer.done(2 if failed else 0 if selected_any else 1)
+
+
+def _grep_regex(patterns: list[str], flags: set) -> re.Pattern:
+    """One Python regex for grep's patterns (each line of each pattern is one), with -F, -E, -w, -i."""
+    parts = []
+    for pattern in patterns:
+        for piece in pattern.split("\n"):
+            body = re.escape(piece) if "F" in flags else _posix_regex(piece, "E" in flags)
+            if "w" in flags:  # a match with no word character on either side (GNU tries the next match)
+                body = rf"(?<![A-Za-z0-9_])(?:{body})(?![A-Za-z0-9_])"
+            parts.append(f"(?:{body})")
     try:
-        regex = re.compile(pattern, re.IGNORECASE if "i" in flags else 0)
+        return re.compile("|".join(parts), re.IGNORECASE if "i" in flags else 0)
     except re.error:
-        regex = re.compile(re.escape(pattern), re.IGNORECASE if "i" in flags else 0)
-    lines = [line for line in text.splitlines(keepends=True) if bool(regex.search(line)) != ("v" in flags)]
-    if "q" in flags:
-        return (0 if lines else 1), "", ""
-    out = f"{len(lines)}\n" if "c" in flags else "".join(l if l.endswith("\n") else l + "\n" for l in lines)
-    return (0 if lines else 1), out, ""
+        raise _NotModelled(f"the grep pattern {patterns[0]!r}") from None
+
+
+_CLASSES = {"alpha": "A-Za-z", "digit": "0-9", "alnum": "A-Za-z0-9", "upper": "A-Z", "lower": "a-z",
+            "space": " \\t\\n\\r\\f\\v", "blank": " \\t", "xdigit": "0-9A-Fa-f",
+            "punct": re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"), "cntrl": "\\x00-\\x1f\\x7f",
+            "print": " -~", "graph": "!-~"}
+
+
+def _posix_regex(pattern: str, extended: bool) -> str:
+    """A POSIX basic (or extended) regular expression, GNU's extensions included (``\\|``, ``\\+``,
+    ``\\?``, ``\\<``, ``\\>``, ``\\w``...), written as a Python one.
+
+    >>> _posix_regex("a\\\\(b\\\\|c\\\\)*+", False), _posix_regex("^(ab|c)+$", True)
+    ('a(b|c)*\\\\+', '^(ab|c)+$')
+    >>> _posix_regex("*[[:digit:]]", False)
+    '\\\\*[0-9]'
+    """
+    out, i, n, start = [], 0, len(pattern), True  # start: where * is a plain character (and ^ an anchor)
+    while i < n:
+        c = pattern[i]
+        if c == "[":
+            i, bracket = _bracket(pattern, i)
+            out.append(bracket)
+            start = False
+            continue
+        i += 1
+        if c == "\\":
+            if i >= n:
+                raise _NotModelled("a pattern ending in a backslash")
+            d = pattern[i]
+            i += 1
+            if not extended and d in "(){}|+?":
+                out.append(d)
+                start = d in "(|"
+            elif d in "<>":
+                out.append(r"\b")
+            elif d in "bBwWsS" or (d.isdigit() and d != "0"):
+                out.append("\\" + d)
+                start = False
+            elif d.isalnum():
+                raise _NotModelled(f"\\{d} in a grep pattern")
+            else:
+                out.append(re.escape(d))
+                start = False
+        elif c == "*" and start:
+            out.append(r"\*")
+            start = False
+        elif c == "^":
+            out.append("^" if extended or start else r"\^")
+        elif c == "$":
+            anchor = extended or i == n or pattern.startswith(("\\)", "\\|"), i)
+            out.append("$" if anchor else r"\$")
+            start = False
+        elif c in "(){}|+?":
+            if not extended:
+                out.append("\\" + c)
+            elif c == "{" and not re.match(r"\d+(,\d*)?\}|,\d+\}", pattern[i:]):
+                out.append(r"\{")  # (GNU takes a { that starts no interval as a plain character)
+            else:
+                out.append(c)
+            start = extended and c in "(|"
+        else:
+            out.append(c if c in ".*" else re.escape(c))
+            start = False
+    return "".join(out)
+
+
+def _bracket(pattern: str, i: int) -> tuple[int, str]:
+    """The bracket expression at ``pattern[i]`` (``[a-z]``, ``[^]x]``, ``[[:space:]]``): (where it
+    ends, the Python set)."""
+    j, negate, items, first = i + 1, False, [], True
+    if pattern.startswith("^", j):
+        negate, j = True, j + 1
+    while True:
+        if j >= len(pattern):
+            raise _NotModelled("an unmatched [ in a grep pattern")
+        c = pattern[j]
+        if c == "]" and not first:
+            j += 1
+            break
+        first = False
+        if c == "[" and pattern[j + 1:j + 2] in (":", ".", "="):
+            kind = pattern[j + 1]
+            end = pattern.find(kind + "]", j + 2)
+            name = pattern[j + 2:end] if end > 0 else ""
+            if kind != ":" or name not in _CLASSES:
+                raise _NotModelled(f"the bracket expression in {pattern!r}")
+            items.append(_CLASSES[name])
+            j = end + 2
+        elif pattern[j + 1:j + 2] == "-" and pattern[j + 2:j + 3] not in ("", "]"):
+            items.append(_set_char(c) + "-" + _set_char(pattern[j + 2]))
+            j += 3
+        else:
+            items.append(_set_char(c))
+            j += 1
+    return j, "[" + ("^" if negate else "") + "".join(items) + "]"
+
+
+def _set_char(c: str) -> str:
+    return "\\" + c if c in "\\]^-[" else c
 
 
 def _head_tail(tail: bool):
+    """head/tail [-n [+-]N | -c [+-]N | -N] [-qv] [FILE]...: the first (last) lines or bytes;
+    ``head -n -N`` all but the last N, ``tail -n +N`` from the Nth on; a header per file when
+    there are several."""
+    name = "tail" if tail else "head"
+
     def tool(args, stdin, ctx):
-        n, paths = 10, []
-        words = iter(args)
-        for arg in words:
-            if arg == "-n":  # -n N
-                count = next(words, "")
-                n = int(count.lstrip("+-")) if count.lstrip("+-").isdigit() else n
-            elif re.fullmatch(r"-n?\d+", arg):  # -nN, -N
-                n = int(arg.lstrip("-n"))
-            elif not arg.startswith("-") or arg == "-":
+        mode, sign, count, header, paths, i = "n", "", 10, None, [], 0
+        while i < len(args):
+            arg = args[i]
+            i += 1
+            if arg == "--":
+                paths.extend(args[i:])
+                break
+            if re.fullmatch(r"-\d+", arg):  # -N: the old form of -n N
+                mode, sign, count = "n", "", int(arg[1:])
+                continue
+            if arg.startswith("--") or not arg.startswith("-") or arg == "-":
+                if arg.startswith("--"):
+                    raise _NotModelled(f"{name} {arg}")
                 paths.append(arg)
-        code, text, err = _cat(paths, stdin, ctx) if paths else (0, stdin, "")
-        lines = text.splitlines(keepends=True)
-        return code, "".join((lines[-n:] if n else []) if tail else lines[:n]), err
+                continue
+            for j, flag in enumerate(arg[1:], 1):
+                if flag in "nc":
+                    value = arg[j + 1:] or (args[i] if i < len(args) else "")
+                    i += not arg[j + 1:]
+                    number = re.fullmatch(r"([+-]?)(\d+)", value)
+                    if number is None:
+                        raise _NotModelled(f"{name} -{flag} {value}".rstrip())
+                    mode, sign, count = flag, number.group(1), int(number.group(2))
+                    break
+                if flag in "qv":
+                    header = flag == "v"
+                elif tail and flag in "fF":
+                    raise _NotModelled("following a file (tail -f) in kubectl exec")
+                else:
+                    raise _NotModelled(f"{name} -{flag}")
+        targets = paths or ["-"]
+        if header is None:
+            header = len(targets) > 1
+        printer, code, first = _Printer(), 0, True
+        for path in targets:
+            if path == "-":
+                text, stdin, label = stdin, "", "standard input"
+            else:
+                text, problem = _read(path, ctx)
+                label = path
+                if problem == "dir":
+                    raise _NotModelled(f"{name} of a directory")
+                if problem == "missing":
+                    code = 1
+                    printer.err(_open_error(name, path, ctx.busybox))
+                    continue
+            if header:
+                printer.out(("" if first else "\n") + f"==> {label} <==\n")
+                first = False
+            printer.out(_part(text, mode, sign, count, tail))
+        return printer.done(code)
     return tool
 
 
+def _open_error(tool: str, path: str, busybox: bool) -> str:
+    """head's/tail's message for a file that is not there (BusyBox: head's fopen_or_warn, tail's
+    open_or_warn; GNU coreutils)."""
+    if not busybox:
+        return f"{tool}: cannot open '{path}' for reading: No such file or directory\n"
+    if tool == "tail":
+        return f"tail: can't open '{path}': No such file or directory\n"
+    return f"{tool}: {path}: No such file or directory\n"
+
+
+def _part(text: str, mode: str, sign: str, count: int, tail: bool) -> str:
+    items = text.encode() if mode == "c" else text.splitlines(keepends=True)
+    if tail:
+        part = items[max(count - 1, 0):] if sign == "+" else (items[-count:] if count else items[:0])
+    else:
+        part = (items[:-count] if count else items) if sign == "-" else items[:count]
+    return part.decode(errors="replace") if mode == "c" else "".join(part)
+
+
 def _wc(args, stdin, ctx):
-    """wc [-lwc] [FILE]...: the counts of stdin, or of each file then their total (after its name)."""
-    flags = "".join(a[1:] for a in args if a.startswith("-") and len(a) > 1) or "lwc"
-    paths = [a for a in args if not a.startswith("-") or a == "-"]
-
-    def line(text: str, name: str) -> str:
-        counts = {"l": text.count("\n"), "w": len(text.split()), "c": len(text.encode())}
-        values = [counts[f] for f in "lwc" if f in flags]
-        if len(values) == 1:
-            shown = str(values[0])
+    """wc [-lwmc] [FILE]...: the counts of stdin, or of each file then their total (after its
+    name), in BusyBox's columns (``%9``) or GNU's (as wide as the files' total size, 7 for a pipe)."""
+    flags, paths, options = "", [], True
+    longs = {"--lines": "l", "--words": "w", "--bytes": "c", "--chars": "m"}
+    for arg in args:
+        if options and arg == "--":
+            options = False
+        elif options and arg.startswith("--"):
+            if ctx.busybox or arg not in longs:
+                raise _NotModelled(f"wc {arg}")
+            flags += longs[arg]
+        elif options and arg.startswith("-") and arg != "-":
+            if arg.strip("-lwmc"):
+                raise _NotModelled(f"wc {arg}")
+            flags += arg[1:]
         else:
-            width = 7 if not ctx.busybox else 9
-            shown = "".join(f"{v:>{width}}" for v in values).lstrip()
-        return f"{shown} {name}\n" if name else f"{shown}\n"
-
-    if not paths:
-        return 0, line(stdin, ""), ""
-    out, err, code, texts = "", "", 0, []
-    for path in paths:
-        failed, text, problem = _cat([path], stdin, ctx)
-        if failed:
-            code, err = 1, err + problem.replace("cat:", "wc:")
+            paths.append(arg)
+    shown = [f for f in "lwmc" if f in flags] or ["l", "w", "c"]
+    inputs: list[tuple[str, str | None, str]] = []  # (name, text or None: failed, its error)
+    for path in paths or [""]:
+        if path in ("", "-"):
+            text, stdin = stdin, ""
+            inputs.append((path, text, ""))
             continue
-        texts.append(text)
-        out += line(text, path)
-    if len(paths) > 1:
-        out += line("".join(texts), "total")
-    return code, out, err
+        text, problem = _read(path, ctx)
+        if problem == "dir":
+            raise _NotModelled("wc of a directory")
+        error = (f"wc: {path}: No such file or directory\n" if problem else "")
+        inputs.append((path, text, error))
+
+    def counts(text: str) -> list[int]:
+        size = len(text.encode())  # (no locale is set in the images: a character is a byte)
+        every = {"l": text.count("\n"), "w": len(text.split()), "m": size, "c": size}
+        return [every[f] for f in shown]
+
+    if ctx.busybox:
+        first = "%d" if len(inputs) == 1 and len(shown) == 1 else "%9d"
+        width = None
+    else:
+        width = _gnu_wc_width(inputs, len(shown))
+    printer, code, totals, total_of = _Printer(), 0, [0] * len(shown), 0
+    for path, text, error in inputs:
+        if text is None:
+            code = 1
+            printer.err(error)
+            continue
+        values = counts(text)
+        totals = [t + v for t, v in zip(totals, values)]
+        total_of += 1
+        printer.out(_wc_line(values, path, first if width is None else None, width))
+    if len(inputs) > 1:
+        printer.out(_wc_line(totals, "total", first if width is None else None, width))
+    return printer.done(code)
+
+
+def _wc_line(values: list[int], name: str, busybox_first: str | None, width: int | None) -> str:
+    if busybox_first is not None:
+        text = busybox_first % values[0] + "".join(f" {v:9d}" for v in values[1:])
+    else:
+        text = " ".join(f"{v:{width}d}" for v in values)
+    return f"{text} {name}\n" if name else f"{text}\n"
+
+
+def _gnu_wc_width(inputs: list, shown: int) -> int:
+    """GNU wc's column width (compute_number_width): 1 for one input with one count, or when the
+    first input cannot be read; else the digits of the regular files' total size, at least 7
+    when an input is no regular file (a pipe, a device)."""
+    if len(inputs) == 1 and shown == 1 or inputs[0][1] is None:
+        return 1
+    minimum, total = 1, 0
+    for path, text, _ in inputs:
+        if text is None:
+            continue
+        if path in ("", "-") or path.startswith("/dev/"):
+            minimum = 7
+        elif not path.startswith(("/proc/", "/sys/")):  # (the kernel's files have size 0)
+            total += len(text.encode())
+    return max(len(str(total)), minimum)
+
+
+def _pwd(args, stdin, ctx):
+    """pwd [-LP]: the working directory (the container's workingDir, else the image's WORKDIR)."""
+    if any(a not in ("-L", "-P") for a in args):
+        raise _NotModelled("pwd with these arguments")
+    where = working_directory(ctx)
+    if where is None:
+        raise _NotModelled(f"the working directory of the {ctx.image} image")
+    return 0, where + "\n", ""
+
+
+_PRINTF_SPEC = re.compile(r"%([-+ #0]*)(\d*)(?:\.(\d*))?([diouxXcsfeEgGb%])")
+_PRINTF_ESCAPES = {"\\": "\\", "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
+                   '"': '"'}
+
+
+def _printf(args, stdin, ctx):
+    """printf FORMAT [ARG]...: %s %b %c %d %i %o %u %x %X %e %f %g with flags, width and
+    precision, and backslash escapes; the format is used again while arguments are left."""
+    if args[:1] == ["--"]:
+        args = args[1:]
+    if not args or (args[0].startswith("-") and args[0] != "-"):
+        raise _NotModelled("printf without a format" if not args else f"printf {args[0]}")
+    fmt, rest, out = args[0], list(args[1:]), []
+    while True:
+        text, used = _printf_once(fmt, rest)
+        out.append(text)
+        rest = rest[used:]
+        if not rest:
+            break
+        if not used:
+            raise _NotModelled("printf with more arguments than its format uses")
+    return 0, "".join(out), ""
+
+
+def _printf_once(fmt: str, args: list[str]) -> tuple[str, int]:
+    out, i, taken = [], 0, 0
+    while i < len(fmt):
+        c = fmt[i]
+        if c == "\\":
+            text, i = _escape(fmt, i, octal_digits=3)
+            out.append(text)
+            continue
+        if c != "%":
+            out.append(c)
+            i += 1
+            continue
+        spec = _PRINTF_SPEC.match(fmt, i)
+        if spec is None:
+            raise _NotModelled(f"the printf format {fmt!r}")
+        flags, width, precision, conversion = spec.groups()
+        i = spec.end()
+        if conversion == "%":
+            out.append("%")
+            continue
+        arg = args[taken] if taken < len(args) else None
+        taken += 1
+        form = "%" + flags + width + ("." + precision if precision is not None else "")
+        if conversion in "scb":
+            value = arg or ""
+            if conversion == "c":
+                value = value[:1]
+            elif conversion == "b":
+                value = _escapes(value)
+            out.append((form + "s") % value)
+        elif conversion in "diouxX":
+            number = 0 if arg is None else _printf_integer(arg)
+            if (conversion == "u" and number < 0) or ("#" in flags and conversion == "o"):
+                raise _NotModelled(f"printf %{flags}{conversion} of {arg}")
+            out.append((form + {"i": "d", "u": "d"}.get(conversion, conversion)) % number)
+        else:
+            if arg is not None and not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", arg.strip()):
+                raise _NotModelled(f"printf %{conversion} of {arg!r}")
+            out.append((form + conversion) % float(arg or 0))
+    return "".join(out), min(taken, len(args))
+
+
+def _printf_integer(arg: str) -> int:
+    """A number as the C library reads it for printf (``010`` is octal, ``0x1f`` hexadecimal)."""
+    text = arg.strip()
+    if re.fullmatch(r"[+-]?(0|[1-9]\d*)", text):
+        return int(text)
+    if re.fullmatch(r"[+-]?0[0-7]+", text):
+        return int(text, 8)
+    if re.fullmatch(r"[+-]?0[xX][0-9a-fA-F]+", text):
+        return int(text, 16)
+    raise _NotModelled(f"printf of the number {arg!r}")
+
+
+def _escape(text: str, i: int, octal_digits: int) -> tuple[str, int]:
+    """The backslash escape at ``text[i]``: (its character, where the text goes on)."""
+    d = text[i + 1:i + 2]
+    if d in _PRINTF_ESCAPES:
+        return _PRINTF_ESCAPES[d], i + 2
+    octal = re.match(r"[0-7]{1,%d}" % octal_digits, text[i + 1:])
+    if octal is not None:
+        return chr(int(octal.group(), 8)), i + 1 + octal.end()
+    raise _NotModelled(f"the escape \\{d} in printf" if d else "printf of a lone backslash")
+
+
+def _escapes(value: str) -> str:
+    """printf's %b: the argument's backslash escapes (``\\0NNN`` octal)."""
+    out, i = [], 0
+    while i < len(value):
+        if value[i] != "\\":
+            out.append(value[i])
+            i += 1
+            continue
+        if value[i + 1:i + 2] == "0":
+            octal = re.match(r"[0-7]{0,3}", value[i + 2:])
+            out.append(chr(int(octal.group() or "0", 8)))
+            i += 2 + octal.end()
+            continue
+        if value[i + 1:i + 2] == "c" or value[i + 1:i + 2].isdigit():
+            raise _NotModelled(f"printf %b of {value!r}")
+        text, i = _escape(value, i, octal_digits=0) if value[i + 1:i + 2] in _PRINTF_ESCAPES else \
+            (value[i:i + 2], i + 2)
+        out.append(text)
+    return "".join(out)
+
+
+MAX_SEQ = 100_000  # a longer sequence is not simulated
+
+
+def _seq(args, stdin, ctx):
+    """seq [-w] [-s SEP] [FIRST [INCREMENT]] LAST: whole numbers, one a line (or SEP between them)."""
+    separator, equal, numbers, i = "\n", False, [], 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if numbers or re.fullmatch(r"[+-]?\d+", arg):
+            numbers.append(arg)
+        elif arg == "-w":
+            equal = True
+        elif arg.startswith("-s") and (arg[2:] or i < len(args)):
+            separator = arg[2:] or args[i]
+            i += not arg[2:]
+        elif arg != "--":
+            raise _NotModelled("seq " + " ".join(args))
+    if not 1 <= len(numbers) <= 3 or not all(re.fullmatch(r"[+-]?\d+", n) for n in numbers):
+        raise _NotModelled("seq " + " ".join(args))
+    values = [int(n) for n in numbers]
+    first, step, last = (1, 1, values[0]) if len(values) == 1 else \
+        (values[0], 1, values[1]) if len(values) == 2 else tuple(values)
+    if step == 0 or (last - first) // step + 1 > MAX_SEQ or (equal and min(first, last) < 0):
+        raise _NotModelled("seq " + " ".join(args))
+    texts = [str(n) for n in range(first, last + (1 if step > 0 else -1), step)]
+    if equal:
+        width = max(len(str(first)), len(str(last)))
+        texts = [t.zfill(width) for t in texts]
+    return 0, separator.join(texts) + "\n" if texts else "", ""
+
+
+def _rmdir(args, stdin, ctx):
+    """rmdir DIR...: an empty directory; one the simulation does not know all of says so."""
+    if not args or any(a.startswith("-") and a != "-" for a in args):
+        raise _NotModelled("rmdir " + " ".join(args))
+    printer, code = _Printer(), 0
+    for path in args:
+        where = path.rstrip("/") or "/"
+        entry = lookup(where, ctx)
+        mounted = getattr(ctx.files, "mount_of", lambda p: None)(where)
+        if entry is None:
+            reason = "No such file or directory"
+        elif entry is not DIR:
+            reason = "Not a directory"
+        elif mounted is not None and mounted[1] == "":
+            reason = "Device or resource busy"  # a mount point
+        else:
+            names = listing(where, ctx, hidden=True)
+            if names is None:
+                raise _NotModelled(f"what is in {where}")
+            if names:
+                reason = "Directory not empty"
+            else:
+                try:
+                    ctx.files[where] = False
+                    continue
+                except ReadOnlyFileSystem:
+                    reason = "Read-only file system"
+        code = 1
+        printer.err(f"rmdir: '{path}': {reason}\n" if ctx.busybox else f"rmdir: failed to remove '{path}': {reason}\n")
+    return printer.done(code)
 
 
 def _sleep(args, stdin, ctx):
@@ -424,7 +1275,10 @@ def _rm(args, stdin, ctx):
 
 
 def _set(ctx: ExecContext, path: str, value, tool: str, code: int, err: str) -> tuple[int, str]:
-    """Write one entry; under a read-only mount the tool's EROFS message and exit code 1 instead."""
+    """Write one entry; under a read-only mount the tool's EROFS message and exit code 1 instead
+    (removing one of the kubelet's files, a mount point, is EBUSY)."""
+    if path in POD_FILES and path in ctx.etc:
+        return 1, err + tool_read_only_error(tool, path, ctx.busybox, "Device or resource busy")
     try:
         ctx.files[path] = value
     except ReadOnlyFileSystem:
@@ -432,7 +1286,18 @@ def _set(ctx: ExecContext, path: str, value, tool: str, code: int, err: str) -> 
     return code, err
 
 
-def tool_read_only_error(tool: str, path: str, busybox: bool) -> str:
+def write_file(ctx: ExecContext, path: str, text: str, append: bool) -> None:
+    """A shell's ``> path`` (``>> path``): the container's files, or the pod's /etc/hosts,
+    /etc/hostname and /etc/resolv.conf, which every container of the pod shares (raises
+    :class:`ReadOnlyFileSystem` under a read-only mount)."""
+    if path == "/dev/null":
+        return
+    files = ctx.etc if path in POD_FILES and path in ctx.etc else ctx.files
+    before = files.get(path)
+    files[path] = ((before if isinstance(before, str) else "") if append else "") + text
+
+
+def tool_read_only_error(tool: str, path: str, busybox: bool, reason: str = "Read-only file system") -> str:
     """``touch``/``mkdir``/``rm`` under a read-only mount, as BusyBox or GNU coreutils says it.
 
     >>> tool_read_only_error("touch", "/etc/config/x", True)
@@ -446,7 +1311,7 @@ def tool_read_only_error(tool: str, path: str, busybox: bool) -> str:
         text = f"mkdir: can't create directory '{path}'" if busybox else f"mkdir: cannot create directory '{path}'"
     else:
         text = f"rm: can't remove '{path}'" if busybox else f"rm: cannot remove '{path}'"
-    return text + ": Read-only file system\n"
+    return f"{text}: {reason}\n"
 
 
 def redirect_read_only_error(shell: str, path: str, busybox: bool) -> tuple[int, str]:
@@ -462,13 +1327,17 @@ def redirect_read_only_error(shell: str, path: str, busybox: bool) -> tuple[int,
     return 2, f"{shell}: 1: cannot create {path}: Read-only file system\n"
 
 
-SHELL_BUILTINS = {"cd", "pwd", "export", "set", "unset", "alias", "source", ".", "read", "trap", "ulimit", "umask",
-                  "type", "eval", "exec", "wait", "shift", "local", "return", "break", "continue"}
+# the shell's own commands the simulation does not run (inside ``sh -c``: "... is not simulated")
+SHELL_BUILTINS = {"cd", "export", "set", "unset", "alias", "unalias", "source", ".", "read", "trap", "ulimit",
+                  "umask", "type", "eval", "exec", "wait", "shift", "local", "return", "break", "continue", "kill",
+                  "getopts", "command", "hash", "times", "jobs", "fg", "bg", "let", "history", "readonly"}
+# builtins of ash and dash that the simulation runs (as the shell's own, whatever the image's PATH has)
+_SHELL_BUILTIN_TOOLS = {"echo", "printf", "test", "[", "true", "false", ":", "pwd"}
 
 _TOOLS: dict[str, Callable] = {
     "cat": _cat, "ls": _ls, "test": _test, "[": _test, "[[": _test, "echo": _echo, "hostname": _hostname, "grep": _grep,
     "head": _head_tail(False), "tail": _head_tail(True), "wc": _wc, "touch": _touch, "mkdir": _mkdir,
-    "rm": _rm, "wget": wget, "env": env, "printenv": printenv, "date": _date,
-    "true": lambda a, s, c: (0, "", ""), ":": lambda a, s, c: (0, "", ""),
+    "rm": _rm, "rmdir": _rmdir, "wget": wget, "env": env, "printenv": printenv, "date": _date, "pwd": _pwd,
+    "printf": _printf, "seq": _seq, "true": lambda a, s, c: (0, "", ""), ":": lambda a, s, c: (0, "", ""),
     "false": lambda a, s, c: (1, "", ""), "sleep": _sleep,
 }

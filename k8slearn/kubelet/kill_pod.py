@@ -44,12 +44,14 @@ class PodTermination:
 
         return (yield from run_handler(hook, self.runtime, record.id, ip, listener, limit, container))
 
-    def _stop(self, state: PodState, pod: dict | None, spec: dict | None, record: Any, grace: float) -> Waitable:
+    def _stop(self, state: PodState, pod: dict | None, spec: dict | None, record: Any, grace: float,
+              background: bool = False) -> Waitable:
         """killContainer: the container's preStop hook first (when it has one and a grace period),
-        then StopContainer with the grace period that is left, at least 2 s."""
+        then StopContainer with the grace period that is left, at least 2 s (``background``: a
+        probe's kill, see ``stop_container``)."""
         hook = ((spec or {}).get("lifecycle") or {}).get("preStop")
         if hook is None or grace <= 0:
-            return self.runtime.stop_container(record.id, grace)
+            return self.runtime.stop_container(record.id, grace, background)
         done = Waitable()
 
         def pre_stop():
@@ -59,7 +61,7 @@ class PodTermination:
                 self.k.events.event(pod, "Warning", "FailedPreStopHook", "PreStopHook failed",
                                     field_path=_field_path(_kind_of(pod, spec["name"]), spec["name"]))
             left = max(grace - int(self.loop.now - began), MINIMUM_GRACE_PERIOD)
-            self.runtime.stop_container(record.id, left).add_waiter(done.trigger)
+            self.runtime.stop_container(record.id, left, background).add_waiter(done.trigger)
 
         self.loop.spawn(pre_stop(), f"{self.k.component}/pre-stop")
         return done

@@ -169,7 +169,7 @@ class KubeRuntime:
         restart = pod["spec"].get("restartPolicy", "Always") != "Never"
         message = f"Container {name} failed {reason} probe" + (", will be restarted" if restart else "")
         self.k.events.event(pod, "Normal", "Killing", message, field_path=_field_path("containers", name))
-        yield self._stop(state, pod, container, last, _grace_period(pod, container, reason))
+        yield self._stop(state, pod, container, last, _grace_period(pod, container, reason), background=True)
         if not restart or self._current(state) is None:
             return True
         # The back-off counts from the last run that had ended before this kill, if any.
@@ -200,7 +200,7 @@ class KubeRuntime:
             last = pod_status.last_container(state, runtime, container["name"])
             self.k.events.event(pod, "Normal", "Killing", message,
                                 field_path=_field_path("initContainers", container["name"]))
-            yield runtime.stop_container(last.id, _grace_period(pod, container, reason))
+            yield runtime.stop_container(last.id, _grace_period(pod, container, reason), background=True)
             if self._current(state) is None:
                 return False
             killed.add(index)

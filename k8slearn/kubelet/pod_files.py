@@ -2,7 +2,9 @@
 /etc/resolv.conf (through the runtime) and /etc/hostname.
 
 Every container of a pod sees the same three files, which is why ``kubectl exec web -c nginx --
-cat /etc/hosts`` and the same command in a sidecar print the same lines. The hosts file names the
+cat /etc/hosts`` and the same command in a sidecar print the same lines: one file of each for the
+pod, bind-mounted into every container, so a line one container appends the others read (the
+kubelet writes /etc/hosts again when it creates a container). The hosts file names the
 pod's own IP; a pod with ``spec.subdomain`` also gets its fully qualified name, and
 ``spec.hostAliases`` add lines at the end:
 
@@ -20,7 +22,8 @@ resolv.conf (``dnsPolicy: Default``, or a host-network pod without ``ClusterFirs
 has none here (``resolv_conf`` returns None), and a host-network pod's /etc/hosts is the
 kubelet-managed one rather than the node's file; one IP family (IPv4).
 
-Upstream: pkg/kubelet/kubelet_pods.go (managedHostsFileContent, hostsEntriesFromHostAliases),
+Upstream: pkg/kubelet/kubelet_pods.go (managedHostsFileContent, hostsEntriesFromHostAliases,
+makeMounts/makeHostsMount/ensureHostsFile: the file written at each container creation),
 pkg/kubelet/network/dns/dns.go (GetPodDNS, appendDNSConfig), pkg/kubelet/kubelet_pods.go
 (GeneratePodHostNameAndDomain), containerd internal/cri/server/sandbox_run.go (the resolv.conf layout)
 """

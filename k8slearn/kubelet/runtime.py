@@ -271,8 +271,10 @@ class ContainerRuntime(ImageService, Tasks):
             self._trace("StartContainer", obj, f"{container.name} running")
         self._advance(container, list(container.program.steps))
 
-    def stop_container(self, container_id: str, timeout: float) -> Waitable:
-        """SIGTERM now; SIGKILL after ``timeout`` seconds if it is still running."""
+    def stop_container(self, container_id: str, timeout: float, background: bool = False) -> Waitable:
+        """SIGTERM now; SIGKILL after ``timeout`` seconds if it is still running. ``background``:
+        the wait is the container's own life (a kill after a failed probe), which ``settle()`` does
+        not wait for, as it does not wait for the probes."""
         container = self.containers[container_id]
         done = Waitable()
         if container.state != "CONTAINER_RUNNING":
@@ -283,11 +285,13 @@ class ContainerRuntime(ImageService, Tasks):
         # A program without a SIGTERM handler (a shell or sleep as PID 1) runs on until SIGKILL at
         # the end of the grace period, unless it ends by itself first; any other one stops now.
         if container.program.ignores_sigterm:
-            timer = self.loop.call_later(timeout, self._exit, container, SIGKILL_EXIT, "Error", False)
+            timer = self.loop.call_later(timeout, self._exit, container, SIGKILL_EXIT, "Error", False,
+                                         periodic=background)
         else:
             code = container.program.term_exit
             timer = self.loop.call_later(
-                min(0.1, timeout), self._exit, container, code, "Completed" if code == 0 else "Error", False
+                min(0.1, timeout), self._exit, container, code, "Completed" if code == 0 else "Error", False,
+                periodic=background,
             )
         container._stopping = (done, timer)  # _exit triggers ``done``, whichever way the task ends
         return done

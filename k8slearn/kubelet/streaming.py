@@ -5,7 +5,11 @@
 to that node's kubelet (port 10250), which finds the *running* container and has the runtime
 start the command in it. The command sees the pod as every container of the pod sees it: the
 kubelet's /etc/hosts, the resolv.conf built from the pod's DNS policy, the pod's hostname, and the
-one network namespace, where ``localhost`` reaches all the pod's containers.
+one network namespace, where ``localhost`` reaches all the pod's containers. The three files are
+one of each for the pod, mounted into every container: a line one container appends to
+/etc/hosts the others read (until the kubelet writes the file again for a new container). It also
+sees what the kubelet knows of its own container: where it starts (``workingDir``, else the
+image's WORKDIR) and PID 1's command line.
 
 Errors are the kubelet's: a pod that is not running here is ``pod does not exist``; a container
 that is not running (not started yet, or crashed and waiting) is ``container not found
@@ -13,7 +17,7 @@ that is not running (not started yet, or crashed and waiting) is ``container not
 start is the runtime's ``OCI runtime exec failed`` inside an API ``InternalError``.
 
 Simplified: the command runs to its end at once and its whole output is returned (no stream, no
-terminal, no resize); stdin is a string given in advance.
+terminal, no resize), its stdout and stderr in the order written; stdin is a string given in advance.
 
 Upstream: pkg/kubelet/server/server.go (getExec), pkg/kubelet/kubelet_pods.go (GetExec, findContainer),
 pkg/kubelet/cri/streaming/remotecommand/exec.go (ServeExec: the exit code and error statuses)
@@ -21,10 +25,12 @@ pkg/kubelet/cri/streaming/remotecommand/exec.go (ServeExec: the exit code and er
 
 from __future__ import annotations
 
+import weakref
+from collections import ChainMap
 from typing import Any
 
 from k8slearn.api.errors import ExecInternalError, StreamError
-from k8slearn.kubelet.container_fs import web_files
+from k8slearn.kubelet.container_fs import IMAGE_WORKDIR, WORKDIR, os_release, web_files
 from k8slearn.kubelet.cri import RuntimeError_
 from k8slearn.kubelet.pod_files import hosts_file, pod_hostname, resolv_conf
 from k8slearn.kubelet.probe import listener_on
@@ -45,7 +51,7 @@ def exec_in_pod(workers: Any, namespace: str, name: str, container: str, argv: l
     if not running:
         raise StreamError(f'container not found ("{container}")')
     try:
-        return runtime.exec(running[0].id, argv, _view(workers, state, pod), stdin, interactive=True)
+        return runtime.exec(running[0].id, argv, _view(workers, state, pod, running[0]), stdin, interactive=True)
     except RuntimeError_ as err:
         raise ExecInternalError(f"error executing command in container: {err}") from None
 
@@ -56,23 +62,20 @@ def container_view(workers: Any, container: Any) -> dict:
     state = next((s for s in workers.states.values()
                   if (s.namespace, s.name) == (container.pod_namespace, container.pod_name)), None)
     pod = workers._current(state) if state is not None else None
-    return _view(workers, state, pod) if pod is not None else {}
+    return _view(workers, state, pod, container) if pod is not None else {}
 
 
-def _view(workers: Any, state: Any, pod: dict) -> dict:
-    """What a process in one of the pod's containers sees of the pod (ExecContext's fields)."""
+def _view(workers: Any, state: Any, pod: dict, container: Any) -> dict:
+    """What a process in one of the pod's containers (``container``, the runtime's) sees of the
+    pod (ExecContext's fields)."""
     runtime, now = workers.runtime, workers.loop.now
     sandbox = runtime.sandboxes.get(state.sandbox_id)
     ip = (sandbox.ip if sandbox is not None else "") or workers.k.ip
     if pod["spec"].get("hostNetwork"):  # the node's UTS namespace and files (its /etc/hosts is not simulated)
         hostname, domain = workers.k.node_name, ""
-        etc = {"/etc/hostname": hostname + "\n"}
     else:
         hostname, domain = pod_hostname(pod)
-        etc = {"/etc/hosts": hosts_file(pod, [ip]), "/etc/hostname": hostname + "\n"}
-    resolv = resolv_conf(pod)
-    if resolv is not None:
-        etc["/etc/resolv.conf"] = resolv
+    etc = ChainMap(_pod_files(workers, state, pod, hostname, ip), _container_files(pod, container))
     aliases = {name: alias.get("ip", "") for alias in pod["spec"].get("hostAliases") or []
                for name in alias.get("hostnames") or []}
 
@@ -89,3 +92,55 @@ def _view(workers: Any, state: Any, pod: dict) -> dict:
     return {"etc": etc, "hostname": hostname, "fqdn": f"{hostname}.{domain}" if domain else hostname,
             "pod_ip": ip, "aliases": aliases, "connect": connect,
             "reach": reach if network is not None else None}
+
+
+# sandbox ID -> (when the newest container was created, the pod's /etc files), per node's pod workers
+_POD_FILES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _pod_files(workers: Any, state: Any, pod: dict, hostname: str, ip: str) -> dict:
+    """The pod's /etc/hosts, /etc/hostname and /etc/resolv.conf: one of each for the whole pod
+    (the kubelet's etc-hosts file and the runtime's sandbox files, bind-mounted into every
+    container), so what one container writes to them the others read. The kubelet writes
+    /etc/hosts again each time it creates a container of the pod (makeMounts)."""
+    store = _POD_FILES.setdefault(workers, {})
+    for gone in [s for s in store if s not in workers.runtime.sandboxes]:
+        del store[gone]
+    containers = workers.runtime.list_containers(sandbox_id=state.sandbox_id)
+    newest = containers[0].created_at if containers else 0.0
+    created, files = store.get(state.sandbox_id, (None, None))
+    if files is None:
+        files = {"/etc/hostname": hostname + "\n"}
+        resolv = resolv_conf(pod)
+        if resolv is not None:
+            files["/etc/resolv.conf"] = resolv
+    if created != newest and not pod["spec"].get("hostNetwork"):
+        files["/etc/hosts"] = hosts_file(pod, [ip])
+    store[state.sandbox_id] = (newest, files)
+    return files
+
+
+def _container_files(pod: dict, container: Any) -> dict:
+    """What one container's processes see beyond the pod's files: where they start (the
+    container's ``workingDir``, else its image's WORKDIR), PID 1's /proc/1/cmdline (its command
+    and arguments, each ended by a NUL) where the kubelet's spec tells it, the image's
+    /etc/os-release where its tag tells it."""
+    spec = pod.get("spec") or {}
+    found = next((c for kind in ("containers", "initContainers", "ephemeralContainers")
+                  for c in spec.get(kind) or [] if c.get("name") == container.name), {})
+    image = container.image.split("@")[0].rsplit("/", 1)[-1].split(":")[0]
+    files: dict = {}
+    workdir = found.get("workingDir") or IMAGE_WORKDIR.get(image)
+    if workdir:
+        files[WORKDIR] = workdir
+    command, args = list(found.get("command") or []), list(found.get("args") or [])
+    # args without a command replace the CMD of an image that has no ENTRYPOINT; a shell or nginx
+    # as PID 1 (a shell may exec its last command, nginx renames its process) is not simulated
+    argv = command + args if command else args if image in ("busybox", "alpine", "debian", "ubuntu") else []
+    if argv and not any("$(" in a for a in argv) and argv[0].rsplit("/", 1)[-1] not in (
+            "sh", "bash", "ash", "dash", "nginx"):
+        files["/proc/1/cmdline"] = "".join(a + "\0" for a in argv)
+    release = os_release(container.image)
+    if release is not None:
+        files["/etc/os-release"] = release
+    return files

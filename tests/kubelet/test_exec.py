@@ -60,7 +60,8 @@ def pod_ip(cluster, name="web"):
      "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", "", 0),
     ("exec web -c nginx -- curl localhost", "",
      ("k8slearn: 'curl' is not simulated; the simulated containers run cat, date, echo, env, false, grep, head, hostname, "
-      "ls, mkdir, printenv, rm, sleep, tail, test, touch, true, wc and sh -c\ncommand terminated with exit code 1\n"), 1),
+      "ls, mkdir, printenv, printf, pwd, rm, rmdir, seq, sleep, tail, test, touch, true, wc and sh -c\n"
+      "command terminated with exit code 1\n"), 1),
     ("exec web -c log-agent -- wget -qO- http://web-svc", "",
      "k8slearn: looking up 'web-svc' (cluster DNS) is not simulated\ncommand terminated with exit code 1\n", 1),
     ("exec web -c nope -- ls", "", "Error from server (BadRequest): container nope is not valid for pod web\n", 1),
@@ -244,7 +245,7 @@ def test_a_long_pod_name_is_cut_to_63_characters_for_the_hostname():
     ("echo x > /tmp/f; cat /tmp/f /tmp/f | wc -l", (0, "2\n", "")),
     ("cat /nope 2>&1 | head -n 1", (0, "cat: can't open '/nope': No such file or directory\n", "")),
     ("cat /nope > /tmp/o 2>&1; cat /tmp/o", (0, "cat: can't open '/nope': No such file or directory\n", "")),
-    ("printf x", (127, "", "sh: printf: not found\n")),
+    ("curl localhost", (127, "", "sh: curl: not found\n")),
     ("mkdir /tmp/d; test -d /tmp/d && echo dir", (0, "dir\n", "")),
     ("touch /tmp/a; rm /tmp/a; rm /tmp/a", (1, "", "rm: can't remove '/tmp/a': No such file or directory\n")),
     ("mkdir /tmp/d; rm /tmp/d; test -d /tmp/d && echo kept", (0, "kept\n", "rm: '/tmp/d' is a directory\n")),
@@ -261,7 +262,7 @@ def test_a_long_pod_name_is_cut_to_63_characters_for_the_hostname():
     ("if [ a -gt 1 ]; then echo x; fi", (0, "", "sh: a: bad number\n")),
     ("if true; then echo x", (2, "", 'sh: syntax error: unexpected end of file (expecting "fi")\n')),
     ("echo done; while true; do echo x; done", (1, "", "k8slearn: a script with loops or conditionals is not simulated\n")),
-    ("printf '%s' x; exit 5", (5, "", "sh: printf: not found\n")),
+    ("printf '%s' x; exit 5", (5, "x", "")),
     ("echo \"$HOME\" '$HOME' ${HOME}x", (0, "/root $HOME /rootx\n", "")),
     ("echo $(echo sub)stitution", (0, "substitution\n", "")),
     ("echo ${HOME:-/}", (1, "", "k8slearn: expanding shell variables and command substitution is not simulated\n")),
@@ -401,8 +402,8 @@ def solo():
 
 TOOLS = [
     ("wc -l /etc/hosts", "8 /etc/hosts\n", ""),
-    ("wc -l /etc/hosts /etc/hostname", "8 /etc/hosts\n1 /etc/hostname\n9 total\n", ""),
-    ("wc -l /nope", "", "wc: can't open '/nope': No such file or directory\n"),
+    ("wc -l /etc/hosts /etc/hostname", "        8 /etc/hosts\n        1 /etc/hostname\n        9 total\n", ""),
+    ("wc -l /nope", "", "wc: /nope: No such file or directory\n"),
     ("grep localhost /etc/hosts /etc/hostname",
      "/etc/hosts:127.0.0.1\tlocalhost\n/etc/hosts:::1\tlocalhost ip6-localhost ip6-loopback\n", ""),
     ("grep -c localhost /etc/hosts /etc/hostname", "/etc/hosts:2\n/etc/hostname:0\n", ""),
@@ -414,8 +415,8 @@ TOOLS = [
 
 @pytest.mark.parametrize("script, stdout, stderr", TOOLS, ids=[
     "wc counts the file it is given, and names it",
-    "several files: one line each, then the total",
-    "a missing file is wc's error",
+    "several files: one line each in BusyBox's %9 columns, then the total",
+    "a missing file is wc's error (fopen_or_warn: the path, then the reason)",
     "grep in several files puts each file's name before its lines",
     "and -c counts per file",
     "echo -e turns backslash escapes into characters",
