@@ -311,6 +311,11 @@ class Cluster:
         from k8slearn.api.validation.decode import decode_check
         from k8slearn.api.validation.unknown_fields import type_error
 
+        def undecodable(node: dict) -> str:  # the 400 of a body the API server cannot decode, or ""
+            wrong_type = type_error(node)
+            return decode_check(node) or (f'Node in version "v1" cannot be handled as a Node: {wrong_type}'
+                                          if wrong_type else "")
+
         # The arguments as the registration carries them, decoded first: a list of labels or a
         # taint dict is encoding/json's error, a bad size the quantity's, as for the whole Node.
         given: dict = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name},
@@ -319,20 +324,15 @@ class Cluster:
             given["metadata"]["labels"] = labels
         if taints is not None:
             given["spec"] = {"taints": taints}
-        shape = decode_check(given)
-        if not shape and type_error(given):
-            shape = f'Node in version "v1" cannot be handled as a Node: {type_error(given)}'
-        if shape:
-            return shape
+        wrong = undecodable(given)
+        if wrong:
+            return wrong
         try:
             node = node_status.new_node(name, self._next_ip(), cpu=cpu, memory=memory, now=self.loop.now,
                                         labels=labels, taints=taints)
         except (ValueError, TypeError, AttributeError) as err:
             return str(err)
-        wrong = decode_check(node)
-        if not wrong:
-            shape = type_error(node)
-            wrong = f'Node in version "v1" cannot be handled as a Node: {shape}' if shape else ""
+        wrong = undecodable(node)
         if wrong:
             return wrong
         errors = validate(node)
