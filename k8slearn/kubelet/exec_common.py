@@ -40,11 +40,13 @@ class Output(tuple):
         self.chunks = merged
         return self
 
+
 def chunks_of(result: tuple) -> list[tuple[str, str]]:
     """The ordered output of a result (an :class:`Output`, or a plain tuple: stdout, then stderr)."""
     if isinstance(result, Output):
         return list(result.chunks)
     return [(stream, text) for stream, text in (("stdout", result[1]), ("stderr", result[2])) if text]
+
 
 class _Printer:
     """A tool's two streams as it writes them."""
@@ -61,15 +63,19 @@ class _Printer:
     def done(self, code: int) -> Output:
         return Output(code, self.chunks)
 
+
 def _pair(result: tuple) -> tuple[int, list]:
     """(exit code, chunks) of a plain (code, stdout, stderr)."""
     return result[0], [("stdout", result[1]), ("stderr", result[2])]
 
+
 class _NotModelled(Exception):
     """A use of a tool the simulation does not model (``str()``: what, for "... is not simulated")."""
 
+
 def _paths(args: list[str]) -> list[str]:
     return [a for a in args if not a.startswith("-") or a == "-"]
+
 
 def _read(path: str, ctx: ExecContext) -> tuple[str | None, str]:
     """A file's text for a tool that reads it, or (None, why not): "missing", "dir". A file whose
@@ -84,6 +90,7 @@ def _read(path: str, ctx: ExecContext) -> tuple[str | None, str]:
             raise _NotModelled(f"the content of {path}")
         return "", ""
     return ("" if entry is True else entry), ""
+
 
 def _options(args: list[str], program: str, valid: str, longs: dict[str, str]) -> tuple[list[str], list[str]]:
     """Short options (clustered, in any order with the operands) and long ones by ``longs``: (flags
@@ -109,10 +116,13 @@ def _options(args: list[str], program: str, valid: str, longs: dict[str, str]) -
             operands.append(arg)
     return flags, operands
 
+
 class _Usage(Exception):
     """An option the program does not have: getopt's message (``args[0]``), then its usage text."""
 
+
 _BUSYBOX_BANNER = "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n"
+
 
 def _open_error(tool: str, path: str, busybox: bool) -> str:
     """head's/tail's message for a file that is not there (BusyBox: head's fopen_or_warn, tail's

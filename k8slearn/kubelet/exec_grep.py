@@ -29,6 +29,7 @@ _GREP_LONG = {"--ignore-case": "i", "--invert-match": "v", "--count": "c", "--qu
 
 _GNU_GREP_USAGE = "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"
 
+
 def _grep(args, stdin, ctx):
     """grep [-ivcqnoxwlLEFhHs] [-e PATTERN]... [-m N] PATTERN [FILE]...: POSIX basic (or ``-E``
     extended, ``-F`` fixed) patterns, as BusyBox and GNU grep print the lines, names and counts."""
@@ -116,6 +117,7 @@ def _grep(args, stdin, ctx):
             printer.out(f"{label}\n")
     return printer.done(2 if failed else 0 if selected_any else 1)
 
+
 def _grep_regex(patterns: list[str], flags: set) -> re.Pattern:
     """One Python regex for grep's patterns (each line of each pattern is one), with -F, -E, -w, -i."""
     parts = []
@@ -130,10 +132,12 @@ def _grep_regex(patterns: list[str], flags: set) -> re.Pattern:
     except re.error:
         raise _NotModelled(f"the grep pattern {patterns[0]!r}") from None
 
+
 _CLASSES = {"alpha": "A-Za-z", "digit": "0-9", "alnum": "A-Za-z0-9", "upper": "A-Z", "lower": "a-z",
             "space": " \\t\\n\\r\\f\\v", "blank": " \\t", "xdigit": "0-9A-Fa-f",
             "punct": re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"), "cntrl": "\\x00-\\x1f\\x7f",
             "print": " -~", "graph": "!-~"}
+
 
 def _posix_regex(pattern: str, extended: bool) -> str:
     """A POSIX basic (or extended) regular expression, GNU's extensions included (``\\|``, ``\\+``,
@@ -193,6 +197,7 @@ def _posix_regex(pattern: str, extended: bool) -> str:
             start = False
     return "".join(out)
 
+
 def _bracket(pattern: str, i: int) -> tuple[int, str]:
     """The bracket expression at ``pattern[i]`` (``[a-z]``, ``[^]x]``, ``[[:space:]]``): (where it
     ends, the Python set)."""
@@ -222,6 +227,7 @@ def _bracket(pattern: str, i: int) -> tuple[int, str]:
             items.append(_set_char(c))
             j += 1
     return j, "[" + ("^" if negate else "") + "".join(items) + "]"
+
 
 def _set_char(c: str) -> str:
     return "\\" + c if c in "\\]^-[" else c

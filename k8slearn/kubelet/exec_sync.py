@@ -73,12 +73,11 @@ from __future__ import annotations
 import re
 
 from k8slearn.kubelet.container_fs import ReadOnlyFileSystem
+from k8slearn.kubelet.exec_common import Output, chunks_of
 from k8slearn.kubelet.exec_env import expand_parameters, process_env, shell_variable, unknown_image_variables
 from k8slearn.kubelet.exec_tools import (
     ExecContext,
-    Output,
     available,
-    chunks_of,
     executable_at,
     not_simulated,
     reads_stdin,

@@ -73,6 +73,7 @@ def _head_tail(tail: bool):
         return printer.done(code)
     return tool
 
+
 def _part(text: str, mode: str, sign: str, count: int, tail: bool) -> str:
     items = text.encode() if mode == "c" else text.splitlines(keepends=True)
     if tail:
@@ -80,6 +81,7 @@ def _part(text: str, mode: str, sign: str, count: int, tail: bool) -> str:
     else:
         part = (items[:-count] if count else items) if sign == "-" else items[:count]
     return part.decode(errors="replace") if mode == "c" else "".join(part)
+
 
 def _wc(args, stdin, ctx):
     """wc [-lwmc] [FILE]...: the counts of stdin, or of each file then their total (after its
@@ -136,12 +138,14 @@ def _wc(args, stdin, ctx):
         printer.out(_wc_line(totals, "total", first if width is None else None, width))
     return printer.done(code)
 
+
 def _wc_line(values: list[int], name: str, busybox_first: str | None, width: int | None) -> str:
     if busybox_first is not None:
         text = busybox_first % values[0] + "".join(f" {v:9d}" for v in values[1:])
     else:
         text = " ".join(f"{v:{width}d}" for v in values)
     return f"{text} {name}\n" if name else f"{text}\n"
+
 
 def _gnu_wc_width(inputs: list, shown: int) -> int:
     """GNU wc's column width (compute_number_width): 1 for one input with one count, or when the
@@ -159,10 +163,12 @@ def _gnu_wc_width(inputs: list, shown: int) -> int:
             total += len(text.encode())
     return max(len(str(total)), minimum)
 
+
 _PRINTF_SPEC = re.compile(r"%([-+ #0]*)(\d*)(?:\.(\d*))?([diouxXcsfeEgGb%])")
 
 _PRINTF_ESCAPES = {"\\": "\\", "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
                    '"': '"'}
+
 
 def _printf(args, stdin, ctx):
     """printf FORMAT [ARG]...: %s %b %c %d %i %o %u %x %X %e %f %g with flags, width and
@@ -181,6 +187,7 @@ def _printf(args, stdin, ctx):
         if not used:
             raise _NotModelled("printf with more arguments than its format uses")
     return 0, "".join(out), ""
+
 
 def _printf_once(fmt: str, args: list[str]) -> tuple[str, int]:
     out, i, taken = [], 0, 0
@@ -223,6 +230,7 @@ def _printf_once(fmt: str, args: list[str]) -> tuple[str, int]:
             out.append((form + conversion) % float(arg or 0))
     return "".join(out), min(taken, len(args))
 
+
 def _printf_integer(arg: str) -> int:
     """A number as the C library reads it for printf (``010`` is octal, ``0x1f`` hexadecimal)."""
     text = arg.strip()
@@ -234,6 +242,7 @@ def _printf_integer(arg: str) -> int:
         return int(text, 16)
     raise _NotModelled(f"printf of the number {arg!r}")
 
+
 def _escape(text: str, i: int, octal_digits: int) -> tuple[str, int]:
     """The backslash escape at ``text[i]``: (its character, where the text goes on)."""
     d = text[i + 1:i + 2]
@@ -243,6 +252,7 @@ def _escape(text: str, i: int, octal_digits: int) -> tuple[str, int]:
     if octal is not None:
         return chr(int(octal.group(), 8)), i + 1 + octal.end()
     raise _NotModelled(f"the escape \\{d} in printf" if d else "printf of a lone backslash")
+
 
 def _escapes(value: str) -> str:
     """printf's %b: the argument's backslash escapes (``\\0NNN`` octal)."""
@@ -264,7 +274,9 @@ def _escapes(value: str) -> str:
         out.append(text)
     return "".join(out)
 
+
 MAX_SEQ = 100_000  # a longer sequence is not simulated
+
 
 def _seq(args, stdin, ctx):
     """seq [-w] [-s SEP] [FIRST [INCREMENT]] LAST: whole numbers, one a line (or SEP between them)."""

@@ -89,7 +89,6 @@ from k8slearn.kubelet.exec_common import (
     _Printer,
     _read,
     _Usage,
-    chunks_of,
 )
 from k8slearn.kubelet.exec_grep import _grep
 from k8slearn.kubelet.exec_text import _head_tail, _printf, _seq, _wc
