@@ -58,8 +58,23 @@ class Step(NamedTuple):
         return f"{text}  {self.detail}" if self.detail else text
 
 
+def _owner(fn: Callable, args: tuple) -> str:
+    """Words for a pending event: ``process "<name>"``, or ``<Type> "<name>": <method>(<first argument>)``."""
+    owner = getattr(fn, "__self__", None)
+    if isinstance(owner, Process):
+        return f'process "{owner.name}"'
+    name = getattr(owner, "name", None)
+    who = f'{type(owner).__name__} "{name}": ' if isinstance(name, str) else ""
+    what = args[0] if args and isinstance(args[0], str) else ""
+    return f"{who}{getattr(fn, '__name__', type(fn).__name__)}({what})"
+
+
 class SettleTimeout(RuntimeError):
-    """settle() ran for its whole budget and work was still pending (a loop that never calms down)."""
+    """settle() ran for its whole budget and work was still pending (a loop that never calms down).
+
+    The message names the first pending events. A cluster can be busy for ever, faithfully: a
+    Deployment whose old pods keep restarting "progresses" at every restart, so its controller
+    keeps checking it. ``run(seconds)`` advances time without waiting for quiet."""
 
 
 class Timer:
@@ -380,11 +395,20 @@ class Loop:
             if entry[0] > deadline:
                 heapq.heappush(self._heap, entry)
                 self.now = deadline
-                raise SettleTimeout(
-                    f"still busy after {max_seconds:g} simulated seconds ({self._busy} events pending)"
-                )
+                count = self._busy
+                raise SettleTimeout(f"still busy after {max_seconds:g} simulated seconds ({count} "
+                                    f"{'event' if count == 1 else 'events'} pending: {self.pending_summary()})")
             self._run_entry(entry)
         return self.now - start
+
+    def pending_summary(self, most: int = 3) -> str:
+        """What keeps the loop busy, soonest first: a process's name, or the owner of a callback and
+        its first argument (``WorkQueue "deployment-controller": add(default/web) at 4034.0 s``), up to ``most``."""
+        entries = sorted(e for e in self._heap if e[3] is not None and not e[5])
+        parts = [f"{_owner(entry[3], entry[4])} at {entry[0]:.1f} s" for entry in entries[:most]]
+        if len(entries) > most:
+            parts.append(f"{len(entries) - most} more")
+        return ", ".join(parts)
 
     def trace_text(self) -> str:
         """The whole trace as text, one step per line (byte-identical for the same seed)."""

@@ -108,8 +108,27 @@ def test_settle_raises_when_work_never_stops():
             yield 1.0
 
     loop.spawn(busy(), "busy")
-    with pytest.raises(SettleTimeout, match="still busy after 60 simulated seconds"):
+    with pytest.raises(SettleTimeout) as raised:
         loop.settle(max_seconds=60)
+    assert str(raised.value) == 'still busy after 60 simulated seconds (1 event pending: process "busy" at 61.0 s)'
+
+
+def test_settle_timeout_names_the_first_pending_events_soonest_first():
+    class WorkQueue:
+        name = "deployment-controller"
+
+        def add(self, key):
+            loop.call_later(100.0, self.add, key)
+
+    loop = Loop()
+    WorkQueue().add("default/web")
+    for i in range(3):
+        loop.call_later(500.0 + i, print, "x")
+    with pytest.raises(SettleTimeout) as raised:
+        loop.settle(max_seconds=450)
+    assert str(raised.value) == (
+        'still busy after 450 simulated seconds (4 events pending: print(x) at 500.0 s, '
+        'WorkQueue "deployment-controller": add(default/web) at 500.0 s, print(x) at 501.0 s, 1 more)')
 
 
 def test_step_runs_exactly_one_event_and_returns_its_step():
