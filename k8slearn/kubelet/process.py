@@ -36,7 +36,7 @@ A script's own variables, ``$((...))`` and ``$(...)`` are worked out as it runs
 
 >>> parse_program(["sh", "-c", 'i=0; while true; do echo "$i: $(date)"; i=$((i+1)); sleep 1; done'],
 ...               image="busybox").loop_body
-[('echo', ('$i: $(date)',)), ('set', ('i', '$((i+1))')), ('sleep', 1.0)]
+[('echo', ('"$i: $(date)"',)), ('set', ('i', '$((i+1))')), ('sleep', 1.0)]
 
 Simplified: no real shell; ``;`` and ``&&`` sequences of ``echo``/``printf``/``sleep`` (``1m``,
 ``1h 30m``)/``exit``/``true``/``false``/``touch``/``mkdir``/``rm``/``date`` (the simulated clock, in
@@ -69,8 +69,8 @@ from dataclasses import dataclass, field
 
 from k8slearn.kubelet.program_shell import (
     ASSIGNMENT,
-    QUOTED_DOLLAR,
     protect_single_quoted,
+    shell_words,
     sleep_seconds,
     tail_options,
     unroll_for_loops,
@@ -320,9 +320,11 @@ def _steps(items: list, env: tuple | None) -> tuple[list[tuple], str]:
             continue
         protected = protect_single_quoted(part)
         if any("$" in word for word in words) and "$" in protected:  # a $ the shell expands
-            if QUOTED_DOLLAR in protected or cmd not in ("echo", "/bin/echo") or _UNMODELLED.search(part):
+            if cmd not in ("echo", "/bin/echo") or _UNMODELLED.search(protected):
                 return [], f"'{cmd}' with a $ expansion"
-            # echo "$i: $(date)" [>> file]: expanded when the program gets there (program_shell)
+            # echo "$i: $(date)" [>> file]: expanded when the program gets there (program_shell),
+            # so its words are kept as written: quoting decides how an expansion splits into fields
+            args = shell_words(part)[1:]
             redirect = next((i for i, word in enumerate(args) if word in (">", ">>")), None)
             if redirect is None:
                 steps.append(("echo", tuple(args)))

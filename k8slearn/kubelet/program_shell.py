@@ -21,8 +21,8 @@ TailOptions(path='/var/log/1.log', retry=True, count=1, from_top=True)
 A value that is not a number counts as 0 in arithmetic, as in the shell; dividing by zero is the
 shell's error (``divide by zero``), which ends the script.
 
-Simplified: integer arithmetic with ``+ - * / %``, comparisons and parentheses only; expanded
-values are not split into words or globbed; command substitution runs the simulated shell
+Simplified: integer arithmetic with ``+ - * / %``, comparisons and parentheses only; an unquoted
+expansion is split into words at blanks (IFS is not read) and never globbed; command substitution runs the simulated shell
 (:mod:`k8slearn.kubelet.exec_sync`), ``date`` at the simulated time. ``tail -f`` follows one file,
 checking it every second as BusyBox's does (``-s``), and keeps whole lines.
 
@@ -67,33 +67,83 @@ class Shell:
         """``$NAME``, ``${NAME}``, ``$((expression))`` and ``$(command)`` in ``word``."""
         out, i, n = [], 0, len(word)
         while i < n:
-            c = word[i]
-            if c != "$" or i + 1 == n:
-                out.append(c)
+            if word[i] != "$":
+                out.append(word[i])
                 i += 1
-            elif word.startswith("$((", i):
-                end = _closing(word, i + 3, 2)
-                out.append(str(self.arithmetic(word[i + 3:end])))
-                i = end + 2
-            elif word.startswith("$(", i):
-                end = _closing(word, i + 2, 1)
-                out.append(self.substitute(word[i + 2:end]).rstrip("\n"))
-                i = end + 1
-            elif word.startswith("${", i):
-                end = word.find("}", i)
-                if end < 0 or not _NAME.fullmatch(word[i + 2:end]):  # ${x:-y} and the like: not modelled
-                    raise ShellError("syntax error: bad substitution")
-                out.append(self.value(word[i + 2:end]))
-                i = end + 1
             else:
-                match = _NAME.match(word, i + 1)
-                if match is None:
-                    out.append(c)
-                    i += 1
-                else:
-                    out.append(self.value(match.group()))
-                    i = match.end()
+                value, i = self._expansion(word, i)
+                out.append(value)
         return "".join(out)
+
+    def fields(self, word: str) -> list[str]:
+        """The fields one word as written (quotes and all, :func:`shell_words`) becomes: quotes
+        removed, expansions inside double quotes kept whole, those outside split at blanks (an
+        empty one vanishes: ``echo a $(true) b`` prints ``a b``). No globbing.
+
+        >>> shell = Shell({"D": "Mon Jan  5"}, substitute=lambda command: "")
+        >>> shell.fields("$D"), shell.fields('"$D"'), shell.fields("x$(true)"), shell.fields("$(true)"), shell.fields("''")
+        (['Mon', 'Jan', '5'], ['Mon Jan  5'], ['x'], [], [''])
+        """
+        fields, current, started = [], "", False
+        for text, split in self._pieces(word):
+            if not split:
+                current, started = current + text, True
+                continue
+            for j, part in enumerate(re.split(r"[ \t\n]+", text)):
+                if j and started:  # a blank in an unquoted expansion ends the field
+                    fields.append(current)
+                    current, started = "", False
+                if part:
+                    current, started = current + part, True
+        return fields + [current] if started else fields
+
+    def word(self, word: str) -> str:
+        """One word as written, expanded and unquoted but not split (a redirection's file name)."""
+        return "".join(text for text, _ in self._pieces(word))
+
+    def _pieces(self, word: str) -> list[tuple[str, bool]]:
+        """``word`` as (text, split) pieces: literal or quoted text (never split; an empty pair of
+        quotes is an empty piece, which still makes a field) and unquoted expansions (split)."""
+        pieces, quote, i, n = [], "", 0, len(word)
+        while i < n:
+            c = word[i]
+            if quote == "'" and c != "'":
+                pieces.append((c, False))
+            elif c == "'" and quote != '"' or c == '"' and quote != "'":
+                quote = "" if quote else c
+                pieces.append(("", False))
+            elif c == "\\" and i + 1 < n:
+                escaped = word[i + 1]
+                keep = quote == '"' and escaped not in '$`"\\\n'  # in double quotes, \x stays \x
+                pieces.append(("\\" * keep + escaped, False))
+                i += 1
+            elif c == "$" and i + 1 < n:
+                value, i = self._expansion(word, i)
+                pieces.append((value, quote != '"'))
+                continue
+            else:
+                pieces.append((c, False))
+            i += 1
+        return pieces
+
+    def _expansion(self, word: str, i: int) -> tuple[str, int]:
+        """The value of the expansion starting with the ``$`` at ``word[i]``, and where it ends (a
+        ``$`` that starts none is itself)."""
+        if word.startswith("$((", i):
+            end = _closing(word, i + 3, 2)
+            return str(self.arithmetic(word[i + 3:end])), end + 2
+        if word.startswith("$(", i):
+            end = _closing(word, i + 2, 1)
+            return self.substitute(word[i + 2:end]).rstrip("\n"), end + 1
+        if word.startswith("${", i):
+            end = word.find("}", i)
+            if end < 0 or not _NAME.fullmatch(word[i + 2:end]):  # ${x:-y} and the like: not modelled
+                raise ShellError("syntax error: bad substitution")
+            return self.value(word[i + 2:end]), end + 1
+        match = _NAME.match(word, i + 1)
+        if match is None:
+            return "$", i + 1
+        return self.value(match.group()), match.end()
 
     def arithmetic(self, expression: str) -> int:
         """``$((...))``: integers, a name's value (0 if it is not a number), ``/`` towards zero."""
@@ -143,6 +193,36 @@ def _closing(word: str, start: int, width: int) -> int:
                 return i
             depth -= 1
     raise ShellError("syntax error: unterminated $(")
+
+
+def shell_words(text: str) -> list[str]:
+    """``text`` split into the shell's words as written, quotes kept (for :meth:`Shell.fields`):
+    blanks outside quotes and outside ``$(...)`` separate words.
+
+    >>> shell_words('echo "a  $(date)" $(echo x  y) ' + "b'c d' ''")
+    ['echo', '"a  $(date)"', '$(echo x  y)', "b'c d'", "''"]
+    """
+    words, word, quote, depth, i, n = [], "", "", 0, 0, len(text)
+    while i < n:
+        c = text[i]
+        if quote == "'":
+            quote = "" if c == "'" else quote
+        elif c == "\\" and i + 1 < n:
+            c, i = text[i:i + 2], i + 1
+        elif c in "'\"" and quote in ("", c):
+            quote = "" if quote else c
+        elif c == "(" and (depth or text.startswith("$(", i - 1)):
+            depth += 1
+        elif c == ")" and depth:
+            depth -= 1
+        elif c in " \t\n" and not quote and not depth:
+            if word:
+                words.append(word)
+            word, i = "", i + 1
+            continue
+        word += c
+        i += 1
+    return words + [word] if word else words
 
 
 ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*", re.DOTALL)  # a NAME=value word

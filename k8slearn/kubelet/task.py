@@ -106,8 +106,9 @@ class Tasks:
                     continue
                 if kind == "echo_to":  # echo "$i: $(date)" >> /var/log/1.log
                     path, args, append = value
-                    lines = echo_lines([self._shell(container).expand(arg) for arg in args])
-                    kind, value = "write", (path, "\n".join(lines) + "\n", append)
+                    shell = self._shell(container)
+                    lines = echo_lines([field for arg in args for field in shell.fields(arg)])
+                    kind, value = "write", (shell.word(path), "\n".join(lines) + "\n", append)
             except ShellError as err:  # the shell reports it and the script ends
                 container.logs.append(_log_entry(self.loop.now, (f"sh: {err}",)))
                 self._exit(container, 2, "Error")
@@ -221,7 +222,8 @@ class Tasks:
             return [value]
         if kind == "date":
             return [date_text(self.loop.now)]
-        return echo_lines([self._shell(container).expand(arg) for arg in value])  # "echo"
+        shell = self._shell(container)  # "echo": each word's fields, as the shell splits them
+        return echo_lines([field for arg in value for field in shell.fields(arg)])
 
     def _shell(self, container: Container) -> Shell:
         """The script's shell: its variables, with the process's environment under them."""

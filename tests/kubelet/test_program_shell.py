@@ -114,7 +114,11 @@ def test_the_documentations_streaming_sidecars_each_follow_one_of_the_counters_f
     ("w=$(hostname); echo \"I am $w at $(date +%H:%M:%S)\"", 0, ["I am shell at 09:00:00"]),
     ("echo \"epoch $(date +%s)\"", 0, ["epoch 1767603600"]),
     ("echo \"$HOME, $NOPE.\"", 0, ["/root, ."]),
-    ("echo '$x' $((1 + 1))", 0, [NOTE.format("'echo' with a $ expansion")]),
+    ("echo '$x' $((1 + 1))", 0, ["$x 2"]),
+    ("echo a $(true) b; E=; echo [$E] $E end", 0, ["a b", "[] end"]),
+    ("echo $(date); echo \"$(date)\"", 0, ["Mon Jan 5 09:00:00 UTC 2026", "Mon Jan  5 09:00:00 UTC 2026"]),
+    ("X='a  b'; echo $X \"$X\" x\"$X\"y ''$(true) end", 0, ["a b a  b xa  by  end"]),
+    ("L=/tmp/l; echo $(echo hi  there) > $L; echo \"$(cat /tmp/l)\"", 0, ["hi there"]),
     ("i=0; echo \"$((1 / i))\"; echo never", 0, ["sh: divide by zero"]),
     ("echo hi; sleep 1m; echo bye", 59, ["hi"]),
     ("echo hi; sleep 1m; echo bye", 61, ["hi", "bye"]),
@@ -131,7 +135,11 @@ def test_the_documentations_streaming_sidecars_each_follow_one_of_the_counters_f
     "command substitution runs the command: hostname, and date at the simulated time",
     "date +%s is seconds since the Unix epoch",
     "an environment variable, and nothing for an unset one",
-    "a $ in single quotes is not something the model runs: the script runs on, and its log says why",
+    "a $ in single quotes stays as written beside an expansion",
+    "an unquoted expansion that is empty makes no word, so echo prints no extra space",
+    "an unquoted expansion is split into words at blanks; in double quotes it is kept whole",
+    "a variable's blanks split the same way, and quotes in the middle of a word keep them",
+    "a redirection's file name is expanded too",
     "dividing by zero is the shell's error and ends the script",
     "sleep 1m is a minute",
     "after the minute the script goes on",
@@ -233,7 +241,8 @@ def test_tail_options(args, followed):
 def test_a_script_with_variables_is_parsed_into_steps_the_shell_works_out_later():
     program = parse_program(["sh", "-c", COUNTER.split("'")[1]], image="busybox")
     assert program.steps == [("set", ("i", "0"))]
-    assert program.loop_body == [("echo", ("$i: $(date)",)), ("set", ("i", "$((i+1))")), ("sleep", 1.0)]
+    # echo's words are kept as written: their quotes decide how the expansions split into words
+    assert program.loop_body == [("echo", ('"$i: $(date)"',)), ("set", ("i", "$((i+1))")), ("sleep", 1.0)]
 
 
 FOR_LOOPS = [
