@@ -20,7 +20,7 @@ Upstream: kubeadm init / kubeadm join (cmd/kubeadm), which bootstrap a real clus
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import thaw
@@ -30,7 +30,7 @@ from k8slearn.apiserver.pod_connect import stream_location
 from k8slearn.apiserver.kubernetes_service import KubernetesService
 from k8slearn.apiserver.admission import SYSTEM_PRIORITY_CLASS_OBJECTS as SYSTEM_PRIORITY_CLASSES
 from k8slearn.apiserver.system_namespaces import SYSTEM_NAMESPACES, SystemNamespaces
-from k8slearn.client.leaderelection import LeaderElected
+from k8slearn.client.leaderelection import RESTART_DELAY, LeaderElected
 from k8slearn.controllers.manager import ControllerManager
 from k8slearn.etcd import MVCCStore
 from k8slearn.etcd.lease import LeaseExpiry
@@ -140,12 +140,15 @@ class Cluster:
         if scheduler_config is not None:
             for scheduler in self.schedulers:
                 scheduler.load_config(scheduler_config, registry=scheduler_plugins)
+        # kube-scheduler records its leader election as its first profile's scheduler name
         self.scheduler_electors = [
             LeaderElected(self.loop, self.apiserver.client("kube-scheduler"), "kube-scheduler", scheduler,
-                          hostname=_hostname(i))
+                          hostname=_hostname(i), source=next(iter(scheduler.profiles)))
             for i, scheduler in enumerate(self.schedulers)
         ]
-        for manager, elector in zip(self.controller_managers, self.scheduler_electors):
+        for i, (manager, elector) in enumerate(zip(self.controller_managers, self.scheduler_electors)):
+            manager.on_exit = self._supervised(_hostname(i), "kube-controller-manager", manager.restart)
+            elector.on_exit = self._supervised(_hostname(i), "kube-scheduler", elector.restart)
             manager.start()
             elector.start()
         if _store is None:
@@ -359,6 +362,18 @@ class Cluster:
         for component in hosted:
             if not component.is_up():  # a machine that is on stays as it is
                 component.restart()
+
+    def _supervised(self, host: str, component: str, restart: Callable[[], None]) -> Callable[[int], None]:
+        """What a control-plane process's exit (a lost Lease: status 1) leads to: the kubelet of its
+        machine starts its static pod's container again, a new process; a machine that runs no
+        kubelet (a standby control plane here) starts a new process a second later."""
+        def exited(code: int) -> None:
+            kubelet = self.kubelets.get(host)
+            if kubelet is not None and component in kubelet.static_pods:
+                kubelet.static_pod_exited(component, code, restart)
+            else:
+                self.loop.call_later(RESTART_DELAY, restart)
+        return exited
 
     def _control_plane_on(self, host: str) -> list[Any]:
         """The kube-controller-manager and kube-scheduler running on a control-plane machine."""

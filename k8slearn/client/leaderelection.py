@@ -16,6 +16,9 @@ Each new leader records the event ``LeaderElection  <identity> became leader`` o
 >>> elector.lease_namespace, elector.lease_duration, elector.renew_deadline, elector.retry_period
 ('kube-system', 15.0, 10.0, 2.0)
 
+A leader that cannot renew records ``<identity> stopped leading`` and its process exits (status 1);
+the kubelet starts the static pod's container again, a new process with a new identity.
+
 Simplified: the follower's clock is the simulation's (no skew); the jitter of the retry period
 comes from the cluster's seeded RNG; leadership is not released on stop (as kube-controller-manager).
 
@@ -36,6 +39,7 @@ LEASE_DURATION = 15.0
 RENEW_DEADLINE = 10.0
 RETRY_PERIOD = 2.0
 JITTER_FACTOR = 1.2
+RESTART_DELAY = 1.0  # an exited process with no kubelet to restart it starts again this much later
 
 
 def new_identity(hostname: str, rng: Any) -> str:
@@ -187,16 +191,29 @@ class LeaderElector:
 class LeaderElected:
     """Wrap a component so that it runs only while it leads: ``start()`` → elect → ``component.start()``.
 
-    The component needs ``start()`` and ``stop()``; the cluster wraps each scheduler this way, as it
-    does the controller managers: ``LeaderElected(loop, client, "kube-scheduler", scheduler, hostname)``.
+    The component needs ``start()`` and ``stop()`` (and may have ``new_process()``: forget all it
+    knew, as a new process starts). The cluster wraps each scheduler this way:
+    ``LeaderElected(loop, client, "kube-scheduler", scheduler, hostname, source="default-scheduler")``
+    (``source``: the events' source component, the Lease's name if not given).
+
+    A copy that loses the Lease exits with status 1, as kube-scheduler does (``Leaderelection
+    lost``): ``on_exit(1)`` tells its supervisor, the kubelet of its static pod, which starts a new
+    process (``restart()``). Without a supervisor a new process starts a second later.
     """
 
     def __init__(self, loop: Any, client: Any, lease_name: str, component: Any, hostname: str = "control-plane",
-                 identity: str | None = None, **elector_options: Any) -> None:
+                 identity: str | None = None, source: str = "", **elector_options: Any) -> None:
         self.component = component
-        self.elector = LeaderElector(loop, client, lease_name, identity or new_identity(hostname, loop.rng),
-                                     on_started_leading=component.start, on_stopped_leading=component.stop,
-                                     component=elector_options.pop("component", lease_name), **elector_options)
+        self._loop, self._client, self._lease_name = loop, client, lease_name
+        self._options = {**elector_options, "component": source or lease_name}  # its events' source
+        self.on_exit: Callable[[int], Any] = lambda code: loop.call_later(RESTART_DELAY, self.restart)
+        self.elector = self._new_elector(identity or new_identity(hostname, loop.rng))
+
+    def _new_elector(self, identity: str) -> LeaderElector:
+        """The elector of a process that has just started: it has observed no Lease yet."""
+        return LeaderElector(self._loop, self._client, self._lease_name, identity,
+                             on_started_leading=self.component.start, on_stopped_leading=self._lost,
+                             **self._options)
 
     @property
     def leading(self) -> bool:
@@ -213,8 +230,17 @@ class LeaderElected:
         """The process runs (leading, or waiting for the Lease)."""
         return self.elector.is_running()
 
+    def _lost(self) -> None:
+        """OnStoppedLeading: the component stops and the process exits with status 1."""
+        self.component.stop()
+        self.on_exit(1)
+
     def restart(self) -> None:
-        """A new process on the same host: a new identity, then ``start()``."""
+        """A new process on the same host: a new identity, memory as a new process has it (no
+        observed Lease, the component's ``new_process()``), then ``start()``."""
         self.stop()
-        self.elector.identity = next_identity(self.elector.identity, self.elector.loop.rng)
+        new_process = getattr(self.component, "new_process", None)
+        if new_process is not None:
+            new_process()
+        self.elector = self._new_elector(next_identity(self.elector.identity, self._loop.rng))
         self.start()

@@ -16,20 +16,22 @@ node lifecycle controller (``node_monitor_grace_period=``, ``node_monitor_period
 ``eviction_limiter_qps=``) for demos that should not wait 50 s; ``controller_options={name: {...}}``
 for any controller (``{"node-ipam-controller": {"cluster_cidr": "10.0.0.0/8"}}`` for big clusters).
 
-Simplified: one worker per controller; a manager that loses its Lease stops its controllers
-(the real binary exits and is restarted by the kubelet).
+A manager that loses its Lease exits (status 1), as the real binary does; the kubelet of its
+static pod starts a new process (new identity, empty caches), which waits for the Lease again.
+
+Simplified: one worker per controller.
 
 Upstream: cmd/kube-controller-manager/app/controllermanager.go, cmd/kube-controller-manager/names
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from k8slearn.api.errors import ApiError
 from k8slearn.client.informer import SharedInformerFactory
-from k8slearn.client.leaderelection import LeaderElector, new_identity, next_identity
+from k8slearn.client.leaderelection import RESTART_DELAY, LeaderElector, new_identity, next_identity
 from k8slearn.controllers.cronjob import CronJobController
 from k8slearn.controllers.daemonset import DaemonSetsController
 from k8slearn.controllers.deployment import DeploymentController
@@ -114,9 +116,16 @@ class ControllerManager:
         self._options = options
         self._new_process_memory()
         self.identity = identity or new_identity(hostname, loop.rng)
-        self.elector = LeaderElector(loop, client, NAME, self.identity, self._start_controllers,
-                                     self._stop_controllers, component=NAME) if leader_elect else None
+        self.elector = self._new_elector() if leader_elect else None
+        # told when the process exits (status 1 when it lost the Lease); the cluster makes it the
+        # kubelet of the static pod, which starts a new process
+        self.on_exit: Callable[[int], Any] = lambda code: loop.call_later(RESTART_DELAY, self.restart)
         self.running = False
+
+    def _new_elector(self) -> LeaderElector:
+        """The leader election of a process that has just started: it has observed no Lease yet."""
+        return LeaderElector(self.loop, self.client, NAME, self.identity, self._start_controllers,
+                             self._lost_lease, component=NAME)
 
     @property
     def leading(self) -> bool:
@@ -154,7 +163,7 @@ class ControllerManager:
         self._new_process_memory()
         self.identity = next_identity(self.identity, self.loop.rng)
         if self.elector is not None:
-            self.elector.identity = self.identity
+            self.elector = self._new_elector()
         self.start()
 
     def _start_controllers(self) -> None:
@@ -175,6 +184,11 @@ class ControllerManager:
             except ApiError as err:
                 if err.code != 409:  # already there: made by an earlier leader
                     raise
+
+    def _lost_lease(self) -> None:
+        """OnStoppedLeading: ``leaderelection lost``, and the process exits with status 1."""
+        self._stop_controllers()
+        self.on_exit(1)
 
     def _stop_controllers(self) -> None:
         if not self.running:

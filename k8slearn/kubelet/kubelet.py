@@ -26,6 +26,7 @@ pkg/kubelet/pod/mirror_client.go
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from k8slearn.api.errors import ApiError
@@ -36,10 +37,14 @@ from k8slearn.client.record import EventRecorder
 from k8slearn.kubelet import node_status
 from k8slearn.kubelet.pod_workers import PodWorkers
 from k8slearn.kubelet.runtime import ContainerRuntime
-from k8slearn.kubelet.static_pods import mirror_pod, running_status
+from k8slearn.kubelet.backoff import Backoff
+from k8slearn.kubelet.static_pods import mirror_pod, restarted_status, running_status, static_pod_reference
 from k8slearn.kubelet.streaming import container_view, exec_in_pod
 from k8slearn.kubelet.volume_manager import VolumeManager, read_object
 from k8slearn.sim import Loop, Process, Timer
+
+
+RELIST_PERIOD = 1.0  # PLEG's relist: how soon the kubelet sees that a container exited
 
 
 class Kubelet:
@@ -71,6 +76,7 @@ class Kubelet:
         self.services_version = 0
         self._process: Process | None = None
         self._timers: list[Timer] = []
+        self._static_backoff = Backoff()  # the crash-loop back-off of the static pods' containers
         # the pod network beyond this node (cluster.py wires it: the wire, not a component)
         self.pod_network: Any = None
 
@@ -91,6 +97,7 @@ class Kubelet:
         self.boots += 1
         self._last_unschedulable = False  # a new kubelet process remembers nothing
         self.events.forget()  # nor the events it recorded: a repeat is a new Event, not a higher count
+        self._static_backoff = Backoff()  # nor its back-offs
         self.volume_manager.start()
         self._timers.append(self.loop.call_later(0.0, self._register))
 
@@ -315,6 +322,37 @@ class Kubelet:
         # the status manager's PATCH of the mirror pod's status (with its uid as a guard)
         patch_pod_status(self.client, stored, running_status(stored, self.ip, timestamp(self.loop.now), self.loop.rng),
                          with_uid=True)
+
+    def static_pod_exited(self, component: str, exit_code: int, start_process: Callable[[], None]) -> None:
+        """The process of a static pod exited (a kube-scheduler that lost its Lease exits with 1).
+        The kubelet notices at its next relist (PLEG, 1 s) and starts the container again: at once
+        the first time, after the crash-loop back-off (10 s, doubling to 300 s) when it exits again
+        soon. ``start_process`` is the new process; the mirror pod shows the restart."""
+        if not self.running or component not in self.static_pods:
+            return
+        finished, key = self.loop.now, f"{component}-{self.node_name}/{component}"
+        wait = max(RELIST_PERIOD, self._static_backoff.in_backoff_since(key, finished, finished))
+        self._timers.append(self.loop.call_later(wait, self._restart_static_pod, component, exit_code, finished,
+                                                 start_process, key))
+
+    def _restart_static_pod(self, component: str, exit_code: int, finished: float,
+                            start_process: Callable[[], None], key: str) -> None:
+        if not self.running:  # the machine went off: powering on starts everything again
+            return
+        self._static_backoff.next(key, finished)
+        start_process()
+        try:
+            pod = self.client.get("pods", f"{component}-{self.node_name}", "kube-system")
+        except ApiError:
+            return
+        status = restarted_status(pod, exit_code, timestamp(finished), timestamp(self.loop.now), self.loop.rng)
+        patch_pod_status(self.client, pod, status, with_uid=True)
+        image = pod["spec"]["containers"][0]["image"]
+        static, field_path = static_pod_reference(pod), f"spec.containers{{{component}}}"
+        for reason, message in (("Pulled", f'Container image "{image}" already present on machine'),
+                                ("Created", f"Created container {component}"),
+                                ("Started", f"Started container {component}")):
+            self.events.event(static, "Normal", reason, message, field_path=field_path)
 
     def _static_component(self, pod: dict) -> str | None:
         """The static pod whose mirror ``pod`` is (None for any other pod)."""

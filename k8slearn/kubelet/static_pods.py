@@ -10,6 +10,10 @@ API server, then publishes a read-only *mirror pod* for each, named ``<component
 >>> pod["metadata"]["name"], pod["metadata"]["labels"], pod["spec"]["containers"][0]["image"]
 ('etcd-control-plane', {'component': 'etcd', 'tier': 'control-plane'}, 'registry.k8s.io/etcd:3.5.16-0')
 
+When a static pod's process exits (a kube-scheduler or kube-controller-manager that lost its
+leader Lease exits with status 1), the kubelet starts the container again and the mirror pod
+shows it: ``restarted_status`` counts the restart and keeps the exit as the last state.
+
 Simplified: the manifests carry the main flags only (no volumes, probes or certificates).
 
 Upstream: cmd/kubeadm/app/phases/controlplane/manifests.go, cmd/kubeadm/app/phases/etcd/local.go,
@@ -19,6 +23,7 @@ pkg/kubelet/pod/mirror_client.go
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 
 KUBE_VERSION = "v1.32.0"
@@ -148,3 +153,31 @@ def running_status(pod: dict, host_ip: str, started: str, rng: random.Random) ->
         "qosClass": "Burstable",
         "startTime": started,
     }
+
+
+def restarted_status(pod: dict, exit_code: int, finished: str, started: str, rng: random.Random) -> dict:
+    """The mirror pod's status after the kubelet started its container again: a new container ID,
+    ``restartCount`` one more, the exit as ``lastState.terminated`` (reason Error), running since
+    ``started``; Ready and ContainersReady went False and True again at ``started``."""
+    status = json.loads(json.dumps(pod.get("status") or {}))
+    for condition in status.get("conditions") or []:
+        if condition.get("type") in ("Ready", "ContainersReady"):
+            condition["lastTransitionTime"] = started
+    for container in status.get("containerStatuses") or []:
+        running = (container.get("state") or {}).get("running") or {}
+        container["lastState"] = {"terminated": {
+            "containerID": container.get("containerID", ""), "exitCode": exit_code, "finishedAt": finished,
+            "reason": "Completed" if exit_code == 0 else "Error", "startedAt": running.get("startedAt", started)}}
+        container["containerID"] = container_id(rng)
+        container["restartCount"] = container.get("restartCount", 0) + 1
+        container["state"] = {"running": {"startedAt": started}}
+    return status
+
+
+def static_pod_reference(pod: dict) -> dict:
+    """The static pod as the kubelet knows it, for its events: its UID is the hash of its manifest
+    (``kubernetes.io/config.hash``), not the mirror pod's."""
+    meta = pod["metadata"]
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": meta["name"], "namespace": meta["namespace"],
+                         "uid": (meta.get("annotations") or {}).get("kubernetes.io/config.hash", "")}}

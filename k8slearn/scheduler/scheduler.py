@@ -105,6 +105,19 @@ class Scheduler:
         self.client = client
         self.rng = loop.rng
         self.percentage_of_nodes_to_score = percentage_of_nodes_to_score
+        self._recorder = recorder
+        self._profile_configs = list(profiles or [Profile()])
+        self._processes: list = []
+        self.running = False
+        self.new_process()
+
+    def new_process(self) -> None:
+        """What a kube-scheduler process holds when it has just started: an empty cache and queue,
+        informers that have listed nothing yet, the frameworks of its profiles. A restart (the
+        process exited: it lost its Lease) begins here, remembering nothing of the old process."""
+        if self.running:
+            raise RuntimeError("stop() the scheduler before a new process replaces it")
+        loop, client = self.loop, self.client
         self.cache = Cache()
         self.snapshot = Snapshot()
         self.informers = SharedInformerFactory(client)
@@ -116,14 +129,13 @@ class Scheduler:
             listers[resource] = self.informers.informer(resource).lister
         self.nominator = Nominator(self.pod_lister.get)
         self.handle = Handle(client, self.snapshot, loop.rng, listers, self.nominator, clock=lambda: loop.now)
-        self._recorder = recorder
         self.next_start_node_index = 0
         self.attempts: OrderedDict[str, Attempt] = OrderedDict()
         self._summaries: dict[str, Attempt] = {}
         self._last_summary: Attempt | None = None
         self.profiles: dict[str, Framework] = {}
         self.queue: SchedulingQueue | None = None
-        self.set_profiles(profiles or [Profile()])
+        self.set_profiles(self._profile_configs)
         self.queue = SchedulingQueue(
             loop,
             self._less,
@@ -133,8 +145,6 @@ class Scheduler:
             self.nominator,
             sort_key=self._sort_key,
         )
-        self._processes: list = []
-        self.running = False
         self.add_all_event_handlers()
 
     def add_all_event_handlers(self) -> None:
@@ -163,6 +173,7 @@ class Scheduler:
     def set_profiles(self, profiles: Iterable[Profile]) -> None:
         """Use these profiles from now on (like restarting kube-scheduler with a new config). A profile
         that cannot be built is refused with kube-scheduler's message, and nothing changes."""
+        profiles = list(profiles)
         frameworks: dict[str, Framework] = {}
         first_sort = ""
         for profile in profiles:
@@ -186,6 +197,7 @@ class Scheduler:
         if not frameworks:
             raise ConfigError("initializing profiles: at least one profile is required")
         self.profiles = frameworks
+        self._profile_configs = profiles  # what a new process builds its frameworks from
         self._queue_sort = next(iter(frameworks.values())).less  # one queue, one order for all profiles
         self._recorders = {
             name: (
