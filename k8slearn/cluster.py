@@ -27,6 +27,7 @@ from k8slearn.api.meta import thaw
 from k8slearn.apiserver import APIServer
 from k8slearn.apiserver.compact import Compactor
 from k8slearn.apiserver.pod_connect import stream_location
+from k8slearn.apiserver.identity_lease import IdentityLease
 from k8slearn.apiserver.kubernetes_service import KubernetesService
 from k8slearn.apiserver.admission import SYSTEM_PRIORITY_CLASS_OBJECTS as SYSTEM_PRIORITY_CLASSES
 from k8slearn.apiserver.system_namespaces import SYSTEM_NAMESPACES, SystemNamespaces
@@ -123,6 +124,8 @@ class Cluster:
         # and again whenever it is deleted
         self.kubernetes_service = KubernetesService(self.loop, self.apiserver, KUBERNETES_SERVICE_IP,
                                                     f"{NODE_SUBNET}2").start()
+        # and its identity Lease, kube-system/apiserver-<hash of its host name>, renewed every 10 s
+        self.identity_lease = IdentityLease(self.loop, self.apiserver, CONTROL_PLANE).start()
         big = workers > 250  # more nodes than /24s in 10.244.0.0/16
         self.controller_managers = [
             ControllerManager(
