@@ -1,12 +1,17 @@
 """What every exec tool shares: a process's :class:`Output` (both streams in the order written),
-how a tool reads its files and options, and the exceptions for what the simulation does not model.
+how a tool reads its files and scans its options (:func:`getopt`), and the exceptions for what the
+simulation does not model.
 
 Split from :mod:`k8slearn.kubelet.exec_tools`, which runs the tools.
 
-Upstream: none in Kubernetes (the workloads' tools): getopt's messages, BusyBox 1.36 and GNU coreutils
+Upstream: none in Kubernetes (the workloads' tools): getopt(3) and getopt_long(3) with their messages
+(glibc posix/getopt.c), BusyBox 1.36 and GNU coreutils
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterator
 
 from k8slearn.kubelet.container_fs import DIR, NOT_SIMULATED, lookup
 from k8slearn.kubelet.exec_context import ExecContext
@@ -48,7 +53,7 @@ def chunks_of(result: tuple) -> list[tuple[str, str]]:
     return [(stream, text) for stream, text in (("stdout", result[1]), ("stderr", result[2])) if text]
 
 
-class _Printer:
+class Printer:
     """A tool's two streams as it writes them."""
 
     def __init__(self) -> None:
@@ -69,15 +74,16 @@ def _pair(result: tuple) -> tuple[int, list]:
     return result[0], [("stdout", result[1]), ("stderr", result[2])]
 
 
-class _NotModelled(Exception):
+class NotModelled(Exception):
     """A use of a tool the simulation does not model (``str()``: what, for "... is not simulated")."""
 
 
-def _paths(args: list[str]) -> list[str]:
+def paths_in(args: list[str]) -> list[str]:
+    """The arguments that are not options: every one not starting with ``-``, and ``-``."""
     return [a for a in args if not a.startswith("-") or a == "-"]
 
 
-def _read(path: str, ctx: ExecContext) -> tuple[str | None, str]:
+def read_file(path: str, ctx: ExecContext) -> tuple[str | None, str]:
     """A file's text for a tool that reads it, or (None, why not): "missing", "dir". A file whose
     content the simulation does not know: ``kubectl exec`` says so; a probe takes it as empty."""
     entry = lookup(path, ctx)
@@ -87,44 +93,92 @@ def _read(path: str, ctx: ExecContext) -> tuple[str | None, str]:
         return None, "dir"
     if entry is NOT_SIMULATED or (entry is True and path not in ctx.files):
         if ctx.interactive:
-            raise _NotModelled(f"the content of {path}")
+            raise NotModelled(f"the content of {path}")
         return "", ""
     return ("" if entry is True else entry), ""
 
 
-def _options(args: list[str], program: str, valid: str, longs: dict[str, str]) -> tuple[list[str], list[str]]:
-    """Short options (clustered, in any order with the operands) and long ones by ``longs``: (flags
-    in order, operands). An option ``program`` does not have is getopt's error, then the usage,
-    which is not simulated."""
-    flags, operands, i = [], [], 0
+class Usage(Exception):
+    """An option the program does not have: getopt's message (``args[0]``), then its usage text."""
+
+
+class GetoptError(Usage):
+    """getopt's complaint about ``option`` as written (``-k``, ``--color=auto``), or about its
+    missing value (``missing``); ``args[0]`` is the message a program prints, as for :class:`Usage`."""
+
+    def __init__(self, program: str, message: str, option: str, missing: bool = False) -> None:
+        super().__init__(f"{program}: {message}\n", program)
+        self.option, self.missing = option, missing
+
+
+def getopt(args: list[str], spec: str, operands: list[str], longs: dict[str, str] | None = None, *,
+           program: str, modelled: str | None = None, number: str = "") -> Iterator[tuple[str, str | None]]:
+    """The options in ``args`` as getopt(3) and getopt_long(3) scan them for BusyBox's and GNU's
+    tools: yields ``(option, value)`` in order (``value`` None for an option without one) and
+    appends the operands to ``operands``.
+
+    ``spec`` is getopt's option string: a letter per option, a ``:`` after one that takes a value
+    (``-m3`` or ``-m 3``); options may be clustered (``-ic``). ``longs`` maps a long option to what
+    it yields (``"--count": "c"``; ``"--regexp=": ...`` for one whose value follows the ``=``).
+    ``--`` ends the options, ``-`` alone is an operand, and operands may come between the options
+    (GNU's permutation). An option the program does not have, or a missing value, raises
+    :class:`GetoptError` when the scan reaches it. For what the simulation does not model:
+    ``modelled``, the letters of ``spec`` it does (another raises :class:`NotModelled` before its
+    value is read); ``number``, the option a whole ``-NUM`` stands for (head's old ``-5``: ``-n 5``).
+
+    >>> operands = []
+    >>> list(getopt(["-ic", "x", "-m3", "--", "-v"], "icm:", operands, program="grep")), operands
+    ([('i', None), ('c', None), ('m', '3')], ['x', '-v'])
+    >>> list(getopt(["-k"], "icm:", [], program="grep"))
+    Traceback (most recent call last):
+    k8slearn.kubelet.exec_common.GetoptError: ("grep: invalid option -- 'k'\\n", 'grep')
+    """
+    longs = longs or {}
+    i = 0
     while i < len(args):
         arg = args[i]
         i += 1
         if arg == "--":
             operands.extend(args[i:])
             break
-        if arg.startswith("--"):
-            if arg not in longs:
-                raise _Usage(f"{program}: unrecognized option '{arg}'\n", program)
-            flags.append(longs[arg])
-        elif arg.startswith("-") and arg != "-":
-            for flag in arg[1:]:
-                if flag not in valid:
-                    raise _Usage(f"{program}: invalid option -- '{flag}'\n", program)
-                flags.append(flag)
-        else:
+        if number and re.fullmatch(r"-\d+", arg):
+            yield number, arg[1:]
+        elif arg.startswith("--"):
+            name, equals, value = arg.partition("=")
+            if name + equals in longs:
+                yield longs[name + equals], (value if equals else None)
+            elif name + "=" in longs:
+                raise GetoptError(program, f"option '{arg}' requires an argument", arg, missing=True)
+            else:
+                raise GetoptError(program, f"unrecognized option '{arg}'", arg)
+        elif not arg.startswith("-") or arg == "-":
             operands.append(arg)
-    return flags, operands
+        else:
+            for k, letter in enumerate(arg[1:], 1):
+                at = spec.find(letter)
+                if letter == ":" or at < 0:
+                    raise GetoptError(program, f"invalid option -- '{letter}'", "-" + letter)
+                if modelled is not None and letter not in modelled:
+                    raise NotModelled(f"{program} -{letter}")
+                if not spec.startswith(":", at + 1):
+                    yield letter, None
+                    continue
+                rest = arg[k + 1:]
+                if rest:  # the value attached: -m3
+                    value = rest
+                elif i < len(args):  # the next argument: -m 3
+                    value, i = args[i], i + 1
+                else:
+                    raise GetoptError(program, f"option requires an argument -- '{letter}'", "-" + letter,
+                                      missing=True)
+                yield letter, value
+                break
 
 
-class _Usage(Exception):
-    """An option the program does not have: getopt's message (``args[0]``), then its usage text."""
+BUSYBOX_BANNER = "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n"
 
 
-_BUSYBOX_BANNER = "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n"
-
-
-def _open_error(tool: str, path: str, busybox: bool) -> str:
+def open_error(tool: str, path: str, busybox: bool) -> str:
     """head's/tail's message for a file that is not there (BusyBox: head's fopen_or_warn, tail's
     open_or_warn; GNU coreutils)."""
     if not busybox:

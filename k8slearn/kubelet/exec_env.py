@@ -69,7 +69,6 @@ def unknown_image_variables(ctx: ExecContext) -> tuple[str, ...] | None:
     return known[1] if known is not None else None
 
 
-
 def env(args: list[str], stdin: str, ctx: ExecContext) -> tuple[int, str, str]:
     """``env`` with no arguments: every variable, ``NAME=value`` per line."""
     if args:

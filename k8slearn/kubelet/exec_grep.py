@@ -12,20 +12,21 @@ from __future__ import annotations
 
 import re
 
-from k8slearn.kubelet.exec_common import _BUSYBOX_BANNER, _NotModelled, _Printer, _read, _Usage
+from k8slearn.kubelet.exec_common import BUSYBOX_BANNER, GetoptError, NotModelled, Printer, getopt, read_file
 
 
-_GREP_FLAGS = "ivcqnoxwlLEFGhHs"  # what the model does
+_GREP_MODELLED = "ivcqnoxwlLEFGhHsem"  # what the model does
 
-# the options BusyBox's (True) and GNU's grep have (a ':' after one that takes a value)
-_GREP_VALID = {True: "lnqvscFiHhefLorRm:wxA:B:C:EzaI",
+# the options BusyBox's (True) and GNU's grep have: getopt's option string (':' after one taking a value)
+_GREP_VALID = {True: "lnqvscFiHhe:f:LorRm:wxA:B:C:EzaI",
                False: "0123456789A:B:C:D:EFGHIJLNPTUVX:abcd:e:f:hiLlm:noqRrsuvwxyZz"}
 
+# GNU grep's long options that the model does (BusyBox's grep: none)
 _GREP_LONG = {"--ignore-case": "i", "--invert-match": "v", "--count": "c", "--quiet": "q", "--silent": "q",
               "--line-number": "n", "--only-matching": "o", "--line-regexp": "x", "--word-regexp": "w",
               "--files-with-matches": "l", "--files-without-match": "L", "--extended-regexp": "E",
               "--fixed-strings": "F", "--basic-regexp": "G", "--no-filename": "h", "--with-filename": "H",
-              "--no-messages": "s"}
+              "--no-messages": "s", "--regexp=": "--regexp"}
 
 _GNU_GREP_USAGE = "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"
 
@@ -33,61 +34,46 @@ _GNU_GREP_USAGE = "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help'
 def _grep(args, stdin, ctx):
     """grep [-ivcqnoxwlLEFhHs] [-e PATTERN]... [-m N] PATTERN [FILE]...: POSIX basic (or ``-E``
     extended, ``-F`` fixed) patterns, as BusyBox and GNU grep print the lines, names and counts."""
-    valid = _GREP_VALID[ctx.busybox]
-    flags, patterns, operands, most, i = set(), [], [], None, 0
-    while i < len(args):
-        arg = args[i]
-        i += 1
-        if arg == "--":
-            operands.extend(args[i:])
-            break
-        if arg.startswith("--"):
-            name, _, value = arg.partition("=")
-            if not ctx.busybox and name == "--regexp" and value:
+    flags, patterns, operands, most = set(), [], [], None
+    options = getopt(args, _GREP_VALID[ctx.busybox], operands, {} if ctx.busybox else _GREP_LONG,
+                     program="grep", modelled=_GREP_MODELLED)
+    try:
+        for option, value in options:
+            if option == "--regexp" and not value:  # (-e '' is modelled, --regexp= is not)
+                raise NotModelled("grep --regexp=")
+            if option in ("e", "--regexp"):
                 patterns.append(value)
-            elif ctx.busybox or arg not in _GREP_LONG:
-                raise _NotModelled(f"grep {arg}")
+            elif option == "m":
+                if not value.isdigit():
+                    raise NotModelled("grep -m without its value")
+                most = int(value)
             else:
-                flags.add(_GREP_LONG[arg])
-            continue
-        if not arg.startswith("-") or arg == "-":
-            operands.append(arg)
-            continue
-        for j, flag in enumerate(arg[1:], 1):
-            if flag in ("e", "m"):
-                value = arg[j + 1:] or (args[i] if i < len(args) else None)
-                i += not arg[j + 1:]
-                if value is None or (flag == "m" and not value.isdigit()):
-                    raise _NotModelled(f"grep -{flag} without its value")
-                if flag == "e":
-                    patterns.append(value)
-                else:
-                    most = int(value)
-                break
-            if flag == ":" or flag not in valid:
-                if ctx.busybox:
-                    raise _Usage(f"grep: invalid option -- '{flag}'\n", "grep")
-                return 2, "", f"grep: invalid option -- '{flag}'\n" + _GNU_GREP_USAGE
-            if flag not in _GREP_FLAGS:
-                raise _NotModelled(f"grep -{flag}")
-            flags.add(flag)
+                flags.add(option)
+    except GetoptError as error:
+        if error.option.startswith("--"):  # any other long option: not modelled
+            raise NotModelled(f"grep {error.option}") from None
+        if error.missing:
+            raise NotModelled(f"grep {error.option} without its value") from None
+        if ctx.busybox:
+            raise
+        return 2, "", error.args[0] + _GNU_GREP_USAGE
     if not patterns:
         if not operands:
-            return 2, "", _BUSYBOX_BANNER if ctx.busybox else _GNU_GREP_USAGE
+            return 2, "", BUSYBOX_BANNER if ctx.busybox else _GNU_GREP_USAGE
         patterns, operands = [operands[0]], operands[1:]
     regex = _grep_regex(patterns, flags)
     names = ("H" in flags or len(operands) > 1) and "h" not in flags
     if flags & set("clLq"):
         flags.discard("n")
-    printer, selected_any, failed = _Printer(), False, False
+    printer, selected_any, failed = Printer(), False, False
     for path in operands or ["-"]:
         if path == "-":
             text, stdin, label = stdin, "", "(standard input)"
         else:
-            text, problem = _read(path, ctx)
+            text, problem = read_file(path, ctx)
             label = path
             if problem == "dir":
-                raise _NotModelled("grep in a directory")
+                raise NotModelled("grep in a directory")
             if problem == "missing":
                 failed = True
                 if "s" not in flags:
@@ -130,7 +116,7 @@ def _grep_regex(patterns: list[str], flags: set) -> re.Pattern:
     try:
         return re.compile("|".join(parts), re.IGNORECASE if "i" in flags else 0)
     except re.error:
-        raise _NotModelled(f"the grep pattern {patterns[0]!r}") from None
+        raise NotModelled(f"the grep pattern {patterns[0]!r}") from None
 
 
 _CLASSES = {"alpha": "A-Za-z", "digit": "0-9", "alnum": "A-Za-z0-9", "upper": "A-Z", "lower": "a-z",
@@ -159,7 +145,7 @@ def _posix_regex(pattern: str, extended: bool) -> str:
         i += 1
         if c == "\\":
             if i >= n:
-                raise _NotModelled("a pattern ending in a backslash")
+                raise NotModelled("a pattern ending in a backslash")
             d = pattern[i]
             i += 1
             if not extended and d in "(){}|+?":
@@ -171,7 +157,7 @@ def _posix_regex(pattern: str, extended: bool) -> str:
                 out.append("\\" + d)
                 start = False
             elif d.isalnum():
-                raise _NotModelled(f"\\{d} in a grep pattern")
+                raise NotModelled(f"\\{d} in a grep pattern")
             else:
                 out.append(re.escape(d))
                 start = False
@@ -206,7 +192,7 @@ def _bracket(pattern: str, i: int) -> tuple[int, str]:
         negate, j = True, j + 1
     while True:
         if j >= len(pattern):
-            raise _NotModelled("an unmatched [ in a grep pattern")
+            raise NotModelled("an unmatched [ in a grep pattern")
         c = pattern[j]
         if c == "]" and not first:
             j += 1
@@ -217,7 +203,7 @@ def _bracket(pattern: str, i: int) -> tuple[int, str]:
             end = pattern.find(kind + "]", j + 2)
             name = pattern[j + 2:end] if end > 0 else ""
             if kind != ":" or name not in _CLASSES:
-                raise _NotModelled(f"the bracket expression in {pattern!r}")
+                raise NotModelled(f"the bracket expression in {pattern!r}")
             items.append(_CLASSES[name])
             j = end + 2
         elif pattern[j + 1:j + 2] == "-" and pattern[j + 2:j + 3] not in ("", "]"):

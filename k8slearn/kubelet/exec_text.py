@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from k8slearn.kubelet.exec_common import _NotModelled, _open_error, _Printer, _read
+from k8slearn.kubelet.exec_common import GetoptError, NotModelled, Printer, getopt, open_error, read_file
 
 
 def _head_tail(tail: bool):
@@ -20,51 +20,36 @@ def _head_tail(tail: bool):
     name = "tail" if tail else "head"
 
     def tool(args, stdin, ctx):
-        mode, sign, count, header, paths, i = "n", "", 10, None, [], 0
-        while i < len(args):
-            arg = args[i]
-            i += 1
-            if arg == "--":
-                paths.extend(args[i:])
-                break
-            if re.fullmatch(r"-\d+", arg):  # -N: the old form of -n N
-                mode, sign, count = "n", "", int(arg[1:])
-                continue
-            if arg.startswith("--") or not arg.startswith("-") or arg == "-":
-                if arg.startswith("--"):
-                    raise _NotModelled(f"{name} {arg}")
-                paths.append(arg)
-                continue
-            for j, flag in enumerate(arg[1:], 1):
-                if flag in "nc":
-                    value = arg[j + 1:] or (args[i] if i < len(args) else "")
-                    i += not arg[j + 1:]
+        mode, sign, count, header, paths = "n", "", 10, None, []
+        options = getopt(args, "n:c:qvfF" if tail else "n:c:qv", paths, program=name, number="n")
+        try:
+            for option, value in options:
+                if option in "nc":
                     number = re.fullmatch(r"([+-]?)(\d+)", value)
                     if number is None:
-                        raise _NotModelled(f"{name} -{flag} {value}".rstrip())
-                    mode, sign, count = flag, number.group(1), int(number.group(2))
-                    break
-                if flag in "qv":
-                    header = flag == "v"
-                elif tail and flag in "fF":
-                    raise _NotModelled("following a file (tail -f) in kubectl exec")
-                else:
-                    raise _NotModelled(f"{name} -{flag}")
+                        raise NotModelled(f"{name} -{option} {value}".rstrip())
+                    mode, sign, count = option, number.group(1), int(number.group(2))
+                elif option in "qv":
+                    header = option == "v"
+                else:  # tail's -f, -F
+                    raise NotModelled("following a file (tail -f) in kubectl exec")
+        except GetoptError as error:  # other options and long ones: not modelled
+            raise NotModelled(f"{name} {error.option}") from None
         targets = paths or ["-"]
         if header is None:
             header = len(targets) > 1
-        printer, code, first = _Printer(), 0, True
+        printer, code, first = Printer(), 0, True
         for path in targets:
             if path == "-":
                 text, stdin, label = stdin, "", "standard input"
             else:
-                text, problem = _read(path, ctx)
+                text, problem = read_file(path, ctx)
                 label = path
                 if problem == "dir":
-                    raise _NotModelled(f"{name} of a directory")
+                    raise NotModelled(f"{name} of a directory")
                 if problem == "missing":
                     code = 1
-                    printer.err(_open_error(name, path, ctx.busybox))
+                    printer.err(open_error(name, path, ctx.busybox))
                     continue
             if header:
                 printer.out(("" if first else "\n") + f"==> {label} <==\n")
@@ -93,11 +78,11 @@ def _wc(args, stdin, ctx):
             options = False
         elif options and arg.startswith("--"):
             if ctx.busybox or arg not in longs:
-                raise _NotModelled(f"wc {arg}")
+                raise NotModelled(f"wc {arg}")
             flags += longs[arg]
         elif options and arg.startswith("-") and arg != "-":
             if arg.strip("-lwmc"):
-                raise _NotModelled(f"wc {arg}")
+                raise NotModelled(f"wc {arg}")
             flags += arg[1:]
         else:
             paths.append(arg)
@@ -108,9 +93,9 @@ def _wc(args, stdin, ctx):
             text, stdin = stdin, ""
             inputs.append((path, text, ""))
             continue
-        text, problem = _read(path, ctx)
+        text, problem = read_file(path, ctx)
         if problem == "dir":
-            raise _NotModelled("wc of a directory")
+            raise NotModelled("wc of a directory")
         error = (f"wc: {path}: No such file or directory\n" if problem else "")
         inputs.append((path, text, error))
 
@@ -124,7 +109,7 @@ def _wc(args, stdin, ctx):
         width = None
     else:
         width = _gnu_wc_width(inputs, len(shown))
-    printer, code, totals, total_of = _Printer(), 0, [0] * len(shown), 0
+    printer, code, totals, total_of = Printer(), 0, [0] * len(shown), 0
     for path, text, error in inputs:
         if text is None:
             code = 1
@@ -176,7 +161,7 @@ def _printf(args, stdin, ctx):
     if args[:1] == ["--"]:
         args = args[1:]
     if not args or (args[0].startswith("-") and args[0] != "-"):
-        raise _NotModelled("printf without a format" if not args else f"printf {args[0]}")
+        raise NotModelled("printf without a format" if not args else f"printf {args[0]}")
     fmt, rest, out = args[0], list(args[1:]), []
     while True:
         text, used = _printf_once(fmt, rest)
@@ -185,7 +170,7 @@ def _printf(args, stdin, ctx):
         if not rest:
             break
         if not used:
-            raise _NotModelled("printf with more arguments than its format uses")
+            raise NotModelled("printf with more arguments than its format uses")
     return 0, "".join(out), ""
 
 
@@ -203,7 +188,7 @@ def _printf_once(fmt: str, args: list[str]) -> tuple[str, int]:
             continue
         spec = _PRINTF_SPEC.match(fmt, i)
         if spec is None:
-            raise _NotModelled(f"the printf format {fmt!r}")
+            raise NotModelled(f"the printf format {fmt!r}")
         flags, width, precision, conversion = spec.groups()
         i = spec.end()
         if conversion == "%":
@@ -222,11 +207,11 @@ def _printf_once(fmt: str, args: list[str]) -> tuple[str, int]:
         elif conversion in "diouxX":
             number = 0 if arg is None else _printf_integer(arg)
             if (conversion == "u" and number < 0) or ("#" in flags and conversion == "o"):
-                raise _NotModelled(f"printf %{flags}{conversion} of {arg}")
+                raise NotModelled(f"printf %{flags}{conversion} of {arg}")
             out.append((form + {"i": "d", "u": "d"}.get(conversion, conversion)) % number)
         else:
             if arg is not None and not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", arg.strip()):
-                raise _NotModelled(f"printf %{conversion} of {arg!r}")
+                raise NotModelled(f"printf %{conversion} of {arg!r}")
             out.append((form + conversion) % float(arg or 0))
     return "".join(out), min(taken, len(args))
 
@@ -240,7 +225,7 @@ def _printf_integer(arg: str) -> int:
         return int(text, 8)
     if re.fullmatch(r"[+-]?0[xX][0-9a-fA-F]+", text):
         return int(text, 16)
-    raise _NotModelled(f"printf of the number {arg!r}")
+    raise NotModelled(f"printf of the number {arg!r}")
 
 
 def _escape(text: str, i: int, octal_digits: int) -> tuple[str, int]:
@@ -251,7 +236,7 @@ def _escape(text: str, i: int, octal_digits: int) -> tuple[str, int]:
     octal = re.match(r"[0-7]{1,%d}" % octal_digits, text[i + 1:])
     if octal is not None:
         return chr(int(octal.group(), 8)), i + 1 + octal.end()
-    raise _NotModelled(f"the escape \\{d} in printf" if d else "printf of a lone backslash")
+    raise NotModelled(f"the escape \\{d} in printf" if d else "printf of a lone backslash")
 
 
 def _escapes(value: str) -> str:
@@ -268,7 +253,7 @@ def _escapes(value: str) -> str:
             i += 2 + octal.end()
             continue
         if value[i + 1:i + 2] == "c" or value[i + 1:i + 2].isdigit():
-            raise _NotModelled(f"printf %b of {value!r}")
+            raise NotModelled(f"printf %b of {value!r}")
         text, i = _escape(value, i, octal_digits=0) if value[i + 1:i + 2] in _PRINTF_ESCAPES else \
             (value[i:i + 2], i + 2)
         out.append(text)
@@ -292,14 +277,14 @@ def _seq(args, stdin, ctx):
             separator = arg[2:] or args[i]
             i += not arg[2:]
         elif arg != "--":
-            raise _NotModelled("seq " + " ".join(args))
+            raise NotModelled("seq " + " ".join(args))
     if not 1 <= len(numbers) <= 3 or not all(re.fullmatch(r"[+-]?\d+", n) for n in numbers):
-        raise _NotModelled("seq " + " ".join(args))
+        raise NotModelled("seq " + " ".join(args))
     values = [int(n) for n in numbers]
     first, step, last = (1, 1, values[0]) if len(values) == 1 else \
         (values[0], 1, values[1]) if len(values) == 2 else tuple(values)
     if step == 0 or (last - first) // step + 1 > MAX_SEQ or (equal and min(first, last) < 0):
-        raise _NotModelled("seq " + " ".join(args))
+        raise NotModelled("seq " + " ".join(args))
     texts = [str(n) for n in range(first, last + (1 if step > 0 else -1), step)]
     if equal:
         width = max(len(str(first)), len(str(last)))

@@ -72,7 +72,6 @@ from k8slearn.api.meta import EPOCH
 from k8slearn.kubelet.container_fs import (
     DIR,
     IMAGE_WORKDIR,
-    NOT_SIMULATED,
     WORKDIR,
     ReadOnlyFileSystem,
     listing,
@@ -81,14 +80,14 @@ from k8slearn.kubelet.container_fs import (
 from k8slearn.kubelet.exec_context import NO_USERLAND, ExecContext, not_simulated
 from k8slearn.kubelet.exec_env import env, printenv
 from k8slearn.kubelet.exec_common import (
+    NotModelled,
     Output,
-    _NotModelled,
-    _options,
+    Printer,
+    Usage,
     _pair,
-    _paths,
-    _Printer,
-    _read,
-    _Usage,
+    getopt,
+    paths_in,
+    read_file,
 )
 from k8slearn.kubelet.exec_grep import _grep
 from k8slearn.kubelet.exec_text import _head_tail, _printf, _seq, _wc
@@ -270,9 +269,9 @@ def run_tool(words: list[str], stdin: str, ctx: ExecContext, shell: str = "") ->
         result = tool(args, stdin, ctx)
     except ReadOnlyFileSystem as err:  # (wget -O) BusyBox's xopen under a read-only mount
         return Output(1, [("stderr", f"{exe}: can't open '{err}': Read-only file system\n")])
-    except _NotModelled as unmodelled:
+    except NotModelled as unmodelled:
         return Output(*_pair(not_simulated(str(unmodelled)) if ctx.interactive else (0, "", "")))
-    except _Usage as usage:  # getopt's complaint is real; the usage text after it is not simulated
+    except Usage as usage:  # getopt's complaint is real; the usage text after it is not simulated
         message, program = usage.args
         return Output(1, [("stderr", message + f"k8slearn: the usage text of {program} is not simulated\n")])
     if exe == "wget" and not isinstance(result, Output):  # its messages around the page, as it writes them
@@ -338,16 +337,16 @@ def _cat(args, stdin, ctx):
         elif options and arg.startswith("-") and arg != "-":
             for flag in arg[1:]:
                 if flag not in "nbu":
-                    raise _NotModelled(f"cat {arg}")
+                    raise NotModelled(f"cat {arg}")
                 number, nonblank = number or flag == "n", nonblank or flag == "b"
         else:
             paths.append(arg)
-    printer, code, line = _Printer(), 0, 1
+    printer, code, line = Printer(), 0, 1
     for path in paths or ["-"]:
         if path == "-":
             text, stdin = stdin, ""
         else:
-            text, problem = _read(path, ctx)
+            text, problem = read_file(path, ctx)
             if problem == "missing":
                 code = 1
                 printer.err(f"cat: can't open '{path}': No such file or directory\n" if ctx.busybox
@@ -377,7 +376,7 @@ def _ls(args, stdin, ctx):
     hidden = "a" in flags or "A" in flags
     dots = [".", ".."] if "a" in flags else []  # -a lists the directory and its parent too
     out, err, code = "", "", 0
-    paths = _paths(args) or ["."]
+    paths = paths_in(args) or ["."]
     for path in paths:
         entry = DIR if path == "." else lookup(path, ctx)
         if entry is None:
@@ -486,10 +485,15 @@ def _hostname(args, stdin, ctx):
     return _busybox_hostname(args, ctx) if ctx.busybox else _debian_hostname(args, ctx)
 
 
+_BUSYBOX_HOSTNAME_LONG = {"--domain": "d", "--fqdn": "f", "--file": "F"}
+
+
 def _busybox_hostname(args, ctx):
-    flags, operands = _options(args, "hostname", "dfisFv", {"--domain": "d", "--fqdn": "f", "--file": "F"})
+    operands: list[str] = []
+    options = getopt(args, "dfisFv", operands, _BUSYBOX_HOSTNAME_LONG, program="hostname")
+    flags = [option for option, _ in options]
     if "F" in flags:
-        raise _NotModelled("hostname -F")
+        raise NotModelled("hostname -F")
     fqdn = ctx.fqdn or ctx.hostname
     if set(flags) & set("dfi"):  # the name from /etc/hosts: -f wins, then -s, then -d, then -i
         if "f" in flags:
@@ -512,12 +516,14 @@ _DEBIAN_HOSTNAME_LONG = {"--domain": "d", "--fqdn": "f", "--long": "f", "--short
 
 
 def _debian_hostname(args, ctx):
-    flags, operands = _options(args, "hostname", "aAdfbFhiIsVvy", _DEBIAN_HOSTNAME_LONG)
+    operands: list[str] = []
+    options = getopt(args, "aAdfbFhiIsVvy", operands, _DEBIAN_HOSTNAME_LONG, program="hostname")
+    flags = [option for option, _ in options]
     shown = [f for f in flags if f != "v"]
     if set(shown) & set("aAbFhVy"):
-        raise _NotModelled("hostname " + " ".join(args))
+        raise NotModelled("hostname " + " ".join(args))
     if len(operands) > 1:
-        raise _Usage("", "hostname")
+        raise Usage("", "hostname")
     if operands:
         name = operands[0].strip()
         if not _valid_hostname(name):
@@ -543,18 +549,18 @@ def _valid_hostname(name: str) -> bool:
 def _pwd(args, stdin, ctx):
     """pwd [-LP]: the working directory (the container's workingDir, else the image's WORKDIR)."""
     if any(a not in ("-L", "-P") for a in args):
-        raise _NotModelled("pwd with these arguments")
+        raise NotModelled("pwd with these arguments")
     where = working_directory(ctx)
     if where is None:
-        raise _NotModelled(f"the working directory of the {ctx.image} image")
+        raise NotModelled(f"the working directory of the {ctx.image} image")
     return 0, where + "\n", ""
 
 
 def _rmdir(args, stdin, ctx):
     """rmdir DIR...: an empty directory; one the simulation does not know all of says so."""
     if not args or any(a.startswith("-") and a != "-" for a in args):
-        raise _NotModelled("rmdir " + " ".join(args))
-    printer, code = _Printer(), 0
+        raise NotModelled("rmdir " + " ".join(args))
+    printer, code = Printer(), 0
     for path in args:
         where = path.rstrip("/") or "/"
         entry = lookup(where, ctx)
@@ -568,7 +574,7 @@ def _rmdir(args, stdin, ctx):
         else:
             names = listing(where, ctx, hidden=True)
             if names is None:
-                raise _NotModelled(f"what is in {where}")
+                raise NotModelled(f"what is in {where}")
             if names:
                 reason = "Directory not empty"
             else:
@@ -599,7 +605,7 @@ def _sleep(args, stdin, ctx):
 
 def _touch(args, stdin, ctx):
     code, err = 0, ""
-    for path in _paths(args):
+    for path in paths_in(args):
         if lookup(path, ctx) is None:
             code, err = _set(ctx, path, True, "touch", code, err)
     return code, "", err
@@ -608,7 +614,7 @@ def _touch(args, stdin, ctx):
 def _mkdir(args, stdin, ctx):
     parents = any(a.startswith("-") and "p" in a for a in args)
     code, err = 0, ""
-    for path in _paths(args):
+    for path in paths_in(args):
         if lookup(path, ctx) is not None and not parents:
             return 1, "", _mkdir_error(path, "File exists", ctx)
         parent = posixpath.dirname(path.rstrip("/"))
@@ -637,7 +643,7 @@ def _rm(args, stdin, ctx):
     force = any("f" in a for a in short) or "--force" in args
     recursive = any("r" in a or "R" in a for a in short) or "--recursive" in args
     code, err = 0, ""
-    for path in _paths(args):
+    for path in paths_in(args):
         entry = lookup(path, ctx)
         if entry is None:
             if not force:
