@@ -166,7 +166,7 @@ class EventCorrelator:
 
     @classmethod
     def counting_only(cls) -> EventCorrelator:
-        """Exact repeats counted, nothing aggregated or dropped (what an events.k8s.io EventSeries does)."""
+        """Exact repeats counted, nothing aggregated or dropped (a recorder made with ``correlate=False``)."""
         return cls(burst=10**9, max_events=10**9)
 
     def fresh(self) -> EventCorrelator:

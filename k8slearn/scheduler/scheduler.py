@@ -38,6 +38,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from k8slearn.client.events_v1 import EventsRecorder
 from k8slearn.client.informer import SharedInformerFactory
 from k8slearn.client.record import EventRecorder
 from k8slearn.scheduler.cache import Cache
@@ -100,9 +101,11 @@ class Scheduler:
         recorder: EventRecorder | None = None,
         profiles: Iterable[Profile] | None = None,
         percentage_of_nodes_to_score: int = 0,
+        hostname: str = "control-plane",
     ) -> None:
         self.loop = loop
         self.client = client
+        self.hostname = hostname  # its events' reportingInstance: <scheduler name>-<hostname>
         self.rng = loop.rng
         self.percentage_of_nodes_to_score = percentage_of_nodes_to_score
         self._recorder = recorder
@@ -199,15 +202,20 @@ class Scheduler:
         self.profiles = frameworks
         self._profile_configs = profiles  # what a new process builds its frameworks from
         self._queue_sort = next(iter(frameworks.values())).less  # one queue, one order for all profiles
+        for recorder in getattr(self, "_recorders", {}).values():
+            if isinstance(recorder, EventsRecorder):
+                recorder.stop()
         self._recorders = {
             name: (
                 self._recorder
                 if self._recorder and name == DEFAULT_SCHEDULER_NAME
-                # kube-scheduler records through events.k8s.io (EventSeries), which has no spam filter
-                else EventRecorder(self.client, name, clock=lambda: self.loop.now, correlate=False)
+                # kube-scheduler records through events.k8s.io: an EventSeries for repeats
+                else EventsRecorder(self.loop, self.client, name, f"{name}-{self.hostname}")
             )
             for name in frameworks
         }
+        if self.running:
+            self._start_recorders()
         for name, fwk in frameworks.items():
             fwk.handle.recorder = self._recorders[name]
         if self.queue is not None:
@@ -255,6 +263,7 @@ class Scheduler:
             return self
         self.running = True
         self.queue.closed = False
+        self._start_recorders()
         self.informers.start()
         self._processes = [
             self.loop.spawn(self._run(), COMPONENT),
@@ -262,9 +271,18 @@ class Scheduler:
         ]
         return self
 
+    def _start_recorders(self) -> None:
+        for recorder in self._recorders.values():
+            if isinstance(recorder, EventsRecorder):
+                recorder.start()
+
     def stop(self) -> None:
-        """Halt: no more watching, no more scheduling (pods in the queue stay pending)."""
+        """Halt: no more watching, no more scheduling (pods in the queue stay pending); repeats of
+        events only counted so far are lost with the process."""
         self.running = False
+        for recorder in self._recorders.values():
+            if isinstance(recorder, EventsRecorder):
+                recorder.stop()
         self.informers.stop()
         self.queue.close()
         for process in self._processes:

@@ -172,11 +172,14 @@ def test_the_failed_scheduling_event_and_condition_carry_the_message():
     )
     assert c.events("web") == [("Warning", "FailedScheduling", text)]
     event = c.api.list("events")[0]
-    assert (event["source"], event["action"], event["reportingComponent"]) == (
-        {"component": "default-scheduler"},
+    # an events.k8s.io Event: reporting controller and instance, an eventTime, no core/v1 source
+    assert (event["source"], event["action"], event["reportingComponent"], event["reportingInstance"]) == (
+        {},
         "Scheduling",
         "default-scheduler",
+        "default-scheduler-control-plane",
     )
+    assert (event["eventTime"], event["firstTimestamp"], "count" in event) == ("2026-01-05T09:00:00.001000Z", None, False)
     assert c.condition("web") == {
         "type": "PodScheduled",
         "status": "False",

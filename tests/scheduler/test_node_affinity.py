@@ -382,8 +382,8 @@ def test_a_pod_whose_prefilter_leaves_no_existing_node_waits_for_a_node_event_no
                       "containers": [{"name": "app", "image": "nginx:1.27"}]}})
     c.run(120)
     failed = [e for e in c.api.list("events", "default") if e["reason"] == "FailedScheduling"]
-    assert [(e["count"], e["message"]) for e in failed] == [
-        (1, "0/3 nodes are available: 3 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/3 nodes "
+    assert [(e.get("series"), e["message"]) for e in failed] == [
+        (None, "0/3 nodes are available: 3 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/3 nodes "
             "are available: 3 Preemption is not helpful for scheduling.")]
     c.add_node(values[0])
     c.run(10)

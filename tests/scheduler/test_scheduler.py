@@ -15,7 +15,7 @@ def test_a_pod_is_bound_with_a_scheduled_event_and_a_true_pod_scheduled_conditio
     assert host in ("node-1", "node-2")
     assert c.events("web") == [("Normal", "Scheduled", f"Successfully assigned default/web to {host}")]
     event = c.api.list("events")[0]
-    assert (event["source"], event["action"]) == ({"component": "default-scheduler"}, "Binding")
+    assert (event["source"], event["action"], event["reportingComponent"]) == ({}, "Binding", "default-scheduler")
     assert c.condition("web")["status"] == "True"
 
 
@@ -63,7 +63,8 @@ def test_a_second_profile_schedules_its_own_pods_and_reports_under_its_own_name(
     c.create(pod("custom", scheduler_name="my-scheduler"))
     c.settle()
     assert c.node_of("custom") == "node-1"
-    assert c.api.list("events")[0]["source"] == {"component": "my-scheduler"}
+    event = c.api.list("events")[0]
+    assert (event["reportingComponent"], event["reportingInstance"]) == ("my-scheduler", "my-scheduler-control-plane")
 
 
 def test_a_pod_created_with_a_node_name_bypasses_the_scheduler_but_counts_in_its_cache():
