@@ -3,10 +3,14 @@
 When a ReplicaSet has more pods than it wants, it deletes the first ones in this order (each rule
 decides only when the ones before it tie): unassigned before assigned; Pending before Unknown
 before Running; not ready before ready; lower ``controller.kubernetes.io/pod-deletion-cost``
-first; pods doubled up on a node (more related pods there) first; ready for less time first;
-more container restarts first; newer first. Times compare on a logarithmic scale (pods whose ages
-fall in the same power-of-two bucket tie, and the UID breaks the tie), as upstream's
-LogarithmicScaleDown does.
+first (read as Go reads it; an invalid value counts as 0); pods doubled up on a node (more
+related pods there) first; ready for less time first; more container restarts first; newer
+first. Times compare on a logarithmic scale (pods whose ages fall in the same power-of-two
+bucket tie, and the UID breaks the tie), as upstream's LogarithmicScaleDown does.
+
+The related pods are those of every ReplicaSet with the same controller (a Deployment's old and
+new sets). A ReplicaSet with no controller has none: all its pods rank 0, so "doubled up" never
+decides for it, and among ready pods the one ready for the shortest time goes first.
 
 >>> def pod(name, node, phase):
 ...     return {"metadata": {"name": name, "uid": name}, "spec": {"nodeName": node}, "status": {"phase": phase}}
@@ -15,7 +19,8 @@ LogarithmicScaleDown does.
 ['b', 'c']
 
 Upstream: pkg/controller/controller_utils.go (ActivePodsWithRanks, getPodsRankedByRelatedPodsOnSameNode),
-pkg/controller/replicaset/replica_set.go (getPodsToDelete)
+pkg/controller/replicaset/replica_set.go (getPodsToDelete), pkg/apis/core/helper/helpers.go
+(GetDeletionCostFromPodAnnotations)
 """
 
 from __future__ import annotations
@@ -24,10 +29,9 @@ import math
 from collections.abc import Iterable
 from functools import cmp_to_key
 
+from k8slearn.api.validation.pod import get_deletion_cost_from_pod_annotations
 from k8slearn.controllers.controller_utils import is_pod_active
 from k8slearn.controllers.pod_util import _time, is_pod_ready, pod_ready_time
-
-POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
 
 
 def max_container_restarts(pod: dict) -> int:
@@ -40,8 +44,9 @@ _PHASE_ORDINAL = {"Pending": 0, "Unknown": 1, "Running": 2}
 
 
 def _deletion_cost(pod: dict) -> int:
+    """helper.GetDeletionCostFromPodAnnotations, with 0 for an invalid value (as Less ignores the error)."""
     try:
-        return int((pod["metadata"].get("annotations") or {}).get(POD_DELETION_COST, 0))
+        return get_deletion_cost_from_pod_annotations(pod["metadata"].get("annotations"))
     except ValueError:
         return 0
 

@@ -12,6 +12,11 @@ owner → dependents keyed by UID, and reacts to deletions:
 * **Orphan**: the owner is marked with the ``orphan`` finalizer; the collector removes the
   owner's reference from every dependent, then the finalizer. The dependents live on.
 
+An owner is always looked up in its dependent's namespace (or cluster-wide, for a cluster-scoped
+kind): a reference to a namespaced owner in another namespace is dangling, so that dependent is
+deleted, with the event ``Warning OwnerRefInvalidNamespace ownerRef [apps/v1/ReplicaSet,
+namespace: other, name: web-1, uid: ...] does not exist in namespace "other"`` on it.
+
 The graph itself (nodes, owners, dependents, and which node to look at after each change) is in
 :mod:`k8slearn.controllers.gc_graph`; the pod garbage collector (pods of deleted nodes) is in
 :mod:`k8slearn.controllers.podgc`.
@@ -19,7 +24,8 @@ The graph itself (nodes, owners, dependents, and which node to look at after eac
 Simplified: a fixed list of watched kinds (every resource in the table but events); the graph
 is updated in the order the watches deliver; no uid preconditions on deletes.
 
-Upstream: pkg/controller/garbagecollector/garbagecollector.go, operations.go, patch.go
+Upstream: pkg/controller/garbagecollector/garbagecollector.go, graph_builder.go
+(reportInvalidNamespaceOwnerRef), operations.go, patch.go
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api.errors import ApiError
+from k8slearn.api.field import go_quote
 from k8slearn.api.resources import RESOURCES, NoKindMatchError, by_kind
 from k8slearn.client.workqueue import WorkQueue
 from k8slearn.controllers.base import Controller
@@ -75,10 +82,22 @@ class GarbageCollector(Controller):
         self._flush()
 
     def _flush(self) -> None:
+        while self.graph.invalid_namespace_owner_refs:
+            self.report_invalid_namespace_owner_ref(*self.graph.invalid_namespace_owner_refs.pop(0))
         while self.graph.attempt_to_delete:
             self.queue.add(self.graph.attempt_to_delete.pop(0))
         while self.graph.attempt_to_orphan:
             self.orphan_queue.add(self.graph.attempt_to_orphan.pop(0))
+
+    def report_invalid_namespace_owner_ref(self, node: Node, ref: dict) -> None:
+        """reportInvalidNamespaceOwnerRef: a Warning on the dependent naming the owner as it would
+        have to be, in the dependent's namespace (objectReference's String())."""
+        owner = (f"[{ref.get('apiVersion', '')}/{ref.get('kind', '')}, namespace: {node.namespace}, "
+                 f"name: {ref.get('name', '')}, uid: {ref['uid']}]")
+        dependent = {"apiVersion": node.api_version, "kind": node.kind,
+                     "metadata": {"namespace": node.namespace, "name": node.name, "uid": node.uid}}
+        self.recorder.event(dependent, "Warning", "OwnerRefInvalidNamespace",
+                            f"ownerRef {owner} does not exist in namespace {go_quote(node.namespace)}")
 
     # -- API helpers --------------------------------------------------------------------------------
     @staticmethod

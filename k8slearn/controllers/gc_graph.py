@@ -4,7 +4,12 @@ Every object the collector watches becomes a :class:`Node` with its owners (its
 ``ownerReferences``) and the UIDs of its dependents. An owner that is referenced but not (yet)
 seen is a *virtual* node. Each change the informers deliver updates the graph and says which
 nodes the collector should look at next (``attempt_to_delete``, ``attempt_to_orphan``): a
-dependent whose owner went away, an owner waiting in ``foregroundDeletion`` or ``orphan``.
+dependent whose owner went away, an owner waiting in ``foregroundDeletion`` or ``orphan``, a
+dependent whose reference cannot mean the owner the graph has under that UID (a namespaced owner
+in another namespace, another name or kind). An owner is looked up in its dependent's own
+namespace, so a reference across namespaces is dangling: the dependent is deleted, and the
+collector reports it on the dependent (``Warning OwnerRefInvalidNamespace``, from
+``invalid_namespace_owner_refs``).
 
 >>> g = Graph(); g.observe({"metadata": {"uid": "rs", "name": "web-1", "namespace": "default"},
 ...                         "apiVersion": "apps/v1", "kind": "ReplicaSet"})
@@ -13,7 +18,9 @@ dependent whose owner went away, an owner waiting in ``foregroundDeletion`` or `
 >>> sorted(g.nodes["rs"].dependents)
 ['p1']
 
-Simplified: the graph is updated in the order the watches deliver, by one process.
+Simplified: the graph is updated in the order the watches deliver, by one process; a virtual
+owner that turns out to have other coordinates than its dependents' references does not send
+those dependents to be checked again (processGraphChanges' partitionDependents).
 
 Upstream: pkg/controller/garbagecollector/graph.go, graph_builder.go
 """
@@ -98,6 +105,7 @@ class Graph:
         self.nodes: dict[str, Node] = {}
         self.attempt_to_delete: list[str] = []  # filled by changes, drained into the work queue
         self.attempt_to_orphan: list[str] = []
+        self.invalid_namespace_owner_refs: list[tuple[Node, dict]] = []  # (dependent, ownerRef) to report
         self.absent_owners: OrderedDict = OrderedDict()
 
     def absent(self, key: tuple) -> None:
@@ -107,6 +115,12 @@ class Graph:
             self.absent_owners.popitem(last=False)
 
     def _add_dependent_to_owners(self, node: Node, owners: list) -> None:
+        """addDependentToOwners: link ``node`` to each owner, creating a virtual owner node (to be
+        checked) for a UID not seen yet. If an owner already in the graph cannot be the one a
+        reference means, ``node`` is queued to have its references checked: a namespaced owner in
+        another namespace (reported when that owner was observed), a reference with another
+        apiVersion, kind or name, or a cluster-scoped virtual owner first met in another namespace."""
+        suspect = False
         for ref in owners:
             owner = self.nodes.get(ref["uid"])
             if owner is None:
@@ -114,9 +128,21 @@ class Graph:
                              ref.get("name", ""), [], virtual=True)
                 self.nodes[owner.uid] = owner
                 self.attempt_to_delete.append(owner.uid)  # does it exist? the collector will ask
+            elif not suspect:
+                if owner.namespace and owner.namespace != node.namespace:
+                    if owner.observed:
+                        self.invalid_namespace_owner_refs.append((node, ref))
+                    suspect = True
+                elif (ref.get("apiVersion", ""), ref.get("kind", ""), ref.get("name", "")) != \
+                        (owner.api_version, owner.kind, owner.name):
+                    suspect = True
+                elif owner.namespace != node.namespace and not owner.observed:
+                    suspect = True
             if owner.dependents is _NO_DEPENDENTS:
                 owner.dependents = set()
             owner.dependents.add(node.uid)
+        if suspect:
+            self.attempt_to_delete.append(node.uid)
 
     def _remove_dependent_from_owners(self, node: Node, owners: list) -> None:
         for ref in owners:

@@ -5,7 +5,8 @@ server only marks the namespace: ``deletionTimestamp`` set, ``status.phase: Term
 ``kubernetes`` finalizer still in ``spec.finalizers`` keeps the object alive. This controller
 sees that, deletes every namespaced object in it (pods gracefully, so the kubelets stop their
 containers), reports what remains in the namespace's five deletion conditions (the "ok" variant,
-``False``, of each that is not failing), and once nothing is left it
+``False``, of each that is not failing): the resources left, and the finalizers those objects
+still carry (what keeps a namespace stuck in Terminating), and once nothing is left it
 calls the ``namespaces/finalize`` subresource with an empty finalizer list: only then does the
 API server remove the namespace.
 
@@ -32,6 +33,13 @@ def remaining_message(counts: dict[str, int]) -> str:
     return "Some resources are remaining: " + ", ".join(parts)
 
 
+def finalizers_message(finalizers: dict[str, int]) -> str:
+    """The NamespaceFinalizersRemaining message: ``Some content in the namespace has finalizers
+    remaining: example.com/keep in 1 resource instances`` (each finalizer, sorted)."""
+    parts = sorted(f"{finalizer} in {n} resource instances" for finalizer, n in finalizers.items() if n)
+    return "Some content in the namespace has finalizers remaining: " + ", ".join(parts)
+
+
 class NamespaceController(Controller):
     """Deletes what is left in a Terminating namespace, then finalizes it."""
 
@@ -51,6 +59,7 @@ class NamespaceController(Controller):
         if namespace is None or not namespace["metadata"].get("deletionTimestamp"):
             return
         counts: dict[str, int] = {}
+        finalizers: dict[str, int] = {}  # finalizersToNumRemaining, over every resource
         for info in RESOURCES.values():
             if not info.namespaced:
                 continue
@@ -63,21 +72,28 @@ class NamespaceController(Controller):
                     except ApiError as err:
                         if err.code != 404:
                             raise
-            left = len(self.client.list(info.plural, namespace=key))
+            left = self.client.list(info.plural, namespace=key)
             if left:
-                counts[info.plural] = left
+                counts[info.plural] = len(left)
+            for item in left:
+                for finalizer in item["metadata"].get("finalizers") or ():
+                    finalizers[finalizer] = finalizers.get(finalizer, 0) + 1
         if counts:
-            self._report(namespace, counts)
+            self._report(namespace, counts, finalizers)
             self.loop.record(self.name, "wait", f"namespace/{key}", remaining_message(counts))
             self.queue.add_after(key, RECHECK_SECONDS)
             return
         self.client.finalize_namespace(key, [])
         self.loop.record(self.name, "finalize", f"namespace/{key}", "empty: finalizer kubernetes removed")
 
-    def _report(self, namespace: dict, counts: dict[str, int]) -> None:
-        """namespaceConditionUpdater.Update: the five deletion conditions, each the failing variant
-        when this pass found one, else its "ok" variant (False); written when one changed."""
+    def _report(self, namespace: dict, counts: dict[str, int], finalizers: dict[str, int]) -> None:
+        """ProcessContentTotals, then namespaceConditionUpdater.Update: the five deletion conditions,
+        each the failing variant when this pass found one, else its "ok" variant (False); written
+        when one changed."""
         failing = {"NamespaceContentRemaining": ("True", "SomeResourcesRemain", remaining_message(counts))}
+        if finalizers:
+            failing["NamespaceFinalizersRemaining"] = ("True", "SomeFinalizersRemain",
+                                                       finalizers_message(finalizers))
         update = thaw(namespace)
         conditions = update["status"].setdefault("conditions", [])
         changed = False

@@ -239,16 +239,34 @@ class ReplicaSetController(Controller):
             return error
         return None
 
-    def get_indirectly_related_pods(self, rs: dict) -> list[dict]:
-        """Pods of every ReplicaSet with the same controller (a Deployment's old and new sets)."""
+    def get_replica_sets_with_same_controller(self, rs: dict) -> list[dict]:
+        """getReplicaSetsWithSameController: every ReplicaSet whose controller has the uid of this one's
+        (a Deployment's old and new sets, this one included); none for a ReplicaSet with no controller."""
         ref = get_controller_of(rs)
         if ref is None:
-            return filter_pods_by_owner(self.pod_informer, rs, include_orphans=False)
+            return []
+        return [other for other in self.rs_informer.lister.list(rs["metadata"]["namespace"])
+                if (get_controller_of(other) or {}).get("uid") == ref.get("uid")]
+
+    def get_indirectly_related_pods(self, rs: dict) -> list[dict]:
+        """getIndirectlyRelatedPods: the pods each ReplicaSet with the same controller selects.
+
+        They are listed by each ReplicaSet's label selector (not by owner), each pod once; a
+        ReplicaSet whose selector is invalid selects nothing. A bare ReplicaSet has no related pods,
+        so its scale-down never prefers pods that share a node (every rank is 0).
+        """
         related: list[dict] = []
-        for other in self.rs_informer.lister.list(rs["metadata"]["namespace"]):
-            other_ref = get_controller_of(other)
-            if other_ref is not None and other_ref.get("uid") == ref.get("uid"):
-                related += filter_pods_by_owner(self.pod_informer, other, include_orphans=False)
+        seen: set[str] = set()
+        for other in self.get_replica_sets_with_same_controller(rs):
+            try:
+                selector = selector_from_label_selector(other["spec"].get("selector"))
+            except ValueError:
+                continue
+            for pod in self.pod_informer.lister.list(other["metadata"]["namespace"]):
+                uid = pod["metadata"].get("uid", "")
+                if uid not in seen and selector.matches(pod["metadata"].get("labels")):
+                    seen.add(uid)
+                    related.append(pod)
         return related
 
     def update_status(self, rs: dict, status: dict) -> dict:

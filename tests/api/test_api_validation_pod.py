@@ -314,3 +314,70 @@ def test_the_status_update_metadata_answer_is_the_answer_of_both_checks(new, old
     expected = answer(plain_status_update, new, old)
     got = answer(lambda n, o: _pod.validate_pod_status_update({"metadata": n}, {"metadata": o}), new, old)
     assert got == expected
+
+
+COST = "controller.kubernetes.io/pod-deletion-cost"
+
+
+def costed(value, name="a"):
+    obj = pod(name=name)
+    obj["metadata"]["annotations"] = {COST: value}
+    return obj
+
+
+DELETION_COSTS = [
+    ("-100", None, [], "a negative cost is a 32bit integer"),
+    ("0", None, [], "zero is a cost"),
+    ("-08", None, [], "a minus sign may be followed by a zero, as strconv.ParseInt reads it"),
+    ("2147483647", None, [], "the largest 32bit integer is a cost"),
+    ("abc", None, [f'metadata.annotations[{COST}]: Invalid value: "abc": must be a 32bit integer'],
+     "letters are refused"),
+    ("+10", None, [f'metadata.annotations[{COST}]: Invalid value: "+10": must be a 32bit integer'],
+     "a leading plus is refused"),
+    ("008", None, [f'metadata.annotations[{COST}]: Invalid value: "008": must be a 32bit integer'],
+     "a leading zero is refused"),
+    ("1_000", None, [f'metadata.annotations[{COST}]: Invalid value: "1_000": must be a 32bit integer'],
+     "an underscore is refused"),
+    ("3000000000", None, [f'metadata.annotations[{COST}]: Invalid value: "3000000000": must be a 32bit integer'],
+     "a value beyond 32 bits is refused"),
+    ("", None, [f'metadata.annotations[{COST}]: Invalid value: "": must be a 32bit integer'],
+     "an empty value is refused"),
+    ("abc", "5", [f'metadata.annotations[{COST}]: Invalid value: "abc": must be a 32bit integer'] * 2,
+     "an update may not make a valid cost invalid (both annotation checks report it)"),
+    ("abc", "+1", [], "an update may keep a cost the old pod already had invalid"),
+    ("xyz", "+1", [], "an update may change an invalid cost to another invalid one"),
+]
+
+
+@pytest.mark.parametrize("value, old_value, expected", [c[:3] for c in DELETION_COSTS],
+                         ids=[c[3] for c in DELETION_COSTS])
+def test_the_pod_deletion_cost_must_be_a_32bit_integer(value, old_value, expected):
+    old = None if old_value is None else costed(old_value)
+    assert errors_of(costed(value), old) == expected
+
+
+def test_an_invalid_pod_deletion_cost_gets_the_invalid_status_with_its_message_once():
+    old = costed("5")
+    err = errors.invalid(lookup("pods"), "a", validate(costed("abc"), old))
+    assert str(err) == (f'Pod "a" is invalid: metadata.annotations[{COST}]: Invalid value: "abc": '
+                        "must be a 32bit integer")
+
+
+def test_a_deployment_whose_pod_template_has_an_invalid_deletion_cost_is_refused():
+    labels = {"app": "web"}
+    deployment = prepared({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+                           "spec": {"selector": {"matchLabels": labels},
+                                    "template": {"metadata": {"labels": labels, "annotations": {COST: "+10"}},
+                                                 "spec": {"containers": [{"name": "web", "image": "nginx"}]}}}})
+    assert errors_of(deployment) == [
+        f'spec.template.annotations[{COST}]: Invalid value: "+10": must be a 32bit integer']
+
+
+def test_kubectl_annotate_with_an_invalid_deletion_cost_gets_the_api_server_error():
+    from k8slearn import Cluster
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run a --image=nginx")
+    result = c.kubectl(f"annotate pod a {COST}=abc")
+    assert (result.code, result.stdout + result.stderr) == (
+        1, f'The Pod "a" is invalid: metadata.annotations[{COST}]: Invalid value: "abc": must be a 32bit integer\n')
+    assert COST not in (c.api.get("pods", "a")["metadata"].get("annotations") or {})

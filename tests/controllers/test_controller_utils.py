@@ -81,6 +81,25 @@ def test_deletion_ranking(first, second):
     assert deletion_less((second, 1), (first, 1), now) is False
 
 
+@pytest.mark.parametrize("first, second", [
+    ("+10", "5"),
+    ("008", "5"),
+    ("1_000", "5"),
+    ("3000000000", "5"),
+    ("-08", "-7"),
+    ("-2147483648", "2147483647"),
+], ids=["a leading plus makes the cost invalid, read as 0, so it goes before 5",
+        "a leading zero makes the cost invalid, read as 0, so it goes before 5",
+        "an underscore makes the cost invalid, read as 0, so it goes before 5",
+        "a cost beyond 32 bits is invalid, read as 0, so it goes before 5",
+        "a minus sign may be followed by a zero: -08 is -8 and goes before -7",
+        "the smallest 32bit cost goes before the largest"])
+def test_pod_deletion_cost_is_read_as_go_reads_it(first, second):
+    a, b = pod("a", cost=first), pod("b", cost=second)
+    assert deletion_less((a, 1), (b, 1)) is True
+    assert deletion_less((b, 1), (a, 1)) is False
+
+
 def test_a_doubled_up_pod_goes_before_a_lonely_one():
     assert deletion_less((pod("a"), 3), (pod("b"), 1)) is True
 

@@ -34,8 +34,9 @@ def job_names(c, cj="hello"):
 
 def events(c, name="hello"):
     return [(e["type"], e["reason"], e["message"]) for e in sorted(
-        c.api.list("events", "default"), key=lambda e: (e["firstTimestamp"], e["metadata"]["name"]))
-        if e["involvedObject"]["kind"] == "CronJob" and e["involvedObject"]["name"] == name]
+        (e for e in c.api.list("events", "default")
+         if e["involvedObject"]["kind"] == "CronJob" and e["involvedObject"]["name"] == name),
+        key=lambda e: (e["firstTimestamp"], e["metadata"]["name"]))]
 
 
 def until(c, hh_mm_ss):

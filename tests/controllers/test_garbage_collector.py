@@ -170,3 +170,50 @@ def test_a_restarted_controller_manager_starts_with_an_empty_graph_and_collects_
     owners = [r["metadata"]["ownerReferences"][0]["uid"] for r in c.api.list("replicasets", "default")]
     assert owners == ([next(iter(live))] if recreate else [])
     assert len(c.api.list("pods", "default")) == (1 if recreate else 0)
+
+
+def _ns_obj(uid, namespace, kind="Pod", api_version="v1", owner=None):
+    """A graph object; ``owner`` is ``(name, uid)`` of a ReplicaSet it references."""
+    obj = {"apiVersion": api_version, "kind": kind, "metadata": {"uid": uid, "name": uid, "namespace": namespace}}
+    if owner is not None:
+        obj["metadata"]["ownerReferences"] = [
+            {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": owner[0], "uid": owner[1]}]
+    return obj
+
+
+@pytest.mark.parametrize("first, pod, queued, reported", [
+    (_ns_obj("rs", "default", "ReplicaSet", "apps/v1"), _ns_obj("p", "other", owner=("rs", "rs")), True, True),
+    (_ns_obj("a", "other", owner=("rs", "rs")), _ns_obj("p", "default", owner=("rs", "rs")), True, False),
+    (_ns_obj("rs", "default", "ReplicaSet", "apps/v1"), _ns_obj("p", "default", owner=("web", "rs")), True, False),
+    (_ns_obj("rs", "default", "ReplicaSet", "apps/v1"), _ns_obj("p", "default", owner=("rs", "rs")), False, False),
+], ids=["an owner observed in another namespace: the dependent is checked and the reference reported",
+        "an owner so far only referenced from another namespace: the dependent is checked, nothing reported",
+        "a reference with another name than the observed owner: the dependent is checked",
+        "a reference that matches its owner in the same namespace: nothing to check"])
+def test_a_dependent_whose_reference_cannot_mean_the_owner_in_the_graph_is_queued(first, pod, queued, reported):
+    from k8slearn.controllers.gc_graph import Graph
+    g = Graph()
+    g.observe(first)
+    g.attempt_to_delete.clear()
+    g.observe(pod)
+    assert ("p" in g.attempt_to_delete) is queued
+    assert [(n.name, r["uid"]) for n, r in g.invalid_namespace_owner_refs] == ([("p", "rs")] if reported else [])
+    assert "p" in g.nodes["rs"].dependents
+
+
+def test_a_pod_owned_across_namespaces_is_deleted_with_an_OwnerRefInvalidNamespace_warning():
+    h = Harness(GarbageCollector)
+    h.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "other"}})
+    rs = h.create(replicaset(name="web-1"))
+    h.create(pod("y", owner=rs)[0])
+    h.controller.run()
+    h.loop.run(1)
+    h.create(pod("x", owner=rs, namespace="other")[0])  # the owner is in the graph, observed, in default
+    h.loop.run(2)
+    assert (names(h, "pods"), h.api.list("pods", "other")) == (["y"], [])
+    assert h.events == [("Warning", "OwnerRefInvalidNamespace",
+                         f"ownerRef [apps/v1/ReplicaSet, namespace: other, name: web-1, uid: {rs['metadata']['uid']}] "
+                         'does not exist in namespace "other"')]
+    event = h.api.list("events", "other")[0]
+    assert (event["involvedObject"]["kind"], event["involvedObject"]["name"], event["source"]) == (
+        "Pod", "x", {"component": "garbage-collector-controller"})

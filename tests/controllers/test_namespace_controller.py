@@ -1,12 +1,53 @@
 """Deleting a namespace: it goes Terminating, its content is deleted, then the namespace goes."""
 
+import pytest
+
 from k8slearn import Cluster
-from k8slearn.controllers.namespace import remaining_message
+from k8slearn.controllers.namespace import finalizers_message, remaining_message
 
 
 def test_remaining_message_lists_resources_in_order():
     assert remaining_message({"pods": 2, "configmaps": 1, "services": 0}) == (
         "Some resources are remaining: configmaps. has 1 resource instances, pods. has 2 resource instances")
+
+
+def test_finalizers_message_lists_each_finalizer_with_its_count_sorted():
+    assert finalizers_message({"example.com/keep": 2, "a.io/hold": 1, "gone.io/x": 0}) == (
+        "Some content in the namespace has finalizers remaining: "
+        "a.io/hold in 1 resource instances, example.com/keep in 2 resource instances")
+
+
+def _configmap(name, finalizers):
+    return {"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": name, "namespace": "demo", "finalizers": finalizers}}
+
+
+@pytest.mark.parametrize("finalizers, content, condition", [
+    ({"cm": ["example.com/keep"]},
+     "Some resources are remaining: configmaps. has 1 resource instances",
+     ("True", "SomeFinalizersRemain",
+      "Some content in the namespace has finalizers remaining: example.com/keep in 1 resource instances")),
+    ({"a": ["example.com/keep", "b.io/hold"], "b": ["example.com/keep"]},
+     "Some resources are remaining: configmaps. has 2 resource instances",
+     ("True", "SomeFinalizersRemain", "Some content in the namespace has finalizers remaining: "
+      "b.io/hold in 1 resource instances, example.com/keep in 2 resource instances")),
+], ids=["one configmap held by one finalizer is reported under NamespaceFinalizersRemaining",
+        "several finalizers are counted per object and listed sorted, joined with a comma"])
+def test_the_finalizers_that_keep_a_namespace_terminating_are_reported(finalizers, content, condition):
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl("create ns demo")
+    for name, names in finalizers.items():
+        cluster.api.create(_configmap(name, names))
+    cluster.kubectl("delete ns demo --wait=false")
+    cluster.run(5)
+    conditions = {c["type"]: c for c in cluster.api.get("namespaces", "demo")["status"]["conditions"]}
+    assert conditions["NamespaceContentRemaining"]["message"] == content
+    final = conditions["NamespaceFinalizersRemaining"]
+    assert (final["status"], final["reason"], final["message"]) == condition
+    for name in finalizers:  # the finalizers go: the content, then the namespace go with them
+        cluster.api.patch("configmaps", name, {"metadata": {"finalizers": None}}, "demo", patch_type="merge")
+    cluster.run(5)
+    assert cluster.kubectl("get ns demo").code == 1
 
 
 def test_deleting_a_namespace_deletes_its_pods_gracefully_then_the_namespace():

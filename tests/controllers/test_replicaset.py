@@ -1,9 +1,10 @@
 """ReplicaSet controller: sync(key) against real informer caches, asserting the API writes it makes."""
 
 import pytest
-from ctlkit import Harness, pod, replicaset
+from ctlkit import Harness, deployment, pod, replicaset
 
 from k8slearn.api.errors import ApiError
+from k8slearn.api.meta import owner_reference
 from k8slearn.controllers.replicaset import ReplicaSetController
 
 
@@ -76,6 +77,57 @@ def test_scale_down_deletes_the_unready_and_unscheduled_pods_first():
     actions = h.sync("default/web")
     assert sorted(a[2] for a in actions if a[0] == "delete") == ["default/unready", "default/unscheduled"]
     assert ("Normal", "SuccessfulDelete", "Deleted pod: unscheduled") in h.events
+
+
+@pytest.mark.parametrize("owned_by_deployment, deleted_from", [
+    (False, ["node-2"]),
+    (True, ["node-1"]),
+], ids=["a ReplicaSet with no controller deletes the pod ready for the shortest time, alone on node-2",
+        "a Deployment's ReplicaSet deletes one of the two pods that crowd node-1"])
+def test_scale_down_prefers_doubled_up_pods_only_for_a_replica_set_with_a_controller(owned_by_deployment,
+                                                                                       deleted_from):
+    # Scaled from 3 to 2: old-1 and old-2 (ready for 200 s) share node-1, new (ready for 50 s)
+    # is alone on node-2.
+    h = Harness(ReplicaSetController)
+    rs_obj = replicaset(replicas=2)
+    if owned_by_deployment:
+        rs_obj["metadata"]["ownerReferences"] = [owner_reference(h.create(deployment()))]
+    rs = h.create(rs_obj)
+    h.create(*pod("old-1", owner=rs, node="node-1", phase="Running", ready=True, ready_since=0))
+    h.create(*pod("old-2", owner=rs, node="node-1", phase="Running", ready=True, ready_since=1))
+    h.create(*pod("new", owner=rs, node="node-2", phase="Running", ready=True, ready_since=150))
+    h.start()
+    h.settle(200)
+    deleted = [a[2].split("/")[1] for a in h.sync("default/web") if a[0] == "delete"]
+    assert [h.get("pods", name)["spec"]["nodeName"] for name in deleted] == deleted_from
+
+
+def test_related_pods_are_those_each_sibling_replica_set_selects_not_those_it_owns():
+    h = Harness(ReplicaSetController)
+    d = h.create(deployment())
+    ref = owner_reference(d)
+    rs_obj = replicaset(replicas=1, labels={"app": "web", "pod-template-hash": "a"})
+    sibling = replicaset(name="web-b", replicas=0, labels={"app": "web", "pod-template-hash": "b"})
+    for obj in (rs_obj, sibling):
+        obj["metadata"]["ownerReferences"] = [ref]
+    rs = h.create(rs_obj)
+    h.create(sibling)
+    labels_a = {"app": "web", "pod-template-hash": "a"}
+    h.create(*pod("a-old", labels=labels_a, owner=rs, node="node-1", phase="Running", ready=True, ready_since=0))
+    h.create(*pod("a-new", labels=labels_a, owner=rs, node="node-2", phase="Running", ready=True, ready_since=150))
+    # An orphan the sibling selects but does not own: it still makes node-1 crowded.
+    h.create(*pod("stray-b", labels={"app": "web", "pod-template-hash": "b"}, node="node-1", phase="Running",
+                  ready=True))
+    h.start()
+    h.settle(200)
+    related = sorted(p["metadata"]["name"] for p in h.controller.get_indirectly_related_pods(h.get("replicasets", "web")))
+    assert related == ["a-new", "a-old", "stray-b"]
+    assert [a[2] for a in h.sync("default/web") if a[0] == "delete"] == ["default/a-old"]
+
+
+def test_a_replica_set_with_no_controller_has_no_indirectly_related_pods():
+    h, _ = setup(replicas=3, running=3)
+    assert h.controller.get_indirectly_related_pods(h.get("replicasets", "web")) == []
 
 
 def test_an_orphan_with_matching_labels_is_adopted_and_counted():

@@ -9,12 +9,19 @@ A running pod can change only a few fields; anything else fails with the API ser
 >>> [e.error() for e in validate_pod(pod)]
 ['spec.containers: Required value']
 
+Of the pod-specific annotations only ``controller.kubernetes.io/pod-deletion-cost`` is checked:
+it must be a 32bit integer, as Go reads one (``+10``, ``008`` and ``1_000`` are refused), unless
+an update's old pod already had an invalid value.
+
 Simplifies: volume sources are checked for count and their one required field only; no
-securityContext, sysctl, DNS config, OS or AppArmor/seccomp checks; the diff after a forbidden
-update lists changed top-level fields as JSON instead of go-cmp's struct dump.
+securityContext, sysctl, DNS config, OS or AppArmor/seccomp checks (nor the mirror-pod and
+tolerations annotations); the diff after a forbidden update lists changed top-level fields as
+JSON instead of go-cmp's struct dump.
 
 Upstream: pkg/apis/core/validation/validation.go (ValidatePodSpec, ValidatePodCreate,
-ValidatePodUpdate, ValidatePodTemplateSpec, ValidatePodBinding)
+ValidatePodUpdate, ValidatePodTemplateSpec, ValidatePodBinding, ValidatePodSpecificAnnotations),
+pkg/apis/core/helper/helpers.go (GetDeletionCostFromPodAnnotations), pkg/api/pod/util.go
+(AllowInvalidPodDeletionCost)
 """
 
 from __future__ import annotations
@@ -50,6 +57,8 @@ from k8slearn.api.validation.volumes import validate_volume_source
 
 SPEC = Path("spec")
 MAX_INT32 = 2147483647
+ANNOTATIONS = Path("metadata").child("annotations")
+POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
 RESTART_POLICIES = ["Always", "OnFailure", "Never"]
 DNS_POLICIES = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"]
 UPDATABLE_POD_SPEC_FIELDS = [
@@ -166,12 +175,63 @@ def _host_network_ports(spec: dict, path: Path) -> list[FieldError]:
     return errs
 
 
+def get_deletion_cost_from_pod_annotations(annotations: Any) -> int:
+    """GetDeletionCostFromPodAnnotations: the pod-deletion-cost, 0 when the annotation is absent.
+
+    Raises ValueError unless the value is what Go's ``strconv.ParseInt(value, 10, 32)`` reads,
+    with no leading ``+`` or ``0`` (validFirstDigit): ``-5``, ``0`` and ``2147483647`` are
+    costs; ``+10``, ``008``, ``1_000`` and ``3000000000`` are not (Python's ``int()`` would
+    take the first three).
+
+    >>> get_deletion_cost_from_pod_annotations({POD_DELETION_COST: "-100"})
+    -100
+    """
+    value = as_dict(annotations).get(POD_DELETION_COST)
+    if value is None:
+        return 0
+    quoted = field.go_quote(value)
+    if not value or (value != "0" and value[0] not in "-123456789"):
+        raise ValueError(f"invalid value {quoted}")
+    digits = value[1:] if value[0] == "-" else value
+    if not digits or any(c not in "0123456789" for c in digits):
+        raise ValueError(f"strconv.ParseInt: parsing {quoted}: invalid syntax")
+    cost = int(value)
+    if not -MAX_INT32 - 1 <= cost <= MAX_INT32:
+        raise ValueError(f"strconv.ParseInt: parsing {quoted}: value out of range")
+    return cost
+
+
+def validate_pod_specific_annotations(annotations: Any, path: Path,
+                                      allow_invalid_pod_deletion_cost: bool = False) -> list[FieldError]:
+    """ValidatePodSpecificAnnotations, the pod-deletion-cost check only: a 32bit integer."""
+    if allow_invalid_pod_deletion_cost:
+        return []
+    try:
+        get_deletion_cost_from_pod_annotations(annotations)
+    except ValueError:
+        value = as_dict(annotations)[POD_DELETION_COST]
+        return [field.invalid(path.key(POD_DELETION_COST), value, "must be a 32bit integer")]
+    return []
+
+
+def _allow_invalid_pod_deletion_cost(old: dict | None) -> bool:
+    """AllowInvalidPodDeletionCost: an update may keep the invalid value its old pod already had."""
+    if old is None:
+        return False
+    try:
+        get_deletion_cost_from_pod_annotations(as_dict(old.get("metadata")).get("annotations"))
+    except ValueError:
+        return True
+    return False
+
+
 def validate_pod_template_spec(template: Any, path: Path) -> list[FieldError]:
     """ValidatePodTemplateSpec: labels (at ``<path>.labels``), annotations and the pod spec."""
     template = as_dict(template)
     meta = as_dict(template.get("metadata"))
     errs = validate_labels(meta.get("labels"), path.child("labels"))
     errs += validate_annotations(meta.get("annotations"), path.child("annotations"))
+    errs += validate_pod_specific_annotations(meta.get("annotations"), path.child("annotations"))
     errs += validate_pod_spec(template.get("spec"), path.child("spec"))
     if as_list(as_dict(template.get("spec")).get("ephemeralContainers")):
         errs.append(field.forbidden(path.child("spec", "ephemeralContainers"),
@@ -179,9 +239,12 @@ def validate_pod_template_spec(template: Any, path: Path) -> list[FieldError]:
     return errs
 
 
-def _metadata_and_spec(pod: dict) -> list[FieldError]:
+def _metadata_and_spec(pod: dict, old: dict | None = None) -> list[FieldError]:
+    """validatePodMetadataAndSpec: the metadata, the pod-specific annotations, the spec."""
     spec = as_dict(pod.get("spec"))
     errs = validate_object_meta(pod.get("metadata"), name_is_dns_subdomain)
+    errs += validate_pod_specific_annotations(as_dict(pod.get("metadata")).get("annotations"), ANNOTATIONS,
+                                              _allow_invalid_pod_deletion_cost(old))
     errs += validate_pod_spec(spec, SPEC)
     for key in ("containers", "initContainers"):
         for i, c in enumerate(as_list(spec.get(key))):
@@ -207,7 +270,8 @@ def validate_pod(pod: dict) -> list[FieldError]:
 def validate_pod_update(new: dict, old: dict) -> list[FieldError]:
     """ValidatePodUpdate: only images, the deadline, added tolerations and removed gates may change."""
     errs = validate_object_meta_update(new.get("metadata"), old.get("metadata"))
-    errs += _metadata_and_spec(new)
+    errs += _metadata_and_spec(new, old)
+    errs += _annotation_updates(new, old)
     ns, os_ = as_dict(new.get("spec")), as_dict(old.get("spec"))
     for key in ("containers", "initContainers"):
         new_c, old_c = as_list(ns.get(key)), as_list(os_.get(key))
@@ -243,7 +307,8 @@ def validate_pod_ephemeral_containers_update(new: dict, old: dict) -> list[Field
     """ValidatePodEphemeralContainersUpdate: the pod stays valid with its new ephemeral containers,
     and the ones it had are neither removed nor changed (a static pod takes none)."""
     errs = validate_object_meta_update(new.get("metadata"), old.get("metadata"))
-    errs += _metadata_and_spec(new)
+    errs += _metadata_and_spec(new, old)
+    errs += _annotation_updates(new, old)
     if "kubernetes.io/config.mirror" in (as_dict(old.get("metadata")).get("annotations") or {}):
         return [field.forbidden(Path(""), "static pods do not support ephemeral containers")]
     path = SPEC.child("ephemeralContainers")
@@ -263,16 +328,19 @@ def validate_pod_status_update(new: dict, old: dict) -> list[FieldError]:
 
     The status strategy has already put the stored spec on ``new``, and upstream's status
     validation looks at metadata and status only (the simulation does not validate status);
-    the errors are those of ``validate_pod_update`` for an unchanged, valid spec.
+    the errors are those of ``validate_pod_update`` for an unchanged, valid spec, but an invalid
+    pod-deletion-cost is listed once (only ValidatePodSpecificAnnotationUpdates looks at it).
 
     A status update rarely changes the metadata (the strategy keeps the stored one, with the
     request's annotations): then valid metadata needs only ``validate_object_meta`` (see
-    ``_unchanged_meta``), a simulation speed-up with the same answer.
+    ``_unchanged_meta``), a simulation speed-up with the same answer (unchanged annotations hold
+    a valid pod-deletion-cost, or an invalid one the old pod had, which is allowed).
     """
     new_meta, old_meta = new.get("metadata"), old.get("metadata")
     if _unchanged_meta(new_meta, old_meta) and not validate_object_meta(new_meta, name_is_dns_subdomain):
         return []
     errs = validate_object_meta_update(new_meta, old_meta)
+    errs += _annotation_updates(new, old)
     return errs + validate_object_meta(new_meta, name_is_dns_subdomain)
 
 
@@ -306,6 +374,14 @@ def _unchanged_meta(new: Any, old: Any) -> bool:
         return new == old
     return ({k: v for k, v in new.items() if k != "resourceVersion"}
             == {k: v for k, v in old.items() if k != "resourceVersion"})
+
+
+def _annotation_updates(new: dict, old: dict) -> list[FieldError]:
+    """ValidatePodSpecificAnnotationUpdates, the pod-deletion-cost part: the new annotations are
+    checked again (after validatePodMetadataAndSpec did: the message shows the error once, the
+    causes list it twice, as upstream's do)."""
+    return validate_pod_specific_annotations(as_dict(new.get("metadata")).get("annotations"), ANNOTATIONS,
+                                             _allow_invalid_pod_deletion_cost(old))
 
 
 def _only_added_tolerations(new: list, old: list) -> list[FieldError]:
