@@ -363,13 +363,16 @@ def test_an_invalid_pod_deletion_cost_gets_the_invalid_status_with_its_message_o
                         "must be a 32bit integer")
 
 
-def test_a_deployment_whose_pod_template_has_an_invalid_deletion_cost_is_refused():
+@pytest.mark.parametrize("kind, extra", [("Deployment", {}), ("StatefulSet", {"serviceName": "web"})],
+                         ids=["a Deployment's pod template is checked with the pod's rules",
+                              "a StatefulSet's template, checked only for labels and annotations in v1.32, too"])
+def test_a_workload_whose_pod_template_has_an_invalid_deletion_cost_is_refused(kind, extra):
     labels = {"app": "web"}
-    deployment = prepared({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
-                           "spec": {"selector": {"matchLabels": labels},
-                                    "template": {"metadata": {"labels": labels, "annotations": {COST: "+10"}},
-                                                 "spec": {"containers": [{"name": "web", "image": "nginx"}]}}}})
-    assert errors_of(deployment) == [
+    workload = prepared({"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": "web"},
+                         "spec": {**extra, "selector": {"matchLabels": labels},
+                                  "template": {"metadata": {"labels": labels, "annotations": {COST: "+10"}},
+                                               "spec": {"containers": [{"name": "web", "image": "nginx"}]}}}})
+    assert errors_of(workload) == [
         f'spec.template.annotations[{COST}]: Invalid value: "+10": must be a 32bit integer']
 
 

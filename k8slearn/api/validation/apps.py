@@ -26,8 +26,8 @@ only allowed for updateStrategy 'RollingUpdate'"
 >>> errs[1].error()
 'spec.persistentVolumeClaimRetentionPolicy.whenDeleted: Unsupported value: "Keep": supported values: "Retain", "Delete"'
 
-As in v1.32, a StatefulSet's pod template is checked only for its labels and annotations and
-its ``volumeClaimTemplates`` not at all (v1.34 added both checks): a bad template is refused
+As in v1.32, a StatefulSet's pod template is checked only for its labels and annotations (the
+pod-deletion-cost one included) and its ``volumeClaimTemplates`` not at all (v1.34 added both checks): a bad template is refused
 later, when the controller creates the pods or claims.
 
 Simplifies: a StatefulSet rolling update's ``maxUnavailable`` is checked only when
@@ -64,7 +64,7 @@ from k8slearn.api.validation.common import (
     validate_object_meta,
     validate_object_meta_update,
 )
-from k8slearn.api.validation.pod import validate_pod_template_spec
+from k8slearn.api.validation.pod import validate_pod_specific_annotations, validate_pod_template_spec
 
 SPEC = Path("spec")
 MAX_UNAVAILABLE_STATEFUL_SET = False  # feature gate MaxUnavailableStatefulSet (alpha, off in v1.32)
@@ -360,6 +360,7 @@ def _stateful_set_spec(spec: dict) -> list[FieldError]:
         meta = as_dict(template.get("metadata"))
         errs += validate_labels(meta.get("labels"), tpath.child("labels"))
         errs += validate_annotations(meta.get("annotations"), tpath.child("annotations"))
+        errs += validate_pod_specific_annotations(meta.get("annotations"), tpath.child("annotations"))
     return errs + _restart_always(template, tpath, "StatefulSet")
 
 
