@@ -9,15 +9,25 @@ each pod's container ports, so pods may even use different numbers for it:
 >>> find_port(pod, {"port": 80, "targetPort": "http", "protocol": "TCP"}), find_port(pod, {"port": 80, "targetPort": 9090})
 (8080, 9090)
 
-A Service without a selector (such as ``kubernetes``) is left alone: whoever created it manages
-its Endpoints.
+A native sidecar (an init container with ``restartPolicy: Always``) may name the port too. A pod
+with ``spec.hostname`` whose ``spec.subdomain`` is the Service's name (a StatefulSet's pod behind
+its headless Service) gets a ``hostname``: DNS serves ``web-0.nginx`` from it.
 
-Simplified: IPv4 only; no 1000-address truncation; ``last-change-trigger-time`` is the latest
-change among the Service and its pods (upstream: the oldest change since the last sync); subsets
-are ordered by address instead of by hash.
+A Service without a selector (such as ``kubernetes``), or with an empty one, is left alone:
+whoever created it manages its Endpoints.
 
-Upstream: pkg/controller/endpoint/endpoints_controller.go, pkg/api/v1/endpoints/util.go (RepackSubsets),
-staging/src/k8s.io/endpointslice/util/controller_utils.go (ShouldPodBeInEndpoints)
+The ``last-change-trigger-time`` annotation comes from the TriggerTimeTracker: the Service's
+creation time on its first sync, later the oldest Ready change among its pods since the last sync,
+and no annotation when nothing such changed (a pod that only went away). A controller that has just
+updated the Endpoints and sees the old version in its cache waits for the cache to catch up
+(staleEndpointsTracker) instead of writing over it.
+
+Simplified: IPv4 only; no 1000-address truncation; subsets are ordered by address instead of by
+hash (addresses within a subset are ordered as upstream: IP text byte by byte, then pod uid).
+
+Upstream: pkg/controller/endpoint/endpoints_controller.go, endpoints_tracker.go,
+pkg/api/v1/endpoints/util.go (RepackSubsets, LessEndpointAddress), pkg/api/v1/pod/util.go (FindPort),
+staging/src/k8s.io/endpointslice/util/controller_utils.go (ShouldPodBeInEndpoints, ShouldSetHostname)
 """
 
 from __future__ import annotations
@@ -26,24 +36,30 @@ from typing import Any
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.labels import selector_from_set
-from k8slearn.api.meta import FrozenDict, parse_timestamp, thaw, timestamp
-from k8slearn.client.cache import split_key
-from k8slearn.controllers.base import Controller
-from k8slearn.controllers.pod_util import get_pod_condition, is_pod_ready
+from k8slearn.api.meta import FrozenDict, thaw
+from k8slearn.client.cache import meta_key, split_key
+from k8slearn.controllers.base import Controller, Requeue
+from k8slearn.controllers.pod_util import is_pod_ready
+from k8slearn.controllers.trigger_time_tracker import TriggerTimeTracker
 
 LAST_CHANGE_TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
 HEADLESS_LABEL = "service.kubernetes.io/headless"
 
 
 def find_port(pod: dict, service_port: dict) -> int | None:
-    """FindPort: the container port a Service port's targetPort names (or the number itself)."""
+    """FindPort: the container port a Service port's targetPort names (or the number itself).
+
+    A name is looked up in the containers, then in the native sidecars (init containers with
+    ``restartPolicy: Always``), with the Service port's protocol.
+    """
     target = service_port.get("targetPort", service_port.get("port"))
     if isinstance(target, int):
         return target
     if isinstance(target, str) and target.isdigit():
         return int(target)
     protocol = service_port.get("protocol") or "TCP"
-    for container in pod["spec"].get("containers") or ():
+    sidecars = [c for c in pod["spec"].get("initContainers") or () if c.get("restartPolicy") == "Always"]
+    for container in [*(pod["spec"].get("containers") or ()), *sidecars]:
         for port in container.get("ports") or ():
             if port.get("name") == target and (port.get("protocol") or "TCP") == protocol:
                 return port["containerPort"]
@@ -60,9 +76,24 @@ def should_pod_be_in_endpoints(pod: dict, include_terminating: bool) -> bool:
     return include_terminating or not pod["metadata"].get("deletionTimestamp")
 
 
+def should_set_hostname(pod: dict, service: dict) -> bool:
+    """ShouldSetHostname: the pod has a hostname and its subdomain is this Service (same namespace)."""
+    return bool(pod["spec"].get("hostname")) and pod["spec"].get("subdomain") == service["metadata"]["name"] \
+        and pod["metadata"].get("namespace") == service["metadata"].get("namespace")
+
+
 def has_selector(service: dict) -> bool:
+    """The controllers manage this Service's endpoints: not ExternalName, and a selector.
+
+    An empty selector (``selector: {}``) is no selector: the real API server stores it as none.
+    """
     spec = service.get("spec") or {}
-    return spec.get("type") != "ExternalName" and spec.get("selector") is not None
+    return spec.get("type") != "ExternalName" and bool(spec.get("selector"))
+
+
+def is_service_ip_set(service: dict) -> bool:
+    """IsServiceIPSet: a ClusterIP that is neither empty nor ``None`` (not headless)."""
+    return service["spec"].get("clusterIP") not in (None, "", "None")
 
 
 def service_pods(pod_informer: Any, service: dict) -> list[dict]:
@@ -71,21 +102,11 @@ def service_pods(pod_informer: Any, service: dict) -> list[dict]:
             if selector.matches(p["metadata"].get("labels"))]
 
 
-def pod_change_time(pod: dict) -> float:
-    ready = get_pod_condition(pod, "Ready")
-    stamp = (ready or {}).get("lastTransitionTime") or pod["metadata"].get("creationTimestamp")
-    return parse_timestamp(stamp) if stamp else 0.0
-
-
-def trigger_time(service: dict, pods: list[dict]) -> str:
-    times = [parse_timestamp(service["metadata"]["creationTimestamp"])] if service["metadata"].get(
-        "creationTimestamp") else []
-    times += [pod_change_time(p) for p in pods]
-    return timestamp(max(times)) if times else ""
-
-
-def pod_address(pod: dict) -> dict:
+def pod_address(pod: dict, service: dict) -> dict:
+    """podToEndpointAddressForService: the pod's IP, hostname (ShouldSetHostname), node and reference."""
     address = {"ip": pod["status"].get("podIP") or pod["status"]["podIPs"][0]["ip"]}
+    if should_set_hostname(pod, service):
+        address["hostname"] = pod["spec"]["hostname"]
     if pod["spec"].get("nodeName"):
         address["nodeName"] = pod["spec"]["nodeName"]
     address["targetRef"] = {"kind": "Pod", "namespace": pod["metadata"]["namespace"],
@@ -103,8 +124,8 @@ def endpoint_port(service_port: dict, number: int) -> dict:
 
 
 def _addr_key(address: dict) -> tuple:
-    return (tuple(int(x) for x in address["ip"].split(".")) if address["ip"].count(".") == 3 else (address["ip"],),
-            (address.get("targetRef") or {}).get("uid", ""))
+    """LessEndpointAddress: the IP as text, byte by byte ("10.244.1.10" < "10.244.1.2"), then the uid."""
+    return address["ip"], (address.get("targetRef") or {}).get("uid", "")
 
 
 def repack_subsets(entries: list[tuple[dict, dict | None, bool]]) -> list[dict]:
@@ -199,7 +220,8 @@ def _endpoint_view(pod: dict) -> tuple:
     """What of a pod matters to endpoints (podEndpointsChanged)."""
     status = pod.get("status") or {}
     return (pod["metadata"].get("labels"), pod["metadata"].get("deletionTimestamp"), status.get("podIP"),
-            status.get("phase"), is_pod_ready(pod), pod["spec"].get("nodeName"), pod["spec"].get("hostname"))
+            status.get("phase"), is_pod_ready(pod), pod["spec"].get("nodeName"), pod["spec"].get("hostname"),
+            pod["spec"].get("subdomain"))
 
 
 class EndpointsController(ServicePodsMixin, Controller):
@@ -214,6 +236,9 @@ class EndpointsController(ServicePodsMixin, Controller):
         self.endpoints_informer = self.informers.informer("endpoints")
         self._register()
         self.endpoints_informer.add_event_handler(on_delete=self.enqueue)
+        self.trigger_time_tracker = TriggerTimeTracker()
+        # staleEndpointsTracker: per key, the resourceVersion this controller has updated away from
+        self.stale_resource_versions: dict[str, str] = {}
 
     def sync(self, key: str) -> None:
         """syncService: compute the subsets; create, update or delete the Endpoints object."""
@@ -225,42 +250,72 @@ class EndpointsController(ServicePodsMixin, Controller):
             except ApiError as err:
                 if err.code != 404:
                     raise
+            self.trigger_time_tracker.delete_service(namespace, name)
+            self.stale_resource_versions.pop(key, None)
             return
         if not has_selector(service):
             return
+        pods = service_pods(self.pod_informer, service)
+        # computed before anything else, so the tracker learns this sync's pods even if nothing is written
+        trigger = self.trigger_time_tracker.compute(namespace, service, pods)
+        subsets = repack_subsets(self.entries(service, pods))
+        current = self.endpoints_informer.lister.get(name, namespace)
+        version = current["metadata"]["resourceVersion"] if current is not None else None
+        if version is not None and self.stale_resource_versions.get(key) == version:
+            raise Requeue(f"endpoints informer cache is out of date, resource version {version} "
+                          f"already processed for endpoints {key}")
+        service_labels = dict(service["metadata"].get("labels") or {})
+        if current is not None:
+            labels = {k: v for k, v in (current["metadata"].get("labels") or {}).items() if k != HEADLESS_LABEL}
+            if thaw(current.get("subsets") or []) == subsets and labels == service_labels:
+                return
+        self.write(service, current, subsets, trigger)
+
+    def entries(self, service: dict, pods: list[dict]) -> list[tuple[dict, dict | None, bool]]:
+        """(address, port or None, ready) for each pod in the Endpoints and each port it serves."""
         publish = bool(service["spec"].get("publishNotReadyAddresses"))
-        pods = [p for p in service_pods(self.pod_informer, service) if should_pod_be_in_endpoints(p, publish)]
         entries = []
         for pod in pods:
-            address = pod_address(pod)
+            if not should_pod_be_in_endpoints(pod, publish):
+                continue
+            address = pod_address(pod, service)
             ready = publish or is_pod_ready(pod)
             if not service["spec"].get("ports"):
-                if service["spec"].get("clusterIP") == "None":
+                if service["spec"].get("clusterIP") == "None":  # a headless Service may have no ports
                     entries.append((address, None, ready))
                 continue
             for service_port in service["spec"]["ports"]:
                 number = find_port(pod, service_port)
                 if number is not None:
                     entries.append((address, endpoint_port(service_port, number), ready))
-        subsets = repack_subsets(entries)
-        current = self.endpoints_informer.lister.get(name, namespace)
-        labels = dict(service["metadata"].get("labels") or {})
-        if service["spec"].get("clusterIP") == "None":
-            labels[HEADLESS_LABEL] = ""
-        if current is not None and thaw(current.get("subsets") or []) == subsets and \
-                dict(current["metadata"].get("labels") or {}) == labels:
-            return
+        return entries
+
+    def write(self, service: dict, current: dict | None, subsets: list[dict], trigger: str) -> None:
+        """Create or update the Endpoints: the Service's labels (plus the headless one) and the
+        trigger time (removed when there is none); then remember the version it replaced."""
+        namespace, name = service["metadata"]["namespace"], service["metadata"]["name"]
         endpoints = thaw(current) if current is not None else {
             "apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": name, "namespace": namespace}}
         endpoints["subsets"] = subsets
         if not subsets:
             endpoints.pop("subsets")
+        labels = dict(service["metadata"].get("labels") or {})
+        if not is_service_ip_set(service):
+            labels[HEADLESS_LABEL] = ""
         endpoints["metadata"]["labels"] = labels
         if not labels:
             endpoints["metadata"].pop("labels")
-        annotations = endpoints["metadata"].setdefault("annotations", {})
-        annotations[LAST_CHANGE_TRIGGER_TIME] = trigger_time(service, pods)
+        annotations = endpoints["metadata"].get("annotations") or {}
+        if trigger:
+            annotations[LAST_CHANGE_TRIGGER_TIME] = trigger
+        else:  # no new trigger time: clear the annotation
+            annotations.pop(LAST_CHANGE_TRIGGER_TIME, None)
+        endpoints["metadata"]["annotations"] = annotations
+        if not annotations:
+            endpoints["metadata"].pop("annotations")
         if current is None:
             self.client.create(endpoints)
-        else:
-            self.client.update(endpoints)
+            return
+        updated = self.client.update(endpoints)
+        if updated["metadata"]["resourceVersion"] != current["metadata"]["resourceVersion"]:
+            self.stale_resource_versions[meta_key(current)] = current["metadata"]["resourceVersion"]

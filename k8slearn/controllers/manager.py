@@ -38,6 +38,7 @@ from k8slearn.controllers.deployment import DeploymentController
 from k8slearn.controllers.disruption import DisruptionController
 from k8slearn.controllers.endpoints import EndpointsController
 from k8slearn.controllers.endpointslice import EndpointSliceController
+from k8slearn.controllers.endpointslice_mirroring import EndpointSliceMirroringController
 from k8slearn.controllers.garbage_collector import GarbageCollector
 from k8slearn.controllers.job import JobController
 from k8slearn.controllers.job_ttl_after_finished import TTLAfterFinishedController
@@ -67,6 +68,7 @@ CONTROLLERS: dict[str, Any] = {
     "ttl-after-finished-controller": TTLAfterFinishedController,
     "endpoints-controller": EndpointsController,
     "endpointslice-controller": EndpointSliceController,
+    "endpointslice-mirroring-controller": EndpointSliceMirroringController,
     "disruption-controller": DisruptionController,
     "garbage-collector-controller": GarbageCollector,
     "pod-garbage-collector-controller": PodGCController,
@@ -92,6 +94,7 @@ SERVICE_ACCOUNTS = {
     "ttl-after-finished-controller": "ttl-after-finished-controller",
     "endpoints-controller": "endpoint-controller",
     "endpointslice-controller": "endpointslice-controller",
+    "endpointslice-mirroring-controller": "endpointslicemirroring-controller",
     "disruption-controller": "disruption-controller",
     "garbage-collector-controller": "generic-garbage-collector",
     "pod-garbage-collector-controller": "pod-garbage-collector",

@@ -1,10 +1,13 @@
-"""Endpoints and EndpointSlice controllers: the pod addresses behind a Service."""
+"""The Endpoints controller: the pod addresses behind a Service, grouped by the ports they serve."""
 
 import pytest
-from ctlkit import Harness, pod
+from ctlkit import Harness, node, pod
 
-from k8slearn.controllers.endpoints import EndpointsController, repack_subsets
+from k8slearn.controllers.base import Requeue
+from k8slearn.controllers.endpoints import EndpointsController, find_port, repack_subsets
 from k8slearn.controllers.endpointslice import EndpointSliceController
+
+TRIGGER = "endpoints.kubernetes.io/last-change-trigger-time"
 
 
 def service(name="web", selector=None, target_port="http", **spec):
@@ -12,15 +15,16 @@ def service(name="web", selector=None, target_port="http", **spec):
                                                                  "labels": {"app": name}},
            "spec": {"ports": [{"name": "http", "port": 80, "targetPort": target_port}], **spec}}
     if selector is not False:
-        svc["spec"]["selector"] = selector or {"app": "web"}
+        svc["spec"]["selector"] = {"app": "web"} if selector is None else selector
     return svc
 
 
-def setup(controller, svc=None, pods=(("a", True, "10.244.1.2"), ("b", False, "10.244.2.2"))):
+def setup(controller, svc=None, pods=(("a", True, "10.244.1.2"), ("b", False, "10.244.2.2")), **pod_spec):
     h = Harness(controller)
+    h.create(node("node-1"))
     h.create(svc or service())
     for name, ready, ip in pods:
-        h.create(*pod(name, node="node-1", phase="Running", ready=ready, ip=ip))
+        h.create(*pod(name, node="node-1", phase="Running", ready=ready, ip=ip, **pod_spec))
     h.create(*pod("pending", node="node-1", phase="Pending"))  # no IP yet: not an endpoint
     h.start()
     return h
@@ -49,8 +53,38 @@ def test_target_ports(target_port, expected_port):
     assert h.get("endpoints", "web")["subsets"][0]["ports"][0]["port"] == expected_port
 
 
-def test_a_service_without_a_selector_is_left_alone():
-    h = setup(EndpointsController, service(selector=False))
+SIDECAR = {"name": "proxy", "image": "envoy", "restartPolicy": "Always",
+           "ports": [{"name": "https", "containerPort": 8443}]}
+
+
+@pytest.mark.parametrize("init_containers, target, expected", [
+    ([SIDECAR], "https", 8443),
+    ([{**SIDECAR, "restartPolicy": None}], "https", None),
+    ([SIDECAR], "http", 8080),
+    ([], "metrics", None),
+], ids=["a targetPort naming a native sidecar's port resolves to it",
+        "an init container that is not a sidecar is not searched",
+        "the containers are searched before the sidecars",
+        "a name no container has resolves to nothing"])
+def test_find_port(init_containers, target, expected):
+    p = {"spec": {"containers": [{"ports": [{"name": "http", "containerPort": 8080}]}],
+                  "initContainers": init_containers}}
+    assert find_port(p, {"port": 443, "targetPort": target, "protocol": "TCP"}) == expected
+
+
+def test_a_sidecar_port_is_in_the_endpoints_next_to_the_container_port():
+    svc = service()
+    svc["spec"]["ports"].append({"name": "https", "port": 443, "targetPort": "https"})
+    h = setup(EndpointsController, svc, pods=(("a", True, "10.244.1.2"),), initContainers=[SIDECAR])
+    h.sync("default/web")
+    assert h.get("endpoints", "web")["subsets"][0]["ports"] == [
+        {"name": "http", "port": 8080, "protocol": "TCP"}, {"name": "https", "port": 8443, "protocol": "TCP"}]
+
+
+@pytest.mark.parametrize("selector", [False, {}], ids=["a Service without a selector is left alone",
+                                                       "an empty selector is no selector: left alone too"])
+def test_services_without_a_selector(selector):
+    h = setup(EndpointsController, service(selector=selector))
     assert h.sync("default/web") == []
     assert h.sync("default/kubernetes") == []
 
@@ -73,40 +107,74 @@ def test_repack_groups_addresses_by_the_ports_they_share():
         [(["10.0.0.1"], ["metrics"]), (["10.0.0.1", "10.0.0.2"], ["http"])]
 
 
-def test_an_endpoint_slice_holds_every_pod_with_its_conditions():
-    h = setup(EndpointSliceController)
-    actions = h.sync("default/web")
-    assert [a[:2] for a in actions] == [("create", "endpointslices")]
-    s = h.api.list("endpointslices", "default")[0]
-    assert s["metadata"]["name"].startswith("web-")
-    assert s["metadata"]["labels"] == {"app": "web", "kubernetes.io/service-name": "web",
-                                       "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io"}
-    assert s["metadata"]["ownerReferences"][0]["kind"] == "Service"
-    assert s["addressType"] == "IPv4"
-    assert [(e["addresses"], e["conditions"]) for e in s["endpoints"]] == [
-        (["10.244.1.2"], {"ready": True, "serving": True, "terminating": False}),
-        (["10.244.2.2"], {"ready": False, "serving": False, "terminating": False})]
-    assert s["ports"] == [{"name": "http", "protocol": "TCP", "port": 8080}]
+def test_addresses_are_ordered_as_ip_text_byte_by_byte():
+    pods = [("a", True, "10.244.1.2"), ("b", True, "10.244.1.11"), ("c", True, "10.244.1.10")]
+    h = setup(EndpointsController, pods=pods)
+    h.sync("default/web")
+    assert [a["ip"] for a in h.get("endpoints", "web")["subsets"][0]["addresses"]] == \
+        ["10.244.1.10", "10.244.1.11", "10.244.1.2"]
+
+
+HOSTNAME_CASES = [
+    ("a pod whose subdomain is the Service gets its hostname", {"hostname": "web-0", "subdomain": "web"}, "web-0"),
+    ("a pod whose subdomain is another Service gets none", {"hostname": "web-0", "subdomain": "db"}, None),
+    ("a pod with a subdomain but no hostname gets none", {"subdomain": "web"}, None),
+]
+
+
+@pytest.mark.parametrize("pod_spec, expected", [c[1:] for c in HOSTNAME_CASES], ids=[c[0] for c in HOSTNAME_CASES])
+def test_hostnames(pod_spec, expected):
+    h = setup(EndpointsController, service(clusterIP="None"), pods=(("web-0", True, "10.244.1.2"),), **pod_spec)
+    h.sync("default/web")
+    assert h.get("endpoints", "web")["subsets"][0]["addresses"][0].get("hostname") == expected
+    slices = setup(EndpointSliceController, service(clusterIP="None"), pods=(("web-0", True, "10.244.1.2"),),
+                   **pod_spec)
+    slices.sync("default/web")
+    assert slices.api.list("endpointslices", "default")[0]["endpoints"][0].get("hostname") == expected
+
+
+def test_a_headless_service_labels_its_endpoints_headless():
+    h = setup(EndpointsController, service(clusterIP="None"))
+    h.sync("default/web")
+    assert h.get("endpoints", "web")["metadata"]["labels"] == {"app": "web", "service.kubernetes.io/headless": ""}
     h.settle()
     assert h.sync("default/web") == []
 
 
-def test_a_service_with_no_pods_gets_a_placeholder_slice_and_it_makes_way_for_real_ones():
-    h = setup(EndpointSliceController, pods=())
-    h.sync("default/web")
-    placeholder = h.api.list("endpointslices", "default")[0]
-    assert "endpoints" not in placeholder and "ports" not in placeholder
-    h.create(*pod("a", node="node-1", phase="Running", ready=True, ip="10.244.1.2"))
-    actions = h.sync("default/web")
-    assert [a[:2] for a in actions] == [("create", "endpointslices"), ("delete", "endpointslices")]
+def make_ready(h, name, ready, since):
+    p = h.get("pods", name)
+    p["status"]["conditions"] = [{"type": "Ready", "status": "True" if ready else "False",
+                                  "lastTransitionTime": f"2026-01-05T09:00:{since:02d}Z"}]
+    h.api.update_status(p)
+    h.settle()
 
 
-def test_slices_hold_at_most_the_maximum_endpoints_each():
-    pods = [(f"p{i}", True, f"10.244.1.{i + 2}") for i in range(5)]
-    h = Harness(EndpointSliceController, max_endpoints_per_slice=2)
-    h.create(service())
-    for name, ready, ip in pods:
-        h.create(*pod(name, node="node-1", phase="Running", ready=ready, ip=ip))
-    h.start()
+def test_the_trigger_time_is_the_service_creation_then_the_oldest_ready_change_then_none():
+    h = setup(EndpointsController)
+    created = h.get("services", "web")["metadata"]["creationTimestamp"]
     h.sync("default/web")
-    assert sorted(len(s["endpoints"]) for s in h.api.list("endpointslices", "default")) == [1, 2, 2]
+    assert h.get("endpoints", "web")["metadata"]["annotations"] == {TRIGGER: created}
+    h.settle()
+    make_ready(h, "b", True, 30)
+    make_ready(h, "a", False, 20)
+    h.sync("default/web")
+    assert h.get("endpoints", "web")["metadata"]["annotations"] == {TRIGGER: "2026-01-05T09:00:20Z"}
+    h.settle()
+    h.api.delete("pods", "b")  # being deleted: out of the Endpoints, and no Ready change
+    h.settle()
+    assert h.sync("default/web") == [("update", "endpoints", "default/web")]
+    assert "annotations" not in h.get("endpoints", "web")["metadata"]  # a pod that only went away
+
+
+def test_a_stale_cache_is_not_written_over_and_the_sync_is_retried():
+    h = setup(EndpointsController)
+    h.sync("default/web")
+    h.settle()
+    make_ready(h, "b", True, 30)
+    assert h.sync("default/web") == [("update", "endpoints", "default/web")]
+    # the cache still shows the version this controller has just replaced
+    with pytest.raises(Requeue, match="endpoints informer cache is out of date, resource version"):
+        h.sync("default/web")
+    assert h.client.actions == []
+    h.settle()
+    assert h.sync("default/web") == []

@@ -104,7 +104,7 @@ def test_each_controller_runs_as_its_own_account_in_kube_system(cluster):
     accounts = [name for ns, name in names(cluster, "serviceaccounts", "kube-system") if name != "default"]
     assert accounts == [
         "cronjob-controller", "daemon-set-controller", "deployment-controller", "disruption-controller",
-        "endpoint-controller", "endpointslice-controller", "generic-garbage-collector", "job-controller",
+        "endpoint-controller", "endpointslice-controller", "endpointslicemirroring-controller", "generic-garbage-collector", "job-controller",
         "namespace-controller", "node-controller", "pod-garbage-collector", "replicaset-controller",
         "root-ca-cert-publisher", "service-account-controller", "statefulset-controller",
         "ttl-after-finished-controller"]
@@ -118,5 +118,5 @@ def test_a_second_controller_manager_finds_the_accounts_there():
                                 leader_elect=False)
     standby.start()  # creates nothing twice: the accounts are there (409 is expected and ignored)
     c.settle()
-    assert len(names(c, "serviceaccounts", "kube-system")) == 17
+    assert len(names(c, "serviceaccounts", "kube-system")) == 18
 

@@ -30,7 +30,7 @@ def web_cluster():
 
 def test_describe_endpointslices_of_an_exposed_deployment_prints_the_dedicated_describer(web_cluster):
     assert str(web_cluster.kubectl("describe endpointslices -l kubernetes.io/service-name=web")) == """\
-Name:         web-n9wj8
+Name:         web-f6d4n
 Namespace:    default
 Labels:       app=web
               endpointslice.kubernetes.io/managed-by=endpointslice-controller.k8s.io
@@ -69,11 +69,11 @@ Events:         <none>
 
 def test_describe_endpointslice_by_its_service_name_prefix_finds_the_slice(web_cluster):
     out = str(web_cluster.kubectl("describe endpointslice web"))
-    assert out.startswith("Name:         web-n9wj8\n") and "API Version:" not in out
+    assert out.startswith("Name:         web-f6d4n\n") and "API Version:" not in out
 
 
 def test_show_events_false_leaves_the_events_line_out(web_cluster):
-    out = str(web_cluster.kubectl("describe endpointslice web-n9wj8 --show-events=false"))
+    out = str(web_cluster.kubectl("describe endpointslice web-f6d4n --show-events=false"))
     assert out.endswith("    Zone:       <unset>\n") and "Events:" not in out
 
 

@@ -1,0 +1,92 @@
+"""EndpointSliceTracker: which EndpointSlice generations a controller has written itself.
+
+An informer cache lags behind the API server: right after a controller writes a slice, its own
+cache may still show the old version (or still show a slice it has just deleted). Acting on that
+cache would create duplicate slices, delete slices twice (404) or update old versions (409). So
+the EndpointSlice and EndpointSlice mirroring controllers remember, per Service, the
+``metadata.generation`` each slice had after their own write (or that they expect it deleted):
+
+* ``stale_slices(service, slices)``: the cache is behind (a slice older than written, one
+  expected deleted, or one written but not cached yet): the controller skips this sync and
+  tries again later;
+* ``should_sync(slice)``: an informer event that is not the echo of the controller's own write
+  (a newer generation, or an unknown slice), so the Service needs a sync.
+
+>>> t = EndpointSliceTracker()
+>>> s = {"metadata": {"namespace": "default", "uid": "u1", "generation": 2,
+...                   "labels": {"kubernetes.io/service-name": "web"}}}
+>>> svc = {"metadata": {"namespace": "default", "name": "web"}}
+>>> t.update(s); t.should_sync(s), t.stale_slices(svc, [s]), t.stale_slices(svc, [])
+(False, False, True)
+
+Simplified: the tracker is keyed by the slice's ``kubernetes.io/service-name`` label, as upstream.
+
+Upstream: staging/src/k8s.io/endpointslice/util/endpointslice_tracker.go
+"""
+
+from __future__ import annotations
+
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+DELETION_EXPECTED = -1
+
+
+def service_key(endpoint_slice: dict) -> str:
+    """getServiceNN: the slice's namespace and ``kubernetes.io/service-name`` label."""
+    meta = endpoint_slice["metadata"]
+    return f"{meta.get('namespace')}/{(meta.get('labels') or {}).get(SERVICE_NAME_LABEL, '')}"
+
+
+class EndpointSliceTracker:
+    """GenerationsBySlice per Service: ``{service key: {slice uid: generation or -1}}``."""
+
+    def __init__(self) -> None:
+        self.generations_by_service: dict[str, dict[str, int]] = {}
+
+    def has(self, endpoint_slice: dict) -> bool:
+        generations = self.generations_by_service.get(service_key(endpoint_slice), {})
+        return endpoint_slice["metadata"]["uid"] in generations
+
+    def should_sync(self, endpoint_slice: dict) -> bool:
+        """Not tracked, or newer than the generation this controller wrote."""
+        meta = endpoint_slice["metadata"]
+        generations = self.generations_by_service.get(service_key(endpoint_slice))
+        if generations is None or meta["uid"] not in generations:
+            return True
+        return meta.get("generation", 0) > generations[meta["uid"]]
+
+    def stale_slices(self, service: dict, endpoint_slices: list[dict]) -> bool:
+        """StaleSlices: whether the cached ``endpoint_slices`` lag behind this controller's writes."""
+        meta = service["metadata"]
+        generations = self.generations_by_service.get(f"{meta['namespace']}/{meta['name']}")
+        if generations is None:
+            return False
+        provided = set()
+        for endpoint_slice in endpoint_slices:
+            uid = endpoint_slice["metadata"]["uid"]
+            provided.add(uid)
+            written = generations.get(uid)
+            if written is not None and (written == DELETION_EXPECTED
+                                        or written > endpoint_slice["metadata"].get("generation", 0)):
+                return True
+        return any(g != DELETION_EXPECTED and uid not in provided for uid, g in generations.items())
+
+    def update(self, endpoint_slice: dict) -> None:
+        """Remember the generation of a slice this controller has just created or updated."""
+        generations = self.generations_by_service.setdefault(service_key(endpoint_slice), {})
+        generations[endpoint_slice["metadata"]["uid"]] = endpoint_slice["metadata"].get("generation", 0)
+
+    def expect_deletion(self, endpoint_slice: dict) -> None:
+        generations = self.generations_by_service.setdefault(service_key(endpoint_slice), {})
+        generations[endpoint_slice["metadata"]["uid"]] = DELETION_EXPECTED
+
+    def handle_deletion(self, endpoint_slice: dict) -> bool:
+        """Forget a deleted slice; False if this controller did not expect the deletion."""
+        generations = self.generations_by_service.get(service_key(endpoint_slice))
+        if generations is not None:
+            written = generations.pop(endpoint_slice["metadata"]["uid"], None)
+            if written is not None and written != DELETION_EXPECTED:
+                return False
+        return True
+
+    def delete_service(self, namespace: str, name: str) -> None:
+        self.generations_by_service.pop(f"{namespace}/{name}", None)
