@@ -8,13 +8,23 @@ runs out. Sidecars stop last, in reverse order, each once the containers after i
 (newTerminationOrdering). Then the sandbox goes (CNI DEL), the final status is written and the pod
 object is deleted with grace period 0.
 
+A kill, once started, keeps its grace period. Deleting a Terminating pod again with a shorter one
+(``kubectl delete pod b --grace-period=3``, or ``--now``) moves the object's ``deletionTimestamp``
+and ``deletionGracePeriodSeconds``, but the containers still get SIGKILL when the first grace
+period ends: in v1.32 the pod worker does compute the shorter period and cancels the sync's context
+(UpdatePod, calculateEffectiveGracePeriod), but SyncTerminatingPod kills with a context of its own
+(``TODO(#113606)`` in kubelet.go), so the running kill is not cut short (kubernetes issues #83916
+and #113712). A force delete (``--force --grace-period=0``) does not shorten it either; it only
+removes the object at once.
+
 Simplified: a pod whose object is already gone (a force delete) runs no preStop hooks (upstream
 restores them from the container's labels); with no grace at all everything stops at once, and
 the 2 s minimum is not applied to the regular containers.
 
 Upstream: pkg/kubelet/kuberuntime/kuberuntime_container.go (killContainer, executePreStopHook,
 killContainersWithSyncResult), pkg/kubelet/kuberuntime/kuberuntime_termination_order.go,
-pkg/kubelet/kuberuntime/kuberuntime_manager.go (KillPod)
+pkg/kubelet/kuberuntime/kuberuntime_manager.go (KillPod), pkg/kubelet/kubelet.go
+(SyncTerminatingPod), pkg/kubelet/pod_workers.go (UpdatePod, calculateEffectiveGracePeriod)
 """
 
 from __future__ import annotations
@@ -35,36 +45,64 @@ if TYPE_CHECKING:
 class PodTermination:
     """The kill part of :class:`~k8slearn.kubelet.pod_workers.PodWorkers` (and the hooks it runs)."""
 
-    def _run_hook(self, state: PodState, hook: dict, record: Any, container: dict, limit: float):
+    def _run_hook(self, state: PodState, hook: dict, record: Any, container: dict):
         sandbox = self.runtime.sandboxes.get(state.sandbox_id)
         ip = (sandbox.ip if sandbox is not None else "") or self.k.ip
 
         def listener(port: int):
             return listener_on(self.runtime, state.sandbox_id, port)[1]
 
-        return (yield from run_handler(hook, self.runtime, record.id, ip, listener, limit, container))
+        return (yield from run_handler(hook, self.runtime, record.id, ip, listener, container))
 
     def _stop(self, state: PodState, pod: dict | None, spec: dict | None, record: Any, grace: float,
               background: bool = False) -> Waitable:
         """killContainer: the container's preStop hook first (when it has one and a grace period),
         then StopContainer with the grace period that is left, at least 2 s (``background``: a
-        probe's kill, see ``stop_container``)."""
+        probe's kill, see ``stop_container``). The Waitable is triggered once the container stopped."""
         hook = ((spec or {}).get("lifecycle") or {}).get("preStop")
         if hook is None or grace <= 0:
             return self.runtime.stop_container(record.id, grace, background)
         done = Waitable()
-
-        def pre_stop():
-            began = self.loop.now
-            error = yield from self._run_hook(state, hook, record, spec, grace)
-            if error and pod is not None:
-                self.k.events.event(pod, "Warning", "FailedPreStopHook", "PreStopHook failed",
-                                    field_path=_field_path(_kind_of(pod, spec["name"]), spec["name"]))
-            left = max(grace - int(self.loop.now - began), MINIMUM_GRACE_PERIOD)
-            self.runtime.stop_container(record.id, left, background).add_waiter(done.trigger)
-
-        self.loop.spawn(pre_stop(), f"{self.k.component}/pre-stop")
+        self.loop.spawn(self._pre_stop_then_stop(state, pod, spec, hook, record, grace, background, done),
+                        f"{self.k.component}/pre-stop")
         return done
+
+    def _pre_stop_then_stop(self, state: PodState, pod: dict | None, spec: dict, hook: dict, record: Any,
+                            grace: float, background: bool, done: Waitable):
+        """executePreStopHook, then StopContainer. The hook runs in a process of its own and is
+        waited for at most ``grace`` seconds ("PreStop hook not completed in grace period"); what it
+        used, in whole seconds, is taken off the grace period. A hook still running then goes on
+        until its container stops, and an exec hook dies with it (its ExecSync answers exit code
+        137): that is a failed hook too, so the ``FailedPreStopHook`` event comes as the container
+        stops. Simplified: a container whose program ends by itself while its hook runs does not
+        end the hook."""
+        began = self.loop.now
+        finished = Waitable()  # the hook's error ("" if it succeeded) once it is over
+
+        def run_hook():
+            finished.trigger((yield from self._run_hook(state, hook, record, spec)))
+
+        hook_process = self.loop.spawn(run_hook(), f"{self.k.component}/pre-stop-hook")
+        finished.add_waiter(lambda error: self._pre_stop_failed(pod, spec) if error else None)
+        yield _all_done([finished], grace, self.loop)  # the hook, or the grace period if that is shorter
+        left = max(grace - int(self.loop.now - began), MINIMUM_GRACE_PERIOD)
+        stopped = self.runtime.stop_container(record.id, left, background)
+        if not finished.triggered:
+
+            def container_stopped(_: object) -> None:
+                if not finished.triggered:
+                    hook_process.stop()
+                    # (a sleep hook has not failed: upstream it sleeps on, and nothing follows)
+                    finished.trigger("exited with 137" if "exec" in hook else "")
+
+            stopped.add_waiter(container_stopped)
+        stopped.add_waiter(done.trigger)
+
+    def _pre_stop_failed(self, pod: dict | None, spec: dict) -> None:
+        """The ``FailedPreStopHook`` event (not its error: the handler's output could hold secrets)."""
+        if pod is not None:
+            self.k.events.event(pod, "Warning", "FailedPreStopHook", "PreStopHook failed",
+                                field_path=_field_path(_kind_of(pod, spec["name"]), spec["name"]))
 
     # -- termination --------------------------------------------------------------------------
     def _kill(self, state: PodState, grace: float, pod: dict | None):

@@ -306,7 +306,7 @@ class KubeRuntime:
         self.k.events.event(pod, "Normal", "Started", _message("Started", name), field_path=field_path)
         hook = (container.get("lifecycle") or {}).get("postStart")
         if hook is not None:  # the sync waits for the hook; a failure kills the container
-            error = yield from self._run_hook(state, hook, record, container, float("inf"))
+            error = yield from self._run_hook(state, hook, record, container)
             if error:
                 self.k.events.event(pod, "Warning", "FailedPostStartHook", "PostStartHook failed", field_path=field_path)
                 self.k.events.event(pod, "Normal", "Killing", "FailedPostStartHook", field_path=field_path)

@@ -5,14 +5,18 @@ A hook is a handler, as a probe is: ``exec`` runs a command in the container (Ex
 sends a request to the pod, ``sleep`` waits. The kubelet runs ``postStart`` as soon as the
 container has started and waits for it; if it fails, a ``FailedPostStartHook`` event, and the
 container is killed and restarted as the pod's ``restartPolicy`` says. It runs ``preStop`` when it
-stops a container, before the SIGTERM, within the termination grace period (what the hook used is
-taken off; at least 2 s are left for the container); a failure is a ``FailedPreStopHook`` event and
-the stop goes on. The events say only that the hook failed: the handler's output could hold secrets.
+stops a container, before the SIGTERM, and waits for it at most the termination grace period (what
+the hook used is taken off; at least 2 s are left for the container: :mod:`k8slearn.kubelet.kill_pod`);
+a failure is a ``FailedPreStopHook`` event and the stop goes on. The events say only that the hook
+failed: the handler's output could hold secrets.
+
+An exec hook takes as long as its command runs: the ``sleep`` steps of its program
+(:func:`exec_seconds`), so ``sleep 8`` or ``sh -c "sleep 8"`` hold the stop back for 8 s.
 
 >>> from types import SimpleNamespace as NS
->>> runtime = NS(exec_sync=lambda cid, cmd: (0, "") if cmd == ["true"] else (1, ""))
+>>> runtime = NS(exec_sync=lambda cid, cmd: (0, "") if cmd[0] in ("true", "sleep") else (1, ""))
 >>> def outcome(handler):
-...     gen = run_handler(handler, runtime, "c1", "10.244.1.2", lambda port: None, limit=30)
+...     gen = run_handler(handler, runtime, "c1", "10.244.1.2", lambda port: None)
 ...     waited = []
 ...     try:
 ...         while True:
@@ -21,11 +25,17 @@ the stop goes on. The events say only that the hook failed: the handler's output
 ...         return waited, done.value
 >>> outcome({"exec": {"command": ["true"]}}), outcome({"exec": {"command": ["false"]}})
 (([], ''), ([], "command 'false' exited with 1: "))
+>>> outcome({"exec": {"command": ["sleep", "8"]}})
+([8.0], '')
 >>> outcome({"sleep": {"seconds": 5}}), outcome({"httpGet": {"port": 80, "path": "/ready"}})
 (([5.0], ''), ([], 'Get "http://10.244.1.2:80/ready": dial tcp 10.244.1.2:80: connect: connection refused'))
 
-Simplified: an exec or HTTP hook takes no time; an HTTP hook's response is not read (only a
-failure to connect fails it, as upstream); hooks are not retried.
+Simplified: an exec hook's command runs in the simulated shell at once (what it prints, the files
+it writes and its exit code are there when it starts), then the hook waits for the sum of its
+sleeps; a sleep inside an ``if`` or a ``while COND`` loop is not counted, and a command whose
+program :mod:`k8slearn.kubelet.process` does not follow (``sleep $DELAY``, a ``while true`` loop,
+``sleep infinity``, a tool it does not simulate) takes no time. An HTTP hook takes no time and its
+response is not read (only a failure to connect fails it, as upstream); hooks are not retried.
 
 Upstream: pkg/kubelet/lifecycle/handlers.go (HandlerRunner.Run, runSleepHandler),
 pkg/kubelet/kuberuntime/kuberuntime_container.go (startContainer's post start hook,
@@ -39,22 +49,26 @@ from typing import Any
 
 from k8slearn.kubelet.cri import RuntimeError_
 from k8slearn.kubelet.probe import ProbeError, extract_port
+from k8slearn.kubelet.process import parse_program
 
 MINIMUM_GRACE_PERIOD = 2.0  # minimumGracePeriodInSeconds: what a container gets after its preStop hook
 
 
-def run_handler(handler: dict, runtime: Any, container_id: str, pod_ip: str,
-                listener: Callable[[int], Any], limit: float, container: dict | None = None
-                ) -> Generator[float, None, str]:
-    """Run one lifecycle handler; yields the seconds it waits (``sleep``, at most ``limit``) and
-    returns the error ("" when it succeeded). ``listener(port)`` is what listens on the pod's
-    port; ``container`` resolves a named port."""
+def run_handler(handler: dict, runtime: Any, container_id: str, pod_ip: str, listener: Callable[[int], Any],
+                container: dict | None = None) -> Generator[float, None, str]:
+    """HandlerRunner.Run: run one lifecycle handler to its end; yields the seconds it waits (a
+    ``sleep`` handler, an exec command's sleeps) and returns the error ("" when it succeeded).
+    ``listener(port)`` is what listens on the pod's port; ``container`` (its spec) resolves a named
+    port and gives the image the command runs in."""
     if handler.get("exec") is not None:
         command = list(handler["exec"].get("command") or [])
         try:
             code, output = runtime.exec_sync(container_id, command)
         except RuntimeError_ as err:
             return str(err)
+        seconds = exec_seconds(command, (container or {}).get("image", ""))
+        if seconds > 0:
+            yield seconds
         return "" if code == 0 else f"command '{' '.join(command)}' exited with {code}: {output}"
     if handler.get("httpGet") is not None:
         get = handler["httpGet"]
@@ -71,8 +85,25 @@ def run_handler(handler: dict, runtime: Any, container_id: str, pod_ip: str,
             return f'Get "{scheme}://{host}:{port}{path}": dial tcp {host}:{port}: connect: connection refused'
         return ""
     if handler.get("sleep") is not None:
-        seconds = min(float(handler["sleep"].get("seconds") or 0), limit)
+        seconds = float(handler["sleep"].get("seconds") or 0)
         if seconds > 0:
             yield seconds
         return ""
     return f"invalid handler: {handler}"
+
+
+def exec_seconds(command: list, image: str) -> float:
+    """How long an exec handler's command runs: the sum of the ``sleep`` steps of its program
+    (:func:`k8slearn.kubelet.process.parse_program`, which stops at its ``exit``). A program that
+    never ends by itself, or that the model does not follow, takes no time (see the module's
+    "Simplified").
+
+    >>> exec_seconds(["sleep", "8"], "busybox"), exec_seconds(["sh", "-c", "sleep 2; sleep 1m && exit 1"], "")
+    (8.0, 62.0)
+    >>> exec_seconds(["sh", "-c", "echo bye > /tmp/bye"], "busybox"), exec_seconds(["sleep", "infinity"], "")
+    (0.0, 0.0)
+    """
+    program = parse_program(command, image)
+    if program.forever or program.start_error:
+        return 0.0
+    return float(sum(value for kind, value in program.steps if kind == "sleep"))

@@ -122,7 +122,9 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
 
     # -- entry points -------------------------------------------------------------------------
     def update_pod(self, pod: dict) -> None:
-        """A pod for this node was added or changed: make sure its worker syncs."""
+        """A pod for this node was added or changed: make sure its worker syncs. A worker busy killing
+        the pod finishes that kill first, whatever the change (a shorter grace period too: in v1.32
+        the context UpdatePod cancels does not reach SyncTerminatingPod's kill; see kill_pod)."""
         uid = pod["metadata"].get("uid", "")
         state = self.states.get(uid)
         if state is None:

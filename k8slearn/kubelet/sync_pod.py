@@ -66,6 +66,8 @@ class PodSync:
             yield from self._kill(state, grace=0.0, pod=None)
             return
         if pod["metadata"].get("deletionTimestamp"):
+            # Read once: a shorter grace period given while the kill runs does not shorten it (v1.32's
+            # SyncTerminatingPod ignores the context UpdatePod cancels; see kill_pod).
             grace = float(pod["metadata"].get("deletionGracePeriodSeconds", 30))
             yield from self._kill(state, grace, pod)
             return
