@@ -11,6 +11,12 @@ control-plane   Ready    control-plane   0s    v1.32.0
 
 Time is simulated: nothing moves until you call :meth:`step`, :meth:`run` or :meth:`settle`.
 
+The simulation itself is single-threaded. Two threads may still call one cluster (ipykernel 7 runs
+a widget's callback in a subshell thread while another runs), so :meth:`step`, :meth:`run`,
+:meth:`settle`, :meth:`kubectl`, :meth:`add_node`, :meth:`stop_node`, :meth:`start_node` and
+:meth:`untraced` hold ``cluster.lock``, a re-entrant lock: the second caller waits for the first
+to finish instead of stepping the same loop at the same time.
+
 Simplified: no kube-proxy or CoreDNS yet, and the scheduler, kubelet pod workers and controllers
 arrive with later chapters; the control-plane pods you see are the kubelet's mirror pods.
 
@@ -20,6 +26,7 @@ Upstream: kubeadm init / kubeadm join (cmd/kubeadm), which bootstrap a real clus
 from __future__ import annotations
 
 import contextlib
+import threading
 from typing import Any, Callable, Iterator
 
 from k8slearn.api.errors import ApiError
@@ -97,6 +104,8 @@ class Cluster:
         profiles replace the default one, with ``scheduler_plugins`` naming your own plugin classes;
         ``current=False`` leaves ``%kubectl`` talking to the previous cluster.
         """
+        # one caller at a time (see the module docstring); re-entrant: kubectl may run the loop itself
+        self.lock = threading.RLock()
         self.seed = seed
         self.loop = Loop(seed=seed, trace=trace)
         self.etcd = _store if _store is not None else MVCCStore()
@@ -138,7 +147,8 @@ class Cluster:
             for i in range(control_plane_replicas)
         ]
         self.schedulers = [
-            Scheduler(self.loop, self.apiserver.client("kube-scheduler")) for _ in range(control_plane_replicas)
+            Scheduler(self.loop, self.apiserver.client("kube-scheduler"), hostname=_hostname(i))
+            for i in range(control_plane_replicas)
         ]
         if scheduler_config is not None:
             for scheduler in self.schedulers:
@@ -249,30 +259,39 @@ class Cluster:
     def untraced(self) -> Iterator["Cluster"]:
         """Look without leaving footprints: API reads inside this block add no trace steps.
 
-        Pictures and widgets read the cluster this way, so redrawing never changes the story.
+        Pictures and widgets read the cluster this way, so redrawing never changes the story. The
+        block holds ``self.lock``: another thread's step waits until the reading is done.
         """
-        tracing, self.loop.tracing = self.loop.tracing, False
-        try:
-            yield self
-        finally:
-            self.loop.tracing = tracing
+        with self.lock:
+            tracing, self.loop.tracing = self.loop.tracing, False
+            try:
+                yield self
+            finally:
+                self.loop.tracing = tracing
 
     def step(self) -> Step | None:
-        """Process exactly one event and return the step it made."""
-        return self.loop.step()
+        """Process exactly one event and return the step it made (holding ``self.lock``)."""
+        with self.lock:
+            return self.loop.step()
 
     def run(self, seconds: float) -> None:
-        """Advance simulated time by ``seconds`` (heartbeats and all): a finite number, 0 or more."""
-        self.loop.run(_duration(seconds, "seconds"))
+        """Advance simulated time by ``seconds`` (heartbeats and all): a finite number, 0 or more.
+        Holds ``self.lock``: a call from another thread waits until this one is done."""
+        with self.lock:
+            self.loop.run(_duration(seconds, "seconds"))
 
     def settle(self, max_seconds: float = 3600.0) -> float:
-        """Run until nothing but periodic heartbeats is pending; return the seconds advanced."""
-        return self.loop.settle(_duration(max_seconds, "max_seconds"))
+        """Run until nothing but periodic heartbeats is pending; return the seconds advanced.
+        Holds ``self.lock``: a call from another thread waits until this one is done."""
+        with self.lock:
+            return self.loop.settle(_duration(max_seconds, "max_seconds"))
 
     # -- kubectl ------------------------------------------------------------------------------
     def kubectl(self, command: str | list[str], stdin: str = "") -> Result:
-        """Run a kubectl command against this cluster; returns Result(stdout, stderr, code)."""
-        return self._kubectl.run(command, stdin=stdin)
+        """Run a kubectl command against this cluster; returns Result(stdout, stderr, code).
+        Holds ``self.lock`` (``kubectl rollout status`` and ``wait`` advance time)."""
+        with self.lock:
+            return self._kubectl.run(command, stdin=stdin)
 
     # -- nodes --------------------------------------------------------------------------------
     def node_names(self) -> list[str]:
@@ -291,23 +310,24 @@ class Cluster:
 
         A node the API server would refuse to register (a name that is no DNS subdomain, a label
         value that is no string, a cpu or memory that is no quantity, a taint that is no object)
-        raises ValueError with the server's words, and nothing joins."""
+        raises ValueError with the server's words, and nothing joins. Holds ``self.lock``."""
         if name is not None and not isinstance(name, str):
             raise TypeError(f"a node's name is a string, not {type(name).__name__}")
-        if name is None:
-            i = 1
-            while f"node-{i}" in self.kubelets:
-                i += 1
-            name = f"node-{i}"
-        if name in self.kubelets:
-            raise ValueError(f"node {name!r} already exists (a machine of that name runs a kubelet; "
-                             f"start_node powers it on again)")
-        cpu, memory = cpu or self._defaults["cpu"], memory or self._defaults["memory"]
-        problem = self._node_problem(name, cpu, memory, labels, taints)
-        if problem:  # (a kubelet would retry registering for ever: say it here, join nothing)
-            raise ValueError(f"the node cannot register: {problem}")
-        self._join(name, cpu, memory, labels=labels, taints=taints)
-        return name
+        with self.lock:
+            if name is None:
+                i = 1
+                while f"node-{i}" in self.kubelets:
+                    i += 1
+                name = f"node-{i}"
+            if name in self.kubelets:
+                raise ValueError(f"node {name!r} already exists (a machine of that name runs a kubelet; "
+                                 f"start_node powers it on again)")
+            cpu, memory = cpu or self._defaults["cpu"], memory or self._defaults["memory"]
+            problem = self._node_problem(name, cpu, memory, labels, taints)
+            if problem:  # (a kubelet would retry registering for ever: say it here, join nothing)
+                raise ValueError(f"the node cannot register: {problem}")
+            self._join(name, cpu, memory, labels=labels, taints=taints)
+            return name
 
     def _node_problem(self, name: str, cpu: str, memory: str, labels: dict | None, taints: list | None) -> str:
         """What the API server would answer the kubelet's registration of this node ("" if it takes it)."""
@@ -348,23 +368,26 @@ class Cluster:
         """Power the machine off: its kubelet stops posting status and renewing its Lease. On a
         control-plane machine its kube-controller-manager and kube-scheduler stop too: their leader
         Leases lapse and a standby on another control-plane machine (``control-plane-2``, ...) takes
-        over. Simplified: etcd and the API server stay up, so kubectl keeps answering."""
-        hosted = self._control_plane_on(name)
-        if name in self.kubelets or not hosted:
-            self._kubelet(name, machines=True).stop()
-        for component in hosted:
-            component.stop()
+        over. Simplified: etcd and the API server stay up, so kubectl keeps answering. Holds
+        ``self.lock``."""
+        with self.lock:
+            hosted = self._control_plane_on(name)
+            if name in self.kubelets or not hosted:
+                self._kubelet(name, machines=True).stop()
+            for component in hosted:
+                component.stop()
 
     def start_node(self, name: str) -> None:
         """Power the machine back on: the kubelet starts and re-registers; on a control-plane
         machine, new kube-controller-manager and kube-scheduler processes (new identities) start
-        and wait their turn for the leader Leases."""
-        hosted = self._control_plane_on(name)
-        if name in self.kubelets or not hosted:
-            self._kubelet(name, machines=True).start()
-        for component in hosted:
-            if not component.is_up():  # a machine that is on stays as it is
-                component.restart()
+        and wait their turn for the leader Leases. Holds ``self.lock``."""
+        with self.lock:
+            hosted = self._control_plane_on(name)
+            if name in self.kubelets or not hosted:
+                self._kubelet(name, machines=True).start()
+            for component in hosted:
+                if not component.is_up():  # a machine that is on stays as it is
+                    component.restart()
 
     def _supervised(self, host: str, component: str, restart: Callable[[], None]) -> Callable[[int], None]:
         """What a control-plane process's exit (a lost Lease: status 1) leads to: the kubelet of its

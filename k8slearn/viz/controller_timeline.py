@@ -16,6 +16,7 @@ import html
 from typing import Any
 
 from k8slearn.viz import style
+from k8slearn.viz.events_written import events_written
 from k8slearn.viz.panels import TABLE_STYLE, display_bundles, figure_png, new_figure
 from k8slearn.viz.snapshot import unobserved
 from k8slearn.viz.timeline import (
@@ -31,8 +32,9 @@ MARKERS = {  # kind -> (matplotlib marker, colour, legend label)
     "mark": ("s", style.POD_COLORS["pending"], "mark / register"),
     "evict": ("X", style.POD_COLORS["terminating"], "evict"),
     "schedule": ("o", style.COMPONENT["face"], "schedule"),
-    "write": ("P", style.SERVICE["edge"], "write endpoints / taints"),
+    "write": ("P", style.SERVICE["edge"], "write"),          # the label names what was written
     "retry": ("x", style.MUTED, "conflict, retry"),
+    "unknown": ("$?$", style.MUTED, "no longer known (Event gone)"),
     "other": (".", style.MUTED, "other"),
 }
 GAP_SECONDS = 10.0          # a quiet spell longer than this gets a break mark on the time axis
@@ -56,21 +58,30 @@ def slot_positions(times: list[float], gap: float = GAP_SECONDS) -> tuple[list[f
 
 
 def _time_ticks(times: list[float], xs: list[float], min_slots: float = 4.0) -> list[tuple]:
-    """(x, label) for the first row of each new moment, thinned so labels do not collide; the first
-    row after a break is always labelled (and may push out the label just before it)."""
-    ticks: list[tuple] = []
+    """(x, label) for the first row of each new moment, at least ``min_slots`` apart so labels do
+    not collide; the first row after a break is preferred (it may take the place of the label just
+    before it).
+
+    >>> _time_ticks([0.0, 0.5, 1.0, 30.0, 30.5, 60.0], [0, 1, 2, 4, 5, 7], min_slots=2)
+    [(0, '0.0'), (2, '1.0'), (4, '30.0'), (7, '60.0')]
+    """
+    ticks: list[tuple] = []       # (x, label, after a break)
     last_t = None
     for i, (t, x) in enumerate(zip(times, xs)):
         if last_t is not None and round(t, 1) == round(last_t, 1):
             continue
         last_t = t
         after_break = i > 0 and x - xs[i - 1] > 1.0
-        if after_break:
-            while ticks and x - ticks[-1][0] < min_slots and len(ticks) > 1 and ticks[-1][0] > xs[0]:
-                ticks.pop()
-        if not ticks or after_break or x - ticks[-1][0] >= min_slots:
-            ticks.append((x, f"{t:.1f}"))
-    return ticks
+        if ticks and x - ticks[-1][0] < min_slots:
+            replace = after_break and len(ticks) > 1 and not ticks[-1][2] and x - ticks[-2][0] >= min_slots
+            if not replace:
+                continue
+            ticks.pop()
+        ticks.append((x, f"{t:.1f}", after_break))
+    return [(x, label) for x, label, _ in ticks]
+
+
+LABEL_INCHES = 0.5          # room for one tick or break label ("3273.5", "⋯ 600 s") on the time axis
 
 
 def draw_timeline(rows: list, title: str = "", figure: Any = None) -> Any:
@@ -86,31 +97,37 @@ def draw_timeline(rows: list, title: str = "", figure: Any = None) -> Any:
     ax = fig.add_axes((left, 0.95 / height, 0.98 - left, 1 - 1.3 / height))
     y = {lane: len(names) - i for i, lane in enumerate(names)}
     ax.set_xlim(-0.8, span - 0.2)
-    ax.set_ylim(0.4, len(names) + 0.6)
+    ax.set_ylim(0.4, len(names) + (0.95 if breaks else 0.6))   # a strip on top for the break labels
     for ly in y.values():
         ax.axhline(ly, color="#e0e0e0", lw=0.8, zorder=0)
     ax.set_yticks(list(y.values()), list(y.keys()), fontsize=style.FONT_SIZE)
     for spine in ("top", "right", "left"):
         ax.spines[spine].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    ticks = _time_ticks(times, xs)
+    room = LABEL_INCHES / (width * (0.98 - left) / (span + 0.6))   # slots one label needs
+    ticks = _time_ticks(times, xs, min_slots=max(4.0, room))
     ax.set_xticks([x for x, _ in ticks], [label for _, label in ticks], fontsize=style.FONT_SIZE - 1)
     ax.set_xlabel("simulated time (s) — one slot per action, in order; ⋯ marks a quiet spell",
                   fontsize=style.FONT_SIZE, color=style.MUTED)
+    labelled = None
     for bx, skipped in breaks:
         ax.axvline(bx, color=style.MUTED, lw=0.8, ls=(0, (1, 2)))
-        ax.text(bx, len(names) + 0.45, f"⋯ {skipped:g} s", ha="center", va="top",
-                fontsize=style.FONT_SIZE - 1, color=style.MUTED)
+        if labelled is None or bx - labelled >= room:  # a break too close to the last label stays unlabelled
+            labelled = bx
+            ax.text(bx, len(names) + 0.9, f"⋯ {skipped:g} s", ha="center", va="top", fontsize=style.FONT_SIZE - 1,
+                    color=style.MUTED, bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
     for kind, (marker, colour, _) in MARKERS.items():       # one collection per kind of action
         points = [(x, y[r.controller]) for r, x in zip(rows, xs) if (r.kind if r.kind in MARKERS else "other") == kind]
         if points:
-            edge = {"linewidths": 1.6} if marker == "x" else {"linewidths": 0.5, "edgecolors": "white"}
+            edge = ({"linewidths": 1.6} if marker == "x" else {"linewidths": 0} if marker.startswith("$")
+                    else {"linewidths": 0.5, "edgecolors": "white"})
             ax.scatter(*zip(*points), marker=marker, s=46, color=colour, zorder=3, **edge)
     if len(rows) <= NUMBER_LIMIT:
         for i, (row, x) in enumerate(zip(rows, xs)):
             ax.text(x, y[row.controller] + 0.2, str(i + 1), ha="center", va="bottom",
                     fontsize=style.FONT_SIZE - 2, color=style.TEXT)
-    _marker_legend(ax, sorted({r.kind for r in rows}, key=list(MARKERS).index))
+    _marker_legend(ax, sorted({r.kind if r.kind in MARKERS else "other" for r in rows}, key=list(MARKERS).index),
+                   written(rows))
     if not title and rows:
         span_text = f"{rows[0].time:.1f}" + (f"–{rows[-1].time:.1f}" if rows[-1].time - rows[0].time >= 0.05 else "")
         title = f"{len(rows)} controller action{'s' * (len(rows) != 1)}, t = {span_text} s"
@@ -118,11 +135,24 @@ def draw_timeline(rows: list, title: str = "", figure: Any = None) -> Any:
     return fig
 
 
-def _marker_legend(ax: Any, kinds: list) -> None:
+def written(rows: list) -> str:
+    """What the ``write`` rows wrote, for the legend: ``write ControllerRevision, Endpoints``.
+
+    >>> from k8slearn.viz.timeline import Row
+    >>> written([Row(1.0, "endpoint-controller", "update Endpoints", "endpoints/default/web", "", "write"),
+    ...          Row(2.0, "node-controller", "update taints", "node/node-1", "", "write")])
+    'write Endpoints, taints'
+    """
+    what = sorted({r.action.split(" ", 1)[-1] for r in rows if r.kind == "write"})
+    return "write " + (", ".join(what) if len(what) <= 3 else ", ".join(what[:3]) + ", …")
+
+
+def _marker_legend(ax: Any, kinds: list, write_label: str = "write") -> None:
     """One row of marker meanings along the bottom edge of the figure."""
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], ls="", marker=MARKERS[k][0], ms=6, color=MARKERS[k][1], label=MARKERS[k][2])
+    labels = {**{k: m[2] for k, m in MARKERS.items()}, "write": write_label}
+    handles = [Line2D([], [], ls="", marker=MARKERS[k][0], ms=6, color=MARKERS[k][1], label=labels[k])
                for k in kinds]
     if handles:
         ax.figure.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.0), ncol=len(handles),
@@ -149,9 +179,10 @@ class ControllerTimeline:
         self.refresh()
 
     def refresh(self) -> ControllerTimeline:
+        """Read the trace again, with each Event as it was written (``events_written``)."""
         with unobserved(self.cluster):
-            events = self.cluster.api.list("events")
-        rows = controller_rows(self.cluster.trace, events, since=self.since, until=self.until, **self.options)
+            rows = controller_rows(self.cluster.trace, events_written(self.cluster), since=self.since,
+                                   until=self.until, **self.options)
         self.rows = [r for r in rows if self.controllers is None or r.controller in self.controllers]
         return self
 

@@ -16,8 +16,9 @@ Every picture is an Agg figure turned into PNG (``ipywidgets.Image`` in panels, 
 elsewhere), so it survives static HTML export and strict nbval; texts are deterministic. Panel
 buttons never raise into the frontend: errors are shown in the panel.
 
-Simplified: panels act synchronously (no background thread); "Remove node" powers the machine off
-and deletes its Node object, as ``kubectl delete node`` after draining would.
+Simplified: panels act synchronously (no background thread), one action at a time in the kernel (a
+click while another runs is dropped, see ``panels.py``); "Remove node" powers the machine off and
+deletes its Node object, as ``kubectl delete node`` after draining would.
 
 The pictures live in :mod:`.controller_timeline`, :mod:`.daemonset_panel` and
 :mod:`.rollout_chart` (their shared plumbing in :mod:`.panels`); this module gathers them under one

@@ -2,7 +2,10 @@
 
 Buttons add, remove, taint and untaint nodes; after each, the cluster settles and the panel shows
 the picture with the daemon pods ringed, "3 eligible nodes → 3 daemon pods (desired 3, current 3,
-ready 3)" and why each node is (not) eligible.
+ready 3)", whether each node is eligible and why (a node that is no longer eligible may still run
+its daemon pod: a NoSchedule taint keeps only new pods away), and the last actions of the three
+controllers that remove pods here: the DaemonSet controller, the taint eviction controller (a
+NoExecute taint) and the pod garbage collector (the pods of a deleted Node).
 
 Simplified: the panel acts synchronously (no background thread); "Remove node" powers the machine
 off and deletes its Node object, as ``kubectl delete node`` after draining would.
@@ -26,6 +29,9 @@ from k8slearn.viz.panels import TABLE_STYLE, Panel
 from k8slearn.viz.snapshot import unobserved
 
 DAEMON_TAINT = ("dedicated", "infra")
+# who removes daemon pods: their own controller, the taint eviction controller (a NoExecute taint),
+# and the pod garbage collector (the pods of a deleted Node)
+LOG_LANES = {"daemonset-controller", "taint-eviction-controller", "pod-garbage-collector"}
 
 
 def daemonset_line(nodes: list[DaemonNode], ds: dict) -> str:
@@ -36,6 +42,11 @@ def daemonset_line(nodes: list[DaemonNode], ds: dict) -> str:
     return (f"{eligible} eligible node{'s' * (eligible != 1)} → {pods} daemon pod{'s' * (pods != 1)} "
             f"(desired {st.get('desiredNumberScheduled', 0)}, current {st.get('currentNumberScheduled', 0)}, "
             f"ready {st.get('numberReady', 0)})")
+
+
+def _about(row: Any) -> str:
+    """``pod <name>: `` for a row about one pod (its why does not name it), else nothing."""
+    return f"pod {row.object.rsplit('/', 1)[-1]}: " if row.object.startswith("pod/") else ""
 
 
 class DaemonSetPanel(Panel):
@@ -112,7 +123,7 @@ class DaemonSetPanel(Panel):
             f"<td style='{TABLE_STYLE}'>{html.escape(', '.join(f'{p} ({s})' for p, s in n.pods) or '—')}</td>"
             f"<td style='{TABLE_STYLE}'>{html.escape(n.reason)}</td></tr>" for n in nodes)
         self.table.value = (f"<table><thead><tr><th style='{TABLE_STYLE}'>node</th><th style='{TABLE_STYLE}'>"
-                            f"runs it?</th><th style='{TABLE_STYLE}'>daemon pod</th><th style='{TABLE_STYLE}'>"
+                            f"eligible?</th><th style='{TABLE_STYLE}'>daemon pod</th><th style='{TABLE_STYLE}'>"
                             f"why</th></tr></thead><tbody>{rows}</tbody></table>")
         names = [n.node for n in nodes]
         if list(self.nodes.options) != names:
@@ -121,9 +132,8 @@ class DaemonSetPanel(Panel):
             self.nodes.options = names
             # a removed node's choice goes blank, so a second click cannot remove another node
             self.nodes.value = keep or (names[-1] if names and first else None)
-        recent = ControllerTimeline(self.cluster, since=self.started, scheduler=False,
-                                    controllers={"daemonset-controller", "taint-eviction-controller"}).rows[-8:]
-        log = "\n".join(f"t={r.time:7.1f}  {r.controller}: {r.why}" for r in recent) or "(nothing yet)"
+        recent = ControllerTimeline(self.cluster, since=self.started, scheduler=False, controllers=LOG_LANES).rows[-8:]
+        log = "\n".join(f"t={r.time:7.1f}  {r.controller}: {_about(r)}{r.why}" for r in recent) or "(nothing yet)"
         self.log.value = (f"<b>Last controller actions</b><pre style='margin:0;font-size:12px'>"
                           f"{html.escape(log)}</pre>")
 

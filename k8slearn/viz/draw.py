@@ -143,7 +143,7 @@ class ClusterFigure(FigureBuilder):
         """Node boxes, headers, kubelet arrows, highlighted components: redrawn only when they change."""
         state = tuple((col.id, g.nodes[col.id]["ready"], g.nodes[col.id]["unschedulable"], col.id in marked)
                       for col in self.layout.columns if col.id != PENDING)
-        state += tuple(cid in marked for cid in self._component_boxes)
+        state += tuple((cid in marked, g.nodes[cid].get("stopped", False)) for cid in self._component_boxes)
         if state == self._static:
             return
         self._static, self._background = state, None
@@ -165,8 +165,16 @@ class ClusterFigure(FigureBuilder):
             arrow.set_alpha(style.EDGE_STYLES["watches"]["alpha"] if data["ready"] == "True" else 0.2)
         for cid, text in self._component_boxes.items():
             colours = style.ETCD if cid == ETCD else style.COMPONENT
+            stopped = g.nodes[cid].get("stopped", False)   # its machine is off: a grey box, a faint arrow
+            name = g.nodes[cid]["name"]
+            text.set(text=f"{name}\n(stopped)" if stopped else name, color=style.MUTED if stopped else colours["text"])
             text.get_bbox_patch().set(lw=2.6 if cid in marked else 1.0,
-                                      ec=style.HIGHLIGHT if cid in marked else colours["edge"])
+                                      fc=style.STOPPED["face"] if stopped else colours["face"],
+                                      ec=style.HIGHLIGHT if cid in marked else
+                                      style.STOPPED["edge"] if stopped else colours["edge"],
+                                      linestyle="--" if stopped else "-")
+            if cid in self._component_arrows:
+                self._component_arrows[cid].set_alpha(0.2 if stopped else style.EDGE_STYLES["watches"]["alpha"])
 
     def _refresh_dynamic(self, g: Any, marked: set, title: str) -> None:
         """Pods, their names, count badges, edges, owner and service boxes, the title."""

@@ -112,9 +112,10 @@ class FigureBuilder:
                 *self.layout.positions[cid], g.nodes[cid]["name"], ha="center", va="center",
                 fontsize=style.FONT_SIZE + 0.5, color=colours["text"], fontweight="bold", zorder=4,
                 bbox={"boxstyle": "round,pad=0.45", "fc": colours["face"], "ec": colours["edge"]})
-        for a, b, relation in ((SCHEDULER, APISERVER, "watches"), (CONTROLLER_MANAGER, APISERVER, "watches"),
-                               (APISERVER, ETCD, "stores in")):
-            self._arrow(ax, self._component_boxes[a], self._component_boxes[b], relation)
+        self._component_arrows = {a: self._arrow(ax, self._component_boxes[a], self._component_boxes[b], relation)
+                                  for a, b, relation in ((SCHEDULER, APISERVER, "watches"),
+                                                         (CONTROLLER_MANAGER, APISERVER, "watches"),
+                                                         (APISERVER, ETCD, "stores in"))}
 
     def _build_column(self, ax: Any, col: Any) -> tuple:
         """A node's box, its header, its count badge and its kubelet's arrow to the API server."""

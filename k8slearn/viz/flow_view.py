@@ -212,14 +212,16 @@ class FlowPlayer:
     # -- view -----------------------------------------------------------------------------------
     def _pictures(self) -> tuple[bytes, bytes]:
         from k8slearn.viz.draw import render_png
+        from k8slearn.viz.snapshot import holding
 
         hop = self.hops[self.current] if self.hops else None
         diagram = figure_png(
             draw_sequence(self.hops, self.current if hop else None, title=f"The journey of {self.pod_ref}")
         )
         highlight = graph_ids(hop, self.pod_ref) if hop else [self.pod_ref]
-        then = snapshot_at(self.cluster, hop.revision, hop.time) if hop else None
-        return diagram, render_png(then if then is not None else self.cluster, highlight=highlight)
+        with holding(self.cluster):  # a click in another thread must not step the cluster meanwhile
+            then = snapshot_at(self.cluster, hop.revision, hop.time) if hop else None
+            return diagram, render_png(then if then is not None else self.cluster, highlight=highlight)
 
     def widget(self) -> Any:
         """The ipywidgets panel (built once)."""

@@ -88,7 +88,8 @@ def build_graph(snap: Snapshot, namespace: str | None = None, selector: Any = No
     """The graph of ``snap``; ``namespace`` limits pods, services and owners, ``selector`` limits pods."""
     g = nx.DiGraph(now=snap.now)
     for cid in COMPONENTS:
-        g.add_node(cid, kind="component", name=cid.split("/", 1)[1])
+        name = cid.split("/", 1)[1]
+        g.add_node(cid, kind="component", name=name, stopped=name in snap.stopped)
     g.add_edge(APISERVER, ETCD, relation="stores in")
     g.add_edge(SCHEDULER, APISERVER, relation="watches")
     g.add_edge(CONTROLLER_MANAGER, APISERVER, relation="watches")
@@ -200,8 +201,16 @@ def summary(source: Any, namespace: str | None = None, selector: Any = None) -> 
         g = source
     else:
         g = build_graph(as_snapshot(source), namespace=namespace, selector=selector)
-    return " ".join(filter(None, [_nodes_sentence(g), _pods_sentence(g, namespace, selector),
+    return " ".join(filter(None, [_stopped_sentence(g), _nodes_sentence(g), _pods_sentence(g, namespace, selector),
                                   _services_sentence(g)]))
+
+
+def _stopped_sentence(g: Any) -> str:
+    """``kube-scheduler and kube-controller-manager are stopped.`` (empty while they run)."""
+    stopped = [d["name"] for n, d in g.nodes(data=True) if d["kind"] == "component" and d.get("stopped")]
+    if not stopped:
+        return ""
+    return f"{' and '.join(stopped)} {'is' if len(stopped) == 1 else 'are'} stopped."
 
 
 def plural(n: int, word: str) -> str:

@@ -5,6 +5,12 @@ gives the same bytes, so strict nbval and static HTML export keep it); ``Panel``
 button panels: every click runs one action, redraws, and shows any error in the panel instead of
 raising into the browser.
 
+One action at a time, in the whole kernel: ipykernel 7 hands a widget message that arrives while
+another callback runs to a second thread (a subshell), so the two clicks of a double click would
+run at once. ``ACTION_LOCK`` stops that: a click that comes while any panel's action runs is
+dropped (a double click is one click), and the action holds ``cluster.lock`` while it runs, so a
+notebook cell that steps the same cluster from another thread waits for it.
+
 Upstream: none (teaching views).
 """
 
@@ -12,12 +18,15 @@ from __future__ import annotations
 
 import html
 import io
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from k8slearn.viz import style
+from k8slearn.viz.snapshot import holding
 
 TABLE_STYLE = "text-align:left;padding:1px 8px;vertical-align:top;font-size:12px"
+ACTION_LOCK = threading.Lock()      # held while a panel's action runs: see the module docstring
 
 
 def figure_png(figure: Any) -> bytes:
@@ -56,10 +65,16 @@ def display_bundles(bundles: list) -> None:
         display(bundle, raw=True)
 
 
+class Trouble(str):
+    """An action's message that the panel shows in red: the action ran, but what it asked for did
+    not happen (a rollout that stalled)."""
+
+
 class Panel:
-    """Buttons that act on the cluster, a status line, and a redraw after every action."""
+    """Buttons that act on ``self.cluster``, a status line, and a redraw after every action."""
 
     buttons: dict
+    cluster: Any
 
     def _handler(self, name: str, action: Callable[[], str]) -> Callable[[Any], None]:
         def on_click(_button: Any = None) -> None:
@@ -67,13 +82,29 @@ class Panel:
         return on_click
 
     def perform(self, name: str, action: Callable[[], str]) -> str:
-        """Run one action and redraw; never let an exception reach the frontend. Returns the message."""
+        """Run one action and redraw; never let an exception reach the frontend. Returns the message.
+
+        While another action runs (in this panel or any other), the click is dropped: nothing
+        runs, the panel keeps the running action's words, and the message returned says so."""
+        if not ACTION_LOCK.acquire(blocking=False):
+            return f"{name} ignored: another action is still running."
+        try:
+            with holding(self.cluster):
+                message, colour = self._run_and_redraw(name, action)
+        finally:
+            ACTION_LOCK.release()
+        self._say(message, colour)
+        return message
+
+    def _run_and_redraw(self, name: str, action: Callable[[], str]) -> tuple[str, str]:
+        """The action's message and its colour (green, or red for an error), after a redraw."""
         for button in self.buttons.values():
             button.disabled = True
         colour = "#1b5e20"
         self._say(f"{name}…", "#e65100")
         try:
             message = action()
+            colour = "#b71c1c" if isinstance(message, Trouble) else colour
         except Exception as exc:  # noqa: BLE001 - shown in the panel, not as a traceback in the browser
             message, colour = f"{name} failed: {type(exc).__name__}: {exc}", "#b71c1c"
         try:
@@ -83,8 +114,7 @@ class Panel:
         finally:
             for button in self.buttons.values():
                 button.disabled = False
-        self._say(message, colour)
-        return message
+        return message, colour
 
     def _say(self, message: str, colour: str = "#1b5e20") -> None:
         self.status.value = f"<span style='color:{colour};font-size:13px'>{html.escape(message)}</span>"

@@ -1,9 +1,11 @@
 """Rolling updates, sampled and drawn: ``record_rollout`` and ``RolloutChart``.
 
 ``record_rollout(cluster, "web", image="nginx:1.27")`` runs ``kubectl set image`` and samples the
-Deployment's ReplicaSets while time runs; ``RolloutChart(cluster, "web", samples)`` draws each
-ReplicaSet's replicas as a step line inside the corridor maxSurge and maxUnavailable allow, and its
-widget rolls out again with chosen settings.
+Deployment's ReplicaSets and pods while time runs, at every change; ``RolloutChart(cluster, "web",
+samples)`` draws each ReplicaSet's replicas as a step line (the new one green, the old one it scales
+down in a colour of its own, idle old revisions pale) and the pods inside the corridor maxSurge and
+maxUnavailable allow, with a dot wherever terminating pods make more than the controller counts.
+Its widget rolls out again with chosen settings, and says in red when the rollout stalled.
 
 Upstream: none (a teaching view); it reads what pkg/controller/deployment writes.
 """
@@ -13,40 +15,91 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.viz import style
-from k8slearn.viz.panels import Panel, figure_png, new_figure
+from k8slearn.viz.panels import Panel, Trouble, figure_png, new_figure
 from k8slearn.viz.rollout_samples import (
     RolloutSample,
     sample_deployment,
 )
-from k8slearn.viz.snapshot import unobserved
+from k8slearn.viz.snapshot import holding, unobserved
+
+
+CHANGE_TICK = 0.02         # seconds: how finely record_rollout looks for changes between two samples
+SETTLE_MARGIN = 10.0       # seconds past the progress deadline: the controller has said "stalled" by then
 
 
 def record_rollout(cluster: Any, name: str, image: str | None = None, step: float = 1.0, until_done: bool = True,
                    namespace: str = "default", container: str | None = None,
-                   max_seconds: float = 600.0) -> list[RolloutSample]:
-    """``kubectl set image deployment/<name> <container>=<image>``, then sample every ``step`` seconds.
+                   max_seconds: float | None = None) -> list[RolloutSample]:
+    """``kubectl set image deployment/<name> <container>=<image>``, then sample every ``step`` seconds
+    and at every change in between.
 
-    Returns the samples, the first taken just before the change. With ``until_done`` sampling stops
-    once ``kubectl rollout status`` would say "successfully rolled out" (or after ``max_seconds``).
+    Between two samples time runs in ticks of about 0.02 s; after a tick in which the API server
+    stored one of the namespace's pods or ReplicaSets (an ``etcd`` step in ``cluster.trace``), a
+    sample is taken too, so a pod that is Terminating for a tenth of a second is seen. Returns the
+    samples, the first taken just before the change. With ``until_done`` sampling stops once
+    ``kubectl rollout status`` would stop waiting: the rollout is done, or it passed its
+    ``progressDeadlineSeconds``. ``max_seconds`` caps it (by default that deadline + 10 s, so a
+    stalled rollout ends with the Deployment controller's own verdict, ProgressDeadlineExceeded).
     """
     samples = [sample_deployment(cluster, name, namespace)]
+    with unobserved(cluster):
+        d = cluster.api.get("deployments", name, namespace)
     if image is not None:
-        if container is None:
-            with unobserved(cluster):
-                d = cluster.api.get("deployments", name, namespace)
-            container = d["spec"]["template"]["spec"]["containers"][0]["name"]
+        container = container or d["spec"]["template"]["spec"]["containers"][0]["name"]
         result = cluster.kubectl(["set", "image", f"deployment/{name}", f"{container}={image}", "-n", namespace])
         if result.code:
             raise ValueError(result.stderr.strip())
     if not step > 0:  # (also NaN) a step that does not advance the clock would never end
         raise ValueError(f"step must be a number of seconds greater than 0 (got {step!r})")
-    start = cluster.now
+    if max_seconds is None:
+        max_seconds = d["spec"].get("progressDeadlineSeconds", 600) + SETTLE_MARGIN
+    watched = (f"/registry/pods/{namespace}/", f"/registry/replicasets/{namespace}/")
+    ticks = max(1, round(step / CHANGE_TICK))     # ticks per regular sample
+    start, tick = cluster.now, 0
     while cluster.now - start < max_seconds:
-        cluster.run(step)
-        samples.append(sample_deployment(cluster, name, namespace))
-        if until_done and samples[-1].done:
-            break
+        seen = len(cluster.trace)
+        cluster.run(step / ticks)
+        tick += 1
+        if tick % ticks == 0 or _stored(cluster.trace[seen:], watched):
+            samples.append(sample_deployment(cluster, name, namespace))
+            if until_done and samples[-1].done:
+                break
     return samples
+
+
+def _stored(steps: list, prefixes: tuple) -> bool:
+    """Did etcd store (or delete) a key under one of ``prefixes`` in these steps?"""
+    return any(s.component == "etcd" and s.object.startswith(prefixes) for s in steps)
+
+
+ACTIVE_COLOURS = (style.POD_COLORS["pending"], style.OWNER["edge"], "#5b7fa6")   # old ReplicaSets still scaling
+IDLE_COLOUR = "#bdbdbd"    # old revisions that stayed at 0 replicas the whole time share this one
+
+
+def replica_set_lines(samples: list[RolloutSample]) -> list[tuple]:
+    """``(name, label, colour, spec.replicas per sample)`` per ReplicaSet line of the chart.
+
+    The newest revision is green; each older ReplicaSet that had replicas during the samples (the
+    one this rollout scales down) gets a colour of its own; the old revisions that stayed at 0 the
+    whole time are drawn as one pale line, labelled with their revisions.
+    """
+    revisions = sorted({c.name: c.revision for s in samples for c in s.replica_sets}.items(), key=lambda kv: kv[1])
+    lines, idle = [], []
+    for i, (rs, revision) in enumerate(revisions):
+        counts = [next((c.replicas for c in s.replica_sets if c.name == rs), 0) for s in samples]
+        if i == len(revisions) - 1:
+            colour = style.POD_COLORS["running"]
+        elif any(counts):
+            colour = ACTIVE_COLOURS[len(lines) % len(ACTIVE_COLOURS)]   # lines: the active old ones so far
+        else:
+            idle.append(str(revision))
+            continue
+        lines.append((rs, f"{rs} (revision {revision})", colour, counts))
+    if idle:
+        label = (f"older revision {idle[0]}, 0 replicas" if len(idle) == 1 else
+                 f"{len(idle)} older revisions ({', '.join(idle)}), 0 replicas")
+        lines.insert(0, ("", label, IDLE_COLOUR, [0] * len(samples)))
+    return lines
 
 
 def draw_rollout(samples: list[RolloutSample], title: str = "", figure: Any = None) -> Any:
@@ -61,12 +114,9 @@ def draw_rollout(samples: list[RolloutSample], title: str = "", figure: Any = No
     t0 = samples[0].time
     ts = [s.time - t0 for s in samples]
     last = samples[-1]
-    names = sorted({c.name: c.revision for s in samples for c in s.replica_sets}.items(), key=lambda kv: kv[1])
-    palette = [style.MUTED, style.OWNER["edge"], style.POD_COLORS["pending"]]
-    for i, (rs, revision) in enumerate(names):
-        colour = style.POD_COLORS["running"] if i == len(names) - 1 else palette[i % len(palette)]
-        counts = [next((c.replicas for c in s.replica_sets if c.name == rs), 0) for s in samples]
-        top_ax.step(ts, counts, where="post", color=colour, lw=2.2, label=f"{rs} (revision {revision})")
+    for rs, label, colour, counts in replica_set_lines(samples):
+        idle = colour == IDLE_COLOUR
+        top_ax.step(ts, counts, where="post", color=colour, lw=1.2 if idle else 2.2, label=label, zorder=1 if idle else 2)
     top_ax.set_ylabel("spec.replicas", fontsize=style.FONT_SIZE + 1)
     top_ax.set_ylim(-0.3, last.desired + last.max_surge + 0.6)
     top_ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=style.FONT_SIZE, frameon=False,
@@ -74,24 +124,29 @@ def draw_rollout(samples: list[RolloutSample], title: str = "", figure: Any = No
     high, low = last.desired + last.max_surge, last.desired - last.max_unavailable
     ceiling = max([high] + [s.pods for s in samples]) + 1.0
     low_ax.axhspan(high, ceiling, color=style.POD_COLORS["failed"], alpha=0.1, lw=0)
-    low_ax.axhspan(-0.5, low, color=style.POD_COLORS["failed"], alpha=0.1, lw=0)
     low_ax.text(0.01, (high + ceiling) / 2, "more pods than maxSurge allows", transform=low_ax.get_yaxis_transform(),
                 va="center", fontsize=style.FONT_SIZE - 1, color=style.POD_COLORS["failed"])
-    low_ax.text(0.01, (low - 0.5) / 2, "fewer available than maxUnavailable allows",
-                transform=low_ax.get_yaxis_transform(), va="center", fontsize=style.FONT_SIZE - 1,
-                color=style.POD_COLORS["failed"])
+    if low > 0:  # (with maxUnavailable = replicas there is no such band: no count of pods is below 0)
+        low_ax.axhspan(-0.5, low, color=style.POD_COLORS["failed"], alpha=0.1, lw=0)
+        low_ax.text(0.01, (low - 0.5) / 2, "fewer available than maxUnavailable allows",
+                    transform=low_ax.get_yaxis_transform(), va="center", fontsize=style.FONT_SIZE - 1,
+                    color=style.POD_COLORS["failed"])
     low_ax.axhline(high, color=style.HIGHLIGHT, lw=1, ls="--", label=f"desired + maxSurge = {high}")
     low_ax.axhline(low, color=style.HIGHLIGHT, lw=1, ls=(0, (1, 1.5)), label=f"desired − maxUnavailable = {low}")
-    low_ax.step(ts, [s.pods for s in samples], where="post", color=style.MUTED, lw=1.0, ls=":",
-                label="all pods, terminating ones too")
-    low_ax.step(ts, [sum(c.current for c in s.replica_sets) for s in samples], where="post",
-                color=style.COMPONENT["face"], lw=1.8, label="pods the controller counts")
+    counted = [sum(c.current for c in s.replica_sets) for s in samples]
+    low_ax.step(ts, counted, where="post", color=style.COMPONENT["face"], lw=1.8, label="pods the controller counts")
+    more = [i for i, (s, n) in enumerate(zip(samples, counted)) if s.pods > n]  # some are terminating
+    low_ax.step(ts, [s.pods for s in samples], where="post", color=style.POD_COLORS["terminating"], lw=1.2,
+                ls=":", label="all pods, terminating ones too")
+    if more:
+        low_ax.plot([ts[i] for i in more], [samples[i].pods for i in more], "o", ms=3.5,
+                    color=style.POD_COLORS["terminating"], label="more than counted: terminating")
     low_ax.step(ts, [s.available for s in samples], where="post", color=style.SERVICE["edge"], lw=1.8,
                 ls="-.", label="available pods")
     low_ax.set_ylim(-0.5, ceiling)
     low_ax.set_ylabel("pods", fontsize=style.FONT_SIZE + 1)
-    low_ax.set_xlabel("seconds since the rollout started (sampled every "
-                      f"{(ts[1] - ts[0]) if len(ts) > 1 else 0:g} s)", fontsize=style.FONT_SIZE + 1)
+    low_ax.set_xlabel("seconds since the rollout started (a sample at every change of its pods)",
+                      fontsize=style.FONT_SIZE + 1)
     low_ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=style.FONT_SIZE, frameon=False,
                   title="Pods", title_fontsize=style.FONT_SIZE)
     for ax in (top_ax, low_ax):
@@ -174,23 +229,32 @@ class RolloutChart(Panel):
         self.image.value = self.png()
 
     def roll_out(self, image: str, max_surge: Any = "25%", max_unavailable: Any = "25%", step: float = 0.25) -> str:
-        """Set the strategy, then ``kubectl set image`` and record until the rollout is done."""
+        """Set the strategy, then ``kubectl set image`` and record until the rollout is done.
+
+        The whole rollout holds ``cluster.lock``: a second caller in another thread waits for it.
+        The image the Deployment already runs changes nothing (the second click of a double
+        click): the chart keeps the last rollout."""
         def value(v: Any) -> Any:
             return int(v) if isinstance(v, str) and v.isdigit() else v
         strategy = {"spec": {"strategy": {"type": "RollingUpdate", "rollingUpdate": {
             "maxSurge": value(max_surge), "maxUnavailable": value(max_unavailable)}}}}
-        self.cluster.api.patch("deployments", self.name, strategy, self.namespace)
-        self.samples = record_rollout(self.cluster, self.name, image=image, step=step, namespace=self.namespace)
+        with holding(self.cluster):
+            d = self.cluster.api.patch("deployments", self.name, strategy, self.namespace)
+            if d["spec"]["template"]["spec"]["containers"][0]["image"] == image:
+                return f"Nothing to roll out: deployment {self.name} already runs {image}."
+            self.samples = record_rollout(self.cluster, self.name, image=image, step=step, namespace=self.namespace)
         last = self.samples[-1]
         took = f"{last.time - self.samples[0].time:.1f} s ({len(self.samples)} samples)"
-        if last.done:
-            return f"Rolled out {image} in {took}."
         with unobserved(self.cluster):
             conditions = self.cluster.api.get("deployments", self.name, self.namespace)["status"].get("conditions") or []
         stalled = next((c for c in conditions if c.get("type") == "Progressing" and c.get("status") == "False"), None)
-        why = (f"Progressing=False, {stalled.get('reason')}: {stalled.get('message')}" if stalled else
-               f"{last.available} of {last.desired} pods available, kubectl rollout status is still waiting")
-        return f"Not rolled out after {took}: {why}."
+        if stalled:  # past progressDeadlineSeconds: kubectl rollout status gives up with an error
+            return Trouble(f"Not rolled out after {took}: Progressing=False, {stalled.get('reason')}: "
+                           f"{str(stalled.get('message', '')).rstrip('.')}.")
+        if last.done:
+            return f"Rolled out {image} in {took}."
+        return Trouble(f"Not rolled out after {took}: {last.available} of {last.desired} pods available, "
+                       f"kubectl rollout status is still waiting.")
 
     def _roll(self) -> str:
         return self.roll_out(self.target.value.strip(), self.surge.value, self.unavailable.value)

@@ -10,7 +10,8 @@ trace) into a ``RolloutSample``; ``rollout_complete`` says what ``kubectl rollou
 >>> rollout_history_rows([sample])
 [(4.0, 'web-1', 2, 3, 3), (4.0, 'web-2', 2, 1, 0)]
 
-Simplified: samples are taken at fixed steps of simulated time, not on every change.
+Simplified: a change is noticed to the nearest 0.02 s (``rollout_chart.record_rollout`` runs
+time in ticks), not at the very step that made it.
 
 Upstream: pkg/controller/deployment/rolling.go (what the Deployment controller scales),
 staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go (rollout status)

@@ -188,7 +188,11 @@ class SchedulerView:
         return changes
 
     def explanation(self) -> Any:
-        return self.cluster.scheduler.what_if(self.target(), self.state.namespace, **self.changes())
+        """The what-if decision, read while no other thread steps the cluster (``cluster.lock``)."""
+        from k8slearn.viz.snapshot import holding
+
+        with holding(self.cluster):
+            return self.cluster.scheduler.what_if(self.target(), self.state.namespace, **self.changes())
 
     def bars_png(self, explanation: Any) -> bytes:
         return _png(score_bars(explanation))

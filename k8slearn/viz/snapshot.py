@@ -19,7 +19,9 @@ STATUS column ``kubectl get pods`` would print, owners, services and their endpo
 ('default', 'Pending', 'ContainerCreating', 'node-1', (('app', 'web'),))
 
 Simplified: only the fields the picture uses are kept; labels are tuples of pairs so the record
-cannot be changed by accident. STATUS strings come from ``k8slearn.kubectl.printers`` (the same
+cannot be changed by accident. Which control-plane processes are stopped (their machine powered
+off) is asked of the cluster (``is_up()``), not of the API server, which would learn it only when
+their leader Leases run out. STATUS strings come from ``k8slearn.kubectl.printers`` (the same
 ``printPod``/``printNode`` rules ``kubectl get`` uses).
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/get (what ``kubectl get`` lists) and
@@ -100,9 +102,10 @@ class Snapshot(NamedTuple):
     services: tuple
     endpoints: tuple
     owners: tuple
+    stopped: tuple = ()             # control-plane components with no process running: "kube-scheduler", ...
 
     @classmethod
-    def from_objects(cls, objects: Iterable[dict], now: float = 0.0) -> "Snapshot":
+    def from_objects(cls, objects: Iterable[dict], now: float = 0.0, stopped: tuple = ()) -> "Snapshot":
         """Build a snapshot from plain manifests (Kubernetes JSON dicts); other kinds are ignored."""
         by_kind: dict[str, list] = {}
         for obj in objects:
@@ -116,6 +119,7 @@ class Snapshot(NamedTuple):
             services=tuple(service_info(o) for o in by_kind.get("Service", [])),
             endpoints=tuple(endpoints_info(o) for o in by_kind.get("Endpoints", [])),
             owners=tuple(owners),
+            stopped=tuple(stopped),
         )
 
 
@@ -134,7 +138,17 @@ def snapshot(cluster: Any) -> Snapshot:
         for resource, kind in RESOURCES.items():
             for obj in cluster.api.list(resource):
                 objects.append(obj if obj.get("kind") else {**obj, "kind": kind})
-    return Snapshot.from_objects(objects, now=cluster.now)
+        return Snapshot.from_objects(objects, now=cluster.now, stopped=stopped_components(cluster))
+
+
+def stopped_components(cluster: Any) -> tuple:
+    """The control-plane components of which no process runs: every machine hosting one is off."""
+    stopped = []
+    for name, processes in (("kube-scheduler", getattr(cluster, "scheduler_electors", ())),
+                            ("kube-controller-manager", getattr(cluster, "controller_managers", ()))):
+        if processes and not any(p.is_up() for p in processes):
+            stopped.append(name)
+    return tuple(stopped)
 
 
 @contextlib.contextmanager
@@ -146,6 +160,11 @@ def unobserved(cluster: Any) -> Iterator[None]:
         return
     with untraced():
         yield
+
+
+def holding(cluster: Any) -> Any:
+    """``cluster.lock``: while a view reads, another thread's step waits (a no-op for fakes)."""
+    return getattr(cluster, "lock", None) or contextlib.nullcontext()
 
 
 def as_snapshot(source: Any) -> Snapshot:

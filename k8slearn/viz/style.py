@@ -79,6 +79,7 @@ ETCD = {"face": "#4a3b8f", "edge": "#362a6e", "text": "white"}
 OWNER = {"face": "#fff4e0", "edge": "#8d6e3f", "text": "#4e3b1f"}
 SERVICE = {"face": "#e0f4f7", "edge": "#00838f", "text": "#004d55"}
 PENDING_LANE = {"face": "#fffaf0", "edge": "#e6a000"}
+STOPPED = {"face": "#ececec", "edge": "#9e9e9e"}    # a control-plane component whose machine is off
 TEXT = "#212121"
 HIGHLIGHT = "#ff6f00"         # rings and thick borders around what a chapter points at
 MUTED = "#616161"

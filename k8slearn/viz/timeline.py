@@ -4,8 +4,10 @@ The trace says *that* kube-controller-manager wrote an object; Events say *which
 (``source.component``) and why (``SuccessfulCreate  Created pod: web-7c4b4cb947-x7k2p``). The
 functions here join the two into one row per controller action, in the order things happened, and
 replay the history to say what the controller saw when it acted: a ReplicaSet's pods before and
-its desired count after (``1 of 3 pods → create 2``). Nothing here draws: ``controllers_view.py``
-turns the rows into a swimlane figure and a table. The replay itself is in ``timeline_replay.py``;
+its desired count after (``1 of 3 pods → create 2``). Each row reads the Event as that very write
+stored it (``events_written.py``): a later rewrite of the Event (``(combined from similar
+events)``) does not change earlier rows, and an action whose Event is gone says so. Nothing here
+draws: ``controllers_view.py`` turns the rows into a swimlane figure and a table. The replay itself is in ``timeline_replay.py``;
 the DaemonSet panel's rows are in ``daemon_nodes.py``, the rollout chart's samples in ``rollout_samples.py``.
 
 >>> from k8slearn.sim import Step
@@ -26,9 +28,10 @@ deployment-controller | scale up | replica set web-7c4b: 0 → 2 replicas
 replicaset-controller | create 2 pods | ReplicaSet web-7c4b: 0 of 2 pods → create 2
 
 Simplified: a controller's API writes are attributed by resource (only the endpoints controller
-writes Endpoints; only the node lifecycle controller patches a node's taints); status writes are
-left out. "Observed" counts are replayed from Events and pod deletions, and shown only when they
-add up; otherwise the row says what was done without a count.
+writes Endpoints; only the node lifecycle controller patches a node's taints; only the pod garbage
+collector deletes a bound pod with grace period 0); status writes are left out. "Observed" counts
+are replayed from Events and pod deletions, and shown only when they add up; otherwise the row
+says what was done without a count.
 
 Upstream: none (a teaching view); it reads what kube-controller-manager's controllers record as
 Events (k8s.io/client-go/tools/record) and what the simulated API server traces.
@@ -40,6 +43,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from k8slearn.viz.events_written import EventsWritten, stored_revision
 from k8slearn.viz.timeline_replay import _event_item, _pod_why, _State
 
 __all__ = ["LANE_ORDER", "Row", "controller_rows", "lanes", "summary_text"]
@@ -79,6 +83,11 @@ WRITES = {
     ("configmap/", "update"): ("root-ca-cert-publisher", "update ConfigMap",
                                "kube-root-ca.crt was changed: the CA certificate is put back"),
 }
+# The controller that records Events about an object of each kind: the lane of an action whose
+# Event is gone (see ``_gone_item``).
+CONTROLLER_OF = {"deployment": "deployment-controller", "replicaset": "replicaset-controller",
+                 "daemonset": "daemonset-controller", "statefulset": "statefulset-controller",
+                 "job": "job-controller", "cronjob": "cronjob-controller", "node": "node-controller"}
 _FILTERED = re.compile(r"filtered (\d+) nodes?: (\d+) feasible")
 _PICKED = re.compile(r"picked (\S+)")
 _UNAVAILABLE = re.compile(r"\d+/\d+ nodes are available: (.*?)\.(?: preemption|$)")
@@ -118,20 +127,31 @@ def _lane_of(step: Any) -> str | None:
     return comp
 
 
-def controller_rows(steps: Iterable[Any], events: Iterable[dict] = (), since: float = 0.0,
+def controller_rows(steps: Iterable[Any], events: Any = (), since: float = 0.0,
                     until: float | None = None, scheduler: bool = True, kubelets: bool = False,
                     writes: bool = True) -> list[Row]:
     """Controller actions between ``since`` and ``until``, oldest first, one row per sync's action.
 
-    ``steps`` is ``cluster.trace``; ``events`` the Event objects (``cluster.api.list("events")``).
-    The whole history is replayed (so counts are right) but only rows in the window are kept.
+    ``steps`` is ``cluster.trace``. ``events`` says what each Event write said: best an
+    ``EventsWritten`` (``events_written(cluster)``: each Event as that very write stored it, so
+    earlier rows keep their words when the Event is later rewritten), or a list of Event objects
+    (``cluster.api.list("events")``), looked up by name as they are now. With ``EventsWritten``, a
+    controller's action whose Event is gone (expired after 1 h, or rewritten before any picture
+    read it) still gets a row that says so. The whole history is replayed (so counts are right)
+    but only rows in the window are kept.
     """
-    by_key = {(e["metadata"].get("namespace", ""), e["metadata"]["name"]): e for e in events}
+    steps = steps if isinstance(steps, list) else list(steps)
+    if isinstance(events, EventsWritten):
+        find = events
+    else:
+        by_key = {(e["metadata"].get("namespace", ""), e["metadata"]["name"]): e for e in events}
+        find = _Named(by_key)
     state, groups = _State(), []
-    for step in steps:
+    for i, step in enumerate(steps):
         if until is not None and step.time > until:
             break
-        item = _row_for_step(step, by_key, state, scheduler, kubelets, writes)
+        after = steps[i + 1] if i + 1 < len(steps) else None
+        item = _row_for_step(step, after, find, state, scheduler, kubelets, writes)
         if item is None:
             continue
         if groups and _extends(groups[-1], item):
@@ -143,30 +163,50 @@ def controller_rows(steps: Iterable[Any], events: Iterable[dict] = (), since: fl
     return [r for r in rows if r.time >= since]
 
 
-def _row_for_step(step: Any, by_key: dict, state: _State, scheduler: bool, kubelets: bool,
+class _Named:
+    """Events looked up by name, as they are now (for a plain list of Event objects)."""
+
+    def __init__(self, by_key: dict) -> None:
+        self.by_key = by_key
+
+    def at(self, key: str, revision: int | None) -> dict | None:
+        _, _, namespace, name = key.rsplit("/", 3)
+        return self.by_key.get((namespace, name))
+
+
+def _row_for_step(step: Any, after: Any, find: Any, state: _State, scheduler: bool, kubelets: bool,
                   writes: bool) -> dict | None:
-    """Update the replay with one step; return a raw row (a dict) if the step is a controller action."""
+    """Update the replay with one step; return a raw row (a dict) if the step is a controller action.
+
+    ``after`` is the next step: after a write of an Event, the etcd put that stored it."""
     kind, namespace, name = _split(step.object)
     if _failed(step):
         return None
     if kind == "pod" and step.action == "delete":
         state.pod_gone(namespace, name)
-        return None
+        forced = step.detail == "deleted" and (namespace, name) in state.node   # a bound pod gone at once
+        return _pod_gc_item(step) if forced and step.component == "kube-controller-manager" else None
     if step.component == "kube-scheduler" and step.action == "bind":
         state.node[(namespace, name)] = step.detail.split()[0] if step.detail else ""
         return None
     if kind == "event" and step.action in ("create", "update"):
-        event = by_key.get((namespace, name))
-        return _event_item(step, event, state, scheduler, kubelets) if event else None
-    if kind in ("daemonset", "statefulset"):
+        if step.component.startswith("kubelet/") and not kubelets:
+            return None    # (not even read: there are many)
+        key = f"/registry/events/{namespace}/{name}"
+        revision = stored_revision(after) if after is not None and after.object == key else None
+        event = find.at(key, revision)
+        if event is None:
+            return _gone_item(step, find, key, state) if isinstance(find, EventsWritten) else None
+        return _event_item(step, event, state, scheduler, kubelets)
+    if kind in CONTROLLER_OF:
         state.workloads[(namespace, name)] = kind
     if kind == "controllerrevision" and step.action == "create":
         state.revised[(namespace, name.rsplit("-", 1)[0])] = step.time
     if step.component == "kube-controller-manager" and step.action in API_VERBS:
         item = _write_item(step, kind) if writes else None
         if item is not None and kind == "controllerrevision":  # a DaemonSet's or a StatefulSet's history
-            owner = state.workloads.get((namespace, name.rsplit("-", 1)[0]), "daemonset")
-            item["lane"] = f"{owner}-controller"
+            owner = state.workloads.get((namespace, name.rsplit("-", 1)[0]))
+            item["lane"] = f"{owner if owner == 'statefulset' else 'daemonset'}-controller"
         return item
     if step.action in API_VERBS:
         return None
@@ -174,6 +214,35 @@ def _row_for_step(step: Any, by_key: dict, state: _State, scheduler: bool, kubel
     if lane is None or (lane == "kube-scheduler" and not scheduler) or step.action == "leading":
         return None     # "leading" repeats the LeaderElection event
     return _own_item(step, lane)
+
+
+def _gone_item(step: Any, written: EventsWritten, key: str, state: _State) -> dict | None:
+    """A controller wrote an Event here, and nobody has it any more: say so, in the lane of the
+    controller that records Events about that object (its name is the Event's, up to the dot)."""
+    if step.component != "kube-controller-manager":
+        return None    # the scheduler's own steps say more; kubelets are left out
+    namespace, about = key.split("/")[3], key.rsplit("/", 1)[1].rsplit(".", 1)[0]
+    kind = state.workloads.get((namespace, about)) or state.workloads.get(("", about))
+    obj = "/".join(part for part in (kind, "" if kind == "node" else namespace, about) if part)
+    gone = "rewritten" if written.exists(key) else "expired"
+    return {"time": step.time, "lane": CONTROLLER_OF.get(kind, "kube-controller-manager"), "object": obj,
+            "why": _gone_why(gone, 1), "kind": "unknown", "reason": gone, "action": "an action"}
+
+
+def _gone_why(gone: str, k: int) -> str:
+    """Why ``k`` actions are no longer known: their Events ``"expired"`` or were ``"rewritten"``."""
+    its, was = ("its Event", "was") if k == 1 else ("their Events", "were")
+    if gone == "expired":
+        return f"{its} expired (kube-apiserver keeps Events 1 h, --event-ttl): what was done is no longer known"
+    return (f"{its} {was} rewritten since (combined with similar events) and etcd no longer keeps the "
+            f"old version: what was done is no longer known")
+
+
+def _pod_gc_item(step: Any) -> dict:
+    """The pod garbage collector's force delete (it records no Event): its node object is gone."""
+    return {"time": step.time, "lane": "pod-garbage-collector", "action": "delete pod", "object": step.object,
+            "why": "its node was deleted (still gone after 40 s) → force-delete it, grace period 0",
+            "kind": "delete", "reason": "podgc"}
 
 
 def _write_item(step: Any, kind: str) -> dict | None:
@@ -215,14 +284,18 @@ def _extends(group: list, item: dict) -> bool:
     first = group[0]
     return (item["lane"] == first["lane"] and item.get("reason") == first.get("reason")
             and item["object"] == first["object"] and item["time"] - group[-1]["time"] <= GROUP_WINDOW
-            and "owner" in first)
+            and ("owner" in first or first["kind"] == "unknown"))
 
 
 def _finish(members: list, state: _State) -> Row:
     first = members[0]
+    k = len(members)
+    if first["kind"] == "unknown":
+        return Row(first["time"], first["lane"], f"{k} actions" if k > 1 else "an action", first["object"],
+                   _gone_why(first["reason"], k), "unknown", k)
     if "owner" not in first:
         return Row(first["time"], first["lane"], first["action"], first["object"], first["why"], first["kind"])
-    k, owner = len(members), first["owner"]
+    owner = first["owner"]
     pods = [p for m in members for p in m["pods"]]
     creating = first["reason"] == "SuccessfulCreate"
     verb = "create" if creating else "delete"

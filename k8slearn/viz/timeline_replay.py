@@ -41,7 +41,7 @@ class _State:
         self.node: dict[tuple, str] = {}        # (namespace, pod) -> node it was bound to
         self.created: dict[tuple, float] = {}   # (namespace, pod) -> when its owner created it
         self.revised: dict[tuple, float] = {}   # (namespace, daemonset) -> its newest ControllerRevision
-        self.workloads: dict[tuple, str] = {}   # (namespace, name) -> "daemonset" or "statefulset"
+        self.workloads: dict[tuple, str] = {}   # (namespace, name) -> "deployment", "daemonset", "node", ...
         self.deleted: set = set()
 
     def pod_gone(self, namespace: str, pod: str) -> None:

@@ -10,8 +10,9 @@ the kube-controller-manager and kube-scheduler running there; without a standby
 (``control_plane_replicas=2``) no node controller is left to mark any node NotReady, and the
 panel says so. Stopping a stopped machine or starting a running one changes nothing.
 
-Simplified: actions run synchronously in the kernel (no background thread); "Settling…" is shown
-while ``settle()`` runs. Nothing is ever printed: all text goes into HTML widgets, because output
+Simplified: actions run synchronously in the kernel (no background thread), one at a time (a click
+while another action runs is dropped, see ``panels.Panel.perform``); "Settling…" is shown while
+``settle()`` runs. Nothing is ever printed: all text goes into HTML widgets, because output
 printed during a cell breaks strict nbval (see reference/jupyter-recipes.md §1).
 
 Upstream: none (a teaching panel); its buttons stand for ``kubectl apply -f -`` and for
@@ -24,6 +25,7 @@ import html
 from typing import Any, Callable
 
 from k8slearn.viz.draw import ClusterFigure, summary
+from k8slearn.viz.panels import Panel
 from k8slearn.viz.snapshot import snapshot, unobserved
 
 __all__ = ["BUTTONS", "ClusterView", "format_step"]
@@ -72,7 +74,7 @@ def _pre(text: str, colour: str = "#212121", wrap: bool = True) -> str:
             f"white-space:{space}'>{html.escape(text)}</pre>")
 
 
-class ClusterView:
+class ClusterView(Panel):
     """The cluster panel for one cluster; ``.widget`` is the VBox, ``refresh()`` redraws it."""
 
     def __init__(self, cluster: Any, namespace: str | None = None, selector: Any = None,
@@ -87,20 +89,23 @@ class ClusterView:
         self.status = w.HTML()
         self.log = w.HTML()
         self.result = w.HTML()
-        self.nodes = w.Dropdown(description="Node", options=[], layout=w.Layout(width="190px"))
+        # the label takes its own width, so the choice has room for "control-plane"
+        self.nodes = w.Dropdown(description="Node", options=[], layout=w.Layout(width="230px"),
+                                style={"description_width": "initial"})
         self.yaml = w.Textarea(placeholder=YAML_PLACEHOLDER, layout=w.Layout(width="100%", height="150px"))
         actions: dict[str, Callable[[], str]] = {
             "Step": self._step, "Run 10 s": self._run, "Settle": self._settle, "Add node": self._add_node,
             "Stop node": self._stop_node, "Start node": self._start_node, "Apply YAML": self._apply}
         self.buttons = {}
         for name in BUTTONS:
-            button = w.Button(description=name, layout=w.Layout(width="auto"))
+            button = w.Button(description=name, layout=w.Layout(width="auto", flex="0 0 auto"))  # never cut
             button.on_click(self._handler(name, actions[name]))
             self.buttons[name] = button
         b = self.buttons
         self.widget = w.VBox([
-            w.HBox([b["Step"], b["Run 10 s"], b["Settle"], self.status]),
+            w.HBox([b["Step"], b["Run 10 s"], b["Settle"]]),
             w.HBox([b["Add node"], self.nodes, b["Stop node"], b["Start node"]]),
+            self.status,            # a row of its own: a long message wraps and leaves the buttons whole
             self.image, self.alt,
             w.HBox([w.VBox([w.HTML("<b>Last steps</b> (time  component → action → object)"), self.log],
                            layout=w.Layout(width="55%")),
@@ -135,33 +140,7 @@ class ClusterView:
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
-    # -- clicking: each action returns the message to show --
-    def _handler(self, name: str, action: Callable[[], str]) -> Callable[[Any], None]:
-        def on_click(_button: Any = None) -> None:
-            self._perform(name, action)
-        return on_click
-
-    def _perform(self, name: str, action: Callable[[], str]) -> None:
-        """Run one action and redraw; never let an exception reach the frontend."""
-        for button in self.buttons.values():
-            button.disabled = True
-        colour = "#1b5e20"
-        try:
-            message = action()
-        except Exception as exc:  # shown in the panel instead of a traceback in the browser console
-            message, colour = f"{name} failed: {type(exc).__name__}: {exc}", "#b71c1c"
-        try:
-            self.refresh()
-        except Exception as exc:
-            message, colour = f"{message}; redraw failed: {type(exc).__name__}: {exc}", "#b71c1c"
-        finally:
-            for button in self.buttons.values():
-                button.disabled = False
-        self._say(message, colour)
-
-    def _say(self, message: str, colour: str = "#1b5e20") -> None:
-        self.status.value = f"<span style='color:{colour};font-size:13px'>{html.escape(message)}</span>"
-
+    # -- clicking (Panel.perform runs one action at a time): each action returns the message to show --
     def _step(self) -> str:
         step = self.cluster.step()
         if step is None:

@@ -408,17 +408,22 @@ def test_the_daemonset_panel_keeps_the_control_plane_machine(panel):
     assert "control-plane" in panel.cluster.node_names()
 
 
-@pytest.mark.parametrize("image, message", [
-    ("nginx:1.28", "Rolled out nginx:1.28 in "),
-    ("nginx:doesnotexist-9.9", "Not rolled out after 600.0 s (2401 samples): 3 of 4 pods available, "
-                               "kubectl rollout status is still waiting."),
-], ids=["a rollout that finishes says how long it took", "a stalled rollout is not called rolled out"])
-def test_the_rollout_chart_says_whether_the_rollout_finished(image, message):
+@pytest.mark.parametrize("image, message, colour", [
+    ("nginx:1.28", "Rolled out nginx:1.28 in ", "#1b5e20"),
+    ("nginx:doesnotexist-9.9", "Not rolled out after 600.2 s (2426 samples): Progressing=False, "
+                               "ProgressDeadlineExceeded: ReplicaSet \"web-86b548c8d4\" has timed out progressing.",
+     "#b71c1c"),
+], ids=["a rollout that finishes says how long it took, in green",
+        "a stalled rollout ends with the controller's ProgressDeadlineExceeded, in red"])
+def test_the_rollout_chart_says_whether_the_rollout_finished(image, message, colour):
     pytest.importorskip("ipywidgets")
     from k8slearn.viz.controllers_view import RolloutChart
 
-    cluster = web_cluster()
-    assert RolloutChart(cluster, "web").roll_out(image, 1, 1).startswith(message)
+    chart = RolloutChart(web_cluster(), "web")
+    chart.widget  # noqa: B018 - the panel, with its status line
+    said = chart.perform("Roll out", lambda: chart.roll_out(image, 1, 1))
+    assert said.startswith(message)
+    assert f"color:{colour}" in chart.status.value
 
 
 def test_the_rollout_charts_image_box_is_one_argument_not_more_flags():
@@ -428,3 +433,28 @@ def test_the_rollout_charts_image_box_is_one_argument_not_more_flags():
     record_rollout(cluster, "web", image="nginx:1.27 -n kube-system", max_seconds=5)
     image = cluster.api.get("deployments", "web")["spec"]["template"]["spec"]["containers"][0]["image"]
     assert image == "nginx:1.27 -n kube-system"  # as kubectl set image stores it (the kubelet cannot pull it)
+
+
+def test_the_daemonset_panel_says_eligible_and_names_the_pods_evicted_or_collected():
+    pytest.importorskip("ipywidgets")
+    import re
+
+    from k8slearn.viz.controllers_view import DaemonSetPanel
+
+    cluster = web_cluster()
+    cluster.kubectl("apply -f -", stdin=DS_YAML)
+    cluster.settle()
+    panel = DaemonSetPanel(cluster, "node-exporter", namespace="monitoring")
+    panel.perform("Taint node", lambda: panel.taint_node("node-3", "NoExecute"))
+    panel.perform("Remove node", lambda: panel.remove_node("node-2"))
+    assert "<th style='text-align:left;padding:1px 8px;vertical-align:top;font-size:12px'>eligible?</th>" in (
+        panel.table.value)
+    evicted = "its node has a NoExecute taint the pod no longer tolerates → delete it"
+    collected = "its node was deleted (still gone after 40 s) → force-delete it, grace period 0"
+    assert re.findall(r"t= *[0-9.]+  ([^\n<]*)", panel.log.value) == [
+        "daemonset-controller: DaemonSet node-exporter: node-3 should not run it → delete 1",
+        f"taint-eviction-controller: pod web-865f4cf4d9-rnz2j: {evicted}",
+        f"taint-eviction-controller: pod node-exporter-ltdd4: {evicted}",
+        f"pod-garbage-collector: pod web-865f4cf4d9-2njkb: {collected}",
+        f"pod-garbage-collector: pod web-865f4cf4d9-ntwfp: {collected}",
+        f"pod-garbage-collector: pod node-exporter-9hcz4: {collected}"]

@@ -220,3 +220,20 @@ def test_a_stop_or_start_that_changes_nothing_does_not_call_the_cluster(clicks, 
         view.buttons[button].click()
     assert calls == expected_calls
     assert cluster.kubelets["node-1"].running is running
+
+
+def test_the_status_message_has_a_row_of_its_own_so_the_buttons_keep_their_labels(view):
+    import ipywidgets
+
+    first, second, third = view.widget.children[:3]
+    assert [b.description for b in first.children] == ["Step", "Run 10 s", "Settle"]
+    assert [getattr(c, "description", "") for c in second.children] == ["Add node", "Node", "Stop node", "Start node"]
+    assert third is view.status and not isinstance(third, ipywidgets.HBox)
+    assert {b.layout.flex for b in view.buttons.values()} == {"0 0 auto"}     # a button never shrinks
+    assert (view.nodes.layout.width, view.nodes.style.description_width) == ("230px", "initial")
+
+
+def test_the_cluster_view_and_the_panels_share_one_perform():
+    from k8slearn.viz.panels import Panel
+
+    assert issubclass(ClusterView, Panel) and ClusterView.perform is Panel.perform

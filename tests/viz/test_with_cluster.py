@@ -117,3 +117,19 @@ def test_a_stop_or_start_that_changes_nothing_leaves_the_cluster_alone(node, cli
     view.buttons[clicks[-1]].click()
     assert cluster.trace == before
     assert message in view.status.value
+
+
+def test_the_picture_greys_out_the_scheduler_and_controller_manager_of_a_stopped_control_plane():
+    cluster = Cluster(workers=2, seed=0)
+    view = ClusterView(cluster)
+    view.nodes.value = "control-plane"
+    view.buttons["Stop node"].click()
+    assert snapshot(cluster).stopped == ("kube-scheduler", "kube-controller-manager")
+    assert view.alt.value.split(">", 1)[1].startswith("kube-scheduler and kube-controller-manager are stopped. ")
+    boxes = {cid.split("/")[1]: box for cid, box in view.picture._component_boxes.items()}
+    assert [boxes[name].get_text() for name in ("kube-scheduler", "kube-controller-manager", "kube-apiserver")] == [
+        "kube-scheduler\n(stopped)", "kube-controller-manager\n(stopped)", "kube-apiserver"]
+    assert boxes["kube-scheduler"].get_bbox_patch().get_facecolor()[:3] == pytest.approx((0xec / 255,) * 3)
+    view.buttons["Start node"].click()
+    assert snapshot(cluster).stopped == ()
+    assert boxes["kube-scheduler"].get_text() == "kube-scheduler"

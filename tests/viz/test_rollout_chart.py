@@ -1,0 +1,67 @@
+"""The rollout chart: a colour per ReplicaSet that matters, the terminating pods it promises, its labels."""
+
+import pytest
+
+from k8slearn import Cluster
+from k8slearn.viz.controllers_view import RolloutChart, draw_rollout, record_rollout
+from k8slearn.viz.rollout_chart import replica_set_lines
+
+
+def web_cluster():
+    cluster = Cluster(workers=3, seed=0)
+    cluster.kubectl("create deployment web --image=nginx:1.26 --replicas=4")
+    cluster.settle()
+    return cluster
+
+
+@pytest.fixture(scope="module")
+def five_revisions():
+    """Revisions 1-4 of web, then the rollout to revision 5, sampled."""
+    cluster = web_cluster()
+    for image in ("nginx:1.27", "nginx:1.28", "nginx:1.29"):
+        record_rollout(cluster, "web", image=image, step=0.25)
+    return record_rollout(cluster, "web", image="nginx:1.30", step=0.25)
+
+
+def test_the_old_replicaset_being_scaled_down_has_its_own_colour_and_idle_ones_share_a_pale_one(five_revisions):
+    lines = [(label, colour) for _, label, colour, _ in replica_set_lines(five_revisions)]
+    new, old = five_revisions[-1].replica_sets[-1].name, five_revisions[-1].replica_sets[-2].name
+    assert lines == [("3 older revisions (1, 2, 3), 0 replicas", "#bdbdbd"), (f"{old} (revision 4)", "#e6a000"),
+                     (f"{new} (revision 5)", "#1a9850")]
+    top = draw_rollout(five_revisions).axes[0]
+    assert [line.get_color() for line in top.get_lines()] == ["#bdbdbd", "#e6a000", "#1a9850"]
+
+
+def test_the_chart_shows_the_moments_when_terminating_pods_make_more_than_the_controller_counts(five_revisions):
+    more = [(round(s.time - five_revisions[0].time, 2), s.pods, sum(c.current for c in s.replica_sets))
+            for s in five_revisions if s.pods > sum(c.current for c in s.replica_sets)]
+    assert more[:3] == [(0.02, 6, 5), (1.58, 6, 5), (1.6, 7, 5)]
+    low = draw_rollout(five_revisions).axes[1]
+    dots = next(line for line in low.get_lines() if line.get_label() == "more than counted: terminating")
+    assert list(dots.get_ydata()) == [pods for _, pods, _ in more]
+
+
+def test_with_max_unavailable_100_percent_no_label_sits_on_the_axis():
+    cluster = web_cluster()
+    chart = RolloutChart(cluster, "web")
+    assert chart.roll_out("nginx:1.27", "100%", "100%").startswith("Rolled out nginx:1.27")
+    low = chart.figure().axes[1]
+    assert [t.get_text() for t in low.texts] == ["more pods than maxSurge allows"]
+
+
+def test_a_stalled_rollout_is_sampled_until_the_deployment_controller_gives_up():
+    cluster = web_cluster()
+    samples = record_rollout(cluster, "web", image="nginx:doesnotexist", step=1.0)
+    deployment = cluster.api.get("deployments", "web")
+    progressing = next(c for c in deployment["status"]["conditions"] if c["type"] == "Progressing")
+    assert (progressing["status"], progressing["reason"]) == ("False", "ProgressDeadlineExceeded")
+    assert 600 < samples[-1].time - samples[0].time < 610 and samples[-1].done
+
+
+def test_rolling_out_the_image_the_deployment_already_runs_keeps_the_chart_of_the_last_rollout():
+    cluster = web_cluster()
+    chart = RolloutChart(cluster, "web")
+    chart.roll_out("nginx:1.27")
+    samples = chart.samples
+    assert chart.roll_out("nginx:1.27") == "Nothing to roll out: deployment web already runs nginx:1.27."
+    assert chart.samples is samples and len(samples) > 2
