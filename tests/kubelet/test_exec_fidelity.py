@@ -357,6 +357,8 @@ def test_wc_columns(cluster, command, stdout):
     pytest.param("busybox", "echo one two one | grep -o -w one", (0, "one\none\n", ""),
                  id="grep -ow prints each whole word"),
     pytest.param("busybox", "printf 'a\\nb\\nc\\n' | grep -m 2 -n .", (0, "1:a\n2:b\n", ""), id="grep -m stops after N"),
+    pytest.param("busybox", "echo a | grep -m \u00b2 a", (1, "", "k8slearn: grep -m without its value is not simulated\n"),
+                 id="grep -m with a superscript two, a digit to Python but no number, is not simulated"),
     pytest.param("nginx", "printf 'x1\\ny22\\n' | grep '[[:digit:]]\\{2\\}'", (0, "y22\n", ""),
                  id="a basic pattern with a class and an interval"),
     pytest.param("nginx", "printf 'ab\\n' | grep -q a && echo yes", (0, "yes\n", ""), id="grep -q prints nothing"),
