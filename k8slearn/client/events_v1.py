@@ -41,8 +41,10 @@ class EventsRecorder:
         self.client = client
         self.reporting_controller = reporting_controller
         self.reporting_instance = reporting_instance
-        # eventCache: a group's key -> [the Event as last written, its eventTime, last observed]
-        self.cache: dict[tuple, list] = {}
+        # eventCache: a group's key -> (name, namespace, note, eventTime) of a single Event (what a
+        # series needs of it: a simulation saving, the same writes), or [the Event with its series,
+        # its eventTime, when the last repeat was observed]
+        self.cache: dict[tuple, tuple | list] = {}
         self._counter = 0
         self._processes: list = []
 
@@ -72,35 +74,41 @@ class EventsRecorder:
         repeat was only counted, or the write failed)."""
         now = self.loop.now
         ref = object_reference(regarding)
-        self._counter += 1
+        rel = object_reference(related) if related is not None else None
+        # getKey: what the event is about, the object's resourceVersion included (its values in
+        # one flat tuple: the cache holds one key per event for 6 minutes)
+        key = (type_, action, reason, *ref.values(), *(rel.values() if rel is not None else ()))
+        cached = self.cache.get(key)
+        if cached is None:  # the first: a new Event; the cache keeps what a series needs of it
+            self._counter += 1
+            name = f"{ref['name']}.{_NANOS_BASE + int(now * 1e9) + self._counter:x}"
+            namespace = ref.get("namespace", "default")
+            self.cache[key] = (name, namespace, note, now)
+            return self._record(self._event(name, namespace, ref, rel, type_, reason, note, action, now))
+        if cached.__class__ is tuple:  # the second: the first Event gets a series, written at once
+            name, namespace, first_note, first_time = cached
+            event = self._event(name, namespace, ref, rel, type_, reason, first_note, action, first_time)
+            event["series"] = {"count": 2, "lastObservedTime": micro_timestamp(now)}
+            self.cache[key] = [event, first_time, now]
+            return self._record(event)
+        event = cached[0]  # later ones: counted in memory, written when the series ends or is refreshed
+        cached[0] = {**event, "series": {"count": event["series"]["count"] + 1, "lastObservedTime": micro_timestamp(now)}}
+        cached[2] = now
+        return None
+
+    def _event(self, name: str, namespace: str, ref: dict, rel: dict | None, type_: str, reason: str, note: str,
+               action: str, event_time: float) -> dict:
+        """makeEvent, as the core/v1 API shows it: no source, timestamps or count of its own."""
         event = {
-            "apiVersion": "v1", "kind": "Event",
-            "metadata": {"name": f"{ref['name']}.{_NANOS_BASE + int(now * 1e9) + self._counter:x}",
-                         "namespace": ref.get("namespace", "default")},
+            "apiVersion": "v1", "kind": "Event", "metadata": {"name": name, "namespace": namespace},
             "involvedObject": ref, "reason": reason, "message": note, "source": {},
-            "firstTimestamp": None, "lastTimestamp": None, "type": type_, "eventTime": micro_timestamp(now),
+            "firstTimestamp": None, "lastTimestamp": None, "type": type_, "eventTime": micro_timestamp(event_time),
             "action": action, "reportingComponent": self.reporting_controller,
             "reportingInstance": self.reporting_instance,
         }
-        if related is not None:
-            event["related"] = object_reference(related)
-        key = (type_, action, reason, tuple(sorted(ref.items())),
-               tuple(sorted(event["related"].items())) if related is not None else ())
-        cached = self.cache.get(key)
-        if cached is None:
-            self.cache[key] = cached = [event, now, None]
-        else:
-            series = cached[0].get("series")
-            cached[2] = now
-            if series is not None:  # counted in memory: written when the series ends or is refreshed
-                cached[0] = {**cached[0], "series": {"count": series["count"] + 1,
-                                                     "lastObservedTime": micro_timestamp(now)}}
-                return None
-            cached[0] = {**cached[0], "series": {"count": 2, "lastObservedTime": micro_timestamp(now)}}
-        stored = self._record(cached[0])
-        if stored is not None and self.cache.get(key) is cached:
-            cached[0] = stored
-        return stored
+        if rel is not None:
+            event["related"] = rel
+        return event
 
     def _record(self, event: dict) -> dict | None:
         """recordEvent: a series is PATCHed onto the Event (created again if it is gone); a new one is created."""
@@ -121,19 +129,17 @@ class EventsRecorder:
     def refresh_series(self) -> None:
         """refreshExistingEventSeries: every series is written again (its count so far)."""
         for cached in self.cache.values():
-            if cached[0].get("series") is not None:
-                stored = self._record(cached[0])
-                if stored is not None:
-                    cached[0] = stored
+            if cached.__class__ is list:
+                self._record(cached[0])
 
     def finish_series(self) -> None:
         """finishSeries: a series with no repeat for 6 minutes is written a last time and forgotten;
         a single event older than 6 minutes is forgotten (a repeat later starts a new Event)."""
         horizon = self.loop.now - FINISH_TIME
-        for key, (event, event_time, observed) in list(self.cache.items()):
-            if event.get("series") is not None:
-                if observed < horizon:
-                    self._record(event)
+        for key, cached in list(self.cache.items()):
+            if cached.__class__ is tuple:
+                if cached[3] < horizon:
                     del self.cache[key]
-            elif event_time < horizon:
+            elif cached[2] < horizon:
+                self._record(cached[0])
                 del self.cache[key]
