@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import parse_timestamp, timestamp
+from k8slearn.client.events_v1 import EventsRecorder
 from k8slearn.scheduler.interface import (
     Code,
     Diagnosis,
@@ -206,12 +207,15 @@ class Evaluator:
                 if err.code != 404:
                     return Status(Code.Error, str(err))
             if recorder is not None:
+                # about the victim, related to the preemptor (an events.k8s.io recorder has a field for it)
+                related = {"related": pod} if isinstance(recorder, EventsRecorder) else {}
                 recorder.event(
                     victim,
                     "Normal",
                     "Preempted",
                     f"Preempted by pod {uid} on node {candidate.name}",
                     action="Preempting",
+                    **related,
                 )
         priority = pod_priority(pod)
         for info in self.handle.nominated_pods_for_node(candidate.name):

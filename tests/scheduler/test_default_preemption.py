@@ -59,6 +59,10 @@ def test_a_high_priority_pod_evicts_a_lower_one_and_runs_in_its_place(full_clust
     assert events(c, victim, "Preempted") == [
         f"Preempted by pod {critical['metadata']['uid']} on node {nominated}"
     ]
+    preempted = next(e for e in c.api.list("events", "default") if e["reason"] == "Preempted")
+    # events.k8s.io: about the victim, related to the preemptor
+    assert (preempted["involvedObject"]["name"], preempted["related"]["name"], preempted["related"]["uid"]) == (
+        victim, "critical", critical["metadata"]["uid"])
     c.settle()
     assert c.api.get("pods", "critical")["spec"]["nodeName"] == nominated
     survivor = "low-2" if victim == "low-1" else "low-1"
