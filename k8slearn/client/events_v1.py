@@ -27,7 +27,7 @@ from typing import Any
 
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import micro_timestamp
-from k8slearn.client.record import _NANOS_BASE, object_reference
+from k8slearn.client.record import event_serial, object_reference
 
 REFRESH_TIME = 30 * 60.0  # refreshTime: every series is written again this often
 FINISH_TIME = 6 * 60.0  # finishTime: a series with no repeat for this long is over
@@ -81,7 +81,7 @@ class EventsRecorder:
         cached = self.cache.get(key)
         if cached is None:  # the first: a new Event; the cache keeps what a series needs of it
             self._counter += 1
-            name = f"{ref['name']}.{_NANOS_BASE + int(now * 1e9) + self._counter:x}"
+            name = f"{ref['name']}.{event_serial(now, self._counter):x}"
             namespace = ref.get("namespace", "default")
             self.cache[key] = (name, namespace, note, now)
             return self._record(self._event(name, namespace, ref, rel, type_, reason, note, action, now))

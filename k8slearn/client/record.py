@@ -24,6 +24,13 @@ from k8slearn.client.events_cache import CorrelateResult, EventCorrelator
 _NANOS_BASE = 1_767_603_600 * 10**9  # the simulated epoch as Unix nanoseconds (2026-01-05T09:00:00Z)
 
 
+def event_serial(now: float, counter: int) -> int:
+    """What an Event's name ends with, in hex (``<object>.<serial>``): the Unix nanoseconds of its
+    time, as client-go names events, plus the recorder's counter so that two events of one
+    instant get two names."""
+    return _NANOS_BASE + int(now * 1e9) + counter
+
+
 def object_reference(obj: dict, field_path: str = "") -> dict:
     """The involvedObject of an event: kind, namespace, name, uid, apiVersion, resourceVersion."""
     meta = obj.get("metadata", {})
@@ -82,7 +89,7 @@ class EventRecorder:
         namespace = ref.get("namespace", "default")
         now = self.clock() if self.clock else 0.0
         self._counter += 1
-        serial = _NANOS_BASE + int(now * 1e9) + self._counter
+        serial = event_serial(now, self._counter)
         stamp = timestamp(now)  # the same text for both (a str: sharing it changes no byte written)
         event = {
             "apiVersion": "v1",

@@ -53,11 +53,16 @@ from k8slearn.controllers.endpoints import (
     should_pod_be_in_endpoints,
     should_set_hostname,
 )
-from k8slearn.controllers.endpointslice_tracker import SERVICE_NAME_LABEL, EndpointSliceTracker, service_key
+from k8slearn.controllers.endpointslice_tracker import (
+    MANAGED_BY_LABEL,
+    SERVICE_NAME_LABEL,
+    EndpointSliceTracker,
+    TrackedSliceHandlers,
+    service_key,
+)
 from k8slearn.controllers.pod_util import is_pod_ready
 from k8slearn.controllers.trigger_time_tracker import TriggerTimeTracker
 
-MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"
 CONTROLLER_NAME = "endpointslice-controller.k8s.io"
 TOPOLOGY_ZONE_LABEL = "topology.kubernetes.io/zone"
 MAX_ENDPOINTS_PER_SLICE = 100
@@ -201,10 +206,11 @@ def _address_order(endpoint: dict) -> tuple:
     return tuple(int(x) for x in parts) if len(parts) == 4 and all(x.isdigit() for x in parts) else (address,)
 
 
-class EndpointSliceController(ServicePodsMixin, Controller):
+class EndpointSliceController(TrackedSliceHandlers, ServicePodsMixin, Controller):
     """Keeps each selector Service's EndpointSlices in step with its pods."""
 
     name = "endpoint-slice-controller"
+    managed_by = CONTROLLER_NAME
 
     def __init__(self, loop: Any, client: Any, informers: Any = None,
                  max_endpoints_per_slice: int = MAX_ENDPOINTS_PER_SLICE) -> None:
@@ -220,31 +226,8 @@ class EndpointSliceController(ServicePodsMixin, Controller):
         self.tracker = EndpointSliceTracker()
         self.trigger_time_tracker = TriggerTimeTracker()
 
-    # -- handlers: only slices changed by someone else wake the Service up ----------------------
-    @staticmethod
-    def managed(endpoint_slice: dict) -> bool:
-        return (endpoint_slice["metadata"].get("labels") or {}).get(MANAGED_BY_LABEL) == CONTROLLER_NAME
-
-    def _slice_added(self, endpoint_slice: dict) -> None:
-        if self.managed(endpoint_slice) and self.tracker.should_sync(endpoint_slice):
-            self.queue_service_for_slice(endpoint_slice)
-
-    def _slice_updated(self, old: dict, cur: dict) -> None:
-        def service_name(s: dict) -> str:
-            return (s["metadata"].get("labels") or {}).get(SERVICE_NAME_LABEL, "")
-        if service_name(old) != service_name(cur):  # someone moved the slice to another Service
-            self.queue_service_for_slice(cur)
-            self.queue_service_for_slice(old)
-        elif self.managed(old) != self.managed(cur) or (self.managed(cur) and self.tracker.should_sync(cur)):
-            self.queue_service_for_slice(cur)
-
-    def _slice_deleted(self, endpoint_slice: dict) -> None:
-        # handle_deletion is False for a deletion this controller did not make
-        if self.managed(endpoint_slice) and self.tracker.has(endpoint_slice) \
-                and not self.tracker.handle_deletion(endpoint_slice):
-            self.queue_service_for_slice(endpoint_slice)
-
-    def queue_service_for_slice(self, endpoint_slice: dict) -> None:
+    # -- handlers (TrackedSliceHandlers): only slices changed by someone else wake the Service up
+    def queue_for_slice(self, endpoint_slice: dict) -> None:
         if (endpoint_slice["metadata"].get("labels") or {}).get(SERVICE_NAME_LABEL):
             self.queue.add_after(service_key(endpoint_slice), ENDPOINT_SLICE_CHANGE_MIN_SYNC_DELAY)
 

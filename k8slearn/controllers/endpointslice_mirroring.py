@@ -36,13 +36,18 @@ from k8slearn.client.cache import meta_key, split_key
 from k8slearn.controllers.base import Controller, Requeue
 from k8slearn.controllers.endpoints import LAST_CHANGE_TRIGGER_TIME, repack_subsets
 from k8slearn.controllers.endpointslice import (
-    MANAGED_BY_LABEL,
     endpoints_equal_beyond_hash,
     hash_endpoint,
     namespace_terminating,
     port_map_key,
 )
-from k8slearn.controllers.endpointslice_tracker import SERVICE_NAME_LABEL, EndpointSliceTracker, service_key
+from k8slearn.controllers.endpointslice_tracker import (
+    MANAGED_BY_LABEL,
+    SERVICE_NAME_LABEL,
+    EndpointSliceTracker,
+    TrackedSliceHandlers,
+    service_key,
+)
 
 CONTROLLER_NAME = "endpointslicemirroring-controller.k8s.io"
 SKIP_MIRROR_LABEL = "endpointslice.kubernetes.io/skip-mirror"
@@ -124,10 +129,11 @@ def total_changes(existing: dict, desired: dict[tuple, dict]) -> tuple[int, int,
     return len(desired) - matches, updated, removed
 
 
-class EndpointSliceMirroringController(Controller):
+class EndpointSliceMirroringController(TrackedSliceHandlers, Controller):
     """Mirrors the Endpoints of selectorless Services into EndpointSlices."""
 
     name = "endpoint-slice-mirroring-controller"
+    managed_by = CONTROLLER_NAME
 
     def __init__(self, loop: Any, client: Any, informers: Any = None,
                  max_endpoints_per_subset: int = MAX_ENDPOINTS_PER_SUBSET) -> None:
@@ -162,29 +168,8 @@ class EndpointSliceMirroringController(Controller):
         if bool(old["spec"].get("selector")) != bool(cur["spec"].get("selector")):  # added or removed
             self.enqueue(cur)
 
-    # -- handlers for slices: only changes this controller did not make --------------------------
-    @staticmethod
-    def managed(endpoint_slice: dict) -> bool:
-        return (endpoint_slice["metadata"].get("labels") or {}).get(MANAGED_BY_LABEL) == CONTROLLER_NAME
-
-    def _slice_added(self, endpoint_slice: dict) -> None:
-        if self.managed(endpoint_slice) and self.tracker.should_sync(endpoint_slice):
-            self.queue_endpoints_for_slice(endpoint_slice)
-
-    def _slice_updated(self, old: dict, cur: dict) -> None:
-        if (old["metadata"].get("labels") or {}).get(SERVICE_NAME_LABEL) != \
-                (cur["metadata"].get("labels") or {}).get(SERVICE_NAME_LABEL):
-            self.queue_endpoints_for_slice(cur)
-            self.queue_endpoints_for_slice(old)
-        elif self.managed(old) != self.managed(cur) or (self.managed(cur) and self.tracker.should_sync(cur)):
-            self.queue_endpoints_for_slice(cur)
-
-    def _slice_deleted(self, endpoint_slice: dict) -> None:
-        if self.managed(endpoint_slice) and self.tracker.has(endpoint_slice) \
-                and not self.tracker.handle_deletion(endpoint_slice):
-            self.queue_endpoints_for_slice(endpoint_slice)
-
-    def queue_endpoints_for_slice(self, endpoint_slice: dict) -> None:
+    # -- handlers for slices (TrackedSliceHandlers): only changes this controller did not make
+    def queue_for_slice(self, endpoint_slice: dict) -> None:
         if (endpoint_slice["metadata"].get("labels") or {}).get(SERVICE_NAME_LABEL):
             self.queue.add(service_key(endpoint_slice))
 

@@ -21,12 +21,18 @@ the EndpointSlice and EndpointSlice mirroring controllers remember, per Service,
 
 Simplified: the tracker is keyed by the slice's ``kubernetes.io/service-name`` label, as upstream.
 
-Upstream: staging/src/k8s.io/endpointslice/util/endpointslice_tracker.go
+:class:`TrackedSliceHandlers` are the slice informer handlers both slice controllers share.
+
+Upstream: staging/src/k8s.io/endpointslice/util/endpointslice_tracker.go; the handlers:
+pkg/controller/endpointslice/endpointslice_controller.go and
+pkg/controller/endpointslicemirroring/endpointslicemirroring_controller.go (onEndpointSliceAdd,
+onEndpointSliceUpdate, onEndpointSliceDelete)
 """
 
 from __future__ import annotations
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"
 DELETION_EXPECTED = -1
 
 
@@ -90,3 +96,37 @@ class EndpointSliceTracker:
 
     def delete_service(self, namespace: str, name: str) -> None:
         self.generations_by_service.pop(f"{namespace}/{name}", None)
+
+
+class TrackedSliceHandlers:
+    """The EndpointSlice informer handlers of both slice controllers: only a slice labelled as
+    managed by this controller (``managed_by``), and only a change it did not make itself
+    (``self.tracker``), sends the slice's Service to a sync (``queue_for_slice``); a slice moved to
+    another Service sends both."""
+
+    managed_by: str
+    tracker: EndpointSliceTracker
+
+    def managed(self, endpoint_slice: dict) -> bool:
+        return (endpoint_slice["metadata"].get("labels") or {}).get(MANAGED_BY_LABEL) == self.managed_by
+
+    def queue_for_slice(self, endpoint_slice: dict) -> None:  # pragma: no cover - each controller's own
+        raise NotImplementedError
+
+    def _slice_added(self, endpoint_slice: dict) -> None:
+        if self.managed(endpoint_slice) and self.tracker.should_sync(endpoint_slice):
+            self.queue_for_slice(endpoint_slice)
+
+    def _slice_updated(self, old: dict, cur: dict) -> None:
+        if (old["metadata"].get("labels") or {}).get(SERVICE_NAME_LABEL) != \
+                (cur["metadata"].get("labels") or {}).get(SERVICE_NAME_LABEL):  # moved to another Service
+            self.queue_for_slice(cur)
+            self.queue_for_slice(old)
+        elif self.managed(old) != self.managed(cur) or (self.managed(cur) and self.tracker.should_sync(cur)):
+            self.queue_for_slice(cur)
+
+    def _slice_deleted(self, endpoint_slice: dict) -> None:
+        # handle_deletion is False for a deletion this controller did not make
+        if self.managed(endpoint_slice) and self.tracker.has(endpoint_slice) \
+                and not self.tracker.handle_deletion(endpoint_slice):
+            self.queue_for_slice(endpoint_slice)

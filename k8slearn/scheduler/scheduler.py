@@ -111,6 +111,7 @@ class Scheduler:
         self._recorder = recorder
         self._profile_configs = list(profiles or [Profile()])
         self._processes: list = []
+        self._recorders: dict[str, Any] = {}  # one per profile (set_profiles)
         self.running = False
         self.new_process()
 
@@ -202,7 +203,7 @@ class Scheduler:
         self.profiles = frameworks
         self._profile_configs = profiles  # what a new process builds its frameworks from
         self._queue_sort = next(iter(frameworks.values())).less  # one queue, one order for all profiles
-        for recorder in getattr(self, "_recorders", {}).values():
+        for recorder in self._recorders.values():  # the replaced profiles' recorders end
             if isinstance(recorder, EventsRecorder):
                 recorder.stop()
         self._recorders = {
