@@ -228,9 +228,12 @@ class NodeLifecycleController(TaintBasedEviction, Controller):
         current = get_condition(node, "Ready")
         if current is None:  # the kubelet never posted status: count from creation, with the startup grace
             observed, grace = {"type": "Ready", "status": "Unknown"}, self.node_startup_grace_period
-            created = parse_timestamp(node["metadata"].get("creationTimestamp") or timestamp(0))
-            start = now if name in self.node_health else created
-            self.node_health[name] = NodeHealth(start, start)
+            known = self.node_health.get(name)
+            if known is None:  # first seen: probe and transition at creation
+                created = parse_timestamp(node["metadata"].get("creationTimestamp") or timestamp(0))
+                self.node_health[name] = NodeHealth(created, created)
+            else:  # seen before: only the status is new (the probe time stays, so the grace runs out)
+                known.ready = None
         else:
             observed, grace = dict(current), self.node_monitor_grace_period
         health = self.node_health.get(name)

@@ -72,7 +72,8 @@ def _percent(part: Any, whole: int, milli: bool) -> int:
     return int(value / whole * 100)
 
 
-def describe_node(node: dict, pods: list[dict], events: list[dict] | None, lease: dict | None, now: float) -> str:
+def describe_node(node: dict, pods: list[dict], events: list[dict] | None, lease: dict | str | None, now: float) -> str:
+    """kubectl describe node (describeNode). ``lease`` is the node's Lease, or the GET's error text."""
     meta, spec, status = node.get("metadata", {}), node.get("spec", {}), node.get("status", {})
     w = PrefixWriter()
     w.write(0, f"Name:\t{meta.get('name', '')}\n")
@@ -87,12 +88,14 @@ def describe_node(node: dict, pods: list[dict], events: list[dict] | None, lease
     for i, taint in enumerate(sorted(taints, key=lambda t: f"{t.get('effect', '')},{t.get('key', '')}")):
         w.write(0, ("\t" if i else "") + taint_text(taint) + "\n")
     w.write(0, f"Unschedulable:\t{'true' if spec.get('unschedulable') else 'false'}\n")
-    if lease is not None:
+    if isinstance(lease, dict):
         lspec = lease.get("spec", {})
         w.write(0, "Lease:\n")
         w.write(1, f"HolderIdentity:\t{lspec.get('holderIdentity') or '<unset>'}\n")
         w.write(1, f"AcquireTime:\t{time_text(lspec['acquireTime']) if lspec.get('acquireTime') else '<unset>'}\n")
         w.write(1, f"RenewTime:\t{time_text(lspec['renewTime']) if lspec.get('renewTime') else '<unset>'}\n")
+    elif lease is not None:  # the GET's error: a Node made by hand has no Lease in kube-node-lease
+        w.write(0, f"Lease:\tFailed to get lease: {lease}\n")
     if status.get("conditions"):
         w.write(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n")
         w.write(1, "----\t------\t-----------------\t------------------\t------\t-------\n")

@@ -364,8 +364,8 @@ def describe_object(ctx: Context, resource: Any, obj: dict, show_events: bool = 
             events = _node_events(ctx, obj)
         try:
             lease = ctx.client.get("leases", name, "kube-node-lease")
-        except ApiError:
-            lease = None
+        except ApiError as err:
+            lease = err.status.get("message") or str(err)  # printed as 'Lease: Failed to get lease: ...'
         return describe_node(obj, pods, events, lease, now)
     if kind == "Namespace":
         return describe_namespace(obj)

@@ -40,13 +40,16 @@ DEPLOYMENTS = [
     (lambda d: d["spec"].update(replicas=-1),
      ["spec.replicas: Invalid value: -1: must be greater than or equal to 0"], "negative replicas"),
     (lambda d: d["spec"].update(strategy={"rollingUpdate": {"maxUnavailable": 0, "maxSurge": 0}}),
-     ["spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"],
+     ['spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:0, IntVal:0, StrVal:""}: '
+      'may not be 0 when `maxSurge` is 0'],
      "a rolling update that can neither surge nor drop a pod"),
     (lambda d: d["spec"].update(strategy={"rollingUpdate": {"maxUnavailable": "150%"}}),
-     ["spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 150%: must not be greater than 100%"],
+     ['spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:"150%"}: '
+      'must not be greater than 100%'],
      "more than 100 percent unavailable"),
     (lambda d: d["spec"].update(strategy={"rollingUpdate": {"maxSurge": "lots"}}),
-     ["spec.strategy.rollingUpdate.maxSurge: Invalid value: lots: a valid percent string must be a numeric string "
+     ['spec.strategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:"lots"}: '
+      "a valid percent string must be a numeric string "
       "followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"],
      "a surge that is not a percentage"),
     (lambda d: d["spec"].update(strategy={"type": "BlueGreen"}),
@@ -112,7 +115,8 @@ def daemonset(change=None) -> dict:
 DAEMONSETS = [
     (None, [], "the flannel-like daemonset is valid"),
     (lambda d: d["spec"].update(updateStrategy={"rollingUpdate": {"maxUnavailable": 1, "maxSurge": 1}}),
-     ["spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: 1: may not be set when maxUnavailable is non-zero"],
+     ['spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:0, IntVal:1, StrVal:""}: '
+      'may not be set when maxUnavailable is non-zero'],
      "surge and unavailable both set"),
     (lambda d: d["spec"].update(updateStrategy={"rollingUpdate": {"maxUnavailable": 0, "maxSurge": 0}}),
      ["spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0"],

@@ -89,13 +89,14 @@ def test_statefulset_spec_validation(obj, expected):
 
 MAX_UNAVAILABLE = [
     ("with the feature gate on a maxUnavailable of 0 is refused", 0,
-     [f"{ROLLING}.maxUnavailable: Invalid value: 0: cannot be 0"]),
+     [f'{ROLLING}.maxUnavailable: Invalid value: intstr.IntOrString{{Type:0, IntVal:0, StrVal:""}}: cannot be 0']),
     ("with the feature gate on a negative maxUnavailable is refused", -1,
      [f"{ROLLING}.maxUnavailable: Invalid value: -1: must be greater than or equal to 0"]),
     ("with the feature gate on a maxUnavailable above 100 percent is refused", "150%",
-     [f"{ROLLING}.maxUnavailable: Invalid value: 150%: must not be greater than 100%"]),
+     [f'{ROLLING}.maxUnavailable: Invalid value: intstr.IntOrString{{Type:1, IntVal:0, StrVal:"150%"}}: '
+      "must not be greater than 100%"]),
     ("with the feature gate on a maxUnavailable of 0 percent is refused", "0%",
-     [f"{ROLLING}.maxUnavailable: Invalid value: 0%: cannot be 0"]),
+     [f'{ROLLING}.maxUnavailable: Invalid value: intstr.IntOrString{{Type:1, IntVal:0, StrVal:"0%"}}: cannot be 0']),
     ("with the feature gate on a maxUnavailable of 2 is accepted", 2, []),
 ]
 

@@ -16,10 +16,11 @@ def pdb(**spec):
     ({"maxUnavailable": "25%"}, []),
     ({"minAvailable": 1, "maxUnavailable": 1},
      ["spec: Invalid value: policy.PodDisruptionBudgetSpec{...}: minAvailable and maxUnavailable cannot be both set"]),
-    ({"minAvailable": "120%"}, ["spec.minAvailable: Invalid value: 120%: must not be greater than 100%"]),
+    ({"minAvailable": "120%"}, ['spec.minAvailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:"120%"}: must not be greater than 100%']),
     ({"maxUnavailable": -1}, ["spec.maxUnavailable: Invalid value: -1: must be greater than or equal to 0"]),
     ({"minAvailable": "half"},
-     ["spec.minAvailable: Invalid value: half: a valid percent string must be a numeric string followed by an ending "
+     ['spec.minAvailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:"half"}: '
+      "a valid percent string must be a numeric string followed by an ending "
       "'%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"]),
     ({"minAvailable": 1, "unhealthyPodEvictionPolicy": "Sometimes"},
      ['spec.unhealthyPodEvictionPolicy: Unsupported value: "Sometimes": supported values: "AlwaysAllow", '

@@ -211,3 +211,27 @@ def test_removing_the_taint_cancels_the_eviction():
     h.loop.run_until(400)
     assert not h.get("pods", "web-1")["metadata"].get("deletionTimestamp")
     assert h.events == [("Normal", "TaintManagerEviction", "Cancelling deletion of Pod default/web-1")]
+
+
+def test_a_node_whose_kubelet_never_posts_status_goes_not_ready_after_the_startup_grace_period():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.settle()
+    c.api.create({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "ghost"}})
+    created = c.now
+    c.run(60)  # node-startup-grace-period: 60 s from creation, checked every 5 s (strictly after)
+    assert "ghost           Unknown   <none>" in c.kubectl("get nodes").stdout
+    c.run(5)
+    ghost = c.api.get("nodes", "ghost")
+    assert [(x["type"], x["status"], x["reason"], x["message"]) for x in ghost["status"]["conditions"]] == [
+        (t, "Unknown", "NodeStatusNeverUpdated", "Kubelet never posted node status.")
+        for t in ("Ready", "MemoryPressure", "DiskPressure", "PIDPressure")]
+    assert ghost["status"]["conditions"][0]["lastTransitionTime"] == "2026-01-05T09:01:05Z"
+    assert round(c.now - created) == 65
+    assert "ghost           NotReady   <none>" in c.kubectl("get nodes").stdout
+    c.run(10)
+    taints = {(t["key"], t["effect"]) for t in c.api.get("nodes", "ghost")["spec"]["taints"]}
+    assert taints == {("node.kubernetes.io/unreachable", "NoSchedule"), ("node.kubernetes.io/unreachable", "NoExecute")}
+    described = c.kubectl("describe node ghost").stdout
+    assert 'Lease:              Failed to get lease: leases.coordination.k8s.io "ghost" not found\n' in described

@@ -276,5 +276,13 @@ def validate_label_selector(ls: Any, path: Path) -> list[FieldError]:
 
 
 def go_int_or_string(value: Any) -> Any:
-    """intstr.IntOrString prints through its String(): the number or the text, unquoted."""
-    return GoValue(str(value))
+    """An intstr.IntOrString as field.Invalid prints it: its String() has a pointer receiver, so the
+    struct value passed to field.Invalid is no fmt.Stringer and prints with %#v.
+
+    >>> str(go_int_or_string(0)), str(go_int_or_string("120%"))
+    ('intstr.IntOrString{Type:0, IntVal:0, StrVal:""}', 'intstr.IntOrString{Type:1, IntVal:0, StrVal:"120%"}')
+    """
+    if isinstance(value, str):
+        return GoValue(f"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{go_quote(value)}}}")
+    number = value if isinstance(value, int) and not isinstance(value, bool) else 0
+    return GoValue(f'intstr.IntOrString{{Type:0, IntVal:{number}, StrVal:""}}')

@@ -6,7 +6,7 @@ or may be missing (``maxUnavailable``): one of the two, a number or a percentage
 >>> pdb = {"metadata": {"name": "web", "namespace": "default"},
 ...        "spec": {"minAvailable": "120%", "selector": {"matchLabels": {"app": "web"}}}}
 >>> [e.error() for e in validate_pod_disruption_budget(pdb)]
-['spec.minAvailable: Invalid value: 120%: must not be greater than 100%']
+['spec.minAvailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:"120%"}: must not be greater than 100%']
 
 Simplified: when both ``minAvailable`` and ``maxUnavailable`` are set, the bad value is shown as
 ``policy.PodDisruptionBudgetSpec{...}`` instead of Go's full struct dump (which holds pointers).
