@@ -279,7 +279,7 @@ def go_int_or_string(value: Any) -> Any:
     """An intstr.IntOrString as field.Invalid prints it: its String() has a pointer receiver, so the
     struct value passed to field.Invalid is no fmt.Stringer and prints with %#v.
 
-    >>> str(go_int_or_string(0)), str(go_int_or_string("120%"))
+    >>> go_int_or_string(0).text, go_int_or_string("120%").text
     ('intstr.IntOrString{Type:0, IntVal:0, StrVal:""}', 'intstr.IntOrString{Type:1, IntVal:0, StrVal:"120%"}')
     """
     if isinstance(value, str):
