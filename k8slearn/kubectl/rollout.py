@@ -2,8 +2,9 @@
 
 The status line comes from the object's status alone, as kubectl's status viewers compute it:
 ``Waiting for deployment "web" rollout to finish: 1 of 3 updated replicas are available...`` until
-``deployment "web" successfully rolled out``. Real kubectl watches and prints each new line;
-with a cluster attached this runs simulated time a second at a time and does the same.
+``deployment "web" successfully rolled out``. Real kubectl watches the object and prints the
+viewer's line for every change of it (every new resourceVersion), repeats included; with a cluster
+attached this runs the simulation one event at a time and does the same.
 
 >>> d = {"metadata": {"name": "web", "generation": 2},
 ...      "spec": {"replicas": 3}, "status": {"observedGeneration": 2, "replicas": 3,
@@ -16,13 +17,16 @@ simulated seconds and says so (a stuck Deployment has failed long before: its pr
 600 s by default).
 
 Upstream: staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go,
-staging/src/k8s.io/kubectl/pkg/cmd/rollout/rollout_status.go, rollout_restart.go
+staging/src/k8s.io/kubectl/pkg/cmd/rollout/rollout_status.go, rollout_restart.go, rollout_pause.go,
+rollout_resume.go, rollout_undo.go, rollout_history.go
 """
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
+from k8slearn.api.errors import ApiError
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError
 from k8slearn.kubectl.get import with_type_meta
@@ -101,54 +105,176 @@ _VIEWERS = {"Deployment": deployment_status, "DaemonSet": daemonset_status, "Sta
 WATCH_LIMIT = 3600.0  # simulated seconds ``rollout status`` watches when no --timeout is given
 
 
+def _check_revision(d: dict, revision: int) -> None:
+    """DeploymentStatusViewer.Status's revision check (``--revision``): the Deployment's
+    ``deployment.kubernetes.io/revision`` annotation (deploymentutil.Revision: 0 when missing)."""
+    if revision <= 0:
+        return
+    meta = d.get("metadata") or {}
+    text = (meta.get("annotations") or {}).get("deployment.kubernetes.io/revision")
+    running = 0
+    if text is not None:
+        try:
+            running = int(text, 10)
+        except ValueError:  # (strconv.ParseInt's error)
+            raise KubectlError(f'cannot get the revision of deployment "{meta.get("name", "")}": '
+                               f'strconv.ParseInt: parsing "{text}": invalid syntax') from None
+    if revision != running:
+        raise KubectlError(f"desired revision ({revision}) is different from the running revision "
+                           f"({running})")
+
+
+def _status_infos(ctx: Context, args: list[str]) -> list:
+    """RolloutStatusOptions.Run's builder: ResourceTypeOrNameArgs(true, ...) with -l and -f,
+    SingleResourceType(), Latest(), no ContinueOnError (the first error ends the command)."""
+    from k8slearn.kubectl.builder import split_resource_argument
+    from k8slearn.kubectl.errors import Aggregate
+    from k8slearn.kubectl.get import check_resource_args, infos_for
+
+    how = check_resource_args(ctx, args, allow_empty_selector=True)
+    if how == "selector" and len(split_resource_argument(args[0])) > 1:  # (Builder.resourceMappings)
+        raise KubectlError("you may only specify a single resource type")
+    infos, errors = infos_for(ctx, args, allow_empty_selector=True)
+    if errors:
+        raise errors[0] if len(errors) == 1 else Aggregate(errors)
+    return infos
+
+
 @command("rollout status")
 def run_rollout_status(ctx: Context, args: list[str]) -> int:
-    from k8slearn.kubectl.builder import parse_args
-
-    if not args and not ctx.flags["filename"]:
+    """RolloutStatusOptions.Run: one object, then watchtools.UntilWithSync on it (list, then watch
+    from the list's resourceVersion). The viewer's line is printed for every Added/Modified event,
+    repeats included, until the rollout is done; a Deleted event ends it with ``object has been
+    deleted``. The simulated cluster runs one loop event at a time in between, so no version of
+    the object is skipped; ``--timeout`` is a deadline on the simulated clock
+    (ContextWithOptionalTimeout: ``timed out waiting for the condition``)."""
+    if not args and not ctx.flags["filename"]:  # RolloutStatusOptions.Validate
         raise KubectlError("required resource not specified")
-    targets = parse_args(args)
-    if len(targets) != 1 or targets[0].name is None:
-        raise KubectlError("rollout status is only supported on individual resources and resource collections - "
-                           f"{len(targets)} resources were found")
-    target = targets[0]
-    viewer = _VIEWERS.get(target.resource.kind)
-    if viewer is None:
-        raise KubectlError(f"no status viewer has been implemented for {target.resource.kind}")
-    obj = ctx.client.get(target.resource.plural, target.name, ctx.namespace)
-    last = ""
-    budget = ctx.flags["timeout"] or WATCH_LIMIT
-    waited = 0.0
-    while True:
-        line, done = viewer(obj)
-        if line != last:
-            ctx.print(line, end="")
-            last = line
-        if done or not ctx.flags["watch"]:
-            return 0
-        cluster = ctx.cluster
-        if cluster is None or not hasattr(cluster, "run"):
-            return 0
-        if waited >= budget:
-            if ctx.flags["timeout"]:
-                raise KubectlError("timed out waiting for the condition")
-            ctx.eprint(f"k8slearn: stopped watching after {WATCH_LIMIT:.0f} s of simulated time; kubectl would "
-                       "go on waiting until interrupted (--timeout stops it sooner)")
-            return 1
-        cluster.run(seconds=1)
-        waited += 1
-        obj = ctx.client.get(target.resource.plural, target.name, ctx.namespace)
+    revision = int(ctx.flags.get("revision") or 0)
+    if revision < 0:
+        raise KubectlError(f"revision must be a positive integer: {revision}")
+    infos = _status_infos(ctx, args)
+    if len(infos) != 1:
+        raise KubectlError("rollout status is only supported on individual resources and resource "
+                           f"collections - {len(infos)} resources were found")
+    info = infos[0]
+    viewer = _VIEWERS.get(info.resource.kind)
+    if viewer is None:  # StatusViewerFor's %v of a GroupKind: "ReplicaSet.apps", "Pod"
+        group_kind = info.resource.kind + (f".{info.resource.group}" if info.resource.group else "")
+        raise KubectlError(f"no status viewer has been implemented for {group_kind}")
+    namespace = info.namespace or ctx.namespace
+    selector = f"metadata.name={info.name}"
+    cluster = ctx.cluster
+    can_wait = hasattr(cluster, "step") and hasattr(cluster, "loop") and hasattr(ctx.client, "watch")
+    events: deque = deque()
+    if hasattr(ctx.client, "list_with_version"):  # the informer's list: an Added event per item
+        items, version = ctx.client.list_with_version(info.resource.plural, namespace,
+                                                      field_selector=selector)
+    else:
+        items, version = [ctx.client.get(info.resource.plural, info.name, namespace)], None
+    events.extend(("ADDED", item) for item in items)
+    watch = None
+    if can_wait and ctx.flags["watch"]:
+        watch = ctx.client.watch(info.resource.plural, namespace, resource_version=version,
+                                 field_selector=selector,
+                                 handler=lambda kind, obj: events.append((kind, obj)))
+    timeout = ctx.flags["timeout"] or 0
+    deadline = ctx.now() + (timeout or WATCH_LIMIT)
+    timer = None
+    if watch is not None:  # an event at the deadline, so that stepping stops there
+        timer = cluster.loop.call_at(deadline, lambda: None, periodic=True)
+    try:
+        while True:
+            while events:
+                kind, obj = events.popleft()
+                if kind == "DELETED":
+                    # (upstream: "abort to avoid cases of recreation and not to silently watch the wrong
+                    # (new) object")
+                    raise KubectlError("object has been deleted")
+                if kind not in ("ADDED", "MODIFIED"):
+                    continue
+                if info.resource.kind == "Deployment":
+                    _check_revision(obj, revision)
+                line, done = viewer(obj)
+                ctx.print(line, end="")
+                if done or not ctx.flags["watch"]:
+                    return 0
+            if watch is None:
+                return 0
+            if ctx.now() >= deadline or cluster.step() is None:
+                break
+    finally:
+        if watch is not None:
+            watch.stop()
+        if timer is not None:
+            timer.cancel()
+    if timeout:
+        raise KubectlError("timed out waiting for the condition")
+    ctx.eprint(f"k8slearn: stopped watching after {WATCH_LIMIT:.0f} s of simulated time; kubectl would "
+               "go on waiting until interrupted (--timeout stops it sooner)")
+    return 1
+
+
+def _reduced(errors: list[Exception]) -> list[Exception]:
+    """What ``r.Infos()`` adds to a command's error list: nothing, its one error, or an aggregate of
+    several (utilerrors.Reduce; printed as ``[a, b]`` on one line when other errors follow)."""
+    from k8slearn.kubectl.errors import Aggregate
+
+    if not errors:
+        return []
+    return [errors[0] if len(errors) == 1 else Aggregate(errors)]
+
+
+def _raise_all(errors: list[Exception]) -> int:
+    """utilerrors.NewAggregate(allErrs) returned to CheckErr: 0 when there is none."""
+    from k8slearn.kubectl.errors import Aggregate
+
+    if errors:
+        raise Aggregate(errors)
+    return 0
+
+
+def _require_resources(ctx: Context, args: list[str]) -> None:
+    """The Validate of restart, pause, resume, undo and history (and status)."""
+    if not args and not ctx.flags.get("filename"):
+        raise KubectlError("required resource not specified")
+
+
+def _visit(ctx: Context, args: list[str]) -> list[tuple[Any, Exception | None]]:
+    """The objects of ``ResourceTypeOrNameArgs(true, args...)`` with -l and -f, ContinueOnError,
+    Latest, Flatten, as ``r.Visit`` meets them: (info, None) for an object, (None, error) for one
+    that could not be read (a named object the server does not have), in argument order."""
+    from k8slearn.kubectl.builder import Info, parse_args
+    from k8slearn.kubectl.get import check_resource_args, fetch, infos_for
+
+    if check_resource_args(ctx, args, allow_empty_selector=True) != "names":
+        infos, errors = infos_for(ctx, args, allow_empty_selector=True)
+        return [(None, e) for e in errors] + [(i, None) for i in infos]
+    visited: list[tuple[Any, Exception | None]] = []
+    for target in parse_args(args):
+        groups, errors = fetch(ctx, [target])
+        visited += [(None, e) for e in errors]
+        visited += [(Info(t.resource, o["metadata"].get("namespace", ""), o["metadata"]["name"], o), None)
+                    for t, objects in groups for o in objects]
+    return visited
 
 
 @command("rollout restart")
 def run_rollout_restart(ctx: Context, args: list[str]) -> int:
+    """RestartOptions.RunRestart: CalculatePatches with defaultObjectRestarter for every object,
+    then each patch. The restarter stamps the template's ``kubectl.kubernetes.io/restartedAt`` with
+    the time to the second; when it already holds that stamp (two restarts in the same second) the
+    patch is empty: kubectl notes ``failed to create patch for NAME: empty patch``, yet sends the
+    (no-op) patch and prints ``restarted`` all the same (no ``continue`` upstream)."""
     from k8slearn.kubectl.apply import print_result
     from k8slearn.kubectl.get import infos_for
     from k8slearn.api.meta import timestamp
 
-    if not args and not ctx.flags.get("filename"):  # RestartOptions.Validate
-        raise KubectlError("required resource not specified")
-    infos, errors = infos_for(ctx, args, allow_empty_selector=True)  # (ResourceTypeOrNameArgs(true, ...))
+    _require_resources(ctx, args)
+    # (ResourceTypeOrNameArgs(true, ...))
+    infos, fetch_errors = infos_for(ctx, args, allow_empty_selector=True)
+    errors = _reduced(fetch_errors)
+    key = "kubectl.kubernetes.io/restartedAt"
     for info in infos:
         # defaultObjectRestarter: only these kinds restart, and not a paused Deployment
         problem = ""
@@ -160,56 +286,51 @@ def run_rollout_restart(ctx: Context, args: list[str]) -> int:
             errors.append(KubectlError(f'error: {info.resource.group_resource} "{info.name}" {problem}'))
             continue
         stamp = timestamp(ctx.now())
-        patch = {"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": stamp}}}}}
+        template_meta = ((info.obj.get("spec") or {}).get("template") or {}).get("metadata") or {}
+        patch: dict = {"spec": {"template": {"metadata": {"annotations": {key: stamp}}}}}
+        if (template_meta.get("annotations") or {}).get(key) == stamp:
+            errors.append(KubectlError(f"failed to create patch for {info.name}: empty patch"))
+            patch = {}
         result = ctx.client.patch(info.resource.plural, info.name, patch, namespace=info.namespace or None,
                                   patch_type="strategic")
         print_result(ctx, info.resource, result, "restarted", typed=True)
-    if errors:
-        from k8slearn.kubectl.errors import Aggregate
-
-        raise Aggregate(errors)
-    return 0
+    return _raise_all(errors)
 
 
 _NAMES = {"Deployment": "deployment.apps", "StatefulSet": "statefulset.apps", "DaemonSet": "daemonset.apps"}
+_HISTORY_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
 
 
-def _deployment_target(ctx: Context, args: list[str], verb: str, kinds: tuple[str, ...] = ("Deployment",)):
-    """The single Deployment (or, for history and undo, StatefulSet) a rollout command names."""
-    from k8slearn.kubectl.builder import parse_args
-
-    if not args and not ctx.flags.get("filename"):
-        raise KubectlError("required resource not specified")
-    targets = parse_args(args)
-    if len(targets) != 1 or targets[0].name is None:
-        raise KubectlError("you must provide one or more resources by argument or filename")
-    target = targets[0]
-    if target.resource.kind not in kinds:
-        what = {"history": "no history viewer", "undo": "no rollbacker"}.get(verb)
-        if what:  # (%q of the GroupKind: "Pod", "ReplicaSet.apps")
-            group_kind = target.resource.kind + (f".{target.resource.group}" if target.resource.group else "")
-            raise KubectlError(f'{what} has been implemented for "{group_kind}"')
-        raise KubectlError(f'{target.resource.group_resource} "{target.name}" {verb.rstrip("e")}ing is not supported')
-    ctx.client.get(target.resource.plural, target.name, ctx.namespace)  # NotFound as the server says it
-    return target
+def _group_kind(resource: Any) -> str:
+    """A GroupKind as ``%q`` prints it without the quotes: ``Pod``, ``ReplicaSet.apps``."""
+    return resource.kind + (f".{resource.group}" if resource.group else "")
 
 
 @command("rollout history")
 def run_rollout_history(ctx: Context, args: list[str]) -> int:
-    from k8slearn.kubectl.builder import Target, parse_args
+    """RolloutHistoryOptions.Validate and Run: every object the arguments, -l or -f name, each
+    through its HistoryViewer; an object's error is kept and the next one visited (ContinueOnError)."""
+    _require_resources(ctx, args)
+    revision = int(ctx.flags.get("revision") or 0)
+    if revision < 0:
+        raise KubectlError(f"revision must be a positive integer: {revision}")
+    errors: list[Exception] = []
+    for info, error in _visit(ctx, args):
+        if error is not None:
+            errors.append(error)
+            continue
+        if info.resource.kind not in _HISTORY_KINDS:  # HistoryViewerFor
+            what = _group_kind(info.resource)
+            errors.append(KubectlError(f'no history viewer has been implemented for "{what}"'))
+            continue
+        try:
+            _history_of(ctx, info, revision)
+        except (KubectlError, ApiError) as err:  # (kept, as r.Visit does)
+            errors.append(err)
+    return _raise_all(errors)
 
-    kinds = ("Deployment", "StatefulSet", "DaemonSet")
-    targets = parse_args(args) if args else []
-    if len(targets) == 1 and targets[0].name is None and targets[0].resource.kind in kinds:
-        # a type without a name: the history of every object of it in the namespace, one after another
-        plural = targets[0].resource.plural
-        for obj in sorted(ctx.client.list(plural, ctx.namespace), key=lambda o: o["metadata"]["name"]):
-            _history_of(ctx, Target(targets[0].resource, obj["metadata"]["name"]))
-        return 0
-    return _history_of(ctx, _deployment_target(ctx, args, "history", kinds))
 
-
-def _history_of(ctx: Context, target: Any) -> int:
+def _history_of(ctx: Context, target: Any, revision: int) -> int:
     from k8slearn.kubectl import rollout_revisions
     from k8slearn.kubectl.rollout_history import RolloutError, revision_template, rollout_history
     from k8slearn.kubectl.tabwriter import render
@@ -217,25 +338,23 @@ def _history_of(ctx: Context, target: Any) -> int:
     name = f"{_NAMES[target.resource.kind]}/{target.name}"
     sts = target.resource.kind != "Deployment"  # (a StatefulSet or a DaemonSet: ControllerRevisions)
     plural = target.resource.plural
-    revision = int(ctx.flags.get("revision") or 0)
-    if revision < 0:  # HistoryOptions.Validate
-        raise KubectlError(f"revision must be a positive integer: {revision}")
+    namespace = target.namespace or ctx.namespace
     if ctx.flags.get("output"):
         return _print_history_objects(ctx, target, revision)
     try:
         if revision:
             if sts:
                 template = rollout_revisions.controller_revision_template(
-                    ctx.client, plural, ctx.namespace, target.name, revision)
+                    ctx.client, plural, namespace, target.name, revision)
             else:
-                template = revision_template(ctx.client, ctx.namespace, target.name, revision)
+                template = revision_template(ctx.client, namespace, target.name, revision)
             ctx.print(f"{name} with revision #{revision}")
             ctx.print(_template_text(template))
             return 0
         if sts:
-            rows = rollout_revisions.controller_history(ctx.client, plural, ctx.namespace, target.name)
+            rows = rollout_revisions.controller_history(ctx.client, plural, namespace, target.name)
         else:
-            rows = rollout_history(ctx.client, ctx.namespace, target.name)
+            rows = rollout_history(ctx.client, namespace, target.name)
     except RolloutError as err:
         raise KubectlError(str(err)) from None
     if not rows and sts:  # printHistory's answer for a set without revisions
@@ -266,7 +385,7 @@ def _print_history_objects(ctx: Context, target: Any, revision: int) -> int:
     from k8slearn.kubectl.rollout_revisions import controlled_revisions
     from k8slearn.kubectl.get import name_of
 
-    owner = ctx.client.get(target.resource.plural, target.name, ctx.namespace)
+    owner = ctx.client.get(target.resource.plural, target.name, target.namespace or ctx.namespace)
     if target.resource.kind == "Deployment":
         resource = lookup("replicasets")
         history = {_revision(rs): rs for rs in replica_sets_of(ctx.client, owner) if _revision(rs) is not None}
@@ -284,7 +403,7 @@ def _print_history_objects(ctx: Context, target: Any, revision: int) -> int:
         objects = [history[k] for k in sorted(history)]
     output = ctx.flags["output"]
     kind, _, template = output.partition("=")
-    for i, obj in enumerate(objects):
+    for obj in objects:
         obj = thaw(obj)
         meta = obj.get("metadata")
         if isinstance(meta, dict) and "managedFields" in meta and not ctx.flags.get("show-managed-fields"):
@@ -300,7 +419,9 @@ def _print_history_objects(ctx: Context, target: Any, revision: int) -> int:
                     if isinstance(claim.get("metadata"), dict):
                         claim["metadata"].setdefault("creationTimestamp", None)
                     claim.setdefault("status", {})
-            ctx.print(("---\n" if i else "") + to_yaml(obj), end="")  # (the YAML printer's separator)
+            printed = getattr(ctx, "_history_yaml_printed", 0)  # (one YAML printer for every object)
+            ctx._history_yaml_printed = printed + 1  # type: ignore[attr-defined]
+            ctx.print(("---\n" if printed else "") + to_yaml(obj), end="")  # (its separator)
         elif kind == "json":
             ctx.print(to_json_typed(_typed(resource.kind, with_type_meta(obj, resource))), end="")
         elif kind in ("jsonpath", "jsonpath-as-json") and template:
@@ -327,41 +448,78 @@ def _template_text(template: dict) -> str:
 
 @command("rollout undo")
 def run_rollout_undo(ctx: Context, args: list[str]) -> int:
+    """UndoOptions.Validate and RunUndo: every object the arguments, -l or -f name, each through
+    its Rollbacker; an object's error is kept and the next one visited (ContinueOnError)."""
+    from k8slearn.kubectl.apply import dry_run_mode
     from k8slearn.kubectl.rollout_history import RolloutError, rollout_undo
     from k8slearn.kubectl.rollout_revisions import rollout_undo_controller
 
-    from k8slearn.kubectl.apply import dry_run_mode
-
     mode = dry_run_mode(ctx)
-    target = _deployment_target(ctx, args, "undo", ("Deployment", "StatefulSet", "DaemonSet"))
+    _require_resources(ctx, args)
     to_revision = int(ctx.flags.get("to-revision") or 0)
-    try:
-        if target.resource.kind == "Deployment":
-            outcome = rollout_undo(ctx.client, ctx.namespace, target.name, to_revision, mode, _template_text)
-        else:
-            outcome = rollout_undo_controller(ctx.client, target.resource.plural, ctx.namespace, target.name,
-                                              to_revision, mode, _template_text)
-    except RolloutError as err:
-        raise KubectlError(str(err)) from None
-    suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")  # PrintFlagsWithDryRunStrategy
-    ctx.print(f"{_NAMES[target.resource.kind]}/{target.name} {outcome}{suffix}")
-    return 0
+    # (PrintFlagsWithDryRunStrategy)
+    suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")
+    errors: list[Exception] = []
+    for info, error in _visit(ctx, args):
+        if error is not None:
+            errors.append(error)
+            continue
+        if info.resource.kind not in _HISTORY_KINDS:  # RollbackerFor
+            what = _group_kind(info.resource)
+            errors.append(KubectlError(f'no rollbacker has been implemented for "{what}"'))
+            continue
+        namespace = info.namespace or ctx.namespace
+        try:
+            if info.resource.kind == "Deployment":
+                outcome = rollout_undo(ctx.client, namespace, info.name, to_revision, mode, _template_text)
+            else:
+                outcome = rollout_undo_controller(ctx.client, info.resource.plural, namespace, info.name,
+                                                  to_revision, mode, _template_text)
+        except RolloutError as err:
+            errors.append(KubectlError(str(err)))
+            continue
+        except ApiError as err:  # (kept, as r.Visit does)
+            errors.append(err)
+            continue
+        ctx.print(f"{_NAMES[info.resource.kind]}/{info.name} {outcome}{suffix}")
+    return _raise_all(errors)
 
 
 def _pause_or_resume(ctx: Context, args: list[str], verb: str) -> int:
-    """PauseOptions/ResumeOptions.RunPause: the patch, then the patched object through the print
-    flags: ``deployment.apps/web paused``, or the object for ``-o name|yaml|json|jsonpath=...``."""
-    from k8slearn.api.resources import lookup
+    """PauseOptions.RunPause / ResumeOptions.RunResume: every object the arguments, -l or -f name
+    (r.Infos(): the ones it could not read become one error), CalculatePatches with the
+    ObjectPauser/ObjectResumer for all of them first (``is already paused``, ``is not paused``,
+    ``pausing is not supported``), then each patch and the patched object through the print flags:
+    ``deployment.apps/web paused``, or the object for ``-o name|yaml|json|jsonpath=...``. The errors
+    come last, together."""
     from k8slearn.kubectl.apply import print_result
-    from k8slearn.kubectl.rollout_history import RolloutError, rollout_pause, rollout_resume
+    from k8slearn.kubectl.get import infos_for
 
-    target = _deployment_target(ctx, args, verb)
-    try:
-        result = (rollout_pause if verb == "pause" else rollout_resume)(ctx.client, ctx.namespace, target.name)
-    except RolloutError as err:
-        raise KubectlError(f'deployments.apps "{target.name}" {err}') from None
-    print_result(ctx, lookup("deployments"), with_type_meta(result, lookup("deployments")), f"{verb}d", typed=True)
-    return 0
+    _require_resources(ctx, args)
+    infos, fetch_errors = infos_for(ctx, args, allow_empty_selector=True)
+    errors = _reduced(fetch_errors)
+    pause = verb == "pause"
+    planned = []
+    for info in infos:
+        if info.resource.kind != "Deployment":
+            problem = f"{verb.rstrip('e')}ing is not supported"
+        elif bool((info.obj.get("spec") or {}).get("paused")) == pause:
+            problem = "is already paused" if pause else "is not paused"
+        else:
+            problem = ""
+        planned.append((info, problem))
+    for info, problem in planned:
+        if problem:
+            errors.append(KubectlError(f'error: {info.resource.group_resource} "{info.name}" {problem}'))
+            continue
+        patch = {"spec": {"paused": True if pause else None}}
+        try:
+            result = ctx.client.patch(info.resource.plural, info.name, patch, info.namespace or ctx.namespace)
+        except ApiError as err:
+            errors.append(KubectlError(f"failed to patch: {err}"))
+            continue
+        print_result(ctx, info.resource, with_type_meta(result, info.resource), f"{verb}d", typed=True)
+    return _raise_all(errors)
 
 
 @command("rollout pause")

@@ -102,12 +102,21 @@ def test_a_daemonset_rolls_back_as_the_perform_a_rollback_task_shows():
         "daemonset.apps/agent skipped rollback (current template already matches revision 3)\n")
 
 
+_REPLICA_SET = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "x", "namespace": "default"},
+               "spec": {"replicas": 0, "selector": {"matchLabels": {"app": "x"}},
+                        "template": {"metadata": {"labels": {"app": "x"}},
+                                     "spec": {"containers": [{"name": "x", "image": "nginx"}]}}}}
+
+
 @pytest.mark.parametrize("command, stderr", [
     ("rollout history pod/x", 'error: no history viewer has been implemented for "Pod"\n'),
     ("rollout undo replicaset/x", 'error: no rollbacker has been implemented for "ReplicaSet.apps"\n'),
 ], ids=["a pod has no history, its kind quoted as Go's %q", "a ReplicaSet cannot be rolled back, its group named"])
 def test_kinds_without_history_say_so_as_kubectl_does(command, stderr):
+    # (the builder reads the object first: a missing one is the server's NotFound, as with kubectl)
     cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl("run x --image=nginx")
+    cluster.api.create(_REPLICA_SET)
     assert cluster.kubectl(command).stderr == stderr
 
 
