@@ -15,11 +15,20 @@ after it was processed, so it is not queued twice until it is removed (it became
 >>> q.try_(lambda name: (tainted.append(name) or True, 0.0), now=10.0); tainted
 ['node-1', 'node-2']
 
+A zone in full or partial disruption gets a limiter that accepts nothing; when it recovers, the
+new token bucket is drained if the old limiter was empty (it always is), so the first node is
+tainted one token (10 s) later, not at once:
+
+>>> q.swap_limiter(0, now=20.0); q.limiter.try_accept(30.0)
+False
+>>> q.swap_limiter(0.1, now=30.0); q.limiter.try_accept(30.0), q.limiter.wait()
+(False, 10.0)
+
 Simplified: the simulated clock, no separate goroutine; the controller asks ``next_due`` and
 ``limiter.wait`` when to call ``try_`` again.
 
 Upstream: pkg/controller/nodelifecycle/scheduler/rate_limited_queue.go,
-staging/src/k8s.io/client-go/util/flowcontrol/throttle.go (NewTokenBucketRateLimiter)
+staging/src/k8s.io/client-go/util/flowcontrol/throttle.go (NewTokenBucketRateLimiter, NewFakeNeverRateLimiter)
 """
 
 from __future__ import annotations
@@ -49,6 +58,19 @@ class TokenBucket:
         return None if self.qps <= 0 else max(0.0, (1 - self.tokens) / self.qps)
 
 
+class NeverLimiter:
+    """flowcontrol.NewFakeNeverRateLimiter: accepts nothing, ever. Its QPS() says 1, as upstream's
+    does (so swapping to a rate of 1/s from it would keep it: SwapLimiter compares QPS())."""
+
+    qps = 1.0
+
+    def try_accept(self, now: float) -> bool:
+        return False
+
+    def wait(self) -> float | None:
+        return None
+
+
 class RateLimitedTimedQueue:
     """Nodes waiting for their NoExecute taint, handed out no faster than the zone's limiter allows.
 
@@ -57,7 +79,7 @@ class RateLimitedTimedQueue:
     """
 
     def __init__(self, qps: float, now: float) -> None:
-        self.limiter = TokenBucket(qps, 1, now)
+        self.limiter: TokenBucket | NeverLimiter = TokenBucket(qps, 1, now)
         self.heap: list = []
         self.members: set[str] = set()
         self.seq = itertools.count()
@@ -79,8 +101,19 @@ class RateLimitedTimedQueue:
         return self.heap[0][0] if self.heap else None
 
     def swap_limiter(self, qps: float, now: float) -> None:
-        if self.limiter.qps != qps:
-            self.limiter = TokenBucket(qps, 1, now)
+        """SwapLimiter: a new limiter when the rate changed: the never-accepting one for 0, else a
+        token bucket (burst 1) that is drained at once if the old limiter has no token left ("If
+        we're currently waiting on limiter, we drain the new one")."""
+        if self.limiter.qps == qps:
+            return
+        new: TokenBucket | NeverLimiter
+        if qps <= 0:
+            new = NeverLimiter()
+        else:
+            new = TokenBucket(qps, 1, now)
+            if not self.limiter.try_accept(now):
+                new.try_accept(now)
+        self.limiter = new
 
     def try_(self, fn: Any, now: float) -> None:
         """Process due entries while the limiter accepts; ``fn(name) -> (done, retry_after)``."""

@@ -5,13 +5,15 @@ have landed on the node in between (or a pod was bound with ``spec.nodeName`` se
 skipping the scheduler). So before a pod worker starts anything, the kubelet adds the pod's
 cpu and memory requests to those of the pods it already admitted and compares the sums with the
 node's ``status.allocatable``. A pod that does not fit is rejected for good: phase ``Failed``,
-reason ``OutOfcpu`` / ``OutOfmemory``, a ``Warning`` event with the same text.
+reason ``OutOfcpu`` / ``OutOfmemory``, message "Pod was rejected: Node didn't have enough
+resource: ..."; the ``Warning`` event of the same reason has the message without the "Pod was
+rejected: " prefix.
 
 Simplified: only cpu and memory (no pods-per-node limit, extended resources, node affinity,
 taints or OS/arch checks); no eviction to make room.
 
-Upstream: pkg/kubelet/lifecycle/predicate.go (predicateAdmitHandler.Admit),
-pkg/scheduler/framework/plugins/noderesources/fit.go (the shared fit check)
+Upstream: pkg/kubelet/lifecycle/predicate.go (predicateAdmitHandler.Admit), pkg/kubelet/kubelet.go
+(rejectPod), pkg/scheduler/framework/plugins/noderesources/fit.go (the shared fit check)
 """
 
 from __future__ import annotations
@@ -51,10 +53,11 @@ class Admission:
                 if requested and requested + used > capacity:
                     reason = f"OutOf{resource}"
                     message = (
-                        f"Pod was rejected: Node didn't have enough resource: {resource}, requested: "
+                        f"Node didn't have enough resource: {resource}, requested: "
                         f"{requested}, used: {used}, capacity: {capacity}"
                     )
                     state.rejected = reason
+                    # rejectPod: the event has the bare message, only the status the prefix
                     self.k.events.event(pod, "Warning", reason, message)
                     self._write(
                         state,
@@ -63,7 +66,7 @@ class Admission:
                             **pod["status"],
                             "phase": "Failed",
                             "reason": reason,
-                            "message": message,
+                            "message": "Pod was rejected: " + message,
                             "startTime": timestamp(self.loop.now),
                         },
                     )

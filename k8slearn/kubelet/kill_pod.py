@@ -117,8 +117,10 @@ class PodTermination:
             # SyncTerminatingPod: the stopped pod's last status (Succeeded or Failed, the containers
             # terminated) goes to the API server before the delete that lets it go.
             self.write_status(state, pod_is_terminal=True)
-        if state.sandbox_id:
-            self.runtime.remove_pod_sandbox(state.sandbox_id)
+        # the pod's sandboxes go with their containers: the current one, and any an earlier
+        # sandbox change stopped but kept (upstream container GC removes a deleted pod's all)
+        for sandbox_id in [s.id for s in self.runtime.sandboxes.values() if s.uid == state.uid]:
+            self.runtime.remove_pod_sandbox(sandbox_id)
         self.prober.remove_pod(state.uid)
         state.done = True
         del self.states[state.uid]

@@ -95,6 +95,7 @@ class Kubelet:
             return
         self.running = True
         self.boots += 1
+        self.runtime.power_on()  # containerd starts before the kubelet
         self._last_unschedulable = False  # a new kubelet process remembers nothing
         self.events.forget()  # nor the events it recorded: a repeat is a new Event, not a higher count
         self._static_backoff = Backoff()  # nor its back-offs

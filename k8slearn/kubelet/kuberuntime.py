@@ -91,7 +91,7 @@ class KubeRuntime:
         if self._current(state) is None:
             return False
         try:
-            sandbox = self.runtime.run_pod_sandbox(pod)
+            sandbox = self.runtime.run_pod_sandbox(pod, self._sandbox_attempt(state))
         except RuntimeError_ as err:
             self.k.events.event(
                 pod, "Warning", "FailedCreatePodSandBox", f"Failed to create pod sandbox: {err}"
@@ -104,6 +104,12 @@ class KubeRuntime:
         # starts, so the IP and PodReadyToStartContainers=True reach the API with the running
         # container (v1.36 adds a write at this point, OnPodSandboxReady).
         return True
+
+    def _sandbox_attempt(self, state: PodState) -> int:
+        """computePodActions' Attempt: one more than the pod's newest sandbox (a sandbox change keeps
+        the old one, stopped), 0 for its first."""
+        old = [s.attempt for s in self.runtime.list_pod_sandbox() if s.uid == state.uid]
+        return old[0] + 1 if old else 0
 
     # -- containers ---------------------------------------------------------------------------
     def _needs_start(self, state: PodState, pod: dict, container: dict) -> bool:

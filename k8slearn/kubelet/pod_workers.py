@@ -163,6 +163,7 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
         if self.running:
             return  # already on: an idle pod without a process is simply not signalled
         self.running = True
+        self.crash_backoff = Backoff()  # a new kubelet process: no container is in back-off (kl.backOff)
         self.prober.started_at = self.loop.now
         for state in self.states.values():
             if state.process is None:

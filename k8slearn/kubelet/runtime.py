@@ -22,7 +22,8 @@ plus a fixed registry round trip; containers are the tiny process model of
 (dockershim) was removed from the kubelet in v1.24.
 
 Upstream: k8s.io/cri-api/pkg/apis/runtime/v1/api.proto, containerd internal/cri/server/
-(sandbox_run.go, sandbox_stop.go, container_start.go, container_stop.go), kubernetes-sigs/cri-tools cmd/crictl
+(sandbox_run.go, sandbox_stop.go, container_start.go, container_stop.go, restart.go),
+kubernetes-sigs/cri-tools cmd/crictl
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class ContainerRuntime(ImageService, Tasks):
         # CreateContainer that is not given its ``mounts`` (set by the kubelet: its volume manager).
         self._pull_busy_until = 0.0  # the kubelet pulls one image at a time (serializeImagePulls)
         self._layers_coming: set[str] = set()
+        self._lost: list[Container] = []  # running when the power went, until containerd starts again
         self._cache(PAUSE_IMAGE)  # kubeadm pre-pulls the sandbox image
 
     # -- helpers ------------------------------------------------------------------------------
@@ -305,9 +307,18 @@ class ContainerRuntime(ImageService, Tasks):
                     container._timer = None
                 container.state, container.exit_code, container.reason = "CONTAINER_EXITED", 255, "Unknown"
                 container.finished_at = self.loop.now
+                self._lost.append(container)
         for sandbox in self.sandboxes.values():
             sandbox.state = "SANDBOX_NOTREADY"
         self._pull_busy_until = self.loop.now
+
+    def power_on(self) -> None:
+        """containerd starts again (CRI plugin's loadContainer, restart.go): a container its checkpoint
+        says was running but whose task is gone gets exit code 255, reason ``Unknown``, and as
+        ``finishedAt`` the time containerd found it so, not the moment the power went."""
+        for container in self._lost:
+            container.finished_at = shared_float(self.loop.now)
+        self._lost.clear()
 
     def remove_container(self, container_id: str) -> None:
         self.containers.pop(container_id, None)

@@ -33,8 +33,8 @@ the status manager's goroutine writes it a moment later, and again every 10 s if
 
 Upstream: pkg/kubelet/kubelet.go (SyncPod, SyncTerminatingPod),
 pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions: KillPod when no container is
-kept), pkg/kubelet/status/status_manager.go (syncPod, mergePodStatus), pkg/util/pod/pod.go
-(PatchPodStatus)
+kept; SyncPod's step 2 on a changed sandbox: killPodWithSyncResult, purgeInitContainers),
+pkg/kubelet/status/status_manager.go (syncPod, mergePodStatus), pkg/util/pod/pod.go (PatchPodStatus)
 """
 
 from __future__ import annotations
@@ -91,8 +91,7 @@ class PodSync:
             self.k.events.event(
                 pod, "Normal", "SandboxChanged", "Pod sandbox changed, it will be killed and re-created."
             )
-            self.runtime.remove_pod_sandbox(state.sandbox_id)
-            state.sandbox_id = ""
+            self._kill_for_new_sandbox(state, pod)
         self._new_sandboxes.discard(state.uid)
         if not state.sandbox_id:
             if not (yield from self._create_sandbox(state, pod)):
@@ -132,6 +131,21 @@ class PodSync:
             yield from self._finish(state, pod)
         elif self._terminal(state):
             yield from self._finish(state, pod)
+
+    def _kill_for_new_sandbox(self, state: PodState, pod: dict) -> None:
+        """SyncPod's step 2 when the sandbox changed (a node back from a power cut):
+        killPodWithSyncResult stops the old sandbox and whatever still ran in it, but removes
+        nothing, so the exited containers stay in the runtime (``crictl ps -a``) and each new
+        container's status shows the old run as ``lastState`` (``Terminated``, exit code 255,
+        reason ``Unknown`` after a power cut); then purgeInitContainers removes every init
+        container, which runs again in the new sandbox. The old sandbox and its dead containers go
+        when the pod is removed (the sim has no periodic container GC; upstream's
+        MaxPerPodContainer=1 keeps this one dead container per name too, and its sandbox with it)."""
+        self.runtime.stop_pod_sandbox(state.sandbox_id)
+        for container in pod["spec"].get("initContainers") or ():
+            for container_id in state.attempts.get(container["name"], ()):
+                self.runtime.remove_container(container_id)
+        state.sandbox_id = ""
 
     def _wait_for_volumes(self, state: PodState, pod: dict):
         """SyncPod's "Wait for volumes to attach/mount": the pod (read again) once they are, else

@@ -235,3 +235,59 @@ def test_a_node_whose_kubelet_never_posts_status_goes_not_ready_after_the_startu
     assert taints == {("node.kubernetes.io/unreachable", "NoSchedule"), ("node.kubernetes.io/unreachable", "NoExecute")}
     described = c.kubectl("describe node ghost").stdout
     assert 'Lease:              Failed to get lease: leases.coordination.k8s.io "ghost" not found\n' in described
+
+
+# ---- SwapLimiter: a zone's rate changes -------------------------------------------------------------
+
+def _drained(qps):
+    q = RateLimitedTimedQueue(qps, now=0.0)
+    q.limiter.try_accept(0.0)  # its one token spent on a node
+    return q
+
+
+@pytest.mark.parametrize("queue, new_qps, accepts_now, wait", [
+    pytest.param(lambda: _drained(0.1), 0.0, False, None,
+                 id="a rate of zero swaps in the limiter that never accepts"),
+    pytest.param(lambda: RateLimitedTimedQueue(0.1, now=0.0), 0.01, True, 0.0,
+                 id="a bucket with its token left gives a full new bucket"),
+    pytest.param(lambda: _drained(0.1), 0.01, False, 100.0,
+                 id="a spent bucket drains the new one: the next node after one token at the new rate"),
+])
+def test_swap_limiter(queue, new_qps, accepts_now, wait):
+    q = queue()
+    q.swap_limiter(new_qps, now=5.0)
+    assert q.limiter.wait() == wait
+    assert q.limiter.try_accept(5.0) is accepts_now
+
+
+def test_leaving_a_zero_rate_drains_the_new_bucket_so_the_first_taint_waits_one_token():
+    q = RateLimitedTimedQueue(0.1, now=0.0)
+    q.swap_limiter(0.0, now=0.0)
+    assert q.limiter.try_accept(50.0) is False and q.limiter.qps == 1.0  # (upstream's never limiter: QPS 1)
+    q.swap_limiter(0.1, now=60.0)
+    assert (q.limiter.try_accept(60.0), q.limiter.try_accept(69.9), q.limiter.try_accept(70.0)) == (
+        False, False, True)
+
+
+def test_the_same_rate_keeps_the_limiter():
+    q = _drained(0.1)
+    limiter = q.limiter
+    q.swap_limiter(0.1, now=5.0)
+    assert q.limiter is limiter
+
+
+def test_a_zone_back_from_partial_disruption_taints_its_first_dead_node_one_token_later():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=3, seed=0)
+    c.settle()
+    for name in ("node-1", "node-2", "node-3"):
+        c.stop_node(name)
+    c.run(90)  # 3 of 4 nodes dead: PartialDisruption, rate 0 in a small cluster: no NoExecute taint
+    assert not any(t["effect"] == "NoExecute" for n in ("node-1", "node-2")
+                   for t in c.api.get("nodes", n)["spec"].get("taints") or ())
+    c.start_node("node-3")  # the pass at 09:01:35 sees the zone Normal again
+    c.run(40)
+    taints = [t for n in ("node-1", "node-2") for t in c.api.get("nodes", n)["spec"]["taints"]]
+    added = sorted(t["timeAdded"] for t in taints if t["effect"] == "NoExecute")
+    assert added[0] == "2026-01-05T09:01:45Z"  # not 09:01:35: the new bucket starts drained
