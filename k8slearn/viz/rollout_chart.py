@@ -189,7 +189,8 @@ class RolloutChart(Panel):
         lines = [head]
         for s in self.samples:
             sets = ", ".join(f"{c.name}={c.replicas}" for c in s.replica_sets)
-            lines.append(f"  t={s.time - s0.time:5.2f}s  {sets}  pods {s.pods}, available {s.available}"
+            going = f" ({s.terminating} terminating)" if s.terminating else ""
+            lines.append(f"  t={s.time - s0.time:5.2f}s  {sets}  pods {s.pods}{going}, available {s.available}"
                          + ("  (done)" if s.done else ""))
         return "\n".join(lines)
 

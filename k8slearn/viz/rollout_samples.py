@@ -49,6 +49,7 @@ class RolloutSample(NamedTuple):
     pods: int               # pods of the Deployment, terminating ones included
     available: int          # status.availableReplicas of the Deployment's ReplicaSets, summed
     done: bool              # what `kubectl rollout status` would call "successfully rolled out"
+    terminating: int = 0    # of ``pods``, those with a deletionTimestamp (the controllers no longer count them)
 
 
 def _revision(rs: dict) -> int:
@@ -77,8 +78,9 @@ def sample_deployment(cluster: Any, name: str, namespace: str = "default") -> Ro
                                      (rs.get("status") or {}).get("replicas", 0),
                                      (rs.get("status") or {}).get("availableReplicas", 0)) for rs in owned),
                     key=lambda c: (c.revision, c.name))
+    terminating = sum(1 for p in pods if p["metadata"].get("deletionTimestamp"))
     return RolloutSample(cluster.now, name, desired, surge, unavailable, tuple(counts), len(pods),
-                         sum(c.available for c in counts), rollout_complete(d))
+                         sum(c.available for c in counts), rollout_complete(d), terminating)
 
 
 def rollout_complete(d: dict) -> bool:

@@ -41,6 +41,13 @@ def test_the_chart_shows_the_moments_when_terminating_pods_make_more_than_the_co
     assert list(dots.get_ydata()) == [pods for _, pods, _ in more]
 
 
+def test_the_text_says_how_many_of_the_pods_are_terminating(five_revisions):
+    moments = [(round(s.time - five_revisions[0].time, 2), s.pods, s.terminating) for s in five_revisions]
+    assert moments[1:3] == [(0.02, 6, 1), (0.1, 5, 0)]
+    text = RolloutChart(None, "web", five_revisions).text().splitlines()  # (samples given: no cluster read)
+    assert text[2].endswith("pods 6 (1 terminating), available 3") and text[3].endswith("pods 5, available 3")
+
+
 def test_with_max_unavailable_100_percent_no_label_sits_on_the_axis():
     cluster = web_cluster()
     chart = RolloutChart(cluster, "web")
