@@ -22,8 +22,15 @@ and no annotation when nothing such changed (a pod that only went away). A contr
 updated the Endpoints and sees the old version in its cache waits for the cache to catch up
 (staleEndpointsTracker) instead of writing over it.
 
-Simplified: IPv4 only; no 1000-address truncation; subsets are ordered by address instead of by
-hash (addresses within a subset are ordered as upstream: IP text byte by byte, then pod uid).
+An Endpoints object holds at most 1000 addresses (maxCapacity): past that, the controller keeps
+ready addresses first, shares the room among the subsets in proportion (truncateEndpoints) and
+annotates the object ``endpoints.kubernetes.io/over-capacity: truncated``; EndpointSlices have no
+such limit. A write the API server refuses is recorded as a ``FailedToCreateEndpoint`` or
+``FailedToUpdateEndpoint`` Warning on the Endpoints and retried, except a create in a namespace
+being deleted, which is dropped.
+
+Simplified: IPv4 only; subsets are ordered by address instead of by hash (addresses within a
+subset are ordered as upstream: IP text byte by byte, then pod uid).
 
 Upstream: pkg/controller/endpoint/endpoints_controller.go, endpoints_tracker.go,
 pkg/api/v1/endpoints/util.go (RepackSubsets, LessEndpointAddress), pkg/api/v1/pod/util.go (FindPort),
@@ -32,6 +39,7 @@ staging/src/k8s.io/endpointslice/util/controller_utils.go (ShouldPodBeInEndpoint
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from k8slearn.api.errors import ApiError
@@ -44,6 +52,59 @@ from k8slearn.controllers.trigger_time_tracker import TriggerTimeTracker
 
 LAST_CHANGE_TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
 HEADLESS_LABEL = "service.kubernetes.io/headless"
+OVER_CAPACITY = "endpoints.kubernetes.io/over-capacity"
+MAX_CAPACITY = 1000  # maxCapacity: the addresses, ready or not, one Endpoints object holds
+NAMESPACE_TERMINATING_CAUSE = "NamespaceTerminating"
+
+
+def namespace_terminating(err: ApiError) -> bool:
+    """A create refused because the namespace is being deleted (it will keep failing)."""
+    return any(c.get("reason") == NAMESPACE_TERMINATING_CAUSE for c in err.details.get("causes") or ())
+
+
+def _count(subsets: list, field: str) -> int:
+    return sum(len(s.get(field) or ()) for s in subsets)
+
+
+def capacity_annotation_set_correctly(annotations: Any, subsets: Any) -> bool:
+    """capacityAnnotationSetCorrectly: False when the subsets hold more than 1000 addresses (they
+    must be truncated), else whether the over-capacity annotation is absent."""
+    subsets = subsets or []
+    if _count(subsets, "addresses") + _count(subsets, "notReadyAddresses") > MAX_CAPACITY:
+        return False
+    return OVER_CAPACITY not in (annotations or {})
+
+
+def truncate_endpoints(subsets: list[dict]) -> bool:
+    """truncateEndpoints, in place: with more than 1000 addresses, ready ones are kept first; the
+    room left (all 1000 when the ready ones alone are too many, and then no not-ready address
+    stays) is shared among the subsets in proportion to what each holds, rounded up, so the last
+    ones may get less. True when it truncated.
+
+    >>> subsets = [{"addresses": [{"ip": "a"}] * 900, "notReadyAddresses": [{"ip": "b"}] * 150},
+    ...            {"addresses": [{"ip": "c"}] * 60, "notReadyAddresses": [{"ip": "d"}] * 50}]
+    >>> truncate_endpoints(subsets), [(len(s["addresses"]), len(s["notReadyAddresses"])) for s in subsets]
+    (True, [(900, 30), (60, 10)])
+    """
+    ready, not_ready = _count(subsets, "addresses"), _count(subsets, "notReadyAddresses")
+    if ready + not_ready <= MAX_CAPACITY:
+        return False
+    truncate_ready = ready > MAX_CAPACITY
+    room = MAX_CAPACITY if truncate_ready else MAX_CAPACITY - ready
+    total = ready if truncate_ready else not_ready
+    field = "addresses" if truncate_ready else "notReadyAddresses"
+    can_be_added = room
+    for subset in subsets:
+        held = subset.get(field) or []
+        kept = held[:min(math.ceil(len(held) / total * room), can_be_added)]
+        subset[field] = kept
+        if truncate_ready:
+            subset["notReadyAddresses"] = []
+        for name in ("addresses", "notReadyAddresses"):
+            if not subset.get(name, True):  # (an empty list is omitted, as Go's omitempty does)
+                del subset[name]
+        can_be_added -= len(kept)
+    return True
 
 
 def find_port(pod: dict, service_port: dict) -> int | None:
@@ -267,7 +328,9 @@ class EndpointsController(ServicePodsMixin, Controller):
         service_labels = dict(service["metadata"].get("labels") or {})
         if current is not None:
             labels = {k: v for k, v in (current["metadata"].get("labels") or {}).items() if k != HEADLESS_LABEL}
-            if thaw(current.get("subsets") or []) == subsets and labels == service_labels:
+            capacity_ok = capacity_annotation_set_correctly(current["metadata"].get("annotations"),
+                                                            current.get("subsets"))
+            if thaw(current.get("subsets") or []) == subsets and labels == service_labels and capacity_ok:
                 return
         self.write(service, current, subsets, trigger)
 
@@ -310,12 +373,26 @@ class EndpointsController(ServicePodsMixin, Controller):
             annotations[LAST_CHANGE_TRIGGER_TIME] = trigger
         else:  # no new trigger time: clear the annotation
             annotations.pop(LAST_CHANGE_TRIGGER_TIME, None)
+        if truncate_endpoints(subsets):
+            annotations[OVER_CAPACITY] = "truncated"
+        else:
+            annotations.pop(OVER_CAPACITY, None)
         endpoints["metadata"]["annotations"] = annotations
         if not annotations:
             endpoints["metadata"].pop("annotations")
-        if current is None:
-            self.client.create(endpoints)
-            return
-        updated = self.client.update(endpoints)
+        try:
+            if current is None:
+                self.client.create(endpoints)
+                return
+            updated = self.client.update(endpoints)
+        except ApiError as err:
+            if current is None and err.code == 403 and namespace_terminating(err):
+                return  # creates will keep failing: the item is dropped
+            if current is None:
+                reason, message = "FailedToCreateEndpoint", "Failed to create endpoint for service"
+            else:
+                reason, message = "FailedToUpdateEndpoint", "Failed to update endpoint"
+            self.recorder.event(endpoints, "Warning", reason, f"{message} {namespace}/{name}: {err.message}")
+            raise
         if updated["metadata"]["resourceVersion"] != current["metadata"]["resourceVersion"]:
             self.stale_resource_versions[meta_key(current)] = current["metadata"]["resourceVersion"]

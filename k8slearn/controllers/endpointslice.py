@@ -49,6 +49,7 @@ from k8slearn.controllers.endpoints import (
     find_port,
     has_selector,
     is_service_ip_set,
+    namespace_terminating,
     service_pods,
     should_pod_be_in_endpoints,
     should_set_hostname,
@@ -66,7 +67,6 @@ from k8slearn.controllers.trigger_time_tracker import TriggerTimeTracker
 CONTROLLER_NAME = "endpointslice-controller.k8s.io"
 TOPOLOGY_ZONE_LABEL = "topology.kubernetes.io/zone"
 MAX_ENDPOINTS_PER_SLICE = 100
-NAMESPACE_TERMINATING_CAUSE = "NamespaceTerminating"
 ENDPOINT_SLICE_CHANGE_MIN_SYNC_DELAY = 1.0  # a slice changed by someone else: sync its Service 1 s later
 
 
@@ -187,11 +187,6 @@ def add_trigger_time_annotation(endpoint_slice: dict, trigger: str) -> None:
     endpoint_slice["metadata"]["annotations"] = annotations
     if not annotations:
         del endpoint_slice["metadata"]["annotations"]
-
-
-def namespace_terminating(err: ApiError) -> bool:
-    """A create refused because the namespace is being deleted (it will keep failing)."""
-    return any(c.get("reason") == NAMESPACE_TERMINATING_CAUSE for c in err.details.get("causes") or ())
 
 
 def _wire(endpoint_slice: dict) -> dict:

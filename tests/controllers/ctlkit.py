@@ -59,6 +59,7 @@ class RecordingClient:
         return out
 
     def update(self, obj: dict, **kw: Any) -> dict:
+        self._check("update", by_kind(obj["apiVersion"], obj["kind"]).plural)
         out = self.client.update(obj, **kw)
         if out.get("kind") == "Event":  # a repeated event: count + 1
             self.events.append((out["type"], out["reason"], out["message"]))

@@ -3,8 +3,9 @@
 import pytest
 from ctlkit import Harness, node, pod
 
+from k8slearn.api.errors import ApiError
 from k8slearn.controllers.base import Requeue
-from k8slearn.controllers.endpoints import EndpointsController, find_port, repack_subsets
+from k8slearn.controllers.endpoints import EndpointsController, find_port, repack_subsets, truncate_endpoints
 from k8slearn.controllers.endpointslice import EndpointSliceController
 
 TRIGGER = "endpoints.kubernetes.io/last-change-trigger-time"
@@ -178,3 +179,67 @@ def test_a_stale_cache_is_not_written_over_and_the_sync_is_retried():
     assert h.client.actions == []
     h.settle()
     assert h.sync("default/web") == []
+
+
+def _subsets(*sizes):
+    """Subsets of (ready, not ready) address counts, each address its own IP."""
+    return [{"addresses": [{"ip": f"10.{i}.0.{n}"} for n in range(ready)],
+             "notReadyAddresses": [{"ip": f"10.{i}.1.{n}"} for n in range(not_ready)]}
+            for i, (ready, not_ready) in enumerate(sizes)]
+
+
+TRUNCATION_CASES = [
+    ("1000 addresses fit and are kept", [(990, 10)], False, [(990, 10)]),
+    ("past 1000 the not-ready addresses share the room left by the ready ones, in proportion",
+     [(900, 150), (60, 50)], True, [(900, 30), (60, 10)]),
+    ("with more than 1000 ready addresses the ready ones share the 1000 and no not-ready one stays",
+     [(600, 5), (600, 0)], True, [(500, 0), (500, 0)]),
+    ("the shares are rounded up, so the last subset gets what is left",
+     [(400, 0), (400, 0), (400, 0)], True, [(334, 0), (334, 0), (332, 0)]),
+]
+
+
+@pytest.mark.parametrize("sizes, truncated, expected", [c[1:] for c in TRUNCATION_CASES],
+                         ids=[c[0] for c in TRUNCATION_CASES])
+def test_truncate_endpoints(sizes, truncated, expected):
+    subsets = _subsets(*sizes)
+    assert truncate_endpoints(subsets) is truncated
+    assert [(len(s.get("addresses", [])), len(s.get("notReadyAddresses", []))) for s in subsets] == expected
+    assert all(s.get("addresses", True) and s.get("notReadyAddresses", True) for s in subsets)  # no empty list
+
+
+def test_a_service_with_more_than_1000_pods_gets_1000_addresses_and_the_over_capacity_annotation():
+    pods = [(f"p{i}", True, f"10.244.{i // 250}.{i % 250 + 2}") for i in range(1001)]
+    h = setup(EndpointsController, pods=pods)
+    h.sync("default/web")
+    ep = h.get("endpoints", "web")
+    assert sum(len(s["addresses"]) for s in ep["subsets"]) == 1000
+    assert ep["metadata"]["annotations"]["endpoints.kubernetes.io/over-capacity"] == "truncated"
+    h.settle()
+    assert h.sync("default/web") == [("update", "endpoints", "default/web")]  # (truncated: never equal)
+    h.api.delete("pods", "p0")
+    h.settle()
+    h.sync("default/web")
+    ep = h.get("endpoints", "web")
+    assert sum(len(s["addresses"]) for s in ep["subsets"]) == 1000
+    assert "endpoints.kubernetes.io/over-capacity" not in (ep["metadata"].get("annotations") or {})
+
+
+def test_a_refused_endpoints_write_is_a_warning_event_and_a_retry():
+    h = setup(EndpointsController)
+    h.client.fail[("create", "endpoints")] = ApiError({"code": 403, "reason": "Forbidden",
+                                                       "message": 'endpoints "web" is forbidden: exceeded quota'})
+    with pytest.raises(ApiError):
+        h.controller.sync("default/web")
+    assert h.events == [("Warning", "FailedToCreateEndpoint",
+                         'Failed to create endpoint for service default/web: endpoints "web" is forbidden: '
+                         "exceeded quota")]
+    del h.client.fail[("create", "endpoints")]
+    h.sync("default/web")
+    h.settle()
+    h.client.fail[("update", "endpoints")] = ApiError({"code": 409, "reason": "Conflict", "message": "conflict"})
+    h.api.delete("pods", "b")
+    h.settle()
+    with pytest.raises(ApiError):
+        h.controller.sync("default/web")
+    assert h.events[-1] == ("Warning", "FailedToUpdateEndpoint", "Failed to update endpoint default/web: conflict")
