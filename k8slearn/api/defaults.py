@@ -92,8 +92,7 @@ def default_container(c: dict) -> None:
     if isinstance(lifecycle, dict):
         for hook in (lifecycle.get("postStart"), lifecycle.get("preStop")):
             if isinstance(hook, dict) and isinstance(hook.get("httpGet"), dict):
-                hook["httpGet"].setdefault("path", "/")  # SetDefaults_HTTPGetAction
-                hook["httpGet"].setdefault("scheme", "HTTP")
+                _default_http_get(hook["httpGet"])
 
 
 def _default_selectors(source: dict) -> None:
@@ -107,15 +106,25 @@ def _default_selectors(source: dict) -> None:
 
 def _default_probe(probe: dict) -> None:
     """SetDefaults_Probe: a zero (or missing) timeout, period and thresholds take their defaults, so
-    ``periodSeconds: 0`` probes every 10 s (it made the prober probe without end at one instant)."""
+    ``periodSeconds: 0`` probes every 10 s (it made the prober probe without end at one instant);
+    then SetDefaults_HTTPGetAction for an httpGet handler and the declarative ``grpc.service: ""``."""
     for key, default in (("timeoutSeconds", 1), ("periodSeconds", 10), ("successThreshold", 1),
                          ("failureThreshold", 3)):
         if probe.get(key) in (None, 0):
             probe[key] = default
-    http = probe.get("httpGet")
-    if isinstance(http, dict):
-        http.setdefault("path", "/")
-        http.setdefault("scheme", "HTTP")
+    if isinstance(probe.get("httpGet"), dict):
+        _default_http_get(probe["httpGet"])
+    grpc = probe.get("grpc")
+    if isinstance(grpc, dict) and grpc.get("service") is None:
+        grpc["service"] = ""  # GRPCAction.Service: +default="" (defaulter-gen), json without omitempty
+
+
+def _default_http_get(http: dict) -> None:
+    """SetDefaults_HTTPGetAction: an empty (or missing) path is ``/``, an empty scheme ``HTTP``."""
+    if not http.get("path"):
+        http["path"] = "/"
+    if not http.get("scheme"):
+        http["scheme"] = "HTTP"
 
 
 _CANONICAL: dict[str, str] = {}  # quantity string -> its canonical form (a pure function, remembered)

@@ -58,7 +58,9 @@ def test_the_remembered_answer_is_the_bare_answer_first_and_every_time_after(val
 
 
 def with_probe_port(port):
-    container = {**SPEC["containers"][0], "livenessProbe": {"httpGet": {"port": port}}}
+    # defaulted as the API server does (SetDefaults_HTTPGetAction): validation requires path and scheme
+    probe = {"httpGet": {"port": port, "path": "/", "scheme": "HTTP"}}
+    container = {**SPEC["containers"][0], "livenessProbe": probe}
     return {**SPEC, "containers": [container]}
 
 

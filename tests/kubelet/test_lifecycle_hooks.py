@@ -169,7 +169,8 @@ def test_a_pre_stop_hook_also_runs_when_a_liveness_probe_kills_the_container():
 @pytest.mark.parametrize("lifecycle, grace, errors", [
     ({"preStop": {"sleep": {"seconds": 60}}}, 10,
      [("spec.containers[0].lifecycle.preStop.sleep: Invalid value: 60: must be greater than 0 and less than "
-       "terminationGracePeriodSeconds (10)")]),
+       "terminationGracePeriodSeconds (10). Enable AllowPodLifecycleSleepActionZeroValue feature gate for "
+       "zero sleep.")]),
     ({"postStart": {"exec": {}, "httpGet": {"port": 80}}}, 30,
      ["spec.containers[0].lifecycle.postStart.exec.command: Required value",
       "spec.containers[0].lifecycle.postStart.httpGet: Forbidden: may not specify more than 1 handler type"]),

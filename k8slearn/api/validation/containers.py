@@ -7,15 +7,16 @@
 
 Environment variables: :mod:`k8slearn.api.validation.env`.
 
-Simplifies: no volumeDevices, securityContext or resize policy checks; no HTTP
-header checks in lifecycle hooks.
+Simplifies: no volumeDevices, securityContext or resize policy checks.
 
 Upstream: pkg/apis/core/validation/validation.go (validateContainers, validateContainerCommon,
-validateContainerPorts, ValidateEnv, ValidateVolumeMounts, validateProbe, ValidateResourceRequirements)
+validateContainerPorts, ValidateEnv, ValidateVolumeMounts, validateLifecycle, validateHandler, validateProbe,
+ValidateResourceRequirements)
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from k8slearn.api import field
@@ -25,6 +26,7 @@ from k8slearn.api.names import (
     is_qualified_name,
     is_valid_port_name,
     is_valid_port_num,
+    regex_error,
 )
 from k8slearn.api.quantity import parse_quantity
 from k8slearn.api.validation.common import IS_NEGATIVE, as_dict, as_list, nonnegative
@@ -58,7 +60,7 @@ def validate_containers(containers: Any, volumes: dict, path: Path, grace: Any =
         else:
             names.add(c.get("name"))
         errs += _lifecycle(c, p, grace)
-        errs += _probes(c, p, allowed=True)
+        errs += _probes(c, p, allowed=True, grace=grace)
         if c.get("restartPolicy") is not None:
             errs.append(field.forbidden(p.child("restartPolicy"), "may not be set for non-init containers"))
     return errs + host_port_conflicts(containers, path)
@@ -86,7 +88,7 @@ def validate_init_containers(inits: Any, regular: Any, volumes: dict, path: Path
             errs.append(field.forbidden(p.child("lifecycle"), NOT_RESTARTABLE))
         elif policy == "Always":
             errs += _lifecycle(c, p, grace)
-        errs += _probes(c, p, allowed=policy == "Always")
+        errs += _probes(c, p, allowed=policy == "Always", grace=grace)
     return errs
 
 
@@ -222,70 +224,138 @@ def _volume_mounts(mounts: Any, volumes: dict, path: Path) -> list[FieldError]:
     return errs
 
 
-SLEEP_SECONDS_MSG = "must be greater than 0 and less than terminationGracePeriodSeconds ({})"
+# (v1.32 names the gate by its option's name, AllowPodLifecycleSleepActionZeroValue, in the message)
+SLEEP_SECONDS_MSG = ("must be greater than 0 and less than terminationGracePeriodSeconds ({}). "
+                     "Enable AllowPodLifecycleSleepActionZeroValue feature gate for zero sleep.")
+LIFECYCLE_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")  # handlerFromLifecycle
+PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")  # handlerFromProbe
+HTTP_SCHEMES = ["HTTP", "HTTPS"]  # sets.List(supportedHTTPSchemes): sorted
+_HTTP_HEADER_NAME = re.compile(r"[-A-Za-z0-9]+")
+HTTP_HEADER_NAME_MSG = regex_error("a valid HTTP header must consist of alphanumeric characters or '-'",
+                                   "[-A-Za-z0-9]+", "X-Header-Name")
 
 
 def _lifecycle(c: dict, path: Path, grace: Any) -> list[FieldError]:
-    """validateLifecycle: each hook has exactly one handler, and each handler is valid; a sleep
-    lasts more than 0 s and at most the pod's grace period."""
+    """validateLifecycle: postStart, then preStop, each through validateHandler (exactly one
+    handler, each valid; a sleep lasts more than 0 s and at most the pod's grace period)."""
     lifecycle = c.get("lifecycle")
     if lifecycle is None:
         return []
     errs = []
     for hook in ("postStart", "preStop"):
         handler = as_dict(lifecycle).get(hook)
-        if handler is None:
-            continue
-        handler, p = as_dict(handler), path.child("lifecycle", hook)
-        kinds = [h for h in ("exec", "httpGet", "tcpSocket", "sleep") if handler.get(h) is not None]
-        if not kinds:
-            errs.append(field.required(p, "must specify a handler type"))
-        for i, kind in enumerate(kinds):
-            action, ap = as_dict(handler[kind]), p.child(kind)
-            if i:
-                errs.append(field.forbidden(ap, "may not specify more than 1 handler type"))
-            elif kind == "exec" and not action.get("command"):
-                errs.append(field.required(ap.child("command")))
-            elif kind == "httpGet":
-                if not action.get("path"):
-                    errs.append(field.required(ap.child("path")))
-                errs += port_num_or_name(action.get("port"), ap.child("port"))
-                scheme = action.get("scheme") or ""
-                if scheme not in ("HTTP", "HTTPS"):
-                    errs.append(field.not_supported(ap.child("scheme"), scheme, ["HTTP", "HTTPS"]))
-            elif kind == "tcpSocket":
-                errs += port_num_or_name(action.get("port"), ap.child("port"))
-            elif kind == "sleep" and isinstance(grace, int):
-                seconds = action.get("seconds", 0)
-                if not isinstance(seconds, int) or not 0 < seconds <= grace:
-                    errs.append(field.invalid(ap, seconds, SLEEP_SECONDS_MSG.format(grace)))
+        if handler is not None:
+            errs += _handler(as_dict(handler), LIFECYCLE_HANDLERS, grace, path.child("lifecycle", hook))
     return errs
 
 
-def _probes(c: dict, path: Path, allowed: bool) -> list[FieldError]:
+def _handler(handler: dict, kinds: tuple, grace: Any, path: Path) -> list[FieldError]:
+    """validateHandler: the first handler set (in the order exec, httpGet, tcpSocket, grpc, sleep) is
+    validated, each later one is Forbidden at its place in that order, none at all is Required."""
+    errs, found = [], False
+    for kind in kinds:
+        if handler.get(kind) is None:
+            continue
+        ap = path.child(kind)
+        if found:
+            errs.append(field.forbidden(ap, "may not specify more than 1 handler type"))
+            continue
+        found = True
+        action = as_dict(handler[kind])
+        if kind == "exec":
+            errs += _exec_action(action, ap)
+        elif kind == "httpGet":
+            errs += _http_get_action(action, ap)
+        elif kind == "tcpSocket":
+            errs += port_num_or_name(action.get("port"), ap.child("port"))  # validateTCPSocketAction
+        elif kind == "grpc":
+            errs += _grpc_action(action, ap)
+        else:
+            errs += _sleep_action(action, grace, ap)
+    if not found:
+        errs.append(field.required(path, "must specify a handler type"))
+    return errs
+
+
+def _exec_action(action: dict, path: Path) -> list[FieldError]:
+    """validateExecAction: a command is required."""
+    return [] if as_list(action.get("command")) else [field.required(path.child("command"))]
+
+
+def _http_get_action(action: dict, path: Path) -> list[FieldError]:
+    """validateHTTPGetAction: path required, the port a number or name, the scheme HTTP or HTTPS
+    (case matters), each header name an HTTP token (IsHTTPHeaderName), reported at ``httpHeaders``."""
+    errs = []
+    if not action.get("path"):
+        errs.append(field.required(path.child("path")))
+    errs += port_num_or_name(action.get("port"), path.child("port"))
+    scheme = action.get("scheme") or ""
+    if scheme not in HTTP_SCHEMES:
+        errs.append(field.not_supported(path.child("scheme"), scheme, HTTP_SCHEMES))
+    for header in as_list(action.get("httpHeaders")):
+        name = as_dict(header).get("name") or ""
+        if not isinstance(name, str) or not _HTTP_HEADER_NAME.fullmatch(name):
+            errs.append(field.invalid(path.child("httpHeaders"), name, HTTP_HEADER_NAME_MSG))
+    return errs
+
+
+def _grpc_action(action: dict, path: Path) -> list[FieldError]:
+    """validateGRPCAction: ValidatePortNumOrName of the int32 port (so 1..65535; 0 when unset)."""
+    port = action.get("port")
+    port = port if isinstance(port, int) and not isinstance(port, bool) else 0
+    return [field.invalid(path.child("port"), port, m) for m in is_valid_port_num(port)]
+
+
+def _sleep_action(action: dict, grace: Any, path: Path) -> list[FieldError]:
+    """validateSleepAction (gate PodLifecycleSleepActionAllowZero off): 0 < seconds <= the pod's
+    terminationGracePeriodSeconds; nothing is checked without a grace period."""
+    if not isinstance(grace, int):
+        return []
+    seconds = action.get("seconds", 0)
+    if not isinstance(seconds, int) or not 0 < seconds <= grace:
+        return [field.invalid(path, seconds, SLEEP_SECONDS_MSG.format(grace))]
+    return []
+
+
+PROBE_NONNEGATIVE = ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold",
+                     "failureThreshold")
+
+
+def _probes(c: dict, path: Path, allowed: bool, grace: Any = None) -> list[FieldError]:
+    """validateLivenessProbe, validateReadinessProbe and validateStartupProbe, in that order (or,
+    on an init container that is not a sidecar, Forbidden for each probe set)."""
     errs = []
     for name in ("livenessProbe", "readinessProbe", "startupProbe"):
         probe = c.get(name)
         if probe is None:
             continue
+        p = path.child(name)
         if not allowed:
-            errs.append(field.forbidden(path.child(name), NOT_RESTARTABLE))
+            errs.append(field.forbidden(p, NOT_RESTARTABLE))
             continue
-        probe, p = as_dict(probe), path.child(name)
-        handlers = [h for h in ("exec", "httpGet", "tcpSocket", "grpc") if probe.get(h) is not None]
-        for extra in handlers[1:]:
-            errs.append(field.forbidden(p.child(extra), "may not specify more than 1 handler type"))
-        if not handlers:
-            errs.append(field.required(p, "must specify a handler type"))
-        for handler in handlers[:1]:
-            if handler in ("httpGet", "tcpSocket"):
-                errs += port_num_or_name(as_dict(probe[handler]).get("port"), p.child(handler, "port"))
-        for key in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold",
-                    "failureThreshold"):
-            errs += nonnegative(probe.get(key, 0), p.child(key))
-        if name != "readinessProbe" and probe.get("successThreshold", 1) != 1:
+        probe = as_dict(probe)
+        errs += _probe(probe, grace, p)
+        if name == "readinessProbe":
+            if probe.get("terminationGracePeriodSeconds") is not None:
+                errs.append(field.invalid(p.child("terminationGracePeriodSeconds"),
+                                          probe["terminationGracePeriodSeconds"],
+                                          "must not be set for readinessProbes"))
+        elif probe.get("successThreshold", 1) != 1:
             errs.append(field.invalid(p.child("successThreshold"), probe.get("successThreshold"),
                                       "must be 1"))
+    return errs
+
+
+def _probe(probe: dict, grace: Any, path: Path) -> list[FieldError]:
+    """validateProbe: the handler (validateHandler of handlerFromProbe), the nonnegative timings and
+    thresholds, and a probe-level terminationGracePeriodSeconds above 0."""
+    errs = _handler(probe, PROBE_HANDLERS, grace, path)
+    for key in PROBE_NONNEGATIVE:
+        errs += nonnegative(probe.get(key, 0), path.child(key))
+    seconds = probe.get("terminationGracePeriodSeconds")
+    if isinstance(seconds, int) and seconds <= 0:
+        errs.append(field.invalid(path.child("terminationGracePeriodSeconds"), seconds,
+                                  "must be greater than 0"))
     return errs
 
 
