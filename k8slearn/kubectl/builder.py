@@ -14,8 +14,15 @@ found ones still print (ContinueOnError).
 Simplified: no URLs, no kustomize; ``-f`` reads local files and directories (``.yaml``,
 ``.yml``, ``.json``), ``-f -`` reads the command's stdin.
 
+A list the server refuses (an unsupported ``--field-selector``, a label selector it cannot parse)
+is reported as the Selector visitor reports it: ``Unable to find "/v1, Resource=pods" that match
+label selector "a in", field selector "": unable to parse requirement: ...`` (:func:`list_selected`).
+
 Upstream: staging/src/k8s.io/cli-runtime/pkg/resource/builder.go (ResourceTypeOrNameArgs,
-normalizeMultipleResourcesArgs, splitResourceTypeName), visitor.go (FileVisitorForSTDIN, ExpandPathsToFileVisitors)
+normalizeMultipleResourcesArgs, splitResourceTypeName),
+visitor.go (FileVisitorForSTDIN, ExpandPathsToFileVisitors), selector.go (Selector.Visit),
+helper.go (EnhanceListError),
+staging/src/k8s.io/apimachinery/pkg/runtime/schema/group_version.go (GroupVersionResource.String)
 """
 
 from __future__ import annotations
@@ -29,7 +36,8 @@ from k8slearn.api.resources import ResourceInfo, by_kind, lookup
 from k8slearn.kubectl.errors import KubectlError
 from k8slearn.kubectl.manifests import ManifestError, iter_documents
 
-__all__ = ["Target", "Info", "parse_args", "read_files", "mapped_files", "ALL_CATEGORY", "split_resource_argument"]
+__all__ = ["Target", "Info", "parse_args", "read_files", "mapped_files", "ALL_CATEGORY",
+           "split_resource_argument", "list_selected", "enhance_list_error", "gvr_string"]
 
 # Discovery order of the resources in the "all" category that k8slearn serves.
 ALL_CATEGORY = category_members("all")
@@ -189,3 +197,50 @@ def mapping_for(obj: dict, source: str) -> ResourceInfo:
         raise KubectlError(f'resource mapping not found for name: "{meta.get("name", "")}" namespace: '
                            f'"{meta.get("namespace", "")}" from "{source}": {exc}\n'
                            f"ensure CRDs are installed first") from None
+
+
+def list_selected(client: Any, resource: ResourceInfo, namespace: str | None, label_selector: str = "",
+                  field_selector: str = "") -> list[dict]:
+    """Selector.Visit: list ``resource`` with the selectors; a list the server refuses fails with
+    :func:`enhance_list_error`'s message."""
+    label_selector, field_selector = (label_selector or "").strip(), (field_selector or "").strip()
+    try:
+        return client.list(resource.plural, namespace=namespace, label_selector=label_selector or None,
+                           field_selector=field_selector or None)
+    except Exception as exc:
+        raise enhance_list_error(exc, gvr_string(resource), label_selector, field_selector) from None
+
+
+def gvr_string(resource: ResourceInfo) -> str:
+    """schema.GroupVersionResource.String(): ``/v1, Resource=events``, ``apps/v1, Resource=deployments``."""
+    return f"{resource.group}/{resource.version}, Resource={resource.plural}"
+
+
+def enhance_list_error(err: Exception, subject: str, label_selector: str, field_selector: str) -> Exception:
+    """EnhanceListError: a BadRequest or NotFound answer to a list says what was listed, keeping the
+    API error (so it still prints as ``Error from server (BadRequest): ...``); anything else (an
+    Expired one included) is returned as it is.
+
+    >>> from k8slearn.api.errors import ApiError
+    >>> bad = ApiError({"reason": "BadRequest", "code": 400, "message": "not supported"})
+    >>> print(enhance_list_error(bad, "/v1, Resource=events", "", "a=b"))
+    Unable to find "/v1, Resource=events" that match label selector "", field selector "a=b": not supported
+    >>> print(enhance_list_error(bad, "apps/v1, Resource=deployments", "", ""))
+    Unable to list "apps/v1, Resource=deployments": not supported
+    """
+    from k8slearn.api.field import go_quote
+
+    status = getattr(err, "status", None)
+    if not isinstance(status, dict):
+        return err
+    reason, code = status.get("reason", ""), int(status.get("code", 0) or 0)
+    if not (reason in ("BadRequest", "NotFound") or (not reason and code in (400, 404))):
+        return err
+    message = status.get("message", "")
+    if not label_selector and not field_selector:
+        message = f"Unable to list {go_quote(subject)}: {message}"
+    else:
+        message = (f"Unable to find {go_quote(subject)} that match label selector "
+                   f"{go_quote(label_selector)}, field selector {go_quote(field_selector)}: {message}")
+    clone: Any = type(err)({**status, "message": message})
+    return clone

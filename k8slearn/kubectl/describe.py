@@ -18,7 +18,8 @@ Simplified: volume kinds beyond the ones k8slearn uses print ``<unknown>``; no p
 resize status; event messages are shown as recorded.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/describe/describe.go (PodDescriber, describePod,
-describeContainers, describeVolumes, DescribeEvents, printLabelsMultiline, printAnnotationsMultiline)
+describeContainers, DescribeProbe, describeVolumes, DescribeEvents, printLabelsMultiline,
+printAnnotationsMultiline), go/src/net/url/url.go (URL.String, EscapedPath, shouldEscape)
 """
 
 from __future__ import annotations
@@ -226,6 +227,8 @@ def describe_resources(resources: dict | None, w: PrefixWriter, level: int) -> N
 
 
 def describe_probe(probe: dict) -> str:
+    """DescribeProbe: the handler (``exec [...]``, ``http-get <url>``, ``tcp-socket``, ``grpc``), then
+    the timings."""
     attrs = (f"delay={probe.get('initialDelaySeconds', 0)}s timeout={probe.get('timeoutSeconds', 0)}s "
              f"period={probe.get('periodSeconds', 0)}s #success={probe.get('successThreshold', 0)} "
              f"#failure={probe.get('failureThreshold', 0)}")
@@ -233,15 +236,53 @@ def describe_probe(probe: dict) -> str:
         return f"exec [{' '.join(probe['exec'].get('command') or [])}] {attrs}"
     if probe.get("httpGet") is not None:
         get = probe["httpGet"]
-        host, port = get.get("host", ""), str(get.get("port", ""))
-        netloc = (f"[{host}]" if ":" in host else host) + (f":{port}" if port else "")
-        return f"http-get {(get.get('scheme') or '').lower()}://{netloc}{get.get('path', '')} {attrs}"
+        host, port = get.get("host") or "", str(get.get("port", ""))
+        if port:  # net.JoinHostPort
+            host = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        url = go_url_string((get.get("scheme") or "").lower(), host, get.get("path") or "")
+        return f"http-get {url} {attrs}"
     if probe.get("tcpSocket") is not None:
         sock = probe["tcpSocket"]
         return f"tcp-socket {sock.get('host', '')}:{sock.get('port', '')} {attrs}"
     if probe.get("grpc") is not None:
         return f"grpc <pod>:{probe['grpc'].get('port', 0)} {probe['grpc'].get('service', '')} {attrs}"
     return f"unknown {attrs}"
+
+
+_HOST_SAFE = frozenset(b"!$&'()*+,;=:[]<>\"")
+_PATH_SAFE = frozenset(b"$&+,/:;=@")
+
+
+def _url_escape(text: str, safe: frozenset) -> str:
+    """net/url escape: every byte but letters, digits, ``-_.~`` and the mode's own safe ones as %XX."""
+    out = []
+    for byte in text.encode("utf-8", "surrogatepass"):
+        if chr(byte).isascii() and (chr(byte).isalnum() or byte in b"-_.~" or byte in safe):
+            out.append(chr(byte))
+        else:
+            out.append(f"%{byte:02X}")
+    return "".join(out)
+
+
+def go_url_string(scheme: str, host: str, path: str) -> str:
+    """url.URL{Scheme, Host, Path}.String() as DescribeProbe builds it: the host escaped as a host,
+    the path as EscapedPath does (``?``, spaces, ``%`` and the like as %XX; ``*`` alone as it is), and
+    a "/" put before a path that lacks one when there is a host.
+
+    >>> go_url_string("http", ":http", "healthz"), go_url_string("http", ":80", "/a b?c")
+    ('http://:http/healthz', 'http://:80/a%20b%3Fc')
+    """
+    text = f"{scheme}:" if scheme else ""
+    if scheme or host:
+        if host or path:
+            text += "//"
+        text += _url_escape(host, _HOST_SAFE)
+    escaped = "*" if path == "*" else _url_escape(path, _PATH_SAFE)
+    if escaped and escaped[0] != "/" and host:
+        text += "/"
+    if not text and ":" in escaped.split("/", 1)[0]:  # RFC 3986 §4.2: "./this:that"
+        text = "./"
+    return text + escaped
 
 
 def _describe_env_from(env_from: list, w: PrefixWriter) -> None:

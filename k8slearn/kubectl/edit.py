@@ -32,8 +32,9 @@ from k8slearn.api.errors import ApiError
 from k8slearn.api.field import go_quote
 from k8slearn.api.meta import thaw
 from k8slearn.api.names import is_valid_label_value
+from k8slearn.api.resources import lookup
 from k8slearn.kubectl.apply import dry_run_mode, print_flags_format, print_result
-from k8slearn.kubectl.builder import Info, mapped_files
+from k8slearn.kubectl.builder import Info, list_selected, mapped_files
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
 from k8slearn.kubectl.get import infos_for
@@ -291,8 +292,8 @@ def run_scale(ctx: Context, args: list[str]) -> int:
 def nodes_for(ctx: Context, args: list[str]) -> list[dict]:
     """The nodes ``cordon``/``uncordon``/``drain`` act on: each named one (a missing one fails the
     command before anything changes), or those ``--selector`` matches."""
-    if ctx.flags["selector"]:
-        return ctx.client.list("nodes", label_selector=ctx.flags["selector"])
+    if ctx.flags["selector"]:  # (the builder's Selector visitor: a refused list reads "Unable to find ...")
+        return list_selected(ctx.client, lookup("nodes"), None, ctx.flags["selector"])
     return [ctx.client.get("nodes", name, None) for name in args]
 
 

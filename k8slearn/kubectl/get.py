@@ -24,13 +24,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from k8slearn.kubectl.builder import Info, Target, mapped_files, parse_args
+from k8slearn.kubectl.builder import Info, Target, list_selected, mapped_files, parse_args
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
 from k8slearn.kubectl.go_sort import sort_interface
-from k8slearn.kubectl.jsonpath import JSONPathError, custom_columns, jsonpath, sort_key
+from k8slearn.kubectl.jsonpath import JSONPathError, custom_columns, jsonpath
 from k8slearn.kubectl.output import to_json, to_yaml
 from k8slearn.kubectl.printers import print_table
+from k8slearn.kubectl.sorter import MISSING, is_less, sort_key
 from k8slearn.kubectl.table import kind_prefix, render_table
 
 __all__ = ["run_get", "fetch", "no_resources_message", "with_type_meta", "name_of"]
@@ -58,8 +59,13 @@ def name_of(obj: dict, resource: Any) -> str:
 
 
 def fetch(ctx: Context, targets: list[Target], *, all_namespaces: bool = False, selector: str = "",
-          field_selector: str = "") -> tuple[list[tuple[Target, list[dict]]], list[Exception]]:
-    """Fetch each target: (target, objects) groups in order, plus per-object errors."""
+          field_selector: str = "", continue_on_error: bool = False
+          ) -> tuple[list[tuple[Target, list[dict]]], list[Exception]]:
+    """Fetch each target: (target, objects) groups in order, plus per-object errors. A list the
+    server refuses fails as the Selector visitor's EnhanceListError words it (``Unable to find
+    "/v1, Resource=events" that match label selector "", field selector "foo=bar": ...``): at once,
+    or, with ``continue_on_error`` (the builder's ContinueOnError, as ``get`` has it), as one more
+    error while the other types are still listed."""
     from k8slearn.api.errors import ApiError
 
     groups: list[tuple[Target, list[dict]]] = []
@@ -75,8 +81,14 @@ def fetch(ctx: Context, targets: list[Target], *, all_namespaces: bool = False, 
                 continue
             objects = [obj]
         else:
-            objects = ctx.client.list(res.plural, namespace=None if all_namespaces else namespace,
-                                      label_selector=selector or None, field_selector=field_selector or None)
+            try:
+                objects = list_selected(ctx.client, res, None if all_namespaces else namespace, selector,
+                                        field_selector)
+            except ApiError as exc:
+                if not continue_on_error:
+                    raise
+                errors.append(exc)
+                continue
         objects = [with_type_meta(o, res) for o in objects]
         if groups and groups[-1][0].resource == res and target.name is not None and groups[-1][0].name is not None:
             groups[-1][1].extend(objects)
@@ -130,8 +142,9 @@ def run_get(ctx: Context, args: list[str]) -> int:
     else:
         targets = parse_args(args)
     all_ns = flags["all-namespaces"]
+    watching = flags["watch"] or flags["watch-only"]  # (the watch's builder has no ContinueOnError)
     groups, fetch_errors = fetch(ctx, targets, all_namespaces=all_ns, selector=flags["selector"],
-                                 field_selector=flags["field-selector"])
+                                 field_selector=flags["field-selector"], continue_on_error=not watching)
     errors += fetch_errors
     if how == "paths" and (flags["selector"] or "").strip():  # -l filters the latest copies of -f's objects
         matches = _label_filter(flags["selector"].strip())
@@ -139,7 +152,7 @@ def run_get(ctx: Context, args: list[str]) -> int:
         groups = [(t, objects) for t, objects in groups if objects]
     if flags["ignore-not-found"]:
         errors = [e for e in errors if getattr(e, "code", 0) != 404]
-    if flags["watch"] or flags["watch-only"]:
+    if watching:
         from k8slearn.kubectl.watch import run_watch
 
         run_watch(ctx, groups, errors, kind, all_ns)
@@ -184,26 +197,19 @@ class FieldFoundNowhere(KubectlError):
 
 
 def _sorted(objects: list[dict], expression: str) -> list[dict]:
-    """TableSorter / RuntimeSort: Go's unstable ``sort.Sort``; an object without the field is
-    "less" than any other (even than another without it), as their ``Less`` says. When no object
-    has the field at all, :class:`FieldFoundNowhere`."""
+    """TableSorter / RuntimeSort: Go's unstable ``sort.Sort`` with ``Less`` and ``isLess``
+    (:mod:`k8slearn.kubectl.sorter`): an object without the field is "less" than any other (even
+    than another without it), a null value comes next, then the values in their order. When no
+    object has the field at all (a null one counts as having it), :class:`FieldFoundNowhere`."""
     try:
         keyed = [(sort_key(o, expression), o) for o in objects]
     except JSONPathError as exc:
         raise KubectlError(str(exc)) from None
-    if keyed and all(key[0] == 0 for key, _ in keyed):
+    if keyed and all(key[0] == MISSING for key, _ in keyed):
         path = expression.strip().strip("{}")
         path = path if path.startswith((".", "[")) else "." + path
         raise FieldFoundNowhere(f'couldn\'t find any field with path "{{{path}}}" in the list of objects')
-
-    def less(a: tuple, b: tuple) -> bool:
-        if a[0][0] == 0:  # no value at the path
-            return True
-        if b[0][0] == 0:
-            return False
-        return a[0] < b[0]
-
-    return [o for _, o in sort_interface(keyed, less)]
+    return [o for _, o in sort_interface(keyed, lambda a, b: is_less(a[0], b[0]))]
 
 
 def _single_item_implied(args: list[str]) -> bool:

@@ -23,6 +23,7 @@ evaluator (jsonpath.go) walks them: an index outside the list is an error
 values at once, an unknown filter operator or identifier, and a stray ``{end}``. kubectl's
 JSONPathPrinter then wraps such an error with the template and a Go ``%#v`` dump of the object
 (see ``_printer_error``); a parse error reads ``error parsing jsonpath <template>, <reason>``.
+``--sort-by``'s keys and comparison are in :mod:`k8slearn.kubectl.sorter`.
 
 Simplified: numbers compare as numbers whatever their Go type (client-go compares an int64 field
 with an int literal only after its own conversions); an error inside a filter's left side means
@@ -48,7 +49,7 @@ from k8slearn.api.field import go_quote as _go_quote
 from k8slearn.api.field import go_type_of as _go_type
 from k8slearn.kubectl import tabwriter
 
-__all__ = ["JSONPathError", "JSONPathExecutionError", "custom_columns", "evaluate", "jsonpath", "sort_key"]
+__all__ = ["JSONPathError", "JSONPathExecutionError", "custom_columns", "evaluate", "jsonpath"]
 
 Node = tuple  # ("field", name), ("wildcard",), ("recursive",), ("array", params), ("union", [nodes, ...]),
 #               ("filter", left, operator, right), ("text", s), ("int", n), ("float", f), ("bool", b),
@@ -586,7 +587,7 @@ def _go_syntax(value: Any) -> str:
     return str(value)
 
 
-# --- custom columns and --sort-by ---------------------------------------------------------------
+# --- custom columns ------------------------------------------------------------------------------
 
 def _go_value(value: Any) -> str:
     """fmt's ``%v`` of unstructured data, as a custom column prints a value: ``map[app:web]``
@@ -632,21 +633,3 @@ def custom_columns(spec: str, items: list[dict], no_headers: bool = False) -> st
         lines.append("\t".join(cells))
     return tabwriter.render("\n".join(lines) + "\n", **tabwriter.TABLE) if lines else ""
 
-
-def sort_key(obj: dict, expression: str) -> tuple:
-    """``--sort-by``: numbers before strings, missing values first."""
-    path = expression.strip()
-    if path.startswith("{") and path.endswith("}"):
-        path = path[1:-1]
-    if not path.startswith((".", "[")):
-        path = "." + path
-    try:
-        values = evaluate(path, obj)
-    except JSONPathExecutionError:
-        values = []
-    if not values:
-        return (0, 0, "")
-    value = values[0]
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (1, value, "")
-    return (2, 0, _text(value))

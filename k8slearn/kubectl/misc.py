@@ -165,8 +165,11 @@ def run_logs(ctx: Context, args: list[str]) -> int:
             raise usage_error(ctx.path, "only a selector (-l) or a POD name is allowed")
         if ctx.flags["follow"]:
             raise KubectlError("logs -f with a selector is not available in this simulated cluster")
-        pods = sorted(ctx.client.list("pods", ctx.namespace, label_selector=selector),
-                      key=lambda pod: pod["metadata"]["name"])
+        from k8slearn.api.resources import lookup
+        from k8slearn.kubectl.builder import list_selected
+
+        pods = sorted(list_selected(ctx.client, lookup("pods"), ctx.namespace, selector),
+                      key=lambda pod: pod["metadata"]["name"])  # (the builder's Selector: EnhanceListError)
         if not pods:
             ctx.eprint(f"No resources found in {ctx.namespace} namespace.")
             return 0
