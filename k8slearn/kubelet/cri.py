@@ -88,5 +88,9 @@ class Container:
     envs: tuple = ()  # (name, value) pairs the kubelet passed in CreateContainer (ContainerConfig.envs)
     shell: Shell | None = None  # its script's variables, once it assigns one (program_shell)
     last_status: int = 0  # the exit status of the last tool its script ran (a "shell" step)
+    memory_limit: int = 0  # resources.limits.memory in bytes, for a program that allocates (0: none)
+    term_trap: tuple | None = None  # its shell's ``trap ... TERM`` action (steps), once set
+    _waiting: tuple | None = None  # while its shell is in ``wait``: (the steps after it, again)
+    _pending_trap: tuple | None = None  # a trapped SIGTERM came during a foreground command: its action
     _timer: Timer | None = None
     _stopping: tuple | None = None  # while StopContainer waits: (its Waitable, the SIGKILL/exit timer)

@@ -61,7 +61,8 @@ REGISTRY = {
     "docker.io/library/bash": 5_000_000,  # about; the Job pod failure policy examples
     "docker.io/prom/node-exporter": 12_230_500,
     "registry.k8s.io/etcd": 57_000_000,  # about; the gRPC liveness probe example (etcd:3.5.1-0)
-    "docker.io/polinux/stress": 4_000_000,  # about; the memory and CPU resource examples
+    "docker.io/polinux/stress": 4_000_000,  # about; the memory resource examples
+    "docker.io/vish/stress": 2_400_000,  # about; the CPU resource examples
     "gcr.io/google_containers/busybox": 1_100_000,  # about; the ConfigMap optional-key example
 }
 

@@ -106,4 +106,5 @@ def exec_seconds(command: list, image: str) -> float:
     program = parse_program(command, image)
     if program.forever or program.start_error:
         return 0.0
-    return float(sum(value for kind, value in program.steps if kind == "sleep"))
+    seconds = float(sum(value for kind, value in program.steps if kind in ("sleep", "wait")))  # (N & wait)
+    return seconds if seconds != float("inf") else 0.0

@@ -10,7 +10,10 @@ The kubelet's prober turns a probe spec into one check and reads its outcome as 
   399 is success, any other ``HTTP probe failed with statuscode: 500``; no listener is
   ``Get "http://10.244.1.5:8080/healthz": dial tcp 10.244.1.5:8080: connect: connection refused``;
 - **tcpSocket**: a TCP connect; success if something listens;
-- **grpc**: the gRPC health protocol; no simulated program serves it.
+- **grpc**: the gRPC health protocol (``grpc.health.v1.Health/Check``); etcd serves it, so the
+  documentation's ``etcd-with-grpc`` passes; a port nothing listens on, or a server that speaks
+  no gRPC, fails with ``timeout: failed to connect service "10.244.1.5:2379" within 1s: context
+  deadline exceeded``.
 
 A named port is looked up in the container's ``ports``; a name that is not there is read as a
 number, and fails as Go's ``strconv.Atoi`` does:
@@ -35,6 +38,7 @@ from typing import Any
 
 from k8slearn.api.meta import go_duration
 from k8slearn.kubelet.container_fs import web_files
+from k8slearn.kubelet.servers import GRPC_HEALTH
 
 SUCCESS, FAILURE, UNKNOWN = "success", "failure", "unknown"
 
@@ -108,12 +112,27 @@ def run_probe(probe: dict, container: dict, container_id: str, pod_ip: str, sand
             return FAILURE, f"dial tcp {_hostport(host, port)}: connect: connection refused"
         return SUCCESS, ""
     if probe.get("grpc") is not None:
-        port = extract_port(probe["grpc"].get("port"), container)
-        addr = _hostport(pod_ip, port)
-        _, server = listener_on(runtime, sandbox_id, port)
-        if server is None:
-            timeout = go_duration(float(probe.get("timeoutSeconds", 1)))
-            return FAILURE, f'timeout: failed to connect service "{addr}" within {timeout}: context deadline exceeded'
+        return _grpc_probe(probe, container, pod_ip, sandbox_id, runtime)
+    return UNKNOWN, ""
+
+
+def _grpc_probe(probe: dict, container: dict, pod_ip: str, sandbox_id: str, runtime: Any) -> tuple[str, str]:
+    """grpcProber.Probe: dial the pod's port (blocking, for ``timeoutSeconds``), then call
+    ``grpc.health.v1.Health/Check`` for ``grpc.service`` (default ""). A port nothing listens on,
+    or a server that does not speak gRPC (the client never gets its HTTP/2 settings frame), keeps
+    the dial retrying until the deadline; a gRPC server without the health service answers
+    Unimplemented; one without that service name, NotFound."""
+    port = extract_port(probe["grpc"].get("port"), container)
+    addr = _hostport(pod_ip, port)
+    _, server = listener_on(runtime, sandbox_id, port)
+    if server is None or server.kind not in GRPC_HEALTH:
+        timeout = go_duration(float(probe.get("timeoutSeconds", 1)))
+        return FAILURE, (f'timeout: failed to connect service "{addr}" within {timeout}: '
+                         "context deadline exceeded")
+    serving = GRPC_HEALTH[server.kind]
+    if serving is None:
         return FAILURE, ("error: this server does not implement the grpc health protocol "
                          "(grpc.health.v1.Health): unknown service grpc.health.v1.Health")
-    return UNKNOWN, ""
+    if (probe["grpc"].get("service") or "") not in serving:  # grpc-go's health server: NotFound
+        return FAILURE, "error: health rpc probe failed: rpc error: code = NotFound desc = unknown service"
+    return SUCCESS, "service healthy"

@@ -51,13 +51,21 @@ own; ``$`` expansions
 in ``echo`` only; ``if COND; then ...; [elif ...;] [else ...;] fi`` (an ``if`` step: the condition
 runs in the container when the program gets there, then the chosen branch's steps); ``while
 COND``/``until COND`` loops the same way (a turn that sleeps less than 10 ms is followed by a 10 ms
-pause: a simulation limit, so a busy wait polls instead of spinning). Anything else (``case``,
-functions, a ``for`` over a glob, a ``$`` elsewhere, a command the model does not run) runs until
+pause: a simulation limit, so a busy wait polls instead of spinning); ``trap ACTION TERM`` (also
+``SIGTERM``/``15``; ``''`` ignores, ``-`` resets; traps on signals nothing sends here, such as
+``INT``, do nothing) and ``sleep N & wait``, the way a script takes the kubelet's SIGTERM
+(:meth:`k8slearn.kubelet.task.Tasks._take_term`). polinux/stress's ``stress`` and vish/stress
+allocate the memory they are told to (:attr:`Program.memory`), which the runtime checks against
+the container's memory limit (:mod:`k8slearn.kubelet.runtime`). Anything else (``case``,
+functions, a ``for`` over a glob, a ``$`` elsewhere, a ``trap`` on ``EXIT`` or another signal, other
+uses of ``&``, a command the model does not run) runs until
 stopped without running the script, its log saying what is not modelled; whatever the image runs
 by default runs until stopped too.
 
 Upstream: none in Kubernetes (this is the workload); exit handling mirrors containerd's task
-exit events (reasons Completed / Error / StartError).
+exit events (reasons Completed / Error / StartError / OOMKilled); BusyBox ash's ``trap`` (shell/ash.c
+trapcmd, libbb get_signum) and POSIX XCU 2.11 (when a trap runs); stress 1.0.4 (stress.c);
+github.com/vishh/stress.
 """
 
 from __future__ import annotations
@@ -67,6 +75,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from k8slearn.api.quantity import memory_bytes
 from k8slearn.kubelet.program_shell import (
     ASSIGNMENT,
     protect_single_quoted,
@@ -161,6 +170,7 @@ IMAGE_DEFAULTS = {
     "debian": ImageDefaults(False),
     "python": ImageDefaults(False),
     "perl": ImageDefaults(False),  # its CMD, perl5.x with no script and no terminal, exits at once
+    "vish/stress": ImageDefaults(True, entrypoint=("/stress",)),  # the CPU resource examples' image
 }
 
 
@@ -175,6 +185,23 @@ class Program:
     ignores_sigterm: bool = False
     servers: tuple[Server, ...] = ()  # the ports it listens on while it runs
     term_exit: int = 0  # its exit code when SIGTERM stops it (0: a clean shutdown)
+    # what it allocates (stress): (base bytes, bytes per chunk, seconds per chunk, chunks); () none
+    memory: tuple = ()
+
+    def oom_after(self, limit: int) -> float | None:
+        """Seconds after it starts at which its memory passes ``limit`` bytes (the container's
+        ``resources.limits.memory``): then the kernel's OOM killer kills it. None: it never does
+        (no limit, or it stays under it).
+
+        >>> Program(memory=(0, 10, 1.0, 15)).oom_after(100), Program(memory=(0, 10, 1.0, 5)).oom_after(100)
+        (11.0, None)
+        """
+        if not self.memory or limit <= 0:
+            return None
+        base, chunk, seconds, chunks = self.memory
+        if base + chunk * chunks <= limit:
+            return None
+        return max((limit - base) // chunk + 1, 1) * seconds
 
 
 def image_name(image: str) -> str:
@@ -188,7 +215,7 @@ def _parse_script(script: str, env: tuple | None = None) -> tuple[list[tuple], l
     not modelled, "" if nothing). ``env`` is the process's environment, for ``printenv`` and ``env``
     (without it they are not understood)."""
     try:
-        unrolled = unroll_for_loops(script)  # for NAME in WORDS; do ...; done: written out
+        unrolled = unroll_for_loops(_protect_traps(script))  # for NAME in WORDS; do ...; done: written out
         return _parse_steps(unrolled, env) if unrolled is not None else ([], [], "this for loop")
     except ValueError:  # quotes the simple split on ; cannot follow ("echo 'a; b'"): not modelled
         return [], [], "quoting the simple split on ; cannot follow"
@@ -292,7 +319,7 @@ def _steps(items: list, env: tuple | None) -> tuple[list[tuple], str]:
     """The steps of the commands (an if-block: an ``if`` step with the steps of each branch,
     chosen as the program gets there); what is not modelled ("" if every command is)."""
     steps: list[tuple] = []
-    for part in items:
+    for part in _background_waits(items):
         if part.__class__ is tuple and part[0] == "while":
             condition, body_items, until = part[1]
             body_steps, problem = _steps(body_items, env)
@@ -314,6 +341,20 @@ def _steps(items: list, env: tuple | None) -> tuple[list[tuple], str]:
         cmd, args = words[0], words[1:]
         if "`" in part:  # `command` substitution, the old way: not modelled
             return [], "`command` substitution"
+        wait = _BACKGROUND_WAIT.fullmatch(part.strip())
+        if wait is not None:  # sleep N & wait: the shell waits in its ``wait`` builtin
+            seconds = sleep_seconds(wait.group(1).split())
+            if seconds is None:
+                return [], f"'{part.strip()}'"
+            steps.append(("wait", seconds))
+            continue
+        if cmd == "trap":
+            step, problem = _trap(args, env)
+            if problem:
+                return [], problem
+            if step is not None:
+                steps.append(step)
+            continue
         if ASSIGNMENT.fullmatch(cmd) and not args:  # i=0, i=$((i+1)): the running shell works it out
             name, _, value = cmd.partition("=")
             steps.append(("set", (name, value)))
@@ -381,6 +422,82 @@ def _steps(items: list, env: tuple | None) -> tuple[list[tuple], str]:
     return steps, ""
 
 
+# ``trap 'ACTION' SIGNALS``: the quoted action is written as one word of hex digits before the script
+# is split on ``;`` (so ``trap 'echo bye; exit 0' TERM`` stays one command), and read back by _trap
+_TRAP_WORD = "k8slearn-trap-"
+_TRAP_ACTION = re.compile(r"(^|[;\n&|]|\bthen\b|\bdo\b)(\s*trap\s+)('[^']*'|\"[^\"$`\\]*\")(?=\s)")
+_BACKGROUND_WAIT = re.compile(r"(?:/bin/)?sleep\s+([^&;|<>$]+?)\s*&\s*wait(?:\s+\$!)?")
+# Signals a trap may name that nothing sends to a container's process here (the kubelet stops a
+# container with SIGTERM, then SIGKILL): setting their trap changes nothing the model shows.
+_UNSENT_SIGNALS = {"HUP", "INT", "QUIT", "USR1", "USR2", "1", "2", "3", "10", "12"}
+
+
+def _protect_traps(script: str) -> str:
+    """``script`` with each quoted trap action made one word (:data:`_TRAP_WORD` and its hex).
+
+    >>> _protect_traps("trap 'echo bye; exit 0' TERM; sleep 1")
+    'trap k8slearn-trap-6563686f206279653b20657869742030 TERM; sleep 1'
+    """
+    if "trap" not in script:
+        return script
+    return _TRAP_ACTION.sub(lambda m: m.group(1) + m.group(2) + _TRAP_WORD + m.group(3)[1:-1].encode().hex(),
+                            script)
+
+
+def _background_waits(items: list) -> list:
+    """``sleep N &`` and a ``wait`` (or ``wait $!``) after it, on lines of their own, as the one
+    command ``sleep N & wait``."""
+    out: list = []
+    for item in items:
+        if item.__class__ is str and re.fullmatch(r"wait(\s+\$!)?", item.strip()) and out \
+                and out[-1].__class__ is str and out[-1].rstrip().endswith("&"):
+            out[-1] = f"{out[-1].rstrip()} wait"
+        else:
+            out.append(item)
+    return out
+
+
+def _trap(args: list[str], env: tuple | None) -> tuple[tuple | None, str]:
+    """BusyBox ash's ``trap ACTION SIGNALS``: the ``("trap", action)`` step for SIGTERM (the
+    action's steps; ``()`` for ``trap '' TERM``, which ignores it; None for ``trap - TERM``, which
+    resets it), None when SIGTERM is not named; and what is not modelled ("" if nothing).
+
+    A signal is named as ``TERM``, ``SIGTERM`` or ``15``, in any case (ash's get_signum); a lone
+    operand, or a first one that is a number, resets the signals named (POSIX). Traps on signals
+    nothing sends here (``INT``, ``HUP``...) change nothing; ``EXIT`` and the others are not modelled.
+
+    >>> _trap(["exit 143", "SIGTERM"], None), _trap(["", "TERM"], None), _trap(["-", "term"], None)
+    ((('trap', (('exit', 143),)), ''), (('trap', ()), ''), (('trap', None), ''))
+    >>> _trap(["echo bye", "EXIT"], None)
+    (None, "'trap' on EXIT")
+    """
+    if not args or args[0].startswith("-") and args[0] != "-":  # trap (list them), trap -p, trap -l
+        return None, "'trap' " + " ".join(args[:1]) if args else "'trap' without arguments"
+    reset = len(args) == 1 or args[0].isdigit()
+    action = None if reset else args[0]
+    if action is not None and action.startswith(_TRAP_WORD):
+        action = bytes.fromhex(action[len(_TRAP_WORD):]).decode()
+    term = False
+    for signal in args if reset else args[1:]:
+        name = signal.upper()[3:] if signal.upper().startswith("SIG") else signal.upper()
+        if name in ("TERM", "15"):
+            term = True
+        elif name not in _UNSENT_SIGNALS:
+            return None, f"'trap' on {signal}"
+    if not term:
+        return None, ""
+    if action is None or action == "-":
+        return ("trap", None), ""
+    if not action.strip():
+        return ("trap", ()), ""
+    steps, body, problem = _parse_steps(_protect_traps(action), env)
+    if problem or body:
+        return None, problem or "a loop in a trap"
+    if steps and steps[-1] == ("exit", 0) and _commands(action)[-1] == "exit":
+        steps[-1] = ("exit", None)  # a bare exit: the status of the command the trap interrupted
+    return ("trap", tuple(steps)), ""
+
+
 def _whole_substitutions(words: list[str]) -> list[str]:
     """Words split inside an unquoted ``$((...))`` or ``$(...)`` put back together: the shell reads
     ``echo $((n / 5))`` as one expansion, a plain split on spaces as three words.
@@ -427,7 +544,8 @@ def parse_program(command: list[str], image: str, args: list[str] | None = None,
     """Turn a container's command + args (or the image default) into a :class:`Program`; ``env``
     is the process's environment ((name, value) pairs), which ``printenv`` and ``env`` print."""
     name = image_name(image)
-    defaults = IMAGE_DEFAULTS.get(name, ImageDefaults(True))
+    vish = name == "stress" and "/".join(image.split("@")[0].split("/")[-2:]).startswith("vish/stress")
+    defaults = IMAGE_DEFAULTS.get("vish/stress" if vish else name, ImageDefaults(True))
     if command:
         argv = list(command) + list(args or [])
     else:  # args go to the image's ENTRYPOINT, or replace its CMD
@@ -457,6 +575,8 @@ def parse_program(command: list[str], image: str, args: list[str] | None = None,
     base = exe.rsplit("/", 1)[-1]
     if base == "perl" or base.startswith("perl5"):
         return _perl(argv[1:])
+    if base == "stress" and name == "stress":  # polinux/stress (stress 1.0.4) or vish/stress (Go)
+        return _vish_stress(argv[1:]) if vish else _stress(argv[1:])
     if base in BUSYBOX_APPLETS and name in ("busybox", "alpine"):
         return _not_modelled(f"'{base}'", "command")
     if exe in DAEMONS or base in DAEMONS:
@@ -483,6 +603,121 @@ def _perl(args: list[str]) -> Program:
         return Program(forever=True, ignores_sigterm=True)
     return Program(steps=[("sleep", BPI_SECONDS), ("print", bpi(int(match.group(1)))), ("exit", 0)],
                    ignores_sigterm=True)
+
+
+MiB = 1 << 20
+# What stress uses beyond its --vm-bytes: the documentation's memory-demo (150M) shows 162856960
+# bytes in ``kubectl top``, 5570560 more than 150 MiB.
+STRESS_OVERHEAD = 162_856_960 - 150 * MiB
+# How long a vm worker takes to malloc and touch its --vm-bytes: a guess (tens of ms per 100 MiB)
+STRESS_ALLOC_SECONDS = 0.1
+_STRESS_SHORT = {"-c": "--cpu", "-i": "--io", "-m": "--vm", "-d": "--hdd", "-t": "--timeout",
+                 "-b": "--backoff", "-q": "--quiet"}
+_STRESS_VALUED = {"--cpu", "--io", "--vm", "--hdd", "--timeout", "--backoff", "--vm-bytes", "--vm-stride",
+                  "--vm-hang", "--hdd-bytes"}
+_UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "y": 31536000}
+
+
+def _stress(args: list[str]) -> Program:
+    """polinux/stress's ``stress`` (Amos Waterland's stress 1.0.4), the memory examples' program:
+    ``--vm N`` workers each malloc and touch ``--vm-bytes`` (default 256M; k/m/g are powers of
+    1024, so ``150M`` is 150 MiB) again and again; ``--cpu``/``--io``/``--hdd`` workers only spin.
+    It prints its ``dispatching hogs`` line (not with ``-q``) and runs until stopped, or for
+    ``--timeout`` (s/m/h/d/y), then says ``successful run completed`` and exits 0. It has no
+    SIGTERM handler (as PID 1 the signal does nothing: SIGKILL at the grace period's end).
+
+    >>> program = _stress(["--vm", "1", "--vm-bytes", "250M", "--vm-hang", "1"])
+    >>> program.steps, program.oom_after(100 * MiB), program.oom_after(300 * MiB)
+    ([('print', 'stress: info: [1] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd')], 0.1, None)
+
+    Simplified: its memory is its workers' ``--vm-bytes`` plus a fixed overhead, reached
+    :data:`STRESS_ALLOC_SECONDS` after it starts; an option it does not know, ``-v`` and options
+    run together (``-c2``) are not modelled.
+    """
+    counts = {"--cpu": 0, "--io": 0, "--vm": 0, "--hdd": 0}
+    vm_bytes, timeout, quiet, i = 256 * MiB, None, False, 0
+    while i < len(args):
+        name, equals, value = str(args[i]).partition("=")
+        name = _STRESS_SHORT.get(name, name)
+        if name in ("--quiet", "--vm-keep") and not equals:
+            quiet, i = quiet or name == "--quiet", i + 1
+            continue
+        if name not in _STRESS_VALUED or not equals and i + 1 >= len(args):
+            return _not_modelled(f"'stress {args[i]}'", "command")
+        if not equals:
+            value, i = str(args[i + 1]), i + 1
+        i += 1
+        match = re.fullmatch(r"(\d+)([a-zA-Z]?)", value)
+        units = _SECONDS if name == "--timeout" else _UNITS
+        if match is None or match.group(2).lower() not in units:
+            return _not_modelled(f"'stress {name} {value}'", "command")
+        amount = int(match.group(1)) * units[match.group(2).lower()]
+        if name in counts:
+            counts[name] = amount
+        elif name == "--vm-bytes":
+            vm_bytes = amount
+        elif name == "--timeout":
+            timeout = amount
+    if not any(counts.values()):
+        return _not_modelled("'stress' without workers", "command")
+    banner = "stress: info: [1] dispatching hogs: {} cpu, {} io, {} vm, {} hdd".format(*counts.values())
+    steps: list[tuple] = [] if quiet else [("print", banner)]
+    memory = (STRESS_OVERHEAD, counts["--vm"] * vm_bytes, STRESS_ALLOC_SECONDS, 1) if counts["--vm"] else ()
+    if timeout is None:
+        return Program(steps=steps, forever=True, ignores_sigterm=True, memory=memory)
+    done = [] if quiet else [("print", f"stress: info: [1] successful run completed in {timeout}s")]
+    steps += [("sleep", float(timeout)), *done, ("exit", 0)]
+    return Program(steps=steps, ignores_sigterm=True, memory=memory)
+
+
+_GO_DURATION = re.compile(r"((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+")
+_GO_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def _vish_stress(args: list[str]) -> Program:
+    """vish/stress's ``/stress`` (github.com/vishh/stress, Go), the CPU examples' program:
+    ``-cpus N`` threads spin; ``-mem-total Q`` is allocated ``-mem-alloc-size Q`` (default 4Ki)
+    at a time, ``-mem-alloc-sleep D`` (default 1ms) apart; then it runs until stopped. A Go program
+    with no SIGTERM handler: as PID 1 it exits with code 2 on SIGTERM.
+
+    >>> program = _vish_stress(["-cpus", "2"])
+    >>> program.forever, program.memory, program.term_exit
+    (True, (), 2)
+    >>> filling = _vish_stress(["-mem-total", "150Mi", "-mem-alloc-size", "10Mi", "-mem-alloc-sleep", "1s"])
+    >>> filling.oom_after(100 * MiB)  # past 100Mi with its 11th 10Mi chunk
+    11.0
+
+    Simplified: it prints nothing (its glog lines are not simulated); CPU is not throttled or
+    measured; glog's own flags are accepted and do nothing; any other flag is not modelled.
+    """
+    total, step, pause, i = 0, 4 << 10, 0.001, 0
+    while i < len(args):
+        name, equals, value = str(args[i]).lstrip("-").partition("=")
+        if name in ("logtostderr", "alsologtostderr"):
+            i += 1
+            continue
+        if name not in ("cpus", "mem-total", "mem-alloc-size", "mem-alloc-sleep", "v", "stderrthreshold") \
+                or not equals and i + 1 >= len(args):
+            return _not_modelled(f"'{args[i]}'", "command")
+        if not equals:
+            value, i = str(args[i + 1]), i + 1
+        i += 1
+        try:
+            if name == "cpus":
+                int(value)
+            elif name == "mem-total":
+                total = memory_bytes(value)
+            elif name == "mem-alloc-size":
+                step = memory_bytes(value)
+            elif name == "mem-alloc-sleep":
+                if _GO_DURATION.fullmatch(value) is None:
+                    raise ValueError(value)
+                pause = sum(float(n) * _GO_UNITS[u] for n, u in re.findall(r"([\d.]+)([a-zµ]+)", value))
+        except ValueError:
+            return _not_modelled(f"'-{name} {value}'", "command")
+    memory = (0, step, pause, -(-total // step)) if total > 0 and step > 0 else ()
+    return Program(forever=True, term_exit=SIGTERM_EXIT["agnhost"], memory=memory)
 
 
 def bpi(digits: int) -> str:

@@ -16,13 +16,21 @@ on a node list what the runtime holds, pause sandboxes included.
 
 The sandbox and container records and the CRI's error are in :mod:`.cri`.
 
+A container whose program allocates more memory than its ``resources.limits.memory`` (the
+documentation's ``stress --vm 1 --vm-bytes 250M`` under a 100Mi limit) is killed by the kernel's
+OOM killer once its memory passes the limit: the whole cgroup is killed (cgroup v2's
+``memory.oom.group``), so it exits with 137 (SIGKILL) and containerd's reason ``OOMKilled``.
+
 Simplified: no images on disk, no cgroups or namespaces; image pull time is size / bandwidth
 plus a fixed registry round trip; containers are the tiny process model of
 :mod:`k8slearn.kubelet.process`, run as tasks by :mod:`k8slearn.kubelet.task`. Docker
-(dockershim) was removed from the kubelet in v1.24.
+(dockershim) was removed from the kubelet in v1.24. Memory is what a program says it allocates
+(only ``stress`` says so: :attr:`~k8slearn.kubelet.process.Program.memory`), checked against
+the container's limit alone (no node-wide OOM, no memory requests, no swap, no page cache).
 
 Upstream: k8s.io/cri-api/pkg/apis/runtime/v1/api.proto, containerd internal/cri/server/
-(sandbox_run.go, sandbox_stop.go, container_start.go, container_stop.go, restart.go),
+(sandbox_run.go, sandbox_stop.go, container_start.go, container_stop.go, restart.go,
+events.go and helpers.go: TaskOOM, oomExitReason "OOMKilled"),
 kubernetes-sigs/cri-tools cmd/crictl
 """
 
@@ -34,6 +42,7 @@ import re
 from typing import Callable
 
 from k8slearn.api.meta import FrozenDict, rfc3339_nano_fixed
+from k8slearn.api.quantity import memory_bytes
 from k8slearn.api.shared import shared_float
 from k8slearn.kubelet import images as image_catalog
 from k8slearn.kubelet.cri import Container, RuntimeError_, Sandbox
@@ -49,6 +58,7 @@ from k8slearn.sim import Loop, Waitable
 PAUSE_IMAGE = "registry.k8s.io/pause:3.10"
 RUNTIME_VERSION = "1.7.24"
 SIGKILL_EXIT = 137
+OOM_REASON = "OOMKilled"  # containerd's reason for a task the kernel's OOM killer killed (exit 137)
 
 
 def _labels(labels: dict | None) -> dict:
@@ -242,6 +252,9 @@ class ContainerRuntime(ImageService, Tasks):
             container.envs = envs
         if mounts:
             container.mounts = tuple(mounts)
+        if program.memory:  # the cgroup's memory.max: resources.limits.memory
+            limit = ((spec.get("resources") or {}).get("limits") or {}).get("memory")
+            container.memory_limit = memory_bytes(limit) if limit is not None else 0
         self.containers[container.id] = container
         if self.loop.tracing:
             self._trace(
@@ -272,6 +285,9 @@ class ContainerRuntime(ImageService, Tasks):
             obj = f"pod/{container.pod_namespace}/{container.pod_name}"
             self._trace("StartContainer", obj, f"{container.name} running")
         self._advance(container, list(container.program.steps))
+        oom = container.program.oom_after(container.memory_limit)
+        if oom is not None and container.state == "CONTAINER_RUNNING":  # the workload's own time: periodic
+            self.loop.call_later(oom, self._exit, container, SIGKILL_EXIT, OOM_REASON, periodic=True)
 
     def stop_container(self, container_id: str, timeout: float, background: bool = False) -> Waitable:
         """SIGTERM now; SIGKILL after ``timeout`` seconds if it is still running. ``background``:
@@ -285,10 +301,13 @@ class ContainerRuntime(ImageService, Tasks):
         obj = f"pod/{container.pod_namespace}/{container.pod_name}"
         self._trace("StopContainer", obj, f"SIGTERM to {container.name}, {timeout:g}s grace")
         # A program without a SIGTERM handler (a shell or sleep as PID 1) runs on until SIGKILL at
-        # the end of the grace period, unless it ends by itself first; any other one stops now.
+        # the end of the grace period, unless it ends by itself first (a shell whose script traps
+        # SIGTERM runs the trap's action, which may exit); any other one stops now.
         if container.program.ignores_sigterm:
             timer = self.loop.call_later(timeout, self._exit, container, SIGKILL_EXIT, "Error", False,
                                          periodic=background)
+            if container.term_trap:  # a shell whose script traps SIGTERM takes it (task.py)
+                self.loop.call_later(0.0, self._take_term, container, periodic=background)
         else:
             code = container.program.term_exit
             timer = self.loop.call_later(

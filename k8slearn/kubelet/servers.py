@@ -15,13 +15,18 @@ the connection. A :class:`Server` is one listening port of a program:
 >>> Server(6379, "redis").get("/", uptime=1.0) is None      # not HTTP: closes the connection
 True
 
+etcd (the documentation's gRPC liveness example) serves gRPC, with the ``grpc.health.v1.Health``
+service a ``grpc`` probe calls (:data:`GRPC_HEALTH`), and HTTP on its client port.
+
 Simplified: a program listens from the moment it starts; answers are instant; only the handlers
 the course uses are modelled (nginx, httpd, redis, agnhost ``liveness``/``serve-hostname``,
-``python -m http.server``, goproxy); of the pages, only the default sites' index pages and the
-agnhost and goproxy answers are known (:func:`page`), e.g. nginx's welcome page, which
-``kubectl exec ... -- wget -qO- http://localhost`` prints.
+``python -m http.server``, goproxy, etcd's client port: ``/health`` and gRPC health only); of
+the pages, only the default sites' index pages and the agnhost and goproxy answers are known
+(:func:`page`), e.g. nginx's welcome page, which ``kubectl exec ... -- wget -qO- http://localhost``
+prints.
 
-Upstream: none in Kubernetes (these are the workloads): nginx's default site, agnhost
+Upstream: none in Kubernetes (these are the workloads): nginx's default site, etcd
+(server/etcdserver/api/v3rpc/grpc.go: the health server), agnhost
 (kubernetes test/images/agnhost/liveness/server.go, serve-hostname), elazarl/goproxy's
 non-proxy handler, Redis's cross-protocol check (it closes connections that send ``GET``).
 """
@@ -34,6 +39,7 @@ from dataclasses import dataclass
 # where the static web servers look for the files they serve (nginx's default site, httpd's htdocs)
 DOCUMENT_ROOTS = {"nginx": "/usr/share/nginx/html", "httpd": "/usr/local/apache2/htdocs"}
 _REASONS = {200: "OK", 403: "Forbidden", 404: "Not Found"}
+ETCD_HEALTH = '{"health":"true","reason":""}'  # etcd 3.5's /health of a healthy member
 # path -> status for the web servers whose content is a fixed default site
 _STATIC_SITES = {
     "nginx": {"/", "/index.html", "/50x.html"},
@@ -70,6 +76,8 @@ class Server:
             return 200, hostname
         if kind == "goproxy":
             return 500, "This is a proxy server. Does not respond to non-proxy requests."
+        if kind == "etcd":  # its client port serves HTTP too (cmux): /health among others
+            return (200, ETCD_HEALTH) if path == "/health" else (404, "404 page not found")
         return None
 
 
@@ -119,6 +127,42 @@ def page(server: Server, path: str, uptime: float, hostname: str = "", files: Ca
     return answer[1]
 
 
+# The servers that speak gRPC: kind -> the services their grpc.health.v1.Health reports SERVING
+# (None: a gRPC server without the health service). etcd registers the health server with the
+# empty service name SERVING (server/etcdserver/api/v3rpc/grpc.go).
+GRPC_HEALTH: dict[str, frozenset | None] = {"etcd": frozenset({""})}
+_LOOPBACK = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+def etcd_servers(argv: tuple[str, ...]) -> tuple[Server, ...]:
+    """The client ports etcd listens on, from ``--listen-client-urls`` (default
+    ``http://localhost:2379``): gRPC (health service included) and HTTP on one port. Only those
+    a probe from the node reaches (not on loopback) count; an ``https`` one is a TLS port, which a
+    plain-text client cannot talk to, kept as a bare TCP listener.
+
+    >>> etcd_servers(("etcd", "--listen-client-urls", "http://0.0.0.0:2379"))
+    (Server(port=2379, kind='etcd'),)
+    >>> etcd_servers(("etcd",))
+    ()
+    >>> etcd_servers(("etcd", "--listen-client-urls=https://127.0.0.1:2379,https://10.0.0.2:2379"))
+    (Server(port=2379, kind='tcp'),)
+    """
+    urls = "http://localhost:2379"
+    for i, arg in enumerate(argv):
+        if arg.startswith("--listen-client-urls="):
+            urls = arg.split("=", 1)[1]
+        elif arg == "--listen-client-urls" and i + 1 < len(argv):
+            urls = argv[i + 1]
+    found: dict[int, Server] = {}
+    for url in urls.split(","):
+        scheme, _, rest = url.strip().partition("://")
+        host, _, port = rest.split("/", 1)[0].rpartition(":")
+        if scheme not in ("http", "https") or not port.isdigit() or host in _LOOPBACK:
+            continue
+        found.setdefault(int(port), Server(int(port), "etcd" if scheme == "http" else "tcp"))
+    return tuple(found.values())
+
+
 def servers_for(argv: tuple[str, ...], image: str) -> tuple[Server, ...]:
     """The ports the program ``argv`` (after the image's defaults) listens on."""
     if not argv:
@@ -134,6 +178,8 @@ def servers_for(argv: tuple[str, ...], image: str) -> tuple[Server, ...]:
         return (Server(5432, "tcp"),)
     if exe == "goproxy":
         return (Server(8080, "goproxy"),)
+    if exe == "etcd":
+        return etcd_servers(argv)
     if exe == "agnhost" and len(argv) > 1:
         mode = argv[1]
         if mode == "liveness":

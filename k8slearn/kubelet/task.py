@@ -21,7 +21,10 @@ over simulated time:
 - a script's own variables, ``$((...))`` and ``$(...)`` (``date`` at the simulated time) are worked
   out when it gets there (:mod:`k8slearn.kubelet.program_shell`);
 - ``tail -f FILE`` prints the file's last lines, then checks it every second for new ones (``-F``
-  also waits for a file that is not there yet).
+  also waits for a file that is not there yet);
+- ``trap ACTION TERM`` sets what the shell does on SIGTERM, and ``sleep N & wait`` waits in the
+  ``wait`` builtin: a trapped SIGTERM ends a ``wait`` at once and runs the action, or runs it
+  once the foreground command (``sleep``) ends (:meth:`Tasks._take_term`; POSIX XCU 2.11).
 
 ``exec_sync`` (the CRI's ExecSync, behind exec probes) and ``exec`` (behind ``kubectl exec``)
 start one more process in a running container and wait for it (:mod:`k8slearn.kubelet.exec_sync`).
@@ -30,6 +33,7 @@ Simplified: no real processes, cgroups or signals (``StopContainer`` decides whe
 ends and calls ``_exit`` itself; a program that ignores SIGTERM may still end by itself first).
 
 Upstream: containerd cmd/containerd-shim-runc-v2/task/service.go (the shim's task service),
+BusyBox ash's trap and wait (shell/ash.c: trapcmd, dotrap, waitcmd),
 containerd internal/cri/server/events.go (TaskExit: the container exited),
 containerd internal/cri/server/container_execsync.go (ExecSync)
 """
@@ -76,6 +80,10 @@ class Tasks:
     def _advance(self, container: Container, steps: list, again: bool = True) -> None:
         """Run the program's steps from now until it sleeps, exits or runs forever (``again``: a
         ``while true`` body starts over when it is done)."""
+        container._waiting = None
+        if container._pending_trap is not None:  # SIGTERM came during the command that just ended
+            steps[:0] = container._pending_trap
+            container._pending_trap, container.last_status = None, 0
         while steps:
             kind, value = steps.pop(0)
             try:
@@ -87,6 +95,9 @@ class Tasks:
                     continue
                 if kind == "set":
                     self._shell(container).assign(*value)
+                    continue
+                if kind == "trap":  # trap ACTION TERM (None: reset, (): ignored, as PID 1 it is anyway)
+                    container.term_trap = value or None
                     continue
                 if kind == "if":  # the branch its condition chooses runs next
                     condition, then_steps, else_steps = value
@@ -129,6 +140,12 @@ class Tasks:
                 lines = self._run_in_container(container, value)
                 if lines:
                     container.logs.append(_log_entry(self.loop.now, lines))
+            elif kind == "wait":  # sleep N & wait: the wait builtin, which a trapped SIGTERM ends
+                container._waiting = (steps, again)
+                if value != float("inf"):
+                    container._timer = self.loop.call_later(value, self._advance, container, steps, again,
+                                                            periodic=True)
+                return
             elif kind == "sleep":
                 if value == float("inf"):
                     return
@@ -145,6 +162,24 @@ class Tasks:
             # a busy loop (no sleep, or sleep 0) would print without end in no time: its body runs once
             busy = sum(v for k, v in body if k == "sleep") < BUSY_LOOP_SLEEP
             container._timer = self.loop.call_later(0.0, self._advance, container, body, not busy, periodic=True)
+
+    def _take_term(self, container: Container) -> None:
+        """SIGTERM to a shell whose script trapped it (``trap 'exit 143' TERM``), as POSIX says
+        the shell takes it: in ``wait``, the wait returns at once with status 143 and the trap's
+        action runs; during a foreground command (``sleep 30``) the action runs when that command
+        ends; then the script goes on where it was, unless the action exits."""
+        trap = container.term_trap
+        if container.state != "CONTAINER_RUNNING" or not trap:
+            return
+        if container._waiting is None:
+            container._pending_trap = trap
+            return
+        steps, again = container._waiting
+        if container._timer is not None:
+            container._timer.cancel()
+            container._timer = None
+        container.last_status = 143  # 128 + SIGTERM: what a bare ``exit`` in the action exits with
+        self._advance(container, [*trap, *steps], again)
 
     def exec_sync(self, container_id: str, cmd: list[str]) -> tuple[int, str]:
         """ExecSync: run ``cmd`` in the running container; (exit code, stdout then stderr). A
