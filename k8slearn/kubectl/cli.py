@@ -283,6 +283,7 @@ def dispatch(ctx: Context, argv: list[str]) -> int:
         from k8slearn.kubectl.kubeconfig import check_context
 
         check_context(ctx)
+        _check_request_timeout(ctx, path)
     handler = HANDLERS.get(path)
     if handler is None:
         if _children(path):
@@ -296,6 +297,21 @@ def dispatch(ctx: Context, argv: list[str]) -> int:
 
         print_flags_format(ctx)  # their Complete builds the printer before any request
     return handler(ctx, parsed.args) or 0
+
+
+def _check_request_timeout(ctx: Context, path: str) -> None:
+    """DirectClientConfig.ClientConfig: ``--request-timeout`` is read with clientcmd.ParseTimeout when
+    the REST config is built, after the context checks and before any request (``version
+    --client`` builds none)."""
+    from k8slearn.kubectl.flags import parse_timeout
+
+    value = ctx.flags.get("request-timeout")
+    if not value or (path == "kubectl version" and ctx.flags.get("client")):
+        return
+    try:
+        parse_timeout(str(value))
+    except ValueError as exc:
+        raise KubectlError(str(exc)) from None
 
 
 # The commands whose Complete builds the -o printer first (label, taint, patch, apply and rollout

@@ -224,3 +224,29 @@ def parse_duration(value: str) -> float:
         text = text[len(unit):]
         total += float(f"{whole or 0}.{fraction or 0}") * _UNITS[unit]
     return sign * total
+
+
+INVALID_TIMEOUT = ("Invalid timeout value. Timeout must be a single integer in seconds, or an integer "
+                   "followed by a corresponding time unit (e.g. 1s | 2m | 3h)")
+
+
+def parse_timeout(value: str) -> float:
+    """clientcmd.ParseTimeout (``--request-timeout``), in seconds: a whole number of seconds that is
+    not negative, else a time.ParseDuration duration; anything else is :data:`INVALID_TIMEOUT`.
+
+    >>> [parse_timeout(v) for v in ("0", "20", "+5", "2m", "-1s")]
+    [0.0, 20.0, 5.0, 120.0, -1.0]
+    >>> parse_timeout("abc")
+    Traceback (most recent call last):
+    ...
+    ValueError: Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed \
+by a corresponding time unit (e.g. 1s | 2m | 3h)
+    """
+    if re.fullmatch(r"[-+]?[0-9]+", value):  # strconv.ParseInt(duration, 10, 64) and i >= 0
+        number = int(value)
+        if 0 <= number < 2**63:
+            return float(number)
+    try:
+        return parse_duration(value)
+    except ValueError:
+        raise ValueError(INVALID_TIMEOUT) from None

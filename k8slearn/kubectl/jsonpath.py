@@ -611,8 +611,8 @@ def _go_value(value: Any) -> str:
     return str(value)
 
 
-def custom_columns(spec: str, items: list[dict], no_headers: bool = False) -> str:
-    """``-o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName``; each value as fmt's %v."""
+def custom_column_spec(spec: str) -> list[tuple[str, str]]:
+    """NewCustomColumnsPrinterFromSpec: ``NAME:.metadata.name,...`` as (header, path) pairs."""
     if not spec:
         raise JSONPathError("custom-columns format specified but no custom columns given")
     columns = []
@@ -624,12 +624,23 @@ def custom_columns(spec: str, items: list[dict], no_headers: bool = False) -> st
         if path.startswith("{") and path.endswith("}"):
             path = path[1:-1]
         columns.append((header, path if path.startswith((".", "[")) else "." + path))
+    return columns
+
+
+def custom_column_row(columns: list[tuple[str, str]], item: Any) -> str:
+    """CustomColumnsPrinter.printOneObject: one object's cells, tab-separated, each value as fmt's %v
+    (``<none>`` when the path finds nothing)."""
+    cells = []
+    for _, path in columns:
+        values = evaluate(path, item)
+        cells.append(",".join(_go_value(v) for v in values) if values else "<none>")
+    return "\t".join(cells)
+
+
+def custom_columns(spec: str, items: list[dict], no_headers: bool = False) -> str:
+    """``-o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName``; each value as fmt's %v."""
+    columns = custom_column_spec(spec)
     lines = [] if no_headers else ["\t".join(h for h, _ in columns)]
-    for item in items:
-        cells = []
-        for _, path in columns:
-            values = evaluate(path, item)
-            cells.append(",".join(_go_value(v) for v in values) if values else "<none>")
-        lines.append("\t".join(cells))
+    lines += [custom_column_row(columns, item) for item in items]
     return tabwriter.render("\n".join(lines) + "\n", **tabwriter.TABLE) if lines else ""
 

@@ -13,7 +13,11 @@
 Each object is fetched, checked, then *watched* (``metadata.name=<name>``) until its condition holds
 or ``--timeout`` (30 s; 0 checks once, a negative value waits a week) runs out; every object shares
 that one deadline (once it has passed, the objects left time out at once). Success prints
-``<kind>/<name> condition met``; the failures are reported together at the end:
+``<kind>/<name> condition met``; the failures are reported together at the end. An object missing
+when its wait starts is a NotFound error; one deleted *during* a condition or JSONPath wait is not:
+the wait goes on (a new object of that name is checked when it comes) until the deadline. With
+``--for=delete``, a named object (or one from ``-f``) is fetched when its turn comes, and one
+already gone then is skipped without a word; ``-l``/``--all`` list the objects up front.
 
 >>> split_jsonpath_input("{.status.phase}=Running"), split_jsonpath_input("{.a==b}")
 (['{.status.phase}', 'Running'], ['{.a==b}'])
@@ -39,7 +43,7 @@ from k8slearn.api.errors import ApiError
 from k8slearn.kubectl.apply import print_result
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError
-from k8slearn.kubectl.get import infos_for
+from k8slearn.kubectl.get import check_resource_args, infos_for
 from k8slearn.kubectl.jsonpath import JSONPathError, evaluate
 
 TIMED_OUT = "timed out waiting for the condition"
@@ -179,8 +183,21 @@ def _until(ctx: Context, done: Callable[[], bool], deadline: Deadline) -> bool:
     return True
 
 
+def retrieve_lazy(ctx: Context, info: Any) -> dict | None:
+    """The builder's RetrieveLazy for ``--for=delete``: a named object is fetched when its turn
+    comes; RunWait's ``IgnoreErrors(apierrors.IsNotFound)`` drops a NotFound then (None: skip it)."""
+    try:
+        return ctx.client.get(info.resource.plural, info.name, info.namespace or None)
+    except ApiError as err:
+        if err.code == 404:
+            return None
+        raise
+
+
 def wait_for(ctx: Context, info: Any, kind: str, check: Check | None, timeout: float, deadline: Deadline) -> dict:
-    """getObjAndCheckCondition / IsDeleted for one object: the object when met, else the error."""
+    """getObjAndCheckCondition / IsDeleted for one object: the object when met, else the error.
+    A condition or JSONPath wait models ``isConditionMet``/``isJSONPathConditionMet``: a DELETED
+    event is "not met yet", so only the first get (the precondition) can end it with NotFound."""
     where = f"{info.resource.plural}/{info.name}"
     if timeout and deadline.passed(ctx):
         raise KubectlError(f"{TIMED_OUT} on {where}")  # an earlier object used up the shared deadline
@@ -205,12 +222,11 @@ def wait_for(ctx: Context, info: Any, kind: str, check: Check | None, timeout: f
             if met:
                 return obj
         else:
-            met = _until(ctx, lambda: watcher.obj is None or check(watcher.obj), deadline)
-            if met and watcher.obj is None:
+            if watcher.obj is None:  # preconditionFunc: gone between the get and the list
                 raise ApiError({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                                 "message": f'{info.resource.group_resource} "{info.name}" not found',
                                 "reason": "NotFound", "code": 404})
-            if met:
+            if _until(ctx, lambda: watcher.obj is not None and check(watcher.obj), deadline):
                 return watcher.obj
     finally:
         watcher.watch.stop()
@@ -227,6 +243,7 @@ def run_wait(ctx: Context, args: list[str]) -> int:
         if not _until(ctx, lambda: not any(getattr(e, "code", 0) == 404 for e in infos_for(ctx, args)[1]), deadline):
             raise KubectlError(TIMED_OUT)
     infos, missing = infos_for(ctx, args, allow_all=True)
+    lazy = kind == "delete" and check_resource_args(ctx, args) != "selector"  # named, or from -f
     if kind == "delete":
         missing = [e for e in missing if getattr(e, "code", 0) != 404]
     if not infos and missing:
@@ -236,6 +253,8 @@ def run_wait(ctx: Context, args: list[str]) -> int:
     errors: list[Exception] = []
     for info in infos:  # the builder goes on after an error; the errors are reported together
         try:
+            if lazy and retrieve_lazy(ctx, info) is None:
+                continue  # gone before its turn: nothing is printed for it
             obj = info.obj if kind == "create" else wait_for(ctx, info, kind, check, timeout, deadline)
         except (ApiError, KubectlError) as err:
             errors.append(err)

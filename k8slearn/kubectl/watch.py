@@ -24,8 +24,12 @@ left, as for ``Cluster.settle()``: the moment you would press Ctrl-C), at the la
 through its back-offs, say ``--request-timeout=2m``); without a simulated cluster (the
 recorded-output tests) it prints what the watch delivered at once.
 
+Every ``-o`` of plain ``get`` works under ``-w`` too (table, ``wide``, ``name``, ``yaml``, ``json``,
+``jsonpath``, ``custom-columns``: :class:`WatchPrinter`), each object printed on its own.
+
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go (watch), github.com/liggitt/tabwriter
-(RememberWidths), staging/src/k8s.io/cli-runtime/pkg/printers/tableprinter.go
+(RememberWidths), staging/src/k8s.io/cli-runtime/pkg/printers/ (tableprinter.go, yaml.go, json.go,
+jsonpath.go), staging/src/k8s.io/kubectl/pkg/cmd/get/customcolumn.go
 """
 
 from __future__ import annotations
@@ -36,11 +40,13 @@ from typing import Any
 from k8slearn.kubectl import tabwriter
 from k8slearn.kubectl.cli import Context
 from k8slearn.kubectl.errors import KubectlError
+from k8slearn.kubectl.jsonpath import JSONPathError, custom_column_row, custom_column_spec, jsonpath
 from k8slearn.kubectl.output import to_json, to_yaml
 from k8slearn.kubectl.printers import print_table
 from k8slearn.kubectl.table import kind_prefix, table_cells
 
 WATCH_LIMIT = 300.0  # simulated seconds a -w runs at most when the cluster never gets quiet
+_WATCH_FORMATS = ("", "wide", "name", "yaml", "json", "custom-columns", "jsonpath", "jsonpath-as-json")
 
 
 class RememberingTabwriter:
@@ -63,7 +69,13 @@ class RememberingTabwriter:
 
 
 class WatchPrinter:
-    """Prints objects (and watch events) in the chosen output format, one flush per event."""
+    """The printer of ``(*GetOptions).watch``: ``o.ToPrinter`` for the one resource type, writing into
+    one tabwriter (``printers.GetNewTabWriter``) that is flushed after each object. Each object is
+    printed on its own (the list's items one by one); with ``--output-watch-events`` each is a
+    ``metav1.WatchEvent``, which every printer has its own case for: JSON prints it compact on one
+    line, YAML as ``object:`` then ``type:`` (sigs.k8s.io/yaml sorts the keys), and JSONPath and
+    custom columns look into ``{"type": ..., "object": ...}``. Custom columns print their header
+    once (CustomColumnsPrinter.lastType); YAML separates the documents by ``---``."""
 
     def __init__(self, ctx: Context, resource: Any, kind: str, all_namespaces: bool) -> None:
         self.ctx, self.resource, self.kind = ctx, resource, kind
@@ -72,6 +84,17 @@ class WatchPrinter:
         self.tabwriter = RememberingTabwriter()
         self.header_done = ctx.flags["no-headers"]
         self.printed = 0  # objects printed so far in YAML/JSON/name form (YAML separates them by ---)
+        output = ctx.flags.get("output") or ""
+        self.template = output.split("=", 1)[1] if "=" in output else ""
+        if kind == "custom-columns":
+            try:
+                self.columns = custom_column_spec(self.template)
+            except JSONPathError as exc:
+                raise KubectlError(str(exc)) from None
+        elif kind in ("jsonpath", "jsonpath-as-json") and not self.template:
+            raise KubectlError("template format specified but no template given")
+        elif kind not in _WATCH_FORMATS:
+            raise KubectlError(f"the output format {kind} is not available in this simulated cluster")
 
     def print(self, objects: list[dict], event_type: str = "ADDED") -> None:
         if not objects:
@@ -98,20 +121,46 @@ class WatchPrinter:
         self.ctx.print(self.tabwriter.render(lines), end="")
 
     def _generic(self, obj: dict, event_type: str) -> None:
+        """PrintObj of the chosen printer for one object (or its WatchEvent)."""
+        event = {"type": event_type, "object": obj}  # a metav1.WatchEvent as JSON has it
         if self.kind == "name":
-            self.ctx.print(f"{kind_prefix(self.resource)}/{obj.get('metadata', {}).get('name', '')}")
-        elif self.events and self.kind == "json":  # a metav1.WatchEvent (type, then object), printed compact
+            self._write(f"{kind_prefix(self.resource)}/{obj.get('metadata', {}).get('name', '')}\n")
+        elif self.kind == "json" and self.events:  # printed compact, type first (the struct's order)
             compact = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-            self.ctx.print(f'{{"type":{json.dumps(event_type)},"object":{compact}}}')
-        elif self.events:
-            raise KubectlError("--output-watch-events is available here with table, name and json output only")
-        elif self.kind == "yaml":
-            self.ctx.print(("---\n" if self.printed else "") + to_yaml(obj), end="")
+            self._write(f'{{"type":{json.dumps(event_type)},"object":{compact}}}\n')
         elif self.kind == "json":
-            self.ctx.print(to_json(obj), end="")
-        else:
-            raise KubectlError(f"the output format {self.kind} is not available with --watch in this simulated "
-                               "cluster")
+            self._write(to_json(obj))
+        elif self.kind == "yaml":
+            document = {"object": obj, "type": event_type} if self.events else obj
+            self._write(("---\n" if self.printed else "") + to_yaml(document))
+        elif self.kind == "custom-columns":
+            lines = [] if self.header_done else ["\t".join(header for header, _ in self.columns)]
+            self.header_done = True
+            try:
+                lines.append(custom_column_row(self.columns, event if self.events else obj))
+            except JSONPathError as exc:
+                raise KubectlError(str(exc)) from None
+            self.ctx.print(self.tabwriter.render(lines), end="")
+        else:  # jsonpath, jsonpath-as-json
+            as_json = self.kind == "jsonpath-as-json"
+            allow = self.ctx.flags.get("allow-missing-template-keys", True)
+            try:
+                text = jsonpath(self.template, event if self.events else obj, as_json=as_json,
+                                allow_missing_keys=allow)
+            except JSONPathError as exc:
+                raise KubectlError(str(exc)) from None
+            self._write(text + ("\n" if as_json else ""))
+
+    def _write(self, text: str) -> None:
+        """Text written into the watch's tabwriter and flushed: a tab still separates cells there
+        (with the widths the table's columns had), a line without one goes out as it is."""
+        if "\t" not in text:
+            self.ctx.print(text, end="")
+            return
+        lines = text.split("\n")
+        tail = lines.pop()  # the unterminated last line ("" after a final newline)
+        rendered = self.tabwriter.render(lines + ([tail] if tail else []))
+        self.ctx.print(rendered[:-1] if tail else rendered, end="")
 
 
 def run_watch(ctx: Context, groups: list, errors: list, kind: str, all_namespaces: bool) -> None:
@@ -126,7 +175,10 @@ def run_watch(ctx: Context, groups: list, errors: list, kind: str, all_namespace
     named = [t for t, _ in groups if t.name is not None]
     printer = WatchPrinter(ctx, target.resource, kind, all_namespaces)
     if not ctx.flags["watch-only"]:
-        printer.print(objects)
+        try:
+            printer.print(objects)
+        except KubectlError as exc:
+            raise KubectlError(f"unable to output the provided object: {exc.message}") from None
     if target.name is not None and len(objects) > 1:
         raise KubectlError("you may only watch a single resource or type of resource at a time")
     flags = ctx.flags
@@ -134,12 +186,18 @@ def run_watch(ctx: Context, groups: list, errors: list, kind: str, all_namespace
     namespace = None if all_namespaces or not resource.namespaced else ctx.namespace
     single = bool(named)
     skip = [single]  # a watch on one object starts with its synthetic ADDED, which kubectl swallows
+    failed = [False]
 
     def on_event(event_type: str, obj: dict) -> None:
         if skip[0]:
             skip[0] = False
             return
-        printer.print([obj], event_type)
+        if failed[0]:
+            return
+        try:
+            printer.print([obj], event_type)
+        except KubectlError:  # UntilWithoutRetry stops; watch() ignores intr.Run's error (exit code 0)
+            failed[0] = True
 
     version = None
     if not single and hasattr(ctx.client, "list_with_version"):
@@ -174,13 +232,14 @@ def _run_cluster(ctx: Context) -> None:
 
 
 def _request_timeout(value: Any) -> float:
-    """--request-timeout: a duration (``5s``, ``1m``) or plain seconds; 0 or empty means none."""
-    from k8slearn.kubectl.flags import parse_duration
+    """--request-timeout as clientcmd.ParseTimeout reads it (plain seconds or a duration); 0, empty
+    or negative means none (http.Client only sets a deadline for a positive Timeout). A bad value
+    was refused already, when the command started (cli.py)."""
+    from k8slearn.kubectl.flags import parse_timeout
 
-    if not value or value == "0":
+    if not value:
         return 0.0
-    text = str(value)
     try:
-        return parse_duration(text if not text.isdigit() else text + "s")
-    except ValueError:
-        raise KubectlError(f'invalid timeout value "{text}"') from None
+        return max(parse_timeout(str(value)), 0.0)
+    except ValueError as exc:
+        raise KubectlError(str(exc)) from None
