@@ -38,7 +38,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import owner_reference, thaw
 from k8slearn.client.cache import split_key
 from k8slearn.controllers.base import Controller, Requeue
@@ -49,7 +48,6 @@ from k8slearn.controllers.endpoints import (
     find_port,
     has_selector,
     is_service_ip_set,
-    namespace_terminating,
     service_pods,
     should_pod_be_in_endpoints,
     should_set_hostname,
@@ -60,6 +58,7 @@ from k8slearn.controllers.endpointslice_tracker import (
     EndpointSliceTracker,
     TrackedSliceHandlers,
     service_key,
+    write_slices,
 )
 from k8slearn.controllers.pod_util import is_pod_ready
 from k8slearn.controllers.trigger_time_tracker import TriggerTimeTracker
@@ -385,28 +384,10 @@ class EndpointSliceController(TrackedSliceHandlers, ServicePodsMixin, Controller
             else:
                 i += 1
         where = f"for Service {service['metadata']['namespace']}/{service['metadata']['name']}"
-        if not service["metadata"].get("deletionTimestamp"):  # the garbage collector is removing them
-            for endpoint_slice in to_create:
-                add_trigger_time_annotation(endpoint_slice, trigger)
-                try:
-                    self.tracker.update(self.client.create(_wire(endpoint_slice)))
-                except ApiError as err:
-                    if namespace_terminating(err):
-                        return  # creates will keep failing: drop the item
-                    raise Requeue(f"failed to create EndpointSlice {where}: {err}") from None
-        for endpoint_slice in to_update:
+
+        def sent(endpoint_slice: dict) -> dict:  # each slice written carries the trigger time
             add_trigger_time_annotation(endpoint_slice, trigger)
-            try:
-                self.tracker.update(self.client.update(_wire(endpoint_slice)))
-            except ApiError as err:
-                name = endpoint_slice["metadata"]["name"]
-                raise Requeue(f"failed to update {name} EndpointSlice {where}: {err}") from None
-        for endpoint_slice in to_delete:
-            name = endpoint_slice["metadata"]["name"]
-            try:
-                self.client.delete("endpointslices", name, endpoint_slice["metadata"]["namespace"])
-            except ApiError as err:
-                if err.code == 404:  # deleted already: fine
-                    continue
-                raise Requeue(f"failed to delete {name} EndpointSlice {where}: {err}") from None
-            self.tracker.expect_deletion(endpoint_slice)
+            return _wire(endpoint_slice)
+
+        write_slices(self.client, self.tracker, where, not service["metadata"].get("deletionTimestamp"),
+                     to_create, to_update, to_delete, sent, missing_ok=True)

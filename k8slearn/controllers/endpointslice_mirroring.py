@@ -38,7 +38,6 @@ from k8slearn.controllers.endpoints import LAST_CHANGE_TRIGGER_TIME, repack_subs
 from k8slearn.controllers.endpointslice import (
     endpoints_equal_beyond_hash,
     hash_endpoint,
-    namespace_terminating,
     port_map_key,
 )
 from k8slearn.controllers.endpointslice_tracker import (
@@ -47,6 +46,7 @@ from k8slearn.controllers.endpointslice_tracker import (
     EndpointSliceTracker,
     TrackedSliceHandlers,
     service_key,
+    write_slices,
 )
 
 CONTROLLER_NAME = "endpointslicemirroring-controller.k8s.io"
@@ -293,24 +293,5 @@ class EndpointSliceMirroringController(TrackedSliceHandlers, Controller):
                 create["metadata"]["name"] = delete["metadata"]["name"]
                 to_update.append(create)
         where = f"for Endpoints {meta_key(endpoints)}"
-        if not endpoints["metadata"].get("deletionTimestamp"):
-            for endpoint_slice in to_create:
-                try:
-                    self.tracker.update(self.client.create(endpoint_slice))
-                except ApiError as err:
-                    if namespace_terminating(err):
-                        return  # creates will keep failing: drop the item
-                    raise Requeue(f"failed to create EndpointSlice {where}: {err}") from None
-        for endpoint_slice in to_update:
-            try:
-                self.tracker.update(self.client.update(endpoint_slice))
-            except ApiError as err:
-                name = endpoint_slice["metadata"]["name"]
-                raise Requeue(f"failed to update {name} EndpointSlice {where}: {err}") from None
-        for endpoint_slice in to_delete:
-            name = endpoint_slice["metadata"]["name"]
-            try:
-                self.client.delete("endpointslices", name, endpoint_slice["metadata"]["namespace"])
-            except ApiError as err:
-                raise Requeue(f"failed to delete {name} EndpointSlice {where}: {err}") from None
-            self.tracker.expect_deletion(endpoint_slice)
+        write_slices(self.client, self.tracker, where, not endpoints["metadata"].get("deletionTimestamp"),
+                     to_create, to_update, to_delete)

@@ -21,7 +21,8 @@ the EndpointSlice and EndpointSlice mirroring controllers remember, per Service,
 
 Simplified: the tracker is keyed by the slice's ``kubernetes.io/service-name`` label, as upstream.
 
-:class:`TrackedSliceHandlers` are the slice informer handlers both slice controllers share.
+:class:`TrackedSliceHandlers` are the slice informer handlers both slice controllers share, and
+:func:`write_slices` the writes that end both reconcilers' ``finalize``.
 
 Upstream: staging/src/k8s.io/endpointslice/util/endpointslice_tracker.go; the handlers:
 pkg/controller/endpointslice/endpointslice_controller.go and
@@ -30,6 +31,12 @@ onEndpointSliceUpdate, onEndpointSliceDelete)
 """
 
 from __future__ import annotations
+
+from typing import Any, Callable
+
+from k8slearn.api.errors import ApiError
+from k8slearn.controllers.base import Requeue
+from k8slearn.controllers.endpoints import namespace_terminating
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"
@@ -130,3 +137,37 @@ class TrackedSliceHandlers:
         if self.managed(endpoint_slice) and self.tracker.has(endpoint_slice) \
                 and not self.tracker.handle_deletion(endpoint_slice):
             self.queue_for_slice(endpoint_slice)
+
+
+def write_slices(client: Any, tracker: EndpointSliceTracker, where: str, create: bool, to_create: list[dict],
+                 to_update: list[dict], to_delete: list[dict], sent: Callable[[dict], dict] = lambda s: s,
+                 missing_ok: bool = False) -> None:
+    """The writes at the end of both reconcilers' ``finalize``: the creates (unless ``create`` is
+    False: the owner is being deleted, so the garbage collector removes its slices), then the
+    updates, then the deletes, each remembered in ``tracker``. ``sent(slice)`` is what goes to the
+    API server. A create refused because the namespace is being deleted drops the item (they will
+    keep failing); any other failure requeues the key with upstream's words (``where``: ``for
+    Service ns/name``); a slice already deleted is fine when ``missing_ok``."""
+    if create:
+        for endpoint_slice in to_create:
+            try:
+                tracker.update(client.create(sent(endpoint_slice)))
+            except ApiError as err:
+                if namespace_terminating(err):
+                    return
+                raise Requeue(f"failed to create EndpointSlice {where}: {err}") from None
+    for endpoint_slice in to_update:
+        try:
+            tracker.update(client.update(sent(endpoint_slice)))
+        except ApiError as err:
+            name = endpoint_slice["metadata"]["name"]
+            raise Requeue(f"failed to update {name} EndpointSlice {where}: {err}") from None
+    for endpoint_slice in to_delete:
+        name = endpoint_slice["metadata"]["name"]
+        try:
+            client.delete("endpointslices", name, endpoint_slice["metadata"]["namespace"])
+        except ApiError as err:
+            if missing_ok and err.code == 404:
+                continue
+            raise Requeue(f"failed to delete {name} EndpointSlice {where}: {err}") from None
+        tracker.expect_deletion(endpoint_slice)

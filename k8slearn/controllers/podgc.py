@@ -34,6 +34,9 @@ from k8slearn.api.meta import timestamp
 from k8slearn.api.pod_conditions import update_pod_condition
 from k8slearn.client.cache import meta_key
 from k8slearn.controllers.base import Controller
+from k8slearn.controllers.node_lifecycle_eviction import get_condition
+
+OUT_OF_SERVICE = "node.kubernetes.io/out-of-service"  # the taint of a node shut down for good
 
 
 class PodGCController(Controller):
@@ -122,13 +125,9 @@ class PodGCController(Controller):
         self.client.delete("pods", name, namespace, grace_period_seconds=0)
 
 
-OUT_OF_SERVICE = "node.kubernetes.io/out-of-service"
-
-
 def _node_ready(node: dict) -> bool:
     """nodeutil.IsNodeReady: the node's Ready condition is True."""
-    return any(c.get("type") == "Ready" and c.get("status") == "True"
-               for c in (node.get("status") or {}).get("conditions") or ())
+    return (get_condition(node, "Ready") or {}).get("status") == "True"
 
 
 def _eviction_and_creation_order(pod: dict) -> tuple:

@@ -23,6 +23,7 @@ rollout_resume.go, rollout_undo.go, rollout_history.go
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from typing import Any
 
@@ -160,8 +161,7 @@ def run_rollout_status(ctx: Context, args: list[str]) -> int:
     info = infos[0]
     viewer = _VIEWERS.get(info.resource.kind)
     if viewer is None:  # StatusViewerFor's %v of a GroupKind: "ReplicaSet.apps", "Pod"
-        group_kind = info.resource.kind + (f".{info.resource.group}" if info.resource.group else "")
-        raise KubectlError(f"no status viewer has been implemented for {group_kind}")
+        raise KubectlError(f"no status viewer has been implemented for {_group_kind(info.resource)}")
     namespace = info.namespace or ctx.namespace
     selector = f"metadata.name={info.name}"
     cluster = ctx.cluster
@@ -315,6 +315,7 @@ def run_rollout_history(ctx: Context, args: list[str]) -> int:
     if revision < 0:
         raise KubectlError(f"revision must be a positive integer: {revision}")
     errors: list[Exception] = []
+    documents = itertools.count()  # the YAML documents printed so far (-o yaml)
     for info, error in _visit(ctx, args):
         if error is not None:
             errors.append(error)
@@ -324,13 +325,13 @@ def run_rollout_history(ctx: Context, args: list[str]) -> int:
             errors.append(KubectlError(f'no history viewer has been implemented for "{what}"'))
             continue
         try:
-            _history_of(ctx, info, revision)
+            _history_of(ctx, info, revision, documents)
         except (KubectlError, ApiError) as err:  # (kept, as r.Visit does)
             errors.append(err)
     return _raise_all(errors)
 
 
-def _history_of(ctx: Context, target: Any, revision: int) -> int:
+def _history_of(ctx: Context, target: Any, revision: int, documents: Any) -> int:
     from k8slearn.kubectl import rollout_revisions
     from k8slearn.kubectl.rollout_history import RolloutError, revision_template, rollout_history
     from k8slearn.kubectl.tabwriter import render
@@ -340,7 +341,7 @@ def _history_of(ctx: Context, target: Any, revision: int) -> int:
     plural = target.resource.plural
     namespace = target.namespace or ctx.namespace
     if ctx.flags.get("output"):
-        return _print_history_objects(ctx, target, revision)
+        return _print_history_objects(ctx, target, revision, documents)
     try:
         if revision:
             if sts:
@@ -368,7 +369,7 @@ def _history_of(ctx: Context, target: Any, revision: int) -> int:
     return 0
 
 
-def _print_history_objects(ctx: Context, target: Any, revision: int) -> int:
+def _print_history_objects(ctx: Context, target: Any, revision: int, documents: Any) -> int:
     """``rollout history -o yaml|json|name|jsonpath=…``: HistoryViewer.GetHistory's objects, oldest
     first, or the one of ``--revision``. For a Deployment they are its ReplicaSets; for a StatefulSet
     or a DaemonSet the set itself with each ControllerRevision's patch applied (applyHistory: a
@@ -419,9 +420,8 @@ def _print_history_objects(ctx: Context, target: Any, revision: int) -> int:
                     if isinstance(claim.get("metadata"), dict):
                         claim["metadata"].setdefault("creationTimestamp", None)
                     claim.setdefault("status", {})
-            printed = getattr(ctx, "_history_yaml_printed", 0)  # (one YAML printer for every object)
-            ctx._history_yaml_printed = printed + 1  # type: ignore[attr-defined]
-            ctx.print(("---\n" if printed else "") + to_yaml(obj), end="")  # (its separator)
+            # one YAML printer for every object of the command: "---" before all but the first
+            ctx.print(("---\n" if next(documents) else "") + to_yaml(obj), end="")
         elif kind == "json":
             ctx.print(to_json_typed(_typed(resource.kind, with_type_meta(obj, resource))), end="")
         elif kind in ("jsonpath", "jsonpath-as-json") and template:
