@@ -425,7 +425,9 @@ class Cluster:
         """What a pod's container printed (served by the kubelet of the pod's node); ``timestamps``:
         each line after the RFC 3339 time it was written, as ``kubectl logs --timestamps`` shows."""
         node = self.api.get("pods", pod, namespace)["spec"].get("nodeName")
-        if not node or node not in self.kubelets:
+        if not node:  # LogLocation: a pod not assigned a host has no location; the log is empty
+            return ""
+        if node not in self.kubelets:
             raise ValueError(f'pod "{pod}" is not scheduled to a node yet')
         kubelet = self.kubelets[node]
         if not kubelet.running:  # the API server's GET to the kubelet finds no one at the address

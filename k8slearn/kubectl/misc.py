@@ -233,14 +233,7 @@ def _print_logs(ctx: Context, pod: dict, container: str, options: LogOptions) ->
     elif container not in containers + [c["name"] for key in ("initContainers", "ephemeralContainers")
                                         for c in spec.get(key) or []]:
         raise KubectlError(f"container {container} is not valid for pod {name}")  # (logsForObject, client-side)
-    status = pod.get("status", {})
-    statuses = {s.get("name"): s for key in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses")
-                for s in status.get(key) or []}
     previous = ctx.flags["previous"]
-    if not previous:
-        waiting_error = _waiting_error(statuses.get(container), container, name)
-        if waiting_error:
-            raise _bad_request(waiting_error)
     cluster = ctx.cluster
     if cluster is None or not hasattr(cluster, "logs"):
         return
@@ -253,6 +246,9 @@ def _print_logs(ctx: Context, pod: dict, container: str, options: LogOptions) ->
             if later.startswith(text):  # then every line that came while following
                 shaped += shape(later[len(text):], LogOptions(timestamps=options.timestamps), ctx.now())
     except ValueError as err:  # the kubelet's answer, e.g. no previous run to show
+        if getattr(err, "after_header", False):  # (an error after the kubelet's 200: the body's text)
+            ctx.print(str(err), end="")
+            return
         raise _bad_request(str(err)) from None
     if options.limit_bytes:
         shaped = shaped.encode("utf-8")[:options.limit_bytes].decode("utf-8", "ignore")
@@ -260,23 +256,6 @@ def _print_logs(ctx: Context, pod: dict, container: str, options: LogOptions) ->
     if ctx.flags["prefix"]:
         lines = [f"[pod/{name}/{container}] {line}" for line in lines]
     ctx.print("".join(lines), end="")
-
-
-def _waiting_error(status: dict | None, container: str, pod: str) -> str:
-    """The kubelet's validateContainerLogStatus for a container that has no log to show yet: a
-    running or terminated container, or one that ran before (in CrashLoopBackOff, its last run's
-    log is shown), has one ("" then); one waiting for its first start says what it waits for."""
-    if status is None:  # (no status written yet: the kubelet is creating the pod)
-        return f'container "{container}" in pod "{pod}" is waiting to start: ContainerCreating'
-    state = status.get("state") or {}
-    if "running" in state or "terminated" in state or (status.get("lastState") or {}).get("terminated"):
-        return ""
-    reason = (state.get("waiting") or {}).get("reason")
-    if reason is None:
-        return f'container "{container}" in pod "{pod}" is waiting to start - no logs yet'
-    reason = {"ErrImagePull": "image can't be pulled",
-              "ImagePullBackOff": "trying and failing to pull image"}.get(reason, reason)
-    return f'container "{container}" in pod "{pod}" is waiting to start: {reason}'
 
 
 def _bad_request(message: str) -> Exception:

@@ -35,16 +35,13 @@ from k8slearn.client.informer import SharedInformerFactory
 from k8slearn.client.podutil import patch_pod_status
 from k8slearn.client.record import EventRecorder
 from k8slearn.kubelet import node_status
-from k8slearn.kubelet.pod_workers import PodWorkers
+from k8slearn.kubelet.pod_workers import RELIST_PERIOD, PodWorkers
 from k8slearn.kubelet.runtime import ContainerRuntime
 from k8slearn.kubelet.backoff import Backoff
 from k8slearn.kubelet.static_pods import mirror_pod, restarted_status, running_status, static_pod_reference
 from k8slearn.kubelet.streaming import container_view, exec_in_pod
 from k8slearn.kubelet.volume_manager import VolumeManager, read_object
 from k8slearn.sim import Loop, Process, Timer
-
-
-RELIST_PERIOD = 1.0  # PLEG's relist: how soon the kubelet sees that a container exited
 
 
 class Kubelet:

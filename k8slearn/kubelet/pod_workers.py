@@ -45,6 +45,10 @@ from k8slearn.kubelet.sync_pod import PodSync
 
 BACKOFF_PERIOD = 10.0  # kubelet.go backOffPeriod: the pod worker's wait after a sync that failed
 BACKOFF_JITTER = 0.5  # workerBackOffPeriodJitterFactor: wait.Jitter makes it 10 to 15 s
+RELIST_PERIOD = 1.0  # PLEG's relist period: the runtime status the kubelet works from is this old at most
+# kubelet.go: newPodContainerDeletor(runtime, max(MaxPerPodContainer, minDeadContainerInPod)), the
+# --maximum-dead-containers-per-container default 1 and minDeadContainerInPod 1
+DEAD_CONTAINERS_TO_KEEP = 1
 
 
 @dataclass(slots=True)
@@ -200,14 +204,15 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
             container = names[0]
         if container not in names and container not in inits:
             raise ValueError(f"container {container} is not valid for pod {name}")
-        ids = state.attempts.get(container, [])
-        wanted = ids[-2] if previous and len(ids) > 1 else (ids[-1] if ids and not previous else None)
-        if wanted is None or wanted not in self.runtime.containers:
-            if previous:
-                raise ValueError(f'previous terminated container "{container}" in pod "{name}" not found')
-            raise ValueError(
-                f'container "{container}" in pod "{name}" is waiting to start: ContainerCreating'
-            )
+        wanted = _log_container_id(state.last_status, container, name, previous)
+        if wanted not in self.runtime.containers:
+            # The status still names a run the container deletor has removed since (the crash's
+            # first status shows the run before as lastState): the runtime's ContainerStatus
+            # fails after GetKubeletContainerLogs's zero-byte write has sent the 200, so its error
+            # is the text of the answer, not an error status.
+            err = ValueError(f"unable to retrieve container logs for containerd://{wanted}")
+            err.after_header = True
+            raise err
         return self.runtime.logs(wanted, timestamps)
 
     def _last_status(self, uid: str) -> dict | None:
@@ -254,7 +259,8 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
             self.signal(uid)
 
     def container_exited(self, container: Any) -> None:
-        """PLEG: the runtime reported a container exit."""
+        """PLEG: the runtime reported a container exit (ContainerDied): the pod syncs again, and
+        the pod's older dead runs of that container are removed (cleanUpContainersInPod)."""
         for state in self.states.values():
             if container.id in state.attempts.get(container.name, ()):
                 self.loop.record(
@@ -265,6 +271,25 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
                 )
                 self._exited.add(state.uid)
                 self.signal(state.uid)
+                self.loop.call_later(RELIST_PERIOD, self._delete_containers_in_pod, state, container.name)
+
+    def _delete_containers_in_pod(self, state: PodState, name: str) -> None:
+        """podContainerDeletor.deleteContainersInPod after a ContainerDied event: of the pod's
+        exited containers with the dead one's name, the newest ``DEAD_CONTAINERS_TO_KEEP`` stay
+        (its last run: ``lastState``, ``logs --previous``) and the older ones are removed from the
+        runtime, so ``crictl ps -a`` shows a crash-looping container's last run, not all of them.
+        Upstream hands them to a worker goroutine, and the sync the event started still reads the
+        pod's runtime status cached at the relist (its ``lastState`` is the run before): here they
+        go one relist later. The restart count is the kubelet's own (upstream: the newest
+        container's annotation), so it does not drop."""
+        if state.done:
+            return
+        known = self.runtime.containers
+        dead = [known[i] for i in state.attempts.get(name, ()) if i in known
+                and known[i].state == "CONTAINER_EXITED"]
+        dead.sort(key=lambda c: -c.created_at)
+        for container in dead[DEAD_CONTAINERS_TO_KEEP:]:
+            self.runtime.remove_container(container.id)
 
     def _worker(self, state: PodState, fresh: bool):
         """Sync while signals keep coming, then end (the next signal starts a new process).
@@ -285,3 +310,37 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
                 break
             yield 0.0
         state.process = None
+
+
+def _log_container_id(status: dict | None, container: str, pod: str, previous: bool) -> str:
+    """validateContainerLogStatus: the runtime container whose log ``logs`` shows, read from the
+    pod status the kubelet generated: ``previous``, the run in ``lastState`` (in CrashLoopBackOff,
+    the run that just crashed); else the running one, the terminated one, or the last run of one
+    waiting to restart. ValueError with the kubelet's words when there is none."""
+    entry = next((s for key in ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses")
+                  for s in (status or {}).get(key) or () if s.get("name") == container), None)
+    if entry is None:  # (no status written yet: the kubelet is creating the pod)
+        if previous:
+            raise ValueError(f'previous terminated container "{container}" in pod "{pod}" not found')
+        raise ValueError(f'container "{container}" in pod "{pod}" is waiting to start: ContainerCreating')
+    state = entry.get("state") or {}
+    last = (entry.get("lastState") or {}).get("terminated")
+    if previous:
+        found = (last or {}).get("containerID")
+        if not found:
+            raise ValueError(f'previous terminated container "{container}" in pod "{pod}" not found')
+    elif "running" in state:
+        found = entry.get("containerID")
+    elif "terminated" in state or last is not None:
+        # (a terminated state without an ID: the next run did not start; its last run then)
+        found = ("terminated" in state and state["terminated"].get("containerID")) or (last or {}).get("containerID")
+        if not found:
+            raise ValueError(f'container "{container}" in pod "{pod}" is terminated')
+    else:
+        reason = (state.get("waiting") or {}).get("reason")
+        if reason is None:
+            raise ValueError(f'container "{container}" in pod "{pod}" is waiting to start - no logs yet')
+        reason = {"ErrImagePull": "image can't be pulled",
+                  "ImagePullBackOff": "trying and failing to pull image"}.get(reason, reason)
+        raise ValueError(f'container "{container}" in pod "{pod}" is waiting to start: {reason}')
+    return found.partition("://")[2] or found

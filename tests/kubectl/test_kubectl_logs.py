@@ -1,5 +1,7 @@
 """kubectl logs in a running simulated cluster: --previous and --follow."""
 
+import re
+
 import pytest
 
 from k8slearn import Cluster
@@ -186,3 +188,43 @@ def test_follow_of_an_init_container_streams_until_it_ends():
                                   "echo init $i; sleep 2; done']\n  containers:\n  - {name: app, image: nginx:1.27}\n")
     c.run(3)
     assert c.kubectl("logs p -f -c init").stdout == "init 0\ninit 1\ninit 2\ninit 3\n"
+
+
+# A container that prints when it started, runs 5 s and fails: at 30 s its third run (started at
+# 09:00:22) has just crashed (Error, the run before as lastState); 10 to 15 s later CrashLoopBackOff.
+DATED_CRASH = "run crash --image=busybox -- sh -c 'echo run at $(date); sleep 5; exit 1'"
+
+
+@pytest.mark.parametrize("wait, command, expected", [
+    (43, "logs crash", "run at Mon Jan 5 09:00:22 UTC 2026\n"),
+    (43, "logs crash -p", "run at Mon Jan 5 09:00:22 UTC 2026\n"),
+    (30, "logs crash", "run at Mon Jan 5 09:00:22 UTC 2026\n"),
+    (30, "logs crash -p", "unable to retrieve container logs for containerd://"
+                          "ad45f23d3b1a11df587fd2803bab6c398d88348a7eed8d14f06d3fef701966a0"),
+], ids=["in CrashLoopBackOff, logs shows the run that crashed last",
+        "in CrashLoopBackOff, --previous shows that same run (lastState), not the one before",
+        "just after a crash (Error), logs shows the run that just ended",
+        "just after a crash, --previous names the run before, which the kubelet has removed: the text of a 200"])
+def test_logs_read_the_run_the_kubelets_status_names(cluster, wait, command, expected):
+    cluster.kubectl(DATED_CRASH)
+    cluster.run(wait)
+    result = cluster.kubectl(command)
+    assert (str(result), result.code) == (expected, 0)
+
+
+def test_a_crash_looping_container_keeps_only_its_last_dead_run_in_the_runtime(cluster):
+    cluster.kubectl(DATED_CRASH)
+    cluster.run(120)
+    status = cluster.api.get("pods", "crash")["status"]["containerStatuses"][0]
+    listed = [re.split(r"\s{2,}", line) for line in cluster.crictl("node-1", "ps -a").splitlines()[1:]]
+    assert status["restartCount"] == 4
+    assert [(state, attempt) for _, _, _, state, _, attempt, *_ in listed] == [("Exited", "4")]
+    assert status["containerID"].startswith("containerd://" + listed[0][0])  # its newest run
+
+
+def test_logs_of_a_pod_not_yet_on_a_node_are_empty(cluster):
+    cluster.kubectl("""run pending --image=nginx --overrides='{"spec":{"nodeSelector":{"disk":"ssd"}}}'""")
+    cluster.run(2)
+    assert cluster.api.get("pods", "pending")["spec"].get("nodeName") is None
+    result = cluster.kubectl("logs pending")
+    assert (result.stdout, result.stderr, result.code) == ("", "", 0)
