@@ -35,22 +35,28 @@ def eviction_body(name: str, namespace: str, grace_period_seconds: int | None = 
             "deleteOptions": options}
 
 
-def disruption_allowed_condition(allowed: int, generation: int, old: list[dict], now: str) -> list[dict]:
+def disruption_allowed_condition(allowed: int, generation: int, old: list[dict], now: str,
+                                 reason: str = "", message: str = "") -> list[dict]:
     """SetStatusCondition of ``DisruptionAllowed``: the transition time moves only when the status does
-    (metav1.Condition fields in Go's order)."""
+    (metav1.Condition fields in Go's order; an observedGeneration of 0 is left out, as omitempty does).
+    The reason is ``SufficientPods`` or ``InsufficientPods`` unless given (the controller's failSafe
+    gives ``SyncFailed`` and the error as the message)."""
     status = "True" if allowed > 0 else "False"
     previous = next((c for c in old if c.get("type") == "DisruptionAllowed"), None)
     since = previous["lastTransitionTime"] if previous and previous.get("status") == status else now
     condition = {"type": "DisruptionAllowed", "status": status, "observedGeneration": generation,
-                 "lastTransitionTime": since, "reason": "SufficientPods" if allowed > 0 else "InsufficientPods",
-                 "message": ""}
+                 "lastTransitionTime": since,
+                 "reason": reason or ("SufficientPods" if allowed > 0 else "InsufficientPods"), "message": message}
+    if not generation:
+        del condition["observedGeneration"]
     return [condition if c is previous else c for c in old] if previous else [*old, condition]
 
 
 def pdb_status(generation: int, disrupted: dict[str, str], allowed: int, current: int, desired: int,
                expected: int, conditions: list[dict]) -> dict:
-    """A PodDisruptionBudgetStatus with its fields in Go's order (empty disruptedPods left out)."""
-    status: dict = {"observedGeneration": generation}
+    """A PodDisruptionBudgetStatus with its fields in Go's order (an observedGeneration of 0 and an
+    empty disruptedPods left out, as omitempty does)."""
+    status: dict = {"observedGeneration": generation} if generation else {}
     if disrupted:
         status["disruptedPods"] = disrupted
     status.update(disruptionsAllowed=allowed, currentHealthy=current, desiredHealthy=desired, expectedPods=expected)

@@ -41,6 +41,7 @@ addConditionAndDeletePod, canIgnorePDB), staging/src/k8s.io/api/policy/v1/types.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from k8slearn.api.errors import ApiError, bad_request, forbidden, status_error
@@ -91,9 +92,19 @@ def budgets_for(pod: dict, budgets: list[dict]) -> list[dict]:
     return [b for b in budgets if selector_from_label_selector((b.get("spec") or {}).get("selector")).matches(labels)]
 
 
-def too_many_requests(message: str, causes: list[dict] | None = None) -> ApiError:
-    details: dict = {"causes": causes} if causes else {}
-    return status_error(429, "TooManyRequests", message, details)
+def too_many_requests(cause: str, retry_after_seconds: int = 0) -> ApiError:
+    """errors.NewTooManyRequests with the budget's DisruptionBudget cause: the message is always
+    VIOLATION (all kubectl prints); the cause says which budget and why."""
+    details: dict = {"causes": [{"reason": "DisruptionBudget", "message": cause}]}
+    if retry_after_seconds:
+        details["retryAfterSeconds"] = retry_after_seconds
+    return status_error(429, "TooManyRequests", VIOLATION, details)
+
+
+def _forbidden(pdb_name: str, message: str) -> ApiError:
+    """errors.NewForbidden(policy.Resource("poddisruptionbudget"), ...): upstream names the resource
+    in the singular here (``poddisruptionbudget.policy "web" is forbidden: ...``)."""
+    return forbidden(replace(RESOURCES["poddisruptionbudgets"], plural="poddisruptionbudget"), pdb_name, message)
 
 
 def unhealthy_may_go(pod_ready: bool, pdb: dict) -> bool:
@@ -111,16 +122,15 @@ def check_and_decrement(pdb: dict, pod_name: str, now: str) -> dict:
     """The budget's new status after one more disruption, or the error that refuses it."""
     name, status = pdb["metadata"]["name"], dict(pdb.get("status") or {})
     if status.get("observedGeneration", 0) < pdb["metadata"].get("generation", 0):
-        raise too_many_requests(f"{VIOLATION} The disruption budget {name} is still being processed by the server.")
+        # createTooManyRequestsError: the controller has not seen this version of the budget yet
+        raise too_many_requests(f"The disruption budget {name} is still being processed by the server.", 10)
     if status.get("disruptionsAllowed", 0) < 0:
-        raise forbidden(RESOURCES["poddisruptionbudgets"], name, "pdb disruptions allowed is negative")
+        raise _forbidden(name, "pdb disruptions allowed is negative")
     if len(status.get("disruptedPods") or {}) > MAX_DISRUPTED_POD_SIZE:
-        raise forbidden(RESOURCES["poddisruptionbudgets"], name,
-                        "DisruptedPods map too big - too many evictions not confirmed by PDB controller")
+        raise _forbidden(name, "DisruptedPods map too big - too many evictions not confirmed by PDB controller")
     if status.get("disruptionsAllowed", 0) == 0:
-        raise too_many_requests(VIOLATION, [{"reason": "DisruptionBudget", "message":
-                                             f"The disruption budget {name} needs {status.get('desiredHealthy', 0)} "
-                                             f"healthy pods and has {status.get('currentHealthy', 0)} currently"}])
+        raise too_many_requests(f"The disruption budget {name} needs {status.get('desiredHealthy', 0)} "
+                                f"healthy pods and has {status.get('currentHealthy', 0)} currently")
     allowed = status["disruptionsAllowed"] - 1
     conditions = list(status.get("conditions") or ())
     if allowed == 0:

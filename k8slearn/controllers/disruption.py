@@ -22,9 +22,14 @@ or budget change:
 >>> disruptions_allowed(current=3, desired=2, expected=3), disruptions_allowed(current=3, desired=2, expected=0)
 (1, 0)
 
-Simplified: no ReplicationControllers and no generic scale subresource lookups (a pod owned by
-anything else than a ReplicaSet, Deployment or StatefulSet fails the sync, as a pod whose controller
-upstream cannot find); pods without a controller count as unmanaged (a warning event, as upstream).
+When the counts cannot be worked out (``maxUnavailable`` or a percentage over pods whose controller
+has no scale subresource, such as a DaemonSet's: "daemonsets.apps does not implement the scale
+subresource"), the budget allows nothing: ``disruptionsAllowed`` 0 and ``DisruptionAllowed=False``
+with reason ``SyncFailed`` and the error as its message (upstream's failSafe), plus a
+``CalculateExpectedPodCountFailed`` warning event.
+
+Simplified: no ReplicationControllers; pods without a controller count as unmanaged (a warning
+event, as upstream).
 
 A second worker clears *stale* ``DisruptionTarget`` pod conditions. The eviction subresource, the
 scheduler's preemption and the taint manager first set that condition and then delete the pod; if
@@ -42,7 +47,9 @@ import math
 from k8slearn.api.errors import ApiError
 from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.meta import parse_timestamp, thaw, timestamp
+from k8slearn.api.discovery import SUBRESOURCES
 from k8slearn.api.policy import disruption_allowed_condition, pdb_status
+from k8slearn.api.resources import NoKindMatchError, by_kind
 from k8slearn.client.cache import split_key
 from k8slearn.client.record import EventRecorder
 from k8slearn.client.workqueue import WorkQueue
@@ -52,6 +59,7 @@ from k8slearn.controllers.pod_util import is_pod_ready
 
 DELETION_TIMEOUT = 120.0  # an evicted pod that is still there after 2 minutes counts again
 STALE_POD_DISRUPTION_TIMEOUT = 120.0  # stalePodDisruptionTimeout
+SYNC_FAILED = "SyncFailed"  # the DisruptionAllowed condition's reason when the status cannot be worked out
 UNMANAGED_PODS_MESSAGE = (
     "Pods selected by this PodDisruptionBudget (selector: {}) were found to be unmanaged. As a result, the "
     "status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for "
@@ -156,6 +164,19 @@ class DisruptionController(Controller):
         return [p for p in self.pods.lister.list(pdb["metadata"]["namespace"])
                 if selector.matches(p["metadata"].get("labels"))]
 
+    def get_expected_pod_count(self, pdb: dict, pods: list[dict]) -> tuple[int, int, list[str]]:
+        """getExpectedPodCount: (expectedPods, desiredHealthy, unmanaged pods). An integer
+        ``minAvailable`` counts the matching pods; ``maxUnavailable`` and a percentage need the
+        scale of the pods' controllers; a budget with neither expects nothing."""
+        spec = pdb.get("spec", {})
+        if spec.get("maxUnavailable") is None:
+            if spec.get("minAvailable") is None:
+                return 0, 0, []
+            if isinstance(spec["minAvailable"], int):
+                return len(pods), spec["minAvailable"], []
+        expected, unmanaged = self.expected_scale(pdb, pods)
+        return expected, desired_healthy(spec, expected), unmanaged
+
     def expected_scale(self, pdb: dict, pods: list[dict]) -> tuple[int, list[str]]:
         """getExpectedScale: the replicas of the pods' controllers, each counted once; unmanaged pods."""
         scales: dict[str, int] = {}
@@ -167,46 +188,78 @@ class DisruptionController(Controller):
                 continue
             found = self._controller_scale(ref, pod["metadata"]["namespace"])
             if found is None:
-                raise ApiError({"code": 500, "reason": "", "message":
-                                f'found no controllers for pod "{pod["metadata"]["name"]}"'})
+                raise _sync_error(f'found no controllers for pod "{pod["metadata"]["name"]}"')
             scales.setdefault(found[0], found[1])
         return sum(scales.values()), unmanaged
 
     def _controller_scale(self, ref: dict, namespace: str) -> tuple[str, int] | None:
-        """(uid, replicas) of the workload that decides how many such pods there should be."""
-        if ref.get("kind") == "ReplicaSet":
-            rs = self.replicasets.lister.get(ref.get("name", ""), namespace)
-            if rs is None or rs["metadata"].get("uid") != ref.get("uid"):
-                return None
-            owner = get_controller_of(rs)
-            if owner is not None and owner.get("kind") == "Deployment":
-                deployment = self.deployments.lister.get(owner.get("name", ""), namespace)
-                if deployment is None or deployment["metadata"].get("uid") != owner.get("uid"):
-                    return None
-                return deployment["metadata"]["uid"], deployment.get("spec", {}).get("replicas", 1)
-            return rs["metadata"]["uid"], rs.get("spec", {}).get("replicas", 1)
-        if ref.get("kind") == "StatefulSet":
-            sts = self.statefulsets.lister.get(ref.get("name", ""), namespace)
-            if sts is None or sts["metadata"].get("uid") != ref.get("uid"):
-                return None
-            return sts["metadata"]["uid"], sts.get("spec", {}).get("replicas", 1)
+        """The finders, in upstream's order: (uid, replicas) of the workload that decides how many
+        such pods there should be, or None."""
+        for finder in (self._pod_deployment, self._pod_replica_set, self._pod_stateful_set, self._scale_controller):
+            found = finder(ref, namespace)
+            if found is not None:
+                return found
         return None
 
+    def _pod_deployment(self, ref: dict, namespace: str) -> tuple[str, int] | None:
+        """getPodDeployment: the Deployment above the pod's ReplicaSet."""
+        rs = self.owner_from_ref(self.replicasets.lister, "ReplicaSet", namespace, ref if _is_apps(ref) else None)
+        owner = get_controller_of(rs) if rs is not None else None
+        deployment = self.owner_from_ref(self.deployments.lister, "Deployment", namespace,
+                                         owner if owner is not None and _is_apps(owner) else None)
+        return _scale_of(deployment)
+
+    def _pod_replica_set(self, ref: dict, namespace: str) -> tuple[str, int] | None:
+        """getPodReplicaSet: a ReplicaSet that no Deployment controls."""
+        rs = self.owner_from_ref(self.replicasets.lister, "ReplicaSet", namespace, ref if _is_apps(ref) else None)
+        if rs is None or (get_controller_of(rs) or {}).get("kind") == "Deployment":
+            return None
+        return _scale_of(rs)
+
+    def _pod_stateful_set(self, ref: dict, namespace: str) -> tuple[str, int] | None:
+        """getPodStatefulSet."""
+        return _scale_of(self.owner_from_ref(self.statefulsets.lister, "StatefulSet", namespace,
+                                             ref if _is_apps(ref) else None))
+
+    def _scale_controller(self, ref: dict, namespace: str) -> tuple[str, int] | None:
+        """getScaleController: any other kind that has a scale subresource gives its replicas (read
+        here from the object itself, upstream from ``<resource>/scale``). A kind without one (a
+        DaemonSet, a Job) is an error: such pods need an integer ``minAvailable``."""
+        try:
+            info = by_kind(ref.get("apiVersion", ""), ref.get("kind", ""))
+        except NoKindMatchError as err:
+            raise _sync_error(str(err)) from None
+        if not any(name == "scale" for name, _, _ in SUBRESOURCES.get(info.plural, ())):
+            raise _sync_error(f"{info.group_resource} does not implement the scale subresource")
+        try:
+            workload = self.client.get(info.plural, ref.get("name", ""), namespace)
+        except ApiError as err:
+            if err.code == 404:
+                return None
+            raise
+        return _scale_of(workload) if workload["metadata"].get("uid") == ref.get("uid") else None
+
     def sync(self, key: str) -> None:
+        """sync: on any failure but a conflict, failSafe (no disruption allowed, and why)."""
         namespace, name = split_key(key)
         pdb = self.pdbs.lister.get(name, namespace)
         if pdb is None:
             return
+        try:
+            self.try_sync(key, pdb)
+        except ApiError as err:
+            if err.code == 409:
+                raise
+            self.fail_safe(pdb, err.message)
+
+    def try_sync(self, key: str, pdb: dict) -> None:
+        """trySync: count the pods, work out the budget's status and write it."""
         pods = self.pods_for(pdb)
         if not pods:
             self.recorder.event(pdb, "Normal", "NoPods", "No matching pods found")
         spec = pdb.get("spec", {})
-        min_available = spec.get("minAvailable")
         try:
-            if spec.get("maxUnavailable") is None and isinstance(min_available, int):
-                expected, unmanaged = len(pods), []
-            else:
-                expected, unmanaged = self.expected_scale(pdb, pods)
+            expected, desired, unmanaged = self.get_expected_pod_count(pdb, pods)
         except ApiError as err:
             self.recorder.event(pdb, "Warning", "CalculateExpectedPodCountFailed",
                                 f"Failed to calculate the number of expected pods: {err.message}")
@@ -217,9 +270,23 @@ class DisruptionController(Controller):
         disrupted, recheck = self.disrupted_pods(pdb, pods)
         current = sum(1 for p in pods if not p["metadata"].get("deletionTimestamp")
                       and p["metadata"]["name"] not in disrupted and is_pod_ready(p))
-        self.update_status(pdb, current, desired_healthy(spec, expected), expected, disrupted)
+        self.update_status(pdb, current, desired, expected, disrupted)
         if recheck is not None:
             self.queue.add_after(key, max(0.0, recheck - self.loop.now))
+
+    def fail_safe(self, pdb: dict, message: str) -> None:
+        """failSafe: allow no disruption, with the condition ``DisruptionAllowed=False`` (reason
+        ``SyncFailed``, the error as its message); the other counts stay as they were, so a new
+        budget keeps ``observedGeneration`` 0 and evictions are told it is "still being processed"."""
+        status = pdb.get("status") or {}
+        generation = status.get("observedGeneration", 0)
+        conditions = disruption_allowed_condition(0, generation, list(status.get("conditions") or ()),
+                                                  timestamp(self.loop.now), SYNC_FAILED, message)
+        update = thaw(pdb)
+        update["status"] = pdb_status(generation, status.get("disruptedPods") or {}, 0,
+                                      status.get("currentHealthy", 0), status.get("desiredHealthy", 0),
+                                      status.get("expectedPods", 0), conditions)
+        self.client.update_status(update)
 
     def disrupted_pods(self, pdb: dict, pods: list[dict]) -> tuple[dict[str, str], float | None]:
         """buildDisruptedPodMap: the evictions still pending, and when the oldest of them expires."""
@@ -282,6 +349,23 @@ def non_terminating_pod_has_stale_disruption_condition(pod: dict, now: float) ->
     if not condition.get("lastTransitionTime"):
         return True, 0.0  # upstream measures from the zero time: long stale
     return True, max(0.0, STALE_POD_DISRUPTION_TIMEOUT - (now - parse_timestamp(condition["lastTransitionTime"])))
+
+
+def _sync_error(message: str) -> ApiError:
+    """An error of the sync (a Go ``fmt.Errorf`` upstream): its message goes into the events and the condition."""
+    return ApiError({"code": 500, "reason": "", "message": message})
+
+
+def _is_apps(ref: dict) -> bool:
+    """verifyGroupKind's group half: the owner is in apps (or the old extensions)."""
+    return ref.get("apiVersion", "").split("/")[0] in ("apps", "extensions")
+
+
+def _scale_of(workload: dict | None) -> tuple[str, int] | None:
+    """controllerAndScale: the workload's uid and ``spec.replicas``."""
+    if workload is None:
+        return None
+    return workload["metadata"]["uid"], workload.get("spec", {}).get("replicas", 1)
 
 
 def _selector_text(selector: dict | None) -> str:

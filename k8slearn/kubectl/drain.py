@@ -22,10 +22,10 @@ An eviction that would break a PodDisruptionBudget is refused (429) and retried 
 so a drain waits until the pods' replacements are Ready elsewhere.
 
 Simplified: the pods' evictions and polls take turns in list order on the simulated clock (kubectl
-uses one goroutine per pod, so a real terminal may show the lines in another order); a pod still
-waiting for its retry when the timeout comes is reported at once; ``--timeout=0`` (wait forever)
-waits at most an hour of simulated time; without a simulated cluster to run (a bare API server),
-the wait ends after the first poll; ``--chunk-size`` is accepted and ignored.
+uses one goroutine per pod, so a real terminal may show the lines in another order);
+``--timeout=0`` (wait forever) waits at most an hour of simulated time; without a simulated cluster
+to run (a bare API server), the wait ends after the first poll; ``--chunk-size`` is accepted and
+ignored.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/drain/drain.go, staging/src/k8s.io/kubectl/pkg/drain/
 (drain.go, cordon.go)
@@ -111,16 +111,20 @@ def evict_pods(ctx: Context, pods: list[dict], mode: str, grace: int, timeout: f
     """evictPods: kubectl runs one goroutine per pod; here they take turns on the simulated clock.
 
     Each pod is evicted (a refusal by its disruption budget, 429, is retried 5 s later), then
-    polled every second until it is gone. Returns the errors.
+    polled every second until it is gone. Each try prints ``evicting pod ...`` before it looks at
+    the clock, so a pod whose retry comes after the timeout prints that line once more, then fails.
+    Returns the errors.
     """
     cluster = ctx.cluster
     can_wait = cluster is not None and hasattr(cluster, "run")
     suffix = " (server dry run)" if mode == "server" else ""
+    limit = go_duration(timeout)
     to_evict = [(pod, 0.0) for pod in pods]  # with the time of the next try
     waiting: list[dict] = []
     errors: list[str] = []
     elapsed = 0.0
     while True:
+        timed_out = elapsed >= timeout  # the context's deadline has passed
         later = []
         for pod, due in to_evict:
             meta = pod["metadata"]
@@ -129,6 +133,9 @@ def evict_pods(ctx: Context, pods: list[dict], mode: str, grace: int, timeout: f
                 later.append((pod, due))
                 continue
             ctx.print(f"evicting pod {namespace}/{name}{suffix}")
+            if timed_out:
+                errors.append(f'error when evicting pods/"{name}" -n "{namespace}": global timeout reached: {limit}')
+                continue
             try:
                 ctx.client.evict(name, namespace, eviction_body(name, namespace, grace, dry_run=(mode == "server")))
             except ApiError as err:
@@ -143,15 +150,16 @@ def evict_pods(ctx: Context, pods: list[dict], mode: str, grace: int, timeout: f
                 waiting.append(pod)
         to_evict = later
         waiting = wait_for_delete(ctx, waiting, "evicted", 0)
-        if not to_evict and not waiting:
-            return errors
-        if not can_wait or elapsed >= timeout:
-            limit = go_duration(timeout)
-            errors += [f'error when evicting pods/"{p["metadata"]["name"]}" -n "{p["metadata"].get("namespace")}": '
-                       f"global timeout reached: {limit}" for p, _ in to_evict]
+        if timed_out or not can_wait:  # (no cluster to run: nothing would change, so stop now)
             errors += [f'error when waiting for pod "{p["metadata"]["name"]}" in namespace '
                        f'"{p["metadata"].get("namespace")}" to terminate: global timeout reached: {limit}'
                        for p in waiting]
+            waiting = []
+        if not can_wait:
+            errors += [f'error when evicting pods/"{p["metadata"]["name"]}" -n "{p["metadata"].get("namespace")}": '
+                       f"global timeout reached: {limit}" for p, _ in to_evict]
+            to_evict = []
+        if not to_evict and not waiting:
             return errors
         cluster.run(seconds=1)
         elapsed += 1

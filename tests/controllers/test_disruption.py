@@ -146,8 +146,13 @@ def test_a_budget_not_yet_processed_refuses_evictions():
     name = sorted(p["metadata"]["name"] for p in c.api.list("pods", "default"))[0]
     with pytest.raises(ApiError) as refused:
         c.api.evict(name, "default")
-    assert refused.value.message == ("Cannot evict pod as it would violate the pod's disruption budget. "
-                                     "The disruption budget web is still being processed by the server.")
+    # createTooManyRequestsError: the message is the usual one (all kubectl prints); the cause says why
+    assert (refused.value.code, refused.value.message) == (
+        429, "Cannot evict pod as it would violate the pod's disruption budget.")
+    assert refused.value.status["details"] == {
+        "causes": [{"reason": "DisruptionBudget",
+                    "message": "The disruption budget web is still being processed by the server."}],
+        "retryAfterSeconds": 10}
 
 
 def test_a_pending_pod_is_evicted_whatever_the_budget():
@@ -233,3 +238,89 @@ def test_a_pod_that_two_budgets_select_gets_a_warning_naming_the_one_chosen():
                 if e["reason"] == "MultiplePodDisruptionBudgets" and e["involvedObject"]["name"] == name]
     assert warnings == [f'Pod "default"/"{name}" matches multiple PodDisruptionBudgets.  Chose "web" arbitrarily.']
     assert counts(c, "web-too") == (1, 0, 1, 1)  # each budget is still kept up to date by its own sync
+
+
+LOGS = """
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: logs}
+spec:
+  selector: {matchLabels: {app: logs}}
+  template:
+    metadata: {labels: {app: logs}}
+    spec:
+      containers: [{name: agent, image: busybox, command: [sleep, "3600"]}]
+"""
+
+
+def daemonset_with_budget(**spec):
+    """Three workers running a DaemonSet's pods, then a budget over them."""
+    c = Cluster(workers=3, seed=1)
+    c.kubectl("apply -f -", stdin=LOGS)
+    c.settle()
+    c.api.create(budget("logs", selector={"app": "logs"}, **spec))
+    c.settle()
+    return c
+
+
+@pytest.mark.parametrize("spec", [{"maxUnavailable": 1}, {"minAvailable": "50%"}],
+                         ids=["maxUnavailable over a DaemonSet's pods cannot be worked out",
+                              "a percentage over a DaemonSet's pods cannot be worked out"])
+def test_a_budget_whose_pods_have_no_scale_fails_safe(spec):
+    c = daemonset_with_budget(**spec)
+    pdb = c.api.get("poddisruptionbudgets", "logs")
+    # failSafe: nothing may go, and the condition says why; the counts were never worked out
+    assert pdb["status"] == {"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0, "expectedPods": 0,
+                             "conditions": [{"type": "DisruptionAllowed", "status": "False",
+                                             "lastTransitionTime": pdb["status"]["conditions"][0]["lastTransitionTime"],
+                                             "reason": "SyncFailed",
+                                             "message": "daemonsets.apps does not implement the scale subresource"}]}
+    events = [e for e in c.api.list("events", "default") if e["involvedObject"]["kind"] == "PodDisruptionBudget"]
+    assert {(e["type"], e["reason"], e["message"]) for e in events} == {
+        ("Warning", "CalculateExpectedPodCountFailed",
+         "Failed to calculate the number of expected pods: daemonsets.apps does not implement the scale subresource")}
+    pod = c.api.list("pods", "default")[0]["metadata"]["name"]
+    with pytest.raises(ApiError) as refused:  # observedGeneration is still 0: "still being processed"
+        c.api.evict(pod, "default")
+    assert (refused.value.code, refused.value.message) == (
+        429, "Cannot evict pod as it would violate the pod's disruption budget.")
+
+
+def test_an_integer_min_available_over_a_daemonsets_pods_counts_them():
+    c = daemonset_with_budget(minAvailable=2)
+    assert counts(c, "logs") == (3, 2, 3, 1)
+    assert c.api.get("poddisruptionbudgets", "logs")["status"]["conditions"][0]["reason"] == "SufficientPods"
+
+
+def test_a_budget_that_recovers_from_a_failed_sync_says_so():
+    c = daemonset_with_budget(maxUnavailable=1)
+    pdb = c.api.get("poddisruptionbudgets", "logs")
+    pdb["spec"] = {"selector": pdb["spec"]["selector"], "minAvailable": 1}
+    c.api.update(pdb)
+    c.settle()
+    status = c.api.get("poddisruptionbudgets", "logs")["status"]
+    assert counts(c, "logs") == (3, 1, 3, 2)
+    assert (status["observedGeneration"], status["conditions"][0]["reason"], status["conditions"][0]["message"]) \
+        == (2, "SufficientPods", "")
+
+
+def test_a_budget_with_neither_limit_expects_nothing():
+    c = cluster_with(replicas=2)
+    assert counts(c) == (0, 0, 2, 0)
+
+
+@pytest.mark.parametrize("status, message", [
+    ({"disruptionsAllowed": -1}, 'poddisruptionbudget.policy "web" is forbidden: pdb disruptions allowed is negative'),
+    ({"disruptionsAllowed": 1, "disruptedPods": {f"p{i}": "2026-01-05T09:00:00Z" for i in range(2001)}},
+     'poddisruptionbudget.policy "web" is forbidden: DisruptedPods map too big - too many evictions not confirmed '
+     "by PDB controller"),
+], ids=["a negative count is forbidden, naming the resource in the singular as upstream does",
+        "too many unconfirmed evictions are forbidden"])
+def test_a_budget_in_a_broken_state_forbids_evictions(status, message):
+    from k8slearn.apiserver.eviction import check_and_decrement
+
+    pdb = {"metadata": {"name": "web", "generation": 1}, "status": {"observedGeneration": 1, **status}}
+    with pytest.raises(ApiError) as refused:
+        check_and_decrement(pdb, "web-1", "2026-01-05T09:00:00Z")
+    assert (refused.value.code, refused.value.message) == (403, message)
+    assert refused.value.status["details"] == {"name": "web", "group": "policy", "kind": "poddisruptionbudget"}

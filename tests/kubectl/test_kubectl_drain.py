@@ -174,3 +174,17 @@ def test_a_budget_that_allows_no_disruption_makes_drain_time_out():
     assert result.stderr.count("(will retry after 5s): Cannot evict pod") == 6  # two pods at 0, 5 and 10 s
     assert result.stderr.endswith('": global timeout reached: 12s\n')
     assert len(_names(c, "node-1")) == 2
+
+
+def test_a_retry_due_after_the_timeout_says_evicting_once_more_then_gives_up():
+    c = _two_nodes_with_a_budget("--max-unavailable=0")
+    first, second = _names(c, "node-1")
+    start = c.now
+    result = c.kubectl("drain node-1 --timeout=12s")
+    # evictPods prints "evicting pod" before it looks at the deadline: tries at 0, 5 and 10 s, then
+    # the wake-up at 15 s prints the line a fourth time and reports the timeout
+    assert result.stdout.splitlines() == ["node/node-1 cordoned"] + [
+        f"evicting pod default/{name}" for _ in range(4) for name in (first, second)]
+    assert c.now - start == 15
+    timeouts = [f'error when evicting pods/"{name}" -n "default": global timeout reached: 12s' for name in (first, second)]
+    assert result.stderr.endswith("There are pending nodes to be drained:\n node-1\n" + "\n".join(timeouts) + "\n")
