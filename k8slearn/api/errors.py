@@ -64,6 +64,15 @@ class ApiError(Exception):
         return f"ApiError({self.code}, {self.reason!r}, {self.message!r})"
 
 
+NAMESPACE_TERMINATING_CAUSE = "NamespaceTerminating"  # v1.NamespaceTerminatingCause
+
+
+def namespace_terminating(err: ApiError) -> bool:
+    """errors.HasStatusCause(err, v1.NamespaceTerminatingCause): a create refused because its
+    namespace is being deleted (it will keep failing, so controllers do not count it a failure)."""
+    return any(c.get("reason") == NAMESPACE_TERMINATING_CAUSE for c in err.details.get("causes") or ())
+
+
 def status_error(code: int, reason: str, message: str, details: dict | None = None) -> ApiError:
     """A Status failure with the fields in the order the API server writes them."""
     status = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",

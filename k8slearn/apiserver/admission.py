@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from k8slearn.api.errors import forbidden, not_found
+from k8slearn.api.errors import NAMESPACE_TERMINATING_CAUSE, forbidden, not_found
 from k8slearn.api.resources import lookup
 
 CREATE, UPDATE, DELETE = "CREATE", "UPDATE", "DELETE"
@@ -114,7 +114,7 @@ def namespace_lifecycle(attrs: Attributes, lister: Lister) -> None:
         raise not_found(lookup("namespaces"), attrs.namespace)
     if (ns.get("status") or {}).get("phase") == "Terminating":
         err = attrs.forbid(NAMESPACE_TERMINATING_MSG.format(attrs.namespace))
-        err.status["details"]["causes"] = [{"reason": "NamespaceTerminating",
+        err.status["details"]["causes"] = [{"reason": NAMESPACE_TERMINATING_CAUSE,
                                             "message": f"namespace {attrs.namespace} is being terminated",
                                             "field": "metadata.namespace"}]
         raise err

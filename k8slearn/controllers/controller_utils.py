@@ -35,7 +35,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from k8slearn.api.errors import ApiError
+from k8slearn.api.errors import ApiError, namespace_terminating
 from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.meta import ALPHANUMS, thaw
 from k8slearn.api.taints import find_matching_untolerated_taint, tolerates_taint  # noqa: F401 (re-exported)
@@ -313,7 +313,8 @@ class PodControl:
         try:
             created = self.client.create(pod)
         except ApiError as err:
-            self.recorder.event(owner, "Warning", FAILED_CREATE, f"Error creating: {err}")
+            if not namespace_terminating(err):  # only send an event if the namespace isn't terminating
+                self.recorder.event(owner, "Warning", FAILED_CREATE, f"Error creating: {err}")
             raise
         self.recorder.event(owner, "Normal", SUCCESSFUL_CREATE, f"Created pod: {created['metadata']['name']}")
         return created

@@ -38,7 +38,7 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api.cron import CronError, load_location
-from k8slearn.api.errors import ApiError
+from k8slearn.api.errors import ApiError, namespace_terminating
 from k8slearn.api.meta import thaw
 from k8slearn.client.cache import split_key
 from k8slearn.controllers.base import Controller
@@ -63,7 +63,6 @@ from k8slearn.controllers.cronjob_utils import (
     to_time,
 )
 
-NAMESPACE_TERMINATING_CAUSE = "NamespaceTerminating"
 API_ROUND_TRIP = 0.001  # seconds a sync that wrote keeps the worker busy (the API server's watch delay)
 
 
@@ -249,7 +248,7 @@ class CronJobController(CronJobEventHandlers, Controller):
         try:
             job = self.client.create(request, cj["metadata"]["namespace"])
         except ApiError as err:
-            if any(c.get("reason") == NAMESPACE_TERMINATING_CAUSE for c in err.details.get("causes") or ()):
+            if namespace_terminating(err):
                 raise _SyncError(update, err) from None
             if err.reason != "AlreadyExists":
                 self.recorder.event(cj, "Warning", "FailedCreate", f"Error creating job: {err}")

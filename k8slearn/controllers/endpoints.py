@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from k8slearn.api.errors import ApiError
+from k8slearn.api.errors import ApiError, namespace_terminating
 from k8slearn.api.labels import selector_from_set
 from k8slearn.api.meta import FrozenDict, thaw
 from k8slearn.client.cache import meta_key, split_key
@@ -54,12 +54,6 @@ LAST_CHANGE_TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
 HEADLESS_LABEL = "service.kubernetes.io/headless"
 OVER_CAPACITY = "endpoints.kubernetes.io/over-capacity"
 MAX_CAPACITY = 1000  # maxCapacity: the addresses, ready or not, one Endpoints object holds
-NAMESPACE_TERMINATING_CAUSE = "NamespaceTerminating"
-
-
-def namespace_terminating(err: ApiError) -> bool:
-    """A create refused because the namespace is being deleted (it will keep failing)."""
-    return any(c.get("reason") == NAMESPACE_TERMINATING_CAUSE for c in err.details.get("causes") or ())
 
 
 def _count(subsets: list, field: str) -> int:

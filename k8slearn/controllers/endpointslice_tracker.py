@@ -34,9 +34,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from k8slearn.api.errors import ApiError
+from k8slearn.api.errors import ApiError, namespace_terminating
 from k8slearn.controllers.base import Requeue
-from k8slearn.controllers.endpoints import namespace_terminating
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"

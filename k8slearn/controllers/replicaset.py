@@ -16,7 +16,11 @@ observedGeneration). Worked example, 3 replicas and one pod already running::
     sync("default/web")  ->  nothing: the informer has not shown the 2 new pods yet
     (informer sees them)  ->  expectations met; sync counts 3 pods: only the status changes
 
-Simplified: no ReplicaFailure condition; status update retries once on a conflict, as upstream.
+A failed create or delete sets the condition ReplicaFailure (reason FailedCreate or FailedDelete,
+message the API server's error) until a sync succeeds; a create refused because the namespace is
+being terminated is not a failure. The status update retries once on a conflict, as upstream.
+
+Simplified: the pods of one slow-start batch are created one after another, not in parallel.
 
 Upstream: pkg/controller/replicaset/replica_set.go, replica_set_utils.go
 """
@@ -25,7 +29,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from k8slearn.api.errors import ApiError
+from k8slearn.api.errors import ApiError, namespace_terminating
 from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.api.meta import owner_reference, thaw, timestamp
 from k8slearn.client.cache import meta_key, split_key
@@ -219,8 +223,8 @@ class ReplicaSetController(Controller):
             self.expectations.expect_creations(key, diff)
             ref = owner_reference(rs)
             template = rs["spec"]["template"]
-            successes, error = slow_start_batch(
-                diff, SLOW_START_INITIAL_BATCH_SIZE, lambda: self.pod_control.create_pods(template, rs, ref))
+            successes, error = slow_start_batch(diff, SLOW_START_INITIAL_BATCH_SIZE,
+                                                lambda: self.create_pod_unless_namespace_terminating(template, rs, ref))
             for _ in range(diff - successes):  # skipped or failed: the informer will never show them
                 self.expectations.creation_observed(key)
             return error
@@ -238,6 +242,16 @@ class ReplicaSetController(Controller):
                         error = err
             return error
         return None
+
+    def create_pod_unless_namespace_terminating(self, template: dict, rs: dict, ref: dict) -> None:
+        """The create in manageReplicas' slow-start batch: a namespace being terminated refuses every
+        creation, so that refusal is not an error (no ReplicaFailure condition, no retry) and,
+        as upstream, it still counts as a creation the informer is expected to show."""
+        try:
+            self.pod_control.create_pods(template, rs, ref)
+        except ApiError as err:
+            if not namespace_terminating(err):
+                raise
 
     def get_replica_sets_with_same_controller(self, rs: dict) -> list[dict]:
         """getReplicaSetsWithSameController: every ReplicaSet whose controller has the uid of this one's

@@ -119,18 +119,35 @@ def describe_deployment(ctx: Context, d: dict, events: list | None) -> str:
                    f"{_int_or_string(ru.get('maxSurge'), '0')} max surge\n")
     describe_pod_template(spec.get("template"), w)
     _conditions(w, status.get("conditions"))
-    owned = [rs for rs in ctx.client.list("replicasets", namespace=meta.get("namespace"))
-             if any(r.get("controller") and r.get("uid") == meta.get("uid")
-                    for r in rs.get("metadata", {}).get("ownerReferences") or [])]
-    new = next((rs for rs in sorted(owned, key=lambda r: r["metadata"].get("creationTimestamp", ""))
-                if _template_equal(rs.get("spec", {}).get("template") or {}, spec.get("template") or {})), None)
-    old = [rs for rs in owned if rs is not new]  # (kubectl 1.32 lists the scaled-down ones too: "(0/0 replicas created)")
-    if owned:
+    old, new = _get_all_replica_sets(ctx, d)
+    if old or new is not None:
         w.write(0, f"OldReplicaSets:\t{_rs_list(old)}\n")
         w.write(0, f"NewReplicaSet:\t{_rs_list([new] if new else [])}\n")
     if events is not None:
         describe_events(events, w, ctx.now())
     return w.text()
+
+
+def _get_all_replica_sets(ctx: Context, d: dict) -> tuple[list[dict], dict | None]:
+    """GetAllReplicaSets (kubectl's deployment util): (all old ReplicaSets, the new one or None).
+
+    The ReplicaSets the Deployment's selector matches and that it controls, sorted oldest first
+    (replicaSetsByCreationTimestamp, names breaking ties); the new one is the oldest whose pod
+    template equals the Deployment's, apart from the pod-template-hash label. The old ones keep
+    that order and include the scaled-down ones: "web-7c4b4cb947 (0/0 replicas created)".
+    """
+    meta = d.get("metadata", {})
+    selector = _selector(d.get("spec", {}).get("selector"))
+    listed = ctx.client.list("replicasets", namespace=meta.get("namespace"),
+                             label_selector=None if selector == "<none>" else selector)
+    owned = sorted((rs for rs in listed
+                    if any(r.get("controller") and r.get("uid") == meta.get("uid")
+                           for r in rs.get("metadata", {}).get("ownerReferences") or [])),
+                   key=lambda rs: (rs["metadata"].get("creationTimestamp", ""), rs["metadata"]["name"]))
+    template = d.get("spec", {}).get("template") or {}
+    new = next((rs for rs in owned if _template_equal(rs.get("spec", {}).get("template") or {}, template)),
+               None)
+    return [rs for rs in owned if rs is not new], new
 
 
 def _rs_list(sets: list[dict]) -> str:

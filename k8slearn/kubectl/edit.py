@@ -256,8 +256,10 @@ def run_scale(ctx: Context, args: list[str]) -> int:
     """RunScale: every object first (a missing one is kept for the end), then each scaled through its
     ``scale`` subresource; a kind without one (a Pod, a Service, a Job...) gets the server's 404."""
     replicas = ctx.flags["replicas"]
-    if replicas < 0:
+    if replicas < 0:  # ScaleOptions.Validate
         raise KubectlError("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
+    if ctx.flags["current-replicas"] < -1:
+        raise KubectlError("The --current-replicas must specify an integer of -1 or greater")
     if not args and not ctx.flags["filename"]:
         raise _no_resources_given(ctx)
     infos, errors = infos_for(ctx, args)
@@ -283,10 +285,31 @@ def run_scale(ctx: Context, args: list[str]) -> int:
             ctx.client.patch(info.resource.plural, info.name, {"spec": {"replicas": replicas}},
                              namespace=namespace, patch_type="merge", dry_run=(mode == "server"),
                              subresource="scale")
+            if ctx.flags["timeout"] and mode == "none":
+                wait_for_scale_has_desired_replicas(ctx, info, replicas, ctx.flags["timeout"])
         print_result(ctx, info.resource, info.obj, "scaled")  # (kubectl prints the object it read)
     if errors:
         raise Aggregate(errors)
     return 0
+
+
+def wait_for_scale_has_desired_replicas(ctx: Context, info: Info, replicas: int, timeout: float) -> None:
+    """WaitForScaleHasDesiredReplicas (``scale --timeout``): read the Scale every second of simulated
+    time until its status counts ``replicas`` too (or someone else changed its spec meanwhile).
+
+    A Deployment's Scale counts the pods that exist, ready or not; pods the API server refuses
+    (a missing service account...) never come, and the wait ends with the timeout error.
+    Simplified: without a simulated cluster to run, nothing can change, so the timeout is spent at once.
+    """
+    deadline = ctx.now() + timeout
+    while True:
+        scale = ctx.client.get(info.resource.plural, info.name, info.namespace or None, subresource="scale")
+        spec = (scale.get("spec") or {}).get("replicas", 0)
+        if spec != replicas or (scale.get("status") or {}).get("replicas", 0) == replicas:
+            return
+        if ctx.cluster is None or not hasattr(ctx.cluster, "run") or ctx.now() + 1 > deadline:
+            raise KubectlError(f"timed out waiting for {go_quote(info.name)} to be synced")
+        ctx.cluster.run(seconds=1.0)
 
 
 def nodes_for(ctx: Context, args: list[str]) -> list[dict]:

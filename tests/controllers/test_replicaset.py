@@ -205,3 +205,41 @@ def test_a_failed_creation_sets_replica_failure_and_a_clean_sync_clears_it():
     h.settle()
     h.sync("default/web")
     assert "conditions" not in h.get("replicasets", "web")["status"]
+
+
+def test_a_namespace_being_terminated_refuses_creations_without_an_event_or_a_failure_condition():
+    h = Harness(ReplicaSetController)
+    h.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "leaving"}})
+    rs = replicaset(replicas=3)
+    rs["metadata"]["namespace"] = "leaving"
+    h.create(rs)
+    h.start()
+    h.api.delete("namespaces", "leaving")  # the namespace is now Terminating: every create is refused
+    h.settle()
+    assert h.sync("leaving/web") == [("update_status", "replicasets", "leaving/web")]
+    assert h.events == []
+    assert h.get("replicasets", "web", "leaving")["status"] == {"replicas": 0, "observedGeneration": 1}
+
+
+def test_a_template_naming_a_missing_service_account_fails_with_the_admission_error_in_event_and_condition():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create deployment web --image=nginx:1.27 --replicas=2")
+    c.kubectl("patch deployment web -p '{\"spec\":{\"template\":{\"spec\":{\"serviceAccountName\":\"nope\"}}}}'")
+    c.run(seconds=5)
+    d = c.api.get("deployments", "web")
+    new_rs = next(rs for rs in c.api.list("replicasets", namespace="default")
+                  if rs["spec"]["template"]["spec"].get("serviceAccountName") == "nope")
+    name = new_rs["metadata"]["name"]
+    message = (f'pods "{name}-" is forbidden: error looking up service account default/nope: '
+               'serviceaccount "nope" not found')
+    failure = [(cond["type"], cond["status"], cond["reason"], cond["message"])
+               for cond in new_rs["status"]["conditions"]]
+    assert failure == [("ReplicaFailure", "True", "FailedCreate", message)]
+    assert ("ReplicaFailure", "True", "FailedCreate", message) in [
+        (cond["type"], cond["status"], cond["reason"], cond["message"]) for cond in d["status"]["conditions"]]
+    described = c.kubectl(f"describe rs {name}").stdout
+    assert "Conditions:\n  Type             Status  Reason\n  ----             ------  ------\n" \
+           "  ReplicaFailure   True    FailedCreate\n" in described
+    assert f"replicaset-controller  Error creating: {message}\n" in described
