@@ -34,15 +34,11 @@ def sts_events(c):
 
 
 def pod_writes(c, since=0.0):
-    """The controller's creates and deletes of web-N pods, in order (a repeat in a row once)."""
-    out = []
-    for s in c.trace:
-        if s.time >= since and s.component == "kube-controller-manager" and s.action in ("create", "delete") \
-                and str(s.object).startswith("pod/default/web-"):
-            write = (s.action, str(s.object).rsplit("/", 1)[1])
-            if not out or out[-1] != write:
-                out.append(write)
-    return out
+    """The controller's creates and deletes of web-N pods, in order (each write once: a sync
+    that wrote waits for its watch events, so the next one never deletes the same pod again)."""
+    return [(s.action, str(s.object).rsplit("/", 1)[1]) for s in c.trace
+            if s.time >= since and s.component == "kube-controller-manager" and s.action in ("create", "delete")
+            and str(s.object).startswith("pod/default/web-")]
 
 
 def samples(c, seconds, step=0.05):
@@ -148,6 +144,22 @@ def test_a_rolling_update_replaces_pods_from_the_highest_ordinal_each_after_the_
     assert all(p["spec"]["containers"][0]["image"] == "nginx:1.28" for p in pods(cluster).values())
     assert all(sum(not ready for ready, _ in s.values()) + (3 - len(s)) <= 1 for s in seen)  # one at a time
     assert len(cluster.api.list("controllerrevisions", "default")) == 2
+
+
+@pytest.mark.parametrize("change, deleted", [
+    (lambda c: set_spec(c, replicas=1), ["web-2", "web-1"]),
+    (lambda c: set_image(c, "nginx:1.28"), ["web-2", "web-1", "web-0"]),
+], ids=["a scale-down from 3 to 1 deletes web-2 and web-1 once each",
+        "a rolling update deletes each pod once, from the highest ordinal"])
+def test_a_sync_that_wrote_waits_for_its_watch_events_so_no_pod_is_deleted_twice(cluster, change, deleted):
+    since = cluster.now
+    change(cluster)
+    cluster.settle()
+    assert [name for verb, name in pod_writes(cluster, since) if verb == "delete"] == deleted
+    assert {m: n for m, n in sts_events(cluster).items() if m.startswith("delete")} == \
+        {f"delete Pod {name} in StatefulSet web successful": 1 for name in deleted}
+    assert not [s for s in cluster.trace if s.time >= since and str(s.object) == "statefulset/default/web"
+                and "409" in s.detail]  # nor is the status written from a stale copy
 
 
 def test_partition_2_updates_only_web_2_and_rollout_status_says_so(cluster):

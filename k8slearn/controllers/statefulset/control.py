@@ -129,6 +129,11 @@ class StatefulSetControl:
         self.history = history
         self.client = client
         self.clock = clock
+        self.status_writes = 0
+
+    def writes(self) -> int:
+        """How many pod and status writes this control has sent: a sync wrote if it went up."""
+        return self.pod_control.writes + self.status_writes
 
     # -- entry point ------------------------------------------------------------------------------
     def update_stateful_set(self, sts: dict, pods: list[dict], revisions: list[dict]) -> dict | None:
@@ -280,4 +285,5 @@ class StatefulSetControl:
         if not inconsistent_status(sts, status):
             return
         body = {k: v for k, v in status.items() if not (k in _OMIT_EMPTY and not v)}
+        self.status_writes += 1
         update_status_on_conflict(self.client, "statefulsets", sts, lambda current: body)

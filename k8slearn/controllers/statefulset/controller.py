@@ -12,6 +12,13 @@ A pod's becoming Ready is what wakes the controller to create the next one. With
 ``minReadySeconds`` the set is synced again that many seconds (+1) after a pod turns Ready, and
 after each sync that left pods not yet available, so ``availableReplicas`` catches up.
 
+Upstream keeps no expectations for StatefulSets: a sync trusts its informer cache, which has
+seen the previous sync's writes by the time the next sync starts because each write is a round
+trip. API requests here take no simulated time, so a sync that wrote keeps the worker
+``API_ROUND_TRIP`` (the API server's watch delay) before it takes the next key; without it a
+second sync of the same key would delete ``web-2`` again before its watch event came back
+(``delete Pod web-2 ... (x2 over 0s)`` in ``kubectl describe sts``).
+
 Simplified: no PersistentVolumeClaim informer and no claims (a pod's volume names its claim from
 volumeClaimTemplates, nothing more; persistentVolumeClaimRetentionPolicy does nothing); no alpha
 maxUnavailable. Could not confirm
@@ -25,6 +32,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from k8slearn.api.errors import ApiError
 from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.client.cache import meta_key, split_key
 from k8slearn.controllers.base import Controller, Requeue
@@ -39,6 +47,8 @@ from k8slearn.controllers.pod_util import is_pod_ready
 from k8slearn.controllers.statefulset.control import StatefulSetControl
 from k8slearn.controllers.statefulset.pod_control import StatefulPodControl
 from k8slearn.controllers.statefulset.utils import is_member_of, replicas_of
+
+API_ROUND_TRIP = 0.001  # seconds a sync that wrote keeps the worker (the API server's watch delay)
 
 
 class StatefulSetController(Controller):
@@ -111,6 +121,27 @@ class StatefulSetController(Controller):
         if sts is not None:
             self.enqueue(sts)
 
+    # -- the worker -------------------------------------------------------------------------------
+    def _worker(self):
+        """processNextWorkItem (as ``Controller.queue_worker``), then the round trip of the writes:
+        after a sync that wrote, the worker waits ``API_ROUND_TRIP`` so their watch events reach
+        the informers before the next sync reads them."""
+        while True:
+            key = yield self.queue.get()
+            if key is None:  # shut down
+                return
+            writes = self.control.writes()
+            try:
+                self.sync(key)
+            except (ApiError, Requeue) as err:
+                self.loop.record(self.name, "requeue", key, f"sync failed: {err}")
+                self.queue.add_rate_limited(key)
+            else:
+                self.queue.forget(key)
+            finally:
+                self.queue.done(key)
+            if self.control.writes() != writes:
+                yield API_ROUND_TRIP
 
     # -- sync -------------------------------------------------------------------------------------
     def sync(self, key: str) -> None:

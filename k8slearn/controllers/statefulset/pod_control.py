@@ -49,8 +49,11 @@ class StatefulPodControl:
     def __init__(self, client: Any, recorder: Any) -> None:
         self.client = client
         self.recorder = recorder
+        self.writes = 0  # pod writes sent so far (the controller waits for their watch events)
 
     def _record(self, verb: str, sts: dict, pod: dict, err: Exception | None) -> None:
+        """recordPodEvent, once per write sent (whether it worked or not)."""
+        self.writes += 1
         self.recorder.event(sts, *pod_event(verb, pod["metadata"]["name"], sts["metadata"]["name"], err))
 
     def create_stateful_pod(self, sts: dict, pod: dict) -> None:
