@@ -21,6 +21,9 @@ from k8slearn.client.workqueue import WorkQueue
 from k8slearn.sim import Loop, Process
 
 
+API_ROUND_TRIP = 0.001  # seconds a sync that wrote keeps its worker (the API server's watch delay)
+
+
 class Requeue(Exception):
     """Raised by ``sync`` when the world is not ready yet: try the key again later, backing off."""
 
@@ -68,14 +71,21 @@ class Controller:
     def _worker(self):
         return self.queue_worker(self.queue, self.sync, "sync failed")
 
-    def queue_worker(self, queue: WorkQueue, sync: Any, what: str | None):
+    def queue_worker(self, queue: WorkQueue, sync: Any, what: str | None, writes: Any = None):
         """A worker process for ``queue``: take a key, ``sync(key)``; on failure requeue it with
         its back-off (and trace ``what: error``, unless ``what`` is None), on success forget it.
-        Controllers with a second queue (orphans, stale conditions) run one of these for it."""
+        Controllers with a second queue (orphans, stale conditions) run one of these for it.
+
+        ``writes``, for a controller that keeps no expectations and trusts its informers (as the
+        StatefulSet controller does): a count of the writes it sent. After a sync that wrote, the
+        worker waits ``API_ROUND_TRIP`` so that their watch events reach the informers before the
+        next sync reads them, as each write's round trip does upstream (API requests here take
+        no simulated time)."""
         while True:
             key = yield queue.get()
             if key is None:  # shut down
                 return
+            sent = writes() if writes is not None else 0
             try:
                 sync(key)
             except (ApiError, Requeue) as err:
@@ -86,6 +96,8 @@ class Controller:
                 queue.forget(key)
             finally:
                 queue.done(key)
+            if writes is not None and writes() != sent:
+                yield API_ROUND_TRIP
 
     def fresh(self, resource: str, obj: dict) -> dict | None:
         """``obj`` read again from the API server, not the cache (None if it is gone): what

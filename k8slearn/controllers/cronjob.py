@@ -41,7 +41,7 @@ from k8slearn.api.cron import CronError, load_location
 from k8slearn.api.errors import ApiError, namespace_terminating
 from k8slearn.api.meta import thaw
 from k8slearn.client.cache import split_key
-from k8slearn.controllers.base import Controller
+from k8slearn.controllers.base import API_ROUND_TRIP, Controller
 from k8slearn.controllers.controller_utils import get_controller_of
 from k8slearn.controllers.cronjob_handlers import CronJobEventHandlers
 from k8slearn.controllers.cronjob_utils import (
@@ -63,7 +63,6 @@ from k8slearn.controllers.cronjob_utils import (
     to_time,
 )
 
-API_ROUND_TRIP = 0.001  # seconds a sync that wrote keeps the worker busy (the API server's watch delay)
 
 
 class CronJobController(CronJobEventHandlers, Controller):

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from k8slearn.api.errors import ApiError
 from k8slearn.api.labels import selector_from_label_selector
 from k8slearn.client.cache import meta_key, split_key
 from k8slearn.controllers.base import Controller, Requeue
@@ -47,9 +46,6 @@ from k8slearn.controllers.pod_util import is_pod_ready
 from k8slearn.controllers.statefulset.control import StatefulSetControl
 from k8slearn.controllers.statefulset.pod_control import StatefulPodControl
 from k8slearn.controllers.statefulset.utils import is_member_of, replicas_of
-
-API_ROUND_TRIP = 0.001  # seconds a sync that wrote keeps the worker (the API server's watch delay)
-
 
 class StatefulSetController(Controller):
     """Watches StatefulSets, pods and ControllerRevisions; ``sync`` runs the ordered control loop."""
@@ -123,25 +119,8 @@ class StatefulSetController(Controller):
 
     # -- the worker -------------------------------------------------------------------------------
     def _worker(self):
-        """processNextWorkItem (as ``Controller.queue_worker``), then the round trip of the writes:
-        after a sync that wrote, the worker waits ``API_ROUND_TRIP`` so their watch events reach
-        the informers before the next sync reads them."""
-        while True:
-            key = yield self.queue.get()
-            if key is None:  # shut down
-                return
-            writes = self.control.writes()
-            try:
-                self.sync(key)
-            except (ApiError, Requeue) as err:
-                self.loop.record(self.name, "requeue", key, f"sync failed: {err}")
-                self.queue.add_rate_limited(key)
-            else:
-                self.queue.forget(key)
-            finally:
-                self.queue.done(key)
-            if self.control.writes() != writes:
-                yield API_ROUND_TRIP
+        """processNextWorkItem, then the round trip of the sync's writes (see the module doc)."""
+        return self.queue_worker(self.queue, self.sync, "sync failed", writes=self.control.writes)
 
     # -- sync -------------------------------------------------------------------------------------
     def sync(self, key: str) -> None:
