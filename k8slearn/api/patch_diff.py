@@ -15,8 +15,11 @@ guard) and how ``kubectl apply`` builds its three-way patch (:mod:`k8slearn.kube
 
 (Go's JSON encoder writes a map's keys sorted; the order means nothing to the patch.)
 
-Simplified: merge keys come from a small table of the built-in types' patchMergeKey tags
-(:mod:`k8slearn.api.patch_meta`), not from the OpenAPI schema; ``$retainKeys`` is not generated.
+A map whose patchStrategy is retainKeys (a Deployment's ``strategy``, each of a pod's ``volumes``)
+also gets a ``$retainKeys`` list naming the keys it keeps, so the server drops the others.
+
+Simplified: merge keys and retainKeys come from a small table of the built-in types' struct tags
+(:mod:`k8slearn.api.patch_meta`), not from the OpenAPI schema.
 
 Upstream: staging/src/k8s.io/apimachinery/pkg/util/strategicpatch/patch.go (CreateTwoWayMergePatch,
 diffMaps, diffLists, diffListsOfMaps)
@@ -26,10 +29,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from k8slearn.api.patch_meta import MERGE_PRIMITIVE_LISTS
+from k8slearn.api.patch_meta import MERGE_PRIMITIVE_LISTS, RETAIN_KEYS_LISTS, retain_keys
 from k8slearn.api.patch_meta import merge_key as _merge_key
 
 __all__ = ["diff_maps", "two_way_merge_patch"]
+
+# The field names that may carry patchStrategy retainKeys (a quick check before retain_keys).
+RETAIN_KEYS_FIELDS = frozenset(("strategy", *RETAIN_KEYS_LISTS))
 
 
 def two_way_merge_patch(original: dict, modified: dict, kind: str) -> dict:
@@ -42,8 +48,9 @@ def _primitive_merge(path: tuple) -> bool:
 
 
 def diff_maps(original: dict, modified: dict, kind: str, path: tuple, *, ignore_deletions: bool = False,
-              ignore_changes: bool = False) -> dict:
-    """diffMaps: the patch from ``original`` to ``modified`` (``ignore_*`` as in its DiffOptions)."""
+              ignore_changes: bool = False, retain: bool = False) -> dict:
+    """diffMaps: the patch from ``original`` to ``modified`` (``ignore_*`` as in its DiffOptions;
+    ``retain``: BuildRetainKeysDirective, for a map whose patchStrategy is retainKeys)."""
     patch: dict = {}
     for key, new in modified.items():
         if key not in original:
@@ -57,7 +64,8 @@ def diff_maps(original: dict, modified: dict, kind: str, path: tuple, *, ignore_
             continue
         if isinstance(new, dict):
             sub = diff_maps(old, new, kind, path + (key,), ignore_deletions=ignore_deletions,
-                             ignore_changes=ignore_changes)
+                             ignore_changes=ignore_changes, retain=key in RETAIN_KEYS_FIELDS and
+                             retain_keys(path + (key,), kind))
             if sub:
                 patch[key] = sub
         elif isinstance(new, list):
@@ -68,7 +76,19 @@ def diff_maps(original: dict, modified: dict, kind: str, path: tuple, *, ignore_
         for key in original:
             if key not in modified:
                 patch[key] = None
+    if retain:
+        _add_retain_keys(original, modified, patch)
     return patch
+
+
+def _add_retain_keys(original: dict, modified: dict, patch: dict) -> None:
+    """The ``$retainKeys`` directive: the keys ``modified`` sets, sorted, when the patch changes
+    something or ``original`` has a key that must go (hasAdditionalNewField). The server then drops
+    every other key of the map: ``{"type": "Recreate", "$retainKeys": ["type"]}`` clears a
+    Deployment's defaulted ``rollingUpdate``."""
+    keep = sorted(key for key, value in modified.items() if value is not None)
+    if keep and (patch or any(value is not None and key not in modified for key, value in original.items())):
+        patch["$retainKeys"] = keep
 
 
 def _is_number(value: Any) -> bool:
@@ -111,7 +131,7 @@ def _diff_lists_of_maps(old: list, new: list, merge_key: str, kind: str, path: t
         k = str(element.get(merge_key))
         if k in old_by:
             sub = diff_maps(old_by[k], element, kind, path, ignore_deletions=ignore_deletions,
-                             ignore_changes=ignore_changes)
+                             ignore_changes=ignore_changes, retain=path[-1] in RETAIN_KEYS_LISTS)
             if sub:
                 sub[merge_key] = element.get(merge_key)
                 additions.append(sub)

@@ -8,9 +8,11 @@ both read this one table.
 ('name', 'containerPort')
 >>> merge_key(("spec", "ports"), "Service"), merge_key(("spec", "tolerations"), "Pod") is None
 ('port', True)
+>>> retain_keys(("spec", "strategy"), "Deployment"), retain_keys(("spec", "strategy"), "Job")
+(True, False)
 
 Upstream: staging/src/k8s.io/apimachinery/pkg/util/strategicpatch (PatchMeta), the patchMergeKey
-and patchStrategy tags in staging/src/k8s.io/api/core/v1/types.go
+and patchStrategy tags in staging/src/k8s.io/api/core/v1/types.go and apps/v1/types.go
 """
 
 from __future__ import annotations
@@ -36,6 +38,19 @@ MERGE_KEYS = {
 }
 # Lists of scalars with patchStrategy "merge": a patch adds to the set.
 MERGE_PRIMITIVE_LISTS = ("finalizers", "podCIDRs")
+# Fields whose patchStrategy includes "retainKeys" (a union: setting one member clears the others).
+# A patch computed for them names the keys to keep in ``$retainKeys``: a Deployment's ``strategy``
+# (``type: Recreate`` drops ``rollingUpdate``), and each element of a pod's ``volumes`` and
+# ``resourceClaims`` (a volume changed from ``configMap`` to ``secret`` drops ``configMap``).
+RETAIN_KEYS_LISTS = ("volumes", "resourceClaims")
+
+
+def retain_keys(path: tuple, kind: str) -> bool:
+    """Whether the map at ``path`` (for a list, each of its elements) has patchStrategy retainKeys."""
+    name = path[-1]
+    if name == "strategy":
+        return kind == "Deployment" and path == ("spec", "strategy")
+    return name in RETAIN_KEYS_LISTS
 
 
 def merge_key(path: tuple, kind: str) -> str | None:

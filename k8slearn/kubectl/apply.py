@@ -19,7 +19,12 @@ were applied, several as one ``List``.
 resourceVersion is filled in); ``replace --force`` deletes the objects, waits until they are gone
 and creates them again (``configmap "cfg" deleted``, then ``configmap/cfg replaced``).
 
-Simplified: no ``--prune``; server-side apply has no field ownership; no openapi validation beyond
+A patch the server refuses as Invalid (an immutable field such as a Deployment's selector) or
+Conflict fails, unless ``--force`` is given: then the object is deleted and created again.
+``--prune`` deletes what an earlier apply made and the files no longer have
+(:mod:`k8slearn.kubectl.apply_prune`); ``-l`` applies only the files' objects it selects.
+
+Simplified: server-side apply has no field ownership; no openapi validation beyond
 ``apiVersion``/``kind`` (the API server validates the rest).
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/apply/apply.go (applyOneObject), patcher.go,
@@ -32,6 +37,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from k8slearn.kubectl.apply_prune import check_prune_flags, prune_all, prune_resources
 from k8slearn.kubectl.builder import Info, mapped_files
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, add_source
@@ -41,7 +47,7 @@ from k8slearn.kubectl.table import kind_prefix
 from k8slearn.kubectl.threeway import three_way_merge_patch
 
 __all__ = ["run_apply", "run_create_files", "run_replace", "last_applied", "LAST_APPLIED", "print_result",
-           "print_flags_format", "dry_run_mode", "file_infos"]
+           "print_flags_format", "dry_run_mode", "file_infos", "select_by_label"]
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _NO_ANNOTATION_WARNING = ("Warning: resource {name} is missing the kubectl.kubernetes.io/last-applied-configuration "
@@ -260,25 +266,47 @@ def run_apply(ctx: Context, args: list[str]) -> int:
     if ctx.flags.get("all") and ctx.flags.get("selector"):
         raise KubectlError("cannot set --all and --selector at the same time")
     if ctx.flags.get("prune"):
-        raise KubectlError("apply --prune is not available in this simulated cluster")
-    infos, errors = file_infos(ctx)
+        check_prune_flags(ctx)
+        pruned_kinds = prune_resources(ctx.flags.get("prune-allowlist") or [])
+    infos, errors = select_by_label(ctx, *file_infos(ctx))
     if not infos and not errors:
         raise KubectlError("no objects passed to apply")
     printed: list[dict] = []
+    namespaces = {ctx.namespace} if ctx.explicit_namespace else set()  # (EnforceNamespace)
+    applied_uids: set[str] = set()
     for info in infos:
+        if info.resource.namespaced:  # MarkNamespaceVisited
+            namespaces.add(info.namespace)
         try:
-            _apply_one(ctx, info, mode, printed)
+            applied = _apply_one(ctx, info, mode, printed)
         except Exception as exc:  # noqa: BLE001 - each document fails on its own
             if not hasattr(exc, "status") and not isinstance(exc, KubectlError):
                 raise
             errors.append(exc)
+            continue
+        applied_uids.add((applied.get("metadata") or {}).get("uid", ""))  # MarkObjectVisited
     if errors:
         raise Aggregate(errors)
     if printed:  # printObjects
         obj = printed[0] if len(printed) == 1 else {"kind": "List", "apiVersion": "v1", "metadata": {},
                                                     "items": printed}
         print_result(ctx, None, obj, "", typed=len(printed) > 1)
+    if ctx.flags.get("prune"):
+        prune_all(ctx, pruned_kinds, namespaces, applied_uids, mode, cascade_policy(ctx))
     return 0
+
+
+def select_by_label(ctx: Context, infos: list[Info],
+                    errors: list[Exception]) -> tuple[list[Info], list[Exception]]:
+    """The builder's LabelSelectorParam with files: only the objects whose labels match ``-l`` are
+    applied or diffed (FilterByLabelSelector)."""
+    from k8slearn.kubectl.get import _label_filter
+
+    label = (ctx.flags.get("selector") or "").strip()
+    if not label:
+        return infos, errors
+    matches = _label_filter(label)
+    return [info for info in infos if matches(info.obj)], errors
 
 
 def _prints_objects(ctx: Context) -> bool:
@@ -287,15 +315,17 @@ def _prints_objects(ctx: Context) -> bool:
     return bool(output) and output != "name"
 
 
-def _applied(ctx: Context, info: Info, obj: dict, operation: str, printed: list[dict]) -> None:
-    """The line for one object, or, with ``-o yaml`` and the like, the object kept for the end."""
+def _applied(ctx: Context, info: Info, obj: dict, operation: str, printed: list[dict]) -> dict:
+    """The line for one object, or, with ``-o yaml`` and the like, the object kept for the end;
+    returns the object (its uid marks it visited, for ``--prune``)."""
     if _prints_objects(ctx):
         printed.append(obj)
     else:
         print_result(ctx, info.resource, obj, operation)
+    return obj
 
 
-def _server_side_apply(ctx: Context, info: Info, mode: str, printed: list[dict]) -> None:
+def _server_side_apply(ctx: Context, info: Info, mode: str, printed: list[dict]) -> dict:
     """``apply --server-side``: the server merges the applied configuration into the object (a
     missing object is created) and kubectl says ``serverside-applied``; no last-applied annotation.
     Simplified: no field ownership (managedFields), so a field left out of a later apply stays,
@@ -322,10 +352,11 @@ def _server_side_apply(ctx: Context, info: Info, mode: str, printed: list[dict])
     else:
         result = ctx.client.create(_without_nulls(obj), namespace=namespace, dry_run=(mode == "server"),
                                    field_validation=validation_directive(ctx))
-    _applied(ctx, info, result, "serverside-applied", printed)
+    _warn_if_deleting(ctx, result)
+    return _applied(ctx, info, result, "serverside-applied", printed)
 
 
-def _apply_one(ctx: Context, info: Info, mode: str, printed: list[dict]) -> None:
+def _apply_one(ctx: Context, info: Info, mode: str, printed: list[dict]) -> dict:
     from k8slearn.api.errors import ApiError
 
     res, obj = info.resource, info.obj
@@ -336,8 +367,7 @@ def _apply_one(ctx: Context, info: Info, mode: str, printed: list[dict]) -> None
         raise KubectlError(f'error when retrieving current configuration of:\n{_info_string(info)}\n'
                            f'from server for: "{info.source}": resource name may not be empty')
     if ctx.flags.get("server-side"):
-        _server_side_apply(ctx, info, mode, printed)
-        return
+        return _server_side_apply(ctx, info, mode, printed)
     if getattr(ctx, "change_cause", ""):  # --record: the annotation is part of what is applied
         from k8slearn.kubectl.record import annotated
 
@@ -356,27 +386,78 @@ def _apply_one(ctx: Context, info: Info, mode: str, printed: list[dict]) -> None
                                             dry_run=(mode == "server"), field_validation=validation_directive(ctx))
             except ApiError as err:
                 raise add_source("creating", info.source, err) from None
-        _applied(ctx, info, created, "created", printed)
-        return
+        return _applied(ctx, info, created, "created", printed)
     if mode == "client":  # nothing is patched: kubectl shows the object as it read it
-        _applied(ctx, info, current, "configured", printed)
-        return
+        return _applied(ctx, info, current, "configured", printed)
     if LAST_APPLIED not in (current.get("metadata", {}).get("annotations") or {}):
         ctx.eprint(_NO_ANNOTATION_WARNING.format(name=f"{res.plural}/{info.name}"))
     original_text = (current.get("metadata", {}).get("annotations") or {}).get(LAST_APPLIED)
     original = _parse_json(original_text)
     patch = three_way_merge_patch(original, _json_roundtrip(modified), _json_roundtrip(current), res.kind)
     if not patch:
-        _applied(ctx, info, current, "unchanged", printed)
-        return
+        _warn_if_deleting(ctx, current)
+        return _applied(ctx, info, current, "unchanged", printed)
     try:
         patched = ctx.client.patch(res.plural, info.name, patch, namespace=info.namespace or None,
                                    patch_type="strategic", dry_run=(mode == "server"),
                                    field_validation=validation_directive(ctx))
     except ApiError as err:
-        raise add_source(f"applying patch:\n{go_json(patch)}\nto:\n{_info_string(info)}\nfor:", info.source,
-                         err) from None
-    _applied(ctx, info, patched, "configured", printed)
+        if not (ctx.flags.get("force") and err.code in (409, 422)):  # Patcher.Patch
+            err = add_source("patching", info.source, err)
+            raise add_source(f"applying patch:\n{go_json(patch)}\nto:\n{_info_string(info)}\nfor:",
+                             info.source, err) from None
+        patched = _delete_and_create(ctx, info, current, modified)
+    _warn_if_deleting(ctx, patched)
+    return _applied(ctx, info, patched, "configured", printed)
+
+
+def _delete_and_create(ctx: Context, info: Info, current: dict, modified: dict) -> dict:
+    """Patcher.deleteAndCreate, ``apply --force`` when the patch was refused as Invalid (a changed
+    selector, an immutable field) or Conflict: delete the object (``--cascade``, ``--grace-period``),
+    wait until it is gone, create the new configuration; if that fails, create the old object again
+    and report the create's error.
+
+    Simplified: kubectl first retries a conflicting patch five times; here the retry would meet the
+    same conflict, so it goes straight to the delete."""
+    from k8slearn.api.errors import ApiError
+
+    namespace = info.namespace or None
+    grace = ctx.flags.get("grace-period", -1)
+    error_for = f"applying patch:\n{go_json(modified)}\nto:\n{_info_string(info)}\nfor:"
+    try:
+        ctx.client.delete(info.resource.plural, info.name, namespace=namespace,
+                          propagation_policy=cascade_policy(ctx), grace_period_seconds=grace if grace >= 0 else None)
+        _wait_until_deleted(ctx, [info])
+    except (ApiError, KubectlError) as err:
+        raise add_source(error_for, info.source, err) from None
+    try:
+        return ctx.client.create(_for_create(modified), namespace=namespace)
+    except ApiError as err:
+        failure = err
+    try:
+        ctx.client.create(_for_create(current), namespace=namespace)
+    except ApiError as restore:
+        raise KubectlError(f"An error occurred force-replacing the existing object with the newly provided "
+                           f"one:\n\n{failure}.\n\nAdditionally, an error occurred attempting to restore the "
+                           f"original object:\n\n{restore}") from None
+    raise add_source(error_for, info.source, failure) from None
+
+
+def _for_create(obj: dict) -> dict:
+    """Helper.Create with modify: the object without its resourceVersion (and without nulls)."""
+    clone = _without_nulls(obj)
+    if isinstance(clone.get("metadata"), dict):
+        clone["metadata"].pop("resourceVersion", None)
+    return clone
+
+
+def _warn_if_deleting(ctx: Context, obj: dict) -> None:
+    """WarnIfDeleting: a change to an object that is being deleted (it has a deletionTimestamp, e.g.
+    a pod still terminating on a node that went down) may be lost, so kubectl says so on stderr."""
+    meta = obj.get("metadata") or {}
+    if meta.get("deletionTimestamp"):
+        ctx.eprint(f"Warning: Detected changes to resource {meta.get('name', '')} which is currently being "
+                   "deleted.")
 
 
 def _json_roundtrip(obj: Any) -> Any:

@@ -35,6 +35,7 @@ from k8slearn.kubectl.apply import (
     LAST_APPLIED,
     _without_nulls,
     file_infos,
+    select_by_label,
     validation_directive,
 )
 from k8slearn.kubectl.builder import Info
@@ -276,7 +277,7 @@ def run_diff(ctx: Context, args: list[str]) -> int:
             raise KubectlError("must specify one of -f and -k")
         if ctx.flags.get("prune"):
             raise KubectlError("diff --prune is not available in this simulated cluster")
-        infos, errors = file_infos(ctx)
+        infos, errors = select_by_label(ctx, *file_infos(ctx))  # (LabelSelectorParam: -l picks the objects)
         if errors:
             raise Aggregate(errors)
         files: dict[str, tuple[str, str]] = {}

@@ -206,7 +206,51 @@ def test_apply_options_the_simulation_does_not_have_say_so():
     from k8slearn import Cluster
 
     c = Cluster(workers=1, seed=0)
-    config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
     assert c.kubectl("apply -k /tmp").stderr == "error: kustomize (-k) is not available in this simulated cluster\n"
-    assert c.kubectl("apply -f - --prune -l app=x", stdin=config).stderr == (
-        "error: apply --prune is not available in this simulated cluster\n")
+
+
+@pytest.mark.parametrize("manifest, stdout", [
+    (POD.replace("  name: web\n", "  name: web\n  finalizers: [example.com/hold]\n"), "pod/web unchanged\n"),
+    (POD.replace("  name: web\n", "  name: web\n  finalizers: [example.com/hold]\n  annotations: {a: b}\n"),
+     "pod/web configured\n"),
+], ids=["an unchanged object", "a changed object"])
+def test_applying_to_an_object_being_deleted_warns_that_the_change_may_be_lost(manifest, stdout):
+    _, client, k = new_server()
+    k.run("apply -f -", stdin=POD.replace("  name: web\n", "  name: web\n  finalizers: [example.com/hold]\n"))
+    k.run("delete pod web --wait=false")
+    result = k.run("apply -f -", stdin=manifest)
+    assert (result.stdout, result.stderr) == (
+        stdout, "Warning: Detected changes to resource web which is currently being deleted.\n")
+
+
+DEPLOYMENT = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n"
+              "      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n"
+              "      containers:\n      - name: app\n        image: nginx\n")
+STALE = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  resourceVersion: \"1\"\ndata:\n  a: \"2\"\n"
+
+
+def test_a_conflicting_patch_names_the_file_twice_as_kubectl_does():
+    _, _, k = new_server()
+    k.run("apply -f -", stdin=STALE.replace('  resourceVersion: "1"\n', "").replace('"2"', '"1"'))
+    result = k.run("apply -f -", stdin=STALE)
+    assert result.code == 1
+    assert result.stderr.startswith("Error from server (Conflict): error when applying patch:\n")
+    assert result.stderr.endswith(
+        'for: "STDIN": error when patching "STDIN": Operation cannot be fulfilled on configmaps "cfg": the object '
+        "has been modified; please apply your changes to the latest version and try again\n")
+
+
+@pytest.mark.parametrize("first, second, resource, name, check", [
+    (DEPLOYMENT, DEPLOYMENT.replace("app: web", "app: v2"), "deployments", "deployment.apps/web",
+     lambda obj: obj["spec"]["selector"] == {"matchLabels": {"app": "v2"}}),
+    (STALE.replace('  resourceVersion: "1"\n', "").replace('"2"', '"1"'), STALE, "configmaps", "configmap/cfg",
+     lambda obj: obj["data"] == {"a": "2"}),
+], ids=["a changed selector, which the server refuses as immutable", "a stale resourceVersion, a conflict"])
+def test_apply_force_deletes_and_recreates_what_a_patch_cannot_change(first, second, resource, name, check):
+    _, client, k = new_server()
+    k.run("apply -f -", stdin=first)
+    before = client.get(resource, name.split("/")[1])
+    result = k.run("apply --force -f -", stdin=second)
+    after = client.get(resource, name.split("/")[1])
+    assert (result.stdout, result.stderr, check(after), after["metadata"]["uid"] != before["metadata"]["uid"]) == (
+        f"{name} configured\n", "", True, True)

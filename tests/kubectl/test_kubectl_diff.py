@@ -162,3 +162,11 @@ def _mutate(rng, value) -> None:
             _mutate(rng, value[index])
         else:
             value[index] = "changed"
+
+
+def test_a_selector_diffs_only_the_files_objects_it_matches(cluster):
+    changed = DEPLOYMENT.replace("nginx:1.27", "nginx:1.28")
+    other = DEPLOYMENT.replace("name: web", "name: other\n  labels: {tier: new}", 1)
+    result = cluster.kubectl("diff -l tier=new -f -", stdin=changed + "---\n" + other)
+    headers = [line.split("/")[-1] for line in result.stdout.splitlines() if line.startswith("diff -u")]
+    assert (headers, result.stderr, result.code) == (["apps.v1.Deployment.default.other"], "", 1)
