@@ -196,9 +196,9 @@ def _wait_until_gone(ctx: Context, infos: list) -> None:
     """cmdwait.IsDeleted for each deleted object: gone once the API server answers NotFound or holds
     a new object of the same name (another UID, as a StatefulSet's recreated ``web-0``). Time runs a
     simulated second at a time. kubectl waits up to ``--timeout`` (0 or unset: a week); unset, the
-    simulation gives up after 60 seconds, or a pod's grace period and 10 seconds when that is
-    longer, and then fails as ``--timeout`` does: ``timed out waiting for the condition on
-    pods/web-0``."""
+    simulation gives up after 60 seconds, or 10 seconds after the object should be gone when that
+    is later (see ``_expected_seconds``), and then fails as ``--timeout`` does: ``timed out
+    waiting for the condition on pods/web-0``."""
     from k8slearn.api.errors import ApiError
     from k8slearn.kubectl.wait import TIMED_OUT
 
@@ -219,7 +219,7 @@ def _wait_until_gone(ctx: Context, infos: list) -> None:
                 continue
             remaining.append(info)
             if not ctx.flags["timeout"]:
-                budget = max(budget or 60.0, float(meta.get("deletionGracePeriodSeconds") or 0) + 10)
+                budget = max(budget or 60.0, _expected_seconds(ctx, info, meta) + 10)
         if not remaining:
             return
         infos = remaining
@@ -229,3 +229,14 @@ def _wait_until_gone(ctx: Context, infos: list) -> None:
         step = min(1.0, budget - waited)  # (a --timeout of 1ms or 1.5s runs out when it says)
         cluster.run(seconds=step)
         waited += step
+
+
+def _expected_seconds(ctx: Context, info: Info, meta: dict) -> float:
+    """How long a deleted object should take to go: a pod its grace period; a namespace the
+    namespace controller's 5 s wait and then its pods' longest grace period (upstream kubectl just
+    waits a week; the simulation needs an end for an object nothing will ever remove)."""
+    if info.resource.plural != "namespaces":
+        return float(meta.get("deletionGracePeriodSeconds") or 0)
+    pods = ctx.client.list("pods", namespace=info.name)
+    return 5.0 + max((float((p.get("spec") or {}).get("terminationGracePeriodSeconds") or 0) for p in pods),
+                     default=0.0)

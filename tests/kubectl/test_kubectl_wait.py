@@ -102,3 +102,27 @@ def test_rollout_status_of_a_stuck_rollout_waits_for_the_progress_deadline_and_f
     assert (result.stderr, result.code) == (
         'error: deployment "nginx-deployment" exceeded its progress deadline\n', 1)
     assert 600 <= c.now - start < 620  # progressDeadlineSeconds, then the controller's next sync
+
+
+SLOW_POD = """
+apiVersion: v1
+kind: Pod
+metadata: {name: slow}
+spec:
+  terminationGracePeriodSeconds: 90
+  containers:
+  - {name: c, image: busybox, command: ["sh", "-c", "sleep 3600"]}
+"""
+
+
+def test_deleting_a_namespace_waits_for_its_pods_grace_period(cluster):
+    # kubectl delete waits (up to a week upstream) until the namespace is gone: here the namespace
+    # controller's 5 s, then the 90 s its pod's shell needs, as it ignores SIGTERM
+    cluster.kubectl("create namespace demo")
+    cluster.kubectl("apply -n demo -f -", stdin=SLOW_POD)
+    cluster.settle()
+    start = cluster.now
+    result = cluster.kubectl("delete namespace demo")
+    assert (result.stdout, result.stderr, result.code) == ('namespace "demo" deleted\n', "", 0)
+    assert 95 <= cluster.now - start <= 110
+    assert "demo" not in [ns["metadata"]["name"] for ns in cluster.api.list("namespaces")]
