@@ -21,6 +21,7 @@ from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import timestamp
 from k8slearn.client.events_cache import CorrelateResult, EventCorrelator
 
+NAME_TRIES = 8  # names an event tries when the one before is taken (see EventRecorder._create)
 _NANOS_BASE = 1_767_603_600 * 10**9  # the simulated epoch as Unix nanoseconds (2026-01-05T09:00:00Z)
 
 
@@ -137,4 +138,20 @@ class EventRecorder:
                 existing["lastTimestamp"] = event["lastTimestamp"]
                 existing["message"] = event["message"]
                 return self.client.update(existing)
-        return self.client.create(event)
+        return self._create(event)
+
+    def _create(self, event: dict) -> dict:
+        """Create the event. Its name ends in its time's Unix nanoseconds, which two events upstream
+        practically never share; on the simulated clock many events share an instant, and two
+        recorders can pick the same name (a DaemonSet's and a budget's events about ``logs``), so a
+        name already taken moves on to the next nanosecond instead of losing the event."""
+        base, _, serial = event["metadata"]["name"].rpartition(".")
+        for step in range(NAME_TRIES):
+            if step:
+                event["metadata"]["name"] = f"{base}.{int(serial, 16) + step:x}"
+            try:
+                return self.client.create(event)
+            except ApiError as err:
+                if err.code != 409 or err.reason != "AlreadyExists" or step == NAME_TRIES - 1:
+                    raise
+        return event  # (not reached: the last try returns or raises)
