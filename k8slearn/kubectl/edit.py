@@ -38,10 +38,11 @@ from k8slearn.kubectl.builder import Info, list_selected, mapped_files
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
 from k8slearn.kubectl.get import infos_for
+from k8slearn.kubectl.record import CHANGE_CAUSE
 from k8slearn.kubectl.set_helper import no_resources_given, pod_spec_of, send_patches
 from k8slearn.kubectl.table import kind_prefix
 
-__all__ = ["parse_label_args"]
+__all__ = ["parse_label_args", "update_data_change_msg"]
 
 
 def parse_label_args(args: list[str], word: str) -> tuple[dict, list[str]]:
@@ -190,8 +191,8 @@ def _metadata_command(ctx: Context, args: list[str], field: str, word: str) -> i
     for info in infos:
         obj = info.obj
         current = dict(obj.get("metadata", {}).get(field) or {})
-        if not ctx.flags["overwrite"]:  # validateNoOverwrites: the same value is no conflict
-            taken = [(key, current[key]) for key in sets if key in current and current[key] != sets[key]]
+        if not ctx.flags["overwrite"]:
+            taken = _overwritten(current, sets, word)
             if taken and word == "label":
                 texts = [f"'{key}' already has a value ({value}), and --overwrite is false" for key, value in taken]
                 raise KubectlError(texts[0] if len(texts) == 1 else f"[{', '.join(texts)}]")
@@ -205,11 +206,7 @@ def _metadata_command(ctx: Context, args: list[str], field: str, word: str) -> i
             updated.pop(key, None)
         updated.update(sets)
         if field == "labels":
-            message = "not labeled"
-            if updated != current:
-                message = "labeled"
-                if not ctx.flags["overwrite"] and len(json.dumps(updated)) < len(json.dumps(current)):
-                    message = "unlabeled"
+            message = update_data_change_msg(obj.get("metadata", {}).get(field), updated, ctx.flags["overwrite"])
         else:
             message = "annotated"
         result = local = {**obj, "metadata": {**obj.get("metadata", {}), field: updated}}
@@ -232,6 +229,32 @@ def _metadata_command(ctx: Context, args: list[str], field: str, word: str) -> i
     if errors:
         raise Aggregate(errors)
     return 0
+
+
+def update_data_change_msg(before: dict | None, after: dict, overwrite: bool) -> str:
+    """label.go updateDataChangeMsg: compare the object's JSON before and after the change (here only
+    its labels differ, so theirs stands for it). "labeled" if it changed, "unlabeled" if it also got
+    shorter without ``--overwrite``, else "not labeled". labelFunc always sets a map, so an object
+    without labels gets ``"labels":{}``: removing a label it never had still says "labeled".
+
+    >>> update_data_change_msg(None, {}, False), update_data_change_msg({"a": "b"}, {}, False)
+    ('labeled', 'unlabeled')
+    """
+    def size(labels: dict | None) -> int:  # Go's compact JSON; a missing field is no text at all
+        return -1 if labels is None else len(json.dumps(labels, separators=(",", ":"), ensure_ascii=False))
+    if before == after:
+        return "not labeled"
+    if not overwrite and size(after) < size(before):
+        return "unlabeled"
+    return "labeled"
+
+
+def _overwritten(current: dict, sets: dict, word: str) -> list[tuple[str, str]]:
+    """validateNoOverwrites (label) and validateNoAnnotationOverwrites (annotate): the keys that
+    already hold a different value, with that value (setting the same value again is no conflict).
+    annotate lets ``kubernetes.io/change-cause`` be overwritten always."""
+    return [(key, current[key]) for key in sets
+            if key in current and current[key] != sets[key] and not (word == "annotation" and key == CHANGE_CAUSE)]
 
 
 def _single_item_implied(ctx: Context, resources: list[str]) -> bool:

@@ -377,6 +377,49 @@ def test_label_and_annotate_argument_handling(command, stdout, stderr):
         assert after == before  # nothing was sent
 
 
+def test_annotate_may_always_overwrite_the_change_cause_but_label_may_not():
+    """annotate.go validateNoAnnotationOverwrites skips kubernetes.io/change-cause; label.go has no such exception."""
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create deployment web --image=nginx")
+    c.kubectl("annotate deploy web kubernetes.io/change-cause=first note=1")
+    c.kubectl("label deploy web kubernetes.io/change-cause=first")
+    result = c.kubectl("annotate deploy web kubernetes.io/change-cause=second")
+    assert (result.stdout, result.stderr) == ("deployment.apps/web annotated\n", "")
+    assert c.api.get("deployments", "web")["metadata"]["annotations"]["kubernetes.io/change-cause"] == "second"
+    other = c.kubectl("annotate deploy web kubernetes.io/change-cause=third note=2")
+    assert other.stderr == ("error: --overwrite is false but found the following declared annotation(s): "
+                            "'note' already has a value (1)\n")
+    label = c.kubectl("label deploy web kubernetes.io/change-cause=second")
+    assert label.stderr == ("error: 'kubernetes.io/change-cause' already has a value (first), "
+                            "and --overwrite is false\n")
+
+
+@pytest.mark.parametrize("command, stdout", [
+    pytest.param("label pod bare nope-", 'label "nope" not found.\npod/bare labeled\n',
+                 id="removing a label from an object without labels says labeled (labelFunc sets an empty map)"),
+    pytest.param("label pod bare nope- --dry-run=client", "pod/bare labeled (dry run)\n",
+                 id="so does its client dry run, without the not-found line"),
+    pytest.param("label pod tagged app- nope-", 'label "nope" not found.\npod/tagged unlabeled\n',
+                 id="removing the last label says unlabeled"),
+    pytest.param("label pod tagged app=web", "pod/tagged not labeled\n",
+                 id="setting the value a label already has says not labeled"),
+    pytest.param("label pod tagged nope-", 'label "nope" not found.\npod/tagged not labeled\n',
+                 id="removing a missing label from an object with labels says not labeled"),
+])
+def test_what_label_says_it_did(command, stdout):
+    """label.go updateDataChangeMsg compares the object's JSON before and after labelFunc."""
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    for name, labels in (("bare", ""), ("tagged", "  labels: {app: web}\n")):
+        c.kubectl("apply -f -", stdin=f"apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n{labels}"
+                                      "spec:\n  containers: [{name: a, image: nginx}]\n")
+    result = c.kubectl(command)
+    assert (result.stdout, result.stderr) == (stdout, "")
+
+
 def test_a_label_command_with_a_stray_word_changes_nothing():
     from k8slearn import Cluster
 
