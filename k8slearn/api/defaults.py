@@ -47,6 +47,14 @@ def _spec(obj: dict) -> dict:
     return spec
 
 
+def _default_string(obj: dict, key: str, value: str) -> None:
+    """Set a plain (non-pointer) string field that is missing or empty: Go's defaulters test
+    ``if obj.DNSPolicy == ""``, so ``dnsPolicy: ""`` in a manifest is defaulted like a missing one
+    (a pointer field such as ``preemptionPolicy`` keeps an explicit ``""``; ``setdefault`` for those)."""
+    if obj.get(key) in (None, ""):
+        obj[key] = value
+
+
 _REFERENCE = re.compile(
     r"(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
     r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
@@ -70,8 +78,8 @@ def default_container(c: dict) -> None:
     """SetDefaults_Container plus the declarative defaults of its fields."""
     if not c.get("imagePullPolicy"):
         c["imagePullPolicy"] = image_pull_policy(c.get("image") or "")
-    c.setdefault("terminationMessagePath", "/dev/termination-log")
-    c.setdefault("terminationMessagePolicy", "File")
+    _default_string(c, "terminationMessagePath", "/dev/termination-log")
+    _default_string(c, "terminationMessagePolicy", "File")
     resources = c.get("resources")
     if not isinstance(resources, dict):
         resources = c["resources"] = {}
@@ -80,7 +88,7 @@ def default_container(c: dict) -> None:
             resources[key] = canonical_quantities(resources[key])
     for port in c.get("ports") or []:
         if isinstance(port, dict):
-            port.setdefault("protocol", "TCP")
+            _default_string(port, "protocol", "TCP")
     for probe_name in ("livenessProbe", "readinessProbe", "startupProbe"):
         probe = c.get(probe_name)
         if isinstance(probe, dict):
@@ -150,12 +158,12 @@ def canonical_quantities(resources: dict) -> dict:
 
 def default_pod_spec(spec: dict) -> None:
     """SetDefaults_PodSpec (pod templates too) and the containers' and volumes' defaults."""
-    spec.setdefault("dnsPolicy", "ClusterFirst")
-    spec.setdefault("restartPolicy", "Always")
+    _default_string(spec, "dnsPolicy", "ClusterFirst")
+    _default_string(spec, "restartPolicy", "Always")
     if not isinstance(spec.get("securityContext"), dict):
         spec["securityContext"] = {}
     spec.setdefault("terminationGracePeriodSeconds", 30)
-    spec.setdefault("schedulerName", "default-scheduler")
+    _default_string(spec, "schedulerName", "default-scheduler")
     for key in ("containers", "initContainers", "ephemeralContainers"):
         for c in spec.get(key) or []:
             if isinstance(c, dict):
@@ -168,6 +176,9 @@ def default_pod_spec(spec: dict) -> None:
 
 
 def _default_volume(vol: dict) -> None:
+    """SetDefaults_Volume and its sources' defaults: no source is an emptyDir, file modes 0644
+    (420), hostPath type "", a projected service account token lives one hour
+    (SetDefaults_ServiceAccountTokenProjection: ``expirationSeconds: 3600``)."""
     sources = [k for k in vol if k != "name"]
     if not sources:
         vol["emptyDir"] = {}
@@ -178,6 +189,10 @@ def _default_volume(vol: dict) -> None:
         vol["hostPath"].setdefault("type", "")
     projected = vol.get("projected")
     sources = projected.get("sources") if isinstance(projected, dict) else None
+    for source in sources if isinstance(sources, list) else []:
+        token = source.get("serviceAccountToken") if isinstance(source, dict) else None
+        if isinstance(token, dict):
+            token.setdefault("expirationSeconds", 3600)
     downward = [vol.get("downwardAPI")] + [s.get("downwardAPI") for s in
                                             (sources if isinstance(sources, list) else []) if isinstance(s, dict)]
     for source in downward:
@@ -247,7 +262,7 @@ def default_deployment(obj: dict) -> None:
     strategy = spec.get("strategy")
     if not isinstance(strategy, dict):
         strategy = spec["strategy"] = {}
-    strategy.setdefault("type", "RollingUpdate")
+    _default_string(strategy, "type", "RollingUpdate")
     if strategy["type"] == "RollingUpdate":
         rolling = strategy.get("rollingUpdate")
         if not isinstance(rolling, dict):
@@ -270,7 +285,7 @@ def default_daemon_set(obj: dict) -> None:
     strategy = spec.get("updateStrategy")
     if not isinstance(strategy, dict):
         strategy = spec["updateStrategy"] = {}
-    strategy.setdefault("type", "RollingUpdate")
+    _default_string(strategy, "type", "RollingUpdate")
     if strategy["type"] == "RollingUpdate":
         rolling = strategy.get("rollingUpdate")
         if not isinstance(rolling, dict):
@@ -283,7 +298,7 @@ def default_daemon_set(obj: dict) -> None:
 
 def default_stateful_set(obj: dict) -> None:
     spec = _spec(obj)
-    spec.setdefault("podManagementPolicy", "OrderedReady")
+    _default_string(spec, "podManagementPolicy", "OrderedReady")
     strategy = spec.get("updateStrategy")
     if not isinstance(strategy, dict):
         strategy = spec["updateStrategy"] = {}
@@ -327,7 +342,7 @@ def default_job(obj: dict) -> None:
 
 def default_cron_job(obj: dict) -> None:
     spec = _spec(obj)
-    spec.setdefault("concurrencyPolicy", "Allow")
+    _default_string(spec, "concurrencyPolicy", "Allow")
     spec.setdefault("suspend", False)
     spec.setdefault("successfulJobsHistoryLimit", 3)
     spec.setdefault("failedJobsHistoryLimit", 1)
@@ -341,17 +356,17 @@ def default_cron_job(obj: dict) -> None:
 
 def default_service(obj: dict) -> None:
     spec = _spec(obj)
-    spec.setdefault("sessionAffinity", "None")
+    _default_string(spec, "sessionAffinity", "None")
     if spec["sessionAffinity"] == "None":
         spec.pop("sessionAffinityConfig", None)
     elif spec["sessionAffinity"] == "ClientIP":
         client_ip = ((spec.get("sessionAffinityConfig") or {}).get("clientIP") or {})
         if client_ip.get("timeoutSeconds") is None:
             spec["sessionAffinityConfig"] = {"clientIP": {"timeoutSeconds": 10800}}
-    spec.setdefault("type", "ClusterIP")
+    _default_string(spec, "type", "ClusterIP")
     for port in spec.get("ports") or []:
         if isinstance(port, dict):
-            port.setdefault("protocol", "TCP")
+            _default_string(port, "protocol", "TCP")
             if port.get("targetPort") in (None, 0, ""):
                 port["targetPort"] = port.get("port", 0)
     if spec["type"] in ("NodePort", "LoadBalancer") and not spec.get("externalTrafficPolicy"):
@@ -379,7 +394,7 @@ def default_namespace(obj: dict) -> None:
     status = obj.get("status")
     if not isinstance(status, dict):
         status = obj["status"] = {}
-    status.setdefault("phase", "Active")
+    _default_string(status, "phase", "Active")
 
 
 def default_node(obj: dict) -> None:
@@ -393,7 +408,7 @@ def default_node(obj: dict) -> None:
 
 
 def default_secret(obj: dict) -> None:
-    obj.setdefault("type", "Opaque")
+    _default_string(obj, "type", "Opaque")
 
 
 def default_priority_class(obj: dict) -> None:
@@ -403,7 +418,7 @@ def default_priority_class(obj: dict) -> None:
 def default_endpoints(obj: dict) -> None:
     for subset in obj.get("subsets") or []:
         for port in subset.get("ports") or []:
-            port.setdefault("protocol", "TCP")
+            _default_string(port, "protocol", "TCP")
 
 
 def default_endpoint_slice(obj: dict) -> None:

@@ -26,7 +26,8 @@ adds its last-applied-configuration annotation); kubectl's discovery and OpenAPI
 the credentials every real request carries are left out.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/create/create.go and
-staging/src/k8s.io/cli-runtime/pkg/resource (SetNamespace, helper.go Create) for the request;
+staging/src/k8s.io/cli-runtime/pkg/resource (SetNamespace, helper.go Create) for the request,
+staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/unstructured (UnstructuredJSONScheme) for its body;
 staging/src/k8s.io/apiserver/pkg/endpoints/handlers/create.go for what the server does with it
 """
 
@@ -66,7 +67,9 @@ def rest_path(api_version: str, kind: str, namespace: str | None = None, name: s
 
 class HttpRequest(NamedTuple):
     """One HTTP request: ``str()`` reads like the request on the wire (the body indented for
-    reading; kubectl sends it on one line)."""
+    reading; kubectl sends it on one line). The body's keys are in sorted order, as kubectl writes
+    them: it encodes the manifest as an unstructured object, a Go map, and Go's encoding/json
+    sorts map keys (so ``namespace`` comes after ``name``, not at the end where it was added)."""
 
     method: str
     path: str
@@ -79,7 +82,8 @@ class HttpRequest(NamedTuple):
 
     def __str__(self) -> str:
         head = [self.request_line, *(f"{k}: {v}" for k, v in self.headers)]
-        return "\n".join(head) + "\n\n" + json.dumps(self.body, indent=2, ensure_ascii=False)
+        body = json.dumps(self.body, indent=2, ensure_ascii=False, sort_keys=True)
+        return "\n".join(head) + "\n\n" + body
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))

@@ -73,7 +73,7 @@ def _sentence_for_request(lane: str, verb: str, detail: str, kind: str, name: st
     if lane == "kube-scheduler" and verb == "bind":
         return (
             f"The scheduler creates a Binding: the API server sets spec.nodeName={detail or '?'} "
-            "on the Pod. That is all scheduling writes."
+            "and PodScheduled=True on the Pod. That is the scheduler's only write to the Pod."
         )
     if lane == "kubelet" and detail.endswith("status"):
         return (
@@ -98,13 +98,11 @@ def _hop_for(step: Any, pod_ref: str, key: str, include_all: bool) -> tuple | No
         if step.object != key:
             return None
         rev = detail.split()[-1] if detail else "?"
-        verb = "deletes" if action == "delete" else "writes"
-        return (
-            "kube-apiserver",
-            "etcd",
-            f"{action} rev {rev}",
-            f"The API server {verb} the Pod as JSON in etcd at {key} (etcd revision {rev}).",
-        )
+        if action == "delete":
+            sentence = f"The API server deletes the Pod's key {key} from etcd (etcd revision {rev})."
+        else:
+            sentence = f"The API server writes the Pod as JSON in etcd at {key} (etcd revision {rev})."
+        return ("kube-apiserver", "etcd", f"{action} rev {rev}", sentence)
     if step.object != pod_ref:
         return None
     if action == "watch":

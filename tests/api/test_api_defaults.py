@@ -224,3 +224,95 @@ def test_a_pod_failure_policy_condition_pattern_defaults_to_status_true():
     rules = job["spec"]["podFailurePolicy"]["rules"]
     assert [p["status"] for r in rules for p in r["onPodConditions"]] == ["True", "False"]
     assert job["spec"]["podReplacementPolicy"] == "Failed"
+
+
+EMPTY_STRINGS = [
+    ({"kind": "Pod", "spec": {"dnsPolicy": "", "containers": []}}, ("spec", "dnsPolicy"), "ClusterFirst"),
+    ({"kind": "Pod", "spec": {"restartPolicy": "", "containers": []}}, ("spec", "restartPolicy"), "Always"),
+    ({"kind": "Pod", "spec": {"schedulerName": "", "containers": []}}, ("spec", "schedulerName"),
+     "default-scheduler"),
+    ({"kind": "Pod", "spec": {"containers": [{"name": "c", "image": "x", "terminationMessagePath": ""}]}},
+     ("spec", "containers", 0, "terminationMessagePath"), "/dev/termination-log"),
+    ({"kind": "Pod", "spec": {"containers": [{"name": "c", "image": "x", "terminationMessagePolicy": ""}]}},
+     ("spec", "containers", 0, "terminationMessagePolicy"), "File"),
+    ({"kind": "Pod", "spec": {"containers": [{"name": "c", "image": "x",
+                                              "ports": [{"containerPort": 80, "protocol": ""}]}]}},
+     ("spec", "containers", 0, "ports", 0, "protocol"), "TCP"),
+    ({"kind": "Deployment", "spec": {"strategy": {"type": ""}}}, ("spec", "strategy", "type"),
+     "RollingUpdate"),
+    ({"kind": "DaemonSet", "spec": {"updateStrategy": {"type": ""}}}, ("spec", "updateStrategy", "type"),
+     "RollingUpdate"),
+    ({"kind": "StatefulSet", "spec": {"podManagementPolicy": ""}}, ("spec", "podManagementPolicy"),
+     "OrderedReady"),
+    ({"kind": "CronJob", "spec": {"concurrencyPolicy": ""}}, ("spec", "concurrencyPolicy"), "Allow"),
+    ({"kind": "Service", "spec": {"type": "", "sessionAffinity": "",
+                                  "ports": [{"port": 80, "protocol": ""}]}},
+     ("spec", "ports", 0, "protocol"), "TCP"),
+    ({"kind": "Service", "spec": {"type": "", "sessionAffinity": ""}}, ("spec", "type"), "ClusterIP"),
+    ({"kind": "Service", "spec": {"sessionAffinity": ""}}, ("spec", "sessionAffinity"), "None"),
+    ({"kind": "Secret", "type": ""}, ("type",), "Opaque"),
+    ({"kind": "Namespace", "metadata": {"name": "dev"}, "status": {"phase": ""}}, ("status", "phase"),
+     "Active"),
+    ({"kind": "Endpoints", "subsets": [{"ports": [{"port": 80, "protocol": ""}]}]},
+     ("subsets", 0, "ports", 0, "protocol"), "TCP"),
+]
+
+
+@pytest.mark.parametrize("obj, path, value", EMPTY_STRINGS, ids=[
+    "a pod's empty dnsPolicy becomes ClusterFirst",
+    "a pod's empty restartPolicy becomes Always",
+    "a pod's empty schedulerName becomes default-scheduler, so the scheduler still takes it",
+    "an empty terminationMessagePath becomes /dev/termination-log",
+    "an empty terminationMessagePolicy becomes File",
+    "a container port's empty protocol becomes TCP",
+    "a deployment's empty strategy type becomes RollingUpdate",
+    "a daemonset's empty update strategy type becomes RollingUpdate",
+    "a statefulset's empty podManagementPolicy becomes OrderedReady",
+    "a cronjob's empty concurrencyPolicy becomes Allow",
+    "a service port's empty protocol becomes TCP",
+    "a service's empty type becomes ClusterIP",
+    "a service's empty sessionAffinity becomes None",
+    "a secret's empty type becomes Opaque",
+    "a namespace's empty phase becomes Active",
+    "an endpoints port's empty protocol becomes TCP",
+])
+def test_an_empty_string_is_defaulted_like_a_missing_field_as_go_tests_for_the_zero_value(obj, path, value):
+    apply_defaults(obj)
+    node = obj
+    for key in path:
+        node = node[key]
+    assert node == value
+
+
+def test_a_value_someone_chose_is_kept_and_a_pointer_field_keeps_its_empty_string():
+    pod = {"kind": "Pod", "spec": {"dnsPolicy": "Default", "restartPolicy": "Never", "containers": []}}
+    slice_ = {"kind": "EndpointSlice", "ports": [{"name": "", "protocol": "UDP", "port": 53}]}
+    apply_defaults(pod)
+    apply_defaults(slice_)
+    assert (pod["spec"]["dnsPolicy"], pod["spec"]["restartPolicy"]) == ("Default", "Never")
+    assert slice_["ports"] == [{"name": "", "protocol": "UDP", "port": 53}]
+
+
+def test_a_manifest_with_empty_policies_is_created_defaulted_and_runs():
+    from k8slearn import Cluster
+
+    cluster = Cluster(workers=1, seed=0)
+    manifest = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n"
+                "  dnsPolicy: ''\n  restartPolicy: ''\n  schedulerName: ''\n  containers:\n  - name: c\n    image: nginx:1.27\n"
+                "    terminationMessagePolicy: ''\n")
+    result = cluster.kubectl("apply -f -", stdin=manifest)
+    cluster.settle()
+    pod = cluster.api.get("pods", "p")
+    assert (result.stdout, result.stderr) == ("pod/p created\n", "")
+    assert (pod["spec"]["schedulerName"], pod["spec"]["nodeName"], pod["status"]["phase"]) == (
+        "default-scheduler", "node-1", "Running")
+
+
+def test_a_projected_service_account_token_without_expiry_lives_one_hour():
+    pod = {"kind": "Pod", "spec": {"containers": [], "volumes": [{"name": "token", "projected": {"sources": [
+        {"serviceAccountToken": {"path": "token"}},
+        {"serviceAccountToken": {"path": "short", "expirationSeconds": 600}}]}}]}}
+    apply_defaults(pod)
+    projected = pod["spec"]["volumes"][0]["projected"]
+    assert projected["defaultMode"] == 420
+    assert [s["serviceAccountToken"]["expirationSeconds"] for s in projected["sources"]] == [3600, 600]

@@ -76,6 +76,16 @@ def test_the_request_prints_like_http_with_a_json_body_and_leaves_the_manifest_a
     assert "namespace" not in manifest["metadata"]
 
 
+def test_the_body_keys_are_sorted_as_go_encodes_kubectls_unstructured_object():
+    manifest = {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "web", "labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}]}}
+    body = str(create_request(manifest)).split("\n\n", 1)[1]
+    assert json.dumps(json.loads(body), separators=(",", ":")) == (
+        '{"apiVersion":"v1","kind":"Pod",'
+        '"metadata":{"labels":{"app":"web"},"name":"web","namespace":"default"},'
+        '"spec":{"containers":[{"image":"nginx:1.27","name":"nginx"}]}}')
+
+
 CHANGES = [
     ("equal objects have no changes", {"a": 1}, {"a": 1}, []),
     ("a new scalar field is added", {"a": 1}, {"a": 1, "b": "x"}, [("+", "b", None, "x")]),

@@ -69,6 +69,7 @@ def test_the_binding_hop_names_the_chosen_node(journey):
     node = cluster.api.get("pods", "web")["spec"]["nodeName"]
     bind = next(h for h in hops if h.label == "bind")
     assert f"spec.nodeName={node}" in bind.sentence
+    assert "PodScheduled=True" in bind.sentence  # BindingREST.setPodNodeAndMetadata sets both
     assert graph_ids(bind, "pod/default/web") == [
         "component/kube-apiserver",
         "component/kube-scheduler",
@@ -105,3 +106,15 @@ def test_a_name_used_again_starts_a_new_journey_but_a_refused_create_does_not():
     again = pod_journey(c.trace, "web")
     assert (again[0].index, again[0].label, again[0].time > first[-1].time) == (0, "create", True)
     assert not any(h.label.startswith("delete") for h in again)
+
+
+def test_the_etcd_hop_of_a_delete_says_the_key_is_deleted_not_written_as_json():
+    from k8slearn.sim import Step
+
+    hops = pod_journey([Step(0.0, "kubectl", "create", "pod/default/web"),
+                        Step(0.0, "etcd", "put", "/registry/pods/default/web", "revision 56"),
+                        Step(9.0, "etcd", "delete", "/registry/pods/default/web", "revision 70")], "web")
+    assert [h.sentence for h in hops[1:]] == [
+        "The API server writes the Pod as JSON in etcd at /registry/pods/default/web (etcd revision 56).",
+        "The API server deletes the Pod's key /registry/pods/default/web from etcd (etcd revision 70).",
+    ]
