@@ -120,6 +120,15 @@ def _name(node: Any) -> str:
     return node if isinstance(node, str) else node.name
 
 
+def _nodes(n: int, adjective: str = "") -> str:
+    """``1 other node``, ``2 other nodes``: a count of nodes in words, singular for one."""
+    return " ".join(filter(None, [str(n), adjective, "node" if n == 1 else "nodes"]))
+
+
+def _was(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
 class Explanation:
     """Prose (``str``), an HTML table (``_repr_html_``) and rows (``as_rows``) for one attempt."""
 
@@ -227,19 +236,18 @@ class Explanation:
         for node in a.feasible[:MAX_SCORE_LINES]:
             lines.append(f"  {_name(node)} passed every filter ({plugins})")
         if len(a.feasible) > MAX_SCORE_LINES:
-            lines.append(f"  ... and {len(a.feasible) - MAX_SCORE_LINES} more feasible nodes")
-        if evaluated < a.num_all_nodes and a.left_out.startswith("node(s)"):
+            lines.append(f"  ... and {_nodes(len(a.feasible) - MAX_SCORE_LINES, 'more feasible')}")
+        rest = a.num_all_nodes - evaluated
+        if rest > 0 and a.left_out.startswith("node(s)"):
+            lines.append(f"  {_nodes(rest, 'other')} {_was(rest)} left out by PreFilter: {a.left_out}")
+        elif rest > 0 and a.left_out:
+            lines.append(f"  {_nodes(rest, 'other')} {_was(rest)} not tried: {a.left_out}")
+        elif rest > 0 and a.reason == "SchedulerError":
+            lines.append(f"  {_nodes(rest)} {'has' if rest == 1 else 'have'} no verdict: a plugin failed "
+                         "and the cycle stopped (the Message below says why).")
+        elif rest > 0:
             lines.append(
-                f"  {a.num_all_nodes - evaluated} other nodes were left out by PreFilter: {a.left_out}"
-            )
-        elif evaluated < a.num_all_nodes and a.left_out:
-            lines.append(f"  {a.num_all_nodes - evaluated} other nodes were not tried: {a.left_out}")
-        elif evaluated < a.num_all_nodes and a.reason == "SchedulerError":
-            lines.append(f"  {a.num_all_nodes - evaluated} nodes have no verdict: a plugin failed and the "
-                         "cycle stopped (the Message below says why).")
-        elif evaluated < a.num_all_nodes:
-            lines.append(
-                f"  {a.num_all_nodes - evaluated} nodes were not evaluated: the search stops once "
+                f"  {_nodes(rest)} {_was(rest)} not evaluated: the search stops once "
                 f"{a.num_to_find} feasible nodes are found (percentageOfNodesToScore)."
             )
         return lines
@@ -274,7 +282,7 @@ class Explanation:
                 line += ", tied for the highest"
             lines.append(line)
         if len(order) > MAX_SCORE_LINES:
-            lines.append(f"  ... and {len(order) - MAX_SCORE_LINES} more scored nodes")
+            lines.append(f"  ... and {_nodes(len(order) - MAX_SCORE_LINES, 'more scored')}")
         return lines
 
     @staticmethod

@@ -218,7 +218,7 @@ def test_explain_says_a_failed_filter_stopped_the_cycle_not_percentage_of_nodes_
     cluster.kubectl("run p --image=nginx")
     cluster.settle()
     text = str(cluster.scheduler.explain("p"))
-    assert "1 nodes have no verdict: a plugin failed and the cycle stopped (the Message below says why)." in text
+    assert "1 node has no verdict: a plugin failed and the cycle stopped (the Message below says why)." in text
     assert "percentageOfNodesToScore" not in text
     with pytest.raises(TypeError, match="weight must be a whole number"):
         Profile().add(Broken, weight="5")
