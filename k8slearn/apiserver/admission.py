@@ -8,7 +8,10 @@ simulated cluster needs, in upstream order:
 1. ``NamespaceLifecycle``: no new objects in a namespace that does not exist (404) or is being
    terminated (403); the ``default``, ``kube-system`` and ``kube-public`` namespaces cannot be deleted.
 2. ``ServiceAccount``: a pod without ``serviceAccountName`` runs as ``default``; an account it
-   names must exist (403).
+   names must exist (403); unless the pod or its account says ``automountServiceAccountToken:
+   false``, the pod gets the projected ``kube-api-access-xxxxx`` volume (a token, the cluster's CA
+   certificate, its namespace) mounted read-only at /var/run/secrets/kubernetes.io/serviceaccount
+   in every container and init container.
 3. ``TaintNodesByCondition``: a new Node is created with the ``node.kubernetes.io/not-ready:NoSchedule``
    taint, so nothing is scheduled there before its kubelet reports Ready (the node lifecycle
    controller removes the taint then).
@@ -21,9 +24,10 @@ simulated cluster needs, in upstream order:
 >>> [(t["key"], t["tolerationSeconds"]) for t in pod["spec"]["tolerations"]]
 [('node.kubernetes.io/not-ready', 300), ('node.kubernetes.io/unreachable', 300)]
 
-Simplified: no webhooks, no LimitRanger/ResourceQuota, no ServiceAccount token volume; the
-``default`` account is taken to exist (upstream retries its lookup for a few seconds while the
-service account controller creates it in a new namespace).
+Simplified: no webhooks, no LimitRanger/ResourceQuota; the ``default`` account is taken to exist
+(upstream retries its lookup for a few seconds while the service account controller creates it in
+a new namespace); the token volume's five random characters come from a random stream of its own
+(seeded from the cluster's seed), so that adding it moved no other random choice.
 
 Upstream: plugin/pkg/admission/namespace/lifecycle/admission.go, serviceaccount/admission.go,
 nodetaint/admission.go, priority/admission.go, defaulttolerationseconds/admission.go, pkg/kubeapiserver/options/plugins.go
@@ -31,9 +35,11 @@ nodetaint/admission.go, priority/admission.go, defaulttolerationseconds/admissio
 
 from __future__ import annotations
 
+import random
 from typing import Any, Callable
 
 from k8slearn.api.errors import NAMESPACE_TERMINATING_CAUSE, forbidden, not_found
+from k8slearn.api.meta import generate_name
 from k8slearn.api.resources import lookup
 
 CREATE, UPDATE, DELETE = "CREATE", "UPDATE", "DELETE"
@@ -59,6 +65,12 @@ class Lister:
     def list(self, resource: str) -> list[dict]:
         return list(self.objects.get(resource, ()))
 
+    def generate_name(self, base: str) -> str:
+        """names.SimpleNameGenerator.GenerateName, for the names a plugin makes (the token volume's)."""
+        return generate_name(base, self.rng)
+
+    rng = random.Random(0)  # (the API server's lister has one seeded from the cluster's seed)
+
 IMMORTAL_NAMESPACES = ("default", "kube-system", "kube-public")
 NAMESPACE_TERMINATING_MSG = "unable to create new content in namespace {} because it is being terminated"
 NAMESPACE_UNDELETABLE_MSG = "this namespace may not be deleted"
@@ -66,6 +78,8 @@ NO_PRIORITY_CLASS_MSG = "no PriorityClass with name {} was found"
 SERVICE_ACCOUNT_MISSING_MSG = 'error looking up service account {0}/{1}: serviceaccount "{1}" not found'
 PRIORITY_MISMATCH_MSG = ("the integer value of priority ({}) must not be provided in pod spec; "
                          "priority admission controller computed {} from the given PriorityClass name")
+PREEMPTION_POLICY_MISMATCH_MSG = ("the string value of PreemptionPolicy ({}) must not be provided in pod spec; "
+                                  "priority admission controller computed {} from the given PriorityClass name")
 
 # Built into every API server: its post-start hook creates them as objects (schedulingv1.SystemPriorityClasses).
 SYSTEM_PRIORITY_CLASS_OBJECTS = {
@@ -75,6 +89,10 @@ SYSTEM_PRIORITY_CLASS_OBJECTS = {
 }
 SYSTEM_PRIORITY_CLASSES = {name: value for name, (value, _) in SYSTEM_PRIORITY_CLASS_OBJECTS.items()}
 DEFAULT_TOLERATION_SECONDS = 300
+SERVICE_ACCOUNT_VOLUME_NAME = "kube-api-access"
+DEFAULT_API_TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
+WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS = 60 * 60 + 7  # a token's stated life: an hour and 7 s
+MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror"
 NOT_READY_TAINT = "node.kubernetes.io/not-ready"
 UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
 
@@ -82,7 +100,8 @@ UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
 class Attributes:
     """What a plugin knows about a request (admission.Attributes)."""
 
-    __slots__ = ("operation", "resource", "namespace", "obj", "old", "subresource", "name", "user_priority")
+    __slots__ = ("operation", "resource", "namespace", "obj", "old", "subresource", "name", "user_priority",
+                 "user_preemption_policy")
 
     def __init__(self, operation: str, resource: str, namespace: str | None, obj: dict | None,
                  old: dict | None = None, subresource: str = "", name: str = "") -> None:
@@ -96,6 +115,7 @@ class Attributes:
         # Admission runs before name generation: errors name the generateName prefix.
         self.name = name or meta.get("name") or meta.get("generateName") or ""
         self.user_priority: Any = None  # spec.priority as the client sent it (before defaulting)
+        self.user_preemption_policy: Any = None  # and spec.preemptionPolicy
 
     def forbid(self, message: str):
         return forbidden(lookup(self.resource), self.name, message)
@@ -131,8 +151,57 @@ def service_account(attrs: Attributes, lister: Lister) -> None:
     name = spec["serviceAccountName"]
     # The account must exist. Upstream waits up to MaxRetry lookups for ``default``, which the
     # service account controller creates moments after the namespace; here it is taken to exist.
-    if name != "default" and lister.get("serviceaccounts", attrs.namespace, name) is None:
+    account = lister.get("serviceaccounts", attrs.namespace, name)
+    if name != "default" and account is None:
         raise attrs.forbid(SERVICE_ACCOUNT_MISSING_MSG.format(attrs.namespace, name))
+    if should_automount(account, attrs.obj):
+        mount_service_account_token(attrs.obj, lister)
+
+
+def should_automount(account: dict | None, pod: dict) -> bool:
+    """shouldAutomount: the pod's ``automountServiceAccountToken`` if set, else its account's, else true."""
+    for field in (pod.get("spec") or {}, account or {}):
+        if field.get("automountServiceAccountToken") is not None:
+            return bool(field["automountServiceAccountToken"])
+    return True
+
+
+def token_volume_source() -> dict:
+    """TokenVolumeSource: the projected volume of a pod's API credentials."""
+    return {"defaultMode": 420, "sources": [
+        {"serviceAccountToken": {"expirationSeconds": WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS, "path": "token"}},
+        {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+        {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
+                                    "path": "namespace"}]}},
+    ]}
+
+
+def mount_service_account_token(pod: dict, lister: Lister) -> None:
+    """mountServiceAccountToken: every init and regular container that mounts nothing at the token
+    path gets the ``kube-api-access-...`` volume there, read-only; the volume is added once some
+    container needs it (a pod that brings its own ``kube-api-access-`` volume keeps it). Mirror
+    pods are left as the kubelet wrote them."""
+    if MIRROR_POD_ANNOTATION in ((pod.get("metadata") or {}).get("annotations") or {}):
+        return
+    spec = pod["spec"]
+    volumes = spec.get("volumes") or []
+    volume_name = next((v.get("name") for v in volumes
+                        if str(v.get("name", "")).startswith(SERVICE_ACCOUNT_VOLUME_NAME + "-")), None)
+    has_token_volume = volume_name is not None
+    if volume_name is None:
+        volume_name = lister.generate_name(SERVICE_ACCOUNT_VOLUME_NAME + "-")
+    needs_token_volume = False
+    for key in ("initContainers", "containers"):
+        for container in spec.get(key) or ():
+            mounts = container.get("volumeMounts")
+            if mounts is None:
+                mounts = container["volumeMounts"] = []
+            if any(m.get("mountPath") == DEFAULT_API_TOKEN_MOUNT_PATH for m in mounts):
+                continue
+            mounts.append({"mountPath": DEFAULT_API_TOKEN_MOUNT_PATH, "name": volume_name, "readOnly": True})
+            needs_token_volume = True
+    if needs_token_volume and not has_token_volume:
+        spec["volumes"] = [*volumes, {"name": volume_name, "projected": token_volume_source()}]
 
 
 def priority_of(class_name: str, lister: Lister) -> tuple[int, str] | None:
@@ -195,6 +264,9 @@ def priority(attrs: Attributes, lister: Lister) -> None:
     given = attrs.user_priority
     if given is not None and given != value:
         raise attrs.forbid(PRIORITY_MISMATCH_MSG.format(given, value))
+    given = attrs.user_preemption_policy
+    if given is not None and given != policy:
+        raise attrs.forbid(PREEMPTION_POLICY_MISMATCH_MSG.format(given, policy))
     spec["priority"] = value
     spec["preemptionPolicy"] = policy
 

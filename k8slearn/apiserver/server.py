@@ -39,6 +39,7 @@ delete.go, get.go, watch.go), pkg/registry/core/pod/storage/storage.go (BindingR
 
 from __future__ import annotations
 
+import random
 from typing import Any, Callable, Iterable
 
 from k8slearn.api.defaults import apply_defaults
@@ -117,6 +118,8 @@ class APIServer(RequestScope):
         for svc in self.cacher.cache("services").list():  # the repair controller, at start
             self.services.sync(RESOURCES["services"], svc, None)
         self.lister = CacheLister(self.cacher)
+        # the token volumes' names: a stream of their own, so that they move no other random choice
+        self.lister.rng = random.Random(f"{loop.seed}/kube-api-access")
 
     @property
     def resource_version(self) -> str:
@@ -146,12 +149,13 @@ class APIServer(RequestScope):
                 for key in WIPED_ON_CREATE:
                     meta.pop(key, None)
             request.ref = (self._ref, info, ns, meta.get("name") or meta.get("generateName") or "")
-            user_priority = (obj.get("spec") or {}).get("priority") if info.plural == "pods" else None
+            user_spec = (obj.get("spec") or {}) if info.plural == "pods" else {}
+            user_priority, user_policy = user_spec.get("priority"), user_spec.get("preemptionPolicy")
             apply_defaults(obj)
             if self.warnings is not None:
                 self.warnings.extend(object_warnings(obj))
             attrs = Attributes(CREATE, info.plural, ns, obj)
-            attrs.user_priority = user_priority
+            attrs.user_priority, attrs.user_preemption_policy = user_priority, user_policy
             admission.admit(attrs, self.lister)
             created = self.registry.create(info, obj, dry_run=dry_run)
             request.ref = (self._ref, info, ns, created["metadata"]["name"])

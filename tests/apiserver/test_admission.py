@@ -95,6 +95,26 @@ def test_a_pod_may_not_bring_its_own_priority_integer(server, api):
                  "spec; priority admission controller computed 2000001000 from the given PriorityClass name")
 
 
+@pytest.mark.parametrize("spec, message", [
+    ({"preemptionPolicy": "Never"},
+     'pods "web" is forbidden: the string value of PreemptionPolicy (Never) must not be provided in pod spec; '
+     "priority admission controller computed PreemptLowerPriority from the given PriorityClass name"),
+    ({"preemptionPolicy": "Never", "priorityClassName": "system-node-critical"},
+     'pods "web" is forbidden: the string value of PreemptionPolicy (Never) must not be provided in pod spec; '
+     "priority admission controller computed PreemptLowerPriority from the given PriorityClass name"),
+], ids=["without a class, the computed policy is PreemptLowerPriority", "with a class, it is the class's"])
+def test_a_pod_may_not_bring_its_own_preemption_policy(server, api, spec, message):
+    expect_error(server, lambda: api.create(pod("web", **spec)), 403, "Forbidden", message)
+
+
+def test_a_pod_may_repeat_the_policy_its_class_gives_it(api):
+    api.create({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "patient"},
+                "value": 10, "preemptionPolicy": "Never"})
+    first = api.create(pod("a", priorityClassName="patient", preemptionPolicy="Never"))
+    again = api.create(pod("b", preemptionPolicy="PreemptLowerPriority"))  # as a copy of a stored pod says
+    assert (first["spec"]["preemptionPolicy"], again["spec"]["preemptionPolicy"]) == ("Never", "PreemptLowerPriority")
+
+
 def test_a_priority_class_object_is_used_through_the_api(api):
     api.create({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "high"},
                 "value": 1000})
@@ -189,3 +209,63 @@ def test_only_one_priority_class_may_be_the_global_default(server, api):
                  "marked as default. Only one default can exist")
     same = dict(api.get("priorityclasses", "a-default"), description="the default")
     assert api.update(same)["description"] == "the default"  # the default itself may change
+
+
+TOKEN_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+def _token_admitted(spec: dict, account: dict | None = None, annotations: dict | None = None) -> dict:
+    from k8slearn.apiserver.admission import service_account
+
+    pod_obj = {"metadata": {"name": "web", "namespace": "default", "annotations": annotations or {}}, "spec": spec}
+    accounts = [{"metadata": {"name": "default", "namespace": "default"}, **(account or {})}]
+    service_account(Attributes(CREATE, "pods", "default", pod_obj), Lister({"serviceaccounts": accounts}))
+    return pod_obj["spec"]
+
+
+def _mounts(spec: dict) -> list:
+    return [[(m["mountPath"], m["name"], m.get("readOnly")) for m in c.get("volumeMounts") or []]
+            for key in ("initContainers", "containers") for c in spec.get(key) or []]
+
+
+def test_a_pod_gets_its_api_credentials_as_a_projected_volume_in_every_container():
+    spec = _token_admitted({"initContainers": [{"name": "init", "image": "busybox"}],
+                            "containers": [{"name": "app", "image": "nginx"}]})
+    [volume] = spec["volumes"]
+    assert volume["name"].startswith("kube-api-access-") and len(volume["name"]) == len("kube-api-access-") + 5
+    assert volume["projected"] == {"defaultMode": 420, "sources": [
+        {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+        {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+        {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
+                                    "path": "namespace"}]}}]}
+    assert _mounts(spec) == [[(TOKEN_PATH, volume["name"], True)]] * 2
+
+
+@pytest.mark.parametrize("spec, account, annotations, volumes, mounts", [
+    ({"automountServiceAccountToken": False, "containers": [{"name": "app"}]}, None, None, [], [[]]),
+    ({"containers": [{"name": "app"}]}, {"automountServiceAccountToken": False}, None, [], [[]]),
+    ({"automountServiceAccountToken": True, "containers": [{"name": "app"}]}, {"automountServiceAccountToken": False},
+     None, ["kube-api-access-*"], [[(TOKEN_PATH, "kube-api-access-*", True)]]),
+    ({"containers": [{"name": "app", "volumeMounts": [{"name": "mine", "mountPath": TOKEN_PATH}]}],
+      "volumes": [{"name": "mine", "emptyDir": {}}]}, None, None, ["mine"], [[(TOKEN_PATH, "mine", None)]]),
+    ({"containers": [{"name": "app"}], "volumes": [{"name": "kube-api-access-abcde", "emptyDir": {}}]}, None, None,
+     ["kube-api-access-abcde"], [[(TOKEN_PATH, "kube-api-access-abcde", True)]]),
+    ({"containers": [{"name": "app"}]}, None, {"kubernetes.io/config.mirror": "abc"}, [], [[]]),
+], ids=["a pod that says automountServiceAccountToken: false gets none",
+        "so does a pod whose account says false",
+        "the pod's own true wins over its account's false",
+        "a container that already mounts something at the token path keeps it, and no volume is added",
+        "a pod that brings its own kube-api-access- volume has it mounted, under its name",
+        "a mirror pod is left as its kubelet wrote it"])
+def test_when_the_token_volume_is_added(spec, account, annotations, volumes, mounts):
+    given = {v["name"] for v in spec.get("volumes") or []}
+    admitted = _token_admitted(spec, account, annotations)
+    star = lambda name: name if name in given else "kube-api-access-*"  # a generated name: 5 random letters
+    assert [star(v["name"]) for v in admitted.get("volumes") or []] == volumes
+    assert [[(path, star(name), read_only) for path, name, read_only in c] for c in _mounts(admitted)] == mounts
+
+
+def test_the_token_volumes_names_come_from_their_own_random_stream(api):
+    # (not the cluster's RNG: adding the volume moved no pod name, IP or tie-break)
+    names = [api.create(pod(f"p{i}"))["spec"]["volumes"][0]["name"] for i in range(2)]
+    assert len(set(names)) == 2 and all(n.startswith("kube-api-access-") for n in names)

@@ -61,7 +61,7 @@ def test_an_every_minute_cronjob_makes_one_job_per_minute_named_after_its_schedu
                                         "uid": owner["metadata"]["uid"], "controller": True,
                                         "blockOwnerDeletion": True}]
     assert owner["status"] == {"lastScheduleTime": "2026-01-05T09:03:00Z",
-                               "lastSuccessfulTime": "2026-01-05T09:03:01Z"}
+                               "lastSuccessfulTime": "2026-01-05T09:03:02Z"}
     first = f"hello-{MINUTE[1]}"
     assert events(c)[:2] == [("Normal", "SuccessfulCreate", f"Created job {first}"),
                              ("Normal", "SawCompletedJob", f"Saw completed job: {first}, status: Complete")]

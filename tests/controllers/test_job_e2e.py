@@ -45,10 +45,11 @@ def test_a_one_completion_job_runs_one_pod_to_succeeded_and_is_complete(cluster)
     assert [(x["type"], x["reason"]) for x in st["conditions"]] == [("SuccessCriteriaMet", "CompletionsReached"),
                                                                    ("Complete", "CompletionsReached")]
     assert (st["succeeded"], st.get("active", 0), st.get("failed", 0), st["uncountedTerminatedPods"]) == (1, 0, 0, {})
-    assert parse_timestamp(st["completionTime"]) - parse_timestamp(st["startTime"]) == 1
+    # the pod waits 0.3 s for its token volume, pulls busybox and runs: complete in the 2nd second
+    assert parse_timestamp(st["completionTime"]) - parse_timestamp(st["startTime"]) == 2
     out = c.kubectl("get jobs").stdout.splitlines()
     assert out[0].split() == ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"]
-    assert out[1].split() == ["hello", "Complete", "1/1", "1s", "10s"]
+    assert out[1].split() == ["hello", "Complete", "1/1", "2s", "10s"]
     events = [line.split(None, 4)[1:] for line in c.kubectl("get events --field-selector involvedObject.kind=Job")
               .stdout.splitlines()[1:]]
     assert events == [["Normal", "SuccessfulCreate", "job/hello", f"Created pod: {pods[0]['metadata']['name']}"],
@@ -87,7 +88,8 @@ def test_a_failing_pod_with_backoff_limit_2_fails_the_job_after_3_pods_backed_of
     pods = job_pods(c, "fail")
     assert [p["status"]["phase"] for p in pods] == ["Failed"] * 3
     created = [parse_timestamp(p["metadata"]["creationTimestamp"]) - start for p in pods]
-    assert [created[1] - created[0], created[2] - created[1]] == [10, 20]
+    # each pod fails a second after its creation (its volume, the image): then 10 s, then 20 s of back-off
+    assert [created[1] - created[0], created[2] - created[1]] == [11, 21]
     st = c.api.get("jobs", "fail")["status"]
     assert [(x["type"], x["reason"], x["message"]) for x in st["conditions"]] == [
         ("FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit"),
@@ -221,8 +223,8 @@ def test_pod_failure_policy(cluster, exit_code, finished, failed):
 
 
 @pytest.mark.parametrize("ttl, gone_at", [
-    (10, 11),
-    (0, 1),
+    (10, 12),
+    (0, 2),
     (None, None),
 ], ids=["a job with ttlSecondsAfterFinished 10 is deleted with its pod 10 s after it completed",
         "a ttl of 0 deletes the job as soon as it completed",
@@ -236,7 +238,7 @@ def test_ttl_after_finished_deletes_finished_jobs(cluster, ttl, gone_at):
     if gone_at is None:
         assert deletes == [] and len(c.api.list("jobs", "default")) == 1
         return
-    assert round(deletes[0].time) == gone_at  # the Job completed at t = 1 s
+    assert round(deletes[0].time) == gone_at  # the Job completed at t = 2 s
     assert deletes[0].component == "kube-controller-manager" and "foregroundDeletion" in deletes[0].detail
     assert c.api.list("jobs", "default") == [] and job_pods(c, "ttl") == []
 

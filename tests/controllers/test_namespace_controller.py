@@ -98,7 +98,7 @@ def test_a_terminating_namespace_carries_the_five_deletion_conditions_and_descri
     ]
     described = cluster.kubectl("describe ns team").stdout
     assert "Status:       Terminating\nConditions:\n  Type                                         Status  " in described
-    assert ("  NamespaceContentRemaining                    True    Mon, 05 Jan 2026 09:00:05 +0000  "
+    assert ("  NamespaceContentRemaining                    True    Mon, 05 Jan 2026 09:00:06 +0000  "
             "SomeResourcesRemain     Some resources are remaining: pods. has 1 resource instances\n") in described
     cluster.settle()
     assert cluster.kubectl("get ns team").code == 1  # gone once the pod is

@@ -118,10 +118,10 @@ def two():
 LOG_OPTIONS = [
     ("logs two --all-containers", "init done\nfrom a\n" + "".join(f"b {i}\n" for i in range(7)), ""),
     ("logs two --all-containers --prefix --tail=1", "[pod/two/init] init done\n[pod/two/a] from a\n[pod/two/b] b 6\n", ""),
-    ("logs two -c a --timestamps", "2026-01-05T09:00:01.327550000Z from a\n", ""),
+    ("logs two -c a --timestamps", "2026-01-05T09:00:01.627550000Z from a\n", ""),
     ("logs two -c b --since=25s", "b 4\nb 5\nb 6\n", ""),
     ("logs two -c b --since-time=2026-01-05T09:00:40Z --timestamps",
-     "2026-01-05T09:00:41.777550000Z b 4\n2026-01-05T09:00:51.777550000Z b 5\n2026-01-05T09:01:01.777550000Z b 6\n", ""),
+     "2026-01-05T09:00:42.077550000Z b 4\n2026-01-05T09:00:52.077550000Z b 5\n2026-01-05T09:01:02.077550000Z b 6\n", ""),
     ("logs two -c b --tail=3 --since=15s", "b 5\nb 6\n", ""),
     ("logs two -c b --limit-bytes=7", "b 0\nb 1", ""),
     ("logs two -c b --since-time=yesterday", "",
@@ -191,14 +191,14 @@ def test_follow_of_an_init_container_streams_until_it_ends():
 
 
 # A container that prints when it started, runs 5 s and fails: at 30 s its third run (started at
-# 09:00:22) has just crashed (Error, the run before as lastState); 10 to 15 s later CrashLoopBackOff.
+# 09:00:23) has just crashed (Error, the run before as lastState); 10 to 15 s later CrashLoopBackOff.
 DATED_CRASH = "run crash --image=busybox -- sh -c 'echo run at $(date); sleep 5; exit 1'"
 
 
 @pytest.mark.parametrize("wait, command, expected", [
-    (43, "logs crash", "run at Mon Jan 5 09:00:22 UTC 2026\n"),
-    (43, "logs crash -p", "run at Mon Jan 5 09:00:22 UTC 2026\n"),
-    (30, "logs crash", "run at Mon Jan 5 09:00:22 UTC 2026\n"),
+    (43, "logs crash", "run at Mon Jan 5 09:00:23 UTC 2026\n"),
+    (43, "logs crash -p", "run at Mon Jan 5 09:00:23 UTC 2026\n"),
+    (30, "logs crash", "run at Mon Jan 5 09:00:23 UTC 2026\n"),
     (30, "logs crash -p", "unable to retrieve container logs for containerd://"
                           "ad45f23d3b1a11df587fd2803bab6c398d88348a7eed8d14f06d3fef701966a0"),
 ], ids=["in CrashLoopBackOff, logs shows the run that crashed last",

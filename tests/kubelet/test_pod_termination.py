@@ -22,8 +22,8 @@ def terminating_sleeper() -> tuple[Cluster, float]:
 
 
 @pytest.mark.parametrize("second_delete, metadata, gone", [
-    ("--grace-period=3", ("2026-01-05T09:00:03Z", 3), 30.001),
-    ("--now", ("2026-01-05T09:00:01Z", 1), 30.001),
+    ("--grace-period=3", ("2026-01-05T09:00:04Z", 3), 30.001),
+    ("--now", ("2026-01-05T09:00:02Z", 1), 30.001),
     ("--force --grace-period=0", None, 5.0),
 ], ids=[
     "a second delete with --grace-period=3 moves the deletionTimestamp but the pod goes at 30 s",

@@ -92,10 +92,10 @@ def logs(cluster: Cluster, command: str) -> list[str]:
 def test_the_documentations_counter_prints_a_numbered_line_with_the_date_every_second():
     cluster = run(COUNTER, 3)
     assert logs(cluster, "logs counter") == [
-        "0: Mon Jan  5 09:00:00 UTC 2026",
-        "1: Mon Jan  5 09:00:01 UTC 2026",
-        "2: Mon Jan  5 09:00:02 UTC 2026",
-        "3: Mon Jan  5 09:00:03 UTC 2026",
+        "0: Mon Jan  5 09:00:01 UTC 2026",
+        "1: Mon Jan  5 09:00:02 UTC 2026",
+        "2: Mon Jan  5 09:00:03 UTC 2026",
+        "3: Mon Jan  5 09:00:04 UTC 2026",
     ]
 
 
@@ -111,12 +111,12 @@ def test_the_documentations_streaming_sidecars_each_follow_one_of_the_counters_f
 @pytest.mark.parametrize("script, seconds, expected", [
     ("x=5; echo $x; echo ${x}0", 0, ["5", "50"]),
     ("n=7; echo \"$((n / 2)) $((n % 4)) $((-n / 2)) $(((n + 1) * 2)) $((n > 3))\"", 0, ["3 3 -3 16 1"]),
-    ("w=$(hostname); echo \"I am $w at $(date +%H:%M:%S)\"", 0, ["I am shell at 09:00:00"]),
-    ("echo \"epoch $(date +%s)\"", 0, ["epoch 1767603600"]),
+    ("w=$(hostname); echo \"I am $w at $(date +%H:%M:%S)\"", 0, ["I am shell at 09:00:01"]),
+    ("echo \"epoch $(date +%s)\"", 0, ["epoch 1767603601"]),
     ("echo \"$HOME, $NOPE.\"", 0, ["/root, ."]),
     ("echo '$x' $((1 + 1))", 0, ["$x 2"]),
     ("echo a $(true) b; E=; echo [$E] $E end", 0, ["a b", "[] end"]),
-    ("echo $(date); echo \"$(date)\"", 0, ["Mon Jan 5 09:00:00 UTC 2026", "Mon Jan  5 09:00:00 UTC 2026"]),
+    ("echo $(date); echo \"$(date)\"", 0, ["Mon Jan 5 09:00:01 UTC 2026", "Mon Jan  5 09:00:01 UTC 2026"]),
     ("X='a  b'; echo $X \"$X\" x\"$X\"y ''$(true) end", 0, ["a b a  b xa  by  end"]),
     ("L=/tmp/l; echo $(echo hi  there) > $L; echo \"$(cat /tmp/l)\"", 0, ["hi there"]),
     ("i=0; echo \"$((1 / i))\"; echo never", 0, ["sh: divide by zero"]),

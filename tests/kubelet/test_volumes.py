@@ -280,8 +280,11 @@ def test_a_pod_deleted_while_it_waits_for_its_volumes_goes_at_once():
 
 def test_pods_without_volume_mounts_never_reach_the_volume_manager():
     c = Cluster(workers=1, seed=0)
-    c.kubectl("run plain --image=busybox:1.36 -- sleep 3600")
-    c.kubectl("apply -f -", stdin=pod("unused", CFG, []))  # declared, mounted by no container: ignored
+    no_token = """--overrides={"spec":{"automountServiceAccountToken":false}}"""  # (no kube-api-access volume)
+    c.kubectl(f"run plain --image=busybox:1.36 '{no_token}' -- sleep 3600")
+    unused = yaml.safe_load(pod("unused", CFG, []))  # declared, mounted by no container: ignored
+    unused["spec"]["automountServiceAccountToken"] = False
+    c.kubectl("apply -f -", stdin=yaml.safe_dump(unused))
     c.settle()
     assert (phase(c, "plain"), phase(c, "unused")) == ("Running", "Running")
     assert c.kubelets["node-1"].volume_manager.pods == {}

@@ -410,7 +410,7 @@ def test_the_daemonset_panel_keeps_the_control_plane_machine(panel):
 
 @pytest.mark.parametrize("image, message, colour", [
     ("nginx:1.28", "Rolled out nginx:1.28 in ", "#1b5e20"),
-    ("nginx:doesnotexist-9.9", "Not rolled out after 600.2 s (2426 samples): Progressing=False, "
+    ("nginx:doesnotexist-9.9", "Not rolled out after 601.0 s (2427 samples): Progressing=False, "
                                "ProgressDeadlineExceeded: ReplicaSet \"web-86b548c8d4\" has timed out progressing.",
      "#b71c1c"),
 ], ids=["a rollout that finishes says how long it took, in green",

@@ -35,7 +35,7 @@ def test_the_old_replicaset_being_scaled_down_has_its_own_colour_and_idle_ones_s
 def test_the_chart_shows_the_moments_when_terminating_pods_make_more_than_the_controller_counts(five_revisions):
     more = [(round(s.time - five_revisions[0].time, 2), s.pods, sum(c.current for c in s.replica_sets))
             for s in five_revisions if s.pods > sum(c.current for c in s.replica_sets)]
-    assert more[:3] == [(0.02, 6, 5), (1.58, 6, 5), (1.6, 7, 5)]
+    assert more[:3] == [(0.02, 6, 5), (1.9, 7, 5), (2.75, 5, 4)]
     low = draw_rollout(five_revisions).axes[1]
     dots = next(line for line in low.get_lines() if line.get_label() == "more than counted: terminating")
     assert list(dots.get_ydata()) == [pods for _, pods, _ in more]
