@@ -164,6 +164,9 @@ _KUBELET_NOTES = {
     "SyncPod": "The kubelet on {node} syncs the pod against the runtime: {detail}.",
     "PLEG": "The kubelet's pod lifecycle event generator notices a change in the runtime: {detail}.",
     "KillPod": "The kubelet on {node} stops the pod: {detail}.",
+    "WaitForAttachAndMount": "The kubelet on {node} waits (up to 2m3s) for the pod's volumes to be set up "
+                             "before it asks for a sandbox.",
+    "MountVolume": "The kubelet's volume manager on {node} sets up a volume for the pod: {detail}.",
 }
 
 
