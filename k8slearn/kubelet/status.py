@@ -340,6 +340,8 @@ def container_status(
         "restartCount": max(0, len(ids) - 1),
         "started": False,
     }
+    if container.get("volumeMounts"):
+        entry["volumeMounts"] = volume_mount_statuses(container["volumeMounts"])
     waiting = state.waiting.get(name)
     if last is not None:
         entry["containerID"] = f"containerd://{last.id}"
@@ -363,6 +365,21 @@ def container_status(
     reason, message = waiting or (("PodInitializing", "") if has_init_containers else ("ContainerCreating", ""))
     entry["state"] = {"waiting": {"reason": reason, **({"message": message} if message else {})}}
     return entry, "waiting"
+
+
+def volume_mount_statuses(mounts: list) -> list[dict]:
+    """convertToAPIContainerStatuses' volumeMounts (the RecursiveReadOnlyMounts feature, beta and on
+    in v1.32): each of the container's mounts by name and path; a read-only one also says whether
+    it is recursively read-only: ``Disabled``, as containerd 1.7 cannot make it so
+    (resolveRecursiveReadOnly; a mount that demands it is not refused here)."""
+    statuses = []
+    for mount in mounts:
+        status = {"mountPath": mount.get("mountPath"), "name": mount.get("name")}
+        if mount.get("readOnly"):
+            status["readOnly"] = True
+            status["recursiveReadOnly"] = "Disabled"
+        statuses.append(status)
+    return statuses
 
 
 def ephemeral_container_status(state: Any, runtime: Any, container: dict) -> dict:

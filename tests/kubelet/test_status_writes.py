@@ -182,3 +182,38 @@ def test_every_running_pod_has_the_pod_scheduled_condition_last(node_name):
     assert (conditions[-1]["status"], conditions[-1]["lastProbeTime"]) == ("True", None)
     if before:  # the binding's condition, unchanged
         assert conditions[-1] == before[0]
+
+
+MOUNTS_POD = """
+apiVersion: v1
+kind: Pod
+metadata: {name: mounts}
+spec:
+  initContainers:
+  - {name: init, image: busybox:1.36, command: ["true"]}
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: ["sleep", "3600"]
+    volumeMounts:
+    - {name: scratch, mountPath: /scratch}
+    - {name: scratch, mountPath: /ro, readOnly: true}
+  volumes:
+  - {name: scratch, emptyDir: {}}
+"""
+
+
+def test_each_container_status_lists_its_mounts_and_a_read_only_one_is_not_recursively_so():
+    # RecursiveReadOnlyMounts (beta, on in v1.32): volumeMounts in every container status, from the spec
+    c = Cluster(workers=1, seed=1)
+    c.kubectl("apply -f -", stdin=MOUNTS_POD)
+    c.settle()
+    pod = c.api.get("pods", "mounts")
+    token = pod["spec"]["volumes"][-1]["name"]
+    api_access = {"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": token, "readOnly": True,
+                  "recursiveReadOnly": "Disabled"}
+    [init], [app] = pod["status"]["initContainerStatuses"], pod["status"]["containerStatuses"]
+    assert init["volumeMounts"] == [api_access]
+    assert app["volumeMounts"] == [{"mountPath": "/scratch", "name": "scratch"},
+                                   {"mountPath": "/ro", "name": "scratch", "readOnly": True,
+                                    "recursiveReadOnly": "Disabled"}, api_access]
