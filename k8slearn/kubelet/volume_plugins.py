@@ -56,6 +56,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
+from sys import intern
 from typing import Any
 
 from k8slearn.api.fieldpath import extract_field_path_as_string
@@ -232,14 +233,23 @@ def projected_payload(pod: dict, sources: list | None, get: Callable, allocatabl
 
 def atomic_files(payload: dict, timestamp_dir: str) -> dict:
     """AtomicWriter's layout of ``payload`` (path -> text): the files in ``timestamp_dir``,
-    ``..data`` linking to it, and a link per top-level name (links read as their targets here)."""
+    ``..data`` linking to it, and a link per top-level name (links read as their targets here).
+
+    The paths under ``..data`` and the top level, and the texts, are the same in many pods (every
+    pod's kube-api-access volume holds the cluster's CA certificate): they are interned, one string
+    each in the whole simulation (a memory saving; the files read the same)."""
     files: dict[str, Any] = {timestamp_dir: DIR, "..data": DIR}
+    stamped = timestamp_dir + "/"
     for path, text in payload.items():
         parts = path.split("/")
         for depth in range(1, len(parts)):
             parent = "/".join(parts[:depth])
-            for root in (timestamp_dir + "/", "..data/", ""):
-                files[root + parent] = DIR
-        for root in (timestamp_dir + "/", "..data/", ""):
-            files[root + path] = text
+            files[stamped + parent] = DIR
+            for root in ("..data/", ""):
+                files[intern(root + parent)] = DIR
+        if text.__class__ is str:
+            text = intern(text)
+        files[stamped + path] = text
+        for root in ("..data/", ""):
+            files[intern(root + path)] = text
     return files
