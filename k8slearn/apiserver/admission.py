@@ -52,8 +52,9 @@ class Lister:
     This one serves a fixed set of objects (for tests); the API server passes its watch cache.
     """
 
-    def __init__(self, objects: dict[str, list[dict]] | None = None) -> None:
+    def __init__(self, objects: dict[str, list[dict]] | None = None, rng: random.Random | None = None) -> None:
         self.objects = objects or {}
+        self.rng = rng or random.Random(0)  # the names plugins generate (the token volume's)
 
     def get(self, resource: str, namespace: str | None, name: str) -> dict | None:
         for obj in self.objects.get(resource, ()):
@@ -68,8 +69,6 @@ class Lister:
     def generate_name(self, base: str) -> str:
         """names.SimpleNameGenerator.GenerateName, for the names a plugin makes (the token volume's)."""
         return generate_name(base, self.rng)
-
-    rng = random.Random(0)  # (the API server's lister has one seeded from the cluster's seed)
 
 IMMORTAL_NAMESPACES = ("default", "kube-system", "kube-public")
 NAMESPACE_TERMINATING_MSG = "unable to create new content in namespace {} because it is being terminated"

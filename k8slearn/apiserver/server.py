@@ -88,7 +88,8 @@ _WIPED = frozenset(WIPED_ON_CREATE)
 class CacheLister(admission.Lister):
     """Admission plugins read namespaces and PriorityClasses from the watch cache."""
 
-    def __init__(self, cacher: Cacher) -> None:
+    def __init__(self, cacher: Cacher, rng: random.Random) -> None:
+        super().__init__(rng=rng)
         self.cacher = cacher
 
     def get(self, resource: str, namespace: str | None, name: str) -> dict | None:
@@ -117,9 +118,8 @@ class APIServer(RequestScope):
         self.cacher.listeners.append(self.services.sync)
         for svc in self.cacher.cache("services").list():  # the repair controller, at start
             self.services.sync(RESOURCES["services"], svc, None)
-        self.lister = CacheLister(self.cacher)
-        # the token volumes' names: a stream of their own, so that they move no other random choice
-        self.lister.rng = random.Random(f"{loop.seed}/kube-api-access")
+        # the token volumes' names: a random stream of their own, so that they move no other random choice
+        self.lister = CacheLister(self.cacher, random.Random(f"{loop.seed}/kube-api-access"))
 
     @property
     def resource_version(self) -> str:

@@ -146,12 +146,12 @@ class EventRecorder:
         recorders can pick the same name (a DaemonSet's and a budget's events about ``logs``), so a
         name already taken moves on to the next nanosecond instead of losing the event."""
         base, _, serial = event["metadata"]["name"].rpartition(".")
-        for step in range(NAME_TRIES):
-            if step:
-                event["metadata"]["name"] = f"{base}.{int(serial, 16) + step:x}"
+        tries = 1
+        while True:
             try:
                 return self.client.create(event)
             except ApiError as err:
-                if err.code != 409 or err.reason != "AlreadyExists" or step == NAME_TRIES - 1:
+                if err.code != 409 or err.reason != "AlreadyExists" or tries == NAME_TRIES:
                     raise
-        return event  # (not reached: the last try returns or raises)
+            event["metadata"]["name"] = f"{base}.{int(serial, 16) + tries:x}"
+            tries += 1

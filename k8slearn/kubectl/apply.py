@@ -268,7 +268,8 @@ def run_apply(ctx: Context, args: list[str]) -> int:
     if ctx.flags.get("prune"):
         check_prune_flags(ctx)
         pruned_kinds = prune_resources(ctx.flags.get("prune-allowlist") or [])
-    infos, errors = select_by_label(ctx, *file_infos(ctx))
+    infos, errors = file_infos(ctx)
+    infos = select_by_label(ctx, infos)
     if not infos and not errors:
         raise KubectlError("no objects passed to apply")
     printed: list[dict] = []
@@ -296,17 +297,16 @@ def run_apply(ctx: Context, args: list[str]) -> int:
     return 0
 
 
-def select_by_label(ctx: Context, infos: list[Info],
-                    errors: list[Exception]) -> tuple[list[Info], list[Exception]]:
+def select_by_label(ctx: Context, infos: list[Info]) -> list[Info]:
     """The builder's LabelSelectorParam with files: only the objects whose labels match ``-l`` are
     applied or diffed (FilterByLabelSelector)."""
-    from k8slearn.kubectl.get import _label_filter
+    from k8slearn.kubectl.get import label_filter
 
     label = (ctx.flags.get("selector") or "").strip()
     if not label:
-        return infos, errors
-    matches = _label_filter(label)
-    return [info for info in infos if matches(info.obj)], errors
+        return infos
+    matches = label_filter(label)
+    return [info for info in infos if matches(info.obj)]
 
 
 def _prints_objects(ctx: Context) -> bool:

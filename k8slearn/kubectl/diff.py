@@ -277,7 +277,8 @@ def run_diff(ctx: Context, args: list[str]) -> int:
             raise KubectlError("must specify one of -f and -k")
         if ctx.flags.get("prune"):
             raise KubectlError("diff --prune is not available in this simulated cluster")
-        infos, errors = select_by_label(ctx, *file_infos(ctx))  # (LabelSelectorParam: -l picks the objects)
+        infos, errors = file_infos(ctx)
+        infos = select_by_label(ctx, infos)  # (LabelSelectorParam: -l picks the objects)
         if errors:
             raise Aggregate(errors)
         files: dict[str, tuple[str, str]] = {}

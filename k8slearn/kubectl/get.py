@@ -147,7 +147,7 @@ def run_get(ctx: Context, args: list[str]) -> int:
                                  field_selector=flags["field-selector"], continue_on_error=not watching)
     errors += fetch_errors
     if how == "paths" and (flags["selector"] or "").strip():  # -l filters the latest copies of -f's objects
-        matches = _label_filter(flags["selector"].strip())
+        matches = label_filter(flags["selector"].strip())
         groups = [(t, [o for o in objects if matches(o)]) for t, objects in groups]
         groups = [(t, objects) for t, objects in groups if objects]
     if flags["ignore-not-found"]:
@@ -342,7 +342,7 @@ def infos_for(ctx: Context, args: list[str], *, allow_all: bool = False, select_
     return infos, errors
 
 
-def _label_filter(label: str) -> Any:
+def label_filter(label: str) -> Any:
     """FilterByLabelSelector's selector (``-l`` with ``-f``)."""
     from k8slearn.api.selector_parser import parse_selector
 
@@ -360,7 +360,7 @@ def _file_infos(ctx: Context, label: str, require_object: bool, latest: bool) ->
     from k8slearn.kubectl.apply import file_infos
 
     infos, errors = file_infos(ctx, validate=False)
-    matches = _label_filter(label) if label else None
+    matches = label_filter(label) if label else None
     if matches and not (require_object and latest):
         infos = [i for i in infos if matches(i.obj)]
     if not require_object:

@@ -265,7 +265,18 @@ def test_when_the_token_volume_is_added(spec, account, annotations, volumes, mou
     assert [[(path, star(name), read_only) for path, name, read_only in c] for c in _mounts(admitted)] == mounts
 
 
-def test_the_token_volumes_names_come_from_their_own_random_stream(api):
-    # (not the cluster's RNG: adding the volume moved no pod name, IP or tie-break)
-    names = [api.create(pod(f"p{i}"))["spec"]["volumes"][0]["name"] for i in range(2)]
-    assert len(set(names)) == 2 and all(n.startswith("kube-api-access-") for n in names)
+def test_the_token_volumes_names_come_from_their_own_random_stream():
+    from apiserver_builders import new_server
+
+    def created(automount: bool) -> list:
+        api = new_server(seed=7).client("test")
+        made = [api.create(pod("", generateName="web-", automountServiceAccountToken=automount))
+                for _ in range(3)]
+        return [(p["metadata"]["name"], [v["name"] for v in p["spec"].get("volumes") or ()]) for p in made]
+
+    with_volumes, without = created(True), created(False)
+    # the same generated pod names either way: the volumes' names moved no draw of the cluster's RNG
+    assert [name for name, _ in with_volumes] == [name for name, _ in without]
+    names = [volumes[0] for _, volumes in with_volumes]
+    assert len(set(names)) == 3 and all(n.startswith("kube-api-access-") for n in names)
+    assert [volumes for _, volumes in without] == [[], [], []]
