@@ -33,6 +33,7 @@ from __future__ import annotations
 import copy
 
 from k8slearn.api.defaults import generate_job_selector, pod_qos_class
+from k8slearn.api.validation import apps as apps_validation
 
 BACKGROUND, ORPHAN, UNSUPPORTED = "Background", "Orphan", "Unsupported"
 SCHEDULING_GATED_MSG = "Scheduling is blocked due to non-empty scheduling gates"
@@ -267,9 +268,36 @@ def _set_template_generation(ds: dict, generation: int) -> None:
 
 
 class StatefulSetStrategy(Strategy):
+    """PrepareForCreate and PrepareForUpdate also drop ``spec.updateStrategy.rollingUpdate.maxUnavailable``
+    (dropStatefulSetDisabledFields): its feature gate, MaxUnavailableStatefulSet, is alpha and off in
+    v1.32, so the field is dropped unless the stored StatefulSet already has one."""
+
     has_status = True
     tracks_generation = True
     initial_status = {"replicas": 0, "availableReplicas": 0}
+
+    def prepare_for_create(self, obj: dict) -> None:
+        super().prepare_for_create(obj)
+        _drop_max_unavailable(obj, None)
+
+    def prepare_for_update(self, new: dict, old: dict) -> None:
+        _drop_max_unavailable(new, old)  # (before the spec is compared for the generation)
+        super().prepare_for_update(new, old)
+
+
+def _rolling_update(sts: dict | None) -> dict | None:
+    rolling = (((sts or {}).get("spec") or {}).get("updateStrategy") or {}).get("rollingUpdate")
+    return rolling if isinstance(rolling, dict) else None
+
+
+def _drop_max_unavailable(new: dict, old: dict | None) -> None:
+    """dropStatefulSetDisabledFields: without the gate, a maxUnavailable is dropped unless the old
+    StatefulSet used one (maxUnavailableInUse)."""
+    if apps_validation.MAX_UNAVAILABLE_STATEFUL_SET or "maxUnavailable" in (_rolling_update(old) or {}):
+        return
+    rolling = _rolling_update(new)
+    if rolling is not None:
+        rolling.pop("maxUnavailable", None)
 
 
 class JobStrategy(Strategy):

@@ -146,3 +146,41 @@ def test_the_api_server_refuses_the_statefulset():
         "* spec.ordinals.start: Invalid value: -2: must be greater than or equal to 0\n", 1)
     result = cluster.kubectl("apply -f -", stdin=STS_YAML.format(spec="  podManagementPolicy: Parallel"))
     assert (result.stdout, result.stderr, result.code) == ("statefulset.apps/db created\n", "", 0)
+
+
+MAX_UNAVAILABLE_STORED = [
+    ("a new StatefulSet's maxUnavailable is dropped while the feature gate is off",
+     False, None, {"partition": 0, "maxUnavailable": 2}, {"partition": 0}),
+    ("an update may not add a maxUnavailable while the feature gate is off",
+     False, {"partition": 0}, {"partition": 1, "maxUnavailable": 2}, {"partition": 1}),
+    ("an update keeps the maxUnavailable the stored StatefulSet already has",
+     False, {"partition": 0, "maxUnavailable": 2}, {"partition": 0, "maxUnavailable": 3},
+     {"partition": 0, "maxUnavailable": 3}),
+    ("with the feature gate on a new StatefulSet keeps its maxUnavailable",
+     True, None, {"partition": 0, "maxUnavailable": 2}, {"partition": 0, "maxUnavailable": 2}),
+]
+
+
+@pytest.mark.parametrize("gate,old_rolling,new_rolling,stored", [c[1:] for c in MAX_UNAVAILABLE_STORED],
+                         ids=[c[0] for c in MAX_UNAVAILABLE_STORED])
+def test_the_strategy_drops_max_unavailable_behind_its_feature_gate(monkeypatch, gate, old_rolling,
+                                                                     new_rolling, stored):
+    from k8slearn.apiserver.strategy import strategy_for
+
+    monkeypatch.setattr(apps, "MAX_UNAVAILABLE_STATEFUL_SET", gate)
+    new = statefulset(updateStrategy={"type": "RollingUpdate", "rollingUpdate": dict(new_rolling)})
+    if old_rolling is None:
+        strategy_for("statefulsets").prepare_for_create(new)
+    else:
+        old = statefulset(updateStrategy={"type": "RollingUpdate", "rollingUpdate": dict(old_rolling)})
+        old["metadata"]["generation"] = 1
+        strategy_for("statefulsets").prepare_for_update(new, old)
+    assert new["spec"]["updateStrategy"]["rollingUpdate"] == stored
+
+
+def test_kubectl_apply_stores_no_max_unavailable_in_v1_32():
+    cluster = Cluster(workers=1, seed=0)
+    spec = "  updateStrategy:\n    rollingUpdate:\n      maxUnavailable: 2"
+    assert cluster.kubectl("apply -f -", stdin=STS_YAML.format(spec=spec)).code == 0
+    stored = cluster.api.get("statefulsets", "db", "default")
+    assert stored["spec"]["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}

@@ -31,9 +31,9 @@ pod-deletion-cost one included) and its ``volumeClaimTemplates`` not at all (v1.
 later, when the controller creates the pods or claims.
 
 Simplifies: a StatefulSet rolling update's ``maxUnavailable`` is checked only when
-``MAX_UNAVAILABLE_STATEFUL_SET`` is set (the alpha feature gate, off in v1.32: kube-apiserver
-then drops the field before validation, k8slearn keeps it and ignores it, and validation treats
-it as absent); the pod-specific annotation checks on templates
+``MAX_UNAVAILABLE_STATEFUL_SET`` is set (the alpha feature gate, off in v1.32: the StatefulSet
+strategy then drops the field before validation, unless the stored object has one, and validation
+treats it as absent); the pod-specific annotation checks on templates
 (ValidatePodSpecificAnnotations) are not made; a bad value Go prints as a struct with a pointer
 field shows a made-up pointer address (the real one differs on every request).
 
