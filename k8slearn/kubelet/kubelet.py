@@ -32,6 +32,7 @@ from typing import Any
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import micro_timestamp, thaw, timestamp
 from k8slearn.client.informer import SharedInformerFactory
+from k8slearn.client.nodeutil import patch_node_status
 from k8slearn.client.podutil import patch_pod_status
 from k8slearn.client.record import EventRecorder
 from k8slearn.kubelet import node_status
@@ -202,8 +203,7 @@ class Kubelet:
                 raise
         # Already registered (a restart): keep the object, re-assert our status.
         node = self.client.get("nodes", self.node_name)
-        info = node["status"].setdefault("nodeInfo", {})
-        previous, info["bootID"] = info.get("bootID", ""), self.boot_id()
+        previous = (node["status"].get("nodeInfo") or {}).get("bootID", "")
         return self._post_status(node), previous
 
     def _on_node(self, node: dict) -> None:
@@ -218,15 +218,18 @@ class Kubelet:
             self.workers.signal_all()
 
     def _post_status(self, node: dict) -> dict:
-        node["status"]["images"] = self._images()
-        self._reported_images = node["status"]["images"]
-        node["status"]["conditions"] = node_status.conditions(
+        """updateNode, then patchNodeStatus: the status this kubelet reports (this boot's ID, its
+        images, its conditions with a new heartbeat), sent as a patch from the Node it read."""
+        status = thaw(node["status"])
+        status.setdefault("nodeInfo", {})["bootID"] = self.boot_id()
+        status["images"] = self._reported_images = self._images()
+        status["conditions"] = node_status.conditions(
             self.loop.now,
             ready=self.ready,
             previous=node["status"].get("conditions"),
             not_ready_message=node_status.NETWORK_NOT_READY,
         )
-        return self.client.update_status(node)
+        return patch_node_status(self.client, self.node_name, node["status"], status)
 
     def _images(self) -> list[dict]:
         """status.images: what the runtime has cached, biggest first (the scheduler's ImageLocality reads it)."""
