@@ -18,6 +18,12 @@ The verbs are those of Kubernetes v1.32: every resource here allows all eight bu
 services, which have no ``deletecollection`` (the namespace controller and a Service's delete do
 work per object; services gained it in a later release).
 
+One group lists a resource whose storage is another's: ``events.k8s.io/v1`` serves the core
+events (the same objects, short name and storage hash; :data:`k8slearn.api.resources.ALSO_SERVED`):
+
+>>> [(r["name"], r["shortNames"], r["storageVersionHash"]) for r in resource_list("events.k8s.io", "v1")["resources"]]
+[('events', ['ev'], 'r2yiGXH7wu8=')]
+
 Simplified: only the resources and subresources the simulation serves are listed (no bindings,
 componentstatuses, limitranges, pods/attach, pods/portforward, the proxy subresources...); no
 aggregated discovery (kubectl's default Accept asks for the v2 document first and is answered with
@@ -27,7 +33,7 @@ Upstream: staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/types.go (APIVersions
 APIGroup, APIResourceList, APIResource), staging/src/k8s.io/apiserver/pkg/endpoints/installer.go
 (the verbs each storage interface brings), staging/src/k8s.io/apiserver/pkg/endpoints/discovery
 (StorageVersionHash), pkg/controlplane/apiserver/aggregator.go (the group order),
-api/discovery/*.json (the documents of a real server)
+pkg/registry/events/rest/storage_events.go (events.k8s.io's events), api/discovery/*.json (the documents of a real server)
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from k8slearn.api.resources import RESOURCES, ResourceInfo
+from k8slearn.api.resources import ALSO_SERVED, RESOURCES, ResourceInfo
 
 ALL_VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 # Resources whose storage lacks DeleteCollection in v1.32 (types.go: +genclient:skipVerbs=deleteCollection).
@@ -68,6 +74,12 @@ GROUP_ORDER = ("apps", "events.k8s.io", "authentication.k8s.io", "authorization.
                "coordination.k8s.io", "node.k8s.io", "discovery.k8s.io", "flowcontrol.apiserver.k8s.io")
 
 
+def served() -> list[ResourceInfo]:
+    """Every resource the server lists in discovery: the table's, then those a second group serves
+    from another's storage (``events`` of ``events.k8s.io``)."""
+    return [*RESOURCES.values(), *ALSO_SERVED]
+
+
 def verbs(info: ResourceInfo) -> tuple[str, ...]:
     """The verbs the server allows on a resource, sorted as discovery lists them."""
     if info.plural in NO_DELETECOLLECTION:
@@ -88,9 +100,9 @@ def storage_version_hash(group: str, version: str, kind: str) -> str:
 
 def groups() -> list[str]:
     """The named groups served (the core group is apart, at /api), in the aggregator's order."""
-    served = {info.group for info in RESOURCES.values() if info.group}
+    named = {info.group for info in served() if info.group}
     rank = {group: i for i, group in enumerate(GROUP_ORDER)}
-    return sorted(served, key=lambda g: (rank.get(g, len(rank)), g))
+    return sorted(named, key=lambda g: (rank.get(g, len(rank)), g))
 
 
 def category_members(category: str) -> list[str]:
@@ -109,7 +121,8 @@ def _resource(info: ResourceInfo) -> dict:
         doc["shortNames"] = list(info.short_names)
     if categories(info):
         doc["categories"] = list(categories(info))
-    doc["storageVersionHash"] = storage_version_hash(info.group, info.version, info.kind)
+    storage = RESOURCES[info.storage_of] if info.storage_of else info  # (the version etcd holds)
+    doc["storageVersionHash"] = storage_version_hash(storage.group, storage.version, storage.kind)
     return doc
 
 
@@ -129,11 +142,11 @@ def _subresource(info: ResourceInfo, name: str, sub_verbs: tuple[str, ...],
 def resource_list(group: str, version: str) -> dict | None:
     """The APIResourceList of ``/api/v1`` or ``/apis/<group>/<version>``; None if not served.
     Resources and subresources are sorted by name, as the installer registers them."""
-    served = [info for info in RESOURCES.values() if info.group == group and info.version == version]
-    if not served:
+    infos = [info for info in served() if info.group == group and info.version == version]
+    if not infos:
         return None
     entries = []
-    for info in served:
+    for info in infos:
         entries.append(_resource(info))
         entries += [_subresource(info, *sub) for sub in SUBRESOURCES.get(info.plural, ())]
     entries.sort(key=lambda entry: entry["name"])
@@ -145,7 +158,7 @@ def resource_list(group: str, version: str) -> dict | None:
 
 
 def _group(group: str) -> dict:
-    version = next(info.version for info in RESOURCES.values() if info.group == group)
+    version = next(info.version for info in served() if info.group == group)
     entry = {"groupVersion": f"{group}/{version}", "version": version}
     return {"name": group, "versions": [entry], "preferredVersion": dict(entry)}
 

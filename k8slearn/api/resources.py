@@ -14,6 +14,16 @@ types: plural (``deployments``), singular, short name (``deploy``), kind (``Depl
 >>> by_kind("v1", "Service").etcd_prefix
 '/registry/services/specs'
 
+One resource is also served by a second group, from the same storage: Events, which the
+``events.k8s.io/v1`` API shows in its own shape (``note``, ``regarding``, ``deprecatedCount``...;
+:mod:`k8slearn.api.conversion`). A plain name finds the core resource; ``events.events.k8s.io``
+(or ``events.v1.events.k8s.io``) the other:
+
+>>> lookup("ev").api_version, lookup("events.events.k8s.io").api_version
+('v1', 'events.k8s.io/v1')
+>>> lookup("events.events.k8s.io").key("default", "web.1"), lookup("events.events.k8s.io").request_name
+('/registry/events/default/web.1', 'events.events.k8s.io')
+
 Simplifies: a fixed table (the discovery documents are made from it, :mod:`k8slearn.api.discovery`);
 no CRDs, one version per group.
 
@@ -63,6 +73,13 @@ class ResourceInfo:
     namespaced: bool
     short_names: tuple[str, ...]
     etcd_prefix: str
+    storage_of: str = ""  # the resource whose objects this group serves too ("" for its own)
+
+    @property
+    def request_name(self) -> str:
+        """What a client names in a request: the plural, or ``plural.group`` for a resource that
+        another group serves from its storage (``events.events.k8s.io``), as its REST path tells."""
+        return self.group_resource if self.storage_of else self.plural
 
     @property
     def api_version(self) -> str:
@@ -122,6 +139,12 @@ RESOURCES: dict[str, ResourceInfo] = {
     )
 }
 
+# Resources a second group serves from another's storage (pkg/registry/events/rest/storage_events.go
+# builds events.k8s.io's "events" with the core event storage: the same objects, short name and TTL).
+ALSO_SERVED: tuple[ResourceInfo, ...] = (
+    ResourceInfo("events", "event", "Event", "events.k8s.io", "v1", True, ("ev",), f"{ETCD_ROOT}/events", "events"),
+)
+
 _BY_NAME: dict[str, ResourceInfo] = {}
 for _info in RESOURCES.values():
     for _alias in (_info.plural, _info.singular, _info.kind.lower(), *_info.short_names):
@@ -130,16 +153,18 @@ _BY_KIND: dict[tuple[str, str], ResourceInfo] = {(i.api_version, i.kind): i for 
 
 
 def lookup(name: str) -> ResourceInfo:
-    """Find a resource by plural, singular, short name, kind, ``name.group`` or ``name.version.group``."""
+    """Find a resource by plural, singular, short name, kind, ``name.group`` or ``name.version.group``
+    (a name without a group is the core group's first, as kubectl's RESTMapper prefers it)."""
     lowered = name.lower()
     info = _BY_NAME.get(lowered)
     if info is not None:
         return info
     if "." in lowered:
         alias, _, rest = lowered.partition(".")
-        info = _BY_NAME.get(alias)
-        if info is not None and info.group and rest in (info.group, f"{info.version}.{info.group}"):
-            return info
+        for info in (_BY_NAME.get(alias), *ALSO_SERVED):
+            if info is not None and info.group and rest in (info.group, f"{info.version}.{info.group}") \
+                    and alias in (info.plural, info.singular, info.kind.lower(), *info.short_names):
+                return info
     raise UnknownResourceError(name.partition(".")[0])  # the RESTMapper names the resource part only
 
 

@@ -42,6 +42,7 @@ from __future__ import annotations
 import random
 from typing import Any, Callable, Iterable
 
+from k8slearn.api.conversion import to_requested_version
 from k8slearn.api.defaults import apply_defaults
 from k8slearn.api.warnings import TEMPLATE_KINDS, object_warnings
 from k8slearn.api.errors import bad_request, expired, status_error
@@ -168,7 +169,9 @@ class APIServer(RequestScope):
         with _Request(self, actor, "get", (self._ref, info, ns, name), subresource):
             self._check_subresource(info, subresource)
             obj, _ = self.registry.read(info, ns, name)
-        return scale_of(obj) if subresource == "scale" else obj  # (GET .../status: the whole object)
+        if subresource == "scale":
+            return scale_of(obj)
+        return to_requested_version(info, obj)  # (GET .../status: the whole object)
 
     def list_with_version(self, actor: str, resource: str, namespace: str | None = None,
                           label_selector: Any = None, field_selector: Any = None) -> tuple[list[dict], str]:
@@ -178,6 +181,8 @@ class APIServer(RequestScope):
             selection = self._selection(info, namespace, label_selector, field_selector)
             items = self.cacher.cache(info.plural).list(selection)
             request.detail = _list_detail(len(items), selection)
+        if info.storage_of:  # another group's view of these objects (events.k8s.io): in its version
+            items = [to_requested_version(info, item) for item in items]
         return items, str(self.store.revision)
 
     def list(self, actor: str, resource: str, namespace: str | None = None, label_selector: Any = None,

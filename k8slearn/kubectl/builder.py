@@ -205,7 +205,7 @@ def list_selected(client: Any, resource: ResourceInfo, namespace: str | None, la
     :func:`enhance_list_error`'s message."""
     label_selector, field_selector = (label_selector or "").strip(), (field_selector or "").strip()
     try:
-        return client.list(resource.plural, namespace=namespace, label_selector=label_selector or None,
+        return client.list(resource.request_name, namespace=namespace, label_selector=label_selector or None,
                            field_selector=field_selector or None)
     except Exception as exc:
         raise enhance_list_error(exc, gvr_string(resource), label_selector, field_selector) from None

@@ -21,6 +21,11 @@ The pods' controllers make replacements, which the scheduler places on the other
 An eviction that would break a PodDisruptionBudget is refused (429) and retried every 5 seconds,
 so a drain waits until the pods' replacements are Ready elsewhere.
 
+When ``--timeout`` passes with a pod still there, the wait ends with ``context deadline exceeded``:
+since v1.32 ``waitForDelete`` polls with ``wait.PollUntilContextTimeout`` (PR #127881), whose
+error is the context's (kubectl 1.31 said ``timed out waiting for the condition`` after a
+``--disable-eviction`` delete, and ``global timeout reached: <timeout>`` after an eviction).
+
 Simplified: the pods' evictions and polls take turns in list order on the simulated clock (kubectl
 uses one goroutine per pod, so a real terminal may show the lines in another order);
 ``--timeout=0`` (wait forever) waits at most an hour of simulated time; without a simulated cluster
@@ -41,9 +46,10 @@ from k8slearn.kubectl.apply import dry_run_mode
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.drain_filters import pods_for_deletion, should_skip_pod
 from k8slearn.kubectl.edit import cordon_nodes, nodes_for
-from k8slearn.kubectl.errors import Aggregate, KubectlError, message_for, usage_error
+from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
 
 FOREVER = 3600.0  # what --timeout=0 waits here, in simulated seconds (kubectl: no limit)
+DEADLINE_EXCEEDED = "context deadline exceeded"  # context.DeadlineExceeded: how waitForDelete times out
 RETRY_SECONDS = 5.0  # kubectl waits this long after a 429 (a disruption budget said no) before trying again
 
 
@@ -83,28 +89,35 @@ def wait_for_delete(ctx: Context, pods: list[dict], verb: str, timeout: float) -
         waited += 1
 
 
-def evict_or_delete(ctx: Context, pods: list[dict], mode: str) -> list[str]:
-    """DeleteOrEvictPods: the errors (empty when every pod is gone)."""
+def evict_or_delete(ctx: Context, pods: list[dict], mode: str) -> Exception | None:
+    """DeleteOrEvictPods: the error (None when every pod is gone). Evictions give an aggregate of one
+    error per pod; deletes give one plain error (so the last line of the drain reads ``error: ...``)."""
     if not pods:
-        return []
+        return None
     flags = ctx.flags
     grace = flags["grace-period"]
     timeout = flags["timeout"] or FOREVER
-    if flags["disable-eviction"]:
-        for pod in pods:
-            meta = pod["metadata"]
-            try:
-                ctx.client.delete("pods", meta["name"], meta.get("namespace"),
-                                  grace_period_seconds=grace if grace >= 0 else None, dry_run=(mode == "server"))
-            except ApiError as err:
-                if err.code != 404:
-                    return [message_for(err)]
-        if mode == "server":
-            return []  # nothing was deleted, so nothing to wait for (kubectl would wait forever)
-        if wait_for_delete(ctx, pods, "deleted", timeout):
-            return [f"global timeout reached: {go_duration(timeout)}"]
-        return []
-    return evict_pods(ctx, pods, mode, grace, timeout)
+    if not flags["disable-eviction"]:
+        errors = evict_pods(ctx, pods, mode, grace, timeout)
+        return Aggregate([KubectlError(e) for e in errors]) if errors else None
+    return delete_pods(ctx, pods, mode, grace, timeout)
+
+
+def delete_pods(ctx: Context, pods: list[dict], mode: str, grace: int, timeout: float) -> Exception | None:
+    """deletePods: DELETE each pod, then wait for all of them until the timeout (its error, or None)."""
+    for pod in pods:
+        meta = pod["metadata"]
+        try:
+            ctx.client.delete("pods", meta["name"], meta.get("namespace"),
+                              grace_period_seconds=grace if grace >= 0 else None, dry_run=(mode == "server"))
+        except ApiError as err:
+            if err.code != 404:
+                return err
+    if mode == "server":
+        return None  # nothing was deleted, so nothing to wait for (kubectl would wait forever)
+    if wait_for_delete(ctx, pods, "deleted", timeout):
+        return KubectlError(DEADLINE_EXCEEDED)
+    return None
 
 
 def evict_pods(ctx: Context, pods: list[dict], mode: str, grace: int, timeout: float) -> list[str]:
@@ -152,7 +165,7 @@ def evict_pods(ctx: Context, pods: list[dict], mode: str, grace: int, timeout: f
         waiting = wait_for_delete(ctx, waiting, "evicted", 0)
         if timed_out or not can_wait:  # (no cluster to run: nothing would change, so stop now)
             errors += [f'error when waiting for pod "{p["metadata"]["name"]}" in namespace '
-                       f'"{p["metadata"].get("namespace")}" to terminate: global timeout reached: {limit}'
+                       f'"{p["metadata"].get("namespace")}" to terminate: {DEADLINE_EXCEEDED}'
                        for p in waiting]
             waiting = []
         if not can_wait:
@@ -190,19 +203,8 @@ def run_drain(ctx: Context, args: list[str]) -> int:
     pending: list[str] = []
     for node in nodes:
         name = node["metadata"]["name"]
-        pods, warnings, errors = pods_for_deletion(ctx, name)
-        if not errors:
-            if warnings:
-                ctx.eprint(f"Warning: {warnings}")
-            if mode == "client":
-                for pod in pods:
-                    ctx.print(f"evicting pod {pod['metadata'].get('namespace')}/{pod['metadata']['name']} (dry run)")
-            else:
-                errors = evict_or_delete(ctx, pods, mode)
-                if errors:
-                    _report_pending(ctx, name, errors)
-        if errors:
-            failure = Aggregate([KubectlError(e) for e in errors])
+        failure = _delete_or_evict_pods_simple(ctx, name, mode)
+        if failure is not None:
             ctx.eprint(f'error: unable to drain node "{name}" due to error: {failure}, continuing command...')
             fatal.append(failure)
             pending.append(name)
@@ -217,11 +219,27 @@ def run_drain(ctx: Context, args: list[str]) -> int:
     return 0
 
 
-def _report_pending(ctx: Context, node: str, errors: list[str]) -> None:
+def _delete_or_evict_pods_simple(ctx: Context, node: str, mode: str) -> Exception | None:
+    """deleteOrEvictPodsSimple: choose the node's pods, then evict or delete them; the error, or None."""
+    pods, warnings, errors = pods_for_deletion(ctx, node)
+    if errors:
+        return Aggregate([KubectlError(e) for e in errors])
+    if warnings:
+        ctx.eprint(f"Warning: {warnings}")
+    if mode == "client":
+        for pod in pods:
+            ctx.print(f"evicting pod {pod['metadata'].get('namespace')}/{pod['metadata']['name']} (dry run)")
+        return None
+    failure = evict_or_delete(ctx, pods, mode)
+    if failure is not None:
+        _report_pending(ctx, node, failure)
+    return failure
+
+
+def _report_pending(ctx: Context, node: str, failure: Exception) -> None:
     """deleteOrEvictPodsSimple after a failed eviction: the pods still on the node."""
     pods, _, _ = pods_for_deletion(ctx, node)
     if pods:
-        ctx.eprint(f'There are pending pods in node "{node}" when an error occurred: '
-                   f"{Aggregate([KubectlError(e) for e in errors])}")
+        ctx.eprint(f'There are pending pods in node "{node}" when an error occurred: {failure}')
         for pod in pods:
             ctx.eprint(f"pod/{pod['metadata']['name']}")

@@ -59,6 +59,7 @@ from typing import Any
 from k8slearn.kubectl.apply import _without_nulls, dry_run_mode, print_result, run_create_files
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError, errno_text, usage_error
+from k8slearn.kubectl.raw import run_raw_create
 
 __all__ = ["deployment"]
 
@@ -172,6 +173,8 @@ def run_create(ctx: Context, args: list[str]) -> int:
         raise KubectlError("kustomize (-k) is not available in this simulated cluster")
     if not ctx.flags["filename"]:
         raise KubectlError("must specify one of -f and -k")
+    if ctx.flags["raw"]:
+        return run_raw_create(ctx)
     return run_create_files(ctx)
 
 

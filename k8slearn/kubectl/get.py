@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from k8slearn.api.conversion import to_internal_version
 from k8slearn.kubectl.builder import Info, Target, list_selected, mapped_files, parse_args
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
@@ -75,7 +76,7 @@ def fetch(ctx: Context, targets: list[Target], *, all_namespaces: bool = False, 
         namespace = ctx.namespace if res.namespaced else None
         if target.name is not None:
             try:
-                obj = ctx.client.get(res.plural, target.name, namespace or "default")
+                obj = ctx.client.get(res.request_name, target.name, namespace or "default")
             except ApiError as exc:
                 errors.append(exc)
                 continue
@@ -180,7 +181,9 @@ def _print_tables(ctx: Context, targets: list[Target], groups: list, errors: lis
                 objects = _sorted(objects, flags["sort-by"])
             except FieldFoundNowhere:
                 objects = []  # the table printer's sort fails and kubectl prints no rows
-        table = print_table(target.resource.plural, objects, ctx.now())
+        # the server's TableConvertor prints its internal object (events.k8s.io's as core events)
+        internal = [to_internal_version(target.resource, o) for o in objects]
+        table = print_table(target.resource.plural, internal, ctx.now())
         with_ns = all_ns and (target.resource.namespaced or sticky_namespace)
         sticky_namespace = with_ns
         prefix = kind_prefix(target.resource) if multiple_kinds else ""

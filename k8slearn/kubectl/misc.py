@@ -71,14 +71,13 @@ def run_version(ctx: Context, args: list[str]) -> int:
 @command("api-resources")
 def run_api_resources(ctx: Context, args: list[str]) -> int:
     """APIResourceOptions.RunAPIResources: the discovery lists, filtered, sorted by group (stable)."""
-    from k8slearn.api.discovery import categories, verbs
-    from k8slearn.api.resources import RESOURCES
+    from k8slearn.api.discovery import categories, served, verbs
 
     if ctx.flags["output"] not in ("", "wide", "name"):  # APIResourceOptions.Validate
         raise KubectlError(f"--output {ctx.flags['output']} is not available")
     if ctx.flags["sort-by"] and ctx.flags["sort-by"] not in ("name", "kind"):
         raise KubectlError("--sort-by accepts only name or kind")
-    rows = sorted(RESOURCES.values(), key=lambda r: (r.group, r.plural))
+    rows = sorted(served(), key=lambda r: (r.group, r.plural))
     if "namespaced" in ctx.changed:
         rows = [r for r in rows if r.namespaced == ctx.flags["namespaced"]]
     if "api-group" in ctx.changed:  # (--api-group= names the core group)
@@ -110,11 +109,11 @@ def run_api_resources(ctx: Context, args: list[str]) -> int:
 @command("api-versions")
 def run_api_versions(ctx: Context, args: list[str]) -> int:
     """The group/versions discovery lists, sorted (Go's sort.Strings)."""
-    from k8slearn.api.resources import RESOURCES
+    from k8slearn.api.discovery import served
 
     if args:
         raise KubectlError(f"unexpected arguments: [{' '.join(args)}]\nSee '{ctx.path} -h' for help and examples")
-    for version in sorted({r.api_version for r in RESOURCES.values()}):
+    for version in sorted({r.api_version for r in served()}):
         ctx.print(version)
     return 0
 

@@ -1,4 +1,5 @@
-"""``kubectl get --raw PATH``: a GET of one API server path, its body printed as it comes.
+"""``kubectl get --raw PATH`` and ``kubectl create --raw PATH -f FILE``: one request to an API server
+path, the response body printed as it comes.
 
 The health endpoints answer ``ok`` (``/healthz``, ``/livez``, ``/readyz``); ``/version`` the server's
 version as indented JSON; the discovery paths (``/api``, ``/api/v1``, ``/apis``, ``/apis/apps``,
@@ -6,22 +7,33 @@ version as indented JSON; the discovery paths (``/api``, ``/api/v1``, ``/apis``,
 (``/api/v1/namespaces/default/pods``, ``/apis/apps/v1/namespaces/default/deployments/web``) one
 object or a list, as compact JSON with the serializer's newline. A path the server does not serve is its 404.
 
-Simplified: the JSON's keys come in the simulation's order, not the Go struct order; no
-``?watch``, query parameters or subresources.
+``create --raw`` POSTs the file (``-`` is stdin) as it is, JSON only (it goes as
+``application/json``): to a collection (``/api/v1/namespaces/default/configmaps``) it creates the
+object and prints it; to ``/api/v1/namespaces/<ns>/pods/<name>/eviction`` it evicts the pod as
+``kubectl drain`` does, and prints the server's Status::
 
-Upstream: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go (RawGet), staging/src/k8s.io/apiserver/pkg/server
-(healthz, the version handler), the REST paths of staging/src/k8s.io/apiserver/pkg/endpoints/installer.go
+    {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","code":201}
+
+Simplified: the JSON's keys come in the simulation's order, not the Go struct order; no
+``?watch`` or query parameters; of the subresources only a POST to ``pods/<name>/eviction``; a body
+is not checked against the kind the path expects.
+
+Upstream: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go (RawGet), staging/src/k8s.io/kubectl/pkg/cmd/create/create.go
+(ValidateArgs, RunCreate), staging/src/k8s.io/kubectl/pkg/rawhttp/raw.go (RawPost), staging/src/k8s.io/apiserver/pkg/server
+(healthz, the version handler), the REST paths of staging/src/k8s.io/apiserver/pkg/endpoints/installer.go,
+staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go (transformDecodeError, summarizeData)
 """
 
 from __future__ import annotations
 
 import json
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 from k8slearn.api import discovery
-from k8slearn.api.errors import ApiError, status_error
-from k8slearn.api.resources import RESOURCES
-from k8slearn.kubectl.errors import KubectlError
+from k8slearn.api.errors import ApiError, bad_request, status_error
+from k8slearn.api.resources import ResourceInfo
+from k8slearn.kubectl.errors import KubectlError, errno_text
 
 NOT_FOUND = "the server could not find the requested resource"
 
@@ -36,25 +48,126 @@ def raw_get(client, path: str, server_version: dict) -> str:
     document = _discovery(client, parts)
     if document is not None:
         return _compact(document)
+    info, namespace, rest = _resource_path(parts)
+    if len(rest) > 2:
+        _not_found()
+    if len(rest) == 2:
+        body = dict(client.get(info.request_name, rest[1], namespace))
+    else:
+        items, version = client.list_with_version(info.request_name, namespace)
+        body = {"kind": f"{info.kind}List", "apiVersion": info.api_version,
+                "metadata": {"resourceVersion": version}, "items": [dict(i) for i in items]}
+    return _compact(body)
+
+
+def _resource_path(parts: list[str]) -> tuple[ResourceInfo, str | None, list[str]]:
+    """A REST path's resource, namespace and what follows (``[plural]``, ``[plural, name]``,
+    ``[plural, name, subresource]``); the server's 404 for a resource it does not serve."""
     if parts[:2] == ["api", "v1"]:
         group, rest = "", parts[2:]
     elif parts[:1] == ["apis"] and len(parts) >= 3:
         group, rest = parts[1], parts[3:]
     else:
-        raise status_error(404, "NotFound", NOT_FOUND, {})
+        _not_found()
     namespace = None
     if len(rest) >= 2 and rest[0] == "namespaces" and len(rest) != 2:
         namespace, rest = rest[1], rest[2:]
-    info = next((r for r in RESOURCES.values() if r.plural == (rest[0] if rest else "") and r.group == group), None)
-    if info is None or len(rest) > 2 or (namespace is not None and not info.namespaced):
-        raise status_error(404, "NotFound", NOT_FOUND, {})
-    if len(rest) == 2:
-        body = dict(client.get(info.plural, rest[1], namespace))
+    info = next((r for r in discovery.served() if r.plural == (rest[0] if rest else "") and r.group == group), None)
+    if info is None or (namespace is not None and not info.namespaced):
+        _not_found()
+    return info, namespace, rest
+
+
+def raw_post(client, path: str, body: str) -> str:
+    """The body the API server answers a POST of ``body`` to ``path`` with (the created object, or
+    an eviction's Status); its error Status as an ApiError."""
+    info, namespace, rest = _resource_path([p for p in urlsplit(path).path.split("/") if p])
+    if info.namespaced and namespace is None and len(rest) > 1:  # (no such route: /api/v1/pods/<name>)
+        _not_found()
+    if len(rest) == 3 and info.plural == "pods" and rest[2] == "eviction":
+        return _compact(client.evict(rest[1], namespace, decode_body(body, "Eviction")))
+    if len(rest) != 1 or (info.namespaced and namespace is None) or info.storage_of:
+        raise KubectlError(f"a POST to {urlsplit(path).path} is not available in this simulated cluster")
+    return _compact(client.create(decode_body(body, info.kind), namespace, resource=info.plural))
+
+
+def decode_body(body: str, kind: str) -> dict:
+    """What the server's JSON decoder makes of a request body; a body it cannot read is a 400 with
+    transformDecodeError's text (a YAML file, say: the body goes as ``application/json``)."""
+    try:
+        obj = json.loads(body)
+    except json.JSONDecodeError as err:
+        problem = f"couldn't get version/kind; json parse error: {_go_json_error(err)}"
     else:
-        items, version = client.list_with_version(info.plural, namespace)
-        body = {"kind": f"{info.kind}List", "apiVersion": info.api_version,
-                "metadata": {"resourceVersion": version}, "items": [dict(i) for i in items]}
-    return _compact(body)
+        if isinstance(obj, dict):
+            return obj
+        problem = ("couldn't get version/kind; json parse error: json: cannot unmarshal "
+                   f"{_JSON_TYPES[type(obj)]} into Go value of type struct {{ APIVersion string "
+                   '"json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }')
+    raise bad_request(f"the object provided is unrecognized (must be of type {kind}): {problem} "
+                      f"({_summarize_data(body.encode(), 30)})")
+
+
+_JSON_TYPES = {list: "array", str: "string", int: "number", float: "number", bool: "bool", type(None): "null"}
+
+
+def _go_json_error(err: json.JSONDecodeError) -> str:
+    """encoding/json's SyntaxError text for what Python's decoder stopped at."""
+    text, pos, msg = err.doc, err.pos, err.msg
+    if pos >= len(text) or msg.startswith("Unterminated string"):
+        return "unexpected end of JSON input"
+    char = text[pos]
+    context = {"Expecting property name enclosed in double quotes": "looking for beginning of object key string",
+               "Expecting ':' delimiter": "after object key",
+               "Extra data": "after top-level value"}.get(msg, "looking for beginning of value")
+    if msg == "Expecting ',' delimiter":
+        opener = max(text.rfind("{", 0, pos), text.rfind("[", 0, pos))
+        context = "after object key:value pair" if opener >= 0 and text[opener] == "{" else "after array element"
+    return f"invalid character {_go_quote_char(char)} {context}"
+
+
+def _go_quote_char(char: str) -> str:
+    """quoteChar of encoding/json: ``'a'``, with a quote escaped."""
+    return "'\\''" if char == "'" else f"'{char}'"
+
+
+def _summarize_data(data: bytes, max_length: int) -> str:
+    """summarizeData: a JSON-looking body as text, anything else in hex; at most ``max_length`` bytes."""
+    if not data:
+        return "<empty>"
+    head = data[:max_length]
+    shown = head.decode("utf-8", "replace") if data[:1] == b"{" else head.hex()
+    return shown + " ..." if len(data) > max_length else shown
+
+
+def run_raw_create(ctx) -> int:
+    """CreateOptions.ValidateArgs for --raw, then RunCreate's RawPost: the response body on stdout."""
+    flags, path = ctx.flags, ctx.flags["raw"]
+    filenames = flags.get("filename") or []
+    for failed, message in ((flags.get("edit"), "--raw and --edit are mutually exclusive"),
+                            (len(filenames) != 1, "--raw can only use a single local file or stdin"),
+                            (filenames and filenames[0].startswith(("http://", "https://")),
+                             "--raw cannot read from a url"),
+                            (flags.get("recursive"), "--raw and --recursive are mutually exclusive"),
+                            (flags.get("selector"), "--raw and --selector (-l) are mutually exclusive"),
+                            (flags.get("output"), "--raw and --output are mutually exclusive"),
+                            (not path.startswith("/"),
+                             f'--raw must be a valid URL path: parse "{path}": invalid URI for request')):
+        if failed:
+            raise KubectlError(message)
+    ctx.print(raw_post(ctx.client, path, _read_body(ctx, filenames[0])), end="")
+    return 0
+
+
+def _read_body(ctx, filename: str) -> str:
+    """The request body: stdin for ``-``, else the file (os.Open's error as Go prints it)."""
+    if filename == "-":
+        return ctx.stdin or ""
+    try:
+        with open(filename, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError as err:
+        raise KubectlError(f"open {filename}: {errno_text(err)}") from None
 
 
 def _compact(body: dict) -> str:
@@ -77,7 +190,7 @@ def _discovery(client, parts: list[str]) -> dict | None:
     return None
 
 
-def _not_found():
+def _not_found() -> NoReturn:
     raise status_error(404, "NotFound", NOT_FOUND, {})
 
 

@@ -80,8 +80,8 @@ def test_unserved_group_versions_have_no_list(group, version):
 
 
 def test_groups_come_in_the_aggregators_priority_order():
-    assert discovery.groups() == ["apps", "batch", "policy", "scheduling.k8s.io", "coordination.k8s.io",
-                                  "discovery.k8s.io"]
+    assert discovery.groups() == ["apps", "events.k8s.io", "batch", "policy", "scheduling.k8s.io",
+                                  "coordination.k8s.io", "discovery.k8s.io"]
     assert [g["name"] for g in discovery.group_list()["groups"]] == discovery.groups()
     assert discovery.api_group("apps") == {
         "kind": "APIGroup", "apiVersion": "v1", "name": "apps",
@@ -93,3 +93,24 @@ def test_groups_come_in_the_aggregators_priority_order():
 def test_the_all_category_in_discovery_order():
     assert discovery.category_members("all") == ["pods", "services", "daemonsets", "deployments", "replicasets",
                                                  "statefulsets", "cronjobs", "jobs"]
+
+
+def test_events_k8s_io_serves_the_core_event_storage_with_its_short_name_and_hash():
+    # pkg/registry/events/rest/storage_events.go builds it with the core event storage (NewREST)
+    assert discovery.resource_list("events.k8s.io", "v1") == {
+        "kind": "APIResourceList", "apiVersion": "v1", "groupVersion": "events.k8s.io/v1",
+        "resources": [{"name": "events", "singularName": "event", "namespaced": True, "kind": "Event",
+                       "verbs": EIGHT, "shortNames": ["ev"], "storageVersionHash": "r2yiGXH7wu8="}]}
+    assert _entry("", "v1", "events")["storageVersionHash"] == "r2yiGXH7wu8="
+
+
+@pytest.mark.parametrize("name, api_version", [
+    pytest.param("events", "v1", id="a plain name is the core group's events"),
+    pytest.param("ev", "v1", id="the short name is the core group's events too"),
+    pytest.param("events.events.k8s.io", "events.k8s.io/v1", id="plural.group names the events.k8s.io view"),
+    pytest.param("events.v1.events.k8s.io", "events.k8s.io/v1", id="plural.version.group names it too"),
+    pytest.param("event.events.k8s.io", "events.k8s.io/v1", id="so does the singular with the group"),
+])
+def test_a_group_qualified_name_finds_the_events_k8s_io_events(name, api_version):
+    info = lookup(name)
+    assert (info.plural, info.api_version, info.etcd_prefix) == ("events", api_version, "/registry/events")

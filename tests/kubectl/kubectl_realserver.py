@@ -33,7 +33,8 @@ RES = [  # plural, singular, kind, group, version, namespaced, short, categories
  ("priorityclasses","priorityclass","PriorityClass","scheduling.k8s.io","v1",False,["pc"],[]),
  ("endpointslices","endpointslice","EndpointSlice","discovery.k8s.io","v1",True,[],[]),
 ]
-GROUPS = ["apps","batch","coordination.k8s.io","discovery.k8s.io","policy","scheduling.k8s.io"]
+# (events.k8s.io serves the core events: do_GET lists them for it, as RES holds one resource per plural)
+GROUPS = ["apps","batch","coordination.k8s.io","discovery.k8s.io","events.k8s.io","policy","scheduling.k8s.io"]
 
 def _verbs(plural):
     """The verbs k8slearn's discovery lists (a v1.32 server's); all eight for the kinds it does not serve."""
@@ -301,6 +302,8 @@ def make_handler(store, log):
                 gv = "v1" if p == "/api/v1" else p[len("/apis/"):]
                 group = "" if gv == "v1" else gv.split("/")[0]
                 rs = [{"name":r[0],"singularName":r[1],"namespaced":r[5],"kind":r[2],"verbs":_verbs(r[0]),"shortNames":r[6],"categories":r[7]} for r in RES if r[3]==group]
+                if group == "events.k8s.io":  # the core events, which this group serves too
+                    rs = [{"name":"events","singularName":"event","namespaced":True,"kind":"Event","verbs":_verbs("events"),"shortNames":["ev"],"categories":[]}]
                 return self.send(200, {"kind":"APIResourceList","apiVersion":"v1","groupVersion":gv,"resources":rs})
             m = re.match(r"^/(?:api/v1|apis/([^/]+)/v1)(?:/namespaces/([^/]+))?/([^/]+)(?:/([^/]+))?$", p)
             if m:

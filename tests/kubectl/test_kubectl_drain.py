@@ -132,9 +132,28 @@ def test_pods_on_a_stopped_node_never_finish_so_the_timeout_ends_the_wait(cluste
     start = cluster.now
     result = cluster.kubectl("drain node-1 --ignore-daemonsets --force --timeout=20s")
     assert result.code == 1
-    assert 'to terminate: global timeout reached: 20s' in result.stderr
+    # v1.32's waitForDelete polls with wait.PollUntilContextTimeout: the context's own error
+    assert 'to terminate: context deadline exceeded' in result.stderr
     assert "There are pending pods in node \"node-1\" when an error occurred" in result.stderr
     assert 19 <= cluster.now - start <= 21
+
+
+def test_a_delete_that_never_finishes_ends_with_the_plain_context_deadline_error():
+    # what kubectl 1.32 prints for the same drain (kubectl 1.31: "timed out waiting for the condition")
+    c = Cluster(workers=2, seed=0)
+    c.api.create({"apiVersion": "v1", "kind": "Pod",
+                  "metadata": {"name": "stuck", "namespace": "default", "finalizers": ["example.com/hold"]},
+                  "spec": {"nodeName": "node-1", "containers": [{"name": "app", "image": "nginx"}]}})
+    c.settle()
+    result = c.kubectl("drain node-1 --disable-eviction --force --ignore-daemonsets --timeout=3s")
+    assert (result.stdout, result.code) == ("node/node-1 cordoned\n", 1)
+    assert result.stderr == (
+        "Warning: deleting Pods that declare no controller: default/stuck\n"
+        'There are pending pods in node "node-1" when an error occurred: context deadline exceeded\n'
+        "pod/stuck\n"
+        'error: unable to drain node "node-1" due to error: context deadline exceeded, continuing command...\n'
+        "There are pending nodes to be drained:\n node-1\n"
+        "error: context deadline exceeded\n")
 
 
 def test_skip_wait_for_delete_timeout_gives_up_on_pods_deleted_long_ago(cluster):
