@@ -18,18 +18,27 @@ web    Pending   0s
 web    ContainerCreating   1s
 web    Running             2s
 
-In the simulation the watch ends when the cluster is quiet (only heartbeats and back-off timers
-left, as for ``Cluster.settle()``: the moment you would press Ctrl-C), at the latest after
-``WATCH_LIMIT`` simulated seconds, or after ``--request-timeout`` (to follow a crash-looping pod
-through its back-offs, say ``--request-timeout=2m``); without a simulated cluster (the
-recorded-output tests) it prints what the watch delivered at once.
+In the simulation the watch ends when nothing more is going to change, the moment you would press
+Ctrl-C: the cluster is quiet (only heartbeats and back-off timers left, as for
+``Cluster.settle()``), and no node is waiting for the node lifecycle controller's next check. That
+controller's checks are heartbeats too, so after ``stop_node`` the cluster is quiet at once; the
+watch keeps going through the silence, as a terminal would: after ~55 s the node goes NotReady
+and its pods' Ready condition False (a MODIFIED line each: READY still says ``1/1``, which counts
+the containers' own ready flags, and only the kubelet writes those), 5 s later the
+``NoExecute`` taint, 300 s after that the evictions (``Terminating``) and the replacements from
+Pending to Running on the other nodes; after ``start_node``, until the taints are gone. The clock
+stops at the last change, as ``settle()``'s does. It ends at the latest after ``WATCH_LIMIT``
+simulated seconds (10 min, more than a node failure takes), or after ``--request-timeout`` (to
+follow a crash-looping pod through its back-offs, say ``--request-timeout=2m``); without a
+simulated cluster (the recorded-output tests) it prints what the watch delivered at once.
 
 Every ``-o`` of plain ``get`` works under ``-w`` too (table, ``wide``, ``name``, ``yaml``, ``json``,
 ``jsonpath``, ``custom-columns``: :class:`WatchPrinter`), each object printed on its own.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go (watch), github.com/liggitt/tabwriter
 (RememberWidths), staging/src/k8s.io/cli-runtime/pkg/printers/ (tableprinter.go, yaml.go, json.go,
-jsonpath.go), staging/src/k8s.io/kubectl/pkg/cmd/get/customcolumn.go
+jsonpath.go), staging/src/k8s.io/kubectl/pkg/cmd/get/customcolumn.go; when to stop:
+pkg/controller/nodelifecycle/node_lifecycle_controller.go (monitorNodeHealth: what its next checks do)
 """
 
 from __future__ import annotations
@@ -37,6 +46,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from k8slearn.api.conversion import to_internal_version
+from k8slearn.api.meta import parse_timestamp
 from k8slearn.kubectl import tabwriter
 from k8slearn.kubectl.cli import Context
 from k8slearn.kubectl.errors import KubectlError
@@ -45,7 +56,9 @@ from k8slearn.kubectl.output import to_json, to_yaml
 from k8slearn.kubectl.printers import print_table
 from k8slearn.kubectl.table import kind_prefix, table_cells
 
-WATCH_LIMIT = 300.0  # simulated seconds a -w runs at most when the cluster never gets quiet
+WATCH_LIMIT = 600.0  # simulated seconds a -w runs at most: a node failure takes ~6 min to unfold
+_NODE_MONITOR_PERIOD = 5.0  # kube-controller-manager's --node-monitor-period (default)
+_NODE_CONTROLLER_TAINTS = ("node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready")
 _WATCH_FORMATS = ("", "wide", "name", "yaml", "json", "custom-columns", "jsonpath", "jsonpath-as-json")
 
 
@@ -108,7 +121,8 @@ class WatchPrinter:
 
     def _table(self, objects: list[dict], event_type: str) -> None:
         flags = self.ctx.flags
-        table = print_table(self.resource.plural, objects, self.ctx.now())
+        internal = [to_internal_version(self.resource, o) for o in objects]  # (the server's table: get.py)
+        table = print_table(self.resource.plural, internal, self.ctx.now())
         header, rows = table_cells(table, objects, wide=self.kind == "wide", with_namespace=self.with_namespace,
                                    kind_prefix="", label_columns=flags["label-columns"],
                                    show_labels=flags["show-labels"])
@@ -215,7 +229,8 @@ def run_watch(ctx: Context, groups: list, errors: list, kind: str, all_namespace
 
 
 def _run_cluster(ctx: Context) -> None:
-    """Let the simulated cluster run while the watch prints: until quiet, or for --request-timeout."""
+    """Let the simulated cluster run while the watch prints: until nothing more is going to change
+    (``_until_nothing_more_changes``), or for --request-timeout."""
     cluster = ctx.cluster
     if cluster is None or not hasattr(cluster, "loop"):
         return
@@ -226,9 +241,62 @@ def _run_cluster(ctx: Context) -> None:
     from k8slearn.sim.loop import SettleTimeout
 
     try:
-        cluster.settle(max_seconds=WATCH_LIMIT)  # the clock stops at the last change, as settle() does
+        _until_nothing_more_changes(cluster, cluster.now + WATCH_LIMIT)
     except SettleTimeout:
         pass
+
+
+def _until_nothing_more_changes(cluster: Any, deadline: float) -> None:
+    """Run the cluster as ``settle()`` does (the clock stops at the last change), and on through the
+    quiet stretches of a node failure still unfolding (``_node_changes_coming``): heartbeat by
+    heartbeat, until one of them leads to work again."""
+    while True:
+        cluster.settle(max_seconds=max(deadline - cluster.now, 0.0))
+        if not _node_changes_coming(cluster):
+            return
+        while cluster.loop.pending == 0:
+            if cluster.now >= deadline or cluster.step() is None:
+                return
+
+
+def _node_changes_coming(cluster: Any) -> bool:
+    """Whether the node lifecycle controller is still to act on a node at one of its next checks.
+
+    Those checks come every ``--node-monitor-period`` (5 s) as heartbeats, which ``settle()`` does
+    not wait for; what they will do follows from the Nodes and from which machines are off (the
+    simulation knows: it powered them off). Without a running kube-controller-manager nobody
+    checks, so nothing is waited for."""
+    kubelets = getattr(cluster, "kubelets", None)
+    if not kubelets or not any(m.is_up() for m in getattr(cluster, "controller_managers", ())):
+        return False
+    with cluster.untraced():  # looking, as the user's eyes do: no API request in the trace
+        nodes = cluster.api.list("nodes")
+    for node in nodes:
+        kubelet = kubelets.get(node["metadata"]["name"])
+        if _node_lifecycle_due(node, kubelet is not None and not kubelet.running, cluster.now):
+            return True
+    return False
+
+
+def _node_lifecycle_due(node: dict, powered_off: bool, now: float) -> bool:
+    """What monitorNodeHealth (node_lifecycle_controller.go) will still change on this node:
+
+    - a powered-off machine whose Node is ``Ready``: conditions ``Unknown`` (NotReady) and its pods
+      not ready, once ``--node-monitor-grace-period`` (50 s) passed without a heartbeat;
+    - a Node not ready and not yet tainted ``NoExecute``: tainted at the next check, one check after
+      it became not ready (processTaintBaseEviction reads the condition as the check before left
+      it); then its pods' eviction timers keep ``settle()`` busy by themselves. Only waited for two
+      checks of the default period: a zone in disruption is never tainted;
+    - a ``Ready`` Node still tainted ``NoExecute`` unreachable/not-ready: untainted at the next check
+      (markNodeAsReachable)."""
+    conditions = (node.get("status") or {}).get("conditions") or ()
+    ready = next((c for c in conditions if c.get("type") == "Ready"), {})
+    tainted = any(t.get("effect") == "NoExecute" and t.get("key") in _NODE_CONTROLLER_TAINTS
+                  for t in (node.get("spec") or {}).get("taints") or ())
+    if ready.get("status") == "True":
+        return powered_off or tainted
+    since = ready.get("lastTransitionTime")
+    return bool(since) and not tainted and now < parse_timestamp(since) + 2 * _NODE_MONITOR_PERIOD
 
 
 def _request_timeout(value: Any) -> float:
