@@ -165,16 +165,17 @@ def _nav(path: Path) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize(("stem", "top", "bottom"), [
-    pytest.param("00_welcome", "[Course map](00_welcome.ipynb) · [Architecture →](03_architecture.ipynb)",
+    pytest.param("00_welcome", "[Course map](#The-course-map) · [Architecture →](03_architecture.ipynb)",
                  "**Next:** [Architecture](03_architecture.ipynb)",
-                 id="the first chapter links only forward"),
-    pytest.param("03_architecture", "[Course map](00_welcome.ipynb) · [← Welcome](00_welcome.ipynb)"
+                 id="the first chapter links only forward, and to its own course map"),
+    pytest.param("03_architecture", "[Course map](00_welcome.ipynb#The-course-map)"
                  " · [Scheduling →](06_scheduling.ipynb)", "**Next:** [Scheduling](06_scheduling.ipynb)",
-                 id="a middle chapter links to the nearest written chapters, skipping planned ones"),
+                 id="a chapter after the welcome links back only once, to the course map"),
     pytest.param("06_scheduling",
-                 "[Course map](00_welcome.ipynb) · [← Architecture](03_architecture.ipynb)",
-                 "**Next:** this is the last chapter so far; back to the [course map](00_welcome.ipynb)",
-                 id="the last written chapter sends the reader back to the course map"),
+                 "[Course map](00_welcome.ipynb#The-course-map) · [← Architecture](03_architecture.ipynb)",
+                 "**Next:** this is the last chapter so far; back to the "
+                 "[course map](00_welcome.ipynb#The-course-map)",
+                 id="the last written chapter sends the reader back to the course map, skipping planned ones"),
 ])
 def test_make_nav_writes_top_and_bottom_navigation(course, stem, top, bottom):
     assert make_nav.main([str(course)]) == 0

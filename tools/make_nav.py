@@ -6,7 +6,8 @@ Each notebook gets two generated markdown cells, replaced in place when present 
 when absent:
 
 - tagged ``nav`` (first cell, slide type ``skip``):
-  ``[Course map](00_welcome.ipynb) · [← previous](…) · [next →](…)``
+  ``[Course map](00_welcome.ipynb#The-course-map) · [← previous](…) · [next →](…)`` (no "previous"
+  link when that is the welcome itself; in the welcome, the map link is ``#The-course-map``)
 - tagged ``nav-next`` (last cell, slide type ``slide``): ``**Next:** [title](file)``
 
 A markdown cell tagged ``course-map`` (in the welcome notebook) gets the table from
@@ -33,6 +34,9 @@ NAV_TAG = "nav"
 NEXT_TAG = "nav-next"
 MAP_TAG = "course-map"
 WELCOME = "00_welcome"
+# The id JupyterLab and nbconvert give the welcome's "## The course map" heading: links to it open
+# the welcome at the map (and, in a slide deck, the slide that holds it).
+MAP_ANCHOR = "The-course-map"
 # Generated cells get fixed ids so that regenerating them never changes the file.
 _CELL_IDS = {NAV_TAG: "k8slearn-nav", NEXT_TAG: "k8slearn-nav-next"}
 _SLIDE_TYPES = {NAV_TAG: "skip", NEXT_TAG: "slide", MAP_TAG: None}
@@ -55,16 +59,18 @@ def expected_cells(stem: str, notebook_dir: Path) -> dict[str, str]:
     """The generated markdown source for each tag, for notebook ``<stem>.ipynb`` of ``notebook_dir``."""
     welcome, previous, following = _ready_neighbours(stem, notebook_dir)
     parts = []
+    course_map = ""
     if welcome is not None:
-        parts.append(f"[Course map]({welcome.filename})")
-    if previous is not None:
+        course_map = f"#{MAP_ANCHOR}" if stem == WELCOME else f"{welcome.filename}#{MAP_ANCHOR}"
+        parts.append(f"[Course map]({course_map})")
+    if previous is not None and previous is not welcome:  # (the course map link goes there already)
         parts.append(f"[← {previous.title}]({previous.filename})")
     if following is not None:
         parts.append(f"[{following.title} →]({following.filename})")
     if following is not None:
         bottom = f"**Next:** [{following.title}]({following.filename})"
     elif welcome is not None and stem != WELCOME:
-        bottom = f"**Next:** this is the last chapter so far; back to the [course map]({welcome.filename})"
+        bottom = f"**Next:** this is the last chapter so far; back to the [course map]({course_map})"
     else:
         bottom = "**Next:** this is the last chapter so far."
     return {

@@ -4,8 +4,9 @@ A notebook is written for a student who scrolls; a deck is shown to a room, one 
 So, on the copy that becomes the deck (the notebook itself is not changed):
 
 * a slide taller than a screen continues on a new sub-slide (↓) where the next cell would not fit
-  (but a cell taller than a screen by itself stays with a lead-in of up to a quarter screen), and
-  a fragment that would appear below the bottom of the screen starts a sub-slide instead;
+  (but a cell taller than a screen by itself stays with a lead-in of up to a quarter screen, as
+  long as the two still fit at the deck's smallest scale, ``FLOOR``), and a fragment that would
+  appear below the bottom of the screen starts a sub-slide instead;
 * a quiz cell shows its question widget, not its source (the source holds the answers), and the
   code cells just before it that only define what it runs are skipped;
 * an exercise check that fails on the unsolved notebook (its output starts ``✘ 0/5 checks pass``)
@@ -40,6 +41,7 @@ SHOWN_WIDTH = 1100  # a picture is shown at most this wide
 WRAP = 100  # characters of prose per line
 WIDGET_LINES = 24  # real panels are 600-1,500 px: the template scales the slide to fit
 CELL_LINES = 2  # a cell's own margins and padding, in lines
+FLOOR = 0.55  # the smallest scale the deck's script shrinks a slide to (templates/reveal_local: var FLOOR)
 CHECK_CALL = re.compile(r"\bcheck(?:_\w+)?\(")  # check(, check_cluster(, pod_flow.check_order(
 FAILED = "✘"  # a failing check's output starts with it
 SHOW_FAILURE = "show-failure"  # tag: keep this check's red table in the deck
@@ -194,14 +196,20 @@ def paginate(nb, screen: int = SCREEN_LINES) -> list[int]:
         if kind in ("slide", "subslide") or not height:
             height = lines
             continue
-        if height + lines > screen and not (lines > screen and height <= screen // 4):
-            # (a cell taller than a screen is scaled down anyway: it keeps its short lead-in)
+        if height + lines > screen and not _keeps_lead_in(height, lines, screen):
             _set_slide_type(cell, "subslide")
             moved.append(i)
             height = lines
         else:
             height += lines
     return keep_notes(nb, moved)
+
+
+def _keeps_lead_in(lead_in: int, lines: int, screen: int) -> bool:
+    """A cell taller than a screen is scaled down anyway, so it keeps the short lead-in before it
+    (up to a quarter screen), unless the two together would not fit even at the smallest scale:
+    then the lead-in would push the cell's last lines (a ``describe``'s Events) off the screen."""
+    return lines > screen and lead_in <= screen // 4 and lead_in + lines <= screen / FLOOR
 
 
 def keep_notes(nb, moved: list[int]) -> list[int]:

@@ -32,13 +32,17 @@ def kinds(nb):
     ([md("# A", "slide"), code("x", "1\n" * 20), code("y", "2\n" * 20, "fragment")], ["slide", "-", "subslide"]),
     ([md("# A", "slide"), code("x", "1\n" * 20), code("y", "2\n" * 60), code("z", "3")],
      ["slide", "-", "subslide", "subslide"]),
-    ([md("The whole journey in one picture:", "subslide"), code("x", "1\n" * 60), code("y", "2")],
+    ([md("The whole journey in one picture:", "subslide"), code("x", "1\n" * 40), code("y", "2")],
      ["subslide", "-", "subslide"]),
+    ([md("`kubectl describe pod web` ends with the same events:\n\nits FROM column.", "subslide"),
+      code("x", "1\n" * 52), code("y", "2")],
+     ["subslide", "subslide", "subslide"]),
     ([md("# A", "slide"), code("x", "1\n" * 20), md("# B", "subslide"), code("y", "2\n" * 20)],
      ["slide", "-", "subslide", "-"]),
 ], ids=["what fits stays on the slide", "the cell that would overflow starts a sub-slide",
         "a fragment that would appear off-screen starts a sub-slide", "a cell taller than a screen gets a sub-slide of its own",
         "but keeps the short lead-in before it, with which it is scaled to fit",
+        "unless the lead-in would push the cell's last lines off the screen even at the smallest scale",
         "the author's own sub-slides count from zero"])
 def test_a_long_slide_continues_on_a_sub_slide(cells, expected):
     nb = new_notebook(cells=cells)
@@ -191,3 +195,10 @@ def test_every_slide_of_a_chapter_fits_a_screen_but_for_single_cells_taller_than
     too_tall = [s for s in slides if sum(s) > slide_layout.SCREEN_LINES and len(s) > 1
                 and not (len(s) == 2 and s[0] <= lead_in and s[1] > slide_layout.SCREEN_LINES)]
     assert too_tall == []
+    at_the_floor = slide_layout.SCREEN_LINES / slide_layout.FLOOR  # a lead-in never makes a slide scroll
+    assert [s for s in slides if len(s) > 1 and sum(s) > at_the_floor] == []
+
+
+def test_the_smallest_scale_is_the_one_the_deck_template_uses():
+    template = Path(slide_layout.__file__).resolve().parents[1] / "templates" / "reveal_local" / "index.html.j2"
+    assert f"var FLOOR = {slide_layout.FLOOR}," in template.read_text(encoding="utf-8")
