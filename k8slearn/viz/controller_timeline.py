@@ -1,7 +1,7 @@
 """``ControllerTimeline(cluster)``: which controller did what, when, and why.
 
 One swimlane per controller, one numbered marker per action (▲ create, ▼ delete, ◆ scale,
-■ mark, ✕ evict, ● schedule), and a table saying what each controller saw and did
+■ mark, ⬢ lead, ✕ evict, ● schedule), and a table saying what each controller saw and did
 ("ReplicaSet web-7c4b4cb947: 1 of 3 pods → create 2"). Rows come from
 ``timeline.controller_rows`` (the trace joined with Events). Quiet spells longer than 10 s are
 cut out of the time axis, with a break mark.
@@ -30,6 +30,7 @@ MARKERS = {  # kind -> (matplotlib marker, colour, legend label)
     "delete": ("v", style.POD_COLORS["failed"], "delete"),
     "scale": ("D", style.OWNER["edge"], "scale"),
     "mark": ("s", style.POD_COLORS["pending"], "mark / register"),
+    "lead": ("h", style.ETCD["face"], "lead (took the Lease)"),
     "evict": ("X", style.POD_COLORS["terminating"], "evict"),
     "schedule": ("o", style.COMPONENT["face"], "schedule"),
     "write": ("P", style.SERVICE["edge"], "write"),          # the label names what was written

@@ -161,19 +161,21 @@ class DaemonSetPanel(Panel):
         return f"{result.stdout.strip()}; settled after {advanced:.1f} s."
 
     def taint_node(self, node: str, effect: str = "NoExecute") -> str:
+        """``kubectl taint nodes <node> dedicated=infra:<effect> --overwrite`` (so a second click
+        with the same effect is no error; kubectl then says ``modified``, not ``tainted``)."""
         key, value = DAEMON_TAINT
-        result = self.cluster.kubectl(f"taint nodes {node} {key}={value}:{effect} --overwrite")
-        if result.code:
-            raise ValueError(result.stderr.strip())
-        self.cluster.settle()
-        return f"kubectl taint nodes {node} {key}={value}:{effect}: {result.stdout.strip()}"
+        return self._kubectl_and_settle(f"taint nodes {node} {key}={value}:{effect} --overwrite")
 
     def untaint_node(self, node: str) -> str:
-        result = self.cluster.kubectl(f"taint nodes {node} {DAEMON_TAINT[0]}-")
+        return self._kubectl_and_settle(f"taint nodes {node} {DAEMON_TAINT[0]}-")
+
+    def _kubectl_and_settle(self, command: str) -> str:
+        """Run ``kubectl <command>``, settle, and say exactly what was run and what kubectl printed."""
+        result = self.cluster.kubectl(command)
         if result.code:
             raise ValueError(result.stderr.strip())
         self.cluster.settle()
-        return f"kubectl taint nodes {node} {DAEMON_TAINT[0]}-: {result.stdout.strip()}"
+        return f"kubectl {command}: {result.stdout.strip()}"
 
     def _chosen(self) -> str:
         if not self.nodes.value:

@@ -122,7 +122,7 @@ def _describe(reason: str, message: str, inv: dict) -> dict:
         return {"action": "mark node", "kind": "mark",
                 "why": "no heartbeat for node-monitor-grace-period → conditions Unknown (NodeNotReady)"}
     if reason == "LeaderElection":
-        return {"action": "lead", "kind": "mark", "why": message}
+        return {"action": "lead", "kind": "lead", "why": message}
     if reason == "RegisteredNode":
         return {"action": "register node", "kind": "mark", "why": message}
     if reason in ("FailedCreate", "FailedDelete", "FailedDaemonPod", "FailedScheduling"):

@@ -253,6 +253,17 @@ def test_the_timeline_is_the_same_text_and_picture_for_the_same_seed(timeline_cl
     assert first.png() == second.png()
 
 
+def test_a_leader_taking_the_lease_is_a_lead_row_with_its_own_legend_entry():
+    from k8slearn.viz.controller_timeline import MARKERS
+
+    took = event("l0", "LeaderElection", "control-plane-2_1f2e became leader", "Lease", "kube-controller-manager",
+                 KCM, namespace="kube-system")
+    rows = controller_rows([Step(17.3, KCM, "create", "event/kube-system/l0")], [took])
+    assert [(r.controller, r.action, r.object, r.why, r.kind) for r in rows] == [
+        (KCM, "lead", "lease/kube-system/kube-controller-manager", "control-plane-2_1f2e became leader", "lead")]
+    assert MARKERS["lead"][2] == "lead (took the Lease)"
+
+
 def test_the_timeline_reuses_its_figure_when_redrawn(timeline_cluster):
     from k8slearn.viz.controllers_view import ControllerTimeline
 
@@ -299,7 +310,8 @@ def test_the_panel_starts_with_one_daemon_pod_per_worker(panel):
 def test_the_panel_follows_nodes_joining_tainted_and_leaving(panel):
     panel.perform("Add node", panel.add_node)
     assert line(panel).endswith("4 eligible nodes → 4 daemon pods (desired 4, current 4, ready 4)")
-    panel.perform("Taint node", lambda: panel.taint_node("node-4", "NoExecute"))
+    message = panel.perform("Taint node", lambda: panel.taint_node("node-4", "NoExecute"))
+    assert message == "kubectl taint nodes node-4 dedicated=infra:NoExecute --overwrite: node/node-4 modified"
     assert line(panel).endswith("3 eligible nodes → 3 daemon pods (desired 3, current 3, ready 3)")
     assert "node-4         no   no daemon pod" in panel.text()
     assert panel.text().endswith("not tolerated: dedicated=infra:NoExecute")
