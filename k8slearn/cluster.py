@@ -164,6 +164,10 @@ class Cluster:
             elector.on_exit = self._supervised(_hostname(i), "kube-scheduler", elector.restart)
             manager.start()
             elector.start()
+        # kubectl get componentstatuses: the API server probes the kube-scheduler and
+        # kube-controller-manager of its own machine (127.0.0.1), the first replica's
+        self.apiserver.component_checks["scheduler"] = self.scheduler_electors[0].is_up
+        self.apiserver.component_checks["controller-manager"] = self.controller_managers[0].is_up
         if _store is None:
             if control_plane:
                 self._join(CONTROL_PLANE, cpu=cpu, memory=memory, control_plane=True)

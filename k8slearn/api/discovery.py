@@ -8,15 +8,19 @@ category), and the hash of its storage version; each subresource (``pods/log``,
 (a Scale is ``autoscaling/v1``):
 
 >>> [r["name"] for r in resource_list("", "v1")["resources"]][:6]
-['configmaps', 'endpoints', 'events', 'namespaces', 'namespaces/finalize', 'namespaces/status']
->>> resource_list("", "v1")["resources"][3]["verbs"]
+['componentstatuses', 'configmaps', 'endpoints', 'events', 'namespaces', 'namespaces/finalize']
+>>> resource_list("", "v1")["resources"][4]["verbs"]
 ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch']
+>>> cs = resource_list("", "v1")["resources"][0]
+>>> cs["name"], cs["verbs"], cs["shortNames"], "storageVersionHash" in cs
+('componentstatuses', ['get', 'list'], ['cs'], False)
 >>> storage_version_hash("", "v1", "Pod")
 'xPOwRZ+Yhw8='
 
 The verbs are those of Kubernetes v1.32: every resource here allows all eight but namespaces and
 services, which have no ``deletecollection`` (the namespace controller and a Service's delete do
-work per object; services gained it in a later release).
+work per object; services gained it in a later release), and componentstatuses, which the API
+server works out when asked: ``get`` and ``list`` only, and no storage version hash.
 
 One group lists a resource whose storage is another's: ``events.k8s.io/v1`` serves the core
 events (the same objects, short name and storage hash; :data:`k8slearn.api.resources.ALSO_SERVED`):
@@ -25,7 +29,7 @@ events (the same objects, short name and storage hash; :data:`k8slearn.api.resou
 [('events', ['ev'], 'r2yiGXH7wu8=')]
 
 Simplified: only the resources and subresources the simulation serves are listed (no bindings,
-componentstatuses, limitranges, pods/attach, pods/portforward, the proxy subresources...); no
+limitranges, pods/attach, pods/portforward, the proxy subresources...); no
 aggregated discovery (kubectl's default Accept asks for the v2 document first and is answered with
 the unaggregated ones, as an older server would).
 
@@ -41,7 +45,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from k8slearn.api.resources import ALSO_SERVED, RESOURCES, ResourceInfo
+from k8slearn.api.resources import ALSO_SERVED, COMPUTED, RESOURCES, ResourceInfo
 
 ALL_VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 # Resources whose storage lacks DeleteCollection in v1.32 (types.go: +genclient:skipVerbs=deleteCollection).
@@ -76,12 +80,16 @@ GROUP_ORDER = ("apps", "events.k8s.io", "authentication.k8s.io", "authorization.
 
 def served() -> list[ResourceInfo]:
     """Every resource the server lists in discovery: the table's, then those a second group serves
-    from another's storage (``events`` of ``events.k8s.io``)."""
-    return [*RESOURCES.values(), *ALSO_SERVED]
+    from another's storage (``events`` of ``events.k8s.io``), then those computed when asked
+    (``componentstatuses``)."""
+    return [*RESOURCES.values(), *ALSO_SERVED, *COMPUTED]
 
 
 def verbs(info: ResourceInfo) -> tuple[str, ...]:
-    """The verbs the server allows on a resource, sorted as discovery lists them."""
+    """The verbs the server allows on a resource, sorted as discovery lists them: a computed one
+    has only a Getter and a Lister (componentstatus.REST)."""
+    if info.computed:
+        return ("get", "list")
     if info.plural in NO_DELETECOLLECTION:
         return tuple(v for v in ALL_VERBS if v != "deletecollection")
     return ALL_VERBS
@@ -121,6 +129,8 @@ def _resource(info: ResourceInfo) -> dict:
         doc["shortNames"] = list(info.short_names)
     if categories(info):
         doc["categories"] = list(categories(info))
+    if info.computed:  # (no storage, no storage version: the REST is no StorageVersionProvider)
+        return doc
     storage = RESOURCES[info.storage_of] if info.storage_of else info  # (the version etcd holds)
     doc["storageVersionHash"] = storage_version_hash(storage.group, storage.version, storage.kind)
     return doc

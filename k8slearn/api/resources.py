@@ -24,6 +24,13 @@ One resource is also served by a second group, from the same storage: Events, wh
 >>> lookup("events.events.k8s.io").key("default", "web.1"), lookup("events.events.k8s.io").request_name
 ('/registry/events/default/web.1', 'events.events.k8s.io')
 
+One resource is not kept in etcd at all: ComponentStatus, which the API server works out when it
+is asked (it probes kube-scheduler, kube-controller-manager and etcd:
+:mod:`k8slearn.apiserver.componentstatus`):
+
+>>> lookup("cs").kind, lookup("cs").namespaced, lookup("cs").computed
+('ComponentStatus', False, True)
+
 Simplifies: a fixed table (the discovery documents are made from it, :mod:`k8slearn.api.discovery`);
 no CRDs, one version per group.
 
@@ -74,6 +81,11 @@ class ResourceInfo:
     short_names: tuple[str, ...]
     etcd_prefix: str
     storage_of: str = ""  # the resource whose objects this group serves too ("" for its own)
+
+    @property
+    def computed(self) -> bool:
+        """Answered at request time, with no etcd storage (no etcd prefix): get and list only."""
+        return not self.etcd_prefix
 
     @property
     def request_name(self) -> str:
@@ -145,11 +157,18 @@ ALSO_SERVED: tuple[ResourceInfo, ...] = (
     ResourceInfo("events", "event", "Event", "events.k8s.io", "v1", True, ("ev",), f"{ETCD_ROOT}/events", "events"),
 )
 
+# Resources whose REST storage is not etcd: the API server computes each answer when asked
+# (pkg/registry/core/rest/storage_core.go: componentstatuses, from componentstatus.NewStorage).
+COMPUTED: tuple[ResourceInfo, ...] = (
+    ResourceInfo("componentstatuses", "componentstatus", "ComponentStatus", "", "v1", False, ("cs",), ""),
+)
+
 _BY_NAME: dict[str, ResourceInfo] = {}
-for _info in RESOURCES.values():
+for _info in (*RESOURCES.values(), *COMPUTED):
     for _alias in (_info.plural, _info.singular, _info.kind.lower(), *_info.short_names):
         _BY_NAME.setdefault(_alias, _info)
-_BY_KIND: dict[tuple[str, str], ResourceInfo] = {(i.api_version, i.kind): i for i in RESOURCES.values()}
+_BY_KIND: dict[tuple[str, str], ResourceInfo] = {(i.api_version, i.kind): i
+                                                  for i in (*RESOURCES.values(), *COMPUTED)}
 
 
 def lookup(name: str) -> ResourceInfo:

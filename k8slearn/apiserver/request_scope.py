@@ -139,6 +139,21 @@ class RequestScope:
             raise status_error(404, "NotFound", NOT_FOUND_RESOURCE, {})
 
     @staticmethod
+    def _check_stored(info: ResourceInfo, method: str, name: str = "") -> None:
+        """A resource computed at request time (componentstatuses) has routes for get and list only:
+        any other method is go-restful's 405, whose plain-text body client-go words as
+        NewGenericServerResponse does: ``the server does not allow this method on the requested
+        resource (delete componentstatuses scheduler)``."""
+        if not info.computed:
+            return
+        request = " ".join(part for part in (method, info.group_resource, name) if part)
+        cause = {"reason": "UnexpectedServerResponse", "message": "405: Method Not Allowed"}
+        details = {"name": name} if name else {}
+        details.update(kind=info.plural, causes=[cause])  # (the core group: no "group")
+        message = f"the server does not allow this method on the requested resource ({request})"
+        raise status_error(405, "MethodNotAllowed", message, details)
+
+    @staticmethod
     def _namespace(info: ResourceInfo, namespace: str | None) -> str | None:
         return (namespace or "default") if info.namespaced else None
 

@@ -26,9 +26,11 @@ class Client:
     def __init__(self, server: APIServer, actor: str) -> None:
         self.server = server
         self.actor = actor
-        self.warning_handler: Any = None  # called with each warning of a write (kubectl prints them)
+        self.warning_handler: Any = None  # called with each warning of a request (kubectl prints them)
 
     def _write(self, call: Any) -> Any:
+        """Run a request, handing its ``Warning`` headers to ``warning_handler`` (a write's, or a read
+        of a deprecated kind's)."""
         if self.warning_handler is None:
             return call()
         from k8slearn.api.warnings import warned
@@ -43,17 +45,19 @@ class Client:
 
     def get(self, resource: str, name: str, namespace: str | None = "default", subresource: str = "") -> dict:
         """Read one object straight from etcd (a mutable copy); ``subresource="scale"``: its Scale."""
-        return self.server.get(self.actor, resource, name, namespace, subresource)
+        return self._write(lambda: self.server.get(self.actor, resource, name, namespace, subresource))
 
     def list(self, resource: str, namespace: str | None = None, label_selector: Any = None,
              field_selector: Any = None) -> list[dict]:
         """Read-only objects from the watch cache, in etcd key order."""
-        return self.server.list(self.actor, resource, namespace, label_selector, field_selector)
+        return self._write(lambda: self.server.list(self.actor, resource, namespace, label_selector,
+                                                    field_selector))
 
     def list_with_version(self, resource: str, namespace: str | None = None, label_selector: Any = None,
                           field_selector: Any = None) -> tuple[list[dict], str]:
         """(items, list resourceVersion): what a reflector lists before it watches."""
-        return self.server.list_with_version(self.actor, resource, namespace, label_selector, field_selector)
+        return self._write(lambda: self.server.list_with_version(self.actor, resource, namespace, label_selector,
+                                                                 field_selector))
 
     def update(self, obj: dict, dry_run: bool = False, field_validation: str = "") -> dict:
         """PUT: optimistic concurrency on ``metadata.resourceVersion`` (empty = unconditional)."""
@@ -92,6 +96,14 @@ class Client:
     def finalize_namespace(self, name: str, finalizers: Iterable[str] = ()) -> dict:
         """PUT namespaces/<name>/finalize: what the namespace controller does when the namespace is empty."""
         return self.server.finalize_namespace(self.actor, name, finalizers)
+
+    def review_self(self) -> dict:
+        """POST selfsubjectreviews: the user this client's requests are made as (kubectl auth whoami)."""
+        return self.server.review_self(self.actor)
+
+    def review_access(self, spec: dict) -> dict:
+        """POST selfsubjectaccessreviews: may this client do what ``spec`` says (kubectl auth can-i)?"""
+        return self.server.review_access(self.actor, spec)
 
     def watch(self, resource: str, namespace: str | None = None, resource_version: str | None = None,
               label_selector: Any = None, field_selector: Any = None,

@@ -11,7 +11,8 @@ A request goes through the same stages as in the real server (``handlers/create.
    every API watch of that resource (``cacher.py``, ``watch_cache.py``, ``watch.py``).
 
 This module holds the verb handlers; the pods/binding rules are in ``binding.py``, pods/eviction's
-in ``eviction.py``. Each component has its own ``Client`` (``server.client("kube-scheduler")``,
+in ``eviction.py``, componentstatuses' (worked out at request time, never stored) in
+``componentstatus.py``. Each component has its own ``Client`` (``server.client("kube-scheduler")``,
 ``rest_client.py``) so that every request is traced under its name (``request_trace.py``):
 ``Step("kube-scheduler", "bind", "pod/default/web", "node-1")`` followed by
 ``Step("etcd", "put", "/registry/pods/default/web", "revision 12")``.
@@ -45,7 +46,7 @@ from typing import Any, Callable, Iterable
 from k8slearn.api.conversion import to_requested_version
 from k8slearn.api.defaults import apply_defaults
 from k8slearn.api.warnings import TEMPLATE_KINDS, object_warnings
-from k8slearn.api.errors import bad_request, expired, status_error
+from k8slearn.api.errors import bad_request, expired, method_not_allowed, status_error
 from k8slearn.api.field import go_quote
 from k8slearn.api.meta import thaw, timestamp
 from k8slearn.api.policy import eviction_body
@@ -68,7 +69,13 @@ from k8slearn.apiserver.binding import (
     _copy_for_binding,
     _set_pod_scheduled,
 )
+from k8slearn.apiserver.auth_reviews import self_subject_access_review, self_subject_review
 from k8slearn.apiserver.cacher import Cacher
+from k8slearn.apiserver.componentstatus import (
+    DEPRECATION_WARNING,
+    get_component_status,
+    list_component_statuses,
+)
 from k8slearn.apiserver.eviction import SUCCESS as EVICTION_SUCCESS
 from k8slearn.apiserver.eviction import can_ignore_pdb, check_budget, check_name, with_disruption_condition
 from k8slearn.api.patch import apply_patch
@@ -121,6 +128,9 @@ class APIServer(RequestScope):
             self.services.sync(RESOURCES["services"], svc, None)
         # the token volumes' names: a random stream of their own, so that they move no other random choice
         self.lister = CacheLister(self.cacher, random.Random(f"{loop.seed}/kube-api-access"))
+        # componentstatuses: is something listening behind each name it probes (cluster.py wires in
+        # the kube-scheduler and kube-controller-manager of this machine; etcd is this server's store)
+        self.component_checks: dict[str, Callable[[], bool]] = {"etcd-0": lambda: True}
 
     @property
     def resource_version(self) -> str:
@@ -138,6 +148,7 @@ class APIServer(RequestScope):
         request = _Request(self, actor, "create", (_rough_ref, obj, resource, namespace), detail)
         with request:
             obj, info, meta = self._decode(obj, resource, self._field_validation(actor, field_validation))
+            self._check_stored(info, "post")
             if info.namespaced:
                 if namespace and meta.get("namespace") and meta["namespace"] != namespace:
                     raise bad_request("the namespace of the provided object does not match the namespace "
@@ -168,6 +179,9 @@ class APIServer(RequestScope):
         ns = self._namespace(info, namespace)
         with _Request(self, actor, "get", (self._ref, info, ns, name), subresource):
             self._check_subresource(info, subresource)
+            if info.computed:
+                self._warn_deprecated()
+                return get_component_status(self.component_checks, name)
             obj, _ = self.registry.read(info, ns, name)
         if subresource == "scale":
             return scale_of(obj)
@@ -179,6 +193,11 @@ class APIServer(RequestScope):
         request = _Request(self, actor, "list", info.plural)
         with request:
             selection = self._selection(info, namespace, label_selector, field_selector)
+            if info.computed:  # REST.List: probed now, filtered by the selectors; no resourceVersion
+                self._warn_deprecated()
+                items = [s for s in list_component_statuses(self.component_checks) if selection.matches(s)]
+                request.detail = _list_detail(len(items), selection)
+                return items, ""
             items = self.cacher.cache(info.plural).list(selection)
             request.detail = _list_detail(len(items), selection)
         if info.storage_of:  # another group's view of these objects (events.k8s.io): in its version
@@ -196,6 +215,7 @@ class APIServer(RequestScope):
             obj, info, meta = self._decode(obj, None, self._field_validation(actor, field_validation))
             if not meta.get("name"):
                 raise bad_request("resource name may not be empty")
+            self._check_stored(info, "put", meta["name"])
             self._check_subresource(info, subresource)
             ns = self._namespace(info, meta.get("namespace"))
             if ns is not None:
@@ -214,6 +234,11 @@ class APIServer(RequestScope):
                                           self._admit_update(info, ns, subresource))
             self._warn_on_update(info, result, before.get("generation"), subresource)
             return result
+
+    def _warn_deprecated(self) -> None:
+        """The deprecation warning of a read of componentstatuses, the one deprecated kind served."""
+        if self.warnings is not None:
+            self.warnings.append(DEPRECATION_WARNING)
 
     def _warn_on_update(self, info: ResourceInfo, result: dict, generation: Any, subresource: str) -> None:
         """WarningsOnUpdate: a workload whose spec changed (its generation moved) is warned about its
@@ -273,6 +298,7 @@ class APIServer(RequestScope):
 
         detail = patch_type if not subresource else f"{patch_type}, {subresource}"
         with _Request(self, actor, "patch", self._ref(info, ns, name), detail):
+            self._check_stored(info, "patch", name)
             self._check_subresource(info, subresource)
             before: dict = {}
 
@@ -303,6 +329,7 @@ class APIServer(RequestScope):
         ns = self._namespace(info, namespace)
         request = _Request(self, actor, "delete", self._ref(info, ns, name))
         with request:
+            self._check_stored(info, "delete", name)
             options = DeleteOptions(grace_period_seconds, propagation_policy, dry_run)
             admission.admit(Attributes(DELETE, info.plural, ns, None, name=name), self.lister)
             result = self.registry.delete(info, ns, name, options)
@@ -360,6 +387,17 @@ class APIServer(RequestScope):
                                                                    options.get("propagationPolicy"), dry_run))
         return dict(EVICTION_SUCCESS)
 
+    def review_self(self, actor: str) -> dict:
+        """POST selfsubjectreviews (authentication.k8s.io/v1): who the request's user is
+        (``auth_reviews.py``)."""
+        with _Request(self, actor, "create", "selfsubjectreview"):
+            return self_subject_review(actor, timestamp(self.loop.now))
+
+    def review_access(self, actor: str, spec: dict) -> dict:
+        """POST selfsubjectaccessreviews (authorization.k8s.io/v1): may the request's user do ``spec``?"""
+        with _Request(self, actor, "create", "selfsubjectaccessreview"):
+            return self_subject_access_review(actor, spec)
+
     # -- watch ---------------------------------------------------------------------------------
     def watch(self, actor: str, resource: str, namespace: str | None = None,
               resource_version: str | None = None, label_selector: Any = None, field_selector: Any = None,
@@ -367,6 +405,8 @@ class APIServer(RequestScope):
         info = self._info(resource)
         request = _Request(self, actor, "watch", info.plural)
         with request:
+            if info.computed:  # (ListResource: a storage that is no rest.Watcher)
+                raise method_not_allowed(info, "watch")
             selection = self._selection(info, namespace, label_selector, field_selector)
             request.detail = _watch_detail(resource_version, selection)
             w = Watch(self, info.plural, info.singular, selection, actor, handler)

@@ -389,8 +389,8 @@ def _load_commands() -> None:
     if _LOADED:
         return
     from k8slearn.kubectl import (  # noqa: F401
-        apply, apply_last_applied, debug, delete, describers, diff, drain, edit, events, exec, explain, generators,
-        get, kubeconfig, misc, patch, rollout, run_expose, set_env, set_resources, taint, wait,
+        apply, apply_last_applied, auth, debug, delete, describers, diff, drain, edit, events, exec, explain,
+        generators, get, kubeconfig, misc, patch, rollout, run_expose, set_env, set_resources, taint, wait,
     )
 
     _LOADED = True

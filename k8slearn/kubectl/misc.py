@@ -52,6 +52,9 @@ def version_text(client_only: bool) -> str:
 
 @command("version")
 def run_version(ctx: Context, args: list[str]) -> int:
+    """Options.Validate, then Run: the client's (and the server's) version, as text, YAML or JSON."""
+    if args:
+        raise KubectlError(f"extra arguments: [{' '.join(args)}]")
     output = ctx.flags["output"]
     if output not in ("", "yaml", "json"):
         raise KubectlError("--output must be 'yaml' or 'json'")

@@ -402,6 +402,17 @@ def _lower_bool(value: Any) -> str:
     return "true" if value else "false"
 
 
+def component_status_row(obj: dict, now: float) -> list[str]:
+    """printComponentStatus: the Healthy condition's status (True: Healthy, else Unhealthy; none:
+    Unknown), message and error."""
+    for condition in obj.get("conditions") or []:
+        if condition.get("type") == "Healthy":
+            status = "Healthy" if condition.get("status") == "True" else "Unhealthy"
+            return [obj["metadata"].get("name", ""), status, condition.get("message", ""),
+                    condition.get("error", "")]
+    return [obj["metadata"].get("name", ""), "Unknown", "", ""]
+
+
 _AGE = Column("Age")
 _CONTAINERS_IMAGES = [Column("Containers", 1), Column("Images", 1)]
 
@@ -447,6 +458,8 @@ TABLE_COLUMNS: dict[str, tuple[list[Column], Callable[[dict, float], list[str]]]
                              _simple(lambda o: _n_a(o.get("spec", {}).get("minAvailable")),
                                      lambda o: _n_a(o.get("spec", {}).get("maxUnavailable")),
                                      lambda o: o.get("status", {}).get("disruptionsAllowed", 0))),
+    "componentstatuses": ([Column("Name"), Column("Status"), Column("Message"), Column("Error")],
+                          component_status_row),
     "endpointslices": ([Column("Name"), Column("AddressType"), Column("Ports"), Column("Endpoints"), _AGE],
                        _simple(lambda o: o.get("addressType", ""), lambda o: _slice_ports(o),
                                lambda o: _slice_endpoints(o))),

@@ -55,8 +55,9 @@ def raw_get(client, path: str, server_version: dict) -> str:
         body = dict(client.get(info.request_name, rest[1], namespace))
     else:
         items, version = client.list_with_version(info.request_name, namespace)
-        body = {"kind": f"{info.kind}List", "apiVersion": info.api_version,
-                "metadata": {"resourceVersion": version}, "items": [dict(i) for i in items]}
+        meta = {"resourceVersion": version} if version else {}  # (a computed list has no version)
+        body = {"kind": f"{info.kind}List", "apiVersion": info.api_version, "metadata": meta,
+                "items": [dict(i) for i in items]}
     return _compact(body)
 
 

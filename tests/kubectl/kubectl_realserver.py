@@ -10,6 +10,7 @@ import json, re, threading, urllib.parse, copy, os, subprocess, tempfile
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 
 RES = [  # plural, singular, kind, group, version, namespaced, short, categories
+ ("componentstatuses","componentstatus","ComponentStatus","","v1",False,["cs"],[]),
  ("namespaces","namespace","Namespace","","v1",False,["ns"],[]),
  ("nodes","node","Node","","v1",False,["no"],[]),
  ("pods","pod","Pod","","v1",True,["po"],["all"]),
@@ -38,9 +39,9 @@ GROUPS = ["apps","batch","coordination.k8s.io","discovery.k8s.io","events.k8s.io
 
 def _verbs(plural):
     """The verbs k8slearn's discovery lists (a v1.32 server's); all eight for the kinds it does not serve."""
-    from k8slearn.api.discovery import ALL_VERBS, verbs
-    from k8slearn.api.resources import RESOURCES
-    return list(verbs(RESOURCES[plural])) if plural in RESOURCES else list(ALL_VERBS)
+    from k8slearn.api.discovery import ALL_VERBS, served, verbs
+    info = next((r for r in served() if r.plural == plural and not r.storage_of), None)
+    return list(verbs(info)) if info is not None else list(ALL_VERBS)
 
 
 def openapi_schemas():
