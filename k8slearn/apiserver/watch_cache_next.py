@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 from json.decoder import scanstring
 
-from k8slearn.api.meta import FrozenDict
+from k8slearn.api.meta import FrozenDict, FrozenList
 from k8slearn.apiserver import watch_cache_decode as _decode
 from k8slearn.apiserver.watch_cache_decode import _DECODER, _frozen_object, decode, with_resource_version
 
@@ -95,22 +95,29 @@ def _members(text: str, at: int, previous: dict, top: bool) -> tuple[list, int]:
                     if text.startswith(spelled, at):
                         member, at = FrozenDict(meta), at + len(spelled)
             else:
-                for old in (previous.get(name), recent.get(name)):
+                own = previous.get(name)
+                for old in (own, recent.get(name)):
                     if id(old) in shared:  # (a shared value: the table keeps it, and its id, alive)
                         spelled = texts.get(id(old))
                         if spelled is None:
                             if len(texts) >= _TEXTS_LIMIT:
                                 texts.clear()  # bounded apart: texts are long, shared values many
                             spelled = texts[id(old)] = _ENCODER.encode(old)
-                        end = at + len(spelled) - 1
-                        if text.startswith(spelled, at):
-                            member, at = old, end + 1
-                            break
-                        if old.__class__ is FrozenDict and old and text.startswith(",", end) \
-                                and text.startswith(spelled[:-1], at):  # more members after its own
-                            more, at = _members(text, end + 1, _NOTHING, False)
-                            member = _frozen_object([*old.items(), *more])
-                            break
+                    elif old is own and (old.__class__ is FrozenDict or old.__class__ is FrozenList):
+                        # the previous version's own part, no longer (or never) in the sharing
+                        # table, which starts over when full: compared all the same, its JSON not kept
+                        spelled = _ENCODER.encode(old)
+                    else:
+                        continue
+                    end = at + len(spelled) - 1
+                    if text.startswith(spelled, at):
+                        member, at = old, end + 1
+                        break
+                    if old.__class__ is FrozenDict and old and text.startswith(",", end) \
+                            and text.startswith(spelled[:-1], at):  # more members after its own
+                        more, at = _members(text, end + 1, _NOTHING, False)
+                        member = _frozen_object([*old.items(), *more])
+                        break
         if member is None:
             member, at = scan(text, at)
             if top and id(member) in shared:

@@ -115,7 +115,15 @@ def test_after_the_sharing_table_starts_over_the_answer_is_the_same(monkeypatch)
     monkeypatch.setattr(watch_cache_decode, "_OBJECTS", watch_cache_decode._Objects(1 << 15))
     fast = decode_next(compact(RUNNING), 8, previous)
     assert same(fast, decode(compact(RUNNING), 8))
-    assert fast["spec"] is not previous["spec"]  # no longer known as shared: parsed again
+    assert fast["spec"] is previous["spec"]  # no longer shared, but the previous version's own: compared, reused
+
+
+def test_a_recent_value_no_longer_shared_is_parsed_again(monkeypatch):
+    first = decode_next(compact(BOUND), 7, None)  # (its spec becomes the recent one)
+    monkeypatch.setattr(watch_cache_decode, "_OBJECTS", watch_cache_decode._Objects(1 << 15))
+    fast = decode_next(compact(RUNNING), 8, None)
+    assert same(fast, decode(compact(RUNNING), 8))
+    assert fast["spec"] is not first["spec"]
 
 
 json_values = st.recursive(
