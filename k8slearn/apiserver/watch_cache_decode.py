@@ -58,7 +58,7 @@ class _Objects:
         self.limit = limit
         self.values: dict[tuple, object] = {}
         self.keys: dict[int, tuple] = {}
-        self.texts: dict[int, str] = {}  # id of a shared value -> its JSON (see watch_cache_next)
+        self.texts: dict[int, str] = {}  # id of a shared value -> a JSON text of it (see watch_cache_next)
 
     def share(self, key: tuple, value):
         """The shared value for ``key``, ``value`` itself if it is the first one."""

@@ -35,7 +35,7 @@ from k8slearn.apiserver.watch_cache_decode import _DECODER, _frozen_object, deco
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)  # the registry's compact JSON
 _NOTHING = FrozenDict()
-# The JSON of the shared values compared so far (``_Objects.texts``, emptied with the table) is
+# The JSON of the shared values compared or read so far (``_Objects.texts``, emptied with the table) is
 # kept for at most this many: a spec's text is ~700 characters, and a value compared once (a
 # bound spec: one per template and node) is compared again at most once or twice.
 _TEXTS_LIMIT = 1 << 12
@@ -85,7 +85,9 @@ def _members(text: str, at: int, previous: dict, top: bool) -> tuple[list, int]:
             raise _NotCompact
         at += 1
         member = None
-        if top and text[at] in "{[":  # (only objects and lists are reused)
+        start = at
+        compound = top and text[at] in "{["
+        if compound:  # (only objects and lists are reused)
             if name == "metadata":
                 old = previous.get(name)
                 if old.__class__ is FrozenDict:
@@ -122,6 +124,13 @@ def _members(text: str, at: int, previous: dict, top: bool) -> tuple[list, int]:
             member, at = scan(text, at)
             if top and id(member) in shared:
                 recent[name] = member
+        if compound and id(member) in shared and id(member) not in texts:
+            # A shared value just read from its text: that text is kept as its spelling, so that
+            # the next version is compared with it without encoding the value (a text a value was
+            # read from decodes back to it, as its compact JSON does).
+            if len(texts) >= _TEXTS_LIMIT:
+                texts.clear()
+            texts[id(member)] = text[start:at]
         pairs.append((name, member))
         at += 1
         if text[at - 1] == ",":

@@ -156,3 +156,16 @@ def test_any_sequence_of_versions_decodes_as_decode_does(versions):
             assert same(previous, decode(compact(body), rev))
     finally:
         watch_cache_decode._OBJECTS.limit = saved
+
+
+def test_a_part_read_from_another_spelling_is_compared_with_that_spelling():
+    spaced = b'{"metadata":{"name":"a"},"spec":{"x": [1, 2], "y": true}}'
+    first = decode_next(spaced, 7, None)
+    assert same(first, decode(spaced, 7))
+    again = b'{"metadata":{"name":"a"},"spec":{"x": [1, 2], "y": true},"status":{}}'
+    fast = decode_next(again, 8, first)
+    assert same(fast, decode(again, 8)) and fast["spec"] is first["spec"]  # its own text: reused
+    grown = b'{"metadata":{"name":"a"},"spec":{"x": [1, 2], "y": true,"z":1}}'
+    assert same(decode_next(grown, 9, fast), decode(grown, 9))
+    compacted = compact({"metadata": {"name": "a"}, "spec": {"x": [1, 2], "y": True}})
+    assert same(decode_next(compacted, 10, fast), decode(compacted, 10))
