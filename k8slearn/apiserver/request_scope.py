@@ -12,8 +12,8 @@ namespace; label and field selectors are parsed and checked against the resource
 >>> RequestScope._kind_info(body, None).plural, body["apiVersion"]
 ('pods', 'v1')
 
-Simplified: no content negotiation (bodies are dicts, not bytes), one API version per group, no
-conversion between versions.
+Simplified: no content negotiation (bodies are dicts, not bytes), one API version per group; the
+one conversion is on reads of events.k8s.io Events (``k8slearn/api/conversion.py``), none on writes.
 
 Upstream: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go (RequestScope),
 staging/src/k8s.io/apiserver/pkg/endpoints/handlers/create.go (decoding a body)
