@@ -39,6 +39,7 @@ from k8slearn.apiserver.kubernetes_service import KubernetesService
 from k8slearn.apiserver.admission import SYSTEM_PRIORITY_CLASS_OBJECTS as SYSTEM_PRIORITY_CLASSES
 from k8slearn.apiserver.system_namespaces import SYSTEM_NAMESPACES, SystemNamespaces
 from k8slearn.client.leaderelection import RESTART_DELAY, LeaderElected
+from k8slearn.controllers import node_lifecycle
 from k8slearn.controllers.manager import ControllerManager
 from k8slearn.etcd import MVCCStore
 from k8slearn.etcd.lease import LeaseExpiry
@@ -272,6 +273,24 @@ class Cluster:
                 yield self
             finally:
                 self.loop.tracing = tracing
+
+    def node_changes_pending(self) -> bool:
+        """Whether the node lifecycle controller is still to change a Node at one of its next checks
+        (``node_lifecycle.changes_due``): a node failure still unfolding while ``settle()`` sees the
+        cluster quiet. Only the simulation knows which machines it powered off; without a
+        kube-controller-manager running, nobody checks and nothing is pending. Reads untraced."""
+        up = [m for m in self.controller_managers if m.is_up()]
+        if not up:
+            return False
+        lifecycle = up[0].controllers.get("node-lifecycle-controller")
+        period = lifecycle.node_monitor_period if lifecycle is not None else node_lifecycle.NODE_MONITOR_PERIOD
+        with self.untraced():
+            nodes = self.api.list("nodes")
+        for node in nodes:
+            kubelet = self.kubelets.get(node["metadata"]["name"])
+            if node_lifecycle.changes_due(node, kubelet is not None and not kubelet.running, self.now, period):
+                return True
+        return False
 
     def step(self) -> Step | None:
         """Process exactly one event and return the step it made (holding ``self.lock``)."""

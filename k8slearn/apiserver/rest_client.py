@@ -28,7 +28,7 @@ class Client:
         self.actor = actor
         self.warning_handler: Any = None  # called with each warning of a request (kubectl prints them)
 
-    def _write(self, call: Any) -> Any:
+    def _request(self, call: Any) -> Any:
         """Run a request, handing its ``Warning`` headers to ``warning_handler`` (a write's, or a read
         of a deprecated kind's)."""
         if self.warning_handler is None:
@@ -41,27 +41,27 @@ class Client:
                resource: str | None = None, field_validation: str = "") -> dict:
         """Create ``obj``; returns the stored object (a mutable copy). ``field_validation``:
         ``Strict``, ``Warn`` or ``Ignore`` (unknown fields; the server's default is Warn)."""
-        return self._write(lambda: self.server.create(self.actor, obj, namespace, dry_run, resource, field_validation))
+        return self._request(lambda: self.server.create(self.actor, obj, namespace, dry_run, resource, field_validation))
 
     def get(self, resource: str, name: str, namespace: str | None = "default", subresource: str = "") -> dict:
         """Read one object straight from etcd (a mutable copy); ``subresource="scale"``: its Scale."""
-        return self._write(lambda: self.server.get(self.actor, resource, name, namespace, subresource))
+        return self._request(lambda: self.server.get(self.actor, resource, name, namespace, subresource))
 
     def list(self, resource: str, namespace: str | None = None, label_selector: Any = None,
              field_selector: Any = None) -> list[dict]:
         """Read-only objects from the watch cache, in etcd key order."""
-        return self._write(lambda: self.server.list(self.actor, resource, namespace, label_selector,
+        return self._request(lambda: self.server.list(self.actor, resource, namespace, label_selector,
                                                     field_selector))
 
     def list_with_version(self, resource: str, namespace: str | None = None, label_selector: Any = None,
                           field_selector: Any = None) -> tuple[list[dict], str]:
         """(items, list resourceVersion): what a reflector lists before it watches."""
-        return self._write(lambda: self.server.list_with_version(self.actor, resource, namespace, label_selector,
+        return self._request(lambda: self.server.list_with_version(self.actor, resource, namespace, label_selector,
                                                                  field_selector))
 
     def update(self, obj: dict, dry_run: bool = False, field_validation: str = "") -> dict:
         """PUT: optimistic concurrency on ``metadata.resourceVersion`` (empty = unconditional)."""
-        return self._write(lambda: self.server.update(self.actor, obj, "", dry_run, field_validation))
+        return self._request(lambda: self.server.update(self.actor, obj, "", dry_run, field_validation))
 
     def update_status(self, obj: dict, dry_run: bool = False) -> dict:
         """PUT .../status: only the status of ``obj`` is kept."""
@@ -75,7 +75,7 @@ class Client:
               patch_type: str = "strategic", subresource: str = "", dry_run: bool = False,
               field_validation: str = "") -> dict:
         """PATCH with a strategic merge (default), JSON merge ("merge") or JSON ("json") patch."""
-        return self._write(lambda: self.server.patch(self.actor, resource, name, patch, namespace, patch_type,
+        return self._request(lambda: self.server.patch(self.actor, resource, name, patch, namespace, patch_type,
                                                      subresource, dry_run, field_validation))
 
     def delete(self, resource: str, name: str, namespace: str | None = "default",

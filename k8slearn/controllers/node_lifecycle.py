@@ -70,6 +70,28 @@ KUBELET_CONDITIONS = ("Ready", "MemoryPressure", "DiskPressure", "PIDPressure")
 EXCLUDE_DISRUPTION_LABEL = "node.kubernetes.io/exclude-disruption"
 
 
+def changes_due(node: dict, powered_off: bool, now: float, period: float = NODE_MONITOR_PERIOD) -> bool:
+    """Whether monitorNodeHealth will still change this Node at one of its next checks (every
+    ``period``): a question for whoever waits on the controller (``Cluster.node_changes_pending``,
+    which ``kubectl get -w`` asks), since its checks are heartbeats that ``settle()`` does not wait for.
+
+    - a powered-off machine whose Node is ``Ready``: conditions ``Unknown`` (NotReady) and its pods
+      not ready, once ``--node-monitor-grace-period`` passes without a heartbeat;
+    - a Node not ready and not yet tainted ``NoExecute``: tainted at the next check, one check after
+      it became not ready (processTaintBaseEviction reads the condition as the check before left
+      it); then its pods' eviction timers keep ``settle()`` busy by themselves. Waited for two
+      checks only: a zone in disruption is never tainted;
+    - a ``Ready`` Node still tainted ``NoExecute`` unreachable/not-ready: untainted at the next check
+      (markNodeAsReachable)."""
+    ready = get_condition(node, "Ready") or {}
+    tainted = any(t.get("effect") == "NoExecute" and t.get("key") in (NOT_READY, UNREACHABLE)
+                  for t in (node.get("spec") or {}).get("taints") or ())
+    if ready.get("status") == "True":
+        return powered_off or tainted
+    since = ready.get("lastTransitionTime")
+    return bool(since) and not tainted and now < parse_timestamp(since) + 2 * period
+
+
 @dataclass
 class NodeHealth:
     probe_timestamp: float

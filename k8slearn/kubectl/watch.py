@@ -38,7 +38,7 @@ Every ``-o`` of plain ``get`` works under ``-w`` too (table, ``wide``, ``name``,
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go (watch), github.com/liggitt/tabwriter
 (RememberWidths), staging/src/k8s.io/cli-runtime/pkg/printers/ (tableprinter.go, yaml.go, json.go,
 jsonpath.go), staging/src/k8s.io/kubectl/pkg/cmd/get/customcolumn.go; when to stop:
-pkg/controller/nodelifecycle/node_lifecycle_controller.go (monitorNodeHealth: what its next checks do)
+``Cluster.node_changes_pending`` (pkg/controller/nodelifecycle/node_lifecycle_controller.go's checks)
 """
 
 from __future__ import annotations
@@ -47,7 +47,6 @@ import json
 from typing import Any
 
 from k8slearn.api.conversion import to_internal_version
-from k8slearn.api.meta import parse_timestamp
 from k8slearn.kubectl import tabwriter
 from k8slearn.kubectl.cli import Context
 from k8slearn.kubectl.errors import KubectlError
@@ -57,8 +56,6 @@ from k8slearn.kubectl.printers import print_table
 from k8slearn.kubectl.table import kind_prefix, table_cells
 
 WATCH_LIMIT = 600.0  # simulated seconds a -w runs at most: a node failure takes ~6 min to unfold
-_NODE_MONITOR_PERIOD = 5.0  # kube-controller-manager's --node-monitor-period (default)
-_NODE_CONTROLLER_TAINTS = ("node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready")
 _WATCH_FORMATS = ("", "wide", "name", "yaml", "json", "custom-columns", "jsonpath", "jsonpath-as-json")
 
 
@@ -248,55 +245,16 @@ def _run_cluster(ctx: Context) -> None:
 
 def _until_nothing_more_changes(cluster: Any, deadline: float) -> None:
     """Run the cluster as ``settle()`` does (the clock stops at the last change), and on through the
-    quiet stretches of a node failure still unfolding (``_node_changes_coming``): heartbeat by
-    heartbeat, until one of them leads to work again."""
+    quiet stretches of a node failure still unfolding (``Cluster.node_changes_pending``): heartbeat
+    by heartbeat, until one of them leads to work again."""
+    pending = getattr(cluster, "node_changes_pending", None)
     while True:
         cluster.settle(max_seconds=max(deadline - cluster.now, 0.0))
-        if not _node_changes_coming(cluster):
+        if pending is None or not pending():
             return
         while cluster.loop.pending == 0:
             if cluster.now >= deadline or cluster.step() is None:
                 return
-
-
-def _node_changes_coming(cluster: Any) -> bool:
-    """Whether the node lifecycle controller is still to act on a node at one of its next checks.
-
-    Those checks come every ``--node-monitor-period`` (5 s) as heartbeats, which ``settle()`` does
-    not wait for; what they will do follows from the Nodes and from which machines are off (the
-    simulation knows: it powered them off). Without a running kube-controller-manager nobody
-    checks, so nothing is waited for."""
-    kubelets = getattr(cluster, "kubelets", None)
-    if not kubelets or not any(m.is_up() for m in getattr(cluster, "controller_managers", ())):
-        return False
-    with cluster.untraced():  # looking, as the user's eyes do: no API request in the trace
-        nodes = cluster.api.list("nodes")
-    for node in nodes:
-        kubelet = kubelets.get(node["metadata"]["name"])
-        if _node_lifecycle_due(node, kubelet is not None and not kubelet.running, cluster.now):
-            return True
-    return False
-
-
-def _node_lifecycle_due(node: dict, powered_off: bool, now: float) -> bool:
-    """What monitorNodeHealth (node_lifecycle_controller.go) will still change on this node:
-
-    - a powered-off machine whose Node is ``Ready``: conditions ``Unknown`` (NotReady) and its pods
-      not ready, once ``--node-monitor-grace-period`` (50 s) passed without a heartbeat;
-    - a Node not ready and not yet tainted ``NoExecute``: tainted at the next check, one check after
-      it became not ready (processTaintBaseEviction reads the condition as the check before left
-      it); then its pods' eviction timers keep ``settle()`` busy by themselves. Only waited for two
-      checks of the default period: a zone in disruption is never tainted;
-    - a ``Ready`` Node still tainted ``NoExecute`` unreachable/not-ready: untainted at the next check
-      (markNodeAsReachable)."""
-    conditions = (node.get("status") or {}).get("conditions") or ()
-    ready = next((c for c in conditions if c.get("type") == "Ready"), {})
-    tainted = any(t.get("effect") == "NoExecute" and t.get("key") in _NODE_CONTROLLER_TAINTS
-                  for t in (node.get("spec") or {}).get("taints") or ())
-    if ready.get("status") == "True":
-        return powered_off or tainted
-    since = ready.get("lastTransitionTime")
-    return bool(since) and not tainted and now < parse_timestamp(since) + 2 * _NODE_MONITOR_PERIOD
 
 
 def _request_timeout(value: Any) -> float:

@@ -291,3 +291,31 @@ def test_a_zone_back_from_partial_disruption_taints_its_first_dead_node_one_toke
     taints = [t for n in ("node-1", "node-2") for t in c.api.get("nodes", n)["spec"]["taints"]]
     added = sorted(t["timeAdded"] for t in taints if t["effect"] == "NoExecute")
     assert added[0] == "2026-01-05T09:01:45Z"  # not 09:01:35: the new bucket starts drained
+
+
+def _node(ready: str, since: str = "2026-01-05T09:00:00Z", taints=()) -> dict:
+    return {"metadata": {"name": "n"}, "spec": {"taints": list(taints)},
+            "status": {"conditions": [{"type": "Ready", "status": ready, "lastTransitionTime": since}]}}
+
+
+NO_EXECUTE = {"key": "node.kubernetes.io/unreachable", "effect": "NoExecute"}
+CHANGES_DUE = [  # (case, node, powered off, seconds after the Ready transition, period, due)
+    ("a powered-off machine whose Node still says Ready will be marked NotReady", _node("True"), True, 0, 5.0, True),
+    ("a running Ready node without the taint has nothing coming", _node("True"), False, 0, 5.0, False),
+    ("a Ready node still tainted NoExecute will be untainted", _node("True", taints=[NO_EXECUTE]), False, 0, 5.0, True),
+    ("a NotReady node waits for its NoExecute taint for two checks", _node("Unknown"), True, 9, 5.0, True),
+    ("after two checks without a taint the zone is taken as disrupted", _node("Unknown"), True, 10, 5.0, False),
+    ("a longer --node-monitor-period waits longer for the taint", _node("Unknown"), True, 30, 20.0, True),
+    ("a NotReady node already tainted NoExecute has its eviction timers", _node("Unknown", taints=[NO_EXECUTE]),
+     True, 1, 5.0, False),
+]
+
+
+@pytest.mark.parametrize("node,powered_off,after,period,due", [c[1:] for c in CHANGES_DUE],
+                         ids=[c[0] for c in CHANGES_DUE])
+def test_changes_due_says_what_the_next_checks_will_still_change(node, powered_off, after, period, due):
+    from k8slearn.api.meta import parse_timestamp
+    from k8slearn.controllers.node_lifecycle import changes_due
+
+    now = parse_timestamp("2026-01-05T09:00:00Z") + after
+    assert changes_due(node, powered_off, now, period) is due
