@@ -5,10 +5,10 @@ Run: ``python bench/bench_scheduler.py`` (prints the numbers) or call ``main()``
 Mirrors upstream scheduler_perf's ``SchedulingBasic/5000Nodes_10000Pods``: 5,000 nodes of 4 CPU /
 32Gi / 110 pods, 1,000 pods placed first, then 10,000 measured pods, each requesting 100m CPU and
 500Mi memory, with the full default profile (SchedulingGates, PrioritySort, NodeUnschedulable,
-NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, PodTopologySpread,
-InterPodAffinity, DefaultPreemption, NodeResourcesBalancedAllocation, ImageLocality, DefaultBinder;
-adaptive percentageOfNodesToScore = 10% at 5,000 nodes). Then the Kubernetes envelope: 150,000 pods
-placed on 5,000 nodes, scheduling only.
+NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, VolumeRestrictions,
+NodeVolumeLimits, VolumeBinding, VolumeZone, PodTopologySpread, InterPodAffinity, DefaultPreemption,
+NodeResourcesBalancedAllocation, ImageLocality, DefaultBinder; adaptive percentageOfNodesToScore =
+10% at 5,000 nodes). Then the Kubernetes envelope: 150,000 pods placed on 5,000 nodes, scheduling only.
 
 Those pods belong to nobody, so PodTopologySpread has nothing to spread. The *owned* scenario is
 what Deployments create (bench_controllers.py's mass run): pods owned by ReplicaSets of 1,000

@@ -48,6 +48,10 @@ class ActionType(enum.IntFlag):
 
 
 POD, NODE, WILDCARD = "Pod", "Node", "*"
+# Storage resources the volume plugins register for (the simulation serves none of them yet).
+PERSISTENT_VOLUME_CLAIM, PERSISTENT_VOLUME = "PersistentVolumeClaim", "PersistentVolume"
+STORAGE_CLASS, CSI_NODE = "StorageClass", "CSINode"
+CSI_DRIVER, CSI_STORAGE_CAPACITY = "CSIDriver", "CSIStorageCapacity"
 
 
 class ClusterEvent(NamedTuple):

@@ -305,9 +305,7 @@ class Explanation:
         if a is None:
             return f"<p>{esc(str(self))}</p>"
         score_plugins = [s.name for s in a.scores]
-        filter_plugins = (
-            list(a.filter_matrix.get(next(iter(a.filter_matrix), ""), {})) if a.filter_matrix else []
-        )
+        filter_plugins, skipped = _filter_columns(a.filter_matrix)
         head = "".join(f"<th>{esc(p)}</th>" for p in filter_plugins) or "<th>filtered by</th><th>reason</th>"
         head += "".join(
             f"<th>{esc(p)}<br><small>×{s.weight}</small></th>" for p, s in zip(score_plugins, a.scores)
@@ -322,10 +320,15 @@ class Explanation:
             )
         summary = esc(str(self).splitlines()[0])
         message = f"<p><code>{esc(a.message)}</code></p>" if a.message else ""
+        skipped_line = (
+            f"<p><small>skipped for this pod (PreFilter found nothing to check): {esc(', '.join(skipped))}"
+            "</small></p>" if skipped else ""
+        )
         return (
             f'<div class="k8slearn-explain"><p>{summary}</p>{message}'
             '<table style="border-collapse:collapse;font-size:12px"><thead><tr><th>node</th>'
-            f"<th>outcome</th>{head}<th>total</th></tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+            f"<th>outcome</th>{head}<th>total</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
+            f"{skipped_line}</div>"
         )
 
     @staticmethod
@@ -369,3 +372,18 @@ class Explanation:
 
 
 _CELL = "border:1px solid #ddd;padding:2px 6px;text-align:left"
+
+
+def _filter_columns(filter_matrix: dict) -> tuple[list, list]:
+    """The what-if table's filter columns, and the plugins left out of it: those PreFilter skipped on
+    every node (a pod without ports, claims or spread constraints gives NodePorts, the volume
+    plugins or PodTopologySpread nothing to check), named under the table instead.
+
+    >>> ok = Status(Code.Success)
+    >>> _filter_columns({"node-1": {"NodePorts": None, "NodeResourcesFit": ok},
+    ...                  "node-2": {"NodePorts": None, "NodeResourcesFit": ok}})
+    (['NodeResourcesFit'], ['NodePorts'])
+    """
+    plugins = list(filter_matrix.get(next(iter(filter_matrix), ""), {})) if filter_matrix else []
+    skipped = [p for p in plugins if all(verdicts.get(p) is None for verdicts in filter_matrix.values())]
+    return [p for p in plugins if p not in skipped], skipped

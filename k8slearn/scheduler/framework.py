@@ -10,7 +10,8 @@ cycle then calls ``run_pre_filter_plugins``, ``run_filter_plugins`` (per node),
 >>> fwk = Framework(Profile())
 >>> [p.name for p in fwk.filter_plugins]   # doctest: +NORMALIZE_WHITESPACE
 ['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit',
- 'PodTopologySpread', 'InterPodAffinity']
+ 'VolumeRestrictions', 'NodeVolumeLimits', 'VolumeBinding', 'VolumeZone', 'PodTopologySpread',
+ 'InterPodAffinity']
 >>> [(p.name, weight) for p, weight in fwk.score_plugins][:3]
 [('TaintToleration', 3), ('NodeAffinity', 2), ('NodeResourcesFit', 1)]
 >>> Framework(Profile().add("Nope"))

@@ -36,7 +36,8 @@ When no node fits, the cycle's :class:`Diagnosis` becomes the FailedScheduling m
 >>> fit_error_message(2, d)
 '0/2 nodes are available: 2 Insufficient cpu.'
 
-Simplified: no Reserve/Permit/PreBind/PostBind points (no default plugin in this course needs them).
+Simplified: no Reserve/Permit/PreBind/PostBind points (upstream, VolumeBinding binds claims at Reserve and
+PreBind; the simulation has no PersistentVolumeClaims, so no default plugin here needs them).
 
 Upstream: pkg/scheduler/framework/interface.go, cycle_state.go, types.go (Diagnosis, FitError)
 """

@@ -18,8 +18,9 @@ Besides ``multiPoint`` a profile can enable or disable plugins at one extension 
 (``points["score"]``), and give plugins arguments (``plugin_config["NodeResourcesFit"]``), exactly
 what a KubeSchedulerConfiguration file says (see :mod:`k8slearn.scheduler.config`).
 
-Simplified: the volume plugins (VolumeRestrictions, NodeVolumeLimits, VolumeBinding, VolumeZone) are
-not in the default list: the simulated cluster has no PersistentVolumes.
+The volume plugins (VolumeRestrictions, NodeVolumeLimits, VolumeBinding, VolumeZone) are in the list
+as upstream; the simulated cluster serves no PersistentVolumeClaims, so they skip pods without claims
+and reject pods with one (``persistentvolumeclaim "data" not found``).
 
 Upstream: pkg/scheduler/apis/config/v1/default_plugins.go, pkg/scheduler/apis/config/types.go
 (KubeSchedulerProfile, Plugins, PluginSet)
@@ -46,6 +47,10 @@ DEFAULT_PLUGINS: tuple[tuple[str, int], ...] = (
     ("NodeAffinity", 2),
     ("NodePorts", 0),
     ("NodeResourcesFit", 1),
+    ("VolumeRestrictions", 0),
+    ("NodeVolumeLimits", 0),
+    ("VolumeBinding", 0),
+    ("VolumeZone", 0),
     ("PodTopologySpread", 2),
     ("InterPodAffinity", 2),
     ("DefaultPreemption", 0),

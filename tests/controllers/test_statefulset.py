@@ -327,8 +327,8 @@ def test_rollout_history_and_undo_go_through_the_controller_revisions(cluster):
 
 def test_a_volume_claim_template_becomes_each_pods_own_claim_volume():
     c = Cluster(workers=3, seed=0)
-    # Parallel: the kubelet never mounts a claim (the simulation has no PersistentVolumes), so with
-    # OrderedReady web-1 would wait for web-0 forever.
+    # Parallel: the simulation has no PersistentVolumeClaims, so the scheduler never places a pod that
+    # uses one; with OrderedReady web-1 would wait for web-0 forever.
     sts = statefulset(replicas=2, podManagementPolicy="Parallel", volumeClaimTemplates=[{"metadata": {"name": "www"},
         "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}])
     sts["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] = [{"name": "www", "mountPath": "/data"}]
@@ -338,8 +338,9 @@ def test_a_volume_claim_template_becomes_each_pods_own_claim_volume():
         "web-0": {"name": "www", "persistentVolumeClaim": {"claimName": "www-web-0"}},
         "web-1": {"name": "www", "persistentVolumeClaim": {"claimName": "www-web-1"}}}
     assert not any(is_ready(p) for p in pods(c).values())
-    assert "error processing PVC default/www-web-1: k8slearn: persistentVolumeClaim volumes are not simulated" \
-        in c.kubectl("describe pod web-1").stdout
+    assert ('default-scheduler  0/4 nodes are available: persistentvolumeclaim "www-web-1" not found. '
+            "preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling." in
+            c.kubectl("describe pod web-1").stdout)
     out = c.kubectl("describe sts web").stdout
     assert "Volume Claims:\n  Name:          www\n  StorageClass:  \n  Labels:        <none>\n" \
            "  Annotations:   <none>\n  Capacity:      1Gi\n  Access Modes:  [ReadWriteOnce]\n" in out

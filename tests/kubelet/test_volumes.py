@@ -15,14 +15,17 @@ from k8slearn.kubelet.volume_manager import retry_delays
 from k8slearn.kubelet.volume_plugins import MountError, set_up
 
 
-def pod(name, volumes, mounts, command=("sleep", "3600"), image="busybox:1.36", second=None, **meta):
+def pod(name, volumes, mounts, command=("sleep", "3600"), image="busybox:1.36", second=None, node_name="",
+        **meta):
     containers = [{"name": "app", "image": image, "volumeMounts": mounts}]
     if command:
         containers[0]["command"] = list(command)
     if second is not None:
         containers.append(second)
-    return yaml.safe_dump({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, **meta},
-                           "spec": {"containers": containers, "volumes": volumes}})
+    spec = {"containers": containers, "volumes": volumes}
+    if node_name:  # bound at creation, bypassing the scheduler (which does not place a pod whose claim is missing)
+        spec["nodeName"] = node_name
+    return yaml.safe_dump({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, **meta}, "spec": spec})
 
 
 def events(c, name, reason="FailedMount"):
@@ -316,7 +319,7 @@ def test_a_volume_that_cannot_be_set_up_keeps_the_pod_creating(volume, message):
     c = Cluster(workers=1, seed=0)
     c.kubectl("create configmap game --from-literal=a=1")
     c.api.create(SECRET)
-    c.kubectl("apply -f -", stdin=pod("web", [volume], AT_ETC_CONFIG))
+    c.kubectl("apply -f -", stdin=pod("web", [volume], AT_ETC_CONFIG, node_name="node-1"))
     c.settle()
     c.run(1)
     assert waiting_reason(c, "web") == "ContainerCreating"
@@ -480,7 +483,7 @@ def test_an_exec_probe_reads_the_mounted_files():
 def test_a_failed_wait_syncs_again_after_the_pod_workers_back_off_not_on_its_own_status_write():
     c = Cluster(workers=1, seed=0)
     c.kubectl("apply -f -", stdin=pod("web", [{"name": "cfg", "persistentVolumeClaim": {"claimName": "data"}}],
-                                      AT_ETC_CONFIG))
+                                      AT_ETC_CONFIG, node_name="node-1"))
     c.settle()
     c.run(60)
     writes = [s.time for s in c.trace if s.object.startswith("event/default/web.") and

@@ -93,7 +93,8 @@ def test_every_filter_plugin_s_verdict_is_shown_for_every_node(c):
     assert matrix["node-2"]["NodeResourcesFit"].is_success()
     assert matrix["node-2"]["NodeAffinity"] is None  # skipped at PreFilter: the pod has no node affinity
     html = e._repr_html_()
-    assert "✘ Insufficient cpu" in html and "skipped" in html
+    assert "✘ Insufficient cpu" in html and "<th>NodeAffinity</th>" not in html
+    assert "skipped for this pod (PreFilter found nothing to check): NodeAffinity, NodePorts" in html
 
 
 def test_a_pod_dict_that_is_not_in_the_cluster_can_be_tried(c):

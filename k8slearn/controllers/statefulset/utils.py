@@ -27,8 +27,8 @@ partitioned rollout leaves the low ordinals alone even when they are recreated:
 
 A ``volumeClaimTemplates`` entry ``www`` becomes the pod's volume ``www`` naming the claim
 ``www-web-2``, as upstream. Simplified: the claim itself is not created (the simulation has no
-PersistentVolumeClaims or PersistentVolumes, so the kubelet's volume manager never mounts such a
-volume and the pod waits in ContainerCreating, saying so); the revision patch is
+PersistentVolumeClaims or PersistentVolumes, so the scheduler's volume plugins keep the pod
+Pending: ``persistentvolumeclaim "www-web-2" not found``); the revision patch is
 applied by replacing ``spec.template`` (all it ever holds).
 
 Upstream: pkg/controller/statefulset/stateful_set_utils.go; the PodIndexLabel feature gate is

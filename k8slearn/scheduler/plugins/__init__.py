@@ -25,10 +25,14 @@ from k8slearn.scheduler.plugins.node_ports import NodePorts
 from k8slearn.scheduler.plugins.node_resources_balanced_allocation import NodeResourcesBalancedAllocation
 from k8slearn.scheduler.plugins.node_resources_fit import NodeResourcesFit
 from k8slearn.scheduler.plugins.node_unschedulable import NodeUnschedulable
+from k8slearn.scheduler.plugins.node_volume_limits import NodeVolumeLimits
 from k8slearn.scheduler.plugins.pod_topology_spread import PodTopologySpread
 from k8slearn.scheduler.plugins.priority_sort import PrioritySort
 from k8slearn.scheduler.plugins.scheduling_gates import SchedulingGates
 from k8slearn.scheduler.plugins.taint_toleration import TaintToleration
+from k8slearn.scheduler.plugins.volume_binding import VolumeBinding
+from k8slearn.scheduler.plugins.volume_restrictions import VolumeRestrictions
+from k8slearn.scheduler.plugins.volume_zone import VolumeZone
 
 Factory = Callable[..., Any]
 
@@ -41,6 +45,10 @@ REGISTRY: dict[str, Factory] = {
     "NodeAffinity": NodeAffinity,
     "NodePorts": NodePorts,
     "NodeResourcesFit": NodeResourcesFit,
+    "VolumeRestrictions": VolumeRestrictions,
+    "NodeVolumeLimits": NodeVolumeLimits,
+    "VolumeBinding": VolumeBinding,
+    "VolumeZone": VolumeZone,
     "PodTopologySpread": PodTopologySpread,
     "InterPodAffinity": InterPodAffinity,
     "DefaultPreemption": DefaultPreemption,
@@ -62,8 +70,12 @@ __all__ = [
     "NodeResourcesBalancedAllocation",
     "NodeResourcesFit",
     "NodeUnschedulable",
+    "NodeVolumeLimits",
     "PodTopologySpread",
     "PrioritySort",
     "SchedulingGates",
     "TaintToleration",
+    "VolumeBinding",
+    "VolumeRestrictions",
+    "VolumeZone",
 ]

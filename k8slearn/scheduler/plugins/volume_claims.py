@@ -1,0 +1,85 @@
+"""The PersistentVolumeClaims a pod's volumes use, and looking them up, for the volume plugins.
+
+A ``persistentVolumeClaim`` volume names its claim. A generic ``ephemeral`` volume names none: its
+claim is ``<pod name>-<volume name>``, which the ephemeral volume controller creates for the pod.
+
+>>> pod = {"metadata": {"name": "db"}, "spec": {"volumes": [
+...     {"name": "data", "persistentVolumeClaim": {"claimName": "pgdata"}},
+...     {"name": "scratch", "ephemeral": {"volumeClaimTemplate": {"spec": {}}}},
+...     {"name": "config", "configMap": {"name": "db"}}]}}
+>>> list(pod_volume_claims(pod))
+[('pgdata', False), ('db-scratch', True)]
+
+The simulated API server serves no PersistentVolumeClaims, so the scheduler has no claim lister
+and every look-up fails with the lister's NotFound error:
+
+>>> get_claim(None, "default", "pgdata")
+Traceback (most recent call last):
+...
+k8slearn.scheduler.plugins.volume_claims.ClaimNotFound: persistentvolumeclaim "pgdata" not found
+
+Upstream: k8s.io/component-helpers/storage/ephemeral (VolumeClaimName),
+k8s.io/client-go/listers/core/v1 (PersistentVolumeClaimLister: errors.NewNotFound)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from k8slearn.scheduler.events import QueueingHint
+
+PVC_RESOURCE = "persistentvolumeclaims"
+
+
+class ClaimNotFound(LookupError):
+    """The lister has no such claim; ``str()`` is the NotFound error's text."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f'persistentvolumeclaim "{name}" not found')
+        self.name = name
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def volume_claim_name(pod: dict, volume: dict) -> tuple[str, bool] | None:
+    """(claim name, is it a generic ephemeral volume's claim), or None for a volume without a claim.
+
+    The ephemeral name is ``ephemeral.VolumeClaimName``: pod name, a dash, volume name."""
+    if "persistentVolumeClaim" in volume:
+        return (volume.get("persistentVolumeClaim") or {}).get("claimName", ""), False
+    if "ephemeral" in volume:
+        return f"{(pod.get('metadata') or {}).get('name', '')}-{volume.get('name', '')}", True
+    return None
+
+
+def pod_volume_claims(pod: dict, ephemeral: bool = True) -> Iterator[tuple[str, bool]]:
+    """The claims of the pod's volumes in spec order (only ``persistentVolumeClaim`` ones when
+    ``ephemeral`` is False, as VolumeRestrictions and VolumeZone look at)."""
+    for volume in (pod.get("spec") or {}).get("volumes") or ():
+        claim = volume_claim_name(pod, volume)
+        if claim is not None and (ephemeral or not claim[1]):
+            yield claim
+
+
+def get_claim(handle: Any, namespace: str, name: str) -> dict:
+    """The claim from the scheduler's PVC lister (``PersistentVolumeClaims(ns).Get(name)``).
+
+    Simplified: the simulation serves no PersistentVolumeClaims, so there is normally no lister
+    and the claim is never found."""
+    lister = handle.lister(PVC_RESOURCE) if handle is not None else None
+    claim = lister.get(name, namespace) if lister is not None else None
+    if claim is None:
+        raise ClaimNotFound(name)
+    return claim
+
+
+def claim_is_for_pod(pod: dict, claim: dict | None, ephemeral: bool = True) -> QueueingHint:
+    """The PVC hint the volume plugins share: a claim added (or changed) in the pod's namespace
+    whose name is one the pod's volumes use may make the pod schedulable; any other may not."""
+    meta = (claim or {}).get("metadata") or {}
+    if meta.get("namespace") != (pod.get("metadata") or {}).get("namespace"):
+        return QueueingHint.QueueSkip
+    names = {name for name, _ in pod_volume_claims(pod, ephemeral)}
+    return QueueingHint.Queue if meta.get("name") in names else QueueingHint.QueueSkip
