@@ -12,7 +12,13 @@ The delay starts at 10 s and doubles up to 300 s (``backOffPeriod``/``MaxContain
 entry untouched for twice the maximum is forgotten, so a container that ran fine for a while
 starts again from 10 s.
 
-Simplified: no jitter.
+The kubelet's back-offs have no jitter (``flowcontrol.NewBackOff``: jitter factor 0); the pod
+worker's 10 to 15 s retry after a failed sync is where the kubelet jitters.
+
+>>> b.gc(now=20 + 601); b.entries                          # GC: entries older than twice the maximum go
+{}
+
+Simplified: the jitter a client-go Backoff may have (``NewBackOffWithJitter``) is left out.
 
 Upstream: staging/src/k8s.io/client-go/util/flowcontrol/backoff.go, pkg/kubelet/kubelet.go
 """
@@ -47,3 +53,8 @@ class Backoff:
         else:
             backoff, _ = self.entries[key]
             self.entries[key] = (min(backoff * 2, self.maximum), now)
+
+    def gc(self, now: float) -> None:
+        """GC: forget the entries untouched for more than twice the maximum."""
+        for key in [key for key in self.entries if self._expired(key, now)]:
+            del self.entries[key]

@@ -6,8 +6,14 @@ For each container it applies ``imagePullPolicy``:
   present on machine"``;
 * ``Never`` and not cached → ``ErrImageNeverPull``;
 * otherwise pull through the runtime: ``Pulling`` then ``Pulled "Successfully pulled image ... in
-  1.024s (1.024s including waiting). Image size: ... bytes."``. A failed pull is ``ErrImagePull``;
-  the next attempts wait in ``ImagePullBackOff`` (10 s doubling to 300 s).
+  1.024s (1.024s including waiting). Image size: ... bytes."``. A failed pull is ``ErrImagePull``
+  (``Failed to pull image ...`` with containerd's error, then ``Error: ErrImagePull``) and puts
+  the pod's image in back-off: 10 s, doubling at each failure to 300 s. Every sync inside the
+  back-off records ``BackOff "Back-off pulling image ..."`` and ``Error: ImagePullBackOff`` and
+  pulls nothing. The first such sync comes at once: PLEG has seen the sandbox the failed sync
+  created (upstream at its next relist, within a second). Later syncs come every 10 to 15 s
+  (the pod worker's retry after a failed sync), so a pull is tried at the first look past the
+  back-off.
 
 An image name that cannot be parsed never reaches the runtime: ``InvalidImageName``.
 
@@ -25,7 +31,7 @@ from typing import Any
 from k8slearn.api.meta import go_duration
 from k8slearn.kubelet import images as image_catalog
 from k8slearn.kubelet.backoff import Backoff
-from k8slearn.kubelet.cri import RuntimeError_
+from k8slearn.kubelet.cri import RuntimeError_, grpc_message
 
 Waiting = tuple[str, str]  # (reason, message) of a container that cannot start yet
 
@@ -73,13 +79,14 @@ class ImageManager:
         meta = pod["metadata"]
         result = yield self.runtime.pull_image(image, for_pod=f"pod/{meta['namespace']}/{meta['name']}")
         if isinstance(result, RuntimeError_):
+            error = pull_image_error(result)
+            event("Warning", "Failed", f'Failed to pull image "{image}": {error}')
             self.backoff.next(key, self.loop.now)
-            event("Warning", "Failed", f'Failed to pull image "{image}": {result}')
             event("Warning", "Failed", "Error: ErrImagePull")
-            return ("ErrImagePull", str(result))
-        self.backoff.entries.pop(key, None)
+            return ("ErrImagePull", error)
         entry, pull_seconds, total_seconds = result
         event("Normal", "Pulled", _pulled(image, pull_seconds, total_seconds, entry.size))
+        self.backoff.gc(self.loop.now)  # (the pod's entry stays until it is old: a later failure doubles it)
         return None
 
     def _event_for(self, pod: dict, field_path: str) -> Callable[[str, str, str], None]:
@@ -87,6 +94,22 @@ class ImageManager:
             self.events.event(pod, type_, reason, message, field_path=field_path)
 
         return event
+
+
+def pull_image_error(err: RuntimeError_) -> str:
+    """The kubelet's CRI client drops the ``rpc error: code = Unknown desc =`` of a failed
+    PullImage ("they add no value"), so Docker Hub's pull access denied reads as containerd wrote
+    it; other codes (a missing tag's NotFound) keep their prefix.
+
+    >>> pull_image_error(RuntimeError_("rpc error: code = Unknown desc = failed to pull and unpack image"))
+    'failed to pull and unpack image'
+    >>> pull_image_error(RuntimeError_("rpc error: code = NotFound desc = x: not found"))
+    'rpc error: code = NotFound desc = x: not found'
+
+    Upstream: staging/src/k8s.io/cri-client/pkg/remote_image.go (pullImageV1)
+    """
+    text = str(err)
+    return grpc_message(err) if text.startswith("rpc error: code = Unknown desc = ") else text
 
 
 # One shared string per image for the messages every pod's events repeat (a pull's durations

@@ -60,8 +60,7 @@ class ImageService:
         def finish() -> None:
             if entry is None:
                 ref = image_catalog.normalize(image)
-                error = (f'rpc error: code = NotFound desc = failed to pull and unpack image "{ref}": '
-                         f'failed to resolve reference "{ref}": {ref}: not found')
+                error = pull_error(image)
                 if self.loop.tracing:
                     self._trace("ImagePullFailed", for_pod or ref, error)
                 done.trigger(RuntimeError_(error))
@@ -74,3 +73,26 @@ class ImageService:
 
         self.loop.call_at(start + pull_seconds, finish)
         return done
+
+
+def pull_error(image: str) -> str:
+    """The gRPC error of a PullImage whose image the registry does not have, as containerd's
+    resolver words it. A registry answers 404 for a missing tag (or repository): containerd's
+    ``not found``, code NotFound. Docker Hub answers 401 ``insufficient_scope`` for a repository
+    that does not exist (it might be a private one), which containerd reports as pull access
+    denied, code Unknown:
+
+    >>> pull_error("nginx:nope")[:34], pull_error("nginx:nope").endswith("docker.io/library/nginx:nope: not found")
+    ('rpc error: code = NotFound desc = ', True)
+    >>> pull_error("nginxx")[:33], "pull access denied, repository does not exist" in pull_error("nginxx")
+    ('rpc error: code = Unknown desc = ', True)
+
+    Upstream: containerd core/remotes/docker/resolver.go (Resolve), authorizer.go
+    (insufficient_scope: ErrInvalidAuthorization), internal/cri/server/images/image_pull.go
+    """
+    ref = image_catalog.normalize(image)
+    unpack = f'failed to pull and unpack image "{ref}": failed to resolve reference "{ref}": '
+    if ref.startswith("docker.io/") and not image_catalog.repository_exists(image):
+        return (f"rpc error: code = Unknown desc = {unpack}pull access denied, repository does not exist or "
+                "may require authorization: server message: insufficient_scope: authorization failed")
+    return f"rpc error: code = NotFound desc = {unpack}{ref}: not found"

@@ -149,7 +149,29 @@ def invalid_reason(image: str) -> str | None:
         r"^[\w][\w.-]{0,127}$", tag
     ):
         return "invalid reference format"
-    return None
+    return _invalid_digest(image.partition("@")[2]) if "@" in image else None
+
+
+_DIGEST = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}")
+_DIGEST_LENGTHS = {"sha256": 64, "sha384": 96, "sha512": 128}  # go-digest's available algorithms
+
+
+def _invalid_digest(digest: str) -> str | None:
+    """reference.Parse's digest part (``@sha256:<64 hex>``), then go-digest's Digest.Validate.
+
+    >>> _invalid_digest("sha256:abc"), _invalid_digest("sha256:" + "a" * 32), _invalid_digest("md5:" + "a" * 32)
+    ('invalid reference format', 'invalid checksum digest length', 'unsupported digest algorithm')
+    >>> _invalid_digest("sha256:" + "A" * 64), _invalid_digest("sha256:" + "a" * 64)
+    ('invalid checksum digest format', None)
+    """
+    if not _DIGEST.fullmatch(digest):
+        return "invalid reference format"
+    algorithm, _, encoded = digest.partition(":")
+    if algorithm not in _DIGEST_LENGTHS:
+        return "unsupported digest algorithm"
+    if len(encoded) != _DIGEST_LENGTHS[algorithm]:
+        return "invalid checksum digest length"
+    return None if re.fullmatch(r"[a-f0-9]+", encoded) else "invalid checksum digest format"
 
 
 def _digest(text: str) -> str:
@@ -171,6 +193,15 @@ def find(image: str) -> Image | None:
     return Image(
         ref, size, f"sha256:{_digest('config/' + ref)}", f"{repo}@sha256:{_digest('manifest/' + ref)}"
     )
+
+
+def repository_exists(image: str) -> bool:
+    """Whether the registry has the image's repository at all (its tag may still be missing).
+
+    >>> repository_exists("nginx:doesnotexist"), repository_exists("nginxx")
+    (True, False)
+    """
+    return normalize(image).rsplit(":", 1)[0] in REGISTRY
 
 
 def lookup(image: str) -> Image:

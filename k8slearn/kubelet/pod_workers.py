@@ -167,7 +167,10 @@ class PodWorkers(PodSync, Admission, KubeRuntime, PodTermination):
         if self.running:
             return  # already on: an idle pod without a process is simply not signalled
         self.running = True
-        self.crash_backoff = Backoff()  # a new kubelet process: no container is in back-off (kl.backOff)
+        # A new kubelet process: no container and no image pull is in back-off (NewMainKubelet makes
+        # kl.backOff and the image manager's imageBackOff afresh)
+        self.crash_backoff = Backoff()
+        self.images.backoff = Backoff()
         self.prober.started_at = self.loop.now
         for state in self.states.values():
             if state.process is None:

@@ -104,7 +104,8 @@ class PodSync:
             if self._current(state) is None:
                 return
             if not initialized:
-                self.write_status(state)
+                if not self._next_sync_shows_reasons(state):
+                    self.write_status(state)
                 if self._terminal(state):  # a plain init container failed and may not restart
                     yield from self._finish(state, pod)
                 return
@@ -123,14 +124,20 @@ class PodSync:
                 yield from self._start(state, container, "ephemeralContainers")
                 if self._current(state) is None:
                     return
-        if not (state.signalled and state.uid in self._next_sync_reasons):
-            self.write_status(state)  # (else the next sync, due at once, writes it first thing)
+        if not self._next_sync_shows_reasons(state):
+            self.write_status(state)
         if inits and not self._terminal(state) and self._keeps_nothing(state, pod):
             # The regular containers are done and will not restart: the pod is killed, so its
             # sidecars stop (a Job's pod completes although its log shipper never exits).
             yield from self._finish(state, pod)
         elif self._terminal(state):
             yield from self._finish(state, pod)
+
+    def _next_sync_shows_reasons(self, state: PodState) -> bool:
+        """A reason this sync found (ErrImagePull...) waits in the reasonCache and the next sync,
+        due at once (PLEG saw the new sandbox), writes the status first thing: no write now, so
+        ``kubectl get -w`` goes from ContainerCreating (or Init:0/1) straight to ErrImagePull."""
+        return state.signalled and state.uid in self._next_sync_reasons
 
     def _kill_for_new_sandbox(self, state: PodState, pod: dict) -> None:
         """SyncPod's step 2 when the sandbox changed (a node back from a power cut):
