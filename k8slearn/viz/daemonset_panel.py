@@ -60,7 +60,9 @@ class DaemonSetPanel(Panel):
         self.cluster, self.name, self.namespace = cluster, name, namespace
         self.started = cluster.now
         self.picture = ClusterFigure()
-        self.image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
+        # the picture at its own size, crisp (a VBox would stretch it to the output's width: taller)
+        self.image = w.Image(format="png",
+                             layout=w.Layout(max_width="100%", height="auto", align_self="flex-start"))
         self.status, self.line, self.alt, self.table, self.log = (w.HTML() for _ in range(5))
         label = {"description_width": "initial"}  # the label's own width: the choice is not cut ("NoExec")
         self.nodes = w.Dropdown(description="Node", options=[], layout=w.Layout(width="180px"), style=label)

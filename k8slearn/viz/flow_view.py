@@ -19,8 +19,8 @@ from typing import Any
 from k8slearn.viz import style
 from k8slearn.viz.flow import Hop, graph_ids, lanes_for, pod_journey
 
-ROW = 0.42  # inches per hop row
-WINDOW = 16  # hops visible at once around the current one
+ROW = 0.40  # inches per hop row
+WINDOW = 12  # hops visible at once around the current one (the slider reaches the others)
 
 
 def _visible(hops: list[Hop], current: int | None, window: int) -> list[Hop]:
@@ -251,7 +251,9 @@ class FlowPlayer:
         back.on_click(lambda _: self._move(-1))
         step.on_click(lambda _: self._move(+1))
         self._text = w.HTML()
-        self._diagram, self._cluster_img = w.Image(format="png"), w.Image(format="png", width="720px")
+        # the diagram at its own size (a VBox would stretch it to the output's width: taller, blurred)
+        self._diagram = w.Image(format="png", layout=w.Layout(align_self="flex-start"))
+        self._cluster_img = w.Image(format="png", width="640px")
         self._slider.observe(lambda change: self._show(change["new"] - 1), names="value")
         controls = w.HBox([back, step, self._play, self._slider, self._speed])
         self._widget = w.VBox([controls, self._text, self._diagram, self._cluster_img])

@@ -6,9 +6,9 @@
 * a pod chooser, sliders for the pod's CPU (millicores) and memory (MiB) requests;
 * toggles: tolerate each taint found on the nodes; a ``nodeSelector`` for the demo label;
   give each node the demo label (``disktype=ssd``) or the demo taint (``dedicated=gpu:NoSchedule``);
-* one weight slider per score plugin;
-* the nodes × plugins table (red: filtered out, greener: higher score), the score bars (each
-  plugin's weighted share of a node's total), and the chosen node in words.
+* the chosen node in words, and the nodes × plugins table (red: filtered out, greener: higher score);
+* one weight slider per score plugin, beside the score bars (each plugin's weighted share of a
+  node's total) that they change.
 
 >>> from k8slearn import Cluster
 >>> view = SchedulerView(Cluster(workers=2, seed=0))
@@ -57,7 +57,7 @@ def taint_text(t: dict) -> str:
     return f"{t.get('key', '')}={t.get('value', '')}:{t.get('effect', '')}"
 
 
-def score_bars(explanation: Any, dpi: int = 72) -> Any:
+def score_bars(explanation: Any, dpi: int = 100) -> Any:
     """A matplotlib Figure: one bar per node, split into each score plugin's weighted share."""
     from matplotlib.figure import Figure
 
@@ -258,7 +258,8 @@ class SchedulerView:
                         layout=w.Layout(width="440px"))
             for k, v in s.weights.items()
         ]
-        self._decision, self._table, self._bars = w.HTML(), w.HTML(), w.Image(format="png")
+        self._decision, self._table = w.HTML(), w.HTML()
+        self._bars = w.Image(format="png", layout=w.Layout(align_self="flex-start"))  # its own size
 
         def changed(_: Any = None) -> None:
             s.pod, s.cpu_m, s.memory_mi, s.node_selector = pod.value, cpu.value, memory.value, selector.value
@@ -273,10 +274,8 @@ class SchedulerView:
         pod_box = w.VBox([w.HTML("<b>Pod</b>"), pod, cpu, memory, selector, *tolerate])
         node_box = w.VBox([w.HTML("<b>Nodes (only in the what-if)</b>"), *labelled, *tainted])
         weight_box = w.VBox([w.HTML("<b>Score weights</b>"), *weights])
-        controls = w.HBox(
-            [pod_box, node_box, weight_box], layout=w.Layout(flex_flow="row wrap", grid_gap="12px")
-        )
-        self._widget = w.VBox([controls, self._decision, self._table, self._bars])
+        controls, scores = _row(pod_box, node_box), _row(weight_box, self._bars)
+        self._widget = w.VBox([controls, self._decision, self._table, scores])
         self.refresh()
         return self._widget
 
@@ -294,6 +293,13 @@ class SchedulerView:
         from IPython.display import display
 
         display(self.widget())
+
+
+def _row(*children: Any) -> Any:
+    """Boxes side by side, wrapping below each other when the notebook is too narrow for both."""
+    import ipywidgets as w
+
+    return w.HBox(list(children), layout=w.Layout(flex_flow="row wrap", grid_gap="12px"))
 
 
 def _message(err: Exception) -> str:
