@@ -1,8 +1,8 @@
 """``ControllerTimeline(cluster)``: which controller did what, when, and why.
 
 One swimlane per controller, one numbered marker per action (▲ create, ▼ delete, ◆ scale,
-■ mark, ⬢ lead, ✕ evict, ● schedule), and a table saying what each controller saw and did
-("ReplicaSet web-7c4b4cb947: 1 of 3 pods → create 2"). Rows come from
+■ mark, ⬢ lead, ✕ evict, ↺ cancel an eviction, ● schedule), and a table saying what each
+controller saw and did ("ReplicaSet web-7c4b4cb947: 1 of 3 pods → create 2"). Rows come from
 ``timeline.controller_rows`` (the trace joined with Events). Quiet spells longer than 10 s are
 cut out of the time axis, with a break mark.
 
@@ -32,6 +32,7 @@ MARKERS = {  # kind -> (matplotlib marker, colour, legend label)
     "mark": ("s", style.POD_COLORS["pending"], "mark / register"),
     "lead": ("h", style.ETCD["face"], "lead (took the Lease)"),
     "evict": ("X", style.POD_COLORS["terminating"], "evict"),
+    "cancel": ("$\u21ba$", style.POD_COLORS["terminating"], "cancel eviction"),
     "schedule": ("o", style.COMPONENT["face"], "schedule"),
     "write": ("P", style.SERVICE["edge"], "write"),          # the label names what was written
     "retry": ("x", style.MUTED, "conflict, retry"),

@@ -1,9 +1,9 @@
 """Controllers at work, in pictures: a timeline, a DaemonSet panel and a rolling-update chart.
 
 - ``ControllerTimeline(cluster)``: one swimlane per controller, one numbered marker per action
-  (▲ create, ▼ delete, ◆ scale, ■ mark, ⬢ lead, ✕ evict, ● schedule), and a table saying what
-  each controller saw and did ("ReplicaSet web-7c4b4cb947: 1 of 3 pods → create 2"). Rows come
-  from ``timeline.controller_rows`` (the trace joined with Events).
+  (▲ create, ▼ delete, ◆ scale, ■ mark, ⬢ lead, ✕ evict, ↺ cancel an eviction, ● schedule), and a
+  table saying what each controller saw and did ("ReplicaSet web-7c4b4cb947: 1 of 3 pods → create
+  2"). Rows come from ``timeline.controller_rows`` (the trace joined with Events).
 - ``DaemonSetPanel(cluster, "node-exporter", namespace="monitoring")``: buttons that add, remove,
   taint and untaint nodes; after each, the cluster settles and the panel shows the picture with the
   daemon pods ringed, "3 eligible nodes → 3 daemon pods (desired 3, current 3, ready 3)" and why

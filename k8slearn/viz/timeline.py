@@ -27,11 +27,17 @@ the DaemonSet panel's rows are in ``daemon_nodes.py``, the rollout chart's sampl
 deployment-controller | scale up | replica set web-7c4b: 0 → 2 replicas
 replicaset-controller | create 2 pods | ReplicaSet web-7c4b: 0 of 2 pods → create 2
 
+A node lifecycle controller's taint patch says which taints it added or removed and what they
+mirror (``Ready=Unknown → add node.kubernetes.io/unreachable:NoSchedule``), from the Node's
+versions before and after it, read back from etcd like the Events.
+
 Simplified: a controller's API writes are attributed by resource (only the endpoints controller
-writes Endpoints; only the node lifecycle controller patches a node's taints; only the pod garbage
-collector deletes a bound pod with grace period 0); status writes are left out. "Observed" counts
-are replayed from Events and pod deletions, and shown only when they add up; otherwise the row
-says what was done without a count.
+writes Endpoints; only the node lifecycle controller patches a node's taints, and the node IPAM
+controller its podCIDR, told apart by the IPAM controller's ``allocate`` step that follows its
+patch; only the pod garbage collector deletes a bound pod with grace period 0); status writes
+are left out. "Observed" counts are replayed from Events and pod deletions, and shown only when
+they add up; otherwise the row says what was done without a count. A taint patch whose Node
+versions etcd has compacted away keeps a general why.
 
 Upstream: none (a teaching view); it reads what kube-controller-manager's controllers record as
 Events (k8s.io/client-go/tools/record) and what the simulated API server traces.
@@ -44,7 +50,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from k8slearn.viz.events_written import EventsWritten, stored_revision
-from k8slearn.viz.timeline_replay import _event_item, _pod_why, _State
+from k8slearn.viz.timeline_replay import _event_item, _pod_why, _State, taint_change
 
 __all__ = ["LANE_ORDER", "Row", "controller_rows", "lanes", "summary_text"]
 
@@ -58,6 +64,7 @@ LANE_ORDER = ("kube-controller-manager", "deployment-controller", "replicaset-co
               "kube-scheduler", "kubelet")
 API_VERBS = frozenset({"create", "update", "patch", "delete", "get", "list", "watch", "bind", "evict"})
 NOT_CONTROLLERS = ("etcd", "kube-apiserver", "kubectl", "sim")
+NODE_KEY = "/registry/minions/"   # where the API server stores Nodes in etcd
 GROUP_WINDOW = 0.05          # seconds: actions of one sync that land this close together form one row
 
 # (resource prefix of the trace object, verb) -> (lane, action, why) for writes that carry no Event.
@@ -69,7 +76,8 @@ WRITES = {
     ("controllerrevision/", "create"): ("daemonset-controller", "create ControllerRevision",
                                         "a new pod template: a new revision to roll out"),
     ("node/", "patch"): ("node-controller", "update taints",
-                         "the node's Ready condition changed: its not-ready / unreachable taints follow it"),
+                         "the node's conditions or its cordon changed → the taints that mirror them "
+                         "(NoSchedule at once; not-ready / unreachable NoExecute at the next health check)"),
     ("endpoints/", "create"): ("endpoint-controller", "create Endpoints", "a new Service with a selector"),
     ("endpoints/", "update"): ("endpoint-controller", "update Endpoints", "the Service's ready pods changed"),
     ("endpointslice/", "create"): ("endpoint-slice-controller", "create EndpointSlice",
@@ -150,6 +158,8 @@ def controller_rows(steps: Iterable[Any], events: Any = (), since: float = 0.0,
     for i, step in enumerate(steps):
         if until is not None and step.time > until:
             break
+        if _allocates_pod_cidr(steps, i):
+            continue    # the node IPAM controller's own "allocate" step, just after, says more
         after = steps[i + 1] if i + 1 < len(steps) else None
         item = _row_for_step(step, after, find, state, scheduler, kubelets, writes)
         if item is None:
@@ -182,6 +192,11 @@ def _row_for_step(step: Any, after: Any, find: Any, state: _State, scheduler: bo
     kind, namespace, name = _split(step.object)
     if _failed(step):
         return None
+    if step.component == "etcd" and step.object.startswith(NODE_KEY):
+        revision = stored_revision(step)
+        if revision is not None:
+            state.node_revision[step.object] = revision
+        return None
     if kind == "pod" and step.action == "delete":
         state.pod_gone(namespace, name)
         forced = step.detail == "deleted" and (namespace, name) in state.node   # a bound pod gone at once
@@ -207,6 +222,8 @@ def _row_for_step(step: Any, after: Any, find: Any, state: _State, scheduler: bo
         if item is not None and kind == "controllerrevision":  # a DaemonSet's or a StatefulSet's history
             owner = state.workloads.get((namespace, name.rsplit("-", 1)[0]))
             item["lane"] = f"{owner if owner == 'statefulset' else 'daemonset'}-controller"
+        if item is not None and kind == "node":
+            item["why"] = _taints_written(find, state, NODE_KEY + name, after) or item["why"]
         return item
     if step.action in API_VERBS:
         return None
@@ -214,6 +231,30 @@ def _row_for_step(step: Any, after: Any, find: Any, state: _State, scheduler: bo
     if lane is None or (lane == "kube-scheduler" and not scheduler) or step.action == "leading":
         return None     # "leading" repeats the LeaderElection event
     return _own_item(step, lane)
+
+
+def _taints_written(find: Any, state: _State, key: str, after: Any) -> str | None:
+    """What a patch of a Node's taints changed, read back from the versions etcd stored before and by
+    it (``after`` is the put that stored it); None when one of them is no longer known."""
+    if not isinstance(find, EventsWritten) or after is None or after.object != key:
+        return None
+    revision, previous = stored_revision(after), state.node_revision.get(key)
+    if revision is None or previous is None:
+        return None
+    new, old = find.at(key, revision), find.at(key, previous)
+    return taint_change(old, new) if new is not None and old is not None else None
+
+
+def _allocates_pod_cidr(steps: list, i: int) -> bool:
+    """Is step ``i`` the node IPAM controller's patch of a Node's ``spec.podCIDR``? It is a
+    kube-controller-manager patch of a node, like the node lifecycle controller's taint patches,
+    but the IPAM controller's ``allocate`` step of the same node follows it (after etcd's put)."""
+    step = steps[i]
+    patch = (step.component, step.action) == ("kube-controller-manager", "patch")
+    if not patch or not step.object.startswith("node/"):
+        return False
+    return any(s.component == "node-ipam-controller" and s.action == "allocate" and s.object == step.object
+               for s in steps[i + 1:i + 4])
 
 
 def _gone_item(step: Any, written: EventsWritten, key: str, state: _State) -> dict | None:

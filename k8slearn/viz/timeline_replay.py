@@ -17,8 +17,13 @@ and each ReplicaSet's desired count at every moment. ``_event_item`` turns one E
 Simplified: "observed" counts come only from Events and pod deletions; a row whose counts do not
 add up says what was done without a count.
 
+``taint_change`` words what a node lifecycle controller's taint patch did, from the Node before
+and after it (``Ready=Unknown → add node.kubernetes.io/unreachable:NoSchedule``).
+
 Upstream: none (a teaching view); it replays the Events kube-controller-manager's controllers
-record (k8s.io/client-go/tools/record).
+record (k8s.io/client-go/tools/record); the taint eviction controller's two TaintManagerEviction
+messages are pkg/controller/tainteviction/taint_eviction.go's, the condition taints
+pkg/controller/nodelifecycle/node_lifecycle_controller.go's (doNoScheduleTaintingPass).
 """
 
 from __future__ import annotations
@@ -26,9 +31,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from k8slearn.controllers.node_lifecycle import CONDITION_TAINTS, UNSCHEDULABLE
+
 _SCALED = re.compile(r"Scaled (up|down) replica set (\S+) from (\d+) to (\d+)")
 _CREATED = re.compile(r"(?:Created|Deleted) pod: (\S+)|(?:create|delete) Pod (\S+) in StatefulSet \S+ successful")
 _JOB = re.compile(r"(?:Created|Deleted) job (\S+)")
+# The taint eviction controller records both of its decisions under one reason, TaintManagerEviction:
+# "Marking for deletion Pod default/web-x" (emitPodDeletionEvent) and
+# "Cancelling deletion of Pod default/web-x" (emitCancelPodDeletionEvent).
+CANCELLING = "Cancelling deletion of Pod "
 
 
 class _State:
@@ -42,6 +53,7 @@ class _State:
         self.created: dict[tuple, float] = {}   # (namespace, pod) -> when its owner created it
         self.revised: dict[tuple, float] = {}   # (namespace, daemonset) -> its newest ControllerRevision
         self.workloads: dict[tuple, str] = {}   # (namespace, name) -> "deployment", "daemonset", "node", ...
+        self.node_revision: dict[str, int] = {}  # a Node's etcd key -> revision of its newest version yet
         self.deleted: set = set()
 
     def pod_gone(self, namespace: str, pod: str) -> None:
@@ -112,6 +124,10 @@ def _replay_pod_event(item: dict, state: _State) -> None:
 
 def _describe(reason: str, message: str, inv: dict) -> dict:
     """Action, marker kind and a why for the node lifecycle and eviction events."""
+    if reason == "TaintManagerEviction" and message.startswith(CANCELLING):
+        return {"action": "cancel eviction", "kind": "cancel",
+                "why": "the NoExecute taint went away (or the pod now tolerates it, or was deleted) "
+                       "→ cancel the scheduled deletion"}
     if reason == "TaintManagerEviction":
         return {"action": "evict pod", "kind": "evict",
                 "why": "its node has a NoExecute taint the pod no longer tolerates → delete it"}
@@ -128,6 +144,48 @@ def _describe(reason: str, message: str, inv: dict) -> dict:
     if reason in ("FailedCreate", "FailedDelete", "FailedDaemonPod", "FailedScheduling"):
         return {"kind": "retry"}
     return {}
+
+
+def taint_change(old: dict, new: dict) -> str | None:
+    """What the node lifecycle controller's patch did to a Node's taints, and what they mirror: the
+    two versions of the Node around it (None if its taints did not change).
+
+    >>> old = {"spec": {}, "status": {"conditions": [{"type": "Ready", "status": "True"}]}}
+    >>> new = {"spec": {"taints": [{"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule"}]},
+    ...        "status": {"conditions": [{"type": "Ready", "status": "Unknown"}]}}
+    >>> taint_change(old, new)
+    'Ready=Unknown → add node.kubernetes.io/unreachable:NoSchedule'
+    >>> taint_change(new, old)
+    'Ready=True → remove node.kubernetes.io/unreachable:NoSchedule'
+
+    Each taint key names its cause the way doNoScheduleTaintingPass maps them
+    (nodeConditionToTaintKeyStatusMap, and spec.unschedulable for a cordon); an added NoExecute taint
+    is processTaintBaseEviction's, and the taint eviction controller acts on it.
+    """
+    before, after = _taints(old), _taints(new)
+    added, removed = [t for t in after if t not in before], [t for t in before if t not in after]
+    if not added and not removed:
+        return None
+    causes = [c for c in dict.fromkeys(_cause(new, taint.split(":")[0]) for taint in added + removed) if c]
+    done = "; ".join(f"{verb} {', '.join(taints)}" for verb, taints in (("add", added), ("remove", removed))
+                     if taints)
+    if any(t.endswith(":NoExecute") for t in added):
+        done += " (its pods are evicted when their tolerations run out)"
+    return f"{', '.join(causes)} → {done}" if causes else done
+
+
+def _taints(node: dict) -> list[str]:
+    return [f"{t.get('key')}:{t.get('effect')}" for t in (node.get("spec") or {}).get("taints") or ()]
+
+
+def _cause(node: dict, taint_key: str) -> str:
+    """``Ready=Unknown``, ``MemoryPressure=True``, ``cordoned``: what a taint key mirrors, as it is now."""
+    if taint_key == UNSCHEDULABLE:
+        return "cordoned" if (node.get("spec") or {}).get("unschedulable") else "uncordoned"
+    kind = next((c for c, keys in CONDITION_TAINTS.items() if taint_key in keys.values()), None)
+    status = next((c.get("status") for c in (node.get("status") or {}).get("conditions") or ()
+                   if c.get("type") == kind), None)
+    return f"{kind}={status}" if kind and status else ""
 
 
 def _pod_why(owner: tuple, first: dict, k: int, creating: bool, pods: list, state: _State) -> str:
