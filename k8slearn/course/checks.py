@@ -23,7 +23,7 @@ raised), so a notebook that shows one passes strict nbval.
     got:      '3'
 ✘ the API server accepts it (kubectl apply --dry-run=server)
     expected: created (server dry run)
-    got:      Error from server (BadRequest): Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32
+    got:      Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32
 
 Upstream: none (course machinery)
 """
@@ -338,12 +338,17 @@ def api_server_verdict(doc: dict) -> str:
     Only a refusal of the object itself counts (400 or 422): an error about the world it would
     land in (a service account the empty server does not have) is not the manifest's fault.
 
+    The error reads as ``kubectl apply -f -`` prints it (``cmdutil.AddSourceToErr`` then ``checkErr``):
+    a decoding error says ``error when creating "STDIN": ...``, a validation error lists the
+    causes under ``The Pod "a" is invalid``.
+
     >>> api_server_verdict({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"}, "spec": {}})
-    'Error from server (Invalid): Pod "a" is invalid: spec.containers: Required value'
+    'The Pod "a" is invalid: spec.containers: Required value'
     """
     from k8slearn.api.errors import ApiError
     from k8slearn.apiserver import APIServer
     from k8slearn.etcd import MVCCStore
+    from k8slearn.kubectl.errors import add_source, render
     from k8slearn.sim import Loop
 
     client = APIServer(MVCCStore(), Loop(seed=0)).client("kubectl")
@@ -357,7 +362,7 @@ def api_server_verdict(doc: dict) -> str:
     try:
         client.create(doc, namespace, dry_run=True, field_validation="Strict")
     except ApiError as err:
-        return f"Error from server ({err.reason}): {err.message}" if err.code in (400, 422) else ""
+        return render(add_source("creating", "STDIN", err)).rstrip("\n") if err.code in (400, 422) else ""
     except Exception as exc:  # noqa: BLE001 - whatever the server trips on is the manifest's result
         return _raised(exc)
     return ""

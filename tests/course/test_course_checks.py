@@ -185,11 +185,11 @@ def test_check_manifest(name, text, expect, passed, failing):
 
 
 @pytest.mark.parametrize("text, error", [
-    (MISMATCHED, ('Error from server (Invalid): Deployment.apps "web" is invalid: spec.template.metadata.labels: '
+    (MISMATCHED, ('The Deployment "web" is invalid: spec.template.metadata.labels: '
                   'Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`')),
     (DEPLOYMENT.replace("replicas: 3", "replicas: 3\n  replica: 4"),
-     'Error from server (BadRequest): Deployment in version "v1" cannot be handled as a Deployment: '
-     'strict decoding error: unknown field "spec.replica"'),
+     'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be '
+     'handled as a Deployment: strict decoding error: unknown field "spec.replica"'),
 ], ids=["the selector must match the template's labels", "an unknown field is kubectl's strict decoding error"])
 def test_the_api_servers_refusal_is_shown_in_its_own_words(text, error):
     result = check_manifest(text, {"kind": "Deployment"})
