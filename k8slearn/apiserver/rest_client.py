@@ -105,6 +105,11 @@ class Client:
         """POST selfsubjectaccessreviews: may this client do what ``spec`` says (kubectl auth can-i)?"""
         return self.server.review_access(self.actor, spec)
 
+    def health(self, path: str) -> tuple[int, str]:
+        """GET /healthz, /livez, /readyz (``?verbose``, ``?exclude=<check>``) or one check's path
+        (``/readyz/etcd``): the HTTP code and the plain-text body."""
+        return self.server.health(self.actor, path)
+
     def watch(self, resource: str, namespace: str | None = None, resource_version: str | None = None,
               label_selector: Any = None, field_selector: Any = None,
               handler: Handler | None = None) -> Watch:

@@ -78,6 +78,7 @@ from k8slearn.apiserver.componentstatus import (
 )
 from k8slearn.apiserver.eviction import SUCCESS as EVICTION_SUCCESS
 from k8slearn.apiserver.eviction import can_ignore_pdb, check_budget, check_name, with_disruption_condition
+from k8slearn.apiserver.healthz import health_endpoints, serve
 from k8slearn.api.patch import apply_patch
 from k8slearn.apiserver.registry import DeleteOptions, Registry
 from k8slearn.apiserver.scale import scale_of, scaled
@@ -131,6 +132,8 @@ class APIServer(RequestScope):
         # componentstatuses: is something listening behind each name it probes (cluster.py wires in
         # the kube-scheduler and kube-controller-manager of this machine; etcd is this server's store)
         self.component_checks: dict[str, Callable[[], bool]] = {"etcd-0": lambda: True}
+        # /healthz, /livez, /readyz (healthz.py): their etcd checks ask what componentstatuses' etcd-0 asks
+        self.health_checks = health_endpoints(lambda: self.component_checks["etcd-0"]())
 
     @property
     def resource_version(self) -> str:
@@ -397,6 +400,14 @@ class APIServer(RequestScope):
         """POST selfsubjectaccessreviews (authorization.k8s.io/v1): may the request's user do ``spec``?"""
         with _Request(self, actor, "create", "selfsubjectaccessreview"):
             return self_subject_access_review(actor, spec)
+
+    def health(self, actor: str, path: str) -> tuple[int, str]:
+        """GET of a health endpoint (``/readyz?verbose``) or of one check (``/readyz/etcd``), answered
+        by ``healthz.py``: (HTTP code, plain-text body)."""
+        with _Request(self, actor, "get", path.split("?")[0]) as request:
+            code, body = serve(path, self.health_checks)
+            request.detail = "" if code == 200 else str(code)
+        return code, body
 
     # -- watch ---------------------------------------------------------------------------------
     def watch(self, actor: str, resource: str, namespace: str | None = None,

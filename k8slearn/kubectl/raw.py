@@ -1,7 +1,10 @@
 """``kubectl get --raw PATH`` and ``kubectl create --raw PATH -f FILE``: one request to an API server
 path, the response body printed as it comes.
 
-The health endpoints answer ``ok`` (``/healthz``, ``/livez``, ``/readyz``); ``/version`` the server's
+The health endpoints (``/healthz``, ``/livez``, ``/readyz``) answer ``ok``, every check with ``?verbose``,
+and one check at its own path (``/readyz/etcd``): the API server's answer (its ``healthz.py``); a
+failed check is the 500 kubectl prints as ``Error from server (InternalError): an error on the server
+("[+]ping ok\\n...") has prevented the request from succeeding``. ``/version`` the server's
 version as indented JSON; the discovery paths (``/api``, ``/api/v1``, ``/apis``, ``/apis/apps``,
 ``/apis/apps/v1``) their documents (:mod:`k8slearn.api.discovery`); a resource path
 (``/api/v1/namespaces/default/pods``, ``/apis/apps/v1/namespaces/default/deployments/web``) one
@@ -15,12 +18,14 @@ object and prints it; to ``/api/v1/namespaces/<ns>/pods/<name>/eviction`` it evi
     {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","code":201}
 
 Simplified: the JSON's keys come in the simulation's order, not the Go struct order; no
-``?watch`` or query parameters; of the subresources only a POST to ``pods/<name>/eviction``; a body
-is not checked against the kind the path expects.
+``?watch`` and no query parameters but the health endpoints' (``?verbose``, ``?exclude=``); of
+the subresources only a POST to ``pods/<name>/eviction``; a body is not checked against the kind
+the path expects.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go (RawGet), staging/src/k8s.io/kubectl/pkg/cmd/create/create.go
 (ValidateArgs, RunCreate), staging/src/k8s.io/kubectl/pkg/rawhttp/raw.go (RawPost), staging/src/k8s.io/apiserver/pkg/server
-(healthz, the version handler), the REST paths of staging/src/k8s.io/apiserver/pkg/endpoints/installer.go,
+(the version handler), staging/src/k8s.io/client-go/rest/request.go (newUnstructuredResponseError),
+the REST paths of staging/src/k8s.io/apiserver/pkg/endpoints/installer.go,
 staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go (transformDecodeError, summarizeData)
 """
 
@@ -32,6 +37,7 @@ from urllib.parse import urlsplit
 
 from k8slearn.api import discovery
 from k8slearn.api.errors import ApiError, bad_request, status_error
+from k8slearn.api.field import go_quote
 from k8slearn.api.resources import ResourceInfo
 from k8slearn.kubectl.errors import KubectlError, errno_text
 
@@ -41,8 +47,11 @@ NOT_FOUND = "the server could not find the requested resource"
 def raw_get(client, path: str, server_version: dict) -> str:
     """The body the API server answers a GET of ``path`` with; ApiError 404 if it serves none."""
     parts = [p for p in urlsplit(path).path.split("/") if p]
-    if parts in (["healthz"], ["livez"], ["readyz"]):
-        return "ok"
+    if parts[:1] in (["healthz"], ["livez"], ["readyz"]):  # (served by the API server's healthz handlers)
+        code, body = client.health(path)
+        if code != 200:
+            raise generic_server_response(code, body)
+        return body
     if parts == ["version"]:
         return json.dumps(server_version, indent=2)
     document = _discovery(client, parts)
@@ -193,6 +202,27 @@ def _discovery(client, parts: list[str]) -> dict | None:
 
 def _not_found() -> NoReturn:
     raise status_error(404, "NotFound", NOT_FOUND, {})
+
+
+MAX_UNSTRUCTURED_RESPONSE_TEXT_BYTES = 2048  # client-go's maxUnstructuredResponseTextBytes
+
+
+def generic_server_response(code: int, body: str) -> ApiError:
+    """The error client-go makes of a failed response whose body is plain text, not a Status
+    (newUnstructuredResponseError, then errors.NewGenericServerResponse): the body, trimmed and cut
+    at 2048 bytes, is quoted into a 500's message; a 404's message is a fixed sentence.
+
+    >>> print(generic_server_response(500, "[-]etcd failed\\nreadyz check failed\\n"))
+    an error on the server ("[-]etcd failed\\nreadyz check failed") has prevented the request from succeeding
+    """
+    if code == 404:
+        return status_error(404, "NotFound", NOT_FOUND, {})
+    text = body.encode()[:MAX_UNSTRUCTURED_RESPONSE_TEXT_BYTES].decode("utf-8", "replace").strip()
+    if code == 500:
+        message = f"an error on the server ({go_quote(text)}) has prevented the request from succeeding"
+        return status_error(500, "InternalError", message)
+    return status_error(code, "", f"the server responded with the status code {code} but did not return "
+                                  "more information")
 
 
 def _server_address(client) -> str:

@@ -293,6 +293,15 @@ def make_handler(store, log):
                 return self.send(200, {"paths": out, "components": {"schemas": openapi_schemas()}})
             if p == "/openapi/v2":
                 return self.status(404, "NotFound", "not found")
+            if p.split("/")[1:2] in (["healthz"], ["livez"], ["readyz"]):
+                # k8slearn's healthz handlers; ``store.etcd_down = True`` fails the etcd checks
+                from k8slearn.apiserver.healthz import health_endpoints, serve
+                code, text = serve(self.path, health_endpoints(lambda: not getattr(store, "etcd_down", False)))
+                data = text.encode()
+                self.send_response(code); self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("X-Content-Type-Options", "nosniff")
+                self.send_header("Content-Length", str(len(data))); self.end_headers(); self.wfile.write(data)
+                return
             if p == "/version":
                 return self.send(200, {"major":"1","minor":"32","gitVersion":"v1.32.0","gitCommit":"70d3cc986aa8221cd1dfb1121852688902d3bf53","gitTreeState":"clean","buildDate":"2024-12-11T17:59:15Z","goVersion":"go1.23.3","compiler":"gc","platform":"linux/amd64"})
             if p == "/api":
