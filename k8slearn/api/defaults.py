@@ -17,8 +17,7 @@ Also here, because the API server applies them on create and they need no other 
 the ServiceAccount and Priority admission defaults for a Pod (``serviceAccountName: default``,
 ``priority: 0``) and the registry strategies' ``generate_job_selector`` and ``pod_qos_class``.
 
-Simplifies: no volume-source defaults beyond the common ones; no feature-gated fields other
-than those on by default in v1.32.
+Simplifies: no feature-gated fields other than those on by default in v1.32.
 
 Upstream: pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go, pkg/apis/batch/v1/defaults.go,
 pkg/apis/scheduling/v1/defaults.go, plugin/pkg/admission/serviceaccount, plugin/pkg/admission/priority,
@@ -175,13 +174,34 @@ def default_pod_spec(spec: dict) -> None:
         spec["overhead"] = canonical_quantities(spec["overhead"])
 
 
+# The declarative ``+default=`` values of volume sources (k8s.io/api/core/v1/types.go).
+VOLUME_SOURCE_DEFAULTS = {
+    "azureDisk": {"cachingMode": "ReadWrite", "fsType": "ext4", "readOnly": False, "kind": "Shared"},
+    "iscsi": {"iscsiInterface": "default"},
+    "rbd": {"pool": "rbd", "user": "admin", "keyring": "/etc/ceph/keyring"},
+    "scaleIO": {"storageMode": "ThinProvisioned", "fsType": "xfs"},
+}
+
+
 def _default_volume(vol: dict) -> None:
     """SetDefaults_Volume and its sources' defaults: no source is an emptyDir, file modes 0644
     (420), hostPath type "", a projected service account token lives one hour
-    (SetDefaults_ServiceAccountTokenProjection: ``expirationSeconds: 3600``)."""
+    (SetDefaults_ServiceAccountTokenProjection: ``expirationSeconds: 3600``), the declarative
+    defaults above, an ephemeral volume's claim is a file system (SetDefaults_PersistentVolumeClaimSpec),
+    an emptyDir's size limit is a canonical quantity."""
     sources = [k for k in vol if k != "name"]
     if not sources:
         vol["emptyDir"] = {}
+    for key, defaults in VOLUME_SOURCE_DEFAULTS.items():
+        if isinstance(vol.get(key), dict):
+            for name, value in defaults.items():
+                vol[key].setdefault(name, value)
+    ephemeral = vol.get("ephemeral")
+    claim = ephemeral.get("volumeClaimTemplate") if isinstance(ephemeral, dict) else None
+    if isinstance(claim, dict) and isinstance(claim.get("spec"), dict):
+        claim["spec"].setdefault("volumeMode", "Filesystem")
+    if isinstance(vol.get("emptyDir"), dict) and vol["emptyDir"].get("sizeLimit") is not None:
+        vol["emptyDir"]["sizeLimit"] = canonical_quantities({"s": vol["emptyDir"]["sizeLimit"]})["s"]
     for key in ("secret", "configMap", "downwardAPI", "projected"):
         if isinstance(vol.get(key), dict):
             vol[key].setdefault("defaultMode", 420)

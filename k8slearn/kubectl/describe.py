@@ -3,7 +3,7 @@
 Every describer writes ``Label:\\tvalue`` lines through a *prefix writer* (two spaces per
 level) into one tabwriter (padding 2), so values line up within each run of tabbed lines.
 The Events table is flushed separately. This module has the shared pieces (labels,
-annotations, tolerations, containers, volumes, events) and the Pod describer; the other
+annotations, tolerations, containers, events) and the Pod describer; the other
 kinds are in :mod:`k8slearn.kubectl.describers`.
 
 >>> w = PrefixWriter()
@@ -14,23 +14,24 @@ Labels:  app=nginx
          tier=web
 Status:  Running
 
-Simplified: volume kinds beyond the ones k8slearn uses print ``<unknown>``; no per-container
-resize status; event messages are shown as recorded.
+The Volumes section is in :mod:`k8slearn.kubectl.describe_volumes`.
+
+Simplified: no per-container resize status; event messages are shown as recorded.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/describe/describe.go (PodDescriber, describePod,
-describeContainers, DescribeProbe, describeVolumes, DescribeEvents, printLabelsMultiline,
+describeContainers, DescribeProbe, DescribeEvents, printLabelsMultiline,
 printAnnotationsMultiline), go/src/net/url/url.go (URL.String, EscapedPath, shouldEscape)
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from k8slearn.api.meta import parse_timestamp
 from k8slearn.api.resource_fields import resource_field_value
 from k8slearn.api.validation.env import CONTAINER_RESOURCE_FIELDS
 from k8slearn.kubectl import tabwriter
+from k8slearn.kubectl.describe_volumes import describe_volumes
 from k8slearn.kubectl.go_sort import sort_interface
 from k8slearn.kubectl.humanize import human_duration, rfc1123z
 from k8slearn.kubectl.printers import event_interval
@@ -90,8 +91,9 @@ def print_labels_multiline(w: PrefixWriter, title: str, labels: dict | None, ini
         w.write_line("<none>")
         return
     for i, key in enumerate(sorted(labels)):
-        if i:
-            w.write(0, f"{initial}\t")
+        if i:  # two writes, as upstream: a nested writer indents each one
+            w.write(0, initial)
+            w.write(0, "\t")
         w.write(0, f"{key}={labels[key]}\n")
 
 
@@ -350,80 +352,6 @@ def _describe_mounts(mounts: list, devices: list, w: PrefixWriter) -> None:
         w.write(2, "Devices:" + ("\t<none>" if not mounts else "") + "\n")
         for d in sorted(devices, key=lambda d: d.get("devicePath", "")):
             w.write(3, f"{d.get('devicePath', '')} from {d.get('name', '')}\n")
-
-
-# --- volumes ---------------------------------------------------------------------------------
-
-def _bool(value: Any) -> str:
-    return "true" if value else "false"
-
-
-def describe_volumes(volumes: list | None, w: PrefixWriter, space: str = "") -> None:
-    if not volumes:
-        w.write(0, f"{space}Volumes:\t<none>\n")
-        return
-    w.write(0, f"{space}Volumes:\n")
-    for v in volumes:
-        w.write(1, f"{' ' if space else ''}{v.get('name', '')}:\n")
-        w.write(2, _volume_text(v))
-
-
-def _volume_text(v: dict) -> str:
-    if "hostPath" in v:
-        hp = v["hostPath"]
-        return (f"Type:\tHostPath (bare host directory volume)\n    Path:\t{hp.get('path', '')}\n"
-                f"    HostPathType:\t{hp.get('type') or '<none>'}\n")
-    if "emptyDir" in v:
-        ed = v["emptyDir"] or {}
-        limit = str(ed["sizeLimit"]) if ed.get("sizeLimit") not in (None, "0", 0) else "<unset>"
-        return (f"Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n"
-                f"    Medium:\t{ed.get('medium', '')}\n    SizeLimit:\t{limit}\n")
-    if "secret" in v:
-        s = v["secret"]
-        return (f"Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{s.get('secretName', '')}\n"
-                f"    Optional:\t{_bool(s.get('optional'))}\n")
-    if "configMap" in v:
-        c = v["configMap"]
-        return (f"Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{c.get('name', '')}\n"
-                f"    Optional:\t{_bool(c.get('optional'))}\n")
-    if "persistentVolumeClaim" in v:
-        c = v["persistentVolumeClaim"]
-        return (f"Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n"
-                f"    ClaimName:\t{c.get('claimName', '')}\n    ReadOnly:\t{_bool(c.get('readOnly'))}\n")
-    if "projected" in v:
-        lines = ["Type:\tProjected (a volume that contains injected data from multiple sources)\n"]
-        for i, source in enumerate((v["projected"] or {}).get("sources") or []):
-            if source.get("secret") is not None:
-                optional = _go_pointer(source["secret"].get("optional"), f"{v.get('name')}/{i}")
-                lines.append(f"    SecretName:\t{source['secret'].get('name', '')}\n    SecretOptionalName:\t{optional}\n")
-            elif source.get("downwardAPI") is not None:
-                lines.append("    DownwardAPI:\ttrue\n")
-            elif source.get("configMap") is not None:
-                optional = _go_pointer(source["configMap"].get("optional"), f"{v.get('name')}/{i}")
-                lines.append(f"    ConfigMapName:\t{source['configMap'].get('name', '')}\n    ConfigMapOptional:\t{optional}\n")
-            elif source.get("serviceAccountToken") is not None:
-                lines.append(f"    TokenExpirationSeconds:\t{source['serviceAccountToken'].get('expirationSeconds', 0)}\n")
-        return "".join(lines)
-    if "downwardAPI" in v:
-        items = "".join(f"      {i['fieldRef'].get('fieldPath', '')} -> {i.get('path', '')}\n" if i.get("fieldRef") else
-                        f"      {i['resourceFieldRef'].get('resource', '')} -> {i.get('path', '')}\n"
-                        for i in (v["downwardAPI"] or {}).get("items") or []
-                        if i.get("fieldRef") or i.get("resourceFieldRef"))
-        return "Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n" + items
-    return "<unknown>\n"
-
-
-def _go_pointer(value: Any, seed: str) -> str:
-    """How kubectl prints a ``*bool`` with ``%v`` (printProjectedVolumeSource's Optional fields):
-    ``<nil>`` when unset, else the pointer itself, an address such as ``0xc0007708f8`` that changes
-    from run to run. Here the address is made from the volume's name, so output stays the same.
-
-    >>> _go_pointer(None, "all-in-one/1"), _go_pointer(True, "all-in-one/1")
-    ('<nil>', '0xc00077f241')
-    """
-    if value is None:
-        return "<nil>"
-    return "0xc000" + hashlib.sha256(seed.encode()).hexdigest()[:6]
 
 
 # --- events ------------------------------------------------------------------------------------

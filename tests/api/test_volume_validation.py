@@ -45,6 +45,13 @@ P = Path("spec.volumes[0]")
       '"CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"')]),
     ("emptyDir", {"sizeLimit": "-1Gi"},
      ["spec.volumes[0].emptyDir.sizeLimit: Forbidden: SizeLimit field must be a valid resource quantity"]),
+    ("nfs", {"server": "10.0.0.5", "path": "/exports"}, []),
+    ("nfs", {"server": "10.0.0.5"},
+     ["spec.volumes[0].nfs.path: Required value",
+      'spec.volumes[0].nfs.path: Invalid value: "": must be an absolute path']),
+    ("nfs", {"server": "10.0.0.5", "path": "exports"},
+     ['spec.volumes[0].nfs.path: Invalid value: "exports": must be an absolute path']),
+    ("csi", {"driver": "inline.storage.k8s.io", "volumeAttributes": {"size": "1Gi"}}, []),
 ], ids=[
     "items with a relative path and a file mode are accepted",
     "an item may not climb out of the volume",
@@ -62,6 +69,10 @@ P = Path("spec.volumes[0]")
     "a hostPath may not climb with ..",
     "a hostPath type must be one of the known ones",
     "an emptyDir's size limit may not be negative",
+    "an nfs volume with a server and an absolute path is accepted",
+    "an nfs volume needs a path, and an empty one is not absolute either",
+    "an nfs volume's path is absolute",
+    "an inline csi volume is accepted",
 ])
 def test_volume_source_validation(kind, source, expected):
     assert [e.error() for e in validate_volume_source(kind, source, P.child(kind))] == expected

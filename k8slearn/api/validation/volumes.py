@@ -1,5 +1,5 @@
 """Validation of the volume sources the simulation's kubelet mounts: emptyDir, hostPath, secret,
-configMap, downwardAPI and projected (their items, paths and modes).
+configMap, downwardAPI and projected (their items, paths and modes), and an nfs volume's path.
 
 >>> errs = validate_volume_source("configMap", {"name": "cfg", "items": [{"key": "k", "path": "../x"}]},
 ...                               Path("spec.volumes[0].configMap"))
@@ -12,7 +12,7 @@ Where upstream reports a downwardAPI file's errors at the volume's path rather t
 Upstream: pkg/apis/core/validation/validation.go (validateVolumeSource's branches:
 validateSecretVolumeSource, validateConfigMapVolumeSource, validateKeyToPath,
 validateDownwardAPIVolumeSource/File, validateProjectedVolumeSource/validateProjectionSources,
-validateHostPathVolumeSource, validateHostPathType, validateLocalNonReservedPath,
+validateHostPathVolumeSource, validateHostPathType, validateNFSVolumeSource, validateLocalNonReservedPath,
 validatePathNoBacksteps)
 """
 
@@ -48,6 +48,8 @@ def validate_volume_source(kind: str, source: Any, path: Path) -> list[FieldErro
         return errs
     if kind == "projected":
         return _mode(source.get("defaultMode"), path.child("defaultMode")) + _projection_sources(source, path)
+    if kind == "nfs":
+        return _nfs(source, path)
     return []
 
 
@@ -176,6 +178,15 @@ def _host_path(source: dict, path: Path) -> list[FieldError]:
     kind = source.get("type")
     if kind is not None and kind not in HOST_PATH_TYPES:
         errs.append(field.not_supported(path.child("type"), kind, HOST_PATH_TYPES))
+    return errs
+
+
+def _nfs(source: dict, path: Path) -> list[FieldError]:
+    """validateNFSVolumeSource's path checks: required, and absolute (an empty path fails both)."""
+    target = str(source.get("path") or "")
+    errs = [] if target else [field.required(path.child("path"))]
+    if not target.startswith("/"):
+        errs.append(field.invalid(path.child("path"), target, "must be an absolute path"))
     return errs
 
 
