@@ -210,15 +210,33 @@ def _volume_claim_templates(w: PrefixWriter, templates: list | None) -> None:
     for pvc in templates:
         meta, spec = pvc.get("metadata") or {}, pvc.get("spec") or {}
         w.write(1, f"Name:\t{meta.get('name', '')}\n")
-        storage_class = spec.get("storageClassName") or (meta.get("annotations") or {}).get(
-            "volume.beta.kubernetes.io/storage-class", "")
-        w.write(1, f"StorageClass:\t{storage_class}\n")
+        w.write(1, f"StorageClass:\t{persistent_volume_claim_class(pvc)}\n")
         for title, values in (("Labels", meta.get("labels")), ("Annotations", meta.get("annotations"))):
             lines = [f"{k}={v}" for k, v in sorted((values or {}).items())] or ["<none>"]
             w.write(0, f"  {title}:\t{lines[0]}\n" + "".join(f"  \t{x}\n" for x in lines[1:]))
         capacity = ((spec.get("resources") or {}).get("requests") or {}).get("storage", "<default>")
         w.write(1, f"Capacity:\t{capacity}\n")
         w.write(1, f"Access Modes:\t[{' '.join(spec.get('accessModes') or [])}]\n")
+
+
+BETA_STORAGE_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
+
+
+def persistent_volume_claim_class(claim: dict) -> str:
+    """GetPersistentVolumeClaimClass: the beta annotation first (even empty), then spec.storageClassName.
+
+    >>> persistent_volume_claim_class({"metadata": {"annotations": {BETA_STORAGE_CLASS_ANNOTATION: "old"}},
+    ...                                "spec": {"storageClassName": "fast"}})
+    'old'
+    >>> persistent_volume_claim_class({"spec": {"storageClassName": "fast"}}), persistent_volume_claim_class({})
+    ('fast', '')
+
+    Upstream: staging/src/k8s.io/component-helpers/storage/volume/helpers.go
+    """
+    annotations = (claim.get("metadata") or {}).get("annotations") or {}
+    if BETA_STORAGE_CLASS_ANNOTATION in annotations:
+        return annotations[BETA_STORAGE_CLASS_ANNOTATION]
+    return (claim.get("spec") or {}).get("storageClassName") or ""
 
 
 # --- services and namespaces ----------------------------------------------------------------
