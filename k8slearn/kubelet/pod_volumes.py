@@ -71,6 +71,7 @@ class PodVolumes:
     mounted: dict = field(default_factory=dict)  # volume name -> (files, read-only?)
     backoff: dict = field(default_factory=dict)  # volume name -> the last wait before a retry
     timers: dict = field(default_factory=dict)  # volume name -> the pending mount
+    errors: dict = field(default_factory=dict)  # volume name -> the populator's error, until the wait pops it
     waiter: Waitable | None = None  # SyncPod's wait, while it waits
     wait_started: float = 0.0
     resync: Timer | None = None  # the next remount of its API-data volumes

@@ -17,9 +17,10 @@ of its own (SyncPod records "Unable to attach or mount volumes: ..." only for an
 a timeout, ``!wait.Interrupted(err)``): the pod worker tries the sync again after its back-off
 of 10 to 15 s, and the reconciler keeps retrying the mount on its own clock. So once the ConfigMap is
 created, the next retry mounts it and the pod starts. An error found before any mount is tried
-(a persistentVolumeClaim volume, below) ends the wait at once with the event ``Unable to attach
-or mount volumes: unmounted volumes=[data], unattached volumes=[], failed to process
-volumes=[data]: error processing PVC default/data: ...``.
+(the populator's: a claim that is not found, a kind with no plugin) ends the wait at its next
+poll with the event ``Unable to attach or mount volumes: unmounted volumes=[data], unattached
+volumes=[], failed to process volumes=[data]: error processing PVC default/data: ...``, once
+per pod sync (:mod:`k8slearn.kubelet.unmountable_volumes` lists what fails where).
 
 How the kubelet reads ConfigMaps and Secrets: through the API server only, with a GET through the
 kubelet's client at each SetUp (the ``Get`` change-detection strategy). Upstream's default
@@ -43,9 +44,10 @@ Pods whose containers mount no volume cost nothing here: no API call, no entry, 
 Simplified: the desired-state populator and the reconciler's 100 ms loops are one scheduled
 mount per volume (the first 100 ms after the pod's first sync, a retry at the reconciler's pass
 100 ms after its back-off ends, the mount itself taking no time); no attachable volumes
-(``unattached volumes`` is always empty); the 60 s resync has no jitter, and the remount runs on the manager's own timer rather than inside a pod sync; a
-persistentVolumeClaim volume never mounts (the simulated cluster has no PersistentVolumeClaims,
-PersistentVolumes or PV controller); an emptyDir lives until the pod's deletion.
+(``unattached volumes`` is always empty); the 60 s resync has no jitter, and the remount runs on
+the manager's own timer rather than inside a pod sync; a persistentVolumeClaim or ephemeral volume
+never mounts (the simulated API server serves no PersistentVolumeClaims or PersistentVolumes); an
+emptyDir lives until the pod's deletion.
 
 Upstream: pkg/kubelet/volumemanager/volume_manager.go (WaitForAttachAndMount, podAttachAndMountTimeout,
 podAttachAndMountRetryInterval), pkg/kubelet/volumemanager/reconciler/, pkg/kubelet/volumemanager/populator/
@@ -65,7 +67,8 @@ from typing import Any
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import EPOCH
 from k8slearn.kubelet.pod_volumes import PodVolumes, expected_volumes, make_mounts
-from k8slearn.kubelet.volume_plugins import MountError, set_up, volume_kind
+from k8slearn.kubelet.unmountable_volumes import populator_error
+from k8slearn.kubelet.volume_plugins import MountError, set_up
 from k8slearn.sim import Loop, Timer, Waitable
 
 POD_ATTACH_AND_MOUNT_TIMEOUT = 123.0  # 2m3s
@@ -76,6 +79,7 @@ MAX_DURATION_BEFORE_RETRY = 122.0  # 2m2s
 SYNC_FREQUENCY = 60.0  # kubelet syncFrequency: a running pod's periodic resync (its volumes' remount)
 FAILED_MOUNT = "FailedMount"
 INTERRUPTED = "interrupted"  # the wait timed out or the pod is going away: no event
+POD_ERRORS = "pod errors"  # the populator failed some volumes: the wait reports its errors
 REPROCESS = ""  # the key of a pending ReprocessPod in a pod's timers (no volume has an empty name)
 
 
@@ -133,9 +137,9 @@ class VolumeManager:
         entry.waiter = None
         if result is None or result == INTERRUPTED:
             return result or ""
-        unprocessed = [name for name in entry.unmounted() if _is_claim(entry.pod, name)]
+        errors, entry.errors = entry.errors, {}  # PopPodErrors
         return (f"unmounted volumes=[{' '.join(entry.unmounted())}], unattached volumes=[], failed to process "
-                f"volumes=[{' '.join(unprocessed)}]: {result}")
+                f"volumes=[{' '.join(sorted(errors))}]: {'; '.join(sorted(set(errors.values())))}")
 
     def volumes_ready(self, pod: dict) -> bool:
         """Whether every volume the pod's containers mount is set up (no wait needed)."""
@@ -161,13 +165,12 @@ class VolumeManager:
             return
         pod = entry.pod
         volume = _volume(pod, name)
-        if volume_kind(volume) == "persistentVolumeClaim":
+        error = populator_error(pod, volume)
+        if error:
             # the populator's processPodVolumes fails before any mount is tried; the wait reports it
-            claim = volume["persistentVolumeClaim"].get("claimName", "")
-            self._wake_at_next_poll(entry, (
-                f"error processing PVC {pod['metadata'].get('namespace', 'default')}/{claim}: k8slearn: "
-                "persistentVolumeClaim volumes are not simulated (the simulated cluster has no "
-                "PersistentVolumeClaims, PersistentVolumes or PV controller)"))
+            # (AddErrorToPod), and the next sync processes the pod again (ReprocessPod)
+            entry.errors[name] = error
+            self._wake_at_next_poll(entry, POD_ERRORS)
             return
         try:
             files, read_only = set_up(volume, pod, self._get, self.host_paths, self._timestamp_dir(uid, name),
@@ -315,10 +318,6 @@ def _obj(pod: dict) -> str:
 
 def _volume(pod: dict, name: str) -> dict:
     return next(v for v in pod["spec"]["volumes"] if v.get("name") == name)
-
-
-def _is_claim(pod: dict, name: str) -> bool:
-    return volume_kind(_volume(pod, name)) == "persistentVolumeClaim"
 
 
 def _cancel(timers: Any) -> None:

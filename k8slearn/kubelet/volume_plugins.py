@@ -41,8 +41,9 @@ so a hostPath directory starts empty and a hostPath file reads as empty (per nod
 the ``type`` checks (``hostPath type check failed``) always pass; a projected
 ``serviceAccountToken`` source gives a file whose content is not simulated (there is no token
 machinery; ``cat`` says so rather than show an invented token), and a ``clusterTrustBundle`` source
-fails the mount and says it is not simulated; there are no PersistentVolumes, so a persistentVolumeClaim volume never mounts
-(:mod:`k8slearn.kubelet.volume_manager` reports it).
+fails the mount and says it is not simulated. The other kinds (nfs, csi, a claim, the cloud
+disks, ...) never mount on a simulated node: :mod:`k8slearn.kubelet.unmountable_volumes` says
+what a real node prints for each.
 
 Upstream: pkg/volume/emptydir/empty_dir.go, pkg/volume/configmap/configmap.go (MakePayload),
 pkg/volume/secret/secret.go (MakePayload), pkg/volume/downwardapi/downwardapi.go (CollectData),
@@ -63,10 +64,11 @@ from k8slearn.api.fieldpath import extract_field_path_as_string
 from k8slearn.api.resource_fields import resource_field_value
 from k8slearn.api.validation.env import CONTAINER_RESOURCE_FIELDS
 from k8slearn.kubelet.container_fs import DIR, NOT_SIMULATED
+from k8slearn.kubelet.unmountable_volumes import set_up_error
 
 # the kinds whose volumes the kubelet always mounts read-only (API data written by AtomicWriter)
 API_DATA_KINDS = ("configMap", "secret", "downwardAPI", "projected")
-KINDS = ("emptyDir", "hostPath") + API_DATA_KINDS + ("persistentVolumeClaim",)
+KINDS = ("emptyDir", "hostPath") + API_DATA_KINDS
 HOST_PATH_FILE_TYPES = ("File", "FileOrCreate", "Socket", "CharDevice", "BlockDevice")
 
 
@@ -105,7 +107,7 @@ def set_up(volume: dict, pod: dict, get: Callable[[str, str, str], dict | None],
     elif kind == "projected":
         payload = projected_payload(pod, source.get("sources"), get, allocatable)
     else:
-        raise MountError(f"k8slearn: {kind or 'this kind of'} volume is not simulated")
+        raise MountError(set_up_error(pod, volume))
     return atomic_files(payload, timestamp_dir), True
 
 

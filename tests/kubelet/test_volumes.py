@@ -306,8 +306,8 @@ def test_pods_without_volume_mounts_never_reach_the_volume_manager():
       'simulated (the simulated cluster has no token or certificate machinery)')),
     ({"name": "cfg", "persistentVolumeClaim": {"claimName": "data"}},
      ("Unable to attach or mount volumes: unmounted volumes=[cfg], unattached volumes=[], failed to process "
-      "volumes=[cfg]: error processing PVC default/data: k8slearn: persistentVolumeClaim volumes are not "
-      "simulated (the simulated cluster has no PersistentVolumeClaims, PersistentVolumes or PV controller)")),
+      "volumes=[cfg]: error processing PVC default/data: failed to fetch PVC from API server: "
+      'persistentvolumeclaims "data" not found')),
 ], ids=[
     "an item whose key the ConfigMap lacks fails the mount",
     "an item whose key the Secret lacks fails the mount",

@@ -1,0 +1,153 @@
+"""The volume kinds a simulated node cannot mount, and what a v1.32 kubeadm node says about each.
+
+The simulated nodes are kubeadm nodes as a course meets them: containerd, no CSI driver
+registered, no NFS, iSCSI or Ceph client tools, not on a cloud. Such a node fails a volume at one
+of two steps of the kubelet's volume manager, and the two read differently in ``kubectl describe
+pod``:
+
+1. **The desired-state populator** (processPodVolumes) cannot turn the volume into a volume spec
+   with a plugin. The volume never reaches the reconciler; the wait before the sandbox ends at its
+   next 300 ms poll, and SyncPod writes one ``FailedMount`` event per pod sync (every 10 to 15 s):
+
+   - a ``persistentVolumeClaim`` or generic ``ephemeral`` volume, whose claim (the ephemeral one
+     is ``<pod>-<volume>``) is not found. The simulated API server serves no PersistentVolumeClaims,
+     so every claim is missing, as the scheduler's claim lister says too;
+   - a kind whose in-tree plugin v1.32 no longer has and does not hand to a CSI driver (cephfs and
+     rbd were removed in v1.31, glusterfs in v1.26, ...), or a ``flexVolume`` whose driver is not
+     installed on the node:
+
+   >>> pod = {"metadata": {"name": "web", "namespace": "default", "uid": "u1"}}
+   >>> populator_error(pod, {"name": "data", "ephemeral": {"volumeClaimTemplate": {}}})
+   'error processing PVC default/web-data: failed to fetch PVC from API server: persistentvolumeclaims "web-data" not found'
+   >>> populator_error(pod, {"name": "data", "cephfs": {"monitors": ["10.0.0.5:6789"]}})
+   'failed to get Plugin from volumeSpec for volume "data" err=no volume plugin matched'
+
+2. **SetUp fails** in the reconciler's mount operation, which retries it with its back-off, each
+   failure a ``MountVolume.SetUp failed for volume "data" : ...`` event:
+
+   - ``csi`` (an inline volume): no CSI driver of that name registered with the kubelet;
+   - ``nfs``: ``mount -t nfs`` without ``/sbin/mount.nfs`` (the ``nfs-common`` package), which
+     util-linux's mount answers with "bad option" and exit status 32 (its text as Ubuntu 22.04's
+     util-linux 2.37 prints it; other versions word it a little differently):
+
+   >>> print(set_up_error(pod, {"name": "data", "nfs": {"server": "10.0.0.5", "path": "/exports"}}))
+   mount failed: exit status 32
+   Mounting command: mount
+   Mounting arguments: -t nfs 10.0.0.5:/exports /var/lib/kubelet/pods/u1/volumes/kubernetes.io~nfs/data
+   Output: mount: /var/lib/kubelet/pods/u1/volumes/kubernetes.io~nfs/data: bad option; for several filesystems (e.g. nfs, cifs) you might need a /sbin/mount.<type> helper program.
+   <BLANKLINE>
+
+Simplified: the other kinds are not simulated, and their event says so, ``k8slearn: ... not
+simulated``. v1.32 hands the in-tree cloud kinds (awsElasticBlockStore, gcePersistentDisk,
+azureDisk, ...) to their CSI driver (CSI migration), whose VolumeAttachment the attach/detach
+controller creates and waits for (a ``FailedAttachVolume`` event from ``attachdetach-controller``),
+while the kubelet waits without an event of its own; iscsi and fc are attached the same way, and
+their WaitForAttach runs ``iscsiadm`` or scans the node's disks; gitRepo runs the node's ``git
+clone``. The simulated cluster has no attach/detach controller, VolumeAttachments, disks or git.
+
+Upstream: pkg/kubelet/volumemanager/populator/desired_state_of_world_populator.go (createVolumeSpec,
+getPVCExtractPV), pkg/kubelet/volumemanager/cache/desired_state_of_world.go (AddPodToVolume),
+pkg/volume/plugins.go (FindPluginBySpec), pkg/volume/csi/csi_mounter.go (SetUpAt),
+pkg/volume/csi/csi_client.go (newCsiDriverClient), pkg/volume/nfs/nfs.go (SetUpAt,
+getServerFromSource), k8s.io/mount-utils mount_linux.go (doMount),
+k8s.io/csi-translation-lib/plugins (the migrated drivers' names)
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+# Kinds the v1.32 kubelet has no plugin for (FindPluginBySpec: "no volume plugin matched"): in-tree
+# plugins removed without CSI migration, and flexVolume (a driver the node does not have).
+NO_PLUGIN_KINDS = ("cephfs", "rbd", "glusterfs", "flocker", "quobyte", "scaleIO", "storageos",
+                   "photonPersistentDisk", "flexVolume")
+
+# In-tree cloud kinds v1.32 translates to a CSI driver (CSI migration), by the driver's name.
+MIGRATED_TO_CSI = {
+    "awsElasticBlockStore": "ebs.csi.aws.com",
+    "gcePersistentDisk": "pd.csi.storage.gke.io",
+    "azureDisk": "disk.csi.azure.com",
+    "azureFile": "file.csi.azure.com",
+    "cinder": "cinder.csi.openstack.org",
+    "vsphereVolume": "csi.vsphere.vmware.com",
+    "portworxVolume": "pxd.portworx.com",
+}
+
+# Why the other kinds are not simulated (what a real node does with them).
+NOT_SIMULATED_BECAUSE = {
+    "iscsi": "a real node has the attach/detach controller attach them, then runs iscsiadm",
+    "fc": "a real node has the attach/detach controller attach them, then looks for the disk",
+    "gitRepo": "a real node clones the repository with its own git",
+}
+
+KUBELET_PODS = "/var/lib/kubelet/pods"
+MOUNT_HELPER_MISSING = ("bad option; for several filesystems (e.g. nfs, cifs) you might need a "
+                        "/sbin/mount.<type> helper program.")
+
+
+def source_kind(volume: dict) -> str:
+    """The volume's source field (``nfs``, ``csi``, ...): its first key other than ``name``."""
+    return next((key for key in volume if key != "name"), "")
+
+
+def claim_name(pod: dict, volume: dict) -> str | None:
+    """The claim a ``persistentVolumeClaim`` or generic ``ephemeral`` volume uses (ephemeral.VolumeClaimName:
+    pod name, a dash, volume name), or None for another kind."""
+    if "persistentVolumeClaim" in volume:
+        return (volume["persistentVolumeClaim"] or {}).get("claimName", "")
+    if "ephemeral" in volume:
+        return f"{pod['metadata'].get('name', '')}-{volume.get('name', '')}"
+    return None
+
+
+def populator_error(pod: dict, volume: dict) -> str:
+    """createVolumeSpec and AddPodToVolume for one volume: the error that keeps it out of the desired
+    state of the world, or ``""``."""
+    claim = claim_name(pod, volume)
+    if claim is not None:
+        namespace = pod["metadata"].get("namespace", "default")
+        return (f"error processing PVC {namespace}/{claim}: failed to fetch PVC from API server: "
+                f'persistentvolumeclaims "{claim}" not found')
+    if source_kind(volume) in NO_PLUGIN_KINDS:
+        name = volume.get("name", "")
+        return f'failed to get Plugin from volumeSpec for volume "{name}" err=no volume plugin matched'
+    return ""
+
+
+def set_up_error(pod: dict, volume: dict) -> str:
+    """The error of SetUp (after ``MountVolume.SetUp failed for volume "x" : ``) for a kind the
+    simulated node cannot mount."""
+    kind = source_kind(volume)
+    source = volume.get(kind) or {}
+    if kind == "csi":
+        return ("kubernetes.io/csi: mounter.SetUpAt failed to get CSI client: driver name "
+                f"{source.get('driver', '')} not found in the list of registered CSI drivers")
+    if kind == "nfs":
+        return nfs_mount_error(pod, volume.get("name", ""), source)
+    if kind in MIGRATED_TO_CSI:
+        why = (f"v1.32 hands them to the {MIGRATED_TO_CSI[kind]} CSI driver, which the attach/detach "
+               "controller waits for")
+    else:
+        why = NOT_SIMULATED_BECAUSE.get(kind, "")
+    what = f"{kind} volumes are" if kind else "this kind of volume is"
+    return f"k8slearn: {what} not simulated" + (f" ({why})" if why else "")
+
+
+def nfs_mount_error(pod: dict, name: str, source: dict) -> str:
+    """The nfs plugin's SetUpAt: ``mount -t nfs server:path dir`` (``-o ro`` for a read-only
+    source; an IPv6 server in brackets), refused by mount without the NFS helper (mount-utils'
+    "mount failed" error, with mount's own output)."""
+    target = f"{KUBELET_PODS}/{pod['metadata'].get('uid', '')}/volumes/kubernetes.io~nfs/{name}"
+    server = source.get("server", "")
+    arguments = ["-t", "nfs"] + (["-o", "ro"] if source.get("readOnly") else [])
+    arguments += [f"{_bracketed(server)}:{source.get('path', '')}", target]
+    return (f"mount failed: exit status 32\nMounting command: mount\n"
+            f"Mounting arguments: {' '.join(arguments)}\nOutput: mount: {target}: {MOUNT_HELPER_MISSING}\n")
+
+
+def _bracketed(server: str) -> str:
+    """getServerFromSource: an IPv6 address in brackets, anything else as it is."""
+    try:
+        return f"[{server}]" if ipaddress.ip_address(server).version == 6 else server
+    except ValueError:
+        return server
