@@ -27,7 +27,7 @@ pkg/registry/batch/job/strategy.go, pkg/apis/core/helper/qos/qos.go
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Any, Callable
 
 from k8slearn.api.quantity import parse_quantity
 
@@ -187,8 +187,9 @@ def _default_volume(vol: dict) -> None:
     """SetDefaults_Volume and its sources' defaults: no source is an emptyDir, file modes 0644
     (420), hostPath type "", a projected service account token lives one hour
     (SetDefaults_ServiceAccountTokenProjection: ``expirationSeconds: 3600``), the declarative
-    defaults above, an ephemeral volume's claim is a file system (SetDefaults_PersistentVolumeClaimSpec),
-    an emptyDir's size limit is a canonical quantity."""
+    defaults above, an ephemeral volume's claim is a file system (SetDefaults_PersistentVolumeClaimSpec,
+    and its typed metadata shows ``creationTimestamp: null``), an emptyDir's size limit is a
+    canonical quantity."""
     sources = [k for k in vol if k != "name"]
     if not sources:
         vol["emptyDir"] = {}
@@ -198,8 +199,9 @@ def _default_volume(vol: dict) -> None:
                 vol[key].setdefault(name, value)
     ephemeral = vol.get("ephemeral")
     claim = ephemeral.get("volumeClaimTemplate") if isinstance(ephemeral, dict) else None
-    if isinstance(claim, dict) and isinstance(claim.get("spec"), dict):
-        claim["spec"].setdefault("volumeMode", "Filesystem")
+    if isinstance(claim, dict):
+        _typed_template_metadata(claim)
+        default_persistent_volume_claim_spec(claim.get("spec"))
     if isinstance(vol.get("emptyDir"), dict) and vol["emptyDir"].get("sizeLimit") is not None:
         vol["emptyDir"]["sizeLimit"] = canonical_quantities({"s": vol["emptyDir"]["sizeLimit"]})["s"]
     for key in ("secret", "configMap", "downwardAPI", "projected"):
@@ -253,6 +255,34 @@ def default_pod(pod: dict) -> None:
             if isinstance(condition, dict):
                 condition.setdefault("lastProbeTime", None)
                 condition.setdefault("lastTransitionTime", None)
+
+
+def default_persistent_volume_claim_spec(spec: Any) -> None:
+    """SetDefaults_PersistentVolumeClaimSpec: a claim is a file system unless it asks for a block
+    device; its storage quantities read back canonical (``1024Mi`` -> ``1Gi``), as a container's do."""
+    if not isinstance(spec, dict):
+        return
+    if spec.get("volumeMode") is None:  # (a pointer: null is unset too)
+        spec["volumeMode"] = "Filesystem"
+    resources = spec.get("resources")
+    for key in ("limits", "requests"):
+        if isinstance(resources, dict) and isinstance(resources.get(key), dict):
+            resources[key] = canonical_quantities(resources[key])
+
+
+def _default_volume_claim_template(claim: dict) -> None:
+    """A StatefulSet's claim template, as apps/v1 stores and shows it: SetDefaults_PersistentVolumeClaim
+    (``status.phase: Pending``) and SetDefaults_PersistentVolumeClaimSpec, ``apiVersion: v1`` and
+    ``kind: PersistentVolumeClaim`` (Convert_apps_StatefulSetSpec_To_v1_StatefulSetSpec sets them),
+    and the typed metadata's ``creationTimestamp: null``."""
+    claim["apiVersion"] = "v1"
+    claim["kind"] = "PersistentVolumeClaim"
+    _typed_template_metadata(claim)
+    default_persistent_volume_claim_spec(claim.get("spec"))
+    status = claim.get("status")
+    if not isinstance(status, dict):
+        status = claim["status"] = {}
+    _default_string(status, "phase", "Pending")
 
 
 def _default_template(spec: dict) -> None:
@@ -336,6 +366,9 @@ def default_stateful_set(obj: dict) -> None:
     spec.setdefault("replicas", 1)
     spec.setdefault("revisionHistoryLimit", 10)
     _default_template(spec)
+    for claim in spec.get("volumeClaimTemplates") or []:
+        if isinstance(claim, dict):
+            _default_volume_claim_template(claim)
 
 
 def default_job(obj: dict) -> None:

@@ -21,7 +21,11 @@ Each kind's registry has a *strategy* (``rest.RESTCreateStrategy`` and friends).
 >>> strategy_for("pods").grace_period({"spec": {"nodeName": ""}}, None)  # unscheduled: delete now
 0
 
-Simplified: only the fields the simulation uses are reset; no managedFields, no feature gates.
+Every kind that holds a pod spec also drops what a disabled feature gate hides (an image volume,
+see ``pod_util``) from a new object, or from an update whose old object did not use it.
+
+Simplified: only the fields the simulation uses are reset; no managedFields; of the feature
+gates, only ImageVolume and MaxUnavailableStatefulSet.
 
 Upstream: pkg/registry/core/pod/strategy.go, pkg/registry/apps/deployment/strategy.go (and the
 other pkg/registry/*/*/strategy.go), staging/src/k8s.io/apiserver/pkg/registry/rest/create.go,
@@ -34,6 +38,7 @@ import copy
 
 from k8slearn.api.defaults import generate_job_selector, pod_qos_class
 from k8slearn.api.validation import apps as apps_validation
+from k8slearn.apiserver.pod_util import drop_disabled_pod_fields, drop_disabled_template_fields
 
 BACKGROUND, ORPHAN, UNSUPPORTED = "Background", "Orphan", "Unsupported"
 SCHEDULING_GATED_MSG = "Scheduling is blocked due to non-empty scheduling gates"
@@ -46,9 +51,17 @@ class Strategy:
     tracks_generation = False  # metadata.generation starts at 1 and counts spec changes
     gc_policy = BACKGROUND  # what an unspecified propagationPolicy means (DefaultGarbageCollectionPolicy)
     initial_status: dict | None = None  # the status a new object always starts with (Go zero value)
+    template_path: tuple[str, ...] = ()  # where a workload keeps its pod template, if it has one
+
+    def pod_template(self, obj: dict | None) -> dict | None:
+        """The object's pod template (``spec.template``...), or None if it has none."""
+        for key in self.template_path:
+            obj = obj.get(key) if isinstance(obj, dict) else None
+        return obj if self.template_path and isinstance(obj, dict) else None
 
     def prepare_for_create(self, obj: dict) -> None:
         """Clear what a client may not set on create (PrepareForCreate)."""
+        drop_disabled_template_fields(self.pod_template(obj), None)
         if self.has_status and self.initial_status is not None:
             obj["status"] = copy.deepcopy(self.initial_status)
         if self.tracks_generation:
@@ -68,6 +81,7 @@ class Strategy:
                 new["status"] = old["status"]
             else:
                 new.pop("status", None)
+        drop_disabled_template_fields(self.pod_template(new), self.pod_template(old))
         if self.tracks_generation and self.spec_changed(new, old):
             new["metadata"]["generation"] = old["metadata"].get("generation", 0) + 1
 
@@ -107,6 +121,7 @@ class PodStrategy(Strategy):
     has_status = True
 
     def prepare_for_create(self, obj: dict) -> None:
+        drop_disabled_pod_fields(obj, None)
         spec = obj.get("spec") or {}
         status = {"phase": "Pending", "qosClass": pod_qos_class(obj)}
         if spec.get("schedulingGates"):
@@ -114,6 +129,10 @@ class PodStrategy(Strategy):
                                      "lastTransitionTime": None, "reason": "SchedulingGated",
                                      "message": SCHEDULING_GATED_MSG}]
         obj["status"] = status
+
+    def prepare_for_update(self, new: dict, old: dict) -> None:
+        super().prepare_for_update(new, old)
+        drop_disabled_pod_fields(new, old)
 
     def prepare_for_status_update(self, new: dict, old: dict) -> dict:
         result = super().prepare_for_status_update(new, old)
@@ -211,6 +230,7 @@ def drop_type_dependent_fields(new: dict, old: dict) -> None:
 class DeploymentStrategy(Strategy):
     has_status = True
     tracks_generation = True
+    template_path = ("spec", "template")
     initial_status: dict = {}
 
     def spec_changed(self, new: dict, old: dict) -> bool:
@@ -222,6 +242,7 @@ class DeploymentStrategy(Strategy):
 class ReplicaSetStrategy(Strategy):
     has_status = True
     tracks_generation = True
+    template_path = ("spec", "template")
     initial_status = {"replicas": 0}
 
 
@@ -232,6 +253,7 @@ class DaemonSetStrategy(Strategy):
 
     has_status = True
     tracks_generation = True
+    template_path = ("spec", "template")
     initial_status = {"currentNumberScheduled": 0, "numberMisscheduled": 0,
                       "desiredNumberScheduled": 0, "numberReady": 0}
 
@@ -274,6 +296,7 @@ class StatefulSetStrategy(Strategy):
 
     has_status = True
     tracks_generation = True
+    template_path = ("spec", "template")
     initial_status = {"replicas": 0, "availableReplicas": 0}
 
     def prepare_for_create(self, obj: dict) -> None:
@@ -305,6 +328,7 @@ class JobStrategy(Strategy):
 
     has_status = True
     tracks_generation = True
+    template_path = ("spec", "template")
     initial_status: dict = {}
     gc_policy = ORPHAN
 
@@ -322,6 +346,7 @@ class JobStrategy(Strategy):
 class CronJobStrategy(Strategy):
     has_status = True
     tracks_generation = True
+    template_path = ("spec", "jobTemplate", "spec", "template")
     initial_status: dict = {}
 
 

@@ -316,3 +316,32 @@ def test_a_projected_service_account_token_without_expiry_lives_one_hour():
     projected = pod["spec"]["volumes"][0]["projected"]
     assert projected["defaultMode"] == 420
     assert [s["serviceAccountToken"]["expirationSeconds"] for s in projected["sources"]] == [3600, 600]
+
+
+def test_a_statefulset_claim_template_reads_back_as_a_typed_pending_file_system_claim_of_canonical_size():
+    sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+           "spec": {"template": {"spec": {"containers": []}},
+                    "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": {
+                        "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1024Mi"}}}}]}}
+    apply_defaults(sts)
+    assert sts["spec"]["volumeClaimTemplates"] == [{
+        "apiVersion": "v1", "kind": "PersistentVolumeClaim",
+        "metadata": {"name": "data", "creationTimestamp": None},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}},
+                 "volumeMode": "Filesystem"},
+        "status": {"phase": "Pending"}}]
+
+
+@pytest.mark.parametrize("claim_spec, mode", [
+    ({"accessModes": ["ReadWriteOnce"]}, "Filesystem"),
+    ({"accessModes": ["ReadWriteOnce"], "volumeMode": None}, "Filesystem"),
+    ({"accessModes": ["ReadWriteOnce"], "volumeMode": "Block"}, "Block"),
+], ids=["a claim without a volume mode is a file system", "a null volume mode is unset, so a file system too",
+        "a block claim stays a block claim"])
+def test_an_ephemeral_claim_template_gets_its_volume_mode_and_typed_metadata(claim_spec, mode):
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+           "spec": {"containers": [], "volumes": [{"name": "scratch", "ephemeral": {
+               "volumeClaimTemplate": {"spec": dict(claim_spec)}}}]}}
+    apply_defaults(pod)
+    claim = pod["spec"]["volumes"][0]["ephemeral"]["volumeClaimTemplate"]
+    assert (claim["spec"]["volumeMode"], claim["metadata"]) == (mode, {"creationTimestamp": None})

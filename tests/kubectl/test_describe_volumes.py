@@ -231,8 +231,8 @@ def test_describe_pod_aligns_an_ephemeral_claim_template_and_an_empty_host_path_
 
 
 @pytest.mark.parametrize("source, defaulted", [
-    ({"azureDisk": {"diskName": "d", "diskURI": "u"}},
-     {"diskName": "d", "diskURI": "u", "cachingMode": "ReadWrite", "fsType": "ext4", "readOnly": False,
+    ({"azureDisk": {"diskName": "d", "diskURI": "https://acct.blob.core.windows.net/vhds/d.vhd"}},
+     {"diskName": "d", "diskURI": "https://acct.blob.core.windows.net/vhds/d.vhd", "cachingMode": "ReadWrite", "fsType": "ext4", "readOnly": False,
       "kind": "Shared"}),
     ({"iscsi": {"targetPortal": "10.0.0.1:3260", "iqn": "iqn.2001-04.com.example:s", "lun": 0}},
      {"targetPortal": "10.0.0.1:3260", "iqn": "iqn.2001-04.com.example:s", "lun": 0, "iscsiInterface": "default"}),

@@ -30,7 +30,7 @@ def claim_volume(claim: str = "data") -> dict:
 
 
 def ephemeral_volume() -> dict:
-    template = {"spec": {"accessModes": ["ReadWriteOnce"]}}
+    template = {"spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}
     return {"name": "scratch", "ephemeral": {"volumeClaimTemplate": template}}
 
 

@@ -13,10 +13,9 @@ Of the pod-specific annotations only ``controller.kubernetes.io/pod-deletion-cos
 it must be a 32bit integer, as Go reads one (``+10``, ``008`` and ``1_000`` are refused), unless
 an update's old pod already had an invalid value.
 
-Simplifies: volume sources are checked for count and their one required field only; no
-securityContext, sysctl, DNS config, OS or AppArmor/seccomp checks (nor the mirror-pod and
-tolerations annotations); the diff after a forbidden update lists changed top-level fields as
-JSON instead of go-cmp's struct dump.
+Simplifies: no securityContext, sysctl, DNS config, OS or AppArmor/seccomp checks (nor the
+mirror-pod and tolerations annotations); the diff after a forbidden update lists changed
+top-level fields as JSON instead of go-cmp's struct dump. (Volumes: see ``volumes``.)
 
 Upstream: pkg/apis/core/validation/validation.go (ValidatePodSpec, ValidatePodCreate,
 ValidatePodUpdate, ValidatePodTemplateSpec, ValidatePodBinding, ValidatePodSpecificAnnotations),
@@ -53,7 +52,7 @@ from k8slearn.api.validation.scheduling import (
     topology_spread_errors,
     validate_tolerations,
 )
-from k8slearn.api.validation.volumes import validate_volume_source
+from k8slearn.api.validation.volumes import validate_volume_sources
 
 SPEC = Path("spec")
 MAX_INT32 = 2147483647
@@ -68,15 +67,6 @@ UPDATABLE_POD_SPEC_FIELDS = [
     "`spec.tolerations` (only additions to existing tolerations)",
     "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
 ]
-VOLUME_SOURCES = {  # in upstream's order, with the one field each must set (if checked here)
-    "emptyDir": None, "hostPath": "path", "gitRepo": "repository", "gcePersistentDisk": "pdName",
-    "awsElasticBlockStore": "volumeID", "secret": "secretName", "nfs": "server", "iscsi": "targetPortal",
-    "glusterfs": "endpoints", "flocker": None, "persistentVolumeClaim": "claimName", "rbd": None,
-    "cinder": None, "cephfs": None, "quobyte": None, "downwardAPI": None, "fc": None, "flexVolume": None,
-    "configMap": "name", "azureFile": None, "vsphereVolume": None, "photonPersistentDisk": None,
-    "portworxVolume": None, "azureDisk": None, "storageos": None, "projected": None, "scaleIO": None,
-    "csi": "driver", "ephemeral": None, "image": None,
-}
 
 
 @remember_valid
@@ -134,19 +124,7 @@ def _volumes(volumes: Any, path: Path) -> tuple[dict, list[FieldError]]:
     found, errs = {}, []
     for i, vol in enumerate(as_list(volumes)):
         vol, p = as_dict(vol), path.index(i)
-        el, count = [], 0
-        for source, required_key in VOLUME_SOURCES.items():
-            if vol.get(source) is None:
-                continue
-            if count:
-                el.append(field.forbidden(p.child(source), "may not specify more than 1 volume type"))
-                continue
-            count += 1
-            if required_key and not as_dict(vol[source]).get(required_key):
-                el.append(field.required(p.child(source, required_key)))
-            el += validate_volume_source(source, vol[source], p.child(source))
-        if not count:
-            el.append(field.required(p, "must specify a volume type"))
+        el = validate_volume_sources(vol, p)
         name = vol.get("name") or ""
         if not name:
             el.append(field.required(p.child("name")))
