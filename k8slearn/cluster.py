@@ -13,9 +13,9 @@ Time is simulated: nothing moves until you call :meth:`step`, :meth:`run` or :me
 
 The simulation itself is single-threaded. Two threads may still call one cluster (ipykernel 7 runs
 a widget's callback in a subshell thread while another runs), so :meth:`step`, :meth:`run`,
-:meth:`settle`, :meth:`kubectl`, :meth:`add_node`, :meth:`stop_node`, :meth:`start_node` and
-:meth:`untraced` hold ``cluster.lock``, a re-entrant lock: the second caller waits for the first
-to finish instead of stepping the same loop at the same time.
+:meth:`settle`, :meth:`kubectl`, :meth:`add_node`, :meth:`add_controller_manager`,
+:meth:`stop_node`, :meth:`start_node` and :meth:`untraced` hold ``cluster.lock``, a re-entrant lock:
+the second caller waits for the first to finish instead of stepping the same loop at the same time.
 
 Simplified: no kube-proxy or CoreDNS yet, and the scheduler, kubelet pod workers and controllers
 arrive with later chapters; the control-plane pods you see are the kubelet's mirror pods.
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from itertools import zip_longest
 from typing import Any, Callable, Iterator
 
 from k8slearn.api.errors import ApiError
@@ -61,6 +62,13 @@ _current: "Cluster | None" = None
 def _hostname(replica: int) -> str:
     """The control-plane host a replica of kube-scheduler/kube-controller-manager runs on."""
     return CONTROL_PLANE if replica == 0 else f"{CONTROL_PLANE}-{replica + 1}"
+
+
+def _machine(component: Any) -> str:
+    """The machine a kube-controller-manager or (leader-elected) kube-scheduler runs on: its
+    leader-election identity is ``<hostname>_<uuid>``."""
+    identity = getattr(component, "identity", None) or component.elector.identity
+    return identity.rpartition("_")[0] or identity
 
 
 def current() -> "Cluster":
@@ -137,14 +145,14 @@ class Cluster:
         # and its identity Lease, kube-system/apiserver-<hash of its host name>, renewed every 10 s
         self.identity_lease = IdentityLease(self.loop, self.apiserver, CONTROL_PLANE).start()
         big = workers > 250  # more nodes than /24s in 10.244.0.0/16
+        # the flags every kube-controller-manager of this cluster runs with (add_controller_manager too)
+        self._manager_flags = {
+            "node_lifecycle": {"node_monitor_grace_period": node_monitor_grace_period},
+            "controller_options": {"node-ipam-controller": {"cluster_cidr": "10.0.0.0/8"}} if big else None,
+        }
         self.controller_managers = [
-            ControllerManager(
-                self.loop,
-                self.apiserver.client("kube-controller-manager"),
-                hostname=_hostname(i),
-                node_lifecycle={"node_monitor_grace_period": node_monitor_grace_period},
-                controller_options={"node-ipam-controller": {"cluster_cidr": "10.0.0.0/8"}} if big else None,
-            )
+            ControllerManager(self.loop, self.apiserver.client("kube-controller-manager"),
+                              hostname=_hostname(i), **self._manager_flags)
             for i in range(control_plane_replicas)
         ]
         self.schedulers = [
@@ -412,6 +420,30 @@ class Cluster:
                 if not component.is_up():  # a machine that is on stays as it is
                     component.restart()
 
+    def add_controller_manager(self, hostname: str) -> ControllerManager:
+        """Start one more kube-controller-manager, on the control-plane machine ``hostname`` (an HA
+        control plane runs one on each) with this cluster's flags; returns it. It waits for the
+        leader Lease ``kube-system/kube-controller-manager`` and takes it over once the leader has
+        not renewed it for 15 s. From now on it is one of ``controller_managers``: the cluster
+        picture counts it, ``controller_manager`` is it while it leads, and ``stop_node(hostname)``
+        powers it off. Time does not advance. Holds ``self.lock``.
+
+        Simplified: a machine that runs no kubelet (as ``control_plane_replicas=2`` makes), so
+        ``kubectl get pods -n kube-system`` lists no mirror pod for it."""
+        if not isinstance(hostname, str) or not hostname:
+            raise TypeError(f"hostname must be a machine's name, a non-empty string (got {hostname!r})")
+        with self.lock:
+            if hostname in self.kubelets or hostname in self._control_plane_hosts():
+                raise ValueError(f"{hostname!r} already runs a kube-controller-manager or a kubelet; "
+                                 f"name a new control-plane machine, such as 'control-plane-"
+                                 f"{len(self._control_plane_hosts()) + 1}'")
+            manager = ControllerManager(self.loop, self.apiserver.client("kube-controller-manager"),
+                                        hostname=hostname, **self._manager_flags)
+            manager.on_exit = self._supervised(hostname, "kube-controller-manager", manager.restart)
+            self.controller_managers.append(manager)
+            manager.start()
+            return manager
+
     def _supervised(self, host: str, component: str, restart: Callable[[], None]) -> Callable[[int], None]:
         """What a control-plane process's exit (a lost Lease: status 1) leads to: the kubelet of its
         machine starts its static pod's container again, a new process; a machine that runs no
@@ -426,8 +458,12 @@ class Cluster:
 
     def _control_plane_on(self, host: str) -> list[Any]:
         """The kube-controller-manager and kube-scheduler running on a control-plane machine."""
-        return [component for i, pair in enumerate(zip(self.controller_managers, self.scheduler_electors))
-                if _hostname(i) == host for component in pair]
+        return [component for pair in zip_longest(self.controller_managers, self.scheduler_electors)
+                for component in pair if component is not None and _machine(component) == host]
+
+    def _control_plane_hosts(self) -> list[str]:
+        """The machines that run a kube-controller-manager or kube-scheduler, first one first."""
+        return list(dict.fromkeys(_machine(c) for c in (*self.controller_managers, *self.scheduler_electors)))
 
     def _kubelet(self, name: str, machines: bool = False) -> Kubelet:
         try:
@@ -435,8 +471,7 @@ class Cluster:
         except KeyError:
             known = list(self.kubelets)
             if machines:  # stop_node/start_node also know the control-plane hosts that are not nodes
-                hosts = [_hostname(i) for i in range(len(self.controller_managers))]
-                known += [h for h in hosts if h not in self.kubelets]
+                known += [h for h in self._control_plane_hosts() if h not in self.kubelets]
             raise KeyError(f"no node named {name!r}; nodes are {', '.join(known)}") from None
 
     def crictl(self, node: str, command: str = "ps") -> str:

@@ -114,3 +114,41 @@ def test_the_node_cidr_allocator_goes_round_the_range(cluster_cidr, steps, expec
         verb, _, cidr = step.partition(" ")
         got = cidrs.allocate_next() if verb == "next" else getattr(cidrs, verb)(cidr)
     assert got == expected
+
+
+def test_a_controller_manager_added_later_waits_then_takes_over_as_one_of_the_clusters():
+    cluster = Cluster(workers=1, seed=0)
+    standby = cluster.add_controller_manager("control-plane-2")
+    cluster.settle()
+    assert (standby.leading, cluster.controller_managers[-1] is standby) == (False, True)
+    cluster.controller_manager.stop()
+    cluster.run(30)
+    lease = cluster.api.get("leases", "kube-controller-manager", "kube-system")
+    assert lease["spec"]["holderIdentity"] == standby.identity
+    assert lease["spec"]["holderIdentity"].startswith("control-plane-2_")
+    assert cluster.controller_manager is standby
+
+
+def test_stop_node_and_start_node_power_an_added_controller_manager_off_and_on():
+    cluster = Cluster(workers=1, seed=0)
+    standby = cluster.add_controller_manager("control-plane-2")
+    cluster.stop_node("control-plane-2")
+    assert standby.is_up() is False
+    cluster.start_node("control-plane-2")
+    assert standby.is_up() is True
+    with pytest.raises(KeyError, match="nodes are control-plane, node-1, control-plane-2"):
+        cluster.stop_node("control-plane-3")
+
+
+@pytest.mark.parametrize("hostname, error, message", [
+    ("control-plane", ValueError, "'control-plane' already runs a kube-controller-manager or a kubelet"),
+    ("node-1", ValueError, "'node-1' already runs a kube-controller-manager or a kubelet"),
+    ("", TypeError, "hostname must be a machine's name, a non-empty string"),
+    (2, TypeError, "hostname must be a machine's name, a non-empty string"),
+], ids=["the first control plane's machine", "a worker's machine", "an empty name", "a number"])
+def test_adding_a_controller_manager_on_a_taken_or_bad_hostname_is_refused_and_adds_nothing(
+        hostname, error, message):
+    cluster = Cluster(workers=1, seed=0)
+    with pytest.raises(error, match=message):
+        cluster.add_controller_manager(hostname)
+    assert len(cluster.controller_managers) == 1

@@ -5,6 +5,13 @@ gives the same bytes, so strict nbval and static HTML export keep it); ``Panel``
 button panels: every click runs one action, redraws, and shows any error in the panel instead of
 raising into the browser.
 
+A panel shown in a notebook is one output holding three views of it (``picture_bundle``): the live
+widget, a PNG of its picture as it is at that moment, and its words as text/plain. JupyterLab
+shows the widget (its renderer ranks before images); a page or a deck built from the saved
+notebook can show the PNG instead. It should: the widget state saved with the notebook is the
+panel's *last* state, after every later cell that clicked its buttons, not the state the cell
+showed. (nbval does not compare image/png, and the PNG is the same bytes on every run.)
+
 One action at a time, in the whole kernel: ipykernel 7 hands a widget message that arrives while
 another callback runs to a second thread (a subshell), so the two clicks of a double click would
 run at once. ``ACTION_LOCK`` stops that: a click that comes while any panel's action runs is
@@ -16,6 +23,7 @@ Upstream: none (teaching views).
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import threading
@@ -56,6 +64,16 @@ def new_figure(figure: Any, width: float, height: float) -> Any:
         figure.clear()
         figure.set_size_inches(width, height)
     return figure
+
+
+def picture_bundle(widget: Any, png: bytes) -> dict:
+    """A widget's own mimebundle (its view and its text/plain) plus ``png``, the picture it shows
+    now, as image/png: a static renderer (nbconvert, GitHub, a deck) can show this moment's
+    picture, where the saved widget state would show the panel's last one."""
+    bundle = dict(widget._repr_mimebundle_() or {})
+    if png:
+        bundle["image/png"] = base64.b64encode(png).decode("ascii")
+    return bundle
 
 
 def display_bundles(bundles: list) -> None:
@@ -125,7 +143,11 @@ class Panel:
     def text(self) -> str:  # pragma: no cover - every panel defines it
         raise NotImplementedError
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        """The live panel, a PNG of its picture now (``self.image``), and a deterministic
+        text/plain (the panel's words) for nbval and readers."""
+        widget = self.widget                # built first: a panel may build its widget when first shown
+        return {**picture_bundle(widget, self.image.value), "text/plain": self.text()}
+
     def _ipython_display_(self) -> None:
-        """The live panel, with a deterministic text/plain (the panel's words) for nbval and readers."""
-        bundle = self.widget._repr_mimebundle_() or {}
-        display_bundles([{**bundle, "text/plain": self.text()}])
+        display_bundles([self._repr_mimebundle_()])

@@ -21,8 +21,9 @@ STATUS column ``kubectl get pods`` would print, owners, services and their endpo
 Simplified: only the fields the picture uses are kept; labels are tuples of pairs so the record
 cannot be changed by accident. Which control-plane processes are stopped (their machine powered
 off) is asked of the cluster (``is_up()``), not of the API server, which would learn it only when
-their leader Leases run out. STATUS strings come from ``k8slearn.kubectl.printers`` (the same
-``printPod``/``printNode`` rules ``kubectl get`` uses).
+their leader Leases run out; only a process the cluster does not know (started by hand) is seen
+through its fresh leader Lease (``led_elsewhere``). STATUS strings come from
+``k8slearn.kubectl.printers`` (the same ``printPod``/``printNode`` rules ``kubectl get`` uses).
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/get (what ``kubectl get`` lists) and
 pkg/printers/internalversion/printers.go (``printPod``, ``printNode``).
@@ -33,6 +34,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Iterable, Iterator, NamedTuple
 
+from k8slearn.api.meta import parse_timestamp
 from k8slearn.kubectl.printers import node_roles, node_row, pod_status
 
 __all__ = ["EndpointsInfo", "NodeInfo", "OwnerInfo", "PodInfo", "ServiceInfo", "Snapshot", "as_snapshot",
@@ -142,13 +144,44 @@ def snapshot(cluster: Any) -> Snapshot:
 
 
 def stopped_components(cluster: Any) -> tuple:
-    """The control-plane components of which no process runs: every machine hosting one is off."""
+    """The control-plane components of which no process runs: every machine hosting one is off.
+
+    A process the cluster did not start (a ``ControllerManager`` a notebook made and started by
+    hand) is known only by its leader Lease: while one holds ``kube-system/<component>`` and
+    renewed it within ``leaseDurationSeconds``, the component runs, as its trace shows."""
     stopped = []
     for name, processes in (("kube-scheduler", getattr(cluster, "scheduler_electors", ())),
                             ("kube-controller-manager", getattr(cluster, "controller_managers", ()))):
-        if processes and not any(p.is_up() for p in processes):
+        if not processes or any(p.is_up() for p in processes):
+            continue
+        if not led_elsewhere(cluster, name, processes):
             stopped.append(name)
     return tuple(stopped)
+
+
+def led_elsewhere(cluster: Any, lease_name: str, processes: Any) -> bool:
+    """Whether a process other than ``processes`` (the cluster's own, all stopped) holds the leader
+    Lease ``kube-system/<lease_name>`` and renewed it less than ``leaseDurationSeconds`` ago.
+
+    Models how client-go's leader election tells a live leader (client-go
+    tools/leaderelection/leaderelection.go, ``tryAcquireOrRenew`` and ``isLeaseValid``: a Lease
+    with a holder whose ``leaseDurationSeconds`` have not run out is held). Simplified: counted from
+    the Lease's ``renewTime``, where client-go counts from when it observed the record change."""
+    leases = [lease for lease in cluster.api.list("leases", namespace="kube-system")
+              if lease["metadata"]["name"] == lease_name]
+    spec = (leases[0].get("spec") or {}) if leases else {}
+    holder, renewed = spec.get("holderIdentity"), spec.get("renewTime")
+    ours = {identity for p in processes if (identity := _identity(p))}
+    if not holder or holder in ours or not renewed:
+        return False
+    return parse_timestamp(renewed) + spec.get("leaseDurationSeconds", 0) > cluster.now
+
+
+def _identity(process: Any) -> str:
+    """A process's leader-election identity, ``<hostname>_<uuid>``: a ControllerManager's own, or
+    that of a LeaderElected scheduler's elector."""
+    elector = getattr(process, "elector", None)
+    return getattr(process, "identity", None) or getattr(elector, "identity", "") or ""
 
 
 @contextlib.contextmanager

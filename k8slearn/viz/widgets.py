@@ -5,7 +5,8 @@
 text, buttons "Step", "Run 10 s", "Settle", "Add node", "Stop node", "Start node" and
 "Apply YAML", a node chooser, a YAML box, the kubectl output, and the last steps of
 ``cluster.trace``. Every click redraws the same figure. A cell that ends with
-``ClusterView(cluster)`` shows the panel. "Stop node" on the control-plane machine also stops
+``ClusterView(cluster)`` shows the panel, with a PNG of the picture at that moment beside it for
+static pages and decks (``panels.picture_bundle``). "Stop node" on the control-plane machine also stops
 the kube-controller-manager and kube-scheduler running there; without a standby
 (``control_plane_replicas=2``) no node controller is left to mark any node NotReady, and the
 panel says so. Stopping a stopped machine or starting a running one changes nothing.
@@ -25,7 +26,7 @@ import html
 from typing import Any, Callable
 
 from k8slearn.viz.draw import ClusterFigure, summary
-from k8slearn.viz.panels import Panel
+from k8slearn.viz.panels import Panel, picture_bundle
 from k8slearn.viz.snapshot import snapshot, unobserved
 
 __all__ = ["BUTTONS", "ClusterView", "format_step"]
@@ -132,13 +133,10 @@ class ClusterView(Panel):
         steps = list(self.cluster.trace[-LOG_LINES:])
         self.log.value = _pre("\n".join(format_step(s) for s in steps) or "(no steps yet)", wrap=False)
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        """The live panel and a PNG of the picture now (``panels.picture_bundle``); its
+        text/plain is the widget's own."""
+        return picture_bundle(self.widget, self.image.value)
 
     # -- clicking (Panel.perform runs one action at a time): each action returns the message to show --
     def _step(self) -> str:

@@ -325,6 +325,27 @@ def test_the_panel_follows_nodes_joining_tainted_and_leaving(panel):
     assert "node-4" not in panel.nodes.options
 
 
+def test_the_panel_is_shown_with_a_png_of_this_moment_which_later_clicks_do_not_change(panel, monkeypatch):
+    import base64
+
+    from k8slearn.viz import panels
+
+    shown = []
+    monkeypatch.setattr(panels, "display_bundles", shown.extend)
+    panel._ipython_display_()
+    picture, words = panel.image.value, panel.text()
+    added = panel.add_node()                          # a later cell clicks "Add node"
+    panel.refresh()
+    [bundle] = shown
+    assert sorted(bundle) == ["application/vnd.jupyter.widget-view+json", "image/png", "text/plain"]
+    assert base64.b64decode(bundle["image/png"]) == picture != panel.image.value
+    assert bundle["text/plain"] == words
+    assert words.splitlines()[0].endswith(
+        "3 eligible nodes → 3 daemon pods (desired 3, current 3, ready 3)")
+    panel.remove_node(added.split()[0])              # the next tests see three workers again
+    panel.refresh()
+
+
 def test_a_failing_button_says_so_in_the_panel_and_raises_nothing(panel):
     message = panel.perform("Remove node", lambda: panel.remove_node("nope"))
     assert message == 'Remove node failed: ValueError: Error from server (NotFound): nodes "nope" not found'
@@ -402,6 +423,19 @@ def test_refreshing_a_rollout_chart_before_it_is_shown_builds_its_panel():
     chart = RolloutChart(web_cluster(), "web")
     chart.refresh()  # it raised AttributeError: no image yet
     assert chart.image.value[:8] == PNG
+
+
+def test_a_rollout_chart_shown_before_its_panel_is_built_carries_the_chart_as_png():
+    pytest.importorskip("ipywidgets")
+    import base64
+
+    from k8slearn.viz.controllers_view import RolloutChart
+
+    chart = RolloutChart(web_cluster(), "web")
+    bundle = chart._repr_mimebundle_()
+    assert sorted(bundle) == ["application/vnd.jupyter.widget-view+json", "image/png", "text/plain"]
+    assert base64.b64decode(bundle["image/png"]) == chart.image.value == chart.png()
+    assert bundle["text/plain"] == chart.text()
 
 
 def test_removing_a_node_leaves_no_choice_so_a_second_click_removes_nothing_else(panel):

@@ -123,6 +123,22 @@ def test_a_cell_ending_with_the_view_shows_the_panel(view):
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == view.widget.model_id
 
 
+def test_the_view_is_shown_with_a_png_of_its_picture_at_that_moment_for_static_pages(view, monkeypatch):
+    import base64
+
+    from k8slearn.viz import panels
+
+    shown = []
+    monkeypatch.setattr(panels, "display_bundles", shown.extend)
+    view._ipython_display_()
+    picture = view.image.value
+    view.buttons["Add node"].click()                    # a later cell changes the panel
+    [bundle] = shown
+    assert sorted(bundle) == ["application/vnd.jupyter.widget-view+json", "image/png", "text/plain"]
+    assert base64.b64decode(bundle["image/png"]) == picture != view.image.value
+    assert bundle["text/plain"].startswith("VBox(children=(HBox(")   # the widget's own, as before
+
+
 def test_redraws_reuse_the_figure(view):
     figure = view.picture.figure
     for name in ("Step", "Run 10 s", "Settle"):

@@ -133,3 +133,43 @@ def test_the_picture_greys_out_the_scheduler_and_controller_manager_of_a_stopped
     view.buttons["Start node"].click()
     assert snapshot(cluster).stopped == ()
     assert boxes["kube-scheduler"].get_text() == "kube-scheduler"
+
+
+def _standby_by_hand(cluster):
+    """A kube-controller-manager the cluster does not know of, as chapter 07 starts one."""
+    from k8slearn.controllers.manager import ControllerManager
+
+    standby = ControllerManager(cluster.loop, cluster.apiserver.client("kube-controller-manager"),
+                                hostname="control-plane-2")
+    standby.start()
+    return standby
+
+
+@pytest.mark.parametrize("start_standby, while_it_waits", [
+    pytest.param(_standby_by_hand, ("kube-controller-manager",),
+                 id="a standby started by hand is known by its Lease, once it leads"),
+    pytest.param(lambda cluster: cluster.add_controller_manager("control-plane-2"), (),
+                 id="a standby the cluster added is known as a running process"),
+])
+def test_the_picture_shows_the_controller_manager_running_while_a_standby_leads(
+        start_standby, while_it_waits):
+    cluster = Cluster(workers=1, seed=0)
+    standby = start_standby(cluster)
+    cluster.settle()
+    cluster.controller_managers[0].stop()
+    assert snapshot(cluster).stopped == while_it_waits
+    cluster.run(30)
+    assert standby.leading
+    assert snapshot(cluster).stopped == ()
+    assert not summary(snapshot(cluster)).startswith("kube-controller-manager is stopped")
+
+
+def test_a_stopped_standby_started_by_hand_is_stopped_once_its_lease_runs_out():
+    cluster = Cluster(workers=1, seed=0)
+    standby = _standby_by_hand(cluster)
+    cluster.settle()
+    cluster.controller_managers[0].stop()
+    cluster.run(30)
+    standby.stop()
+    cluster.run(16)                                    # leaseDurationSeconds: 15
+    assert snapshot(cluster).stopped == ("kube-controller-manager",)
