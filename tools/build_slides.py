@@ -13,9 +13,10 @@ install scripts) at pinned versions, checked against the registry's sha512 integ
 cached under ``build/npm/`` so later builds need no network. The template
 ``templates/reveal_local`` drops the mermaid CDN import that nbconvert cannot switch off.
 Links between notebooks (``03_architecture.ipynb``) are rewritten to the matching deck, and
-``slide_layout`` fits each chapter to a screen (long slides continue on sub-slides, quizzes hide
-their answers, unsolved checks their red tables); in the browser, the template's script then
-scales down each slide still taller or wider than the screen (see templates/reveal_local).
+``slide_layout`` fits each chapter to a screen (long slides continue on sub-slides, quizzes show
+one question at a time with its answer closed, unsolved checks hide their red tables); in the
+browser, the template's script then scales down each slide still taller or wider than the screen
+(see templates/reveal_local).
 """
 
 from __future__ import annotations

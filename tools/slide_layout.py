@@ -6,9 +6,15 @@ So, on the copy that becomes the deck (the notebook itself is not changed):
 * a slide taller than a screen continues on a new sub-slide (↓) where the next cell would not fit
   (but a cell taller than a screen by itself stays with a lead-in of up to a quarter screen, as
   long as the two still fit at the deck's smallest scale, ``FLOOR``), and a fragment that would
-  appear below the bottom of the screen starts a sub-slide instead;
-* a quiz cell shows its question widget, not its source (the source holds the answers), and the
-  code cells just before it that only define what it runs are skipped;
+  appear below the bottom of the screen starts a sub-slide instead; a lead-in that ends with ":"
+  moves on with what it introduces, and a heading with its lead-in, or a short closing remark, may
+  run a few lines past the screen (``SLACK_LINES``) rather than be left alone on a slide;
+* a code cell whose picture and the outputs after it are together taller than a screen shows those
+  outputs (a table under a chart) on a sub-slide of their own;
+* a quiz shows one question per sub-slide, cut from its saved HTML, with the answer in a closed
+  "Answer" box the instructor opens with a click; not its source (which holds the answers) nor its
+  widget (whose buttons do nothing in a deck); the code cells just before it that only define what
+  it runs are skipped;
 * an exercise check that fails on the unsolved notebook (its output starts ``✘ 0/5 checks pass``)
   shows its call but not the red table, which looks like a broken demo on a projector; a check is
   any call of ``check(``, ``check_<word>(`` or ``<helper>.check_<word>(`` (``pod_flow.check_order(``).
@@ -18,8 +24,8 @@ So, on the copy that becomes the deck (the notebook itself is not changed):
   heading's slide start passes to the next cell shown when that is prose;
 * the navigation links (the cell tagged ``nav``, skipped in the deck) follow the title slide's
   first cell, so every deck links back to the course map;
-* a speaker-notes cell stays on the slide it was written on when pagination moves the content
-  before it to a new sub-slide.
+* a speaker-notes cell stays with the cell just before it, as nbconvert places it: when
+  pagination moves that cell to a new sub-slide, its note goes along.
 
 Heights are estimated in lines of code-sized text (24 px): a markdown line wraps at about 100
 characters on the 1280-pixel canvas, a blank line between paragraphs counts two, and each cell two
@@ -35,7 +41,12 @@ import base64
 import re
 import struct
 
+from nbformat.v4 import new_code_cell
+
 SCREEN_LINES = 30  # lines of code-sized text on the 1280×800 canvas (the rest is the heading and margins)
+SLACK_LINES = 35  # a lone heading, or a short closing remark, may take a slide this far: measured, an
+# estimated line is about 22 px, so 35 lines are about 770 px and the template scales by 0.93 or more
+SHORT_REMARK = 5  # lines: a markdown cell this short that ends its authored slide is a closing remark
 LINE_PX = 24  # one such line, in canvas pixels
 SHOWN_WIDTH = 1100  # a picture is shown at most this wide
 WRAP = 100  # characters of prose per line
@@ -48,6 +59,9 @@ SHOW_FAILURE = "show-failure"  # tag: keep this check's red table in the deck
 NAV_TAG = "nav"  # tools/make_nav.py's navigation cell
 SETUP_HEADING = re.compile(r"#+\s*set[- ]?up\s*", re.I)
 LOAD_EXT = re.compile(r"^\s*%load_ext\b", re.M)
+QUIZ_CLASS = "quiz-question"  # the deck's CSS sets a question's size (templates/reveal_local)
+LIST_ITEM = re.compile(r"<(/?)li\b[^>]*>")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def _png_lines(data: str) -> int:
@@ -71,7 +85,7 @@ def output_lines(output) -> int:
     data = output.get("data", {})
     if "image/png" in data:
         return _png_lines(_text(data["image/png"]))
-    if "application/vnd.jupyter.widget-view+json" in data:
+    if WIDGET_VIEW in data:
         return WIDGET_LINES
     if "text/html" in data:
         html = _text(data["text/html"])
@@ -161,10 +175,12 @@ def nav_on_title(cells) -> None:
 
 
 def for_the_room(nb) -> None:
-    """Quizzes without their answers, unsolved checks without their red tables, no set-up, and
-    the navigation links on the title slide."""
+    """Quizzes one question at a time without their answers showing, unsolved checks without their
+    red tables, no set-up, the navigation links on the title slide, panels as the picture of their
+    moment, and a tall picture's table on a sub-slide of its own."""
     skip_setup(nb.cells)
     nav_on_title(nb.cells)
+    pictures_of_the_moment(nb.cells)
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or _slide_type(cell) == "skip":
             continue
@@ -174,6 +190,87 @@ def for_the_room(nb) -> None:
             _skip_quiz_helpers(nb.cells, i)
         elif _failed_check(cell):
             cell.outputs = [o for o in cell.outputs if not _failed(o)]
+    nb.cells = split_tall_outputs(one_question_per_slide(nb.cells))
+
+
+def pictures_of_the_moment(cells) -> None:
+    """A panel's output holds its live widget view and a PNG of its picture when the cell ran
+    (``k8slearn.viz.panels.picture_bundle``). A deck's widgets come from the widget state saved at
+    the end of the run, the panel's *last* state, and their buttons do nothing there; so the deck
+    shows the PNG: the widget view goes from every output that also has an image/png."""
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and "image/png" in data:
+                del data[WIDGET_VIEW]
+
+
+def quiz_questions(cell) -> list[str]:
+    """The questions of a quiz cell's saved HTML (course.quiz: an ``<ol>`` whose top-level ``<li>``
+    each hold a question, its options and a closed ``<details>`` with the answer), as HTML."""
+    html = next((_text(o["data"]["text/html"]) for o in cell.get("outputs", [])
+                 if "text/html" in o.get("data", {})), "")
+    if "<ol>" not in html:
+        return []
+    body = html[html.index("<ol>") + len("<ol>"): html.rindex("</ol>")]
+    questions, depth, start = [], 0, 0
+    for tag in LIST_ITEM.finditer(body):  # the options are <li> too, one level down
+        if not tag.group(1):
+            depth += 1
+            start = tag.start() if depth == 1 else start
+        else:
+            depth -= 1
+            if depth == 0:
+                questions.append(body[start:tag.end()])
+    return questions
+
+
+def one_question_per_slide(cells) -> list:
+    """Each quiz cell (shown, its input removed) becomes one cell per question: the first where the
+    quiz was, each next on a sub-slide of its own, so the room reads one question at a time and
+    the instructor opens its "Answer" after the vote. Its widget is dropped: it does nothing in a
+    deck. A quiz without saved HTML keeps its widget."""
+    result = []
+    for cell in cells:
+        shown_quiz = (cell.cell_type == "code" and "Quiz(" in cell.source
+                      and "remove-input" in _tags(cell) and _slide_type(cell) != "skip")
+        questions = quiz_questions(cell) if shown_quiz else []
+        if not questions:
+            result.append(cell)
+        for n, question in enumerate(questions, 1):
+            html = f"<div class='{QUIZ_CLASS}'><ol start='{n}'>{question}</ol></div>"
+            output = {"output_type": "display_data", "metadata": {},
+                      "data": {"text/html": html, "text/plain": f"question {n}"}}
+            kind = _slide_type(cell) if n == 1 else "subslide"
+            result.append(_deck_cell(cell, f"q{n}", [output], kind))
+    return result
+
+
+def split_tall_outputs(cells) -> list:
+    """A code cell taller than a screen whose first picture has more output after it (the
+    controller timeline: a chart, then its table) keeps the picture; the outputs after it go to a
+    copy of the cell, without its input, on a sub-slide of its own. Shown together, both would be
+    scaled down to small print, and a long table cut by its scroll box."""
+    result = []
+    for cell in cells:
+        result.append(cell)
+        outputs = cell.get("outputs", [])
+        first = next((k for k, o in enumerate(outputs) if "image/png" in o.get("data", {})), None)
+        if (cell.cell_type != "code" or _slide_type(cell) == "skip" or first is None
+                or first == len(outputs) - 1 or cell_lines(cell) <= SCREEN_LINES):
+            continue
+        rest = outputs[first + 1:]
+        cell.outputs = outputs[:first + 1]
+        result.append(_deck_cell(cell, "more", rest, "subslide"))
+    return result
+
+
+def _deck_cell(cell, suffix: str, outputs: list, slide_type: str):
+    """A code cell of the deck only: ``outputs`` without input, in place of or after ``cell``."""
+    metadata = {"slideshow": {"slide_type": slide_type}, "tags": ["remove-input"]}
+    made = new_code_cell("", metadata=metadata, outputs=outputs)
+    made.id = f"{cell.get('id', 'cell')}-{suffix}"[:64]
+    return made
 
 
 def _skip_quiz_helpers(cells, quiz: int) -> None:
@@ -185,24 +282,67 @@ def _skip_quiz_helpers(cells, quiz: int) -> None:
 
 
 def paginate(nb, screen: int = SCREEN_LINES) -> list[int]:
-    """Start a sub-slide at each cell that would not fit on the current screen; returns the
-    indices (after notes are put back, see ``keep_notes``) of the cells that now start one."""
-    height, moved = 0, []
+    """Start a sub-slide at each cell that would not fit on the current screen (or at the lead-in
+    just before it, see ``_lead_in``); returns the indices of the cells that now start one."""
+    height, part, moved = 0, [], []  # part: the cells shown on the current screen so far
     for i, cell in enumerate(nb.cells):
         kind = _slide_type(cell)
         if kind in ("skip", "notes"):
             continue
         lines = cell_lines(cell)
         if kind in ("slide", "subslide") or not height:
-            height = lines
-            continue
-        if height + lines > screen and not _keeps_lead_in(height, lines, screen):
-            _set_slide_type(cell, "subslide")
-            moved.append(i)
-            height = lines
+            height, part = lines, [i]
+        elif (height + lines <= screen or _keeps_lead_in(height, lines, screen)
+              or _has_slack(nb.cells, part, i, height + lines)):
+            height, part = height + lines, part + [i]
         else:
-            height += lines
-    return keep_notes(nb, moved)
+            lead = _lead_in(nb.cells, part, lines, screen)
+            part = ([lead] if lead is not None else []) + [i]
+            _set_slide_type(nb.cells[part[0]], "subslide")
+            moved.append(part[0])
+            height = sum(cell_lines(nb.cells[k]) for k in part)
+    return moved
+
+
+def _lead_in(cells, part: list[int], lines: int, screen: int):
+    """The last cell of ``part`` when it is a markdown lead-in (its text ends with ":"), what it
+    would leave behind is more than a heading, and the cell of ``lines`` it introduces still fits
+    with it (within ``SLACK_LINES``, or as a tall cell keeps its lead-in): it moves on to the next
+    sub-slide with what it introduces rather than end this one. Otherwise None."""
+    if len(part) < 2 or _only_a_heading(cells, part[:-1]):  # (a heading alone is an empty slide)
+        return None
+    last = cells[part[-1]]
+    if last.cell_type != "markdown" or not last.source.rstrip().endswith(":"):
+        return None
+    fits = cell_lines(last) + lines <= SLACK_LINES or _keeps_lead_in(cell_lines(last), lines, screen)
+    return part[-1] if fits else None
+
+
+def _has_slack(cells, part: list[int], i: int, height: int) -> bool:
+    """Cell ``i`` may take the screen up to ``SLACK_LINES`` when the screen so far holds only a
+    heading and its lead-in (alone, they would make an empty slide), or when it is a short
+    markdown remark that closes its authored slide (alone, it would make another). Not a widget:
+    its height is a guess (``WIDGET_LINES``)."""
+    cell = cells[i]
+    if height > SLACK_LINES or _has_widget(cell):
+        return False
+    alone = _only_a_heading(cells, part)
+    after = next((c for c in cells[i + 1:] if _slide_type(c) not in ("skip", "notes")), None)
+    closing = (cell.cell_type == "markdown" and cell_lines(cell) <= SHORT_REMARK
+               and (after is None or _slide_type(after) in ("slide", "subslide")))
+    return alone or closing
+
+
+def _only_a_heading(cells, part: list[int]) -> bool:
+    """The cells of ``part`` are only a heading and its lead-in: markdown, a quarter screen at most
+    or ending with ":" (what follows is what they announce)."""
+    return all(cells[k].cell_type == "markdown" for k in part) and (
+        sum(cell_lines(cells[k]) for k in part) <= SCREEN_LINES // 4
+        or cells[part[-1]].source.rstrip().endswith(":"))
+
+
+def _has_widget(cell) -> bool:
+    return any(WIDGET_VIEW in o.get("data", {}) for o in cell.get("outputs", []))
 
 
 def _keeps_lead_in(lead_in: int, lines: int, screen: int) -> bool:
@@ -210,27 +350,6 @@ def _keeps_lead_in(lead_in: int, lines: int, screen: int) -> bool:
     (up to a quarter screen), unless the two together would not fit even at the smallest scale:
     then the lead-in would push the cell's last lines (a ``describe``'s Events) off the screen."""
     return lines > screen and lead_in <= screen // 4 and lead_in + lines <= screen / FLOOR
-
-
-def keep_notes(nb, moved: list[int]) -> list[int]:
-    """Put each notes cell that ``moved`` (the cells paginate made start a sub-slide) pushed onto a
-    continuation back on the part of the slide it was written on: before the first moved cell of
-    that slide. Returns the moved cells' new indices."""
-    cells, first = [], None  # first: where the current authored slide's first continuation starts
-    moved_ids = {id(nb.cells[i]) for i in moved}
-    for i, cell in enumerate(nb.cells):
-        kind = _slide_type(cell)
-        if i in moved:
-            first = len(cells) if first is None else first
-        elif kind in ("slide", "subslide"):
-            first = None
-        if kind == "notes" and first is not None:
-            cells.insert(first, cell)
-            first += 1
-        else:
-            cells.append(cell)
-    nb.cells = cells
-    return [i for i, cell in enumerate(cells) if id(cell) in moved_ids]
 
 
 def prepare(nb) -> list[int]:

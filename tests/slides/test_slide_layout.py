@@ -1,8 +1,11 @@
 """tools/slide_layout.py fits a chapter to a screen: long slides continue on sub-slides, a quiz
-hides its answers, an unsolved check its red table, and the course's own chapters then fit."""
+shows one question at a time with its answer closed, an unsolved check hides its red table, and the
+course's own chapters then fit."""
 
 from __future__ import annotations
 
+import base64
+import struct
 from pathlib import Path
 
 import nbformat
@@ -39,23 +42,119 @@ def kinds(nb):
      ["subslide", "subslide", "subslide"]),
     ([md("# A", "slide"), code("x", "1\n" * 20), md("# B", "subslide"), code("y", "2\n" * 20)],
      ["slide", "-", "subslide", "-"]),
+    ([md("# A", "slide"), code("x", "1\n" * 16), md("These pods run there:"), code("y", "2\n" * 12)],
+     ["slide", "-", "subslide", "-"]),
+    ([md("# A", "slide"), md("These pods run there:"), code("y", "2\n" * 26)], ["slide", "-", "-"]),
+    ([md("# A", "slide"), code("x", "1\n" * 16), md("These pods run there."), code("y", "2\n" * 12)],
+     ["slide", "-", "-", "subslide"]),
+    ([md("# A\n\nThe map:", "slide"), code("x", "1\n" * 24)], ["slide", "-"]),
+    ([md("# A\n\nThe map:", "slide"), code("x", "1\n" * 27)], ["slide", "subslide"]),
+    ([md("# A\n\n" + "Some words. " * 45 + "\n\nIt stops once quiet:", "slide"), code("x", "1\n" * 16)],
+     ["slide", "-"]),
+    ([md("# A\n\n" + "Some words. " * 45 + "\n\nIt stops once quiet.", "slide"), code("x", "1\n" * 16)],
+     ["slide", "subslide"]),
+    ([md("# A", "slide"), code("x", "1\n" * 26), md("Keep an eye on it."), md("# B", "slide")],
+     ["slide", "-", "-", "slide"]),
+    ([md("# A", "slide"), code("x", "1\n" * 26), md("Keep an eye on it."), code("y", "2")],
+     ["slide", "-", "subslide", "-"]),
 ], ids=["what fits stays on the slide", "the cell that would overflow starts a sub-slide",
         "a fragment that would appear off-screen starts a sub-slide", "a cell taller than a screen gets a sub-slide of its own",
         "but keeps the short lead-in before it, with which it is scaled to fit",
         "unless the lead-in would push the cell's last lines off the screen even at the smallest scale",
-        "the author's own sub-slides count from zero"])
+        "the author's own sub-slides count from zero",
+        "a lead-in ending with a colon moves on with what it introduces",
+        "but a heading and its lead-in are not left alone: they keep it within the slack of a few lines",
+        "a paragraph that does not end with a colon stays behind",
+        "a lone heading keeps what follows up to the slack of a few lines",
+        "but not past it",
+        "a longer heading cell that ends with a colon keeps what it announces too",
+        "but a longer one that does not is a slide of its own",
+        "a short remark that closes its slide stays on it, within the slack",
+        "but not when more of its slide follows"])
 def test_a_long_slide_continues_on_a_sub_slide(cells, expected):
     nb = new_notebook(cells=cells)
     slide_layout.paginate(nb)
     assert kinds(nb) == expected
 
 
-def test_a_quiz_shows_no_answers_and_its_helpers_are_skipped():
-    nb = new_notebook(cells=[md("## Questionnaire", "slide"), code("def helper():\n    return 1"),
-                             code('Quiz([MultipleChoice("?", ["a", "b"], answer=1)])')])
+QUIZ_HTML = ("<div><b>Questionnaire</b><ol><li>Who acts first?<ul style='list-style:circle'><li>kubelet</li>"
+             "<li>scheduler</li></ul><details><summary>Answer</summary><b>scheduler</b>.</details></li>"
+             "<li>How many writes?<ul style='list-style:circle'><li>1</li><li>4</li></ul>"
+             "<details><summary>Answer</summary><b>4</b>.</details></li></ol></div>")
+
+
+def quiz(html=QUIZ_HTML):
+    """A quiz cell as course.quiz saves it: its widget view, its HTML (answers in closed boxes) and text."""
+    view = {"model_id": "m", "version_major": 2, "version_minor": 0}
+    data = {"application/vnd.jupyter.widget-view+json": view, "text/plain": "Quiz"}
+    if html:
+        data["text/html"] = html
+    return new_code_cell('Quiz([MultipleChoice("?", ["a", "b"], answer=1)])',
+                         outputs=[new_output("display_data", data=data)],
+                         metadata={"slideshow": {"slide_type": "-"}})
+
+
+def test_a_quiz_shows_one_question_per_sub_slide_with_its_answer_closed_and_its_helpers_are_skipped():
+    nb = new_notebook(cells=[md("## Questionnaire", "slide"), code("def helper():\n    return 1"), quiz()])
     slide_layout.for_the_room(nb)
-    assert nb.cells[2].metadata["tags"] == ["remove-input"]
-    assert kinds(nb) == ["slide", "skip", "-"]
+    assert kinds(nb) == ["slide", "skip", "-", "subslide"]
+    shown = [(c.source, c.metadata["tags"], [list(o["data"]) for o in c.outputs]) for c in nb.cells[2:]]
+    assert shown == [("", ["remove-input"], [["text/html", "text/plain"]])] * 2
+    first, second = (c.outputs[0]["data"]["text/html"] for c in nb.cells[2:])
+    assert first.startswith("<div class='quiz-question'><ol start='1'><li>Who acts first?")
+    assert second.startswith("<div class='quiz-question'><ol start='2'><li>How many writes?")
+    assert [h.count("<details><summary>Answer</summary>") for h in (first, second)] == [1, 1]
+
+
+def test_a_quiz_without_saved_html_keeps_its_widget_and_hides_its_source():
+    nb = new_notebook(cells=[md("## Questionnaire", "slide"), quiz(html=None)])
+    slide_layout.for_the_room(nb)
+    assert (kinds(nb), nb.cells[1].metadata["tags"]) == (["slide", "-"], ["remove-input"])
+
+
+def picture(lines):
+    """A display_data output holding a 1100-px-wide PNG ``lines`` lines tall (only its header)."""
+    size = struct.pack(">II", 1100, lines * slide_layout.LINE_PX)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + size + b"\x00" * 8
+    return new_output("display_data", data={"image/png": base64.b64encode(png).decode(), "text/plain": "<Figure>"})
+
+
+def table(rows):
+    html = "<table>" + "<tr><td>x</td></tr>" * rows + "</table>"
+    return new_output("display_data", data={"text/html": html, "text/plain": "table"})
+
+
+@pytest.mark.parametrize("outputs, expected", [
+    pytest.param([picture(18), table(18)], [("-", ["image/png"]), ("subslide", ["text/html"])],
+                 id="a chart with a table under it taller than a screen: the table gets its own sub-slide"),
+    pytest.param([picture(9), table(4)], [("-", ["image/png", "text/html"])],
+                 id="a chart and a short table that fit stay together"),
+    pytest.param([table(18), picture(18)], [("-", ["text/html", "image/png"])],
+                 id="a picture with nothing after it stays with what comes before"),
+])
+def test_a_tall_pictures_table_goes_to_a_sub_slide_of_its_own(outputs, expected):
+    cell = new_code_cell("ControllerTimeline(cluster)", outputs=outputs)
+    cell.id, cell.metadata["slideshow"] = "c047", {"slide_type": "-"}
+    nb = new_notebook(cells=[md("## Who did it", "slide"), cell])
+    slide_layout.for_the_room(nb)
+    assert [(slide_layout._slide_type(c), [k for o in c.outputs for k in o["data"] if k != "text/plain"])
+            for c in nb.cells[1:]] == expected
+    assert [c.id for c in nb.cells[1:]] == ["c047", "c047-more"][:len(expected)]
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.mark.parametrize("data, shown", [
+    pytest.param({WIDGET_VIEW: {"model_id": "m"}, "image/png": "iVBO", "text/plain": "panel"}, ["image/png", "text/plain"],
+                 id="a panel with the picture of its moment shows the picture, not its last state"),
+    pytest.param({WIDGET_VIEW: {"model_id": "m"}, "text/plain": "player"}, [WIDGET_VIEW, "text/plain"],
+                 id="a widget without a picture stays a widget"),
+])
+def test_a_panel_shows_the_picture_of_the_moment_it_was_displayed(data, shown):
+    cell = new_code_cell("DaemonSetPanel(cluster)", outputs=[new_output("display_data", data=dict(data))])
+    slide_layout.pictures_of_the_moment([cell])
+    assert list(cell.outputs[0]["data"]) == shown
 
 
 def test_an_unsolved_check_keeps_its_call_but_not_its_red_table_and_a_passing_one_keeps_both():
@@ -158,22 +257,21 @@ def test_every_deck_links_back_to_the_course_map(cells, expected):
 
 
 @pytest.mark.parametrize("cells, expected", [
-    pytest.param([md("# A", "slide"), code("x", "1\n" * 20), code("y", "2\n" * 20), md("note on A", "notes")],
-                 ["# A", "x", "note on A", "y"],
-                 id="a note after content moved to a continuation stays on the slide it was written on"),
-    pytest.param([md("# A", "slide"), code("x", "1\n" * 20), md("note on A", "notes"), code("y", "2\n" * 20)],
-                 ["# A", "x", "note on A", "y"], id="a note before the break stays where it is"),
-    pytest.param([md("# A", "slide"), code("x", "1\n" * 20), code("y", "2\n" * 20), md("# B", "slide"),
-                  md("note on B", "notes")], ["# A", "x", "y", "# B", "note on B"],
-                 id="a note on the next authored slide stays there"),
-    pytest.param([md("# A", "slide"), code("x", "1\n" * 20), code("y", "2\n" * 20), md("n1", "notes"),
-                  code("z", "3\n" * 20), md("n2", "notes")], ["# A", "x", "n1", "n2", "y", "z"],
-                 id="several notes keep their order"),
+    pytest.param([md("# A", "slide"), code("x", "1\n" * 20), code("y", "2\n" * 20), md("note on y", "notes")],
+                 [("# A", "slide"), ("x", "-"), ("y", "subslide"), ("note on y", "notes")],
+                 id="a note after content moved to a continuation goes along with it"),
+    pytest.param([md("# A", "slide"), code("x", "1\n" * 20), md("note on x", "notes"), code("y", "2\n" * 20)],
+                 [("# A", "slide"), ("x", "-"), ("note on x", "notes"), ("y", "subslide")],
+                 id="a note before the break stays with the cell before it"),
+    pytest.param([md("# A", "slide"), md("note on A", "notes"), code("x", "1\n" * 20), code("y", "2\n" * 20)],
+                 [("# A", "slide"), ("note on A", "notes"), ("x", "-"), ("y", "subslide")],
+                 id="a note under a heading stays on the heading's part"),
 ])
-def test_speaker_notes_stay_with_their_slide(cells, expected):
+def test_a_speaker_note_stays_with_the_cell_before_it(cells, expected):
+    """As nbconvert places it: the note of the cell shown, wherever pagination puts that cell."""
     nb = new_notebook(cells=cells)
     moved = slide_layout.paginate(nb)
-    assert [c.source.split("\n")[0] for c in nb.cells] == expected
+    assert [(c.source.split("\n")[0], slide_layout._slide_type(c)) for c in nb.cells] == expected
     assert all(slide_layout._slide_type(nb.cells[i]) == "subslide" for i in moved)
 
 
@@ -192,7 +290,7 @@ def test_every_slide_of_a_chapter_fits_a_screen_but_for_single_cells_taller_than
             slides.append(current)
         current.append(slide_layout.cell_lines(cell))
     lead_in = slide_layout.SCREEN_LINES // 4  # a cell taller than a screen keeps a short lead-in
-    too_tall = [s for s in slides if sum(s) > slide_layout.SCREEN_LINES and len(s) > 1
+    too_tall = [s for s in slides if sum(s) > slide_layout.SLACK_LINES and len(s) > 1  # (a little slack)
                 and not (len(s) == 2 and s[0] <= lead_in and s[1] > slide_layout.SCREEN_LINES)]
     assert too_tall == []
     at_the_floor = slide_layout.SCREEN_LINES / slide_layout.FLOOR  # a lead-in never makes a slide scroll

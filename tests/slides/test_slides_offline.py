@@ -8,11 +8,13 @@ template's script has scaled it, or is at the smallest scale, where it scrolls.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 
 import nbformat
 import pytest
+import slide_layout
 from course_files import notebook_paths, screenshots_dir
 from headless import LOCAL_SCHEMES
 
@@ -44,7 +46,9 @@ WIDGETS = """() => ({
 
 # Every slide in turn, as the room sees it once its fitting script has run (a frame later):
 # its scale, how far its content runs past the slide area's bottom (less the strip kept for the
-# arrows) or sides, in screen pixels, and whether a line of code or a table (not a widget's) is cut.
+# arrows) or sides, in screen pixels, whether a line of code or a table (not a widget's) is cut,
+# and whether a box inside it (not a widget's) hides lines behind a vertical scroll bar: a deck
+# cannot scroll it (the controller timeline's 420-px table box, before the template let it grow).
 FITTED = """async () => {
   const frame = () => new Promise(r => requestAnimationFrame(r));
   Reveal.configure({transition: 'none', backgroundTransition: 'none'});
@@ -61,7 +65,10 @@ FITTED = """async () => {
                                          area.left - box.left)),
                cut: Array.from(slide.querySelectorAll(
                       '.fit-box :is(pre, table, .jp-OutputArea-output, .jp-RenderedHTMLCommon)'))
-                 .some(e => e.scrollWidth > e.clientWidth + 1 && !e.closest('.jupyter-widgets'))});
+                 .some(e => e.scrollWidth > e.clientWidth + 1 && !e.closest('.jupyter-widgets')),
+               scrolled: Array.from(slide.querySelectorAll('.fit-box *'))
+                 .some(e => e.scrollHeight > e.clientHeight + 1 && !e.closest('.jupyter-widgets')
+                            && /auto|scroll/.test(getComputedStyle(e).overflowY))});
   }
   return seen;
 }"""
@@ -81,6 +88,9 @@ def figures_in(nb) -> int:
 
 
 def widget_views_in(nb) -> int:
+    """Widget views the deck shows: those of the notebook's deck copy (a quiz there has none)."""
+    nb = copy.deepcopy(nb)
+    slide_layout.prepare(nb)
     return sum("application/vnd.jupyter.widget-view+json" in o.get("data", {})
                for c in nb.cells for o in c.get("outputs", []))
 
@@ -143,3 +153,31 @@ def test_the_deck_works_offline_with_its_figures_and_widgets_and_fits_the_screen
     assert all(floor <= s["fit"] <= 1 for s in fitted), fitted
     overflowing = [s for s in fitted if (s["past"] > 2 or s["cut"]) and s["fit"] > floor]
     assert overflowing == [], f"{notebook.name}: slides too big, though they could shrink: {overflowing}"
+    hidden = [s for s in fitted if s["scrolled"]]
+    assert hidden == [], f"{notebook.name}: a box hides lines the room cannot scroll to: {hidden}"
+
+
+# The first slide with sub-slides, and the first quiz question of the deck.
+FIRST_STACK = """() => { const s = document.querySelector('.reveal .slides > section.stack');
+  return Reveal.getIndices(s.querySelector('section')).h; }"""
+ANSWER_OPEN = "() => Reveal.getCurrentSlide().querySelector('.quiz-question details').open"
+
+
+def test_the_right_arrow_walks_the_sub_slides_too_and_a_quiz_answer_opens_with_a_click(decks, browser):
+    """Most sub-slides are continuations made by pagination: → (a clicker's "next") must not skip
+    them. A quiz question shows its answer closed, for the instructor to open after the vote."""
+    page, problems = open_offline(browser, decks[NOTEBOOKS[0].stem])
+    try:
+        page.evaluate("() => Reveal.configure({transition: 'none'})")
+        page.evaluate(f"() => Reveal.slide(({FIRST_STACK})(), 0)")
+        page.keyboard.press("ArrowRight")
+        assert page.evaluate("() => Reveal.getIndices().v") == 1
+        quiz = page.evaluate("""() => { const q = document.querySelector('.quiz-question').closest('section');
+                                        const i = Reveal.getIndices(q); return [i.h, i.v || 0]; }""")
+        page.evaluate(f"() => Reveal.slide({quiz[0]}, {quiz[1]})")
+        assert page.evaluate(ANSWER_OPEN) is False
+        page.locator("section.present:not(.stack) .quiz-question summary").click()
+        assert page.evaluate(ANSWER_OPEN) is True
+        assert problems == {"blocked": [], "console errors": [], "page errors": [], "failed requests": []}
+    finally:
+        page.close()
