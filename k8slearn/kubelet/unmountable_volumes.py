@@ -57,6 +57,8 @@ from __future__ import annotations
 
 import ipaddress
 
+from k8slearn.api.volume_claims import volume_claim_name
+
 # Kinds the v1.32 kubelet has no plugin for (FindPluginBySpec: "no volume plugin matched"): in-tree
 # plugins removed without CSI migration, and flexVolume (a driver the node does not have).
 NO_PLUGIN_KINDS = ("cephfs", "rbd", "glusterfs", "flocker", "quobyte", "scaleIO", "storageos",
@@ -91,13 +93,10 @@ def source_kind(volume: dict) -> str:
 
 
 def claim_name(pod: dict, volume: dict) -> str | None:
-    """The claim a ``persistentVolumeClaim`` or generic ``ephemeral`` volume uses (ephemeral.VolumeClaimName:
-    pod name, a dash, volume name), or None for another kind."""
-    if "persistentVolumeClaim" in volume:
-        return (volume["persistentVolumeClaim"] or {}).get("claimName", "")
-    if "ephemeral" in volume:
-        return f"{pod['metadata'].get('name', '')}-{volume.get('name', '')}"
-    return None
+    """The claim a ``persistentVolumeClaim`` or generic ``ephemeral`` volume uses, or None for
+    another kind (``api.volume_claims``)."""
+    claim = volume_claim_name(pod, volume)
+    return claim[0] if claim is not None else None
 
 
 def populator_error(pod: dict, volume: dict) -> str:

@@ -31,12 +31,7 @@ from k8slearn.scheduler.events import (
     QueueingHint,
 )
 from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, Status
-from k8slearn.scheduler.plugins.volume_claims import (
-    ClaimNotFound,
-    claim_is_for_pod,
-    get_claim,
-    pod_volume_claims,
-)
+from k8slearn.scheduler.plugins.volume_claims import claim_is_for_pod, missing_claim
 
 NAME = "NodeVolumeLimits"
 ERR_REASON_MAX_VOLUME_COUNT_EXCEEDED = "node(s) exceed max volume count"
@@ -79,13 +74,11 @@ class NodeVolumeLimits:
     def filter(self, state: CycleState, pod: dict, node_info: Any) -> Status:
         """filterAttachableVolumes for the new pod: every claim must exist. (Counting against the
         CSINode limits is not modelled: without a CSINode a node has no limits, and fits.)"""
+        missing = missing_claim(self.handle, pod)
+        if missing is None:
+            return SUCCESS
         namespace = (pod.get("metadata") or {}).get("namespace", "")
-        for name, _ in pod_volume_claims(pod):
-            try:
-                get_claim(self.handle, namespace, name)
-            except ClaimNotFound as err:
-                return Status(Code.UnschedulableAndUnresolvable, f"looking up PVC {namespace}/{name}: {err}")
-        return SUCCESS
+        return Status(Code.UnschedulableAndUnresolvable, f"looking up PVC {namespace}/{missing.name}: {missing}")
 
     # -- requeueing --------------------------------------------------------------------------
     def events_to_register(self) -> list:

@@ -1,7 +1,7 @@
 """The PersistentVolumeClaims a pod's volumes use, and looking them up, for the volume plugins.
 
-A ``persistentVolumeClaim`` volume names its claim. A generic ``ephemeral`` volume names none: its
-claim is ``<pod name>-<volume name>``, which the ephemeral volume controller creates for the pod.
+Each volume's claim is ``api.volume_claims.volume_claim_name``'s (a generic ``ephemeral`` volume's
+is ``<pod name>-<volume name>``, which the ephemeral volume controller creates for the pod).
 
 >>> pod = {"metadata": {"name": "db"}, "spec": {"volumes": [
 ...     {"name": "data", "persistentVolumeClaim": {"claimName": "pgdata"}},
@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from k8slearn.api.volume_claims import volume_claim_name
 from k8slearn.scheduler.events import QueueingHint
 
 PVC_RESOURCE = "persistentvolumeclaims"
@@ -41,17 +42,6 @@ class ClaimNotFound(LookupError):
 
     def __str__(self) -> str:
         return str(self.args[0])
-
-
-def volume_claim_name(pod: dict, volume: dict) -> tuple[str, bool] | None:
-    """(claim name, is it a generic ephemeral volume's claim), or None for a volume without a claim.
-
-    The ephemeral name is ``ephemeral.VolumeClaimName``: pod name, a dash, volume name."""
-    if "persistentVolumeClaim" in volume:
-        return (volume.get("persistentVolumeClaim") or {}).get("claimName", ""), False
-    if "ephemeral" in volume:
-        return f"{(pod.get('metadata') or {}).get('name', '')}-{volume.get('name', '')}", True
-    return None
 
 
 def pod_volume_claims(pod: dict, ephemeral: bool = True) -> Iterator[tuple[str, bool]]:
@@ -73,6 +63,18 @@ def get_claim(handle: Any, namespace: str, name: str) -> dict:
     if claim is None:
         raise ClaimNotFound(name)
     return claim
+
+
+def missing_claim(handle: Any, pod: dict, ephemeral: bool = True) -> ClaimNotFound | None:
+    """The lister's NotFound error for the first of the pod's claims that does not exist, or None
+    (the look-up VolumeRestrictions, NodeVolumeLimits and VolumeZone each make)."""
+    namespace = (pod.get("metadata") or {}).get("namespace", "")
+    for name, _ in pod_volume_claims(pod, ephemeral):
+        try:
+            get_claim(handle, namespace, name)
+        except ClaimNotFound as err:
+            return err
+    return None
 
 
 def claim_is_for_pod(pod: dict, claim: dict | None, ephemeral: bool = True) -> QueueingHint:

@@ -36,12 +36,7 @@ from k8slearn.scheduler.events import (
     QueueingHint,
 )
 from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, Status
-from k8slearn.scheduler.plugins.volume_claims import (
-    ClaimNotFound,
-    claim_is_for_pod,
-    get_claim,
-    pod_volume_claims,
-)
+from k8slearn.scheduler.plugins.volume_claims import claim_is_for_pod, missing_claim, pod_volume_claims
 
 NAME = "VolumeRestrictions"
 PRE_FILTER_STATE_KEY = "PreFilter" + NAME
@@ -109,12 +104,9 @@ class VolumeRestrictions:
 
     def pre_filter(self, state: CycleState, pod: dict) -> Status:
         """A missing claim rejects the pod; a pod without the four disk types has nothing to check."""
-        namespace = (pod.get("metadata") or {}).get("namespace", "")
-        try:
-            for name, _ in pod_volume_claims(pod, ephemeral=False):  # readWriteOncePodPVCsForPod
-                get_claim(self.handle, namespace, name)
-        except ClaimNotFound as err:
-            return Status(Code.UnschedulableAndUnresolvable, str(err))
+        missing = missing_claim(self.handle, pod, ephemeral=False)  # readWriteOncePodPVCsForPod
+        if missing is not None:
+            return Status(Code.UnschedulableAndUnresolvable, str(missing))
         volumes = (pod.get("spec") or {}).get("volumes") or ()
         if not any(needs_restrictions_check(v) for v in volumes):
             return Status(Code.Skip)

@@ -30,12 +30,7 @@ from k8slearn.scheduler.events import (
     QueueingHint,
 )
 from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, Status
-from k8slearn.scheduler.plugins.volume_claims import (
-    ClaimNotFound,
-    claim_is_for_pod,
-    get_claim,
-    pod_volume_claims,
-)
+from k8slearn.scheduler.plugins.volume_claims import claim_is_for_pod, missing_claim, pod_volume_claims
 
 NAME = "VolumeZone"
 ERR_REASON_CONFLICT = "node(s) had no available volume zone"
@@ -54,15 +49,11 @@ class VolumeZone:
 
     def pre_filter(self, state: CycleState, pod: dict) -> Status:
         """getPVbyPod: every claim must exist; no claim (so no volume topology): Skip."""
-        namespace = (pod.get("metadata") or {}).get("namespace", "")
-        claims = [name for name, _ in pod_volume_claims(pod, ephemeral=False)]
-        for name in claims:
-            if not name:
-                return Status(Code.UnschedulableAndUnresolvable, ERR_CLAIM_HAD_NO_NAME)
-            try:
-                get_claim(self.handle, namespace, name)
-            except ClaimNotFound as err:
-                return Status(Code.UnschedulableAndUnresolvable, str(err))
+        if any(not name for name, _ in pod_volume_claims(pod, ephemeral=False)):  # (validation refuses it)
+            return Status(Code.UnschedulableAndUnresolvable, ERR_CLAIM_HAD_NO_NAME)
+        missing = missing_claim(self.handle, pod, ephemeral=False)
+        if missing is not None:
+            return Status(Code.UnschedulableAndUnresolvable, str(missing))
         return Status(Code.Skip)  # (no PersistentVolumes here, so no volume has a zone)
 
     def filter(self, state: CycleState, pod: dict, node_info: Any) -> Status:
