@@ -71,6 +71,11 @@ def _machine(component: Any) -> str:
     return identity.rpartition("_")[0] or identity
 
 
+def _component_name(component: Any) -> str:
+    """``kube-controller-manager`` or ``kube-scheduler``: the static pod a process runs in."""
+    return "kube-controller-manager" if isinstance(component, ControllerManager) else "kube-scheduler"
+
+
 def current() -> "Cluster":
     """The cluster ``%kubectl`` acts on: the last one created, or the one passed to :func:`use`."""
     if _current is None:
@@ -417,7 +422,8 @@ class Cluster:
             if name in self.kubelets or not hosted:
                 self._kubelet(name, machines=True).start()
             for component in hosted:
-                if not component.is_up():  # a machine that is on stays as it is
+                # a machine that is on stays as it is; a manifest moved away stays away
+                if not component.is_up() and self._has_manifest(name, component):
                     component.restart()
 
     def add_controller_manager(self, hostname: str) -> ControllerManager:
@@ -444,16 +450,61 @@ class Cluster:
             manager.start()
             return manager
 
+    def remove_static_pod(self, node: str, component: str) -> None:
+        """What ``sudo mv /etc/kubernetes/manifests/<component>.yaml /root/`` does on the
+        control-plane machine ``node``, the way an administrator stops a kubeadm control-plane
+        component: its kubelet stops the static pod (the process exits: a Killing event) and, at
+        its next housekeeping (2 s), deletes the mirror pod. A leader stops renewing its Lease, so
+        a standby (:meth:`add_controller_manager`) takes over once it has expired. The component
+        stays stopped, across reboots too, until :meth:`restore_static_pod`. ``component`` is
+        ``kube-controller-manager`` or ``kube-scheduler``. Time does not advance. Holds
+        ``self.lock``.
+
+        Simplified: etcd and kube-apiserver cannot be stopped (kubectl talks to them)."""
+        with self.lock:
+            process, kubelet = self._static_pod_process(node, component)
+            kubelet.remove_static_pod(component, process.stop)
+
+    def restore_static_pod(self, node: str, component: str) -> None:
+        """Move the manifest back (``sudo mv /root/<component>.yaml /etc/kubernetes/manifests/``):
+        the kubelet of ``node`` runs the static pod again, a new process with a new identity that
+        waits its turn for the leader Lease, and publishes its mirror pod. Time does not advance.
+        Holds ``self.lock``."""
+        with self.lock:
+            process, kubelet = self._static_pod_process(node, component)
+            kubelet.add_static_pod(component, process.restart)
+
+    def _static_pod_process(self, node: str, component: str) -> tuple[Any, Kubelet]:
+        """The kube-controller-manager or kube-scheduler that ``component``'s static pod on
+        ``node`` runs, and that machine's kubelet."""
+        kubelet = self._kubelet(node)
+        if component in ("etcd", "kube-apiserver"):
+            raise ValueError(f"k8slearn: moving the manifest of {component} is not simulated (kubectl "
+                             f"talks to it); kube-controller-manager and kube-scheduler can be moved")
+        hosted = self._control_plane_on(node)
+        process = next((c for c in hosted if _component_name(c) == component), None)
+        if process is None:
+            runs = ", ".join(_component_name(c) for c in hosted)
+            raise ValueError(f"{node!r} runs no {component}" + (f" (it runs {runs})" if runs else
+                                                                 ": it is not a control-plane machine"))
+        return process, kubelet
+
+    def _has_manifest(self, host: str, component: Any) -> bool:
+        """The machine's kubelet still has the component's static pod manifest (a machine that
+        runs no kubelet, a standby control plane here, starts its processes itself)."""
+        kubelet = self.kubelets.get(host)
+        return kubelet is None or _component_name(component) in kubelet.static_pods
+
     def _supervised(self, host: str, component: str, restart: Callable[[], None]) -> Callable[[int], None]:
         """What a control-plane process's exit (a lost Lease: status 1) leads to: the kubelet of its
         machine starts its static pod's container again, a new process; a machine that runs no
         kubelet (a standby control plane here) starts a new process a second later."""
         def exited(code: int) -> None:
             kubelet = self.kubelets.get(host)
-            if kubelet is not None and component in kubelet.static_pods:
-                kubelet.static_pod_exited(component, code, restart)
-            else:
+            if kubelet is None:
                 self.loop.call_later(RESTART_DELAY, restart)
+            elif component in kubelet.static_pods:  # (not when its manifest was moved away)
+                kubelet.static_pod_exited(component, code, restart)
         return exited
 
     def _control_plane_on(self, host: str) -> list[Any]:

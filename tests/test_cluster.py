@@ -140,6 +140,91 @@ def test_stop_node_and_start_node_power_an_added_controller_manager_off_and_on()
         cluster.stop_node("control-plane-3")
 
 
+def kube_system_pods(cluster: Cluster) -> list[str]:
+    return sorted(p["metadata"]["name"] for p in cluster.api.list("pods", "kube-system"))
+
+
+def test_moving_the_leaders_manifest_away_stops_it_deletes_its_mirror_pod_and_the_standby_takes_over():
+    cluster = Cluster(workers=1, seed=0)
+    standby = cluster.add_controller_manager("control-plane-2")
+    cluster.settle()
+    leader = cluster.controller_manager
+    stopped_at = cluster.now
+    cluster.remove_static_pod("control-plane", "kube-controller-manager")
+    assert leader.is_up() is False
+    killing = [(e["reason"], e["message"], e["involvedObject"]["fieldPath"])
+               for e in cluster.api.list("events", "kube-system") if e["reason"] == "Killing"]
+    assert killing == [("Killing", "Stopping container kube-controller-manager",
+                        "spec.containers{kube-controller-manager}")]
+    cluster.run(1.9)  # the mirror pod goes at the kubelet's next housekeeping, 2 s later
+    assert "kube-controller-manager-control-plane" in kube_system_pods(cluster)
+    cluster.run(0.2)
+    assert kube_system_pods(cluster) == ["etcd-control-plane", "kube-apiserver-control-plane",
+                                         "kube-scheduler-control-plane"]
+    cluster.run(20)
+    renewed = cluster.api.get("leases", "kube-controller-manager", "kube-system")["spec"]
+    assert (standby.leading, renewed["holderIdentity"], renewed["leaseTransitions"]) == (True, standby.identity, 1)
+    assert stopped_at + 15 <= cluster.now
+    # a reboot of the machine does not bring it back: the manifest is not there
+    cluster.stop_node("control-plane")
+    cluster.start_node("control-plane")
+    cluster.run(5)
+    assert (leader.is_up(), "kube-controller-manager-control-plane" in kube_system_pods(cluster)) == (False, False)
+
+
+def test_moving_the_manifest_back_runs_a_new_process_that_waits_for_the_lease_and_publishes_its_mirror_pod():
+    cluster = Cluster(workers=1, seed=0)
+    standby = cluster.add_controller_manager("control-plane-2")
+    cluster.remove_static_pod("control-plane", "kube-controller-manager")
+    cluster.run(30)
+    old_identity = cluster.controller_managers[0].identity
+    cluster.restore_static_pod("control-plane", "kube-controller-manager")
+    cluster.run(30)
+    manager = cluster.controller_managers[0]
+    assert (manager.is_up(), manager.leading, standby.leading) == (True, False, True)
+    assert manager.identity != old_identity and manager.identity.startswith("control-plane_")
+    mirror = cluster.api.get("pods", "kube-controller-manager-control-plane", "kube-system")
+    status = mirror["status"]["containerStatuses"][0]
+    assert (mirror["status"]["phase"], status["ready"], status["restartCount"]) == ("Running", True, 0)
+    started = [e["message"] for e in cluster.api.list("events", "kube-system")
+               if e["involvedObject"]["name"] == "kube-controller-manager-control-plane"
+               and e["reason"] in ("Killing", "Pulled", "Created", "Started")]
+    assert started == ["Stopping container kube-controller-manager",
+                       'Container image "registry.k8s.io/kube-controller-manager:v1.32.0" already present on machine',
+                       "Created container kube-controller-manager", "Started container kube-controller-manager"]
+
+
+@pytest.mark.parametrize("call, node, component, error, message", [
+    ("remove_static_pod", "control-plane", "etcd", ValueError,
+     "k8slearn: moving the manifest of etcd is not simulated"),
+    ("remove_static_pod", "control-plane", "kube-apiserver", ValueError,
+     "k8slearn: moving the manifest of kube-apiserver is not simulated"),
+    ("remove_static_pod", "node-1", "kube-scheduler", ValueError,
+     "'node-1' runs no kube-scheduler: it is not a control-plane machine"),
+    ("remove_static_pod", "control-plane", "coredns", ValueError,
+     r"'control-plane' runs no coredns \(it runs kube-controller-manager, kube-scheduler\)"),
+    ("remove_static_pod", "node-9", "kube-scheduler", KeyError, "no node named 'node-9'; nodes are control-plane, node-1"),
+    ("restore_static_pod", "control-plane", "kube-scheduler", ValueError,
+     "/etc/kubernetes/manifests/kube-scheduler.yaml is already there on control-plane"),
+], ids=["etcd", "the API server", "a worker", "an unknown component", "an unknown machine",
+        "a manifest that is already there"])
+def test_moving_a_manifest_that_cannot_move_is_refused_and_changes_nothing(call, node, component, error, message):
+    cluster = Cluster(workers=1, seed=0)
+    before = kube_system_pods(cluster)
+    with pytest.raises(error, match=message):
+        getattr(cluster, call)(node, component)
+    cluster.run(5)
+    assert kube_system_pods(cluster) == before
+    assert all(m.is_up() for m in cluster.controller_managers) and cluster.scheduler_electors[0].is_up()
+
+
+def test_moving_a_manifest_away_twice_is_refused_the_second_time():
+    cluster = Cluster(workers=1, seed=0)
+    cluster.remove_static_pod("control-plane", "kube-scheduler")
+    with pytest.raises(ValueError, match="no static pod manifest kube-scheduler.yaml in /etc/kubernetes/manifests"):
+        cluster.remove_static_pod("control-plane", "kube-scheduler")
+
+
 @pytest.mark.parametrize("hostname, error, message", [
     ("control-plane", ValueError, "'control-plane' already runs a kube-controller-manager or a kubelet"),
     ("node-1", ValueError, "'node-1' already runs a kube-controller-manager or a kubelet"),

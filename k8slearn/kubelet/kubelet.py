@@ -10,7 +10,9 @@ with: :mod:`k8slearn.kubelet.container_env`). The ConfigMaps and Secrets a conta
 environment names are read when it is created. The node turns Ready once the runtime's network is
 ready. From then on the kubelet renews its Lease every 10 s and re-posts node status every
 5 minutes. On the control-plane node it also publishes mirror pods for the static control-plane
-pods. ``stop()`` is a power cut: the kubelet goes silent and its containers die with the machine.
+pods; moving a manifest out of ``/etc/kubernetes/manifests`` stops that pod and deletes its mirror
+(:meth:`Kubelet.remove_static_pod`), moving it back runs it again. ``stop()`` is a power cut: the
+kubelet goes silent and its containers die with the machine.
 
 Everything goes through the API server client; the kubelet never touches another component.
 
@@ -43,6 +45,8 @@ from k8slearn.kubelet.static_pods import mirror_pod, restarted_status, running_s
 from k8slearn.kubelet.streaming import container_view, exec_in_pod
 from k8slearn.kubelet.volume_manager import VolumeManager, read_object
 from k8slearn.sim import Loop, Process, Timer
+
+HOUSEKEEPING_PERIOD = 2.0  # the kubelet's housekeeping (HandlePodCleanups) runs every 2 s
 
 
 class Kubelet:
@@ -348,6 +352,61 @@ class Kubelet:
             return
         status = restarted_status(pod, exit_code, timestamp(finished), timestamp(self.loop.now), self.loop.rng)
         patch_pod_status(self.client, pod, status, with_uid=True)
+        image = pod["spec"]["containers"][0]["image"]
+        static, field_path = static_pod_reference(pod), f"spec.containers{{{component}}}"
+        for reason, message in (("Pulled", f'Container image "{image}" already present on machine'),
+                                ("Created", f"Created container {component}"),
+                                ("Started", f"Started container {component}")):
+            self.events.event(static, "Normal", reason, message, field_path=field_path)
+
+    def remove_static_pod(self, component: str, stop_process: Callable[[], None]) -> None:
+        """The manifest of ``component`` left ``/etc/kubernetes/manifests`` (an administrator's
+        ``mv``): the file source reports the static pod removed and the kubelet stops running it
+        (HandlePodRemoves). Its pod worker kills the container (a Killing event; SIGTERM ends the
+        process, ``stop_process``); the next housekeeping (HandlePodCleanups, every 2 s) finds the
+        mirror pod an orphan and deletes it (deleteOrphanedMirrorPods). On a machine that is off
+        the manifest is simply gone when it boots.
+
+        Simplified: the process stops at once (kube-controller-manager and kube-scheduler exit on
+        SIGTERM well within the grace period); the housekeeping comes a full period later."""
+        if component not in self.static_pods:
+            raise ValueError(f"no static pod manifest {component}.yaml in /etc/kubernetes/manifests on {self.node_name}")
+        self.static_pods = tuple(c for c in self.static_pods if c != component)
+        if not self.running:
+            return
+        stop_process()
+        name = f"{component}-{self.node_name}"
+        try:
+            mirror = self.client.get("pods", name, "kube-system")
+        except ApiError:
+            return
+        self.events.event(static_pod_reference(mirror), "Normal", "Killing", f"Stopping container {component}",
+                          field_path=f"spec.containers{{{component}}}")
+        self._timers.append(self.loop.call_later(HOUSEKEEPING_PERIOD, self._delete_orphaned_mirror_pod, mirror))
+
+    def _delete_orphaned_mirror_pod(self, mirror: dict) -> None:
+        if not self.running or self._static_component(mirror) is not None:
+            return  # (the manifest came back in the meantime: the mirror pod is not an orphan)
+        try:  # DeleteMirrorPod: grace period 0, only the mirror pod it saw (its UID as a precondition)
+            current = self.client.get("pods", mirror["metadata"]["name"], "kube-system")
+        except ApiError:
+            return
+        if current["metadata"].get("uid") == mirror["metadata"].get("uid"):
+            self._delete_mirror_pod(current)
+
+    def add_static_pod(self, component: str, start_process: Callable[[], None]) -> None:
+        """The manifest of ``component`` is back in ``/etc/kubernetes/manifests``: the kubelet runs
+        the static pod again (a new container: ``start_process`` starts a new process) and
+        publishes its mirror pod. On a machine that is off, the pod starts when it boots."""
+        if component in self.static_pods:
+            raise ValueError(f"/etc/kubernetes/manifests/{component}.yaml is already there on {self.node_name}")
+        self.static_pods = (*self.static_pods, component)
+        node = self.node() if self.running else None
+        if node is None:
+            return
+        start_process()
+        self._publish_mirror_pod(node, component)
+        pod = self.client.get("pods", f"{component}-{self.node_name}", "kube-system")
         image = pod["spec"]["containers"][0]["image"]
         static, field_path = static_pod_reference(pod), f"spec.containers{{{component}}}"
         for reason, message in (("Pulled", f'Container image "{image}" already present on machine'),
