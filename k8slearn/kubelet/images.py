@@ -57,6 +57,7 @@ REGISTRY = {
     "quay.io/fluentd_elasticsearch/fluentd": 140_000_000,  # about; the documentation's DaemonSet example
     "gcr.io/google-samples/kubernetes-bootcamp": 80_000_000,  # about; the Kubernetes Basics tutorial
     "us-docker.pkg.dev/google-samples/containers/gke/gb-frontend": 120_000_000,  # about; the ReplicaSet example
+    "gcr.io/google_samples/gb-frontend": 130_000_000,  # about; the ReplicaSet example up to v1.28 (:v3)
     "gcr.io/google-samples/hello-app": 11_000_000,  # about; the ReplicaSet page's bare pods
     "docker.io/library/bash": 5_000_000,  # about; the Job pod failure policy examples
     "docker.io/prom/node-exporter": 12_230_500,

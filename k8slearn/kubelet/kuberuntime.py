@@ -264,24 +264,15 @@ class KubeRuntime:
                 state.set_waiting(name, creating)
 
         waiting = yield from self.images.ensure_image_exists(pod, container, field_path, pulling)
-        if waiting is not None:
-            # The sync failed (ErrImagePull, ImagePullBackOff, InvalidImageName...): the reason goes
-            # into the reasonCache, which the next sync's status shows; the pod worker looks again
-            # in 10 to 15 s, or at once if this sync started the sandbox (PLEG's event).
-            self._next_sync_reasons.setdefault(state.uid, {})[name] = waiting
-            if state.uid in self._new_sandboxes:
-                self.signal(state.uid)
-            else:
-                self.requeue_after_error(state.uid)
+        if waiting is not None:  # ErrImagePull, ImagePullBackOff, InvalidImageName...
+            self._start_failed(state, name, waiting)
             return
         try:  # generateContainerConfig: the environment, before CreateContainer
             envs = self._container_env(state, pod, container)
         except CreateContainerConfigError as err:
             message = str(err)
             self.k.events.event(pod, "Warning", "Failed", f"Error: {message}", field_path=field_path)
-            state.set_waiting(name, ("CreateContainerConfigError", message))
-            self.write_status(state)
-            self.requeue_after_error(state.uid)  # the sync failed
+            self._start_failed(state, name, ("CreateContainerConfigError", message))
             return
         yield CREATE_SECONDS
         pod = self._current(state)
@@ -319,7 +310,21 @@ class KubeRuntime:
                 yield self._stop(state, self._current(state), container, record, _grace_period(pod, container, ""))
                 self.signal(state.uid)  # the sync failed (ErrPostStartHook): the next one restarts it
                 return
-        self.write_status(state)
+        # No status write here: SyncPod starts every container to start, one after the other, and
+        # the status showing them comes after the whole sync (the next sync, which PLEG's
+        # ContainerStarted events ask for; here sync_pod's write once it has acted). So a pod of three
+        # containers goes from 0/3 ContainerCreating straight to 3/3 Running, never 1/3 or 2/3.
+
+    def _start_failed(self, state: PodState, name: str, waiting: tuple) -> None:
+        """SyncPod's start() failed for container ``name`` (the image, or its config): the others are
+        still started in this sync, and the reason goes into the reasonCache (``waiting``: reason,
+        message), which the status shows from the next sync on. The pod worker looks again in 10 to
+        15 s (the sync failed), or at once if this sync started the sandbox (PLEG's event)."""
+        self._next_sync_reasons.setdefault(state.uid, {})[name] = waiting
+        if state.uid in self._new_sandboxes:
+            self.signal(state.uid)
+        else:
+            self.requeue_after_error(state.uid)
 
     def _container_env(self, state: PodState, pod: dict, container: dict) -> tuple:
         """makeEnvironmentVariables for one container (:mod:`k8slearn.kubelet.container_env`). A

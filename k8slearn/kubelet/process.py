@@ -54,13 +54,15 @@ COND``/``until COND`` loops the same way (a turn that sleeps less than 10 ms is 
 pause: a simulation limit, so a busy wait polls instead of spinning); ``trap ACTION TERM`` (also
 ``SIGTERM``/``15``; ``''`` ignores, ``-`` resets; traps on signals nothing sends here, such as
 ``INT``, do nothing) and ``sleep N & wait``, the way a script takes the kubelet's SIGTERM
-(:meth:`k8slearn.kubelet.task.Tasks._take_term`). polinux/stress's ``stress`` and vish/stress
-allocate the memory they are told to (:attr:`Program.memory`), which the runtime checks against
-the container's memory limit (:mod:`k8slearn.kubelet.runtime`). Anything else (``case``,
-functions, a ``for`` over a glob, a ``$`` elsewhere, a ``trap`` on ``EXIT`` or another signal, other
-uses of ``&``, a command the model does not run) runs until
-stopped without running the script, its log saying what is not modelled; whatever the image runs
-by default runs until stopped too.
+(:meth:`k8slearn.kubelet.task.Tasks._take_term`). The Job example's
+``perl -Mbignum=bpi -wle 'print bpi(2000)'`` prints pi (:mod:`k8slearn.kubelet.program_perl`); its
+short ``python3 -c`` scripts exit by ``JOB_COMPLETION_INDEX`` (:mod:`k8slearn.kubelet.program_python`).
+polinux/stress's ``stress`` and vish/stress allocate the memory they are told to
+(:attr:`Program.memory`), which the runtime checks against the container's memory limit
+(:mod:`k8slearn.kubelet.runtime`). Anything else (``case``, functions, a ``for`` over a glob, a
+``$`` elsewhere, a ``trap`` on ``EXIT`` or another signal, other uses of ``&``, a command the model
+does not run) runs until stopped without running the script, its log saying what is not
+modelled; whatever the image runs by default runs until stopped too.
 
 Upstream: none in Kubernetes (this is the workload); exit handling mirrors containerd's task
 exit events (reasons Completed / Error / StartError / OOMKilled); BusyBox ash's ``trap`` (shell/ash.c
@@ -76,6 +78,9 @@ import shlex
 from dataclasses import dataclass, field
 
 from k8slearn.api.quantity import memory_bytes
+from k8slearn.kubelet.exec_tools import IMAGE_TOOLS
+from k8slearn.kubelet.program_perl import perl_one_liner
+from k8slearn.kubelet.program_python import python_script
 from k8slearn.kubelet.program_shell import (
     ASSIGNMENT,
     protect_single_quoted,
@@ -574,35 +579,23 @@ def parse_program(command: list[str], image: str, args: list[str] | None = None,
         return program
     base = exe.rsplit("/", 1)[-1]
     if base == "perl" or base.startswith("perl5"):
-        return _perl(argv[1:])
+        steps, problem = perl_one_liner(argv[1:])
+        program = Program(steps=steps) if steps is not None else _not_modelled(problem, "command")
+        program.ignores_sigterm = True  # perl as PID 1 with no SIGTERM handler
+        return program
     if base == "stress" and name == "stress":  # polinux/stress (stress 1.0.4) or vish/stress (Go)
         return _vish_stress(argv[1:]) if vish else _stress(argv[1:])
     if base in BUSYBOX_APPLETS and name in ("busybox", "alpine"):
         return _not_modelled(f"'{base}'", "command")
+    if base in ("python", "python3") and len(argv) == 3 and argv[1] == "-c":
+        steps, _ = python_script(argv[2], dict(env) if env is not None else None)
+        if steps is not None:  # (else it runs on, as any other python program here)
+            return Program(steps=steps)
     if exe in DAEMONS or base in DAEMONS:
         return Program(forever=True, servers=servers_for(tuple(argv), image), term_exit=SIGTERM_EXIT.get(base, 0))
+    if base in IMAGE_TOOLS.get(name, ()):  # the image has it (BusyBox's rev): not the runtime's error
+        return _not_modelled(f"'{base}'", "command")
     return Program(start_error=f'exec: "{exe}": executable file not found in $PATH')
-
-
-# How long ``perl -Mbignum=bpi -wle 'print bpi(2000)'`` computes before it prints: a guess for a
-# small node (pure-Perl big numbers), not a measurement.
-BPI_SECONDS = 2.0
-
-
-def _perl(args: list[str]) -> Program:
-    """The documentation's Job example, ``perl -Mbignum=bpi -wle 'print bpi(2000)'``: pi to that
-    many digits, then exit 0. Any other Perl program is not modelled: it runs until stopped.
-
-    >>> program = _perl(["-Mbignum=bpi", "-wle", "print bpi(20)"])
-    >>> program.steps
-    [('sleep', 2.0), ('print', '3.1415926535897932385'), ('exit', 0)]
-    """
-    script = " ".join(args)
-    match = re.search(r"print\s*\(?\s*bpi\((\d{1,5})\)", script)
-    if "-Mbignum=bpi" not in args or match is None or int(match.group(1)) < 1:
-        return Program(forever=True, ignores_sigterm=True)
-    return Program(steps=[("sleep", BPI_SECONDS), ("print", bpi(int(match.group(1)))), ("exit", 0)],
-                   ignores_sigterm=True)
 
 
 MiB = 1 << 20
@@ -718,30 +711,6 @@ def _vish_stress(args: list[str]) -> Program:
             return _not_modelled(f"'-{name} {value}'", "command")
     memory = (0, step, pause, -(-total // step)) if total > 0 and step > 0 else ()
     return Program(forever=True, term_exit=SIGTERM_EXIT["agnhost"], memory=memory)
-
-
-def bpi(digits: int) -> str:
-    """Pi to ``digits`` significant digits, rounded, as Perl's ``Math::BigFloat->bpi`` prints it
-    (Machin's formula in integers, with guard digits).
-
-    >>> bpi(1), bpi(3), bpi(10)
-    ('3', '3.14', '3.141592654')
-    """
-    guard = 10
-    scale = 10 ** (digits - 1 + guard)
-
-    def arctan_inverse(x: int) -> int:  # arctan(1/x) * scale
-        total = term = scale // x
-        k, sign = 1, 1
-        while term:
-            term //= x * x
-            k, sign = k + 2, -sign
-            total += sign * (term // k)
-        return total
-
-    pi = 4 * (4 * arctan_inverse(5) - arctan_inverse(239))
-    text = str((pi + 5 * 10 ** (guard - 1)) // 10 ** guard)
-    return text[0] + ("." + text[1:] if len(text) > 1 else "")
 
 
 def _not_modelled(problem: str, what: str = "script") -> Program:

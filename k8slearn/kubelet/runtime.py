@@ -75,9 +75,10 @@ def _program(command: tuple, image: str, args: tuple) -> Program:
 
 
 def _prints_environment(command: list, args: list | None) -> bool:
-    """Whether the program runs ``printenv`` or ``env`` (then it is parsed with its environment)."""
+    """Whether the program runs ``printenv`` or ``env``, or a Python script reads ``os.environ``
+    (then it is parsed with its environment)."""
     words = [w for w in (*command, *(args or ())) if isinstance(w, str)]
-    return any(re.search(r"(^|[\s;&|/])(printenv|env)(\s|;|$)", w) for w in words)
+    return any(re.search(r"(^|[\s;&|/])(printenv|env)(\s|;|$)|os\.environ", w) for w in words)
 
 
 class ContainerRuntime(ImageService, Tasks):

@@ -83,7 +83,18 @@ def _time_ticks(times: list[float], xs: list[float], min_slots: float = 4.0) -> 
     return [(x, label) for x, label, _ in ticks]
 
 
-LABEL_INCHES = 0.5          # room for one tick or break label ("3273.5", "⋯ 600 s") on the time axis
+LABEL_INCHES = 0.6          # room for one tick or break label ("3273.5", "⋯ 600 s") on the time axis
+LANE_INCHES = 2.2           # room for a lane's name ("endpoint-slice-controller") left of the axis
+
+
+def _number_size(count: int, slot_pt: float) -> float:
+    """The font size of the markers' numbers: ``FONT_SIZE - 2``, or smaller when the widest number
+    (``count``) would not fit in one slot (``slot_pt`` points), so two neighbours never touch.
+
+    >>> _number_size(9, 20.0), round(_number_size(70, 9.0), 2)
+    (8.5, 6.9)
+    """
+    return max(style.MIN_FONT_SIZE, min(style.FONT_SIZE - 2, 0.95 * slot_pt / (len(str(count)) * 0.62)))
 
 
 def draw_timeline(rows: list, title: str = "", figure: Any = None) -> Any:
@@ -92,10 +103,10 @@ def draw_timeline(rows: list, title: str = "", figure: Any = None) -> Any:
     times = [r.time for r in rows]
     xs, breaks = slot_positions(times)
     span = (xs[-1] + 1) if xs else 1.0
-    width = min(12.0, max(7.5, 2.6 + 0.15 * span))
+    width = min(12.0, max(7.5, LANE_INCHES + 0.4 + 0.18 * span))
     height = 1.35 + 0.42 * max(len(names), 1)
     fig = new_figure(figure, width, height)
-    left = min(0.3, 1.9 / width)
+    left = min(0.32, LANE_INCHES / width)
     ax = fig.add_axes((left, 0.95 / height, 0.98 - left, 1 - 1.3 / height))
     y = {lane: len(names) - i for i, lane in enumerate(names)}
     ax.set_xlim(-0.8, span - 0.2)
@@ -125,9 +136,10 @@ def draw_timeline(rows: list, title: str = "", figure: Any = None) -> Any:
                     else {"linewidths": 0.5, "edgecolors": "white"})
             ax.scatter(*zip(*points), marker=marker, s=46, color=colour, zorder=3, **edge)
     if len(rows) <= NUMBER_LIMIT:
+        size = _number_size(len(rows), width * (0.98 - left) / (span + 0.6) * 72)
         for i, (row, x) in enumerate(zip(rows, xs)):
-            ax.text(x, y[row.controller] + 0.2, str(i + 1), ha="center", va="bottom",
-                    fontsize=style.FONT_SIZE - 2, color=style.TEXT)
+            ax.text(x, y[row.controller] + 0.2, str(i + 1), ha="center", va="bottom", fontsize=size,
+                    color=style.TEXT)
     _marker_legend(ax, sorted({r.kind if r.kind in MARKERS else "other" for r in rows}, key=list(MARKERS).index),
                    written(rows))
     if not title and rows:

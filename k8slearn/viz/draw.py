@@ -37,8 +37,8 @@ from k8slearn.viz.snapshot import as_snapshot
 __all__ = ["ClusterFigure", "draw_cluster", "render_png", "summary"]
 
 INCH_PER_UNIT_Y = 0.62
-MIN_WIDTH_IN, MAX_WIDTH_IN, INCH_PER_COLUMN = 7.5, 12.0, 1.5
-TITLE_IN, LEGEND_IN = 0.45, 0.75
+MIN_WIDTH_IN, MAX_WIDTH_IN, INCH_PER_COLUMN = 10.5, 12.0, 1.5   # 10.5 in: room for the three legends
+TITLE_IN, LEGEND_IN = 0.5, 0.95
 LABEL_LIMIT = 60                # above this many pods in view, pods are dots without names
 PNG_COMPRESS_LEVEL = 1          # zlib level: fast; the picture is flat colours and compresses well
 PNG_COLOURS = 256               # a palette PNG: a quarter of the bytes, no visible change
@@ -217,8 +217,8 @@ class ClusterFigure(FigureBuilder):
             lines = [f"{n} {status}" for status, n in _by_count(statuses)]
             shown = lines[:3] if all(len(line) <= chars for line in lines[:3]) else []
             badge.set_text("\n".join([f"{lay.summarised[col.id]} pods" + (":" if shown else "")] + shown))
-            total, left = lay.summarised[col.id], col.x - BOX_HALF + 0.08
-            width, top = 2 * (BOX_HALF - 0.08), lay.box_bottom + 0.32
+            total, left = lay.summarised[col.id], col.x - self._across(BOX_HALF) + 0.08
+            width, top = 2 * (self._across(BOX_HALF) - 0.08), lay.box_bottom + 0.32
             for status, n in _by_count(statuses):
                 right = left + width * n / total
                 bars.append([(left, top), (right, top), (right, top - 0.16), (left, top - 0.16)])
@@ -241,7 +241,8 @@ class ClusterFigure(FigureBuilder):
             if relation == "runs on" and g.nodes[u]["kind"] == "pod":
                 if not self._summarised(g, u):
                     (x, y), top = pos[u], HEADER_Y - 0.3
-                    runs_on.append([(x + BUS_DX, top), (x + BUS_DX, y), (x, y)])
+                    bus = x + self._across(BUS_DX)
+                    runs_on.append([(bus, top), (bus, y), (x, y)])
             elif relation == "runs on":
                 runs_on.append([pos[u], (pos[v][0], bottom)])
             elif relation == "selects":
@@ -275,7 +276,7 @@ class ClusterFigure(FigureBuilder):
         chars = self._label_chars
         names = [(n, _shorten(g.nodes[n]["name"], chars, g.nodes[n]["node"])) for n in shown] if chars else []
         while len(self._labels) < len(names):
-            text = self.ax.text(0, 0, "", fontsize=style.FONT_SIZE - 1, va="center", color=style.TEXT,
+            text = self.ax.text(0, 0, "", fontsize=style.LABEL_SIZE, va="center", color=style.TEXT,
                                 zorder=5)
             self._labels.append(text)
             self._dynamic.append(text)
@@ -284,7 +285,7 @@ class ClusterFigure(FigureBuilder):
             if i < len(names):
                 n, name = names[i]
                 x, y = pos[n]
-                text.set(text=name, x=x + LABEL_DX, y=y, visible=True)
+                text.set(text=name, x=x + self._across(LABEL_DX), y=y, visible=True)
             else:
                 text.set_visible(False)
 

@@ -29,9 +29,11 @@ from k8slearn.viz import style
 from k8slearn.viz.graph import APISERVER, CONTROLLER_MANAGER, ETCD, SCHEDULER
 from k8slearn.viz.layout import COMPONENT_Y, ETCD_Y, FIRST_SLOT, HEADER_Y, PENDING, POD_DX, SLOT_HEIGHT
 
+# Across a node's column, in units of its width (Layout.column_width: 1 to 1.4):
 BOX_HALF = 0.46                 # half the width of a node column's box
-BOX_TOP = HEADER_Y + 0.42
 BUS_DX, LABEL_DX = -0.10, 0.09      # from a pod's dot: the runs-on line, the start of its name
+BOX_TOP = HEADER_Y + 0.55       # room for a three-line header above the first pod
+WIDEST_STATUS = "SchedulingDisabled"   # the longest line of a node's header (a cordoned node's STATUS)
 
 
 def _category_style(category: str) -> tuple:
@@ -52,6 +54,18 @@ def _light_hatch(patch: Any) -> Any:
 class FigureBuilder:
     """The building half of :class:`~k8slearn.viz.draw.ClusterFigure` (its redraws are in draw.py)."""
 
+    def _fitting_size(self, word: str) -> float:
+        """The largest font size, up to ``FONT_SIZE``, at which ``word`` fits across a node's column
+        (measured with the font's glyph outlines, as the picture draws it)."""
+        from matplotlib.textpath import TextPath
+
+        width_pt = TextPath((0, 0), word, size=style.FONT_SIZE).get_extents().width
+        return max(style.MIN_FONT_SIZE, min(style.FONT_SIZE, style.FONT_SIZE * (self._column_pt - 8) / width_pt))
+
+    def _across(self, units: float) -> float:
+        """A distance across a node's column (``BOX_HALF``, ``LABEL_DX``) in the picture's units."""
+        return units * self.layout.column_width
+
     # -- building: everything that only changes with the set of columns, owners and services --
     def _build(self, g: Any) -> None:
         self.rebuilds += 1
@@ -59,8 +73,8 @@ class FigureBuilder:
         ax = self._fresh_axes()
         xmin, xmax = self.layout.extent[:2]
         axes_in = self.figure.get_size_inches()[0] * ax.get_position().width
-        self._column_pt = 2 * BOX_HALF * axes_in / (xmax - xmin) * 72
-        self._header_size = style.FONT_SIZE if self._column_pt >= 80 else style.FONT_SIZE - 1
+        self._column_pt = 2 * self._across(BOX_HALF) * axes_in / (xmax - xmin) * 72
+        self._header_size = self._fitting_size(WIDEST_STATUS)
         self._build_control_plane(ax, g)
         self._columns = {col.id: self._build_column(ax, col) for col in self.layout.columns}
         self._build_dynamic(ax, g)
@@ -122,7 +136,8 @@ class FigureBuilder:
         from matplotlib.patches import FancyBboxPatch
 
         bottom = self.layout.box_bottom
-        box = ax.add_patch(FancyBboxPatch((col.x - BOX_HALF, bottom), 2 * BOX_HALF, BOX_TOP - bottom,
+        half = self._across(BOX_HALF)
+        box = ax.add_patch(FancyBboxPatch((col.x - half, bottom), 2 * half, BOX_TOP - bottom,
                                           boxstyle="round,pad=0,rounding_size=0.05", lw=1.4, zorder=1))
         header = ax.text(col.x, BOX_TOP - 0.06, "", ha="center", va="top", fontsize=self._header_size,
                          color=style.TEXT, zorder=3, linespacing=1.15)
@@ -151,16 +166,16 @@ class FigureBuilder:
         """How many characters of a pod name fit beside its dot (0: no names)."""
         xmin, xmax = self.layout.extent[:2]
         axes_in = self.figure.get_size_inches()[0] * self.ax.get_position().width
-        room_pt = (BOX_HALF - POD_DX - LABEL_DX - 0.03) * axes_in / (xmax - xmin) * 72
-        chars = int(room_pt / ((style.FONT_SIZE - 1) * 0.62))
+        room_pt = self._across(BOX_HALF - POD_DX - LABEL_DX - 0.03) * axes_in / (xmax - xmin) * 72
+        chars = int(room_pt / (style.LABEL_SIZE * 0.62))
         return chars if chars >= 8 else 0
 
     def _legend(self, ax: Any, g: Any) -> None:
-        """Three small legends under the picture: pods, nodes, edges."""
+        """Three legends under the picture, side by side (each measured): pods, nodes, edges."""
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
-        pods = [Line2D([], [], ls="", marker="o", ms=8, mfc=face, mec=edge, mew=1.4,
+        pods = [Line2D([], [], ls="", marker="o", ms=9.5, mfc=face, mec=edge, mew=1.4,
                        label=style.POD_LABELS[c])
                 for c in style.POD_CATEGORIES for face, edge in [_category_style(c)]]
         nodes = [Patch(fc=face, ec=edge, lw=1.4, label=label)
@@ -172,9 +187,11 @@ class FigureBuilder:
             relations.append("owns")
         edges = [Line2D([], [], color=spec["color"], ls=spec["linestyle"], lw=spec["linewidth"] + 0.3,
                         label=style.EDGE_LABELS[r]) for r in relations for spec in [style.EDGE_STYLES[r]]]
-        for x, title, handles in ((0.0, "Pods", pods), (0.33, "Nodes", nodes), (0.69, "Edges", edges)):
+        x = 0.0
+        for title, handles in (("Pods", pods), ("Nodes", nodes), ("Edges", edges)):
             legend = ax.legend(handles=handles, title=title, loc="upper left", bbox_to_anchor=(x, 0.0),
-                               ncol=2, frameon=False, fontsize=style.FONT_SIZE - 0.5,
-                               title_fontsize=style.FONT_SIZE, alignment="left", handlelength=1.8,
-                               columnspacing=1.0, borderaxespad=0.1, labelspacing=0.35)
+                               ncol=2, frameon=False, fontsize=style.LABEL_SIZE,
+                               title_fontsize=style.FONT_SIZE, alignment="left", handlelength=1.5,
+                               columnspacing=0.8, borderaxespad=0.1, labelspacing=0.35)
             ax.add_artist(legend)
+            x = legend.get_window_extent().transformed(ax.transAxes.inverted()).x1 + 0.02  # the next one

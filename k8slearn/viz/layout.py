@@ -41,12 +41,13 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Layout", "PENDING", "POD_DX", "SLOT_LIMIT", "layout", "natural_key", "spread"]
+__all__ = ["Layout", "PENDING", "POD_DX", "SLOT_LIMIT", "column_width", "layout", "natural_key", "spread"]
 
 PENDING = "lane/pending"      # the column of pods that have no node (yet)
 SLOT_LIMIT = 12               # above this many pods, a column shows one count badge
 ROW_STEP = 3                  # columns grow by this many slots at a time
-COLUMN_WIDTH = 1.0
+COLUMN_WIDTH = 1.0            # a node's column, at least; the offsets inside it are in this unit
+WIDE_COLUMN = 1.4             # and at most, when the control-plane row leaves room (pod names keep more letters)
 SLOT_HEIGHT = 0.42
 ETCD_Y, COMPONENT_Y = 0.0, -0.95
 HEADER_Y = -2.25              # node name and status, at the top of each column
@@ -65,6 +66,13 @@ class Column(NamedTuple):
     x: float
 
 
+def column_width(columns: int) -> float:
+    """How wide each of ``columns`` node columns is: the control-plane row needs ``MIN_WIDTH``
+    anyway, so a few columns share it, up to ``WIDE_COLUMN`` each (4 columns: 1.4), and many get
+    ``COLUMN_WIDTH`` (the picture grows instead)."""
+    return min(WIDE_COLUMN, max(COLUMN_WIDTH, MIN_WIDTH / max(1, columns)))
+
+
 def natural_key(text: str) -> tuple:
     """Sort key that puts "node-2" before "node-10"."""
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
@@ -78,6 +86,7 @@ class Layout:
         self.columns: list[Column] = []
         self.summarised: dict[str, int] = {}        # column id -> number of pods it holds
         self.rows = ROW_STEP                        # pod rows the columns are tall
+        self.column_width = COLUMN_WIDTH            # one column's width (see column_width)
         self.pending_lane = False                   # the Pending lane, once needed, stays
         self.positions: dict[str, tuple] = {}
         self.extent = (0.0, 1.0, 0.0, 1.0)          # xmin, xmax, ymin, ymax
@@ -90,15 +99,16 @@ class Layout:
         placed = self._assign_slots(graph, kinds, set(nodes))
         self.pending_lane = self.pending_lane or bool(placed.get(PENDING))   # once shown, it stays
         column_ids = nodes + ([PENDING] if self.pending_lane else [])
-        self.columns = [Column(c, i * COLUMN_WIDTH) for i, c in enumerate(column_ids)]
+        self.column_width = column_width(len(column_ids))
+        self.columns = [Column(c, i * self.column_width) for i, c in enumerate(column_ids)]
         self.summarised = {c: len(placed[c]) for c in column_ids if len(placed.get(c, ())) > SLOT_LIMIT}
         needed = max([1] + [2 if c in self.summarised else len(self.slots.get(c, ())) for c in column_ids])
         self.rows = max(self.rows, -(-needed // ROW_STEP) * ROW_STEP)   # grows in steps, never shrinks
         self.box_bottom = HEADER_Y - SLOT_HEIGHT * (self.rows + FIRST_SLOT - 0.2)
 
         pos: dict[str, tuple] = {}
-        width = max(MIN_WIDTH, len(self.columns) * COLUMN_WIDTH)
-        left = (len(self.columns) - 1) * COLUMN_WIDTH / 2 - width / 2
+        width = max(MIN_WIDTH, len(self.columns) * self.column_width)
+        left = (len(self.columns) - 1) * self.column_width / 2 - width / 2
         centre = left + width / 2
         self._place_control_plane(pos, kinds, centre, max(CONTROL_PLANE_SPREAD, SPREAD_FRACTION * width))
         self._place_columns(pos)
@@ -149,7 +159,7 @@ class Layout:
                 if col.id in self.summarised:
                     pos[pid] = (col.x, HEADER_Y - SLOT_HEIGHT * 1.5)
                 else:
-                    pos[pid] = (col.x + POD_DX, HEADER_Y - SLOT_HEIGHT * (slot + FIRST_SLOT))
+                    pos[pid] = (col.x + POD_DX * self.column_width, HEADER_Y - SLOT_HEIGHT * (slot + FIRST_SLOT))
 
     @staticmethod
     def _place_control_plane(pos: dict, kinds: dict, centre: float, spread: float) -> None:

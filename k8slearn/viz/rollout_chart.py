@@ -105,12 +105,12 @@ def replica_set_lines(samples: list[RolloutSample]) -> list[tuple]:
 def draw_rollout(samples: list[RolloutSample], title: str = "", figure: Any = None) -> Any:
     """Top: each ReplicaSet's spec.replicas as a step line. Bottom: all pods and available pods
     inside the corridor the strategy allows (desired − maxUnavailable … desired + maxSurge)."""
-    fig = new_figure(figure, 9.0, 5.4)
+    fig = new_figure(figure, 11.0, 5.4)    # the legends' lines need the right 40 % at FONT_SIZE
     if not samples:
         fig.text(0.5, 0.5, "no samples", ha="center")
         return fig
-    top_ax = fig.add_axes((0.08, 0.56, 0.6, 0.36))
-    low_ax = fig.add_axes((0.08, 0.11, 0.6, 0.36), sharex=top_ax)
+    top_ax = fig.add_axes((0.07, 0.56, 0.5, 0.36))
+    low_ax = fig.add_axes((0.07, 0.11, 0.5, 0.36), sharex=top_ax)
     t0 = samples[0].time
     ts = [s.time - t0 for s in samples]
     last = samples[-1]
@@ -157,7 +157,7 @@ def draw_rollout(samples: list[RolloutSample], title: str = "", figure: Any = No
     top_ax.tick_params(labelbottom=False)
     fig.suptitle(title or f"Rolling update of deployment {last.deployment}: {last.desired} replicas, "
                  f"maxSurge {last.max_surge}, maxUnavailable {last.max_unavailable}",
-                 x=0.08, ha="left", fontsize=style.FONT_SIZE + 2)
+                 x=0.07, ha="left", fontsize=style.FONT_SIZE + 2)
     return fig
 
 

@@ -94,6 +94,8 @@ EDGE_STYLES = {
 EDGE_LABELS = {"watches": "watches the API server", "stores in": "stores in etcd",
                "runs on": "runs on a node", "selects": "service selects", "owns": "owns"}
 
-FONT_SIZE = 8
-POD_MARKER_SIZE = 70          # points², for up to SLOT_LIMIT pods per column
+FONT_SIZE = 10.5              # points: the pictures' text, as big as JupyterLab's (14 px at DPI 100)
+LABEL_SIZE = FONT_SIZE - 0.5  # a pod's name beside its dot, a legend's entries
+MIN_FONT_SIZE = 6.5           # the smallest text, in a picture crowded with columns
+POD_MARKER_SIZE = 90          # points², for up to SLOT_LIMIT pods per column
 DPI = 100

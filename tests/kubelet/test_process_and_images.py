@@ -89,36 +89,6 @@ def test_date_prints_the_simulated_clock_as_busybox_does(now, printed):
     assert _date(now) == printed
 
 
-PI_JOB = """apiVersion: batch/v1
-kind: Job
-metadata:
-  name: pi
-spec:
-  template:
-    spec:
-      containers:
-      - name: pi
-        image: perl:5.34.0
-        command: ["perl",  "-Mbignum=bpi", "-wle", "print bpi(2000)"]
-      restartPolicy: Never
-  backoffLimit: 4
-"""
-
-
-def test_the_documentations_pi_job_completes_and_logs_pi_to_2000_digits():
-    from k8slearn import Cluster
-
-    cluster = Cluster(workers=1, seed=0)
-    cluster.settle()
-    cluster.kubectl("apply -f -", stdin=PI_JOB)
-    cluster.settle()
-    cluster.run(10)
-    assert cluster.api.get("jobs", "pi")["status"]["succeeded"] == 1
-    (digits,) = str(cluster.kubectl("logs job/pi")).splitlines()
-    assert digits.startswith("3.14159265358979323846264338327950288419716939937510")
-    assert len(digits) == 2001  # 2000 digits and the point
-
-
 @pytest.mark.parametrize("args, forever", [
     (["-Mbignum=bpi", "-wle", "print bpi(2000)"], False),
     (["-e", "print 1"], True),

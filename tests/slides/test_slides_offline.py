@@ -157,6 +157,44 @@ def test_the_deck_works_offline_with_its_figures_and_widgets_and_fits_the_screen
     assert hidden == [], f"{notebook.name}: a box hides lines the room cannot scroll to: {hidden}"
 
 
+# Every picture (a PNG output, not a widget's) on every slide, once fitted: its width in the slide,
+# its PNG's width, its output area's width, and whether its slide is full (as tall as the room).
+PICTURES = """async () => {
+  const frame = () => new Promise(r => requestAnimationFrame(r));
+  Reveal.configure({transition: 'none', backgroundTransition: 'none'});
+  const seen = [];
+  for (const slide of Reveal.getSlides().filter(s => s.querySelector('.jp-RenderedImage img'))) {
+    const i = Reveal.getIndices(slide);
+    Reveal.slide(i.h, i.v || 0);
+    await frame(); await frame();
+    const box = slide.querySelector(':scope > .fit-box');
+    const room = Reveal.getConfig().height - parseFloat(getComputedStyle(slide).paddingBottom);
+    for (const img of slide.querySelectorAll('.jp-RenderedImage img')) {
+      seen.push({slide: `${i.h},${i.v || 0}`, width: img.offsetWidth, png: img.naturalWidth,
+                 area: img.parentNode.clientWidth, full: box.offsetHeight >= room - 2});
+    }
+  }
+  return seen;
+}"""
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_a_picture_takes_the_slides_width_unless_the_slide_is_full(decks, browser, notebook):
+    """A picture grows from its PNG's width to its output area's (by at most the template's GROW,
+    past which it blurs), or as far as the slide's height lets it; never narrower than its PNG."""
+    html = decks[notebook.stem].read_text(encoding="utf-8")
+    grow = float(re.search(r"var GROW = ([0-9.]+)", html).group(1))
+    page, problems = open_offline(browser, decks[notebook.stem])
+    try:
+        pictures = page.evaluate(PICTURES)
+    finally:
+        page.close()
+    for p in pictures:
+        widest = min(p["area"], p["png"] * grow)
+        assert p["width"] >= min(p["area"], p["png"]) - 1, p
+        assert p["width"] >= widest - 1 or p["full"], p
+
+
 # The first slide with sub-slides, and the first quiz question of the deck.
 FIRST_STACK = """() => { const s = document.querySelector('.reveal .slides > section.stack');
   return Reveal.getIndices(s.querySelector('section')).h; }"""

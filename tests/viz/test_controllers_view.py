@@ -504,3 +504,21 @@ def test_the_daemonset_panel_says_eligible_and_names_the_pods_evicted_or_collect
         f"pod-garbage-collector: pod web-865f4cf4d9-2njkb: {collected}",
         f"pod-garbage-collector: pod web-865f4cf4d9-ntwfp: {collected}",
         f"pod-garbage-collector: pod node-exporter-9hcz4: {collected}"]
+
+
+def test_the_timelines_lane_names_title_and_numbers_stay_inside_the_picture_and_apart(timeline_cluster):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from k8slearn.viz.controllers_view import ControllerTimeline
+
+    figure = ControllerTimeline(timeline_cluster).figure()
+    FigureCanvasAgg(figure).draw()
+    ax = figure.axes[0]
+    inside = figure.bbox
+    for text in [*ax.get_yticklabels(), ax.title]:
+        box = text.get_window_extent()
+        assert box.x0 >= 0 and box.x1 <= inside.x1, text.get_text()
+    numbers = sorted((t.get_window_extent() for t in ax.texts if t.get_text().isdigit()), key=lambda b: b.x0)
+    assert len(numbers) > 3
+    same_lane = [(a, b) for a, b in zip(numbers, numbers[1:]) if abs(a.y0 - b.y0) < 1]
+    assert all(a.x1 <= b.x0 for a, b in same_lane)

@@ -159,3 +159,74 @@ def test_highlight_rings_the_named_pod():
     picture = ClusterFigure()
     picture.update(snap_of(sample_objects()), highlight="db")
     assert [tuple(p) for p in picture._halo.get_offsets()] == [picture.layout.positions["pod/default/db"]]
+
+
+# -- readable from the back of a room: text sizes, and bigger text that still does not collide --
+
+def _drawn(objects, **kwargs):
+    picture = ClusterFigure()
+    picture.update(snap_of(objects), **kwargs)
+    picture.png()            # lays the text out
+    return picture
+
+
+def _legends(picture):
+    return [a for a in picture.ax.artists if hasattr(a, "get_title")]
+
+
+FOUR_NODES = WORKERS + [pod(f"web-7c4b4cb947-{c}x2x9", f"node-{i}", owner=("ReplicaSet", "web-7c4b4cb947"))
+                        for i, c in ((1, "a"), (2, "b"), (3, "c"))]
+PICTURES = [
+    (FOUR_NODES, {}),
+    (FOUR_NODES + [owner("ReplicaSet", "web-7c4b4cb947", "default", 3)], {"collapse_owners": True}),
+    ([node(f"node-{i}") for i in range(1, 10)] + [pod("a", "node-1"), pod("b", "")], {}),
+]
+PICTURE_IDS = ["the usual four nodes", "with an owner box, whose legend has five edges", "nine nodes and a Pending lane"]
+
+
+@pytest.mark.parametrize("objects, kwargs", PICTURES, ids=PICTURE_IDS)
+def test_the_three_legends_sit_side_by_side_inside_the_picture(objects, kwargs):
+    picture = _drawn(objects, **kwargs)
+    boxes = [legend.get_window_extent() for legend in _legends(picture)]
+    assert len(boxes) == 3
+    for left, right in zip(boxes, boxes[1:]):
+        assert left.x1 < right.x0
+    figure = picture.figure.bbox
+    assert all(0 <= b.x0 and b.x1 <= figure.x1 and b.y0 >= 0 for b in boxes)
+
+
+def test_pod_names_and_legend_entries_are_as_big_as_a_notebooks_text_and_names_keep_17_letters():
+    picture = _drawn(FOUR_NODES)
+    px = lambda size: size * picture.figure.dpi / 72          # noqa: E731
+    names = [t for t in picture._labels if t.get_visible()]
+    assert [t.get_text() for t in names][-3:] == ["web-7c4b…47-ax2x9", "web-7c4b…47-bx2x9", "web-7c4b…47-cx2x9"]
+    assert min(px(t.get_fontsize()) for t in names) >= 13.5
+    entries = [t for legend in _legends(picture) for t in legend.get_texts()]
+    assert min(px(t.get_fontsize()) for t in entries) >= 13.5
+
+
+@pytest.mark.parametrize("objects, kwargs", PICTURES, ids=PICTURE_IDS)
+def test_every_pod_name_ends_inside_its_nodes_box(objects, kwargs):
+    picture = _drawn(objects, **kwargs)
+    for text in (t for t in picture._labels if t.get_visible()):
+        x, _ = text.get_position()
+        column = min(picture.layout.columns, key=lambda col: abs(col.x - x))
+        box = picture._columns[column.id][0].get_window_extent()
+        assert text.get_window_extent().x1 <= box.x1, text.get_text()
+
+
+def test_a_cordoned_notready_nodes_three_line_header_stays_above_its_first_pod():
+    objects = WORKERS[:1] + [node("node-1", ready="False", unschedulable=True), pod("a", "node-1")]
+    picture = _drawn(objects)
+    header = picture._columns["node/node-1"][1]
+    assert header.get_text() == "node-1\nNotReady,\nSchedulingDisabled"
+    dot_top = picture.ax.transData.transform(picture.layout.positions["pod/default/a"])[1] + 6
+    assert header.get_window_extent().y0 > dot_top
+
+
+def test_a_cordoned_nodes_status_fits_its_column_even_among_many_columns():
+    objects = [node(f"node-{i}") for i in range(1, 8)] + [node("node-8", unschedulable=True)]
+    picture = _drawn(objects)
+    header = picture._columns["node/node-8"][1]
+    assert "SchedulingDisabled" in header.get_text()
+    assert header.get_window_extent().width <= picture._columns["node/node-8"][0].get_window_extent().width

@@ -4,7 +4,7 @@ import pytest
 from vizkit import node, pod
 
 from k8slearn.viz.graph import build_graph
-from k8slearn.viz.layout import PENDING, SLOT_LIMIT, Layout, layout, natural_key
+from k8slearn.viz.layout import PENDING, SLOT_LIMIT, Layout, column_width, layout, natural_key
 from k8slearn.viz.snapshot import Snapshot
 
 
@@ -78,8 +78,8 @@ def test_pods_sit_in_their_nodes_column_and_pending_pods_in_the_pending_lane():
     pos = lay.update(graph_of(cluster([("a", "node-2"), ("w", "")])))
     columns = dict(lay.columns)
     assert [c.id for c in lay.columns][-1] == PENDING
-    assert pos["pod/default/a"][0] == pytest.approx(columns["node/node-2"] - 0.3)
-    assert pos["pod/default/w"][0] == pytest.approx(columns[PENDING] - 0.3)
+    assert pos["pod/default/a"][0] == pytest.approx(columns["node/node-2"] - 0.3 * lay.column_width)
+    assert pos["pod/default/w"][0] == pytest.approx(columns[PENDING] - 0.3 * lay.column_width)
     assert lay.slots[PENDING] == ["pod/default/w"]
 
 
@@ -128,3 +128,19 @@ def test_layout_is_the_same_for_the_same_graph():
 ], ids=["numbers in names sort by value", "names without numbers sort as text"])
 def test_natural_key(names, expected):
     assert sorted(names, key=natural_key) == expected
+
+
+@pytest.mark.parametrize("columns, width", [(1, 1.4), (4, 1.4), (5, 1.2), (6, 1.0), (12, 1.0)],
+                         ids=["one column is as wide as a column gets",
+                              "the usual four columns widen to 1.4 so pod names keep more letters",
+                              "five columns share the control-plane row's width",
+                              "six columns fill it at the normal width",
+                              "many columns keep the normal width and the picture grows"])
+def test_a_few_node_columns_share_the_width_the_control_plane_row_needs(columns, width):
+    assert column_width(columns) == pytest.approx(width)
+
+
+def test_columns_are_spaced_by_their_width():
+    lay = Layout()
+    lay.update(graph_of(cluster([], nodes=("node-1", "node-2", "node-3"))))
+    assert [x for _, x in lay.columns] == pytest.approx([0.0, 1.4, 2.8])

@@ -72,3 +72,13 @@ def test_rolling_out_the_image_the_deployment_already_runs_keeps_the_chart_of_th
     samples = chart.samples
     assert chart.roll_out("nginx:1.27") == "Nothing to roll out: deployment web already runs nginx:1.27."
     assert chart.samples is samples and len(samples) > 2
+
+
+def test_the_charts_legends_keep_their_whole_lines_inside_the_picture(five_revisions):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = draw_rollout(five_revisions)
+    FigureCanvasAgg(figure).draw()
+    legends = [ax.get_legend() for ax in figure.axes]
+    assert [legend.get_title().get_text() for legend in legends] == ["ReplicaSets", "Pods"]
+    assert all(legend.get_window_extent().x1 <= figure.bbox.x1 for legend in legends)
