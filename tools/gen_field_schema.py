@@ -25,6 +25,8 @@ KINDS = {  # apiVersion/Kind -> model
     "apps/v1/StatefulSet": "V1StatefulSet", "batch/v1/CronJob": "V1CronJob", "batch/v1/Job": "V1Job",
     "coordination.k8s.io/v1/Lease": "V1Lease", "discovery.k8s.io/v1/EndpointSlice": "V1EndpointSlice",
     "policy/v1/PodDisruptionBudget": "V1PodDisruptionBudget", "scheduling.k8s.io/v1/PriorityClass": "V1PriorityClass",
+    "v1/PersistentVolume": "V1PersistentVolume", "v1/PersistentVolumeClaim": "V1PersistentVolumeClaim",
+    "storage.k8s.io/v1/StorageClass": "V1StorageClass",
 }
 SCALARS = {"str", "int", "bool", "float", "datetime", "date", "object"}
 

@@ -41,6 +41,7 @@ KINDS = [  # group, version, kind: the kinds the simulated API server serves
     ("apps", "v1", "ReplicaSet"), ("apps", "v1", "StatefulSet"), ("batch", "v1", "CronJob"),
     ("batch", "v1", "Job"), ("coordination.k8s.io", "v1", "Lease"), ("discovery.k8s.io", "v1", "EndpointSlice"),
     ("policy", "v1", "PodDisruptionBudget"), ("scheduling.k8s.io", "v1", "PriorityClass"),
+    ("", "v1", "PersistentVolume"), ("", "v1", "PersistentVolumeClaim"), ("storage.k8s.io", "v1", "StorageClass"),
 ]
 ONE_OF = {"io.k8s.apimachinery.pkg.api.resource.Quantity", "io.k8s.apimachinery.pkg.util.intstr.IntOrString"}
 

@@ -20,7 +20,7 @@ the ServiceAccount and Priority admission defaults for a Pod (``serviceAccountNa
 Simplifies: no feature-gated fields other than those on by default in v1.32.
 
 Upstream: pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go, pkg/apis/batch/v1/defaults.go,
-pkg/apis/scheduling/v1/defaults.go, plugin/pkg/admission/serviceaccount, plugin/pkg/admission/priority,
+pkg/apis/scheduling/v1/defaults.go, pkg/apis/storage/v1/defaults.go, plugin/pkg/admission/serviceaccount, plugin/pkg/admission/priority,
 pkg/registry/batch/job/strategy.go, pkg/apis/core/helper/qos/qos.go
 """
 
@@ -270,6 +270,47 @@ def default_persistent_volume_claim_spec(spec: Any) -> None:
             resources[key] = canonical_quantities(resources[key])
 
 
+def _default_phase(obj: dict, phase: str) -> None:
+    status = obj.get("status")
+    if not isinstance(status, dict):
+        status = obj["status"] = {}
+    _default_string(status, "phase", phase)
+
+
+def default_persistent_volume_claim(obj: dict) -> None:
+    """SetDefaults_PersistentVolumeClaim (``status.phase: Pending``) and the spec's defaults."""
+    default_persistent_volume_claim_spec(_spec(obj))
+    _default_phase(obj, "Pending")
+
+
+def default_persistent_volume(obj: dict) -> None:
+    """SetDefaults_PersistentVolume: ``Pending``, reclaim policy ``Retain``, a file system; its
+    capacity reads back canonical, and its source takes a pod volume's source defaults
+    (a hostPath's ``type: ""``, an rbd's pool...)."""
+    spec = _spec(obj)
+    _default_phase(obj, "Pending")
+    _default_string(spec, "persistentVolumeReclaimPolicy", "Retain")
+    if spec.get("volumeMode") is None:
+        spec["volumeMode"] = "Filesystem"
+    if isinstance(spec.get("capacity"), dict):
+        spec["capacity"] = canonical_quantities(spec["capacity"])
+    for key, defaults in VOLUME_SOURCE_DEFAULTS.items():
+        if isinstance(spec.get(key), dict):
+            for name, value in defaults.items():
+                spec[key].setdefault(name, value)
+    if isinstance(spec.get("hostPath"), dict):
+        spec["hostPath"].setdefault("type", "")
+
+
+def default_storage_class(obj: dict) -> None:
+    """SetDefaults_StorageClass (storage/v1): volumes it makes are deleted with their claim, and
+    its claims bind at once."""
+    if obj.get("reclaimPolicy") is None:
+        obj["reclaimPolicy"] = "Delete"
+    if obj.get("volumeBindingMode") is None:
+        obj["volumeBindingMode"] = "Immediate"
+
+
 def _default_volume_claim_template(claim: dict) -> None:
     """A StatefulSet's claim template, as apps/v1 stores and shows it: SetDefaults_PersistentVolumeClaim
     (``status.phase: Pending``) and SetDefaults_PersistentVolumeClaimSpec, ``apiVersion: v1`` and
@@ -495,6 +536,9 @@ _BY_KIND: dict[str, Callable[[dict], None]] = {
     "PriorityClass": default_priority_class,
     "Endpoints": default_endpoints,
     "EndpointSlice": default_endpoint_slice,
+    "PersistentVolumeClaim": default_persistent_volume_claim,
+    "PersistentVolume": default_persistent_volume,
+    "StorageClass": default_storage_class,
 }
 
 

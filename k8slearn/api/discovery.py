@@ -68,7 +68,8 @@ SUBRESOURCES: dict[str, tuple[tuple[str, tuple[str, ...], tuple[str, str, str] |
     "replicasets": (("scale", _STATUS, ("autoscaling", "v1", "Scale")), ("status", _STATUS, None)),
     "statefulsets": (("scale", _STATUS, ("autoscaling", "v1", "Scale")), ("status", _STATUS, None)),
     **{plural: (("status", _STATUS, None),)
-       for plural in ("nodes", "services", "daemonsets", "jobs", "cronjobs", "poddisruptionbudgets")},
+       for plural in ("nodes", "services", "daemonsets", "jobs", "cronjobs", "poddisruptionbudgets",
+                      "persistentvolumeclaims", "persistentvolumes")},
 }
 
 # kube-aggregator's group priorities, highest first (the order of /apis); unlisted groups come after.

@@ -137,6 +137,8 @@ RESOURCES: dict[str, ResourceInfo] = {
         _r("configmaps", "configmap", "ConfigMap", "", "v1", True, ("cm",)),
         _r("serviceaccounts", "serviceaccount", "ServiceAccount", "", "v1", True, ("sa",)),
         _r("secrets", "secret", "Secret", "", "v1", True),
+        _r("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", "", "v1", True, ("pvc",)),
+        _r("persistentvolumes", "persistentvolume", "PersistentVolume", "", "v1", False, ("pv",)),
         _r("leases", "lease", "Lease", "coordination.k8s.io", "v1", True),
         _r("poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", "policy", "v1", True, ("pdb",)),
         _r("deployments", "deployment", "Deployment", "apps", "v1", True, ("deploy",)),
@@ -148,6 +150,7 @@ RESOURCES: dict[str, ResourceInfo] = {
         _r("cronjobs", "cronjob", "CronJob", "batch", "v1", True, ("cj",)),
         _r("priorityclasses", "priorityclass", "PriorityClass", "scheduling.k8s.io", "v1", False, ("pc",)),
         _r("endpointslices", "endpointslice", "EndpointSlice", "discovery.k8s.io", "v1", True),
+        _r("storageclasses", "storageclass", "StorageClass", "storage.k8s.io", "v1", False, ("sc",)),
     )
 }
 

@@ -18,6 +18,9 @@ simulated cluster needs, in upstream order:
 4. ``Priority``: a pod's ``priorityClassName`` becomes ``spec.priority`` (from the PriorityClass).
 5. ``DefaultTolerationSeconds``: every pod tolerates ``not-ready`` and ``unreachable`` nodes for 300 s,
    so its node may be unreachable for five minutes before the pod is evicted.
+6. ``DefaultStorageClass`` and 7. ``StorageObjectInUseProtection``: a new claim gets the default
+   StorageClass if it names none, and claims and volumes their protection finalizers
+   (:mod:`k8slearn.apiserver.admission_storage`).
 
 >>> pod = {"metadata": {"name": "web"}, "spec": {"containers": []}}
 >>> default_toleration_seconds(Attributes("CREATE", "pods", "default", pod), Lister())
@@ -41,6 +44,7 @@ from typing import Any, Callable
 from k8slearn.api.errors import NAMESPACE_TERMINATING_CAUSE, forbidden, not_found
 from k8slearn.api.meta import generate_name
 from k8slearn.api.resources import lookup
+from k8slearn.apiserver.admission_storage import default_storage_class, storage_object_in_use_protection
 
 CREATE, UPDATE, DELETE = "CREATE", "UPDATE", "DELETE"
 
@@ -313,6 +317,8 @@ PLUGINS: list[tuple[str, Callable[[Attributes, Lister], None]]] = [
     ("TaintNodesByCondition", taint_nodes_by_condition),
     ("Priority", priority),
     ("DefaultTolerationSeconds", default_toleration_seconds),
+    ("DefaultStorageClass", default_storage_class),
+    ("StorageObjectInUseProtection", storage_object_in_use_protection),
 ]
 
 

@@ -321,7 +321,7 @@ class Registry:
         else:
             meta.pop("generation", None)
         if subresource == "status":
-            new = strategy.prepare_for_status_update(new, old)
+            new = strategy.prepare_for_status_update(new, old, timestamp(self.loop.now))
         elif subresource == "ephemeralcontainers":
             new = ephemeral_containers_update(new, old)
         elif subresource == "finalize":

@@ -85,8 +85,9 @@ class Strategy:
         if self.tracks_generation and self.spec_changed(new, old):
             new["metadata"]["generation"] = old["metadata"].get("generation", 0) + 1
 
-    def prepare_for_status_update(self, new: dict, old: dict) -> dict:
-        """The /status subresource: the stored object with ``status`` (and annotations) from ``new``.
+    def prepare_for_status_update(self, new: dict, old: dict, now: str = "") -> dict:
+        """The /status subresource: the stored object with ``status`` (and annotations) from ``new``;
+        ``now`` is the request's time, for kinds that stamp a status change (PersistentVolume).
 
         Upstream's status strategies copy the old spec (and labels) onto the new object, so
         annotations written through /status stick, e.g. ``deployment.kubernetes.io/revision``.
@@ -134,7 +135,7 @@ class PodStrategy(Strategy):
         super().prepare_for_update(new, old)
         drop_disabled_pod_fields(new, old)
 
-    def prepare_for_status_update(self, new: dict, old: dict) -> dict:
+    def prepare_for_status_update(self, new: dict, old: dict, now: str = "") -> dict:
         result = super().prepare_for_status_update(new, old)
         if not (result.get("status") or {}).get("qosClass") and (old.get("status") or {}).get("qosClass"):
             status = result.setdefault("status", {})
@@ -266,7 +267,7 @@ class DaemonSetStrategy(Strategy):
         changed = (new.get("spec") or {}).get("template") != (old.get("spec") or {}).get("template")
         _set_template_generation(new, _template_generation(old) + (1 if changed else 0))
 
-    def prepare_for_status_update(self, new: dict, old: dict) -> dict:
+    def prepare_for_status_update(self, new: dict, old: dict, now: str = "") -> dict:
         result = super().prepare_for_status_update(new, old)
         _set_template_generation(result, _template_generation(old))
         return result
@@ -378,6 +379,50 @@ class PriorityClassStrategy(Strategy):
         return False
 
 
+class PersistentVolumeClaimStrategy(Strategy):
+    """A new claim is Pending (PrepareForCreate clears the status; SetDefaults_PersistentVolumeClaim
+    reads it back ``Pending``); the PV controller writes the rest through /status."""
+
+    has_status = True
+    initial_status = {"phase": "Pending"}
+
+
+class PersistentVolumeStrategy(Strategy):
+    """A new volume is Pending since its creation (PrepareForCreate: the PersistentVolumeLastPhaseTransitionTime
+    gate, GA in v1.31, stamps ``lastPhaseTransitionTime``); the status strategy stamps it again at each
+    change of phase the client did not stamp itself.
+
+    >>> pv = {"metadata": {"name": "pv0", "creationTimestamp": "2026-01-05T09:00:00Z"}, "spec": {}}
+    >>> PersistentVolumeStrategy().prepare_for_create(pv); pv["status"]
+    {'phase': 'Pending', 'lastPhaseTransitionTime': '2026-01-05T09:00:00Z'}
+    """
+
+    has_status = True
+
+    def prepare_for_create(self, obj: dict) -> None:
+        super().prepare_for_create(obj)
+        obj["status"] = {"phase": "Pending", "lastPhaseTransitionTime": obj["metadata"].get("creationTimestamp")}
+
+    def prepare_for_status_update(self, new: dict, old: dict, now: str = "") -> dict:
+        """persistentvolumeStatusStrategy.PrepareForUpdate: the old spec, and the phase's transition time."""
+        result = super().prepare_for_status_update(new, old)
+        status, old_status = result.get("status") or {}, old.get("status") or {}
+        stamped = status.get("lastPhaseTransitionTime")
+        if status.get("phase") == old_status.get("phase") and stamped is None:
+            stamp = old_status.get("lastPhaseTransitionTime")
+        elif status.get("phase") != old_status.get("phase") and now and (
+                stamped is None or stamped == old_status.get("lastPhaseTransitionTime")):
+            stamp = now
+        else:
+            return result
+        result["status"] = status = dict(status)
+        if stamp is None:
+            status.pop("lastPhaseTransitionTime", None)
+        else:
+            status["lastPhaseTransitionTime"] = stamp
+        return result
+
+
 def ephemeral_containers_update(new: dict, old: dict) -> dict:
     """The pods/ephemeralcontainers subresource (podEphemeralContainersStrategy): the stored pod with
     only ``spec.ephemeralContainers`` taken from ``new`` (and its resourceVersion, the precondition).
@@ -459,6 +504,8 @@ STRATEGIES: dict[str, Strategy] = {
     "poddisruptionbudgets": PodDisruptionBudgetStrategy(),
     "events": EventStrategy(),
     "secrets": SecretStrategy(),
+    "persistentvolumeclaims": PersistentVolumeClaimStrategy(),
+    "persistentvolumes": PersistentVolumeStrategy(),
 }
 _DEFAULT = Strategy()
 

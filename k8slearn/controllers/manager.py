@@ -45,7 +45,10 @@ from k8slearn.controllers.job_ttl_after_finished import TTLAfterFinishedControll
 from k8slearn.controllers.namespace import NamespaceController
 from k8slearn.controllers.node_ipam import NodeIpamController
 from k8slearn.controllers.node_lifecycle import NodeLifecycleController
+from k8slearn.controllers.persistent_volume import PersistentVolumeController
 from k8slearn.controllers.podgc import PodGCController
+from k8slearn.controllers.pv_protection import PVProtectionController
+from k8slearn.controllers.pvc_protection import PVCProtectionController
 from k8slearn.controllers.replicaset import ReplicaSetController
 from k8slearn.controllers.root_ca_publisher import RootCACertPublisher
 from k8slearn.controllers.serviceaccounts import ServiceAccountsController
@@ -76,6 +79,9 @@ CONTROLLERS: dict[str, Any] = {
     "cronjob-controller": CronJobController,
     "serviceaccount-controller": ServiceAccountsController,
     "root-ca-certificate-publisher-controller": RootCACertPublisher,
+    "persistentvolume-binder-controller": PersistentVolumeController,
+    "persistentvolumeclaim-protection-controller": PVCProtectionController,
+    "persistentvolume-protection-controller": PVProtectionController,
 }
 
 
@@ -102,6 +108,9 @@ SERVICE_ACCOUNTS = {
     "cronjob-controller": "cronjob-controller",
     "serviceaccount-controller": "service-account-controller",
     "root-ca-certificate-publisher-controller": "root-ca-cert-publisher",
+    "persistentvolume-binder-controller": "persistent-volume-binder",
+    "persistentvolumeclaim-protection-controller": "pvc-protection-controller",
+    "persistentvolume-protection-controller": "pv-protection-controller",
 }
 
 

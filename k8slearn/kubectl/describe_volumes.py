@@ -37,11 +37,11 @@ import hashlib
 from typing import Any, Callable
 
 from k8slearn.api.quantity import parse_quantity
+from k8slearn.api.storage_class import access_modes_as_string, persistent_volume_claim_class
 
 __all__ = ["describe_volumes", "FIELD_PRINTERS", "NestedPrefixWriter"]
 
 MAX_ANNOTATION_LEN = 140
-BETA_STORAGE_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
 
 
 # --- how Go's %v prints a field --------------------------------------------------------------
@@ -305,21 +305,31 @@ def print_ephemeral_volume_source(ephemeral: dict, w: Any) -> None:
                "with the pod)\n")
     template = ephemeral.get("volumeClaimTemplate")
     if template is not None:
-        print_persistent_volume_claim_template(NestedPrefixWriter(w, 2), template)
+        print_persistent_volume_claim(NestedPrefixWriter(w, 2), template)
 
 
-def print_persistent_volume_claim_template(w: Any, template: dict) -> None:
-    """printPersistentVolumeClaim with ``isFullPVC`` false: no name, namespace, status or finalizers.
-    A template has no status, so Capacity is empty (``0`` once a volume is named) and Access Modes too."""
+def print_persistent_volume_claim(w: Any, pvc: dict, full_status: str | None = None) -> None:
+    """printPersistentVolumeClaim. ``full_status``, the ``Status:`` of a whole claim (isFullPVC: its
+    name, namespace, status and finalizers are printed too); None for a claim template, which has
+    no status, so its Capacity is empty (``0`` once a volume is named) and its Access Modes too."""
     from k8slearn.kubectl.describe import print_annotations_multiline, print_labels_multiline
 
-    meta, spec = template.get("metadata") or {}, template.get("spec") or {}
-    w.write(0, f"StorageClass:\t{storage_class(meta, spec)}\n")
+    meta, spec, status = pvc.get("metadata") or {}, pvc.get("spec") or {}, pvc.get("status") or {}
+    full = full_status is not None
+    if full:
+        w.write(0, f"Name:\t{meta.get('name', '')}\n")
+        w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    w.write(0, f"StorageClass:\t{persistent_volume_claim_class(pvc)}\n")
+    if full:
+        w.write(0, f"Status:\t{full_status}\n")
     w.write(0, f"Volume:\t{go_text(spec.get('volumeName'))}\n")
     print_labels_multiline(w, "Labels", meta.get("labels"))
     print_annotations_multiline(w, "Annotations", meta.get("annotations"))
-    w.write(0, f"Capacity:\t{'0' if spec.get('volumeName') else ''}\n")
-    w.write(0, "Access Modes:\t\n")
+    if full:
+        w.write(0, f"Finalizers:\t{go_strings(meta.get('finalizers'))}\n")
+    bound = bool(spec.get("volumeName"))
+    w.write(0, f"Capacity:\t{((status.get('capacity') or {}).get('storage') or '0') if bound else ''}\n")
+    w.write(0, f"Access Modes:\t{access_modes_as_string(status.get('accessModes')) if bound else ''}\n")
     if spec.get("volumeMode") is not None:
         w.write(0, f"VolumeMode:\t{spec['volumeMode']}\n")
     source = spec.get("dataSource")
@@ -329,14 +339,6 @@ def print_persistent_volume_claim_template(w: Any, template: dict) -> None:
             w.write(1, f"APIGroup:\t{source['apiGroup']}\n")
         w.write(1, f"Kind:\t{go_text(source.get('kind'))}\n")
         w.write(1, f"Name:\t{go_text(source.get('name'))}\n")
-
-
-def storage_class(meta: dict, spec: dict) -> str:
-    """GetPersistentVolumeClaimClass: the beta annotation first, then ``storageClassName``."""
-    annotations = meta.get("annotations") or {}
-    if BETA_STORAGE_CLASS_ANNOTATION in annotations:
-        return annotations[BETA_STORAGE_CLASS_ANNOTATION]
-    return go_text(spec.get("storageClassName"))
 
 
 # --- describeVolumes ----------------------------------------------------------------------------

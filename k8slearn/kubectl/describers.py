@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api.meta import thaw
+from k8slearn.api.storage_class import persistent_volume_claim_class
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.describe import (
     PrefixWriter, controlled_by, describe_events, describe_pod, describe_pod_template, print_annotations_multiline,
@@ -219,26 +220,6 @@ def _volume_claim_templates(w: PrefixWriter, templates: list | None) -> None:
         w.write(1, f"Access Modes:\t[{' '.join(spec.get('accessModes') or [])}]\n")
 
 
-BETA_STORAGE_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
-
-
-def persistent_volume_claim_class(claim: dict) -> str:
-    """GetPersistentVolumeClaimClass: the beta annotation first (even empty), then spec.storageClassName.
-
-    >>> persistent_volume_claim_class({"metadata": {"annotations": {BETA_STORAGE_CLASS_ANNOTATION: "old"}},
-    ...                                "spec": {"storageClassName": "fast"}})
-    'old'
-    >>> persistent_volume_claim_class({"spec": {"storageClassName": "fast"}}), persistent_volume_claim_class({})
-    ('fast', '')
-
-    Upstream: staging/src/k8s.io/component-helpers/storage/volume/helpers.go
-    """
-    annotations = (claim.get("metadata") or {}).get("annotations") or {}
-    if BETA_STORAGE_CLASS_ANNOTATION in annotations:
-        return annotations[BETA_STORAGE_CLASS_ANNOTATION]
-    return (claim.get("spec") or {}).get("storageClassName") or ""
-
-
 # --- services and namespaces ----------------------------------------------------------------
 
 def _service_endpoints(ctx: Context, svc: dict, port_name: str) -> str:
@@ -416,8 +397,12 @@ def describe_object(ctx: Context, resource: Any, obj: dict, show_events: bool = 
         return describe_statefulset(ctx, obj, events)
     if kind == "Service":
         return describe_service(ctx, obj, events)
-    from k8slearn.kubectl import describe_more
+    from k8slearn.kubectl import describe_more, describe_storage
 
+    if kind == "PersistentVolumeClaim":
+        pods = ctx.client.list("pods", namespace=obj["metadata"].get("namespace"))
+        return describe_storage.describe_persistent_volume_claim(
+            obj, events, describe_storage.pods_for_claim(pods, obj), now)
     if kind == "Secret":
         return describe_more.describe_secret(obj)
     simple = {"Job": describe_more.describe_job, "CronJob": describe_more.describe_cronjob,
@@ -425,7 +410,9 @@ def describe_object(ctx: Context, resource: Any, obj: dict, show_events: bool = 
               "ServiceAccount": describe_more.describe_service_account,
               "EndpointSlice": describe_more.describe_endpoint_slice,
               "Endpoints": describe_more.describe_endpoints, "PriorityClass": describe_more.describe_priority_class,
-              "PodDisruptionBudget": describe_more.describe_pod_disruption_budget}
+              "PodDisruptionBudget": describe_more.describe_pod_disruption_budget,
+              "PersistentVolume": describe_storage.describe_persistent_volume,
+              "StorageClass": describe_storage.describe_storage_class}
     if kind in simple:
         return simple[kind](obj, events, now)
     return describe_generic(obj, events, now)

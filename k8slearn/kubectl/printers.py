@@ -15,13 +15,16 @@ cells out. Here the same functions run in-process. Columns of priority 1 show on
 
 Simplified: only the kinds k8slearn serves; cells are strings (kubectl prints them verbatim).
 
-Upstream: kubernetes pkg/printers/internalversion/printers.go (AddHandlers, printPod, printNode, ...)
+Upstream: kubernetes pkg/printers/internalversion/printers.go (AddHandlers, printPod, printNode, ...,
+printPersistentVolume, printPersistentVolumeClaim, printStorageClass)
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable, NamedTuple
 
+from k8slearn.api.storage_class import (access_modes_as_string, is_default_annotation, persistent_volume_claim_class,
+                                       persistent_volume_class)
 from k8slearn.kubectl.humanize import human_duration
 
 __all__ = ["Column", "Table", "print_table", "pod_status", "pod_row", "age", "TABLE_COLUMNS"]
@@ -413,6 +416,48 @@ def component_status_row(obj: dict, now: float) -> list[str]:
     return [obj["metadata"].get("name", ""), "Unknown", "", ""]
 
 
+# --- storage ------------------------------------------------------------------------------
+
+def _storage(resources: dict | None) -> str:
+    """A ResourceList's ``storage`` quantity as Quantity.String() prints it (``0`` when missing)."""
+    return str((resources or {}).get("storage") or "0")
+
+
+def _phase(obj: dict) -> str:
+    """The STATUS cell: ``Terminating`` once the object is being deleted, else its phase."""
+    return "Terminating" if obj["metadata"].get("deletionTimestamp") else obj.get("status", {}).get("phase", "")
+
+
+def persistent_volume_row(obj: dict, now: float) -> list[str]:
+    """printPersistentVolume: CLAIM is ``namespace/name`` of the claimRef; VOLUMEMODE shows with -o wide."""
+    spec, ref = obj.get("spec", {}), obj.get("spec", {}).get("claimRef")
+    claim = f"{ref.get('namespace', '')}/{ref.get('name', '')}" if ref is not None else ""
+    return [obj["metadata"].get("name", ""), _storage(spec.get("capacity")), access_modes_as_string(spec.get("accessModes")),
+            spec.get("persistentVolumeReclaimPolicy", ""), _phase(obj), claim, persistent_volume_class(obj),
+            spec.get("volumeAttributesClassName") or "<unset>", obj.get("status", {}).get("reason", ""),
+            age(obj["metadata"].get("creationTimestamp"), now), spec.get("volumeMode") or "<unset>"]
+
+
+def persistent_volume_claim_row(obj: dict, now: float) -> list[str]:
+    """printPersistentVolumeClaim: CAPACITY and ACCESS MODES come from the status, once the claim
+    names its volume."""
+    spec, status = obj.get("spec", {}), obj.get("status", {})
+    bound = bool(spec.get("volumeName"))
+    return [obj["metadata"].get("name", ""), _phase(obj), spec.get("volumeName", ""),
+            _storage(status.get("capacity")) if bound else "",
+            access_modes_as_string(status.get("accessModes")) if bound else "", persistent_volume_claim_class(obj),
+            spec.get("volumeAttributesClassName") or "<unset>", age(obj["metadata"].get("creationTimestamp"), now),
+            spec.get("volumeMode") or "<unset>"]
+
+
+def storage_class_row(obj: dict, now: float) -> list[str]:
+    """printStorageClass: NAME gains `` (default)`` for the default class."""
+    name = obj["metadata"].get("name", "") + (" (default)" if is_default_annotation(obj) else "")
+    return [name, obj.get("provisioner", ""), obj.get("reclaimPolicy") or "Delete",
+            obj.get("volumeBindingMode") or "Immediate", _lower_bool(obj.get("allowVolumeExpansion")),
+            age(obj["metadata"].get("creationTimestamp"), now)]
+
+
 _AGE = Column("Age")
 _CONTAINERS_IMAGES = [Column("Containers", 1), Column("Images", 1)]
 
@@ -463,6 +508,14 @@ TABLE_COLUMNS: dict[str, tuple[list[Column], Callable[[dict, float], list[str]]]
     "endpointslices": ([Column("Name"), Column("AddressType"), Column("Ports"), Column("Endpoints"), _AGE],
                        _simple(lambda o: o.get("addressType", ""), lambda o: _slice_ports(o),
                                lambda o: _slice_endpoints(o))),
+    "persistentvolumes": ([Column("Name"), Column("Capacity"), Column("Access Modes"), Column("Reclaim Policy"),
+                           Column("Status"), Column("Claim"), Column("StorageClass"), Column("VolumeAttributesClass"),
+                           Column("Reason"), _AGE, Column("VolumeMode", 1)], persistent_volume_row),
+    "persistentvolumeclaims": ([Column("Name"), Column("Status"), Column("Volume"), Column("Capacity"),
+                                Column("Access Modes"), Column("StorageClass"), Column("VolumeAttributesClass"),
+                                _AGE, Column("VolumeMode", 1)], persistent_volume_claim_row),
+    "storageclasses": ([Column("Name"), Column("Provisioner"), Column("ReclaimPolicy"), Column("VolumeBindingMode"),
+                        Column("AllowVolumeExpansion"), _AGE], storage_class_row),
 }
 
 

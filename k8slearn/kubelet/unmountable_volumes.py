@@ -9,9 +9,11 @@ pod``:
    with a plugin. The volume never reaches the reconciler; the wait before the sandbox ends at its
    next 300 ms poll, and SyncPod writes one ``FailedMount`` event per pod sync (every 10 to 15 s):
 
-   - a ``persistentVolumeClaim`` or generic ``ephemeral`` volume, whose claim (the ephemeral one
-     is ``<pod>-<volume>``) is not found. The simulated API server serves no PersistentVolumeClaims,
-     so every claim is missing, as the scheduler's claim lister says too;
+   - a ``persistentVolumeClaim`` or generic ``ephemeral`` volume whose claim (the ephemeral one
+     is ``<pod>-<volume>``) is not found, is not ``Bound`` yet (``PVC is not bound``), or whose
+     PersistentVolume is missing or not bound back to it (:func:`pv_volume_spec`). A bound claim's
+     volume is then its PersistentVolume's source, named after the PersistentVolume: a ``hostPath``
+     or ``local`` one mounts as a directory of the node, the others as below;
    - a kind whose in-tree plugin v1.32 no longer has and does not hand to a CSI driver (cephfs and
      rbd were removed in v1.31, glusterfs in v1.26, ...), or a ``flexVolume`` whose driver is not
      installed on the node:
@@ -56,6 +58,7 @@ k8s.io/csi-translation-lib/plugins (the migrated drivers' names)
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 
 from k8slearn.api.volume_claims import volume_claim_name
 
@@ -82,6 +85,11 @@ NOT_SIMULATED_BECAUSE = {
     "gitRepo": "a real node clones the repository with its own git",
 }
 
+# A PersistentVolume's source fields (PersistentVolumeSource): the kinds a volume spec can take.
+PV_SOURCES = ("hostPath", "local", "nfs", "csi", "iscsi", "fc", "awsElasticBlockStore", "gcePersistentDisk",
+              "azureDisk", "azureFile", "cinder", "vsphereVolume", "portworxVolume", "cephfs", "rbd",
+              "glusterfs", "flocker", "quobyte", "scaleIO", "storageos", "photonPersistentDisk", "flexVolume")
+
 KUBELET_PODS = "/var/lib/kubelet/pods"
 MOUNT_HELPER_MISSING = ("bad option; for several filesystems (e.g. nfs, cifs) you might need a "
                         "/sbin/mount.<type> helper program.")
@@ -99,18 +107,56 @@ def claim_name(pod: dict, volume: dict) -> str | None:
     return claim[0] if claim is not None else None
 
 
-def populator_error(pod: dict, volume: dict) -> str:
+def populator_error(pod: dict, volume: dict, get: Callable | None = None) -> str:
     """createVolumeSpec and AddPodToVolume for one volume: the error that keeps it out of the desired
-    state of the world, or ``""``."""
+    state of the world, or ``""``. ``get(resource, name, namespace)`` reads through the API server
+    (None: not found); without it every claim is missing."""
+    return volume_spec(pod, volume, get)[1]
+
+
+def volume_spec(pod: dict, volume: dict, get: Callable | None = None) -> tuple[dict, str]:
+    """createVolumeSpec: (the volume to mount, the error or ``""``). A claim's volume is its bound
+    PersistentVolume's source under the pod's volume name (``{"name": "www", "hostPath": {...}}``)."""
     claim = claim_name(pod, volume)
     if claim is not None:
         namespace = pod["metadata"].get("namespace", "default")
-        return (f"error processing PVC {namespace}/{claim}: failed to fetch PVC from API server: "
-                f'persistentvolumeclaims "{claim}" not found')
+        spec, error = pv_volume_spec(volume, claim, namespace, get or (lambda *_: None))
+        return spec, f"error processing PVC {namespace}/{claim}: {error}" if error else ""
     if source_kind(volume) in NO_PLUGIN_KINDS:
         name = volume.get("name", "")
-        return f'failed to get Plugin from volumeSpec for volume "{name}" err=no volume plugin matched'
-    return ""
+        return volume, f'failed to get Plugin from volumeSpec for volume "{name}" err=no volume plugin matched'
+    return volume, ""
+
+
+def pv_volume_spec(volume: dict, claim: str, namespace: str, get: Callable) -> tuple[dict, str]:
+    """getPVCExtractPV, then getPVSpec: the claim must be Bound to a volume whose claimRef points
+    back at it. A ``local`` volume mounts like a ``hostPath`` one (a directory of the node)."""
+    pvc = get("persistentvolumeclaims", claim, namespace)
+    if pvc is None:
+        return volume, f'failed to fetch PVC from API server: persistentvolumeclaims "{claim}" not found'
+    if (pvc.get("metadata") or {}).get("deletionTimestamp"):
+        return volume, "PVC is being deleted"
+    if (pvc.get("status") or {}).get("phase") != "Bound":
+        return volume, "PVC is not bound"
+    pv_name = (pvc.get("spec") or {}).get("volumeName", "")
+    if not pv_name:
+        return volume, "PVC has empty pvc.Spec.VolumeName"
+    pv = get("persistentvolumes", pv_name, "")
+    if pv is None:
+        return volume, f'failed to fetch PV {pv_name} from API server: persistentvolumes "{pv_name}" not found'
+    ref = (pv.get("spec") or {}).get("claimRef")
+    if ref is None:
+        return volume, (f"found PV object {pv_name} but it has a nil pv.Spec.ClaimRef indicating it is not "
+                        "yet bound to the claim")
+    uid = (pvc.get("metadata") or {}).get("uid", "")
+    if ref.get("uid", "") != uid:
+        return volume, (f"found PV object {pv_name} but its pv.Spec.ClaimRef.UID {ref.get('uid', '')} does "
+                        f"not point to claim.UID {uid}")
+    kind = next((k for k in PV_SOURCES if k in pv.get("spec", {})), "")
+    source = dict((pv.get("spec") or {}).get(kind) or {})
+    if kind == "local":
+        kind, source = "hostPath", {"path": source.get("path", "")}
+    return ({"name": pv_name, kind: source} if kind else {"name": pv_name}), ""  # (NewSpecFromPersistentVolume)
 
 
 def set_up_error(pod: dict, volume: dict) -> str:

@@ -45,9 +45,10 @@ Simplified: the desired-state populator and the reconciler's 100 ms loops are on
 mount per volume (the first 100 ms after the pod's first sync, a retry at the reconciler's pass
 100 ms after its back-off ends, the mount itself taking no time); no attachable volumes
 (``unattached volumes`` is always empty); the 60 s resync has no jitter, and the remount runs on
-the manager's own timer rather than inside a pod sync; a persistentVolumeClaim or ephemeral volume
-never mounts (the simulated API server serves no PersistentVolumeClaims or PersistentVolumes); an
-emptyDir lives until the pod's deletion.
+the manager's own timer rather than inside a pod sync; a persistentVolumeClaim (or ephemeral) volume
+mounts its bound PersistentVolume's source (a hostPath or local volume as a directory of the node,
+other kinds as :mod:`k8slearn.kubelet.unmountable_volumes` says); an emptyDir lives until the pod's
+deletion.
 
 Upstream: pkg/kubelet/volumemanager/volume_manager.go (WaitForAttachAndMount, podAttachAndMountTimeout,
 podAttachAndMountRetryInterval), pkg/kubelet/volumemanager/reconciler/, pkg/kubelet/volumemanager/populator/
@@ -67,7 +68,7 @@ from typing import Any
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import EPOCH
 from k8slearn.kubelet.pod_volumes import PodVolumes, expected_volumes, make_mounts
-from k8slearn.kubelet.unmountable_volumes import populator_error
+from k8slearn.kubelet.unmountable_volumes import volume_spec
 from k8slearn.kubelet.volume_plugins import MountError, set_up
 from k8slearn.sim import Loop, Timer, Waitable
 
@@ -164,8 +165,7 @@ class VolumeManager:
         if not self.running:
             return
         pod = entry.pod
-        volume = _volume(pod, name)
-        error = populator_error(pod, volume)
+        volume, error = volume_spec(pod, _volume(pod, name), self._get_or_none)
         if error:
             # the populator's processPodVolumes fails before any mount is tried; the wait reports it
             # (AddErrorToPod), and the next sync processes the pod again (ReprocessPod)
@@ -176,7 +176,7 @@ class VolumeManager:
             files, read_only = set_up(volume, pod, self._get, self.host_paths, self._timestamp_dir(uid, name),
                                       self._allocatable())
         except MountError as err:
-            self._failed(pod, name, err)
+            self._failed(pod, volume.get("name", name), err)  # (a claim's: its PersistentVolume's name)
             delay = entry.backoff[name] = next_delay(entry.backoff.get(name, 0.0))
             # SafeToRetry refuses the pass at the back-off's very end: the next pass, 100 ms later, runs it
             entry.timers[name] = self.loop.call_later(delay + RECONCILER_LOOP_SLEEP_PERIOD, self._mount, uid, name,
@@ -188,7 +188,7 @@ class VolumeManager:
             entry.resync = self.loop.call_later(SYNC_FREQUENCY, self._remount, uid, periodic=True)
         if self.loop.tracing:
             self.loop.record(self.component, "MountVolume", _obj(pod),
-                             f'MountVolume.SetUp succeeded for volume "{name}"')
+                             f'MountVolume.SetUp succeeded for volume "{volume.get("name", name)}"')
         if not entry.unmounted():
             self._wake_at_next_poll(entry, None)
 
@@ -239,6 +239,13 @@ class VolumeManager:
             return read_object(self.client, resource, name, namespace)
         except ApiError as err:
             raise MountError(str(err)) from None
+
+    def _get_or_none(self, resource: str, name: str, namespace: str) -> dict | None:
+        """The populator's GET: a claim or volume through the API server, None when not found."""
+        try:
+            return self.client.get(resource, name, namespace)
+        except ApiError:
+            return None
 
     def _timestamp_dir(self, uid: str, name: str) -> str:
         """AtomicWriter's directory: ``..2026_01_05_09_00_01.`` and MkdirTemp's random number (here

@@ -41,7 +41,8 @@ so a hostPath directory starts empty and a hostPath file reads as empty (per nod
 the ``type`` checks (``hostPath type check failed``) always pass; a projected
 ``serviceAccountToken`` source gives a file whose content is not simulated (there is no token
 machinery; ``cat`` says so rather than show an invented token), and a ``clusterTrustBundle`` source
-fails the mount and says it is not simulated. The other kinds (nfs, csi, a claim, the cloud
+fails the mount and says it is not simulated. A claim's volume is its bound PersistentVolume's
+source (a ``local`` volume mounts as ``hostPath``). The other kinds (nfs, csi, the cloud
 disks, ...) never mount on a simulated node: :mod:`k8slearn.kubelet.unmountable_volumes` says
 what a real node prints for each.
 

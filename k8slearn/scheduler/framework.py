@@ -160,6 +160,8 @@ class Framework(FilterRunner, ScoreRunner):
         self.post_filter_plugins = lists["postFilter"]
         self.pre_score_plugins = lists["preScore"]
         self.score_plugins = [(p, self.weights.get(p.name, 1)) for p in lists["score"]]
+        self.reserve_plugins = lists["reserve"]
+        self.pre_bind_plugins = lists["preBind"]
         self.bind_plugins = lists["bind"]
         self.pre_filter_extensions = [p for p in self.pre_filter_plugins if _has(p, "add_pod")]
         self.score_cache = ScoreCache()
@@ -337,6 +339,37 @@ class Framework(FilterRunner, ScoreRunner):
             elif not status.is_success():
                 return Status(
                     Code.Error, f"running PreScore plugin \"{plugin.name}\": {status.message()}", plugin.name
+                )
+        return SUCCESS
+
+    # -- Reserve, PreBind ------------------------------------------------------------------------
+    def run_reserve_plugins_reserve(self, state: CycleState, pod: dict, node_name: str) -> Status:
+        """Reserve in order; the first that fails ends it (the caller then runs Unreserve)."""
+        for plugin in self.reserve_plugins:
+            status = as_status(plugin.reserve(state, pod, node_name))
+            if not status.is_success():
+                if status.is_rejected():
+                    return status.with_plugin(plugin.name)
+                return Status(
+                    Code.Error, f"running Reserve plugin \"{plugin.name}\": {status.message()}", plugin.name
+                )
+        return SUCCESS
+
+    def run_reserve_plugins_unreserve(self, state: CycleState, pod: dict, node_name: str) -> None:
+        """Unreserve in reverse order: undo what Reserve remembered."""
+        for plugin in reversed(self.reserve_plugins):
+            unreserve = getattr(plugin, "unreserve", None)
+            if unreserve is not None:
+                unreserve(state, pod, node_name)
+
+    def run_pre_bind_plugins(self, state: CycleState, pod: dict, node_name: str) -> Status:
+        for plugin in self.pre_bind_plugins:
+            status = as_status(plugin.pre_bind(state, pod, node_name))
+            if not status.is_success():
+                if status.is_rejected():
+                    return status.with_plugin(plugin.name)
+                return Status(
+                    Code.Error, f"running PreBind plugin \"{plugin.name}\": {status.message()}", plugin.name
                 )
         return SUCCESS
 

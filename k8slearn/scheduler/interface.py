@@ -36,8 +36,11 @@ When no node fits, the cycle's :class:`Diagnosis` becomes the FailedScheduling m
 >>> fit_error_message(2, d)
 '0/2 nodes are available: 2 Insufficient cpu.'
 
-Simplified: no Reserve/Permit/PreBind/PostBind points (upstream, VolumeBinding binds claims at Reserve and
-PreBind; the simulation has no PersistentVolumeClaims, so no default plugin here needs them).
+Reserve (``reserve(state, pod, node_name)``, undone by ``unreserve``) and PreBind
+(``pre_bind(state, pod, node_name)``) run after a node is chosen and before Bind; VolumeBinding
+uses them to bind a pod's WaitForFirstConsumer claims.
+
+Simplified: no Permit or PostBind points (no default plugin uses them).
 
 Upstream: pkg/scheduler/framework/interface.go, cycle_state.go, types.go (Diagnosis, FitError)
 """

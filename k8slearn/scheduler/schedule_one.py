@@ -117,9 +117,11 @@ def schedule_one(sched: Any, pinfo: Any) -> None:
         handle_scheduling_failure(sched, fwk, pinfo, err, attempt)
         return
     assumed = assume(sched, pinfo, result.suggested_host)
-    status = binding_cycle(sched, fwk, state, assumed)
+    status = fwk.run_reserve_plugins_reserve(state, assumed.pod, assumed.node_name)
+    if status.is_success():
+        status = binding_cycle(sched, fwk, state, assumed)
     if not status.is_success():
-        handle_binding_cycle_error(sched, fwk, pinfo, assumed, status, attempt)
+        handle_binding_cycle_error(sched, fwk, pinfo, assumed, status, attempt, state)
 
 
 def skip_pod_schedule(sched: Any, fwk: Framework, pod: dict) -> bool:
@@ -318,7 +320,9 @@ def _ref(key: str) -> str:
 def binding_cycle(sched: Any, fwk: Framework, state: CycleState, assumed: PodInfo) -> Status:
     host = assumed.node_name
     try:
-        status = fwk.run_bind_plugins(state, assumed.pod, host)
+        status = fwk.run_pre_bind_plugins(state, assumed.pod, host)
+        if status.is_success():
+            status = fwk.run_bind_plugins(state, assumed.pod, host)
     except Exception as err:  # noqa: BLE001 - a Bind plugin raised
         status = Status(Code.Error, f"running Bind plugins: {type(err).__name__}: {err}")
     sched.cache.finish_binding(assumed)
@@ -335,9 +339,18 @@ def binding_cycle(sched: Any, fwk: Framework, state: CycleState, assumed: PodInf
 
 
 def handle_binding_cycle_error(
-    sched: Any, fwk: Framework, pinfo: Any, assumed: PodInfo, status: Status, attempt: Attempt
+    sched: Any,
+    fwk: Framework,
+    pinfo: Any,
+    assumed: PodInfo,
+    status: Status,
+    attempt: Attempt,
+    state: CycleState | None = None,
 ) -> None:
-    """The binding failed: give the resources back, tell other pods, and retry this one."""
+    """Reserve or the binding failed: run Unreserve, give the resources back, tell other pods, and
+    retry this one."""
+    if state is not None:
+        fwk.run_reserve_plugins_unreserve(state, assumed.pod, assumed.node_name)
     sched.cache.forget_pod(assumed)
     sched.queue.move_all_to_active_or_backoff_queue(
         ASSIGNED_POD_DELETE, assumed.pod, None, pre_check=lambda p: PodInfo(p).key != assumed.key

@@ -43,7 +43,16 @@ from k8slearn.client.informer import SharedInformerFactory
 from k8slearn.client.record import EventRecorder
 from k8slearn.scheduler.cache import Cache
 from k8slearn.scheduler.config import ConfigError, SchedulerConfig, load_config
-from k8slearn.scheduler.events import ASSIGNED_POD_DELETE, NODE_ADD, node_scheduling_properties_change
+from k8slearn.scheduler.events import (
+    ASSIGNED_POD_DELETE,
+    NODE_ADD,
+    PERSISTENT_VOLUME,
+    PERSISTENT_VOLUME_CLAIM,
+    STORAGE_CLASS,
+    ActionType,
+    ClusterEvent,
+    node_scheduling_properties_change,
+)
 from k8slearn.scheduler.explain import Attempt, Explanation, drop_details
 from k8slearn.scheduler.framework import SUCCESS, Framework, Handle, Status
 from k8slearn.scheduler.nominator import Nominator
@@ -55,6 +64,12 @@ from k8slearn.sim import Loop
 
 EXPLAIN_DETAIL_LIMIT = 1000  # attempts kept with per-node details; older ones keep only the outcome
 LISTED_RESOURCES = ("services", "replicasets", "statefulsets", "namespaces", "poddisruptionbudgets")  # for plugins
+# Storage objects the volume plugins read; a change to one may help a pod they rejected.
+STORAGE_RESOURCES = {
+    "persistentvolumeclaims": PERSISTENT_VOLUME_CLAIM,
+    "persistentvolumes": PERSISTENT_VOLUME,
+    "storageclasses": STORAGE_CLASS,
+}
 
 
 def assigned_pod(pod: dict) -> bool:
@@ -129,7 +144,7 @@ class Scheduler:
         self.pod_informer = self.informers.informer("pods")
         self.pod_lister = self.pod_informer.lister
         listers = {"pods": self.pod_lister, "nodes": self.node_informer.lister}
-        for resource in LISTED_RESOURCES:
+        for resource in (*LISTED_RESOURCES, *STORAGE_RESOURCES):
             listers[resource] = self.informers.informer(resource).lister
         self.nominator = Nominator(self.pod_lister.get)
         self.handle = Handle(client, self.snapshot, loop.rng, listers, self.nominator, clock=lambda: loop.now)
@@ -171,6 +186,23 @@ class Scheduler:
                 self.update_pod_in_scheduling_queue,
                 self.delete_pod_from_scheduling_queue,
             )
+        )
+        for resource, kind in STORAGE_RESOURCES.items():
+            self.informers.informer(resource).add_event_handler(*self.build_evt_res_handler(kind))
+
+    def build_evt_res_handler(self, kind: str) -> tuple[Callable, Callable, Callable]:
+        """buildEvtResHandler: an added, updated or deleted object of ``kind`` is a cluster event
+        (``PersistentVolumeClaimAdd``, ...) that may move pods out of unschedulablePods."""
+        def move(event: ClusterEvent, old: Any, new: Any) -> None:
+            self.queue.move_all_to_active_or_backoff_queue(event, old, new)
+
+        add_event = ClusterEvent(kind, ActionType.Add, f"{kind}Add")
+        update_event = ClusterEvent(kind, ActionType.Update, f"{kind}Update")
+        delete_event = ClusterEvent(kind, ActionType.Delete, f"{kind}Delete")
+        return (
+            lambda obj: move(add_event, None, obj),
+            lambda old, new: move(update_event, old, new),
+            lambda obj: move(delete_event, obj, None),
         )
 
     # -- profiles ----------------------------------------------------------------------------

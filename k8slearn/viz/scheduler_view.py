@@ -20,22 +20,37 @@ ipywidgets; ``widget()`` builds the panel (ipywidgets and matplotlib are importe
 update never raises into the notebook: an error is shown in the panel instead. ``repr()`` is one
 deterministic line, for strict nbval.
 
+Shown in a notebook, the panel is one output with the live widget, its ``repr()`` as text/plain, and
+a PNG of its decision at that moment (``picture_png()``: the score bars with the decision above and
+the filter plugins below, in the course's picture text size), as the other panels do
+(``panels.picture_bundle``). JupyterLab shows the widget; a slide deck shows the picture, since
+the panel's controls do nothing there and its saved widget state is its state at the end of the run.
+
 Upstream: none (a teaching panel over :meth:`k8slearn.scheduler.Scheduler.what_if`).
 """
 
 from __future__ import annotations
 
 import html
-import io
 import time
 from dataclasses import dataclass, field
 from typing import Any
+
+from k8slearn.viz import style
+from k8slearn.viz.panels import display_bundles, figure_png, picture_bundle
 
 __all__ = ["SchedulerView", "ViewState", "score_bars"]
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 DEMO_LABEL = ("disktype", "ssd")
 DEMO_TAINT = {"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}
+BARS_WIDTH = 7.5  # inches: beside the weight sliders in the panel (a deck's picture is DECK_WIDTH)
+DECK_WIDTH = 11.0  # inches at style.DPI: about the width a deck shows a picture at full size
+ROW_INCHES = 0.42  # one node's bar and its text
+LINE_INCHES = 0.27  # one line of text at style.FONT_SIZE
+LEGEND_SIZE = style.LABEL_SIZE  # the legend, the axis, a filtered node's reason, the footnote
+EM = 0.6  # a character's width, about, in DejaVu Sans: of its size
+HEADING_LINES = 3  # the decision's words under its first line, at most
 
 
 @dataclass
@@ -57,58 +72,122 @@ def taint_text(t: dict) -> str:
     return f"{t.get('key', '')}={t.get('value', '')}:{t.get('effect', '')}"
 
 
-def score_bars(explanation: Any, dpi: int = 100) -> Any:
-    """A matplotlib Figure: one bar per node, split into each score plugin's weighted share."""
+def score_bars(explanation: Any, dpi: int = style.DPI, width: float = BARS_WIDTH,
+               heading: bool = False) -> Any:
+    """A matplotlib Figure: one bar per node, split into each score plugin's weighted share, its total
+    beside it; a filtered node gets the plugin that filtered it out and why. With ``heading``, the
+    picture stands alone (a deck shows it instead of the panel): the decision above the bars, the
+    filter plugins that ran and those PreFilter skipped below them.
+
+    Text is the course's picture size (``style.FONT_SIZE``); every margin is measured in inches from
+    the text it holds, so nothing overlaps however many nodes or plugins there are."""
     from matplotlib.figure import Figure
 
     rows = explanation.as_rows()
     plugins = [s.name for s in explanation.attempt.scores] if explanation.attempt else []
-    height = 0.3 * max(len(rows), 2) + 1.1
-    fig = Figure(figsize=(7.5, height), dpi=dpi)
-    ax = fig.add_axes([0.16, 0.55 / height, 0.8, 1 - 1.0 / height])
-    names = [r["node"] for r in rows]
+    scored = [p for p in plugins if any(r["scores"].get(p, {}).get("weighted") for r in rows)]
+    top_lines = _heading_lines(explanation, width) if heading else []
+    foot_lines = _filter_lines(explanation.attempt, width) if heading and explanation.attempt else []
+    columns = _legend_columns(scored, width)
+    left = _text_inches(max((r["node"] for r in rows), key=len, default="node"), style.FONT_SIZE) + 0.25
+    top = LINE_INCHES * (len(top_lines) + -(-len(scored) // columns)) + 0.15
+    bottom = 0.6 + LINE_INCHES * len(foot_lines)
+    height = top + ROW_INCHES * max(len(rows), 2) + bottom
+    fig = Figure(figsize=(width, height), dpi=dpi, facecolor="white")
+    ax = fig.add_axes([left / width, bottom / height, 1 - (left + 0.2) / width, 1 - (top + bottom) / height])
     for y, row in enumerate(rows):
-        left = 0
+        end = 0
         for i, plugin in enumerate(plugins):
             share = row["scores"].get(plugin, {}).get("weighted", 0)
             if share:
-                ax.barh(
-                    y,
-                    share,
-                    left=left,
-                    color=PALETTE[i % len(PALETTE)],
-                    height=0.6,
-                    label=plugin if y == next((k for k, r in enumerate(rows) if r["scores"]), -1) else None,
-                )
-                left += share
-        if row["outcome"] == "filtered":
-            ax.text(2, y, f"filtered: {row['reason'][:60]}", va="center", fontsize=7, color="#b71c1c")
-        elif row["total"] is not None:
-            ax.text(
-                left + 3,
-                y,
-                str(row["total"]) + ("  ← picked" if row["outcome"] == "picked" else ""),
-                va="center",
-                fontsize=8,
-                fontweight="bold" if row["outcome"] == "picked" else "normal",
-            )
-    ax.set_yticks(range(len(names)), labels=names, fontsize=8)
-    ax.invert_yaxis()
+                ax.barh(y, share, left=end, color=PALETTE[i % len(PALETTE)], height=0.6)
+                end += share
+        _bar_text(ax, y, row, end, width - left - 0.2)
+    ax.set_yticks(range(len(rows)), labels=[r["node"] for r in rows], fontsize=style.FONT_SIZE)
+    ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     ax.set_xlim(0, max([r["total"] or 0 for r in rows] + [100]) * 1.3)
-    ax.set_xlabel("score (each plugin: 0..100 × weight)", fontsize=8)
-    ax.tick_params(axis="x", labelsize=7)
-    if plugins and any(r["scores"] for r in rows):
-        ax.legend(fontsize=6.5, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4, frameon=False)
+    ax.set_xlabel("score (each plugin: 0..100 × weight)", fontsize=LEGEND_SIZE)
+    ax.tick_params(axis="x", labelsize=LEGEND_SIZE)
+    if scored:
+        _legend(ax, explanation.attempt, plugins, scored, columns, -left / (width - left - 0.2))
+    for k, (text, weight) in enumerate(top_lines):
+        fig.text(0.08 / width, 1 - (0.1 + LINE_INCHES * (k + 0.5)) / height, text, va="center",
+                 fontsize=style.FONT_SIZE, fontweight=weight, color=style.TEXT)
+    for k, text in enumerate(foot_lines):
+        fig.text(0.08 / width, (LINE_INCHES * (len(foot_lines) - k - 0.5) + 0.05) / height, text,
+                 va="center", fontsize=LEGEND_SIZE, color=style.MUTED)
     return fig
 
 
-def _png(fig: Any) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+def _text_inches(text: str, size: float) -> float:
+    """About how wide ``text`` is at ``size`` points (DejaVu Sans: a character is about EM of the size)."""
+    return len(text) * size * EM / 72
 
-    FigureCanvasAgg(fig)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+
+def _chars(inches: float, size: float) -> int:
+    """About how many characters at ``size`` points fit in ``inches``."""
+    return int(inches * 72 / (size * EM))
+
+
+def _bar_text(ax: Any, y: int, row: dict, end: float, inches: float) -> None:
+    """The words at the end of a node's bar: its total (and ``← picked``), or why it was filtered out
+    (cut with an ellipsis where the axes, ``inches`` wide, end)."""
+    if row["outcome"] == "filtered":
+        text = f"filtered out by {row['plugin']}: {row['reason']}"
+        chars = _chars(inches - 0.1, LEGEND_SIZE)
+        text = text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
+        ax.text(0.01, y, text, transform=ax.get_yaxis_transform(), va="center", fontsize=LEGEND_SIZE,
+                color="#b71c1c")
+    elif row["total"] is not None:
+        picked = row["outcome"] == "picked"
+        ax.text(end + 3, y, str(row["total"]) + ("  ← picked" if picked else ""), va="center",
+                fontsize=style.FONT_SIZE, fontweight="bold" if picked else "normal", color=style.TEXT)
+
+
+def _legend_columns(scored: list, width: float) -> int:
+    """As many legend entries side by side as fit ``width`` inches (an entry: swatch, name, weight)."""
+    entry = _text_inches(max(scored, key=len, default="") + " ×10", LEGEND_SIZE) + 0.5
+    return max(1, min(len(scored), int((width - 0.3) // entry)))
+
+
+def _legend(ax: Any, attempt: Any, plugins: list, scored: list, columns: int, x: float) -> None:
+    """Above the axes, from the figure's left edge (``x`` in axes units): each plugin with a share,
+    and its weight."""
+    from matplotlib.patches import Patch
+
+    weights = {s.name: s.weight for s in attempt.scores}
+    handles = [Patch(color=PALETTE[plugins.index(p) % len(PALETTE)]) for p in scored]
+    ax.legend(handles, [f"{p} ×{weights[p]}" for p in scored], fontsize=LEGEND_SIZE, loc="lower left",
+              bbox_to_anchor=(x, 1.0), ncols=columns, frameon=False, borderaxespad=0.1,
+              handlelength=1.2, columnspacing=1.2)
+
+
+def _heading_lines(explanation: Any, width: float) -> list:
+    """The decision in words, as (line, font weight) pairs that fit ``width`` inches: who goes where
+    (or stays Pending), then the what-if in words (or the FailedScheduling message)."""
+    import textwrap
+
+    if explanation.picked:
+        first, detail = f"{explanation.pod_key} → {explanation.picked}", str(explanation).splitlines()[0]
+    else:
+        first, detail = f"{explanation.pod_key} would stay Pending", explanation.message
+    wrapped = textwrap.wrap(detail, _chars(width - 0.2, style.FONT_SIZE))
+    return [(first, "bold")] + [(line, "normal") for line in wrapped[:HEADING_LINES]]
+
+
+def _filter_lines(attempt: Any, width: float) -> list:
+    """Which filter plugins ran on every node, and which PreFilter skipped, wrapped to ``width``; both
+    in the profile's order (kube-scheduler's default: pkg/scheduler/apis/config/v1/default_plugins.go),
+    as the table's columns and the line under it are."""
+    import textwrap
+
+    order = list(next(iter(attempt.filter_matrix.values()), {}))  # a what-if's verdicts, profile order
+    rank = {plugin: i for i, plugin in enumerate(order)}
+    skipped = sorted(attempt.skipped_filter_plugins, key=lambda plugin: rank.get(plugin, len(order)))
+    words = f"Filters run on each node: {', '.join(attempt.filter_plugins)}."
+    if skipped:
+        words += f" Skipped for this pod (PreFilter found nothing to check): {', '.join(skipped)}."
+    return textwrap.wrap(words, _chars(width - 0.2, LEGEND_SIZE))
 
 
 class SchedulerView:
@@ -195,7 +274,18 @@ class SchedulerView:
             return self.cluster.scheduler.what_if(self.target(), self.state.namespace, **self.changes())
 
     def bars_png(self, explanation: Any) -> bytes:
-        return _png(score_bars(explanation))
+        """The score bars the panel shows beside its weight sliders."""
+        return figure_png(score_bars(explanation))
+
+    def picture_png(self) -> bytes:
+        """The panel's decision as one picture, standing alone (``score_bars`` with its heading, at a
+        deck's width): what a deck or a static page shows in place of the live panel. Empty when
+        the what-if fails (the panel shows the error)."""
+        try:
+            explanation = self.explanation()
+        except Exception:  # noqa: BLE001 - the panel shows the error; a picture of it adds nothing
+            return b""
+        return figure_png(score_bars(explanation, width=DECK_WIDTH, heading=True))
 
     def render(self) -> tuple[str, str, bytes]:
         """(the decision in words, the nodes × plugins table, the score bars PNG); errors become text."""
@@ -289,10 +379,13 @@ class SchedulerView:
                 self._bars.value = png
         self.last_update_ms = (time.perf_counter() - start) * 1000
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        """The live panel, a PNG of its decision now (``panels.picture_bundle``: a deck shows it, not
+        the controls, which do nothing there), and the one-line ``repr`` as text/plain."""
+        return {**picture_bundle(self.widget(), self.picture_png()), "text/plain": repr(self)}
 
-        display(self.widget())
+    def _ipython_display_(self) -> None:
+        display_bundles([self._repr_mimebundle_()])
 
 
 def _row(*children: Any) -> Any:

@@ -81,7 +81,8 @@ def test_resource_info_names(plural, api_version, gr, gk):
 SHORT = {"pods": ("po",), "nodes": ("no",), "namespaces": ("ns",), "services": ("svc",), "endpoints": ("ep",),
          "events": ("ev",), "configmaps": ("cm",), "serviceaccounts": ("sa",), "deployments": ("deploy",),
          "replicasets": ("rs",), "daemonsets": ("ds",), "statefulsets": ("sts",), "cronjobs": ("cj",),
-         "priorityclasses": ("pc",), "leases": (), "secrets": (), "jobs": ()}
+         "priorityclasses": ("pc",), "leases": (), "secrets": (), "jobs": (),
+         "persistentvolumeclaims": ("pvc",), "persistentvolumes": ("pv",), "storageclasses": ("sc",)}
 
 
 def test_short_names_are_kubectls():
@@ -90,7 +91,7 @@ def test_short_names_are_kubectls():
 
 def test_scopes_match_kubernetes():
     cluster = sorted(p for p, r in RESOURCES.items() if not r.namespaced)
-    assert cluster == ["namespaces", "nodes", "priorityclasses"]
+    assert cluster == ["namespaces", "nodes", "persistentvolumes", "priorityclasses", "storageclasses"]
 
 
 def test_by_kind_finds_a_manifests_resource():

@@ -80,7 +80,7 @@ def test_unserved_group_versions_have_no_list(group, version):
 
 
 def test_groups_come_in_the_aggregators_priority_order():
-    assert discovery.groups() == ["apps", "events.k8s.io", "batch", "policy", "scheduling.k8s.io",
+    assert discovery.groups() == ["apps", "events.k8s.io", "batch", "policy", "storage.k8s.io", "scheduling.k8s.io",
                                   "coordination.k8s.io", "discovery.k8s.io"]
     assert [g["name"] for g in discovery.group_list()["groups"]] == discovery.groups()
     assert discovery.api_group("apps") == {

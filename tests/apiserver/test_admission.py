@@ -16,7 +16,8 @@ from k8slearn.apiserver.admission import (
 
 def test_the_chain_runs_in_kube_apiserver_order():
     assert [name for name, _ in PLUGINS] == [
-        "NamespaceLifecycle", "ServiceAccount", "TaintNodesByCondition", "Priority", "DefaultTolerationSeconds"]
+        "NamespaceLifecycle", "ServiceAccount", "TaintNodesByCondition", "Priority", "DefaultTolerationSeconds",
+        "DefaultStorageClass", "StorageObjectInUseProtection"]
 
 
 NOT_READY = {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute",

@@ -105,7 +105,8 @@ def test_each_controller_runs_as_its_own_account_in_kube_system(cluster):
     assert accounts == [
         "cronjob-controller", "daemon-set-controller", "deployment-controller", "disruption-controller",
         "endpoint-controller", "endpointslice-controller", "endpointslicemirroring-controller", "generic-garbage-collector", "job-controller",
-        "namespace-controller", "node-controller", "pod-garbage-collector", "replicaset-controller",
+        "namespace-controller", "node-controller", "persistent-volume-binder", "pod-garbage-collector",
+        "pv-protection-controller", "pvc-protection-controller", "replicaset-controller",
         "root-ca-cert-publisher", "service-account-controller", "statefulset-controller",
         "ttl-after-finished-controller"]
 
@@ -118,5 +119,5 @@ def test_a_second_controller_manager_finds_the_accounts_there():
                                 leader_elect=False)
     standby.start()  # creates nothing twice: the accounts are there (409 is expected and ignored)
     c.settle()
-    assert len(names(c, "serviceaccounts", "kube-system")) == 18
+    assert len(names(c, "serviceaccounts", "kube-system")) == 21
 

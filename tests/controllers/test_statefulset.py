@@ -327,7 +327,7 @@ def test_rollout_history_and_undo_go_through_the_controller_revisions(cluster):
 
 def test_a_volume_claim_template_becomes_each_pods_own_claim_volume():
     c = Cluster(workers=3, seed=0)
-    # Parallel: the simulation has no PersistentVolumeClaims, so the scheduler never places a pod that
+    # Parallel: no PersistentVolume exists for the claims, so the scheduler never places a pod that
     # uses one; with OrderedReady web-1 would wait for web-0 forever.
     sts = statefulset(replicas=2, podManagementPolicy="Parallel", volumeClaimTemplates=[{"metadata": {"name": "www"},
         "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}])
@@ -338,7 +338,7 @@ def test_a_volume_claim_template_becomes_each_pods_own_claim_volume():
         "web-0": {"name": "www", "persistentVolumeClaim": {"claimName": "www-web-0"}},
         "web-1": {"name": "www", "persistentVolumeClaim": {"claimName": "www-web-1"}}}
     assert not any(is_ready(p) for p in pods(c).values())
-    assert ('default-scheduler  0/4 nodes are available: persistentvolumeclaim "www-web-1" not found. '
+    assert ('default-scheduler  0/4 nodes are available: pod has unbound immediate PersistentVolumeClaims. '
             "preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling." in
             c.kubectl("describe pod web-1").stdout)
     out = c.kubectl("describe sts web").stdout

@@ -33,9 +33,13 @@ RES = [  # plural, singular, kind, group, version, namespaced, short, categories
  ("cronjobs","cronjob","CronJob","batch","v1",True,["cj"],["all"]),
  ("priorityclasses","priorityclass","PriorityClass","scheduling.k8s.io","v1",False,["pc"],[]),
  ("endpointslices","endpointslice","EndpointSlice","discovery.k8s.io","v1",True,[],[]),
+ ("persistentvolumeclaims","persistentvolumeclaim","PersistentVolumeClaim","","v1",True,["pvc"],[]),
+ ("persistentvolumes","persistentvolume","PersistentVolume","","v1",False,["pv"],[]),
+ ("storageclasses","storageclass","StorageClass","storage.k8s.io","v1",False,["sc"],[]),
 ]
 # (events.k8s.io serves the core events: do_GET lists them for it, as RES holds one resource per plural)
-GROUPS = ["apps","batch","coordination.k8s.io","discovery.k8s.io","events.k8s.io","policy","scheduling.k8s.io"]
+GROUPS = ["apps","batch","coordination.k8s.io","discovery.k8s.io","events.k8s.io","policy","scheduling.k8s.io",
+          "storage.k8s.io"]
 
 def _verbs(plural):
     """The verbs k8slearn's discovery lists (a v1.32 server's); all eight for the kinds it does not serve."""

@@ -103,8 +103,10 @@ def test_api_resources_lists_the_served_resources_by_group():
     _, _, k = new_server()
     lines = k.run("api-resources").stdout.splitlines()
     assert lines[0].split() == ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
-    assert "deployments            deploy       apps/v1                  true         Deployment" in lines
-    assert "poddisruptionbudgets   pdb          policy/v1                true         PodDisruptionBudget" in lines
+    assert "deployments              deploy       apps/v1                  true         Deployment" in lines
+    assert "poddisruptionbudgets     pdb          policy/v1                true         PodDisruptionBudget" in lines
+    assert "persistentvolumeclaims   pvc          v1                       true         PersistentVolumeClaim" in lines
+    assert "storageclasses           sc           storage.k8s.io/v1        false        StorageClass" in lines
 
 
 def test_cluster_info_names_the_control_plane():

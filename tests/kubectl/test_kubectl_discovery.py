@@ -24,7 +24,8 @@ def test_api_resources_wide_prints_each_resources_own_verbs(cluster):
 
 
 @pytest.mark.parametrize("flags, names", [
-    pytest.param("--verbs=deletecollection --namespaced=false", ["nodes", "priorityclasses"],
+    pytest.param("--verbs=deletecollection --namespaced=false",
+                     ["nodes", "persistentvolumes", "priorityclasses", "storageclasses"],
                  id="--verbs keeps only resources that allow the verb"),
     pytest.param("--verbs=list,watch --api-group=batch", ["cronjobs", "jobs"],
                  id="--verbs with several verbs needs them all"),

@@ -18,6 +18,7 @@ selector), admission, then ``validate``.
 Simplifies: the checks each module lists; decoding covers the common wrong-type mistakes only.
 
 Upstream: pkg/apis/core/validation, pkg/apis/apps/validation, pkg/apis/batch/validation,
+pkg/apis/storage/validation,
 pkg/registry/*/strategy.go (Validate, ValidateUpdate)
 """
 
@@ -29,6 +30,8 @@ from k8slearn.api import field
 from k8slearn.api.field import FieldError, Path
 from k8slearn.api.names import name_is_dns_subdomain
 from k8slearn.api.validation import apps, batch, batch_status, core, misc, pod, policy
+from k8slearn.api.validation import persistent_volume as pv
+from k8slearn.api.validation import storage_class as sc
 from k8slearn.api.validation.decode import decode_check, decode_error
 from k8slearn.api.validation.common import validate_object_meta, validate_object_meta_update
 
@@ -53,6 +56,9 @@ _CREATE: dict[str, Callable[[dict], list[FieldError]]] = {
     "PriorityClass": misc.validate_priority_class,
     "EndpointSlice": misc.validate_endpoint_slice,
     "PodDisruptionBudget": policy.validate_pod_disruption_budget,
+    "PersistentVolume": pv.validate_persistent_volume,
+    "PersistentVolumeClaim": pv.validate_persistent_volume_claim,
+    "StorageClass": sc.validate_storage_class,
 }
 
 
@@ -86,6 +92,9 @@ _UPDATE: dict[str, Callable[[dict, dict], list[FieldError]]] = {
     "PriorityClass": misc.validate_priority_class_update,
     "EndpointSlice": misc.validate_endpoint_slice_update,
     "PodDisruptionBudget": policy.validate_pod_disruption_budget_update,
+    "PersistentVolume": pv.validate_persistent_volume_update,
+    "PersistentVolumeClaim": pv.validate_persistent_volume_claim_update,
+    "StorageClass": sc.validate_storage_class_update,
 }
 
 
@@ -95,6 +104,8 @@ _STATUS_UPDATE: dict[str, Callable[[dict, dict], list[FieldError]]] = {
     "CronJob": lambda new, old: [],  # cronJobStatusStrategy validates nothing
     "PodDisruptionBudget": lambda new, old: (validate_object_meta_update(new.get("metadata"), old.get("metadata"))
                                              + policy.validate_pod_disruption_budget_status(new.get("status"))),
+    "PersistentVolume": pv.validate_persistent_volume_status_update,
+    "PersistentVolumeClaim": pv.validate_persistent_volume_claim_status_update,
 }
 
 

@@ -33,8 +33,10 @@ and web-3 existing:
 >>> [(p["metadata"]["name"], is_created(p)) for p in replicas], [p["metadata"]["name"] for p in condemned]
 ([('web-0', True), ('web-1', False)], ['web-3'])
 
-Simplified: pods name their claims (``www-web-0``) but no PersistentVolumeClaim is created or
-owned (the simulation has none: persistentVolumeClaimRetentionPolicy does nothing); the alpha
+Between steps 2 and 3, the claims of condemned pods get the owners ``persistentVolumeClaimRetentionPolicy``
+wants; a pod is created after its claims (see ``pod_control``).
+
+Simplified: the alpha
 ``maxUnavailable`` (feature gate MaxUnavailableStatefulSet, off in v1.32) is not modelled; a
 status update that conflicts is retried on a fresh read, not from the lister.
 
@@ -205,8 +207,16 @@ class StatefulSetControl:
         def condemn(i: int) -> bool:
             return self.process_condemned(sts, first_unhealthy, monotonic, condemned, i)
 
+        def fix_pod_claim(i: int) -> bool:
+            """Condemned pods' claims get the owners the policy wants (whenScaled: Delete → the pod)."""
+            if not self.pod_control.claims_match_retention_policy(update_set, condemned[i]):
+                self.pod_control.update_pod_claim_for_retention_policy(update_set, condemned[i])
+            return False
+
         try:
             if self.run_for_all(replicas, replica, monotonic):
+                return
+            if self.run_for_all(condemned, fix_pod_claim, monotonic):
                 return
             if self.run_for_all(condemned, condemn, monotonic):
                 return
@@ -238,6 +248,8 @@ class StatefulSetControl:
                 self.pod_control.delete_stateful_pod(sts, pod)
             return True  # the new pod comes on the next sync, once the old one is gone
         if not is_created(pod):
+            if self.pod_control.pod_claim_is_stale(sts, pod):
+                return True  # an older web-N's claim is still being deleted: no more work this round
             self.pod_control.create_stateful_pod(sts, pod)
             if monotonic:
                 return True
@@ -245,7 +257,8 @@ class StatefulSetControl:
                           or not is_running_and_available(pod, sts["spec"].get("minReadySeconds") or 0,
                                                           self.clock())):
             return True
-        if not (identity_matches(sts, pod) and storage_matches(sts, pod)):
+        if not (identity_matches(sts, pod) and storage_matches(sts, pod)
+                and self.pod_control.claims_match_retention_policy(update_set, pod)):
             self.pod_control.update_stateful_pod(update_set, pod)
         return False
 

@@ -19,9 +19,10 @@ trip. API requests here take no simulated time, so a sync that wrote keeps the w
 second sync of the same key would delete ``web-2`` again before its watch event came back
 (``delete Pod web-2 ... (x2 over 0s)`` in ``kubectl describe sts``).
 
-Simplified: no PersistentVolumeClaim informer and no claims (a pod's volume names its claim from
-volumeClaimTemplates, nothing more; persistentVolumeClaimRetentionPolicy does nothing); no alpha
-maxUnavailable. Could not confirm
+It reads PersistentVolumeClaims from their informer too: each pod's claims
+(``volumeClaimTemplates``) are created before the pod.
+
+Simplified: no alpha maxUnavailable. Could not confirm
 against the exact v1.32 tag: the source read is of the v1.31-v1.32 era (typed workqueue,
 isHealthy-gated rolling update), not the tagged release.
 
@@ -57,10 +58,11 @@ class StatefulSetController(Controller):
         self.set_informer = self.informers.informer("statefulsets")
         self.pod_informer = self.informers.informer("pods")
         self.revision_informer = self.informers.informer("controllerrevisions")
+        self.claim_informer = self.informers.informer("persistentvolumeclaims")
         add_pod_controller_uid_indexer(self.pod_informer)
         self.history = History(client, self.revision_informer.lister)
-        self.control = StatefulSetControl(StatefulPodControl(client, self.recorder), self.history, client,
-                                          lambda: loop.now)
+        pod_control = StatefulPodControl(client, self.recorder, self.claim_informer.lister)
+        self.control = StatefulSetControl(pod_control, self.history, client, lambda: loop.now)
         self.set_informer.add_event_handler(on_add=self.enqueue, on_update=lambda old, cur: self.enqueue(cur),
                                             on_delete=self.enqueue)
         self.pod_informer.add_event_handler(on_add=self._add_pod, on_update=self._update_pod,

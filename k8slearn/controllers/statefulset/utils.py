@@ -26,9 +26,7 @@ partitioned rollout leaves the low ordinals alone even when they are recreated:
 'web-5d8f7c6b9'
 
 A ``volumeClaimTemplates`` entry ``www`` becomes the pod's volume ``www`` naming the claim
-``www-web-2``, as upstream. Simplified: the claim itself is not created (the simulation has no
-PersistentVolumeClaims or PersistentVolumes, so the scheduler's volume plugins keep the pod
-Pending: ``persistentvolumeclaim "www-web-2" not found``); the revision patch is
+``www-web-2``, as upstream (the claim itself: ``claims.py``). Simplified: the revision patch is
 applied by replacing ``spec.template`` (all it ever holds).
 
 Upstream: pkg/controller/statefulset/stateful_set_utils.go; the PodIndexLabel feature gate is

@@ -10,10 +10,10 @@ False
 >>> needs_volume_limits_check({"spec": {"volumes": [{"name": "d", "ephemeral": {}}]}})
 True
 
-Simplified: the simulation has no CSINode objects, CSI drivers or PersistentVolumes, so no node
-reports a limit and a node is rejected only when one of the pod's claims does not exist
-(``looking up PVC default/data: persistentvolumeclaim "data" not found``), and in the default
-profile VolumeRestrictions or VolumeBinding has already rejected such a pod at PreFilter.
+Simplified: the simulation has no CSINode objects or CSI drivers (and hostPath or local volumes are
+not attachable), so no node reports a limit and a node is rejected only when one of the pod's claims
+does not exist (``looking up PVC default/data: persistentvolumeclaim "data" not found``), and in the
+default profile VolumeRestrictions or VolumeBinding has already rejected such a pod at PreFilter.
 
 Upstream: pkg/scheduler/framework/plugins/nodevolumelimits/csi.go (CSILimits)
 """

@@ -10,8 +10,8 @@ is ``<pod name>-<volume name>``, which the ephemeral volume controller creates f
 >>> list(pod_volume_claims(pod))
 [('pgdata', False), ('db-scratch', True)]
 
-The simulated API server serves no PersistentVolumeClaims, so the scheduler has no claim lister
-and every look-up fails with the lister's NotFound error:
+The scheduler's informer lists the claims; one it does not hold fails the look-up with the lister's
+NotFound error:
 
 >>> get_claim(None, "default", "pgdata")
 Traceback (most recent call last):
@@ -54,10 +54,7 @@ def pod_volume_claims(pod: dict, ephemeral: bool = True) -> Iterator[tuple[str, 
 
 
 def get_claim(handle: Any, namespace: str, name: str) -> dict:
-    """The claim from the scheduler's PVC lister (``PersistentVolumeClaims(ns).Get(name)``).
-
-    Simplified: the simulation serves no PersistentVolumeClaims, so there is normally no lister
-    and the claim is never found."""
+    """The claim from the scheduler's PVC lister (``PersistentVolumeClaims(ns).Get(name)``)."""
     lister = handle.lister(PVC_RESOURCE) if handle is not None else None
     claim = lister.get(name, namespace) if lister is not None else None
     if claim is None:

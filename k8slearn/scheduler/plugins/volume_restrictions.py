@@ -11,14 +11,13 @@ True
 >>> is_volume_conflict({"gcePersistentDisk": {"pdName": "pd", "readOnly": True}}, reader)
 False
 
-Its PreFilter also looks up every ``persistentVolumeClaim`` the pod uses (to find ReadWriteOncePod
-claims). A claim that does not exist rejects the pod at once, for every node, with the lister's
+Its PreFilter also looks up every ``persistentVolumeClaim`` the pod uses, to find ReadWriteOncePod
+claims. A claim that does not exist rejects the pod at once, for every node, with the lister's
 error: ``persistentvolumeclaim "data" not found``, UnschedulableAndUnresolvable. The pod waits in
-unschedulablePods until that claim is created (or a node is added).
-
-Simplified: the simulation serves no PersistentVolumeClaims, so a pod with a claim is always
-rejected here, and the ReadWriteOncePod check (``node has pod using PersistentVolumeClaim with the
-same name and ReadWriteOncePod access mode``) never runs.
+unschedulablePods until that claim is created (or a node is added). A ReadWriteOncePod claim that a
+pod already placed on some node uses rejects every node, ``node has pod using
+PersistentVolumeClaim with the same name and ReadWriteOncePod access mode`` (Unschedulable:
+preempting that pod would free the claim).
 
 Upstream: pkg/scheduler/framework/plugins/volumerestrictions/volume_restrictions.go
 """
@@ -36,7 +35,7 @@ from k8slearn.scheduler.events import (
     QueueingHint,
 )
 from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, Status
-from k8slearn.scheduler.plugins.volume_claims import claim_is_for_pod, missing_claim, pod_volume_claims
+from k8slearn.scheduler.plugins.volume_claims import ClaimNotFound, claim_is_for_pod, get_claim, pod_volume_claims
 
 NAME = "VolumeRestrictions"
 PRE_FILTER_STATE_KEY = "PreFilter" + NAME
@@ -44,6 +43,7 @@ ERR_REASON_DISK_CONFLICT = "node(s) had no available disk"
 ERR_REASON_READ_WRITE_ONCE_POD_CONFLICT = (
     "node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode"
 )
+READ_WRITE_ONCE_POD = "ReadWriteOncePod"
 CONFLICT_CHECKED_SOURCES = ("gcePersistentDisk", "awsElasticBlockStore", "rbd", "iscsi")
 
 
@@ -94,8 +94,43 @@ def satisfy_volume_conflicts(pod: dict, pods_on_node: list) -> bool:
     return True
 
 
+def read_write_once_pod_claims(handle: Any, pod: dict) -> tuple[set[str], str]:
+    """readWriteOncePodPVCsForPod: the ``namespace/name`` keys of the pod's ReadWriteOncePod
+    claims, and the lister's error for a claim that does not exist (or "")."""
+    namespace = (pod.get("metadata") or {}).get("namespace", "")
+    keys: set[str] = set()
+    for name, _ in pod_volume_claims(pod, ephemeral=False):
+        try:
+            claim = get_claim(handle, namespace, name)
+        except ClaimNotFound as err:
+            return keys, str(err)
+        if READ_WRITE_ONCE_POD in ((claim.get("spec") or {}).get("accessModes") or ()):
+            keys.add(f"{namespace}/{name}")
+    return keys, ""
+
+
+def pod_claim_keys(pod: dict) -> set[str]:
+    """The ``namespace/name`` of each ``persistentVolumeClaim`` the pod uses (NodeInfo.PVCRefCounts)."""
+    namespace = (pod.get("metadata") or {}).get("namespace", "")
+    return {f"{namespace}/{name}" for name, _ in pod_volume_claims(pod, ephemeral=False)}
+
+
+class PreFilterState:
+    """The pod's ReadWriteOncePod claims and how many placed pods use one of them."""
+
+    def __init__(self, claims: set[str], conflicting: int) -> None:
+        self.read_write_once_pod_pvcs = claims
+        self.conflicting_pvc_ref_count = conflicting
+
+    def clone(self) -> PreFilterState:
+        return PreFilterState(self.read_write_once_pod_pvcs, self.conflicting_pvc_ref_count)
+
+    def update_with_pod(self, pod_info: Any, multiplier: int) -> None:
+        self.conflicting_pvc_ref_count += multiplier * len(pod_claim_keys(pod_info.pod) & self.read_write_once_pod_pvcs)
+
+
 class VolumeRestrictions:
-    """PreFilter, Filter."""
+    """PreFilter (with AddPod/RemovePod for preemption), Filter."""
 
     name = NAME
 
@@ -103,21 +138,45 @@ class VolumeRestrictions:
         self.handle = handle
 
     def pre_filter(self, state: CycleState, pod: dict) -> Status:
-        """A missing claim rejects the pod; a pod without the four disk types has nothing to check."""
-        missing = missing_claim(self.handle, pod, ephemeral=False)  # readWriteOncePodPVCsForPod
-        if missing is not None:
-            return Status(Code.UnschedulableAndUnresolvable, str(missing))
+        """A missing claim rejects the pod; a pod without the four disk types or a ReadWriteOncePod
+        claim in use has nothing to check."""
+        claims, missing = read_write_once_pod_claims(self.handle, pod)
+        if missing:
+            return Status(Code.UnschedulableAndUnresolvable, missing)
+        conflicting = self._pods_using(claims) if claims else 0  # calPreFilterState
         volumes = (pod.get("spec") or {}).get("volumes") or ()
-        if not any(needs_restrictions_check(v) for v in volumes):
+        if not any(needs_restrictions_check(v) for v in volumes) and conflicting == 0:
             return Status(Code.Skip)
-        state[PRE_FILTER_STATE_KEY] = True
+        state[PRE_FILTER_STATE_KEY] = PreFilterState(claims, conflicting)
+        return SUCCESS
+
+    def _pods_using(self, claims: set[str]) -> int:
+        """How many of the claims a pod already placed on a node uses (StorageInfos().IsPVCUsedByPods)."""
+        snapshot = self.handle.snapshot if self.handle is not None else None
+        used: set[str] = set()
+        for info in snapshot.node_info_list if snapshot is not None else ():
+            for pod_info in info.pods.values():
+                used |= pod_claim_keys(pod_info.pod)
+        return len(claims & used)
+
+    def add_pod(self, state: CycleState, pod: dict, pod_info_to_add: Any, node_info: Any) -> Status:
+        if PRE_FILTER_STATE_KEY in state:
+            state[PRE_FILTER_STATE_KEY].update_with_pod(pod_info_to_add, 1)
+        return SUCCESS
+
+    def remove_pod(self, state: CycleState, pod: dict, pod_info_to_remove: Any, node_info: Any) -> Status:
+        if PRE_FILTER_STATE_KEY in state:
+            state[PRE_FILTER_STATE_KEY].update_with_pod(pod_info_to_remove, -1)
         return SUCCESS
 
     def filter(self, state: CycleState, pod: dict, node_info: Any) -> Status:
         pods_on_node = [info.pod for info in node_info.pods.values()]
-        if satisfy_volume_conflicts(pod, pods_on_node):
-            return SUCCESS
-        return Status(Code.Unschedulable, ERR_REASON_DISK_CONFLICT)
+        if not satisfy_volume_conflicts(pod, pods_on_node):
+            return Status(Code.Unschedulable, ERR_REASON_DISK_CONFLICT)
+        s = state.get(PRE_FILTER_STATE_KEY)
+        if s is not None and s.conflicting_pvc_ref_count > 0:  # satisfyReadWriteOncePod
+            return Status(Code.Unschedulable, ERR_REASON_READ_WRITE_ONCE_POD_CONFLICT)
+        return SUCCESS
 
     # -- requeueing --------------------------------------------------------------------------
     def events_to_register(self) -> list:
