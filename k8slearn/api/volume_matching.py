@@ -33,6 +33,8 @@ pkg/volume/util/util.go (CheckNodeAffinity); the class and access-mode helpers i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from k8slearn.api.labels import (
     DOES_NOT_EXIST,
     EXISTS,
@@ -57,6 +59,22 @@ _OPERATORS = {"In": IN, "NotIn": NOT_IN, "Exists": EXISTS, "DoesNotExist": DOES_
 
 
 # ---- modes (classes: k8slearn.api.storage_class) ----------------------------------------------
+
+def is_delay_binding_mode(claim: dict, get_class: Callable[[str], dict | None]) -> bool:
+    """IsDelayBindingMode: does the claim's class say WaitForFirstConsumer? No class, or a class
+    that does not exist, means Immediate (``get_class``: a class by name, or None).
+    A class with no binding mode raises ValueError."""
+    class_name = persistent_volume_claim_class(claim)
+    if not class_name:
+        return False
+    storage_class = get_class(class_name)
+    if storage_class is None:
+        return False
+    mode = storage_class.get("volumeBindingMode")
+    if mode is None:
+        raise ValueError(f'VolumeBindingMode not set for StorageClass "{class_name}"')
+    return mode == "WaitForFirstConsumer"
+
 
 def check_volume_mode_mismatches(claim_spec: dict, volume_spec: dict) -> bool:
     """CheckVolumeModeMismatches: True if the claim and the volume differ (unset = Filesystem)."""

@@ -55,9 +55,11 @@ from k8slearn.api.volume_matching import (
     check_volume_mode_mismatches,
     find_best_match_for_claim,
     get_bind_volume_to_claim,
+    is_delay_binding_mode,
     is_volume_bound_to_claim,
 )
-from k8slearn.api.storage_class import persistent_volume_claim_class, persistent_volume_class
+from k8slearn.api.storage_class import (claim_has_class, get_default_class, persistent_volume_claim_class,
+                                        persistent_volume_class)
 from k8slearn.api.quantity import parse_quantity
 from k8slearn.client.cache import meta_key, split_key
 from k8slearn.client.workqueue import WorkQueue
@@ -71,7 +73,6 @@ EXTERNAL_PROVISIONING_MESSAGE = ("Waiting for a volume to be created either by t
                                  "please verify that the provisioner is running and correctly registered.")
 ANN_STORAGE_PROVISIONER = "volume.kubernetes.io/storage-provisioner"
 ANN_BETA_STORAGE_PROVISIONER = "volume.beta.kubernetes.io/storage-provisioner"
-IS_DEFAULT_CLASS = ("storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class")
 # In-tree provisioners whose volumes CSI drivers serve now (CSI migration is GA for these).
 MIGRATED_PROVISIONERS = {
     "kubernetes.io/aws-ebs": "ebs.csi.aws.com", "kubernetes.io/gce-pd": "pd.csi.storage.gke.io",
@@ -227,23 +228,17 @@ class PersistentVolumeController(Controller):
                           f'already claimed by "{ref.get("namespace")}/{ref.get("name")}"')
 
     def is_delay_binding_mode(self, claim: dict) -> bool:
-        """IsDelayBindingMode: the claim's class binds WaitForFirstConsumer."""
-        class_name = persistent_volume_claim_class(claim)
-        if not class_name:
-            return False
-        storage_class = self.class_informer.lister.get(class_name)
-        if storage_class is None:
-            return False
-        mode = storage_class.get("volumeBindingMode")
-        if mode is None:
-            raise Requeue(f'VolumeBindingMode not set for StorageClass "{class_name}"')
-        return mode == "WaitForFirstConsumer"
+        """IsDelayBindingMode: the claim's class binds WaitForFirstConsumer (a class with no binding
+        mode: the sync fails and is retried)."""
+        try:
+            return is_delay_binding_mode(claim, self.class_informer.lister.get)
+        except ValueError as err:
+            raise Requeue(str(err)) from None
 
     def assign_default_storage_class(self, claim: dict) -> bool:
         """assignDefaultStorageClass: a claim with no ``storageClassName`` at all (not even "") gets
         the default class once one exists (retroactive default class, GA since v1.28)."""
-        if "storageClassName" in (claim.get("spec") or {}) or "volume.beta.kubernetes.io/storage-class" in (
-                claim["metadata"].get("annotations") or {}):
+        if claim_has_class(claim):
             return False
         default = get_default_class(self.class_informer.lister.list())
         if default is None:
@@ -475,13 +470,3 @@ def check_volume_satisfy_claim(volume: dict, claim: dict) -> str:
         return "incompatible accessMode"
     return ""
 
-
-def get_default_class(classes: list[dict]) -> dict | None:
-    """util.GetDefaultClass: the class annotated as default; of several, the newest (then by name)."""
-    defaults = [c for c in classes
-                if any((c["metadata"].get("annotations") or {}).get(a) == "true" for a in IS_DEFAULT_CLASS)]
-    if not defaults:
-        return None
-    newest = max(c["metadata"].get("creationTimestamp") or "" for c in defaults)
-    return min((c for c in defaults if (c["metadata"].get("creationTimestamp") or "") == newest),
-               key=lambda c: c["metadata"]["name"])

@@ -40,6 +40,7 @@ from k8slearn.api.volume_matching import (
     ANN_SELECTED_NODE,
     check_node_affinity,
     find_matching_volume,
+    is_delay_binding_mode,
 )
 from k8slearn.api.storage_class import persistent_volume_claim_class
 
@@ -59,21 +60,6 @@ def _meta(obj: dict) -> dict:
 
 def _spec(obj: dict) -> dict:
     return obj.get("spec") or {}
-
-
-def is_delay_binding_mode(claim: dict, get_class: Any) -> bool:
-    """IsDelayBindingMode: does the claim's class say WaitForFirstConsumer? No class, or a class
-    that does not exist, means Immediate."""
-    class_name = persistent_volume_claim_class(claim)
-    if not class_name:
-        return False
-    storage_class = get_class(class_name)
-    if storage_class is None:
-        return False
-    mode = storage_class.get("volumeBindingMode")
-    if mode is None:
-        raise ValueError(f'VolumeBindingMode not set for StorageClass "{class_name}"')
-    return mode == "WaitForFirstConsumer"
 
 
 def is_pvc_fully_bound(claim: dict) -> bool:
