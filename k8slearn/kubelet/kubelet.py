@@ -352,12 +352,7 @@ class Kubelet:
             return
         status = restarted_status(pod, exit_code, timestamp(finished), timestamp(self.loop.now), self.loop.rng)
         patch_pod_status(self.client, pod, status, with_uid=True)
-        image = pod["spec"]["containers"][0]["image"]
-        static, field_path = static_pod_reference(pod), f"spec.containers{{{component}}}"
-        for reason, message in (("Pulled", f'Container image "{image}" already present on machine'),
-                                ("Created", f"Created container {component}"),
-                                ("Started", f"Started container {component}")):
-            self.events.event(static, "Normal", reason, message, field_path=field_path)
+        self._record_static_start(pod, component)
 
     def remove_static_pod(self, component: str, stop_process: Callable[[], None]) -> None:
         """The manifest of ``component`` left ``/etc/kubernetes/manifests`` (an administrator's
@@ -407,6 +402,10 @@ class Kubelet:
         start_process()
         self._publish_mirror_pod(node, component)
         pod = self.client.get("pods", f"{component}-{self.node_name}", "kube-system")
+        self._record_static_start(pod, component)
+
+    def _record_static_start(self, pod: dict, component: str) -> None:
+        """The events of a static pod's container started (again): its image is on the machine."""
         image = pod["spec"]["containers"][0]["image"]
         static, field_path = static_pod_reference(pod), f"spec.containers{{{component}}}"
         for reason, message in (("Pulled", f'Container image "{image}" already present on machine'),

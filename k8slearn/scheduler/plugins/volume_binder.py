@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from k8slearn.api.quantity import parse_quantity
+from k8slearn.api.storage_class import persistent_volume_claim_class
 from k8slearn.api.volume_matching import (
     ANN_BIND_COMPLETED,
     ANN_SELECTED_NODE,
@@ -42,7 +43,6 @@ from k8slearn.api.volume_matching import (
     find_matching_volume,
     is_delay_binding_mode,
 )
-from k8slearn.api.storage_class import persistent_volume_claim_class
 
 NOT_SUPPORTED_PROVISIONER = "kubernetes.io/no-provisioner"
 LABEL_HOSTNAME = "kubernetes.io/hostname"

@@ -40,6 +40,8 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api.errors import ApiError
+from k8slearn.api.storage_class import persistent_volume_class
+from k8slearn.api.volume_matching import get_bind_volume_to_claim
 from k8slearn.scheduler.events import (
     CSI_DRIVER,
     CSI_NODE,
@@ -53,8 +55,6 @@ from k8slearn.scheduler.events import (
     QueueingHint,
 )
 from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, PreFilterResult, Status
-from k8slearn.api.storage_class import persistent_volume_class
-from k8slearn.api.volume_matching import get_bind_volume_to_claim
 from k8slearn.scheduler.plugins.volume_binder import (
     PodVolumeClaims,
     PodVolumes,

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from k8slearn.api.storage_class import persistent_volume_claim_class
 from k8slearn.scheduler.events import (
     NODE,
     PERSISTENT_VOLUME,
@@ -37,7 +38,6 @@ from k8slearn.scheduler.events import (
     QueueingHint,
 )
 from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, Status
-from k8slearn.api.storage_class import persistent_volume_claim_class
 from k8slearn.scheduler.plugins.volume_claims import ClaimNotFound, claim_is_for_pod, get_claim, pod_volume_claims
 
 NAME = "VolumeZone"
