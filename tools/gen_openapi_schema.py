@@ -36,7 +36,7 @@ REF = "#/components/schemas/"
 KINDS = [  # group, version, kind: the kinds the simulated API server serves
     ("", "v1", "Pod"), ("", "v1", "ConfigMap"), ("", "v1", "Endpoints"), ("", "v1", "Event"),
     ("", "v1", "Namespace"), ("", "v1", "Node"), ("", "v1", "Secret"), ("", "v1", "Service"),
-    ("", "v1", "ServiceAccount"),
+    ("", "v1", "ServiceAccount"), ("", "v1", "ComponentStatus"),
     ("apps", "v1", "ControllerRevision"), ("apps", "v1", "DaemonSet"), ("apps", "v1", "Deployment"),
     ("apps", "v1", "ReplicaSet"), ("apps", "v1", "StatefulSet"), ("batch", "v1", "CronJob"),
     ("batch", "v1", "Job"), ("coordination.k8s.io", "v1", "Lease"), ("discovery.k8s.io", "v1", "EndpointSlice"),

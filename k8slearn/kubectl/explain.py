@@ -283,7 +283,7 @@ def explain(path: str, recursive: bool = False, api_version: str = "") -> tuple[
     gvk = {"group": info.group, "kind": info.kind, "version": info.version}
     root = next((schema for schema in schemas().values()
                  if gvk in schema.get("x-kubernetes-group-version-kind", [])), None)
-    if root is None:  # (componentstatuses: a kind whose schema the saved OpenAPI document lacks)
+    if root is None:  # (a served kind whose schema tools/gen_openapi_schema.py did not save)
         raise KubectlError(f"explain {info.plural} is not available in this simulated cluster")
     body = output(root, fields, recursive)
     if not body:

@@ -477,6 +477,8 @@ CASES = [
     ("explain of a resource by its group-qualified name", "cluster", "explain deployments.apps.spec.paused"),
     ("explain of a missing field names the last element of the path", "cluster", "explain pods.spec.nope.deeper"),
     ("explain finds the kind in any case but fields only in theirs", "cluster", "explain Pod.Spec"),
+    ("explain of a deprecated kind by its short name", "cluster", "explain cs"),
+    ("explain of a deprecated kind's list field", "cluster", "explain cs.conditions"),
     ("explain of an unknown resource type", "cluster", "explain nope"),
     ("explain without a resource", "cluster", "explain"),
     ("explain takes one resource", "cluster", "explain pods nodes"),
