@@ -259,13 +259,19 @@ def _visit(ctx: Context, args: list[str]) -> list[tuple[Any, Exception | None]]:
     return visited
 
 
+# rollout_restart.go RunRestart: the error for an empty patch (a restart within the same second)
+RESTART_TOO_SOON = ("if restart has already been triggered within the past second, please wait before "
+                    "attempting to trigger another")
+
+
 @command("rollout restart")
 def run_rollout_restart(ctx: Context, args: list[str]) -> int:
     """RestartOptions.RunRestart: CalculatePatches with defaultObjectRestarter for every object,
     then each patch. The restarter stamps the template's ``kubectl.kubernetes.io/restartedAt`` with
     the time to the second; when it already holds that stamp (two restarts in the same second) the
-    patch is empty: kubectl notes ``failed to create patch for NAME: empty patch``, yet sends the
-    (no-op) patch and prints ``restarted`` all the same (no ``continue`` upstream)."""
+    patch is empty: kubectl v1.32 sends nothing, prints nothing for that object and reports
+    ``failed to create patch for NAME: if restart has already been triggered within the past
+    second, please wait before attempting to trigger another``."""
     from k8slearn.kubectl.apply import print_result
     from k8slearn.kubectl.get import infos_for
     from k8slearn.api.meta import timestamp
@@ -289,8 +295,8 @@ def run_rollout_restart(ctx: Context, args: list[str]) -> int:
         template_meta = ((info.obj.get("spec") or {}).get("template") or {}).get("metadata") or {}
         patch: dict = {"spec": {"template": {"metadata": {"annotations": {key: stamp}}}}}
         if (template_meta.get("annotations") or {}).get(key) == stamp:
-            errors.append(KubectlError(f"failed to create patch for {info.name}: empty patch"))
-            patch = {}
+            errors.append(KubectlError(f"failed to create patch for {info.name}: {RESTART_TOO_SOON}"))
+            continue
         result = ctx.client.patch(info.resource.plural, info.name, patch, namespace=info.namespace or None,
                                   patch_type="strategic")
         print_result(ctx, info.resource, result, "restarted", typed=True)

@@ -4,7 +4,7 @@ Upstream: staging/src/k8s.io/kubectl/pkg/cmd/rollout/rollout_status.go (UntilWit
 status viewer's line for every Added/Modified event, a Deleted event is "object has been deleted",
 len(infos) != 1 is refused with the count), polymorphichelpers/rollout_status.go (the --revision
 check of DeploymentStatusViewer), rollout_pause.go, rollout_resume.go, rollout_restart.go (r.Infos()
-then CalculatePatches, errors aggregated; an empty restart patch is reported but still sent),
+then CalculatePatches, errors aggregated; an empty restart patch is reported and not sent),
 rollout_undo.go and rollout_history.go (r.Visit with ContinueOnError).
 """
 
@@ -73,6 +73,9 @@ ROLLED = 'deployment "web" successfully rolled out\n'
 ONLY = "error: rollout status is only supported on individual resources and resource collections - "
 NEGATIVE = "error: revision must be a positive integer: -1\n"
 REQUIRED = "error: required resource not specified\n"
+
+TOO_SOON = ("failed to create patch for web: if restart has already been triggered within the past second, "
+            "please wait before attempting to trigger another")
 
 CASES = [
     # (sentence, commands before, command, stdout, stderr, exit code)
@@ -143,9 +146,11 @@ CASES = [
      ["set image deployment/api nginx=nginx:1.27", "--settle"], "rollout undo deployment/web deployment/api",
      "deployment.apps/api rolled back\n", 'error: no rollout history found for deployment "web"\n', 1),
     ("undo without a resource fails validation", [], "rollout undo", "", REQUIRED, 1),
-    ("restart in the same second as the last one still patches, then reports the empty patch",
-     ["rollout restart deployment/web"], "rollout restart deployment/web", "deployment.apps/web restarted\n",
-     "error: failed to create patch for web: empty patch\n", 1),
+    ("restart in the same second as the last one sends nothing and asks to wait",
+     ["rollout restart deployment/web"], "rollout restart deployment/web", "", f"error: {TOO_SOON}\n", 1),
+    ("restart of two objects restarts the one not restarted this second and reports the other",
+     ["rollout restart deployment/web"], "rollout restart deployment/web deployment/api",
+     "deployment.apps/api restarted\n", f"error: {TOO_SOON}\n", 1),
     ("restart puts the objects it could not read in one bracketed error before the others",
      ["rollout pause deployment/web"], "rollout restart deployment/nope deployment/gone deployment/web", "",
      '[deployments.apps "nope" not found, deployments.apps "gone" not found]\n'
@@ -173,3 +178,12 @@ def test_two_restarts_in_the_same_second_make_one_revision():
     c.settle()
     assert c.kubectl("rollout history deployment/web").stdout == (
         "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n")
+
+
+def test_a_restart_within_the_same_second_writes_nothing():
+    c = _two_deployments()
+    c.kubectl("rollout restart deployment/web")
+    revision = c.etcd.revision
+    result = c.kubectl("rollout restart deployment/web")
+    assert (result.stdout, result.code) == ("", 1)
+    assert c.etcd.revision == revision
