@@ -26,6 +26,9 @@ A running container whose liveness or startup probe failed is killed ("Container
 liveness probe, will be restarted") within the probe's ``terminationGracePeriodSeconds`` (else
 the pod's), and started again unless ``restartPolicy`` is Never; the crash back-off counts from
 the previous run that ended, as upstream's ``doBackOff`` reads the status from before the kill.
+PLEG sees the killed container dead as it sees any other death (ContainerDied): the pod syncs again
+at once, and that sync's status is the first to show a ``CrashLoopBackOff`` the kill found; the
+container's older dead runs are removed, its last one kept.
 
 Simplified: each CRI call takes a small fixed time (sandbox 0.4 s, create 0.05 s, start
 0.1 s).
@@ -58,6 +61,7 @@ from k8slearn.kubelet.init_containers import compute_init_container_actions
 from k8slearn.kubelet.pod_files import pod_hostname
 from k8slearn.kubelet.process import SHELLS, image_name
 from k8slearn.kubelet.program_shell import assigns
+from k8slearn.kubelet.runtime import SIGKILL_EXIT
 
 if TYPE_CHECKING:
     from k8slearn.kubelet.pod_workers import PodState
@@ -124,8 +128,7 @@ class KubeRuntime:
         return not self._in_backoff(state, pod, container, last.finished_at)
 
     def _in_backoff(
-        self, state: PodState, pod: dict, container: dict, finished_at: float, kind: str = "containers",
-        shown_now: bool = False,
+        self, state: PodState, pod: dict, container: dict, finished_at: float, kind: str = "containers"
     ) -> bool:
         """doBackOff: still waiting after the run that ended at ``finished_at``? Then a ``BackOff``
         event, ``CrashLoopBackOff``, and another sync in 10 to 15 s (the sync "failed"). Else the
@@ -134,7 +137,8 @@ class KubeRuntime:
         ``CrashLoopBackOff`` goes into the reasonCache, which a status shows from the next sync on
         (SyncPod generates the status before it acts): the sync that found the crash wrote the
         container ``Terminated`` (``Error``), and ``CrashLoopBackOff`` appears at the retry. When
-        this sync killed something (``shown_now``), PLEG's event makes that next sync come at once.
+        this sync killed the container (a failed probe), PLEG's ContainerDied makes that next sync
+        come at once (:meth:`_killed`).
         """
         name = container["name"]
         key = f"{name}_{state.name}_{state.namespace}_{state.uid}"
@@ -144,7 +148,7 @@ class KubeRuntime:
                 f"back-off {go_duration(self.crash_backoff.entries[key][0])} restarting failed "
                 f"container={name} pod={state.name}_{state.namespace}({state.uid})"
             )
-            if shown_now or state.waiting.get(name, ("",))[0] == "CrashLoopBackOff":
+            if state.waiting.get(name, ("",))[0] == "CrashLoopBackOff":
                 state.set_waiting(name, ("CrashLoopBackOff", message))
             else:
                 self._next_sync_reasons.setdefault(state.uid, {})[name] = ("CrashLoopBackOff", message)
@@ -176,16 +180,30 @@ class KubeRuntime:
         message = f"Container {name} failed {reason} probe" + (", will be restarted" if restart else "")
         self.k.events.event(pod, "Normal", "Killing", message, field_path=_field_path("containers", name))
         yield self._stop(state, pod, container, last, _grace_period(pod, container, reason), background=True)
+        self._killed(last)
         if not restart or self._current(state) is None:
             return True
-        # The back-off counts from the last run that had ended before this kill, if any.
+        # The back-off counts from the last run that had ended before this kill, if any. In back-off,
+        # CrashLoopBackOff waits in the reasonCache for the next sync (the one the kill's ContainerDied
+        # asks for), which writes it first thing: this sync writes no status of its own.
         ended = [r for r in (self.runtime.containers.get(i) for i in ids[:-1])
                  if r is not None and r.state == "CONTAINER_EXITED"]
-        if ended and self._in_backoff(state, pod, container, ended[-1].finished_at, shown_now=True):
-            self.write_status(state)
+        if ended and self._in_backoff(state, pod, container, ended[-1].finished_at):
             return True
         yield from self._start(state, container, "containers")
         return True
+
+    def _killed(self, record: Any) -> None:
+        """PLEG's next relist sees the container this sync killed dead, as it sees any other death
+        (ContainerDied): the pod syncs again, and the container deletor removes the older dead runs
+        of that container, keeping this one (``lastState``, ``logs --previous``; ``crictl ps -a``
+        shows one Exited run, not one per kill). A program that ignores SIGTERM but ended by itself
+        before the SIGKILL (its own exit, or its TERM trap's) was reported when it ended."""
+        if record.state != "CONTAINER_EXITED":
+            return
+        if record.program.ignores_sigterm and record.exit_code != SIGKILL_EXIT:
+            return
+        self.container_exited(record)
 
     def _sync_init_containers(self, state: PodState, pod: dict, inits: list):
         """computeInitContainerActions, then SyncPod's kills and step 6 (start the init containers):
@@ -207,6 +225,7 @@ class KubeRuntime:
             self.k.events.event(pod, "Normal", "Killing", message,
                                 field_path=_field_path("initContainers", container["name"]))
             yield runtime.stop_container(last.id, _grace_period(pod, container, reason), background=True)
+            self._killed(last)
             if self._current(state) is None:
                 return False
             killed.add(index)
@@ -217,8 +236,7 @@ class KubeRuntime:
             # doBackOff reads the status from before this sync's kills: the last run that had ended
             ended = [r for r in (runtime.containers.get(i) for i in (ids[:-1] if index in killed else ids))
                      if r is not None and r.state == "CONTAINER_EXITED"]
-            if ended and self._in_backoff(state, pod, container, ended[-1].finished_at, "initContainers",
-                                          shown_now=index in killed):
+            if ended and self._in_backoff(state, pod, container, ended[-1].finished_at, "initContainers"):
                 if pod_status.is_restartable_init_container(container):
                     continue  # a sidecar in back-off does not hold up the others
                 break
