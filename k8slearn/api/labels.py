@@ -20,11 +20,14 @@ staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/helpers.go (LabelSelectorAsSele
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+import re
+from typing import Any, Iterable, Mapping
 
 from k8slearn.api import field
 from k8slearn.api.fields import FieldSelector, parse_field_selector, supported_field_labels  # noqa: F401
 from k8slearn.api.names import is_qualified_name, is_valid_label_value
+
+_INT64 = re.compile(r"[+-]?[0-9]+")  # what strconv.ParseInt(s, 10, 64) reads, before its range check
 
 EXISTS, DOES_NOT_EXIST = "exists", "!"
 EQUALS, DOUBLE_EQUALS, NOT_EQUALS = "=", "==", "!="
@@ -67,9 +70,8 @@ class Requirement:
         if op == DOES_NOT_EXIST:
             return not has
         if op in (GREATER_THAN, LESS_THAN) and has and len(self.values) == 1:
-            try:
-                mine, theirs = int(labels[self.key]), int(self.values[0])
-            except ValueError:
+            mine, theirs = parse_int64(labels[self.key]), parse_int64(self.values[0])
+            if mine is None or theirs is None:  # (strconv.ParseInt failed: no match)
                 return False
             return mine > theirs if op == GREATER_THAN else mine < theirs
         return False
@@ -126,12 +128,18 @@ def new_requirement(key: str, operator: str, values: Iterable[str] = ()) -> Requ
     return Requirement(key, operator, values)
 
 
+def parse_int64(value: Any) -> int | None:
+    """strconv.ParseInt(value, 10, 64): the integer, or None (an optional sign and digits only: no
+    spaces, no ``_`` as Python's ``int`` allows, within 64 bits)."""
+    text = str(value)
+    if not _INT64.fullmatch(text):
+        return None
+    number = int(text)
+    return number if -(2**63) <= number < 2**63 else None
+
+
 def _is_int(v: str) -> bool:
-    try:
-        int(v, 10)
-    except ValueError:
-        return False
-    return v.strip() == v and "_" not in v
+    return parse_int64(v) is not None
 
 
 class Selector:

@@ -27,7 +27,8 @@ where upstream takes them in its informer cache's order.
 Upstream: pkg/controller/volume/persistentvolume/util/util.go (FindMatchingVolume,
 CheckVolumeModeMismatches, CheckAccessModes, GetBindVolumeToClaim, IsVolumeBoundToClaim),
 pkg/controller/volume/persistentvolume/index.go (findByClaim, allPossibleMatchingAccessModes),
-pkg/volume/util/util.go (CheckNodeAffinity); the class and access-mode helpers it uses are
+staging/src/k8s.io/component-helpers/storage/volume/helpers.go (CheckNodeAffinity, matching with
+:mod:`k8slearn.api.node_affinity`); the class and access-mode helpers it uses are
 :mod:`k8slearn.api.storage_class`'s
 """
 
@@ -35,16 +36,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from k8slearn.api.labels import (
-    DOES_NOT_EXIST,
-    EXISTS,
-    GREATER_THAN,
-    IN,
-    LESS_THAN,
-    NOT_IN,
-    Requirement,
-    selector_from_label_selector,
-)
+from k8slearn.api.labels import selector_from_label_selector
+from k8slearn.api.node_affinity import match_node_selector_terms
 from k8slearn.api.quantity import parse_quantity
 from k8slearn.api.storage_class import (ACCESS_MODE_SHORT, access_modes_as_string, persistent_volume_claim_class,
                                         persistent_volume_class)
@@ -53,10 +46,6 @@ ANN_BIND_COMPLETED = "pv.kubernetes.io/bind-completed"
 ANN_BOUND_BY_CONTROLLER = "pv.kubernetes.io/bound-by-controller"
 ANN_SELECTED_NODE = "volume.kubernetes.io/selected-node"
 ANN_DYNAMICALLY_PROVISIONED = "pv.kubernetes.io/provisioned-by"
-
-_OPERATORS = {"In": IN, "NotIn": NOT_IN, "Exists": EXISTS, "DoesNotExist": DOES_NOT_EXIST,
-              "Gt": GREATER_THAN, "Lt": LESS_THAN}
-
 
 # ---- modes (classes: k8slearn.api.storage_class) ----------------------------------------------
 
@@ -137,36 +126,18 @@ def get_bind_volume_to_claim(volume: dict, claim: dict) -> tuple[dict, bool]:
 
 # ---- node affinity -----------------------------------------------------------------------------
 
-def _term_matches(term: dict, labels: dict) -> bool:
-    """One NodeSelectorTerm against a node that has only labels (as CheckNodeAffinity builds it):
-    every matchExpressions entry holds; a matchFields entry never does (the node has no name)."""
-    expressions, fields = term.get("matchExpressions") or [], term.get("matchFields") or []
-    if not expressions and not fields:
-        return False  # an empty term matches nothing
-    if fields:
-        return all(f.get("operator") == "NotIn" for f in fields) and _expressions_match(expressions, labels)
-    return _expressions_match(expressions, labels)
-
-
-def _expressions_match(expressions: list, labels: dict) -> bool:
-    for expr in expressions:
-        op = _OPERATORS.get(expr.get("operator", ""))
-        if op is None:
-            return False
-        if not Requirement(expr.get("key", ""), op, list(expr.get("values") or [])).matches(labels):
-            return False
-    return True
-
-
 def check_node_affinity(volume: dict, node_labels: dict | None) -> str | None:
     """CheckNodeAffinity: None if a node with these labels may use the volume, else the error
-    text (``no matching NodeSelectorTerms``)."""
+    text: the terms' parse errors if no term matched and some did not parse, otherwise
+    ``no matching NodeSelectorTerms``. The node has labels only and no name (as upstream builds
+    it), so ``matchFields`` requirements are skipped."""
     required = ((volume.get("spec") or {}).get("nodeAffinity") or {}).get("required")
     if required is None:
         return None
-    if any(_term_matches(t, node_labels or {}) for t in required.get("nodeSelectorTerms") or ()):
-        return None
-    return "no matching NodeSelectorTerms"
+    matched, err = match_node_selector_terms({"metadata": {"labels": node_labels or {}}}, required)
+    if err:
+        return err
+    return None if matched else "no matching NodeSelectorTerms"
 
 
 # ---- matching ----------------------------------------------------------------------------------

@@ -8,14 +8,21 @@ from k8slearn.controllers.daemonset import DaemonSetsController
 from k8slearn.controllers.daemonset.util import get_target_node_name, node_should_run_daemon_pod
 
 CONTROL_PLANE_TAINT = {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}
+DISK_NOT_HDD = {"matchExpressions": [{"key": "disk", "operator": "NotIn", "values": ["hdd"]}]}
+# The API server accepts it (values are not validated as label values), the matcher does not parse it.
+DISK_NOT_INVALID = {"matchExpressions": [{"key": "disk", "operator": "NotIn", "values": ["hdd!"]}]}
 
 
-def daemonset(name="agent", tolerations=None, node_selector=None, strategy=None, **spec):
+def daemonset(name="agent", tolerations=None, node_selector=None, strategy=None, affinity_terms=None,
+              **spec):
     tmpl = template({"app": name})
     if tolerations:
         tmpl["spec"]["tolerations"] = tolerations
     if node_selector:
         tmpl["spec"]["nodeSelector"] = node_selector
+    if affinity_terms is not None:
+        tmpl["spec"]["affinity"] = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+            "nodeSelectorTerms": affinity_terms}}}
     ds = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": name, "namespace": "kube-system"},
           "spec": {"selector": {"matchLabels": {"app": name}}, "template": tmpl, **spec}}
     if strategy:
@@ -32,13 +39,20 @@ def daemonset(name="agent", tolerations=None, node_selector=None, strategy=None,
     (node("n", taints=[{"key": "node.kubernetes.io/unreachable", "effect": "NoExecute"}]), daemonset(), (True, True)),
     (node("n", labels={"disk": "ssd"}), daemonset(node_selector={"disk": "ssd"}), (True, True)),
     (node("n", labels={"disk": "hdd"}), daemonset(node_selector={"disk": "ssd"}), (False, False)),
+    (node("n", labels={"disk": "ssd"}), daemonset(affinity_terms=[DISK_NOT_HDD]), (True, True)),
+    (node("n", labels={"disk": "ssd"}), daemonset(affinity_terms=[DISK_NOT_INVALID]), (False, False)),
+    (node("n", labels={"disk": "ssd"}), daemonset(affinity_terms=[DISK_NOT_INVALID, DISK_NOT_HDD]),
+     (True, True)),
 ], ids=["an untainted worker runs the daemon",
         "the control plane's NoSchedule taint keeps a new daemon off but lets a running one stay",
         "a toleration for the control-plane taint puts a daemon there too",
         "an untolerated NoExecute taint evicts the daemon",
         "daemons tolerate an unreachable node (auto-added toleration)",
         "a node with the selected label runs the daemon",
-        "a node without the selected label does not"])
+        "a node without the selected label does not",
+        "a node matching the required node-affinity term runs the daemon",
+        "a term whose NotIn value is not a valid label value does not parse and matches no node",
+        "a term that does not parse is skipped and the next term still can match"])
 def test_node_should_run_daemon_pod(n, ds, expected):
     ds["metadata"]["uid"] = "u"
     assert node_should_run_daemon_pod(n, ds) == expected
@@ -71,6 +85,13 @@ def test_one_pod_per_eligible_node_aimed_by_node_affinity_not_bound():
         "metadata"]["labels"]["controller-revision-hash"]
     status = h.get("daemonsets", "agent", "kube-system")["status"]
     assert (status["desiredNumberScheduled"], status["currentNumberScheduled"], status["numberMisscheduled"]) == (2, 0, 0)
+
+
+def test_a_daemon_set_whose_only_affinity_term_does_not_parse_creates_no_pods():
+    h, _ = setup([node("node-1"), node("node-2")], affinity_terms=[DISK_NOT_INVALID])
+    h.sync("kube-system/agent")
+    assert pods_by_node(h) == []
+    assert h.get("daemonsets", "agent", "kube-system")["status"]["desiredNumberScheduled"] == 0
 
 
 def test_the_daemon_set_follows_nodes_as_they_join_leave_and_are_tainted():

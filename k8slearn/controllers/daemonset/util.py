@@ -12,8 +12,9 @@ gets tolerations so that a node under pressure or unreachable does not evict it:
 >>> replace_daemon_set_pod_node_name_node_affinity(None, "node-2")
 {'nodeAffinity': {'requiredDuringSchedulingIgnoredDuringExecution': {'nodeSelectorTerms': [{'matchFields': [{'key': 'metadata.name', 'operator': 'In', 'values': ['node-2']}]}]}}}
 
-Simplified: node affinity is matched as the scheduler's NodeAffinity filter does, without the
-``Gt``/``Lt`` parse errors being reported (an unparsable number does not match).
+Node affinity is matched by :mod:`k8slearn.api.node_affinity`, the matcher the scheduler's
+NodeAffinity filter uses; as upstream, a term that does not parse matches nothing and its errors
+are ignored.
 
 Upstream: pkg/controller/daemon/util/daemonset_util.go, pkg/controller/daemon/daemon_controller.go
 (NodeShouldRunDaemonPod), staging/src/k8s.io/component-helpers/scheduling/corev1/nodeaffinity
@@ -24,12 +25,12 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api.meta import thaw
+from k8slearn.api.node_affinity import OBJECT_NAME_FIELD, RequiredNodeAffinity
 from k8slearn.controllers.controller_utils import find_matching_untolerated_taint
 
 CONTROLLER_REVISION_HASH = "controller-revision-hash"
 TEMPLATE_GENERATION_KEY = "pod-template-generation"
 TEMPLATE_GENERATION_ANNOTATION = "deprecated.daemonset.template.generation"
-OBJECT_NAME_FIELD = "metadata.name"
 
 _DAEMON_TOLERATIONS = [
     ("node.kubernetes.io/not-ready", "NoExecute"),
@@ -107,49 +108,10 @@ def get_target_node_name(pod: dict) -> str | None:
     return None
 
 
-# ---- node affinity (component-helpers nodeaffinity.GetRequiredNodeAffinity(pod).Match(node)) ------
-
-def _requirement_matches(req: dict, value: str | None) -> bool:
-    op, values = req.get("operator"), req.get("values") or []
-    if op == "In":
-        return value is not None and value in values
-    if op == "NotIn":
-        return value is None or value not in values
-    if op == "Exists":
-        return value is not None
-    if op == "DoesNotExist":
-        return value is None
-    if op in ("Gt", "Lt") and value is not None and len(values) == 1:
-        try:
-            a, b = int(value), int(values[0])
-        except ValueError:
-            return False
-        return a > b if op == "Gt" else a < b
-    return False
-
-
-def _term_matches(term: dict, node: dict) -> bool:
-    exprs, fields = term.get("matchExpressions") or [], term.get("matchFields") or []
-    if not exprs and not fields:
-        return False
-    labels = node["metadata"].get("labels") or {}
-    if not all(_requirement_matches(r, labels.get(r.get("key"))) for r in exprs):
-        return False
-    node_fields = {OBJECT_NAME_FIELD: node["metadata"]["name"]}
-    return all(_requirement_matches(r, node_fields.get(r.get("key"))) for r in fields)
-
-
 def matches_required_node_affinity(pod_spec: dict, node: dict) -> bool:
-    """nodeSelector labels all present, and (if any) one required node-affinity term matches."""
-    labels = node["metadata"].get("labels") or {}
-    for key, value in (pod_spec.get("nodeSelector") or {}).items():
-        if labels.get(key) != value:
-            return False
-    required = (((pod_spec.get("affinity") or {}).get("nodeAffinity") or {})
-                .get("requiredDuringSchedulingIgnoredDuringExecution"))
-    if required is None:
-        return True
-    return any(_term_matches(t, node) for t in required.get("nodeSelectorTerms") or ())
+    """nodeaffinity.GetRequiredNodeAffinity(pod).Match(node), parse errors ignored (predicates):
+    every nodeSelector label present, and (if any) one required node-affinity term matches."""
+    return RequiredNodeAffinity({"spec": pod_spec}).matches(node)
 
 
 def new_pod_spec(ds: dict, node_name: str) -> dict:

@@ -5,6 +5,8 @@ holds *terms* that are ORed; inside a term the expressions are ANDed. Operators:
 ``NotIn`` (also true when the label is missing), ``Exists``, ``DoesNotExist``, ``Gt``/``Lt``
 (integers). ``matchFields`` may only test ``metadata.name``: it is how a DaemonSet pins its pod
 to one node. ``preferredDuringScheduling...`` terms add their weight to a node's score.
+The terms are parsed and matched by :mod:`k8slearn.api.node_affinity`, the matcher the DaemonSet
+controller and the volume code share (upstream: component-helpers' nodeaffinity package).
 
 >>> gpu = {"metadata": {"name": "node-2", "labels": {"gpu": "true", "cores": "8"}}}
 >>> plain = {"metadata": {"name": "node-1", "labels": {}}}
@@ -29,17 +31,14 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api import field
-from k8slearn.api.labels import (
-    DOES_NOT_EXIST,
-    EXISTS,
-    GREATER_THAN,
-    IN,
-    LESS_THAN,
-    NOT_IN,
-    Requirement,
-    Selector,
-    validate_label_key,
-    validate_label_value,
+from k8slearn.api.node_affinity import (
+    OBJECT_NAME_FIELD,
+    PREFERRED,
+    REQUIRED,
+    LazyErrorNodeSelector,
+    NodeSelectorTerm,  # noqa: F401  (re-exported: the course's scheduler lab imports it from here)
+    PreferredSchedulingTerms,
+    RequiredNodeAffinity,
 )
 from k8slearn.scheduler.events import NODE, ActionType, ClusterEvent, QueueingHint
 from k8slearn.scheduler.framework import SUCCESS, Code, CycleState, PreFilterResult, Status
@@ -51,185 +50,6 @@ PRE_SCORE_STATE_KEY = "PreScore" + NAME
 ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector"
 ERR_REASON_ENFORCED = "node(s) didn't match scheduler-enforced node affinity"
 ERR_REASON_CONFLICT = "pod affinity terms conflict"
-
-OBJECT_NAME_FIELD = "metadata.name"
-SELECTOR_OPERATORS = {
-    "In": IN,
-    "NotIn": NOT_IN,
-    "Exists": EXISTS,
-    "DoesNotExist": DOES_NOT_EXIST,
-    "Gt": GREATER_THAN,
-    "Lt": LESS_THAN,
-}
-FIELD_OPERATORS = ("In", "NotIn")
-ROOT = field.Path()  # error paths of a pod's own terms start here
-REQUIRED = "requiredDuringSchedulingIgnoredDuringExecution"
-PREFERRED = "preferredDuringSchedulingIgnoredDuringExecution"
-
-
-# -- parsing: NodeSelectorTerm -> requirements on labels and on fields --------------------------
-def _requirement(expr: dict, path: field.Path) -> tuple[Requirement | None, list]:
-    """One matchExpressions entry as a label Requirement, or the errors labels.NewRequirement gives."""
-    key, op, values = expr.get("key", ""), expr.get("operator", ""), list(expr.get("values") or [])
-    if op not in SELECTOR_OPERATORS:
-        return None, [field.not_supported(path.child("operator"), op, list(SELECTOR_OPERATORS))]
-    errs = [field.invalid(path.child("key"), key, m) for m in validate_label_key(key)]
-    values_path = path.child("values")
-    if op in ("In", "NotIn") and not values:
-        errs.append(
-            field.invalid(
-                values_path,
-                field.go_string_slice(values),
-                "for 'in', 'notin' operators, values set can't be empty",
-            )
-        )
-    elif op in ("Exists", "DoesNotExist") and values:
-        errs.append(
-            field.invalid(
-                values_path,
-                field.go_string_slice(values),
-                "values set must be empty for exists and does not exist",
-            )
-        )
-    elif op in ("Gt", "Lt"):
-        if len(values) != 1:
-            errs.append(
-                field.invalid(
-                    values_path,
-                    field.go_string_slice(values),
-                    "for 'Gt', 'Lt' operators, exactly one value is required",
-                )
-            )
-        for i, v in enumerate(values):
-            if not _is_int(v):
-                errs.append(
-                    field.invalid(
-                        values_path.index(i), v, "for 'Gt', 'Lt' operators, the value must be an integer"
-                    )
-                )
-    if op not in ("Gt", "Lt"):
-        for i, v in enumerate(values):
-            errs += [field.invalid(values_path.index(i), v, m) for m in validate_label_value(str(v))]
-    return (None, errs) if errs else (Requirement(key, SELECTOR_OPERATORS[op], values), [])
-
-
-def _is_int(value: Any) -> bool:
-    try:
-        int(str(value), 10)
-    except ValueError:
-        return False
-    return True
-
-
-class NodeSelectorTerm:
-    """A parsed term: label requirements (ANDed) and metadata.name requirements (ANDed)."""
-
-    __slots__ = ("errors", "fields", "labels")
-
-    def __init__(self, term: dict, path: field.Path) -> None:
-        self.labels: Selector | None = None
-        self.fields: list[tuple[str, str, str]] | None = None  # (key, operator, value)
-        self.errors: list = []
-        expressions, fields = term.get("matchExpressions") or [], term.get("matchFields") or []
-        if expressions:
-            requirements = []
-            for i, expr in enumerate(expressions):
-                requirement, errs = _requirement(expr, path.child("matchExpressions").index(i))
-                self.errors += errs
-                requirements.append(requirement)
-            self.labels = None if self.errors else Selector(requirements)
-        if fields:
-            self.fields = []
-            for i, expr in enumerate(fields):
-                p = path.child("matchFields").index(i)
-                op, values = expr.get("operator", ""), list(expr.get("values") or [])
-                if op not in FIELD_OPERATORS:
-                    self.errors.append(field.not_supported(p.child("operator"), op, list(FIELD_OPERATORS)))
-                elif len(values) != 1:
-                    self.errors.append(
-                        field.invalid(
-                            p.child("values"), field.go_string_slice(values), "must have one element"
-                        )
-                    )
-                else:
-                    self.fields.append((expr.get("key", ""), op, values[0]))
-
-    def matches(self, labels: dict, node_name: str) -> bool:
-        if self.errors:
-            return False
-        if self.labels is not None and not self.labels.matches(labels):
-            return False
-        if self.fields is not None and node_name:
-            node_fields = {OBJECT_NAME_FIELD: node_name}
-            for key, op, value in self.fields:
-                if (node_fields.get(key, "") == value) != (op == "In"):
-                    return False
-        return True
-
-
-def _empty(term: dict) -> bool:
-    return not (term.get("matchExpressions") or term.get("matchFields"))
-
-
-class NodeSelector:
-    """The required terms, ORed; an empty term matches nothing; parse errors only make a term fail."""
-
-    def __init__(self, node_selector: dict, path: field.Path = ROOT) -> None:
-        terms_path = path.child("nodeSelectorTerms")
-        self.terms = [
-            NodeSelectorTerm(t, terms_path.index(i))
-            for i, t in enumerate(node_selector.get("nodeSelectorTerms") or ())
-            if not _empty(t)
-        ]
-
-    def errors(self) -> list:
-        return [e for t in self.terms for e in t.errors]
-
-    def matches(self, node: dict) -> bool:
-        meta = node["metadata"]
-        labels, name = meta.get("labels") or {}, meta.get("name", "")
-        return any(t.matches(labels, name) for t in self.terms)
-
-
-class RequiredNodeAffinity:
-    """A pod's ``nodeSelector`` and required node affinity together (GetRequiredNodeAffinity)."""
-
-    __slots__ = ("affinity", "node_selector")
-
-    def __init__(self, pod: dict) -> None:
-        spec = pod.get("spec") or {}
-        self.node_selector = spec.get("nodeSelector") or None
-        required = ((spec.get("affinity") or {}).get("nodeAffinity") or {}).get(REQUIRED)
-        self.affinity = NodeSelector(required) if required is not None else None
-
-    def matches(self, node: dict) -> bool:
-        if self.node_selector:
-            labels = node["metadata"].get("labels") or {}
-            for key, value in self.node_selector.items():
-                if labels.get(key) != value:
-                    return False
-        return self.affinity is None or self.affinity.matches(node)
-
-
-class PreferredSchedulingTerms:
-    """Weighted preferred terms; a node scores the sum of the weights of the terms it matches."""
-
-    def __init__(self, terms: list, path: field.Path = ROOT) -> None:
-        self.terms: list[tuple[NodeSelectorTerm, int]] = []
-        self.errors: list = []
-        for i, t in enumerate(terms or ()):
-            weight, preference = t.get("weight", 0), t.get("preference") or {}
-            if not weight or _empty(preference):
-                continue
-            term = NodeSelectorTerm(preference, path.index(i))
-            self.errors += term.errors
-            if not term.errors:
-                self.terms.append((term, weight))
-
-    def score(self, node: dict) -> int:
-        meta = node["metadata"]
-        labels, name = meta.get("labels") or {}, meta.get("name", "")
-        return sum(weight for term, weight in self.terms if term.matches(labels, name))
 
 
 def matches(pod: dict, node: dict) -> bool:
@@ -270,7 +90,7 @@ class NodeAffinity:
         added = (args or {}).get("addedAffinity") or {}
         path = field.Path("addedAffinity")
         self.added_node_selector = (
-            NodeSelector(added[REQUIRED], path.child(REQUIRED)) if added.get(REQUIRED) else None
+            LazyErrorNodeSelector(added[REQUIRED], path.child(REQUIRED)) if added.get(REQUIRED) else None
         )
         self.added_pref_terms = (
             PreferredSchedulingTerms(added.get(PREFERRED) or [], path.child(PREFERRED))
