@@ -17,7 +17,7 @@ from typing import Any
 
 from k8slearn.viz import style
 from k8slearn.viz.events_written import events_written
-from k8slearn.viz.panels import TABLE_STYLE, display_bundles, figure_png, new_figure
+from k8slearn.viz.panels import TABLE_STYLE, display_bundles, figure_png, new_figure, picture_metadata
 from k8slearn.viz.snapshot import unobserved
 from k8slearn.viz.timeline import (
     controller_rows,
@@ -212,6 +212,10 @@ class ControllerTimeline:
     def summary(self) -> str:
         return summary_text(self.rows)
 
+    def alt_text(self) -> str:
+        """The picture in words: ``summary``, as the ``<img alt>`` of the text/html view says."""
+        return f"Controller timeline: {self.summary()}"
+
     def text(self) -> str:
         lines = [self.summary()]
         lines += [f"{i:>3}. {row}" for i, row in enumerate(self.rows, 1)]
@@ -237,10 +241,11 @@ class ControllerTimeline:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
         image = base64.b64encode(self.png()).decode("ascii")
-        picture = f"<img alt='{html.escape(self.summary())}' src='data:image/png;base64,{image}'/>"
+        picture = f"<img alt='{html.escape(self.alt_text())}' src='data:image/png;base64,{image}'/>"
         return {"text/plain": self.text(), "text/html": picture + self.html()}
 
     def _ipython_display_(self) -> None:
         """Two outputs: the picture (its alt text as text/plain), then the table."""
-        display_bundles([{"image/png": self.png(), "text/plain": self.summary()},
-                  {"text/html": self.html(), "text/plain": self.text()}])
+        picture = {"image/png": self.png(), "text/plain": self.summary()}
+        display_bundles([(picture, picture_metadata(self.alt_text())),
+                         {"text/html": self.html(), "text/plain": self.text()}])

@@ -106,6 +106,11 @@ class DaemonSetPanel(Panel):
 
     __str__ = text
 
+    def alt_text(self) -> str:
+        """The picture in words, as of its last redraw: the DaemonSet's line, then the cluster
+        (``graph.summary``)."""
+        return self.words
+
     def _line(self, nodes: list, ds: dict | None) -> str:
         return daemonset_line(nodes, ds) if ds is not None else f'daemonsets.apps "{self.name}" not found'
 
@@ -114,10 +119,9 @@ class DaemonSetPanel(Panel):
         daemon = [f"pod/{self.namespace}/{p}" for n in nodes for p, _ in n.pods]
         self.picture.update(self.cluster, highlight=daemon)
         self.image.value = self.picture.png()
-        from k8slearn.viz.graph import summary
-
-        self.alt.value = (f"<span style='font-size:12px;color:{style.MUTED}'>"
-                          f"{html.escape(summary(self.picture.graph))} Daemon pods are ringed.</span>")
+        words = f"{self.picture.alt_text()} Daemon pods are ringed."
+        self.alt.value = f"<span style='font-size:12px;color:{style.MUTED}'>{html.escape(words)}</span>"
+        self.words = f"DaemonSet {self.namespace}/{self.name}: {self._line(nodes, ds)}. {words}"
         self.line.value = f"<b style='font-size:14px'>{html.escape(self._line(nodes, ds))}</b>"
         rows = "".join(
             f"<tr><td style='{TABLE_STYLE}'>{html.escape(n.node)}</td>"

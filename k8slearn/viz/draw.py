@@ -32,6 +32,7 @@ from k8slearn.viz.draw_build import BOX_HALF, BUS_DX, LABEL_DX, FigureBuilder, _
 from k8slearn.viz.draw_text import _box_text, _by_count, _node_header, _shorten, _title
 from k8slearn.viz.graph import ETCD, build_graph, summary
 from k8slearn.viz.layout import HEADER_Y, PENDING, Layout
+from k8slearn.viz.panels import picture_metadata
 from k8slearn.viz.snapshot import as_snapshot
 
 __all__ = ["ClusterFigure", "draw_cluster", "render_png", "summary"]
@@ -47,7 +48,12 @@ PNG_COLOURS = 256               # a palette PNG: a quarter of the bytes, no visi
 @functools.lru_cache(maxsize=None)
 def _figure_class() -> type:
     """matplotlib's Figure plus ``_repr_png_``: a notebook cell ending in a picture shows it even
-    without pyplot (the inline backend registers its Figure formatter only when pyplot is imported)."""
+    without pyplot (the inline backend registers its Figure formatter only when pyplot is imported).
+
+    Its ``_repr_mimebundle_`` adds only the output's metadata: the picture's alt text
+    (``describe``, which ``ClusterFigure.update`` sets to its ``alt_text``; ``panels.picture_metadata``).
+    IPython keeps that metadata and still takes the PNG from ``_repr_png_`` and text/plain from the
+    figure's repr (IPython.core.formatters.DisplayFormatter.format)."""
     from matplotlib.figure import Figure
 
     def _repr_png_(figure: Any) -> bytes:
@@ -55,7 +61,11 @@ def _figure_class() -> type:
         figure.savefig(buf, format="png", metadata={"Software": None})
         return buf.getvalue()
 
-    return type("ClusterPictureFigure", (Figure,), {"_repr_png_": _repr_png_, "__module__": __name__})
+    def _repr_mimebundle_(figure: Any, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
+        return {}, picture_metadata(figure.describe() if figure.describe else "")
+
+    methods = {"_repr_png_": _repr_png_, "_repr_mimebundle_": _repr_mimebundle_, "describe": None}
+    return type("ClusterPictureFigure", (Figure,), {**methods, "__module__": __name__})
 
 
 class ClusterFigure(FigureBuilder):
@@ -73,6 +83,7 @@ class ClusterFigure(FigureBuilder):
         self.graph = None
         self.rebuilds = 0                       # how many times the figure was built from scratch
         self._key = self._static = self._background = None
+        self._described: tuple | None = None     # what graph.summary needs for the alt text
         self._labels: list = []
         self._dynamic: list = []
 
@@ -82,6 +93,8 @@ class ClusterFigure(FigureBuilder):
         snap = as_snapshot(source)
         g = build_graph(snap, namespace=namespace, selector=selector, collapse_owners=collapse_owners)
         self.graph = g
+        # graph.summary counts each pod: from the snapshot when owners are collapsed into one dot
+        self._described = (snap if collapse_owners else g, namespace, selector)
         self.layout.update(g)
         key = (tuple(c.id for c in self.layout.columns), self.layout.rows,
                tuple(sorted(n for n, k in g.nodes(data="kind") if k in ("owner", "service"))))
@@ -91,7 +104,13 @@ class ClusterFigure(FigureBuilder):
         marked = _resolve(g, highlight)
         self._refresh_static(g, marked)
         self._refresh_dynamic(g, marked, _title(snap, namespace, selector))
+        if not self._external:
+            self.figure.describe = self.alt_text     # words only when shown (see _figure_class)
         return self.figure
+
+    def alt_text(self) -> str:
+        """The picture of the last ``update`` in words (``graph.summary``): its alternative text."""
+        return summary(*self._described) if self._described else ""
 
     def png(self) -> bytes:
         """The picture as PNG bytes: restore the static background, draw what changes, encode."""

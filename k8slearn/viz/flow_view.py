@@ -26,7 +26,7 @@ from typing import Any
 
 from k8slearn.viz import style
 from k8slearn.viz.flow import Hop, graph_ids, lanes_for, pod_journey
-from k8slearn.viz.panels import display_bundles, figure_png, picture_bundle
+from k8slearn.viz.panels import display_bundles, figure_png, picture_bundle, picture_metadata
 
 __all__ = ["FlowPlayer", "draw_sequence", "figure_png", "parts", "snapshot_at"]
 
@@ -265,6 +265,25 @@ class FlowPlayer:
         current = self.current if self.hops else None
         return figure_png(draw_sequence(self.hops, current, title=self.title, caption=self.sentence()))
 
+    def moment_alt(self) -> str:
+        """``moment_png`` in words, its alt text: the title, how many hops, and the current hop."""
+        if not self.hops:
+            return f"{self.title}: {self.sentence()}"
+        return f"{self.title}, {len(self.hops)} hops; now hop {self.sentence().strip()}"
+
+    def pictures(self, per_picture: int = PER_PICTURE) -> list:
+        """``figures()`` as IPython Images, each with its alt text (which hops, from where to
+        where), for a notebook to display one after the other."""
+        from IPython.display import Image
+
+        return [Image(figure_png(figure), alt=self._part_alt(part))
+                for figure, part in zip(self.figures(per_picture), parts(len(self.hops), per_picture))]
+
+    def _part_alt(self, part: range) -> str:
+        arrows = [h.source if h.source == h.target else f"{h.source} → {h.target}"
+                  for h in self.hops[part.start:part.stop]]
+        return f"{self.title}, hops {part.start + 1}–{part.stop} of {len(self.hops)}: {', '.join(arrows)}."
+
     def _repr_png_(self) -> bytes:
         return figure_png(self.figure())
 
@@ -333,4 +352,5 @@ class FlowPlayer:
         return picture_bundle(self.widget(), self.moment_png())
 
     def _ipython_display_(self) -> None:
-        display_bundles([self._repr_mimebundle_()])
+        """One output: ``_repr_mimebundle_``, with the picture's alt text in its metadata."""
+        display_bundles([(self._repr_mimebundle_(), picture_metadata(self.moment_alt()))])

@@ -12,6 +12,16 @@ notebook can show the PNG instead. It should: the widget state saved with the no
 panel's *last* state, after every later cell that clicked its buttons, not the state the cell
 showed. (nbval does not compare image/png, and the PNG is the same bytes on every run.)
 
+Every picture also says what it shows, in words: its alternative text goes into the output's
+metadata as ``{"image/png": {"alt": ...}}`` (``picture_metadata``), where IPython's own
+``Image(alt=...)`` puts it too. nbconvert's ``get_metadata(output, "alt", "image/png")`` filter
+finds it there (or at the metadata's top level); the deck template
+(templates/reveal_local) writes it into the ``<img alt>``. JupyterLab 4's image renderer
+(``renderImage`` in @jupyterlab/rendermime) reads no alt key, and a live panel's ``ipywidgets.Image``
+has none: in JupyterLab the words are those a panel prints beside its picture (the cluster
+panels' line under it, a journey's sentence, the scheduler's decision). nbval does not compare
+output metadata.
+
 One action at a time, in the whole kernel: ipykernel 7 hands a widget message that arrives while
 another callback runs to a second thread (a subshell), so the two clicks of a double click would
 run at once. ``ACTION_LOCK`` stops that: a click that comes while any panel's action runs is
@@ -76,11 +86,23 @@ def picture_bundle(widget: Any, png: bytes) -> dict:
     return bundle
 
 
+def picture_metadata(alt: str) -> dict:
+    """The output metadata that carries a picture's alternative text (none for empty words).
+
+    >>> picture_metadata("Cluster: 3 worker nodes")
+    {'image/png': {'alt': 'Cluster: 3 worker nodes'}}
+    """
+    return {"image/png": {"alt": alt}} if alt else {}
+
+
 def display_bundles(bundles: list) -> None:
+    """Show each bundle as one output. A bundle is a mime bundle, or a ``(data, metadata)`` pair as
+    IPython's ``_repr_mimebundle_`` may return (the metadata: ``picture_metadata``)."""
     from IPython.display import display
 
     for bundle in bundles:
-        display(bundle, raw=True)
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, None)
+        display(data, raw=True, metadata=metadata or None)
 
 
 class Trouble(str):
@@ -143,6 +165,10 @@ class Panel:
     def text(self) -> str:  # pragma: no cover - every panel defines it
         raise NotImplementedError
 
+    def alt_text(self) -> str:  # pragma: no cover - every panel defines it
+        """What the picture in ``self.image`` shows, in a few words, as of its last redraw."""
+        raise NotImplementedError
+
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
         """The live panel, a PNG of its picture now (``self.image``), and a deterministic
         text/plain (the panel's words) for nbval and readers."""
@@ -150,4 +176,6 @@ class Panel:
         return {**picture_bundle(widget, self.image.value), "text/plain": self.text()}
 
     def _ipython_display_(self) -> None:
-        display_bundles([self._repr_mimebundle_()])
+        """One output: ``_repr_mimebundle_``, with the picture's alt text in its metadata."""
+        bundle = self._repr_mimebundle_()
+        display_bundles([(bundle, picture_metadata(self.alt_text()))])

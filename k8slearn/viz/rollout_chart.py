@@ -196,6 +196,16 @@ class RolloutChart(Panel):
 
     __str__ = text
 
+    def alt_text(self) -> str:
+        """The chart in words: the rollout's first line of ``text``, then where it ended."""
+        if not self.samples:
+            return self.text()
+        last = self.samples[-1]
+        sets = ", ".join(f"{c.name}={c.replicas}" for c in last.replica_sets)
+        end = f"available {last.available} of {last.desired}" + (", done" if last.done else ", not done")
+        return (f"Chart of spec.replicas per ReplicaSet over time. {self.text().splitlines()[0]}. "
+                f"At the end: {sets}; {end}.")
+
     def __repr__(self) -> str:
         return f"<RolloutChart deployment/{self.name}: {len(self.samples)} samples>"
 

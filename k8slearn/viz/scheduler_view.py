@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from k8slearn.viz import style
-from k8slearn.viz.panels import display_bundles, figure_png, picture_bundle
+from k8slearn.viz.panels import display_bundles, figure_png, picture_bundle, picture_metadata
 
 __all__ = ["SchedulerView", "ViewState", "score_bars"]
 
@@ -160,6 +160,17 @@ def _legend(ax: Any, attempt: Any, plugins: list, scored: list, columns: int, x:
     ax.legend(handles, [f"{p} ×{weights[p]}" for p in scored], fontsize=LEGEND_SIZE, loc="lower left",
               bbox_to_anchor=(x, 1.0), ncols=columns, frameon=False, borderaxespad=0.1,
               handlelength=1.2, columnspacing=1.2)
+
+
+def bars_in_words(explanation: Any) -> str:
+    """What ``score_bars`` draws, in words, for its alt text: the decision, then each node's total
+    (or the filter plugin that ruled it out), in the bars' order."""
+    head = (f"{explanation.pod_key} → {explanation.picked}" if explanation.picked
+            else f"{explanation.pod_key} would stay Pending")
+    nodes = [f"{r['node']} filtered out by {r['plugin']}" if r["outcome"] == "filtered"
+             else f"{r['node']} {r['total']}" + (" (picked)" if r["outcome"] == "picked" else "")
+             for r in explanation.as_rows()]
+    return f"Score bars: {head}." + (f" Total score per node: {'; '.join(nodes)}." if nodes else "")
 
 
 def _heading_lines(explanation: Any, width: float) -> list:
@@ -287,6 +298,13 @@ class SchedulerView:
             return b""
         return figure_png(score_bars(explanation, width=DECK_WIDTH, heading=True))
 
+    def picture_alt(self) -> str:
+        """``picture_png`` in words (``bars_in_words``): its alt text. Empty with no picture."""
+        try:
+            return bars_in_words(self.explanation())
+        except Exception:  # noqa: BLE001 - as picture_png: no picture, no words
+            return ""
+
     def render(self) -> tuple[str, str, bytes]:
         """(the decision in words, the nodes × plugins table, the score bars PNG); errors become text."""
         try:
@@ -385,7 +403,8 @@ class SchedulerView:
         return {**picture_bundle(self.widget(), self.picture_png()), "text/plain": repr(self)}
 
     def _ipython_display_(self) -> None:
-        display_bundles([self._repr_mimebundle_()])
+        """One output: ``_repr_mimebundle_``, with the picture's alt text in its metadata."""
+        display_bundles([(self._repr_mimebundle_(), picture_metadata(self.picture_alt()))])
 
 
 def _row(*children: Any) -> Any:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import html
 from typing import Any, Callable
 
-from k8slearn.viz.draw import ClusterFigure, summary
+from k8slearn.viz.draw import ClusterFigure
 from k8slearn.viz.panels import Panel, picture_bundle
 from k8slearn.viz.snapshot import snapshot, unobserved
 
@@ -121,9 +121,8 @@ class ClusterView(Panel):
         self.picture.update(snap, namespace=self.namespace, selector=self.selector,
                             collapse_owners=self.collapse_owners)
         self.image.value = self.picture.png()
-        words = summary(snap if self.collapse_owners else self.picture.graph,
-                        namespace=self.namespace, selector=self.selector)
-        self.alt.value = f"<span style='font-size:12px;color:#424242'>{html.escape(words)}</span>"
+        self.words = self.picture.alt_text()
+        self.alt.value = f"<span style='font-size:12px;color:#424242'>{html.escape(self.words)}</span>"
         names = list(self.cluster.node_names())
         if list(self.nodes.options) != names:
             keep = self.nodes.value if self.nodes.value in names else None
@@ -137,6 +136,10 @@ class ClusterView(Panel):
         """The live panel and a PNG of the picture now (``panels.picture_bundle``); its
         text/plain is the widget's own."""
         return picture_bundle(self.widget, self.image.value)
+
+    def alt_text(self) -> str:
+        """The picture in words (``graph.summary``), as the panel shows them under it."""
+        return self.words
 
     # -- clicking (Panel.perform runs one action at a time): each action returns the message to show --
     def _step(self) -> str:

@@ -8,9 +8,11 @@ import subprocess
 import sys
 
 import pytest
+from vizkit import recorder
 
 from k8slearn.sim import Step
 from k8slearn.viz.daemon_nodes import daemon_nodes
+from k8slearn.viz.graph import summary
 from k8slearn.viz.rollout_samples import rollout_history_rows
 from k8slearn.viz.timeline import controller_rows, lanes, summary_text
 
@@ -276,11 +278,13 @@ def test_the_timeline_shows_a_picture_then_a_table(timeline_cluster, monkeypatch
     from k8slearn.viz import controller_timeline
 
     shown = []
-    monkeypatch.setattr(controller_timeline, "display_bundles", shown.extend)
+    monkeypatch.setattr(controller_timeline, "display_bundles", recorder(shown))
     timeline = controller_timeline.ControllerTimeline(timeline_cluster)
     timeline._ipython_display_()
-    assert [sorted(b) for b in shown] == [["image/png", "text/plain"], ["text/html", "text/plain"]]
-    assert shown[0]["text/plain"] == timeline.summary()
+    assert [sorted(b) for b, _ in shown] == [["image/png", "text/plain"], ["text/html", "text/plain"]]
+    assert shown[0][0]["text/plain"] == timeline.summary()
+    assert [metadata for _, metadata in shown] == [
+        {"image/png": {"alt": f"Controller timeline: {timeline.summary()}"}}, {}]
     assert sorted(timeline._repr_mimebundle_()) == ["text/html", "text/plain"]
 
 
@@ -331,12 +335,15 @@ def test_the_panel_is_shown_with_a_png_of_this_moment_which_later_clicks_do_not_
     from k8slearn.viz import panels
 
     shown = []
-    monkeypatch.setattr(panels, "display_bundles", shown.extend)
+    monkeypatch.setattr(panels, "display_bundles", recorder(shown))
     panel._ipython_display_()
-    picture, words = panel.image.value, panel.text()
+    picture, words, panel_summary = panel.image.value, panel.text(), summary(panel.picture.graph)
     added = panel.add_node()                          # a later cell clicks "Add node"
     panel.refresh()
-    [bundle] = shown
+    [(bundle, metadata)] = shown
+    assert metadata == {"image/png": {"alt": (
+        "DaemonSet monitoring/node-exporter: 3 eligible nodes → 3 daemon pods "
+        "(desired 3, current 3, ready 3). " + panel_summary + " Daemon pods are ringed.")}}
     assert sorted(bundle) == ["application/vnd.jupyter.widget-view+json", "image/png", "text/plain"]
     assert base64.b64decode(bundle["image/png"]) == picture != panel.image.value
     assert bundle["text/plain"] == words

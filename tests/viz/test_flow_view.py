@@ -7,6 +7,7 @@ import io
 import pytest
 from matplotlib.patches import FancyBboxPatch
 from PIL import Image
+from vizkit import recorder
 
 from k8slearn import Cluster
 from k8slearn.viz import style
@@ -118,11 +119,13 @@ def test_displaying_the_player_gives_the_widget_and_a_png_of_that_moment_not_of_
     from k8slearn.viz import flow_view
 
     shown = []
-    monkeypatch.setattr(flow_view, "display_bundles", shown.extend)
+    monkeypatch.setattr(flow_view, "display_bundles", recorder(shown))
     player._ipython_display_()
     at_hop_1 = player.moment_png()
     player._move(+9)                                     # a later click moves the live panel on
-    [bundle] = shown
+    [(bundle, metadata)] = shown
+    assert metadata == {"image/png": {"alt": (
+        f"The journey of pod/default/web, {len(player)} hops; now hop {player.sentence(0).strip()}")}}
     assert sorted(bundle) == [WIDGET_VIEW, "image/png", "text/plain"]
     assert bundle[WIDGET_VIEW]["model_id"] == player.widget().model_id
     assert base64.b64decode(bundle["image/png"]) == at_hop_1 != player.moment_png()

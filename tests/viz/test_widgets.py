@@ -1,7 +1,9 @@
 """ClusterView: the panel builds, and each button changes what it should (callbacks called directly)."""
 
 import pytest
-from vizkit import FakeCluster
+from vizkit import FakeCluster, recorder
+
+from k8slearn.viz.graph import summary
 
 pytest.importorskip("ipywidgets")
 
@@ -129,11 +131,12 @@ def test_the_view_is_shown_with_a_png_of_its_picture_at_that_moment_for_static_p
     from k8slearn.viz import panels
 
     shown = []
-    monkeypatch.setattr(panels, "display_bundles", shown.extend)
+    monkeypatch.setattr(panels, "display_bundles", recorder(shown))
     view._ipython_display_()
-    picture = view.image.value
+    picture, words = view.image.value, summary(view.picture.graph)
     view.buttons["Add node"].click()                    # a later cell changes the panel
-    [bundle] = shown
+    [(bundle, metadata)] = shown
+    assert metadata == {"image/png": {"alt": words}} != {"image/png": {"alt": view.alt_text()}}
     assert sorted(bundle) == ["application/vnd.jupyter.widget-view+json", "image/png", "text/plain"]
     assert base64.b64decode(bundle["image/png"]) == picture != view.image.value
     assert bundle["text/plain"].startswith("VBox(children=(HBox(")   # the widget's own, as before

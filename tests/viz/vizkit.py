@@ -206,3 +206,11 @@ class FakeCluster:
             self.store.setdefault(PLURAL[doc["kind"]], []).append(doc)
             out.append(f"{doc['kind'].lower()}/{doc['metadata']['name']} created\n")
         return Result("".join(out), "", 0)
+
+
+def recorder(outputs: list):
+    """A stand-in for ``panels.display_bundles``: each output it would show goes into ``outputs`` as
+    a ``(data, metadata)`` pair (metadata ``{}`` when the bundle came without)."""
+    def display_bundles(bundles: list) -> None:
+        outputs.extend(b if isinstance(b, tuple) else (b, {}) for b in bundles)
+    return display_bundles
