@@ -24,20 +24,23 @@ synced again every 15 s, so ``kubectl describe pvc`` shows ``(x3 over 30s)``):
   created before binding" (``WaitForPodScheduled`` once a pod uses it): the scheduler picks the
   volume when it places the pod, and this controller finishes the binding.
 
-When a bound claim is deleted its volume becomes ``Released`` (policy ``Retain``: it keeps its
-``claimRef`` and data; an administrator frees it by removing ``spec.claimRef``).
+When a bound claim is deleted its volume becomes ``Released``, then its reclaim policy acts
+(:mod:`~k8slearn.controllers.persistent_volume_reclaim`): ``Retain`` keeps its ``claimRef`` and
+data (an administrator frees it by removing ``spec.claimRef``); ``Delete`` deletes the volume
+object once its deleter succeeds (a hostPath under ``/tmp/``), else the volume is ``Failed`` with
+the deleter's error (``VolumeFailedDelete``); ``Recycle`` is deprecated, see that module.
 
 Simplified: no provisioner runs (this is a kubeadm cluster without one), so nothing is ever
-provisioned; reclaim policies ``Delete`` and ``Recycle`` leave the volume ``Released`` (no
-deleter or recycler pod runs); no volume-mode-mismatch event on pre-bound volumes, no metrics,
+provisioned; no recycler pod runs; no volume-mode-mismatch event on pre-bound volumes, no metrics,
 no CSI migration annotations; one worker per queue (claims, volumes), where upstream runs one
 goroutine each too; the in-tree plugins that CSI drivers replaced are mapped to their driver's
 name for the ExternalProvisioning event, without the migration annotations.
 
 Upstream: pkg/controller/volume/persistentvolume/pv_controller.go (syncClaim, syncUnboundClaim,
-syncBoundClaim, syncVolume, bind, updateClaimStatus, updateVolumePhase, reclaimVolume,
-provisionClaim, findProvisionablePlugin, emitEventForUnboundDelayBindingClaim,
-assignDefaultStorageClass), pv_controller_base.go (handlers, resync every 15 s), index.go
+syncBoundClaim, syncVolume, bind, updateClaimStatus, updateVolumePhase, updateVolumePhaseWithEvent,
+reclaimVolume, deleteVolumeOperation, recycleVolumeOperation, isVolumeUsed, provisionClaim,
+findProvisionablePlugin, emitEventForUnboundDelayBindingClaim, assignDefaultStorageClass),
+pv_controller_base.go (handlers, resync every 15 s), index.go
 """
 
 from __future__ import annotations
@@ -64,6 +67,14 @@ from k8slearn.api.quantity import parse_quantity
 from k8slearn.client.cache import meta_key, split_key
 from k8slearn.client.workqueue import WorkQueue
 from k8slearn.controllers.base import Controller, Requeue
+from k8slearn.controllers.persistent_volume_reclaim import (
+    NO_RECYCLER_MESSAGE,
+    ReclaimError,
+    delete_volume,
+    has_recyclable_plugin,
+    is_migrated,
+    is_volume_released,
+)
 
 RESYNC_PERIOD = 15.0  # --pvclaimbinder-sync-period (default 15 s)
 NO_CLASS_MESSAGE = "no persistent volumes available for this claim and no storage class is set"
@@ -356,12 +367,71 @@ class PersistentVolumeController(Controller):
             raise
 
     def reclaim_volume(self, volume: dict) -> None:
-        """reclaimVolume: Retain keeps the volume (and its data) as it is. Delete and Recycle need
-        a deleter or recycler, which this simulation does not run: the volume stays Released."""
+        """reclaimVolume: Retain keeps the volume (and its data) as it is; Delete and Recycle hand
+        it to a deleter or recycler (upstream in a goroutine; here at once, again at each sync)."""
+        if is_migrated(volume):
+            return  # a CSI driver's external provisioner reclaims it
         policy = (volume.get("spec") or {}).get("persistentVolumeReclaimPolicy")
-        if policy not in ("Retain", "Delete", "Recycle"):
-            self.update_volume_phase(volume, "Failed", "Volume has unrecognized PersistentVolumeReclaimPolicy",
-                                     event=("Warning", "VolumeUnknownReclaimPolicy"))
+        if policy == "Delete":
+            self.delete_volume_operation(volume)
+        elif policy == "Recycle":
+            self.recycle_volume_operation(volume)
+        elif policy != "Retain":
+            self.update_volume_phase_with_event(volume, "Failed", "Warning", "VolumeUnknownReclaimPolicy",
+                                                "Volume has unrecognized PersistentVolumeReclaimPolicy")
+
+    def _still_released(self, volume: dict) -> dict | None:
+        """The volume read again from the API server, if it still needs reclaiming (isVolumeReleased)."""
+        volume = self.fresh("persistentvolumes", volume)
+        if volume is None:
+            return None
+        ref = volume["spec"].get("claimRef") or {}
+        claim = self.get_claim(f"{ref.get('namespace')}/{ref.get('name')}")
+        return volume if is_volume_released(volume, claim) else None
+
+    def delete_volume_operation(self, volume: dict) -> None:
+        """deleteVolumeOperation: the deleter deletes the storage, then the PersistentVolume object
+        goes. A deleter's error makes the volume Failed, with the error as its message and a
+        VolumeFailedDelete event; the delete is tried again at every sync."""
+        volume = self._still_released(volume)
+        if volume is None:
+            return
+        try:
+            deleted = delete_volume(volume)
+        except ReclaimError as err:
+            self.update_volume_phase_with_event(volume, "Failed", "Warning", "VolumeFailedDelete", str(err))
+            return
+        if deleted:  # else an external deleter is to delete it: the volume waits, Released
+            try:
+                self.client.delete("persistentvolumes", volume["metadata"]["name"], None)
+            except ApiError as err:
+                if err.code != 404:
+                    raise
+
+    def recycle_volume_operation(self, volume: dict) -> None:
+        """recycleVolumeOperation: not while pods still use the claim (VolumeFailedRecycle, each
+        sync); a volume with no recycler plugin is Failed. The recycler pod of a hostPath or nfs
+        volume is not simulated: that volume stays Released."""
+        volume = self._still_released(volume)
+        if volume is None:
+            return
+        ref = volume["spec"]["claimRef"]
+        pods = self.find_pods_using_claim(ref.get("namespace"), ref.get("name"))
+        if pods and self.get_claim(f"{ref.get('namespace')}/{ref.get('name')}") is None:
+            self.recorder.event(volume, "Normal", "VolumeFailedRecycle", f"Volume is used by pods: {','.join(pods)}")
+        elif not has_recyclable_plugin(volume):
+            self.update_volume_phase_with_event(volume, "Failed", "Warning", "VolumeFailedRecycle", NO_RECYCLER_MESSAGE)
+
+    def find_pods_using_claim(self, namespace: str, claim_name: str) -> list[str]:
+        """isVolumeUsed: ``namespace/name`` of the pods, not terminated, whose volumes use the claim."""
+        names = set()
+        for pod in self.pod_informer.lister.list(namespace):
+            if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+                continue
+            claims = (volume_claim_name(pod, v) for v in pod["spec"].get("volumes") or ())
+            if any(c is not None and c[0] == claim_name for c in claims):
+                names.add(f"{namespace}/{pod['metadata']['name']}")
+        return sorted(names)
 
     def unbind_volume(self, volume: dict) -> None:
         """unbindVolume: the controller's own binding is undone (claimRef removed); a user's
@@ -437,9 +507,8 @@ class PersistentVolumeController(Controller):
         claim = self.update_claim_status(claim, phase, None)
         self.recorder.event(claim, "Warning", reason, message)
 
-    def update_volume_phase(self, volume: dict, phase: str, message: str = "",
-                            event: tuple[str, str] | None = None) -> dict:
-        """updateVolumePhase (WithEvent): the status phase and message, if they change."""
+    def update_volume_phase(self, volume: dict, phase: str, message: str = "") -> dict:
+        """updateVolumePhase: the status phase and message, if they change."""
         status = volume.get("status") or {}
         if status.get("phase") == phase and (status.get("message") or "") == message:
             return volume
@@ -447,11 +516,17 @@ class PersistentVolumeController(Controller):
         new_status["phase"] = phase
         if message:
             new_status["message"] = message
-        updated = self._store("persistentvolumes",
-                              self.client.update_status({**volume, "status": new_status}))
-        if event is not None:
-            self.recorder.event(updated, event[0], event[1], message)
-        return updated
+        return self._store("persistentvolumes", self.client.update_status({**volume, "status": new_status}))
+
+    def update_volume_phase_with_event(self, volume: dict, phase: str, event_type: str, reason: str,
+                                       message: str) -> dict:
+        """updateVolumePhaseWithEvent: the phase, message and an event, only when the phase changes
+        (a Failed volume retried at every sync records its event once)."""
+        if (volume.get("status") or {}).get("phase") == phase:
+            return volume
+        volume = self.update_volume_phase(volume, phase, message)
+        self.recorder.event(volume, event_type, reason, message)
+        return volume
 
 
 def check_volume_satisfy_claim(volume: dict, claim: dict) -> str:

@@ -7,6 +7,7 @@ import pytest
 
 from k8slearn import Cluster
 from k8slearn.api.volume_matching import find_best_match_for_claim, find_matching_volume
+from k8slearn.controllers.persistent_volume_reclaim import is_volume_released
 
 
 # ---- builders -----------------------------------------------------------------------------------
@@ -238,3 +239,109 @@ def test_a_wait_for_first_consumer_claim_binds_to_the_local_volume_of_the_node_i
     claim = c.api.get("persistentvolumeclaims", "data")
     assert (claim["status"]["phase"], claim["spec"]["volumeName"]) == ("Bound", "local-pv")
     assert c.api.get("persistentvolumes", "local-pv")["status"]["phase"] == "Bound"
+
+
+# ---- reclaim --------------------------------------------------------------------------------------
+
+NODE_1_AFFINITY = {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+    {"key": "kubernetes.io/hostname", "operator": "In", "values": ["node-1"]}]}]}}
+RECLAIM_CASES = [
+    ("a Delete hostPath volume outside /tmp fails with the host_path deleter's error",
+     "Delete", {"hostPath": {"path": "/mnt/data"}}, {},
+     "Failed",
+     ("Warning", "VolumeFailedDelete", "host_path deleter only supports /tmp/.+ but received provided /mnt/data")),
+    ("a Delete hostPath volume under /tmp is deleted", "Delete", {"hostPath": {"path": "/tmp/data"}}, {}, None, None),
+    ("a Delete hostPath volume whose path has /tmp/ inside is deleted too (the regexp is not anchored)",
+     "Delete", {"hostPath": {"path": "/var/tmp/data"}}, {}, None, None),
+    ("a Delete local volume fails: the local plugin deletes nothing",
+     "Delete", {"local": {"path": "/mnt/disks/ssd1"}, "nodeAffinity": NODE_1_AFFINITY}, {}, "Failed",
+     ("Warning", "VolumeFailedDelete",
+      'error getting deleter volume plugin for volume "pv-1": no deletable volume plugin matched')),
+    ("a Delete nfs volume fails: the nfs plugin only recycles",
+     "Delete", {"nfs": {"server": "10.0.0.1", "path": "/export"}}, {}, "Failed",
+     ("Warning", "VolumeFailedDelete",
+      'error getting deleter volume plugin for volume "pv-1": no deletable volume plugin matched')),
+    ("a Delete iscsi volume fails: kube-controller-manager has no iscsi plugin", "Delete",
+     {"iscsi": {"targetPortal": "10.0.0.1:3260", "iqn": "iqn.2001-04.com.example:storage.disk1", "lun": 0}}, {}, "Failed",
+     ("Warning", "VolumeFailedDelete", 'error getting deleter volume plugin for volume "pv-1": no volume plugin matched')),
+    ("a Delete CSI volume waits, Released, for its driver to delete it",
+     "Delete", {"csi": {"driver": "ebs.csi.aws.com", "volumeHandle": "vol-1"}}, {}, "Released", None),
+    ("a Delete volume of a CSI-migrated in-tree source waits, Released, for the CSI driver",
+     "Delete", {"awsElasticBlockStore": {"volumeID": "vol-0a1b2c"}}, {}, "Released", None),
+    ("a Delete volume of an external provisioner waits, Released, for that provisioner",
+     "Delete", {"hostPath": {"path": "/mnt/data"}}, {"pv.kubernetes.io/provisioned-by": "rancher.io/local-path"},
+     "Released", None),
+    ("a Delete volume provisioned by an unknown in-tree plugin fails with the plugin lookup's error",
+     "Delete", {"hostPath": {"path": "/tmp/data"}}, {"pv.kubernetes.io/provisioned-by": "kubernetes.io/no-provisioner"},
+     "Failed", ("Warning", "VolumeFailedDelete", "no volume plugin matched name: kubernetes.io/no-provisioner")),
+    ("a Recycle local volume fails: no recycler plugin for it",
+     "Recycle", {"local": {"path": "/mnt/disks/ssd1"}, "nodeAffinity": NODE_1_AFFINITY}, {}, "Failed",
+     ("Warning", "VolumeFailedRecycle", "No recycler plugin found for the volume!")),
+    ("a Recycle hostPath volume stays Released (its recycler pod is not simulated)",
+     "Recycle", {"hostPath": {"path": "/mnt/data"}}, {}, "Released", None),
+    ("a Retain volume stays Released", "Retain", {"hostPath": {"path": "/tmp/data"}}, {}, "Released", None),
+]
+
+
+@pytest.mark.parametrize("policy, source, annotations, phase, event", [case[1:] for case in RECLAIM_CASES],
+                         ids=[case[0] for case in RECLAIM_CASES])
+def test_a_released_volume_is_reclaimed_by_its_policy(c, policy, source, annotations, phase, event):
+    volume = pv("pv-1", persistentVolumeReclaimPolicy=policy, meta={"annotations": annotations} if annotations else {})
+    del volume["spec"]["hostPath"]
+    volume["spec"].update(source)
+    c.api.create(strip(volume))
+    c.api.create(strip(pvc()))
+    c.settle()
+    c.run(seconds=16)
+    assert c.api.get("persistentvolumes", "pv-1")["status"]["phase"] == "Bound"
+    c.api.delete("persistentvolumeclaims", "data")
+    c.settle()
+    c.run(seconds=46)  # three more syncs: a Failed volume is retried, its event recorded once
+    volumes = {v["metadata"]["name"]: v for v in c.api.list("persistentvolumes")}
+    if phase is None:
+        assert volumes == {}
+        return
+    status = volumes["pv-1"]["status"]
+    assert (status["phase"], status.get("message")) == (phase, event[2] if event else None)
+    reasons = [e for e in events_of(c, "pv-1") if e[1] != "FailedBinding"]
+    assert reasons == ([event] if event else [])
+
+
+def test_a_failed_delete_shows_in_kubectl_get_and_describe(c):
+    c.api.create(strip(pv("pv-1", persistentVolumeReclaimPolicy="Delete")))
+    c.api.create(strip(pvc()))
+    c.settle()
+    c.run(seconds=16)
+    c.kubectl("delete pvc data")
+    c.settle()
+    assert c.kubectl("get pv pv-1").stdout.splitlines()[1].split()[3:6] == ["Delete", "Failed", "default/data"]
+    describe = c.kubectl("describe pv pv-1").stdout
+    assert "Message:         host_path deleter only supports /tmp/.+ but received provided /mnt/pv-1\n" in describe
+    event = describe.split("Events:\n")[1].splitlines()[2].split(None, 4)
+    assert [event[0], event[1], event[3], event[4]] == [
+        "Warning", "VolumeFailedDelete", "persistentvolume-controller",
+        "host_path deleter only supports /tmp/.+ but received provided /mnt/pv-1"]
+
+
+def test_a_volume_is_released_only_once_its_claim_is_gone_or_bound_elsewhere():
+    """isVolumeReleased, which deleteVolumeOperation checks again before it deletes anything."""
+    volume = {"metadata": {"name": "pv-1"}, "spec": {"claimRef": {"namespace": "default", "name": "data", "uid": "u1"}}}
+    claim = {"metadata": {"uid": "u1"}, "spec": {"volumeName": "pv-1"}}
+    assert not is_volume_released(volume, claim)
+    assert is_volume_released(volume, {"metadata": {"uid": "u2"}, "spec": {}})
+    assert is_volume_released(volume, {"metadata": {"uid": "u1"}, "spec": {"volumeName": "pv-2"}})
+    assert is_volume_released(volume, None)
+    assert not is_volume_released({"metadata": {"name": "pv-1"}, "spec": {"claimRef": {"name": "data"}}}, None)
+
+
+def test_a_recycle_volume_whose_claim_a_pod_still_names_is_not_recycled(c):
+    c.api.create(strip(pv("pv-1", persistentVolumeReclaimPolicy="Recycle")))
+    c.api.create(strip(pvc()))
+    c.settle()
+    c.run(seconds=16)
+    c.api.delete("persistentvolumeclaims", "data")
+    c.settle()
+    c.api.create(POD)  # names the claim that is gone: Pending, not terminated
+    c.run(seconds=16)
+    assert ("Normal", "VolumeFailedRecycle", "Volume is used by pods: default/user") in events_of(c, "pv-1")
+    assert c.api.get("persistentvolumes", "pv-1")["status"]["phase"] == "Released"
