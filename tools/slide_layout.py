@@ -11,6 +11,12 @@ So, on the copy that becomes the deck (the notebook itself is not changed):
   run a few lines past the screen (``SLACK_LINES``) rather than be left alone on a slide;
 * a code cell whose picture and the outputs after it are together taller than a screen shows those
   outputs (a table under a chart) on a sub-slide of their own;
+* a code cell still taller than a screen whose last output is one long text (a ``describe``, a
+  trace) or one table (a ``get_table`` of cases) continues that output on sub-slides, in pieces of
+  about equal height: a text cut where a section starts, a table between rows, its header repeated;
+* a markdown cell tagged ``split-table`` (a wide table whose rows wrap to many lines: the estimate
+  cannot see that) shows the second half of its table, header repeated, and the prose after it on
+  a sub-slide of its own;
 * a quiz shows one question per sub-slide, cut from its saved HTML, with the answer in a closed
   "Answer" box the instructor opens with a click; not its source (which holds the answers) nor its
   widget (whose buttons do nothing in a deck); the code cells just before it that only define what
@@ -30,8 +36,10 @@ So, on the copy that becomes the deck (the notebook itself is not changed):
 Heights are estimated in lines of code-sized text (24 px): a markdown line wraps at about 100
 characters on the 1280-pixel canvas, a blank line between paragraphs counts two, and each cell two
 more for its margins; a picture counts as its height in lines at the width it is shown; a widget
-panel as 24 lines, and an HTML output by its table rows or its text's lines. These are estimates:
-the deck's template measures each slide when it is shown and scales it down to fit
+panel as 24 lines, and an HTML output by its table rows (a row's text wraps at about 57 characters
+a line, as its cells share the width) or its text's lines. (A line of output counts one; cutting a
+long output into pieces, a line longer than about 110 characters counts as the lines it wraps to.)
+These are estimates: the deck's template measures each slide when it is shown and scales it down to fit
 (templates/reveal_local/index.html.j2), so a single cell taller than a screen stays whole.
 """
 
@@ -41,7 +49,7 @@ import base64
 import re
 import struct
 
-from nbformat.v4 import new_code_cell
+from nbformat.v4 import new_code_cell, new_markdown_cell
 
 SCREEN_LINES = 30  # lines of code-sized text on the 1280×800 canvas (the rest is the heading and margins)
 SLACK_LINES = 35  # a lone heading, or a short closing remark, may take a slide this far: measured, an
@@ -50,12 +58,18 @@ SHORT_REMARK = 5  # lines: a markdown cell this short that ends its authored sli
 LINE_PX = 24  # one such line, in canvas pixels
 SHOWN_WIDTH = 1100  # a picture is shown at most this wide
 WRAP = 100  # characters of prose per line
+CODE_WRAP = 110  # characters of output per line: 19-px monospace, 11 px a character, on the slide's
+# 1,237-px output area (the template widens a slide for longer lines, then wraps them)
+ROW_WRAP = 57  # characters of a table row's text per line: measured, a row takes 0.42 px a character
+ROW = re.compile(r"<tr\b.*?</tr>", re.S)
+TAG = re.compile(r"<[^>]*>")
 WIDGET_LINES = 24  # real panels are 600-1,500 px: the template scales the slide to fit
 CELL_LINES = 2  # a cell's own margins and padding, in lines
 FLOOR = 0.55  # the smallest scale the deck's script shrinks a slide to (templates/reveal_local: var FLOOR)
 CHECK_CALL = re.compile(r"\bcheck(?:_\w+)?\(")  # check(, check_cluster(, pod_flow.check_order(
 FAILED = "✘"  # a failing check's output starts with it
 SHOW_FAILURE = "show-failure"  # tag: keep this check's red table in the deck
+SPLIT_TABLE = "split-table"  # tag: show this markdown cell's table in two halves
 NAV_TAG = "nav"  # tools/make_nav.py's navigation cell
 SETUP_HEADING = re.compile(r"#+\s*set[- ]?up\s*", re.I)
 LOAD_EXT = re.compile(r"^\s*%load_ext\b", re.M)
@@ -79,6 +93,17 @@ def _text(value) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
 
 
+def _code_lines(line: str) -> int:
+    """A line of code or output: one line, or more when it is long enough to wrap."""
+    return max(1, -(-len(line.rstrip("\n")) // CODE_WRAP))
+
+
+def _row_lines(row: str) -> int:
+    """A table row (``<tr>…</tr>``): about two lines, more when its text is long enough to wrap."""
+    text = TAG.sub("", row).replace("&#x27;", "'").replace("&gt;", ">").replace("&lt;", "<")
+    return max(2, -(-len(text) // ROW_WRAP))
+
+
 def output_lines(output) -> int:
     if output.get("output_type") == "stream":
         return len(_text(output.get("text", "")).splitlines())
@@ -89,7 +114,8 @@ def output_lines(output) -> int:
         return WIDGET_LINES
     if "text/html" in data:
         html = _text(data["text/html"])
-        rows = 2 * html.count("<tr") + html.count("<br") + html.count("<div") // 2 + 2  # a row: about two
+        rows = sum(_row_lines(row) for row in ROW.findall(html))
+        rows += html.count("<br") + html.count("<div") // 2 + 2
         return max(rows, len(_text(data.get("text/plain", "")).splitlines()))  # (a listing: its lines)
     for kind in ("text/markdown", "text/plain"):
         if kind in data:
@@ -177,7 +203,8 @@ def nav_on_title(cells) -> None:
 def for_the_room(nb) -> None:
     """Quizzes one question at a time without their answers showing, unsolved checks without their
     red tables, no set-up, the navigation links on the title slide, panels as the picture of their
-    moment, and a tall picture's table on a sub-slide of its own."""
+    moment, a tall picture's table on a sub-slide of its own, and a long output or a table tagged
+    ``split-table`` in pieces, each on a sub-slide."""
     skip_setup(nb.cells)
     nav_on_title(nb.cells)
     pictures_of_the_moment(nb.cells)
@@ -190,7 +217,7 @@ def for_the_room(nb) -> None:
             _skip_quiz_helpers(nb.cells, i)
         elif _failed_check(cell):
             cell.outputs = [o for o in cell.outputs if not _failed(o)]
-    nb.cells = split_tall_outputs(one_question_per_slide(nb.cells))
+    nb.cells = split_long_outputs(split_tall_outputs(split_tables(one_question_per_slide(nb.cells))))
 
 
 def pictures_of_the_moment(cells) -> None:
@@ -263,6 +290,131 @@ def split_tall_outputs(cells) -> list:
         cell.outputs = outputs[:first + 1]
         result.append(_deck_cell(cell, "more", rest, "subslide"))
     return result
+
+
+def split_long_outputs(cells) -> list:
+    """A code cell taller than a screen and its slack whose last output is one long text
+    (``kubectl describe``, a trace) or one HTML table (``get_table``'s cases) keeps the first piece
+    of that output; each next piece goes to a copy of the cell, without its input, on a sub-slide
+    of its own. The pieces are about equally tall and each fits a screen and its slack
+    (``_cuts``); a text is cut where a section starts (a line that is not indented:
+    ``Conditions:``, ``Events:``) when one is near, a table between rows, its header repeated.
+    Shown whole, the output would be scaled down to small print (``describe pod``: fit 0.56)."""
+    result = []
+    for cell in cells:
+        result.append(cell)
+        outputs = cell.get("outputs", [])
+        if cell.cell_type != "code" or _slide_type(cell) == "skip" or cell_lines(cell) <= SLACK_LINES:
+            continue
+        pieces = _text_pieces(cell, outputs[-1]) or _table_pieces(cell, outputs[-1])
+        if len(pieces) < 2:
+            continue
+        cell.outputs = outputs[:-1] + pieces[:1]
+        result.extend(_deck_cell(cell, f"part{n}", [piece], "subslide")
+                      for n, piece in enumerate(pieces[1:], 2))
+    return result
+
+
+def _text_pieces(cell, output) -> list:
+    """A stream output cut into pieces (``_cuts``): at lines that start a section, if one is near."""
+    if output.get("output_type") != "stream":
+        return []
+    lines = _text(output.get("text", "")).splitlines(keepends=True)
+    above = cell_lines(cell) - output_lines(output)
+    cuts = _cuts([_code_lines(line) for line in lines], [line[:1].strip() != "" for line in lines],
+                 above, CELL_LINES)
+    return [{**output, "text": "".join(lines[a:b])} for a, b in zip([0] + cuts, cuts + [len(lines)])]
+
+
+def _table_pieces(cell, output) -> list:
+    """An HTML output with one table (its rows in a ``<tbody>``) cut between rows (``_cuts``): the
+    first piece keeps what is around the table (the function's signature above it), each next is
+    the table's header and its next rows."""
+    html = _text(output.get("data", {}).get("text/html", ""))
+    body = re.search(r"<tbody>(.*)</tbody>", html, re.S)
+    if not body or html.count("<tbody>") != 1:
+        return []
+    rows = ROW.findall(body.group(1))
+    head = re.search(r"<thead>.*?</thead>", html, re.S)
+    head = head.group(0) if head else ""
+    if not rows or "font-size" in rows[0]:  # a panel's table in its own small type (the controller
+        return []  # timeline's, k8slearn.viz.panels): its rows are a line each, not the two estimated
+    costs = [_row_lines(row) for row in rows]
+    again = CELL_LINES + output_lines({"data": {"text/html": f"<table>{head}</table>"}})  # + the header
+    cuts = _cuts(costs, [True] * len(rows), cell_lines(cell) - sum(costs), again)
+    spans = list(zip([0] + cuts, cuts + [len(rows)]))
+    first = html[:body.start(1)] + "".join(rows[:spans[0][1]]) + html[body.end(1):]
+    pieces = [first] + [f"<table>{head}<tbody>{''.join(rows[a:b])}</tbody></table>" for a, b in spans[1:]]
+    plain = _text(output["data"].get("text/plain", ""))
+    return [{**output, "data": {"text/html": piece, "text/plain": plain if n == 0 else "(continued)"}}
+            for n, piece in enumerate(pieces)]
+
+
+def split_tables(cells) -> list:
+    """A markdown cell tagged ``split-table`` keeps what is above its table, the table's header and
+    its first rows, about half its text; a copy of the cell on a sub-slide of its own shows the
+    header again, the other rows and what follows the table. For a table whose rows wrap to many
+    lines (four or five columns, code paths in them: the chapters' "Background" tables), which the
+    estimate in lines cannot see; shown whole, it would be scaled to 0.71."""
+    result = []
+    for cell in cells:
+        result.append(cell)
+        if cell.cell_type != "markdown" or SPLIT_TABLE not in _tags(cell) or _slide_type(cell) == "skip":
+            continue
+        lines = cell.source.splitlines(keepends=True)
+        table = _first_table(lines)
+        if len(table) < 4:  # a header, its |---| line and two rows at least
+            continue
+        head, rows = table[:2], table[2:]
+        half = sum(len(lines[k]) for k in rows) / 2
+        cut = next((k for k in rows[1:] if sum(len(lines[j]) for j in rows if j < k) >= half), rows[-1])
+        rest = "".join(lines[k] for k in head) + "".join(lines[cut:])
+        cell.source = "".join(lines[:cut]).rstrip("\n")
+        made = new_markdown_cell(rest, metadata={"slideshow": {"slide_type": "subslide"}})
+        made.id = f"{cell.get('id', 'cell')}-part2"[:64]
+        result.append(made)
+    return result
+
+
+def _first_table(lines: list[str]) -> range:
+    """The indices of the lines of a markdown text's first table (lines that start with "|")."""
+    row = [line.lstrip().startswith("|") for line in lines]
+    start = row.index(True) if True in row else len(lines)
+    end = row.index(False, start) if False in row[start:] else len(lines)
+    return range(start, end)
+
+
+def _cuts(costs: list[int], starts: list[bool], above: int, again: int) -> list[int]:
+    """Where the pieces of an output begin (indices into ``costs``, the lines each line or row
+    takes): as few pieces as fit ``SLACK_LINES`` each, of about equal height. The first piece also
+    holds the ``above`` lines over the output (its cell's input and margins), each next one
+    ``again`` lines of its own (margins, a repeated header). A piece ends before the item whose
+    middle would pass that height; but at the next item that ``starts`` a section, if the piece
+    still fits the slack up to there, or else at the last such item of its second half."""
+    total = above + sum(costs)
+    pieces = -(-total // (SLACK_LINES - again))
+    target = total / pieces
+    cuts, begin, height = [], 0, above
+    for k, cost in enumerate(costs):
+        if k < begin:
+            continue  # (still in the piece before: its end moved on to a section start)
+        full = height + cost > SLACK_LINES or (height + cost / 2 > target and len(cuts) < pieces - 1)
+        if full and k > begin:
+            begin = _section_start(costs, starts, begin, k, height)
+            cuts.append(begin)
+            height = again + sum(costs[begin:k])
+            if begin > k:
+                continue
+        height += cost
+    return cuts
+
+
+def _section_start(costs, starts, begin: int, k: int, height: int) -> int:
+    """Where a piece that began at ``begin`` and is ``height`` lines tall before item ``k`` ends."""
+    later = next((j for j in range(k, len(costs)) if starts[j]), None)
+    if later is not None and height + sum(costs[k:later]) <= SLACK_LINES:
+        return later
+    return next((j for j in range(k, begin + (k - begin) // 2, -1) if starts[j]), k)
 
 
 def _deck_cell(cell, suffix: str, outputs: list, slide_type: str):

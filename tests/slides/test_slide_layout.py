@@ -5,6 +5,7 @@ course's own chapters then fit."""
 from __future__ import annotations
 
 import base64
+import re
 import struct
 from pathlib import Path
 
@@ -300,3 +301,89 @@ def test_every_slide_of_a_chapter_fits_a_screen_but_for_single_cells_taller_than
 def test_the_smallest_scale_is_the_one_the_deck_template_uses():
     template = Path(slide_layout.__file__).resolve().parents[1] / "templates" / "reveal_local" / "index.html.j2"
     assert f"var FLOOR = {slide_layout.FLOOR}," in template.read_text(encoding="utf-8")
+
+
+DESCRIBE = ("Name:             web\n" + "Labels:           run=web\n" * 12
+            + "Containers:\n" + "  web:\n" * 12 + "Conditions:\n" + "  Ready   True\n" * 10
+            + "Events:\n" + "  Normal  Started  0s  kubelet  Started\n" * 12)
+TRACE = "".join(f"     0.{k:03}  kubelet  watch  pod/default/web  MODIFIED rv={k}\n" for k in range(40))
+TRACE_LINES = TRACE.splitlines(keepends=True)
+
+
+def case_table(rows, style=""):
+    """A get_table-like output: the function's signature, then a table of cases with long rows."""
+    call = f"<td{style}>pick_node({{'cpu': 500}}, [{{'name': 'node-1', 'cpu': 2000}}]) " + "x" * 150
+    body = "".join(f"<tr><td{style}>case {k}</td>{call}</td></tr>" for k in range(rows))
+    html = (f"<div><b><code>pick_node(pod, nodes)</code></b>: Filter, then score.<table><thead><tr>"
+            f"<th{style}>case</th><th{style}>call</th></tr></thead><tbody>{body}</tbody></table></div>")
+    return new_output("execute_result", data={"text/html": html, "text/plain": f"pick_node: {rows} cases"},
+                      execution_count=1)
+
+
+def outputs_shown(cell):
+    """What each piece shows: the text of a stream, the first cells of a table's rows."""
+    output = cell.outputs[-1]
+    if output["output_type"] == "stream":
+        return output["text"]
+    return re.findall(r"<t[dh][^>]*>(case[^<]*)<", output["data"]["text/html"])
+
+
+@pytest.mark.parametrize("output, pieces", [
+    pytest.param(new_output("stream", name="stdout", text=DESCRIBE),
+                 [DESCRIBE[:DESCRIBE.index("Conditions:")], DESCRIBE[DESCRIBE.index("Conditions:"):]],
+                 id="a describe taller than a screen and its slack continues where a section starts"),
+    pytest.param(new_output("stream", name="stdout", text=TRACE),
+                 ["".join(TRACE_LINES[:19]), "".join(TRACE_LINES[19:])],
+                 id="a trace without sections is cut in two pieces of about equal height"),
+    pytest.param(case_table(8), [["case", "case 0", "case 1", "case 2"],
+                                 ["case", "case 3", "case 4", "case 5", "case 6", "case 7"]],
+                 id="a table of cases is cut between rows, its header repeated"),
+    pytest.param(case_table(4), [["case", "case 0", "case 1", "case 2", "case 3"]],
+                 id="a table that fits a screen and its slack stays whole"),
+    pytest.param(case_table(8, " style='padding:1px 8px;font-size:12px'"),
+                 [["case", "case 0", "case 1", "case 2", "case 3", "case 4", "case 5", "case 6", "case 7"]],
+                 id="a panel's table set in its own small type stays whole"),
+    pytest.param(new_output("stream", name="stdout", text="ok\n" * 30), ["ok\n" * 30],
+                 id="an output that fits a screen and its slack stays whole"),
+])
+def test_a_long_output_continues_on_sub_slides_in_pieces_that_each_fit(output, pieces):
+    cell = new_code_cell("%kubectl describe pod web", outputs=[output])
+    cell.id, cell.metadata["slideshow"] = "c04-071", {"slide_type": "-"}
+    nb = new_notebook(cells=[md("`kubectl describe pod web` ends with the same events:", "subslide"), cell])
+    slide_layout.for_the_room(nb)
+    shown = nb.cells[1:]
+    assert [outputs_shown(c) for c in shown] == pieces
+    assert [(c.id, slide_layout._slide_type(c), c.source) for c in shown] == \
+        [("c04-071", "-", "%kubectl describe pod web")] + [
+            (f"c04-071-part{n}", "subslide", "") for n in range(2, len(pieces) + 1)]
+    assert len(shown) == 1 or all(slide_layout.cell_lines(c) <= slide_layout.SLACK_LINES for c in shown)
+    assert all("remove-input" in c.metadata["tags"] for c in shown[1:])
+
+
+BACKGROUND = """## Background: the programs of a cluster
+
+| component | runs on | its job |
+|---|---|---|
+| kube-apiserver | control plane | the one API: checks, completes and stores objects; serves watches |
+| etcd | control plane | the key-value store that holds every object |
+| kubelet | every node | starts the pods bound to its node; reports pod and node status |
+| kube-proxy | every node | turns Services into packet-forwarding rules |
+
+The **control plane** decides what should run where; the **worker nodes** run it."""
+
+
+@pytest.mark.parametrize("tags, shown", [
+    pytest.param(["split-table"], [
+        ("slide", BACKGROUND[:BACKGROUND.index("| kubelet")].rstrip("\n")),
+        ("subslide", BACKGROUND[BACKGROUND.index("| component"):BACKGROUND.index("| kube-apiserver")]
+         + BACKGROUND[BACKGROUND.index("| kubelet"):])],
+        id="tagged split-table: the second half of the table, its header again, and the prose after it"),
+    pytest.param([], [("slide", BACKGROUND)], id="untagged: the cell stays whole"),
+])
+def test_a_markdown_table_tagged_split_table_shows_its_second_half_on_a_sub_slide(tags, shown):
+    cell = md(BACKGROUND, "slide")
+    cell.id, cell.metadata["tags"] = "architecture-03", list(tags)
+    nb = new_notebook(cells=[cell, md("Speaker notes: ask the room.", "notes")])
+    slide_layout.for_the_room(nb)
+    assert [(slide_layout._slide_type(c), c.source) for c in nb.cells[:-1]] == shown
+    assert [c.id for c in nb.cells[:-1]] == ["architecture-03", "architecture-03-part2"][:len(shown)]
