@@ -20,7 +20,11 @@ This is the kubelet side of the CRI (the runtime side is :mod:`k8slearn.kubelet.
 - **kill** (:mod:`k8slearn.kubelet.kill_pod`): preStop hooks, SIGTERM, SIGKILL after the
   grace period, sidecars last; remove the sandbox (CNI DEL) and delete the pod object;
 - **postStart** hooks run right after a container starts (:mod:`k8slearn.kubelet.lifecycle_hooks`);
-  a failed one kills the container (``FailedPostStartHook``).
+  a failed one kills the container (``FailedPostStartHook``), and the next status shows it waiting
+  with ``PostStartHookError`` and the hook's message until it is started again.
+
+Each sync first decides what to do (:meth:`KubeRuntime._compute_pod_actions`, from the runtime as it
+is when the sync begins), then kills, then starts: the steps of upstream's SyncPod.
 
 A running container whose liveness or startup probe failed is killed ("Container app failed
 liveness probe, will be restarted") within the probe's ``terminationGracePeriodSeconds`` (else
@@ -57,7 +61,8 @@ from k8slearn.kubelet.container_env import (
 from k8slearn.kubelet.cri import RuntimeError_, grpc_message
 from k8slearn.kubelet.exec_context import ExecContext
 from k8slearn.kubelet.exec_env import expand_parameters
-from k8slearn.kubelet.init_containers import compute_init_container_actions
+from k8slearn.kubelet.lifecycle_hooks import handler_message
+from k8slearn.kubelet.pod_actions import PodActions, compute_pod_actions, should_container_be_restarted
 from k8slearn.kubelet.pod_files import pod_hostname
 from k8slearn.kubelet.process import SHELLS, image_name
 from k8slearn.kubelet.program_shell import assigns
@@ -116,16 +121,90 @@ class KubeRuntime:
         return old[0] + 1 if old else 0
 
     # -- containers ---------------------------------------------------------------------------
-    def _needs_start(self, state: PodState, pod: dict, container: dict) -> bool:
-        last = pod_status.last_container(state, self.runtime, container["name"])
-        if last is None:
-            return True
-        if last.state != "CONTAINER_EXITED":
-            return False
-        policy = pod["spec"].get("restartPolicy", "Always")
-        if policy == "Never" or (policy == "OnFailure" and last.exit_code == 0):
-            return False
-        return not self._in_backoff(state, pod, container, last.finished_at)
+    def _compute_pod_actions(self, state: PodState, pod: dict) -> PodActions:
+        """SyncPod's step 1 (computePodActions): what this sync kills and starts, decided from the
+        runtime as it is now, when the sync begins (PLEG's pod status); also when each container's
+        newest exited run finished, which doBackOff reads later in the sync. A pod that is done
+        (``Succeeded`` or ``Failed``) starts nothing again."""
+        runtime = self.runtime
+
+        def last(name: str) -> Any:
+            return pod_status.last_container(state, runtime, name)
+
+        results = self.prober.results
+        kill_reason = self.prober.kill_reason if self.prober.workers else _no_kill_reason
+        actions = compute_pod_actions(pod, last, kill_reason, results["Startup"].get, results["Liveness"].get,
+                                      lambda: self._keeps_nothing(state, pod))
+        if self._terminal(state):
+            return PodActions(initialized=actions.initialized, kill_pod=actions.kill_pod)
+        for name, ids in state.attempts.items():
+            ended = [r for r in map(runtime.containers.get, ids) if r is not None and r.state == "CONTAINER_EXITED"]
+            if ended:
+                actions.exited_at[name] = ended[-1].finished_at
+        return actions
+
+    def _kill_containers_to_kill(self, state: PodState, pod: dict, actions: PodActions):
+        """SyncPod's step 3: kill the containers computePodActions chose (a failed liveness or
+        startup probe), one after the other, each within its grace period (killContainer: the
+        ``Killing`` event, the preStop hook, SIGTERM, SIGKILL). False if the pod went meanwhile."""
+        for kill in actions.containers_to_kill:
+            self.k.events.event(pod, "Normal", "Killing", kill.message, field_path=_field_path(kill.kind, kill.name))
+            yield self._stop(state, pod, kill.spec, kill.record, _grace_period(pod, kill.spec, kill.reason),
+                             background=True)
+            self._killed(kill.record)
+            if self._current(state) is None:
+                return False
+        return True
+
+    def _start_ephemeral_containers(self, state: PodState, pod: dict, actions: PodActions):
+        """SyncPod's step 5: start the ephemeral containers not started yet (once each, never again;
+        even before the init containers are done, so ``kubectl debug`` works on a pod stuck in
+        ``Init``). False if the pod went meanwhile."""
+        for index in actions.ephemeral_containers_to_start:
+            yield from self._start(state, pod["spec"]["ephemeralContainers"][index], "ephemeralContainers")
+            if self._current(state) is None:
+                return False
+        return True
+
+    def _start_init_containers(self, state: PodState, pod: dict, actions: PodActions):
+        """SyncPod's step 6: start the init containers computeInitContainerActions chose, each after
+        doBackOff. A plain one in back-off stops the step; a sidecar in back-off does not hold up the
+        others. False if the pod went meanwhile."""
+        for index in actions.init_containers_to_start:
+            container = pod["spec"]["initContainers"][index]
+            name = container["name"]
+            if self._in_backoff_since_exit(state, pod, container, actions, "initContainers"):
+                if pod_status.is_restartable_init_container(container):
+                    continue
+                break
+            yield from self._start(state, container, "initContainers")
+            if self._current(state) is None:
+                return False
+            started = pod_status.last_container(state, self.runtime, name)
+            if pod_status.is_restartable_init_container(container) and started is not None \
+                    and started.state == "CONTAINER_RUNNING":
+                self.signal(state.uid)  # PLEG: ContainerStarted (the next init container may start)
+        return True
+
+    def _start_containers(self, state: PodState, pod: dict, actions: PodActions):
+        """SyncPod's step 8: start the regular containers computePodActions chose, in spec order,
+        each after doBackOff. False if the pod went meanwhile."""
+        for index in actions.containers_to_start:
+            container = pod["spec"]["containers"][index]
+            if self._in_backoff_since_exit(state, pod, container, actions, "containers"):
+                continue
+            yield from self._start(state, container, "containers")
+            if self._current(state) is None:
+                return False
+        return True
+
+    def _in_backoff_since_exit(self, state: PodState, pod: dict, container: dict, actions: PodActions,
+                               kind: str) -> bool:
+        """doBackOff reads the pod status from the start of the sync: the newest run of the container
+        that had exited then (none: no back-off; a container this sync killed counts from the run
+        before)."""
+        finished_at = actions.exited_at.get(container["name"])
+        return finished_at is not None and self._in_backoff(state, pod, container, finished_at, kind)
 
     def _in_backoff(
         self, state: PodState, pod: dict, container: dict, finished_at: float, kind: str = "containers"
@@ -162,36 +241,8 @@ class KubeRuntime:
             )
             self.requeue_after_error(state.uid)
             return True
-        self.crash_backoff.next(key, self.loop.now)
+        self.crash_backoff.next(key, finished_at, self.loop.now)
         return False
-
-    def _kill_unhealthy(self, state: PodState, pod: dict, container: dict):
-        """computePodActions: kill a running container whose liveness or startup probe failed,
-        and start it again as ``restartPolicy`` says. True if it was killed."""
-        name = container["name"]
-        ids = state.attempts.get(name, ())
-        last = self.runtime.containers.get(ids[-1]) if ids else None
-        if last is None or last.state != "CONTAINER_RUNNING":
-            return False
-        reason = self.prober.kill_reason(last.id)
-        if not reason:
-            return False
-        restart = pod["spec"].get("restartPolicy", "Always") != "Never"
-        message = f"Container {name} failed {reason} probe" + (", will be restarted" if restart else "")
-        self.k.events.event(pod, "Normal", "Killing", message, field_path=_field_path("containers", name))
-        yield self._stop(state, pod, container, last, _grace_period(pod, container, reason), background=True)
-        self._killed(last)
-        if not restart or self._current(state) is None:
-            return True
-        # The back-off counts from the last run that had ended before this kill, if any. In back-off,
-        # CrashLoopBackOff waits in the reasonCache for the next sync (the one the kill's ContainerDied
-        # asks for), which writes it first thing: this sync writes no status of its own.
-        ended = [r for r in (self.runtime.containers.get(i) for i in ids[:-1])
-                 if r is not None and r.state == "CONTAINER_EXITED"]
-        if ended and self._in_backoff(state, pod, container, ended[-1].finished_at):
-            return True
-        yield from self._start(state, container, "containers")
-        return True
 
     def _killed(self, record: Any) -> None:
         """PLEG's next relist sees the container this sync killed dead, as it sees any other death
@@ -205,50 +256,6 @@ class KubeRuntime:
             return
         self.container_exited(record)
 
-    def _sync_init_containers(self, state: PodState, pod: dict, inits: list):
-        """computeInitContainerActions, then SyncPod's kills and step 6 (start the init containers):
-        True once the pod is initialized. A failed plain init container with ``restartPolicy:
-        Never`` fails the pod (its status says Failed; the sync then stops what still runs)."""
-        runtime = self.runtime
-        startup, liveness = self.prober.results["Startup"].get, self.prober.results["Liveness"].get
-        initialized, to_start, to_kill, kill_pod = compute_init_container_actions(
-            pod, lambda name: pod_status.last_container(state, runtime, name), startup, liveness
-        )
-        if kill_pod:
-            return False
-        if self._terminal(state) or (initialized and self._keeps_nothing(state, pod)):
-            return initialized  # KillPod: no init container is started again
-        killed = set()
-        for index, message, reason in to_kill:
-            container = inits[index]
-            last = pod_status.last_container(state, runtime, container["name"])
-            self.k.events.event(pod, "Normal", "Killing", message,
-                                field_path=_field_path("initContainers", container["name"]))
-            yield runtime.stop_container(last.id, _grace_period(pod, container, reason), background=True)
-            self._killed(last)
-            if self._current(state) is None:
-                return False
-            killed.add(index)
-        for index in to_start:
-            container = inits[index]
-            name = container["name"]
-            ids = state.attempts.get(name, ())
-            # doBackOff reads the status from before this sync's kills: the last run that had ended
-            ended = [r for r in (runtime.containers.get(i) for i in (ids[:-1] if index in killed else ids))
-                     if r is not None and r.state == "CONTAINER_EXITED"]
-            if ended and self._in_backoff(state, pod, container, ended[-1].finished_at, "initContainers"):
-                if pod_status.is_restartable_init_container(container):
-                    continue  # a sidecar in back-off does not hold up the others
-                break
-            yield from self._start(state, container, "initContainers")
-            if self._current(state) is None:
-                return False
-            started = pod_status.last_container(state, runtime, name)
-            if pod_status.is_restartable_init_container(container) and started is not None \
-                    and started.state == "CONTAINER_RUNNING":
-                self.signal(state.uid)  # PLEG: ContainerStarted (the next init container may start)
-        return initialized
-
     @staticmethod
     def _restarts(pod: dict, container: dict, last: Any) -> bool:
         """ShouldContainerBeRestarted for a container whose last run exited: by its restart policy
@@ -259,12 +266,9 @@ class KubeRuntime:
     def _keeps_nothing(self, state: PodState, pod: dict) -> bool:
         """computePodActions' ``keepCount == 0 && len(ContainersToStart) == 0``: no regular
         container runs or will be started again, so the pod is killed, its sidecars with it."""
-        policy = pod["spec"].get("restartPolicy", "Always")
         for container in pod["spec"]["containers"]:
             last = pod_status.last_container(state, self.runtime, container["name"])
-            if last is None or last.state != "CONTAINER_EXITED":
-                return False
-            if policy == "Always" or (policy == "OnFailure" and last.exit_code != 0):
+            if last is None or last.state != "CONTAINER_EXITED" or should_container_be_restarted(pod, last):
                 return False
         return True
 
@@ -323,15 +327,30 @@ class KubeRuntime:
         if hook is not None:  # the sync waits for the hook; a failure kills the container
             error = yield from self._run_hook(state, hook, record, container)
             if error:
-                self.k.events.event(pod, "Warning", "FailedPostStartHook", "PostStartHook failed", field_path=field_path)
-                self.k.events.event(pod, "Normal", "Killing", "FailedPostStartHook", field_path=field_path)
-                yield self._stop(state, self._current(state), container, record, _grace_period(pod, container, ""))
-                self.signal(state.uid)  # the sync failed (ErrPostStartHook): the next one restarts it
+                yield from self._post_start_hook_failed(state, pod, container, record, (hook, error), field_path)
                 return
         # No status write here: SyncPod starts every container to start, one after the other, and
         # the status showing them comes after the whole sync (the next sync, which PLEG's
         # ContainerStarted events ask for; here sync_pod's write once it has acted). So a pod of three
         # containers goes from 0/3 ContainerCreating straight to 3/3 Running, never 1/3 or 2/3.
+
+    def _post_start_hook_failed(self, state: PodState, pod: dict, container: dict, record: Any, failed: tuple,
+                                field_path: str):
+        """startContainer after a failed postStart hook: the ``FailedPostStartHook`` event (without
+        the hook's output: it could hold secrets), killContainer ("FailedPostStartHook", the pod's
+        grace period), and ErrPostStartHook with HandlerRunner.Run's message, which the reasonCache
+        keeps: the next status (PLEG's ContainerDied asks for it at once) shows the container waiting
+        with ``PostStartHookError``, if it is to be restarted. Its older dead runs are removed, as
+        for any container that died. ``failed``: (the hook, the error it ended with)."""
+        name, (hook, error) = container["name"], failed
+        self.k.events.event(pod, "Warning", "FailedPostStartHook", "PostStartHook failed", field_path=field_path)
+        self.k.events.event(pod, "Normal", "Killing", "FailedPostStartHook", field_path=field_path)
+        yield self._stop(state, self._current(state), container, record, _grace_period(pod, container, ""))
+        self._killed(record)
+        if self._restarts(pod, container, record):
+            message = handler_message(hook, error, name, f"{state.name}_{state.namespace}({state.uid})")
+            self._next_sync_reasons.setdefault(state.uid, {})[name] = ("PostStartHookError", message)
+        self.signal(state.uid)
 
     def _start_failed(self, state: PodState, name: str, waiting: tuple) -> None:
         """SyncPod's start() failed for container ``name`` (the image, or its config): the others are
@@ -390,6 +409,11 @@ def _expand_command(pod: dict, container: dict, envs: tuple) -> dict:
             else:
                 args[2 - len(command)] = script
     return {**container, **({"command": command} if command else {}), **({"args": args} if args else {})}
+
+
+def _no_kill_reason(container_id: str) -> str:
+    """A pod without probes: no container is killed for one."""
+    return ""
 
 
 def _grace_period(pod: dict, container: dict, reason: str) -> float:

@@ -47,6 +47,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
+from k8slearn.api.field import go_quote
 from k8slearn.kubelet.cri import RuntimeError_
 from k8slearn.kubelet.probe import ProbeError, extract_port
 from k8slearn.kubelet.process import parse_program
@@ -90,6 +91,33 @@ def run_handler(handler: dict, runtime: Any, container_id: str, pod_ip: str, lis
             yield seconds
         return ""
     return f"invalid handler: {handler}"
+
+
+def handler_message(handler: dict, error: str, container_name: str, pod_full_name: str) -> str:
+    """HandlerRunner.Run's message for a handler that failed with ``error`` (what :func:`run_handler`
+    returned): for a postStart hook, startContainer returns it with ``PostStartHookError``, and the
+    container's status shows it (``state.waiting.message``) until it is started again. An exec
+    handler's message ends with the command's output, quoted (here read back from the error's
+    end: ExecSync's ``exited with N: OUTPUT``); a sleep handler says nothing.
+
+    >>> error = "command 'cat /x' exited with 1: no /x"
+    >>> print(handler_message({"exec": {"command": ["cat", "/x"]}}, error, "app", "p"))
+    Exec lifecycle hook ([cat /x]) for Container "app" in Pod "p" failed - error: command 'cat /x' \
+exited with 1: no /x, message: "no /x"
+    >>> print(handler_message({"httpGet": {"port": 80, "path": "/warm-up"}}, "Get ...: refused", "app", "p"))
+    HTTP lifecycle hook (/warm-up) for Container "app" in Pod "p" failed - error: Get ...: refused
+
+    Upstream: pkg/kubelet/lifecycle/handlers.go (handlerRunner.Run)
+    """
+    where = f"for Container {go_quote(container_name)} in Pod {go_quote(pod_full_name)} failed - error: {error}"
+    if handler.get("exec") is not None:
+        command = [str(word) for word in handler["exec"].get("command") or ()]
+        ran = f"command '{' '.join(command)}' exited with "
+        output = error[len(ran):].partition(": ")[2] if error.startswith(ran) else ""
+        return f"Exec lifecycle hook ([{' '.join(command)}]) {where}, message: {go_quote(output)}"
+    if handler.get("httpGet") is not None:
+        return f"HTTP lifecycle hook ({handler['httpGet'].get('path') or ''}) {where}"
+    return ""
 
 
 def exec_seconds(command: list, image: str) -> float:

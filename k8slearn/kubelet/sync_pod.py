@@ -7,13 +7,17 @@ kubelet's informer) and at what the runtime holds, and does the next step:
    wait until every volume its containers mount is set up (:mod:`k8slearn.kubelet.volume_manager`:
    ``FailedMount`` events while a ConfigMap is missing; the pod stays ``ContainerCreating``);
 2. create the sandbox: ``RunPodSandbox`` (pause container + CNI ADD → the pod IP);
-3. run the init containers one after the other, then start the containers
-   (:mod:`k8slearn.kubelet.kuberuntime`: pull, ``Created``, ``Started``, with restarts and
-   ``CrashLoopBackOff`` as ``restartPolicy`` says). A *sidecar* (an init container with
+3. decide, from the containers as the runtime reports them when the sync begins, what to kill
+   (a failed liveness or startup probe) and what to start (:mod:`k8slearn.kubelet.pod_actions`);
+   then kill those, one after the other; then start the ephemeral containers, the next init
+   containers, and the containers (:mod:`k8slearn.kubelet.kuberuntime`: pull, ``Created``,
+   ``Started``, with restarts and ``CrashLoopBackOff`` as ``restartPolicy`` says). A container
+   that dies while the sync is busy (during another one's kill) waits for the next sync, which
+   shows it ``Terminated`` first. A *sidecar* (an init container with
    ``restartPolicy: Always``) only has to start before the next one does, and keeps running
    beside the app; it is started again whenever it exits. An *ephemeral container* (added by
    ``kubectl debug`` through ``pods/ephemeralcontainers``) is started once, in the same sandbox,
-   and never again, whatever ``restartPolicy`` says;
+   even while the init containers are not done, and never again, whatever ``restartPolicy`` says;
 4. write ``pod.status`` whenever it changed, as the status manager does: read the pod from the
    API server, keep the conditions the kubelet does not own, and PATCH ``pods/status`` with only
    what changed (and the pod's uid, as a guard); once the pod is ``Succeeded`` or ``Failed``, or
@@ -32,8 +36,9 @@ Simplified: no resource limits enforcement or eviction; the status is written at
 the status manager's goroutine writes it a moment later, and again every 10 s if a write failed).
 
 Upstream: pkg/kubelet/kubelet.go (SyncPod, SyncTerminatingPod),
-pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions: KillPod when no container is
-kept; SyncPod's step 2 on a changed sandbox: killPodWithSyncResult, purgeInitContainers),
+pkg/kubelet/kuberuntime/kuberuntime_manager.go (SyncPod: step 1 computePodActions, KillPod when no
+container is kept; step 2 on a changed sandbox: killPodWithSyncResult, purgeInitContainers; step 3
+kill, steps 5, 6 and 8 start),
 pkg/kubelet/status/status_manager.go (syncPod, mergePodStatus), pkg/util/pod/pod.go (PatchPodStatus)
 """
 
@@ -98,32 +103,23 @@ class PodSync:
                 return
         elif state.uid in self._exited or state.uid in self._next_sync_reasons:
             self._status_at_sync_start(state)
+        # The runtime manager's SyncPod: decide from the runtime as it is now, kill, then start.
+        actions = self._compute_pod_actions(state, pod)  # step 1
+        if not (yield from self._kill_containers_to_kill(state, pod, actions)):  # step 3
+            return
+        if not (yield from self._start_ephemeral_containers(state, pod, actions)):  # step 5
+            return
+        if not (yield from self._start_init_containers(state, pod, actions)):  # step 6
+            return
         inits = pod["spec"].get("initContainers")
-        if inits:
-            initialized = yield from self._sync_init_containers(state, pod, inits)
-            if self._current(state) is None:
-                return
-            if not initialized:
-                if not self._next_sync_shows_reasons(state):
-                    self.write_status(state)
-                if self._terminal(state):  # a plain init container failed and may not restart
-                    yield from self._finish(state, pod)
-                return
-        for container in pod["spec"]["containers"]:
-            if self.prober.workers and (yield from self._kill_unhealthy(state, pod, container)):
-                if self._current(state) is None:
-                    return
-                continue
-            if self._needs_start(state, pod, container):
-                yield from self._start(state, container, "containers")
-                if self._current(state) is None:
-                    return
-        for container in pod["spec"].get("ephemeralContainers") or ():
-            # computePodActions' EphemeralContainersToStart: each one once, never restarted
-            if container["name"] not in state.attempts and not self._terminal(state):
-                yield from self._start(state, container, "ephemeralContainers")
-                if self._current(state) is None:
-                    return
+        if not actions.initialized:
+            if not self._next_sync_shows_reasons(state):
+                self.write_status(state)
+            if self._terminal(state):  # a plain init container failed and may not restart
+                yield from self._finish(state, pod)
+            return
+        if not (yield from self._start_containers(state, pod, actions)):  # step 8
+            return
         if not self._next_sync_shows_reasons(state):
             self.write_status(state)
         if inits and not self._terminal(state) and self._keeps_nothing(state, pod):
