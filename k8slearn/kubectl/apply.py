@@ -149,10 +149,10 @@ def print_flags_format(ctx: Context) -> tuple[str, str]:
     if kind not in _TEMPLATE_FORMATS or (equals and template):
         raise KubectlError(f'unable to match a printer suitable for the output format "{output}", allowed formats '
                            f"are: {','.join(PRINT_FLAGS_FORMATS)}")
-    if kind not in ("jsonpath", "jsonpath-as-json"):
-        raise KubectlError(f"the output format {kind} is not available in this simulated cluster")
     if not (value or template):
         raise KubectlError("template format specified but no template given")
+    if kind not in ("jsonpath", "jsonpath-as-json"):
+        raise KubectlError(f"the output format {kind} is not available in this simulated cluster")
     return kind, value or template
 
 
@@ -254,6 +254,7 @@ def run_apply(ctx: Context, args: list[str]) -> int:
         raise KubectlError("kustomize (-k) is not available in this simulated cluster")
     if not ctx.flags["filename"]:
         raise KubectlError("must specify one of -f and -k")
+    validation_directive(ctx)  # (ToOptions reads --validate before it reads any object)
     server_side, force = ctx.flags.get("server-side"), ctx.flags.get("force")
     if ctx.flags.get("force-conflicts") and not server_side:
         raise KubectlError("--force-conflicts only works with --server-side")
@@ -499,6 +500,7 @@ def run_create_files(ctx: Context) -> int:
     from k8slearn.api.errors import ApiError
 
     mode = dry_run_mode(ctx)
+    validation_directive(ctx)  # (Complete reads --validate before any object)
     infos, errors = file_infos(ctx)
     if not infos and not errors:
         raise KubectlError("no objects passed to create")

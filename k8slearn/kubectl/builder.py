@@ -148,6 +148,15 @@ def _directory(path: str, recursive: bool) -> list[str]:
     return found
 
 
+def expanded_paths(filenames: list[str], recursive: bool = False) -> list[str]:
+    """Builder.Path: each ``-f`` as the files it stands for (a directory's manifests, in order);
+    stdin (``-``) and URLs as they are."""
+    paths: list[str] = []
+    for name in filenames:
+        paths += _directory(name, recursive) if os.path.isdir(name) else [name]
+    return paths
+
+
 def _read(path: str, validate: bool) -> Iterator[Any]:
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
@@ -165,15 +174,14 @@ def _documents(text: str, source: str, validate: bool) -> Iterator[Any]:
 def mapped_files(flags: dict, stdin: str, validate: bool = False
                  ) -> tuple[list[tuple[ResourceInfo, str, dict]], list[Exception]]:
     """The ``-f`` objects (FilenameParam's visitors), each with its resource and source, and the
-    errors met on the way: a bad document is an error (the last one read when it stops the reading),
-    as is an object whose kind the server does not serve."""
+    errors met on the way: a bad document is an error (a syntax error ends the reading of its own
+    file, and the next file is read all the same: EagerVisitorList), as is an object whose kind
+    the server does not serve."""
     found: list[tuple[ResourceInfo, str, dict]] = []
     errors: list[Exception] = []
     for item in read_files(flags["filename"], stdin, flags.get("recursive", False), validate):
-        if isinstance(item, ManifestError):
+        if isinstance(item, ManifestError):  # (iter_documents yields nothing more of that stream)
             errors.append(KubectlError(item.message))
-            if item.stops:
-                break
             continue
         source, obj = item
         try:

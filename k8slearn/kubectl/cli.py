@@ -26,7 +26,7 @@ import shlex
 from typing import Any, Callable
 
 from k8slearn.kubectl import flagspec
-from k8slearn.kubectl.errors import Aggregate, ExitSilently, KubectlError, render
+from k8slearn.kubectl.errors import Aggregate, ExitSilently, KubectlError, render, usage_error
 from k8slearn.kubectl.flags import FlagError, FlagSet, Parsed
 from k8slearn.kubectl.record import DEPRECATION as RECORD_DEPRECATION
 from k8slearn.kubectl.record import RECORD_COMMANDS, RecordingClient, change_cause
@@ -262,6 +262,10 @@ def dispatch(ctx: Context, argv: list[str]) -> int:
     try:
         parsed = flags.parse(rest)
     except FlagError as exc:
+        if path == "kubectl diff":  # NewCmdDiff's FlagErrorFunc: CheckDiffErr(UsageErrorf(...)), exit code 2
+            error = usage_error(path, str(exc))
+            error.code = 2
+            raise error from None
         raise KubectlError(f"{exc}\nSee '{path} --help' for usage.") from None
     if path == "kubectl":
         return _root(ctx, parsed)
@@ -319,19 +323,27 @@ def _check_request_timeout(ctx: Context, path: str) -> None:
 _PRINTER_FIRST = {"annotate", "run", "create", "scale", "expose", "set", "replace"}
 
 
+def _root_usage(help_text: str) -> str:
+    """The root command's usage: its help text from the first command group on (cobra prints the
+    Long description, then the usage template, which starts with two newlines)."""
+    return help_text[help_text.index("\n\nBasic Commands"):]
+
+
 def _root(ctx: Context, parsed: Parsed) -> int:
     from k8slearn.kubectl.helptext import help_for
 
     if parsed.args[:1] == ["help"]:  # cobra's help command: the help of the command it names
         path = "kubectl"
-        for word in parsed.args[1:]:
+        for word in parsed.args[1:]:  # Command.Find: the deepest command named; words after it are left
             word = ALIASES.get(path, {}).get(word, word)
             if word not in _children(path):
-                topic = " ".join(f"`{w}`" for w in parsed.args[1:])
-                ctx.print(f"Unknown help topic [{topic}]")
-                path = "kubectl"
                 break
             path = f"{path} {word}"
+        if path == "kubectl" and parsed.args[1:]:  # legacyArgs: only the root refuses words it does not know
+            topic = " ".join(f"`{w}`" for w in parsed.args[1:])
+            ctx.eprint(f"Unknown help topic [{topic}]")
+            ctx.eprint(_root_usage(help_for(path)), end="")  # c.Root().Usage(): the help without its Long text
+            return 0
         ctx.print(help_for(path), end="")
         return 0
     if parsed.args:
@@ -347,13 +359,18 @@ def _root(ctx: Context, parsed: Parsed) -> int:
     return 0
 
 
+# The groups whose DefaultSubCommandRun writes the help to stdout (the others: to stderr)
+_GROUP_HELP_TO_STDOUT = {"kubectl rollout"}
+
+
 def _group(ctx: Context, args: list[str]) -> int:
     """cmdutil.DefaultSubCommandRun: a group command run without a known subcommand."""
     if args:
         raise KubectlError(f'unknown command "{" ".join(args)}"\nSee \'{ctx.path} -h\' for help and examples')
     from k8slearn.kubectl.helptext import help_for
 
-    ctx.eprint(help_for(ctx.path), end="")
+    write = ctx.print if ctx.path in _GROUP_HELP_TO_STDOUT else ctx.eprint
+    write(help_for(ctx.path), end="")
     raise ExitSilently(1)
 
 

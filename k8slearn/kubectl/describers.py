@@ -27,7 +27,7 @@ from k8slearn.kubectl.describe import (
     PrefixWriter, controlled_by, describe_events, describe_pod, describe_pod_template, print_annotations_multiline,
     print_labels_multiline, search_events, time_text,
 )
-from k8slearn.kubectl.errors import Aggregate, KubectlError
+from k8slearn.kubectl.errors import KubectlError
 from k8slearn.kubectl.humanize import rfc1123z
 from k8slearn.kubectl.describe_node import describe_node
 from k8slearn.kubectl.printers import _selector, format_labels
@@ -435,7 +435,7 @@ def run_describe(ctx: Context, args: list[str]) -> int:
     """DescribeOptions.Run: the builder's objects (``TYPE [NAME...]``, ``TYPE/NAME``, ``-l``, ``-f``),
     each described from the server; a single missing ``TYPE NAME`` falls back to the name prefix."""
     from k8slearn.api.errors import ApiError
-    from k8slearn.kubectl.get import infos_for
+    from k8slearn.kubectl.get import infos_for, visited_errors
 
     if not args and not ctx.flags["filename"]:
         raise KubectlError('You must specify the type of resource to describe. Use "kubectl api-resources" for a '
@@ -458,7 +458,7 @@ def run_describe(ctx: Context, args: list[str]) -> int:
         ctx.eprint("No resources found" if ctx.flags["all-namespaces"]
                    else f"No resources found in {ctx.namespace} namespace.")
     if errors:
-        raise Aggregate(errors)
+        raise visited_errors(errors)
     return 0
 
 

@@ -35,8 +35,8 @@ from k8slearn.kubectl.printers import event_interval
 
 @command("events")
 def run_events(ctx: Context, args: list[str]) -> int:
-    if args:
-        raise KubectlError(f'unknown command "{args[0]}" for "kubectl events"')
+    # Words after "events" are ignored: the command declares no Args, and cobra's legacyArgs lets a
+    # command without subcommands take any (``kubectl events pod/web`` lists every event).
     if ctx.flags["watch"]:
         raise KubectlError("events --watch is not available in this simulated cluster")
     types = ctx.flags["types"] or []

@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api.conversion import to_internal_version
-from k8slearn.kubectl.builder import Info, Target, list_selected, mapped_files, parse_args
+from k8slearn.kubectl.builder import Info, Target, expanded_paths, list_selected, mapped_files, parse_args
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
 from k8slearn.kubectl.go_sort import sort_interface
@@ -106,6 +106,8 @@ def _check_output(ctx: Context, output: str) -> str:
         raise KubectlError(f'unable to match a printer suitable for the output format "{output}", '
                            f"allowed formats are: {','.join(_FORMATS)}")
     if kind in ("go-template", "go-template-file", "template", "templatefile"):
+        if not output.partition("=")[2] and not ctx.flags.get("template"):  # (GoTemplatePrintFlags.ToPrinter)
+            raise KubectlError("template format specified but no template given")
         raise KubectlError(f"the output format {kind} is not available in this simulated cluster")
     return kind
 
@@ -118,10 +120,6 @@ def _targets_from_files(ctx: Context) -> tuple[list[Target], list[Exception]]:
 @command("get")
 def run_get(ctx: Context, args: list[str]) -> int:
     flags = ctx.flags
-    if flags.get("subresource") == "scale":
-        return _get_scales(ctx, args)
-    if flags.get("subresource") not in (None, "", "status"):  # (status: GET .../status is the whole object)
-        raise KubectlError(f"the {flags['subresource']} subresource is not available in this simulated cluster")
     if flags["raw"]:
         from k8slearn.kubectl.misc import SERVER_VERSION
         from k8slearn.kubectl.raw import run_raw
@@ -136,6 +134,10 @@ def run_get(ctx: Context, args: list[str]) -> int:
                    "list of supported resources.\n")
         raise usage_error(ctx.path, 'Required resource not specified.\nUse "kubectl explain <resource>" for a '
                           "detailed description of that resource (e.g. kubectl explain pods).")
+    if flags.get("subresource") == "scale":
+        return _get_scales(ctx, args)
+    if flags.get("subresource") not in (None, "", "status"):  # (status: GET .../status is the whole object)
+        raise KubectlError(f"the {flags['subresource']} subresource is not available in this simulated cluster")
     errors: list[Exception] = []
     how = check_resource_args(ctx, args, allow_empty_selector=True)  # (the builder's refusals)
     if how == "paths":
@@ -160,13 +162,23 @@ def run_get(ctx: Context, args: list[str]) -> int:
         return 0
     if kind in ("", "wide"):
         _print_tables(ctx, targets, groups, errors, all_ns, wide=(kind == "wide"))
-    else:
-        if errors and _single_item_implied(args):
-            raise Aggregate(errors)  # printGeneric: one named object that failed prints nothing else
-        _print_generic(ctx, kind, output, args, groups)
+        if errors:
+            raise visited_errors(errors)
+        return 0
+    if errors and _single_item_implied(args, flags["filename"], flags.get("recursive", False)):
+        raise Aggregate(errors)  # printGeneric: one named object that failed prints nothing else
+    _print_generic(ctx, kind, output, args, groups)
     if errors:
-        raise Aggregate(errors)
+        raise Aggregate(errors)  # (printGeneric: Reduce(Flatten(...)), one error is printed as itself)
     return 0
+
+
+def visited_errors(errors: list[Exception]) -> Aggregate:
+    """What Get (with a table) and Describe return: ``NewAggregate([the Infos() error])``, not
+    reduced, and the Infos() error is itself an aggregate (the builder's EagerVisitorList). checkErr
+    unwraps one aggregate of one, so what is left is an aggregate: each error on its own line, with
+    no ``error: `` even when there is only one (``unable to decode "x.txt": ...``)."""
+    return Aggregate([Aggregate(errors)])
 
 
 def _print_tables(ctx: Context, targets: list[Target], groups: list, errors: list, all_ns: bool,
@@ -215,9 +227,13 @@ def _sorted(objects: list[dict], expression: str) -> list[dict]:
     return [o for _, o in sort_interface(keyed, lambda a, b: is_less(a[0], b[0]))]
 
 
-def _single_item_implied(args: list[str]) -> bool:
-    """The builder's singleItemImplied: one ``type/name``, or a type and exactly one name (then one
-    object is printed as itself, not in a List; anything else is a List, even of one)."""
+def _single_item_implied(args: list[str], filenames: list[str] | tuple = (),
+                         recursive: bool = False) -> bool:
+    """The builder's singleItemImplied: one ``type/name``, or a type and exactly one name, or ``-f``
+    naming one file that is not stdin (a directory that holds one manifest counts) -- then one
+    object is printed as itself, not in a List; anything else is a List, even of one."""
+    if filenames:  # visitByPaths: !b.dir && !b.stream && len(b.paths) == 1
+        return "-" not in filenames and len(expanded_paths(list(filenames), recursive)) == 1
     if any("/" in arg for arg in args):
         return len(args) == 1
     return len(args) == 2
@@ -236,8 +252,8 @@ def _print_generic(ctx: Context, kind: str, output: str, args: list[str], groups
         return
     if not ctx.flags["show-managed-fields"]:
         items = [_without_managed_fields(o) for o in items]
-    implied = _single_item_implied(args)
-    single = len(items) == 1 and (implied if args else len(groups) == 1 and groups[0][0].name is not None)
+    implied = _single_item_implied(args, ctx.flags["filename"], ctx.flags.get("recursive", False))
+    single = len(items) == 1 and implied
     document: dict = items[0] if single else {"apiVersion": "v1", "items": items, "kind": "List",
                                              "metadata": {"resourceVersion": ""}}
     if kind == "yaml":
@@ -305,6 +321,8 @@ def check_resource_args(ctx: Context, args: list[str], *, select_all: bool = Fal
             raise KubectlError("selectors and the all flag cannot be used when passing resource/name arguments")
         if not args:
             raise KubectlError("at least one resource must be specified to use a selector")
+        if flags.get("subresource"):
+            raise KubectlError("subresource cannot be used when bulk resources are specified")
         return "selector"
     if not args:
         raise no_resources_given()
@@ -387,9 +405,8 @@ def _get_scales(ctx: Context, args: list[str]) -> int:
     server's table (NAME, DESIRED, AVAILABLE) or as YAML/JSON."""
     from k8slearn.kubectl import tabwriter
 
+    check_resource_args(ctx, args, allow_empty_selector=True)  # (the builder's refusals)
     targets = parse_args(args)
-    if any(t.name is None for t in targets):
-        raise KubectlError("the scale subresource can only be read for a named object")
     scales = [ctx.client.get(t.resource.plural, t.name, ctx.namespace, subresource="scale") for t in targets]
     output = ctx.flags["output"]
     if output in ("yaml", "json"):

@@ -4,8 +4,6 @@ It prints ``<kind>/<name> patched`` (``patched (no change)`` when nothing change
 suffix as kubectl 1.32 does. ``--local`` patches the objects of the ``-f`` files in memory and sends
 nothing; ``--dry-run=client`` patches the live object on the client and sends nothing.
 
-Simplified: a ``--local`` JSON patch words only the common failures as kubectl does.
-
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/patch/patch.go
 """
 
@@ -29,6 +27,7 @@ from k8slearn.kubectl.edit import (
 )
 from k8slearn.kubectl.errors import KubectlError, errno_text
 from k8slearn.kubectl.get import infos_for
+from k8slearn.kubectl.json_patch_errors import operation_error
 from k8slearn.kubectl.manifests import ManifestError
 
 _PATCH_TYPES = ("json", "merge", "strategic")
@@ -144,37 +143,30 @@ def _patched_here(info: Info, patch: Any, patch_type: str) -> dict:
 
 
 def _json_patch_here(obj: dict, operations: Any) -> dict:
-    """evanphx/json-patch as kubectl vendors it: ``replace`` of a missing key adds it; the errors of
-    a missing key to remove, a missing parent and an unknown operation in its words."""
+    """evanphx/json-patch as kubectl vendors it: ``replace`` of a missing key adds it; an operation
+    that does not apply fails in the library's words (json_patch_errors)."""
     from k8slearn.api.patch import json_patch
 
     if not isinstance(operations, list) or not all(isinstance(op, dict) for op in operations):
         raise KubectlError("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
     doc = obj
     for op in operations:
-        kind, path = op.get("op"), str(op.get("path", ""))
+        kind = op.get("op")
         if kind not in ("add", "remove", "replace", "move", "copy", "test"):
             raise KubectlError(f"Unexpected kind: {kind}")
         try:
             doc = json_patch(doc, [op])
         except ApiError as err:
-            causes = (err.status.get("details") or {}).get("causes") or []
-            if kind == "replace":
+            message = operation_error(doc, op)
+            if kind == "replace" and message is None:  # (partialDoc.get of a missing key is no error)
                 try:
                     doc = json_patch(doc, [{**op, "op": "add"}])
                     continue
                 except ApiError:
                     pass
-            if causes:
-                raise KubectlError(causes[0].get("message", "")) from None
-            if kind == "remove":
-                key = path.rsplit("/", 1)[-1]
-                raise KubectlError(f"error in remove for path: '{path}': Unable to remove nonexistent key: "
-                                   f"{key}: missing value") from None
-            if kind in ("add", "replace"):
-                raise KubectlError(f'{kind} operation does not apply: doc is missing path: "{path}": '
-                                   "missing value") from None
-            raise KubectlError(err.status.get("message", "")) from None
+            causes = (err.status.get("details") or {}).get("causes") or []
+            message = message or (causes[0].get("message", "") if causes else err.status.get("message", ""))
+            raise KubectlError(message) from None
     return doc
 
 

@@ -33,6 +33,7 @@ import re
 from typing import Any
 
 from k8slearn.api.errors import ApiError
+from k8slearn.api.validation.containers import env_var_name_errors
 from k8slearn.kubectl.apply import dry_run_mode, print_flags_format, print_result
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
@@ -52,13 +53,29 @@ def _parse_labels(text: str) -> dict[str, str]:
     return labels
 
 
-def run_pod(name: str, image: str, *, labels: dict, port: int, restart: str, env: list[str],
+def parse_envs(specs: list[str]) -> list[dict]:
+    """parseEnvs: each ``--env`` is ``NAME=VALUE`` with a valid variable name (an empty value is
+    left out, as Go's omitempty does).
+
+    >>> parse_envs(["A=1", "B="])
+    [{'name': 'A', 'value': '1'}, {'name': 'B'}]
+    """
+    env = []
+    for spec in specs:
+        name, equals, value = spec.partition("=")
+        if not equals or not name or env_var_name_errors(name):
+            raise KubectlError(f"invalid env: {spec}")
+        env.append({"name": name, "value": value} if value else {"name": name})
+    return env
+
+
+def run_pod(name: str, image: str, *, labels: dict, port: int, restart: str, env: list[dict],
             command_flag: bool, extra: list[str]) -> dict:
     container: dict = {}
     if extra:
         container["command" if command_flag else "args"] = list(extra)
     if env:
-        container["env"] = [{"name": e.partition("=")[0], "value": e.partition("=")[2]} for e in env]
+        container["env"] = env
     container["image"] = image
     container["name"] = name
     if port >= 0:
@@ -90,10 +107,11 @@ def run_run(ctx: Context, args: list[str]) -> int:
     if attach and mode != "none":
         raise usage_error(ctx.path, "--dry-run=[server|client] can't be used with attached containers options "
                                     "(--attach, --stdin, or --tty)")
+    env = parse_envs(ctx.flags.get("env") or [])  # (BasicPod.Generate: the env, the labels, then the port)
     labels = _parse_labels(ctx.flags["labels"]) if ctx.flags["labels"] else {"run": name}
     port = _atoi(ctx.flags["port"]) if ctx.flags["port"] else -1
     pod = run_pod(name, ctx.flags["image"], labels=labels, port=port, restart=restart,
-                  env=ctx.flags.get("env") or [], command_flag=ctx.flags["command"], extra=extra)
+                  env=env, command_flag=ctx.flags["command"], extra=extra)
     if ctx.flags.get("overrides"):
         pod = _override(pod, ctx.flags["overrides"], ctx.flags.get("override-type") or "merge")
     if attach:

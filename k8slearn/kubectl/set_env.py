@@ -57,38 +57,41 @@ def parse_env(specs: list[str], stdin: str) -> tuple[list[dict], list[str]]:
     """ParseEnv: the variables to set and the names to remove."""
     env: list[dict] = []
     remove: list[str] = []
+    exists: set[str] = set()  # only the names given on the command line, as upstream
     for spec in specs:
         if spec == "-":
-            env.extend(_read_env(stdin))
+            env.extend(read_env(stdin))
         elif "=" in spec:
             name, value = spec.split("=", 1)
             errs = env_var_name_errors(name)
             if errs:
                 raise KubectlError(f'"{name}" is not a valid key name: {";".join(errs)}')
+            exists.add(name)
             env.append({"name": name, "value": value})
         elif spec.endswith("-"):
             remove.append(spec[:-1])
         else:
             raise KubectlError(f"unknown environment variable: {spec}")
-    if any(e["name"] in remove for e in env):
+    if any(name in exists for name in remove):
         raise KubectlError("can not both modify and remove the same environment variable in the same command")
     return env, remove
 
 
-def _read_env(text: str) -> list[dict]:
-    """readEnv: ``KEY=VALUE`` lines (blank lines and ``#`` comments skipped)."""
+def read_env(text: str) -> list[dict]:
+    r"""readEnv: one variable per line that has a ``=``; everything from a ``#`` on is cut first.
+
+    Like upstream, nothing is trimmed or checked here (the API server checks the names), and a
+    line without ``=`` is skipped without a word:
+
+    >>> read_env("A=1 # the first\n#B=2\njunk\n C = 3\r\n")
+    [{'name': 'A', 'value': '1 '}, {'name': ' C ', 'value': ' 3'}]
+    """
     env = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if "=" not in line:
-            raise KubectlError(f"invalid environment variable: {line}")
-        name, value = line.split("=", 1)
-        errs = env_var_name_errors(name)
-        if errs:
-            raise KubectlError(f'"{name}" is not a valid key name: {";".join(errs)}')
-        env.append({"name": name, "value": value})
+    for line in text.split("\n"):  # bufio.ScanLines: lines end at \n, a trailing \r is dropped
+        line = line.removesuffix("\r").split("#", 1)[0]
+        if "=" in line:
+            name, value = line.split("=", 1)
+            env.append({"name": name, "value": value})
     return env
 
 
