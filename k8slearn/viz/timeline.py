@@ -359,5 +359,6 @@ def summary_text(rows: list[Row]) -> str:
     counts = {lane: sum(1 for r in rows if r.controller == lane) for lane in lanes(rows)}
     who = ", ".join(f"{lane} {n}" for lane, n in counts.items())
     noun = "action" if len(rows) == 1 else "actions"
-    return (f"{len(rows)} controller {noun} from t = {rows[0].time:.1f} s to t = {rows[-1].time:.1f} s: "
-            f"{who}.")
+    first, last = f"{rows[0].time:.1f}", f"{rows[-1].time:.1f}"
+    when = f"at t = {first} s" if first == last else f"from t = {first} s to t = {last} s"
+    return f"{len(rows)} controller {noun} {when}: {who}."

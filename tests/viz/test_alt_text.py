@@ -89,7 +89,7 @@ def test_each_panel_shows_its_picture_with_what_it_shows_in_words(cluster, modul
 def test_the_controller_timeline_gives_its_words_to_the_picture_not_to_the_table(cluster):
     timeline = controller_timeline.ControllerTimeline(cluster, controllers="replicaset-controller")
     (picture, metadata), (table, none) = shown_by(controller_timeline, timeline)
-    assert alt_of(metadata) == ("Controller timeline: 1 controller action from t = 0.0 s to t = 0.0 s: "
+    assert alt_of(metadata) == ("Controller timeline: 1 controller action at t = 0.0 s: "
                                 "replicaset-controller 1.") == f"Controller timeline: {timeline.summary()}"
     assert "image/png" in picture and "image/png" not in table and none == {}
 

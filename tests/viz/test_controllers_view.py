@@ -157,6 +157,7 @@ def test_lanes_follow_the_reading_order_and_the_summary_counts_them():
     assert lanes(rows) == ["deployment-controller", "replicaset-controller"]
     assert summary_text(rows) == ("4 controller actions from t = 1.0 s to t = 9.1 s: "
                                   "deployment-controller 2, replicaset-controller 2.")
+    assert summary_text(rows[:1]) == "1 controller action at t = 1.0 s: deployment-controller 1."
     assert summary_text([]) == "No controller actions in this time window."
 
 
