@@ -12,7 +12,9 @@ k8s.io/apimachinery upstream.
   (``containers`` by ``name``, container ``ports`` by ``containerPort``...), and directives
   (``$patch: delete``, ``$patch: replace``, ``$deleteFromPrimitiveList/<field>``, ``$retainKeys``)
   say what plain JSON cannot.
-* **JSON patch** (RFC 6902, ``--type=json``): a list of operations on JSON pointers.
+* **JSON patch** (RFC 6902, ``--type=json``): a list of operations on JSON pointers, applied as
+  evanphx/json-patch v4 does (a negative array index counts from the end, ``replace`` of a missing
+  key adds it, a path without a leading ``/`` names a top-level key).
 
 >>> pod = {"spec": {"containers": [{"name": "web", "image": "nginx:1.25"},
 ...                                 {"name": "log", "image": "busybox"}]}}
@@ -34,6 +36,7 @@ patch.go), k8s.io/apiserver/pkg/endpoints/handlers/patch.go
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from k8slearn.api.errors import bad_request, status_error
@@ -41,11 +44,6 @@ from k8slearn.api.field import go_sprint
 from k8slearn.api.meta import thaw
 from k8slearn.api.patch_meta import MERGE_PRIMITIVE_LISTS
 from k8slearn.api.patch_meta import merge_key as _merge_key
-
-# The generic 422 the API server answers when a JSON patch does not apply.
-JSON_PATCH_FAILED = "the server rejected our request due to an error in our request"
-
-
 
 # ---- JSON merge patch (RFC 7386) ---------------------------------------------------------------------
 
@@ -166,142 +164,333 @@ def _merge_list(original: list, patch: list, path: tuple, kind: str) -> list:
     return merged
 
 
-# ---- JSON patch (RFC 6902) ---------------------------------------------------------------------------
+# ---- JSON patch (RFC 6902), as evanphx/json-patch v4 applies it ------------------------------------
+
+# The generic 422 the API server answers when a JSON patch does not apply.
+JSON_PATCH_FAILED = "the server rejected our request due to an error in our request"
+
+MAX_JSON_PATCH_OPERATIONS = 10000  # maxJSONPatchOperations (handlers/patch.go)
 
 
-class _PatchFailed(Exception):
-    """A patch that does not apply; ``cause``: its message is the one the API server shows (the
-    json-patch library's), else only the generic 422 is."""
-
-    def __init__(self, message: str, cause: bool = False) -> None:
-        super().__init__(message)
-        self.cause = cause
+class JSONPatchError(Exception):
+    """An operation that does not apply, in json-patch v4's words (``Patch.Apply``'s error)."""
 
 
-_MISSING = object()
+_ERR_MISSING = "missing value"  # ErrMissing
+_ERR_INVALID_INDEX = "invalid index referenced"  # ErrInvalidIndex
+_ERR_TEST_FAILED = "test failed"  # ErrTestFailed
 
 
-def _has_parent(doc: Any, tokens: list[str]) -> bool:
+def _decode_patch_key(key: str) -> str:
+    """decodePatchKey: ``~1`` is ``/`` and ``~0`` is ``~``, in one pass (strings.NewReplacer)."""
+    return re.sub("~[01]", lambda m: "/" if m.group() == "~1" else "~", key)
+
+
+def _atoi(key: str) -> int:
+    """strconv.Atoi: an optional sign and decimal digits (leading zeros allowed)."""
+    if not re.fullmatch(r"[+-]?[0-9]+", key):
+        raise JSONPatchError(f'strconv.Atoi: parsing "{key}": invalid syntax')
+    return int(key)
+
+
+def _invalid_index(index: int) -> JSONPatchError:
+    return JSONPatchError(f"Unable to access invalid index: {index}: {_ERR_INVALID_INDEX}")
+
+
+def _array_index(ary: list, key: str) -> int:
+    """partialArray.get/remove/set's index: a negative one counts from the end
+    (SupportNegativeIndices, true by default), and it must name an element."""
+    index = _atoi(key)
+    if index < 0:
+        if index < -len(ary):
+            raise _invalid_index(index)
+        index += len(ary)
+    if index >= len(ary):
+        raise _invalid_index(index)
+    return index
+
+
+def _container_get(container: dict | list, key: str) -> Any:
+    """container.get: a missing key of an object is no error (None, as a null is); an array
+    needs a good index."""
+    if isinstance(container, dict):
+        return container.get(key)
+    return container[_array_index(container, key)]
+
+
+def _container_add(container: dict | list, key: str, value: Any) -> None:
+    """container.add: an object takes any key; an array takes ``-`` (append) or an index up to its
+    length, a negative one counting from the end of the longer array (``-1`` appends too)."""
+    if isinstance(container, dict):
+        container[key] = value
+        return
+    if key == "-":
+        container.append(value)
+        return
     try:
-        _parent(doc, tokens)
-    except (_PatchFailed, IndexError):
-        return False
-    return True
+        index = _atoi(key)
+    except JSONPatchError as err:
+        raise JSONPatchError(f"value was not a proper array index: '{key}': {err}") from None
+    size = len(container) + 1
+    if index >= size or index < -size:
+        raise _invalid_index(index)
+    container.insert(index + size if index < 0 else index, value)
 
 
-def _pointer(path: str) -> list[str]:
-    if path == "":
-        return []
-    if not path.startswith("/"):
-        raise _PatchFailed(f"invalid path: {path}")
-    return [p.replace("~1", "/").replace("~0", "~") for p in path[1:].split("/")]
+def _container_remove(container: dict | list, key: str) -> None:
+    """container.remove: the key or element must be there."""
+    if isinstance(container, dict):
+        if key not in container:
+            raise JSONPatchError(f"Unable to remove nonexistent key: {key}: {_ERR_MISSING}")
+        del container[key]
+        return
+    index = _atoi(key)
+    if index >= len(container) or index < -len(container):
+        raise _invalid_index(index)
+    del container[index]
 
 
-def _index(container: list, token: str, allow_end: bool) -> int:
-    if token == "-" and allow_end:
-        return len(container)
-    if not token.isdigit() or (len(token) > 1 and token[0] == "0"):
-        raise _PatchFailed(f"invalid array index: {token}")
-    i = int(token)
-    if i > len(container) or (i == len(container) and not allow_end):
-        raise _PatchFailed(f"array index out of bounds: {i}")
-    return i
-
-
-def _parent(doc: Any, tokens: list[str]) -> Any:
-    node = doc
-    for token in tokens[:-1]:
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list):
-            node = node[_index(node, token, False)]
-        else:
-            raise _PatchFailed("doc is missing path")
-    if not isinstance(node, (dict, list)):
-        raise _PatchFailed("doc is missing path")
-    return node
-
-
-def _get(doc: Any, tokens: list[str]) -> Any:
-    if not tokens:
-        return doc
-    parent, last = _parent(doc, tokens), tokens[-1]
-    if isinstance(parent, dict):
-        if last not in parent:
-            raise _PatchFailed("missing value")
-        return parent[last]
-    return parent[_index(parent, last, False)]
-
-
-def _remove(doc: Any, tokens: list[str]) -> Any:
-    if not tokens:
-        raise _PatchFailed("cannot remove the whole document")
-    parent, last = _parent(doc, tokens), tokens[-1]
-    if isinstance(parent, dict):
-        if last not in parent:
-            raise _PatchFailed("missing value")
-        return parent.pop(last)
-    return parent.pop(_index(parent, last, False))
-
-
-def _add(doc: Any, tokens: list[str], value: Any) -> Any:
-    if not tokens:
-        return value
-    parent, last = _parent(doc, tokens), tokens[-1]
-    if isinstance(parent, dict):
-        parent[last] = value
-    else:
-        parent.insert(_index(parent, last, True), value)
-    return doc
-
-
-def _apply_op(doc: Any, op: dict) -> Any:
-    kind, tokens = op.get("op"), _pointer(op.get("path", ""))
-    if kind == "add":
-        return _add(doc, tokens, copy.deepcopy(op.get("value")))
-    if kind == "remove":
-        _remove(doc, tokens)
-        return doc
-    if kind == "replace":
-        if not tokens:
-            return copy.deepcopy(op.get("value"))
-        _get(doc, tokens)  # must exist
-        _remove(doc, tokens)
-        return _add(doc, tokens, copy.deepcopy(op.get("value")))
-    if kind == "test":  # json-patch v4's texts, which the API server passes on as the 422's cause
-        path = op.get("path", "")
+def _find_object(doc: dict | list, path: str) -> tuple[Any, str]:
+    """findObject: the object or array holding the path's last part, and that part; None when the
+    path has no ``/`` or a part on the way is missing, null or not an object or an array. The text
+    before the first ``/`` is ignored (``spec/replicas`` is ``/replicas``)."""
+    split = path.split("/")
+    if len(split) < 2:
+        return None, ""
+    for part in split[1:-1]:
         try:
-            got = _get(doc, tokens)
-        except _PatchFailed:
-            if tokens and not _has_parent(doc, tokens):
-                raise _PatchFailed(f"test operation does not apply: is missing path: {path}: missing value",
-                                   cause=True) from None
-            got = _MISSING
-        if got is _MISSING or got != op.get("value"):
-            raise _PatchFailed(f"testing value {path} failed: test failed", cause=True)
-        return doc
-    source = _pointer(op.get("from", ""))
-    if kind == "move":
-        value = _remove(doc, source)
-        return _add(doc, tokens, value)
-    if kind == "copy":
-        return _add(doc, tokens, copy.deepcopy(_get(doc, source)))
-    raise _PatchFailed(f"Unexpected kind: {kind}")
+            doc = _container_get(doc, _decode_patch_key(part))
+        except JSONPatchError:
+            return None, ""
+        if not isinstance(doc, (dict, list)):
+            return None, ""
+    return doc, _decode_patch_key(split[-1])
 
 
-def json_patch(original: Any, operations: list) -> Any:
-    """RFC 6902. A malformed patch is a 400; one that does not apply is the API server's generic 422."""
-    if not isinstance(operations, list) or not all(isinstance(op, dict) for op in operations):
-        raise bad_request("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
-    doc = copy.deepcopy(original)
+def _field(op: dict, name: str) -> str:
+    """Operation.Path / Operation.From: the field, a string."""
+    value = op.get(name)
+    if value is None:
+        raise JSONPatchError(f"operation{',' if name == 'from' else ''} missing {name} field: {_ERR_MISSING}")
+    if not isinstance(value, str):
+        raise JSONPatchError(f"json: cannot unmarshal {_json_type(value)} into Go value of type string")
+    return value
+
+
+def _json_type(value: Any) -> str:
+    """The JSON type as Go's encoding/json names it in an UnmarshalTypeError."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {dict: "object", list: "array", str: "string"}.get(type(value), "null")
+
+
+def _json_equal(a: Any, b: Any) -> bool:
+    """lazyNode.equal: objects and arrays compared member by member, other values by their JSON
+    text (so ``true`` is not ``1`` and ``1`` is not ``1.0``). Simplified: two numbers of the same
+    type are compared by value, not by their text."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_json_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_json_equal(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b
+
+
+def _value(op: dict) -> Any:
+    """Operation.value: a copy of the value (a missing one is null)."""
+    return copy.deepcopy(op.get("value"))
+
+
+def _add(doc: Any, op: dict) -> Any:
+    """Patch.add."""
     try:
-        for op in operations:
-            doc = _apply_op(doc, op)
-    except _PatchFailed as failed:  # NewGenericServerResponse(422, ..., err.Error()): the error is a cause
-        cause = {"reason": "UnexpectedServerResponse", "message": str(failed)}
-        details = {"causes": [cause]} if failed.cause else {}
-        raise status_error(422, "Invalid", JSON_PATCH_FAILED, details) from None
+        path = _field(op, "path")
+    except JSONPatchError:
+        raise JSONPatchError(f"add operation failed to decode path: {_ERR_MISSING}") from None
+    container, key = _find_object(doc, path)
+    if container is None:
+        raise JSONPatchError(f'add operation does not apply: doc is missing path: "{path}": {_ERR_MISSING}')
+    try:
+        _container_add(container, key, _value(op))
+    except JSONPatchError as err:
+        raise JSONPatchError(f"error in add for path: '{path}': {err}") from None
     return doc
+
+
+def _remove(doc: Any, op: dict) -> Any:
+    """Patch.remove."""
+    try:
+        path = _field(op, "path")
+    except JSONPatchError:
+        raise JSONPatchError(f"remove operation failed to decode path: {_ERR_MISSING}") from None
+    container, key = _find_object(doc, path)
+    if container is None:
+        raise JSONPatchError(f'remove operation does not apply: doc is missing path: "{path}": {_ERR_MISSING}')
+    try:
+        _container_remove(container, key)
+    except JSONPatchError as err:
+        raise JSONPatchError(f"error in remove for path: '{path}': {err}") from None
+    return doc
+
+
+def _replace(doc: Any, op: dict) -> Any:
+    """Patch.replace: path ``""`` replaces the whole document with an object or array; a missing
+    key of an object is added (partialDoc.get finds no error), a bad array index is "missing key"."""
+    try:
+        path = _field(op, "path")
+    except JSONPatchError as err:
+        raise JSONPatchError(f"replace operation failed to decode path: {err}") from None
+    if path == "":
+        if not isinstance(op.get("value"), (dict, list)):
+            raise JSONPatchError("replace operation value must be object or array: %!w(<nil>)")
+        return _value(op)
+    container, key = _find_object(doc, path)
+    if container is None:
+        raise JSONPatchError(f"replace operation does not apply: doc is missing path: {path}: {_ERR_MISSING}")
+    try:
+        _container_get(container, key)
+    except JSONPatchError:
+        raise JSONPatchError(f"replace operation does not apply: doc is missing key: {path}: {_ERR_MISSING}") \
+            from None
+    if isinstance(container, dict):
+        container[key] = _value(op)
+    else:
+        container[_array_index(container, key)] = _value(op)
+    return doc
+
+
+def _move(doc: Any, op: dict) -> Any:
+    """Patch.move: the value is removed from ``from``, then ``path`` is looked for and added to."""
+    try:
+        source = _field(op, "from")
+    except JSONPatchError as err:
+        raise JSONPatchError(f"move operation failed to decode from: {err}") from None
+    container, key = _find_object(doc, source)
+    if container is None:
+        raise JSONPatchError(f"move operation does not apply: doc is missing from path: {source}: {_ERR_MISSING}")
+    try:
+        value = _container_get(container, key)
+        _container_remove(container, key)
+    except JSONPatchError as err:
+        raise JSONPatchError(f"error in move for path: '{key}': {err}") from None
+    try:
+        path = _field(op, "path")
+    except JSONPatchError as err:
+        raise JSONPatchError(f"move operation failed to decode path: {err}") from None
+    container, key = _find_object(doc, path)
+    if container is None:
+        raise JSONPatchError(f"move operation does not apply: doc is missing destination path: {path}: "
+                             f"{_ERR_MISSING}")
+    try:
+        _container_add(container, key, value)
+    except JSONPatchError as err:
+        raise JSONPatchError(f"error in move for path: '{path}': {err}") from None
+    return doc
+
+
+def _copy(doc: Any, op: dict) -> Any:
+    """Patch.copy: a missing key of an object copies a null."""
+    try:
+        source = _field(op, "from")
+    except JSONPatchError as err:
+        raise JSONPatchError(f"copy operation failed to decode from: {err}") from None
+    container, key = _find_object(doc, source)
+    if container is None:
+        raise JSONPatchError(f"copy operation does not apply: doc is missing from path: {source}: {_ERR_MISSING}")
+    try:
+        value = copy.deepcopy(_container_get(container, key))
+    except JSONPatchError as err:
+        raise JSONPatchError(f"error in copy for from: '{source}': {err}") from None
+    try:
+        path = _field(op, "path")
+    except JSONPatchError:
+        raise JSONPatchError(f"copy operation failed to decode path: {_ERR_MISSING}") from None
+    container, key = _find_object(doc, path)
+    if container is None:
+        raise JSONPatchError(f"copy operation does not apply: doc is missing destination path: {path}: "
+                             f"{_ERR_MISSING}")
+    try:
+        _container_add(container, key, value)
+    except JSONPatchError as err:
+        raise JSONPatchError(f"error while adding value during copy: {err}") from None
+    return doc
+
+
+def _test(doc: Any, op: dict) -> Any:
+    """Patch.test: path ``""`` is the whole document; a missing key or a null passes when the
+    value is null or left out."""
+    try:
+        path = _field(op, "path")
+    except JSONPatchError as err:
+        raise JSONPatchError(f"test operation failed to decode path: {err}") from None
+    failed = JSONPatchError(f"testing value {path} failed: {_ERR_TEST_FAILED}")
+    if path == "":
+        if not _json_equal(doc, op.get("value")):
+            raise failed
+        return doc
+    container, key = _find_object(doc, path)
+    if container is None:
+        raise JSONPatchError(f"test operation does not apply: is missing path: {path}: {_ERR_MISSING}")
+    try:
+        value = _container_get(container, key)
+    except JSONPatchError as err:
+        raise JSONPatchError(f"error in test for path: '{path}': {err}") from None
+    if value is None:
+        if op.get("value") is not None:
+            raise failed
+    elif not _json_equal(value, op.get("value")):
+        raise failed
+    return doc
+
+
+_OPERATIONS = {"add": _add, "remove": _remove, "replace": _replace, "move": _move, "test": _test, "copy": _copy}
+
+
+def _kind(op: dict | None) -> str:
+    """Operation.Kind: the op, or ``unknown`` when it is missing or not a string."""
+    kind = op.get("op") if isinstance(op, dict) else None
+    return kind if isinstance(kind, str) else "unknown"
+
+
+def decode_json_patch(patch: Any) -> list:
+    """jsonpatch.DecodePatch: a list of objects (a null is an empty patch); else the JSON decoder's
+    error, which the API server answers as a 400."""
+    if patch is None:
+        return []
+    if not isinstance(patch, list):
+        raise bad_request(f"json: cannot unmarshal {_json_type(patch)} into Go value of type jsonpatch.Patch")
+    for op in patch:
+        if op is not None and not isinstance(op, dict):
+            raise bad_request(f"json: cannot unmarshal {_json_type(op)} into Go value of type jsonpatch.Operation")
+    return patch
+
+
+def apply_json_patch(original: Any, operations: list) -> Any:
+    """Patch.Apply of json-patch v4 with its default options: the operations in order on a copy of
+    ``original``; the first that does not apply raises JSONPatchError with the library's text."""
+    doc = copy.deepcopy(original)
+    for op in operations:
+        kind = _kind(op)
+        if kind not in _OPERATIONS:
+            raise JSONPatchError(f"Unexpected kind: {kind}")
+        doc = _OPERATIONS[kind](doc, op)
+    return doc
+
+
+def json_patch(original: Any, operations: Any) -> Any:
+    """jsonPatcher.applyJSPatch: a malformed patch is a 400, more than 10000 operations a 413, and
+    one that does not apply the generic 422 of NewGenericServerResponse, whose message and causes
+    leave out the library's text (kubectl shows "The request is invalid: the server rejected our
+    request due to an error in our request")."""
+    operations = decode_json_patch(operations)
+    if len(operations) > MAX_JSON_PATCH_OPERATIONS:
+        raise status_error(413, "RequestEntityTooLarge", "Request entity too large: The allowed maximum "
+                           f"operations in a JSON patch is {MAX_JSON_PATCH_OPERATIONS}, got {len(operations)}")
+    try:
+        return apply_json_patch(original, operations)
+    except JSONPatchError:
+        raise status_error(422, "Invalid", JSON_PATCH_FAILED, {}) from None
 
 
 def apply_patch(original: dict, patch: Any, patch_type: str, kind: str = "") -> dict:

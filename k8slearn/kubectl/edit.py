@@ -474,3 +474,13 @@ def _image_patch(info: Info, obj: dict) -> dict:
             body[f"$setElementOrder/{field}"] = [{"name": c.get("name")} for c in new.get(field) or ()]
             body[field] = changed
     return body
+
+
+@command("edit")
+def run_edit(ctx: Context, args: list[str]) -> int:
+    """editoptions.go EditOptions.Complete: the builder's error when nothing names a resource (no
+    argument, no ``-f``/``-k``). Simplified: editing itself (an editor on the object) is not
+    available in the simulated cluster."""
+    if not args and not ctx.flags.get("filename") and not ctx.flags.get("kustomize"):
+        raise _no_resources_given(ctx)
+    raise KubectlError("edit is not available in this simulated cluster")

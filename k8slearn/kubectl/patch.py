@@ -27,7 +27,7 @@ from k8slearn.kubectl.edit import (
 )
 from k8slearn.kubectl.errors import KubectlError, errno_text
 from k8slearn.kubectl.get import infos_for
-from k8slearn.kubectl.json_patch_errors import operation_error
+from k8slearn.kubectl.json_patch_errors import patched_json
 from k8slearn.kubectl.manifests import ManifestError
 
 _PATCH_TYPES = ("json", "merge", "strategic")
@@ -143,31 +143,15 @@ def _patched_here(info: Info, patch: Any, patch_type: str) -> dict:
 
 
 def _json_patch_here(obj: dict, operations: Any) -> dict:
-    """evanphx/json-patch as kubectl vendors it: ``replace`` of a missing key adds it; an operation
-    that does not apply fails in the library's words (json_patch_errors)."""
-    from k8slearn.api.patch import json_patch
+    """jsonpatch.DecodePatch, then json-patch v4 applied here (json_patch_errors.patched_json):
+    an operation that does not apply fails in the library's words."""
+    from k8slearn.api.patch import JSONPatchError, decode_json_patch
 
-    if not isinstance(operations, list) or not all(isinstance(op, dict) for op in operations):
-        raise KubectlError("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
-    doc = obj
-    for op in operations:
-        kind = op.get("op")
-        if kind not in ("add", "remove", "replace", "move", "copy", "test"):
-            raise KubectlError(f"Unexpected kind: {kind}")
-        try:
-            doc = json_patch(doc, [op])
-        except ApiError as err:
-            message = operation_error(doc, op)
-            if kind == "replace" and message is None:  # (partialDoc.get of a missing key is no error)
-                try:
-                    doc = json_patch(doc, [{**op, "op": "add"}])
-                    continue
-                except ApiError:
-                    pass
-            causes = (err.status.get("details") or {}).get("causes") or []
-            message = message or (causes[0].get("message", "") if causes else err.status.get("message", ""))
-            raise KubectlError(message) from None
-    return doc
+    try:
+        return patched_json(obj, decode_json_patch(operations))
+    except (ApiError, JSONPatchError) as err:
+        message = err.status.get("message", "") if isinstance(err, ApiError) else str(err)
+        raise KubectlError(message) from None
 
 
 def _same_apart_from_version(old: dict, new: dict) -> bool:

@@ -164,13 +164,13 @@ def test_json_patch_follows_rfc_6902(original, ops, expected):
     ({"foo": "bar"}, [{"op": "add", "path": "/baz/bat", "value": "qux"}]),
     ({"/": 9, "~1": 10}, [{"op": "test", "path": "/~01", "value": "10"}]),
     ({"foo": "bar"}, [{"op": "remove", "path": "/missing"}]),
-    ({"foo": "bar"}, [{"op": "replace", "path": "/missing", "value": 1}]),
+    ({"foo": ["bar"]}, [{"op": "replace", "path": "/foo/1", "value": 1}]),
 ], ids=[
     "RFC 6902 A.9: a failed test",
     "RFC 6902 A.12: adding to a nonexistent target",
     "RFC 6902 A.15: a string is not equal to a number",
     "removing a missing member",
-    "replacing a missing member",
+    "replacing past the end of an array",
 ])
 def test_a_json_patch_that_does_not_apply_is_the_generic_422(original, ops):
     with pytest.raises(ApiError) as info:

@@ -102,6 +102,7 @@ if __name__ == "__main__" and len(sys.argv) > 2 and sys.argv[2] == "--help-texts
     from k8slearn.kubectl.cli import HANDLERS, _load_commands  # noqa: E402
 
     _load_commands()
-    groups = ["kubectl", "kubectl create", "kubectl create secret", "kubectl create service", "kubectl rollout",
+    groups = ["kubectl", "kubectl auth", "kubectl create", "kubectl create secret", "kubectl create service",
+              "kubectl rollout",
               "kubectl set", "kubectl config", "kubectl top", "kubectl apply"]
     write_help(sorted(set(HANDLERS) | set(groups)))
