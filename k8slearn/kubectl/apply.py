@@ -41,6 +41,7 @@ from k8slearn.kubectl.apply_prune import check_prune_flags, prune_all, prune_res
 from k8slearn.kubectl.builder import Info, mapped_files
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, add_source
+from k8slearn.kubectl.gotemplate import GO_TEMPLATE_FORMATS, print_with_template, template_source
 from k8slearn.kubectl.manifests import go_json
 from k8slearn.kubectl.output import to_json, to_yaml
 from k8slearn.kubectl.table import kind_prefix
@@ -151,6 +152,8 @@ def print_flags_format(ctx: Context) -> tuple[str, str]:
                            f"are: {','.join(PRINT_FLAGS_FORMATS)}")
     if not (value or template):
         raise KubectlError("template format specified but no template given")
+    if kind in GO_TEMPLATE_FORMATS:
+        return kind, template_source(kind, value or template)
     if kind not in ("jsonpath", "jsonpath-as-json"):
         raise KubectlError(f"the output format {kind} is not available in this simulated cluster")
     return kind, value or template
@@ -185,6 +188,8 @@ def print_result(ctx: Context, resource: Any, obj: dict, operation: str, *, type
         ctx.print((to_json_typed if typed else to_json)(obj), end="")
     elif output == "name":
         ctx.print(f"{kind_prefix(resource)}/{obj.get('metadata', {}).get('name', '')}")
+    elif output in GO_TEMPLATE_FORMATS:
+        print_with_template(ctx, template, obj, typed)
     elif output:
         try:
             as_json = output == "jsonpath-as-json"

@@ -28,6 +28,7 @@ from k8slearn.kubectl.apply import print_flags_format
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError
 from k8slearn.kubectl.go_sort import sort_interface
+from k8slearn.kubectl.gotemplate import GO_TEMPLATE_FORMATS, print_with_template
 from k8slearn.kubectl.jsonpath import JSONPathError, jsonpath
 from k8slearn.kubectl.output import to_json_typed, to_yaml
 from k8slearn.kubectl.printers import event_interval
@@ -66,6 +67,8 @@ def run_events(ctx: Context, args: list[str]) -> int:
         elif output in ("json", "yaml"):
             # (a typed EventList: -o json in Go's field order)
             ctx.print(to_json_typed(listed) if output == "json" else to_yaml(listed), end="")
+        elif output in GO_TEMPLATE_FORMATS:
+            print_with_template(ctx, template, listed, typed=True)  # (a typed EventList)
         else:
             try:
                 as_json = output == "jsonpath-as-json"

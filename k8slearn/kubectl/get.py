@@ -14,8 +14,9 @@ nothing at all is printed kubectl says ``No resources found in <ns> namespace.``
 
 ``-w``/``--watch`` and ``--watch-only`` are in ``watch.py``.
 
-Simplified: ``--chunk-size`` is accepted and ignored (``--raw``: :mod:`k8slearn.kubectl.raw`); go-template
-output is not available.
+``-o go-template`` runs :mod:`k8slearn.kubectl.gotemplate`.
+
+Simplified: ``--chunk-size`` is accepted and ignored (``--raw``: :mod:`k8slearn.kubectl.raw`).
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go (Run, printGeneric), humanreadable_flags.go
 """
@@ -29,6 +30,7 @@ from k8slearn.kubectl.builder import Info, Target, expanded_paths, list_selected
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
 from k8slearn.kubectl.go_sort import sort_interface
+from k8slearn.kubectl.gotemplate import GO_TEMPLATE_FORMATS, print_with_template, template_source
 from k8slearn.kubectl.jsonpath import JSONPathError, custom_columns, jsonpath
 from k8slearn.kubectl.output import to_json, to_yaml
 from k8slearn.kubectl.printers import print_table
@@ -102,13 +104,12 @@ def _check_output(ctx: Context, output: str) -> str:
     if not output and ctx.flags.get("template"):  # --template alone means -o go-template
         output = "go-template"
     kind = output.split("=", 1)[0]
-    if output and kind not in _FORMATS:
+    both = kind in GO_TEMPLATE_FORMATS and "=" in output and ctx.flags.get("template")  # (--template wins)
+    if output and (kind not in _FORMATS or both):
         raise KubectlError(f'unable to match a printer suitable for the output format "{output}", '
                            f"allowed formats are: {','.join(_FORMATS)}")
-    if kind in ("go-template", "go-template-file", "template", "templatefile"):
-        if not output.partition("=")[2] and not ctx.flags.get("template"):  # (GoTemplatePrintFlags.ToPrinter)
-            raise KubectlError("template format specified but no template given")
-        raise KubectlError(f"the output format {kind} is not available in this simulated cluster")
+    if kind in GO_TEMPLATE_FORMATS:  # (GoTemplatePrintFlags.ToPrinter: before anything is fetched)
+        template_source(kind, ctx.flags.get("template") or output.partition("=")[2])
     return kind
 
 
@@ -271,6 +272,9 @@ def _print_generic(ctx: Context, kind: str, output: str, args: list[str], groups
                       end="\n" if as_json else "")
         except JSONPathError as exc:
             raise KubectlError(str(exc)) from None
+    elif kind in GO_TEMPLATE_FORMATS:
+        text = template_source(kind, ctx.flags.get("template") or output.partition("=")[2])
+        print_with_template(ctx, text, document)
     elif kind == "custom-columns":
         spec = output.split("=", 1)[1] if "=" in output else ""
         try:

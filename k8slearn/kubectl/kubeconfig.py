@@ -126,9 +126,13 @@ def run_view(ctx: Context, args: list[str]) -> int:
         from k8slearn.kubectl.jsonpath import jsonpath
 
         ctx.print(jsonpath(output.partition("=")[2], config), end="")
+    elif output.split("=", 1)[0] in ("go-template", "go-template-file", "template", "templatefile"):
+        from k8slearn.kubectl.gotemplate import print_with_template, template_source
+
+        kind, _, value = output.partition("=")
+        print_with_template(ctx, template_source(kind, ctx.flags.get("template") or value), config)
     else:
-        if output.split("=", 1)[0] in ("go-template", "go-template-file", "template", "templatefile",
-                                       "jsonpath-as-json", "jsonpath-file"):
+        if output.split("=", 1)[0] in ("jsonpath-as-json", "jsonpath-file"):
             raise KubectlError(f"-o {output.split('=', 1)[0]} is not available in this simulated cluster")
         raise KubectlError(f'unable to match a printer suitable for the output format "{output}", allowed '
                            'formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,'

@@ -31,6 +31,7 @@ from k8slearn.api.errors import ApiError
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError
 from k8slearn.kubectl.get import with_type_meta
+from k8slearn.kubectl.gotemplate import GO_TEMPLATE_FORMATS, print_with_template, template_source
 
 __all__ = ["deployment_status", "daemonset_status", "statefulset_status", "run_rollout_status",
            "run_rollout_history", "run_rollout_undo", "run_rollout_pause", "run_rollout_resume"]
@@ -437,6 +438,12 @@ def _print_history_objects(ctx: Context, target: Any, revision: int, documents: 
                           end="")
             except JSONPathError as exc:
                 raise KubectlError(str(exc)) from None
+        elif kind in GO_TEMPLATE_FORMATS:
+            source = template_source(kind, ctx.flags.get("template") or template)
+            try:  # (a typed object; kubectl v1.32 exits 0 even when the template fails to execute)
+                print_with_template(ctx, source, _typed(resource.kind, with_type_meta(obj, resource)), typed=True)
+            except KubectlError:
+                pass
         else:
             raise KubectlError(f"the output format {output} is not available in this simulated cluster")
     return 0
