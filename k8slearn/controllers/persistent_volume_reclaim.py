@@ -49,7 +49,8 @@ from __future__ import annotations
 
 import re
 
-ANN_DYNAMICALLY_PROVISIONED = "pv.kubernetes.io/provisioned-by"
+from k8slearn.api.volume_matching import ANN_DYNAMICALLY_PROVISIONED
+
 ANN_MIGRATED_TO = "pv.kubernetes.io/migrated-to"
 HOST_PATH_PLUGIN = "kubernetes.io/host-path"
 # The plugins kube-controller-manager registers, by the PV source each one supports (CanSupport).
