@@ -256,13 +256,6 @@ class KubeRuntime:
             return
         self.container_exited(record)
 
-    @staticmethod
-    def _restarts(pod: dict, container: dict, last: Any) -> bool:
-        """ShouldContainerBeRestarted for a container whose last run exited: by its restart policy
-        (a sidecar's own Always), else the pod's."""
-        policy = container.get("restartPolicy") or pod["spec"].get("restartPolicy", "Always")
-        return policy == "Always" or (policy == "OnFailure" and last.exit_code != 0)
-
     def _keeps_nothing(self, state: PodState, pod: dict) -> bool:
         """computePodActions' ``keepCount == 0 && len(ContainersToStart) == 0``: no regular
         container runs or will be started again, so the pod is killed, its sidecars with it."""
@@ -318,7 +311,7 @@ class KubeRuntime:
             # be restarted (convertToAPIContainerStatuses)
             message = grpc_message(err)
             self.k.events.event(pod, "Warning", "Failed", f"Error: {message}", field_path=field_path)
-            if self._restarts(pod, container, record):
+            if should_container_be_restarted(pod, record, container):
                 self._next_sync_reasons.setdefault(state.uid, {})[name] = ("RunContainerError", message)
             self.signal(state.uid)
             return
@@ -347,7 +340,7 @@ class KubeRuntime:
         self.k.events.event(pod, "Normal", "Killing", "FailedPostStartHook", field_path=field_path)
         yield self._stop(state, self._current(state), container, record, _grace_period(pod, container, ""))
         self._killed(record)
-        if self._restarts(pod, container, record):
+        if should_container_be_restarted(pod, record, container):
             message = handler_message(hook, error, name, f"{state.name}_{state.namespace}({state.uid})")
             self._next_sync_reasons.setdefault(state.uid, {})[name] = ("PostStartHookError", message)
         self.signal(state.uid)

@@ -107,8 +107,9 @@ def compute_pod_actions(pod: dict, last: Any, kill_reason: Any, startup: Any = N
     return actions
 
 
-def should_container_be_restarted(pod: dict, record: Any) -> bool:
-    """ShouldContainerBeRestarted for a regular container whose last run exited: by the pod's
-    ``restartPolicy`` (OnFailure: only after a non-zero exit code)."""
-    policy = pod["spec"].get("restartPolicy", "Always")
+def should_container_be_restarted(pod: dict, record: Any, container: dict | None = None) -> bool:
+    """ShouldContainerBeRestarted for a container whose last run exited: by its own
+    ``restartPolicy`` if it has one (a sidecar's ``Always``), else the pod's (OnFailure: only after
+    a non-zero exit code)."""
+    policy = (container or {}).get("restartPolicy") or pod["spec"].get("restartPolicy", "Always")
     return policy == "Always" or (policy == "OnFailure" and record.exit_code != 0)
