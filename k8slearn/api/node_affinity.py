@@ -40,8 +40,6 @@ staging/src/k8s.io/apimachinery/pkg/labels/selector.go (NewRequirement)
 
 from __future__ import annotations
 
-from typing import Any
-
 from k8slearn.api import field
 from k8slearn.api.labels import (
     DOES_NOT_EXIST,

@@ -42,7 +42,6 @@ class FuncError(Exception):
     """A function's own error; execution words it ``error calling NAME: ...``."""
 
 
-
 def truth(value: Any) -> bool:
     """isTrue: false, 0, "", nil, an empty map or list, and a missing value are false."""
     if value is MISSING or value is None:

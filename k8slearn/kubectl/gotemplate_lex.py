@@ -23,7 +23,6 @@ __all__ = ["Item", "lex", "KEYWORDS"]
 KEYWORDS = {"block", "break", "continue", "define", "else", "end", "if", "range", "nil", "template", "with"}
 
 
-
 @dataclass
 class Item:
     """A lexer token: its type, text, offset and line."""
