@@ -28,7 +28,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from k8slearn.api.field import go_float, go_quote
+from k8slearn.api.field import go_float, go_quote, go_type_of
 
 __all__ = ["GoInt", "go_type", "sprint", "sprintln", "sprintf", "format_float", "quote"]
 
@@ -38,22 +38,14 @@ class GoInt(int):
 
 
 def go_type(value: Any) -> str:
-    """The Go type name of a decoded JSON value, as ``%!verb(type=value)`` and errors print it."""
+    """The Go type name of a decoded JSON value, as ``%!verb(type=value)`` and errors print it: a
+    template's own integer constant is an ``int``, nil is ``<nil>``, the rest as
+    :func:`k8slearn.api.field.go_type_of` names them (``int64``, ``map[string]interface {}``...)."""
     if value is None:
         return "<nil>"
-    if isinstance(value, bool):
-        return "bool"
     if isinstance(value, GoInt):
         return "int"
-    if isinstance(value, int):
-        return "int64"
-    if isinstance(value, float):
-        return "float64"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, dict):
-        return "map[string]interface {}"
-    return "[]interface {}"
+    return go_type_of(value)
 
 
 def format_float(f: float, verb: str = "g", prec: int = -1) -> str:
