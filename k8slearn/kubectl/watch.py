@@ -33,11 +33,11 @@ follow a crash-looping pod through its back-offs, say ``--request-timeout=2m``);
 simulated cluster (the recorded-output tests) it prints what the watch delivered at once.
 
 Every ``-o`` of plain ``get`` works under ``-w`` too (table, ``wide``, ``name``, ``yaml``, ``json``,
-``jsonpath``, ``custom-columns``: :class:`WatchPrinter`), each object printed on its own.
+``jsonpath``, ``custom-columns``, ``go-template``: :class:`WatchPrinter`), each object printed on its own.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go (watch), github.com/liggitt/tabwriter
 (RememberWidths), staging/src/k8s.io/cli-runtime/pkg/printers/ (tableprinter.go, yaml.go, json.go,
-jsonpath.go), staging/src/k8s.io/kubectl/pkg/cmd/get/customcolumn.go; when to stop:
+jsonpath.go, template.go), staging/src/k8s.io/kubectl/pkg/cmd/get/customcolumn.go; when to stop:
 ``Cluster.node_changes_pending`` (pkg/controller/nodelifecycle/node_lifecycle_controller.go's checks)
 """
 
@@ -50,13 +50,15 @@ from k8slearn.api.conversion import to_internal_version
 from k8slearn.kubectl import tabwriter
 from k8slearn.kubectl.cli import Context
 from k8slearn.kubectl.errors import KubectlError
+from k8slearn.kubectl.gotemplate import GO_TEMPLATE_FORMATS, print_with_template, template_source
 from k8slearn.kubectl.jsonpath import JSONPathError, custom_column_row, custom_column_spec, jsonpath
 from k8slearn.kubectl.output import to_json, to_yaml
 from k8slearn.kubectl.printers import print_table
 from k8slearn.kubectl.table import kind_prefix, table_cells
 
 WATCH_LIMIT = 600.0  # simulated seconds a -w runs at most: a node failure takes ~6 min to unfold
-_WATCH_FORMATS = ("", "wide", "name", "yaml", "json", "custom-columns", "jsonpath", "jsonpath-as-json")
+_WATCH_FORMATS = ("", "wide", "name", "yaml", "json", "custom-columns", "jsonpath", "jsonpath-as-json",
+                  *GO_TEMPLATE_FORMATS)
 
 
 class RememberingTabwriter:
@@ -103,6 +105,8 @@ class WatchPrinter:
                 raise KubectlError(str(exc)) from None
         elif kind in ("jsonpath", "jsonpath-as-json") and not self.template:
             raise KubectlError("template format specified but no template given")
+        elif kind in GO_TEMPLATE_FORMATS:  # (get checked it already: read and parsed again here)
+            self.template = template_source(kind, ctx.flags.get("template") or self.template)
         elif kind not in _WATCH_FORMATS:
             raise KubectlError(f"the output format {kind} is not available in this simulated cluster")
 
@@ -152,6 +156,8 @@ class WatchPrinter:
             except JSONPathError as exc:
                 raise KubectlError(str(exc)) from None
             self.ctx.print(self.tabwriter.render(lines), end="")
+        elif self.kind in GO_TEMPLATE_FORMATS:
+            print_with_template(self.ctx, self.template, event if self.events else obj)
         else:  # jsonpath, jsonpath-as-json
             as_json = self.kind == "jsonpath-as-json"
             allow = self.ctx.flags.get("allow-missing-template-keys", True)

@@ -188,3 +188,21 @@ def test_kubectl_against_the_simulated_cluster_decodes_a_secret_with_a_go_templa
     c.kubectl("create secret generic db-user-pass --from-literal=password=s3cr3t")
     r = c.kubectl(["get", "secret", "db-user-pass", "-o", "go-template={{.data.password | base64decode}}"])
     assert (r.stdout, r.stderr, r.code) == ("s3cr3t", "", 0)
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["get", "deploy", "-w", "-o", 'go-template={{.metadata.name}} {{.spec.replicas}}{{"\\n"}}'], "web 2\n"),
+    (["get", "deploy", "-w", "--output-watch-events", '--template={{.type}} {{.object.metadata.name}}{{"\\n"}}'],
+     "ADDED web\n"),
+    (["get", "deploy", "-w", "-o", "go-template={{.metadata.name"], ""),
+], ids=["a watch prints each object through the template", "with --output-watch-events the template sees the event",
+        "a template that does not parse is refused before the watch starts"])
+def test_a_watch_prints_through_a_go_template(args, expected):
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create deployment web --image=nginx:1.27 --replicas=2")
+    c.settle()
+    r = c.kubectl(args + ["--request-timeout=5s"])
+    assert r.stdout == expected
+    assert (r.code, r.stderr.startswith("error: error parsing template")) == ((1, True) if not expected else (0, False))

@@ -186,8 +186,8 @@ WATCH_CASES = [
                  "", None, 1,
                  id="a jsonpath that fails on the list is reported as unable to output the object"),
     pytest.param(configmap_changed_after_1s, "get configmaps -w -o go-template={{.metadata.name}}",
-                 "", "error: the output format go-template is not available in this simulated cluster\n", 1,
-                 id="go-template under watch is refused as for plain get"),
+                 "demokube-root-ca.crtdemo", "", 0,
+                 id="go-template under watch prints each object and each change through the template"),
 ]
 
 
