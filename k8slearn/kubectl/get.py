@@ -30,7 +30,7 @@ from k8slearn.kubectl.builder import Info, Target, expanded_paths, list_selected
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
 from k8slearn.kubectl.go_sort import sort_interface
-from k8slearn.kubectl.gotemplate import GO_TEMPLATE_FORMATS, print_with_template, template_source
+from k8slearn.kubectl.gotemplate import GO_TEMPLATE_FORMATS, print_with_template, template_of
 from k8slearn.kubectl.jsonpath import JSONPathError, custom_columns, jsonpath
 from k8slearn.kubectl.output import to_json, to_yaml
 from k8slearn.kubectl.printers import print_table
@@ -109,7 +109,7 @@ def _check_output(ctx: Context, output: str) -> str:
         raise KubectlError(f'unable to match a printer suitable for the output format "{output}", '
                            f"allowed formats are: {','.join(_FORMATS)}")
     if kind in GO_TEMPLATE_FORMATS:  # (GoTemplatePrintFlags.ToPrinter: before anything is fetched)
-        template_source(kind, ctx.flags.get("template") or output.partition("=")[2])
+        template_of(ctx, kind, output)
     return kind
 
 
@@ -273,7 +273,7 @@ def _print_generic(ctx: Context, kind: str, output: str, args: list[str], groups
         except JSONPathError as exc:
             raise KubectlError(str(exc)) from None
     elif kind in GO_TEMPLATE_FORMATS:
-        text = template_source(kind, ctx.flags.get("template") or output.partition("=")[2])
+        text = template_of(ctx, kind, output)
         print_with_template(ctx, text, document)
     elif kind == "custom-columns":
         spec = output.split("=", 1)[1] if "=" in output else ""

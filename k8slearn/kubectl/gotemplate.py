@@ -38,8 +38,8 @@ from k8slearn.kubectl.gotemplate_parse import (
     TemplateCall, Text, Tree, Variable, parse,
 )
 
-__all__ = ["Template", "ExecError", "ParseError", "execute", "print_obj", "print_with_template", "template_source",
-           "GO_TEMPLATE_FORMATS", "FUNCS"]
+__all__ = ["Template", "ExecError", "ParseError", "execute", "print_obj", "print_with_template", "template_of",
+           "template_source", "GO_TEMPLATE_FORMATS", "FUNCS"]
 
 
 class ExecError(Exception):
@@ -360,6 +360,11 @@ def template_source(kind: str, value: str) -> str:
     if error:
         raise KubectlError(error)
     return value
+
+
+def template_of(ctx: Any, kind: str, output: str) -> str:
+    """The checked template of ``-o KIND=TEMPLATE`` or ``--template`` (which wins), for ``get``."""
+    return template_source(kind, ctx.flags.get("template") or output.partition("=")[2])
 
 
 def print_with_template(ctx: Any, template: str, obj: dict, typed: bool = False) -> None:

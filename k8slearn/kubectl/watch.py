@@ -50,7 +50,7 @@ from k8slearn.api.conversion import to_internal_version
 from k8slearn.kubectl import tabwriter
 from k8slearn.kubectl.cli import Context
 from k8slearn.kubectl.errors import KubectlError
-from k8slearn.kubectl.gotemplate import GO_TEMPLATE_FORMATS, print_with_template, template_source
+from k8slearn.kubectl.gotemplate import GO_TEMPLATE_FORMATS, print_with_template, template_of
 from k8slearn.kubectl.jsonpath import JSONPathError, custom_column_row, custom_column_spec, jsonpath
 from k8slearn.kubectl.output import to_json, to_yaml
 from k8slearn.kubectl.printers import print_table
@@ -106,7 +106,7 @@ class WatchPrinter:
         elif kind in ("jsonpath", "jsonpath-as-json") and not self.template:
             raise KubectlError("template format specified but no template given")
         elif kind in GO_TEMPLATE_FORMATS:  # (get checked it already: read and parsed again here)
-            self.template = template_source(kind, ctx.flags.get("template") or self.template)
+            self.template = template_of(ctx, kind, output)
         elif kind not in _WATCH_FORMATS:
             raise KubectlError(f"the output format {kind} is not available in this simulated cluster")
 

@@ -345,15 +345,7 @@ class Framework(FilterRunner, ScoreRunner):
     # -- Reserve, PreBind ------------------------------------------------------------------------
     def run_reserve_plugins_reserve(self, state: CycleState, pod: dict, node_name: str) -> Status:
         """Reserve in order; the first that fails ends it (the caller then runs Unreserve)."""
-        for plugin in self.reserve_plugins:
-            status = as_status(plugin.reserve(state, pod, node_name))
-            if not status.is_success():
-                if status.is_rejected():
-                    return status.with_plugin(plugin.name)
-                return Status(
-                    Code.Error, f"running Reserve plugin \"{plugin.name}\": {status.message()}", plugin.name
-                )
-        return SUCCESS
+        return _first_failure(self.reserve_plugins, "Reserve", lambda p: p.reserve(state, pod, node_name))
 
     def run_reserve_plugins_unreserve(self, state: CycleState, pod: dict, node_name: str) -> None:
         """Unreserve in reverse order: undo what Reserve remembered."""
@@ -363,15 +355,7 @@ class Framework(FilterRunner, ScoreRunner):
                 unreserve(state, pod, node_name)
 
     def run_pre_bind_plugins(self, state: CycleState, pod: dict, node_name: str) -> Status:
-        for plugin in self.pre_bind_plugins:
-            status = as_status(plugin.pre_bind(state, pod, node_name))
-            if not status.is_success():
-                if status.is_rejected():
-                    return status.with_plugin(plugin.name)
-                return Status(
-                    Code.Error, f"running PreBind plugin \"{plugin.name}\": {status.message()}", plugin.name
-                )
-        return SUCCESS
+        return _first_failure(self.pre_bind_plugins, "PreBind", lambda p: p.pre_bind(state, pod, node_name))
 
     # -- Bind -----------------------------------------------------------------------------------
     def run_bind_plugins(self, state: CycleState, pod: dict, node_name: str) -> Status:
@@ -388,3 +372,16 @@ class Framework(FilterRunner, ScoreRunner):
                 )
             return status
         return status
+
+
+def _first_failure(plugins: list, extension: str, call: Any) -> Status:
+    """Run ``call(plugin)`` for each plugin in order; the first that does not succeed ends it: a
+    rejection as it is (with the plugin's name), anything else as ``running <extension> plugin``'s
+    error (runReservePluginsReserve, RunPreBindPlugins)."""
+    for plugin in plugins:
+        status = as_status(call(plugin))
+        if not status.is_success():
+            if status.is_rejected():
+                return status.with_plugin(plugin.name)
+            return Status(Code.Error, f"running {extension} plugin \"{plugin.name}\": {status.message()}", plugin.name)
+    return SUCCESS
