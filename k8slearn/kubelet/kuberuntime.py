@@ -34,11 +34,18 @@ PLEG sees the killed container dead as it sees any other death (ContainerDied): 
 at once, and that sync's status is the first to show a ``CrashLoopBackOff`` the kill found; the
 container's older dead runs are removed, its last one kept.
 
+A running container whose image changed (``kubectl set image pod/web nginx=nginx:1.27``) is
+killed in the same way ("Container nginx definition changed, will be restarted", within the pod's
+grace period) and started again with the new image whatever ``restartPolicy`` says
+(:func:`~k8slearn.kubelet.pod_actions.container_changed`). The crash back-off is kept per
+container *definition* (getStableKey), so a crash-looping container given a new image starts at once.
+
 Simplified: each CRI call takes a small fixed time (sandbox 0.4 s, create 0.05 s, start
 0.1 s).
 
 Upstream: pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions, SyncPod, KillPod,
-doBackOff), pkg/kubelet/kuberuntime/kuberuntime_sandbox.go,
+doBackOff), pkg/kubelet/kuberuntime/helpers.go (getStableKey),
+pkg/kubelet/kuberuntime/kuberuntime_sandbox.go,
 pkg/kubelet/kuberuntime/kuberuntime_container.go (startContainer, killContainer,
 killContainersWithSyncResult, computeInitContainerActions),
 pkg/kubelet/kuberuntime/kuberuntime_termination_order.go
@@ -62,7 +69,12 @@ from k8slearn.kubelet.cri import RuntimeError_, grpc_message
 from k8slearn.kubelet.exec_context import ExecContext
 from k8slearn.kubelet.exec_env import expand_parameters
 from k8slearn.kubelet.lifecycle_hooks import handler_message
-from k8slearn.kubelet.pod_actions import PodActions, compute_pod_actions, should_container_be_restarted
+from k8slearn.kubelet.pod_actions import (
+    PodActions,
+    compute_pod_actions,
+    hash_container,
+    should_container_be_restarted,
+)
 from k8slearn.kubelet.pod_files import pod_hostname
 from k8slearn.kubelet.process import SHELLS, image_name
 from k8slearn.kubelet.program_shell import assigns
@@ -220,7 +232,7 @@ class KubeRuntime:
         come at once (:meth:`_killed`).
         """
         name = container["name"]
-        key = f"{name}_{state.name}_{state.namespace}_{state.uid}"
+        key = get_stable_key(pod, container)
         wait = self.crash_backoff.in_backoff_since(key, finished_at, self.loop.now)
         if wait > 0:
             message = (
@@ -402,6 +414,14 @@ def _expand_command(pod: dict, container: dict, envs: tuple) -> dict:
             else:
                 args[2 - len(command)] = script
     return {**container, **({"command": command} if command else {}), **({"args": args} if args else {})}
+
+
+def get_stable_key(pod: dict, container: dict) -> str:
+    """getStableKey: the crash back-off's key for a container, with the container's hash in it, so
+    a container whose image changed (``kubectl set image`` on a crash-looping pod) starts again
+    without waiting out the old image's back-off."""
+    meta, name = pod["metadata"], container["name"]
+    return f"{meta['name']}_{meta['namespace']}_{meta.get('uid', '')}_{name}_{hash_container(container):x}"
 
 
 def _no_kill_reason(container_id: str) -> str:

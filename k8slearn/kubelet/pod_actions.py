@@ -7,8 +7,8 @@ container's 30 s kill) is not part of this sync's plan: the next sync, which PLE
 asks for, shows it ``Terminated`` and restarts it.
 
 >>> from types import SimpleNamespace as Record
->>> pod = {"spec": {"containers": [{"name": "app"}, {"name": "side"}]}}
->>> runs = {"app": Record(state="CONTAINER_RUNNING", id="a1"),
+>>> pod = {"spec": {"containers": [{"name": "app", "image": "nginx"}, {"name": "side"}]}}
+>>> runs = {"app": Record(state="CONTAINER_RUNNING", id="a1", name="app", image="nginx"),
 ...         "side": Record(state="CONTAINER_EXITED", id="s1", exit_code=1)}
 >>> actions = compute_pod_actions(pod, runs.get, {"a1": "liveness"}.get)
 >>> [(kill.name, kill.message) for kill in actions.containers_to_kill], actions.containers_to_start
@@ -16,16 +16,29 @@ asks for, shows it ``Terminated`` and restarts it.
 
 (``app`` failed its liveness probe: killed, then started again; ``side`` exited: started again.)
 
-Simplified: no "Container app definition changed" kill after an image change (the sim keeps no
-container hash) and no in-place resize; upstream kills one container after the other in Go's
-random map order, here in spec order (init containers first).
+A running container whose definition changed (``kubectl set image pod/web nginx=nginx:1.27``: the
+image is the one field of a regular container a pod update may change) is killed and started again
+with the new image, whatever ``restartPolicy`` says: its hash (:func:`hash_container`, the spec's
+name and image) is no longer the one it was created with.
 
-Upstream: pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions, podActions,
-containerToKillInfo), pkg/kubelet/container/helpers.go (ShouldContainerBeRestarted)
+>>> runs = {"app": Record(state="CONTAINER_RUNNING", id="a1", name="app", image="nginx:1.25")}
+>>> pod = {"spec": {"restartPolicy": "Never", "containers": [{"name": "app", "image": "nginx:1.27"}]}}
+>>> actions = compute_pod_actions(pod, runs.get, {}.get)
+>>> [kill.message for kill in actions.containers_to_kill], actions.containers_to_start
+(['Container app definition changed, will be restarted'], [0])
+
+Simplified: no in-place resize; upstream kills one container after the other in Go's random map
+order, here in spec order (init containers first); a sidecar whose image changed is not restarted.
+
+Upstream: pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions, containerChanged,
+podActions, containerToKillInfo), pkg/kubelet/container/helpers.go (ShouldContainerBeRestarted,
+HashContainer, pickFieldsToHash)
 """
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,15 +109,54 @@ def compute_pod_actions(pod: dict, last: Any, kill_reason: Any, startup: Any = N
             if record is None or should_container_be_restarted(pod, record):
                 actions.containers_to_start.append(index)
             continue
-        reason = kill_reason(record.id) if record.state == "CONTAINER_RUNNING" else ""
-        if not reason:
+        if record.state != "CONTAINER_RUNNING":
             continue  # kept
-        message = f"Container {name} failed {reason} probe"
-        if restart:
+        restarts = restart
+        if container_changed(container, record):
+            message, reason = f"Container {name} definition changed", ""
+            restarts = True  # whatever restartPolicy says: the spec changed
+        else:
+            reason = kill_reason(record.id)
+            if not reason:
+                continue  # kept
+            message = f"Container {name} failed {reason} probe"
+        if restarts:
             message += ", will be restarted"
             actions.containers_to_start.append(index)
         actions.containers_to_kill.append(ContainerToKill("containers", container, record, message, reason))
     return actions
+
+
+def hash_container(container: dict) -> int:
+    """HashContainer as in v1.32: FNV-32a over the JSON of the container's ``name`` and ``image``
+    only (pickFieldsToHash: the one field of a container a pod update may change, and its name).
+    Simplified: upstream feeds the hash DeepHashObject's printout of that JSON, so its numbers
+    differ; what matters is that a new image gives a new hash.
+
+    >>> old, new = {"name": "nginx", "image": "nginx:1.25"}, {"name": "nginx", "image": "nginx:1.27"}
+    >>> hash_container(old) == hash_container(new)
+    False
+    """
+    return _hash_picked_fields(container["name"], container.get("image", ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _hash_picked_fields(name: str, image: str) -> int:
+    """FNV-32a of ``{"image":...,"name":...}``, once per (name, image): every sync of every pod
+    asks again (a simulation speed-up, the same result)."""
+    data = json.dumps({"image": image, "name": name}, separators=(",", ":"))
+    h = 0x811C9DC5
+    for byte in data.encode():
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def container_changed(container: dict, record: Any) -> bool:
+    """containerChanged: the spec's container no longer hashes to what the running container was
+    created from. Upstream reads that hash from the container's ``io.kubernetes.container.hash``
+    annotation; here it is worked out again from the name and image the runtime record keeps
+    (all that v1.32 hashes)."""
+    return hash_container(container) != _hash_picked_fields(record.name, record.image)
 
 
 def should_container_be_restarted(pod: dict, record: Any, container: dict | None = None) -> bool:

@@ -20,7 +20,7 @@ from k8slearn.kubelet.probe import FAILURE, SUCCESS
 # ---------------------------------------------------------------------------------------------------
 # computePodActions, on its own
 
-RUNNING = Record(state="CONTAINER_RUNNING", id="r1", exit_code=0)
+RUNNING = Record(state="CONTAINER_RUNNING", id="r1", exit_code=0, name="app", image="")  # as APP: unchanged
 FAILED = Record(state="CONTAINER_EXITED", id="f1", exit_code=1)
 SUCCEEDED = Record(state="CONTAINER_EXITED", id="s1", exit_code=0)
 APP, SIDE = {"name": "app"}, {"name": "side"}
