@@ -345,7 +345,7 @@ def container_status(
     waiting = state.waiting.get(name)
     if last is not None:
         entry["containerID"] = f"containerd://{last.id}"
-        image = runtime.image_status(container["image"])
+        image = runtime.image_status(last.image)  # the newest run's image: the spec's may have changed since
         if image is not None:
             entry["image"], entry["imageID"] = image.ref, image.repo_digest
     if last is not None and last.state == "CONTAINER_EXITED" and waiting:

@@ -65,6 +65,20 @@ def test_a_changed_image_restarts_the_container_with_the_new_image_whatever_the_
     assert cluster.kubectl("get pod web --no-headers").stdout.split()[1:4] == ["1/1", "Running", "1"]
 
 
+def test_while_a_new_image_cannot_be_pulled_the_status_shows_the_image_of_the_newest_run():
+    """convertToAPIContainerStatuses: image and imageID come from the newest container the runtime
+    has (the killed nginx:1.25), not from the spec's nginx:1.999, which never ran."""
+    cluster = running_web("Always")
+    digest = cluster.api.get("pods", "web")["status"]["containerStatuses"][0]["imageID"]
+    assert cluster.kubectl("set image pod/web nginx=nginx:1.999").code == 0
+    cluster.run(seconds=10)
+
+    status = cluster.api.get("pods", "web")["status"]["containerStatuses"][0]
+    assert status["state"]["waiting"]["reason"] in ("ErrImagePull", "ImagePullBackOff")
+    assert (status["image"], status["imageID"]) == ("docker.io/library/nginx:1.25", digest)
+    assert cluster.api.get("pods", "web")["spec"]["containers"][0]["image"] == "nginx:1.999"
+
+
 def test_a_pod_update_that_leaves_the_image_alone_restarts_nothing():
     cluster = running_web("Always")
     cluster.kubectl("label pod web tier=front")
