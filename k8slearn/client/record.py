@@ -38,10 +38,6 @@ def object_reference(obj: dict, field_path: str = "") -> dict:
     kind = obj.get("kind", "")
     ref = {"apiVersion": obj.get("apiVersion", "v1"), "kind": kind}
     name = meta.get("name", "")
-    if kind == "Node":
-        # The kubelet refers to its node by name, with the node name as UID (upstream quirk).
-        ref["name"] = ref["uid"] = name
-        return ref
     namespace = meta.get("namespace")
     if namespace:
         ref["namespace"] = namespace
@@ -54,6 +50,19 @@ def object_reference(obj: dict, field_path: str = "") -> dict:
     if field_path:
         ref["fieldPath"] = field_path
     return ref
+
+
+def node_reference(name: str, uid: str) -> dict:
+    """The Node an event is about, as the node's components name it (kind, name and UID, no
+    resourceVersion). Upstream has two UIDs for a node's events: the kubelet (and kube-proxy) use
+    the node *name* as UID (its ``nodeRef``), the node lifecycle and IPAM controllers the Node's
+    real ``metadata.uid`` (``nodeutil.RecordNodeEvent``, ``RecordNodeStatusChange``); ``kubectl
+    describe node`` looks events up under both.
+
+    >>> object_reference(node_reference("node-1", "node-1"))
+    {'apiVersion': 'v1', 'kind': 'Node', 'name': 'node-1', 'uid': 'node-1'}
+    """
+    return {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "uid": uid}}
 
 
 class EventRecorder:

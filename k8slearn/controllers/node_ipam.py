@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from k8slearn.client.record import node_reference
 from k8slearn.controllers.base import Controller, Requeue
 
 CLUSTER_CIDR = "10.244.0.0/16"
@@ -107,7 +108,8 @@ class NodeIpamController(Controller):
         try:
             cidr = self.cidrs.allocate_next()
         except ValueError as err:  # the cluster CIDR is full: say so on the node, try again later
-            self.recorder.event(node, "Normal", "CIDRNotAvailable", f"Node {key} status is now: CIDRNotAvailable")
+            ref = node_reference(key, node["metadata"].get("uid", ""))  # nodeutil.RecordNodeStatusChange
+            self.recorder.event(ref, "Normal", "CIDRNotAvailable", f"Node {key} status is now: CIDRNotAvailable")
             raise Requeue(str(err)) from None
         try:  # nodeutil.PatchNodeCIDRs: a strategic merge patch, so no write of another can conflict
             self.client.patch("nodes", key, {"spec": {"podCIDR": cidr, "podCIDRs": [cidr]}}, namespace=None)

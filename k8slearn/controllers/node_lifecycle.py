@@ -38,6 +38,7 @@ from typing import Any
 from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import parse_timestamp, thaw, timestamp
 from k8slearn.client.cache import split_key
+from k8slearn.client.record import node_reference
 from k8slearn.controllers.base import Controller
 from k8slearn.controllers.node_lifecycle_eviction import (
     NOT_READY,
@@ -213,15 +214,13 @@ class NodeLifecycleController(TaintBasedEviction, Controller):
         for node in nodes:
             name = node["metadata"]["name"]
             if name not in self.known_nodes:
-                self.recorder.event(node, "Normal", "RegisteredNode",  # nodeutil.RecordNodeEvent
-                                    f"Node {name} event: Registered Node {name} in Controller")
+                self.record_node_event(node, "RegisteredNode", f"Registered Node {name} in Controller")
                 self.known_nodes[name] = node
                 self._add_zone(node)
                 self.mark_node_as_reachable(node)
         for name in sorted(set(self.known_nodes) - seen):
             gone = self.known_nodes.pop(name)
-            self.recorder.event(gone, "Normal", "RemovingNode",
-                                f"Node {name} event: Removing Node {name} from Controller")
+            self.record_node_event(gone, "RemovingNode", f"Removing Node {name} from Controller")
             self.node_health.pop(name, None)
         zone_conditions: dict[str, list[dict | None]] = {}
         for node in nodes:
@@ -237,12 +236,25 @@ class NodeLifecycleController(TaintBasedEviction, Controller):
             self.process_taint_based_eviction(node, observed)
             name = node["metadata"]["name"]
             if current.get("status") != "True" and observed.get("status") == "True":
-                self.recorder.event(node, "Normal", "NodeNotReady", f"Node {name} status is now: NodeNotReady")
+                self.record_node_status_change(node, "NodeNotReady")
                 self.mark_pods_not_ready(name)
             elif name in self.nodes_to_retry and observed.get("status") != "True":
                 self.mark_pods_not_ready(name)
         self.handle_disruption(zone_conditions, nodes)
         self._schedule_tainting_pass()
+
+    def record_node_event(self, node: dict, reason: str, event: str) -> None:
+        """nodeutil.RecordNodeEvent: a Normal event ``Node <name> event: <event>`` about the node,
+        under its real UID (the kubelet's events use the node name instead)."""
+        name = node["metadata"]["name"]
+        self.recorder.event(node_reference(name, node["metadata"].get("uid", "")), "Normal", reason,
+                            f"Node {name} event: {event}")
+
+    def record_node_status_change(self, node: dict, new_status: str) -> None:
+        """nodeutil.RecordNodeStatusChange: ``Node <name> status is now: <status>``, under the node's UID."""
+        name = node["metadata"]["name"]
+        self.recorder.event(node_reference(name, node["metadata"].get("uid", "")), "Normal", new_status,
+                            f"Node {name} status is now: {new_status}")
 
     def try_update_node_health(self, node: dict) -> tuple[dict, dict, dict | None]:
         """(node, the Ready condition as observed, the Ready condition now): go Unknown past the grace period."""

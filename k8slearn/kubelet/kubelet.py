@@ -36,7 +36,7 @@ from k8slearn.api.meta import micro_timestamp, thaw, timestamp
 from k8slearn.client.informer import SharedInformerFactory
 from k8slearn.client.nodeutil import patch_node_status
 from k8slearn.client.podutil import patch_pod_status
-from k8slearn.client.record import EventRecorder
+from k8slearn.client.record import EventRecorder, node_reference
 from k8slearn.kubelet import node_status
 from k8slearn.kubelet.pod_workers import RELIST_PERIOD, PodWorkers
 from k8slearn.kubelet.runtime import ContainerRuntime
@@ -60,6 +60,7 @@ class Kubelet:
         self.static_pods = static_pods
         self.component = f"kubelet/{self.node_name}"
         self.events = EventRecorder(client, "kubelet", host=self.node_name, clock=lambda: loop.now)
+        self.node_ref = node_reference(self.node_name, self.node_name)  # kl.nodeRef: the name as UID
         self.runtime = ContainerRuntime(loop, self.node_name)
         self.workers = PodWorkers(self)
         self.runtime.on_container_exit = self.workers.container_exited
@@ -126,16 +127,18 @@ class Kubelet:
     # -- registration -------------------------------------------------------------------------
     def _register(self) -> None:
         node, previous_boot = self._register_node()
-        self.events.event(node, "Normal", "Starting", "Starting kubelet.")
+        self.events.event(self.node_ref, "Normal", "Starting", "Starting kubelet.")
         self.events.event(
-            node, "Normal", "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods"
+            self.node_ref, "Normal", "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods"
         )
-        boot_id = node["status"]["nodeInfo"]["bootID"]
+        boot_id = self.boot_id()
         if previous_boot and previous_boot != boot_id:  # the MachineInfo setter's check
-            self.events.event(node, "Warning", "Rebooted",
+            self.events.event(self.node_ref, "Warning", "Rebooted",
                               f"Node {self.node_name} has been rebooted, boot id: {boot_id}")
         for reason in ("NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID"):
-            self.events.event(node, "Normal", reason, f"Node {self.node_name} status is now: {reason}")
+            self._record_node_status_event(reason)
+        if previous_boot is not None:  # already registered (a restart): re-assert our status
+            node = self._post_status(node)
         self._renew_lease()
         for component in self.static_pods:
             self._publish_mirror_pod(node, component)
@@ -193,22 +196,22 @@ class Kubelet:
         (and on the new machines of a restored cluster)."""
         return node_status.boot_id(self.node_name, self.boots, salt=getattr(self.loop, "uid_salt", ""))
 
-    def _register_node(self) -> tuple[dict, str]:
-        """The registered Node, and the boot ID it had before (a restart finds its Node there)."""
+    def _register_node(self) -> tuple[dict, str | None]:
+        """The registered Node, and the boot ID it had before (a restart finds its Node there; None
+        when this start registered it)."""
         template = thaw(self.node_template)
         template["status"]["conditions"] = node_status.conditions(
             self.loop.now, ready=False, not_ready_message=node_status.NETWORK_NOT_READY
         )
         template["status"]["nodeInfo"]["bootID"] = self.boot_id()
         try:
-            return self.client.create(template), ""
+            return self.client.create(template), None
         except ApiError as err:
             if err.code != 409:
                 raise
-        # Already registered (a restart): keep the object, re-assert our status.
+        # Already registered (a restart): keep the object (_register re-asserts our status).
         node = self.client.get("nodes", self.node_name)
-        previous = (node["status"].get("nodeInfo") or {}).get("bootID", "")
-        return self._post_status(node), previous
+        return node, (node["status"].get("nodeInfo") or {}).get("bootID", "")
 
     def _on_node(self, node: dict) -> None:
         """Our Node changed: a new podCIDR lets the runtime configure CNI, and the node become Ready."""
@@ -217,8 +220,7 @@ class Kubelet:
             self.runtime.update_runtime_config(cidr)
         if self.runtime.network_ready() and not self.ready and self.running:
             self.ready = True
-            fresh = self._post_status(self.client.get("nodes", self.node_name))
-            self.events.event(fresh, "Normal", "NodeReady", f"Node {self.node_name} status is now: NodeReady")
+            self._post_status(self.client.get("nodes", self.node_name))  # (the Ready setter records NodeReady)
             self.workers.signal_all()
 
     def _post_status(self, node: dict) -> dict:
@@ -233,6 +235,9 @@ class Kubelet:
             previous=node["status"].get("conditions"),
             not_ready_message=node_status.NETWORK_NOT_READY,
         )
+        event = node_status.ready_event(node["status"].get("conditions"), status["conditions"])
+        if event:
+            self._record_node_status_event(event)
         return patch_node_status(self.client, self.node_name, node["status"], status)
 
     def _images(self) -> list[dict]:
@@ -279,6 +284,10 @@ class Kubelet:
                              f'error getting node "{self.node_name}": {err}')
             return None
 
+    def _record_node_status_event(self, reason: str) -> None:
+        """recordNodeStatusEvent: ``Node <name> status is now: <reason>`` about this kubelet's nodeRef."""
+        self.events.event(self.node_ref, "Normal", reason, f"Node {self.node_name} status is now: {reason}")
+
     def _record_node_schedulable_event(self) -> None:
         """recordNodeSchedulableEvent: on each status sync, an event when ``spec.unschedulable``
         changed since the last one (``kubectl cordon`` / ``uncordon``)."""
@@ -286,7 +295,7 @@ class Kubelet:
         unschedulable = bool(node is not None and node["spec"].get("unschedulable"))
         if node is not None and unschedulable != self._last_unschedulable:
             reason = "NodeNotSchedulable" if unschedulable else "NodeSchedulable"
-            self.events.event(node, "Normal", reason, f"Node {self.node_name} status is now: {reason}")
+            self._record_node_status_event(reason)
             self._last_unschedulable = unschedulable
 
     def _renew_lease(self) -> None:

@@ -132,6 +132,25 @@ def conditions(
     return result
 
 
+def ready_event(previous: list | None, current: list[dict]) -> str:
+    """The ReadyCondition setter's event: ``NodeReady`` or ``NodeNotReady`` when the Ready status
+    this kubelet posts differs from the one on the Node (Unknown, set by the node lifecycle
+    controller, counts too); nothing when they agree or the Node had no Ready condition yet.
+
+    >>> ready_event([{"type": "Ready", "status": "True"}], [{"type": "Ready", "status": "False"}])
+    'NodeNotReady'
+    >>> ready_event([{"type": "Ready", "status": "Unknown"}], [{"type": "Ready", "status": "True"}])
+    'NodeReady'
+    >>> ready_event(None, [{"type": "Ready", "status": "False"}])
+    ''
+    """
+    before = next((c.get("status") for c in previous or () if c.get("type") == "Ready"), None)
+    after = next(c["status"] for c in current if c["type"] == "Ready")
+    if before is None or before == after:
+        return ""
+    return "NodeReady" if after == "True" else "NodeNotReady"
+
+
 def boot_id(name: str, boot: int = 1, salt: str = "") -> str:
     """The machine's boot ID for its ``boot``-th start (the first boot's is the one ``node_info``
     gives); ``salt`` tells apart the machines of a restored cluster from the snapshot's."""

@@ -319,3 +319,57 @@ def test_changes_due_says_what_the_next_checks_will_still_change(node, powered_o
 
     now = parse_timestamp("2026-01-05T09:00:00Z") + after
     assert changes_due(node, powered_off, now, period) is due
+
+
+def _node_events_by_reason(cluster, name):
+    return {(e["source"]["component"], e["reason"]): e["involvedObject"] for e in cluster.api.list("events")
+            if e["involvedObject"]["kind"] == "Node" and e["involvedObject"]["name"] == name}
+
+
+@pytest.fixture(scope="module")
+def node_events_after_a_stop():
+    from k8slearn import Cluster
+
+    cluster = Cluster(workers=2, seed=0)
+    cluster.settle()
+    cluster.stop_node("node-2")
+    cluster.run(70)
+    return cluster, cluster.api.get("nodes", "node-2", None)["metadata"]["uid"]
+
+
+@pytest.mark.parametrize("source, reason, uid_is", [
+    ("kubelet", "Starting", "the node name"),
+    ("kubelet", "NodeReady", "the node name"),
+    ("node-controller", "RegisteredNode", "the Node's uid"),
+    ("node-controller", "NodeNotReady", "the Node's uid"),
+], ids=["the kubelet's Starting event names its node by name, as UID (its nodeRef)",
+        "the kubelet's NodeReady event too",
+        "the node controller's RegisteredNode event carries the Node's real UID (RecordNodeEvent)",
+        "the node controller's NodeNotReady event too (RecordNodeStatusChange)"])
+def test_node_events_carry_the_uid_their_component_uses(node_events_after_a_stop, source, reason, uid_is):
+    cluster, uid = node_events_after_a_stop
+    ref = _node_events_by_reason(cluster, "node-2")[(source, reason)]
+    expected = "node-2" if uid_is == "the node name" else uid
+    assert ref == {"apiVersion": "v1", "kind": "Node", "name": "node-2", "uid": expected}
+
+
+def test_a_node_deleted_and_registered_again_gets_a_new_registered_node_event_not_a_second_count():
+    from k8slearn import Cluster
+
+    cluster = Cluster(workers=2, seed=0)
+    cluster.settle()
+    cluster.stop_node("node-2")
+    cluster.run(10)
+    cluster.kubectl("delete node node-2")
+    cluster.run(60)
+    cluster.start_node("node-2")
+    cluster.run(30)
+    registered = [(e["count"], e["involvedObject"]["uid"]) for e in cluster.api.list("events")
+                  if e["reason"] == "RegisteredNode" and e["involvedObject"]["name"] == "node-2"]
+    new_uid = cluster.api.get("nodes", "node-2", None)["metadata"]["uid"]
+    assert len(registered) == 2 and all(count == 1 for count, _ in registered)
+    assert registered[-1][1] == new_uid and registered[0][1] != new_uid
+    described = cluster.kubectl("describe node node-2").stdout.split("Events:")[1]
+    # describe node looks under the new UID and under the name: the old Node's controller events stay out
+    assert described.count("Registered Node node-2 in Controller") == 1
+    assert "Removing Node" not in described
