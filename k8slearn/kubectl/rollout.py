@@ -126,43 +126,48 @@ def _check_revision(d: dict, revision: int) -> None:
                            f"({running})")
 
 
-def _status_infos(ctx: Context, args: list[str]) -> list:
-    """RolloutStatusOptions.Run's builder: ResourceTypeOrNameArgs(true, ...) with -l and -f,
-    SingleResourceType(), Latest(), no ContinueOnError (the first error ends the command)."""
-    from k8slearn.kubectl.builder import split_resource_argument
-    from k8slearn.kubectl.errors import Aggregate
-    from k8slearn.kubectl.get import check_resource_args, infos_for
-
-    how = check_resource_args(ctx, args, allow_empty_selector=True)
-    if how == "selector" and len(split_resource_argument(args[0])) > 1:  # (Builder.resourceMappings)
-        raise KubectlError("you may only specify a single resource type")
-    infos, errors = infos_for(ctx, args, allow_empty_selector=True)
-    if errors:
-        raise errors[0] if len(errors) == 1 else Aggregate(errors)
-    return infos
-
-
 @command("rollout status")
 def run_rollout_status(ctx: Context, args: list[str]) -> int:
-    """RolloutStatusOptions.Run: one object, then watchtools.UntilWithSync on it (list, then watch
-    from the list's resourceVersion). The viewer's line is printed for every Added/Modified event,
-    repeats included, until the rollout is done; a Deleted event ends it with ``object has been
-    deleted``. The simulated cluster runs one loop event at a time in between, so no version of
-    the object is skipped; ``--timeout`` is a deadline on the simulated clock
-    (ContextWithOptionalTimeout: ``timed out waiting for the condition``)."""
+    """RolloutStatusOptions.Run: every object the arguments, -l or -f name (ContinueOnError,
+    Latest, Flatten; several types at once are fine), each watched in turn by
+    :func:`_watch_rollout` until its rollout is done. An object's error (not found, no status
+    viewer, past its progress deadline) is kept and the next object visited; the errors are
+    reported together at the end. A selector that matches nothing says ``No resources found in
+    <ns> namespace.`` and succeeds."""
     if not args and not ctx.flags["filename"]:  # RolloutStatusOptions.Validate
         raise KubectlError("required resource not specified")
     revision = int(ctx.flags.get("revision") or 0)
     if revision < 0:
         raise KubectlError(f"revision must be a positive integer: {revision}")
-    infos = _status_infos(ctx, args)
-    if len(infos) != 1:
-        raise KubectlError("rollout status is only supported on individual resources and resource "
-                           f"collections - {len(infos)} resources were found")
-    info = infos[0]
-    viewer = _VIEWERS.get(info.resource.kind)
-    if viewer is None:  # StatusViewerFor's %v of a GroupKind: "ReplicaSet.apps", "Pod"
-        raise KubectlError(f"no status viewer has been implemented for {_group_kind(info.resource)}")
+    errors: list[Exception] = []
+    code = found = 0
+    for info, error in _visit(ctx, args):
+        if error is not None:
+            errors.append(error)
+            continue
+        found += 1
+        viewer = _VIEWERS.get(info.resource.kind)
+        if viewer is None:  # StatusViewerFor's %v of a GroupKind: "ReplicaSet.apps", "Pod"
+            what = _group_kind(info.resource)
+            errors.append(KubectlError(f"no status viewer has been implemented for {what}"))
+            continue
+        try:
+            code = max(code, _watch_rollout(ctx, info, viewer, revision))
+        except (KubectlError, ApiError) as err:  # (kept, as r.Visit does with ContinueOnError)
+            errors.append(err)
+    _raise_all(errors)
+    if not found:
+        ctx.eprint(f"No resources found in {ctx.namespace} namespace.")
+    return code
+
+
+def _watch_rollout(ctx: Context, info: Any, viewer: Any, revision: int) -> int:
+    """One object's watchtools.UntilWithSync (list, then watch from the list's resourceVersion).
+    The viewer's line is printed for every Added/Modified event, repeats included, until the
+    rollout is done; a Deleted event ends it with ``object has been deleted``. The simulated
+    cluster runs one loop event at a time in between, so no version of the object is skipped;
+    ``--timeout`` is a deadline on the simulated clock (ContextWithOptionalTimeout: ``timed out
+    waiting for the condition``)."""
     namespace = info.namespace or ctx.namespace
     selector = f"metadata.name={info.name}"
     cluster = ctx.cluster

@@ -308,3 +308,21 @@ def test_resuming_a_rollout_never_scales_an_old_replica_set_up():
            and e["message"].startswith(f"Scaled up replica set {second_name} ")]
     assert [(e["message"], e["count"]) for e in ups] == [
         (f"Scaled up replica set {second_name} from {n} to {n + 1}", 1) for n in range(4)]
+
+
+def test_a_namespace_being_terminated_refuses_the_new_replica_set_without_an_event_or_a_condition():
+    """getNewReplicaSet's NamespaceTerminatingCause case: the create is retried, nothing is reported."""
+    h = Harness(DeploymentController)
+    h.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "leaving"}})
+    d = deployment(replicas=2)
+    d["metadata"]["namespace"] = "leaving"
+    h.create(d)
+    h.start()
+    h.api.delete("namespaces", "leaving")  # the namespace is now Terminating: every create is refused
+    h.settle()
+    with pytest.raises(ApiError) as refused:
+        h.sync("leaving/web")
+    assert refused.value.code == 403
+    assert h.events == []
+    assert h.api.list("replicasets", "leaving") == []
+    assert "conditions" not in (h.get("deployments", "web", "leaving").get("status") or {})

@@ -201,7 +201,100 @@ def debugged() -> Cluster:
     return c
 
 
-SCENARIOS = {"sidecars": sidecars, "busy": busy, "envs": envs, "volumes": volumes, "debugged": debugged}
+ROLLOUT_WEB = """
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+  annotations: {kubernetes.io/change-cause: IMAGE}
+spec:
+  replicas: 3
+  progressDeadlineSeconds: 30
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - {name: nginx, image: IMAGE}
+"""
+ROLLOUT_OTHERS = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: db}
+spec:
+  replicas: 1
+  strategy: {type: Recreate}
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+      - {name: postgres, image: postgres:16}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  replicas: 2
+  progressDeadlineSeconds: 20
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      serviceAccountName: robot
+      containers:
+      - {name: api, image: "busybox:1.36", command: [sleep, "3600"]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, labels: {app: agent}}
+spec:
+  updateStrategy:
+    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers:
+      - {name: agent, image: "prom/node-exporter:v1.8.2", ports: [{containerPort: 9100, hostPort: 9100}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: picky}
+spec:
+  selector: {matchLabels: {app: picky}}
+  template:
+    metadata: {labels: {app: picky}}
+    spec:
+      nodeSelector: {disk: ssd}
+      containers:
+      - {name: picky, image: "busybox:1.36", command: [sleep, "3600"]}
+"""
+
+
+def rollouts() -> Cluster:
+    """Deployments and DaemonSets mid-story: web rolled 1.26 -> 1.27 then stuck on a bad image past
+    its progress deadline; db (Recreate) paused with a template change waiting; api unable to
+    create pods (ReplicaFailure); agent surging onto a bad image; picky matching no node."""
+    c = Cluster(workers=2, seed=0)
+    c.settle()
+    for image in ("nginx:1.26", "nginx:1.27"):
+        c.kubectl("apply -f -", stdin=ROLLOUT_WEB.replace("IMAGE", image))
+        c.settle()
+    c.kubectl("apply -f -", stdin=ROLLOUT_OTHERS)
+    c.settle()
+    c.kubectl("rollout pause deploy/db")
+    c.kubectl("set image deploy/db postgres=postgres:17")
+    c.kubectl("set image ds/agent agent=prom/node-exporter:v9.9.9")
+    c.kubectl("apply -f -", stdin=ROLLOUT_WEB.replace("IMAGE", "nginx:1.28-typo"))
+    c.run(45)
+    return c
+
+
+SCENARIOS = {"sidecars": sidecars, "busy": busy, "envs": envs, "volumes": volumes, "debugged": debugged,
+             "rollouts": rollouts}
+KINDS = {"rollouts": ("deployments", "replicasets", "daemonsets", "controllerrevisions", "pods", "events")}
 
 
 def dump(cluster: Cluster, kinds=("pods", "events")) -> str:
@@ -220,5 +313,5 @@ if __name__ == "__main__":
     name = sys.argv[1]
     path = os.path.join(HERE, "..", "fixtures", "kubectl", f"{name}_world.json")
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write(dump(SCENARIOS[name]()))
+        handle.write(dump(SCENARIOS[name](), KINDS.get(name, ("pods", "events"))))
     print("wrote", os.path.normpath(path))

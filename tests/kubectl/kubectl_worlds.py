@@ -327,6 +327,13 @@ def debugged_world(T):
     return dumped_world("debugged", T)
 
 
+def rollouts_world(T):
+    """Deployments and DaemonSets mid-story: web rolled twice and stuck past its progress deadline,
+    db (Recreate) paused with a change waiting, api unable to create pods, agent surging onto a new
+    image, picky matching no node (tests/fixtures/kubectl/rollouts_world.json, made by dump_world.py)."""
+    return dumped_world("rollouts", T)
+
+
 def dumped_world(name, T):
     """A world dumped from the simulation, its timestamps made relative to ``T`` again."""
     import json
@@ -368,5 +375,6 @@ def exec_world(T):
 
 WORLDS = {"debugged": debugged_world, "exec": exec_world, "pod": pod_world, "cluster": cluster_world, "watch": cluster_world, "probes": probes_world, "conflicts": conflicts_world,
           "workloads": workloads_world, "sidecars": sidecars_world,
-          "busy": busy_world, "envs": envs_world, "volumes": volumes_world}
+          "busy": busy_world, "envs": envs_world, "volumes": volumes_world,
+          "rollouts": rollouts_world}
 SCRIPTS = {"watch": cluster_changes}  # the watch events a world's server streams, per resource

@@ -70,7 +70,6 @@ def _two_deployments() -> Cluster:
 
 
 ROLLED = 'deployment "web" successfully rolled out\n'
-ONLY = "error: rollout status is only supported on individual resources and resource collections - "
 NEGATIVE = "error: revision must be a positive integer: -1\n"
 REQUIRED = "error: required resource not specified\n"
 
@@ -83,13 +82,12 @@ CASES = [
      ["delete deployment api"], "rollout status deployment", ROLLED, "", 0),
     ("status with a label selector works when exactly one object matches",
      [], "rollout status deployment -l app=web", ROLLED, "", 0),
-    ("status of a bare type with two objects gives the real count",
-     [], "rollout status deployment", "", ONLY + "2 resources were found\n", 1),
-    ("status with a selector that matches nothing gives a count of 0",
-     [], "rollout status deployment -l app=none", "", ONLY + "0 resources were found\n", 1),
-    ("status of two types with a selector is refused by SingleResourceType",
-     [], "rollout status deployment,daemonset -l app=web", "",
-     "error: you may only specify a single resource type\n", 1),
+    ("status of a bare type with two objects reports each one in turn",
+     [], "rollout status deployment", 'deployment "api" successfully rolled out\n' + ROLLED, "", 0),
+    ("status with a selector that matches nothing says so and succeeds",
+     [], "rollout status deployment -l app=none", "", "No resources found in default namespace.\n", 0),
+    ("status of two types with a selector watches every object that matches",
+     [], "rollout status deployment,daemonset -l app=web", ROLLED, "", 0),
     ("status of a missing object is the server's NotFound",
      [], "rollout status deployment/nope", "",
      'Error from server (NotFound): deployments.apps "nope" not found\n', 1),

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from k8slearn.api.errors import ApiError
+from k8slearn.api.errors import ApiError, namespace_terminating
 from k8slearn.api.meta import owner_reference, thaw
 from k8slearn.controllers.controller_utils import compute_hash, get_controller_of
 from k8slearn.controllers.deployment import util
@@ -171,6 +171,8 @@ class SyncMixin:
         try:
             created = self.client.create(rs)
         except ApiError as err:
+            if namespace_terminating(err):  # every create will fail: nothing to report, just retry
+                raise
             if err.reason != "AlreadyExists":
                 msg = f'Failed to create new replica set "{name}": {err}'
                 if util.has_progress_deadline(d):
