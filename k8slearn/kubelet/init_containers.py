@@ -26,16 +26,20 @@ from k8slearn.kubelet import status as pod_status
 from k8slearn.kubelet.probe import FAILURE, SUCCESS
 
 
-def compute_init_container_actions(pod: dict, last: Any, startup: Any, liveness: Any) -> tuple:
+def compute_init_container_actions(pod: dict, last: Any, startup: Any, liveness: Any,
+                                   changed: Any = None) -> tuple:
     """computeInitContainerActions: (initialized, init containers to start (indices, in order),
     ones to kill first ((index, message, reason)), kill the pod). ``last(name)`` is a container's
     latest runtime record (None before its first), ``startup``/``liveness(container id)`` the
-    prober's results.
+    prober's results, ``changed(spec, record)`` containerChanged (None: no definition is checked).
 
     The init containers are read from the last one back: the first one that ran tells what comes
     next. A plain init container must exit 0 before the next one starts; a sidecar (``restartPolicy:
     Always``) must only have *started* (its startup probe passed, or at once without one), and is
-    started again whenever it exits, whatever the pod's ``restartPolicy``.
+    started again whenever it exits, whatever the pod's ``restartPolicy``. A started sidecar whose
+    definition changed (a new image: ``kubectl set image pod/web proxy=nginx:1.27``) is killed and
+    started again (kubernetes PR #126525, in v1.32); a plain init container's new image changes
+    nothing.
     """
     spec = pod["spec"]
     inits = spec.get("initContainers") or ()
@@ -68,7 +72,10 @@ def compute_init_container_actions(pod: dict, last: Any, startup: Any, liveness:
                     initialized = True
                 elif not previously:
                     to_start.append(i + 1)  # started for the first time: start the next one
-                if container.get("livenessProbe") is not None and liveness(record.id) == FAILURE:
+                if changed is not None and changed(container, record):
+                    to_kill.append((i, f"Init container {container['name']} definition changed", ""))
+                    to_start.append(i)  # (its liveness probe is not looked at: it is restarted anyway)
+                elif container.get("livenessProbe") is not None and liveness(record.id) == FAILURE:
                     to_kill.append((i, f"Init container {container['name']} failed liveness probe", "liveness"))
                     to_start.append(i)
         elif record.state == "CONTAINER_EXITED":

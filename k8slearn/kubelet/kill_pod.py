@@ -5,8 +5,9 @@ kills it (killPodWithSyncResult): a ``Killing`` event for every running containe
 container first runs its ``preStop`` hook (:mod:`k8slearn.kubelet.lifecycle_hooks`) within the
 grace period, then gets SIGTERM, and SIGKILL when what is left of the grace period (at least 2 s)
 runs out. Sidecars stop last, in reverse order, each once the containers after it have stopped
-(newTerminationOrdering). Then the sandbox goes (CNI DEL), the final status is written and the pod
-object is deleted with grace period 0.
+(newTerminationOrdering); a sidecar's preStop hook still runs at once, beside the app's. Then the
+sandbox goes (CNI DEL), the final status is written and the pod object is deleted with grace
+period 0.
 
 A kill, once started, keeps its grace period. Deleting a Terminating pod again with a shorter one
 (``kubectl delete pod b --grace-period=3``, or ``--now``) moves the object's ``deletionTimestamp``
@@ -55,39 +56,47 @@ class PodTermination:
         return (yield from run_handler(hook, self.runtime, record.id, ip, listener, container))
 
     def _stop(self, state: PodState, pod: dict | None, spec: dict | None, record: Any, grace: float,
-              background: bool = False) -> Waitable:
+              background: bool = False, turn: list | None = None) -> Waitable:
         """killContainer: the container's preStop hook first (when it has one and a grace period),
-        then StopContainer with the grace period that is left, at least 2 s (``background``: a
-        probe's kill, see ``stop_container``). The Waitable is triggered once the container stopped."""
+        then, for a sidecar, its turn (``turn``: what must have stopped before it), then
+        StopContainer with the grace period that is left, at least 2 s (``background``: a probe's
+        kill, see ``stop_container``). The Waitable is triggered once the container stopped."""
         hook = ((spec or {}).get("lifecycle") or {}).get("preStop")
-        if hook is None or grace <= 0:
+        if grace <= 0 or (hook is None and not turn):
             return self.runtime.stop_container(record.id, grace, background)
         done = Waitable()
-        self.loop.spawn(self._pre_stop_then_stop(state, pod, spec, hook, record, grace, background, done),
-                        f"{self.k.component}/pre-stop")
+        stop = self._pre_stop_then_stop(state, pod, spec, hook, record, grace, background, done, turn)
+        self.loop.spawn(stop, f"{self.k.component}/pre-stop")
         return done
 
-    def _pre_stop_then_stop(self, state: PodState, pod: dict | None, spec: dict, hook: dict, record: Any,
-                            grace: float, background: bool, done: Waitable):
-        """executePreStopHook, then StopContainer. The hook runs in a process of its own and is
-        waited for at most ``grace`` seconds ("PreStop hook not completed in grace period"); what it
-        used, in whole seconds, is taken off the grace period. A hook still running then goes on
-        until its container stops, and an exec hook dies with it (its ExecSync answers exit code
-        137): that is a failed hook too, so the ``FailedPreStopHook`` event comes as the container
-        stops. Simplified: a container whose program ends by itself while its hook runs does not
-        end the hook."""
-        began = self.loop.now
-        finished = Waitable()  # the hook's error ("" if it succeeded) once it is over
+    def _pre_stop_then_stop(self, state: PodState, pod: dict | None, spec: dict, hook: dict | None,
+                            record: Any, grace: float, background: bool, done: Waitable, turn: list | None):
+        """executePreStopHook, then waitForTurn, then StopContainer. The hook runs in a process of
+        its own and is waited for at most ``grace`` seconds ("PreStop hook not completed in grace
+        period"); what it used, in whole seconds, is taken off the grace period. A sidecar's hook
+        so runs at once, while the app is still stopping; only then does the sidecar wait for its
+        turn, within what is left, and that wait, in whole seconds, is taken off as well. A hook
+        still running when its container stops dies with it, and an exec hook's ExecSync then
+        answers exit code 137: that is a failed hook too, so the ``FailedPreStopHook`` event comes
+        as the container stops. Simplified: a container whose program ends by itself while its
+        hook runs does not end the hook."""
+        finished = None  # the hook's error ("" if it succeeded) once it is over
+        if hook is not None:
+            began, finished = self.loop.now, Waitable()
 
-        def run_hook():
-            finished.trigger((yield from self._run_hook(state, hook, record, spec)))
+            def run_hook():
+                finished.trigger((yield from self._run_hook(state, hook, record, spec)))
 
-        hook_process = self.loop.spawn(run_hook(), f"{self.k.component}/pre-stop-hook")
-        finished.add_waiter(lambda error: self._pre_stop_failed(pod, spec) if error else None)
-        yield _all_done([finished], grace, self.loop)  # the hook, or the grace period if that is shorter
-        left = max(grace - int(self.loop.now - began), MINIMUM_GRACE_PERIOD)
-        stopped = self.runtime.stop_container(record.id, left, background)
-        if not finished.triggered:
+            hook_process = self.loop.spawn(run_hook(), f"{self.k.component}/pre-stop-hook")
+            finished.add_waiter(lambda error: self._pre_stop_failed(pod, spec) if error else None)
+            yield _all_done([finished], grace, self.loop)  # the hook, or the grace period if that is shorter
+            grace -= int(self.loop.now - began)
+        if turn and grace > 0:
+            began = self.loop.now
+            yield _all_done(turn, grace, self.loop)  # waitForTurn
+            grace -= int(self.loop.now - began)
+        stopped = self.runtime.stop_container(record.id, max(grace, MINIMUM_GRACE_PERIOD), background)
+        if finished is not None and not finished.triggered:
 
             def container_stopped(_: object) -> None:
                 if not finished.triggered:
@@ -136,10 +145,11 @@ class PodTermination:
                     raise
 
     def _kill_containers(self, state: PodState, grace: float, pod: dict | None):
-        """killContainersWithSyncResult: a ``Killing`` event for every running container at once;
-        the regular containers get SIGTERM now, each sidecar only once the regular containers and
-        the sidecars after it have stopped (newTerminationOrdering), or when ``grace`` is up, with
-        what is left of it in whole seconds (at least 2: minimumGracePeriodInSeconds). Simplified:
+        """killContainersWithSyncResult: a ``Killing`` event for every running container at once,
+        and every preStop hook starts at once; the regular containers get SIGTERM then, each sidecar
+        only once the regular containers and the sidecars after it have stopped
+        (newTerminationOrdering), or when ``grace`` is up, with what is left of it in whole seconds
+        (at least 2: minimumGracePeriodInSeconds). Simplified:
         with no grace at all (a force delete) everything stops at once, and the 2 s minimum is not
         applied to the regular containers."""
         inits = pod["spec"].get("initContainers") or () if pod is not None else ()
@@ -159,16 +169,12 @@ class PodTermination:
         if running:
             obj = f"pod/{state.namespace}/{state.name}"
             self.loop.record(self.k.component, "KillPod", obj, f"stopping {len(running)} container(s), grace {grace:g}s")
-        regular, began, later = list(waits.values()), self.loop.now, None
+        regular, later = list(waits.values()), None
         for name in reversed(sidecars):
             record = running.get(name)
             if record is not None:
-                left = grace
-                if grace > 0:
-                    prerequisites = regular + ([waits[later]] if later in waits else [])
-                    yield _all_done(prerequisites, max(0.0, began + grace - self.loop.now), self.loop)
-                    left = max(grace - int(self.loop.now - began), MINIMUM_GRACE_PERIOD)
-                waits[name] = self._stop(state, pod, _spec_of(pod, name), record, left)
+                turn = regular + ([waits[later]] if later in waits else [])
+                waits[name] = self._stop(state, pod, _spec_of(pod, name), record, grace, turn=turn)
             later = name
         for name in running:
             yield waits[name]

@@ -28,7 +28,9 @@ name and image) is no longer the one it was created with.
 (['Container app definition changed, will be restarted'], [0])
 
 Simplified: no in-place resize; upstream kills one container after the other in Go's random map
-order, here in spec order (init containers first); a sidecar whose image changed is not restarted.
+order, here in spec order (init containers first). A running sidecar whose image changed is
+killed and started again too ("Init container proxy definition changed", without "will be
+restarted": :func:`~k8slearn.kubelet.init_containers.compute_init_container_actions`).
 
 Upstream: pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions, containerChanged,
 podActions, containerToKillInfo), pkg/kubelet/container/helpers.go (ShouldContainerBeRestarted,
@@ -90,7 +92,8 @@ def compute_pod_actions(pod: dict, last: Any, kill_reason: Any, startup: Any = N
             actions.ephemeral_containers_to_start.append(index)
     inits = spec.get("initContainers")
     if inits:
-        initialized, to_start, to_kill, kill_pod = compute_init_container_actions(pod, last, startup, liveness)
+        initialized, to_start, to_kill, kill_pod = compute_init_container_actions(
+            pod, last, startup, liveness, container_changed)
         actions.initialized, actions.kill_pod = initialized, kill_pod
         if kill_pod:
             return actions

@@ -21,6 +21,7 @@ from k8slearn.kubelet.probe import FAILURE, SUCCESS
 # computePodActions, on its own
 
 RUNNING = Record(state="CONTAINER_RUNNING", id="r1", exit_code=0, name="app", image="")  # as APP: unchanged
+PROXY_RUNNING = Record(state="CONTAINER_RUNNING", id="p1", exit_code=0, name="proxy", image="")  # unchanged
 FAILED = Record(state="CONTAINER_EXITED", id="f1", exit_code=1)
 SUCCEEDED = Record(state="CONTAINER_EXITED", id="s1", exit_code=0)
 APP, SIDE = {"name": "app"}, {"name": "side"}
@@ -53,7 +54,7 @@ def actions_for(spec: dict, runs: dict, failed_probes: dict | None = None) -> tu
                  ([], [], [], [0]),
                  id="an ephemeral container starts while an init container still runs, the app does not"),
     pytest.param({"initContainers": [{"name": "proxy", "restartPolicy": "Always", "livenessProbe": {}}],
-                  "containers": [APP]}, {"proxy": RUNNING, "app": RUNNING}, None,
+                  "containers": [APP]}, {"proxy": PROXY_RUNNING, "app": RUNNING}, None,
                  ([("initContainers", "proxy", "Init container proxy failed liveness probe")], [0], [], []),
                  id="a sidecar killed for its liveness probe is started again with the init containers"),
 ])
