@@ -42,7 +42,9 @@ class ExecContext:
     connect: Callable[[int], tuple[Server, float, Any] | None] | None = None
     # another pod's server at (IP, port): (server, uptime, files), None (refused) or "no route"
     reach: Callable[[str, int], tuple[Server, float, Any] | str | None] | None = None
-    interactive: bool = False  # kubectl exec (say what is not simulated) rather than a probe
+    # say what is not simulated (kubectl exec, and the container's own program, whose log is read)
+    # rather than stay silent (an exec probe or hook: nobody reads its output)
+    interactive: bool = False
     envs: tuple = ()  # the (name, value) pairs the kubelet created the container with (exec_env)
     now: float | None = None  # the simulated clock when the process runs (``date``), if known
 

@@ -59,10 +59,12 @@ Simplified: of the shell's expansions only ``$NAME``, ``${NAME}``, ``$((...))`` 
 variables of its own); ``for`` loops over listed words (or ``$(seq ...)``), written out turn by turn;
 ``if``/``elif``/``else`` with ``test``/``[`` (not piped or redirected as a whole); no other
 parameter expansions, special parameters (``$?``, ``$$``, ``$1``), the shell's own variables
-(``$PPID``, ``$SHLVL``, bash's ``$BASH_VERSION``), globs, other loops, ``case``, functions or
-background jobs (``cmd &``): ``kubectl exec`` says so when a script uses them (in a probe's script
-they count as success, and the rest is taken literally); no terminal; every command finishes at
-once (no timeouts).
+(``$PPID``, ``$SHLVL``, bash's ``$BASH_VERSION``), globs, other loops, ``case``, functions,
+command groups (``{ ...; }``), subshells or background jobs (``cmd &``): ``kubectl exec`` says so
+when a script uses them (in a probe's script they count as success, and the rest is taken
+literally); the shell's builtins that change its state (``cd``, ``export``, ``set``...) are not
+run: ``kubectl exec`` stops the script there, saying so (a probe's script goes on); no terminal;
+every command finishes at once (no timeouts).
 
 Upstream: containerd internal/cri/server/container_execsync.go and container_exec.go, runc exec;
 the shell is BusyBox ash / dash
@@ -76,6 +78,7 @@ from k8slearn.kubelet.container_fs import ReadOnlyFileSystem
 from k8slearn.kubelet.exec_common import Output, chunks_of
 from k8slearn.kubelet.exec_env import expand_parameters, process_env, shell_variable, unknown_image_variables
 from k8slearn.kubelet.exec_tools import (
+    SHELL_BUILTINS,
     ExecContext,
     available,
     executable_at,
@@ -96,7 +99,11 @@ from k8slearn.kubelet.program_shell import (
 )
 
 _OPERATORS = (";", "&&", "||", "\n", "|", "&")
-_KEYWORDS = {"for", "while", "until", "do", "done", "case", "esac", "function"}  # not simulated
+# reserved words of the syntax the simulation does not run, and what it is called in the message
+_KEYWORDS = {"for": "loops", "while": "loops", "until": "loops", "do": "loops", "done": "loops",
+             "case": "case ... esac", "esac": "case ... esac", "function": "shell functions",
+             "{": "command groups ({ ...; })", "}": "command groups ({ ...; })"}
+_FUNCTION = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\(")  # f() { ...; }: a function definition
 _IF_WORDS = ("if", "then", "elif", "else", "fi")
 SHELLS = ("sh", "bash", "ash", "dash")
 
@@ -167,8 +174,9 @@ def script(text: str, ctx: ExecContext, shell: str = "sh", stdin: str = "") -> O
         unrolled = unroll_for_loops(text)
         if unrolled is not None and unrolled != text:
             return script(unrolled, ctx, shell, stdin)
-    if any(_at_command(tokens, j) and t in _KEYWORDS for j, t in enumerate(tokens) if isinstance(t, str)):
-        return _refused("a script with loops or conditionals", ctx)
+    syntax = _unsimulated_syntax(tokens)
+    if syntax:
+        return _refused(f"a script with {syntax}", ctx)
     if any(_is_operator(t, "&") for t in tokens):  # cmd &: the shell does not wait for it
         return _refused("running a command in the background (&)", ctx)
     internal = shell_variable(text, shell, ctx)
@@ -187,6 +195,28 @@ def script(text: str, ctx: ExecContext, shell: str = "sh", stdin: str = "") -> O
     if expansion and ctx.interactive:
         return Output(*_plain(not_simulated(expansion)))
     return _run_tokens(tokens, ctx, shell, stdin=[stdin])
+
+
+def _unsimulated_syntax(tokens: list) -> str:
+    """What of the shell's grammar the script uses that the simulation does not run ("" if none):
+    loops other than written-out ``for`` loops, ``case``, functions (``f() { ...; }``, ``function
+    f``), command groups and subshells. A quoted word is never one (``echo '{'``).
+
+    >>> _unsimulated_syntax(tokenize("f() { echo hi; }; f")), _unsimulated_syntax(tokenize("(cd /tmp; ls)"))
+    ('shell functions', 'subshells ( ... )')
+    >>> _unsimulated_syntax(tokenize("echo '{' f() done; [ -f /x ]"))
+    ''
+    """
+    for j, token in enumerate(tokens):
+        if type(token) is not str or not _at_command(tokens, j):
+            continue
+        if _FUNCTION.match(token) or tokens[j + 1:j + 2] == ["()"]:
+            return "shell functions"
+        if token in _KEYWORDS:
+            return _KEYWORDS[token]
+        if token.startswith("("):
+            return "subshells ( ... )"
+    return ""
 
 
 def _refused(what: str, ctx: ExecContext) -> Output:
@@ -256,6 +286,14 @@ def _run_tokens(tokens: list, ctx: ExecContext, shell: str, running: Shell | Non
                 if nested:
                     raise _Exited(exit_code, chunks)
                 return Output(exit_code, chunks)
+            if first and first[0] in SHELL_BUILTINS and ctx.interactive and len(stages) == 1:
+                # export, cd, set...: the shell's own state, which what follows would depend on:
+                # the script stops here, saying so (a probe's script goes on, as it always has; in
+                # a pipeline the builtin runs in a subshell of its own, and the script goes on)
+                chunks += chunks_of(not_simulated(f"the shell builtin '{first[0]}'"))
+                if nested:
+                    raise _Exited(1, chunks)
+                return Output(1, chunks)
             result = _pipeline(stages, ctx, shell, stdin)
             code = result[0]
             chunks += result.chunks

@@ -48,8 +48,8 @@ once), ``date`` (the simulated clock, UTC), ``env`` and ``printenv``
 (:mod:`k8slearn.kubelet.exec_env`) and BusyBox's ``wget`` (plain HTTP, no progress meter). An
 option of theirs that is not modelled, other programs the image has (``vi``, ``curl`` in nginx,
 ``nslookup`` in BusyBox...) and usage texts are not run: a probe that uses them is taken to
-succeed, and ``kubectl exec`` says that the simulation does not run them rather than print
-made-up output. ``wget`` reaches the pod's own network namespace and other pods by IP
+succeed, and ``kubectl exec`` (and a container's own program, in its log) says that the
+simulation does not run them rather than print made-up output. ``wget`` reaches the pod's own network namespace and other pods by IP
 (:mod:`k8slearn.kubelet.exec_wget`); there is no kube-proxy or cluster DNS in the simulation yet.
 Files hold text only (:mod:`k8slearn.kubelet.container_fs`); the images' files are known only in
 part, and a file or directory whose contents the simulation does not know says so. Images

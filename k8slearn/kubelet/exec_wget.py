@@ -17,7 +17,9 @@ hostname, ``hostAliases``):
 
 Another pod's IP is reached over the pod network, on any node. Simplified: plain http:// only, no
 progress meter, no redirects; names the pod's /etc/hosts does not know need cluster DNS, and
-Service IPs kube-proxy, which the simulation does not have yet: ``kubectl exec`` says so.
+Service IPs kube-proxy, which the simulation does not have yet: ``kubectl exec`` says so, and so
+does a container's own program (the line is in its log, and wget fails with exit code 1); an exec
+probe stays silent and succeeds.
 
 Upstream: none in Kubernetes: BusyBox 1.36 networking/wget.c
 """

@@ -40,7 +40,6 @@ containerd internal/cri/server/container_execsync.go (ExecSync)
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 
@@ -105,6 +104,14 @@ class Tasks:
                     if lines:
                         container.logs.append(_log_entry(self.loop.now, lines))
                     steps[:0] = then_steps if code == 0 else else_steps
+                    continue
+                if kind == "and":  # A && B: A runs in the container; B only if it succeeded
+                    text, rest = value
+                    lines = self._run_in_container(container, text)
+                    if lines:
+                        container.logs.append(_log_entry(self.loop.now, lines))
+                    if container.last_status == 0:
+                        steps[:0] = rest
                     continue
                 if kind == "while":  # while COND / until COND: one more turn while it holds
                     condition, body, until = value
@@ -235,12 +242,13 @@ class Tasks:
         expanded = self._shell(container).expand(protect_single_quoted(condition)).replace(QUOTED_DOLLAR, "$")
         # A tool the model does not run fails here, saying so (``until nslookup ...`` waits on,
         # as it does until the name resolves; taking it as success would end the wait at once)
-        ctx = dataclasses.replace(self._exec_context(container), interactive=True)
-        code, out, err = script(expanded, ctx)
+        code, out, err = script(expanded, self._exec_context(container))
         return code, tuple((out + err).splitlines())
 
     def _exec_context(self, container: Container) -> ExecContext:
-        """What a command the container's own script runs sees: its files, environment, hostname."""
+        """What a command the container's own script runs sees: its files, environment, hostname.
+        What the simulation does not model it says so, as ``kubectl exec`` does (``interactive``):
+        the line goes to the container's log and the command fails (a probe stays silent instead)."""
         sandbox = self.sandboxes.get(container.sandbox_id)
         if container.files is None:
             container.files = {}
@@ -249,7 +257,7 @@ class Tasks:
             view = {"hostname": sandbox.hostname if sandbox is not None else "",
                     "pod_ip": sandbox.ip if sandbox is not None else ""}
         return ExecContext(image_name(container.image), container_files(container), envs=container.envs,
-                           now=self.loop.now, **view)
+                           now=self.loop.now, interactive=True, **view)
 
     # -- what the shell works out as the script runs (program_shell) ---------------------------
     def _printed(self, container: Container, kind: str, value) -> list[str]:
