@@ -38,13 +38,14 @@ A script's own variables, ``$((...))`` and ``$(...)`` are worked out as it runs
 ...               image="busybox").loop_body
 [('echo', ('"$i: $(date)"',)), ('set', ('i', '$((i+1))')), ('sleep', 1.0)]
 
-Simplified: no real shell; ``;`` and ``&&`` sequences of ``echo``/``printf``/``sleep`` (``1m``,
+Simplified: no real shell; ``;`` and ``&&`` sequences (``&&`` skips the rest of its list after a
+tool that failed) of ``echo``/``printf``/``sleep`` (``1m``,
 ``1h 30m``)/``exit``/``true``/``false``/``touch``/``mkdir``/``rm``/``date`` (the simulated clock, in
 UTC)/``printenv``/``env``, variable assignments, the file tools ``ls``, ``cat``, ``head``, ``tail``,
 ``wc``, ``grep``, ``hostname`` and BusyBox's ``wget`` (run through the simulated shell when the
 program gets there, in the container's files, volumes and pod network; the script ends with the
-last one's status), ``tail -f``/``-F`` of one file as the last command, and
-``while true; do ...; done`` loops, ``for NAME in WORDS; do ...; done`` loops (written out turn by
+last one's status; what they do not model they say in the log and fail, as ``kubectl exec``
+does), ``tail -f``/``-F`` of one file as the last command, and ``while true; do ...; done`` loops, ``for NAME in WORDS; do ...; done`` loops (written out turn by
 turn: :func:`k8slearn.kubelet.program_shell.unroll_for_loops`); ``$NAME`` of the environment is
 expanded before, by :mod:`k8slearn.kubelet.kuberuntime`, unless the script sets variables of its
 own; ``$`` expansions
@@ -97,6 +98,7 @@ BUILTINS = {"echo", "printf", "sleep", "exit", "true", "false", "while", "/bin/e
             "wget"}
 # Tools a program's script runs through the simulated shell at the moment it gets there, in the
 # container's files (its volumes included): ``ls /etc/config``, ``cat /etc/config/game.properties``.
+AND = "&& "  # _commands: this command runs only if the one before it succeeded
 RUNTIME_TOOLS = {"ls", "cat", "head", "wc", "grep", "hostname", "/bin/ls", "/bin/cat", "wget"}
 # BusyBox applets the model does not run: a container whose command is one runs on, printing
 # nothing (its image does have it: not the runtime's "executable file not found")
@@ -260,15 +262,23 @@ class _NotAnIf(ValueError):
 
 def _commands(script: str) -> list[str]:
     """The commands of ``a; b && c`` one by one, with ``then``/``else``/``do`` apart from the
-    command that follows them (``then echo yes`` is ``then`` and ``echo yes``)."""
-    out = []
-    for part in re.split(r";|&&|\n", script):
+    command that follows them (``then echo yes`` is ``then`` and ``echo yes``); a command that
+    runs only if the one before it succeeded starts with ``&&`` (:data:`AND`).
+
+    >>> _commands("cat /tmp/x && echo ok; echo done")
+    ['cat /tmp/x', '&& echo ok', 'echo done']
+    """
+    out, chained = [], False
+    for part in re.split(r"(;|&&|\n)", script):
+        if part in (";", "\n", "&&"):
+            chained = part == "&&"
+            continue
         part = part.strip()
         head, _, rest = part.partition(" ")
         if head in ("then", "else", "do") and rest.strip():
             out += [head, rest.strip()]
         elif part:
-            out.append(part)
+            out.append(AND + part if chained else part)
     return out
 
 
@@ -322,9 +332,29 @@ def _if_block(condition: str, parts: list[str], i: int) -> tuple[tuple, int]:
 
 def _steps(items: list, env: tuple | None) -> tuple[list[tuple], str]:
     """The steps of the commands (an if-block: an ``if`` step with the steps of each branch,
-    chosen as the program gets there); what is not modelled ("" if every command is)."""
-    steps: list[tuple] = []
+    chosen as the program gets there); what is not modelled ("" if every command is).
+
+    ``A && B``: when A is a tool run in the container (a ``shell`` step, which may fail), it
+    becomes an ``and`` step, ``("and", (A, steps of B))``: B runs only if A succeeded, and the
+    status of the list is the last one run (an ``exit`` in B ends the script; a command after the
+    list's ``;`` runs either way). Other commands (``echo``, ``sleep``...) cannot fail here.
+
+    >>> _steps(["cat /tmp/x", "&& echo ok", "echo done"], None)
+    ([('and', ('cat /tmp/x', [('print', 'ok')])), ('print', 'done')], '')
+    """
+    out: list[tuple] = []
+    steps, ended = out, False  # where the next steps go: the script's, or an and-list's rest
     for part in _background_waits(items):
+        if part.__class__ is str and part.startswith(AND):
+            part = part[len(AND):]
+            if ended:  # A && exit 1 && B: B is never reached
+                continue
+            if steps and steps[-1][0] == "shell":
+                rest: list[tuple] = []
+                steps[-1] = ("and", (steps[-1][1], rest))
+                steps = rest
+        else:
+            steps, ended = out, False
         if part.__class__ is tuple and part[0] == "while":
             condition, body_items, until = part[1]
             body_steps, problem = _steps(body_items, env)
@@ -382,7 +412,10 @@ def _steps(items: list, env: tuple | None) -> tuple[list[tuple], str]:
             if options is None:
                 return [], f"'{part.strip()}'"
             steps.append(("follow", options))  # it never ends: nothing after it runs
-            break
+            if steps is out:
+                break
+            ended = True
+            continue
         if cmd in ("echo", "/bin/echo", "printf") and (">" in args or ">>" in args):
             target = args.index(">") if ">" in args else args.index(">>")
             if target + 1 < len(args) and args[target + 1] != "/dev/null":
@@ -410,7 +443,9 @@ def _steps(items: list, env: tuple | None) -> tuple[list[tuple], str]:
             if args and not args[0].isdigit():
                 return [], f"'{part.strip()}'"
             steps.append(("exit", int(args[0]) % 256 if args else 0))
-            break
+            if steps is out:
+                break
+            ended = True
         elif cmd == "date" and not args:
             steps.append(("date", ""))
         elif cmd in ("touch", "mkdir"):
@@ -420,11 +455,10 @@ def _steps(items: list, env: tuple | None) -> tuple[list[tuple], str]:
         elif cmd == "true" or cmd == ":":
             continue
         elif cmd == "false":
-            steps.append(("exit", 1))
-            break
+            steps.append(("shell", "false"))  # status 1; the script goes on
         else:
             return [], f"'{cmd}'"  # something we do not model: treat as a long-running program
-    return steps, ""
+    return out, ""
 
 
 # ``trap 'ACTION' SIGNALS``: the quoted action is written as one word of hex digits before the script
@@ -723,7 +757,7 @@ def _not_modelled(problem: str, what: str = "script") -> Program:
 def _finish(steps: list[tuple], body: list[tuple]) -> Program:
     if body:
         return Program(steps=steps, loop_body=body, forever=True)
-    if steps and steps[-1][0] == "shell":  # the script's status is its last tool's (wget, grep...)
+    if steps and steps[-1][0] in ("shell", "and"):  # the script's status is its last tool's (wget, grep...)
         steps = steps + [("exit", None)]
     elif not steps or steps[-1][0] != "exit":
         steps = steps + [("exit", 0)]

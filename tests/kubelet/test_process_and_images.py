@@ -17,7 +17,7 @@ from k8slearn.kubelet.process import parse_program
             ["sh", "-c", "echo start && sleep 3 && false"],
             None,
             "busybox",
-            [("print", "start"), ("sleep", 3.0), ("exit", 1)],
+            [("print", "start"), ("sleep", 3.0), ("shell", "false"), ("exit", None)],  # (false's status)
             False,
             "",
         ),
