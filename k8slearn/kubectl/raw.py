@@ -17,31 +17,52 @@ object and prints it; to ``/api/v1/namespaces/<ns>/pods/<name>/eviction`` it evi
 
     {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","code":201}
 
-Simplified: the JSON's keys come in the simulation's order, not the Go struct order; no
-``?watch`` and no query parameters but the health endpoints' (``?verbose``, ``?exclude=``); of
-the subresources only a POST to ``pods/<name>/eviction``; a body is not checked against the kind
-the path expects.
+A collection path with ``?watch=1`` (or ``true``) is a watch: one compact JSON event per line,
+``{"type":"ADDED","object":{...}}``, from ``resourceVersion`` on (without one, or ``0``, the current
+objects as ``ADDED`` first), narrowed by ``labelSelector`` and ``fieldSelector``; the simulated cluster
+runs while it prints, until nothing more changes (``kubectl get -w``'s Ctrl-C). A resourceVersion the
+server no longer has (``too old resource version: 1 (95)``, 410 Expired) or does not have yet (504)
+is not an error of the request: the watch cache answers it as a last ``ERROR`` event with the
+Status, and kubectl exits 0, as upstream's cacher does (newErrWatcher).
+
+A GET of an object's ``/status`` (or a pod's ``/ephemeralcontainers``) answers the whole object, of
+``/scale`` its Scale; a pod's ``/binding`` and ``/eviction`` are served for POST only, so a GET of
+them, like a POST to one object's path, is the 405 kubectl prints as ``Error from server
+(MethodNotAllowed): the server does not allow this method on the requested resource``.
+
+Simplified: the JSON's keys come in the simulation's order, not the Go struct order; no query
+parameters but the health endpoints' (``?verbose``, ``?exclude=``), ``labelSelector`` and
+``fieldSelector`` (a list's or a watch's) and a watch's ``resourceVersion``; of the
+subresources only a POST to ``pods/<name>/eviction``; a body is not checked against the kind the
+path expects.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go (RawGet), staging/src/k8s.io/kubectl/pkg/cmd/create/create.go
 (ValidateArgs, RunCreate), staging/src/k8s.io/kubectl/pkg/rawhttp/raw.go (RawPost), staging/src/k8s.io/apiserver/pkg/server
 (the version handler), staging/src/k8s.io/client-go/rest/request.go (newUnstructuredResponseError),
 the REST paths of staging/src/k8s.io/apiserver/pkg/endpoints/installer.go,
-staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go (transformDecodeError, summarizeData)
+staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go (transformDecodeError, summarizeData),
+staging/src/k8s.io/apiserver/pkg/endpoints/handlers/watch.go (serveWatch: one metav1.WatchEvent per line),
+staging/src/k8s.io/apiserver/pkg/storage/cacher/cacher.go (Watch: newErrWatcher)
 """
 
 from __future__ import annotations
 
 import json
 from typing import NoReturn
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from k8slearn.api import discovery
 from k8slearn.api.errors import ApiError, bad_request, status_error
 from k8slearn.api.field import go_quote
 from k8slearn.api.resources import ResourceInfo
 from k8slearn.kubectl.errors import KubectlError, errno_text
+from k8slearn.kubectl.watch import _run_cluster
 
 NOT_FOUND = "the server could not find the requested resource"
+
+
+GET_SUBRESOURCES = ("status", "scale", "ephemeralcontainers")  # (the server 404s a kind that has none)
+POD_POST_SUBRESOURCES = ("binding", "eviction")  # a pod's routes for POST only: a GET of them is a 405
 
 
 def raw_get(client, path: str, server_version: dict) -> str:
@@ -58,12 +79,19 @@ def raw_get(client, path: str, server_version: dict) -> str:
     if document is not None:
         return _compact(document)
     info, namespace, rest = _resource_path(parts)
-    if len(rest) > 2:
+    post_only = len(rest) == 3 and info.plural == "pods" and rest[2] in POD_POST_SUBRESOURCES
+    if len(rest) > 3 or (len(rest) == 3 and rest[2] not in GET_SUBRESOURCES and not post_only):
         _not_found()
-    if len(rest) == 2:
-        body = dict(client.get(info.request_name, rest[1], namespace))
+    if post_only:
+        _method_not_allowed()
+    if len(rest) >= 2:  # (GET .../status answers the whole object; .../scale the Scale)
+        subresource = rest[2] if len(rest) == 3 else ""
+        body = dict(client.get(info.request_name, rest[1], namespace, subresource=subresource))
     else:
-        items, version = client.list_with_version(info.request_name, namespace)
+        query = _query(path)
+        items, version = client.list_with_version(info.request_name, namespace,
+                                                  label_selector=query.get("labelSelector") or None,
+                                                  field_selector=query.get("fieldSelector") or None)
         meta = {"resourceVersion": version} if version else {}  # (a computed list has no version)
         body = {"kind": f"{info.kind}List", "apiVersion": info.api_version, "metadata": meta,
                 "items": [dict(i) for i in items]}
@@ -96,6 +124,8 @@ def raw_post(client, path: str, body: str) -> str:
         _not_found()
     if len(rest) == 3 and info.plural == "pods" and rest[2] == "eviction":
         return _compact(client.evict(rest[1], namespace, decode_body(body, "Eviction")))
+    if len(rest) == 2 and not info.computed:  # (an object's route: GET, PUT, PATCH, DELETE, no POST)
+        _method_not_allowed()
     if len(rest) != 1 or (info.namespaced and namespace is None) or info.storage_of:
         raise KubectlError(f"a POST to {urlsplit(path).path} is not available in this simulated cluster")
     return _compact(client.create(decode_body(body, info.kind), namespace, resource=info.plural))
@@ -204,6 +234,13 @@ def _not_found() -> NoReturn:
     raise status_error(404, "NotFound", NOT_FOUND, {})
 
 
+def _method_not_allowed() -> NoReturn:
+    """The 405 of a path served, but not for this method (a POST to one object, a GET of
+    ``pods/<name>/binding``): kubectl words it as errors.NewGenericServerResponse does; a raw
+    request names no resource, so no ``(get pods web)`` follows."""
+    raise status_error(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {})
+
+
 MAX_UNSTRUCTURED_RESPONSE_TEXT_BYTES = 2048  # client-go's maxUnstructuredResponseTextBytes
 
 
@@ -246,5 +283,55 @@ def run_raw(ctx, path: str, args: list[str], server_version: dict) -> int:
                            "the output")
     if not path.startswith("/"):
         raise KubectlError(f'--raw must be a valid URL path: parse "{path}": invalid URI for request')
+    if _is_watch(path) and _is_collection(path):
+        return run_raw_watch(ctx, path)
     ctx.print(raw_get(ctx.client, path, server_version), end="")
+    return 0
+
+
+def _is_watch(path: str) -> bool:
+    """Does the query ask for a watch (``?watch=1``, ``?watch=true``)? The server's decoder reads
+    ``watch`` as a Go bool (strconv.ParseBool); kubectl itself sends ``watch=true``."""
+    return _query(path).get("watch", "") in ("1", "t", "T", "TRUE", "true", "True")
+
+
+def _query(path: str) -> dict[str, str]:
+    """The query parameters of ``path``, the first value of each (``labelSelector=app%3Dweb``)."""
+    return {key: values[0] for key, values in parse_qs(urlsplit(path).query).items()}
+
+
+def _is_collection(path: str) -> bool:
+    """Is ``path`` a resource collection (``/api/v1/namespaces/default/pods``)? Only a list
+    watches: a GET of one object ignores ``?watch`` (handlers/get.go GetResource)."""
+    try:
+        _, _, rest = _resource_path([p for p in urlsplit(path).path.split("/") if p])
+    except ApiError:
+        return False  # (raw_get answers the 404 of a path nobody serves)
+    return len(rest) == 1
+
+
+def run_raw_watch(ctx, path: str) -> int:
+    """GET of a collection with ``?watch=1``: each watch event as the server streams it, one compact
+    ``metav1.WatchEvent`` per line, while the simulated cluster runs (``kubectl get -w``'s way to
+    end: when nothing more changes). An expired or future resourceVersion is the watch's one
+    ``ERROR`` event (the cacher's newErrWatcher), not a failed request."""
+    info, namespace, _ = _resource_path([p for p in urlsplit(path).path.split("/") if p])
+    query = _query(path)
+
+    def on_event(event_type: str, obj: dict) -> None:
+        ctx.print(_compact({"type": event_type, "object": obj}), end="")
+
+    try:
+        watch = ctx.client.watch(info.request_name, namespace, resource_version=query.get("resourceVersion"),
+                                 label_selector=query.get("labelSelector") or None,
+                                 field_selector=query.get("fieldSelector") or None, handler=on_event)
+    except ApiError as err:
+        if err.code not in (410, 504):  # (a bad selector, a bad resourceVersion: the request fails)
+            raise
+        ctx.print(_compact({"type": "ERROR", "object": err.status}), end="")
+        return 0
+    try:
+        _run_cluster(ctx)
+    finally:
+        watch.stop()
     return 0
