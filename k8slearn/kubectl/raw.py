@@ -56,7 +56,7 @@ from k8slearn.api.errors import ApiError, bad_request, status_error
 from k8slearn.api.field import go_quote
 from k8slearn.api.resources import ResourceInfo
 from k8slearn.kubectl.errors import KubectlError, errno_text
-from k8slearn.kubectl.watch import _run_cluster
+from k8slearn.kubectl.watch import run_cluster_while_watching
 
 NOT_FOUND = "the server could not find the requested resource"
 
@@ -331,7 +331,7 @@ def run_raw_watch(ctx, path: str) -> int:
         ctx.print(_compact({"type": "ERROR", "object": err.status}), end="")
         return 0
     try:
-        _run_cluster(ctx)
+        run_cluster_while_watching(ctx)
     finally:
         watch.stop()
     return 0

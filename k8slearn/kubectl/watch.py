@@ -226,12 +226,12 @@ def run_watch(ctx: Context, groups: list, errors: list, kind: str, all_namespace
                              label_selector=None if single else flags["selector"] or None,
                              field_selector=selector, handler=on_event)
     try:
-        _run_cluster(ctx)
+        run_cluster_while_watching(ctx)
     finally:
         watch.stop()
 
 
-def _run_cluster(ctx: Context) -> None:
+def run_cluster_while_watching(ctx: Context) -> None:
     """Let the simulated cluster run while the watch prints: until nothing more is going to change
     (``_until_nothing_more_changes``), or for --request-timeout."""
     cluster = ctx.cluster
