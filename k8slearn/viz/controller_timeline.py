@@ -83,6 +83,10 @@ def _time_ticks(times: list[float], xs: list[float], min_slots: float = 4.0) -> 
     return [(x, label) for x, label, _ in ticks]
 
 
+BOTTOM_INCHES = 0.95        # below the axes: the time ticks, TIME_LABEL and one row of the legend
+TOP_INCHES = 0.35           # above the axes: the title
+LEGEND_ROW_INCHES = 0.25    # each further row of the legend, when one row would not fit the width
+TIME_LABEL = "simulated time (s), one slot per action; ⋯ marks a quiet spell"   # fits the narrowest axes
 LABEL_INCHES = 0.6          # room for one tick or break label ("3273.5", "⋯ 600 s") on the time axis
 LANE_INCHES = 2.2           # room for a lane's name ("endpoint-slice-controller") left of the axis
 
@@ -107,7 +111,7 @@ def draw_timeline(rows: list, title: str = "", figure: Any = None) -> Any:
     height = 1.35 + 0.42 * max(len(names), 1)
     fig = new_figure(figure, width, height)
     left = min(0.32, LANE_INCHES / width)
-    ax = fig.add_axes((left, 0.95 / height, 0.98 - left, 1 - 1.3 / height))
+    ax = fig.add_axes((left, BOTTOM_INCHES / height, 0.98 - left, 1 - (BOTTOM_INCHES + TOP_INCHES) / height))
     y = {lane: len(names) - i for i, lane in enumerate(names)}
     ax.set_xlim(-0.8, span - 0.2)
     ax.set_ylim(0.4, len(names) + (0.95 if breaks else 0.6))   # a strip on top for the break labels
@@ -120,7 +124,7 @@ def draw_timeline(rows: list, title: str = "", figure: Any = None) -> Any:
     room = LABEL_INCHES / (width * (0.98 - left) / (span + 0.6))   # slots one label needs
     ticks = _time_ticks(times, xs, min_slots=max(4.0, room))
     ax.set_xticks([x for x, _ in ticks], [label for _, label in ticks], fontsize=style.FONT_SIZE - 1)
-    ax.set_xlabel("simulated time (s) — one slot per action, in order; ⋯ marks a quiet spell",
+    ax.set_xlabel(TIME_LABEL,
                   fontsize=style.FONT_SIZE, color=style.MUTED)
     labelled = None
     for bx, skipped in breaks:
@@ -140,8 +144,9 @@ def draw_timeline(rows: list, title: str = "", figure: Any = None) -> Any:
         for i, (row, x) in enumerate(zip(rows, xs)):
             ax.text(x, y[row.controller] + 0.2, str(i + 1), ha="center", va="bottom", fontsize=size,
                     color=style.TEXT)
-    _marker_legend(ax, sorted({r.kind if r.kind in MARKERS else "other" for r in rows}, key=list(MARKERS).index),
-                   written(rows))
+    legend_rows = _marker_legend(ax, sorted({r.kind if r.kind in MARKERS else "other" for r in rows},
+                                            key=list(MARKERS).index), written(rows))
+    _make_room_below(fig, ax, (legend_rows - 1) * LEGEND_ROW_INCHES)
     if not title and rows:
         span_text = f"{rows[0].time:.1f}" + (f"–{rows[-1].time:.1f}" if rows[-1].time - rows[0].time >= 0.05 else "")
         title = f"{len(rows)} controller action{'s' * (len(rows) != 1)}, t = {span_text} s"
@@ -161,16 +166,33 @@ def written(rows: list) -> str:
     return "write " + (", ".join(what) if len(what) <= 3 else ", ".join(what[:3]) + ", …")
 
 
-def _marker_legend(ax: Any, kinds: list, write_label: str = "write") -> None:
-    """One row of marker meanings along the bottom edge of the figure."""
+def _marker_legend(ax: Any, kinds: list, write_label: str = "write") -> int:
+    """The marker meanings along the bottom edge of the figure, in as few rows as fit inside its
+    width (one row when they can); returns the number of rows (0 without any marker)."""
     from matplotlib.lines import Line2D
 
     labels = {**{k: m[2] for k, m in MARKERS.items()}, "write": write_label}
     handles = [Line2D([], [], ls="", marker=MARKERS[k][0], ms=6, color=MARKERS[k][1], label=labels[k])
                for k in kinds]
-    if handles:
-        ax.figure.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.0), ncol=len(handles),
-                         frameon=False, fontsize=style.FONT_SIZE - 0.5, handletextpad=0.2, columnspacing=1.0)
+    fig = ax.figure
+    for columns in range(len(handles), 0, -1):      # the most columns whose row still fits the width
+        legend = fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.0), ncol=columns,
+                            frameon=False, fontsize=style.FONT_SIZE - 0.5, handletextpad=0.2, columnspacing=1.0)
+        if columns == 1 or legend.get_window_extent(fig.canvas.get_renderer()).x1 <= fig.bbox.x1:
+            return -(-len(handles) // columns)
+        legend.remove()
+    return 0
+
+
+def _make_room_below(fig: Any, ax: Any, inches: float) -> None:
+    """Make the figure ``inches`` taller, the new room below the axes (for more legend rows)."""
+    if inches <= 0:
+        return
+    width, height = fig.get_size_inches()
+    fig.set_size_inches(width, height + inches)
+    bottom = BOTTOM_INCHES + inches
+    box = ax.get_position()
+    ax.set_position((box.x0, bottom / (height + inches), box.width, 1 - (bottom + TOP_INCHES) / (height + inches)))
 
 
 class ControllerTimeline:

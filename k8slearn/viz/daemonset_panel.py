@@ -35,13 +35,23 @@ LOG_LANES = {"daemonset-controller", "taint-eviction-controller", "pod-garbage-c
 
 
 def daemonset_line(nodes: list[DaemonNode], ds: dict) -> str:
-    """"3 eligible nodes → 3 daemon pods (desired 3, current 3, ready 3)"."""
+    """"3 eligible nodes → 3 daemon pods (desired 3, current 3, ready 3)", with the status's
+    ``numberMisscheduled`` when a node that should not run a daemon pod still does (a NoSchedule
+    taint added under it): ``kubectl describe ds`` says "Number of Nodes Misscheduled: 1".
+
+    >>> daemonset_line([DaemonNode("node-1", True, "", (("a", "Running"),)),
+    ...                 DaemonNode("node-2", False, "", (("b", "Running"),))],
+    ...                {"status": {"desiredNumberScheduled": 1, "currentNumberScheduled": 1, "numberReady": 1,
+    ...                            "numberMisscheduled": 1}})
+    '1 eligible node → 2 daemon pods (desired 1, current 1, ready 1, misscheduled 1)'
+    """
     st = ds.get("status") or {}
     eligible = sum(n.should_run for n in nodes)
     pods = sum(len(n.pods) for n in nodes)
+    misscheduled = f", misscheduled {st['numberMisscheduled']}" if st.get("numberMisscheduled") else ""
     return (f"{eligible} eligible node{'s' * (eligible != 1)} → {pods} daemon pod{'s' * (pods != 1)} "
             f"(desired {st.get('desiredNumberScheduled', 0)}, current {st.get('currentNumberScheduled', 0)}, "
-            f"ready {st.get('numberReady', 0)})")
+            f"ready {st.get('numberReady', 0)}{misscheduled})")
 
 
 def _about(row: Any) -> str:

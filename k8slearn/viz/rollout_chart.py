@@ -5,7 +5,8 @@ Deployment's ReplicaSets and pods while time runs, at every change; ``RolloutCha
 samples)`` draws each ReplicaSet's replicas as a step line (the new one green, the old one it scales
 down in a colour of its own, idle old revisions pale) and the pods inside the corridor maxSurge and
 maxUnavailable allow, with a dot wherever terminating pods make more than the controller counts.
-Its widget rolls out again with chosen settings, and says in red when the rollout stalled.
+Its widget rolls out again with chosen settings, and says in red when the rollout stalled (or the
+Deployment is paused). A Recreate Deployment has no corridor: it has no maxSurge or maxUnavailable.
 
 Upstream: none (a teaching view); it reads what pkg/controller/deployment writes.
 """
@@ -113,28 +114,23 @@ def draw_rollout(samples: list[RolloutSample], title: str = "", figure: Any = No
     low_ax = fig.add_axes((0.07, 0.11, 0.5, 0.36), sharex=top_ax)
     t0 = samples[0].time
     ts = [s.time - t0 for s in samples]
+    dot = {"marker": "o", "ms": 5} if len(samples) == 1 else {}   # one moment: a line of one point shows nothing
     last = samples[-1]
     for rs, label, colour, counts in replica_set_lines(samples):
         idle = colour == IDLE_COLOUR
-        top_ax.step(ts, counts, where="post", color=colour, lw=1.2 if idle else 2.2, label=label, zorder=1 if idle else 2)
+        top_ax.step(ts, counts, where="post", color=colour, lw=1.2 if idle else 2.2, label=label,
+                    zorder=1 if idle else 2, **dot)
     top_ax.set_ylabel("spec.replicas", fontsize=style.FONT_SIZE + 1)
     top_ax.set_ylim(-0.3, last.desired + last.max_surge + 0.6)
     top_ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=style.FONT_SIZE, frameon=False,
                   title="ReplicaSets", title_fontsize=style.FONT_SIZE)
-    high, low = last.desired + last.max_surge, last.desired - last.max_unavailable
+    high = last.desired + last.max_surge
     ceiling = max([high] + [s.pods for s in samples]) + 1.0
-    low_ax.axhspan(high, ceiling, color=style.POD_COLORS["failed"], alpha=0.1, lw=0)
-    low_ax.text(0.01, (high + ceiling) / 2, "more pods than maxSurge allows", transform=low_ax.get_yaxis_transform(),
-                va="center", fontsize=style.FONT_SIZE - 1, color=style.POD_COLORS["failed"])
-    if low > 0:  # (with maxUnavailable = replicas there is no such band: no count of pods is below 0)
-        low_ax.axhspan(-0.5, low, color=style.POD_COLORS["failed"], alpha=0.1, lw=0)
-        low_ax.text(0.01, (low - 0.5) / 2, "fewer available than maxUnavailable allows",
-                    transform=low_ax.get_yaxis_transform(), va="center", fontsize=style.FONT_SIZE - 1,
-                    color=style.POD_COLORS["failed"])
-    low_ax.axhline(high, color=style.HIGHLIGHT, lw=1, ls="--", label=f"desired + maxSurge = {high}")
-    low_ax.axhline(low, color=style.HIGHLIGHT, lw=1, ls=(0, (1, 1.5)), label=f"desired − maxUnavailable = {low}")
+    if last.strategy == "RollingUpdate":
+        _draw_corridor(low_ax, last, ceiling)
     counted = [sum(c.current for c in s.replica_sets) for s in samples]
-    low_ax.step(ts, counted, where="post", color=style.COMPONENT["face"], lw=1.8, label="pods the controller counts")
+    low_ax.step(ts, counted, where="post", color=style.COMPONENT["face"], lw=1.8, label="pods the controller counts",
+                **dot)
     more = [i for i, (s, n) in enumerate(zip(samples, counted)) if s.pods > n]  # some are terminating
     low_ax.step(ts, [s.pods for s in samples], where="post", color=style.POD_COLORS["terminating"], lw=1.2,
                 ls=":", label="all pods, terminating ones too")
@@ -142,7 +138,9 @@ def draw_rollout(samples: list[RolloutSample], title: str = "", figure: Any = No
         low_ax.plot([ts[i] for i in more], [samples[i].pods for i in more], "o", ms=3.5,
                     color=style.POD_COLORS["terminating"], label="more than counted: terminating")
     low_ax.step(ts, [s.available for s in samples], where="post", color=style.SERVICE["edge"], lw=1.8,
-                ls="-.", label="available pods")
+                ls="-.", label="available pods", **dot)
+    if dot:
+        low_ax.set_xlim(-0.1, 1.0)     # not a span of ±0.05 s around the one moment
     low_ax.set_ylim(-0.5, ceiling)
     low_ax.set_ylabel("pods", fontsize=style.FONT_SIZE + 1)
     low_ax.set_xlabel("seconds since the rollout started (a sample at every change of its pods)",
@@ -155,10 +153,44 @@ def draw_rollout(samples: list[RolloutSample], title: str = "", figure: Any = No
         for spine in ("top", "right"):
             ax.spines[spine].set_visible(False)
     top_ax.tick_params(labelbottom=False)
-    fig.suptitle(title or f"Rolling update of deployment {last.deployment}: {last.desired} replicas, "
-                 f"maxSurge {last.max_surge}, maxUnavailable {last.max_unavailable}",
+    fig.suptitle(title or f"{_kind_of_update(last)} of deployment {last.deployment}: {last.desired} replicas, "
+                 f"{_limits(last)}",
                  x=0.07, ha="left", fontsize=style.FONT_SIZE + 2)
     return fig
+
+
+def _verdict(sample: RolloutSample) -> str:
+    """How the rollout ended, in words: ``done``, or stalled at its progress deadline (the reason
+    the Deployment controller wrote, pkg/controller/deployment/util TimedOutReason)."""
+    return "stalled: ProgressDeadlineExceeded" if sample.stalled else "done"
+
+
+def _draw_corridor(ax: Any, last: RolloutSample, ceiling: float) -> None:
+    """The corridor a RollingUpdate keeps the pods in: desired − maxUnavailable … desired + maxSurge,
+    the counts outside it shaded."""
+    high, low = last.desired + last.max_surge, last.desired - last.max_unavailable
+    ax.axhspan(high, ceiling, color=style.POD_COLORS["failed"], alpha=0.1, lw=0)
+    ax.text(0.01, (high + ceiling) / 2, "more pods than maxSurge allows", transform=ax.get_yaxis_transform(),
+            va="center", fontsize=style.FONT_SIZE - 1, color=style.POD_COLORS["failed"])
+    if low > 0:  # (with maxUnavailable = replicas there is no such band: no count of pods is below 0)
+        ax.axhspan(-0.5, low, color=style.POD_COLORS["failed"], alpha=0.1, lw=0)
+        ax.text(0.01, (low - 0.5) / 2, "fewer available than maxUnavailable allows",
+                transform=ax.get_yaxis_transform(), va="center", fontsize=style.FONT_SIZE - 1,
+                color=style.POD_COLORS["failed"])
+    ax.axhline(high, color=style.HIGHLIGHT, lw=1, ls="--", label=f"desired + maxSurge = {high}")
+    ax.axhline(low, color=style.HIGHLIGHT, lw=1, ls=(0, (1, 1.5)), label=f"desired − maxUnavailable = {low}")
+
+
+def _kind_of_update(sample: RolloutSample) -> str:
+    return "Rolling update" if sample.strategy == "RollingUpdate" else f"{sample.strategy} rollout"
+
+
+def _limits(sample: RolloutSample) -> str:
+    """``maxSurge 1, maxUnavailable 1``; a Recreate Deployment has neither (pkg/controller/deployment/
+    recreate.go scales every old pod away before it creates the new ones)."""
+    if sample.strategy != "RollingUpdate":
+        return "every old pod goes before the new ones start"
+    return f"maxSurge {sample.max_surge}, maxUnavailable {sample.max_unavailable}"
 
 
 class RolloutChart(Panel):
@@ -183,15 +215,16 @@ class RolloutChart(Panel):
         if not self.samples:
             return f"No samples of deployment {self.name}."
         s0 = self.samples[0]
-        head = (f"Rollout of deployment {self.name}: desired {s0.desired}, maxSurge {s0.max_surge}, "
-                f"maxUnavailable {s0.max_unavailable}; {len(self.samples)} samples over "
-                f"{self.samples[-1].time - s0.time:.1f} s")
+        count = len(self.samples)
+        strategy = "" if s0.strategy == "RollingUpdate" else f"strategy {s0.strategy}, "
+        head = (f"Rollout of deployment {self.name}: desired {s0.desired}, {strategy}{_limits(s0)}; "
+                f"{count} sample{'s' * (count != 1)} over {self.samples[-1].time - s0.time:.1f} s")
         lines = [head]
         for s in self.samples:
             sets = ", ".join(f"{c.name}={c.replicas}" for c in s.replica_sets)
             going = f" ({s.terminating} terminating)" if s.terminating else ""
             lines.append(f"  t={s.time - s0.time:5.2f}s  {sets}  pods {s.pods}{going}, available {s.available}"
-                         + ("  (done)" if s.done else ""))
+                         + (f"  ({_verdict(s)})" if s.done else ""))
         return "\n".join(lines)
 
     __str__ = text
@@ -202,7 +235,7 @@ class RolloutChart(Panel):
             return self.text()
         last = self.samples[-1]
         sets = ", ".join(f"{c.name}={c.replicas}" for c in last.replica_sets)
-        end = f"available {last.available} of {last.desired}" + (", done" if last.done else ", not done")
+        end = f"available {last.available} of {last.desired}, " + (_verdict(last) if last.done else "not done")
         return (f"Chart of spec.replicas per ReplicaSet over time. {self.text().splitlines()[0]}. "
                 f"At the end: {sets}; {end}.")
 
@@ -244,12 +277,21 @@ class RolloutChart(Panel):
 
         The whole rollout holds ``cluster.lock``: a second caller in another thread waits for it.
         The image the Deployment already runs changes nothing (the second click of a double
-        click): the chart keeps the last rollout."""
+        click): the chart keeps the last rollout. A paused Deployment changes nothing either: its
+        controller rolls nothing out (Progressing=Unknown, DeploymentPaused) and ``kubectl rollout
+        status`` would wait for ever, so the panel says so instead of waiting out the deadline."""
         def value(v: Any) -> Any:
             return int(v) if isinstance(v, str) and v.isdigit() else v
+        if not image:
+            raise ValueError("the Image box is empty")
         strategy = {"spec": {"strategy": {"type": "RollingUpdate", "rollingUpdate": {
             "maxSurge": value(max_surge), "maxUnavailable": value(max_unavailable)}}}}
         with holding(self.cluster):
+            with unobserved(self.cluster):
+                paused = self.cluster.api.get("deployments", self.name, self.namespace)["spec"].get("paused")
+            if paused:
+                return Trouble(f"Nothing rolled out: deployment {self.name} is paused (Progressing=Unknown, "
+                               f"DeploymentPaused); kubectl rollout resume deployment/{self.name} first.")
             d = self.cluster.api.patch("deployments", self.name, strategy, self.namespace)
             if d["spec"]["template"]["spec"]["containers"][0]["image"] == image:
                 return f"Nothing to roll out: deployment {self.name} already runs {image}."

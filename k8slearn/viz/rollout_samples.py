@@ -1,7 +1,8 @@
 """A Deployment's rollout, sampled while time runs: its ReplicaSets' counts at each moment.
 
 ``sample_deployment`` reads a Deployment, its ReplicaSets and pods through the API (outside the
-trace) into a ``RolloutSample``; ``rollout_complete`` says what ``kubectl rollout status`` would;
+trace) into a ``RolloutSample``; ``rollout_complete`` and ``rollout_stalled`` say what ``kubectl
+rollout status`` would (done, or given up at the progress deadline);
 ``rollout_history_rows`` turns samples (or the Deployment controller's scaling Events) into
 ``(time, replica_set, replicas, current, available)`` rows for the rollout chart.
 
@@ -23,7 +24,7 @@ from typing import Any, NamedTuple
 
 from k8slearn.viz.timeline import controller_rows
 
-__all__ = ["ReplicaSetCount", "RolloutSample", "rollout_complete", "rollout_history_rows",
+__all__ = ["ReplicaSetCount", "RolloutSample", "rollout_complete", "rollout_history_rows", "rollout_stalled",
            "sample_deployment"]
 
 
@@ -48,8 +49,10 @@ class RolloutSample(NamedTuple):
     replica_sets: tuple     # of ReplicaSetCount, oldest revision first
     pods: int               # pods of the Deployment, terminating ones included
     available: int          # status.availableReplicas of the Deployment's ReplicaSets, summed
-    done: bool              # what `kubectl rollout status` would call "successfully rolled out"
+    done: bool              # `kubectl rollout status` stops waiting: "successfully rolled out", or stalled
     terminating: int = 0    # of ``pods``, those with a deletionTimestamp (the controllers no longer count them)
+    stalled: bool = False   # past progressDeadlineSeconds: `kubectl rollout status` stops with an error, not done
+    strategy: str = "RollingUpdate"   # spec.strategy.type: Recreate has no maxSurge or maxUnavailable (both 0)
 
 
 def _revision(rs: dict) -> int:
@@ -80,7 +83,8 @@ def sample_deployment(cluster: Any, name: str, namespace: str = "default") -> Ro
                     key=lambda c: (c.revision, c.name))
     terminating = sum(1 for p in pods if p["metadata"].get("deletionTimestamp"))
     return RolloutSample(cluster.now, name, desired, surge, unavailable, tuple(counts), len(pods),
-                         sum(c.available for c in counts), rollout_complete(d), terminating)
+                         sum(c.available for c in counts), rollout_complete(d), terminating, rollout_stalled(d),
+                         (d["spec"].get("strategy") or {}).get("type", "RollingUpdate"))
 
 
 def rollout_complete(d: dict) -> bool:
@@ -92,6 +96,19 @@ def rollout_complete(d: dict) -> bool:
         return deployment_status(d)[1]
     except KubectlError:
         return True
+
+
+def rollout_stalled(d: dict) -> bool:
+    """`kubectl rollout status` gives up with ``deployment "<name>" exceeded its progress deadline``
+    (the Deployment controller set Progressing=False, ProgressDeadlineExceeded)."""
+    from k8slearn.kubectl.errors import KubectlError
+    from k8slearn.kubectl.rollout import deployment_status
+
+    try:
+        deployment_status(d)
+    except KubectlError:
+        return True
+    return False
 
 
 def rollout_history_rows(source: Any) -> list[tuple]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 from typing import Any, Callable
 
+from k8slearn.client.leaderelection import LEASE_DURATION
 from k8slearn.viz.draw import ClusterFigure
 from k8slearn.viz.panels import Panel, picture_bundle
 from k8slearn.viz.snapshot import snapshot, unobserved
@@ -205,10 +206,16 @@ class ClusterView(Panel):
         if self._powered(name):
             return f"{name} is already running: nothing changed."
         hosted = bool(self._managers_on(name))
+        standby = any(m.is_up() for m in self.cluster.controller_managers)   # (before the new processes start)
         self.cluster.start_node(name)
         if hosted:
-            return (f"Started {name}: its kubelet reports again, and new kube-controller-manager and "
-                    f"kube-scheduler processes start and wait their turn for the leader Leases.")
+            said = (f"Started {name}: its kubelet reports again, and new kube-controller-manager and "
+                    f"kube-scheduler processes start and wait their turn for the leader Leases")
+            if standby:
+                return said + "."
+            return (f"{said}. Press Run 10 s twice: a new process takes a Lease only after it has seen it "
+                    f"unchanged for leaseDuration ({LEASE_DURATION:g} s), and no controller acts until then "
+                    f"(Settle does not wait for that).")
         if not any(m.is_up() for m in self.cluster.controller_managers):
             return (f"Started {name}: its kubelet reports again "
                     f"(no node controller runs{self._until_restart()}).")

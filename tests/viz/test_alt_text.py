@@ -73,7 +73,7 @@ def test_a_figure_drawn_into_the_callers_axes_is_left_without_words():
                  "TaintToleration; node-1 489; node-2 489 (picked).", id="the scheduler's decision"),
     pytest.param(panels, lambda c: RolloutChart(c, "api"),
                  "Chart of spec.replicas per ReplicaSet over time. Rollout of deployment api: desired 2, "
-                 "maxSurge 1, maxUnavailable 0; 1 samples over 0.0 s. At the end: api-6bcdd669f6=2; "
+                 "maxSurge 1, maxUnavailable 0; 1 sample over 0.0 s. At the end: api-6bcdd669f6=2; "
                  "available 2 of 2, done.", id="the rollout chart"),
     pytest.param(flow_view, lambda c: flow_view.FlowPlayer(c, "web"),
                  "The journey of pod/default/web, 20 hops; now hop 1. t=0.004s  kubectl → kube-apiserver: "

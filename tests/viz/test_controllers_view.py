@@ -323,7 +323,8 @@ def test_the_panel_follows_nodes_joining_tainted_and_leaving(panel):
     panel.perform("Untaint node", lambda: panel.untaint_node("node-4"))
     assert line(panel).endswith("4 eligible nodes → 4 daemon pods (desired 4, current 4, ready 4)")
     panel.perform("Taint node", lambda: panel.taint_node("node-4", "NoSchedule"))
-    assert line(panel).endswith("3 eligible nodes → 4 daemon pods (desired 3, current 3, ready 3)")
+    assert line(panel).endswith("3 eligible nodes → 4 daemon pods (desired 3, current 3, ready 3, misscheduled 1)")
+    assert "Number of Nodes Misscheduled: 1" in panel.cluster.kubectl("describe ds node-exporter -n monitoring").stdout
     panel.perform("Untaint node", lambda: panel.untaint_node("node-4"))
     panel.perform("Remove node", lambda: panel.remove_node("node-4"))
     assert line(panel).endswith("3 eligible nodes → 3 daemon pods (desired 3, current 3, ready 3)")
@@ -530,3 +531,46 @@ def test_the_timelines_lane_names_title_and_numbers_stay_inside_the_picture_and_
     assert len(numbers) > 3
     same_lane = [(a, b) for a, b in zip(numbers, numbers[1:]) if abs(a.y0 - b.y0) < 1]
     assert all(a.x1 <= b.x0 for a, b in same_lane)
+
+
+def _rows_of_kinds(kinds):
+    from k8slearn.viz.timeline import Row
+
+    return [Row(120.0 + i, f"controller-{i % 3}", f"{kind} thing", f"node/node-{i}", "why", kind)
+            for i, kind in enumerate(kinds)]
+
+
+SIX_KINDS = ["create", "mark", "evict", "schedule", "write", "retry"]     # notebook 01's timeline of a lost node
+
+
+@pytest.mark.parametrize("kinds, legend_rows", [
+    pytest.param(["create"], 1, id="one kind of action has a legend of one row"),
+    pytest.param(SIX_KINDS, 2, id="six kinds with a long write label wrap onto a second row"),
+    pytest.param(["create", "delete", "scale", "mark", "lead", "evict", "cancel", "schedule", "write", "retry",
+                  "unknown", "other"], 4,
+                 id="every kind of marker wraps onto as many rows as it needs"),
+    pytest.param([], 0, id="an empty timeline has no legend"),
+])
+def test_the_timelines_legend_and_time_label_stay_whole_inside_the_picture(kinds, legend_rows):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from k8slearn.viz.controller_timeline import MARKERS, draw_timeline, written
+
+    rows = _rows_of_kinds(kinds)
+    if "write" in kinds:
+        at = kinds.index("write")
+        rows[at] = rows[at]._replace(action="update EndpointSlice, Endpoints, taints")
+    figure = draw_timeline(rows)
+    FigureCanvasAgg(figure).draw()
+    ax, inside = figure.axes[0], figure.bbox
+    legends = figure.legends
+    shown = [t.get_text() for legend in legends for t in legend.get_texts()]
+    labels = {**{k: m[2] for k, m in MARKERS.items()}, "write": written(rows)}
+    assert shown == [labels[k] for k in sorted(set(kinds), key=list(MARKERS).index)]
+    for item in [ax.xaxis.label, *legends]:
+        box = item.get_window_extent()
+        assert box.x0 >= 0 and box.x1 <= inside.x1 and box.y0 >= 0, item
+    if legends:
+        entries = sorted({round(t.get_window_extent().y0) for t in legends[0].get_texts()})
+        assert len(entries) == legend_rows
+        assert legends[0].get_window_extent().y1 < ax.xaxis.label.get_window_extent().y0   # below the label

@@ -63,6 +63,11 @@ def test_a_stalled_rollout_is_sampled_until_the_deployment_controller_gives_up()
     progressing = next(c for c in deployment["status"]["conditions"] if c["type"] == "Progressing")
     assert (progressing["status"], progressing["reason"]) == ("False", "ProgressDeadlineExceeded")
     assert 600 < samples[-1].time - samples[0].time < 610 and samples[-1].done
+    assert [(s.done, s.stalled) for s in (samples[0], samples[-1])] == [(True, False), (True, True)]
+    chart = RolloutChart(cluster, "web", samples)
+    assert chart.text().splitlines()[-1].endswith("available 3  (stalled: ProgressDeadlineExceeded)")
+    assert chart.text().splitlines()[1].endswith("(done)")          # the rollout before this one had finished
+    assert chart.alt_text().endswith("available 3 of 4, stalled: ProgressDeadlineExceeded.")
 
 
 def test_rolling_out_the_image_the_deployment_already_runs_keeps_the_chart_of_the_last_rollout():
@@ -82,3 +87,51 @@ def test_the_charts_legends_keep_their_whole_lines_inside_the_picture(five_revis
     legends = [ax.get_legend() for ax in figure.axes]
     assert [legend.get_title().get_text() for legend in legends] == ["ReplicaSets", "Pods"]
     assert all(legend.get_window_extent().x1 <= figure.bbox.x1 for legend in legends)
+
+
+@pytest.mark.parametrize("setup, image, message", [
+    pytest.param("rollout pause deployment/web", "nginx:1.27",
+                 "Nothing rolled out: deployment web is paused (Progressing=Unknown, DeploymentPaused); "
+                 "kubectl rollout resume deployment/web first.",
+                 id="a paused deployment is left alone and the panel says how to resume it"),
+    pytest.param("", "", "Roll out failed: ValueError: the Image box is empty",
+                 id="an empty image box changes nothing"),
+])
+def test_a_roll_out_that_cannot_start_changes_nothing_and_says_why(setup, image, message):
+    cluster = web_cluster()
+    if setup:
+        cluster.kubectl(setup)
+    before = cluster.api.get("deployments", "web")
+    chart = RolloutChart(cluster, "web")
+    chart.widget  # noqa: B018 - builds the panel: its Image box, as a student fills it
+    chart.target.value = image
+    now = cluster.now
+    assert chart.perform("Roll out", chart._roll) == message
+    assert cluster.api.get("deployments", "web")["metadata"]["resourceVersion"] == before["metadata"]["resourceVersion"]
+    assert cluster.now == now and len(chart.samples) == 1
+
+
+def test_a_recreate_rollout_is_drawn_without_the_rolling_update_corridor():
+    cluster = web_cluster()
+    recreate = '{"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}}'
+    cluster.kubectl(["patch", "deployment", "web", "-p", recreate])
+    samples = record_rollout(cluster, "web", image="nginx:1.27", step=0.25)
+    chart = RolloutChart(cluster, "web", samples)
+    figure = chart.figure()
+    low = figure.axes[1]
+    assert {s.strategy for s in samples} == {"Recreate"}
+    assert figure._suptitle.get_text() == ("Recreate rollout of deployment web: 4 replicas, every old pod goes "
+                                           "before the new ones start")
+    assert list(low.texts) == [] and [t.get_text() for t in low.get_legend().get_texts()] == [
+        "pods the controller counts", "all pods, terminating ones too", "more than counted: terminating",
+        "available pods"]
+    assert chart.text().splitlines()[0].startswith(
+        "Rollout of deployment web: desired 4, strategy Recreate, every old pod goes before the new ones start; ")
+
+
+def test_a_chart_of_one_sample_shows_that_moment_as_dots():
+    chart = RolloutChart(web_cluster(), "web")
+    top, low = chart.figure().axes
+    assert [line.get_marker() for line in top.lines] == ["o"]
+    assert (low.get_xlim(), [line.get_ydata().tolist() for line in top.lines]) == ((-0.1, 1.0), [[4]])
+    assert chart.text().splitlines()[0].endswith("; 1 sample over 0.0 s")

@@ -202,8 +202,15 @@ POWER = [
     pytest.param(
         1, [CP_OFF, ("control-plane", "Start node")],
         "Started control-plane: its kubelet reports again, and new kube-controller-manager and "
+        "kube-scheduler processes start and wait their turn for the leader Leases. Press Run 10 s twice: "
+        "a new process takes a Lease only after it has seen it unchanged for leaseDuration (15 s), and no "
+        "controller acts until then (Settle does not wait for that).",
+        id="starting the only control plane says no controller acts until a lease duration has passed"),
+    pytest.param(
+        2, [CP_OFF, ("control-plane", "Start node")],
+        "Started control-plane: its kubelet reports again, and new kube-controller-manager and "
         "kube-scheduler processes start and wait their turn for the leader Leases.",
-        id="starting the control plane says its controller manager and scheduler start again"),
+        id="starting the control plane beside a leading standby says its new processes wait their turn"),
     pytest.param(
         1, [CP_OFF, ("node-1", "Stop node"), ("node-1", "Start node")],
         "Started node-1: its kubelet reports again (no node controller runs until control-plane "
