@@ -31,7 +31,6 @@ from typing import Any
 
 from k8slearn.scheduler.events import (
     ASSIGNED_POD_ADD,
-    ASSIGNED_POD_UPDATE,
     UNSCHEDULABLE_TIMEOUT,
     ClusterEvent,
     QueueingHint,
@@ -350,7 +349,14 @@ class SchedulingQueue:
         return self._move(self._with_cross_topology_term(pod), ASSIGNED_POD_ADD, None, pod)
 
     def assigned_pod_updated(self, old: dict, new: dict) -> int:
-        return self._move(self._with_cross_topology_term(new), ASSIGNED_POD_UPDATE, old, new)
+        """updateAssignedPodInCache: each property that changed (labels, tolerations, a scale-down...)
+        is one event for every unschedulable pod; a status write by the kubelet is none at all."""
+        if not self.unschedulable_pods:
+            return 0  # nobody to move: skip comparing the two versions
+        return sum(
+            self.move_all_to_active_or_backoff_queue(event, old, new)
+            for event in pod_scheduling_properties_change(new, old)
+        )
 
     def _with_cross_topology_term(self, pod: dict) -> list[QueuedPodInfo]:
         """Only pods with (anti-)affinity to other pods can be helped by another pod's arrival."""

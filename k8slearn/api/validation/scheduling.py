@@ -9,10 +9,11 @@ Effect:"", TolerationSeconds:(*int64)(nil)}: value must be empty when `operator`
 That bad value is the whole toleration, as upstream passes it, printed with %#v; a set
 ``tolerationSeconds`` shows as a pointer whose address is made up here (it changes per request).
 
-Simplifies: no matchLabelKeys/mismatchLabelKeys.
+Simplifies: no matchLabelKeys/mismatchLabelKeys in pod affinity terms (topology spread has them).
 
 Upstream: pkg/apis/core/validation/validation.go (ValidateTolerations, validateAffinity,
-ValidateNodeSelectorRequirement, validatePodAffinityTerm, validateTopologySpreadConstraints)
+ValidateNodeSelectorRequirement, validatePodAffinityTerm, validateTopologySpreadConstraints,
+validateMatchLabelKeysInTopologySpread)
 """
 
 from __future__ import annotations
@@ -197,4 +198,27 @@ def topology_spread_errors(constraints: Any, path: Path) -> list[FieldError]:
         for key in ("nodeAffinityPolicy", "nodeTaintsPolicy"):  # validateNodeInclusionPolicy
             if c.get(key) is not None and c[key] not in ("Honor", "Ignore"):
                 errs.append(field.not_supported(p.child(key), c[key], ["Honor", "Ignore"]))
+        errs += _match_label_keys_errors(c.get("matchLabelKeys"), c.get("labelSelector"),
+                                         p.child("matchLabelKeys"))
+        errs += validate_label_selector(c.get("labelSelector"), p.child("labelSelector"))
+    return errs
+
+
+def _match_label_keys_errors(keys: Any, selector: Any, path: Path) -> list[FieldError]:
+    """validateMatchLabelKeysInTopologySpread: each key a valid label name, and not one the
+    labelSelector already uses (the scheduler adds ``key=<the pod's value>`` to the selector)."""
+    keys = as_list(keys)
+    if not keys:
+        return []
+    errs, used = [], set()
+    if selector is None:
+        errs.append(field.forbidden(path, "must not be specified when labelSelector is not set"))
+    else:
+        selector = as_dict(selector)
+        used = set(as_dict(selector.get("matchLabels")))
+        used |= {as_dict(e).get("key", "") for e in as_list(selector.get("matchExpressions"))}
+    for i, key in enumerate(keys):
+        errs += [field.invalid(path.index(i), key, m) for m in is_qualified_name(str(key))]
+        if key in used:
+            errs.append(field.invalid(path.index(i), key, "exists in both matchLabelKeys and labelSelector"))
     return errs

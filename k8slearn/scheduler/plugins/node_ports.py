@@ -73,7 +73,9 @@ class NodePorts:
     def events_to_register(self) -> list:
         return [
             (ClusterEvent(POD, ActionType.Delete), self.is_schedulable_after_pod_deleted),
-            (ClusterEvent(NODE, ActionType.Add | ActionType.Update), None),
+            # Only a new node can have free ports; no update of a node frees one (upstream registers
+            # Add alone when queueing hints are on, the v1.32 default).
+            (ClusterEvent(NODE, ActionType.Add), None),
         ]
 
     def is_schedulable_after_pod_deleted(self, pod: dict, old: dict | None, new: Any) -> QueueingHint:

@@ -137,8 +137,14 @@ class TaintToleration:
     # -- requeueing --------------------------------------------------------------------------
     def events_to_register(self) -> list:
         return [
-            (ClusterEvent(NODE, ActionType.Add | ActionType.Update), self.is_schedulable_after_node_change),
-            (ClusterEvent(POD, ActionType.UpdatePodTolerations), None),
+            (
+                ClusterEvent(NODE, ActionType.Add | ActionType.UpdateNodeTaint),
+                self.is_schedulable_after_node_change,
+            ),
+            (
+                ClusterEvent(POD, ActionType.UpdatePodTolerations),
+                self.is_schedulable_after_pod_toleration_change,
+            ),
         ]
 
     def is_schedulable_after_node_change(self, pod: dict, old: dict | None, new: dict) -> QueueingHint:
@@ -147,3 +153,18 @@ class TaintToleration:
         if was_untolerated and untolerated_taint(pod, new) is None:
             return QueueingHint.Queue
         return QueueingHint.QueueSkip
+
+    def is_schedulable_after_pod_toleration_change(
+        self, pod: dict, old: dict | None, new: dict | None
+    ) -> QueueingHint:
+        """Queue the pod only if it got a new toleration itself (another pod's tolerations cannot help
+        it). Validation lets tolerations only be added, so comparing their number is enough."""
+        if old is None or new is None or _uid(new) != _uid(pod):
+            return QueueingHint.QueueSkip
+        if len(tolerations(old)) != len(tolerations(new)):
+            return QueueingHint.Queue
+        return QueueingHint.QueueSkip
+
+
+def _uid(pod: dict) -> str | None:
+    return (pod.get("metadata") or {}).get("uid")

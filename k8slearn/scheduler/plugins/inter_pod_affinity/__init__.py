@@ -214,17 +214,38 @@ class InterPodAffinity:
                 ClusterEvent(POD, ActionType.Add | ActionType.UpdatePodLabel | ActionType.Delete),
                 self.is_schedulable_after_pod_change,
             ),
-            (ClusterEvent(NODE, ActionType.Add | ActionType.UpdateNodeLabel), None),
+            (
+                ClusterEvent(NODE, ActionType.Add | ActionType.UpdateNodeLabel),
+                self.is_schedulable_after_node_change,
+            ),
         ]
 
     def is_schedulable_after_pod_change(self, pod: dict, old: dict | None, new: dict | None) -> QueueingHint:
-        """A pod that one of our terms selects, or one with anti-affinity that may have blocked us."""
+        """isSchedulableAfterPodChange: only an assigned pod can help, and only one that now matches
+        all our affinity terms (added, or relabelled to match) or no longer matches all our
+        anti-affinity terms (deleted, or relabelled away). Adding a pod that our anti-affinity
+        selects only makes things worse. Beyond upstream: a deleted pod with anti-affinity of its
+        own is a reason to retry too, since it may have kept us away."""
+        if any(obj is not None and not (obj.get("spec") or {}).get("nodeName") for obj in (old, new)):
+            return QueueingHint.QueueSkip
         terms = PodInfo(pod).terms
-        for obj in (old, new):
-            if obj is None:
-                continue
-            if any(t.matches(obj, None) for t in [*terms.required_affinity, *terms.required_anti_affinity]):
-                return QueueingHint.Queue
-            if new is None and PodInfo(obj).has_required_anti_affinity:
-                return QueueingHint.Queue  # a deleted pod with anti-affinity may have been in the way
+        affinity, anti = terms.required_affinity, terms.required_anti_affinity
+        matches_all = filtering.pod_matches_all_affinity_terms
+        if old is not None and new is not None:
+            gained_affinity = not matches_all(affinity, old) and matches_all(affinity, new)
+            lost_anti = matches_all(anti, old) and not matches_all(anti, new)
+            return QueueingHint.Queue if gained_affinity or lost_anti else QueueingHint.QueueSkip
+        if new is not None:
+            return QueueingHint.Queue if matches_all(affinity, new) else QueueingHint.QueueSkip
+        if matches_all(anti, old) or PodInfo(old).has_required_anti_affinity:
+            return QueueingHint.Queue
+        return QueueingHint.QueueSkip
+
+    def is_schedulable_after_node_change(self, pod: dict, old: dict | None, new: dict) -> QueueingHint:
+        """isSchedulableAfterNodeChange: only a node labelled with the topology key of one of our
+        required terms can change what they see."""
+        labels = (new.get("metadata") or {}).get("labels") or {}
+        terms = PodInfo(pod).terms
+        if any(t.topology_key in labels for t in [*terms.required_affinity, *terms.required_anti_affinity]):
+            return QueueingHint.Queue
         return QueueingHint.QueueSkip
