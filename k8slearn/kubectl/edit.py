@@ -187,48 +187,72 @@ def _metadata_command(ctx: Context, args: list[str], field: str, word: str) -> i
     else:
         infos, errors = _targets(ctx, resources)
     mode = "client" if listing or local else dry_run_mode(ctx)
-    one = len(infos) == 1 and not errors and _single_item_implied(ctx, resources)
-    for info in infos:
-        obj = info.obj
-        current = dict(obj.get("metadata", {}).get(field) or {})
-        if not ctx.flags["overwrite"]:
-            taken = _overwritten(current, sets, word)
-            if taken and word == "label":
-                texts = [f"'{key}' already has a value ({value}), and --overwrite is false" for key, value in taken]
-                raise KubectlError(texts[0] if len(texts) == 1 else f"[{', '.join(texts)}]")
-            if taken:
-                raise KubectlError("--overwrite is false but found the following declared annotation(s): " +
-                                   "; ".join(f"'{key}' already has a value ({value})" for key, value in taken))
-        updated = dict(current)
-        for key in removes:
-            if key not in updated and field == "labels" and mode != "client":
-                ctx.print(f'label "{key}" not found.')
-            updated.pop(key, None)
-        updated.update(sets)
-        if field == "labels":
-            message = update_data_change_msg(obj.get("metadata", {}).get(field), updated, ctx.flags["overwrite"])
-        else:
-            message = "annotated"
-        result = local = {**obj, "metadata": {**obj.get("metadata", {}), field: updated}}
-        if mode != "client":
-            patch = {"metadata": {field: _json_merge_diff(current, updated) if current else updated}}
-            version = ctx.flags.get("resource-version")
-            if version:  # a precondition the server checks: 409 Conflict if the object moved on
-                patch["metadata"]["resourceVersion"] = version
-            if updated != current or version:
-                result = ctx.client.patch(info.resource.plural, info.name, patch, namespace=info.namespace or None,
-                                          patch_type="merge", dry_run=(mode == "server"))
-        if listing:  # the object's labels (or annotations) after the changes, one key=value a line
-            if not one:
-                ctx.print(f"Listing {field} for {info.resource.kind}.{info.resource.group}/{info.name}:")
-            for key, value in updated.items():
-                ctx.print(f"{'' if one else ' '}{key}={value}")
-            continue
-        # label prints the object it changed locally; annotate what the server answered
-        print_result(ctx, info.resource, local if field == "labels" else result, message)
-    if errors:
-        raise Aggregate(errors)
+    implied = _single_item_implied(ctx, resources)
+    if not implied and ctx.flags.get("resource-version"):  # resource version locking needs one object
+        raise KubectlError("--resource-version may only be used with a single resource")
+    one = len(infos) == 1 and not errors and implied
+    failures: list[Exception] = []
+    for info in infos:  # ContinueOnError: an object that fails is reported at the end, the rest go on
+        try:
+            _change_metadata(ctx, info, field, sets, removes, mode, one)
+        except (KubectlError, Aggregate, ApiError) as err:
+            failures.append(err)
+    failures += errors
+    if failures:
+        raise _one_or_aggregate(failures)
     return 0
+
+
+def _change_metadata(ctx: Context, info: Info, field: str, sets: dict, removes: list[str], mode: str,
+                     one: bool) -> None:
+    """The visitor of RunLabel (RunAnnotate) for one object: change its labels (annotations) on the
+    client, refuse a key that would be overwritten, send the difference as a merge patch (unless in a
+    client dry run or ``--list``), then print the object or list its keys."""
+    obj = info.obj
+    current = dict(obj.get("metadata", {}).get(field) or {})
+    if field == "labels" and mode != "client":  # printed before labelFunc checks for overwrites
+        for key in removes:
+            if key not in current:
+                ctx.print(f'label "{key}" not found.')
+    if not ctx.flags["overwrite"]:
+        _refuse_overwrites(current, sets, "label" if field == "labels" else "annotation")
+    updated = dict(current)
+    for key in removes:
+        updated.pop(key, None)
+    updated.update(sets)
+    if field == "labels":
+        message = update_data_change_msg(obj.get("metadata", {}).get(field), updated, ctx.flags["overwrite"])
+    else:
+        message = "annotated"
+    result = local = {**obj, "metadata": {**obj.get("metadata", {}), field: updated}}
+    if mode != "client":
+        patch = {"metadata": {field: _json_merge_diff(current, updated) if current else updated}}
+        version = ctx.flags.get("resource-version")
+        if version:  # a precondition the server checks: 409 Conflict if the object moved on
+            patch["metadata"]["resourceVersion"] = version
+        if updated != current or version:
+            result = ctx.client.patch(info.resource.plural, info.name, patch, namespace=info.namespace or None,
+                                      patch_type="merge", dry_run=(mode == "server"))
+    if ctx.flags.get("list"):  # the object's labels (or annotations) after the changes, one key=value a line
+        if not one:
+            ctx.print(f"Listing {field} for {info.resource.kind}.{info.resource.group}/{info.name}:")
+        for key, value in updated.items():
+            ctx.print(f"{'' if one else ' '}{key}={value}")
+        return
+    # label prints the object it changed locally; annotate what the server answered
+    print_result(ctx, info.resource, local if field == "labels" else result, message)
+
+
+def _refuse_overwrites(current: dict, sets: dict, word: str) -> None:
+    """validateNoOverwrites (label: one error per key, several as an aggregate, which kubectl prints
+    a line each) and validateNoAnnotationOverwrites (annotate: one error naming every key)."""
+    taken = _overwritten(current, sets, word)
+    if taken and word == "label":
+        raise _one_or_aggregate([KubectlError(f"'{key}' already has a value ({value}), and --overwrite is false")
+                                 for key, value in taken])
+    if taken:
+        raise KubectlError("--overwrite is false but found the following declared annotation(s): " +
+                           "; ".join(f"'{key}' already has a value ({value})" for key, value in taken))
 
 
 def update_data_change_msg(before: dict | None, after: dict, overwrite: bool) -> str:

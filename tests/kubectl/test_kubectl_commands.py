@@ -451,3 +451,39 @@ def test_a_result_shows_stdout_and_stderr_in_the_order_kubectl_wrote_them():
     assert "".join(t for s, t in result.chunks if s == "stdout") == result.stdout
     assert "".join(t for s, t in result.chunks if s == "stderr") == result.stderr
     assert str(Result("out\n", "err\n", 1)) == "out\nerr\n"  # built by hand: stdout, then stderr
+
+
+@pytest.mark.parametrize("command, stdout, stderr, labels", [
+    pytest.param("label pod a app=x tier=be", "",
+                 "'app' already has a value (web), and --overwrite is false\n"
+                 "'tier' already has a value (fe), and --overwrite is false\n",
+                 {"a": {"app": "web", "tier": "fe"}, "b": {"app": "web"}},
+                 id="label prints each key it would overwrite on its own line, as kubectl prints an aggregate"),
+    pytest.param("label pods --all tier=be", "pod/b labeled\n",
+                 "error: 'tier' already has a value (fe), and --overwrite is false\n",
+                 {"a": {"app": "web", "tier": "fe"}, "b": {"app": "web", "tier": "be"}},
+                 id="label --all labels the pods it can and reports the refused one at the end"),
+    pytest.param("label pods -l app=web tier=be --resource-version=1", "",
+                 "error: --resource-version may only be used with a single resource\n",
+                 {"a": {"app": "web", "tier": "fe"}, "b": {"app": "web"}},
+                 id="label --resource-version with a selector is refused before anything is sent"),
+    pytest.param("annotate pods --all note=1 --resource-version=1", "",
+                 "error: --resource-version may only be used with a single resource\n",
+                 {"a": {"app": "web", "tier": "fe"}, "b": {"app": "web"}},
+                 id="annotate --resource-version with --all is refused before anything is sent"),
+    pytest.param("label pod a gone- app=x", 'label "gone" not found.\n',
+                 "error: 'app' already has a value (web), and --overwrite is false\n",
+                 {"a": {"app": "web", "tier": "fe"}, "b": {"app": "web"}},
+                 id="label says a label to remove is not found before it refuses an overwrite"),
+])
+def test_label_continues_past_an_object_it_cannot_change(command, stdout, stderr, labels):
+    """label.go RunLabel visits with ContinueOnError and checks --resource-version against the
+    builder's single item; validateNoOverwrites returns an aggregate, one error per key."""
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run a --image=nginx --labels=app=web,tier=fe")
+    c.kubectl("run b --image=nginx --labels=app=web")
+    result = c.kubectl(command)
+    assert (result.stdout, result.stderr, result.code) == (stdout, stderr, 1)
+    assert {name: c.api.get("pods", name)["metadata"]["labels"] for name in "ab"} == labels
