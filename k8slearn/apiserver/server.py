@@ -46,7 +46,7 @@ from typing import Any, Callable, Iterable
 from k8slearn.api.conversion import to_requested_version
 from k8slearn.api.defaults import apply_defaults
 from k8slearn.api.warnings import TEMPLATE_KINDS, object_warnings
-from k8slearn.api.errors import bad_request, expired, method_not_allowed, status_error
+from k8slearn.api.errors import ApiError, bad_request, expired, method_not_allowed, status_error
 from k8slearn.api.field import go_quote
 from k8slearn.api.meta import thaw, timestamp
 from k8slearn.api.policy import eviction_body
@@ -167,12 +167,18 @@ class APIServer(RequestScope):
             user_spec = (obj.get("spec") or {}) if info.plural == "pods" else {}
             user_priority, user_policy = user_spec.get("priority"), user_spec.get("preemptionPolicy")
             apply_defaults(obj)
-            if self.warnings is not None:
-                self.warnings.extend(object_warnings(obj))
+            warnings = object_warnings(obj, creating=True) if self.warnings is not None else []
             attrs = Attributes(CREATE, info.plural, ns, obj)
             attrs.user_priority, attrs.user_preemption_policy = user_priority, user_policy
-            admission.admit(attrs, self.lister)
-            created = self.registry.create(info, obj, dry_run=dry_run)
+            try:
+                admission.admit(attrs, self.lister)
+                created = self.registry.create(info, obj, dry_run=dry_run)
+            except ApiError as err:  # BeforeCreate adds the warnings once the object validated
+                if warnings and err.code != 422:
+                    self.warnings.extend(warnings)
+                raise
+            if warnings:
+                self.warnings.extend(warnings)
             request.ref = (self._ref, info, ns, created["metadata"]["name"])
         return created
 
