@@ -267,19 +267,38 @@ _MISSING = object()
 
 
 def lookup(obj: Any, path: str) -> tuple[Any, str]:
-    """The value at ``path`` and "" — or ``_MISSING`` and a sentence saying what is missing."""
+    """The value at ``path`` and "" — or ``_MISSING`` and a sentence saying what is missing. A
+    field written as the wrong kind of YAML node (a mapping where a list belongs: a forgotten
+    ``-``) is named as such, not as an empty list.
+
+    >>> lookup({"spec": {"containers": {"name": "a"}}}, "spec.containers[0].name")[1]
+    "(no such item: spec.containers is a dict, not a list: a list's items start with '- ')"
+    >>> lookup({"metadata": {"labels": "app=a"}}, "metadata.labels.app")[1]
+    "(no such field: metadata.labels is a str, not a mapping of fields such as 'app: ...')"
+    """
     here = ""
     for part in parse_path(path):
+        where = here or "the object"
         if isinstance(part, int):
-            if not isinstance(obj, list) or part >= len(obj):
-                size = len(obj) if isinstance(obj, list) else 0
-                return _MISSING, f"(no such item: {here or 'the object'} has {size} items)"
+            if not isinstance(obj, list):
+                return _MISSING, (f"(no such item: {where} is {_node_kind(obj)}, not a list: "
+                                  f"a list's items start with '- ')")
+            if part >= len(obj):
+                return _MISSING, f"(no such item: {where} has {len(obj)} items)"
             obj, here = obj[part], f"{here}[{part}]"
         else:
-            if not isinstance(obj, dict) or part not in obj:
-                return _MISSING, f"(no such field: {here or 'the object'} has no {part!r})"
+            if not isinstance(obj, dict):
+                return _MISSING, (f"(no such field: {where} is {_node_kind(obj)}, not a mapping of fields "
+                                  f"such as '{part}: ...')")
+            if part not in obj:
+                return _MISSING, f"(no such field: {where} has no {part!r})"
             obj, here = obj[part], f"{here}.{part}" if here else part
     return obj, ""
+
+
+def _node_kind(value: Any) -> str:
+    """What a YAML value turned out to be: ``a dict``, ``a str``..., or ``empty (null)``."""
+    return "empty (null)" if value is None else type_in_words(value)
 
 
 def _load_documents(yaml_text: str) -> list:
@@ -331,9 +350,41 @@ class _Accepted:
 _ACCEPTED = _Accepted()
 
 
+def kubectl_refusal(doc: dict) -> str:
+    """What ``kubectl apply -f -`` says about ``doc`` before it sends a request, or ``""``: its
+    client-side validation (``apiVersion not set``) and its RESTMapping (``no matches for kind
+    "DaemonSet" in version "extensions/v1beta1"``), as the simulated kubectl's builder does them.
+
+    >>> old = {"apiVersion": "extensions/v1beta1", "kind": "DaemonSet", "metadata": {"name": "a"}}
+    >>> for line in kubectl_refusal(old).split(" from "):
+    ...     print(line)
+    error: resource mapping not found for name: "a" namespace: ""
+    "STDIN": no matches for kind "DaemonSet" in version "extensions/v1beta1"
+    ensure CRDs are installed first
+
+    Upstream: staging/src/k8s.io/cli-runtime/pkg/resource/mapper.go (infoForData: "resource mapping
+    not found ... ensure CRDs are installed first"), staging/src/k8s.io/kubectl/pkg/validation
+    (the "apiVersion not set" / "kind not set" checks)
+    """
+    from k8slearn.kubectl.builder import mapped_files
+    from k8slearn.kubectl.errors import render
+    from k8slearn.kubectl.manifests import go_json
+
+    try:
+        text = go_json(doc)
+    except (TypeError, ValueError):  # not JSON at all: the API server's decoding says so
+        return ""
+    _, errors = mapped_files({"filename": ["-"]}, text, validate=True)
+    return render(errors[0]).rstrip("\n") if errors else ""
+
+
 def api_server_verdict(doc: dict) -> str:
     """What a fresh API server says to ``kubectl apply --dry-run=server`` of ``doc``: ``""`` if it
     would be created, else its error (decoding, strict field validation, validation).
+
+    Before anything is sent, kubectl's own steps run (:func:`kubectl_refusal`): an object without
+    ``apiVersion`` or ``kind``, or whose kind the server does not serve in that version (an old
+    blog post's ``extensions/v1beta1`` DaemonSet), never reaches the API server.
 
     Only a refusal of the object itself counts (400 or 422): an error about the world it would
     land in (a service account the empty server does not have) is not the manifest's fault.
@@ -351,6 +402,9 @@ def api_server_verdict(doc: dict) -> str:
     from k8slearn.kubectl.errors import add_source, render
     from k8slearn.sim import Loop
 
+    refused = kubectl_refusal(doc)
+    if refused:
+        return refused
     client = APIServer(MVCCStore(), Loop(seed=0)).client("kubectl")
     meta = doc.get("metadata")
     namespace = meta.get("namespace") if isinstance(meta, dict) else None

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from k8slearn.course.checks import CheckResult, Outcome
+from k8slearn.course.checks import CheckResult, Outcome, type_in_words
 from k8slearn.kubelet.runtime import PAUSE_IMAGE
 from k8slearn.viz.snapshot import unobserved
 
@@ -66,7 +66,13 @@ def check_selectors(
     cluster: Any, selectors: dict[str, str], wanted: dict[str, list[str]], namespace: str = "default"
 ) -> CheckResult:
     """Run each of a student's selectors against the pods of ``namespace``: the selector for each
-    request in ``wanted`` must list exactly the pods named there."""
+    request in ``wanted`` must list exactly the pods named there. Selectors that are not a dict are
+    one failing check, never an exception."""
+    if not isinstance(selectors, dict):
+        error = (f"{type_in_words(selectors)}; the selectors must be a dict from each request to its "
+                 f"selector, as in {{'{next(iter(wanted), 'the request')}': '...'}}")
+        outcome = Outcome("the selectors are a dict, one selector per request", False, "a dict", error=error)
+        return CheckResult("selectors", [outcome], noun="checks")
     outcomes = []
     for request, names in wanted.items():
         selector = selectors.get(request)

@@ -342,20 +342,38 @@ def stage_order(trace: list, name: str = "web", namespace: str = "default") -> d
     return {stage: found[stage] for stage in STAGES if stage in found}
 
 
+EACH_STAGE_ONCE = "each name of pod_flow.STAGES once, in the order you choose"
+"""What a malformed answer is shown as expected: never the stages in their true order."""
+
+
+def _stage_list_problems(answer: list[str]) -> str:
+    """What is wrong with a list that is not the nine stages once each, in words.
+
+    >>> for part in _stage_list_problems(list(STAGES)[1:] + ["containerd pulls the image", "docker runs"]).split("; "):
+    ...     print(part)
+    unknown: ['docker runs']
+    missing: ['kubectl sends the pod to the API server']
+    twice: ['containerd pulls the image']
+    """
+    unknown = [stage for stage in answer if stage not in STAGES]
+    missing = [stage for stage in STAGES if stage not in answer]
+    twice = sorted({stage for stage in answer if stage in STAGES and answer.count(stage) > 1})
+    parts = [f"unknown: {unknown}", f"missing: {missing}"] + ([f"twice: {twice}"] if twice else [])
+    return "; ".join(parts)
+
+
 def check_order(answer: list[str], trace: list, name: str = "web", namespace: str = "default") -> CheckResult:
-    """Check a student's ordering of ``STAGES`` against the trace, one neighbouring pair at a time."""
+    """Check a student's ordering of ``STAGES`` against the trace, one neighbouring pair at a time.
+    A list that is not the nine stages once each is one failing check that names what is unknown,
+    missing or repeated, and never shows the true order."""
     truth = stage_order(trace, name, namespace)
     title = f"the journey of {name}"
     if not isinstance(answer, (list, tuple)) or not all(isinstance(stage, str) for stage in answer):
-        outcome = Outcome("the answer is a list of the stages' names", False, list(STAGES), answer)
+        outcome = Outcome("the answer is a list of the stages' names", False, EACH_STAGE_ONCE, answer)
         return CheckResult(title, [outcome], noun="checks")
     if sorted(answer) != sorted(STAGES):
-        unknown = [stage for stage in answer if stage not in STAGES]
-        missing = [stage for stage in STAGES if stage not in answer]
-        note = f"unknown: {unknown}; missing: {missing}"
-        outcome = Outcome(
-            "the list holds each of the nine stages once", False, list(STAGES), answer, note=note
-        )
+        outcome = Outcome("the list holds each of the nine stages once", False, EACH_STAGE_ONCE, answer,
+                          note=_stage_list_problems(answer))
         return CheckResult(title, [outcome], noun="checks")
     outcomes = []
     for first, second in itertools.pairwise(answer):

@@ -27,7 +27,7 @@ def test_check_reports_exactly_the_cases_a_wrong_selector_function_fails():
     }
     assert {o.id for o in result.outcomes if o.passed} == passing
     assert {o.id for o in result.failures} == set(TABLES["labels.selector_matches"].ids()) - passing
-    assert result.passed == 4 and result.total == 13 and not result.ok and not result
+    assert result.passed == 4 and result.total == 16 and not result.ok and not result
 
 
 def test_check_catches_the_students_exceptions_and_shows_them():

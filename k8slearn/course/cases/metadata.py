@@ -27,6 +27,7 @@ IS_VALID_LABEL_VALUE = CaseTable(
         Case("letters digits dashes and dots are allowed", ("v1.27-rc.1",), True),
         Case("uppercase letters and underscores are allowed", ("Prod_EU",), True),
         Case("the empty string is a valid label value", ("",), True),
+        Case("one letter or digit is a label value: it both starts and ends the value", ("7",), True),
         Case("sixty-three characters is the longest value", ("a" * 63,), True),
         Case("sixty-four characters is one too many", ("a" * 64,), False),
         Case("a value may not contain a space", ("hello world",), False),
