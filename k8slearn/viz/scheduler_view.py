@@ -3,7 +3,10 @@
 ``SchedulerView(cluster, "web")`` is a panel (display it in a notebook) that asks
 ``cluster.scheduler.what_if(...)`` again after every change, so the cluster itself never changes:
 
-* a pod chooser, sliders for the pod's CPU (millicores) and memory (MiB) requests;
+* a pod chooser, sliders for the pod's CPU (millicores) and memory (MiB) requests, starting at the
+  chosen pod's own (its first container's, the one ``what_if`` changes); a request the slider was
+  not moved from is not sent, so the first decision is the pod as it is, as ``kubectl describe``
+  reports it (a new pod starts at 100m and 128Mi);
 * toggles: tolerate each taint found on the nodes; a ``nodeSelector`` for the demo label;
   give each node the demo label (``disktype=ssd``) or the demo taint (``dedicated=gpu:NoSchedule``);
 * the chosen node in words, and the nodes × plugins table (red: filtered out, greener: higher score);
@@ -33,6 +36,8 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -209,15 +214,19 @@ class SchedulerView:
         cluster: Any,
         pod: str = "",
         namespace: str = "default",
-        cpu: str = "100m",
-        memory: str = "128Mi",
+        cpu: str | None = None,
+        memory: str | None = None,
     ) -> None:
         from k8slearn.api.quantity import parse_quantity
 
         self.cluster = cluster
-        self.state = ViewState(
-            pod, namespace, parse_quantity(cpu).milli_value(), parse_quantity(memory).value() // 2**20
-        )
+        self.state = ViewState(pod, namespace)
+        self.own = self.own_requests()
+        self.state.cpu_m, self.state.memory_mi = self.starting_requests()
+        if cpu is not None:
+            self.state.cpu_m = parse_quantity(cpu).milli_value()
+        if memory is not None:
+            self.state.memory_mi = parse_quantity(memory).value() // 2**20
         fwk = cluster.scheduler.profiles.get("default-scheduler") or next(
             iter(cluster.scheduler.profiles.values())
         )
@@ -226,6 +235,7 @@ class SchedulerView:
         self.last_update_ms = 0.0
         self.error = ""
         self._widget: Any = None
+        self._holding = False  # while the panel moves its own sliders: one redraw, not one per slider
 
     # -- model ----------------------------------------------------------------------------------
     def nodes(self) -> list[dict]:
@@ -238,6 +248,27 @@ class SchedulerView:
 
     def pod_names(self) -> list[str]:
         return [p["metadata"]["name"] for p in self.cluster.scheduler.pod_lister.list(self.state.namespace)]
+
+    def own_requests(self) -> tuple[int | None, int | None]:
+        """The chosen pod's own CPU (millicores) and memory (MiB) requests, of its first container
+        (the one ``what_if``'s ``cpu`` and ``memory`` change); None where it sets none, and for a new
+        pod or one that is not found."""
+        from k8slearn.api.quantity import parse_quantity
+
+        s = self.state
+        found = self.cluster.scheduler.pod_lister.get(s.pod, s.namespace) if s.pod else None
+        containers = ((found or {}).get("spec") or {}).get("containers") or [{}]
+        requests = (containers[0].get("resources") or {}).get("requests") or {}
+        cpu, memory = requests.get("cpu"), requests.get("memory")
+        return (parse_quantity(cpu).milli_value() if cpu is not None else None,
+                parse_quantity(memory).value() // 2**20 if memory is not None else None)
+
+    def starting_requests(self) -> tuple[int, int]:
+        """Where the sliders start: the chosen pod's own requests (0 for one it does not set), or
+        100m and 128Mi for a new pod."""
+        if not self.state.pod:
+            return 100, 128
+        return self.own[0] or 0, self.own[1] or 0
 
     def target(self) -> Any:
         """The pod to try: the chosen one, or a fresh one-container pod named ``what-if``."""
@@ -258,7 +289,11 @@ class SchedulerView:
             key_value, effect = text.rsplit(":", 1)
             key, value = key_value.split("=", 1)
             tolerations.append({"key": key, "operator": "Equal", "value": value, "effect": effect})
-        changes: dict = {"cpu": f"{s.cpu_m}m", "memory": f"{s.memory_mi}Mi"}
+        changes: dict = {}
+        if s.cpu_m != (self.own[0] or 0):  # a slider left at the pod's own request sends nothing
+            changes["cpu"] = f"{s.cpu_m}m"
+        if s.memory_mi != (self.own[1] or 0):
+            changes["memory"] = f"{s.memory_mi}Mi"
         if tolerations:
             changes["add_tolerations"] = tolerations
         if s.node_selector:
@@ -349,11 +384,12 @@ class SchedulerView:
             layout=small,
             style=wide,
         )
-        cpu = w.IntSlider(
-            value=s.cpu_m, min=0, max=4000, step=50, description="cpu (m)", layout=small, style=wide
+        cpu = w.IntSlider(  # the range reaches the pod's own request, however big (else it is cut)
+            max=max(4000, s.cpu_m), value=s.cpu_m, step=50, description="cpu (m)", layout=small, style=wide
         )
         memory = w.IntSlider(
-            value=s.memory_mi, min=0, max=8192, step=64, description="memory (Mi)", layout=small, style=wide
+            max=max(8192, s.memory_mi), value=s.memory_mi, step=64, description="memory (Mi)", layout=small,
+            style=wide
         )
         selector = box(s.node_selector, f"nodeSelector {'='.join(DEMO_LABEL)}")
         tolerate = [box(t in s.tolerate, f"tolerate {t}") for t in self.taints_on_nodes()]
@@ -369,15 +405,27 @@ class SchedulerView:
         self._decision, self._table = w.HTML(), w.HTML()
         self._bars = w.Image(format="png", layout=w.Layout(align_self="flex-start"))  # its own size
 
+        def chosen(_: Any = None) -> None:  # another pod: the sliders move to its own requests
+            s.pod = pod.value
+            self.own = self.own_requests()
+            s.cpu_m, s.memory_mi = self.starting_requests()
+            with self._held():
+                cpu.max, memory.max = max(cpu.max, s.cpu_m), max(memory.max, s.memory_mi)
+                cpu.value, memory.value = s.cpu_m, s.memory_mi
+            changed()
+
         def changed(_: Any = None) -> None:
-            s.pod, s.cpu_m, s.memory_mi, s.node_selector = pod.value, cpu.value, memory.value, selector.value
+            if self._holding:
+                return
+            s.cpu_m, s.memory_mi, s.node_selector = cpu.value, memory.value, selector.value
             s.tolerate = {t.description[len("tolerate ") :] for t in tolerate if t.value}
             s.labelled = {n for n, box in zip(names, labelled) if box.value}
             s.tainted = {n for n, box in zip(names, tainted) if box.value}
             s.weights = {slider.description: slider.value for slider in weights}
             self.refresh()
 
-        for control in [pod, cpu, memory, selector, *tolerate, *labelled, *tainted, *weights]:
+        pod.observe(chosen, names="value")
+        for control in [cpu, memory, selector, *tolerate, *labelled, *tainted, *weights]:
             control.observe(changed, names="value")
         pod_box = w.VBox([w.HTML("<b>Pod</b>"), pod, cpu, memory, selector, *tolerate])
         node_box = w.VBox([w.HTML("<b>Nodes (only in the what-if)</b>"), *labelled, *tainted])
@@ -386,6 +434,15 @@ class SchedulerView:
         self._widget = w.VBox([controls, self._decision, self._table, scores])
         self.refresh()
         return self._widget
+
+    @contextmanager
+    def _held(self) -> Iterator[None]:
+        """Controls moved inside do not redraw the panel (the caller redraws once after)."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
 
     def refresh(self) -> None:
         """Ask the what-if again and redraw; records how long it took in ``last_update_ms``."""
