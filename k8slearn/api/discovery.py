@@ -29,7 +29,7 @@ events (the same objects, short name and storage hash; :data:`k8slearn.api.resou
 [('events', ['ev'], 'r2yiGXH7wu8=')]
 
 Simplified: only the resources and subresources the simulation serves are listed (no bindings,
-limitranges, pods/attach, pods/portforward, the proxy subresources...); no
+limitranges, pods/portforward, the proxy subresources...); no
 aggregated discovery (kubectl's default Accept asks for the v2 document first and is answered with
 the unaggregated ones, as an older server would).
 
@@ -57,7 +57,8 @@ _STATUS = ("get", "patch", "update")
 # The subresources the simulation serves: name, verbs, and (group, version, kind) where the
 # subresource's kind is not the resource's own.
 SUBRESOURCES: dict[str, tuple[tuple[str, tuple[str, ...], tuple[str, str, str] | None], ...]] = {
-    "pods": (("binding", ("create",), ("", "", "Binding")),
+    "pods": (("attach", ("create", "get"), ("", "", "PodAttachOptions")),
+             ("binding", ("create",), ("", "", "Binding")),
              ("ephemeralcontainers", _STATUS, None),
              ("eviction", ("create",), ("policy", "v1", "Eviction")),
              ("exec", ("create", "get"), ("", "", "PodExecOptions")),

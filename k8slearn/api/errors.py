@@ -153,9 +153,10 @@ def internal_error(message: str) -> ApiError:
 
 # -- streamed connections (pods/exec) -------------------------------------------------------------
 class StreamError(Exception):
-    """An exec stream refused before the upgrade with a plain-text body (the kubelet's
-    ``http.Error``, e.g. ``container not found ("nginx")``); kubectl prints
-    ``error: unable to upgrade connection: <body>``."""
+    """An exec stream the kubelet refused with a plain-text body (its ``http.Error``, e.g.
+    ``container not found ("nginx")``); the API server's stream translator, which has upgraded
+    kubectl's websocket already, reports it as an InternalError, so kubectl prints
+    ``error: Internal error occurred: unable to upgrade connection: <body>``."""
 
 
 class ExecInternalError(Exception):

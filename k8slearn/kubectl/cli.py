@@ -14,7 +14,7 @@ and an unknown command gets cobra's "Did you mean this?" list. Nothing raises ou
 
 Simplified: the kubeconfig is in memory (one cluster, user ``kubernetes-admin``, contexts as
 ``kubectl config`` sets them: :mod:`k8slearn.kubectl.kubeconfig`), no plugins, no ``--watch``; commands that need a real container
-runtime or network that is not simulated (``port-forward``, ``attach``, ``cp``...) say so instead of pretending.
+runtime or network that is not simulated (``port-forward``, ``cp``...) say so instead of pretending.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/cmd.go (NewKubectlCommand), github.com/spf13/cobra
 (command.go Find, SuggestionsFor; args.go legacyArgs)

@@ -18,12 +18,21 @@ web
 >>> cluster.kubectl("exec web -- sh -c 'echo a; echo b >&2; echo c'").chunks
 [('stdout', 'a\\n'), ('stderr', 'b\\n'), ('stdout', 'c\\n')]
 
-The old form without ``--`` (``kubectl exec web ls``) is refused since v1.31.
+The old form without ``--`` (``kubectl exec web ls``) is refused since v1.31. A container that is
+not running is refused by the kubelet; the API server, which has already upgraded kubectl's
+websocket, reports that as an InternalError: ``error: Internal error occurred: unable to upgrade
+connection: container not found ("nginx")``.
+
+``kubectl attach POD`` (same module: both open a stream to a running container) says "If you don't
+see a command prompt, try pressing enter." and shows what the container writes from then on, until
+it exits.
 
 Simplified: no terminal (``-t`` with ``-i`` warns that input is not a terminal, as kubectl does
 when its stdin is not one), stdin is what ``Kubectl.run(..., stdin=...)`` passes, no ``-f``.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/exec/exec.go (Complete, Validate, Run, SetupTTY),
+staging/src/k8s.io/kubectl/pkg/cmd/attach/attach.go (Validate, Run),
+staging/src/k8s.io/apiserver/pkg/util/proxy/streamtranslator.go (ServeHTTP: errors after the upgrade),
 staging/src/k8s.io/kubectl/pkg/polymorphichelpers/attachablepodforobject.go,
 staging/src/k8s.io/client-go/tools/remotecommand (the exit code: CodeExitError)
 """
@@ -66,8 +75,8 @@ def run_exec(ctx: Context, args: list[str]) -> int:
     stdin = ctx.stdin if ctx.flags["stdin"] else ""
     try:
         result = cluster.exec(ctx.namespace, name, container, list(argv), stdin)
-    except StreamError as refused:
-        raise KubectlError(f"unable to upgrade connection: {refused}") from None
+    except StreamError as refused:  # the kubelet's refusal, after the API server upgraded kubectl's websocket
+        raise KubectlError(f"Internal error occurred: unable to upgrade connection: {refused}") from None
     except ExecInternalError as failed:
         raise KubectlError(f"Internal error occurred: {failed}") from None
     code, out, err = result
@@ -79,3 +88,82 @@ def run_exec(ctx: Context, args: list[str]) -> int:
     if code:
         ctx.eprint(f"command terminated with exit code {code}")
     return code
+
+
+ATTACH_LIMIT = 300.0  # simulated seconds ``attach`` stays on a container that keeps running
+PROMPT_HINT = "If you don't see a command prompt, try pressing enter."
+
+
+@command("attach")
+def run_attach(ctx: Context, args: list[str]) -> int:
+    """``kubectl attach POD [-c CONTAINER]``: what the running container writes from now on, until it
+    exits (AttachOptions.Validate and Run). The attach is the kubelet's, as for exec: a container
+    that is not running is refused. Simplified: the container's stdout and stderr both come on
+    stdout (read from its log), ``-i`` sends nothing (there is no terminal), and a container that
+    keeps running is followed for ``ATTACH_LIMIT`` simulated seconds."""
+    from k8slearn.api.errors import StreamError
+
+    if not args:
+        raise KubectlError("at least 1 argument is required for attach")
+    if len(args) > 2:
+        raise KubectlError(f"expected POD, TYPE/NAME, or TYPE NAME, (at most 2 arguments) saw {len(args)}: "
+                           f"[{' '.join(args)}]")
+    name = first_pod(ctx, "/".join(args))
+    pod = ctx.client.get("pods", name, ctx.namespace)
+    phase = (pod.get("status") or {}).get("phase")
+    if phase in ("Succeeded", "Failed"):
+        raise KubectlError(f"cannot attach a container in a completed pod; current phase is {phase}")
+    container = _container_to_attach_to(ctx, pod)
+    quiet, spec = ctx.flags["quiet"], _spec_of(pod, container)
+    if ctx.flags["tty"] and not spec.get("tty") and not quiet:
+        ctx.eprint(f"error: Unable to use a TTY - container {container} did not allocate one")
+    elif (ctx.flags["tty"] or spec.get("tty")) and ctx.flags["stdin"] and not quiet:  # SetupTTY, no terminal
+        ctx.eprint("Unable to use a TTY - input is not a terminal or the right kind of file")
+    if not quiet:
+        ctx.eprint(PROMPT_HINT)
+    try:
+        ctx.print(attached_output(ctx, name, container), end="")
+    except StreamError as refused:
+        raise KubectlError(f"Internal error occurred: unable to upgrade connection: {refused}") from None
+    return 0
+
+
+def _container_to_attach_to(ctx: Context, pod: dict) -> str:
+    """FindOrDefaultContainerByName: the ``-c`` container, which the pod must have, else the default."""
+    wanted = ctx.flags["container"]
+    if not wanted:
+        return find_or_default_container(pod, ctx.flags["quiet"], ctx.eprint)
+    if not _spec_of(pod, wanted):
+        raise KubectlError(f"cannot attach to the container: container {wanted} not found in pod "
+                           f"{pod['metadata']['name']}")
+    return wanted
+
+
+def _spec_of(pod: dict, container: str) -> dict:
+    spec = pod.get("spec") or {}
+    return next((c for key in ("containers", "initContainers", "ephemeralContainers")
+                 for c in spec.get(key) or [] if c.get("name") == container), {})
+
+
+def attached_output(ctx: Context, name: str, container: str) -> str:
+    """What a running container writes while kubectl is attached: the simulated clock runs until
+    the container stops (at most ``ATTACH_LIMIT`` seconds); a container that is not running is the
+    kubelet's ``container not found`` (StreamError)."""
+    from k8slearn.api.errors import StreamError
+
+    def running() -> bool:
+        status = ctx.client.get("pods", name, ctx.namespace).get("status") or {}
+        return any(s.get("name") == container and "running" in (s.get("state") or {})
+                   for key in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses")
+                   for s in status.get(key) or ())
+
+    cluster = ctx.cluster
+    if cluster is None or not hasattr(cluster, "logs"):
+        raise KubectlError("attach is not available without a simulated cluster")
+    if not running():
+        raise StreamError(f'container not found ("{container}")')
+    before, start = cluster.logs(ctx.namespace, name, container), cluster.now
+    while running() and cluster.now - start < ATTACH_LIMIT:
+        cluster.run(seconds=0.1)
+    after = cluster.logs(ctx.namespace, name, container)
+    return after[len(before):] if after.startswith(before) else after

@@ -160,13 +160,12 @@ def run_logs(ctx: Context, args: list[str]) -> int:
     ``--tail`` says otherwise) of each matching pod's default container, one pod after the other
     (kubectl goes through its requests in Go's map order, which varies; here in name order),
     ``--prefix`` marking each line with ``[pod/NAME/CONTAINER]``; ``--all-pods TYPE/NAME``: every pod
-    of the object, prefixed."""
+    of the object, prefixed. With ``-f`` and more than one log request, they are followed together
+    (at most ``--max-log-requests``)."""
     selector = ctx.flags["selector"]
     if selector:
         if args:
             raise usage_error(ctx.path, "only a selector (-l) or a POD name is allowed")
-        if ctx.flags["follow"]:
-            raise KubectlError("logs -f with a selector is not available in this simulated cluster")
         from k8slearn.api.resources import lookup
         from k8slearn.kubectl.builder import list_selected
 
@@ -176,8 +175,7 @@ def run_logs(ctx: Context, args: list[str]) -> int:
             ctx.eprint(f"No resources found in {ctx.namespace} namespace.")
             return 0
         options = log_options(ctx.flags, ctx.now(), ctx.flags["tail"] if ctx.flags["tail"] >= 0 else SELECTOR_TAIL)
-        for pod in pods:
-            _print_pod_logs(ctx, pod, ctx.flags["container"], options)
+        _consume(ctx, _log_requests(ctx, pods, ctx.flags["container"]), options)
         return 0
     if not args:
         raise usage_error(ctx.path, "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n"
@@ -185,14 +183,13 @@ def run_logs(ctx: Context, args: list[str]) -> int:
     options = log_options(ctx.flags, ctx.now(), ctx.flags["tail"])
     if ctx.flags["all-pods"]:  # (new in v1.32) every pod the object stands for, each line prefixed
         ctx.flags["prefix"] = True
-        for pod in _pods_of(ctx, args[0]):
-            _print_pod_logs(ctx, pod, ctx.flags["container"], options)
+        _consume(ctx, _log_requests(ctx, _pods_of(ctx, args[0]), ctx.flags["container"]), options)
         return 0
     from k8slearn.api.resources import lookup
     from k8slearn.kubectl.logs_for_object import object_for
 
     pod = object_for(ctx, lookup("pods"), pod_for_logs(ctx, args[0]))
-    _print_pod_logs(ctx, pod, ctx.flags["container"] or (args[1] if len(args) > 1 else ""), options)
+    _consume(ctx, _log_requests(ctx, [pod], ctx.flags["container"] or (args[1] if len(args) > 1 else "")), options)
     return 0
 
 
@@ -211,49 +208,114 @@ def _pods_of(ctx: Context, argument: str) -> list[dict]:
     return sorted(pods, key=lambda pod: pod["metadata"]["name"])
 
 
-def _print_pod_logs(ctx: Context, pod: dict, container: str, options: LogOptions) -> None:
-    """One container's log, or with ``--all-containers`` every container's, init containers first
-    (AllPodLogsForObject), stopping at the first that has none to show."""
-    if not ctx.flags["all-containers"]:
-        _print_logs(ctx, pod, container, options)
-        return
+def _log_requests(ctx: Context, pods: list[dict], container: str) -> list[tuple[dict, str]]:
+    """logsForObjectWithClient: one log request per pod and container, all made (and checked,
+    "Defaulted container" said) before any is read: the container named, else the default one, or
+    with ``--all-containers`` every container, init containers first."""
+    requests = []
+    for pod in pods:
+        if not ctx.flags["all-containers"]:
+            requests.append((pod, _container_for(ctx, pod, container)))
+            continue
+        spec = pod.get("spec") or {}
+        requests += [(pod, each["name"]) for part in ("initContainers", "containers", "ephemeralContainers")
+                     for each in spec.get(part) or []]
+    return requests
+
+
+def _container_for(ctx: Context, pod: dict, container: str) -> str:
+    """The container a request reads: the one named if the pod has it, else the default one."""
     spec = pod.get("spec") or {}
-    for part in ("initContainers", "containers", "ephemeralContainers"):
-        for each in spec.get(part) or []:
-            _print_logs(ctx, pod, each["name"], options)
+    if not container:
+        return find_or_default_container(pod, False, ctx.eprint, missing_default=True)
+    if container not in [c["name"] for key in ("containers", "initContainers", "ephemeralContainers")
+                         for c in spec.get(key) or []]:
+        raise KubectlError(f"container {container} is not valid for pod {pod['metadata']['name']}")
+    return container
+
+
+MAX_FOLLOW = ("you are attempting to follow {} log streams, but maximum allowed concurrency is {}, "
+              "use --max-log-requests to increase the limit")
+
+
+def _consume(ctx: Context, requests: list[tuple[dict, str]], options: LogOptions) -> None:
+    """RunLogs: with ``-f`` and several requests, at most ``--max-log-requests`` of them followed
+    together (parallelConsumeRequest); else one after the other (sequentialConsumeRequest)."""
+    if ctx.flags["follow"] and len(requests) > 1:
+        if len(requests) > ctx.flags["max-log-requests"]:
+            raise KubectlError(MAX_FOLLOW.format(len(requests), ctx.flags["max-log-requests"]))
+        _follow_together(ctx, requests, options)
+        return
+    for pod, container in requests:
+        _print_logs(ctx, pod, container, options)
 
 
 SELECTOR_TAIL = 10  # kubectl logs -l: selectorTail, the lines shown per container unless --tail is given
 
 
-def _print_logs(ctx: Context, pod: dict, container: str, options: LogOptions) -> None:
-    """One pod's container log, as the kubelet returns it (``-p``: the previous run; ``-f``: follow)."""
-    name, spec = pod["metadata"]["name"], pod.get("spec", {})
-    containers = [c["name"] for c in spec.get("containers") or []]
-    if not container:
-        container = find_or_default_container(pod, False, ctx.eprint, missing_default=True)
-    elif container not in containers + [c["name"] for key in ("initContainers", "ephemeralContainers")
-                                        for c in spec.get(key) or []]:
-        raise KubectlError(f"container {container} is not valid for pod {name}")  # (logsForObject, client-side)
-    previous = ctx.flags["previous"]
-    cluster = ctx.cluster
-    if cluster is None or not hasattr(cluster, "logs"):
-        return
+def _read(ctx: Context, name: str, container: str) -> str | None:
+    """The container's log with each line's time, as the kubelet answers; None when the kubelet's
+    error came after its 200 (the error's text was printed as the log's body)."""
     try:
-        text = cluster.logs(ctx.namespace, name, container, previous=previous, timestamps=True)
-        shaped = shape(text, replace(options, limit_bytes=0), ctx.now())  # --tail, --since: of the log so far
-        if ctx.flags["follow"] and not previous:  # (once the kubelet answered at all)
-            _follow(ctx, cluster, name, container)
-            later = cluster.logs(ctx.namespace, name, container, previous=previous, timestamps=True)
-            if later.startswith(text):  # then every line that came while following
-                shaped += shape(later[len(text):], LogOptions(timestamps=options.timestamps), ctx.now())
+        return ctx.cluster.logs(ctx.namespace, name, container, previous=ctx.flags["previous"], timestamps=True)
     except ValueError as err:  # the kubelet's answer, e.g. no previous run to show
         if getattr(err, "after_header", False):  # (an error after the kubelet's 200: the body's text)
             ctx.print(str(err), end="")
-            return
+            return None
         raise _bad_request(str(err)) from None
+
+
+def _print_logs(ctx: Context, pod: dict, container: str, options: LogOptions) -> None:
+    """One pod's container log, as the kubelet returns it (``-p``: the previous run; ``-f``: follow)."""
+    name, cluster = pod["metadata"]["name"], ctx.cluster
+    if cluster is None or not hasattr(cluster, "logs"):
+        return
+    text = _read(ctx, name, container)
+    if text is None:
+        return
+    shaped = shape(text, replace(options, limit_bytes=0), ctx.now())  # --tail, --since: of the log so far
+    if ctx.flags["follow"] and not ctx.flags["previous"]:  # (once the kubelet answered at all)
+        _follow(ctx, cluster, [(name, container)])
+        later = _read(ctx, name, container) or ""
+        if later.startswith(text):  # then every line that came while following
+            shaped += shape(later[len(text):], LogOptions(timestamps=options.timestamps), ctx.now())
+    _write(ctx, name, container, _limit(shaped, options))
+
+
+def _follow_together(ctx: Context, requests: list[tuple[dict, str]], options: LogOptions) -> None:
+    """parallelConsumeRequest: each stream's lines so far, in request order (kubectl's goroutines
+    race; here the order is fixed), then the lines written while following, in the order they were
+    written (a tie: request order). ``--limit-bytes`` counts per stream."""
+    cluster, targets = ctx.cluster, [(pod["metadata"]["name"], container) for pod, container in requests]
+    if cluster is None or not hasattr(cluster, "logs"):
+        return
+    texts = [_read(ctx, name, container) for name, container in targets]
+    for (name, container), text in zip(targets, texts):
+        if text is not None:
+            _write(ctx, name, container, _limit(shape(text, replace(options, limit_bytes=0), ctx.now()), options))
+    if ctx.flags["previous"]:
+        return
+    _follow(ctx, cluster, targets)
+    written = []
+    for at, ((name, container), text) in enumerate(zip(targets, texts)):
+        later = _read(ctx, name, container) if text is not None else None
+        if later is not None and later.startswith(text):
+            written += [(line.partition(" ")[0], at, line) for line in later[len(text):].splitlines(keepends=True)]
+    from k8slearn.kubectl.log_options import parse_rfc3339
+
+    for _, at, line in sorted(written, key=lambda each: (parse_rfc3339(each[0]), each[1])):
+        _write(ctx, *targets[at], shape(line, LogOptions(timestamps=options.timestamps), ctx.now()))
+
+
+def _limit(shaped: str, options: LogOptions) -> str:
+    """``--limit-bytes``: the first bytes of what a request returns."""
     if options.limit_bytes:
         shaped = shaped.encode("utf-8")[:options.limit_bytes].decode("utf-8", "ignore")
+    return shaped
+
+
+def _write(ctx: Context, name: str, container: str, shaped: str) -> None:
+    """DefaultConsumeRequest: each line, after ``[pod/NAME/CONTAINER] `` with ``--prefix``."""
     lines = shaped.splitlines(keepends=True)
     if ctx.flags["prefix"]:
         lines = [f"[pod/{name}/{container}] {line}" for line in lines]
@@ -270,16 +332,16 @@ def _bad_request(message: str) -> Exception:
 FOLLOW_LIMIT = 300.0  # simulated seconds ``logs -f`` follows a container that keeps running
 
 
-def _follow(ctx: Context, cluster: Any, name: str, container: str) -> None:
-    """``-f``: the stream lasts while the container runs (a real terminal: until Ctrl-C for a
-    server); here the cluster runs, 0.1 s at a time, until the container has stopped, at most
-    ``FOLLOW_LIMIT`` seconds."""
-    def running() -> bool:
+def _follow(ctx: Context, cluster: Any, targets: list[tuple[str, str]]) -> None:
+    """``-f``: the streams last while their containers run (a real terminal: until Ctrl-C for a
+    server); here the cluster runs, 0.1 s at a time, until every container followed has stopped,
+    at most ``FOLLOW_LIMIT`` seconds."""
+    def running(name: str, container: str) -> bool:
         status = ctx.client.get("pods", name, ctx.namespace).get("status", {})
         return any(s.get("name") == container and "running" in (s.get("state") or {})
                    for key in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses")
                    for s in status.get(key) or ())
 
     start = cluster.now
-    while running() and cluster.now - start < FOLLOW_LIMIT:
+    while any(running(*target) for target in targets) and cluster.now - start < FOLLOW_LIMIT:
         cluster.run(seconds=0.1)

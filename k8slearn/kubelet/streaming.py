@@ -13,7 +13,8 @@ image's WORKDIR) and PID 1's command line.
 
 Errors are the kubelet's: a pod that is not running here is ``pod does not exist``; a container
 that is not running (not started yet, or crashed and waiting) is ``container not found
-("nginx")``, which kubectl prints after ``unable to upgrade connection:``; a command that cannot
+("nginx")``, which the API server (having upgraded kubectl's websocket already) reports as
+``Internal error occurred: unable to upgrade connection: container not found ("nginx")``; a command that cannot
 start is the runtime's ``OCI runtime exec failed`` inside an API ``InternalError``.
 
 Simplified: the command runs to its end at once and its whole output is returned (no stream, no

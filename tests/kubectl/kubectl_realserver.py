@@ -123,9 +123,11 @@ def make_handler(store, log):
             r = next((r for r in RES if r[0]==plural), None)
             return r, ns or "", name, sub, dict(urllib.parse.parse_qsl(u.query))
         def exec_stream(self, ns, name, query, websocket):
-            """pods/exec: the refusals before the upgrade (for the websocket try and kubectl's SPDY
-            fallback alike), else a v5.channel.k8s.io websocket carrying fake_exec's stdout (channel
-            1), stderr (2) and the closing Status (3)."""
+            """pods/exec: the API server's refusals before the upgrade (for the websocket try and
+            kubectl's SPDY fallback alike), else a v5.channel.k8s.io websocket carrying fake_exec's
+            stdout (channel 1), stderr (2) and the closing Status (3). A kubelet's refusal (text)
+            comes after the upgrade, as the API server's stream translator reports it: an
+            InternalError (apiserver/pkg/util/proxy/streamtranslator.go ServeHTTP)."""
             import base64, hashlib
             params = urllib.parse.parse_qs(query)
             argv, container = params.get("command", []), (params.get("container") or [""])[0]
@@ -133,7 +135,8 @@ def make_handler(store, log):
             if pod is None:
                 return self.status(404, "NotFound", f'pods "{name}" not found', {"name": name, "kind": "pods"})
             refusal = exec_refusal(pod, container)
-            if refusal is not None:
+            upgrading = websocket and "websocket" in (self.headers.get("Upgrade") or "").lower()
+            if refusal is not None and not (upgrading and isinstance(refusal[1], str)):
                 code, body = refusal
                 if isinstance(body, dict):
                     return self.send(code, body)
@@ -144,6 +147,8 @@ def make_handler(store, log):
             if not websocket or "websocket" not in (self.headers.get("Upgrade") or "").lower():
                 return self.status(400, "BadRequest", "the recording server speaks only websockets")
             rc, out, err, internal = fake_exec(ns, name, container, argv)
+            if refusal is not None:  # the kubelet's refusal reaches the API server's stream translator
+                rc, out, err, internal = 0, "", "", "unable to upgrade connection: " + refusal[1]  # after the upgrade
             accept = base64.b64encode(hashlib.sha1((self.headers["Sec-WebSocket-Key"] +
                                                     "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest()).decode()
             self.send_response(101); self.send_header("Upgrade", "websocket"); self.send_header("Connection", "Upgrade")

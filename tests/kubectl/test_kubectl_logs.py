@@ -228,3 +228,47 @@ def test_logs_of_a_pod_not_yet_on_a_node_are_empty(cluster):
     assert cluster.api.get("pods", "pending")["spec"].get("nodeName") is None
     result = cluster.kubectl("logs pending")
     assert (result.stdout, result.stderr, result.code) == ("", "", 0)
+
+
+TALKERS = """apiVersion: v1
+kind: Pod
+metadata: {name: talkers}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: a, image: busybox, command: [sh, -c, 'echo a0; sleep 4; echo a1; sleep 4; echo a2']}
+  - {name: b, image: busybox, command: [sh, -c, 'echo b0; sleep 2; echo b1; sleep 4; echo b2']}
+"""
+
+
+def test_following_several_streams_shows_each_ones_lines_so_far_then_new_lines_as_they_come():
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin=TALKERS)
+    c.run(4)  # a0 at 1.2 s, b0 at 1.6 s, b1 at 3.6 s; still to come: a1 at 5.2 s, b2 at 7.6 s, a2 at 9.2 s
+    assert c.kubectl("logs talkers --all-containers --prefix").stdout == (
+        "[pod/talkers/a] a0\n[pod/talkers/b] b0\n[pod/talkers/b] b1\n")
+    result = c.kubectl("logs talkers --all-containers -f --prefix")
+    assert (result.stdout, result.stderr, result.code) == (
+        "[pod/talkers/a] a0\n[pod/talkers/b] b0\n[pod/talkers/b] b1\n"  # what each had written when asked
+        "[pod/talkers/a] a1\n[pod/talkers/b] b2\n[pod/talkers/a] a2\n", "", 0)  # then in the order written
+
+
+@pytest.mark.parametrize("command, stderr", [
+    ("logs -l app=web -f --max-log-requests=1",
+     "error: you are attempting to follow 2 log streams, but maximum allowed concurrency is 1, "
+     "use --max-log-requests to increase the limit\n"),
+    ("logs -l app=web -f --all-containers --max-log-requests=1",
+     "error: you are attempting to follow 2 log streams, but maximum allowed concurrency is 1, "
+     "use --max-log-requests to increase the limit\n"),
+], ids=["following more pods than --max-log-requests is refused before any log is read",
+        "the limit counts log streams, one per pod and container"])
+def test_follow_refuses_more_streams_than_max_log_requests(two_webs, command, stderr):
+    c, _ = two_webs
+    start = c.now
+    result = c.kubectl(command)
+    assert (result.stdout, result.stderr, result.code, c.now) == ("", stderr, 1, start)
+
+
+def test_a_selector_without_follow_reads_any_number_of_pods_one_after_the_other(two_webs):
+    c, _ = two_webs
+    assert len(c.kubectl("logs -l app=web --max-log-requests=1 --tail=1").stdout.splitlines()) == 2

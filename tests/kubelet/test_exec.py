@@ -68,7 +68,7 @@ def pod_ip(cluster, name="web"):
     ("exec nope -- ls", "", 'Error from server (NotFound): pods "nope" not found\n', 1),
     ("exec web", "", "error: you must specify at least one command for the container\n", 1),
     ("exec", "", "error: pod, type/name or --filename must be specified\n", 1),
-    ("exec crash -- ls", "", 'error: unable to upgrade connection: container not found ("crash")\n', 1),
+    ("exec crash -- ls", "", 'error: Internal error occurred: unable to upgrade connection: container not found ("crash")\n', 1),
     ("exec done -- ls", "", "error: cannot exec into a container in a completed pod; current phase is Succeeded\n", 1),
     ("exec -q web -- hostname", "web\n", "", 0),
     ("exec web -i -t -c log-agent -- sh", "",
