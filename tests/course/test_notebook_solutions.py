@@ -84,7 +84,8 @@ def test_chapter_05s_selectors_pass_and_the_answers_that_only_happen_to_fit_do_n
     cluster = Cluster(workers=2, seed=0)
     for name, labels in [("web", "app=web,env=prod,tier=frontend"), ("web-canary", "app=web,env=prod,canary=true"),
                          ("api", "app=api,env=prod"), ("db", "app=db,env=dev"), ("toolbox", "app=toolbox"),
-                         ("ui", "app=ui,env=staging,tier=frontend"), ("toolbox-2", "app=toolbox,env=dev")]:
+                         ("ui", "app=ui,env=staging,tier=frontend"), ("toolbox-2", "app=toolbox,env=dev"),
+                         ("web-2", "app=web,env=prod"), ("scratch", "app=scratch")]:
         cluster.kubectl(f"run {name} --image=nginx --labels={labels}")  # the pods at the exercise
     cluster.settle()
     solved = solution_namespace("05_pods_labels_annotations")["my_selectors"]
@@ -93,3 +94,7 @@ def test_chapter_05s_selectors_pass_and_the_answers_that_only_happen_to_fit_do_n
     lucky = {"the web pods that are not canaries": "tier=frontend", "the pods with no env label": "app=toolbox",
              "the pods in prod or staging, whatever their app": "env=prod"}
     assert labels_lab.check_selectors(cluster, lucky, wanted["wanted"]).passed == 0
+    overfitted = {"the web pods that are not canaries": "app=web,tier=frontend",
+                  "the pods with no env label": "app=toolbox,!env",
+                  "the pods in prod or staging, whatever their app": "env in (prod,staging),app!=scratch"}
+    assert labels_lab.check_selectors(cluster, overfitted, wanted["wanted"]).passed == 1  # (the last one is right)
