@@ -3,7 +3,7 @@
 Run: ``python bench/bench_controllers.py`` (prints the numbers) or call ``main()`` for the dict
 (``make bench`` does). Options: ``--rollout-replicas N`` (default 1000), ``--pods N --nodes M``
 for the mass-creation run (default: the Kubernetes envelope, 150,000 pods on 5,000 nodes, which
-takes 5 to 15 minutes by the machine and 2.4 GB; ``--pods 10000 --nodes 500`` for a quick look),
+takes 5 to 18 minutes by the machine and about 3 GB; ``--pods 10000 --nodes 500`` for a quick look),
 ``--budget S`` wall seconds.
 
 Measures, each scenario in a fresh process so peak memory is its own:
