@@ -35,6 +35,7 @@ patch.go), k8s.io/apiserver/pkg/endpoints/handlers/patch.go
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import re
 from typing import Any
@@ -302,45 +303,50 @@ def _value(op: dict) -> Any:
     return copy.deepcopy(op.get("value"))
 
 
+def _decoded(op: dict, name: str, operation: str, why: str = "") -> str:
+    """The op's ``path`` or ``from``, or ``<operation> operation failed to decode <name>: <why>``
+    (the decoding error; add, remove and copy's path always say ErrMissing, as json-patch v4.12)."""
+    try:
+        return _field(op, name)
+    except JSONPatchError as err:
+        raise JSONPatchError(f"{operation} operation failed to decode {name}: {why or err}") from None
+
+
+@contextlib.contextmanager
+def _wrapped(prefix: str):
+    """errors.Wrapf: a JSONPatchError raised inside comes out as ``<prefix>: <error>``."""
+    try:
+        yield
+    except JSONPatchError as err:
+        raise JSONPatchError(f"{prefix}: {err}") from None
+
+
 def _add(doc: Any, op: dict) -> Any:
     """Patch.add."""
-    try:
-        path = _field(op, "path")
-    except JSONPatchError:
-        raise JSONPatchError(f"add operation failed to decode path: {_ERR_MISSING}") from None
+    path = _decoded(op, "path", "add", _ERR_MISSING)
     container, key = _find_object(doc, path)
     if container is None:
         raise JSONPatchError(f'add operation does not apply: doc is missing path: "{path}": {_ERR_MISSING}')
-    try:
+    with _wrapped(f"error in add for path: '{path}'"):
         _container_add(container, key, _value(op))
-    except JSONPatchError as err:
-        raise JSONPatchError(f"error in add for path: '{path}': {err}") from None
     return doc
 
 
 def _remove(doc: Any, op: dict) -> Any:
     """Patch.remove."""
-    try:
-        path = _field(op, "path")
-    except JSONPatchError:
-        raise JSONPatchError(f"remove operation failed to decode path: {_ERR_MISSING}") from None
+    path = _decoded(op, "path", "remove", _ERR_MISSING)
     container, key = _find_object(doc, path)
     if container is None:
         raise JSONPatchError(f'remove operation does not apply: doc is missing path: "{path}": {_ERR_MISSING}')
-    try:
+    with _wrapped(f"error in remove for path: '{path}'"):
         _container_remove(container, key)
-    except JSONPatchError as err:
-        raise JSONPatchError(f"error in remove for path: '{path}': {err}") from None
     return doc
 
 
 def _replace(doc: Any, op: dict) -> Any:
     """Patch.replace: path ``""`` replaces the whole document with an object or array; a missing
     key of an object is added (partialDoc.get finds no error), a bad array index is "missing key"."""
-    try:
-        path = _field(op, "path")
-    except JSONPatchError as err:
-        raise JSONPatchError(f"replace operation failed to decode path: {err}") from None
+    path = _decoded(op, "path", "replace")
     if path == "":
         if not isinstance(op.get("value"), (dict, list)):
             raise JSONPatchError("replace operation value must be object or array: %!w(<nil>)")
@@ -362,68 +368,45 @@ def _replace(doc: Any, op: dict) -> Any:
 
 def _move(doc: Any, op: dict) -> Any:
     """Patch.move: the value is removed from ``from``, then ``path`` is looked for and added to."""
-    try:
-        source = _field(op, "from")
-    except JSONPatchError as err:
-        raise JSONPatchError(f"move operation failed to decode from: {err}") from None
+    source = _decoded(op, "from", "move")
     container, key = _find_object(doc, source)
     if container is None:
         raise JSONPatchError(f"move operation does not apply: doc is missing from path: {source}: {_ERR_MISSING}")
-    try:
+    with _wrapped(f"error in move for path: '{key}'"):
         value = _container_get(container, key)
         _container_remove(container, key)
-    except JSONPatchError as err:
-        raise JSONPatchError(f"error in move for path: '{key}': {err}") from None
-    try:
-        path = _field(op, "path")
-    except JSONPatchError as err:
-        raise JSONPatchError(f"move operation failed to decode path: {err}") from None
+    path = _decoded(op, "path", "move")
     container, key = _find_object(doc, path)
     if container is None:
         raise JSONPatchError(f"move operation does not apply: doc is missing destination path: {path}: "
                              f"{_ERR_MISSING}")
-    try:
+    with _wrapped(f"error in move for path: '{path}'"):
         _container_add(container, key, value)
-    except JSONPatchError as err:
-        raise JSONPatchError(f"error in move for path: '{path}': {err}") from None
     return doc
 
 
 def _copy(doc: Any, op: dict) -> Any:
     """Patch.copy: a missing key of an object copies a null."""
-    try:
-        source = _field(op, "from")
-    except JSONPatchError as err:
-        raise JSONPatchError(f"copy operation failed to decode from: {err}") from None
+    source = _decoded(op, "from", "copy")
     container, key = _find_object(doc, source)
     if container is None:
         raise JSONPatchError(f"copy operation does not apply: doc is missing from path: {source}: {_ERR_MISSING}")
-    try:
+    with _wrapped(f"error in copy for from: '{source}'"):
         value = copy.deepcopy(_container_get(container, key))
-    except JSONPatchError as err:
-        raise JSONPatchError(f"error in copy for from: '{source}': {err}") from None
-    try:
-        path = _field(op, "path")
-    except JSONPatchError:
-        raise JSONPatchError(f"copy operation failed to decode path: {_ERR_MISSING}") from None
+    path = _decoded(op, "path", "copy", _ERR_MISSING)
     container, key = _find_object(doc, path)
     if container is None:
         raise JSONPatchError(f"copy operation does not apply: doc is missing destination path: {path}: "
                              f"{_ERR_MISSING}")
-    try:
+    with _wrapped("error while adding value during copy"):
         _container_add(container, key, value)
-    except JSONPatchError as err:
-        raise JSONPatchError(f"error while adding value during copy: {err}") from None
     return doc
 
 
 def _test(doc: Any, op: dict) -> Any:
     """Patch.test: path ``""`` is the whole document; a missing key or a null passes when the
     value is null or left out."""
-    try:
-        path = _field(op, "path")
-    except JSONPatchError as err:
-        raise JSONPatchError(f"test operation failed to decode path: {err}") from None
+    path = _decoded(op, "path", "test")
     failed = JSONPatchError(f"testing value {path} failed: {_ERR_TEST_FAILED}")
     if path == "":
         if not _json_equal(doc, op.get("value")):
@@ -432,10 +415,8 @@ def _test(doc: Any, op: dict) -> Any:
     container, key = _find_object(doc, path)
     if container is None:
         raise JSONPatchError(f"test operation does not apply: is missing path: {path}: {_ERR_MISSING}")
-    try:
+    with _wrapped(f"error in test for path: '{path}'"):
         value = _container_get(container, key)
-    except JSONPatchError as err:
-        raise JSONPatchError(f"error in test for path: '{path}': {err}") from None
     if value is None:
         if op.get("value") is not None:
             raise failed
