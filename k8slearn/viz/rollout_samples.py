@@ -24,8 +24,8 @@ from typing import Any, NamedTuple
 
 from k8slearn.viz.timeline import controller_rows
 
-__all__ = ["ReplicaSetCount", "RolloutSample", "rollout_complete", "rollout_history_rows", "rollout_stalled",
-           "sample_deployment"]
+__all__ = ["ReplicaSetCount", "RolloutSample", "rollout_complete", "rollout_history_rows", "rollout_outcome",
+           "rollout_stalled", "sample_deployment"]
 
 
 class ReplicaSetCount(NamedTuple):
@@ -82,33 +82,33 @@ def sample_deployment(cluster: Any, name: str, namespace: str = "default") -> Ro
                                      (rs.get("status") or {}).get("availableReplicas", 0)) for rs in owned),
                     key=lambda c: (c.revision, c.name))
     terminating = sum(1 for p in pods if p["metadata"].get("deletionTimestamp"))
+    done, stalled = rollout_outcome(d)
     return RolloutSample(cluster.now, name, desired, surge, unavailable, tuple(counts), len(pods),
-                         sum(c.available for c in counts), rollout_complete(d), terminating, rollout_stalled(d),
+                         sum(c.available for c in counts), done, terminating, stalled,
                          (d["spec"].get("strategy") or {}).get("type", "RollingUpdate"))
 
 
-def rollout_complete(d: dict) -> bool:
-    """`kubectl rollout status` would print "successfully rolled out" (a deadline counts as over)."""
+def rollout_outcome(d: dict) -> tuple[bool, bool]:
+    """(done, stalled): whether `kubectl rollout status` would stop waiting, and whether it would give
+    up with ``deployment "<name>" exceeded its progress deadline`` (Progressing=False,
+    ProgressDeadlineExceeded) rather than print "successfully rolled out"."""
     from k8slearn.kubectl.errors import KubectlError
     from k8slearn.kubectl.rollout import deployment_status
 
     try:
-        return deployment_status(d)[1]
+        return deployment_status(d)[1], False
     except KubectlError:
-        return True
+        return True, True
+
+
+def rollout_complete(d: dict) -> bool:
+    """`kubectl rollout status` would stop waiting: rolled out, or past its deadline."""
+    return rollout_outcome(d)[0]
 
 
 def rollout_stalled(d: dict) -> bool:
-    """`kubectl rollout status` gives up with ``deployment "<name>" exceeded its progress deadline``
-    (the Deployment controller set Progressing=False, ProgressDeadlineExceeded)."""
-    from k8slearn.kubectl.errors import KubectlError
-    from k8slearn.kubectl.rollout import deployment_status
-
-    try:
-        deployment_status(d)
-    except KubectlError:
-        return True
-    return False
+    """`kubectl rollout status` would give up: the progress deadline is exceeded."""
+    return rollout_outcome(d)[1]
 
 
 def rollout_history_rows(source: Any) -> list[tuple]:
