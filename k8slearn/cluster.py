@@ -34,7 +34,7 @@ from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import thaw
 from k8slearn.apiserver import APIServer
 from k8slearn.apiserver.compact import Compactor
-from k8slearn.apiserver.pod_connect import stream_location
+from k8slearn.apiserver.pod_connect import log_location, port_forward_location, stream_location, validate_container
 from k8slearn.apiserver.identity_lease import IdentityLease
 from k8slearn.apiserver.kubernetes_service import KubernetesService
 from k8slearn.apiserver.admission import SYSTEM_PRIORITY_CLASS_OBJECTS as SYSTEM_PRIORITY_CLASSES
@@ -552,12 +552,36 @@ class Cluster:
         and forwards it to the kubelet of the pod's node, which runs ``command`` in the running
         container; (exit code, stdout, stderr). A kubelet that is down is a 500 (``error dialing
         backend``); the kubelet's own refusals raise :class:`~k8slearn.api.errors.StreamError`."""
-        node = stream_location(self.api.get("pods", pod, namespace), container)
+        node, container = self.connect_location(namespace, pod, "exec", container)
+        return self._dial(node).exec(namespace, pod, container, command, stdin)
+
+    def attach(self, namespace: str, pod: str, container: str) -> None:
+        """``POST pods/<pod>/attach``: the API server's checks (ApiError 400 as upstream) and its
+        dial to the kubelet of the pod's node (a 500 when it is down). What follows, the running
+        container's output, kubectl reads from the container's log here."""
+        self._dial(self.connect_location(namespace, pod, "attach", container)[0])
+
+    def connect_location(self, namespace: str, pod: str, subresource: str,
+                         container: str = "") -> tuple[str, str]:
+        """Where the API server would forward ``pods/<pod>/<subresource>`` (``log``, ``exec``,
+        ``attach``, ``portforward``): (node, container), after its checks (a 404 for no such pod;
+        a 400 for a container the pod lacks, none named for a pod of several, or a pod not yet on a
+        node; a log's node is "" then: its log is empty)."""
+        obj = self.api.get("pods", pod, namespace)
+        if subresource == "log":
+            return log_location(obj, container)
+        if subresource == "portforward":
+            return port_forward_location(obj), ""
+        chosen = validate_container(obj, container)
+        return stream_location(obj, chosen), chosen
+
+    def _dial(self, node: str) -> Kubelet:
+        """The kubelet the API server reaches on ``node``; a 500 if it does not answer."""
         kubelet = self.kubelets.get(node)
-        if kubelet is None or not kubelet.running:  # the API server cannot reach the node's kubelet
+        if kubelet is None or not kubelet.running:
             address = kubelet.ip if kubelet is not None else node
             raise _unreachable(f"error dialing backend: dial tcp {address}:10250: connect: no route to host")
-        return kubelet.exec(namespace, pod, container, command, stdin)
+        return kubelet
 
     # -- etcd backup --------------------------------------------------------------------------
     def snapshot(self, path: str) -> None:

@@ -14,11 +14,16 @@ Traceback (most recent call last):
 ...
 k8slearn.api.errors.ApiError: a container name must be specified for pod web, choose one of: [nginx log-agent]
 
-Simplified: no node connection info (the kubelet is reached directly), no attach, portforward or
-proxy subresources.
+``GET pods/web/log`` checks the container the same way, but a pod not yet on a node has no
+location: its log is empty, not an error (LogLocation). A plain GET of ``exec``, ``attach`` or
+``portforward`` passes the same checks, then is refused, since those routes only upgrade to a
+stream (:data:`UPGRADE_REQUIRED`).
 
-Upstream: pkg/registry/core/pod/strategy.go (ExecLocation, streamLocation),
-pkg/registry/core/pod/rest/subresources.go (ExecREST)
+Simplified: no node connection info (the kubelet is reached directly), no proxy subresources.
+
+Upstream: pkg/registry/core/pod/strategy.go (LogLocation, ExecLocation, AttachLocation,
+PortForwardLocation, streamLocation), pkg/registry/core/pod/rest/subresources.go (ExecREST, AttachREST),
+staging/src/k8s.io/apimachinery/pkg/util/proxy/upgradeaware.go (UpgradeRequired)
 """
 
 from __future__ import annotations
@@ -31,27 +36,50 @@ def bad_request(message: str) -> ApiError:
                      "message": message, "reason": "BadRequest", "code": 400})
 
 
+UPGRADE_REQUIRED = "Upgrade request required"  # a plain GET of exec/attach/portforward (UpgradeAwareHandler)
+
+
 def stream_location(pod: dict, container: str) -> str:
     """streamLocation: the node whose kubelet serves ``container`` of ``pod``; ApiError if none."""
+    validate_container(pod, container)
+    return _host(pod)
+
+
+def log_location(pod: dict, container: str) -> tuple[str, str]:
+    """LogLocation: the container whose log is read and the pod's node, ``""`` for a pod not yet
+    on a node (no location: the log is empty)."""
+    return (pod.get("spec") or {}).get("nodeName") or "", validate_container(pod, container)
+
+
+def port_forward_location(pod: dict) -> str:
+    """PortForwardLocation: the pod's node (no container: a pod's ports are the sandbox's)."""
+    return _host(pod)
+
+
+def _host(pod: dict) -> str:
+    node = (pod.get("spec") or {}).get("nodeName") or ""
+    if not node:
+        raise bad_request(f"pod {pod['metadata']['name']} does not have a host assigned")
+    return node
+
+
+def validate_container(pod: dict, container: str) -> str:
+    """The container a request names, which the pod must have, or the pod's only container."""
     spec, name = pod.get("spec") or {}, pod["metadata"]["name"]
     containers = [c["name"] for c in spec.get("containers") or []]
     init = [c["name"] for c in spec.get("initContainers") or []]
     ephemeral = [c["name"] for c in spec.get("ephemeralContainers") or []]
-    if not container:
-        if len(containers) == 1:
-            container = containers[0]
-        elif not containers:
-            raise bad_request(f"a container name must be specified for pod {name}")
-        else:
-            message = f"a container name must be specified for pod {name}, choose one of: [{' '.join(containers)}]"
-            if init:
-                message += f" or one of the init containers: [{' '.join(init)}]"
-            if ephemeral:
-                message += f" or one of the ephemeral containers: [{' '.join(ephemeral)}]"
-            raise bad_request(message)
-    elif container not in containers + init + ephemeral:
-        raise bad_request(f"container {container} is not valid for pod {name}")
-    node = spec.get("nodeName") or ""
-    if not node:
-        raise bad_request(f"pod {name} does not have a host assigned")
-    return node
+    if container:
+        if container not in containers + init + ephemeral:
+            raise bad_request(f"container {container} is not valid for pod {name}")
+        return container
+    if len(containers) == 1:
+        return containers[0]
+    if not containers:
+        raise bad_request(f"a container name must be specified for pod {name}")
+    message = f"a container name must be specified for pod {name}, choose one of: [{' '.join(containers)}]"
+    if init:
+        message += f" or one of the init containers: [{' '.join(init)}]"
+    if ephemeral:
+        message += f" or one of the ephemeral containers: [{' '.join(ephemeral)}]"
+    raise bad_request(message)

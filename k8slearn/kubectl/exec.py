@@ -147,8 +147,10 @@ def _spec_of(pod: dict, container: str) -> dict:
 
 def attached_output(ctx: Context, name: str, container: str) -> str:
     """What a running container writes while kubectl is attached: the simulated clock runs until
-    the container stops (at most ``ATTACH_LIMIT`` seconds); a container that is not running is the
-    kubelet's ``container not found`` (StreamError)."""
+    the container stops (at most ``ATTACH_LIMIT`` seconds). The API server's refusals come first (a
+    pod not yet on a node: ``pod web does not have a host assigned``; its node down: ``error dialing
+    backend``); then a container that is not running is the kubelet's ``container not found``
+    (StreamError)."""
     from k8slearn.api.errors import StreamError
 
     def running() -> bool:
@@ -160,6 +162,8 @@ def attached_output(ctx: Context, name: str, container: str) -> str:
     cluster = ctx.cluster
     if cluster is None or not hasattr(cluster, "logs"):
         raise KubectlError("attach is not available without a simulated cluster")
+    if hasattr(cluster, "attach"):
+        cluster.attach(ctx.namespace, name, container)
     if not running():
         raise StreamError(f'container not found ("{container}")')
     before, start = cluster.logs(ctx.namespace, name, container), cluster.now

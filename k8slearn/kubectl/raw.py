@@ -30,11 +30,17 @@ A GET of an object's ``/status`` (or a pod's ``/ephemeralcontainers``) answers t
 them, like a POST to one object's path, is the 405 kubectl prints as ``Error from server
 (MethodNotAllowed): the server does not allow this method on the requested resource``.
 
+A GET of ``pods/<name>/log`` is the container's log as plain text, as ``kubectl logs`` reads it
+(``?container=``, ``previous``, ``timestamps``, ``tailLines``, ``sinceSeconds``, ``sinceTime``,
+``limitBytes``); ``exec``, ``attach`` and ``portforward`` only upgrade to a stream, so a plain GET
+of them, once the pod and container check out, is ``Error from server (BadRequest): Upgrade
+request required``.
+
 Simplified: the JSON's keys come in the simulation's order, not the Go struct order; no query
 parameters but the health endpoints' (``?verbose``, ``?exclude=``), ``labelSelector`` and
-``fieldSelector`` (a list's or a watch's) and a watch's ``resourceVersion``; of the
-subresources only a POST to ``pods/<name>/eviction``; a body is not checked against the kind the
-path expects.
+``fieldSelector`` (a list's or a watch's), a watch's ``resourceVersion`` and a log's; ``limit``
+and ``continue`` are not read (a list comes whole); of the POSTs to a subresource only
+``pods/<name>/eviction``; a body is not checked against the kind the path expects.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go (RawGet), staging/src/k8s.io/kubectl/pkg/cmd/create/create.go
 (ValidateArgs, RunCreate), staging/src/k8s.io/kubectl/pkg/rawhttp/raw.go (RawPost), staging/src/k8s.io/apiserver/pkg/server
@@ -42,20 +48,23 @@ Upstream: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go (RawGet), staging/src/k8
 the REST paths of staging/src/k8s.io/apiserver/pkg/endpoints/installer.go,
 staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go (transformDecodeError, summarizeData),
 staging/src/k8s.io/apiserver/pkg/endpoints/handlers/watch.go (serveWatch: one metav1.WatchEvent per line),
-staging/src/k8s.io/apiserver/pkg/storage/cacher/cacher.go (Watch: newErrWatcher)
+staging/src/k8s.io/apiserver/pkg/storage/cacher/cacher.go (Watch: newErrWatcher),
+pkg/registry/core/pod/rest/log.go (LogREST.Get), pkg/apis/core/validation/validation.go (ValidatePodLogOptions)
 """
 
 from __future__ import annotations
 
 import json
-from typing import NoReturn
+import re
+from typing import Any, NoReturn
 from urllib.parse import parse_qs, urlsplit
 
-from k8slearn.api import discovery
+from k8slearn.api import discovery, field
 from k8slearn.api.errors import ApiError, bad_request, status_error
 from k8slearn.api.field import go_quote
 from k8slearn.api.resources import ResourceInfo
 from k8slearn.kubectl.errors import KubectlError, errno_text
+from k8slearn.kubectl.log_options import LogOptions, parse_rfc3339, shape
 from k8slearn.kubectl.watch import run_cluster_while_watching
 
 NOT_FOUND = "the server could not find the requested resource"
@@ -63,10 +72,72 @@ NOT_FOUND = "the server could not find the requested resource"
 
 GET_SUBRESOURCES = ("status", "scale", "ephemeralcontainers")  # (the server 404s a kind that has none)
 POD_POST_SUBRESOURCES = ("binding", "eviction")  # a pod's routes for POST only: a GET of them is a 405
+POD_CONNECT_SUBRESOURCES = ("log", "exec", "attach", "portforward")  # answered by the pod's kubelet
 
 
-def raw_get(client, path: str, server_version: dict) -> str:
-    """The body the API server answers a GET of ``path`` with; ApiError 404 if it serves none."""
+def _pod_connect(cluster: Any, namespace: str, name: str, subresource: str, query: dict[str, str]) -> str:
+    """A GET of a pod's connect subresource. ``log``: the container's log as the kubelet reads it
+    (``?container=``, ``previous``, ``timestamps``, ``tailLines``, ``sinceSeconds``, ``limitBytes``);
+    a pod not yet on a node has an empty log. ``exec``, ``attach`` and ``portforward`` pass the same
+    checks (LogLocation, streamLocation), then the 400 of a request that does not upgrade to a stream."""
+    if cluster is None or not hasattr(cluster, "connect_location"):
+        raise KubectlError(f"a GET of pods/{subresource} is not available without a simulated cluster")
+    if subresource != "log":
+        cluster.connect_location(namespace, name, subresource, query.get("container", ""))
+        raise bad_request("Upgrade request required")  # (proxy.UpgradeAwareHandler, UpgradeRequired)
+    options = _log_options(name, query, cluster.now)
+    node, container = cluster.connect_location(namespace, name, "log", query.get("container", ""))
+    if not node:
+        return ""
+    try:
+        text = cluster.logs(namespace, name, container, previous=_go_bool(query.get("previous")), timestamps=True)
+    except ValueError as err:  # the kubelet's answer, e.g. no previous run to show
+        if getattr(err, "after_header", False):  # (an error after the kubelet's 200: the body's text)
+            return str(err)
+        raise bad_request(str(err)) from None
+    return shape(text, options, cluster.now)
+
+
+def _log_options(name: str, query: dict[str, str], now: float) -> LogOptions:
+    """The PodLogOptions a query decodes to (integers as strconv.ParseInt reads them: a bad one is
+    a 400), checked as ValidatePodLogOptions does (a 422 naming the field)."""
+    numbers = {}
+    for key in ("tailLines", "sinceSeconds", "limitBytes"):
+        if key in query:
+            if not re.fullmatch(r"[+-]?[0-9]+", query[key]):
+                raise bad_request(f"strconv.ParseInt: parsing {go_quote(query[key])}: invalid syntax")
+            numbers[key] = int(query[key])
+    errors = []
+    if numbers.get("tailLines", 0) < 0:
+        errors.append(field.invalid("tailLines", numbers["tailLines"], "must be greater than or equal to 0"))
+    if numbers.get("limitBytes", 1) < 1:
+        errors.append(field.invalid("limitBytes", numbers["limitBytes"], "must be greater than 0"))
+    if "sinceSeconds" in numbers and "sinceTime" in query:
+        errors.append(field.forbidden("", "at most one of `sinceTime` or `sinceSeconds` may be specified"))
+    elif numbers.get("sinceSeconds", 1) < 1:
+        errors.append(field.invalid("sinceSeconds", numbers["sinceSeconds"], "must be greater than 0"))
+    if errors:  # (errors.NewInvalid(api.Kind("PodLogOptions"), name, errs))
+        raise status_error(422, "Invalid", f'PodLogOptions "{name}" is invalid: {field.aggregate(errors)}',
+                           {"name": name, "kind": "PodLogOptions", "causes": [e.cause() for e in errors]})
+    since = now - numbers["sinceSeconds"] if "sinceSeconds" in numbers else None
+    if "sinceTime" in query:
+        try:
+            since = parse_rfc3339(query["sinceTime"])
+        except ValueError as err:
+            raise bad_request(str(err)) from None
+    return LogOptions(timestamps=_go_bool(query.get("timestamps")), since=since,
+                      limit_bytes=numbers.get("limitBytes", 0), tail=numbers.get("tailLines", -1))
+
+
+def _go_bool(value: str | None) -> bool:
+    """A boolean query parameter as the parameter codec reads it (Convert_Slice_string_To_bool):
+    absent, ``false`` or ``0`` is false; any other value, even empty, is true."""
+    return value is not None and value.lower() not in ("false", "0")
+
+
+def raw_get(client, path: str, server_version: dict, cluster: Any = None) -> str:
+    """The body the API server answers a GET of ``path`` with; ApiError 404 if it serves none.
+    ``cluster`` serves the pods' connect subresources (``log``, ``exec``...)."""
     parts = [p for p in urlsplit(path).path.split("/") if p]
     if parts[:1] in (["healthz"], ["livez"], ["readyz"]):  # (served by the API server's healthz handlers)
         code, body = client.health(path)
@@ -79,6 +150,10 @@ def raw_get(client, path: str, server_version: dict) -> str:
     if document is not None:
         return _compact(document)
     info, namespace, rest = _resource_path(parts)
+    if info.namespaced and namespace is None and len(rest) > 1:  # (no such route: /api/v1/pods/<name>)
+        _not_found()
+    if len(rest) == 3 and info.plural == "pods" and rest[2] in POD_CONNECT_SUBRESOURCES:
+        return _pod_connect(cluster, namespace, rest[1], rest[2], _query(path, keep_blank=True))
     post_only = len(rest) == 3 and info.plural == "pods" and rest[2] in POD_POST_SUBRESOURCES
     if len(rest) > 3 or (len(rest) == 3 and rest[2] not in GET_SUBRESOURCES and not post_only):
         _not_found()
@@ -285,7 +360,7 @@ def run_raw(ctx, path: str, args: list[str], server_version: dict) -> int:
         raise KubectlError(f'--raw must be a valid URL path: parse "{path}": invalid URI for request')
     if _is_watch(path) and _is_collection(path):
         return run_raw_watch(ctx, path)
-    ctx.print(raw_get(ctx.client, path, server_version), end="")
+    ctx.print(raw_get(ctx.client, path, server_version, ctx.cluster), end="")
     return 0
 
 
@@ -295,9 +370,10 @@ def _is_watch(path: str) -> bool:
     return _query(path).get("watch", "") in ("1", "t", "T", "TRUE", "true", "True")
 
 
-def _query(path: str) -> dict[str, str]:
-    """The query parameters of ``path``, the first value of each (``labelSelector=app%3Dweb``)."""
-    return {key: values[0] for key, values in parse_qs(urlsplit(path).query).items()}
+def _query(path: str, keep_blank: bool = False) -> dict[str, str]:
+    """The query parameters of ``path``, the first value of each (``labelSelector=app%3Dweb``);
+    ``keep_blank``: ``?previous=`` too, with the value ``""``."""
+    return {key: values[0] for key, values in parse_qs(urlsplit(path).query, keep_blank_values=keep_blank).items()}
 
 
 def _is_collection(path: str) -> bool:
