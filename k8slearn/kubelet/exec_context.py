@@ -22,7 +22,7 @@ from typing import Any
 
 from k8slearn.kubelet.servers import Server
 
-BUSYBOX_IMAGES = {"busybox", "alpine", "agnhost"}
+BUSYBOX_IMAGES = {"busybox", "alpine", "agnhost", "curl", "netshoot"}  # their sh is BusyBox ash
 NO_USERLAND = {"pause", "coredns", "kube-proxy", "goproxy"}
 
 

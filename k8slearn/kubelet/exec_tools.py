@@ -172,6 +172,13 @@ IMAGE_TOOLS: dict[str, frozenset] = {
     # nginx's Dockerfile adds nginx with its modules, gettext-base (envsubst) and curl
     "nginx": DEBIAN_BOOKWORM | {"nginx", "nginx-debug", "njs", "curl", "envsubst", "gettext", "ngettext",
                                 "gettext.sh", "update-ca-certificates", "c_rehash", "openssl"},
+    # Alpine images: BusyBox's applets and what their Dockerfiles add (curlimages/curl: curl;
+    # nicolaka/netshoot: the network troubleshooting tools of its README)
+    "curl": BUSYBOX_APPLETS | {"curl", "/entrypoint.sh"},
+    "netshoot": BUSYBOX_APPLETS | {"bash", "zsh", "curl", "dig", "host", "drill", "nslookup", "tcpdump", "tshark",
+                                   "termshark", "iperf", "iperf3", "nmap", "socat", "iptables", "ip6tables", "ss",
+                                   "mtr", "ethtool", "conntrack", "ipvsadm", "jq", "openssl", "nft", "swaks",
+                                   "fping", "grpcurl", "websocat", "ctop", "calicoctl", "scapy", "httpie", "http"},
 }
 # Real tools the simulation does not run, in images whose programs are not listed above.
 ASSUMED_OK = {"wget", "curl", "pgrep", "ps", "nc", "stat", "find", "redis-cli", "pg_isready", "mysqladmin",

@@ -65,6 +65,29 @@ REGISTRY = {
     "docker.io/polinux/stress": 4_000_000,  # about; the memory resource examples
     "docker.io/vish/stress": 2_400_000,  # about; the CPU resource examples
     "gcr.io/google_containers/busybox": 1_100_000,  # about; the ConfigMap optional-key example
+    # about; images the Kubernetes documentation's tutorials and common guides run
+    "docker.io/curlimages/curl": 9_800_000,
+    "docker.io/nicolaka/netshoot": 180_000_000,
+    "docker.io/library/mysql": 170_000_000,  # the WordPress and MySQL tutorial (mysql:8.0)
+    "docker.io/library/wordpress": 250_000_000,  # the same tutorial (wordpress:6.2.1-apache)
+    "docker.io/library/mariadb": 120_000_000,
+    "docker.io/library/mongo": 260_000_000,
+    "docker.io/library/memcached": 32_000_000,
+    "docker.io/library/rabbitmq": 90_000_000,
+    "docker.io/library/tomcat": 150_000_000,
+    "docker.io/library/haproxy": 40_000_000,
+    "docker.io/library/caddy": 20_000_000,
+    "docker.io/library/traefik": 50_000_000,
+    "docker.io/library/registry": 10_000_000,
+    "docker.io/hashicorp/http-echo": 3_500_000,
+    "docker.io/traefik/whoami": 3_000_000,
+    "docker.io/kennethreitz/httpbin": 200_000_000,
+    "docker.io/nginxinc/nginx-unprivileged": 70_000_000,
+    "docker.io/prom/prometheus": 100_000_000,
+    "docker.io/grafana/grafana": 140_000_000,
+    "registry.k8s.io/echoserver": 46_000_000,  # the Service and Ingress tutorials (echoserver:1.10)
+    "registry.k8s.io/hpa-example": 180_000_000,  # the HorizontalPodAutoscaler walkthrough's php-apache
+    "gcr.io/kuar-demo/kuard-amd64": 10_000_000,  # Kubernetes: Up and Running's demo
 }
 
 # Repositories whose tags are checked (else any tag of a known repository exists): a version past

@@ -79,6 +79,7 @@ import shlex
 from dataclasses import dataclass, field
 
 from k8slearn.api.quantity import memory_bytes
+from k8slearn.kubelet.exec_context import BUSYBOX_IMAGES
 from k8slearn.kubelet.exec_tools import IMAGE_TOOLS
 from k8slearn.kubelet.program_perl import perl_one_liner
 from k8slearn.kubelet.program_python import python_script
@@ -146,6 +147,7 @@ class ImageDefaults:
     ignores_sigterm: bool = False
     entrypoint: tuple[str, ...] = ()  # the image's ENTRYPOINT: args without a command go to it
     cmd: tuple[str, ...] = ()  # the image's CMD: what runs when the pod gives neither
+    exit_code: int = 0  # how the CMD of an image that does not run forever exits
 
 
 NGINX_BANNER = [
@@ -178,6 +180,9 @@ IMAGE_DEFAULTS = {
     "python": ImageDefaults(False),
     "perl": ImageDefaults(False),  # its CMD, perl5.x with no script and no terminal, exits at once
     "vish/stress": ImageDefaults(True, entrypoint=("/stress",)),  # the CPU resource examples' image
+    "netshoot": ImageDefaults(False),  # its CMD, zsh, exits at once with no terminal
+    # curlimages/curl: ENTRYPOINT /entrypoint.sh, CMD curl; curl with no URL says so and exits 2
+    "curl": ImageDefaults(False, ["curl: try 'curl --help' or 'curl --manual' for more information"], exit_code=2),
 }
 
 
@@ -234,7 +239,7 @@ def _syntax_error(script: str, image: str) -> str:
         shlex.split(script)
         return ""
     except ValueError:
-        if image_name(image) in ("busybox", "alpine", "agnhost"):
+        if image_name(image) in BUSYBOX_IMAGES:
             return "sh: syntax error: unterminated quoted string"
         return "sh: 1: Syntax error: Unterminated quoted string"  # dash, the Debian images' sh
 
@@ -594,7 +599,7 @@ def parse_program(command: list[str], image: str, args: list[str] | None = None,
             exit_code = SIGTERM_EXIT.get(defaults.cmd[0].rsplit("/", 1)[-1], 0) if defaults.cmd else 0
             return Program(steps=list(_banner_steps(name)), forever=True, servers=servers_for(defaults.cmd, image),
                            term_exit=exit_code)
-        return Program(steps=[("exit", 0)])
+        return Program(steps=[*_banner_steps(name), ("exit", defaults.exit_code)])
     exe = argv[0]
     if exe in SHELLS:
         script = argv[2] if len(argv) > 2 and argv[1] == "-c" else ""

@@ -115,6 +115,37 @@ def test_which_tags_exist(image, exists):
     assert (find(image) is not None) == exists
 
 
+@pytest.mark.parametrize("image", [
+    pytest.param("curlimages/curl", id="curl's image, the usual way to reach a Service from a pod"),
+    pytest.param("nicolaka/netshoot", id="the network troubleshooting image"),
+    pytest.param("mysql:8.0", id="the WordPress tutorial's database"),
+    pytest.param("wordpress:6.2.1-apache", id="the WordPress tutorial's site"),
+    pytest.param("registry.k8s.io/hpa-example", id="the HorizontalPodAutoscaler walkthrough's php-apache"),
+    pytest.param("registry.k8s.io/echoserver:1.10", id="the Service tutorials' echo server"),
+    pytest.param("hashicorp/http-echo", id="the Ingress guides' echo server"),
+])
+def test_images_of_the_documentations_tutorials_can_be_pulled(image):
+    assert find(image) is not None
+
+
+@pytest.mark.parametrize("command, image, steps, start_error", [
+    pytest.param([], "curlimages/curl", [("print", "curl: try 'curl --help' or 'curl --manual' for more information"),
+                                         ("exit", 2)], "", id="curl's image run bare says what curl lacks and exits 2"),
+    pytest.param(["curl", "-s", "web"], "curlimages/curl", None, "",
+                 id="its curl is there, but not simulated: no runtime error"),
+    pytest.param(["dig", "web"], "curlimages/curl", [], 'exec: "dig": executable file not found in $PATH',
+                 id="a tool it lacks cannot start"),
+    pytest.param([], "nicolaka/netshoot", [("exit", 0)], "", id="netshoot run bare: its shell exits with no terminal"),
+    pytest.param(["tcpdump", "-i", "any"], "nicolaka/netshoot", None, "",
+                 id="netshoot has tcpdump (not simulated)"),
+])
+def test_the_tool_images_have_their_programs(command, image, steps, start_error):
+    program = parse_program(command, image)
+    assert program.start_error == start_error
+    if steps is not None:
+        assert program.steps == steps
+
+
 def _pull_lines(runtime_trace):
     return [(round(s.time, 3), s.action, s.detail) for s in runtime_trace if s.action in ("PullImage", "ImagePulled")]
 
