@@ -555,11 +555,15 @@ class Cluster:
         node, container = self.connect_location(namespace, pod, "exec", container)
         return self._dial(node).exec(namespace, pod, container, command, stdin)
 
-    def attach(self, namespace: str, pod: str, container: str) -> None:
-        """``POST pods/<pod>/attach``: the API server's checks (ApiError 400 as upstream) and its
-        dial to the kubelet of the pod's node (a 500 when it is down). What follows, the running
-        container's output, kubectl reads from the container's log here."""
-        self._dial(self.connect_location(namespace, pod, "attach", container)[0])
+    def attach(self, namespace: str, pod: str, container: str, stdin: bool = False) -> None:
+        """``POST pods/<pod>/attach``: the API server's checks (ApiError 400 as upstream), its
+        dial to the kubelet of the pod's node (a 500 when it is down), and the kubelet's Attach to
+        the running container (its refusals raise :class:`~k8slearn.api.errors.StreamError`).
+        ``stdin``: kubectl's stdin goes along, empty here, so a container whose stdin closes after
+        one attach (``stdinOnce``) reads its end. What follows, the running container's output,
+        kubectl reads from the container's log here."""
+        node, container = self.connect_location(namespace, pod, "attach", container)
+        self._dial(node).attach(namespace, pod, container, stdin)
 
     def connect_location(self, namespace: str, pod: str, subresource: str,
                          container: str = "") -> tuple[str, str]:

@@ -28,6 +28,7 @@ import random
 
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError
+from k8slearn.kubectl.exec import ATTACH_LIMIT, say_attaching
 
 __all__ = ["PROFILES", "debug_container"]
 
@@ -44,7 +45,6 @@ PROFILES: dict[str, dict | None] = {
     "sysadmin": {"privileged": True},
 }
 ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand: no vowels, no look-alikes
-ATTACH_LIMIT = 300.0  # simulated seconds an attached container that keeps running is followed
 
 
 def debug_container(name: str, image: str, command: list[str], *, args_only: bool = False, target: str = "",
@@ -126,14 +126,14 @@ def _debug_one(ctx: Context, target: str, command_args: list[str]) -> None:
     ctx.client.patch("pods", pod_name, {"spec": {"ephemeralContainers": [container]}}, ctx.namespace,
                      subresource="ephemeralcontainers")
     if flags["stdin"] or flags["attach"]:
-        if flags["tty"]:  # a notebook's kubectl has no terminal
-            ctx.eprint("Unable to use a TTY - input is not a terminal or the right kind of file")
         _attached(ctx, pod_name, name)
 
 
 def _attached(ctx: Context, pod_name: str, name: str) -> None:
-    """The attach after the patch: wait for the ephemeral container to start, then show what it
-    prints until it exits (its stdin is empty: there is no terminal)."""
+    """The attach after the patch: wait for the ephemeral container to start, then attach
+    (AttachOptions.Run: SetupTTY's refusal with ``-t``, the prompt hint) and show what it prints
+    until it exits or ``ATTACH_LIMIT`` passes. A debug container's stdin is not closed when
+    kubectl's ends (no ``stdinOnce``): a shell there goes on waiting, and stays running."""
     cluster = ctx.cluster
     if cluster is None or not hasattr(cluster, "run"):
         return
@@ -151,6 +151,10 @@ def _attached(ctx: Context, pod_name: str, name: str) -> None:
         if cluster.now - start >= 60:  # --pod-running-timeout, 1m
             raise KubectlError("timed out waiting for the condition")
         cluster.run(seconds=0.1)
+    if "running" in state():
+        say_attaching(ctx)
+        if hasattr(cluster, "attach"):
+            cluster.attach(ctx.namespace, pod_name, name, stdin=ctx.flags["stdin"])
     while "running" in state() and cluster.now - start < ATTACH_LIMIT:
         cluster.run(seconds=0.1)
     if {"running", "terminated"} & set(state()):

@@ -92,6 +92,17 @@ def run_exec(ctx: Context, args: list[str]) -> int:
 
 ATTACH_LIMIT = 300.0  # simulated seconds ``attach`` stays on a container that keeps running
 PROMPT_HINT = "If you don't see a command prompt, try pressing enter."
+NO_TERMINAL = "Unable to use a TTY - input is not a terminal or the right kind of file"
+
+
+def say_attaching(ctx: Context) -> None:
+    """What AttachOptions.Run says as ``run -i`` and ``debug -i`` attach, unless ``-q``: with
+    ``-t``, SetupTTY's refusal (a notebook's kubectl has no terminal), then the prompt hint."""
+    if ctx.flags["quiet"]:
+        return
+    if ctx.flags["tty"]:
+        ctx.eprint(NO_TERMINAL)
+    ctx.eprint(PROMPT_HINT)
 
 
 @command("attach")
@@ -163,7 +174,7 @@ def attached_output(ctx: Context, name: str, container: str) -> str:
     if cluster is None or not hasattr(cluster, "logs"):
         raise KubectlError("attach is not available without a simulated cluster")
     if hasattr(cluster, "attach"):
-        cluster.attach(ctx.namespace, name, container)
+        cluster.attach(ctx.namespace, name, container, stdin=bool(ctx.flags.get("stdin")))
     if not running():
         raise StreamError(f'container not found ("{container}")')
     before, start = cluster.logs(ctx.namespace, name, container), cluster.now

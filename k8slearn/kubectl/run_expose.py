@@ -37,6 +37,7 @@ from k8slearn.api.validation.containers import env_var_name_errors
 from k8slearn.kubectl.apply import dry_run_mode, print_flags_format, print_result
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
+from k8slearn.kubectl.exec import ATTACH_LIMIT, say_attaching
 from k8slearn.kubectl.generators import _meta, _send, save_config
 
 
@@ -70,7 +71,10 @@ def parse_envs(specs: list[str]) -> list[dict]:
 
 
 def run_pod(name: str, image: str, *, labels: dict, port: int, restart: str, env: list[dict],
-            command_flag: bool, extra: list[str]) -> dict:
+            command_flag: bool, extra: list[str], stdin: bool = False, stdin_once: bool = False,
+            tty: bool = False) -> dict:
+    """BasicPod.Generate: the pod ``kubectl run`` sends (``-i`` opens the container's stdin, closed
+    after the first attach unless ``--leave-stdin-open``; ``-t`` gives it a terminal)."""
     container: dict = {}
     if extra:
         container["command" if command_flag else "args"] = list(extra)
@@ -81,6 +85,9 @@ def run_pod(name: str, image: str, *, labels: dict, port: int, restart: str, env
     if port >= 0:
         container["ports"] = [{"containerPort": port}]
     container["resources"] = {}
+    for key, value in (("stdin", stdin), ("stdinOnce", stdin_once), ("tty", tty)):
+        if value:  # (omitempty)
+            container[key] = True
     return {"apiVersion": "v1", "kind": "Pod", "metadata": _meta(name, labels),
             "spec": {"containers": [container], "dnsPolicy": "ClusterFirst", "restartPolicy": restart},
             "status": {}}
@@ -111,12 +118,11 @@ def run_run(ctx: Context, args: list[str]) -> int:
     labels = _parse_labels(ctx.flags["labels"]) if ctx.flags["labels"] else {"run": name}
     port = _atoi(ctx.flags["port"]) if ctx.flags["port"] else -1
     pod = run_pod(name, ctx.flags["image"], labels=labels, port=port, restart=restart,
-                  env=env, command_flag=ctx.flags["command"], extra=extra)
+                  env=env, command_flag=ctx.flags["command"], extra=extra, stdin=interactive,
+                  stdin_once=interactive and not ctx.flags["leave-stdin-open"], tty=ctx.flags["tty"])
     if ctx.flags.get("overrides"):
         pod = _override(pod, ctx.flags["overrides"], ctx.flags.get("override-type") or "merge")
     if attach:
-        if ctx.flags["tty"]:  # a notebook's kubectl has no terminal
-            ctx.eprint("Unable to use a TTY - input is not a terminal or the right kind of file")
         ctx.client.create(save_config(ctx, pod), namespace=ctx.namespace)
         if ctx.flags["expose"]:
             _expose_run(ctx, name, port)  # (an attached run returns without the Service's error)
@@ -150,13 +156,15 @@ def _expose_run(ctx: Context, name: str, port: int) -> list[Exception]:
     return []
 
 
-ATTACH_LIMIT = 300.0  # simulated seconds an attached container that keeps running is followed
-
-
 def _attached(ctx: Context, name: str, restart: str) -> int:
     """``run -i`` / ``--attach``: wait for the pod to start, show what its container prints until it
     exits (its stdin is empty: no terminal), then, for ``--restart=Never|OnFailure``, the exit code
-    as kubectl reports it (a failed pod: ``pod default/x terminated (Error)``, with its code)."""
+    as kubectl reports it (a failed pod: ``pod default/x terminated (Error)``, with its code). A
+    container found running is attached to, which says "If you don't see a command prompt, try
+    pressing enter." (after SetupTTY's refusal with ``-t``); with ``-i`` its stdin is kubectl's, which
+    has nothing to send here: a shell that waits for its commands there reads the end of its input
+    and exits. A container that has already exited is only read from its log (handleAttachPod:
+    ErrPodCompleted, then logOpts), which says neither."""
     cluster = ctx.cluster
     if cluster is None or not hasattr(cluster, "run"):
         return 0
@@ -168,11 +176,15 @@ def _attached(ctx: Context, name: str, restart: str) -> int:
     start = cluster.now
     while not ({"running", "terminated"} & set(state())) and cluster.now - start < 60:
         cluster.run(seconds=0.1)  # --pod-running-timeout, 1m
+    if "running" in state():  # AttachOptions.Run (else handleAttachPod only reads the logs)
+        say_attaching(ctx)
+        if hasattr(cluster, "attach"):  # -i: kubectl's stdin, empty here, ends at once
+            cluster.attach(ctx.namespace, name, name, stdin=ctx.flags["stdin"])
     while "running" in state() and cluster.now - start < ATTACH_LIMIT:
         cluster.run(seconds=0.1)
     if {"running", "terminated"} & set(state()):
         ctx.print(cluster.logs(ctx.namespace, name, name), end="")
-    if restart == "Always":
+    if restart == "Always" or ctx.flags["leave-stdin-open"]:  # (no exit code to wait for)
         return 0
     pod = ctx.client.get("pods", name, ctx.namespace)
     phase = (pod.get("status") or {}).get("phase")

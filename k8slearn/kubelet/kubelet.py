@@ -42,7 +42,7 @@ from k8slearn.kubelet.pod_workers import RELIST_PERIOD, PodWorkers
 from k8slearn.kubelet.runtime import ContainerRuntime
 from k8slearn.kubelet.backoff import Backoff
 from k8slearn.kubelet.static_pods import mirror_pod, restarted_status, running_status, static_pod_reference
-from k8slearn.kubelet.streaming import container_view, exec_in_pod
+from k8slearn.kubelet.streaming import attach_in_pod, container_view, exec_in_pod
 from k8slearn.kubelet.volume_manager import VolumeManager, read_object
 from k8slearn.sim import Loop, Process, Timer
 
@@ -476,6 +476,11 @@ class Kubelet:
         """The kubelet's exec endpoint (``kubectl exec``): (exit code, stdout, stderr) of ``command``
         in a running container here (:mod:`k8slearn.kubelet.streaming`)."""
         return exec_in_pod(self.workers, namespace, pod, container, command, stdin)
+
+    def attach(self, namespace: str, pod: str, container: str, stdin: bool = False) -> None:
+        """The kubelet's attach endpoint (``kubectl attach``, ``kubectl run -i``): the runtime's
+        Attach to the running container (:mod:`k8slearn.kubelet.streaming`)."""
+        attach_in_pod(self.workers, namespace, pod, container, stdin)
 
 
 def _same_metadata(old: dict, new: dict) -> bool:

@@ -148,6 +148,7 @@ class ImageDefaults:
     entrypoint: tuple[str, ...] = ()  # the image's ENTRYPOINT: args without a command go to it
     cmd: tuple[str, ...] = ()  # the image's CMD: what runs when the pod gives neither
     exit_code: int = 0  # how the CMD of an image that does not run forever exits
+    reads_stdin: bool = False  # its CMD (a shell, a REPL) reads its commands from stdin
 
 
 NGINX_BANNER = [
@@ -173,14 +174,15 @@ IMAGE_DEFAULTS = {
     ),
     "agnhost": ImageDefaults(True, entrypoint=("/agnhost",), cmd=("pause",)),
     "goproxy": ImageDefaults(True, cmd=("/goproxy",)),
-    "busybox": ImageDefaults(False),  # runs `sh`, which exits at once with no terminal
-    "alpine": ImageDefaults(False),
-    "ubuntu": ImageDefaults(False),
-    "debian": ImageDefaults(False),
-    "python": ImageDefaults(False),
-    "perl": ImageDefaults(False),  # its CMD, perl5.x with no script and no terminal, exits at once
+    # runs `sh`, which reads its commands from stdin: with none open (no `stdin: true`), it ends at once
+    "busybox": ImageDefaults(False, reads_stdin=True),
+    "alpine": ImageDefaults(False, reads_stdin=True),
+    "ubuntu": ImageDefaults(False, reads_stdin=True),
+    "debian": ImageDefaults(False, reads_stdin=True),
+    "python": ImageDefaults(False, reads_stdin=True),
+    "perl": ImageDefaults(False, reads_stdin=True),  # its CMD, perl5.x with no script, reads one from stdin
     "vish/stress": ImageDefaults(True, entrypoint=("/stress",)),  # the CPU resource examples' image
-    "netshoot": ImageDefaults(False),  # its CMD, zsh, exits at once with no terminal
+    "netshoot": ImageDefaults(False, reads_stdin=True),  # its CMD is zsh
     # curlimages/curl: ENTRYPOINT /entrypoint.sh, CMD curl; curl with no URL says so and exits 2
     "curl": ImageDefaults(False, ["curl: try 'curl --help' or 'curl --manual' for more information"], exit_code=2),
 }
@@ -199,6 +201,7 @@ class Program:
     term_exit: int = 0  # its exit code when SIGTERM stops it (0: a clean shutdown)
     # what it allocates (stress): (base bytes, bytes per chunk, seconds per chunk, chunks); () none
     memory: tuple = ()
+    reads_stdin: bool = False  # it waits for its commands on an open stdin (until it is closed)
 
     def oom_after(self, limit: int) -> float | None:
         """Seconds after it starts at which its memory passes ``limit`` bytes (the container's
@@ -584,9 +587,12 @@ def _banner_steps(name: str) -> tuple[tuple, ...]:
     return tuple(("print", line) for line in IMAGE_DEFAULTS.get(name, ImageDefaults(True)).banner)
 
 
-def parse_program(command: list[str], image: str, args: list[str] | None = None, env: tuple | None = None) -> Program:
+def parse_program(command: list[str], image: str, args: list[str] | None = None, env: tuple | None = None,
+                  stdin: bool = False) -> Program:
     """Turn a container's command + args (or the image default) into a :class:`Program`; ``env``
-    is the process's environment ((name, value) pairs), which ``printenv`` and ``env`` print."""
+    is the process's environment ((name, value) pairs), which ``printenv`` and ``env`` print.
+    ``stdin``: the container's stdin is open (``stdin: true``), so a shell with no script waits
+    for its commands there instead of reading the end of an empty input at once."""
     name = image_name(image)
     vish = name == "stress" and "/".join(image.split("@")[0].split("/")[-2:]).startswith("vish/stress")
     defaults = IMAGE_DEFAULTS.get("vish/stress" if vish else name, ImageDefaults(True))
@@ -595,6 +601,8 @@ def parse_program(command: list[str], image: str, args: list[str] | None = None,
     else:  # args go to the image's ENTRYPOINT, or replace its CMD
         argv = list(defaults.entrypoint) + list(args or defaults.cmd) if defaults.entrypoint else list(args or [])
     if not argv:
+        if stdin and defaults.reads_stdin:
+            return _reading_stdin()
         if defaults.forever:
             exit_code = SIGTERM_EXIT.get(defaults.cmd[0].rsplit("/", 1)[-1], 0) if defaults.cmd else 0
             return Program(steps=list(_banner_steps(name)), forever=True, servers=servers_for(defaults.cmd, image),
@@ -602,6 +610,8 @@ def parse_program(command: list[str], image: str, args: list[str] | None = None,
         return Program(steps=[*_banner_steps(name), ("exit", defaults.exit_code)])
     exe = argv[0]
     if exe in SHELLS:
+        if stdin and len(argv) == 1:
+            return _reading_stdin()
         script = argv[2] if len(argv) > 2 and argv[1] == "-c" else ""
         error = _syntax_error(script, image)
         if error:  # the shell reads the whole script first: nothing runs
@@ -635,6 +645,13 @@ def parse_program(command: list[str], image: str, args: list[str] | None = None,
     if base in IMAGE_TOOLS.get(name, ()):  # the image has it (BusyBox's rev): not the runtime's error
         return _not_modelled(f"'{base}'", "command")
     return Program(start_error=f'exec: "{exe}": executable file not found in $PATH')
+
+
+def _reading_stdin() -> Program:
+    """A shell waiting for commands on its open stdin: it runs until the stdin is closed (the
+    runtime's Attach with ``stdinOnce``), then reads the end of its input and exits 0. As PID 1 it
+    has no SIGTERM handler."""
+    return Program(forever=True, reads_stdin=True, ignores_sigterm=True)
 
 
 MiB = 1 << 20

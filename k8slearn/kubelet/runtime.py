@@ -68,10 +68,10 @@ def _labels(labels: dict | None) -> dict:
 
 
 @functools.lru_cache(maxsize=1024)
-def _program(command: tuple, image: str, args: tuple) -> Program:
-    """``parse_program``, once per (command, image, args): a Program is never changed after it is
-    parsed, so the containers of one pod template share it (a simulation saving, same result)."""
-    return parse_program(list(command), image, list(args) or None)
+def _program(command: tuple, image: str, args: tuple, stdin: bool = False) -> Program:
+    """``parse_program``, once per (command, image, args, stdin): a Program is never changed after
+    it is parsed, so the containers of one pod template share it (a simulation saving, same result)."""
+    return parse_program(list(command), image, list(args) or None, stdin=stdin)
 
 
 def _prints_environment(command: list, args: list | None) -> bool:
@@ -233,10 +233,11 @@ class ContainerRuntime(ImageService, Tasks):
             env = tuple(process_env(image_name(spec["image"]), sandbox.hostname, envs))
             program = parse_program(command, spec["image"], args, env)
         else:
+            stdin = spec.get("stdin") is True
             try:
-                program = _program(tuple(command), spec["image"], tuple(args or ()))
+                program = _program(tuple(command), spec["image"], tuple(args or ()), stdin)
             except TypeError:  # something unhashable in the command: parsed as it is, not remembered
-                program = parse_program(command, spec["image"], args)
+                program = parse_program(command, spec["image"], args, stdin=stdin)
         container = Container(
             self._new_id(),
             sandbox_id,
@@ -251,6 +252,8 @@ class ContainerRuntime(ImageService, Tasks):
         )
         if envs:
             container.envs = envs
+        if spec.get("stdinOnce") is True:
+            container.stdin_once = True
         if mounts:
             container.mounts = tuple(mounts)
         if program.memory:  # the cgroup's memory.max: resources.limits.memory

@@ -41,20 +41,42 @@ def exec_in_pod(workers: Any, namespace: str, name: str, container: str, argv: l
                 stdin: str = "") -> tuple[int, str, str]:
     """GetExec, then the runtime's Exec: (exit code, stdout, stderr) of ``argv`` in the running
     ``container`` of pod ``namespace/name`` on this node."""
+    state, pod = _pod_here(workers, namespace, name)
+    running = _running_container(workers, state, container)
+    try:
+        return workers.runtime.exec(running.id, argv, _view(workers, state, pod, running), stdin, interactive=True)
+    except RuntimeError_ as err:
+        raise ExecInternalError(f"error executing command in container: {err}") from None
+
+
+def _pod_here(workers: Any, namespace: str, name: str) -> tuple[Any, dict]:
+    """The pod worker's state and its pod, or the kubelet's ``pod does not exist``."""
     state = next((s for s in workers.states.values()
                   if (s.namespace, s.name) == (namespace, name) and not s.done), None)
     pod = workers._current(state) if state is not None else None
     if state is None or pod is None:
         raise StreamError("pod does not exist")
-    runtime = workers.runtime
-    running = [c for c in runtime.list_containers(sandbox_id=state.sandbox_id, all_states=False)
+    return state, pod
+
+
+def _running_container(workers: Any, state: Any, container: str) -> Any:
+    """findContainer: the runtime's running container of that name in the pod, or ``container not
+    found``."""
+    running = [c for c in workers.runtime.list_containers(sandbox_id=state.sandbox_id, all_states=False)
                if c.name == container] if state.sandbox_id else []
     if not running:
         raise StreamError(f'container not found ("{container}")')
+    return running[0]
+
+
+def attach_in_pod(workers: Any, namespace: str, name: str, container: str, stdin: bool) -> None:
+    """GetAttach, then the runtime's Attach to the running ``container`` of pod ``namespace/name``
+    (the same refusals as an exec's)."""
     try:
-        return runtime.exec(running[0].id, argv, _view(workers, state, pod, running[0]), stdin, interactive=True)
+        state, _ = _pod_here(workers, namespace, name)
+        workers.runtime.attach(_running_container(workers, state, container).id, stdin)
     except RuntimeError_ as err:
-        raise ExecInternalError(f"error executing command in container: {err}") from None
+        raise ExecInternalError(f"error attaching to container: {err}") from None
 
 
 def container_view(workers: Any, container: Any) -> dict:

@@ -230,6 +230,19 @@ class Tasks:
             container.files = own  # the command wrote to the container's writable layer
         return result
 
+    def attach(self, container_id: str, stdin: bool) -> None:
+        """Attach (the streaming call behind ``kubectl attach`` and ``kubectl run -i``): the client
+        reads what the container writes from now on (from its log, here) and, with ``stdin``, writes
+        to its stdin. kubectl in a notebook has nothing to send, so that session ends at once; a
+        container whose stdin is closed when the first such session ends (``stdinOnce``) then gives
+        its program the end of its input: a shell waiting there for commands exits 0. The
+        container must be running (``RuntimeError_`` otherwise)."""
+        container = self.containers.get(container_id)
+        if container is None or container.state != "CONTAINER_RUNNING":
+            raise RuntimeError_(f"container {container_id} is not running")
+        if stdin and container.stdin_once and container.program.reads_stdin:
+            self._exit(container, 0, "Completed")
+
     def _run_in_container(self, container: Container, text: str) -> tuple:
         """A file tool of the program's script (``cat /etc/config/x``), run now in the container's
         files and environment; the lines it printed (stdout and stderr both go to the log)."""

@@ -232,7 +232,12 @@ def test_bad_files_and_numbers_on_the_command_line_are_kubectls_errors_not_pytho
 RUN_ATTACHED = [
     ("run tmp --image=busybox --rm -i --restart=Never -- echo hi", 'hi\npod "tmp" deleted\n', "", 0),
     ("run -it --rm debug --image=busybox -- sh", 'pod "debug" deleted\n',
-     "Unable to use a TTY - input is not a terminal or the right kind of file\n", 0),
+     "Unable to use a TTY - input is not a terminal or the right kind of file\n"
+     "If you don't see a command prompt, try pressing enter.\n", 0),
+    ('run t --image=busybox --rm --attach --restart=Never -- sh -c "sleep 2; echo done"', 'done\npod "t" deleted\n',
+     "If you don't see a command prompt, try pressing enter.\n", 0),
+    ("run keep --image=busybox -i --leave-stdin-open --restart=Never", "",
+     "If you don't see a command prompt, try pressing enter.\n", 0),
     ('run fail --image=busybox -i --restart=Never -- sh -c "echo oops; exit 3"', "oops\n",
      "pod default/fail terminated (Error)\n", 3),
     ("run web --image=nginx --port=80 --expose", "service/web created\npod/web created\n", "", 0),
@@ -247,7 +252,9 @@ RUN_ATTACHED = [
 
 @pytest.mark.parametrize("command, stdout, stderr, code", RUN_ATTACHED, ids=[
     "run -i --rm shows what the container printed, then deletes the pod",
-    "run -it in a notebook has no terminal: kubectl says so and goes on without one",
+    "run -it in a notebook has no terminal: kubectl says so, attaches, and the shell reads the end of its input",
+    "--attach to a running container says how to get a prompt, then shows what it prints",
+    "--leave-stdin-open keeps the shell waiting, and kubectl waits for no exit code",
     "a failed attached pod's exit code is kubectl's, with the reason",
     "--expose creates the Service first",
     "--expose needs a --port",
@@ -487,3 +494,34 @@ def test_label_continues_past_an_object_it_cannot_change(command, stdout, stderr
     result = c.kubectl(command)
     assert (result.stdout, result.stderr, result.code) == (stdout, stderr, 1)
     assert {name: c.api.get("pods", name)["metadata"]["labels"] for name in "ab"} == labels
+
+
+def test_run_with_stdin_and_tty_writes_them_into_the_pod_spec_as_kubectl_s_generator_does():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run shell --image=busybox -it --restart=Never -- sh")
+    container = c.api.get("pods", "shell")["spec"]["containers"][0]
+    assert (container["stdin"], container["stdinOnce"], container["tty"]) == (True, True, True)
+    c.kubectl("run open --image=busybox -i --leave-stdin-open --restart=Never")
+    container = c.api.get("pods", "open")["spec"]["containers"][0]
+    assert (container["stdin"], "stdinOnce" in container, "tty" in container) == (True, False, False)
+
+
+def test_a_shell_with_an_open_stdin_waits_until_an_attach_with_stdin_closes_it():
+    from k8slearn import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin="apiVersion: v1\nkind: Pod\nmetadata: {name: box}\nspec:\n"
+                                  "  containers: [{name: box, image: busybox, stdin: true, stdinOnce: true, tty: true}]\n")
+    c.run(seconds=30)
+    assert c.api.get("pods", "box")["status"]["phase"] == "Running"  # (sh waits for its commands)
+    c.kubectl("attach box")  # (no -i: no stdin goes along, the shell goes on waiting)
+    assert c.api.get("pods", "box")["status"]["phase"] == "Running"
+    r = c.kubectl("attach box -i")
+    assert r.code == 0
+    c.run(seconds=5)
+    status = c.api.get("pods", "box")["status"]["containerStatuses"][0]
+    # (sh exited 0; restartPolicy Always starts a new one, whose stdin is open again)
+    assert (status["restartCount"], status["lastState"]["terminated"]["reason"],
+            status["lastState"]["terminated"]["exitCode"], "running" in status["state"]) == (1, "Completed", 0, True)
