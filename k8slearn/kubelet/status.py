@@ -231,7 +231,7 @@ def generate_api_pod_status(
     incomplete: list = []
     pending_init = failed_init = 0
     if init_containers:
-        init_statuses = [init_container_status(state, runtime, c, probes) for c in init_containers]
+        init_statuses = [init_container_status(state, runtime, c, probes, pod) for c in init_containers]
         incomplete = incomplete_init_containers(init_containers, init_statuses)
         pending_init, failed_init, running, waiting = init_phase_counts(init_containers, init_statuses)
     else:
@@ -245,7 +245,7 @@ def generate_api_pod_status(
         by_name = {}
     regular_started = False  # HasAnyRegularContainerStarted
     for container in containers:
-        entry, kind = container_status(state, runtime, container, bool(init_containers), probes)
+        entry, kind = container_status(state, runtime, container, bool(init_containers), probes, pod)
         if kind == "running":
             running += 1
         elif kind == "waiting":
@@ -321,10 +321,13 @@ def generate_api_pod_status(
 
 
 def container_status(
-    state: Any, runtime: Any, container: dict, has_init_containers: bool, probes: Any = None
+    state: Any, runtime: Any, container: dict, has_init_containers: bool, probes: Any = None,
+    pod: dict | None = None,
 ) -> tuple[dict, str]:
     """One containerStatuses entry, and how getPhase counts it: running, waiting or stopped. Not
-    created yet, it waits for PodInitializing in a pod with init containers, else ContainerCreating."""
+    created yet, it waits for PodInitializing in a pod with init containers, else ContainerCreating.
+    A container whose last run exited shows why it waits (``CrashLoopBackOff``...) only if it will
+    be restarted (:func:`will_be_restarted`, given the ``pod``); else its last run is its state."""
     name = container["name"]
     ids = state.attempts.get(name, ())
     known = runtime.containers
@@ -348,7 +351,8 @@ def container_status(
         image = runtime.image_status(last.image)  # the newest run's image: the spec's may have changed since
         if image is not None:
             entry["image"], entry["imageID"] = image.ref, image.repo_digest
-    if last is not None and last.state == "CONTAINER_EXITED" and waiting:
+    exited = last is not None and last.state == "CONTAINER_EXITED"
+    if exited and waiting and will_be_restarted(pod, container, last):
         entry["state"] = {"waiting": {"reason": waiting[0], "message": waiting[1]}}
         entry["lastState"] = container_state(last)
         return entry, "stopped"
@@ -365,6 +369,28 @@ def container_status(
     reason, message = waiting or (("PodInitializing", "") if has_init_containers else ("ContainerCreating", ""))
     entry["state"] = {"waiting": {"reason": reason, **({"message": message} if message else {})}}
     return entry, "waiting"
+
+
+def will_be_restarted(pod: dict | None, container: dict, record: Any) -> bool:
+    """ShouldContainerBeRestarted, as convertToAPIContainerStatuses asks it before it shows the
+    reasonCache's ``Waiting`` reason for an exited container: never once the pod is deleted, else
+    by the restart policy (OnFailure: not after exit code 0). Without a ``pod``: True.
+
+    >>> from types import SimpleNamespace as NS
+    >>> on_failure = {"metadata": {}, "spec": {"restartPolicy": "OnFailure"}}
+    >>> [will_be_restarted(on_failure, {}, NS(exit_code=code)) for code in (0, 137)]
+    [False, True]
+    >>> deleted = {"metadata": {"deletionTimestamp": "2026-01-05T09:00:00Z"}, "spec": {}}
+    >>> will_be_restarted(deleted, {}, NS(exit_code=1))
+    False
+    """
+    if pod is None:
+        return True
+    if pod.get("metadata", {}).get("deletionTimestamp"):
+        return False
+    from k8slearn.kubelet.pod_actions import should_container_be_restarted  # (it imports this module)
+
+    return should_container_be_restarted(pod, record, container)
 
 
 def volume_mount_statuses(mounts: list) -> list[dict]:
@@ -391,19 +417,20 @@ def ephemeral_container_status(state: Any, runtime: Any, container: dict) -> dic
     return entry
 
 
-def init_container_status(state: Any, runtime: Any, container: dict, probes: Any = None) -> dict:
+def init_container_status(state: Any, runtime: Any, container: dict, probes: Any = None,
+                          pod: dict | None = None) -> dict:
     """One initContainerStatuses entry (prober UpdatePodStatus): a plain init container is
     ``started`` while it runs and ``ready`` once it exited 0; a sidecar is ``started`` and
     ``ready`` as a regular container is (its startup and readiness probes)."""
     if is_restartable_init_container(container):
-        return container_status(state, runtime, container, True, probes)[0]
-    entry = container_status(state, runtime, container, True)[0]
+        return container_status(state, runtime, container, True, probes, pod)[0]
+    entry = container_status(state, runtime, container, True, pod=pod)[0]
     terminated = entry["state"].get("terminated")
     entry["ready"] = terminated is not None and terminated["exitCode"] == 0
     return entry
 
 
 def _exit_code(entry: dict) -> int | None:
-    """The exit code of a stopped container's last run (current state, or lastState while waiting)."""
-    terminated = entry["state"].get("terminated") or entry["lastState"].get("terminated") or {}
-    return terminated.get("exitCode")
+    """The exit code of a terminated container (getPhase counts only ``state.terminated`` as
+    succeeded: one that waits to be restarted is stopped, whatever its last run's exit code)."""
+    return (entry["state"].get("terminated") or {}).get("exitCode")

@@ -126,3 +126,39 @@ def test_pleg_reports_each_death_of_a_probe_killed_container_once(script, exit_c
     died = [s.detail for s in cluster.trace if s.action == "PLEG" and s.object == "pod/default/probed"]
     deaths = cs["restartCount"] + ("waiting" in cs["state"])  # (the last one waits out its back-off)
     assert died == [f"container app died (exit code {exit_code})"] * deaths
+
+
+# nginx answers 404 for a path it does not serve and exits 0 on SIGTERM: killed for its liveness
+# probe, its run ends "Completed".
+NGINX_404_LIVENESS = {
+    "name": "web",
+    "image": "nginx:1.27",
+    "livenessProbe": {"httpGet": {"path": "/nothere", "port": 80}, "periodSeconds": 2, "failureThreshold": 2},
+}
+
+
+def test_under_on_failure_a_probe_killed_container_that_exits_0_in_back_off_ends_the_pod_completed():
+    """ShouldContainerBeRestarted is false after exit code 0 under OnFailure, so
+    convertToAPIContainerStatuses does not show the reasonCache's CrashLoopBackOff: the container's
+    last run is its state, and getPhase gives Succeeded (kubelet_pods.go)."""
+    cluster, _ = run_pod({"restartPolicy": "OnFailure", "containers": [NGINX_404_LIVENESS]}, 30)
+    status = cluster.api.get("pods", "probed")["status"]
+    web = entry(status, "web")
+    assert status["phase"] == "Succeeded"
+    assert web["state"]["terminated"]["reason"] == "Completed"
+    assert web["restartCount"] == 2
+    assert cluster.kubectl("get pod probed --no-headers").stdout.split()[1:3] == ["0/1", "Completed"]
+
+
+def test_a_deleted_crash_looping_pod_ends_with_its_last_run_terminated_not_waiting():
+    """Once a pod has a deletionTimestamp no container is restarted (ShouldContainerBeRestarted),
+    so the final status the kubelet writes shows the crashed run as the state, not CrashLoopBackOff."""
+    crashing = {"name": "app", "image": "busybox:1.36", "command": ["sh", "-c", "exit 3"]}
+    cluster, writes = run_pod({"containers": [crashing, dict(SLEEPER, name="sleeper")]}, 40)
+    assert entry(writes[-1][1], "app")["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    cluster.kubectl("delete pod probed --wait=false")
+    cluster.run(35)
+    final = writes[-1][1]
+    assert final["phase"] == "Failed"
+    assert entry(final, "app")["state"]["terminated"]["exitCode"] == 3
+    assert entry(final, "app")["state"]["terminated"]["reason"] == "Error"
