@@ -332,11 +332,11 @@ class Registry:
         drop_empty_metadata(meta)
         if not meta.get("uid"):
             meta["uid"] = old_meta.get("uid")  # a different uid is left for validation to refuse
+        # an update can never remove or change the timestamps; one that sets a deletionTimestamp
+        # the object did not have is left for validation to refuse (ValidateImmutableField)
         for key in ("creationTimestamp", "deletionTimestamp"):
             if key in old_meta:
                 meta[key] = old_meta[key]
-            else:
-                meta.pop(key, None)
         grace = "deletionGracePeriodSeconds"
         if old_meta.get(grace) is not None and meta.get(grace) is None:
             meta[grace] = old_meta[grace]
@@ -469,21 +469,29 @@ class Registry:
         return True, new
 
     def _delete_namespace(self, info: ResourceInfo, name: str, options: DeleteOptions) -> dict:
-        """Namespaces: the first delete only starts termination (phase Terminating)."""
+        """Namespaces (namespace REST.Delete): the first delete only starts termination (phase
+        Terminating) and, as shouldHaveOrphanFinalizer / shouldHaveDeleteDependentsFinalizer ask,
+        puts ``orphan`` or ``foregroundDeletion`` into ``metadata.finalizers`` for the garbage
+        collector (``kubectl delete ns dev --cascade=foreground``). Once the namespace controller
+        has emptied ``spec.finalizers``, a further delete is the generic store's."""
         existing, mod_rev = self.read(info, None, name)
         meta = existing["metadata"]
+        strategy = strategy_for(info.plural)
         if not meta.get("deletionTimestamp"):
             new = thaw(existing)
             new["metadata"]["deletionTimestamp"] = timestamp(self.loop.now)
             new.setdefault("status", {})["phase"] = "Terminating"
+            changed, finalizers = self._gc_finalizers(strategy, new["metadata"], options.propagation_policy)
+            if changed:
+                new["metadata"]["finalizers"] = finalizers
             if options.dry_run:
                 return new
             new["metadata"]["resourceVersion"] = str(self._put(info, info.key(None, name), new, mod_rev))
             return new
         if (existing.get("spec") or {}).get("finalizers"):
             raise conflict(info, name, NAMESPACE_PURGE_MSG)
-        strategy = strategy_for(info.plural)
-        if meta.get("finalizers"):
+        update_finalizers, _ = self._gc_finalizers(strategy, meta, options.propagation_policy)
+        if meta.get("finalizers") or update_finalizers:
             return self._update_for_deletion(info, strategy, None, name, options)
         return self._delete_now(info, None, name, options.dry_run)
 

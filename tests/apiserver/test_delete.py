@@ -171,6 +171,94 @@ def test_a_namespace_terminates_then_goes_when_finalized(server, api):
     assert server.store.get("/registry/namespaces/dev") is None
 
 
+@pytest.mark.parametrize(
+    "policy, finalizers",
+    [("Foreground", ["foregroundDeletion"]), ("Orphan", ["orphan"]), ("Background", None), (None, None)],
+    ids=[
+        "deleting a namespace in the foreground gives it the foregroundDeletion finalizer",
+        "deleting a namespace with orphan gives it the orphan finalizer",
+        "deleting a namespace in the background adds no finalizer",
+        "deleting a namespace with no policy adds no finalizer",
+    ],
+)
+def test_a_namespaces_first_delete_adds_the_garbage_collectors_finalizer(server, api, policy, finalizers):
+    api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev"}})
+    terminating = api.delete("namespaces", "dev", propagation_policy=policy)
+    assert terminating["metadata"].get("finalizers") == finalizers
+    assert api.get("namespaces", "dev")["metadata"].get("finalizers") == finalizers
+    assert terminating["spec"]["finalizers"] == ["kubernetes"]
+
+
+def test_a_foreground_namespace_stays_after_finalize_until_its_finalizer_is_removed(server, api):
+    api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev"}})
+    api.delete("namespaces", "dev", propagation_policy="Foreground")
+    kcm = server.client("kube-controller-manager")
+    kcm.finalize_namespace("dev", [])
+    assert api.get("namespaces", "dev")["metadata"]["finalizers"] == ["foregroundDeletion"]
+    current = kcm.get("namespaces", "dev")
+    current["metadata"]["finalizers"] = []
+    kcm.update(current)
+    assert server.store.get("/registry/namespaces/dev") is None
+
+
+def test_a_dry_run_namespace_delete_shows_the_finalizer_and_writes_nothing(server, api):
+    api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev"}})
+    before = server.store.revision
+    shown = api.delete("namespaces", "dev", propagation_policy="Foreground", dry_run=True)
+    assert shown["metadata"]["finalizers"] == ["foregroundDeletion"]
+    assert server.store.revision == before
+
+
+def _set_meta(key, value):
+    def change(obj):
+        obj["metadata"][key] = value
+    return change
+
+
+def _drop_meta(key):
+    def change(obj):
+        obj["metadata"].pop(key, None)
+    return change
+
+
+@pytest.mark.parametrize(
+    "deleting, change, message",
+    [
+        (False, _set_meta("deletionGracePeriodSeconds", 5),
+         'Pod "web" is invalid: metadata.deletionGracePeriodSeconds: Invalid value: 5: field is immutable'),
+        (True, _set_meta("deletionGracePeriodSeconds", 5),
+         'Pod "web" is invalid: metadata.deletionGracePeriodSeconds: Invalid value: 5: field is immutable'),
+        (False, _set_meta("deletionTimestamp", "2026-01-05T09:00:00Z"),
+         'Pod "web" is invalid: metadata.deletionTimestamp: Invalid value: 2026-01-05 09:00:00 +0000 UTC: '
+         "field is immutable"),
+    ],
+    ids=[
+        "an update may not give a running pod a deletion grace period",
+        "an update may not change a terminating pod's deletion grace period",
+        "an update may not give a running pod a deletion timestamp",
+    ],
+)
+def test_an_update_cannot_start_or_change_a_deletion(server, api, deleting, change, message):
+    api.create(pod("web", nodeName="node-1"))
+    if deleting:
+        api.delete("pods", "web")
+    current = api.get("pods", "web")
+    change(current)
+    expect_error(server, lambda: api.update(current), 422, "Invalid", message)
+
+
+@pytest.mark.parametrize("key", ["deletionTimestamp", "deletionGracePeriodSeconds"])
+def test_an_update_that_leaves_out_a_deletion_field_keeps_the_stored_one(server, api, key):
+    api.create(pod("web", nodeName="node-1"))
+    api.delete("pods", "web")
+    current = api.get("pods", "web")
+    _drop_meta(key)(current)
+    current["metadata"]["labels"] = {"still": "terminating"}
+    updated = api.update(current)
+    assert (updated["metadata"]["deletionTimestamp"], updated["metadata"]["deletionGracePeriodSeconds"]) == (
+        "2026-01-05T09:00:30Z", 30)
+
+
 DELETE_FAILURES = [
     ("configmaps", "ghost", None, {}, 404, "NotFound", 'configmaps "ghost" not found'),
     ("namespaces", "default", None, {}, 403, "Forbidden",

@@ -181,3 +181,19 @@ def test_settle_returns_while_a_finalizer_nobody_removes_keeps_the_namespace_ter
     cluster.kubectl("delete ns demo --wait=false")
     assert cluster.settle() < 60  # the 8 s rechecks wait in the background
     assert cluster.api.get("namespaces", "demo")["status"]["phase"] == "Terminating"
+
+
+@pytest.mark.parametrize("cascade, finalizer", [("foreground", "foregroundDeletion"), ("orphan", "orphan")],
+                         ids=["a namespace deleted in the foreground goes once the collector drops its finalizer",
+                              "a namespace deleted with orphan goes once the collector drops its finalizer"])
+def test_kubectl_delete_namespace_with_a_cascade_goes_after_the_garbage_collector(cascade, finalizer):
+    cluster = Cluster(workers=1, seed=0)
+    cluster.kubectl("create namespace dev")
+    cluster.kubectl("create configmap settings -n dev")
+    cluster.kubectl(f"delete ns dev --cascade={cascade} --wait=false")
+    marked = cluster.kubectl("get ns dev -o jsonpath={.metadata.finalizers}")
+    assert marked.stdout == f'["{finalizer}"]'
+    result = cluster.kubectl(f"delete ns dev --cascade={cascade}")  # the second delete: still emptying
+    assert result.stderr.startswith('Error from server (Conflict): Operation cannot be fulfilled on namespaces "dev"')
+    cluster.run(10)
+    assert cluster.kubectl("get ns dev").stderr == 'Error from server (NotFound): namespaces "dev" not found\n'

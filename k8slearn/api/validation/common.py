@@ -36,7 +36,8 @@ META = Path("metadata")
 # The paths every metadata check names (a Path never changes): built once, not on each request.
 _PATHS = {key: META.child(key) for key in ("name", "generateName", "namespace", "uid", "generation",
                                            "labels", "annotations", "ownerReferences", "finalizers",
-                                           "creationTimestamp", "deletionTimestamp")}
+                                           "creationTimestamp", "deletionTimestamp",
+                                           "deletionGracePeriodSeconds")}
 NO_VALUES_FOR_EXISTS = "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"
 
 
@@ -213,10 +214,12 @@ def validate_object_meta_update(new: Any, old: Any) -> list[FieldError]:
     for key in ("name", "namespace", "uid"):
         if new.get(key) and new.get(key) != old.get(key):
             errs.append(field.invalid(_PATHS[key], new.get(key), FIELD_IMMUTABLE))
-    for key in ("creationTimestamp", "deletionTimestamp"):
-        if new.get(key) and old.get(key) and not _same_str(new[key], old[key]) \
-                and go_time(new[key]) != go_time(old[key]):
+    for key in ("creationTimestamp", "deletionTimestamp"):  # (a timestamp set where there was none, too)
+        if new.get(key) and not _same_str(new[key], old.get(key)) and go_time(new[key]) != go_time(old.get(key)):
             errs.append(field.invalid(_PATHS[key], go_time(new[key]), FIELD_IMMUTABLE))
+    if new.get("deletionGracePeriodSeconds") != old.get("deletionGracePeriodSeconds"):
+        errs.append(field.invalid(_PATHS["deletionGracePeriodSeconds"], new.get("deletionGracePeriodSeconds"),
+                                  FIELD_IMMUTABLE))
     errs += validate_labels(new.get("labels"), _PATHS["labels"])
     errs += validate_annotations(new.get("annotations"), _PATHS["annotations"])
     errs += _validate_owner_references(new.get("ownerReferences"), _PATHS["ownerReferences"])
