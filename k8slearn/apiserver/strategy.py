@@ -453,14 +453,29 @@ class SecretStrategy(Strategy):
     >>> s = {"metadata": {"name": "db"}, "data": {"user": "YQ=="}, "stringData": {"password": "hunter2"}}
     >>> SecretStrategy().prepare_for_create(s); s
     {'metadata': {'name': 'db'}, 'data': {'user': 'YQ==', 'password': 'aHVudGVyMg=='}}
+
+    ``data`` is decoded to bytes and encoded again when stored, so base64 written over several lines
+    (a YAML block) comes back on one:
+
+    >>> s = {"metadata": {"name": "db"}, "data": {"user": "YWJj\\nZA==\\n"}}
+    >>> SecretStrategy().prepare_for_create(s); s["data"]
+    {'user': 'YWJjZA=='}
     """
 
     @staticmethod
     def fold_string_data(obj: dict) -> None:
+        import base64
+
+        from k8slearn.api.go_base64 import decode_std
+
+        data = obj.get("data")
+        multi_line = isinstance(data, dict) and any(isinstance(v, str) and ("\n" in v or "\r" in v)
+                                                    for v in data.values())
+        if multi_line:
+            obj["data"] = data = {k: base64.b64encode(decode_std(v)).decode() if isinstance(v, str) else v
+                                  for k, v in data.items()}
         string_data = obj.pop("stringData", None)
         if string_data:
-            import base64
-
             data = obj["data"] = dict(obj.get("data") or {})
             for key, value in string_data.items():
                 data[key] = base64.b64encode(str(value).encode()).decode()

@@ -3,7 +3,9 @@
 Before it asks the runtime to create a container, the kubelet works out the container's
 environment from the pod spec, in upstream's order:
 
-1. ``envFrom``: every key of the named ConfigMap or Secret (with the optional ``prefix``);
+1. ``envFrom``: every key of the named ConfigMap or Secret (with the optional ``prefix``), even
+   one that is no C identifier (``special.how``): v1.32's kubelet skips no key, and the
+   ``InvalidEnvironmentVariableNames`` event of older kubelets is gone;
 2. ``env``, in the order declared, replacing what ``envFrom`` set: a ``value`` has its
    ``$(NAME)`` references expanded (to earlier variables, then the Service variables; ``$$``
    is a literal ``$``; an unknown name stays as written), a ``valueFrom`` reads a ConfigMap or

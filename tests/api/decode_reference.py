@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from k8slearn.api.go_base64 import corrupt_input_offset
 from k8slearn.api.quantity import parse_quantity
 from k8slearn.api.validation.decode import INT_FIELDS, QUANTITY_MAPS, SERVICE_INT_FIELDS, WORKLOAD_SPECS
 from k8slearn.api.validation.decode_struct import structure_error
@@ -33,6 +34,13 @@ def decode_error(obj: dict) -> str | None:
         bad = next((v for v in obj["data"].values() if v is not None and not isinstance(v, str)), None)
         if bad is not None:
             return _unmarshal(bad, "ConfigMap", "data", "string")
+    byte_map = {"Secret": "data", "ConfigMap": "binaryData"}.get(kind)
+    if byte_map and isinstance(obj.get(byte_map), dict):
+        for value in obj[byte_map].values():
+            if isinstance(value, str) and corrupt_input_offset(value) is not None:
+                return f"illegal base64 data at input byte {corrupt_input_offset(value)}"
+            if value is not None and not isinstance(value, str):
+                return _unmarshal(value, kind, byte_map, "[]uint8")
     fields = {**INT_FIELDS, **(SERVICE_INT_FIELDS if kind == "Service" else {})}
     return _first_type_error(obj, "", WORKLOAD_SPECS.get(kind, ""), fields) or _first_bad_quantity(obj)
 

@@ -18,6 +18,7 @@ from k8slearn.kubelet.container_env import (
 
 OBJECTS = {
     ("configmaps", "app"): {"data": {"MODE": "fast", "LEVEL": "3"}},
+    ("configmaps", "special"): {"data": {"special.how": "very", "1st-key": "x"}},
     ("secrets", "db"): {"data": {"PASSWORD": base64.b64encode(b"s3cr3t").decode()}},
 }
 KUBERNETES = {"metadata": {"name": "kubernetes", "namespace": "default"},
@@ -56,6 +57,7 @@ def env_of(container, services=(KUBERNETES,), pod=POD):
               {"name": "Y", "valueFrom": {"configMapKeyRef": {"name": "app", "key": "nope", "optional": True}}}],
       "envFrom": [{"secretRef": {"name": "gone", "optional": True}}]},
      K8S_ENV),
+    ({"envFrom": [{"configMapRef": {"name": "special"}}]}, [("special.how", "very"), ("1st-key", "x"), *K8S_ENV]),
 ], ids=[
     "a container that declares nothing gets the kubernetes Service's variables",
     "envFrom copies every key of the ConfigMap, with the prefix",
@@ -66,6 +68,7 @@ def env_of(container, services=(KUBERNETES,), pod=POD):
     "a variable without value or source is set to the empty string",
     "secretKeyRef reads one decoded key",
     "optional references to missing objects or keys are skipped",
+    "envFrom keeps keys that are no C identifiers (v1.32 skips none, with no InvalidEnvironmentVariableNames event)",
 ])
 def test_make_environment_variables(container, expected):
     assert env_of(container) == expected
@@ -182,19 +185,41 @@ def test_env_validation(env, expected):
     assert [e.error() for e in validate_env(env, Path("spec.env"))] == expected
 
 
+@pytest.mark.parametrize("name, expected", [
+    ("SPECIAL_LEVEL_KEY", []),
+    ("1ST", []),
+    ("Logging:LogLevel:Default", []),
+    ("my var", []),
+    ("A=B", ['spec.env[0].name: Invalid value: "A=B": a valid environment variable name must consist only of '
+             "printable ASCII characters other than '='"]),
+    ("caf\u00e9", ['spec.env[0].name: Invalid value: "caf\u00e9": a valid environment variable name must consist '
+                   "only of printable ASCII characters other than '='"]),
+], ids=[
+    "a C identifier is a valid name",
+    "a name may start with a digit",
+    "a name may hold colons, as .NET settings do",
+    "a name may hold a space",
+    "a name may not hold an equals sign",
+    "a name may not hold a character outside ASCII",
+])
+def test_the_api_server_takes_v1_32s_relaxed_variable_names(name, expected):
+    assert [e.error() for e in validate_env([{"name": name, "value": "x"}], Path("spec.env"))] == expected
+
+
 @pytest.mark.parametrize("env_from, expected", [
     ([{"configMapRef": {"name": "app"}, "prefix": "APP_"}], []),
-    ([{"prefix": "1X", "configMapRef": {"name": "app"}}],
-     [('spec.envFrom[0].prefix: Invalid value: "1X": a valid environment variable name must consist of alphabetic '
-      "characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or "
-      "'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')")]),
+    ([{"prefix": "1X_", "configMapRef": {"name": "app"}}], []),
+    ([{"prefix": "X=", "configMapRef": {"name": "app"}}],
+     [('spec.envFrom[0].prefix: Invalid value: "X=": a valid environment variable name must consist only of '
+       "printable ASCII characters other than '='")]),
     ([{"configMapRef": {}}], ["spec.envFrom[0].configMapRef.name: Required value"]),
     ([{"prefix": "A_"}], ['spec.envFrom: Invalid value: "": must specify one of: `configMapRef` or `secretRef`']),
     ([{"configMapRef": {"name": "a"}, "secretRef": {"name": "b"}}],
      ['spec.envFrom: Invalid value: "": may not have more than one field specified at a time']),
 ], ids=[
     "a ConfigMap with a valid prefix is accepted",
-    "a prefix must be a valid variable name",
+    "a prefix may start with a digit (v1.32's relaxed names)",
+    "a prefix may not hold an equals sign",
     "a reference needs a name",
     "a source is required",
     "only one source per entry",

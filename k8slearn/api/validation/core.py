@@ -346,11 +346,36 @@ def validate_secret(secret: dict) -> list[FieldError]:
         size += len(str(value))
     if size > MAX_SECRET_SIZE:
         errs.append(field.too_long(data_path, "", MAX_SECRET_SIZE))
-    if secret.get("type") == "kubernetes.io/tls":
-        for key in ("tls.crt", "tls.key"):
-            if key not in data:
-                errs.append(field.required(data_path.key(key)))
-    return errs
+    return errs + _secret_type_errors(secret, data, data_path)
+
+
+# The built-in Secret types and the data keys ValidateSecret requires of each (corev1.SecretType*)
+SECRET_TYPE_KEYS = {
+    "kubernetes.io/dockercfg": (".dockercfg",),
+    "kubernetes.io/dockerconfigjson": (".dockerconfigjson",),
+    "kubernetes.io/tls": ("tls.crt", "tls.key"),
+}
+SERVICE_ACCOUNT_NAME_KEY = "kubernetes.io/service-account.name"
+
+
+def _secret_type_errors(secret: dict, data: dict, data_path: Path) -> list[FieldError]:
+    """ValidateSecret's switch on the type: the keys a built-in type needs. A basic-auth Secret needs
+    ``username`` or ``password`` (either may be empty), an ssh-auth one a non-empty
+    ``ssh-privatekey``, a service-account-token one the name of its ServiceAccount. Simplified: the
+    JSON of a dockercfg or dockerconfigjson Secret is not parsed."""
+    secret_type = secret.get("type")
+    if secret_type in SECRET_TYPE_KEYS:
+        keys = SECRET_TYPE_KEYS[secret_type]
+        return [field.required(data_path.key(key)) for key in keys if key not in data]
+    if secret_type == "kubernetes.io/basic-auth" and "username" not in data and "password" not in data:
+        return [field.required(data_path.key("username")), field.required(data_path.key("password"))]
+    if secret_type == "kubernetes.io/ssh-auth" and not data.get("ssh-privatekey"):
+        return [field.required(data_path.key("ssh-privatekey"))]
+    if secret_type == "kubernetes.io/service-account-token":
+        annotations = as_dict(as_dict(secret.get("metadata")).get("annotations"))
+        if not annotations.get(SERVICE_ACCOUNT_NAME_KEY):
+            return [field.required(Path("metadata").child("annotations").key(SERVICE_ACCOUNT_NAME_KEY))]
+    return []
 
 
 def validate_secret_update(new: dict, old: dict) -> list[FieldError]:

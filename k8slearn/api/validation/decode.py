@@ -19,6 +19,8 @@ path is the dotted keys that lead to it; list elements keep their list's path):
   field, so it is never taken for one;
 * a DaemonSet's ``deprecated.daemonset.template.generation`` annotation is an int64 (the apps/v1
   conversion parses it into spec.templateGeneration);
+* a Secret's ``data`` and a ConfigMap's ``binaryData`` are []byte maps: each value is a string
+  of base64 (:mod:`k8slearn.api.go_base64`);
 * after all that, every quantity map (``limits``, ``requests``, ``capacity``...) and
   ``emptyDir.sizeLimit`` parses as a quantity.
 
@@ -32,7 +34,8 @@ Simplifies: only the common mistakes are checked: string-valued maps (labels, an
 map data), environment values, the usual integer fields, and quantities.
 
 Upstream: encoding/json (UnmarshalTypeError), staging/src/k8s.io/apiserver/pkg/endpoints/handlers/create.go
-(``%s in version %q cannot be handled as a %s: %v``), staging/src/k8s.io/apimachinery/pkg/api/resource
+(``%s in version %q cannot be handled as a %s: %v``), staging/src/k8s.io/apimachinery/pkg/api/resource,
+encoding/base64 (CorruptInputError)
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from __future__ import annotations
 import marshal
 from typing import Any
 
+from k8slearn.api.go_base64 import CorruptInputError, corrupt_input_offset
 from k8slearn.api.lru import LRUCache
 from k8slearn.api.meta import FrozenDict, FrozenList
 from k8slearn.api.quantity import parse_quantity
@@ -145,6 +149,9 @@ def _decode(obj: dict) -> tuple[dict, str | None]:
         bad = next((v for v in obj["data"].values() if v is not None and not isinstance(v, str)), None)
         if bad is not None:
             return copy, unmarshal_error(bad, "ConfigMap", "data", "string")
+    problem = _byte_map_problem(obj, kind)
+    if problem:
+        return copy, problem
     if kind == "DaemonSet":
         problem = _template_generation_problem(obj)
         if problem:
@@ -155,6 +162,26 @@ def _decode(obj: dict) -> tuple[dict, str | None]:
     if problem is None and nulls:
         zero_null_elements(copy)
     return copy, problem or _first_bad_quantity(quantities)
+
+
+# the []byte maps whose string values JSON decoding reads as base64 (Secret.data, ConfigMap.binaryData)
+BYTE_MAPS = {"Secret": "data", "ConfigMap": "binaryData"}
+
+
+def _byte_map_problem(obj: dict, kind: str) -> str | None:
+    """A value of a ``[]byte`` map that is not base64 (``illegal base64 data at input byte N``), or
+    not a string at all (``... Go struct field Secret.data of type []uint8``)."""
+    values = obj.get(BYTE_MAPS[kind]) if kind in BYTE_MAPS else None
+    if not isinstance(values, dict):
+        return None
+    for value in values.values():
+        if isinstance(value, str):
+            offset = corrupt_input_offset(value)
+            if offset is not None:
+                return str(CorruptInputError(offset))
+        elif value is not None:
+            return unmarshal_error(value, kind, BYTE_MAPS[kind], "[]uint8")
+    return None
 
 
 def _is_int(value: Any) -> bool:

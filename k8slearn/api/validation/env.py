@@ -4,7 +4,7 @@
 ...                       "fieldPath": "spec.hostname"}}}], Path("spec.containers[0].env"))
 >>> [e.error() for e in errs]
 ['spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: Invalid value: "spec.hostname": error converting fieldPath: field label not supported: spec.hostname']
->>> errs = validate_env_from([{"prefix": "1X", "configMapRef": {"name": "cfg"}}], Path("spec.containers[0].envFrom"))
+>>> errs = validate_env_from([{"prefix": "X=", "configMapRef": {"name": "cfg"}}], Path("spec.containers[0].envFrom"))
 >>> errs[0].field
 'spec.containers[0].envFrom[0].prefix'
 
@@ -58,6 +58,25 @@ def env_var_name_errors(name: str) -> list[str]:
     return msgs + has_chdir_prefix(name)
 
 
+RELAXED_ENV_VAR_NAME_ERR = ("a valid environment variable name must consist only of printable ASCII characters "
+                            "other than '='")
+
+
+def relaxed_env_var_name_errors(name: str) -> list[str]:
+    """validation.IsRelaxedEnvVarName: what the API server checks in v1.32 (the
+    RelaxedEnvironmentVariableValidation feature, beta and on by default): any printable ASCII but
+    ``=`` (``1ST``, ``my var`` and ``Logging:Level`` are valid names; kubectl still checks its own
+    flags with :func:`env_var_name_errors`).
+
+    >>> relaxed_env_var_name_errors("1ST"), relaxed_env_var_name_errors("A=B")
+    ([], ["a valid environment variable name must consist only of printable ASCII characters other than '='"])
+    """
+    errs = [] if name else ["environment variable name must be non-empty"]
+    if any(not " " <= char <= "~" or char == "=" for char in name):
+        errs.append(RELAXED_ENV_VAR_NAME_ERR)
+    return errs
+
+
 def validate_env(env: Any, path: Path) -> list[FieldError]:
     """ValidateEnv: each variable's name, and its ``valueFrom`` source."""
     errs = []
@@ -67,7 +86,7 @@ def validate_env(env: Any, path: Path) -> list[FieldError]:
         if not name:
             errs.append(field.required(p.child("name")))
         else:
-            errs += [field.invalid(p.child("name"), name, m) for m in env_var_name_errors(name)]
+            errs += [field.invalid(p.child("name"), name, m) for m in relaxed_env_var_name_errors(name)]
         source = var.get("valueFrom")
         if source is not None:
             errs += _value_from(as_dict(source), bool(var.get("value")), p.child("valueFrom"))
@@ -175,7 +194,7 @@ def validate_env_from(sources: Any, path: Path) -> list[FieldError]:
         source, p = as_dict(source), path.index(i)
         prefix = source.get("prefix") or ""
         if prefix:
-            errs += [field.invalid(p.child("prefix"), prefix, m) for m in env_var_name_errors(prefix)]
+            errs += [field.invalid(p.child("prefix"), prefix, m) for m in relaxed_env_var_name_errors(prefix)]
         kinds = [k for k in ("configMapRef", "secretRef") if source.get(k) is not None]
         for kind in kinds:
             name = as_dict(source[kind]).get("name") or ""
