@@ -16,21 +16,35 @@ the error, and with no file name it adds nothing); an object of a ``-f`` file wi
   ]
 }
 
+``kubectl apply set-last-applied -f FILE`` does the opposite: it writes each file object, as
+compact JSON, into the annotation of the live object (nothing else of the object changes), so
+that the next ``kubectl apply`` computes its three-way merge from that file. An object without
+the annotation is refused unless ``--create-annotation`` is given; one whose annotation already
+holds that configuration prints ``set-last-applied NAME: no changes required.``
+
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/apply/apply_view_last_applied.go (Complete,
-RunApplyViewLastApplied), staging/src/k8s.io/kubectl/pkg/util/apply.go (GetOriginalConfiguration)
+RunApplyViewLastApplied), staging/src/k8s.io/kubectl/pkg/util/apply.go (GetOriginalConfiguration),
+staging/src/k8s.io/kubectl/pkg/cmd/apply/apply_set_last_applied.go (Validate, RunSetLastApplied),
+staging/src/k8s.io/kubectl/pkg/cmd/util/editor/editoptions.go (GetApplyPatch)
 """
 
 from __future__ import annotations
 
 import json
 
-from k8slearn.kubectl.apply import LAST_APPLIED
+from k8slearn.api.errors import ApiError
+from k8slearn.kubectl.apply import (
+    LAST_APPLIED, _info_string, dry_run_mode, file_infos, print_flags_format, print_result,
+)
+from k8slearn.kubectl.builder import Info
 from k8slearn.kubectl.cli import Context, command
-from k8slearn.kubectl.errors import KubectlError
+from k8slearn.kubectl.errors import KubectlError, add_source
 from k8slearn.kubectl.get import infos_for
+from k8slearn.kubectl.manifests import go_json
 from k8slearn.kubectl.output import to_yaml
+from k8slearn.kubectl.set_helper import no_resources_given
 
-__all__ = ["json_indent", "run_view_last_applied"]
+__all__ = ["json_indent", "run_set_last_applied", "run_view_last_applied", "strip_comments"]
 
 
 @command("apply view-last-applied")
@@ -97,3 +111,64 @@ def json_indent(text: str) -> str:
             in_string = char == '"'
             out.append(char)
     return "".join(out) + text[len(body):]
+
+
+def strip_comments(config: str | None) -> str:
+    """cmdutil.StripComments: the text through yaml.ToJSON (compact JSON, keys sorted), which is how
+    set-last-applied compares an annotation with a file object (``null`` for no annotation).
+
+    >>> strip_comments('{"b":1,"a":{}}\\n'), strip_comments(None)
+    ('{"a":{},"b":1}', 'null')
+    """
+    if config is None:
+        return "null"
+    try:
+        return go_json(json.loads(config))
+    except ValueError:  # (ManualStrip: the text without its comment lines)
+        return "\n".join(line for line in config.split("\n") if not line.lstrip().startswith("#"))
+
+
+@command("apply set-last-applied")
+def run_set_last_applied(ctx: Context, args: list[str]) -> int:
+    """Complete (the dry-run mode, the printer), Validate (for each file object in turn: read the
+    live object, compare its annotation; the first error ends the command), then RunSetLastApplied
+    (a JSON merge patch of the annotation for each object that differs, printed ``configured``)."""
+    mode = dry_run_mode(ctx)
+    print_flags_format(ctx)
+    if not ctx.flags.get("filename"):
+        raise no_resources_given()
+    infos, errors = file_infos(ctx, validate=False)
+    if errors:
+        raise errors[0]
+    changes = []
+    for info in infos:
+        config = go_json(info.obj)  # GetApplyPatch: the file object as json.Marshal writes it
+        live = _live_object(ctx, info)
+        original = ((live.get("metadata") or {}).get("annotations") or {}).get(LAST_APPLIED)
+        if original is None and not ctx.flags.get("create-annotation"):
+            raise KubectlError(f"no last-applied-configuration annotation found on resource: {info.name}, "
+                               "to create the annotation, run the command with --create-annotation")
+        if strip_comments(original) != strip_comments(config):
+            changes.append((info, live, config))
+        else:
+            ctx.print(f"set-last-applied {info.name}: no changes required.")
+    for info, live, config in changes:
+        result = live  # (a client dry run prints the live object as it was read)
+        if mode != "client":
+            result = ctx.client.patch(info.resource.plural, info.name,
+                                      {"metadata": {"annotations": {LAST_APPLIED: config}}},
+                                      namespace=info.namespace or None, patch_type="merge",
+                                      dry_run=(mode == "server"))
+        print_result(ctx, info.resource, result, "configured")
+    return 0
+
+
+def _live_object(ctx: Context, info: Info) -> dict:
+    """info.Get(): the live object; a 404 as the server said it, any other error with the source."""
+    try:
+        return ctx.client.get(info.resource.plural, info.name, info.namespace or None)
+    except ApiError as err:
+        if err.code == 404:
+            raise
+        raise add_source(f"retrieving current configuration of:\n{_info_string(info)}\nfrom server for:",
+                         info.source, err) from None

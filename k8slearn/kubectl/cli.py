@@ -244,6 +244,7 @@ ALIASES = {
                        "pdb": "poddisruptionbudget", "ing": "ingress"},
     "kubectl top": {"pods": "pod", "po": "pod", "nodes": "node", "no": "node"},
     "kubectl config": {"use": "use-context"},
+    "kubectl set": {"sa": "serviceaccount"},
 }
 
 
@@ -407,7 +408,8 @@ def _load_commands() -> None:
         return
     from k8slearn.kubectl import (  # noqa: F401
         apply, apply_last_applied, auth, debug, delete, describers, diff, drain, edit, events, exec, explain,
-        generators, get, kubeconfig, misc, patch, rollout, run_expose, set_env, set_resources, taint, wait,
+        generators, get, kubeconfig, misc, patch, rollout, run_expose, set_env, set_resources, set_selector,
+        set_serviceaccount, taint, wait,
     )
 
     _LOADED = True

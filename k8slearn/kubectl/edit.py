@@ -39,7 +39,7 @@ from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
 from k8slearn.kubectl.get import infos_for
 from k8slearn.kubectl.record import CHANGE_CAUSE
-from k8slearn.kubectl.set_helper import no_resources_given, pod_spec_of, send_patches
+from k8slearn.kubectl.set_helper import no_resources_given, object_name, pod_spec_of, send_patches
 from k8slearn.kubectl.table import kind_prefix
 
 __all__ = ["parse_label_args", "update_data_change_msg"]
@@ -459,7 +459,7 @@ def run_set_image(ctx: Context, args: list[str]) -> int:
         try:
             pod_spec = pod_spec_of(info.resource.kind, obj)
         except KubectlError as err:
-            computed.append((info, None, KubectlError(f"error: {info.resource.group_resource}/{info.name} {err}\n")))
+            computed.append((info, None, KubectlError(f"error: {object_name(info, local)} {err}\n")))
             continue
         for name, image in images.items():
             found = False

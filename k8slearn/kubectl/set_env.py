@@ -33,7 +33,7 @@ from k8slearn.kubectl.apply import dry_run_mode
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError
 from k8slearn.kubectl.get import infos_for
-from k8slearn.kubectl.set_helper import pod_spec_of, select_containers, send_patches
+from k8slearn.kubectl.set_helper import object_name, pod_spec_of, select_containers, send_patches
 
 _ENVIRONMENT_ARGUMENT = re.compile(r"^(.+)=(.*)$", re.DOTALL)
 
@@ -187,7 +187,7 @@ def run_set_env(ctx: Context, args: list[str]) -> int:
         try:
             computed.append((info, _updated(ctx, info, selector, env, remove), None))
         except KubectlError as err:
-            computed.append((info, None, KubectlError(f"error: {info.resource.plural}/{info.name} {err}\n")))
+            computed.append((info, None, KubectlError(f"error: {object_name(info)} {err}\n")))
     if flags.get("list"):
         return 0
     # ... then the patches, in order

@@ -45,6 +45,26 @@ def pod_spec_of(kind: str, obj: dict) -> dict:
     raise KubectlError(f"the object is not a pod or does not have a pod template: *v1.{kind}")
 
 
+def object_name(info: Any, local: bool = False) -> str:
+    """Info.ObjectName, how a ``set`` command names an object in its errors: ``<resource>/<name>``
+    (``poddisruptionbudgets/web``, no group) for an object mapped through the server; read with no
+    mapping (``--local``), its kind in lower case and its group (Go's format for that case ends in a
+    newline, kept as it is).
+
+    >>> from k8slearn.api.resources import lookup
+    >>> from k8slearn.kubectl.builder import Info
+    >>> pdb = Info(lookup("pdb"), "default", "web")
+    >>> object_name(pdb), object_name(pdb, local=True), object_name(Info(lookup("cm"), "default", "cm"), True)
+    ('poddisruptionbudgets/web', 'poddisruptionbudget.policy/web\\n', 'configmap/cm')
+    """
+    resource = info.resource
+    if not local:
+        return f"{resource.plural}/{info.name}"
+    if not resource.group:
+        return f"{resource.kind.lower()}/{info.name}"
+    return f"{resource.kind.lower()}.{resource.group}/{info.name}\n"
+
+
 def as_typed(kind: str, obj: dict) -> dict:
     """The object as kubectl prints a typed object it changed itself (``--dry-run=client``): a pod
     template's metadata always has ``creationTimestamp`` (``null`` when unset), as Go's encoder
@@ -93,10 +113,12 @@ def select_containers(pod_spec: dict, spec: str) -> list[dict]:
             if select_string(c.get("name", ""), spec)]
 
 
-def send_patches(ctx: Any, computed: list, operation: str, wrap: str, body_of: Callable) -> list[Exception]:
+def send_patches(ctx: Any, computed: list, operation: str, wrap: str, body_of: Callable, *,
+                 keep_unchanged: bool = False) -> list[Exception]:
     """The second half of a ``set`` command, after CalculatePatches: for each ``(info, changed
     object or None, error or None)`` in order, report the error, skip an unchanged object (no patch,
-    nothing printed), or send a strategic merge patch (``body_of(info, obj)``, a pod-spec patch) and
+    nothing printed; ``keep_unchanged``: ``set serviceaccount`` has no such check and sends it all
+    the same), or send a strategic merge patch (``body_of(info, obj)``, a pod-spec patch) and
     print ``<kind>/<name> <operation>``. ``--dry-run=client`` prints the changed object instead of
     sending it. An API error is wrapped (``wrap`` + message) and the next object goes on."""
     mode = dry_run_mode(ctx)
@@ -105,7 +127,7 @@ def send_patches(ctx: Any, computed: list, operation: str, wrap: str, body_of: C
         if error is not None:
             failures.append(error)
             continue
-        if obj is None or obj == info.obj:
+        if obj is None or (obj == info.obj and not keep_unchanged):
             continue
         kind = info.resource.kind
         result = as_typed(kind, obj)

@@ -21,7 +21,9 @@ from k8slearn.kubectl.apply import dry_run_mode
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError
 from k8slearn.kubectl.get import infos_for
-from k8slearn.kubectl.set_helper import no_resources_given, pod_spec_of, select_containers, send_patches
+from k8slearn.kubectl.set_helper import (
+    no_resources_given, object_name, pod_spec_of, select_containers, send_patches,
+)
 
 
 def resource_list(spec: str) -> dict[str, str]:
@@ -65,7 +67,7 @@ def run_set_resources(ctx: Context, args: list[str]) -> int:
         try:
             containers = select_containers(pod_spec_of(info.resource.kind, obj), selector)
         except KubectlError as err:
-            computed.append((info, None, KubectlError(f"error: {info.resource.plural}/{info.name} {err}\n")))
+            computed.append((info, None, KubectlError(f"error: {object_name(info)} {err}\n")))
             continue
         if not containers:
             failures.append(KubectlError(f"error: unable to find container named {selector}"))

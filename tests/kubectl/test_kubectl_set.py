@@ -85,3 +85,30 @@ def test_a_running_pods_env_cannot_change():
     assert result.stderr.startswith('error: failed to patch env update to pod template: Pod "solo" is invalid: '
                                     "spec: Forbidden: pod updates may not change fields other than")
     assert "env" not in c.api.get("pods", "solo")["spec"]["containers"][0]
+
+
+NOT_A_TEMPLATE = "the object is not a pod or does not have a pod template: *v1."
+CONFIGMAP_FILE = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n"
+
+
+@pytest.mark.parametrize("command, stdin, stderr", [
+    ("set image pdb/web nginx=x", "", f"error: poddisruptionbudgets/web {NOT_A_TEMPLATE}PodDisruptionBudget\n"),
+    ("set env pdb/web A=1", "", f"error: poddisruptionbudgets/web {NOT_A_TEMPLATE}PodDisruptionBudget\n"),
+    ("set resources pdb/web --limits=cpu=1", "",
+     f"error: poddisruptionbudgets/web {NOT_A_TEMPLATE}PodDisruptionBudget\n"),
+    ("set serviceaccount pdb/web robot", "", f"error: poddisruptionbudgets/web {NOT_A_TEMPLATE}PodDisruptionBudget\n"),
+    ("set image -f - nginx=x --local", CONFIGMAP_FILE, f"error: configmap/cm {NOT_A_TEMPLATE}ConfigMap\n"),
+    ("set serviceaccount -f - robot --local", CONFIGMAP_FILE, f"error: configmap/cm {NOT_A_TEMPLATE}ConfigMap\n"),
+], ids=[
+    "set image names a server object by its resource alone, without its group",
+    "set env does the same",
+    "set resources does the same",
+    "set serviceaccount does the same",
+    "set image --local names a file object by its kind in lower case",
+    "set serviceaccount --local does the same",
+])
+def test_an_object_without_a_pod_template_is_named_as_kubectls_info_object_name_does(command, stdin, stderr):
+    c = Cluster(workers=1, seed=5)
+    c.kubectl("create poddisruptionbudget web --selector=app=web --min-available=1")
+    result = c.kubectl(command, stdin=stdin)
+    assert (result.stdout, result.stderr, result.code) == ("", stderr, 1)
