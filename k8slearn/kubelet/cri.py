@@ -90,6 +90,8 @@ class Container:
     last_status: int = 0  # the exit status of the last tool its script ran (a "shell" step)
     memory_limit: int = 0  # resources.limits.memory in bytes, for a program that allocates (0: none)
     stdin_once: bool = False  # its stdin is closed when the first attach that brought one ends
+    termination_message_path: str = "/dev/termination-log"  # where the kubelet reads why it ended
+    fallback_to_logs: bool = False  # terminationMessagePolicy FallbackToLogsOnError
     term_trap: tuple | None = None  # its shell's ``trap ... TERM`` action (steps), once set
     _waiting: tuple | None = None  # while its shell is in ``wait``: (the steps after it, again)
     _pending_trap: tuple | None = None  # a trapped SIGTERM came during a foreground command: its action

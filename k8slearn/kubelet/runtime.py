@@ -254,6 +254,11 @@ class ContainerRuntime(ImageService, Tasks):
             container.envs = envs
         if spec.get("stdinOnce") is True:
             container.stdin_once = True
+        path = spec.get("terminationMessagePath")
+        if path is not None and path != container.termination_message_path:
+            container.termination_message_path = path
+        if spec.get("terminationMessagePolicy") == "FallbackToLogsOnError":
+            container.fallback_to_logs = True
         if mounts:
             container.mounts = tuple(mounts)
         if program.memory:  # the cgroup's memory.max: resources.limits.memory

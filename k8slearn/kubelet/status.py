@@ -107,10 +107,42 @@ def container_state(record: Any) -> dict:
             # a container that never started (StartError) has containerd's zero start: the Unix epoch
             "startedAt": _timestamp(record.started_at) if record.started_at is not None else UNIX_EPOCH,
         }
-        if record.message:
-            term["message"] = record.message
+        message = termination_message(record)
+        if record.message or message:  # (the runtime's own message, then the container's)
+            term["message"] = f"{record.message}: {message}" if record.message and message else record.message or message
         return {"terminated": term}
     return {"waiting": {"reason": "ContainerCreating"}}
+
+
+TERMINATION_MESSAGE_MAX = 4096  # kubecontainer.MaxContainerTerminationMessageLength
+LOG_MESSAGE_LINES, LOG_MESSAGE_BYTES = 80, 2048  # ...MaxContainerTerminationMessageLogLines, ...LogLength
+
+
+def termination_message(record: Any) -> str:
+    """Why an exited container says it ended (getPodContainerStatuses: getTerminationMessage, then
+    readLastStringFromContainerLogs): the last 4 KiB of the file at its
+    ``terminationMessagePath`` (``/dev/termination-log``); with ``terminationMessagePolicy:
+    FallbackToLogsOnError``, a container that failed and wrote no message there gives the end of
+    its log instead (its last 80 lines, at most the last 2048 bytes).
+
+    >>> from types import SimpleNamespace as NS
+    >>> done = NS(files={"/dev/termination-log": "Sleep expired\\n"}, termination_message_path="/dev/termination-log",
+    ...           fallback_to_logs=False, exit_code=0, reason="Completed", logs=[])
+    >>> termination_message(done)
+    'Sleep expired\\n'
+    >>> failed = NS(files=None, termination_message_path="/dev/termination-log", fallback_to_logs=True,
+    ...             exit_code=3, reason="Error", logs=[(1.0, ("one", "two"))])
+    >>> termination_message(failed)
+    'one\\ntwo\\n'
+    """
+    fallback = record.fallback_to_logs and record.exit_code != 0 and record.reason != "ContainerCannotRun"
+    written = (record.files or {}).get(record.termination_message_path) if record.termination_message_path else None
+    if isinstance(written, str) and written:
+        return written.encode()[-TERMINATION_MESSAGE_MAX:].decode("utf-8", "replace")
+    if not fallback:
+        return ""
+    lines = [line for _, printed in record.logs for line in printed][-LOG_MESSAGE_LINES:]
+    return "".join(f"{line}\n" for line in lines).encode()[-LOG_MESSAGE_BYTES:].decode("utf-8", "replace")
 
 
 def condition(
