@@ -9,7 +9,8 @@ from k8slearn.kubectl import Result, magic
 
 FILTER = ("Let kubectl filter: -l app=web, --field-selector status.phase=Running, -o name, "
           "-o jsonpath='{.items[*].metadata.name}'; or use its text in Python: "
-          'str(cluster.kubectl("get pods")).\n')
+          'str(cluster.kubectl("get pods")).\n'
+          "(A pipe into kubectl itself runs: ... -o yaml | kubectl apply -f -.)\n")
 ONE_PER_LINE = "Give each command its own %kubectl line.\n"
 
 
@@ -104,3 +105,31 @@ def test_quoted_pipes_work_against_a_real_cluster(capsys, line, stdout):
     Cluster(workers=1, seed=0)
     magic.kubectl_magic(line)
     assert (capsys.readouterr().out, magic.last_result.code) == (stdout, 0)
+
+
+def test_a_pipe_from_kubectl_into_kubectl_runs_both_as_the_documentation_does(capsys):
+    """``create ... --dry-run=client -o yaml | kubectl apply -f -``: the first one's YAML is the
+    second one's stdin; what shows is the last one's output, and its exit code."""
+    cluster = Cluster(workers=1, seed=0)
+    k8slearn.use(cluster)
+    magic.kubectl_magic("create deployment web --image=nginx --dry-run=client -o yaml | kubectl apply -f -")
+    assert capsys.readouterr().out == "deployment.apps/web created\n"
+    assert magic.last_result.code == 0
+    assert cluster.api.get("deployments", "web")["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx"
+    magic.kubectl_magic("get deployment web -o yaml | kubectl label -f - tier=front")
+    assert capsys.readouterr().out == "deployment.apps/web labeled\n"
+
+
+def test_a_failing_first_command_shows_its_error_and_the_next_one_reads_nothing(capsys):
+    cluster = Cluster(workers=1, seed=0)
+    k8slearn.use(cluster)
+    magic.kubectl_magic("get deployment nope -o yaml | kubectl apply -f -")
+    captured = capsys.readouterr()
+    assert captured.err == ('Error from server (NotFound): deployments.apps "nope" not found\n'
+                            "error: no objects passed to apply\n")
+    assert magic.last_result.code == 1
+
+
+def test_a_pipe_into_kubectl_then_into_grep_is_still_refused(seen):
+    magic.kubectl_magic("get pods -o yaml | kubectl apply -f - | grep web")
+    assert seen == [] and magic.last_result.code == 1
