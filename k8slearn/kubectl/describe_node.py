@@ -9,7 +9,7 @@ quantity sums keep the format of their first non-zero term, as ``resource.Quanti
 ({'cpu': Quantity('350m'), 'memory': Quantity('64Mi')}, {'memory': Quantity('128Mi')})
 
 Upstream: staging/src/k8s.io/kubectl/pkg/describe/describe.go (describeNode, describeNodeResource),
-staging/src/k8s.io/kubectl/pkg/util/resource (PodRequestsAndLimits)
+staging/src/k8s.io/kubectl/pkg/util/resource/resource.go (PodRequestsAndLimits, podRequests, podLimits)
 """
 
 from __future__ import annotations
@@ -44,25 +44,68 @@ def _sum(values: list) -> Any:
 # --- nodes -----------------------------------------------------------------------------------
 
 def pod_requests_and_limits(pod: dict) -> tuple[dict, dict]:
-    """PodRequestsAndLimits: containers summed, then the max with each init container."""
-    reqs: dict[str, list] = {}
-    limits: dict[str, list] = {}
-    for c in pod.get("spec", {}).get("containers") or []:
-        res = c.get("resources") or {}
-        for name, value in (res.get("requests") or {}).items():
-            reqs.setdefault(name, []).append(value)
-        for name, value in (res.get("limits") or {}).items():
-            limits.setdefault(name, []).append(value)
-    total_req = {k: _sum(v) for k, v in reqs.items()}
-    total_lim = {k: _sum(v) for k, v in limits.items()}
-    for c in pod.get("spec", {}).get("initContainers") or []:
-        res = c.get("resources") or {}
-        for target, source in ((total_req, res.get("requests")), (total_lim, res.get("limits"))):
-            for name, value in (source or {}).items():
-                q = _quantity(value)
-                if name not in target or q > target[name]:
-                    target[name] = q
-    return total_req, total_lim
+    """PodRequestsAndLimits: what the pod requests and what limits it, by resource name.
+
+    Containers and sidecars (init containers with ``restartPolicy: Always``) add up; the pod
+    needs at least its largest init container plus the sidecars started before it; the pod's
+    ``overhead`` adds to every request and to every non-zero limit:
+
+    >>> req, lim = pod_requests_and_limits({"spec": {
+    ...     "containers": [{"resources": {"requests": {"cpu": "100m"}, "limits": {"cpu": "200m"}}}],
+    ...     "initContainers": [{"restartPolicy": "Always", "resources": {"requests": {"cpu": "50m"}}}],
+    ...     "overhead": {"cpu": "10m"}}})
+    >>> req, lim
+    ({'cpu': Quantity('160m')}, {'cpu': Quantity('210m')})
+
+    Simplified: no in-place resize (the containers' status resources)."""
+    spec = pod.get("spec") or {}
+    reqs, limits = _pod_resources(spec, "requests"), _pod_resources(spec, "limits")
+    for name, value in (spec.get("overhead") or {}).items():
+        _add_resource(reqs, name, _quantity(value))
+        if name in limits and not limits[name].is_zero():
+            _add_resource(limits, name, _quantity(value))
+    return reqs, limits
+
+
+def _pod_resources(spec: dict, kind: str) -> dict:
+    """podRequests / podLimits (before the overhead): ``kind`` is "requests" or "limits"."""
+    total: dict = {}
+    for c in spec.get("containers") or []:
+        _add_resource_list(total, (c.get("resources") or {}).get(kind))
+    sidecars: dict = {}
+    init_total: dict = {}
+    for c in spec.get("initContainers") or []:
+        own = (c.get("resources") or {}).get(kind)
+        if c.get("restartPolicy") == "Always":  # a sidecar runs beside the app containers
+            _add_resource_list(total, own)
+            _add_resource_list(sidecars, own)
+            each = sidecars
+        else:  # an init container runs beside the sidecars started before it
+            each = {}
+            _add_resource_list(each, own)
+            _add_resource_list(each, sidecars)
+        _max_resource_list(init_total, each)
+    _max_resource_list(total, init_total)
+    return total
+
+
+def _add_resource(total: dict, name: str, q: Any) -> None:
+    """addResourceList for one resource: a zero sum takes the format of what is added (Quantity.Add)."""
+    current = total.get(name)
+    total[name] = q if current is None or current.is_zero() else current + q
+
+
+def _add_resource_list(total: dict, values: dict | None) -> None:
+    for name, value in (values or {}).items():
+        _add_resource(total, name, _quantity(value))
+
+
+def _max_resource_list(total: dict, values: dict) -> None:
+    """maxResourceList: the greater of the two for every resource (absent counts as unset, not 0)."""
+    for name, value in values.items():
+        q = _quantity(value)
+        if name not in total or q > total[name]:
+            total[name] = q
 
 
 def _percent(part: Any, whole: int, milli: bool) -> int:
@@ -176,6 +219,6 @@ def _describe_node_resource(pods: list[dict], node: dict, w: PrefixWriter, now: 
             r, l = _sum(totals_req.get(name, [])), _sum(totals_lim.get(name, []))
             total = _quantity(allocatable[name]).value()
             w.write(1, f"{name}\t{r} ({_percent(r, total, False)}%)\t{l} ({_percent(l, total, False)}%)\n")
-    for name in sorted(allocatable):
-        if "/" in name and not name.startswith(("requests.", "limits.")):
+    for name in sorted(allocatable):  # extended resources: not a standard container resource, not pods
+        if name not in (*_STANDARD_ORDER, "pods") and not name.startswith("hugepages-"):
             w.write(1, f"{name}\t{_sum(totals_req.get(name, []))}\t{_sum(totals_lim.get(name, []))}\n")

@@ -30,6 +30,7 @@ pkg/kubelet/kubelet_pods.go (GetContainerLogs: ``logs``), pkg/kubelet/pleg/gener
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,7 @@ from k8slearn.kubelet.image_manager import ImageManager
 from k8slearn.kubelet.kill_pod import PodTermination
 from k8slearn.kubelet.kuberuntime import KubeRuntime
 from k8slearn.kubelet.prober import ProberManager
+from k8slearn.kubelet.resource_helpers import NO_REQUESTS
 from k8slearn.kubelet.sync_pod import PodSync
 
 BACKOFF_PERIOD = 10.0  # kubelet.go backOffPeriod: the pod worker's wait after a sync that failed
@@ -69,10 +71,10 @@ class PodState:
     done: bool = False
     last_status: dict | None = None
     process: Any = None  # the worker's process while it has a sync to do, else None
-    # (cpu millicores, memory bytes) the pod requests, summed once at admission. Upstream sums
-    # the active pods' requests afresh for every admission; the API server rejects any change
+    # resource -> amount the pod requests (cpu in millicores), summed once at admission. Upstream
+    # sums the active pods' requests afresh for every admission; the API server rejects any change
     # to container resources, so keeping the sum is a simulation speed-up with the same answer.
-    requests: tuple = (0, 0)
+    requests: Mapping[str, int] = field(default_factory=lambda: NO_REQUESTS)
 
     def set_waiting(self, name: str, reason_message: tuple) -> None:
         """Remember why a container waits (its own dict is made on the first one)."""

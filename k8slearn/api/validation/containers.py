@@ -403,6 +403,27 @@ def _quantity_errors(name: str, q, path: Path) -> list[FieldError]:
     return errs
 
 
+def _huge_page_value_errors(name: str, q, path: Path) -> list[FieldError]:
+    """validateResourceQuantityHugePageValue: hugepages come in whole pages of the size the name
+    gives (``hugepages-2Mi: 3Mi`` is refused). Upstream allows indivisible values only on an update
+    of a pod that already had them."""
+    if not _is_hugepages(name) or _huge_page_value_divisible(name, q):
+        return []
+    return [field.invalid(path, str(q), f"{q} is not positive integer multiple of {name}")]
+
+
+def _huge_page_value_divisible(name: str, q) -> bool:
+    """IsHugePageResourceValueDivisible: the page size parses, is a positive whole number and
+    divides the value."""
+    try:
+        page = parse_quantity(name[len("hugepages-"):])
+    except ValueError:
+        return False
+    if page.amount <= 0 or page.milli_value() % 1000:
+        return False
+    return q.value() % page.value() == 0
+
+
 def validate_resource_requirements(resources: Any, path: Path) -> list[FieldError]:
     """ValidateResourceRequirements: names, non-negative quantities, requests <= limits."""
     resources = as_dict(resources)
@@ -412,6 +433,7 @@ def validate_resource_requirements(resources: Any, path: Path) -> list[FieldErro
     for name, q in limits.items():
         errs += _resource_name_errors(name, lim_path.key(name))
         errs += _quantity_errors(name, q, lim_path.key(name))
+        errs += _huge_page_value_errors(name, q, lim_path.key(name))
     for name, q in requests.items():
         errs += _resource_name_errors(name, req_path.key(name))
         errs += _quantity_errors(name, q, req_path.key(name))
@@ -424,6 +446,7 @@ def validate_resource_requirements(resources: Any, path: Path) -> list[FieldErro
                                           f"must be less than or equal to {name} limit of {limit}"))
         elif not _overcommit_allowed(name):
             errs.append(field.required(lim_path, "Limit must be set for non overcommitable resources"))
+        errs += _huge_page_value_errors(name, q, req_path.key(name))
     names = set(limits) | set(requests)
     if any(_is_hugepages(n) for n in names) and not names & {"cpu", "memory"}:
         errs.append(field.forbidden(path, "HugePages require cpu or memory"))
