@@ -68,8 +68,10 @@ def json_merge_patch(original: Any, patch: Any) -> Any:
 def strategic_merge_patch(original: dict, patch: dict, kind: str = "") -> dict:
     """Apply a strategic merge patch to a built-in object of ``kind`` (``original`` is not changed;
     parts of ``patch`` may become parts of the result, so the caller passes a copy of its own)."""
+    if patch is None:  # (JSON null decodes into a map as no change)
+        patch = {}
     if not isinstance(patch, dict):
-        raise bad_request("json: cannot unmarshal array into Go value of type map[string]interface {}")
+        raise bad_request(f"json: cannot unmarshal {_json_type(patch)} into Go value of type map[string]interface {{}}")
     result = _merge_map(original if isinstance(original, dict) else {}, patch, (), kind)
     return {} if result is _DELETE else result
 
@@ -83,8 +85,8 @@ def _merge_map(original: dict, patch: dict, path: tuple, kind: str) -> Any:
         return _DELETE
     if directive == "replace":
         return {k: copy.deepcopy(v) for k, v in patch.items() if k != "$patch"}
-    if directive is not None:
-        raise bad_request(f"Unknown patch type: {directive} in map: {patch}")
+    if directive is not None:  # mergepatch.ErrBadPatchType, a plain error: the API server's 500 with no reason
+        raise status_error(500, "", f"unknown patch type: {go_sprint(directive)} in map: {go_sprint(patch)}")
     result = dict(original)
     retain = patch.get("$retainKeys")
     for key, value in patch.items():

@@ -263,14 +263,17 @@ class Registry:
     # -- update --------------------------------------------------------------------------------
     def update(self, info: ResourceInfo, namespace: str | None, name: str,
                updated: Callable[[dict], dict], subresource: str = "", dry_run: bool = False,
-               admit: Callable[[dict, dict], None] | None = None) -> dict:
+               admit: Callable[[dict, dict], None] | None = None, uid: str = "") -> dict:
         """GuaranteedUpdate: ``updated(existing)`` gives the new object; the strategy and validation decide.
 
         ``existing`` must not be changed by ``updated``; ``admit(new, existing)`` is the mutating
         admission chain, run before the resourceVersion check, as upstream. ``existing`` is decoded
         for this request alone, so the strategies let the new object share its parts (no copies).
+        ``uid``, a PUT body's own (a PATCH has none), is a precondition checked first.
         """
         existing, mod_rev = self.read(info, namespace, name)
+        if uid and uid != existing["metadata"].get("uid"):
+            raise conflict(info, name, uid_precondition_failed(info.key(namespace, name), uid, existing))
         new = updated(existing)
         if admit is not None:
             admit(new, existing)
@@ -494,6 +497,13 @@ class Registry:
         if meta.get("finalizers") or update_finalizers:
             return self._update_for_deletion(info, strategy, None, name, options)
         return self._delete_now(info, None, name, options.dry_run)
+
+
+def uid_precondition_failed(key: str, uid: str, existing: dict) -> str:
+    """Preconditions.Check's StorageError (ErrCodeInvalidObj, code 4), which InterpretUpdateError
+    makes a Conflict: the object of that name is another one than the body's uid says."""
+    return (f"StorageError: invalid object, Code: 4, Key: {key}, ResourceVersion: 0, AdditionalErrorMsg: "
+            f"Precondition failed: UID in precondition: {uid}, UID in object meta: {existing['metadata'].get('uid', '')}")
 
 
 def finalize_update(new: dict, old: dict) -> dict:

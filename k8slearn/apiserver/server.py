@@ -49,6 +49,7 @@ from k8slearn.api.warnings import TEMPLATE_KINDS, object_warnings
 from k8slearn.api.errors import ApiError, bad_request, expired, method_not_allowed, status_error
 from k8slearn.api.field import go_quote
 from k8slearn.api.meta import thaw, timestamp
+from k8slearn.api.omitempty import drop_empty_fields
 from k8slearn.api.policy import eviction_body
 from k8slearn.api.resources import RESOURCES, ResourceInfo
 from k8slearn.api.validation.decode import decode_error
@@ -82,6 +83,8 @@ from k8slearn.apiserver.healthz import health_endpoints, serve
 from k8slearn.api.patch import apply_patch
 from k8slearn.apiserver.registry import DeleteOptions, Registry
 from k8slearn.apiserver.scale import scale_of, scaled
+from k8slearn.apiserver.request_names import check_name as check_object_name
+from k8slearn.apiserver.request_names import ensure_object_namespace_matches_request_namespace
 from k8slearn.apiserver.request_scope import RequestScope, _parse_resource_version
 from k8slearn.apiserver.request_trace import _delete_detail, _list_detail, _Request, _rough_ref, _watch_detail
 from k8slearn.apiserver.rest_client import Client
@@ -240,7 +243,7 @@ class APIServer(RequestScope):
                 return obj
 
             result = self.registry.update(info, ns, meta["name"], updated, subresource, dry_run,
-                                          self._admit_update(info, ns, subresource))
+                                          self._admit_update(info, ns, subresource), uid=meta.get("uid") or "")
             self._warn_on_update(info, result, before.get("generation"), subresource)
             return result
 
@@ -298,10 +301,11 @@ class APIServer(RequestScope):
                 dropped = drop_unknown_fields(patched)
                 if validation == "Warn" and self.warnings is not None:
                     self.warnings.extend(f'unknown field "{path}"' for path in dropped)
-            patched.setdefault("metadata", {})
-            for key in ("name", "namespace"):  # the URL names the object
-                if key in existing["metadata"]:
-                    patched["metadata"][key] = existing["metadata"][key]
+            meta = patched.setdefault("metadata", {})  # the URL names the object: it stays that one
+            ensure_object_namespace_matches_request_namespace(ns, meta)
+            check_object_name(meta, name, ns)
+            if subresource != "status":  # decoded into its Go type: omitempty (on a status write, the
+                drop_empty_fields(patched, patch)  # kubelet's many, skipped: a simulation speed-up)
             apply_defaults(patched)
             return patched
 

@@ -162,7 +162,9 @@ UPDATE_FAILURES = [
      409, "Conflict", None),
     (lambda s, a: (a.create(configmap("cfg")),
                    {**configmap("cfg"), "metadata": {"name": "cfg", "uid": "other"}})[1],
-     422, "Invalid", 'ConfigMap "cfg" is invalid: metadata.uid: Invalid value: "other": field is immutable'),
+     409, "Conflict", 'Operation cannot be fulfilled on configmaps "cfg": StorageError: invalid object, Code: 4, '
+                      'Key: /registry/configmaps/default/cfg, ResourceVersion: 0, AdditionalErrorMsg: Precondition '
+                      'failed: UID in precondition: other, UID in object meta: baa7f095-bf21-455c-b28a-6ae9df6d39d6'),
     (lambda s, a: (a.create(pod("web")), _with_restart_policy(a.get("pods", "web"), "Never"))[1],
      422, "Invalid", None),
     (lambda s, a: (a.create(configmap("cfg")), {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {}})[1],
@@ -180,7 +182,7 @@ UPDATE_FAILURES = [
     ids=[
         "updating an object that does not exist is not found",
         "an old resourceVersion is a conflict",
-        "a different uid is refused: the uid is immutable",
+        "a body naming another uid fails the uid precondition (a conflict, before any other check)",
         "a pod's restartPolicy cannot change after creation",
         "an update needs the object's name",
         "no finalizer can be added to an object being deleted",
