@@ -25,7 +25,7 @@ from k8slearn.viz.daemon_nodes import (
     DaemonNode,
     daemon_nodes,
 )
-from k8slearn.viz.panels import TABLE_STYLE, Panel
+from k8slearn.viz.panels import TABLE_STYLE, KubectlFailed, Panel, Refused
 from k8slearn.viz.snapshot import unobserved
 
 DAEMON_TAINT = ("dedicated", "infra")
@@ -166,13 +166,13 @@ class DaemonSetPanel(Panel):
             labels = next((n["metadata"].get("labels") or {} for n in self.cluster.api.list("nodes")
                            if n["metadata"]["name"] == node), {})
         if "node-role.kubernetes.io/control-plane" in labels:
-            raise ValueError(f"{node} runs the control plane (API server, scheduler, controllers): removing it "
-                             f"would stop the cluster, so the panel keeps it")
+            raise Refused(f"{node} runs the control plane (API server, scheduler, controllers): removing it "
+                          f"would stop the cluster, so the panel keeps it.")
         if node in self.cluster.node_names():
             self.cluster.stop_node(node)
         result = self.cluster.kubectl(f"delete node {node}")
         if result.code:
-            raise ValueError(result.stderr.strip())
+            raise KubectlFailed(result.stderr.strip())
         advanced = self.cluster.settle()
         return f"{result.stdout.strip()}; settled after {advanced:.1f} s."
 
@@ -189,13 +189,13 @@ class DaemonSetPanel(Panel):
         """Run ``kubectl <command>``, settle, and say exactly what was run and what kubectl printed."""
         result = self.cluster.kubectl(command)
         if result.code:
-            raise ValueError(result.stderr.strip())
+            raise KubectlFailed(result.stderr.strip())
         self.cluster.settle()
         return f"kubectl {command}: {result.stdout.strip()}"
 
     def _chosen(self) -> str:
         if not self.nodes.value:
-            raise ValueError("choose a node first")
+            raise Refused("No node is chosen: choose one in the Node list first.")
         return self.nodes.value
 
     def _remove(self) -> str:

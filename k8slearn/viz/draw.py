@@ -4,7 +4,9 @@
 ``summary(snap)`` (from graph.py) is the picture's alt text. ``ClusterFigure`` keeps one figure
 and its artists alive: the static part (control plane, node boxes, legend) is rendered once and
 restored as a background; a redraw only moves dots and changes colours and texts. The figure is
-rebuilt only when the set of nodes, owners or services (or the columns' height) changes.
+rebuilt only when the set of nodes, owners or services (or the columns' height, or the room for
+taints under them) changes. Each node's taints are written under its box, as ``kubectl describe
+node`` lists them (abbreviated to a count where the columns are narrow).
 matplotlib is imported inside functions, so importing this module stays light.
 
 >>> from k8slearn.viz.snapshot import Snapshot
@@ -96,7 +98,7 @@ class ClusterFigure(FigureBuilder):
         # graph.summary counts each pod: from the snapshot when owners are collapsed into one dot
         self._described = (snap if collapse_owners else g, namespace, selector)
         self.layout.update(g)
-        key = (tuple(c.id for c in self.layout.columns), self.layout.rows,
+        key = (tuple(c.id for c in self.layout.columns), self.layout.rows, self.layout.taint_room,
                tuple(sorted(n for n, k in g.nodes(data="kind") if k in ("owner", "service"))))
         if key != self._key:
             self._build(g)
@@ -160,14 +162,14 @@ class ClusterFigure(FigureBuilder):
     # -- refreshing --
     def _refresh_static(self, g: Any, marked: set) -> None:
         """Node boxes, headers, kubelet arrows, highlighted components: redrawn only when they change."""
-        state = tuple((col.id, g.nodes[col.id]["ready"], g.nodes[col.id]["unschedulable"], col.id in marked)
-                      for col in self.layout.columns if col.id != PENDING)
+        state = tuple((col.id, g.nodes[col.id]["ready"], g.nodes[col.id]["unschedulable"], col.id in marked,
+                       g.nodes[col.id]["taints"]) for col in self.layout.columns if col.id != PENDING)
         state += tuple((cid in marked, g.nodes[cid].get("stopped", False)) for cid in self._component_boxes)
         if state == self._static:
             return
         self._static, self._background = state, None
         for col in self.layout.columns:
-            box, header, _, arrow = self._columns[col.id]
+            box, header, _, arrow, taints = self._columns[col.id]
             if col.id == PENDING:
                 box.set(fc=style.PENDING_LANE["face"], ec=style.PENDING_LANE["edge"], linestyle=(0, (4, 2)))
                 header.set_text("Pending\n(no node yet)")
@@ -182,6 +184,8 @@ class ClusterFigure(FigureBuilder):
             header.set(text=_node_header(data, self._chars(self._header_size)),
                        fontweight="bold" if col.id in marked else "normal")
             arrow.set_alpha(style.EDGE_STYLES["watches"]["alpha"] if data["ready"] == "True" else 0.2)
+            shown, size = self._taints_label(data["taints"])
+            taints.set(text=shown, fontsize=size, visible=bool(shown))
         for cid, text in self._component_boxes.items():
             colours = style.ETCD if cid == ETCD else style.COMPONENT
             stopped = g.nodes[cid].get("stopped", False)   # its machine is off: a grey box, a faint arrow

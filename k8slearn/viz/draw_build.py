@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.viz import style
+from k8slearn.viz.draw_text import _taints_text
 from k8slearn.viz.graph import APISERVER, CONTROLLER_MANAGER, ETCD, SCHEDULER
 from k8slearn.viz.layout import COMPONENT_Y, ETCD_Y, FIRST_SLOT, HEADER_Y, PENDING, POD_DX, SLOT_HEIGHT
 
@@ -33,6 +34,8 @@ from k8slearn.viz.layout import COMPONENT_Y, ETCD_Y, FIRST_SLOT, HEADER_Y, PENDI
 BOX_HALF = 0.46                 # half the width of a node column's box
 BUS_DX, LABEL_DX = -0.10, 0.09      # from a pod's dot: the runs-on line, the start of its name
 BOX_TOP = HEADER_Y + 0.55       # room for a three-line header above the first pod
+TAINT_GAP, TAINT_LINESPACING = 0.08, 1.1   # a node's taints: below its box, lines this far apart
+TAINT_SIZES = (style.TAINT_SIZE, style.TAINT_SIZE - 1, style.TAINT_SIZE - 2)   # smaller when they do not fit
 WIDEST_STATUS = "SchedulingDisabled"   # the longest line of a node's header (a cordoned node's STATUS)
 
 
@@ -75,6 +78,8 @@ class FigureBuilder:
         axes_in = self.figure.get_size_inches()[0] * ax.get_position().width
         self._column_pt = 2 * self._across(BOX_HALF) * axes_in / (xmax - xmin) * 72
         self._header_size = self._fitting_size(WIDEST_STATUS)
+        axes_pt = self.figure.get_size_inches()[1] * ax.get_position().height * 72
+        self._unit_pt = axes_pt / (self.layout.extent[3] - self.layout.extent[2])   # points per unit, upwards
         self._build_control_plane(ax, g)
         self._columns = {col.id: self._build_column(ax, col) for col in self.layout.columns}
         self._build_dynamic(ax, g)
@@ -107,7 +112,7 @@ class FigureBuilder:
         self._title = ax.set_title("", fontsize=style.FONT_SIZE + 2, loc="left", color=style.TEXT, pad=4)
         self._labels = []
         self._dynamic = ([*self._edges.values(), self._bars, self._pods, self._halo]
-                         + [badge for _, _, badge, _ in self._columns.values()]
+                         + [badge for _, _, badge, *_ in self._columns.values()]
                          + list(self._boxes.values()) + [self._title])
 
     def _build_control_plane(self, ax: Any, g: Any) -> None:
@@ -132,7 +137,8 @@ class FigureBuilder:
                                                          (APISERVER, ETCD, "stores in"))}
 
     def _build_column(self, ax: Any, col: Any) -> tuple:
-        """A node's box, its header, its count badge and its kubelet's arrow to the API server."""
+        """A node's box, its header, its count badge, its kubelet's arrow to the API server, and
+        the text of its taints under the box."""
         from matplotlib.patches import FancyBboxPatch
 
         bottom = self.layout.box_bottom
@@ -147,7 +153,26 @@ class FigureBuilder:
         arrow = None
         if col.id != PENDING:
             arrow = self._arrow(ax, (col.x, BOX_TOP), self._component_boxes[APISERVER], "watches")
-        return box, header, badge, arrow
+        taints = ax.text(col.x, bottom - TAINT_GAP, "", ha="center", va="top", fontsize=style.TAINT_SIZE,
+                         color=style.TAINT_TEXT, zorder=3, linespacing=TAINT_LINESPACING, visible=False,
+                         bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none"})
+        return box, header, badge, arrow, taints
+
+    def _taint_room(self, size: float) -> tuple[int, int]:
+        """(characters across, lines down) that a node's taints have under its box at ``size`` points."""
+        chars = int((self._column_pt - 6) / (size * 0.62))
+        line_pt = size * TAINT_LINESPACING          # as matplotlib spaces lines (measured)
+        room_pt = (self.layout.taint_room - TAINT_GAP) * self._unit_pt - 4     # 4 pt: the text's pad
+        lines = int(room_pt / line_pt)
+        return chars, lines
+
+    def _taints_label(self, taints: tuple) -> tuple[str, float]:
+        """A node's taints as written under its box, and the font size: the largest of
+        ``TAINT_SIZES`` that lists them all, else the one that lists the most (``_taints_text``)."""
+        def rank(text: str) -> tuple:       # every taint listed, some ("+2 more"), a count, nothing
+            return (not text.startswith("Taints:"), "more" in text.rpartition("\n")[2], not text)
+        choices = [(_taints_text(taints, *self._taint_room(size)), size) for size in TAINT_SIZES]
+        return min(choices, key=lambda choice: (rank(choice[0]), -choice[1]))
 
     @staticmethod
     def _arrow(ax: Any, start: Any, end: Any, relation: str) -> Any:

@@ -14,6 +14,10 @@ Counts by STATUS are listed most common first, as ``kubectl get pods`` users rea
 'node-2\\nNotReady,\\nSchedulingDisabled'
 >>> _counts_text({"Running": 3, "Pending": 1, "Error": 1})
 '3 Running, 1 Error, 1 Pending'
+>>> print(_taints_text(("node-role.kubernetes.io/control-plane:NoSchedule",), 30, 4))
+Taints:
+node-role.kubernetes.io/
+control-plane:NoSchedule
 
 Simplified: character counts stand in for measured text widths.
 
@@ -23,6 +27,7 @@ Upstream: none (a picture); its words follow ``kubectl get nodes`` (STATUS, ROLE
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from k8slearn.viz.graph import plural, selector_text
@@ -57,6 +62,58 @@ def _node_header(data: dict, chars: int) -> str:
     roles = [r for r in data["roles"] if r not in data["name"]]
     role = f"\n({', '.join(roles)})" if roles else ""
     return f"{_fit(data['name'], chars)}\n{status}{role}"
+
+
+def _taint_lines(taint: str, chars: int) -> list | None:
+    """One taint (``key=value:Effect``) in lines of at most ``chars`` characters, broken only where
+    its parts meet: after the key's prefix, before ``=value`` and before ``:Effect``; None if one
+    part is longer than a line.
+
+    >>> _taint_lines("node.kubernetes.io/unreachable:NoExecute", 24)
+    ['node.kubernetes.io/', 'unreachable:NoExecute']
+    >>> _taint_lines("dedicated=infra:NoExecute", 20), _taint_lines("node-role.kubernetes.io/x:NoSchedule", 20)
+    (['dedicated=infra', ':NoExecute'], None)
+    """
+    lines: list = []
+    for part in re.split(r"(?<=/)|(?==)|(?=:)", taint):
+        if len(part) > chars:
+            return None
+        if lines and len(lines[-1]) + len(part) <= chars:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return lines
+
+
+def _taints_text(taints: tuple, chars: int, lines: int) -> str:
+    """A node's taints under its box, in at most ``lines`` lines of ``chars`` characters, as
+    ``kubectl describe node`` lists them ("Taints:", then one ``key=value:Effect`` each, in spec
+    order). Those that do not fit are counted ("+2 more"); in a column too narrow for any, only
+    the count is left ("3 taints"), or nothing at all.
+
+    >>> _taints_text(("node.kubernetes.io/unreachable:NoExecute",
+    ...               "node.kubernetes.io/unreachable:NoSchedule"), 24, 4)
+    'Taints:\\nnode.kubernetes.io/\\nunreachable:NoExecute\\n+1 more'
+    >>> _taints_text(("dedicated=infra:NoExecute", "a=b:NoSchedule"), 8, 4), _taints_text(("a:NoSchedule",), 3, 4)
+    ('2 taints', '')
+    """
+    if not taints or lines < 1:
+        return ""
+    shown: list = ["Taints:"]
+    count = 0                                           # taints shown whole
+    for taint in taints:
+        piece = _taint_lines(taint, chars)
+        more = 1 if count < len(taints) - 1 else 0      # room for "+N more" while later taints wait
+        if piece is None or len(shown) + len(piece) + more > lines:
+            break
+        shown += piece
+        count += 1
+    if count == len(taints):
+        return "\n".join(shown)
+    if count:
+        return "\n".join(shown + [f"+{len(taints) - count} more"])
+    total = plural(len(taints), "taint")
+    return total if len(total) <= chars else ""
 
 
 def _by_count(statuses: dict) -> list:

@@ -34,6 +34,9 @@ owner, owner → node with ``pods``), "selects" (service → pod, or → owner w
 >>> summary(g)
 '1 worker node, node-1 Unknown; 2 pods: 1 Running on node-1, 1 Pending. Services: web selects 1 pod.'
 
+A node's taints, which the picture writes under its box, come last:
+``Taints: control-plane has node-role.kubernetes.io/control-plane:NoSchedule.``
+
 Simplified: a Service's selector is matched against pod labels directly (the endpoints
 controller does this in a real cluster); only Deployment, ReplicaSet and DaemonSet owners collapse.
 
@@ -202,7 +205,7 @@ def summary(source: Any, namespace: str | None = None, selector: Any = None) -> 
     else:
         g = build_graph(as_snapshot(source), namespace=namespace, selector=selector)
     return " ".join(filter(None, [_stopped_sentence(g), _nodes_sentence(g), _pods_sentence(g, namespace, selector),
-                                  _services_sentence(g)]))
+                                  _services_sentence(g), _taints_sentence(g)]))
 
 
 def _stopped_sentence(g: Any) -> str:
@@ -271,6 +274,21 @@ def _services_sentence(g: Any) -> str:
         return ""
     return "Services: " + ", ".join(f"{d['name']} selects {plural(d['pods'], 'pod')}" if d["selector"]
                                     else f"{d['name']} has no selector" for d in services) + "."
+
+
+def _taints_sentence(g: Any) -> str:
+    """The taints written under the nodes' boxes, nodes with the same taints together:
+    ``Taints: control-plane has node-role.kubernetes.io/control-plane:NoSchedule; node-1..3 have
+    dedicated=infra:NoExecute.`` (empty when no node has a taint)."""
+    same: dict[tuple, list] = {}
+    for _, d in sorted(g.nodes(data=True), key=lambda nd: natural_key(nd[0])):
+        if d["kind"] == "node" and d["taints"]:
+            same.setdefault(tuple(d["taints"]), []).append(d["name"])
+    if not same:
+        return ""
+    groups = [f"{_name_list(names)} {'has' if len(names) == 1 else 'have'} {', '.join(taints)}"
+              for taints, names in same.items()]
+    return "Taints: " + "; ".join(groups) + "."
 
 
 def _name_list(names: list, limit: int = 4) -> str:

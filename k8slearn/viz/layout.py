@@ -5,10 +5,11 @@ controller-manager beside it). Each cluster node is a column, control-plane node
 others by name (``node-2`` before ``node-10``). Pods stack inside their node's column in *slots*:
 a pod keeps its slot while it exists, a new pod takes the first free slot and a deleted pod frees
 its own, so the picture does not jump when pods come and go. Pods without a node wait in a
-"Pending" lane on the right. Collapsed owners and services sit in rows below the nodes, each
-service under the middle of the pods it selects. For the
-same reason the columns grow in steps of ``ROW_STEP`` slots and never shrink, and the Pending lane
-stays once it has appeared.
+"Pending" lane on the right. Once a node has a taint, ``TAINT_ROOM`` under the boxes holds each
+node's taints (unless there are more than ``TAINT_COLUMNS`` columns, too narrow to write one in).
+Collapsed owners and services sit in rows below the nodes (and taints), each service under the
+middle of the pods it selects. For the same reason the columns grow in steps of ``ROW_STEP``
+slots and never shrink, and the Pending lane stays once it has appeared.
 
 >>> import networkx as nx
 >>> g = nx.DiGraph()
@@ -54,6 +55,8 @@ HEADER_Y = -2.25              # node name and status, at the top of each column
 FIRST_SLOT = 1.4              # the first pod sits this many slot heights below the header line
 POD_DX = -0.3                 # pods sit left of their column's centre; their names run to the right
 ROW_GAP = 0.95                # between the node boxes and each row of owners or services
+TAINT_ROOM = 1.35             # under the node boxes, for their taints (once any node has one)
+TAINT_COLUMNS = 20            # in more columns than this, a taint is too wide to write (even "1 taint")
 MIN_WIDTH = 6.0               # the control-plane row needs about this much
 ROW_SPACING = 1.3             # between two owners or two services in a row, at least
 OWNER_SPACING = 2.4           # and at most, in a row of owners
@@ -91,6 +94,7 @@ class Layout:
         self.positions: dict[str, tuple] = {}
         self.extent = (0.0, 1.0, 0.0, 1.0)          # xmin, xmax, ymin, ymax
         self.box_bottom = HEADER_Y
+        self.taint_room = 0.0                       # room under the boxes for taints; once made, it stays
 
     def update(self, graph: nx.DiGraph) -> dict:
         kinds = dict(graph.nodes(data="kind"))
@@ -105,6 +109,8 @@ class Layout:
         needed = max([1] + [2 if c in self.summarised else len(self.slots.get(c, ())) for c in column_ids])
         self.rows = max(self.rows, -(-needed // ROW_STEP) * ROW_STEP)   # grows in steps, never shrinks
         self.box_bottom = HEADER_Y - SLOT_HEIGHT * (self.rows + FIRST_SLOT - 0.2)
+        if len(column_ids) <= TAINT_COLUMNS and any(graph.nodes[n].get("taints") for n in nodes):
+            self.taint_room = TAINT_ROOM
 
         pos: dict[str, tuple] = {}
         width = max(MIN_WIDTH, len(self.columns) * self.column_width)
@@ -112,7 +118,7 @@ class Layout:
         centre = left + width / 2
         self._place_control_plane(pos, kinds, centre, max(CONTROL_PLANE_SPREAD, SPREAD_FRACTION * width))
         self._place_columns(pos)
-        y = self.box_bottom
+        y = self.box_bottom - self.taint_room
         for kind in ("owner", "service"):
             members = sorted((n for n, k in kinds.items() if k == kind), key=lambda n: _row_key(graph, n))
             if kind == "service" and 0 < len(members) * ROW_SPACING <= width:

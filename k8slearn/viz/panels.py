@@ -3,7 +3,10 @@
 ``figure_png`` draws a matplotlib figure on an Agg canvas and encodes it as PNG (the same picture
 gives the same bytes, so strict nbval and static HTML export keep it); ``Panel`` is the base of the
 button panels: every click runs one action, redraws, and shows any error in the panel instead of
-raising into the browser.
+raising into the browser, in the words a student knows (``failure_text``): what kubectl prints for
+an API error (``Error from server (NotFound): nodes "x" not found``, ``kubectl.errors.render``), what
+kubectl printed for a command the panel ran (``KubectlFailed``), and a plain sentence for input the
+panel itself refuses (``Refused``: an empty box, no node chosen).
 
 A panel shown in a notebook is one output holding three views of it (``picture_bundle``): the live
 widget, a PNG of its picture as it is at that moment, and its words as text/plain. JupyterLab
@@ -40,6 +43,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from k8slearn.kubectl.errors import KubectlError, render
 from k8slearn.viz import style
 from k8slearn.viz.snapshot import holding
 
@@ -105,6 +109,40 @@ def display_bundles(bundles: list) -> None:
         display(data, raw=True, metadata=metadata or None)
 
 
+class Refused(ValueError):
+    """Input the panel itself refuses (an empty box, no node chosen); its message is a whole sentence
+    telling the student what to do, shown as it is."""
+
+
+class KubectlFailed(ValueError):
+    """A kubectl command the panel ran exited non-zero; its message is what kubectl printed on
+    stderr (``Error from server (NotFound): nodes "x" not found``), shown as it is."""
+
+
+def failure_text(err: Exception) -> str:
+    """What a failed action shows, in the words the student would see at a terminal.
+
+    An API error and a kubectl error read as kubectl prints them (``kubectl.errors.render``, which
+    models cmdutil.CheckErr in staging/src/k8s.io/kubectl/pkg/cmd/util/helpers.go); a kubectl run
+    by the panel or a refusal by the panel shows its own words; any other ValueError is bad input
+    to the model, printed as kubectl prints an error of its own (``error: ...``). Only a fault of
+    the panel's code keeps Python's name for it, to be reported.
+
+    >>> from k8slearn.api.errors import ApiError
+    >>> failure_text(ApiError({"reason": "NotFound", "code": 404, "message": 'nodes "x" not found'}))
+    'Error from server (NotFound): nodes "x" not found'
+    >>> failure_text(Refused("The YAML box is empty: paste a manifest into it first."))
+    'The YAML box is empty: paste a manifest into it first.'
+    >>> failure_text(ValueError("node node-1 already exists")), failure_text(KeyError("node-9"))
+    ('error: node node-1 already exists', "KeyError: 'node-9'")
+    """
+    if isinstance(err, (Refused, KubectlFailed)):
+        return str(err).strip()
+    if isinstance(getattr(err, "status", None), dict) or isinstance(err, (KubectlError, ValueError)):
+        return render(err).rstrip("\n")
+    return f"{type(err).__name__}: {err}"
+
+
 class Trouble(str):
     """An action's message that the panel shows in red: the action ran, but what it asked for did
     not happen (a rollout that stalled)."""
@@ -146,11 +184,13 @@ class Panel:
             message = action()
             colour = "#b71c1c" if isinstance(message, Trouble) else colour
         except Exception as exc:  # noqa: BLE001 - shown in the panel, not as a traceback in the browser
-            message, colour = f"{name} failed: {type(exc).__name__}: {exc}", "#b71c1c"
+            text = failure_text(exc)
+            message = text if isinstance(exc, Refused) else f"{name} failed: {text}"
+            colour = "#b71c1c"
         try:
             self.refresh()
         except Exception as exc:  # noqa: BLE001 - same: the panel says what went wrong
-            message, colour = f"{message}; redraw failed: {type(exc).__name__}: {exc}", "#b71c1c"
+            message, colour = f"{message}; redraw failed: {failure_text(exc)}", "#b71c1c"
         finally:
             for button in self.buttons.values():
                 button.disabled = False

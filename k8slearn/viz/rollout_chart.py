@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.viz import style
-from k8slearn.viz.panels import Panel, Trouble, figure_png, new_figure
+from k8slearn.viz.panels import KubectlFailed, Panel, Refused, Trouble, figure_png, new_figure
 from k8slearn.viz.rollout_samples import (
     RolloutSample,
     sample_deployment,
@@ -49,7 +49,7 @@ def record_rollout(cluster: Any, name: str, image: str | None = None, step: floa
         container = container or d["spec"]["template"]["spec"]["containers"][0]["name"]
         result = cluster.kubectl(["set", "image", f"deployment/{name}", f"{container}={image}", "-n", namespace])
         if result.code:
-            raise ValueError(result.stderr.strip())
+            raise KubectlFailed(result.stderr.strip())
     if not step > 0:  # (also NaN) a step that does not advance the clock would never end
         raise ValueError(f"step must be a number of seconds greater than 0 (got {step!r})")
     if max_seconds is None:
@@ -283,7 +283,7 @@ class RolloutChart(Panel):
         def value(v: Any) -> Any:
             return int(v) if isinstance(v, str) and v.isdigit() else v
         if not image:
-            raise ValueError("the Image box is empty")
+            raise Refused("The Image box is empty: type an image such as nginx:1.27 first.")
         strategy = {"spec": {"strategy": {"type": "RollingUpdate", "rollingUpdate": {
             "maxSurge": value(max_surge), "maxUnavailable": value(max_unavailable)}}}}
         with holding(self.cluster):

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from k8slearn.viz import style
-from k8slearn.viz.panels import display_bundles, figure_png, picture_bundle, picture_metadata
+from k8slearn.viz.panels import display_bundles, failure_text, figure_png, picture_bundle, picture_metadata
 
 __all__ = ["SchedulerView", "ViewState", "score_bars"]
 
@@ -472,7 +472,8 @@ def _row(*children: Any) -> Any:
 
 
 def _message(err: Exception) -> str:
-    """What went wrong, in words: a lookup's own message (``pods "x" not found``), else the error's type."""
+    """What went wrong, in words: a lookup's own message (``pods "x" not found``), else what kubectl
+    would print for it (``panels.failure_text``)."""
     if isinstance(err, KeyError) and err.args and isinstance(err.args[0], str):
         return err.args[0]
-    return f"{type(err).__name__}: {err}"
+    return failure_text(err)

@@ -96,6 +96,8 @@ EDGE_LABELS = {"watches": "watches the API server", "stores in": "stores in etcd
 
 FONT_SIZE = 10.5              # points: the pictures' text, as big as JupyterLab's (14 px at DPI 100)
 LABEL_SIZE = FONT_SIZE - 0.5  # a pod's name beside its dot, a legend's entries
+TAINT_SIZE = LABEL_SIZE - 1   # a node's taints, under its box
+TAINT_TEXT = "#8d4e00"        # taints in amber-brown: a warning to pods, not a state of the node
 MIN_FONT_SIZE = 6.5           # the smallest text, in a picture crowded with columns
 POD_MARKER_SIZE = 90          # points², for up to SLOT_LIMIT pods per column
 DPI = 100

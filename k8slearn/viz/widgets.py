@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 from k8slearn.client.leaderelection import LEASE_DURATION
 from k8slearn.viz.draw import ClusterFigure
-from k8slearn.viz.panels import Panel, picture_bundle
+from k8slearn.viz.panels import Panel, Refused, picture_bundle
 from k8slearn.viz.snapshot import snapshot, unobserved
 
 __all__ = ["BUTTONS", "ClusterView", "format_step"]
@@ -176,7 +176,7 @@ class ClusterView(Panel):
 
     def _chosen_node(self) -> str:
         if not self.nodes.value:
-            raise ValueError("choose a node first")
+            raise Refused("No node is chosen: choose one in the Node list first.")
         return self.nodes.value
 
     def _stop_node(self) -> str:
@@ -239,7 +239,7 @@ class ClusterView(Panel):
     def _apply(self) -> str:
         text = self.yaml.value
         if not text.strip():
-            raise ValueError("the YAML box is empty")
+            raise Refused("The YAML box is empty: paste a manifest into it first.")
         result = self.cluster.kubectl("apply -f -", stdin=text)
         output = (result.stdout or "") + (result.stderr or "")
         self.result.value = _pre(output or "(no output)", "#212121" if result.code == 0 else "#b71c1c")

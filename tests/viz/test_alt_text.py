@@ -56,7 +56,8 @@ def test_a_cell_ending_in_draw_cluster_carries_the_cluster_in_words_beside_its_p
     assert data["text/plain"].startswith("<ClusterPictureFigure size")      # nbval's text, as before
     assert alt_of(metadata) == summary(cluster)
     assert alt_of(metadata) == ("2 worker nodes and 1 control-plane node, all Ready; 7 pods: 7 Running on "
-                                "control-plane, node-1, node-2. Services: kubernetes has no selector.")
+                                "control-plane, node-1, node-2. Services: kubernetes has no selector. "
+                                "Taints: control-plane has node-role.kubernetes.io/control-plane:NoSchedule.")
 
 
 def test_a_figure_drawn_into_the_callers_axes_is_left_without_words():

@@ -15,15 +15,25 @@ def snap_of(objects, now=0.0):
 WORKERS = [node("control-plane", control_plane=True), node("node-1"), node("node-2"), node("node-3")]
 
 
+CP_TAINT = " Taints: control-plane has node-role.kubernetes.io/control-plane:NoSchedule."
+_UNREACHABLE = {"key": "node.kubernetes.io/unreachable", "effect": "NoExecute"}
+
+
+def _tainted(name, taints):
+    obj = node(name)
+    obj["spec"]["taints"] = taints
+    return obj
+
+
 @pytest.mark.parametrize("objects, kwargs, expected", [
     (sample_objects(), {},
      "3 worker nodes and 1 control-plane node, all Ready; 7 pods: 3 Running on node-1, node-2, "
      "1 ContainerCreating on node-3, 1 Pending, 1 CrashLoopBackOff on node-2, 1 Terminating on node-3. "
-     "Services: web selects 3 pods."),
+     "Services: web selects 3 pods." + CP_TAINT),
     (WORKERS + [pod(f"web-{i}", f"node-{i}", labels={"app": "web"}) for i in (1, 2, 3)]
      + [pod("w", "", "Pending"), service("web", {"app": "web"})], {},
      "3 worker nodes and 1 control-plane node, all Ready; 4 pods: 3 Running on node-1..3, 1 Pending. "
-     "Services: web selects 3 pods."),
+     "Services: web selects 3 pods." + CP_TAINT),
     ([node("node-1"), node("node-2", ready="False"), node("node-3", ready="Unknown", unschedulable=True)], {},
      "3 worker nodes, 1 Ready, node-2 NotReady, node-3 NotReady (no heartbeat) (node-3 cordoned); no pods."),
     ([node("node-1")], {}, "1 worker node, Ready; no pods."),
@@ -33,11 +43,13 @@ WORKERS = [node("control-plane", control_plane=True), node("node-1"), node("node
     ([], {}, "No nodes; no pods."),
     (sample_objects(), {"selector": "app=web"},
      "3 worker nodes and 1 control-plane node, all Ready; 3 pods matching app=web: "
-     "2 Running on node-1, node-2, 1 ContainerCreating on node-3. Services: web selects 3 pods."),
+     "2 Running on node-1, node-2, 1 ContainerCreating on node-3. Services: web selects 3 pods." + CP_TAINT),
     (sample_objects(), {"namespace": "dev"},
-     "3 worker nodes and 1 control-plane node, all Ready; no pods in namespace dev."),
+     "3 worker nodes and 1 control-plane node, all Ready; no pods in namespace dev." + CP_TAINT),
     ([node("node-1"), pod("a", "node-1", labels={"app": "db"})], {"selector": {"app": "db"}},
      "1 worker node, Ready; 1 pod matching app=db: 1 Running on node-1."),
+    ([node("node-1")] + [_tainted(f"node-{i}", [_UNREACHABLE]) for i in (2, 3, 4)], {},
+     "4 worker nodes, all Ready; no pods. Taints: node-2..4 have node.kubernetes.io/unreachable:NoExecute."),
 ], ids=[
     "the demo cluster is described node by node and status by status",
     "three or more consecutive nodes are written as a range",
@@ -48,6 +60,7 @@ WORKERS = [node("control-plane", control_plane=True), node("node-1"), node("node
     "a selector is mentioned and limits the pods counted",
     "a namespace is mentioned and limits pods and services",
     "a matchLabels selector is written the way kubectl -l takes it",
+    "nodes with the same taints are named together after the rest",
 ])
 def test_summary(objects, kwargs, expected):
     assert summary(snap_of(objects), **kwargs) == expected

@@ -94,7 +94,7 @@ def test_the_charts_legends_keep_their_whole_lines_inside_the_picture(five_revis
                  "Nothing rolled out: deployment web is paused (Progressing=Unknown, DeploymentPaused); "
                  "kubectl rollout resume deployment/web first.",
                  id="a paused deployment is left alone and the panel says how to resume it"),
-    pytest.param("", "", "Roll out failed: ValueError: the Image box is empty",
+    pytest.param("", "", "The Image box is empty: type an image such as nginx:1.27 first.",
                  id="an empty image box changes nothing"),
 ])
 def test_a_roll_out_that_cannot_start_changes_nothing_and_says_why(setup, image, message):

@@ -94,9 +94,9 @@ def test_bad_yaml_shows_the_error_in_the_panel(view):
 
 @pytest.mark.parametrize("setup, button, message", [
     (lambda v: setattr(v.yaml, "value", "  "), "Apply YAML",
-     "Apply YAML failed: ValueError: the YAML box is empty"),
+     "The YAML box is empty: paste a manifest into it first."),
     (lambda v: setattr(v.nodes, "value", None), "Stop node",
-     "Stop node failed: ValueError: choose a node first"),
+     "No node is chosen: choose one in the Node list first."),
     (lambda v: v.cluster.store["nodes"].pop(), "Stop node", "Stop node failed: KeyError"),
 ], ids=[
     "applying an empty box explains itself instead of raising",
