@@ -296,6 +296,14 @@ GLOSSARY: dict[str, Term] = {
         "파일 시스템",
         "The files a container sees: its image's layers plus the volumes mounted into it; containers of a pod share files only through volumes.",
     ),
+    "volume": T(
+        "볼륨",
+        "A directory a pod's containers can mount (an emptyDir, a ConfigMap, a Secret, a persistent volume...); it lives as long as the pod, or longer for a persistent one.",
+    ),
+    "downward API": T(
+        "다운워드 API",
+        "The way a container reads facts about its own pod (its name, namespace, labels, IP, resource limits) as environment variables or files, without asking the API server.",
+    ),
     "IP address": T(
         "IP 주소",
         "Each pod gets one IP address from its node's pod CIDR, shared by all the pod's containers.",
