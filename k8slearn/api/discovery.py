@@ -29,7 +29,8 @@ events (the same objects, short name and storage hash; :data:`k8slearn.api.resou
 [('events', ['ev'], 'r2yiGXH7wu8=')]
 
 Simplified: only the resources and subresources the simulation serves are listed (no bindings,
-limitranges, pods/portforward, the proxy subresources...); no
+limitranges, the proxy subresources...; ``pods/portforward`` is served, but only to refuse a request
+that does not upgrade to a stream); no
 aggregated discovery (kubectl's default Accept asks for the v2 document first and is answered with
 the unaggregated ones, as an older server would).
 
@@ -63,6 +64,7 @@ SUBRESOURCES: dict[str, tuple[tuple[str, tuple[str, ...], tuple[str, str, str] |
              ("eviction", ("create",), ("policy", "v1", "Eviction")),
              ("exec", ("create", "get"), ("", "", "PodExecOptions")),
              ("log", ("get",), None),
+             ("portforward", ("create", "get"), ("", "", "PodPortForwardOptions")),
              ("status", _STATUS, None)),
     "namespaces": (("finalize", ("update",), None), ("status", _STATUS, None)),
     "deployments": (("scale", _STATUS, ("autoscaling", "v1", "Scale")), ("status", _STATUS, None)),

@@ -58,8 +58,8 @@ def test_the_core_list_is_sorted_by_name_with_subresources_after_their_resource_
     names = [r["name"] for r in doc["resources"]]
     assert list(doc) == ["kind", "groupVersion", "resources"]
     assert names == sorted(names)
-    assert names[names.index("pods"):names.index("pods") + 8] == [
-        "pods", "pods/attach", "pods/binding", "pods/ephemeralcontainers", "pods/eviction", "pods/exec", "pods/log", "pods/status"]
+    assert names[names.index("pods"):names.index("pods") + 9] == [
+        "pods", "pods/attach", "pods/binding", "pods/ephemeralcontainers", "pods/eviction", "pods/exec", "pods/log", "pods/portforward", "pods/status"]
     assert _entry("", "v1", "pods") == {
         "name": "pods", "singularName": "pod", "namespaced": True, "kind": "Pod", "verbs": EIGHT,
         "shortNames": ["po"], "categories": ["all"], "storageVersionHash": "xPOwRZ+Yhw8="}
