@@ -131,11 +131,7 @@ class Kubelet:
         self.events.event(
             self.node_ref, "Normal", "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods"
         )
-        boot_id = self.boot_id()
-        if previous_boot and previous_boot != boot_id:  # the MachineInfo setter's check
-            self.events.event(self.node_ref, "Warning", "Rebooted",
-                              f"Node {self.node_name} has been rebooted, boot id: {boot_id}")
-        for reason in ("NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID"):
+        for reason in node_status.pressure_events(None):  # initialNode's setters: no conditions yet
             self._record_node_status_event(reason)
         if previous_boot is not None:  # already registered (a restart): re-assert our status
             node = self._post_status(node)
@@ -225,8 +221,14 @@ class Kubelet:
 
     def _post_status(self, node: dict) -> dict:
         """updateNode, then patchNodeStatus: the status this kubelet reports (this boot's ID, its
-        images, its conditions with a new heartbeat), sent as a patch from the Node it read."""
+        images, its conditions with a new heartbeat), sent as a patch from the Node it read. The
+        setters' events come in their order: MachineInfo's Rebooted, the pressure conditions'
+        (again for those the node lifecycle controller set Unknown), ReadyCondition's."""
         status = thaw(node["status"])
+        rebooted = node_status.rebooted_message(self.node_name, (status.get("nodeInfo") or {}).get("bootID", ""),
+                                                self.boot_id())
+        if rebooted:  # (the MachineInfo setter, before the condition setters)
+            self.events.event(self.node_ref, "Warning", "Rebooted", rebooted)
         status.setdefault("nodeInfo", {})["bootID"] = self.boot_id()
         status["images"] = self._reported_images = self._images()
         status["conditions"] = node_status.conditions(
@@ -235,6 +237,8 @@ class Kubelet:
             previous=node["status"].get("conditions"),
             not_ready_message=node_status.NETWORK_NOT_READY,
         )
+        for reason in node_status.pressure_events(node["status"].get("conditions")):
+            self._record_node_status_event(reason)
         event = node_status.ready_event(node["status"].get("conditions"), status["conditions"])
         if event:
             self._record_node_status_event(event)

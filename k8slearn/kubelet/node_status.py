@@ -132,6 +132,43 @@ def conditions(
     return result
 
 
+_PRESSURE_EVENTS = {  # each pressure condition setter's event when it (re)turns False
+    "MemoryPressure": "NodeHasSufficientMemory",
+    "DiskPressure": "NodeHasNoDiskPressure",
+    "PIDPressure": "NodeHasSufficientPID",
+}
+
+
+def pressure_events(previous: list | None) -> list[str]:
+    """The events of the MemoryPressureCondition, DiskPressureCondition and PIDPressureCondition
+    setters, in that order: each records ``NodeHas...`` when its condition was not ``False``
+    before, that is when it is new (the Node a kubelet builds at registration, ``initialNode``,
+    has none) or ``Unknown`` (set by the node lifecycle controller while the kubelet was gone).
+
+    >>> pressure_events(None)
+    ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID']
+    >>> pressure_events([{"type": "MemoryPressure", "status": "Unknown"},
+    ...                  {"type": "DiskPressure", "status": "False"}, {"type": "PIDPressure", "status": "False"}])
+    ['NodeHasSufficientMemory']
+    """
+    before = {c.get("type"): c.get("status") for c in previous or ()}
+    return [event for ctype, event in _PRESSURE_EVENTS.items() if before.get(ctype) != "False"]
+
+
+def rebooted_message(name: str, previous_boot_id: str, boot_id: str) -> str:
+    """The MachineInfo setter's Warning ``Rebooted`` message when the boot ID the Node had is not
+    this boot's; "" when it is the same, or the Node had none yet (a Node being registered).
+
+    >>> rebooted_message("node-1", "a", "b")
+    'Node node-1 has been rebooted, boot id: b'
+    >>> rebooted_message("node-1", "", "b")
+    ''
+    """
+    if not previous_boot_id or previous_boot_id == boot_id:
+        return ""
+    return f"Node {name} has been rebooted, boot id: {boot_id}"
+
+
 def ready_event(previous: list | None, current: list[dict]) -> str:
     """The ReadyCondition setter's event: ``NodeReady`` or ``NodeNotReady`` when the Ready status
     this kubelet posts differs from the one on the Node (Unknown, set by the node lifecycle
