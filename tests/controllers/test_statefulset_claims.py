@@ -155,3 +155,40 @@ def test_scaling_down_a_set_whose_policy_is_delete_on_scaling_deletes_the_remove
     c.api.patch("statefulsets", "web", {"spec": {"replicas": 1}})
     c.settle()
     assert [p["metadata"]["name"] for p in c.api.list("persistentvolumeclaims", "default")] == ["www-web-0"]
+
+
+def test_a_pending_pods_claim_deleted_by_hand_is_made_again_so_the_pod_can_still_be_scheduled():
+    c = Cluster(workers=3, seed=0)
+    c.kubectl("apply -f -", stdin=DOCS_EXAMPLE)
+    c.settle()
+    first_uid = c.api.get("persistentvolumeclaims", "www-web-0")["metadata"]["uid"]
+    c.kubectl("delete pvc www-web-0")
+    c.settle()
+    claim = c.api.get("persistentvolumeclaims", "www-web-0")
+    assert claim["metadata"]["uid"] != first_uid
+    assert claim["spec"]["storageClassName"] == "my-storage-class"
+    [event] = [e for e in c.api.list("events", "default")
+               if e["message"] == "create Claim www-web-0 Pod web-0 in StatefulSet web success"]
+    assert (event["involvedObject"]["kind"], event["reason"], event["count"]) == (
+        "StatefulSet", "SuccessfulCreate", 2)
+    c.kubectl("apply -f -", stdin="---\n".join(HOSTPATH_PV.format(i=i) for i in range(3)))
+    c.run(seconds=180)
+    c.settle()
+    assert c.api.get("statefulsets", "web")["status"].get("readyReplicas") == 3
+
+
+def test_an_ordered_set_whose_policy_is_delete_owns_its_claims_while_its_pods_are_pending_without_warnings():
+    c = Cluster(workers=3, seed=0)
+    c.kubectl("apply -f -", stdin="---\n".join(HOSTPATH_PV.format(i=i) for i in range(2)))
+    sts = parallel_set("Delete", "Retain")
+    sts["spec"]["podManagementPolicy"] = "OrderedReady"
+    c.api.create(sts)
+    c.settle()
+    assert sts_events(c) == [
+        ("SuccessfulCreate", "create Claim www-web-0 Pod web-0 in StatefulSet web success"),
+        ("SuccessfulCreate", "create Pod web-0 in StatefulSet web successful"),
+        ("SuccessfulCreate", "create Claim www-web-1 Pod web-1 in StatefulSet web success"),
+        ("SuccessfulCreate", "create Pod web-1 in StatefulSet web successful")]
+    for claim in c.api.list("persistentvolumeclaims", "default"):
+        owners = [(r["kind"], r["name"]) for r in claim["metadata"]["ownerReferences"]]
+        assert owners == [("StatefulSet", "web")]

@@ -10,7 +10,8 @@
    is missing (it is created), terminating, or not Running and Ready (and available for
    ``minReadySeconds``); so web-1 is created only once web-0 is Ready. A Failed or Succeeded pod
    is deleted and comes back, same name, on a later sync. With ``Parallel`` all are created at
-   once (in slow-start batches 1, 2, 4, ...) and nothing waits.
+   once (in slow-start batches 1, 2, 4, ...) and nothing waits. A Pending pod whose claim was
+   deleted meanwhile gets it made again (else it could never be scheduled).
 3. **Condemned** pods, ordinals beyond the range, are deleted from the highest down: with
    OrderedReady one per sync, each once every replica is healthy.
 4. **RollingUpdate**: from the highest ordinal down to ``partition``, the first pod not on the
@@ -70,6 +71,7 @@ from k8slearn.controllers.statefulset.utils import (
     is_created,
     is_failed,
     is_healthy,
+    is_pending,
     is_running_and_available,
     is_running_and_ready,
     is_succeeded,
@@ -253,6 +255,8 @@ class StatefulSetControl:
             self.pod_control.create_stateful_pod(sts, pod)
             if monotonic:
                 return True
+        if is_pending(pod):
+            self.pod_control.create_missing_persistent_volume_claims(sts, pod)  # a claim deleted meanwhile
         if monotonic and (is_terminating(pod) or not is_running_and_ready(pod)
                           or not is_running_and_available(pod, sts["spec"].get("minReadySeconds") or 0,
                                                           self.clock())):

@@ -25,8 +25,8 @@ Simplified: an update that conflicts is tried again once, on a fresh read, not w
 back-off; the claims are created in template order (upstream: a map's random order).
 
 Upstream: pkg/controller/statefulset/stateful_pod_control.go (CreateStatefulPod,
-createPersistentVolumeClaims, recordClaimEvent, UpdatePodClaimForRetentionPolicy,
-ClaimsMatchRetentionPolicy, PodClaimIsStale, UpdateStatefulPod)
+createPersistentVolumeClaims, createMissingPersistentVolumeClaims, recordClaimEvent,
+UpdatePodClaimForRetentionPolicy, ClaimsMatchRetentionPolicy, PodClaimIsStale, UpdateStatefulPod)
 """
 
 from __future__ import annotations
@@ -138,6 +138,23 @@ class StatefulPodControl:
                 errors.append(f"pvc {meta['name']} is being deleted")
         if errors:
             raise aggregate(errors)
+
+    def create_missing_persistent_volume_claims(self, sts: dict, pod: dict) -> None:
+        """createMissingPersistentVolumeClaims: a Pending pod's claims that are gone (deleted while
+        it waited to be scheduled) are made again, and every claim gets the owners the retention
+        policy wants, so the pod can be scheduled.
+
+        Simplified: a claim update that conflicts is retried on the next sync without the
+        ``FailedUpdate`` event upstream records. The conflict comes from the PV controller binding
+        the new claim in the same simulated instant; upstream, whose binding takes API round trips
+        first, this controller's update usually lands before it."""
+        self.create_persistent_volume_claims(sts, pod)
+        try:
+            self.update_pod_claim_for_retention_policy(sts, pod)
+        except Requeue as err:
+            if not (isinstance(err.__cause__, ApiError) and err.__cause__.code == 409):
+                self._record("update", sts, pod, err)
+            raise
 
     def update_pod_claim_for_retention_policy(self, sts: dict, pod: dict) -> None:
         """UpdatePodClaimForRetentionPolicy: give each existing claim the owner references the
