@@ -9,7 +9,9 @@ no longer has them, which for a pod means until its kubelet has stopped it.
 'deployment.apps "web" deleted'
 
 Simplified: unless ``--timeout`` says otherwise, waiting gives up after 60 simulated seconds (or a
-pod's grace period and 10 s) with ``--timeout``'s error, where kubectl waits a week. ``--interactive``
+pod's grace period and 10 s), where kubectl waits a week: the simulation says so, and what the
+object still waits for (its finalizers, or a pod's kubelet); a ``--timeout`` that runs out is
+kubectl's own error. ``--interactive``
 lists what would be deleted and reads the answer from the command's stdin (``y`` goes on). ``--raw``
 deletes the one object its path names (no request body, no collections).
 
@@ -23,7 +25,7 @@ from __future__ import annotations
 from k8slearn.kubectl.apply import cascade_policy, dry_run_mode
 from k8slearn.kubectl.builder import Info
 from k8slearn.kubectl.cli import Context, command
-from k8slearn.kubectl.errors import Aggregate, KubectlError, add_source
+from k8slearn.kubectl.errors import Aggregate, ExitSilently, KubectlError, add_source
 from k8slearn.kubectl.get import infos_for
 
 __all__ = ["run_delete", "deleted_line"]
@@ -197,8 +199,8 @@ def _wait_until_gone(ctx: Context, infos: list) -> None:
     a new object of the same name (another UID, as a StatefulSet's recreated ``web-0``). Time runs a
     simulated second at a time. kubectl waits up to ``--timeout`` (0 or unset: a week); unset, the
     simulation gives up after 60 seconds, or 10 seconds after the object should be gone when that
-    is later (see ``_expected_seconds``), and then fails as ``--timeout`` does: ``timed out
-    waiting for the condition on pods/web-0``."""
+    is later (see ``_expected_seconds``), and says so (:func:`still_there`); a ``--timeout`` that
+    runs out fails as kubectl does: ``timed out waiting for the condition on pods/web-0``."""
     from k8slearn.api.errors import ApiError
     from k8slearn.kubectl.wait import TIMED_OUT
 
@@ -208,7 +210,7 @@ def _wait_until_gone(ctx: Context, infos: list) -> None:
     budget = ctx.flags["timeout"]
     waited = 0.0
     while True:
-        remaining = []
+        remaining, live_meta = [], {}
         for info in infos:
             try:
                 live = ctx.client.get(info.resource.plural, info.name, info.namespace or None)
@@ -218,6 +220,7 @@ def _wait_until_gone(ctx: Context, infos: list) -> None:
             if info.extra.get("uid") and meta.get("uid") != info.extra["uid"]:
                 continue
             remaining.append(info)
+            live_meta[info.name] = meta
             if not ctx.flags["timeout"]:
                 budget = max(budget or 60.0, _expected_seconds(ctx, info, meta) + 10)
         if not remaining:
@@ -225,10 +228,33 @@ def _wait_until_gone(ctx: Context, infos: list) -> None:
         infos = remaining
         if waited >= budget:
             info = remaining[0]
-            raise KubectlError(f"{TIMED_OUT} on {info.resource.plural}/{info.name}")
+            if ctx.flags["timeout"]:
+                raise KubectlError(f"{TIMED_OUT} on {info.resource.plural}/{info.name}")
+            ctx.eprint(still_there(info, live_meta[info.name], waited))
+            raise ExitSilently(1)
         step = min(1.0, budget - waited)  # (a --timeout of 1ms or 1.5s runs out when it says)
         cluster.run(seconds=step)
         waited += step
+
+
+def still_there(info: Info, meta: dict, waited: float) -> str:
+    """What the simulation says when it stops waiting for a deleted object that is still there
+    (kubectl would go on for a week): how long it waited and what the object waits for.
+
+    >>> from k8slearn.api.resources import lookup
+    >>> pvc = Info(lookup("pvc"), "default", "www-web-0")
+    >>> print(still_there(pvc, {"finalizers": ["kubernetes.io/pvc-protection"]}, 60.0))
+    k8slearn: persistentvolumeclaims/www-web-0 is still there after 60 simulated seconds (it waits for its finalizers: kubernetes.io/pvc-protection); kubectl would go on waiting, up to a week unless --timeout says less, so the simulation stops here
+    """
+    finalizers = meta.get("finalizers") or []
+    if finalizers:
+        why = f" (it waits for its finalizers: {', '.join(finalizers)})"
+    elif info.resource.plural == "pods":
+        why = " (it waits for its node's kubelet to say its containers have stopped)"
+    else:
+        why = ""
+    return (f"k8slearn: {info.resource.plural}/{info.name} is still there after {waited:g} simulated seconds{why}; "
+            "kubectl would go on waiting, up to a week unless --timeout says less, so the simulation stops here")
 
 
 def _expected_seconds(ctx: Context, info: Info, meta: dict) -> float:
