@@ -28,10 +28,11 @@ from typing import Any
 from k8slearn.api.conversion import to_internal_version
 from k8slearn.kubectl.builder import Info, Target, expanded_paths, list_selected, mapped_files, parse_args
 from k8slearn.kubectl.cli import Context, command
-from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
+from k8slearn.kubectl.errors import Aggregate, KubectlError, errno_text, usage_error
 from k8slearn.kubectl.go_sort import sort_interface
 from k8slearn.kubectl.gotemplate import GO_TEMPLATE_FORMATS, print_with_template, template_of
-from k8slearn.kubectl.jsonpath import JSONPathError, custom_columns, jsonpath
+from k8slearn.kubectl.jsonpath import (JSONPathError, custom_column_spec, custom_columns,
+                                      custom_columns_from_template, jsonpath)
 from k8slearn.kubectl.output import to_json, to_yaml
 from k8slearn.kubectl.printers import print_table
 from k8slearn.kubectl.sorter import MISSING, is_less, sort_key
@@ -127,14 +128,13 @@ def run_get(ctx: Context, args: list[str]) -> int:
 
         return run_raw(ctx, flags["raw"], args, SERVER_VERSION)
     output = flags["output"]
-    kind = _check_output(ctx, output)
-    if flags["show-labels"] and output not in ("", "wide"):
-        raise KubectlError(f"--show-labels option cannot be used with {output} printer")
-    if not args and not flags["filename"]:
+    if not args and not flags["filename"]:  # (Complete, before Validate and before any printer)
         ctx.eprint('You must specify the type of resource to get. Use "kubectl api-resources" for a complete '
                    "list of supported resources.\n")
         raise usage_error(ctx.path, 'Required resource not specified.\nUse "kubectl explain <resource>" for a '
                           "detailed description of that resource (e.g. kubectl explain pods).")
+    _validate(ctx, output)
+    kind = _check_output(ctx, output)
     if flags.get("subresource") == "scale":
         return _get_scales(ctx, args)
     if flags.get("subresource") not in (None, "", "status"):  # (status: GET .../status is the whole object)
@@ -168,10 +168,19 @@ def run_get(ctx: Context, args: list[str]) -> int:
         return 0
     if errors and _single_item_implied(args, flags["filename"], flags.get("recursive", False)):
         raise Aggregate(errors)  # printGeneric: one named object that failed prints nothing else
-    _print_generic(ctx, kind, output, args, groups)
+    print_error = _print_generic(ctx, kind, output, args, groups)
+    errors += [print_error] if print_error else []
     if errors:
         raise Aggregate(errors)  # (printGeneric: Reduce(Flatten(...)), one error is printed as itself)
     return 0
+
+
+def _validate(ctx: Context, output: str) -> None:
+    """GetOptions.Validate: flags that do not go together, checked before the printer is chosen."""
+    if ctx.flags["show-labels"] and output not in ("", "wide"):
+        raise KubectlError(f"--show-labels option cannot be used with {output} printer")
+    if ctx.flags.get("output-watch-events") and not (ctx.flags["watch"] or ctx.flags["watch-only"]):
+        raise KubectlError("--output-watch-events option can only be used with --watch or --watch-only")
 
 
 def visited_errors(errors: list[Exception]) -> Aggregate:
@@ -188,15 +197,18 @@ def _print_tables(ctx: Context, targets: list[Target], groups: list, errors: lis
     multiple_kinds = len({id(t.resource) for t, _ in groups}) > 1 or flags["show-kind"]
     rendered = []
     sticky_namespace = False  # kubectl's shared print flags keep NAMESPACE once a namespaced kind printed
+    if flags["sort-by"]:
+        _sort_tables(groups, flags["sort-by"])
     for target, objects in groups:
-        if flags["sort-by"]:
+        if flags["sort-by"] and len(objects) > 1:
             try:
                 objects = _sorted(objects, flags["sort-by"])
-            except FieldFoundNowhere:
-                objects = []  # the table printer's sort fails and kubectl prints no rows
+            except KubectlError:
+                objects = []  # SortingPrinter's sort fails, Run ignores PrintObj's error: no rows
         # the server's TableConvertor prints its internal object (events.k8s.io's as core events)
         internal = [to_internal_version(target.resource, o) for o in objects]
-        table = print_table(target.resource.plural, internal, ctx.now())
+        # --server-print=false: kubectl's own printer knows no kind here and prints NAME and AGE only
+        table = print_table(target.resource.plural if flags["server-print"] else "", internal, ctx.now())
         with_ns = all_ns and (target.resource.namespaced or sticky_namespace)
         sticky_namespace = with_ns
         prefix = kind_prefix(target.resource) if multiple_kinds else ""
@@ -206,6 +218,18 @@ def _print_tables(ctx: Context, targets: list[Target], groups: list, errors: lis
     ctx.print(text, end="")
     if not text and not errors and not flags["ignore-not-found"]:
         ctx.eprint(no_resources_message([t for t, _ in groups] or targets, ctx.namespace, all_ns))
+
+
+def _sort_tables(groups: list, expression: str) -> None:
+    """get.go Run's RuntimeSorter over the infos, before any is printed. With a table each info is
+    one Table the server sent (one per type listed, one per name asked for); from two of them on,
+    kubectl sorts those Table objects themselves, which have no ``metadata.name`` or ``status``: a
+    path that does not parse, or that no Table has, fails the whole command. (Simplified: the
+    Tables keep their order when the path is one they all have, such as ``.kind``.)"""
+    infos = sum(len(objects) if target.name is not None else 1 for target, objects in groups)
+    if infos > 1:
+        table = {"apiVersion": "meta.k8s.io/v1", "kind": "Table", "metadata": {"resourceVersion": ""}}
+        _sorted([table] * infos, expression)
 
 
 class FieldFoundNowhere(KubectlError):
@@ -240,17 +264,19 @@ def _single_item_implied(args: list[str], filenames: list[str] | tuple = (),
     return len(args) == 2
 
 
-def _print_generic(ctx: Context, kind: str, output: str, args: list[str], groups: list) -> None:
+def _print_generic(ctx: Context, kind: str, output: str, args: list[str], groups: list) -> Exception | None:
+    """printGeneric: every object in one List (or one object alone), through the ``-o`` printer.
+    Returns the error the printer's PrintObj stopped with (kubectl adds it to the others)."""
     items = [obj for _, objects in groups for obj in objects]
-    if ctx.flags["sort-by"]:
+    if ctx.flags["sort-by"] and len(items) > 1:  # (RuntimeSorter.Sort: 0 or 1 objects are sorted)
         items = _sorted(items, ctx.flags["sort-by"])
     if not items and ctx.flags["ignore-not-found"]:
-        return  # printGeneric prints nothing at all (not even an empty List)
+        return None  # printGeneric prints nothing at all (not even an empty List)
     if kind == "name":
         resource_of = {id(obj): target.resource for target, objects in groups for obj in objects}
         for obj in items:  # (in --sort-by's order when there is one)
             ctx.print(name_of(obj, resource_of[id(obj)]))
-        return
+        return None
     if not ctx.flags["show-managed-fields"]:
         items = [_without_managed_fields(o) for o in items]
     implied = _single_item_implied(args, ctx.flags["filename"], ctx.flags.get("recursive", False))
@@ -275,14 +301,34 @@ def _print_generic(ctx: Context, kind: str, output: str, args: list[str], groups
     elif kind in GO_TEMPLATE_FORMATS:
         text = template_of(ctx, kind, output)
         print_with_template(ctx, text, document)
-    elif kind == "custom-columns":
-        spec = output.split("=", 1)[1] if "=" in output else ""
-        try:
-            ctx.print(custom_columns(spec, items, no_headers=ctx.flags["no-headers"]), end="")
-        except JSONPathError as exc:
-            raise KubectlError(str(exc)) from None
+    elif kind in ("custom-columns", "custom-columns-file"):
+        columns = _custom_columns_of(kind, output.partition("=")[2])
+        no_headers = ctx.flags["no-headers"] and kind == "custom-columns"  # (the file's printer ignores it)
+        text, error = custom_columns(columns, items, no_headers=no_headers)
+        ctx.print(text, end="")
+        if error:
+            return KubectlError(str(error))
     else:
         raise KubectlError(f"the output format {kind} is not available in this simulated cluster")
+    return None
+
+
+def _custom_columns_of(kind: str, value: str) -> list[tuple[str, str]]:
+    """CustomColumnsPrintFlags.ToPrinter: the columns of ``-o custom-columns=SPEC`` or of the file
+    ``-o custom-columns-file=FILE`` names (a directory reads as an empty file, as in Go)."""
+    try:
+        if kind == "custom-columns" or not value:
+            return custom_column_spec(value)
+        try:
+            with open(value, encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+        except IsADirectoryError:
+            text = ""
+        except OSError as exc:
+            raise KubectlError(f"error reading template {value}, open {value}: {errno_text(exc)}") from None
+        return custom_columns_from_template(text)
+    except JSONPathError as exc:
+        raise KubectlError(str(exc)) from None
 
 
 def _without_managed_fields(obj: dict) -> dict:

@@ -6,7 +6,9 @@ r"""The lexer of Go's ``text/template``: template text to tokens (items).
 Text runs up to ``{{``; ``{{- `` and `` -}}`` trim the spaces next to them; ``{{/* */}}`` is a
 comment. Inside an action come fields (``.name``), variables (``$x``), identifiers, keywords,
 strings, numbers, ``|``, ``(``, ``)``, ``:=``, ``=`` and ``,``. A token the lexer cannot read ends
-the stream with an ``error`` item whose text is Go's (``unclosed action``, ``bad character U+007D '}'``).
+the stream with an ``error`` item whose text is Go's (``unclosed action``, ``bad character U+007D '}'``);
+any other printable ASCII character is a ``char`` item, which the parser refuses
+(``unexpected "#" in command``).
 
 Simplified: the delimiters are always ``{{ }}``; positions count characters, not bytes.
 
@@ -146,13 +148,12 @@ def _lex_inside(text: str, pos: int, line: int, depth: int) -> tuple[Item | None
         return Item(simple[ch], ch, pos, line), pos + 1, line, depth
     if ch in "\"`'":
         return _lex_quote(text, pos, line) + (depth,)
-    if ch == "$" or (ch == "." and pos + 1 < len(text) and _alnum(text[pos + 1]) and not text[pos + 1].isdigit()):
+    if ch == "$" or (ch == "." and not (pos + 1 < len(text) and text[pos + 1].isdigit())):
         end = pos + 1
         while end < len(text) and _alnum(text[end]):
             end += 1
-        return Item("variable" if ch == "$" else "field", text[pos:end], pos, line), end, line, depth
-    if ch == "." and not (pos + 1 < len(text) and text[pos + 1].isdigit()):
-        return Item("dot", ".", pos, line), pos + 1, line, depth
+        typ = "variable" if ch == "$" else "field" if end > pos + 1 else "dot"
+        return _checked_word(Item(typ, text[pos:end], pos, line), text, end) + (line, depth)
     if ch in "+-." or ch.isdigit():
         m = _NUMBER.match(text, pos)
         end = m.end() if m and m.end() > pos else pos + 1
@@ -165,8 +166,18 @@ def _lex_inside(text: str, pos: int, line: int, depth: int) -> tuple[Item | None
             end += 1
         word = text[pos:end]
         typ = word if word in KEYWORDS else "bool" if word in ("true", "false") else "identifier"
-        return Item(typ, word, pos, line), end, line, depth
-    return Item("error", f"bad character {_char(ch)}", pos, line), pos, line, depth
+        return _checked_word(Item(typ, word, pos, line), text, end) + (line, depth)
+    if ch.isascii() and ch.isprintable():  # any other printable ASCII is an itemChar the parser refuses
+        return Item("char", ch, pos, line), pos + 1, line, depth
+    return Item("error", f"unrecognized character in action: {_char(ch)}", pos, line), pos, line, depth
+
+
+def _checked_word(item: Item, text: str, end: int) -> tuple[Item, int]:
+    """lexIdentifier and lexFieldOrVariable: a word must end at a terminator (a space, ``.``, ``,``,
+    ``|``, ``:``, ``(``, ``)``, the end or ``}}``); anything else is a ``bad character``."""
+    if end >= len(text) or text[end] in _SPACE or text[end] in ".,|:()" or text.startswith("}}", end):
+        return item, end
+    return Item("error", f"bad character {_char(text[end])}", end, item.line), end
 
 
 def _char(ch: str) -> str:

@@ -49,7 +49,8 @@ from k8slearn.api.field import go_quote as _go_quote
 from k8slearn.api.field import go_type_of as _go_type
 from k8slearn.kubectl import tabwriter
 
-__all__ = ["JSONPathError", "JSONPathExecutionError", "custom_columns", "evaluate", "jsonpath"]
+__all__ = ["JSONPathError", "JSONPathExecutionError", "custom_columns", "custom_columns_from_template",
+           "evaluate", "jsonpath"]
 
 Node = tuple  # ("field", name), ("wildcard",), ("recursive",), ("array", params), ("union", [nodes, ...]),
 #               ("filter", left, operator, right), ("text", s), ("int", n), ("float", f), ("bool", b),
@@ -104,8 +105,9 @@ def _actions(template: str) -> list[tuple[str, str]]:
                 if depth == 0:
                     break
             j += 1
-        if j >= len(template):
-            raise JSONPathError(f"error parsing jsonpath {template}, unclosed action")
+        if j >= len(template):  # (parseQuote reads on to the end of the whole template)
+            reason = "unterminated quoted string" if quote else "unclosed action"
+            raise JSONPathError(f"error parsing jsonpath {template}, {reason}")
         parts.append(("action", template[start + 1:j].strip()))
         i = j + 1
     return parts
@@ -464,13 +466,13 @@ def _compare(operator: str, left: Any, right: Any) -> bool:
 # --- printing (jsonpath.go PrintResults, cli-runtime printers/jsonpath.go) ----------------------
 
 def _text(value: Any) -> str:
-    """PrintResults: maps and lists as JSON (encoding/json), the rest as fmt's %v."""
+    """evalToText: maps and lists as JSON (encoding/json), ``null`` for a null, the rest as fmt's %v."""
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
-        return "<nil>"
+        return "null"
     if isinstance(value, (dict, list)):
         return _go_json(value)
     return str(value)
@@ -620,11 +622,39 @@ def custom_column_spec(spec: str) -> list[tuple[str, str]]:
         if ":" not in part:
             raise JSONPathError(f"unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>")
         header, path = part.split(":", 1)
-        path = path.strip()
-        if path.startswith("{") and path.endswith("}"):
-            path = path[1:-1]
-        columns.append((header, path if path.startswith((".", "[")) else "." + path))
+        columns.append((header, _relaxed_path(path)))
     return columns
+
+
+_TEMPLATE_FORMAT = ("Expected format is one line of space separated headers, one line of space separated "
+                    "column specs.")
+
+
+def custom_columns_from_template(text: str) -> list[tuple[str, str]]:
+    r"""NewCustomColumnsPrinterFromTemplate (``-o custom-columns-file=FILE``): the first line holds
+    the headers, the second the paths, both split on whitespace; further lines are ignored.
+
+    >>> custom_columns_from_template("NAME   NODE\n.metadata.name {.spec.nodeName}\n")
+    [('NAME', '.metadata.name'), ('NODE', '.spec.nodeName')]
+    """
+    lines = text.splitlines()
+    if not lines:
+        raise JSONPathError(f"invalid template, missing header line. {_TEMPLATE_FORMAT}")
+    if len(lines) < 2:
+        raise JSONPathError(f"invalid template, missing spec line. {_TEMPLATE_FORMAT}")
+    headers, specs = lines[0].split(), lines[1].split()
+    if len(headers) != len(specs):
+        raise JSONPathError(f"number of headers ({len(headers)}) and field specifications ({len(specs)}) "
+                            "don't match")
+    return [(header, _relaxed_path(spec)) for header, spec in zip(headers, specs)]
+
+
+def _relaxed_path(path: str) -> str:
+    """RelaxedJSONPathExpression, simplified: ``{.a.b}``, ``a.b`` and ``.a.b`` all mean ``.a.b``."""
+    path = path.strip()
+    if path.startswith("{") and path.endswith("}"):
+        path = path[1:-1]
+    return path if path.startswith((".", "[")) else "." + path
 
 
 def custom_column_row(columns: list[tuple[str, str]], item: Any) -> str:
@@ -637,10 +667,26 @@ def custom_column_row(columns: list[tuple[str, str]], item: Any) -> str:
     return "\t".join(cells)
 
 
-def custom_columns(spec: str, items: list[dict], no_headers: bool = False) -> str:
-    """``-o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName``; each value as fmt's %v."""
-    columns = custom_column_spec(spec)
-    lines = [] if no_headers else ["\t".join(h for h, _ in columns)]
-    lines += [custom_column_row(columns, item) for item in items]
-    return tabwriter.render("\n".join(lines) + "\n", **tabwriter.TABLE) if lines else ""
+def custom_columns(columns: list[tuple[str, str]], items: list[dict],
+                   no_headers: bool = False) -> tuple[str, JSONPathError | None]:
+    r"""CustomColumnsPrinter.PrintObj: the printed text and the error that stopped it, if any. The
+    header line is written first; only then are the columns' paths parsed, so a path that does not
+    parse leaves the header printed (alone) before the error. An object a path fails on stops the
+    printing there, after the rows before it.
 
+    >>> custom_columns([("A", ".metadata.name"), ("B", ".x[")], [{"metadata": {"name": "web"}}])
+    ('A     B\n', JSONPathError('unterminated array'))
+    """
+    lines = [] if no_headers else ["\t".join(h for h, _ in columns)]
+    try:
+        for _, path in columns:
+            _parse(path)
+        for item in items:
+            lines.append(custom_column_row(columns, item))
+    except JSONPathError as err:
+        return _aligned(lines), err
+    return _aligned(lines), None
+
+
+def _aligned(lines: list[str]) -> str:
+    return tabwriter.render("\n".join(lines) + "\n", **tabwriter.TABLE) if lines else ""

@@ -270,7 +270,8 @@ def _external_ip(svc: dict) -> str:
         return ",".join(external) or "<none>"
     if kind == "LoadBalancer":
         ingress = svc.get("status", {}).get("loadBalancer", {}).get("ingress") or []
-        lb = [i.get("ip") or i.get("hostname") for i in ingress if i.get("ip") or i.get("hostname")]
+        # loadBalancerStatusStringer: a sorted set (the server prints wide, so nothing is cut short)
+        lb = sorted({i.get("ip") or i.get("hostname") for i in ingress if i.get("ip") or i.get("hostname")})
         if external:
             return ",".join(lb + external)
         return ",".join(lb) or "<pending>"

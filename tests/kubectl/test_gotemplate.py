@@ -87,6 +87,13 @@ PARSE_ERRORS = [
     ("a field path ending in a dot", "{{.a.}}", "unexpected <.> in operand"),
     ("a right paren with no left one", "{{.metadata)}}", "unexpected right paren"),
     ("else with after an if", "{{if 1}}{{else with 2}}{{end}}", "unexpected <with> in input"),
+    ("a stray backslash where a command starts", "{{\\n}}", 'unexpected "\\\\" in command'),
+    ("a stray character after an operand", '{{printf "%s" .kind @}}', 'unexpected "@" in operand'),
+    ("a stray character after a pipe", "{{.kind | ;}}", 'unexpected ";" in command'),
+    ("a field followed by a character that cannot end it", "{{.kind;}}", "bad character U+003B ';'"),
+    ("a variable assigned without spaces", "{{$x=1}}", "bad character U+003D '='"),
+    ("an identifier followed by a character that cannot end it", "{{len;}}", "bad character U+003B ';'"),
+    ("a control character in an action", "{{\x01}}", "unrecognized character in action: U+0001"),
 ]
 
 
