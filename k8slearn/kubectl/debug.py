@@ -14,8 +14,9 @@ prints until it exits.
 
 Simplified: ``--copy-to``, ``node/NAME`` and ``-f`` (debugging by a copy of the pod, or by a pod on a
 node's host namespaces) are not available; the random name comes from the simulated clock; the
-processes of ``--target`` are not visible (there is no process table), and a profile's
-securityContext is stored but not enforced (``restricted``'s ``runAsNonRoot`` does not stop a root image).
+processes of ``--target`` are not visible (there is no process table), and of a profile's
+securityContext only the user fields act (``restricted``'s ``runAsNonRoot`` keeps a root image such
+as busybox from starting, as upstream); capabilities and the rest are stored, not enforced.
 
 Upstream: staging/src/k8s.io/kubectl/pkg/cmd/debug/debug.go (debugByEphemeralContainer,
 generateDebugContainer), profiles.go

@@ -45,6 +45,15 @@ the release (:func:`os_release`), and the working directory (under the key :data
 >>> lookup("/etc/os-release", web), lookup("/etc/os-release", box)
 (True, None)
 
+A container with ``readOnlyRootFilesystem`` may write only under its mounts (EROFS elsewhere):
+
+>>> root = MountedFiles({}, (Mount("/cache", {}),), readonly_rootfs=True)
+>>> root["/cache/x"] = "ok"
+>>> root["/x"] = "no"
+Traceback (most recent call last):
+...
+k8slearn.kubelet.container_fs.ReadOnlyFileSystem: /x
+
 Simplified: text files only, no permissions, owners, sizes or times; of the images' files, only
 the root directories, the default web sites and a few system files are known.
 
@@ -195,12 +204,15 @@ class Mount:
 
 
 class MountedFiles(MutableMapping):
-    """The container's writable layer (``own``) with its volumes mounted over it."""
+    """The container's writable layer (``own``) with its volumes mounted over it. With
+    ``readonly_rootfs`` (``readOnlyRootFilesystem``) only the mounts and the ``writable`` paths
+    (the termination message file, which the kubelet mounts too) may be written."""
 
-    def __init__(self, own: dict, mounts: tuple) -> None:
+    def __init__(self, own: dict, mounts: tuple, readonly_rootfs: bool = False, writable: tuple = ()) -> None:
         self.own = own
         # the deepest mount first, so /etc/config/extra wins over /etc/config
         self.mounts = sorted(mounts, key=lambda m: -len(m.container_path))
+        self.readonly_rootfs, self.writable = readonly_rootfs, ("/dev/null", *writable)
 
     def mount_of(self, path: str) -> tuple[Mount, str] | None:
         """(the mount that holds ``path``, the path inside the volume), or None."""
@@ -237,6 +249,8 @@ class MountedFiles(MutableMapping):
     def __setitem__(self, path: str, value) -> None:
         found = self.mount_of(path)
         if found is None:
+            if self.readonly_rootfs and path not in self.writable:
+                raise ReadOnlyFileSystem(path)
             self.own[path] = value
             return
         mount, rel = found
@@ -309,6 +323,8 @@ def container_files(container: Any, own: dict | None = None) -> Any:
     an empty one), with its volumes mounted over it."""
     if own is None:
         own = container.files if container.files is not None else {}
+    if container.readonly_rootfs:
+        return MountedFiles(own, container.mounts, True, (container.termination_message_path,))
     return MountedFiles(own, container.mounts) if container.mounts else own
 
 

@@ -83,6 +83,7 @@ class Container:
     reason: str = ""
     message: str = ""
     mounts: tuple = ()  # the volumes mounted into it (container_fs.Mount), fixed at CreateContainer
+    readonly_rootfs: bool = False  # securityContext.readOnlyRootFilesystem: only its mounts are writable
     logs: list = field(default_factory=list)  # (time, lines printed at that time)
     files: dict | None = None  # path -> exists, for files the program made or removed (else the image's)
     envs: tuple = ()  # (name, value) pairs the kubelet passed in CreateContainer (ContainerConfig.envs)

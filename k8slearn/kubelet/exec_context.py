@@ -47,6 +47,9 @@ class ExecContext:
     interactive: bool = False
     envs: tuple = ()  # the (name, value) pairs the kubelet created the container with (exec_env)
     now: float | None = None  # the simulated clock when the process runs (``date``), if known
+    # who the process is: (uid, gid, supplementary groups) from the securityContext
+    # (security_context.process_identity), or None where the simulation does not know (``id``)
+    user: tuple | None = None
 
     @property
     def busybox(self) -> bool:

@@ -45,7 +45,8 @@ and Debian's ``-I``; setting the name fails as in an unprivileged container), ``
 ``tail`` (``-n``, ``-c``, ``-q``, ``-v``), ``wc`` (``-l -w -c -m``, in BusyBox's or GNU's
 columns), ``seq`` (whole numbers), ``touch``, ``mkdir``, ``rm``, ``rmdir``, ``sleep`` (returns at
 once), ``date`` (the simulated clock, UTC), ``env`` and ``printenv``
-(:mod:`k8slearn.kubelet.exec_env`) and BusyBox's ``wget`` (plain HTTP, no progress meter). An
+(:mod:`k8slearn.kubelet.exec_env`), ``id`` and ``whoami`` (the securityContext's user and groups:
+:mod:`k8slearn.kubelet.exec_id`) and BusyBox's ``wget`` (plain HTTP, no progress meter). An
 option of theirs that is not modelled, other programs the image has (``vi``, ``curl`` in nginx,
 ``nslookup`` in BusyBox...) and usage texts are not run: a probe that uses them is taken to
 succeed, and ``kubectl exec`` (and a container's own program, in its log) says that the
@@ -90,6 +91,7 @@ from k8slearn.kubelet.exec_common import (
     read_file,
 )
 from k8slearn.kubelet.exec_grep import _grep
+from k8slearn.kubelet.exec_id import _id, _whoami
 from k8slearn.kubelet.exec_text import _head_tail, _printf, _seq, _wc
 from k8slearn.kubelet.exec_wget import wget
 
@@ -101,7 +103,8 @@ __all__ = ["BUSYBOX_APPLETS", "COREUTILS", "DEBIAN_BOOKWORM", "DIR", "ExecContex
 # -- which image has which program ---------------------------------------------------------------
 # The programs the simulation runs (BusyBox's wget only in BusyBox images).
 COREUTILS = {"cat", "ls", "test", "[", "true", "false", "echo", ":", "hostname", "grep", "head", "tail",
-             "wc", "touch", "mkdir", "rm", "rmdir", "sleep", "env", "printenv", "date", "pwd", "printf", "seq"}
+             "wc", "touch", "mkdir", "rm", "rmdir", "sleep", "env", "printenv", "date", "pwd", "printf", "seq",
+             "id", "whoami"}
 BUSYBOX_ONLY = {"wget"}
 # BusyBox 1.36's applets as the busybox image installs them (``make defconfig``; each a link in /bin)
 BUSYBOX_APPLETS = frozenset("""
@@ -736,5 +739,5 @@ _TOOLS: dict[str, Callable] = {
     "head": _head_tail(False), "tail": _head_tail(True), "wc": _wc, "touch": _touch, "mkdir": _mkdir,
     "rm": _rm, "rmdir": _rmdir, "wget": wget, "env": env, "printenv": printenv, "date": _date, "pwd": _pwd,
     "printf": _printf, "seq": _seq, "true": lambda a, s, c: (0, "", ""), ":": lambda a, s, c: (0, "", ""),
-    "false": lambda a, s, c: (1, "", ""), "sleep": _sleep,
+    "false": lambda a, s, c: (1, "", ""), "sleep": _sleep, "id": _id, "whoami": _whoami,
 }

@@ -10,7 +10,8 @@ This is the kubelet side of the CRI (the runtime side is :mod:`k8slearn.kubelet.
   (``CrashLoopBackOff``, ``BackOff`` events), looked at again every 10 to 15 s and started at the
   first look past it; then pull the image, work out the container's
   environment (:mod:`k8slearn.kubelet.container_env`; a missing ConfigMap or Secret is
-  ``CreateContainerConfigError``, tried again after 10 to 15 s), expand ``$(NAME)`` in its command
+  ``CreateContainerConfigError``, tried again after 10 to 15 s; so is an image that would run as
+  root under ``runAsNonRoot``: :mod:`k8slearn.kubelet.security_context`), expand ``$(NAME)`` in its command
   and args, ``CreateContainer`` (``Created``) and ``StartContainer`` (``Started``);
 - **init containers** (:mod:`k8slearn.kubelet.init_containers`): read from the last one back to find the
   next one to start; a plain one must exit 0 first, a sidecar (``restartPolicy: Always``) must
@@ -78,6 +79,7 @@ from k8slearn.kubelet.pod_actions import (
 from k8slearn.kubelet.pod_files import pod_hostname
 from k8slearn.kubelet.process import SHELLS, image_name
 from k8slearn.kubelet.program_shell import assigns
+from k8slearn.kubelet.security_context import verify_run_as_non_root
 from k8slearn.kubelet.runtime import SIGKILL_EXIT
 
 if TYPE_CHECKING:
@@ -294,8 +296,11 @@ class KubeRuntime:
         if waiting is not None:  # ErrImagePull, ImagePullBackOff, InvalidImageName...
             self._start_failed(state, name, waiting)
             return
-        try:  # generateContainerConfig: the environment, before CreateContainer
+        try:  # generateContainerConfig: the environment, then verifyRunAsNonRoot, before CreateContainer
             envs = self._container_env(state, pod, container)
+            refused = verify_run_as_non_root(pod, container)
+            if refused:
+                raise CreateContainerConfigError(refused)
         except CreateContainerConfigError as err:
             message = str(err)
             self.k.events.event(pod, "Warning", "Failed", f"Error: {message}", field_path=field_path)

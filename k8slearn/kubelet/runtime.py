@@ -261,6 +261,8 @@ class ContainerRuntime(ImageService, Tasks):
             container.fallback_to_logs = True
         if mounts:
             container.mounts = tuple(mounts)
+        if (spec.get("securityContext") or {}).get("readOnlyRootFilesystem") is True:
+            container.readonly_rootfs = True  # LinuxContainerSecurityContext.readonly_rootfs
         if program.memory:  # the cgroup's memory.max: resources.limits.memory
             limit = ((spec.get("resources") or {}).get("limits") or {}).get("memory")
             container.memory_limit = memory_bytes(limit) if limit is not None else 0

@@ -60,7 +60,7 @@ def pod_ip(cluster, name="web"):
      "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", "", 0),
     ("exec web -c nginx -- curl localhost", "",
      ("k8slearn: 'curl' is not simulated; the simulated containers run cat, date, echo, env, false, grep, head, hostname, "
-      "ls, mkdir, printenv, printf, pwd, rm, rmdir, seq, sleep, tail, test, touch, true, wc and sh -c\n"
+      "id, ls, mkdir, printenv, printf, pwd, rm, rmdir, seq, sleep, tail, test, touch, true, wc, whoami and sh -c\n"
       "command terminated with exit code 1\n"), 1),
     ("exec web -c log-agent -- wget -qO- http://web-svc", "",
      "k8slearn: looking up 'web-svc' (cluster DNS) is not simulated\ncommand terminated with exit code 1\n", 1),
