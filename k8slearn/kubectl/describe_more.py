@@ -173,8 +173,37 @@ def describe_secret(secret: dict) -> str:
     return w.text()
 
 
-def describe_service_account(sa: dict, events: list | None, now: float) -> str:
+SERVICE_ACCOUNT_TOKEN = "kubernetes.io/service-account-token"
+
+
+def service_account_secrets(sa: dict, secrets: list[dict] | None) -> tuple[list[str], set[str]]:
+    """ServiceAccountDescriber.Describe: (the token Secrets of this account, the names it lists that no
+    Secret has). A token is a ``kubernetes.io/service-account-token`` Secret annotated with the
+    account's name and uid; ``secrets`` is None when they could not be listed (then none is missing)."""
+    if secrets is None:
+        return [], set()
     meta = sa.get("metadata", {})
+    owner = (meta.get("name"), meta.get("uid"))
+    tokens = [s["metadata"]["name"] for s in secrets
+              if s.get("type") == SERVICE_ACCOUNT_TOKEN and _token_owner(s) == owner]
+    existing = {s["metadata"]["name"] for s in secrets}
+    listed = [ref.get("name", "") for ref in (sa.get("secrets") or []) + (sa.get("imagePullSecrets") or [])]
+    return tokens, {name for name in listed if name not in existing}
+
+
+def _token_owner(secret: dict) -> tuple:
+    """The (name, uid) of the ServiceAccount a token Secret's annotations name."""
+    annotations = secret["metadata"].get("annotations") or {}
+    return (annotations.get("kubernetes.io/service-account.name"),
+            annotations.get("kubernetes.io/service-account.uid"))
+
+
+def describe_service_account(sa: dict, events: list | None, now: float,
+                             secrets: list[dict] | None = None) -> str:
+    """describeServiceAccount: the three secret lists in header order, a name no Secret has marked
+    ``(not found)``; ``secrets`` are the namespace's Secrets (see :func:`service_account_secrets`)."""
+    meta = sa.get("metadata", {})
+    tokens, missing = service_account_secrets(sa, secrets)
     w = PrefixWriter()
     _header(w, sa)
     print_labels_multiline(w, "Labels", meta.get("labels"))
@@ -182,14 +211,15 @@ def describe_service_account(sa: dict, events: list | None, now: float) -> str:
     groups = {
         "Image pull secrets:": [s.get("name", "") for s in sa.get("imagePullSecrets") or []],
         "Mountable secrets: ": [s.get("name", "") for s in sa.get("secrets") or []],
-        "Tokens:            ": [],
+        "Tokens:            ": tokens,
     }
     for header in sorted(groups):
         names = groups[header]
         if not names:
             w.write(0, f"{header}\t<none>\n")
         for i, name in enumerate(names):
-            w.write(0, f"{header if i == 0 else ' ' * 19}\t{name}\n")
+            shown = f"{name} (not found)" if name in missing else name
+            w.write(0, f"{header if i == 0 else ' ' * 19}\t{shown}\n")
     if events is not None:
         describe_events(events, w, now)
     return w.text()

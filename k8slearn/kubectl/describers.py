@@ -405,9 +405,14 @@ def describe_object(ctx: Context, resource: Any, obj: dict, show_events: bool = 
             obj, events, describe_storage.pods_for_claim(pods, obj), now)
     if kind == "Secret":
         return describe_more.describe_secret(obj)
+    if kind == "ServiceAccount":
+        try:  # (errors tolerated, as upstream: then no secret is "not found")
+            secrets = ctx.client.list("secrets", namespace=obj["metadata"].get("namespace"))
+        except ApiError:
+            secrets = None
+        return describe_more.describe_service_account(obj, events, now, secrets)
     simple = {"Job": describe_more.describe_job, "CronJob": describe_more.describe_cronjob,
               "ConfigMap": describe_more.describe_configmap,
-              "ServiceAccount": describe_more.describe_service_account,
               "EndpointSlice": describe_more.describe_endpoint_slice,
               "Endpoints": describe_more.describe_endpoints, "PriorityClass": describe_more.describe_priority_class,
               "PodDisruptionBudget": describe_more.describe_pod_disruption_budget,
@@ -441,17 +446,8 @@ def run_describe(ctx: Context, args: list[str]) -> int:
         raise KubectlError('You must specify the type of resource to describe. Use "kubectl api-resources" for a '
                            "complete list of supported resources.")
     infos, errors = infos_for(ctx, args, allow_empty_selector=True, latest=False)
-    if len(args) == 2 and errors and isinstance(errors[0], ApiError) and errors[0].code == 404:
-        from k8slearn.kubectl.builder import parse_args
-
-        target = parse_args(args)[0]
-        if len(parse_args(args)) == 1:
-            matches = _by_prefix(ctx, target)
-            if matches:
-                # DescribeMatchingResources: each description followed by a newline
-                for obj in matches:
-                    ctx.print(describe_object(ctx, target.resource, obj, ctx.flags["show-events"]))
-                return 0
+    if len(args) == 2 and len(errors) == 1 and isinstance(errors[0], ApiError) and errors[0].code == 404:
+        return _describe_matching_resources(ctx, errors[0], args[0], args[1])
     texts = [describe_object(ctx, info.resource, info.obj, ctx.flags["show-events"]) for info in infos]
     ctx.print("\n\n".join(texts), end="")
     if not infos and not errors:  # (the namespace even for a cluster-scoped type, unless -A)
@@ -462,8 +458,22 @@ def run_describe(ctx: Context, args: list[str]) -> int:
     return 0
 
 
-def _by_prefix(ctx: Context, target: Any) -> list[dict]:
-    """kubectl describe falls back to every object whose name starts with the given name."""
-    res = target.resource
-    objects = ctx.client.list(res.plural, namespace=ctx.namespace if res.namespaced else None)
-    return [o for o in objects if o.get("metadata", {}).get("name", "").startswith(target.name)]
+def _describe_matching_resources(ctx: Context, original: Exception, resource: str, prefix: str) -> int:
+    """DescribeMatchingResources: ``describe TYPE PREFIX`` whose one error was a NotFound describes every
+    object of ``TYPE`` (the first argument alone, in the namespace) whose name starts with ``PREFIX``,
+    each followed by a newline; with no match, the first error stands. The first argument may be
+    ``TYPE/NAME`` too (then only that object is tried, and ``PREFIX`` is the whole second argument)."""
+    from k8slearn.kubectl.builder import split_resource_argument
+    from k8slearn.kubectl.get import infos_for, visited_errors
+
+    if "/" not in resource and len(split_resource_argument(resource)) > 1:  # the builder's SingleResourceType
+        raise KubectlError("you may only specify a single resource type")
+    infos, errors = infos_for(ctx, [resource], allow_empty_selector=True, latest=False)
+    if errors:
+        raise visited_errors(errors)
+    matches = [info for info in infos if info.name.startswith(prefix)]
+    if not matches:
+        raise visited_errors([original])
+    for info in matches:
+        ctx.print(describe_object(ctx, info.resource, info.obj, ctx.flags["show-events"]))
+    return 0
