@@ -108,6 +108,8 @@ def parse_args(args: list[str]) -> list[Target]:
     infos = _resources(args[0])
     if len(args) == 1:
         return [Target(info) for info in infos]
+    if "" in args[1:]:  # (visitByName, once the type is known)
+        raise KubectlError("resource name may not be empty")
     return [Target(info, name) for info in infos for name in args[1:]]
 
 

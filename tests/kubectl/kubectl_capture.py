@@ -20,6 +20,10 @@ OUT = os.path.join(HERE, "..", "fixtures", "kubectl", "golden.json")
 
 # (sentence id, world, args)
 CASES = [
+    ("get with an empty name is refused before any request", "cluster", "get pods ''"),
+    ("describe with an empty name is refused before any request", "cluster", "describe deploy ''"),
+    ("delete with an empty name is refused before any request", "cluster", "delete pod ''"),
+    ("get of TYPE/ with no name is refused", "cluster", "get pods/"),
     ("describe deployment lists every old ReplicaSet, the scaled-down ones too", "rollouts",
      "describe deploy web"),
     ("describe deployment of a paused Recreate deployment whose new ReplicaSet is not made yet", "rollouts",
