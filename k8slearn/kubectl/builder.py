@@ -11,6 +11,13 @@ found ones still print (ContinueOnError).
 >>> [(t.resource.plural, t.name) for t in parse_args(["deploy/web", "no/node-1"])]
 [('deployments', 'web'), ('nodes', 'node-1')]
 
+A short name that two served resources share maps to the first in discovery order, and kubectl
+warns once about the other (``ev``: the core ``events`` and events.k8s.io's; see
+:func:`short_name_warnings`):
+
+>>> short_name_warnings(["ev"])
+['short name "ev" could also match lower priority resource events.events.k8s.io']
+
 Simplified: no URLs, no kustomize; ``-f`` reads local files and directories (``.yaml``,
 ``.yml``, ``.json``), ``-f -`` reads the command's stdin.
 
@@ -22,7 +29,8 @@ Upstream: staging/src/k8s.io/cli-runtime/pkg/resource/builder.go (ResourceTypeOr
 normalizeMultipleResourcesArgs, splitResourceTypeName),
 visitor.go (FileVisitorForSTDIN, ExpandPathsToFileVisitors), selector.go (Selector.Visit),
 helper.go (EnhanceListError),
-staging/src/k8s.io/apimachinery/pkg/runtime/schema/group_version.go (GroupVersionResource.String)
+staging/src/k8s.io/apimachinery/pkg/runtime/schema/group_version.go (GroupVersionResource.String),
+staging/src/k8s.io/client-go/restmapper/shortcut.go (expandResourceShortcut: the ambiguity warning)
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from k8slearn.api.discovery import category_members
+from k8slearn.api.discovery import category_members, served
 from k8slearn.api.resources import ResourceInfo, by_kind, lookup
 from k8slearn.kubectl.errors import KubectlError
 from k8slearn.kubectl.manifests import ManifestError, iter_documents
@@ -81,6 +89,23 @@ def _resources(arg: str) -> list[ResourceInfo]:
             if info not in infos:
                 infos.append(info)
     return infos
+
+
+def short_name_warnings(args: list[str]) -> list[str]:
+    """expandResourceShortcut's warnings for the resource words of ``args`` (``ev``, ``po,ev``,
+    ``ev/NAME``): a word that is the short name of the resource it maps to and of another served
+    resource of another group names that other one, once."""
+    words = [w for arg in args[:1] if "/" not in arg for w in split_resource_argument(arg)]
+    words += [arg.split("/", 1)[0] for arg in args if "/" in arg]
+    warnings: list[str] = []
+    for word in dict.fromkeys(w.lower() for w in words):
+        chosen = next((info for info in served() if word in info.short_names), None)
+        for other in served():
+            if chosen is not None and other.group != chosen.group and word in other.short_names:
+                text = f'short name "{word}" could also match lower priority resource {other.plural}.{other.group}'
+                if text not in warnings:
+                    warnings.append(text)
+    return warnings
 
 
 def parse_args(args: list[str]) -> list[Target]:

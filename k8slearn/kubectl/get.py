@@ -26,7 +26,9 @@ from __future__ import annotations
 from typing import Any
 
 from k8slearn.api.conversion import to_internal_version
-from k8slearn.kubectl.builder import Info, Target, expanded_paths, list_selected, mapped_files, parse_args
+from k8slearn.kubectl.builder import (
+    Info, Target, expanded_paths, list_selected, mapped_files, parse_args, short_name_warnings,
+)
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, errno_text, usage_error
 from k8slearn.kubectl.go_sort import sort_interface
@@ -42,6 +44,14 @@ __all__ = ["run_get", "fetch", "no_resources_message", "with_type_meta", "name_o
 
 _FORMATS = ("custom-columns", "custom-columns-file", "go-template", "go-template-file", "json", "jsonpath",
             "jsonpath-as-json", "jsonpath-file", "name", "template", "templatefile", "wide", "yaml")
+
+
+def mapped_targets(ctx: Context, args: list[str]) -> list[Target]:
+    """The builder's targets for ``args``, after the RESTMapper's warnings about an ambiguous short
+    name (``Warning: short name "ev" could also match lower priority resource events.events.k8s.io``)."""
+    for text in short_name_warnings(args):
+        ctx._warning(text)
+    return parse_args(args)
 
 
 def no_resources_message(targets: list[Target], namespace: str, all_namespaces: bool) -> str:
@@ -144,7 +154,7 @@ def run_get(ctx: Context, args: list[str]) -> int:
     if how == "paths":
         targets, errors = _targets_from_files(ctx)
     else:
-        targets = parse_args(args)
+        targets = mapped_targets(ctx, args)
     all_ns = flags["all-namespaces"]
     watching = flags["watch"] or flags["watch-only"]  # (the watch's builder has no ContinueOnError)
     groups, fetch_errors = fetch(ctx, targets, all_namespaces=all_ns, selector=flags["selector"],
@@ -354,7 +364,7 @@ def check_resource_args(ctx: Context, args: list[str], *, select_all: bool = Fal
     if select_all and (label or field):  # SelectAllParam, after LabelSelectorParam/FieldSelectorParam
         raise KubectlError("setting 'all' parameter but found a non empty selector. ")
     tuples = any("/" in a for a in args) or (len(args) >= 2 and len(split_resource_argument(args[0])) > 1)
-    targets = parse_args(args)
+    targets = mapped_targets(ctx, args)
     names = not tuples and len(args) >= 2
     if flags.get("filename"):  # visitByPaths
         if args and not tuples:
@@ -403,7 +413,7 @@ def infos_for(ctx: Context, args: list[str], *, allow_all: bool = False, select_
     label = (flags.get("selector") or "").strip()
     if how == "paths":
         return _file_infos(ctx, label, require_object, latest)
-    targets = parse_args(args)
+    targets = mapped_targets(ctx, args)
     if how == "names" and not require_object:
         return [Info(t.resource, ctx.namespace if t.resource.namespaced else "", t.name or "") for t in targets], []
     groups, errors = fetch(ctx, targets, all_namespaces=bool(flags.get("all-namespaces")), selector=label,
@@ -456,7 +466,7 @@ def _get_scales(ctx: Context, args: list[str]) -> int:
     from k8slearn.kubectl import tabwriter
 
     check_resource_args(ctx, args, allow_empty_selector=True)  # (the builder's refusals)
-    targets = parse_args(args)
+    targets = mapped_targets(ctx, args)
     scales = [ctx.client.get(t.resource.plural, t.name, ctx.namespace, subresource="scale") for t in targets]
     output = ctx.flags["output"]
     if output in ("yaml", "json"):

@@ -20,6 +20,9 @@ OUT = os.path.join(HERE, "..", "fixtures", "kubectl", "golden.json")
 
 # (sentence id, world, args)
 CASES = [
+    ("get ev: the short name ev is also events.k8s.io's", "cluster", "get ev"),
+    ("get events names the core resource and says nothing more", "cluster", "get events"),
+    ("get po,ev: the short names expand in one list", "cluster", "get po,ev"),
     ("get with an empty name is refused before any request", "cluster", "get pods ''"),
     ("describe with an empty name is refused before any request", "cluster", "describe deploy ''"),
     ("delete with an empty name is refused before any request", "cluster", "delete pod ''"),
