@@ -54,6 +54,9 @@ Traceback (most recent call last):
 ...
 k8slearn.kubelet.container_fs.ReadOnlyFileSystem: /x
 
+The directories above a mount point that the image lacks (``/data`` for a volume at ``/data/demo``)
+are the runtime's, and hold only what is mounted or made under them.
+
 Simplified: text files only, no permissions, owners, sizes or times; of the images' files, only
 the root directories, the default web sites and a few system files are known.
 
@@ -63,6 +66,7 @@ Upstream: none (the images' file systems: BusyBox, Alpine, Debian bookworm as ng
 from __future__ import annotations
 
 import functools
+import posixpath
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -126,6 +130,8 @@ def lookup(path: str, ctx: Any):
     extra = IMAGE_EXTRA.get(ctx.image, {})
     if path in extra:
         return extra[path]
+    if path in mount_parents(ctx.files):  # (/data of a volume at /data/demo: the runtime made it)
+        return DIR
     if path in IMAGE_DIRS:
         return DIR
     if path in IMAGE_FILES or path in _etc_files(ctx.image):
@@ -164,10 +170,33 @@ def listing(path: str, ctx: Any, hidden: bool = False) -> list[str] | None:
         return None if names is None else [n for n in names if hidden or not n.startswith(".")]
     if path == "/":
         names = ROOT_LISTING.get(ctx.image)
-        return None if names is None else sorted(set(names) | set(_children("/", ctx)))
-    if path not in LISTED_DIRS and _created(path, ctx) is not DIR:  # (a directory the container made: all known)
+        return None if names is None else sorted(set(names) | _children("/", ctx))
+    # all known: a directory the container made, or one the runtime made for a mount point under it
+    if path not in LISTED_DIRS and _created(path, ctx) is not DIR and not _made_for_mounts(path, ctx):
         return None
     return sorted(n for n in _children(path, ctx) if hidden or not n.startswith("."))
+
+
+def mount_parents(files: Any) -> set[str]:
+    """The directories above the container's mount points (``/data`` for a volume at
+    ``/data/demo``): runc makes the ones the image lacks (createIfNotExists) before it mounts."""
+    if files.__class__ is not MountedFiles:
+        return set()
+    parents = set()
+    for mount in files.mounts:
+        folder = posixpath.dirname(mount.container_path.rstrip("/"))
+        while folder not in ("", "/"):
+            parents.add(folder)
+            folder = posixpath.dirname(folder)
+    return parents
+
+
+def _made_for_mounts(path: str, ctx: Any) -> bool:
+    """Whether ``path`` is a directory the runtime made for a mount point, where the image has
+    nothing (its first part is not in the image's root, which the simulation knows)."""
+    root = ROOT_LISTING.get(ctx.image)
+    top = path.strip("/").split("/", 1)[0]
+    return root is not None and top not in root and path.rstrip("/") in mount_parents(ctx.files)
 
 
 def _created(path: str, ctx: Any) -> Any:
@@ -177,7 +206,7 @@ def _created(path: str, ctx: Any) -> Any:
 
 def _children(path: str, ctx: Any) -> set[str]:
     prefix = path.rstrip("/") + "/"
-    known = {**IMAGE_EXTRA.get(ctx.image, {}), **ctx.files}
+    known = {**IMAGE_EXTRA.get(ctx.image, {}), **dict.fromkeys(mount_parents(ctx.files), DIR), **ctx.files}
     return {p[len(prefix):] for p, v in known.items()
             if p.startswith(prefix) and "/" not in p[len(prefix):] and v is not False}
 

@@ -87,6 +87,7 @@ class Container:
     logs: list = field(default_factory=list)  # (time, lines printed at that time)
     files: dict | None = None  # path -> exists, for files the program made or removed (else the image's)
     envs: tuple = ()  # (name, value) pairs the kubelet passed in CreateContainer (ContainerConfig.envs)
+    pid_namespace: object = None  # its PID namespace (exec_ps.PidNamespace): the last PID given, PID 1 its own
     shell: Shell | None = None  # its script's variables, once it assigns one (program_shell)
     last_status: int = 0  # the exit status of the last tool its script ran (a "shell" step)
     memory_limit: int = 0  # resources.limits.memory in bytes, for a program that allocates (0: none)

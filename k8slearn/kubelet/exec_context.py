@@ -50,6 +50,10 @@ class ExecContext:
     # who the process is: (uid, gid, supplementary groups) from the securityContext
     # (security_context.process_identity), or None where the simulation does not know (``id``)
     user: tuple | None = None
+    # the container's PID namespace (exec_ps.PidNamespace: the last PID given), None where not counted,
+    # and the processes this exec started that still run while a command runs (the exec'd shell)
+    pid_namespace: Any = None
+    processes: list = field(default_factory=list)
 
     @property
     def busybox(self) -> bool:

@@ -77,6 +77,7 @@ import re
 from k8slearn.kubelet.container_fs import ReadOnlyFileSystem
 from k8slearn.kubelet.exec_common import Output, chunks_of
 from k8slearn.kubelet.exec_env import expand_parameters, process_env, shell_variable, unknown_image_variables
+from k8slearn.kubelet.exec_ps import start_process
 from k8slearn.kubelet.exec_tools import (
     SHELL_BUILTINS,
     ExecContext,
@@ -151,12 +152,38 @@ def run(argv: list[str], ctx: ExecContext, stdin: str = "") -> Output:
         raise ExecError(f'exec: "{argv[0]}": executable file not found in $PATH')
     if exe in SHELLS:
         if len(argv) > 2 and argv[1] == "-c":
+            if not _single_command(argv[2]):  # (one command alone: the shell execs it, in its own PID)
+                ctx.processes.append((start_process(ctx), list(argv)))
             return script(argv[2], ctx, shell=exe, stdin=stdin)
+        ctx.processes.append((start_process(ctx), list(argv)))
         if len(argv) > 1 and not argv[1].startswith("-"):
             return Output(*_plain(not_simulated(f"running the script file {argv[1]}") if ctx.interactive
                                   else (0, "", "")))
         return script(stdin, ctx, shell=exe)  # commands read from stdin (kubectl exec -i)
     return run_tool(list(argv), stdin, ctx)
+
+
+def _single_command(text: str) -> bool:
+    """Whether ``sh -c TEXT`` is one simple command, which BusyBox ash, dash and bash exec in place
+    of themselves (the shell's process becomes the command's), rather than fork a child for it."""
+    try:
+        tokens = tokenize(text)
+    except ValueError:
+        return False
+    return bool(tokens) and all(isinstance(t, str) and not _is_operator(t) and t not in _KEYWORDS
+                                and t not in _IF_WORDS and "$" not in t for t in tokens)
+
+
+def exec_replaced(argv: list[str]) -> list[str]:
+    """The command line of the process ``argv`` becomes: ``sh -c 'sleep 1h'`` execs ``sleep 1h``
+    (its one simple command), so that is PID 1's /proc/1/cmdline; any other ``argv`` stays.
+
+    >>> exec_replaced(["sh", "-c", "sleep 1h"]), exec_replaced(["sh", "-c", "date; sleep 1h"])[2]
+    (['sleep', '1h'], 'date; sleep 1h')
+    """
+    if len(argv) == 3 and argv[0].rsplit("/", 1)[-1] in SHELLS and argv[1] == "-c" and _single_command(argv[2]):
+        return [str(word) for word in tokenize(argv[2])]
+    return argv
 
 
 def _plain(result: tuple) -> tuple[int, list]:

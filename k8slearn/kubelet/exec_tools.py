@@ -46,7 +46,8 @@ and Debian's ``-I``; setting the name fails as in an unprivileged container), ``
 columns), ``seq`` (whole numbers), ``touch``, ``mkdir``, ``rm``, ``rmdir``, ``sleep`` (returns at
 once), ``date`` (the simulated clock, UTC), ``env`` and ``printenv``
 (:mod:`k8slearn.kubelet.exec_env`), ``id`` and ``whoami`` (the securityContext's user and groups:
-:mod:`k8slearn.kubelet.exec_id`) and BusyBox's ``wget`` (plain HTTP, no progress meter). An
+:mod:`k8slearn.kubelet.exec_id`), BusyBox's ``wget`` (plain HTTP, no progress meter) and BusyBox's ``ps``
+(:mod:`k8slearn.kubelet.exec_ps`). An
 option of theirs that is not modelled, other programs the image has (``vi``, ``curl`` in nginx,
 ``nslookup`` in BusyBox...) and usage texts are not run: a probe that uses them is taken to
 succeed, and ``kubectl exec`` (and a container's own program, in its log) says that the
@@ -92,6 +93,7 @@ from k8slearn.kubelet.exec_common import (
 )
 from k8slearn.kubelet.exec_grep import _grep
 from k8slearn.kubelet.exec_id import _id, _whoami
+from k8slearn.kubelet.exec_ps import _ps, start_process
 from k8slearn.kubelet.exec_text import _head_tail, _printf, _seq, _wc
 from k8slearn.kubelet.exec_wget import wget
 
@@ -105,7 +107,7 @@ __all__ = ["BUSYBOX_APPLETS", "COREUTILS", "DEBIAN_BOOKWORM", "DIR", "ExecContex
 COREUTILS = {"cat", "ls", "test", "[", "true", "false", "echo", ":", "hostname", "grep", "head", "tail",
              "wc", "touch", "mkdir", "rm", "rmdir", "sleep", "env", "printenv", "date", "pwd", "printf", "seq",
              "id", "whoami"}
-BUSYBOX_ONLY = {"wget"}
+BUSYBOX_ONLY = {"wget", "ps"}
 # BusyBox 1.36's applets as the busybox image installs them (``make defconfig``; each a link in /bin)
 BUSYBOX_APPLETS = frozenset("""
 [ [[ acpid add-shell addgroup adduser adjtimex ar arch arp arping ascii ash awk base32 base64 basename bc beep
@@ -267,6 +269,8 @@ def run_tool(words: list[str], stdin: str, ctx: ExecContext, shell: str = "") ->
         found = available(exe, ctx)
     if found is False:
         return Output(*_pair(not_found(words[0], shell, ctx)))
+    if exe != "ps" and not (shell and words[0] in _SHELL_BUILTIN_TOOLS):
+        start_process(ctx)  # a program the shell forks, or the exec's own: it takes the next PID
     tool = _TOOLS.get(exe)
     if found is None or tool is None or (exe in BUSYBOX_ONLY and not ctx.busybox):
         if not ctx.interactive:
@@ -739,5 +743,5 @@ _TOOLS: dict[str, Callable] = {
     "head": _head_tail(False), "tail": _head_tail(True), "wc": _wc, "touch": _touch, "mkdir": _mkdir,
     "rm": _rm, "rmdir": _rmdir, "wget": wget, "env": env, "printenv": printenv, "date": _date, "pwd": _pwd,
     "printf": _printf, "seq": _seq, "true": lambda a, s, c: (0, "", ""), ":": lambda a, s, c: (0, "", ""),
-    "false": lambda a, s, c: (1, "", ""), "sleep": _sleep, "id": _id, "whoami": _whoami,
+    "false": lambda a, s, c: (1, "", ""), "sleep": _sleep, "id": _id, "whoami": _whoami, "ps": _ps,
 }

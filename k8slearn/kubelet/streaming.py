@@ -33,6 +33,7 @@ from typing import Any
 from k8slearn.api.errors import ExecInternalError, StreamError
 from k8slearn.kubelet.container_fs import IMAGE_WORKDIR, WORKDIR, os_release, web_files
 from k8slearn.kubelet.cri import RuntimeError_
+from k8slearn.kubelet.exec_sync import exec_replaced
 from k8slearn.kubelet.pod_files import hosts_file, pod_hostname, resolv_conf
 from k8slearn.kubelet.probe import listener_on
 from k8slearn.kubelet.security_context import process_identity
@@ -167,6 +168,7 @@ def _container_files(pod: dict, container: Any) -> dict:
     # args without a command replace the CMD of an image that has no ENTRYPOINT; a shell or nginx
     # as PID 1 (a shell may exec its last command, nginx renames its process) is not simulated
     argv = command + args if command else args if image in ("busybox", "alpine", "debian", "ubuntu") else []
+    argv = exec_replaced(argv)  # (sh -c 'sleep 1h': the shell execs its one command)
     if argv and not any("$(" in a for a in argv) and argv[0].rsplit("/", 1)[-1] not in (
             "sh", "bash", "ash", "dash", "nginx"):
         files["/proc/1/cmdline"] = "".join(a + "\0" for a in argv)

@@ -47,6 +47,7 @@ from k8slearn.kubelet.container_fs import ReadOnlyFileSystem, container_files, l
 from k8slearn.kubelet.cri import Container, RuntimeError_
 from k8slearn.kubelet.exec_context import BUSYBOX_IMAGES
 from k8slearn.kubelet.exec_env import process_env
+from k8slearn.kubelet.exec_ps import pid_namespace
 from k8slearn.kubelet.exec_sync import ExecError, run, script
 from k8slearn.kubelet.exec_tools import (
     DIR,
@@ -213,7 +214,7 @@ class Tasks:
         own = container.files if container.files is not None else {}
         files = container_files(container, own)
         ctx = ExecContext(image_name(container.image), files, interactive=interactive, envs=container.envs,
-                          now=self.loop.now,
+                          now=self.loop.now, pid_namespace=pid_namespace(container),
                           **(view or {}))
         try:
             result = run(list(cmd), ctx, stdin)
@@ -270,7 +271,7 @@ class Tasks:
             view = {"hostname": sandbox.hostname if sandbox is not None else "",
                     "pod_ip": sandbox.ip if sandbox is not None else ""}
         return ExecContext(image_name(container.image), container_files(container), envs=container.envs,
-                           now=self.loop.now, interactive=True, **view)
+                           now=self.loop.now, interactive=True, pid_namespace=pid_namespace(container), **view)
 
     # -- what the shell works out as the script runs (program_shell) ---------------------------
     def _printed(self, container: Container, kind: str, value) -> list[str]:

@@ -29,9 +29,9 @@ spec:
   - {name: box, image: "busybox:1.36", args: [sleep, "3600"]}
   - {name: web, image: "nginx:1.27", workingDir: /usr/share/nginx/html}
 """
-RUNS = ("cat, date, echo, env, false, grep, head, hostname, id, ls, mkdir, printenv, printf, pwd, rm, rmdir, "
+RUNS = ("cat, date, echo, env, false, grep, head, hostname, id, ls, mkdir, printenv, printf{ps}, pwd, rm, rmdir, "
         "seq, sleep, tail, test, touch, true, wc{wget}, whoami and sh -c")
-BUSYBOX_RUNS, DEBIAN_RUNS = RUNS.format(wget=", wget"), RUNS.format(wget="")
+BUSYBOX_RUNS, DEBIAN_RUNS = RUNS.format(ps=", ps", wget=", wget"), RUNS.format(ps="", wget="")
 OCI = ('error: Internal error occurred: error executing command in container: failed to exec in container: '
        'failed to start exec "ID": OCI runtime exec failed: exec failed: unable to start container process: '
        'exec: {what}: unknown\n')

@@ -355,7 +355,7 @@ def test_a_wait_for_a_tool_the_model_does_not_run_goes_on_waiting_and_says_why()
                       "sleep 2; done; echo out"), 3)
     lines = logs(cluster, "logs waiter")
     assert lines[:2] == ["k8slearn: 'nslookup' is not simulated; the simulated containers run cat, date, echo, env, "
-                         "false, grep, head, hostname, id, ls, mkdir, printenv, printf, pwd, rm, rmdir, seq, sleep, "
+                         "false, grep, head, hostname, id, ls, mkdir, printenv, printf, ps, pwd, rm, rmdir, seq, sleep, "
                          "tail, test, touch, true, wc, wget, whoami and sh -c", "waiting for myservice"]
     assert "out" not in lines
 
