@@ -55,8 +55,6 @@ MAX_GENERATE_NAME_ATTEMPTS = 8  # maxNameGenerationCreateAttempts
 FOREGROUND = "Foreground"
 PROPAGATION_POLICIES = (FOREGROUND, BACKGROUND, ORPHAN)
 FINALIZER_ORPHAN, FINALIZER_FOREGROUND = "orphan", "foregroundDeletion"
-NAMESPACE_PURGE_MSG = ("The system is ensuring all content is removed from this namespace.  "
-                       "Upon completion, this namespace will automatically be purged by the system.")
 
 Hook = Callable[[dict, "dict | None"], Callable[[], None]]  # begin_create/begin_update: returns a revert
 
@@ -475,8 +473,10 @@ class Registry:
         """Namespaces (namespace REST.Delete): the first delete only starts termination (phase
         Terminating) and, as shouldHaveOrphanFinalizer / shouldHaveDeleteDependentsFinalizer ask,
         puts ``orphan`` or ``foregroundDeletion`` into ``metadata.finalizers`` for the garbage
-        collector (``kubectl delete ns dev --cascade=foreground``). Once the namespace controller
-        has emptied ``spec.finalizers``, a further delete is the generic store's."""
+        collector (``kubectl delete ns dev --cascade=foreground``). A further delete while
+        ``spec.finalizers`` remain changes nothing and returns the namespace (200, so kubectl
+        prints ``namespace "dev" deleted`` again and waits); once the namespace controller has
+        emptied ``spec.finalizers``, a further delete is the generic store's."""
         existing, mod_rev = self.read(info, None, name)
         meta = existing["metadata"]
         strategy = strategy_for(info.plural)
@@ -491,8 +491,8 @@ class Registry:
                 return new
             new["metadata"]["resourceVersion"] = str(self._put(info, info.key(None, name), new, mod_rev))
             return new
-        if (existing.get("spec") or {}).get("finalizers"):
-            raise conflict(info, name, NAMESPACE_PURGE_MSG)
+        if (existing.get("spec") or {}).get("finalizers"):  # prior to final deletion, finalizers must be empty
+            return existing
         update_finalizers, _ = self._gc_finalizers(strategy, meta, options.propagation_policy)
         if meta.get("finalizers") or update_finalizers:
             return self._update_for_deletion(info, strategy, None, name, options)

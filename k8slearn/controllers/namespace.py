@@ -13,9 +13,11 @@ grace period it looks again after half of it; once nothing is left it calls the
 ``namespaces/finalize`` subresource without the ``kubernetes`` finalizer: only then (when no other
 ``spec.finalizers`` remain) does the API server remove the namespace.
 
-Simplified: no discovery (it walks the built-in resource table, so the discovery and
-group-version conditions always report success), no DeleteCollection (it deletes one object at a
-time), and an object that still has a ``deletionTimestamp`` is not deleted again.
+Simplified: no discovery (it walks the built-in resource table, pods first, so the discovery and
+group-version conditions always report success; v1.32 walks discovery's resources in Go map
+order; only the OrderedNamespaceDeletion gate, off by default in v1.32, deletes pods first),
+no DeleteCollection (it deletes one object at a time), and an object that still has a
+``deletionTimestamp`` is not deleted again.
 
 Upstream: pkg/controller/namespace/namespace_controller.go,
 pkg/controller/namespace/deletion/namespaced_resources_deleter.go, status_condition_utils.go
@@ -46,6 +48,7 @@ class GVRDeletionMetadata:
     finalizer_estimate_seconds: int = 0  # how much longer to wait; 0 does not mean "all gone"
     num_remaining: int = 0
     finalizers_to_num_remaining: dict[str, int] = field(default_factory=dict)
+    graceful: bool = False  # (k8slearn) the estimate is pods' grace period, which kubelets will end
 
 
 def gvr_string(info: ResourceInfo) -> str:
@@ -122,22 +125,22 @@ class NamespaceController(Controller):
             raise
         if not namespace["metadata"].get("deletionTimestamp") or finalized(namespace):
             return
-        estimate, remaining = self.delete_all_content(namespace)
+        estimate, graceful = self.delete_all_content(namespace)
         if estimate > 0:  # ResourcesRemainingError: look again after half the estimate
-            # (pods end within their grace period; content that only finalizers hold may wait
-            # forever, so that wait does not keep settle() busy)
-            self.queue.add_after(key, estimate // 2 + 1, background="pods." not in remaining)
+            # (pods end within their grace period; content that only finalizers hold, pods too,
+            # may wait forever, so that wait does not keep settle() busy)
+            self.queue.add_after(key, estimate // 2 + 1, background=not graceful)
             return
         self.finalize_namespace(namespace)
 
-    def delete_all_content(self, namespace: dict) -> tuple[int, dict[str, int]]:
+    def delete_all_content(self, namespace: dict) -> tuple[int, bool]:
         """deleteAllContent: one pass over every namespaced resource; updates the conditions and
-        returns the estimate of seconds until the rest is gone, and what remains (per
-        ``resource.group``). Raises Requeue (a rate-limited retry) when content remains that
-        nothing is waiting for."""
+        returns the estimate of seconds until the rest is gone, and whether that is pods' grace
+        period. Raises Requeue (a rate-limited retry) when content remains that nothing is
+        waiting for."""
         key = namespace["metadata"]["name"]
         deleted_at = parse_timestamp(namespace["metadata"]["deletionTimestamp"])
-        estimate, errors = 0, []
+        estimate, graceful, errors = 0, False, []
         counts: dict[str, int] = {}  # gvrToNumRemaining, as "resource.group"
         finalizers: dict[str, int] = {}  # finalizersToNumRemaining, over every resource
         for info in RESOURCES.values():
@@ -147,6 +150,7 @@ class NamespaceController(Controller):
             if error:
                 errors.append(error)
             estimate = max(estimate, meta.finalizer_estimate_seconds)
+            graceful = graceful or meta.graceful
             if meta.num_remaining:
                 counts[f"{info.plural}.{info.group}"] = meta.num_remaining
                 for finalizer, n in meta.finalizers_to_num_remaining.items():
@@ -156,7 +160,7 @@ class NamespaceController(Controller):
             raise Requeue(f"deletion of namespace {key} failed: " + ", ".join(errors))
         if counts:
             self.loop.record(self.name, "wait", f"namespace/{key}", remaining_message(counts))
-        return estimate, counts
+        return estimate, graceful
 
     def delete_all_content_for_resource(self, info: ResourceInfo, namespace: str,
                                         deleted_at: float) -> tuple[GVRDeletionMetadata, str]:
@@ -180,7 +184,7 @@ class NamespaceController(Controller):
             for finalizer in item["metadata"].get("finalizers") or ():
                 finalizers[finalizer] = finalizers.get(finalizer, 0) + 1
         if estimate:
-            return GVRDeletionMetadata(estimate, len(left), finalizers), ""
+            return GVRDeletionMetadata(estimate, len(left), finalizers, graceful=True), ""
         if finalizers:  # a normal condition: give their owners (the GC, ...) time to finish
             return GVRDeletionMetadata(FINALIZER_ESTIMATE_SECONDS, len(left), finalizers), ""
         return (GVRDeletionMetadata(0, len(left)),

@@ -289,6 +289,31 @@ def conflicts_world(T):
     ]
 
 
+def terminating_world(T):
+    """The cluster world plus namespace dev being deleted, as the namespace controller leaves it
+    after its first pass: a pod still within its grace period, a ConfigMap held by a finalizer."""
+    t = lambda off: ts(T, off)
+    def condition(kind, status, reason, message):
+        return {"type": kind, "status": status, "lastTransitionTime": t(-25), "reason": reason, "message": message}
+    conditions = [
+        condition("NamespaceDeletionDiscoveryFailure", "False", "ResourcesDiscovered",
+                  "All resources successfully discovered"),
+        condition("NamespaceDeletionGroupVersionParsingFailure", "False", "ParsedGroupVersions",
+                  "All legacy kube types successfully parsed"),
+        condition("NamespaceDeletionContentFailure", "False", "ContentDeleted",
+                  "All content successfully deleted, may be waiting on finalization"),
+        condition("NamespaceContentRemaining", "True", "SomeResourcesRemain",
+                  "Some resources are remaining: configmaps. has 1 resource instances, pods. has 2 resource instances"),
+        condition("NamespaceFinalizersRemaining", "True", "SomeFinalizersRemain",
+                  "Some content in the namespace has finalizers remaining: example.com/keep in 1 resource instances"),
+    ]
+    dev = {"apiVersion": "v1", "kind": "Namespace",
+           "metadata": {"name": "dev", "uid": "ns-dev", "resourceVersion": "90", "creationTimestamp": t(-600),
+                        "deletionTimestamp": t(-30), "labels": {"kubernetes.io/metadata.name": "dev"}},
+           "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Terminating", "conditions": conditions}}
+    return cluster_world(T) + [dev]
+
+
 def workloads_world(T):
     """A StatefulSet rolled to a new image and a CronJob that ran three times, as the simulation left
     them (tests/fixtures/kubectl/workloads_world.json, dumped with timestamps as offsets from its end)."""
@@ -376,5 +401,5 @@ def exec_world(T):
 WORLDS = {"debugged": debugged_world, "exec": exec_world, "pod": pod_world, "cluster": cluster_world, "watch": cluster_world, "probes": probes_world, "conflicts": conflicts_world,
           "workloads": workloads_world, "sidecars": sidecars_world,
           "busy": busy_world, "envs": envs_world, "volumes": volumes_world,
-          "rollouts": rollouts_world}
+          "rollouts": rollouts_world, "terminating": terminating_world}
 SCRIPTS = {"watch": cluster_changes}  # the watch events a world's server streams, per resource
