@@ -34,7 +34,7 @@ from k8slearn.api.errors import ApiError
 from k8slearn.api.meta import thaw
 from k8slearn.apiserver import APIServer
 from k8slearn.apiserver.compact import Compactor
-from k8slearn.apiserver.pod_connect import log_location, port_forward_location, stream_location, validate_container
+from k8slearn.apiserver.pod_connect import log_location, port_forward_location, stream_location
 from k8slearn.apiserver.identity_lease import IdentityLease
 from k8slearn.apiserver.kubernetes_service import KubernetesService
 from k8slearn.apiserver.admission import SYSTEM_PRIORITY_CLASS_OBJECTS as SYSTEM_PRIORITY_CLASSES
@@ -576,8 +576,7 @@ class Cluster:
             return log_location(obj, container)
         if subresource == "portforward":
             return port_forward_location(obj), ""
-        chosen = validate_container(obj, container)
-        return stream_location(obj, chosen), chosen
+        return stream_location(obj, container)
 
     def _dial(self, node: str) -> Kubelet:
         """The kubelet the API server reaches on ``node``; a 500 if it does not answer."""

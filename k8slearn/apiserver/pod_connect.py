@@ -8,7 +8,7 @@ without a container for a pod of several, and a pod not yet on a node:
 >>> pod = {"metadata": {"name": "web"}, "spec": {"nodeName": "node-1",
 ...        "containers": [{"name": "nginx"}, {"name": "log-agent"}]}}
 >>> stream_location(pod, "nginx")
-'node-1'
+('node-1', 'nginx')
 >>> stream_location(pod, "")
 Traceback (most recent call last):
 ...
@@ -39,10 +39,11 @@ def bad_request(message: str) -> ApiError:
 UPGRADE_REQUIRED = "Upgrade request required"  # a plain GET of exec/attach/portforward (UpgradeAwareHandler)
 
 
-def stream_location(pod: dict, container: str) -> str:
-    """streamLocation: the node whose kubelet serves ``container`` of ``pod``; ApiError if none."""
-    validate_container(pod, container)
-    return _host(pod)
+def stream_location(pod: dict, container: str) -> tuple[str, str]:
+    """streamLocation: the node whose kubelet serves ``container`` of ``pod``, and that container
+    (the pod's only one when none is named); ApiError if none."""
+    chosen = validate_container(pod, container)
+    return _host(pod), chosen
 
 
 def log_location(pod: dict, container: str) -> tuple[str, str]:

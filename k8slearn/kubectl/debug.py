@@ -29,7 +29,7 @@ import random
 
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError
-from k8slearn.kubectl.exec import ATTACH_LIMIT, say_attaching
+from k8slearn.kubectl.exec import attach_and_follow
 
 __all__ = ["PROFILES", "debug_container"]
 
@@ -152,11 +152,4 @@ def _attached(ctx: Context, pod_name: str, name: str) -> None:
         if cluster.now - start >= 60:  # --pod-running-timeout, 1m
             raise KubectlError("timed out waiting for the condition")
         cluster.run(seconds=0.1)
-    if "running" in state():
-        say_attaching(ctx)
-        if hasattr(cluster, "attach"):
-            cluster.attach(ctx.namespace, pod_name, name, stdin=ctx.flags["stdin"])
-    while "running" in state() and cluster.now - start < ATTACH_LIMIT:
-        cluster.run(seconds=0.1)
-    if {"running", "terminated"} & set(state()):
-        ctx.print(cluster.logs(ctx.namespace, pod_name, name), end="")
+    attach_and_follow(ctx, pod_name, name, state, start)

@@ -39,6 +39,8 @@ staging/src/k8s.io/client-go/tools/remotecommand (the exit code: CodeExitError)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import KubectlError, usage_error
 from k8slearn.kubectl.logs_for_object import first_pod
@@ -93,6 +95,23 @@ def run_exec(ctx: Context, args: list[str]) -> int:
 ATTACH_LIMIT = 300.0  # simulated seconds ``attach`` stays on a container that keeps running
 PROMPT_HINT = "If you don't see a command prompt, try pressing enter."
 NO_TERMINAL = "Unable to use a TTY - input is not a terminal or the right kind of file"
+
+
+def attach_and_follow(ctx: Context, pod: str, container: str, state: Callable[[], dict], start: float) -> None:
+    """handleAttachPod once the wait for the container is over (``run -i``, ``debug -i``): a
+    running container is attached to (AttachOptions.Run: :func:`say_attaching`, then the
+    kubelet's Attach with kubectl's stdin, empty here) and followed until it stops or
+    ``ATTACH_LIMIT`` seconds from ``start`` pass; one that already exited is only read from its log
+    (logOpts). ``state()`` is the container's current ``state`` in the pod's status."""
+    cluster = ctx.cluster
+    if "running" in state():
+        say_attaching(ctx)
+        if hasattr(cluster, "attach"):
+            cluster.attach(ctx.namespace, pod, container, stdin=ctx.flags["stdin"])
+    while "running" in state() and cluster.now - start < ATTACH_LIMIT:
+        cluster.run(seconds=0.1)
+    if {"running", "terminated"} & set(state()):
+        ctx.print(cluster.logs(ctx.namespace, pod, container), end="")
 
 
 def say_attaching(ctx: Context) -> None:

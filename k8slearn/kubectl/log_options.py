@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from k8slearn.api.errors import bad_request
 from k8slearn.api.field import go_quote
 from k8slearn.api.meta import EPOCH
 from k8slearn.kubectl.errors import KubectlError
@@ -89,6 +90,18 @@ def shape(text: str, options: LogOptions, now: float) -> str:
     if options.limit_bytes:
         shaped = shaped.encode("utf-8")[:options.limit_bytes].decode("utf-8", "ignore")
     return shaped
+
+
+def read_log(cluster, namespace: str, name: str, container: str, previous: bool) -> tuple[str, bool]:
+    """The kubelet's answer to a log request, each line after its time: (the log, True), or (the
+    text of an error the kubelet wrote after its 200, False: that text is the response's body); an
+    error before its 200 (no previous run to show...) is the API server's 400."""
+    try:
+        return cluster.logs(namespace, name, container, previous=previous, timestamps=True), True
+    except ValueError as err:
+        if getattr(err, "after_header", False):
+            return str(err), False
+        raise bad_request(str(err)) from None
 
 
 def parse_rfc3339(text: str) -> float:

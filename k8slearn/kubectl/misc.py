@@ -24,7 +24,7 @@ from typing import Any
 from k8slearn.kubectl import tabwriter
 from k8slearn.kubectl.cli import CONTEXT_NAME, Context, command
 from k8slearn.kubectl.errors import KubectlError, usage_error
-from k8slearn.kubectl.log_options import LogOptions, log_options, shape
+from k8slearn.kubectl.log_options import LogOptions, log_options, read_log, shape
 from k8slearn.kubectl.logs_for_object import pod_for_logs
 from k8slearn.kubectl.output import to_yaml
 from k8slearn.kubectl.podcmd import find_or_default_container
@@ -256,13 +256,11 @@ SELECTOR_TAIL = 10  # kubectl logs -l: selectorTail, the lines shown per contain
 def _read(ctx: Context, name: str, container: str) -> str | None:
     """The container's log with each line's time, as the kubelet answers; None when the kubelet's
     error came after its 200 (the error's text was printed as the log's body)."""
-    try:
-        return ctx.cluster.logs(ctx.namespace, name, container, previous=ctx.flags["previous"], timestamps=True)
-    except ValueError as err:  # the kubelet's answer, e.g. no previous run to show
-        if getattr(err, "after_header", False):  # (an error after the kubelet's 200: the body's text)
-            ctx.print(str(err), end="")
-            return None
-        raise _bad_request(str(err)) from None
+    text, whole = read_log(ctx.cluster, ctx.namespace, name, container, ctx.flags["previous"])
+    if not whole:
+        ctx.print(text, end="")
+        return None
+    return text
 
 
 def _print_logs(ctx: Context, pod: dict, container: str, options: LogOptions) -> None:
@@ -320,13 +318,6 @@ def _write(ctx: Context, name: str, container: str, shaped: str) -> None:
     if ctx.flags["prefix"]:
         lines = [f"[pod/{name}/{container}] {line}" for line in lines]
     ctx.print("".join(lines), end="")
-
-
-def _bad_request(message: str) -> Exception:
-    from k8slearn.api.errors import ApiError
-
-    return ApiError({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "code": 400,
-                     "reason": "BadRequest", "message": message})
 
 
 FOLLOW_LIMIT = 300.0  # simulated seconds ``logs -f`` follows a container that keeps running

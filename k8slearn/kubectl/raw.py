@@ -64,7 +64,7 @@ from k8slearn.api.errors import ApiError, bad_request, status_error
 from k8slearn.api.field import go_quote
 from k8slearn.api.resources import ResourceInfo
 from k8slearn.kubectl.errors import KubectlError, errno_text
-from k8slearn.kubectl.log_options import LogOptions, parse_rfc3339, shape
+from k8slearn.kubectl.log_options import LogOptions, parse_rfc3339, read_log, shape
 from k8slearn.kubectl.watch import run_cluster_while_watching
 
 NOT_FOUND = "the server could not find the requested resource"
@@ -89,13 +89,8 @@ def _pod_connect(cluster: Any, namespace: str, name: str, subresource: str, quer
     node, container = cluster.connect_location(namespace, name, "log", query.get("container", ""))
     if not node:
         return ""
-    try:
-        text = cluster.logs(namespace, name, container, previous=_go_bool(query.get("previous")), timestamps=True)
-    except ValueError as err:  # the kubelet's answer, e.g. no previous run to show
-        if getattr(err, "after_header", False):  # (an error after the kubelet's 200: the body's text)
-            return str(err)
-        raise bad_request(str(err)) from None
-    return shape(text, options, cluster.now)
+    text, whole = read_log(cluster, namespace, name, container, _go_bool(query.get("previous")))
+    return shape(text, options, cluster.now) if whole else text
 
 
 def _log_options(name: str, query: dict[str, str], now: float) -> LogOptions:

@@ -37,7 +37,7 @@ from k8slearn.api.validation.containers import env_var_name_errors
 from k8slearn.kubectl.apply import dry_run_mode, print_flags_format, print_result
 from k8slearn.kubectl.cli import Context, command
 from k8slearn.kubectl.errors import Aggregate, KubectlError, usage_error
-from k8slearn.kubectl.exec import ATTACH_LIMIT, say_attaching
+from k8slearn.kubectl.exec import attach_and_follow
 from k8slearn.kubectl.generators import _meta, _send, save_config
 
 
@@ -176,14 +176,7 @@ def _attached(ctx: Context, name: str, restart: str) -> int:
     start = cluster.now
     while not ({"running", "terminated"} & set(state())) and cluster.now - start < 60:
         cluster.run(seconds=0.1)  # --pod-running-timeout, 1m
-    if "running" in state():  # AttachOptions.Run (else handleAttachPod only reads the logs)
-        say_attaching(ctx)
-        if hasattr(cluster, "attach"):  # -i: kubectl's stdin, empty here, ends at once
-            cluster.attach(ctx.namespace, name, name, stdin=ctx.flags["stdin"])
-    while "running" in state() and cluster.now - start < ATTACH_LIMIT:
-        cluster.run(seconds=0.1)
-    if {"running", "terminated"} & set(state()):
-        ctx.print(cluster.logs(ctx.namespace, name, name), end="")
+    attach_and_follow(ctx, name, name, state, start)
     if restart == "Always" or ctx.flags["leave-stdin-open"]:  # (no exit code to wait for)
         return 0
     pod = ctx.client.get("pods", name, ctx.namespace)

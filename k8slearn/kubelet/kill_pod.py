@@ -182,11 +182,7 @@ class PodTermination:
 
 def _spec_of(pod: dict | None, name: str) -> dict | None:
     """The container (or init container) ``name`` of ``pod``'s spec, if the pod is still known."""
-    if pod is None:
-        return None
-    spec = pod["spec"]
-    return next((c for key in ("containers", "initContainers", "ephemeralContainers") for c in spec.get(key) or ()
-                 if c["name"] == name), None)
+    return None if pod is None else pod_status.container_spec(pod, name)
 
 
 def _kind_of(pod: dict, name: str) -> str:

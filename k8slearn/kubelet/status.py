@@ -94,6 +94,13 @@ def qos_class(pod: dict) -> str:
 UNIX_EPOCH = "1970-01-01T00:00:00Z"
 
 
+def container_spec(pod: dict, name: str) -> dict | None:
+    """The container (or init or ephemeral container) ``name`` of the pod's spec, or None."""
+    spec = pod.get("spec") or {}
+    return next((c for key in ("containers", "initContainers", "ephemeralContainers") for c in spec.get(key) or ()
+                 if c.get("name") == name), None)
+
+
 def container_state(record: Any) -> dict:
     """The API ``state`` of one runtime container record (see cri.Container)."""
     if record.state == "CONTAINER_RUNNING":

@@ -37,6 +37,7 @@ from k8slearn.kubelet.exec_sync import exec_replaced
 from k8slearn.kubelet.pod_files import hosts_file, pod_hostname, resolv_conf
 from k8slearn.kubelet.probe import listener_on
 from k8slearn.kubelet.security_context import process_identity
+from k8slearn.kubelet.status import container_spec
 
 
 def exec_in_pod(workers: Any, namespace: str, name: str, container: str, argv: list[str],
@@ -117,7 +118,7 @@ def _view(workers: Any, state: Any, pod: dict, container: Any) -> dict:
     return {"etc": etc, "hostname": hostname, "fqdn": f"{hostname}.{domain}" if domain else hostname,
             "pod_ip": ip, "aliases": aliases, "connect": connect,
             "reach": reach if network is not None else None,
-            "user": process_identity(pod, {**_container_spec(pod, container.name), "image": container.image})}
+            "user": process_identity(pod, {**(container_spec(pod, container.name) or {}), "image": container.image})}
 
 
 # sandbox ID -> (when the newest container was created, the pod's /etc files), per node's pod workers
@@ -146,19 +147,12 @@ def _pod_files(workers: Any, state: Any, pod: dict, hostname: str, ip: str) -> d
     return files
 
 
-def _container_spec(pod: dict, name: str) -> dict:
-    """The pod spec's container (or init or ephemeral container) of that name, or {}."""
-    spec = pod.get("spec") or {}
-    return next((c for kind in ("containers", "initContainers", "ephemeralContainers")
-                 for c in spec.get(kind) or [] if c.get("name") == name), {})
-
-
 def _container_files(pod: dict, container: Any) -> dict:
     """What one container's processes see beyond the pod's files: where they start (the
     container's ``workingDir``, else its image's WORKDIR), PID 1's /proc/1/cmdline (its command
     and arguments, each ended by a NUL) where the kubelet's spec tells it, the image's
     /etc/os-release where its tag tells it."""
-    found = _container_spec(pod, container.name)
+    found = container_spec(pod, container.name) or {}
     image = container.image.split("@")[0].rsplit("/", 1)[-1].split(":")[0]
     files: dict = {}
     workdir = found.get("workingDir") or IMAGE_WORKDIR.get(image)

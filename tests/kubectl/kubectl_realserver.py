@@ -382,7 +382,7 @@ def exec_refusal(pod, container):
     from k8slearn.api.errors import ApiError
     from k8slearn.apiserver.pod_connect import stream_location
     try:
-        node = stream_location(pod, container)
+        node, _ = stream_location(pod, container)
     except ApiError as err:
         return 400, dict(err.status, details={})
     if node == "node-down":  # a powered-off machine: the API server cannot dial its kubelet
